@@ -1,0 +1,1 @@
+"""Deliberation-facilitation agent: domain model, storage, embeddings, analysis, drafting, coverage."""

@@ -1,0 +1,1 @@
+"""LangGraph agents assembled from deliberation/."""
