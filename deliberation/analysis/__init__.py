@@ -1,0 +1,1 @@
+"""Opinion analysis: topics by embedding, opinion groups from votes, statistics. Pure functions; no LangGraph or Streamlit."""

@@ -1,0 +1,189 @@
+"""What an importer produces, and the checks every importer shares."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from deliberation.errors import InputError
+from deliberation.models import Statement, validate_statement_text
+from deliberation.votematrix import VoteMatrix, _sorted_ids
+
+#: Largest input file accepted by the importers, in bytes (a guard against pasting the wrong file).
+MAX_FILE_BYTES = 2_000_000_000
+
+VOTE_COLUMNS = ["participant", "statement", "vote", "timestamp"]
+
+
+@dataclass
+class ImportBundle:
+    """Everything one import brings; storage writes it in one transaction or not at all.
+
+    ``votes`` holds vote *events* (columns participant, statement, vote, timestamp) in the order
+    they happened; the last event per (participant, statement) is the current vote.
+    """
+
+    source: str
+    statements: list[Statement]
+    votes: pd.DataFrame = field(default_factory=lambda: empty_votes())
+    question: str = ""
+    description: str = ""
+    language: str = "und"
+    #: participant ids known from the source (authors, voters, listed participants)
+    participants: list[str] = field(default_factory=list)
+
+    def final_votes(self) -> pd.DataFrame:
+        """One row per (participant, statement): the latest event wins."""
+        if self.votes.empty:
+            return self.votes
+        return self.votes.drop_duplicates(["participant", "statement"], keep="last")
+
+    def vote_matrix(self) -> VoteMatrix:
+        final = self.final_votes()
+        statement_ids = [s.external_id for s in self.statements]
+        moderated_out = {s.external_id for s in self.statements if s.moderation.excluded_from_analysis}
+        participant_ids = _sorted_ids(set(self.participants) | set(final["participant"].unique()))
+        return VoteMatrix.from_long(
+            final["participant"].to_numpy(),
+            final["statement"].to_numpy(),
+            final["vote"].to_numpy(),
+            participant_ids=participant_ids,
+            statement_ids=statement_ids,
+            moderated_out_ids=moderated_out,
+        )
+
+    def summary(self) -> dict:
+        final = self.final_votes()
+        return {
+            "statements": len(self.statements),
+            "moderated_out": sum(s.moderation.excluded_from_analysis for s in self.statements),
+            "participants": len(set(self.participants) | set(final["participant"].unique())),
+            "vote_events": len(self.votes),
+            "votes": len(final),
+        }
+
+
+def empty_votes() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "participant": pd.Series([], dtype=object),
+            "statement": pd.Series([], dtype=object),
+            "vote": pd.Series([], dtype=np.int8),
+            "timestamp": pd.Series([], dtype="float64"),
+        }
+    )
+
+
+def read_text(path: Path) -> str:
+    """Read a whole file as UTF-8 (a BOM is allowed); name the file and row on a bad encoding."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", path)
+    if path.is_dir():
+        raise InputError("is a folder, expected a file", path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise InputError(
+            f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}, line {line}); "
+            "save the file as UTF-8 and import again",
+            path,
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputError(f"contains a NUL byte on line {line}: not a text file", path)
+    return text
+
+
+def read_csv_rows(path: Path, required: list[str]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Parse a CSV strictly; return the header and (row number, row dict) pairs.
+
+    Row numbers count the header as row 1. Raises InputError for malformed CSV, missing
+    columns, or rows with the wrong number of fields.
+    """
+    text = read_text(path)
+    if not text.strip():
+        raise InputError("file is empty", path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as e:
+        raise InputError(f"malformed CSV header: {e}", path, 1) from None
+    header = [h.strip() for h in header]
+    check_columns(header, required, path)
+    if len(set(header)) != len(header):
+        dup = sorted({h for h in header if header.count(h) > 1})
+        raise InputError(f"duplicate column names: {', '.join(dup)}", path, 1)
+    rows: list[tuple[int, dict[str, str]]] = []
+    row_no = 1
+    try:
+        for fields in reader:
+            row_no += 1
+            if not fields:
+                continue
+            if len(fields) != len(header):
+                raise InputError(
+                    f"has {len(fields)} fields but the header has {len(header)}", path, row_no
+                )
+            rows.append((row_no, dict(zip(header, fields))))
+    except csv.Error as e:
+        raise InputError(f"malformed CSV: {e}", path, row_no + 1) from None
+    return header, rows
+
+
+def check_columns(header: list[str], required: list[str], path: Path | str) -> None:
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(
+            f"missing required column(s) {', '.join(missing)}; found {', '.join(header) or 'none'}",
+            path,
+            1,
+        )
+
+
+def checked_text(text: str, path: Path | str, row: int) -> str:
+    try:
+        return validate_statement_text(text)
+    except ValueError as e:
+        raise InputError(str(e), path, row) from None
+
+
+def parse_vote_series(values: pd.Series, path: Path | str, row_numbers: np.ndarray) -> np.ndarray:
+    """Map vote cells (1/-1/0 or agree/disagree/pass) to int8; name the first bad row."""
+    text = values.astype(str).str.strip().str.lower()
+    mapping = {"1": 1, "+1": 1, "1.0": 1, "agree": 1, "-1": -1, "-1.0": -1, "disagree": -1,
+               "0": 0, "0.0": 0, "-0": 0, "pass": 0}
+    mapped = text.map(mapping)
+    bad = mapped.isna().to_numpy()
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise InputError(
+            f"vote value {str(values.iloc[i])[:40]!r} is not agree/disagree/pass (1/-1/0)",
+            path,
+            int(row_numbers[i]),
+        )
+    return mapped.to_numpy(dtype=np.int8)
+
+
+def check_votes_refer(votes: pd.DataFrame, statement_ids: set[str], path: Path | str,
+                      row_numbers: np.ndarray) -> None:
+    unknown = ~votes["statement"].isin(statement_ids).to_numpy()
+    if unknown.any():
+        i = int(np.argmax(unknown))
+        raise InputError(
+            f"vote on unknown statement id {votes['statement'].iloc[i]!r}", path, int(row_numbers[i])
+        )
+    empty_p = (votes["participant"].astype(str).str.strip() == "").to_numpy()
+    if empty_p.any():
+        i = int(np.argmax(empty_p))
+        raise InputError("vote has an empty participant id", path, int(row_numbers[i]))

@@ -1,0 +1,330 @@
+"""Read and write Polis export folders.
+
+Format (see the Polis openData exports): ``comments.csv`` (one row per statement), ``votes.csv``
+(one row per vote event; a changed vote appears twice and the latest timestamp wins) or, when
+``votes.csv`` is absent, ``participants-votes.csv`` (one row per participant, one column per
+comment id, cells 1 agree / -1 disagree / 0 pass / empty), and ``summary.csv`` (key-value rows).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from deliberation.errors import InputError
+from deliberation.importers.base import (
+    ImportBundle,
+    check_columns,
+    check_votes_refer,
+    checked_text,
+    empty_votes,
+    parse_vote_series,
+    read_csv_rows,
+    read_text,
+)
+from deliberation.models import ModerationStatus, Statement
+from deliberation.votematrix import VoteMatrix, _sorted_ids
+
+COMMENTS_COLUMNS = ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees",
+                    "moderated", "comment-body"]
+VOTES_COLUMNS = ["timestamp", "datetime", "comment-id", "voter-id", "vote"]
+PV_FIXED = ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"]
+
+
+def _int_id(value: str, what: str, path: Path, row: int) -> str:
+    v = value.strip()
+    try:
+        return str(int(v))
+    except ValueError:
+        raise InputError(f"{what} {v[:40]!r} is not an integer id", path, row) from None
+
+
+def read_summary(folder: Path) -> dict[str, str]:
+    path = folder / "summary.csv"
+    if not path.exists():
+        return {}
+    text = read_text(path)
+    out: dict[str, str] = {}
+    try:
+        for fields in csv.reader(io.StringIO(text, newline=""), strict=True):
+            if len(fields) >= 2:
+                out[fields[0].strip()] = fields[1]
+    except csv.Error as e:
+        raise InputError(f"malformed CSV: {e}", path) from None
+    return out
+
+
+def read_comments(path: Path) -> list[Statement]:
+    _, rows = read_csv_rows(path, ["comment-id", "comment-body"])
+    statements: list[Statement] = []
+    seen: dict[str, int] = {}
+    for row_no, row in rows:
+        cid = _int_id(row["comment-id"], "comment-id", path, row_no)
+        if cid in seen:
+            raise InputError(f"duplicate comment-id {cid} (first on row {seen[cid]})", path, row_no)
+        seen[cid] = row_no
+        text = checked_text(row["comment-body"], path, row_no)
+        author = row.get("author-id", "").strip() or None
+        if author is not None:
+            author = _int_id(author, "author-id", path, row_no)
+        mod_raw = row.get("moderated", "0").strip() or "0"
+        try:
+            moderation = ModerationStatus.from_polis(int(mod_raw))
+        except (ValueError, KeyError):
+            raise InputError(f"moderated value {mod_raw!r} is not 1, 0 or -1", path, row_no) from None
+        created = _timestamp(row.get("timestamp", ""), path, row_no)
+        statements.append(
+            Statement(
+                external_id=cid,
+                text=text,
+                author=author,
+                moderation=moderation,
+                moderation_reason="moderated out in the Polis export" if moderation is ModerationStatus.REJECTED else "",
+                created_at=created,
+                updated_at=created,
+            )
+        )
+    if not statements:
+        raise InputError("has no statements", path)
+    statements.sort(key=lambda s: int(s.external_id))
+    return statements
+
+
+def _timestamp(raw: str, path: Path, row: int) -> datetime:
+    raw = (raw or "").strip()
+    if not raw:
+        return datetime.now(timezone.utc)
+    try:
+        return datetime.fromtimestamp(int(float(raw)) / 1000, tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise InputError(f"timestamp {raw[:30]!r} is not milliseconds since 1970", path, row) from None
+
+
+def read_votes_csv(path: Path, statement_ids: set[str]) -> pd.DataFrame:
+    """Vote events from votes.csv, in time order (stable for equal timestamps)."""
+    text = read_text(path)
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, on_bad_lines="error")
+    except (pd.errors.ParserError, csv.Error) as e:
+        raise InputError(f"malformed CSV: {e}", path) from None
+    except pd.errors.EmptyDataError:
+        raise InputError("file is empty", path) from None
+    df.columns = [c.strip() for c in df.columns]
+    check_columns(list(df.columns), ["comment-id", "voter-id", "vote"], path)
+    row_numbers = np.arange(2, len(df) + 2)
+    votes = pd.DataFrame(
+        {
+            "participant": _int_column(df["voter-id"], "voter-id", path, row_numbers),
+            "statement": _int_column(df["comment-id"], "comment-id", path, row_numbers),
+            "vote": parse_vote_series(df["vote"], path, row_numbers),
+        }
+    )
+    if "timestamp" in df.columns:
+        ts = pd.to_numeric(df["timestamp"].str.strip().replace("", np.nan), errors="coerce")
+        bad = ts.isna() & (df["timestamp"].str.strip() != "")
+        if bad.any():
+            i = int(np.argmax(bad.to_numpy()))
+            raise InputError(f"timestamp {df['timestamp'].iloc[i]!r} is not a number", path, int(row_numbers[i]))
+        votes["timestamp"] = ts.astype("float64").to_numpy()
+    else:
+        votes["timestamp"] = np.nan
+    check_votes_refer(votes, statement_ids, path, row_numbers)
+    # time order; equal timestamps keep file order
+    return votes.sort_values("timestamp", kind="stable", na_position="first").reset_index(drop=True)
+
+
+def _int_column(col: pd.Series, what: str, path: Path, row_numbers: np.ndarray) -> np.ndarray:
+    stripped = col.str.strip()
+    num = pd.to_numeric(stripped, errors="coerce")
+    bad = num.isna() | (num != num.round())
+    if bad.any():
+        i = int(np.argmax(bad.to_numpy()))
+        raise InputError(f"{what} {col.iloc[i][:40]!r} is not an integer id", path, int(row_numbers[i]))
+    return num.astype(np.int64).astype(str).to_numpy(dtype=object)
+
+
+def read_participants_votes(path: Path, statement_ids: set[str]) -> tuple[pd.DataFrame, list[str], dict[str, str]]:
+    """Final votes from participants-votes.csv; also the participant list and Polis group ids."""
+    text = read_text(path)
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, on_bad_lines="error")
+    except (pd.errors.ParserError, csv.Error) as e:
+        raise InputError(f"malformed CSV: {e}", path) from None
+    except pd.errors.EmptyDataError:
+        raise InputError("file is empty", path) from None
+    df.columns = [c.strip() for c in df.columns]
+    check_columns(list(df.columns), ["participant"], path)
+    row_numbers = np.arange(2, len(df) + 2)
+    participants = _int_column(df["participant"], "participant", path, row_numbers)
+    dup = pd.Series(participants).duplicated().to_numpy()
+    if dup.any():
+        i = int(np.argmax(dup))
+        raise InputError(f"duplicate participant {participants[i]}", path, int(row_numbers[i]))
+    vote_cols = [c for c in df.columns if c not in PV_FIXED and c != "xid"]
+    for c in vote_cols:
+        try:
+            int(c)
+        except ValueError:
+            raise InputError(f"column {c!r} is neither a known column nor a comment id", path, 1) from None
+        if str(int(c)) not in statement_ids:
+            raise InputError(f"vote column for unknown comment id {c}", path, 1)
+    groups = {}
+    if "group-id" in df.columns:
+        groups = {p: g.strip() for p, g in zip(participants, df["group-id"]) if g.strip() != ""}
+    cells = df[vote_cols]
+    mask = cells.apply(lambda col: col.str.strip() != "").to_numpy()
+    r, c = np.nonzero(mask)
+    flat = pd.Series(cells.to_numpy()[r, c])
+    values = parse_vote_series(flat, path, row_numbers[r])
+    votes = pd.DataFrame(
+        {
+            "participant": participants[r],
+            "statement": np.array([str(int(x)) for x in vote_cols], dtype=object)[c] if len(c) else np.array([], dtype=object),
+            "vote": values,
+            "timestamp": np.nan,
+        }
+    )
+    return votes, list(participants), groups
+
+
+def read_polis_export(folder: str | Path) -> ImportBundle:
+    """Read a Polis export folder into an ImportBundle (nothing stored yet)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError("is not a folder (expected a Polis export with comments.csv)", folder)
+    comments_path = folder / "comments.csv"
+    if not comments_path.exists():
+        raise InputError("no comments.csv in this folder: not a Polis export", folder)
+    statements = read_comments(comments_path)
+    ids = {s.external_id for s in statements}
+    summary = read_summary(folder)
+    participants: list[str] = []
+    votes_path, pv_path = folder / "votes.csv", folder / "participants-votes.csv"
+    if votes_path.exists():
+        votes = read_votes_csv(votes_path, ids)
+        if pv_path.exists():
+            # keep participants listed there (same id space) even if they have no vote rows
+            _, participants, _ = read_participants_votes(pv_path, ids)
+    elif pv_path.exists():
+        votes, participants, _ = read_participants_votes(pv_path, ids)
+    else:
+        votes = empty_votes()
+    authors = {s.author for s in statements if s.author is not None}
+    all_participants = _sorted_ids(set(participants) | authors | set(votes["participant"].unique()))
+    return ImportBundle(
+        source=str(folder),
+        statements=statements,
+        votes=votes,
+        question=summary.get("topic", "").strip() or folder.name,
+        description=summary.get("conversation-description", "").strip(),
+        participants=all_participants,
+    )
+
+
+def polis_group_ids(folder: str | Path) -> dict[str, str]:
+    """Polis's own opinion group per participant (participants-votes.csv ``group-id``)."""
+    folder = Path(folder)
+    pv = folder / "participants-votes.csv"
+    if not pv.exists():
+        return {}
+    ids = {s.external_id for s in read_comments(folder / "comments.csv")}
+    _, _, groups = read_participants_votes(pv, ids)
+    return groups
+
+
+# ---- export -------------------------------------------------------------------------------
+
+def _csv_safe(text: str) -> str:
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or a tab/CR) gets a quote prefix."""
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+def write_polis_export(
+    folder: str | Path,
+    statements: list[Statement],
+    vote_events: pd.DataFrame,
+    *,
+    question: str = "",
+    description: str = "",
+    groups: dict[str, int] | None = None,
+) -> Path:
+    """Write comments.csv, votes.csv, participants-votes.csv and summary.csv in Polis's format.
+
+    ``vote_events`` has columns participant, statement, vote, timestamp (ms, NaN when unknown)
+    in time order. Reading the folder back with :func:`read_polis_export` gives the same
+    final vote matrix.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    ev = vote_events.copy()
+    ev["timestamp"] = ev["timestamp"].astype("float64")
+    # events without a time keep their order: number them before the timed ones
+    final = ev.drop_duplicates(["participant", "statement"], keep="last")
+    agree_counts = ev[ev["vote"] == 1].groupby("statement").size()
+    disagree_counts = ev[ev["vote"] == -1].groupby("statement").size()
+    statements = sorted(statements, key=lambda s: _id_key(s.external_id))
+
+    def fmt_dt(ms: float) -> str:
+        return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%a %b %d %Y %H:%M:%S GMT+0000 (UTC)")
+
+    with open(folder / "comments.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated", "comment-body"])
+        for s in statements:
+            ms = int(s.created_at.timestamp() * 1000)
+            w.writerow([ms, fmt_dt(ms), s.external_id, s.author or "",
+                        int(agree_counts.get(s.external_id, 0)), int(disagree_counts.get(s.external_id, 0)),
+                        s.moderation.to_polis(), _csv_safe(s.text)])
+
+    with open(folder / "votes.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(VOTES_COLUMNS)
+        ordered = ev.assign(_order=np.arange(len(ev)))
+        ordered = ordered.assign(_c=ordered["statement"].map(_id_key), _v=ordered["participant"].map(_id_key))
+        ordered = ordered.sort_values(["_c", "_v", "_order"], kind="stable")
+        for ts, cid, vid, vote in zip(ordered["timestamp"], ordered["statement"], ordered["participant"], ordered["vote"]):
+            if np.isnan(ts):
+                w.writerow(["", "", cid, vid, int(vote)])
+            else:
+                w.writerow([int(ts), fmt_dt(ts), cid, vid, int(vote)])
+
+    matrix = VoteMatrix.from_long(
+        final["participant"].to_numpy(), final["statement"].to_numpy(), final["vote"].to_numpy(),
+        statement_ids=[s.external_id for s in statements],
+    )
+    authored = pd.Series([s.author for s in statements if s.author]).value_counts()
+    with open(folder / "participants-votes.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(PV_FIXED + matrix.statement_ids)
+        dense = np.full(matrix.shape, 2, dtype=np.int8)  # 2 = no vote
+        dense[matrix.rows, matrix.cols] = matrix.vals
+        for i, pid in enumerate(matrix.participant_ids):
+            row = dense[i]
+            cells = ["" if v == 2 else str(int(v)) for v in row]
+            g = "" if not groups or pid not in groups else str(groups[pid])
+            w.writerow([pid, g, int(authored.get(pid, 0)), int((row != 2).sum()), int((row == 1).sum()),
+                        int((row == -1).sum()), *cells])
+
+    with open(folder / "summary.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        voters = final["participant"].nunique()
+        for k, v in [("topic", question), ("url", ""), ("voters", voters), ("voters-in-conv", voters),
+                     ("commenters", len(authored)), ("comments", len(statements)),
+                     ("groups", len(set(groups.values())) if groups else ""),
+                     ("conversation-description", description)]:
+            w.writerow([k, _csv_safe(str(v))])
+    return folder
+
+
+def _id_key(x: str):
+    try:
+        return (0, int(x), "")
+    except (TypeError, ValueError):
+        return (1, 0, str(x))

@@ -1,0 +1,208 @@
+"""Domain model (pydantic v2): what a consultation is made of.
+
+These are the values that flow between storage, analysis, drafting and the UI. Storage maps
+them to tables (``deliberation.storage``); nothing here touches a database or a model.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from enum import Enum, IntEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+#: Longest statement text accepted, in characters. Polis caps comments at 140 characters;
+#: we allow longer contributions (e.g. from CSV imports) but refuse essays and pasted files.
+MAX_STATEMENT_CHARS = 2000
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class VoteValue(IntEnum):
+    """A participant's vote on a statement, coded as Polis exports it."""
+
+    AGREE = 1
+    DISAGREE = -1
+    PASS = 0
+
+    @classmethod
+    def parse(cls, raw: object) -> "VoteValue":
+        """Accept 1/-1/0 (int or text) or the words agree/disagree/pass; raise ValueError otherwise."""
+        if isinstance(raw, VoteValue):
+            return raw
+        if isinstance(raw, bool):
+            raise ValueError(f"vote value {raw!r} is not agree/disagree/pass (1/-1/0)")
+        if isinstance(raw, (int, float)) and float(raw) in (1.0, -1.0, 0.0):
+            return cls(int(raw))
+        text = str(raw).strip().lower()
+        words = {"agree": 1, "a": 1, "1": 1, "+1": 1, "1.0": 1,
+                 "disagree": -1, "d": -1, "-1": -1, "-1.0": -1,
+                 "pass": 0, "p": 0, "0": 0, "0.0": 0, "-0": 0}
+        if text in words:
+            return cls(words[text])
+        raise ValueError(f"vote value {str(raw)[:40]!r} is not agree/disagree/pass (1/-1/0)")
+
+
+class ModerationStatus(str, Enum):
+    """Where a statement stands with the moderator (Polis: 1 accepted, 0 unmoderated, -1 rejected)."""
+
+    UNMODERATED = "unmoderated"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    #: flagged by intake moderation, waiting in the moderator queue
+    NEEDS_REVIEW = "needs_review"
+
+    @classmethod
+    def from_polis(cls, value: int) -> "ModerationStatus":
+        return {1: cls.ACCEPTED, 0: cls.UNMODERATED, -1: cls.REJECTED}[value]
+
+    def to_polis(self) -> int:
+        return {self.ACCEPTED: 1, self.REJECTED: -1}.get(self, 0)
+
+    @property
+    def excluded_from_analysis(self) -> bool:
+        """Moderated-out statements are kept but left out of the math (Polis 'mod-out')."""
+        return self is ModerationStatus.REJECTED
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=False, extra="forbid")
+
+
+class Consultation(_Model):
+    """A consultation session: one question put to participants."""
+
+    id: int | None = None
+    #: short code participants type to join
+    code: str
+    question: str = Field(min_length=1)
+    description: str = ""
+    #: salted hash of the moderator secret (never the secret itself)
+    moderator_secret_hash: str = ""
+    #: default language of statements (BCP 47 tag), "und" when unknown
+    language: str = "und"
+    settings: dict = Field(default_factory=dict)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Participant(_Model):
+    id: int | None = None
+    consultation_id: int | None = None
+    #: the id this participant has in the source (e.g. a Polis participant id) or the UI
+    external_id: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Statement(_Model):
+    id: int | None = None
+    consultation_id: int | None = None
+    #: the id this statement has in the source (e.g. a Polis comment id)
+    external_id: str
+    text: str
+    #: external id of the author, None when unknown or written by the moderator
+    author: str | None = None
+    language: str = "und"
+    moderation: ModerationStatus = ModerationStatus.UNMODERATED
+    moderation_reason: str = ""
+    #: True for statements that are published drafts (so participants can vote on them)
+    is_draft: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator("text")
+    @classmethod
+    def _text_ok(cls, v: str) -> str:
+        return validate_statement_text(v)
+
+
+def validate_statement_text(text: str) -> str:
+    """Strip and check a statement's text; raise ValueError naming the problem."""
+    if not isinstance(text, str):
+        raise ValueError("statement text is not text")
+    stripped = text.strip()
+    if not stripped:
+        raise ValueError("statement text is empty")
+    if len(stripped) > MAX_STATEMENT_CHARS:
+        raise ValueError(
+            f"statement text is {len(stripped):,} characters long; the limit is {MAX_STATEMENT_CHARS:,}"
+        )
+    if "\x00" in stripped:
+        raise ValueError("statement text contains a NUL character")
+    return stripped
+
+
+class Vote(_Model):
+    """One vote event. The current vote of a participant on a statement is the latest event."""
+
+    participant: str
+    statement: str
+    value: VoteValue
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Topic(_Model):
+    """A cluster of statements by meaning (embedding)."""
+
+    id: int
+    label: str
+    statement_ids: list[str]
+    central_statement_ids: list[str] = Field(default_factory=list)
+    #: distinct participants who wrote the topic's statements (one person, one voice)
+    n_authors: int = 0
+
+
+class OpinionGroup(_Model):
+    """Participants grouped by how they vote."""
+
+    id: int
+    participant_ids: list[str]
+    representative_statement_ids: list[str] = Field(default_factory=list)
+
+
+class DraftKind(str, Enum):
+    CONSENSUS = "consensus"
+    MINORITY = "minority"
+
+
+class DraftSentence(_Model):
+    text: str
+    citations: list[str] = Field(default_factory=list)
+
+
+class Draft(_Model):
+    """A drafted statement for participants to vote on, traceable to its sources."""
+
+    id: int | None = None
+    consultation_id: int | None = None
+    kind: DraftKind
+    sentences: list[DraftSentence]
+    #: who it speaks for: "all", "group:<n>" (opinion group) or "topic:<n>"
+    speaks_for: str = "all"
+    drafter: str = "extractive"
+    status: Literal["draft", "approved", "rejected", "published"] = "draft"
+    notes: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    @property
+    def cited_statement_ids(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for s in self.sentences:
+            for c in s.citations:
+                seen.setdefault(c, None)
+        return list(seen)
+
+
+class ReviewDecision(_Model):
+    draft_id: int
+    decision: Literal["approve", "edit", "reject"]
+    reviewer: str
+    edited_text: str | None = None
+    reason: str = ""
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,141 @@
+"""The participants x statements vote matrix that the analysis reads.
+
+Votes are kept as coordinate triples (row, column, value) so that "pass" (0) and "not seen"
+stay distinct in a sparse form: ``seen()`` marks every cast vote, ``values()`` holds +1 / -1 / 0.
+A 100,000 x 10,000 matrix with 50 votes per participant is 5 million triples (~45 MB).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+
+@dataclass
+class VoteMatrix:
+    """Final votes of a consultation.
+
+    ``participant_ids[r]`` and ``statement_ids[c]`` are the source ids (strings) of row r and
+    column c. ``moderated_out[c]`` is True for statements a moderator rejected: they stay in the
+    matrix (so exports round-trip) but the analysis leaves them out.
+    """
+
+    participant_ids: list[str]
+    statement_ids: list[str]
+    rows: np.ndarray  # int32, row index of each vote
+    cols: np.ndarray  # int32, column index of each vote
+    vals: np.ndarray  # int8, +1 agree, -1 disagree, 0 pass
+    moderated_out: np.ndarray = field(default=None)  # bool per statement
+
+    def __post_init__(self) -> None:
+        self.rows = np.asarray(self.rows, dtype=np.int32)
+        self.cols = np.asarray(self.cols, dtype=np.int32)
+        self.vals = np.asarray(self.vals, dtype=np.int8)
+        if self.moderated_out is None:
+            self.moderated_out = np.zeros(len(self.statement_ids), dtype=bool)
+        self.moderated_out = np.asarray(self.moderated_out, dtype=bool)
+        if not (len(self.rows) == len(self.cols) == len(self.vals)):
+            raise ValueError("rows, cols and vals must have the same length")
+        if len(self.moderated_out) != len(self.statement_ids):
+            raise ValueError("moderated_out must have one entry per statement")
+
+    # ---- shape -------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.participant_ids), len(self.statement_ids)
+
+    @property
+    def n_votes(self) -> int:
+        return int(len(self.vals))
+
+    # ---- views -------------------------------------------------------------------------
+    def values(self, dtype=np.float64) -> sp.csr_matrix:
+        """CSR of vote values (+1/-1; passes are stored zeros, so use ``seen()`` to count votes)."""
+        m = sp.csr_matrix((self.vals.astype(dtype), (self.rows, self.cols)), shape=self.shape)
+        return m
+
+    def seen(self, dtype=np.float64) -> sp.csr_matrix:
+        """CSR with 1 wherever a participant voted (agree, disagree or pass)."""
+        return sp.csr_matrix(
+            (np.ones(len(self.vals), dtype=dtype), (self.rows, self.cols)), shape=self.shape
+        )
+
+    def to_dense(self, missing: float = np.nan) -> np.ndarray:
+        """Dense float matrix with ``missing`` where no vote was cast (small matrices only)."""
+        out = np.full(self.shape, missing, dtype=np.float64)
+        out[self.rows, self.cols] = self.vals
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long table: participant, statement, vote."""
+        return pd.DataFrame(
+            {
+                "participant": np.asarray(self.participant_ids, dtype=object)[self.rows],
+                "statement": np.asarray(self.statement_ids, dtype=object)[self.cols],
+                "vote": self.vals,
+            }
+        )
+
+    def votes_per_participant(self) -> np.ndarray:
+        return np.bincount(self.rows, minlength=self.shape[0])
+
+    def votes_per_statement(self) -> np.ndarray:
+        return np.bincount(self.cols, minlength=self.shape[1])
+
+    # ---- construction ------------------------------------------------------------------
+    @classmethod
+    def from_long(
+        cls,
+        participants: np.ndarray | list,
+        statements: np.ndarray | list,
+        votes: np.ndarray | list,
+        *,
+        participant_ids: list[str] | None = None,
+        statement_ids: list[str] | None = None,
+        moderated_out_ids: set[str] | None = None,
+    ) -> "VoteMatrix":
+        """Build from one final vote per (participant, statement) given as parallel arrays of ids.
+
+        ``participant_ids`` / ``statement_ids`` fix the row / column order (and may include ids
+        without votes); by default they are the sorted distinct ids (numerically when all are
+        integers, as Polis ids are).
+        """
+        p = np.asarray(participants, dtype=object).astype(str)
+        s = np.asarray(statements, dtype=object).astype(str)
+        if participant_ids is None:
+            participant_ids = _sorted_ids(np.unique(p))
+        if statement_ids is None:
+            statement_ids = _sorted_ids(np.unique(s))
+        p_index = {pid: i for i, pid in enumerate(participant_ids)}
+        s_index = {sid: i for i, sid in enumerate(statement_ids)}
+        rows = np.fromiter((p_index[x] for x in p), dtype=np.int32, count=len(p))
+        cols = np.fromiter((s_index[x] for x in s), dtype=np.int32, count=len(s))
+        mod = np.array([sid in (moderated_out_ids or set()) for sid in statement_ids], dtype=bool)
+        return cls(list(participant_ids), list(statement_ids), rows, cols, np.asarray(votes), mod)
+
+    def without_moderated_out(self) -> "VoteMatrix":
+        """The matrix the analysis uses: moderated-out statements removed."""
+        keep = ~self.moderated_out
+        if keep.all():
+            return self
+        new_index = np.cumsum(keep) - 1
+        mask = keep[self.cols]
+        return VoteMatrix(
+            self.participant_ids,
+            [sid for sid, k in zip(self.statement_ids, keep) if k],
+            self.rows[mask],
+            new_index[self.cols[mask]],
+            self.vals[mask],
+            np.zeros(int(keep.sum()), dtype=bool),
+        )
+
+
+def _sorted_ids(ids) -> list[str]:
+    ids = [str(x) for x in ids]
+    try:
+        return sorted(ids, key=lambda x: (int(x), x))
+    except ValueError:
+        return sorted(ids)
