@@ -305,12 +305,14 @@ def write_polis_export(
         w.writerow(PV_FIXED + matrix.statement_ids)
         dense = np.full(matrix.shape, 2, dtype=np.int8)  # 2 = no vote
         dense[matrix.rows, matrix.cols] = matrix.vals
+        cell_text = np.array(["-1", "0", "1", ""], dtype=object)[dense + 1]  # -1,0,1,2 -> text
+        n_agree = (dense == 1).sum(axis=1)
+        n_disagree = (dense == -1).sum(axis=1)
+        n_votes = (dense != 2).sum(axis=1)
         for i, pid in enumerate(matrix.participant_ids):
-            row = dense[i]
-            cells = ["" if v == 2 else str(int(v)) for v in row]
             g = "" if not groups or pid not in groups else str(groups[pid])
-            w.writerow([pid, g, int(authored.get(pid, 0)), int((row != 2).sum()), int((row == 1).sum()),
-                        int((row == -1).sum()), *cells])
+            f.write(",".join([_csv_field(pid), g, str(int(authored.get(pid, 0))), str(int(n_votes[i])), str(int(n_agree[i])),
+                              str(int(n_disagree[i])), *cell_text[i]]) + "\n")
 
     with open(folder / "summary.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -321,6 +323,12 @@ def write_polis_export(
                      ("conversation-description", description)]:
             w.writerow([k, _csv_safe(str(v))])
     return folder
+
+
+def _csv_field(text: str) -> str:
+    if any(ch in text for ch in ',"\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _id_key(x: str):

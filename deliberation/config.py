@@ -1,0 +1,51 @@
+"""Where things live: the data directory, the database URL, the vector store, the embedding model."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Environment variable naming the data directory (default: ./data under the working directory).
+DATA_DIR_ENV = "DELIBERATION_DATA"
+#: Environment variable with a SQLAlchemy database URL (default: SQLite file in the data directory).
+DATABASE_URL_ENV = "DELIBERATION_DATABASE_URL"
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+#: The bundled sample consultation (see corpora/harbour-road/README.md).
+SAMPLE_CORPUS = REPO_ROOT / "corpora" / "harbour-road"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Locations of the stores. Everything defaults to one local data directory."""
+
+    data_dir: Path = field(default_factory=lambda: Path(os.environ.get(DATA_DIR_ENV, "data")))
+    #: SQLAlchemy URL; None = ``sqlite:///<data_dir>/deliberation.sqlite`` (WAL mode)
+    database_url: str | None = field(default_factory=lambda: os.environ.get(DATABASE_URL_ENV) or None)
+    #: local folder of a sentence-transformers model; None = bundled all-MiniLM-L6-v2
+    model_path: Path | None = None
+    #: "onnx" (faster, same vectors) or "torch" (plain sentence-transformers)
+    embedding_backend: str = "onnx"
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'deliberation.sqlite').resolve()}"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.data_dir / "checkpoints.sqlite"
+
+    def ensure(self) -> "Settings":
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self

@@ -1,0 +1,158 @@
+"""Import statements (and optional votes) from CSV or JSON Lines.
+
+Statements, CSV: a header with ``text`` (required) and optionally ``id``, ``author``,
+``language``, ``timestamp`` (ms since 1970 or ISO 8601), ``moderated`` (1 / 0 / -1).
+Statements, JSON Lines: one object per line with the same keys; an object may also carry
+``"votes": {"<participant>": "agree" | "disagree" | "pass" | 1 | -1 | 0, ...}``.
+Votes, CSV: ``participant,statement,vote`` and optionally ``timestamp``; rows in time order
+(a later row for the same pair replaces the earlier vote, which stays in the history).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from deliberation.errors import InputError
+from deliberation.importers.base import (
+    ImportBundle,
+    check_votes_refer,
+    checked_text,
+    empty_votes,
+    parse_vote_series,
+    read_csv_rows,
+    read_text,
+)
+from deliberation.models import ModerationStatus, Statement
+from deliberation.votematrix import _sorted_ids
+
+#: Longest id accepted for statements and participants.
+MAX_ID_CHARS = 128
+
+
+def _id(value: object, what: str, path: Path, row: int) -> str:
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict, float)):
+        raise InputError(f"{what} {value!r} is not a valid id", path, row)
+    v = str(value).strip()
+    if not v:
+        raise InputError(f"{what} is empty", path, row)
+    if len(v) > MAX_ID_CHARS or any(ch in v for ch in "\x00\n\r"):
+        raise InputError(f"{what} {v[:40]!r}... is not a valid id (too long or control characters)", path, row)
+    return v
+
+
+def _time(value: object, path: Path, row: int) -> datetime:
+    if value in (None, ""):
+        return datetime.now(timezone.utc)
+    try:
+        return datetime.fromtimestamp(float(value) / 1000, tz=timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        pass
+    try:
+        dt = datetime.fromisoformat(str(value).strip())
+        return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise InputError(f"timestamp {str(value)[:30]!r} is neither milliseconds nor ISO 8601", path, row) from None
+
+
+def _moderation(value: object, path: Path, row: int) -> ModerationStatus:
+    if value in (None, ""):
+        return ModerationStatus.UNMODERATED
+    try:
+        return ModerationStatus.from_polis(int(str(value).strip()))
+    except (ValueError, KeyError):
+        raise InputError(f"moderated value {value!r} is not 1, 0 or -1", path, row) from None
+
+
+def _statement(rec: dict, path: Path, row: int, default_id: str, language: str) -> Statement:
+    if "text" not in rec:
+        raise InputError("has no 'text'", path, row)
+    if not isinstance(rec["text"], str):
+        raise InputError("'text' is not a string", path, row)
+    text = checked_text(rec["text"], path, row)
+    sid = _id(rec.get("id") if rec.get("id") not in (None, "") else default_id, "statement id", path, row)
+    author = rec.get("author")
+    author = _id(author, "author", path, row) if author not in (None, "") else None
+    created = _time(rec.get("timestamp"), path, row)
+    lang = str(rec.get("language") or language).strip() or "und"
+    return Statement(external_id=sid, text=text, author=author, language=lang,
+                     moderation=_moderation(rec.get("moderated"), path, row), created_at=created, updated_at=created)
+
+
+def read_statements_file(path: str | Path, *, votes_path: str | Path | None = None,
+                         question: str = "", language: str = "und") -> ImportBundle:
+    """Read a .csv or .jsonl statements file (and an optional votes CSV) into an ImportBundle."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    statements: list[Statement] = []
+    inline_votes: list[tuple[int, str, str, object]] = []  # (row, participant, statement, value)
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        text = read_text(path)
+        for row, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise InputError(f"not valid JSON ({e.msg} at column {e.colno})", path, row) from None
+            if not isinstance(rec, dict):
+                raise InputError("each line must be a JSON object", path, row)
+            st = _statement(rec, path, row, str(len(statements)), language)
+            statements.append(st)
+            votes = rec.get("votes") or {}
+            if not isinstance(votes, dict):
+                raise InputError("'votes' must be an object mapping participant ids to votes", path, row)
+            for p, v in votes.items():
+                inline_votes.append((row, _id(p, "participant", path, row), st.external_id, v))
+    elif suffix in (".csv", ".tsv", ".txt"):
+        _, rows = read_csv_rows(path, ["text"])
+        for row, rec in rows:
+            statements.append(_statement(rec, path, row, str(len(statements)), language))
+    else:
+        raise InputError(f"unknown file type {suffix or '(none)'}: use .csv or .jsonl", path)
+    if not statements:
+        raise InputError("has no statements", path)
+    seen: dict[str, int] = {}
+    for i, st in enumerate(statements):
+        if st.external_id in seen:
+            raise InputError(f"duplicate statement id {st.external_id!r}", path, i + 2 if suffix != ".jsonl" else None)
+        seen[st.external_id] = i
+    ids = set(seen)
+    frames = []
+    if inline_votes:
+        rows_arr = np.array([r for r, *_ in inline_votes])
+        df = pd.DataFrame({"participant": [p for _, p, _, _ in inline_votes],
+                           "statement": [s for _, _, s, _ in inline_votes]})
+        df["vote"] = parse_vote_series(pd.Series([v for *_, v in inline_votes], dtype=object), path, rows_arr)
+        df["timestamp"] = np.nan
+        frames.append(df)
+    if votes_path is not None:
+        frames.append(read_votes_file(Path(votes_path), ids))
+    votes = pd.concat(frames, ignore_index=True) if frames else empty_votes()
+    authors = {st.author for st in statements if st.author}
+    return ImportBundle(source=str(path), statements=statements, votes=votes, question=question,
+                        language=language,
+                        participants=_sorted_ids(authors | set(votes["participant"].unique())))
+
+
+def read_votes_file(path: Path, statement_ids: set[str]) -> pd.DataFrame:
+    header, rows = read_csv_rows(path, ["participant", "statement", "vote"])
+    if not rows:
+        return empty_votes()
+    row_numbers = np.array([r for r, _ in rows])
+    df = pd.DataFrame({
+        "participant": [_id(rec["participant"], "participant", path, r) for r, rec in rows],
+        "statement": [_id(rec["statement"], "statement id", path, r) for r, rec in rows],
+    })
+    df["vote"] = parse_vote_series(pd.Series([rec["vote"] for _, rec in rows]), path, row_numbers)
+    if "timestamp" in header:
+        df["timestamp"] = [float(_time(rec["timestamp"], path, r).timestamp() * 1000) if rec["timestamp"].strip() else np.nan
+                           for r, rec in rows]
+    else:
+        df["timestamp"] = np.nan
+    check_votes_refer(df, statement_ids, path, row_numbers)
+    return df

@@ -1,0 +1,125 @@
+"""Application services shared by the CLI, the graph and the UI.
+
+They join the parts: intake moderation before storage, embeddings into the vector index inside
+the import transaction, and the headless summary that ``make run`` prints.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from deliberation.config import Settings
+from deliberation.importers.base import ImportBundle
+from deliberation.models import ModerationStatus, Statement
+from deliberation.storage import ImportReport, Store, VectorIndex
+
+
+def intake(statements: list[Statement]) -> list[Statement]:
+    """Redact personal data and flag abusive or instruction-like statements for the moderator.
+
+    Nothing is dropped: flagged statements get status ``needs_review`` with the reasons in words.
+    Statements a moderator already rejected stay rejected (their text is redacted all the same).
+    """
+    from deliberation.moderation import moderate
+
+    results = moderate([s.text for s in statements])
+    out: list[Statement] = []
+    for st, res in zip(statements, results):
+        update: dict = {"text": res.text}
+        if res.flagged:
+            reason = "; ".join(res.reasons)
+            if st.moderation is ModerationStatus.REJECTED:
+                update["moderation_reason"] = "; ".join(x for x in (st.moderation_reason, reason) if x)
+            else:
+                update["moderation"] = ModerationStatus.NEEDS_REVIEW
+                update["moderation_reason"] = reason
+        out.append(st.model_copy(update=update))
+    return out
+
+
+def embedder_for(settings: Settings):
+    from deliberation.embeddings import Embedder, EmbeddingConfig
+
+    return Embedder(EmbeddingConfig(model_path=settings.model_path, backend=settings.embedding_backend,
+                                    cache_dir=settings.model_cache_dir))
+
+
+def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = True, question: str | None = None,
+                  secret: str | None = None, consultation_id: int | None = None,
+                  progress: bool = False) -> ImportReport:
+    """Moderate, store and (optionally) embed a bundle: all of it or, on any error, none of it."""
+    store = Store(settings)
+    on_commit = None
+    if embed:
+        embedder = embedder_for(settings)
+        index = VectorIndex(settings.chroma_path)
+
+        def on_commit(cid: int, stored: list[Statement]) -> None:
+            vectors = embedder.encode([s.text for s in stored])
+            try:
+                index.upsert(cid, stored, vectors)
+            except Exception:
+                index.delete(cid, [s.external_id for s in stored])
+                raise
+
+    return store.import_bundle(bundle, consultation_id=consultation_id, question=question, secret=secret,
+                               intake=intake, on_commit=on_commit)
+
+
+def find_consultation_by_source(store: Store, source: str) -> int | None:
+    from sqlalchemy import select
+
+    from deliberation.storage.tables import ConsultationRow
+
+    with store.session() as s:
+        return s.scalar(select(ConsultationRow.id).where(ConsultationRow.source == source)
+                        .order_by(ConsultationRow.id.desc()))
+
+
+def corpus_summary(settings: Settings, source: str) -> str:
+    """Plain-text summary of a Polis export folder or a stored consultation."""
+    path = Path(source)
+    if path.is_dir():
+        from deliberation.importers.polis import read_polis_export
+
+        bundle = read_polis_export(path)
+        statements, question = bundle.statements, bundle.question
+        counts = bundle.summary()
+    else:
+        store = Store(settings)
+        c = store.get_consultation(source)
+        statements, question = store.statements(c.id), c.question
+        counts = store.counts(c.id)
+        counts["moderated_out"] = sum(s.moderation is ModerationStatus.REJECTED for s in statements)
+    mod = Counter(s.moderation.value for s in statements)
+    lines = [f"Question: {question}",
+             f"Statements: {counts['statements']} ({', '.join(f'{v} {k}' for k, v in sorted(mod.items()))})",
+             f"Participants: {counts['participants']}",
+             f"Votes: {counts['votes']} current ({counts['vote_events']} vote events)"]
+    return "\n".join(lines)
+
+
+def demo(settings: Settings, corpus: Path, console) -> int:
+    """Import the corpus once (re-used on later runs) and print its summary and moderation queue."""
+    store = Store(settings)
+    source = str(Path(corpus).resolve())
+    cid = find_consultation_by_source(store, source)
+    if cid is None:
+        from deliberation.importers.polis import read_polis_export
+
+        bundle = read_polis_export(corpus)
+        bundle.source = source
+        report = import_bundle(settings, bundle)
+        cid = report.consultation_id
+        console.print(f"Imported the sample consultation {report.code} into {settings.data_dir}/ "
+                      f"(moderator secret: {report.moderator_secret}).")
+    else:
+        console.print(f"Using the sample consultation already stored in {settings.data_dir}/ (id {cid}).")
+    console.print(corpus_summary(settings, str(cid)))
+    queue = [s for s in store.statements(cid) if s.moderation is ModerationStatus.NEEDS_REVIEW]
+    console.print(f"\nModeration queue: {len(queue)} statements wait for the moderator.")
+    for s in queue:
+        console.print(f"  #{s.external_id}: {s.moderation_reason}", highlight=False)
+    return cid
+

@@ -1,0 +1,527 @@
+"""The relational store: consultations, participants, statements, votes, drafts, reviews.
+
+One :class:`Store` per process; every public method runs in its own transaction, so an import
+either stores everything or nothing, and an acknowledged vote is committed before the call
+returns. SQLite (default) runs in WAL mode with a busy timeout so several processes can vote at
+once; a ``postgresql://`` URL works unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import create_engine, event, func, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from deliberation.config import Settings
+from deliberation.errors import AccessDenied, InputError, NotFoundError
+from deliberation.importers.base import ImportBundle
+from deliberation.models import (
+    Consultation,
+    Draft,
+    DraftSentence,
+    ModerationStatus,
+    ReviewDecision,
+    Statement,
+    VoteValue,
+    validate_statement_text,
+)
+from deliberation.storage.tables import (
+    Base,
+    ConsultationRow,
+    DraftRow,
+    ParticipantRow,
+    ReviewRow,
+    StatementRow,
+    VoteEventRow,
+    VoteRow,
+)
+from deliberation.votematrix import VoteMatrix, _sorted_ids
+
+#: SQLite waits this long (ms) for another writer before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: Rows per executemany batch in bulk imports.
+BULK_BATCH = 50_000
+#: Alphabet for consultation codes (no 0/O/1/I to avoid misreading on a projector).
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+#: scrypt cost parameters for the moderator secret hash.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+#: Statement text transform applied at intake (e.g. personal-data redaction and flagging).
+Intake = Callable[[list[Statement]], list[Statement]]
+
+
+def hash_secret(secret: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(secret.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def check_secret(secret: str, stored: str) -> bool:
+    """Constant-time comparison of a secret with its stored salted hash."""
+    try:
+        scheme, salt_hex, digest_hex = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    digest = hashlib.scrypt(secret.encode(), salt=bytes.fromhex(salt_hex), n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _ms(dt: datetime) -> int:
+    return int(dt.timestamp() * 1000)
+
+
+@dataclass
+class ImportReport:
+    consultation_id: int
+    code: str
+    statements: int
+    participants: int
+    vote_events: int
+    votes: int
+    flagged: int
+    moderator_secret: str | None = None
+
+
+class Store:
+    def __init__(self, settings: Settings | None = None, *, url: str | None = None):
+        self.settings = (settings or Settings()).ensure()
+        self.url = url or self.settings.db_url
+        self.engine: Engine = create_engine(self.url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+        try:
+            Base.metadata.create_all(self.engine)
+        except OperationalError as e:
+            raise InputError(f"cannot open the database: {e.orig}", self.url) from None
+
+    def session(self) -> Session:
+        return self._session()
+
+    # ---- consultations ----------------------------------------------------------------
+    def create_consultation(
+        self,
+        question: str,
+        *,
+        description: str = "",
+        language: str = "und",
+        secret: str | None = None,
+        settings: dict | None = None,
+        source: str = "",
+        session: Session | None = None,
+    ) -> tuple[Consultation, str]:
+        """Create a consultation; returns it and the moderator secret (generated if not given)."""
+        question = (question or "").strip()
+        if not question:
+            raise InputError("a consultation needs a question")
+        secret = secret or secrets.token_urlsafe(12)
+        own = session is None
+        s = session or self.session()
+        try:
+            for _ in range(20):
+                code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+                if s.scalar(select(ConsultationRow.id).where(ConsultationRow.code == code)) is None:
+                    break
+            row = ConsultationRow(code=code, question=question, description=description, language=language,
+                                  secret_hash=hash_secret(secret), settings=settings or {}, source=source,
+                                  created_at=_now())
+            s.add(row)
+            s.flush()
+            if own:
+                s.commit()
+            return _consultation(row), secret
+        finally:
+            if own:
+                s.close()
+
+    def get_consultation(self, ref: int | str) -> Consultation:
+        """By numeric id or by join code."""
+        with self.session() as s:
+            row = None
+            if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+                row = s.get(ConsultationRow, int(ref))
+            if row is None and isinstance(ref, str):
+                row = s.scalar(select(ConsultationRow).where(ConsultationRow.code == ref.strip().upper()))
+            if row is None:
+                raise NotFoundError(f"no consultation with id or code {ref!r}")
+            return _consultation(row)
+
+    def list_consultations(self) -> list[Consultation]:
+        with self.session() as s:
+            return [_consultation(r) for r in s.scalars(select(ConsultationRow).order_by(ConsultationRow.id))]
+
+    def require_moderator(self, consultation_id: int, secret: str | None) -> None:
+        with self.session() as s:
+            row = s.get(ConsultationRow, consultation_id)
+            if row is None:
+                raise NotFoundError(f"no consultation with id {consultation_id}")
+            if not secret or not check_secret(secret, row.secret_hash):
+                raise AccessDenied("the moderator secret is wrong")
+
+    # ---- import ------------------------------------------------------------------------
+    def import_bundle(
+        self,
+        bundle: ImportBundle,
+        *,
+        consultation_id: int | None = None,
+        question: str | None = None,
+        secret: str | None = None,
+        intake: Intake | None = None,
+        on_commit: Callable[[int, list[Statement]], None] | None = None,
+    ) -> ImportReport:
+        """Store a whole bundle in one transaction (into a new consultation unless one is given).
+
+        ``intake`` may rewrite statements (redact personal data, flag for review) before anything
+        is stored. ``on_commit`` runs inside the transaction after the rows are written (e.g. to
+        index embeddings); if it raises, nothing is stored.
+        """
+        statements = intake(list(bundle.statements)) if intake else list(bundle.statements)
+        new_secret = None
+        with self.session() as s, s.begin():
+            if consultation_id is None:
+                consultation, new_secret = self.create_consultation(
+                    question or bundle.question or "Untitled consultation",
+                    description=bundle.description, language=bundle.language, secret=secret,
+                    source=bundle.source, session=s)
+                cid = consultation.id
+                code = consultation.code
+            else:
+                row = s.get(ConsultationRow, consultation_id)
+                if row is None:
+                    raise NotFoundError(f"no consultation with id {consultation_id}")
+                cid, code = row.id, row.code
+            existing = set(s.scalars(select(StatementRow.external_id).where(StatementRow.consultation_id == cid)))
+            clash = [st.external_id for st in statements if st.external_id in existing]
+            if clash:
+                raise InputError(f"statement id {clash[0]!r} is already stored in this consultation", bundle.source)
+            final = bundle.final_votes()
+            pids = set(bundle.participants) | {st.author for st in statements if st.author} | set(final["participant"])
+            pmap = self._ensure_participants(s, cid, pids)
+            now = _now()
+            srows = [
+                dict(consultation_id=cid, external_id=st.external_id, text=st.text,
+                     author_id=pmap[st.author] if st.author else None, language=st.language,
+                     moderation=st.moderation.value, moderation_reason=st.moderation_reason,
+                     is_draft=st.is_draft, created_at=st.created_at, updated_at=st.updated_at or now)
+                for st in statements
+            ]
+            for chunk in _chunks(srows, BULK_BATCH):
+                s.execute(insert(StatementRow), chunk)
+            smap = dict(s.execute(select(StatementRow.external_id, StatementRow.id)
+                                  .where(StatementRow.consultation_id == cid)).all())
+            ev = bundle.votes
+            p_int = ev["participant"].map(pmap).to_numpy(dtype=np.int64)
+            s_int = ev["statement"].map(smap).to_numpy(dtype=np.int64)
+            at = ev["timestamp"].to_numpy(dtype="float64")
+            at_obj = np.where(np.isnan(at), None, np.nan_to_num(at).astype(np.int64)).astype(object)
+            vals = ev["vote"].to_numpy().astype(np.int64)
+            cols = ["consultation_id", "participant_id", "statement_id", "value", "at_ms"]
+            events = list(zip([cid] * len(ev), p_int.tolist(), s_int.tolist(), vals.tolist(), at_obj.tolist()))
+            _bulk_insert(s, VoteEventRow.__table__, cols, events)
+            last = pd.DataFrame({"i": np.arange(len(ev))}).assign(p=p_int, s=s_int)
+            keep = last.drop_duplicates(["p", "s"], keep="last")["i"].to_numpy()
+            current = [events[i] for i in keep]
+            _bulk_insert(s, VoteRow.__table__, cols, current)
+            if on_commit is not None:
+                stored = self._statements(s, cid)
+                on_commit(cid, stored)
+        flagged = sum(st.moderation is ModerationStatus.NEEDS_REVIEW for st in statements)
+        return ImportReport(cid, code, len(statements), len(pids), len(events), len(current), flagged, new_secret)
+
+    def _ensure_participants(self, s: Session, cid: int, external_ids: Iterable[str]) -> dict[str, int]:
+        have = dict(s.execute(select(ParticipantRow.external_id, ParticipantRow.id)
+                              .where(ParticipantRow.consultation_id == cid)).all())
+        new = [pid for pid in _sorted_ids(set(external_ids) - set(have))]
+        now = _now()
+        for chunk in _chunks([dict(consultation_id=cid, external_id=p, created_at=now) for p in new], BULK_BATCH):
+            s.execute(insert(ParticipantRow), chunk)
+        if new:
+            have = dict(s.execute(select(ParticipantRow.external_id, ParticipantRow.id)
+                                  .where(ParticipantRow.consultation_id == cid)).all())
+        return have
+
+    # ---- reading -----------------------------------------------------------------------
+    def _statements(self, s: Session, cid: int) -> list[Statement]:
+        authors = dict(s.execute(select(ParticipantRow.id, ParticipantRow.external_id)
+                                 .where(ParticipantRow.consultation_id == cid)).all())
+        rows = s.scalars(select(StatementRow).where(StatementRow.consultation_id == cid).order_by(StatementRow.id))
+        return [_statement(r, authors) for r in rows]
+
+    def statements(self, consultation_id: int) -> list[Statement]:
+        with self.session() as s:
+            self._require(s, consultation_id)
+            return self._statements(s, consultation_id)
+
+    def _require(self, s: Session, cid: int) -> ConsultationRow:
+        row = s.get(ConsultationRow, cid)
+        if row is None:
+            raise NotFoundError(f"no consultation with id {cid}")
+        return row
+
+    def _id_maps(self, s: Session, cid: int) -> tuple[dict[int, str], dict[int, str]]:
+        pmap = dict(s.execute(select(ParticipantRow.id, ParticipantRow.external_id)
+                              .where(ParticipantRow.consultation_id == cid)).all())
+        smap = dict(s.execute(select(StatementRow.id, StatementRow.external_id)
+                              .where(StatementRow.consultation_id == cid)).all())
+        return pmap, smap
+
+    def vote_events(self, consultation_id: int) -> pd.DataFrame:
+        """Every vote event in order: participant, statement (external ids), vote, timestamp (ms or NaN)."""
+        with self.session() as s:
+            self._require(s, consultation_id)
+            pmap, smap = self._id_maps(s, consultation_id)
+            rows = _fetch_all(s, select(VoteEventRow.participant_id, VoteEventRow.statement_id, VoteEventRow.value,
+                                        VoteEventRow.at_ms)
+                              .where(VoteEventRow.consultation_id == consultation_id)
+                              .order_by(VoteEventRow.id))
+        df = pd.DataFrame(rows, columns=["participant", "statement", "vote", "timestamp"])
+        df["participant"] = df["participant"].map(pmap)
+        df["statement"] = df["statement"].map(smap)
+        df["vote"] = df["vote"].astype(np.int8)
+        df["timestamp"] = pd.to_numeric(df["timestamp"], errors="coerce").astype("float64")
+        return df
+
+    def current_votes(self, consultation_id: int) -> pd.DataFrame:
+        """The current vote per (participant, statement): participant, statement (external ids), vote."""
+        with self.session() as s:
+            self._require(s, consultation_id)
+            pmap, smap = self._id_maps(s, consultation_id)
+            rows = _fetch_all(s, select(VoteRow.participant_id, VoteRow.statement_id, VoteRow.value)
+                              .where(VoteRow.consultation_id == consultation_id))
+        df = pd.DataFrame(rows, columns=["participant", "statement", "vote"])
+        df["participant"] = df["participant"].map(pmap)
+        df["statement"] = df["statement"].map(smap)
+        df["vote"] = df["vote"].astype(np.int8)
+        return df
+
+    def participants(self, consultation_id: int) -> list[str]:
+        with self.session() as s:
+            return _sorted_ids(s.scalars(select(ParticipantRow.external_id)
+                                         .where(ParticipantRow.consultation_id == consultation_id)))
+
+    def vote_matrix(self, consultation_id: int, *, include_drafts: bool = False) -> VoteMatrix:
+        statements = [st for st in self.statements(consultation_id) if include_drafts or not st.is_draft]
+        votes = self.current_votes(consultation_id)
+        ids = [st.external_id for st in statements]
+        votes = votes[votes["statement"].isin(set(ids))]
+        return VoteMatrix.from_long(
+            votes["participant"].to_numpy(), votes["statement"].to_numpy(), votes["vote"].to_numpy(),
+            participant_ids=self.participants(consultation_id), statement_ids=ids,
+            moderated_out_ids={st.external_id for st in statements if st.moderation.excluded_from_analysis},
+        )
+
+    def counts(self, consultation_id: int) -> dict[str, int]:
+        with self.session() as s:
+            self._require(s, consultation_id)
+            c = consultation_id
+            return {
+                "statements": s.scalar(select(func.count()).select_from(StatementRow).where(StatementRow.consultation_id == c)),
+                "participants": s.scalar(select(func.count()).select_from(ParticipantRow).where(ParticipantRow.consultation_id == c)),
+                "votes": s.scalar(select(func.count()).select_from(VoteRow).where(VoteRow.consultation_id == c)),
+                "vote_events": s.scalar(select(func.count()).select_from(VoteEventRow).where(VoteEventRow.consultation_id == c)),
+            }
+
+    # ---- participant actions -----------------------------------------------------------
+    def add_participant(self, consultation_id: int, external_id: str | None = None) -> str:
+        """Register a participant; a new unguessable id is made when none is given."""
+        external_id = external_id or secrets.token_urlsafe(12)
+        with self.session() as s, s.begin():
+            self._require(s, consultation_id)
+            self._ensure_participants(s, consultation_id, [external_id])
+        return external_id
+
+    def add_statement(self, consultation_id: int, author: str | None, text: str, *,
+                      intake: Intake | None = None, language: str = "und", is_draft: bool = False) -> Statement:
+        try:
+            text = validate_statement_text(text)
+        except ValueError as e:
+            raise InputError(str(e), "statement") from None
+        with self.session() as s, s.begin():
+            self._require(s, consultation_id)
+            ids = s.scalars(select(StatementRow.external_id).where(StatementRow.consultation_id == consultation_id)).all()
+            numeric = [int(i) for i in ids if i.isdigit()]
+            ext = str(max(numeric) + 1 if numeric else 0)
+            st = Statement(external_id=ext, text=text, author=author, language=language, is_draft=is_draft)
+            if intake:
+                st = intake([st])[0]
+            pmap = self._ensure_participants(s, consultation_id, [author]) if author else {}
+            row = StatementRow(consultation_id=consultation_id, external_id=ext, text=st.text,
+                               author_id=pmap.get(author), language=st.language, moderation=st.moderation.value,
+                               moderation_reason=st.moderation_reason, is_draft=is_draft,
+                               created_at=st.created_at, updated_at=st.updated_at)
+            s.add(row)
+            s.flush()
+            return _statement(row, {v: k for k, v in pmap.items()})
+
+    def cast_vote(self, consultation_id: int, participant: str, statement: str, value: object) -> VoteValue:
+        """Record a vote (or a changed vote) and commit before returning: an acknowledged vote is stored."""
+        try:
+            v = VoteValue.parse(value)
+        except ValueError as e:
+            raise InputError(str(e), "vote") from None
+        at = _ms(_now())
+        with self.session() as s, s.begin():
+            self._require(s, consultation_id)
+            sid = s.scalar(select(StatementRow.id).where(StatementRow.consultation_id == consultation_id,
+                                                         StatementRow.external_id == str(statement)))
+            if sid is None:
+                raise NotFoundError(f"no statement {statement!r} in consultation {consultation_id}")
+            pid = s.scalar(select(ParticipantRow.id).where(ParticipantRow.consultation_id == consultation_id,
+                                                           ParticipantRow.external_id == str(participant)))
+            if pid is None:
+                raise NotFoundError(f"no participant {participant!r} in consultation {consultation_id}")
+            s.execute(insert(VoteEventRow).values(consultation_id=consultation_id, participant_id=pid,
+                                                  statement_id=sid, value=int(v), at_ms=at))
+            _upsert_vote(s, self.engine.dialect.name, consultation_id, pid, sid, int(v), at)
+        return v
+
+    # ---- moderation --------------------------------------------------------------------
+    def set_moderation(self, consultation_id: int, statement: str, status: ModerationStatus, reason: str = "") -> None:
+        with self.session() as s, s.begin():
+            n = s.execute(update(StatementRow)
+                          .where(StatementRow.consultation_id == consultation_id, StatementRow.external_id == str(statement))
+                          .values(moderation=ModerationStatus(status).value, moderation_reason=reason, updated_at=_now())).rowcount
+            if n == 0:
+                raise NotFoundError(f"no statement {statement!r} in consultation {consultation_id}")
+
+    # ---- drafts and reviews ------------------------------------------------------------
+    def save_draft(self, consultation_id: int, draft: Draft) -> Draft:
+        with self.session() as s, s.begin():
+            self._require(s, consultation_id)
+            row = DraftRow(consultation_id=consultation_id, kind=draft.kind.value, speaks_for=draft.speaks_for,
+                           sentences=[x.model_dump() for x in draft.sentences], drafter=draft.drafter,
+                           status=draft.status, notes=draft.notes, created_at=draft.created_at)
+            s.add(row)
+            s.flush()
+            return _draft(row)
+
+    def drafts(self, consultation_id: int) -> list[Draft]:
+        with self.session() as s:
+            return [_draft(r) for r in s.scalars(select(DraftRow).where(DraftRow.consultation_id == consultation_id)
+                                                 .order_by(DraftRow.id))]
+
+    def record_review(self, decision: ReviewDecision) -> None:
+        with self.session() as s, s.begin():
+            row = s.get(DraftRow, decision.draft_id)
+            if row is None:
+                raise NotFoundError(f"no draft {decision.draft_id}")
+            s.add(ReviewRow(draft_id=decision.draft_id, decision=decision.decision, reviewer=decision.reviewer,
+                            edited_text=decision.edited_text, reason=decision.reason, created_at=decision.created_at))
+            row.status = {"approve": "approved", "edit": "approved", "reject": "rejected"}[decision.decision]
+            if decision.decision == "edit" and decision.edited_text:
+                row.sentences = [{"text": decision.edited_text, "citations": _draft(row).cited_statement_ids}]
+
+    def reviews(self, draft_id: int) -> list[ReviewDecision]:
+        with self.session() as s:
+            return [ReviewDecision(draft_id=r.draft_id, decision=r.decision, reviewer=r.reviewer,
+                                   edited_text=r.edited_text, reason=r.reason, created_at=r.created_at)
+                    for r in s.scalars(select(ReviewRow).where(ReviewRow.draft_id == draft_id).order_by(ReviewRow.id))]
+
+    # ---- export ------------------------------------------------------------------------
+    def export_polis(self, consultation_id: int, folder: str | Path, groups: dict[str, int] | None = None) -> Path:
+        from deliberation.importers.polis import write_polis_export
+
+        c = self.get_consultation(consultation_id)
+        return write_polis_export(folder, self.statements(consultation_id), self.vote_events(consultation_id),
+                                  question=c.question, description=c.description, groups=groups)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.close()
+
+
+def _upsert_vote(s: Session, dialect: str, cid: int, pid: int, sid: int, value: int, at: int) -> None:
+    values = dict(consultation_id=cid, participant_id=pid, statement_id=sid, value=value, at_ms=at)
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dinsert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dinsert
+    else:  # generic fallback
+        n = s.execute(update(VoteRow).where(VoteRow.participant_id == pid, VoteRow.statement_id == sid)
+                      .values(value=value, at_ms=at)).rowcount
+        if n == 0:
+            s.execute(insert(VoteRow).values(**values))
+        return
+    stmt = dinsert(VoteRow).values(**values)
+    stmt = stmt.on_conflict_do_update(index_elements=["participant_id", "statement_id"],
+                                      set_={"value": value, "at_ms": at})
+    s.execute(stmt)
+
+
+def _fetch_all(s: Session, stmt) -> list[tuple]:
+    """Run a SELECT on the DBAPI cursor: plain tuples, no Row objects (5x faster for big vote tables)."""
+    conn = s.connection()
+    compiled = stmt.compile(dialect=conn.dialect)
+    params = compiled.params
+    if compiled.positional:
+        params = tuple(params[k] for k in compiled.positiontup)
+    cur = conn.connection.dbapi_connection.cursor()
+    try:
+        cur.execute(str(compiled), params)
+        return cur.fetchall()
+    finally:
+        cur.close()
+
+
+def _bulk_insert(s: Session, table, columns: list[str], rows: list[tuple]) -> None:
+    """Plain DBAPI executemany: ~10x faster than ORM inserts for hundreds of thousands of votes."""
+    if not rows:
+        return
+    conn = s.connection()
+    style = conn.dialect.paramstyle
+    ph = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(style)
+    if ph is None:  # named / numeric styles: let SQLAlchemy bind the values
+        for chunk in _chunks([dict(zip(columns, r)) for r in rows], BULK_BATCH):
+            s.execute(insert(table), chunk)
+        return
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([ph] * len(columns))})"
+    for chunk in _chunks(rows, BULK_BATCH):
+        conn.exec_driver_sql(sql, chunk)
+
+
+def _chunks(items: list, n: int):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def _consultation(r: ConsultationRow) -> Consultation:
+    return Consultation(id=r.id, code=r.code, question=r.question, description=r.description,
+                        moderator_secret_hash=r.secret_hash, language=r.language, settings=r.settings or {},
+                        created_at=r.created_at)
+
+
+def _statement(r: StatementRow, authors: dict[int, str]) -> Statement:
+    return Statement.model_construct(
+        id=r.id, consultation_id=r.consultation_id, external_id=r.external_id, text=r.text,
+        author=authors.get(r.author_id) if r.author_id else None, language=r.language,
+        moderation=ModerationStatus(r.moderation), moderation_reason=r.moderation_reason or "",
+        is_draft=bool(r.is_draft), created_at=r.created_at, updated_at=r.updated_at)
+
+
+def _draft(r: DraftRow) -> Draft:
+    return Draft(id=r.id, consultation_id=r.consultation_id, kind=r.kind, speaks_for=r.speaks_for,
+                 sentences=[DraftSentence(**x) for x in r.sentences], drafter=r.drafter, status=r.status,
+                 notes=r.notes or "", created_at=r.created_at)

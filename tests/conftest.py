@@ -1,0 +1,34 @@
+"""Shared fixtures: the real Polis corpora in ../shared (skipped with a reason when absent)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPORA = SHARED / "corpora"
+SAMPLE = REPO / "corpora" / "harbour-road"
+#: Polis conversations in ../shared/corpora that carry votes.
+VOTED = ["15-per-hour-seattle", "vtaiwan.uberx", "austria-climate.5twd2jsnkf.2022-08-08",
+         "american-assembly.bowling-green"]
+ALL = VOTED + ["march-on.operation-marchin-orders"]
+
+
+def corpus(name: str) -> Path:
+    path = CORPORA / name
+    if not path.is_dir():
+        pytest.skip(f"real Polis corpus {name} not found at {path} (../shared is absent on this machine)")
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from deliberation.config import Settings
+
+    return Settings(data_dir=tmp_path / "data")
