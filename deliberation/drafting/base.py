@@ -1,0 +1,51 @@
+"""What a drafter is asked for and what it returns.
+
+A drafter turns a :class:`DraftRequest` (who the statement speaks for, and the participants'
+statements it may draw on) into sentences, each carrying the ids of the statements it draws on.
+Statements are data, never instructions: drafters must pass them as delimited data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from deliberation.models import DraftKind, DraftSentence
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A participant statement a draft may cite, with the vote support that made it a candidate."""
+
+    id: str
+    text: str
+    #: share of voters who agreed (overall, or within the group the draft speaks for)
+    agree_rate: float | None = None
+    #: number of participants who voted on it
+    n_votes: int = 0
+
+
+@dataclass(frozen=True)
+class DraftRequest:
+    kind: DraftKind
+    #: "all", "group:<n>" (opinion group) or "topic:<n>" (topic cluster)
+    speaks_for: str
+    #: the consultation's question, for context
+    question: str
+    #: what the statement should do, in words (shown to an LLM drafter and in the report)
+    purpose: str
+    #: the statements the draft may draw on, best candidates first
+    sources: list[SourceRef]
+    #: for revisions: what the group objected to, in words (data, never instructions)
+    feedback: list[str] = field(default_factory=list)
+    #: a human-readable name of who it speaks for, e.g. "opinion group 2 (41 participants)"
+    audience: str = ""
+
+
+class Drafter(Protocol):
+    #: e.g. "extractive" or "llm:openai:gpt-4o-mini"
+    name: str
+
+    def draft(self, request: DraftRequest) -> list[DraftSentence]:
+        """Sentences of the draft; each cites the ids (from ``request.sources``) it draws on."""
+        ...

@@ -1,0 +1,59 @@
+"""The extractive drafter: drafts made only of the participants' own words.
+
+It picks the best candidate statements the analysis chose (consensus candidates for the whole
+consultation, representative statements for a group or topic), skips near-repeats, and returns
+each as one sentence citing its own id. It never adds a word, so it is always faithful and
+deterministic; the framing ("speaks for group 2, 85% of its members agreed") lives in the draft's
+metadata and the report, not in the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from deliberation.drafting.base import DraftRequest
+from deliberation.models import DraftKind, DraftSentence
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class ExtractiveConfig:
+    #: most statements quoted in a consensus draft
+    max_consensus_sentences: int = 3
+    #: most statements quoted in a minority (group or topic) draft
+    max_minority_sentences: int = 2
+    #: a candidate whose word overlap (Jaccard) with an already chosen one is at least this is skipped
+    max_overlap: float = 0.6
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)}
+
+
+def _as_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text[-1:] in ".!?。！？" else text + "."
+
+
+class ExtractiveDrafter:
+    name = "extractive"
+
+    def __init__(self, config: ExtractiveConfig = ExtractiveConfig()):
+        self.config = config
+
+    def draft(self, request: DraftRequest) -> list[DraftSentence]:
+        limit = (self.config.max_consensus_sentences if request.kind is DraftKind.CONSENSUS
+                 else self.config.max_minority_sentences)
+        chosen: list[DraftSentence] = []
+        chosen_words: list[set[str]] = []
+        for src in request.sources:
+            words = _words(src.text)
+            if any(len(words & w) / max(1, len(words | w)) >= self.config.max_overlap for w in chosen_words):
+                continue
+            chosen.append(DraftSentence(text=_as_sentence(src.text), citations=[src.id]))
+            chosen_words.append(words)
+            if len(chosen) >= limit:
+                break
+        return chosen

@@ -1,0 +1,241 @@
+"""Coverage audit: every group heard, none amplified, justified representation (via abcvoting)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from abcvoting import properties
+from abcvoting.preferences import Profile
+
+from deliberation.coverage import (
+    CoverageAudit,
+    CoverageConfig,
+    audit_coverage,
+    draft_approvals,
+    fair_seats,
+)
+from deliberation.models import Draft, DraftKind, DraftSentence
+
+
+def draft(id_, speaks_for="all", cites=(), status="approved"):
+    kind = DraftKind.CONSENSUS if speaks_for == "all" else DraftKind.MINORITY
+    return Draft(id=id_, kind=kind, speaks_for=speaks_for, status=status,
+                 sentences=[DraftSentence(text=f"Draft {id_}.", citations=list(cites))])
+
+
+def members(*sizes, prefix="p"):
+    """group:i -> sizes[i] distinct participant ids."""
+    out, n = {}, 0
+    for i, s in enumerate(sizes):
+        out[f"group:{i}"] = [f"{prefix}{n + j}" for j in range(s)]
+        n += s
+    return out
+
+
+def by_key(audit: CoverageAudit):
+    return {g.key: g for g in audit.groups}
+
+
+# ---- every group heard, none amplified -----------------------------------------------------
+
+
+def test_one_draft_each_for_45_40_15_passes():
+    drafts = [draft(1), draft(2, "group:0"), draft(3, "group:1"), draft(4, "group:2")]
+    audit = audit_coverage(drafts, members(45, 40, 15), None)
+    assert audit.passed
+    assert audit.groups_to_redraft == []
+    g = by_key(audit)
+    assert [g[k].status for k in ("group:0", "group:1", "group:2")] == ["ok"] * 3
+    # the 15% group has 33% of the minority drafts (2.2x its share): that is the point of
+    # minority statements, and one draft each is never flagged
+    assert g["group:2"].share_participants == pytest.approx(0.15)
+    assert g["group:2"].share_drafts == pytest.approx(1 / 3)
+    assert g["group:2"].ratio == pytest.approx(1 / 3 / 0.15)
+    assert "Every opinion group has a draft; none has more than 1.5x its share." in audit.findings
+    # the consensus draft is reported but counted towards no group
+    assert audit.n_consensus == 1
+    assert sum(x.n_drafts for x in audit.groups) == 3
+    assert any("1 consensus draft (1) speaks for all 100 participants" in f for f in audit.findings)
+    assert audit.jr is None and any("JR" in f for f in audit.findings)
+
+
+def test_missing_group_fails_with_its_key():
+    drafts = [draft(1, "group:0"), draft(2, "group:1")]
+    audit = audit_coverage(drafts, members(48, 40, 12), None)
+    assert not audit.passed
+    assert by_key(audit)["group:2"].status == "missing"
+    assert audit.groups_to_redraft == ["group:2"]
+    assert "Group 2 (12% of participants) has no draft." in audit.findings
+
+
+def test_three_drafts_vs_one_each_at_similar_size_is_over():
+    drafts = [draft(1, "group:0"), draft(2, "group:0"), draft(3, "group:0"),
+              draft(4, "group:1"), draft(5, "group:2")]
+    audit = audit_coverage(drafts, members(34, 33, 33), None)
+    assert not audit.passed
+    g = by_key(audit)
+    assert g["group:0"].status == "over" and g["group:0"].fair_seats == 2
+    assert g["group:1"].status == g["group:2"].status == "ok"
+    assert audit.groups_to_redraft == ["group:0"]
+    assert any("has 3 of 5 minority drafts" in f and "over-represented" in f for f in audit.findings)
+
+
+def test_extra_draft_for_a_large_group_is_fair_but_not_for_the_smallest():
+    m = members(45, 40, 15)
+    ok = audit_coverage([draft(1, "group:0"), draft(2, "group:0"), draft(3, "group:1"),
+                         draft(4, "group:2")], m, None)
+    assert ok.passed
+    # 2 of 4 drafts (50%) for the 40% group: more than its fair seat, but only 1.25x: not flagged
+    ok2 = audit_coverage([draft(1, "group:0"), draft(2, "group:1"), draft(3, "group:1"),
+                          draft(4, "group:2")], m, None)
+    assert ok2.passed
+    # 2 of 4 drafts for the 15% group: 3.3x its share and beyond its fair seats
+    bad = audit_coverage([draft(1, "group:0"), draft(2, "group:1"), draft(3, "group:2"),
+                          draft(4, "group:2")], m, None)
+    assert by_key(bad)["group:2"].status == "over" and bad.groups_to_redraft == ["group:2"]
+
+
+def test_shares_count_distinct_participants_not_entries():
+    m = {"group:0": ["a", "a", "a", "b"], "group:1": ["c", "d", "e", "f", "g", "h", "i", "j"]}
+    audit = audit_coverage([draft(1, "group:0"), draft(2, "group:1")], m, None)
+    g = by_key(audit)
+    assert g["group:0"].n_participants == 2
+    assert g["group:0"].share_participants == pytest.approx(0.2)
+    assert g["group:1"].share_participants == pytest.approx(0.8)
+
+
+def test_fair_seats_rule():
+    assert fair_seats([45, 40, 15], 3) == [1, 1, 1]
+    assert fair_seats([34, 33, 33], 5) == [2, 2, 2]  # 2 extra seats, 3-way tie: each may get one
+    assert fair_seats([90, 10], 4) == [3, 1]
+    assert fair_seats([45, 40, 15], 4) == [2, 1, 1]
+    assert fair_seats([50, 50], 1) == [1, 1]  # fewer drafts than groups: floor of one
+    assert fair_seats([10, 0], 3) == [3, 0]
+
+
+def test_unknown_audience_and_empty_slate():
+    audit = audit_coverage([draft(1, "group:0"), draft(2, "group:7")], members(5), None)
+    assert not audit.passed
+    assert by_key(audit)["group:7"].status == "over"
+    assert "group:7" in audit.groups_to_redraft
+    audit = audit_coverage([draft(1, "group:0", status="rejected")], members(5, 5), None)
+    assert not audit.passed and audit.n_slate == 0
+    assert audit.groups_to_redraft == ["group:0", "group:1"]
+    assert any("No draft is on the slate" in f for f in audit.findings)
+    audit = audit_coverage([], members(5), None)
+    assert not audit.passed and audit.findings[0] == "There are no drafts to audit."
+
+
+def test_topics_audited_when_topic_drafts_are_on_the_slate():
+    m = {**members(5, 5), "topic:0": ["p0", "p1", "p5"], "topic:1": ["p2", "p3"]}
+    drafts = [draft(1, "group:0"), draft(2, "group:1"), draft(3, "topic:0")]
+    audit = audit_coverage(drafts, m, None)
+    g = by_key(audit)
+    assert g["topic:1"].status == "missing" and "topic:1" in audit.groups_to_redraft
+    # without topic drafts, topics are not audited
+    audit = audit_coverage(drafts[:2], m, None)
+    assert audit.passed and "topic:1" not in by_key(audit)
+
+
+# ---- justified representation ---------------------------------------------------------------
+
+
+def _abc_jr(approval_sets, n_cand, committee):
+    profile = Profile(n_cand)
+    profile.add_voters(approval_sets)
+    return properties.check_JR(profile, committee)
+
+
+def test_jr_violated_by_a_cohesive_quarter():
+    # 8 participants, 4 drafts on the slate -> quota n/k = 2. Draft 5 was rejected by the
+    # moderator; p6 and p7 (a quarter) approve only it, so they are left with nothing.
+    drafts = [draft(1), draft(2, "group:0"), draft(3, "group:1"), draft(4, "group:2"),
+              draft(5, "group:2", status="rejected")]
+    m = {"group:0": ["p0", "p1", "p2"], "group:1": ["p3", "p4", "p5"], "group:2": ["p6", "p7"]}
+    approvals = {"p0": {"1", "2"}, "p1": {"2"}, "p2": {"1"}, "p3": {"3"}, "p4": {"3", "1"},
+                 "p5": {"3"}, "p6": {"5"}, "p7": {"5"}}
+    audit = audit_coverage(drafts, m, approvals)
+    # the same profile through abcvoting directly (candidates 0-3 = drafts 1-4, 4 = draft 5)
+    idx = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4}
+    assert _abc_jr([[idx[c] for c in approvals[p]] for p in sorted(approvals)], 5, {0, 1, 2, 3}) is False
+    assert audit.jr is False and audit.ejr is False
+    assert not audit.passed
+    v = audit.jr_violation
+    assert v.candidate == "5" and v.candidate_kind == "draft"
+    assert v.participant_ids == ["p6", "p7"] and v.share_of_voters == pytest.approx(0.25)
+    assert v.by_group == {"group:2": 2}
+    assert "group:2" in audit.groups_to_redraft
+    assert any("fails justified representation" in f and "2 in group 2" in f for f in audit.findings)
+    # JR alone need not fail the audit
+    assert audit_coverage(drafts, m, approvals, CoverageConfig(require_jr=False)).passed
+
+
+def test_jr_satisfied_when_the_quarter_approves_a_slate_draft():
+    drafts = [draft(1), draft(2, "group:0"), draft(3, "group:1"), draft(4, "group:2"),
+              draft(5, "group:2", status="rejected")]
+    m = {"group:0": ["p0", "p1", "p2"], "group:1": ["p3", "p4", "p5"], "group:2": ["p6", "p7"]}
+    approvals = {"p0": {"1", "2"}, "p1": {"2"}, "p2": {"1"}, "p3": {"3"}, "p4": {"3", "1"},
+                 "p5": {"3"}, "p6": {"5", "4"}, "p7": {"5"}}
+    audit = audit_coverage(drafts, m, approvals)
+    idx = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4}
+    assert _abc_jr([[idx[c] for c in approvals[p]] for p in sorted(approvals)], 5, {0, 1, 2, 3}) is True
+    assert audit.jr is True and audit.jr_violation is None
+    assert audit.ejr is True
+    assert audit.passed
+
+
+def test_ejr_violation_with_jr_satisfied():
+    # abcvoting's own EJR example: 4 voters approve {a, b}, 2 approve {c, d}; slate {a, c, d}
+    # (drafts go by the keys they were published under, here a-d)
+    drafts = [draft(1), draft(2, status="rejected"), draft(3), draft(4)]
+    keys = ["a", "b", "c", "d"]
+    approvals = {f"v{i}": {"a", "b"} for i in range(4)} | {"v4": {"c", "d"}, "v5": {"c", "d"}}
+    audit = audit_coverage(drafts, {}, approvals, draft_keys=keys)
+    assert audit.jr is True and audit.ejr is False
+    assert audit.passed  # EJR is reported, not required, by default
+    assert any("fails extended justified representation" in f for f in audit.findings)
+    assert not audit_coverage(drafts, {}, approvals, CoverageConfig(require_ejr=True), draft_keys=keys).passed
+    # above the exact-check size EJR is left undecided, and says so
+    big = audit_coverage(drafts, {}, approvals, CoverageConfig(ejr_exact_max_cells=0), draft_keys=keys)
+    assert big.ejr is None and any("EJR was not decided" in f for f in big.findings)
+
+
+def test_jr_before_draft_votes_uses_cited_statements_and_statement_candidates():
+    # Nobody has voted on drafts yet: a participant approves a draft when they agreed with at
+    # least half of the statements it cites. p6 and p7 (group 2) agree with s9, which no draft
+    # cites, and with nothing a draft cites -> JR names statement s9 and routes group 2.
+    drafts = [draft(1, "group:0", cites=["s1", "s2"]), draft(2, "group:1", cites=["s3"]),
+              draft(3, cites=["s1", "s3", "s4"])]
+    m = {"group:0": ["p0", "p1", "p2"], "group:1": ["p3", "p4", "p5"], "group:2": ["p6", "p7"]}
+    approvals = {"p0": {"s1"}, "p1": {"s1", "s2"}, "p2": {"s2"}, "p3": {"s3"}, "p4": {"s3", "s4"},
+                 "p5": {"s3"}, "p6": {"s9"}, "p7": {"s9", "s2"}}
+    per = draft_approvals(drafts, ["1", "2", "3"], approvals)
+    assert per["p0"] == {"1"}          # 1 of 2 cited by draft 1 (>= 0.5); 1 of 3 of draft 3
+    assert per["p4"] == {"2", "3"}     # s3 and s4: 2 of 3 cited by draft 3
+    assert per["p7"] == {"1"}          # s2: half of draft 1
+    strict = draft_approvals(drafts, ["1", "2", "3"], approvals, CoverageConfig(cited_agree_fraction=0.75))
+    assert strict["p0"] == set()
+    audit = audit_coverage(drafts, m, approvals)
+    # quota 8/3: only p6 is unrepresented (p7 approves draft 1) -> 1 < 8/3: JR holds
+    assert audit.jr is True
+    approvals["p7"] = {"s9"}
+    approvals["p5"] = {"s9"}
+    audit = audit_coverage(drafts, m, approvals)
+    assert audit.jr is False
+    v = audit.jr_violation
+    assert v.candidate == "s9" and v.candidate_kind == "statement"
+    assert v.participant_ids == ["p5", "p6", "p7"] and v.by_group == {"group:1": 1, "group:2": 2}
+    assert "group:2" in audit.groups_to_redraft  # 2 of the 3 are in group 2
+    assert any("agreed with statement s9" in f for f in audit.findings)
+    # not counting statements as candidates, only drafts can witness a violation
+    assert audit_coverage(drafts, m, approvals, CoverageConfig(statements_as_candidates=False)).jr is True
+
+
+def test_audit_is_json_serialisable():
+    drafts = [draft(1), draft(2, "group:0"), draft(3, "group:1")]
+    audit = audit_coverage(drafts, members(3, 3), {"p0": {"2"}, "p3": {"3"}, "p4": {"1"}})
+    text = audit.model_dump_json()
+    assert CoverageAudit.model_validate_json(text) == audit
+    assert json.loads(text)["passed"] is audit.passed
+    assert json.loads(CoverageConfig().model_dump_json())["over_factor"] == 1.5
