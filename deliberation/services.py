@@ -123,3 +123,71 @@ def demo(settings: Settings, corpus: Path, console) -> int:
         console.print(f"  #{s.external_id}: {s.moderation_reason}", highlight=False)
     return cid
 
+
+
+def ensure_consultation(settings: Settings, source: str, progress=None) -> int:
+    """A stored consultation id from an id, a join code, or a Polis export folder (imported once)."""
+    path = Path(source)
+    store = Store(settings)
+    if path.is_dir():
+        resolved = str(path.resolve())
+        cid = find_consultation_by_source(store, resolved)
+        if cid is not None:
+            return cid
+        from deliberation.importers.polis import read_polis_export
+
+        if progress:
+            progress(f"importing {path}")
+        bundle = read_polis_export(path)
+        bundle.source = resolved
+        return import_bundle(settings, bundle).consultation_id
+    return store.get_consultation(source).id
+
+
+def statement_vectors(settings: Settings, cid: int, statements: list[Statement]):
+    """Vectors of these statements from Chroma; embeds (and indexes) the ones missing."""
+    import numpy as np
+
+    index = VectorIndex(settings.chroma_path)
+    have = index.vectors(cid, [s.external_id for s in statements])
+    missing = [s for s in statements if s.external_id not in have]
+    if missing:
+        vecs = embedder_for(settings).encode([s.text for s in missing])
+        index.upsert(cid, missing, vecs)
+        have.update({s.external_id: v for s, v in zip(missing, vecs)})
+    if not statements:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.stack([have[s.external_id] for s in statements])
+
+
+def analyze_source(settings: Settings, source: str, *, topics: bool = True, mode: str = "auto", seed: int = 0,
+                   progress=None):
+    """Analyse a Polis export folder (nothing stored) or a stored consultation. Returns (result, summary)."""
+    from dataclasses import replace as dc_replace
+
+    from deliberation.analysis.pipeline import AnalysisConfig, analyze, summary_text
+
+    path = Path(source)
+    if path.is_dir():
+        from deliberation.importers.polis import read_polis_export
+
+        bundle = read_polis_export(path)
+        statements = intake(bundle.statements)  # redact before anything is embedded or printed
+        matrix, question = bundle.vote_matrix(), bundle.question
+        vectors = None
+        if topics:
+            if progress:
+                progress(f"embedding {len(statements)} statements")
+            usable = [s.text for s in statements]
+            vectors = embedder_for(settings).encode(usable) if usable else None
+    else:
+        store = Store(settings)
+        c = store.get_consultation(source)
+        statements = [s for s in store.statements(c.id) if not s.is_draft]
+        matrix, question = store.vote_matrix(c.id), c.question
+        vectors = statement_vectors(settings, c.id, statements) if topics else None
+    config = AnalysisConfig(seed=seed)
+    if mode != "auto":
+        config = dc_replace(config, grouping=dc_replace(config.grouping, mode=mode))
+    result = analyze(matrix, statements, vectors, question=question, config=config, progress=progress)
+    return result, summary_text(result, {s.external_id: s.text for s in statements})

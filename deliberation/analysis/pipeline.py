@@ -1,0 +1,227 @@
+"""One analysis of a consultation: topics, opinion groups, statistics, in one typed result.
+
+``analyze`` is a pure function of the vote matrix, the statements and (optionally) their
+embeddings; ``AnalysisResult`` saves to and loads from JSON. Its JSON keeps a stable interface
+for checking the math from outside::
+
+    {"groups": {"<participant id>": <group>, ...},       # clustered participants only
+     "repness": {"<group>": ["<statement id>", ...]},     # Polis representative statements
+     "consensus": ["<statement id>", ...], ...}           # ranked consensus candidates
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from deliberation.analysis.groups import GroupingConfig, find_opinion_groups
+from deliberation.analysis.stats import StatsConfig, compute_statistics
+from deliberation.analysis.topics import TopicConfig, find_topics
+from deliberation.models import Statement
+from deliberation.votematrix import VoteMatrix
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    grouping: GroupingConfig = field(default_factory=GroupingConfig)
+    stats: StatsConfig = field(default_factory=StatsConfig)
+    topics: TopicConfig = field(default_factory=TopicConfig)
+    #: the one seed every random step derives from
+    seed: int = 0
+
+
+class GroupSummary(BaseModel):
+    id: int
+    size: int
+    share: float
+    #: Polis representative statements (agree first), as statement ids
+    repness: list[str]
+    #: Jigsaw group-representative statements (agree-rate gap to the rest), as statement ids
+    representative: list[str]
+
+
+class AnalysisResult(BaseModel):
+    question: str = ""
+    n_participants: int
+    n_statements: int
+    n_votes: int
+    #: participant id -> opinion group (clustered participants only)
+    groups: dict[str, int]
+    group_summaries: list[GroupSummary]
+    #: group -> participant id -> subgroup
+    subgroups: dict[str, dict[str, int]] = Field(default_factory=dict)
+    #: participant id -> [x, y] on the opinion map (clustered participants only)
+    projection: dict[str, list[float]] = Field(default_factory=dict)
+    #: group -> Polis representative statement ids
+    repness: dict[str, list[str]]
+    #: ranked consensus candidates (statement ids)
+    consensus: list[str]
+    common_ground: list[str] = Field(default_factory=list)
+    differences: list[str] = Field(default_factory=list)
+    uncertain: list[str] = Field(default_factory=list)
+    majority_agree: list[str] = Field(default_factory=list)
+    #: topics by embedding (see deliberation.analysis.topics.TopicResult)
+    topics: dict[str, Any] | None = None
+    #: per-statement statistics and lists (see deliberation.analysis.stats.StatsResult)
+    stats: dict[str, Any]
+    grouping: dict[str, Any]
+    notes: list[str]
+    seed: int = 0
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.model_dump_json(indent=1), encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> "AnalysisResult":
+        return cls.model_validate_json(Path(path).read_text(encoding="utf-8"))
+
+    def group_members(self) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for pid, g in self.groups.items():
+            out.setdefault(g, []).append(pid)
+        return out
+
+    def statement_stats(self) -> dict[str, dict]:
+        return {s["statement_id"]: s for s in self.stats.get("statements", [])}
+
+
+Progress = Callable[[str], None]
+
+
+def analyze(
+    matrix: VoteMatrix,
+    statements: list[Statement],
+    vectors: np.ndarray | None = None,
+    *,
+    question: str = "",
+    config: AnalysisConfig = AnalysisConfig(),
+    progress: Progress | None = None,
+) -> AnalysisResult:
+    """Analyse one consultation. ``vectors`` (one row per statement, L2-normalised) enable topics."""
+    say = progress or (lambda _msg: None)
+    rng = np.random.default_rng(config.seed)
+    notes: list[str] = []
+
+    say("opinion groups")
+    grouping = find_opinion_groups(matrix, config.grouping, rng=int(rng.integers(2**31)))
+    notes.extend(grouping.notes)
+    labels = np.asarray(grouping.labels)
+
+    say("statistics")
+    stats = compute_statistics(matrix, labels, config.stats, rng=int(rng.integers(2**31)))
+    notes.extend(stats.notes)
+    stats_dict = stats.to_dict()
+
+    topics = None
+    topic_seed = int(rng.integers(2**31))
+    usable = [i for i, s in enumerate(statements) if not s.moderation.excluded_from_analysis and not s.is_draft]
+    if vectors is not None:
+        say("topics")
+        ids = [statements[i].external_id for i in usable]
+        texts = [statements[i].text for i in usable]
+        authors = [statements[i].author for i in usable]
+        tr = find_topics(ids, texts, np.asarray(vectors)[usable] if len(usable) else np.zeros((0, 1)),
+                         authors, config.topics, rng=topic_seed)
+        topics = tr.to_dict()
+        notes.extend(tr.notes)
+
+    groups = grouping.groups()
+    n_clustered = max(1, len(groups))
+    summaries = []
+    repness = {str(g): [r.statement_id for r in reps] for g, reps in stats.repness.items()}
+    for g, members in sorted(_members(groups).items()):
+        summaries.append(GroupSummary(
+            id=g, size=len(members), share=len(members) / n_clustered,
+            repness=repness.get(str(g), []),
+            representative=list(stats.group_representative.get(g, [])),
+        ))
+    projection = {}
+    proj = np.asarray(grouping.projection)
+    for i, pid in enumerate(matrix.participant_ids):
+        if pid in groups and proj.ndim == 2 and np.isfinite(proj[i]).all():
+            projection[pid] = [float(proj[i, 0]), float(proj[i, 1])]
+    subgroups = {}
+    for g, sub in (grouping.subgroup_map() if hasattr(grouping, "subgroup_map") else {}).items():
+        subgroups[str(g)] = {str(p): int(s) for p, s in sub.items()}
+    return AnalysisResult(
+        question=question,
+        n_participants=matrix.shape[0],
+        n_statements=len(statements),
+        n_votes=matrix.n_votes,
+        groups=groups,
+        group_summaries=summaries,
+        subgroups=subgroups,
+        projection=projection,
+        repness=repness,
+        consensus=list(stats.consensus),
+        common_ground=list(stats.common_ground),
+        differences=list(stats.differences),
+        uncertain=list(stats.uncertain),
+        majority_agree=list(stats.majority_agree),
+        topics=topics,
+        stats=stats_dict,
+        grouping=grouping.summary() if hasattr(grouping, "summary") else {"k": int(grouping.k)},
+        notes=notes,
+        seed=config.seed,
+    )
+
+
+def _members(groups: dict[str, int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for pid, g in groups.items():
+        out.setdefault(int(g), []).append(pid)
+    return out
+
+
+def summary_text(result: AnalysisResult, statements: dict[str, str]) -> str:
+    """A readable summary of an analysis, in words."""
+    lines = [f"Participants: {result.n_participants}; statements: {result.n_statements}; votes: {result.n_votes}."]
+    if result.group_summaries:
+        sizes = ", ".join(f"group {g.id}: {g.size} ({g.share:.0%})" for g in result.group_summaries)
+        lines.append(f"Opinion groups ({len(result.group_summaries)}): {sizes}.")
+        for g in result.group_summaries:
+            lines.append(f"  Group {g.id} is distinguished by:")
+            reps = result.stats.get("repness", {}).get(str(g.id), [])
+            for r in reps[:4]:
+                verb = "agrees" if r["direction"] == "agree" else "disagrees"
+                lines.append(f"    {verb} ({r['p_success']:.0%}) [{r['statement_id']}] "
+                             f"{_short(statements.get(r['statement_id'], ''))}")
+    else:
+        lines.append("No opinion groups were formed.")
+    if result.topics and result.topics.get("topics"):
+        lines.append(f"Topics ({len(result.topics['topics'])}):")
+        for t in result.topics["topics"]:
+            lines.append(f"  {t['id']}. {t['label']} — {t['n_statements']} statements, {t['n_authors']} voices")
+    if result.consensus:
+        lines.append("Consensus candidates (agreed across every group):")
+        for sid in result.consensus[:5]:
+            lines.append(f"  [{sid}] {_short(statements.get(sid, ''))}")
+    else:
+        lines.append("No consensus candidate: no statement met the consensus rule.")
+    if result.uncertain:
+        lines.append(f"Uncertain (many passes): {', '.join(result.uncertain[:8])}")
+    for n in result.notes:
+        lines.append(f"Note: {n}")
+    return "\n".join(lines)
+
+
+def _short(text: str, n: int = 110) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def export_json(result: AnalysisResult, path: str | Path) -> Path:
+    """Write the stable JSON interface (plus everything else) to ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json.loads(result.model_dump_json())
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path

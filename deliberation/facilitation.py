@@ -1,0 +1,162 @@
+"""The logic the facilitation graph's nodes call: draft requests, grounding, coverage inputs.
+
+Pure functions over the analysis result and the statements; the graph (``graphs/``) wires them
+together with storage, checkpoints and moderator interrupts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deliberation.analysis.pipeline import AnalysisResult
+from deliberation.drafting.base import DraftRequest, SourceRef
+from deliberation.models import Draft, DraftKind, DraftSentence, ModerationStatus, Statement
+
+
+@dataclass(frozen=True)
+class FacilitationConfig:
+    #: candidate statements offered to a drafter per request
+    max_sources: int = 8
+    #: tries of an LLM drafter per request before the extractive draft is used
+    max_draft_attempts: int = 2
+    #: audit -> draft rounds when the coverage audit fails
+    max_audit_rounds: int = 2
+    #: revise rounds after a tally in which a group rejected drafts
+    max_revise_rounds: int = 1
+    #: draft a minority statement for every topic cluster too (not only opinion groups)
+    topic_drafts: bool = True
+    #: a statement needs at least this share of agree votes in the audience to be a topic source
+    min_topic_source_agree: float = 0.5
+
+
+def usable(statement: Statement) -> bool:
+    """Statements a draft may draw on: not rejected, not waiting in the moderation queue, not a draft."""
+    return (statement.moderation not in (ModerationStatus.REJECTED, ModerationStatus.NEEDS_REVIEW)
+            and not statement.is_draft)
+
+
+def build_requests(analysis: AnalysisResult, statements: list[Statement], question: str,
+                   config: FacilitationConfig = FacilitationConfig(),
+                   only: set[str] | None = None, relaxed: bool = False,
+                   feedback: dict[str, list[str]] | None = None) -> list[DraftRequest]:
+    """The consensus request plus one minority request per opinion group and per topic.
+
+    ``only`` restricts to these audiences ("all", "group:<n>", "topic:<n>"), for redrafting;
+    ``relaxed`` widens a group's sources to every statement most of its members agreed with
+    (used when the coverage audit found the group without a draft); ``feedback`` carries a
+    group's objections into a revision.
+    """
+    feedback = feedback or {}
+    by_id = {s.external_id: s for s in statements if usable(s)}
+    stats = analysis.statement_stats()
+
+    def ref(sid: str, group: int | None = None) -> SourceRef | None:
+        st = by_id.get(sid)
+        if st is None:
+            return None
+        s = stats.get(sid, {})
+        rate, n = s.get("agree_rate"), int(s.get("n_seen", 0))
+        if group is not None:
+            gv = (s.get("groups") or {}).get(str(group)) or (s.get("groups") or {}).get(group)
+            if gv:
+                rate, n = gv.get("agree_rate", rate), int(gv.get("n_seen", n))
+        return SourceRef(id=sid, text=st.text, agree_rate=rate, n_votes=n)
+
+    requests: list[DraftRequest] = []
+
+    def want(key: str) -> bool:
+        return only is None or key in only
+
+    if want("all"):
+        ids = analysis.consensus or analysis.common_ground or analysis.majority_agree
+        sources = [r for r in (ref(s) for s in ids) if r][: config.max_sources]
+        requests.append(DraftRequest(
+            kind=DraftKind.CONSENSUS, speaks_for="all", question=question, audience="all participants",
+            purpose="a statement that participants in every opinion group can agree with", sources=sources,
+            feedback=feedback.get("all", [])))
+    for g in analysis.group_summaries:
+        key = f"group:{g.id}"
+        if not want(key):
+            continue
+        ids = list(dict.fromkeys(_agree_repness(analysis, g.id) + g.representative))
+        if relaxed or not [i for i in ids if i in by_id]:
+            ids += _group_agreed(stats, g.id, config.min_topic_source_agree)
+        sources = [r for r in (ref(s, g.id) for s in ids) if r][: config.max_sources]
+        requests.append(DraftRequest(
+            kind=DraftKind.MINORITY, speaks_for=key, question=question,
+            audience=f"opinion group {g.id} ({g.size} participants, {g.share:.0%})",
+            purpose=f"a statement that speaks for opinion group {g.id}: what its members agree with "
+                    "more than the other participants do", sources=sources, feedback=feedback.get(key, [])))
+    if config.topic_drafts and analysis.topics:
+        for t in analysis.topics.get("topics", []):
+            key = f"topic:{t['id']}"
+            if not want(key) or t.get("is_other"):
+                continue
+            # the topic's most central statements first, then its best-supported ones
+            agreed = [s for s in t["statement_ids"]
+                      if (stats.get(s, {}).get("agree_rate") or 0) >= config.min_topic_source_agree]
+            central = [s for s in t.get("central_statement_ids", []) if s in set(agreed)]
+            ranked = sorted(agreed, key=lambda sid: (-(stats.get(sid, {}).get("agree_rate") or 0.0), sid))
+            ordered = list(dict.fromkeys(central + ranked))
+            sources = [r for r in (ref(s) for s in ordered) if r][: config.max_sources]
+            requests.append(DraftRequest(
+                kind=DraftKind.MINORITY, speaks_for=key, question=question,
+                audience=f"topic {t['id']} ({t['label']}; {t['n_authors']} voices)",
+                purpose=f"a statement that represents what participants said about {t['label']}",
+                sources=sources, feedback=feedback.get(key, [])))
+    return requests
+
+
+def _agree_repness(analysis: AnalysisResult, group: int) -> list[str]:
+    reps = analysis.stats.get("repness", {}).get(str(group)) or analysis.stats.get("repness", {}).get(group) or []
+    return [r["statement_id"] for r in reps if r.get("direction") == "agree"]
+
+
+def _group_agreed(stats: dict[str, dict], group: int, min_agree: float) -> list[str]:
+    """Statements ranked by the group's agree rate (at least ``min_agree``)."""
+    scored = []
+    for sid, s in stats.items():
+        gv = (s.get("groups") or {}).get(str(group)) or {}
+        rate = gv.get("agree_rate")
+        if rate is not None and rate >= min_agree and not s.get("moderated_out"):
+            scored.append((-rate, -int(gv.get("n_seen", 0)), sid))
+    return [sid for *_, sid in sorted(scored)]
+
+
+def group_members(analysis: AnalysisResult, statements: list[Statement], votes=None) -> dict[str, list[str]]:
+    """Audience key -> distinct participants it stands for (opinion groups; topics by their authors)."""
+    out: dict[str, list[str]] = {f"group:{g}": sorted(m) for g, m in analysis.group_members().items()}
+    if analysis.topics:
+        author = {s.external_id: s.author for s in statements}
+        for t in analysis.topics.get("topics", []):
+            voices = {author.get(sid) or f"unknown-author-of-{sid}" for sid in t["statement_ids"]}
+            out[f"topic:{t['id']}"] = sorted(voices)
+    return out
+
+
+def ground(draft: Draft, statements: list[Statement], encoder=None):
+    """Run the faithfulness guard; keep supported sentences. Returns (kept sentences, report dict)."""
+    from deliberation.grounding import check_draft
+
+    cited = {c for s in draft.sentences for c in s.citations}
+    sources = [{"id": s.external_id, "text": s.text} for s in statements if s.external_id in cited]
+    kept: list[DraftSentence] = []
+    verdicts = []
+    for sentence in draft.sentences:
+        if not sentence.citations or not sources:
+            verdicts.append({"text": sentence.text, "supported": False, "reason": "cites no statement",
+                             "citations": []})
+            continue
+        srcs = [x for x in sources if x["id"] in set(sentence.citations)]
+        if not srcs:
+            verdicts.append({"text": sentence.text, "supported": False,
+                             "reason": "cites statements that are not usable sources", "citations": sentence.citations})
+            continue
+        report = check_draft(srcs, sentence.text, list(sentence.citations), encoder=encoder)
+        ok = bool(report.supported)
+        verdicts.append({"text": sentence.text, "supported": ok,
+                         "reason": "; ".join(x.reason for x in report.sentences) or "empty",
+                         "citations": list(sentence.citations)})
+        if ok:
+            kept.append(sentence)
+    return kept, verdicts

@@ -1,0 +1,80 @@
+"""Start, inspect and resume the facilitation graph for one consultation (thread = consultation id).
+
+Used by the CLI and the UI. Every step is checkpointed in ``<data dir>/checkpoints.sqlite``, so a
+run killed mid-way continues with :func:`resume` in a new process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from langgraph.types import Command
+
+from deliberation.config import Settings
+from graphs.facilitation import DEFAULT_OPTIONS, Options, compile_graph, thread
+
+OnUpdate = Callable[[str, dict], None]
+
+
+@dataclass
+class Status:
+    #: nodes that run next (empty when finished)
+    next: tuple[str, ...]
+    #: what the graph is waiting for ("review" / "voting" payload), or None
+    waiting: dict[str, Any] | None
+    values: dict[str, Any]
+
+    @property
+    def finished(self) -> bool:
+        return not self.next and self.waiting is None and bool(self.values)
+
+
+def _stream(graph, payload, cid: int, on_update: OnUpdate | None) -> None:
+    for chunk in graph.stream(payload, thread(cid), stream_mode="updates"):
+        for node, update in chunk.items():
+            if on_update and node != "__interrupt__":
+                on_update(node, update or {})
+
+
+def status(settings: Settings, cid: int, graph=None) -> Status:
+    graph = graph or compile_graph(settings)
+    snap = graph.get_state(thread(cid))
+    waiting = None
+    for task in snap.tasks:
+        for intr in getattr(task, "interrupts", ()) or ():
+            waiting = intr.value
+    return Status(next=tuple(snap.next), waiting=waiting, values=dict(snap.values or {}))
+
+
+def start(settings: Settings, cid: int, options: Options | None = None, on_update: OnUpdate | None = None) -> Status:
+    """Run from the start until the graph waits for the moderator (or finishes)."""
+    graph = compile_graph(settings)
+    _stream(graph, {"consultation_id": cid, "options": {**DEFAULT_OPTIONS, **(options or {})}, "log": []},
+            cid, on_update)
+    return status(settings, cid, graph)
+
+
+def resume(settings: Settings, cid: int, value: Any = None, on_update: OnUpdate | None = None) -> Status:
+    """Answer the interrupt the graph waits on (``value``), or continue after a crash (no interrupt)."""
+    graph = compile_graph(settings)
+    st = status(settings, cid, graph)
+    if st.waiting is not None:
+        _stream(graph, Command(resume=value), cid, on_update)
+    elif st.next:
+        _stream(graph, None, cid, on_update)
+    return status(settings, cid, graph)
+
+
+def run_to_end(settings: Settings, cid: int, options: Options | None = None, reviewer: str = "demo",
+               on_update: OnUpdate | None = None) -> Status:
+    """Demo mode: approve every draft and close voting at once (documented ``--approve-all``)."""
+    st = start(settings, cid, options, on_update)
+    for _ in range(20):
+        if st.waiting is None:
+            break
+        kind = st.waiting.get("type")
+        value = {"reviewer": reviewer, "approve_all": True} if kind == "review" else {"close": True}
+        st = resume(settings, cid, value, on_update)
+    return st

@@ -1,0 +1,155 @@
+"""The facilitation graph end to end on the project's sample corpus and real Polis data.
+
+Real components throughout: SQLite and Chroma on disk, the bundled embedding model, the
+checkpointer in the data directory, the CLI in subprocesses.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SAMPLE
+from deliberation.config import Settings
+from deliberation.models import ModerationStatus
+from deliberation.storage import Store
+
+CLI = [sys.executable, "-m", "deliberation.cli"]
+
+
+def cli(data: Path, *args: str, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO)}
+    res = subprocess.run([*CLI, "--data-dir", str(data), *args], capture_output=True, text=True, env=env,
+                         timeout=timeout, cwd=REPO)
+    if check:
+        assert res.returncode == 0, res.stdout + res.stderr
+    return res
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    """`deliberation run corpora/harbour-road --approve-all`: the documented demo flag."""
+    data = tmp_path_factory.mktemp("graph") / "data"
+    res = cli(data, "run", str(SAMPLE), "--approve-all")
+    report = json.loads((data / "reports" / "1" / "report.json").read_text())
+    return data, res, report
+
+
+def test_demo_run_finishes_with_report(demo_run):
+    data, res, report = demo_run
+    assert "Finished. Report:" in res.stdout
+    for name in ("report.md", "report.json", "report.html"):
+        assert (data / "reports" / "1" / name).stat().st_size > 500
+    for node in ("intake", "analyse", "draft", "ground", "audit", "review", "publish", "voting", "tally", "report"):
+        assert node in res.stderr, f"no progress line from {node}"
+
+
+def test_every_drafted_sentence_cites_usable_statements(demo_run):
+    data, _, report = demo_run
+    store = Store(Settings(data_dir=data))
+    statements = {s.external_id: s for s in store.statements(1)}
+    drafts = report["consensus"] + report["minority"]
+    assert report["consensus"], "no consensus draft"
+    assert len(report["minority"]) >= 3
+    for d in drafts:
+        assert d["sentences"]
+        for s in d["sentences"]:
+            assert s["citations"], f"sentence without citation: {s}"
+            for c in s["citations"]:
+                st = statements[c]
+                assert st.moderation not in (ModerationStatus.NEEDS_REVIEW, ModerationStatus.REJECTED)
+                assert not st.is_draft
+        # every sentence was checked by the guard and found supported
+        assert d["grounding"] and all(v["supported"] for v in d["grounding"])
+        assert d["cited_statements"] and all(d["cited_statements"].values())
+
+
+def test_audit_every_group_covered_none_amplified(demo_run):
+    _, _, report = demo_run
+    audit = report["audit"]
+    assert audit["passed"], audit["findings"]
+    groups = [g for g in audit["groups"] if g["key"].startswith("group:")]
+    assert len(groups) >= 2
+    for g in groups:
+        assert g["status"] == "ok" and g["n_drafts"] >= 1
+    assert any("Every opinion group" in f or "every opinion group" in f for f in audit["findings"])
+    # shares are counted by distinct participants
+    assert sum(g["n_participants"] for g in groups) <= report["participation"]["participants"]
+
+
+def test_moderation_in_report_and_flagged_not_drafted(demo_run):
+    _, _, report = demo_run
+    queue = {q["id"] for q in report["moderation"]["queue"]}
+    # the sample's injection statements (datasheet: 72, 100, 123, 165) and abusive ones are held
+    assert {"72", "100", "123", "165"} <= queue
+    cited = {c for d in report["consensus"] + report["minority"] for s in d["sentences"] for c in s["citations"]}
+    assert not cited & queue
+    text = json.dumps(report).lower()
+    assert "ignore all previous instructions" not in " ".join(
+        s["text"].lower() for d in report["consensus"] + report["minority"] for s in d["sentences"])
+    assert "method" in report and report["method"]["drafter"] == "extractive"
+    assert "seed" in text
+
+
+def test_review_resume_vote_and_tally_across_processes(tmp_path):
+    """Stop at review; a new process approves; participants vote; closing voting tallies those votes."""
+    data = tmp_path / "data"
+    res = cli(data, "run", str(SAMPLE))
+    assert "Waiting for the moderator's review" in res.stdout
+    res = cli(data, "review", "1", "--approve-all", "--reviewer", "ana")
+    assert "Voting is open" in res.stdout
+    store = Store(Settings(data_dir=data))
+    drafts = [s for s in store.statements(1) if s.is_draft]
+    assert drafts
+    reviews = [r for d in store.drafts(1) for r in store.reviews(d.id)]
+    assert reviews and all(r.reviewer == "ana" and r.decision == "approve" for r in reviews)
+    # two new participants and two sample participants vote on the first published draft
+    voters = [store.add_participant(1), store.add_participant(1), "0", "1"]
+    for v in voters:
+        store.cast_vote(1, v, drafts[0].external_id, "agree")
+    store.cast_vote(1, voters[0], drafts[0].external_id, "disagree")  # a change replaces
+    res = cli(data, "resume", "1", "--close-voting")
+    assert "Finished" in res.stdout
+    report = json.loads((data / "reports" / "1" / "report.json").read_text())
+    entry = next(d for d in report["consensus"] + report["minority"] if d["published_as"] == drafts[0].external_id)
+    assert entry["votes"]["agree"] == 3 and entry["votes"]["disagree"] == 1 and entry["votes"]["n_votes"] == 4
+
+
+def test_sigkill_mid_run_then_resume(tmp_path):
+    """Kill the process while the graph runs; `deliberation resume` continues from the checkpoint."""
+    data = tmp_path / "data"
+    cli(data, "import-polis", str(SAMPLE))  # import first so the kill lands inside the graph
+    before = Store(Settings(data_dir=data)).counts(1)
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([*CLI, "--data-dir", str(data), "run", "1"], stderr=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, env=env, cwd=REPO)
+    seen = ""
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        line = proc.stderr.readline()
+        seen += line
+        if "analyse" in line:  # a checkpoint after analyse exists; kill during draft/ground
+            break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert "analyse" in seen, seen
+    from graphs import runner
+
+    st = runner.status(Settings(data_dir=data), 1)
+    assert st.next and "analysis" in st.values  # resumable, analysis kept
+    res = cli(data, "resume", "1")
+    assert "Waiting for the moderator's review" in res.stdout
+    assert Store(Settings(data_dir=data)).counts(1) == before  # nothing lost or duplicated
+
+
+def test_langgraph_json_points_at_graph():
+    spec = json.loads((REPO / "langgraph.json").read_text())
+    module, _, attr = spec["graphs"]["facilitation"].partition(":")
+    assert (REPO / module).exists() and attr == "make_graph"
