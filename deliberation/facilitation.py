@@ -62,6 +62,19 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
                 rate, n = gv.get("agree_rate", rate), int(gv.get("n_seen", n))
         return SourceRef(id=sid, text=st.text, agree_rate=rate, n_votes=n)
 
+    # one voice per near-duplicate group: a reworded repeat never fills a second source slot
+    dup_group = {sid: i for i, grp in enumerate((analysis.topics or {}).get("near_duplicates", [])) for sid in grp}
+
+    def distinct(refs: list[SourceRef]) -> list[SourceRef]:
+        seen: set = set()
+        out = []
+        for r in refs:
+            key = dup_group.get(r.id, r.id)
+            if key not in seen:
+                seen.add(key)
+                out.append(r)
+        return out[: config.max_sources]
+
     requests: list[DraftRequest] = []
 
     def want(key: str) -> bool:
@@ -69,7 +82,7 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
 
     if want("all"):
         ids = analysis.consensus or analysis.common_ground or analysis.majority_agree
-        sources = [r for r in (ref(s) for s in ids) if r][: config.max_sources]
+        sources = distinct([r for r in (ref(s) for s in ids) if r])
         requests.append(DraftRequest(
             kind=DraftKind.CONSENSUS, speaks_for="all", question=question, audience="all participants",
             purpose="a statement that participants in every opinion group can agree with", sources=sources,
@@ -81,7 +94,7 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
         ids = list(dict.fromkeys(_agree_repness(analysis, g.id) + g.representative))
         if relaxed or not [i for i in ids if i in by_id]:
             ids += _group_agreed(stats, g.id, config.min_topic_source_agree)
-        sources = [r for r in (ref(s, g.id) for s in ids) if r][: config.max_sources]
+        sources = distinct([r for r in (ref(s, g.id) for s in ids) if r])
         requests.append(DraftRequest(
             kind=DraftKind.MINORITY, speaks_for=key, question=question,
             audience=f"opinion group {g.id} ({g.size} participants, {g.share:.0%})",
@@ -98,7 +111,7 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
             central = [s for s in t.get("central_statement_ids", []) if s in set(agreed)]
             ranked = sorted(agreed, key=lambda sid: (-(stats.get(sid, {}).get("agree_rate") or 0.0), sid))
             ordered = list(dict.fromkeys(central + ranked))
-            sources = [r for r in (ref(s) for s in ordered) if r][: config.max_sources]
+            sources = distinct([r for r in (ref(s) for s in ordered) if r])
             requests.append(DraftRequest(
                 kind=DraftKind.MINORITY, speaks_for=key, question=question,
                 audience=f"topic {t['id']} ({t['label']}; {t['n_authors']} voices)",

@@ -32,7 +32,8 @@ class Status:
 
 
 def _stream(graph, payload, cid: int, on_update: OnUpdate | None) -> None:
-    for chunk in graph.stream(payload, thread(cid), stream_mode="updates"):
+    # durability="sync": each step is checkpointed before the next starts, so a SIGKILL loses at most the running step
+    for chunk in graph.stream(payload, thread(cid), stream_mode="updates", durability="sync"):
         for node, update in chunk.items():
             if on_update and node != "__interrupt__":
                 on_update(node, update or {})

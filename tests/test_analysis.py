@@ -1,0 +1,84 @@
+"""The analysis pipeline and its stable CLI interface: `deliberation analyze PATH --json OUT`."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+from typer.testing import CliRunner
+
+from conftest import SAMPLE, corpus
+from deliberation.analysis.pipeline import AnalysisResult, analyze
+from deliberation.cli import app
+from deliberation.importers.polis import polis_group_ids, read_polis_export
+from deliberation.models import Statement
+from deliberation.votematrix import VoteMatrix
+
+runner = CliRunner()
+
+
+def test_analyze_cli_json_interface_on_polis_export(tmp_path):
+    folder = corpus("15-per-hour-seattle")
+    out = tmp_path / "seattle.json"
+    res = runner.invoke(app, ["--data-dir", str(tmp_path / "data"), "analyze", str(folder), "--json", str(out),
+                              "--no-topics"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(out.read_text())
+    polis = polis_group_ids(folder)
+    # participant ids as in the export; only clustered participants are listed
+    assert set(data["groups"]) <= set(read_polis_export(folder).vote_matrix().participant_ids)
+    common = sorted(set(data["groups"]) & set(polis))
+    assert len(common) >= 0.9 * len(polis)
+    ari = adjusted_rand_score([polis[p] for p in common], [data["groups"][p] for p in common])
+    assert ari >= 0.9, ari
+    assert set(data["repness"]) == {str(g) for g in set(data["groups"].values())}
+    statement_ids = {s.external_id for s in read_polis_export(folder).statements}
+    for ids in data["repness"].values():
+        assert 0 < len(ids) <= 5 and set(ids) <= statement_ids
+    assert isinstance(data["consensus"], list) and set(data["consensus"]) <= statement_ids
+    assert "Opinion groups (2)" in res.output
+
+
+def test_sample_corpus_camps_recovered(tmp_path):
+    """The sample's three camps, including the small minority, come out as opinion groups."""
+    bundle = read_polis_export(SAMPLE)
+    result = analyze(bundle.vote_matrix(), bundle.statements)
+    camps = pd.read_csv(SAMPLE / "camps.csv", dtype=str).set_index("participant")["camp"].to_dict()
+    common = sorted(set(result.groups) & set(camps))
+    assert len(common) >= 95
+    ari = adjusted_rand_score([camps[p] for p in common], [result.groups[p] for p in common])
+    assert ari >= 0.9, ari
+    sizes = sorted(g.size for g in result.group_summaries)
+    assert len(sizes) == 3 and sizes[0] / sum(sizes) < 0.15
+    assert result.consensus, result.notes
+    # save / load round trip
+    path = result.save(tmp_path / "a.json")
+    assert AnalysisResult.load(path) == result
+
+
+def _statements(n: int) -> list[Statement]:
+    return [Statement(external_id=str(i), text=f"statement number {i}") for i in range(n)]
+
+
+@pytest.mark.parametrize("case", ["empty", "no_votes", "one_participant", "all_pass", "single_camp"])
+def test_bad_input_says_why(case):
+    rng = np.random.default_rng(0)
+    if case == "empty":
+        m, st = VoteMatrix([], [], [], [], []), []
+    elif case == "no_votes":
+        m, st = VoteMatrix([str(i) for i in range(10)], [str(i) for i in range(5)], [], [], []), _statements(5)
+    elif case == "one_participant":
+        m = VoteMatrix(["p"], [str(i) for i in range(8)], [0] * 8, list(range(8)), [1] * 8)
+        st = _statements(8)
+    else:
+        rows, cols = np.meshgrid(np.arange(30), np.arange(10), indexing="ij")
+        vals = np.zeros(300, dtype=int) if case == "all_pass" else np.ones(300, dtype=int)
+        m = VoteMatrix([str(i) for i in range(30)], [str(i) for i in range(10)], rows.ravel(), cols.ravel(), vals)
+        st = _statements(10)
+    result = analyze(m, st, rng.normal(size=(len(st), 8)) if st else None)
+    assert len(result.group_summaries) <= 1
+    assert result.notes and any(("group" in n.lower()) for n in result.notes), result.notes
+    json.loads(result.model_dump_json())
