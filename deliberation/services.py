@@ -121,6 +121,9 @@ def demo(settings: Settings, corpus: Path, console) -> int:
     console.print(f"\nModeration queue: {len(queue)} statements wait for the moderator.")
     for s in queue:
         console.print(f"  #{s.external_id}: {s.moderation_reason}", highlight=False)
+    console.print("\nAnalysis:")
+    _, text = analyze_source(settings, str(cid))
+    console.print(text, highlight=False)
     return cid
 
 
