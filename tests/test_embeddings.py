@@ -270,3 +270,21 @@ def test_other_local_model_folder(tmp_path, embedder):
     emb = Embedder(EmbeddingConfig(model_path=copy, cache_dir=embedder.cache_dir, show_progress=False))
     assert emb.model_id.split("@")[1] == embedder.model_id.split("@")[1]
     assert emb.model_id.startswith("my-model@")
+
+
+def test_onnx_backend_refuses_models_it_cannot_reproduce(tmp_path):
+    """A model with a module the ONNX path does not implement (here Dense) is refused up front."""
+    import shutil
+
+    folder = tmp_path / "with-dense"
+    folder.mkdir()
+    shutil.copy(default_model_path() / "config.json", folder / "config.json")
+    modules = [
+        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+        {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"},
+    ]
+    (folder / "modules.json").write_text(json.dumps(modules), encoding="utf-8")
+    shutil.copytree(default_model_path() / "1_Pooling", folder / "1_Pooling")
+    with pytest.raises(ValueError, match=r"Dense.*backend='torch'"):
+        Embedder(EmbeddingConfig(model_path=folder, cache_dir=tmp_path))
