@@ -105,8 +105,8 @@ def _timestamp(raw: str, path: Path, row: int) -> datetime:
         raise InputError(f"timestamp {raw[:30]!r} is not milliseconds since 1970", path, row) from None
 
 
-def read_votes_csv(path: Path, statement_ids: set[str]) -> pd.DataFrame:
-    """Vote events from votes.csv, in time order (stable for equal timestamps)."""
+def _read_frame(path: Path, required: list[str]) -> pd.DataFrame:
+    """A large CSV as text columns (pandas, fast); errors name the file."""
     text = read_text(path)
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, on_bad_lines="error")
@@ -115,7 +115,13 @@ def read_votes_csv(path: Path, statement_ids: set[str]) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise InputError("file is empty", path) from None
     df.columns = [c.strip() for c in df.columns]
-    check_columns(list(df.columns), ["comment-id", "voter-id", "vote"], path)
+    check_columns(list(df.columns), required, path)
+    return df
+
+
+def read_votes_csv(path: Path, statement_ids: set[str]) -> pd.DataFrame:
+    """Vote events from votes.csv, in time order (stable for equal timestamps)."""
+    df = _read_frame(path, ["comment-id", "voter-id", "vote"])
     row_numbers = np.arange(2, len(df) + 2)
     votes = pd.DataFrame(
         {
@@ -150,15 +156,7 @@ def _int_column(col: pd.Series, what: str, path: Path, row_numbers: np.ndarray) 
 
 def read_participants_votes(path: Path, statement_ids: set[str]) -> tuple[pd.DataFrame, list[str], dict[str, str]]:
     """Final votes from participants-votes.csv; also the participant list and Polis group ids."""
-    text = read_text(path)
-    try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, on_bad_lines="error")
-    except (pd.errors.ParserError, csv.Error) as e:
-        raise InputError(f"malformed CSV: {e}", path) from None
-    except pd.errors.EmptyDataError:
-        raise InputError("file is empty", path) from None
-    df.columns = [c.strip() for c in df.columns]
-    check_columns(list(df.columns), ["participant"], path)
+    df = _read_frame(path, ["participant"])
     row_numbers = np.arange(2, len(df) + 2)
     participants = _int_column(df["participant"], "participant", path, row_numbers)
     dup = pd.Series(participants).duplicated().to_numpy()
