@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # The CPU build of torch that lies on this machine's disk; unpinned, pip would pull CUDA builds.
 TORCH  := torch==2.13.0
 
-.PHONY: run test install bench clean
+.PHONY: run test install bench clean demo
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -16,14 +16,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# the web app on 127.0.0.1:8501 with the sample consultation loaded
 run: $(STAMP)
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m ui.launch
+
+# headless: import the sample and print its moderation queue and analysis
+demo: $(STAMP)
 	$(VENV)/bin/deliberation demo
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -q
 
 bench: $(STAMP)
-	$(PY) bench/run_all.py
+	$(PY) bench/bench_embeddings.py
+	$(PY) bench/bench_groups.py
+	$(PY) bench/bench_stats.py
+	$(PY) bench/bench_graph.py
 
 clean:
 	rm -rf $(VENV) data

@@ -94,11 +94,11 @@ def to_markdown(rep: dict[str, Any]) -> str:
             md.append(f"### {_md(d['audience'] or d['key'])} — {d['status']}")
             md.append("")
             for s in d["sentences"]:
-                md.append(f"- {_md(s['text'])} [{', '.join(s['citations'])}]")
+                md.append(f"- {_md(s['text'])} \\[{_md(', '.join(s['citations']))}\\]")
             md.append("")
             md.append("Cited statements:")
             for sid, text in d["cited_statements"].items():
-                md.append(f"  - [{sid}] {_md(text)}")
+                md.append(f"  - \\[{_md(sid)}\\] {_md(text)}")
             v = d.get("votes")
             if v:
                 groups = "; ".join(
@@ -131,7 +131,7 @@ def to_markdown(rep: dict[str, Any]) -> str:
     for g in rep["groups"]:
         md.append(f"- Group {g['id']}: {g['size']} participants ({g['share']:.0%}). Representative statements:")
         for sid, text in g["repness_texts"].items():
-            md.append(f"  - [{sid}] {_md(text)}")
+            md.append(f"  - \\[{_md(sid)}\\] {_md(text)}")
     md.append("")
     md += ["## Topics", ""]
     for t in rep["topics"]:
@@ -152,9 +152,9 @@ def to_markdown(rep: dict[str, Any]) -> str:
     m = rep["moderation"]
     md += ["## Moderation", "", _md(m.get("note", ""))]
     for item in m.get("removed", []):
-        md.append(f"- Moderated out [{item['id']}]: {_md(item['reason'])}")
+        md.append(f"- Moderated out \\[{_md(item['id'])}\\]: {_md(_kind_only(item['reason']))}")
     for item in m.get("queue", []):
-        md.append(f"- Held for the moderator, not drafted from [{item['id']}]: {_md(item['reason'])}")
+        md.append(f"- Held for the moderator, not drafted from \\[{_md(item['id'])}\\]: {_md(_kind_only(item['reason']))}")
     md.append("")
 
     meth = rep["method"]
@@ -170,10 +170,17 @@ def to_markdown(rep: dict[str, Any]) -> str:
     return "\n".join(md) + "\n"
 
 
+def _kind_only(reason: str) -> str:
+    """A moderation reason without the quoted words of the held statement (a report is public)."""
+    import re
+
+    return re.sub(r"'[^']*'", "(quote withheld)", reason)
+
+
 def _md(text: str) -> str:
     """Statement text as inert Markdown: no HTML, links, or emphasis from participants."""
     text = " ".join(str(text).split())
-    for ch in "\\`*_{}[]<>#|!":
+    for ch in "\\`*_{}[]<>#|!$~":
         text = text.replace(ch, "\\" + ch)
     return text
 

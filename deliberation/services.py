@@ -128,7 +128,7 @@ def demo(settings: Settings, corpus: Path, console) -> int:
 
 
 
-def ensure_consultation(settings: Settings, source: str, progress=None) -> int:
+def ensure_consultation(settings: Settings, source: str, progress=None, secret: str | None = None) -> int:
     """A stored consultation id from an id, a join code, or a Polis export folder (imported once)."""
     path = Path(source)
     store = Store(settings)
@@ -143,8 +143,17 @@ def ensure_consultation(settings: Settings, source: str, progress=None) -> int:
             progress(f"importing {path}")
         bundle = read_polis_export(path)
         bundle.source = resolved
-        return import_bundle(settings, bundle).consultation_id
+        return import_bundle(settings, bundle, secret=secret).consultation_id
     return store.get_consultation(source).id
+
+
+def set_moderation(settings: Settings, cid: int, statement: str, status, reason: str = "") -> None:
+    """Moderator decision: stored, and mirrored into the vector index's metadata."""
+    from deliberation.models import ModerationStatus
+
+    status = ModerationStatus(status)
+    Store(settings).set_moderation(cid, statement, status, reason)
+    VectorIndex(settings.chroma_path).set_moderation(cid, statement, status.value)
 
 
 def statement_vectors(settings: Settings, cid: int, statements: list[Statement]):

@@ -52,8 +52,10 @@ def status(settings: Settings, cid: int, graph=None) -> Status:
 def start(settings: Settings, cid: int, options: Options | None = None, on_update: OnUpdate | None = None) -> Status:
     """Run from the start until the graph waits for the moderator (or finishes)."""
     graph = compile_graph(settings)
-    _stream(graph, {"consultation_id": cid, "options": {**DEFAULT_OPTIONS, **(options or {})}, "log": []},
-            cid, on_update)
+    fresh = {"consultation_id": cid, "options": {**DEFAULT_OPTIONS, **(options or {})}, "log": [],
+             "published": [], "drafts": [], "reviews": [], "tally": {}, "report": {}, "audit": {},
+             "redraft": [], "feedback": {}}
+    _stream(graph, fresh, cid, on_update)
     return status(settings, cid, graph)
 
 

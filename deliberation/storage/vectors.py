@@ -48,6 +48,12 @@ class VectorIndex:
                             "is_draft": bool(s.is_draft)} for s in part],
             )
 
+    def set_moderation(self, consultation_id: int, statement_id: str, status: str) -> None:
+        key = self.key(consultation_id, statement_id)
+        got = self.collection.get(ids=[key], include=["metadatas"])
+        if got["ids"]:
+            self.collection.update(ids=[key], metadatas=[{**got["metadatas"][0], "moderation": status}])
+
     def delete(self, consultation_id: int, statement_ids: Sequence[str] | None = None) -> None:
         if statement_ids is None:
             self.collection.delete(where={"consultation": consultation_id})
@@ -72,8 +78,8 @@ class VectorIndex:
                 exclude_rejected: bool = True) -> list[tuple[str, str, float]]:
         """Nearest statements: (statement id, text, cosine similarity), best first."""
         where: dict = {"consultation": consultation_id}
-        if exclude_rejected:
-            where = {"$and": [where, {"moderation": {"$ne": "rejected"}}]}
+        if exclude_rejected:  # moderated out or still waiting in the moderator queue
+            where = {"$and": [where, {"moderation": {"$nin": ["rejected", "needs_review"]}}]}
         res = self.collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n,
                                     where=where, include=["documents", "metadatas", "distances"])
         return [(str(m["statement"]), d, 1.0 - float(dist))

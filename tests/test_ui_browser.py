@@ -1,0 +1,296 @@
+"""End to end in a real browser: Debian's chromium driven by Playwright against `streamlit run`.
+
+The moderator creates a consultation, imports the sample corpus by path, runs the facilitation
+graph, approves the drafts and opens voting; two participants in separate browser contexts (phone
+size) join by code and vote on the published drafts, one changes a vote; the live board and the
+report show exactly those votes, checked against the database. Screenshots of every page go to
+artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ui_helpers import REPO, SAMPLE
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = REPO / "artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update"]
+
+pytestmark = pytest.mark.slow
+
+pytest.importorskip("streamlit")
+if not CHROMIUM.exists():
+    pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)",
+                allow_module_level=True)
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:
+    pytest.skip("playwright is not installed (pip install playwright; never `playwright install`)",
+                allow_module_level=True)
+
+LONG = 240_000  # ms: import with embeddings, the graph run
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("ui-browser") / "data"
+    port = _free_port()
+    env = {**os.environ, "DELIBERATION_DATA": str(data), "DELIBERATION_BOARD_REFRESH": "2",
+           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    from ui.launch import streamlit_args
+
+    log = open(tmp_path_factory.mktemp("ui-log") / "streamlit.log", "w")
+    proc = subprocess.Popen(streamlit_args(port), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}; log: {log.name}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        raise RuntimeError("streamlit did not start within 90 s")
+    yield url, data
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def _idle(page, timeout=LONG) -> None:
+    """Wait until Streamlit has finished running the script (the running indicator is gone)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.match(/Running|Stop/)",
+        timeout=timeout)
+    page.wait_for_timeout(200)
+
+
+def _shot(page, name: str) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside its main area, so the viewport is
+    made as tall as the content for the picture."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    js = ("() => Math.max(document.body.scrollHeight, ...[...document.querySelectorAll("
+          "'[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"], section')].map(e => e.scrollHeight))")
+    height = size["height"]
+    for _ in range(6):  # grow until the content fits (charts render after the first layout)
+        page.wait_for_timeout(700)
+        want = min(max(int(page.evaluate(js)), size["height"]), 12000)
+        if want <= height:
+            break
+        height = want
+        page.set_viewport_size({"width": size["width"], "height": height})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size(size)
+
+
+def _click(page, name: str, role: str = "button", exact: bool = True) -> None:
+    page.get_by_role(role, name=name, exact=exact).first.click()
+    _idle(page)
+
+
+def _shown_draft(page) -> str:
+    """The id of the draft a participant's page shows for voting."""
+    cap = page.get_by_text(re.compile(r"^Draft \d+ · based on statements")).first
+    expect(cap).to_be_visible()
+    return re.match(r"Draft (\d+)", cap.inner_text()).group(1)
+
+
+def _vote_together(*presses) -> dict[str, str]:
+    """Press vote buttons in several sessions without waiting in between, then wait for every
+    acknowledgement naming the statement that was on screen. Returns page name -> statement id."""
+    shown = [_shown_draft(page) for page, _ in presses]
+    for page, button in presses:
+        page.get_by_role("button", name=re.compile(r"(^|\s)" + button.replace("/", "\\/") + "$")).first.click()
+    for (page, button), sid in zip(presses, shown):
+        word = button.split()[0].lower()
+        expect(page.get_by_text(f"Vote stored: {word} (statement {sid}).")).to_be_visible(timeout=30_000)
+        _idle(page)
+    return shown
+
+
+def test_moderator_participants_board_report(server):
+    url, data = server
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            _run(browser, url, data)
+        finally:
+            browser.close()
+    # the database holds exactly the acknowledged votes (checked inside _run too)
+    store = Store(Settings(data_dir=data))
+    assert store.counts(1)["participants"] == 102
+
+
+def _run(browser, url: str, data: Path) -> None:
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+
+    store = Store(Settings(data_dir=data))
+    mod = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    mod.set_default_timeout(60_000)
+
+    mod.goto(url)
+    expect(mod.get_by_text("Moderator console").first).to_be_visible()
+    _shot(mod, "00-start")
+
+    # --- the moderator creates a consultation --------------------------------------------------
+    mod.goto(f"{url}/moderator")
+    expect(mod.get_by_text("Open a consultation with its moderator secret")).to_be_visible()
+    _shot(mod, "01-moderator-sign-in")
+    mod.get_by_role("tab", name="Create a consultation").click()
+    mod.get_by_label("Question put to participants").fill(
+        "Harbour Road is being rebuilt in 2027: should it become car-free?")
+    _click(mod, "Create consultation")
+    expect(mod.get_by_text("Consultation created.")).to_be_visible()
+    code = store.list_consultations()[-1].code
+    cid = store.list_consultations()[-1].id
+    expect(mod.get_by_text(code).first).to_be_visible()
+
+    # a wrong secret is refused (another browser)
+    intruder = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    intruder.goto(f"{url}/moderator?code={code}")
+    intruder.get_by_label("Moderator secret", exact=True).fill("not-the-secret")
+    _click(intruder, "Open")
+    expect(intruder.get_by_text("the moderator secret is wrong")).to_be_visible()
+    expect(intruder.get_by_role("tab", name="Import")).to_have_count(0)
+    _shot(intruder, "01-moderator-wrong-secret")
+    intruder.context.close()
+
+    # --- imports the sample corpus by path ---------------------------------------------------
+    mod.get_by_role("tab", name="Import").click()
+    mod.get_by_text("Polis export", exact=True).click()
+    _idle(mod)
+    box = mod.get_by_label("Folder of the Polis export")
+    box.fill(str(SAMPLE))
+    box.press("Enter")
+    _idle(mod)
+    _click(mod, "Preview")
+    expect(mod.get_by_text("Preview of")).to_be_visible(timeout=LONG)
+    _shot(mod, "02-moderator-import-preview")
+    _click(mod, "Import into this consultation")
+    expect(mod.get_by_text("Imported 210 statements")).to_be_visible(timeout=LONG)
+
+    # --- moderation queue ----------------------------------------------------------------------
+    mod.get_by_role("tab", name=re.compile(r"Moderation queue")).click()
+    _idle(mod)
+    _shot(mod, "03-moderator-queue")
+
+    # --- runs the graph and approves the drafts ----------------------------------------------
+    mod.get_by_role("tab", name="Facilitation").click()
+    _click(mod, "Run the facilitation graph")
+    expect(mod.get_by_text(re.compile(r"^Review \d+ drafts$"))).to_be_visible(timeout=LONG)
+    _shot(mod, "04-moderator-review")
+    _click(mod, "Approve all drafts")
+    expect(mod.get_by_text("drafts are published")).to_be_visible(timeout=LONG)
+
+    # --- opens voting --------------------------------------------------------------------------
+    mod.get_by_role("tab", name="Voting").click()
+    _click(mod, "Open voting")
+    expect(mod.get_by_text("Voting is open")).to_be_visible()
+    drafts = [s for s in store.statements(cid) if s.is_draft]
+    assert len(drafts) >= 2
+    d1, d2 = drafts[0].external_id, drafts[1].external_id
+
+    # --- two participants join by code and vote on the published drafts ----------------------
+    phones = []
+    for name in ("a", "b"):
+        ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        p = ctx.new_page()
+        p.set_default_timeout(60_000)
+        p.goto(f"{url}/participate")
+        p.get_by_label("Consultation code").fill(code)
+        _click(p, "Join")
+        expect(p.get_by_text("Welcome!")).to_be_visible()
+        phones.append(p)
+    a, b = phones
+    expect(a.get_by_text("Proposed common-ground statement")).to_be_visible()
+    _shot(a, "05-participant-draft-vote")
+    # both vote at the same moment (two sessions served side by side), twice
+    assert _vote_together((a, "Agree"), (b, "Pass / unsure")) == [d1, d1]   # d1: a agree, b pass
+    assert _vote_together((a, "Disagree"), (b, "Agree")) == [d2, d2]        # d2: a disagree, b agree
+    # a changes the vote on d1: agree -> disagree (replaces the current vote)
+    a.get_by_role("tab", name=re.compile(r"My votes")).click()
+    _idle(a)
+    _shot(a, "06-participant-my-votes")
+    first = a.get_by_test_id("stButtonGroup").first
+    first.get_by_text("Disagree", exact=True).click()
+    expect(a.get_by_text(f"Vote stored: disagree (statement {d1}).")).to_be_visible(timeout=30_000)
+    _idle(a)
+    # b adds a statement (with the duplicate preview first)
+    b.get_by_role("tab", name="Add a statement").click()
+    b.get_by_label("Your statement").fill("Please keep the bus stop by the library where it is.")
+    b.get_by_label("Your statement").press("Control+Enter")
+    _idle(b)
+    _click(b, "Check for similar statements")
+    _shot(b, "07-participant-add-statement")
+
+    expected = {d1: {"disagree": 1, "pass": 1, "agree": 0}, d2: {"disagree": 1, "agree": 1, "pass": 0}}
+    votes = store.current_votes(cid)
+    on_drafts = votes[votes["statement"].isin([d1, d2])]
+    ev = store.vote_events(cid)
+    assert len(on_drafts) == 4 and on_drafts["participant"].nunique() == 2, ev[ev["statement"].isin([d1, d2])]
+    for sid, exp in expected.items():
+        v = on_drafts[on_drafts["statement"] == sid]["vote"].astype(int)
+        assert {"agree": int((v == 1).sum()), "disagree": int((v == -1).sum()), "pass": int((v == 0).sum())} == exp
+    events = store.vote_events(cid)
+    assert len(events[events["statement"].isin([d1, d2])]) == 5  # four votes and one change
+
+    # --- the live board shows those votes --------------------------------------------------------
+    board = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    board.goto(f"{url}/board?code={code}")
+    expect(board.get_by_text(f"draft {d1} · 0 agree · 1 disagree · 1 pass")).to_be_visible(timeout=60_000)
+    expect(board.get_by_text(f"draft {d2} · 1 agree · 1 disagree · 0 pass")).to_be_visible()
+    _shot(board, "08-live-board")
+    # a changes the vote on d2 (disagree -> agree): the board shows it without a reload
+    a.get_by_test_id("stButtonGroup").nth(1).get_by_text("Agree", exact=True).click()
+    expect(a.get_by_text(f"Vote stored: agree (statement {d2}).")).to_be_visible(timeout=30_000)
+    expect(board.get_by_text(f"draft {d2} · 2 agree · 0 disagree · 0 pass")).to_be_visible(timeout=30_000)
+    votes = store.current_votes(cid)
+    v2 = votes[votes["statement"] == d2]["vote"].astype(int)
+    assert sorted(v2.tolist()) == [1, 1]
+    events = store.vote_events(cid)
+    assert len(events[events["statement"].isin([d1, d2])]) == 6
+
+    # --- the moderator closes voting; the report shows the same votes ----------------------------
+    mod.get_by_role("tab", name="Voting").click()
+    _click(mod, "Close voting and count")
+    expect(mod.get_by_text("Voting closed")).to_be_visible(timeout=LONG)
+    rep = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    rep.goto(f"{url}/report?code={code}")
+    expect(rep.get_by_text(f"Votes on the published draft (statement {d1}): 0 agree, 1 disagree, 1 pass"))\
+        .to_be_visible(timeout=60_000)
+    expect(rep.get_by_text(f"Votes on the published draft (statement {d2}): 2 agree, 0 disagree, 0 pass"))\
+        .to_be_visible()
+    _shot(rep, "09-report")
+    report_md = (data / "reports" / str(cid) / "report.md").read_text(encoding="utf-8")
+    assert f"(statement {d1}): 0 agree, 1 disagree, 1 pass" in report_md

@@ -1,0 +1,362 @@
+"""The Streamlit pages, run in-process with streamlit.testing.v1.AppTest.
+
+The sample consultation (corpora/harbour-road) is imported once per module into a data directory;
+each test works on its own copy, selected with DELIBERATION_DATA before the app runs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("streamlit")
+
+from deliberation.config import Settings  # noqa: E402
+from deliberation.models import ModerationStatus  # noqa: E402
+from deliberation.storage import Store  # noqa: E402
+from ui_helpers import app, copy_sample, import_sample, texts, unescape  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    return import_sample(tmp_path_factory.mktemp("ui-sample") / "data")
+
+
+@pytest.fixture
+def sample(imported, tmp_path, monkeypatch):
+    s = copy_sample(imported, tmp_path / "data")
+    monkeypatch.setenv("DELIBERATION_DATA", str(s.data_dir))
+    return s
+
+
+def _store(sample) -> Store:
+    return Store(Settings(data_dir=sample.data_dir))
+
+
+def _ok(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _join(sample):
+    at = app("participant")
+    at.run()
+    _ok(at)
+    at.text_input(key="join-code").input(sample.code.lower())  # codes are case-insensitive
+    at.button(key="join-button").click().run()
+    _ok(at)
+    assert "Welcome!" in texts(at)
+    return at, at.session_state["participant"]["pid"]
+
+
+def _moderator(sample, secret=None):
+    at = app("moderator")
+    at.run()
+    at.text_input(key="mod-open-ref").input(sample.code)
+    at.text_input(key="mod-open-secret").input(sample.secret if secret is None else secret)
+    at.button[[b.label for b in at.button].index("Open")].click().run()
+    return at
+
+
+def _tab(at, label: str):
+    at.session_state["mod-tab"] = label
+    return at.run()
+
+
+# ---- participant ----------------------------------------------------------------------------
+def test_join_needs_a_real_code(sample):
+    at = app("participant")
+    at.run()
+    _ok(at)
+    at.text_input(key="join-code").input("NOPE99")
+    at.button(key="join-button").click().run()
+    assert "No consultation has this code" in texts(at)
+    assert "participant" not in at.session_state
+    # a consultation's number is not a code: participants join by code only
+    at.text_input(key="join-code").input(str(sample.cid))
+    at.button(key="join-button").click().run()
+    assert "participant" not in at.session_state
+
+
+def test_join_by_code_and_vote_is_stored_once(sample):
+    at, pid = _join(sample)
+    store = _store(sample)
+    assert pid in store.participants(sample.cid)
+    page = texts(at)
+    assert "Harbour Road" in unescape(page)
+    shown = [k for k in (b.key or "" for b in at.button) if k.startswith("vote-")]
+    sid = shown[0].split("-")[1]
+    at.button(key=f"vote-{sid}-1").click().run()
+    _ok(at)
+    assert f"Vote stored: agree (statement {sid})." in unescape(texts(at))
+    votes = store.current_votes(sample.cid)
+    mine = votes[votes["participant"] == pid]
+    assert mine[["statement", "vote"]].values.tolist() == [[sid, 1]]
+    events = store.vote_events(sample.cid)
+    assert len(events[events["participant"] == pid]) == 1
+    # the next statement is a different one (voted statements are skipped)
+    nxt = [k for k in (b.key or "" for b in at.button) if k.startswith("vote-")]
+    assert nxt and all(k.split("-")[1] != sid for k in nxt)
+
+
+def test_vote_change_replaces_the_current_vote(sample):
+    at, pid = _join(sample)
+    sid = [k for k in (b.key or "" for b in at.button) if k.startswith("vote-")][0].split("-")[1]
+    at.button(key=f"vote-{sid}-1").click().run()
+    at.session_state["p-tab"] = "My votes"
+    at.run()
+    _ok(at)
+    control = at.segmented_control(key=f"myvote-{sid}")
+    assert control.value == "Agree"
+    control.set_value("Disagree").run()
+    _ok(at)
+    assert f"Vote stored: disagree (statement {sid})." in unescape(texts(at))
+    store = _store(sample)
+    votes = store.current_votes(sample.cid)
+    mine = votes[votes["participant"] == pid]
+    assert mine[["statement", "vote"]].values.tolist() == [[sid, -1]]  # replaced, not added
+    events = store.vote_events(sample.cid)
+    assert events[events["participant"] == pid]["vote"].tolist() == [1, -1]  # history kept
+
+
+def test_submit_statement_goes_through_intake(sample):
+    at, pid = _join(sample)
+    at.session_state["p-tab"] = "Add a statement"
+    at.run()
+    original = "Call me on 07700 900123 or mail jo.bloggs@example.org: the bus lane must stay on Harbour Road."
+    at.text_area(key="new-statement").input(original)
+    at.button(key="check-similar").click().run()
+    _ok(at)
+    assert "bus" in unescape(texts(at)).lower()  # similar existing statements are previewed
+    at.button(key="submit-statement").click().run()
+    _ok(at)
+    page = unescape(texts(at))
+    assert "was added" in page or "was received" in page
+    assert at.text_area(key="new-statement").value == ""
+    mine = [s for s in _store(sample).statements(sample.cid) if s.author == pid]
+    assert len(mine) == 1
+    stored = mine[0].text
+    assert "07700 900123" not in stored and "jo.bloggs@example.org" not in stored
+    assert "[phone removed]" in stored and "[email removed]" in stored
+    assert "07700" not in page and "jo.bloggs" not in page  # the original is not shown back
+    assert "[phone removed]" in page  # the participant sees what was stored
+
+
+def test_participants_never_see_held_or_rejected_statements_or_ids(sample):
+    store = _store(sample)
+    statements = store.statements(sample.cid)
+    held = [s for s in statements if s.moderation is ModerationStatus.NEEDS_REVIEW]
+    rejected = [s for s in statements if s.moderation is ModerationStatus.REJECTED]
+    assert held and rejected
+    nasty = store.add_statement(sample.cid, None, "<b>bold</b> **stars** [link](http://example.org) $x$ :red[r]")
+    other = store.add_participant(sample.cid)
+    at, pid = _join(sample)
+    # vote on everything visible except the nasty statement, straight into the store
+    skip = {s.external_id for s in held + rejected} | {nasty.external_id}
+    for s in statements:
+        if s.external_id not in skip and not s.is_draft:
+            store.cast_vote(sample.cid, pid, s.external_id, 0)
+    at.run()
+    _ok(at)
+    from ui.common import esc
+
+    md = [m.value for m in at.markdown]
+    assert esc(nasty.text) in md  # shown, but as text: every markup character escaped
+    assert "\\<b\\>bold\\<\\/b\\>" in esc(nasty.text)
+    at.button(key=f"vote-{nasty.external_id}-0").click().run()
+    page = unescape(texts(at))
+    assert "You have voted on every statement" in page
+    for s in held + rejected:
+        assert s.text not in page
+    # similar-statement preview with a held statement's own words does not show it
+    at.session_state["p-tab"] = "Add a statement"
+    at.run()
+    at.text_area(key="new-statement").input(held[0].text)
+    at.button(key="check-similar").click().run()
+    page = unescape(texts(at))
+    assert held[0].text not in page
+    assert other not in page and pid not in page
+
+
+# ---- moderator ------------------------------------------------------------------------------
+def test_moderator_console_refuses_a_wrong_secret(sample):
+    at = _moderator(sample, secret="not-the-secret")
+    assert "the moderator secret is wrong" in texts(at)
+    assert "mod-cid" not in at.session_state
+    assert not [t for t in at.tabs if t.label == "Moderation queue"]
+    # no secret at all
+    at = _moderator(sample, secret="")
+    assert "the moderator secret is wrong" in texts(at)
+    # a tampered session (consultation id without the secret) is sent back to sign-in
+    at = app("moderator")
+    at.session_state["mod-cid"] = sample.cid
+    at.session_state["moderator"] = {str(sample.cid): "guess"}
+    at.run()
+    assert "Open a consultation with its moderator secret" in texts(at)
+    assert not [t for t in at.tabs if t.label == "Moderation queue"]
+
+
+def test_moderator_signs_in_and_works_the_queue(sample):
+    at = _moderator(sample)
+    _ok(at)
+    assert [t.label for t in at.tabs][-4:] == ["Import", "Moderation queue", "Facilitation", "Voting"]
+    store = _store(sample)
+    held = [s for s in store.statements(sample.cid) if s.moderation is ModerationStatus.NEEDS_REVIEW]
+    _tab(at, "Moderation queue")
+    _ok(at)
+    page = unescape(texts(at))
+    assert f"{len(held)} statements were flagged" in page
+    assert held[0].moderation_reason.split(";")[0] in page  # the reason is shown
+    at.button(key=f"mod-q-accept-{held[0].external_id}").click().run()
+    at.button(key=f"mod-q-reject-{held[1].external_id}").click().run()
+    _ok(at)
+    now = {s.external_id: s for s in store.statements(sample.cid)}
+    assert now[held[0].external_id].moderation is ModerationStatus.ACCEPTED
+    assert now[held[1].external_id].moderation is ModerationStatus.REJECTED
+
+
+def test_create_consultation_and_import_with_preview_and_clear_errors(sample, tmp_path):
+    at = app("moderator")
+    at.run()
+    at.text_area(key="mod-new-question").input("Should the library open on Sundays?")
+    at.button[[b.label for b in at.button].index("Create consultation")].click().run()
+    _ok(at)
+    created = at.session_state["mod-created"]
+    store = _store(sample)
+    c = store.get_consultation(created["code"])
+    store.require_moderator(c.id, created["secret"])  # the shown secret is the real one
+    # a bad CSV: the error names the file and the row, no stack trace, nothing stored
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,text\n1,Open on Sundays please\n1,Duplicate id here\n", encoding="utf-8")
+    at.text_input(key="mod-imp-path").input(str(bad))
+    at.button(key="mod-imp-preview-path").click().run()
+    assert not at.exception
+    err = " ".join(e.value for e in at.error)
+    assert "bad.csv" in err and "row" in err
+    assert store.counts(c.id)["statements"] == 0
+    # an upload: saved inside the data dir under a sanitised name, previewed, then imported
+    at.radio(key="mod-imp-how").set_value("upload").run()
+    at.file_uploader(key="mod-imp-file").upload(
+        "../../evil name;rm.csv", b"text,author\nOpen on Sundays please,a\nCall 07700 900123 for details,b\n",
+        "text/csv")
+    at.button(key="mod-imp-preview-upload").click().run()
+    _ok(at)
+    assert "Preview of" in texts(at)
+    saved = list((sample.data_dir / "uploads" / str(c.id)).rglob("*.csv"))
+    assert [p.name for p in saved] == ["evil_name_rm.csv"]
+    assert all(sample.data_dir.resolve() in p.resolve().parents for p in saved)
+    at.button(key="mod-imp-go").click().run()
+    _ok(at)
+    assert "Imported 2 statements" in texts(at)
+    texts_stored = [s.text for s in store.statements(c.id)]
+    assert "07700 900123" not in " ".join(texts_stored)
+
+
+def test_review_approve_publish_vote_and_report(sample):
+    """The whole moderator path on the sample with the extractive drafter (and a participant)."""
+    at = _moderator(sample)
+    _tab(at, "Facilitation")
+    _ok(at)
+    at.button(key="mod-run-start").click().run(timeout=600)
+    _ok(at)
+    page = unescape(texts(at))
+    assert "The graph waits for your review" in page
+    assert "Coverage audit" in page
+    radios = [r for r in at.radio if (r.key or "").startswith("mod-dec-")]
+    assert len(radios) >= 3
+    # every draft is shown beside the statements it cites
+    assert page.count("Cited statements") == len(radios)
+    keys = [r.key.split("-", 3)[3] for r in radios]
+    assert "all" in keys
+    # approve all but two; edit one (to the words of the first statement it cites); reject one
+    from graphs import runner
+
+    payload = {d["key"]: d for d in runner.status(Settings(data_dir=sample.data_dir), sample.cid).waiting["drafts"]}
+    nonce = radios[0].key.split("-")[2]
+    for r in radios[:-2]:
+        r.set_value("approve")
+    radios[-2].set_value("edit")
+    radios[-1].set_value("reject")
+    at.run()
+    edited = payload[keys[-2]]["sentences"][0]["text"]
+    at.text_area(key=f"mod-edit-{nonce}-{keys[-2]}").input(edited)
+    at.text_input(key=f"mod-why-{nonce}-{keys[-1]}").input("too narrow")
+    at.button(key="mod-review-submit").click().run(timeout=600)
+    _ok(at)
+    assert "drafts are published" in texts(at)
+    assert at.session_state["mod-tab"] == "Voting"
+    store = _store(sample)
+    drafts = [s for s in store.statements(sample.cid) if s.is_draft]
+    assert len(drafts) == len(radios) - 1
+    saved = {d.speaks_for: d for d in store.drafts(sample.cid)}
+    assert saved[keys[-1]].status == "rejected"
+    assert saved[keys[-2]].status == "approved" and saved[keys[-2]].text == edited
+    assert [r.decision for r in store.reviews(saved[keys[-2]].id)] == ["edit"]
+    assert [r.reason for r in store.reviews(saved[keys[-1]].id)] == ["too narrow"]
+    assert edited in [s.text for s in drafts]  # the edited wording is what participants vote on
+    # participants do not see drafts before voting opens
+    p, pid = _join(sample)
+    assert "Proposed" not in texts(p)
+    at.button(key="mod-vote-open").click().run()
+    _ok(at)
+    assert "Voting is **open**" in texts(at)
+    p.run()
+    assert "Proposed common-ground statement" in texts(p)
+    draft_id = drafts[0].external_id
+    p.button(key=f"vote-{draft_id}-1").click().run()
+    _ok(p)
+    votes = store.current_votes(sample.cid)
+    assert votes[(votes["participant"] == pid) & (votes["statement"] == draft_id)]["vote"].tolist() == [1]
+    # the board shows the draft with that vote
+    b = app("board")
+    b.query_params["code"] = sample.code
+    b.run()
+    _ok(b)
+    assert f"draft {draft_id} · 1 agree · 0 disagree · 0 pass" in unescape(texts(b))
+    # close voting: tally and report
+    at.button(key="mod-vote-close").click().run(timeout=600)
+    _ok(at)
+    assert "Voting closed" in texts(at)
+    r = app("report")
+    r.query_params["code"] = sample.code
+    r.run()
+    _ok(r)
+    page = unescape(texts(r))
+    assert f"Votes on the published draft (statement {draft_id}): 1 agree, 0 disagree, 0 pass" in page
+    assert "Coverage audit" in page
+    assert "## Moderation" not in page  # the public view leaves the moderation section out
+    labels = [d.label for d in r.download_button]
+    assert "Report (Markdown)" in labels and "Report (HTML)" in labels
+    assert "Report (JSON)" not in labels
+    # the moderator (same session as the console) gets JSON and the Polis export
+    at.switch_page("views/report.py")
+    at.query_params["code"] = sample.code
+    at.run()
+    _ok(at)
+    assert "Held for the moderator" in unescape(texts(at))  # the full report
+    at.button(key="dl-polis-prepare").click().run()
+    _ok(at)
+    labels = [d.label for d in at.download_button]
+    assert "Polis export (zip of CSVs)" in labels and "Report (JSON)" in labels
+
+
+def test_report_and_board_before_any_run(sample):
+    r = app("report")
+    r.query_params["code"] = sample.code
+    r.run()
+    _ok(r)
+    assert "No report yet" in texts(r)
+    b = app("board")
+    b.query_params["code"] = sample.code
+    b.run()
+    assert not b.exception
+    page = texts(b)
+    assert "Participants: 100" in page and "Votes: " in page
+
+
+def test_safe_markdown_and_escaping():
+    from ui.common import esc, safe_markdown
+
+    assert esc("<script>alert(1)</script>") == "\\<script\\>alert\\(1\\)\\<\\/script\\>"
+    assert esc("a  b\n c") == "a b c"
+    md = safe_markdown("- [1](javascript:alert) ![x](y) <img> $x$ ~~s~~ :red[x]")
+    assert "](" not in md.replace("]\\(", "") and "\\<img>" in md and "\\$x\\$" in md

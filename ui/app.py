@@ -1,0 +1,43 @@
+"""The Streamlit app: moderator console, participant page, live board, report.
+
+Start with ``python -m ui.launch`` (imports the sample consultation, prints the address, the join
+code and the moderator secret) or directly::
+
+    streamlit run ui/app.py --server.address 127.0.0.1 --server.headless true
+
+The data directory is ``$DELIBERATION_DATA`` (default ``./data``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run ui/app.py` puts ui/ on sys.path, not the repository: make `ui.*` importable.
+_ROOT = Path(__file__).resolve().parents[1]
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+import streamlit as st  # noqa: E402
+
+from ui.common import _is_control_flow, log, plain_error  # noqa: E402
+
+st.set_page_config(page_title="Deliberation", page_icon=":material/forum:", layout="centered",
+                   initial_sidebar_state="auto")
+
+_VIEWS = Path(__file__).parent / "views"
+pages = [
+    st.Page(_VIEWS / "home.py", title="Start", icon=":material/home:", url_path="start", default=True),
+    st.Page(_VIEWS / "participant.py", title="Take part", icon=":material/how_to_vote:", url_path="participate"),
+    st.Page(_VIEWS / "board.py", title="Live board", icon=":material/monitoring:", url_path="board"),
+    st.Page(_VIEWS / "report.py", title="Report", icon=":material/description:", url_path="report"),
+    st.Page(_VIEWS / "moderator.py", title="Moderator console", icon=":material/admin_panel_settings:", url_path="moderator"),
+]
+page = st.navigation(pages)
+try:
+    page.run()
+except Exception as e:  # noqa: BLE001 - a last guard: a message, never a stack trace
+    if _is_control_flow(e):
+        raise
+    log.exception("page %s failed", page.title)
+    st.error(f"This page could not be shown: {plain_error(e)}")

@@ -1,0 +1,267 @@
+"""What every page shares: settings, cached stores, safe text, error handling, moderator sign-in.
+
+Rules the pages follow:
+
+- Statement text is data. It goes through :func:`esc` (every ASCII punctuation character is
+  backslash-escaped, so no Markdown, HTML, LaTeX or Streamlit directive can form) or into
+  ``st.text`` / ``st.dataframe``; it never goes into a widget label.
+- Every action runs inside :func:`action`: a :class:`DeliberationError` is shown as its message,
+  anything else as a plain sentence; the stack trace goes to the server log only.
+- Moderator-only actions call :func:`require_moderator` first, which checks the secret against the
+  stored hash (``Store.require_moderator``) every time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import string
+import threading
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from deliberation.config import Settings
+from deliberation.errors import DeliberationError
+from deliberation.models import Consultation, ModerationStatus, Statement
+
+log = logging.getLogger("deliberation.ui")
+
+#: How often the live board refreshes itself (seconds).
+BOARD_REFRESH_SECONDS = float(os.environ.get("DELIBERATION_BOARD_REFRESH", "3"))
+
+_PUNCT = set(string.punctuation)
+
+
+# ---- settings and shared resources -------------------------------------------------------
+def settings() -> Settings:
+    """Settings from the environment (``DELIBERATION_DATA``), read on every run."""
+    return Settings().ensure()
+
+
+@st.cache_resource(show_spinner=False)
+def _store(data_dir: str, db_url: str):
+    from deliberation.storage import Store
+
+    return Store(Settings(data_dir=Path(data_dir), database_url=db_url))
+
+
+def store():
+    s = settings()
+    return _store(str(s.data_dir.resolve()), s.db_url)
+
+
+@st.cache_resource(show_spinner=False)
+def _index(chroma_path: str):
+    from deliberation.storage import VectorIndex
+
+    return VectorIndex(chroma_path)
+
+
+def index():
+    return _index(str(settings().chroma_path.resolve()))
+
+
+@st.cache_resource(show_spinner="Loading the language model…")
+def _embedder(data_dir: str):
+    from deliberation.services import embedder_for
+
+    return embedder_for(Settings(data_dir=Path(data_dir)))
+
+
+def embedder():
+    return _embedder(str(settings().data_dir.resolve()))
+
+
+# ---- safe text ---------------------------------------------------------------------------
+def esc(text: Any) -> str:
+    """Text as inert Markdown: whitespace collapsed, every ASCII punctuation mark escaped."""
+    text = " ".join(str(text).split())
+    return "".join("\\" + ch if ch in _PUNCT else ch for ch in text)
+
+
+def code(text: Any) -> str:
+    """Text as an inline code span (nothing inside a code span is interpreted)."""
+    text = " ".join(str(text).split()).replace("`", "'")
+    return f"`{text}`" if text else ""
+
+
+def quote(text: Any, prefix: str = "") -> None:
+    """A statement's text, rendered as text (optionally after a bold, trusted prefix)."""
+    st.markdown((f"**{prefix}** " if prefix else "") + esc(text))
+
+
+def safe_markdown(md: str) -> str:
+    """Markdown written by the report module, made inert where it could still form links,
+    images, HTML, LaTeX or Streamlit directives (statement text in it is escaped already)."""
+    md = md.replace("](", "]\\(").replace("![", "!\\[")
+    md = re.sub(r"(?<!\\)<", r"\\<", md)
+    md = re.sub(r"(?<!\\)\$", r"\\$", md)
+    md = re.sub(r"(?<!\\)~", r"\\~", md)
+    md = re.sub(r"(?<!\\):(?=[A-Za-z_/])", r"\\:", md)
+    return md
+
+
+# ---- errors ------------------------------------------------------------------------------
+def _is_control_flow(e: BaseException) -> bool:
+    """Streamlit's rerun/stop signals must pass through our handlers."""
+    return type(e).__name__ in {"RerunException", "StopException", "ScriptControlException"}
+
+
+@contextlib.contextmanager
+def action(what: str):
+    """Run a user action; show failures as a message, never as a stack trace."""
+    try:
+        yield
+    except DeliberationError as e:
+        st.error(f"{what} failed: {e}")
+    except Exception as e:  # noqa: BLE001 - shown as a message, logged with its trace
+        if _is_control_flow(e):
+            raise
+        log.exception("%s failed", what)
+        st.error(f"{what} failed: {plain_error(e)}")
+
+
+def plain_error(e: BaseException) -> str:
+    msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    kind = {"FileNotFoundError": "a file was not found", "PermissionError": "permission denied",
+            "UnicodeDecodeError": "the file is not UTF-8 text", "TimeoutError": "it took too long",
+            "ConnectionError": "a server could not be reached", "ModuleNotFoundError": "a part of the "
+            "program is missing on this server"}.get(type(e).__name__, "an unexpected problem")
+    return f"{kind}{': ' + msg[:300] if msg else ''}. Details are in the server log."
+
+
+# ---- consultations -----------------------------------------------------------------------
+def find_consultation(code: str) -> Consultation | None:
+    """A consultation by its join code only (participants cannot guess ids)."""
+    from deliberation.errors import NotFoundError
+
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    try:
+        c = store().get_consultation(code)
+    except NotFoundError:
+        return None
+    return c if c.code == code else None
+
+
+def visible(statement: Statement) -> bool:
+    """Statements participants and the public board may see: not rejected, not held, not a draft."""
+    return (statement.moderation not in (ModerationStatus.REJECTED, ModerationStatus.NEEDS_REVIEW)
+            and not statement.is_draft)
+
+
+def consultation_from_query(label: str = "Consultation code", key: str = "code") -> Consultation | None:
+    """Pick a consultation by code: from ``?code=`` in the address, the session, or typed in."""
+    qp = st.query_params.get("code", "")
+    default = st.session_state.get("current_code") or qp
+    code = st.text_input(label, value=default, key=f"{key}-input", max_chars=12,
+                         placeholder="e.g. K7RM2Q").strip().upper()
+    if not code:
+        return None
+    c = find_consultation(code)
+    if c is None:
+        st.error("No consultation has this code. Check the code on the screen or the invitation.")
+        return None
+    st.session_state["current_code"] = c.code
+    if st.query_params.get("code") != c.code:
+        st.query_params["code"] = c.code
+    return c
+
+
+# ---- moderator sign-in -------------------------------------------------------------------
+def moderator_secret(cid: int) -> str | None:
+    return (st.session_state.get("moderator") or {}).get(str(cid))
+
+
+def require_moderator(cid: int) -> None:
+    """Raise AccessDenied unless this session holds the consultation's moderator secret."""
+    store().require_moderator(cid, moderator_secret(cid))
+
+
+def sign_in(cid: int, secret: str) -> None:
+    store().require_moderator(cid, secret)
+    st.session_state.setdefault("moderator", {})[str(cid)] = secret
+
+
+# ---- graph -------------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _graph(data_dir: str, db_url: str):
+    """The compiled graph for reading state (start/resume compile their own)."""
+    from graphs.facilitation import compile_graph
+
+    return compile_graph(Settings(data_dir=Path(data_dir), database_url=db_url))
+
+
+def graph_status(cid: int, quiet: bool = False):
+    """The graph's state for this consultation. ``quiet``: an empty status if the graph cannot load
+    (pages for participants and the projector go on without it)."""
+    from graphs import runner
+
+    s = settings()
+    try:
+        return runner.status(s, cid, _graph(str(s.data_dir.resolve()), s.db_url))
+    except Exception:
+        if not quiet:
+            raise
+        log.exception("graph state unavailable")
+        return runner.Status(next=(), waiting=None, values={})
+
+
+def current_published(values: dict) -> list[dict]:
+    rnd = values.get("revise_rounds", 0) or 0
+    return [p for p in values.get("published") or [] if p.get("round", 0) == rnd]
+
+
+# ---- UI state the domain has no place for: is voting on the published drafts open? -------
+_state_lock = threading.Lock()
+
+
+def _ui_state_path() -> Path:
+    return settings().data_dir / "ui-state.json"
+
+
+def _read_ui_state() -> dict:
+    try:
+        return json.loads(_ui_state_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def voting_open(cid: int, published_ids: list[str]) -> bool:
+    """Voting is open when the moderator opened it for exactly these published drafts."""
+    entry = _read_ui_state().get(str(cid)) or {}
+    return bool(entry.get("open")) and sorted(entry.get("drafts") or []) == sorted(published_ids) and bool(published_ids)
+
+
+def set_voting(cid: int, open_: bool, published_ids: list[str]) -> None:
+    with _state_lock:
+        data = _read_ui_state()
+        data[str(cid)] = {"open": open_, "drafts": sorted(published_ids)}
+        path = _ui_state_path()
+        tmp = path.with_suffix(f".tmp{os.getpid()}.{threading.get_ident()}")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+# ---- small UI pieces ---------------------------------------------------------------------
+VOTE_WORDS = {1: "Agree", -1: "Disagree", 0: "Pass"}
+
+
+def group_name(key: str) -> str:
+    """'all' / 'group:1' / 'topic:3' in words."""
+    if key == "all":
+        return "all participants"
+    family, _, n = str(key).partition(":")
+    return {"group": f"opinion group {n}", "topic": f"topic {n}"}.get(family, str(key))
+
+
+def page_header(title: str, caption: str | None = None) -> None:
+    st.title(title)
+    if caption:
+        st.caption(caption)

@@ -1,0 +1,597 @@
+"""Moderator console: create or open a consultation (secret required), import statements, work
+the moderation queue, run the facilitation graph, review drafts, open and close voting."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from deliberation.models import ModerationStatus
+from ui.common import (
+    action,
+    code,
+    current_published,
+    esc,
+    graph_status,
+    group_name,
+    moderator_secret,
+    quote,
+    require_moderator,
+    set_voting,
+    settings,
+    sign_in,
+    store,
+    voting_open,
+)
+
+#: The graph's nodes in the order a first run passes them (for the progress bar).
+NODES = ["intake", "analyse", "draft", "ground", "audit", "review", "publish", "voting", "tally", "revise",
+         "report"]
+NODE_WORDS = {"intake": "Checking statements and embeddings", "analyse": "Finding topics and opinion groups",
+              "draft": "Drafting statements", "ground": "Checking every sentence against its sources",
+              "audit": "Auditing coverage of every group", "review": "Recording the review",
+              "publish": "Publishing approved drafts", "voting": "Closing the vote",
+              "tally": "Counting votes per group", "revise": "Preparing revisions",
+              "report": "Writing the report"}
+UPLOAD_SUFFIXES = ["csv", "jsonl", "ndjson", "json"]
+SHARE_COLOURS = alt.Scale(domain=["share of participants", "share of drafts"], range=["#90a4ae", "#1565c0"])
+
+
+# ---- sign-in -----------------------------------------------------------------------------
+def _current_cid() -> int | None:
+    cid = st.session_state.get("mod-cid")
+    return int(cid) if cid is not None and moderator_secret(int(cid)) else None
+
+
+def _sign_in_form() -> None:
+    st.title("Moderator console")
+    st.write("Open a consultation with its moderator secret, or create a new one.")
+    open_tab, create_tab = st.tabs(["Open a consultation", "Create a consultation"])
+    with open_tab, st.form("mod-open"):
+        ref = st.text_input("Consultation code (or number)", key="mod-open-ref", value=st.query_params.get("code", ""))
+        secret = st.text_input("Moderator secret", type="password", key="mod-open-secret")
+        if st.form_submit_button("Open", type="primary"):
+            with action("Signing in"):
+                c = store().get_consultation((ref or "").strip())
+                sign_in(c.id, secret)
+                st.session_state["mod-cid"] = c.id
+                st.rerun()
+    with create_tab, st.form("mod-create"):
+        question = st.text_area("Question put to participants", key="mod-new-question", max_chars=500)
+        description = st.text_area("Description (optional)", key="mod-new-description", max_chars=2000)
+        drafter = st.selectbox("Drafter", ["extractive", "llm"], key="mod-new-drafter",
+                               help="extractive: quotes participants' own statements (offline). "
+                                    "llm: writes with a language model you name below.")
+        model = st.text_input("LLM model (for the llm drafter)", key="mod-new-model")
+        base_url = st.text_input("LLM server address (OpenAI-compatible, optional)", key="mod-new-base-url")
+        secret = st.text_input("Moderator secret (leave empty to generate one)", type="password",
+                               key="mod-new-secret")
+        if st.form_submit_button("Create consultation", type="primary"):
+            with action("Creating the consultation"):
+                if secret and len(secret) < 8:
+                    from deliberation.errors import InputError
+
+                    raise InputError("choose a moderator secret of at least 8 characters, or leave it empty")
+                c, new_secret = store().create_consultation(
+                    question, description=description,
+                    settings={"drafter": drafter, "model": model or None, "base_url": base_url or None},
+                    secret=secret or None)
+                st.session_state.setdefault("moderator", {})[str(c.id)] = new_secret
+                st.session_state["mod-cid"] = c.id
+                st.session_state["mod-created"] = {"cid": c.id, "code": c.code, "secret": new_secret}
+                st.rerun()
+
+
+def _sign_out() -> None:
+    cid = st.session_state.pop("mod-cid", None)
+    if cid is not None:
+        (st.session_state.get("moderator") or {}).pop(str(cid), None)
+    st.session_state.pop("mod-created", None)
+
+
+# ---- overview ----------------------------------------------------------------------------
+def _overview(cid: int):
+    c = store().get_consultation(cid)
+    st.title("Moderator console")
+    st.subheader(esc(c.question), anchor=False)
+    if c.description:
+        with st.expander("Description"):
+            quote(c.description)
+    created = st.session_state.get("mod-created")
+    if created and created["cid"] == cid:
+        with st.container(border=True):
+            st.success(f"Consultation created. Participants join with the code **{c.code}**. "
+                       "Keep the moderator secret: it is shown only now.")
+            st.code(created["secret"], language=None)
+            st.button("I have noted the secret", key="mod-noted", on_click=lambda: st.session_state.pop("mod-created"))
+    counts = store().counts(cid)
+    statements = store().statements(cid)
+    queue = [s for s in statements if s.moderation is ModerationStatus.NEEDS_REVIEW]
+    cols = st.columns(4)
+    cols[0].metric("Join code", c.code)
+    cols[1].metric("Statements", sum(not s.is_draft for s in statements))
+    cols[2].metric("Participants", counts["participants"])
+    cols[3].metric("Votes", counts["votes"])
+    st.caption(f"Participants open the app's “Take part” page and enter {c.code} "
+               f"(or use the address …/participate?code={c.code}). Moderation queue: {len(queue)}.")
+    st.button("Sign out", key="mod-sign-out", on_click=_sign_out)
+    return c, statements
+
+
+# ---- import ------------------------------------------------------------------------------
+def _safe_name(name: str) -> str:
+    base = Path(str(name).replace("\\", "/")).name
+    base = re.sub(r"[^A-Za-z0-9._-]", "_", base).lstrip("._-")[:100]
+    return base or "upload"
+
+
+def _save_uploads(cid: int, files, sub: str) -> Path:
+    """Save uploaded files under <data dir>/uploads/<cid>/<sub>/ with sanitised names only."""
+    root = (settings().data_dir / "uploads").resolve()
+    folder = (root / str(int(cid)) / _safe_name(sub)).resolve()
+    if root not in folder.parents:
+        raise ValueError("upload folder outside the data directory")
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        target = (folder / _safe_name(f.name)).resolve()
+        if target.parent != folder:
+            raise ValueError("upload name outside the upload folder")
+        target.write_bytes(f.getvalue())
+    return folder
+
+
+def _read_bundle(kind: str, path: Path, votes_path: Path | None, question: str):
+    from deliberation.errors import InputError
+
+    if kind == "polis":
+        from deliberation.importers.polis import read_polis_export
+
+        return read_polis_export(path)
+    from deliberation.importers.tabular import read_statements_file
+
+    if path.is_dir():
+        raise InputError("is a folder: choose “Polis export folder” for a folder, or name a .csv or .jsonl file",
+                         path)
+    if path.suffix.lower() not in (".csv", ".jsonl", ".ndjson", ".json"):
+        raise InputError("is not a .csv or .jsonl file", path)
+    if not path.exists():
+        raise InputError("file not found", path)
+    return read_statements_file(path, votes_path=votes_path, question=question)
+
+
+def _import_tab(cid: int, c) -> None:
+    st.write("Import statements (and votes) into this consultation: a statements file (CSV or JSON Lines, "
+             "with a `text` column) or a Polis export (`comments.csv` with `votes.csv` or "
+             "`participants-votes.csv`). You see a preview first; nothing is stored until you import.")
+    kind = st.radio("What to import", ["statements", "polis"], horizontal=True, key="mod-imp-kind",
+                    format_func=lambda k: {"statements": "Statements file (CSV / JSON Lines)",
+                                           "polis": "Polis export"}[k])
+    how = st.radio("From", ["path", "upload"], horizontal=True, key="mod-imp-how",
+                   format_func=lambda k: {"path": "A path on this server", "upload": "Upload files"}[k])
+    votes_path = None
+    if how == "path":
+        label = "Folder of the Polis export" if kind == "polis" else "Statements file (.csv or .jsonl)"
+        raw = st.text_input(label, key="mod-imp-path", placeholder="/path/to/export")
+        if kind == "statements":
+            vp = st.text_input("Votes CSV (optional: participant, statement, vote)", key="mod-imp-votes")
+            votes_path = Path(vp.strip()).expanduser() if vp.strip() else None
+        go = st.button("Preview", key="mod-imp-preview-path")
+        if go:
+            with action("Reading the import"):
+                require_moderator(cid)
+                if not raw.strip():
+                    from deliberation.errors import InputError
+
+                    raise InputError("enter a path first")
+                path = Path(raw.strip()).expanduser()
+                _preview(kind, path, votes_path, c)
+    else:
+        if kind == "polis":
+            files = st.file_uploader("Polis export files (comments.csv, votes.csv or participants-votes.csv, "
+                                     "summary.csv)", type=UPLOAD_SUFFIXES, accept_multiple_files=True,
+                                     key="mod-imp-files")
+        else:
+            one = st.file_uploader("Statements file", type=UPLOAD_SUFFIXES, key="mod-imp-file")
+            votes = st.file_uploader("Votes CSV (optional)", type=["csv"], key="mod-imp-votefile")
+            files = [f for f in (one,) if f]
+        go = st.button("Preview", key="mod-imp-preview-upload")
+        if go:
+            with action("Reading the upload"):
+                require_moderator(cid)
+                from deliberation.errors import InputError
+
+                if not files:
+                    raise InputError("choose the file(s) to upload first")
+                sub = time.strftime("%Y%m%d-%H%M%S")
+                if kind == "polis":
+                    names = {_safe_name(f.name) for f in files}
+                    if "comments.csv" not in names:
+                        raise InputError("a Polis export needs a file named comments.csv")
+                    folder = _save_uploads(cid, files, sub)
+                    _preview(kind, folder, None, c)
+                else:
+                    folder = _save_uploads(cid, files + ([votes] if votes else []), sub)
+                    _preview(kind, folder / _safe_name(files[0].name),
+                             folder / _safe_name(votes.name) if votes else None, c)
+    prev = st.session_state.get("mod-imp-preview")
+    if prev and prev["cid"] == cid:
+        _show_preview(cid, prev)
+
+
+def _preview(kind: str, path: Path, votes_path: Path | None, c) -> None:
+    from deliberation.services import intake
+
+    with st.spinner("Reading and checking the statements…"):
+        bundle = _read_bundle(kind, path, votes_path, c.question)
+        checked = intake(list(bundle.statements))
+    rows = pd.DataFrame({
+        "id": [s.external_id for s in checked],
+        "statement (as it will be stored)": [s.text for s in checked],
+        "status": [s.moderation.value for s in checked],
+        "why flagged": [s.moderation_reason for s in checked],
+    })
+    st.session_state["mod-imp-preview"] = {"cid": c.id, "bundle": bundle, "rows": rows, "path": str(path),
+                                           "summary": bundle.summary(),
+                                           "flagged": int(sum(s.moderation is ModerationStatus.NEEDS_REVIEW
+                                                              for s in checked))}
+
+
+def _show_preview(cid: int, prev: dict) -> None:
+    s = prev["summary"]
+    with st.container(border=True):
+        st.markdown("**Preview of** " + code(prev['path']))
+        st.write(f"{s['statements']} statements ({s['moderated_out']} moderated out in the source), "
+                 f"{s['participants']} participants, {s['votes']} votes ({s['vote_events']} vote events). "
+                 f"{prev['flagged']} statements will wait in the moderation queue; personal data is redacted.")
+        st.dataframe(prev["rows"], hide_index=True, height=240)
+        c1, c2 = st.columns(2)
+        if c1.button("Import into this consultation", type="primary", key="mod-imp-go"):
+            with action("Importing"):
+                require_moderator(cid)
+                from deliberation.services import import_bundle
+
+                with st.status("Importing: moderation, storage and embeddings…", expanded=True) as box:
+                    box.write(f"Storing {s['statements']} statements and {s['votes']} votes in one transaction…")
+                    rep = import_bundle(settings(), prev["bundle"], consultation_id=cid)
+                    box.update(label="Import finished", state="complete")
+                st.session_state.pop("mod-imp-preview", None)
+                st.session_state["mod-flash"] = (
+                    "success", f"Imported {rep.statements} statements, {rep.participants} participants and "
+                               f"{rep.votes} votes; {rep.flagged} statements wait in the moderation queue.")
+                st.rerun()
+        if c2.button("Discard preview", key="mod-imp-discard"):
+            st.session_state.pop("mod-imp-preview", None)
+            st.rerun()
+
+
+# ---- moderation queue --------------------------------------------------------------------
+def _moderation_tab(cid: int, statements) -> None:
+    queue = [s for s in statements if s.moderation is ModerationStatus.NEEDS_REVIEW]
+    removed = [s for s in statements if s.moderation is ModerationStatus.REJECTED]
+    if not queue:
+        st.success("The moderation queue is empty.")
+    else:
+        st.write(f"{len(queue)} statements were flagged at intake. They are not shown to participants and not "
+                 "drafted from until you accept them. Personal data has already been removed.")
+    for s in queue:
+        with st.container(border=True):
+            quote(s.text, prefix=f"#{esc(s.external_id)}")
+            st.caption("Flagged because: " + esc(s.moderation_reason or "no reason given"))
+            reason = st.text_input("Note (optional)", key=f"mod-q-note-{s.external_id}")
+            c1, c2 = st.columns(2)
+            if c1.button("Accept", key=f"mod-q-accept-{s.external_id}", width="stretch"):
+                with action("Accepting the statement"):
+                    require_moderator(cid)
+                    moderate_statement(cid, s.external_id, ModerationStatus.ACCEPTED,
+                                           f"accepted by the moderator{': ' + reason if reason else ''} "
+                                           f"(flagged: {s.moderation_reason})")
+                    st.rerun()
+            if c2.button("Reject", key=f"mod-q-reject-{s.external_id}", width="stretch"):
+                with action("Rejecting the statement"):
+                    require_moderator(cid)
+                    moderate_statement(cid, s.external_id, ModerationStatus.REJECTED,
+                                           f"rejected by the moderator{': ' + reason if reason else ''} "
+                                           f"(flagged: {s.moderation_reason})")
+                    st.rerun()
+    if removed:
+        with st.expander(f"Moderated out ({len(removed)})"):
+            for s in removed:
+                quote(s.text, prefix=f"#{esc(s.external_id)}")
+                st.caption("Reason: " + esc(s.moderation_reason or "moderated out"))
+                if st.button("Restore", key=f"mod-q-restore-{s.external_id}"):
+                    with action("Restoring the statement"):
+                        require_moderator(cid)
+                        moderate_statement(cid, s.external_id, ModerationStatus.ACCEPTED,
+                                               "restored by the moderator")
+                        st.rerun()
+
+
+# ---- the facilitation graph --------------------------------------------------------------
+def _run_with_progress(label: str, fn) -> object:
+    """Run a graph step in an st.status box that shows each node and its log lines."""
+    with st.status(label, expanded=True) as box:
+        bar = st.progress(0.0, text="starting…")
+        seen: list[str] = []
+
+        def on_update(node: str, update: dict) -> None:
+            seen.append(node)
+            frac = (NODES.index(node) + 1) / len(NODES) if node in NODES else 0.5
+            bar.progress(min(frac, 1.0), text=NODE_WORDS.get(node, node))
+            lines = update.get("log") or [f"{node} done"]
+            for line in lines:
+                st.markdown(code(node) + " " + esc(line))
+
+        result = fn(on_update)
+        bar.progress(1.0, text="done")
+        box.update(label=f"{label} — done ({len(seen)} steps)", state="complete", expanded=False)
+    return result
+
+
+def _options_form(c, boxed: bool = True) -> dict:
+    saved = c.settings or {}
+    with (st.expander("Run settings", expanded=False) if boxed else st.container()):
+        drafter = st.selectbox("Drafter", ["extractive", "llm"],
+                               index=["extractive", "llm"].index(saved.get("drafter", "extractive"))
+                               if saved.get("drafter", "extractive") in ("extractive", "llm") else 0,
+                               key="mod-run-drafter")
+        model = st.text_input("LLM model", value=saved.get("model") or "", key="mod-run-model")
+        base_url = st.text_input("LLM server address", value=saved.get("base_url") or "", key="mod-run-base-url")
+        seed = st.number_input("Seed", value=int(saved.get("seed", 0) or 0), step=1, key="mod-run-seed")
+        topic_drafts = st.checkbox("Draft a statement for every topic too", value=bool(saved.get("topic_drafts", True)),
+                                   key="mod-run-topics")
+        revise = st.number_input("Revision rounds after a vote", min_value=0, max_value=3,
+                                 value=int(saved.get("max_revise_rounds", 1)), key="mod-run-revise")
+    return {"drafter": drafter, "model": model or None, "base_url": base_url or None, "seed": int(seed),
+            "topic_drafts": bool(topic_drafts), "max_revise_rounds": int(revise)}
+
+
+def moderate_statement(cid: int, statement: str, status: ModerationStatus, reason: str) -> None:
+    """Moderator decision in the store and in the vector index (so duplicate previews follow it)."""
+    from deliberation.services import set_moderation
+
+    set_moderation(settings(), cid, statement, status, reason)
+
+
+def _facilitation_tab(cid: int, c) -> None:
+    from graphs import runner
+
+    gs = graph_status(cid)
+    waiting = gs.waiting or {}
+    kind = waiting.get("type")
+    if not gs.values:
+        st.write("The facilitation graph moderates the intake, analyses topics and opinion groups, drafts "
+                 "consensus and minority statements citing participants' statements, checks each sentence "
+                 "against its sources, audits that every group is heard, and then waits for your review.")
+    elif kind == "review":
+        st.info("The graph waits for your review of the drafts below.")
+    elif kind == "voting":
+        st.info("Drafts are published. Open and close voting in the Voting tab.")
+    elif gs.finished:
+        st.success("The facilitation run is finished. The report is on the Report page.")
+    elif gs.next:
+        st.warning(f"A run stopped before it finished (next: {', '.join(gs.next)}).")
+        if st.button("Continue the interrupted run", key="mod-run-continue"):
+            with action("Continuing the run"):
+                require_moderator(cid)
+                _run_with_progress("Continuing the facilitation run",
+                                   lambda cb: runner.resume(settings(), cid, None, on_update=cb))
+                st.rerun()
+    if kind == "review":
+        _review(cid, gs)
+    # A fresh start is offered before a run, while drafts wait for review, and after a run finished.
+    can_start = not gs.values or kind == "review" or gs.finished
+    if can_start:
+        box = st.container() if not gs.values else st.expander("Start a new run", expanded=False)
+        with box:
+            options = _options_form(c, boxed=not gs.values)
+            label = ("Run the facilitation graph" if not gs.values
+                     else "Start a new run with the current statements and votes")
+            confirm = True
+            if kind == "review":
+                confirm = st.checkbox("Discard the drafts waiting for review and start over", key="mod-run-confirm")
+            if st.button(label, type="primary" if not gs.values else "secondary", key="mod-run-start",
+                         disabled=not confirm):
+                with action("Running the facilitation graph"):
+                    require_moderator(cid)
+                    _run_with_progress("Running the facilitation graph",
+                                       lambda cb: runner.start(settings(), cid, options, on_update=cb))
+                    st.rerun()
+    if gs.values.get("log"):
+        with st.expander("Run log"):
+            st.text("\n".join(gs.values["log"]))
+
+
+def _coverage(values: dict) -> None:
+    audit = values.get("audit") or {}
+    st.markdown("#### Coverage audit")
+    if not audit:
+        st.write("No coverage audit yet.")
+        return
+    st.write("Passed: every group is heard and none is over-represented." if audit.get("passed")
+             else "Not passed: see the findings below.")
+    for f in audit.get("findings") or []:
+        st.markdown("- " + esc(f))
+    groups = audit.get("groups") or []
+    if groups:
+        rows = []
+        for g in groups:
+            name = group_name(g["key"])
+            rows.append({"audience": name, "measure": "share of participants", "share": g["share_participants"],
+                         "status": g["status"]})
+            rows.append({"audience": name, "measure": "share of drafts", "share": g["share_drafts"],
+                         "status": g["status"]})
+        df = pd.DataFrame(rows)
+        chart = alt.Chart(df).mark_bar().encode(
+            y=alt.Y("audience:N", title=None, sort=None),
+            x=alt.X("share:Q", title="share", axis=alt.Axis(format="%")),
+            yOffset="measure:N",
+            color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom"), scale=SHARE_COLOURS),
+            tooltip=["audience", "measure", alt.Tooltip("share:Q", format=".0%"), "status"],
+        ).properties(height=alt.Step(14))
+        st.altair_chart(chart, width="stretch")
+        st.dataframe(pd.DataFrame([{"audience": group_name(g["key"]), "participants": g["n_participants"],
+                                    "share of participants": f"{g['share_participants']:.0%}",
+                                    "drafts": g["n_drafts"], "share of drafts": f"{g['share_drafts']:.0%}",
+                                    "status": g["status"]} for g in groups]), hide_index=True)
+
+
+def _review(cid: int, gs) -> None:
+    from graphs import runner
+
+    payload = gs.waiting
+    drafts = payload.get("drafts") or []
+    values = gs.values
+    nonce = hashlib.sha1(json.dumps([d["key"] + d["text"] for d in drafts]).encode()).hexdigest()[:8]
+    analysis = values.get("analysis") or {}
+    summaries = {f"group:{g['id']}": g for g in analysis.get("group_summaries") or []}
+    statements = {s.external_id: s.text for s in store().statements(cid)}
+    st.subheader(f"Review {len(drafts)} drafts")
+    st.write("Each draft is shown beside the statements it cites. Approve it, edit its wording (an edit is "
+             "checked against the cited statements again), or reject it. Approved drafts are published for "
+             "participants to vote on.")
+    _coverage(values)
+    reviewer = st.text_input("Your name (recorded with each decision)", value="moderator", key="mod-reviewer")
+    decisions = []
+    for i, d in enumerate(drafts):
+        with st.container(border=True):
+            kind = "Consensus statement" if d["kind"] == "consensus" else "Minority statement"
+            st.markdown(f"**{i + 1}. {kind}** — speaks for {esc(d.get('audience') or group_name(d['key']))}")
+            left, right = st.columns([3, 2])
+            with left:
+                for s in d.get("sentences") or []:
+                    st.markdown(esc(s["text"]) + "  \n" + "*cites " + esc(", ".join(s.get("citations") or [])) + "*")
+                st.caption(f"Drafted by {esc(d.get('drafter', ''))}. {esc(d.get('notes', ''))}")
+            with right:
+                st.markdown("**Cited statements**")
+                for sid, text in (d.get("cited") or {}).items():
+                    st.markdown(code(sid) + " " + esc(text))
+            g = summaries.get(d["key"])
+            if g:
+                with st.expander(f"About opinion group {g['id']}: {g['size']} participants ({g['share']:.0%})"):
+                    st.write("Statements this group agrees with more than others:")
+                    for sid in (g.get("repness") or [])[:5]:
+                        st.markdown(code(sid) + " " + esc(statements.get(sid, "")))
+            choice = st.radio("Decision", ["approve", "edit", "reject"], index=None, horizontal=True,
+                              key=f"mod-dec-{nonce}-{d['key']}",
+                              format_func=lambda x: {"approve": "Approve", "edit": "Edit", "reject": "Reject"}[x])
+            text, reason = "", ""
+            if choice == "edit":
+                text = st.text_area("Edited wording", value=d["text"], key=f"mod-edit-{nonce}-{d['key']}")
+            if choice in ("edit", "reject"):
+                reason = st.text_input("Reason (optional)", key=f"mod-why-{nonce}-{d['key']}")
+            if choice:
+                decisions.append({"key": d["key"], "decision": choice, "text": text, "reason": reason})
+    undecided = len(drafts) - len(decisions)
+    if undecided:
+        st.caption(f"{undecided} drafts have no decision yet; they stay in review.")
+    c1, c2 = st.columns(2)
+    submit = c1.button(f"Submit {len(decisions)} decisions", type="primary", key="mod-review-submit",
+                       disabled=not decisions, width="stretch")
+    approve_all = c2.button("Approve all drafts", key="mod-review-approve-all", width="stretch")
+    if submit or approve_all:
+        value = ({"reviewer": reviewer or "moderator", "approve_all": True} if approve_all
+                 else {"reviewer": reviewer or "moderator", "decisions": decisions})
+        with action("Submitting the review"):
+            require_moderator(cid)
+            st_ = _run_with_progress("Recording the review and publishing",
+                                     lambda cb: runner.resume(settings(), cid, value, on_update=cb))
+            published = current_published(st_.values) if (st_.waiting or {}).get("type") == "voting" else []
+            st.session_state["mod-flash"] = (
+                "success", f"Review recorded. {len(published)} drafts are published: open voting in the Voting tab."
+                if published else "Review recorded.")
+            if published:
+                st.session_state["mod-tab-next"] = "Voting"
+            st.rerun()
+
+
+# ---- voting ------------------------------------------------------------------------------
+def _voting_tab(cid: int) -> None:
+    from graphs import runner
+
+    gs = graph_status(cid)
+    waiting = gs.waiting or {}
+    if waiting.get("type") != "voting":
+        if waiting.get("type") == "review":
+            st.info("Voting opens after the drafts are reviewed and published (Facilitation tab).")
+        elif gs.finished:
+            st.success("Voting is closed and the report is written.")
+        else:
+            st.info("Run the facilitation graph first (Facilitation tab).")
+        return
+    published = current_published(gs.values)
+    ids = [p["statement_id"] for p in published]
+    is_open = voting_open(cid, ids)
+    votes = store().current_votes(cid)
+    votes = votes[votes["statement"].isin(set(ids))]
+    st.write(("Voting is **open**: participants see the drafts below on their “Take part” page."
+              if is_open else "Voting is **not open yet**: participants do not see these drafts."))
+    rows = []
+    for p in published:
+        v = votes[votes["statement"] == p["statement_id"]]["vote"].astype(int)
+        rows.append({"draft": p["statement_id"], "speaks for": group_name(p["key"]), "text": p["text"],
+                     "agree": int((v == 1).sum()), "disagree": int((v == -1).sum()), "pass": int((v == 0).sum())})
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    if not is_open:
+        if st.button("Open voting", type="primary", key="mod-vote-open"):
+            with action("Opening voting"):
+                require_moderator(cid)
+                set_voting(cid, True, ids)
+                st.rerun()
+    else:
+        st.write(f"{len(set(votes['participant']))} participants have voted on the drafts so far.")
+        if st.button("Close voting and count", type="primary", key="mod-vote-close"):
+            with action("Closing voting"):
+                require_moderator(cid)
+                set_voting(cid, False, ids)
+                st_ = _run_with_progress("Closing voting: tally, revisions, report",
+                                         lambda cb: runner.resume(settings(), cid, {"close": True}, on_update=cb))
+                if (st_.waiting or {}).get("type") == "review":
+                    st.session_state["mod-tab-next"] = "Facilitation"
+                    msg = ("Voting closed. Some groups did not endorse a draft, so revised drafts wait for your "
+                           "review (Facilitation tab).")
+                else:
+                    msg = "Voting closed. The report is written: see the Report page."
+                st.session_state["mod-flash"] = ("success", msg)
+                st.rerun()
+
+
+def main() -> None:
+    flash = st.session_state.pop("mod-flash", None)
+    cid = _current_cid()
+    if cid is None:
+        _sign_in_form()
+        return
+    try:
+        require_moderator(cid)
+    except Exception:  # noqa: BLE001 - secret no longer valid (or consultation gone): sign in again
+        _sign_out()
+        _sign_in_form()
+        return
+    c, statements = _overview(cid)
+    if flash:
+        getattr(st, flash[0])(flash[1])
+    labels = ["Import", "Moderation queue", "Facilitation", "Voting"]
+    nxt = st.session_state.pop("mod-tab-next", None)
+    if nxt in labels:
+        st.session_state["mod-tab"] = nxt
+    tabs = st.tabs(labels, key="mod-tab", on_change="rerun")
+    sections = [("Showing the import", lambda: _import_tab(cid, c)),
+                ("Showing the moderation queue", lambda: _moderation_tab(cid, statements)),
+                ("Showing the facilitation run", lambda: _facilitation_tab(cid, c)),
+                ("Showing the vote", lambda: _voting_tab(cid))]
+    for tab, (what, show) in zip(tabs, sections):
+        if tab.open is False:  # only the open tab runs (None = tabs without state: run all)
+            continue
+        with tab, action(what):
+            show()
+
+
+with action("Showing the moderator console"):
+    main()

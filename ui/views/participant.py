@@ -1,0 +1,300 @@
+"""Participant page: join by code (no account), read the question, add a statement, vote one
+statement at a time, and see or change one's own votes. One column, so it works on a phone."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from deliberation.models import MAX_STATEMENT_CHARS, ModerationStatus
+from ui.common import (
+    VOTE_WORDS,
+    action,
+    current_published,
+    embedder,
+    esc,
+    find_consultation,
+    graph_status,
+    index,
+    quote,
+    store,
+    visible,
+    voting_open,
+)
+
+#: Longest statement a participant may type here (the store accepts up to MAX_STATEMENT_CHARS).
+PARTICIPANT_MAX_CHARS = min(400, MAX_STATEMENT_CHARS)
+#: Similar statements shown before submitting (cosine similarity at least this).
+SIMILAR_MIN = 0.5
+WORD_VALUE = {v: k for k, v in VOTE_WORDS.items()}
+
+
+def _me() -> dict | None:
+    return st.session_state.get("participant")
+
+
+def _flash(kind: str, text: str) -> None:
+    st.session_state["participant-flash"] = (kind, text)
+
+
+def _join(code: str) -> None:
+    c = find_consultation(code)
+    if c is None:
+        _flash("error", "No consultation has this code. Check the code on the screen or the invitation.")
+        return
+    try:
+        pid = store().add_participant(c.id)
+    except Exception as e:  # noqa: BLE001
+        from ui.common import plain_error
+
+        _flash("error", f"Joining failed: {plain_error(e)}")
+        return
+    st.session_state["participant"] = {"cid": c.id, "pid": pid, "code": c.code}
+    st.session_state["current_code"] = c.code
+    _flash("success", "Welcome! You can vote and add statements now.")
+
+
+def _leave() -> None:
+    st.session_state.pop("participant", None)
+    st.session_state.pop("similar", None)
+
+
+def _vote(cid: int, pid: str, sid: str, value: int, allowed: bool = True) -> None:
+    """Callback: store the vote; only a stored vote is acknowledged."""
+    if not allowed:
+        _flash("warning", "Voting on this draft is closed.")
+        return
+    from deliberation.errors import DeliberationError
+
+    try:
+        store().cast_vote(cid, pid, sid, value)
+    except DeliberationError as e:
+        _flash("error", f"Your vote was not stored: {e}")
+        return
+    except Exception as e:  # noqa: BLE001
+        from ui.common import log, plain_error
+
+        log.exception("vote failed")
+        _flash("error", f"Your vote was not stored: {plain_error(e)}")
+        return
+    _flash("success", f"Vote stored: {VOTE_WORDS[value].lower()} (statement {sid}).")
+
+
+def _change_vote(cid: int, pid: str, sid: str, key: str, old: int, allowed: bool) -> None:
+    word = st.session_state.get(key)
+    if word is None or WORD_VALUE.get(word) == old:
+        st.session_state[key] = VOTE_WORDS[old]
+        return
+    if not allowed:
+        st.session_state[key] = VOTE_WORDS[old]
+        _flash("warning", "Voting on this draft is closed, so the vote cannot change.")
+        return
+    _vote(cid, pid, sid, WORD_VALUE[word])
+
+
+def _check_similar(cid: int) -> None:
+    text = (st.session_state.get("new-statement") or "").strip()
+    st.session_state["similar"] = None
+    if not text:
+        _flash("warning", "Write your statement first.")
+        return
+    try:
+        vec = embedder().encode([text])[0]
+        hits = index().similar(cid, vec, n=12)
+        shown = {s.external_id: s for s in store().statements(cid) if visible(s)}
+        st.session_state["similar"] = [(sid, shown[sid].text, sim) for sid, _doc, sim in hits
+                                       if sid in shown and sim >= SIMILAR_MIN][:3]
+    except Exception as e:  # noqa: BLE001
+        from ui.common import log, plain_error
+
+        log.exception("similar failed")
+        _flash("error", f"Similar statements could not be looked up: {plain_error(e)}")
+
+
+def _submit(cid: int, pid: str) -> None:
+    from deliberation.errors import DeliberationError
+    from deliberation.services import intake
+
+    text = st.session_state.get("new-statement") or ""
+    try:
+        stmt = store().add_statement(cid, pid, text, intake=intake)
+    except DeliberationError as e:
+        _flash("error", f"Your statement was not added: {e}")
+        return
+    except Exception as e:  # noqa: BLE001
+        from ui.common import log, plain_error
+
+        log.exception("submit failed")
+        _flash("error", f"Your statement was not added: {plain_error(e)}")
+        return
+    st.session_state["new-statement"] = ""  # the typed original is not kept
+    st.session_state["similar"] = None
+    try:  # for the duplicate preview of later statements; the graph indexes what is missing anyway
+        index().upsert(cid, [stmt], embedder().encode([stmt.text]))
+    except Exception:  # noqa: BLE001
+        from ui.common import log
+
+        log.exception("indexing a new statement failed")
+    msg = f"Thank you: statement {stmt.external_id} was added."
+    if stmt.moderation is ModerationStatus.NEEDS_REVIEW:
+        msg = (f"Thank you: statement {stmt.external_id} was received. A moderator will look at it "
+               "before others see it.")
+    _flash("success", msg)
+    st.session_state["last-submitted"] = stmt.external_id
+
+
+def _order(pid: str, ids: list[str]) -> list[str]:
+    """The same shuffled order for one participant on every run (no order effects across people)."""
+    return sorted(ids, key=lambda sid: hashlib.sha256(f"{pid}:{sid}".encode()).hexdigest())
+
+
+def _join_form() -> None:
+    st.title("Take part")
+    st.write("Enter the code shown on the screen or in your invitation. No account is needed.")
+    code = st.text_input("Consultation code", value=st.query_params.get("code", ""), max_chars=12,
+                         key="join-code", placeholder="e.g. K7RM2Q")
+    st.button("Join", type="primary", on_click=lambda: _join(st.session_state.get("join-code", "")),
+              key="join-button", disabled=False)
+    if code and not find_consultation(code):
+        st.caption("No consultation has this code yet.")
+
+
+def _show_flash() -> None:
+    flash = st.session_state.pop("participant-flash", None)
+    if flash:
+        getattr(st, flash[0])(flash[1])
+
+
+def main() -> None:
+    me = _me()
+    _show_flash()
+    if me is None or find_consultation(me.get("code", "")) is None:
+        st.session_state.pop("participant", None)
+        _join_form()
+        return
+    cid, pid = me["cid"], me["pid"]
+    c = store().get_consultation(cid)
+    st.caption(f"Consultation {c.code}")
+    st.subheader(esc(c.question), anchor=False)
+    if c.description:
+        with st.expander("About this consultation"):
+            quote(c.description)
+
+    statements = store().statements(cid)
+    votes = store().current_votes(cid)
+    mine = votes[votes["participant"] == pid]
+    my_votes = dict(zip(mine["statement"], mine["vote"].astype(int)))
+    gs = graph_status(cid, quiet=True)
+    waiting = gs.waiting or {}
+    published = current_published(gs.values) if waiting.get("type") == "voting" else []
+    pub_ids = [p["statement_id"] for p in published]
+    drafts_open = voting_open(cid, pub_ids)
+    by_id = {s.external_id: s for s in statements}
+
+    vote_tab, add_tab, mine_tab = st.tabs(["Vote", "Add a statement", "My votes"], key="p-tab", on_change="rerun")
+    if vote_tab.open is not False:
+        with vote_tab:
+            _vote_next(cid, pid, statements, my_votes, published if drafts_open else [])
+    if add_tab.open is not False:
+        with add_tab:
+            _add_statement(cid, pid, statements, my_votes)
+    if mine_tab.open is not False:
+        with mine_tab:
+            _my_votes(cid, pid, by_id, my_votes, set(pub_ids) if drafts_open else set())
+    st.divider()
+    st.button("Leave this consultation", on_click=_leave, key="leave")
+
+
+def _vote_next(cid, pid, statements, my_votes, open_drafts) -> None:
+    todo_drafts = [p for p in open_drafts if p["statement_id"] not in my_votes]
+    pool = [s for s in statements if visible(s)]
+    todo = [sid for sid in _order(pid, [s.external_id for s in pool]) if sid not in my_votes]
+    by_id = {s.external_id: s for s in statements}
+    if todo_drafts:
+        p = todo_drafts[0]
+        st.info(f"Proposed {'common-ground' if p['kind'] == 'consensus' else 'group'} statement, "
+                f"drafted from participants' statements and approved by the moderator. "
+                f"{len(todo_drafts)} to vote on.")
+        with st.container(border=True):
+            quote(p["text"])
+            st.caption(f"Draft {esc(p['statement_id'])} · based on statements {esc(', '.join(p.get('citations', [])))}")
+        _vote_buttons(cid, pid, p["statement_id"])
+        return
+    n_done = sum(1 for s in pool if s.external_id in my_votes)
+    st.progress(n_done / len(pool) if pool else 1.0, text=f"You have voted on {n_done} of {len(pool)} statements.")
+    if not todo:
+        st.success("You have voted on every statement. Thank you! New statements appear here as they come in.")
+        return
+    sid = todo[0]
+    with st.container(border=True):
+        quote(by_id[sid].text)
+        st.caption(f"Statement {esc(sid)}")
+    _vote_buttons(cid, pid, sid)
+
+
+def _vote_buttons(cid: int, pid: str, sid: str, prefix: str = "vote") -> None:
+    cols = st.columns(3)
+    for col, (value, label, icon) in zip(cols, [(1, "Agree", ":material/thumb_up:"),
+                                                (-1, "Disagree", ":material/thumb_down:"),
+                                                (0, "Pass / unsure", ":material/help:")]):
+        col.button(label, key=f"{prefix}-{sid}-{value}", type="primary" if value else "secondary", icon=icon,
+                   width="stretch", on_click=_vote, args=(cid, pid, sid, value))
+
+
+def _add_statement(cid: int, pid: str, statements, my_votes: dict) -> None:
+    st.write("Add a short statement others can agree or disagree with: one idea, in your own words. "
+             "Please leave out names, phone numbers and addresses.")
+    st.text_area("Your statement", key="new-statement", max_chars=PARTICIPANT_MAX_CHARS, height=100)
+    c1, c2 = st.columns(2)
+    c1.button("Check for similar statements", key="check-similar", on_click=_check_similar, args=(cid,),
+              width="stretch")
+    c2.button("Submit statement", key="submit-statement", type="primary", on_click=_submit, args=(cid, pid),
+              width="stretch")
+    similar = st.session_state.get("similar")
+    if similar is not None:
+        if similar:
+            st.write("Similar statements already exist. If one says what you mean, vote on it instead:")
+            for sid, text, sim in similar:
+                with st.container(border=True):
+                    quote(text)
+                    voted = f" · you voted {VOTE_WORDS[my_votes[sid]].lower()}" if sid in my_votes else ""
+                    st.caption(f"Statement {esc(sid)} · {sim:.0%} similar{voted}")
+                    if sid not in my_votes:
+                        _vote_buttons(cid, pid, sid, prefix="similar")
+        else:
+            st.caption("No similar statement yet: yours adds something new.")
+    own = [s for s in statements if s.author == pid and not s.is_draft]
+    if own:
+        st.markdown("**Your statements**")
+        words = {ModerationStatus.NEEDS_REVIEW: "waiting for a moderator",
+                 ModerationStatus.REJECTED: "not published by the moderator",
+                 ModerationStatus.ACCEPTED: "published", ModerationStatus.UNMODERATED: "published"}
+        for s in own:
+            with st.container(border=True):
+                quote(s.text)
+                st.caption(f"Statement {esc(s.external_id)} · {words[s.moderation]}")
+
+
+def _my_votes(cid, pid, by_id, my_votes, open_draft_ids: set[str]) -> None:
+    if not my_votes:
+        st.write("You have not voted yet.")
+        return
+    st.write("Your current votes. Change one by choosing another answer; the change replaces it.")
+    for sid in sorted(my_votes, key=lambda x: (not x.isdigit(), int(x) if x.isdigit() else 0, x)):
+        s = by_id.get(sid)
+        if s is None:
+            continue
+        allowed = (sid in open_draft_ids) if s.is_draft else visible(s)
+        with st.container(border=True):
+            quote(s.text, prefix="Draft:" if s.is_draft else "")
+            key = f"myvote-{sid}"
+            if key not in st.session_state:
+                st.session_state[key] = VOTE_WORDS[my_votes[sid]]
+            st.segmented_control("Your vote", list(VOTE_WORDS.values()), key=key, label_visibility="collapsed",
+                                 on_change=_change_vote, args=(cid, pid, sid, key, my_votes[sid], allowed),
+                                 disabled=not allowed)
+
+
+with action("Showing the participant page"):
+    main()
