@@ -171,7 +171,8 @@ def main() -> int:
     print(f"project Embedder.encode, no cache  : {max(proj_rates):8.1f} sentences/s (best of {args.rounds})")
     print(f"speed ratio project/baseline       : {ratio:8.2f}x (median of rounds; "
           f"best/best {max(proj_rates) / max(base_rates):.2f}x)")
-    print(f"cosine project vs baseline         : min {cosine.min():.6f}  mean {cosine.mean():.6f}")
+    print(f"cosine project vs baseline         : min {cosine.min():.6f}  mean {cosine.mean():.6f}  "
+          f"(1 - min = {1 - float(cosine.min()):.1e})")
     print(f"cache fill (cold, writes sqlite)   : {len(texts) / t_fill:8.1f} sentences/s")
     print(f"cached re-encode (in memory)       : {len(texts) / t_memory:8.0f} sentences/s")
     print(f"cached re-encode (new Embedder, disk cache): {len(texts) / t_disk:8.0f} sentences/s")
