@@ -831,8 +831,6 @@ def link_near_duplicates(
     vectors: np.ndarray,
     ids: Sequence[str],
     threshold: float = 0.9,
-    *,
-    block_size: int = 1024,
 ) -> list[set[str]]:
     """Group statements whose embeddings are near duplicates.
 
@@ -849,48 +847,21 @@ def link_near_duplicates(
     ordinance in Bowling Green would ...") but not merely same-topic
     statements (typically 0.5-0.8).
 
-    Similarities are computed in ``block_size`` x n blocks, so 10,000
-    statements need about ``block_size * n * 4`` bytes at a time.  Returns
+    Similarities are computed in blocks of rows (see
+    ``deliberation.analysis.topics.near_duplicate_groups``).  Returns
     only groups of two or more, largest first (ties by smallest id).
     """
+
+    from deliberation.analysis.topics import near_duplicate_groups
 
     vecs = np.asarray(vectors, dtype=np.float32)
     if vecs.ndim != 2:
         raise ValueError(f"vectors must be a 2-D array, got shape {vecs.shape}")
-    n = vecs.shape[0]
-    if len(ids) != n:
-        raise ValueError(f"got {n} vectors but {len(ids)} ids")
-    if n < 2:
-        return []
-    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-    vecs = vecs / np.where(norms == 0, 1.0, norms)
-
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(a: int, b: int) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    bs = max(1, int(block_size))
-    for start in range(0, n, bs):
-        stop = min(n, start + bs)
-        sims = vecs[start:stop] @ vecs[start:].T  # only pairs (i, j) with j >= start
-        rows, cols = np.nonzero(sims >= threshold)
-        for r, c in zip(rows.tolist(), cols.tolist()):
-            i, j = start + r, start + c
-            if j > i:
-                union(i, j)
-
-    groups: dict[int, set[str]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), set()).add(ids[i])
-    out = [g for g in groups.values() if len(g) > 1]
+    if len(ids) != vecs.shape[0]:
+        raise ValueError(f"got {vecs.shape[0]} vectors but {len(ids)} ids")
+    # the one union-find over cosine links lives in the topic analysis; here without its word-overlap
+    # guard (min_overlap=0), and with the (distinct) ids standing in for texts
+    groups = near_duplicate_groups([str(i) for i in ids], vecs, threshold, min_overlap=0.0)
+    out = [{ids[i] for i in g} for g in groups]
     out.sort(key=lambda g: (-len(g), min(g)))
     return out

@@ -508,7 +508,7 @@ def test_link_near_duplicates_10k_blockwise() -> None:
         vecs[n - 1 - k] = _unit(vecs[k] + 0.01 * rng.normal(size=d))
     ids = [f"s{i}" for i in range(n)]
     t0 = time.perf_counter()
-    groups = link_near_duplicates(vecs, ids, threshold=0.9, block_size=512)
+    groups = link_near_duplicates(vecs, ids, threshold=0.9)
     elapsed = time.perf_counter() - t0
     assert len(groups) == 50
     assert all(len(g) == 2 for g in groups)
