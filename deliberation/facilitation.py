@@ -173,3 +173,43 @@ def ground(draft: Draft, statements: list[Statement], encoder=None):
         if ok:
             kept.append(sentence)
     return kept, verdicts
+
+
+#: fewest votes on analysed statements a late participant needs to be placed into a group
+MIN_VOTES_TO_PLACE = 3
+
+
+def group_labels(analysis: AnalysisResult, matrix, min_votes: int = MIN_VOTES_TO_PLACE):
+    """Group per matrix row: the analysis's groups, plus late participants placed by their votes.
+
+    A participant who joined after the analysis gets the group whose mean vote (agree rate minus
+    disagree rate, per statement) is closest to their own votes on the analysed statements, if
+    they voted on at least ``min_votes`` of them; otherwise -1 (ungrouped). Returns the labels and
+    how many participants were placed.
+    """
+    import numpy as np
+
+    labels = np.array([analysis.groups.get(p, -1) for p in matrix.participant_ids], dtype=int)
+    groups = [g.id for g in analysis.group_summaries]
+    if not groups:
+        return labels, 0
+    col = {sid: j for j, sid in enumerate(matrix.statement_ids)}
+    profile = np.full((len(groups), len(matrix.statement_ids)), np.nan)
+    for sid, s in analysis.statement_stats().items():
+        j = col.get(sid)
+        for gi, g in enumerate(groups):
+            gv = (s.get("groups") or {}).get(str(g))
+            if j is not None and gv and gv.get("n_seen", 0) > 0:
+                profile[gi, j] = gv["agree_rate"] - gv["disagree_rate"]
+    values = matrix.values().tocsr()
+    placed = 0
+    for i in np.flatnonzero(labels < 0):
+        row = values.getrow(i)
+        cols = row.indices[np.isfinite(profile[:, row.indices]).all(axis=0)] if row.nnz else row.indices
+        if len(cols) < min_votes:
+            continue
+        mine = np.asarray(row[:, cols].todense()).ravel()
+        dist = ((profile[:, cols] - mine) ** 2).mean(axis=1)
+        labels[i] = groups[int(np.argmin(dist))]
+        placed += 1
+    return labels, placed

@@ -350,11 +350,16 @@ def make_nodes(services: Services):
         cid = state["consultation_id"]
         analysis = AnalysisResult.model_validate(state["analysis"])
         matrix = store().vote_matrix(cid, include_drafts=True)
-        labels = np.array([analysis.groups.get(p, -1) for p in matrix.participant_ids], dtype=int)
+        labels, placed = fx.group_labels(analysis, matrix)
         current = [p for p in state.get("published") or [] if p.get("round") == state.get("revise_rounds", 0)]
         ids = [p["statement_id"] for p in current]
         result = run_tally(matrix, labels, ids) if ids else None
         data = result.model_dump(mode="json") if result else {"notes": ["No draft was published, so there is nothing to tally."]}
+        ungrouped = int(((labels < 0) & (np.bincount(matrix.rows, minlength=matrix.shape[0]) > 0)).sum())
+        data["notes"] = list(data.get("notes") or []) + [
+            f"{placed} participants who joined after the analysis were placed into the opinion group closest "
+            f"to their votes; {ungrouped} voters remain in no group (too few votes to place) and count only "
+            "in the totals."]
         rounds = int(state.get("revise_rounds") or 0)
         feedback, redraft = {}, []
         if result and rounds < int(_opts(state)["max_revise_rounds"]):

@@ -82,3 +82,19 @@ def test_bad_input_says_why(case):
     assert len(result.group_summaries) <= 1
     assert result.notes and any(("group" in n.lower()) for n in result.notes), result.notes
     json.loads(result.model_dump_json())
+
+
+def test_late_participants_placed_into_their_group():
+    """Participants who joined after the analysis are placed by their votes (tally uses this)."""
+    from deliberation.facilitation import group_labels
+
+    bundle = read_polis_export(SAMPLE)
+    m = bundle.vote_matrix()
+    full = analyze(m, bundle.statements)
+    hidden = set(m.participant_ids[::5])
+    partial = full.model_copy(update={"groups": {p: g for p, g in full.groups.items() if p not in hidden}})
+    labels, placed = group_labels(partial, m)
+    rows = [i for i, p in enumerate(m.participant_ids) if p in hidden and p in full.groups]
+    assert placed == len(rows) == 20
+    agree = np.mean([labels[i] == full.groups[m.participant_ids[i]] for i in rows])
+    assert agree >= 0.9, agree
