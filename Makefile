@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_groups.py
 	$(PY) bench/bench_stats.py
 	$(PY) bench/bench_graph.py
+	$(PY) bench/bench_votes.py
 
 clean:
 	rm -rf $(VENV) data
