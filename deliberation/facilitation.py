@@ -38,15 +38,18 @@ def usable(statement: Statement) -> bool:
 def build_requests(analysis: AnalysisResult, statements: list[Statement], question: str,
                    config: FacilitationConfig = FacilitationConfig(),
                    only: set[str] | None = None, relaxed: bool = False,
-                   feedback: dict[str, list[str]] | None = None) -> list[DraftRequest]:
+                   feedback: dict[str, list[str]] | None = None,
+                   exclude: dict[str, list[str]] | None = None) -> list[DraftRequest]:
     """The consensus request plus one minority request per opinion group and per topic.
 
     ``only`` restricts to these audiences ("all", "group:<n>", "topic:<n>"), for redrafting;
     ``relaxed`` widens a group's sources to every statement most of its members agreed with
     (used when the coverage audit found the group without a draft); ``feedback`` carries a
-    group's objections into a revision.
+    group's objections into a revision; ``exclude`` names, per audience, statements a revision
+    must not draw on again (those the rejected draft cited), so the next-best sources are used.
     """
     feedback = feedback or {}
+    exclude = exclude or {}
     by_id = {s.external_id: s for s in statements if usable(s)}
     stats = analysis.statement_stats()
 
@@ -65,7 +68,10 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
     # one voice per near-duplicate group: a reworded repeat never fills a second source slot
     dup_group = {sid: i for i, grp in enumerate((analysis.topics or {}).get("near_duplicates", [])) for sid in grp}
 
-    def distinct(refs: list[SourceRef]) -> list[SourceRef]:
+    def distinct(refs: list[SourceRef], key: str = "") -> list[SourceRef]:
+        avoid = set(exclude.get(key, []))
+        if avoid and any(r.id not in avoid for r in refs):
+            refs = [r for r in refs if r.id not in avoid]
         seen: set = set()
         out = []
         for r in refs:
@@ -82,7 +88,7 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
 
     if want("all"):
         ids = analysis.consensus or analysis.common_ground or analysis.majority_agree
-        sources = distinct([r for r in (ref(s) for s in ids) if r])
+        sources = distinct([r for r in (ref(s) for s in ids) if r], "all")
         requests.append(DraftRequest(
             kind=DraftKind.CONSENSUS, speaks_for="all", question=question, audience="all participants",
             purpose="a statement that participants in every opinion group can agree with", sources=sources,
@@ -94,7 +100,7 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
         ids = list(dict.fromkeys(_agree_repness(analysis, g.id) + g.representative))
         if relaxed or not [i for i in ids if i in by_id]:
             ids += _group_agreed(stats, g.id, config.min_topic_source_agree)
-        sources = distinct([r for r in (ref(s, g.id) for s in ids) if r])
+        sources = distinct([r for r in (ref(s, g.id) for s in ids) if r], key)
         requests.append(DraftRequest(
             kind=DraftKind.MINORITY, speaks_for=key, question=question,
             audience=f"opinion group {g.id} ({g.size} participants, {g.share:.0%})",
@@ -111,7 +117,7 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
             central = [s for s in t.get("central_statement_ids", []) if s in set(agreed)]
             ranked = sorted(agreed, key=lambda sid: (-(stats.get(sid, {}).get("agree_rate") or 0.0), sid))
             ordered = list(dict.fromkeys(central + ranked))
-            sources = distinct([r for r in (ref(s) for s in ordered) if r])
+            sources = distinct([r for r in (ref(s) for s in ordered) if r], key)
             requests.append(DraftRequest(
                 kind=DraftKind.MINORITY, speaks_for=key, question=question,
                 audience=f"topic {t['id']} ({t['label']}; {t['n_authors']} voices)",

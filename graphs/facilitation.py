@@ -49,6 +49,8 @@ class FacilitationState(TypedDict, total=False):
     redraft: list[str]
     #: per audience key: what to tell the drafter (revision feedback), in words
     feedback: dict[str, list[str]]
+    #: per audience key: statements a revision must not draw on again
+    exclude: dict[str, list[str]]
     audit: dict[str, Any]
     audit_rounds: int
     reviews: list[dict[str, Any]]
@@ -157,7 +159,7 @@ def make_nodes(services: Services):
         result = analyze(matrix, statements, vectors, question=state.get("question", ""),
                          config=AnalysisConfig(seed=int(_opts(state)["seed"])))
         return {"analysis": result.model_dump(mode="json"), "audit_rounds": 0, "revise_rounds": 0,
-                "redraft": [], "feedback": {},
+                "redraft": [], "feedback": {}, "exclude": {},
                 "log": [f"analyse: {len(result.group_summaries)} opinion groups, "
                         f"{len((result.topics or {}).get('topics', []))} topics, "
                         f"{len(result.consensus)} consensus candidates"]}
@@ -170,7 +172,7 @@ def make_nodes(services: Services):
         cfg = fx.FacilitationConfig(topic_drafts=bool(opts["topic_drafts"]))
         requests = fx.build_requests(analysis, statements, state.get("question", ""), cfg, only=only,
                                      relaxed=bool(only and state.get("audit_rounds")),
-                                     feedback=state.get("feedback") or {})
+                                     feedback=state.get("feedback") or {}, exclude=state.get("exclude") or {})
         drafter = services.drafter(opts)
         previous = {d["key"]: d for d in state.get("drafts") or []}
         new: dict[str, dict] = {}
@@ -361,20 +363,27 @@ def make_nodes(services: Services):
             f"to their votes; {ungrouped} voters remain in no group (too few votes to place) and count only "
             "in the totals."]
         rounds = int(state.get("revise_rounds") or 0)
-        feedback, redraft = {}, []
+        feedback, redraft, exclude = {}, [], {}
         if result and rounds < int(_opts(state)["max_revise_rounds"]):
-            key_of = {p["statement_id"]: p["key"] for p in current}
+            by_sid = {p["statement_id"]: p for p in current}
             for sid, groups in result.rejected_by.items():
-                key = key_of.get(sid)
-                if key is None:
+                pub = by_sid.get(sid)
+                # who may send a draft back: any group for a consensus draft (it claims to speak for
+                # all); for a minority draft only the group it speaks for (other groups disagreeing
+                # with a minority view is expected); topic drafts are not tied to a group
+                if pub is None or pub["key"].startswith("topic:"):
+                    continue
+                objecting = groups if pub["key"] == "all" else [g for g in groups if g == pub["key"]]
+                if not objecting:
                     continue
                 dt = next(x for x in result.drafts if x.draft_id == sid)
-                for g in groups:
+                for g in objecting:
                     ga = next((x for x in dt.groups if f"group:{x.group}" == g or x.group == g), None)
                     share = f"{ga.agree_rate:.0%} of {ga.n_votes} voters" if ga and ga.agree_rate is not None else "few"
-                    feedback.setdefault(key, []).append(f"{g} did not endorse the draft: only {share} agreed.")
-                redraft.append(key)
-        return {"tally": data, "feedback": feedback, "redraft": redraft,
+                    feedback.setdefault(pub["key"], []).append(f"{g} did not endorse the draft: only {share} agreed.")
+                redraft.append(pub["key"])
+                exclude[pub["key"]] = list(pub.get("citations", []))
+        return {"tally": data, "feedback": feedback, "redraft": redraft, "exclude": exclude,
                 "log": [f"tally: {len(ids)} drafts; " + " ".join((data.get('notes') or [])[:2])]}
 
     def route_after_tally(state: FacilitationState) -> Literal["revise", "report"]:

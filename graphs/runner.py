@@ -54,7 +54,7 @@ def start(settings: Settings, cid: int, options: Options | None = None, on_updat
     graph = compile_graph(settings)
     fresh = {"consultation_id": cid, "options": {**DEFAULT_OPTIONS, **(options or {})}, "log": [],
              "published": [], "drafts": [], "reviews": [], "tally": {}, "report": {}, "audit": {},
-             "redraft": [], "feedback": {}}
+             "redraft": [], "feedback": {}, "exclude": {}}
     _stream(graph, fresh, cid, on_update)
     return status(settings, cid, graph)
 

@@ -153,3 +153,34 @@ def test_langgraph_json_points_at_graph():
     spec = json.loads((REPO / "langgraph.json").read_text())
     module, _, attr = spec["graphs"]["facilitation"].partition(":")
     assert (REPO / module).exists() and attr == "make_graph"
+
+
+def test_revise_round_when_a_group_rejects_the_consensus_draft(tmp_path):
+    """A group that rejects the consensus draft sends it back: it is redrafted from other statements,
+    reviewed again, published and voted on; the round is bounded (one revise by default)."""
+    from graphs import runner
+
+    data = tmp_path / "data"
+    cli(data, "run", str(SAMPLE))
+    cli(data, "review", "1", "--approve-all")
+    settings = Settings(data_dir=data)
+    st = runner.status(settings, 1)
+    first = next(p for p in st.values["published"] if p["key"] == "all")
+    groups = st.values["analysis"]["groups"]
+    members = sorted([p for p, g in groups.items() if g == 0], key=int)[:8]
+    store = Store(settings)
+    for p in members:
+        store.cast_vote(1, p, first["statement_id"], "disagree")
+    res = cli(data, "resume", "1", "--close-voting")
+    assert "Waiting for the moderator's review" in res.stdout
+    st = runner.status(settings, 1)
+    assert st.waiting["type"] == "review"
+    [again] = [d for d in st.waiting["drafts"] if d["key"] == "all"]
+    assert set(again["cited"]).isdisjoint(first["citations"])  # the rejected sources are not reused
+    assert [d["key"] for d in st.waiting["drafts"]] == ["all"]  # only the rejected draft comes back
+    cli(data, "review", "1", "--approve-all")
+    res = cli(data, "resume", "1", "--close-voting")
+    assert "Finished" in res.stdout
+    st = runner.status(settings, 1)
+    assert st.values["revise_rounds"] == 1
+    assert len([p for p in st.values["published"] if p["key"] == "all"]) == 2
