@@ -38,6 +38,24 @@ def _flash(kind: str, text: str) -> None:
     st.session_state["participant-flash"] = (kind, text)
 
 
+def _attempt(failure: str, fn, *args):
+    """Run a participant action; on failure flash ``failure: <reason in plain words>``.
+
+    Returns ``(result, True)``, or ``(None, False)`` after a failure (stack trace to the log only).
+    """
+    from deliberation.errors import DeliberationError
+    from ui.common import log, plain_error
+
+    try:
+        return fn(*args), True
+    except DeliberationError as e:
+        _flash("error", f"{failure}: {e}")
+    except Exception as e:  # noqa: BLE001
+        log.exception(failure)
+        _flash("error", f"{failure}: {plain_error(e)}")
+    return None, False
+
+
 def _join(code: str) -> None:
     c = find_consultation(code)
     if c is None:
@@ -65,18 +83,8 @@ def _vote(cid: int, pid: str, sid: str, value: int, allowed: bool = True) -> Non
     if not allowed:
         _flash("warning", "Voting on this draft is closed.")
         return
-    from deliberation.errors import DeliberationError
-
-    try:
-        store().cast_vote(cid, pid, sid, value)
-    except DeliberationError as e:
-        _flash("error", f"Your vote was not stored: {e}")
-        return
-    except Exception as e:  # noqa: BLE001
-        from ui.common import log, plain_error
-
-        log.exception("vote failed")
-        _flash("error", f"Your vote was not stored: {plain_error(e)}")
+    _, ok = _attempt("Your vote was not stored", store().cast_vote, cid, pid, sid, value)
+    if not ok:
         return
     _flash("success", f"Vote stored: {VOTE_WORDS[value].lower()} (statement {sid}).")
 
@@ -99,34 +107,25 @@ def _check_similar(cid: int) -> None:
     if not text:
         _flash("warning", "Write your statement first.")
         return
-    try:
+
+    def similar() -> list:
         vec = embedder().encode([text])[0]
         hits = index().similar(cid, vec, n=12)
         shown = {s.external_id: s for s in store().statements(cid) if visible(s)}
-        st.session_state["similar"] = [(sid, shown[sid].text, sim) for sid, _doc, sim in hits
-                                       if sid in shown and sim >= SIMILAR_MIN][:3]
-    except Exception as e:  # noqa: BLE001
-        from ui.common import log, plain_error
+        return [(sid, shown[sid].text, sim) for sid, _doc, sim in hits if sid in shown and sim >= SIMILAR_MIN][:3]
 
-        log.exception("similar failed")
-        _flash("error", f"Similar statements could not be looked up: {plain_error(e)}")
+    found, ok = _attempt("Similar statements could not be looked up", similar)
+    if ok:
+        st.session_state["similar"] = found
 
 
 def _submit(cid: int, pid: str) -> None:
-    from deliberation.errors import DeliberationError
     from deliberation.services import intake
 
     text = st.session_state.get("new-statement") or ""
-    try:
-        stmt = store().add_statement(cid, pid, text, intake=intake)
-    except DeliberationError as e:
-        _flash("error", f"Your statement was not added: {e}")
-        return
-    except Exception as e:  # noqa: BLE001
-        from ui.common import log, plain_error
-
-        log.exception("submit failed")
-        _flash("error", f"Your statement was not added: {plain_error(e)}")
+    stmt, ok = _attempt("Your statement was not added",
+                        lambda: store().add_statement(cid, pid, text, intake=intake))
+    if not ok:
         return
     st.session_state["new-statement"] = ""  # the typed original is not kept
     st.session_state["similar"] = None
