@@ -18,7 +18,25 @@ from rich.table import Table
 from deliberation.config import SAMPLE_CORPUS, Settings
 from deliberation.errors import DeliberationError
 
-app = typer.Typer(
+class _App(typer.Typer):
+    """A failed write to the data directory (disk full, read-only, cannot open) anywhere in a command
+    (database, vector index, embedding cache, graph checkpoints) ends in one line and exit code 2."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as e:
+            from deliberation.errors import storage_error
+
+            settings = state.settings
+            mapped = storage_error(e, settings.data_dir if not settings.database_url else None)
+            if mapped is None:
+                raise
+            console.print(f"[bold red]error:[/] {mapped}", highlight=False)
+            sys.exit(2)
+
+
+app = _App(
     help="Deliberation-facilitation agent for town halls and public consultations.",
     no_args_is_help=True,
     add_completion=False,
@@ -39,6 +57,7 @@ state = _State()
 def main(
     data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Data directory (default: $DELIBERATION_DATA or ./data)."),
     database_url: Optional[str] = typer.Option(None, "--database-url", help="SQLAlchemy URL (default: SQLite in the data directory)."),
+    chroma_url: Optional[str] = typer.Option(None, "--chroma-url", help="Chroma server, e.g. http://127.0.0.1:8000 (default: $DELIBERATION_CHROMA_URL, else embedded Chroma in the data directory)."),
     embedding_backend: str = typer.Option("onnx", "--embedding-backend", help="onnx (fast, same vectors) or torch."),
     model_path: Optional[Path] = typer.Option(None, "--model-path", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2)."),
 ) -> None:
@@ -47,6 +66,8 @@ def main(
         kwargs["data_dir"] = data_dir
     if database_url is not None:
         kwargs["database_url"] = database_url
+    if chroma_url is not None:
+        kwargs["chroma_url"] = chroma_url or None
     state.settings = Settings(embedding_backend=embedding_backend, model_path=model_path, **kwargs)
 
 
@@ -113,13 +134,19 @@ def import_statements(
 def export_polis(
     consultation: str = typer.Argument(..., help="Consultation id or join code."),
     folder: Path = typer.Argument(..., help="Output folder (created)."),
+    keep_ids: bool = typer.Option(False, "--keep-ids",
+                                  help="Keep stored participant ids instead of pseudonyms 0, 1, 2, ... "
+                                       "(to reproduce an imported Polis export cell for cell)."),
 ) -> None:
-    """Export a consultation in Polis's CSV format (comments, votes, participants-votes, summary)."""
+    """Export a consultation in Polis's CSV format (comments, votes, participants-votes, summary).
+
+    Participants appear under pseudonyms (numbers in the order they joined) unless --keep-ids."""
     try:
         store = _store()
         c = store.get_consultation(consultation)
-        store.export_polis(c.id, folder)
-        out.print(f"Wrote {folder}/comments.csv, votes.csv, participants-votes.csv, summary.csv")
+        store.export_polis(c.id, folder, pseudonymise=not keep_ids)
+        out.print(f"Wrote {folder}/comments.csv, votes.csv, participants-votes.csv, summary.csv"
+                  + ("" if keep_ids else " (participants pseudonymised)"))
     except DeliberationError as e:
         fail(str(e))
 
@@ -181,6 +208,11 @@ def analyze_cmd(
     if json_out:
         from deliberation.analysis.pipeline import export_json
 
+        if not Path(source).is_dir():  # a stored consultation: participants leave under pseudonyms
+            from deliberation.services import pseudonymise_analysis
+
+            store = _store()
+            result = pseudonymise_analysis(result, store.pseudonyms(store.get_consultation(source).id))
         export_json(result, json_out)
         out.print(f"Wrote {json_out}")
 

@@ -1,4 +1,8 @@
-"""Where things live: the data directory, the database URL, the vector store, the embedding model."""
+"""Where things live: the data directory, the database URL, the vector store, the embedding model.
+
+Every setting has a default that keeps everything in one local data directory; the database and
+the vector store can instead be servers shared by several app instances (docs/deployment.md).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,9 @@ from pathlib import Path
 DATA_DIR_ENV = "DELIBERATION_DATA"
 #: Environment variable with a SQLAlchemy database URL (default: SQLite file in the data directory).
 DATABASE_URL_ENV = "DELIBERATION_DATABASE_URL"
+#: Environment variable with the address of a Chroma server, e.g. ``http://127.0.0.1:8000``
+#: (default: an embedded Chroma in the data directory).
+CHROMA_URL_ENV = "DELIBERATION_CHROMA_URL"
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 #: The bundled sample consultation (see corpora/harbour-road/README.md).
@@ -23,6 +30,9 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path(os.environ.get(DATA_DIR_ENV, "data")))
     #: SQLAlchemy URL; None = ``sqlite:///<data_dir>/deliberation.sqlite`` (WAL mode)
     database_url: str | None = field(default_factory=lambda: os.environ.get(DATABASE_URL_ENV) or None)
+    #: Chroma server (``chroma run``) as ``http://host:port`` or ``https://host[:port]``;
+    #: None = embedded ``PersistentClient`` in ``<data_dir>/chroma``
+    chroma_url: str | None = field(default_factory=lambda: os.environ.get(CHROMA_URL_ENV) or None)
     #: local folder of a sentence-transformers model; None = bundled all-MiniLM-L6-v2
     model_path: Path | None = None
     #: "onnx" (faster, same vectors) or "torch" (plain sentence-transformers)
@@ -36,6 +46,7 @@ class Settings:
 
     @property
     def chroma_path(self) -> Path:
+        """The embedded Chroma's folder (unused when ``chroma_url`` names a server)."""
         return self.data_dir / "chroma"
 
     @property

@@ -6,10 +6,12 @@ the import transaction, and the headless summary that ``make run`` prints.
 
 from __future__ import annotations
 
+import errno
 from collections import Counter
 from pathlib import Path
 
 from deliberation.config import Settings
+from deliberation.errors import storage_error, storage_errors
 from deliberation.importers.base import ImportBundle
 from deliberation.models import ModerationStatus, Statement
 from deliberation.storage import ImportReport, Store, VectorIndex
@@ -48,23 +50,44 @@ def embedder_for(settings: Settings):
 def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = True, question: str | None = None,
                   secret: str | None = None, consultation_id: int | None = None,
                   progress: bool = False) -> ImportReport:
-    """Moderate, store and (optionally) embed a bundle: all of it or, on any error, none of it."""
-    store = Store(settings)
-    on_commit = None
-    if embed:
-        embedder = embedder_for(settings)
-        index = VectorIndex(settings.chroma_path)
+    """Moderate, store and (optionally) embed a bundle: all of it or, on any error, none of it.
 
-        def on_commit(cid: int, stored: list[Statement]) -> None:
-            vectors = embedder.encode([s.text for s in stored])
-            try:
-                index.upsert(cid, stored, vectors)
-            except Exception:
-                index.delete(cid, [s.external_id for s in stored])
-                raise
+    A full or read-only data directory raises :class:`~deliberation.errors.StorageError`. The
+    vectors are written just before the database commit; vectors a killed import left behind
+    (its consultation id is reused, as nothing of it was committed) are removed by the next one.
+    """
+    with storage_errors(settings.data_dir):
+        store = Store(settings)
+        if store.read_only:
+            raise storage_error(OSError(errno.EROFS, "read-only file system"), settings.data_dir)
+        on_commit = None
+        if embed:
+            embedder = embedder_for(settings)
+            index = VectorIndex.from_settings(settings)
 
-    return store.import_bundle(bundle, consultation_id=consultation_id, question=question, secret=secret,
-                               intake=intake, on_commit=on_commit)
+            def on_commit(cid: int, stored: list[Statement]) -> None:
+                vectors = embedder.encode([s.text for s in stored])
+                try:
+                    index.upsert(cid, stored, vectors)
+                    _drop_orphan_vectors(index, cid, {s.external_id for s in stored})
+                except Exception:
+                    try:
+                        index.delete(cid, [s.external_id for s in stored])
+                    except Exception:  # noqa: BLE001 - the first error is the one to report
+                        pass
+                    raise
+
+        return store.import_bundle(bundle, consultation_id=consultation_id, question=question, secret=secret,
+                                   intake=intake, on_commit=on_commit)
+
+
+def _drop_orphan_vectors(index: VectorIndex, cid: int, keep: set[str]) -> None:
+    """Remove vectors of consultation ``cid`` whose statements are not stored: left by an import
+    that was killed after writing its vectors but before its database commit."""
+    got = index.collection.get(where={"consultation": cid}, include=["metadatas"])
+    orphans = [str(m["statement"]) for m in got["metadatas"] if str(m["statement"]) not in keep]
+    if orphans:
+        index.delete(cid, orphans)
 
 
 def find_consultation_by_source(store: Store, source: str) -> int | None:
@@ -152,21 +175,23 @@ def set_moderation(settings: Settings, cid: int, statement: str, status, reason:
     from deliberation.models import ModerationStatus
 
     status = ModerationStatus(status)
-    Store(settings).set_moderation(cid, statement, status, reason)
-    VectorIndex(settings.chroma_path).set_moderation(cid, statement, status.value)
+    with storage_errors(settings.data_dir):
+        Store(settings).set_moderation(cid, statement, status, reason)
+        VectorIndex.from_settings(settings).set_moderation(cid, statement, status.value)
 
 
 def statement_vectors(settings: Settings, cid: int, statements: list[Statement]):
     """Vectors of these statements from Chroma; embeds (and indexes) the ones missing."""
     import numpy as np
 
-    index = VectorIndex(settings.chroma_path)
-    have = index.vectors(cid, [s.external_id for s in statements])
-    missing = [s for s in statements if s.external_id not in have]
-    if missing:
-        vecs = embedder_for(settings).encode([s.text for s in missing])
-        index.upsert(cid, missing, vecs)
-        have.update({s.external_id: v for s, v in zip(missing, vecs)})
+    with storage_errors(settings.data_dir):  # a full / read-only data directory: one clear error
+        index = VectorIndex.from_settings(settings)
+        have = index.vectors(cid, [s.external_id for s in statements])
+        missing = [s for s in statements if s.external_id not in have]
+        if missing:
+            vecs = embedder_for(settings).encode([s.text for s in missing])
+            index.upsert(cid, missing, vecs)
+            have.update({s.external_id: v for s, v in zip(missing, vecs)})
     if not statements:
         return np.zeros((0, 384), dtype=np.float32)
     return np.stack([have[s.external_id] for s in statements])
@@ -203,3 +228,13 @@ def analyze_source(settings: Settings, source: str, *, topics: bool = True, mode
         config = dc_replace(config, grouping=dc_replace(config.grouping, mode=mode))
     result = analyze(matrix, statements, vectors, question=question, config=config, progress=progress)
     return result, summary_text(result, {s.external_id: s.text for s in statements})
+
+
+def pseudonymise_analysis(result, alias: dict[str, str]):
+    """A copy of an analysis whose participant ids are replaced by their export pseudonyms
+    (:meth:`Store.pseudonyms`), for analyses that leave the machine (``analyze --json``)."""
+    return result.model_copy(update={
+        "groups": {alias[p]: g for p, g in result.groups.items()},
+        "subgroups": {k: {alias[p]: g for p, g in v.items()} for k, v in result.subgroups.items()},
+        "projection": {alias[p]: xy for p, xy in result.projection.items()},
+    })

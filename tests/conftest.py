@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pg import *  # noqa: E402,F401,F403  PostgreSQL fixtures (tests/pg.py): pg_url, db_url, store_settings
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 

@@ -72,7 +72,7 @@ def test_store_and_export_round_trip(name, settings, tmp_path):
     np.testing.assert_array_equal(stored.to_dense(9), original.to_dense(9))
     np.testing.assert_array_equal(stored.moderated_out, original.moderated_out)
 
-    out = store.export_polis(report.consultation_id, tmp_path / "export")
+    out = store.export_polis(report.consultation_id, tmp_path / "export", pseudonymise=False)
     again = read_polis_export(out)
     np.testing.assert_array_equal(again.vote_matrix().to_dense(9), original.to_dense(9))
     assert [s.moderation for s in again.statements] == [s.moderation for s in bundle.statements]
@@ -100,7 +100,7 @@ def test_bowling_green_via_cli(tmp_path):
     res = runner.invoke(app, ["--data-dir", str(data), "import-polis", str(folder), "--no-embed"])
     assert res.exit_code == 0, res.output
     assert "896 statements" in res.output and "225524 votes" in res.output
-    res = runner.invoke(app, ["--data-dir", str(data), "export-polis", "1", str(tmp_path / "out")])
+    res = runner.invoke(app, ["--data-dir", str(data), "export-polis", "1", str(tmp_path / "out"), "--keep-ids"])
     assert res.exit_code == 0, res.output
     a = matrix_from_participants_votes(tmp_path / "out")
     b = matrix_from_participants_votes(folder)

@@ -8,6 +8,8 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from pg import BACKENDS, backend_url
+
 from deliberation.config import Settings
 from deliberation.errors import DeliberationError, InputError
 from deliberation.importers.polis import read_polis_export
@@ -60,11 +62,11 @@ def test_polis_folder_random_bytes(tmp_path, comments, votes):
     bundle.vote_matrix()
 
 
-@pytest.fixture(scope="module")
-def voting(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def voting(request, tmp_path_factory):
     p = tmp_path_factory.mktemp("v") / "s.csv"
     p.write_text("id,text\n1,More trees\n2,Fewer cars\n")
-    store = Store(Settings(data_dir=p.parent / "data"))
+    store = Store(Settings(data_dir=p.parent / "data", database_url=backend_url(request, request.param)))
     cid = store.import_bundle(read_statements_file(p, question="Q?")).consultation_id
     return store, cid, store.add_participant(cid)
 

@@ -1,4 +1,10 @@
-"""Relational schema (SQLAlchemy 2). Works on SQLite (default) and PostgreSQL."""
+"""Relational schema (SQLAlchemy 2). Works on SQLite (default) and PostgreSQL.
+
+SQLite ignores declared string lengths and PostgreSQL enforces them, so values whose length the
+importers do not bound (languages, drafter and reviewer names) are ``Text``; external ids are
+bounded (``MAX_ID_CHARS``) and checked before they are stored. Times in milliseconds are
+``BigInteger`` (they overflow a 32-bit integer).
+"""
 
 from __future__ import annotations
 
@@ -30,7 +36,7 @@ class ConsultationRow(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True, index=True)
     question: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text, default="")
-    language: Mapped[str] = mapped_column(String(16), default="und")
+    language: Mapped[str] = mapped_column(Text, default="und")
     secret_hash: Mapped[str] = mapped_column(String(200), default="")
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     source: Mapped[str] = mapped_column(Text, default="")
@@ -54,7 +60,7 @@ class StatementRow(Base):
     external_id: Mapped[str] = mapped_column(String(128))
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"), nullable=True)
-    language: Mapped[str] = mapped_column(String(16), default="und")
+    language: Mapped[str] = mapped_column(Text, default="und")
     moderation: Mapped[str] = mapped_column(String(16), default="unmoderated")
     moderation_reason: Mapped[str] = mapped_column(Text, default="")
     is_draft: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -80,7 +86,9 @@ class VoteEventRow(Base):
     """Every vote ever cast, in order: changing a vote keeps its history."""
 
     __tablename__ = "vote_events"
-    __table_args__ = (Index("ix_vote_events_consultation_seq", "consultation_id", "id"),)
+    __table_args__ = (Index("ix_vote_events_consultation_seq", "consultation_id", "id"),
+                      # the per-participant rate limit reads a participant's latest events
+                      Index("ix_vote_events_participant", "participant_id", "id"))
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
@@ -94,9 +102,9 @@ class DraftRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    speaks_for: Mapped[str] = mapped_column(String(64), default="all")
+    speaks_for: Mapped[str] = mapped_column(Text, default="all")
     sentences: Mapped[list] = mapped_column(JSON)
-    drafter: Mapped[str] = mapped_column(String(200), default="extractive")
+    drafter: Mapped[str] = mapped_column(Text, default="extractive")
     status: Mapped[str] = mapped_column(String(16), default="draft")
     notes: Mapped[str] = mapped_column(Text, default="")
     #: the statement participants vote on once the draft is published
@@ -109,7 +117,7 @@ class ReviewRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
     decision: Mapped[str] = mapped_column(String(16))
-    reviewer: Mapped[str] = mapped_column(String(200))
+    reviewer: Mapped[str] = mapped_column(Text)
     edited_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

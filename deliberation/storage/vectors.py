@@ -1,34 +1,135 @@
-"""Statement embeddings in Chroma (PersistentClient in the data directory).
+"""Statement embeddings in Chroma: embedded (``PersistentClient`` in the data directory) or a
+Chroma server (``chroma run``) shared by several app instances.
 
 We always pass our own vectors: Chroma's default embedding function would download a model.
 Ids are ``"<consultation id>:<statement id>"``; metadata carries the consultation, the author
 and the moderation status so queries can filter on them.
+
+``VectorIndex.from_settings(settings)`` picks the client: a server when ``settings.chroma_url``
+(``$DELIBERATION_CHROMA_URL``, ``--chroma-url``) is set, else the embedded store in
+``settings.chroma_path``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import socket
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import numpy as np
 
+from deliberation.errors import DeliberationError, InputError
 from deliberation.models import Statement
+
+if TYPE_CHECKING:
+    from deliberation.config import Settings
 
 COLLECTION = "statements"
 #: Chroma accepts at most this many records per add/upsert call.
 UPSERT_BATCH = 4000
+#: Seconds to wait for a TCP connection to the Chroma server before giving up.
+CONNECT_TIMEOUT = 10.0
+#: A record that keeps the collection from ever becoming empty (consultation -1, never a real id).
+#: Chroma 1.5.9 (embedded and ``chroma run`` alike) sometimes stops returning newly added records
+#: from ``query`` after every record was deleted following a large write, until the process
+#: restarts (``get`` still sees them); with one record always present this was not seen again.
+ANCHOR_ID = "__anchor__"
+ANCHOR_CONSULTATION = -1
+
+
+class VectorStoreUnavailable(DeliberationError):
+    """The Chroma server named by ``chroma_url`` could not be reached (shown without a traceback)."""
+
+
+def parse_chroma_url(url: str) -> tuple[str, int, bool]:
+    """``http://host:port`` / ``https://host[:port]`` -> (host, port, ssl). Port defaults: 8000 / 443."""
+    text = (url or "").strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as e:
+        raise InputError(f"{text!r} is not a valid URL ({e})", source="Chroma URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"{text!r} is not a Chroma server address: expected http://host:port or https://host[:port]",
+                         source="Chroma URL")
+    if parts.username or parts.password or parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise InputError(f"{text!r}: only scheme, host and port are supported (no path, query or credentials)",
+                         source="Chroma URL")
+    ssl = parts.scheme == "https"
+    return parts.hostname, port or (443 if ssl else 8000), ssl
 
 
 class VectorIndex:
-    def __init__(self, path: str | Path):
+    """Statement vectors in one Chroma collection.
+
+    ``VectorIndex(path)`` opens the embedded store in ``path``; ``VectorIndex(url=URL)`` connects to
+    a Chroma server (raises :class:`VectorStoreUnavailable` naming the URL if it cannot be reached).
+    """
+
+    def __init__(self, path: str | Path | None = None, *, url: str | None = None):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        self.path = Path(path)
-        self.path.mkdir(parents=True, exist_ok=True)
-        self.client = chromadb.PersistentClient(str(self.path), settings=ChromaSettings(anonymized_telemetry=False))
-        self.collection = self.client.get_or_create_collection(
-            COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"})
+        if (path is None) == (url is None):
+            raise ValueError("VectorIndex needs either a path (embedded Chroma) or url (Chroma server)")
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        self.path = Path(path) if path is not None else None
+        self.url = url.strip() if url is not None else None
+        if self.url is None:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(str(self.path), settings=chroma_settings)
+        else:
+            host, port, ssl = parse_chroma_url(self.url)
+            try:  # fail fast (the HTTP client itself waits without a timeout)
+                socket.create_connection((host, port), timeout=CONNECT_TIMEOUT).close()
+            except OSError as e:
+                raise self._unavailable(e) from None
+            with self._guard():
+                self.client = chromadb.HttpClient(host=f"[{host}]" if ":" in host else host,  # IPv6 literal
+                                                  port=port, ssl=ssl, settings=chroma_settings)
+        with self._guard():
+            self.collection = self.client.get_or_create_collection(
+                COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"})
+        self._anchored = False
+
+    @classmethod
+    def from_settings(cls, settings: "Settings") -> "VectorIndex":
+        """The Chroma server at ``settings.chroma_url`` if set, else the embedded store in the data dir."""
+        if settings.chroma_url:
+            return cls(url=settings.chroma_url)
+        return cls(settings.chroma_path)
+
+    @property
+    def location(self) -> str:
+        """Where the vectors live, for messages: the server URL or the embedded store's folder."""
+        return self.url if self.url is not None else str(self.path)
+
+    def _unavailable(self, e: BaseException) -> VectorStoreUnavailable:
+        detail = " ".join(str(e).split()) or type(e).__name__
+        return VectorStoreUnavailable(
+            f"the Chroma server at {self.url} could not be reached ({detail[:200]}); "
+            f"start it with `chroma run --path DIR --host HOST --port PORT` or fix --chroma-url / "
+            f"DELIBERATION_CHROMA_URL")
+
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Server mode: connection failures become :class:`VectorStoreUnavailable`."""
+        if self.url is None:
+            yield
+            return
+        import httpx
+
+        try:
+            yield
+        except (httpx.TransportError, ConnectionError) as e:
+            raise self._unavailable(e) from None
+        except ValueError as e:  # chromadb: "Could not connect to a Chroma server. Are you sure it is running?"
+            if "connect" in str(e).lower():
+                raise self._unavailable(e) from None
+            raise
 
     @staticmethod
     def key(consultation_id: int, statement_id: str) -> str:
@@ -37,42 +138,69 @@ class VectorIndex:
     def upsert(self, consultation_id: int, statements: Sequence[Statement], vectors: np.ndarray) -> None:
         if len(statements) != len(vectors):
             raise ValueError("one vector per statement is needed")
-        for i in range(0, len(statements), UPSERT_BATCH):
-            part = statements[i:i + UPSERT_BATCH]
-            self.collection.upsert(
-                ids=[self.key(consultation_id, s.external_id) for s in part],
-                embeddings=np.asarray(vectors[i:i + UPSERT_BATCH], dtype=np.float32),
-                documents=[s.text for s in part],
-                metadatas=[{"consultation": consultation_id, "statement": s.external_id,
-                            "author": s.author or "", "moderation": s.moderation.value,
-                            "is_draft": bool(s.is_draft)} for s in part],
-            )
+        with self._guard():
+            if len(statements):
+                self._anchor(int(np.shape(vectors)[1]))
+            for i in range(0, len(statements), UPSERT_BATCH):
+                part = statements[i:i + UPSERT_BATCH]
+                self.collection.upsert(
+                    ids=[self.key(consultation_id, s.external_id) for s in part],
+                    embeddings=np.asarray(vectors[i:i + UPSERT_BATCH], dtype=np.float32),
+                    documents=[s.text for s in part],
+                    metadatas=[{"consultation": consultation_id, "statement": s.external_id,
+                                "author": s.author or "", "moderation": s.moderation.value,
+                                "is_draft": bool(s.is_draft)} for s in part],
+                )
+
+    def _anchor(self, dim: int) -> None:
+        """Make sure the anchor record exists (see :data:`ANCHOR_ID`); once per instance."""
+        if self._anchored:
+            return
+        if not self.collection.get(ids=[ANCHOR_ID], include=[])["ids"]:
+            vec = np.zeros((1, dim), dtype=np.float32)
+            vec[0, 0] = 1.0
+            self.collection.upsert(ids=[ANCHOR_ID], embeddings=vec, documents=[""],
+                                   metadatas=[{"consultation": ANCHOR_CONSULTATION, "statement": ANCHOR_ID,
+                                               "author": "", "moderation": "rejected", "is_draft": False}])
+        self._anchored = True
 
     def set_moderation(self, consultation_id: int, statement_id: str, status: str) -> None:
         key = self.key(consultation_id, statement_id)
-        got = self.collection.get(ids=[key], include=["metadatas"])
-        if got["ids"]:
-            self.collection.update(ids=[key], metadatas=[{**got["metadatas"][0], "moderation": status}])
+        with self._guard():
+            got = self.collection.get(ids=[key], include=["metadatas"])
+            if got["ids"]:
+                self.collection.update(ids=[key], metadatas=[{**got["metadatas"][0], "moderation": status}])
 
     def delete(self, consultation_id: int, statement_ids: Sequence[str] | None = None) -> None:
-        if statement_ids is None:
-            self.collection.delete(where={"consultation": consultation_id})
-        elif statement_ids:
-            self.collection.delete(ids=[self.key(consultation_id, s) for s in statement_ids])
+        with self._guard():
+            if statement_ids is None:
+                self.collection.delete(where={"consultation": consultation_id})
+            elif statement_ids:
+                keys = [self.key(consultation_id, s) for s in statement_ids]
+                for i in range(0, len(keys), UPSERT_BATCH):
+                    self.collection.delete(ids=keys[i:i + UPSERT_BATCH])
 
     def vectors(self, consultation_id: int, statement_ids: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors for these statements (those not indexed are missing from the result)."""
         out: dict[str, np.ndarray] = {}
         keys = [self.key(consultation_id, s) for s in statement_ids]
-        for i in range(0, len(keys), UPSERT_BATCH):
-            got = self.collection.get(ids=keys[i:i + UPSERT_BATCH], include=["embeddings", "metadatas"])
-            for meta, emb in zip(got["metadatas"], got["embeddings"]):
-                out[str(meta["statement"])] = np.asarray(emb, dtype=np.float32)
+        with self._guard():
+            for i in range(0, len(keys), UPSERT_BATCH):
+                got = self.collection.get(ids=keys[i:i + UPSERT_BATCH], include=["embeddings", "metadatas"])
+                for meta, emb in zip(got["metadatas"], got["embeddings"]):
+                    out[str(meta["statement"])] = np.asarray(emb, dtype=np.float32)
         return out
 
     def count(self, consultation_id: int) -> int:
-        got = self.collection.get(where={"consultation": consultation_id}, include=[])
+        with self._guard():
+            got = self.collection.get(where={"consultation": consultation_id}, include=[])
         return len(got["ids"])
+
+    def total(self) -> int:
+        """Statements indexed for all consultations (the anchor record not counted)."""
+        with self._guard():
+            n = self.collection.count()
+            return n - len(self.collection.get(ids=[ANCHOR_ID], include=[])["ids"])
 
     def similar(self, consultation_id: int, vector: np.ndarray, n: int = 5,
                 exclude_rejected: bool = True) -> list[tuple[str, str, float]]:
@@ -80,7 +208,8 @@ class VectorIndex:
         where: dict = {"consultation": consultation_id}
         if exclude_rejected:  # moderated out or still waiting in the moderator queue
             where = {"$and": [where, {"moderation": {"$nin": ["rejected", "needs_review"]}}]}
-        res = self.collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n,
-                                    where=where, include=["documents", "metadatas", "distances"])
+        with self._guard():
+            res = self.collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n,
+                                        where=where, include=["documents", "metadatas", "distances"])
         return [(str(m["statement"]), d, 1.0 - float(dist))
                 for m, d, dist in zip(res["metadatas"][0], res["documents"][0], res["distances"][0])]
