@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import string
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,7 @@ def to_markdown(rep: dict[str, Any]) -> str:
                           f"{v['gic']:.3f}; Schulze rank {v['schulze_rank']}.")
             elif d.get("published_as"):
                 md.append(f"\nPublished as statement {d['published_as']}; no votes on it yet.")
-            md.append(f"\nDrafted by: {d['drafter']}. {_md(d['notes'])}".rstrip())
+            md.append(f"\nDrafted by: {_md(d['drafter'])}. {_md(d['notes'])}".rstrip())
             md.append("")
 
     drafts_section("Consensus statements", rep["consensus"])
@@ -143,8 +144,8 @@ def to_markdown(rep: dict[str, Any]) -> str:
     md += ["## Vote on the drafts", ""]
     t = rep["tally"]
     if t.get("ranking_gic"):
-        md.append(f"- Ranked by group-informed consensus: {', '.join(t['ranking_gic'])}")
-        md.append(f"- Schulze tiers: {' > '.join('=' .join(tier) for tier in t.get('ranking_schulze', []))}")
+        md.append(f"- Ranked by group-informed consensus: {_md(', '.join(t['ranking_gic']))}")
+        md.append(f"- Schulze tiers: {_md(' > '.join('=' .join(tier) for tier in t.get('ranking_schulze', [])))}")
     for n in t.get("notes") or []:
         md.append(f"- {_md(n)}")
     md.append("")
@@ -159,11 +160,12 @@ def to_markdown(rep: dict[str, Any]) -> str:
 
     meth = rep["method"]
     md += ["## How the drafts were made", "",
-           f"- Drafter: {meth['drafter']}" + (f" (model {meth['model']}, {meth['base_url'] or 'provider default'})"
+           f"- Drafter: {_md(meth['drafter'])}" + (f" (model {_md(meth['model'])}, "
+                                                   f"{_md(meth['base_url'] or 'provider default')})"
                                                if meth.get("model") else ""),
            f"- Seed: {meth['seed']}",
            f"- Consensus rule: {_md(meth['consensus_rule'])}",
-           f"- Opinion groups: {json.dumps(meth['grouping'], default=str)[:400]}",
+           f"- Opinion groups: {_md(json.dumps(meth['grouping'], default=str)[:400])}",
            f"- Review decisions: {len(rep['reviews'])}", ""]
     for n in rep["notes"]:
         md.append(f"- Note: {_md(n)}")
@@ -177,12 +179,15 @@ def _kind_only(reason: str) -> str:
     return re.sub(r"'[^']*'", "(quote withheld)", reason)
 
 
+_PUNCT = frozenset(string.punctuation)
+
+
 def _md(text: str) -> str:
-    """Statement text as inert Markdown: no HTML, links, or emphasis from participants."""
+    """Statement text as inert Markdown: whitespace collapsed and every ASCII punctuation mark
+    backslash-escaped, so no HTML, link, autolink, entity, emphasis, list, LaTeX or directive
+    (``:red[...]``, ``:material/...:``, emoji shortcodes) can form from participants' words."""
     text = " ".join(str(text).split())
-    for ch in "\\`*_{}[]<>#|!$~":
-        text = text.replace(ch, "\\" + ch)
-    return text
+    return "".join("\\" + ch if ch in _PUNCT else ch for ch in text)
 
 
 def to_html(rep: dict[str, Any]) -> str:

@@ -9,85 +9,37 @@ artifacts/screenshots/.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from ui_helpers import REPO, SAMPLE
+from ui_helpers import LONG_MS as LONG
+from ui_helpers import REPO, SAMPLE, browser_skip_reason, idle, launch_chromium, start_server
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update"]
 
 pytestmark = pytest.mark.slow
 
 pytest.importorskip("streamlit")
-if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)",
-                allow_module_level=True)
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:
-    pytest.skip("playwright is not installed (pip install playwright; never `playwright install`)",
-                allow_module_level=True)
-
-LONG = 240_000  # ms: import with embeddings, the graph run
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+if browser_skip_reason():
+    pytest.skip(browser_skip_reason(), allow_module_level=True)
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("ui-browser") / "data"
-    port = _free_port()
-    env = {**os.environ, "DELIBERATION_DATA": str(data), "DELIBERATION_BOARD_REFRESH": "2",
-           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    from ui.launch import streamlit_args
-
-    log = open(tmp_path_factory.mktemp("ui-log") / "streamlit.log", "w")
-    proc = subprocess.Popen(streamlit_args(port), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}; log: {log.name}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        raise RuntimeError("streamlit did not start within 90 s")
-    yield url, data
-    proc.terminate()
+    base = tmp_path_factory.mktemp("ui-browser")
+    srv = start_server(base / "data", base / "log")
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        yield srv.url, srv.data_dir
+    finally:
+        srv.stop()
 
 
 def _idle(page, timeout=LONG) -> None:
     """Wait until Streamlit has finished running the script (the running indicator is gone)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.match(/Running|Stop/)",
-        timeout=timeout)
-    page.wait_for_timeout(200)
+    idle(page, timeout)
 
 
 def _shot(page, name: str) -> None:
@@ -141,7 +93,7 @@ def test_moderator_participants_board_report(server):
     from deliberation.storage import Store
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        browser = launch_chromium(pw)
         try:
             _run(browser, url, data)
         finally:

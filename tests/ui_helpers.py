@@ -1,9 +1,15 @@
 """Helpers for the UI tests: a data directory with the sample consultation imported once per test
-session (copied for each test that changes it), and AppTest set-up."""
+session (copied for each test that changes it), AppTest set-up, and for the browser tests a real
+``streamlit run`` server on 127.0.0.1 and Debian's chromium."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +70,9 @@ def texts(at) -> str:
 
 
 def unescape(md: str) -> str:
-    """Undo ui.common.esc (backslash before punctuation) to compare with stored text."""
+    """Undo ui.common.esc (backslash before punctuation, word joiners that break autolinks) to
+    compare with stored text."""
+    md = md.replace("\u2060", "")
     out, i = [], 0
     while i < len(md):
         if md[i] == "\\" and i + 1 < len(md):
@@ -74,3 +82,102 @@ def unescape(md: str) -> str:
             out.append(md[i])
             i += 1
     return "".join(out)
+
+
+# ---- real server and browser ------------------------------------------------------------------
+CHROMIUM = Path("/usr/bin/chromium")
+LONG_MS = 240_000  # ms: import with embeddings, a graph run, on a loaded machine
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update"]
+#: True once Streamlit is not running the script (the status widget does not say "Running..." or
+#: show "Stop") and no element on the page is stale (left over from the previous run).
+RUNNING_JS = ("() => (!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+              " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.match(/Running|Stop/))"
+              " && !document.querySelector('[data-stale=\"true\"]')")
+
+
+def browser_skip_reason() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    if not CHROMIUM.exists():
+        return "Debian's chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install playwright; never `playwright install`)"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    data_dir: Path
+    proc: subprocess.Popen
+    log_path: Path
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+
+def start_server(data_dir: Path, log_dir: Path, *, board_refresh: float = 2, env: dict | None = None,
+                 timeout: float = 120) -> Server:
+    """``streamlit run ui/app.py`` (the launcher's exact command line) on a free port of 127.0.0.1,
+    serving ``data_dir``; returns once /_stcore/health answers. Stop it with ``Server.stop()``."""
+    from ui.launch import streamlit_args
+
+    port = free_port()
+    full_env = {**os.environ, "DELIBERATION_DATA": str(data_dir), "DELIBERATION_BOARD_REFRESH": str(board_refresh),
+                "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **(env or {})}
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / "streamlit.log"
+    with open(log_path, "w") as log:  # the child keeps its own descriptor
+        proc = subprocess.Popen(streamlit_args(port), cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+    server = Server(f"http://127.0.0.1:{port}", data_dir, proc, log_path)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}: {server.log()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.5)
+    server.stop()
+    raise RuntimeError(f"streamlit did not start within {timeout:g} s: {server.log()[-2000:]}")
+
+
+def launch_chromium(pw):
+    """Debian's chromium through a (sync or async) Playwright instance."""
+    return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+
+
+def idle(page, timeout: float = 240_000) -> None:
+    """Wait until Streamlit has finished running the script (sync Playwright page)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(RUNNING_JS, timeout=timeout)
+    page.wait_for_timeout(200)
+
+
+async def aidle(page, timeout: float = 240_000) -> None:
+    """:func:`idle` for an async Playwright page."""
+    await page.wait_for_timeout(300)
+    await page.wait_for_function(RUNNING_JS, timeout=timeout)
+    await page.wait_for_timeout(200)

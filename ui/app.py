@@ -20,7 +20,7 @@ if str(_ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from ui.common import _is_control_flow, log, plain_error  # noqa: E402
+from ui.common import _is_control_flow, esc, log, plain_error  # noqa: E402
 
 st.set_page_config(page_title="Deliberation", page_icon=":material/forum:", layout="centered",
                    initial_sidebar_state="auto")
@@ -40,4 +40,4 @@ except Exception as e:  # noqa: BLE001 - a last guard: a message, never a stack 
     if _is_control_flow(e):
         raise
     log.exception("page %s failed", page.title)
-    st.error(f"This page could not be shown: {plain_error(e)}")
+    st.error(esc(f"This page could not be shown: {plain_error(e)}"))

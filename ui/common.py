@@ -4,7 +4,10 @@ Rules the pages follow:
 
 - Statement text is data. It goes through :func:`esc` (every ASCII punctuation character is
   backslash-escaped, so no Markdown, HTML, LaTeX or Streamlit directive can form) or into
-  ``st.text`` / ``st.dataframe``; it never goes into a widget label.
+  ``st.text`` / ``st.dataframe``; it never goes into a widget label. So do error messages (they
+  can quote input) and ids (imported ids can be any text).
+- The built-in CSV download of tables is switched off (``client.disableDataExport``): it does not
+  neutralise spreadsheet formulas. Our own CSV export (Polis format) does.
 - Every action runs inside :func:`action`: a :class:`DeliberationError` is shown as its message,
   anything else as a plain sentence; the stack trace goes to the server log only.
 - Moderator-only actions call :func:`require_moderator` first, which checks the secret against the
@@ -56,14 +59,15 @@ def store():
 
 
 @st.cache_resource(show_spinner=False)
-def _index(chroma_path: str):
+def _index(data_dir: str, chroma_url: str | None):
     from deliberation.storage import VectorIndex
 
-    return VectorIndex(chroma_path)
+    return VectorIndex.from_settings(Settings(data_dir=Path(data_dir), chroma_url=chroma_url))
 
 
 def index():
-    return _index(str(settings().chroma_path.resolve()))
+    s = settings()
+    return _index(str(s.data_dir.resolve()), s.chroma_url)
 
 
 @st.cache_resource(show_spinner="Loading the language model…")
@@ -78,9 +82,22 @@ def embedder():
 
 
 # ---- safe text ---------------------------------------------------------------------------
+#: An invisible word joiner: breaks the patterns GFM turns into links after escapes are resolved.
+WJ = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|www)(?=\\?[:.])|(@)")
+
+
+def _unlink(text: str) -> str:
+    """Stop GFM's autolink literals (``http://…``, ``www.…``, ``name@host``): they work on the
+    parsed text, so backslash escapes cannot stop them; a word joiner after ``http``/``www`` and
+    after ``@`` does, and is invisible."""
+    return _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + WJ, text)
+
+
 def esc(text: Any) -> str:
-    """Text as inert Markdown: whitespace collapsed, every ASCII punctuation mark escaped."""
-    text = " ".join(str(text).split())
+    """Text as inert Markdown: whitespace collapsed, every ASCII punctuation mark escaped, autolinks
+    broken by an invisible word joiner (:data:`WJ`)."""
+    text = _unlink(" ".join(str(text).split()))
     return "".join("\\" + ch if ch in _PUNCT else ch for ch in text)
 
 
@@ -103,7 +120,8 @@ def safe_markdown(md: str) -> str:
     md = re.sub(r"(?<!\\)\$", r"\\$", md)
     md = re.sub(r"(?<!\\)~", r"\\~", md)
     md = re.sub(r"(?<!\\):(?=[A-Za-z_/])", r"\\:", md)
-    return md
+    md = re.sub(r"(?<!\\)&", r"\\&", md)  # no HTML entities
+    return _unlink(md)  # no autolinks
 
 
 # ---- errors ------------------------------------------------------------------------------
@@ -118,15 +136,21 @@ def action(what: str):
     try:
         yield
     except DeliberationError as e:
-        st.error(f"{what} failed: {e}")
+        # messages can quote input (a typed code, a CSV cell, a file name): shown as text
+        st.error(esc(f"{what} failed: {e}"))
     except Exception as e:  # noqa: BLE001 - shown as a message, logged with its trace
         if _is_control_flow(e):
             raise
         log.exception("%s failed", what)
-        st.error(f"{what} failed: {plain_error(e)}")
+        st.error(esc(f"{what} failed: {plain_error(e)}"))
 
 
 def plain_error(e: BaseException) -> str:
+    from deliberation.errors import storage_error
+
+    mapped = storage_error(e, Settings().data_dir)  # disk full / read-only data directory: say so plainly
+    if mapped is not None:
+        return str(mapped)
     msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
     kind = {"FileNotFoundError": "a file was not found", "PermissionError": "permission denied",
             "UnicodeDecodeError": "the file is not UTF-8 text", "TimeoutError": "it took too long",

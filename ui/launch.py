@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from deliberation.config import SAMPLE_CORPUS, Settings
+from ui.uploads import MAX_UPLOAD_MB
 
 APP = Path(__file__).resolve().parent / "app.py"
 SECRET_FILE = "sample-moderator-secret.txt"
@@ -31,7 +32,10 @@ def streamlit_args(port: int, address: str = "127.0.0.1") -> list[str]:
             "--server.address", address, "--server.port", str(port), "--server.headless", "true",
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
             "--client.showErrorDetails", "none", "--client.toolbarMode", "minimal",
-            "--runner.magicEnabled", "false"]
+            "--runner.magicEnabled", "false",
+            # uploads: at most this many MB (checked again when saved); no CSV download of tables,
+            # which would not neutralise spreadsheet formulas (the Polis export does)
+            "--server.maxUploadSize", str(MAX_UPLOAD_MB), "--client.disableDataExport", "true"]
 
 
 def ensure_sample(settings: Settings, say=print) -> tuple[int, str, str | None]:

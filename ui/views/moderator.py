@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 from pathlib import Path
 
@@ -127,24 +126,16 @@ def _overview(cid: int):
 
 # ---- import ------------------------------------------------------------------------------
 def _safe_name(name: str) -> str:
-    base = Path(str(name).replace("\\", "/")).name
-    base = re.sub(r"[^A-Za-z0-9._-]", "_", base).lstrip("._-")[:100]
-    return base or "upload"
+    from ui.uploads import safe_name
+
+    return safe_name(name)
 
 
 def _save_uploads(cid: int, files, sub: str) -> Path:
     """Save uploaded files under <data dir>/uploads/<cid>/<sub>/ with sanitised names only."""
-    root = (settings().data_dir / "uploads").resolve()
-    folder = (root / str(int(cid)) / _safe_name(sub)).resolve()
-    if root not in folder.parents:
-        raise ValueError("upload folder outside the data directory")
-    folder.mkdir(parents=True, exist_ok=True)
-    for f in files:
-        target = (folder / _safe_name(f.name)).resolve()
-        if target.parent != folder:
-            raise ValueError("upload name outside the upload folder")
-        target.write_bytes(f.getvalue())
-    return folder
+    from ui.uploads import save_uploads
+
+    return save_uploads(settings().data_dir, cid, files, sub)
 
 
 def _read_bundle(kind: str, path: Path, votes_path: Path | None, question: str):
@@ -576,7 +567,7 @@ def main() -> None:
         return
     c, statements = _overview(cid)
     if flash:
-        getattr(st, flash[0])(flash[1])
+        getattr(st, flash[0])(esc(flash[1]))
     labels = ["Import", "Moderation queue", "Facilitation", "Voting"]
     nxt = st.session_state.pop("mod-tab-next", None)
     if nxt in labels:

@@ -161,8 +161,8 @@ def _join_form() -> None:
 
 def _show_flash() -> None:
     flash = st.session_state.pop("participant-flash", None)
-    if flash:
-        getattr(st, flash[0])(flash[1])
+    if flash:  # shown as text: messages can quote input and ids (imported ids can be any text)
+        getattr(st, flash[0])(esc(flash[1]))
 
 
 def main() -> None:

@@ -1,0 +1,77 @@
+"""Saving the moderator's uploads: only under ``<data dir>/uploads/<consultation>/<sub>/``.
+
+No Streamlit here (the functions are tested directly). Names are reduced to ``[A-Za-z0-9._-]``
+(the suffix kept), never start with a dot, and are at most :data:`MAX_NAME` characters; the folder
+must resolve inside the data directory (a planted symlink anywhere on the way is refused) and a
+file is opened with ``O_NOFOLLOW``, so a symlink planted under a file's name is not followed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+from deliberation.errors import InputError
+
+#: Largest upload accepted, per file and in total (MB). Streamlit's own limit is set to the same
+#: value by ``ui.launch`` and ``.streamlit/config.toml`` (``server.maxUploadSize``).
+MAX_UPLOAD_MB = int(os.environ.get("DELIBERATION_MAX_UPLOAD_MB", "50"))
+#: Longest saved file name.
+MAX_NAME = 100
+
+
+def safe_name(name: object, default: str = "upload") -> str:
+    """A file name that can only name a file in the folder it is joined to."""
+    raw = unicodedata.normalize("NFKC", str(name)).replace("\x00", "")
+    base = raw.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = suffix, ""
+    suffix = re.sub(r"[^A-Za-z0-9]", "", suffix)[:10]
+    stem = re.sub(r"[^A-Za-z0-9._-]", "_", stem)
+    stem = re.sub(r"\.{2,}", ".", stem).strip("._-")
+    stem = (stem or default)[: MAX_NAME - len(suffix) - 1]
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def upload_folder(data_dir: Path, cid: int, sub: str) -> Path:
+    """``<data dir>/uploads/<cid>/<sub>``, created, and checked to lie inside the data directory."""
+    data = Path(data_dir).resolve()
+    root = data / "uploads"
+    folder = root / str(int(cid)) / safe_name(sub)
+    for p in (root, root / str(int(cid)), folder):  # nothing on the way may be a symlink
+        if p.is_symlink():
+            raise InputError("the upload folder is a symbolic link; refusing to write there", p)
+    folder.mkdir(parents=True, exist_ok=True)
+    real = folder.resolve()
+    if real != folder or data not in real.parents:
+        raise InputError("the upload folder lies outside the data directory", folder)
+    return folder
+
+
+def save_uploads(data_dir: Path, cid: int, files, sub: str, max_mb: int = MAX_UPLOAD_MB) -> Path:
+    """Save uploaded files (objects with ``name`` and ``getvalue()``) under sanitised names."""
+    limit = max_mb * 1024 * 1024
+    payloads = []
+    total = 0
+    for f in files:
+        data = f.getvalue()
+        total += len(data)
+        if len(data) > limit or total > limit:
+            raise InputError(f"the upload is larger than {max_mb} MB", safe_name(f.name))
+        payloads.append((safe_name(f.name), data))
+    folder = upload_folder(data_dir, cid, sub)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for name, data in payloads:
+        target = folder / name
+        if target.parent != folder or target.name != name:
+            raise InputError("upload name outside the upload folder", name)
+        try:
+            fd = os.open(target, flags, 0o600)
+        except OSError as e:  # ELOOP: a symlink was planted under this name
+            raise InputError(f"cannot write the upload ({e.strerror})", name) from None
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+    return folder
