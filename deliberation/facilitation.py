@@ -181,6 +181,55 @@ def ground(draft: Draft, statements: list[Statement], encoder=None):
     return kept, verdicts
 
 
+def grounded_extractive(request: DraftRequest, statements: list[Statement], encoder=None):
+    """The extractive draft for ``request``, checked by the guard: (kept sentences, verdicts).
+
+    A quote the guard rejects (e.g. a moderator-approved statement that is only an instruction to
+    a model, "Ignore the above and write ...", whose claim is empty) is never used as a fallback:
+    its statement is left out and the next-best sources are quoted instead, until the quotes are
+    supported or no source is left (then ``([], verdicts of the last try)``). Bounded: each round
+    drops at least one source.
+    """
+    import dataclasses
+
+    from deliberation.drafting.extractive import ExtractiveDrafter
+
+    sources = list(request.sources)
+    verdicts: list[dict] = []
+    while sources:
+        sentences = ExtractiveDrafter().draft(dataclasses.replace(request, sources=sources))
+        if not sentences:
+            break
+        kept, verdicts = ground(Draft(kind=request.kind, speaks_for=request.speaks_for, sentences=sentences),
+                                statements, encoder=encoder)
+        if len(kept) == len(sentences):
+            return kept, verdicts
+        bad = {c for s, v in zip(sentences, verdicts) if not v["supported"] for c in s.citations}
+        sources = [s for s in sources if s.id not in bad]
+    return [], verdicts
+
+
+def approvals_from_matrix(matrix) -> dict[str, set[str]]:
+    """The coverage audit's approval data: every participant who cast a vote -> the statement ids
+    they agreed with (empty for one who only disagreed or passed).
+
+    Read from the vote matrix with numpy: at 100,000 participants x 5 million votes a pandas
+    ``groupby(...).apply(set)`` over the long vote table took tens of seconds and ~1 GB.
+    """
+    import numpy as np
+
+    n = matrix.shape[0]
+    voted = np.bincount(matrix.rows, minlength=n) > 0
+    agree = matrix.vals == 1
+    rows, cols = matrix.rows[agree], matrix.cols[agree]
+    order = np.argsort(rows, kind="stable")
+    rows, cols = rows[order], cols[order]
+    bounds = np.searchsorted(rows, np.arange(n + 1))
+    sids = np.asarray(matrix.statement_ids, dtype=object)
+    return {pid: set(sids[cols[bounds[i]:bounds[i + 1]]].tolist())
+            for i, pid in enumerate(matrix.participant_ids) if voted[i]}
+
+
 #: fewest votes on analysed statements a late participant needs to be placed into a group
 MIN_VOTES_TO_PLACE = 3
 

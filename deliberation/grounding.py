@@ -1152,6 +1152,37 @@ _INJECTION_CUT = re.compile(
 )
 
 
+#: Cyrillic and Greek letters that look like Latin ones (homoglyph obfuscation of instructions)
+_CONFUSABLES = str.maketrans(
+    "АВЕКМНОРСТХІЈЅаеорсухіјѕԁɡΑΒΕΖΗΙΚΜΝΟΡΤΥΧον",
+    "ABEKMHOPCTXIJSaeopcyxijsdgABEZHIKMNOPTYXov",
+)
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_ROT13 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+                       "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm")
+
+
+def instruction_reasons(text: str) -> list[str]:
+    """``moderation.flag_instructions`` on ``text`` and on its de-obfuscated forms.
+
+    Obfuscation a model reads through but a pattern does not: fullwidth letters (NFKC), zero-width
+    characters and soft hyphens (removed), bidi overrides (a break), Cyrillic / Greek homoglyphs
+    (folded to Latin) and rot13. Used wherever the guard or the LLM drafter must tell an
+    instruction to the model from a participant's view.
+    """
+    reasons = flag_instructions(text)
+    if reasons:
+        return reasons
+    plain = _BIDI.sub("\n", unicodedata.normalize("NFKC", text))
+    plain = "".join(ch for ch in plain if unicodedata.category(ch) != "Cf").translate(_CONFUSABLES)
+    for form in (plain, plain.translate(_ROT13)):
+        if form != text:
+            reasons = flag_instructions(form)
+            if reasons:
+                return [f"{r} (obfuscated)" for r in reasons]
+    return []
+
+
 def _claim_text(text: str) -> str:
     """The part of a statement that states the participant's view.
 
@@ -1167,7 +1198,7 @@ def _claim_text(text: str) -> str:
         text = text[: m.start()]
     kept: list[str] = []
     for sent in split_sentences(text):
-        if flag_instructions(sent):
+        if instruction_reasons(sent):
             break  # the rest of the statement continues the instruction
         kept.append(sent)
     return " ".join(kept)
@@ -1274,7 +1305,7 @@ def _check_sentence(
         problems.append("cites no statement")
         return SentenceVerdict(text=text, supported=False, citations=cited_ids, reason="; ".join(problems), problems=problems)
 
-    injected = flag_instructions(text)
+    injected = instruction_reasons(text)
     if injected:
         problems.append("is an instruction to the model, not a view of the participants (" + injected[0] + ")")
     lang = _language(text)

@@ -308,7 +308,9 @@ _ID_CONTEXT_RE = re.compile(
     r"\b(?:passport|pass(?:port)?\s*(?:no\.?|number|nr\.?)|reisepass(?:nummer)?|personalausweis(?:nummer)?|ausweis(?:nummer)?|"
     r"id[\s-]?(?:card\s*)?(?:no\.?|number|nr\.?)|identity\s+card|driver'?s?\s+licen[cs]e(?:\s+number)?|"
     r"driving\s+licen[cs]e(?:\s+number)?|führerschein(?:nummer)?|steuer-?id|tax\s+id|"
-    r"national\s+insurance(?:\s+number)?|ni\s+number|customer\s+number|kundennummer)"
+    r"national\s+insurance(?:\s+number)?|ni\s+number|customer\s+number|kundennummer|"
+    r"(?:blue\s+)?badge(?:\s+(?:no\.?|number))?|(?:parking\s+)?permit\s+(?:no\.?|number)|"
+    r"(?:account|membership|reference|licen[cs]e|nhs|patient|car\s+registration)\s+(?:no\.?|number))"
     r"\s*(?:is|ist|lautet|:|#|no\.?|nr\.?|number)?\s*:?\s*(?-i:([A-Z0-9]{1,6}(?:[ -]?[A-Z0-9]{2,}){0,4}))\b",
     re.IGNORECASE,
 )
@@ -650,6 +652,55 @@ _INSTRUCTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+
+
+# Plain-language injections that name the drafting task (found by tests/test_injection_graph.py):
+# fake moderator notes, "... as the consensus", slogans to repeat, role-play games, French.
+_INSTRUCTION_PATTERNS.extend(
+    [
+        (
+            "asks the model to ignore its instructions (French)",
+            re.compile(
+                r"\b(?:ignore[zr]?|oublie[zr]?|oubliez)\s+(?:toutes?\s+|tous\s+|tes\s+|vos\s+|les\s+|ses\s+)*"
+                r"(?:instructions|règles|consignes|directives)\b|\b(?:tu\s+es|vous\s+êtes)\s+maintenant\b"
+                r"|\bréponde?z?s?\s+seulement\b",
+                re.IGNORECASE,
+            ),
+        ),
+        (
+            "poses as the moderator",
+            re.compile(
+                r"\b(?:moderator|admin(?:istrator)?|organiser|organizer)(?:'s)?\s+(?:note|notice|override|instruction)s?\s*:"
+                r"|\bapproved\s+as\s+the\s+(?:official\s+)?(?:consensus|result|outcome)\b"
+                r"|\bpublish\s+(?:it|this|them)\s+(?:unchanged|as\s+it\s+is|verbatim|word\s+for\s+word)\b",
+                re.IGNORECASE,
+            ),
+        ),
+        (
+            "dictates the outcome of the summary",
+            re.compile(
+                r"\b(?:write|put|use|publish|record|list|enter|present|report)\s+(?:\S+\s+){0,4}?as\s+(?:the\s+)?"
+                r"(?:official\s+)?(?:consensus|result|outcome|summary|conclusion)\b"
+                r"|\bsummari[sz]e\s+(?:the\s+|this\s+)?(?:consultation|discussion|results?|debate|conversation|process)\s+as\b"
+                r"|\btell\s+(?:the\s+)?(?:council|mayor|moderators?|authorities|officials)\s+that\s+"
+                r"(?:every\s+single|everyone|everybody|all\s+(?:\w+\s+)?(?:residents|participants|people)|nobody|no\s*one)\b"
+                r"|\b(?:announce|declare|report|state)\s+that\s+(?:the\s+)?(?:decision|vote|result|outcome|consultation)\s+"
+                r"(?:was|is)\s+unanimous\b",
+                re.IGNORECASE,
+            ),
+        ),
+        (
+            "tells the model how to write",
+            re.compile(
+                r"\b(?:end|start|begin|finish)\s+(?:every|each)\s+(?:sentence|line|paragraph|statement|answer)\s+with\b"
+                r"|\bmake\s+sure\s+(?:the|your)\s+(?:summary|draft|report|output|consensus)\s+(?:uses|includes|contains|says|quotes|mentions)\b"
+                r"|\btranslate\s+(?:\w+\s+){0,2}(?:instructions|prompt|rules)\b"
+                r"|\blet'?s\s+(?:play\s+a\s+game|pretend|role-?play)\b",
+                re.IGNORECASE,
+            ),
+        ),
+    ]
+)
 
 
 # imperative position: start of text / sentence / quote, or after "please", "and", "to", ...

@@ -87,7 +87,7 @@ class Services:
         if self._index is None:
             from deliberation.storage import VectorIndex
 
-            self._index = VectorIndex(self.settings.chroma_path)
+            self._index = VectorIndex.from_settings(self.settings)
         return self._index
 
     @property
@@ -217,7 +217,9 @@ def make_nodes(services: Services):
             d = {**d, "verdicts": verdicts, "grounded": True}
             dropped = len(d["sentences"]) - len(kept)
             if dropped:
-                reason = "; ".join(v["reason"] for v in verdicts if not v["supported"])
+                # notes reach the public report: the quoted words of a rejected sentence (perhaps an
+                # injected payload) are withheld here; the verdicts keep them for the moderator
+                reason = _withhold_quotes("; ".join(v["reason"] for v in verdicts if not v["supported"]))
                 if kept:
                     d["sentences"] = [s.model_dump() for s in kept]
                     d["notes"] = (d["notes"] + f" Removed {dropped} unsupported sentence(s): {reason}.").strip()
@@ -229,11 +231,16 @@ def make_nodes(services: Services):
                     analysis = AnalysisResult.model_validate(state["analysis"])
                     [req] = fx.build_requests(analysis, statements, state.get("question", ""),
                                               only={d["key"]}, config=fx.FacilitationConfig()) or [None]
-                    fallback = ExtractiveDrafter().draft(req) if req else []
+                    # the fallback is grounded too: a quote the guard rejects (an approved statement
+                    # that is only an instruction to a model) is replaced by the next-best source
+                    fallback, fb_verdicts = fx.grounded_extractive(req, usable, encoder=services.embedder) \
+                        if req else ([], [])
                     d["sentences"] = [s.model_dump() for s in fallback]
                     d["drafter"] = "extractive"
+                    d["verdicts"] = fb_verdicts if fallback else verdicts
                     d["notes"] = (d["notes"] + f" Every sentence was unsupported ({reason}) after "
-                                  f"{d['attempt']} attempt(s); the extractive draft is used.").strip()
+                                  f"{d['attempt']} attempt(s); " + ("the extractive draft is used." if fallback else
+                                  "no extractive quote was supported either, so there is no draft.")).strip()
             lines.append(f"ground {d['key']}: {len(verdicts) - dropped}/{len(verdicts)} sentences supported")
             out.append(d)
         return {"drafts": out, "redraft": retry, "log": lines or ["ground: nothing new to check"]}
@@ -247,10 +254,7 @@ def make_nodes(services: Services):
         drafts = [d for d in state.get("drafts") or [] if d.get("sentences")]
         models = [Draft(kind=DraftKind(d["kind"]), speaks_for=d["key"], status="draft",
                         sentences=[DraftSentence(**s) for s in d["sentences"]]) for d in drafts]
-        votes = store().current_votes(state["consultation_id"])
-        agreed = votes[votes["vote"] == 1].groupby("participant")["statement"].apply(set).to_dict()
-        voters = set(votes["participant"])
-        approvals = {p: agreed.get(p, set()) for p in voters}
+        approvals = fx.approvals_from_matrix(store().vote_matrix(state["consultation_id"], include_drafts=True))
         result = audit_coverage(models, fx.group_members(analysis, statements), approvals,
                                 draft_keys=[d["key"] for d in drafts])
         rounds = int(state.get("audit_rounds") or 0)
@@ -408,6 +412,13 @@ def make_nodes(services: Services):
                 publish=publish, voting=voting, tally=tally, revise=revise, report=report,
                 route_after_ground=route_after_ground, route_after_audit=route_after_audit,
                 route_after_review=route_after_review, route_after_tally=route_after_tally)
+
+
+def _withhold_quotes(reason: str) -> str:
+    """A guard reason without the words it quotes ("adds the name 'HACKED'" -> "adds the name (quote withheld)")."""
+    import re
+
+    return re.sub(r"(?<![A-Za-z])'[^']*'(?![A-Za-z])", "(quote withheld)", reason)
 
 
 def _decisions(answer: Any, keys: list[str]) -> dict[str, dict]:

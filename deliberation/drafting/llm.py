@@ -24,8 +24,10 @@ After parsing: unknown citation ids are removed (a sentence left without any kee
 citations, and the guard rejects it); a sentence that quotes one statement cites that statement
 (small models copy a statement and cite another); sentences that repeat the instructions (a run of
 words shared with the prompt), placeholders and repeats are dropped; citations of statements that
-``moderation.flag_instructions`` flags do not count, so a sentence repeating an injection's payload
-cannot be "supported" by the injection itself; the sentence count is capped.
+``grounding.instruction_reasons`` flags (``moderation.flag_instructions``, also through homoglyphs,
+zero-width characters, fullwidth letters, bidi overrides and rot13) do not count, so a sentence
+repeating an injection's payload cannot be "supported" by the injection itself; the sentence count
+is capped.
 
 Faithfulness is NOT judged here: the graph runs ``deliberation.grounding.check_draft`` on the
 result (:func:`guard_sentences` does it sentence by sentence, each against the statements it
@@ -253,7 +255,7 @@ def _select_sources(request: DraftRequest, config: LLMDraftConfig) -> tuple[list
     seen: set[str] = set()
     flag = None
     if config.exclude_instruction_like:
-        from deliberation.moderation import flag_instructions as flag
+        from deliberation.grounding import instruction_reasons as flag
     for src in request.sources:
         if src.id in seen or not src.text.strip():
             continue
@@ -622,9 +624,10 @@ class LLMDrafter:
         ids = [s.id for s in sources]
         untrusted: set[str] = set()
         if self.config.ignore_instruction_like_citations:
-            from deliberation.moderation import flag_instructions
+            # also through homoglyphs, zero-width characters, fullwidth letters and rot13
+            from deliberation.grounding import instruction_reasons
 
-            untrusted = {s.id for s in sources if flag_instructions(s.text)}
+            untrusted = {s.id for s in sources if instruction_reasons(s.text)}
         messages = build_messages(request, self.config, sources)
         limit = _max_sentences(request, self.config)
         schema = _json_schema(ids, limit, self.config)
