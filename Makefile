@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_stats.py
 	$(PY) bench/bench_graph.py
 	$(PY) bench/bench_votes.py
+	$(PY) bench/bench_scale.py
 
 clean:
 	rm -rf $(VENV) data

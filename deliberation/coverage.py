@@ -259,11 +259,16 @@ def draft_approvals(
     ``CoverageConfig.approval_basis``), when they agreed with at least
     ``cited_agree_fraction`` of the statements it cites (and at least one).
     """
-    # inverted index: id -> participants who agreed with it (one pass over the agree data)
+    # inverted index: id -> participants who agreed with it (one pass over the agree data), kept
+    # to the ids asked about (draft keys and cited statements): 100,000 participants' agree sets
+    # made millions of set entries for statements no draft cites
+    needed = set(keys) | {c for d in drafts for c in d.cited_statement_ids}
     agreed_by: dict[str, set[str]] = {}
     for pid, agreed in approvals.items():
         for x in agreed:
-            agreed_by.setdefault(str(x), set()).add(str(pid))
+            x = str(x)
+            if x in needed:
+                agreed_by.setdefault(x, set()).add(str(pid))
     out: dict[str, set[str]] = {str(pid): set() for pid in approvals}
     for d, k in zip(drafts, keys):
         basis = config.approval_basis
@@ -466,14 +471,10 @@ def _check_jr(drafts, keys, on_slate, members, approvals, cfg: CoverageConfig, f
 
     # candidates: drafts (slate + left-out), then statements agreed with, if asked
     draft_set = set(keys)
-    ballots: dict[str, set[str]] = {}
-    for p in voters:
-        b = set(per_draft.get(p, set()))
-        if cfg.statements_as_candidates:
-            b |= {x for x in approvals[p] if x not in draft_set}
-        ballots[p] = b
     quota = n / k
-    support = Counter(c for b in ballots.values() for c in b)
+    support = Counter(c for p in voters for c in per_draft.get(p, ()))
+    if cfg.statements_as_candidates:
+        support.update(x for p in voters for x in approvals[p] if x not in draft_set)
     slate_keys = [kk for kk, s in zip(keys, on_slate) if s]
     # A candidate with fewer than n/k approvers can neither witness a JR/EJR(+) violation nor be
     # needed for one (every l-cohesive group has >= l*n/k members who all approve each of its l
@@ -483,6 +484,13 @@ def _check_jr(drafts, keys, on_slate, members, approvals, cfg: CoverageConfig, f
         key=lambda c: (c not in draft_set, c))
     n_cand = len(cands)
     index = {c: i for i, c in enumerate(cands)}
+    # ballots over the kept candidates only (all that the checks and the witness look at)
+    ballots: dict[str, set[str]] = {}
+    for p in voters:
+        b = {c for c in per_draft.get(p, ()) if c in index}
+        if cfg.statements_as_candidates:
+            b.update(x for x in approvals[p] if x in index and x not in draft_set)
+        ballots[p] = b
     # Participants with the same approval set become one voter weighted by their number
     # (abcvoting's JR, EJR+ and ILP EJR checks take weights; n stays the total weight). Sound:
     # copies of a member of a violating cohesive group can join it and it still violates.

@@ -165,6 +165,10 @@ class TopicConfig:
     language: Literal["auto", "en", "de", "zh"] = "auto"
     #: Number of k-means restarts per k (more = more stable, slower).
     kmeans_n_init: int = 10
+    #: Above this many distinct statements the silhouette (which picks k) is estimated on a seeded
+    #: random sample of this many (an exact silhouette is quadratic: ~6 CPU-s per candidate k at
+    #: 10,000 statements, ~0.3 s on a 4,000 sample); None = always exact.
+    silhouette_sample: int | None = 4000
     #: HDBSCAN only: minimum cluster sizes to try; None = an automatic grid from the corpus size.
     hdbscan_min_cluster_sizes: tuple[int, ...] | None = None
     #: HDBSCAN only: PCA dimensions before clustering (None = cluster the raw embeddings).
@@ -191,6 +195,8 @@ class TopicConfig:
             raise ValueError(f"language must be auto, en, de or zh, not {self.language!r}")
         if self.kmeans_n_init < 1:
             raise ValueError("kmeans_n_init must be at least 1")
+        if self.silhouette_sample is not None and self.silhouette_sample < 100:
+            raise ValueError("silhouette_sample must be None or at least 100")
         if self.hdbscan_noise not in ("nearest", "other"):
             raise ValueError("hdbscan_noise must be 'nearest' or 'other'")
         if self.hdbscan_min_cluster_sizes is not None:
@@ -623,12 +629,18 @@ def _seed_from(rng: np.random.Generator | int | None) -> int:
     raise TypeError(f"rng must be a numpy Generator or an int, not {type(rng).__name__}")
 
 
-def _silhouette(points: np.ndarray, labels: np.ndarray) -> float | None:
+def _silhouette(points: np.ndarray, labels: np.ndarray, sample: int | None = None, seed: int = 0) -> float | None:
+    """Cosine silhouette; on a seeded random sample of ``sample`` points when there are more."""
     from sklearn.metrics import silhouette_score
 
     k = len(set(labels.tolist()))
     if k < 2 or k >= len(points):
         return None
+    if sample is not None and len(points) > sample:
+        try:
+            return float(silhouette_score(points, labels, metric="cosine", sample_size=sample, random_state=seed))
+        except ValueError:  # the sample drew a single label: fall back to the exact score
+            pass
     return float(silhouette_score(points, labels, metric="cosine"))
 
 
@@ -646,7 +658,7 @@ def _relabel(labels: np.ndarray) -> np.ndarray:
 
 
 def _kmeans_silhouette(
-    points: np.ndarray, k_lo: int, k_hi: int, seed: int, n_init: int
+    points: np.ndarray, k_lo: int, k_hi: int, seed: int, n_init: int, sample: int | None = None
 ) -> tuple[np.ndarray, float | None, list[TopicCandidate]]:
     from sklearn.cluster import KMeans
     from sklearn.exceptions import ConvergenceWarning
@@ -659,7 +671,7 @@ def _kmeans_silhouette(
             labels = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit_predict(points)
         if len(set(labels.tolist())) < k:  # fewer distinct points than k (should not happen)
             continue
-        score = _silhouette(points, labels)
+        score = _silhouette(points, labels, sample, seed)
         candidates.append(TopicCandidate(n_topics=k, silhouette=score))
         if score is not None and (best is None or score > best[0] + 1e-9):
             best = (score, labels)
@@ -703,7 +715,7 @@ def _hdbscan(
         raw = _relabel(raw)
         k = int(raw.max()) + 1
         filled = _nearest_fill(points, raw) if k >= 1 else raw
-        score = _silhouette(points, filled) if k >= 2 else None
+        score = _silhouette(points, filled, config.silhouette_sample, seed) if k >= 2 else None
         candidates.append(TopicCandidate(n_topics=k, silhouette=score, min_cluster_size=int(size),
                                          noise_share=float(np.mean(raw < 0))))
         if k_lo <= k <= k_hi and score is not None and (best is None or score > best[0] + 1e-9):
@@ -846,7 +858,7 @@ def find_topics(
                                      "topic whose centre is nearest.")
             else:
                 unit_labels, quality, km_candidates = _kmeans_silhouette(
-                    points, k_lo, k_hi, seed, config.kmeans_n_init)
+                    points, k_lo, k_hi, seed, config.kmeans_n_init, config.silhouette_sample)
                 candidates = candidates + km_candidates
                 method = "kmeans-silhouette"
 
@@ -923,7 +935,10 @@ def find_topics(
         # Silhouette of what is shown (an explicit Other topic counts as a group of its own).
         final_units = np.array([new_id[int(labels[unit_heads[u]])] for u in range(n_units)])
         with threadpool_limits(limits=1):
-            quality = _silhouette(points, final_units)
+            quality = _silhouette(points, final_units, config.silhouette_sample, seed)
+        if config.silhouette_sample is not None and n_units > config.silhouette_sample:
+            notes.append(f"The silhouette (which chose the number of topics) was estimated on a random sample of "
+                         f"{config.silhouette_sample:,} of the {n_units:,} distinct statements.")
     else:
         quality = None
     note = _quality_note(quality)
