@@ -16,11 +16,13 @@ from rich.console import Console
 from rich.table import Table
 
 from deliberation.config import SAMPLE_CORPUS, Settings
-from deliberation.errors import DeliberationError
+from deliberation.errors import DeliberationError, writing_to
 
 class _App(typer.Typer):
     """A failed write to the data directory (disk full, read-only, cannot open) anywhere in a command
-    (database, vector index, embedding cache, graph checkpoints) ends in one line and exit code 2."""
+    (database, vector index, embedding cache, graph checkpoints) ends in one line and exit code 2.
+    So does a failed write elsewhere (``export-polis`` folder, ``analyze --json`` file): the line
+    names that file, not the data directory."""
 
     def __call__(self, *args, **kwargs):
         try:
@@ -140,11 +142,12 @@ def export_polis(
 ) -> None:
     """Export a consultation in Polis's CSV format (comments, votes, participants-votes, summary).
 
-    Participants appear under pseudonyms (numbers in the order they joined) unless --keep-ids."""
+    Participants appear under pseudonyms (numbers in a keyed, shuffled order) unless --keep-ids."""
     try:
         store = _store()
         c = store.get_consultation(consultation)
-        store.export_polis(c.id, folder, pseudonymise=not keep_ids)
+        with writing_to(folder):  # a full / read-only export folder is named, not the data directory
+            store.export_polis(c.id, folder, pseudonymise=not keep_ids)
         out.print(f"Wrote {folder}/comments.csv, votes.csv, participants-votes.csv, summary.csv"
                   + ("" if keep_ids else " (participants pseudonymised)"))
     except DeliberationError as e:
@@ -213,7 +216,8 @@ def analyze_cmd(
 
             store = _store()
             result = pseudonymise_analysis(result, store.pseudonyms(store.get_consultation(source).id))
-        export_json(result, json_out)
+        with writing_to(json_out):
+            export_json(result, json_out)
         out.print(f"Wrote {json_out}")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 #: Environment variable naming the data directory (default: ./data under the working directory).
 DATA_DIR_ENV = "DELIBERATION_DATA"
@@ -42,7 +43,8 @@ class Settings:
     def db_url(self) -> str:
         if self.database_url:
             return self.database_url
-        return f"sqlite:///{(self.data_dir / 'deliberation.sqlite').resolve()}"
+        # percent-encoded: SQLAlchemy decodes the path, which may hold "%", "?" or "#"
+        return f"sqlite:///{quote(str((self.data_dir / 'deliberation.sqlite').resolve()))}"
 
     @property
     def chroma_path(self) -> Path:

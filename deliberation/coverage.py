@@ -33,7 +33,7 @@ import re
 from collections import Counter
 from typing import Iterable, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from deliberation.models import Draft, DraftKind
 
@@ -149,13 +149,25 @@ class JRViolation(BaseModel):
     #: the candidate (draft key or statement id) they all approve, which is not on the slate
     candidate: str
     candidate_kind: Literal["draft", "statement"]
-    participant_ids: list[str]
-    #: len(participant_ids) / number of voters
+    #: how many participants the group has
+    n_participants: int
+    #: who they are: for code only, never serialised (the audit goes into the graph state and the
+    #: downloadable report, which must not carry participant ids)
+    participant_ids: list[str] = Field(default_factory=list, exclude=True, repr=False)
+    #: n_participants / number of voters
     share_of_voters: float
     #: n/k: how many participants "deserve" one draft
     quota: float
     #: how many of them are in each audience of the group family, e.g. {"group:2": 10}
     by_group: dict[str, int] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _count_from_ids(cls, data):
+        # an audit stored before the count was added carries the ids only
+        if isinstance(data, dict) and "n_participants" not in data and "participant_ids" in data:
+            data = {**data, "n_participants": len(data["participant_ids"])}
+        return data
 
 
 class CoverageAudit(BaseModel):
@@ -438,7 +450,7 @@ def audit_coverage(
     redraft: list[str] = [g.key for g in groups if g.status == "missing"]
     redraft += [g.key for g in groups if g.status == "over" and g.key not in redraft]
     if violation is not None and violation.by_group:
-        n_unrep = len(violation.participant_ids)
+        n_unrep = violation.n_participants
         top_key, top_n = max(violation.by_group.items(), key=lambda kv: (kv[1], kv[0]))
         if top_n > cfg.jr_route_majority * n_unrep and top_key not in redraft:
             redraft.append(top_key)
@@ -528,7 +540,7 @@ def _check_jr(drafts, keys, on_slate, members, approvals, cfg: CoverageConfig, f
                          sorted(violation.by_group.items(), key=lambda kv: (-kv[1], _key_sort(kv[0])))]
                 where = "; " + ", ".join(parts)
             findings.append(
-                f"The slate fails justified representation (JR): {len(violation.participant_ids)} "
+                f"The slate fails justified representation (JR): {violation.n_participants} "
                 f"participants ({_pct(violation.share_of_voters)} of the {n} voters{where}) "
                 f"all {what}, yet none of them approves any draft on the slate; a group this size "
                 f"deserves a draft (n/k = {n}/{k} = {quota:.1f} participants per draft).")
@@ -560,8 +572,8 @@ def _jr_witness(cands, slate_keys, ballots, voters, quota, draft_set, members) -
             if cnt:
                 by_group[key] = cnt
     return JRViolation(candidate=c, candidate_kind="draft" if c in draft_set else "statement",
-                       participant_ids=grp, share_of_voters=len(grp) / len(voters), quota=quota,
-                       by_group=by_group)
+                       n_participants=len(grp), participant_ids=grp, share_of_voters=len(grp) / len(voters),
+                       quota=quota, by_group=by_group)
 
 
 def _check_ejr(profile, committee, jr: bool, n: int, n_cand: int, cfg: CoverageConfig, findings) -> bool | None:

@@ -46,17 +46,24 @@ class RateLimited(DeliberationError):
         super().__init__(message)
 
 
-class StorageError(DeliberationError):
-    """The data directory cannot take a write (disk full, read-only) or the database cannot be opened.
+#: Longest excerpt of a bad value (an id, a vote) quoted in an error message.
+PREVIEW_CHARS = 40
 
-    ``kind`` is ``"full"``, ``"read-only"`` or ``"unavailable"``; ``location`` the data directory
-    (or a description such as ``"the database server"``). Whatever the operation was writing is
-    rolled back; data stored before is intact.
+
+class StorageError(DeliberationError):
+    """The data directory (or another file) cannot take a write (disk full, read-only) or the
+    database cannot be opened.
+
+    ``kind`` is ``"full"``, ``"read-only"`` or ``"unavailable"``; ``location`` the data directory,
+    or the file outside it that could not be written, or None. ``server`` is True when the
+    database server (not a local file system) refused the write. Whatever the operation was
+    writing is rolled back; data stored before is intact.
     """
 
-    def __init__(self, message: str, *, kind: str, location: str | None = None):
+    def __init__(self, message: str, *, kind: str, location: str | None = None, server: bool = False):
         self.kind = kind
         self.location = location
+        self.server = server
         super().__init__(message)
 
 
@@ -86,7 +93,8 @@ def _exception_chain(exc: BaseException):
 
 def filesystem_state(path: str | Path | None) -> str | None:
     """``"read-only"`` or ``"full"`` when the file system holding ``path`` (or its nearest existing
-    parent) is mounted read-only or has no free blocks left; otherwise None."""
+    parent) is mounted read-only or has no free blocks left; otherwise None. ``path`` not writable
+    by this user (permissions) counts as read-only too (root passes that check)."""
     import os
 
     if path is None:
@@ -98,27 +106,39 @@ def filesystem_state(path: str | Path | None) -> str | None:
         st = os.statvfs(p)
     except OSError:
         return None
-    if st.f_flag & os.ST_RDONLY:
+    if st.f_flag & os.ST_RDONLY or not os.access(p, os.W_OK):
         return "read-only"
     if st.f_bavail == 0 or (st.f_files and st.f_favail == 0):
         return "full"
     return None
 
 
-def storage_error(exc: BaseException, location: str | Path | None = None) -> StorageError | None:
-    """The :class:`StorageError` an exception from a write to ``location`` (the data directory)
-    stands for (disk full, read-only, cannot open), or None if it is something else."""
-    import errno
+def _in_data_dir(path: str | Path, data_dir: str | Path) -> bool:
+    """Whether ``path`` is the data directory, lies below it, or is a parent made for it
+    (``mkdir(parents=True)`` of the data directory fails on the first parent it cannot create)."""
+    import os
 
+    try:
+        p, d = Path(os.path.realpath(os.fsdecode(path))), Path(os.path.realpath(os.fsdecode(data_dir)))
+    except (TypeError, ValueError):
+        return False
+    return p.is_relative_to(d) or d.is_relative_to(p)
+
+
+def storage_error(exc: BaseException, location: str | Path | None = None, *,
+                  server: bool = False) -> StorageError | None:
+    """The :class:`StorageError` an exception from a write to ``location`` (the data directory; or,
+    with ``server``, the database server) stands for (disk full, read-only, cannot open), or None
+    if it is something else. An OSError naming a file outside the data directory (an export
+    folder, a ``--json`` file) gives a message naming that file instead."""
     if isinstance(exc, StorageError):
         return exc
     kind = None
     reason = ""
+    filename = None
     for e in _exception_chain(exc):
-        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
-            kind = "full"
-        elif isinstance(e, OSError) and e.errno == errno.EROFS:
-            kind = "read-only"
+        if isinstance(e, OSError) and _os_kind(e):
+            kind, filename = _os_kind(e), e.filename
         else:
             msg = str(e).lower()
             if any(m in msg for m in _FULL_MARKERS):
@@ -126,28 +146,69 @@ def storage_error(exc: BaseException, location: str | Path | None = None) -> Sto
             elif any(m in msg for m in _READONLY_MARKERS):
                 kind = "read-only"
             elif any(m in msg for m in _CANTOPEN_MARKERS + _IO_MARKERS):
-                kind = filesystem_state(location) or ("unavailable" if any(m in msg for m in _CANTOPEN_MARKERS)
-                                                      else None)
+                kind = (None if server else filesystem_state(location)) or (
+                    "unavailable" if any(m in msg for m in _CANTOPEN_MARKERS) else None)
                 reason = reason or str(getattr(e, "orig", None) or e).splitlines()[0]
         if kind:
             break
     if kind is None:
         return None
-    where = str(location) if location is not None else "the data directory"
-    name = where if where.startswith("the ") else f"the data directory {where}"  # e.g. "the database server"
+    if (not server and filename is not None
+            and (location is None or not _in_data_dir(filename, location))):  # e.g. an export folder
+        return _file_error(kind, filename)
+    if server:
+        name = "the database server"
+    else:
+        name = f"the data directory {location}" if location is not None else "the data directory"
     if kind == "full":
         message = (f"disk full: no space left in {name}; the change was not saved "
                    "(data stored before is intact). Free some space and try again.")
     elif kind == "read-only":
         message = (f"{name} is read-only: nothing can be saved there (data stored before can still be "
-                   "read). Make it writable or choose another --data-dir.")
+                   "read). Make it writable or choose " + ("another --database-url." if server
+                                                          else "another --data-dir."))
     else:
         message = f"cannot open the database in {name}: {reason or exc}"
-    return StorageError(message, kind=kind, location=str(location) if location is not None else None)
+    return StorageError(message, kind=kind, location=str(location) if location is not None else None,
+                        server=server)
+
+
+def _os_kind(e: OSError) -> str | None:
+    import errno
+
+    return {errno.ENOSPC: "full", errno.EDQUOT: "full", errno.EROFS: "read-only"}.get(e.errno)
+
+
+def _file_error(kind: str, path: str | bytes | Path) -> StorageError:
+    """A failed write to a file outside the data directory, naming that file."""
+    import os
+
+    where = os.fsdecode(path)
+    if kind == "full":
+        message = f"cannot write {where}: disk full (no space left on device). Free some space and try again."
+    else:
+        message = f"cannot write {where}: read-only file system. Choose a writable location."
+    return StorageError(message, kind=kind, location=where)
 
 
 @contextmanager
-def storage_errors(location: str | Path | None):
+def writing_to(path: str | Path):
+    """Re-raise a disk-full / read-only failure while writing ``path`` (a file or folder outside the
+    data directory: an export, a ``--json`` file) as :class:`StorageError` naming ``path`` (or the
+    file inside it the OSError names; a failed ``write()`` names none)."""
+    try:
+        yield
+    except DeliberationError:
+        raise
+    except OSError as e:
+        kind = _os_kind(e)
+        if kind is None:
+            raise
+        raise _file_error(kind, e.filename or path) from e
+
+
+@contextmanager
+def storage_errors(location: str | Path | None, *, server: bool = False):
     """Re-raise disk-full / read-only / cannot-open failures of writes to ``location`` as
     :class:`StorageError` (one clear line for the user); other exceptions pass unchanged."""
     try:
@@ -155,7 +216,7 @@ def storage_errors(location: str | Path | None):
     except DeliberationError:
         raise
     except Exception as e:
-        mapped = storage_error(e, location)
+        mapped = storage_error(e, location, server=server)
         if mapped is None:
             raise
         raise mapped from e

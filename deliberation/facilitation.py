@@ -164,17 +164,21 @@ def ground(draft: Draft, statements: list[Statement], encoder=None):
     for sentence in draft.sentences:
         if not sentence.citations or not sources:
             verdicts.append({"text": sentence.text, "supported": False, "reason": "cites no statement",
-                             "citations": []})
+                             "problems": ["cites no statement"], "citations": []})
             continue
         srcs = [x for x in sources if x["id"] in set(sentence.citations)]
         if not srcs:
             verdicts.append({"text": sentence.text, "supported": False,
-                             "reason": "cites statements that are not usable sources", "citations": sentence.citations})
+                             "reason": "cites statements that are not usable sources",
+                             "problems": ["cites statements that are not usable sources"],
+                             "citations": sentence.citations})
             continue
         report = check_draft(srcs, sentence.text, list(sentence.citations), encoder=encoder)
         ok = bool(report.supported)
         verdicts.append({"text": sentence.text, "supported": ok,
                          "reason": "; ".join(x.reason for x in report.sentences) or "empty",
+                         # one entry per failed check: what the public notes are built from
+                         "problems": [p for x in report.sentences for p in x.problems],
                          "citations": list(sentence.citations)})
         if ok:
             kept.append(sentence)
@@ -205,6 +209,8 @@ def grounded_extractive(request: DraftRequest, statements: list[Statement], enco
         if len(kept) == len(sentences):
             return kept, verdicts
         bad = {c for s, v in zip(sentences, verdicts) if not v["supported"] for c in s.citations}
+        if not bad & {s.id for s in sources}:  # nothing left to drop: no further round can differ
+            break
         sources = [s for s in sources if s.id not in bad]
     return [], verdicts
 

@@ -62,6 +62,7 @@ __all__ = [
     "check_draft_json",
     "split_sentences",
     "extract_inline_citations",
+    "public_reason",
 ]
 
 
@@ -1580,6 +1581,63 @@ def _merge_check(text: str, cited: list[_Source], cfg: GroundingConfig) -> str |
                         f"('{', '.join(sorted(d2))}') into one claim that neither makes"
                     )
     return None
+
+
+# ---------------------------------------------------------------------------
+# Reasons for the public report
+# ---------------------------------------------------------------------------
+
+#: (prefix of a guard problem, its public wording): the kind of problem, never the words it quotes
+_PUBLIC_PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("cites unknown statement id", "cites unknown statement ids"),
+    ("cites no statement", "cites no statement"),
+    ("cites statements that are not usable", "cites statements that are not usable sources"),
+    ("is an instruction to the model", "is an instruction to the model, not a view of the participants"),
+    ("cites nothing relevant", "cites nothing relevant"),
+    ("adds the number", "adds a number not found in the cited statements"),
+    ("adds the name", "adds a name or place not found in the cited statements"),
+    ("adds the place", "adds a name or place not found in the cited statements"),
+    ("claims '", "claims agreement the cited statements do not state"),
+    ("says '", "speaks of several participants but cites too few statements"),
+    ("reverses the comparison", "reverses a comparison in a cited statement"),
+    ("reverses the stance", "reverses the stance of a cited statement"),
+    ("links statement", "links statements with a connection neither makes"),
+    ("fuses statement", "fuses statements into one claim neither makes"),
+    ("adds content", "adds content not found in the cited statements"),
+    ("adds a reason or consequence", "adds a reason or consequence the cited statements do not give"),
+    ("adds '", "adds an item the cited statements do not mention"),
+)
+#: every character that may open (or close) a quotation: ASCII, typographic, low-9, primes,
+#: guillemets, CJK corner brackets, fullwidth and backtick
+_QUOTE_CHARS = "'\"`\u00b4\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033\u00ab\u00bb\u2039\u203a" \
+               "\u300c\u300d\u300e\u300f\u301d\u301e\uff02\uff07\uff40"
+_REASON_CUT = re.compile(f"[{re.escape(_QUOTE_CHARS)}]|[:\uff1a\ufe55]")
+WITHHELD = "(details withheld)"
+
+
+def public_reason(reason: str) -> str:
+    """A guard or moderation reason fit for the public report: its kind, without the words of
+    the text it is about (perhaps an injected payload).
+
+    A known guard problem (one entry of ``SentenceVerdict.problems``) is replaced by a fixed
+    wording of its kind. Any other reason (a moderation reason, a moderator's note) is cut at its
+    first colon, or at the start of the word holding its first quotation mark of any kind
+    (``'``, ``"``, `````, typographic, guillemets, ...), so nothing that follows is kept: no
+    quote is parsed, so an apostrophe or a nested quote inside a payload cannot end it early.
+    """
+    text = " ".join(str(reason or "").split())
+    low = text.lower()
+    for prefix, public in _PUBLIC_PROBLEMS:
+        if low.startswith(prefix):
+            return public
+    m = _REASON_CUT.search(text)
+    if m is None:
+        return text
+    cut = m.start()
+    if m.group(0) in _QUOTE_CHARS:  # drop the whole word the quote mark starts or sits in
+        cut = text.rfind(" ", 0, cut) + 1
+    kept = text[:cut].rstrip(" ,;(-\u2013\u2014")
+    return f"{kept} {WITHHELD}" if kept else WITHHELD
 
 
 # ---------------------------------------------------------------------------

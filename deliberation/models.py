@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from deliberation.errors import PREVIEW_CHARS
+
 #: Longest statement text accepted, in characters. Polis caps comments at 140 characters;
 #: we allow longer contributions (e.g. from CSV imports) but refuse essays and pasted files.
 MAX_STATEMENT_CHARS = 2000
@@ -43,7 +45,7 @@ class VoteValue(IntEnum):
                  "pass": 0, "p": 0, "0": 0, "0.0": 0, "-0": 0}
         if text in words:
             return cls(words[text])
-        raise ValueError(f"vote value {str(raw)[:40]!r} is not agree/disagree/pass (1/-1/0)")
+        raise ValueError(f"vote value {str(raw)[:PREVIEW_CHARS]!r} is not agree/disagree/pass (1/-1/0)")
 
 
 class ModerationStatus(str, Enum):

@@ -12,6 +12,7 @@ import string
 from pathlib import Path
 from typing import Any
 
+from deliberation.grounding import public_reason
 from deliberation.models import Statement
 
 
@@ -60,17 +61,40 @@ def build_report(state: dict[str, Any], statements: list[Statement]) -> dict[str
             "thresholds": (analysis.get("stats") or {}).get("config", {}),
             "audit_rounds": state.get("audit_rounds"), "revise_rounds": state.get("revise_rounds"),
         },
-        "moderation": state.get("moderation") or {},
+        "moderation": _public_moderation(state.get("moderation") or {}),
         "topics": topics,
         "groups": groups,
         "consensus": [draft_entry(d) for d in drafts if d["kind"] == "consensus" and d.get("sentences")],
         "minority": [draft_entry(d) for d in drafts if d["kind"] == "minority" and d.get("sentences")],
-        "audit": state.get("audit") or {},
+        "audit": _public_audit(state.get("audit") or {}),
         "reviews": state.get("reviews") or [],
         "tally": {k: tally.get(k) for k in ("ranking_gic", "ranking_schulze", "notes", "rejected_by") if k in tally},
         "notes": analysis.get("notes", []),
         "log": state.get("log", []),
     }
+
+
+def _public_moderation(m: dict[str, Any]) -> dict[str, Any]:
+    """The moderation summary with each reason cut to its kind (no quoted words of a statement)."""
+    out = dict(m)
+    for key in ("queue", "removed"):
+        if key in out:
+            out[key] = [{**item, "reason": public_reason(item.get("reason") or "")} for item in out[key] or []]
+    return out
+
+
+def _public_audit(audit: dict[str, Any]) -> dict[str, Any]:
+    """The coverage audit without participant ids: a justified-representation violation is reported
+    by its size, share and the candidate its group agrees on (a state checkpointed before the ids
+    were left out of the audit may still carry them)."""
+    v = audit.get("jr_violation")
+    if not isinstance(v, dict):
+        return audit
+    ids = v.get("participant_ids")
+    v = {k: x for k, x in v.items() if k != "participant_ids"}
+    if ids is not None:
+        v.setdefault("n_participants", len(ids))
+    return {**audit, "jr_violation": v}
 
 
 def _group_name(g) -> str:
@@ -153,9 +177,9 @@ def to_markdown(rep: dict[str, Any]) -> str:
     m = rep["moderation"]
     md += ["## Moderation", "", _md(m.get("note", ""))]
     for item in m.get("removed", []):
-        md.append(f"- Moderated out \\[{_md(item['id'])}\\]: {_md(_kind_only(item['reason']))}")
+        md.append(f"- Moderated out \\[{_md(item['id'])}\\]: {_md(public_reason(item['reason']))}")
     for item in m.get("queue", []):
-        md.append(f"- Held for the moderator, not drafted from \\[{_md(item['id'])}\\]: {_md(_kind_only(item['reason']))}")
+        md.append(f"- Held for the moderator, not drafted from \\[{_md(item['id'])}\\]: {_md(public_reason(item['reason']))}")
     md.append("")
 
     meth = rep["method"]
@@ -170,13 +194,6 @@ def to_markdown(rep: dict[str, Any]) -> str:
     for n in rep["notes"]:
         md.append(f"- Note: {_md(n)}")
     return "\n".join(md) + "\n"
-
-
-def _kind_only(reason: str) -> str:
-    """A moderation reason without the quoted words of the held statement (a report is public)."""
-    import re
-
-    return re.sub(r"'[^']*'", "(quote withheld)", reason)
 
 
 _PUNCT = frozenset(string.punctuation)

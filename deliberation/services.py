@@ -53,8 +53,10 @@ def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = Tru
     """Moderate, store and (optionally) embed a bundle: all of it or, on any error, none of it.
 
     A full or read-only data directory raises :class:`~deliberation.errors.StorageError`. The
-    vectors are written just before the database commit; vectors a killed import left behind
-    (its consultation id is reused, as nothing of it was committed) are removed by the next one.
+    vectors are written just before the database commit. On SQLite a killed import's consultation
+    id is reused by the next import into a new consultation, which therefore removes the vectors
+    the killed one left behind; on PostgreSQL the id is never reused, so such vectors stay under
+    an id no consultation has and are never shown.
     """
     with storage_errors(settings.data_dir):
         store = Store(settings)
@@ -69,7 +71,8 @@ def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = Tru
                 vectors = embedder.encode([s.text for s in stored])
                 try:
                     index.upsert(cid, stored, vectors)
-                    _drop_orphan_vectors(index, cid, {s.external_id for s in stored})
+                    if consultation_id is None:  # a new consultation: anything else under its id is stale
+                        index.keep_only(cid, {s.external_id for s in stored})
                 except Exception:
                     try:
                         index.delete(cid, [s.external_id for s in stored])
@@ -79,15 +82,6 @@ def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = Tru
 
         return store.import_bundle(bundle, consultation_id=consultation_id, question=question, secret=secret,
                                    intake=intake, on_commit=on_commit)
-
-
-def _drop_orphan_vectors(index: VectorIndex, cid: int, keep: set[str]) -> None:
-    """Remove vectors of consultation ``cid`` whose statements are not stored: left by an import
-    that was killed after writing its vectors but before its database commit."""
-    got = index.collection.get(where={"consultation": cid}, include=["metadatas"])
-    orphans = [str(m["statement"]) for m in got["metadatas"] if str(m["statement"]) not in keep]
-    if orphans:
-        index.delete(cid, orphans)
 
 
 def find_consultation_by_source(store: Store, source: str) -> int | None:

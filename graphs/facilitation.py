@@ -124,6 +124,7 @@ def make_nodes(services: Services):
     from deliberation.analysis.pipeline import AnalysisConfig, AnalysisResult, analyze
     from deliberation.coverage import audit_coverage
     from deliberation.drafting.extractive import ExtractiveDrafter
+    from deliberation.grounding import public_reason
     from deliberation.models import ModerationStatus
     from deliberation.report import build_report, write_report
     from deliberation.tally import tally as run_tally
@@ -217,9 +218,12 @@ def make_nodes(services: Services):
             d = {**d, "verdicts": verdicts, "grounded": True}
             dropped = len(d["sentences"]) - len(kept)
             if dropped:
-                # notes reach the public report: the quoted words of a rejected sentence (perhaps an
-                # injected payload) are withheld here; the verdicts keep them for the moderator
-                reason = _withhold_quotes("; ".join(v["reason"] for v in verdicts if not v["supported"]))
+                # notes reach the public report: only the kind of each problem is named, never the
+                # words of a rejected sentence (perhaps an injected payload); the verdicts keep them
+                # for the moderator
+                reason = "; ".join(dict.fromkeys(
+                    public_reason(p) for v in verdicts if not v["supported"]
+                    for p in (v.get("problems") or [v["reason"]])))
                 if kept:
                     d["sentences"] = [s.model_dump() for s in kept]
                     d["notes"] = (d["notes"] + f" Removed {dropped} unsupported sentence(s): {reason}.").strip()
@@ -412,13 +416,6 @@ def make_nodes(services: Services):
                 publish=publish, voting=voting, tally=tally, revise=revise, report=report,
                 route_after_ground=route_after_ground, route_after_audit=route_after_audit,
                 route_after_review=route_after_review, route_after_tally=route_after_tally)
-
-
-def _withhold_quotes(reason: str) -> str:
-    """A guard reason without the words it quotes ("adds the name 'HACKED'" -> "adds the name (quote withheld)")."""
-    import re
-
-    return re.sub(r"(?<![A-Za-z])'[^']*'(?![A-Za-z])", "(quote withheld)", reason)
 
 
 def _decisions(answer: Any, keys: list[str]) -> dict[str, dict]:

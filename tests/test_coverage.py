@@ -164,6 +164,11 @@ def test_jr_violated_by_a_cohesive_quarter():
     v = audit.jr_violation
     assert v.candidate == "5" and v.candidate_kind == "draft"
     assert v.participant_ids == ["p6", "p7"] and v.share_of_voters == pytest.approx(0.25)
+    assert v.n_participants == 2
+    # the ids stay in code: the serialised audit (graph state, report) carries the count only
+    dumped = audit.model_dump(mode="json")["jr_violation"]
+    assert "participant_ids" not in dumped and dumped["n_participants"] == 2
+    assert not any(p in audit.model_dump_json() for p in ("p6", "p7"))
     assert v.by_group == {"group:2": 2}
     assert "group:2" in audit.groups_to_redraft
     assert any("fails justified representation" in f and "2 in group 2" in f for f in audit.findings)
@@ -226,6 +231,7 @@ def test_jr_before_draft_votes_uses_cited_statements_and_statement_candidates():
     v = audit.jr_violation
     assert v.candidate == "s9" and v.candidate_kind == "statement"
     assert v.participant_ids == ["p5", "p6", "p7"] and v.by_group == {"group:1": 1, "group:2": 2}
+    assert v.n_participants == 3
     assert "group:2" in audit.groups_to_redraft  # 2 of the 3 are in group 2
     assert any("agreed with statement s9" in f for f in audit.findings)
     # not counting statements as candidates, only drafts can witness a violation

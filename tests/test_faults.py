@@ -577,3 +577,98 @@ def test_read_only_after_a_crash_still_reads_the_committed_wal(tmpfs, tmp_path):
     fs.remount("rw")
     assert integrity(fs.data / "deliberation.sqlite") == "ok"
     assert db_counts(fs.data / "deliberation.sqlite")[1]["vote_events"] == SAMPLE_COUNTS["vote_events"] + 1
+
+
+# --------------------------------------------------------------------------- writes outside the data directory
+def test_export_to_a_read_only_or_full_folder_names_that_folder(tmpfs, tmp_path):
+    """The data directory is fine; the export folder is on a read-only / full file system: the one
+    line names the export folder, not "the data directory ... choose another --data-dir"."""
+    data = tmp_path / "data"
+    cli(data, "import-polis", str(SAMPLE), "--no-embed")
+    ro = tmpfs("4m")
+    ro.remount("ro")
+    res = cli(data, "export-polis", "1", str(ro.path / "out"), check=False)
+    line = one_line_error(res, f"cannot write {ro.path / 'out'}", "read-only file system")
+    assert "data directory" not in line and "--data-dir" not in line, line
+    full = tmpfs("4m")
+    full.fill()
+    res = cli(data, "export-polis", "1", str(full.path / "out"), check=False)
+    line = one_line_error(res, f"cannot write {full.path / 'out'}", "disk full")
+    assert "data directory" not in line and "--data-dir" not in line, line
+    print(line)
+
+
+def test_data_directory_that_cannot_be_made_is_named_with_a_database_server(tmpfs):
+    """With a database URL the data directory is still made; when that fails the error names the
+    data directory, not "the database server" (no connection is attempted)."""
+    fs = tmpfs("4m")
+    fs.remount("ro")
+    with pytest.raises(StorageError) as err:
+        Store(Settings(data_dir=fs.path / "other", database_url="postgresql+psycopg://nobody@127.0.0.1:9/none"))
+    e = err.value
+    assert e.kind == "read-only" and not e.server and e.location == str(fs.path / "other")
+    assert f"the data directory {fs.path / 'other'} is read-only" in str(e) and "database server" not in str(e)
+
+
+def test_storage_error_names_the_file_outside_the_data_directory(tmp_path):
+    """The mapping itself (no root needed): an OSError naming a file outside the data directory
+    names that file; inside it (or a parent made for it) names the data directory; the database
+    server is named only when the error came from the server."""
+    import errno
+
+    from deliberation.errors import storage_error, writing_to
+
+    data = tmp_path / "data"
+    out = tmp_path / "ro" / "out" / "comments.csv"
+    e = storage_error(OSError(errno.EROFS, "Read-only file system", str(out)), data)
+    assert str(e).startswith(f"cannot write {out}: read-only file system") and e.location == str(out)
+    assert "data directory" not in str(e) and "--data-dir" not in str(e)
+    e = storage_error(OSError(errno.ENOSPC, "No space left on device", str(out)), None)
+    assert str(e).startswith(f"cannot write {out}: disk full") and e.kind == "full"
+    for inside in (data / "chroma" / "x.bin", data, tmp_path):  # tmp_path: a parent made for the data directory
+        e = storage_error(OSError(errno.EROFS, "Read-only file system", str(inside)), data)
+        assert str(e).startswith(f"the data directory {data} is read-only") and "--data-dir" in str(e)
+    e = storage_error(OSError(errno.ENOSPC, "No space left on device"), data)  # no file named
+    assert f"no space left in the data directory {data}" in str(e)
+    e = storage_error(RuntimeError("could not extend file: No space left on device"), None, server=True)
+    assert e.server and e.kind == "full" and "the database server" in str(e) and "--data-dir" not in str(e)
+    with pytest.raises(StorageError, match=f"cannot write {out.parent}: disk full"):
+        with writing_to(out.parent):  # a failed write() names no file: the target is named
+            raise OSError(errno.ENOSPC, "No space left on device")
+    with pytest.raises(FileNotFoundError):  # other errors pass unchanged
+        with writing_to(out.parent):
+            raise FileNotFoundError(errno.ENOENT, "No such file", str(out))
+
+
+def test_directory_not_writable_by_this_user_counts_as_read_only(tmp_path, monkeypatch):
+    """Not only a read-only mount: a directory this (non-root) user may not write is read-only."""
+    from deliberation.errors import filesystem_state
+
+    assert filesystem_state(tmp_path) is None
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: mode != os.W_OK)
+    assert filesystem_state(tmp_path) == "read-only"
+    assert filesystem_state(tmp_path / "not" / "made") == "read-only"  # its nearest existing parent
+
+
+def test_store_in_a_directory_without_write_permission_opens_read_only(tmp_path, monkeypatch):
+    """chmod 555 on the data directory: the store opens it read-only (reads work, writes give the
+    read-only error). Root may write whatever the permissions: there os.access answers as for
+    another user, and SQLite still opens the file read-only."""
+    data = tmp_path / "data"
+    store = Store(Settings(data_dir=data))
+    cid = store.create_consultation("What should Harbour Road become?")[0].id
+    store.engine.dispose()
+    data.chmod(0o555)
+    if os.geteuid() == 0:
+        access = os.access
+        monkeypatch.setattr(os, "access", lambda path, mode, **kw: (
+            not (mode & os.W_OK and Path(path).resolve() == data.resolve()) and access(path, mode, **kw)))
+    try:
+        store = Store(Settings(data_dir=data))
+        assert store.read_only and store.get_consultation(cid).id == cid
+        with pytest.raises(StorageError) as err:
+            store.add_participant(cid)
+        assert err.value.kind == "read-only" and str(data) in str(err.value)
+        store.engine.dispose()
+    finally:
+        data.chmod(0o755)

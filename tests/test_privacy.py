@@ -143,7 +143,7 @@ def test_exports_pseudonymise_participants(tmp_path):
         assert secret not in text
     alias = store.pseudonyms(cid)
     assert sorted(alias.values(), key=int) == [str(i) for i in range(len(alias))]
-    assert alias == store.pseudonyms(cid)  # stable
+    assert alias == Store(settings).pseudonyms(cid)  # stable
     # the export is still a faithful Polis export: same votes under the pseudonyms
     again = read_polis_export(out)
     want = store.vote_matrix(cid)
@@ -160,6 +160,13 @@ def test_exports_pseudonymise_participants(tmp_path):
     assert not any(p in (tmp_path / "cli-export" / "votes.csv").read_text() for p in app_people)
     cli(data, "export-polis", str(cid), str(tmp_path / "kept"), "--keep-ids")
     assert all(p in (tmp_path / "kept" / "votes.csv").read_text() for p in app_people)
+    # the numbering follows neither the ids' alphabetical order nor the order people joined
+    many = [store.add_participant(cid) for _ in range(40)]
+    alias = store.pseudonyms(cid)
+    numbers = [int(alias[p]) for p in many]
+    assert numbers != sorted(numbers)
+    by_name = [int(alias[p]) for p in sorted(alias)]
+    assert by_name != sorted(by_name)
 
 
 # ---- personal data never comes back ---------------------------------------------------------

@@ -224,3 +224,174 @@ def test_schema_creation_from_several_processes_at_once(store_settings):
 
 def _open_and_count(settings):
     return len(Store(settings).list_consultations())
+
+
+# ---------------------------------------------------------------------------- schema upgrades
+def test_index_added_after_the_database_was_made_is_created_on_open(store_settings):
+    """create_all does not add indexes to existing tables: a database made before
+    ix_vote_events_participant gets it when a Store opens it (else the per-vote rate limit scans
+    vote_events)."""
+    from sqlalchemy import inspect
+
+    def indexes(store):
+        return {ix["name"] for ix in inspect(store.engine).get_indexes("vote_events")}
+
+    store = Store(store_settings)
+    assert "ix_vote_events_participant" in indexes(store)
+    with store.engine.begin() as c:
+        c.exec_driver_sql("DROP INDEX ix_vote_events_participant")
+    assert "ix_vote_events_participant" not in indexes(store)
+    store.engine.dispose()
+    store = Store(store_settings)
+    assert "ix_vote_events_participant" in indexes(store)
+    Store(store_settings)  # and the next open finds nothing to do
+
+
+# ---------------------------------------------------------------------------- concurrency
+#: requests of one participant fired at once, and the limit they must respect
+PARALLEL_REQUESTS, PARALLEL_LIMIT = 20, 5
+
+
+def _fire(n: int, call):
+    """Run ``call(i)`` for i in range(n) in n threads released together; the results (or exceptions)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    barrier = threading.Barrier(n)
+
+    def run(i):
+        barrier.wait()
+        try:
+            return call(i)
+        except Exception as e:  # noqa: BLE001 - returned for the assertions
+            return e
+
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(run, range(n)))
+
+
+def test_rate_limit_holds_for_parallel_votes_of_one_participant(consultation, store_settings):
+    """20 votes of ONE participant at once (4 Stores, as 4 app instances would), limit 5 per minute:
+    exactly 5 are stored, the other 15 are refused with the limit and a retry time."""
+    from deliberation.errors import RateLimited
+    from deliberation.ratelimit import RateLimits
+
+    store, cid = consultation
+    pid = store.add_participant(cid)
+    limits = RateLimits(votes_per_window=PARALLEL_LIMIT, vote_window_s=60)
+    stores = [Store(store_settings, limits=limits) for _ in range(4)]
+    results = _fire(PARALLEL_REQUESTS, lambda i: stores[i % 4].cast_vote(cid, pid, str(1 + i % 3), [1, -1, 0][i % 3]))
+    refused = [r for r in results if isinstance(r, RateLimited)]
+    assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, RateLimited)], results
+    assert len(results) - len(refused) == PARALLEL_LIMIT
+    assert store.counts(cid)["vote_events"] == PARALLEL_LIMIT
+    assert all("at most 5 votes per 60 seconds" in str(r) and 0 < r.retry_after_s <= 60 for r in refused)
+    with pytest.raises(RateLimited):  # and the window stays full afterwards
+        stores[0].cast_vote(cid, pid, "1", "agree")
+    stores[0].cast_vote(cid, store.add_participant(cid), "1", "agree")  # others are not affected
+
+
+def test_rate_limit_holds_for_parallel_statements_of_one_participant(consultation, store_settings):
+    from deliberation.errors import RateLimited
+    from deliberation.ratelimit import RateLimits
+
+    store, cid = consultation
+    pid = store.add_participant(cid)
+    limits = RateLimits(statements_per_window=3, statement_window_s=600)
+    stores = [Store(store_settings, limits=limits) for _ in range(4)]
+    results = _fire(10, lambda i: stores[i % 4].add_statement(cid, pid, f"Idea number {i} for Harbour Road"))
+    assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, RateLimited)], results
+    assert sum(isinstance(r, RateLimited) for r in results) == 7
+    mine = [s for s in store.statements(cid) if s.author == pid]
+    assert len(mine) == 3 and len({s.external_id for s in mine}) == 3
+
+
+def test_two_app_instances_adding_statements_at_once_get_distinct_ids(consultation, store_settings):
+    """add_statement numbers a new statement max+1: two Stores (app instances) adding at the same
+    time may pick the same number; the loser retries with the next one instead of failing."""
+    from deliberation.ratelimit import UNLIMITED
+
+    store, cid = consultation
+    stores = [Store(store_settings, limits=UNLIMITED) for _ in range(2)]
+    per_thread = 15
+
+    def add(i):
+        return [stores[i].add_statement(cid, None, f"Statement {k} from instance {i}").external_id
+                for k in range(per_thread)]
+
+    results = _fire(2, add)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    new = [x for r in results for x in r]
+    assert len(set(new)) == 2 * per_thread
+    ids = [s.external_id for s in store.statements(cid)]
+    assert len(ids) == 3 + 2 * per_thread and sorted(ids, key=int) == [str(i) for i in range(1, 4 + 2 * per_thread)]
+
+
+# ---------------------------------------------------------------------------- SQLite details
+def test_sqlite_paths_with_url_special_characters(tmp_path):
+    """A data directory whose path holds "%", "?", "#" or a space: the file is made where it should
+    be, and the read-only URL (used on a read-only file system) opens that same file."""
+    from sqlalchemy import create_engine
+
+    from deliberation.config import Settings
+    from deliberation.storage.store import _read_only_sqlite_url
+
+    data = tmp_path / "a%41b?c#d e"
+    store = Store(Settings(data_dir=data))
+    cid = store.create_consultation("What should Harbour Road become?")[0].id
+    assert (data / "deliberation.sqlite").exists() and len(list(tmp_path.iterdir())) == 1
+    for state in ("with -wal and -shm (mode=ro)", "checkpointed (immutable)"):
+        if state.startswith("checkpointed"):
+            store.engine.dispose()  # the last connection checkpoints and removes the -wal file
+        url = _read_only_sqlite_url(data / "deliberation.sqlite")
+        engine = create_engine(url)
+        try:
+            with engine.connect() as c:
+                assert c.exec_driver_sql("SELECT id FROM consultations").scalars().all() == [cid], state
+        finally:
+            engine.dispose()
+
+
+def test_bulk_cache_reset_failure_does_not_hide_the_import_error():
+    """The cache size is set back after a bulk import; if that fails too (a broken connection),
+    the import's own error is the one raised."""
+    from deliberation.storage.store import _bulk_cache
+
+    class Conn:
+        class dialect:
+            name = "sqlite"
+
+        def exec_driver_sql(self, sql):
+            if sql == "PRAGMA cache_size=-2000":  # setting the old size back
+                raise RuntimeError("connection lost")
+            return type("R", (), {"scalar": lambda self: -2000})()
+
+    class Session:
+        def connection(self):
+            return Conn()
+
+    with pytest.raises(ValueError, match="disk full"):
+        with _bulk_cache(Session()):
+            raise ValueError("disk full")
+    with pytest.raises(RuntimeError, match="connection lost"):  # without an import error: raised
+        with _bulk_cache(Session()):
+            pass
+
+
+def test_fetch_int_columns_in_batches_matches_a_plain_select(store_settings):
+    """The batched fetch behind vote_matrix (a server-side cursor on PostgreSQL) returns every row."""
+    from sqlalchemy import select
+
+    from deliberation.config import SAMPLE_CORPUS
+    from deliberation.importers.polis import read_polis_export
+    from deliberation.storage.store import _fetch_int_columns
+    from deliberation.storage.tables import VoteRow
+
+    store = Store(store_settings)
+    cid = store.import_bundle(read_polis_export(SAMPLE_CORPUS)).consultation_id
+    stmt = select(VoteRow.participant_id, VoteRow.statement_id, VoteRow.value).where(VoteRow.consultation_id == cid)
+    with store.session() as s:
+        want = sorted(tuple(r) for r in s.execute(stmt).all())
+        cols = _fetch_int_columns(s, stmt, 3, batch=1000)
+        assert sorted(zip(*(c.tolist() for c in cols))) == want and len(want) > 3000
+        assert [len(c) for c in _fetch_int_columns(s, stmt.where(VoteRow.value == 99), 3, batch=1000)] == [0, 0, 0]

@@ -232,9 +232,29 @@ def test_rejected_and_queued_statements_are_not_suggested(index, cid, harbour):
     assert statements[5].external_id not in got and statements[3].external_id in got
     assert index.similar(cid, vectors[3], n=1)[0][0] == statements[3].external_id
     meta = index.collection.get(ids=[index.key(cid, statements[5].external_id)], include=["metadatas"])["metadatas"][0]
-    assert meta == {"consultation": cid, "statement": statements[5].external_id, "author": statements[5].author,
+    # no participant id in the metadata (a Chroma server has no authentication of its own)
+    assert meta == {"consultation": cid, "statement": statements[5].external_id,
                     "moderation": "rejected", "is_draft": False}
     assert index.count(cid) == N_STATEMENTS
+
+
+def test_no_participant_id_in_vector_metadata(index, cid, harbour):
+    """No record carries its author; an ``author`` key an earlier version stored goes when the
+    record is written again (re-embedded or moderated)."""
+    statements, vectors = harbour
+    assert any(s.author for s in statements[:6])  # the sample has authors: not vacuous
+    index.upsert(cid, statements[:6], vectors[:6])
+    keys = [index.key(cid, s.external_id) for s in statements[:6]]
+    metas = index.collection.get(ids=keys, include=["metadatas"])["metadatas"]
+    assert len(metas) == 6 and not any("author" in m for m in metas)
+    # as an earlier version wrote them
+    index.collection.update(ids=keys[:2], metadatas=[{"author": statements[i].author or "x"} for i in range(2)])
+    assert all("author" in m for m in index.collection.get(ids=keys[:2], include=["metadatas"])["metadatas"])
+    index.upsert(cid, statements[:1], vectors[:1])
+    index.set_moderation(cid, statements[1].external_id, "accepted")
+    metas = index.collection.get(ids=keys[:2], include=["metadatas"])["metadatas"]
+    assert not any("author" in m for m in metas), metas
+    assert metas[1]["moderation"] == "accepted" and metas[0]["statement"] == statements[0].external_id
 
 
 def test_vectors_count_delete_and_consultations_apart(index, cid, harbour):

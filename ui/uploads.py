@@ -17,7 +17,14 @@ from deliberation.errors import InputError
 
 #: Largest upload accepted, per file and in total (MB). Streamlit's own limit is set to the same
 #: value by ``ui.launch`` and ``.streamlit/config.toml`` (``server.maxUploadSize``).
-MAX_UPLOAD_MB = int(os.environ.get("DELIBERATION_MAX_UPLOAD_MB", "50"))
+def _max_upload_mb(default: int = 50) -> int:
+    raw = os.environ.get("DELIBERATION_MAX_UPLOAD_MB", str(default)).strip()
+    if not raw.isdigit() or int(raw) < 1:
+        raise SystemExit(f"DELIBERATION_MAX_UPLOAD_MB must be a whole number of megabytes (1 or more), not {raw!r}")
+    return int(raw)
+
+
+MAX_UPLOAD_MB = _max_upload_mb()
 #: Longest saved file name.
 MAX_NAME = 100
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from deliberation.errors import InputError
+from deliberation.errors import PREVIEW_CHARS, InputError
 from deliberation.models import Statement, validate_statement_text
 from deliberation.votematrix import VoteMatrix, _sorted_ids
 
@@ -168,7 +168,7 @@ def parse_vote_series(values: pd.Series, path: Path | str, row_numbers: np.ndarr
     if bad.any():
         i = int(np.argmax(bad))
         raise InputError(
-            f"vote value {str(values.iloc[i])[:40]!r} is not agree/disagree/pass (1/-1/0)",
+            f"vote value {str(values.iloc[i])[:PREVIEW_CHARS]!r} is not agree/disagree/pass (1/-1/0)",
             path,
             int(row_numbers[i]),
         )

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from deliberation.errors import InputError
+from deliberation.errors import PREVIEW_CHARS, InputError
 from deliberation.importers.base import (
     ImportBundle,
     check_columns,
@@ -42,7 +42,7 @@ def _int_id(value: str, what: str, path: Path, row: int) -> str:
     try:
         return str(int(v))
     except ValueError:
-        raise InputError(f"{what} {v[:40]!r} is not an integer id", path, row) from None
+        raise InputError(f"{what} {v[:PREVIEW_CHARS]!r} is not an integer id", path, row) from None
 
 
 def read_summary(folder: Path) -> dict[str, str]:
@@ -154,7 +154,7 @@ def _int_column(col: pd.Series, what: str, path: Path, row_numbers: np.ndarray) 
     bad = num.isna() | (num != num.round())
     if bad.any():
         i = int(np.argmax(bad.to_numpy()))
-        raise InputError(f"{what} {col.iloc[i][:40]!r} is not an integer id", path, int(row_numbers[i]))
+        raise InputError(f"{what} {col.iloc[i][:PREVIEW_CHARS]!r} is not an integer id", path, int(row_numbers[i]))
     # one string object per distinct id, shared by its rows: 5 million vote rows held ~280 MB of
     # separate copies per column before
     codes, uniques = pd.factorize(num.astype(np.int64).to_numpy())

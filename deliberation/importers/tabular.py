@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from deliberation.errors import InputError
+from deliberation.errors import PREVIEW_CHARS, InputError
 from deliberation.importers.base import (
     ImportBundle,
     check_votes_refer,
@@ -41,7 +41,7 @@ def _id(value: object, what: str, path: Path, row: int) -> str:
     if not v:
         raise InputError(f"{what} is empty", path, row)
     if len(v) > MAX_ID_CHARS or any(ch in v for ch in "\x00\n\r"):
-        raise InputError(f"{what} {v[:40]!r}... is not a valid id (too long or control characters)", path, row)
+        raise InputError(f"{what} {v[:PREVIEW_CHARS]!r}... is not a valid id (too long or control characters)", path, row)
     return v
 
 

@@ -10,26 +10,30 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Integer, create_engine, event, func, insert, inspect, literal, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deliberation.config import Settings
 from deliberation.errors import (
+    PREVIEW_CHARS,
     AccessDenied,
     InputError,
     NotFoundError,
     RateLimited,
+    StorageError,
     filesystem_state,
     storage_error,
     storage_errors,
@@ -71,6 +75,10 @@ MAX_ID_CHARS = 128
 SCHEMA_LOCK_KEY = 0x64656C6962  # "delib"
 #: scrypt cost parameters for the moderator secret hash.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+#: Attempts of ``add_statement`` when another app instance took the same new statement id first.
+STATEMENT_ID_ATTEMPTS = 5
+
+log = logging.getLogger(__name__)
 
 #: Statement text transform applied at intake (e.g. personal-data redaction and flagging).
 Intake = Callable[[list[Statement]], list[Statement]]
@@ -120,30 +128,36 @@ class Store:
         #: per-participant limits on votes and statements (see deliberation/ratelimit.py)
         self.limits = limits or RateLimits()
         settings = settings or Settings()
-        #: where writes go, named in disk-full / read-only errors (the data directory for SQLite)
-        self.location = str(settings.data_dir) if not (url or settings.database_url) else "the database server"
-        with storage_errors(self.location):
+        external = bool(url or settings.database_url)
+        # the data directory is made (and named when that fails) even when the database is a server
+        with storage_errors(settings.data_dir):
             self.settings = settings.ensure()
         self.url = url or self.settings.db_url
         #: True when the data directory is on a read-only file system: the SQLite file is opened read-only
         self.read_only = False
-        if not (url or settings.database_url) and filesystem_state(settings.data_dir) == "read-only":
+        if not external and filesystem_state(settings.data_dir) == "read-only":
             self.url, self.read_only = _read_only_sqlite_url(settings.data_dir / "deliberation.sqlite"), True
         self.engine: Engine = create_engine(self.url, future=True)
+        #: True when the database is a server: its disk-full / read-only errors name "the database server"
+        self.server = self.engine.dialect.name != "sqlite"
+        #: where writes go, named in disk-full / read-only errors (the data directory for SQLite)
+        self.location: str | None = None if self.server else str(settings.data_dir)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas_ro if self.read_only else _sqlite_pragmas)
-            if (url or settings.database_url) and self.engine.url.database not in (None, "", ":memory:"):
-                self.location = str(Path(self.engine.url.database.removeprefix("file:")).parent)
+            if external:
+                db = self.engine.url.database
+                self.location = (str(Path(db.removeprefix("file:")).parent) if db not in (None, "", ":memory:")
+                                 else None)
         # disk full, read-only, cannot open: one clear StorageError naming the data directory
         event.listen(self.engine, "handle_error", self._storage_error)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
         try:
-            _create_tables(self.engine)
+            _create_tables(self.engine, writable=not self.read_only)
         except OperationalError as e:
             raise InputError(f"cannot open the database: {e.orig}", self.url) from None
 
     def _storage_error(self, ctx) -> None:
-        mapped = storage_error(ctx.original_exception, self.location)
+        mapped = storage_error(ctx.original_exception, self.location, server=self.server)
         if mapped is not None:
             raise mapped
 
@@ -251,7 +265,7 @@ class Store:
             for what, ids in (("statement id", [st.external_id for st in statements]), ("participant id", pids)):
                 bad = next((i for i in ids if not _storable_id(i)), None)
                 if bad is not None:
-                    raise InputError(f"{what} {bad[:40]!r} is not a valid id (over {MAX_ID_CHARS} characters "
+                    raise InputError(f"{what} {bad[:PREVIEW_CHARS]!r} is not a valid id (over {MAX_ID_CHARS} characters "
                                      "or a NUL character)", bundle.source)
             pmap = self._ensure_participants(s, cid, pids)
             now = _now()
@@ -278,7 +292,8 @@ class Store:
             keep = keep[np.lexsort((s_int[keep], p_int[keep]))]
             n_events, n_current = len(ev), len(keep)
             # rows are built one batch at a time: 5 million Python tuples at once took over 1 GB
-            with _bulk_cache(s):
+            # COPY / executemany on the raw DBAPI connection bypass the engine's error mapping
+            with storage_errors(self.location, server=self.server), _bulk_cache(s):
                 for chunk in _vote_rows(cid, p_int, s_int, vals, at):
                     _bulk_insert(s, VoteEventRow.__table__, cols, chunk)
                 for chunk in _vote_rows(cid, p_int[keep], s_int[keep], vals[keep], at[keep]):
@@ -413,24 +428,38 @@ class Store:
             raise InputError(str(e), "statement") from None
         if author:
             _check_id(author, "participant id")
-        with self.session() as s, s.begin():
-            self._require(s, consultation_id)
-            ids = s.scalars(select(StatementRow.external_id).where(StatementRow.consultation_id == consultation_id)).all()
-            numeric = [int(i) for i in ids if i.isdigit()]
-            ext = str(max(numeric) + 1 if numeric else 0)
-            st = Statement(external_id=ext, text=text, author=author, language=language, is_draft=is_draft)
-            if intake:
-                st = intake([st])[0]
-            pmap = self._ensure_participants(s, consultation_id, [author]) if author else {}
-            if author:
-                self._check_statement_rate(s, pmap[author])
-            row = StatementRow(consultation_id=consultation_id, external_id=ext, text=st.text,
-                               author_id=pmap.get(author), language=st.language, moderation=st.moderation.value,
-                               moderation_reason=st.moderation_reason, is_draft=is_draft,
-                               created_at=st.created_at, updated_at=st.updated_at)
-            s.add(row)
-            s.flush()
-            return _statement(row, {v: k for k, v in pmap.items()})
+        # intake (redaction, flags) depends on the text only: run once, outside the transaction
+        st = Statement(external_id="new", text=text, author=author, language=language, is_draft=is_draft)
+        if intake:
+            st = intake([st])[0]
+        for attempt in range(STATEMENT_ID_ATTEMPTS):
+            try:
+                with self.session() as s, s.begin():
+                    self._require(s, consultation_id)
+                    pmap = self._ensure_participants(s, consultation_id, [author]) if author else {}
+                    limited = bool(author and self.limits.statements_per_window)
+                    if limited:
+                        self._lock_participant(s, pmap[author])
+                    # the next free number: another app instance may take it first (unique constraint,
+                    # retried with a new number below)
+                    ids = s.scalars(select(StatementRow.external_id)
+                                    .where(StatementRow.consultation_id == consultation_id)).all()
+                    numeric = [int(i) for i in ids if i.isdigit()]
+                    ext = str(max(numeric) + 1 if numeric else 0)
+                    row = StatementRow(consultation_id=consultation_id, external_id=ext, text=st.text,
+                                       author_id=pmap.get(author), language=st.language,
+                                       moderation=st.moderation.value, moderation_reason=st.moderation_reason,
+                                       is_draft=is_draft, created_at=st.created_at, updated_at=st.updated_at)
+                    s.add(row)
+                    s.flush()
+                    if limited:  # counted after the insert, in the same transaction (see cast_vote)
+                        self._check_statement_rate(s, pmap[author])
+                    return _statement(row, {v: k for k, v in pmap.items()})
+            except IntegrityError as e:
+                if attempt == STATEMENT_ID_ATTEMPTS - 1 or not _unique_violation(e):
+                    raise
+                log.info("a new statement id was taken by another writer; retrying (attempt %d)", attempt + 2)
+        raise AssertionError("unreachable")  # every attempt returns or raises
 
     def cast_vote(self, consultation_id: int, participant: str, statement: str, value: object) -> VoteValue:
         """Record a vote (or a changed vote) and commit before returning: an acknowledged vote is stored."""
@@ -438,7 +467,6 @@ class Store:
             v = VoteValue.parse(value)
         except ValueError as e:
             raise InputError(str(e), "vote") from None
-        at = _ms(_now())
         statement, participant = str(statement), str(participant)
         with self.session() as s, s.begin():
             # consultation, statement and participant in one round trip (votes are the hot path)
@@ -458,32 +486,57 @@ class Store:
                 raise NotFoundError(f"no statement {statement!r} in consultation {consultation_id}")
             if pid is None:
                 raise NotFoundError(f"no participant {participant!r} in consultation {consultation_id}")
-            self._check_vote_rate(s, pid, at)
+            limited = bool(self.limits.votes_per_window)
+            if limited:
+                self._lock_participant(s, pid)
+            at = _ms(_now())  # after the lock: a participant's vote times follow their commit order
             s.execute(insert(VoteEventRow).values(consultation_id=consultation_id, participant_id=pid,
                                                   statement_id=sid, value=int(v), at_ms=at))
+            if limited:  # raises RateLimited: the transaction (this event too) is rolled back
+                self._check_vote_rate(s, pid, at)
             _upsert_vote(s, self.engine.dialect.name, consultation_id, pid, sid, int(v), at)
         return v
 
     # ---- rate limits -------------------------------------------------------------------
+    # Check and insert are serialised per participant, so parallel requests of one participant
+    # cannot all pass: the new vote event (statement) is inserted first and the participant's
+    # events in the window are counted afterwards, in the same transaction, the new one included;
+    # over the limit raises RateLimited, which rolls the insert back. On PostgreSQL the transaction
+    # first locks the participant's row (a second request of the same participant waits for the
+    # first to commit, then counts its row); on SQLite the insert takes the database's write lock
+    # (the driver begins the transaction at the first write), so the count after it sees every
+    # committed event and no other writer can add one before the commit.
+    def _lock_participant(self, s: Session, pid: int) -> None:
+        """Serialise this participant's rate-limited writes (PostgreSQL and other servers; a no-op
+        on SQLite, where the first write of the transaction takes the database's write lock)."""
+        if self.engine.dialect.name != "sqlite":
+            # FOR NO KEY UPDATE: does not block the foreign-key checks of other inserts
+            s.execute(select(ParticipantRow.id).where(ParticipantRow.id == pid).with_for_update(key_share=True))
+
     def _check_vote_rate(self, s: Session, pid: int, now_ms: int) -> None:
-        """Refuse a vote when this participant already cast ``votes_per_window`` in the window."""
+        """Refuse a vote when this participant cast more than ``votes_per_window`` in the window,
+        counting the one just inserted in this transaction (so: already ``votes_per_window`` before it)."""
         limit, window = self.limits.votes_per_window, self.limits.vote_window_s
         if not limit:
             return
-        # the limit-th most recent event of this participant (index ix_vote_events_participant)
+        # the (limit+1)-th most recent event, the new one included = the limit-th before it
+        # (index ix_vote_events_participant)
         oldest = s.scalar(select(VoteEventRow.at_ms).where(VoteEventRow.participant_id == pid)
-                          .order_by(VoteEventRow.id.desc()).offset(limit - 1).limit(1))
+                          .order_by(VoteEventRow.id.desc()).offset(limit).limit(1))
         if oldest is not None and now_ms - oldest < window * 1000:
-            retry = window - (now_ms - oldest) / 1000
+            # at most the window: on SQLite a request that waited for the write lock may carry an
+            # earlier time than an event committed before it
+            retry = min(window, window - (now_ms - oldest) / 1000)
             raise RateLimited(explain("votes", limit, window, retry), retry)
 
     def _check_statement_rate(self, s: Session, pid: int) -> None:
-        """Refuse a statement when this participant already wrote ``statements_per_window`` in the window."""
+        """Refuse a statement when this participant wrote more than ``statements_per_window`` in the
+        window, counting the one just inserted in this transaction."""
         limit, window = self.limits.statements_per_window, self.limits.statement_window_s
         if not limit:
             return
         oldest = s.scalar(select(StatementRow.created_at).where(StatementRow.author_id == pid)
-                          .order_by(StatementRow.id.desc()).offset(limit - 1).limit(1))
+                          .order_by(StatementRow.id.desc()).offset(limit).limit(1))
         if oldest is None:
             return
         if oldest.tzinfo is None:  # SQLite hands back naive UTC datetimes
@@ -538,17 +591,21 @@ class Store:
 
     # ---- export ------------------------------------------------------------------------
     def pseudonyms(self, consultation_id: int) -> dict[str, str]:
-        """Participant id -> the pseudonym exports use: a number, 0, 1, 2, ... in the order people joined.
+        """Participant id -> the pseudonym exports use: a number 0, 1, 2, ... in a shuffled order.
 
         Participant ids made by the app are unguessable tokens and imported ids may be names or
-        e-mail addresses; neither leaves the store in an export. The numbering is stable: the same
-        consultation exports the same pseudonyms every time.
+        e-mail addresses; neither leaves the store in an export. The order is a keyed hash of the
+        id (the key is the consultation's stored secret hash, which never leaves the store), so it
+        reveals neither the ids' alphabetical order nor who joined when, and the same consultation
+        exports the same pseudonyms every time.
         """
         with self.session() as s:
-            self._require(s, consultation_id)
-            ids = s.scalars(select(ParticipantRow.external_id).where(ParticipantRow.consultation_id == consultation_id)
-                            .order_by(ParticipantRow.id)).all()
-        return {ext: str(i) for i, ext in enumerate(ids)}
+            row = self._require(s, consultation_id)
+            key = f"{row.secret_hash}:{row.code}:{row.id}".encode()
+            ids = s.scalars(select(ParticipantRow.external_id)
+                            .where(ParticipantRow.consultation_id == consultation_id)).all()
+        order = sorted(ids, key=lambda ext: hmac.new(key, ext.encode("utf-8", "surrogatepass"), hashlib.sha256).digest())
+        return {ext: str(i) for i, ext in enumerate(order)}
 
     def export_polis(self, consultation_id: int, folder: str | Path, groups: dict[str, int] | None = None, *,
                      pseudonymise: bool = True) -> Path:
@@ -576,7 +633,9 @@ def _read_only_sqlite_url(path: Path) -> str:
     and -shm files exist (SQLite reads them), else ``immutable=1`` (nothing can change it)."""
     path = Path(path).resolve()
     wal = all(Path(f"{path}{ext}").exists() for ext in ("-wal", "-shm"))
-    return f"sqlite:///file:{path}?mode=ro{'' if wal else '&immutable=1'}&uri=true"
+    # percent-encoded twice (SQLAlchemy's URL parser decodes the path once, SQLite's URI parser once
+    # more): a "%", "?" or "#" in the path would otherwise garble or end the file name
+    return f"sqlite:///file:{quote(quote(str(path)))}?mode=ro{'' if wal else '&immutable=1'}&uri=true"
 
 
 def _sqlite_pragmas_ro(dbapi_conn, _record) -> None:
@@ -594,18 +653,55 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def _create_tables(engine: Engine) -> None:
-    """Create missing tables, serialised between processes: several processes opening one empty
-    database at once would otherwise race between "does the table exist?" and CREATE TABLE.
-    PostgreSQL takes an advisory lock, SQLite the write lock (BEGIN IMMEDIATE, waits the busy timeout)."""
-    if set(Base.metadata.tables) <= set(inspect(engine).get_table_names()):
-        return  # the usual case: nothing to create, no lock taken
+@contextmanager
+def _schema_lock(engine: Engine):
+    """A transaction holding the cross-process schema lock: PostgreSQL takes an advisory lock,
+    SQLite the write lock (BEGIN IMMEDIATE, waits the busy timeout)."""
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK_KEY})")
         elif conn.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        Base.metadata.create_all(conn)
+        yield conn
+
+
+def _index_names(engine: Engine) -> set[str]:
+    """Names of the indexes in the database (one query on SQLite and PostgreSQL)."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            return set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'").scalars())
+        if conn.dialect.name == "postgresql":
+            return set(conn.exec_driver_sql(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()").scalars())
+    insp = inspect(engine)
+    return {ix["name"] for t in Base.metadata.tables for ix in insp.get_indexes(t)}
+
+
+def _create_tables(engine: Engine, *, writable: bool = True) -> None:
+    """Create missing tables, serialised between processes: several processes opening one empty
+    database at once would otherwise race between "does the table exist?" and CREATE TABLE.
+
+    When the tables exist (``create_all`` would not add indexes to them), indexes added to the
+    schema since the database was made (e.g. ``ix_vote_events_participant``) are created, under
+    the same lock. A failure there (a read-only role or replica, a full disk) is logged and the
+    store opens anyway: a missing index costs speed, not correctness."""
+    if not set(Base.metadata.tables) <= set(inspect(engine).get_table_names()):
+        with _schema_lock(engine) as conn:
+            Base.metadata.create_all(conn)
+        return
+    if not writable:
+        return
+    have = _index_names(engine)
+    missing = [ix for t in Base.metadata.sorted_tables for ix in t.indexes if ix.name not in have]
+    if not missing:
+        return  # the usual case: nothing to create, no lock taken
+    try:
+        with _schema_lock(engine) as conn:
+            for ix in missing:
+                log.info("creating index %s (added to the schema after this database was made)", ix.name)
+                ix.create(conn, checkfirst=True)
+    except (SQLAlchemyError, StorageError) as e:
+        log.warning("could not create the missing indexes %s: %s", [ix.name for ix in missing], e)
 
 
 def _storable_id(value: str) -> bool:
@@ -615,8 +711,16 @@ def _storable_id(value: str) -> bool:
 
 def _check_id(value: object, what: str) -> None:
     if not isinstance(value, str) or not _storable_id(value):
-        raise InputError(f"{str(value)[:40]!r} is not a valid id (empty, over {MAX_ID_CHARS} characters "
+        raise InputError(f"{str(value)[:PREVIEW_CHARS]!r} is not a valid id (empty, over {MAX_ID_CHARS} characters "
                          "or a NUL character)", what)
+
+
+def _unique_violation(e: IntegrityError) -> bool:
+    """Whether an IntegrityError is a unique-constraint violation (not e.g. a foreign key)."""
+    code = getattr(e.orig, "sqlstate", None)
+    if code is not None:  # PostgreSQL: unique_violation
+        return code == "23505"
+    return "unique constraint" in str(e.orig).lower()
 
 
 def _utc(dt: datetime | None) -> datetime | None:
@@ -645,13 +749,20 @@ def _upsert_vote(s: Session, dialect: str, cid: int, pid: int, sid: int, value: 
 
 
 def _fetch_int_columns(s: Session, stmt, n_cols: int, batch: int = 500_000) -> list[np.ndarray]:
-    """Run a SELECT of integer columns on the DBAPI cursor into int64 arrays, a batch at a time."""
-    conn = s.connection()
+    """Run a SELECT of integer columns on the DBAPI cursor into int64 arrays, a batch at a time:
+    at most ``batch`` rows exist as Python tuples at once. SQLite's cursor steps through the
+    result as it is fetched; on PostgreSQL (psycopg) a server-side cursor does the same (psycopg's
+    default cursor would load the whole result into memory at execute)."""
+    conn = s.connection()  # begins the session's transaction: a server-side cursor lives in it
     compiled = stmt.compile(dialect=conn.dialect)
     params = compiled.params
     if compiled.positional:
         params = tuple(params[k] for k in compiled.positiontup)
-    cur = conn.connection.dbapi_connection.cursor()
+    dbapi_conn = conn.connection.dbapi_connection
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        cur = dbapi_conn.cursor(name=f"deliberation_fetch_{secrets.token_hex(8)}")
+    else:
+        cur = dbapi_conn.cursor()
     parts = []
     try:
         cur.execute(str(compiled), params)
@@ -739,10 +850,18 @@ def _bulk_cache(s: Session):
         return
     old = conn.exec_driver_sql("PRAGMA cache_size").scalar()
     conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    done = False
     try:
         yield
+        done = True
     finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size={int(old)}")
+        try:
+            conn.exec_driver_sql(f"PRAGMA cache_size={int(old)}")
+        except Exception:
+            if done:
+                raise
+            # the import already failed (e.g. disk full): keep its exception, not this one
+            log.warning("could not reset the SQLite cache size after a failed import", exc_info=True)
 
 
 def _chunks(items: list, n: int):

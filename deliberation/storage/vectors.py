@@ -2,8 +2,10 @@
 Chroma server (``chroma run``) shared by several app instances.
 
 We always pass our own vectors: Chroma's default embedding function would download a model.
-Ids are ``"<consultation id>:<statement id>"``; metadata carries the consultation, the author
-and the moderation status so queries can filter on them.
+Ids are ``"<consultation id>:<statement id>"``; metadata carries the consultation, the statement
+id, the moderation status and whether it is a draft, so queries can filter on them. It carries no
+participant id (a Chroma server has no authentication of its own); an ``author`` key written by
+earlier versions is removed whenever a record's metadata is written again.
 
 ``VectorIndex.from_settings(settings)`` picks the client: a server when ``settings.chroma_url``
 (``$DELIBERATION_CHROMA_URL``, ``--chroma-url``) is set, else the embedded store in
@@ -147,9 +149,11 @@ class VectorIndex:
                     ids=[self.key(consultation_id, s.external_id) for s in part],
                     embeddings=np.asarray(vectors[i:i + UPSERT_BATCH], dtype=np.float32),
                     documents=[s.text for s in part],
+                    # "author": None deletes the participant id earlier versions stored (Chroma
+                    # merges metadata on upsert); no participant id is written
                     metadatas=[{"consultation": consultation_id, "statement": s.external_id,
-                                "author": s.author or "", "moderation": s.moderation.value,
-                                "is_draft": bool(s.is_draft)} for s in part],
+                                "moderation": s.moderation.value, "is_draft": bool(s.is_draft),
+                                "author": None} for s in part],
                 )
 
     def _anchor(self, dim: int) -> None:
@@ -161,7 +165,7 @@ class VectorIndex:
             vec[0, 0] = 1.0
             self.collection.upsert(ids=[ANCHOR_ID], embeddings=vec, documents=[""],
                                    metadatas=[{"consultation": ANCHOR_CONSULTATION, "statement": ANCHOR_ID,
-                                               "author": "", "moderation": "rejected", "is_draft": False}])
+                                               "moderation": "rejected", "is_draft": False}])
         self._anchored = True
 
     def set_moderation(self, consultation_id: int, statement_id: str, status: str) -> None:
@@ -169,7 +173,8 @@ class VectorIndex:
         with self._guard():
             got = self.collection.get(ids=[key], include=["metadatas"])
             if got["ids"]:
-                self.collection.update(ids=[key], metadatas=[{**got["metadatas"][0], "moderation": status}])
+                self.collection.update(ids=[key], metadatas=[{**got["metadatas"][0], "moderation": status,
+                                                              "author": None}])
 
     def delete(self, consultation_id: int, statement_ids: Sequence[str] | None = None) -> None:
         with self._guard():
@@ -179,6 +184,15 @@ class VectorIndex:
                 keys = [self.key(consultation_id, s) for s in statement_ids]
                 for i in range(0, len(keys), UPSERT_BATCH):
                     self.collection.delete(ids=keys[i:i + UPSERT_BATCH])
+
+    def keep_only(self, consultation_id: int, keep: set[str]) -> int:
+        """Delete this consultation's vectors whose statement is not in ``keep``; returns how many."""
+        with self._guard():
+            got = self.collection.get(where={"consultation": consultation_id}, include=["metadatas"])
+        orphans = [str(m["statement"]) for m in got["metadatas"] if str(m["statement"]) not in keep]
+        if orphans:
+            self.delete(consultation_id, orphans)
+        return len(orphans)
 
     def vectors(self, consultation_id: int, statement_ids: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors for these statements (those not indexed are missing from the result)."""

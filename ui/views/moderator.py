@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import time
 from pathlib import Path
 
@@ -200,7 +201,8 @@ def _import_tab(cid: int, c) -> None:
 
                 if not files:
                     raise InputError("choose the file(s) to upload first")
-                sub = time.strftime("%Y%m%d-%H%M%S")
+                # one folder per preview: two moderators uploading in the same second never share one
+                sub = time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(4)
                 if kind == "polis":
                     names = {_safe_name(f.name) for f in files}
                     if "comments.csv" not in names:
@@ -208,9 +210,11 @@ def _import_tab(cid: int, c) -> None:
                     folder = _save_uploads(cid, files, sub)
                     _preview(kind, folder, None, c)
                 else:
-                    folder = _save_uploads(cid, files + ([votes] if votes else []), sub)
+                    # the votes file in a folder of its own: same-named files cannot overwrite each other
+                    folder = _save_uploads(cid, files, sub)
+                    votes_folder = _save_uploads(cid, [votes], sub + "-votes") if votes else None
                     _preview(kind, folder / _safe_name(files[0].name),
-                             folder / _safe_name(votes.name) if votes else None, c)
+                             votes_folder / _safe_name(votes.name) if votes else None, c)
     prev = st.session_state.get("mod-imp-preview")
     if prev and prev["cid"] == cid:
         _show_preview(cid, prev)
