@@ -435,13 +435,18 @@ class Store:
         for attempt in range(STATEMENT_ID_ATTEMPTS):
             try:
                 with self.session() as s, s.begin():
-                    self._require(s, consultation_id)
+                    # a no-op write on the consultation row serialises statement additions to one
+                    # consultation: SQLite takes its write lock here (before the ids are read), and
+                    # PostgreSQL a row lock that does not block votes' foreign-key checks
+                    locked = s.execute(update(ConsultationRow).where(ConsultationRow.id == consultation_id)
+                                       .values(question=ConsultationRow.question)).rowcount
+                    if not locked:
+                        raise NotFoundError(f"no consultation with id {consultation_id}")
                     pmap = self._ensure_participants(s, consultation_id, [author]) if author else {}
                     limited = bool(author and self.limits.statements_per_window)
                     if limited:
                         self._lock_participant(s, pmap[author])
-                    # the next free number: another app instance may take it first (unique constraint,
-                    # retried with a new number below)
+                    # the next free number (the retry below is a second line of defence)
                     ids = s.scalars(select(StatementRow.external_id)
                                     .where(StatementRow.consultation_id == consultation_id)).all()
                     numeric = [int(i) for i in ids if i.isdigit()]
