@@ -280,21 +280,16 @@ def _moderation_tab(cid: int, statements) -> None:
             quote(s.text, prefix=f"#{esc(s.external_id)}")
             st.caption("Flagged because: " + esc(s.moderation_reason or "no reason given"))
             reason = st.text_input("Note (optional)", key=f"mod-q-note-{s.external_id}")
-            c1, c2 = st.columns(2)
-            if c1.button("Accept", key=f"mod-q-accept-{s.external_id}", width="stretch"):
-                with action("Accepting the statement"):
-                    require_moderator(cid)
-                    moderate_statement(cid, s.external_id, ModerationStatus.ACCEPTED,
-                                           f"accepted by the moderator{': ' + reason if reason else ''} "
+            choices = [("Accept", "accepted", "Accepting", ModerationStatus.ACCEPTED),
+                       ("Reject", "rejected", "Rejecting", ModerationStatus.REJECTED)]
+            for col, (label, verb, doing, status) in zip(st.columns(2), choices):
+                if col.button(label, key=f"mod-q-{label.lower()}-{s.external_id}", width="stretch"):
+                    with action(f"{doing} the statement"):
+                        require_moderator(cid)
+                        moderate_statement(cid, s.external_id, status,
+                                           f"{verb} by the moderator{': ' + reason if reason else ''} "
                                            f"(flagged: {s.moderation_reason})")
-                    st.rerun()
-            if c2.button("Reject", key=f"mod-q-reject-{s.external_id}", width="stretch"):
-                with action("Rejecting the statement"):
-                    require_moderator(cid)
-                    moderate_statement(cid, s.external_id, ModerationStatus.REJECTED,
-                                           f"rejected by the moderator{': ' + reason if reason else ''} "
-                                           f"(flagged: {s.moderation_reason})")
-                    st.rerun()
+                        st.rerun()
     if removed:
         with st.expander(f"Moderated out ({len(removed)})"):
             for s in removed:
