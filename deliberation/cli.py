@@ -93,6 +93,8 @@ def _import(bundle, *, embed: bool, question: Optional[str], secret: Optional[st
               f"{report.statements} statements, {report.participants} participants, "
               f"{report.votes} votes ({report.vote_events} vote events), "
               f"{report.flagged} statements flagged for the moderator.")
+    for note in bundle.notes:
+        out.print(f"Note: {note}", markup=False, highlight=False)
     if report.moderator_secret:
         out.print(f"Moderator secret (shown once, keep it): {report.moderator_secret}")
 

@@ -76,8 +76,8 @@ def test_good_folder_imports(tmp_path):
          "comment-id 'abc' is not an integer id"),
         # bad moderation value
         (GOOD_COMMENTS + "1700000002000,x,2,3,0,0,7,Another one\n", GOOD_VOTES, "comments.csv", 4, "moderated value"),
-        # vote on an unknown statement
-        (GOOD_COMMENTS, GOOD_VOTES + "1700000004000,x,99,3,1\n", "votes.csv", 4, "unknown statement id '99'"),
+        # (a vote on a comment id missing from comments.csv is skipped and counted, not refused:
+        # tests/test_polis_import.py::test_votes_on_missing_comments_are_skipped)
         # vote value other than agree/disagree/pass
         (GOOD_COMMENTS, GOOD_VOTES + "1700000004000,x,1,3,2\n", "votes.csv", 4, "vote value '2' is not agree/disagree/pass"),
         (GOOD_COMMENTS, GOOD_VOTES + "1700000004000,x,1,3,maybe\n", "votes.csv", 4, "'maybe' is not agree/disagree/pass"),
@@ -121,8 +121,8 @@ def test_bad_participants_votes(tmp_path):
     with pytest.raises(InputError, match=r"participants-votes.csv, row 3: vote value 'x'"):
         read_polis_export(folder)
     (folder / "participants-votes.csv").write_text(
-        "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,7\n1,,1,2,1,0,1,0\n")
-    with pytest.raises(InputError, match="vote column for unknown comment id 7"):
+        "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,x7\n1,,1,2,1,0,1,0\n")
+    with pytest.raises(InputError, match="column 'x7' is neither a known column nor a comment id"):
         read_polis_export(folder)
 
 

@@ -13,6 +13,7 @@ pytest.importorskip("streamlit")
 from deliberation.config import Settings  # noqa: E402
 from deliberation.models import ModerationStatus  # noqa: E402
 from deliberation.storage import Store  # noqa: E402
+from conftest import CORPORA  # noqa: E402
 from ui_helpers import app, copy_sample, import_sample, texts, unescape  # noqa: E402
 
 
@@ -245,6 +246,26 @@ def test_create_consultation_and_import_with_preview_and_clear_errors(sample, tm
     err = unescape(" ".join(e.value for e in at.error))  # error messages are escaped (they quote input)
     assert "bad.csv" in err and "row" in err
     assert store.counts(c.id)["statements"] == 0
+    # a real export with a moderated-out comment whose body is empty: previewed, the kept row said
+    # in one line (issue 13; built from a real corpus, skipped where ../shared is absent)
+    seattle = CORPORA / "15-per-hour-seattle"
+    if seattle.is_dir():
+        import pandas as pd
+
+        shape = tmp_path / "seattle"
+        shape.mkdir()
+        comments = pd.read_csv(seattle / "comments.csv", dtype=str, keep_default_na=False)
+        comments.loc[comments.index[comments["moderated"] == "-1"][0], "comment-body"] = ""
+        comments.to_csv(shape / "comments.csv", index=False)
+        at.radio(key="mod-imp-kind").set_value("polis").run()
+        at.text_input(key="mod-imp-path").input(str(shape))
+        at.button(key="mod-imp-preview-path").click().run()
+        _ok(at)
+        page = unescape(texts(at))
+        assert "Preview of" in page and "1 comment that Polis moderated out had an empty" in page
+        assert "No votes.csv and no participants-votes.csv" in page
+        at.button(key="mod-imp-discard").click().run()
+        at.radio(key="mod-imp-kind").set_value("statements").run()
     # an upload: saved inside the data dir under a sanitised name, previewed, then imported
     at.radio(key="mod-imp-how").set_value("upload").run()
     at.file_uploader(key="mod-imp-file").upload(

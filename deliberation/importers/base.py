@@ -36,6 +36,9 @@ class ImportBundle:
     language: str = "und"
     #: participant ids known from the source (authors, voters, listed participants)
     participants: list[str] = field(default_factory=list)
+    #: one plain line per kind of row that was kept as moderated out or skipped, or per
+    #: missing optional file (shown by the CLI and the moderator's import preview)
+    notes: list[str] = field(default_factory=list)
 
     def final_votes(self) -> pd.DataFrame:
         """One row per (participant, statement): the latest event wins."""

@@ -4,6 +4,14 @@ Format (see the Polis openData exports): ``comments.csv`` (one row per statement
 (one row per vote event; a changed vote appears twice and the latest timestamp wins) or, when
 ``votes.csv`` is absent, ``participants-votes.csv`` (one row per participant, one column per
 comment id, cells 1 agree / -1 disagree / 0 pass / empty), and ``summary.csv`` (key-value rows).
+
+What Polis kept is imported; rows Polis kept that cannot be used do not refuse the export
+(real exports hold them): a moderated-out comment with an empty or unusable body is kept as
+moderated out under :data:`UNUSABLE_TEXT`, votes on comment ids missing from comments.csv and
+participant rows without a vote are skipped, and a missing or header-only votes file imports
+the statements without those votes. Each kind is counted in one plain line in
+``ImportBundle.notes``. Malformed files (not CSV, missing columns, not UTF-8, bad values) are
+still refused whole with an :class:`InputError` naming the file and row.
 """
 
 from __future__ import annotations
@@ -35,6 +43,12 @@ COMMENTS_COLUMNS = ["timestamp", "datetime", "comment-id", "author-id", "agrees"
                     "moderated", "comment-body"]
 VOTES_COLUMNS = ["timestamp", "datetime", "comment-id", "voter-id", "vote"]
 PV_FIXED = ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"]
+#: Stored text of a comment that Polis moderated out and whose body is empty or unusable.
+UNUSABLE_TEXT = "[no usable text in the Polis export; moderated out in Polis]"
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _int_id(value: str, what: str, path: Path, row: int) -> str:
@@ -60,16 +74,19 @@ def read_summary(folder: Path) -> dict[str, str]:
     return out
 
 
-def read_comments(path: Path) -> list[Statement]:
+def read_comments(path: Path, notes: list[str] | None = None) -> list[Statement]:
+    """Statements of comments.csv. A moderated-out comment whose body fails the text checks
+    (empty, over-long) is kept as moderated out under :data:`UNUSABLE_TEXT` and counted in
+    ``notes``; the same body on a comment Polis did not moderate out refuses the file."""
     _, rows = read_csv_rows(path, ["comment-id", "comment-body"])
     statements: list[Statement] = []
     seen: dict[str, int] = {}
+    unusable: list[str] = []
     for row_no, row in rows:
         cid = _int_id(row["comment-id"], "comment-id", path, row_no)
         if cid in seen:
             raise InputError(f"duplicate comment-id {cid} (first on row {seen[cid]})", path, row_no)
         seen[cid] = row_no
-        text = checked_text(_csv_unsafe(row["comment-body"]), path, row_no)
         author = row.get("author-id", "").strip() or None
         if author is not None:
             author = _int_id(author, "author-id", path, row_no)
@@ -78,6 +95,13 @@ def read_comments(path: Path) -> list[Statement]:
             moderation = ModerationStatus.from_polis(int(mod_raw))
         except (ValueError, KeyError):
             raise InputError(f"moderated value {mod_raw!r} is not 1, 0 or -1", path, row_no) from None
+        try:
+            text = checked_text(_csv_unsafe(row["comment-body"]), path, row_no)
+        except InputError:
+            if moderation is not ModerationStatus.REJECTED:
+                raise
+            text = UNUSABLE_TEXT
+            unusable.append(cid)
         created = _timestamp(row.get("timestamp", ""), path, row_no)
         statements.append(
             Statement(
@@ -85,13 +109,19 @@ def read_comments(path: Path) -> list[Statement]:
                 text=text,
                 author=author,
                 moderation=moderation,
-                moderation_reason="moderated out in the Polis export" if moderation is ModerationStatus.REJECTED else "",
+                moderation_reason=("" if moderation is not ModerationStatus.REJECTED else
+                                   "moderated out in the Polis export" + ("; its body was empty or unusable"
+                                                                         if text == UNUSABLE_TEXT else "")),
                 created_at=created,
                 updated_at=created,
             )
         )
     if not statements:
         raise InputError("has no statements", path)
+    if unusable and notes is not None:
+        notes.append(f"{path.name}: {_plural(len(unusable), 'comment')} that Polis moderated out "
+                     f"had an empty or unusable body (comment-id {', '.join(unusable[:5])}"
+                     f"{', ...' if len(unusable) > 5 else ''}): kept as moderated out, text {UNUSABLE_TEXT!r}.")
     statements.sort(key=lambda s: int(s.external_id))
     return statements
 
@@ -123,8 +153,9 @@ def _read_frame(path: Path, required: list[str]) -> pd.DataFrame:
     return df
 
 
-def read_votes_csv(path: Path, statement_ids: set[str]) -> pd.DataFrame:
-    """Vote events from votes.csv, in time order (stable for equal timestamps)."""
+def read_votes_csv(path: Path, statement_ids: set[str], notes: list[str] | None = None) -> pd.DataFrame:
+    """Vote events from votes.csv, in time order (stable for equal timestamps); votes on comment
+    ids that comments.csv does not hold are skipped and counted in ``notes``."""
     df = _read_frame(path, ["comment-id", "voter-id", "vote"])
     row_numbers = np.arange(2, len(df) + 2)
     votes = pd.DataFrame(
@@ -143,6 +174,15 @@ def read_votes_csv(path: Path, statement_ids: set[str]) -> pd.DataFrame:
         votes["timestamp"] = ts.astype("float64").to_numpy()
     else:
         votes["timestamp"] = np.nan
+    unknown = ~votes["statement"].isin(statement_ids).to_numpy()
+    if unknown.any():
+        missing = pd.unique(votes["statement"][unknown])
+        if notes is not None:
+            notes.append(f"{path.name}: {_plural(int(unknown.sum()), 'vote')} on "
+                         f"{_plural(len(missing), 'comment id')} not in comments.csv "
+                         f"({', '.join(map(str, missing[:5]))}{', ...' if len(missing) > 5 else ''}): skipped.")
+        votes = votes[~unknown].reset_index(drop=True)
+        row_numbers = row_numbers[~unknown]
     check_votes_refer(votes, statement_ids, path, row_numbers)
     # time order; equal timestamps keep file order
     return votes.sort_values("timestamp", kind="stable", na_position="first").reset_index(drop=True)
@@ -161,8 +201,12 @@ def _int_column(col: pd.Series, what: str, path: Path, row_numbers: np.ndarray) 
     return np.asarray(uniques.astype(str), dtype=object)[codes] if len(codes) else np.array([], dtype=object)
 
 
-def read_participants_votes(path: Path, statement_ids: set[str]) -> tuple[pd.DataFrame, list[str], dict[str, str]]:
-    """Final votes from participants-votes.csv; also the participant list and Polis group ids."""
+def read_participants_votes(path: Path, statement_ids: set[str], notes: list[str] | None = None,
+                            ) -> tuple[pd.DataFrame, list[str], dict[str, str]]:
+    """Final votes from participants-votes.csv; also the participants with a vote there and
+    Polis's group ids. Columns of comment ids not in comments.csv and participant rows without
+    a vote are skipped and counted in ``notes``; a file with a header and no rows (Polis had
+    computed no groups yet) gives no votes."""
     df = _read_frame(path, ["participant"])
     row_numbers = np.arange(2, len(df) + 2)
     participants = _int_column(df["participant"], "participant", path, row_numbers)
@@ -170,19 +214,31 @@ def read_participants_votes(path: Path, statement_ids: set[str]) -> tuple[pd.Dat
     if dup.any():
         i = int(np.argmax(dup))
         raise InputError(f"duplicate participant {participants[i]}", path, int(row_numbers[i]))
+    notes = notes if notes is not None else []
+    if len(df) == 0:
+        notes.append(f"{path.name} has a header and no rows (Polis had computed no groups yet).")
     vote_cols = [c for c in df.columns if c not in PV_FIXED and c != "xid"]
     for c in vote_cols:
         try:
             int(c)
         except ValueError:
             raise InputError(f"column {c!r} is neither a known column nor a comment id", path, 1) from None
-        if str(int(c)) not in statement_ids:
-            raise InputError(f"vote column for unknown comment id {c}", path, 1)
+    unknown = [c for c in vote_cols if str(int(c)) not in statement_ids]
+    if unknown:
+        n_cells = int(sum((df[c].str.strip() != "").sum() for c in unknown))
+        notes.append(f"{path.name}: {_plural(n_cells, 'vote')} in the columns of "
+                     f"{_plural(len(unknown), 'comment id')} not in comments.csv "
+                     f"({', '.join(unknown[:5])}{', ...' if len(unknown) > 5 else ''}): skipped.")
+        vote_cols = [c for c in vote_cols if c not in unknown]
     groups = {}
     if "group-id" in df.columns:
         groups = {p: g.strip() for p, g in zip(participants, df["group-id"]) if g.strip() != ""}
     cells = df[vote_cols]
-    mask = cells.apply(lambda col: col.str.strip() != "").to_numpy()
+    mask = np.column_stack([cells[col].str.strip().to_numpy() != "" for col in vote_cols]) \
+        if vote_cols else np.zeros((len(df), 0), dtype=bool)
+    voted = mask.any(axis=1)
+    if len(df) and not voted.all():
+        notes.append(f"{path.name}: {_plural(int((~voted).sum()), 'participant row')} without a vote: skipped.")
     r, c = np.nonzero(mask)
     flat = pd.Series(cells.to_numpy()[r, c])
     values = parse_vote_series(flat, path, row_numbers[r])
@@ -194,7 +250,7 @@ def read_participants_votes(path: Path, statement_ids: set[str]) -> tuple[pd.Dat
             "timestamp": np.nan,
         }
     )
-    return votes, list(participants), groups
+    return votes, list(participants[voted]), groups
 
 
 def read_polis_export(folder: str | Path) -> ImportBundle:
@@ -205,20 +261,28 @@ def read_polis_export(folder: str | Path) -> ImportBundle:
     comments_path = folder / "comments.csv"
     if not comments_path.exists():
         raise InputError("no comments.csv in this folder: not a Polis export", folder)
-    statements = read_comments(comments_path)
+    notes: list[str] = []
+    statements = read_comments(comments_path, notes)
     ids = {s.external_id for s in statements}
     summary = read_summary(folder)
     participants: list[str] = []
     votes_path, pv_path = folder / "votes.csv", folder / "participants-votes.csv"
     if votes_path.exists():
-        votes = read_votes_csv(votes_path, ids)
+        votes = read_votes_csv(votes_path, ids, notes)
         if pv_path.exists():
-            # keep participants listed there (same id space) even if they have no vote rows
-            _, participants, _ = read_participants_votes(pv_path, ids)
+            # keep participants listed there with a vote (same id space) even without vote rows;
+            # the vote columns were checked, but the votes come from votes.csv (full history)
+            _, participants, _ = read_participants_votes(pv_path, ids, [])
+        else:
+            notes.append("No participants-votes.csv: votes come from votes.csv; Polis's own groups "
+                         "are not available for comparison.")
     elif pv_path.exists():
-        votes, participants, _ = read_participants_votes(pv_path, ids)
+        votes, participants, _ = read_participants_votes(pv_path, ids, notes)
+        notes.append("No votes.csv: the final votes come from participants-votes.csv, without their "
+                     "history or times.")
     else:
         votes = empty_votes()
+        notes.append("No votes.csv and no participants-votes.csv: the statements are imported without votes.")
     authors = {s.author for s in statements if s.author is not None}
     all_participants = _sorted_ids(set(participants) | authors | set(votes["participant"].unique()))
     return ImportBundle(
@@ -228,6 +292,7 @@ def read_polis_export(folder: str | Path) -> ImportBundle:
         question=summary.get("topic", "").strip() or folder.name,
         description=summary.get("conversation-description", "").strip(),
         participants=all_participants,
+        notes=notes,
     )
 
 

@@ -245,6 +245,8 @@ def _show_preview(cid: int, prev: dict) -> None:
         st.write(f"{s['statements']} statements ({s['moderated_out']} moderated out in the source), "
                  f"{s['participants']} participants, {s['votes']} votes ({s['vote_events']} vote events). "
                  f"{prev['flagged']} statements will wait in the moderation queue; personal data is redacted.")
+        for note in prev["bundle"].notes:  # rows kept as moderated out or skipped, one line per kind
+            st.caption(esc(note))
         st.dataframe(prev["rows"], hide_index=True, height=240)
         c1, c2 = st.columns(2)
         if c1.button("Import into this consultation", type="primary", key="mod-imp-go"):
