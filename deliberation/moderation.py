@@ -8,7 +8,8 @@ Pure functions, no UI or graph imports.  Four concerns:
   with a keyword) and reports every replacement as a :class:`Finding`.
 * :func:`flag_abuse` scores statements with ``alt-profanity-check`` (English
   only; German and Chinese statements are checked against small word lists,
-  because the English classifier scores ordinary German text as abusive).
+  because the English classifier scores ordinary German text as abusive; the
+  language comes from :mod:`deliberation.text`).
 * :func:`flag_instructions` finds instruction-like text and prompt-injection
   attempts (English and German) that could steer the drafting agent.
 * :func:`moderate` combines the three into one :class:`ModerationResult` per
@@ -27,6 +28,8 @@ from typing import Iterable, Literal, Sequence
 
 import numpy as np
 
+from deliberation.text.languages import detect_languages, language_name
+
 __all__ = [
     "Finding",
     "Redaction",
@@ -38,7 +41,6 @@ __all__ = [
     "flag_instructions",
     "moderate",
     "link_near_duplicates",
-    "detect_language",
 ]
 
 FindingKind = Literal["email", "phone", "address", "id_number"]
@@ -136,52 +138,6 @@ class ModerationResult:
     @property
     def flagged(self) -> bool:
         return self.status == "needs_review"
-
-
-# ---------------------------------------------------------------------------
-# Language detection (tiny, stop-word based)
-# ---------------------------------------------------------------------------
-
-_EN_STOP = frozenset(
-    "the a an and or of to in is are be should would we i it this that for on with not "
-    "they you our my have has was were will can do does no more than".split()
-)
-_DE_STOP = frozenset(
-    "der die das und oder ist sind nicht ein eine einen für mit auf zu von den dem des "
-    "sollte sollen soll muss müssen wir ich es werden wird auch bei mehr keine kein im sich "
-    "man zum zur nur noch aber wenn statt anstatt gegen endlich jedes jeder jede allen alle "
-    "als wie weniger gehört gehören durch nach aus über unter ohne sehr schon bin ja nein "
-    "u od zb bzw etwa rasch dass damit weil".split()
-)
-_DE_SUFFIX_RE = re.compile(r"(?:ung|ungen|keit|heit|schaft|ieren|lich|isch|ismus|produkte?)$")
-_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
-
-
-def detect_language(text: str) -> Literal["en", "de", "zh", "other"]:
-    """Very small language guess for English, German and Chinese statements."""
-
-    cjk = len(_CJK_RE.findall(text))
-    words = [w.lower() for w in _WORD_RE.findall(text)]
-    latin = sum(len(w) for w in words if not _CJK_RE.search(w))
-    if cjk and cjk >= latin / 4:
-        return "zh"
-    if not words:
-        return "other"
-    en = sum(w in _EN_STOP for w in words)
-    de = sum(w in _DE_STOP for w in words)
-    umlaut = bool(re.search(r"[äöüßÄÖÜ]", text))
-    if de > en or (umlaut and de >= en):
-        return "de"
-    if en:
-        return "en"
-    if umlaut:
-        return "de"
-    # no function words at all: German-looking word endings decide
-    german_like = sum(bool(_DE_SUFFIX_RE.search(w)) for w in words if len(w) > 4)
-    if german_like and german_like * 2 >= len(words):
-        return "de"
-    return "en"
 
 
 # ---------------------------------------------------------------------------
@@ -499,35 +455,38 @@ _EN_ABUSE_WORDS_RE = re.compile(
     r"\b(?:fuck\w*|shit\w*|cunt\w*|bitch\w*|asshole\w*|motherfuck\w*|bastard\w*|dickhead\w*|retard\w*)\b",
     re.IGNORECASE,
 )
+#: Word lists by language (the English classifier misreads these languages).
+_LOCAL_ABUSE_RE = {"de": _DE_ABUSE_RE, "zh": _ZH_ABUSE_RE}
 
 
 def flag_abuse(texts: Sequence[str], config: ModerationConfig | None = None) -> list[AbuseFlag]:
     """Score statements for abuse / profanity, one :class:`AbuseFlag` per text.
 
-    English (and unknown-language) texts are scored in batches of
-    ``config.abuse_batch_size`` with ``profanity_check.predict_prob`` and
-    flagged at ``config.abuse_threshold``.  German and Chinese texts are
-    checked against built-in word lists (plus the common English swear words),
-    because the English classifier misreads them.
+    The language of each text is detected (:func:`deliberation.text.detect_languages`). English
+    texts, and texts whose language cannot be told, are scored in batches of
+    ``config.abuse_batch_size`` with ``profanity_check.predict_prob`` and flagged at
+    ``config.abuse_threshold``. German and Chinese texts are checked against built-in word lists
+    (plus the common English swear words), because the English classifier misreads them; texts in
+    other languages against the English swear words only, and the reason says so.
     """
 
     config = config or ModerationConfig()
     texts = list(texts)
     flags: list[AbuseFlag | None] = [None] * len(texts)
     english_idx: list[int] = []
-    for i, t in enumerate(texts):
-        lang = detect_language(t)
-        if lang in ("de", "zh"):
-            lex = _DE_ABUSE_RE if lang == "de" else _ZH_ABUSE_RE
-            m = lex.search(t) or _EN_ABUSE_WORDS_RE.search(t)
-            if m:
-                flags[i] = AbuseFlag(1.0, True, f"abusive word '{m.group(0)}' ({'German' if lang == 'de' else 'Chinese'} word list)")
-            else:
-                flags[i] = AbuseFlag(0.0, False, f"no abusive words ({'German' if lang == 'de' else 'Chinese'} word list; the classifier is English-only)")
-        elif not t.strip():
+    for i, (t, lang) in enumerate(zip(texts, detect_languages(texts))):
+        if not t.strip():
             flags[i] = AbuseFlag(0.0, False, "empty text")
-        else:
+        elif lang in ("en", ""):
             english_idx.append(i)
+        else:
+            lex = _LOCAL_ABUSE_RE.get(lang)
+            m = (lex.search(t) if lex else None) or _EN_ABUSE_WORDS_RE.search(t)
+            lists = f"{language_name(lang)} word list" if lex else "English swear words only"
+            if m:
+                flags[i] = AbuseFlag(1.0, True, f"abusive word '{m.group(0)}' ({lists})")
+            else:
+                flags[i] = AbuseFlag(0.0, False, f"no abusive words ({lists}; the classifier is English-only)")
     if english_idx:
         from profanity_check import predict_prob  # imported lazily: loads a pickled model
 

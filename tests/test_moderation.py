@@ -15,13 +15,13 @@ from deliberation.moderation import (
     ModerationConfig,
     ModerationResult,
     Redaction,
-    detect_language,
     flag_abuse,
     flag_instructions,
     link_near_duplicates,
     moderate,
     redact_personal_data,
 )
+from deliberation.text import detect_language
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPORA = SHARED / "corpora"
@@ -299,13 +299,6 @@ def test_flag_abuse_batches() -> None:
     flags = flag_abuse(texts, ModerationConfig(abuse_batch_size=7))
     assert len(flags) == 26
     assert flags[-1].flagged and not any(f.flagged for f in flags[:-1])
-
-
-def test_detect_language() -> None:
-    assert detect_language("The bus should run more often.") == "en"
-    assert detect_language("Der Bus sollte öfter fahren.") == "de"
-    assert detect_language("Kampagne gegen Greenwashing.") == "de"
-    assert detect_language("公車應該增加班次") == "zh"
 
 
 # ---------------------------------------------------------------------------

@@ -26,9 +26,9 @@ How it works
 3. **Labels**: class-based TF-IDF (c-TF-IDF, as in BERTopic): for each topic, the frequency of each
    term in that topic divided by the topic's total term count, times
    ``log(1 + average terms per topic / frequency of the term across all topics)``. A term counts once
-   per statement, so one long or repetitive statement cannot dominate a label. Stop words are
-   removed: English with scikit-learn's list, German with a small built-in list (the language of
-   each statement is guessed from stop-word hits, ties going to the corpus' majority language). Text
+   per statement, so one long or repetitive statement cannot dominate a label. Stop words of each
+   statement's language are removed (:mod:`deliberation.text`: the language is detected per
+   statement with Lingua; undetermined ones take the corpus' majority language). Text
    in Chinese or Japanese script has no spaces, so its terms are character pairs (bigrams), taken
    after cutting the text at a small built-in list of function characters and words ("我覺得計程車"
    gives 計程, 程車); in the label a pair grows to the word it sits in at least 80% of the time
@@ -96,17 +96,26 @@ statements are near-duplicates, there is one topic; ``notes`` say why in plain w
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import math
-import re
-import unicodedata
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal, Sequence
 
 import numpy as np
+
+from deliberation.text.languages import LANGUAGES, detect_languages, main_language
+from deliberation.text.terms import (
+    CHINESE_STOP_CHARS,
+    CHINESE_STOP_WORDS,
+    CJK_RE,
+    GERMAN_STOP_WORDS,
+    cjk_segments,
+    extract_terms,
+    normalise_text,
+    overlap_units,
+)
 
 __all__ = [
     "TopicConfig",
@@ -160,9 +169,11 @@ class TopicConfig:
     n_terms: int = 10
     #: Text between label terms.
     label_separator: str = " · "
-    #: Language for stop words and terms: "auto" guesses per statement among English, German and
-    #: Chinese; "en", "de" or "zh" forces one (Latin-script words in Chinese text stay words).
-    language: Literal["auto", "en", "de", "zh"] = "auto"
+    #: Language for stop words and terms: "auto" detects it per statement
+    #: (:func:`deliberation.text.detect_languages`); an ISO 639-1 code of
+    #: :data:`deliberation.text.LANGUAGES` ("en", "de", "zh", ...) forces one (Latin-script words in
+    #: Chinese text stay words).
+    language: str = "auto"
     #: Number of k-means restarts per k (more = more stable, slower).
     kmeans_n_init: int = 10
     #: Above this many distinct statements the silhouette (which picks k) is estimated on a seeded
@@ -191,8 +202,8 @@ class TopicConfig:
             raise ValueError("near_duplicate_min_overlap must be in [0, 1]")
         if self.n_central < 0 or self.n_label_terms < 1 or self.n_terms < 1:
             raise ValueError("n_central must be >= 0 and n_label_terms, n_terms >= 1")
-        if self.language not in ("auto", "en", "de", "zh"):
-            raise ValueError(f"language must be auto, en, de or zh, not {self.language!r}")
+        if self.language != "auto" and self.language not in LANGUAGES:
+            raise ValueError(f"language must be 'auto' or one of {', '.join(LANGUAGES)}, not {self.language!r}")
         if self.kmeans_n_init < 1:
             raise ValueError("kmeans_n_init must be at least 1")
         if self.silhouette_sample is not None and self.silhouette_sample < 100:
@@ -266,7 +277,7 @@ class TopicResult:
     candidates: list[TopicCandidate] = field(default_factory=list)
     #: Distinct voices in the whole consultation.
     n_voices: int = 0
-    #: Language guessed (or forced) for terms: "en", "de", "zh" or "" when there was no text.
+    #: Main language of the statements (ISO 639-1, detected or forced) or "" when there was no text.
     language: str = ""
     #: The seed actually used (derived from the Generator when one was given).
     seed: int = 0
@@ -285,163 +296,16 @@ class TopicResult:
 # Terms: tokenising, stop words, c-TF-IDF
 # --------------------------------------------------------------------------------------------------
 
-#: German function words left out of labels (small built-in list; lower case).
-GERMAN_STOP_WORDS: frozenset[str] = frozenset(
-    """
-    aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes
-    anders auch auf aus bei beim bin bis bist bitte da dabei dadurch dafür dagegen daher damit dann
-    daran darauf darf darum darüber das dass daß dazu dein deine dem den denen denn der deren des
-    deshalb dessen die dies diese diesem diesen dieser dieses doch dort du durch eben ein eine einem
-    einen einer eines einfach einige einmal er es etwa etwas euch euer eure für gar gegen gibt ging
-    hab habe haben hat hatte hätte hier hin hinter ich ihm ihn ihnen ihr ihre ihrem ihren ihrer ihres
-    im immer in ins ist ja jede jedem jeden jeder jedes jedoch jetzt kann kein keine keinem keinen
-    keiner könnte können man manche mehr mein meine mich mir mit muss müsse müssen musste nach nicht
-    nichts noch nun nur ob oder ohne schon sehr sein seine seinem seinen seiner sich sie sind so
-    solche soll sollen sollte sollten sondern sowie statt über um und uns unser unsere unter viel
-    viele vom von vor wann war waren warum was weil weiter welche welchem welchen welcher wenn wer
-    werde werden wie wieder will wir wird wo wurde würde würden zu zum zur zwar zwischen ganz gut
-    bzw usw zb dh sowohl wäre eher mal wurden worden sei seien beiden deswegen somit ab etc evtl ca
-    bspw sodass uvm dafür davon darin hierbei insbesondere braucht brauchen finde glaube
-    """.split()
-)
-
-#: Chinese characters that mark grammar rather than content; a character pair containing one is
-#: not a term (particles, pronouns, the copula).
-CHINESE_STOP_CHARS: frozenset[str] = frozenset(
-    "的了嗎吗呢吧啊哦喔呀著着之其而與与及或和也都就被把讓让給给這这那此我你妳他她它們们個个是在"
-)
-
-#: Chinese two-character function words left out of labels.
-CHINESE_STOP_WORDS: frozenset[str] = frozenset(
-    """
-    覺得 觉得 認為 认为 應該 应该 可以 因為 因为 所以 但是 如果 沒有 没有 不是 還是 还是 什麼 什么 現在
-    现在 已經 已经 自己 非常 比較 比较 為了 为了 因此 而且 並且 并且 雖然 虽然 可能 不會 不会 能夠 能够
-    目前 然後 然后 需要 希望 必須 必须 就算 不能 不要 只是 還有 还有 一些 一樣 一样 是否 或是 以及 對於
-    对于 關於 关于 不過 不过 其實 其实 透過 透过 通過 通过 以上 以下 之後 之后 之前 所有 這些 这些 目的
-    一定 很多 更多 以為 以为 一直 感覺 感觉 同意 反對 反对
-    """.split()
-)
-
-#: Added to scikit-learn's English list: contraction stems, and words of opinion that any
-#: consultation is full of ("we need", "I believe", "I agree") and that say nothing about a topic.
-_ENGLISH_EXTRA_STOP = frozenset(
-    "don doesn didn isn aren wasn weren won wouldn shouldn couldn haven hasn hadn ll ve im ive dont "
-    "doesnt didnt isnt arent wont cant shouldnt wouldnt couldnt lets let really just think need "
-    "needs needed want wants agree disagree believe like".split()
-)
-
-_CJK_RE = re.compile(
-    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+"
-)
-_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)?")
-
-
-@functools.lru_cache(maxsize=1)
-def _english_stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS) | _ENGLISH_EXTRA_STOP
-
-
-def _normalise_text(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").lower()
-
-
-def _latin_words(text: str) -> list[str]:
-    """Lower-case words of a text with CJK runs blanked out; "'s" endings dropped."""
-    out = []
-    for w in _WORD_RE.findall(_CJK_RE.sub(" ", text)):
-        w = re.sub(r"['’]s$", "", w).replace("’", "'")
-        if "'" in w:  # contractions: keep the stem ("don't" -> "don", a stop word)
-            w = w.split("'", 1)[0]
-        out.append(w)
-    return out
-
-
-def _cjk_bigrams(text: str) -> list[str]:
-    """All character pairs of the CJK runs of a text (no stop filtering)."""
-    grams = []
-    for run in _CJK_RE.findall(text):
-        grams.extend(run[i : i + 2] for i in range(len(run) - 1))
-    return grams
-
-
-def _cjk_segments(text: str) -> list[str]:
-    """CJK runs of a text cut at function characters and function words (so that "我覺得計程車"
-    gives "計程車", not the pair "得計")."""
-    segments = []
-    for run in _CJK_RE.findall(text):
-        keep = [ch not in CHINESE_STOP_CHARS for ch in run]
-        for i in range(len(run) - 1):
-            if run[i : i + 2] in CHINESE_STOP_WORDS:
-                keep[i] = keep[i + 1] = False
-        current = ""
-        for ch, k in zip(run, keep):
-            if k:
-                current += ch
-            else:
-                if current:
-                    segments.append(current)
-                current = ""
-        if current:
-            segments.append(current)
-    return segments
-
-
-def _cjk_share(text: str) -> float:
-    letters = sum(1 for ch in text if ch.isalpha())
-    if not letters:
-        return 0.0
-    return sum(len(r) for r in _CJK_RE.findall(text)) / letters
-
-
 def _guess_languages(texts: Sequence[str], forced: str) -> tuple[list[str], str]:
-    """Per-statement language ("en", "de", "zh") and the corpus' majority language."""
+    """Per-statement language (ISO 639-1, :func:`deliberation.text.detect_languages`; undetermined
+    ones get the majority language) and the corpus' majority language (ties go to English)."""
     if not texts:
         return [], ""
     if forced != "auto":
         return [forced] * len(texts), forced
-    en, de = _english_stop_words(), GERMAN_STOP_WORDS
-    guesses: list[str | None] = []
-    for text in texts:
-        norm = _normalise_text(text)
-        if _cjk_share(norm) >= 0.3:
-            guesses.append("zh")
-            continue
-        words = _latin_words(norm)
-        en_hits = sum(1 for w in words if w in en and w not in de)
-        de_hits = sum(1 for w in words if w in de and w not in en)
-        guesses.append("en" if en_hits > de_hits else "de" if de_hits > en_hits else None)
-    counts = Counter(g for g in guesses if g)
-    majority = counts.most_common(1)[0][0] if counts else "en"
-    if counts and counts.get("en", 0) == counts.most_common(1)[0][1]:
-        majority = "en"  # ties go to English
+    guesses = detect_languages(texts)
+    majority = main_language(guesses, default="en")
     return [g or majority for g in guesses], majority
-
-
-def extract_terms(text: str, language: str = "en") -> list[str]:
-    """Label terms of one statement, in order, with repeats: lower-case words without stop words
-    (English or German list by ``language``), plus character pairs for CJK runs (Chinese text has no
-    spaces), after cutting the runs at function characters and function words. Single letters are
-    dropped; numbers of two or more digits are kept ("15")."""
-    norm = _normalise_text(text)
-    stop = _english_stop_words() if language in ("en", "zh") else GERMAN_STOP_WORDS
-    terms = [w for w in _latin_words(norm) if len(w) >= 2 and w not in stop]
-    for segment in _cjk_segments(norm):
-        terms.extend(segment[i : i + 2] for i in range(len(segment) - 1))
-    return terms
-
-
-def _overlap_units(text: str) -> frozenset[str]:
-    """Units compared for the near-duplicate word-overlap check: all words (stop words included,
-    so short statements compare fairly) and CJK character pairs."""
-    norm = _normalise_text(text)
-    units = set(_latin_words(norm))
-    units.update(_cjk_bigrams(norm))
-    for run in _CJK_RE.findall(norm):
-        if len(run) == 1:
-            units.add(run)
-    return frozenset(units)
 
 
 def class_tfidf(term_lists_by_class: Sequence[Sequence[Sequence[str]]]) -> tuple[list[str], np.ndarray]:
@@ -530,7 +394,7 @@ def _pick_terms(
         if len(chosen) >= n:
             break
         term = vocab[i]
-        is_cjk = bool(_CJK_RE.fullmatch(term))
+        is_cjk = bool(CJK_RE.fullmatch(term))
         if is_cjk:
             term = _grow_cjk(term, topic_segments)
             if any(term in c or c in term for c in chosen):
@@ -582,7 +446,7 @@ def near_duplicate_groups(
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
 
-    folded = [" ".join(_normalise_text(t).split()) for t in texts]
+    folded = [" ".join(normalise_text(t).split()) for t in texts]
     first_of: dict[str, int] = {}
     for i, t in enumerate(folded):
         if t in first_of:
@@ -600,9 +464,9 @@ def near_duplicate_groups(
                 continue
             if min_overlap > 0:
                 if units[i] is None:
-                    units[i] = _overlap_units(texts[i])
+                    units[i] = overlap_units(texts[i])
                 if units[j] is None:
-                    units[j] = _overlap_units(texts[j])
+                    units[j] = overlap_units(texts[j])
                 a, b = units[i], units[j]
                 shorter = min(len(a), len(b))
                 if shorter == 0 or len(a & b) / shorter < min_overlap:
@@ -886,7 +750,7 @@ def find_topics(
     corpus_df: Counter[str] = Counter()
     for terms_i in term_lists:
         corpus_df.update(set(terms_i))
-    segments_of = [_cjk_segments(_normalise_text(t)) for t in texts]
+    segments_of = [cjk_segments(normalise_text(t)) for t in texts]
     total_voices = sum(voices_of.values()) or 1
     group_of = {i: gi for gi, g in enumerate(groups) for i in g}
 

@@ -1,0 +1,99 @@
+"""Which language a statement is written in: one detector for the whole project.
+
+Uses Lingua (PyPI ``lingua-language-detector``, Apache-2.0): n-gram models of every language ship
+inside the wheel, so nothing is downloaded; it is accurate on short texts, which statements are.
+The detector knows the languages in :data:`LANGUAGES` (those of the multilingual embedding model
+plus a few common ones); it is built once per process, on first use, in high-accuracy mode.
+
+Codes are ISO 639-1 ("en", "de", "zh", ...); ``""`` means undetermined (a text without letters,
+"15", or one too short to tell). :func:`main_language` picks a consultation's main language.
+
+Example::
+
+    from deliberation.text import detect_language, detect_languages
+    detect_language("Der Bus sollte öfter fahren.")      # "de"
+    detect_languages(["公車應該增加班次", "15"])            # ["zh", ""]
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Sequence
+
+__all__ = ["LANGUAGES", "UNDETERMINED", "detect_language", "detect_languages", "main_language",
+           "language_name"]
+
+#: Languages the detector chooses among (ISO 639-1): the sixteen of Universal Sentence Encoder
+#: multilingual (Chinese counted once) plus Swedish, Danish and Czech. A longer list costs memory
+#: and load time (every language is a model of its own: ~320 MB and ~3 s for these) and makes
+#: short texts more ambiguous.
+LANGUAGES: tuple[str, ...] = (
+    "en", "de", "zh", "fr", "es", "it", "nl", "pt", "pl", "ru", "tr", "ar", "ja", "ko", "th",
+    "sv", "da", "cs",
+)
+#: What is returned when the language cannot be told.
+UNDETERMINED = ""
+#: English names, for notes and labels a reader can follow.
+_NAMES = {
+    "en": "English", "de": "German", "zh": "Chinese", "fr": "French", "es": "Spanish",
+    "it": "Italian", "nl": "Dutch", "pt": "Portuguese", "pl": "Polish", "ru": "Russian",
+    "tr": "Turkish", "ar": "Arabic", "ja": "Japanese", "ko": "Korean", "th": "Thai",
+    "sv": "Swedish", "da": "Danish", "cs": "Czech",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _detector():
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in LANGUAGES]
+    return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+def _code(language: object | None) -> str:
+    return UNDETERMINED if language is None else language.iso_code_639_1.name.lower()
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the language ``text`` is written in, or ``""`` when it cannot be told."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    if not any(ch.isalpha() for ch in text):
+        return UNDETERMINED
+    return _code(_detector().detect_language_of(text))
+
+
+def detect_languages(texts: Sequence[str]) -> list[str]:
+    """:func:`detect_language` of every text, in order (faster than one by one)."""
+    texts = list(texts)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"text {i} is {type(text).__name__}, not str")
+    todo = [i for i, t in enumerate(texts) if any(ch.isalpha() for ch in t)]
+    out = [UNDETERMINED] * len(texts)
+    if todo:
+        found = _detector().detect_languages_in_parallel_of([texts[i] for i in todo])
+        for i, language in zip(todo, found):
+            out[i] = _code(language)
+    return out
+
+
+def main_language(languages: Sequence[str], default: str = "en") -> str:
+    """The most frequent determined code in ``languages`` (ties: ``default`` if it is among the
+    most frequent, else the code seen first); ``default`` when none is determined."""
+    counts = Counter(code for code in languages if code)
+    if not counts:
+        return default
+    top = max(counts.values())
+    if counts.get(default) == top:
+        return default
+    return next(code for code in languages if code and counts[code] == top)
+
+
+def language_name(code: str) -> str:
+    """English name of an ISO 639-1 code ("de" -> "German"); "unknown" for ``""``, the code itself
+    when it is not one of :data:`LANGUAGES`."""
+    if not code:
+        return "unknown"
+    return _NAMES.get(code, code)

@@ -1,0 +1,180 @@
+"""Words of a statement: tokenising, stop words, label terms (one home for every language).
+
+Latin-script (and other spaced) text is split into lower-case words; Chinese and Japanese script
+has no spaces, so its terms are character pairs taken after cutting the text at function
+characters and words ("我覺得計程車" gives 計程, 程車). Stop words: English from scikit-learn's list
+plus words of opinion every consultation is full of, German and Chinese from small built-in lists,
+every other language from the ``stopwordsiso`` package (stopwords-iso, MIT). Which list applies is
+the statement's language (:func:`deliberation.text.detect_language`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+__all__ = [
+    "GERMAN_STOP_WORDS",
+    "CHINESE_STOP_CHARS",
+    "CHINESE_STOP_WORDS",
+    "CJK_RE",
+    "stop_words",
+    "english_stop_words",
+    "normalise_text",
+    "latin_words",
+    "cjk_bigrams",
+    "cjk_segments",
+    "extract_terms",
+    "overlap_units",
+]
+
+#: German function words left out of labels (small built-in list; lower case).
+GERMAN_STOP_WORDS: frozenset[str] = frozenset(
+    """
+    aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes
+    anders auch auf aus bei beim bin bis bist bitte da dabei dadurch dafür dagegen daher damit dann
+    daran darauf darf darum darüber das dass daß dazu dein deine dem den denen denn der deren des
+    deshalb dessen die dies diese diesem diesen dieser dieses doch dort du durch eben ein eine einem
+    einen einer eines einfach einige einmal er es etwa etwas euch euer eure für gar gegen gibt ging
+    hab habe haben hat hatte hätte hier hin hinter ich ihm ihn ihnen ihr ihre ihrem ihren ihrer ihres
+    im immer in ins ist ja jede jedem jeden jeder jedes jedoch jetzt kann kein keine keinem keinen
+    keiner könnte können man manche mehr mein meine mich mir mit muss müsse müssen musste nach nicht
+    nichts noch nun nur ob oder ohne schon sehr sein seine seinem seinen seiner sich sie sind so
+    solche soll sollen sollte sollten sondern sowie statt über um und uns unser unsere unter viel
+    viele vom von vor wann war waren warum was weil weiter welche welchem welchen welcher wenn wer
+    werde werden wie wieder will wir wird wo wurde würde würden zu zum zur zwar zwischen ganz gut
+    bzw usw zb dh sowohl wäre eher mal wurden worden sei seien beiden deswegen somit ab etc evtl ca
+    bspw sodass uvm dafür davon darin hierbei insbesondere braucht brauchen finde glaube
+    """.split()
+)
+
+#: Chinese characters that mark grammar rather than content; a character pair containing one is
+#: not a term (particles, pronouns, the copula).
+CHINESE_STOP_CHARS: frozenset[str] = frozenset(
+    "的了嗎吗呢吧啊哦喔呀著着之其而與与及或和也都就被把讓让給给這这那此我你妳他她它們们個个是在"
+)
+
+#: Chinese two-character function words left out of labels.
+CHINESE_STOP_WORDS: frozenset[str] = frozenset(
+    """
+    覺得 觉得 認為 认为 應該 应该 可以 因為 因为 所以 但是 如果 沒有 没有 不是 還是 还是 什麼 什么 現在
+    现在 已經 已经 自己 非常 比較 比较 為了 为了 因此 而且 並且 并且 雖然 虽然 可能 不會 不会 能夠 能够
+    目前 然後 然后 需要 希望 必須 必须 就算 不能 不要 只是 還有 还有 一些 一樣 一样 是否 或是 以及 對於
+    对于 關於 关于 不過 不过 其實 其实 透過 透过 通過 通过 以上 以下 之後 之后 之前 所有 這些 这些 目的
+    一定 很多 更多 以為 以为 一直 感覺 感觉 同意 反對 反对
+    """.split()
+)
+
+#: Added to scikit-learn's English list: contraction stems, and words of opinion that any
+#: consultation is full of ("we need", "I believe", "I agree") and that say nothing about a topic.
+_ENGLISH_EXTRA_STOP = frozenset(
+    "don doesn didn isn aren wasn weren won wouldn shouldn couldn haven hasn hadn ll ve im ive dont "
+    "doesnt didnt isnt arent wont cant shouldnt wouldnt couldnt lets let really just think need "
+    "needs needed want wants agree disagree believe like".split()
+)
+
+CJK_RE = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+"
+)
+#: Elided words before an apostrophe, besides single letters (French "qu'il", Italian "dell'anno").
+_ELISIONS = frozenset("qu jusqu lorsqu puisqu quoiqu dell nell sull all dall".split())
+WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)?")
+
+
+@functools.lru_cache(maxsize=1)
+def english_stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | _ENGLISH_EXTRA_STOP
+
+
+@functools.lru_cache(maxsize=64)
+def stop_words(language: str) -> frozenset[str]:
+    """Stop words for an ISO 639-1 code: German's built-in list for "de"; English's for "en", for
+    "" (undetermined) and for Chinese, Japanese and Korean (their Latin-script words are mostly
+    English: "UberX", "app"); stopwords-iso's list, plus the English one (statements in any language
+    quote English words), for every other language it knows; the English list otherwise."""
+    if language == "de":
+        return GERMAN_STOP_WORDS
+    english = english_stop_words()
+    if language in ("", "en", "zh", "ja", "ko"):
+        return english
+    import stopwordsiso
+
+    if not stopwordsiso.has_lang(language):
+        return english
+    return frozenset(w.lower() for w in stopwordsiso.stopwords(language)) | english
+
+
+def normalise_text(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def latin_words(text: str) -> list[str]:
+    """Lower-case words of a text with CJK runs blanked out; "'s" endings dropped."""
+    out = []
+    for w in WORD_RE.findall(CJK_RE.sub(" ", text)):
+        w = re.sub(r"['’]s$", "", w).replace("’", "'")
+        if "'" in w:
+            head, tail = w.split("'", 1)
+            # French / Italian elision keeps the word after it ("d'arbres" -> "arbres", "qu'il");
+            # English contractions keep the stem ("don't" -> "don", a stop word)
+            w = tail if len(head) == 1 or head in _ELISIONS else head
+        out.append(w)
+    return out
+
+
+def cjk_bigrams(text: str) -> list[str]:
+    """All character pairs of the CJK runs of a text (no stop filtering)."""
+    grams = []
+    for run in CJK_RE.findall(text):
+        grams.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return grams
+
+
+def cjk_segments(text: str) -> list[str]:
+    """CJK runs of a text cut at function characters and function words (so that "我覺得計程車"
+    gives "計程車", not the pair "得計")."""
+    segments = []
+    for run in CJK_RE.findall(text):
+        keep = [ch not in CHINESE_STOP_CHARS for ch in run]
+        for i in range(len(run) - 1):
+            if run[i : i + 2] in CHINESE_STOP_WORDS:
+                keep[i] = keep[i + 1] = False
+        current = ""
+        for ch, k in zip(run, keep):
+            if k:
+                current += ch
+            else:
+                if current:
+                    segments.append(current)
+                current = ""
+        if current:
+            segments.append(current)
+    return segments
+
+
+def extract_terms(text: str, language: str = "en") -> list[str]:
+    """Label terms of one statement, in order, with repeats: lower-case words without the stop words
+    of ``language`` (:func:`stop_words`), plus character pairs for CJK runs (Chinese text has no
+    spaces), after cutting the runs at function characters and function words. Single letters are
+    dropped; numbers of two or more digits are kept ("15")."""
+    norm = normalise_text(text)
+    stop = stop_words(language)
+    terms = [w for w in latin_words(norm) if len(w) >= 2 and w not in stop]
+    for segment in cjk_segments(norm):
+        terms.extend(segment[i : i + 2] for i in range(len(segment) - 1))
+    return terms
+
+
+def overlap_units(text: str) -> frozenset[str]:
+    """Units compared for the near-duplicate word-overlap check: all words (stop words included,
+    so short statements compare fairly) and CJK character pairs."""
+    norm = normalise_text(text)
+    units = set(latin_words(norm))
+    units.update(cjk_bigrams(norm))
+    for run in CJK_RE.findall(norm):
+        if len(run) == 1:
+            units.add(run)
+    return frozenset(units)

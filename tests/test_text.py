@@ -1,0 +1,48 @@
+"""Tests for deliberation.text: language detection (Lingua, offline) and terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from deliberation.text import (
+    detect_language,
+    detect_languages,
+    extract_terms,
+    language_name,
+    main_language,
+    stop_words,
+)
+
+
+def test_detect_language_on_short_statements() -> None:
+    assert detect_language("The bus should run more often.") == "en"
+    assert detect_language("Der Bus sollte öfter fahren.") == "de"
+    assert detect_language("Kampagne gegen Greenwashing.") == "de"
+    assert detect_language("公車應該增加班次") == "zh"
+    assert detect_language("我覺得 UberX 很好") == "zh"
+    assert detect_language("Le bus devrait passer plus souvent.") == "fr"
+    assert detect_language("El autobús debería pasar más a menudo.") == "es"
+
+
+def test_undetermined_text_and_bad_input() -> None:
+    assert detect_language("15") == ""
+    assert detect_language("  ") == ""
+    assert detect_languages(["Tempo 30 in der Stadt", "$15", "市長是白痴。"]) == ["de", "", "zh"]
+    assert detect_languages([]) == []
+    with pytest.raises(TypeError, match="text 1 is int"):
+        detect_languages(["ok", 3])  # type: ignore[list-item]
+
+
+def test_main_language_and_names() -> None:
+    assert main_language(["de", "de", "en", ""]) == "de"
+    assert main_language(["de", "en"]) == "en"  # ties go to the default
+    assert main_language(["zh", "de"], default="en") == "zh"  # else the first seen
+    assert main_language(["", ""]) == "en"
+    assert language_name("de") == "German" and language_name("") == "unknown"
+
+
+def test_stop_words_per_language() -> None:
+    assert "und" in stop_words("de") and "the" not in stop_words("de")
+    assert "the" in stop_words("en") and "the" in stop_words("zh")
+    assert {"le", "les", "des"} <= stop_words("fr")
+    assert extract_terms("Les villes doivent planter plus d'arbres", "fr") == ["villes", "planter", "arbres"]
