@@ -116,6 +116,41 @@ class VoteMatrix:
         mod = np.array([sid in (moderated_out_ids or set()) for sid in statement_ids], dtype=bool)
         return cls(list(participant_ids), list(statement_ids), rows, cols, np.asarray(votes), mod)
 
+    def voters(self) -> np.ndarray:
+        """True for every row that cast at least one vote: the consultation's participants.
+        Registered ids that never voted (e.g. the authors of an imported statements file) are
+        not participants, though they stay rows (exports round-trip)."""
+        return self.votes_per_participant() > 0
+
+    def with_author_votes(self, authors: dict[str, str | None]) -> tuple["VoteMatrix", int]:
+        """A copy in which each author's own statement counts as their agree vote, Polis's
+        convention: Polis's comment form posts the author's agree vote with the comment
+        (compdemocracy/polis ``server/src/routes/comments.ts`` ``handleCommentVote`` ->
+        ``votesPost``), while seed comments entered by the moderator carry no vote
+        (polis-documentation ``usage/SeedComments.md``).
+
+        ``authors`` maps statement id -> author's participant id. A vote is added only where the
+        author has no vote on that statement and voted on something (an author who never voted,
+        like a seed comment's, is not a participant and gets none). Returns (matrix, number of
+        votes added).
+        """
+        row = {pid: i for i, pid in enumerate(self.participant_ids)}
+        voted = self.voters()
+        pairs = [(row.get(authors.get(sid) or "", -1), j) for j, sid in enumerate(self.statement_ids)]
+        pairs = np.array([(r, j) for r, j in pairs if r >= 0 and voted[r]], dtype=np.int64).reshape(-1, 2)
+        m = max(1, self.shape[1])
+        present = np.isin(pairs[:, 0] * m + pairs[:, 1], self.rows.astype(np.int64) * m + self.cols)
+        add_r, add_c = pairs[~present, 0], pairs[~present, 1]
+        if not len(add_r):
+            return self, 0
+        return VoteMatrix(
+            self.participant_ids, self.statement_ids,
+            np.concatenate([self.rows, np.asarray(add_r, dtype=np.int32)]),
+            np.concatenate([self.cols, np.asarray(add_c, dtype=np.int32)]),
+            np.concatenate([self.vals, np.ones(len(add_r), dtype=np.int8)]),
+            self.moderated_out,
+        ), len(add_r)
+
     def without_moderated_out(self) -> "VoteMatrix":
         """The matrix the analysis uses: moderated-out statements removed."""
         keep = ~self.moderated_out

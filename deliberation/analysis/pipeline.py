@@ -33,6 +33,9 @@ class AnalysisConfig:
     topics: TopicConfig = field(default_factory=TopicConfig)
     #: the one seed every random step derives from
     seed: int = 0
+    #: count each participant's own statement as their agree vote (Polis's convention; see
+    #: VoteMatrix.with_author_votes). Only authors who voted are participants and get one.
+    author_agrees: bool = True
 
 
 class GroupSummary(BaseModel):
@@ -47,9 +50,14 @@ class GroupSummary(BaseModel):
 
 class AnalysisResult(BaseModel):
     question: str = ""
+    #: participants who cast at least one vote (registered ids that never voted, such as the
+    #: authors of an imported statements file, are not counted)
     n_participants: int
     n_statements: int
+    #: votes the analysis read, including ``n_author_votes``
     n_votes: int
+    #: authors' own statements counted as their agree votes (AnalysisConfig.author_agrees)
+    n_author_votes: int = 0
     #: participant id -> opinion group (clustered participants only)
     groups: dict[str, int]
     group_summaries: list[GroupSummary]
@@ -109,6 +117,12 @@ def analyze(
     say = progress or (lambda _msg: None)
     rng = np.random.default_rng(config.seed)
     notes: list[str] = []
+    n_author_votes = 0
+    if config.author_agrees:
+        matrix, n_author_votes = matrix.with_author_votes({s.external_id: s.author for s in statements})
+        if n_author_votes:
+            notes.append(f"{n_author_votes} statement(s) count as their author's agree vote (Polis's "
+                         "convention; AnalysisConfig.author_agrees switches it off).")
 
     say("opinion groups")
     grouping = find_opinion_groups(matrix, config.grouping, rng=int(rng.integers(2**31)))
@@ -153,9 +167,10 @@ def analyze(
         subgroups[str(g)] = {str(p): int(s) for p, s in sub.items()}
     return AnalysisResult(
         question=question,
-        n_participants=matrix.shape[0],
+        n_participants=int(matrix.voters().sum()),
         n_statements=len(statements),
         n_votes=matrix.n_votes,
+        n_author_votes=n_author_votes,
         groups=groups,
         group_summaries=summaries,
         subgroups=subgroups,
@@ -206,6 +221,8 @@ def summary_text(result: AnalysisResult, statements: dict[str, str]) -> str:
             lines.append(f"  [{sid}] {_short(statements.get(sid, ''))}")
     else:
         lines.append("No consensus candidate: no statement met the consensus rule.")
+    if result.stats.get("min_votes_rule"):
+        lines.append(f"Minimum votes: {result.stats['min_votes_rule']}")
     if result.uncertain:
         lines.append(f"Uncertain (many passes): {', '.join(result.uncertain[:8])}")
     for n in result.notes:

@@ -33,7 +33,8 @@ under a second; no dense participants x statements array is ever built.
 Choices made here (each also documented where it is implemented):
 
 * ``consensus`` is our ranked list of cross-group consensus candidates: at least
-  ``min_votes_for_consensus`` (20, Jigsaw's minVoteCount) votes from group members, at least
+  ``min_votes_for_consensus`` (20, Jigsaw's minVoteCount; in a room of fewer than 40 group
+  members half of them, ``min_votes_room_share``) votes from group members, at least
   ``min_group_participation`` (5%, Polis collective statements) of *every* group voted, and more
   than half of every group agrees; ranked by ``bridging_min`` (the lowest group agree rate) by
   default. Polis's own lists are kept unchanged as ``majority_agree`` / ``majority_disagree``
@@ -46,6 +47,7 @@ Choices made here (each also documented where it is implemented):
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -127,6 +129,17 @@ class StatsConfig:
     """Votes (agree + disagree + pass, from group members) a statement needs to enter the
     consensus lists (``consensus``, ``consensus_disagree``, ``common_ground*``)
     [Jigsaw ``minVoteCount``; guards against red-dwarf#72: 8 of 1,165 voted, GIC topped]."""
+
+    min_votes_room_share: float = 0.5
+    """Small rooms: a minimum-votes rule (``min_vote_count``, ``min_votes_for_consensus``) never
+    asks for more votes than this share of the participants it counts (the members of the
+    opinion groups; everyone when nobody is grouped), rounded up: the rule applied is
+    ``min(rule, ceil(min_votes_room_share x members))``, at least 1. With six people a statement
+    needs 3 votes, with 40 or more Jigsaw's 20 (so large conversations are unchanged). Jigsaw's
+    fixed 20 presumes a conversation of far more than 20 people: in a room of six it excluded
+    every statement. The cap follows Polis's own rule for small conversations
+    [polis conversation.clj ``in-conv``: a participant needs min(7, number of comments) votes: a
+    fixed threshold capped by what the conversation can supply]. 0 switches the cap off."""
 
     min_group_participation: float = 0.05
     """Share of every group's members that must have voted on a statement for it to enter the
@@ -708,6 +721,8 @@ class StatsResult:
     uncertainty_threshold: float
     consensus_rule: str
     """The consensus rule in words."""
+    min_votes_rule: str
+    """The minimum-votes rule as applied to this room (scaled for small rooms), with its source."""
     notes: list[str]
     """Plain-language sentences: input problems and every list that came out empty, and why."""
     config: dict
@@ -750,6 +765,29 @@ _CATEGORY_ORDER = [
 
 def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
+
+
+def scaled_min_votes(rule: int, n_members: int, room_share: float) -> int:
+    """The minimum-votes ``rule`` for a room of ``n_members`` (see
+    ``StatsConfig.min_votes_room_share``): ``min(rule, max(1, ceil(room_share * n_members)))``;
+    the rule unchanged when ``room_share`` is 0 or the rule is already 0."""
+    if rule <= 0 or room_share <= 0:
+        return int(rule)
+    return int(min(rule, max(1, math.ceil(room_share * n_members - 1e-9))))
+
+
+def min_votes_rule(cfg: StatsConfig, n_members: int) -> str:
+    """The minimum-votes rule as applied to a room of ``n_members``, in words, with its source."""
+    cons = scaled_min_votes(cfg.min_votes_for_consensus, n_members, cfg.min_votes_room_share)
+    if cons == cfg.min_votes_for_consensus:
+        return (f"A statement needs at least {cons} votes from group members to count as common ground "
+                f"(Jigsaw's minVoteCount) and votes from at least {_pct(cfg.min_group_participation)} "
+                "of every group (Polis's collective-statement rule).")
+    return (f"A statement needs at least {cons} votes from group members to count as common ground: "
+            f"{_pct(cfg.min_votes_room_share)} of the {n_members} participants in groups, because the "
+            f"usual minimum of {cfg.min_votes_for_consensus} votes (Jigsaw's minVoteCount) is more than "
+            "this room can give (capped as Polis caps its own minimum for small conversations), and "
+            f"votes from at least {_pct(cfg.min_group_participation)} of every group.")
 
 
 def _ranked(mask: np.ndarray, *keys_desc: np.ndarray, limit: int | None) -> np.ndarray:
@@ -832,7 +870,9 @@ def compute_statistics(
         jsize = counts.group_sizes
     else:  # everyone as one pseudo-group
         jA, jD, jS = counts.agree[None, :], counts.disagree[None, :], counts.seen[None, :]
-        jsize = np.array([n_rows], dtype=np.int64)
+        # the pseudo-group is everyone who voted (registered participants who never voted, such as
+        # the authors of an imported statements file, are not in the room)
+        jsize = np.array([int((np.bincount(matrix.rows, minlength=n_rows) > 0).sum())], dtype=np.int64)
     jP = jS - jA - jD
     fA, fD, fS, fP = (x.astype(np.float64) for x in (jA, jD, jS, jP))
     # jigsaw stats_util.ts getAgreeRate/getDisagreeRate/getPassRate (asProbabilityEstimate, includePasses)
@@ -854,10 +894,14 @@ def compute_statistics(
         diff, max_diff = None, None
 
     # ---- minimum-votes rules ---------------------------------------------------------------
-    jig_ok = active & (in_group_votes >= cfg.min_vote_count)  # jigsaw filteredComments
+    # scaled to the room: min(rule, ceil(min_votes_room_share x members)) (StatsConfig docs)
+    n_members = int(jsize.sum())
+    min_list = scaled_min_votes(cfg.min_vote_count, n_members, cfg.min_votes_room_share)
+    min_cons = scaled_min_votes(cfg.min_votes_for_consensus, n_members, cfg.min_votes_room_share)
+    jig_ok = active & (in_group_votes >= min_list)  # jigsaw filteredComments
     # consensus lists: Jigsaw minVoteCount AND Polis collectiveStatement.ts >= 5% of every group
     part_ok = np.all(participation >= cfg.min_group_participation, axis=0) if m else np.zeros(0, bool)
-    cons_ok = active & (in_group_votes >= cfg.min_votes_for_consensus) & part_ok
+    cons_ok = active & (in_group_votes >= min_cons) & part_ok
 
     # ---- bridging MF -----------------------------------------------------------------------
     if cfg.mf_enabled and m and matrix.n_votes:
@@ -875,7 +919,7 @@ def compute_statistics(
     consensus = _ranked(cons_mask, score_agree, gic, seen_f, limit=cfg.consensus_pick_max)
     consensus_dis = _ranked(cons_dis_mask, score_dis, gic_dis, seen_f, limit=cfg.consensus_pick_max)
     consensus_rule = (
-        f"A statement is a consensus candidate when it has at least {cfg.min_votes_for_consensus} "
+        f"A statement is a consensus candidate when it has at least {min_cons} "
         f"votes from group members, was voted on by at least {_pct(cfg.min_group_participation)} of "
         f"every group, and more than {_pct(cfg.consensus_min_group_agree)} of every group agrees "
         f"(agree rate (A+1)/(S+2), passes counted); candidates are ranked by {cfg.consensus_score} "
@@ -925,11 +969,11 @@ def compute_statistics(
     # ---- notes for empty lists -------------------------------------------------------------
     have_data = bool(m and n_rows and matrix.n_votes and active.any())
     if have_data:
-        few = (f" Only statements with at least {cfg.min_votes_for_consensus} votes from group members, "
+        few = (f" Only statements with at least {min_cons} votes from group members, "
                f"including votes from at least {_pct(cfg.min_group_participation)} of every group, "
                "were considered.")
         if not cons_ok.any():
-            enough_n = active & (in_group_votes >= cfg.min_votes_for_consensus)
+            enough_n = active & (in_group_votes >= min_cons)
             if enough_n.any():
                 best = float(participation.min(axis=0)[enough_n].max())
                 notes.append(
@@ -939,7 +983,7 @@ def compute_statistics(
                     "the statements, lower min_group_participation.")
             else:
                 notes.append(
-                    f"No statement had at least {cfg.min_votes_for_consensus} votes from group members, "
+                    f"No statement had at least {min_cons} votes from group members, "
                     "so no statement can be listed as consensus or common ground.")
         if cons_ok.any():
             if len(consensus) == 0:
@@ -963,7 +1007,7 @@ def compute_statistics(
                          f"than {_pct(cfg.majority_min_prob)} of voters with 90% confidence (Polis's rule).")
         pts = f"{cfg.min_agree_prob_difference * 100:.0f} percentage points"
         if not jig_ok.any():
-            notes.append(f"No statement had at least {cfg.min_vote_count} votes from group members, so "
+            notes.append(f"No statement had at least {min_list} votes from group members, so "
                          "there are no group-representative, difference-of-opinion or uncertain statements.")
         else:
             if G >= 2:
@@ -1074,6 +1118,7 @@ def compute_statistics(
         uncertain=ids(uncertain),
         uncertainty_threshold=float(unc_thr),
         consensus_rule=consensus_rule,
+        min_votes_rule=min_votes_rule(cfg, n_members),
         notes=notes,
         config=asdict(cfg),
     )

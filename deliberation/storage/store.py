@@ -405,7 +405,11 @@ class Store:
             c = consultation_id
             return {
                 "statements": s.scalar(select(func.count()).select_from(StatementRow).where(StatementRow.consultation_id == c)),
-                "participants": s.scalar(select(func.count()).select_from(ParticipantRow).where(ParticipantRow.consultation_id == c)),
+                # participants = people who voted; registered ids that never voted (the authors of an
+                # imported statements file) are counted apart
+                "participants": s.scalar(select(func.count(func.distinct(VoteRow.participant_id)))
+                                         .where(VoteRow.consultation_id == c)),
+                "registered": s.scalar(select(func.count()).select_from(ParticipantRow).where(ParticipantRow.consultation_id == c)),
                 "votes": s.scalar(select(func.count()).select_from(VoteRow).where(VoteRow.consultation_id == c)),
                 "vote_events": s.scalar(select(func.count()).select_from(VoteEventRow).where(VoteEventRow.consultation_id == c)),
             }

@@ -1,0 +1,119 @@
+"""A town hall of six: statistics that work in a small room, and honest participant counts.
+
+The room: a statements file (eight statements from eight authors who never vote, as a moderator
+imports them) plus one statement written in the room, and six people who vote on the SQLite store
+on disk. Three want a dog park on the old bowling green, three are against; on five statements
+everyone agrees. The analysis must find those as common ground (a fixed 20-vote minimum never
+could), count six participants (not fourteen), and count the room author's statement as their
+agree vote unless that convention is switched off.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from deliberation.analysis.pipeline import AnalysisConfig, analyze
+from deliberation.importers.tabular import read_statements_file
+from deliberation.storage import Store
+
+STATEMENTS = [
+    ("0", "a1", "The old bowling green should become a fenced off-lead dog area."),
+    ("1", "a2", "A dog park would be noisy and smelly for the houses on Mill Lane."),
+    ("2", "a3", "Mill Lane needs a pedestrian crossing near the primary school."),
+    ("3", "a4", "The library should open on Sunday afternoons."),
+    ("4", "a5", "The street lights on the river path should stay on all night."),
+    ("5", "a6", "Dog owners who leave mess should be fined more."),
+    ("6", "a7", "The bowling green should be kept as a quiet garden for older residents."),
+    ("7", "a8", "Bins along the river path should be emptied twice a week."),
+]
+#: the vote pattern of the room: "dog" people p1-p3, "quiet" people p4-p6 (1 agree, -1 disagree, 0 pass)
+VOTES = {
+    "0": [1, 1, 1, -1, -1, -1],
+    "1": [-1, -1, 0, 1, 1, 1],
+    "2": [1, 1, 1, 1, 1, 1],
+    "3": [1, 1, 1, 1, 1, 1],
+    "4": [1, 1, 1, 1, 1, 0],
+    "5": [0, 1, -1, 1, 1, 1],
+    "6": [-1, -1, -1, 1, 1, 1],
+    "7": [1, 1, 1, 1, 1, 1],
+}
+ROOM_TEXT = "Please put a second bench by the duck pond."
+PEOPLE = [f"p{i}" for i in range(1, 7)]
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    from deliberation.config import Settings
+
+    tmp = tmp_path_factory.mktemp("room")
+    csv = tmp / "statements.csv"
+    csv.write_text("id,author,text\n" + "".join(f'{i},{a},"{t}"\n' for i, a, t in STATEMENTS), encoding="utf-8")
+    store = Store(Settings(data_dir=tmp / "data"))
+    bundle = read_statements_file(csv)
+    rep = store.import_bundle(bundle, question="What should the town do with the old bowling green?")
+    cid = rep.consultation_id
+    for p in PEOPLE:
+        store.add_participant(cid, p)
+    for sid, votes in VOTES.items():
+        for p, v in zip(PEOPLE, votes):
+            store.cast_vote(cid, p, sid, v)
+    # p1 writes a statement in the room; the other five agree with it, p1 does not vote on it
+    mine = store.add_statement(cid, "p1", ROOM_TEXT)
+    for p in PEOPLE[1:]:
+        store.cast_vote(cid, p, mine.external_id, 1)
+    return store, cid, mine.external_id
+
+
+def _analyse(store, cid, **config):
+    statements = [s for s in store.statements(cid) if not s.is_draft]
+    return analyze(store.vote_matrix(cid), statements, None, config=AnalysisConfig(**config))
+
+
+def test_six_people_find_their_common_ground(room):
+    store, cid, mine = room
+    result = _analyse(store, cid)
+    # two opinion groups: the dog-park side and the quiet side
+    sides = sorted(sorted(m) for m in result.group_members().values())
+    assert sides == [["p1", "p2", "p3"], ["p4", "p5", "p6"]], result.notes
+    unanimous = {"2", "3", "7", mine}
+    assert unanimous <= set(result.consensus), (result.consensus, result.notes)
+    assert unanimous <= set(result.common_ground)
+    for split in ("0", "1", "6"):
+        assert split not in result.consensus and split not in result.common_ground
+    # the rule that applied is stated in words with its source
+    rule = result.stats["min_votes_rule"]
+    assert "at least 3 votes" in rule and "Jigsaw" in rule and "Polis" in rule
+    assert "at least 3 votes from group members" in result.stats["consensus_rule"]
+
+
+def test_participants_are_the_people_who_vote(room):
+    store, cid, _ = room
+    result = _analyse(store, cid)
+    assert len(store.participants(cid)) == 6 + len(STATEMENTS)  # the file's authors are registered ids
+    assert result.n_participants == 6
+    assert store.counts(cid)["participants"] == 6
+
+
+def test_the_authors_statement_is_their_agree_vote(room):
+    store, cid, mine = room
+    on = {s["statement_id"]: s for s in _analyse(store, cid).stats["statements"]}[mine]
+    assert (on["n_agree"], on["n_seen"]) == (6, 6)
+    result_off = _analyse(store, cid, author_agrees=False)
+    off = {s["statement_id"]: s for s in result_off.stats["statements"]}[mine]
+    assert (off["n_agree"], off["n_seen"]) == (5, 5)
+    assert result_off.n_author_votes == 0
+    # the imported file's authors never voted: no vote is made up for them
+    assert _analyse(store, cid).n_author_votes == 1
+
+
+def test_large_conversations_keep_the_published_minimum():
+    from deliberation.analysis.stats import StatsConfig, scaled_min_votes
+
+    cfg = StatsConfig()
+    assert scaled_min_votes(cfg.min_votes_for_consensus, 6, cfg.min_votes_room_share) == 3
+    assert scaled_min_votes(cfg.min_votes_for_consensus, 40, cfg.min_votes_room_share) == 20
+    assert scaled_min_votes(cfg.min_votes_for_consensus, 2031, cfg.min_votes_room_share) == 20
+    off = dataclasses.replace(cfg, min_votes_room_share=0.0)
+    assert scaled_min_votes(off.min_votes_for_consensus, 6, off.min_votes_room_share) == 20
