@@ -164,14 +164,14 @@ def ground(draft: Draft, statements: list[Statement], encoder=None):
     for sentence in draft.sentences:
         if not sentence.citations or not sources:
             verdicts.append({"text": sentence.text, "supported": False, "reason": "cites no statement",
-                             "problems": ["cites no statement"], "citations": []})
+                             "problems": ["cites no statement"], "problem_kinds": ["no_citation"], "citations": []})
             continue
         srcs = [x for x in sources if x["id"] in set(sentence.citations)]
         if not srcs:
             verdicts.append({"text": sentence.text, "supported": False,
                              "reason": "cites statements that are not usable sources",
                              "problems": ["cites statements that are not usable sources"],
-                             "citations": sentence.citations})
+                             "problem_kinds": ["unusable_citation"], "citations": sentence.citations})
             continue
         report = check_draft(srcs, sentence.text, list(sentence.citations), encoder=encoder)
         ok = bool(report.supported)
@@ -179,6 +179,7 @@ def ground(draft: Draft, statements: list[Statement], encoder=None):
                          "reason": "; ".join(x.reason for x in report.sentences) or "empty",
                          # one entry per failed check: what the public notes are built from
                          "problems": [p for x in report.sentences for p in x.problems],
+                         "problem_kinds": [k.value for x in report.sentences for k in x.problem_kinds],
                          "citations": list(sentence.citations)})
         if ok:
             kept.append(sentence)

@@ -223,7 +223,7 @@ def make_nodes(services: Services):
                 # for the moderator
                 reason = "; ".join(dict.fromkeys(
                     public_reason(p) for v in verdicts if not v["supported"]
-                    for p in (v.get("problems") or [v["reason"]])))
+                    for p in (v.get("problem_kinds") or v.get("problems") or [v["reason"]])))
                 if kept:
                     d["sentences"] = [s.model_dump() for s in kept]
                     d["notes"] = (d["notes"] + f" Removed {dropped} unsupported sentence(s): {reason}.").strip()

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from deliberation.coverage import CoverageAudit, audit_coverage
-from deliberation.grounding import WITHHELD, check_draft, public_reason
+from deliberation.grounding import WITHHELD, ProblemKind, check_draft, public_reason
 from deliberation.models import Draft, DraftKind, DraftSentence, Statement
 from deliberation.report import build_report, to_html, to_markdown, write_report
 
@@ -77,16 +77,13 @@ def test_every_guard_problem_is_named_by_its_kind_only():
     for text, cites in drafts:
         known = [c for c in cites if c in {"1", "2"}]
         report = check_draft(sources, text, known)
-        problems += [p for s in report.sentences for p in s.problems]
-    # the wordings the sentences above do not raise, as the guard writes them
-    problems += ["cites unknown statement id(s) IGNORE-ALL-HACKED",
-                 "fuses statement 1 ('HACKED, payload') and statement 2 ('vote') into one claim that neither makes",
-                 "adds a reason or consequence ('which would HACKED payload') that statement 1 does not give: 'HACKED'",
-                 "adds 'HACKED payload don't vote', which statement 1 does not mention",
-                 "reverses the comparison in statement 1 (the two sides of 'than' are swapped)"]
-    assert len(problems) >= 8
-    for p in problems:
+        problems += [k for s in report.sentences for k in s.problem_kinds]
+        assert all(len(s.problem_kinds) == len(s.problems) for s in report.sentences)
+    assert len(set(problems)) >= 8
+    # the public wording is keyed on the problem's kind (also its stored string value), never its words
+    for p in list(problems) + list(ProblemKind) + [k.value for k in ProblemKind]:
         out = public_reason(p)
+        assert out == ProblemKind(p).public
         assert not any(w.lower() in out.lower() for w in PAYLOAD + ("Wumpus", "quibbl", "17", "99")), (p, out)
         assert "(" not in out and "'" not in out, (p, out)
 

@@ -1,0 +1,417 @@
+"""The guard's checks: one small function per check, each taking the sentence context and
+returning the :class:`Problem` s it finds (an empty list when the sentence passes it)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .entities import _entities, _entity_missing_words
+from .models import GroundingConfig, TextEncoder
+from .patterns import _CAUSAL, _COUNT_NOUNS, _CONTRAST, _ELABORATION, _LIST_SEP, _PLURAL_QUANT, _QUANTIFIER_PATTERNS
+from .polarity import _Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause, _POLARITY_SPLIT, _stance_flip
+from .problems import Problem, ProblemKind
+from .text import _CJK, _Tok, _content_set, _fold, _numbers, _tokenize
+
+
+@dataclass
+class _Source:
+    id: str
+    text: str
+    toks: list[_Tok]
+    content: set[str]
+    numbers: set[float]
+    units: list[tuple[_Clause, _Clause]]
+    """(clause, its sentence) pairs, plus (sentence, sentence) for multi-clause sentences."""
+    vec: np.ndarray | None = None
+
+
+def _fmt_ids(ids: Sequence[str]) -> str:
+    ids = list(ids)
+    if len(ids) == 1:
+        return f"statement {ids[0]}"
+    return "statements " + ", ".join(ids)
+
+
+def _fmt_num(v: float) -> str:
+    if abs(v - round(v)) < 1e-9:
+        return str(int(round(v)))
+    return f"{v:g}"
+
+
+def _coverage(words: set[str], src: set[str]) -> float:
+    return len(words & src) / len(words) if words else 0.0
+
+
+class _Embeddings:
+    """Caches embeddings of the texts of one check."""
+
+    def __init__(self, encoder: TextEncoder | None):
+        self.encoder = encoder
+        self.cache: dict[str, np.ndarray] = {}
+
+    def add(self, texts: Iterable[str]) -> None:
+        if self.encoder is None:
+            return
+        todo = sorted({t for t in texts if t and t not in self.cache})
+        if not todo:
+            return
+        vecs = np.asarray(self.encoder.encode(todo), dtype=np.float32)
+        if vecs.ndim != 2 or vecs.shape[0] != len(todo):
+            raise ValueError(f"encoder returned shape {vecs.shape} for {len(todo)} texts")
+        norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+        vecs = vecs / np.where(norms == 0, 1.0, norms)
+        for t, v in zip(todo, vecs):
+            self.cache[t] = v
+
+    def cos(self, a: str, b: str) -> float | None:
+        if self.encoder is None or a not in self.cache or b not in self.cache:
+            return None
+        return float(self.cache[a] @ self.cache[b])
+
+
+def _content_words_with_surface(toks: list[_Tok]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for t in toks:
+        if t.content and not _CJK.match(t.raw) and not t.raw[0].isdigit() and t.canon not in out:
+            out[t.canon] = t.raw
+    return out
+
+
+
+@dataclass
+class SentenceContext:
+    """Everything the checks need to know about one draft sentence and its cited statements."""
+
+    text: str
+    toks: list[_Tok]
+    content: set[str]
+    lang: str
+    cited_ids: list[str]
+    cited: list[_Source]
+    emb: _Embeddings
+    cfg: GroundingConfig
+    union: set[str] = field(default_factory=set)
+    covs: dict[str, float] = field(default_factory=dict)
+    sims: dict[str, float | None] = field(default_factory=dict)
+    best: str = ""
+    best_sim: float | None = None
+    union_cov: float = 0.0
+    relevant: bool = True
+    found: list[Problem] = field(default_factory=list)
+    """Problems found by the checks that ran before (some checks skip what another reported)."""
+    _novel: dict[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        self.union = set().union(*(s.content for s in self.cited))
+        self.covs = {s.id: _coverage(self.content, s.content) for s in self.cited}
+        self.sims = {s.id: self.emb.cos(self.text, s.text) for s in self.cited}
+        self.best = max(self.cited, key=lambda s: self.covs[s.id] + (self.sims[s.id] or 0.0)).id
+        self.best_sim = max((v for v in self.sims.values() if v is not None), default=None)
+        self.union_cov = _coverage(self.content, self.union)
+        self.relevant = self.union_cov >= self.cfg.min_relevance_overlap or (
+            self.best_sim is not None and self.best_sim >= self.cfg.min_relevance_similarity
+        )
+
+    @property
+    def who(self) -> str:
+        return _fmt_ids(self.cited_ids)
+
+    @property
+    def does(self) -> str:
+        return "do" if len(self.cited_ids) > 1 else "does"
+
+    def has(self, *kinds: ProblemKind) -> bool:
+        return any(p.kind in kinds for p in self.found)
+
+    @property
+    def novel(self) -> dict[str, str]:
+        """Content words of the sentence that no cited statement supports (canon -> surface)."""
+        if self._novel is None:
+            number_canons = {self.toks[idx].canon for _, _, idx in _numbers(self.text, self.toks)}
+            self._novel = _unsupported_words(self.toks, self.cited, self.union, self.emb, self.cfg, skip=number_canons)
+        return self._novel
+
+
+def check_instruction(ctx: SentenceContext, instruction_reasons) -> list[Problem]:
+    injected = instruction_reasons(ctx.text)
+    if not injected:
+        return []
+    return [Problem(ProblemKind.INSTRUCTION,
+                    "is an instruction to the model, not a view of the participants (" + injected[0] + ")",
+                    {"flag": injected[0]})]
+
+
+def check_relevance(ctx: SentenceContext) -> list[Problem]:
+    if not ctx.content or ctx.relevant:
+        return []
+    sim_txt = f", best similarity {ctx.best_sim:.2f}" if ctx.best_sim is not None else ""
+    return [Problem(
+        ProblemKind.IRRELEVANT,
+        f"cites nothing relevant: only {ctx.union_cov:.0%} of its content words appear in cited {ctx.who}{sim_txt}",
+        {"overlap": ctx.union_cov, "similarity": ctx.best_sim},
+    )]
+
+
+def check_numbers(ctx: SentenceContext) -> list[Problem]:
+    src_numbers: set[float] = set().union(*(s.numbers for s in ctx.cited))
+    bad: list[str] = []
+    for surface, val, idx in _numbers(ctx.text, ctx.toks):
+        if round(val, 4) in src_numbers:
+            continue
+        nxt = ctx.toks[idx + 1].raw if idx + 1 < len(ctx.toks) else ""
+        if _COUNT_NOUNS.match(nxt) and val == len(ctx.cited_ids):
+            continue  # "two participants" citing two statements
+        bad.append(surface)
+    if not bad:
+        return []
+    quoted = "', '".join(bad)
+    return [Problem(ProblemKind.ADDED_NUMBER,
+                    f"adds the number{'s' if len(bad) > 1 else ''} '{quoted}' not found in cited {ctx.who}",
+                    {"numbers": bad})]
+
+
+def check_entities(ctx: SentenceContext) -> list[Problem]:
+    source_words = {_fold(t.raw) for src in ctx.cited for t in src.toks}
+    bad = [f"{kind} '{surface}'" for surface, kind in _entities(ctx.text, ctx.toks, ctx.lang)
+           if _entity_missing_words(surface, ctx.union, source_words)]
+    if not bad:
+        return []
+    return [Problem(ProblemKind.ADDED_ENTITY, f"adds the {', '.join(bad)} not found in cited {ctx.who}", {"entities": bad})]
+
+
+def check_quantifiers(ctx: SentenceContext) -> list[Problem]:
+    out: list[Problem] = []
+    for label, pat in _QUANTIFIER_PATTERNS:
+        m = pat.search(ctx.text)
+        if not m or any(_claims(pat, src.text) for src in ctx.cited):
+            continue  # no claim, or the statement itself makes the same claim
+        out.append(Problem(
+            ProblemKind.CONSENSUS_CLAIM,
+            f"claims '{m.group(0).strip()}', but {ctx.who} {ctx.does} not say that; "
+            "agreement or majority claims need support in the statements",
+            {"claim": label},
+        ))
+        break
+    m = _PLURAL_QUANT.search(ctx.text)
+    if m and len(ctx.cited_ids) < ctx.cfg.min_statements_for_plural and not any(
+        _claims(_PLURAL_QUANT, src.text) for src in ctx.cited
+    ):
+        out.append(Problem(ProblemKind.PLURAL_CLAIM, f"says '{m.group(0)}' but cites only {ctx.who}"))
+    return out
+
+
+def align(ctx: SentenceContext, cl: _Clause) -> tuple[_Source, _Clause, _Clause] | None:
+    """The cited source clause that shares most content words with draft clause ``cl``
+    (None below the alignment thresholds)."""
+
+    best = None
+    for src in ctx.cited:
+        for sc, parent in src.units:
+            shared = len(cl.content & sc.content)
+            if not shared:
+                continue
+            key = (shared / len(cl.content), shared / len(cl.content | sc.content))
+            if best is None or key > best[0]:
+                best = (key, src, sc, parent)
+    if best is None:
+        return None
+    (ratio, _), src, sc, parent = best
+    shared = len(cl.content & sc.content)
+    if ratio < ctx.cfg.min_alignment_overlap or shared < min(ctx.cfg.min_alignment_words, len(cl.content)):
+        return None
+    return src, sc, parent
+
+
+def draft_clauses(ctx: SentenceContext) -> list[_Clause]:
+    return [c for c in (_clauses(ctx.text, _POLARITY_SPLIT) or [_Clause(ctx.text, ctx.toks, ctx.content)]) if c.content]
+
+
+def check_stance(ctx: SentenceContext) -> list[Problem]:
+    """Negation, stance words and antonyms; swapped comparisons."""
+
+    w = ctx.cfg.polarity_window
+    for cl in draft_clauses(ctx):
+        aligned = align(ctx, cl)
+        if aligned is None:
+            continue
+        src, sc, parent = aligned
+        if _comparison_swapped(cl.text, sc.text) and _comparison_swapped(cl.text, parent.text):
+            return [Problem(ProblemKind.COMPARISON_SWAPPED,
+                            f"reverses the comparison in statement {src.id} (the two sides of 'than' are swapped)",
+                            {"statement": src.id})]
+        sp = _polarity(cl.text, w)
+        flipped, how = _stance_flip(sp, _polarity_by_clause(sc.text, w), cl.content, sc.content)
+        if flipped and sc is not parent:
+            # the clause split may have cut the stance apart: check the whole source sentence too
+            flipped = _stance_flip(sp, _polarity_by_clause(parent.text, w), cl.content, parent.content)[0]
+        if flipped:
+            return [Problem(ProblemKind.STANCE_REVERSED, f"reverses the stance of statement {src.id} ({how})",
+                            {"statement": src.id, "how": how})]
+    return []
+
+
+def check_merge(ctx: SentenceContext) -> list[Problem]:
+    if len(ctx.cited) < 2:
+        return []
+    return _merge_check(ctx.text, ctx.cited, ctx.cfg)
+
+
+def check_added_content(ctx: SentenceContext) -> list[Problem]:
+    """Unsupported content words; else an added reason or consequence ("..., which would also ...")."""
+
+    if not ctx.relevant:
+        return []
+    novel = ctx.novel
+    n_content = max(1, len(_content_words_with_surface(ctx.toks)))
+    paraphrase = ctx.best_sim is not None and ctx.best_sim >= ctx.cfg.paraphrase_similarity
+    if len(novel) > ctx.cfg.max_new_content_words and len(novel) / n_content > ctx.cfg.max_new_content_ratio and not paraphrase:
+        words = "', '".join(sorted(novel.values(), key=str.lower))
+        return [Problem(ProblemKind.ADDED_CONTENT, f"adds content not found in cited {ctx.who}: '{words}'",
+                        {"words": sorted(novel.values(), key=str.lower)})]
+    m = _ELABORATION.search(ctx.text)
+    if not m or ctx.has(ProblemKind.LINKED, ProblemKind.FUSED):
+        return []
+    tail = ctx.text[m.end():]
+    tail_words = _content_words_with_surface(_tokenize(tail))
+    tail_novel = {c: w for c, w in tail_words.items() if c in novel}
+    if len(tail_novel) >= ctx.cfg.min_new_words_in_addition and len(tail_novel) / max(1, len(tail_words)) >= 0.5:
+        words = "', '".join(sorted(tail_novel.values(), key=str.lower))
+        return [Problem(
+            ProblemKind.ADDED_REASON,
+            f"adds a reason or consequence ('{m.group(0).strip(' ,')} {tail.strip()[:60]}') that {ctx.who} "
+            f"{ctx.does} not give: '{words}'",
+            {"words": sorted(tail_novel.values(), key=str.lower)},
+        )]
+    return []
+
+
+def check_list_items(ctx: SentenceContext) -> list[Problem]:
+    """A list item made only of unsupported words ("..., a bench and a ticket machine")."""
+
+    if not ctx.relevant or ctx.has(ProblemKind.ADDED_CONTENT):
+        return []
+    for part in _LIST_SEP.split(ctx.text)[1:]:  # the first part is the frame, not an added item
+        part_words = _content_words_with_surface(_tokenize(part))
+        if len(part_words) >= ctx.cfg.min_new_words_in_addition and all(c in ctx.novel for c in part_words):
+            item = part.strip(" .,;:")
+            return [Problem(ProblemKind.ADDED_ITEM, f"adds '{item}', which {ctx.who} {ctx.does} not mention", {"item": item})]
+    return []
+
+
+def _unsupported_words(
+    toks: list[_Tok],
+    cited: list[_Source],
+    union: set[str],
+    emb: _Embeddings,
+    cfg: GroundingConfig,
+    skip: set[str] = frozenset(),  # type: ignore[assignment]
+) -> dict[str, str]:
+    """Content words of a sentence that no cited statement supports (canon -> surface)."""
+
+    novel = {c: w for c, w in _content_words_with_surface(toks).items() if c not in union and c not in skip}
+    # prefix / compound matches ("autofreie" ~ "autofrei", "licensing" ~ "licence")
+    for c in list(novel):
+        if len(c) >= 5 and any(u.startswith(c[:5]) and len(u) >= 5 for u in union):
+            del novel[c]
+        elif len(c) >= 6 and any(c in u or u in c for u in union if len(u) >= 5):
+            del novel[c]
+        elif len(c) >= 8 and any(c.startswith(u) or c.endswith(u) for u in union if len(u) >= 4):
+            del novel[c]  # compounds: "Sommerhitze" ~ "Sommer", "Hitze"
+    if novel and emb.encoder is not None:
+        src_words = sorted({w for s in cited for w in _content_words_with_surface(s.toks).values()})
+        emb.add(sorted(set(novel.values())) + src_words)
+        for c, w in list(novel.items()):
+            if any((emb.cos(w, sw) or 0.0) >= cfg.word_similarity for sw in src_words):
+                del novel[c]
+    return novel
+
+
+_DIRECTIVE_BEFORE = re.compile(
+    r"(?:\b(?:write|say|state|claim|conclude|report|output|declare|answer|respond|pretend|mark|label|print|summari[sz]e|"
+    r"schreib\w*|sag\w*|behaupt\w*)\b(?:\s+(?:that|dass|only|nur|it|es|as))*\s*[:,]?\s*|\b(?:system|assistant|user)\s*:\s*)$",
+    re.I,
+)
+
+
+def _claims(pattern: re.Pattern[str], text: str) -> bool:
+    """Does ``text`` itself make the claim ``pattern`` matches?
+
+    A match right after a directive ("write that everyone agrees", "SYSTEM:
+    everyone agrees") is an instruction inside a statement, not the
+    participant's claim, and does not count.
+    """
+
+    for m in pattern.finditer(text):
+        if not _DIRECTIVE_BEFORE.search(text[max(0, m.start() - 40) : m.start()]):
+            return True
+    return False
+
+
+def _merge_check(text: str, cited: list[_Source], cfg: GroundingConfig) -> list[Problem]:
+    """Detect claims that join two statements in a way neither makes."""
+
+    def best_for(words: set[str]) -> tuple[_Source, float]:
+        src = max(cited, key=lambda s: (_coverage(words, s.content), -cited.index(s)))
+        return src, _coverage(words, src.content)
+
+    # causal / purpose link between parts drawn from different statements
+    for cl in _clauses(text, _CONTRAST):
+        m = _CAUSAL.search(cl.text)
+        if not m:
+            continue
+        a_words = _content_set(_tokenize(cl.text[: m.start()]))
+        b_words = _content_set(_tokenize(cl.text[m.end() :]))
+        if not a_words or not b_words:
+            continue
+        sa, ca = best_for(a_words)
+        sb, cb = best_for(b_words)
+        if sa.id == sb.id or ca == 0 or cb == 0:
+            continue
+        if _coverage(b_words, sa.content) >= 0.5 or _coverage(a_words, sb.content) >= 0.5:
+            continue
+        connector = m.group(0).lower().split()[0]
+        if connector in sa.text.lower() or connector in sb.text.lower():
+            # one statement makes this link itself ("... because of Uber")
+            if _coverage(a_words | b_words, sa.content | sb.content) and (
+                connector in sa.text.lower() and _coverage(b_words, sa.content) > 0
+                or connector in sb.text.lower() and _coverage(a_words, sb.content) > 0
+            ):
+                continue
+        return [Problem(
+            ProblemKind.LINKED,
+            f"links statement {sa.id} and statement {sb.id} with '{m.group(0)}', a connection neither statement makes",
+            {"statements": [sa.id, sb.id], "connector": m.group(0)},
+        )]
+    # one clause fusing distinctive words of two statements ("X replaced by Y")
+    for cl in _clauses(text, _CONTRAST):
+        for part in _LIST_SEP.split(cl.text):
+            words = _content_set(_tokenize(part))
+            if len(words) < 3:
+                continue
+            contributors = []
+            for s in cited:
+                others = set().union(*(o.content for o in cited if o.id != s.id))
+                distinctive = (words & s.content) - others
+                if distinctive:
+                    contributors.append((s, distinctive))
+            if len(contributors) >= 2:
+                single = max(_coverage(words, s.content) for s in cited)
+                if single <= cfg.merge_max_single_coverage:
+                    (s1, d1), (s2, d2) = contributors[:2]
+                    return [Problem(
+                        ProblemKind.FUSED,
+                        f"fuses statement {s1.id} ('{', '.join(sorted(d1))}') and statement {s2.id} "
+                        f"('{', '.join(sorted(d2))}') into one claim that neither makes",
+                        {"statements": [s1.id, s2.id]},
+                    )]
+    return []
+
+
+# ---------------------------------------------------------------------------
+# Reasons for the public report
+# ---------------------------------------------------------------------------
+

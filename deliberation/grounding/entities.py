@@ -1,0 +1,89 @@
+"""Names and places in a sentence (capitalised runs), and which of their words the cited
+statements lack."""
+
+from __future__ import annotations
+
+import re
+
+from .patterns import _ALWAYS_CAPITALISED_OK, _PLACE_WORDS, _TITLES
+from .text import _CJK, _STOP_DE, _STOP_EN, _Tok, _canon, _fold
+
+_DE_PLACE_PREPS = {"in", "nach", "aus", "bei", "von", "ab", "bis", "gegenüber", "durch", "um"}
+_DE_PREP_IDIOMS = {
+    _fold(w) for w in "Zukunft Summe Ordnung Kraft Fuß Hause Bedarf Anfang Bezug Form Frage Hilfe Zeit Zeiten Folge "
+    "Kauf Betrieb Gefahr Richtung Sachen Zusammenarbeit Kombination Verbindung Zukunft Zweifel Ruhe Maßen Grund "
+    "Auftrag Rahmen Sicht Kürze Jahr Monat Woche Tag Stadt Land Haus Dorf Bund Staat Teil Punkt Schnitt Prozent Euro "
+    "Geld Arbeit Schule Uni Bus Bahn Rad Auto Zug Summa Plan Not Krieg Frieden Sommer Winter Herbst Frühling".split()
+}
+
+
+def _entities(text: str, toks: list[_Tok], lang: str) -> list[tuple[str, str]]:
+    """Candidate proper names / places as (surface, kind)."""
+
+    if lang == "zh":
+        return []
+    out: list[tuple[str, str]] = []
+    i = 0
+    n = len(toks)
+
+    def sentence_initial(k: int) -> bool:
+        before = text[: toks[k].start].rstrip()
+        return not before or before[-1] in ".:!?;\"“„'(–-"
+
+    while i < n:
+        t = toks[i]
+        cap = t.raw[:1].isupper() and not _CJK.match(t.raw)
+        if not cap:
+            i += 1
+            continue
+        # run of capitalised tokens (allowing "of", "de", "van", "am", "an der")
+        j = i + 1
+        while j < n and (toks[j].raw[:1].isupper() or (toks[j].raw.lower() in ("of", "de", "van", "von", "der", "am") and j + 1 < n and toks[j + 1].raw[:1].isupper())):
+            if text[toks[j - 1].end : toks[j].start].strip() not in ("", "-", "'", "’"):
+                break
+            j += 1
+        run = toks[i:j]
+        surface = text[run[0].start : run[-1].end]
+        initial = sentence_initial(i)
+        words = [r.raw for r in run]
+        title_first = bool(_TITLES.match(words[0]))
+        placey = any(_PLACE_WORDS.match(w) for w in words)
+        if lang == "de":
+            # German capitalises every noun: only multi-word names, titles + name,
+            # street-like compounds and acronyms count.
+            prev = toks[i - 1].raw.lower() if i > 0 else ""
+            keep = (len(run) >= 2 and not initial) or title_first and len(run) >= 2 or any(
+                re.search(r"(?:straße|strasse|gasse|platz|allee)$", w, re.I) for w in words
+            ) or any(w.isupper() and len(w) >= 2 for w in words) or (
+                # "in Graz", "nach Linz": a bare capitalised word after a place preposition
+                len(run) == 1 and prev in _DE_PLACE_PREPS and _fold(words[0]) not in _DE_PREP_IDIOMS
+                and not re.search(r"(?:ung|heit|keit|schaft|tion|ität|ismus|nis|tum|ling|chen|lein|en|er|e)$", words[0])
+            )
+            if len(run) >= 2 and initial and not title_first:
+                # sentence-initial "Die Innenstadt" style: drop the first word
+                keep = len(run) >= 3
+                run = run[1:]
+                surface = text[run[0].start : run[-1].end]
+        else:
+            # a lone capitalised first word is just the start of a sentence
+            keep = not (initial and len(run) == 1)
+        if keep:
+            kind = "place" if placey else ("name" if title_first else "name or place")
+            out.append((surface, kind))
+        i = j
+    return out
+
+
+def _entity_missing_words(surface: str, source_canon: set[str], source_words: set[str]) -> list[str]:
+    """Words of a name or place that the cited statements lack (empty when supported)."""
+
+    missing = []
+    for w in re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", surface):
+        f = _fold(w)
+        if f in _ALWAYS_CAPITALISED_OK or f in _STOP_EN or f in _STOP_DE:
+            continue
+        if _canon(w) in source_canon or f in source_words:
+            continue
+        missing.append(w)
+    return missing
+

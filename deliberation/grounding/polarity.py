@@ -1,0 +1,267 @@
+"""Stance and direction: negators, stance words and direction words of a clause, and whether
+a draft clause reverses the aligned source clause."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .lexicon import AXES as _AXIS_RES
+from .patterns import (
+    _CJK_NEGATORS,
+    _CJK_NOT_NEGATION,
+    _CONTRAST,
+    _FAIL_TO,
+    _NEG_IDIOMS,
+    _NEGATORS,
+    _REL_NEG,
+    _SPEECH_VERBS,
+    _TOO,
+)
+from .text import _CJK, _Tok, _canon, _content_set, _tokenize, split_sentences
+
+@dataclass
+class _Clause:
+    text: str
+    toks: list[_Tok]
+    content: set[str]
+
+
+def _clauses(text: str, pattern: re.Pattern[str]) -> list[_Clause]:
+    parts = [p for p in pattern.split(text) if p and p.strip()]
+    out = []
+    for p in parts:
+        toks = _tokenize(p)
+        out.append(_Clause(p, toks, _content_set(toks)))
+    return out
+
+
+
+_POLARITY_SPLIT = re.compile(
+    _CONTRAST.pattern + r"|\s*(?:,\s*so\b|\s+so\s+that\b|\s+so\s+(?!many\b|much\b|far\b|long\b|few\b|little\b|called\b|to\b|as\b)(?=[a-z])|\s+because\b|\s+since\b|,\s*which\b|\s+which\s+would\b|,\s*weil\b|,\s*damit\b|,\s*sodass\b)\s*",
+    re.I,
+)
+
+
+@dataclass
+class _PolarityInfo:
+    # (axis or "neg", pole, token index, window of content stems, surface word)
+    occ: list[tuple[str, int, int, set[str], str]]
+
+
+_STANCE_GEGEN_VERBS = {
+    "bin", "sind", "ist", "seid", "sei", "war", "waren", "bist", "klar", "ganz", "entschieden", "eindeutig", "stimmen",
+    "stimmt", "stimme", "sich", "auch", "strikt", "absolut", "deutlich", "vehement", "also", "are", "is", "am", "was",
+    "were", "be", "strongly", "firmly", "argue", "argues", "argued", "vote", "votes", "voted", "speak", "speaks",
+    "spoke", "campaign", "campaigns", "come", "comes", "out", "firmly",
+}
+_PROTECT_VERBS = {
+    "protect", "protects", "protecting", "protection", "guard", "guards", "insure", "insurance", "help", "helps",
+    "helping", "shield", "shields", "defend", "defends", "safeguard", "safeguards", "measures", "precautions",
+}
+_STOP_VERB_CONTEXT = re.compile(r"^(?:should|must|to|will|would|please|can|could|and|or|not|never|let's|we|they|council|city|that|who|which|must)$", re.I)
+
+
+def _polarity(clause: str, window: int) -> _PolarityInfo:
+    """Negators and stance words of a clause, each with the content words around it."""
+
+    text = _NEG_IDIOMS.sub(lambda m: " " * len(m.group(0)), clause)
+    text = _REL_NEG.sub(
+        lambda m: m.group(0) if m.group(1).lower() in _SPEECH_VERBS else m.group(1) + " " * (len(m.group(0)) - len(m.group(1))),
+        text,
+    )
+    toks = _tokenize(text)
+    raws = [t.raw for t in toks]
+    occ: list[tuple[str, int, int, set[str], str]] = []
+
+    def win(k: int, w: int, forward_only: bool = False) -> set[str]:
+        lo, hi = (k + 1 if forward_only else max(0, k - w)), min(len(toks), k + w + 1)
+        return {toks[x].canon for x in range(lo, hi) if x != k and toks[x].content}
+
+    for k, t in enumerate(toks):
+        w = t.raw
+        lw = w.lower()
+        if w in _CJK_NEGATORS:
+            pair = w + (raws[k + 1] if k + 1 < len(raws) else "")
+            if pair not in _CJK_NOT_NEGATION:
+                following = [x for x in raws[k + 1 : k + 6] if _CJK.match(x)]
+                occ.append(("neg", -1, k, {a + b for a, b in zip(following, following[1:])}, w))
+            continue
+        if _NEGATORS.match(w) or lw.endswith("n't") or (
+            _FAIL_TO.match(w) and k + 1 < len(raws) and raws[k + 1].lower() in ("to", "zu")
+        ):
+            occ.append(("neg", -1, k, win(k, 3 * window, forward_only=True), w))
+            continue
+        if lw in ("gegen", "against") and k > 0 and raws[k - 1].lower() not in _STANCE_GEGEN_VERBS:
+            if lw == "gegen" or raws[k - 1].lower() in _PROTECT_VERBS:
+                continue  # preposition: "hilft gegen die Hitze", "protect against floods"
+        if lw == "free" and k + 1 < len(toks) and toks[k + 1].raw.lower() in ("of", "from"):
+            occ.append(("neg", -1, k, win(k, 2 * window, forward_only=True), "free of"))
+            continue
+        if lw in ("stop", "stops", "end", "halt"):
+            prev = raws[k - 1] if k > 0 else ""
+            nxt = raws[k + 1] if k + 1 < len(raws) else ""
+            verb = k == 0 or _STOP_VERB_CONTEXT.match(prev) or nxt.lower().endswith("ing")
+            if not verb:
+                continue
+        for axis, (neg_class, pos_re, neg_re) in _AXIS_RES.items():
+            pole = 1 if pos_re.match(w) else (-1 if neg_re.match(w) else 0)
+            if not pole:
+                continue
+            nxt = raws[k + 1] if k + 1 < len(raws) else ""
+            if lw == "more" and (_AXIS_RES["cost"][1].match(nxt) or nxt.lower().endswith(("able", "ient", "ive", "ous", "ful"))):
+                break  # "more convenient": a comparative, not a quantity
+            if k > 0 and _TOO.match(raws[k - 1]):
+                pole = -pole  # "too high" = wants it lower
+            if axis == "existence" and lw in ("keep", "keeps", "kept", "keeping") and any(
+                x.lower() in ("out", "off", "away") for x in raws[k + 1 : k + 4]
+            ):
+                pole = -1  # "keep lorries out of the high street"
+            occ.append((axis, pole, k, win(k, window + 1 if neg_class else window), w))
+            break
+        else:
+            if lw in ("on", "off") and k + 2 < len(toks) and toks[k + 1].raw.lower() in ("a", "the", "their", "its"):
+                occ.append(("onoff", 1 if lw == "on" else -1, k, win(k, window), w))
+    return _PolarityInfo(occ)
+
+
+def _polarity_by_clause(text: str, window: int) -> _PolarityInfo:
+    """Like :func:`_polarity`, but word windows stop at clause boundaries ("so", "because", ";")."""
+
+    parts = [p for p in _POLARITY_SPLIT.split(text) if p and p.strip()]
+    if len(parts) <= 1:
+        return _polarity(text, window)
+    occ = []
+    for n, part in enumerate(parts):
+        for axis, pole, k, win, w in _polarity(part, window).occ:
+            occ.append((axis, pole, n * 10_000 + k, win, w))
+    return _PolarityInfo(occ)
+
+
+_THAN = re.compile(r"\bthan\b", re.I)
+
+
+def _comparison_swapped(a: str, b: str) -> bool:
+    """"X is safer than Y" versus "Y is safer than X"."""
+
+    ma, mb = _THAN.search(a), _THAN.search(b)
+    if not ma or not mb:
+        return False
+    a1, a2 = _content_set(_tokenize(a[: ma.start()])), _content_set(_tokenize(a[ma.end() :]))
+    b1, b2 = _content_set(_tokenize(b[: mb.start()])), _content_set(_tokenize(b[mb.end() :]))
+    crossed = len(a2 & b1) + len(a1 & b2)
+    straight = len(a1 & b1) + len(a2 & b2)
+    return bool(a2 & b1) and bool(a1 & b2) and crossed > straight
+
+
+def _source_units(text: str) -> list[tuple[_Clause, _Clause]]:
+    units: list[tuple[_Clause, _Clause]] = []
+    for sent in split_sentences(text) or [text]:
+        stoks = _tokenize(sent)
+        parent = _Clause(sent, stoks, _content_set(stoks))
+        parts = _clauses(sent, _POLARITY_SPLIT)
+        if len(parts) > 1:
+            units.extend((p, parent) for p in parts)
+        units.append((parent, parent))
+    return units
+
+
+_HARD_AXES = {"neg", "stance"}
+# adjectives compared whenever both aligned clauses use one ("often broken" / "always working")
+_KIND_PAIRED_AXES = {"stance", "condition", "noise", "speed"}
+_SOFT_AXES = {"permission", "existence"}
+
+
+def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_content: set[str]) -> tuple[bool, str]:
+    """Does clause ``s`` reverse the stance of the aligned source clause ``t``?
+
+    * Negators (not, no, never, kein, nicht, ...) and stance words (support /
+      oppose, against, gegen, ...) count when the words they govern occur in
+      the other clause.
+    * Action words (ban / allow, build / remove, keep / stop, close / open)
+      count when the other clause has the same kind of word about the same
+      thing, or when it has a counted negator or stance word.
+    * Direction words (more / fewer, better / worse, cheap / expensive,
+      on / off, with "too" inverting them) count only in pairs of the same
+      kind whose surroundings overlap.
+
+    The stance of a clause is the product of its counted poles; the source is
+    reversed when the signs differ.
+    """
+
+    paired_s: set[int] = set()
+    paired_t: set[int] = set()
+    # 1) the same word on both sides, 2) words of one kind about the same thing,
+    # 3) remaining stance / action words of one kind in the two aligned clauses
+    for rule in ("same", "window", "kind"):
+        for axis, pole, k, win, word in s.occ:
+            if axis == "neg" or k in paired_s:
+                continue
+            if rule == "kind" and axis not in _SOFT_AXES and axis not in _KIND_PAIRED_AXES:
+                continue
+            for axis2, pole2, k2, win2, word2 in t.occ:
+                if axis2 != axis or k2 in paired_t:
+                    continue
+                if rule == "same":
+                    ok = _canon(word) == _canon(word2)
+                elif rule == "window":
+                    ok = bool(win & win2)
+                else:
+                    ok = True
+                if ok:
+                    paired_s.add(k)
+                    paired_t.add(k2)
+                    break
+
+    def hard(info: _PolarityInfo, other: set[str], paired: set[int]) -> list[tuple[int, int, str]]:
+        out = []
+        for axis, pole, k, win, w in info.occ:
+            if axis not in _HARD_AXES:
+                continue
+            # a negator counts when it governs words of the other clause or a compared word
+            # ("nicht abgebaut" versus "erhalten")
+            governs_paired = axis == "neg" and any(0 < p - k <= 3 for p in paired)
+            if k in paired or win & other or governs_paired:
+                out.append((k, pole, w))
+        return out
+
+    hs, ht = hard(s, t_content, paired_s), hard(t, s_content, paired_t)
+
+    def counted(info: _PolarityInfo, paired: set[int], hard_own: list, hard_other: list, other: set[str]) -> list[tuple[int, str]]:
+        out = [(pole, w) for k, pole, w in hard_own]
+        for axis, pole, k, win, w in info.occ:
+            if axis in _HARD_AXES:
+                continue
+            if k in paired or (axis in _SOFT_AXES and hard_other and win & other):
+                out.append((pole, w))
+        return out
+
+    cs = counted(s, paired_s, hs, ht, t_content)
+    ct = counted(t, paired_t, ht, hs, s_content)
+    vs = math.prod(p for p, _ in cs)
+    vt = math.prod(p for p, _ in ct)
+    if vs == vt:
+        return False, ""
+    sw = [w for _, w in cs]
+    tw = [w for _, w in ct]
+    # describe only the words that differ between the two sides
+    common = {_canon(w) for w in sw} & {_canon(w) for w in tw}
+    sw = [w for w in sw if _canon(w) not in common]
+    tw = [w for w in tw if _canon(w) not in common]
+
+    def all_neg(ws: list[str]) -> bool:
+        return all(_NEGATORS.match(w) or w.lower().endswith("n't") or w == "free of" or w in _CJK_NEGATORS for w in ws)
+
+    if sw and not tw and all_neg(sw):
+        return True, "adds the negation '" + "', '".join(sw) + "'"
+    if tw and not sw and all_neg(tw):
+        return True, "drops the negation '" + "', '".join(tw) + "'"
+    return True, f"'{' '.join(sw) or '(none)'}' versus '{' '.join(tw) or '(none)'}'"
+
+
+# ---------------------------------------------------------------------------
+# The checker
+# ---------------------------------------------------------------------------
+
+

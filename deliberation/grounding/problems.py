@@ -1,0 +1,111 @@
+"""What the guard can find wrong with a sentence: one :class:`ProblemKind` per check, each with
+its public wording, and :func:`public_reason` for the public report."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class ProblemKind(str, Enum):
+    """The kind of a guard problem; its value is stable (stored in verdicts, used in JSON)."""
+
+    UNKNOWN_CITATION = "unknown_citation"
+    NO_CITATION = "no_citation"
+    UNUSABLE_CITATION = "unusable_citation"
+    INSTRUCTION = "instruction"
+    IRRELEVANT = "irrelevant"
+    ADDED_NUMBER = "added_number"
+    ADDED_ENTITY = "added_entity"
+    CONSENSUS_CLAIM = "consensus_claim"
+    PLURAL_CLAIM = "plural_claim"
+    COMPARISON_SWAPPED = "comparison_swapped"
+    STANCE_REVERSED = "stance_reversed"
+    DIRECTION_REVERSED = "direction_reversed"
+    SCOPE_INFLATED = "scope_inflated"
+    SUBSTITUTION = "substitution"
+    LINKED = "linked"
+    FUSED = "fused"
+    ADDED_CONTENT = "added_content"
+    ADDED_REASON = "added_reason"
+    ADDED_ITEM = "added_item"
+    MODEL_CONTRADICTED = "model_contradicted"
+    MODEL_NOT_STATED = "model_not_stated"
+
+    @property
+    def public(self) -> str:
+        """The wording of this kind for the public report: never the words of the text."""
+
+        return PUBLIC_WORDING[self]
+
+
+#: the public wording of each kind of problem
+PUBLIC_WORDING: dict[ProblemKind, str] = {
+    ProblemKind.UNKNOWN_CITATION: "cites unknown statement ids",
+    ProblemKind.NO_CITATION: "cites no statement",
+    ProblemKind.UNUSABLE_CITATION: "cites statements that are not usable sources",
+    ProblemKind.INSTRUCTION: "is an instruction to the model, not a view of the participants",
+    ProblemKind.IRRELEVANT: "cites nothing relevant",
+    ProblemKind.ADDED_NUMBER: "adds a number not found in the cited statements",
+    ProblemKind.ADDED_ENTITY: "adds a name or place not found in the cited statements",
+    ProblemKind.CONSENSUS_CLAIM: "claims agreement the cited statements do not state",
+    ProblemKind.PLURAL_CLAIM: "speaks of several participants but cites too few statements",
+    ProblemKind.COMPARISON_SWAPPED: "reverses a comparison in a cited statement",
+    ProblemKind.STANCE_REVERSED: "reverses the stance of a cited statement",
+    ProblemKind.DIRECTION_REVERSED: "reverses a direction in a cited statement, such as more to less or raise to cut",
+    ProblemKind.SCOPE_INFLATED: "widens the scope of a cited statement, such as some to all or limit to ban",
+    ProblemKind.SUBSTITUTION: "names something the cited statements do not mention",
+    ProblemKind.LINKED: "links statements with a connection neither makes",
+    ProblemKind.FUSED: "fuses statements into one claim neither makes",
+    ProblemKind.ADDED_CONTENT: "adds content not found in the cited statements",
+    ProblemKind.ADDED_REASON: "adds a reason or consequence the cited statements do not give",
+    ProblemKind.ADDED_ITEM: "adds an item the cited statements do not mention",
+    ProblemKind.MODEL_CONTRADICTED: "the language model judges it contradicted by the cited statements",
+    ProblemKind.MODEL_NOT_STATED: "the language model judges it not stated in the cited statements",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One failed check: its kind, the message in words (for the moderator) and details."""
+
+    kind: ProblemKind
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+#: every character that may open (or close) a quotation: ASCII, typographic, low-9, primes,
+#: guillemets, CJK corner brackets, fullwidth and backtick
+_QUOTE_CHARS = "'\"`\u00b4\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033\u00ab\u00bb\u2039\u203a" \
+               "\u300c\u300d\u300e\u300f\u301d\u301e\uff02\uff07\uff40"
+_REASON_CUT = re.compile(f"[{re.escape(_QUOTE_CHARS)}]|[:\uff1a\ufe55]")
+WITHHELD = "(details withheld)"
+
+
+def public_reason(reason: ProblemKind | str) -> str:
+    """A guard problem or moderation reason fit for the public report, without the words of the
+    text it is about (perhaps an injected payload).
+
+    A :class:`ProblemKind` (or its value, as stored in a verdict's ``problem_kinds``) gives the
+    fixed wording of that kind. Any other reason (a moderation reason, a moderator's note) is cut
+    at its first colon, or at the start of the word holding its first quotation mark of any kind,
+    so nothing that follows is kept: no quote is parsed, so an apostrophe or a nested quote inside
+    a payload cannot end it early.
+    """
+    if isinstance(reason, ProblemKind):
+        return reason.public
+    text = " ".join(str(reason or "").split())
+    try:
+        return ProblemKind(text).public
+    except ValueError:
+        pass
+    m = _REASON_CUT.search(text)
+    if m is None:
+        return text
+    cut = m.start()
+    if m.group(0) in _QUOTE_CHARS:  # drop the whole word the quote mark starts or sits in
+        cut = text.rfind(" ", 0, cut) + 1
+    kept = text[:cut].rstrip(" ,;(-\u2013\u2014")
+    return f"{kept} {WITHHELD}" if kept else WITHHELD

@@ -1,0 +1,311 @@
+"""Text handling for the guard: tokens, light stemming, synonyms, language, sentences, inline
+citations and numbers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable
+
+from .lexicon import ABBREVIATIONS as _ABBREVIATIONS
+from .lexicon import META as _META
+from .lexicon import NUMBER_WORDS as _NUMBER_WORDS
+from .lexicon import STOP_DE as _STOP_DE
+from .lexicon import STOP_EN as _STOP_EN
+from .lexicon import SYNONYMS as _SYNONYMS
+
+_TOKEN_RE = re.compile(
+    r"[\u3400-\u9fff\uf900-\ufaff]|\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*",
+    re.UNICODE,
+)
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_KEEP_WHOLE = {"parking", "building", "buildings", "housing", "morning", "evening", "during", "nothing", "something",
+               "everything", "anything", "spring", "string", "ring", "thing", "things", "bring", "news", "bus",
+               "series", "species", "always", "perhaps", "less", "unless", "gas", "this", "was", "has", "is", "its",
+               "us", "yes", "bias", "plus", "campus", "status", "focus", "analysis", "crisis"}
+
+
+def _fold(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.replace("ß", "ss")
+    w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+    return w
+
+
+def _stem(word: str) -> str:
+    """Light, language-agnostic suffix stripping (same function on both sides)."""
+
+    w = _fold(word)
+    if _CJK.match(w) or w.isdigit() or len(w) <= 3 or w in _KEEP_WHOLE:
+        return w
+    for suf, rep in (("ies", "y"), ("ied", "y"), ("sses", "ss")):
+        if w.endswith(suf) and len(w) > 4:
+            return w[: -len(suf)] + rep
+    if w.endswith("ing") and len(w) > 5:
+        w = w[:-3]
+    elif w.endswith("ed") and len(w) > 4:
+        w = w[:-2]
+    elif w.endswith("es") and len(w) > 4 and w[-3] in "sxz":
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        w = w[:-1]
+    elif w.endswith("ly") and len(w) > 5:
+        w = w[:-2]
+    # German inflection endings
+    for suf in ("ern", "en", "er", "em", "es", "e", "n"):
+        if w.endswith(suf) and len(w) - len(suf) >= 4:
+            w = w[: -len(suf)]
+            break
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "ls":
+        w = w[:-1]
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+_CANON: dict[str, str] = {}
+for _group in _SYNONYMS:
+    _head = _stem(_group[0])
+    for _w in _group:
+        _CANON.setdefault(_stem(_w), _head)
+
+_STOP_STEMS = {_stem(w) for w in _STOP_EN | _STOP_DE} | {_fold(w) for w in _STOP_EN | _STOP_DE}
+_META_STEMS = {_stem(w) for w in _META} | {_fold(w) for w in _META}
+
+
+def _canon(word: str) -> str:
+    s = _stem(word)
+    return _CANON.get(s, s)
+
+
+@dataclass
+class _Tok:
+    raw: str
+    start: int
+    end: int
+    canon: str
+    content: bool
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    for m in _TOKEN_RE.finditer(text):
+        raw = m.group(0)
+        parts = [raw]
+        if "-" in raw and not raw[0].isdigit():
+            parts = [raw] if raw.lower() in ("ride-hailing",) else raw.split("-")
+        pos = m.start()
+        for p in parts:
+            if not p:
+                continue
+            f = _fold(p)
+            c = _canon(p)
+            is_content = not (
+                f in _STOP_EN or f in _STOP_DE or p.lower() in _STOP_DE or f in _META or p.lower() in _META
+                or _stem(p) in _META_STEMS
+            ) and not (len(f) <= 1 and not _CJK.match(f) and not f.isdigit()) and not (
+                f[:1].isdigit() or f in _NUMBER_WORDS or p.lower() in _NUMBER_WORDS
+            )
+            toks.append(_Tok(p, pos, pos + len(p), c, is_content))
+            pos += len(p) + 1
+    return toks
+
+
+def _content_set(toks: Iterable[_Tok]) -> set[str]:
+    out: set[str] = set()
+    cjk: list[str] = []
+    for t in toks:
+        if not t.content:
+            continue
+        if _CJK.match(t.raw):
+            cjk.append(t.raw)
+            continue
+        out.add(t.canon)
+    out.update(a + b for a, b in zip(cjk, cjk[1:]))  # CJK: character bigrams
+    return out
+
+
+def _language(text: str) -> str:
+    """"zh", "de" or "en": the guard's only language guess (stop-word counts). It moves to the
+    project's one language detector (``deliberation.text``) once that exists."""
+    if len(_CJK.findall(text)) >= 3:
+        return "zh"
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+    de = sum(w in _STOP_DE and w not in _STOP_EN for w in words)
+    en = sum(w in _STOP_EN and w not in _STOP_DE for w in words)
+    return "de" if de > en else "en"
+
+
+# ---------------------------------------------------------------------------
+# Sentences and inline citations
+# ---------------------------------------------------------------------------
+
+
+_CITE_RE = re.compile(
+    r"\s*(?:\[\s*#?([A-Za-z0-9_.:-]+(?:\s*[,;]\s*#?[A-Za-z0-9_.:-]+)*)\s*\]|\(\s*#([A-Za-z0-9_.:-]+(?:\s*[,;]\s*#?[A-Za-z0-9_.:-]+)*)\s*\))"
+)
+
+
+def extract_inline_citations(sentence: str, known_ids: Iterable[str] | None = None) -> tuple[str, list[str]]:
+    """Strip citation markers ("[12]", "[12, 40]", "(#12)") from a sentence.
+
+    Returns the cleaned sentence and the cited ids in order.  Square brackets
+    count as citations only when every item is a known id or a number, so
+    "[sic]" or "[citation needed]" stay in the text.
+    """
+
+    known = set(known_ids) if known_ids is not None else None
+    ids: list[str] = []
+
+    def repl(m: re.Match[str]) -> str:
+        group = m.group(1) if m.group(1) is not None else m.group(2)
+        items = [x.strip().lstrip("#") for x in re.split(r"[,;]", group) if x.strip()]
+        if m.group(1) is not None:  # [..]: only ids or numbers
+            if not all((known is not None and x in known) or x.isdigit() for x in items):
+                return m.group(0)
+        for x in items:
+            if x not in ids:
+                ids.append(x)
+        return ""
+
+    cleaned = _CITE_RE.sub(repl, sentence)
+    cleaned = re.sub(r"\s+([.!?;:,。！？])", r"\1", cleaned)
+    cleaned = re.sub(r"\s{2,}", " ", cleaned).strip()
+    return cleaned, ids
+
+
+_DE_ORDINAL_BEFORE = {
+    "im", "am", "zum", "zur", "der", "die", "das", "den", "dem", "des", "vom", "ab", "bis", "seit", "jeden", "jedem",
+    "ihr", "ihrem", "ihren", "sein", "seinem", "unser", "unserem", "beim", "ins", "ans", "vor", "nach",
+}
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a draft into sentences, keeping citation markers with their sentence.
+
+    Handles abbreviations ("e.g.", "Dr.", "St.", "z.B."), decimals ("2.5"),
+    initials ("J. Smith"), Chinese full stops (。！？) and markers placed
+    after the full stop ("... hour. [21] Next ...").
+    """
+
+    text = text.strip()
+    if not text:
+        return []
+    sentences: list[str] = []
+    start = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "。！？":
+            j = i + 1
+            while j < n and text[j] in "。！？」』”\")":
+                j += 1
+            m = _CITE_RE.match(text, j)
+            while m and m.group(0).strip():
+                j = m.end()
+                m = _CITE_RE.match(text, j)
+            sentences.append(text[start:j].strip())
+            start = i = j
+            continue
+        if ch in ".!?":
+            j = i + 1
+            while j < n and text[j] in ".!?\"”’')":
+                j += 1
+            # absorb citation markers after the terminator
+            k = j
+            m = _CITE_RE.match(text, k)
+            while m and m.group(0).strip():
+                k = m.end()
+                m = _CITE_RE.match(text, k)
+            if k < n and not text[k].isspace() and k == j:
+                i = j
+                continue
+            if ch == ".":
+                before = text[start:i]
+                last = re.search(r"([^\s(\[]+)$", before)
+                word = last.group(1).lower() if last else ""
+                if word in _ABBREVIATIONS or word.rstrip(".") in _ABBREVIATIONS or re.fullmatch(r"[a-z]", word):
+                    if not (word == "etc" and re.match(r"\s+[A-Z]", text[k:])):
+                        i = k
+                        continue
+                if word.isdigit() and len(word) <= 2:
+                    # German ordinals: "im 3. Stock", "am 5. Mai", "der 2. Bezirk"
+                    prev_word = re.search(r"(\S+)\s+\S+$", before)
+                    if re.match(r"\s*[a-zäöü]", text[k:]) or (
+                        prev_word and prev_word.group(1).lower() in _DE_ORDINAL_BEFORE
+                    ):
+                        i = k
+                        continue
+                nxt = re.match(r"\s*(\S)", text[k:])
+                if nxt and nxt.group(1).islower():
+                    i = k
+                    continue
+            sentences.append(text[start:k].strip())
+            start = i = k
+            continue
+        i += 1
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    # markers that ended up at the start of the next sentence belong to the previous one
+    out: list[str] = []
+    for s in sentences:
+        m = re.match(r"^((?:\s*(?:\[[^\]]*\]|\(#[^)]*\)))+)\s*(.*)$", s, re.S)
+        if m and out and m.group(1).strip():
+            out[-1] = out[-1] + " " + m.group(1).strip()
+            s = m.group(2).strip()
+        if s:
+            out.append(s)
+    return [s for s in out if re.search(r"\w", s)]
+
+
+# ---------------------------------------------------------------------------
+# Numbers, entities, polarity, quantifiers
+# ---------------------------------------------------------------------------
+
+
+
+def _numbers(text: str, toks: list[_Tok] | None = None) -> list[tuple[str, float, int]]:
+    """(surface, value, token index) of every number in ``text``."""
+
+    toks = toks if toks is not None else _tokenize(text)
+    out: list[tuple[str, float, int]] = []
+    for idx, t in enumerate(toks):
+        raw = t.raw
+        if raw[0].isdigit():
+            s = raw
+            if re.fullmatch(r"\d{1,3}(?:,\d{3})+", s) or re.fullmatch(r"\d{1,3}(?:\.\d{3})+", s) and _language(text) == "de":
+                s = re.sub(r"[.,]", "", s)
+            s = s.replace(",", ".")
+            try:
+                val = float(s)
+            except ValueError:
+                continue
+            # "5k", "1.5m"
+            after = text[t.end : t.end + 2].lower()
+            if re.match(r"k\b", after):
+                val *= 1000
+            out.append((raw, val, idx))
+        else:
+            w = _fold(raw)
+            w2 = raw.lower()
+            val = _NUMBER_WORDS.get(w2, _NUMBER_WORDS.get(w))
+            if val is None:
+                continue
+            # "a thousand", "two hundred": multiply with the previous number
+            if out and out[-1][2] == idx - 1 and val >= 100 and out[-1][1] < val:
+                prev = out.pop()
+                out.append((prev[0] + " " + raw, prev[1] * val, idx))
+                continue
+            out.append((raw, float(val), idx))
+    return out
+
+
+def _number_values(text: str) -> set[float]:
+    """Values of all numbers in ``text`` ("a thousand", "1,000" and "1000" are all 1000)."""
+
+    return {round(v, 4) for _, v, _ in _numbers(text)}
