@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# the web app on 127.0.0.1:8501 with the sample consultation loaded
+# the web app on 127.0.0.1:8501 with the sample consultation loaded, and a Chroma server on the data
+# folder (a free port of 127.0.0.1) that the app and the CLI share; both stop together
 run: $(STAMP)
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m ui.launch
 
@@ -33,6 +34,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_stats.py
 	$(PY) bench/bench_graph.py
 	$(PY) bench/bench_votes.py
+	$(PY) bench/bench_chroma.py
 
 # 100,000 participants x 10,000 statements end to end (about 5 minutes and 2.5 GB on a quiet machine)
 bench-scale: $(STAMP)

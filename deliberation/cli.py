@@ -330,6 +330,8 @@ def review_cmd(
         else:
             fail("say --approve-all or --decisions FILE.json")
         st = runner.resume(state.settings, cid, value, on_update=_print_update)
+        if (st.waiting or {}).get("type") == "voting":  # the CLI opens voting on what it published
+            runner.open_voting(state.settings, cid)
     except DeliberationError as e:
         fail(str(e))
     _print_status(st, cid)
@@ -356,6 +358,8 @@ def resume_cmd(
             out.print("Nothing to resume: the graph has not started or has finished for this consultation.")
             raise typer.Exit(0)
         st = runner.resume(state.settings, cid, {"close": True} if close_voting else None, on_update=_print_update)
+        if (st.waiting or {}).get("type") == "voting" and not close_voting:  # reached after a crash
+            runner.open_voting(state.settings, cid)
     except DeliberationError as e:
         fail(str(e))
     _print_status(st, cid)

@@ -46,6 +46,11 @@ class RateLimited(DeliberationError):
         super().__init__(message)
 
 
+class VotingClosed(DeliberationError):
+    """A vote on a published draft whose voting window is not open (not yet opened, or closed);
+    nothing was stored."""
+
+
 #: Longest excerpt of a bad value (an id, a vote) quoted in an error message.
 PREVIEW_CHARS = 40
 

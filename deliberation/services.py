@@ -7,7 +7,9 @@ the import transaction, and the headless summary that ``make run`` prints.
 from __future__ import annotations
 
 import errno
+import logging
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from deliberation.config import Settings
@@ -15,6 +17,8 @@ from deliberation.errors import storage_error, storage_errors
 from deliberation.importers.base import ImportBundle
 from deliberation.models import ModerationStatus, Statement
 from deliberation.storage import ImportReport, Store, VectorIndex
+
+log = logging.getLogger(__name__)
 
 
 def intake(statements: list[Statement]) -> list[Statement]:
@@ -63,6 +67,7 @@ def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = Tru
         if store.read_only:
             raise storage_error(OSError(errno.EROFS, "read-only file system"), settings.data_dir)
         on_commit = None
+        index = None
         if embed:
             embedder = embedder_for(settings)
             index = VectorIndex.from_settings(settings)
@@ -80,8 +85,12 @@ def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = Tru
                         pass
                     raise
 
-        return store.import_bundle(bundle, consultation_id=consultation_id, question=question, secret=secret,
-                                   intake=intake, on_commit=on_commit)
+        try:
+            return store.import_bundle(bundle, consultation_id=consultation_id, question=question, secret=secret,
+                                       intake=intake, on_commit=on_commit)
+        finally:
+            if index is not None:
+                index.close()
 
 
 def find_consultation_by_source(store: Store, source: str) -> int | None:
@@ -171,7 +180,45 @@ def set_moderation(settings: Settings, cid: int, statement: str, status, reason:
     status = ModerationStatus(status)
     with storage_errors(settings.data_dir):
         Store(settings).set_moderation(cid, statement, status, reason)
-        VectorIndex.from_settings(settings).set_moderation(cid, statement, status.value)
+        with VectorIndex.from_settings(settings) as index:
+            index.set_moderation(cid, statement, status.value)
+
+
+def indexed_vectors(index: VectorIndex, embedder, cid: int, statements: list[Statement],
+                    note: Callable[[str], None] | None = None) -> tuple[dict, int]:
+    """Vectors of these statements from the index, embedding and indexing the missing ones;
+    returns ``({statement id: vector}, how many were embedded now)``.
+
+    When Chroma fails on this consultation's records (for instance "Error finding id": ids in its
+    SQLite whose HNSW vectors are gone, the state two processes on one embedded folder leave
+    behind), the consultation's vectors are rebuilt from the statements (upserted again, which
+    restores them; the embedding cache makes it cheap) and ``note`` says so in words, instead of
+    failing every run until the folder is deleted. An unreachable Chroma server is not repaired.
+    """
+    from deliberation.storage.chroma_server import VectorStoreBusy
+    from deliberation.storage.vectors import VectorStoreUnavailable
+
+    ids = [s.external_id for s in statements]
+    try:
+        have = index.vectors(cid, ids)
+    except (VectorStoreUnavailable, VectorStoreBusy):
+        raise
+    except Exception as e:  # noqa: BLE001 - any failure of the index on these records: rebuild them
+        detail = " ".join(str(e).split())[:200] or type(e).__name__
+        log.warning("vector index failed on consultation %s (%s); rebuilding its vectors", cid, detail)
+        vecs = embedder.encode([s.text for s in statements]) if statements else []
+        if statements:
+            index.upsert(cid, statements, vecs)
+        if note:
+            note(f"the vector index failed on this consultation's records ({detail}); rebuilt "
+                 f"{len(statements)} vectors from the statements")
+        return {s.external_id: v for s, v in zip(statements, vecs)}, len(statements)
+    missing = [s for s in statements if s.external_id not in have]
+    if missing:
+        vecs = embedder.encode([s.text for s in missing])
+        index.upsert(cid, missing, vecs)
+        have.update({s.external_id: v for s, v in zip(missing, vecs)})
+    return have, len(missing)
 
 
 def statement_vectors(settings: Settings, cid: int, statements: list[Statement]):
@@ -179,13 +226,9 @@ def statement_vectors(settings: Settings, cid: int, statements: list[Statement])
     import numpy as np
 
     with storage_errors(settings.data_dir):  # a full / read-only data directory: one clear error
-        index = VectorIndex.from_settings(settings)
-        have = index.vectors(cid, [s.external_id for s in statements])
-        missing = [s for s in statements if s.external_id not in have]
-        if missing:
-            vecs = embedder_for(settings).encode([s.text for s in missing])
-            index.upsert(cid, missing, vecs)
-            have.update({s.external_id: v for s, v in zip(missing, vecs)})
+        with VectorIndex.from_settings(settings) as index:
+            have, _ = indexed_vectors(index, embedder_for(settings), cid, statements,
+                                      note=lambda m: log.warning("%s", m))
     if not statements:
         return np.zeros((0, 384), dtype=np.float32)
     return np.stack([have[s.external_id] for s in statements])

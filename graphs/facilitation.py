@@ -127,6 +127,7 @@ def make_nodes(services: Services):
     from deliberation.grounding import public_reason
     from deliberation.models import ModerationStatus
     from deliberation.report import build_report, write_report
+    from deliberation.services import indexed_vectors
     from deliberation.tally import tally as run_tally
 
     store = lambda: services.store  # noqa: E731
@@ -139,23 +140,23 @@ def make_nodes(services: Services):
                  if s.moderation is ModerationStatus.NEEDS_REVIEW]
         removed = [{"id": s.external_id, "reason": s.moderation_reason or "rejected by the moderator"}
                    for s in statements if s.moderation is ModerationStatus.REJECTED]
-        # every statement is embedded once (cache by text hash); index what is missing
-        have = services.index.vectors(cid, [s.external_id for s in statements])
-        missing = [s for s in statements if s.external_id not in have]
-        if missing:
-            services.index.upsert(cid, missing, services.embedder.encode([s.text for s in missing]))
+        # every statement is embedded once (cache by text hash); index what is missing; a vector
+        # index that fails on this consultation's records is rebuilt (said in the log)
+        notes: list[str] = []
+        _, n_missing = indexed_vectors(services.index, services.embedder, cid, statements, note=notes.append)
         moderation = {"n_statements": len(statements), "queue": queue, "removed": removed,
                       "note": (f"{len(queue)} statements wait in the moderator queue and are not drafted from; "
                                f"{len(removed)} were moderated out.")}
         return {"question": c.question, "moderation": moderation, "options": _opts(state),
                 "log": [f"intake: {len(statements)} statements, {len(queue)} in the moderation queue, "
-                        f"{len(removed)} moderated out, {len(missing)} newly embedded"]}
+                        f"{len(removed)} moderated out, {n_missing} newly embedded"]
+                + [f"intake: {n}" for n in notes]}
 
     def analyse(state: FacilitationState) -> dict:
         cid = state["consultation_id"]
         statements = [s for s in store().statements(cid) if not s.is_draft]
         matrix = store().vote_matrix(cid)
-        vec = services.index.vectors(cid, [s.external_id for s in statements])
+        vec, _ = indexed_vectors(services.index, services.embedder, cid, statements)
         vectors = np.stack([vec[s.external_id] for s in statements]) if statements else None
         result = analyze(matrix, statements, vectors, question=state.get("question", ""),
                          config=AnalysisConfig(seed=int(_opts(state)["seed"])))
@@ -354,6 +355,9 @@ def make_nodes(services: Services):
         interrupt({"type": "voting", "consultation_id": state["consultation_id"],
                    "published": current,
                    "how": "participants vote on the published drafts; resume with {'close': true} to close voting"})
+        # closed in the store before the tally (runner.resume did so already; this covers any other
+        # caller): no vote on these drafts is accepted from here on, so the tally counts them all
+        store().close_voting(state["consultation_id"], [p["statement_id"] for p in current])
         return {"log": ["voting: closed by the moderator"]}
 
     def tally(state: FacilitationState) -> dict:

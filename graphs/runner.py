@@ -59,10 +59,40 @@ def start(settings: Settings, cid: int, options: Options | None = None, on_updat
     return status(settings, cid, graph)
 
 
+def published_now(values: dict) -> list[dict]:
+    """The drafts published in the current revision round (what participants vote on now)."""
+    rnd = values.get("revise_rounds", 0) or 0
+    return [p for p in values.get("published") or [] if p.get("round", 0) == rnd]
+
+
+def _store(settings: Settings):
+    from deliberation.storage import Store
+
+    return Store(settings)
+
+
+def open_voting(settings: Settings, cid: int):
+    """Open the voting window (in the store) on the drafts the graph waits for votes on."""
+    from deliberation.errors import DeliberationError
+
+    st = status(settings, cid)
+    if (st.waiting or {}).get("type") != "voting":
+        raise DeliberationError("the graph is not waiting for votes on published drafts of this consultation")
+    current = published_now(st.values)
+    return _store(settings).open_voting(cid, [p["statement_id"] for p in current],
+                                        round=int(st.values.get("revise_rounds") or 0))
+
+
 def resume(settings: Settings, cid: int, value: Any = None, on_update: OnUpdate | None = None) -> Status:
-    """Answer the interrupt the graph waits on (``value``), or continue after a crash (no interrupt)."""
+    """Answer the interrupt the graph waits on (``value``), or continue after a crash (no interrupt).
+
+    Closing voting (``{"close": true}`` while the graph waits for votes) first closes the voting
+    window in the store and only then resumes the graph, so the tally, the live board and the
+    report count the same votes: none can be accepted after the close committed."""
     graph = compile_graph(settings)
     st = status(settings, cid, graph)
+    if (st.waiting or {}).get("type") == "voting" and isinstance(value, dict) and value.get("close"):
+        _store(settings).close_voting(cid, [p["statement_id"] for p in published_now(st.values)])
     if st.waiting is not None:
         _stream(graph, Command(resume=value), cid, on_update)
     elif st.next:

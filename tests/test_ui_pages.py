@@ -86,7 +86,7 @@ def test_join_needs_a_real_code(sample):
 def test_join_by_code_and_vote_is_stored_once(sample):
     at, pid = _join(sample)
     store = _store(sample)
-    assert pid in store.participants(sample.cid)
+    assert pid not in store.participants(sample.cid)  # no participant row before the first vote
     page = texts(at)
     assert "Harbour Road" in unescape(page)
     shown = [k for k in (b.key or "" for b in at.button) if k.startswith("vote-")]
@@ -94,6 +94,7 @@ def test_join_by_code_and_vote_is_stored_once(sample):
     at.button(key=f"vote-{sid}-1").click().run()
     _ok(at)
     assert f"Vote stored: agree (statement {sid})." in unescape(texts(at))
+    assert pid in store.participants(sample.cid)
     votes = store.current_votes(sample.cid)
     mine = votes[votes["participant"] == pid]
     assert mine[["statement", "vote"]].values.tolist() == [[sid, 1]]
@@ -167,7 +168,7 @@ def test_participants_never_see_held_or_rejected_statements_or_ids(sample, monke
     skip = {s.external_id for s in held + rejected} | {nasty.external_id}
     for s in statements:
         if s.external_id not in skip and not s.is_draft:
-            store.cast_vote(sample.cid, pid, s.external_id, 0)
+            store.cast_vote(sample.cid, pid, s.external_id, 0, create_participant=True)
     at.run()
     _ok(at)
     from ui.common import esc

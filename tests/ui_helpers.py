@@ -137,17 +137,18 @@ class Server:
 
 
 def start_server(data_dir: Path, log_dir: Path, *, board_refresh: float = 2, env: dict | None = None,
-                 timeout: float = 120) -> Server:
-    """``streamlit run ui/app.py`` (the launcher's exact command line) on a free port of 127.0.0.1,
-    serving ``data_dir``; returns once /_stcore/health answers. Stop it with ``Server.stop()``."""
+                 timeout: float = 120, port: int | None = None) -> Server:
+    """``streamlit run ui/app.py`` (the launcher's exact command line) on a free port of 127.0.0.1
+    (or ``port``, e.g. to restart a server on the same address), serving ``data_dir``; returns once
+    /_stcore/health answers. Stop it with ``Server.stop()``."""
     from ui.launch import streamlit_args
 
-    port = free_port()
+    port = port or free_port()
     full_env = {**os.environ, "DELIBERATION_DATA": str(data_dir), "DELIBERATION_BOARD_REFRESH": str(board_refresh),
                 "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **(env or {})}
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / "streamlit.log"
-    with open(log_path, "w") as log:  # the child keeps its own descriptor
+    with open(log_path, "a") as log:  # the child keeps its own descriptor
         proc = subprocess.Popen(streamlit_args(port), cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", data_dir, proc, log_path)
     deadline = time.time() + timeout

@@ -10,19 +10,17 @@ Rules the pages follow:
   neutralise spreadsheet formulas. Our own CSV export (Polis format) does.
 - Every action runs inside :func:`action`: a :class:`DeliberationError` is shown as its message,
   anything else as a plain sentence; the stack trace goes to the server log only.
-- Moderator-only actions call :func:`require_moderator` first, which checks the secret against the
-  stored hash (``Store.require_moderator``) every time.
+- Moderator-only actions call :func:`require_moderator` first, which checks this browser's
+  moderator session (made by signing in with the secret, stored hashed with an expiry) every time.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import re
 import string
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -199,18 +197,44 @@ def consultation_from_query(label: str = "Consultation code", key: str = "code")
 
 
 # ---- moderator sign-in -------------------------------------------------------------------
-def moderator_secret(cid: int) -> str | None:
+# Signing in with the secret makes a moderator session (Store.create_moderator_session): a random
+# token kept in this browser session and in the console's address (``?session=``), so a reload
+# keeps the moderator signed in; the store holds only its SHA-256 hash, with an expiry
+# (MODERATOR_SESSION_HOURS); signing out deletes it. The secret itself is never kept.
+MODERATOR_SESSION_PARAM = "session"
+
+
+def moderator_token(cid: int) -> str | None:
     return (st.session_state.get("moderator") or {}).get(str(cid))
 
 
 def require_moderator(cid: int) -> None:
-    """Raise AccessDenied unless this session holds the consultation's moderator secret."""
-    store().require_moderator(cid, moderator_secret(cid))
+    """Raise AccessDenied unless this browser holds a live moderator session for the consultation
+    (checked against the store on every call)."""
+    store().require_moderator_session(cid, moderator_token(cid))
 
 
-def sign_in(cid: int, secret: str) -> None:
-    store().require_moderator(cid, secret)
-    st.session_state.setdefault("moderator", {})[str(cid)] = secret
+def sign_in(cid: int, secret: str) -> str:
+    """Check the secret and start a moderator session for this browser; returns its token."""
+    token = store().create_moderator_session(cid, secret)
+    st.session_state.setdefault("moderator", {})[str(cid)] = token
+    return token
+
+
+def restore_moderator() -> int | None:
+    """The consultation a ``?session=`` token in the address signs in to (after a reload), or None."""
+    token = st.query_params.get(MODERATOR_SESSION_PARAM)
+    cid = store().moderator_session(token) if token else None
+    if cid is not None:
+        st.session_state.setdefault("moderator", {})[str(cid)] = token
+    return cid
+
+
+def sign_out(cid: int) -> None:
+    token = (st.session_state.get("moderator") or {}).pop(str(cid), None)
+    with contextlib.suppress(Exception):
+        store().end_moderator_session(token)
+    st.query_params.pop(MODERATOR_SESSION_PARAM, None)
 
 
 # ---- graph -------------------------------------------------------------------------------
@@ -242,35 +266,19 @@ def current_published(values: dict) -> list[dict]:
     return [p for p in values.get("published") or [] if p.get("round", 0) == rnd]
 
 
-# ---- UI state the domain has no place for: is voting on the published drafts open? -------
-_state_lock = threading.Lock()
-
-
-def _ui_state_path() -> Path:
-    return settings().data_dir / "ui-state.json"
-
-
-def _read_ui_state() -> dict:
-    try:
-        return json.loads(_ui_state_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+# ---- voting on the published drafts: the window lives in the store ----------------------
+def voting_state(cid: int, published_ids: list[str]) -> str:
+    """``"not opened"``, ``"open"`` or ``"closed"`` for exactly these published drafts (read from
+    the store, which also enforces it on every vote)."""
+    if not published_ids:
+        return "not opened"
+    w = store().voting_window(cid, published_ids)
+    return w.state if w is not None else "not opened"
 
 
 def voting_open(cid: int, published_ids: list[str]) -> bool:
     """Voting is open when the moderator opened it for exactly these published drafts."""
-    entry = _read_ui_state().get(str(cid)) or {}
-    return bool(entry.get("open")) and sorted(entry.get("drafts") or []) == sorted(published_ids) and bool(published_ids)
-
-
-def set_voting(cid: int, open_: bool, published_ids: list[str]) -> None:
-    with _state_lock:
-        data = _read_ui_state()
-        data[str(cid)] = {"open": open_, "drafts": sorted(published_ids)}
-        path = _ui_state_path()
-        tmp = path.with_suffix(f".tmp{os.getpid()}.{threading.get_ident()}")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, path)
+    return voting_state(cid, published_ids) == "open"
 
 
 # ---- small UI pieces ---------------------------------------------------------------------

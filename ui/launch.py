@@ -2,9 +2,12 @@
 
     python -m ui.launch [--port 8501] [--no-sample]
 
-Imports ``corpora/harbour-road`` into the data directory once (``$DELIBERATION_DATA``, default
-``./data``), prints the local address, the sample's join code and its moderator secret, then
-replaces this process with ``streamlit run ui/app.py`` on 127.0.0.1.
+Starts the data directory's Chroma server (``chroma run`` on 127.0.0.1 and a free port, recorded in
+``<data dir>/chroma-server.json``, so the app and the CLI in another terminal share the vector
+store safely; see deliberation/storage/chroma_server.py), imports ``corpora/harbour-road`` into
+the data directory once (``$DELIBERATION_DATA``, default ``./data``), prints the local address,
+the sample's join code and its moderator secret, then runs ``streamlit run ui/app.py`` on
+127.0.0.1 until it ends, and stops the Chroma server.
 
 The moderator secret is stored only as a hash in the database; so that later launches can print
 it again, the launcher keeps the sample's secret in ``<data dir>/sample-moderator-secret.txt``
@@ -16,10 +19,15 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 from deliberation.config import SAMPLE_CORPUS, Settings
+from deliberation.errors import DeliberationError
+from deliberation.storage.chroma_server import die_with_parent
 from ui.uploads import MAX_UPLOAD_MB
 
 APP = Path(__file__).resolve().parent / "app.py"
@@ -64,27 +72,66 @@ def ensure_sample(settings: Settings, say=print) -> tuple[int, str, str | None]:
     return cid, code, secret
 
 
+def start_vector_server(settings: Settings, say=print):
+    """The data directory's Chroma server: the one named by ``DELIBERATION_CHROMA_URL``, one already
+    running for this data directory (another instance started it), or a new ``chroma run`` on a
+    free port of 127.0.0.1, started under the embedded folder's lock (so no process has it open
+    embedded). Returns the :class:`ChromaServer` this process started, or None."""
+    from deliberation.storage import chroma_server
+
+    if settings.chroma_url or chroma_server.recorded_url(settings):
+        return None
+    chroma_server.lock_embedded(settings.chroma_path)  # VectorStoreBusy: a CLI has it open right now
+    t0 = time.monotonic()
+    server = chroma_server.start(settings)
+    say(f"Vector store: Chroma server {server.url} on {settings.chroma_path} "
+        f"(started in {time.monotonic() - t0:.1f} s; the CLI uses it while the app runs)")
+    return server
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ui.launch", description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, default=int(os.environ.get("DELIBERATION_PORT", "8501")))
     ap.add_argument("--no-sample", action="store_true", help="do not import the sample consultation")
+    ap.add_argument("--embedded-chroma", action="store_true",
+                    help="no Chroma server: the app opens the vector store itself (then no other process, "
+                         "such as the CLI, can use the data directory while the app runs)")
     args = ap.parse_args(argv)
     settings = Settings().ensure()
     url = f"http://127.0.0.1:{args.port}"
     print(f"Data directory: {settings.data_dir.resolve()}")
-    if not args.no_sample:
-        cid, code, secret = ensure_sample(settings)
-        print(f"Sample consultation {cid}: join code {code}")
-        print(f"  moderator secret: {secret}" if secret else
-              "  moderator secret: printed when it was first imported (not stored in clear)")
-        print(f"  participants: {url}/participate?code={code}")
-        print(f"  live board:   {url}/board?code={code}")
-        print(f"  report:       {url}/report?code={code}")
-        print(f"  moderator:    {url}/moderator?code={code}")
-    print(f"Open {url} (Ctrl+C stops the server)", flush=True)
-    cmd = streamlit_args(args.port)
-    os.execv(cmd[0], cmd)
-    return 0  # not reached
+    # SIGTERM (a service manager, a test) ends the app and its Chroma server cleanly
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    server = None
+    try:
+        if not args.embedded_chroma:
+            server = start_vector_server(settings)
+        if not args.no_sample:
+            cid, code, secret = ensure_sample(settings)
+            print(f"Sample consultation {cid}: join code {code}")
+            print(f"  moderator secret: {secret}" if secret else
+                  "  moderator secret: printed when it was first imported (not stored in clear)")
+            print(f"  participants: {url}/participate?code={code}")
+            print(f"  live board:   {url}/board?code={code}")
+            print(f"  report:       {url}/report?code={code}")
+            print(f"  moderator:    {url}/moderator?code={code}")
+        print(f"Open {url} (Ctrl+C stops the server)", flush=True)
+        cmd = streamlit_args(args.port)
+        app = subprocess.Popen(cmd, preexec_fn=die_with_parent)
+        try:
+            return app.wait()
+        except KeyboardInterrupt:
+            return app.wait()
+        finally:
+            if app.poll() is None:
+                app.terminate()
+                app.wait(timeout=30)
+    except DeliberationError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    finally:
+        if server is not None:
+            server.stop()
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ from deliberation.models import (
     validate_statement_text,
 )
 from deliberation.ratelimit import RateLimits, explain
+from deliberation.storage.sessions import SessionsMixin
 from deliberation.storage.tables import (
     Base,
     ConsultationRow,
@@ -122,7 +123,7 @@ class ImportReport:
     moderator_secret: str | None = None
 
 
-class Store:
+class Store(SessionsMixin):
     def __init__(self, settings: Settings | None = None, *, url: str | None = None,
                  limits: RateLimits | None = None):
         #: per-participant limits on votes and statements (see deliberation/ratelimit.py)
@@ -424,6 +425,18 @@ class Store:
             self._ensure_participants(s, consultation_id, [external_id])
         return external_id
 
+    @staticmethod
+    def _add_participant_row(s: Session, cid: int, external_id: str) -> int:
+        """The participant's row id, inserting the row if it is not there (one participant only)."""
+        pid = s.scalar(select(ParticipantRow.id).where(ParticipantRow.consultation_id == cid,
+                                                       ParticipantRow.external_id == external_id))
+        if pid is None:
+            row = ParticipantRow(consultation_id=cid, external_id=external_id, created_at=_now())
+            s.add(row)
+            s.flush()
+            pid = row.id
+        return pid
+
     def add_statement(self, consultation_id: int, author: str | None, text: str, *,
                       intake: Intake | None = None, language: str = "und", is_draft: bool = False) -> Statement:
         try:
@@ -470,8 +483,14 @@ class Store:
                 log.info("a new statement id was taken by another writer; retrying (attempt %d)", attempt + 2)
         raise AssertionError("unreachable")  # every attempt returns or raises
 
-    def cast_vote(self, consultation_id: int, participant: str, statement: str, value: object) -> VoteValue:
-        """Record a vote (or a changed vote) and commit before returning: an acknowledged vote is stored."""
+    def cast_vote(self, consultation_id: int, participant: str, statement: str, value: object, *,
+                  create_participant: bool = False) -> VoteValue:
+        """Record a vote (or a changed vote) and commit before returning: an acknowledged vote is stored.
+
+        ``create_participant``: register the participant with this first vote if it is not stored
+        yet (the app creates no participant before its first vote or statement: no ghosts). A vote
+        on a published draft is refused with :class:`~deliberation.errors.VotingClosed` unless its
+        voting window is open, checked in this transaction (see ``_check_voting_window``)."""
         try:
             v = VoteValue.parse(value)
         except ValueError as e:
@@ -480,11 +499,11 @@ class Store:
         with self.session() as s, s.begin():
             # consultation, statement and participant in one round trip (votes are the hot path)
             none = literal(None, type_=Integer)
-            have_c, sid, pid = s.execute(select(
+            in_c = (StatementRow.consultation_id == consultation_id, StatementRow.external_id == statement)
+            have_c, sid, is_draft, pid = s.execute(select(
                 select(ConsultationRow.id).where(ConsultationRow.id == consultation_id).scalar_subquery(),
-                select(StatementRow.id).where(StatementRow.consultation_id == consultation_id,
-                                              StatementRow.external_id == statement).scalar_subquery()
-                if _storable_id(statement) else none,
+                select(StatementRow.id).where(*in_c).scalar_subquery() if _storable_id(statement) else none,
+                select(StatementRow.is_draft).where(*in_c).scalar_subquery() if _storable_id(statement) else none,
                 select(ParticipantRow.id).where(ParticipantRow.consultation_id == consultation_id,
                                                 ParticipantRow.external_id == participant).scalar_subquery()
                 if _storable_id(participant) else none,
@@ -493,6 +512,11 @@ class Store:
                 raise NotFoundError(f"no consultation with id {consultation_id}")
             if sid is None:
                 raise NotFoundError(f"no statement {statement!r} in consultation {consultation_id}")
+            if is_draft:  # first write of the transaction: see _check_voting_window
+                self._check_voting_window(s, consultation_id, statement)
+            if pid is None and create_participant:
+                _check_id(participant, "participant id")
+                pid = self._add_participant_row(s, consultation_id, participant)
             if pid is None:
                 raise NotFoundError(f"no participant {participant!r} in consultation {consultation_id}")
             limited = bool(self.limits.votes_per_window)

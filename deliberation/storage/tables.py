@@ -121,3 +121,34 @@ class ReviewRow(Base):
     edited_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class VotingWindowRow(Base):
+    """When participants may vote on one set of published drafts (one row per publication).
+
+    ``draft_ids`` is the sorted JSON list of the drafts' statement ids (external ids); the window
+    is open while ``opened_at`` is set and ``closed_at`` is not. ``Store.cast_vote`` checks it in
+    the vote's own transaction, so a vote after the close is refused on every app instance.
+    """
+
+    __tablename__ = "voting_windows"
+    __table_args__ = (UniqueConstraint("consultation_id", "draft_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    #: the revision round of the graph that published these drafts (0 = first)
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    #: ``json.dumps(sorted(draft_ids))``: identifies the publication (unique per consultation)
+    draft_key: Mapped[str] = mapped_column(Text)
+    draft_ids: Mapped[list] = mapped_column(JSON)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ModeratorSessionRow(Base):
+    """A moderator's signed-in browser: only a SHA-256 hash of the random token is stored (the token
+    itself lives in the moderator's address bar), with an expiry; signing out deletes the row."""
+
+    __tablename__ = "moderator_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -80,9 +80,18 @@ class VectorIndex:
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         self.path = Path(path) if path is not None else None
         self.url = url.strip() if url is not None else None
+        self._locked = False
         if self.url is None:
+            from deliberation.storage.chroma_server import lock_embedded
+
             self.path.mkdir(parents=True, exist_ok=True)
-            self.client = chromadb.PersistentClient(str(self.path), settings=chroma_settings)
+            lock_embedded(self.path)  # one process per embedded folder (see chroma_server.py)
+            self._locked = True
+            try:
+                self.client = chromadb.PersistentClient(str(self.path), settings=chroma_settings)
+            except BaseException:
+                self.close()
+                raise
         else:
             host, port, ssl = parse_chroma_url(self.url)
             try:  # fail fast (the HTTP client itself waits without a timeout)
@@ -99,10 +108,33 @@ class VectorIndex:
 
     @classmethod
     def from_settings(cls, settings: "Settings") -> "VectorIndex":
-        """The Chroma server at ``settings.chroma_url`` if set, else the embedded store in the data dir."""
-        if settings.chroma_url:
-            return cls(url=settings.chroma_url)
+        """The Chroma server at ``settings.chroma_url`` if set; else the data directory's own server
+        (started by ``ui.launch``) while it answers; else the embedded store in the data directory,
+        under its lock (:class:`~deliberation.storage.chroma_server.VectorStoreBusy` if another
+        process has it open)."""
+        from deliberation.storage.chroma_server import recorded_url
+
+        url = settings.chroma_url or recorded_url(settings)
+        if url:
+            return cls(url=url)
         return cls(settings.chroma_path)
+
+    def close(self) -> None:
+        """Release the client (and, embedded, this process's lock on the folder)."""
+        with contextlib.suppress(Exception):
+            if getattr(self, "client", None) is not None:
+                self.client.close()
+        if self._locked:
+            from deliberation.storage.chroma_server import unlock_embedded
+
+            self._locked = False
+            unlock_embedded(self.path)
+
+    def __enter__(self) -> "VectorIndex":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     @property
     def location(self) -> str:

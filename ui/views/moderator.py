@@ -15,31 +15,27 @@ import streamlit as st
 
 from deliberation.models import ModerationStatus
 from ui.common import (
+    MODERATOR_SESSION_PARAM,
     action,
     code,
     current_published,
     esc,
     graph_status,
     group_name,
-    moderator_secret,
+    moderator_token,
     quote,
     require_moderator,
-    set_voting,
+    restore_moderator,
     settings,
     sign_in,
+    sign_out,
     store,
-    voting_open,
 )
+from ui.run_console import options_form as _options_form
+from ui.run_console import run_with_progress as _run_with_progress
+from ui.run_console import stopped_run as _stopped_run
+from ui.run_console import voting_tab as _voting_tab
 
-#: The graph's nodes in the order a first run passes them (for the progress bar).
-NODES = ["intake", "analyse", "draft", "ground", "audit", "review", "publish", "voting", "tally", "revise",
-         "report"]
-NODE_WORDS = {"intake": "Checking statements and embeddings", "analyse": "Finding topics and opinion groups",
-              "draft": "Drafting statements", "ground": "Checking every sentence against its sources",
-              "audit": "Auditing coverage of every group", "review": "Recording the review",
-              "publish": "Publishing approved drafts", "voting": "Closing the vote",
-              "tally": "Counting votes per group", "revise": "Preparing revisions",
-              "report": "Writing the report"}
 UPLOAD_SUFFIXES = ["csv", "jsonl", "ndjson", "json"]
 SHARE_COLOURS = alt.Scale(domain=["share of participants", "share of drafts"], range=["#90a4ae", "#1565c0"])
 
@@ -47,7 +43,16 @@ SHARE_COLOURS = alt.Scale(domain=["share of participants", "share of drafts"], r
 # ---- sign-in -----------------------------------------------------------------------------
 def _current_cid() -> int | None:
     cid = st.session_state.get("mod-cid")
-    return int(cid) if cid is not None and moderator_secret(int(cid)) else None
+    if cid is None:  # a reload: the session token in the address signs the moderator back in
+        cid = restore_moderator()
+        if cid is not None:
+            st.session_state["mod-cid"] = cid
+    return int(cid) if cid is not None and moderator_token(int(cid)) else None
+
+
+def _remember(cid: int, token: str) -> None:
+    st.session_state["mod-cid"] = cid
+    st.query_params[MODERATOR_SESSION_PARAM] = token
 
 
 def _sign_in_form() -> None:
@@ -60,8 +65,7 @@ def _sign_in_form() -> None:
         if st.form_submit_button("Open", type="primary"):
             with action("Signing in"):
                 c = store().get_consultation((ref or "").strip())
-                sign_in(c.id, secret)
-                st.session_state["mod-cid"] = c.id
+                _remember(c.id, sign_in(c.id, secret))
                 st.rerun()
     with create_tab, st.form("mod-create"):
         question = st.text_area("Question put to participants", key="mod-new-question", max_chars=500)
@@ -83,8 +87,7 @@ def _sign_in_form() -> None:
                     question, description=description,
                     settings={"drafter": drafter, "model": model or None, "base_url": base_url or None},
                     secret=secret or None)
-                st.session_state.setdefault("moderator", {})[str(c.id)] = new_secret
-                st.session_state["mod-cid"] = c.id
+                _remember(c.id, sign_in(c.id, new_secret))
                 st.session_state["mod-created"] = {"cid": c.id, "code": c.code, "secret": new_secret}
                 st.rerun()
 
@@ -92,7 +95,7 @@ def _sign_in_form() -> None:
 def _sign_out() -> None:
     cid = st.session_state.pop("mod-cid", None)
     if cid is not None:
-        (st.session_state.get("moderator") or {}).pop(str(cid), None)
+        sign_out(int(cid))
     st.session_state.pop("mod-created", None)
 
 
@@ -306,44 +309,6 @@ def _moderation_tab(cid: int, statements) -> None:
 
 
 # ---- the facilitation graph --------------------------------------------------------------
-def _run_with_progress(label: str, fn) -> object:
-    """Run a graph step in an st.status box that shows each node and its log lines."""
-    with st.status(label, expanded=True) as box:
-        bar = st.progress(0.0, text="starting…")
-        seen: list[str] = []
-
-        def on_update(node: str, update: dict) -> None:
-            seen.append(node)
-            frac = (NODES.index(node) + 1) / len(NODES) if node in NODES else 0.5
-            bar.progress(min(frac, 1.0), text=NODE_WORDS.get(node, node))
-            lines = update.get("log") or [f"{node} done"]
-            for line in lines:
-                st.markdown(code(node) + " " + esc(line))
-
-        result = fn(on_update)
-        bar.progress(1.0, text="done")
-        box.update(label=f"{label} — done ({len(seen)} steps)", state="complete", expanded=False)
-    return result
-
-
-def _options_form(c, boxed: bool = True) -> dict:
-    saved = c.settings or {}
-    with (st.expander("Run settings", expanded=False) if boxed else st.container()):
-        drafter = st.selectbox("Drafter", ["extractive", "llm"],
-                               index=["extractive", "llm"].index(saved.get("drafter", "extractive"))
-                               if saved.get("drafter", "extractive") in ("extractive", "llm") else 0,
-                               key="mod-run-drafter")
-        model = st.text_input("LLM model", value=saved.get("model") or "", key="mod-run-model")
-        base_url = st.text_input("LLM server address", value=saved.get("base_url") or "", key="mod-run-base-url")
-        seed = st.number_input("Seed", value=int(saved.get("seed", 0) or 0), step=1, key="mod-run-seed")
-        topic_drafts = st.checkbox("Draft a statement for every topic too", value=bool(saved.get("topic_drafts", True)),
-                                   key="mod-run-topics")
-        revise = st.number_input("Revision rounds after a vote", min_value=0, max_value=3,
-                                 value=int(saved.get("max_revise_rounds", 1)), key="mod-run-revise")
-    return {"drafter": drafter, "model": model or None, "base_url": base_url or None, "seed": int(seed),
-            "topic_drafts": bool(topic_drafts), "max_revise_rounds": int(revise)}
-
-
 def moderate_statement(cid: int, statement: str, status: ModerationStatus, reason: str) -> None:
     """Moderator decision in the store and in the vector index (so duplicate previews follow it)."""
     from deliberation.services import set_moderation
@@ -368,13 +333,7 @@ def _facilitation_tab(cid: int, c) -> None:
     elif gs.finished:
         st.success("The facilitation run is finished. The report is on the Report page.")
     elif gs.next:
-        st.warning(f"A run stopped before it finished (next: {', '.join(gs.next)}).")
-        if st.button("Continue the interrupted run", key="mod-run-continue"):
-            with action("Continuing the run"):
-                require_moderator(cid)
-                _run_with_progress("Continuing the facilitation run",
-                                   lambda cb: runner.resume(settings(), cid, None, on_update=cb))
-                st.rerun()
+        _stopped_run(cid, c, gs)
     if kind == "review":
         _review(cid, gs)
     # A fresh start is offered before a run, while drafts wait for review, and after a run finished.
@@ -501,57 +460,6 @@ def _review(cid: int, gs) -> None:
             if published:
                 st.session_state["mod-tab-next"] = "Voting"
             st.rerun()
-
-
-# ---- voting ------------------------------------------------------------------------------
-def _voting_tab(cid: int) -> None:
-    from graphs import runner
-
-    gs = graph_status(cid)
-    waiting = gs.waiting or {}
-    if waiting.get("type") != "voting":
-        if waiting.get("type") == "review":
-            st.info("Voting opens after the drafts are reviewed and published (Facilitation tab).")
-        elif gs.finished:
-            st.success("Voting is closed and the report is written.")
-        else:
-            st.info("Run the facilitation graph first (Facilitation tab).")
-        return
-    published = current_published(gs.values)
-    ids = [p["statement_id"] for p in published]
-    is_open = voting_open(cid, ids)
-    votes = store().current_votes(cid)
-    votes = votes[votes["statement"].isin(set(ids))]
-    st.write(("Voting is **open**: participants see the drafts below on their “Take part” page."
-              if is_open else "Voting is **not open yet**: participants do not see these drafts."))
-    rows = []
-    for p in published:
-        v = votes[votes["statement"] == p["statement_id"]]["vote"].astype(int)
-        rows.append({"draft": p["statement_id"], "speaks for": group_name(p["key"]), "text": p["text"],
-                     "agree": int((v == 1).sum()), "disagree": int((v == -1).sum()), "pass": int((v == 0).sum())})
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
-    if not is_open:
-        if st.button("Open voting", type="primary", key="mod-vote-open"):
-            with action("Opening voting"):
-                require_moderator(cid)
-                set_voting(cid, True, ids)
-                st.rerun()
-    else:
-        st.write(f"{len(set(votes['participant']))} participants have voted on the drafts so far.")
-        if st.button("Close voting and count", type="primary", key="mod-vote-close"):
-            with action("Closing voting"):
-                require_moderator(cid)
-                set_voting(cid, False, ids)
-                st_ = _run_with_progress("Closing voting: tally, revisions, report",
-                                         lambda cb: runner.resume(settings(), cid, {"close": True}, on_update=cb))
-                if (st_.waiting or {}).get("type") == "review":
-                    st.session_state["mod-tab-next"] = "Facilitation"
-                    msg = ("Voting closed. Some groups did not endorse a draft, so revised drafts wait for your "
-                           "review (Facilitation tab).")
-                else:
-                    msg = "Voting closed. The report is written: see the Report page."
-                st.session_state["mod-flash"] = ("success", msg)
-                st.rerun()
 
 
 def main() -> None:

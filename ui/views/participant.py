@@ -3,6 +3,7 @@ statement at a time, and see or change one's own votes. One column, so it works 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 import streamlit as st
@@ -57,25 +58,79 @@ def _attempt(failure: str, fn, *args):
 
 
 def _join(code: str) -> None:
+    """Join by code: a new personal token goes into the address (``?p=``), so a reload or a server
+    restart keeps the participant. Nothing is stored until the first vote or statement (no ghosts)."""
+    from deliberation.storage.sessions import new_token, participant_for_token
+
     c = find_consultation(code)
     if c is None:
         _flash("error", "No consultation has this code. Check the code on the screen or the invitation.")
         return
-    try:
-        pid = store().add_participant(c.id)
-    except Exception as e:  # noqa: BLE001
-        from ui.common import plain_error
+    token = new_token()
+    _become(c, participant_for_token(token), token=token)
+    _flash("success", "Welcome! You can vote and add statements now. Your personal link (below) brings you "
+                      "back as the same participant on this device or another.")
 
-        _flash("error", f"Joining failed: {plain_error(e)}")
-        return
-    st.session_state["participant"] = {"cid": c.id, "pid": pid, "code": c.code}
+
+def _become(c, pid: str, *, token: str | None = None, xid: str | None = None) -> None:
+    st.session_state["participant"] = {"cid": c.id, "pid": pid, "code": c.code, "token": token, "xid": xid}
     st.session_state["current_code"] = c.code
-    _flash("success", "Welcome! You can vote and add statements now.")
+    st.query_params["code"] = c.code
+    if token:
+        st.query_params["p"] = token
+
+
+def _restore_identity() -> None:
+    """A personal link (``?code=C&p=TOKEN``) or an embedding site's id (``?code=C&xid=ID``, as in
+    Polis: one participant per xid and consultation) signs the participant in without a form."""
+    from deliberation.errors import AccessDenied
+    from deliberation.storage.sessions import participant_for_token, participant_for_xid
+
+    qp = st.query_params
+    token, xid = qp.get("p"), qp.get("xid")
+    me = _me()
+    if not (token or xid) or (me and me.get("code") == (qp.get("code") or "").strip().upper()
+                              and (me.get("token") == token if token else me.get("xid") == xid)):
+        return
+    c = find_consultation(qp.get("code", ""))
+    if c is None:
+        return
+    try:
+        pid = participant_for_xid(xid) if xid else participant_for_token(token)
+    except AccessDenied as e:
+        _flash("error", str(e))
+        return
+    _become(c, pid, token=None if xid else token, xid=xid)
+
+
+def _personal_link(me: dict) -> str:
+    """The address that brings this participant back (relative when the page's own URL is unknown)."""
+    from urllib.parse import urlencode
+
+    base = ""
+    with contextlib.suppress(Exception):
+        base = str(st.context.url or "").split("?")[0]
+    base = base or "/participate"
+    params = {"code": me["code"], **({"xid": me["xid"]} if me.get("xid") else {"p": me.get("token") or ""})}
+    return f"{base}?{urlencode(params)}"
+
+
+def _show_personal_link(me: dict) -> None:
+    with st.expander("Your personal link"):
+        st.write("Keep this link to come back as the same participant, with your votes, after closing the "
+                 "page or on another device. Do not share it: whoever opens it votes as you.")
+        st.code(_personal_link(me), language=None)
 
 
 def _leave() -> None:
-    st.session_state.pop("participant", None)
+    """End this session. No new participant is made: the next person who joins on this device is
+    stored only once they vote or write; the link shown brings this participant back."""
+    me = st.session_state.pop("participant", None)
     st.session_state.pop("similar", None)
+    for key in ("p", "xid"):
+        st.query_params.pop(key, None)
+    if me:
+        st.session_state["participant-left"] = _personal_link(me)
 
 
 def _vote(cid: int, pid: str, sid: str, value: int, allowed: bool = True) -> None:
@@ -83,7 +138,8 @@ def _vote(cid: int, pid: str, sid: str, value: int, allowed: bool = True) -> Non
     if not allowed:
         _flash("warning", "Voting on this draft is closed.")
         return
-    _, ok = _attempt("Your vote was not stored", store().cast_vote, cid, pid, sid, value)
+    _, ok = _attempt("Your vote was not stored",
+                     lambda: store().cast_vote(cid, pid, sid, value, create_participant=True))
     if not ok:
         return
     _flash("success", f"Vote stored: {VOTE_WORDS[value].lower()} (statement {sid}).")
@@ -150,13 +206,16 @@ def _order(pid: str, ids: list[str]) -> list[str]:
 
 def _join_form() -> None:
     st.title("Take part")
+    left = st.session_state.pop("participant-left", None)
+    if left:
+        st.info("You left this consultation. To come back as the same participant, open your personal link:")
+        st.code(left, language=None)
     st.write("Enter the code shown on the screen or in your invitation. No account is needed.")
-    code = st.text_input("Consultation code", value=st.query_params.get("code", ""), max_chars=12,
-                         key="join-code", placeholder="e.g. K7RM2Q")
-    st.button("Join", type="primary", on_click=lambda: _join(st.session_state.get("join-code", "")),
-              key="join-button", disabled=False)
-    if code and not find_consultation(code):
-        st.caption("No consultation has this code yet.")
+    with st.form("join-form", border=False, enter_to_submit=True):  # Enter in the code box joins
+        st.text_input("Consultation code", value=st.query_params.get("code", ""), max_chars=12,
+                      key="join-code", placeholder="e.g. K7RM2Q")
+        st.form_submit_button("Join", type="primary", key="join-button",
+                              on_click=lambda: _join(st.session_state.get("join-code", "")))
 
 
 def _show_flash() -> None:
@@ -166,6 +225,7 @@ def _show_flash() -> None:
 
 
 def main() -> None:
+    _restore_identity()
     me = _me()
     _show_flash()
     if me is None or find_consultation(me.get("code", "")) is None:
@@ -202,6 +262,7 @@ def main() -> None:
         with mine_tab:
             _my_votes(cid, pid, by_id, my_votes, set(pub_ids) if drafts_open else set())
     st.divider()
+    _show_personal_link(me)
     st.button("Leave this consultation", on_click=_leave, key="leave")
 
 

@@ -18,7 +18,8 @@ from ui.common import (
     consultation_from_query,
     graph_status,
     group_name,
-    moderator_secret,
+    moderator_token,
+    require_moderator,
     safe_markdown,
     settings,
     sign_in,
@@ -138,7 +139,7 @@ def _downloads(cid: int, code: str, files: dict[str, Path], md: str, is_moderato
         st.markdown("**Polis-format export** (every statement, vote and participant id)")
         if st.button("Prepare the Polis export", key="dl-polis-prepare"):
             with action("Exporting"):
-                store().require_moderator(cid, moderator_secret(cid))
+                require_moderator(cid)
                 st.session_state[f"polis-zip-{cid}"] = _polis_zip(cid)
         data = st.session_state.get(f"polis-zip-{cid}")
         if data:
@@ -165,9 +166,9 @@ def main() -> None:
         st.info("No report yet: the report is written when the moderator closes voting on the published drafts.")
         return
     is_moderator = False
-    if moderator_secret(c.id):
+    if moderator_token(c.id):
         try:
-            store().require_moderator(c.id, moderator_secret(c.id))
+            require_moderator(c.id)
             is_moderator = True
         except Exception:  # noqa: BLE001 - a stale secret: public view
             is_moderator = False

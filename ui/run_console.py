@@ -1,0 +1,174 @@
+"""The moderator console's run sections: running the facilitation graph with progress, retrying or
+restarting a run that stopped, and opening and closing voting on the published drafts (the
+window lives in the store: ``runner.open_voting`` / ``runner.resume`` close it before the tally).
+Used by ui/views/moderator.py."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui.common import (
+    _is_control_flow,
+    action,
+    code,
+    current_published,
+    esc,
+    graph_status,
+    group_name,
+    plain_error,
+    require_moderator,
+    settings,
+    store,
+    voting_state,
+)
+
+#: The graph's nodes in the order a first run passes them (for the progress bar).
+NODES = ["intake", "analyse", "draft", "ground", "audit", "review", "publish", "voting", "tally", "revise",
+         "report"]
+NODE_WORDS = {"intake": "Checking statements and embeddings", "analyse": "Finding topics and opinion groups",
+              "draft": "Drafting statements", "ground": "Checking every sentence against its sources",
+              "audit": "Auditing coverage of every group", "review": "Recording the review",
+              "publish": "Publishing approved drafts", "voting": "Closing the vote",
+              "tally": "Counting votes per group", "revise": "Preparing revisions",
+              "report": "Writing the report"}
+
+
+def run_with_progress(label: str, fn) -> object:
+    """Run a graph step in an st.status box that shows each node and its log lines."""
+    with st.status(label, expanded=True) as box:
+        bar = st.progress(0.0, text="starting…")
+        seen: list[str] = []
+
+        def on_update(node: str, update: dict) -> None:
+            seen.append(node)
+            frac = (NODES.index(node) + 1) / len(NODES) if node in NODES else 0.5
+            bar.progress(min(frac, 1.0), text=NODE_WORDS.get(node, node))
+            lines = update.get("log") or [f"{node} done"]
+            for line in lines:
+                st.markdown(code(node) + " " + esc(line))
+
+        try:
+            result = fn(on_update)
+        except Exception as e:
+            if not _is_control_flow(e):
+                # kept for the console's retry section: the run stopped here, and why, in words
+                where = (f"after {NODE_WORDS.get(seen[-1], seen[-1]).lower()}" if seen
+                         else "in its first step")
+                st.session_state["mod-run-error"] = {"where": where, "error": _error_words(e)}
+                box.update(label=f"{label} — failed", state="error", expanded=True)
+            raise
+        st.session_state.pop("mod-run-error", None)
+        bar.progress(1.0, text="done")
+        box.update(label=f"{label} — done ({len(seen)} steps)", state="complete", expanded=False)
+    return result
+
+
+def options_form(c, boxed: bool = True) -> dict:
+    saved = c.settings or {}
+    with (st.expander("Run settings", expanded=False) if boxed else st.container()):
+        drafter = st.selectbox("Drafter", ["extractive", "llm"],
+                               index=["extractive", "llm"].index(saved.get("drafter", "extractive"))
+                               if saved.get("drafter", "extractive") in ("extractive", "llm") else 0,
+                               key="mod-run-drafter")
+        model = st.text_input("LLM model", value=saved.get("model") or "", key="mod-run-model")
+        base_url = st.text_input("LLM server address", value=saved.get("base_url") or "", key="mod-run-base-url")
+        seed = st.number_input("Seed", value=int(saved.get("seed", 0) or 0), step=1, key="mod-run-seed")
+        topic_drafts = st.checkbox("Draft a statement for every topic too", value=bool(saved.get("topic_drafts", True)),
+                                   key="mod-run-topics")
+        revise = st.number_input("Revision rounds after a vote", min_value=0, max_value=3,
+                                 value=int(saved.get("max_revise_rounds", 1)), key="mod-run-revise")
+    return {"drafter": drafter, "model": model or None, "base_url": base_url or None, "seed": int(seed),
+            "topic_drafts": bool(topic_drafts), "max_revise_rounds": int(revise)}
+
+
+def _error_words(e: BaseException) -> str:
+    from deliberation.errors import DeliberationError
+
+    return str(e) if isinstance(e, DeliberationError) else plain_error(e)
+
+
+def stopped_run(cid: int, c, gs) -> None:
+    """A run that stopped before it finished (an error, a killed server): say where and why, and
+    offer both a retry from the last checkpoint and a fresh start (e.g. with another drafter)."""
+    from graphs import runner
+
+    step = ", ".join(NODE_WORDS.get(n, n).lower() for n in gs.next)
+    failed = st.session_state.get("mod-run-error")
+    st.warning(f"The last run stopped before it finished. Next step: {step}.")
+    if failed:
+        st.error(esc(f"It failed {failed['where']}: {failed['error']}"))
+    st.write("Retry continues from the last completed step (a vector index that fails on this consultation "
+             "is rebuilt from the statements). Start over runs every step again with the settings below.")
+    left, right = st.columns(2)
+    if left.button("Retry the run", type="primary", key="mod-run-continue", width="stretch"):
+        with action("Retrying the run"):
+            require_moderator(cid)
+            run_with_progress("Retrying the facilitation run",
+                               lambda cb: runner.resume(settings(), cid, None, on_update=cb))
+            st.rerun()
+    options = options_form(c)
+    if right.button("Start over", key="mod-run-restart", width="stretch"):
+        with action("Starting the run again"):
+            require_moderator(cid)
+            run_with_progress("Running the facilitation graph",
+                               lambda cb: runner.start(settings(), cid, options, on_update=cb))
+            st.rerun()
+
+
+# ---- voting ------------------------------------------------------------------------------
+def voting_tab(cid: int) -> None:
+    from graphs import runner
+
+    gs = graph_status(cid)
+    waiting = gs.waiting or {}
+    if waiting.get("type") != "voting":
+        if waiting.get("type") == "review":
+            st.info("Voting opens after the drafts are reviewed and published (Facilitation tab).")
+        elif gs.finished:
+            st.success("Voting is closed and the report is written.")
+        else:
+            st.info("Run the facilitation graph first (Facilitation tab).")
+        return
+    published = current_published(gs.values)
+    ids = [p["statement_id"] for p in published]
+    state = voting_state(cid, ids)
+    votes = store().current_votes(cid)
+    votes = votes[votes["statement"].isin(set(ids))]
+    st.write({"open": "Voting is **open**: participants see the drafts below on their “Take part” page.",
+              "not opened": "Voting is **not open yet**: participants do not see these drafts.",
+              "closed": "Voting is **closed**: no more votes are accepted. The votes below are the ones "
+                        "counted."}[state])
+    rows = []
+    for p in published:
+        v = votes[votes["statement"] == p["statement_id"]]["vote"].astype(int)
+        rows.append({"draft": p["statement_id"], "speaks for": group_name(p["key"]), "text": p["text"],
+                     "agree": int((v == 1).sum()), "disagree": int((v == -1).sum()), "pass": int((v == 0).sum())})
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    if state == "not opened":
+        if st.button("Open voting", type="primary", key="mod-vote-open"):
+            with action("Opening voting"):
+                require_moderator(cid)
+                runner.open_voting(settings(), cid)
+                st.rerun()
+        return
+    if state == "open":
+        st.write(f"{len(set(votes['participant']))} participants have voted on the drafts so far.")
+    else:
+        st.warning("Counting did not finish after voting closed (see the Facilitation tab for the error). "
+                   "Count again: the same votes are counted.")
+    label = "Close voting and count" if state == "open" else "Count the votes"
+    if st.button(label, type="primary", key="mod-vote-close"):
+        with action("Closing voting"):
+            require_moderator(cid)
+            # runner.resume closes the window in the store first, then tallies
+            st_ = run_with_progress("Closing voting: tally, revisions, report",
+                                     lambda cb: runner.resume(settings(), cid, {"close": True}, on_update=cb))
+            if (st_.waiting or {}).get("type") == "review":
+                st.session_state["mod-tab-next"] = "Facilitation"
+                msg = ("Voting closed. Some groups did not endorse a draft, so revised drafts wait for your "
+                       "review (Facilitation tab).")
+            else:
+                msg = "Voting closed. The report is written: see the Report page."
+            st.session_state["mod-flash"] = ("success", msg)
+            st.rerun()
