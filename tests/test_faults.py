@@ -525,7 +525,7 @@ def test_read_only_data_directory(tmpfs):
 
     store = Store(settings)
     try:
-        assert store.read_only and store.counts(1) == SAMPLE_COUNTS
+        assert store.read_only and {k: v for k, v in store.counts(1).items() if k in SAMPLE_COUNTS} == SAMPLE_COUNTS
         for write in (lambda: store.cast_vote(1, "0", "1", "agree"), lambda: store.add_participant(1)):
             with pytest.raises(StorageError) as err:
                 write()
