@@ -31,6 +31,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench_embeddings.py
 	$(PY) bench/bench_groups.py
+	$(PY) bench/bench_group_fidelity.py
 	$(PY) bench/bench_stats.py
 	$(PY) bench/bench_graph.py
 	$(PY) bench/bench_votes.py

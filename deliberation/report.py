@@ -157,6 +157,9 @@ def to_markdown(rep: dict[str, Any]) -> str:
         md.append(f"- Group {g['id']}: {g['size']} participants ({g['share']:.0%}). Representative statements:")
         for sid, text in g["repness_texts"].items():
             md.append(f"  - \\[{_md(sid)}\\] {_md(text)}")
+    stability = (rep["method"].get("grouping") or {}).get("stability")
+    if rep["groups"] and stability:  # how sure the grouping is, in words
+        md += ["", f"How sure: {_md(stability['text'][:1].upper() + stability['text'][1:])}."]
     md.append("")
     md += ["## Topics", ""]
     for t in rep["topics"]:

@@ -40,6 +40,14 @@ def test_analyze_cli_json_interface_on_polis_export(tmp_path):
         assert 0 < len(ids) <= 5 and set(ids) <= statement_ids
     assert isinstance(data["consensus"], list) and set(data["consensus"]) <= statement_ids
     assert "Opinion groups (2)" in res.output
+    # how sure the grouping is: figures and words in the JSON and the printed summary
+    stability = data["grouping"]["stability"]
+    assert stability["resamples"] >= 2 and stability["left_out"] == 0.2
+    assert 0.5 <= stability["kept_share"] <= 1 and -1 <= stability["mean_ari"] <= 1
+    assert stability["text"].startswith("the two groups are ")
+    assert f"{stability['kept_share']:.0%} of participants keep their group when 20% of participants are left out" \
+        in stability["text"]
+    assert "How sure: the two groups are" in res.output
 
 
 def test_sample_corpus_camps_recovered(tmp_path):

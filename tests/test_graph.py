@@ -49,6 +49,10 @@ def test_demo_run_finishes_with_report(demo_run):
         assert (data / "reports" / "1" / name).stat().st_size > 500
     for node in ("intake", "analyse", "draft", "ground", "audit", "review", "publish", "voting", "tally", "report"):
         assert node in res.stderr, f"no progress line from {node}"
+    # how sure the opinion groups are, in words, under the report's opinion groups (issue 13)
+    md = (data / "reports" / "1" / "report.md").read_text().replace("\\", "")  # Markdown escapes off
+    assert "How sure: The three groups are " in md and "when 20% of participants are left out" in md
+    assert report["method"]["grouping"]["stability"]["kept_share"] > 0.5
 
 
 def test_every_drafted_sentence_cites_usable_statements(demo_run):

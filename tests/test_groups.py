@@ -21,10 +21,10 @@ import scipy.sparse as sp
 from sklearn.metrics import adjusted_rand_score
 
 from deliberation.analysis import groups as G
+from deliberation.analysis import polis_kmeans as K
 from deliberation.analysis.groups import (
     GroupingConfig,
     GroupingResult,
-    adjusted_rand,
     find_opinion_groups,
     synthetic_camps,
 )
@@ -109,8 +109,8 @@ def reddwarf_groups(name: str) -> dict[str, int]:
 @pytest.mark.parametrize("name", VOTED)
 def test_ari_vs_polis_group_ids(name):
     matrix, polis = load_corpus(name)
-    ours = find_opinion_groups(matrix, GroupingConfig(mode="polis"), rng=0)
-    robust = find_opinion_groups(matrix, GroupingConfig(mode="robust"), rng=0)
+    ours = find_opinion_groups(matrix, GroupingConfig(mode="polis", stability_resamples=0), rng=0)
+    robust = find_opinion_groups(matrix, GroupingConfig(mode="robust", stability_resamples=0), rng=0)
     rd = reddwarf_groups(name)
     a_polis = ari_vs_polis(matrix, polis, ours.groups())
     a_robust = ari_vs_polis(matrix, polis, robust.groups())
@@ -237,9 +237,9 @@ def test_robust_mode_recovers_synthetic_camps():
     """20,000 participants x 2,000 statements, ~30 votes each, 3 camps."""
     matrix, camps = synthetic_camps(20_000, 2_000, 30, 3, rng=1)
     t = time.perf_counter()
-    robust = find_opinion_groups(matrix, GroupingConfig(mode="robust"), rng=0)
+    robust = find_opinion_groups(matrix, GroupingConfig(mode="robust", stability_resamples=0), rng=0)
     t_robust = time.perf_counter() - t
-    polis = find_opinion_groups(matrix, GroupingConfig(mode="polis"), rng=0)
+    polis = find_opinion_groups(matrix, GroupingConfig(mode="polis", stability_resamples=0), rng=0)
     a_robust = adjusted_rand_score(camps, robust.labels)
     a_polis = adjusted_rand_score(camps, polis.labels)
     print(f"\nsynthetic 20k x 2k, 3 camps: robust ARI {a_robust:.3f} (k={robust.k}, {t_robust:.1f}s), "
@@ -248,16 +248,18 @@ def test_robust_mode_recovers_synthetic_camps():
     assert a_robust >= 0.95
     auto = find_opinion_groups(matrix, rng=0)  # sparse: "auto" picks the robust map, and says so
     assert auto.mode == "robust" and auto.diagnostics["median_coverage"] < 0.02
-    assert np.array_equal(auto.labels, robust.labels)
+    assert adjusted_rand_score(camps, auto.labels) >= 0.95
     assert any("robust map" in note for note in auto.notes)
+    # the robust map's groups are stable here (so stable that Polis's map could not beat them)
+    assert auto.diagnostics["auto_stability"]["robust"] >= 0.9 and auto.stability.verdict == "stable"
     assert a_polis < 0.9  # the mean-filled map loses part of the camps
     assert robust.in_conv.mean() > 0.99
 
 
 def test_robust_mode_more_camps_and_refinement():
     matrix, camps = synthetic_camps(6_000, 600, 30, 5, rng=2)
-    plain = find_opinion_groups(matrix, GroupingConfig(mode="robust"), rng=0)
-    refined = find_opinion_groups(matrix, GroupingConfig(mode="robust", refine_iters=15), rng=0)
+    plain = find_opinion_groups(matrix, GroupingConfig(mode="robust", stability_resamples=0), rng=0)
+    refined = find_opinion_groups(matrix, GroupingConfig(mode="robust", refine_iters=15, stability_resamples=0), rng=0)
     assert plain.k == 5 and plain.diagnostics["cluster_dims"] == 4
     a_plain = adjusted_rand_score(camps, plain.labels)
     a_refined = adjusted_rand_score(camps, refined.labels)
@@ -271,8 +273,8 @@ def test_robust_mode_more_camps_and_refinement():
 
 @pytest.mark.parametrize("mode", ["auto", "polis", "robust"])
 def test_same_seed_same_labels(mode):
-    matrix, _ = synthetic_camps(3_000, 300, 25, 3, rng=7)
-    cfg = GroupingConfig(mode=mode)
+    matrix, _ = synthetic_camps(1_500, 200, 25, 3, rng=7)
+    cfg = GroupingConfig(mode=mode, stability_resamples=2)
     a = find_opinion_groups(matrix, cfg, rng=42)
     b = find_opinion_groups(matrix, cfg, rng=42)
     c = find_opinion_groups(matrix, cfg, rng=np.random.default_rng(42))
@@ -280,6 +282,7 @@ def test_same_seed_same_labels(mode):
     assert np.array_equal(a.projection, b.projection, equal_nan=True)
     for g in a.subgroups:
         assert np.array_equal(a.subgroups[g], b.subgroups[g])
+    assert a.stability == b.stability == c.stability
 
 
 def test_same_seed_same_labels_on_real_conversation():
@@ -323,12 +326,44 @@ def test_result_fields_and_numbering():
     assert res.silhouette > 0 and res.explained_variance[0] >= res.explained_variance[1] > 0
 
 
-def test_adjusted_rand_matches_sklearn():
-    rng = np.random.default_rng(0)
-    for _ in range(20):
-        a, b = rng.integers(0, 4, 300), rng.integers(0, 3, 300)
-        b[:150] = a[:150]
-        assert adjusted_rand(a, b) == pytest.approx(adjusted_rand_score(a, b), abs=1e-12)
+# ---- stability ------------------------------------------------------------------------------
+
+
+def test_stability_figures_and_words():
+    """Clear camps are stable; the figure is in summary() (analyze --json) with a sentence."""
+    from deliberation.analysis.group_stability import kept_share
+
+    matrix, camps = synthetic_camps(1_200, 150, 40, 3, rng=3)
+    res = find_opinion_groups(matrix, GroupingConfig(mode="polis"), rng=0)
+    st = res.stability
+    assert st is not None and st.resamples == 6 and st.left_out == 0.2 and st.k == res.k == 3
+    assert st.kept_share >= 0.95 and st.mean_ari >= 0.9 and st.same_k == 1.0 and st.verdict == "stable"
+    text = st.text()
+    assert text.startswith("the three groups are stable: ") and "when 20% of participants are left out" in text
+    assert f"{st.kept_share:.0%} of participants keep their group" in text
+    summary = json.loads(json.dumps(res.summary()))
+    assert summary["stability"]["kept_share"] == pytest.approx(st.kept_share, abs=1e-4)
+    assert summary["stability"]["text"] == text
+    # kept_share matches groups one-to-one whatever their numbers; -1 (left out) is ignored
+    assert kept_share(np.array([0, 0, 1, 1, -1]), np.array([1, 1, 0, 0, 0])) == 1.0
+    assert kept_share(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1])) == 0.75
+
+
+def test_noise_is_called_unstable():
+    """Votes without any opinion structure: whatever split k-means finds does not hold."""
+    rng = np.random.default_rng(5)
+    dense = np.where(rng.random((300, 40)) < 0.5, rng.choice([-1.0, 1.0], (300, 40)), np.nan)
+    res = find_opinion_groups(matrix_from_dense(dense), GroupingConfig(mode="polis"), rng=0)
+    if res.k >= 2:
+        assert res.stability.verdict != "stable" and res.stability.mean_ari < 0.6
+        assert "unstable" in res.stability.text() or "fairly stable" in res.stability.text()
+
+
+def test_no_stability_without_groups():
+    for case in ("no votes", "all pass"):
+        matrix, _, _ = BAD[case]
+        res = find_opinion_groups(matrix, rng=0)
+        assert res.stability is None and res.summary()["stability"] is None
 
 
 def test_config_validation():
@@ -338,6 +373,8 @@ def test_config_validation():
         GroupingConfig(max_k=1)
     with pytest.raises(ValueError):
         GroupingConfig(min_votes=0)
+    with pytest.raises(ValueError):
+        GroupingConfig(stability_left_out=1.0)
 
 
 # ---- bad input ------------------------------------------------------------------------------
@@ -398,15 +435,19 @@ def test_sparse_matrix_is_never_densified(monkeypatch):
     monkeypatch.setattr(VoteMatrix, "to_dense", lambda self, *a, **k: pytest.fail("VoteMatrix.to_dense called"))
     matrix, camps = synthetic_camps(30_000, 3_000, 20, 3, rng=9)
     for mode in ("polis", "robust"):
-        res = find_opinion_groups(matrix, GroupingConfig(mode=mode), rng=0)
+        res = find_opinion_groups(matrix, GroupingConfig(mode=mode, stability_resamples=2), rng=0)
         assert res.k >= 2
 
 
-def test_silhouette_matches_sklearn():
+def test_silhouette_edge_cases():
+    """scikit-learn's silhouette, with Polis's rule that a point alone in its cluster scores 0
+    (also when every point is alone, where sklearn refuses)."""
     from sklearn.metrics import silhouette_score
 
     rng = np.random.default_rng(1)
     X = rng.normal(size=(300, 3))
     labels = rng.integers(0, 3, 300)
-    labels[0] = 3  # a singleton cluster scores 0, as in sklearn and Polis
-    assert G._silhouette(X, labels) == pytest.approx(silhouette_score(X, labels), abs=1e-10)
+    labels[0] = 3
+    assert K.silhouette(X, labels) == pytest.approx(silhouette_score(X, labels), abs=1e-12)
+    assert K.silhouette(X[:4], np.arange(4)) == 0.0
+    assert np.isnan(K.silhouette(X, np.zeros(300)))

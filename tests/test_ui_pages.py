@@ -295,6 +295,7 @@ def test_review_approve_publish_vote_and_report(sample):
     page = unescape(texts(at))
     assert "The graph waits for your review" in page
     assert "Coverage audit" in page
+    assert "Opinion groups: the three groups are " in page  # how sure the grouping is, in words
     radios = [r for r in at.radio if (r.key or "").startswith("mod-dec-")]
     assert len(radios) >= 3
     # every draft is shown beside the statements it cites

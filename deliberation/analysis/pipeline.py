@@ -202,6 +202,8 @@ def summary_text(result: AnalysisResult, statements: dict[str, str]) -> str:
     if result.group_summaries:
         sizes = ", ".join(f"group {g.id}: {g.size} ({g.share:.0%})" for g in result.group_summaries)
         lines.append(f"Opinion groups ({len(result.group_summaries)}): {sizes}.")
+        if (result.grouping.get("stability") or {}).get("text"):
+            lines.append(f"  How sure: {result.grouping['stability']['text']}.")
         for g in result.group_summaries:
             lines.append(f"  Group {g.id} is distinguished by:")
             reps = result.stats.get("repness", {}).get(str(g.id), [])

@@ -361,6 +361,9 @@ def _facilitation_tab(cid: int, c) -> None:
 
 def _coverage(values: dict) -> None:
     audit = values.get("audit") or {}
+    stability = ((values.get("analysis") or {}).get("grouping") or {}).get("stability")
+    if stability:  # how sure the opinion groups are, in words
+        st.caption("Opinion groups: " + esc(stability["text"]) + ".")
     st.markdown("#### Coverage audit")
     if not audit:
         st.write("No coverage audit yet.")

@@ -1,0 +1,113 @@
+"""How sure a grouping is: the groups again on participant subsamples, compared with each other.
+
+Each resample leaves out a share of the participants (default 20%), groups the rest with the same
+procedure, and is compared on the participants both runs clustered:
+
+- ``kept_share``: the share of participants who keep their group (resampled groups matched to the
+  full run's one-to-one so as to keep the most participants; Hungarian method), averaged over
+  resamples -- the figure said in words;
+- ``mean_ari``: the mean adjusted Rand index between the resampled runs, pair by pair;
+- ``ari_vs_full``: the mean adjusted Rand index of each resampled run against the full run;
+- ``same_k``: the share of resampled runs that found the same number of groups.
+
+Subsampling participants to judge the stability of a clustering: Ben-Hur, Elisseeff and Guyon,
+"A stability based method for discovering structure in clustered data", PSB 2002; Lange, Roth,
+Braun and Buhmann, "Stability-based validation of clustering solutions", Neural Computation 2004.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from sklearn.metrics import adjusted_rand_score
+
+from deliberation.votematrix import VoteMatrix
+
+_NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
+
+
+@dataclass(frozen=True)
+class Stability:
+    """Agreement of the grouping with itself when participants are left out."""
+
+    resamples: int
+    left_out: float
+    kept_share: float
+    mean_ari: float
+    ari_vs_full: float
+    same_k: float
+    k: int
+    #: "stable", "fairly stable" or "unstable"
+    verdict: str
+
+    def text(self) -> str:
+        """The figure in words, e.g. "the two groups are stable: 95% of participants keep their
+        group when 20% of participants are left out"."""
+        groups = f"the {_NUMBER_WORDS.get(self.k, str(self.k))} groups"
+        tail = (f"{self.kept_share:.0%} of participants keep their group when {self.left_out:.0%} of "
+                f"participants are left out (mean adjusted Rand index between {self.resamples} resampled "
+                f"runs {self.mean_ari:.2f})")
+        if self.verdict == "unstable":
+            return f"{groups} are unstable: only {tail}; treat the borders between them as uncertain"
+        return f"{groups} are {self.verdict}: {tail}"
+
+    def to_dict(self) -> dict:
+        return {"resamples": self.resamples, "left_out": self.left_out,
+                "kept_share": round(self.kept_share, 4), "mean_ari": round(self.mean_ari, 4),
+                "ari_vs_full": round(self.ari_vs_full, 4), "same_k": round(self.same_k, 4),
+                "verdict": self.verdict, "text": self.text()}
+
+
+def subsample(matrix: VoteMatrix, keep: np.ndarray) -> VoteMatrix:
+    """The rows of ``matrix`` where ``keep`` is True (all statements kept)."""
+    new_row = np.cumsum(keep) - 1
+    mask = keep[matrix.rows]
+    return VoteMatrix([p for p, k in zip(matrix.participant_ids, keep) if k], matrix.statement_ids,
+                      new_row[matrix.rows[mask]], matrix.cols[mask], matrix.vals[mask], matrix.moderated_out)
+
+
+def resampled_rows(n: int, n_resamples: int, left_out: float, gen: np.random.Generator) -> list[np.ndarray]:
+    """``n_resamples`` boolean masks over n rows, each leaving out a random ``left_out`` share."""
+    n_keep = min(n, max(2, int(round(n * (1.0 - left_out)))))
+    out = []
+    for _ in range(n_resamples):
+        keep = np.zeros(n, dtype=bool)
+        keep[gen.choice(n, n_keep, replace=False)] = True
+        out.append(keep)
+    return out
+
+
+def kept_share(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of the participants clustered in both labelings that keep their group under the
+    one-to-one matching of groups that keeps the most (NaN when none is clustered in both)."""
+    both = (a >= 0) & (b >= 0)
+    if not both.any():
+        return float("nan")
+    _, ai = np.unique(a[both], return_inverse=True)
+    _, bi = np.unique(b[both], return_inverse=True)
+    table = np.zeros((ai.max() + 1, bi.max() + 1))
+    np.add.at(table, (ai, bi), 1.0)
+    r, c = linear_sum_assignment(-table)
+    return float(table[r, c].sum() / both.sum())
+
+
+def _ari(a: np.ndarray, b: np.ndarray) -> float:
+    both = (a >= 0) & (b >= 0)
+    return float(adjusted_rand_score(a[both], b[both])) if both.sum() >= 2 else float("nan")
+
+
+def summarise(full: np.ndarray, k: int, runs: list[np.ndarray], left_out: float,
+              stable_share: float, fairly_stable_share: float) -> Stability:
+    """Compare the resampled runs with the full run and with each other."""
+    pairs = [_ari(runs[i], runs[j]) for i in range(len(runs)) for j in range(i + 1, len(runs))]
+    kept = float(np.nanmean([kept_share(full, r) for r in runs]))
+    verdict = ("stable" if kept >= stable_share else
+               "fairly stable" if kept >= fairly_stable_share else "unstable")
+    ks = [len(np.unique(r[r >= 0])) for r in runs]
+    return Stability(
+        resamples=len(runs), left_out=left_out, kept_share=kept,
+        mean_ari=float(np.nanmean(pairs)) if pairs else float("nan"),
+        ari_vs_full=float(np.nanmean([_ari(full, r) for r in runs])),
+        same_k=float(np.mean([x == k for x in ks])), k=k, verdict=verdict,
+    )
