@@ -458,7 +458,7 @@ def test_browser_board_and_voting_tab_show_drafts_as_text(nasty):
     assert any("Qx" in p["text"] for p in published)
     page = _new_page(nasty, width=1600)
     page.goto(f"{nasty['url']}/board?code={nasty['c'].code}")
-    page.get_by_text("Consensus and minority statements").wait_for()
+    page.get_by_text("Drafts put to the vote").wait_for()
     _check(page, [p["text"] for p in published] + [QUESTION], "live board")
     page.context.close()
     # the moderator's table of drafts has no CSV download (it would not neutralise formulas)

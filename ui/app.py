@@ -33,7 +33,10 @@ pages = [
     st.Page(_VIEWS / "report.py", title="Report", icon=":material/description:", url_path="report"),
     st.Page(_VIEWS / "moderator.py", title="Moderator console", icon=":material/admin_panel_settings:", url_path="moderator"),
 ]
-page = st.navigation(pages)
+# the projector view (/board?code=C&view=projector) is one screen: no navigation, the full width
+projector = st.query_params.get("view") == "projector"
+page = st.navigation(pages, position="hidden" if projector else "sidebar")
+st.set_page_config(layout="wide" if page.url_path == "board" else "centered")
 try:
     page.run()
 except Exception as e:  # noqa: BLE001 - a last guard: a message, never a stack trace

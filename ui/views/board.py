@@ -1,12 +1,15 @@
-"""Live board for the projector: participation, the opinion map, topics, and the current consensus
-and minority statements with votes per opinion group. Refreshes itself as votes arrive."""
+"""Live board: participation, the opinion map of the votes so far, topics, and the published drafts
+(or, before any, the statements agreed across every group) with votes per opinion group. It
+refreshes itself as votes arrive (a Streamlit fragment with ``run_every``).
+
+``/board?code=CODE&view=projector`` is the projector view: one 1920x1080 screen with nothing to
+scroll and no input widget, the join address as a QR code and in large type (ui/projector.py).
+"""
 
 from __future__ import annotations
 
 import time
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from ui.common import (
@@ -15,156 +18,134 @@ from ui.common import (
     consultation_from_query,
     current_published,
     esc,
+    find_consultation,
     graph_status,
     group_name,
-    log,
     quote,
-    settings,
     store,
     visible,
 )
-
-#: A fresh analysis (when the graph has none yet) is recomputed at most this often (seconds).
-FRESH_ANALYSIS_EVERY = 30
-VOTE_COLOURS = alt.Scale(domain=["agree", "disagree", "pass"], range=["#2e7d32", "#c62828", "#9e9e9e"])
+from ui.opinion_map import fresh_analysis, group_label, map_chart, no_map_reason, totals, vote_bars
+from ui.projector import join_url, projector_board
 
 
-@st.cache_data(ttl=FRESH_ANALYSIS_EVERY * 2, max_entries=16, show_spinner=False)
-def _fresh_analysis(data_dir: str, cid: int, bucket: int) -> dict | None:
-    from deliberation.services import analyze_source
-
-    result, _summary = analyze_source(settings(), str(cid), topics=False)
-    return result.model_dump(mode="json")
-
-
-def _analysis(cid: int, values: dict, fresh: bool) -> tuple[dict | None, str]:
-    if values.get("analysis") and not fresh:
-        return values["analysis"], "from the last facilitation run"
-    try:
-        a = _fresh_analysis(str(settings().data_dir.resolve()), cid, int(time.time() // FRESH_ANALYSIS_EVERY))
-        return a, "from the votes so far (updated every half minute)"
-    except Exception:  # noqa: BLE001 - too few votes, or analysis unavailable: the board goes on
-        log.exception("fresh analysis failed")
-        if values.get("analysis"):
-            return values["analysis"], "from the last facilitation run"
-        return None, ""
-
-
-def _vote_bars(votes: pd.DataFrame, sid: str, groups: dict[str, int]):
-    v = votes[votes["statement"] == sid]
-    if v.empty:
-        return None
-    df = pd.DataFrame({
-        "group": [f"group {groups[p]}" if p in groups else "not yet grouped" for p in v["participant"]],
-        "vote": [{1: "agree", -1: "disagree", 0: "pass"}[int(x)] for x in v["vote"]],
-    })
-    counts = df.groupby(["group", "vote"]).size().reset_index(name="votes")
-    return alt.Chart(counts).mark_bar(size=16).encode(
-        y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=160)),
-        x=alt.X("votes:Q", title="votes", axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color("vote:N", scale=VOTE_COLOURS, legend=alt.Legend(orient="right", title=None)),
-        order=alt.Order("vote:N"),
-        tooltip=["group", "vote", "votes"],
-    ).properties(height=alt.Step(26))
-
-
-def _bars(votes: pd.DataFrame, sid: str, groups: dict[str, int]) -> None:
-    chart = _vote_bars(votes, sid, groups)
-    if chart is not None:
-        st.altair_chart(chart, width="stretch")
-
-
-def _totals(votes: pd.DataFrame, sid: str) -> str:
-    v = votes[votes["statement"] == sid]["vote"].astype(int)
-    return f"{int((v == 1).sum())} agree · {int((v == -1).sum())} disagree · {int((v == 0).sum())} pass"
-
-
-def board(cid: int, fresh: bool) -> None:
+def room(cid: int) -> dict:
+    """Everything the board and the projector show, read once per refresh."""
     c = store().get_consultation(cid)
     statements = store().statements(cid)
     votes = store().current_votes(cid)
-    gs = graph_status(cid, quiet=True)
-    values = gs.values
+    values = graph_status(cid, quiet=True).values
+    run_analysis = values.get("analysis") or None
+    analysis, error = fresh_analysis(cid, votes, reference=run_analysis)
+    where = "the votes so far"
+    if analysis is None and run_analysis:
+        analysis, where = run_analysis, "the last facilitation run"
     shown = [s for s in statements if visible(s)]
-    st.header(esc(c.question), anchor=False)
-    st.markdown(f"Join on the **Take part** page with the code **{esc(c.code)}**")
-    cols = st.columns(4)
-    cols[0].metric("Participants", store().counts(cid)["participants"])
-    cols[1].metric("Have voted", int(votes["participant"].nunique()))
-    cols[2].metric("Statements", len(shown))
-    cols[3].metric("Votes", len(votes))
+    return {"c": c, "shown": shown, "votes": votes, "values": values, "analysis": analysis or {},
+            "error": error, "where": where, "published": current_published(values),
+            "topics": ((run_analysis or {}).get("topics") or {}).get("topics") or [],
+            "participants": store().counts(cid)["participants"]}
 
-    analysis, where = _analysis(cid, values, fresh)
-    groups = {str(k): int(v) for k, v in (analysis or {}).get("groups", {}).items()}
+
+def common_ground(r: dict, limit: int) -> list:
+    """Statements agreed across every group so far (the analysis's consensus list), at most ``limit``."""
+    by_id = {s.external_id: s for s in r["shown"]}
+    return [by_id[sid] for sid in r["analysis"].get("consensus") or [] if sid in by_id][:limit]
+
+
+def _map(r: dict) -> None:
+    a = r["analysis"]
+    if a.get("projection"):
+        st.altair_chart(map_chart(a, height=340), width="stretch")
+        sizes = ", ".join(f"{group_label(g['id'])}: {g['size']} ({g['share']:.0%})"
+                          for g in a.get("group_summaries") or [])
+        st.caption(f"Each dot is a participant, placed by how they vote; colour = opinion group (from "
+                   f"{r['where']}). {sizes}")
+    else:
+        st.write(esc(no_map_reason(a, r["error"], int(r["votes"]["participant"].nunique()))))
+
+
+def _statements(r: dict) -> None:
+    votes, groups = r["votes"], {str(k): int(v) for k, v in r["analysis"].get("groups", {}).items()}
+    if r["published"]:
+        st.markdown("#### Drafts put to the vote")
+        for p in r["published"]:
+            with st.container(border=True):
+                kind = "Consensus" if p["kind"] == "consensus" else f"Minority — {group_name(p['key'])}"
+                st.markdown(f"**{esc(kind)}** · draft {esc(p['statement_id'])} · {totals(votes, p['statement_id'])}")
+                quote(p["text"])
+                chart = vote_bars(votes, p["statement_id"], groups)
+                if chart is not None:
+                    st.altair_chart(chart, width="stretch")
+        return
+    st.markdown("#### Common ground so far")
+    agreed = common_ground(r, 3)
+    if not agreed:
+        st.write("No statement is agreed across every group yet.")
+    for s in agreed:
+        with st.container(border=True):
+            st.markdown(f"**Statement {esc(s.external_id)}** · {totals(votes, s.external_id)}")
+            quote(s.text)
+            chart = vote_bars(votes, s.external_id, groups)
+            if chart is not None:
+                st.altair_chart(chart, width="stretch")
+
+
+def board(cid: int) -> None:
+    r = room(cid)
+    c, votes = r["c"], r["votes"]
+    st.header(esc(c.question), anchor=False)
+    st.markdown(f"Join at **{esc(join_url(c.code))}** with the code **{esc(c.code)}**")
+    cols = st.columns(4)
+    cols[0].metric("Participants", r["participants"])
+    cols[1].metric("Have voted", int(votes["participant"].nunique()))
+    cols[2].metric("Statements", len(r["shown"]))
+    cols[3].metric("Votes", len(votes))
     left, right = st.columns([3, 2])
     with left:
         st.markdown("#### Opinion map")
-        proj = (analysis or {}).get("projection") or {}
-        if proj:
-            df = pd.DataFrame([{"x": xy[0], "y": xy[1], "group": f"group {groups.get(p, '?')}"}
-                               for p, xy in proj.items()])
-            chart = alt.Chart(df).mark_circle(size=70, opacity=0.8).encode(
-                x=alt.X("x:Q", axis=None), y=alt.Y("y:Q", axis=None),
-                color=alt.Color("group:N", scale=alt.Scale(scheme="category10"),
-                                legend=alt.Legend(orient="bottom", title=None)),
-            ).properties(height=320)
-            st.altair_chart(chart, width="stretch")
-            sizes = ", ".join(f"group {g['id']}: {g['size']} ({g['share']:.0%})"
-                              for g in (analysis or {}).get("group_summaries", []))
-            st.caption(f"Each dot is a participant, placed by how they vote; colour = opinion group ({where}). "
-                       + sizes)
-        else:
-            st.write("The opinion map appears once enough people have voted.")
+        _map(r)
     with right:
         st.markdown("#### Topics")
-        topics = ((analysis or {}).get("topics") or {}).get("topics") or \
-            ((values.get("analysis") or {}).get("topics") or {}).get("topics") or []
-        if topics:
-            for t in topics:
+        if r["topics"]:
+            for t in r["topics"]:
                 st.markdown(f"- {esc(t['label'])} — {t['n_statements']} statements, {t['n_authors']} voices")
         else:
             st.write("Topics appear after the first facilitation run.")
-
-    published = current_published(values)
-    st.markdown("#### Consensus and minority statements")
-    if published:
-        for p in published:
-            with st.container(border=True):
-                kind = "Consensus" if p["kind"] == "consensus" else f"Minority — {group_name(p['key'])}"
-                st.markdown(f"**{esc(kind)}** · draft {esc(p['statement_id'])} · {_totals(votes, p['statement_id'])}")
-                quote(p["text"])
-                _bars(votes, p["statement_id"], groups)
-    else:
-        ids = [sid for sid in ((analysis or {}).get("consensus") or [])]
-        by_id = {s.external_id: s for s in shown}
-        ids = [sid for sid in ids if sid in by_id][:3]
-        if ids:
-            st.caption("No draft is published yet. Statements agreed across every group so far:")
-            for sid in ids:
-                with st.container(border=True):
-                    st.markdown(f"**Statement {esc(sid)}** · {_totals(votes, sid)}")
-                    quote(by_id[sid].text)
-                    _bars(votes, sid, groups)
-        else:
-            st.write("No statement is agreed across every group yet.")
+    _statements(r)
     st.caption(f"Updated {time.strftime('%H:%M:%S')}; refreshes every {BOARD_REFRESH_SECONDS:g} s.")
 
 
 @st.fragment(run_every=BOARD_REFRESH_SECONDS)
-def live(cid: int, fresh: bool) -> None:
+def live(cid: int, projector: bool) -> None:
     with action("Updating the board"):
-        board(cid, fresh)
+        if projector:
+            projector_board(room(cid), common_ground)
+        else:
+            board(cid)
 
 
 def main() -> None:
-    st.set_page_config(layout="wide")
+    projector = st.query_params.get("view") == "projector"
+    code = st.query_params.get("code", "")
+    c = find_consultation(code)
+    if projector:
+        if c is None:  # no input widget on the projector: say what is missing
+            st.title("Live board")
+            st.error("Add the consultation's code to the address: /board?code=CODE&view=projector"
+                     if not code else "No consultation has the code in the address.")
+            return
+        live(c.id, True)
+        return
     st.title("Live board")
-    c = consultation_from_query()
+    if c is None:
+        c = consultation_from_query()
     if c is None:
         st.write("Enter the consultation's code to show its live board.")
         return
-    fresh = st.toggle("Opinion map from the votes so far (instead of the last facilitation run)", key="board-fresh")
-    live(c.id, fresh)
+    st.page_link("views/board.py", label="Projector view (one screen, for the room)", icon=":material/tv:",
+                 query_params={"code": c.code, "view": "projector"})
+    live(c.id, False)
 
 
 with action("Showing the live board"):

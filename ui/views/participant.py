@@ -1,10 +1,19 @@
 """Participant page: join by code (no account), read the question, add a statement, vote one
-statement at a time, and see or change one's own votes. One column, so it works on a phone."""
+statement at a time, see or change one's own votes and where one stands (one's opinion group on the
+map, one's votes beside the group's and everyone's, as Polis shows them). One column, so it works on
+a phone.
+
+The Vote and My votes tabs are Streamlit fragments that rerun themselves every
+:data:`PARTICIPANT_REFRESH_SECONDS`: new statements and newly opened drafts appear without a click,
+and a vote reruns only its tab. The Add a statement tab does not refresh itself (it would disturb
+typing)."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+import time
 
 import streamlit as st
 
@@ -23,11 +32,18 @@ from ui.common import (
     visible,
     voting_open,
 )
+from ui.look import vote_button_style
+from ui.opinion_map import fresh_analysis, group_label, map_chart, standing
 
-#: Longest statement a participant may type here (the store accepts up to MAX_STATEMENT_CHARS).
+#: Longest statement a participant may send from this page (short statements are easier to vote
+#: on; the store itself accepts up to MAX_STATEMENT_CHARS, e.g. for imports).
 PARTICIPANT_MAX_CHARS = min(400, MAX_STATEMENT_CHARS)
 #: Similar statements shown before submitting (cosine similarity at least this).
 SIMILAR_MIN = 0.5
+#: How often the Vote and My votes tabs refresh themselves (seconds).
+PARTICIPANT_REFRESH_SECONDS = float(os.environ.get("DELIBERATION_PARTICIPANT_REFRESH", "4"))
+#: How long an acknowledgement ("Vote stored: …") stays on screen unless a newer one replaces it (s).
+FLASH_SECONDS = 8
 WORD_VALUE = {v: k for k, v in VOTE_WORDS.items()}
 
 
@@ -36,7 +52,7 @@ def _me() -> dict | None:
 
 
 def _flash(kind: str, text: str) -> None:
-    st.session_state["participant-flash"] = (kind, text)
+    st.session_state["participant-flash"] = (kind, text, time.time())
 
 
 def _attempt(failure: str, fn, *args):
@@ -179,6 +195,10 @@ def _submit(cid: int, pid: str) -> None:
     from deliberation.services import intake
 
     text = st.session_state.get("new-statement") or ""
+    if len(text.strip()) > PARTICIPANT_MAX_CHARS:
+        _flash("error", f"Your statement has {len(text.strip())} characters; please shorten it to "
+                        f"{PARTICIPANT_MAX_CHARS} or fewer. Your text is kept below.")
+        return
     stmt, ok = _attempt("Your statement was not added",
                         lambda: store().add_statement(cid, pid, text, intake=intake))
     if not ok:
@@ -219,16 +239,19 @@ def _join_form() -> None:
 
 
 def _show_flash() -> None:
-    flash = st.session_state.pop("participant-flash", None)
-    if flash:  # shown as text: messages can quote input and ids (imported ids can be any text)
+    """The latest acknowledgement or error, for :data:`FLASH_SECONDS` (the tabs refresh themselves,
+    so a message shown only once could vanish before it is read)."""
+    flash = st.session_state.get("participant-flash")
+    if flash and time.time() - flash[2] <= FLASH_SECONDS:
+        # shown as text: messages can quote input and ids (imported ids can be any text)
         getattr(st, flash[0])(esc(flash[1]))
 
 
 def main() -> None:
     _restore_identity()
     me = _me()
-    _show_flash()
     if me is None or find_consultation(me.get("code", "")) is None:
+        _show_flash()
         st.session_state.pop("participant", None)
         _join_form()
         return
@@ -239,31 +262,70 @@ def main() -> None:
     if c.description:
         with st.expander("About this consultation"):
             quote(c.description)
-
-    statements = store().statements(cid)
-    votes = store().current_votes(cid)
-    mine = votes[votes["participant"] == pid]
-    my_votes = dict(zip(mine["statement"], mine["vote"].astype(int)))
-    gs = graph_status(cid, quiet=True)
-    waiting = gs.waiting or {}
-    published = current_published(gs.values) if waiting.get("type") == "voting" else []
-    pub_ids = [p["statement_id"] for p in published]
-    drafts_open = voting_open(cid, pub_ids)
-    by_id = {s.external_id: s for s in statements}
-
+    vote_button_style()
     vote_tab, add_tab, mine_tab = st.tabs(["Vote", "Add a statement", "My votes"], key="p-tab", on_change="rerun")
     if vote_tab.open is not False:
         with vote_tab:
-            _vote_next(cid, pid, statements, my_votes, published if drafts_open else [])
+            _live_vote(cid, pid)
     if add_tab.open is not False:
         with add_tab:
-            _add_statement(cid, pid, statements, my_votes)
+            _show_flash()
+            r = _room(cid, pid)
+            _add_statement(cid, pid, r["statements"], r["my_votes"])
     if mine_tab.open is not False:
         with mine_tab:
-            _my_votes(cid, pid, by_id, my_votes, set(pub_ids) if drafts_open else set())
+            _live_mine(cid, pid)
     st.divider()
     _show_personal_link(me)
     st.button("Leave this consultation", on_click=_leave, key="leave")
+
+
+def _room(cid: int, pid: str) -> dict:
+    """What the tabs show, read from the store on every run (other people's statements and votes,
+    the moderator opening voting on drafts)."""
+    statements = store().statements(cid)
+    votes = store().current_votes(cid)
+    mine = votes[votes["participant"] == pid]
+    gs = graph_status(cid, quiet=True)
+    published = current_published(gs.values) if (gs.waiting or {}).get("type") == "voting" else []
+    pub_ids = [p["statement_id"] for p in published]
+    drafts_open = voting_open(cid, pub_ids)
+    return {"statements": statements, "votes": votes, "values": gs.values,
+            "my_votes": dict(zip(mine["statement"], mine["vote"].astype(int))),
+            "open_drafts": published if drafts_open else [], "open_ids": set(pub_ids) if drafts_open else set()}
+
+
+@st.fragment(run_every=PARTICIPANT_REFRESH_SECONDS)
+def _live_vote(cid: int, pid: str) -> None:
+    with action("Showing the statements"):
+        _show_flash()
+        r = _room(cid, pid)
+        _vote_next(cid, pid, r["statements"], r["my_votes"], r["open_drafts"])
+
+
+@st.fragment(run_every=PARTICIPANT_REFRESH_SECONDS)
+def _live_mine(cid: int, pid: str) -> None:
+    with action("Showing your votes"):
+        _show_flash()
+        r = _room(cid, pid)
+        todo = [s for s in r["statements"] if visible(s) and s.external_id not in r["my_votes"]]
+        waiting = len(todo) + sum(1 for p in r["open_drafts"] if p["statement_id"] not in r["my_votes"])
+        if waiting:
+            st.info(f"{waiting} new {'statement' if waiting == 1 else 'statements'} to vote on in the Vote tab.")
+        analysis, _error = fresh_analysis(cid, r["votes"], reference=r["values"].get("analysis") or None)
+        _where_i_stand(pid, analysis, r["votes"])
+        by_id = {s.external_id: s for s in r["statements"]}
+        _my_votes(cid, pid, by_id, r["my_votes"], r["open_ids"], _compare(analysis, r["votes"], pid))
+
+
+def _pinned(todo: list[str]) -> str:
+    """The statement on screen stays until it is voted on, even when a new statement sorts before it
+    (a refresh never swaps the statement under a participant's finger)."""
+    sid = st.session_state.get("p-showing")
+    if sid not in todo:
+        sid = todo[0]
+        st.session_state["p-showing"] = sid
+    return sid
 
 
 def _vote_next(cid, pid, statements, my_votes, open_drafts) -> None:
@@ -286,26 +348,34 @@ def _vote_next(cid, pid, statements, my_votes, open_drafts) -> None:
     if not todo:
         st.success("You have voted on every statement. Thank you! New statements appear here as they come in.")
         return
-    sid = todo[0]
+    sid = _pinned(todo)
     with st.container(border=True):
         quote(by_id[sid].text)
         st.caption(f"Statement {esc(sid)}")
     _vote_buttons(cid, pid, sid)
 
 
+#: The three answers: value, label, icon, and the container key that colours the button (ui/look.py).
+ANSWERS = [(1, "Agree", ":material/thumb_up:", "agree"), (-1, "Disagree", ":material/thumb_down:", "disagree"),
+           (0, "Pass / unsure", ":material/help:", "pass")]
+
+
 def _vote_buttons(cid: int, pid: str, sid: str, prefix: str = "vote") -> None:
-    cols = st.columns(3)
-    for col, (value, label, icon) in zip(cols, [(1, "Agree", ":material/thumb_up:"),
-                                                (-1, "Disagree", ":material/thumb_down:"),
-                                                (0, "Pass / unsure", ":material/help:")]):
-        col.button(label, key=f"{prefix}-{sid}-{value}", type="primary" if value else "secondary", icon=icon,
-                   width="stretch", on_click=_vote, args=(cid, pid, sid, value))
+    for col, (value, label, icon, look) in zip(st.columns(3), ANSWERS):
+        with col.container(key=f"{look}-{prefix}-{hashlib.sha1(sid.encode()).hexdigest()[:12]}"):
+            st.button(label, key=f"{prefix}-{sid}-{value}", type="primary" if value else "secondary", icon=icon,
+                      width="stretch", on_click=_vote, args=(cid, pid, sid, value))
 
 
 def _add_statement(cid: int, pid: str, statements, my_votes: dict) -> None:
     st.write("Add a short statement others can agree or disagree with: one idea, in your own words. "
              "Please leave out names, phone numbers and addresses.")
-    st.text_area("Your statement", key="new-statement", max_chars=PARTICIPANT_MAX_CHARS, height=100)
+    # no max_chars: the browser would drop a longer paste silently or cut a word in half; the
+    # length is checked on submit, with a message, and the text is kept for shortening
+    text = st.text_area("Your statement", key="new-statement", height=100)
+    n = len((text or "").strip())
+    st.caption(f"{n} of at most {PARTICIPANT_MAX_CHARS} characters" + (
+        f": {n - PARTICIPANT_MAX_CHARS} too many, please shorten it" if n > PARTICIPANT_MAX_CHARS else ""))
     c1, c2 = st.columns(2)
     c1.button("Check for similar statements", key="check-similar", on_click=_check_similar, args=(cid,),
               width="stretch")
@@ -336,7 +406,26 @@ def _add_statement(cid: int, pid: str, statements, my_votes: dict) -> None:
                 st.caption(f"Statement {esc(s.external_id)} · {words[s.moderation]}")
 
 
-def _my_votes(cid, pid, by_id, my_votes, open_draft_ids: set[str]) -> None:
+def _compare(analysis: dict | None, votes, pid: str) -> dict[str, str]:
+    return standing(analysis, votes, pid)["lines"]
+
+
+def _where_i_stand(pid: str, analysis: dict | None, votes) -> None:
+    st.markdown("**Where you stand**")
+    me = standing(analysis, votes, pid)
+    if me["group"] is None:
+        st.caption("You are not on the opinion map yet: it places people once they have voted on a few "
+                   "statements and enough others have voted too.")
+        return
+    others = me["size"] - 1
+    st.write(f"You are in {group_label(me['group'])}, with {others} other {'person' if others == 1 else 'people'}. "
+             f"On {me['same']} of your {me['n_votes']} votes you voted as most of your group did.")
+    if (analysis or {}).get("projection"):
+        st.altair_chart(map_chart(analysis, me=pid, height=260), width="stretch")
+        st.caption("Each dot is a participant, placed by how they vote; you are ringed.")
+
+
+def _my_votes(cid, pid, by_id, my_votes, open_draft_ids: set[str], compare: dict[str, str] | None = None) -> None:
     if not my_votes:
         st.write("You have not voted yet.")
         return
@@ -354,6 +443,8 @@ def _my_votes(cid, pid, by_id, my_votes, open_draft_ids: set[str]) -> None:
             st.segmented_control("Your vote", list(VOTE_WORDS.values()), key=key, label_visibility="collapsed",
                                  on_change=_change_vote, args=(cid, pid, sid, key, my_votes[sid], allowed),
                                  disabled=not allowed)
+            if (compare or {}).get(sid):
+                st.caption(f"Votes on this: {esc(compare[sid])}")
 
 
 with action("Showing the participant page"):

@@ -1,0 +1,58 @@
+"""How the pages look where Streamlit's theme cannot say it: the vote colours, the coloured vote
+buttons and the projector screen. The CSS here is static and ours; no statement text goes into it.
+
+Vote colours: agree and disagree come from ColorBrewer's PRGn diverging scheme (green / purple),
+which stays distinguishable under the common colour-vision deficiencies (unlike green / red), and
+each button also carries a word and an icon. White text on each colour has a contrast ratio above
+4.5:1 (WCAG 2.1 AA for normal text).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+#: agree / disagree / pass: ColorBrewer PRGn dark green and dark purple, and a neutral grey.
+VOTE_COLOURS = {"agree": "#1b7837", "disagree": "#762a83", "pass": "#6b6b6b"}
+#: The same colours as an Altair scale, for the vote bars of the board, the projector and the report.
+VOTE_DOMAIN = ["agree", "disagree", "pass"]
+
+_BUTTONS = """
+<style>
+div[class*="st-key-agree-"] button, div[class*="st-key-agree-"] button:hover,
+div[class*="st-key-agree-"] button:focus, div[class*="st-key-agree-"] button:active {
+    background-color: %(agree)s !important; border-color: %(agree)s !important; color: #fff !important;}
+div[class*="st-key-disagree-"] button, div[class*="st-key-disagree-"] button:hover,
+div[class*="st-key-disagree-"] button:focus, div[class*="st-key-disagree-"] button:active {
+    background-color: %(disagree)s !important; border-color: %(disagree)s !important; color: #fff !important;}
+div[class*="st-key-agree-"] button:hover, div[class*="st-key-disagree-"] button:hover {filter: brightness(1.2);}
+div[class*="st-key-agree-"] button p, div[class*="st-key-disagree-"] button p {color: #fff !important;}
+</style>
+""" % VOTE_COLOURS
+
+#: The projector view: no header, toolbar or sidebar, little padding, large type, nothing to scroll.
+_PROJECTOR = """
+<style>
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"], footer {display: none !important;}
+.block-container, [data-testid="stMainBlockContainer"] {padding: 1.2rem 2.2rem 0 2.2rem !important;
+    max-width: 100% !important;}
+[data-testid="stMain"], [data-testid="stAppViewContainer"] {overflow: hidden !important;}
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {font-size: 1.35rem;}
+[data-testid="stCaptionContainer"] p {font-size: 1.05rem;}
+.st-key-projector-question h1 {font-size: 2.6rem; line-height: 1.15; padding: 0;}
+.st-key-projector-join p {font-size: 1.5rem; margin-bottom: 0.2rem;}
+.st-key-projector-join p strong {font-size: 1.55rem; overflow-wrap: anywhere;}
+.st-key-projector-code h2 {font-size: 3.6rem; letter-spacing: 0.1em; padding: 0.2rem 0;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 2.6rem !important;}
+[data-testid="stMetricLabel"] p {font-size: 1.2rem;}
+</style>
+"""
+
+
+def vote_button_style() -> None:
+    """Colour the Agree and Disagree buttons (containers keyed ``agree-…`` / ``disagree-…``)."""
+    st.html(_BUTTONS)
+
+
+def projector_style() -> None:
+    st.html(_PROJECTOR)

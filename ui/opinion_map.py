@@ -1,0 +1,251 @@
+"""The analysis of the votes so far and the pictures made from it: the opinion map, the vote bars,
+and where one participant stands (their group, and their votes beside their group's and
+everyone's, as Polis shows them). Shared by the live board, the projector view and the participant
+page.
+
+The analysis is recomputed from the store when the votes have changed, at most every
+:data:`FRESH_MIN_SECONDS` and never more often than :data:`FRESH_COST_FACTOR` times its own run
+time (a 2,000-participant consultation takes seconds), once per consultation for every session of
+the server; a session that finds a computation under way shows the previous result.
+Its groups are renamed to match the last facilitation run's (most members in common), so a group's
+letter and colour on the map are those of the drafts written for it, and stay put as votes arrive.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ui.common import group_name, log, plain_error, settings
+from ui.look import VOTE_COLOURS, VOTE_DOMAIN
+
+#: A fresh analysis is recomputed at most this often (seconds)...
+FRESH_MIN_SECONDS = 3.0
+#: ...and no more often than this many times the run time of the previous computation.
+FRESH_COST_FACTOR = 5.0
+#: A page waits at most this long for a new analysis before it shows the previous one (seconds).
+FRESH_WAIT_SECONDS = 2.0
+#: Dot area on the map: this many square pixels shared out among the participants...
+MAP_INK = 60_000
+#: ...within these bounds (square pixels), so 6 people get big dots and 2,000 small ones.
+DOT_AREA = (18, 500)
+#: Positions on the map are rounded to this many decimals to find people at the same spot.
+SPOT_DECIMALS = 3
+#: Empty margin around the dots (px), so dots and labels at the edge are not cut.
+MAP_PADDING = 30
+#: Above this many participants the dots are drawn see-through, so dense areas read as dense.
+CROWD = 200
+
+VOTE_SCALE = alt.Scale(domain=VOTE_DOMAIN, range=[VOTE_COLOURS[v] for v in VOTE_DOMAIN])
+VOTE_NAMES = {1: "agree", -1: "disagree", 0: "pass"}
+
+
+@dataclass
+class _Fresh:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    signature: tuple | None = None
+    at: float = 0.0
+    cost: float = 0.0
+    result: dict | None = None
+    error: str | None = None
+    worker: threading.Thread | None = None
+
+
+@st.cache_resource(show_spinner=False)
+def _holder(data_dir: str, db_url: str, cid: int) -> _Fresh:
+    return _Fresh()
+
+
+def _signature(votes: pd.DataFrame) -> tuple:
+    if votes.empty:
+        return (0, 0)
+    h = pd.util.hash_pandas_object(votes[["participant", "statement", "vote"]], index=False)
+    return (len(votes), int(h.sum()))
+
+
+def _compute(h: _Fresh, s, cid: int, sig: tuple, reference: dict | None) -> None:
+    """In a background thread (no Streamlit calls): analyse the stored votes, keep the result."""
+    from deliberation.services import analyze_source
+
+    t0 = time.monotonic()
+    try:
+        result, _summary = analyze_source(s, str(cid), topics=False)
+        out = result.model_dump(mode="json")
+        previous = reference if (reference or {}).get("groups") else h.result
+        h.result, h.error = align_groups(out, previous), None
+    except Exception as e:  # noqa: BLE001 - too few votes or a failure: the pages go on
+        log.exception("analysis of the votes so far failed")
+        h.error = plain_error(e)
+    h.cost, h.at, h.signature = time.monotonic() - t0, time.monotonic(), sig
+
+
+def fresh_analysis(cid: int, votes: pd.DataFrame, reference: dict | None = None,
+                   wait: float = FRESH_WAIT_SECONDS) -> tuple[dict | None, str | None]:
+    """The latest analysis of the stored votes (as ``AnalysisResult`` JSON; None while the first one
+    is being computed) and, when the last computation failed, why. When the votes have changed
+    since, a new computation starts in the background; the caller waits for it at most ``wait``
+    seconds and otherwise gets the previous result (a page never stalls on a large consultation).
+
+    ``reference``: the last facilitation run's analysis, whose group numbers the fresh groups take.
+    """
+    s = settings()
+    h = _holder(str(s.data_dir.resolve()), s.db_url, cid)
+    sig = (_signature(votes), len((reference or {}).get("groups") or {}))
+    with h.lock:
+        busy = h.worker is not None and h.worker.is_alive()
+        done = h.result is not None or h.error is not None
+        gap = max(FRESH_MIN_SECONDS, FRESH_COST_FACTOR * h.cost)
+        if not busy and h.signature != sig and (not done or time.monotonic() - h.at >= gap):
+            h.worker = threading.Thread(target=_compute, args=(h, s, cid, sig, reference), daemon=True,
+                                        name=f"fresh-analysis-{cid}")
+            h.worker.start()
+        worker = h.worker
+    if worker is not None and worker.is_alive() and wait > 0:
+        worker.join(wait)
+    return h.result, h.error
+
+
+def align_groups(analysis: dict, reference: dict | None) -> dict:
+    """``analysis`` with its group numbers changed to those of ``reference`` they share the most
+    members with (a maximum-weight matching, scipy's ``linear_sum_assignment``); groups without a
+    partner get the next free numbers."""
+    new = {str(p): int(g) for p, g in (analysis.get("groups") or {}).items()}
+    old = {str(p): int(g) for p, g in ((reference or {}).get("groups") or {}).items()}
+    if not new or not old:
+        return analysis
+    from scipy.optimize import linear_sum_assignment
+
+    new_ids, old_ids = sorted(set(new.values())), sorted(set(old.values()))
+    overlap = np.zeros((len(new_ids), len(old_ids)))
+    for p, g in new.items():
+        if p in old:
+            overlap[new_ids.index(g), old_ids.index(old[p])] += 1
+    rows, cols = linear_sum_assignment(-overlap)
+    rename = {new_ids[r]: old_ids[c] for r, c in zip(rows, cols)}
+    spare = iter(i for i in range(len(new_ids) + len(old_ids)) if i not in old_ids)
+    for g in new_ids:
+        rename.setdefault(g, next(spare))
+    out = dict(analysis)
+    out["groups"] = {p: rename[g] for p, g in new.items()}
+    out["group_summaries"] = sorted(({**s, "id": rename[int(s["id"])]} for s in analysis.get("group_summaries") or []),
+                                    key=lambda s: s["id"])
+    out["repness"] = {str(rename[int(g)]): v for g, v in (analysis.get("repness") or {}).items()}
+    return out
+
+
+def no_map_reason(analysis: dict | None, error: str | None, n_voters: int) -> str:
+    """Why there is no opinion map yet, in words."""
+    if error:
+        return f"The opinion map could not be computed: {error}"
+    if n_voters == 0:
+        return "The opinion map appears once people start voting."
+    if analysis is None or not analysis.get("n_votes"):
+        return f"The opinion map is being computed from the votes of {n_voters} people…"
+    notes = [n for n in (analysis or {}).get("notes") or [] if "group" in n.lower()]
+    if notes:
+        return f"No opinion map yet: {notes[0]}"
+    return f"No opinion map yet: the {n_voters} people who voted cannot be placed apart yet."
+
+
+def group_label(g: int | str) -> str:
+    return group_name(f"group:{g}")
+
+
+def map_chart(analysis: dict, *, me: str | None = None, height: int = 320, font: int = 13):
+    """Each participant a dot placed by how they vote, coloured by opinion group, every group
+    labelled at its centre with its size; ``me`` ringed and labelled "you"."""
+    groups = {str(p): int(g) for p, g in (analysis.get("groups") or {}).items()}
+    proj = analysis.get("projection") or {}
+    df = pd.DataFrame([{"x": xy[0], "y": xy[1], "group": group_label(groups.get(str(p), "?")),
+                        "you": str(p) == str(me)} for p, xy in proj.items()])
+    n = len(df)
+    area = float(np.clip(MAP_INK / max(n, 1), *DOT_AREA))
+    # people who voted alike sit on one spot: one dot per spot, its area growing with their number
+    spots = df.assign(x=df["x"].round(SPOT_DECIMALS), y=df["y"].round(SPOT_DECIMALS)).groupby(
+        ["x", "y", "group"], as_index=False).agg(people=("you", "size"))
+    spots["area"] = area * spots["people"]
+    colour = alt.Color("group:N", scale=alt.Scale(scheme="category10"), legend=None)
+    axis = dict(axis=None, scale=alt.Scale(zero=False, nice=False, padding=MAP_PADDING))
+    points = alt.Chart(spots).mark_circle(opacity=0.85 if n <= CROWD else 0.45).encode(
+        x=alt.X("x:Q", **axis), y=alt.Y("y:Q", **axis), color=colour,
+        size=alt.Size("area:Q", scale=None, legend=None), tooltip=["group", "people"])
+    # each group's label sits above its spot nearest the group's centre (not in empty space between spots)
+    spots["d"] = ((spots["x"] - spots.groupby("group")["x"].transform("mean")) ** 2
+                  + (spots["y"] - spots.groupby("group")["y"].transform("mean")) ** 2)
+    centres = spots.sort_values("d").groupby("group", as_index=False).first()
+    centres["label"] = [f"{g} · {int((df['group'] == g).sum())}" for g in centres["group"]]
+    lift = -(float(np.sqrt(spots["area"].max())) / 2 + font)
+    text = dict(fontSize=font + 3, fontWeight="bold", dy=lift)
+    labels = alt.Chart(centres).mark_text(**text, stroke="white", strokeWidth=4).encode(
+        x="x:Q", y="y:Q", text="label:N")
+    labels_ink = alt.Chart(centres).mark_text(**text).encode(x="x:Q", y="y:Q", text="label:N", color=colour)
+    layers = [points, labels, labels_ink]
+    mine = df[df["you"]]
+    if not mine.empty:
+        ring = alt.Chart(mine).mark_point(shape="circle", size=max(area * 4, 300), filled=False, color="black",
+                                          strokeWidth=3).encode(x="x:Q", y="y:Q")
+        you = alt.Chart(mine).mark_text(text="you", fontSize=font + 2, fontWeight="bold", dy=22).encode(
+            x="x:Q", y="y:Q")
+        layers += [ring, you]
+    return alt.layer(*layers).properties(height=height).configure_view(strokeWidth=0)
+
+
+def vote_bars(votes: pd.DataFrame, sid: str, groups: dict[str, int], *, step: int = 26, font: int = 12):
+    """Agree / disagree / pass counts on one statement, one bar per opinion group."""
+    v = votes[votes["statement"] == sid]
+    if v.empty:
+        return None
+    df = pd.DataFrame({
+        "group": [group_label(groups[p]) if p in groups else "not in a group" for p in v["participant"]],
+        "vote": [VOTE_NAMES[int(x)] for x in v["vote"]],
+    })
+    counts = df.groupby(["group", "vote"]).size().reset_index(name="votes")
+    return alt.Chart(counts).mark_bar(size=step - 8).encode(
+        y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=200, labelFontSize=font, labelOverlap=False)),
+        x=alt.X("votes:Q", title=None, axis=alt.Axis(tickMinStep=1, format="d", labelFontSize=font)),
+        color=alt.Color("vote:N", scale=VOTE_SCALE, legend=alt.Legend(orient="right", title=None,
+                                                                      labelFontSize=font)),
+        order=alt.Order("vote:N"),
+        tooltip=["group", "vote", "votes"],
+    ).properties(height=alt.Step(step))
+
+
+def totals(votes: pd.DataFrame, sid: str) -> str:
+    v = votes[votes["statement"] == sid]["vote"].astype(int)
+    return f"{int((v == 1).sum())} agree · {int((v == -1).sum())} disagree · {int((v == 0).sum())} pass"
+
+
+def _share(v: pd.Series) -> str:
+    if v.empty:
+        return "no votes yet"
+    agree = int((v == 1).sum())
+    return f"{agree / len(v):.0%} agree ({agree} of {len(v)})"
+
+
+def standing(analysis: dict | None, votes: pd.DataFrame, pid: str) -> dict:
+    """Where participant ``pid`` stands: their group (None = not placed yet), the group's size, and
+    per statement they voted on a line comparing their vote with their group's and everyone's.
+    ``same``: on how many of their votes they voted as most of their group did."""
+    groups = {str(p): int(g) for p, g in ((analysis or {}).get("groups") or {}).items()}
+    g = groups.get(str(pid))
+    members = {p for p, k in groups.items() if k == g} if g is not None else set()
+    lines, same = {}, 0
+    mine = votes[votes["participant"] == pid]
+    related = dict(tuple(votes[votes["statement"].isin(mine["statement"])].groupby("statement")))
+    for sid, my in zip(mine["statement"], mine["vote"].astype(int)):
+        on = related[sid]
+        everyone = on["vote"].astype(int)
+        text = f"everyone: {_share(everyone)}"
+        if g is not None:
+            theirs = on[on["participant"].isin(members - {pid})]["vote"].astype(int)
+            text = f"the rest of {group_label(g)}: {_share(theirs)} · {text}"
+            if not theirs.empty and int(theirs.mode().iloc[0]) == my:
+                same += 1
+        lines[sid] = text
+    return {"group": g, "size": len(members), "lines": lines, "same": same, "n_votes": len(mine)}
