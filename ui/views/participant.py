@@ -42,7 +42,8 @@ PARTICIPANT_MAX_CHARS = min(400, MAX_STATEMENT_CHARS)
 SIMILAR_MIN = 0.5
 #: How often the Vote and My votes tabs refresh themselves (seconds).
 PARTICIPANT_REFRESH_SECONDS = float(os.environ.get("DELIBERATION_PARTICIPANT_REFRESH", "4"))
-#: How long an acknowledgement ("Vote stored: …") stays on screen unless a newer one replaces it (s).
+#: How long an acknowledgement ("Vote stored: …") stays on screen after it first appears, unless a
+#: newer one replaces it (seconds).
 FLASH_SECONDS = 8
 WORD_VALUE = {v: k for k, v in VOTE_WORDS.items()}
 
@@ -52,7 +53,7 @@ def _me() -> dict | None:
 
 
 def _flash(kind: str, text: str) -> None:
-    st.session_state["participant-flash"] = (kind, text, time.time())
+    st.session_state["participant-flash"] = {"kind": kind, "text": text, "shown": None}
 
 
 def _attempt(failure: str, fn, *args):
@@ -239,12 +240,15 @@ def _join_form() -> None:
 
 
 def _show_flash() -> None:
-    """The latest acknowledgement or error, for :data:`FLASH_SECONDS` (the tabs refresh themselves,
-    so a message shown only once could vanish before it is read)."""
+    """The latest acknowledgement or error, for :data:`FLASH_SECONDS` after it was first shown (the
+    tabs refresh themselves, so a message shown only once could vanish before it is read)."""
     flash = st.session_state.get("participant-flash")
-    if flash and time.time() - flash[2] <= FLASH_SECONDS:
+    if not flash:
+        return
+    flash["shown"] = flash["shown"] or time.time()
+    if time.time() - flash["shown"] <= FLASH_SECONDS:
         # shown as text: messages can quote input and ids (imported ids can be any text)
-        getattr(st, flash[0])(esc(flash[1]))
+        getattr(st, flash["kind"])(esc(flash["text"]))
 
 
 def main() -> None:
