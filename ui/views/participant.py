@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import time
 
 import streamlit as st
 
@@ -42,9 +41,6 @@ PARTICIPANT_MAX_CHARS = min(400, MAX_STATEMENT_CHARS)
 SIMILAR_MIN = 0.5
 #: How often the Vote and My votes tabs refresh themselves (seconds).
 PARTICIPANT_REFRESH_SECONDS = float(os.environ.get("DELIBERATION_PARTICIPANT_REFRESH", "4"))
-#: How long an acknowledgement ("Vote stored: …") stays on screen after it first appears, unless a
-#: newer one replaces it (seconds).
-FLASH_SECONDS = 8
 WORD_VALUE = {v: k for k, v in VOTE_WORDS.items()}
 
 
@@ -53,7 +49,7 @@ def _me() -> dict | None:
 
 
 def _flash(kind: str, text: str) -> None:
-    st.session_state["participant-flash"] = {"kind": kind, "text": text, "shown": None}
+    st.session_state["participant-flash"] = {"kind": kind, "text": text}
 
 
 def _attempt(failure: str, fn, *args):
@@ -155,11 +151,18 @@ def _vote(cid: int, pid: str, sid: str, value: int, allowed: bool = True) -> Non
     if not allowed:
         _flash("warning", "Voting on this draft is closed.")
         return
+    done = f"Vote stored: {VOTE_WORDS[value].lower()} (statement {sid})."
+    if st.session_state.get("last-vote") == (cid, pid, sid, value):
+        # the same press again: a second press on a button that was being redrawn, or a press that
+        # Streamlit replays after a self-refresh cut the run short; stored once, acknowledged again
+        _flash("success", done)
+        return
     _, ok = _attempt("Your vote was not stored",
                      lambda: store().cast_vote(cid, pid, sid, value, create_participant=True))
     if not ok:
         return
-    _flash("success", f"Vote stored: {VOTE_WORDS[value].lower()} (statement {sid}).")
+    st.session_state["last-vote"] = (cid, pid, sid, value)
+    _flash("success", done)
 
 
 def _change_vote(cid: int, pid: str, sid: str, key: str, old: int, allowed: bool) -> None:
@@ -240,14 +243,11 @@ def _join_form() -> None:
 
 
 def _show_flash() -> None:
-    """The latest acknowledgement or error, for :data:`FLASH_SECONDS` after it was first shown (the
-    tabs refresh themselves, so a message shown only once could vanish before it is read)."""
+    """The latest acknowledgement or error, until a newer one replaces it (the tabs refresh
+    themselves, so a message shown only once could vanish before it is read: a refresh may be cut
+    short by the next one on a busy server)."""
     flash = st.session_state.get("participant-flash")
-    if not flash:
-        return
-    flash["shown"] = flash["shown"] or time.time()
-    if time.time() - flash["shown"] <= FLASH_SECONDS:
-        # shown as text: messages can quote input and ids (imported ids can be any text)
+    if flash:  # shown as text: messages can quote input and ids (imported ids can be any text)
         getattr(st, flash["kind"])(esc(flash["text"]))
 
 
@@ -255,7 +255,9 @@ def main() -> None:
     _restore_identity()
     me = _me()
     if me is None or find_consultation(me.get("code", "")) is None:
-        _show_flash()
+        flash = st.session_state.pop("participant-flash", None)
+        if flash and flash["kind"] == "error":  # e.g. a wrong code; not an earlier "Vote stored"
+            st.error(esc(flash["text"]))
         st.session_state.pop("participant", None)
         _join_form()
         return
