@@ -347,6 +347,10 @@ def test_stability_figures_and_words():
     # kept_share matches groups one-to-one whatever their numbers; -1 (left out) is ignored
     assert kept_share(np.array([0, 0, 1, 1, -1]), np.array([1, 1, 0, 0, 0])) == 1.0
     assert kept_share(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1])) == 0.75
+    # one resample: no pair to compare, said without a NaN; JSON stays valid
+    one = find_opinion_groups(matrix, GroupingConfig(mode="polis", stability_resamples=1), rng=0).stability
+    assert one.resamples == 1 and "nan" not in one.text() and one.to_dict()["mean_ari"] is None
+    json.dumps(one.to_dict(), allow_nan=False)
 
 
 def test_noise_is_called_unstable():

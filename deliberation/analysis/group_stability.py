@@ -46,16 +46,20 @@ class Stability:
         group when 20% of participants are left out"."""
         groups = f"the {_NUMBER_WORDS.get(self.k, str(self.k))} groups"
         tail = (f"{self.kept_share:.0%} of participants keep their group when {self.left_out:.0%} of "
-                f"participants are left out (mean adjusted Rand index between {self.resamples} resampled "
-                f"runs {self.mean_ari:.2f})")
+                "participants are left out")
+        if np.isfinite(self.mean_ari):
+            tail += f" (mean adjusted Rand index between {self.resamples} resampled runs {self.mean_ari:.2f})"
         if self.verdict == "unstable":
             return f"{groups} are unstable: only {tail}; treat the borders between them as uncertain"
         return f"{groups} are {self.verdict}: {tail}"
 
     def to_dict(self) -> dict:
+        def num(x: float) -> float | None:  # JSON has no NaN
+            return round(x, 4) if np.isfinite(x) else None
+
         return {"resamples": self.resamples, "left_out": self.left_out,
-                "kept_share": round(self.kept_share, 4), "mean_ari": round(self.mean_ari, 4),
-                "ari_vs_full": round(self.ari_vs_full, 4), "same_k": round(self.same_k, 4),
+                "kept_share": num(self.kept_share), "mean_ari": num(self.mean_ari),
+                "ari_vs_full": num(self.ari_vs_full), "same_k": num(self.same_k),
                 "verdict": self.verdict, "text": self.text()}
 
 
@@ -97,17 +101,25 @@ def _ari(a: np.ndarray, b: np.ndarray) -> float:
     return float(adjusted_rand_score(a[both], b[both])) if both.sum() >= 2 else float("nan")
 
 
+def _mean(values: list[float]) -> float:
+    finite = [v for v in values if np.isfinite(v)]
+    return float(np.mean(finite)) if finite else float("nan")
+
+
 def summarise(full: np.ndarray, k: int, runs: list[np.ndarray], left_out: float,
-              stable_share: float, fairly_stable_share: float) -> Stability:
-    """Compare the resampled runs with the full run and with each other."""
+              stable_share: float, fairly_stable_share: float) -> Stability | None:
+    """Compare the resampled runs with the full run and with each other (None when no
+    resampled run clustered anyone the full run clustered: nothing to compare)."""
     pairs = [_ari(runs[i], runs[j]) for i in range(len(runs)) for j in range(i + 1, len(runs))]
-    kept = float(np.nanmean([kept_share(full, r) for r in runs]))
+    kept = _mean([kept_share(full, r) for r in runs])
+    if not np.isfinite(kept):
+        return None
     verdict = ("stable" if kept >= stable_share else
                "fairly stable" if kept >= fairly_stable_share else "unstable")
     ks = [len(np.unique(r[r >= 0])) for r in runs]
     return Stability(
         resamples=len(runs), left_out=left_out, kept_share=kept,
-        mean_ari=float(np.nanmean(pairs)) if pairs else float("nan"),
-        ari_vs_full=float(np.nanmean([_ari(full, r) for r in runs])),
+        mean_ari=_mean(pairs),
+        ari_vs_full=_mean([_ari(full, r) for r in runs]),
         same_k=float(np.mean([x == k for x in ks])), k=k, verdict=verdict,
     )

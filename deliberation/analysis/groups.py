@@ -345,7 +345,7 @@ def _auto(matrix: VoteMatrix, config: GroupingConfig, gen: np.random.Generator) 
 
 
 def _stability(matrix: VoteMatrix, res: GroupingResult, config: GroupingConfig, gen: np.random.Generator,
-               masks: list[np.ndarray] | None = None) -> Stability:
+               masks: list[np.ndarray] | None = None) -> Stability | None:
     """Group participant subsamples (``masks`` over the matrix rows, default drawn from ``gen``)
     with fewer restarts and compare them with ``res``. Above ``stability_refit_limit`` clustered
     participants the kept ones are re-clustered on the full run's map instead of refitting it."""
