@@ -256,8 +256,9 @@ def main() -> None:
                   f"{fmt(r, 'ari', '.3f'):>6s} | {ratio_t:>12s} {ratio_m:>12s}")
     autos = {c: results[c, i]["auto"] for c in cases for i in impls if "auto" in results.get((c, i), {})}
     if autos:
-        print("\nmode=\"auto\" (the default) picks: " + "; ".join(f"{c}: {a}" for c, a in autos.items()))
-    print("\ntime = the grouping call only; peak = peak RSS of the case's subprocess (input included);"
+        print("\nmode=\"auto\" (the default): the coverage rule names " + "; ".join(f"{c}: {a}" for c, a in autos.items())
+              + " (the other map replaces it only if its groups are more stable by auto_stability_margin)")
+    print("\ntime = the grouping call only (with its 6 stability resamples); peak = peak RSS of the case's subprocess (input included);"
           " extra = peak minus RSS before the call. ARI against Polis's group-id (bowling-green) or the"
           " true camps (synthetic).")
 
