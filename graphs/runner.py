@@ -25,6 +25,10 @@ class Status:
     #: what the graph is waiting for ("review" / "voting" payload), or None
     waiting: dict[str, Any] | None
     values: dict[str, Any]
+    #: the step that failed in the last attempt and its error in words (kept in the checkpoint,
+    #: so it survives a reload and a restart), or None
+    failed_node: str | None = None
+    error: str | None = None
 
     @property
     def finished(self) -> bool:
@@ -43,10 +47,46 @@ def status(settings: Settings, cid: int, graph=None) -> Status:
     graph = graph or compile_graph(settings)
     snap = graph.get_state(thread(cid))
     waiting = None
+    failed = None
     for task in snap.tasks:
         for intr in getattr(task, "interrupts", ()) or ():
             waiting = intr.value
-    return Status(next=tuple(snap.next), waiting=waiting, values=dict(snap.values or {}))
+        if getattr(task, "error", None) is not None and failed is None:
+            failed = (task.name, error_words(task.error))
+    return Status(next=tuple(snap.next), waiting=waiting, values=dict(snap.values or {}),
+                  failed_node=failed[0] if failed else None, error=failed[1] if failed else None)
+
+
+def _own_errors() -> set[str]:
+    from deliberation.errors import DeliberationError
+
+    found, todo = set(), [DeliberationError]
+    while todo:
+        cls = todo.pop()
+        found.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def error_words(error: Any) -> str:
+    """A node's error as a sentence: LangGraph keeps it in the checkpoint as the exception's repr
+    (``"RuntimeError('…')"``); the message is unwrapped, the type named only when it says more."""
+    import ast
+    import re
+
+    text = str(error)
+    m = re.fullmatch(r'"?(\w+)\((.*)\)"?', text.strip(), flags=re.S)
+    if m:
+        kind, arg = m.groups()
+        try:
+            msg = ast.literal_eval(arg) if arg else ""
+        except (ValueError, SyntaxError):
+            msg = arg
+        msg = " ".join(str(msg).split())
+        if msg and kind in _own_errors():  # our errors are written as sentences already
+            return msg
+        return f"{kind}: {msg}" if msg else kind
+    return " ".join(text.split())
 
 
 def start(settings: Settings, cid: int, options: Options | None = None, on_update: OnUpdate | None = None) -> Status:

@@ -131,7 +131,12 @@ def test_a_failed_run_is_retried_from_the_console(sample, monkeypatch):
         at.run()  # the console after the failure
         shown = unescape(texts(at))
         assert "The last run stopped before it finished" in shown
-        assert "It failed in its first step" in shown and "could not be reached" in shown
+        assert "It failed while checking statements and embeddings: the Chroma server at" in shown
+        # the reason is kept in the graph's checkpoint: a reloaded console (new session) shows it too
+        fresh = _page("moderator", session=at.query_params["session"])
+        fresh.session_state["mod-tab"] = "Facilitation"
+        fresh.run()
+        assert "It failed while checking statements and embeddings: the Chroma server at" in unescape(texts(fresh))
         assert [b for b in at.button if b.key == "mod-run-continue"]
         server = chroma_server.start(settings, port=port)
         at.button(key="mod-run-continue").click().run(timeout=600)

@@ -119,6 +119,8 @@ class Server:
     data_dir: Path
     proc: subprocess.Popen
     log_path: Path
+    #: the data directory's Chroma server (``start_server(vector_server=True)``), or None
+    chroma: object | None = None
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -128,6 +130,9 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
+        if self.chroma is not None:
+            self.chroma.stop()
+            self.chroma = None
 
     def log(self) -> str:
         try:
@@ -137,12 +142,22 @@ class Server:
 
 
 def start_server(data_dir: Path, log_dir: Path, *, board_refresh: float = 2, env: dict | None = None,
-                 timeout: float = 120, port: int | None = None) -> Server:
+                 timeout: float = 120, port: int | None = None, vector_server: bool = False) -> Server:
     """``streamlit run ui/app.py`` (the launcher's exact command line) on a free port of 127.0.0.1
     (or ``port``, e.g. to restart a server on the same address), serving ``data_dir``; returns once
-    /_stcore/health answers. Stop it with ``Server.stop()``."""
+    /_stcore/health answers. Stop it with ``Server.stop()``.
+
+    ``vector_server``: first start the data directory's Chroma server as ``make run`` does
+    (deliberation/storage/chroma_server.py), so that the CLI and the test process may use the
+    data directory while the app runs; without it the app opens Chroma embedded and holds its lock."""
     from ui.launch import streamlit_args
 
+    chroma = None
+    if vector_server:
+        from deliberation.config import Settings
+        from deliberation.storage import chroma_server
+
+        chroma = chroma_server.start(Settings(data_dir=Path(data_dir)))
     port = port or free_port()
     full_env = {**os.environ, "DELIBERATION_DATA": str(data_dir), "DELIBERATION_BOARD_REFRESH": str(board_refresh),
                 "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **(env or {})}
@@ -150,10 +165,11 @@ def start_server(data_dir: Path, log_dir: Path, *, board_refresh: float = 2, env
     log_path = log_dir / "streamlit.log"
     with open(log_path, "a") as log:  # the child keeps its own descriptor
         proc = subprocess.Popen(streamlit_args(port), cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT)
-    server = Server(f"http://127.0.0.1:{port}", data_dir, proc, log_path)
+    server = Server(f"http://127.0.0.1:{port}", data_dir, proc, log_path, chroma)
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
+            server.stop()
             raise RuntimeError(f"streamlit exited with {proc.returncode}: {server.log()[-2000:]}")
         try:
             with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as r:

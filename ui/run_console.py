@@ -96,7 +96,10 @@ def stopped_run(cid: int, c, gs) -> None:
     step = ", ".join(NODE_WORDS.get(n, n).lower() for n in gs.next)
     failed = st.session_state.get("mod-run-error")
     st.warning(f"The last run stopped before it finished. Next step: {step}.")
-    if failed:
+    if gs.error:  # kept in the checkpoint: shown after a reload or a server restart too
+        where = NODE_WORDS.get(gs.failed_node, gs.failed_node or "").lower()
+        st.error(esc(f"It failed while {where}: {gs.error}"))
+    elif failed:
         st.error(esc(f"It failed {failed['where']}: {failed['error']}"))
     st.write("Retry continues from the last completed step (a vector index that fails on this consultation "
              "is rebuilt from the statements). Start over runs every step again with the settings below.")

@@ -1,5 +1,5 @@
-"""Who may act, and when: the voting window on published drafts, moderator sign-in sessions and
-participants' personal tokens. A mixin of :class:`~deliberation.storage.store.Store`.
+"""Who may act, and when: the voting window on published drafts, moderator sign-in sessions,
+participants' personal tokens and the per-participant rate limits. A mixin of :class:`~deliberation.storage.store.Store`.
 
 The voting window lives in the database (not in a file beside one app process), so every app
 instance and the command line see the same one, and ``Store.cast_vote`` checks it in the vote's
@@ -9,6 +9,7 @@ own transaction: a vote that commits after the close committed is impossible.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 from dataclasses import dataclass
@@ -17,8 +18,16 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from deliberation.errors import AccessDenied, NotFoundError, VotingClosed
-from deliberation.storage.tables import ConsultationRow, ModeratorSessionRow, VotingWindowRow
+from deliberation.errors import AccessDenied, NotFoundError, RateLimited, VotingClosed
+from deliberation.ratelimit import explain
+from deliberation.storage.tables import (
+    ConsultationRow,
+    ModeratorSessionRow,
+    ParticipantRow,
+    StatementRow,
+    VoteEventRow,
+    VotingWindowRow,
+)
 
 #: How long a moderator stays signed in on one browser without signing in again (hours).
 MODERATOR_SESSION_HOURS = 12
@@ -26,6 +35,26 @@ MODERATOR_SESSION_HOURS = 12
 TOKEN_BYTES = 18
 #: Prefixes of participant ids made from a personal token and from an embedding site's ``xid``.
 TOKEN_PREFIX, XID_PREFIX = "t-", "xid:"
+#: scrypt cost parameters for the moderator secret hash.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+
+def hash_secret(secret: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(secret.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def check_secret(secret: str, stored: str) -> bool:
+    """Constant-time comparison of a secret with its stored salted hash."""
+    try:
+        scheme, salt_hex, digest_hex = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    digest = hashlib.scrypt(secret.encode(), salt=bytes.fromhex(salt_hex), n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    return hmac.compare_digest(digest.hex(), digest_hex)
 
 
 def _now() -> datetime:
@@ -96,7 +125,56 @@ def _window(r: VotingWindowRow) -> VotingWindow:
 
 
 class SessionsMixin:
-    """Voting windows, moderator sessions; needs ``self.session()`` and ``self._require``."""
+    """Voting windows, moderator sessions, per-participant rate limits; needs ``self.session()``,
+    ``self._require``, ``self.engine`` and ``self.limits``."""
+
+    # ---- rate limits -------------------------------------------------------------------
+    # Check and insert are serialised per participant, so parallel requests of one participant
+    # cannot all pass: the new vote event (statement) is inserted first and the participant's
+    # events in the window are counted afterwards, in the same transaction, the new one included;
+    # over the limit raises RateLimited, which rolls the insert back. On PostgreSQL the transaction
+    # first locks the participant's row (a second request of the same participant waits for the
+    # first to commit, then counts its row); on SQLite the insert takes the database's write lock
+    # (the driver begins the transaction at the first write), so the count after it sees every
+    # committed event and no other writer can add one before the commit.
+    def _lock_participant(self, s: Session, pid: int) -> None:
+        """Serialise this participant's rate-limited writes (PostgreSQL and other servers; a no-op
+        on SQLite, where the first write of the transaction takes the database's write lock)."""
+        if self.engine.dialect.name != "sqlite":
+            # FOR NO KEY UPDATE: does not block the foreign-key checks of other inserts
+            s.execute(select(ParticipantRow.id).where(ParticipantRow.id == pid).with_for_update(key_share=True))
+
+    def _check_vote_rate(self, s: Session, pid: int, now_ms: int) -> None:
+        """Refuse a vote when this participant cast more than ``votes_per_window`` in the window,
+        counting the one just inserted in this transaction (so: already ``votes_per_window`` before it)."""
+        limit, window = self.limits.votes_per_window, self.limits.vote_window_s
+        if not limit:
+            return
+        # the (limit+1)-th most recent event, the new one included = the limit-th before it
+        # (index ix_vote_events_participant)
+        oldest = s.scalar(select(VoteEventRow.at_ms).where(VoteEventRow.participant_id == pid)
+                          .order_by(VoteEventRow.id.desc()).offset(limit).limit(1))
+        if oldest is not None and now_ms - oldest < window * 1000:
+            # at most the window: on SQLite a request that waited for the write lock may carry an
+            # earlier time than an event committed before it
+            retry = min(window, window - (now_ms - oldest) / 1000)
+            raise RateLimited(explain("votes", limit, window, retry), retry)
+
+    def _check_statement_rate(self, s: Session, pid: int) -> None:
+        """Refuse a statement when this participant wrote more than ``statements_per_window`` in the
+        window, counting the one just inserted in this transaction."""
+        limit, window = self.limits.statements_per_window, self.limits.statement_window_s
+        if not limit:
+            return
+        oldest = s.scalar(select(StatementRow.created_at).where(StatementRow.author_id == pid)
+                          .order_by(StatementRow.id.desc()).offset(limit).limit(1))
+        if oldest is None:
+            return
+        if oldest.tzinfo is None:  # SQLite hands back naive UTC datetimes
+            oldest = oldest.replace(tzinfo=timezone.utc)
+        age = (_now() - oldest).total_seconds()
+        if age < window:
+            raise RateLimited(explain("statements", limit, window, window - age), window - age)
 
     # ---- voting window -----------------------------------------------------------------
     def voting_window(self, consultation_id: int, draft_ids) -> VotingWindow | None:

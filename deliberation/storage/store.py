@@ -8,22 +8,18 @@ once; a ``postgresql://`` URL works unchanged.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import secrets
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Integer, create_engine, event, func, insert, inspect, literal, select, update
+from sqlalchemy import Integer, create_engine, event, func, insert, literal, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deliberation.config import Settings
@@ -32,8 +28,6 @@ from deliberation.errors import (
     AccessDenied,
     InputError,
     NotFoundError,
-    RateLimited,
-    StorageError,
     filesystem_state,
     storage_error,
     storage_errors,
@@ -49,10 +43,26 @@ from deliberation.models import (
     VoteValue,
     validate_statement_text,
 )
-from deliberation.ratelimit import RateLimits, explain
-from deliberation.storage.sessions import SessionsMixin
+from deliberation.ratelimit import RateLimits
+from deliberation.storage.export import ExportMixin
+from deliberation.storage.sessions import SessionsMixin, check_secret, hash_secret  # noqa: F401
+from deliberation.storage.sql import (  # noqa: F401  (tests import some of these from here)
+    BULK_BATCH,
+    _bulk_cache,
+    _bulk_insert,
+    _chunks,
+    _create_tables,
+    _fetch_all,
+    _fetch_int_columns,
+    _lookup,
+    _read_only_sqlite_url,
+    _sqlite_pragmas,
+    _sqlite_pragmas_ro,
+    _unique_violation,
+    _upsert_vote,
+    _vote_rows,
+)
 from deliberation.storage.tables import (
-    Base,
     ConsultationRow,
     DraftRow,
     ParticipantRow,
@@ -63,19 +73,11 @@ from deliberation.storage.tables import (
 )
 from deliberation.votematrix import VoteMatrix, _sorted_ids
 
-#: SQLite waits this long (ms) for another writer before giving up.
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-#: Rows per executemany batch in bulk imports.
-BULK_BATCH = 50_000
 #: Alphabet for consultation codes (no 0/O/1/I to avoid misreading on a projector).
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 #: Longest participant or statement id (the width of the external_id columns).
 MAX_ID_CHARS = 128
-#: Key of the PostgreSQL advisory lock that serialises ``create_all`` between processes.
-SCHEMA_LOCK_KEY = 0x64656C6962  # "delib"
-#: scrypt cost parameters for the moderator secret hash.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 #: Attempts of ``add_statement`` when another app instance took the same new statement id first.
 STATEMENT_ID_ATTEMPTS = 5
 
@@ -83,24 +85,6 @@ log = logging.getLogger(__name__)
 
 #: Statement text transform applied at intake (e.g. personal-data redaction and flagging).
 Intake = Callable[[list[Statement]], list[Statement]]
-
-
-def hash_secret(secret: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(secret.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def check_secret(secret: str, stored: str) -> bool:
-    """Constant-time comparison of a secret with its stored salted hash."""
-    try:
-        scheme, salt_hex, digest_hex = stored.split("$")
-    except ValueError:
-        return False
-    if scheme != "scrypt":
-        return False
-    digest = hashlib.scrypt(secret.encode(), salt=bytes.fromhex(salt_hex), n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
-    return hmac.compare_digest(digest.hex(), digest_hex)
 
 
 def _now() -> datetime:
@@ -123,7 +107,7 @@ class ImportReport:
     moderator_secret: str | None = None
 
 
-class Store(SessionsMixin):
+class Store(SessionsMixin, ExportMixin):
     def __init__(self, settings: Settings | None = None, *, url: str | None = None,
                  limits: RateLimits | None = None):
         #: per-participant limits on votes and statements (see deliberation/ratelimit.py)
@@ -530,54 +514,6 @@ class Store(SessionsMixin):
             _upsert_vote(s, self.engine.dialect.name, consultation_id, pid, sid, int(v), at)
         return v
 
-    # ---- rate limits -------------------------------------------------------------------
-    # Check and insert are serialised per participant, so parallel requests of one participant
-    # cannot all pass: the new vote event (statement) is inserted first and the participant's
-    # events in the window are counted afterwards, in the same transaction, the new one included;
-    # over the limit raises RateLimited, which rolls the insert back. On PostgreSQL the transaction
-    # first locks the participant's row (a second request of the same participant waits for the
-    # first to commit, then counts its row); on SQLite the insert takes the database's write lock
-    # (the driver begins the transaction at the first write), so the count after it sees every
-    # committed event and no other writer can add one before the commit.
-    def _lock_participant(self, s: Session, pid: int) -> None:
-        """Serialise this participant's rate-limited writes (PostgreSQL and other servers; a no-op
-        on SQLite, where the first write of the transaction takes the database's write lock)."""
-        if self.engine.dialect.name != "sqlite":
-            # FOR NO KEY UPDATE: does not block the foreign-key checks of other inserts
-            s.execute(select(ParticipantRow.id).where(ParticipantRow.id == pid).with_for_update(key_share=True))
-
-    def _check_vote_rate(self, s: Session, pid: int, now_ms: int) -> None:
-        """Refuse a vote when this participant cast more than ``votes_per_window`` in the window,
-        counting the one just inserted in this transaction (so: already ``votes_per_window`` before it)."""
-        limit, window = self.limits.votes_per_window, self.limits.vote_window_s
-        if not limit:
-            return
-        # the (limit+1)-th most recent event, the new one included = the limit-th before it
-        # (index ix_vote_events_participant)
-        oldest = s.scalar(select(VoteEventRow.at_ms).where(VoteEventRow.participant_id == pid)
-                          .order_by(VoteEventRow.id.desc()).offset(limit).limit(1))
-        if oldest is not None and now_ms - oldest < window * 1000:
-            # at most the window: on SQLite a request that waited for the write lock may carry an
-            # earlier time than an event committed before it
-            retry = min(window, window - (now_ms - oldest) / 1000)
-            raise RateLimited(explain("votes", limit, window, retry), retry)
-
-    def _check_statement_rate(self, s: Session, pid: int) -> None:
-        """Refuse a statement when this participant wrote more than ``statements_per_window`` in the
-        window, counting the one just inserted in this transaction."""
-        limit, window = self.limits.statements_per_window, self.limits.statement_window_s
-        if not limit:
-            return
-        oldest = s.scalar(select(StatementRow.created_at).where(StatementRow.author_id == pid)
-                          .order_by(StatementRow.id.desc()).offset(limit).limit(1))
-        if oldest is None:
-            return
-        if oldest.tzinfo is None:  # SQLite hands back naive UTC datetimes
-            oldest = oldest.replace(tzinfo=timezone.utc)
-        age = (_now() - oldest).total_seconds()
-        if age < window:
-            raise RateLimited(explain("statements", limit, window, window - age), window - age)
-
     # ---- moderation --------------------------------------------------------------------
     def set_moderation(self, consultation_id: int, statement: str, status: ModerationStatus, reason: str = "") -> None:
         if not _storable_id(str(statement)):
@@ -622,119 +558,6 @@ class Store(SessionsMixin):
                                    edited_text=r.edited_text, reason=r.reason, created_at=_utc(r.created_at))
                     for r in s.scalars(select(ReviewRow).where(ReviewRow.draft_id == draft_id).order_by(ReviewRow.id))]
 
-    # ---- export ------------------------------------------------------------------------
-    def pseudonyms(self, consultation_id: int) -> dict[str, str]:
-        """Participant id -> the pseudonym exports use: a number 0, 1, 2, ... in a shuffled order.
-
-        Participant ids made by the app are unguessable tokens and imported ids may be names or
-        e-mail addresses; neither leaves the store in an export. The order is a keyed hash of the
-        id (the key is the consultation's stored secret hash, which never leaves the store), so it
-        reveals neither the ids' alphabetical order nor who joined when, and the same consultation
-        exports the same pseudonyms every time.
-        """
-        with self.session() as s:
-            row = self._require(s, consultation_id)
-            key = f"{row.secret_hash}:{row.code}:{row.id}".encode()
-            ids = s.scalars(select(ParticipantRow.external_id)
-                            .where(ParticipantRow.consultation_id == consultation_id)).all()
-        order = sorted(ids, key=lambda ext: hmac.new(key, ext.encode("utf-8", "surrogatepass"), hashlib.sha256).digest())
-        return {ext: str(i) for i, ext in enumerate(order)}
-
-    def export_polis(self, consultation_id: int, folder: str | Path, groups: dict[str, int] | None = None, *,
-                     pseudonymise: bool = True) -> Path:
-        """Write the consultation in Polis's CSV format.
-
-        By default participants (voters and authors) appear under :meth:`pseudonyms`;
-        ``pseudonymise=False`` keeps the stored ids (for reproducing a Polis export cell for cell).
-        """
-        from deliberation.importers.polis import write_polis_export
-
-        c = self.get_consultation(consultation_id)
-        statements, events = self.statements(consultation_id), self.vote_events(consultation_id)
-        if pseudonymise:
-            alias = self.pseudonyms(consultation_id)
-            events = events.assign(participant=events["participant"].map(alias))
-            statements = [st.model_copy(update={"author": alias.get(st.author) if st.author else None})
-                          for st in statements]
-            groups = {alias[p]: g for p, g in groups.items() if p in alias} if groups else groups
-        return write_polis_export(folder, statements, events,
-                                  question=c.question, description=c.description, groups=groups)
-
-
-def _read_only_sqlite_url(path: Path) -> str:
-    """URL that reads a WAL-mode SQLite file on a read-only file system: ``mode=ro`` when its -wal
-    and -shm files exist (SQLite reads them), else ``immutable=1`` (nothing can change it)."""
-    path = Path(path).resolve()
-    wal = all(Path(f"{path}{ext}").exists() for ext in ("-wal", "-shm"))
-    # percent-encoded twice (SQLAlchemy's URL parser decodes the path once, SQLite's URI parser once
-    # more): a "%", "?" or "#" in the path would otherwise garble or end the file name
-    return f"sqlite:///file:{quote(quote(str(path)))}?mode=ro{'' if wal else '&immutable=1'}&uri=true"
-
-
-def _sqlite_pragmas_ro(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cur.close()
-
-
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")  # first: switching to WAL may wait too
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.close()
-
-
-@contextmanager
-def _schema_lock(engine: Engine):
-    """A transaction holding the cross-process schema lock: PostgreSQL takes an advisory lock,
-    SQLite the write lock (BEGIN IMMEDIATE, waits the busy timeout)."""
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK_KEY})")
-        elif conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        yield conn
-
-
-def _index_names(engine: Engine) -> set[str]:
-    """Names of the indexes in the database (one query on SQLite and PostgreSQL)."""
-    with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            return set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'").scalars())
-        if conn.dialect.name == "postgresql":
-            return set(conn.exec_driver_sql(
-                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()").scalars())
-    insp = inspect(engine)
-    return {ix["name"] for t in Base.metadata.tables for ix in insp.get_indexes(t)}
-
-
-def _create_tables(engine: Engine, *, writable: bool = True) -> None:
-    """Create missing tables, serialised between processes: several processes opening one empty
-    database at once would otherwise race between "does the table exist?" and CREATE TABLE.
-
-    When the tables exist (``create_all`` would not add indexes to them), indexes added to the
-    schema since the database was made (e.g. ``ix_vote_events_participant``) are created, under
-    the same lock. A failure there (a read-only role or replica, a full disk) is logged and the
-    store opens anyway: a missing index costs speed, not correctness."""
-    if not set(Base.metadata.tables) <= set(inspect(engine).get_table_names()):
-        with _schema_lock(engine) as conn:
-            Base.metadata.create_all(conn)
-        return
-    if not writable:
-        return
-    have = _index_names(engine)
-    missing = [ix for t in Base.metadata.sorted_tables for ix in t.indexes if ix.name not in have]
-    if not missing:
-        return  # the usual case: nothing to create, no lock taken
-    try:
-        with _schema_lock(engine) as conn:
-            for ix in missing:
-                log.info("creating index %s (added to the schema after this database was made)", ix.name)
-                ix.create(conn, checkfirst=True)
-    except (SQLAlchemyError, StorageError) as e:
-        log.warning("could not create the missing indexes %s: %s", [ix.name for ix in missing], e)
 
 
 def _storable_id(value: str) -> bool:
@@ -748,158 +571,11 @@ def _check_id(value: object, what: str) -> None:
                          "or a NUL character)", what)
 
 
-def _unique_violation(e: IntegrityError) -> bool:
-    """Whether an IntegrityError is a unique-constraint violation (not e.g. a foreign key)."""
-    code = getattr(e.orig, "sqlstate", None)
-    if code is not None:  # PostgreSQL: unique_violation
-        return code == "23505"
-    return "unique constraint" in str(e.orig).lower()
-
-
 def _utc(dt: datetime | None) -> datetime | None:
     """Stored times as aware UTC on every backend (SQLite hands back naive UTC, PostgreSQL aware)."""
     if dt is None:
         return None
     return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
-
-
-def _upsert_vote(s: Session, dialect: str, cid: int, pid: int, sid: int, value: int, at: int) -> None:
-    values = dict(consultation_id=cid, participant_id=pid, statement_id=sid, value=value, at_ms=at)
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dinsert
-    elif dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dinsert
-    else:  # generic fallback
-        n = s.execute(update(VoteRow).where(VoteRow.participant_id == pid, VoteRow.statement_id == sid)
-                      .values(value=value, at_ms=at)).rowcount
-        if n == 0:
-            s.execute(insert(VoteRow).values(**values))
-        return
-    stmt = dinsert(VoteRow).values(**values)
-    stmt = stmt.on_conflict_do_update(index_elements=["participant_id", "statement_id"],
-                                      set_={"value": value, "at_ms": at})
-    s.execute(stmt)
-
-
-def _fetch_int_columns(s: Session, stmt, n_cols: int, batch: int = 500_000) -> list[np.ndarray]:
-    """Run a SELECT of integer columns on the DBAPI cursor into int64 arrays, a batch at a time:
-    at most ``batch`` rows exist as Python tuples at once. SQLite's cursor steps through the
-    result as it is fetched; on PostgreSQL (psycopg) a server-side cursor does the same (psycopg's
-    default cursor would load the whole result into memory at execute)."""
-    conn = s.connection()  # begins the session's transaction: a server-side cursor lives in it
-    compiled = stmt.compile(dialect=conn.dialect)
-    params = compiled.params
-    if compiled.positional:
-        params = tuple(params[k] for k in compiled.positiontup)
-    dbapi_conn = conn.connection.dbapi_connection
-    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        cur = dbapi_conn.cursor(name=f"deliberation_fetch_{secrets.token_hex(8)}")
-    else:
-        cur = dbapi_conn.cursor()
-    parts = []
-    try:
-        cur.execute(str(compiled), params)
-        while True:
-            rows = cur.fetchmany(batch)
-            if not rows:
-                break
-            parts.append(np.array(rows, dtype=np.int64).reshape(len(rows), n_cols))
-    finally:
-        cur.close()
-    out = np.concatenate(parts) if parts else np.zeros((0, n_cols), dtype=np.int64)
-    return [np.ascontiguousarray(out[:, j]) for j in range(n_cols)]
-
-
-def _lookup(keys: np.ndarray, values: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """values[i] where keys[i] == x, for every element of x (keys distinct); -1 where x is no key."""
-    if not len(x) or not len(keys):
-        return np.full(len(x), -1, dtype=np.int64)
-    order = np.argsort(keys)
-    sk, sv = keys[order], values[order]
-    pos = np.minimum(np.searchsorted(sk, x), len(sk) - 1)
-    return np.where(sk[pos] == x, sv[pos], -1)
-
-
-def _fetch_all(s: Session, stmt) -> list[tuple]:
-    """Run a SELECT on the DBAPI cursor: plain tuples, no Row objects (5x faster for big vote tables)."""
-    conn = s.connection()
-    compiled = stmt.compile(dialect=conn.dialect)
-    params = compiled.params
-    if compiled.positional:
-        params = tuple(params[k] for k in compiled.positiontup)
-    cur = conn.connection.dbapi_connection.cursor()
-    try:
-        cur.execute(str(compiled), params)
-        return cur.fetchall()
-    finally:
-        cur.close()
-
-
-def _bulk_insert(s: Session, table, columns: list[str], rows: list[tuple]) -> None:
-    """Plain DBAPI executemany: ~10x faster than ORM inserts for hundreds of thousands of votes."""
-    if not rows:
-        return
-    conn = s.connection()
-    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        # COPY: ~5x faster than executemany on PostgreSQL; same connection, same transaction
-        cur = conn.connection.dbapi_connection.cursor()
-        try:
-            with cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        finally:
-            cur.close()
-        return
-    style = conn.dialect.paramstyle
-    ph = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(style)
-    if ph is None:  # named / numeric styles: let SQLAlchemy bind the values
-        for chunk in _chunks([dict(zip(columns, r)) for r in rows], BULK_BATCH):
-            s.execute(insert(table), chunk)
-        return
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([ph] * len(columns))})"
-    for chunk in _chunks(rows, BULK_BATCH):
-        conn.exec_driver_sql(sql, chunk)
-
-
-def _vote_rows(cid: int, p: np.ndarray, s: np.ndarray, v: np.ndarray, at: np.ndarray):
-    """Vote rows (consultation, participant, statement, value, at_ms or None) in batches of BULK_BATCH."""
-    for i in range(0, len(p), BULK_BATCH):
-        a = at[i:i + BULK_BATCH]
-        at_obj = np.where(np.isnan(a), None, np.nan_to_num(a).astype(np.int64)).astype(object).tolist()
-        yield list(zip([cid] * len(a), p[i:i + BULK_BATCH].tolist(), s[i:i + BULK_BATCH].tolist(),
-                       v[i:i + BULK_BATCH].tolist(), at_obj))
-
-
-#: SQLite page cache (KiB) during a bulk import: with the default 2 MB, inserting millions of votes
-#: spent most of its time re-reading index pages; the cache is set back afterwards (pages freed).
-BULK_CACHE_KIB = 256_000
-
-
-@contextmanager
-def _bulk_cache(s: Session):
-    conn = s.connection()
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    old = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
-    done = False
-    try:
-        yield
-        done = True
-    finally:
-        try:
-            conn.exec_driver_sql(f"PRAGMA cache_size={int(old)}")
-        except Exception:
-            if done:
-                raise
-            # the import already failed (e.g. disk full): keep its exception, not this one
-            log.warning("could not reset the SQLite cache size after a failed import", exc_info=True)
-
-
-def _chunks(items: list, n: int):
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
 
 
 def _consultation(r: ConsultationRow) -> Consultation:
