@@ -36,6 +36,7 @@ from typing import Iterable, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from deliberation.models import Draft, DraftKind
+from deliberation.wording import audience_name, audience_of
 
 __all__ = [
     "CoverageConfig",
@@ -174,6 +175,8 @@ class CoverageAudit(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     passed: bool
+    #: the verdict in one plain sentence, consistent with every check below (JR and EJR included)
+    verdict: str = ""
     groups: list[GroupCoverage]
     #: None when not checked (no approval data, empty slate, or too large: see findings)
     jr: bool | None
@@ -211,9 +214,8 @@ def _key_sort(key: str):
 
 
 def _words(key: str) -> str:
-    """'group:2' -> 'group 2', 'topic:5' -> 'topic 5'."""
-    m = _AUDIENCE.match(key)
-    return f"{m.group(1)} {m.group(2)}" if m else key
+    """'group:2' -> 'group C', 'topic:5' -> 'topic 5' (deliberation.wording names audiences)."""
+    return audience_name(key)
 
 
 def _pct(x: float) -> str:
@@ -342,7 +344,7 @@ def audit_coverage(
     consensus: list[str] = []
     unknown: dict[str, list[str]] = {}
     for d, k in slate:
-        target = (d.speaks_for or "all").strip()
+        target = audience_of((d.speaks_for or "all").strip())
         if target == "all":
             consensus.append(k)
             if d.kind is DraftKind.MINORITY:
@@ -460,9 +462,38 @@ def audit_coverage(
         and not (cfg.require_jr and jr is False)
         and not (cfg.require_ejr and ejr is False)
     )
-    return CoverageAudit(passed=passed, groups=groups, jr=jr, ejr=ejr, findings=findings,
+    return CoverageAudit(passed=passed, verdict=_verdict(passed, n_slate, groups, jr, ejr, cfg),
+                         groups=groups, jr=jr, ejr=ejr, findings=findings,
                          groups_to_redraft=redraft, n_slate=n_slate, n_consensus=len(consensus),
                          jr_violation=violation, n_voters=n_vot, n_candidates=n_cand)
+
+
+def _verdict(passed: bool, n_slate: int, groups: list[GroupCoverage], jr: bool | None, ejr: bool | None,
+             cfg: CoverageConfig) -> str:
+    """The audit's verdict in one sentence that agrees with every check: it never says "passed"
+    without naming a check that failed."""
+    problems = []
+    if n_slate == 0:
+        problems.append("no draft is on the slate")
+    missing = [_words(g.key) for g in groups if g.status == "missing"]
+    over = [_words(g.key) for g in groups if g.status == "over"]
+    if missing:
+        problems.append(f"{_listed(missing, cfg.max_listed)} {'has' if len(missing) == 1 else 'have'} no draft")
+    if over:
+        problems.append(f"{_listed(over, cfg.max_listed)} {'is' if len(over) == 1 else 'are'} over-represented")
+    if jr is False:
+        problems.append("the slate fails justified representation (JR)")
+    if ejr is False:
+        problems.append("the slate fails the stricter extended justified representation (EJR)")
+    if not problems:
+        checked = " and ".join(x for x, v in (("JR", jr), ("EJR", ejr)) if v)
+        return ("Passed: every group has a draft and none is over-represented"
+                + (f"; {checked} hold{'s' if checked == 'JR' or checked == 'EJR' else ''}." if checked else "."))
+    text = "; ".join(problems)
+    if passed:  # only checks that are not required failed (e.g. EJR with require_ejr off)
+        return (f"Passed with a warning: {text} (not required by this audit's settings); every group has a "
+                "draft and none is over-represented.")
+    return f"Not passed: {text}."
 
 
 def _check_jr(drafts, keys, on_slate, members, approvals, cfg: CoverageConfig, findings: list[str]):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from deliberation.analysis.pipeline import AnalysisResult
 from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.models import Draft, DraftKind, DraftSentence, ModerationStatus, Statement
+from deliberation.wording import group_label, position_phrase
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,11 @@ class FacilitationConfig:
     topic_drafts: bool = True
     #: a statement needs at least this share of agree votes in the audience to be a topic source
     min_topic_source_agree: float = 0.5
+    #: ballot items on the common-ground slate: each quotes one consensus candidate, one claim per item
+    consensus_slate_size: int = 3
+    #: a group holds (or opposes) a topic's position only when at least this many of its members
+    #: voted on it and a majority of them agreed (disagreed)
+    min_position_voters: int = 2
 
 
 def usable(statement: Statement) -> bool:
@@ -40,90 +46,188 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
                    only: set[str] | None = None, relaxed: bool = False,
                    feedback: dict[str, list[str]] | None = None,
                    exclude: dict[str, list[str]] | None = None) -> list[DraftRequest]:
-    """The consensus request plus one minority request per opinion group and per topic.
+    """The common-ground slate (one request per claim), one request per opinion group and one
+    per topic.
 
-    ``only`` restricts to these audiences ("all", "group:<n>", "topic:<n>"), for redrafting;
+    ``only`` restricts to these draft keys ("all:<i>", "group:<n>", "topic:<n>"), for redrafting;
     ``relaxed`` widens a group's sources to every statement most of its members agreed with
     (used when the coverage audit found the group without a draft); ``feedback`` carries a
-    group's objections into a revision; ``exclude`` names, per audience, statements a revision
+    group's objections into a revision; ``exclude`` names, per key, statements a revision
     must not draw on again (those the rejected draft cited), so the next-best sources are used.
     """
+    ctx = _Sources(analysis, statements, config, exclude or {})
     feedback = feedback or {}
-    exclude = exclude or {}
-    by_id = {s.external_id: s for s in statements if usable(s)}
-    stats = analysis.statement_stats()
+    requests = _slate_requests(analysis, ctx, question, config, exclude or {}, feedback)
+    for g in analysis.group_summaries:
+        key = f"group:{g.id}"
+        ids = list(dict.fromkeys(_agree_repness(analysis, g.id) + g.representative))
+        if relaxed or not [i for i in ids if i in ctx.by_id]:
+            ids += _group_agreed(ctx.stats, g.id, config.min_topic_source_agree)
+        requests.append(DraftRequest(
+            kind=DraftKind.MINORITY, speaks_for=key, question=question,
+            audience=f"{group_label(g.id)} ({g.size} participants, {g.share:.0%})",
+            purpose=f"a statement that speaks for {group_label(g.id)}: what its members agree with "
+                    "more than the other participants do",
+            sources=ctx.distinct([r for r in (ctx.ref(s, g.id) for s in ids) if r], key),
+            feedback=feedback.get(key, [])))
+    if config.topic_drafts and analysis.topics:
+        for t in analysis.topics.get("topics", []):
+            if not t.get("is_other"):
+                requests.append(_topic_request(t, analysis, ctx, question, config, feedback))
+    return [r for r in requests if only is None or r.speaks_for in only]
 
-    def ref(sid: str, group: int | None = None) -> SourceRef | None:
-        st = by_id.get(sid)
+
+class _Sources:
+    """Statements a draft may draw on, as SourceRefs with their vote support; one voice per
+    near-duplicate group; a revision's excluded statements left out."""
+
+    def __init__(self, analysis: AnalysisResult, statements: list[Statement], config: FacilitationConfig,
+                 exclude: dict[str, list[str]]):
+        self.by_id = {s.external_id: s for s in statements if usable(s)}
+        self.stats = analysis.statement_stats()
+        self.config, self.exclude = config, exclude
+        # one voice per near-duplicate group: a reworded repeat never fills a second source slot
+        self.dup_group = {sid: i for i, grp in enumerate((analysis.topics or {}).get("near_duplicates", []))
+                          for sid in grp}
+
+    def ref(self, sid: str, group: int | None = None, held_by: str = "") -> SourceRef | None:
+        st = self.by_id.get(sid)
         if st is None:
             return None
-        s = stats.get(sid, {})
+        s = self.stats.get(sid, {})
         rate, n = s.get("agree_rate"), int(s.get("n_seen", 0))
         if group is not None:
-            gv = (s.get("groups") or {}).get(str(group)) or (s.get("groups") or {}).get(group)
+            gv = _group_votes(s, group)
             if gv:
                 rate, n = gv.get("agree_rate", rate), int(gv.get("n_seen", n))
-        return SourceRef(id=sid, text=st.text, agree_rate=rate, n_votes=n)
+        return SourceRef(id=sid, text=st.text, agree_rate=rate, n_votes=n, held_by=held_by)
 
-    # one voice per near-duplicate group: a reworded repeat never fills a second source slot
-    dup_group = {sid: i for i, grp in enumerate((analysis.topics or {}).get("near_duplicates", [])) for sid in grp}
-
-    def distinct(refs: list[SourceRef], key: str = "") -> list[SourceRef]:
-        avoid = set(exclude.get(key, []))
+    def distinct(self, refs: list[SourceRef], key: str = "", limit: int | None = None) -> list[SourceRef]:
+        avoid = set(self.exclude.get(key, []))
         if avoid and any(r.id not in avoid for r in refs):
             refs = [r for r in refs if r.id not in avoid]
         seen: set = set()
         out = []
         for r in refs:
-            key = dup_group.get(r.id, r.id)
-            if key not in seen:
-                seen.add(key)
+            k = self.dup_group.get(r.id, r.id)
+            if k not in seen:
+                seen.add(k)
                 out.append(r)
-        return out[: config.max_sources]
+        return out[: self.config.max_sources if limit is None else limit]
 
-    requests: list[DraftRequest] = []
 
-    def want(key: str) -> bool:
-        return only is None or key in only
-
-    if want("all"):
-        ids = analysis.consensus or analysis.common_ground or analysis.majority_agree
-        sources = distinct([r for r in (ref(s) for s in ids) if r], "all")
-        requests.append(DraftRequest(
-            kind=DraftKind.CONSENSUS, speaks_for="all", question=question, audience="all participants",
-            purpose="a statement that participants in every opinion group can agree with", sources=sources,
-            feedback=feedback.get("all", [])))
-    for g in analysis.group_summaries:
-        key = f"group:{g.id}"
-        if not want(key):
+def _slate_requests(analysis: AnalysisResult, ctx: _Sources, question: str, config: FacilitationConfig,
+                    exclude: dict[str, list[str]], feedback: dict[str, list[str]]) -> list[DraftRequest]:
+    """The common-ground slate: item i ("all:<i>") quotes the i-th best consensus candidate, one
+    claim per ballot item. A revised item skips the statements its rejected version cited and
+    those the other items stand on."""
+    ids = analysis.consensus or analysis.common_ground or analysis.majority_agree
+    candidates = ctx.distinct([r for r in (ctx.ref(s) for s in ids) if r], limit=len(ids))
+    size = min(config.consensus_slate_size, len(candidates))
+    default = {f"all:{i + 1}": candidates[i] for i in range(size)}
+    out = []
+    for key, ref in default.items():
+        avoid = set(exclude.get(key, []))
+        if ref.id in avoid:
+            taken = {r.id for k, r in default.items() if k != key} | avoid
+            ref = next((r for r in candidates if r.id not in taken), None)
+        if ref is None:
             continue
-        ids = list(dict.fromkeys(_agree_repness(analysis, g.id) + g.representative))
-        if relaxed or not [i for i in ids if i in by_id]:
-            ids += _group_agreed(stats, g.id, config.min_topic_source_agree)
-        sources = distinct([r for r in (ref(s, g.id) for s in ids) if r], key)
-        requests.append(DraftRequest(
-            kind=DraftKind.MINORITY, speaks_for=key, question=question,
-            audience=f"opinion group {g.id} ({g.size} participants, {g.share:.0%})",
-            purpose=f"a statement that speaks for opinion group {g.id}: what its members agree with "
-                    "more than the other participants do", sources=sources, feedback=feedback.get(key, [])))
-    if config.topic_drafts and analysis.topics:
-        for t in analysis.topics.get("topics", []):
-            key = f"topic:{t['id']}"
-            if not want(key) or t.get("is_other"):
-                continue
-            # the topic's most central statements first, then its best-supported ones
-            agreed = [s for s in t["statement_ids"]
-                      if (stats.get(s, {}).get("agree_rate") or 0) >= config.min_topic_source_agree]
-            central = [s for s in t.get("central_statement_ids", []) if s in set(agreed)]
-            ranked = sorted(agreed, key=lambda sid: (-(stats.get(sid, {}).get("agree_rate") or 0.0), sid))
-            ordered = list(dict.fromkeys(central + ranked))
-            sources = distinct([r for r in (ref(s) for s in ordered) if r], key)
-            requests.append(DraftRequest(
-                kind=DraftKind.MINORITY, speaks_for=key, question=question,
-                audience=f"topic {t['id']} ({t['label']}; {t['n_authors']} voices)",
-                purpose=f"a statement that represents what participants said about {t['label']}",
-                sources=sources, feedback=feedback.get(key, [])))
-    return requests
+        out.append(DraftRequest(
+            kind=DraftKind.CONSENSUS, speaks_for=key, question=question, audience="everyone",
+            purpose="one statement that participants in every opinion group can agree with",
+            sources=[ref], feedback=feedback.get(key, [])))
+    return out
+
+
+def _topic_request(t: dict, analysis: AnalysisResult, ctx: _Sources, question: str,
+                   config: FacilitationConfig, feedback: dict[str, list[str]]) -> DraftRequest:
+    """A topic's draft: where the groups' votes split on the topic, its opposed positions side by
+    side, each with who holds it (never merged into one claim); otherwise its most central and
+    best-supported statements."""
+    key = f"topic:{t['id']}"
+    stats = ctx.stats
+    positions = topic_positions(t["statement_ids"], stats, [g.id for g in analysis.group_summaries],
+                                config, usable_ids=set(ctx.by_id))
+    if positions:
+        sources = [r for r in (ctx.ref(sid, held_by=who) for sid, who in positions) if r]
+    else:
+        agreed = [s for s in t["statement_ids"]
+                  if (stats.get(s, {}).get("agree_rate") or 0) >= config.min_topic_source_agree]
+        central = [s for s in t.get("central_statement_ids", []) if s in set(agreed)]
+        ranked = sorted(agreed, key=lambda sid: (-(stats.get(sid, {}).get("agree_rate") or 0.0), sid))
+        ordered = list(dict.fromkeys(central + ranked))
+        sources = ctx.distinct([r for r in (ctx.ref(s) for s in ordered) if r], key)
+    return DraftRequest(
+        kind=DraftKind.MINORITY, speaks_for=key, question=question,
+        audience=f"topic {t['id']} ({t['label']}; {t['n_authors']} voices)",
+        purpose=(f"the positions that divide participants on {t['label']}, each with who holds it"
+                 if positions else f"a statement that represents what participants said about {t['label']}"),
+        sources=sources, feedback=feedback.get(key, []), split=bool(positions))
+
+
+def _group_votes(s: dict, group) -> dict:
+    groups = s.get("groups") or {}
+    return groups.get(str(group)) or groups.get(group) or {}
+
+
+def _side(s: dict, groups: list[int], min_voters: int, field: str) -> list[tuple[int, int, int]]:
+    """Groups a majority of which voted ``field`` ("n_agree" / "n_disagree") on the statement:
+    [(group, votes of that kind, votes)], only groups with at least ``min_voters`` votes on it."""
+    out = []
+    for g in groups:
+        gv = _group_votes(s, g)
+        n, k = int(gv.get("n_seen", 0)), int(gv.get(field, 0))
+        if n >= min_voters and 2 * k > n:
+            out.append((g, k, n))
+    return out
+
+
+def topic_positions(statement_ids: list[str], stats: dict[str, dict], groups: list[int],
+                    config: FacilitationConfig, usable_ids: set[str] | None = None) -> list[tuple[str, str]]:
+    """The opposed positions in a topic, from the opinion groups' votes: [(statement id, who holds
+    it)], or [] when no statement divides the groups.
+
+    A statement divides the groups when a majority of one group agrees with it and a majority of
+    another disagrees. The first position is the dividing statement its holders agree with most;
+    the second, the statement the opposing groups agree with most that none of the first holders
+    agrees with. Each comes with who agrees and who disagrees, in words.
+    """
+    if len(groups) < 2:
+        return []
+    n_min = config.min_position_voters
+    cand = [sid for sid in statement_ids if sid in stats and (usable_ids is None or sid in usable_ids)
+            and not stats[sid].get("moderated_out")]
+
+    def rate(side):
+        return sum(k for _, k, _ in side) / max(1, sum(n for _, _, n in side))
+
+    def words(sid):
+        pro = _side(stats[sid], groups, n_min, "n_agree")
+        con = _side(stats[sid], groups, n_min, "n_disagree")
+        return position_phrase(pro, con)
+
+    dividing = [(sid, _side(stats[sid], groups, n_min, "n_agree"), _side(stats[sid], groups, n_min, "n_disagree"))
+                for sid in cand]
+    dividing = [(sid, pro, con) for sid, pro, con in dividing if pro and con]
+    if not dividing:
+        return []
+    first, pro, con = max(dividing, key=lambda x: (rate(x[1]), sum(n for *_, n in x[1]), x[0]))
+    holders, opponents = {g for g, *_ in pro}, {g for g, *_ in con}
+    best = None
+    for sid in cand:
+        if sid == first:
+            continue
+        agree = _side(stats[sid], groups, n_min, "n_agree")
+        theirs = [x for x in agree if x[0] in opponents]
+        if theirs and not any(g in holders for g, *_ in agree):
+            score = (rate(theirs), sum(n for *_, n in theirs), sid)
+            if best is None or score > best[0]:
+                best = (score, sid)
+    out = [(first, words(first))]
+    if best is not None:
+        out.append((best[1], words(best[1])))
+    return out
 
 
 def _agree_repness(analysis: AnalysisResult, group: int) -> list[str]:

@@ -172,6 +172,10 @@ class DraftKind(str, Enum):
 class DraftSentence(_Model):
     text: str
     citations: list[str] = Field(default_factory=list)
+    #: who holds this position, from the opinion groups' votes ("Most of group A agree (3 of 3 who
+    #: voted)"), for drafts that set positions side by side; empty when the sentence speaks for the
+    #: draft's whole audience. Not part of ``text``: the guard checks the claim, the votes the holders.
+    held_by: str = ""
 
 
 class Draft(_Model):

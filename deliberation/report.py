@@ -1,77 +1,134 @@
 """The consultation report: Markdown, JSON and HTML from the facilitation graph's final state.
 
-Every drafted sentence is printed with the ids of the statements it cites, and those statements'
-texts follow, so a reader can check each claim. Statement text is data: in HTML it is escaped.
+What it says is what happened: the counts are the database's when the report is written; every
+published draft carries its vote, overall and per opinion group; drafts the moderator rejected are
+not presented as results (they are listed, marked, in the moderator-only section and the JSON);
+every drafted sentence comes with the ids of the statements it cites, and those statements' texts
+follow, so a reader can check each claim. Audiences and terms are named in plain words
+(:mod:`deliberation.wording`). Statement text is data: in Markdown only the characters that could
+form markup are escaped (:func:`_md`), in HTML everything is escaped.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import string
+import re
 from pathlib import Path
 from typing import Any
 
 from deliberation.grounding import public_reason
 from deliberation.models import Statement
+from deliberation.wording import (
+    TERMS,
+    audience_name,
+    draft_heading,
+    draft_text,
+    group_label,
+    sentence_text,
+)
+
+#: report sections, in order: (section key, title, what it holds, in one sentence)
+SECTIONS = [
+    ("common_ground", "Common ground", "Statements most people in every opinion group agree with; each was put "
+                                       "to the vote as a separate item."),
+    ("groups", "What each group asks for", "For each opinion group, statements its members agree with more "
+                                           "than the other participants do."),
+    ("topics", "Topics", "For each topic, what participants said; where the groups' votes split, each position "
+                         "is shown with who holds it."),
+]
 
 
-def build_report(state: dict[str, Any], statements: list[Statement]) -> dict[str, Any]:
-    """A JSON-ready report from the graph state."""
+def _section(key: str) -> str:
+    return "common_ground" if key == "all" or key.startswith("all:") else \
+        ("groups" if key.startswith("group:") else "topics")
+
+
+def build_report(state: dict[str, Any], statements: list[Statement],
+                 counts: dict[str, int] | None = None) -> dict[str, Any]:
+    """A JSON-ready report from the graph state. ``counts``: the store's counts
+    (``Store.counts``) when the report is written; without them the analysis's figures are used."""
     texts = {s.external_id: s.text for s in statements}
     analysis = state.get("analysis") or {}
-    drafts = state.get("drafts") or []
     tally = state.get("tally") or {}
     per_draft = {d["draft_id"]: d for d in tally.get("drafts", [])}
     published = {p["key"]: p for p in state.get("published") or []}
     options = state.get("options") or {}
+    topic_labels = {str(t["id"]): t["label"] for t in (analysis.get("topics") or {}).get("topics", [])}
 
     def draft_entry(d: dict) -> dict:
-        pub = published.get(d["key"])
-        votes = per_draft.get(pub["statement_id"]) if pub else None
+        pub = published.get(d["key"]) if d.get("status") == "published" else None
         cited = sorted({c for s in d["sentences"] for c in s["citations"]}, key=_id_key)
         return {
-            "key": d["key"], "kind": d["kind"], "audience": d.get("audience", ""), "status": d.get("status"),
-            "sentences": d["sentences"], "text": " ".join(s["text"] for s in d["sentences"]),
+            "key": d["key"], "kind": d["kind"], "section": _section(d["key"]),
+            "heading": draft_heading(d["key"], split=bool(d.get("split")), topics=topic_labels),
+            "audience": d.get("audience", ""), "status": d.get("status"),
+            "sentences": d["sentences"], "text": draft_text(d["sentences"]),
             "cited_statements": {c: texts.get(c, "") for c in cited},
             "drafter": d.get("drafter"), "notes": d.get("notes", ""),
             "grounding": d.get("verdicts", []),
             "published_as": pub["statement_id"] if pub else None,
-            "votes": votes,
+            "votes": _named_votes(per_draft.get(pub["statement_id"])) if pub else None,
         }
 
+    drafts = [draft_entry(d) for d in state.get("drafts") or [] if d.get("sentences")]
+    shown = [d for d in drafts if d["status"] != "rejected"]
     groups = []
     for g in analysis.get("group_summaries", []):
-        groups.append({**g, "repness_texts": {sid: texts.get(sid, "") for sid in g.get("repness", [])}})
+        groups.append({**g, "name": group_label(g["id"]),
+                       "repness_texts": {sid: texts.get(sid, "") for sid in g.get("repness", [])}})
     topics = []
     for t in (analysis.get("topics") or {}).get("topics", []):
         topics.append({"id": t["id"], "label": t["label"], "n_statements": t["n_statements"],
                        "n_voices": t["n_authors"], "weight": t["weight"],
                        "central": {sid: texts.get(sid, "") for sid in t.get("central_statement_ids", [])}})
+    audit = _public_audit(state.get("audit") or {})
+    for g in audit.get("groups") or []:
+        g.setdefault("name", audience_name(g["key"], topic_labels))
     return {
         "question": state.get("question", ""),
         "consultation_id": state.get("consultation_id"),
-        "participation": {"participants": analysis.get("n_participants"), "statements": analysis.get("n_statements"),
-                          "votes": analysis.get("n_votes")},
+        "participation": _participation(analysis, counts, texts, statements),
         "method": {
             "drafter": options.get("drafter", "extractive"), "model": options.get("model"),
             "base_url": options.get("base_url"), "seed": options.get("seed", 0),
             "grouping": analysis.get("grouping", {}),
             "consensus_rule": (analysis.get("stats") or {}).get("consensus_rule", ""),
+            "min_votes_rule": (analysis.get("stats") or {}).get("min_votes_rule", ""),
             "thresholds": (analysis.get("stats") or {}).get("config", {}),
             "audit_rounds": state.get("audit_rounds"), "revise_rounds": state.get("revise_rounds"),
         },
         "moderation": _public_moderation(state.get("moderation") or {}),
         "topics": topics,
         "groups": groups,
-        "consensus": [draft_entry(d) for d in drafts if d["kind"] == "consensus" and d.get("sentences")],
-        "minority": [draft_entry(d) for d in drafts if d["kind"] == "minority" and d.get("sentences")],
-        "audit": _public_audit(state.get("audit") or {}),
+        "consensus": [d for d in shown if d["kind"] == "consensus"],
+        "minority": [d for d in shown if d["kind"] == "minority"],
+        "rejected": [d for d in drafts if d["status"] == "rejected"],
+        "audit": audit,
         "reviews": state.get("reviews") or [],
         "tally": {k: tally.get(k) for k in ("ranking_gic", "ranking_schulze", "notes", "rejected_by") if k in tally},
+        "terms": TERMS,
         "notes": analysis.get("notes", []),
         "log": state.get("log", []),
     }
+
+
+def _participation(analysis: dict, counts: dict | None, texts: dict, statements: list[Statement]) -> dict:
+    author_votes = int(analysis.get("n_author_votes") or 0)
+    if counts is not None:
+        return {"participants": counts.get("participants"), "votes": counts.get("votes"),
+                "statements": sum(not s.is_draft for s in statements), "author_votes": author_votes,
+                "source": "database"}
+    return {"participants": analysis.get("n_participants"), "statements": analysis.get("n_statements"),
+            "votes": (analysis.get("n_votes") or 0) - author_votes if analysis.get("n_votes") is not None else None,
+            "author_votes": author_votes, "source": "analysis"}
+
+
+def _named_votes(votes: dict | None) -> dict | None:
+    """A draft's tally with each group's name ("group A") beside its key."""
+    if not votes:
+        return votes
+    return {**votes, "groups": [{**g, "name": audience_name(g["group"])} for g in votes.get("groups", [])]}
 
 
 def _public_moderation(m: dict[str, Any]) -> dict[str, Any]:
@@ -87,6 +144,7 @@ def _public_audit(audit: dict[str, Any]) -> dict[str, Any]:
     """The coverage audit without participant ids: a justified-representation violation is reported
     by its size, share and the candidate its group agrees on (a state checkpointed before the ids
     were left out of the audit may still carry them)."""
+    audit = {**audit, "groups": [dict(g) for g in audit.get("groups") or []]}
     v = audit.get("jr_violation")
     if not isinstance(v, dict):
         return audit
@@ -97,137 +155,202 @@ def _public_audit(audit: dict[str, Any]) -> dict[str, Any]:
     return {**audit, "jr_violation": v}
 
 
-def _group_name(g) -> str:
-    g = str(g)
-    return "group " + g.split(":", 1)[1] if g.startswith("group:") else f"group {g}"
-
-
 def _id_key(x: str):
     return (0, int(x), "") if str(x).isdigit() else (1, 0, str(x))
 
 
+def vote_line(v: dict | None, published_as: str | None) -> str:
+    """A published draft's vote in words, overall and per group."""
+    if not published_as:
+        return ""
+    if not v or not v.get("n_votes"):
+        return f"Put to the vote as statement {published_as}; nobody voted on it."
+    per_group = "; ".join(f"{g.get('name') or audience_name(g['group'])}: {g['agree']} agree, {g['disagree']} "
+                          f"disagree, {g['passes']} pass" for g in v.get("groups", []))
+    rest = v["n_votes"] - sum(g["n_votes"] for g in v.get("groups", []))
+    if rest:
+        per_group += f"{'; ' if per_group else ''}not in a group: {rest} vote{'s' if rest != 1 else ''}"
+    return (f"Vote (statement {published_as}): {v['agree']} agree, {v['disagree']} disagree, {v['passes']} pass"
+            + (f". By group: {per_group}." if per_group else "."))
+
+
+def participation_line(p: dict) -> str:
+    line = f"{p['participants']} participants cast {p['votes']} votes on {p['statements']} statements"
+    if p.get("author_votes"):
+        line += (f"; besides, {p['author_votes']} statement(s) count as their author's agree vote in the analysis, "
+                 "as in Polis")
+    return line + "."
+
+
 def to_markdown(rep: dict[str, Any]) -> str:
-    md: list[str] = [f"# Consultation report: {_md(rep['question'])}", ""]
-    p = rep["participation"]
-    md += [f"{p['participants']} participants cast {p['votes']} votes on {p['statements']} statements.", ""]
-
-    def drafts_section(title: str, items: list[dict]) -> None:
-        md.extend([f"## {title}", ""])
+    md: list[str] = ["# Consultation report", "", f"**Question:** {_md(rep['question'])}", "",
+                     _md(participation_line(rep["participation"])), ""]
+    for key, title, what in SECTIONS:
+        items = [d for d in rep["consensus"] + rep["minority"] if d.get("section", _section(d["key"])) == key]
+        md += [f"## {title}", "", what, ""]
         if not items:
-            md.extend(["No draft in this section.", ""])
+            md += ["No draft in this section.", ""]
         for d in items:
-            md.append(f"### {_md(d['audience'] or d['key'])} — {d['status']}")
-            md.append("")
-            for s in d["sentences"]:
-                md.append(f"- {_md(s['text'])} \\[{_md(', '.join(s['citations']))}\\]")
-            md.append("")
-            md.append("Cited statements:")
-            for sid, text in d["cited_statements"].items():
-                md.append(f"  - \\[{_md(sid)}\\] {_md(text)}")
-            v = d.get("votes")
-            if v:
-                groups = "; ".join(
-                    f"{_group_name(g['group'])}: {g['agree']}/{g['n_votes']} agree" for g in v.get("groups", []))
-                md.append(f"\nVotes on the published draft (statement {d['published_as']}): {v['agree']} agree, "
-                          f"{v['disagree']} disagree, {v['passes']} pass; {groups}. Group-informed consensus "
-                          f"{v['gic']:.3f}; Schulze rank {v['schulze_rank']}.")
-            elif d.get("published_as"):
-                md.append(f"\nPublished as statement {d['published_as']}; no votes on it yet.")
-            md.append(f"\nDrafted by: {_md(d['drafter'])}. {_md(d['notes'])}".rstrip())
-            md.append("")
-
-    drafts_section("Consensus statements", rep["consensus"])
-    drafts_section("Minority statements", rep["minority"])
-
-    md += ["## Coverage audit", ""]
-    for f in rep["audit"].get("findings", []):
-        md.append(f"- {_md(f)}")
-    if rep["audit"].get("groups"):
-        md += ["", "| audience | participants | share | drafts | ratio | status |", "|---|---:|---:|---:|---:|---|"]
-        for g in rep["audit"]["groups"]:
-            ratio = "" if g.get("ratio") is None else f"{g['ratio']:.2f}"
-            md.append(f"| {g['key']} | {g['n_participants']} | {g['share_participants']:.0%} | {g['n_drafts']} | "
-                      f"{ratio} | {g['status']} |")
-    md.append("")
-
+            md += _md_draft(d)
+    md += _md_ranking(rep)
+    md += _md_audit(rep)
     md += ["## Opinion groups", ""]
     if not rep["groups"]:
         md.append("No opinion groups were formed.")
     for g in rep["groups"]:
-        md.append(f"- Group {g['id']}: {g['size']} participants ({g['share']:.0%}). Representative statements:")
+        md.append(f"- {g.get('name') or group_label(g['id'])}: {g['size']} participants ({g['share']:.0%}). "
+                  "Statements its members agree with more than others do:")
         for sid, text in g["repness_texts"].items():
-            md.append(f"  - \\[{_md(sid)}\\] {_md(text)}")
+            md.append(f"  - Statement {_md(sid)}: {_md(text)}")
     stability = (rep["method"].get("grouping") or {}).get("stability")
     if rep["groups"] and stability:  # how sure the grouping is, in words
         md += ["", f"How sure: {_md(stability['text'][:1].upper() + stability['text'][1:])}."]
-    md.append("")
-    md += ["## Topics", ""]
+    md += ["", "## Topic list", ""]
     for t in rep["topics"]:
         md.append(f"- {_md(t['label'])}: {t['n_statements']} statements from {t['n_voices']} voices")
     if not rep["topics"]:
         md.append("No topics were computed.")
     md.append("")
-
-    md += ["## Vote on the drafts", ""]
-    t = rep["tally"]
-    if t.get("ranking_gic"):
-        md.append(f"- Ranked by group-informed consensus: {_md(', '.join(t['ranking_gic']))}")
-        md.append(f"- Schulze tiers: {_md(' > '.join('=' .join(tier) for tier in t.get('ranking_schulze', [])))}")
-    for n in t.get("notes") or []:
-        md.append(f"- {_md(n)}")
-    md.append("")
-
-    m = rep["moderation"]
-    md += ["## Moderation", "", _md(m.get("note", ""))]
-    for item in m.get("removed", []):
-        md.append(f"- Moderated out \\[{_md(item['id'])}\\]: {_md(public_reason(item['reason']))}")
-    for item in m.get("queue", []):
-        md.append(f"- Held for the moderator, not drafted from \\[{_md(item['id'])}\\]: {_md(public_reason(item['reason']))}")
-    md.append("")
-
-    meth = rep["method"]
-    md += ["## How the drafts were made", "",
-           f"- Drafter: {_md(meth['drafter'])}" + (f" (model {_md(meth['model'])}, "
-                                                   f"{_md(meth['base_url'] or 'provider default')})"
-                                               if meth.get("model") else ""),
-           f"- Seed: {meth['seed']}",
-           f"- Consensus rule: {_md(meth['consensus_rule'])}",
-           f"- Opinion groups: {_md(json.dumps(meth['grouping'], default=str)[:400])}",
-           f"- Review decisions: {len(rep['reviews'])}", ""]
-    for n in rep["notes"]:
-        md.append(f"- Note: {_md(n)}")
+    md += _md_moderation(rep)
+    md += _md_method(rep)
     return "\n".join(md) + "\n"
 
 
-_PUNCT = frozenset(string.punctuation)
+def _md_draft(d: dict) -> list[str]:
+    out = [f"### {_md(d.get('heading') or draft_heading(d['key']))}", ""]
+    for s in d["sentences"]:
+        out.append(f"- {_md(sentence_text(s))} (cites {_md(', '.join(s['citations']))})")
+    out += ["", "Cited statements:"]
+    for sid, text in d["cited_statements"].items():
+        out.append(f"- Statement {_md(sid)}: {_md(text)}")
+    line = vote_line(d.get("votes"), d.get("published_as"))
+    if line:
+        out += ["", _md(line)]
+    out += ["", f"Drafted by the {_md(d['drafter'])} drafter. {_md(d.get('notes') or '')}".rstrip(), ""]
+    return out
 
 
-def _md(text: str) -> str:
-    """Statement text as inert Markdown: whitespace collapsed and every ASCII punctuation mark
-    backslash-escaped, so no HTML, link, autolink, entity, emphasis, list, LaTeX or directive
-    (``:red[...]``, ``:material/...:``, emoji shortcodes) can form from participants' words."""
-    text = " ".join(str(text).split())
-    return "".join("\\" + ch if ch in _PUNCT else ch for ch in text)
+def _md_ranking(rep: dict) -> list[str]:
+    t = rep["tally"]
+    out = ["## How the drafts ranked", ""]
+    if t.get("ranking_gic"):
+        out += [f"- By agreement across groups: {_md(', '.join(t['ranking_gic']))}. {TERMS['gic']}",
+                f"- By preference order: {_md(' > '.join(' = '.join(tier) for tier in t.get('ranking_schulze', [])))}."
+                f" {TERMS['schulze']}"]
+    else:
+        out.append("No draft was put to the vote.")
+    for n in t.get("notes") or []:
+        out.append(f"- {_md(n)}")
+    return out + [""]
+
+
+def _md_audit(rep: dict) -> list[str]:
+    a = rep["audit"]
+    out = ["## Coverage audit", ""]
+    if a.get("verdict"):
+        out += [_md(a["verdict"]), ""]
+    out += [f"- {_md(f)}" for f in a.get("findings", [])]
+    out += ["", f"{TERMS['jr']} {TERMS['ejr']}"]
+    if a.get("groups"):
+        out += ["", "| audience | participants | share | drafts | status |", "|---|---:|---:|---:|---|"]
+        for g in a["groups"]:
+            out.append(f"| {_md(g.get('name') or audience_name(g['key']))} | {g['n_participants']} | "
+                       f"{g['share_participants']:.0%} | {g['n_drafts']} | {g['status']} |")
+    return out + [""]
+
+
+def _md_moderation(rep: dict) -> list[str]:
+    m = rep["moderation"]
+    out = ["## Moderation", "", _md(m.get("note", ""))]
+    for item in m.get("removed", []):
+        out.append(f"- Moderated out, statement {_md(item['id'])}: {_md(public_reason(item['reason']))}")
+    for item in m.get("queue", []):
+        out.append(f"- Held for the moderator, not drafted from, statement {_md(item['id'])}: "
+                   f"{_md(public_reason(item['reason']))}")
+    if rep.get("rejected"):
+        out += ["", "Drafts the moderator rejected (not put to the vote):"]
+        reasons = {r["key"]: r.get("reason") for r in rep.get("reviews") or [] if r.get("decision") == "reject"}
+        for d in rep["rejected"]:
+            why = reasons.get(d["key"])
+            out.append(f"- REJECTED: {_md(d.get('heading') or d['key'])}: {_md(d['text'])}"
+                       + (f" (reason: {_md(why)})" if why else ""))
+    return out + [""]
+
+
+def _md_method(rep: dict) -> list[str]:
+    meth = rep["method"]
+    out = ["## How the drafts were made", "",
+           f"- Drafter: {_md(meth['drafter'])}" + (f" (model {_md(meth['model'])}, "
+                                                   f"{_md(meth['base_url'] or 'provider default')})"
+                                                   if meth.get("model") else ""),
+           f"- Seed: {meth['seed']}",
+           f"- Consensus rule: {_md(meth['consensus_rule'])}"]
+    if meth.get("min_votes_rule"):
+        out.append(f"- Minimum votes: {_md(meth['min_votes_rule'])}")
+    out += [f"- Opinion groups: {_md(json.dumps(meth['grouping'], default=str)[:400])}",
+            f"- Review decisions: {len(rep['reviews'])}", ""]
+    out += [f"- Note: {_md(n)}" for n in rep["notes"]]
+    return out
+
+
+#: an invisible word joiner: breaks GFM autolink literals (they are found in the parsed text, so a
+#: backslash escape cannot stop them)
+WJ = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|www|mailto)(?=[:.])|(@)")
+#: characters that can form Markdown (CommonMark + GFM) or Streamlit markup anywhere in a line
+_ALWAYS = set("\\`*_[]<$~|")
+_LINE_START = re.compile(r"^([#>+=-]|\d+[.)])")
+
+
+def _md(text: Any) -> str:
+    """Text as inert Markdown that still reads cleanly: whitespace collapsed; the characters that can
+    form emphasis, code, links, images, HTML, tables, strikethrough or LaTeX escaped (``\\ ` * _ [ ]
+    < $ ~ |``), ``&`` before a possible entity, ``:`` before a possible Streamlit directive or emoji
+    shortcode, a block marker at the start; GFM autolinks (``http://``, ``www.``, ``a@b``) broken by
+    an invisible word joiner. Ordinary punctuation (. , ; ' " ? ! ( ) - / %) stays as it is."""
+    text = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + WJ, " ".join(str(text).split()))
+    out = []
+    for i, ch in enumerate(text):
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if ch in _ALWAYS or (ch == "&" and (nxt.isalnum() or nxt == "#")) or \
+                (ch == ":" and (nxt.isalnum() or nxt in "_+-/")):
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    text = "".join(out)
+    return _LINE_START.sub(lambda m: "\\" + m.group(1), text)
 
 
 def to_html(rep: dict[str, Any]) -> str:
-    parts = [f"<!doctype html><meta charset='utf-8'><title>{html.escape(rep['question'])}</title>",
-             "<style>body{font-family:sans-serif;max-width:60em;margin:auto}li{margin:.2em 0}"
-             ".cite{color:#555;font-size:.9em}</style>",
-             f"<h1>{html.escape(rep['question'])}</h1>"]
-    for title, items in (("Consensus statements", rep["consensus"]), ("Minority statements", rep["minority"])):
-        parts.append(f"<h2>{title}</h2>")
-        for d in items:
-            parts.append(f"<h3>{html.escape(d['audience'] or d['key'])}</h3><ul>")
+    e = html.escape
+    parts = [f"<!doctype html><meta charset='utf-8'><title>{e(rep['question'])}</title>",
+             "<style>body{font-family:sans-serif;max-width:60em;margin:auto;line-height:1.4}li{margin:.2em 0}"
+             ".cite{color:#555;font-size:.9em}.vote{background:#f3f6f9;padding:.3em .6em}</style>",
+             "<h1>Consultation report</h1>", f"<p><b>Question:</b> {e(rep['question'])}</p>"]
+    if rep.get("participation"):
+        parts.append(f"<p>{e(participation_line(rep['participation']))}</p>")
+    items = rep.get("consensus", []) + rep.get("minority", [])
+    for key, title, what in SECTIONS:
+        mine = [d for d in items if d.get("section", _section(d["key"])) == key]
+        parts += [f"<h2>{e(title)}</h2>", f"<p>{e(what)}</p>"] + ([] if mine else ["<p>No draft in this section.</p>"])
+        for d in mine:
+            parts.append(f"<h3>{e(d.get('heading') or draft_heading(d['key']))}</h3><ul>")
             for s in d["sentences"]:
-                parts.append(f"<li>{html.escape(s['text'])} <span class='cite'>[{html.escape(', '.join(s['citations']))}]</span></li>")
+                parts.append(f"<li>{e(sentence_text(s))} <span class='cite'>(cites "
+                             f"{e(', '.join(s['citations']))})</span></li>")
             parts.append("</ul><ul class='cite'>")
             for sid, text in d["cited_statements"].items():
-                parts.append(f"<li>[{html.escape(sid)}] {html.escape(text)}</li>")
+                parts.append(f"<li>Statement {e(sid)}: {e(text)}</li>")
             parts.append("</ul>")
-    parts.append("<h2>Coverage audit</h2><ul>")
-    parts += [f"<li>{html.escape(f)}</li>" for f in rep["audit"].get("findings", [])]
-    parts.append("</ul>")
+            line = vote_line(d.get("votes"), d.get("published_as"))
+            if line:
+                parts.append(f"<p class='vote'>{e(line)}</p>")
+    audit = rep.get("audit") or {}
+    parts.append("<h2>Coverage audit</h2>")
+    if audit.get("verdict"):
+        parts.append(f"<p>{e(audit['verdict'])}</p>")
+    parts.append("<ul>" + "".join(f"<li>{e(f)}</li>" for f in audit.get("findings", [])) + "</ul>")
+    parts.append(f"<p class='cite'>{e(TERMS['jr'])} {e(TERMS['ejr'])}</p>")
     return "\n".join(parts)
 
 

@@ -129,6 +129,7 @@ def make_nodes(services: Services):
     from deliberation.report import build_report, write_report
     from deliberation.services import indexed_vectors
     from deliberation.tally import tally as run_tally
+    from deliberation.wording import audience_name, audience_of, draft_heading, draft_text, plain_text
 
     store = lambda: services.store  # noqa: E731
 
@@ -183,7 +184,8 @@ def make_nodes(services: Services):
             attempt = previous.get(req.speaks_for, {}).get("attempt", 0) + 1 if only else 1
             note = ""
             try:
-                sentences = drafter.draft(req)
+                # opposed positions are quoted side by side with their holders, never rewritten together
+                sentences = (ExtractiveDrafter() if req.split else drafter).draft(req)
             except Exception as e:  # a model server down must not lose the run: fall back, say why
                 sentences, note = [], f"the {drafter.name} drafter failed ({type(e).__name__}: {e}); "
             name = drafter.name
@@ -198,7 +200,7 @@ def make_nodes(services: Services):
                 "key": req.speaks_for, "kind": req.kind.value, "audience": req.audience, "purpose": req.purpose,
                 "sentences": [s.model_dump() for s in sentences], "drafter": name, "attempt": attempt,
                 "sources": [s.id for s in req.sources], "notes": note.strip(), "grounded": False,
-                "verdicts": [], "status": "draft"}
+                "verdicts": [], "status": "draft", "split": req.split}
         merged = [new.get(k, d) for k, d in previous.items()] + [d for k, d in new.items() if k not in previous]
         merged = [d for d in merged if only is None or d["key"] in new or d["key"] not in only or d.get("sentences")]
         lines.insert(0, f"draft: {len(new)} drafts by {drafter.name}" + (f" for {sorted(only)}" if only else ""))
@@ -267,7 +269,7 @@ def make_nodes(services: Services):
         if not result.passed and rounds < int(_opts(state)["max_audit_rounds"]):
             redraft = list(result.groups_to_redraft)
         return {"audit": result.model_dump(mode="json"), "audit_rounds": rounds + 1, "redraft": redraft,
-                "log": [f"audit: {'passed' if result.passed else 'failed'}; " + " ".join(result.findings[:2])]}
+                "log": [f"audit: {result.verdict}"]}
 
     def route_after_audit(state: FacilitationState) -> Literal["draft", "review"]:
         return "draft" if state.get("redraft") else "review"
@@ -279,10 +281,13 @@ def make_nodes(services: Services):
             "type": "review",
             "consultation_id": state["consultation_id"],
             "drafts": [{"key": d["key"], "kind": d["kind"], "audience": d["audience"],
-                        "text": " ".join(s["text"] for s in d["sentences"]),
+                        "heading": draft_heading(d["key"], split=bool(d.get("split"))),
+                        "text": draft_text(d["sentences"]), "plain_text": plain_text(d["sentences"]),
                         "sentences": d["sentences"],
                         "cited": {c: statements.get(c, "") for s in d["sentences"] for c in s["citations"]},
-                        "notes": d["notes"], "drafter": d["drafter"]} for d in drafts],
+                        "notes": d["notes"], "drafter": d["drafter"],
+                        # the moderator's last edit, which the guard did not accept, and why
+                        "edit_rejected": d.get("edit_rejected")} for d in drafts],
             "audit": (state.get("audit") or {}).get("findings", []),
             "how": "resume with {'reviewer': NAME, 'decisions': [{'key': KEY, 'decision': 'approve'|'edit'|'reject', "
                    "'text': EDITED, 'reason': WHY}]} or {'reviewer': NAME, 'approve_all': true}",
@@ -295,14 +300,17 @@ def make_nodes(services: Services):
         records, lines = [], []
         for key, dec in decisions.items():
             d = dict(by_key[key])
+            d.pop("edit_rejected", None)  # a new decision replaces the last rejected edit
             if dec["decision"] == "edit":
                 cited = sorted({c for s in d["sentences"] for c in s["citations"]})
                 edited = Draft(kind=DraftKind(d["kind"]), speaks_for=key,
                                sentences=[DraftSentence(text=dec["text"], citations=cited)])
                 kept, verdicts = fx.ground(edited, usable, encoder=services.embedder)
                 if not kept:
-                    d["notes"] = (d["notes"] + " The moderator's edit was not supported by the cited statements ("
-                                  + "; ".join(v["reason"] for v in verdicts) + "); it goes back to review.").strip()
+                    # kept apart from the draft's notes (which reach the report): the console shows it as
+                    # an error with the edited text, for correction; an approval later leaves no trace
+                    d["edit_rejected"] = {"text": dec["text"], "reason": "; ".join(
+                        dict.fromkeys(v["reason"] for v in verdicts if not v["supported"]))}
                     d["status"] = "draft"
                     lines.append(f"review {key}: edit unsupported, back to review")
                     by_key[key] = d
@@ -313,7 +321,7 @@ def make_nodes(services: Services):
             else:
                 d["status"] = "approved" if dec["decision"] == "approve" else "rejected"
             records.append({"key": key, "decision": dec["decision"], "reviewer": reviewer,
-                            "reason": dec.get("reason", ""), "text": " ".join(s["text"] for s in d["sentences"])})
+                            "reason": dec.get("reason", ""), "text": draft_text(d["sentences"])})
             by_key[key] = d
             lines.append(f"review {key}: {dec['decision']} by {reviewer}")
         # store the decisions and who made them
@@ -341,9 +349,10 @@ def make_nodes(services: Services):
         for d in state.get("drafts") or []:
             if d.get("status") != "approved" or d["key"] in already:
                 continue
-            text = " ".join(s["text"] for s in d["sentences"])
+            text = draft_text(d["sentences"])
             st = store().add_statement(cid, None, text, is_draft=True)
             out.append({"key": d["key"], "kind": d["kind"], "statement_id": st.external_id, "text": text,
+                        "heading": draft_heading(d["key"], split=bool(d.get("split"))), "split": bool(d.get("split")),
                         "draft_id": d.get("draft_id"), "round": state.get("revise_rounds", 0),
                         "citations": sorted({c for s in d["sentences"] for c in s["citations"]})})
             lines.append(f"publish {d['key']} as statement {st.external_id}")
@@ -385,14 +394,15 @@ def make_nodes(services: Services):
                 # with a minority view is expected); topic drafts are not tied to a group
                 if pub is None or pub["key"].startswith("topic:"):
                     continue
-                objecting = groups if pub["key"] == "all" else [g for g in groups if g == pub["key"]]
+                objecting = groups if audience_of(pub["key"]) == "all" else [g for g in groups if g == pub["key"]]
                 if not objecting:
                     continue
                 dt = next(x for x in result.drafts if x.draft_id == sid)
                 for g in objecting:
                     ga = next((x for x in dt.groups if f"group:{x.group}" == g or x.group == g), None)
                     share = f"{ga.agree_rate:.0%} of {ga.n_votes} voters" if ga and ga.agree_rate is not None else "few"
-                    feedback.setdefault(pub["key"], []).append(f"{g} did not endorse the draft: only {share} agreed.")
+                    feedback.setdefault(pub["key"], []).append(
+                        f"{audience_name(g)} did not endorse the draft: only {share} agreed.")
                 redraft.append(pub["key"])
                 exclude[pub["key"]] = list(pub.get("citations", []))
         return {"tally": data, "feedback": feedback, "redraft": redraft, "exclude": exclude,
@@ -411,7 +421,8 @@ def make_nodes(services: Services):
     def report(state: FacilitationState) -> dict:
         cid = state["consultation_id"]
         statements = store().statements(cid)
-        rep = build_report(dict(state), statements)
+        # the counts the report states are the database's at the time of writing
+        rep = build_report(dict(state), statements, counts=store().counts(cid))
         paths = write_report(rep, services.settings.data_dir / "reports" / str(cid))
         return {"report": {"paths": {k: str(v) for k, v in paths.items()}},
                 "log": [f"report: {paths['md']}"]}

@@ -43,7 +43,7 @@ def by_key(audit: CoverageAudit):
 def test_one_draft_each_for_45_40_15_passes():
     drafts = [draft(1), draft(2, "group:0"), draft(3, "group:1"), draft(4, "group:2")]
     audit = audit_coverage(drafts, members(45, 40, 15), None)
-    assert audit.passed
+    assert audit.passed and audit.verdict == "Passed: every group has a draft and none is over-represented."
     assert audit.groups_to_redraft == []
     g = by_key(audit)
     assert [g[k].status for k in ("group:0", "group:1", "group:2")] == ["ok"] * 3
@@ -66,7 +66,7 @@ def test_missing_group_fails_with_its_key():
     assert not audit.passed
     assert by_key(audit)["group:2"].status == "missing"
     assert audit.groups_to_redraft == ["group:2"]
-    assert "Group 2 (12% of participants) has no draft." in audit.findings
+    assert "Group C (12% of participants) has no draft." in audit.findings
 
 
 def test_three_drafts_vs_one_each_at_similar_size_is_over():
@@ -171,7 +171,7 @@ def test_jr_violated_by_a_cohesive_quarter():
     assert not any(p in audit.model_dump_json() for p in ("p6", "p7"))
     assert v.by_group == {"group:2": 2}
     assert "group:2" in audit.groups_to_redraft
-    assert any("fails justified representation" in f and "2 in group 2" in f for f in audit.findings)
+    assert any("fails justified representation" in f and "2 in group C" in f for f in audit.findings)
     # JR alone need not fail the audit
     assert audit_coverage(drafts, m, approvals, CoverageConfig(require_jr=False)).passed
 
@@ -200,7 +200,10 @@ def test_ejr_violation_with_jr_satisfied():
     assert audit.jr is True and audit.ejr is False
     assert audit.passed  # EJR is reported, not required, by default
     assert any("fails extended justified representation" in f for f in audit.findings)
-    assert not audit_coverage(drafts, {}, approvals, CoverageConfig(require_ejr=True), draft_keys=keys).passed
+    # the verdict agrees with its own checks: never a plain "Passed" while EJR fails
+    assert audit.verdict.startswith("Passed with a warning") and "EJR" in audit.verdict
+    strict = audit_coverage(drafts, {}, approvals, CoverageConfig(require_ejr=True), draft_keys=keys)
+    assert not strict.passed and strict.verdict.startswith("Not passed") and "EJR" in strict.verdict
     # above the exact-check size EJR is left undecided, and says so
     big = audit_coverage(drafts, {}, approvals, CoverageConfig(ejr_exact_max_cells=0), draft_keys=keys)
     assert big.ejr is None and any("EJR was not decided" in f for f in big.findings)

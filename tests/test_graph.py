@@ -88,6 +88,34 @@ def test_audit_every_group_covered_none_amplified(demo_run):
     assert sum(g["n_participants"] for g in groups) <= report["participation"]["participants"]
 
 
+def test_ballot_items_hold_one_claim_and_split_topics_name_who_holds_each_position(demo_run):
+    """The common-ground slate is separate ballot items, one quoted claim each; a topic whose
+    statements divide the groups (the sample's camps) sets the positions side by side, each with
+    the groups that hold it, never as one merged claim."""
+    data, _, report = demo_run
+    slate = report["consensus"]
+    assert [d["key"] for d in slate] == ["all:1", "all:2", "all:3"]
+    assert [d["heading"] for d in slate] == ["Common ground 1", "Common ground 2", "Common ground 3"]
+    assert all(len(d["sentences"]) == 1 and d["published_as"] for d in slate)
+    assert len({d["published_as"] for d in slate}) == 3
+    split = [d for d in report["minority"] if d["heading"].startswith("Where opinions split")]
+    assert split, [d["heading"] for d in report["minority"]]
+    store = Store(Settings(data_dir=data))
+    votes = store.current_votes(1)
+    for d in split:
+        first, *rest = d["sentences"]
+        assert first["held_by"].startswith("Most of group") and "disagree" in first["held_by"]
+        for s in d["sentences"]:
+            assert s["held_by"] and d["text"].count(f"“{s['text']}”") == 1
+        if rest:  # two positions: the groups that hold the second do not hold the first
+            holders = first["held_by"].split(" agree")[0]
+            assert holders not in rest[0]["held_by"].split(";")[0]
+    # groups are named by letters; the report's vote count is the database's
+    groups = [g["name"] for g in report["groups"]]
+    assert groups[:3] == ["group A", "group B", "group C"]
+    assert len(votes) == report["participation"]["votes"]
+
+
 def test_moderation_in_report_and_flagged_not_drafted(demo_run):
     _, _, report = demo_run
     queue = {q["id"] for q in report["moderation"]["queue"]}
@@ -169,7 +197,7 @@ def test_revise_round_when_a_group_rejects_the_consensus_draft(tmp_path):
     cli(data, "review", "1", "--approve-all")
     settings = Settings(data_dir=data)
     st = runner.status(settings, 1)
-    first = next(p for p in st.values["published"] if p["key"] == "all")
+    first = next(p for p in st.values["published"] if p["key"] == "all:1")
     groups = st.values["analysis"]["groups"]
     members = sorted([p for p, g in groups.items() if g == 0], key=int)[:8]
     store = Store(settings)
@@ -179,12 +207,14 @@ def test_revise_round_when_a_group_rejects_the_consensus_draft(tmp_path):
     assert "Waiting for the moderator's review" in res.stdout
     st = runner.status(settings, 1)
     assert st.waiting["type"] == "review"
-    [again] = [d for d in st.waiting["drafts"] if d["key"] == "all"]
+    [again] = [d for d in st.waiting["drafts"] if d["key"] == "all:1"]
     assert set(again["cited"]).isdisjoint(first["citations"])  # the rejected sources are not reused
-    assert [d["key"] for d in st.waiting["drafts"]] == ["all"]  # only the rejected draft comes back
+    others = {c for p in st.values["published"] if p["key"] in ("all:2", "all:3") for c in p["citations"]}
+    assert set(again["cited"]).isdisjoint(others)  # nor those of the other ballot items
+    assert [d["key"] for d in st.waiting["drafts"]] == ["all:1"]  # only the rejected draft comes back
     cli(data, "review", "1", "--approve-all")
     res = cli(data, "resume", "1", "--close-voting")
     assert "Finished" in res.stdout
     st = runner.status(settings, 1)
     assert st.values["revise_rounds"] == 1
-    assert len([p for p in st.values["published"] if p["key"] == "all"]) == 2
+    assert len([p for p in st.values["published"] if p["key"] == "all:1"]) == 2

@@ -301,20 +301,20 @@ def test_review_approve_publish_vote_and_report(sample):
     # every draft is shown beside the statements it cites
     assert page.count("Cited statements") == len(radios)
     keys = [r.key.split("-", 3)[3] for r in radios]
-    assert "all" in keys
+    assert "all:1" in keys  # the common-ground slate: one ballot item per claim
     # approve all but two; edit one (to the words of the first statement it cites); reject one
     from graphs import runner
 
     payload = {d["key"]: d for d in runner.status(Settings(data_dir=sample.data_dir), sample.cid).waiting["drafts"]}
-    nonce = radios[0].key.split("-")[2]
+    nonce = {r.key.split("-", 3)[3]: r.key.split("-")[2] for r in radios}  # per draft
     for r in radios[:-2]:
         r.set_value("approve")
     radios[-2].set_value("edit")
     radios[-1].set_value("reject")
     at.run()
     edited = payload[keys[-2]]["sentences"][0]["text"]
-    at.text_area(key=f"mod-edit-{nonce}-{keys[-2]}").input(edited)
-    at.text_input(key=f"mod-why-{nonce}-{keys[-1]}").input("too narrow")
+    at.text_area(key=f"mod-edit-{nonce[keys[-2]]}-{keys[-2]}").input(edited)
+    at.text_input(key=f"mod-why-{nonce[keys[-1]]}-{keys[-1]}").input("too narrow")
     at.button(key="mod-review-submit").click().run(timeout=600)
     _ok(at)
     assert "drafts are published" in texts(at)
@@ -356,7 +356,7 @@ def test_review_approve_publish_vote_and_report(sample):
     r.run()
     _ok(r)
     page = unescape(texts(r))
-    assert f"Votes on the published draft (statement {draft_id}): 1 agree, 0 disagree, 0 pass" in page
+    assert f"Vote (statement {draft_id}): 1 agree, 0 disagree, 0 pass" in page
     assert "Coverage audit" in page
     assert "## Moderation" not in page  # the public view leaves the moderation section out
     labels = [d.label for d in r.download_button]
@@ -372,6 +372,37 @@ def test_review_approve_publish_vote_and_report(sample):
     _ok(at)
     labels = [d.label for d in at.download_button]
     assert "Polis export (zip of CSVs)" in labels and "Report (JSON)" in labels
+
+
+def test_rejected_edit_shows_an_error_and_keeps_the_text(sample):
+    """An edit the guard does not accept: an error with its reason beside the draft, the edited text
+    still in the box for correction, no "Review recorded." banner; approving afterwards leaves no
+    stale note in the report."""
+    at = _moderator(sample)
+    _tab(at, "Facilitation")
+    at.button(key="mod-run-start").click().run(timeout=600)
+    _ok(at)
+    radio = next(r for r in at.radio if (r.key or "").startswith("mod-dec-") and r.key.endswith("-all:1"))
+    radio.set_value("edit")
+    at.run()
+    bad = "Everyone agrees that Harbour Road must close to all traffic in 2031, says the mayor."
+    nonce = radio.key.split("-")[2]
+    at.text_area(key=f"mod-edit-{nonce}-all:1").input(bad)
+    at.button(key="mod-review-submit").click().run(timeout=600)
+    errors = unescape(" ".join(e.value for e in at.error))
+    assert "edit was not accepted" in errors and "Your edit was not accepted" in errors
+    assert "Review recorded" not in unescape(texts(at))
+    box = next(t for t in at.text_area if (t.key or "").endswith("-all:1"))
+    assert box.value == bad  # kept for correction
+    at.button(key="mod-review-approve-all").click().run(timeout=600)
+    _ok(at)
+    md = (sample.data_dir / "reports" / str(sample.cid) / "report.md")
+    at.button(key="mod-vote-open").click().run()
+    at.button(key="mod-vote-close").click().run(timeout=600)
+    _ok(at)
+    report = md.read_text(encoding="utf-8")
+    assert "not supported" not in report and "not accepted" not in report
+    assert "\\." not in report and "\\," not in report  # no escapes littering ordinary text
 
 
 def test_report_and_board_before_any_run(sample):

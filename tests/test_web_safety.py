@@ -52,18 +52,41 @@ def norm(text: str) -> str:
 
 
 # ---- escaping helpers (no browser) ------------------------------------------------------------
-def test_esc_and_report_md_escape_every_markup_character():
+def test_esc_escapes_every_markup_character():
     import string
 
-    from deliberation.report import _md
     from ui.common import esc
 
     for p in PAYLOADS + [QUESTION] + FORMULAS:
-        for f in (esc, _md):
-            out = f(p)
-            assert unescape(out) == norm(p)  # renders back to exactly the text
-            bare = re.sub(r"\\.", "", out)  # nothing but escaped punctuation is left
-            assert not set(bare) & set(string.punctuation), (f.__name__, p, out)
+        out = esc(p)
+        assert unescape(out) == norm(p)  # renders back to exactly the text
+        bare = re.sub(r"\\.", "", out)  # nothing but escaped punctuation is left
+        assert not set(bare) & set(string.punctuation), (p, out)
+
+
+def test_report_md_is_inert_and_reads_cleanly():
+    """The report's Markdown escapes only what could form markup: parsed by a CommonMark + GFM
+    parser (markdown-it-py, tables and strikethrough on) each payload is one paragraph of plain text
+    that reads exactly as written; nothing Streamlit would turn into LaTeX, colour, icon or emoji
+    and no autolink is left; ordinary sentences carry no backslash at all."""
+    from markdown_it import MarkdownIt
+
+    from deliberation.report import WJ, _md
+
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    for p in PAYLOADS + [QUESTION] + FORMULAS:
+        out = _md(p)
+        tokens = parser.parse("- " + out)
+        inline = [t for t in tokens if t.type == "inline"]
+        assert len(inline) == 1, (p, out, [t.type for t in tokens])
+        kinds = {c.type for c in inline[0].children}
+        assert kinds <= {"text", "softbreak"}, (p, out, kinds)
+        assert "".join(c.content for c in inline[0].children).replace(WJ, "") == norm(p), (p, out)
+        assert not re.search(r"(?<!\\)[$~]|(?<!\\):[A-Za-z_+/-]", out), (p, out)
+        plain = out.replace(WJ, " ")
+        assert not re.search(r"(?i)(https?|ftp):|www\.|\w@\w", plain), (p, out)
+    assert _md("Keep the market on Saturdays, it's the best thing (really!) - 20% of us go.") == \
+        "Keep the market on Saturdays, it's the best thing (really!) - 20% of us go."
 
 
 def test_html_report_escapes_statement_text():

@@ -286,11 +286,11 @@ VOTE_WORDS = {1: "Agree", -1: "Disagree", 0: "Pass"}
 
 
 def group_name(key: str) -> str:
-    """'all' / 'group:1' / 'topic:3' in words."""
-    if key == "all":
-        return "all participants"
-    family, _, n = str(key).partition(":")
-    return {"group": f"opinion group {n}", "topic": f"topic {n}"}.get(family, str(key))
+    """'all' / 'group:1' / 'topic:3' in words ("everyone", "group B", "topic 3"): the domain's one
+    naming of audiences, deliberation.wording.audience_name."""
+    from deliberation.wording import audience_name
+
+    return audience_name(key)
 
 
 def page_header(title: str, caption: str | None = None) -> None:

@@ -97,7 +97,7 @@ def _items(r: dict, common_ground) -> None:
     groups = {str(k): int(v) for k, v in r["analysis"].get("groups", {}).items()}
     if r["published"]:
         st.markdown("#### Drafts put to the vote")
-        items = [(("Consensus" if p["kind"] == "consensus" else f"Minority — {group_name(p['key'])}"),
+        items = [(p.get("heading") or group_name(p["key"]),
                   p["statement_id"], p["text"]) for p in r["published"]]
     else:
         st.markdown("#### Common ground so far")

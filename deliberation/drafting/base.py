@@ -23,12 +23,15 @@ class SourceRef:
     agree_rate: float | None = None
     #: number of participants who voted on it
     n_votes: int = 0
+    #: who holds this position (see DraftSentence.held_by); set when a draft sets positions side by side
+    held_by: str = ""
 
 
 @dataclass(frozen=True)
 class DraftRequest:
     kind: DraftKind
-    #: "all", "group:<n>" (opinion group) or "topic:<n>" (topic cluster)
+    #: the draft's key: "all:<i>" (item i of the common-ground slate), "group:<n>" (opinion group)
+    #: or "topic:<n>" (topic cluster); see deliberation.wording
     speaks_for: str
     #: the consultation's question, for context
     question: str
@@ -38,8 +41,11 @@ class DraftRequest:
     sources: list[SourceRef]
     #: for revisions: what the group objected to, in words (data, never instructions)
     feedback: list[str] = field(default_factory=list)
-    #: a human-readable name of who it speaks for, e.g. "opinion group 2 (41 participants)"
+    #: a human-readable name of who it speaks for, e.g. "group C (41 participants)"
     audience: str = ""
+    #: the sources are positions that divide the groups, each with who holds it: they are quoted
+    #: side by side with their holders, never merged into one claim
+    split: bool = False
 
 
 class Drafter(Protocol):

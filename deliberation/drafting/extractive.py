@@ -50,9 +50,12 @@ class ExtractiveDrafter:
         chosen_words: list[set[str]] = []
         for src in request.sources:
             words = _words(src.text)
-            if any(len(words & w) / max(1, len(words | w)) >= self.config.max_overlap for w in chosen_words):
+            # opposed positions may share most of their words ("X should ..." / "X should not ..."):
+            # never drop one of them as a near-repeat
+            if not request.split and any(len(words & w) / max(1, len(words | w)) >= self.config.max_overlap
+                                         for w in chosen_words):
                 continue
-            chosen.append(DraftSentence(text=_as_sentence(src.text), citations=[src.id]))
+            chosen.append(DraftSentence(text=_as_sentence(src.text), citations=[src.id], held_by=src.held_by))
             chosen_words.append(words)
             if len(chosen) >= limit:
                 break

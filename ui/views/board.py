@@ -71,7 +71,7 @@ def _statements(r: dict) -> None:
         st.markdown("#### Drafts put to the vote")
         for p in r["published"]:
             with st.container(border=True):
-                kind = "Consensus" if p["kind"] == "consensus" else f"Minority — {group_name(p['key'])}"
+                kind = p.get("heading") or group_name(p["key"])  # "Common ground 1", "What group A asks for"
                 st.markdown(f"**{esc(kind)}** · draft {esc(p['statement_id'])} · {totals(votes, p['statement_id'])}")
                 quote(p["text"])
                 chart = vote_bars(votes, p["statement_id"], groups)

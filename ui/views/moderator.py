@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from deliberation.models import ModerationStatus
+from deliberation.wording import TERMS, sentence_text
 from ui.common import (
     MODERATOR_SESSION_PARAM,
     action,
@@ -368,10 +369,11 @@ def _coverage(values: dict) -> None:
     if not audit:
         st.write("No coverage audit yet.")
         return
-    st.write("Passed: every group is heard and none is over-represented." if audit.get("passed")
-             else "Not passed: see the findings below.")
+    verdict = audit.get("verdict") or ("Passed." if audit.get("passed") else "Not passed: see the findings below.")
+    (st.success if verdict.startswith("Passed:") else st.warning if audit.get("passed") else st.error)(esc(verdict))
     for f in audit.get("findings") or []:
         st.markdown("- " + esc(f))
+    st.caption(esc(f"{TERMS['jr']} {TERMS['ejr']}"))
     groups = audit.get("groups") or []
     if groups:
         rows = []
@@ -397,51 +399,19 @@ def _coverage(values: dict) -> None:
 
 
 def _review(cid: int, gs) -> None:
-    from graphs import runner
-
     payload = gs.waiting
     drafts = payload.get("drafts") or []
     values = gs.values
-    nonce = hashlib.sha1(json.dumps([d["key"] + d["text"] for d in drafts]).encode()).hexdigest()[:8]
     analysis = values.get("analysis") or {}
     summaries = {f"group:{g['id']}": g for g in analysis.get("group_summaries") or []}
     statements = {s.external_id: s.text for s in store().statements(cid)}
     st.subheader(f"Review {len(drafts)} drafts")
     st.write("Each draft is shown beside the statements it cites. Approve it, edit its wording (an edit is "
              "checked against the cited statements again), or reject it. Approved drafts are published for "
-             "participants to vote on.")
+             "participants to vote on, each as its own ballot item.")
     _coverage(values)
     reviewer = st.text_input("Your name (recorded with each decision)", value="moderator", key="mod-reviewer")
-    decisions = []
-    for i, d in enumerate(drafts):
-        with st.container(border=True):
-            kind = "Consensus statement" if d["kind"] == "consensus" else "Minority statement"
-            st.markdown(f"**{i + 1}. {kind}** — speaks for {esc(d.get('audience') or group_name(d['key']))}")
-            left, right = st.columns([3, 2])
-            with left:
-                for s in d.get("sentences") or []:
-                    st.markdown(esc(s["text"]) + "  \n" + "*cites " + esc(", ".join(s.get("citations") or [])) + "*")
-                st.caption(f"Drafted by {esc(d.get('drafter', ''))}. {esc(d.get('notes', ''))}")
-            with right:
-                st.markdown("**Cited statements**")
-                for sid, text in (d.get("cited") or {}).items():
-                    st.markdown(code(sid) + " " + esc(text))
-            g = summaries.get(d["key"])
-            if g:
-                with st.expander(f"About opinion group {g['id']}: {g['size']} participants ({g['share']:.0%})"):
-                    st.write("Statements this group agrees with more than others:")
-                    for sid in (g.get("repness") or [])[:5]:
-                        st.markdown(code(sid) + " " + esc(statements.get(sid, "")))
-            choice = st.radio("Decision", ["approve", "edit", "reject"], index=None, horizontal=True,
-                              key=f"mod-dec-{nonce}-{d['key']}",
-                              format_func=lambda x: {"approve": "Approve", "edit": "Edit", "reject": "Reject"}[x])
-            text, reason = "", ""
-            if choice == "edit":
-                text = st.text_area("Edited wording", value=d["text"], key=f"mod-edit-{nonce}-{d['key']}")
-            if choice in ("edit", "reject"):
-                reason = st.text_input("Reason (optional)", key=f"mod-why-{nonce}-{d['key']}")
-            if choice:
-                decisions.append({"key": d["key"], "decision": choice, "text": text, "reason": reason})
+    decisions = [dec for i, d in enumerate(drafts) if (dec := _review_draft(i, d, summaries, statements))]
     undecided = len(drafts) - len(decisions)
     if undecided:
         st.caption(f"{undecided} drafts have no decision yet; they stay in review.")
@@ -452,17 +422,76 @@ def _review(cid: int, gs) -> None:
     if submit or approve_all:
         value = ({"reviewer": reviewer or "moderator", "approve_all": True} if approve_all
                  else {"reviewer": reviewer or "moderator", "decisions": decisions})
-        with action("Submitting the review"):
-            require_moderator(cid)
-            st_ = _run_with_progress("Recording the review and publishing",
-                                     lambda cb: runner.resume(settings(), cid, value, on_update=cb))
-            published = current_published(st_.values) if (st_.waiting or {}).get("type") == "voting" else []
+        _submit_review(cid, value)
+
+
+def _draft_nonce(d: dict) -> str:
+    """Widget keys per draft: its key and text only, so a decision on one draft never resets the
+    boxes of another (an edit the guard rejected keeps its text for correction)."""
+    return hashlib.sha1((d["key"] + "\x00" + d["text"]).encode()).hexdigest()[:8]
+
+
+def _review_draft(i: int, d: dict, summaries: dict, statements: dict) -> dict | None:
+    """One draft beside its cited statements, with the decision widgets; returns the decision."""
+    nonce = _draft_nonce(d)
+    rejected = d.get("edit_rejected") or {}
+    with st.container(border=True):
+        st.markdown(f"**{i + 1}. {esc(d.get('heading') or group_name(d['key']))}** — {esc(d.get('audience') or '')}")
+        left, right = st.columns([3, 2])
+        with left:
+            for s in d.get("sentences") or []:
+                st.markdown(esc(sentence_text(s)) + "  \n" + "*cites " + esc(", ".join(s.get("citations") or [])) + "*")
+            st.caption(f"Drafted by {esc(d.get('drafter', ''))}. {esc(d.get('notes', ''))}")
+        with right:
+            st.markdown("**Cited statements**")
+            for sid, text in (d.get("cited") or {}).items():
+                st.markdown(code(sid) + " " + esc(text))
+        g = summaries.get(d["key"])
+        if g:
+            with st.expander(f"About {group_name(d['key'])}: {g['size']} participants ({g['share']:.0%})"):
+                st.write("Statements this group agrees with more than others:")
+                for sid in (g.get("repness") or [])[:5]:
+                    st.markdown(code(sid) + " " + esc(statements.get(sid, "")))
+        if rejected:
+            st.error(esc("Your edit was not accepted: the cited statements do not support it ("
+                         f"{rejected.get('reason') or 'no reason given'}). Correct it below, or approve or "
+                         "reject the draft."))
+        choice = st.radio("Decision", ["approve", "edit", "reject"], index=1 if rejected else None,
+                          horizontal=True, key=f"mod-dec-{nonce}-{d['key']}",
+                          format_func=lambda x: {"approve": "Approve", "edit": "Edit", "reject": "Reject"}[x])
+        text, reason = "", ""
+        if choice == "edit":
+            text = st.text_area("Edited wording", value=rejected.get("text") or d.get("plain_text") or d["text"],
+                                key=f"mod-edit-{nonce}-{d['key']}")
+        if choice in ("edit", "reject"):
+            reason = st.text_input("Reason (optional)", key=f"mod-why-{nonce}-{d['key']}")
+    return {"key": d["key"], "decision": choice, "text": text, "reason": reason} if choice else None
+
+
+def _submit_review(cid: int, value: dict) -> None:
+    from graphs import runner
+
+    with action("Submitting the review"):
+        require_moderator(cid)
+        st_ = _run_with_progress("Recording the review and publishing",
+                                 lambda cb: runner.resume(settings(), cid, value, on_update=cb))
+        waiting = st_.waiting or {}
+        published = current_published(st_.values) if waiting.get("type") == "voting" else []
+        refused = [d for d in waiting.get("drafts") or [] if d.get("edit_rejected")] \
+            if waiting.get("type") == "review" else []
+        if refused:
+            names = ", ".join(d.get("heading") or group_name(d["key"]) for d in refused)
+            st.session_state["mod-flash"] = (
+                "error", f"{len(refused)} edit{'s were' if len(refused) > 1 else ' was'} not accepted ({names}): "
+                         "the reason is shown beside each draft, with your text kept for correction. "
+                         "Your other decisions are recorded.")
+        else:
             st.session_state["mod-flash"] = (
                 "success", f"Review recorded. {len(published)} drafts are published: open voting in the Voting tab."
                 if published else "Review recorded.")
-            if published:
-                st.session_state["mod-tab-next"] = "Voting"
-            st.rerun()
+        if published:
+            st.session_state["mod-tab-next"] = "Voting"
+        st.rerun()
 
 
 def main() -> None:

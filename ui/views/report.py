@@ -50,7 +50,7 @@ def _plots(rep: dict) -> None:
         rows, table = [], []
         for d in drafts:
             v = d["votes"]
-            name = f"draft {d['published_as']} ({group_name(d['key'])})"
+            name = f"{d.get('heading') or group_name(d['key'])} (statement {d['published_as']})"
             for vote, n in (("agree", v["agree"]), ("disagree", v["disagree"]), ("pass", v["passes"])):
                 rows.append({"draft": name, "vote": vote, "votes": n})
             grouped = {"agree": 0, "disagree": 0, "pass": 0}
