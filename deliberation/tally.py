@@ -30,7 +30,9 @@ import numpy as np
 import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, Field
 
+from deliberation.analysis.stats import scaled_min_votes
 from deliberation.votematrix import VoteMatrix
+from deliberation.wording import audience_name
 
 __all__ = [
     "TallyConfig",
@@ -60,6 +62,13 @@ class TallyConfig(BaseModel):
         3, ge=1,
         description="A group's verdict on a draft counts only when at least this many of its "
                     "members voted on it; fewer is too few to speak for the group.",
+    )
+    min_voters_group_share: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="Small groups: a group's verdict needs at most this share of its members, rounded up "
+                    "(min(min_group_voters, ceil(share x members)), at least 1), so two of a group of three "
+                    "can speak for it; the same cap as the analysis's minimum-votes rules "
+                    "(StatsConfig.min_votes_room_share, after Polis's min(7, comments)). 0 switches it off.",
     )
     schulze_strength: Literal["winning", "margin"] = Field(
         "winning",
@@ -382,6 +391,7 @@ def tally(
         if n_votes == 0 and k > 1:
             unvoted.append(sid)
         groups = []
+        thin = []
         for g, gid in enumerate(gids):
             s = int(g_seen[g, j])
             a = int(g_agree[g, j])
@@ -390,12 +400,13 @@ def tally(
             key = f"group:{int(gid)}"
             groups.append(GroupApproval(group=key, n_members=int(sizes[g]), n_votes=s, agree=a, disagree=dd,
                                         passes=s - a - dd, agree_rate=rate))
-            if s >= config.min_group_voters and rate is not None and rate < config.reject_below:
+            need = scaled_min_votes(config.min_group_voters, int(sizes[g]), config.min_voters_group_share)
+            if s >= need and rate is not None and rate < config.reject_below:
                 rejected_by.setdefault(sid, []).append(key)
-        thin = [ga.group for ga in groups if 0 < ga.n_votes < config.min_group_voters]
+            if 0 < s < need:
+                thin.append(f"{audience_name(key)} (fewer than {need})")
         if thin:
-            notes.append(f"Draft {sid}: too few voters to judge from {', '.join(thin)} "
-                         f"(fewer than {config.min_group_voters}).")
+            notes.append(f"Draft {sid}: too few voters to judge from {', '.join(thin)}.")
         drafts.append(DraftTally(draft_id=sid, n_votes=n_votes, agree=agr, disagree=dis, passes=pas,
                                  agree_rate=(agr / n_votes if n_votes else None), groups=groups,
                                  gic=gic[sid], schulze_rank=rank_of[sid]))
@@ -418,7 +429,7 @@ def tally(
             notes.append(f"The rankings differ at the top: draft {ranking_gic[0]} has the highest "
                          f"group-informed consensus, Schulze puts {', '.join(tiers[0])} first.")
     for sid, gs in rejected_by.items():
-        notes.append(f"Draft {sid} is rejected by {', '.join(g.replace(':', ' ') for g in gs)} "
+        notes.append(f"Draft {sid} is rejected by {', '.join(audience_name(g) for g in gs)} "
                      f"(agree rate below {config.reject_below:.0%}).")
 
     return TallyResult(drafts=drafts, ranking_gic=ranking_gic, ranking_schulze=tiers,

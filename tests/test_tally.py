@@ -162,14 +162,21 @@ def test_tally_counts_rankings_and_rejected_by():
 
 def test_rejected_by_needs_min_voters_and_threshold_is_configurable():
     votes = [("p0", "d1", -1), ("p1", "d1", -1), ("p2", "d1", 1), ("p3", "d1", 1)]
-    m = _matrix(votes, ["p0", "p1", "p2", "p3"], ["d1"])
-    labels = np.array([0, 0, 1, 1])
-    # only 2 voters per group: below the default minimum of 3
+    people = [f"p{i}" for i in range(12)]
+    m = _matrix(votes, people, ["d1"])
+    labels = np.array([0, 0, 1, 1] + [0] * 4 + [1] * 4)  # two groups of six
+    # only 2 of 6 voted per group: below the default minimum of 3
     res = tally(m, labels, ["d1"])
     assert res.rejected_by == {}
-    assert any("too few voters" in n for n in res.notes)
+    assert any("too few voters to judge from group A (fewer than 3)" in n for n in res.notes)
     res = tally(m, labels, ["d1"], TallyConfig(min_group_voters=2))
     assert res.rejected_by == {"d1": ["group:0"]}
+    assert any("rejected by group A" in n for n in res.notes)
+    # a small room: 2 of a group of 3 speak for it (the minimum scales with the group)
+    small = tally(m, np.array([0, 0, 1, 1, 0, 1] + [-1] * 6), ["d1"])
+    assert small.rejected_by == {"d1": ["group:0"]}
+    off = tally(m, np.array([0, 0, 1, 1, 0, 1] + [-1] * 6), ["d1"], TallyConfig(min_voters_group_share=0.0))
+    assert off.rejected_by == {}
     # agree rate exactly at the threshold is not a rejection; passes count as votes
     m2 = _matrix([("p0", "d1", 1), ("p1", "d1", 0)], ["p0", "p1"], ["d1"])
     assert tally(m2, np.array([0, 0]), ["d1"], TallyConfig(min_group_voters=2)).rejected_by == {}

@@ -24,6 +24,7 @@ from deliberation.analysis.stats import StatsConfig, compute_statistics
 from deliberation.analysis.topics import TopicConfig, find_topics
 from deliberation.models import Statement
 from deliberation.votematrix import VoteMatrix
+from deliberation.wording import group_label
 
 
 @dataclass(frozen=True)
@@ -200,12 +201,12 @@ def summary_text(result: AnalysisResult, statements: dict[str, str]) -> str:
     """A readable summary of an analysis, in words."""
     lines = [f"Participants: {result.n_participants}; statements: {result.n_statements}; votes: {result.n_votes}."]
     if result.group_summaries:
-        sizes = ", ".join(f"group {g.id}: {g.size} ({g.share:.0%})" for g in result.group_summaries)
+        sizes = ", ".join(f"{group_label(g.id)}: {g.size} ({g.share:.0%})" for g in result.group_summaries)
         lines.append(f"Opinion groups ({len(result.group_summaries)}): {sizes}.")
         if (result.grouping.get("stability") or {}).get("text"):
             lines.append(f"  How sure: {result.grouping['stability']['text']}.")
         for g in result.group_summaries:
-            lines.append(f"  Group {g.id} is distinguished by:")
+            lines.append(f"  {group_label(g.id).capitalize()} is distinguished by:")
             reps = result.stats.get("repness", {}).get(str(g.id), [])
             for r in reps[:4]:
                 verb = "agrees" if r["direction"] == "agree" else "disagrees"

@@ -55,6 +55,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from deliberation.votematrix import VoteMatrix
+from deliberation.wording import group_label
 
 __all__ = [
     "StatsConfig",
@@ -857,7 +858,7 @@ def compute_statistics(
         notes.append("No participant was placed in an opinion group, so group-informed consensus, "
                      "bridging and common ground treat all participants as one group.")
     elif G == 1:
-        notes.append(f"Only one opinion group (group {int(counts.group_ids[0])}) was given, so its "
+        notes.append(f"Only one opinion group ({group_label(int(counts.group_ids[0]))}) was given, so its "
                      "members' votes stand for everyone in the group-based figures.")
     if G < 2 and m and n_rows:
         notes.append("Fewer than two opinion groups were given, so representative statements "
@@ -1014,7 +1015,7 @@ def compute_statistics(
                 for g, lst in group_rep.items():
                     if not lst:
                         notes.append(
-                            f"No statement was representative of group {g}: no statement had an agree rate "
+                            f"No statement was representative of {group_label(g)}: no statement had an agree rate "
                             f"more than {pts} above the other groups' while falling short of common ground.")
                 if len(differences) == 0:
                     notes.append(
@@ -1026,7 +1027,7 @@ def compute_statistics(
         if G >= 2:
             for g in counts.group_ids:
                 if not repness.get(int(g)):
-                    notes.append(f"Polis found no representative statement for group {int(g)}.")
+                    notes.append(f"Polis found no representative statement for {group_label(int(g))}.")
 
     # ---- per-statement records ----------------------------------------------------------
     cats: list[set[str]] = [set() for _ in range(m)]
