@@ -185,7 +185,7 @@ def _run(browser, url: str, data: Path) -> None:
         expect(p.get_by_text("Welcome!")).to_be_visible()
         phones.append(p)
     a, b = phones
-    expect(a.get_by_text("Proposed common-ground statement")).to_be_visible()
+    expect(a.get_by_text("Proposed statement (Common ground 1)")).to_be_visible()
     _shot(a, "05-participant-draft-vote")
     # both vote at the same moment (two sessions served side by side), twice
     assert _vote_together((a, "Agree"), (b, "Pass / unsure")) == [d1, d1]   # d1: a agree, b pass

@@ -335,7 +335,7 @@ def test_review_approve_publish_vote_and_report(sample):
     _ok(at)
     assert "Voting is **open**" in texts(at)
     p.run()
-    assert "Proposed common-ground statement" in texts(p)
+    assert "Proposed statement (Common ground 1)" in texts(p)
     draft_id = drafts[0].external_id
     p.button(key=f"vote-{draft_id}-1").click().run()
     _ok(p)

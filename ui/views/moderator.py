@@ -4,7 +4,6 @@ the moderation queue, run the facilitation graph, review drafts, open and close 
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 import time
 from pathlib import Path

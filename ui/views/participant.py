@@ -25,6 +25,7 @@ from ui.common import (
     esc,
     find_consultation,
     graph_status,
+    group_name,
     index,
     quote,
     store,
@@ -341,7 +342,7 @@ def _vote_next(cid, pid, statements, my_votes, open_drafts) -> None:
     by_id = {s.external_id: s for s in statements}
     if todo_drafts:
         p = todo_drafts[0]
-        st.info(f"Proposed {'common-ground' if p['kind'] == 'consensus' else 'group'} statement, "
+        st.info(f"Proposed statement ({p.get('heading') or group_name(p['key'])}), "
                 f"drafted from participants' statements and approved by the moderator. "
                 f"{len(todo_drafts)} to vote on.")
         with st.container(border=True):
