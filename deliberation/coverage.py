@@ -440,8 +440,9 @@ def audit_coverage(
     if consensus:
         everyone = set().union(*members.values()) if members else set()
         findings.append(
-            f"{len(consensus)} consensus draft{'s' if len(consensus) > 1 else ''} "
-            f"({_listed(consensus, cfg.max_listed)}) speak{'' if len(consensus) > 1 else 's'} for all "
+            f"{len(consensus)} common-ground draft{'s' if len(consensus) > 1 else ''} "
+            f"({_listed([k.replace('all:', 'item ') for k in consensus], cfg.max_listed)}) "
+            f"speak{'' if len(consensus) > 1 else 's'} for all "
             f"{len(everyone)} participants and {'are' if len(consensus) > 1 else 'is'} not counted "
             "towards any single group's share.")
 

@@ -198,7 +198,8 @@ def to_markdown(rep: dict[str, Any]) -> str:
     if not rep["groups"]:
         md.append("No opinion groups were formed.")
     for g in rep["groups"]:
-        md.append(f"- {g.get('name') or group_label(g['id'])}: {g['size']} participants ({g['share']:.0%}). "
+        md.append(f"- {(g.get('name') or group_label(g['id'])).capitalize()}: {g['size']} participants "
+                  f"({g['share']:.0%}). "
                   "Statements its members agree with more than others do:")
         for sid, text in g["repness_texts"].items():
             md.append(f"  - Statement {_md(sid)}: {_md(text)}")
@@ -313,7 +314,7 @@ def _md(text: Any) -> str:
     for i, ch in enumerate(text):
         nxt = text[i + 1] if i + 1 < len(text) else ""
         if ch in _ALWAYS or (ch == "&" and (nxt.isalnum() or nxt == "#")) or \
-                (ch == ":" and (nxt.isalnum() or nxt in "_+-/")):
+                (ch == ":" and ((nxt.isascii() and nxt.isalpha()) or nxt in "_+-/")):
             out.append("\\" + ch)
         else:
             out.append(ch)

@@ -382,12 +382,13 @@ def tally(
 
     drafts: list[DraftTally] = []
     unvoted: list[str] = []
+    silent: list[str] = []
     rejected_by: dict[str, list[str]] = {}
     for j, sid in enumerate(ids):
         dis, pas, agr = (int(x) for x in overall[j])
         n_votes = agr + dis + pas
         if n_votes == 0 and cols[j] >= 0:
-            notes.append(f"No participant voted on draft {sid} yet.")
+            silent.append(sid)
         if n_votes == 0 and k > 1:
             unvoted.append(sid)
         groups = []
@@ -411,6 +412,8 @@ def tally(
                                  agree_rate=(agr / n_votes if n_votes else None), groups=groups,
                                  gic=gic[sid], schulze_rank=rank_of[sid]))
 
+    if silent:
+        notes.append(f"No participant voted on draft{'s' if len(silent) > 1 else ''} {', '.join(silent)} yet.")
     if unvoted and int(overall.sum()) > 0:
         notes.append(f"Schulze cannot compare draft{'s' if len(unvoted) > 1 else ''} "
                      f"{', '.join(unvoted)} with any other (no votes), so "

@@ -56,7 +56,7 @@ def test_one_draft_each_for_45_40_15_passes():
     # the consensus draft is reported but counted towards no group
     assert audit.n_consensus == 1
     assert sum(x.n_drafts for x in audit.groups) == 3
-    assert any("1 consensus draft (1) speaks for all 100 participants" in f for f in audit.findings)
+    assert any("1 common-ground draft (1) speaks for all 100 participants" in f for f in audit.findings)
     assert audit.jr is None and any("JR" in f for f in audit.findings)
 
 
