@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # The CPU build of torch that lies on this machine's disk; unpinned, pip would pull CUDA builds.
 TORCH  := torch==2.13.0
 
-.PHONY: run test install bench bench-scale clean demo
+.PHONY: run test install bench bench-scale clean demo wordnet
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -14,11 +14,17 @@ $(STAMP): pyproject.toml
 	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) install -q -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) wordnet
+
+# WordNet 3.0 for the faithfulness guard (Debian's wordnet-base); without it the guard says so and
+# runs on its own word lists
+wordnet:
+	@test -f /usr/share/wordnet/data.noun || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wordnet-base; } \
+	  || echo "warning: could not install wordnet-base (run as root: apt-get install wordnet-base)"
 
 # the web app on 127.0.0.1:8501 with the sample consultation loaded, and a Chroma server on the data
 # folder (a free port of 127.0.0.1) that the app and the CLI share; both stop together
-run: $(STAMP)
+run: $(STAMP) wordnet
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m ui.launch
 
 # headless: import the sample and print its moderation queue and analysis

@@ -224,10 +224,14 @@ def analyze_cmd(
 
 
 @app.command("check-draft")
-def check_draft_cmd() -> None:
+def check_draft_cmd(
+    model: Optional[str] = typer.Option(None, help="LLM second opinion: provider:model, or the model name at --base-url."),
+    base_url: Optional[str] = typer.Option(None, help="LLM second opinion: OpenAI-compatible server URL."),
+) -> None:
     """Faithfulness guard: read {"statements": [{"id", "text"}], "draft": "...", "citations": [...]} on stdin,
-    print {"supported": true|false, "sentences": [...]} as JSON. Exit code 0 when supported, 1 when not."""
-    from deliberation.grounding import check_draft_json
+    print {"supported": true|false, "sentences": [...]} as JSON. Exit code 0 when supported, 1 when not.
+    With --model a sentence passes only when the rules and the language model both accept it."""
+    from deliberation.grounding import LLMJudge, check_draft_json
 
     raw = sys.stdin.read()
     try:
@@ -242,9 +246,16 @@ def check_draft_cmd() -> None:
             encoder = embedder_for(state.settings)
         except Exception:  # the lexical checks still run without the model
             encoder = None
-        result = check_draft_json(payload, encoder=encoder)
+        judge = None
+        if model:
+            from deliberation.drafting.llm import LLMDrafter
+
+            judge = LLMJudge(LLMDrafter(model, base_url=base_url).model)
+        result = check_draft_json(payload, encoder=encoder, judge=judge)
     except (ValueError, TypeError) as e:
         fail(str(e))
+    if not str(result.get("lexical_resource", "")).startswith("WordNet 3.0"):
+        print(f"warning: {result.get('lexical_resource')}", file=sys.stderr)
     print(json.dumps(result, ensure_ascii=False, indent=1))
     raise typer.Exit(0 if result.get("supported") else 1)
 

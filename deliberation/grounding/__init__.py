@@ -20,6 +20,7 @@ instruction-like text inside a statement is left out of what the statement claim
 """
 
 from .guard import check_draft, check_draft_json, check_sentence, instruction_reasons
+from .judge import JudgeConfig, LLMJudge
 from .models import CheckDraftRequest, GroundingConfig, GroundingReport, SentenceVerdict, SourceStatement, TextEncoder
 from .problems import WITHHELD, Problem, ProblemKind, public_reason
 from .text import extract_inline_citations, split_sentences
@@ -32,6 +33,8 @@ __all__ = [
     "GroundingConfig",
     "CheckDraftRequest",
     "Problem",
+    "LLMJudge",
+    "JudgeConfig",
     "ProblemKind",
     "WITHHELD",
     "check_draft",

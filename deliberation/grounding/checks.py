@@ -10,6 +10,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .entities import _entities, _entity_missing_words
+from .lexicon import CONDITION
 from .models import GroundingConfig, TextEncoder
 from .patterns import _CAUSAL, _COUNT_NOUNS, _CONTRAST, _ELABORATION, _LIST_SEP, _PLURAL_QUANT, _QUANTIFIER_PATTERNS
 from .polarity import _Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause, _POLARITY_SPLIT, _stance_flip
@@ -248,6 +249,9 @@ def check_stance(ctx: SentenceContext) -> list[Problem]:
         if flipped and sc is not parent:
             # the clause split may have cut the stance apart: check the whole source sentence too
             flipped = _stance_flip(sp, _polarity_by_clause(parent.text, w), cl.content, parent.content)[0]
+        if flipped and how.startswith(("adds the negation", "drops the negation")) and CONDITION.search(cl.text) \
+                and CONDITION.search(parent.text):
+            continue  # "X unless Y" said as "X is fine as long as not Y": a condition, not a reversal
         if flipped:
             return [Problem(ProblemKind.STANCE_REVERSED, f"reverses the stance of statement {src.id} ({how})",
                             {"statement": src.id, "how": how})]

@@ -8,8 +8,9 @@ import unicodedata
 from typing import Any, Callable, Mapping, Sequence
 
 from ..moderation import flag_instructions
-from . import checks
+from . import checks, meaning, wordnet
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
+from .judge import NO_OPINION, LLMJudge
 from .models import CheckDraftRequest, GroundingConfig, GroundingReport, SentenceVerdict, SourceStatement, TextEncoder
 from .polarity import _source_units
 from .problems import Problem, ProblemKind
@@ -83,9 +84,12 @@ RULE_CHECKS: tuple[Callable[[SentenceContext], list[Problem]], ...] = (
     checks.check_entities,
     checks.check_quantifiers,
     checks.check_stance,
+    meaning.check_direction,
+    meaning.check_scope,
     checks.check_merge,
     checks.check_added_content,
     checks.check_list_items,
+    meaning.check_substitution,
 )
 
 
@@ -140,13 +144,16 @@ def check_draft(
     *,
     encoder: TextEncoder | None = None,
     config: GroundingConfig = GroundingConfig(),
+    judge: LLMJudge | None = None,
 ) -> GroundingReport:
     """Check every sentence of ``draft`` against the statements it cites.
 
     ``statements``: the source statements (``SourceStatement`` or dicts with ``id`` and ``text``).
     ``citations``: draft-level cited ids, used for sentences without inline markers; ``None`` or
     empty means all statements. ``encoder``: optional sentence encoder
-    (``encode(list[str]) -> ndarray``); without it only the lexical checks run.
+    (``encode(list[str]) -> ndarray``); without it only the lexical checks run. ``judge``: the
+    configured language model's second opinion (:class:`LLMJudge`); a sentence the rules accept
+    passes only when the model answers "entailed"; without it the rules decide alone.
 
     Raises ``ValueError`` for an empty draft, duplicate statement ids or draft-level citations of
     unknown ids. Inline markers naming unknown ids make that sentence unsupported.
@@ -170,7 +177,10 @@ def check_draft(
     emb = _Embeddings(encoder)
     _prefetch(emb, sources, parsed)
     verdicts = [check_sentence(clean, cited, unknown, sources, emb, config) for clean, cited, unknown in parsed]
-    return GroundingReport(supported=all(v.supported for v in verdicts), sentences=verdicts)
+    if judge is not None:
+        verdicts = [_second_opinion(v, sources, judge) for v in verdicts]
+    return GroundingReport(supported=all(v.supported for v in verdicts), sentences=verdicts,
+                           lexical_resource=wordnet.status())
 
 
 def _verdict(text: str, cited_ids: list[str], problems: list[Problem], ctx: SentenceContext | None) -> SentenceVerdict:
@@ -189,6 +199,30 @@ def _verdict(text: str, cited_ids: list[str], problems: list[Problem], ctx: Sent
                  "similarity": None if sim is None else round(sim, 4)}
     return SentenceVerdict(text=text, supported=not problems, citations=list(cited_ids), reason=reason,
                            problems=[p.message for p in problems], problem_kinds=[p.kind for p in problems], **extra)
+
+
+_MODEL_PROBLEMS = {
+    "contradicted": (ProblemKind.MODEL_CONTRADICTED, "the language model judges it contradicted by cited {who}"),
+    "not_stated": (ProblemKind.MODEL_NOT_STATED, "the language model judges it not stated in cited {who}"),
+}
+
+
+def _second_opinion(v: SentenceVerdict, sources: dict[str, _Source], judge: LLMJudge) -> SentenceVerdict:
+    """Ask the model about a sentence the rules accept; it passes only when the model says "entailed"."""
+
+    if not v.supported or not v.citations:
+        return v
+    cited = [SourceStatement(id=sid, text=sources[sid].text) for sid in v.citations]
+    verdict = judge.judge(v.text, cited)
+    if verdict == NO_OPINION:
+        return v.model_copy(update={"model_verdict": NO_OPINION,
+                                    "reason": f"{v.reason}; no second opinion ({judge.last_error})"})
+    if verdict == "entailed":
+        return v.model_copy(update={"model_verdict": verdict})
+    kind, template = _MODEL_PROBLEMS[verdict]
+    message = template.format(who=checks._fmt_ids(v.citations))
+    return v.model_copy(update={"supported": False, "model_verdict": verdict, "reason": message,
+                                "problems": [message], "problem_kinds": [kind]})
 
 
 def check_sentence(
@@ -259,6 +293,7 @@ def check_draft_json(
     *,
     encoder: TextEncoder | None = None,
     config: GroundingConfig = GroundingConfig(),
+    judge: LLMJudge | None = None,
 ) -> dict[str, Any]:
     """Validate ``{"statements": [{"id", "text"}], "draft": str, "citations": [str]?}`` (a
     :class:`CheckDraftRequest`) and return ``check_draft(...).model_dump()``.
@@ -268,5 +303,5 @@ def check_draft_json(
     """
 
     req = _request(payload)
-    report = check_draft(req.statements, req.draft, req.citations, encoder=encoder, config=config)
+    report = check_draft(req.statements, req.draft, req.citations, encoder=encoder, config=config, judge=judge)
     return report.model_dump(mode="json")

@@ -73,3 +73,14 @@ def _axes() -> dict[str, tuple[bool, re.Pattern[str], re.Pattern[str]]]:
 
 #: axis name -> (does a word on it negate like "not"?, positive pole, negative pole)
 AXES: dict[str, tuple[bool, re.Pattern[str], re.Pattern[str]]] = _axes()
+
+
+def phrase_pattern(key: str) -> re.Pattern[str]:
+    """One regular expression matching any phrase listed under ``key`` in the data files."""
+
+    words = [w for lang in LANGUAGES for w in load(lang).get(key, [])]
+    return re.compile(rf"\b(?:{'|'.join(words)})\b", re.I) if words else re.compile(r"(?!x)x")
+
+
+#: if / unless / as long as / sofern: a condition
+CONDITION = phrase_pattern("condition_words")

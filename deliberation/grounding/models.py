@@ -63,6 +63,8 @@ class GroundingReport(BaseModel):
 
     supported: bool
     sentences: list[SentenceVerdict]
+    lexical_resource: str = ""
+    """Which lexical resource the checks used, or in words what is missing (WordNet)."""
 
 
 @dataclass(frozen=True)
@@ -125,17 +127,15 @@ class GroundingConfig:
 # ---------------------------------------------------------------------------
 # Lexicon
 
-    lexical_resource: bool = True
-    """Use WordNet (when installed) for synonyms, hypernyms, antonyms and change verbs."""
-
     min_scope_overlap: float = 0.5
     """Share of a draft clause's content words a source clause must share before the scope
     (some -> all, limit -> ban) and direction (raise -> cut) of the two are compared."""
 
-    max_substituted_words: int = 0
-    """How many content words of a relevant sentence may be unknown to the cited statements
-    (neither there, nor a synonym or hypernym of a word there) when the sentence also drops a
-    content word of the statement it paraphrases: such a pair is a substitution."""
+    max_replaced_words: int = 3
+    """A substitution is a stretch of at most this many content words of a statement replaced by
+    at most this many in the draft, the rest of the two lining up (difflib ratio at least
+    ``min_scope_overlap``), where a noun of the statement gives way to a noun no cited statement
+    names, nor a synonym or hypernym of one."""
 
 
 class CheckDraftRequest(BaseModel):

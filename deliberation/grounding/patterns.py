@@ -11,7 +11,7 @@ from .lexicon import CJK_NOT_NEGATION as _CJK_NOT_NEGATION  # noqa: F401
 _NEGATORS = re.compile(
     r"^(?:not|no|never|none|nobody|nothing|neither|nor|cannot|can't|won't|don't|doesn't|didn't|isn't|aren't|wasn't|"
     r"weren't|shouldn't|wouldn't|mustn't|needn't|hasn't|haven't|without|kein|keine|keinen|keinem|keiner|keines|nicht|"
-    r"nie|niemals|niemand|ohne|nichts)$",
+    r"nie|niemals|niemand|ohne|nichts|unless)$",
     re.I,
 )
 _FAIL_TO = re.compile(r"^(?:fail|fails|failed|failing|refuse|refuses|refused|refusing|neglect|neglects|neglected|neglecting|verweiger\w*|unterlass\w*)$", re.I)

@@ -243,8 +243,12 @@ def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_cont
     vt = math.prod(p for p, _ in ct)
     if vs == vt:
         return False, ""
-    sw = [w for _, w in cs]
-    tw = [w for _, w in ct]
+    return True, _describe_flip([w for _, w in cs], [w for _, w in ct])
+
+
+def _describe_flip(sw: list[str], tw: list[str]) -> str:
+    """In words: which negations or stance words differ between draft (``sw``) and source (``tw``)."""
+
     # describe only the words that differ between the two sides
     common = {_canon(w) for w in sw} & {_canon(w) for w in tw}
     sw = [w for w in sw if _canon(w) not in common]
@@ -254,14 +258,7 @@ def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_cont
         return all(_NEGATORS.match(w) or w.lower().endswith("n't") or w == "free of" or w in _CJK_NEGATORS for w in ws)
 
     if sw and not tw and all_neg(sw):
-        return True, "adds the negation '" + "', '".join(sw) + "'"
+        return "adds the negation '" + "', '".join(sw) + "'"
     if tw and not sw and all_neg(tw):
-        return True, "drops the negation '" + "', '".join(tw) + "'"
-    return True, f"'{' '.join(sw) or '(none)'}' versus '{' '.join(tw) or '(none)'}'"
-
-
-# ---------------------------------------------------------------------------
-# The checker
-# ---------------------------------------------------------------------------
-
-
+        return "drops the negation '" + "', '".join(tw) + "'"
+    return f"'{' '.join(sw) or '(none)'}' versus '{' '.join(tw) or '(none)'}'"

@@ -129,14 +129,14 @@ def _content_set(toks: Iterable[_Tok]) -> set[str]:
 
 
 def _language(text: str) -> str:
-    """"zh", "de" or "en": the guard's only language guess (stop-word counts). It moves to the
-    project's one language detector (``deliberation.text``) once that exists."""
-    if len(_CJK.findall(text)) >= 3:
-        return "zh"
-    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
-    de = sum(w in _STOP_DE and w not in _STOP_EN for w in words)
-    en = sum(w in _STOP_EN and w not in _STOP_DE for w in words)
-    return "de" if de > en else "en"
+    """"zh", "de" or "en": the language rules the guard applies to ``text``, from the project's one
+    language detector (:func:`deliberation.text.detect_language`); Chinese and Japanese get the
+    CJK rules, every language the guard has no rules for gets the English ones."""
+
+    from deliberation.text import detect_language
+
+    code = detect_language(text)
+    return "zh" if code in ("zh", "ja") else ("de" if code == "de" else "en")
 
 
 # ---------------------------------------------------------------------------

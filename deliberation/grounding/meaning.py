@@ -1,0 +1,270 @@
+"""Checks for changed meaning through one word, backed by WordNet (:mod:`.wordnet`):
+
+* :func:`check_direction`: a direction reversed by a verb or adjective, not a negation ("drove up
+  traffic" -> "cut traffic", "schwer" -> "leichter");
+* :func:`check_scope`: scope inflated (some -> all / every, limit -> ban, "including X" that no
+  statement names, a condition of the statement dropped);
+* :func:`check_substitution`: a thing the statements do not name swapped in or added (a noun that
+  is neither in a cited statement nor a synonym or hypernym of a word there).
+
+Each returns the :class:`Problem` s it finds, like the checks in :mod:`.checks`.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from . import wordnet as wn
+from .checks import SentenceContext, _content_words_with_surface, align, draft_clauses
+from .lexicon import AXES, CONDITION, phrase_pattern
+from .patterns import _NEGATORS, _TOO
+from .problems import Problem, ProblemKind
+from .text import _fold, _Tok, _tokenize
+
+_STANCE_KINDS = (ProblemKind.STANCE_REVERSED, ProblemKind.COMPARISON_SWAPPED)
+
+
+#: some -> all: words that make a claim universal
+UNIVERSAL = phrase_pattern("universal_words")
+#: phrases in which a universal word is not one ("at all", "after all")
+UNIVERSAL_IDIOMS = phrase_pattern("universal_idioms")
+#: limit -> ban: the ban side and the limit side
+BAN = phrase_pattern("ban_words")
+LIMIT = phrase_pattern("limit_words")
+#: "including X", "such as X"
+INCLUDING = phrase_pattern("including_words")
+_PARTICLES = {"up": 1, "down": -1, "back": -1}
+#: a word after one of these is used as a verb ("to deal", "should cost")
+_VERB_BEFORE = re.compile(r"^(?:to|should|must|will|would|can|could|may|might|shall|not|never|also|still)$", re.I)
+_DIRECTION_AXES = ("level", "change", "speed")
+
+
+def _direction(toks: list[_Tok], k: int) -> int:
+    """+1 / -1 when token ``k`` moves something up / down, else 0."""
+
+    w = toks[k].raw
+    for axis in _DIRECTION_AXES:
+        if axis in AXES:
+            _, pos_re, neg_re = AXES[axis]
+            if pos_re.match(w):
+                return 1
+            if neg_re.match(w):
+                return -1
+    if not w.isascii() or not w.isalpha() or wn.wordnet() is None:
+        return 0
+    nxt = toks[k + 1].raw.lower() if k + 1 < len(toks) else ""
+    lemma = min((x for x in wn.lemmas(w) if wn.is_known(x, "v")), default="", key=len)
+    as_verb = nxt in _PARTICLES or (k > 0 and _VERB_BEFORE.match(toks[k - 1].raw)) or wn.usual_pos(w) == "v"
+    if not lemma or not as_verb:
+        return 0
+    if nxt in _PARTICLES:
+        return wn.verb_direction(lemma, nxt) or _PARTICLES[nxt]
+    return wn.verb_direction(lemma)
+
+
+def _direction_words(text: str) -> tuple[list[tuple[str, int]], int]:
+    """The direction words of a clause as (canonical form, +1 / -1), "too" inverting the next one
+    ("too high" = wants it lower), and the parity of its negators (-1 for an odd number)."""
+
+    toks = _tokenize(text)
+    words, negs = [], 1
+    for k, t in enumerate(toks):
+        if _NEGATORS.match(t.raw) or t.raw.lower().endswith("n't"):
+            negs = -negs
+            continue
+        d = _direction(toks, k)
+        if d:
+            if k > 0 and _TOO.match(toks[k - 1].raw):
+                d = -d
+            words.append((t.canon, d, t.raw))
+    return words, negs
+
+
+def _direction_sign(text: str, other: str) -> tuple[int, list[str]]:
+    """The product of the direction words of ``text`` that ``other`` does not use too (a word on
+    both sides agrees, unless a negation differs, which the stance check sees), times its negators;
+    0 when no such word is left."""
+
+    words, negs = _direction_words(text)
+    common = {c for c, _, _ in _direction_words(other)[0]}
+    left = [(d, raw) for c, d, raw in words if c not in common]
+    if not left:
+        return 0, []
+    sign = negs
+    for d, _ in left:
+        sign *= d
+    return sign, [raw for _, raw in left]
+
+
+def check_direction(ctx: SentenceContext) -> list[Problem]:
+    """A direction reversed by a verb or adjective (after the stance check, which sees negations)."""
+
+    if ctx.has(*_STANCE_KINDS):
+        return []
+    for cl in draft_clauses(ctx):
+        aligned = align(ctx, cl)
+        if aligned is None and len(ctx.cited) == 1 and ctx.relevant:
+            src = ctx.cited[0]  # a short sentence sharing one word with its only statement
+            texts: tuple[str, ...] = (src.text,)
+        elif aligned is None:
+            continue
+        else:
+            src, sc, parent = aligned
+            texts = (sc.text, parent.text)
+        for source_text in texts:
+            ds, dwords = _direction_sign(cl.text, source_text)
+            ss, swords = _direction_sign(source_text, cl.text)
+            if not ds:
+                break
+            if ss and ss != ds:
+                return [Problem(ProblemKind.DIRECTION_REVERSED,
+                                f"reverses the direction of statement {src.id} ('{' '.join(dwords)}' versus "
+                                f"'{' '.join(swords)}')", {"statement": src.id, "draft": dwords, "source": swords})]
+            if ss:
+                break
+    return _antonyms(ctx)
+
+
+def _antonyms(ctx: SentenceContext) -> list[Problem]:
+    """A draft word whose WordNet antonym is in a cited statement (and is not in the draft)."""
+
+    if wn.wordnet() is None:
+        return []
+    draft_words = _content_words_with_surface(ctx.toks)
+    src_words = {t.canon: t.raw for s in ctx.cited for t in s.toks if t.content}
+    # "too high" is no opposite of "lower": it asks for it
+    too = {s.toks[k].canon for s in ctx.cited for k in range(1, len(s.toks)) if _TOO.match(s.toks[k - 1].raw)}
+    for k, t in enumerate(ctx.toks):
+        c, w = t.canon, t.raw
+        if not t.content or c in ctx.union or not wn.is_adjective_or_verb(w):
+            continue
+        cands = {sc: sw for sc, sw in src_words.items() if sc not in too} if _direction(ctx.toks, k) else src_words
+        for sc, sw in cands.items():
+            if sc not in draft_words and wn.is_adjective_or_verb(sw) and wn.are_antonyms(w, sw):
+                return [Problem(ProblemKind.DIRECTION_REVERSED,
+                                f"says '{w}' where the cited statement says its opposite '{sw}'", {"draft": w, "source": sw})]
+    return []
+
+
+def _universal(text: str) -> list[str]:
+    text = UNIVERSAL_IDIOMS.sub(" ", text)
+    return [m.group(0) for m in UNIVERSAL.finditer(text)]
+
+
+def check_scope(ctx: SentenceContext) -> list[Problem]:
+    """some -> all, limit -> ban, "including X", a dropped condition."""
+
+    if not ctx.relevant:
+        return []
+    sources = " ".join(s.text for s in ctx.cited)
+    said = _universal(ctx.text)
+    if said and not _universal(sources):
+        return [Problem(ProblemKind.SCOPE_INFLATED,
+                        f"says '{said[0]}' where {ctx.who} {ctx.does} not speak of all", {"word": said[0]})]
+    ban = BAN.search(ctx.text)
+    if ban and not BAN.search(sources) and LIMIT.search(sources):
+        return [Problem(ProblemKind.SCOPE_INFLATED,
+                        f"says '{ban.group(0)}' where {ctx.who} {'ask' if len(ctx.cited) > 1 else 'asks'} only to limit "
+                        f"('{LIMIT.search(sources).group(0)}')", {"word": ban.group(0)})]
+    return _including(ctx) or _dropped_condition(ctx)
+
+
+def _including(ctx: SentenceContext) -> list[Problem]:
+    m = INCLUDING.search(ctx.text)
+    if not m:
+        return []
+    tail = _content_words_with_surface(_tokenize(ctx.text[m.end():]))
+    new = [w for c, w in tail.items() if c in ctx.novel and not _supported_by_wordnet(ctx, w)]
+    if not new:
+        return []
+    return [Problem(ProblemKind.SCOPE_INFLATED,
+                    f"includes '{new[0]}', which {ctx.who} {ctx.does} not name", {"word": new[0]})]
+
+
+def _dropped_condition(ctx: SentenceContext) -> list[Problem]:
+    """The sentence of a cited statement that the draft sentence paraphrases has a condition ("if",
+    "unless", "sofern") and the draft sentence keeps neither a condition nor its words."""
+
+    if CONDITION.search(ctx.text):
+        return []
+    for s in ctx.cited:
+        sentences = [parent for sc, parent in s.units if sc is parent]
+        if not sentences:
+            continue
+        sent = max(sentences, key=lambda p: (len(p.content & ctx.content), -len(p.content)))
+        m = CONDITION.search(sent.text)
+        if not m:
+            continue
+        cond = re.split(r"[,.;:!?]", sent.text[m.end():], maxsplit=1)[0]
+        words = _content_words_with_surface(_tokenize(cond))
+        if not words:
+            continue
+        draft_words = _content_words_with_surface(ctx.toks).values()
+        kept = sum(c in ctx.content or any(_related(w, d) for d in draft_words) for c, w in words.items())
+        if kept / len(words) < ctx.cfg.min_scope_overlap:
+            return [Problem(ProblemKind.SCOPE_INFLATED,
+                            f"drops the condition of statement {s.id} ('{m.group(0)} {cond.strip()[:50]}')",
+                            {"statement": s.id})]
+    return []
+
+
+def _related(a: str, b: str) -> bool:
+    return wn.wordnet() is not None and (wn.supports(a, b) or wn.supports(b, a))
+
+
+def _supported_by_wordnet(ctx: SentenceContext, word: str) -> bool:
+    if wn.wordnet() is None:
+        return False
+    return any(wn.supports(sw, word) for s in ctx.cited for sw in _content_words_with_surface(s.toks).values())
+
+
+def _is_noun(t: _Tok, lang: str, k: int, toks: list[_Tok]) -> bool:
+    """German: a capitalised word not at the start; English: a word whose usual WordNet sense is a
+    noun, not a name, and not used as a verb ("to deal", "should cost")."""
+
+    if lang == "de":
+        return t.raw[:1].isupper() and k > 0
+    if k > 0 and _VERB_BEFORE.match(toks[k - 1].raw):
+        return False
+    return wn.wordnet() is not None and wn.is_noun(t.raw) and not (t.raw[:1].isupper() and k > 0)
+
+
+def _compound_of(a: str, b: str) -> bool:
+    """"Sommerhitze" ~ "Hitze", "Buslinie" ~ "Linie": one word contains the other."""
+
+    a, b = _fold(a), _fold(b)
+    return (len(b) >= 4 and b in a) or (len(a) >= 4 and a in b)
+
+
+def _new_noun(ctx: SentenceContext, t: _Tok, k: int, src_words: list[str]) -> bool:
+    return (t.canon in ctx.novel and _is_noun(t, ctx.lang, k, ctx.toks)
+            and not any(_compound_of(t.raw, w) or _related(w, t.raw) for w in src_words))
+
+
+def check_substitution(ctx: SentenceContext) -> list[Problem]:
+    """A noun of a cited statement swapped for one that no cited statement names, nor a synonym
+    or hypernym of one: the two sentences line up word for word (difflib) but for one short
+    stretch, where a noun of the statement is replaced by a new noun."""
+
+    if not ctx.relevant or ctx.has(ProblemKind.ADDED_CONTENT, ProblemKind.ADDED_ENTITY, ProblemKind.SCOPE_INFLATED):
+        return []
+    d_toks = [(k, t) for k, t in enumerate(ctx.toks) if t.content]
+    draft_words = [t.raw for _, t in d_toks]
+    for src in ctx.cited:
+        s_toks = [(k, t) for k, t in enumerate(src.toks) if t.content]
+        src_words = [t.raw for _, t in s_toks]
+        sm = SequenceMatcher(a=[t.canon for _, t in s_toks], b=[t.canon for _, t in d_toks], autojunk=False)
+        if sm.ratio() < ctx.cfg.min_scope_overlap:
+            continue
+        for op, a0, a1, b0, b1 in sm.get_opcodes():
+            if op != "replace" or a1 - a0 > ctx.cfg.max_replaced_words or b1 - b0 > ctx.cfg.max_replaced_words:
+                continue
+            new = [t.raw for k, t in d_toks[b0:b1] if _new_noun(ctx, t, k, src_words)]
+            gone = [t.raw for k, t in s_toks[a0:a1] if t.canon not in ctx.content and _is_noun(t, ctx.lang, k, src.toks)
+                    and not any(_compound_of(t.raw, w) or _related(t.raw, w) for w in draft_words)]
+            if new and gone:
+                return [Problem(ProblemKind.SUBSTITUTION,
+                                f"puts '{new[0]}' where statement {src.id} says '{gone[0]}'",
+                                {"draft": new[0], "source": gone[0], "statement": src.id})]
+    return []

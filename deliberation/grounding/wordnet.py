@@ -1,0 +1,218 @@
+"""WordNet, the guard's lexical resource: synonyms, hypernyms, antonyms and the direction of
+change verbs (raise / lower, increase / cut, push up / bring down).
+
+The data is Princeton WordNet 3.0 from Debian's ``wordnet-base`` package (``/usr/share/wordnet``,
+WordNet licence), read with nltk's ``WordNetCorpusReader``; nothing is downloaded. Debian leaves
+out the small ``lexnames`` table the reader needs, so it ships here (``data/wordnet_lexnames``, the
+table of the lexnames(5WN) manual page). ``DELIBERATION_WORDNET_DIR`` points elsewhere.
+
+When WordNet is missing, :func:`wordnet` returns None, :func:`status` says so in words and the guard
+runs on its own word lists alone (fewer synonyms, no hypernyms, fewer antonyms and change verbs).
+WordNet is English: German sentences go through the per-language word lists only.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+#: where Debian's wordnet-base puts the database
+DEFAULT_DIR = "/usr/share/wordnet"
+_LEXNAMES = Path(__file__).resolve().parent / "data" / "wordnet_lexnames"
+#: how many hypernym levels above a word still count as "the same thing, said more generally"
+HYPERNYM_DEPTH = 3
+#: synsets whose hyponyms (troponyms) are change verbs with a direction
+_UP = ("increase.v.01", "increase.v.02", "raise.v.02", "boost.v.04", "intensify.v.02", "expand.v.01",
+       "accelerate.v.01", "lengthen.v.01", "improve.v.01", "better.v.02", "strengthen.v.01", "promote.v.01")
+_DOWN = ("decrease.v.01", "decrease.v.02", "reduce.v.01", "lower.v.01", "cut.v.11", "shorten.v.01",
+         "decelerate.v.01", "slow.v.01", "weaken.v.01", "worsen.v.01", "deteriorate.v.01", "contract.v.04",
+         "hurt.v.05", "injure.v.01", "abate.v.01", "moderate.v.01", "relieve.v.01")
+
+
+def wordnet_dir() -> Path:
+    return Path(os.environ.get("DELIBERATION_WORDNET_DIR", DEFAULT_DIR))
+
+
+@lru_cache(maxsize=1)
+def wordnet() -> Any | None:
+    """The WordNet reader, or None when the database or nltk is missing (see :func:`status`)."""
+
+    root = wordnet_dir()
+    if not (root / "data.noun").is_file():
+        return None
+    try:
+        import nltk
+        from nltk.corpus.reader.wordnet import WordNetCorpusReader
+    except ImportError:
+        return None
+
+    class _Reader(WordNetCorpusReader):
+        def open(self, fileid: str):  # type: ignore[override]
+            if fileid == "lexnames" and not (root / "lexnames").is_file():
+                return _LEXNAMES.open(encoding="utf-8")
+            return super().open(fileid)
+
+        def map_wn(self, version: str = "wordnet"):  # type: ignore[override]
+            return None  # no mapping to another WordNet version (that would need nltk's own data)
+
+    if str(root) not in nltk.data.path:
+        nltk.data.path.append(str(root))  # nltk only reads folders on its data path
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "multilingual functions are not available": not used
+        return _Reader(str(root), None)
+
+
+def status() -> str:
+    """One line for the user: which lexical resource the guard uses, or what is missing."""
+
+    if wordnet() is not None:
+        return f"WordNet 3.0 from {wordnet_dir()}"
+    try:
+        import nltk  # noqa: F401
+    except ImportError:
+        return "WordNet not available: the Python package nltk is not installed (pip install nltk)"
+    return (f"WordNet not available: {wordnet_dir()} has no WordNet database (Debian: apt-get install "
+            "wordnet-base); the guard runs on its own word lists only")
+
+
+@lru_cache(maxsize=20_000)
+def _synsets(word: str, pos: str | None = None) -> tuple[Any, ...]:
+    wn = wordnet()
+    if wn is None or not word.isascii():
+        return ()
+    return tuple(wn.synsets(word.lower().replace(" ", "_"), pos))
+
+
+def is_known(word: str, pos: str | None = None) -> bool:
+    return bool(_synsets(word, pos))
+
+
+def usual_pos(word: str) -> str:
+    """The part of speech of the most usual WordNet sense of ``word`` ("n", "v", "a", "s", "r"; "" unknown)."""
+
+    senses = _synsets(word)
+    return senses[0].pos() if senses else ""
+
+
+def is_noun(word: str) -> bool:
+    """Is the most usual WordNet sense of ``word`` a noun?"""
+
+    senses = _synsets(word)
+    return bool(senses) and senses[0].pos() == "n"
+
+
+#: how many of a word's senses (WordNet lists the most usual first) count for its part of speech
+#: and its antonyms
+USUAL_SENSES = 2
+
+
+def is_adjective_or_verb(word: str) -> bool:
+    """Is one of the usual WordNet senses of ``word`` an adjective, adverb or verb?"""
+
+    return any(s.pos() in ("a", "s", "r", "v") for s in _synsets(word)[:USUAL_SENSES])
+
+
+@lru_cache(maxsize=20_000)
+def lemmas(word: str) -> frozenset[str]:
+    """Base forms of ``word`` ("drove" -> "drive", "benches" -> "bench"), the word itself included."""
+
+    wn = wordnet()
+    out = {word.lower()}
+    if wn is None or not word.isascii():
+        return frozenset(out)
+    for pos in ("n", "v", "a", "r"):
+        base = wn.morphy(word.lower(), pos)
+        if base:
+            out.add(base)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=20_000)
+def related(word: str) -> frozenset[str]:
+    """Words that say the same as ``word`` or say it more generally: its synonyms, its hypernyms
+    (up to :data:`HYPERNYM_DEPTH` levels) and derivationally related forms ("closure" - "close")."""
+
+    out: set[str] = set(lemmas(word))
+    for syn in _synsets(word):
+        frontier = [syn]
+        for _ in range(HYPERNYM_DEPTH + 1):
+            nxt = []
+            for s in frontier:
+                for lem in s.lemmas():
+                    out.add(lem.name().lower())
+                    out.update(d.name().lower() for d in lem.derivationally_related_forms())
+                nxt.extend(s.hypernyms() + s.instance_hypernyms())
+            frontier = nxt
+    return frozenset(w.replace("_", " ") for w in out)
+
+
+def supports(source_word: str, draft_word: str) -> bool:
+    """Does ``source_word`` support ``draft_word``: the same lemma, a synonym, or ``draft_word``
+    naming it more generally (a hypernym)?"""
+
+    d = lemmas(draft_word)
+    return bool(d & related(source_word)) or bool(lemmas(source_word) & d)
+
+
+@lru_cache(maxsize=20_000)
+def antonyms(word: str) -> frozenset[str]:
+    """WordNet antonyms of ``word`` (a satellite adjective through its head: "hard" ~ "difficult" - "easy")."""
+
+    out: set[str] = set()
+    for syn in _synsets(word)[:USUAL_SENSES]:
+        group = [syn] + (syn.similar_tos() if syn.pos() == "s" else [])
+        for s in group:
+            for lem in s.lemmas():
+                out.update(ant.name().lower() for ant in lem.antonyms())
+    return frozenset(w.replace("_", " ") for w in out)
+
+
+def are_antonyms(a: str, b: str) -> bool:
+    la, lb = lemmas(a), lemmas(b)
+    return any(x in antonyms(y) for x in la for y in lb) or any(x in antonyms(y) for x in lb for y in la)
+
+
+@lru_cache(maxsize=1)
+def _direction_roots() -> tuple[frozenset[str], frozenset[str]]:
+    wn = wordnet()
+    if wn is None:
+        return frozenset(), frozenset()
+
+    def names(keys: tuple[str, ...]) -> frozenset[str]:
+        out = set()
+        for k in keys:
+            try:
+                out.add(wn.synset(k).name())
+            except Exception:  # a sense name missing in this WordNet version
+                continue
+        return frozenset(out)
+
+    return names(_UP), names(_DOWN)
+
+
+@lru_cache(maxsize=20_000)
+def verb_direction(verb: str, particle: str = "") -> int:
+    """+1 for a verb of increase ("raise", "boost", "drive up"), -1 for one of decrease ("cut",
+    "lower", "scale back"), 0 when WordNet does not say or its senses disagree. The first two
+    senses decide (the usual meanings), each with its hypernyms up to :data:`HYPERNYM_DEPTH`."""
+
+    up, down = _direction_roots()
+    word = f"{verb}_{particle}" if particle else verb
+    senses = _synsets(word, "v")[:2] if particle else _synsets(verb, "v")[:2]
+    score = 0
+    for syn in senses:
+        frontier, seen = [syn], set()
+        for _ in range(HYPERNYM_DEPTH + 1):
+            names = {s.name() for s in frontier}
+            if names & up:
+                score += 1
+                break
+            if names & down:
+                score -= 1
+                break
+            seen |= names
+            frontier = [h for s in frontier for h in s.hypernyms() if h.name() not in seen]
+    return (score > 0) - (score < 0)

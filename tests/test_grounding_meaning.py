@@ -1,0 +1,75 @@
+"""The guard's checks for meaning changed through one word (issue 11): substitutions, direction
+verbs, scope inflation, dropped conditions; faithful conditionals pass. WordNet (Debian
+``wordnet-base``) backs synonyms, hypernyms, antonyms and change verbs; without it the guard says so.
+
+The examples here are made up (like the issue's); the labelled sets are in test_grounding.py and the
+sealed holdout in test_grounding_holdout.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from deliberation.grounding import ProblemKind, check_draft
+from deliberation.grounding import wordnet as wn
+
+needs_wordnet = pytest.mark.skipif(wn.wordnet() is None, reason=wn.status())
+
+K = ProblemKind
+CASES = [
+    # (statement, draft, expected kind or None for faithful)
+    ("Pigeons foul the bus shelter.", "Participants worry about foxes at the bus shelter.", K.SUBSTITUTION),
+    ("Pigeons foul the bus shelter.", "Participants worry about birds fouling the bus shelter.", None),
+    ("The new car park drove up traffic.", "The car park has cut traffic.", K.DIRECTION_REVERSED),
+    ("The new car park drove up traffic.", "The new car park has increased traffic.", None),
+    ("Rents went up sharply near the station.", "Rents near the station came down sharply.", K.DIRECTION_REVERSED),
+    ("Some stalls could move to the square.", "Participants want every stall moved to the square.", K.SCOPE_INFLATED),
+    ("Some stalls could move to the square.", "Some stalls could be moved to the square.", None),
+    ("Limit car traffic in the old town.", "Ban cars from the old town.", K.SCOPE_INFLATED),
+    ("More bins in parks, for example near the playground.", "More bins in parks, including near the lake.",
+     K.SCOPE_INFLATED),
+    ("Open the pool on Sundays if enough lifeguards can be found.", "The pool should open on Sundays.", K.SCOPE_INFLATED),
+    ("The bypass would cause flooding unless the drains are widened.",
+     "The bypass is fine as long as it does not cause flooding.", None),
+    ("New flats should not be approved unless the roads can handle them.",
+     "New flats should be approved only if the roads can handle them.", None),
+    ("Home insulation grants are too hard to apply for.", "Home insulation grants are easy to apply for.",
+     K.DIRECTION_REVERSED),
+    ("Die Buslinie 5 soll abends häufiger fahren.", "Die Linie 5 soll abends häufiger fahren.", None),
+    ("Werbung für Autos einschränken.", "Werbung für Autos verbieten.", K.SCOPE_INFLATED),
+    ("Der Radweg soll verlängert werden.", "Der Radweg soll verkürzt werden.", K.DIRECTION_REVERSED),
+]
+
+
+@needs_wordnet
+@pytest.mark.parametrize("statement,draft,kind", CASES, ids=[c[1][:40] for c in CASES])
+def test_meaning_checks(statement: str, draft: str, kind: ProblemKind | None) -> None:
+    report = check_draft([{"id": "1", "text": statement}], draft, ["1"])
+    verdict = report.sentences[0]
+    if kind is None:
+        assert report.supported, verdict.reason
+    else:
+        assert not report.supported and kind in verdict.problem_kinds, verdict.reason
+    assert report.lexical_resource.startswith("WordNet 3.0")
+
+
+@needs_wordnet
+def test_wordnet_relations() -> None:
+    assert wn.supports("pigeon", "bird") and not wn.supports("pigeon", "fox")
+    assert wn.supports("closure", "closed")
+    assert wn.are_antonyms("hard", "easier") and wn.are_antonyms("increase", "decrease")
+    assert [wn.verb_direction(v) for v in ("raise", "boost", "cut", "lower", "reduce")] == [1, 1, -1, -1, -1]
+    assert wn.verb_direction("bring", "down") == -1 and wn.verb_direction("speed", "up") == 1
+
+
+def test_guard_says_when_wordnet_is_missing(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("DELIBERATION_WORDNET_DIR", str(tmp_path))
+    wn.wordnet.cache_clear()
+    try:
+        assert wn.wordnet() is None
+        report = check_draft([{"id": "1", "text": "Parks need more bins."}], "Parks need more bins.", ["1"])
+        assert report.supported
+        assert "WordNet not available" in report.lexical_resource and "wordnet-base" in report.lexical_resource
+    finally:
+        monkeypatch.delenv("DELIBERATION_WORDNET_DIR")
+        wn.wordnet.cache_clear()
