@@ -11,7 +11,10 @@ verbatim text), a draft sentence, the label (faithful / unfaithful) and the kind
 * faithful: ``paraphrase``, ``direction_kept``, ``scope_kept``, ``conditional``, ``concession``.
 
 The file is sealed: its sha256 is pinned below, so any edit fails this test. Nothing in the
-guard was tuned on it; it is scored once, at the end of the work.
+guard was tuned on it; it was scored once, at the end of the work, with the final guard (WordNet
+installed): :data:`FIRST_RUN`. The issue's targets (precision and recall >= 0.95 for "unfaithful")
+were NOT met. A change made because of the errors this set shows makes it a tuning set: then write
+a new holdout.
 """
 
 from __future__ import annotations
@@ -22,6 +25,17 @@ from pathlib import Path
 
 HOLDOUT = Path(__file__).resolve().parent / "data" / "grounding_holdout_sealed.jsonl"
 SEALED_SHA256 = "48d00a76af40d485bf20f2400139989342a4f253a05cb4ed2d67abd17b4865ea"
+
+#: the first and only scoring run (precision, recall for "unfaithful"; per kind: right / cases)
+FIRST_RUN = {
+    "lexical only": {"precision": 0.745, "recall": 0.832, "tp": 79, "fp": 27, "fn": 16, "tn": 66},
+    "with all-MiniLM-L6-v2": {"precision": 0.762, "recall": 0.811, "tp": 77, "fp": 24, "fn": 18, "tn": 69},
+    "per kind, lexical only": {
+        "substitution": (14, 25), "direction_verb": (19, 22), "scope_inflation": (24, 25),
+        "invented_entity": (18, 18), "condition_dropped": (4, 5), "paraphrase": (32, 38),
+        "direction_kept": (10, 15), "scope_kept": (3, 7), "conditional": (15, 22), "concession": (6, 11),
+    },
+}
 
 UNFAITHFUL_KINDS = {"substitution", "direction_verb", "scope_inflation", "invented_entity", "condition_dropped"}
 FAITHFUL_KINDS = {"paraphrase", "direction_kept", "scope_kept", "conditional", "concession"}
@@ -47,3 +61,54 @@ def test_holdout_shape() -> None:
         assert set(c["citations"]) <= {s["id"] for s in c["statements"]}
         assert c["draft"].strip() and all(s["text"].strip() for s in c["statements"])
     assert {c["language"] for c in cases} == {"en", "de"}
+
+
+def score(cases: list[dict], encoder=None) -> dict:
+    """Precision and recall for "unfaithful", per-kind share judged right, and the errors."""
+
+    from collections import defaultdict
+
+    from deliberation.grounding import check_draft
+
+    tp = fp = fn = tn = 0
+    kinds: dict[str, list[bool]] = defaultdict(list)
+    errors = []
+    for c in cases:
+        report = check_draft(c["statements"], c["draft"], c["citations"], encoder=encoder)
+        gold, pred = c["label"] == "unfaithful", not report.supported
+        tp += gold and pred
+        fp += pred and not gold
+        fn += gold and not pred
+        tn += not gold and not pred
+        kinds[c["kind"]].append(gold == pred)
+        if gold != pred:
+            why = "; ".join(s.reason for s in report.sentences if not s.supported)
+            errors.append(f"{'missed' if gold else 'false alarm'} [{c['case']} {c['kind']}] {c['draft']}"
+                          + (f" :: {why}" if why else ""))
+    return {
+        "precision": tp / (tp + fp) if tp + fp else 1.0,
+        "recall": tp / (tp + fn) if tp + fn else 1.0,
+        "counts": {"tp": tp, "fp": fp, "fn": fn, "tn": tn},
+        "per_kind": {k: (sum(v), len(v)) for k, v in sorted(kinds.items())},
+        "errors": errors,
+    }
+
+
+def test_holdout_score_does_not_fall_below_the_first_run() -> None:
+    """Scores the holdout (lexical checks, as check-draft runs offline) and prints the table; the
+    figures may not fall below the first run's (they are no target: see FIRST_RUN)."""
+
+    from deliberation.grounding import wordnet
+
+    if wordnet.wordnet() is None:
+        import pytest
+
+        pytest.skip(f"the first run was scored with WordNet: {wordnet.status()}")
+    result = score(load_holdout())
+    print(f"\nsealed holdout, lexical only: precision {result['precision']:.3f}, recall {result['recall']:.3f}, "
+          f"{result['counts']}; first run {FIRST_RUN['lexical only']}")
+    for kind, (ok, n) in result["per_kind"].items():
+        print(f"  {kind:<20}{ok:>4} / {n}")
+    print("\n".join("  " + e for e in result["errors"]))
+    assert result["precision"] >= FIRST_RUN["lexical only"]["precision"] - 1e-3
+    assert result["recall"] >= FIRST_RUN["lexical only"]["recall"] - 1e-3
