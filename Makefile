@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_group_fidelity.py
 	$(PY) bench/bench_stats.py
 	$(PY) bench/bench_graph.py
+	$(PY) bench/bench_grounding.py
 	$(PY) bench/bench_votes.py
 	$(PY) bench/bench_chroma.py
 	$(PY) bench/bench_vote_next.py
