@@ -31,7 +31,7 @@ from deliberation.config import Settings
 from deliberation.errors import StorageError
 from deliberation.storage import Store
 
-CLI = [sys.executable, "-m", "deliberation.cli"]
+CLI = [sys.executable, "-m", "graphs.cli"]
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO)}
 BG = "american-assembly.bowling-green"
 BG_COUNTS = {"statements": 896, "participants": 2031, "votes": 225_524, "vote_events": 225_524}

@@ -21,7 +21,7 @@ from deliberation.config import Settings
 from deliberation.models import ModerationStatus
 from deliberation.storage import Store
 
-CLI = [sys.executable, "-m", "deliberation.cli"]
+CLI = [sys.executable, "-m", "graphs.cli"]
 
 
 def cli(data: Path, *args: str, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:

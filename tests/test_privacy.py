@@ -25,7 +25,7 @@ from deliberation.importers.tabular import read_statements_file
 from deliberation.ratelimit import RateLimits
 from deliberation.storage import Store
 
-CLI = [sys.executable, "-m", "deliberation.cli"]
+CLI = [sys.executable, "-m", "graphs.cli"]
 
 #: Personal data in the sample's source statements (corpora/harbour-road/statements-source.csv,
 #: kind = personal-data or the spam advert), all fictional, which intake must redact.

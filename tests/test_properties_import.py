@@ -225,7 +225,7 @@ def test_check_draft_cli_on_hostile_stdin():
         json.dumps({**good, "citations": ["nope"]}).encode(),
     ]
     for raw in cases:
-        res = subprocess.run([sys.executable, "-m", "deliberation.cli", "check-draft"], input=raw,
+        res = subprocess.run([sys.executable, "-m", "graphs.cli", "check-draft"], input=raw,
                              capture_output=True, env=env, cwd=REPO, timeout=300)
         err = res.stderr.decode("utf-8", "replace")
         assert "Traceback" not in err, err[-2000:]

@@ -29,7 +29,7 @@ from deliberation.storage import Store, VectorIndex, chroma_server
 from ui_helpers import SECRET, browser_skip_reason, free_port, import_sample
 
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO)}
-CLI = [sys.executable, "-m", "deliberation.cli"]
+CLI = [sys.executable, "-m", "graphs.cli"]
 
 #: Raw Chroma, no project code: process A (the app) keeps a client open; B (a CLI in a second
 #: terminal) upserts 1,200 records (past Chroma's HNSW sync threshold of 1,000, so B writes its

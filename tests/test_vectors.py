@@ -419,7 +419,7 @@ def test_unreachable_server_is_one_clear_error(tmp_path):
     data = tmp_path / "data"
     csv_path = tmp_path / "statements.csv"
     csv_path.write_text("id,text\n1,More crossings near the school please.\n2,Keep the parking.\n", encoding="utf-8")
-    res = subprocess.run([sys.executable, "-m", "deliberation.cli", "--data-dir", str(data), "--chroma-url", url,
+    res = subprocess.run([sys.executable, "-m", "graphs.cli", "--data-dir", str(data), "--chroma-url", url,
                           "import-statements", str(csv_path), "--question", "Harbour Road?"],
                          capture_output=True, text=True, timeout=CHILD_TIMEOUT_S, cwd=REPO)
     assert res.returncode == 2, res.stderr
@@ -474,7 +474,7 @@ def test_import_with_a_chroma_server_end_to_end(tmp_path, chroma_url, model_dir,
             w = csv.writer(fh)
             w.writerow(["id", "author", "text"])
             w.writerows([(f"s{c}", a, t) for c, a, t in rows])
-        res = subprocess.run([sys.executable, "-m", "deliberation.cli", "--data-dir", str(data),
+        res = subprocess.run([sys.executable, "-m", "graphs.cli", "--data-dir", str(data),
                               "--chroma-url", chroma_url, "import-statements", str(csv_path),
                               "--question", "What should Harbour Road become?"],
                              capture_output=True, text=True, timeout=CHILD_TIMEOUT_S * 2, cwd=REPO,

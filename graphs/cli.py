@@ -1,0 +1,132 @@
+"""The ``deliberation`` command line, complete: the domain commands of :mod:`deliberation.cli`
+plus the facilitation graph's commands (``run``, ``review``, ``resume``).
+
+The graph commands live here, not in ``deliberation/``, because ``deliberation/`` must not import
+LangGraph or ``graphs/`` (tests/test_layers.py). The installed ``deliberation`` command and
+``python -m graphs.cli`` run this app.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from deliberation.cli import app, console, fail, out, state
+from deliberation.config import SAMPLE_CORPUS
+from deliberation.errors import DeliberationError
+from deliberation.importers.base import read_text
+from deliberation.services import ensure_consultation
+from graphs import runner
+
+
+def _resolve(source: str) -> int:
+    return ensure_consultation(state.settings, source, progress=lambda m: console.print(f"[dim]… {m}[/]"))
+
+
+def _print_update(node: str, update: dict) -> None:
+    for line in update.get("log", []) or []:
+        console.print(f"[cyan]{node}[/] {line}", highlight=False)
+
+
+def _print_status(st, cid: int) -> None:
+    if st.waiting and st.waiting.get("type") == "review":
+        out.print(f"\nWaiting for the moderator's review of {len(st.waiting['drafts'])} drafts:")
+        for d in st.waiting["drafts"]:
+            out.print(f"  [{d['key']}] {d['text']}", highlight=False)
+            out.print(f"      cites {', '.join(d['cited'])}; {d['notes']}".rstrip("; "), highlight=False)
+        for f in st.waiting.get("audit", []):
+            out.print(f"  audit: {f}", highlight=False)
+        out.print(f"Continue with: deliberation review {cid} --approve-all (or --decisions FILE.json)")
+    elif st.waiting and st.waiting.get("type") == "voting":
+        out.print(f"\nVoting is open on {len(st.waiting['published'])} published drafts. "
+                  f"Close it with: deliberation resume {cid} --close-voting")
+    elif st.finished:
+        paths = (st.values.get("report") or {}).get("paths", {})
+        out.print(f"\nFinished. Report: {paths.get('md', '(none)')}")
+    elif st.next:
+        out.print(f"\nStopped before {', '.join(st.next)}; continue with: deliberation resume {cid}")
+
+
+@app.command("run")
+def run_cmd(
+    source: str = typer.Argument(str(SAMPLE_CORPUS), help="A Polis export folder (imported once) or a stored consultation id / code."),
+    drafter: str = typer.Option("extractive", help="extractive (offline, default) or llm."),
+    model: Optional[str] = typer.Option(None, help="LLM: provider:model (init_chat_model) or the model name at --base-url."),
+    base_url: Optional[str] = typer.Option(None, help="LLM: OpenAI-compatible server URL (llama.cpp, Ollama, vLLM)."),
+    seed: int = typer.Option(0, help="Seed of every random step."),
+    approve_all: bool = typer.Option(False, "--approve-all", help="Demo: approve every draft and close voting at once."),
+) -> None:
+    """Run the facilitation graph with progress output; it stops at the moderator's review."""
+    try:
+        cid = _resolve(source)
+        options = {"drafter": drafter, "model": model, "base_url": base_url, "seed": seed}
+        if approve_all:
+            st = runner.run_to_end(state.settings, cid, options, on_update=_print_update)
+        else:
+            st = runner.start(state.settings, cid, options, on_update=_print_update)
+    except DeliberationError as e:
+        fail(str(e))
+    _print_status(st, cid)
+
+
+@app.command("review")
+def review_cmd(
+    consultation: str = typer.Argument(..., help="Consultation id or join code."),
+    approve_all: bool = typer.Option(False, "--approve-all", help="Approve every draft."),
+    decisions: Optional[Path] = typer.Option(None, help='JSON file: [{"key": "group:0", "decision": "approve|edit|reject", "text": "...", "reason": "..."}]'),
+    reviewer: str = typer.Option("moderator", help="Who decides (stored with each decision)."),
+) -> None:
+    """Give the moderator's decisions on the drafts the graph is waiting on, and continue."""
+    try:
+        cid = _resolve(consultation)
+        st = runner.status(state.settings, cid)
+        if not st.waiting or st.waiting.get("type") != "review":
+            fail("the graph is not waiting for a review of this consultation")
+        if approve_all:
+            value = {"reviewer": reviewer, "approve_all": True}
+        elif decisions:
+            try:
+                value = {"reviewer": reviewer, "decisions": json.loads(read_text(decisions))}
+            except json.JSONDecodeError as e:
+                fail(f"{decisions}: not valid JSON ({e.msg} at line {e.lineno})")
+        else:
+            fail("say --approve-all or --decisions FILE.json")
+        st = runner.resume(state.settings, cid, value, on_update=_print_update)
+        if (st.waiting or {}).get("type") == "voting":  # the CLI opens voting on what it published
+            runner.open_voting(state.settings, cid)
+    except DeliberationError as e:
+        fail(str(e))
+    _print_status(st, cid)
+
+
+@app.command("resume")
+def resume_cmd(
+    consultation: str = typer.Argument(..., help="Consultation id or join code."),
+    close_voting: bool = typer.Option(False, "--close-voting", help="Close voting on the published drafts and tally."),
+) -> None:
+    """Continue the graph from its last checkpoint (after a crash, or to close voting)."""
+    try:
+        cid = _resolve(consultation)
+        st = runner.status(state.settings, cid)
+        if st.waiting and st.waiting.get("type") == "review":
+            _print_status(st, cid)
+            raise typer.Exit(0)
+        if st.waiting and st.waiting.get("type") == "voting" and not close_voting:
+            _print_status(st, cid)
+            raise typer.Exit(0)
+        if not st.waiting and not st.next:
+            out.print("Nothing to resume: the graph has not started or has finished for this consultation.")
+            raise typer.Exit(0)
+        st = runner.resume(state.settings, cid, {"close": True} if close_voting else None, on_update=_print_update)
+        if (st.waiting or {}).get("type") == "voting" and not close_voting:  # reached after a crash
+            runner.open_voting(state.settings, cid)
+    except DeliberationError as e:
+        fail(str(e))
+    _print_status(st, cid)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
