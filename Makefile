@@ -35,6 +35,7 @@ test: $(STAMP)
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -q
 
 bench: $(STAMP)
+	$(PY) bench/bench_models.py
 	$(PY) bench/bench_embeddings.py
 	$(PY) bench/bench_groups.py
 	$(PY) bench/bench_group_fidelity.py

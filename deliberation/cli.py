@@ -61,7 +61,8 @@ def main(
     database_url: Optional[str] = typer.Option(None, "--database-url", help="SQLAlchemy URL (default: SQLite in the data directory)."),
     chroma_url: Optional[str] = typer.Option(None, "--chroma-url", help="Chroma server, e.g. http://127.0.0.1:8000 (default: $DELIBERATION_CHROMA_URL, else embedded Chroma in the data directory)."),
     embedding_backend: str = typer.Option("onnx", "--embedding-backend", help="onnx (fast, same vectors) or torch."),
-    model_path: Optional[Path] = typer.Option(None, "--model-path", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2)."),
+    embedding_model: Optional[str] = typer.Option(None, "--embedding-model", help="Embedding model: use-multilingual-v3 (default; 16 languages) or all-MiniLM-L6-v2 (English); default $DELIBERATION_EMBEDDING_MODEL. Switching re-embeds the statements into the new model's own vector collection."),
+    model_path: Optional[Path] = typer.Option(None, "--model-path", help="Local sentence-transformers model folder (overrides --embedding-model)."),
 ) -> None:
     kwargs = {}
     if data_dir is not None:
@@ -70,6 +71,12 @@ def main(
         kwargs["database_url"] = database_url
     if chroma_url is not None:
         kwargs["chroma_url"] = chroma_url or None
+    if embedding_model is not None:
+        from deliberation.embeddings import MODELS
+
+        if embedding_model not in MODELS:
+            fail(f"--embedding-model: unknown model {embedding_model!r}; choose one of: {', '.join(MODELS)}")
+        kwargs["embedding_model"] = embedding_model
     state.settings = Settings(embedding_backend=embedding_backend, model_path=model_path, **kwargs)
 
 

@@ -18,6 +18,9 @@ DATABASE_URL_ENV = "DELIBERATION_DATABASE_URL"
 #: Environment variable with the address of a Chroma server, e.g. ``http://127.0.0.1:8000``
 #: (default: an embedded Chroma in the data directory).
 CHROMA_URL_ENV = "DELIBERATION_CHROMA_URL"
+#: Environment variable naming the embedding model (deliberation.embeddings.MODELS; default
+#: use-multilingual-v3). The app and the CLI (``--embedding-model``) read it.
+EMBEDDING_MODEL_ENV = "DELIBERATION_EMBEDDING_MODEL"
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 #: The bundled sample consultation (see corpora/harbour-road/README.md).
@@ -34,7 +37,9 @@ class Settings:
     #: Chroma server (``chroma run``) as ``http://host:port`` or ``https://host[:port]``;
     #: None = embedded ``PersistentClient`` in ``<data_dir>/chroma``
     chroma_url: str | None = field(default_factory=lambda: os.environ.get(CHROMA_URL_ENV) or None)
-    #: local folder of a sentence-transformers model; None = bundled all-MiniLM-L6-v2
+    #: embedding model by name (deliberation.embeddings.MODELS); None = the default model
+    embedding_model: str | None = field(default_factory=lambda: os.environ.get(EMBEDDING_MODEL_ENV) or None)
+    #: local folder of a sentence-transformers model (overrides embedding_model); None = by name
     model_path: Path | None = None
     #: "onnx" (faster, same vectors) or "torch" (plain sentence-transformers)
     embedding_backend: str = "onnx"

@@ -462,8 +462,9 @@ _LOCAL_ABUSE_RE = {"de": _DE_ABUSE_RE, "zh": _ZH_ABUSE_RE}
 def flag_abuse(texts: Sequence[str], config: ModerationConfig | None = None) -> list[AbuseFlag]:
     """Score statements for abuse / profanity, one :class:`AbuseFlag` per text.
 
-    The language of each text is detected (:func:`deliberation.text.detect_languages`). English
-    texts, and texts whose language cannot be told, are scored in batches of
+    The language of each text is detected (:func:`deliberation.text.detect_languages`; one that
+    cannot be told takes the main language of the batch). English texts, and texts whose language
+    still cannot be told, are scored in batches of
     ``config.abuse_batch_size`` with ``profanity_check.predict_prob`` and flagged at
     ``config.abuse_threshold``. German and Chinese texts are checked against built-in word lists
     (plus the common English swear words), because the English classifier misreads them; texts in
@@ -474,7 +475,7 @@ def flag_abuse(texts: Sequence[str], config: ModerationConfig | None = None) -> 
     texts = list(texts)
     flags: list[AbuseFlag | None] = [None] * len(texts)
     english_idx: list[int] = []
-    for i, (t, lang) in enumerate(zip(texts, detect_languages(texts))):
+    for i, (t, lang) in enumerate(zip(texts, detect_languages(texts, fill_main=True))):
         if not t.strip():
             flags[i] = AbuseFlag(0.0, False, "empty text")
         elif lang in ("en", ""):
@@ -852,17 +853,18 @@ def link_near_duplicates(
     third statement.
 
     ``threshold`` — cosine similarity at or above which two statements count
-    as near duplicates.  With all-MiniLM-L6-v2, 0.9 links re-posts and small
-    edits ("Bowling Green needs a fairness ordinance ..." vs "A fairness
+    as near duplicates; it depends on the embedding model (pass
+    ``embedder.calibration.near_duplicate``: 0.87 for USE).  With
+    all-MiniLM-L6-v2, 0.9 links re-posts and small edits ("Bowling Green needs a fairness ordinance ..." vs "A fairness
     ordinance in Bowling Green would ...") but not merely same-topic
     statements (typically 0.5-0.8).
 
     Similarities are computed in blocks of rows (see
-    ``deliberation.analysis.topics.near_duplicate_groups``).  Returns
+    ``deliberation.analysis.duplicates.near_duplicate_groups``).  Returns
     only groups of two or more, largest first (ties by smallest id).
     """
 
-    from deliberation.analysis.topics import near_duplicate_groups
+    from deliberation.analysis.duplicates import near_duplicate_groups
 
     vecs = np.asarray(vectors, dtype=np.float32)
     if vecs.ndim != 2:

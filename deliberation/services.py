@@ -47,8 +47,7 @@ def intake(statements: list[Statement]) -> list[Statement]:
 def embedder_for(settings: Settings):
     from deliberation.embeddings import Embedder, EmbeddingConfig
 
-    return Embedder(EmbeddingConfig(model_path=settings.model_path, backend=settings.embedding_backend,
-                                    cache_dir=settings.model_cache_dir))
+    return Embedder(EmbeddingConfig.from_settings(settings))
 
 
 def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = True, question: str | None = None,
@@ -75,7 +74,7 @@ def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = Tru
             def on_commit(cid: int, stored: list[Statement]) -> None:
                 vectors = embedder.encode([s.text for s in stored])
                 try:
-                    index.upsert(cid, stored, vectors)
+                    index.upsert(cid, stored, vectors, model_id=embedder.model_id)
                     if consultation_id is None:  # a new consultation: anything else under its id is stale
                         index.keep_only(cid, {s.external_id for s in stored})
                 except Exception:
@@ -208,7 +207,7 @@ def indexed_vectors(index: VectorIndex, embedder, cid: int, statements: list[Sta
         log.warning("vector index failed on consultation %s (%s); rebuilding its vectors", cid, detail)
         vecs = embedder.encode([s.text for s in statements]) if statements else []
         if statements:
-            index.upsert(cid, statements, vecs)
+            index.upsert(cid, statements, vecs, model_id=embedder.model_id)
         if note:
             note(f"the vector index failed on this consultation's records ({detail}); rebuilt "
                  f"{len(statements)} vectors from the statements")
@@ -216,7 +215,7 @@ def indexed_vectors(index: VectorIndex, embedder, cid: int, statements: list[Sta
     missing = [s for s in statements if s.external_id not in have]
     if missing:
         vecs = embedder.encode([s.text for s in missing])
-        index.upsert(cid, missing, vecs)
+        index.upsert(cid, missing, vecs, model_id=embedder.model_id)
         have.update({s.external_id: v for s, v in zip(missing, vecs)})
     return have, len(missing)
 
@@ -230,7 +229,7 @@ def statement_vectors(settings: Settings, cid: int, statements: list[Statement])
             have, _ = indexed_vectors(index, embedder_for(settings), cid, statements,
                                       note=lambda m: log.warning("%s", m))
     if not statements:
-        return np.zeros((0, 384), dtype=np.float32)
+        return np.zeros((0, embedder_for(settings).dim), dtype=np.float32)
     return np.stack([have[s.external_id] for s in statements])
 
 
@@ -260,7 +259,10 @@ def analyze_source(settings: Settings, source: str, *, topics: bool = True, mode
         statements = [s for s in store.statements(c.id) if not s.is_draft]
         matrix, question = store.vote_matrix(c.id), c.question
         vectors = statement_vectors(settings, c.id, statements) if topics else None
-    config = AnalysisConfig(seed=seed)
+    from deliberation.analysis.topics import TopicConfig
+
+    # near-duplicate thresholds follow the model that made the vectors
+    config = AnalysisConfig(seed=seed, topics=TopicConfig(embedding_model=embedder_for(settings).model_name))
     if mode != "auto":
         config = dc_replace(config, grouping=dc_replace(config.grouping, mode=mode))
     result = analyze(matrix, statements, vectors, question=question, config=config, progress=progress)

@@ -122,6 +122,7 @@ def _opts(state: FacilitationState) -> Options:
 def make_nodes(services: Services):
     from deliberation import facilitation as fx
     from deliberation.analysis.pipeline import AnalysisConfig, AnalysisResult, analyze
+    from deliberation.analysis.topics import TopicConfig
     from deliberation.coverage import audit_coverage
     from deliberation.drafting.extractive import ExtractiveDrafter
     from deliberation.grounding import public_reason
@@ -159,8 +160,9 @@ def make_nodes(services: Services):
         matrix = store().vote_matrix(cid)
         vec, _ = indexed_vectors(services.index, services.embedder, cid, statements)
         vectors = np.stack([vec[s.external_id] for s in statements]) if statements else None
+        topics = TopicConfig(embedding_model=services.embedder.model_name)  # the model's thresholds
         result = analyze(matrix, statements, vectors, question=state.get("question", ""),
-                         config=AnalysisConfig(seed=int(_opts(state)["seed"])))
+                         config=AnalysisConfig(seed=int(_opts(state)["seed"]), topics=topics))
         return {"analysis": result.model_dump(mode="json"), "audit_rounds": 0, "revise_rounds": 0,
                 "redraft": [], "feedback": {}, "exclude": {},
                 "log": [f"analyse: {len(result.group_summaries)} opinion groups, "

@@ -1,4 +1,5 @@
-"""deliberation.embeddings with the real bundled all-MiniLM-L6-v2 (no doubles, offline).
+"""deliberation.embeddings with the real bundled models (no doubles, offline): all-MiniLM-L6-v2
+against plain sentence-transformers, and USE multilingual v3 (the default).
 
 One ONNX export and one sentence-transformers model are shared by the module (fixtures below),
 so the file runs in well under a minute on 2 cores.
@@ -37,7 +38,8 @@ NORM_TOLERANCE = 1e-5
 N_CORPUS = 40
 #: Seconds the child process of the cross-process test may take (imports + one ONNX session).
 CHILD_TIMEOUT_S = 120
-#: Dimension of all-MiniLM-L6-v2.
+#: The English model compared with plain sentence-transformers, and its dimension.
+MINILM = "all-MiniLM-L6-v2"
 MINILM_DIM = 384
 
 HANDWRITTEN = [
@@ -70,7 +72,7 @@ def cache_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def embedder(cache_dir) -> Embedder:
-    emb = Embedder(EmbeddingConfig(cache_dir=cache_dir, show_progress=False))
+    emb = Embedder(EmbeddingConfig(model=MINILM, cache_dir=cache_dir, show_progress=False))
     yield emb
     emb.close()
 
@@ -97,7 +99,7 @@ def assert_matches_reference(vectors: np.ndarray, texts: list[str], reference) -
 
 
 def test_constructing_is_lazy(tmp_path):
-    emb = Embedder(EmbeddingConfig(cache_dir=tmp_path))
+    emb = Embedder(EmbeddingConfig(model=MINILM, cache_dir=tmp_path))
     assert emb.dim == MINILM_DIM
     assert emb.max_seq_length == 256
     assert not emb.model_loaded
@@ -160,7 +162,7 @@ def test_second_embedder_reuses_export_and_vector_cache(embedder, cache_dir):
     onnx_file = embedder.onnx_path
     stat_before = onnx_file.stat()
 
-    other = Embedder(EmbeddingConfig(cache_dir=cache_dir, show_progress=False))
+    other = Embedder(EmbeddingConfig(model=MINILM, cache_dir=cache_dir, show_progress=False))
     assert other.model_id == embedder.model_id
     np.testing.assert_array_equal(other.encode(texts), expected)
     assert other.stats.disk_hits == 2 and other.stats.model_texts == 0
@@ -179,7 +181,7 @@ CHILD_SCRIPT = """
 import json, sys
 from pathlib import Path
 from deliberation.embeddings import Embedder, EmbeddingConfig
-emb = Embedder(EmbeddingConfig(cache_dir=Path(sys.argv[1]), show_progress=False))
+emb = Embedder(EmbeddingConfig(model="all-MiniLM-L6-v2", cache_dir=Path(sys.argv[1]), show_progress=False))
 vectors = emb.encode(json.loads(sys.argv[2]))
 print(json.dumps({"stats": vars(emb.stats), "vectors": vectors.tolist(), "model_id": emb.model_id,
                   "torch_imported": "torch" in sys.modules}))
@@ -204,14 +206,14 @@ def test_another_process_reuses_export_and_vector_cache(embedder, cache_dir):
     stat_after = embedder.onnx_path.stat()
     assert (stat_after.st_ino, stat_after.st_mtime_ns) == (stat_before.st_ino, stat_before.st_mtime_ns)
     # ... and the parent now finds the child's vector on disk without running the model
-    fresh = Embedder(EmbeddingConfig(cache_dir=cache_dir, show_progress=False))
+    fresh = Embedder(EmbeddingConfig(model=MINILM, cache_dir=cache_dir, show_progress=False))
     fresh.encode([new])
     assert fresh.stats.disk_hits == 1 and fresh.stats.model_texts == 0
     fresh.close()
 
 
 def test_cache_can_be_disabled(cache_dir):
-    emb = Embedder(EmbeddingConfig(cache_dir=cache_dir, cache_vectors=False, show_progress=False))
+    emb = Embedder(EmbeddingConfig(model=MINILM, cache_dir=cache_dir, cache_vectors=False, show_progress=False))
     texts = ["No-cache test: same text.", "No-cache test: same text."]
     emb.encode(texts)
     emb.encode(texts)
@@ -234,7 +236,7 @@ def test_non_text_input_raises_type_error(embedder):
 
 def test_torch_backend_matches_and_shares_the_cache(tmp_path, embedder, reference):
     texts = HANDWRITTEN[:3]
-    emb = Embedder(EmbeddingConfig(backend="torch", cache_dir=tmp_path, show_progress=False))
+    emb = Embedder(EmbeddingConfig(model=MINILM, backend="torch", cache_dir=tmp_path, show_progress=False))
     vectors = emb.encode(texts)
     assert emb.stats.model_texts == 3 and emb.model_id == embedder.model_id
     assert_matches_reference(vectors, texts, reference)
@@ -242,7 +244,7 @@ def test_torch_backend_matches_and_shares_the_cache(tmp_path, embedder, referenc
 
 
 def test_progress_bar_when_asked(tmp_path, embedder, capsys):
-    emb = Embedder(EmbeddingConfig(cache_dir=embedder.cache_dir, cache_vectors=False, show_progress=True))
+    emb = Embedder(EmbeddingConfig(model=MINILM, cache_dir=embedder.cache_dir, cache_vectors=False, show_progress=True))
     emb.encode(["Progress test: first.", "Progress test: second."])
     assert "Embedding" in capsys.readouterr().err
     emb.encode(["Progress test: third."], show_progress=False)
@@ -250,7 +252,7 @@ def test_progress_bar_when_asked(tmp_path, embedder, capsys):
 
 
 def test_config_paths_and_validation(tmp_path):
-    config = EmbeddingConfig.for_data_dir(tmp_path / "data", batch_size=8)
+    config = EmbeddingConfig.for_data_dir(tmp_path / "data", model=MINILM, batch_size=8)
     assert config.cache_dir == tmp_path / "data" / "models" and config.batch_size == 8
     assert config.resolved_model_path() == default_model_path().resolve()
     with pytest.raises(ValueError, match="backend"):
@@ -288,3 +290,76 @@ def test_onnx_backend_refuses_models_it_cannot_reproduce(tmp_path):
     shutil.copytree(default_model_path() / "1_Pooling", folder / "1_Pooling")
     with pytest.raises(ValueError, match=r"Dense.*backend='torch'"):
         Embedder(EmbeddingConfig(model_path=folder, cache_dir=tmp_path))
+
+
+# --------------------------------------------------------------------------- USE multilingual (default)
+
+TRANSLATIONS = REPO / "tests" / "data" / "multilingual" / "translations.jsonl"
+USE_CHILD = """
+import json, sys
+from pathlib import Path
+from deliberation.embeddings import Embedder, EmbeddingConfig
+emb = Embedder(EmbeddingConfig(cache_dir=Path(sys.argv[1]), cache_vectors=False, show_progress=False))
+vectors = emb.encode(["Die Busse sollten öfter fahren."])
+print(json.dumps({"model_id": emb.model_id, "dim": int(vectors.shape[1]),
+                  "heavy": sorted(m for m in ("torch", "onnxruntime", "transformers") if m in sys.modules)}))
+"""
+
+
+@pytest.fixture(scope="module")
+def use_embedder(cache_dir) -> Embedder:
+    emb = Embedder(EmbeddingConfig(cache_dir=cache_dir, show_progress=False))
+    yield emb
+    emb.close()
+
+
+def test_default_model_is_use_and_loads_offline_without_torch(tmp_path):
+    """The default loads in a fresh process with the hub switched off and needs no torch/onnxruntime."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "NO_PROXY": "*", "no_proxy": "*",
+           "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}
+    done = subprocess.run([sys.executable, "-c", USE_CHILD, str(tmp_path)], capture_output=True, text=True,
+                          env=env, timeout=CHILD_TIMEOUT_S, check=False)
+    assert done.returncode == 0, done.stderr
+    child = json.loads(done.stdout.strip().splitlines()[-1])
+    assert child["model_id"].startswith("use-multilingual-v3@") and child["dim"] == 512
+    assert child["heavy"] == []
+
+
+def test_use_puts_every_statement_next_to_its_translations(use_embedder):
+    rows = [json.loads(line) for line in TRANSLATIONS.read_text(encoding="utf-8").splitlines()]
+    langs = ["en", "de", "zh", "fr", "es"]
+    texts = [row[lang] for row in rows for lang in langs]
+    subject = np.repeat(np.arange(len(rows)), len(langs))
+    vectors = use_embedder.encode(texts)
+    assert vectors.shape == (len(texts), 512) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=NORM_TOLERANCE)
+    sims = vectors @ vectors.T
+    language = np.tile(np.arange(len(langs)), len(rows))
+    sims[language[:, None] == language[None, :]] = -2.0  # nearest statement in ANOTHER language
+    nearest = sims.argmax(axis=1)
+    assert (subject[nearest] == subject).mean() == 1.0
+
+
+def test_models_never_share_cached_vectors(use_embedder, embedder):
+    text = ["Shared cache test: one text, two models."]
+    a, b = use_embedder.encode(text), embedder.encode(text)
+    assert a.shape == (1, 512) and b.shape == (1, MINILM_DIM)
+    assert use_embedder.model_id != embedder.model_id
+    again = Embedder(EmbeddingConfig(cache_dir=use_embedder.cache_dir, show_progress=False))
+    np.testing.assert_array_equal(again.encode(text), a)
+    assert again.stats.disk_hits == 1 and not again.model_loaded
+    again.close()
+
+
+def test_model_names_and_calibrations():
+    from deliberation.embeddings import DEFAULT_MODEL, MODELS, calibration_for
+
+    assert DEFAULT_MODEL == "use-multilingual-v3" and set(MODELS) == {"use-multilingual-v3", MINILM}
+    with pytest.raises(ValueError, match="unknown embedding model 'labse'.*use-multilingual-v3"):
+        EmbeddingConfig(model="labse")
+    assert calibration_for(MINILM).similar_min == 0.5
+    assert calibration_for("use-multilingual-v3@abc").cross_language_duplicate is not None
+    assert calibration_for("my-model@abc") == calibration_for(MINILM)  # local folders: MiniLM's values
+    with pytest.raises(ValueError, match="not a sentence-transformers folder"):
+        EmbeddingConfig().resolved_model_path()

@@ -27,7 +27,12 @@ def test_detect_language_on_short_statements() -> None:
 def test_undetermined_text_and_bad_input() -> None:
     assert detect_language("15") == ""
     assert detect_language("  ") == ""
-    assert detect_languages(["Tempo 30 in der Stadt", "$15", "市長是白痴。"]) == ["de", "", "zh"]
+    assert detect_languages(["Tempo 30 in der ganzen Stadt", "$15", "市長是白痴。"]) == ["de", "", "zh"]
+    # too close to call alone (Lingua's second guess is near its first) ...
+    assert detect_language("I prefer jazz to classical music.") == ""
+    # ... so in a batch it takes the main language of the others
+    batch = ["I prefer jazz to classical music.", "The bus should run more often.", "Parking is too expensive."]
+    assert detect_languages(batch, fill_main=True) == ["en", "en", "en"]
     assert detect_languages([]) == []
     with pytest.raises(TypeError, match="text 1 is int"):
         detect_languages(["ok", 3])  # type: ignore[list-item]

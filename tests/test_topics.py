@@ -1,6 +1,6 @@
 """Tests for deliberation.analysis.topics: topics by embedding, c-TF-IDF labels, voices, near-duplicates.
 
-Real embeddings (all-MiniLM-L6-v2, offline) on hand-written statements and on the Polis corpora in
+Real embeddings (the default model, USE multilingual v3, offline) on hand-written statements and on the Polis corpora in
 the sibling folder ``shared/corpora`` (skipped with a reason where it is absent).
 """
 
@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from deliberation.text import language_name
 from deliberation.analysis.topics import (
     GERMAN_STOP_WORDS,
     TopicConfig,
@@ -42,7 +43,7 @@ REAL_CORPORA = [SEATTLE, BOWLING_GREEN, UBERX, AUSTRIA]
 
 @pytest.fixture(scope="module")
 def embed(tmp_path_factory):
-    """texts -> (n, 384) float32 unit rows; every distinct text is embedded once per module."""
+    """texts -> (n, dim) float32 unit rows; every distinct text is embedded once per module."""
     try:
         from deliberation.embeddings import Embedder, EmbeddingConfig
     except ImportError:
@@ -190,8 +191,14 @@ def _check_result_invariants(result: TopicResult, ids, texts, config: TopicConfi
         # labels are made of terms that occur in this topic's statements
         topic_text = "\n".join(_fold(text_of[s]) for s in topic.statement_ids)
         assert topic.terms, f"topic {topic.id} has no terms"
+        assert sum(topic.languages.values()) == topic.n_statements
+        label = topic.label
+        if len(result.languages) > 1:  # a multilingual consultation: the label names the topic's languages
+            names = ", ".join(language_name(code) for code in topic.languages)
+            assert label.endswith(f" ({names})"), label
+            label = label[: -len(names) - 3]
         if not topic.is_other:
-            parts = topic.label.split(config.label_separator)
+            parts = label.split(config.label_separator)
             assert parts == topic.terms[: config.n_label_terms]
         for term in topic.terms:
             assert term in topic_text, f"term {term!r} of topic {topic.id} is not in its statements"
@@ -507,16 +514,16 @@ def test_real_chinese_labels_are_words_not_function_characters(corpus_topics):
         assert len(term) >= 2
         assert "的" not in term and "覺得" not in term and "我" not in term
     assert any("計程車" in t.terms for t in result.topics)  # "taxi", grown from its character pairs
-    # the English model puts Chinese statements close together; the overlap guard keeps distinct
-    # statements from being taken for near-duplicates
+    # no distinct statements taken for near-duplicates
     assert result.near_duplicates == []
 
 
-def test_real_chinese_overlap_guard_is_what_prevents_false_duplicates(corpus):
+def test_real_chinese_statements_are_not_taken_for_near_duplicates(corpus):
+    """The English model put distinct vTaiwan statements at cosine >= 0.9 (22 pairs), so only the
+    word-overlap guard kept them apart; the multilingual default tells them apart by itself."""
     ids, texts, _, vectors = corpus(UBERX)
-    unguarded = near_duplicate_groups(texts, vectors, 0.9, min_overlap=0.0)
-    assert unguarded, "without the word-overlap guard the English model links distinct Chinese statements"
-    assert near_duplicate_groups(texts, vectors, 0.9) == []
+    assert near_duplicate_groups(texts, vectors, 0.87, min_overlap=0.0) == []
+    assert near_duplicate_groups(texts, vectors, 0.87) == []
 
 
 def test_real_german_labels_have_no_stop_words(corpus_topics):

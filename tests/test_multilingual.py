@@ -1,0 +1,162 @@
+"""Topics, near-duplicates and labels across languages, with the real default embedding model
+(USE multilingual v3) on hand-written statements (tests/data/multilingual) and the sample corpus.
+
+Figures compared with all-MiniLM-L6-v2 come from ``bench/bench_models.py`` (README table).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from deliberation.analysis.topics import TopicConfig, find_topics
+from deliberation.embeddings import Embedder, EmbeddingConfig
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "tests" / "data" / "multilingual"
+CORPORA = REPO.parent / "shared" / "corpora"
+SEATTLE = CORPORA / "15-per-hour-seattle" / "comments.csv"
+#: Topic-vs-subject agreement the mixed en/de/zh set must reach (issue 12).
+MIN_MIXED_ARI = 0.9
+#: all-MiniLM-L6-v2 on the sample, measured by bench/bench_models.py: share of statements whose
+#: nearest other statement has the same hand-labelled topic (statements-source.csv).
+MINILM_SAMPLE_NEIGHBOUR_AGREEMENT = 0.41
+#: all-MiniLM-L6-v2's silhouette of its topics on Seattle $15 (bench/bench_models.py).
+MINILM_SEATTLE_SILHOUETTE = 0.117
+
+
+def _jsonl(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.fixture(scope="module")
+def embed(tmp_path_factory):
+    embedder = Embedder(EmbeddingConfig(cache_dir=tmp_path_factory.mktemp("embeddings"), show_progress=False))
+    yield embedder.encode
+    embedder.close()
+
+
+@pytest.fixture(scope="module")
+def mixed(embed):
+    rows = _jsonl("mixed_topics.jsonl")
+    ids, texts = [r["id"] for r in rows], [r["text"] for r in rows]
+    return rows, find_topics(ids, texts, embed(texts), rng=0)
+
+
+def test_mixed_language_topics_follow_the_subject(mixed):
+    rows, result = mixed
+    assert {r["language"] for r in rows} == {"en", "de", "zh"}
+    ari = adjusted_rand_score([r["subject"] for r in rows], [result.assignment[r["id"]] for r in rows])
+    print(f"mixed en/de/zh: {len(result.topics)} topics, ARI vs subject {ari:.3f}: "
+          + " | ".join(t.label for t in result.topics))
+    assert ari >= MIN_MIXED_ARI
+
+
+def test_mixed_language_labels_are_readable_and_name_the_languages(mixed):
+    rows, result = mixed
+    assert result.languages == {"en": 16, "de": 16, "zh": 16} and result.language == "en"
+    english_words = {w.strip(".,").lower() for r in rows if r["language"] == "en" for w in r["text"].split()}
+    for topic in result.topics:
+        assert topic.languages == {"en": 4, "de": 4, "zh": 4}
+        assert topic.label.endswith(" (English, German, Chinese)")
+        # every label term comes from the English statements (a reader of the main language can read it)
+        assert all(any(w.startswith(term) for w in english_words) for term in topic.terms[:3]), topic.label
+    assert any("several languages" in note for note in result.notes)
+
+
+def test_translations_are_near_duplicates_and_distinct_statements_are_not(embed):
+    rows = _jsonl("translations.jsonl")[:8]
+    langs = ["en", "de", "zh", "fr", "es"]
+    ids = [f"{r['id']}-{lang}" for r in rows for lang in langs]
+    texts = [r[lang] for r in rows for lang in langs]
+    result = find_topics(ids, texts, embed(texts), rng=0)
+    groups = [set(g) for g in result.near_duplicates]
+    # no group mixes two subjects ...
+    assert all(len({i.split("-")[0] for i in g}) == 1 for g in groups), groups
+    # ... and most translations are linked to their original
+    linked = sum(1 for i in ids if any(i in g for g in groups))
+    assert linked >= 0.8 * len(ids), result.near_duplicates
+    # each group is kept in one topic
+    assert all(len({result.assignment[i] for i in g}) == 1 for g in groups)
+    # with the English model's calibration (it does not align languages) nothing links across languages
+    english = find_topics(ids, texts, embed(texts), config=TopicConfig(embedding_model="all-MiniLM-L6-v2"), rng=0)
+    assert english.near_duplicates == []
+
+
+def test_distinct_statements_in_three_languages_are_not_near_duplicates(mixed):
+    _, result = mixed
+    assert result.near_duplicates == []
+
+
+def test_english_sample_neighbours_no_worse_than_minilm(embed):
+    """On the bundled English sample, a statement's nearest neighbour shares its hand-labelled topic
+    at least as often as with all-MiniLM-L6-v2."""
+    with open(REPO / "corpora" / "harbour-road" / "statements-source.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    vectors = embed([r["text"] for r in rows])
+    sims = vectors @ vectors.T
+    np.fill_diagonal(sims, -2.0)
+    nearest = sims.argmax(axis=1)
+    agreement = float(np.mean([rows[i]["topic"] == rows[j]["topic"] for i, j in enumerate(nearest)]))
+    print(f"sample: nearest neighbour in the same topic {agreement:.3f} (MiniLM {MINILM_SAMPLE_NEIGHBOUR_AGREEMENT})")
+    assert agreement >= MINILM_SAMPLE_NEIGHBOUR_AGREEMENT
+
+
+def test_seattle_topics_separate_no_worse_than_minilm(embed):
+    if not SEATTLE.is_file():
+        pytest.skip(f"real Polis corpus not found at {SEATTLE} (../shared is absent on this machine)")
+    with open(SEATTLE, newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["moderated"].strip() != "-1"]
+    texts = [r["comment-body"] for r in rows]
+    result = find_topics([r["comment-id"] for r in rows], texts, embed(texts), rng=0)
+    print(f"Seattle: {len(result.topics)} topics, silhouette {result.quality:.3f}: "
+          + " | ".join(t.label for t in result.topics))
+    assert result.language == "en" and result.languages == {"en": len(rows)}
+    assert result.quality >= MINILM_SEATTLE_SILHOUETTE
+
+
+# ---- the German and Chinese Polis conversations end to end: import, analysis, drafts, report ----
+E2E = {
+    # corpus: (main language, a pattern every label must match: words of that language)
+    "austria-climate.5twd2jsnkf.2022-08-08": ("de", r"[a-zäöüß]{3,}"),
+    "vtaiwan.uberx": ("zh", r"[\u4e00-\u9fff]{2,}"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(E2E))
+def test_german_and_chinese_conversations_end_to_end(tmp_path, name):
+    import re
+    import subprocess
+    import sys
+
+    from deliberation.text import detect_languages
+
+    folder = CORPORA / name
+    if not folder.is_dir():
+        pytest.skip(f"real Polis corpus {name} not found at {folder} (../shared is absent on this machine)")
+    language, word = E2E[name]
+    data = tmp_path / "data"
+    res = subprocess.run([sys.executable, "-m", "deliberation.cli", "--data-dir", str(data), "run", str(folder),
+                          "--approve-all"], capture_output=True, text=True, cwd=REPO, timeout=1200,
+                         env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    report = json.loads((data / "reports" / "1" / "report.json").read_text(encoding="utf-8"))
+    assert report["topics"], "no topics in the report"
+    labels = [t["label"] for t in report["topics"]]
+    print(f"{name}: " + " | ".join(labels))
+    with open(folder / "comments.csv", newline="", encoding="utf-8") as fh:
+        texts = [r["comment-body"] for r in csv.DictReader(fh) if r["comment-body"].strip()]
+    own = "\n".join(t.lower() for t, lang in zip(texts, detect_languages(texts)) if lang == language)
+    for label in labels:
+        # every label term occurs in statements of the conversation's own language (a trailing
+        # "(German, English)" names the languages when there are several)
+        terms = label.split(" (")[0].split(" · ")
+        assert all(t in own for t in terms) and any(re.fullmatch(word, t) for t in terms), label
+    assert report["consensus"] or report["minority"], "no drafts in the report"
+    assert (data / "reports" / "1" / "report.md").stat().st_size > 500
