@@ -142,7 +142,7 @@ def test_german_and_chinese_conversations_end_to_end(tmp_path, name):
         pytest.skip(f"real Polis corpus {name} not found at {folder} (../shared is absent on this machine)")
     language, word = E2E[name]
     data = tmp_path / "data"
-    res = subprocess.run([sys.executable, "-m", "deliberation.cli", "--data-dir", str(data), "run", str(folder),
+    res = subprocess.run([sys.executable, "-m", "graphs.cli", "--data-dir", str(data), "run", str(folder),
                           "--approve-all"], capture_output=True, text=True, cwd=REPO, timeout=1200,
                          env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
     assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
