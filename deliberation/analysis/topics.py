@@ -418,6 +418,62 @@ def _language_notes(counts: dict[str, int], main: str, forced: bool) -> list[str
     return notes
 
 
+def _units(groups: list[list[int]], unit: np.ndarray) -> tuple[np.ndarray, list[int], np.ndarray]:
+    """Every statement's "unit" (its near-duplicate group, or itself): the unit of each statement,
+    each unit's first statement, and each unit's mean direction (the points that are clustered)."""
+    unit_of = np.arange(len(unit))
+    for g in groups:
+        unit_of[g] = g[0]
+    unit_heads = sorted(set(unit_of.tolist()))
+    head_index = {h: u for u, h in enumerate(unit_heads)}
+    unit_of = np.array([head_index[h] for h in unit_of.tolist()])
+    points = unit_rows(np.stack([unit[unit_of == u].mean(axis=0) for u in range(len(unit_heads))]))
+    return unit_of, unit_heads, points
+
+
+def _final_quality(points: np.ndarray, final_units: np.ndarray, config: TopicConfig, seed: int,
+                   notes: list[str]) -> float | None:
+    """Silhouette of what is shown (an explicit Other topic counts as a group of its own)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        quality = silhouette(points, final_units, config.silhouette_sample, seed)
+    if config.silhouette_sample is not None and len(points) > config.silhouette_sample:
+        notes.append(f"The silhouette (which chose the number of topics) was estimated on a random sample of "
+                     f"{config.silhouette_sample:,} of the {len(points):,} distinct statements.")
+    return quality
+
+
+def _topic_infos(order: list[int], members: dict[int, np.ndarray], voices_of: dict[int, int], other_label: int,
+                 ids: list[str], texts: list[str], langs: list[str], main: str, unit: np.ndarray,
+                 groups: list[list[int]], config: TopicConfig) -> list[TopicInfo]:
+    """One TopicInfo per cluster, in ``order``: label (with the languages it holds when the
+    consultation has several), terms, central statements, voices and weight."""
+    label_terms = _label_terms(texts, langs, main, [members[c] for c in order], config)
+    several = len(set(langs)) > 1
+    total_voices = sum(voices_of.values()) or 1
+    group_of = {i: gi for gi, g in enumerate(groups) for i in g}
+    topics: list[TopicInfo] = []
+    for t, c in enumerate(order):
+        idx = members[c]
+        terms, term_scores = label_terms[t]
+        topic_languages = _language_counts([langs[i] for i in idx.tolist()])
+        if c == other_label:
+            label = "Other"
+        else:
+            label = config.label_separator.join(terms[: config.n_label_terms]) if terms else f"Topic {t + 1}"
+        if several:
+            label += " (" + ", ".join(language_name(code) for code in topic_languages) + ")"
+        topics.append(TopicInfo(
+            id=t, label=label, terms=terms, term_scores=[round(s, 6) for s in term_scores],
+            statement_ids=[ids[i] for i in idx.tolist()],
+            central_statement_ids=_central_ids(idx, unit, ids, group_of, config.n_central),
+            n_statements=int(len(idx)), n_authors=int(voices_of[c]),
+            weight=float(voices_of[c] / total_voices), is_other=c == other_label, languages=topic_languages,
+        ))
+    return topics
+
+
 def find_topics(
     statement_ids: Sequence[str],
     texts: Sequence[str],
@@ -450,14 +506,8 @@ def find_topics(
     near = config.near_duplicate_threshold or calibration.near_duplicate
     cross = config.cross_language_threshold or calibration.cross_language_duplicate
     groups = near_duplicate_groups(texts, unit, near, config.near_duplicate_min_overlap, langs, cross)
-    unit_of = np.arange(n)
-    for g in groups:
-        unit_of[g] = g[0]
-    unit_heads = sorted(set(unit_of.tolist()))
-    head_index = {h: u for u, h in enumerate(unit_heads)}
-    unit_of = np.array([head_index[h] for h in unit_of.tolist()])
+    unit_of, unit_heads, points = _units(groups, unit)
     n_units = len(unit_heads)
-    points = unit_rows(np.stack([unit[unit_of == u].mean(axis=0) for u in range(n_units)]))
 
     found = cluster_units(points, n, config, seed, notes)
     noise_units = found.noise_units if found.noise_units is not None else np.zeros(n_units, dtype=bool)
@@ -476,41 +526,14 @@ def find_topics(
     order = sorted(cluster_ids, key=lambda c: (c == other_label, -voices_of[c], -len(members[c]),
                                                int(members[c][0])))
     new_id = {c: t for t, c in enumerate(order)}
-    label_terms = _label_terms(texts, langs, corpus_lang, [members[c] for c in order], config)
     corpus_languages = _language_counts(langs)
-    total_voices = sum(voices_of.values()) or 1
-    group_of = {i: gi for gi, g in enumerate(groups) for i in g}
-
-    topics: list[TopicInfo] = []
-    for t, c in enumerate(order):
-        idx = members[c]
-        terms, term_scores = label_terms[t]
-        topic_languages = _language_counts([langs[i] for i in idx.tolist()])
-        if c == other_label:
-            label = "Other"
-        else:
-            label = config.label_separator.join(terms[: config.n_label_terms]) if terms else f"Topic {t + 1}"
-        if len(corpus_languages) > 1:
-            label += " (" + ", ".join(language_name(code) for code in topic_languages) + ")"
-        topics.append(TopicInfo(
-            id=t, label=label, terms=terms, term_scores=[round(s, 6) for s in term_scores],
-            statement_ids=[ids[i] for i in idx.tolist()],
-            central_statement_ids=_central_ids(idx, unit, ids, group_of, config.n_central),
-            n_statements=int(len(idx)), n_authors=int(voices_of[c]),
-            weight=float(voices_of[c] / total_voices), is_other=c == other_label, languages=topic_languages,
-        ))
+    topics = _topic_infos(order, members, voices_of, other_label, ids, texts, langs, corpus_lang, unit,
+                          groups, config)
 
     quality = None
     if found.method in ("kmeans-silhouette", "hdbscan") and len(topics) >= 2:
-        from threadpoolctl import threadpool_limits
-
-        # Silhouette of what is shown (an explicit Other topic counts as a group of its own).
         final_units = np.array([new_id[int(labels[unit_heads[u]])] for u in range(n_units)])
-        with threadpool_limits(limits=1):
-            quality = silhouette(points, final_units, config.silhouette_sample, seed)
-        if config.silhouette_sample is not None and n_units > config.silhouette_sample:
-            notes.append(f"The silhouette (which chose the number of topics) was estimated on a random sample of "
-                         f"{config.silhouette_sample:,} of the {n_units:,} distinct statements.")
+        quality = _final_quality(points, final_units, config, seed, notes)
     note = quality_note(quality)
     if note:
         notes.append(note)
