@@ -28,6 +28,7 @@ from ui.common import (
     group_name,
     index,
     quote,
+    settings,
     store,
     visible,
     voting_open,
@@ -41,7 +42,8 @@ PARTICIPANT_MAX_CHARS = min(400, MAX_STATEMENT_CHARS)
 # Similar statements are shown before submitting when their cosine similarity is at least the
 # embedding model's ``Calibration.similar_min`` (deliberation.embeddings.models: 0.45 for USE,
 # 0.5 for all-MiniLM-L6-v2).
-
+#: The graph's state (drafts put to the vote) is read from its checkpoint at most this often (s).
+GRAPH_STATE_SECONDS = 1.5
 #: How often the Vote and My votes tabs refresh themselves (seconds).
 PARTICIPANT_REFRESH_SECONDS = float(os.environ.get("DELIBERATION_PARTICIPANT_REFRESH", "4"))
 WORD_VALUE = {v: k for k, v in VOTE_WORDS.items()}
@@ -290,17 +292,26 @@ def main() -> None:
     st.button("Leave this consultation", on_click=_leave, key="leave")
 
 
+@st.cache_resource(ttl=GRAPH_STATE_SECONDS, max_entries=64, show_spinner=False)
+def _run_state(data_dir: str, cid: int) -> tuple[list[dict], dict]:
+    """The drafts put to the vote and the last run's analysis, from the graph's checkpoint (read at
+    most every GRAPH_STATE_SECONDS for all sessions: the checkpoint holds the whole run's state,
+    and the moderator changes it rarely). Shared: callers must not change it."""
+    gs = graph_status(cid, quiet=True)
+    published = current_published(gs.values) if (gs.waiting or {}).get("type") == "voting" else []
+    return published, gs.values.get("analysis") or {}
+
+
 def _room(cid: int, pid: str) -> dict:
     """What the tabs show, read from the store on every run (other people's statements and votes,
     the moderator opening voting on drafts)."""
     statements = store().statements(cid)
     votes = store().current_votes(cid)
     mine = votes[votes["participant"] == pid]
-    gs = graph_status(cid, quiet=True)
-    published = current_published(gs.values) if (gs.waiting or {}).get("type") == "voting" else []
+    published, analysis = _run_state(str(settings().data_dir.resolve()), cid)
     pub_ids = [p["statement_id"] for p in published]
     drafts_open = voting_open(cid, pub_ids)
-    return {"statements": statements, "votes": votes, "values": gs.values,
+    return {"statements": statements, "votes": votes, "values": {"analysis": analysis},
             "my_votes": dict(zip(mine["statement"], mine["vote"].astype(int))),
             "open_drafts": published if drafts_open else [], "open_ids": set(pub_ids) if drafts_open else set()}
 
