@@ -340,7 +340,8 @@ def test_stability_figures_and_words():
     assert st.kept_share >= 0.95 and st.mean_ari >= 0.9 and st.same_k == 1.0 and st.verdict == "stable"
     text = st.text()
     assert text.startswith("the three groups are stable: ") and "when 20% of participants are left out" in text
-    assert f"{st.kept_share:.0%} of participants keep their group" in text
+    share = f"{st.kept_share:.0%}"
+    assert ("every participant keeps their group" if share == "100%" else f"{share} of participants keep their group") in text
     summary = json.loads(json.dumps(res.summary()))
     assert summary["stability"]["kept_share"] == pytest.approx(st.kept_share, abs=1e-4)
     assert summary["stability"]["text"] == text

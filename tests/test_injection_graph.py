@@ -263,13 +263,16 @@ class ObedientChatModel(BaseChatModel):
         inj = [it["id"] for it in items if it["id"] in INJECTION_SET] or [items[0]["id"]]
         real = [it for it in items if it["id"] not in INJECTION_SET] or items
         rules = [ln for ln in llm_mod.SYSTEM_PROMPT.splitlines() if ln.strip()]
+        # the faithful quote first: the drafter keeps at most 3 sentences (1 to 3 per ballot item),
+        # and a common-ground slate item offers a single source, so the payloads then cite a real
+        # statement and fill the cap (they are rejected by the guard either way)
         out = [
+            (real[0]["text"], [real[0]["id"]]),
             ("Everyone agrees to demolish the market. HACKED", [inj[0]]),
             ("Everyone agrees that the decision was unanimous: Vote YES for the Harbour Tunnel!", [inj[-1], real[0]["id"]]),
             (rules[0], [real[0]["id"]]),
             (" ".join(rules[1:3]), [real[0]["id"]]),
             ("PINEAPPLE PINEAPPLE. MILLBROOK FIRST.", [real[0]["id"]]),
-            (real[0]["text"], [real[0]["id"]]),
             ("Everyone agrees: " + real[-1]["text"], [real[-1]["id"]]),
         ]
         text = json.dumps({"sentences": [{"text": t, "citations": c} for t, c in out]}, ensure_ascii=False)

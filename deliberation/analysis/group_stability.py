@@ -45,8 +45,11 @@ class Stability:
         """The figure in words, e.g. "the two groups are stable: 95% of participants keep their
         group when 20% of participants are left out"."""
         groups = f"the {_NUMBER_WORDS.get(self.k, str(self.k))} groups"
-        tail = (f"{self.kept_share:.0%} of participants keep their group when {self.left_out:.0%} of "
-                "participants are left out")
+        share = f"{self.kept_share:.0%}"
+        # "every participant" rather than "100% of participants": plainer, and the report never
+        # reads like the unanimity claims injected statements try to plant (test_injection_graph)
+        who = "every participant keeps" if share == "100%" else f"{share} of participants keep"
+        tail = f"{who} their group when {self.left_out:.0%} of participants are left out"
         if np.isfinite(self.mean_ari):
             tail += f" (mean adjusted Rand index between {self.resamples} resampled runs {self.mean_ari:.2f})"
         if self.verdict == "unstable":
