@@ -301,6 +301,8 @@ _AUTOLINK = re.compile(r"(?i)(https?|ftp|www|mailto)(?=[:.])|(@)")
 #: characters that can form Markdown (CommonMark + GFM) or Streamlit markup anywhere in a line
 _ALWAYS = set("\\`*_[]<$~|")
 _LINE_START = re.compile(r"^([#>+=-]|\d+[.)])")
+#: the "/" of an (escaped) ``:name/`` Streamlit directive such as ``:material/warning:``
+_DIRECTIVE_SLASH = re.compile(r"(\\:[A-Za-z_]+)/")
 
 
 def _md(text: Any) -> str:
@@ -318,7 +320,9 @@ def _md(text: Any) -> str:
             out.append("\\" + ch)
         else:
             out.append(ch)
-    text = "".join(out)
+    # Streamlit's icon directive (":material/name:") is found in the raw text, escaped colon or not:
+    # a backslash before its "/" breaks it
+    text = _DIRECTIVE_SLASH.sub(r"\1\\/", "".join(out))
     return _LINE_START.sub(lambda m: "\\" + m.group(1), text)
 
 

@@ -82,8 +82,10 @@ def test_two_processes_on_one_embedded_folder_wedge_it_and_the_rebuild_repairs(t
         with pytest.raises(Exception, match="Error finding id"):
             index.vectors(2, ["0", "1"])
         notes: list[str] = []
-        have, rebuilt = indexed_vectors(index, embedder_for(Settings(data_dir=tmp_path / "data")), 2, statements,
-                                        note=notes.append)
+        # the wedged collection holds 384-dimensional vectors (the legacy "statements" collection):
+        # rebuilt with the 384-dimensional model
+        minilm = embedder_for(Settings(data_dir=tmp_path / "data", embedding_model="all-MiniLM-L6-v2"))
+        have, rebuilt = indexed_vectors(index, minilm, 2, statements, note=notes.append)
         assert rebuilt == 1200 and len(have) == 1200
         assert notes and "rebuilt 1200 vectors from the statements" in notes[0] and "Error finding id" in notes[0]
     fresh = subprocess.run([sys.executable, "-c", textwrap.dedent(f'''
