@@ -57,7 +57,10 @@ def consultation(tmp_path_factory):
     c, _secret = store.create_consultation("Should Harbour Road become car-free?")
     for text in TEXTS[:STATEMENTS]:
         store.add_statement(c.id, None, text)
-    srv = start_server(data, base / "log")
+    # the Vote tab's self-refresh is off here: this test checks that every acknowledged press is
+    # stored exactly once under concurrency; a press that races a self-refresh of the fragment can
+    # land on the previous statement's button (a known open problem, see the README's live pages)
+    srv = start_server(data, base / "log", env={"DELIBERATION_PARTICIPANT_REFRESH": "3600"})
     try:
         yield srv, store, c
     finally:
