@@ -30,6 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, Field
 
+from deliberation.analysis.stats import group_informed_consensus as gic_formula
 from deliberation.analysis.stats import scaled_min_votes
 from deliberation.votematrix import VoteMatrix
 from deliberation.wording import audience_name
@@ -195,8 +196,6 @@ def group_informed_consensus(matrix: VoteMatrix, labels, statement_ids: Sequence
     if not np.any(lab >= 0):
         lab = np.zeros(matrix.shape[0], dtype=np.int64)
     _, _, agree, _, seen = _group_counts(matrix, lab, statement_ids)
-    from deliberation.analysis.stats import group_informed_consensus as gic_formula
-
     gic = gic_formula(agree, seen) if len(statement_ids) else np.zeros(0)
     return {sid: float(v) for sid, v in zip(statement_ids, gic)}
 
@@ -354,7 +353,6 @@ def tally(
     not in group figures, GIC (unless nobody is grouped) or ``rejected_by``.
     """
     ids = [str(s) for s in draft_statement_ids]
-    notes: list[str] = []
     if len(set(ids)) != len(ids):
         raise ValueError("draft_statement_ids must be distinct")
     lab = _labels(labels, matrix.shape[0])
@@ -364,8 +362,7 @@ def tally(
 
     rows, pos, vals, cols = _draft_votes(matrix, ids)
     k = len(ids)
-    code = vals + 1
-    overall = np.bincount(pos * 3 + code, minlength=3 * k).reshape(k, 3)
+    overall = np.bincount(pos * 3 + vals + 1, minlength=3 * k).reshape(k, 3)
     gids, sizes, g_agree, g_dis, g_seen = _group_counts(matrix, lab, ids)
     gic = group_informed_consensus(matrix, lab, ids)
     d = ballots_from_votes(matrix, ids)
@@ -373,64 +370,26 @@ def tally(
     tiers = _tiers(p, ids)
     rank_of = {c: t + 1 for t, tier in enumerate(tiers) for c in tier}
 
-    for sid, c in zip(ids, cols):
-        if c < 0:
-            notes.append(f"Draft {sid} is not in the vote matrix; it has no votes.")
+    notes = [f"Draft {sid} is not in the vote matrix; it has no votes." for sid, c in zip(ids, cols) if c < 0]
     if not len(gids):
         notes.append("No participant is in an opinion group: GIC is taken over all participants as "
                      "one group, and no group can reject a draft.")
-
     drafts: list[DraftTally] = []
-    unvoted: list[str] = []
-    silent: list[str] = []
     rejected_by: dict[str, list[str]] = {}
     for j, sid in enumerate(ids):
         dis, pas, agr = (int(x) for x in overall[j])
         n_votes = agr + dis + pas
-        if n_votes == 0 and cols[j] >= 0:
-            silent.append(sid)
-        if n_votes == 0 and k > 1:
-            unvoted.append(sid)
-        groups = []
-        thin = []
-        for g, gid in enumerate(gids):
-            s = int(g_seen[g, j])
-            a = int(g_agree[g, j])
-            dd = int(g_dis[g, j])
-            rate = a / s if s else None
-            key = f"group:{int(gid)}"
-            groups.append(GroupApproval(group=key, n_members=int(sizes[g]), n_votes=s, agree=a, disagree=dd,
-                                        passes=s - a - dd, agree_rate=rate))
-            need = scaled_min_votes(config.min_group_voters, int(sizes[g]), config.min_voters_group_share)
-            if s >= need and rate is not None and rate < config.reject_below:
-                rejected_by.setdefault(sid, []).append(key)
-            if 0 < s < need:
-                thin.append(f"{audience_name(key)} (fewer than {need})")
+        groups, rejecting, thin = _group_verdicts(j, gids, sizes, g_agree, g_dis, g_seen, config)
+        if rejecting:
+            rejected_by[sid] = rejecting
         if thin:
             notes.append(f"Draft {sid}: too few voters to judge from {', '.join(thin)}.")
         drafts.append(DraftTally(draft_id=sid, n_votes=n_votes, agree=agr, disagree=dis, passes=pas,
                                  agree_rate=(agr / n_votes if n_votes else None), groups=groups,
                                  gic=gic[sid], schulze_rank=rank_of[sid]))
 
-    if silent:
-        notes.append(f"No participant voted on draft{'s' if len(silent) > 1 else ''} {', '.join(silent)} yet.")
-    if unvoted and int(overall.sum()) > 0:
-        notes.append(f"Schulze cannot compare draft{'s' if len(unvoted) > 1 else ''} "
-                     f"{', '.join(unvoted)} with any other (no votes), so "
-                     f"{'they stay' if len(unvoted) > 1 else 'it stays'} in the first tier, unbeaten.")
-    order = sorted(range(k), key=lambda j: (-gic[ids[j]], j))
-    ranking_gic = [ids[j] for j in order]
-    if int(overall.sum()) == 0:
-        notes.append("No votes on any draft yet: every ranking is a tie.")
-    else:
-        if len(tiers[0]) == 1:
-            notes.append(f"Schulze winner: draft {tiers[0][0]}.")
-        for tier in tiers:
-            if len(tier) > 1:
-                notes.append(f"Drafts {', '.join(tier)} are tied under Schulze.")
-        if ranking_gic and tiers and ranking_gic[0] not in tiers[0]:
-            notes.append(f"The rankings differ at the top: draft {ranking_gic[0]} has the highest "
-                         f"group-informed consensus, Schulze puts {', '.join(tiers[0])} first.")
+    ranking_gic = [ids[j] for j in sorted(range(k), key=lambda j: (-gic[ids[j]], j))]
+    notes += _ranking_notes(ids, cols, overall, tiers, ranking_gic)
     for sid, gs in rejected_by.items():
         notes.append(f"Draft {sid} is rejected by {', '.join(audience_name(g) for g in gs)} "
                      f"(agree rate below {config.reject_below:.0%}).")
@@ -438,3 +397,52 @@ def tally(
     return TallyResult(drafts=drafts, ranking_gic=ranking_gic, ranking_schulze=tiers,
                        pairwise=d.tolist(), strongest_paths=p.tolist(), draft_ids=ids,
                        rejected_by=rejected_by, notes=notes)
+
+
+def _group_verdicts(j: int, gids, sizes, g_agree, g_dis, g_seen, config: TallyConfig):
+    """Draft column ``j``'s figures per opinion group, the groups that reject it (agree rate below
+    ``reject_below`` among at least the scaled ``min_group_voters``), and the groups with too few
+    voters to judge, in words."""
+    groups: list[GroupApproval] = []
+    rejecting: list[str] = []
+    thin: list[str] = []
+    for g, gid in enumerate(gids):
+        s, a, dd = int(g_seen[g, j]), int(g_agree[g, j]), int(g_dis[g, j])
+        rate = a / s if s else None
+        key = f"group:{int(gid)}"
+        groups.append(GroupApproval(group=key, n_members=int(sizes[g]), n_votes=s, agree=a, disagree=dd,
+                                    passes=s - a - dd, agree_rate=rate))
+        need = scaled_min_votes(config.min_group_voters, int(sizes[g]), config.min_voters_group_share)
+        if s >= need and rate is not None and rate < config.reject_below:
+            rejecting.append(key)
+        if 0 < s < need:
+            thin.append(f"{audience_name(key)} (fewer than {need})")
+    return groups, rejecting, thin
+
+
+def _ranking_notes(ids: list[str], cols: np.ndarray, overall: np.ndarray, tiers: list[list[str]],
+                   ranking_gic: list[str]) -> list[str]:
+    """The rankings in words: drafts nobody voted on, the Schulze winner and ties, and where the
+    two rankings disagree at the top."""
+    notes: list[str] = []
+    n_votes = overall.sum(axis=1)
+    silent = [sid for j, sid in enumerate(ids) if n_votes[j] == 0 and cols[j] >= 0]
+    unvoted = [sid for j, sid in enumerate(ids) if n_votes[j] == 0] if len(ids) > 1 else []
+    if silent:
+        notes.append(f"No participant voted on draft{'s' if len(silent) > 1 else ''} {', '.join(silent)} yet.")
+    if unvoted and int(overall.sum()) > 0:
+        notes.append(f"Schulze cannot compare draft{'s' if len(unvoted) > 1 else ''} "
+                     f"{', '.join(unvoted)} with any other (no votes), so "
+                     f"{'they stay' if len(unvoted) > 1 else 'it stays'} in the first tier, unbeaten.")
+    if int(overall.sum()) == 0:
+        notes.append("No votes on any draft yet: every ranking is a tie.")
+        return notes
+    if len(tiers[0]) == 1:
+        notes.append(f"Schulze winner: draft {tiers[0][0]}.")
+    for tier in tiers:
+        if len(tier) > 1:
+            notes.append(f"Drafts {', '.join(tier)} are tied under Schulze.")
+    if ranking_gic and tiers and ranking_gic[0] not in tiers[0]:
+        notes.append(f"The rankings differ at the top: draft {ranking_gic[0]} has the highest "
+                     f"group-informed consensus, Schulze puts {', '.join(tiers[0])} first.")
+    return notes

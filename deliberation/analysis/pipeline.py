@@ -20,7 +20,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from deliberation.analysis.groups import GroupingConfig, find_opinion_groups
-from deliberation.analysis.stats import StatsConfig, compute_statistics
+from deliberation.analysis.stats import StatsConfig, StatsResult, compute_statistics
 from deliberation.analysis.topics import TopicConfig, find_topics
 from deliberation.models import Statement
 from deliberation.votematrix import VoteMatrix
@@ -128,44 +128,21 @@ def analyze(
     say("opinion groups")
     grouping = find_opinion_groups(matrix, config.grouping, rng=int(rng.integers(2**31)))
     notes.extend(grouping.notes)
-    labels = np.asarray(grouping.labels)
 
     say("statistics")
-    stats = compute_statistics(matrix, labels, config.stats, rng=int(rng.integers(2**31)))
+    stats = compute_statistics(matrix, np.asarray(grouping.labels), config.stats, rng=int(rng.integers(2**31)))
     notes.extend(stats.notes)
-    stats_dict = stats.to_dict()
 
-    topics = None
     topic_seed = int(rng.integers(2**31))
-    usable = [i for i, s in enumerate(statements) if not s.moderation.excluded_from_analysis and not s.is_draft]
+    topics = None
     if vectors is not None:
         say("topics")
-        ids = [statements[i].external_id for i in usable]
-        texts = [statements[i].text for i in usable]
-        authors = [statements[i].author for i in usable]
-        tr = find_topics(ids, texts, np.asarray(vectors)[usable] if len(usable) else np.zeros((0, 1)),
-                         authors, config.topics, rng=topic_seed)
+        tr = _find_topics(statements, vectors, config.topics, topic_seed)
         topics = tr.to_dict()
         notes.extend(tr.notes)
 
     groups = grouping.groups()
-    n_clustered = max(1, len(groups))
-    summaries = []
     repness = {str(g): [r.statement_id for r in reps] for g, reps in stats.repness.items()}
-    for g, members in sorted(_members(groups).items()):
-        summaries.append(GroupSummary(
-            id=g, size=len(members), share=len(members) / n_clustered,
-            repness=repness.get(str(g), []),
-            representative=list(stats.group_representative.get(g, [])),
-        ))
-    projection = {}
-    proj = np.asarray(grouping.projection)
-    for i, pid in enumerate(matrix.participant_ids):
-        if pid in groups and proj.ndim == 2 and np.isfinite(proj[i]).all():
-            projection[pid] = [float(proj[i, 0]), float(proj[i, 1])]
-    subgroups = {}
-    for g, sub in (grouping.subgroup_map() if hasattr(grouping, "subgroup_map") else {}).items():
-        subgroups[str(g)] = {str(p): int(s) for p, s in sub.items()}
     return AnalysisResult(
         question=question,
         n_participants=int(matrix.voters().sum()),
@@ -173,9 +150,9 @@ def analyze(
         n_votes=matrix.n_votes,
         n_author_votes=n_author_votes,
         groups=groups,
-        group_summaries=summaries,
-        subgroups=subgroups,
-        projection=projection,
+        group_summaries=_group_summaries(groups, repness, stats),
+        subgroups=_subgroups(grouping),
+        projection=_projection(matrix, groups, grouping),
         repness=repness,
         consensus=list(stats.consensus),
         common_ground=list(stats.common_ground),
@@ -183,11 +160,48 @@ def analyze(
         uncertain=list(stats.uncertain),
         majority_agree=list(stats.majority_agree),
         topics=topics,
-        stats=stats_dict,
+        stats=stats.to_dict(),
         grouping=grouping.summary() if hasattr(grouping, "summary") else {"k": int(grouping.k)},
         notes=notes,
         seed=config.seed,
     )
+
+
+def _find_topics(statements: list[Statement], vectors: np.ndarray, config: TopicConfig, seed: int):
+    """Topics of the statements the analysis reads (not moderated out, not drafts)."""
+    usable = [i for i, s in enumerate(statements) if not s.moderation.excluded_from_analysis and not s.is_draft]
+    ids = [statements[i].external_id for i in usable]
+    texts = [statements[i].text for i in usable]
+    authors = [statements[i].author for i in usable]
+    vecs = np.asarray(vectors)[usable] if len(usable) else np.zeros((0, 1))
+    return find_topics(ids, texts, vecs, authors, config, rng=seed)
+
+
+def _group_summaries(groups: dict[str, int], repness: dict[str, list[str]], stats: StatsResult) -> list[GroupSummary]:
+    """Size, share and representative statements of each opinion group, in group order."""
+    n_clustered = max(1, len(groups))
+    return [
+        GroupSummary(id=g, size=len(members), share=len(members) / n_clustered,
+                     repness=repness.get(str(g), []),
+                     representative=list(stats.group_representative.get(g, [])))
+        for g, members in sorted(_members(groups).items())
+    ]
+
+
+def _projection(matrix: VoteMatrix, groups: dict[str, int], grouping) -> dict[str, list[float]]:
+    """Opinion-map position of each clustered participant (those with a finite position)."""
+    projection = {}
+    proj = np.asarray(grouping.projection)
+    for i, pid in enumerate(matrix.participant_ids):
+        if pid in groups and proj.ndim == 2 and np.isfinite(proj[i]).all():
+            projection[pid] = [float(proj[i, 0]), float(proj[i, 1])]
+    return projection
+
+
+def _subgroups(grouping) -> dict[str, dict[str, int]]:
+    """group -> participant id -> subgroup, with string keys for JSON."""
+    subs = grouping.subgroup_map() if hasattr(grouping, "subgroup_map") else {}
+    return {str(g): {str(p): int(s) for p, s in sub.items()} for g, sub in subs.items()}
 
 
 def _members(groups: dict[str, int]) -> dict[int, list[str]]:
