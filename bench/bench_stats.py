@@ -1,4 +1,4 @@
-"""Speed of deliberation.analysis.stats on a synthetic sparse matrix.
+"""Speed of deliberation.analysis.statistics on a synthetic sparse matrix.
 
 Run: cd /work/main && PYTHONPATH=. .venv/bin/python bench/bench_stats.py [n_participants n_statements votes_each]
 Defaults: 100,000 participants x 10,000 statements, 50 votes each (5 million votes), 4 groups.
@@ -15,7 +15,7 @@ import tracemalloc
 
 import numpy as np
 
-from deliberation.analysis.stats import StatsConfig, bridging_mf, compute_statistics, count_votes
+from deliberation.analysis.statistics import StatsConfig, bridging_mf, compute_statistics, count_votes
 from deliberation.votematrix import VoteMatrix
 
 

@@ -30,8 +30,8 @@ import numpy as np
 import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, Field
 
-from deliberation.analysis.stats import group_informed_consensus as gic_formula
-from deliberation.analysis.stats import scaled_min_votes
+from deliberation.analysis.statistics import group_informed_consensus as gic_formula, scaled_min_votes
+from deliberation.analysis.statistics.counting import check_labels
 from deliberation.votematrix import VoteMatrix
 from deliberation.wording import audience_name
 
@@ -130,21 +130,6 @@ class TallyResult(BaseModel):
 # ==========================================================================================
 
 
-def _labels(labels, n_rows: int) -> np.ndarray:
-    if labels is None:
-        return np.full(n_rows, -1, dtype=np.int64)
-    arr = np.asarray(labels)
-    if arr.ndim != 1 or len(arr) != n_rows:
-        raise ValueError(f"labels must have one entry per participant (matrix row): got shape "
-                         f"{arr.shape}, expected ({n_rows},)")
-    if len(arr) and not np.issubdtype(arr.dtype, np.integer):
-        f = arr.astype(float)
-        if not np.all(np.isfinite(f)) or np.any(f % 1 != 0):
-            raise ValueError("labels must be integers (-1 = participant in no group)")
-    arr = arr.astype(np.int64)
-    return np.where(arr < 0, -1, arr)
-
-
 def _columns(matrix: VoteMatrix, statement_ids: Sequence[str]) -> np.ndarray:
     """Matrix column of each id, -1 for ids not in the matrix."""
     index = {sid: j for j, sid in enumerate(matrix.statement_ids)}
@@ -166,7 +151,7 @@ def _draft_votes(matrix: VoteMatrix, statement_ids: Sequence[str]):
 
 def _group_counts(matrix: VoteMatrix, labels: np.ndarray, statement_ids: Sequence[str]):
     """group ids (G,), sizes (G,), and agree / disagree / seen arrays of shape (G, K)."""
-    lab = _labels(labels, matrix.shape[0])
+    lab = check_labels(labels, matrix.shape[0])
     rows, pos, vals, _ = _draft_votes(matrix, statement_ids)
     gids = np.unique(lab[lab >= 0])
     gi = np.full(len(lab), -1, dtype=np.int64)
@@ -192,7 +177,7 @@ def group_informed_consensus(matrix: VoteMatrix, labels, statement_ids: Sequence
     would rate every statement 1.0). Ids not in the matrix have A = S = 0.
     """
     statement_ids = [str(s) for s in statement_ids]
-    lab = _labels(labels, matrix.shape[0])
+    lab = check_labels(labels, matrix.shape[0])
     if not np.any(lab >= 0):
         lab = np.zeros(matrix.shape[0], dtype=np.int64)
     _, _, agree, _, seen = _group_counts(matrix, lab, statement_ids)
@@ -355,7 +340,7 @@ def tally(
     ids = [str(s) for s in draft_statement_ids]
     if len(set(ids)) != len(ids):
         raise ValueError("draft_statement_ids must be distinct")
-    lab = _labels(labels, matrix.shape[0])
+    lab = check_labels(labels, matrix.shape[0])
     if not ids:
         return TallyResult(drafts=[], ranking_gic=[], ranking_schulze=[], pairwise=[], strongest_paths=[],
                            draft_ids=[], rejected_by={}, notes=["No drafts to tally."])

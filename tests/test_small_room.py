@@ -109,7 +109,7 @@ def test_the_authors_statement_is_their_agree_vote(room):
 
 
 def test_large_conversations_keep_the_published_minimum():
-    from deliberation.analysis.stats import StatsConfig, scaled_min_votes
+    from deliberation.analysis.statistics import StatsConfig, scaled_min_votes
 
     cfg = StatsConfig()
     assert scaled_min_votes(cfg.min_votes_for_consensus, 6, cfg.min_votes_room_share) == 3

@@ -1,4 +1,4 @@
-"""Tests for deliberation.analysis.stats: hand-computed formulas, the selection rules, the
+"""Tests for deliberation.analysis.statistics: hand-computed formulas, the selection rules, the
 minimum-votes rule, bridging, plain-words notes, bad input, and agreement with red-dwarf's
 Polis implementation on the real Polis conversations in ../shared/corpora."""
 
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deliberation.analysis.stats import (
+from deliberation.analysis.statistics import (
     StatsConfig,
     StatsResult,
     bridging_mf,

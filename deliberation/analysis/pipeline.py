@@ -20,7 +20,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from deliberation.analysis.groups import GroupingConfig, find_opinion_groups
-from deliberation.analysis.stats import StatsConfig, StatsResult, compute_statistics
+from deliberation.analysis.statistics import StatsConfig, StatsResult, compute_statistics
 from deliberation.analysis.topics import TopicConfig, find_topics
 from deliberation.models import Statement
 from deliberation.votematrix import VoteMatrix
@@ -76,7 +76,7 @@ class AnalysisResult(BaseModel):
     majority_agree: list[str] = Field(default_factory=list)
     #: topics by embedding (see deliberation.analysis.topics.TopicResult)
     topics: dict[str, Any] | None = None
-    #: per-statement statistics and lists (see deliberation.analysis.stats.StatsResult)
+    #: per-statement statistics and lists (see deliberation.analysis.statistics.StatsResult)
     stats: dict[str, Any]
     grouping: dict[str, Any]
     notes: list[str]

@@ -1,0 +1,100 @@
+"""Cross-group consensus: our ranked consensus candidates and Jigsaw's common ground, each with its
+rule, its score and why its list is empty."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from deliberation.analysis.statistics.config import StatsConfig
+from deliberation.analysis.statistics.min_votes import MinVotes
+from deliberation.analysis.statistics.prose import pct
+from deliberation.analysis.statistics.tallies import GroupTallies, ranked
+
+
+class Consensus:
+    """Cross-group consensus candidates (``consensus``; ``consensus_disagree`` mirrors it).
+
+    Rule: eligible by votes (``MinVotes.consensus_ok``: at least ``min_votes_for_consensus``
+    votes from group members [Jigsaw minVoteCount] and ``min_group_participation`` of every group
+    [polis collectiveStatement.ts]), and more than ``consensus_min_group_agree`` of every group
+    agrees: Polis's majority threshold (pa > 0.5, select-consensus-comments) applied to each group.
+    Score: ``consensus_score`` (default the lowest group agree rate, ``bridging_min``; or the GIC
+    product, or the matrix-factorisation intercept); ties: GIC, then number of votes.
+    """
+
+    def __init__(self, cfg: StatsConfig, tallies: GroupTallies, eligible: MinVotes, mf: np.ndarray,
+                 seen: np.ndarray):
+        self.cfg = cfg
+        self.eligible = eligible
+        t = tallies
+        score_agree = {"bridging_min": t.min_agree, "gic": t.gic, "bridging_mf": mf}[cfg.consensus_score]
+        score_dis = {"bridging_min": t.min_disagree, "gic": t.gic_disagree, "bridging_mf": -mf}[cfg.consensus_score]
+        ok = eligible.consensus_ok
+        #: every candidate (before the list is cut to length)
+        self.mask = ok & (t.min_agree > cfg.consensus_min_group_agree)
+        self.mask_disagree = ok & (t.min_disagree > cfg.consensus_min_group_agree)
+        seen_f = seen.astype(np.float64)
+        self.agree = ranked(self.mask, score_agree, t.gic, seen_f, limit=cfg.consensus_pick_max)
+        self.disagree = ranked(self.mask_disagree, score_dis, t.gic_disagree, seen_f, limit=cfg.consensus_pick_max)
+
+    def rule(self) -> str:
+        cfg = self.cfg
+        return (
+            f"A statement is a consensus candidate when it has at least {self.eligible.for_consensus} "
+            f"votes from group members, was voted on by at least {pct(cfg.min_group_participation)} of "
+            f"every group, and more than {pct(cfg.consensus_min_group_agree)} of every group agrees "
+            f"(agree rate (A+1)/(S+2), passes counted); candidates are ranked by {cfg.consensus_score} "
+            "(ties: group-informed consensus, then number of votes). Moderated-out statements are "
+            "never candidates."
+        )
+
+    def why_empty(self) -> list[str]:
+        if not self.eligible.consensus_ok.any():
+            return []  # MinVotes says why
+        few, share = self.eligible.considered(), pct(self.cfg.consensus_min_group_agree)
+        notes = []
+        if len(self.agree) == 0:
+            notes.append("No statement reached cross-group consensus: no statement was agreed with by "
+                         f"more than {share} of every group." + few)
+        if len(self.disagree) == 0:
+            notes.append("No statement was rejected across groups: no statement was disagreed with by "
+                         f"more than {share} of every group." + few)
+        return notes
+
+    def tags(self) -> dict[str, np.ndarray]:
+        return {"consensus": np.flatnonzero(self.mask), "consensus_disagree": np.flatnonzero(self.mask_disagree)}
+
+
+class CommonGround:
+    """Jigsaw common ground (``common_ground``; ``common_ground_disagree`` with disagree rates).
+
+    Rule: eligible by votes as for consensus, and an agree rate of at least
+    ``min_common_ground_prob`` in every group [jigsaw summary_stats.ts minCommonGroundProb,
+    group_informed.ts getCommonGroundComments]. Score: GIC; the ``max_sample_size`` best kept.
+    """
+
+    def __init__(self, cfg: StatsConfig, tallies: GroupTallies, eligible: MinVotes):
+        self.cfg = cfg
+        self.eligible = eligible
+        ok = eligible.consensus_ok
+        self.mask = ok & (tallies.min_agree >= cfg.min_common_ground_prob)
+        self.mask_disagree = ok & (tallies.min_disagree >= cfg.min_common_ground_prob)
+        self.agree = ranked(self.mask, tallies.gic, limit=cfg.max_sample_size)
+        self.disagree = ranked(self.mask_disagree, tallies.gic_disagree, limit=cfg.max_sample_size)
+
+    def why_empty(self) -> list[str]:
+        if not self.eligible.consensus_ok.any():
+            return []  # MinVotes says why
+        few, share = self.eligible.considered(), pct(self.cfg.min_common_ground_prob)
+        notes = []
+        if len(self.agree) == 0:
+            notes.append("No statement reached common ground: no statement had an agree rate of at least "
+                         f"{share} in every group." + few)
+        if len(self.disagree) == 0:
+            notes.append("No statement reached common ground in disagreement: no statement had a "
+                         f"disagree rate of at least {share} in every group." + few)
+        return notes
+
+    def tags(self) -> dict[str, np.ndarray]:
+        return {"common_ground": np.flatnonzero(self.mask),
+                "common_ground_disagree": np.flatnonzero(self.mask_disagree)}
