@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from conftest import SAMPLE, corpus
 from deliberation.analysis.pipeline import AnalysisResult, analyze
 from deliberation.cli import app
+from deliberation.facilitation import group_labels
 from deliberation.importers.polis import polis_group_ids, read_polis_export
 from deliberation.models import Statement
 from deliberation.votematrix import VoteMatrix
@@ -95,8 +96,6 @@ def test_bad_input_says_why(case):
 
 def test_late_participants_placed_into_their_group():
     """Participants who joined after the analysis are placed by their votes (tally uses this)."""
-    from deliberation.facilitation import group_labels
-
     bundle = read_polis_export(SAMPLE)
     m = bundle.vote_matrix()
     full = analyze(m, bundle.statements)

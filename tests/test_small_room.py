@@ -15,6 +15,8 @@ import dataclasses
 import pytest
 
 from deliberation.analysis.pipeline import AnalysisConfig, analyze
+from deliberation.analysis.statistics import StatsConfig, scaled_min_votes
+from deliberation.config import Settings
 from deliberation.importers.tabular import read_statements_file
 from deliberation.storage import Store
 
@@ -45,8 +47,6 @@ PEOPLE = [f"p{i}" for i in range(1, 7)]
 
 @pytest.fixture(scope="module")
 def room(tmp_path_factory):
-    from deliberation.config import Settings
-
     tmp = tmp_path_factory.mktemp("room")
     csv = tmp / "statements.csv"
     csv.write_text("id,author,text\n" + "".join(f'{i},{a},"{t}"\n' for i, a, t in STATEMENTS), encoding="utf-8")
@@ -109,8 +109,6 @@ def test_the_authors_statement_is_their_agree_vote(room):
 
 
 def test_large_conversations_keep_the_published_minimum():
-    from deliberation.analysis.statistics import StatsConfig, scaled_min_votes
-
     cfg = StatsConfig()
     assert scaled_min_votes(cfg.min_votes_for_consensus, 6, cfg.min_votes_room_share) == 3
     assert scaled_min_votes(cfg.min_votes_for_consensus, 40, cfg.min_votes_room_share) == 20

@@ -26,6 +26,7 @@ from deliberation.analysis.statistics import (
     select_rep_comments,
     two_prop_test,
 )
+from deliberation.importers.polis import polis_group_ids, read_polis_export
 from deliberation.votematrix import VoteMatrix
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
@@ -58,6 +59,7 @@ def reddwarf():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # red-dwarf's import emits a pydantic warning
         pytest.importorskip("reddwarf", reason="red-dwarf (test extra) is not installed")
+        # imported here: red-dwarf is optional (the tests that need it skip without it)
         from reddwarf.utils.consensus import select_consensus_statements
         from reddwarf.utils.stats import (
             calculate_comment_statistics_dataframes,
@@ -256,8 +258,6 @@ def corpus_folders():
                     reason=f"Polis corpora not found at {CORPORA} (clone shared/ beside the repository)")
 @pytest.mark.parametrize("folder", corpus_folders() or ["15-per-hour-seattle"])
 def test_matches_reddwarf_on_polis_corpora(folder):
-    from deliberation.importers.polis import polis_group_ids, read_polis_export
-
     path = CORPORA / folder
     mat = read_polis_export(path).vote_matrix()
     groups = polis_group_ids(path)
