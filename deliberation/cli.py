@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -85,6 +87,16 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+@contextmanager
+def reported() -> Iterator[None]:
+    """Our own errors (bad input, a refused step; written as sentences) end the command with one
+    line and exit code 2: the one try/except every command shares."""
+    try:
+        yield
+    except DeliberationError as e:
+        fail(str(e))
+
+
 def _store():
     from deliberation.storage import Store
 
@@ -116,10 +128,8 @@ def import_polis(
     """Import a Polis export folder as a new consultation."""
     from deliberation.importers.polis import read_polis_export
 
-    try:
+    with reported():
         _import(read_polis_export(folder), embed=embed, question=question, secret=secret)
-    except DeliberationError as e:
-        fail(str(e))
 
 
 @app.command("import-statements")
@@ -134,11 +144,9 @@ def import_statements(
     """Import statements (and optional votes) from CSV or JSON Lines as a new consultation."""
     from deliberation.importers.tabular import read_statements_file
 
-    try:
+    with reported():
         bundle = read_statements_file(path, votes_path=votes, question=question, language=language)
         _import(bundle, embed=embed, question=question, secret=secret)
-    except DeliberationError as e:
-        fail(str(e))
 
 
 @app.command("export-polis")
@@ -152,15 +160,13 @@ def export_polis(
     """Export a consultation in Polis's CSV format (comments, votes, participants-votes, summary).
 
     Participants appear under pseudonyms (numbers in a keyed, shuffled order) unless --keep-ids."""
-    try:
+    with reported():
         store = _store()
         c = store.get_consultation(consultation)
         with writing_to(folder):  # a full / read-only export folder is named, not the data directory
             store.export_polis(c.id, folder, pseudonymise=not keep_ids)
         out.print(f"Wrote {folder}/comments.csv, votes.csv, participants-votes.csv, summary.csv"
                   + ("" if keep_ids else " (participants pseudonymised)"))
-    except DeliberationError as e:
-        fail(str(e))
 
 
 @app.command("consultations")
@@ -181,10 +187,8 @@ def summary(
     """Print a summary of a corpus or stored consultation (statements, participants, votes)."""
     from deliberation.services import corpus_summary
 
-    try:
+    with reported():
         out.print(corpus_summary(state.settings, source))
-    except DeliberationError as e:
-        fail(str(e))
 
 
 @app.command("demo")
@@ -194,10 +198,8 @@ def demo(
     """Headless run on embedded defaults: import the sample corpus and print its analysis summary."""
     from deliberation.services import demo as run_demo
 
-    try:
+    with reported():
         run_demo(state.settings, corpus, out)
-    except DeliberationError as e:
-        fail(str(e))
 
 
 @app.command("analyze")
@@ -211,11 +213,9 @@ def analyze_cmd(
     """Analyse a consultation: topics, opinion groups, representative and consensus statements."""
     from deliberation.services import analyze_source
 
-    try:
+    with reported():
         result, summary_text = analyze_source(state.settings, source, topics=topics, mode=mode, seed=seed,
                                               progress=lambda m: console.print(f"[dim]… {m}[/]"))
-    except DeliberationError as e:
-        fail(str(e))
     out.print(summary_text, highlight=False)
     if json_out:
         from deliberation.analysis.pipeline import export_json

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from deliberation.analysis.pipeline import AnalysisResult
 from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.models import Draft, DraftKind, DraftSentence, ModerationStatus, Statement
-from deliberation.wording import group_label, position_phrase
+from deliberation.wording import Audience, group_label, position_phrase
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
     feedback = feedback or {}
     requests = _slate_requests(analysis, ctx, question, config, exclude or {}, feedback)
     for g in analysis.group_summaries:
-        key = f"group:{g.id}"
+        key = str(Audience.group(g.id))
         ids = list(dict.fromkeys(_agree_repness(analysis, g.id) + g.representative))
         if relaxed or not [i for i in ids if i in ctx.by_id]:
             ids += _group_agreed(ctx.stats, g.id, config.min_topic_source_agree)
@@ -124,7 +124,7 @@ def _slate_requests(analysis: AnalysisResult, ctx: _Sources, question: str, conf
     ids = analysis.consensus or analysis.common_ground or analysis.majority_agree
     candidates = ctx.distinct([r for r in (ctx.ref(s) for s in ids) if r], limit=len(ids))
     size = min(config.consensus_slate_size, len(candidates))
-    default = {f"all:{i + 1}": candidates[i] for i in range(size)}
+    default = {str(Audience.everyone(i + 1)): candidates[i] for i in range(size)}
     out = []
     for key, ref in default.items():
         avoid = set(exclude.get(key, []))
@@ -145,7 +145,7 @@ def _topic_request(t: dict, analysis: AnalysisResult, ctx: _Sources, question: s
     """A topic's draft: where the groups' votes split on the topic, its opposed positions side by
     side, each with who holds it (never merged into one claim); otherwise its most central and
     best-supported statements."""
-    key = f"topic:{t['id']}"
+    key = str(Audience.topic(t['id']))
     stats = ctx.stats
     positions = topic_positions(t["statement_ids"], stats, [g.id for g in analysis.group_summaries],
                                 config, usable_ids=set(ctx.by_id))
@@ -248,12 +248,12 @@ def _group_agreed(stats: dict[str, dict], group: int, min_agree: float) -> list[
 
 def group_members(analysis: AnalysisResult, statements: list[Statement], votes=None) -> dict[str, list[str]]:
     """Audience key -> distinct participants it stands for (opinion groups; topics by their authors)."""
-    out: dict[str, list[str]] = {f"group:{g}": sorted(m) for g, m in analysis.group_members().items()}
+    out: dict[str, list[str]] = {str(Audience.group(g)): sorted(m) for g, m in analysis.group_members().items()}
     if analysis.topics:
         author = {s.external_id: s.author for s in statements}
         for t in analysis.topics.get("topics", []):
             voices = {author.get(sid) or f"unknown-author-of-{sid}" for sid in t["statement_ids"]}
-            out[f"topic:{t['id']}"] = sorted(voices)
+            out[str(Audience.topic(t['id']))] = sorted(voices)
     return out
 
 

@@ -21,6 +21,7 @@ from deliberation.grounding import public_reason
 from deliberation.models import Statement
 from deliberation.wording import (
     TERMS,
+    Audience,
     audience_name,
     draft_heading,
     draft_text,
@@ -40,8 +41,8 @@ SECTIONS = [
 
 
 def _section(key: str) -> str:
-    return "common_ground" if key == "all" or key.startswith("all:") else \
-        ("groups" if key.startswith("group:") else "topics")
+    audience = Audience.parse(key)
+    return "common_ground" if audience.is_everyone else ("groups" if audience.is_group else "topics")
 
 
 def build_report(state: dict[str, Any], statements: list[Statement],

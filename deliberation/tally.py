@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from deliberation.analysis.statistics import group_informed_consensus as gic_formula, scaled_min_votes
 from deliberation.analysis.statistics.counting import check_labels
 from deliberation.votematrix import VoteMatrix
-from deliberation.wording import audience_name
+from deliberation.wording import Audience, audience_name
 
 __all__ = [
     "TallyConfig",
@@ -394,7 +394,7 @@ def _group_verdicts(j: int, gids, sizes, g_agree, g_dis, g_seen, config: TallyCo
     for g, gid in enumerate(gids):
         s, a, dd = int(g_seen[g, j]), int(g_agree[g, j]), int(g_dis[g, j])
         rate = a / s if s else None
-        key = f"group:{int(gid)}"
+        key = str(Audience.group(gid))
         groups.append(GroupApproval(group=key, n_members=int(sizes[g]), n_votes=s, agree=a, disagree=dd,
                                     passes=s - a - dd, agree_rate=rate))
         need = scaled_min_votes(config.min_group_voters, int(sizes[g]), config.min_voters_group_share)

@@ -8,13 +8,16 @@ Audience keys (as in ``Draft.speaks_for`` and the graph's draft keys):
 * ``"group:<n>"`` — opinion group n, named by a letter for readers (group 0 is "group A");
 * ``"topic:<n>"`` — topic n (named by its label when one is given).
 
-The moderator console, the participant page, the live board and the report all call
-:func:`audience_name` and :func:`draft_heading`; nothing else turns a key into words.
+A key is parsed in one place, :class:`Audience`, which also names it in words; the moderator
+console, the participant page, the live board and the report all call :meth:`Audience.name` /
+:meth:`Audience.heading` (or their shorthands :func:`audience_name`, :func:`draft_heading`);
+nothing else splits a key or turns it into words.
 """
 
 from __future__ import annotations
 
 import string
+from dataclasses import dataclass
 
 #: What each term of the method means, in one sentence, for readers who meet it in the report or
 #: the moderator console. Participants' pages show none of these terms.
@@ -54,51 +57,119 @@ def group_label(n: int | str) -> str:
     return f"group {group_letter(n)}"
 
 
+@dataclass(frozen=True)
+class Audience:
+    """Who a draft speaks for, parsed once from its key (``Draft.speaks_for``, the graph's draft
+    keys): ``Audience.parse("group:2")``; ``str(audience)`` is the key again.
+
+    ``family`` is "all" (everyone; ``item`` = position on the common-ground slate, or None for
+    plain "all"), "group" (opinion group ``number``) or "topic" (topic ``number``). A key of
+    another shape is kept whole as its own family, so it round-trips and is named as it is.
+    """
+
+    family: str
+    number: int | str | None = None
+
+    @classmethod
+    def parse(cls, key: "str | Audience") -> "Audience":
+        if isinstance(key, Audience):
+            return key
+        family, sep, n = str(key).partition(":")
+        if not sep:
+            return cls(family)  # "all", or a key of another shape kept whole
+        if family not in ("all", "group", "topic"):
+            return cls(str(key))
+        return cls(family, int(n) if n.isdigit() else n)
+
+    @classmethod
+    def everyone(cls, item: int | None = None) -> "Audience":
+        """Everyone; with ``item``, that item of the common-ground slate ("all:<item>")."""
+        return cls("all", item)
+
+    @classmethod
+    def group(cls, n: int) -> "Audience":
+        return cls("group", int(n))
+
+    @classmethod
+    def topic(cls, n: int | str) -> "Audience":
+        return cls("topic", n)
+
+    def __str__(self) -> str:
+        return self.family if self.number is None else f"{self.family}:{self.number}"
+
+    @property
+    def key(self) -> str:
+        return str(self)
+
+    @property
+    def is_everyone(self) -> bool:
+        return self.family == "all"
+
+    @property
+    def is_group(self) -> bool:
+        return self.family == "group"
+
+    @property
+    def is_topic(self) -> bool:
+        return self.family == "topic"
+
+    @property
+    def slate_item(self) -> int | None:
+        """The position of a common-ground slate item ("all:2" -> 2); None for any other key."""
+        return self.number if self.is_everyone and isinstance(self.number, int) else None
+
+    @property
+    def speaks_for(self) -> "Audience":
+        """The audience proper: a slate item speaks for everyone ("all:2" -> "all")."""
+        return Audience("all") if self.is_everyone else self
+
+    def name(self, topics: dict | None = None) -> str:
+        """In words: "everyone", "group A", "the topic “parking · shops”" or "topic 3".
+
+        ``topics``: topic id (int or str) -> label, to name a topic by its label.
+        """
+        if self.is_everyone:
+            return "everyone"
+        if self.is_group:
+            return group_label(self.number)
+        if self.is_topic:
+            n = self.number
+            label = (topics or {}).get(n) or (topics or {}).get(str(n))
+            return f"the topic “{label}”" if label else f"topic {n}"
+        return self.key
+
+    def heading(self, *, split: bool = False, topics: dict | None = None) -> str:
+        """What a draft for this audience is, in words: "Common ground 2", "What group A asks for",
+        "Where opinions split on …" (a topic whose statements divide the groups) or "What people
+        said about …"."""
+        if self.is_everyone:
+            return "Common ground" + (f" {self.slate_item}" if self.slate_item else "")
+        if self.is_group:
+            return f"What {self.name()} asks for"
+        if self.is_topic:
+            where = self.name(topics)
+            return f"Where opinions split on {where}" if split else f"What people said about {where}"
+        return self.name(topics)
+
+
 def audience_of(key: str) -> str:
     """The audience a draft key speaks for: "all:2" -> "all"; other keys are audiences already."""
-    key = str(key)
-    return "all" if key == "all" or key.startswith("all:") else key
+    return str(Audience.parse(key).speaks_for)
 
 
 def slate_item(key: str) -> int | None:
     """The position of a common-ground slate item ("all:2" -> 2); None for any other key."""
-    key = str(key)
-    if key.startswith("all:") and key[4:].isdigit():
-        return int(key[4:])
-    return None
+    return Audience.parse(key).slate_item
 
 
-def audience_name(key: str, topics: dict | None = None) -> str:
-    """An audience key in words: "everyone", "group A", "the topic “parking · shops”" or "topic 3".
-
-    ``topics``: topic id (int or str) -> label, to name a topic by its label.
-    """
-    key = audience_of(key)
-    if key == "all":
-        return "everyone"
-    family, _, n = key.partition(":")
-    if family == "group":
-        return group_label(n)
-    if family == "topic":
-        label = (topics or {}).get(n) or (topics or {}).get(int(n) if n.isdigit() else n)
-        return f"the topic “{label}”" if label else f"topic {n}"
-    return key
+def audience_name(key: "str | Audience", topics: dict | None = None) -> str:
+    """An audience key in words (:meth:`Audience.name`)."""
+    return Audience.parse(key).name(topics)
 
 
-def draft_heading(key: str, *, split: bool = False, topics: dict | None = None) -> str:
-    """What a draft is, in words: "Common ground", "What group A asks for", "Where opinions split on
-    …" (a topic whose statements divide the groups) or "What people said about …"."""
-    audience = audience_of(key)
-    if audience == "all":
-        item = slate_item(key)
-        return "Common ground" + (f" {item}" if item else "")
-    family = audience.partition(":")[0]
-    if family == "group":
-        return f"What {audience_name(audience)} asks for"
-    if family == "topic":
-        where = audience_name(audience, topics)
-        return f"Where opinions split on {where}" if split else f"What people said about {where}"
-    return audience_name(audience, topics)
+def draft_heading(key: "str | Audience", *, split: bool = False, topics: dict | None = None) -> str:
+    """What a draft is, in words (:meth:`Audience.heading`)."""
+    return Audience.parse(key).heading(split=split, topics=topics)
 
 
 def _groups_phrase(side: list[tuple[int, int, int]], verb: str) -> str:

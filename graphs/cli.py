@@ -14,9 +14,8 @@ from typing import Optional
 
 import typer
 
-from deliberation.cli import app, console, fail, out, state
+from deliberation.cli import app, console, fail, out, reported, state
 from deliberation.config import SAMPLE_CORPUS
-from deliberation.errors import DeliberationError
 from deliberation.importers.base import read_text
 from deliberation.services import ensure_consultation
 from graphs import runner
@@ -60,15 +59,13 @@ def run_cmd(
     approve_all: bool = typer.Option(False, "--approve-all", help="Demo: approve every draft and close voting at once."),
 ) -> None:
     """Run the facilitation graph with progress output; it stops at the moderator's review."""
-    try:
+    with reported():
         cid = _resolve(source)
         options = {"drafter": drafter, "model": model, "base_url": base_url, "seed": seed}
         if approve_all:
             st = runner.run_to_end(state.settings, cid, options, on_update=_print_update)
         else:
             st = runner.start(state.settings, cid, options, on_update=_print_update)
-    except DeliberationError as e:
-        fail(str(e))
     _print_status(st, cid)
 
 
@@ -80,7 +77,7 @@ def review_cmd(
     reviewer: str = typer.Option("moderator", help="Who decides (stored with each decision)."),
 ) -> None:
     """Give the moderator's decisions on the drafts the graph is waiting on, and continue."""
-    try:
+    with reported():
         cid = _resolve(consultation)
         st = runner.status(state.settings, cid)
         if not st.waiting or st.waiting.get("type") != "review":
@@ -97,8 +94,6 @@ def review_cmd(
         st = runner.resume(state.settings, cid, value, on_update=_print_update)
         if (st.waiting or {}).get("type") == "voting":  # the CLI opens voting on what it published
             runner.open_voting(state.settings, cid)
-    except DeliberationError as e:
-        fail(str(e))
     _print_status(st, cid)
 
 
@@ -108,7 +103,7 @@ def resume_cmd(
     close_voting: bool = typer.Option(False, "--close-voting", help="Close voting on the published drafts and tally."),
 ) -> None:
     """Continue the graph from its last checkpoint (after a crash, or to close voting)."""
-    try:
+    with reported():
         cid = _resolve(consultation)
         st = runner.status(state.settings, cid)
         if st.waiting and st.waiting.get("type") == "review":
@@ -123,8 +118,6 @@ def resume_cmd(
         st = runner.resume(state.settings, cid, {"close": True} if close_voting else None, on_update=_print_update)
         if (st.waiting or {}).get("type") == "voting" and not close_voting:  # reached after a crash
             runner.open_voting(state.settings, cid)
-    except DeliberationError as e:
-        fail(str(e))
     _print_status(st, cid)
 
 

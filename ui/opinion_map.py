@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ui.common import group_name, log, plain_error, settings
+from deliberation.wording import Audience
+from ui.common import log, plain_error, settings
 from ui.look import VOTE_COLOURS, VOTE_DOMAIN
 
 #: A fresh analysis is recomputed at most this often (seconds)...
@@ -154,7 +155,7 @@ def no_map_reason(analysis: dict | None, error: str | None, n_voters: int) -> st
 
 
 def group_label(g: int | str) -> str:
-    return group_name(f"group:{g}")
+    return Audience.group(g).name()
 
 
 def map_chart(analysis: dict, *, me: str | None = None, height: int = 320, font: int = 13):

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from deliberation.models import ModerationStatus
-from deliberation.wording import TERMS, sentence_text
+from deliberation.wording import TERMS, Audience, sentence_text
 from ui.common import (
     MODERATOR_SESSION_PARAM,
     action,
@@ -402,7 +402,7 @@ def _review(cid: int, gs) -> None:
     drafts = payload.get("drafts") or []
     values = gs.values
     analysis = values.get("analysis") or {}
-    summaries = {f"group:{g['id']}": g for g in analysis.get("group_summaries") or []}
+    summaries = {str(Audience.group(g['id'])): g for g in analysis.get("group_summaries") or []}
     statements = {s.external_id: s.text for s in store().statements(cid)}
     st.subheader(f"Review {len(drafts)} drafts")
     st.write("Each draft is shown beside the statements it cites. Approve it, edit its wording (an edit is "

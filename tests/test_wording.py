@@ -1,0 +1,20 @@
+"""Audience keys are parsed and named in one place (deliberation.wording.Audience)."""
+
+from deliberation.wording import Audience, audience_name, audience_of, draft_heading, slate_item
+
+
+def test_audience_keys_round_trip_and_are_named_in_words():
+    cases = {"all": ("everyone", "Common ground"), "all:2": ("everyone", "Common ground 2"),
+             "group:0": ("group A", "What group A asks for"), "group:27": ("group AB", "What group AB asks for"),
+             "topic:3": ("the topic “parking”", "What people said about the topic “parking”")}
+    for key, (name, heading) in cases.items():
+        a = Audience.parse(key)
+        assert str(a) == key and Audience.parse(a) is a
+        assert audience_name(key, {3: "parking"}) == name == a.name({"3": "parking"})
+        assert draft_heading(key, topics={"3": "parking"}) == heading
+    assert draft_heading("topic:3", split=True) == "Where opinions split on topic 3"
+    assert (audience_of("all:2"), slate_item("all:2"), slate_item("group:2")) == ("all", 2, None)
+    assert Audience.group(1) == Audience.parse("group:1") and Audience.parse("group:1").is_group
+    assert str(Audience.everyone(3)) == "all:3" and str(Audience.topic(4)) == "topic:4"
+    # a key of another shape is kept whole and named as it is
+    assert str(Audience.parse("consensus")) == "consensus" == audience_name("consensus")
