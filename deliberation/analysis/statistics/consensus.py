@@ -49,17 +49,13 @@ class Consensus:
         )
 
     def why_empty(self) -> list[str]:
-        if not self.eligible.consensus_ok.any():
-            return []  # MinVotes says why
-        few, share = self.eligible.considered(), pct(self.cfg.consensus_min_group_agree)
-        notes = []
-        if len(self.agree) == 0:
-            notes.append("No statement reached cross-group consensus: no statement was agreed with by "
-                         f"more than {share} of every group." + few)
-        if len(self.disagree) == 0:
-            notes.append("No statement was rejected across groups: no statement was disagreed with by "
-                         f"more than {share} of every group." + few)
-        return notes
+        share = pct(self.cfg.consensus_min_group_agree)
+        return _why_empty(self.eligible, [
+            (self.agree, "No statement reached cross-group consensus: no statement was agreed with by "
+                         f"more than {share} of every group."),
+            (self.disagree, "No statement was rejected across groups: no statement was disagreed with by "
+                            f"more than {share} of every group."),
+        ])
 
     def tags(self) -> dict[str, np.ndarray]:
         return {"consensus": np.flatnonzero(self.mask), "consensus_disagree": np.flatnonzero(self.mask_disagree)}
@@ -83,18 +79,23 @@ class CommonGround:
         self.disagree = ranked(self.mask_disagree, tallies.gic_disagree, limit=cfg.max_sample_size)
 
     def why_empty(self) -> list[str]:
-        if not self.eligible.consensus_ok.any():
-            return []  # MinVotes says why
-        few, share = self.eligible.considered(), pct(self.cfg.min_common_ground_prob)
-        notes = []
-        if len(self.agree) == 0:
-            notes.append("No statement reached common ground: no statement had an agree rate of at least "
-                         f"{share} in every group." + few)
-        if len(self.disagree) == 0:
-            notes.append("No statement reached common ground in disagreement: no statement had a "
-                         f"disagree rate of at least {share} in every group." + few)
-        return notes
+        share = pct(self.cfg.min_common_ground_prob)
+        return _why_empty(self.eligible, [
+            (self.agree, "No statement reached common ground: no statement had an agree rate of at least "
+                         f"{share} in every group."),
+            (self.disagree, "No statement reached common ground in disagreement: no statement had a "
+                            f"disagree rate of at least {share} in every group."),
+        ])
 
     def tags(self) -> dict[str, np.ndarray]:
         return {"common_ground": np.flatnonzero(self.mask),
                 "common_ground_disagree": np.flatnonzero(self.mask_disagree)}
+
+
+def _why_empty(eligible: MinVotes, lists: list[tuple[np.ndarray, str]]) -> list[str]:
+    """The note of each empty list, followed by which statements were considered; nothing when no
+    statement had the votes (``MinVotes.why_empty`` says so)."""
+    if not eligible.consensus_ok.any():
+        return []
+    few = eligible.considered()
+    return [note + few for found, note in lists if len(found) == 0]
