@@ -31,7 +31,7 @@ import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, Field
 
 from deliberation.analysis.statistics import group_informed_consensus as gic_formula, scaled_min_votes
-from deliberation.analysis.statistics.counting import check_labels
+from deliberation.analysis.statistics.counting import VoteCounts, check_labels, count_votes
 from deliberation.votematrix import VoteMatrix
 from deliberation.wording import Audience, audience_name
 
@@ -149,21 +149,11 @@ def _draft_votes(matrix: VoteMatrix, statement_ids: Sequence[str]):
     return matrix.rows[keep].astype(np.int64), pos[keep], matrix.vals[keep].astype(np.int64), cols
 
 
-def _group_counts(matrix: VoteMatrix, labels: np.ndarray, statement_ids: Sequence[str]):
-    """group ids (G,), sizes (G,), and agree / disagree / seen arrays of shape (G, K)."""
-    lab = check_labels(labels, matrix.shape[0])
+def _draft_counts(matrix: VoteMatrix, labels: np.ndarray, statement_ids: Sequence[str]) -> VoteCounts:
+    """Counts of the votes on the given statements, overall and per opinion group: the
+    statistics' count_votes over just these columns (ids not in the matrix have no votes)."""
     rows, pos, vals, _ = _draft_votes(matrix, statement_ids)
-    gids = np.unique(lab[lab >= 0])
-    gi = np.full(len(lab), -1, dtype=np.int64)
-    gi[lab >= 0] = np.searchsorted(gids, lab[lab >= 0])
-    sizes = np.bincount(gi[gi >= 0], minlength=len(gids))
-    vg = gi[rows]
-    ok = vg >= 0
-    k = len(statement_ids)
-    code = vals[ok] + 1  # 0 disagree, 1 pass, 2 agree
-    key = (vg[ok] * k + pos[ok]) * 3 + code
-    c = np.bincount(key, minlength=3 * len(gids) * k).reshape(len(gids), k, 3)
-    return gids, sizes, c[:, :, 2], c[:, :, 0], c.sum(axis=2)
+    return count_votes(VoteMatrix(matrix.participant_ids, list(statement_ids), rows, pos, vals), labels)
 
 
 def group_informed_consensus(matrix: VoteMatrix, labels, statement_ids: Sequence[str]) -> dict[str, float]:
@@ -180,8 +170,8 @@ def group_informed_consensus(matrix: VoteMatrix, labels, statement_ids: Sequence
     lab = check_labels(labels, matrix.shape[0])
     if not np.any(lab >= 0):
         lab = np.zeros(matrix.shape[0], dtype=np.int64)
-    _, _, agree, _, seen = _group_counts(matrix, lab, statement_ids)
-    gic = gic_formula(agree, seen) if len(statement_ids) else np.zeros(0)
+    counts = _draft_counts(matrix, lab, statement_ids)
+    gic = gic_formula(counts.group_agree, counts.group_seen) if len(statement_ids) else np.zeros(0)
     return {sid: float(v) for sid, v in zip(statement_ids, gic)}
 
 
@@ -345,10 +335,9 @@ def tally(
         return TallyResult(drafts=[], ranking_gic=[], ranking_schulze=[], pairwise=[], strongest_paths=[],
                            draft_ids=[], rejected_by={}, notes=["No drafts to tally."])
 
-    rows, pos, vals, cols = _draft_votes(matrix, ids)
+    cols = _columns(matrix, ids)
     k = len(ids)
-    overall = np.bincount(pos * 3 + vals + 1, minlength=3 * k).reshape(k, 3)
-    gids, sizes, g_agree, g_dis, g_seen = _group_counts(matrix, lab, ids)
+    counts = _draft_counts(matrix, lab, ids)
     gic = group_informed_consensus(matrix, lab, ids)
     d = ballots_from_votes(matrix, ids)
     p = schulze_strongest_paths(d, config.schulze_strength)
@@ -356,15 +345,15 @@ def tally(
     rank_of = {c: t + 1 for t, tier in enumerate(tiers) for c in tier}
 
     notes = [f"Draft {sid} is not in the vote matrix; it has no votes." for sid, c in zip(ids, cols) if c < 0]
-    if not len(gids):
+    if not len(counts.group_ids):
         notes.append("No participant is in an opinion group: GIC is taken over all participants as "
                      "one group, and no group can reject a draft.")
     drafts: list[DraftTally] = []
     rejected_by: dict[str, list[str]] = {}
     for j, sid in enumerate(ids):
-        dis, pas, agr = (int(x) for x in overall[j])
-        n_votes = agr + dis + pas
-        groups, rejecting, thin = _group_verdicts(j, gids, sizes, g_agree, g_dis, g_seen, config)
+        agr, dis, n_votes = int(counts.agree[j]), int(counts.disagree[j]), int(counts.seen[j])
+        pas = n_votes - agr - dis
+        groups, rejecting, thin = _group_verdicts(j, counts, config)
         if rejecting:
             rejected_by[sid] = rejecting
         if thin:
@@ -374,7 +363,7 @@ def tally(
                                  gic=gic[sid], schulze_rank=rank_of[sid]))
 
     ranking_gic = [ids[j] for j in sorted(range(k), key=lambda j: (-gic[ids[j]], j))]
-    notes += _ranking_notes(ids, cols, overall, tiers, ranking_gic)
+    notes += _ranking_notes(ids, cols, counts.seen, tiers, ranking_gic)
     for sid, gs in rejected_by.items():
         notes.append(f"Draft {sid} is rejected by {', '.join(audience_name(g) for g in gs)} "
                      f"(agree rate below {config.reject_below:.0%}).")
@@ -384,15 +373,16 @@ def tally(
                        rejected_by=rejected_by, notes=notes)
 
 
-def _group_verdicts(j: int, gids, sizes, g_agree, g_dis, g_seen, config: TallyConfig):
+def _group_verdicts(j: int, counts: VoteCounts, config: TallyConfig):
     """Draft column ``j``'s figures per opinion group, the groups that reject it (agree rate below
     ``reject_below`` among at least the scaled ``min_group_voters``), and the groups with too few
     voters to judge, in words."""
     groups: list[GroupApproval] = []
     rejecting: list[str] = []
     thin: list[str] = []
-    for g, gid in enumerate(gids):
-        s, a, dd = int(g_seen[g, j]), int(g_agree[g, j]), int(g_dis[g, j])
+    sizes = counts.group_sizes
+    for g, gid in enumerate(counts.group_ids):
+        s, a, dd = int(counts.group_seen[g, j]), int(counts.group_agree[g, j]), int(counts.group_disagree[g, j])
         rate = a / s if s else None
         key = str(Audience.group(gid))
         groups.append(GroupApproval(group=key, n_members=int(sizes[g]), n_votes=s, agree=a, disagree=dd,
@@ -405,21 +395,20 @@ def _group_verdicts(j: int, gids, sizes, g_agree, g_dis, g_seen, config: TallyCo
     return groups, rejecting, thin
 
 
-def _ranking_notes(ids: list[str], cols: np.ndarray, overall: np.ndarray, tiers: list[list[str]],
+def _ranking_notes(ids: list[str], cols: np.ndarray, n_votes: np.ndarray, tiers: list[list[str]],
                    ranking_gic: list[str]) -> list[str]:
     """The rankings in words: drafts nobody voted on, the Schulze winner and ties, and where the
     two rankings disagree at the top."""
     notes: list[str] = []
-    n_votes = overall.sum(axis=1)
     silent = [sid for j, sid in enumerate(ids) if n_votes[j] == 0 and cols[j] >= 0]
     unvoted = [sid for j, sid in enumerate(ids) if n_votes[j] == 0] if len(ids) > 1 else []
     if silent:
         notes.append(f"No participant voted on draft{'s' if len(silent) > 1 else ''} {', '.join(silent)} yet.")
-    if unvoted and int(overall.sum()) > 0:
+    if unvoted and int(n_votes.sum()) > 0:
         notes.append(f"Schulze cannot compare draft{'s' if len(unvoted) > 1 else ''} "
                      f"{', '.join(unvoted)} with any other (no votes), so "
                      f"{'they stay' if len(unvoted) > 1 else 'it stays'} in the first tier, unbeaten.")
-    if int(overall.sum()) == 0:
+    if int(n_votes.sum()) == 0:
         notes.append("No votes on any draft yet: every ranking is a tie.")
         return notes
     if len(tiers[0]) == 1:
