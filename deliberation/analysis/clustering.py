@@ -23,7 +23,8 @@ class TopicCandidate:
     """One clustering that was scored while choosing the number of topics."""
 
     n_topics: int
-    #: Cosine silhouette over distinct statements (-1..1); None where it is undefined.
+    #: Cosine silhouette over distinct statements (-1..1) in the space that was clustered (k-means:
+    #: ``TopicConfig.kmeans_dims`` principal components); None where it is undefined.
     silhouette: float | None
     #: HDBSCAN only: the minimum cluster size tried.
     min_cluster_size: int | None = None
@@ -95,6 +96,16 @@ def _kmeans_silhouette(
     if best is None:
         return np.zeros(len(points), dtype=int), None, candidates
     return _relabel(best[1]), best[0], candidates
+
+
+def _reduced(points: np.ndarray, dims: int | None, seed: int) -> np.ndarray:
+    """The first ``dims`` principal components of ``points``, each row scaled to unit length (the
+    points themselves when ``dims`` is None or not below their dimension and count)."""
+    from sklearn.decomposition import PCA
+
+    if dims is None or dims >= min(points.shape):
+        return points
+    return unit_rows(PCA(n_components=dims, svd_solver="full", random_state=seed).fit_transform(points))
 
 
 def _nearest_fill(points: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -208,5 +219,6 @@ def cluster_units(points: np.ndarray, n: int, config: TopicConfig, seed: int, no
                 return Clustering(filled, "hdbscan", quality, candidates, noise)
             notes.append(f"HDBSCAN found no grouping into {k_lo} to {k_hi} topics, so k-means was used instead.")
         labels, quality, km_candidates = _kmeans_silhouette(
-            points, k_lo, k_hi, seed, config.kmeans_n_init, config.silhouette_sample)
+            _reduced(points, config.kmeans_dims, seed), k_lo, k_hi, seed, config.kmeans_n_init,
+            config.silhouette_sample)
     return Clustering(labels, "kmeans-silhouette", quality, candidates + km_candidates)
