@@ -16,6 +16,7 @@ from deliberation.config import Settings
 from deliberation.errors import storage_error, storage_errors
 from deliberation.importers.base import ImportBundle
 from deliberation.models import ModerationStatus, Statement
+from deliberation.safety import moderate
 from deliberation.storage import ImportReport, Store, VectorIndex
 
 log = logging.getLogger(__name__)
@@ -27,8 +28,6 @@ def intake(statements: list[Statement]) -> list[Statement]:
     Nothing is dropped: flagged statements get status ``needs_review`` with the reasons in words.
     Statements a moderator already rejected stay rejected (their text is redacted all the same).
     """
-    from deliberation.moderation import moderate
-
     results = moderate([s.text for s in statements])
     out: list[Statement] = []
     for st, res in zip(statements, results):

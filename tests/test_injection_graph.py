@@ -67,7 +67,7 @@ from deliberation.config import Settings
 from deliberation.drafting import llm as llm_mod
 from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.models import ModerationStatus, Statement
-from deliberation.moderation import flag_instructions
+from deliberation.safety import flag_instructions, instruction_reasons
 from deliberation.storage import Store
 
 try:
@@ -563,7 +563,7 @@ def test_obfuscated_injections_cannot_support_a_draft():
     """Fix: the guard and the LLM drafter see through homoglyphs, zero-width characters, fullwidth
     letters, bidi overrides and rot13 (intake moderation does not flag these; see the print above),
     so a quote of such a statement is no participant's view and cannot support its payload."""
-    from deliberation.grounding import check_draft, instruction_reasons
+    from deliberation.grounding import check_draft
 
     cases = [t for t in INJECTIONS if not flag_instructions(t) and instruction_reasons(t)]
     assert len(cases) >= 5

@@ -1,4 +1,5 @@
-"""Tests for deliberation.moderation (intake moderation)."""
+"""Tests for deliberation.safety (intake moderation: personal data, abuse, instruction-like text)
+and near-duplicate linking."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from deliberation.moderation import (
+from deliberation.analysis.duplicates import link_near_duplicates
+from deliberation.safety import (
     AbuseFlag,
     Finding,
     ModerationConfig,
@@ -17,7 +19,6 @@ from deliberation.moderation import (
     Redaction,
     flag_abuse,
     flag_instructions,
-    link_near_duplicates,
     moderate,
     redact_personal_data,
 )

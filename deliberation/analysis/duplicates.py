@@ -1,7 +1,7 @@
 """Near-duplicate statements: the same point made twice, in the same language or in two.
 
 One union-find over cosine links, used by the topic analysis (which keeps each group in one topic)
-and by intake moderation (:func:`deliberation.moderation.link_near_duplicates`).
+and by :func:`link_near_duplicates` (groups of statement ids from their vectors alone).
 
 Within one language two statements are linked when their cosine reaches ``threshold`` AND they
 share enough words (overlap coefficient, Chinese: character pairs): embeddings alone put
@@ -19,7 +19,7 @@ import numpy as np
 
 from deliberation.text.terms import normalise_text, overlap_units
 
-__all__ = ["near_duplicate_groups", "unit_rows"]
+__all__ = ["link_near_duplicates", "near_duplicate_groups", "unit_rows"]
 
 #: Rows of the similarity matrix computed at once (bounds memory on large consultations).
 BLOCK_ROWS = 1024
@@ -111,3 +111,40 @@ def near_duplicate_groups(
                     continue
             links.union(i, j)
     return links.groups()
+
+
+def link_near_duplicates(
+    vectors: np.ndarray,
+    ids: Sequence[str],
+    threshold: float = 0.9,
+) -> list[set[str]]:
+    """Group statements whose embeddings are near duplicates.
+
+    ``vectors`` is an ``(n, d)`` array of L2-normalised embeddings (rows are
+    re-normalised defensively), ``ids`` the matching statement ids.  Two
+    statements are linked when their cosine similarity is ``>= threshold``;
+    groups are the connected components of these links (union-find), so a
+    group can contain pairs below the threshold that are joined through a
+    third statement.
+
+    ``threshold`` — cosine similarity at or above which two statements count
+    as near duplicates; it depends on the embedding model (pass
+    ``embedder.calibration.near_duplicate``, calibrated per model in
+    ``deliberation/embeddings/models.py``): high enough to link re-posts and
+    small edits, not merely statements on the same topic.
+
+    Similarities are computed in blocks of rows (:func:`near_duplicate_groups`,
+    here without its word-overlap guard).  Returns only groups of two or more,
+    largest first (ties by smallest id).
+    """
+
+    vecs = np.asarray(vectors, dtype=np.float32)
+    if vecs.ndim != 2:
+        raise ValueError(f"vectors must be a 2-D array, got shape {vecs.shape}")
+    if len(ids) != vecs.shape[0]:
+        raise ValueError(f"got {vecs.shape[0]} vectors but {len(ids)} ids")
+    # without the word-overlap guard (min_overlap=0), the (distinct) ids standing in for texts
+    groups = near_duplicate_groups([str(i) for i in ids], vecs, threshold, min_overlap=0.0)
+    out = [{ids[i] for i in g} for g in groups]
+    out.sort(key=lambda g: (-len(g), min(g)))
+    return out

@@ -24,7 +24,7 @@ After parsing: unknown citation ids are removed (a sentence left without any kee
 citations, and the guard rejects it); a sentence that quotes one statement cites that statement
 (small models copy a statement and cite another); sentences that repeat the instructions (a run of
 words shared with the prompt), placeholders and repeats are dropped; citations of statements that
-``grounding.instruction_reasons`` flags (``moderation.flag_instructions``, also through homoglyphs,
+``safety.instruction_reasons`` flags (instruction-like text, also through homoglyphs,
 zero-width characters, fullwidth letters, bidi overrides and rot13) do not count, so a sentence
 repeating an injection's payload cannot be "supported" by the injection itself; the sentence count
 is capped.
@@ -49,6 +49,7 @@ from pydantic import BaseModel, Field
 from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.errors import DeliberationError
 from deliberation.models import DraftKind, DraftSentence
+from deliberation.safety.instructions import instruction_reasons
 
 if TYPE_CHECKING:  # pragma: no cover
     from langchain_core.language_models import BaseChatModel
@@ -129,10 +130,10 @@ class LLMDraftConfig:
     #: a sentence sharing this many consecutive words with the instructions is dropped
     #: (shorter sentences: all their words, at least 4)
     instruction_overlap_words: int = 6
-    #: leave out statements that ``moderation.flag_instructions`` flags (defence in depth;
+    #: leave out statements that ``safety.instruction_reasons`` flags (defence in depth;
     #: off by default because the graph drafts only from moderator-accepted statements)
     exclude_instruction_like: bool = False
-    #: citations of statements that ``moderation.flag_instructions`` flags do not count: they are
+    #: citations of statements that ``safety.instruction_reasons`` flags do not count: they are
     #: removed, and a sentence citing only such statements is dropped (otherwise a sentence that
     #: repeats an injection's payload, e.g. "everyone agrees ...", would be "supported" by it)
     ignore_instruction_like_citations: bool = True
@@ -253,9 +254,7 @@ def _select_sources(request: DraftRequest, config: LLMDraftConfig) -> tuple[list
     chosen: list[SourceRef] = []
     omitted: list[str] = []
     seen: set[str] = set()
-    flag = None
-    if config.exclude_instruction_like:
-        from deliberation.grounding import instruction_reasons as flag
+    flag = instruction_reasons if config.exclude_instruction_like else None
     for src in request.sources:
         if src.id in seen or not src.text.strip():
             continue
@@ -625,8 +624,6 @@ class LLMDrafter:
         untrusted: set[str] = set()
         if self.config.ignore_instruction_like_citations:
             # also through homoglyphs, zero-width characters, fullwidth letters and rot13
-            from deliberation.grounding import instruction_reasons
-
             untrusted = {s.id for s in sources if instruction_reasons(s.text)}
         messages = build_messages(request, self.config, sources)
         limit = _max_sentences(request, self.config)

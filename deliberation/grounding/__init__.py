@@ -16,10 +16,11 @@ participant statements it cites. A sentence is *unsupported* when it
 Every check is one function in :mod:`.checks` returning :class:`Problem` s of a
 :class:`ProblemKind`; the public report words each kind (:func:`public_reason`). Word lists are
 per-language data files (``data/<lang>.json``, :mod:`.lexicon`). Statement text is only ever data:
-instruction-like text inside a statement is left out of what the statement claims.
+instruction-like text inside a statement (found by :mod:`deliberation.safety.instructions`) is left
+out of what the statement claims.
 """
 
-from .guard import check_draft, check_draft_json, check_sentence, instruction_reasons
+from .guard import check_draft, check_draft_json, check_sentence
 from .judge import JudgeConfig, LLMJudge
 from .models import CheckDraftRequest, GroundingConfig, GroundingReport, SentenceVerdict, SourceStatement, TextEncoder
 from .problems import WITHHELD, Problem, ProblemKind, public_reason
@@ -40,7 +41,6 @@ __all__ = [
     "check_draft",
     "check_draft_json",
     "check_sentence",
-    "instruction_reasons",
     "split_sentences",
     "extract_inline_citations",
     "public_reason",

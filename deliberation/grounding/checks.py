@@ -9,6 +9,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from ..safety.instructions import instruction_reasons
 from .entities import _entities, _entity_missing_words
 from .lexicon import CONDITION
 from .models import GroundingConfig, TextEncoder
@@ -137,7 +138,7 @@ class SentenceContext:
         return self._novel
 
 
-def check_instruction(ctx: SentenceContext, instruction_reasons) -> list[Problem]:
+def check_instruction(ctx: SentenceContext) -> list[Problem]:
     injected = instruction_reasons(ctx.text)
     if not injected:
         return []

@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any, Callable, Mapping, Sequence
 
-from ..moderation import flag_instructions
+from ..safety.instructions import injection_start, instruction_reasons
 from . import checks, meaning, wordnet
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
 from .judge import NO_OPINION, LLMJudge
@@ -15,44 +14,6 @@ from .models import CheckDraftRequest, GroundingConfig, GroundingReport, Sentenc
 from .polarity import _source_units
 from .problems import Problem, ProblemKind
 from .text import _content_set, _language, _number_values, _tokenize, extract_inline_citations, split_sentences
-
-_INJECTION_CUT = re.compile(
-    r"(?:^|(?<=\n)|(?<=[.!?;]\s)|(?<=[.!?;]\s\s))(?-i:SYSTEM|System|ASSISTANT|Assistant|USER|User|HUMAN|Human|DEVELOPER|Developer)\s*:"
-    r"|<\|[^|>]{1,30}\|>|\[/?\s*(?:INST|SYS|SYSTEM)\s*\]|<</?SYS>>|</\s*[A-Za-z_][\w-]*\s*>|```"
-    r"|(?:-{3,}|={3,}|#{3,})\s*(?:end|begin|start|new|instruction|system)",
-    re.I,
-)
-
-
-#: Cyrillic and Greek letters that look like Latin ones (homoglyph obfuscation of instructions)
-_CONFUSABLES = str.maketrans(
-    "АВЕКМНОРСТХІЈЅаеорсухіјѕԁɡΑΒΕΖΗΙΚΜΝΟΡΤΥΧον",
-    "ABEKMHOPCTXIJSaeopcyxijsdgABEZHIKMNOPTYXov",
-)
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_ROT13 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-                       "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm")
-
-
-def instruction_reasons(text: str) -> list[str]:
-    """``moderation.flag_instructions`` on ``text`` and on its de-obfuscated forms.
-
-    Obfuscation a model reads through but a pattern does not: fullwidth letters (NFKC), zero-width
-    characters and soft hyphens (removed), bidi overrides (a break), Cyrillic / Greek homoglyphs
-    (folded to Latin) and rot13. Used wherever the guard or the LLM drafter must tell an
-    instruction to the model from a participant's view.
-    """
-    reasons = flag_instructions(text)
-    if reasons:
-        return reasons
-    plain = _BIDI.sub("\n", unicodedata.normalize("NFKC", text))
-    plain = "".join(ch for ch in plain if unicodedata.category(ch) != "Cf").translate(_CONFUSABLES)
-    for form in (plain, plain.translate(_ROT13)):
-        if form != text:
-            reasons = flag_instructions(form)
-            if reasons:
-                return [f"{r} (obfuscated)" for r in reasons]
-    return []
 
 
 def _claim_text(text: str) -> str:
@@ -65,9 +26,9 @@ def _claim_text(text: str) -> str:
     can neither support a draft nor change a verdict.
     """
 
-    m = _INJECTION_CUT.search(text)
-    if m:
-        text = text[: m.start()]
+    cut = injection_start(text)
+    if cut is not None:
+        text = text[:cut]
     kept: list[str] = []
     for sent in split_sentences(text):
         if instruction_reasons(sent):
@@ -246,7 +207,7 @@ def check_sentence(
     toks = _tokenize(text)
     ctx = SentenceContext(text=text, toks=toks, content=_content_set(toks), lang=_language(text),
                           cited_ids=cited_ids, cited=cited, emb=emb, cfg=cfg)
-    problems += checks.check_instruction(ctx, instruction_reasons)
+    problems += checks.check_instruction(ctx)
     if not ctx.content and problems:
         return _verdict(text, cited_ids, problems, ctx)
     ctx.found = problems

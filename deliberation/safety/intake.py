@@ -1,0 +1,85 @@
+"""Intake moderation: personal data, abuse and instruction-like text, checked together.
+
+:func:`moderate` runs the three checks of this package on each statement and combines them into
+one :class:`ModerationResult` with a status suggestion, ``"ok"`` or ``"needs_review"``. Nothing is
+ever dropped: flagged statements go to the moderator queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+from deliberation.safety.abuse import AbuseFlag, flag_abuse
+from deliberation.safety.config import ModerationConfig
+from deliberation.safety.instructions import flag_instructions
+from deliberation.safety.personal_data import Finding, redact_personal_data
+
+__all__ = ["ModerationResult", "moderate"]
+
+
+@dataclass(frozen=True)
+class ModerationResult:
+    """Moderation outcome for one statement."""
+
+    original: str
+    text: str
+    """Text after redaction (equal to ``original`` when nothing was found)."""
+    findings: list[Finding]
+    abuse: AbuseFlag | None
+    instruction_reasons: list[str]
+    reasons: list[str]
+    """Human-readable reasons for review; empty when the status is ``"ok"``."""
+    status: Literal["ok", "needs_review"]
+
+    @property
+    def flagged(self) -> bool:
+        return self.status == "needs_review"
+
+
+def _as_text(s: object) -> str:
+    if isinstance(s, str):
+        return s
+    if isinstance(s, dict) and "text" in s:
+        return str(s["text"])
+    text = getattr(s, "text", None)
+    if isinstance(text, str):
+        return text
+    raise TypeError(f"moderate() expects strings or objects with a 'text' field, got {type(s).__name__}")
+
+
+def moderate(statements: Iterable[object], config: ModerationConfig | None = None) -> list[ModerationResult]:
+    """Moderate statements (strings, dicts with ``"text"`` or objects with ``.text``).
+
+    Each result has the redacted text, the personal-data findings, the abuse
+    flag, instruction-like reasons, all review reasons in words, and a status
+    suggestion: ``"needs_review"`` when anything was flagged, else ``"ok"``.
+    Statements are never dropped; the order of the input is kept.
+    """
+
+    config = config or ModerationConfig()
+    texts = [_as_text(s) for s in statements]
+    abuse = flag_abuse(texts, config) if config.check_abuse else [None] * len(texts)
+    results: list[ModerationResult] = []
+    for text, ab in zip(texts, abuse):
+        red = redact_personal_data(text)
+        instr = flag_instructions(text) if config.check_instructions else []
+        reasons: list[str] = []
+        if red.findings and config.review_on_personal_data:
+            kinds = sorted({f.detail or f.kind for f in red.findings})
+            reasons.append("contains personal data (" + ", ".join(kinds) + "); redacted")
+        if ab is not None and ab.flagged:
+            reasons.append("possibly abusive: " + ab.reason)
+        reasons.extend("instruction-like text: " + r for r in instr)
+        results.append(
+            ModerationResult(
+                original=text,
+                text=red.text if config.redact else text,
+                findings=red.findings,
+                abuse=ab,
+                instruction_reasons=instr,
+                reasons=reasons,
+                status="needs_review" if reasons else "ok",
+            )
+        )
+    return results

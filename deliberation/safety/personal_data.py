@@ -1,0 +1,343 @@
+"""Personal data in statements: find it and replace it with placeholders.
+
+:func:`redact_personal_data` finds e-mail addresses, phone numbers, street addresses and ID-like
+numbers (national insurance numbers, US social security numbers, IBANs, Luhn-valid card numbers,
+passport / ID numbers given with a keyword) and reports every replacement as a :class:`Finding`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = ["Finding", "FindingKind", "Redaction", "REPLACEMENTS", "redact_personal_data"]
+
+FindingKind = Literal["email", "phone", "address", "id_number"]
+
+REPLACEMENTS: dict[str, str] = {
+    "email": "[email removed]",
+    "phone": "[phone removed]",
+    "address": "[address removed]",
+    "id_number": "[id number removed]",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of personal data found in a statement.
+
+    ``span`` is the ``(start, end)`` character range in the *original* text;
+    ``replacement`` is the placeholder that replaced it in the redacted text.
+    """
+
+    kind: FindingKind
+    span: tuple[int, int]
+    replacement: str
+    detail: str = ""
+    """Short description of what matched (never the matched value itself)."""
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """Redacted text plus the findings that were replaced (in text order)."""
+
+    text: str
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.findings)
+
+
+_EMAIL_RE = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w@])"
+)
+# "jane.doe (at) example (dot) org", "jane [at] example.org"
+_EMAIL_OBFUSCATED_RE = re.compile(
+    r"(?<![\w.])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}\s*[\[(]\s*at\s*[\])]\s*"
+    r"[A-Za-z0-9-]+(?:\s*(?:[\[(]\s*dot\s*[\])]|\.)\s*[A-Za-z0-9-]+)*\s*(?:[\[(]\s*dot\s*[\])]|\.)\s*[A-Za-z]{2,24}\b",
+    re.IGNORECASE,
+)
+
+# Candidate phone numbers: optional + or 00, digits in groups separated by
+# spaces, dots, dashes, slashes or parentheses.  Validated afterwards.
+_PHONE_CANDIDATE_RE = re.compile(
+    r"(?<![\w+$€£¥#.,/-])"
+    r"(?:\+|00)?\(?\d[\d\s().\-/]{5,22}\d"
+    r"(?![\w%€$£]|[.,]\d|-\d|\s?(?:%|prozent|percent|km|kg|kw|kwh|m²|qm|euro|eur|usd|dollars?|pounds?|jahre?n?|years?)\b)",
+    re.IGNORECASE,
+)
+_PHONE_CONTEXT_RE = re.compile(
+    r"\b(?:phone|tel|telephone|mobile|cell|call|ring|text|whatsapp|sms|fax|contact|reach|number|"
+    r"telefon|handy|ruf|rufen|anrufen|erreichbar|nummer|mobil)\b\.?\s*(?:me|us|him|her|mich|uns)?"
+    r"\s*(?:at|on|under|unter|an|no\.?|nr\.?|number|:)?\s*:?\s*$",
+    re.IGNORECASE,
+)
+_DATE_LIKE_RE = re.compile(
+    r"^(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{4}\s*[-/–]\s*\d{2,4})$"
+)
+_TIME_RANGE_RE = re.compile(r"^\d{1,2}[.:]\d{2}\s*-\s*\d{1,2}[.:]\d{2}$")
+_DECIMAL_RE = re.compile(r"^\d+[.,]\d+$")
+
+
+def _digits(s: str) -> str:
+    return re.sub(r"\D", "", s)
+
+
+def _looks_like_phone(candidate: str, before: str) -> bool:
+    cand = candidate.strip()
+    digits = _digits(cand)
+    n = len(digits)
+    if n < 7 or n > 15:
+        return False
+    if _DATE_LIKE_RE.match(cand) or _TIME_RANGE_RE.match(cand) or _DECIMAL_RE.match(cand):
+        return False
+    # A lone run of digits without any separator is a phone number only with a
+    # keyword ("call 07700900123") or an international prefix.
+    has_sep = bool(re.search(r"[\s().\-/]", cand))
+    context = bool(_PHONE_CONTEXT_RE.search(before[-40:]))
+    if cand.startswith("+"):
+        return 8 <= n <= 15
+    if cand.startswith("00") and n >= 10:
+        return True
+    # Thousands-grouped numbers such as "125.000" or "1 000 000" are not phones.
+    if re.fullmatch(r"\d{1,3}(?:[ .]\d{3})+", cand) and not context:
+        return False
+    if digits.startswith("0"):
+        # UK (01632 960001, 07700 900123, 020 7946 0958) and German
+        # (030 12345678, 0170/1234567, 089-123456) trunk-prefixed numbers.
+        return (9 <= n <= 13 and (has_sep or n >= 10)) or (context and n >= 7)
+    # North American: (555) 123-4567, 555-123-4567, 555.123.4567, 1-800-555-0199
+    if re.fullmatch(r"(?:1[\s.-]?)?\(?[2-9]\d{2}\)?[\s.-]?\d{3}[\s.-]\d{4}", cand):
+        return True
+    if context and re.fullmatch(r"(?:\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]?\d{4}", cand):
+        return True
+    return False
+
+
+_STREET_SUFFIX_EN = (
+    r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Way|Court|Ct|Place|Pl|Crescent|Cres|"
+    r"Terrace|Boulevard|Blvd|Gardens|Gdns|Square|Sq|Hill|Row|Parade|Mews|Walk|Grove|Highway|Hwy|"
+    r"Circle|Cir|Parkway|Pkwy|Trail|Pike|Esplanade|Embankment|Wharf|Quay)"
+)
+_UNIT_PREFIX = r"(?:(?:flat|apartment|apt\.?|unit|suite|ste\.?)\s*\d+[A-Za-z]?\s*,?\s*)"
+_STREET_EN_RE = re.compile(
+    r"(?<![\w$£€#.,])(?:" + _UNIT_PREFIX + r")?"
+    r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?,?\s+"
+    r"(?:(?:[A-Z][a-z'’]+|[A-Z]{2,}|St\.?|Saint|Old|New|North|South|East|West|Upper|Lower|Great|Little)\s+){1,4}?"
+    + _STREET_SUFFIX_EN
+    + r"\b(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?"
+)
+# lower-case address after a keyword: "I live at 12 harbour road"
+_STREET_EN_CONTEXT_RE = re.compile(
+    r"\b(?:live|lives|living|located|address|is)\s+(?:at|on|is|:)\s+"
+    r"(" + _UNIT_PREFIX + r"?\d{1,5}[A-Za-z]?,?\s+(?:[A-Za-z'’]+\s+){1,3}?"
+    + _STREET_SUFFIX_EN
+    + r")\b",
+    re.IGNORECASE,
+)
+_UNIT_ONLY_RE = re.compile(r"\b(?:flat|apartment|apt\.?|wohnung)\s+\d+[A-Za-z]?\b", re.IGNORECASE)
+_STREET_DE_WORD = (
+    r"(?:[A-ZÄÖÜ][\wäöüß-]*?(?:straße|strasse|str\.|gasse|weg|allee|platz|ring|damm|ufer|chaussee|steig|zeile|kai|markt)"
+    r"|(?:[A-ZÄÖÜ][\wäöüß-]+(?:e[rnms]?)?\s+)(?:Straße|Strasse|Str\.|Gasse|Weg|Allee|Platz|Ring|Damm|Ufer|Chaussee))"
+)
+_STREET_DE_RE = re.compile(
+    r"(?<![\w])" + _STREET_DE_WORD + r"\s+\d{1,4}(?:[a-zA-Z]\b)?(?:\s*[-/]\s*\d{1,4})?"
+    r"(?!\s*(?:%|km|kg|kw|kwh|m\b|meter|euro|€|jahre?n?|minuten|min\b|prozent|stunden|h\b|[.,]\d|\d))"
+    r"(?:,?\s+\d{4,5}\s+[A-ZÄÖÜ][\wäöüß-]+)?",
+)
+# "Am Markt 3", "An der Kirche 12" only with a German keyword before it.
+_STREET_DE_CONTEXT_RE = re.compile(
+    r"\b(?:wohne|wohnt|wohnen|adresse|anschrift)\s+(?:in\s+der\s+|in\s+|am\s+|an\s+der\s+|ist\s+|:\s*)?"
+    r"((?:[A-ZÄÖÜ][\wäöüß.-]+\s+){1,3}\d{1,4}(?:[a-zA-Z]\b)?)(?!\w)",
+    re.IGNORECASE,
+)
+_UK_POSTCODE_RE = re.compile(r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)\s\d[ABD-HJLNP-UW-Z]{2}\b")
+_PO_BOX_RE = re.compile(r"\b(?:P\.?\s?O\.?\s?Box|Postfach)\s+\d{1,6}\b", re.IGNORECASE)
+
+_NINO_RE = re.compile(
+    r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b"
+)
+_SSN_RE = re.compile(r"(?<![\w$-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])")
+_SSN_CONTEXT_RE = re.compile(
+    r"\b(?:ssn|social\s+security(?:\s+(?:number|no\.?|#))?)\s*(?:is|:|#)?\s*(\d{9})\b", re.IGNORECASE
+)
+_IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
+_CARD_RE = re.compile(r"(?<![\w$€£.,-])(?:\d[ -]?){12,18}\d(?![\w.,]\d|\w)")
+_ID_CONTEXT_RE = re.compile(
+    r"\b(?:passport|pass(?:port)?\s*(?:no\.?|number|nr\.?)|reisepass(?:nummer)?|personalausweis(?:nummer)?|ausweis(?:nummer)?|"
+    r"id[\s-]?(?:card\s*)?(?:no\.?|number|nr\.?)|identity\s+card|driver'?s?\s+licen[cs]e(?:\s+number)?|"
+    r"driving\s+licen[cs]e(?:\s+number)?|führerschein(?:nummer)?|steuer-?id|tax\s+id|"
+    r"national\s+insurance(?:\s+number)?|ni\s+number|customer\s+number|kundennummer|"
+    r"(?:blue\s+)?badge(?:\s+(?:no\.?|number))?|(?:parking\s+)?permit\s+(?:no\.?|number)|"
+    r"(?:account|membership|reference|licen[cs]e|nhs|patient|car\s+registration)\s+(?:no\.?|number))"
+    r"\s*(?:is|ist|lautet|:|#|no\.?|nr\.?|number)?\s*:?\s*(?-i:([A-Z0-9]{1,6}(?:[ -]?[A-Z0-9]{2,}){0,4}))\b",
+    re.IGNORECASE,
+)
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def _card_prefix_ok(digits: str) -> bool:
+    n = len(digits)
+    if digits[0] == "4" and n in (13, 16, 19):  # Visa
+        return True
+    if n == 16 and (51 <= int(digits[:2]) <= 55 or 2221 <= int(digits[:4]) <= 2720):  # Mastercard
+        return True
+    if n == 15 and digits[:2] in ("34", "37"):  # Amex
+        return True
+    if n in (16, 19) and (digits.startswith("6011") or digits.startswith("65") or 644 <= int(digits[:3]) <= 649):
+        return True  # Discover
+    if 16 <= n <= 19 and 3528 <= int(digits[:4]) <= 3589:  # JCB
+        return True
+    if n == 14 and digits[:2] in ("36", "38", "30"):  # Diners
+        return True
+    if 12 <= n <= 19 and digits[:2] in ("50", "56", "57", "58", "63", "67"):  # Maestro
+        return True
+    return False
+
+
+_IBAN_LENGTHS = {
+    "AT": 20, "BE": 16, "CH": 21, "CZ": 24, "DE": 22, "DK": 18, "ES": 24, "FI": 18, "FR": 27,
+    "GB": 22, "IE": 22, "IT": 27, "LU": 20, "NL": 18, "NO": 15, "PL": 28, "PT": 25, "SE": 24,
+    "LI": 21, "HU": 28, "SK": 24, "SI": 19, "HR": 21, "GR": 27,
+}
+
+
+def _iban_ok(raw: str) -> bool:
+    iban = re.sub(r"\s", "", raw).upper()
+    if not 15 <= len(iban) <= 34:
+        return False
+    expected = _IBAN_LENGTHS.get(iban[:2])
+    if expected is not None and len(iban) != expected:
+        return False
+    moved = iban[4:] + iban[:4]
+    try:
+        num = "".join(str(int(ch, 36)) for ch in moved)
+    except ValueError:
+        return False
+    return int(num) % 97 == 1
+
+
+def _find_spans(text: str) -> list[tuple[int, int, FindingKind, str]]:
+    """All personal-data spans, most specific first; overlaps resolved later."""
+
+    spans: list[tuple[int, int, FindingKind, str]] = []
+
+    for m in _IBAN_RE.finditer(text):
+        if _iban_ok(m.group(0)):
+            spans.append((m.start(), m.end(), "id_number", "IBAN"))
+    for m in _NINO_RE.finditer(text):
+        spans.append((m.start(), m.end(), "id_number", "national insurance number"))
+    for m in _SSN_RE.finditer(text):
+        spans.append((m.start(), m.end(), "id_number", "US social security number"))
+    for m in _SSN_CONTEXT_RE.finditer(text):
+        spans.append((m.start(1), m.end(1), "id_number", "US social security number"))
+    for m in _CARD_RE.finditer(text):
+        digits = _digits(m.group(0))
+        if 13 <= len(digits) <= 19 and _card_prefix_ok(digits) and _luhn_ok(digits):
+            spans.append((m.start(), m.end(), "id_number", "payment card number"))
+    for m in _ID_CONTEXT_RE.finditer(text):
+        value = m.group(1)
+        if len(_digits(value)) >= 4 and len(re.sub(r"[\s-]", "", value)) >= 6:
+            spans.append((m.start(1), m.end(1), "id_number", "identity document number"))
+
+    for m in _EMAIL_RE.finditer(text):
+        spans.append((m.start(), m.end(), "email", "e-mail address"))
+    for m in _EMAIL_OBFUSCATED_RE.finditer(text):
+        spans.append((m.start(), m.end(), "email", "obfuscated e-mail address"))
+
+    for m in _PHONE_CANDIDATE_RE.finditer(text):
+        cand = m.group(0)
+        # trim unbalanced trailing/leading brackets and separators
+        start, end = m.start(), m.end()
+        stripped = cand.rstrip(" .-/(")
+        end -= len(cand) - len(stripped)
+        cand = stripped
+        if cand.count(")") > cand.count("("):
+            continue
+        if _looks_like_phone(cand, text[:start]):
+            spans.append((start, end, "phone", "phone number"))
+
+    for m in _STREET_EN_RE.finditer(text):
+        spans.append((m.start(), m.end(), "address", "street address"))
+    for m in _STREET_EN_CONTEXT_RE.finditer(text):
+        spans.append((m.start(1), m.end(1), "address", "street address"))
+    for m in _STREET_DE_RE.finditer(text):
+        spans.append((m.start(), m.end(), "address", "street address"))
+    for m in _STREET_DE_CONTEXT_RE.finditer(text):
+        spans.append((m.start(1), m.end(1), "address", "street address"))
+    for m in _UK_POSTCODE_RE.finditer(text):
+        spans.append((m.start(), m.end(), "address", "postcode"))
+    for m in _PO_BOX_RE.finditer(text):
+        spans.append((m.start(), m.end(), "address", "post box"))
+    return spans
+
+
+def _resolve_overlaps(spans: list[tuple[int, int, FindingKind, str]]) -> list[tuple[int, int, FindingKind, str]]:
+    """Keep earlier-listed (more specific) spans; merge address spans that touch."""
+
+    kept: list[tuple[int, int, FindingKind, str]] = []
+    for s in spans:
+        overlap = [k for k in kept if s[0] < k[1] and k[0] < s[1]]
+        if not overlap:
+            kept.append(s)
+            continue
+        # widen an address with its unit prefix / postcode of the same kind
+        if all(k[2] == s[2] == "address" for k in overlap):
+            merged = (min([s[0]] + [k[0] for k in overlap]), max([s[1]] + [k[1] for k in overlap]), s[2], overlap[0][3])
+            kept = [k for k in kept if k not in overlap] + [merged]
+    kept.sort()
+    # address followed directly by a postcode: ", SW1A 1AA"
+    out: list[tuple[int, int, FindingKind, str]] = []
+    for s in kept:
+        if out and out[-1][2] == "address" and s[2] == "address" and s[0] - out[-1][1] <= 3:
+            out[-1] = (out[-1][0], s[1], "address", out[-1][3])
+        else:
+            out.append(s)
+    return out
+
+
+def redact_personal_data(text: str) -> Redaction:
+    """Replace personal data in ``text`` with placeholders.
+
+    Finds e-mail addresses, phone numbers (UK, US, German and international
+    ``+xx`` formats), street addresses with a house number ("12 Harbour Road",
+    "Hauptstraße 5", "221B Baker Street", "flat 3, 14 Mill Lane"), UK
+    postcodes, and ID-like numbers (UK national insurance numbers, US social
+    security numbers, IBANs with a valid checksum, Luhn-valid card numbers,
+    passport / ID card numbers that follow a keyword).  Years, prices,
+    percentages, dates, ranges and quantities ("15 per hour", "100 km") are
+    left alone.
+    """
+
+    spans = _resolve_overlaps(_find_spans(text))
+    findings: list[Finding] = []
+    pieces: list[str] = []
+    pos = 0
+    for start, end, kind, detail in spans:
+        # flat/unit prefix directly before an address ("flat 3, 14 Mill Lane")
+        if kind == "address":
+            pre = text[max(pos, start - 25):start]
+            mu = re.search(r"\b(?:flat|apartment|apt\.?|unit|wohnung)\s+\d+[A-Za-z]?\s*,?\s*$", pre, re.IGNORECASE)
+            if mu:
+                start = start - len(pre) + mu.start()
+        repl = REPLACEMENTS[kind]
+        pieces.append(text[pos:start])
+        pieces.append(repl)
+        findings.append(Finding(kind=kind, span=(start, end), replacement=repl, detail=detail))
+        pos = end
+    pieces.append(text[pos:])
+    return Redaction(text="".join(pieces), findings=findings)
