@@ -1,4 +1,4 @@
-"""Tests for deliberation.drafting.llm (the LLM drafter).
+"""Tests for the LLM drafter (deliberation.drafting: llm, prompts, client, parsing, sentences).
 
 Fast tests use fake chat models from langchain_core (or a recording subclass) to check the
 wiring, parsing, retries and prompt-injection defences. The ``real model`` tests draft over HTTP
@@ -24,16 +24,12 @@ from langchain_core.runnables import RunnableLambda
 
 from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.drafting.extractive import ExtractiveDrafter
-from deliberation.drafting.llm import (
-    SYSTEM_PROMPT,
-    DraftOutput,
-    LLMDraftConfig,
-    LLMDrafter,
-    LLMUnavailableError,
-    build_messages,
-    guard_sentences,
-    parse_draft_output,
-)
+from deliberation.drafting.client import LLMUnavailableError
+from deliberation.drafting.config import LLMDraftConfig
+from deliberation.drafting.llm import LLMDrafter
+from deliberation.drafting.parsing import DraftOutput, parse_draft_output
+from deliberation.drafting.prompts import SYSTEM_PROMPT, build_messages
+from deliberation.drafting.sentences import guard_sentences
 from deliberation.grounding import check_draft
 from deliberation.models import DraftKind, DraftSentence
 
