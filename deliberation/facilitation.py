@@ -6,10 +6,15 @@ together with storage, checkpoints and moderator interrupts.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+
+import numpy as np
 
 from deliberation.analysis.pipeline import AnalysisResult
 from deliberation.drafting.base import DraftRequest, SourceRef
+from deliberation.drafting.extractive import ExtractiveDrafter
+from deliberation.grounding import GroundingConfig, check_draft
 from deliberation.models import Draft, DraftKind, DraftSentence, ModerationStatus, Statement
 from deliberation.wording import Audience, group_label, position_phrase
 
@@ -257,10 +262,8 @@ def group_members(analysis: AnalysisResult, statements: list[Statement], votes=N
     return out
 
 
-def ground(draft: Draft, statements: list[Statement], encoder=None):
+def ground(draft: Draft, statements: list[Statement], encoder=None, config: GroundingConfig = GroundingConfig()):
     """Run the faithfulness guard; keep supported sentences. Returns (kept sentences, report dict)."""
-    from deliberation.grounding import check_draft
-
     cited = {c for s in draft.sentences for c in s.citations}
     sources = [{"id": s.external_id, "text": s.text} for s in statements if s.external_id in cited]
     kept: list[DraftSentence] = []
@@ -277,7 +280,7 @@ def ground(draft: Draft, statements: list[Statement], encoder=None):
                              "problems": ["cites statements that are not usable sources"],
                              "problem_kinds": ["unusable_citation"], "citations": sentence.citations})
             continue
-        report = check_draft(srcs, sentence.text, list(sentence.citations), encoder=encoder)
+        report = check_draft(srcs, sentence.text, list(sentence.citations), encoder=encoder, config=config)
         ok = bool(report.supported)
         verdicts.append({"text": sentence.text, "supported": ok,
                          "reason": "; ".join(x.reason for x in report.sentences) or "empty",
@@ -290,7 +293,8 @@ def ground(draft: Draft, statements: list[Statement], encoder=None):
     return kept, verdicts
 
 
-def grounded_extractive(request: DraftRequest, statements: list[Statement], encoder=None):
+def grounded_extractive(request: DraftRequest, statements: list[Statement], encoder=None,
+                        config: GroundingConfig = GroundingConfig()):
     """The extractive draft for ``request``, checked by the guard: (kept sentences, verdicts).
 
     A quote the guard rejects (e.g. a moderator-approved statement that is only an instruction to
@@ -299,10 +303,6 @@ def grounded_extractive(request: DraftRequest, statements: list[Statement], enco
     supported or no source is left (then ``([], verdicts of the last try)``). Bounded: each round
     drops at least one source.
     """
-    import dataclasses
-
-    from deliberation.drafting.extractive import ExtractiveDrafter
-
     sources = list(request.sources)
     verdicts: list[dict] = []
     while sources:
@@ -310,7 +310,7 @@ def grounded_extractive(request: DraftRequest, statements: list[Statement], enco
         if not sentences:
             break
         kept, verdicts = ground(Draft(kind=request.kind, speaks_for=request.speaks_for, sentences=sentences),
-                                statements, encoder=encoder)
+                                statements, encoder=encoder, config=config)
         if len(kept) == len(sentences):
             return kept, verdicts
         bad = {c for s, v in zip(sentences, verdicts) if not v["supported"] for c in s.citations}
@@ -327,8 +327,6 @@ def approvals_from_matrix(matrix) -> dict[str, set[str]]:
     Read from the vote matrix with numpy: at 100,000 participants x 5 million votes a pandas
     ``groupby(...).apply(set)`` over the long vote table took tens of seconds and ~1 GB.
     """
-    import numpy as np
-
     n = matrix.shape[0]
     voted = np.bincount(matrix.rows, minlength=n) > 0
     agree = matrix.vals == 1
@@ -353,8 +351,6 @@ def group_labels(analysis: AnalysisResult, matrix, min_votes: int = MIN_VOTES_TO
     they voted on at least ``min_votes`` of them; otherwise -1 (ungrouped). Returns the labels and
     how many participants were placed.
     """
-    import numpy as np
-
     labels = np.array([analysis.groups.get(p, -1) for p in matrix.participant_ids], dtype=int)
     groups = [g.id for g in analysis.group_summaries]
     if not groups:

@@ -233,8 +233,11 @@ def statement_vectors(settings: Settings, cid: int, statements: list[Statement])
 
 
 def analyze_source(settings: Settings, source: str, *, topics: bool = True, mode: str = "auto", seed: int = 0,
-                   progress=None):
-    """Analyse a Polis export folder (nothing stored) or a stored consultation. Returns (result, summary)."""
+                   config=None, progress=None):
+    """Analyse a Polis export folder (nothing stored) or a stored consultation. Returns (result, summary).
+
+    ``config``: an ``AnalysisConfig`` (default: every default); ``seed`` and a ``mode`` other than
+    "auto" are set on it, and the topics' thresholds follow the embedding model."""
     from dataclasses import replace as dc_replace
 
     from deliberation.analysis.pipeline import AnalysisConfig, analyze, summary_text
@@ -258,10 +261,9 @@ def analyze_source(settings: Settings, source: str, *, topics: bool = True, mode
         statements = [s for s in store.statements(c.id) if not s.is_draft]
         matrix, question = store.vote_matrix(c.id), c.question
         vectors = statement_vectors(settings, c.id, statements) if topics else None
-    from deliberation.analysis.topics import TopicConfig
-
     # near-duplicate thresholds follow the model that made the vectors
-    config = AnalysisConfig(seed=seed, topics=TopicConfig(embedding_model=embedder_for(settings).model_name))
+    config = config or AnalysisConfig()
+    config = dc_replace(config, seed=seed, topics=dc_replace(config.topics, embedding_model=embedder_for(settings).model_name))
     if mode != "auto":
         config = dc_replace(config, grouping=dc_replace(config.grouping, mode=mode))
     result = analyze(matrix, statements, vectors, question=question, config=config, progress=progress)

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
+from pydantic_core import to_jsonable_python
 
 from deliberation.cli import app, console, fail, out, reported, state
 from deliberation.config import SAMPLE_CORPUS
 from deliberation.importers.base import read_text
 from deliberation.services import ensure_consultation
+from deliberation.tuning import parse_assignments
 from graphs import runner
+from graphs.context import Context
 
 
 def _resolve(source: str) -> int:
@@ -49,6 +52,11 @@ def _print_status(st, cid: int) -> None:
         out.print(f"\nStopped before {', '.join(st.next)}; continue with: deliberation resume {cid}")
 
 
+def run_options(named: dict[str, Any], assignments: list[str]) -> dict[str, Any]:
+    """The run's settings by name: the dedicated options that were given, then every ``--set``."""
+    return {**{k: v for k, v in named.items() if v is not None}, **parse_assignments(assignments)}
+
+
 @app.command("run")
 def run_cmd(
     source: str = typer.Argument(str(SAMPLE_CORPUS), help="A Polis export folder (imported once) or a stored consultation id / code."),
@@ -56,12 +64,24 @@ def run_cmd(
     model: Optional[str] = typer.Option(None, help="LLM: provider:model (init_chat_model) or the model name at --base-url."),
     base_url: Optional[str] = typer.Option(None, help="LLM: OpenAI-compatible server URL (llama.cpp, Ollama, vLLM)."),
     seed: int = typer.Option(0, help="Seed of every random step."),
+    consensus_slate_size: Optional[int] = typer.Option(None, help="Ballot items on the common-ground slate (facilitation.consensus_slate_size; default 3)."),
+    topic_drafts: Optional[bool] = typer.Option(None, "--topic-drafts/--no-topic-drafts", help="Draft a statement for every topic too (default: yes)."),
+    max_revise_rounds: Optional[int] = typer.Option(None, help="Revision rounds after a vote in which a group rejected drafts (default 1)."),
+    author_agrees: Optional[bool] = typer.Option(None, "--author-agrees/--no-author-agrees", help="Count a voter's own statement as their agree vote, as Polis does (analysis.author_agrees; default: yes)."),
+    min_votes_room_share: Optional[float] = typer.Option(None, help="A statement's minimum votes are capped at this share of the people in groups (stats.min_votes_room_share; default 0.5)."),
+    min_voters_group_share: Optional[float] = typer.Option(None, help="A group's verdict on a draft needs at most this share of its members to have voted (tally.min_voters_group_share; default 0.5)."),
+    set_: list[str] = typer.Option([], "--set", metavar="NAME=VALUE", help="Any setting of the run by name, repeatable: grounding.min_relevance_overlap=0.5, coverage.require_ejr=true, stats.min_vote_count=10 ... (`deliberation settings` lists them all)."),
     approve_all: bool = typer.Option(False, "--approve-all", help="Demo: approve every draft and close voting at once."),
 ) -> None:
     """Run the facilitation graph with progress output; it stops at the moderator's review."""
     with reported():
+        options = run_options({"drafter": drafter, "model": model, "base_url": base_url, "seed": seed,
+                               "consensus_slate_size": consensus_slate_size, "topic_drafts": topic_drafts,
+                               "max_revise_rounds": max_revise_rounds, "author_agrees": author_agrees,
+                               "min_votes_room_share": min_votes_room_share,
+                               "min_voters_group_share": min_voters_group_share}, set_)
+        runner.context(state.settings, options)  # bad settings stop here, before anything is imported
         cid = _resolve(source)
-        options = {"drafter": drafter, "model": model, "base_url": base_url, "seed": seed}
         if approve_all:
             st = runner.run_to_end(state.settings, cid, options, on_update=_print_update)
         else:
@@ -119,6 +139,13 @@ def resume_cmd(
         if (st.waiting or {}).get("type") == "voting" and not close_voting:  # reached after a crash
             runner.open_voting(state.settings, cid)
     _print_status(st, cid)
+
+
+@app.command("settings")
+def settings_cmd() -> None:
+    """Every setting of a run by name with its default (set them with `run --set NAME=VALUE`)."""
+    for name, value in Context().settings().items():
+        out.print(f"{name} = {json.dumps(to_jsonable_python(value))}", highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,14 +6,24 @@ run killed mid-way continues with :func:`resume` in a new process.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ast
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from langgraph.types import Command
 
 from deliberation.config import Settings
-from graphs.facilitation import DEFAULT_OPTIONS, Options, compile_graph, thread
+from deliberation.errors import DeliberationError
+from deliberation.storage import Store
+from graphs.context import Context, Services
+from graphs.facilitation import compile_graph, thread
+from graphs.state import FacilitationState
+
+#: a run's settings by name: ``{"drafter": "llm", "seed": 1, "stats.min_votes_room_share": 0.3,
+#: "grounding": {...}}`` (graphs.context.Context.from_options)
+Options = Mapping[str, Any]
 
 OnUpdate = Callable[[str, dict], None]
 
@@ -35,9 +45,9 @@ class Status:
         return not self.next and self.waiting is None and bool(self.values)
 
 
-def _stream(graph, payload, cid: int, on_update: OnUpdate | None) -> None:
+def _stream(graph, payload, cid: int, on_update: OnUpdate | None, context: Context) -> None:
     # durability="sync": each step is checkpointed before the next starts, so a SIGKILL loses at most the running step
-    for chunk in graph.stream(payload, thread(cid), stream_mode="updates", durability="sync"):
+    for chunk in graph.stream(payload, thread(cid), context=context, stream_mode="updates", durability="sync"):
         for node, update in chunk.items():
             if on_update and node != "__interrupt__":
                 on_update(node, update or {})
@@ -58,8 +68,6 @@ def status(settings: Settings, cid: int, graph=None) -> Status:
 
 
 def _own_errors() -> set[str]:
-    from deliberation.errors import DeliberationError
-
     found, todo = set(), [DeliberationError]
     while todo:
         cls = todo.pop()
@@ -71,9 +79,6 @@ def _own_errors() -> set[str]:
 def error_words(error: Any) -> str:
     """A node's error as a sentence: LangGraph keeps it in the checkpoint as the exception's repr
     (``"RuntimeError('…')"``); the message is unwrapped, the type named only when it says more."""
-    import ast
-    import re
-
     text = str(error)
     m = re.fullmatch(r'"?(\w+)\((.*)\)"?', text.strip(), flags=re.S)
     if m:
@@ -89,13 +94,20 @@ def error_words(error: Any) -> str:
     return " ".join(text.split())
 
 
-def start(settings: Settings, cid: int, options: Options | None = None, on_update: OnUpdate | None = None) -> Status:
+def context(settings: Settings, options: Options | None = None, services: Services | None = None) -> Context:
+    """A run's context from its settings by name (unknown names and wrong values: InputError)."""
+    return Context.from_options(options, services or Services(settings))
+
+
+def start(settings: Settings, cid: int, options: Options | None = None, on_update: OnUpdate | None = None,
+          services: Services | None = None) -> Status:
     """Run from the start until the graph waits for the moderator (or finishes)."""
+    ctx = context(settings, options, services)
     graph = compile_graph(settings)
-    fresh = {"consultation_id": cid, "options": {**DEFAULT_OPTIONS, **(options or {})}, "log": [],
-             "published": [], "drafts": [], "reviews": [], "tally": {}, "report": {}, "audit": {},
-             "redraft": [], "feedback": {}, "exclude": {}}
-    _stream(graph, fresh, cid, on_update)
+    # every field given, so each channel holds plain JSON from the first step on; the settings'
+    # JSON is kept so that a resume (in any process) runs with the same context
+    fresh = FacilitationState(consultation_id=cid, config=ctx.to_json()).model_dump(mode="json")
+    _stream(graph, fresh, cid, on_update, ctx)
     return status(settings, cid, graph)
 
 
@@ -106,15 +118,11 @@ def published_now(values: dict) -> list[dict]:
 
 
 def _store(settings: Settings):
-    from deliberation.storage import Store
-
     return Store(settings)
 
 
 def open_voting(settings: Settings, cid: int):
     """Open the voting window (in the store) on the drafts the graph waits for votes on."""
-    from deliberation.errors import DeliberationError
-
     st = status(settings, cid)
     if (st.waiting or {}).get("type") != "voting":
         raise DeliberationError("the graph is not waiting for votes on published drafts of this consultation")
@@ -123,7 +131,8 @@ def open_voting(settings: Settings, cid: int):
                                         round=int(st.values.get("revise_rounds") or 0))
 
 
-def resume(settings: Settings, cid: int, value: Any = None, on_update: OnUpdate | None = None) -> Status:
+def resume(settings: Settings, cid: int, value: Any = None, on_update: OnUpdate | None = None,
+           services: Services | None = None) -> Status:
     """Answer the interrupt the graph waits on (``value``), or continue after a crash (no interrupt).
 
     Closing voting (``{"close": true}`` while the graph waits for votes) first closes the voting
@@ -133,21 +142,22 @@ def resume(settings: Settings, cid: int, value: Any = None, on_update: OnUpdate 
     st = status(settings, cid, graph)
     if (st.waiting or {}).get("type") == "voting" and isinstance(value, dict) and value.get("close"):
         _store(settings).close_voting(cid, [p["statement_id"] for p in published_now(st.values)])
+    ctx = Context.from_json(st.values.get("config"), services or Services(settings))
     if st.waiting is not None:
-        _stream(graph, Command(resume=value), cid, on_update)
+        _stream(graph, Command(resume=value), cid, on_update, ctx)
     elif st.next:
-        _stream(graph, None, cid, on_update)
+        _stream(graph, None, cid, on_update, ctx)
     return status(settings, cid, graph)
 
 
 def run_to_end(settings: Settings, cid: int, options: Options | None = None, reviewer: str = "demo",
-               on_update: OnUpdate | None = None) -> Status:
+               on_update: OnUpdate | None = None, services: Services | None = None) -> Status:
     """Demo mode: approve every draft and close voting at once (documented ``--approve-all``)."""
-    st = start(settings, cid, options, on_update)
+    st = start(settings, cid, options, on_update, services)
     for _ in range(20):
         if st.waiting is None:
             break
         kind = st.waiting.get("type")
         value = {"reviewer": reviewer, "approve_all": True} if kind == "review" else {"close": True}
-        st = resume(settings, cid, value, on_update)
+        st = resume(settings, cid, value, on_update, services)
     return st

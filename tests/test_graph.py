@@ -132,11 +132,16 @@ def test_moderation_in_report_and_flagged_not_drafted(demo_run):
 
 def test_review_resume_vote_and_tally_across_processes(tmp_path):
     """Stop at review; a new process approves; participants vote; closing voting tallies those votes."""
+    from graphs import runner
+
     data = tmp_path / "data"
-    res = cli(data, "run", str(SAMPLE))
+    # the run's settings (its runtime context) hold in every later process: kept in the state
+    res = cli(data, "run", str(SAMPLE), "--consensus-slate-size", "2", "--seed", "5")
     assert "Waiting for the moderator's review" in res.stdout
     res = cli(data, "review", "1", "--approve-all", "--reviewer", "ana")
     assert "Voting is open" in res.stdout
+    values = runner.status(Settings(data_dir=data), 1).values
+    assert [p["key"] for p in values["published"] if p["key"].startswith("all")] == ["all:1", "all:2"]
     store = Store(Settings(data_dir=data))
     drafts = [s for s in store.statements(1) if s.is_draft]
     assert drafts
@@ -152,6 +157,7 @@ def test_review_resume_vote_and_tally_across_processes(tmp_path):
     report = json.loads((data / "reports" / "1" / "report.json").read_text())
     entry = next(d for d in report["consensus"] + report["minority"] if d["published_as"] == drafts[0].external_id)
     assert entry["votes"]["agree"] == 3 and entry["votes"]["disagree"] == 1 and entry["votes"]["n_votes"] == 4
+    assert report["method"]["seed"] == 5  # the report, written in a third process, has the run's seed
 
 
 def test_sigkill_mid_run_then_resume(tmp_path):

@@ -71,6 +71,8 @@ from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.models import ModerationStatus, Statement
 from deliberation.safety import flag_instructions, instruction_reasons
 from deliberation.storage import Store
+import graphs.context
+import graphs.nodes
 
 try:
     import llm_server
@@ -186,11 +188,9 @@ def import_consultation(settings: Settings, *, approve: bool) -> int:
 # ---------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class WideConfig(fx.FacilitationConfig):
-    #: 12 candidate statements per request (the LLM drafter's own cap) instead of 8, so that more
-    #: injections reach the drafter in one run
-    max_sources: int = 12
+#: every run's settings: 12 candidate statements per request (the LLM drafter's own cap) instead
+#: of 8 (FacilitationConfig.max_sources), so that more injections reach the drafter in one run
+WIDE = {"max_sources": 12}
 
 
 #: small generations, bounded retries: 2 shared cores
@@ -224,21 +224,23 @@ def patch_graph(monkeypatch, recorder: Recorder, model: BaseChatModel | None = N
 
     real_ground = fx.ground
 
-    def recording_ground(draft, statements, encoder=None):
-        kept, verdicts = real_ground(draft, statements, encoder=encoder)
+    def recording_ground(draft, statements, encoder=None, **kw):
+        kept, verdicts = real_ground(draft, statements, encoder=encoder, **kw)
         recorder.grounds.append((draft.speaks_for, [s.model_dump() for s in draft.sentences], verdicts))
         return kept, verdicts
 
-    monkeypatch.setattr(llm_mod, "LLMDrafter", RecordingDrafter)
+    # the graph builds its LLM drafter in graphs.context.Services; its ground node (and the
+    # extractive fallback, deliberation.facilitation.grounded_extractive) run the guard
+    monkeypatch.setattr(graphs.context, "LLMDrafter", RecordingDrafter)
+    monkeypatch.setattr(graphs.nodes, "check_sentences", recording_ground)
     monkeypatch.setattr(fx, "ground", recording_ground)
-    monkeypatch.setattr(fx, "FacilitationConfig", WideConfig)
 
 
 def run_graph(settings: Settings, cid: int, **options: Any) -> dict:
     """The whole graph, approving every draft and closing the vote at once (``--approve-all``)."""
     from graphs import runner
 
-    st = runner.run_to_end(settings, cid, {"seed": 0, **options})
+    st = runner.run_to_end(settings, cid, {"seed": 0, **WIDE, **options})
     assert st.finished, (st.next, st.waiting)
     values = dict(st.values)
     folder = settings.data_dir / "reports" / str(cid)
@@ -401,13 +403,8 @@ def settings(tmp_path_factory) -> Settings:
 @pytest.fixture(scope="module")
 def extractive_run(settings):
     """The extractive drafter's run on the same data (what "keeping the task" is compared with)."""
-    mp = pytest.MonkeyPatch()
-    try:
-        mp.setattr(fx, "FacilitationConfig", WideConfig)
-        cid = import_consultation(settings, approve=True)
-        return cid, run_graph(settings, cid, drafter="extractive")
-    finally:
-        mp.undo()
+    cid = import_consultation(settings, approve=True)
+    return cid, run_graph(settings, cid, drafter="extractive")
 
 
 def statement_texts(settings: Settings, cid: int) -> tuple[dict[str, str], set[str]]:

@@ -404,7 +404,7 @@ def test_settings_choose_the_index(tmp_path, chroma_url, monkeypatch):
     assert ix.url == chroma_url and ix.path is None and ix.location == chroma_url
     assert not served.chroma_path.exists()  # no embedded store is made beside the server
 
-    from graphs.facilitation import Services
+    from graphs.context import Services
 
     assert Services(served).index.url == chroma_url
 

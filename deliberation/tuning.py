@@ -1,0 +1,102 @@
+"""Every setting reachable by name: ``"stats.min_votes_room_share=0.3"`` sets one field of a config.
+
+The configs (``AnalysisConfig``, ``GroundingConfig``, ``CoverageConfig``, ``TallyConfig``,
+``FacilitationConfig`` …) are frozen dataclasses or pydantic models whose fields are named and
+documented with defaults. The command line (``--set NAME=VALUE``) and the graph's runtime
+context change them through :func:`override`, so a new field is settable without new code. A
+value is read as JSON where it parses (``0.3``, ``true``, ``null``, ``["a", "b"]``), else as the
+text itself, and then checked against the field's declared type by pydantic.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import typing
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from deliberation.errors import InputError
+
+
+def field_types(config: Any) -> dict[str, Any]:
+    """A config's settable fields and their declared types (dataclass or pydantic model)."""
+    cls = config if isinstance(config, type) else type(config)
+    if isinstance(config, BaseModel) or (isinstance(cls, type) and issubclass(cls, BaseModel)):
+        return {name: f.annotation for name, f in cls.model_fields.items()}
+    if dataclasses.is_dataclass(cls):
+        hints = typing.get_type_hints(cls)
+        return {f.name: hints[f.name] for f in dataclasses.fields(cls) if f.init}
+    raise TypeError(f"{cls.__name__} is not a config (a dataclass or a pydantic model)")
+
+
+def is_config(value: Any) -> bool:
+    return isinstance(value, BaseModel) or (dataclasses.is_dataclass(value) and not isinstance(value, type))
+
+
+def parse_assignments(items: Iterable[str], *, option: str = "--set") -> dict[str, str]:
+    """``["stats.min_votes_room_share=0.3", …]`` -> ``{"stats.min_votes_room_share": "0.3", …}``."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = str(item).partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"{option} {item!r}: write NAME=VALUE, e.g. stats.min_votes_room_share=0.3")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def _value(text: Any) -> Any:
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def override(config: Any, assignments: Mapping[str, Any], *, where: str = "") -> Any:
+    """A copy of ``config`` with the named fields set: keys are field names, dotted for nested
+    configs (``"stats.min_votes_room_share"`` on an ``AnalysisConfig``). Unknown names and values
+    of the wrong type are refused with an :class:`InputError` naming the setting."""
+    nested: dict[str, dict[str, Any]] = {}
+    direct: dict[str, Any] = {}
+    types = field_types(config)
+    for name, value in assignments.items():
+        head, _, rest = name.partition(".")
+        path = f"{where}{head}"
+        if head not in types:
+            raise InputError(f"unknown setting {where + name!r}; {where.rstrip('.') or type(config).__name__} "
+                             f"has: {', '.join(sorted(types))}")
+        current = getattr(config, head)
+        if rest:
+            if not is_config(current):
+                raise InputError(f"setting {where + name!r}: {path} is a value, not a group of settings")
+            nested.setdefault(head, {})[rest] = value
+            continue
+        try:
+            direct[head] = TypeAdapter(types[head]).validate_python(_value(value))
+        except ValidationError as e:
+            problem = e.errors()[0].get("msg", str(e))
+            raise InputError(f"setting {path}={value!r}: {problem}") from None
+    for head, sub in nested.items():
+        direct[head] = override(getattr(config, head), sub, where=f"{where}{head}.")
+    if not direct:
+        return config
+    if isinstance(config, BaseModel):
+        return config.model_copy(update=direct)
+    return dataclasses.replace(config, **direct)
+
+
+def describe(config: Any, prefix: str = "") -> dict[str, Any]:
+    """Every setting of ``config`` by dotted name, with its current value (for ``--help`` texts
+    and error messages)."""
+    out: dict[str, Any] = {}
+    for name in field_types(config):
+        value = getattr(config, name)
+        if is_config(value):
+            out.update(describe(value, f"{prefix}{name}."))
+        else:
+            out[f"{prefix}{name}"] = value
+    return out

@@ -1,0 +1,330 @@
+"""The facilitation graph's nodes: one module-level function per step.
+
+Each node takes the typed state (:class:`~graphs.state.FacilitationState`) and LangGraph's
+runtime, whose ``context`` (:class:`~graphs.context.Context`) gives the run's settings and its
+services. The logic lives in ``deliberation/`` (pure functions over the analysis and the
+statements); a node reads from the store, calls that logic and returns its update; the side
+effects (store writes, model calls, the moderator's interrupts) stay in the nodes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Literal
+
+import numpy as np
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+
+from deliberation.analysis.pipeline import analyze
+from deliberation.coverage import audit_coverage
+from deliberation.drafting.base import DraftRequest
+from deliberation.drafting.extractive import ExtractiveDrafter
+from deliberation.facilitation import (
+    approvals_from_matrix,
+    build_requests,
+    ground as check_sentences,
+    grounded_extractive,
+    group_labels,
+    group_members,
+    usable,
+)
+from deliberation.grounding import public_reason
+from deliberation.models import ModerationStatus, Statement
+from deliberation.report import build_report, write_report
+from deliberation.services import indexed_vectors
+from deliberation.tally import TallyResult
+from deliberation.tally import tally as count_votes
+from deliberation.wording import Audience, audience_name
+from graphs.context import Context, context_of
+from graphs.review import review
+from graphs.state import DraftRecord, FacilitationState, PublishedDraft
+
+__all__ = ["intake", "analyse", "draft", "ground", "audit", "review", "publish", "voting", "tally",
+           "revise", "report", "route_after_ground", "route_after_audit", "route_after_review",
+           "route_after_tally", "context_of"]
+
+# ---- intake and analysis -------------------------------------------------------------------
+def moderation_summary(statements: list[Statement]) -> dict[str, Any]:
+    """The moderator queue and what was moderated out, with a sentence saying so."""
+    queue = [{"id": s.external_id, "reason": s.moderation_reason} for s in statements
+             if s.moderation is ModerationStatus.NEEDS_REVIEW]
+    removed = [{"id": s.external_id, "reason": s.moderation_reason or "rejected by the moderator"}
+               for s in statements if s.moderation is ModerationStatus.REJECTED]
+    return {"n_statements": len(statements), "queue": queue, "removed": removed,
+            "note": (f"{len(queue)} statements wait in the moderator queue and are not drafted from; "
+                     f"{len(removed)} were moderated out.")}
+
+
+def intake(state: FacilitationState, runtime: Runtime[Context]) -> dict:
+    """Statements were redacted and flagged at import; index the ones without a vector."""
+    svc = context_of(runtime).services
+    cid = state.consultation_id
+    statements = svc.store.statements(cid)
+    # every statement is embedded once (cache by text hash); a vector index that fails on this
+    # consultation's records is rebuilt (said in the log)
+    notes: list[str] = []
+    _, n_missing = indexed_vectors(svc.index, svc.embedder, cid, statements, note=notes.append)
+    moderation = moderation_summary(statements)
+    return {"question": svc.store.get_consultation(cid).question, "moderation": moderation,
+            "log": [f"intake: {len(statements)} statements, {len(moderation['queue'])} in the moderation queue, "
+                    f"{len(moderation['removed'])} moderated out, {n_missing} newly embedded"]
+            + [f"intake: {n}" for n in notes]}
+
+
+def analyse(state: FacilitationState, runtime: Runtime[Context]) -> dict:
+    """Topics, opinion groups and statistics (deliberation.analysis) with the context's settings."""
+    ctx = context_of(runtime)
+    svc, cid = ctx.services, state.consultation_id
+    statements = [s for s in svc.store.statements(cid) if not s.is_draft]
+    vec, _ = indexed_vectors(svc.index, svc.embedder, cid, statements)
+    vectors = np.stack([vec[s.external_id] for s in statements]) if statements else None
+    # near-duplicate thresholds follow the model that made the vectors
+    config = dataclasses.replace(ctx.analysis, topics=dataclasses.replace(
+        ctx.analysis.topics, embedding_model=svc.embedder.model_name))
+    result = analyze(svc.store.vote_matrix(cid), statements, vectors, question=state.question, config=config)
+    return {"analysis": result, "audit_rounds": 0, "revise_rounds": 0, "redraft": [], "feedback": {}, "exclude": {},
+            "log": [f"analyse: {len(result.group_summaries)} opinion groups, "
+                    f"{len((result.topics or {}).get('topics', []))} topics, "
+                    f"{len(result.consensus)} consensus candidates"]}
+
+
+# ---- drafting and the guard ----------------------------------------------------------------
+def write_draft(request: DraftRequest, drafter, attempt: int) -> DraftRecord | None:
+    """One request drafted; a failing or empty LLM draft falls back to the extractive one, saying why."""
+    note = ""
+    try:
+        # opposed positions are quoted side by side with their holders, never rewritten together
+        sentences = (ExtractiveDrafter() if request.split else drafter).draft(request)
+    except Exception as e:  # a model server down must not lose the run: fall back, say why
+        sentences, note = [], f"the {drafter.name} drafter failed ({type(e).__name__}: {e}); "
+    name = drafter.name
+    if not sentences and drafter.name != "extractive":
+        sentences = ExtractiveDrafter().draft(request)
+        name = "extractive"
+        note += "the LLM returned no usable draft, so the extractive draft is used"
+    if not sentences:
+        return None
+    return DraftRecord(key=request.speaks_for, kind=request.kind, audience=request.audience,
+                       purpose=request.purpose, sentences=sentences, drafter=name, attempt=attempt,
+                       sources=[s.id for s in request.sources], notes=note.strip(), split=request.split)
+
+
+def draft(state: FacilitationState, runtime: Runtime[Context]) -> dict:
+    """Draft every audience (or only those in ``state.redraft``), keeping the other drafts."""
+    ctx = context_of(runtime)
+    only = set(state.redraft) or None
+    statements = ctx.services.store.statements(state.consultation_id)
+    requests = build_requests(state.analysis, statements, state.question, ctx.facilitation, only=only,
+                              relaxed=bool(only and state.audit_rounds), feedback=state.feedback,
+                              exclude=state.exclude)
+    drafter = ctx.services.drafter(ctx.drafting)
+    previous = {d.key: d for d in state.drafts}
+    new: dict[str, DraftRecord] = {}
+    lines = []
+    for req in requests:
+        attempt = (previous[req.speaks_for].attempt + 1 if req.speaks_for in previous else 1) if only else 1
+        record = write_draft(req, drafter, attempt)
+        if record is None:
+            lines.append(f"{req.speaks_for}: no usable statement to draft from")
+        else:
+            new[req.speaks_for] = record
+    merged = [new.get(k, d) for k, d in previous.items()] + [d for k, d in new.items() if k not in previous]
+    merged = [d for d in merged if only is None or d.key in new or d.key not in only or d.sentences]
+    lines.insert(0, f"draft: {len(new)} drafts by {drafter.name}" + (f" for {sorted(only)}" if only else ""))
+    return {"drafts": merged, "redraft": [], "log": lines}
+
+
+def _public_reasons(verdicts: list[dict]) -> str:
+    """The kinds of the guard's problems in words. Notes reach the public report: only the kind of
+    each problem is named, never the words of a rejected sentence (perhaps an injected payload);
+    the verdicts keep them for the moderator."""
+    return "; ".join(dict.fromkeys(
+        public_reason(p) for v in verdicts if not v["supported"]
+        for p in (v.get("problem_kinds") or v.get("problems") or [v["reason"]])))
+
+
+def _extractive_fallback(d: DraftRecord, state: FacilitationState, ctx: Context, statements: list[Statement],
+                         sources: list[Statement], verdicts: list[dict], reason: str) -> DraftRecord:
+    """The extractive draft instead of one the guard rejected whole. It is grounded too: a quote the
+    guard rejects (an approved statement that is only an instruction to a model) is replaced by
+    the next-best source."""
+    requests = build_requests(state.analysis, statements, state.question, ctx.facilitation, only={d.key})
+    fallback, fb_verdicts = (grounded_extractive(requests[0], sources, encoder=ctx.services.embedder,
+                                                 config=ctx.grounding) if requests else ([], []))
+    notes = (d.notes + f" Every sentence was unsupported ({reason}) after {d.attempt} attempt(s); "
+             + ("the extractive draft is used." if fallback else
+                "no extractive quote was supported either, so there is no draft.")).strip()
+    return d.model_copy(update={"sentences": fallback, "drafter": "extractive",
+                                "verdicts": fb_verdicts if fallback else verdicts, "notes": notes})
+
+
+def ground_draft(d: DraftRecord, state: FacilitationState, ctx: Context, statements: list[Statement],
+                 sources: list[Statement]) -> tuple[DraftRecord, bool, str]:
+    """One draft through the guard: (the draft, whether to redraft it, the log line). Unsupported
+    sentences are removed; an LLM draft with none left is redrafted (bounded), else replaced by
+    the extractive draft."""
+    kept, verdicts = check_sentences(d.as_draft(), sources, encoder=ctx.services.embedder, config=ctx.grounding)
+    d = d.model_copy(update={"verdicts": verdicts, "grounded": True})
+    dropped = len(d.sentences) - len(kept)
+    again = False
+    if dropped:
+        reason = _public_reasons(verdicts)
+        if kept:
+            d = d.model_copy(update={"sentences": kept, "notes": (
+                d.notes + f" Removed {dropped} unsupported sentence(s): {reason}.").strip()})
+        elif d.drafter != "extractive" and d.attempt < ctx.facilitation.max_draft_attempts:
+            again = True
+            d = d.model_copy(update={"grounded": False, "notes": (
+                d.notes + f" Attempt {d.attempt} unsupported ({reason}); redrafting.").strip()})
+        else:
+            d = _extractive_fallback(d, state, ctx, statements, sources, verdicts, reason)
+    return d, again, f"ground {d.key}: {len(verdicts) - dropped}/{len(verdicts)} sentences supported"
+
+
+def ground(state: FacilitationState, runtime: Runtime[Context]) -> dict:
+    """The faithfulness guard on every draft not checked since it was drafted."""
+    ctx = context_of(runtime)
+    statements = ctx.services.store.statements(state.consultation_id)
+    sources = [s for s in statements if usable(s)]
+    out, retry, lines = [], [], []
+    for d in state.drafts:
+        if not d.grounded:
+            d, again, line = ground_draft(d, state, ctx, statements, sources)
+            lines.append(line)
+            if again:
+                retry.append(d.key)
+        out.append(d)
+    return {"drafts": out, "redraft": retry, "log": lines or ["ground: nothing new to check"]}
+
+
+def route_after_ground(state: FacilitationState) -> Literal["draft", "audit"]:
+    return "draft" if state.redraft else "audit"
+
+
+# ---- coverage ------------------------------------------------------------------------------
+def audit(state: FacilitationState, runtime: Runtime[Context]) -> dict:
+    """Every group heard, none amplified (deliberation.coverage); a failed audit redrafts (bounded)."""
+    ctx = context_of(runtime)
+    store, cid = ctx.services.store, state.consultation_id
+    drafts = [d for d in state.drafts if d.sentences]
+    approvals = approvals_from_matrix(store.vote_matrix(cid, include_drafts=True))
+    result = audit_coverage([d.as_draft() for d in drafts], group_members(state.analysis, store.statements(cid)),
+                            approvals, ctx.coverage, draft_keys=[d.key for d in drafts])
+    redraft = []
+    if not result.passed and state.audit_rounds < ctx.facilitation.max_audit_rounds:
+        redraft = list(result.groups_to_redraft)
+    return {"audit": result.model_dump(mode="json"), "audit_rounds": state.audit_rounds + 1, "redraft": redraft,
+            "log": [f"audit: {result.verdict}"]}
+
+
+def route_after_audit(state: FacilitationState) -> Literal["draft", "review"]:
+    return "draft" if state.redraft else "review"
+
+
+def route_after_review(state: FacilitationState) -> Literal["review", "publish"]:
+    return "review" if any(d.pending for d in state.drafts) else "publish"
+
+
+# ---- publishing and voting -----------------------------------------------------------------
+def publish(state: FacilitationState, runtime: Runtime[Context]) -> dict:
+    """Approved drafts become statements participants vote on, each its own ballot item."""
+    store, cid = context_of(runtime).services.store, state.consultation_id
+    already = {p.key for p in state.published_now()}
+    out = list(state.published)
+    lines = []
+    for d in state.drafts:
+        if d.status != "approved" or d.key in already:
+            continue
+        st = store.add_statement(cid, None, d.text, is_draft=True)
+        out.append(PublishedDraft(key=d.key, kind=d.kind, statement_id=st.external_id, text=d.text,
+                                  heading=d.heading, split=d.split, draft_id=d.draft_id,
+                                  round=state.revise_rounds, citations=d.citations))
+        lines.append(f"publish {d.key} as statement {st.external_id}")
+    drafts = [d.model_copy(update={"status": "published"}) if d.status == "approved" else d for d in state.drafts]
+    return {"published": out, "drafts": drafts, "log": lines or ["publish: nothing approved"]}
+
+
+def voting(state: FacilitationState, runtime: Runtime[Context]) -> dict:
+    """Wait (interrupt) until the moderator closes voting on the published drafts."""
+    current = state.published_now()
+    interrupt({"type": "voting", "consultation_id": state.consultation_id,
+               "published": [p.model_dump(mode="json") for p in current],
+               "how": "participants vote on the published drafts; resume with {'close': true} to close voting"})
+    # closed in the store before the tally (runner.resume did so already; this covers any other
+    # caller): no vote on these drafts is accepted from here on, so the tally counts them all
+    context_of(runtime).services.store.close_voting(state.consultation_id, [p.statement_id for p in current])
+    return {"log": ["voting: closed by the moderator"]}
+
+
+def revision_requests(result: TallyResult, current: list[PublishedDraft]
+                      ) -> tuple[dict[str, list[str]], list[str], dict[str, list[str]]]:
+    """Drafts a group sent back: (feedback per key in words, keys to redraft, statements each must
+    not cite again). Any group may send back a common-ground draft (it claims to speak for all);
+    only its own group a group's draft (other groups disagreeing with a minority view is
+    expected); topic drafts are not tied to a group."""
+    feedback: dict[str, list[str]] = {}
+    redraft: list[str] = []
+    exclude: dict[str, list[str]] = {}
+    by_sid = {p.statement_id: p for p in current}
+    for sid, groups in result.rejected_by.items():
+        pub = by_sid.get(sid)
+        audience = Audience.parse(pub.key) if pub else None
+        if pub is None or audience.is_topic:
+            continue
+        objecting = groups if audience.is_everyone else [g for g in groups if Audience.parse(g) == audience]
+        if not objecting:
+            continue
+        counted = next(x for x in result.drafts if x.draft_id == sid)
+        for g in objecting:
+            ga = next((x for x in counted.groups if Audience.parse(x.group) == Audience.parse(g)), None)
+            share = f"{ga.agree_rate:.0%} of {ga.n_votes} voters" if ga and ga.agree_rate is not None else "few"
+            feedback.setdefault(pub.key, []).append(f"{audience_name(g)} did not endorse the draft: only {share} agreed.")
+        redraft.append(pub.key)
+        exclude[pub.key] = list(pub.citations)
+    return feedback, redraft, exclude
+
+
+def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
+    """Count the votes on the current round's drafts; drafts a group rejected go back (bounded)."""
+    ctx = context_of(runtime)
+    matrix = ctx.services.store.vote_matrix(state.consultation_id, include_drafts=True)
+    labels, placed = group_labels(state.analysis, matrix)
+    current = state.published_now()
+    ids = [p.statement_id for p in current]
+    result = count_votes(matrix, labels, ids, ctx.tally) if ids else None
+    data = result.model_dump(mode="json") if result else {"notes": ["No draft was published, so there is nothing to tally."]}
+    ungrouped = int(((labels < 0) & (np.bincount(matrix.rows, minlength=matrix.shape[0]) > 0)).sum())
+    data["notes"] = list(data.get("notes") or []) + [
+        f"{placed} participants who joined after the analysis were placed into the opinion group closest "
+        f"to their votes; {ungrouped} voters remain in no group (too few votes to place) and count only "
+        "in the totals."]
+    feedback, redraft, exclude = {}, [], {}
+    if result and state.revise_rounds < ctx.facilitation.max_revise_rounds:
+        feedback, redraft, exclude = revision_requests(result, current)
+    return {"tally": data, "feedback": feedback, "redraft": redraft, "exclude": exclude,
+            "log": [f"tally: {len(ids)} drafts; " + " ".join((data.get('notes') or [])[:2])]}
+
+
+def route_after_tally(state: FacilitationState) -> Literal["revise", "report"]:
+    return "revise" if state.redraft else "report"
+
+
+def revise(state: FacilitationState) -> dict:
+    """Send the rejected drafts back to drafting with the groups' objections."""
+    keys = set(state.redraft)
+    drafts = [d.model_copy(update={"status": "draft", "grounded": False, "attempt": 0}) if d.key in keys else d
+              for d in state.drafts]
+    return {"drafts": drafts, "revise_rounds": state.revise_rounds + 1, "audit_rounds": 0,
+            "log": [f"revise: redrafting {sorted(keys)} with the groups' objections"]}
+
+
+def report(state: FacilitationState, runtime: Runtime[Context]) -> dict:
+    """The report files; its counts are the database's at the time of writing."""
+    ctx = context_of(runtime)
+    store, cid = ctx.services.store, state.consultation_id
+    method = {**dataclasses.asdict(ctx.drafting), "seed": ctx.analysis.seed}
+    rep = build_report({**state.model_dump(mode="json"), "options": method}, store.statements(cid),
+                       counts=store.counts(cid))
+    paths = write_report(rep, ctx.services.settings.data_dir / "reports" / str(cid))
+    return {"report": {"paths": {k: str(v) for k, v in paths.items()}}, "log": [f"report: {paths['md']}"]}

@@ -1,0 +1,109 @@
+"""The moderator's review: the graph waits (``interrupt``) with every pending draft beside the
+statements it cites, then applies the decisions (approve, edit, reject) and stores who made them.
+
+An edit is checked by the faithfulness guard against the statements the draft cited; an edit
+the guard does not accept goes back to the moderator with its reason, the text kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+
+from deliberation.facilitation import ground as check_sentences
+from deliberation.facilitation import usable
+from deliberation.models import DraftSentence, ReviewDecision
+from graphs.context import Context, context_of
+from graphs.state import DraftRecord, FacilitationState
+
+HOW = ("resume with {'reviewer': NAME, 'decisions': [{'key': KEY, 'decision': 'approve'|'edit'|'reject', "
+       "'text': EDITED, 'reason': WHY}]} or {'reviewer': NAME, 'approve_all': true}")
+
+
+def review_request(state: FacilitationState, texts: dict[str, str]) -> dict[str, Any]:
+    """What the moderator is shown: each pending draft with the statements it cites (``texts``:
+    statement id -> text) and the coverage audit's findings. Plain JSON (kept in the checkpoint)."""
+    drafts = [d for d in state.drafts if d.pending]
+    return {
+        "type": "review",
+        "consultation_id": state.consultation_id,
+        "drafts": [{"key": d.key, "kind": d.kind.value, "audience": d.audience, "heading": d.heading,
+                    "text": d.text, "plain_text": d.plain_text, "sentences": d.sentence_dicts(),
+                    "cited": {c: texts.get(c, "") for s in d.sentences for c in s.citations},
+                    "notes": d.notes, "drafter": d.drafter,
+                    # the moderator's last edit, which the guard did not accept, and why
+                    "edit_rejected": d.edit_rejected} for d in drafts],
+        "audit": state.audit.get("findings", []),
+        "how": HOW,
+    }
+
+
+def decisions_in(answer: Any, keys: list[str]) -> dict[str, dict]:
+    """The moderator's answer -> {draft key: {"decision", "text", "reason"}}; decisions on other
+    keys, unknown decisions and empty edits are left out (those drafts wait again)."""
+    answer = answer or {}
+    if answer.get("approve_all"):
+        return {k: {"decision": "approve"} for k in keys}
+    out = {}
+    for dec in answer.get("decisions") or []:
+        key, decision = dec.get("key"), dec.get("decision")
+        if key not in keys or decision not in ("approve", "edit", "reject"):
+            continue
+        if decision == "edit" and not str(dec.get("text") or "").strip():
+            continue
+        out[key] = {"decision": decision, "text": str(dec.get("text") or "").strip(), "reason": dec.get("reason", "")}
+    return out
+
+
+def apply_decision(d: DraftRecord, dec: dict, ctx: Context, sources) -> tuple[DraftRecord, bool]:
+    """One decision on one draft: (the draft, whether the decision stands). A new decision
+    replaces the last rejected edit; an edit the guard rejects leaves the draft pending."""
+    d = d.model_copy(update={"edit_rejected": None})
+    if dec["decision"] != "edit":
+        return d.model_copy(update={"status": "approved" if dec["decision"] == "approve" else "rejected"}), True
+    edited = DraftSentence(text=dec["text"], citations=d.citations)
+    kept, verdicts = check_sentences(d.model_copy(update={"sentences": [edited]}).as_draft(), sources,
+                                     encoder=ctx.services.embedder, config=ctx.grounding)
+    if not kept:
+        # kept apart from the draft's notes (which reach the report): the console shows it as an
+        # error with the edited text, for correction; an approval later leaves no trace
+        reason = "; ".join(dict.fromkeys(v["reason"] for v in verdicts if not v["supported"]))
+        return d.model_copy(update={"edit_rejected": {"text": dec["text"], "reason": reason}, "status": "draft"}), False
+    return d.model_copy(update={"sentences": [edited], "verdicts": verdicts, "status": "approved"}), True
+
+
+def save_decisions(ctx: Context, cid: int, by_key: dict[str, DraftRecord], records: list[dict]) -> None:
+    """Store each decided draft and the decision with who made it; the draft records its id."""
+    store = ctx.services.store
+    for rec in records:
+        d = by_key[rec["key"]]
+        saved = store.save_draft(cid, d.as_draft())
+        store.record_review(ReviewDecision(draft_id=saved.id, decision=rec["decision"], reviewer=rec["reviewer"],
+                                           edited_text=rec["text"] if rec["decision"] == "edit" else None,
+                                           reason=rec["reason"]))
+        by_key[rec["key"]] = d.model_copy(update={"draft_id": saved.id})
+
+
+def review(state: FacilitationState, runtime: Runtime[Context]) -> dict:
+    """Wait for the moderator's decisions on the pending drafts, apply and store them."""
+    ctx = context_of(runtime)
+    statements = ctx.services.store.statements(state.consultation_id)
+    answer = interrupt(review_request(state, {s.external_id: s.text for s in statements}))
+    decisions = decisions_in(answer, [d.key for d in state.drafts if d.pending])
+    reviewer = str((answer or {}).get("reviewer") or "moderator")
+    sources = [s for s in statements if usable(s)]
+    by_key = {d.key: d for d in state.drafts}
+    records, lines = [], []
+    for key, dec in decisions.items():
+        by_key[key], stands = apply_decision(by_key[key], dec, ctx, sources)
+        if not stands:
+            lines.append(f"review {key}: edit unsupported, back to review")
+            continue
+        records.append({"key": key, "decision": dec["decision"], "reviewer": reviewer,
+                        "reason": dec.get("reason", ""), "text": by_key[key].text})
+        lines.append(f"review {key}: {dec['decision']} by {reviewer}")
+    save_decisions(ctx, state.consultation_id, by_key, records)
+    return {"drafts": list(by_key.values()), "reviews": state.reviews + records,
+            "log": lines or ["review: no decisions"]}

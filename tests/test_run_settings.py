@@ -1,0 +1,78 @@
+"""Every setting of a run is reachable by name, from the graph's runtime context and the CLI
+(graphs/context.py, deliberation/tuning.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+from deliberation.errors import InputError
+from graphs.context import Context
+
+
+def test_named_settings_reach_every_config_and_survive_a_resume():
+    ctx = Context.from_options({
+        "drafter": "llm", "seed": 3, "consensus_slate_size": "2", "author_agrees": "false",
+        "min_votes_room_share": 0.25, "min_voters_group_share": 0.4, "facilitation.max_sources": 12,
+        "grounding": {"min_relevance_overlap": "0.5"}, "coverage.require_ejr": "true",
+        "stats.min_vote_count": 10, "analysis.grouping.mode": "robust", "topics.max_topics": 8})
+    assert ctx.drafting.drafter == "llm" and ctx.analysis.seed == 3
+    assert (ctx.facilitation.consensus_slate_size, ctx.facilitation.max_sources) == (2, 12)
+    assert ctx.analysis.author_agrees is False and ctx.analysis.stats.min_votes_room_share == 0.25
+    assert ctx.tally.min_voters_group_share == 0.4 and ctx.grounding.min_relevance_overlap == 0.5
+    assert ctx.coverage.require_ejr is True and ctx.analysis.stats.min_vote_count == 10
+    assert ctx.analysis.grouping.mode == "robust" and ctx.analysis.topics.max_topics == 8
+    # what the state keeps (JSON) gives the same context back, in any process
+    assert Context.from_json(ctx.to_json()) == ctx
+    # every default is one place's: the context's defaults are the configs' own
+    assert Context().settings()["facilitation.max_revise_rounds"] == 1
+    assert len(Context().settings()) > 100
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"nonsense": 1}, "unknown setting 'nonsense'"),
+    ({"grounding.nope": 1}, "unknown setting 'grounding.nope'"),
+    ({"seed": "x"}, "setting analysis.seed='x'"),
+    ({"drafter": "poet"}, "setting drafting.drafter='poet'"),
+])
+def test_bad_settings_are_refused_in_words(options, words):
+    with pytest.raises(InputError, match=words.replace("(", r"\(").replace(".", r"\.")):
+        Context.from_options(options)
+
+
+def test_cli_lists_settings_and_refuses_unknown_ones_before_touching_data(tmp_path):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO)}
+    cli = [sys.executable, "-m", "graphs.cli", "--data-dir", str(tmp_path / "data")]
+    res = subprocess.run([*cli, "settings"], capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert "facilitation.consensus_slate_size = 3" in res.stdout and "grounding.min_relevance_overlap = " in res.stdout
+    res = subprocess.run([*cli, "run", "--set", "coverage.require_jrr=true"], capture_output=True, text=True,
+                         env=env, cwd=REPO, timeout=300)
+    assert res.returncode == 2 and "unknown setting 'coverage.require_jrr'" in res.stderr
+    assert not (tmp_path / "data").exists()  # nothing imported, nothing stored
+
+
+def test_analyze_takes_the_analysis_settings_by_name(tmp_path):
+    """`deliberation analyze --min-votes-room-share / --no-author-agrees / --set`: the settings reach the
+    statistics (their config is in the JSON); a bad one is refused in words before anything is read."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from conftest import SAMPLE
+    from graphs.cli import app
+
+    out = tmp_path / "a.json"
+    args = ["--data-dir", str(tmp_path / "data"), "analyze", str(SAMPLE), "--no-topics", "--json", str(out)]
+    res = CliRunner().invoke(app, [*args, "--min-votes-room-share", "0.25", "--no-author-agrees",
+                                   "--set", "stats.min_vote_count=10"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(out.read_text())
+    assert data["stats"]["config"]["min_votes_room_share"] == 0.25 and data["stats"]["config"]["min_vote_count"] == 10
+    assert data["n_author_votes"] == 0
+    res = CliRunner().invoke(app, [*args, "--set", "stats.min_vote_cont=10"])
+    assert res.exit_code == 2 and "unknown setting 'analysis.stats.min_vote_cont'" in res.output
