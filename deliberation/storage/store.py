@@ -45,6 +45,7 @@ from deliberation.models import (
 )
 from deliberation.ratelimit import RateLimits
 from deliberation.storage.export import ExportMixin
+from deliberation.storage.room_reads import RoomReadsMixin
 from deliberation.storage.sessions import SessionsMixin, check_secret, hash_secret  # noqa: F401
 from deliberation.storage.sql import (  # noqa: F401  (tests import some of these from here)
     BULK_BATCH,
@@ -107,7 +108,7 @@ class ImportReport:
     moderator_secret: str | None = None
 
 
-class Store(SessionsMixin, ExportMixin):
+class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
     def __init__(self, settings: Settings | None = None, *, url: str | None = None,
                  limits: RateLimits | None = None):
         #: per-participant limits on votes and statements (see deliberation/ratelimit.py)
@@ -383,21 +384,6 @@ class Store(SessionsMixin, ExportMixin):
         keep = (cols >= 0) & (rows >= 0)  # votes on statements left out (drafts)
         return VoteMatrix(participant_ids, ids, rows[keep], cols[keep], vals[keep],
                           np.array([st.moderation.excluded_from_analysis for st in statements], dtype=bool))
-
-    def counts(self, consultation_id: int) -> dict[str, int]:
-        with self.session() as s:
-            self._require(s, consultation_id)
-            c = consultation_id
-            return {
-                "statements": s.scalar(select(func.count()).select_from(StatementRow).where(StatementRow.consultation_id == c)),
-                # participants = people who voted; registered ids that never voted (the authors of an
-                # imported statements file) are counted apart
-                "participants": s.scalar(select(func.count(func.distinct(VoteRow.participant_id)))
-                                         .where(VoteRow.consultation_id == c)),
-                "registered": s.scalar(select(func.count()).select_from(ParticipantRow).where(ParticipantRow.consultation_id == c)),
-                "votes": s.scalar(select(func.count()).select_from(VoteRow).where(VoteRow.consultation_id == c)),
-                "vote_events": s.scalar(select(func.count()).select_from(VoteEventRow).where(VoteEventRow.consultation_id == c)),
-            }
 
     # ---- participant actions -----------------------------------------------------------
     def add_participant(self, consultation_id: int, external_id: str | None = None) -> str:

@@ -3,10 +3,20 @@ statement at a time, see or change one's own votes and where one stands (one's o
 map, one's votes beside the group's and everyone's, as Polis shows them). One column, so it works on
 a phone.
 
-The Vote and My votes tabs are Streamlit fragments that rerun themselves every
-:data:`PARTICIPANT_REFRESH_SECONDS`: new statements and newly opened drafts appear without a click,
-and a vote reruns only its tab. The Add a statement tab does not refresh itself (it would disturb
-typing)."""
+A vote reruns only the Vote tab (a Streamlit fragment). Nothing that holds a button or a vote
+control refreshes itself on a timer, and no timer-driven fragment runs beside one that does: a press
+that reaches the server while a timer's run is pending is folded into one run of both fragments,
+and the browser may then drop the pressed fragment's new content (measured with ten browsers in
+tests/test_ui_load.py: the vote was stored, its page never moved on). So:
+
+- Vote tab: the statement or draft on screen and its buttons stay until they are voted on; after
+  each vote the tab shows the next item, drafts first (a draft opened meanwhile comes next). Once
+  everything is voted on, the waiting message refreshes itself every
+  :data:`PARTICIPANT_REFRESH_SECONDS` and brings the next statement or draft without a click.
+- My votes: "where you stand" refreshes itself; the list of votes with its change controls is
+  outside any fragment, so a change reruns the whole page, which Streamlit never merges with a
+  timer's run.
+- Add a statement does not refresh itself (it would disturb typing)."""
 
 from __future__ import annotations
 
@@ -213,6 +223,7 @@ def _submit(cid: int, pid: str) -> None:
                         lambda: store().add_statement(cid, pid, text, intake=intake))
     if not ok:
         return
+    _shared_room.clear()  # statements are added rarely: everyone's next refresh shows the new one
     st.session_state["new-statement"] = ""  # the typed original is not kept
     st.session_state["similar"] = None
     try:  # for the duplicate preview of later statements; the graph indexes what is missing anyway
@@ -278,7 +289,7 @@ def main() -> None:
     vote_tab, add_tab, mine_tab = st.tabs(["Vote", "Add a statement", "My votes"], key="p-tab", on_change="rerun")
     if vote_tab.open is not False:
         with vote_tab:
-            _live_vote(cid, pid)
+            _vote_tab(cid, pid)
     if add_tab.open is not False:
         with add_tab:
             _show_flash()
@@ -286,7 +297,8 @@ def main() -> None:
             _add_statement(cid, pid, r["statements"], r["my_votes"])
     if mine_tab.open is not False:
         with mine_tab:
-            _live_mine(cid, pid)
+            _live_standing(cid, pid)
+            _mine(cid, pid)
     st.divider()
     _show_personal_link(me)
     st.button("Leave this consultation", on_click=_leave, key="leave")
@@ -302,41 +314,98 @@ def _run_state(data_dir: str, cid: int) -> tuple[list[dict], dict]:
     return published, gs.values.get("analysis") or {}
 
 
+#: Statements and votes are read from the store at most this often (seconds), once for all
+#: sessions of a consultation: every open page refreshes itself, and a room of 2,000 must not mean
+#: 2,000 reads of every vote every few seconds. A participant's own votes and statements show at
+#: once; other people's within this time. Whether voting on drafts is open is read on every run.
+ROOM_STATE_SECONDS = 1.0
+
+
+@st.cache_resource(ttl=ROOM_STATE_SECONDS, max_entries=64, show_spinner=False)
+def _shared_room(data_dir: str, cid: int) -> dict:
+    """Everyone's statements and votes, shared by every session (callers must not change it);
+    keyed by the data folder too, as one process may serve several."""
+    return {"statements": store().statements(cid), "votes": store().current_votes(cid)}
+
+
 def _room(cid: int, pid: str) -> dict:
-    """What the tabs show, read from the store on every run (other people's statements and votes,
-    the moderator opening voting on drafts)."""
-    statements = store().statements(cid)
-    votes = store().current_votes(cid)
-    mine = votes[votes["participant"] == pid]
-    published, analysis = _run_state(str(settings().data_dir.resolve()), cid)
+    """What the tabs show: the shared snapshot, this participant's own votes, and the drafts open
+    for voting."""
+    data_dir = str(settings().data_dir.resolve())
+    room = _shared_room(data_dir, cid)
+    my_votes = store().votes_of(cid, pid)  # one's own votes: always current, on every device
+    published, analysis = _run_state(data_dir, cid)
     pub_ids = [p["statement_id"] for p in published]
     drafts_open = voting_open(cid, pub_ids)
-    return {"statements": statements, "votes": votes, "values": {"analysis": analysis},
-            "my_votes": dict(zip(mine["statement"], mine["vote"].astype(int))),
+    return {**room, "my_votes": my_votes, "values": {"analysis": analysis},
             "open_drafts": published if drafts_open else [], "open_ids": set(pub_ids) if drafts_open else set()}
 
 
-@st.fragment(run_every=PARTICIPANT_REFRESH_SECONDS)
-def _live_vote(cid: int, pid: str) -> None:
+def _vote_tab(cid: int, pid: str) -> None:
+    """Caught up: a self-refreshing waiting message. Otherwise: the item and its buttons, never
+    refreshed by a timer (see the module's docstring)."""
+    if st.session_state.get("p-caught-up"):
+        _live_waiting(cid, pid)
+    else:
+        _voting(cid, pid)
+
+
+def _todo(r: dict, pid: str) -> tuple[list[dict], list[str]]:
+    """The drafts and the statements this participant has still to vote on, in their order."""
+    drafts = [p for p in r["open_drafts"] if p["statement_id"] not in r["my_votes"]]
+    ids = _order(pid, [s.external_id for s in r["statements"] if visible(s)])
+    return drafts, [sid for sid in ids if sid not in r["my_votes"]]
+
+
+def _switch(caught_up: bool) -> None:
+    """The tab's mode changed: redraw the page (a fragment cannot swap itself for another)."""
+    st.session_state["p-caught-up"] = caught_up
+    st.rerun(scope="app")
+
+
+@st.fragment
+def _voting(cid: int, pid: str) -> None:
     with action("Showing the statements"):
         _show_flash()
         r = _room(cid, pid)
-        _vote_next(cid, pid, r["statements"], r["my_votes"], r["open_drafts"])
+        drafts, todo = _todo(r, pid)
+        if not drafts and not todo:
+            _switch(True)
+        _vote_next(cid, pid, r["statements"], r["my_votes"], drafts, todo)
 
 
 @st.fragment(run_every=PARTICIPANT_REFRESH_SECONDS)
-def _live_mine(cid: int, pid: str) -> None:
+def _live_waiting(cid: int, pid: str) -> None:
+    with action("Waiting for new statements"):
+        _show_flash()
+        r = _room(cid, pid)
+        drafts, todo = _todo(r, pid)
+        if drafts or todo:
+            _switch(False)
+        pool = [s for s in r["statements"] if visible(s)]
+        st.progress(1.0, text=f"You have voted on {len(pool)} of {len(pool)} statements.")
+        st.success("You have voted on every statement. Thank you! New statements appear here as they come in.")
+
+
+def _mine(cid: int, pid: str) -> None:
     with action("Showing your votes"):
         _show_flash()
         r = _room(cid, pid)
-        todo = [s for s in r["statements"] if visible(s) and s.external_id not in r["my_votes"]]
-        waiting = len(todo) + sum(1 for p in r["open_drafts"] if p["statement_id"] not in r["my_votes"])
-        if waiting:
-            st.info(f"{waiting} new {'statement' if waiting == 1 else 'statements'} to vote on in the Vote tab.")
         analysis, _error = fresh_analysis(cid, r["votes"], reference=r["values"].get("analysis") or None)
-        _where_i_stand(pid, analysis, r["votes"])
         by_id = {s.external_id: s for s in r["statements"]}
         _my_votes(cid, pid, by_id, r["my_votes"], r["open_ids"], _compare(analysis, r["votes"], pid))
+
+
+@st.fragment(run_every=PARTICIPANT_REFRESH_SECONDS)
+def _live_standing(cid: int, pid: str) -> None:
+    with action("Showing where you stand"):
+        r = _room(cid, pid)
+        drafts, todo = _todo(r, pid)
+        if drafts or todo:
+            n = len(drafts) + len(todo)
+            st.info(f"{n} new {'statement' if n == 1 else 'statements'} to vote on in the Vote tab.")
+        analysis, _error = fresh_analysis(cid, r["votes"], reference=r["values"].get("analysis") or None)
+        _where_i_stand(pid, analysis, r["votes"])
 
 
 def _pinned(todo: list[str]) -> str:
@@ -349,13 +418,9 @@ def _pinned(todo: list[str]) -> str:
     return sid
 
 
-def _vote_next(cid, pid, statements, my_votes, open_drafts) -> None:
-    todo_drafts = [p for p in open_drafts if p["statement_id"] not in my_votes]
-    pool = [s for s in statements if visible(s)]
-    todo = [sid for sid in _order(pid, [s.external_id for s in pool]) if sid not in my_votes]
-    by_id = {s.external_id: s for s in statements}
+def _vote_next(cid, pid, statements, my_votes, todo_drafts, todo) -> None:
     if todo_drafts:
-        p = todo_drafts[0]
+        p = _pinned_draft(todo_drafts)
         st.info(f"Proposed statement ({p.get('heading') or group_name(p['key'])}), "
                 f"drafted from participants' statements and approved by the moderator. "
                 f"{len(todo_drafts)} to vote on.")
@@ -364,16 +429,21 @@ def _vote_next(cid, pid, statements, my_votes, open_drafts) -> None:
             st.caption(f"Draft {esc(p['statement_id'])} · based on statements {esc(', '.join(p.get('citations', [])))}")
         _vote_buttons(cid, pid, p["statement_id"])
         return
+    pool = [s for s in statements if visible(s)]
     n_done = sum(1 for s in pool if s.external_id in my_votes)
     st.progress(n_done / len(pool) if pool else 1.0, text=f"You have voted on {n_done} of {len(pool)} statements.")
-    if not todo:
-        st.success("You have voted on every statement. Thank you! New statements appear here as they come in.")
-        return
     sid = _pinned(todo)
+    by_id = {s.external_id: s for s in statements}
     with st.container(border=True):
         quote(by_id[sid].text)
         st.caption(f"Statement {esc(sid)}")
     _vote_buttons(cid, pid, sid)
+
+
+def _pinned_draft(todo_drafts: list[dict]) -> dict:
+    """The first draft still to vote on; remembered as the item on screen."""
+    st.session_state["p-showing"] = todo_drafts[0]["statement_id"]
+    return todo_drafts[0]
 
 
 #: The three answers: value, label, icon, and the container key that colours the button (ui/look.py).

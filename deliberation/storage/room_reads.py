@@ -1,0 +1,37 @@
+"""Small reads of a room's state that every open page makes often: the counts on the board and
+one participant's own votes (indexed reads, no scan of every vote)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from deliberation.storage.tables import ParticipantRow, StatementRow, VoteEventRow, VoteRow
+
+
+class RoomReadsMixin:
+    """Mixed into :class:`deliberation.storage.store.Store` (uses its ``session`` and ``_require``)."""
+
+    def counts(self, consultation_id: int) -> dict[str, int]:
+        with self.session() as s:
+            self._require(s, consultation_id)
+            c = consultation_id
+            return {
+                "statements": s.scalar(select(func.count()).select_from(StatementRow).where(StatementRow.consultation_id == c)),
+                # participants = people who voted; registered ids that never voted (the authors of an
+                # imported statements file) are counted apart
+                "participants": s.scalar(select(func.count(func.distinct(VoteRow.participant_id)))
+                                         .where(VoteRow.consultation_id == c)),
+                "registered": s.scalar(select(func.count()).select_from(ParticipantRow).where(ParticipantRow.consultation_id == c)),
+                "votes": s.scalar(select(func.count()).select_from(VoteRow).where(VoteRow.consultation_id == c)),
+                "vote_events": s.scalar(select(func.count()).select_from(VoteEventRow).where(VoteEventRow.consultation_id == c)),
+            }
+
+    def votes_of(self, consultation_id: int, participant: str) -> dict[str, int]:
+        """One participant's current votes, statement external id -> vote (an indexed read)."""
+        with self.session() as s:
+            rows = s.execute(select(StatementRow.external_id, VoteRow.value)
+                             .join(ParticipantRow, VoteRow.participant_id == ParticipantRow.id)
+                             .join(StatementRow, VoteRow.statement_id == StatementRow.id)
+                             .where(ParticipantRow.consultation_id == consultation_id,
+                                    ParticipantRow.external_id == participant)).all()
+        return {sid: int(v) for sid, v in rows}
