@@ -204,7 +204,7 @@ def cluster_units(points: np.ndarray, n: int, config: TopicConfig, seed: int, no
                      f"{config.min_statements_per_topic} statements each, fewer than the {config.min_topics} "
                      "topics asked for.")
     # Single-threaded BLAS/OpenMP: on a small shared machine, k-means with the default thread
-    # pools ran ~30x slower (thread oversubscription) than with one thread.
+    # pools ran many times slower (thread oversubscription) than with one thread.
     with threadpool_limits(limits=1):
         candidates: list[TopicCandidate] = []
         if config.method == "hdbscan":

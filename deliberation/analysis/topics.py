@@ -52,50 +52,15 @@ How it works
    topic's voices divided by the sum of voices over all topics (weights add up to 1; a person who
    wrote in three topics is a voice in each of them).
 
-Why k-means + silhouette by default. Measured (before the default embedding model became USE
-multilingual v3; ``bench/bench_models.py`` compares the models' topics) on the Polis corpora in
-``shared/corpora`` (rows with ``moderated != -1``, all-MiniLM-L6-v2 embeddings), with :func:`find_topics` and the default range
-(3-12 topics, at most one per 5 statements); "largest" is the share of statements in the biggest
-topic, "noise" the share HDBSCAN left unclustered, "seed ARI" the agreement between seeds 0 and 1::
-
-    corpus (statements)    k-means + silhouette                 HDBSCAN (PCA-10, grid of min sizes)
-                           k  silhouette largest seed-ARI time  k  silhouette largest noise
-    Seattle $15 (31)       6  0.117      32%     0.41     0.2s  no grid value in range: fell back
-    vTaiwan uberx (119)    3  0.206      39%     1.00     0.3s  3  0.165      83%     26%
-    Austria climate (277)  7  0.094      32%     0.59     0.5s  4  0.056      91%      4%
-    Bowling Green (607)   11  0.101      16%     0.50     1.2s 10  0.067      24%     63%
-    March On (1767)       11  0.078      17%     0.76     9.2s  3  0.046      81%     50%
-
-HDBSCAN put 81-91% of the statements into one topic on three corpora, left half of them as noise on
-the two largest, and its topic count swings with the minimum cluster size (March On: 96, 7, 3 and
-then 0 clusters for sizes 3, 5, 8, 34; on raw 384-d embeddings 58-93% of statements were noise and
-most sizes found no cluster at all; with UMAP, which needs numba and took 20 s to start, silhouettes
-were no better). K-means with silhouette always lands in the configured range, gave the higher
-silhouette on every corpus, keeps topics balanced and needs no extra package. Its silhouette curve
-is flat on real corpora (e.g. 0.085-0.101 for k = 6-12 on Bowling Green), so the chosen k is a
-reasonable cut rather than a natural number of topics, and another seed can pick a neighbouring k
-(seed ARI above); one seed always gives the same result. Notes say how clearly the topics separate.
-Silhouettes for Chinese text run high because the English MiniLM model puts Chinese statements close
-together (median pairwise cosine 0.67 against 0.16-0.31 for English and German).
-
-Why the near-duplicate defaults (all-MiniLM-L6-v2; linked pairs / groups per cosine threshold, before
-the word-overlap check; USE's thresholds are mapped from these, see
-:mod:`deliberation.embeddings.models`)::
-
-    corpus              >= 0.85          >= 0.90          >= 0.95
-    vTaiwan uberx       179 / 3 (one of 60)  22 / 6      0 / 0
-    Austria climate     6 / 4            2 / 2            1 / 1
-    Bowling Green       3 / 3            0 / 0            0 / 0
-    March On            45 / 30          21 / 16          2 / 2
-
-At 0.85, English pairs already include different or opposite claims ("Recreational marijuana should
-be legal." / "Medical marijuana should be legal.", "Trump should be impeached." / "...should not be
-impeached unless..."); at 0.95 clear rewordings are missed ("Presidential candidates must release
-their tax returns" / "...must disclose their tax return", 0.913). 0.9 links rewordings only, in
-English and German. In Chinese the English model is not discriminating: all 22 pairs at >= 0.9 are
-different statements, sharing at most 40% of their character pairs, whereas English and German
-rewordings at >= 0.9 share 57-100% of their words (one exception out of 23: "The United States needs
-universal healthcare." / "We need universal health care.", 20%). Hence the 0.5 word-overlap check.
+Why these defaults (the measurements are in the README, "How topics are found"): on the Polis
+corpora HDBSCAN put most statements into one topic or left many as noise, and its topic count swung
+with the minimum cluster size, while k-means with the silhouette always lands in the configured
+range and keeps topics balanced. The silhouette curve is flat on real corpora, so the chosen k is a
+reasonable cut rather than a natural number of topics and another seed can pick a neighbouring k;
+one seed always gives the same result, and notes say how clearly the topics separate. Fitting
+k-means on the leading principal components brought the topics of the hand-labelled sample closer
+to its hand labels. The near-duplicate cosine links rewordings only, in English and German; in
+Chinese the English model is not discriminating, hence the word-overlap check.
 
 Every statement is in exactly one topic. With 0 statements there is no topic; with too few distinct
 statements to split (fewer than ``2 * min_statements_per_topic``, default 10) or when all
@@ -204,8 +169,8 @@ class TopicConfig:
     #: clustered. ``TopicResult.quality`` is always the silhouette in the full space.
     kmeans_dims: int | None = 50
     #: Above this many distinct statements the silhouette (which picks k) is estimated on a seeded
-    #: random sample of this many (an exact silhouette is quadratic: ~6 CPU-s per candidate k at
-    #: 10,000 statements, ~0.3 s on a 4,000 sample); None = always exact.
+    #: random sample of this many (an exact silhouette is quadratic in the statements, and it is
+    #: computed for every candidate k); None = always exact.
     silhouette_sample: int | None = 4000
     #: HDBSCAN only: minimum cluster sizes to try; None = an automatic grid from the corpus size.
     hdbscan_min_cluster_sizes: tuple[int, ...] | None = None

@@ -83,8 +83,8 @@ class EmbeddingConfig:
     backend: Backend = "onnx"
     #: Texts per model call; None = the model's own default (:attr:`ModelInfo.batch_size`). Texts
     #: are sorted by length first, so batches carry little padding. For all-MiniLM-L6-v2 small
-    #: batches were fastest on CPU (2 cores, 1 thread each: 16 -> ~180/s, 32 -> ~155/s,
-    #: 64 -> ~110/s on the Polis statements); USE's numpy forward pass prefers larger ones.
+    #: batches were fastest on CPU (``bench/bench_embeddings.py --batch-size``); USE's numpy forward
+    #: pass prefers larger ones.
     batch_size: int | None = None
     #: Where the ONNX export and the vector cache live; None = :func:`default_cache_dir`.
     #: Use :meth:`for_data_dir` to put them under ``<data_dir>/models``.
