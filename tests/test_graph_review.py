@@ -1,0 +1,54 @@
+"""The moderator's review step of the graph (graphs/review.py): what the moderator is shown, which
+decisions count, and an edit checked by the guard against the statements the draft cited."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from deliberation.models import Statement
+from graphs.context import Context
+from graphs.review import apply_decision, decisions_in, review_request
+from graphs.state import DraftRecord, FacilitationState
+
+STATEMENTS = [Statement(external_id="1", text="The buses on Harbour Road are far too slow at rush hour."),
+              Statement(external_id="2", text="A protected cycle lane would make the school run safer.")]
+
+
+def _draft(key="group:0", status="draft") -> DraftRecord:
+    return DraftRecord(key=key, kind="minority", drafter="extractive", status=status,
+                       sentences=[{"text": STATEMENTS[0].text, "citations": ["1"], "held_by": ""}])
+
+
+def test_review_request_shows_pending_drafts_beside_what_they_cite():
+    state = FacilitationState(consultation_id=7, drafts=[_draft(), _draft("all:1", status="approved")],
+                              audit={"findings": ["every group has a draft"]})
+    req = review_request(state, {s.external_id: s.text for s in STATEMENTS})
+    assert req["type"] == "review" and req["consultation_id"] == 7
+    [d] = req["drafts"]  # the approved one no longer waits
+    assert d["key"] == "group:0" and d["heading"] == "What group A asks for" and d["kind"] == "minority"
+    assert d["cited"] == {"1": STATEMENTS[0].text} and d["text"] == STATEMENTS[0].text
+    assert req["audit"] == ["every group has a draft"]
+
+
+def test_only_well_formed_decisions_on_waiting_drafts_count():
+    keys = ["group:0", "all:1"]
+    assert decisions_in({"approve_all": True}, keys) == {k: {"decision": "approve"} for k in keys}
+    got = decisions_in({"decisions": [{"key": "group:0", "decision": "edit", "text": "  "},  # empty edit
+                                      {"key": "all:1", "decision": "shred"},  # unknown decision
+                                      {"key": "topic:9", "decision": "approve"},  # not waiting
+                                      {"key": "all:1", "decision": "reject", "reason": "off topic"}]}, keys)
+    assert got == {"all:1": {"decision": "reject", "text": "", "reason": "off topic"}}
+
+
+def test_an_edit_is_grounded_before_it_is_approved():
+    ctx = Context(services=SimpleNamespace(embedder=None))
+    ok, stands = apply_decision(_draft(), {"decision": "edit", "text": "Buses on Harbour Road are too slow at rush hour."},
+                                ctx, STATEMENTS)
+    assert stands and ok.status == "approved" and ok.sentences[0].citations == ["1"] and ok.edit_rejected is None
+    bad, stands = apply_decision(_draft(), {"decision": "edit", "text": "Everyone agrees to close Harbour Road."},
+                                 ctx, STATEMENTS)
+    assert not stands and bad.status == "draft" and bad.sentences == _draft().sentences
+    assert bad.edit_rejected["text"] == "Everyone agrees to close Harbour Road." and bad.edit_rejected["reason"]
+    # a later decision replaces the rejected edit
+    approved, _ = apply_decision(bad, {"decision": "approve"}, ctx, STATEMENTS)
+    assert approved.status == "approved" and approved.edit_rejected is None
