@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import TypeAdapter
-from pydantic_core import to_jsonable_python
+from pydantic_core import core_schema, to_jsonable_python
 
 from deliberation.analysis.pipeline import AnalysisConfig
 from deliberation.config import Settings
@@ -79,6 +79,11 @@ class Services:
         if self._embedder is None:
             self._embedder = embedder_for(self.settings)
         return self._embedder
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source, handler):
+        # services are objects, not settings: the context's JSON schema (LangGraph Studio) leaves them open
+        return core_schema.any_schema()
 
     def drafter(self, config: DraftingConfig):
         if config not in self._drafters:

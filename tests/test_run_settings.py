@@ -76,3 +76,14 @@ def test_analyze_takes_the_analysis_settings_by_name(tmp_path):
     assert data["n_author_votes"] == 0
     res = CliRunner().invoke(app, [*args, "--set", "stats.min_vote_cont=10"])
     assert res.exit_code == 2 and "unknown setting 'analysis.stats.min_vote_cont'" in res.output
+
+
+def test_studio_sees_the_settings_and_passes_them_as_json():
+    """LangGraph Studio (langgraph.json -> make_graph) reads the context's JSON schema and passes a
+    context as a dict: both work, and a dict becomes the typed configs."""
+    from graphs.facilitation import make_graph
+
+    schema = make_graph().get_context_jsonschema()
+    assert {"drafting", "facilitation", "analysis", "grounding", "coverage", "tally"} <= set(schema["properties"])
+    ctx = Context(**{"facilitation": {"consensus_slate_size": 2}, "grounding": {"min_relevance_overlap": 0.5}})
+    assert ctx.facilitation.consensus_slate_size == 2 and ctx.grounding.min_relevance_overlap == 0.5

@@ -262,8 +262,10 @@ def graph_status(cid: int, quiet: bool = False):
 
 
 def current_published(values: dict) -> list[dict]:
-    rnd = values.get("revise_rounds", 0) or 0
-    return [p for p in values.get("published") or [] if p.get("round", 0) == rnd]
+    """The drafts participants vote on now (the graph's one rule, graphs.runner.published_now)."""
+    from graphs.runner import published_now
+
+    return published_now(values)
 
 
 # ---- voting on the published drafts: the window lives in the store ----------------------
