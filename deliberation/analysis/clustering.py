@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+from sklearn.cluster import HDBSCAN, KMeans
+from sklearn.decomposition import PCA
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import silhouette_score
+from threadpoolctl import threadpool_limits
 
 from deliberation.analysis.duplicates import unit_rows
 
@@ -49,7 +54,6 @@ def seed_from(rng: np.random.Generator | int | None) -> int:
 
 def silhouette(points: np.ndarray, labels: np.ndarray, sample: int | None = None, seed: int = 0) -> float | None:
     """Cosine silhouette; on a seeded random sample of ``sample`` points when there are more."""
-    from sklearn.metrics import silhouette_score
 
     k = len(set(labels.tolist()))
     if k < 2 or k >= len(points):
@@ -78,8 +82,6 @@ def _relabel(labels: np.ndarray) -> np.ndarray:
 def _kmeans_silhouette(
     points: np.ndarray, k_lo: int, k_hi: int, seed: int, n_init: int, sample: int | None = None
 ) -> tuple[np.ndarray, float | None, list[TopicCandidate]]:
-    from sklearn.cluster import KMeans
-    from sklearn.exceptions import ConvergenceWarning
 
     best: tuple[float, np.ndarray] | None = None
     candidates = []
@@ -101,8 +103,6 @@ def _kmeans_silhouette(
 def _reduced(points: np.ndarray, dims: int | None, seed: int) -> np.ndarray:
     """The first ``dims`` principal components of ``points``, each row scaled to unit length (the
     points themselves when ``dims`` is None or not below their dimension and count)."""
-    from sklearn.decomposition import PCA
-
     if dims is None or dims >= min(points.shape):
         return points
     return unit_rows(PCA(n_components=dims, svd_solver="full", random_state=seed).fit_transform(points))
@@ -124,9 +124,6 @@ def _hdbscan(
     """Best HDBSCAN grid value with a topic count in range as (raw labels with -1 for noise,
     nearest-filled labels, silhouette of the filled labels), or None if none is in range; and
     every grid value scored."""
-    from sklearn.cluster import HDBSCAN
-    from sklearn.decomposition import PCA
-
     n = len(points)
     reduced = points
     if config.hdbscan_dims is not None and config.hdbscan_dims < points.shape[1] and n > config.hdbscan_dims:
@@ -178,8 +175,6 @@ class Clustering:
 
 def cluster_units(points: np.ndarray, n: int, config: TopicConfig, seed: int, notes: list[str]) -> Clustering:
     """Cluster the distinct statements (``points``, one per near-duplicate group) into topics."""
-    from threadpoolctl import threadpool_limits
-
     n_units = len(points)
     single = np.zeros(n_units, dtype=int)
     # Different texts can still have identical vectors; k-means cannot make more groups than points.

@@ -77,6 +77,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from deliberation.analysis.clustering import TopicCandidate, cluster_units, quality_note, seed_from, silhouette
 from deliberation.analysis.labels import class_tfidf, pick_terms
@@ -410,8 +411,6 @@ def _units(groups: list[list[int]], unit: np.ndarray) -> tuple[np.ndarray, list[
 def _final_quality(points: np.ndarray, final_units: np.ndarray, config: TopicConfig, seed: int,
                    notes: list[str]) -> float | None:
     """Silhouette of what is shown (an explicit Other topic counts as a group of its own)."""
-    from threadpoolctl import threadpool_limits
-
     with threadpool_limits(limits=1):
         quality = silhouette(points, final_units, config.silhouette_sample, seed)
     if config.silhouette_sample is not None and len(points) > config.silhouette_sample:
