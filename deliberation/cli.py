@@ -209,8 +209,8 @@ def analyze_cmd(
     topics: bool = typer.Option(True, help="Cluster statements into topics (embeds them; cached)."),
     mode: str = typer.Option("auto", help="Opinion-group mode: polis, robust or auto (the documented default)."),
     seed: int = typer.Option(0, help="Seed of every random step."),
-    author_agrees: Optional[bool] = typer.Option(None, "--author-agrees/--no-author-agrees", help="Count a voter's own statement as their agree vote, as Polis does (default: yes)."),
-    min_votes_room_share: Optional[float] = typer.Option(None, help="A statement's minimum votes are capped at this share of the people in groups (stats.min_votes_room_share; default 0.5)."),
+    author_agrees: Optional[bool] = typer.Option(None, "--author-agrees/--no-author-agrees", help="Count a voter's own statement as their agree vote, as Polis does (analysis.author_agrees)."),
+    min_votes_room_share: Optional[float] = typer.Option(None, help="A statement's minimum votes are capped at this share of the people in groups (stats.min_votes_room_share)."),
     set_: list[str] = typer.Option([], "--set", metavar="NAME=VALUE", help="Any analysis setting by name, repeatable: stats.min_vote_count=10, grouping.max_k=4, topics.max_topics=8 ... (`deliberation settings` lists them, under analysis.)."),
 ) -> None:
     """Analyse a consultation: topics, opinion groups, representative and consensus statements."""

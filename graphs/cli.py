@@ -68,17 +68,17 @@ def run_options(named: dict[str, Any], assignments: list[str]) -> dict[str, Any]
 @app.command("run")
 def run_cmd(
     source: str = typer.Argument(str(SAMPLE_CORPUS), help="A Polis export folder (imported once) or a stored consultation id / code."),
-    drafter: str = typer.Option("extractive", help="extractive (offline, default) or llm."),
+    drafter: Optional[str] = typer.Option(None, help="extractive (offline, the default) or llm (drafting.drafter)."),
     model: Optional[str] = typer.Option(None, help="LLM: provider:model (init_chat_model) or the model name at --base-url."),
     base_url: Optional[str] = typer.Option(None, help="LLM: OpenAI-compatible server URL (llama.cpp, Ollama, vLLM)."),
-    seed: int = typer.Option(0, help="Seed of every random step."),
-    consensus_slate_size: Optional[int] = typer.Option(None, help="Ballot items on the common-ground slate (facilitation.consensus_slate_size; default 3)."),
-    topic_drafts: Optional[bool] = typer.Option(None, "--topic-drafts/--no-topic-drafts", help="Draft a statement for every topic too (default: yes)."),
-    max_revise_rounds: Optional[int] = typer.Option(None, help="Revision rounds after a vote in which a group rejected drafts (default 1)."),
-    author_agrees: Optional[bool] = typer.Option(None, "--author-agrees/--no-author-agrees", help="Count a voter's own statement as their agree vote, as Polis does (analysis.author_agrees; default: yes)."),
-    min_votes_room_share: Optional[float] = typer.Option(None, help="A statement's minimum votes are capped at this share of the people in groups (stats.min_votes_room_share; default 0.5)."),
-    min_voters_group_share: Optional[float] = typer.Option(None, help="A group's verdict on a draft needs at most this share of its members to have voted (tally.min_voters_group_share; default 0.5)."),
-    set_: list[str] = typer.Option([], "--set", metavar="NAME=VALUE", help="Any setting of the run by name, repeatable: grounding.min_relevance_overlap=0.5, coverage.require_ejr=true, stats.min_vote_count=10 ... (`deliberation settings` lists them all)."),
+    seed: Optional[int] = typer.Option(None, help="Seed of every random step (analysis.seed)."),
+    consensus_slate_size: Optional[int] = typer.Option(None, help="Ballot items on the common-ground slate (facilitation.consensus_slate_size)."),
+    topic_drafts: Optional[bool] = typer.Option(None, "--topic-drafts/--no-topic-drafts", help="Draft a statement for every topic too (facilitation.topic_drafts)."),
+    max_revise_rounds: Optional[int] = typer.Option(None, help="Revision rounds after a vote in which a group rejected drafts (facilitation.max_revise_rounds)."),
+    author_agrees: Optional[bool] = typer.Option(None, "--author-agrees/--no-author-agrees", help="Count a voter's own statement as their agree vote, as Polis does (analysis.author_agrees)."),
+    min_votes_room_share: Optional[float] = typer.Option(None, help="A statement's minimum votes are capped at this share of the people in groups (stats.min_votes_room_share)."),
+    min_voters_group_share: Optional[float] = typer.Option(None, help="A group's verdict on a draft needs at most this share of its members to have voted (tally.min_voters_group_share)."),
+    set_: list[str] = typer.Option([], "--set", metavar="NAME=VALUE", help="Any setting of the run by name, repeatable: grounding.min_relevance_overlap=0.5, coverage.require_ejr=true, stats.min_vote_count=10 ... (`deliberation settings` lists them all with their defaults)."),
     approve_all: bool = typer.Option(False, "--approve-all", help="Demo: approve every draft and close voting at once."),
 ) -> None:
     """Run the facilitation graph with progress output; it stops at the moderator's review."""
