@@ -1,0 +1,127 @@
+"""The coverage audit: the checks of :mod:`.checks` and :mod:`.jr` on one slate, the verdict in one
+sentence, and the audiences to route back to drafting."""
+
+from __future__ import annotations
+
+from deliberation.coverage.checks import AUDIENCE_CHECKS, audience_table
+from deliberation.coverage.jr import JRResult, JustifiedRepresentation
+from deliberation.coverage.models import CoverageAudit, CoverageConfig, GroupCoverage
+from deliberation.coverage.slate import Slate, listed, read_slate
+from deliberation.models import Draft
+from deliberation.wording import audience_name
+
+__all__ = ["audit_coverage"]
+
+
+def audit_coverage(
+    drafts: list[Draft],
+    group_members: dict[str, list[str]],
+    approvals: dict[str, set[str]] | None,
+    config: CoverageConfig = CoverageConfig(),
+    *,
+    draft_keys: list[str] | None = None,
+) -> CoverageAudit:
+    """Audit the slate of drafts for coverage and amplification; see the module docstring.
+
+    ``drafts``: every draft of the round; those whose status is in ``config.slate_statuses`` form
+    the slate, the others (e.g. rejected) are only left-out candidates for the JR check.
+    ``group_members``: for each audience key (``"group:<n>"``, ``"topic:<n>"``) the participant
+    ids it stands for (duplicates count once). ``approvals``: for each participant the ids they
+    agreed with (draft keys and/or statement ids; see :func:`draft_approvals`), or None before
+    any agree data is at hand (JR is then not checked). Pass only participants who took part:
+    every key is a voter, and n (hence the quota n/k) counts them all. ``draft_keys``: the id
+    each draft goes by in ``approvals`` (e.g. the statement id it was published under); default
+    :func:`draft_key`.
+    """
+    cfg = config
+    slate = read_slate(drafts, group_members, cfg, draft_keys)
+    groups, family_drafts, notes = audience_table(slate, cfg)
+    findings = slate.notes + notes
+    if not drafts:
+        findings.insert(0, "There are no drafts to audit.")
+    elif slate.n_slate == 0:
+        findings.insert(0, f"No draft is on the slate (all {len(drafts)} have a status outside "
+                           f"{', '.join(cfg.slate_statuses)}).")
+    findings += _group_findings(slate, groups, family_drafts, cfg)
+    jr = JustifiedRepresentation(cfg).check(slate, approvals)
+    findings += jr.findings
+    passed = (
+        slate.n_slate > 0
+        and all(g.status == "ok" for g in groups)
+        and not (cfg.require_jr and jr.jr is False)
+        and not (cfg.require_ejr and jr.ejr is False)
+    )
+    return CoverageAudit(passed=passed, verdict=_verdict(passed, slate.n_slate, groups, jr.jr, jr.ejr, cfg),
+                         groups=groups, jr=jr.jr, ejr=jr.ejr, findings=findings,
+                         groups_to_redraft=_to_redraft(groups, jr, cfg), n_slate=slate.n_slate,
+                         n_consensus=len(slate.consensus), jr_violation=jr.violation, n_voters=jr.n_voters,
+                         n_candidates=jr.n_candidates)
+
+
+def _group_findings(slate: Slate, groups: list[GroupCoverage], family_drafts: dict[str, int],
+                    cfg: CoverageConfig) -> list[str]:
+    """Why each audience failed its check, in the audiences' order; then what holds for all."""
+    out: list[str] = []
+    if not slate.families["group"]:
+        out.append("No opinion groups were given, so group coverage was not audited.")
+    for g in groups:
+        for check in AUDIENCE_CHECKS:
+            if g.status == check.status:
+                out.append(check.why(g, cfg, family_drafts.get(g.family, 0)))
+    audited = [g for g in groups if g.family == "group"]
+    if audited and all(g.status == "ok" for g in audited) and not any(g.n_participants == 0 and g.n_drafts for g in audited):
+        out.append(f"Every opinion group has a draft; none has more than {cfg.over_factor:g}x its share.")
+    topics = [g for g in groups if g.family == "topic"]
+    if topics and all(g.status == "ok" for g in topics):
+        out.append(f"Every topic has a draft; none has more than {cfg.over_factor:g}x its share.")
+    if slate.consensus:
+        consensus = slate.consensus
+        everyone = set().union(*slate.members.values()) if slate.members else set()
+        out.append(
+            f"{len(consensus)} common-ground draft{'s' if len(consensus) > 1 else ''} "
+            f"({listed([k.replace('all:', 'item ') for k in consensus], cfg.max_listed)}) "
+            f"speak{'' if len(consensus) > 1 else 's'} for all "
+            f"{len(everyone)} participants and {'are' if len(consensus) > 1 else 'is'} not counted "
+            "towards any single group's share.")
+    return out
+
+
+def _to_redraft(groups: list[GroupCoverage], jr: JRResult, cfg: CoverageConfig) -> list[str]:
+    """Audiences to route back to drafting: missing ones, over-represented ones, and the opinion group
+    holding most of a JR violation's participants (over ``jr_route_majority`` of them)."""
+    redraft: list[str] = [g.key for g in groups if g.status == "missing"]
+    redraft += [g.key for g in groups if g.status == "over" and g.key not in redraft]
+    violation = jr.violation
+    if violation is not None and violation.by_group:
+        top_key, top_n = max(violation.by_group.items(), key=lambda kv: (kv[1], kv[0]))
+        if top_n > cfg.jr_route_majority * violation.n_participants and top_key not in redraft:
+            redraft.append(top_key)
+    return redraft
+
+
+def _verdict(passed: bool, n_slate: int, groups: list[GroupCoverage], jr: bool | None, ejr: bool | None,
+             cfg: CoverageConfig) -> str:
+    """The audit's verdict in one sentence that agrees with every check: it never says "passed"
+    without naming a check that failed."""
+    problems = []
+    if n_slate == 0:
+        problems.append("no draft is on the slate")
+    missing = [audience_name(g.key) for g in groups if g.status == "missing"]
+    over = [audience_name(g.key) for g in groups if g.status == "over"]
+    if missing:
+        problems.append(f"{listed(missing, cfg.max_listed)} {'has' if len(missing) == 1 else 'have'} no draft")
+    if over:
+        problems.append(f"{listed(over, cfg.max_listed)} {'is' if len(over) == 1 else 'are'} over-represented")
+    if jr is False:
+        problems.append("the slate fails justified representation (JR)")
+    if ejr is False:
+        problems.append("the slate fails the stricter extended justified representation (EJR)")
+    if not problems:
+        checked = " and ".join(x for x, v in (("JR", jr), ("EJR", ejr)) if v)
+        return ("Passed: every group has a draft and none is over-represented"
+                + (f"; {checked} hold{'s' if checked == 'JR' or checked == 'EJR' else ''}." if checked else "."))
+    text = "; ".join(problems)
+    if passed:  # only checks that are not required failed (e.g. EJR with require_ejr off)
+        return (f"Passed with a warning: {text} (not required by this audit's settings); every group has a "
+                "draft and none is over-represented.")
+    return f"Not passed: {text}."

@@ -1,0 +1,205 @@
+"""Justified representation (JR, and EJR when it can be decided) of the slate, with abcvoting.
+
+Rule (JR, Aziz, Brill, Conitzer, Elkind, Freeman, Walsh 2017, "Justified representation in
+approval-based committee voting", Social Choice and Welfare 48(2)): with n voters and k drafts on
+the slate, no group of at least n/k participants who all approve the same left-out candidate may
+be left with none of them approving any draft on the slate. EJR strengthens it to groups of
+l*n/k who agree on l candidates; EJR+ (Brill & Peters 2023, "Robust and verifiable
+proportionality axioms for multiwinner voting") implies EJR and is checked in polynomial time.
+The checks are abcvoting's (Lackner, Regner, Krenn, Forster) ``abcvoting.properties``.
+
+Score: ``jr`` / ``ejr`` (True, False, or None when not checked) and the violating group
+(:class:`JRViolation`); why: the findings in words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from abcvoting import properties
+from abcvoting.preferences import Profile, Voter
+
+from deliberation.coverage.models import CoverageConfig, JRViolation
+from deliberation.coverage.slate import Slate, draft_approvals, key_sort, pct
+from deliberation.wording import audience_name
+
+__all__ = ["JRResult", "JustifiedRepresentation"]
+
+
+@dataclass
+class JRResult:
+    """What the JR/EJR check found: the verdicts (None: not checked), the violating group, the size
+    of the profile checked, and the findings in words."""
+
+    jr: bool | None = None
+    ejr: bool | None = None
+    violation: JRViolation | None = None
+    n_voters: int = 0
+    n_candidates: int = 0
+    findings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Profile:
+    """The approval profile over the kept candidates (slate drafts first)."""
+
+    voters: list[str]
+    cands: list[str]
+    slate_keys: list[str]
+    draft_set: set[str]
+    ballots: dict[str, set[str]]
+    #: identical approval sets (candidate indices) -> how many participants hold them
+    same: Counter
+    quota: float
+
+
+class JustifiedRepresentation:
+    """The JR check (and EJR when cheap) on the approval data; see the module docstring."""
+
+    rule = ("No group of at least n/k participants (n voters, k drafts on the slate) who all approve the same "
+            "left-out candidate may be left without a draft any of them approves.")
+
+    def __init__(self, cfg: CoverageConfig):
+        self.cfg = cfg
+
+    def check(self, slate: Slate, approvals: dict[str, set[str]] | None) -> JRResult:
+        out = JRResult()
+        if approvals is None:
+            out.findings.append("No approval data was given, so justified representation (JR) was not checked.")
+            return out
+        k = slate.n_slate
+        if k == 0:
+            return out
+        if not approvals:
+            out.findings.append("No participant has approval data, so JR was not checked.")
+            return out
+        prof = self._profile(slate, approvals, k)
+        out.n_voters, out.n_candidates = len(prof.voters), len(prof.cands)
+        if len(prof.same) * out.n_candidates > self.cfg.jr_max_cells:
+            out.findings.append(f"JR was not checked: {len(prof.same):,} distinct approval sets x "
+                                f"{out.n_candidates:,} candidates is above the limit of {self.cfg.jr_max_cells:,} "
+                                "(CoverageConfig.jr_max_cells).")
+            return out
+        profile = Profile(out.n_candidates, cand_names=prof.cands)
+        profile.add_voters([Voter(list(b), weight=w) for b, w in sorted(prof.same.items())])
+        committee = set(range(len(prof.slate_keys)))
+        out.jr = bool(properties.check_JR(profile, committee))
+        if out.jr:
+            n = len(prof.voters)
+            out.findings.append(
+                f"The slate satisfies justified representation (JR): among {n} participants, no group of "
+                f"{math.ceil(prof.quota - 1e-9)} or more (n/k = {n}/{k}) who all approve the same left-out "
+                "candidate is left without a draft it approves.")
+        else:
+            out.violation = _jr_witness(prof.cands, prof.slate_keys, prof.ballots, prof.voters, prof.quota,
+                                        prof.draft_set, slate.members)
+            out.findings.append(self.why(out.violation, len(prof.voters), k, prof.quota))
+        out.ejr = _check_ejr(profile, committee, out.jr, out.n_voters, out.n_candidates, self.cfg, out.findings)
+        return out
+
+    @staticmethod
+    def why(violation: JRViolation | None, n: int, k: int, quota: float) -> str:
+        """Why the slate fails JR, in words (the verdict alone when no witness was found)."""
+        if violation is None:  # abcvoting and our witness search disagree: report the verdict only
+            return "The slate fails justified representation (JR)."
+        what = (f"agreed with statement {violation.candidate}" if violation.candidate_kind == "statement"
+                else f"approve draft {violation.candidate}, which is not on the slate")
+        where = ""
+        if violation.by_group:
+            parts = [f"{c} in {audience_name(g)}" for g, c in
+                     sorted(violation.by_group.items(), key=lambda kv: (-kv[1], key_sort(kv[0])))]
+            where = "; " + ", ".join(parts)
+        return (f"The slate fails justified representation (JR): {violation.n_participants} "
+                f"participants ({pct(violation.share_of_voters)} of the {n} voters{where}) "
+                f"all {what}, yet none of them approves any draft on the slate; a group this size "
+                f"deserves a draft (n/k = {n}/{k} = {quota:.1f} participants per draft).")
+
+    def _profile(self, slate: Slate, approvals: dict[str, set[str]], k: int) -> _Profile:
+        """Voters, the candidates that can matter, and each voter's ballot over them."""
+        cfg = self.cfg
+        voters = sorted(str(p) for p in approvals)
+        approvals = {str(p): {str(x) for x in s} for p, s in approvals.items()}
+        per_draft = draft_approvals(slate.drafts, slate.keys, approvals, cfg)
+        # candidates: drafts (slate + left-out), then statements agreed with, if asked
+        draft_set = set(slate.keys)
+        quota = len(voters) / k
+        support = Counter(c for p in voters for c in per_draft.get(p, ()))
+        if cfg.statements_as_candidates:
+            support.update(x for p in voters for x in approvals[p] if x not in draft_set)
+        slate_keys = [kk for kk, s in zip(slate.keys, slate.on_slate) if s]
+        # A candidate with fewer than n/k approvers can neither witness a JR/EJR(+) violation nor be
+        # needed for one (every l-cohesive group has >= l*n/k members who all approve each of its l
+        # candidates), so dropping it changes no verdict; slate drafts are always kept.
+        cands = list(slate_keys) + sorted(
+            (c for c, cnt in support.items() if cnt >= quota - 1e-9 and c not in set(slate_keys)),
+            key=lambda c: (c not in draft_set, c))
+        index = {c: i for i, c in enumerate(cands)}
+        # ballots over the kept candidates only (all that the checks and the witness look at)
+        ballots: dict[str, set[str]] = {}
+        for p in voters:
+            b = {c for c in per_draft.get(p, ()) if c in index}
+            if cfg.statements_as_candidates:
+                b.update(x for x in approvals[p] if x in index and x not in draft_set)
+            ballots[p] = b
+        # Participants with the same approval set become one voter weighted by their number
+        # (abcvoting's JR, EJR+ and ILP EJR checks take weights; n stays the total weight). Sound:
+        # copies of a member of a violating cohesive group can join it and it still violates.
+        same = Counter(tuple(sorted(index[c] for c in ballots[p] if c in index)) for p in voters)
+        return _Profile(voters, cands, slate_keys, draft_set, ballots, same, quota)
+
+
+def _jr_witness(cands, slate_keys, ballots, voters, quota, draft_set, members) -> JRViolation | None:
+    """The cohesive group behind a JR failure (Aziz et al. 2017, the check's own witness):
+    a left-out candidate approved by >= n/k voters none of whom approves a slate draft."""
+    slate = set(slate_keys)
+    unhappy = [p for p in voters if not (ballots[p] & slate)]
+    best = None
+    for c in cands:
+        if c in slate:
+            continue
+        grp = [p for p in unhappy if c in ballots[p]]
+        if len(grp) >= quota - 1e-9 and (best is None or len(grp) > len(best[1])):
+            best = (c, grp)
+    if best is None:
+        return None
+    c, grp = best
+    by_group: dict[str, int] = {}
+    gset = set(grp)
+    for key in sorted(members, key=key_sort):
+        if key.startswith("group:"):
+            cnt = len(members[key] & gset)
+            if cnt:
+                by_group[key] = cnt
+    return JRViolation(candidate=c, candidate_kind="draft" if c in draft_set else "statement",
+                       n_participants=len(grp), participant_ids=grp, share_of_voters=len(grp) / len(voters),
+                       quota=quota, by_group=by_group)
+
+
+def _check_ejr(profile, committee, jr: bool, n: int, n_cand: int, cfg: CoverageConfig, findings) -> bool | None:
+    """EJR implies JR, and EJR+ (polynomial) implies EJR; decide exactly only on small profiles."""
+    if not jr:
+        findings.append("EJR fails too (EJR implies JR).")
+        return False
+    if properties.check_EJR_plus(profile, committee):
+        findings.append("The slate also satisfies EJR (checked as EJR+, which implies EJR).")
+        return True
+    n_distinct = len(profile)  # voters after merging identical approval sets
+    if n_distinct * n_cand <= cfg.ejr_exact_max_cells:
+        result = None
+        try:
+            result = bool(properties.check_EJR(profile, committee, algorithm="gurobi"))
+        except Exception:  # solver missing or over its licence size: fall back below
+            if n <= cfg.ejr_brute_force_max_voters and profile.has_unit_weights():
+                result = bool(properties.check_EJR(profile, committee, algorithm="brute-force"))
+        if result is not None:
+            findings.append("The slate satisfies EJR." if result else
+                            "The slate fails extended justified representation (EJR): a group of "
+                            "participants large enough to deserve several drafts agrees on several "
+                            "candidates, yet none of them approves that many drafts on the slate.")
+            return result
+    findings.append(f"EJR was not decided: EJR+ fails and the exact check is skipped above "
+                    f"{cfg.ejr_exact_max_cells:,} voters x candidates (here {n_distinct:,} distinct "
+                    f"approval sets of {n:,} participants x {n_cand:,} candidates).")
+    return None

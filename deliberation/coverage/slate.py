@@ -1,0 +1,161 @@
+"""The slate the coverage checks look at, read once: who each draft speaks for, who each audience
+is, who approves what; and the words the checks share (audience names, shares, lists)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from deliberation.coverage.models import CoverageConfig
+from deliberation.models import Draft, DraftKind
+from deliberation.wording import audience_name, audience_of
+
+__all__ = ["Slate", "read_slate", "draft_key", "draft_approvals", "key_sort", "pct", "listed",
+           "AUDIENCE"]
+
+#: an audience key: "group:<n>" (opinion group) or "topic:<n>" (topic)
+AUDIENCE = re.compile(r"^(group|topic):(.+)$")
+
+
+def draft_key(draft: Draft, index: int) -> str:
+    """The id a draft goes by in ``approvals`` and the audit: ``str(draft.id)``, or
+    ``"draft-<index>"`` for a draft not yet stored (index = its position in the list)."""
+    return str(draft.id) if draft.id is not None else f"draft-{index}"
+
+
+def key_sort(key: str):
+    """Sort key of audience keys: groups before topics, numbers in numeric order."""
+    m = AUDIENCE.match(key)
+    fam, rest = (m.group(1), m.group(2)) if m else ("~", key)
+    try:
+        return (fam, 0, int(rest), rest)
+    except ValueError:
+        return (fam, 1, 0, rest)
+
+
+def pct(x: float) -> str:
+    """A share in words: 0.25 -> "25%"."""
+    return f"{100 * x:.0f}%"
+
+
+def listed(ids: Iterable[str], limit: int) -> str:
+    """Ids in a sentence: the first ``limit``, then "and N more"."""
+    ids = list(ids)
+    head = ", ".join(ids[:limit])
+    return head + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+
+def draft_approvals(
+    drafts: list[Draft],
+    keys: list[str],
+    approvals: dict[str, set[str]],
+    config: CoverageConfig = CoverageConfig(),
+) -> dict[str, set[str]]:
+    """Which drafts each participant approves: ``{participant: {draft key, ...}}``.
+
+    ``approvals`` maps each participant to the ids they *agreed* with: draft keys (once
+    participants vote on drafts) and/or statement ids. A participant approves a draft when
+    they agreed with the draft itself, or, for a draft nobody has voted on yet (see
+    ``CoverageConfig.approval_basis``), when they agreed with at least
+    ``cited_agree_fraction`` of the statements it cites (and at least one).
+    """
+    # inverted index: id -> participants who agreed with it (one pass over the agree data), kept
+    # to the ids asked about (draft keys and cited statements): 100,000 participants' agree sets
+    # made millions of set entries for statements no draft cites
+    needed = set(keys) | {c for d in drafts for c in d.cited_statement_ids}
+    agreed_by: dict[str, set[str]] = {}
+    for pid, agreed in approvals.items():
+        for x in agreed:
+            x = str(x)
+            if x in needed:
+                agreed_by.setdefault(x, set()).add(str(pid))
+    out: dict[str, set[str]] = {str(pid): set() for pid in approvals}
+    for d, k in zip(drafts, keys):
+        basis = config.approval_basis
+        if basis == "auto":
+            basis = "draft_votes" if k in agreed_by else "citations"
+        if basis == "draft_votes":
+            approvers = agreed_by.get(k, set())
+        else:
+            cited = d.cited_statement_ids
+            hits = Counter(p for c in cited for p in agreed_by.get(c, ()))
+            need = max(1.0, config.cited_agree_fraction * len(cited) - 1e-12)
+            approvers = {p for p, h in hits.items() if h >= need}
+        for p in approvers:
+            out[p].add(k)
+    return out
+
+
+@dataclass
+class Slate:
+    """The round's drafts as the checks see them.
+
+    ``keys``: the id each draft goes by; ``on_slate``: whether it goes before participants;
+    ``members``: each audience's distinct participants; ``by_audience``: the slate drafts speaking
+    for each known audience, ``consensus`` those speaking for everyone, ``unknown`` those speaking
+    for an audience not among ``members``; ``families``: the audience keys of each family
+    ("group", "topic"), ``audited`` the families the audit covers; ``notes``: what reading the
+    slate found, in words.
+    """
+
+    drafts: list[Draft]
+    keys: list[str]
+    on_slate: list[bool]
+    members: dict[str, set[str]]
+    by_audience: dict[str, list[str]] = field(default_factory=dict)
+    consensus: list[str] = field(default_factory=list)
+    unknown: dict[str, list[str]] = field(default_factory=dict)
+    families: dict[str, list[str]] = field(default_factory=lambda: {"group": [], "topic": []})
+    audited: list[str] = field(default_factory=lambda: ["group"])
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_slate(self) -> int:
+        return sum(self.on_slate)
+
+
+def read_slate(drafts: list[Draft], group_members: dict[str, list[str]], cfg: CoverageConfig,
+               draft_keys: list[str] | None = None) -> Slate:
+    """Read the drafts and audiences once (see :func:`~deliberation.coverage.audit_coverage`)."""
+    keys = list(draft_keys) if draft_keys is not None else [draft_key(d, i) for i, d in enumerate(drafts)]
+    if len(keys) != len(drafts):
+        raise ValueError(f"draft_keys has {len(keys)} entries for {len(drafts)} drafts")
+    if len(set(keys)) != len(keys):
+        dup = [k for k, c in Counter(keys).items() if c > 1]
+        raise ValueError(f"draft keys must be distinct; repeated: {listed(dup, cfg.max_listed)}")
+    slate = Slate(drafts=drafts, keys=keys, on_slate=[d.status in cfg.slate_statuses for d in drafts],
+                  members={str(k): {str(p) for p in v} for k, v in group_members.items()})
+    for d, k, s in zip(drafts, keys, slate.on_slate):
+        if s:
+            _place(slate, d, k)
+    for key in slate.members:
+        m = AUDIENCE.match(key)
+        if m:
+            slate.families[m.group(1)].append(key)
+        else:
+            slate.notes.append(f"Audience key {key!r} is neither 'group:<n>' nor 'topic:<n>'; it is ignored.")
+    topic_drafted = any(t.startswith("topic:") for t in slate.by_audience)
+    if cfg.audit_topics == "always" or (cfg.audit_topics == "if_drafted" and topic_drafted):
+        slate.audited.append("topic")
+    return slate
+
+
+def _place(slate: Slate, d: Draft, k: str) -> None:
+    """File slate draft ``d`` (key ``k``) under the audience it speaks for."""
+    target = audience_of((d.speaks_for or "all").strip())
+    if target == "all":
+        slate.consensus.append(k)
+        if d.kind is DraftKind.MINORITY:
+            slate.notes.append(f"Draft {k} is a minority draft but speaks for all participants; "
+                               "it is counted as a consensus draft.")
+        return
+    if d.kind is DraftKind.CONSENSUS:
+        slate.notes.append(f"Draft {k} is a consensus draft but speaks for {audience_name(target)}; "
+                           "it is counted towards that audience.")
+    if target in slate.members:
+        slate.by_audience.setdefault(target, []).append(k)
+    else:
+        slate.unknown.setdefault(target, []).append(k)
