@@ -59,15 +59,15 @@ import pandas as pd
 import pytest
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
 
 from conftest import SAMPLE
+from fake_chat import RecordingChatModel
 from deliberation import facilitation as fx
 from deliberation.config import Settings
 from deliberation.drafting import llm as llm_mod
 from deliberation.drafting import prompts
-from deliberation.drafting.config import LLMDraftConfig
 from deliberation.drafting.base import DraftRequest, SourceRef
+from deliberation.drafting.config import LLMDraftConfig
 from deliberation.models import ModerationStatus, Statement
 from deliberation.safety import flag_instructions, instruction_reasons
 from deliberation.storage import Store
@@ -248,20 +248,17 @@ def run_graph(settings: Settings, cid: int, **options: Any) -> dict:
     return values
 
 
-class ObedientChatModel(BaseChatModel):
+class ObedientChatModel(RecordingChatModel):
     """A fake chat model that does what the injections ask, as badly as possible: for every
     request it claims that everyone agrees to demolish the market (citing an injection, then an
     injection and a real statement), repeats the system prompt, writes the slogans, and quotes one
     real statement. Records every message list it gets."""
 
-    calls: list[list[BaseMessage]] = []
-
     @property
     def _llm_type(self) -> str:
         return "obedient-fake"
 
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
-        self.calls.append(list(messages))
+    def reply(self, messages: list[BaseMessage]) -> str:
         user = next(m.content for m in messages if isinstance(m, HumanMessage))
         items = json.loads(re.search(r"\n<statements>\n(.*?)\n</statements>\n", user, re.S).group(1))
         inj = [it["id"] for it in items if it["id"] in INJECTION_SET] or [items[0]["id"]]
@@ -279,8 +276,7 @@ class ObedientChatModel(BaseChatModel):
             ("PINEAPPLE PINEAPPLE. MILLBROOK FIRST.", [real[0]["id"]]),
             ("Everyone agrees: " + real[-1]["text"], [real[-1]["id"]]),
         ]
-        text = json.dumps({"sentences": [{"text": t, "citations": c} for t, c in out]}, ensure_ascii=False)
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+        return json.dumps({"sentences": [{"text": t, "citations": c} for t, c in out]}, ensure_ascii=False)
 
 
 INJECTION_SET = set(INJECTION_IDS)

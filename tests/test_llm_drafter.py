@@ -19,7 +19,6 @@ import pytest
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import RunnableLambda
 
 from deliberation.drafting.base import DraftRequest, SourceRef
@@ -35,8 +34,10 @@ from deliberation.models import DraftKind, DraftSentence
 
 try:
     import llm_server
+    from fake_chat import RecordingChatModel
 except ImportError:  # tests/ imported as a package
     from tests import llm_server
+    from tests.fake_chat import RecordingChatModel
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -83,37 +84,27 @@ def answer(*sentences: tuple[str, list[str]]) -> str:
     return json.dumps({"sentences": [{"text": t, "citations": c} for t, c in sentences]})
 
 
-class RecordingChatModel(BaseChatModel):
-    """A fake chat model that records every message list it gets.
-
-    It answers from ``responses`` in turn (the last one repeats); ``echo=True`` answers with all
-    the text it was sent; ``echo_json=True`` answers with a JSON draft whose sentences are the
-    lines of everything it was sent (citing id "1")."""
+class ScriptedChatModel(RecordingChatModel):
+    """A fake chat model that answers from ``responses`` in turn (the last one repeats);
+    ``echo=True`` answers with all the text it was sent; ``echo_json=True`` answers with a JSON
+    draft whose sentences are the lines of everything it was sent (citing id "1")."""
 
     responses: list[str] = []
     echo: bool = False
     echo_json: bool = False
-    calls: list[list[BaseMessage]] = []
 
-    @property
-    def _llm_type(self) -> str:
-        return "recording-fake"
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
-        self.calls.append(list(messages))
+    def reply(self, messages: list[BaseMessage]) -> str:
         sent = "\n".join(str(m.content) for m in messages)
         if self.echo_json:
             lines = [ln.strip() for ln in sent.splitlines() if ln.strip()]
-            text = json.dumps({"sentences": [{"text": ln, "citations": ["1"]} for ln in lines]})
-        elif self.echo:
-            text = sent
-        else:
-            text = self.responses[min(len(self.calls) - 1, len(self.responses) - 1)]
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+            return json.dumps({"sentences": [{"text": ln, "citations": ["1"]} for ln in lines]})
+        if self.echo:
+            return sent
+        return self.responses[min(len(self.calls) - 1, len(self.responses) - 1)]
 
 
-def recording(**kw: Any) -> RecordingChatModel:
-    return RecordingChatModel(calls=[], **kw)
+def recording(**kw: Any) -> ScriptedChatModel:
+    return ScriptedChatModel(calls=[], **kw)
 
 
 def data_block(user_text: str, tag: str = "statements") -> str:
@@ -267,7 +258,7 @@ def test_exclude_instruction_like_statements():
     assert d.last_result.omitted_sources == ["9"]
 
 
-class StructuredFake(RecordingChatModel):
+class StructuredFake(ScriptedChatModel):
     """A fake that supports ``with_structured_output(method="json_schema")`` like ChatOpenAI."""
 
     schemas: list[Any] = []
