@@ -17,7 +17,7 @@ import math
 from typing import ClassVar, Literal
 
 from deliberation.coverage.models import CoverageConfig, GroupCoverage
-from deliberation.coverage.slate import AUDIENCE, Slate, key_sort, listed, pct
+from deliberation.coverage.slate import Slate, audience_family, key_sort, listed, pct
 from deliberation.wording import audience_name
 
 __all__ = ["fair_seats", "EveryGroupHeard", "NoneOverRepresented", "OnePersonOneVoice", "AUDIENCE_CHECKS",
@@ -164,8 +164,7 @@ def audience_table(slate: Slate, cfg: CoverageConfig) -> tuple[list[GroupCoverag
             g.status = _status(g, cfg)
             rows.append(g)
     for target, ids in sorted(slate.unknown.items(), key=lambda kv: key_sort(kv[0])):
-        m = AUDIENCE.match(target)
-        g = GroupCoverage(key=target, family=m.group(1) if m else "unknown", n_participants=0,
+        g = GroupCoverage(key=target, family=audience_family(target) or "unknown", n_participants=0,
                           share_participants=0.0, n_drafts=len(ids), share_drafts=0.0, ratio=None,
                           fair_seats=0, draft_ids=ids, status="ok")
         g.status = _status(g, cfg)

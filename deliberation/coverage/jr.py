@@ -22,7 +22,7 @@ from abcvoting import properties
 from abcvoting.preferences import Profile, Voter
 
 from deliberation.coverage.models import CoverageConfig, JRViolation
-from deliberation.coverage.slate import Slate, draft_approvals, key_sort, pct
+from deliberation.coverage.slate import Slate, audience_family, draft_approvals, key_sort, pct
 from deliberation.wording import audience_name
 
 __all__ = ["JRResult", "JustifiedRepresentation"]
@@ -168,7 +168,7 @@ def _jr_witness(cands, slate_keys, ballots, voters, quota, draft_set, members) -
     by_group: dict[str, int] = {}
     gset = set(grp)
     for key in sorted(members, key=key_sort):
-        if key.startswith("group:"):
+        if audience_family(key) == "group":
             cnt = len(members[key] & gset)
             if cnt:
                 by_group[key] = cnt

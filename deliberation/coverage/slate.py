@@ -3,20 +3,23 @@ is, who approves what; and the words the checks share (audience names, shares, l
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from deliberation.coverage.models import CoverageConfig
 from deliberation.models import Draft, DraftKind
-from deliberation.wording import audience_name, audience_of
+from deliberation.wording import Audience, audience_name, audience_of
 
 __all__ = ["Slate", "read_slate", "draft_key", "draft_approvals", "key_sort", "pct", "listed",
-           "AUDIENCE"]
+           "audience_family"]
 
-#: an audience key: "group:<n>" (opinion group) or "topic:<n>" (topic)
-AUDIENCE = re.compile(r"^(group|topic):(.+)$")
+
+def audience_family(key: str) -> str | None:
+    """"group" or "topic" for an audience key of an opinion group or a topic ("group:<n>",
+    "topic:<n>"; parsed by deliberation.wording.Audience), else None."""
+    a = Audience.parse(key)
+    return a.family if (a.is_group or a.is_topic) and a.number not in (None, "") else None
 
 
 def draft_key(draft: Draft, index: int) -> str:
@@ -27,8 +30,8 @@ def draft_key(draft: Draft, index: int) -> str:
 
 def key_sort(key: str):
     """Sort key of audience keys: groups before topics, numbers in numeric order."""
-    m = AUDIENCE.match(key)
-    fam, rest = (m.group(1), m.group(2)) if m else ("~", key)
+    fam = audience_family(key)
+    fam, rest = (fam, str(Audience.parse(key).number)) if fam else ("~", key)
     try:
         return (fam, 0, int(rest), rest)
     except ValueError:
@@ -132,12 +135,12 @@ def read_slate(drafts: list[Draft], group_members: dict[str, list[str]], cfg: Co
         if s:
             _place(slate, d, k)
     for key in slate.members:
-        m = AUDIENCE.match(key)
-        if m:
-            slate.families[m.group(1)].append(key)
+        family = audience_family(key)
+        if family:
+            slate.families[family].append(key)
         else:
             slate.notes.append(f"Audience key {key!r} is neither 'group:<n>' nor 'topic:<n>'; it is ignored.")
-    topic_drafted = any(t.startswith("topic:") for t in slate.by_audience)
+    topic_drafted = any(audience_family(t) == "topic" for t in slate.by_audience)
     if cfg.audit_topics == "always" or (cfg.audit_topics == "if_drafted" and topic_drafted):
         slate.audited.append("topic")
     return slate
