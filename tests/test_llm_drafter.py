@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langchain_core.runnables import RunnableLambda
 
 from deliberation.drafting.base import DraftRequest, SourceRef
@@ -34,10 +34,10 @@ from deliberation.models import DraftKind, DraftSentence
 
 try:
     import llm_server
-    from fake_chat import RecordingChatModel
+    from fake_chat import ScriptedChatModel
 except ImportError:  # tests/ imported as a package
     from tests import llm_server
-    from tests.fake_chat import RecordingChatModel
+    from tests.fake_chat import ScriptedChatModel
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -82,25 +82,6 @@ def request(sources: list[SourceRef], *, kind: DraftKind = DraftKind.CONSENSUS, 
 
 def answer(*sentences: tuple[str, list[str]]) -> str:
     return json.dumps({"sentences": [{"text": t, "citations": c} for t, c in sentences]})
-
-
-class ScriptedChatModel(RecordingChatModel):
-    """A fake chat model that answers from ``responses`` in turn (the last one repeats);
-    ``echo=True`` answers with all the text it was sent; ``echo_json=True`` answers with a JSON
-    draft whose sentences are the lines of everything it was sent (citing id "1")."""
-
-    responses: list[str] = []
-    echo: bool = False
-    echo_json: bool = False
-
-    def reply(self, messages: list[BaseMessage]) -> str:
-        sent = "\n".join(str(m.content) for m in messages)
-        if self.echo_json:
-            lines = [ln.strip() for ln in sent.splitlines() if ln.strip()]
-            return json.dumps({"sentences": [{"text": ln, "citations": ["1"]} for ln in lines]})
-        if self.echo:
-            return sent
-        return self.responses[min(len(self.calls) - 1, len(self.responses) - 1)]
 
 
 def recording(**kw: Any) -> ScriptedChatModel:
