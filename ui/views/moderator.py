@@ -354,6 +354,8 @@ def _facilitation_tab(cid: int, c) -> None:
                     _run_with_progress("Running the facilitation graph",
                                        lambda cb: runner.start(settings(), cid, options, on_update=cb))
                     st.rerun()
+                if graph_status(cid, quiet=True).next:  # it stopped in a step: show where, why, and Retry
+                    st.rerun()
     if gs.values.get("log"):
         with st.expander("Run log"):
             st.text("\n".join(gs.values["log"]))

@@ -1,0 +1,286 @@
+"""A live town hall of six people and a moderator, in a real browser (Debian's chromium driven by
+Playwright against ``streamlit run``, with the data folder's ``chroma run`` server as ``make run``
+starts it), through every step of issue 10:
+
+1. six participants join by code on phone-size pages and vote in two camps of three; two add
+   statements, and the board counts them without a reload; a participant who had voted on
+   everything is asked about them without a click;
+2. the moderator runs the facilitation graph while the vector store is down: the run fails with the
+   reason in words; with the store back, "Retry the run" finishes it while the CLI imports
+   statements into the same data folder;
+3. the moderator approves the drafts and opens voting: the drafts appear on every participant's
+   page without a click; the participants vote on them (all agree, so no revision round follows);
+4. a reload and a server restart mid-vote keep every participant's identity (their personal link);
+5. the moderator closes voting; a vote pressed on a page that still shows the draft (the restarted
+   server refreshes participant pages rarely, as a phone that lost its connection would) is refused
+   with a message and stores nothing;
+6. the board's and the report's counts of the drafts' votes equal the database's, exactly.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from ui_helpers import REPO, browser_skip_reason, idle, launch_chromium, start_server
+
+pytestmark = pytest.mark.slow
+
+pytest.importorskip("streamlit")
+if browser_skip_reason():
+    pytest.skip(browser_skip_reason(), allow_module_level=True)
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+expect.set_options(timeout=120_000)
+
+SECRET = "live-room-moderator-secret"
+WAIT = 240_000  # ms: a graph run on a loaded 2-core machine
+QUESTION = "What should happen to the old bowling green on Mill Lane?"
+STATEMENTS = [
+    "The bowling green should become a fenced off-lead dog area.",
+    "A dog park would be noisy for the houses on Mill Lane.",
+    "Keep the green as open grass for picnics and games.",
+    "The council should ask the neighbours before changing anything.",
+    "Benches and shade trees would make the green usable for older people.",
+    "Parking on Mill Lane is already a problem and must not get worse.",
+]
+#: each camp's vote on each statement (the dog-park camp and the open-green camp)
+CAMPS = [[1, -1, -1, 1, 1, 1], [-1, 1, 1, 1, 1, 1]]
+NEW = ["The green needs better lighting at night.", "Children need a small playground there."]
+WORD = {1: "Agree", -1: "Disagree", 0: "Pass / unsure"}
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    from deliberation.config import Settings
+    from deliberation.ratelimit import UNLIMITED
+    from deliberation.storage import Store, chroma_server
+
+    base = tmp_path_factory.mktemp("live-room")
+    settings = Settings(data_dir=base / "data").ensure()
+    chroma = chroma_server.start(settings)
+    store = Store(settings, limits=UNLIMITED)
+    c, _secret = store.create_consultation(QUESTION, secret=SECRET)
+    for text in STATEMENTS:
+        store.add_statement(c.id, None, text)
+    room = {"base": base, "settings": settings, "store": store, "c": c, "chroma": chroma}
+    try:
+        yield room
+    finally:
+        room["chroma"].stop()  # the one the test restarted, if it did
+
+
+def _press(page, word: str) -> None:
+    page.get_by_role("button", name=re.compile(r"(^|\s)" + re.escape(word) + "$")).first.click()
+
+
+def _shown(page, kind: str = "Statement", done: set[str] = frozenset()) -> str:
+    """The id of the statement (or draft) the page asks about, once it is none of ``done``."""
+    skip = "|".join(sorted(done)) or "x"
+    pattern = rf"^Statement (?!(?:{skip})$)(\d+)$" if kind == "Statement" else rf"^Draft (?!(?:{skip}) )(\d+) · based on"
+    cap = page.get_by_text(re.compile(pattern)).first
+    expect(cap).to_be_visible(timeout=120_000)
+    return re.match(pattern, cap.inner_text()).group(1)
+
+
+def _vote_all(page, done: set[str], value: int = 1) -> None:
+    """Vote ``value`` on every statement the page still offers, until it says all are voted on."""
+    caught = page.get_by_text("You have voted on every statement")
+    while True:
+        skip = "|".join(sorted(done)) or "x"
+        item = page.get_by_text(re.compile(rf"^Statement (?!(?:{skip})$)(\d+)$"))
+        expect(caught.or_(item).first).to_be_visible(timeout=120_000)
+        if caught.is_visible():
+            return
+        sid = _shown(page, done=done)
+        _press(page, WORD[value])
+        _ack(page, value, sid)
+        done.add(sid)
+
+
+def _ack(page, value: int, sid: str) -> None:
+    word = {1: "agree", -1: "disagree", 0: "pass"}[value]
+    expect(page.get_by_text(f"Vote stored: {word} (statement {sid}).")).to_be_visible(timeout=120_000)
+    idle(page)
+
+
+def _counts(store, cid: int, sid: str) -> tuple[int, int, int]:
+    v = store.current_votes(cid)
+    v = v[v["statement"] == sid]["vote"].astype(int)
+    return int((v == 1).sum()), int((v == -1).sum()), int((v == 0).sum())
+
+
+def _join(browser, url: str, code: str):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.set_default_timeout(WAIT)
+    page.goto(f"{url}/participate?code={code}")
+    page.get_by_label("Consultation code").press("Enter")  # Enter in the code box joins
+    expect(page.get_by_text("Welcome!")).to_be_visible()
+    idle(page)
+    return page
+
+
+def _token(page) -> str:
+    return parse_qs(urlsplit(page.url).query)["p"][0]
+
+
+def test_six_people_and_a_moderator(room):
+    from deliberation.storage.sessions import participant_for_token
+
+    store, c, base = room["store"], room["c"], room["base"]
+    env = {"DELIBERATION_CHROMA_URL": room["chroma"].url, "DELIBERATION_PARTICIPANT_REFRESH": "2"}
+    srv = start_server(base / "data", base / "log", env=env)
+    port = int(srv.url.rsplit(":", 1)[1])
+    try:
+        with sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            try:
+                srv = _run(browser, srv, port, room, env, participant_for_token)
+            finally:
+                browser.close()
+    finally:
+        srv.stop()
+    # nobody else was ever stored: six voters, no ghosts from the reloads and the restart
+    assert len(store.participants(c.id)) == 6
+
+
+def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
+    store, c, base, settings = room["store"], room["c"], room["base"], room["settings"]
+    url = srv.url
+
+    # --- 1. six people join and vote in two camps; two add statements -------------------------
+    people = [_join(browser, url, c.code) for _ in range(6)]
+    pids = [participant_for_token(_token(p)) for p in people]
+    assert len(set(pids)) == 6
+    done: list[set[str]] = [set() for _ in people]
+    for _round in range(len(STATEMENTS)):
+        shown = [_shown(p, done=d) for p, d in zip(people, done)]
+        for k, (p, sid) in enumerate(zip(people, shown)):
+            _press(p, WORD[CAMPS[k % 2][int(sid)]])
+        for k, (p, sid) in enumerate(zip(people, shown)):
+            _ack(p, CAMPS[k % 2][int(sid)], sid)
+            done[k].add(sid)
+    votes = store.current_votes(c.id)
+    assert len(votes) == 36 and set(votes["participant"]) == set(pids), (
+        done, store.vote_events(c.id).sort_values(["participant", "timestamp"]).to_string())
+    expect(people[0].get_by_text("You have voted on every statement")).to_be_visible()
+
+    board = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    board.set_default_timeout(WAIT)
+    board.goto(f"{url}/board?code={c.code}&view=projector")
+    expect(board.get_by_test_id("stMetricValue").nth(3)).to_have_text("6")  # statements
+    for p, text in zip(people[:2], NEW):
+        p.get_by_role("tab", name="Add a statement").click()
+        idle(p)
+        p.get_by_label("Your statement").fill(text)
+        p.get_by_label("Your statement").press("Control+Enter")  # commit the text before pressing Submit
+        idle(p)
+        p.get_by_role("button", name="Submit statement").click()
+        expect(p.get_by_text(re.compile(r"^Thank you: statement \d+ was added"))).to_be_visible()
+        p.get_by_role("tab", name="Vote", exact=True).click()
+        idle(p)
+    # the projector counts them without a reload; a participant who had voted on everything is
+    # asked about them without a click
+    expect(board.get_by_test_id("stMetricValue").nth(3)).to_have_text("8", timeout=30_000)
+    assert _shown(people[5], done=done[5]) in {s.external_id for s in store.statements(c.id) if s.text in NEW}
+    for p, d in zip(people, done):  # everyone votes on the new statements and is caught up
+        _vote_all(p, d)
+
+    # --- 2. the moderator runs the graph: the vector store is down, then back -----------------
+    mod = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    mod.set_default_timeout(WAIT)
+    mod.goto(f"{url}/moderator?code={c.code}")
+    mod.get_by_label("Moderator secret", exact=True).fill(SECRET)
+    mod.get_by_role("button", name="Open", exact=True).click()
+    idle(mod)
+    mod.get_by_role("tab", name="Facilitation").click()
+    idle(mod)
+    chroma_port = int(room["chroma"].url.rsplit(":", 1)[1])
+    room["chroma"].stop()
+    mod.get_by_role("button", name="Run the facilitation graph").click()
+    expect(mod.get_by_text(re.compile("could not be reached")).first).to_be_visible(timeout=WAIT)
+    idle(mod)
+    from deliberation.storage import chroma_server
+
+    room["chroma"] = chroma_server.start(settings, port=chroma_port)
+    extra = base / "extra.csv"
+    extra.write_text("text\nA second consultation's statement imported from the command line.\n", encoding="utf-8")
+    cli = subprocess.Popen(  # the CLI writes into the same data folder while the app runs the graph
+        [sys.executable, "-m", "deliberation.cli", "--data-dir", str(base / "data"), "import-statements", str(extra),
+         "--question", "Imported from the command line during the run"],
+        cwd=REPO, env={**os.environ, **env, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+    mod.get_by_role("button", name="Retry the run").click()
+    out, _ = cli.communicate(timeout=300)
+    assert cli.returncode == 0, out
+    expect(mod.get_by_text("The graph waits for your review of the drafts below.")).to_be_visible(timeout=WAIT)
+    assert any(x.question.startswith("Imported from the command line") for x in store.list_consultations())
+
+    # --- 3. review, open voting: drafts appear on every page without a click ------------------
+    idle(mod)
+    mod.get_by_role("button", name="Approve all drafts").click()
+    expect(mod.get_by_text(re.compile(r"^Review recorded\. \d+ drafts are published"))).to_be_visible(timeout=WAIT)
+    idle(mod)
+    mod.get_by_role("tab", name="Voting").click()
+    idle(mod)
+    mod.get_by_role("button", name="Open voting").click()
+    expect(mod.get_by_text("Voting is open").first).to_be_visible()
+    drafts = [s.external_id for s in store.statements(c.id) if s.is_draft]
+    assert len(drafts) >= 2
+    first = [_shown(p, "Draft") for p in people]  # no click: the Vote tab refreshed itself
+    assert set(first) <= set(drafts)
+    for p in people:
+        _press(p, WORD[1])
+    for p, sid in zip(people, first):
+        _ack(p, 1, sid)
+
+    # --- 4. a reload and a server restart keep identity ----------------------------------------
+    people[0].reload()
+    idle(people[0])
+    assert _shown(people[0], "Draft") != first[0]  # the same participant: the voted draft is done
+    srv.stop()
+    srv = start_server(base / "data", base / "log", env={**env, "DELIBERATION_PARTICIPANT_REFRESH": "3600"},
+                       port=port)
+    for p in people:
+        p.reload()
+        idle(p)
+    second = [_shown(p, "Draft") for p in people]
+    assert all(a != b for a, b in zip(first, second))
+    for p, sid in zip(people[:4], second[:4]):
+        _press(p, WORD[1])
+        _ack(p, 1, sid)
+    assert len(store.participants(c.id)) == 6
+
+    # --- 5. voting closes; a late press on a page still showing a draft is refused ------------
+    mod.reload()  # the moderator's session survives the restart too
+    idle(mod)
+    mod.get_by_role("tab", name="Voting").click()
+    idle(mod)
+    before = len(store.vote_events(c.id))
+    mod.get_by_role("button", name="Close voting and count").click()
+    expect(mod.get_by_text(re.compile("^Voting closed")).first).to_be_visible(timeout=WAIT)
+    late = people[5]
+    _press(late, WORD[-1])
+    expect(late.get_by_text(re.compile(r"Your vote was not stored: .*not open"))).to_be_visible()
+    assert len(store.vote_events(c.id)) == before
+
+    # --- 6. board and report agree with the database ------------------------------------------
+    board.goto(f"{url}/board?code={c.code}")
+    rep = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    rep.set_default_timeout(WAIT)
+    rep.goto(f"{url}/report?code={c.code}")
+    for sid in drafts:
+        a, d, p = _counts(store, c.id, sid)
+        if a + d + p == 0:
+            continue
+        expect(board.get_by_text(f"draft {sid} · {a} agree · {d} disagree · {p} pass")).to_be_visible(timeout=120_000)
+        expect(rep.get_by_text(re.compile(
+            rf"\(statement {sid}\): {a} agree, {d} disagree, {p} pass"))).to_be_visible(timeout=120_000)
+    return srv
