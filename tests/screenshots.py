@@ -107,7 +107,10 @@ class Camera:
         """The whole page: Streamlit scrolls inside its main area, so the viewport is grown to the
         content's height for the picture (``full=False``: exactly the viewport)."""
         idle(page)
-        # a large consultation's map is computed in the background: wait for it
+        # the page has drawn something (a large consultation's first run can take a while) ...
+        page.wait_for_function("() => (document.querySelector('[data-testid=\"stMain\"]')?.innerText || '')"
+                               ".trim().length > 0", timeout=300_000)
+        # ... and a large consultation's map, computed in the background, is there
         page.wait_for_function("() => !document.body.innerText.includes('being computed')", timeout=300_000)
         idle(page)
         page.wait_for_timeout(1200)  # charts draw after the script has finished

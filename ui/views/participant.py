@@ -64,7 +64,9 @@ def _me() -> dict | None:
 
 
 def _flash(kind: str, text: str) -> None:
-    st.session_state["participant-flash"] = {"kind": kind, "text": text}
+    """Remember a message for the tab the participant acted in (shown there, not in another tab)."""
+    st.session_state["participant-flash"] = {"kind": kind, "text": text,
+                                             "tab": st.session_state.get("p-tab") or "Vote"}
 
 
 def _attempt(failure: str, fn, *args):
@@ -260,11 +262,11 @@ def _join_form() -> None:
 
 
 def _show_flash() -> None:
-    """The latest acknowledgement or error, until a newer one replaces it (the tabs refresh
-    themselves, so a message shown only once could vanish before it is read: a refresh may be cut
-    short by the next one on a busy server)."""
+    """The latest acknowledgement or error in the tab it belongs to, until a newer one replaces it
+    (a message shown only once could vanish before it is read when the tab redraws itself)."""
     flash = st.session_state.get("participant-flash")
-    if flash:  # shown as text: messages can quote input and ids (imported ids can be any text)
+    if flash and flash.get("tab", "Vote") == (st.session_state.get("p-tab") or "Vote"):
+        # shown as text: messages can quote input and ids (imported ids can be any text)
         getattr(st, flash["kind"])(esc(flash["text"]))
 
 
