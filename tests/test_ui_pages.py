@@ -285,6 +285,25 @@ def test_create_consultation_and_import_with_preview_and_clear_errors(sample, tm
     assert "07700 900123" not in " ".join(texts_stored)
 
 
+def test_more_settings_reach_the_run_and_wrong_ones_are_named(sample):
+    """The console's "More settings" box: every setting by name, as `run --set`."""
+    at = _moderator(sample)
+    _tab(at, "Facilitation")
+    at.text_area(key="mod-run-more").input("facilitation.consensus_slate_sise=1")  # misspelt
+    at.button(key="mod-run-start").click().run(timeout=120)
+    assert any("unknown setting" in unescape(e.value) and "consensus_slate_sise" in unescape(e.value)
+               for e in at.error), [e.value for e in at.error]
+    from graphs import runner
+
+    assert not runner.status(Settings(data_dir=sample.data_dir), sample.cid).values  # nothing ran
+    at.text_area(key="mod-run-more").input("facilitation.consensus_slate_size=1\nseed=3")
+    at.button(key="mod-run-start").click().run(timeout=600)
+    _ok(at)
+    waiting = runner.status(Settings(data_dir=sample.data_dir), sample.cid).waiting
+    keys = [d["key"] for d in waiting["drafts"]]
+    assert [k for k in keys if k.startswith("all:")] == ["all:1"]  # a slate of one, as set
+
+
 def test_review_approve_publish_vote_and_report(sample):
     """The whole moderator path on the sample with the extractive drafter (and a participant)."""
     at = _moderator(sample)

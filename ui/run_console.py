@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from deliberation.tuning import parse_assignments
 from ui.common import (
     _is_control_flow,
     action,
@@ -78,8 +79,29 @@ def options_form(c, boxed: bool = True) -> dict:
                                    key="mod-run-topics")
         revise = st.number_input("Revision rounds after a vote", min_value=0, max_value=3,
                                  value=int(saved.get("max_revise_rounds", 1)), key="mod-run-revise")
+        more = st.text_area("More settings, one NAME=VALUE per line", key="mod-run-more",
+                            placeholder="stats.min_votes_room_share=0.5\nfacilitation.consensus_slate_size=2",
+                            help="Any setting of the run by name, as `deliberation run --set NAME=VALUE`; "
+                                 "the list below has every name with its default.")
+        with st.popover("Every setting with its default"):
+            st.code("\n".join(f"{k} = {v!r}" for k, v in _all_settings().items()), language=None)
     return {"drafter": drafter, "model": model or None, "base_url": base_url or None, "seed": int(seed),
-            "topic_drafts": bool(topic_drafts), "max_revise_rounds": int(revise)}
+            "topic_drafts": bool(topic_drafts), "max_revise_rounds": int(revise), "more": more or ""}
+
+
+def run_settings(options: dict) -> dict:
+    """The form's options as the runner takes them: the "More settings" lines become settings by
+    name (a malformed line or an unknown name: an InputError naming it, shown by ``action``)."""
+    lines = [ln.strip() for ln in options.get("more", "").splitlines() if ln.strip()]
+    named = {k: v for k, v in options.items() if k != "more"}
+    return {**named, **parse_assignments(lines, option="More settings")}
+
+
+@st.cache_resource(show_spinner=False)
+def _all_settings() -> dict:
+    from graphs.context import Context
+
+    return Context().settings()
 
 
 def _error_words(e: BaseException) -> str:
@@ -114,8 +136,10 @@ def stopped_run(cid: int, c, gs) -> None:
     if right.button("Start over", key="mod-run-restart", width="stretch"):
         with action("Starting the run again"):
             require_moderator(cid)
+            run_opts = run_settings(options)
+            runner.context(settings(), run_opts)  # a wrong setting is named here, before the run
             run_with_progress("Running the facilitation graph",
-                               lambda cb: runner.start(settings(), cid, options, on_update=cb))
+                               lambda cb: runner.start(settings(), cid, run_opts, on_update=cb))
             st.rerun()
 
 

@@ -32,6 +32,7 @@ from ui.common import (
     store,
 )
 from ui.run_console import options_form as _options_form
+from ui.run_console import run_settings as _run_settings
 from ui.run_console import run_with_progress as _run_with_progress
 from ui.run_console import stopped_run as _stopped_run
 from ui.run_console import voting_tab as _voting_tab
@@ -351,10 +352,13 @@ def _facilitation_tab(cid: int, c) -> None:
                          disabled=not confirm):
                 with action("Running the facilitation graph"):
                     require_moderator(cid)
+                    run_opts = _run_settings(options)
+                    runner.context(settings(), run_opts)  # a wrong setting is named here, before the run
                     _run_with_progress("Running the facilitation graph",
-                                       lambda cb: runner.start(settings(), cid, options, on_update=cb))
+                                       lambda cb: runner.start(settings(), cid, run_opts, on_update=cb))
                     st.rerun()
-                if graph_status(cid, quiet=True).next:  # it stopped in a step: show where, why, and Retry
+                stopped = graph_status(cid, quiet=True)
+                if stopped.next and not stopped.waiting:  # it stopped in a step: show where, why, and Retry
                     st.rerun()
     if gs.values.get("log"):
         with st.expander("Run log"):
