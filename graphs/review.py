@@ -14,6 +14,7 @@ from langgraph.types import interrupt
 
 from deliberation.facilitation import ground as check_sentences
 from deliberation.facilitation import usable
+from deliberation.grounding.text import split_sentences
 from deliberation.models import DraftSentence, ReviewDecision
 from graphs.context import Context, context_of
 from graphs.state import DraftRecord, FacilitationState
@@ -63,15 +64,27 @@ def apply_decision(d: DraftRecord, dec: dict, ctx: Context, sources) -> tuple[Dr
     d = d.model_copy(update={"edit_rejected": None})
     if dec["decision"] != "edit":
         return d.model_copy(update={"status": "approved" if dec["decision"] == "approve" else "rejected"}), True
-    edited = DraftSentence(text=dec["text"], citations=d.citations)
-    kept, verdicts = check_sentences(d.model_copy(update={"sentences": [edited]}).as_draft(), sources,
+    edited = edited_sentences(d, dec["text"])
+    kept, verdicts = check_sentences(d.model_copy(update={"sentences": edited}).as_draft(), sources,
                                      encoder=ctx.services.embedder, config=ctx.grounding)
-    if not kept:
+    if len(kept) < len(edited):
         # kept apart from the draft's notes (which reach the report): the console shows it as an
         # error with the edited text, for correction; an approval later leaves no trace
         reason = "; ".join(dict.fromkeys(v["reason"] for v in verdicts if not v["supported"]))
         return d.model_copy(update={"edit_rejected": {"text": dec["text"], "reason": reason}, "status": "draft"}), False
-    return d.model_copy(update={"sentences": [edited], "verdicts": verdicts, "status": "approved"}), True
+    return d.model_copy(update={"sentences": edited, "verdicts": verdicts, "status": "approved"}), True
+
+
+def edited_sentences(d: DraftRecord, text: str) -> list[DraftSentence]:
+    """A moderator's edit as draft sentences. Where the draft sets positions side by side (each
+    sentence says who holds it) and the edit keeps one sentence per position, each sentence keeps
+    its holders and its citations; otherwise the edit is one sentence citing all the draft's
+    sources."""
+    if any(s.held_by for s in d.sentences):
+        parts = split_sentences(text)
+        if len(parts) == len(d.sentences):
+            return [DraftSentence(text=p, citations=s.citations, held_by=s.held_by) for p, s in zip(parts, d.sentences)]
+    return [DraftSentence(text=text, citations=d.citations)]
 
 
 def save_decisions(ctx: Context, cid: int, by_key: dict[str, DraftRecord], records: list[dict]) -> None:

@@ -52,3 +52,22 @@ def test_an_edit_is_grounded_before_it_is_approved():
     # a later decision replaces the rejected edit
     approved, _ = apply_decision(bad, {"decision": "approve"}, ctx, STATEMENTS)
     assert approved.status == "approved" and approved.edit_rejected is None
+
+
+def test_an_edit_of_positions_side_by_side_keeps_who_holds_each():
+    """A "Where opinions split" draft names who holds each position; an edit that keeps one sentence
+    per position keeps each sentence's holders and citations (the ballot still says who says what)."""
+    split = DraftRecord(key="topic:0", kind="minority", drafter="extractive", status="draft", sentences=[
+        {"text": STATEMENTS[0].text, "citations": ["1"], "held_by": "Most of group A agree"},
+        {"text": STATEMENTS[1].text, "citations": ["2"], "held_by": "Most of group B agree"}])
+    ctx = Context(services=SimpleNamespace(embedder=None))
+    edit = "Buses on Harbour Road are too slow at rush hour. A protected cycle lane would make the school run safer."
+    ok, stands = apply_decision(split, {"decision": "edit", "text": edit}, ctx, STATEMENTS)
+    assert stands and ok.status == "approved"
+    assert [(s.held_by, s.citations) for s in ok.sentences] == [("Most of group A agree", ["1"]),
+                                                                ("Most of group B agree", ["2"])]
+    assert ok.sentences[0].text == "Buses on Harbour Road are too slow at rush hour."
+    # an edit into one sentence cannot say who holds what: one sentence citing both sources
+    one, _ = apply_decision(split, {"decision": "edit", "text": "Buses are too slow and a cycle lane would be safer."},
+                            ctx, STATEMENTS)
+    assert [s.held_by for s in one.sentences] == [""] and set(one.sentences[0].citations) == {"1", "2"}

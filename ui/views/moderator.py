@@ -467,7 +467,9 @@ def _review_draft(i: int, d: dict, summaries: dict, statements: dict) -> dict | 
         text, reason = "", ""
         if choice == "edit":
             text = st.text_area("Edited wording", value=rejected.get("text") or d.get("plain_text") or d["text"],
-                                key=f"mod-edit-{nonce}-{d['key']}")
+                                key=f"mod-edit-{nonce}-{d['key']}",
+                                help="Where the draft sets positions side by side, keep one sentence per "
+                                     "position: each keeps who holds it.")
         if choice in ("edit", "reject"):
             reason = st.text_input("Reason (optional)", key=f"mod-why-{nonce}-{d['key']}")
     return {"key": d["key"], "decision": choice, "text": text, "reason": reason} if choice else None
