@@ -119,6 +119,13 @@ class Statement(_Model):
     def _text_ok(cls, v: str) -> str:
         return validate_statement_text(v)
 
+    @property
+    def is_public(self) -> bool:
+        """Shown to participants and on the board (and counted in the report): not rejected, not
+        held for review, not a draft."""
+        return (self.moderation not in (ModerationStatus.REJECTED, ModerationStatus.NEEDS_REVIEW)
+                and not self.is_draft)
+
 
 def validate_statement_text(text: str) -> str:
     """Strip and check a statement's text; raise ValueError naming the problem."""

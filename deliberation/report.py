@@ -118,7 +118,10 @@ def _participation(analysis: dict, counts: dict | None, texts: dict, statements:
     author_votes = int(analysis.get("n_author_votes") or 0)
     if counts is not None:
         return {"participants": counts.get("participants"), "votes": counts.get("votes"),
-                "statements": sum(not s.is_draft for s in statements), "author_votes": author_votes,
+                # as the board counts them: the statements participants could see
+                "statements": sum(s.is_public for s in statements),
+                "moderated_out": sum(not s.is_draft and not s.is_public for s in statements),
+                "author_votes": author_votes,
                 "source": "database"}
     return {"participants": analysis.get("n_participants"), "statements": analysis.get("n_statements"),
             "votes": (analysis.get("n_votes") or 0) - author_votes if analysis.get("n_votes") is not None else None,
@@ -177,6 +180,8 @@ def vote_line(v: dict | None, published_as: str | None) -> str:
 
 def participation_line(p: dict) -> str:
     line = f"{p['participants']} participants cast {p['votes']} votes on {p['statements']} statements"
+    if p.get("moderated_out"):
+        line += f" ({p['moderated_out']} more were held or rejected by moderation)"
     if p.get("author_votes"):
         line += (f"; besides, {p['author_votes']} statement(s) count as their author's agree vote in the analysis, "
                  "as in Polis")

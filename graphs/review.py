@@ -16,6 +16,7 @@ from deliberation.facilitation import ground as check_sentences
 from deliberation.facilitation import usable
 from deliberation.grounding.text import split_sentences
 from deliberation.models import DraftSentence, ReviewDecision
+from deliberation.text.terms import extract_terms
 from graphs.context import Context, context_of
 from graphs.state import DraftRecord, FacilitationState
 
@@ -77,13 +78,18 @@ def apply_decision(d: DraftRecord, dec: dict, ctx: Context, sources) -> tuple[Dr
 
 def edited_sentences(d: DraftRecord, text: str) -> list[DraftSentence]:
     """A moderator's edit as draft sentences. Where the draft sets positions side by side (each
-    sentence says who holds it) and the edit keeps one sentence per position, each sentence keeps
-    its holders and its citations; otherwise the edit is one sentence citing all the draft's
-    sources."""
+    sentence says who holds it) and each sentence of the edit is closest in words to a different
+    position, one to one, each keeps that position's holders and citations; otherwise the edit is
+    one sentence citing all the draft's sources."""
     if any(s.held_by for s in d.sentences):
         parts = split_sentences(text)
         if len(parts) == len(d.sentences):
-            return [DraftSentence(text=p, citations=s.citations, held_by=s.held_by) for p, s in zip(parts, d.sentences)]
+            words = [set(extract_terms(s.text)) for s in d.sentences]
+            closest = [max(range(len(words)), key=lambda i, w=set(extract_terms(p)): len(w & words[i]))
+                       for p in parts]
+            if sorted(closest) == list(range(len(parts))):
+                return [DraftSentence(text=p, citations=d.sentences[i].citations, held_by=d.sentences[i].held_by)
+                        for p, i in zip(parts, closest)]
     return [DraftSentence(text=text, citations=d.citations)]
 
 

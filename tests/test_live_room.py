@@ -276,6 +276,12 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
     rep = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
     rep.set_default_timeout(WAIT)
     rep.goto(f"{url}/report?code={c.code}")
+    public = sum(s.is_public for s in store.statements(c.id))  # the board's and the report's count
+    counts = store.counts(c.id)
+    statements_metric = board.get_by_test_id("stMetric").filter(has_text="Statements")
+    expect(statements_metric.get_by_test_id("stMetricValue")).to_have_text(str(public))
+    expect(rep.get_by_text(re.compile(rf"{counts['participants']} participants cast {counts['votes']} votes on "
+                                      rf"{public} statements"))).to_be_visible(timeout=120_000)
     for sid in drafts:
         a, d, p = _counts(store, c.id, sid)
         if a + d + p == 0:

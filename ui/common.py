@@ -28,7 +28,7 @@ import streamlit as st
 
 from deliberation.config import Settings
 from deliberation.errors import DeliberationError
-from deliberation.models import Consultation, ModerationStatus, Statement
+from deliberation.models import Consultation, Statement
 
 log = logging.getLogger("deliberation.ui")
 
@@ -173,9 +173,8 @@ def find_consultation(code: str) -> Consultation | None:
 
 
 def visible(statement: Statement) -> bool:
-    """Statements participants and the public board may see: not rejected, not held, not a draft."""
-    return (statement.moderation not in (ModerationStatus.REJECTED, ModerationStatus.NEEDS_REVIEW)
-            and not statement.is_draft)
+    """Statements participants and the public board may see (Statement.is_public)."""
+    return statement.is_public
 
 
 def consultation_from_query(label: str = "Consultation code", key: str = "code") -> Consultation | None:
