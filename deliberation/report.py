@@ -25,6 +25,7 @@ from deliberation.wording import (
     audience_name,
     draft_heading,
     draft_text,
+    first_upper,
     group_label,
     sentence_text,
 )
@@ -204,7 +205,7 @@ def to_markdown(rep: dict[str, Any]) -> str:
     if not rep["groups"]:
         md.append("No opinion groups were formed.")
     for g in rep["groups"]:
-        md.append(f"- {(g.get('name') or group_label(g['id'])).capitalize()}: {g['size']} participants "
+        md.append(f"- {first_upper(g.get('name') or group_label(g['id']))}: {g['size']} participants "
                   f"({g['share']:.0%}). "
                   "Statements its members agree with more than others do:")
         for sid, text in g["repness_texts"].items():

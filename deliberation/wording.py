@@ -57,6 +57,12 @@ def group_label(n: int | str) -> str:
     return f"group {group_letter(n)}"
 
 
+def first_upper(text: str) -> str:
+    """The first letter in upper case, the rest unchanged ("group A" -> "Group A"; str.capitalize
+    would write "Group a")."""
+    return text[:1].upper() + text[1:]
+
+
 @dataclass(frozen=True)
 class Audience:
     """Who a draft speaks for, parsed once from its key (``Draft.speaks_for``, the graph's draft
@@ -185,8 +191,7 @@ def position_phrase(agree: list[tuple[int, int, int]], disagree: list[tuple[int,
     "Most of group A agree (3 of 3 who voted); most of group B disagree (3 of 3 who voted)"."""
     parts = ([_groups_phrase(list(agree), "agree")] if agree else []) + \
             ([_groups_phrase(list(disagree), "disagree")] if disagree else [])
-    text = "; ".join(parts)
-    return text[:1].upper() + text[1:]
+    return first_upper("; ".join(parts))
 
 
 def sentence_text(sentence: dict) -> str:

@@ -18,3 +18,10 @@ def test_audience_keys_round_trip_and_are_named_in_words():
     assert str(Audience.everyone(3)) == "all:3" and str(Audience.topic(4)) == "topic:4"
     # a key of another shape is kept whole and named as it is
     assert str(Audience.parse("consensus")) == "consensus" == audience_name("consensus")
+
+
+def test_a_group_name_at_the_start_of_a_line_keeps_its_capital_letter():
+    from deliberation.wording import first_upper, group_label
+
+    assert first_upper(group_label(0)) == "Group A"  # not "Group a", as str.capitalize writes
+    assert first_upper("") == ""

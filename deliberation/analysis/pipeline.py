@@ -24,7 +24,7 @@ from deliberation.analysis.statistics import StatsConfig, StatsResult, compute_s
 from deliberation.analysis.topics import TopicConfig, find_topics
 from deliberation.models import Statement
 from deliberation.votematrix import VoteMatrix
-from deliberation.wording import group_label
+from deliberation.wording import first_upper, group_label
 
 
 @dataclass(frozen=True)
@@ -220,7 +220,7 @@ def summary_text(result: AnalysisResult, statements: dict[str, str]) -> str:
         if (result.grouping.get("stability") or {}).get("text"):
             lines.append(f"  How sure: {result.grouping['stability']['text']}.")
         for g in result.group_summaries:
-            lines.append(f"  {group_label(g.id).capitalize()} is distinguished by:")
+            lines.append(f"  {first_upper(group_label(g.id))} is distinguished by:")
             reps = result.stats.get("repness", {}).get(str(g.id), [])
             for r in reps[:4]:
                 verb = "agrees" if r["direction"] == "agree" else "disagrees"
