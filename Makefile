@@ -25,7 +25,7 @@ wordnet:
 # the web app on 127.0.0.1:8501 with the sample consultation loaded, and a Chroma server on the data
 # folder (a free port of 127.0.0.1) that the app and the CLI share; both stop together
 run: $(STAMP) wordnet
-	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m ui.launch
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m ui.launch $(ARGS)
 
 # headless: import the sample and print its moderation queue and analysis
 demo: $(STAMP)

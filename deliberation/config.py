@@ -21,6 +21,10 @@ CHROMA_URL_ENV = "DELIBERATION_CHROMA_URL"
 #: Environment variable naming the embedding model (deliberation.embeddings.MODELS; default
 #: use-multilingual-v3). The app and the CLI (``--embedding-model``) read it.
 EMBEDDING_MODEL_ENV = "DELIBERATION_EMBEDDING_MODEL"
+#: The address participants open to join (e.g. ``https://townhall.example.org``), shown on the
+#: projector; needed when the app sits behind a proxy or is reached under another name
+#: (``python -m ui.launch --lan`` sets it to this computer's network address).
+PUBLIC_URL_ENV = "DELIBERATION_PUBLIC_URL"
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 #: The bundled sample consultation (see corpora/harbour-road/README.md).

@@ -1,6 +1,6 @@
 """Start the app: make sure the sample consultation is imported, print where to go, run Streamlit.
 
-    python -m ui.launch [--port 8501] [--no-sample]
+    python -m ui.launch [--port 8501] [--no-sample] [--lan]
 
 Starts the data directory's Chroma server (``chroma run`` on 127.0.0.1 and a free port, recorded in
 ``<data dir>/chroma-server.json``, so the app and the CLI in another terminal share the vector
@@ -12,26 +12,51 @@ the sample's join code and its moderator secret, then runs ``streamlit run ui/ap
 The moderator secret is stored only as a hash in the database; so that later launches can print
 it again, the launcher keeps the sample's secret in ``<data dir>/sample-moderator-secret.txt``
 (readable by the owner only). Delete that file to stop printing it.
+
+``--lan`` is for a room whose participants join on their own phones over the local network: the
+app listens on every interface, and the join address on the projector and in the printout is this
+machine's address on that network (found without sending anything: a UDP socket "connected" to a
+documentation address only picks the outgoing interface), unless ``$DELIBERATION_PUBLIC_URL`` names
+another (a proxy, a domain). Without it the app is reachable from this computer only.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from deliberation.config import SAMPLE_CORPUS, Settings
+from deliberation.config import PUBLIC_URL_ENV, SAMPLE_CORPUS, Settings
 from deliberation.errors import DeliberationError
 from deliberation.storage.chroma_server import die_with_parent
 from ui.uploads import MAX_UPLOAD_MB
 
 APP = Path(__file__).resolve().parent / "app.py"
 SECRET_FILE = "sample-moderator-secret.txt"
+
+
+#: Where ``--lan`` serves the app (every interface) and how the join address is found.
+LAN_BIND = "0.0.0.0"
+#: A documentation address (TEST-NET-1, RFC 5737) that nothing answers: "connecting" a UDP socket
+#: to it sends no packet, it only makes the system choose the interface a packet would leave by.
+_PROBE = ("192.0.2.1", 9)
+
+
+def lan_address() -> str | None:
+    """This computer's IPv4 address on its network, or None (no network; loopback only)."""
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(_PROBE)
+        ip = s.getsockname()[0]
+        if ip and not ip.startswith("127.") and ip != "0.0.0.0":
+            return ip
+    return None
 
 
 def streamlit_args(port: int, address: str = "127.0.0.1") -> list[str]:
@@ -89,6 +114,22 @@ def start_vector_server(settings: Settings, say=print):
     return server
 
 
+def _lan_url(port: int) -> str:
+    """The join address for ``--lan`` (set as $DELIBERATION_PUBLIC_URL for the app, which shows it
+    on the projector), keeping one the operator set."""
+    public = os.environ.get(PUBLIC_URL_ENV, "").strip().rstrip("/")
+    if not public:
+        ip = lan_address()
+        if ip is None:
+            print("warning: this computer has no network address besides 127.0.0.1; phones cannot join. "
+                  f"Set {PUBLIC_URL_ENV} to the address participants use.", file=sys.stderr)
+            return f"http://127.0.0.1:{port}"
+        public = f"http://{ip}:{port}"
+        os.environ[PUBLIC_URL_ENV] = public  # the app process inherits it
+    print(f"Participants on this network join at {public}/participate")
+    return public
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ui.launch", description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, default=int(os.environ.get("DELIBERATION_PORT", "8501")))
@@ -98,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
                          "such as the CLI, can use the data directory while the app runs)")
     ap.add_argument("--embedding-model", default=None,
                     help="use-multilingual-v3 (default) or all-MiniLM-L6-v2; sets $DELIBERATION_EMBEDDING_MODEL")
+    ap.add_argument("--lan", action="store_true",
+                    help="participants join from their phones on this network: listen on every interface and "
+                         "show this computer's network address as the join address")
     args = ap.parse_args(argv)
     if args.embedding_model:
         from deliberation.config import EMBEDDING_MODEL_ENV
@@ -107,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[EMBEDDING_MODEL_ENV] = args.embedding_model  # the server process reads it
     settings = Settings().ensure()
     url = f"http://127.0.0.1:{args.port}"
+    if args.lan:
+        url = _lan_url(args.port)
     print(f"Data directory: {settings.data_dir.resolve()}")
     # SIGTERM (a service manager, a test) ends the app and its Chroma server cleanly
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -124,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  report:       {url}/report?code={code}")
             print(f"  moderator:    {url}/moderator?code={code}")
         print(f"Open {url} (Ctrl+C stops the server)", flush=True)
-        cmd = streamlit_args(args.port)
+        cmd = streamlit_args(args.port, LAN_BIND if args.lan else "127.0.0.1")
         app = subprocess.Popen(cmd, preexec_fn=die_with_parent)
         try:
             return app.wait()

@@ -16,12 +16,11 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from deliberation.config import PUBLIC_URL_ENV
 from ui.common import esc, group_name
 from ui.look import projector_style
 from ui.opinion_map import group_label, map_chart, no_map_reason, totals, vote_bars
 
-#: Environment variable with the public address of the app (e.g. ``https://townhall.example.org``).
-PUBLIC_URL_ENV = "DELIBERATION_PUBLIC_URL"
 #: Page path of the participant page (ui/app.py).
 PARTICIPATE_PATH = "participate"
 #: Drafts or statements shown at once, and the characters kept of each text.

@@ -1,0 +1,74 @@
+"""``python -m ui.launch --lan``: a room whose participants join on their own phones. The app
+listens on this computer's network address, the launcher prints that address as the join address,
+and the projector view shows it (as text and in its QR code's target)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import REPO
+from ui.launch import lan_address
+from ui_helpers import app, free_port, import_sample, texts, unescape
+
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO)}
+
+
+def _wait_for(pattern: str, log_path, proc, timeout: float = 120) -> str:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        text = log_path.read_text()
+        if pattern in text:
+            return text
+        if proc.poll() is not None:
+            raise AssertionError(f"the launcher exited with {proc.returncode}: {text[-2000:]}")
+        time.sleep(0.5)
+    raise AssertionError(f"{pattern!r} not printed within {timeout:g} s: {log_path.read_text()[-2000:]}")
+
+
+def test_lan_launch_serves_the_network_address_and_prints_it(tmp_path):
+    ip = lan_address()
+    if ip is None:
+        pytest.skip("this machine has no network address besides 127.0.0.1")
+    port = free_port()
+    log_path = tmp_path / "launch.log"
+    env = {k: v for k, v in ENV.items() if k != "DELIBERATION_PUBLIC_URL"}
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "ui.launch", "--lan", "--no-sample", "--embedded-chroma",
+                                 "--port", str(port)], cwd=REPO, env={**env, "DELIBERATION_DATA": str(tmp_path / "data")},
+                                stdout=log, stderr=subprocess.STDOUT)
+    try:
+        out = _wait_for("Open http", log_path, proc)
+        assert f"Participants on this network join at http://{ip}:{port}/participate" in out
+        deadline = time.time() + 120
+        while True:  # the app answers on the network address, not only on 127.0.0.1
+            try:
+                with urllib.request.urlopen(f"http://{ip}:{port}/_stcore/health", timeout=2) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.5)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+
+
+def test_projector_shows_the_public_address(tmp_path, monkeypatch):
+    sample = import_sample(tmp_path / "data")
+    monkeypatch.setenv("DELIBERATION_DATA", str(sample.data_dir))
+    monkeypatch.setenv("DELIBERATION_PUBLIC_URL", "http://192.0.2.2:8501/")
+    at = app("board")
+    at.query_params["code"] = sample.code
+    at.query_params["view"] = "projector"
+    at.run()
+    assert not at.exception
+    page = unescape(texts(at))
+    assert "**192.0.2.2:8501**" in page and f"**/participate?code={sample.code}**" in page
