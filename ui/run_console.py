@@ -134,13 +134,25 @@ def stopped_run(cid: int, c, gs) -> None:
             st.rerun()
     options = options_form(c)
     if right.button("Start over", key="mod-run-restart", width="stretch"):
-        with action("Starting the run again"):
-            require_moderator(cid)
-            run_opts = run_settings(options)
-            runner.context(settings(), run_opts)  # a wrong setting is named here, before the run
-            run_with_progress("Running the facilitation graph",
-                               lambda cb: runner.start(settings(), cid, run_opts, on_update=cb))
-            st.rerun()
+        start_run(cid, options, "Starting the run again")
+
+
+def start_run(cid: int, options: dict, what: str = "Running the facilitation graph") -> None:
+    """Run the graph from the start with the form's options, showing its progress; then redraw the
+    console (also when the run stopped in a step: it shows where, why, and Retry). A wrong setting
+    is named before anything runs."""
+    from graphs import runner
+
+    with action(what):
+        require_moderator(cid)
+        run_opts = run_settings(options)
+        runner.context(settings(), run_opts)
+        run_with_progress("Running the facilitation graph",
+                          lambda cb: runner.start(settings(), cid, run_opts, on_update=cb))
+        st.rerun()
+    stopped = graph_status(cid, quiet=True)
+    if stopped.next and not stopped.waiting:
+        st.rerun()
 
 
 # ---- voting ------------------------------------------------------------------------------

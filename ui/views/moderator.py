@@ -32,7 +32,7 @@ from ui.common import (
     store,
 )
 from ui.run_console import options_form as _options_form
-from ui.run_console import run_settings as _run_settings
+from ui.run_console import start_run as _start_run
 from ui.run_console import run_with_progress as _run_with_progress
 from ui.run_console import stopped_run as _stopped_run
 from ui.run_console import voting_tab as _voting_tab
@@ -318,8 +318,6 @@ def moderate_statement(cid: int, statement: str, status: ModerationStatus, reaso
 
 
 def _facilitation_tab(cid: int, c) -> None:
-    from graphs import runner
-
     gs = graph_status(cid)
     waiting = gs.waiting or {}
     kind = waiting.get("type")
@@ -350,16 +348,7 @@ def _facilitation_tab(cid: int, c) -> None:
                 confirm = st.checkbox("Discard the drafts waiting for review and start over", key="mod-run-confirm")
             if st.button(label, type="primary" if not gs.values else "secondary", key="mod-run-start",
                          disabled=not confirm):
-                with action("Running the facilitation graph"):
-                    require_moderator(cid)
-                    run_opts = _run_settings(options)
-                    runner.context(settings(), run_opts)  # a wrong setting is named here, before the run
-                    _run_with_progress("Running the facilitation graph",
-                                       lambda cb: runner.start(settings(), cid, run_opts, on_update=cb))
-                    st.rerun()
-                stopped = graph_status(cid, quiet=True)
-                if stopped.next and not stopped.waiting:  # it stopped in a step: show where, why, and Retry
-                    st.rerun()
+                _start_run(cid, options)
     if gs.values.get("log"):
         with st.expander("Run log"):
             st.text("\n".join(gs.values["log"]))
