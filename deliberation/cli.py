@@ -18,7 +18,20 @@ from rich.console import Console
 from rich.table import Table
 
 from deliberation.config import SAMPLE_CORPUS, Settings
-from deliberation.errors import DeliberationError, writing_to
+from deliberation.embeddings import MODELS
+from deliberation.errors import DeliberationError, storage_error, writing_to
+from deliberation.importers.polis import read_polis_export
+from deliberation.importers.tabular import read_statements_file
+from deliberation.services import (
+    analyze_source,
+    corpus_summary,
+    embedder_for,
+    import_bundle,
+    pseudonymise_analysis,
+)
+from deliberation.services import demo as run_demo
+from deliberation.storage import Store
+from deliberation.tuning import override, parse_assignments
 
 class _App(typer.Typer):
     """A failed write to the data directory (disk full, read-only, cannot open) anywhere in a command
@@ -30,8 +43,6 @@ class _App(typer.Typer):
         try:
             return super().__call__(*args, **kwargs)
         except Exception as e:
-            from deliberation.errors import storage_error
-
             settings = state.settings
             mapped = storage_error(e, settings.data_dir if not settings.database_url else None)
             if mapped is None:
@@ -74,8 +85,6 @@ def main(
     if chroma_url is not None:
         kwargs["chroma_url"] = chroma_url or None
     if embedding_model is not None:
-        from deliberation.embeddings import MODELS
-
         if embedding_model not in MODELS:
             fail(f"--embedding-model: unknown model {embedding_model!r}; choose one of: {', '.join(MODELS)}")
         kwargs["embedding_model"] = embedding_model
@@ -98,14 +107,10 @@ def reported() -> Iterator[None]:
 
 
 def _store():
-    from deliberation.storage import Store
-
     return Store(state.settings)
 
 
 def _import(bundle, *, embed: bool, question: Optional[str], secret: Optional[str]) -> None:
-    from deliberation.services import import_bundle
-
     report = import_bundle(state.settings, bundle, embed=embed, question=question, secret=secret,
                            progress=sys.stderr.isatty())
     out.print(f"Imported into consultation {report.consultation_id} (join code {report.code}): "
@@ -126,8 +131,6 @@ def import_polis(
     embed: bool = typer.Option(True, help="Embed statements into the vector store."),
 ) -> None:
     """Import a Polis export folder as a new consultation."""
-    from deliberation.importers.polis import read_polis_export
-
     with reported():
         _import(read_polis_export(folder), embed=embed, question=question, secret=secret)
 
@@ -142,8 +145,6 @@ def import_statements(
     embed: bool = typer.Option(True, help="Embed statements into the vector store."),
 ) -> None:
     """Import statements (and optional votes) from CSV or JSON Lines as a new consultation."""
-    from deliberation.importers.tabular import read_statements_file
-
     with reported():
         bundle = read_statements_file(path, votes_path=votes, question=question, language=language)
         _import(bundle, embed=embed, question=question, secret=secret)
@@ -185,8 +186,6 @@ def summary(
     source: str = typer.Argument(str(SAMPLE_CORPUS), help="A Polis export folder, or a stored consultation id / code."),
 ) -> None:
     """Print a summary of a corpus or stored consultation (statements, participants, votes)."""
-    from deliberation.services import corpus_summary
-
     with reported():
         out.print(corpus_summary(state.settings, source))
 
@@ -196,8 +195,6 @@ def demo(
     corpus: Path = typer.Argument(SAMPLE_CORPUS, help="Polis export folder to analyse (default: the bundled sample)."),
 ) -> None:
     """Headless run on embedded defaults: import the sample corpus and print its analysis summary."""
-    from deliberation.services import demo as run_demo
-
     with reported():
         run_demo(state.settings, corpus, out)
 
@@ -214,9 +211,8 @@ def analyze_cmd(
     set_: list[str] = typer.Option([], "--set", metavar="NAME=VALUE", help="Any analysis setting by name, repeatable: stats.min_vote_count=10, grouping.max_k=4, topics.max_topics=8 ... (`deliberation settings` lists them, under analysis.)."),
 ) -> None:
     """Analyse a consultation: topics, opinion groups, representative and consensus statements."""
-    from deliberation.analysis.pipeline import AnalysisConfig
-    from deliberation.services import analyze_source
-    from deliberation.tuning import override, parse_assignments
+    # lazy: the analysis (scikit-learn, scipy) adds ~0.7 s to every command's start
+    from deliberation.analysis.pipeline import AnalysisConfig, export_json
 
     with reported():
         named = {"author_agrees": author_agrees, "stats.min_votes_room_share": min_votes_room_share}
@@ -227,11 +223,7 @@ def analyze_cmd(
                                               config=config, progress=lambda m: console.print(f"[dim]… {m}[/]"))
     out.print(summary_text, highlight=False)
     if json_out:
-        from deliberation.analysis.pipeline import export_json
-
         if not Path(source).is_dir():  # a stored consultation: participants leave under pseudonyms
-            from deliberation.services import pseudonymise_analysis
-
             store = _store()
             result = pseudonymise_analysis(result, store.pseudonyms(store.get_consultation(source).id))
         with writing_to(json_out):
@@ -247,7 +239,7 @@ def check_draft_cmd(
     """Faithfulness guard: read {"statements": [{"id", "text"}], "draft": "...", "citations": [...]} on stdin,
     print {"supported": true|false, "sentences": [...]} as JSON. Exit code 0 when supported, 1 when not.
     With --model a sentence passes only when the rules and the language model both accept it."""
-    from deliberation.grounding import LLMJudge, check_draft_json
+    from deliberation.grounding import LLMJudge, check_draft_json  # lazy: ~0.1 s; check-draft only
 
     raw = sys.stdin.read()
     try:
@@ -257,14 +249,12 @@ def check_draft_cmd(
     try:
         encoder = None
         try:
-            from deliberation.services import embedder_for
-
             encoder = embedder_for(state.settings)
         except Exception:  # the lexical checks still run without the model
             encoder = None
         judge = None
         if model:
-            from deliberation.drafting.llm import LLMDrafter
+            from deliberation.drafting.llm import LLMDrafter  # lazy: langchain adds ~0.1 s; only --model needs it
 
             judge = LLMJudge(LLMDrafter(model, base_url=base_url).model)
         result = check_draft_json(payload, encoder=encoder, judge=judge)

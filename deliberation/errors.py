@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -100,8 +102,6 @@ def filesystem_state(path: str | Path | None) -> str | None:
     """``"read-only"`` or ``"full"`` when the file system holding ``path`` (or its nearest existing
     parent) is mounted read-only or has no free blocks left; otherwise None. ``path`` not writable
     by this user (permissions) counts as read-only too (root passes that check)."""
-    import os
-
     if path is None:
         return None
     p = Path(path).absolute()
@@ -121,8 +121,6 @@ def filesystem_state(path: str | Path | None) -> str | None:
 def _in_data_dir(path: str | Path, data_dir: str | Path) -> bool:
     """Whether ``path`` is the data directory, lies below it, or is a parent made for it
     (``mkdir(parents=True)`` of the data directory fails on the first parent it cannot create)."""
-    import os
-
     try:
         p, d = Path(os.path.realpath(os.fsdecode(path))), Path(os.path.realpath(os.fsdecode(data_dir)))
     except (TypeError, ValueError):
@@ -179,15 +177,11 @@ def storage_error(exc: BaseException, location: str | Path | None = None, *,
 
 
 def _os_kind(e: OSError) -> str | None:
-    import errno
-
     return {errno.ENOSPC: "full", errno.EDQUOT: "full", errno.EROFS: "read-only"}.get(e.errno)
 
 
 def _file_error(kind: str, path: str | bytes | Path) -> StorageError:
     """A failed write to a file outside the data directory, naming that file."""
-    import os
-
     where = os.fsdecode(path)
     if kind == "full":
         message = f"cannot write {where}: disk full (no space left on device). Free some space and try again."

@@ -10,14 +10,23 @@ import errno
 import logging
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace as dc_replace
 from pathlib import Path
 
+import numpy as np
+from sqlalchemy import select
+
 from deliberation.config import Settings
+from deliberation.embeddings import Embedder, EmbeddingConfig
 from deliberation.errors import storage_error, storage_errors
 from deliberation.importers.base import ImportBundle
+from deliberation.importers.polis import read_polis_export
 from deliberation.models import ModerationStatus, Statement
 from deliberation.safety import moderate
 from deliberation.storage import ImportReport, Store, VectorIndex
+from deliberation.storage.chroma_server import VectorStoreBusy
+from deliberation.storage.tables import ConsultationRow
+from deliberation.storage.vectors import VectorStoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +53,6 @@ def intake(statements: list[Statement]) -> list[Statement]:
 
 
 def embedder_for(settings: Settings):
-    from deliberation.embeddings import Embedder, EmbeddingConfig
-
     return Embedder(EmbeddingConfig.from_settings(settings))
 
 
@@ -92,10 +99,6 @@ def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = Tru
 
 
 def find_consultation_by_source(store: Store, source: str) -> int | None:
-    from sqlalchemy import select
-
-    from deliberation.storage.tables import ConsultationRow
-
     with store.session() as s:
         return s.scalar(select(ConsultationRow.id).where(ConsultationRow.source == source)
                         .order_by(ConsultationRow.id.desc()))
@@ -105,8 +108,6 @@ def corpus_summary(settings: Settings, source: str) -> str:
     """Plain-text summary of a Polis export folder or a stored consultation."""
     path = Path(source)
     if path.is_dir():
-        from deliberation.importers.polis import read_polis_export
-
         bundle = read_polis_export(path)
         statements, question = bundle.statements, bundle.question
         counts = bundle.summary()
@@ -130,8 +131,6 @@ def demo(settings: Settings, corpus: Path, console) -> int:
     source = str(Path(corpus).resolve())
     cid = find_consultation_by_source(store, source)
     if cid is None:
-        from deliberation.importers.polis import read_polis_export
-
         bundle = read_polis_export(corpus)
         bundle.source = source
         report = import_bundle(settings, bundle)
@@ -161,8 +160,6 @@ def ensure_consultation(settings: Settings, source: str, progress=None, secret: 
         cid = find_consultation_by_source(store, resolved)
         if cid is not None:
             return cid
-        from deliberation.importers.polis import read_polis_export
-
         if progress:
             progress(f"importing {path}")
         bundle = read_polis_export(path)
@@ -173,8 +170,6 @@ def ensure_consultation(settings: Settings, source: str, progress=None, secret: 
 
 def set_moderation(settings: Settings, cid: int, statement: str, status, reason: str = "") -> None:
     """Moderator decision: stored, and mirrored into the vector index's metadata."""
-    from deliberation.models import ModerationStatus
-
     status = ModerationStatus(status)
     with storage_errors(settings.data_dir):
         Store(settings).set_moderation(cid, statement, status, reason)
@@ -193,9 +188,6 @@ def indexed_vectors(index: VectorIndex, embedder, cid: int, statements: list[Sta
     restores them; the embedding cache makes it cheap) and ``note`` says so in words, instead of
     failing every run until the folder is deleted. An unreachable Chroma server is not repaired.
     """
-    from deliberation.storage.chroma_server import VectorStoreBusy
-    from deliberation.storage.vectors import VectorStoreUnavailable
-
     ids = [s.external_id for s in statements]
     try:
         have = index.vectors(cid, ids)
@@ -221,8 +213,6 @@ def indexed_vectors(index: VectorIndex, embedder, cid: int, statements: list[Sta
 
 def statement_vectors(settings: Settings, cid: int, statements: list[Statement]):
     """Vectors of these statements from Chroma; embeds (and indexes) the ones missing."""
-    import numpy as np
-
     with storage_errors(settings.data_dir):  # a full / read-only data directory: one clear error
         with VectorIndex.from_settings(settings) as index:
             have, _ = indexed_vectors(index, embedder_for(settings), cid, statements,
@@ -238,14 +228,11 @@ def analyze_source(settings: Settings, source: str, *, topics: bool = True, mode
 
     ``config``: an ``AnalysisConfig`` (default: every default); ``seed`` and a ``mode`` other than
     "auto" are set on it, and the topics' thresholds follow the embedding model."""
-    from dataclasses import replace as dc_replace
-
+    # lazy: the analysis (scikit-learn, scipy) takes ~0.7 s to import
     from deliberation.analysis.pipeline import AnalysisConfig, analyze, summary_text
 
     path = Path(source)
     if path.is_dir():
-        from deliberation.importers.polis import read_polis_export
-
         bundle = read_polis_export(path)
         statements = intake(bundle.statements)  # redact before anything is embedded or printed
         matrix, question = bundle.vote_matrix(), bundle.question

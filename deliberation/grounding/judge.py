@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal, Sequence
 
+from langchain_core.messages import HumanMessage, SystemMessage
+
 from .models import SourceStatement
 
 Verdict = Literal["entailed", "contradicted", "not_stated"]
@@ -58,8 +60,6 @@ def _data(value: Any) -> str:
 
 
 def build_messages(sentence: str, statements: Sequence[SourceStatement], config: JudgeConfig = JudgeConfig()) -> list:
-    from langchain_core.messages import HumanMessage, SystemMessage
-
     items = [{"id": s.id, "text": s.text[: config.max_statement_chars]} for s in statements[: config.max_statements]]
     human = (f"<statements>\n{_data(items)}\n</statements>\n<sentence>\n{_data(sentence)}\n</sentence>\n"
              "Is the sentence entailed by, contradicted by, or not stated in the statements? "

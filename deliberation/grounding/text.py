@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
+from deliberation.text import detect_language
+
 from .lexicon import ABBREVIATIONS as _ABBREVIATIONS
 from .lexicon import META as _META
 from .lexicon import NUMBER_WORDS as _NUMBER_WORDS
@@ -132,9 +134,6 @@ def _language(text: str) -> str:
     """"zh", "de" or "en": the language rules the guard applies to ``text``, from the project's one
     language detector (:func:`deliberation.text.detect_language`); Chinese and Japanese get the
     CJK rules, every language the guard has no rules for gets the English ones."""
-
-    from deliberation.text import detect_language
-
     code = detect_language(text)
     return "zh" if code in ("zh", "ja") else ("de" if code == "de" else "en")
 

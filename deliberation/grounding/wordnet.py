@@ -43,7 +43,7 @@ def wordnet() -> Any | None:
     root = wordnet_dir()
     if not (root / "data.noun").is_file():
         return None
-    try:
+    try:  # lazy and optional: nltk takes ~1.3 s to import
         import nltk
         from nltk.corpus.reader.wordnet import WordNetCorpusReader
     except ImportError:
@@ -70,7 +70,7 @@ def status() -> str:
 
     if wordnet() is not None:
         return f"WordNet 3.0 from {wordnet_dir()}"
-    try:
+    try:  # lazy and optional: nltk takes ~1.3 s to import
         import nltk  # noqa: F401
     except ImportError:
         return "WordNet not available: the Python package nltk is not installed (pip install nltk)"

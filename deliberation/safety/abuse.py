@@ -80,7 +80,7 @@ def flag_abuse(texts: Sequence[str], config: ModerationConfig | None = None) -> 
             else:
                 flags[i] = AbuseFlag(0.0, False, f"no abusive words ({lists}; the classifier is English-only)")
     if english_idx:
-        # on first use: importing it loads scikit-learn and unpickles a model (see python -X importtime)
+        # lazy: importing it loads scikit-learn and unpickles a model, ~1 s (python -X importtime)
         from profanity_check import predict_prob
 
         bs = max(1, int(config.abuse_batch_size))

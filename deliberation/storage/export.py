@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from deliberation.importers.polis import write_polis_export
 from deliberation.storage.tables import ParticipantRow
 
 
@@ -40,8 +41,6 @@ class ExportMixin:
         By default participants (voters and authors) appear under :meth:`pseudonyms`;
         ``pseudonymise=False`` keeps the stored ids (for reproducing a Polis export cell for cell).
         """
-        from deliberation.importers.polis import write_polis_export
-
         c = self.get_consultation(consultation_id)
         statements, events = self.statements(consultation_id), self.vote_events(consultation_id)
         if pseudonymise:

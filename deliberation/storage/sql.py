@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import numpy as np
 from sqlalchemy import insert, inspect, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -116,9 +117,9 @@ def _unique_violation(e: IntegrityError) -> bool:
 def _upsert_vote(s: Session, dialect: str, cid: int, pid: int, sid: int, value: int, at: int) -> None:
     values = dict(consultation_id=cid, participant_id=pid, statement_id=sid, value=value, at_ms=at)
     if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dinsert
+        dinsert = sqlite_insert
     elif dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dinsert
+        from sqlalchemy.dialects.postgresql import insert as dinsert  # lazy: PostgreSQL only, ~0.05 s
     else:  # generic fallback
         n = s.execute(update(VoteRow).where(VoteRow.participant_id == pid, VoteRow.statement_id == sid)
                       .values(value=value, at_ms=at)).rowcount

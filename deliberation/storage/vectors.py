@@ -32,7 +32,9 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from deliberation.errors import DeliberationError, InputError
+from deliberation.embeddings import Embedder, EmbeddingConfig
 from deliberation.models import Statement
+from deliberation.storage.chroma_server import lock_embedded, recorded_url, unlock_embedded
 
 if TYPE_CHECKING:
     from deliberation.config import Settings
@@ -97,8 +99,8 @@ class VectorIndex:
     """
 
     def __init__(self, path: str | Path | None = None, *, url: str | None = None, model_id: str | None = None):
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
+        import chromadb  # lazy: chromadb takes ~0.5 s to import
+        from chromadb.config import Settings as ChromaSettings  # lazy: chromadb takes ~0.5 s to import
 
         if (path is None) == (url is None):
             raise ValueError("VectorIndex needs either a path (embedded Chroma) or url (Chroma server)")
@@ -107,8 +109,6 @@ class VectorIndex:
         self.url = url.strip() if url is not None else None
         self._locked = False
         if self.url is None:
-            from deliberation.storage.chroma_server import lock_embedded
-
             self.path.mkdir(parents=True, exist_ok=True)
             lock_embedded(self.path)  # one process per embedded folder (see chroma_server.py)
             self._locked = True
@@ -145,9 +145,6 @@ class VectorIndex:
         (started by ``ui.launch``) while it answers; else the embedded store in the data directory,
         under its lock (:class:`~deliberation.storage.chroma_server.VectorStoreBusy` if another
         process has it open). The collection is that of the embedding model ``settings`` name."""
-        from deliberation.embeddings import Embedder, EmbeddingConfig
-        from deliberation.storage.chroma_server import recorded_url
-
         model_id = Embedder(EmbeddingConfig.from_settings(settings)).model_id
         url = settings.chroma_url or recorded_url(settings)
         if url:
@@ -160,8 +157,6 @@ class VectorIndex:
             if getattr(self, "client", None) is not None:
                 self.client.close()
         if self._locked:
-            from deliberation.storage.chroma_server import unlock_embedded
-
             self._locked = False
             unlock_embedded(self.path)
 
@@ -189,7 +184,7 @@ class VectorIndex:
         if self.url is None:
             yield
             return
-        import httpx
+        import httpx  # lazy: ~0.05 s of every command's start; server mode only
 
         try:
             yield

@@ -21,6 +21,8 @@ import functools
 from collections import Counter
 from collections.abc import Sequence
 
+from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
 __all__ = ["LANGUAGES", "UNDETERMINED", "detect_language", "detect_languages", "main_language",
            "language_name"]
 
@@ -50,8 +52,6 @@ _NAMES = {
 
 @functools.lru_cache(maxsize=1)
 def _detector():
-    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
-
     languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in LANGUAGES]
     builder = LanguageDetectorBuilder.from_languages(*languages)
     return builder.with_minimum_relative_distance(MIN_RELATIVE_DISTANCE).build()

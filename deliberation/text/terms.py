@@ -14,6 +14,8 @@ import functools
 import re
 import unicodedata
 
+import stopwordsiso
+
 __all__ = [
     "GERMAN_STOP_WORDS",
     "CHINESE_STOP_CHARS",
@@ -84,7 +86,7 @@ WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)?")
 
 @functools.lru_cache(maxsize=1)
 def english_stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # lazy: scikit-learn takes ~0.8 s to import
 
     return frozenset(ENGLISH_STOP_WORDS) | _ENGLISH_EXTRA_STOP
 
@@ -100,8 +102,6 @@ def stop_words(language: str) -> frozenset[str]:
     english = english_stop_words()
     if language in ("", "en", "zh", "ja", "ko"):
         return english
-    import stopwordsiso
-
     if not stopwordsiso.has_lang(language):
         return english
     return frozenset(w.lower() for w in stopwordsiso.stopwords(language)) | english
