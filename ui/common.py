@@ -27,8 +27,11 @@ from typing import Any
 import streamlit as st
 
 from deliberation.config import Settings
-from deliberation.errors import DeliberationError
+from deliberation.errors import DeliberationError, NotFoundError, storage_error
 from deliberation.models import Consultation, Statement
+from deliberation.services import embedder_for
+from deliberation.storage import Store, VectorIndex
+from deliberation.wording import audience_name
 
 log = logging.getLogger("deliberation.ui")
 
@@ -46,8 +49,6 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner=False)
 def _store(data_dir: str, db_url: str):
-    from deliberation.storage import Store
-
     return Store(Settings(data_dir=Path(data_dir), database_url=db_url))
 
 
@@ -58,8 +59,6 @@ def store():
 
 @st.cache_resource(show_spinner=False)
 def _index(data_dir: str, chroma_url: str | None):
-    from deliberation.storage import VectorIndex
-
     return VectorIndex.from_settings(Settings(data_dir=Path(data_dir), chroma_url=chroma_url))
 
 
@@ -70,8 +69,6 @@ def index():
 
 @st.cache_resource(show_spinner="Loading the language model…")
 def _embedder(data_dir: str):
-    from deliberation.services import embedder_for
-
     return embedder_for(Settings(data_dir=Path(data_dir)))
 
 
@@ -144,8 +141,6 @@ def action(what: str):
 
 
 def plain_error(e: BaseException) -> str:
-    from deliberation.errors import storage_error
-
     mapped = storage_error(e, Settings().data_dir)  # disk full / read-only data directory: say so plainly
     if mapped is not None:
         return str(mapped)
@@ -160,8 +155,6 @@ def plain_error(e: BaseException) -> str:
 # ---- consultations -----------------------------------------------------------------------
 def find_consultation(code: str) -> Consultation | None:
     """A consultation by its join code only (participants cannot guess ids)."""
-    from deliberation.errors import NotFoundError
-
     code = (code or "").strip().upper()
     if not code:
         return None
@@ -240,7 +233,7 @@ def sign_out(cid: int) -> None:
 @st.cache_resource(show_spinner=False)
 def _graph(data_dir: str, db_url: str):
     """The compiled graph for reading state (start/resume compile their own)."""
-    from graphs.facilitation import compile_graph
+    from graphs.facilitation import compile_graph  # lazy: graphs (LangGraph) take ~2 s to import; the home page needs none
 
     return compile_graph(Settings(data_dir=Path(data_dir), database_url=db_url))
 
@@ -248,7 +241,7 @@ def _graph(data_dir: str, db_url: str):
 def graph_status(cid: int, quiet: bool = False):
     """The graph's state for this consultation. ``quiet``: an empty status if the graph cannot load
     (pages for participants and the projector go on without it)."""
-    from graphs import runner
+    from graphs import runner  # lazy: graphs (LangGraph) take ~2 s to import; the home page needs none
 
     s = settings()
     try:
@@ -262,7 +255,7 @@ def graph_status(cid: int, quiet: bool = False):
 
 def current_published(values: dict) -> list[dict]:
     """The drafts participants vote on now (the graph's one rule, graphs.runner.published_now)."""
-    from graphs.runner import published_now
+    from graphs.runner import published_now  # lazy: graphs (LangGraph) take ~2 s to import; the home page needs none
 
     return published_now(values)
 
@@ -289,8 +282,6 @@ VOTE_WORDS = {1: "Agree", -1: "Disagree", 0: "Pass"}
 def group_name(key: str) -> str:
     """'all' / 'group:1' / 'topic:3' in words ("everyone", "group B", "topic 3"): the domain's one
     naming of audiences, deliberation.wording.audience_name."""
-    from deliberation.wording import audience_name
-
     return audience_name(key)
 
 

@@ -33,8 +33,12 @@ import sys
 import time
 from pathlib import Path
 
-from deliberation.config import PUBLIC_URL_ENV, SAMPLE_CORPUS, Settings
+from deliberation.config import EMBEDDING_MODEL_ENV, PUBLIC_URL_ENV, SAMPLE_CORPUS, Settings
+from deliberation.embeddings import model_info
 from deliberation.errors import DeliberationError
+from deliberation.importers.polis import read_polis_export
+from deliberation.services import ensure_consultation, find_consultation_by_source, import_bundle
+from deliberation.storage import Store, chroma_server
 from deliberation.storage.chroma_server import die_with_parent
 from ui.uploads import MAX_UPLOAD_MB
 
@@ -73,17 +77,12 @@ def streamlit_args(port: int, address: str = "127.0.0.1") -> list[str]:
 
 def ensure_sample(settings: Settings, say=print) -> tuple[int, str, str | None]:
     """Import the sample once; returns (consultation id, join code, moderator secret or None)."""
-    from deliberation.services import ensure_consultation, find_consultation_by_source, import_bundle
-    from deliberation.storage import Store
-
     store = Store(settings)
     secret_path = settings.data_dir / SECRET_FILE
     source = str(SAMPLE_CORPUS.resolve())
     if find_consultation_by_source(store, source) is None:
         # first launch: import with a secret we know, so it can be printed (ensure_consultation makes
         # one it does not return)
-        from deliberation.importers.polis import read_polis_export
-
         say(f"Importing the sample consultation from {SAMPLE_CORPUS} (moderation and embeddings)…")
         secret = secrets.token_urlsafe(12)
         bundle = read_polis_export(SAMPLE_CORPUS)
@@ -102,8 +101,6 @@ def start_vector_server(settings: Settings, say=print):
     running for this data directory (another instance started it), or a new ``chroma run`` on a
     free port of 127.0.0.1, started under the embedded folder's lock (so no process has it open
     embedded). Returns the :class:`ChromaServer` this process started, or None."""
-    from deliberation.storage import chroma_server
-
     if settings.chroma_url or chroma_server.recorded_url(settings):
         return None
     chroma_server.lock_embedded(settings.chroma_path)  # VectorStoreBusy: a CLI has it open right now
@@ -144,9 +141,6 @@ def main(argv: list[str] | None = None) -> int:
                          "show this computer's network address as the join address")
     args = ap.parse_args(argv)
     if args.embedding_model:
-        from deliberation.config import EMBEDDING_MODEL_ENV
-        from deliberation.embeddings import model_info
-
         model_info(args.embedding_model)  # an unknown name stops here, naming the choices
         os.environ[EMBEDDING_MODEL_ENV] = args.embedding_model  # the server process reads it
     settings = Settings().ensure()

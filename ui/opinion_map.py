@@ -21,7 +21,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
+from scipy.optimize import linear_sum_assignment
 
+from deliberation.services import analyze_source
 from deliberation.wording import Audience
 from ui.common import log, plain_error, settings
 from ui.look import VOTE_COLOURS, VOTE_DOMAIN
@@ -72,8 +74,6 @@ def _signature(votes: pd.DataFrame) -> tuple:
 
 def _compute(h: _Fresh, s, cid: int, sig: tuple, reference: dict | None) -> None:
     """In a background thread (no Streamlit calls): analyse the stored votes, keep the result."""
-    from deliberation.services import analyze_source
-
     t0 = time.monotonic()
     try:
         result, _summary = analyze_source(s, str(cid), topics=False)
@@ -120,8 +120,6 @@ def align_groups(analysis: dict, reference: dict | None) -> dict:
     old = {str(p): int(g) for p, g in ((reference or {}).get("groups") or {}).items()}
     if not new or not old:
         return analysis
-    from scipy.optimize import linear_sum_assignment
-
     new_ids, old_ids = sorted(set(new.values())), sorted(set(old.values()))
     overlap = np.zeros((len(new_ids), len(old_ids)))
     for p, g in new.items():

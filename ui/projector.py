@@ -14,6 +14,7 @@ import io
 import os
 from urllib.parse import urlsplit
 
+import segno
 import streamlit as st
 
 from deliberation.config import PUBLIC_URL_ENV
@@ -47,8 +48,6 @@ def join_url(code: str) -> str:
 @st.cache_data(max_entries=32, show_spinner=False)
 def qr_png(text: str) -> bytes:
     """A QR code (segno, error correction M) as PNG bytes, made offline."""
-    import segno
-
     buf = io.BytesIO()
     segno.make(text, error="m").save(buf, kind="png", scale=12, border=2)
     return buf.getvalue()

@@ -8,7 +8,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from deliberation.errors import DeliberationError
 from deliberation.tuning import parse_assignments
+from graphs import runner
+from graphs.context import Context
 from ui.common import (
     _is_control_flow,
     action,
@@ -99,22 +102,16 @@ def run_settings(options: dict) -> dict:
 
 @st.cache_resource(show_spinner=False)
 def _all_settings() -> dict:
-    from graphs.context import Context
-
     return Context().settings()
 
 
 def _error_words(e: BaseException) -> str:
-    from deliberation.errors import DeliberationError
-
     return str(e) if isinstance(e, DeliberationError) else plain_error(e)
 
 
 def stopped_run(cid: int, c, gs) -> None:
     """A run that stopped before it finished (an error, a killed server): say where and why, and
     offer both a retry from the last checkpoint and a fresh start (e.g. with another drafter)."""
-    from graphs import runner
-
     step = ", ".join(NODE_WORDS.get(n, n).lower() for n in gs.next)
     failed = st.session_state.get("mod-run-error")
     st.warning(f"The last run stopped before it finished. Next step: {step}.")
@@ -157,8 +154,6 @@ def start_run(cid: int, options: dict, what: str = "Running the facilitation gra
 
 # ---- voting ------------------------------------------------------------------------------
 def voting_tab(cid: int) -> None:
-    from graphs import runner
-
     gs = graph_status(cid)
     waiting = gs.waiting or {}
     if waiting.get("type") != "voting":

@@ -12,8 +12,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from deliberation.errors import InputError
+from deliberation.importers.polis import read_polis_export
+from deliberation.importers.tabular import read_statements_file
 from deliberation.models import ModerationStatus
+from deliberation.services import import_bundle, intake, set_moderation
 from deliberation.wording import TERMS, Audience, sentence_text
+from graphs import runner
 from ui.common import (
     MODERATOR_SESSION_PARAM,
     action,
@@ -36,6 +41,7 @@ from ui.run_console import start_run as _start_run
 from ui.run_console import run_with_progress as _run_with_progress
 from ui.run_console import stopped_run as _stopped_run
 from ui.run_console import voting_tab as _voting_tab
+from ui.uploads import safe_name, save_uploads
 
 UPLOAD_SUFFIXES = ["csv", "jsonl", "ndjson", "json"]
 SHARE_COLOURS = alt.Scale(domain=["share of participants", "share of drafts"], range=["#90a4ae", "#1565c0"])
@@ -81,8 +87,6 @@ def _sign_in_form() -> None:
         if st.form_submit_button("Create consultation", type="primary"):
             with action("Creating the consultation"):
                 if secret and len(secret) < 8:
-                    from deliberation.errors import InputError
-
                     raise InputError("choose a moderator secret of at least 8 characters, or leave it empty")
                 c, new_secret = store().create_consultation(
                     question, description=description,
@@ -131,27 +135,17 @@ def _overview(cid: int):
 
 # ---- import ------------------------------------------------------------------------------
 def _safe_name(name: str) -> str:
-    from ui.uploads import safe_name
-
     return safe_name(name)
 
 
 def _save_uploads(cid: int, files, sub: str) -> Path:
     """Save uploaded files under <data dir>/uploads/<cid>/<sub>/ with sanitised names only."""
-    from ui.uploads import save_uploads
-
     return save_uploads(settings().data_dir, cid, files, sub)
 
 
 def _read_bundle(kind: str, path: Path, votes_path: Path | None, question: str):
-    from deliberation.errors import InputError
-
     if kind == "polis":
-        from deliberation.importers.polis import read_polis_export
-
         return read_polis_export(path)
-    from deliberation.importers.tabular import read_statements_file
-
     if path.is_dir():
         raise InputError("is a folder: choose “Polis export folder” for a folder, or name a .csv or .jsonl file",
                          path)
@@ -183,8 +177,6 @@ def _import_tab(cid: int, c) -> None:
             with action("Reading the import"):
                 require_moderator(cid)
                 if not raw.strip():
-                    from deliberation.errors import InputError
-
                     raise InputError("enter a path first")
                 path = Path(raw.strip()).expanduser()
                 _preview(kind, path, votes_path, c)
@@ -201,8 +193,6 @@ def _import_tab(cid: int, c) -> None:
         if go:
             with action("Reading the upload"):
                 require_moderator(cid)
-                from deliberation.errors import InputError
-
                 if not files:
                     raise InputError("choose the file(s) to upload first")
                 # one folder per preview: two moderators uploading in the same second never share one
@@ -225,8 +215,6 @@ def _import_tab(cid: int, c) -> None:
 
 
 def _preview(kind: str, path: Path, votes_path: Path | None, c) -> None:
-    from deliberation.services import intake
-
     with st.spinner("Reading and checking the statements…"):
         bundle = _read_bundle(kind, path, votes_path, c.question)
         checked = intake(list(bundle.statements))
@@ -256,8 +244,6 @@ def _show_preview(cid: int, prev: dict) -> None:
         if c1.button("Import into this consultation", type="primary", key="mod-imp-go"):
             with action("Importing"):
                 require_moderator(cid)
-                from deliberation.services import import_bundle
-
                 with st.status("Importing: moderation, storage and embeddings…", expanded=True) as box:
                     box.write(f"Storing {s['statements']} statements and {s['votes']} votes in one transaction…")
                     rep = import_bundle(settings(), prev["bundle"], consultation_id=cid)
@@ -312,8 +298,6 @@ def _moderation_tab(cid: int, statements) -> None:
 # ---- the facilitation graph --------------------------------------------------------------
 def moderate_statement(cid: int, statement: str, status: ModerationStatus, reason: str) -> None:
     """Moderator decision in the store and in the vector index (so duplicate previews follow it)."""
-    from deliberation.services import set_moderation
-
     set_moderation(settings(), cid, statement, status, reason)
 
 
@@ -465,8 +449,6 @@ def _review_draft(i: int, d: dict, summaries: dict, statements: dict) -> dict | 
 
 
 def _submit_review(cid: int, value: dict) -> None:
-    from graphs import runner
-
     with action("Submitting the review"):
         require_moderator(cid)
         st_ = _run_with_progress("Recording the review and publishing",

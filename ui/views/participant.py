@@ -23,10 +23,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+from urllib.parse import urlencode
 
 import streamlit as st
 
+from deliberation.errors import AccessDenied, DeliberationError
 from deliberation.models import MAX_STATEMENT_CHARS, ModerationStatus
+from deliberation.services import intake
+from deliberation.storage.sessions import new_token, participant_for_token, participant_for_xid
 from ui.common import (
     VOTE_WORDS,
     action,
@@ -37,6 +41,8 @@ from ui.common import (
     graph_status,
     group_name,
     index,
+    log,
+    plain_error,
     quote,
     settings,
     store,
@@ -74,9 +80,6 @@ def _attempt(failure: str, fn, *args):
 
     Returns ``(result, True)``, or ``(None, False)`` after a failure (stack trace to the log only).
     """
-    from deliberation.errors import DeliberationError
-    from ui.common import log, plain_error
-
     try:
         return fn(*args), True
     except DeliberationError as e:
@@ -90,8 +93,6 @@ def _attempt(failure: str, fn, *args):
 def _join(code: str) -> None:
     """Join by code: a new personal token goes into the address (``?p=``), so a reload or a server
     restart keeps the participant. Nothing is stored until the first vote or statement (no ghosts)."""
-    from deliberation.storage.sessions import new_token, participant_for_token
-
     c = find_consultation(code)
     if c is None:
         _flash("error", "No consultation has this code. Check the code on the screen or the invitation.")
@@ -113,9 +114,6 @@ def _become(c, pid: str, *, token: str | None = None, xid: str | None = None) ->
 def _restore_identity() -> None:
     """A personal link (``?code=C&p=TOKEN``) or an embedding site's id (``?code=C&xid=ID``, as in
     Polis: one participant per xid and consultation) signs the participant in without a form."""
-    from deliberation.errors import AccessDenied
-    from deliberation.storage.sessions import participant_for_token, participant_for_xid
-
     qp = st.query_params
     token, xid = qp.get("p"), qp.get("xid")
     me = _me()
@@ -135,8 +133,6 @@ def _restore_identity() -> None:
 
 def _personal_link(me: dict) -> str:
     """The address that brings this participant back (relative when the page's own URL is unknown)."""
-    from urllib.parse import urlencode
-
     base = ""
     with contextlib.suppress(Exception):
         base = str(st.context.url or "").split("?")[0]
@@ -214,8 +210,6 @@ def _check_similar(cid: int) -> None:
 
 
 def _submit(cid: int, pid: str) -> None:
-    from deliberation.services import intake
-
     text = st.session_state.get("new-statement") or ""
     if len(text.strip()) > PARTICIPANT_MAX_CHARS:
         _flash("error", f"Your statement has {len(text.strip())} characters; please shorten it to "
@@ -231,8 +225,6 @@ def _submit(cid: int, pid: str) -> None:
     try:  # for the duplicate preview of later statements; the graph indexes what is missing anyway
         index().upsert(cid, [stmt], embedder().encode([stmt.text]))
     except Exception:  # noqa: BLE001
-        from ui.common import log
-
         log.exception("indexing a new statement failed")
     msg = f"Thank you: statement {stmt.external_id} was added."
     if stmt.moderation is ModerationStatus.NEEDS_REVIEW:
