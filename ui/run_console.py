@@ -138,8 +138,6 @@ def start_run(cid: int, options: dict, what: str = "Running the facilitation gra
     """Run the graph from the start with the form's options, showing its progress; then redraw the
     console (also when the run stopped in a step: it shows where, why, and Retry). A wrong setting
     is named before anything runs."""
-    from graphs import runner
-
     with action(what):
         require_moderator(cid)
         run_opts = run_settings(options)
