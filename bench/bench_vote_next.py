@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from ui_helpers import browser_skip_reason, idle, launch_chromium, start_server  # noqa: E402
+from ui_helpers import browser_skip_reason, chromium_page, idle, start_server  # noqa: E402
 
 #: Target for the median time from a vote to the next statement (seconds).
 TARGET_S = 0.5
@@ -58,31 +58,23 @@ def _server_work(store, cid: int, n: int) -> list[float]:
 
 
 def _browser(url: str, code: str, n: int) -> list[float]:
-    from playwright.sync_api import sync_playwright
-
     times = []
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        try:
-            page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-            page.set_default_timeout(60_000)
-            page.goto(f"{url}/participate?code={code}")
+    with chromium_page(390, 844) as (_, page):
+        page.goto(f"{url}/participate?code={code}")
+        idle(page)
+        page.get_by_role("button", name="Join", exact=True).click()
+        page.get_by_text("Welcome!").first.wait_for()
+        idle(page)
+        for k in range(n + 2):  # the first two warm the caches and are not counted
+            before = page.evaluate(CAPTION_JS)
+            button = page.get_by_role("button", name=["Agree", "Disagree", "Pass / unsure"][k % 3], exact=True)
+            t0 = time.perf_counter()
+            button.first.click()
+            page.wait_for_function(f"() => ({CAPTION_JS})() !== {before!r} && ({CAPTION_JS})() !== ''",
+                                   polling="raf")
+            if k >= 2:
+                times.append(time.perf_counter() - t0)
             idle(page)
-            page.get_by_role("button", name="Join", exact=True).click()
-            page.get_by_text("Welcome!").first.wait_for()
-            idle(page)
-            for k in range(n + 2):  # the first two warm the caches and are not counted
-                before = page.evaluate(CAPTION_JS)
-                button = page.get_by_role("button", name=["Agree", "Disagree", "Pass / unsure"][k % 3], exact=True)
-                t0 = time.perf_counter()
-                button.first.click()
-                page.wait_for_function(f"() => ({CAPTION_JS})() !== {before!r} && ({CAPTION_JS})() !== ''",
-                                       polling="raf")
-                if k >= 2:
-                    times.append(time.perf_counter() - t0)
-                idle(page)
-        finally:
-            browser.close()
     return times
 
 

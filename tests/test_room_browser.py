@@ -9,14 +9,15 @@ import re
 
 import pytest
 
-from ui_helpers import LONG_MS, browser_skip_reason, copy_sample, idle, import_sample, launch_chromium, start_server
+from ui_helpers import (LONG_MS, browser_skip_reason, chromium_page, copy_sample, idle, import_sample, new_page,
+                        start_server)
 
 pytestmark = pytest.mark.slow
 
 pytest.importorskip("streamlit")
 if browser_skip_reason():
     pytest.skip(browser_skip_reason(), allow_module_level=True)
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 
 def _progress(page) -> int:
@@ -34,64 +35,57 @@ def test_reload_and_server_restart_keep_identity(tmp_path):
     server = start_server(sample.data_dir, tmp_path / "log")
     port = int(server.url.rsplit(":", 1)[1])
     try:
-        with sync_playwright() as pw:
-            browser = launch_chromium(pw)
-            try:
-                page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-                page.set_default_timeout(60_000)
-                page.goto(f"{server.url}/participate")
-                idle(page, LONG_MS)
-                box = page.get_by_label("Consultation code")
-                box.fill(sample.code)
-                box.press("Enter")  # Enter in the code box joins
-                expect(page.get_by_text("Welcome!")).to_be_visible()
-                idle(page)
-                assert set(store.participants(sample.cid)) == before  # joined: nobody stored yet
-                link = page.url
-                assert "p=" in link and f"code={sample.code}" in link
-                page.get_by_role("button", name=re.compile(r"Agree$")).first.click()
-                expect(page.get_by_text(re.compile(r"^Vote stored: agree"))).to_be_visible()
-                idle(page)
-                [pid] = set(store.participants(sample.cid)) - before
-                # a reload: same participant, the vote still counted on the page
-                page.reload()
-                idle(page, LONG_MS)
-                assert _progress(page) == 1
-                # a server restart on the same address
-                server.stop()
-                server = start_server(sample.data_dir, tmp_path / "log", port=port)
-                page.goto(link)
-                idle(page, LONG_MS)
-                assert _progress(page) == 1
-                page.get_by_role("button", name=re.compile(r"Disagree$")).first.click()
-                expect(page.get_by_text(re.compile(r"^Vote stored: disagree"))).to_be_visible()
-                idle(page)
-                assert set(store.participants(sample.cid)) == before | {pid}
-                votes = store.current_votes(sample.cid)
-                assert len(votes[votes["participant"] == pid]) == 2
-                # Leave: back to the join form with the personal link; nobody new
-                page.get_by_role("button", name="Leave this consultation").click()
-                idle(page)
-                expect(page.get_by_text("To come back as the same participant")).to_be_visible()
-                assert "p=" not in page.url
-                page.reload()
-                idle(page, LONG_MS)
-                expect(page.get_by_label("Consultation code")).to_be_visible()
-                assert set(store.participants(sample.cid)) == before | {pid}
+        with chromium_page(390, 844) as (browser, page):
+            page.goto(f"{server.url}/participate")
+            idle(page, LONG_MS)
+            box = page.get_by_label("Consultation code")
+            box.fill(sample.code)
+            box.press("Enter")  # Enter in the code box joins
+            expect(page.get_by_text("Welcome!")).to_be_visible()
+            idle(page)
+            assert set(store.participants(sample.cid)) == before  # joined: nobody stored yet
+            link = page.url
+            assert "p=" in link and f"code={sample.code}" in link
+            page.get_by_role("button", name=re.compile(r"Agree$")).first.click()
+            expect(page.get_by_text(re.compile(r"^Vote stored: agree"))).to_be_visible()
+            idle(page)
+            [pid] = set(store.participants(sample.cid)) - before
+            # a reload: same participant, the vote still counted on the page
+            page.reload()
+            idle(page, LONG_MS)
+            assert _progress(page) == 1
+            # a server restart on the same address
+            server.stop()
+            server = start_server(sample.data_dir, tmp_path / "log", port=port)
+            page.goto(link)
+            idle(page, LONG_MS)
+            assert _progress(page) == 1
+            page.get_by_role("button", name=re.compile(r"Disagree$")).first.click()
+            expect(page.get_by_text(re.compile(r"^Vote stored: disagree"))).to_be_visible()
+            idle(page)
+            assert set(store.participants(sample.cid)) == before | {pid}
+            votes = store.current_votes(sample.cid)
+            assert len(votes[votes["participant"] == pid]) == 2
+            # Leave: back to the join form with the personal link; nobody new
+            page.get_by_role("button", name="Leave this consultation").click()
+            idle(page)
+            expect(page.get_by_text("To come back as the same participant")).to_be_visible()
+            assert "p=" not in page.url
+            page.reload()
+            idle(page, LONG_MS)
+            expect(page.get_by_label("Consultation code")).to_be_visible()
+            assert set(store.participants(sample.cid)) == before | {pid}
 
-                # the moderator console survives a reload
-                mod = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-                mod.set_default_timeout(60_000)
-                mod.goto(f"{server.url}/moderator?code={sample.code}")
-                mod.get_by_label("Moderator secret", exact=True).fill(sample.secret)
-                mod.get_by_role("button", name="Open", exact=True).click()
-                expect(mod.get_by_role("tab", name="Facilitation")).to_be_visible()
-                idle(mod)
-                assert "session=" in mod.url and sample.secret not in mod.url
-                mod.reload()
-                idle(mod, LONG_MS)
-                expect(mod.get_by_role("tab", name="Facilitation")).to_be_visible()
-            finally:
-                browser.close()
+            # the moderator console survives a reload
+            mod = new_page(browser, 1280, 900)
+            mod.goto(f"{server.url}/moderator?code={sample.code}")
+            mod.get_by_label("Moderator secret", exact=True).fill(sample.secret)
+            mod.get_by_role("button", name="Open", exact=True).click()
+            expect(mod.get_by_role("tab", name="Facilitation")).to_be_visible()
+            idle(mod)
+            assert "session=" in mod.url and sample.secret not in mod.url
+            mod.reload()
+            idle(mod, LONG_MS)
+            expect(mod.get_by_role("tab", name="Facilitation")).to_be_visible()
     finally:
         server.stop()

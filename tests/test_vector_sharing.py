@@ -115,9 +115,9 @@ def test_app_runs_the_graph_while_the_cli_imports_and_analyses(tmp_path):
     directory and analyses it and the sample. All succeed; nothing reports "Error finding id"."""
     if browser_skip_reason():
         pytest.skip(browser_skip_reason())
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    from ui_helpers import launch_chromium
+    from ui_helpers import chromium_page
 
     data = tmp_path / "data"
     sample = import_sample(data)
@@ -140,24 +140,18 @@ def test_app_runs_the_graph_while_the_cli_imports_and_analyses(tmp_path):
         csv = tmp_path / "more.csv"
         csv.write_text("text\nA weekly farmers market on the square\nMore benches along the river\n"
                        "Longer opening hours for the library\nA second bus stop near the school\n")
-        with sync_playwright() as pw:
-            browser = launch_chromium(pw)
-            try:
-                page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-                page.set_default_timeout(60_000)
-                page.goto(f"{url}/moderator?code={sample.code}")
-                page.get_by_label("Moderator secret", exact=True).fill(SECRET)
-                page.get_by_role("button", name="Open", exact=True).click()
-                page.get_by_role("tab", name="Facilitation").click()
-                page.get_by_role("button", name="Run the facilitation graph").click()
-                expect(page.get_by_text("Running the facilitation graph").first).to_be_visible()
-                # while the app runs the graph: a second process imports and analyses
-                imp = _cli(data, "import-statements", str(csv), "--question", "What would improve the town centre?")
-                ana = _cli(data, "analyze", "2")
-                ana1 = _cli(data, "analyze", str(sample.cid))
-                expect(page.get_by_text(re.compile(r"^Review \d+ drafts$"))).to_be_visible(timeout=600_000)
-            finally:
-                browser.close()
+        with chromium_page(1280, 900) as (_, page):
+            page.goto(f"{url}/moderator?code={sample.code}")
+            page.get_by_label("Moderator secret", exact=True).fill(SECRET)
+            page.get_by_role("button", name="Open", exact=True).click()
+            page.get_by_role("tab", name="Facilitation").click()
+            page.get_by_role("button", name="Run the facilitation graph").click()
+            expect(page.get_by_text("Running the facilitation graph").first).to_be_visible()
+            # while the app runs the graph: a second process imports and analyses
+            imp = _cli(data, "import-statements", str(csv), "--question", "What would improve the town centre?")
+            ana = _cli(data, "analyze", "2")
+            ana1 = _cli(data, "analyze", str(sample.cid))
+            expect(page.get_by_text(re.compile(r"^Review \d+ drafts$"))).to_be_visible(timeout=600_000)
         store = Store(Settings(data_dir=data))
         assert store.counts(2)["statements"] == 4 and "consultation" in (imp.stdout + imp.stderr).lower()
         assert ana.stdout.strip() and ana1.stdout.strip()

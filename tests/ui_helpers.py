@@ -10,6 +10,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,6 +185,26 @@ def start_server(data_dir: Path, log_dir: Path, *, board_refresh: float = 2, env
 def launch_chromium(pw):
     """Debian's chromium through a (sync or async) Playwright instance."""
     return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+
+
+def new_page(browser, width: int, height: int, timeout: float = 60_000):
+    """A page in a fresh context of ``browser`` with that viewport, each step waiting at most ``timeout`` ms."""
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    page.set_default_timeout(timeout)
+    return page
+
+
+@contextmanager
+def chromium_page(width: int, height: int, timeout: float = 60_000):
+    """Debian's chromium (sync Playwright) with one :func:`new_page`; yields ``(browser, page)``, closes on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            yield browser, new_page(browser, width, height, timeout)
+        finally:
+            browser.close()
 
 
 def idle(page, timeout: float = 240_000) -> None:
