@@ -1,9 +1,11 @@
 """Shared fixtures: the real Polis corpora in ../shared and the real small chat model (each skipped with a
-reason when absent)."""
+reason when absent), and the sample consultation for the in-process page tests."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,18 @@ SAMPLE = REPO / "corpora" / "harbour-road"
 VOTED = ["15-per-hour-seattle", "vtaiwan.uberx", "austria-climate.5twd2jsnkf.2022-08-08",
          "american-assembly.bowling-green"]
 ALL = VOTED + ["march-on.operation-marchin-orders"]
+#: the command line (`python -m graphs.cli`) and its offline environment, for tests that run it in a subprocess
+CLI = [sys.executable, "-m", "graphs.cli"]
+CLI_ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO)}
+
+
+def run_cli(data: Path, *args: str, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run the CLI on the data directory ``data``; with ``check``, assert it succeeded (showing its output)."""
+    res = subprocess.run([*CLI, "--data-dir", str(data), *args], capture_output=True, text=True, env=CLI_ENV,
+                         timeout=timeout, cwd=REPO)
+    if check:
+        assert res.returncode == 0, res.stdout + res.stderr
+    return res
 
 
 def corpus(name: str) -> Path:
@@ -50,3 +64,21 @@ def smollm2_server():
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    """The sample consultation (corpora/harbour-road) imported once per test module."""
+    from ui_helpers import import_sample
+
+    return import_sample(tmp_path_factory.mktemp("ui-sample") / "data")
+
+
+@pytest.fixture
+def sample(imported, tmp_path, monkeypatch):
+    """This test's own copy of :func:`imported`, selected with DELIBERATION_DATA before the app runs."""
+    from ui_helpers import copy_sample
+
+    s = copy_sample(imported, tmp_path / "data")
+    monkeypatch.setenv("DELIBERATION_DATA", str(s.data_dir))
+    return s

@@ -17,19 +17,7 @@ pytest.importorskip("streamlit")
 from deliberation.config import Settings  # noqa: E402
 from deliberation.ratelimit import UNLIMITED  # noqa: E402
 from deliberation.storage import Store, chroma_server  # noqa: E402
-from ui_helpers import app, copy_sample, import_sample, texts, unescape  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory):
-    return import_sample(tmp_path_factory.mktemp("room-sample") / "data")
-
-
-@pytest.fixture
-def sample(imported, tmp_path, monkeypatch):
-    s = copy_sample(imported, tmp_path / "data")
-    monkeypatch.setenv("DELIBERATION_DATA", str(s.data_dir))
-    return s
+from ui_helpers import app, texts, unescape  # noqa: E402
 
 
 def _ok(at) -> None:

@@ -1,6 +1,6 @@
 """The Streamlit pages, run in-process with streamlit.testing.v1.AppTest.
 
-The sample consultation (corpora/harbour-road) is imported once per module into a data directory;
+The sample consultation (corpora/harbour-road) is imported once per module (fixtures in conftest.py);
 each test works on its own copy, selected with DELIBERATION_DATA before the app runs.
 """
 
@@ -14,19 +14,7 @@ from deliberation.config import Settings  # noqa: E402
 from deliberation.models import ModerationStatus  # noqa: E402
 from deliberation.storage import Store  # noqa: E402
 from conftest import CORPORA  # noqa: E402
-from ui_helpers import app, copy_sample, import_sample, texts, unescape  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory):
-    return import_sample(tmp_path_factory.mktemp("ui-sample") / "data")
-
-
-@pytest.fixture
-def sample(imported, tmp_path, monkeypatch):
-    s = copy_sample(imported, tmp_path / "data")
-    monkeypatch.setenv("DELIBERATION_DATA", str(s.data_dir))
-    return s
+from ui_helpers import app, texts, unescape  # noqa: E402
 
 
 def _store(sample) -> Store:
