@@ -26,26 +26,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SAMPLE, corpus
+from conftest import CLI, REPO, SAMPLE, corpus, run_cli
+from conftest import CLI_ENV as ENV
 from deliberation.config import Settings
 from deliberation.errors import StorageError
 from deliberation.storage import Store
 
-CLI = [sys.executable, "-m", "graphs.cli"]
-ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO)}
 BG = "american-assembly.bowling-green"
 BG_COUNTS = {"statements": 896, "participants": 2031, "votes": 225_524, "vote_events": 225_524}
 SAMPLE_COUNTS = {"statements": 210, "participants": 100, "votes": 11_675, "vote_events": 12_025}
 #: seed of the kill points and of the voters
 SEED = 6
-
-
-def cli(data: Path, *args: str, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:
-    res = subprocess.run([*CLI, "--data-dir", str(data), *args], capture_output=True, text=True, env=ENV,
-                         timeout=timeout, cwd=REPO)
-    if check:
-        assert res.returncode == 0, res.stdout + res.stderr
-    return res
 
 
 def integrity(db: Path) -> str:
@@ -122,7 +113,7 @@ def bg_reference(model_export, tmp_path_factory):
     folder = corpus(BG)
     data = tmp_path_factory.mktemp("bg-ref") / "data"
     _copy_model_export(model_export, data)
-    res = cli(data, "import-polis", str(folder))
+    res = run_cli(data, "import-polis", str(folder))
     assert "896 statements, 2031 participants, 225524 votes" in res.stdout
     assert db_counts(data / "deliberation.sqlite") == {1: BG_COUNTS}
     return folder, data
@@ -184,7 +175,7 @@ def test_sigkill_during_import_never_leaves_a_partial_consultation(bg_reference,
         for cid, n in db_counts(db).items():
             assert n == BG_COUNTS, f"partial consultation {cid} after a kill ({name}): {n}"
     assert any(v == "killed" for v in outcomes.values()), outcomes
-    res = cli(data, "import-polis", str(folder))
+    res = run_cli(data, "import-polis", str(folder))
     assert "896 statements, 2031 participants, 225524 votes" in res.stdout, res.stdout
     counts = db_counts(db)
     assert counts and all(n == BG_COUNTS for n in counts.values()), counts
@@ -230,7 +221,7 @@ def test_sigkill_between_vector_upsert_and_commit_leaves_no_stale_vectors(model_
     # ... and a different consultation that gets id 1 drops them
     small = tmp_path / "small.csv"
     small.write_text("id,text\n1,Plant more trees on Harbour Road\n2,Keep two lanes for cars\n3,Add a bus lane\n")
-    cli(data, "import-statements", str(small), "--question", "What should Harbour Road become?")
+    run_cli(data, "import-statements", str(small), "--question", "What should Harbour Road become?")
     counts = db_counts(data / "deliberation.sqlite")
     assert list(counts) == [1] and counts[1]["statements"] == 3
     assert vectors(data, "index.count(1)") == 3
@@ -436,15 +427,15 @@ def test_disk_full_during_import_is_a_clear_error_and_stores_nothing(tmpfs):
     the same import succeeds."""
     folder = corpus(BG)
     fs = tmpfs("12m")
-    cli(fs.data, "import-polis", str(SAMPLE), "--no-embed")
-    res = cli(fs.data, "import-polis", str(folder), "--no-embed", check=False)
+    run_cli(fs.data, "import-polis", str(SAMPLE), "--no-embed")
+    res = run_cli(fs.data, "import-polis", str(folder), "--no-embed", check=False)
     line = one_line_error(res, str(fs.data), "disk full", "no space left")
     print(line)
     fs.remount("size=200m")  # free space
     db = fs.data / "deliberation.sqlite"
     assert integrity(db) == "ok"
     assert db_counts(db) == {1: SAMPLE_COUNTS}  # stored data intact, nothing of the failed import
-    res = cli(fs.data, "import-polis", str(folder), "--no-embed")
+    res = run_cli(fs.data, "import-polis", str(folder), "--no-embed")
     assert db_counts(db) == {1: SAMPLE_COUNTS, 2: BG_COUNTS}
 
 
@@ -493,17 +484,17 @@ def test_disk_full_in_embedding_cache_chroma_and_checkpoints_is_a_clear_error(mo
     full disk `analyze`, `run` and an embedding import end with the same one-line error."""
     fs = tmpfs("140m")  # the ONNX export alone is ~90 MB
     _copy_model_export(model_export, fs.data)
-    cli(fs.data, "import-polis", str(SAMPLE), "--no-embed")
+    run_cli(fs.data, "import-polis", str(SAMPLE), "--no-embed")
     fs.fill()
     for args in (["analyze", "1"], ["run", "1"], ["import-polis", str(SAMPLE)]):
-        res = cli(fs.data, *args, check=False)
+        res = run_cli(fs.data, *args, check=False)
         print(one_line_error(res, str(fs.data), "disk full"))
     fs.free()
     for name in ("deliberation.sqlite", "checkpoints.sqlite", "models/embedding-cache.sqlite"):
         if (fs.data / name).exists():
             assert integrity(fs.data / name) == "ok", name
     assert db_counts(fs.data / "deliberation.sqlite") == {1: SAMPLE_COUNTS}
-    res = cli(fs.data, "analyze", "1")
+    res = run_cli(fs.data, "analyze", "1")
     assert "group" in res.stdout.lower()
 
 
@@ -513,17 +504,17 @@ def test_read_only_data_directory(tmpfs):
     `consultations`, Store reads); every write (import, vote, `run`) ends with one line naming the
     data directory and "read-only", exit code 2; nothing is damaged."""
     fs = tmpfs("64m")
-    cli(fs.data, "import-polis", str(SAMPLE), "--no-embed")
+    run_cli(fs.data, "import-polis", str(SAMPLE), "--no-embed")
     settings = Settings(data_dir=fs.data)
     fs.remount("ro")
 
-    res = cli(fs.data, "summary", "1")
+    res = run_cli(fs.data, "summary", "1")
     assert "Participants: 100" in res.stdout and "12025 vote events" in res.stdout
     assert "Traceback" not in res.stderr
-    res = cli(fs.data, "consultations")
+    res = run_cli(fs.data, "consultations")
     assert "Harbour Road" in res.stdout
     for args in (["import-polis", str(SAMPLE), "--no-embed"], ["import-polis", str(SAMPLE)], ["run", "1"]):
-        res = cli(fs.data, *args, check=False)
+        res = run_cli(fs.data, *args, check=False)
         print(one_line_error(res, str(fs.data), "read-only"))
 
     store = Store(settings)
@@ -565,7 +556,7 @@ def test_read_only_after_a_crash_still_reads_the_committed_wal(tmpfs, tmp_path):
     """A process is killed (its WAL holds an acknowledged vote), then the data directory becomes
     read-only: reading it shows that vote (SQLite's read-only WAL mode, not the stale main file)."""
     fs = tmpfs("32m")
-    cli(fs.data, "import-polis", str(SAMPLE), "--no-embed")
+    run_cli(fs.data, "import-polis", str(SAMPLE), "--no-embed")
     script = tmp_path / "crash.py"
     script.write_text(CRASH_AFTER_VOTE)
     res = subprocess.run([sys.executable, str(script), str(fs.data)], env=ENV, cwd=REPO, capture_output=True,
@@ -573,9 +564,9 @@ def test_read_only_after_a_crash_still_reads_the_committed_wal(tmpfs, tmp_path):
     assert res.returncode == -signal.SIGKILL, res.stderr
     assert (fs.data / "deliberation.sqlite-wal").stat().st_size > 0
     fs.remount("ro")
-    res = cli(fs.data, "summary", "1")
+    res = run_cli(fs.data, "summary", "1")
     assert f"{SAMPLE_COUNTS['vote_events'] + 1} vote events" in res.stdout, res.stdout
-    res = cli(fs.data, "import-polis", str(SAMPLE), "--no-embed", check=False)
+    res = run_cli(fs.data, "import-polis", str(SAMPLE), "--no-embed", check=False)
     one_line_error(res, str(fs.data), "read-only")
     fs.remount("rw")
     assert integrity(fs.data / "deliberation.sqlite") == "ok"
@@ -587,15 +578,15 @@ def test_export_to_a_read_only_or_full_folder_names_that_folder(tmpfs, tmp_path)
     """The data directory is fine; the export folder is on a read-only / full file system: the one
     line names the export folder, not "the data directory ... choose another --data-dir"."""
     data = tmp_path / "data"
-    cli(data, "import-polis", str(SAMPLE), "--no-embed")
+    run_cli(data, "import-polis", str(SAMPLE), "--no-embed")
     ro = tmpfs("4m")
     ro.remount("ro")
-    res = cli(data, "export-polis", "1", str(ro.path / "out"), check=False)
+    res = run_cli(data, "export-polis", "1", str(ro.path / "out"), check=False)
     line = one_line_error(res, f"cannot write {ro.path / 'out'}", "read-only file system")
     assert "data directory" not in line and "--data-dir" not in line, line
     full = tmpfs("4m")
     full.fill()
-    res = cli(data, "export-polis", "1", str(full.path / "out"), check=False)
+    res = run_cli(data, "export-polis", "1", str(full.path / "out"), check=False)
     line = one_line_error(res, f"cannot write {full.path / 'out'}", "disk full")
     assert "data directory" not in line and "--data-dir" not in line, line
     print(line)

@@ -19,17 +19,15 @@ import sys
 import textwrap
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SAMPLE
+from conftest import CLI_ENV as ENV
+from conftest import REPO, SAMPLE, run_cli
 from deliberation.config import Settings
 from deliberation.storage import Store, VectorIndex, chroma_server
 from ui_helpers import SECRET, browser_skip_reason, free_port, import_sample
 
-ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO)}
-CLI = [sys.executable, "-m", "graphs.cli"]
 
 #: Raw Chroma, no project code: process A (the app) keeps a client open; B (a CLI in a second
 #: terminal) upserts 1,200 records (past Chroma's HNSW sync threshold of 1,000, so B writes its
@@ -55,14 +53,6 @@ WEDGE = textwrap.dedent('''
         print("A:", e)
     put(3, 1500)
 ''')
-
-
-def _cli(data: Path, *args: str, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:
-    res = subprocess.run([*CLI, "--data-dir", str(data), *args], capture_output=True, text=True, env=ENV,
-                         timeout=timeout, cwd=REPO)
-    if check:
-        assert res.returncode == 0, res.stdout + res.stderr
-    return res
 
 
 def test_two_processes_on_one_embedded_folder_wedge_it_and_the_rebuild_repairs(tmp_path):
@@ -99,12 +89,12 @@ def test_two_processes_on_one_embedded_folder_wedge_it_and_the_rebuild_repairs(t
 def test_embedded_store_is_opened_by_one_process_at_a_time(tmp_path):
     sample = import_sample(tmp_path / "data")  # closes its index: the lock is free again
     with VectorIndex(Settings(data_dir=sample.data_dir).chroma_path):
-        res = _cli(sample.data_dir, "analyze", str(sample.cid), check=False)
+        res = run_cli(sample.data_dir, "analyze", str(sample.cid), check=False)
         assert res.returncode == 2
         line = " ".join(res.stderr.split())
         assert f"is open in another process (pid {os.getpid()}" in line and "make run" in line
         assert "Traceback" not in res.stderr
-    res = _cli(sample.data_dir, "analyze", str(sample.cid))  # released: the CLI works again
+    res = run_cli(sample.data_dir, "analyze", str(sample.cid))  # released: the CLI works again
     assert "opinion group" in res.stdout.lower() or "group" in res.stdout.lower()
 
 
@@ -148,16 +138,16 @@ def test_app_runs_the_graph_while_the_cli_imports_and_analyses(tmp_path):
             page.get_by_role("button", name="Run the facilitation graph").click()
             expect(page.get_by_text("Running the facilitation graph").first).to_be_visible()
             # while the app runs the graph: a second process imports and analyses
-            imp = _cli(data, "import-statements", str(csv), "--question", "What would improve the town centre?")
-            ana = _cli(data, "analyze", "2")
-            ana1 = _cli(data, "analyze", str(sample.cid))
+            imp = run_cli(data, "import-statements", str(csv), "--question", "What would improve the town centre?")
+            ana = run_cli(data, "analyze", "2")
+            ana1 = run_cli(data, "analyze", str(sample.cid))
             expect(page.get_by_text(re.compile(r"^Review \d+ drafts$"))).to_be_visible(timeout=600_000)
         store = Store(Settings(data_dir=data))
         assert store.counts(2)["statements"] == 4 and "consultation" in (imp.stdout + imp.stderr).lower()
         assert ana.stdout.strip() and ana1.stdout.strip()
         with urllib.request.urlopen(chroma_server.recorded_url(Settings(data_dir=data)) + "/api/v2/heartbeat"):
             pass
-        _cli(data, "analyze", "2")  # still readable afterwards
+        run_cli(data, "analyze", "2")  # still readable afterwards
     finally:
         app.terminate()
         app.wait(timeout=60)
