@@ -20,6 +20,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.metrics import adjusted_rand_score
 
+from conftest import CORPORA, SAMPLE, VOTED
 from deliberation.analysis import groups as G
 from deliberation.analysis import polis_kmeans as K
 from deliberation.analysis.groups import (
@@ -29,11 +30,6 @@ from deliberation.analysis.groups import (
     synthetic_camps,
 )
 from deliberation.votematrix import VoteMatrix
-
-CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
-SAMPLE = Path(__file__).resolve().parents[1] / "corpora" / "harbour-road"
-VOTED = ["15-per-hour-seattle", "vtaiwan.uberx", "austria-climate.5twd2jsnkf.2022-08-08",
-         "american-assembly.bowling-green"]
 
 #: ARI against Polis's group-id (participants both clustered), seed 0, as measured:
 #: (polis mode, robust mode, red-dwarf 0.4.0 run_pipeline random_state=0)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import CORPORA
 from deliberation.analysis.statistics import (
     StatsConfig,
     StatsResult,
@@ -29,7 +30,6 @@ from deliberation.analysis.statistics import (
 from deliberation.importers.polis import polis_group_ids, read_polis_export
 from deliberation.votematrix import VoteMatrix
 
-CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_stats.py"
 
 
