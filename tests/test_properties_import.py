@@ -100,10 +100,12 @@ def test_statements_file_in_any_encoding(tmp_path_factory, text, encoding):
         bundle = read_statements_file(p, question="Q?")
     except InputError as e:
         assert "s.csv" in str(e)
+        # a bare carriage return in the text ends the CSV row early (csv.writer quotes only fields
+        # holding its own line terminator): the short row is named, with its field count
         if encoding == "utf-8-sig":  # the one accepted encoding fails only on the text itself
-            assert any(w in str(e) for w in ("empty", "limit", "NUL", "text"))
+            assert any(w in str(e) for w in ("empty", "limit", "NUL", "text", "fields"))
         else:
-            assert "UTF-8" in str(e) or "NUL" in str(e) or "empty" in str(e) or "column" in str(e)
+            assert any(w in str(e) for w in ("UTF-8", "NUL", "empty", "column", "fields"))
         return
     # read only when the bytes are UTF-8, and then exactly as those bytes say: no silent mis-decoding
     decoded = raw.decode("utf-8-sig")
