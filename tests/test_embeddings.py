@@ -17,19 +17,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+from conftest import CORPORA, REPO  # conftest.py also sets HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE
+from deliberation.embeddings import CACHE_FILENAME, Embedder, EmbeddingConfig, default_model_path, text_digest
 
-from deliberation.embeddings import (  # noqa: E402
-    CACHE_FILENAME,
-    Embedder,
-    EmbeddingConfig,
-    default_model_path,
-    text_digest,
-)
-
-REPO = Path(__file__).resolve().parents[1]
-SEATTLE = REPO.parent / "shared" / "corpora" / "15-per-hour-seattle" / "comments.csv"
+SEATTLE = CORPORA / "15-per-hour-seattle" / "comments.csv"
 #: Lowest acceptable cosine between the project's vectors and plain sentence-transformers'.
 MIN_COSINE = 0.999
 #: Tolerance on the L2 norm of returned rows.
