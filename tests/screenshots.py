@@ -29,6 +29,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from ui_helpers import (  # noqa: E402
     REPO,
+    ROOM_CAMPS,
+    ROOM_QUESTION,
+    ROOM_STATEMENTS,
     SECRET,
     browser_skip_reason,
     idle,
@@ -41,19 +44,6 @@ SIZES = {"phone": {"width": 390, "height": 844}, "projector": {"width": 1920, "h
 BIG = REPO.parent / "shared" / "corpora" / "american-assembly.bowling-green"
 LONG_TEXT = ("The old bowling green should stay open to everyone, with benches, shade and a path that a "
              "wheelchair can use, because the people who live around it have nowhere else to sit outside. ") * 3
-#: The six-person room: statements, and the two camps' votes on them (1 agree, -1 disagree).
-ROOM_QUESTION = "What should happen to the old bowling green on Mill Lane?"
-ROOM_STATEMENTS = [
-    "The bowling green should become a fenced off-lead dog area.",
-    "A dog park would be noisy for the houses on Mill Lane.",
-    "Keep the green as open grass for picnics and games.",
-    "The council should ask the neighbours before changing anything.",
-    "Benches and shade trees would make the green usable for older people.",
-    "Parking on Mill Lane is already a problem and must not get worse.",
-    "The green needs better lighting at night.",
-    "Children need a small playground there.",
-]
-CAMPS = {"a": [1, -1, -1, 1, 1, 1, 1, -1], "b": [-1, 1, 1, 1, 1, 1, 1, 1]}
 
 
 def six_person_room(data: Path) -> tuple[int, str]:
@@ -65,7 +55,7 @@ def six_person_room(data: Path) -> tuple[int, str]:
     store = Store(Settings(data_dir=data), limits=UNLIMITED)
     c, _secret = store.create_consultation(ROOM_QUESTION, secret=SECRET)
     ids = [store.add_statement(c.id, None, t).external_id for t in ROOM_STATEMENTS]
-    for camp, values in CAMPS.items():
+    for camp, values in ROOM_CAMPS.items():
         for _ in range(3):
             pid = store.add_participant(c.id)
             for sid, v in zip(ids, values):

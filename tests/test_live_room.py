@@ -28,7 +28,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ui_helpers import REPO, browser_skip_reason, idle, launch_chromium, start_server
+from ui_helpers import (REPO, ROOM_CAMPS, ROOM_QUESTION, ROOM_STATEMENTS, browser_skip_reason, idle, launch_chromium,
+                        start_server)
 
 pytestmark = pytest.mark.slow
 
@@ -41,18 +42,10 @@ expect.set_options(timeout=120_000)
 
 SECRET = "live-room-moderator-secret"
 WAIT = 240_000  # ms: a graph run on a loaded 2-core machine
-QUESTION = "What should happen to the old bowling green on Mill Lane?"
-STATEMENTS = [
-    "The bowling green should become a fenced off-lead dog area.",
-    "A dog park would be noisy for the houses on Mill Lane.",
-    "Keep the green as open grass for picnics and games.",
-    "The council should ask the neighbours before changing anything.",
-    "Benches and shade trees would make the green usable for older people.",
-    "Parking on Mill Lane is already a problem and must not get worse.",
-]
+QUESTION = ROOM_QUESTION
+STATEMENTS, NEW = ROOM_STATEMENTS[:6], ROOM_STATEMENTS[6:]
 #: each camp's vote on each statement (the dog-park camp and the open-green camp)
-CAMPS = [[1, -1, -1, 1, 1, 1], [-1, 1, 1, 1, 1, 1]]
-NEW = ["The green needs better lighting at night.", "Children need a small playground there."]
+CAMPS = [ROOM_CAMPS["a"][:6], ROOM_CAMPS["b"][:6]]
 WORD = {1: "Agree", -1: "Disagree", 0: "Pass / unsure"}
 
 

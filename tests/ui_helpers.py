@@ -19,6 +19,21 @@ APP = REPO / "ui" / "app.py"
 SAMPLE = REPO / "corpora" / "harbour-road"
 SECRET = "test-moderator-secret-1"
 
+#: The bowling-green room of test_live_room and screenshots.py: its question, its statements (test_live_room
+#: seeds the first six and adds the last two during the session) and two camps' votes on them (1 agree, -1 disagree).
+ROOM_QUESTION = "What should happen to the old bowling green on Mill Lane?"
+ROOM_STATEMENTS = [
+    "The bowling green should become a fenced off-lead dog area.",
+    "A dog park would be noisy for the houses on Mill Lane.",
+    "Keep the green as open grass for picnics and games.",
+    "The council should ask the neighbours before changing anything.",
+    "Benches and shade trees would make the green usable for older people.",
+    "Parking on Mill Lane is already a problem and must not get worse.",
+    "The green needs better lighting at night.",
+    "Children need a small playground there.",
+]
+ROOM_CAMPS = {"a": [1, -1, -1, 1, 1, 1, 1, -1], "b": [-1, 1, 1, 1, 1, 1, 1, 1]}
+
 PAGES = {"home": "views/home.py", "participant": "views/participant.py", "moderator": "views/moderator.py", "board": "views/board.py",
          "report": "views/report.py"}
 
