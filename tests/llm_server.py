@@ -56,6 +56,17 @@ def gguf_path() -> Path | None:
     return files[0] if files else None
 
 
+def describe_result(res, indent: str = "  ", width: int = 400) -> str:
+    """What the real model did for one draft (an ``LLMDrafter.last_result``): each call's mode, error and
+    raw answer, and the sentences the drafter dropped or whose citations it repaired; for a test's log."""
+    lines = []
+    for k, a in enumerate(res.attempts):
+        lines.append(f"{indent}call {k + 1} [{a.mode}] error={(a.error or '')[:160]!r}\n{indent}  raw: {a.raw[:width]!r}")
+    lines += [f"{indent}dropped: {text[:160]!r} ({why})" for text, why in res.dropped]
+    lines += [f"{indent}citations repaired: {text[:60]!r} cited {given} -> {used}" for text, given, used in res.repaired]
+    return "\n".join(lines)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

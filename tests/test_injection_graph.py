@@ -74,6 +74,11 @@ from deliberation.storage import Store
 import graphs.context
 import graphs.nodes
 
+try:
+    import llm_server
+except ImportError:  # tests/ imported as a package
+    from tests import llm_server
+
 DATA = Path(__file__).parent / "data"
 INJECTION_FILES = [DATA / "injections.txt", DATA / "injections_extra.txt"]
 #: injections get ids 1000, 1001, ... (the sample's own statements are 0-209)
@@ -521,10 +526,7 @@ def test_real_smollm2_through_the_graph(settings, extractive_run, smollm2_server
     elapsed = time.monotonic() - t0
     for req, res in recorder.drafts:
         print(f"\n--- {req.speaks_for}: sources {[s.id for s in req.sources]}")
-        for k, a in enumerate(res.attempts):
-            print(f"  call {k + 1} [{a.mode}] error={(a.error or '')[:120]!r}\n    raw: {a.raw[:400]!r}")
-        for text, why in res.dropped:
-            print(f"  dropped: {text[:120]!r} ({why})")
+        print(llm_server.describe_result(res))
     for key, sentences, verdicts in recorder.grounds:
         for v in verdicts:
             print(f"  guard {key}: {'ACCEPTED' if v['supported'] else 'REJECTED'} {v['text'][:120]!r} {v['citations']} :: {v['reason'][:120]}")

@@ -552,12 +552,7 @@ def shared_share(sentence: str, cited: list[SourceRef]) -> float:
 def show(title: str, drafter: LLMDrafter, verdicts) -> None:
     res = drafter.last_result
     print(f"\n=== {title} ===")
-    for k, a in enumerate(res.attempts):
-        print(f"call {k + 1} [{a.mode}] error={(a.error or '')[:160]!r}\n  raw: {a.raw[:500]!r}")
-    for text, why in res.dropped:
-        print(f"  dropped: {text!r} ({why})")
-    for text, given, used in res.repaired:
-        print(f"  citations repaired: {text[:60]!r} cited {given} -> {used}")
+    print(llm_server.describe_result(res, indent="", width=500))
     for s, v in verdicts:
         print(f"  {'ACCEPTED' if v.supported else 'REJECTED'} {s.text!r} cites={s.citations} :: {v.reason}")
     if res.failure:
