@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ui_helpers import REPO, browser_skip_reason, idle, launch_chromium, start_server, unescape
+from ui_helpers import REPO, browser_skip_reason, idle, launch_chromium, new_page, start_server, unescape
 
 #: Each payload carries a unique marker word (ending in "Qx"): an element made from a payload
 #: (bold, heading, link, coloured span...) would contain one.
@@ -407,9 +407,7 @@ def nasty(tmp_path_factory):
 
 
 def _new_page(nasty, width=1280):
-    page = nasty["browser"].new_context(viewport={"width": width, "height": 1000}).new_page()
-    page.set_default_timeout(180_000)
-    return page
+    return new_page(nasty["browser"], width, 1000, timeout=180_000)
 
 
 def _moderator_page(nasty):
@@ -471,13 +469,18 @@ def test_browser_moderation_queue_and_review_show_statements_as_text(nasty):
     page.context.close()
 
 
-def test_browser_board_and_voting_tab_show_drafts_as_text(nasty):
+def _past_review(nasty):
+    """The run's status once every draft is approved (the browser tests share one run, in file order)."""
     from graphs import runner
 
-    settings, cid = nasty["settings"], nasty["c"].id
-    st = runner.status(settings, cid)
+    st = runner.status(nasty["settings"], nasty["c"].id)
     if (st.waiting or {}).get("type") == "review":
-        st = runner.resume(settings, cid, {"reviewer": "test", "approve_all": True})
+        st = runner.resume(nasty["settings"], nasty["c"].id, {"reviewer": "test", "approve_all": True})
+    return st
+
+
+def test_browser_board_and_voting_tab_show_drafts_as_text(nasty):
+    st = _past_review(nasty)
     assert (st.waiting or {}).get("type") == "voting"
     from ui.common import current_published
 
@@ -507,9 +510,7 @@ def test_browser_report_shows_statements_as_text(nasty):
     from graphs import runner
 
     settings, cid = nasty["settings"], nasty["c"].id
-    st = runner.status(settings, cid)
-    if (st.waiting or {}).get("type") == "review":
-        st = runner.resume(settings, cid, {"reviewer": "test", "approve_all": True})
+    st = _past_review(nasty)
     if (st.waiting or {}).get("type") == "voting":
         st = runner.resume(settings, cid, {"close": True})
     rep = json.loads((settings.data_dir / "reports" / str(cid) / "report.json").read_text(encoding="utf-8"))
