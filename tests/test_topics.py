@@ -7,6 +7,7 @@ the sibling folder ``shared/corpora`` (skipped with a reason where it is absent)
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import math
 import re
@@ -63,21 +64,19 @@ def embed(tmp_path_factory):
 @pytest.fixture(scope="module")
 def corpus(embed):
     """name -> (ids, texts, authors, vectors) of a shared corpus, rows with moderated != -1."""
-    cache: dict[str, tuple] = {}
 
+    @functools.cache
     def _load(name):
-        if name not in cache:
-            path = CORPORA / name / "comments.csv"
-            if not path.is_file():
-                pytest.skip(f"real-data test needs the Polis corpus {path} (the folder shared/corpora "
-                            "beside the repository), which is absent here")
-            with path.open(encoding="utf-8", newline="") as f:
-                rows = [r for r in csv.DictReader(f) if r["moderated"].strip() != "-1"]
-            ids = [r["comment-id"] for r in rows]
-            texts = [r["comment-body"] for r in rows]
-            authors = [r["author-id"] or None for r in rows]
-            cache[name] = (ids, texts, authors, embed(texts))
-        return cache[name]
+        path = CORPORA / name / "comments.csv"
+        if not path.is_file():
+            pytest.skip(f"real-data test needs the Polis corpus {path} (the folder shared/corpora "
+                        "beside the repository), which is absent here")
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = [r for r in csv.DictReader(f) if r["moderated"].strip() != "-1"]
+        ids = [r["comment-id"] for r in rows]
+        texts = [r["comment-body"] for r in rows]
+        authors = [r["author-id"] or None for r in rows]
+        return ids, texts, authors, embed(texts)
 
     return _load
 
@@ -85,13 +84,11 @@ def corpus(embed):
 @pytest.fixture(scope="module")
 def corpus_topics(corpus):
     """name -> find_topics result with the default config and seed 0 (computed once)."""
-    cache: dict[str, TopicResult] = {}
 
-    def _topics(name):
-        if name not in cache:
-            ids, texts, authors, vectors = corpus(name)
-            cache[name] = find_topics(ids, texts, vectors, authors, TopicConfig(), rng=0)
-        return cache[name]
+    @functools.cache
+    def _topics(name) -> TopicResult:
+        ids, texts, authors, vectors = corpus(name)
+        return find_topics(ids, texts, vectors, authors, TopicConfig(), rng=0)
 
     return _topics
 
