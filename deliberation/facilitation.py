@@ -15,7 +15,7 @@ from deliberation.analysis.pipeline import AnalysisResult
 from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.drafting.extractive import ExtractiveDrafter
 from deliberation.grounding import GroundingConfig, check_draft
-from deliberation.models import Draft, DraftKind, DraftSentence, ModerationStatus, Statement
+from deliberation.models import Draft, DraftKind, DraftSentence, Statement
 from deliberation.wording import Audience, group_label, position_phrase
 
 
@@ -38,12 +38,6 @@ class FacilitationConfig:
     #: a group holds (or opposes) a topic's position only when at least this many of its members
     #: voted on it and a majority of them agreed (disagreed)
     min_position_voters: int = 2
-
-
-def usable(statement: Statement) -> bool:
-    """Statements a draft may draw on: not rejected, not waiting in the moderation queue, not a draft."""
-    return (statement.moderation not in (ModerationStatus.REJECTED, ModerationStatus.NEEDS_REVIEW)
-            and not statement.is_draft)
 
 
 def build_requests(analysis: AnalysisResult, statements: list[Statement], question: str,
@@ -88,7 +82,7 @@ class _Sources:
 
     def __init__(self, analysis: AnalysisResult, statements: list[Statement], config: FacilitationConfig,
                  exclude: dict[str, list[str]]):
-        self.by_id = {s.external_id: s for s in statements if usable(s)}
+        self.by_id = {s.external_id: s for s in statements if s.is_public}
         self.stats = analysis.statement_stats()
         self.config, self.exclude = config, exclude
         # one voice per near-duplicate group: a reworded repeat never fills a second source slot

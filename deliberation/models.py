@@ -121,8 +121,8 @@ class Statement(_Model):
 
     @property
     def is_public(self) -> bool:
-        """Shown to participants and on the board (and counted in the report): not rejected, not
-        held for review, not a draft."""
+        """Not rejected, not held for review, not a draft: what participants and the board see, what
+        the report counts, and what a draft may draw on."""
         return (self.moderation not in (ModerationStatus.REJECTED, ModerationStatus.NEEDS_REVIEW)
                 and not self.is_draft)
 

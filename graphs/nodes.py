@@ -27,7 +27,6 @@ from deliberation.facilitation import (
     grounded_extractive,
     group_labels,
     group_members,
-    usable,
 )
 from deliberation.grounding import public_reason
 from deliberation.models import ModerationStatus, Statement
@@ -186,7 +185,7 @@ def ground(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     """The faithfulness guard on every draft not checked since it was drafted."""
     ctx = context_of(runtime)
     statements = ctx.services.store.statements(state.consultation_id)
-    sources = [s for s in statements if usable(s)]
+    sources = [s for s in statements if s.is_public]
     out, retry, lines = [], [], []
     for d in state.drafts:
         if not d.grounded:

@@ -13,7 +13,6 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from deliberation.facilitation import ground as check_sentences
-from deliberation.facilitation import usable
 from deliberation.grounding.text import split_sentences
 from deliberation.models import DraftSentence, ReviewDecision
 from deliberation.text.terms import extract_terms
@@ -112,7 +111,7 @@ def review(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     answer = interrupt(review_request(state, {s.external_id: s.text for s in statements}))
     decisions = decisions_in(answer, [d.key for d in state.drafts if d.pending])
     reviewer = str((answer or {}).get("reviewer") or "moderator")
-    sources = [s for s in statements if usable(s)]
+    sources = [s for s in statements if s.is_public]
     by_key = {d.key: d for d in state.drafts}
     records, lines = [], []
     for key, dec in decisions.items():

@@ -406,7 +406,7 @@ def extractive_run(settings):
 def statement_texts(settings: Settings, cid: int) -> tuple[dict[str, str], set[str]]:
     statements = Store(settings).statements(cid)
     return ({s.external_id: s.text for s in statements if not s.is_draft},
-            {s.external_id for s in statements if fx.usable(s)})
+            {s.external_id for s in statements if s.is_public})
 
 
 # ---------------------------------------------------------------------------

@@ -165,11 +165,6 @@ def find_consultation(code: str) -> Consultation | None:
     return c if c.code == code else None
 
 
-def visible(statement: Statement) -> bool:
-    """Statements participants and the public board may see (Statement.is_public)."""
-    return statement.is_public
-
-
 def consultation_from_query(label: str = "Consultation code", key: str = "code") -> Consultation | None:
     """Pick a consultation by code: from ``?code=`` in the address, the session, or typed in."""
     qp = st.query_params.get("code", "")

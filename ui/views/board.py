@@ -23,7 +23,6 @@ from ui.common import (
     group_name,
     quote,
     store,
-    visible,
 )
 from ui.opinion_map import fresh_analysis, group_label, map_chart, no_map_reason, totals, vote_bars
 from ui.projector import join_url, projector_board
@@ -40,7 +39,7 @@ def room(cid: int) -> dict:
     where = "the votes so far"
     if analysis is None and run_analysis:
         analysis, where = run_analysis, "the last facilitation run"
-    shown = [s for s in statements if visible(s)]
+    shown = [s for s in statements if s.is_public]
     return {"c": c, "shown": shown, "votes": votes, "values": values, "analysis": analysis or {},
             "error": error, "where": where, "published": current_published(values),
             "topics": ((run_analysis or {}).get("topics") or {}).get("topics") or [],

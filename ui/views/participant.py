@@ -46,7 +46,6 @@ from ui.common import (
     quote,
     settings,
     store,
-    visible,
     voting_open,
 )
 from ui.look import vote_button_style
@@ -200,7 +199,7 @@ def _check_similar(cid: int) -> None:
     def similar() -> list:
         model = embedder()
         hits = index().similar(cid, model.encode([text])[0], n=12)
-        shown = {s.external_id: s for s in store().statements(cid) if visible(s)}
+        shown = {s.external_id: s for s in store().statements(cid) if s.is_public}
         least = model.calibration.similar_min
         return [(sid, shown[sid].text, sim) for sid, _doc, sim in hits if sid in shown and sim >= least][:3]
 
@@ -347,7 +346,7 @@ def _vote_tab(cid: int, pid: str) -> None:
 def _todo(r: dict, pid: str) -> tuple[list[dict], list[str]]:
     """The drafts and the statements this participant has still to vote on, in their order."""
     drafts = [p for p in r["open_drafts"] if p["statement_id"] not in r["my_votes"]]
-    ids = _order(pid, [s.external_id for s in r["statements"] if visible(s)])
+    ids = _order(pid, [s.external_id for s in r["statements"] if s.is_public])
     return drafts, [sid for sid in ids if sid not in r["my_votes"]]
 
 
@@ -376,8 +375,8 @@ def _live_waiting(cid: int, pid: str) -> None:
         drafts, todo = _todo(r, pid)
         if drafts or todo:
             _switch(False)
-        pool = [s for s in r["statements"] if visible(s)]
-        st.progress(1.0, text=f"You have voted on {len(pool)} of {len(pool)} statements.")
+        pool = [s for s in r["statements"] if s.is_public]
+        _progress(len(pool), len(pool))
         st.success("You have voted on every statement. Thank you! New statements appear here as they come in.")
 
 
@@ -423,15 +422,19 @@ def _vote_next(cid, pid, statements, my_votes, todo_drafts, todo) -> None:
             st.caption(f"Draft {esc(p['statement_id'])} · based on statements {esc(', '.join(p.get('citations', [])))}")
         _vote_buttons(cid, pid, p["statement_id"])
         return
-    pool = [s for s in statements if visible(s)]
+    pool = [s for s in statements if s.is_public]
     n_done = sum(1 for s in pool if s.external_id in my_votes)
-    st.progress(n_done / len(pool) if pool else 1.0, text=f"You have voted on {n_done} of {len(pool)} statements.")
+    _progress(n_done, len(pool))
     sid = _pinned(todo)
     by_id = {s.external_id: s for s in statements}
     with st.container(border=True):
         quote(by_id[sid].text)
         st.caption(f"Statement {esc(sid)}")
     _vote_buttons(cid, pid, sid)
+
+
+def _progress(done: int, total: int) -> None:
+    st.progress(done / total if total else 1.0, text=f"You have voted on {done} of {total} statements.")
 
 
 def _pinned_draft(todo_drafts: list[dict]) -> dict:
@@ -519,7 +522,7 @@ def _my_votes(cid, pid, by_id, my_votes, open_draft_ids: set[str], compare: dict
         s = by_id.get(sid)
         if s is None:
             continue
-        allowed = (sid in open_draft_ids) if s.is_draft else visible(s)
+        allowed = (sid in open_draft_ids) if s.is_draft else s.is_public
         with st.container(border=True):
             quote(s.text, prefix="Draft:" if s.is_draft else "")
             key = f"myvote-{sid}"
