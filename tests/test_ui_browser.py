@@ -164,9 +164,11 @@ def _run(browser, url: str, data: Path) -> None:
     _shot(mod, "04-moderator-review")
     _click(mod, "Approve all drafts")
     expect(mod.get_by_text("drafts are published")).to_be_visible(timeout=LONG)
+    _idle(mod)  # the console moves to the Voting tab by itself after publishing: let that run end first
 
     # --- opens voting --------------------------------------------------------------------------
     mod.get_by_role("tab", name="Voting").click()
+    _idle(mod)
     _click(mod, "Open voting")
     expect(mod.get_by_text("Voting is open")).to_be_visible()
     drafts = [s for s in store.statements(cid) if s.is_draft]
