@@ -16,10 +16,7 @@ def bridging_mf(
     matrix: VoteMatrix,
     *,
     exclude: np.ndarray | None = None,
-    lambda_i: float = 0.15,
-    lambda_f: float = 0.03,
-    max_iter: int = 100,
-    tol: float = 1e-3,
+    cfg: StatsConfig = StatsConfig(),
     rng: int | np.random.Generator | None = 0,
 ) -> np.ndarray:
     """Statement intercepts i_n of r_hat = mu + i_u + i_n + f_u * f_n (1-D factor).
@@ -42,8 +39,9 @@ def bridging_mf(
     closed form, so the loss never increases; the sums each block
     needs are sparse matrix-vector products with the 0/1 pattern B and the ratings R (about
     ten passes over the votes per sweep, no per-vote temporaries). Factors start from a
-    seeded N(0, 1) draw (``rng``); stops after ``max_iter`` sweeps or when no statement
-    intercept moved by more than ``tol``.
+    seeded N(0, 1) draw (``rng``); stops after ``cfg.mf_max_iter`` sweeps or when no statement
+    intercept moved by more than ``cfg.mf_tol``. The weights are ``cfg.mf_lambda_i`` and
+    ``cfg.mf_lambda_f`` (:class:`StatsConfig`, which holds their defaults and sources).
 
     Returns one value per matrix column; NaN where the statement has no agree/disagree vote or
     is excluded.
@@ -57,7 +55,7 @@ def bridging_mf(
         return out
     ratings = _Ratings.of(matrix, keep)
     gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-    i_n, sweeps = _fit(ratings, lambda_i, lambda_f, max_iter, tol, gen)
+    i_n, sweeps = _fit(ratings, cfg.mf_lambda_i, cfg.mf_lambda_f, cfg.mf_max_iter, cfg.mf_tol, gen)
     bridging_mf.last_sweeps = sweeps  # for the benchmark / diagnostics
     out[ratings.notes] = i_n
     return out
@@ -157,7 +155,6 @@ class Bridging:
     def __init__(self, cfg: StatsConfig, matrix: VoteMatrix, exclude: np.ndarray, rng):
         m = matrix.shape[1]
         if cfg.mf_enabled and m and matrix.n_votes:
-            self.scores = bridging_mf(matrix, exclude=exclude, lambda_i=cfg.mf_lambda_i, lambda_f=cfg.mf_lambda_f,
-                                      max_iter=cfg.mf_max_iter, tol=cfg.mf_tol, rng=rng)
+            self.scores = bridging_mf(matrix, exclude=exclude, cfg=cfg, rng=rng)
         else:
             self.scores = np.full(m, np.nan)

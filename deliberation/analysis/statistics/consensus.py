@@ -11,7 +11,32 @@ from deliberation.analysis.statistics.prose import pct
 from deliberation.analysis.statistics.tallies import GroupTallies, ranked
 
 
-class Consensus:
+class _AcrossGroups:
+    """Two lists over every group, agree and its disagree mirror (``agree``, ``disagree``, from the
+    masks ``mask``, ``mask_disagree``), whose empty-list notes name the share of every group the
+    rule asks for. A subclass names its two tags, its two notes (``{share}`` stands for the
+    share) and the setting that holds the share."""
+
+    TAGS: tuple[str, str]
+    EMPTY_NOTES: tuple[str, str]
+    SHARE_SETTING: str
+    cfg: StatsConfig
+    eligible: MinVotes
+    mask: np.ndarray
+    mask_disagree: np.ndarray
+    agree: np.ndarray
+    disagree: np.ndarray
+
+    def why_empty(self) -> list[str]:
+        share = pct(getattr(self.cfg, self.SHARE_SETTING))
+        agree_note, disagree_note = (note.format(share=share) for note in self.EMPTY_NOTES)
+        return _why_empty(self.eligible, [(self.agree, agree_note), (self.disagree, disagree_note)])
+
+    def tags(self) -> dict[str, np.ndarray]:
+        return dict(zip(self.TAGS, (np.flatnonzero(self.mask), np.flatnonzero(self.mask_disagree))))
+
+
+class Consensus(_AcrossGroups):
     """Cross-group consensus candidates (``consensus``; ``consensus_disagree`` mirrors it).
 
     Rule: eligible by votes (``MinVotes.consensus_ok``: at least ``min_votes_for_consensus``
@@ -21,6 +46,13 @@ class Consensus:
     Score: ``consensus_score`` (default the lowest group agree rate, ``bridging_min``; or the GIC
     product, or the matrix-factorisation intercept); ties: GIC, then number of votes.
     """
+
+    TAGS = ("consensus", "consensus_disagree")
+    EMPTY_NOTES = ("No statement reached cross-group consensus: no statement was agreed with by more than "
+                   "{share} of every group.",
+                   "No statement was rejected across groups: no statement was disagreed with by more than "
+                   "{share} of every group.")
+    SHARE_SETTING = "consensus_min_group_agree"
 
     def __init__(self, cfg: StatsConfig, tallies: GroupTallies, eligible: MinVotes, mf: np.ndarray,
                  seen: np.ndarray):
@@ -48,26 +80,21 @@ class Consensus:
             "never candidates."
         )
 
-    def why_empty(self) -> list[str]:
-        share = pct(self.cfg.consensus_min_group_agree)
-        return _why_empty(self.eligible, [
-            (self.agree, "No statement reached cross-group consensus: no statement was agreed with by "
-                         f"more than {share} of every group."),
-            (self.disagree, "No statement was rejected across groups: no statement was disagreed with by "
-                            f"more than {share} of every group."),
-        ])
 
-    def tags(self) -> dict[str, np.ndarray]:
-        return {"consensus": np.flatnonzero(self.mask), "consensus_disagree": np.flatnonzero(self.mask_disagree)}
-
-
-class CommonGround:
+class CommonGround(_AcrossGroups):
     """Jigsaw common ground (``common_ground``; ``common_ground_disagree`` with disagree rates).
 
     Rule: eligible by votes as for consensus, and an agree rate of at least
     ``min_common_ground_prob`` in every group [jigsaw summary_stats.ts minCommonGroundProb,
     group_informed.ts getCommonGroundComments]. Score: GIC; the ``max_sample_size`` best kept.
     """
+
+    TAGS = ("common_ground", "common_ground_disagree")
+    EMPTY_NOTES = ("No statement reached common ground: no statement had an agree rate of at least {share} in "
+                   "every group.",
+                   "No statement reached common ground in disagreement: no statement had a disagree rate of at "
+                   "least {share} in every group.")
+    SHARE_SETTING = "min_common_ground_prob"
 
     def __init__(self, cfg: StatsConfig, tallies: GroupTallies, eligible: MinVotes):
         self.cfg = cfg
@@ -77,19 +104,6 @@ class CommonGround:
         self.mask_disagree = ok & (tallies.min_disagree >= cfg.min_common_ground_prob)
         self.agree = ranked(self.mask, tallies.gic, limit=cfg.max_sample_size)
         self.disagree = ranked(self.mask_disagree, tallies.gic_disagree, limit=cfg.max_sample_size)
-
-    def why_empty(self) -> list[str]:
-        share = pct(self.cfg.min_common_ground_prob)
-        return _why_empty(self.eligible, [
-            (self.agree, "No statement reached common ground: no statement had an agree rate of at least "
-                         f"{share} in every group."),
-            (self.disagree, "No statement reached common ground in disagreement: no statement had a "
-                            f"disagree rate of at least {share} in every group."),
-        ])
-
-    def tags(self) -> dict[str, np.ndarray]:
-        return {"common_ground": np.flatnonzero(self.mask),
-                "common_ground_disagree": np.flatnonzero(self.mask_disagree)}
 
 
 def _why_empty(eligible: MinVotes, lists: list[tuple[np.ndarray, str]]) -> list[str]:

@@ -15,24 +15,25 @@ def select_consensus_comments(
     counts: VoteCounts,
     exclude: np.ndarray | None = None,
     *,
-    z: float = 1.2816,
-    min_prob: float = 0.5,
-    pick_max: int = 5,
-    min_votes: int = 0,
+    cfg: StatsConfig = StatsConfig(),
+    pick_max: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Polis's "consensus" (majority) statements over all participants: column indices
     (agree, disagree).
 
     Source: compdemocracy/polis@08e03eb math/src/polismath/math/repness.clj
     ``select-consensus-comments``: pa > 0.5 and pat > 1.2816, sorted by pa*pat descending,
-    top 5 (disagree: pd, pdt). ``min_votes`` (default 0, i.e. Polis) optionally requires
-    n_seen >= min_votes.
+    top 5 (disagree: pd, pdt); the thresholds are ``cfg``'s ``majority_min_prob``, ``z_sig_90``
+    and ``majority_pick_max`` (``pick_max`` overrides the last). ``cfg.majority_min_votes``
+    (default 0, i.e. Polis) optionally requires n_seen >= min_votes.
     """
+    z, min_prob = cfg.z_sig_90, cfg.majority_min_prob
+    pick_max = cfg.majority_pick_max if pick_max is None else pick_max
     a, d, s = counts.agree, counts.disagree, counts.seen
     pa, pd = (1.0 + a) / (2.0 + s), (1.0 + d) / (2.0 + s)
     pat, pdt = prop_test(a, s), prop_test(d, s)
     ok = np.ones(len(s), dtype=bool) if exclude is None else ~np.asarray(exclude, dtype=bool)
-    ok &= s >= min_votes
+    ok &= s >= cfg.majority_min_votes
 
     def top(p, t):
         cand = np.flatnonzero(ok & (p > min_prob) & (t > z))
@@ -52,11 +53,10 @@ class Majority:
 
     def __init__(self, cfg: StatsConfig, counts: VoteCounts, exclude: np.ndarray):
         self.cfg = cfg
-        rule = dict(z=cfg.z_sig_90, min_prob=cfg.majority_min_prob, min_votes=cfg.majority_min_votes)
-        self.agree, self.disagree = select_consensus_comments(counts, exclude, pick_max=cfg.majority_pick_max, **rule)
+        self.agree, self.disagree = select_consensus_comments(counts, exclude, cfg=cfg)
         #: every statement the rule admits (before the lists are cut to length)
         self.all_agree, self.all_disagree = select_consensus_comments(
-            counts, exclude, pick_max=len(counts.seen), **rule)
+            counts, exclude, cfg=cfg, pick_max=len(counts.seen))
 
     def why_empty(self) -> list[str]:
         share = pct(self.cfg.majority_min_prob)

@@ -99,8 +99,7 @@ def select_rep_comments(
     statement_ids: list[str],
     exclude: np.ndarray | None = None,
     *,
-    z: float = 1.2816,
-    pick_max: int = 5,
+    cfg: StatsConfig = StatsConfig(),
 ) -> dict[int, list[RepStatement]]:
     """Polis's representative statements per group.
 
@@ -116,10 +115,13 @@ def select_rep_comments(
       then agrees before disagrees (stable). The best-agree statement keeps the direction
       finalize-cmt-stats gives it (it can come out as "disagree" when rdt >= rat).
 
+    z is ``cfg.z_sig_90`` and pick_max ``cfg.repness_pick_max`` (defaults: Polis's 1.2816 and 5).
+
     red-dwarf 0.4.0 (reddwarf/utils/stats.py select_representative_statements) matches this
     except when there are sufficient statements but no best-agree: Polis returns the sorted
     sufficient statements, red-dwarf an empty list.
     """
+    z, pick_max = cfg.z_sig_90, cfg.repness_pick_max
     m = len(statement_ids)
     keep_idx = np.arange(m) if exclude is None else np.flatnonzero(~np.asarray(exclude, dtype=bool))
     out: dict[int, list[RepStatement]] = {}
@@ -189,7 +191,7 @@ class Repness:
         self.by_group: dict[int, list[RepStatement]] = {}
         if len(self.group_ids) >= 2 and len(statement_ids):
             self.by_group = select_rep_comments(polis_group_stats(counts), counts.group_ids, statement_ids,
-                                                exclude, z=cfg.z_sig_90, pick_max=cfg.repness_pick_max)
+                                                exclude, cfg=cfg)
 
     def why_empty(self) -> list[str]:
         if len(self.group_ids) < 2:
