@@ -12,7 +12,6 @@ import importlib
 import importlib.util
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from deliberation.processes import free_port, stop_process, wait_until_answers
 
 MODEL_ALIAS = "smollm2-135m-instruct"
 
@@ -67,12 +68,6 @@ def describe_result(res, indent: str = "  ", width: int = 400) -> str:
     return "\n".join(lines)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class LlamaServer:
     process: subprocess.Popen
@@ -89,13 +84,7 @@ class LlamaServer:
 
     def stop(self, timeout: float = 15.0, keep_log: bool = False) -> None:
         """End the server process (SIGTERM, then SIGKILL after ``timeout``) and remove its log."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=timeout)
+        stop_process(self.process, timeout)
         if not keep_log:
             self.log_path.unlink(missing_ok=True)
 
@@ -126,21 +115,20 @@ def start_server(model_path: Path, *, n_ctx: int = 2048, n_threads: int | None =
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
     base_url = f"http://127.0.0.1:{port}/v1"
     server = LlamaServer(proc, base_url, MODEL_ALIAS, log, 0.0)
-    deadline = started + wait_seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            tail = server.log_tail()
-            server.stop()
-            raise RuntimeError(f"llama_cpp.server exited with code {proc.returncode}:\n{tail}")
-        try:
-            with urllib.request.urlopen(base_url + "/models", timeout=2) as resp:
-                data = json.loads(resp.read().decode())
-            if data.get("data"):
-                server.startup_seconds = time.monotonic() - started
-                return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError, OSError):
-            pass
-        time.sleep(0.25)
-    tail = server.log_tail()
+    if wait_until_answers(lambda: _models_listed(base_url), proc, wait_seconds, poll_s=0.25):
+        server.startup_seconds = time.monotonic() - started
+        return server
+    exited, tail = proc.poll() is not None, server.log_tail()
     server.stop()
+    if exited:
+        raise RuntimeError(f"llama_cpp.server exited with code {proc.returncode}:\n{tail}")
     raise RuntimeError(f"llama_cpp.server did not answer /v1/models within {wait_seconds:.0f} s:\n{tail}")
+
+
+def _models_listed(base_url: str) -> bool:
+    """True once the server lists its model at ``/v1/models``."""
+    try:
+        with urllib.request.urlopen(base_url + "/models", timeout=2) as resp:
+            return bool(json.loads(resp.read().decode()).get("data"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError, OSError):
+        return False

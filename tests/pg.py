@@ -21,7 +21,6 @@ import contextlib
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -29,6 +28,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+from deliberation.processes import free_port
 
 #: Server URL for the tests (a role allowed to CREATE DATABASE); unset = start a throwaway cluster.
 TEST_DATABASE_URL_ENV = "DELIBERATION_TEST_DATABASE_URL"
@@ -46,12 +47,6 @@ def _pg_bin() -> Path | None:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
     return Path(initdb).resolve().parent if initdb else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_owner(cmd: list[str]) -> list[str]:
@@ -81,7 +76,7 @@ def _start_cluster():
         os.chown(root, owner.pw_uid, owner.pw_gid)
         os.chown(sock, owner.pw_uid, owner.pw_gid)
     run = dict(check=True, capture_output=True, text=True, cwd=root)
-    port = _free_port()
+    port = free_port()
     try:
         subprocess.run(_as_owner([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
                                   "-E", "UTF8", "--locale=C", "--no-sync"]), **run)

@@ -15,10 +15,8 @@ import json
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -28,6 +26,7 @@ import pytest
 from deliberation.config import CHROMA_URL_ENV, SAMPLE_CORPUS, Settings
 from deliberation.errors import InputError
 from deliberation.models import ModerationStatus, Statement
+from deliberation.processes import free_port, stop_process, wait_until_answers
 from deliberation.storage.vectors import (
     ANCHOR_CONSULTATION,
     ANCHOR_ID,
@@ -56,12 +55,6 @@ OWN_SERVER = {"test_batches_larger_than_one_chroma_call"}
 
 
 # ---- the server ----------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _heartbeat(url: str) -> bool:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never via a proxy
     try:
@@ -80,28 +73,20 @@ def _chroma_cli() -> Path:
 @contextlib.contextmanager
 def running_chroma(root: Path):
     """``chroma run`` on 127.0.0.1 and a free port with its data in ``root``; yields its URL."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "NO_COLOR": "1"}
     with open(root / "server.log", "wb") as log:
         proc = subprocess.Popen([str(_chroma_cli()), "run", "--path", str(root / "db"), "--host", "127.0.0.1",
                                  "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root)
         try:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-            while not _heartbeat(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    tail = (root / "server.log").read_text(errors="replace")[-2000:]
-                    pytest.fail(f"`chroma run` did not come up on {url} (exit code {proc.poll()}):\n{tail}")
-                time.sleep(0.2)
+            if not wait_until_answers(lambda: _heartbeat(url), proc, SERVER_START_TIMEOUT_S, poll_s=0.2):
+                log.flush()
+                tail = (root / "server.log").read_text(errors="replace")[-2000:]
+                pytest.fail(f"`chroma run` did not come up on {url} (exit code {proc.poll()}):\n{tail}")
             yield url
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_process(proc, timeout=15)
 
 
 @pytest.fixture(scope="session")
@@ -448,7 +433,7 @@ def test_switching_models_reembeds_into_the_new_collection(tmp_path, model_dir, 
 
 
 def test_unreachable_server_is_one_clear_error(tmp_path):
-    url = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     with pytest.raises(VectorStoreUnavailable, match=re.escape(url)) as info:
         VectorIndex(url=url)
     assert "could not be reached" in str(info.value)

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import time
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from deliberation.processes import free_port, http_ok, stop_process, wait_until_answers
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "ui" / "app.py"
@@ -123,12 +122,6 @@ def browser_skip_reason() -> str | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Server:
     url: str
@@ -139,13 +132,7 @@ class Server:
     chroma: object | None = None
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        stop_process(self.proc, timeout=20)
         if self.chroma is not None:
             self.chroma.stop()
             self.chroma = None
@@ -182,18 +169,12 @@ def start_server(data_dir: Path, log_dir: Path, *, board_refresh: float = 2, env
     with open(log_path, "a") as log:  # the child keeps its own descriptor
         proc = subprocess.Popen(streamlit_args(port), cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", data_dir, proc, log_path, chroma)
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            server.stop()
-            raise RuntimeError(f"streamlit exited with {proc.returncode}: {server.log()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.5)
+    if wait_until_answers(lambda: http_ok(f"{server.url}/_stcore/health", timeout=2), proc, timeout, poll_s=0.5):
+        return server
+    exited = proc.poll() is not None
     server.stop()
+    if exited:
+        raise RuntimeError(f"streamlit exited with {proc.returncode}: {server.log()[-2000:]}")
     raise RuntimeError(f"streamlit did not start within {timeout:g} s: {server.log()[-2000:]}")
 
 

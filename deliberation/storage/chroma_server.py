@@ -27,16 +27,14 @@ import fcntl
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deliberation.errors import DeliberationError
+from deliberation.processes import free_port, http_ok, stop_process, wait_until_answers
 
 if TYPE_CHECKING:
     from deliberation.config import Settings
@@ -67,19 +65,7 @@ class ChromaServer:
         with contextlib.suppress(OSError):
             if json.loads(self.record.read_text(encoding="utf-8")).get("pid") == self.proc.pid:
                 self.record.unlink()
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=timeout)
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
+        stop_process(self.proc, timeout)
 
 
 def chroma_command() -> list[str]:
@@ -97,11 +83,7 @@ def die_with_parent() -> None:  # pragma: no cover - runs in the child
 
 
 def heartbeat(url: str, timeout: float = PROBE_TIMEOUT_S) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=timeout) as r:
-            return r.status == 200
-    except (OSError, ValueError):
-        return False
+    return http_ok(f"{url}/api/v2/heartbeat", timeout)
 
 
 def start(settings: "Settings", host: str = "127.0.0.1", port: int | None = None,
@@ -117,13 +99,10 @@ def start(settings: "Settings", host: str = "127.0.0.1", port: int | None = None
         proc = subprocess.Popen([*chroma_command(), "run", "--path", str(path), "--host", host, "--port", str(port)],
                                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
                                 preexec_fn=die_with_parent if sys.platform.startswith("linux") else None)
-    deadline = time.monotonic() + timeout
-    while not heartbeat(url):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            if proc.poll() is None:
-                proc.kill()
-            raise DeliberationError(f"the Chroma server for {path} did not start (see {settings.data_dir / LOG_FILE})")
-        time.sleep(0.1)
+    if not wait_until_answers(lambda: heartbeat(url), proc, timeout):
+        if proc.poll() is None:
+            proc.kill()
+        raise DeliberationError(f"the Chroma server for {path} did not start (see {settings.data_dir / LOG_FILE})")
     record = settings.data_dir / SERVER_FILE
     tmp = record.with_suffix(f".tmp{os.getpid()}")
     tmp.write_text(json.dumps({"url": url, "pid": proc.pid, "path": str(path)}), encoding="utf-8")
