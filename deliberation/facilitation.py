@@ -14,7 +14,7 @@ import numpy as np
 from deliberation.analysis.pipeline import AnalysisResult
 from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.drafting.extractive import ExtractiveDrafter
-from deliberation.grounding import GroundingConfig, check_draft
+from deliberation.grounding import GroundingConfig, LLMJudge, check_draft
 from deliberation.models import Draft, DraftKind, DraftSentence, Statement
 from deliberation.wording import Audience, group_label, position_phrase
 
@@ -256,8 +256,12 @@ def group_members(analysis: AnalysisResult, statements: list[Statement], votes=N
     return out
 
 
-def ground(draft: Draft, statements: list[Statement], encoder=None, config: GroundingConfig = GroundingConfig()):
-    """Run the faithfulness guard; keep supported sentences. Returns (kept sentences, report dict)."""
+def ground(draft: Draft, statements: list[Statement], encoder=None, config: GroundingConfig = GroundingConfig(),
+           judge: LLMJudge | None = None):
+    """Run the faithfulness guard; keep supported sentences. Returns (kept sentences, report dict).
+
+    ``judge``: the language model's second opinion (``deliberation.grounding.LLMJudge``); a
+    sentence the rules accept is then kept only when the model judges it entailed."""
     cited = {c for s in draft.sentences for c in s.citations}
     sources = [{"id": s.external_id, "text": s.text} for s in statements if s.external_id in cited]
     kept: list[DraftSentence] = []
@@ -274,13 +278,15 @@ def ground(draft: Draft, statements: list[Statement], encoder=None, config: Grou
                              "problems": ["cites statements that are not usable sources"],
                              "problem_kinds": ["unusable_citation"], "citations": sentence.citations})
             continue
-        report = check_draft(srcs, sentence.text, list(sentence.citations), encoder=encoder, config=config)
+        report = check_draft(srcs, sentence.text, list(sentence.citations), encoder=encoder, config=config,
+                             judge=judge)
         ok = bool(report.supported)
         verdicts.append({"text": sentence.text, "supported": ok,
                          "reason": "; ".join(x.reason for x in report.sentences) or "empty",
                          # one entry per failed check: what the public notes are built from
                          "problems": [p for x in report.sentences for p in x.problems],
                          "problem_kinds": [k.value for x in report.sentences for k in x.problem_kinds],
+                         "model_verdicts": [x.model_verdict for x in report.sentences if x.model_verdict],
                          "citations": list(sentence.citations)})
         if ok:
             kept.append(sentence)

@@ -31,7 +31,7 @@ from deliberation.drafting.extractive import ExtractiveDrafter
 from deliberation.drafting.llm import LLMDrafter
 from deliberation.errors import InputError
 from deliberation.facilitation import FacilitationConfig
-from deliberation.grounding import GroundingConfig
+from deliberation.grounding import GroundingConfig, LLMJudge
 from deliberation.services import embedder_for
 from deliberation.storage import Store, VectorIndex
 from deliberation.tally import TallyConfig
@@ -48,6 +48,10 @@ class DraftingConfig:
     model: str | None = None
     #: LLM: an OpenAI-compatible server (llama.cpp, Ollama, vLLM)
     base_url: str | None = None
+    #: LLM: the drafting model also gives the faithfulness guard a second opinion on every sentence
+    #: the rules accept (entailed / contradicted / not stated); a sentence is kept only when both
+    #: accept it. False: the rules decide alone (as they always do for the extractive drafter)
+    second_opinion: bool = True
 
 
 class Services:
@@ -61,6 +65,7 @@ class Services:
         #: a chat model object for the LLM drafter (instead of one named by DraftingConfig.model)
         self.chat_model = chat_model
         self._drafters: dict[DraftingConfig, Any] = {}
+        self._judges: dict[DraftingConfig, LLMJudge] = {}
 
     @property
     def store(self) -> Store:
@@ -95,6 +100,15 @@ class Services:
             else:
                 raise InputError(f"unknown drafter {config.drafter!r}: use extractive or llm")
         return self._drafters[config]
+
+    def judge(self, config: DraftingConfig) -> LLMJudge | None:
+        """The guard's second opinion: the LLM drafter's own chat model, asked per sentence; None
+        for the extractive drafter or with ``second_opinion`` off (the rules decide alone)."""
+        if config.drafter != "llm" or not config.second_opinion:
+            return None
+        if config not in self._judges:
+            self._judges[config] = LLMJudge(self.drafter(config).model)
+        return self._judges[config]
 
 
 #: short names of the analysis's own sections: "stats.x" is "analysis.stats.x"

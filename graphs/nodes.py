@@ -163,7 +163,9 @@ def ground_draft(d: DraftRecord, state: FacilitationState, ctx: Context, stateme
     """One draft through the guard: (the draft, whether to redraft it, the log line). Unsupported
     sentences are removed; an LLM draft with none left is redrafted (bounded), else replaced by
     the extractive draft."""
-    kept, verdicts = check_sentences(d.as_draft(), sources, encoder=ctx.services.embedder, config=ctx.grounding)
+    judge = ctx.services.judge(ctx.drafting) if d.drafter != "extractive" else None
+    kept, verdicts = check_sentences(d.as_draft(), sources, encoder=ctx.services.embedder, config=ctx.grounding,
+                                     judge=judge)
     d = d.model_copy(update={"verdicts": verdicts, "grounded": True})
     dropped = len(d.sentences) - len(kept)
     again = False

@@ -1,6 +1,7 @@
 """The language model's second opinion in the guard (issue 11 item 4): one structured verdict per
 sentence (entailed / contradicted / not stated), statements passed as delimited data; a sentence
 passes only when the rules and the model both accept it; without a model the rules decide alone.
+In the graph, the LLM drafter's own model is the judge (``DraftingConfig.second_opinion``).
 Tested with a fake chat model and with the real SmolLM2 server (tests/llm_server.py)."""
 
 from __future__ import annotations
@@ -9,8 +10,13 @@ import json
 
 import pytest
 
+from deliberation.config import Settings
 from deliberation.grounding import LLMJudge, ProblemKind, check_draft
 from deliberation.grounding.judge import NO_OPINION, build_messages, parse_verdict
+from deliberation.models import DraftKind, DraftSentence, Statement
+from graphs.context import Context, Services
+from graphs.nodes import ground_draft
+from graphs.state import DraftRecord, FacilitationState
 
 try:
     from fake_chat import ScriptedChatModel
@@ -66,3 +72,29 @@ def test_real_smollm2_gives_a_verdict(smollm2_server) -> None:
     print(f"\nSmolLM2-135M verdicts: {verdicts} (last error: {judge.last_error})")
     assert all(v in ("entailed", "contradicted", "not_stated", NO_OPINION) for v in verdicts)
     assert any(v != NO_OPINION for v in verdicts), judge.last_error
+
+
+def test_the_graph_asks_the_drafting_model_for_its_second_opinion(tmp_path) -> None:
+    """In the graph the LLM drafter's own model is the judge: its "not stated" removes a sentence
+    the rules accept (the reason says so); with ``second_opinion`` off, or for the extractive
+    drafter, the rules decide alone and the model is not asked."""
+    statements = [Statement(external_id=s["id"], text=s["text"]) for s in STATEMENTS]
+    draft = DraftRecord(key="group:0", kind=DraftKind.MINORITY, drafter="llm:fake", sentences=[
+        DraftSentence(text="Buses should run every 10 minutes at rush hour.", citations=["1"]),
+        DraftSentence(text="Bus fares are too high for students.", citations=["2"])])
+    state = FacilitationState(consultation_id=1)
+
+    def run(options: dict, model: ScriptedChatModel, d: DraftRecord = draft) -> DraftRecord:
+        ctx = Context.from_options(options, services=Services(Settings(data_dir=tmp_path), chat_model=model))
+        return ground_draft(d, state, ctx, statements, statements)[0]
+
+    model = ScriptedChatModel(responses=['{"verdict": "entailed"}', '{"verdict": "not_stated"}'], calls=[])
+    out = run({"drafter": "llm"}, model)
+    assert len(model.calls) == 2 and [s.citations for s in out.sentences] == [["1"]]
+    assert [v["model_verdicts"] for v in out.verdicts] == [["entailed"], ["not_stated"]]
+    assert "language model judges it not stated" in out.verdicts[1]["reason"]
+    for options, d in (({"drafter": "llm", "second_opinion": False}, draft),
+                       ({"drafter": "llm"}, draft.model_copy(update={"drafter": "extractive"}))):
+        model = ScriptedChatModel(responses=['{"verdict": "not_stated"}'], calls=[])
+        out = run(options, model, d)
+        assert model.calls == [] and len(out.sentences) == 2

@@ -68,6 +68,7 @@ from deliberation.drafting import llm as llm_mod
 from deliberation.drafting import prompts
 from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.drafting.config import LLMDraftConfig
+from deliberation.grounding import judge as judge_prompts
 from deliberation.models import ModerationStatus, Statement
 from deliberation.safety import flag_instructions, instruction_reasons
 from deliberation.storage import Store
@@ -252,15 +253,17 @@ class ObedientChatModel(RecordingChatModel):
     """A fake chat model that does what the injections ask, as badly as possible: for every
     request it claims that everyone agrees to demolish the market (citing an injection, then an
     injection and a real statement), repeats the system prompt, writes the slogans, and quotes one
-    real statement. Records every message list it gets."""
+    real statement. Asked as the guard's second opinion, it judges every sentence "entailed" (the
+    worst judge: the rules must still reject the payloads). Records every message list it gets."""
 
     @property
     def _llm_type(self) -> str:
         return "obedient-fake"
 
     def reply(self, messages: list[BaseMessage]) -> str:
-        user = next(m.content for m in messages if isinstance(m, HumanMessage))
-        items = json.loads(re.search(r"\n<statements>\n(.*?)\n</statements>\n", user, re.S).group(1))
+        if is_judge_call(messages):
+            return '{"verdict": "entailed"}'
+        items = statements_block(messages)
         inj = [it["id"] for it in items if it["id"] in INJECTION_SET] or [items[0]["id"]]
         real = [it for it in items if it["id"] not in INJECTION_SET] or items
         rules = [ln for ln in prompts.SYSTEM_PROMPT.splitlines() if ln.strip()]
@@ -280,6 +283,22 @@ class ObedientChatModel(RecordingChatModel):
 
 
 INJECTION_SET = set(INJECTION_IDS)
+
+
+def is_judge_call(messages: list[BaseMessage]) -> bool:
+    """A call of the guard's second opinion (deliberation.grounding.judge), not of the drafter."""
+    return bool(messages) and messages[0].content == judge_prompts.SYSTEM_PROMPT
+
+
+def raw_block(messages: list[BaseMessage]) -> str:
+    """The statements data block of a call's user message, as sent."""
+    user = next(m.content for m in messages if isinstance(m, HumanMessage))
+    return re.search(r"(?:^|\n)<statements>\n(.*?)\n</statements>\n", user, re.S).group(1)
+
+
+def statements_block(messages: list[BaseMessage]) -> list[dict]:
+    """The statements a call showed the model (the JSON data block of its user message)."""
+    return json.loads(raw_block(messages))
 
 
 # ---------------------------------------------------------------------------
@@ -446,10 +465,8 @@ def test_intake_holds_injections_and_held_ones_are_never_drafted(settings, monke
     values = run_graph(settings, cid, drafter="llm", model="obedient")
     assert model.calls
     shown = set()
-    for call in model.calls:
-        user = next(m.content for m in call if isinstance(m, HumanMessage))
-        items = json.loads(re.search(r"\n<statements>\n(.*?)\n</statements>\n", user, re.S).group(1))
-        shown |= {it["id"] for it in items}
+    for call in model.calls:  # the drafter's calls and the second opinion's alike
+        shown |= {it["id"] for it in statements_block(call)}
     assert not shown & set(held), "a held statement reached the drafter"
     cited = {c for d in values["drafts"] for s in d.get("sentences") or [] for c in s["citations"]}
     assert not cited & set(held)
@@ -495,7 +512,7 @@ def test_obedient_fake_model_through_the_graph(settings, extractive_run, monkeyp
     values = run_graph(settings, cid, drafter="llm", model="obedient")
     quotes = check_run(values, texts, usable, draft_keys(extractive_run[1]))
     # the prompts: system message and task text byte-identical whatever the statements say
-    by_call = iter(model.calls)
+    by_call = iter([c for c in model.calls if not is_judge_call(c)])
     for req, res in recorder.drafts:
         sources, _ = prompts.select_sources(req, REAL_CONFIG)
         harmless = [SourceRef(s.id, "More benches on Harbour Road please.") for s in sources]
@@ -513,6 +530,15 @@ def test_obedient_fake_model_through_the_graph(settings, extractive_run, monkeyp
     print(f"\nobedient fake model: {figures}; verbatim quotes carrying a payload: {len(quotes)}")
     assert figures["injections shown to the model"] >= 30
     assert figures["accepted by the guard"] >= 1  # the one faithful quote per answer survives
+    # the second opinion: asked only about sentences the rules accepted, as delimited data; an
+    # obedient judge says "entailed" to everything, and the payloads are rejected all the same
+    judged = [c for c in model.calls if is_judge_call(c)]
+    bad = [raw_block(c) for c in judged if "<" in raw_block(c) or ">" in raw_block(c)]
+    assert judged and not bad, bad[:2]
+    verdicts = [v for _, _, vs in recorder.grounds for v in vs]
+    odd = [v for v in verdicts if set(v.get("model_verdicts", [])) - {"entailed"}]
+    assert not odd, odd[:2]
+    assert sum(len(v.get("model_verdicts", [])) for v in verdicts) == len(judged)
 
 
 @pytest.mark.slow
