@@ -17,6 +17,9 @@ from deliberation.errors import PREVIEW_CHARS
 #: Longest statement text accepted, in characters. Polis caps comments at 140 characters;
 #: we allow longer contributions (e.g. from CSV imports) but refuse essays and pasted files.
 MAX_STATEMENT_CHARS = 2000
+#: Longest participant or statement id from a source, in characters: importers and the store refuse
+#: longer ones, and it is the width of the ``external_id`` columns.
+MAX_ID_CHARS = 128
 
 
 def utcnow() -> datetime:

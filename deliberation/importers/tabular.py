@@ -27,11 +27,8 @@ from deliberation.importers.base import (
     read_csv_rows,
     read_text,
 )
-from deliberation.models import ModerationStatus, Statement
+from deliberation.models import MAX_ID_CHARS, ModerationStatus, Statement
 from deliberation.votematrix import _sorted_ids
-
-#: Longest id accepted for statements and participants.
-MAX_ID_CHARS = 128
 
 
 def _id(value: object, what: str, path: Path, row: int) -> str:

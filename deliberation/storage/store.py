@@ -34,6 +34,7 @@ from deliberation.errors import (
 )
 from deliberation.importers.base import ImportBundle
 from deliberation.models import (
+    MAX_ID_CHARS,
     Consultation,
     Draft,
     DraftSentence,
@@ -77,8 +78,6 @@ from deliberation.votematrix import VoteMatrix, _sorted_ids
 #: Alphabet for consultation codes (no 0/O/1/I to avoid misreading on a projector).
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
-#: Longest participant or statement id (the width of the external_id columns).
-MAX_ID_CHARS = 128
 #: Attempts of ``add_statement`` when another app instance took the same new statement id first.
 STATEMENT_ID_ATTEMPTS = 5
 

@@ -9,6 +9,7 @@ bounded (``MAX_ID_CHARS``) and checked before they are stored. Times in millisec
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from sqlalchemy import (
     JSON,
@@ -25,6 +26,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from deliberation.models import MAX_ID_CHARS
+
+# the column kinds several tables share (SQLAlchemy merges a ``mapped_column()`` given beside one)
+RowId = Annotated[int, mapped_column(Integer, primary_key=True)]
+#: a row of one consultation, deleted with it
+ConsultationId = Annotated[int, mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))]
+ParticipantId = Annotated[int, mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))]
+StatementId = Annotated[int, mapped_column(ForeignKey("statements.id", ondelete="CASCADE"))]
+Time = Annotated[datetime, mapped_column(DateTime(timezone=True))]
+
 
 class Base(DeclarativeBase):
     pass
@@ -32,7 +43,7 @@ class Base(DeclarativeBase):
 
 class ConsultationRow(Base):
     __tablename__ = "consultations"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[RowId]
     code: Mapped[str] = mapped_column(String(32), unique=True, index=True)
     question: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text, default="")
@@ -40,32 +51,33 @@ class ConsultationRow(Base):
     secret_hash: Mapped[str] = mapped_column(String(200), default="")
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     source: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[Time]
 
 
-class ParticipantRow(Base):
+class _SourceRecord:
+    """A participant or statement: its own id in the source (``external_id``, unique within its
+    consultation) beside the database's."""
+
+    __table_args__ = (UniqueConstraint("consultation_id", "external_id"),)
+    id: Mapped[RowId]
+    consultation_id: Mapped[ConsultationId] = mapped_column(index=True)
+    external_id: Mapped[str] = mapped_column(String(MAX_ID_CHARS))
+    created_at: Mapped[Time]
+
+
+class ParticipantRow(_SourceRecord, Base):
     __tablename__ = "participants"
-    __table_args__ = (UniqueConstraint("consultation_id", "external_id"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
-    external_id: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class StatementRow(Base):
+class StatementRow(_SourceRecord, Base):
     __tablename__ = "statements"
-    __table_args__ = (UniqueConstraint("consultation_id", "external_id"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
-    external_id: Mapped[str] = mapped_column(String(128))
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"), nullable=True)
     language: Mapped[str] = mapped_column(Text, default="und")
     moderation: Mapped[str] = mapped_column(String(16), default="unmoderated")
     moderation_reason: Mapped[str] = mapped_column(Text, default="")
     is_draft: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[Time]
 
 
 class VoteRow(Base):
@@ -73,10 +85,10 @@ class VoteRow(Base):
 
     __tablename__ = "votes"
     __table_args__ = (UniqueConstraint("participant_id", "statement_id"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
-    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id", ondelete="CASCADE"), index=True)
+    id: Mapped[RowId]
+    consultation_id: Mapped[ConsultationId] = mapped_column(index=True)
+    participant_id: Mapped[ParticipantId]
+    statement_id: Mapped[StatementId] = mapped_column(index=True)
     value: Mapped[int] = mapped_column(SmallInteger)
     #: milliseconds since 1970 of the vote event now current (None when the source had no time)
     at_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
@@ -90,17 +102,17 @@ class VoteEventRow(Base):
                       # the per-participant rate limit reads a participant's latest events
                       Index("ix_vote_events_participant", "participant_id", "id"))
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
-    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id", ondelete="CASCADE"))
+    consultation_id: Mapped[ConsultationId]
+    participant_id: Mapped[ParticipantId]
+    statement_id: Mapped[StatementId]
     value: Mapped[int] = mapped_column(SmallInteger)
     at_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class DraftRow(Base):
     __tablename__ = "drafts"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    id: Mapped[RowId]
+    consultation_id: Mapped[ConsultationId] = mapped_column(index=True)
     kind: Mapped[str] = mapped_column(String(16))
     speaks_for: Mapped[str] = mapped_column(Text, default="all")
     sentences: Mapped[list] = mapped_column(JSON)
@@ -109,18 +121,18 @@ class DraftRow(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     #: the statement participants vote on once the draft is published
     statement_id: Mapped[int | None] = mapped_column(ForeignKey("statements.id"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[Time]
 
 
 class ReviewRow(Base):
     __tablename__ = "reviews"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[RowId]
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
     decision: Mapped[str] = mapped_column(String(16))
     reviewer: Mapped[str] = mapped_column(Text)
     edited_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[Time]
 
 
 class VotingWindowRow(Base):
@@ -133,8 +145,8 @@ class VotingWindowRow(Base):
 
     __tablename__ = "voting_windows"
     __table_args__ = (UniqueConstraint("consultation_id", "draft_key"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    id: Mapped[RowId]
+    consultation_id: Mapped[ConsultationId] = mapped_column(index=True)
     #: the revision round of the graph that published these drafts (0 = first)
     round: Mapped[int] = mapped_column(Integer, default=0)
     #: ``json.dumps(sorted(draft_ids))``: identifies the publication (unique per consultation)
@@ -150,5 +162,5 @@ class ModeratorSessionRow(Base):
 
     __tablename__ = "moderator_sessions"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    consultation_id: Mapped[ConsultationId] = mapped_column(index=True)
+    expires_at: Mapped[Time]
