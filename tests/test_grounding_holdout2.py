@@ -1,0 +1,91 @@
+"""The second sealed holdout for the faithfulness guard (issue 11): shape and provenance only, no scoring.
+
+``tests/data/grounding_holdout2_sealed.jsonl`` was written because the first sealed holdout
+(``grounding_holdout_sealed.jsonl``) was scored once, missed the targets, and is now used to tune the
+guard, which makes it a development set. This set replaces it as the one nobody tunes on.
+
+How it was written: on 2026-12-05 by the engineer "holdout", by hand, reading real statements in
+../shared/corpora (15-per-hour-seattle, american-assembly.bowling-green,
+march-on.operation-marchin-orders in English; austria-climate.5twd2jsnkf.2022-08-08 in German). No
+statement id used by the first holdout was reused. The statements' text was copied verbatim from
+each ``comments.csv``; each draft was written as a careful annotator would: a faithful draft says
+what the cited statements say in other words (synonyms, reordered clauses, conditionals and
+concessions restated, e.g. "X unless Y" as "not X as long as Y"); an unfaithful draft changes the
+meaning in exactly one way of its kind. The set is blind to the guard: its author neither read
+deliberation/grounding nor ran the guard (``check-draft``) on any case, before or after sealing.
+
+Each line holds ``case``, ``corpus``, ``language`` (en / de), ``statements`` (real ids and verbatim
+text), ``citations``, ``draft``, ``label`` (faithful / unfaithful) and ``kind``:
+
+* unfaithful: ``substitution`` (a new thing swapped in), ``direction_verb`` (a direction reversed by
+  a verb or adjective), ``scope_inflation`` (some -> all, limit -> ban, "including X" not said),
+  ``invented_entity`` (a name, number or organisation no statement gives), ``condition_dropped``;
+* faithful: ``paraphrase``, ``direction_kept``, ``scope_kept``, ``conditional``, ``concession``.
+
+The file is sealed: its sha256 is pinned below, so any edit fails this test. It is to be scored
+ONCE, at the end of the work, by the lead, with the final guard; this module deliberately holds no
+scoring. After that run, a change made because of its errors makes it a tuning set too.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+HOLDOUT = Path(__file__).resolve().parent / "data" / "grounding_holdout2_sealed.jsonl"
+SEALED_SHA256 = "07736bf6e83cb831dfd0724a35b4207fb98f2685c24e7c57b408c16e1f81f0b8"
+CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
+
+UNFAITHFUL_KINDS = {"substitution", "direction_verb", "scope_inflation", "invented_entity", "condition_dropped"}
+FAITHFUL_KINDS = {"paraphrase", "direction_kept", "scope_kept", "conditional", "concession"}
+LANGUAGE = {"15-per-hour-seattle": "en", "american-assembly.bowling-green": "en",
+            "march-on.operation-marchin-orders": "en", "austria-climate.5twd2jsnkf.2022-08-08": "de"}
+#: the shape the set was written to: at least this many cases, per kind, and in German
+MIN_CASES, MIN_PER_KIND, MIN_GERMAN = 200, 12, 40
+
+
+def load_holdout() -> list[dict]:
+    with HOLDOUT.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def test_holdout2_is_sealed() -> None:
+    assert hashlib.sha256(HOLDOUT.read_bytes()).hexdigest() == SEALED_SHA256, (
+        "the second sealed holdout changed; it must stay as written, blind to the guard"
+    )
+
+
+def test_holdout2_shape() -> None:
+    cases = load_holdout()
+    assert len(cases) >= MIN_CASES
+    assert len({c["case"] for c in cases}) == len(cases), "case names must be unique"
+    for c in cases:
+        assert c["label"] in {"faithful", "unfaithful"}
+        assert c["kind"] in (UNFAITHFUL_KINDS if c["label"] == "unfaithful" else FAITHFUL_KINDS), c["case"]
+        assert c["language"] == LANGUAGE[c["corpus"]], c["case"]
+        assert c["citations"] and set(c["citations"]) <= {s["id"] for s in c["statements"]}, c["case"]
+        assert c["draft"].strip() and all(s["text"].strip() for s in c["statements"]), c["case"]
+    kinds = Counter(c["kind"] for c in cases)
+    assert set(kinds) == UNFAITHFUL_KINDS | FAITHFUL_KINDS
+    assert min(kinds.values()) >= MIN_PER_KIND, kinds
+    assert sum(c["language"] == "de" for c in cases) >= MIN_GERMAN
+    unfaithful = sum(c["label"] == "unfaithful" for c in cases)
+    assert abs(unfaithful - len(cases) / 2) <= len(cases) * 0.05, "about half the cases are unfaithful"
+
+
+def test_holdout2_cites_real_statements_verbatim() -> None:
+    """Every cited id exists in its corpus's comments.csv with exactly that text."""
+    if not CORPORA.is_dir():
+        pytest.skip(f"the real Polis corpora are not at {CORPORA} (../shared is absent on this machine)")
+    texts: dict[str, dict[str, str]] = {}
+    for name in LANGUAGE:
+        with (CORPORA / name / "comments.csv").open(encoding="utf-8", newline="") as fh:
+            texts[name] = {row["comment-id"]: row["comment-body"] for row in csv.DictReader(fh)}
+    for c in load_holdout():
+        for s in c["statements"]:
+            assert texts[c["corpus"]].get(s["id"]) == s["text"], f"{c['case']}: {c['corpus']} id {s['id']}"
