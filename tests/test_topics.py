@@ -462,6 +462,25 @@ def test_real_corpus_topics(name, corpus, corpus_topics):
     assert max(t.n_statements for t in result.topics) <= 0.75 * len(ids)
 
 
+def test_seattle_subject_labels_cover_exactly_the_analysed_statements():
+    """tests/data/seattle_subjects.json (hand labels bench/bench_models.py scores Seattle's topics
+    against) labels every statement the Polis importer keeps for analysis, and nothing else, with
+    labels of its own scheme; it holds ids and labels only, never statement text."""
+    from deliberation.importers.polis import read_polis_export
+
+    folder = CORPORA / SEATTLE
+    if not folder.is_dir():
+        pytest.skip(f"needs the Polis corpus {folder} (shared/corpora beside the repository), absent here")
+    data = json.loads((Path(__file__).parent / "data" / "seattle_subjects.json").read_text(encoding="utf-8"))
+    statements = read_polis_export(folder).statements
+    analysed = {s.external_id for s in statements if not s.moderation.excluded_from_analysis and not s.is_draft}
+    assert set(data["labels"]) == analysed and len(analysed) == 31
+    assert set(data["labels"].values()) == set(data["scheme"])
+    assert set(data["ambiguous"]) <= analysed and set(data["ambiguous"].values()) <= set(data["scheme"])
+    texts = {s.text for s in statements}
+    assert not any(text in json.dumps(data) for text in texts if len(text) > 20)
+
+
 @pytest.mark.parametrize("name", REAL_CORPORA)
 def test_real_corpus_is_deterministic_under_a_seed(name, corpus, corpus_topics):
     ids, texts, authors, vectors = corpus(name)
