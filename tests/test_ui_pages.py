@@ -277,6 +277,9 @@ def test_more_settings_reach_the_run_and_wrong_ones_are_named(sample):
     """The console's "More settings" box: every setting by name, as `run --set`."""
     at = _moderator(sample)
     _tab(at, "Facilitation")
+    # before any run the form shows the configs' defaults
+    assert (at.selectbox(key="mod-run-drafter").value, at.number_input(key="mod-run-seed").value,
+            at.checkbox(key="mod-run-topics").value, at.number_input(key="mod-run-revise").value) == ("extractive", 0, True, 1)
     at.text_area(key="mod-run-more").input("facilitation.consensus_slate_sise=1")  # misspelt
     at.button(key="mod-run-start").click().run(timeout=120)
     assert any("unknown setting" in unescape(e.value) and "consensus_slate_sise" in unescape(e.value)

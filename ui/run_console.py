@@ -69,19 +69,27 @@ def run_with_progress(label: str, fn) -> object:
 
 
 def options_form(c, boxed: bool = True) -> dict:
-    saved = c.settings or {}
+    saved, defaults = c.settings or {}, _all_settings()
+
+    def initial(path: str):
+        """The consultation's last run's value of a setting (saved under its bare name), else its
+        default (from the configs)."""
+        value = saved.get(path.rsplit(".", 1)[-1])
+        return defaults[path] if value is None else value
+
     with (st.expander("Run settings", expanded=False) if boxed else st.container()):
-        drafter = st.selectbox("Drafter", ["extractive", "llm"],
-                               index=["extractive", "llm"].index(saved.get("drafter", "extractive"))
-                               if saved.get("drafter", "extractive") in ("extractive", "llm") else 0,
-                               key="mod-run-drafter")
-        model = st.text_input("LLM model", value=saved.get("model") or "", key="mod-run-model")
-        base_url = st.text_input("LLM server address", value=saved.get("base_url") or "", key="mod-run-base-url")
-        seed = st.number_input("Seed", value=int(saved.get("seed", 0) or 0), step=1, key="mod-run-seed")
-        topic_drafts = st.checkbox("Draft a statement for every topic too", value=bool(saved.get("topic_drafts", True)),
-                                   key="mod-run-topics")
+        drafters = ["extractive", "llm"]
+        drafter = st.selectbox("Drafter", drafters, key="mod-run-drafter",
+                               index=drafters.index(initial("drafting.drafter"))
+                               if initial("drafting.drafter") in drafters else 0)
+        model = st.text_input("LLM model", value=initial("drafting.model") or "", key="mod-run-model")
+        base_url = st.text_input("LLM server address", value=initial("drafting.base_url") or "",
+                                 key="mod-run-base-url")
+        seed = st.number_input("Seed", value=int(initial("analysis.seed") or 0), step=1, key="mod-run-seed")
+        topic_drafts = st.checkbox("Draft a statement for every topic too",
+                                   value=bool(initial("facilitation.topic_drafts")), key="mod-run-topics")
         revise = st.number_input("Revision rounds after a vote", min_value=0, max_value=3,
-                                 value=int(saved.get("max_revise_rounds", 1)), key="mod-run-revise")
+                                 value=int(initial("facilitation.max_revise_rounds")), key="mod-run-revise")
         more = st.text_area("More settings, one NAME=VALUE per line", key="mod-run-more",
                             placeholder="stats.min_votes_room_share=0.5\nfacilitation.consensus_slate_size=2",
                             help="Any setting of the run by name, as `deliberation run --set NAME=VALUE`; "

@@ -7,7 +7,7 @@ answers three questions, in figures and in plain words:
    topic audiences when topic drafts are on the slate) should have at least one draft that speaks
    for it. A group with none is ``"missing"``.
 2. **Is any group amplified?** A group is ``"over"``-represented when it has *more drafts than its
-   fair seats* **and** its share of the drafts is more than ``over_factor`` (default 1.5) times its
+   fair seats* **and** its share of the drafts is more than ``over_factor`` (``CoverageConfig``) times its
    share of the participants. See :func:`fair_seats` for the seats and the reasoning.
 3. **Justified representation (JR / EJR)** on the approval data, checked with ``abcvoting``:
    is there a group of at least n/k participants (n voters, k drafts on the slate) who all approve
