@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 from . import wordnet as wn
 from .checks import SentenceContext, _content_words_with_surface, align, draft_clauses
 from .lexicon import AXES, CONDITION, phrase_pattern
-from .patterns import _NEGATORS, _TOO
+from .patterns import _DE_ADJECTIVE, _NEGATORS, _TOO
 from .problems import Problem, ProblemKind
 from .text import _fold, _Tok, _tokenize
 
@@ -38,6 +38,10 @@ _PARTICLES = {"up": 1, "down": -1, "back": -1}
 #: a word after one of these is used as a verb ("to deal", "should cost")
 _VERB_BEFORE = re.compile(r"^(?:to|should|must|will|would|can|could|may|might|shall|not|never|also|still)$", re.I)
 _DIRECTION_AXES = ("level", "change", "speed")
+#: a word after which the next is no verb's object but its own ("put the money"): the word is a verb
+#: after one of these a word names a thing or an activity ("about speeding"), it does not change one
+_NOUN_BEFORE = frozenset({"about", "of", "the", "a", "an"})
+_DETERMINERS = frozenset({"the", "a", "an", "their", "its", "his", "her", "our", "my", "your", "them"})
 
 
 def _direction(toks: list[_Tok], k: int) -> int:
@@ -55,7 +59,10 @@ def _direction(toks: list[_Tok], k: int) -> int:
         return 0
     nxt = toks[k + 1].raw.lower() if k + 1 < len(toks) else ""
     lemma = min((x for x in wn.lemmas(w) if wn.is_known(x, "v")), default="", key=len)
-    as_verb = nxt in _PARTICLES or (k > 0 and _VERB_BEFORE.match(toks[k - 1].raw)) or wn.usual_pos(w) == "v"
+    prev = toks[k - 1].raw.lower() if k > 0 else ""
+    if prev in _NOUN_BEFORE:
+        return 0  # "concerned about speeding", "the cut": an activity named, not a change made
+    as_verb = nxt in _PARTICLES or _VERB_BEFORE.match(prev) or wn.usual_pos(w) == "v"
     if not lemma or not as_verb:
         return 0
     if nxt in _PARTICLES:
@@ -220,14 +227,28 @@ def _supported_by_wordnet(ctx: SentenceContext, word: str) -> bool:
 
 
 def _is_noun(t: _Tok, lang: str, k: int, toks: list[_Tok]) -> bool:
-    """German: a capitalised word not at the start; English: a word whose usual WordNet sense is a
+    """German: a capitalised word (at the start, one without an adjective ending); English: a word whose usual WordNet sense is a
     noun, not a name, and not used as a verb ("to deal", "should cost")."""
 
-    if lang == "de":
-        return t.raw[:1].isupper() and k > 0
+    if lang == "de":  # the first word is capitalised anyway: a noun unless it reads as an adjective
+        return t.raw[:1].isupper() and (k > 0 or not _DE_ADJECTIVE.search(t.raw))
     if k > 0 and _VERB_BEFORE.match(toks[k - 1].raw):
         return False
-    return wn.wordnet() is not None and wn.is_noun(t.raw) and not (t.raw[:1].isupper() and k > 0)
+    nxt = toks[k + 1].raw.lower() if k + 1 < len(toks) else ""
+    if nxt in _DETERMINERS or (nxt.endswith("ing") and wn.usual_pos(nxt) == "v"):
+        return False  # "put the money", "stop taking": a verb
+    if wn.wordnet() is None or (t.raw[:1].isupper() and k > 0):
+        return False
+    if t.raw.lower().endswith("ing") and wn.is_known(t.raw.lower(), "n") and wn.is_noun(nxt):
+        return True  # "parking ordinance": an -ing noun naming a thing before its head
+    return wn.is_noun(t.raw)
+
+
+def _modifier(t: _Tok, lang: str, k: int, toks: list[_Tok]) -> bool:
+    """An English adjective that classifies the noun after it ("solar power", "electric buses")."""
+
+    nxt = toks[k + 1].raw if k + 1 < len(toks) else ""
+    return lang == "en" and wn.wordnet() is not None and wn.usual_pos(t.raw) == "a" and wn.is_noun(nxt)
 
 
 def _compound_of(a: str, b: str) -> bool:
@@ -237,34 +258,61 @@ def _compound_of(a: str, b: str) -> bool:
     return (len(b) >= 4 and b in a) or (len(a) >= 4 and a in b)
 
 
+def _same_thing(a: str, b: str) -> bool:
+    """Do nouns ``a`` and ``b`` name the same thing, one more generally (WordNet noun senses)?"""
+
+    return wn.wordnet() is not None and (wn.same_thing(a, b) or wn.same_thing(b, a))
+
+
+def _kept(source_noun: str, draft_words: list[str]) -> bool:
+    """Is a noun of the statement still said in the draft: the same thing, one word containing
+    the other, or a form derived from it ("extension" -> "extended")?"""
+
+    derived = wn.derived(source_noun) if wn.wordnet() is not None else frozenset()
+    return any(_compound_of(source_noun, w) or _same_thing(source_noun, w) or wn.lemmas(w) & derived
+               or any(_same_thing(d, w) for d in derived) for w in draft_words)
+
+
 def _new_noun(ctx: SentenceContext, t: _Tok, k: int, src_words: list[str]) -> bool:
     return (t.canon in ctx.novel and _is_noun(t, ctx.lang, k, ctx.toks)
-            and not any(_compound_of(t.raw, w) or _related(w, t.raw) for w in src_words))
+            and not any(_compound_of(t.raw, w) or _same_thing(w, t.raw) for w in src_words))
+
+
+def _stretches(ctx: SentenceContext, src_toks: list[_Tok], d_toks: list[tuple[int, _Tok]]):
+    """The short replaced stretches (source (index, token)s, draft (index, token)s) where the
+    content words of the draft sentence line up with those of one source sentence (difflib), at
+    least ``min_scope_overlap`` of the draft's words matched."""
+
+    s_toks = [(k, t) for k, t in enumerate(src_toks) if t.content]
+    sm = SequenceMatcher(a=[t.canon for _, t in s_toks], b=[t.canon for _, t in d_toks], autojunk=False)
+    matched = sum(m.size for m in sm.get_matching_blocks())
+    if not d_toks or matched / len(d_toks) < ctx.cfg.min_scope_overlap:
+        return
+    cap = ctx.cfg.max_replaced_words
+    for op, a0, a1, b0, b1 in sm.get_opcodes():
+        if op == "replace" and a1 - a0 <= cap and b1 - b0 <= cap:
+            yield s_toks[a0:a1], d_toks[b0:b1]
 
 
 def check_substitution(ctx: SentenceContext) -> list[Problem]:
     """A noun of a cited statement swapped for one that no cited statement names, nor a synonym
-    or hypernym of one: the two sentences line up word for word (difflib) but for one short
-    stretch, where a noun of the statement is replaced by a new noun."""
+    or hypernym of one: the draft sentence lines up word for word (difflib) with a sentence of the
+    statement but for one short stretch, where a noun of the statement is replaced by a new noun."""
 
     if not ctx.relevant or ctx.has(ProblemKind.ADDED_CONTENT, ProblemKind.ADDED_ENTITY, ProblemKind.SCOPE_INFLATED):
         return []
     d_toks = [(k, t) for k, t in enumerate(ctx.toks) if t.content]
     draft_words = [t.raw for _, t in d_toks]
     for src in ctx.cited:
-        s_toks = [(k, t) for k, t in enumerate(src.toks) if t.content]
-        src_words = [t.raw for _, t in s_toks]
-        sm = SequenceMatcher(a=[t.canon for _, t in s_toks], b=[t.canon for _, t in d_toks], autojunk=False)
-        if sm.ratio() < ctx.cfg.min_scope_overlap:
-            continue
-        for op, a0, a1, b0, b1 in sm.get_opcodes():
-            if op != "replace" or a1 - a0 > ctx.cfg.max_replaced_words or b1 - b0 > ctx.cfg.max_replaced_words:
-                continue
-            new = [t.raw for k, t in d_toks[b0:b1] if _new_noun(ctx, t, k, src_words)]
-            gone = [t.raw for k, t in s_toks[a0:a1] if t.canon not in ctx.content and _is_noun(t, ctx.lang, k, src.toks)
-                    and not any(_compound_of(t.raw, w) or _related(t.raw, w) for w in draft_words)]
-            if new and gone:
-                return [Problem(ProblemKind.SUBSTITUTION,
-                                f"puts '{new[0]}' where statement {src.id} says '{gone[0]}'",
-                                {"draft": new[0], "source": gone[0], "statement": src.id})]
+        # the words of a name ("Bowling Green") name no thing a draft noun could be
+        src_words = [t.raw for k, t in enumerate(src.toks) if t.content and not (k and t.raw[:1].isupper())]
+        for sent in [parent for sc, parent in src.units if sc is parent]:
+            for s_part, d_part in _stretches(ctx, sent.toks, d_toks):
+                new = [t.raw for k, t in d_part if _new_noun(ctx, t, k, src_words)]
+                gone = [t.raw for k, t in s_part if t.canon not in ctx.content and not _kept(t.raw, draft_words)
+                        and (_is_noun(t, ctx.lang, k, sent.toks) or _modifier(t, ctx.lang, k, sent.toks))]
+                if new and gone:
+                    return [Problem(ProblemKind.SUBSTITUTION,
+                                    f"puts '{new[0]}' where statement {src.id} says '{gone[0]}'",
+                                    {"draft": new[0], "source": gone[0], "statement": src.id})]
     return []

@@ -30,6 +30,9 @@ _SPEECH_VERBS = {
     "claim", "claims", "note", "notes", "is", "was", "sure", "ensure", "ensures", "make", "clear", "know", "hope",
     "hopes", "warn", "warns", "add", "adds", "point", "points", "out", "wish", "wishes", "demand", "demands",
 }
+#: German adjective endings (reparierbar-e, wichtig-en, gründlich-er, ...): a capitalised first word
+#: with one of them is no noun
+_DE_ADJECTIVE = re.compile(r"(?:bar|ig|lich|isch|los|sam|haft|iv|ell)(?:e|en|er|es|em)?$", re.I)
 _TOO = re.compile(r"^(?:too|zu|overly|excessively)$", re.I)
 
 _QUANTIFIER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [

@@ -90,18 +90,28 @@ def is_known(word: str, pos: str | None = None) -> bool:
     return bool(_synsets(word, pos))
 
 
+@lru_cache(maxsize=20_000)
 def usual_pos(word: str) -> str:
-    """The part of speech of the most usual WordNet sense of ``word`` ("n", "v", "a", "s", "r"; "" unknown)."""
+    """The usual part of speech of ``word`` ("n", "v", "a", "r"; "" unknown): the one whose senses
+    are tagged most often in WordNet's sense-tagged corpus (``cntlist.rev``: "trees" a noun,
+    "stop" and "put" verbs, "longer" an adjective), else that of its first sense."""
 
     senses = _synsets(word)
-    return senses[0].pos() if senses else ""
+    if not senses:
+        return ""
+    forms = lemmas(word)
+    counts: dict[str, int] = {}
+    for syn in senses:
+        pos = "a" if syn.pos() == "s" else syn.pos()
+        counts[pos] = counts.get(pos, 0) + sum(lem.count() for lem in syn.lemmas() if lem.name().lower() in forms)
+    best = max(counts, key=lambda p: counts[p])
+    return best if counts[best] else ("a" if senses[0].pos() == "s" else senses[0].pos())
 
 
 def is_noun(word: str) -> bool:
-    """Is the most usual WordNet sense of ``word`` a noun?"""
+    """Is ``word`` usually a noun (:func:`usual_pos`)?"""
 
-    senses = _synsets(word)
-    return bool(senses) and senses[0].pos() == "n"
+    return usual_pos(word) == "n"
 
 
 #: how many of a word's senses (WordNet lists the most usual first) count for its part of speech
@@ -155,6 +165,40 @@ def supports(source_word: str, draft_word: str) -> bool:
 
     d = lemmas(draft_word)
     return bool(d & related(source_word)) or bool(lemmas(source_word) & d)
+
+
+@lru_cache(maxsize=20_000)
+def _noun_up(word: str) -> frozenset[str]:
+    """The lemmas of the noun senses of ``word`` and of their hypernyms (up to :data:`HYPERNYM_DEPTH`
+    levels): what ``word``, read as a thing, can also be called."""
+
+    out: set[str] = set()
+    for syn in _synsets(word, "n"):
+        frontier = [syn]
+        for _ in range(HYPERNYM_DEPTH + 1):
+            out.update(lem.name().lower().replace("_", " ") for s in frontier for lem in s.lemmas())
+            frontier = [h for s in frontier for h in s.hypernyms() + s.instance_hypernyms()]
+    return frozenset(out)
+
+
+@lru_cache(maxsize=20_000)
+def derived(word: str) -> frozenset[str]:
+    """Forms derived from the usual senses of ``word`` ("extension" -> "extend"; its usual part of
+    speech only), one step, no hypernyms."""
+
+    pos = usual_pos(word)
+    return frozenset(d.name().lower() for syn in _synsets(word) if syn.pos() == pos for lem in syn.lemmas()
+                     for d in lem.derivationally_related_forms())
+
+
+def same_thing(source_noun: str, draft_noun: str) -> bool:
+    """Can ``draft_noun`` name the thing ``source_noun`` names: the same lemma, a synonym or a
+    hypernym, noun senses only? Stricter than :func:`supports`, which also follows verb senses and
+    derived forms ("trees" -> "tree" (chase up a tree) -> "chase" <- "dogs"), too loose to tell
+    whether one thing was swapped for another."""
+
+    d = lemmas(draft_noun)
+    return bool(d & lemmas(source_noun)) or bool(d & _noun_up(source_noun))
 
 
 @lru_cache(maxsize=20_000)
