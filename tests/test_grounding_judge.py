@@ -17,6 +17,7 @@ from deliberation.models import DraftKind, DraftSentence, Statement
 from graphs.context import Context, Services
 from graphs.nodes import ground_draft
 from graphs.state import DraftRecord, FacilitationState
+from ui.views.moderator import second_opinion_line
 
 try:
     from fake_chat import ScriptedChatModel
@@ -98,3 +99,13 @@ def test_the_graph_asks_the_drafting_model_for_its_second_opinion(tmp_path) -> N
         model = ScriptedChatModel(responses=['{"verdict": "not_stated"}'], calls=[])
         out = run(options, model, d)
         assert model.calls == [] and len(out.sentences) == 2
+
+
+def test_the_moderator_reads_the_second_opinion_in_words() -> None:
+    verdicts = [{"supported": True, "model_verdicts": ["entailed", "entailed"]},
+                {"supported": True, "model_verdicts": ["no_opinion"]},
+                {"supported": False, "model_verdicts": ["not_stated"]}]
+    assert second_opinion_line(verdicts) == (
+        "Second opinion of the language model on the kept sentences: 2 follow from their cited "
+        "statements; 1 got no verdict (the rules decided alone).")
+    assert second_opinion_line([{"supported": True, "model_verdicts": []}]) == ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from collections import Counter
 from pathlib import Path
 
 import altair as alt
@@ -409,6 +410,18 @@ def _draft_nonce(d: dict) -> str:
     return hashlib.sha1((d["key"] + "\x00" + d["text"]).encode()).hexdigest()[:8]
 
 
+def second_opinion_line(verdicts: list[dict]) -> str:
+    """What the language model said of the kept sentences (the guard's second opinion), in words;
+    empty when it was not asked (extractive drafter, or ``second_opinion`` off)."""
+    said = Counter(m for v in verdicts if v.get("supported") for m in v.get("model_verdicts") or [])
+    if not said:
+        return ""
+    words = {"entailed": "follow from their cited statements",
+             "no_opinion": "got no verdict (the rules decided alone)"}
+    return "Second opinion of the language model on the kept sentences: " + "; ".join(
+        f"{n} {words.get(k, k)}" for k, n in said.most_common()) + "."
+
+
 def _review_draft(i: int, d: dict, summaries: dict, statements: dict) -> dict | None:
     """One draft beside its cited statements, with the decision widgets; returns the decision."""
     nonce = _draft_nonce(d)
@@ -420,6 +433,9 @@ def _review_draft(i: int, d: dict, summaries: dict, statements: dict) -> dict | 
             for s in d.get("sentences") or []:
                 st.markdown(esc(sentence_text(s)) + "  \n" + "*cites " + esc(", ".join(s.get("citations") or [])) + "*")
             st.caption(f"Drafted by {esc(d.get('drafter', ''))}. {esc(d.get('notes', ''))}")
+            opinion = second_opinion_line(d.get("verdicts") or [])
+            if opinion:
+                st.caption(esc(opinion))
         with right:
             st.markdown("**Cited statements**")
             for sid, text in (d.get("cited") or {}).items():
