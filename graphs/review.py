@@ -34,6 +34,8 @@ def review_request(state: FacilitationState, texts: dict[str, str]) -> dict[str,
                     "text": d.text, "plain_text": d.plain_text, "sentences": d.sentence_dicts(),
                     "cited": {c: texts.get(c, "") for s in d.sentences for c in s.citations},
                     "notes": d.notes, "drafter": d.drafter,
+                    # the language model's second opinion on each kept sentence (LLM drafts only)
+                    "model_verdicts": [m for v in d.verdicts if v.get("supported") for m in v.get("model_verdicts") or []],
                     # the moderator's last edit, which the guard did not accept, and why
                     "edit_rejected": d.edit_rejected} for d in drafts],
         "audit": state.audit.get("findings", []),

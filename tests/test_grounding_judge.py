@@ -16,6 +16,7 @@ from deliberation.grounding.judge import NO_OPINION, build_messages, parse_verdi
 from deliberation.models import DraftKind, DraftSentence, Statement
 from graphs.context import Context, Services
 from graphs.nodes import ground_draft
+from graphs.review import review_request
 from graphs.state import DraftRecord, FacilitationState
 from ui.views.moderator import second_opinion_line
 
@@ -94,6 +95,8 @@ def test_the_graph_asks_the_drafting_model_for_its_second_opinion(tmp_path) -> N
     assert len(model.calls) == 2 and [s.citations for s in out.sentences] == [["1"]]
     assert [v["model_verdicts"] for v in out.verdicts] == [["entailed"], ["not_stated"]]
     assert "language model judges it not stated" in out.verdicts[1]["reason"]
+    shown = review_request(state.model_copy(update={"drafts": [out]}), {})["drafts"][0]
+    assert shown["model_verdicts"] == ["entailed"]  # what the moderator console words
     for options, d in (({"drafter": "llm", "second_opinion": False}, draft),
                        ({"drafter": "llm"}, draft.model_copy(update={"drafter": "extractive"}))):
         model = ScriptedChatModel(responses=['{"verdict": "not_stated"}'], calls=[])
@@ -102,10 +105,7 @@ def test_the_graph_asks_the_drafting_model_for_its_second_opinion(tmp_path) -> N
 
 
 def test_the_moderator_reads_the_second_opinion_in_words() -> None:
-    verdicts = [{"supported": True, "model_verdicts": ["entailed", "entailed"]},
-                {"supported": True, "model_verdicts": ["no_opinion"]},
-                {"supported": False, "model_verdicts": ["not_stated"]}]
-    assert second_opinion_line(verdicts) == (
+    assert second_opinion_line(["entailed", "entailed", "no_opinion"]) == (
         "Second opinion of the language model on the kept sentences: 2 follow from their cited "
         "statements; 1 got no verdict (the rules decided alone).")
-    assert second_opinion_line([{"supported": True, "model_verdicts": []}]) == ""
+    assert second_opinion_line([]) == ""

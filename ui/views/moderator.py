@@ -410,10 +410,10 @@ def _draft_nonce(d: dict) -> str:
     return hashlib.sha1((d["key"] + "\x00" + d["text"]).encode()).hexdigest()[:8]
 
 
-def second_opinion_line(verdicts: list[dict]) -> str:
+def second_opinion_line(model_verdicts: list[str]) -> str:
     """What the language model said of the kept sentences (the guard's second opinion), in words;
     empty when it was not asked (extractive drafter, or ``second_opinion`` off)."""
-    said = Counter(m for v in verdicts if v.get("supported") for m in v.get("model_verdicts") or [])
+    said = Counter(model_verdicts)
     if not said:
         return ""
     words = {"entailed": "follow from their cited statements",
@@ -433,7 +433,7 @@ def _review_draft(i: int, d: dict, summaries: dict, statements: dict) -> dict | 
             for s in d.get("sentences") or []:
                 st.markdown(esc(sentence_text(s)) + "  \n" + "*cites " + esc(", ".join(s.get("citations") or [])) + "*")
             st.caption(f"Drafted by {esc(d.get('drafter', ''))}. {esc(d.get('notes', ''))}")
-            opinion = second_opinion_line(d.get("verdicts") or [])
+            opinion = second_opinion_line(d.get("model_verdicts") or [])
             if opinion:
                 st.caption(esc(opinion))
         with right:
