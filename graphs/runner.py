@@ -19,7 +19,7 @@ from deliberation.errors import DeliberationError
 from deliberation.storage import Store
 from graphs.context import Context, Services
 from graphs.facilitation import compile_graph, thread
-from graphs.state import FacilitationState
+from graphs.state import FacilitationState, PublishedDraft
 
 #: a run's settings by name: ``{"drafter": "llm", "seed": 1, "stats.min_votes_room_share": 0.3,
 #: "grounding": {...}}`` (graphs.context.Context.from_options)
@@ -112,9 +112,13 @@ def start(settings: Settings, cid: int, options: Options | None = None, on_updat
 
 
 def published_now(values: dict) -> list[dict]:
-    """The drafts published in the current revision round (what participants vote on now)."""
-    rnd = values.get("revise_rounds", 0) or 0
-    return [p for p in values.get("published") or [] if p.get("round", 0) == rnd]
+    """The drafts published in the current revision round (what participants vote on now), from a
+    checkpoint's plain values, as JSON; the rule is the typed state's
+    (:meth:`FacilitationState.published_now`)."""
+    state = FacilitationState.model_construct(
+        published=[PublishedDraft.model_validate(p) for p in values.get("published") or []],
+        revise_rounds=int(values.get("revise_rounds") or 0))
+    return [p.model_dump(mode="json") for p in state.published_now()]
 
 
 def _store(settings: Settings):
