@@ -35,18 +35,20 @@ _SPEECH_VERBS = {
 _DE_ADJECTIVE = re.compile(r"(?:bar|ig|lich|isch|los|sam|haft|iv|ell)(?:e|en|er|es|em)?$", re.I)
 _TOO = re.compile(r"^(?:too|zu|overly|excessively)$", re.I)
 
+#: the words for the people of a consultation that the quantifier claims below count
+_PEOPLE = r"participants|residents|people|respondents|commenters|voters|citizens|members|groups"
 _QUANTIFIER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # (label, pattern); a claim is supported when the same pattern matches a cited statement
     ("everyone", re.compile(r"\b(?:(?:everyone|everybody)(?:\s+(?:here\s+)?(?:agrees|wants|supports|opposes|thinks|believes|likes|says|is\s+in\s+favou?r))?|all\s+of\s+(?:them|us|the\s+participants)|jeder|jede|alle(?:\s+teilnehmenden)?\s+(?:sind|wollen|fordern|wünschen|stimmen|unterstützen|befürworten))\b", re.I)),
-    ("all_group", re.compile(r"\ball\s+(?:the\s+)?(?:participants|residents|people|groups|sides|respondents|voters|citizens|members|commenters|neighbours|neighbors|parents|drivers|cyclists)\b|\b(?:every|each)\s+(?:participant|resident|group|side|respondent|voter|citizen|member)\b|\balle\s+(?:teilnehmenden|teilnehmer\w*|bürger\w*|gruppen|seiten|anwohner\w*)\b", re.I)),
+    ("all_group", re.compile(rf"\ball\s+(?:the\s+)?(?:{_PEOPLE}|sides|neighbours|neighbors|parents|drivers|cyclists)\b|\b(?:every|each)\s+(?:participant|resident|group|side|respondent|voter|citizen|member)\b|\balle\s+(?:teilnehmenden|teilnehmer\w*|bürger\w*|gruppen|seiten|anwohner\w*)\b", re.I)),
     ("nobody", re.compile(r"\b(?:nobody|no\s+one|no-one|no\s+participant|none\s+of\s+the\s+participants|niemand)\s+(?:\w+\s+)?(?:wants?|disagrees?|opposes?|objects?|supports?|likes?|thinks?|believes?|will|would|is|was|can|could|should|will)\b", re.I)),
-    ("majority", re.compile(r"\b(?:the\s+)?(?:vast\s+|clear\s+|overwhelming\s+|large\s+|great\s+)?majority\b|\bmost\s+(?:of\s+the\s+)?(?:participants|residents|people|respondents|commenters|voters|citizens|groups|members)\b|\bdie\s+(?:große\s+)?mehrheit\b|\bdie\s+meisten\b|\bmehrheitlich\b", re.I)),
+    ("majority", re.compile(rf"\b(?:the\s+)?(?:vast\s+|clear\s+|overwhelming\s+|large\s+|great\s+)?majority\b|\bmost\s+(?:of\s+the\s+)?(?:{_PEOPLE})\b|\bdie\s+(?:große\s+)?mehrheit\b|\bdie\s+meisten\b|\bmehrheitlich\b", re.I)),
     ("consensus", re.compile(r"\b(?:consensus|unanimous\w*|overwhelming(?:ly)?|(?:broad|general|wide|widespread|strong|clear|common)\s+(?:agreement|support|consensus)|widely\s+(?:agreed|supported|shared|accepted)|agree\s+unanimously|konsens|einstimmig\w*|(?:sind|waren)\s+sich\s+(?:\w+\s+)?einig|breite\s+zustimmung)\b", re.I)),
     ("agreement", re.compile(r"\b(?:participants|residents|people|they|we|everyone|everybody|all|groups|both\s+(?:groups|sides))\s+(?:all\s+|broadly\s+|generally\s+|largely\s+|strongly\s+|clearly\s+)?agree[sd]?\b|\b(?:teilnehmenden|alle|beide\s+seiten)\s+(?:\w+\s+)?(?:stimmen\s+(?:\w+\s+)?(?:zu|überein)|einig)\b", re.I)),
 ]
 _PLURAL_QUANT = re.compile(
     r"\b(?:several|many|numerous|multiple|various|a\s+number\s+of|a\s+lot\s+of|lots\s+of|plenty\s+of|both|mehrere|viele|zahlreiche|beide)\s+(?:of\s+the\s+)?"
-    r"(?:participants|residents|people|respondents|commenters|voters|citizens|members|groups|sides|statements|comments|teilnehmende\w*|teilnehmer\w*|bürger\w*|gruppen|seiten|personen|menschen)\b",
+    rf"(?:{_PEOPLE}|sides|statements|comments|teilnehmende\w*|teilnehmer\w*|bürger\w*|gruppen|seiten|personen|menschen)\b",
     re.I,
 )
 
