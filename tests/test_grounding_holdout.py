@@ -19,9 +19,12 @@ a new holdout.
 
 from __future__ import annotations
 
-import hashlib
-import json
+import sys
 from pathlib import Path
+
+from holdouts import assert_case_shape, read_cases, sha256
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 HOLDOUT = Path(__file__).resolve().parent / "data" / "grounding_holdout_sealed.jsonl"
 SEALED_SHA256 = "48d00a76af40d485bf20f2400139989342a4f253a05cb4ed2d67abd17b4865ea"
@@ -37,17 +40,13 @@ FIRST_RUN = {
     },
 }
 
-UNFAITHFUL_KINDS = {"substitution", "direction_verb", "scope_inflation", "invented_entity", "condition_dropped"}
-FAITHFUL_KINDS = {"paraphrase", "direction_kept", "scope_kept", "conditional", "concession"}
-
 
 def load_holdout() -> list[dict]:
-    with HOLDOUT.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    return read_cases(HOLDOUT)
 
 
 def test_holdout_is_sealed() -> None:
-    assert hashlib.sha256(HOLDOUT.read_bytes()).hexdigest() == SEALED_SHA256, (
+    assert sha256(HOLDOUT) == SEALED_SHA256, (
         "the sealed holdout changed; it must stay as written before the guard was tuned"
     )
 
@@ -56,42 +55,8 @@ def test_holdout_shape() -> None:
     cases = load_holdout()
     assert len(cases) >= 150
     for c in cases:
-        assert c["label"] in {"faithful", "unfaithful"}
-        assert c["kind"] in (UNFAITHFUL_KINDS if c["label"] == "unfaithful" else FAITHFUL_KINDS)
-        assert set(c["citations"]) <= {s["id"] for s in c["statements"]}
-        assert c["draft"].strip() and all(s["text"].strip() for s in c["statements"])
+        assert_case_shape(c)
     assert {c["language"] for c in cases} == {"en", "de"}
-
-
-def score(cases: list[dict], encoder=None) -> dict:
-    """Precision and recall for "unfaithful", per-kind share judged right, and the errors."""
-
-    from collections import defaultdict
-
-    from deliberation.grounding import check_draft
-
-    tp = fp = fn = tn = 0
-    kinds: dict[str, list[bool]] = defaultdict(list)
-    errors = []
-    for c in cases:
-        report = check_draft(c["statements"], c["draft"], c["citations"], encoder=encoder)
-        gold, pred = c["label"] == "unfaithful", not report.supported
-        tp += gold and pred
-        fp += pred and not gold
-        fn += gold and not pred
-        tn += not gold and not pred
-        kinds[c["kind"]].append(gold == pred)
-        if gold != pred:
-            why = "; ".join(s.reason for s in report.sentences if not s.supported)
-            errors.append(f"{'missed' if gold else 'false alarm'} [{c['case']} {c['kind']}] {c['draft']}"
-                          + (f" :: {why}" if why else ""))
-    return {
-        "precision": tp / (tp + fp) if tp + fp else 1.0,
-        "recall": tp / (tp + fn) if tp + fn else 1.0,
-        "counts": {"tp": tp, "fp": fp, "fn": fn, "tn": tn},
-        "per_kind": {k: (sum(v), len(v)) for k, v in sorted(kinds.items())},
-        "errors": errors,
-    }
 
 
 def test_holdout_score_does_not_fall_below_the_first_run() -> None:
@@ -104,7 +69,9 @@ def test_holdout_score_does_not_fall_below_the_first_run() -> None:
         import pytest
 
         pytest.skip(f"the first run was scored with WordNet: {wordnet.status()}")
-    result = score(load_holdout())
+    from score_grounding import load, score  # the scorer of any labelled set (bench/)
+
+    result = score(load(HOLDOUT))
     print(f"\nsealed holdout, lexical only: precision {result['precision']:.3f}, recall {result['recall']:.3f}, "
           f"{result['counts']}; first run {FIRST_RUN['lexical only']}")
     for kind, (ok, n) in result["per_kind"].items():

@@ -30,19 +30,16 @@ scoring. After that run, a change made because of its errors makes it a tuning s
 from __future__ import annotations
 
 import csv
-import hashlib
-import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from holdouts import FAITHFUL_KINDS, UNFAITHFUL_KINDS, assert_case_shape, read_cases, sha256
 
 HOLDOUT = Path(__file__).resolve().parent / "data" / "grounding_holdout2_sealed.jsonl"
 SEALED_SHA256 = "07736bf6e83cb831dfd0724a35b4207fb98f2685c24e7c57b408c16e1f81f0b8"
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 
-UNFAITHFUL_KINDS = {"substitution", "direction_verb", "scope_inflation", "invented_entity", "condition_dropped"}
-FAITHFUL_KINDS = {"paraphrase", "direction_kept", "scope_kept", "conditional", "concession"}
 LANGUAGE = {"15-per-hour-seattle": "en", "american-assembly.bowling-green": "en",
             "march-on.operation-marchin-orders": "en", "austria-climate.5twd2jsnkf.2022-08-08": "de"}
 #: the shape the set was written to: at least this many cases, per kind, and in German
@@ -50,12 +47,11 @@ MIN_CASES, MIN_PER_KIND, MIN_GERMAN = 200, 12, 40
 
 
 def load_holdout() -> list[dict]:
-    with HOLDOUT.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    return read_cases(HOLDOUT)
 
 
 def test_holdout2_is_sealed() -> None:
-    assert hashlib.sha256(HOLDOUT.read_bytes()).hexdigest() == SEALED_SHA256, (
+    assert sha256(HOLDOUT) == SEALED_SHA256, (
         "the second sealed holdout changed; it must stay as written, blind to the guard"
     )
 
@@ -65,11 +61,9 @@ def test_holdout2_shape() -> None:
     assert len(cases) >= MIN_CASES
     assert len({c["case"] for c in cases}) == len(cases), "case names must be unique"
     for c in cases:
-        assert c["label"] in {"faithful", "unfaithful"}
-        assert c["kind"] in (UNFAITHFUL_KINDS if c["label"] == "unfaithful" else FAITHFUL_KINDS), c["case"]
+        assert_case_shape(c)
         assert c["language"] == LANGUAGE[c["corpus"]], c["case"]
-        assert c["citations"] and set(c["citations"]) <= {s["id"] for s in c["statements"]}, c["case"]
-        assert c["draft"].strip() and all(s["text"].strip() for s in c["statements"]), c["case"]
+        assert c["citations"], c["case"]
     kinds = Counter(c["kind"] for c in cases)
     assert set(kinds) == UNFAITHFUL_KINDS | FAITHFUL_KINDS
     assert min(kinds.values()) >= MIN_PER_KIND, kinds
