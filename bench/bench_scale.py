@@ -111,127 +111,18 @@ class Stages:
 
 # ---- synthetic consultation ----------------------------------------------------------------------
 
-PLACES = ["the harbour road", "the old town", "the north district", "the market square", "the riverside",
-          "the station area", "the east estate", "the town centre", "the industrial park", "the south quarter",
-          "the hill villages", "the seafront", "the university district", "the west end", "the new suburbs",
-          "the main street", "the village green", "the canal side", "the castle quarter", "the ring road"]
-
-WHO = ["families", "older residents", "young people", "small shops", "commuters", "students", "visitors",
-       "people with disabilities", "night workers", "new residents", "children", "local businesses"]
-
-THEMES: dict[str, dict[str, list[str]]] = {
-    "transport": {
-        "nouns": ["bus lanes", "bike paths", "parking spaces", "the tram line", "pedestrian crossings",
-                  "night buses", "park-and-ride sites", "speed cameras", "delivery bays", "car-free streets",
-                  "electric bus routes", "school bus services"],
-        "good": ["safer", "quicker", "more reliable", "cheaper", "quieter"],
-    },
-    "housing": {
-        "nouns": ["social housing", "rent controls", "student flats", "holiday lets", "empty homes",
-                  "housing cooperatives", "tower blocks", "starter homes", "housing for key workers",
-                  "building permits", "council flats", "tiny houses"],
-        "good": ["affordable", "well insulated", "fairly allocated", "better maintained", "easier to find"],
-    },
-    "parks": {
-        "nouns": ["public parks", "street trees", "community gardens", "playgrounds", "dog parks",
-                  "wildflower meadows", "allotments", "green roofs", "picnic areas", "sports fields",
-                  "walking trails", "public toilets in parks"],
-        "good": ["greener", "better lit", "cleaner", "open later", "easier to reach"],
-    },
-    "schools": {
-        "nouns": ["school meals", "class sizes", "after-school clubs", "school buildings", "music lessons",
-                  "teacher salaries", "school libraries", "language classes", "special needs support",
-                  "school sports", "adult education", "nursery places"],
-        "good": ["free", "smaller", "better funded", "open to all", "more modern"],
-    },
-    "safety": {
-        "nouns": ["street lighting", "police patrols", "CCTV cameras", "neighbourhood watch groups",
-                  "youth workers", "emergency response times", "safe walking routes", "fire stations",
-                  "noise rules", "late-night licences", "traffic wardens", "community wardens"],
-        "good": ["visible", "faster", "better trained", "more local", "more accountable"],
-    },
-    "budget": {
-        "nouns": ["council tax", "parking fees", "business rates", "tourist taxes", "public spending",
-                  "the town's debt", "consultant fees", "grants for charities", "councillor expenses",
-                  "the events budget", "road repair funds", "pension costs"],
-        "good": ["lower", "transparent", "fairer", "published online", "independently audited"],
-    },
-    "environment": {
-        "nouns": ["solar panels", "recycling centres", "plastic waste", "air quality sensors",
-                  "flood defences", "wind turbines", "heat pumps", "food waste collection",
-                  "river pollution checks", "tree planting", "energy audits", "water refill stations"],
-        "good": ["cleaner", "cheaper to run", "more ambitious", "carbon neutral", "better monitored"],
-    },
-    "business": {
-        "nouns": ["market stalls", "shop rents", "the weekend market", "start-up grants", "local shops",
-                  "chain stores", "cafe terraces", "opening hours", "shop front repairs", "pop-up shops",
-                  "co-working spaces", "the farmers market"],
-        "good": ["busier", "more local", "more varied", "open on Sundays", "easier to start"],
-    },
-    "health": {
-        "nouns": ["GP surgeries", "mental health services", "dental care", "pharmacies", "care homes",
-                  "health visitors", "sports centres", "swimming pools", "walk-in clinics",
-                  "ambulance stations", "home care visits", "free health checks"],
-        "good": ["closer", "open longer", "better staffed", "easier to book", "free at the point of use"],
-    },
-    "culture": {
-        "nouns": ["the public library", "the town museum", "street festivals", "live music venues",
-                  "the theatre", "public art", "the cinema", "heritage buildings", "youth centres",
-                  "community halls", "the summer fair", "local history projects"],
-        "good": ["open later", "free to enter", "better funded", "more welcoming", "more diverse"],
-    },
-}
-
-PRO = ["The council should invest in {n} in {p}.",
-       "We need more {n} around {p}.",
-       "{N} in {p} should be {g} for {w}.",
-       "I would support spending more on {n}, especially for {w}.",
-       "Please make {n} near {p} {g}.",
-       "{N} would make {p} a better place for {w}.",
-       "More money for {n} is worth a small rise in council tax.",
-       "Expanding {n} should be a priority for the next five years.",
-       "{N} are what {w} in {p} need most.",
-       "The town should double its support for {n}."]
-CONTRA = ["The council should stop spending on {n} in {p}.",
-          "We already have too many {n} around {p}.",
-          "{N} in {p} are a waste of money.",
-          "I oppose any new {n} because {w} do not benefit.",
-          "Cut the budget for {n} and fix the basics first.",
-          "{N} near {p} cause more problems than they solve.",
-          "Nobody asked for more {n} in {p}.",
-          "Plans for {n} should be dropped until the roads are repaired.",
-          "{N} mostly help people who do not live in {p}.",
-          "Money for {n} would be better spent on {w}."]
-CONSENSUS = ["The council should publish clear plans for {n} before deciding.",
-             "Residents of {p} should be asked before {n} change.",
-             "Decisions about {n} should consider {w}.",
-             "Keep {n} in {p} safe and well maintained.",
-             "Information about {n} should be easy to find online."]
-
-
-#: a theme-specific reason, added to about half of the statements, so topics follow themes
-REASONS = {
-    "transport": ["traffic jams get worse every year", "the buses are late every morning",
-                  "cyclists and drivers keep clashing", "commuting by car costs too much"],
-    "housing": ["rents have doubled in ten years", "young families cannot afford a home",
-                "too many flats stand empty", "landlords ignore repairs"],
-    "parks": ["children need safe places to play", "green space keeps the town cool in summer",
-              "the parks are full of litter", "wildlife is disappearing from town"],
-    "schools": ["classrooms are overcrowded", "pupils deserve a healthy lunch",
-                "teachers keep leaving for the city", "the school roofs are leaking"],
-    "safety": ["people feel unsafe walking home at night", "burglaries have gone up",
-               "vandalism is a problem after dark", "emergency help takes too long to arrive"],
-    "budget": ["the council wastes money on consultants", "taxpayers deserve value for money",
-               "the town's finances are stretched", "spending decisions are made behind closed doors"],
-    "environment": ["the river floods more often", "energy bills keep rising",
-                    "the town promised to be carbon neutral", "air pollution harms children"],
-    "business": ["the high street has too many empty shops", "local traders are struggling",
-                 "online shopping is emptying the town", "new businesses bring jobs"],
-    "health": ["waiting lists for a doctor are weeks long", "older people need care close to home",
-               "mental health problems are rising", "the nearest hospital is far away"],
-    "culture": ["young people have nowhere to go", "our heritage is part of who we are",
-                "festivals bring visitors and money", "the library is the heart of the community"],
-}
+#: The generator's word lists (bench/scale_words.json): ``places`` and ``who`` fill the templates;
+#: ``themes`` gives each theme its nouns and "good" adjectives; ``pro``, ``contra`` and
+#: ``consensus`` are the templates of each phrasing; ``reasons`` adds a theme-specific reason to
+#: about half of the statements, so topics follow themes.
+WORDS = json.loads((Path(__file__).with_name("scale_words.json")).read_text(encoding="utf-8"))
+PLACES: list[str] = WORDS["places"]
+WHO: list[str] = WORDS["who"]
+THEMES: dict[str, dict[str, list[str]]] = WORDS["themes"]
+PRO: list[str] = WORDS["pro"]
+CONTRA: list[str] = WORDS["contra"]
+CONSENSUS: list[str] = WORDS["consensus"]
+REASONS: dict[str, list[str]] = WORDS["reasons"]
 
 
 def _cap(s: str) -> str:
