@@ -40,6 +40,8 @@ META: set[str] = _words("meta_words", "en", "de")
 ABBREVIATIONS: set[str] = _words("abbreviations", "en", "de")
 CJK_NEGATORS: set[str] = set("".join(load("zh")["negators"]))
 CJK_NOT_NEGATION: set[str] = set(load("zh")["not_negation"])
+#: German separable verb prefixes ("ab" in "abgeschafft"), for past participles
+SEPARABLE_PREFIXES: set[str] = _words("separable_prefixes", "de")
 NUMBER_WORDS: dict[str, float] = {w: v for lang in LANGUAGES for w, v in load(lang).get("number_words", {}).items()}
 
 

@@ -18,6 +18,7 @@ from difflib import SequenceMatcher
 from . import wordnet as wn
 from .checks import SentenceContext, _content_words_with_surface, align, draft_clauses
 from .lexicon import AXES, CONDITION, phrase_pattern
+from .polarity import _POLARITY_SPLIT
 from .patterns import _DE_ADJECTIVE, _NEGATORS, _TOO
 from .problems import Problem, ProblemKind
 from .text import _fold, _Tok, _tokenize
@@ -34,6 +35,10 @@ BAN = phrase_pattern("ban_words")
 LIMIT = phrase_pattern("limit_words")
 #: "including X", "such as X"
 INCLUDING = phrase_pattern("including_words")
+#: where the list of instances after "including" / "such as" ends: the end of its clause
+_INSTANCE_END = re.compile(_POLARITY_SPLIT.pattern + r"|[;:!?]|\.(?:\s|$)", re.I)
+#: a negator inverts a direction word at most this many tokens after it
+NEGATION_REACH = 3
 _PARTICLES = {"up": 1, "down": -1, "back": -1}
 #: a word after one of these is used as a verb ("to deal", "should cost")
 _VERB_BEFORE = re.compile(r"^(?:to|should|must|will|would|can|could|may|might|shall|not|never|also|still)$", re.I)
@@ -70,22 +75,26 @@ def _direction(toks: list[_Tok], k: int) -> int:
     return wn.verb_direction(lemma)
 
 
-def _direction_words(text: str) -> tuple[list[tuple[str, int]], int]:
-    """The direction words of a clause as (canonical form, +1 / -1), "too" inverting the next one
-    ("too high" = wants it lower), and the parity of its negators (-1 for an odd number)."""
+def _direction_words(text: str) -> tuple[list[tuple[str, int, str]], int]:
+    """The direction words of a clause as (canonical form, +1 / -1, surface), "too" inverting the
+    next one ("too high" = wants it lower) and a negator at most :data:`NEGATION_REACH` tokens
+    before one inverting it ("should not be raised"; not "raise it where there is no option");
+    and 1 (the negations are already in the signs)."""
 
     toks = _tokenize(text)
-    words, negs = [], 1
+    words, last_neg = [], -NEGATION_REACH - 1
     for k, t in enumerate(toks):
         if _NEGATORS.match(t.raw) or t.raw.lower().endswith("n't"):
-            negs = -negs
+            last_neg = k
             continue
         d = _direction(toks, k)
         if d:
             if k > 0 and _TOO.match(toks[k - 1].raw):
                 d = -d
+            if k - last_neg <= NEGATION_REACH:
+                d = -d
             words.append((t.canon, d, t.raw))
-    return words, negs
+    return words, 1
 
 
 def _direction_sign(text: str, other: str) -> tuple[int, list[str]]:
@@ -178,11 +187,21 @@ def check_scope(ctx: SentenceContext) -> list[Problem]:
 
 
 def _including(ctx: SentenceContext) -> list[Problem]:
+    """"including X", "such as X", "X for example": a thing named as an instance that no cited
+    statement names (nor a synonym or hypernym of one). The instances are the nouns after the
+    phrase up to the end of its clause, or before it back to a comma when a comma follows it."""
+
     m = INCLUDING.search(ctx.text)
     if not m:
         return []
-    tail = _content_words_with_surface(_tokenize(ctx.text[m.end():]))
-    new = [w for c, w in tail.items() if c in ctx.novel and not _supported_by_wordnet(ctx, w)]
+    if re.match(r"\s*(?:,|$)", ctx.text[m.end():]):
+        lo, hi = ctx.text.rfind(",", 0, m.start()) + 1, m.start()
+    else:
+        lo, hi = m.end(), len(ctx.text)
+        end = _INSTANCE_END.search(ctx.text, lo)
+        hi = end.start() if end else hi
+    new = [t.raw for k, t in enumerate(ctx.toks) if lo <= t.start < hi and t.canon in ctx.novel
+           and _is_noun(t, ctx.lang, k, ctx.toks) and not _supported_by_wordnet(ctx, t.raw)]
     if not new:
         return []
     return [Problem(ProblemKind.SCOPE_INFLATED,

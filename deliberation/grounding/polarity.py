@@ -19,7 +19,7 @@ from .patterns import (
     _SPEECH_VERBS,
     _TOO,
 )
-from .text import _CJK, _Tok, _canon, _content_set, _tokenize, split_sentences
+from .text import _CJK, _Tok, _canon, _content_set, _tokenize, _word_canon, infinitive, split_sentences
 
 @dataclass
 class _Clause:
@@ -105,8 +105,9 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
             verb = k == 0 or _STOP_VERB_CONTEXT.match(prev) or nxt.lower().endswith("ing")
             if not verb:
                 continue
+        inf = infinitive(w)  # "gestoppt" is on the axis of "stoppen"
         for axis, (neg_class, pos_re, neg_re) in _AXIS_RES.items():
-            pole = 1 if pos_re.match(w) else (-1 if neg_re.match(w) else 0)
+            pole = 1 if pos_re.match(w) or pos_re.match(inf) else (-1 if neg_re.match(w) or neg_re.match(inf) else 0)
             if not pole:
                 continue
             nxt = raws[k + 1] if k + 1 < len(raws) else ""
@@ -204,7 +205,7 @@ def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_cont
                 if axis2 != axis or k2 in paired_t:
                     continue
                 if rule == "same":
-                    ok = _canon(word) == _canon(word2)
+                    ok = _word_canon(word) == _word_canon(word2)
                 elif rule == "window":
                     ok = bool(win & win2)
                 else:
@@ -250,9 +251,9 @@ def _describe_flip(sw: list[str], tw: list[str]) -> str:
     """In words: which negations or stance words differ between draft (``sw``) and source (``tw``)."""
 
     # describe only the words that differ between the two sides
-    common = {_canon(w) for w in sw} & {_canon(w) for w in tw}
-    sw = [w for w in sw if _canon(w) not in common]
-    tw = [w for w in tw if _canon(w) not in common]
+    common = {_word_canon(w) for w in sw} & {_word_canon(w) for w in tw}
+    sw = [w for w in sw if _word_canon(w) not in common]
+    tw = [w for w in tw if _word_canon(w) not in common]
 
     def all_neg(ws: list[str]) -> bool:
         return all(_NEGATORS.match(w) or w.lower().endswith("n't") or w == "free of" or w in _CJK_NEGATORS for w in ws)

@@ -13,6 +13,7 @@ from deliberation.text import detect_language
 from .lexicon import ABBREVIATIONS as _ABBREVIATIONS
 from .lexicon import META as _META
 from .lexicon import NUMBER_WORDS as _NUMBER_WORDS
+from .lexicon import SEPARABLE_PREFIXES as _SEPARABLE_PREFIXES
 from .lexicon import STOP_DE as _STOP_DE
 from .lexicon import STOP_EN as _STOP_EN
 from .lexicon import SYNONYMS as _SYNONYMS
@@ -83,6 +84,30 @@ def _canon(word: str) -> str:
     return _CANON.get(s, s)
 
 
+#: a German past participle: (separable prefix) + "ge" + stem + "t" / "et" ("gesenkt", "abgeschafft")
+_DE_PARTICIPLE = re.compile(
+    rf"^({'|'.join(sorted(_SEPARABLE_PREFIXES, key=len, reverse=True))})?ge([^\W\d_]{{3,}}?)e?t$", re.I
+)
+
+
+def infinitive(word: str) -> str:
+    """A lower-case German past participle as its infinitive ("gesenkt" -> "senken", "abgeschafft"
+    -> "abschaffen"); any other word as it is."""
+
+    m = _DE_PARTICIPLE.match(word) if word[:1].islower() else None
+    if not m:
+        return word
+    stem = (m.group(1) or "") + m.group(2)
+    return stem + ("n" if stem.endswith(("er", "el")) else "en")
+
+
+def _word_canon(word: str) -> str:
+    """:func:`_canon` of the word, a German past participle read as its :func:`infinitive`, so both
+    forms share one canonical form."""
+
+    return _canon(infinitive(word))
+
+
 @dataclass
 class _Tok:
     raw: str
@@ -104,7 +129,7 @@ def _tokenize(text: str) -> list[_Tok]:
             if not p:
                 continue
             f = _fold(p)
-            c = _canon(p)
+            c = _word_canon(p)
             is_content = not (
                 f in _STOP_EN or f in _STOP_DE or p.lower() in _STOP_DE or f in _META or p.lower() in _META
                 or _stem(p) in _META_STEMS
