@@ -3,6 +3,7 @@ returning the :class:`Problem` s it finds (an empty list when the sentence passe
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -11,7 +12,7 @@ import numpy as np
 
 from ..safety.instructions import instruction_reasons
 from .entities import _entities, _entity_missing_words
-from .lexicon import CONDITION
+from .lexicon import CONDITION, INCLUDING
 from .models import GroundingConfig, TextEncoder
 from .patterns import _CAUSAL, _COUNT_NOUNS, _CONTRAST, _ELABORATION, _LIST_SEP, _PLURAL_QUANT, _QUANTIFIER_PATTERNS
 from .polarity import _Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause, _POLARITY_SPLIT, _stance_flip
@@ -133,8 +134,11 @@ class SentenceContext:
     def novel(self) -> dict[str, str]:
         """Content words of the sentence that no cited statement supports (canon -> surface)."""
         if self._novel is None:
-            number_canons = {self.toks[idx].canon for _, _, idx in _numbers(self.text, self.toks)}
-            self._novel = _unsupported_words(self.toks, self.cited, self.union, self.emb, self.cfg, skip=number_canons)
+            skip = {self.toks[idx].canon for _, _, idx in _numbers(self.text, self.toks)}
+            # the words of a connector ("as long as", "for example") are grammar, not content
+            spans = [m.span() for m in CONDITION.finditer(self.text)] + [m.span() for m in INCLUDING.finditer(self.text)]
+            skip |= {t.canon for t in self.toks if any(a <= t.start < b for a, b in spans)}
+            self._novel = _unsupported_words(self.toks, self.cited, self.union, self.emb, self.cfg, skip=skip)
         return self._novel
 
 
@@ -250,13 +254,25 @@ def check_stance(ctx: SentenceContext) -> list[Problem]:
         if flipped and sc is not parent:
             # the clause split may have cut the stance apart: check the whole source sentence too
             flipped = _stance_flip(sp, _polarity_by_clause(parent.text, w), cl.content, parent.content)[0]
-        if flipped and how.startswith(("adds the negation", "drops the negation")) and CONDITION.search(cl.text) \
-                and CONDITION.search(parent.text):
+        if flipped and CONDITION.search(cl.text) and CONDITION.search(parent.text) \
+                and _parity(cl.text, parent.text, w) == _parity(parent.text, cl.text, w):
             continue  # "X unless Y" said as "X is fine as long as not Y": a condition, not a reversal
         if flipped:
             return [Problem(ProblemKind.STANCE_REVERSED, f"reverses the stance of statement {src.id} ({how})",
                             {"statement": src.id, "how": how})]
     return []
+
+
+def _parity(text: str, other: str, window: int) -> int:
+    """The product of the poles of every negator and stance word of a conditional sentence, a word
+    negated by "un-" counting as a negator when ``other`` has it without ("unzulässig" /
+    "zulässig"): "should not be approved unless ..." (+1) = "is acceptable as long as ..." (+1),
+    since "unless" is "if not"; a negation moved between a condition and its consequence leaves it
+    unchanged."""
+
+    plain = {_fold(t.raw) for t in _tokenize(other)}
+    negated = [t for t in _tokenize(text) if _fold(t.raw).startswith("un") and _fold(t.raw)[2:] in plain]
+    return math.prod(pole for _, pole, _, _, _ in _polarity(text, window).occ) * (-1) ** len(negated)
 
 
 def check_merge(ctx: SentenceContext) -> list[Problem]:

@@ -86,3 +86,5 @@ def phrase_pattern(key: str) -> re.Pattern[str]:
 
 #: if / unless / as long as / sofern: a condition
 CONDITION = phrase_pattern("condition_words")
+#: "including X", "such as X", "zum Beispiel"
+INCLUDING = phrase_pattern("including_words")

@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 
 from . import wordnet as wn
 from .checks import SentenceContext, _content_words_with_surface, align, draft_clauses
-from .lexicon import AXES, CONDITION, phrase_pattern
+from .lexicon import AXES, CONDITION, INCLUDING, phrase_pattern
 from .polarity import _POLARITY_SPLIT
 from .patterns import _DE_ADJECTIVE, _NEGATORS, _TOO
 from .problems import Problem, ProblemKind
@@ -33,8 +33,6 @@ UNIVERSAL_IDIOMS = phrase_pattern("universal_idioms")
 #: limit -> ban: the ban side and the limit side
 BAN = phrase_pattern("ban_words")
 LIMIT = phrase_pattern("limit_words")
-#: "including X", "such as X"
-INCLUDING = phrase_pattern("including_words")
 #: where the list of instances after "including" / "such as" ends: the end of its clause
 _INSTANCE_END = re.compile(_POLARITY_SPLIT.pattern + r"|[;:!?]|\.(?:\s|$)", re.I)
 #: a negator inverts a direction word at most this many tokens after it

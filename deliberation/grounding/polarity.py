@@ -39,7 +39,7 @@ def _clauses(text: str, pattern: re.Pattern[str]) -> list[_Clause]:
 
 
 _POLARITY_SPLIT = re.compile(
-    _CONTRAST.pattern + r"|\s*(?:,\s*so\b|\s+so\s+that\b|\s+so\s+(?!many\b|much\b|far\b|long\b|few\b|little\b|called\b|to\b|as\b)(?=[a-z])|\s+because\b|\s+since\b|,\s*which\b|\s+which\s+would\b|,\s*weil\b|,\s*damit\b|,\s*sodass\b)\s*",
+    _CONTRAST.pattern + r"|\s+[-–—]\s+|\s*(?:,\s*so\b|\s+so\s+that\b|\s+so\s+(?!many\b|much\b|far\b|long\b|few\b|little\b|called\b|to\b|as\b)(?=[a-z])|\s+because\b|\s+since\b|,\s*which\b|\s+which\s+would\b|,\s*weil\b|,\s*damit\b|,\s*sodass\b)\s*",
     re.I,
 )
 
@@ -93,6 +93,8 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
         ):
             occ.append(("neg", -1, k, win(k, 3 * window, forward_only=True), w))
             continue
+        if lw == "opposed" and k > 0 and raws[k - 1].lower() not in _STANCE_GEGEN_VERBS:
+            continue  # "(as) opposed to X" after a noun: "instead of X", no stance
         if lw in ("gegen", "against") and k > 0 and raws[k - 1].lower() not in _STANCE_GEGEN_VERBS:
             if lw == "gegen" or raws[k - 1].lower() in _PROTECT_VERBS:
                 continue  # preposition: "hilft gegen die Hitze", "protect against floods"
@@ -193,6 +195,9 @@ def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_cont
 
     paired_s: set[int] = set()
     paired_t: set[int] = set()
+    # the same word on both sides says the same ("too narrow" and "so narrow"): neither counts
+    same_s: set[int] = set()
+    same_t: set[int] = set()
     # 1) the same word on both sides, 2) words of one kind about the same thing,
     # 3) remaining stance / action words of one kind in the two aligned clauses
     for rule in ("same", "window", "kind"):
@@ -213,6 +218,9 @@ def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_cont
                 if ok:
                     paired_s.add(k)
                     paired_t.add(k2)
+                    if rule == "same":
+                        same_s.add(k)
+                        same_t.add(k2)
                     break
 
     def hard(info: _PolarityInfo, other: set[str], paired: set[int]) -> list[tuple[int, int, str]]:
@@ -229,17 +237,18 @@ def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_cont
 
     hs, ht = hard(s, t_content, paired_s), hard(t, s_content, paired_t)
 
-    def counted(info: _PolarityInfo, paired: set[int], hard_own: list, hard_other: list, other: set[str]) -> list[tuple[int, str]]:
-        out = [(pole, w) for k, pole, w in hard_own]
+    def counted(info: _PolarityInfo, paired: set[int], hard_own: list, hard_other: list, other: set[str],
+                same: set[int]) -> list[tuple[int, str]]:
+        out = [(pole, w) for k, pole, w in hard_own if k not in same]
         for axis, pole, k, win, w in info.occ:
-            if axis in _HARD_AXES:
+            if axis in _HARD_AXES or k in same:
                 continue
             if k in paired or (axis in _SOFT_AXES and hard_other and win & other):
                 out.append((pole, w))
         return out
 
-    cs = counted(s, paired_s, hs, ht, t_content)
-    ct = counted(t, paired_t, ht, hs, s_content)
+    cs = counted(s, paired_s, hs, ht, t_content, same_s)
+    ct = counted(t, paired_t, ht, hs, s_content, same_t)
     vs = math.prod(p for p, _ in cs)
     vt = math.prod(p for p, _ in ct)
     if vs == vt:
