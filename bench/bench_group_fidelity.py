@@ -1,6 +1,7 @@
 """Opinion groups against Polis's own groups, leave-out validated, beside red-dwarf, with stability.
 
 Run:  cd /work/main && PYTHONPATH=. .venv/bin/python bench/bench_group_fidelity.py [--subsamples 3] [--kmeans]
+      [--extra DIR [--only-extra]]
 
 For each of the four voted Polis conversations in ../shared/corpora it prints the adjusted Rand
 index (ARI) against Polis's group-id (participants-votes.csv; participants both clustered) of
@@ -13,6 +14,16 @@ the held-out ones. Also printed: the map auto chose, the stability figure (share
 keeping their group when 20% are left out; mean ARI between resampled runs) and the time of the
 grouping with and without the stability resamples (their cost; Bowling Green is the largest).
 
+``--extra DIR`` adds Polis conversations the project was not tuned on (set "unseen"): DIR is a
+folder holding participants-votes.csv, or a folder of such folders (e.g. public exports of
+compdemocracy/openData, kept outside the repository). With comments.csv beside it the export is
+read as the corpora are; without it the vote matrix is participants-votes.csv's comment columns
+(1 agree, -1 disagree, 0 pass, empty no vote) and the statements Polis moderated out are the ids
+listed in moderated-out.txt (one per line) beside it. Exports differ: some keep moderated-out
+comments as columns, and without their moderation the groups are not comparable (reading the
+four corpora here from participants-votes.csv alone moves ours from 0.86-0.96 to 0.52-0.83 on
+three of them); the run says so when neither file is there. ``--only-extra`` skips ../shared/corpora.
+
 ``--kmeans`` adds Polis mode with scikit-learn's KMeans in place of the ported Polis k-means
 (same initial centres, one run, sklearn's empty-cluster relocation and relative tolerance), to
 show why the port stays.
@@ -21,6 +32,7 @@ show why the port stays.
 from __future__ import annotations
 
 import argparse
+import csv
 import statistics
 import sys
 import time
@@ -69,28 +81,71 @@ def ours(matrix, seed: int, **config):
     return res, time.perf_counter() - t
 
 
+def extra_folders(root: Path) -> list[Path]:
+    """``root`` itself when it holds participants-votes.csv, else its subfolders that do."""
+    if (root / "participants-votes.csv").is_file():
+        return [root]
+    found = sorted(d for d in root.iterdir() if (d / "participants-votes.csv").is_file()) if root.is_dir() else []
+    if not found:
+        print(f"--extra {root}: no participants-votes.csv there or in its subfolders; skipped")
+    return found
+
+
+def load(folder: Path):
+    """(vote matrix, Polis's group per participant) of one Polis export folder."""
+    from deliberation.importers.polis import polis_group_ids, read_participants_votes, read_polis_export
+    from deliberation.votematrix import VoteMatrix, _sorted_ids
+
+    if (folder / "comments.csv").is_file():
+        return read_polis_export(folder).vote_matrix(), polis_group_ids(folder)
+    pv = folder / "participants-votes.csv"
+    with open(pv, newline="", encoding="utf-8") as f:
+        header = next(csv.reader(f), [])
+    ids = {c for c in header if c.strip().isdigit()}
+    votes, participants, groups = read_participants_votes(pv, ids)
+    listed = folder / "moderated-out.txt"
+    if listed.is_file():
+        moderated = {line.strip() for line in listed.read_text().splitlines() if line.strip()}
+    else:
+        moderated = set()
+        print(f"{folder.name}: no comments.csv and no moderated-out.txt: no statement is taken as moderated "
+              f"out, so the groups may not be comparable with Polis's")
+    matrix = VoteMatrix.from_long(votes["participant"].to_numpy(), votes["statement"].to_numpy(),
+                                  votes["vote"].to_numpy(), participant_ids=_sorted_ids(participants),
+                                  statement_ids=sorted(ids, key=int), moderated_out_ids=moderated & ids)
+    return matrix, groups
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--subsamples", type=int, default=3, help="80%% participant subsamples per conversation")
     ap.add_argument("--kmeans", action="store_true", help="also Polis mode with sklearn's KMeans")
+    ap.add_argument("--extra", type=Path, action="append", default=[], metavar="DIR",
+                    help="also Polis exports not tuned on: a folder with participants-votes.csv, or a folder of them")
+    ap.add_argument("--only-extra", action="store_true", help="skip the conversations of ../shared/corpora")
     args = ap.parse_args()
 
     from bench_groups import _reddwarf
     from deliberation.analysis import polis_kmeans
     from deliberation.analysis.group_stability import subsample
-    from deliberation.importers.polis import polis_group_ids, read_polis_export
 
+    todo = [] if args.only_extra else [(CORPORA / name, "tuned" if name in TUNED else "held-out")
+                                       for name in TUNED + HELD_OUT]
+    todo += [(folder, "unseen") for root in args.extra for folder in extra_folders(root)]
     rows, gaps = [], []
-    print(f"{'conversation':<16} {'set':<8} {'data':<10} {'ours':>6} {'red-dwarf':>9} {'map':<7} "
-          f"{'kept':>5} {'runARI':>6} {'t_ours':>7} {'t_nostab':>8}" + ("  sklearnKM" if args.kmeans else ""))
-    for name in TUNED + HELD_OUT:
-        folder = CORPORA / name
+    print(f"{'conversation':<22} {'set':<8} {'data':<10} {'ours':>6} {'red-dwarf':>9} {'map':<7} "
+          f"{'kept':>5} {'runARI':>6} {'t_ours':>7} {'t_nostab':>8} {'n_ref':>5} k:Polis/ours/rd"
+          + ("  sklearnKM" if args.kmeans else ""))
+    for folder, kind in todo:
+        name = folder.name
         if not folder.is_dir():
             print(f"{name}: not found at {folder} (../shared is absent); skipped")
             continue
-        full = read_polis_export(folder).vote_matrix()
-        polis = polis_group_ids(folder)
+        full, polis = load(folder)
         n = full.shape[0]
+        if n < 2 or not polis:
+            print(f"{name}: {n} participants with a vote, {len(polis)} with a Polis group-id; skipped")
+            continue
         for i in range(args.subsamples + 1):
             if i == 0:
                 matrix, what = full, "all"
@@ -101,7 +156,8 @@ def main() -> int:
             res, t_ours = ours(matrix, seed=i)
             _, t_plain = ours(matrix, seed=i, stability_resamples=0)
             a_ours = ari(polis, res.groups())
-            a_rd = ari(polis, _reddwarf(matrix))
+            rd = _reddwarf(matrix)
+            a_rd = ari(polis, rd)
             extra = ""
             if args.kmeans:
                 original = polis_kmeans.lloyd
@@ -113,16 +169,21 @@ def main() -> int:
                 po, _ = ours(matrix, seed=i, mode="polis", stability_resamples=0)
                 extra = f"  {ari(polis, sk.groups()):.3f} (port {ari(polis, po.groups()):.3f})"
             st = res.stability
-            print(f"{name[:16]:<16} {'tuned' if name in TUNED else 'held-out':<8} {what:<10} {a_ours:6.3f} "
+            groups = res.groups()
+            ref = [p for p in groups if p in polis]  # participants grouped by us and by Polis
+            ks = (len({polis[p] for p in ref}), len(set(groups.values())), len(set(rd.values())))
+            print(f"{name[:22]:<22} {kind:<8} {what:<10} {a_ours:6.3f} "
                   f"{a_rd:9.3f} {res.mode:<7} {st.kept_share if st else float('nan'):5.2f} "
-                  f"{st.mean_ari if st else float('nan'):6.2f} {t_ours:6.2f}s {t_plain:7.2f}s{extra}", flush=True)
-            rows.append((name, what, a_ours, a_rd))
+                  f"{st.mean_ari if st else float('nan'):6.2f} {t_ours:6.2f}s {t_plain:7.2f}s {len(ref):5d} "
+                  f"{'/'.join(map(str, ks))}{extra}", flush=True)
+            rows.append((name, what, a_ours, a_rd, kind))
             gaps.append(a_ours - a_rd)
             if i == 0 and st is not None:
-                print(f"{'':<16} stability: {st.text()}")
+                print(f"{'':<22} stability: {st.text()}")
     if not rows:
         return 1
-    for label, sel in (("all rows", rows), ("held-out rows", [r for r in rows if r[0] in HELD_OUT]),
+    for label, sel in (("all rows", rows), ("held-out rows", [r for r in rows if r[4] == "held-out"]),
+                       ("unseen rows", [r for r in rows if r[4] == "unseen"]),
                        ("whole conversations", [r for r in rows if r[1] == "all"])):
         if sel:
             med = statistics.median(r[2] for r in sel)
