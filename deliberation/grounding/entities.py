@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from . import wordnet as wn
 from .patterns import _ALWAYS_CAPITALISED_OK, _PLACE_WORDS, _TITLES
 from .text import _CJK, _STOP_DE, _STOP_EN, _Tok, _canon, _fold
 
@@ -84,6 +85,22 @@ def _entity_missing_words(surface: str, source_canon: set[str], source_words: se
             continue
         if _canon(w) in source_canon or f in source_words:
             continue
+        if w[:-1].isupper() and w.endswith("s") and f[:-1] in source_words:
+            continue  # "DUIs" for "DUI's": an acronym's plural
+        if any(_clipped(s, f) for s in source_words):
+            continue  # "Recreation" for "rec"
         missing.append(w)
     return missing
 
+
+
+#: the longest clipped form of a word ("rec" for "recreation") that counts as that word
+MAX_CLIPPING = 5
+
+
+def _clipped(short: str, word: str) -> bool:
+    """Is ``short`` a clipping of ``word``: its beginning (3 to :data:`MAX_CLIPPING` letters) and no
+    word of its own in WordNet ("rec" - "Recreation", not "park" - "Parkway")?"""
+
+    return (3 <= len(short) <= MAX_CLIPPING and len(word) > len(short) and word.startswith(short)
+            and short.isalpha() and wn.wordnet() is not None and not wn.is_known(short))

@@ -221,7 +221,10 @@ def _dropped_condition(ctx: SentenceContext) -> list[Problem]:
         if not m:
             continue
         cond = re.split(r"[,.;:!?]", sent.text[m.end():], maxsplit=1)[0]
-        words = _content_words_with_surface(_tokenize(cond))
+        # only the condition's own words tell whether the draft keeps it ("... on city issues if
+        # they work in the city": "work", not "city")
+        rest = _content_words_with_surface(_tokenize(sent.text[:m.start()] + " " + sent.text[m.end() + len(cond):]))
+        words = {c: w for c, w in _content_words_with_surface(_tokenize(cond)).items() if c not in rest}
         if not words:
             continue
         draft_words = _content_words_with_surface(ctx.toks).values()

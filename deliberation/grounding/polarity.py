@@ -118,9 +118,9 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
             if k > 0 and _TOO.match(raws[k - 1]):
                 pole = -pole  # "too high" = wants it lower
             if axis == "existence" and lw in ("keep", "keeps", "kept", "keeping") and any(
-                x.lower() in ("out", "off", "away") for x in raws[k + 1 : k + 4]
+                x.lower() in ("out", "off", "away", "from") for x in raws[k + 1 : k + 4]
             ):
-                pole = -1  # "keep lorries out of the high street"
+                pole = -1  # "keep lorries out of the high street", "keeps people from jobs"
             occ.append((axis, pole, k, win(k, window + 1 if neg_class else window), w))
             break
         else:
