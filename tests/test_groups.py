@@ -452,3 +452,16 @@ def test_silhouette_edge_cases():
     assert K.silhouette(X, labels) == pytest.approx(silhouette_score(X, labels), abs=1e-12)
     assert K.silhouette(X[:4], np.arange(4)) == 0.0
     assert np.isnan(K.silhouette(X, np.zeros(300)))
+
+
+def test_adjusted_rand_equals_sklearn():
+    """polis_kmeans.adjusted_rand (used between restarts, for speed) returns exactly
+    scikit-learn's adjusted_rand_score: same float, also for identical, relabelled, one-cluster,
+    all-singleton and tiny labelings."""
+    rng = np.random.default_rng(3)
+    cases = [(rng.integers(0, k, n), rng.integers(0, j, n)) for n, k, j in [(2000, 2, 3), (2000, 5, 5), (50, 1, 4), (7, 7, 3)]]
+    x = rng.integers(0, 4, 500)
+    cases += [(x, x), (x, (x + 1) % 4), (x, np.zeros(500, dtype=int)), (np.arange(9), np.arange(9)), (np.array([1]), np.array([0])),
+              (np.array([0, 0]), np.array([0, 1]))]
+    for a, b in cases:
+        assert K.adjusted_rand(a, b) == adjusted_rand_score(a, b)
