@@ -38,6 +38,25 @@ CASES = [
     ("Die Buslinie 5 soll abends häufiger fahren.", "Die Linie 5 soll abends häufiger fahren.", None),
     ("Werbung für Autos einschränken.", "Werbung für Autos verbieten.", K.SCOPE_INFLATED),
     ("Der Radweg soll verlängert werden.", "Der Radweg soll verkürzt werden.", K.DIRECTION_REVERSED),
+    # nouns compared by their noun senses only ("tree" the verb is "chase", like "dog" the verb)
+    ("The dog park needs more trees and shade.", "The dog park needs more benches and shade.", K.SUBSTITUTION),
+    ("We need more incentives for solar power.", "We need more incentives for wind power.", K.SUBSTITUTION),
+    ("The tram extension to the university should be built.", "The tram line should be extended to the university.",
+     None),
+    ("Kreuzfahrtschiffe verkleinern oder abschaffen.", "Kreuzfahrtschiffe sollen verkleinert oder abgeschafft werden.",
+     None),
+    ("Executives should be banned from getting bonuses if their staff are not getting any.",
+     "Executives should get no bonuses unless their staff get them too.", None),
+    ("Roads near the school are so narrow it is hard for two cars to pass.",
+     "Roads near the school are too narrow for two cars to pass easily.", None),
+    ("Parks and rec should support pickleball for older citizens.",
+     "Parks and Recreation should support pickleball for older citizens.", None),
+    ("Residents should be allowed to vote on city issues if they work in the city.",
+     "Residents should be allowed to vote on city issues.", K.SCOPE_INFLATED),
+    ("Increase phone service in the county. First serve areas that don't have any option.",
+     "Phone service should be expanded in the county, starting with areas that have no option.", None),
+    ("Bitte nicht die Lohnnebenkosten senken - nehme aber gerne brutto.",
+     "Die Lohnnebenkosten sollen nicht gesenkt werden; brutto würde diese Person aber gern nehmen.", None),
 ]
 
 
@@ -60,6 +79,9 @@ def test_wordnet_relations() -> None:
     assert wn.are_antonyms("hard", "easier") and wn.are_antonyms("increase", "decrease")
     assert [wn.verb_direction(v) for v in ("raise", "boost", "cut", "lower", "reduce")] == [1, 1, -1, -1, -1]
     assert wn.verb_direction("bring", "down") == -1 and wn.verb_direction("speed", "up") == 1
+    # the usual part of speech from WordNet's sense-tagged counts, not the first listed sense
+    assert [wn.usual_pos(w) for w in ("trees", "stop", "put", "longer")] == ["n", "v", "v", "a"]
+    assert wn.same_thing("pigeon", "bird") and not wn.same_thing("trees", "dogs") and not wn.same_thing("bird", "pigeon")
 
 
 def test_guard_says_when_wordnet_is_missing(tmp_path, monkeypatch) -> None:
