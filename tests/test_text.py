@@ -51,3 +51,19 @@ def test_stop_words_per_language() -> None:
     assert "the" in stop_words("en") and "the" in stop_words("zh")
     assert {"le", "les", "des"} <= stop_words("fr")
     assert extract_terms("Les villes doivent planter plus d'arbres", "fr") == ["villes", "planter", "arbres"]
+
+
+def test_languages_are_remembered(monkeypatch) -> None:
+    """A text's language is detected once per process: asked again (one by one or in a batch),
+    the answer is the remembered one, the same as Lingua's; the memory keeps CACHE_SIZE texts."""
+    from deliberation.text import languages
+
+    texts = ["Der Bus sollte öfter fahren.", "The bus should run more often.", "15", "公車應該增加班次",
+             "The bus should run more often."]
+    first = detect_languages(texts)
+    monkeypatch.setattr(languages, "_detector", lambda: pytest.fail("Lingua asked about a remembered text"))
+    assert detect_languages(texts) == first == ["de", "en", "", "zh", "en"]
+    assert [detect_language(t) for t in texts] == first
+    monkeypatch.setattr(languages, "CACHE_SIZE", 2)
+    languages._remember({"a": "en", "b": "de", "c": "fr"})
+    assert list(languages._cache) == ["b", "c"]

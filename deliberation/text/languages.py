@@ -4,6 +4,9 @@ Uses Lingua (PyPI ``lingua-language-detector``, Apache-2.0): n-gram models of ev
 inside the wheel, so nothing is downloaded; it is accurate on short texts, which statements are.
 The detector knows the languages in :data:`LANGUAGES` (those of the multilingual embedding model
 plus a few common ones); it is built once per process, on first use, in high-accuracy mode.
+Each process remembers the language of the last :data:`CACHE_SIZE` texts it was asked about: the
+intake, the topics and the guard ask about the same statements, and the live board re-runs the
+analysis of a room every few seconds.
 
 Codes are ISO 639-1 ("en", "de", "zh", ...); ``""`` means undetermined (a text without letters,
 "15", or one too short or too ambiguous to tell). :func:`main_language` picks a consultation's main language.
@@ -18,7 +21,8 @@ Example::
 from __future__ import annotations
 
 import functools
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
@@ -50,6 +54,28 @@ _NAMES = {
 }
 
 
+#: How many texts' languages a process remembers (text -> code), the oldest dropped first: asking
+#: Lingua again costs far more than looking a text up.
+CACHE_SIZE = 100_000
+_cache: OrderedDict[str, str] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _remembered(texts: Sequence[str]) -> dict[str, str]:
+    with _cache_lock:
+        found = {t: _cache[t] for t in texts if t in _cache}
+        for t in found:
+            _cache.move_to_end(t)
+    return found
+
+
+def _remember(found: dict[str, str]) -> None:
+    with _cache_lock:
+        _cache.update(found)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+
+
 @functools.lru_cache(maxsize=1)
 def _detector():
     languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in LANGUAGES]
@@ -67,7 +93,11 @@ def detect_language(text: str) -> str:
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     if not any(ch.isalpha() for ch in text):
         return UNDETERMINED
-    return _code(_detector().detect_language_of(text))
+    found = _remembered([text])
+    if not found:
+        found = {text: _code(_detector().detect_language_of(text))}
+        _remember(found)
+    return found[text]
 
 
 def detect_languages(texts: Sequence[str], fill_main: bool = False) -> list[str]:
@@ -78,12 +108,14 @@ def detect_languages(texts: Sequence[str], fill_main: bool = False) -> list[str]
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise TypeError(f"text {i} is {type(text).__name__}, not str")
-    todo = [i for i, t in enumerate(texts) if any(ch.isalpha() for ch in t)]
-    out = [UNDETERMINED] * len(texts)
-    if todo:
-        found = _detector().detect_languages_in_parallel_of([texts[i] for i in todo])
-        for i, language in zip(todo, found):
-            out[i] = _code(language)
+    todo = [t for t in dict.fromkeys(texts) if any(ch.isalpha() for ch in t)]
+    found = _remembered(todo)
+    missing = [t for t in todo if t not in found]
+    if missing:
+        new = {t: _code(lang) for t, lang in zip(missing, _detector().detect_languages_in_parallel_of(missing))}
+        _remember(new)
+        found.update(new)
+    out = [found.get(t, UNDETERMINED) for t in texts]
     if fill_main and any(out):
         main = main_language(out)
         out = [code or main for code in out]
