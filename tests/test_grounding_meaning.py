@@ -41,6 +41,10 @@ CASES = [
     # nouns compared by their noun senses only ("tree" the verb is "chase", like "dog" the verb)
     ("The dog park needs more trees and shade.", "The dog park needs more benches and shade.", K.SUBSTITUTION),
     ("We need more incentives for solar power.", "We need more incentives for wind power.", K.SUBSTITUTION),
+    ("More funding for mental health services.", "More funding for dental services.", K.SUBSTITUTION),
+    ("We need affordable childcare for working parents.", "We need affordable housing for working parents.",
+     K.SUBSTITUTION),
+    ("We need affordable housing for young families.", "We need affordable homes for young families.", None),
     ("The tram extension to the university should be built.", "The tram line should be extended to the university.",
      None),
     ("Kreuzfahrtschiffe verkleinern oder abschaffen.", "Kreuzfahrtschiffe sollen verkleinert oder abgeschafft werden.",

@@ -261,6 +261,9 @@ def _is_noun(t: _Tok, lang: str, k: int, toks: list[_Tok]) -> bool:
         return False
     if t.raw.lower().endswith("ing") and wn.is_known(t.raw.lower(), "n") and wn.is_noun(nxt):
         return True  # "parking ordinance": an -ing noun naming a thing before its head
+    prev = toks[k - 1].raw if k > 0 else ""
+    if wn.is_known(t.raw, "n") and (prev.lower() in _DETERMINERS or (wn.usual_pos(prev) == "a" and not wn.is_noun(nxt))):
+        return True  # "affordable housing", "their finance": a noun after an adjective or determiner
     return wn.is_noun(t.raw)
 
 
@@ -328,7 +331,10 @@ def check_substitution(ctx: SentenceContext) -> list[Problem]:
         src_words = [t.raw for k, t in enumerate(src.toks) if t.content and not (k and t.raw[:1].isupper())]
         for sent in [parent for sc, parent in src.units if sc is parent]:
             for s_part, d_part in _stretches(ctx, sent.toks, d_toks):
-                new = [t.raw for k, t in d_part if _new_noun(ctx, t, k, src_words)]
+                gone_nouns = [t.raw for k, t in s_part if _is_noun(t, ctx.lang, k, sent.toks)]
+                new = [t.raw for k, t in d_part if _new_noun(ctx, t, k, src_words) or (
+                    gone_nouns and t.canon in ctx.novel and _modifier(t, ctx.lang, k, ctx.toks)
+                    and not any(_kept(w, [t.raw]) for w in src_words))]  # "mental health" -> "dental"
                 gone = [t.raw for k, t in s_part if t.canon not in ctx.content and not _kept(t.raw, draft_words)
                         and (_is_noun(t, ctx.lang, k, sent.toks) or _modifier(t, ctx.lang, k, sent.toks))]
                 if new and gone:
