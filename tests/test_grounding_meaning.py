@@ -38,6 +38,9 @@ CASES = [
     ("Die Buslinie 5 soll abends häufiger fahren.", "Die Linie 5 soll abends häufiger fahren.", None),
     ("Werbung für Autos einschränken.", "Werbung für Autos verbieten.", K.SCOPE_INFLATED),
     ("Der Radweg soll verlängert werden.", "Der Radweg soll verkürzt werden.", K.DIRECTION_REVERSED),
+    ("A $15 minimum wage will boost the local economy.", "A $15 minimum wage will damage the local economy.",
+     K.DIRECTION_REVERSED),
+    ("Der Verkehr hat zugenommen.", "Der Verkehr hat abgenommen.", K.DIRECTION_REVERSED),
     # nouns compared by their noun senses only ("tree" the verb is "chase", like "dog" the verb)
     ("The dog park needs more trees and shade.", "The dog park needs more benches and shade.", K.SUBSTITUTION),
     ("We need more incentives for solar power.", "We need more incentives for wind power.", K.SUBSTITUTION),
