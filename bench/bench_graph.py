@@ -28,14 +28,15 @@ TARGET = 1.5
 def baseline(corpus: Path, data: Path) -> tuple[float, dict]:
     from deliberation.analysis.pipeline import analyze
     from deliberation.importers.polis import read_polis_export
-    from deliberation.services import embedder_for, intake
+    from deliberation.services import choose_for, embedder_for, intake
 
     settings = Settings(data_dir=data)
     bundle = read_polis_export(corpus)
     statements = intake(bundle.statements)
     matrix = bundle.vote_matrix()
     t0 = time.perf_counter()
-    vectors = embedder_for(settings).encode([s.text for s in statements])
+    texts = [s.text for s in statements]  # the model the import chooses too (default "auto")
+    vectors = embedder_for(settings, choose_for(settings, texts).model).encode(texts)
     t1 = time.perf_counter()
     analyze(matrix, statements, vectors)
     t2 = time.perf_counter()
@@ -74,9 +75,11 @@ def main() -> None:
         sys.exit(f"corpus not found: {args.corpus} (needs ../shared/corpora)")
     with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
         # warm the model files into the OS cache once, so neither side pays the first disk read
+        from deliberation.embeddings import MODELS
         from deliberation.services import embedder_for
 
-        embedder_for(Settings(data_dir=Path(a) / "warm")).encode(["warm up"])
+        for model in MODELS:  # "auto" picks one per consultation
+            embedder_for(Settings(data_dir=Path(a) / "warm"), model).encode(["warm up"])
         t_base, base_parts = baseline(args.corpus, Path(a) / "base")
         t_run, run_parts = headless(args.corpus, Path(b) / "run")
     ratio = t_run / t_base

@@ -256,9 +256,11 @@ def worker(n_p: int, n_s: int, votes_per: int, seed: int, work: Path) -> dict:
     st = Stages()
     out["hwm_reset"] = st.can_reset
     # once per data directory: the embedding model is exported to ONNX into <data dir>/models
+    from deliberation.embeddings import MODELS
     from deliberation.services import embedder_for
 
-    embedder_for(settings).encode(["warm up"])
+    for model in MODELS:  # "auto" picks one per consultation
+        embedder_for(settings, model).encode(["warm up"])
     del embedder_for
     gc.collect()
     st.mark("one-time: export the embedding model to ONNX")

@@ -19,11 +19,13 @@ from rich.table import Table
 
 from deliberation.config import SAMPLE_CORPUS, Settings
 from deliberation.embeddings import MODELS
+from deliberation.embeddings.choice import AUTO
 from deliberation.errors import DeliberationError, storage_error, writing_to
 from deliberation.importers.polis import read_polis_export
 from deliberation.importers.tabular import read_statements_file
 from deliberation.services import (
     analyze_source,
+    choose_for,
     corpus_summary,
     embedder_for,
     import_bundle,
@@ -74,7 +76,7 @@ def main(
     database_url: Optional[str] = typer.Option(None, "--database-url", help="SQLAlchemy URL (default: SQLite in the data directory)."),
     chroma_url: Optional[str] = typer.Option(None, "--chroma-url", help="Chroma server, e.g. http://127.0.0.1:8000 (default: $DELIBERATION_CHROMA_URL, else embedded Chroma in the data directory)."),
     embedding_backend: str = typer.Option("onnx", "--embedding-backend", help="onnx (fast, same vectors) or torch."),
-    embedding_model: Optional[str] = typer.Option(None, "--embedding-model", help="Embedding model: use-multilingual-v3 (default; 16 languages) or all-MiniLM-L6-v2 (English); default $DELIBERATION_EMBEDDING_MODEL. Switching re-embeds the statements into the new model's own vector collection."),
+    embedding_model: Optional[str] = typer.Option(None, "--embedding-model", help="Embedding model: auto (default: all-MiniLM-L6-v2 for a consultation whose statements are at least 90% English, else use-multilingual-v3), use-multilingual-v3 (16 languages) or all-MiniLM-L6-v2 (English) for every consultation; default $DELIBERATION_EMBEDDING_MODEL. Switching re-embeds the statements into the new model's own vector collection."),
     model_path: Optional[Path] = typer.Option(None, "--model-path", help="Local sentence-transformers model folder (overrides --embedding-model)."),
 ) -> None:
     kwargs = {}
@@ -85,8 +87,8 @@ def main(
     if chroma_url is not None:
         kwargs["chroma_url"] = chroma_url or None
     if embedding_model is not None:
-        if embedding_model not in MODELS:
-            fail(f"--embedding-model: unknown model {embedding_model!r}; choose one of: {', '.join(MODELS)}")
+        if embedding_model not in (AUTO, *MODELS):
+            fail(f"--embedding-model: unknown model {embedding_model!r}; choose one of: {', '.join((AUTO, *MODELS))}")
         kwargs["embedding_model"] = embedding_model
     state.settings = Settings(embedding_backend=embedding_backend, model_path=model_path, **kwargs)
 
@@ -249,7 +251,9 @@ def check_draft_cmd(
     try:
         encoder = None
         try:
-            encoder = embedder_for(state.settings)
+            cited = payload.get("statements") if isinstance(payload, dict) else None
+            texts = [str(x.get("text", "")) for x in cited if isinstance(x, dict)] if isinstance(cited, list) else []
+            encoder = embedder_for(state.settings, choose_for(state.settings, texts).model)
         except Exception:  # the lexical checks still run without the model
             encoder = None
         judge = None

@@ -19,7 +19,8 @@ DATABASE_URL_ENV = "DELIBERATION_DATABASE_URL"
 #: (default: an embedded Chroma in the data directory).
 CHROMA_URL_ENV = "DELIBERATION_CHROMA_URL"
 #: Environment variable naming the embedding model (deliberation.embeddings.MODELS; default
-#: use-multilingual-v3). The app and the CLI (``--embedding-model``) read it.
+#: "auto": chosen per consultation by its languages, deliberation.embeddings.choice). The app and
+#: the CLI (``--embedding-model``) read it.
 EMBEDDING_MODEL_ENV = "DELIBERATION_EMBEDDING_MODEL"
 #: The address participants open to join (e.g. ``https://townhall.example.org``), shown on the
 #: projector; needed when the app sits behind a proxy or is reached under another name
@@ -41,7 +42,8 @@ class Settings:
     #: Chroma server (``chroma run``) as ``http://host:port`` or ``https://host[:port]``;
     #: None = embedded ``PersistentClient`` in ``<data_dir>/chroma``
     chroma_url: str | None = field(default_factory=lambda: os.environ.get(CHROMA_URL_ENV) or None)
-    #: embedding model by name (deliberation.embeddings.MODELS); None = the default model
+    #: embedding model by name (deliberation.embeddings.MODELS) for every consultation; None or
+    #: "auto" = chosen per consultation by its statements' languages (deliberation.embeddings.choice)
     embedding_model: str | None = field(default_factory=lambda: os.environ.get(EMBEDDING_MODEL_ENV) or None)
     #: local folder of a sentence-transformers model (overrides embedding_model); None = by name
     model_path: Path | None = None

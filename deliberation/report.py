@@ -95,6 +95,7 @@ def build_report(state: dict[str, Any], statements: list[Statement],
             "drafter": options.get("drafter", "extractive"), "model": options.get("model"),
             "base_url": options.get("base_url"), "seed": options.get("seed", 0),
             "grouping": analysis.get("grouping", {}),
+            "embedding_model": (analysis.get("topics") or {}).get("embedding_model"),
             "consensus_rule": (analysis.get("stats") or {}).get("consensus_rule", ""),
             "min_votes_rule": (analysis.get("stats") or {}).get("min_votes_rule", ""),
             "thresholds": (analysis.get("stats") or {}).get("config", {}),
@@ -295,6 +296,8 @@ def _md_method(rep: dict) -> list[str]:
            f"- Consensus rule: {_md(meth['consensus_rule'])}"]
     if meth.get("min_votes_rule"):
         out.append(f"- Minimum votes: {_md(meth['min_votes_rule'])}")
+    if meth.get("embedding_model"):
+        out.append(f"- Topics found with the embedding model {_md(meth['embedding_model'])}")
     out += [f"- Opinion groups: {_md(json.dumps(meth['grouping'], default=str)[:400])}",
             f"- Review decisions: {len(rep['reviews'])}", ""]
     out += [f"- Note: {_md(n)}" for n in rep["notes"]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace as dc_replace
 from pathlib import Path
 
@@ -17,7 +17,8 @@ import numpy as np
 from sqlalchemy import select
 
 from deliberation.config import Settings
-from deliberation.embeddings import Embedder, EmbeddingConfig
+from deliberation.embeddings import MODELS, Embedder, EmbeddingConfig
+from deliberation.embeddings.choice import ModelChoice, ModelChoiceConfig, choose_model, is_auto
 from deliberation.errors import storage_error, storage_errors
 from deliberation.importers.base import ImportBundle
 from deliberation.importers.polis import read_polis_export
@@ -52,8 +53,61 @@ def intake(statements: list[Statement]) -> list[Statement]:
     return out
 
 
-def embedder_for(settings: Settings):
-    return Embedder(EmbeddingConfig.from_settings(settings))
+#: Key of a consultation's settings holding its embedding model (chosen by the "auto" rule).
+MODEL_SETTING = "embedding_model"
+
+
+def embedder_for(settings: Settings, model: str | None = None) -> Embedder:
+    """The embedder of the model ``settings`` name, else of ``model`` (a consultation's choice:
+    :func:`consultation_model`), else of the default model."""
+    return Embedder(EmbeddingConfig.from_settings(settings, model))
+
+
+def vector_index(settings: Settings, model: str | None = None) -> VectorIndex:
+    """The vector collection of the same model :func:`embedder_for` picks."""
+    return VectorIndex.from_settings(settings, model)
+
+
+def fixed_model(settings: Settings) -> ModelChoice | None:
+    """The model ``settings`` fix for every consultation (``--embedding-model``,
+    ``DELIBERATION_EMBEDDING_MODEL``, ``--model-path``); None = chosen per consultation ("auto")."""
+    if settings.model_path is not None:
+        return ModelChoice(embedder_for(settings).model_name, f"the local model folder {settings.model_path}")
+    if is_auto(settings.embedding_model):
+        return None
+    return ModelChoice(settings.embedding_model, "named in the settings (--embedding-model or "
+                                                 "DELIBERATION_EMBEDDING_MODEL)")
+
+
+def choose_for(settings: Settings, texts: Sequence[str], config: ModelChoiceConfig | None = None) -> ModelChoice:
+    """The model for statements with these texts: the one the settings fix, else the "auto" rule's."""
+    return fixed_model(settings) or choose_model(texts, config)
+
+
+def consultation_model(settings: Settings, cid: int, statements: list[Statement] | None = None, *,
+                       store: Store | None = None, config: ModelChoiceConfig | None = None) -> ModelChoice:
+    """The embedding model of consultation ``cid``: the one the settings fix, else its stored
+    choice (:data:`MODEL_SETTING` in its settings).
+
+    With ``statements`` (the analysis passes the consultation's statements) the choice is made
+    again from them, and stored when it changed: ``previous`` then names the model it replaces,
+    whose collection keeps its vectors; callers embed what the new model's collection lacks. With
+    none, the stored choice is used, and made from the stored statements when there is none yet."""
+    fixed = fixed_model(settings)
+    if fixed is not None:
+        return fixed
+    store = store or Store(settings)
+    stored = store.get_consultation(cid).settings.get(MODEL_SETTING)
+    if statements is None:
+        if stored in MODELS:
+            return ModelChoice(stored, "chosen for this consultation by its statements' languages")
+        statements = [s for s in store.statements(cid) if not s.is_draft]
+    choice = choose_model([s.text for s in statements], config)
+    if choice.model != stored:
+        store.update_settings(cid, {MODEL_SETTING: choice.model})
+        if stored in MODELS:
+            choice = dc_replace(choice, previous=stored)
+    return choice
 
 
 def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = True, question: str | None = None,
@@ -71,31 +125,39 @@ def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = Tru
         store = Store(settings)
         if store.read_only:
             raise storage_error(OSError(errno.EROFS, "read-only file system"), settings.data_dir)
-        on_commit = None
-        index = None
-        if embed:
-            embedder = embedder_for(settings)
-            index = VectorIndex.from_settings(settings)
+        opened: list[VectorIndex] = []
 
-            def on_commit(cid: int, stored: list[Statement]) -> None:
-                vectors = embedder.encode([s.text for s in stored])
-                try:
-                    index.upsert(cid, stored, vectors, model_id=embedder.model_id)
-                    if consultation_id is None:  # a new consultation: anything else under its id is stale
-                        index.keep_only(cid, {s.external_id for s in stored})
-                except Exception:
-                    try:
-                        index.delete(cid, [s.external_id for s in stored])
-                    except Exception:  # noqa: BLE001 - the first error is the one to report
-                        pass
-                    raise
+        def on_commit(cid: int, stored: list[Statement]) -> dict | None:
+            # the model is chosen from every statement the consultation now holds, stored with them
+            choice = choose_for(settings, [s.text for s in stored if not s.is_draft])
+            if embed:
+                embedder = embedder_for(settings, choice.model)
+                index = vector_index(settings, choice.model)
+                opened.append(index)
+                _index_imported(index, embedder, cid, stored, fresh=consultation_id is None)
+            return None if fixed_model(settings) else {MODEL_SETTING: choice.model}
 
         try:
             return store.import_bundle(bundle, consultation_id=consultation_id, question=question, secret=secret,
                                        intake=intake, on_commit=on_commit)
         finally:
-            if index is not None:
+            for index in opened:
                 index.close()
+
+
+def _index_imported(index: VectorIndex, embedder: Embedder, cid: int, stored: list[Statement], fresh: bool) -> None:
+    """Index an import's statements; on any failure remove what was written (the import rolls back)."""
+    vectors = embedder.encode([s.text for s in stored])
+    try:
+        index.upsert(cid, stored, vectors, model_id=embedder.model_id)
+        if fresh:  # a new consultation: anything else under its id is stale
+            index.keep_only(cid, {s.external_id for s in stored})
+    except Exception:
+        try:
+            index.delete(cid, [s.external_id for s in stored])
+        except Exception:  # noqa: BLE001 - the first error is the one to report
+            pass
+        raise
 
 
 def find_consultation_by_source(store: Store, source: str) -> int | None:
@@ -172,15 +234,19 @@ def set_moderation(settings: Settings, cid: int, statement: str, status, reason:
     """Moderator decision: stored, and mirrored into the vector index's metadata."""
     status = ModerationStatus(status)
     with storage_errors(settings.data_dir):
-        Store(settings).set_moderation(cid, statement, status, reason)
-        with VectorIndex.from_settings(settings) as index:
+        store = Store(settings)
+        store.set_moderation(cid, statement, status, reason)
+        with vector_index(settings, consultation_model(settings, cid, store=store).model) as index:
             index.set_moderation(cid, statement, status.value)
 
 
 def indexed_vectors(index: VectorIndex, embedder, cid: int, statements: list[Statement],
-                    note: Callable[[str], None] | None = None) -> tuple[dict, int]:
+                    note: Callable[[str], None] | None = None, refresh: bool = False) -> tuple[dict, int]:
     """Vectors of these statements from the index, embedding and indexing the missing ones;
-    returns ``({statement id: vector}, how many were embedded now)``.
+    returns ``({statement id: vector}, how many were embedded now)``. ``refresh`` (after the
+    consultation's model switched): every statement is embedded and written again, since what the
+    collection holds from an earlier time with this model (moderation states, vectors a killed
+    import left under a reused id) may be out of date; the embedding cache makes it cheap.
 
     When Chroma fails on this consultation's records (for instance "Error finding id": ids in its
     SQLite whose HNSW vectors are gone, the state two processes on one embedded folder leave
@@ -190,7 +256,7 @@ def indexed_vectors(index: VectorIndex, embedder, cid: int, statements: list[Sta
     """
     ids = [s.external_id for s in statements]
     try:
-        have = index.vectors(cid, ids)
+        have = {} if refresh else index.vectors(cid, ids)
     except (VectorStoreUnavailable, VectorStoreBusy):
         raise
     except Exception as e:  # noqa: BLE001 - any failure of the index on these records: rebuild them
@@ -211,15 +277,23 @@ def indexed_vectors(index: VectorIndex, embedder, cid: int, statements: list[Sta
     return have, len(missing)
 
 
-def statement_vectors(settings: Settings, cid: int, statements: list[Statement]):
-    """Vectors of these statements from Chroma; embeds (and indexes) the ones missing."""
+def statement_vectors(settings: Settings, cid: int, statements: list[Statement],
+                      note: Callable[[str], None] | None = None) -> tuple[np.ndarray, ModelChoice]:
+    """Vectors of these statements from Chroma, and the model that made them: the consultation's
+    model chosen again from ``statements`` (:func:`consultation_model`); embeds (and indexes) the
+    ones that model's collection lacks, all of them after a switch. ``note`` hears, in words, a
+    switch of model and a rebuilt index (default: the log)."""
+    note = note or (lambda m: log.warning("%s", m))
     with storage_errors(settings.data_dir):  # a full / read-only data directory: one clear error
-        with VectorIndex.from_settings(settings) as index:
-            have, _ = indexed_vectors(index, embedder_for(settings), cid, statements,
-                                      note=lambda m: log.warning("%s", m))
+        choice = consultation_model(settings, cid, statements)
+        if choice.switched:
+            note(f"embedding model: {choice}")
+        embedder = embedder_for(settings, choice.model)
+        with vector_index(settings, choice.model) as index:
+            have, _ = indexed_vectors(index, embedder, cid, statements, note=note, refresh=choice.switched)
     if not statements:
-        return np.zeros((0, embedder_for(settings).dim), dtype=np.float32)
-    return np.stack([have[s.external_id] for s in statements])
+        return np.zeros((0, embedder.dim), dtype=np.float32), choice
+    return np.stack([have[s.external_id] for s in statements]), choice
 
 
 def analyze_source(settings: Settings, source: str, *, topics: bool = True, mode: str = "auto", seed: int = 0,
@@ -227,33 +301,40 @@ def analyze_source(settings: Settings, source: str, *, topics: bool = True, mode
     """Analyse a Polis export folder (nothing stored) or a stored consultation. Returns (result, summary).
 
     ``config``: an ``AnalysisConfig`` (default: every default); ``seed`` and a ``mode`` other than
-    "auto" are set on it, and the topics' thresholds follow the embedding model."""
+    "auto" are set on it, and the topics' thresholds follow the embedding model, which is chosen
+    from the statements (a folder's, or a consultation's again: :func:`statement_vectors`)."""
     # lazy: the analysis (scikit-learn, scipy) takes ~0.7 s to import
     from deliberation.analysis.pipeline import AnalysisConfig, analyze, summary_text
 
     path = Path(source)
+    notes: list[str] = []
+    vectors = choice = None
     if path.is_dir():
         bundle = read_polis_export(path)
         statements = intake(bundle.statements)  # redact before anything is embedded or printed
         matrix, question = bundle.vote_matrix(), bundle.question
-        vectors = None
-        if topics:
+        if topics and statements:
+            choice = choose_for(settings, [s.text for s in statements])
             if progress:
-                progress(f"embedding {len(statements)} statements")
-            usable = [s.text for s in statements]
-            vectors = embedder_for(settings).encode(usable) if usable else None
+                progress(f"embedding {len(statements)} statements with {choice.model}")
+            vectors = embedder_for(settings, choice.model).encode([s.text for s in statements])
     else:
         store = Store(settings)
         c = store.get_consultation(source)
         statements = [s for s in store.statements(c.id) if not s.is_draft]
         matrix, question = store.vote_matrix(c.id), c.question
-        vectors = statement_vectors(settings, c.id, statements) if topics else None
-    # near-duplicate thresholds follow the model that made the vectors
+        if topics:
+            vectors, choice = statement_vectors(settings, c.id, statements, note=notes.append)
     config = config or AnalysisConfig()
-    config = dc_replace(config, seed=seed, topics=dc_replace(config.topics, embedding_model=embedder_for(settings).model_name))
+    config = dc_replace(config, seed=seed)
+    if choice is not None:  # near-duplicate thresholds follow the model that made the vectors
+        config = dc_replace(config, topics=dc_replace(config.topics, embedding_model=choice.model))
     if mode != "auto":
         config = dc_replace(config, grouping=dc_replace(config.grouping, mode=mode))
-    result = analyze(matrix, statements, vectors, question=question, config=config, progress=progress)
+    result = analyze(matrix, statements, vectors, question=question, config=config, progress=progress,
+                     embedding=str(choice) if choice is not None else None)
+    if notes:
+        result = result.model_copy(update={"notes": [*notes, *result.notes]})
     return result, summary_text(result, {s.external_id: s.text for s in statements})
 
 

@@ -3,7 +3,7 @@
 :class:`Context` holds every setting of a run, one typed config per step (drafting, the
 facilitation rules, the analysis with its grouping / statistics / topics, the faithfulness
 guard, the coverage audit, the tally), and the services at the graph's edges (store, vector
-index, embedder, drafter or chat model) in :class:`Services`. Nodes read
+indexes and embedders per model, drafter or chat model) in :class:`Services`. Nodes read
 ``runtime.context``; nothing of it is checkpointed except the settings' JSON
 (:meth:`Context.to_json`, kept in the state), from which a resume in another process
 rebuilds the same context.
@@ -32,7 +32,8 @@ from deliberation.drafting.llm import LLMDrafter
 from deliberation.errors import InputError
 from deliberation.facilitation import FacilitationConfig
 from deliberation.grounding import GroundingConfig, LLMJudge
-from deliberation.services import embedder_for
+from deliberation.embeddings.choice import ModelChoice
+from deliberation.services import consultation_model, embedder_for, vector_index
 from deliberation.storage import Store, VectorIndex
 from deliberation.tally import TallyConfig
 from deliberation.tuning import describe, field_types, override
@@ -56,12 +57,14 @@ class DraftingConfig:
 
 class Services:
     """The edges of the graph: storage, vectors, embeddings, drafters. Each is built on first
-    use (per process), or passed in (tests pass their own store, embedder or chat model)."""
+    use (per process), or passed in (tests pass their own store or chat model). Vectors and
+    embeddings are per model: a consultation's model is :meth:`consultation_model`'s."""
 
-    def __init__(self, settings: Settings | None = None, *, store: Any = None, index: Any = None,
-                 embedder: Any = None, chat_model: Any = None):
+    def __init__(self, settings: Settings | None = None, *, store: Any = None, chat_model: Any = None):
         self.settings = settings or Settings()
-        self._store, self._index, self._embedder = store, index, embedder
+        self._store = store
+        self._indexes: dict[str | None, VectorIndex] = {}
+        self._embedders: dict[str | None, Any] = {}
         #: a chat model object for the LLM drafter (instead of one named by DraftingConfig.model)
         self.chat_model = chat_model
         self._drafters: dict[DraftingConfig, Any] = {}
@@ -73,17 +76,26 @@ class Services:
             self._store = Store(self.settings)
         return self._store
 
-    @property
-    def index(self) -> VectorIndex:
-        if self._index is None:
-            self._index = VectorIndex.from_settings(self.settings)
-        return self._index
+    def consultation_model(self, cid: int, statements: list | None = None) -> ModelChoice:
+        """The consultation's embedding model (:func:`deliberation.services.consultation_model`):
+        with ``statements``, chosen again from them (and stored when it changed)."""
+        return consultation_model(self.settings, cid, statements, store=self.store)
 
-    @property
-    def embedder(self):
-        if self._embedder is None:
-            self._embedder = embedder_for(self.settings)
-        return self._embedder
+    def index_for(self, model: str | None = None) -> VectorIndex:
+        """The vector collection of ``model`` (a model the settings name wins)."""
+        if model not in self._indexes:
+            self._indexes[model] = vector_index(self.settings, model)
+        return self._indexes[model]
+
+    def embedder_for(self, model: str | None = None):
+        """The embedder of ``model`` (a model the settings name wins)."""
+        if model not in self._embedders:
+            self._embedders[model] = embedder_for(self.settings, model)
+        return self._embedders[model]
+
+    def consultation_embedder(self, cid: int):
+        """The embedder of the consultation's model (the grounding guard's similarity evidence)."""
+        return self.embedder_for(self.consultation_model(cid).model)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source, handler):

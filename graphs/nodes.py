@@ -63,7 +63,8 @@ def intake(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     # every statement is embedded once (cache by text hash); a vector index that fails on this
     # consultation's records is rebuilt (said in the log)
     notes: list[str] = []
-    _, n_missing = indexed_vectors(svc.index, svc.embedder, cid, statements, note=notes.append)
+    model = svc.consultation_model(cid).model  # stored, or chosen from the statements now
+    _, n_missing = indexed_vectors(svc.index_for(model), svc.embedder_for(model), cid, statements, note=notes.append)
     moderation = moderation_summary(statements)
     return {"question": svc.store.get_consultation(cid).question, "moderation": moderation,
             "log": [f"intake: {len(statements)} statements, {len(moderation['queue'])} in the moderation queue, "
@@ -76,16 +77,21 @@ def analyse(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     ctx = context_of(runtime)
     svc, cid = ctx.services, state.consultation_id
     statements = [s for s in svc.store.statements(cid) if not s.is_draft]
-    vec, _ = indexed_vectors(svc.index, svc.embedder, cid, statements)
+    # the model is chosen again from the statements; after a switch its collection gets them all
+    choice = svc.consultation_model(cid, statements)
+    vec, n_new = indexed_vectors(svc.index_for(choice.model), svc.embedder_for(choice.model), cid, statements,
+                                 refresh=choice.switched)
     vectors = np.stack([vec[s.external_id] for s in statements]) if statements else None
     # near-duplicate thresholds follow the model that made the vectors
     config = dataclasses.replace(ctx.analysis, topics=dataclasses.replace(
-        ctx.analysis.topics, embedding_model=svc.embedder.model_name))
-    result = analyze(svc.store.vote_matrix(cid), statements, vectors, question=state.question, config=config)
+        ctx.analysis.topics, embedding_model=svc.embedder_for(choice.model).model_name))
+    result = analyze(svc.store.vote_matrix(cid), statements, vectors, question=state.question, config=config,
+                     embedding=str(choice))
+    switched = [f"analyse: embedding model {choice}; {n_new} statements embedded"] if choice.switched else []
     return {"analysis": result, "audit_rounds": 0, "revise_rounds": 0, "redraft": [], "feedback": {}, "exclude": {},
-            "log": [f"analyse: {len(result.group_summaries)} opinion groups, "
-                    f"{len((result.topics or {}).get('topics', []))} topics, "
-                    f"{len(result.consensus)} consensus candidates"]}
+            "log": switched + [f"analyse: {len(result.group_summaries)} opinion groups, "
+                               f"{len((result.topics or {}).get('topics', []))} topics, "
+                               f"{len(result.consensus)} consensus candidates"]}
 
 
 # ---- drafting and the guard ----------------------------------------------------------------
@@ -149,8 +155,9 @@ def _extractive_fallback(d: DraftRecord, state: FacilitationState, ctx: Context,
     guard rejects (an approved statement that is only an instruction to a model) is replaced by
     the next-best source."""
     requests = build_requests(state.analysis, statements, state.question, ctx.facilitation, only={d.key})
-    fallback, fb_verdicts = (grounded_extractive(requests[0], sources, encoder=ctx.services.embedder,
-                                                 config=ctx.grounding) if requests else ([], []))
+    encoder = ctx.services.consultation_embedder(state.consultation_id)
+    fallback, fb_verdicts = (grounded_extractive(requests[0], sources, encoder=encoder, config=ctx.grounding)
+                             if requests else ([], []))
     notes = (d.notes + f" Every sentence was unsupported ({reason}) after {d.attempt} attempt(s); "
              + ("the extractive draft is used." if fallback else
                 "no extractive quote was supported either, so there is no draft.")).strip()
@@ -164,8 +171,8 @@ def ground_draft(d: DraftRecord, state: FacilitationState, ctx: Context, stateme
     sentences are removed; an LLM draft with none left is redrafted (bounded), else replaced by
     the extractive draft."""
     judge = ctx.services.judge(ctx.drafting) if d.drafter != "extractive" else None
-    kept, verdicts = check_sentences(d.as_draft(), sources, encoder=ctx.services.embedder, config=ctx.grounding,
-                                     judge=judge)
+    encoder = ctx.services.consultation_embedder(state.consultation_id)
+    kept, verdicts = check_sentences(d.as_draft(), sources, encoder=encoder, config=ctx.grounding, judge=judge)
     d = d.model_copy(update={"verdicts": verdicts, "grounded": True})
     dropped = len(d.sentences) - len(kept)
     again = False

@@ -60,15 +60,16 @@ def decisions_in(answer: Any, keys: list[str]) -> dict[str, dict]:
     return out
 
 
-def apply_decision(d: DraftRecord, dec: dict, ctx: Context, sources) -> tuple[DraftRecord, bool]:
+def apply_decision(d: DraftRecord, dec: dict, ctx: Context, sources, encoder=None) -> tuple[DraftRecord, bool]:
     """One decision on one draft: (the draft, whether the decision stands). A new decision
-    replaces the last rejected edit; an edit the guard rejects leaves the draft pending."""
+    replaces the last rejected edit; an edit the guard rejects leaves the draft pending.
+    ``encoder``: the consultation's embedder, for the guard's similarity evidence (None: without)."""
     d = d.model_copy(update={"edit_rejected": None})
     if dec["decision"] != "edit":
         return d.model_copy(update={"status": "approved" if dec["decision"] == "approve" else "rejected"}), True
     edited = edited_sentences(d, dec["text"])
     kept, verdicts = check_sentences(d.model_copy(update={"sentences": edited}).as_draft(), sources,
-                                     encoder=ctx.services.embedder, config=ctx.grounding)
+                                     encoder=encoder, config=ctx.grounding)
     if len(kept) < len(edited):
         # kept apart from the draft's notes (which reach the report): the console shows it as an
         # error with the edited text, for correction; an approval later leaves no trace
@@ -116,8 +117,9 @@ def review(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     sources = [s for s in statements if s.is_public]
     by_key = {d.key: d for d in state.drafts}
     records, lines = [], []
+    encoder = ctx.services.consultation_embedder(state.consultation_id) if decisions else None
     for key, dec in decisions.items():
-        by_key[key], stands = apply_decision(by_key[key], dec, ctx, sources)
+        by_key[key], stands = apply_decision(by_key[key], dec, ctx, sources, encoder)
         if not stands:
             lines.append(f"review {key}: edit unsupported, back to review")
             continue

@@ -37,6 +37,8 @@ BG_COUNTS = {"statements": 896, "participants": 2031, "votes": 225_524, "vote_ev
 SAMPLE_COUNTS = {"statements": 210, "participants": 100, "votes": 11_675, "vote_events": 12_025}
 #: seed of the kill points and of the voters
 SEED = 6
+#: The model the "auto" choice gives the English corpora imported here (their vectors are in its collection).
+ENGLISH_MODEL = "all-MiniLM-L6-v2"
 
 
 def integrity(db: Path) -> str:
@@ -79,10 +81,11 @@ def one_line_error(res: subprocess.CompletedProcess, *words: str) -> str:
 
 def vectors(data: Path, expr: str):
     """Evaluate ``expr`` on the data directory's VectorIndex ``index`` in a fresh process (an
-    embedded Chroma client caches state per process; other processes wrote to it)."""
+    embedded Chroma client caches state per process; other processes wrote to it). The collection
+    is the English model's: the corpora imported here are English, so "auto" chose it."""
     code = ("import json, sys; from pathlib import Path; from deliberation.config import Settings; "
             "from deliberation.storage import VectorIndex; "
-            "index = VectorIndex.from_settings(Settings(data_dir=Path(sys.argv[1]))); "
+            f"index = VectorIndex.from_settings(Settings(data_dir=Path(sys.argv[1])), {ENGLISH_MODEL!r}); "
             "print(json.dumps(eval(sys.argv[2])))")
     res = subprocess.run([sys.executable, "-c", code, str(data), expr], capture_output=True, text=True, env=ENV,
                          cwd=REPO, timeout=300)
@@ -93,13 +96,13 @@ def vectors(data: Path, expr: str):
 # --------------------------------------------------------------------------- SIGKILL: import
 @pytest.fixture(scope="module")
 def model_export(tmp_path_factory) -> Path:
-    """A data directory whose models/ folder holds the default model's warmed embedding cache
-    (with all-MiniLM-L6-v2 it also held the ONNX export, ~30 s to build), which the other data
-    directories copy."""
+    """A data directory whose models/ folder holds the English model's ONNX export (~30 s to
+    build; the English corpora here get that model) and a warmed embedding cache, which the other
+    data directories copy."""
     data = tmp_path_factory.mktemp("models") / "data"
     code = ("import sys; from pathlib import Path; from deliberation.config import Settings; "
             "from deliberation.services import embedder_for; "
-            "embedder_for(Settings(data_dir=Path(sys.argv[1]))).encode(['warm up'])")
+            f"embedder_for(Settings(data_dir=Path(sys.argv[1])), {ENGLISH_MODEL!r}).encode(['warm up'])")
     res = subprocess.run([sys.executable, "-c", code, str(data)], capture_output=True, text=True, env=ENV,
                          cwd=REPO, timeout=600)
     assert res.returncode == 0, res.stderr
@@ -120,8 +123,8 @@ def bg_reference(model_export, tmp_path_factory):
 
 
 def _copy_model_export(ref: Path, data: Path) -> None:
-    """Give a fresh data directory the ONNX export, when the model has one (all-MiniLM-L6-v2; the
-    default USE model loads in seconds and has none), not the vector cache: saves ~30 s per run."""
+    """Give a fresh data directory the ONNX export of all-MiniLM-L6-v2 (USE loads in seconds and
+    has none), not the vector cache: saves ~30 s per run."""
     (data / "models").mkdir(parents=True, exist_ok=True)
     if (ref / "models" / "onnx").is_dir():
         shutil.copytree(ref / "models" / "onnx", data / "models" / "onnx")

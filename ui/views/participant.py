@@ -197,8 +197,8 @@ def _check_similar(cid: int) -> None:
         return
 
     def similar() -> list:
-        model = embedder()
-        hits = index().similar(cid, model.encode([text])[0], n=12)
+        model = embedder(cid)
+        hits = index(cid).similar(cid, model.encode([text])[0], n=12)
         shown = {s.external_id: s for s in store().statements(cid) if s.is_public}
         least = model.calibration.similar_min
         return [(sid, shown[sid].text, sim) for sid, _doc, sim in hits if sid in shown and sim >= least][:3]
@@ -222,7 +222,8 @@ def _submit(cid: int, pid: str) -> None:
     st.session_state["new-statement"] = ""  # the typed original is not kept
     st.session_state["similar"] = None
     try:  # for the duplicate preview of later statements; the graph indexes what is missing anyway
-        index().upsert(cid, [stmt], embedder().encode([stmt.text]))
+        model = embedder(cid)
+        index(cid).upsert(cid, [stmt], model.encode([stmt.text]), model_id=model.model_id)
     except Exception:  # noqa: BLE001
         log.exception("indexing a new statement failed")
     msg = f"Thank you: statement {stmt.external_id} was added."
