@@ -50,6 +50,7 @@ CASES = [
     ("We need affordable housing for young families.", "We need affordable homes for young families.", None),
     ("The tram extension to the university should be built.", "The tram line should be extended to the university.",
      None),
+    ("Plastiksackerl verbieten.", "Plastikflaschen verbieten.", K.SUBSTITUTION),  # one compound for another
     ("Kreuzfahrtschiffe verkleinern oder abschaffen.", "Kreuzfahrtschiffe sollen verkleinert oder abgeschafft werden.",
      None),
     ("Executives should be banned from getting bonuses if their staff are not getting any.",

@@ -323,6 +323,22 @@ def check_list_items(ctx: SentenceContext) -> list[Problem]:
     return []
 
 
+#: two words with a common beginning are one word in two forms ("licensing" ~ "licence") when it
+#: is at least 5 letters and this share of the shorter one (not "Plastikflaschen" ~ "Plastiksackerl")
+MIN_PREFIX_SHARE = 0.7
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    """How many letters ``a`` and ``b`` share at the start."""
+
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 def _unsupported_words(
     toks: list[_Tok],
     cited: list[_Source],
@@ -336,7 +352,8 @@ def _unsupported_words(
     novel = {c: w for c, w in _content_words_with_surface(toks).items() if c not in union and c not in skip}
     # prefix / compound matches ("autofreie" ~ "autofrei", "licensing" ~ "licence")
     for c in list(novel):
-        if len(c) >= 5 and any(u.startswith(c[:5]) and len(u) >= 5 for u in union):
+        if len(c) >= 5 and any(len(u) >= 5 and _shared_prefix(c, u) >= max(5, MIN_PREFIX_SHARE * min(len(c), len(u)))
+                               for u in union):
             del novel[c]
         elif len(c) >= 6 and any(c in u or u in c for u in union if len(u) >= 5):
             del novel[c]
