@@ -41,7 +41,7 @@ def test_only_well_formed_decisions_on_waiting_drafts_count():
 
 
 def test_an_edit_is_grounded_before_it_is_approved():
-    ctx = Context(services=SimpleNamespace(embedder=None))
+    ctx = Context(services=SimpleNamespace())  # apply_decision is given no encoder: the rules alone
     ok, stands = apply_decision(_draft(), {"decision": "edit", "text": "Buses on Harbour Road are too slow at rush hour."},
                                 ctx, STATEMENTS)
     assert stands and ok.status == "approved" and ok.sentences[0].citations == ["1"] and ok.edit_rejected is None
@@ -60,7 +60,7 @@ def test_an_edit_of_positions_side_by_side_keeps_who_holds_each():
     split = DraftRecord(key="topic:0", kind="minority", drafter="extractive", status="draft", sentences=[
         {"text": STATEMENTS[0].text, "citations": ["1"], "held_by": "Most of group A agree"},
         {"text": STATEMENTS[1].text, "citations": ["2"], "held_by": "Most of group B agree"}])
-    ctx = Context(services=SimpleNamespace(embedder=None))
+    ctx = Context(services=SimpleNamespace())  # apply_decision is given no encoder: the rules alone
     edit = "Buses on Harbour Road are too slow at rush hour. A protected cycle lane would make the school run safer."
     ok, stands = apply_decision(split, {"decision": "edit", "text": edit}, ctx, STATEMENTS)
     assert stands and ok.status == "approved"

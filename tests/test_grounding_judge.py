@@ -14,6 +14,7 @@ from deliberation.config import Settings
 from deliberation.grounding import LLMJudge, ProblemKind, check_draft
 from deliberation.grounding.judge import NO_OPINION, build_messages, parse_verdict
 from deliberation.models import DraftKind, DraftSentence, Statement
+from deliberation.storage import Store
 from graphs.context import Context, Services
 from graphs.nodes import ground_draft
 from graphs.review import review_request
@@ -84,10 +85,12 @@ def test_the_graph_asks_the_drafting_model_for_its_second_opinion(tmp_path) -> N
     draft = DraftRecord(key="group:0", kind=DraftKind.MINORITY, drafter="llm:fake", sentences=[
         DraftSentence(text="Buses should run every 10 minutes at rush hour.", citations=["1"]),
         DraftSentence(text="Bus fares are too high for students.", citations=["2"])])
-    state = FacilitationState(consultation_id=1)
+    settings = Settings(data_dir=tmp_path)
+    # the guard embeds with the consultation's model (chosen and stored on first use)
+    state = FacilitationState(consultation_id=Store(settings).create_consultation("Buses?")[0].id)
 
     def run(options: dict, model: ScriptedChatModel, d: DraftRecord = draft) -> DraftRecord:
-        ctx = Context.from_options(options, services=Services(Settings(data_dir=tmp_path), chat_model=model))
+        ctx = Context.from_options(options, services=Services(settings, chat_model=model))
         return ground_draft(d, state, ctx, statements, statements)[0]
 
     model = ScriptedChatModel(responses=['{"verdict": "entailed"}', '{"verdict": "not_stated"}'], calls=[])

@@ -96,7 +96,9 @@ def test_guard_notes_name_problem_kinds_not_payloads():
 
     sts = [Statement(external_id="1", text="The buses on Harbour Road are far too slow at rush hour."),
            Statement(external_id="2", text="A protected cycle lane would make the school run safer.")]
-    services = SimpleNamespace(store=SimpleNamespace(statements=lambda cid: sts), embedder=None)
+    # no embedder (the guard's similarity evidence) and no LLM second opinion: the rules alone
+    services = SimpleNamespace(store=SimpleNamespace(statements=lambda cid: sts),
+                               consultation_embedder=lambda cid: None, judge=lambda config: None)
     runtime = SimpleNamespace(context=Context(services=services))
     draft = {"key": "consensus", "kind": "consensus", "audience": "everyone", "drafter": "llm", "attempt": 1,
              "notes": "", "grounded": False, "status": "draft",
