@@ -22,9 +22,11 @@ text), ``citations``, ``draft``, ``label`` (faithful / unfaithful) and ``kind``:
   ``invented_entity`` (a name, number or organisation no statement gives), ``condition_dropped``;
 * faithful: ``paraphrase``, ``direction_kept``, ``scope_kept``, ``conditional``, ``concession``.
 
-The file is sealed: its sha256 is pinned below, so any edit fails this test. It is to be scored
-ONCE, at the end of the work, by the lead, with the final guard; this module deliberately holds no
-scoring. After that run, a change made because of its errors makes it a tuning set too.
+The file is sealed: its sha256 is pinned below, so any edit fails this test. It was scored ONCE,
+by the lead, with the guard as it stood at the end of the work (main at 5706bac, after the tuning
+on the first holdout): :data:`FIRST_RUN`. The targets (precision and recall >= 0.95 for
+"unfaithful") were NOT met. This module holds no scoring; a change made because of this set's
+errors now makes it a tuning set too.
 """
 
 from __future__ import annotations
@@ -42,6 +44,16 @@ CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 
 LANGUAGE = {"15-per-hour-seattle": "en", "american-assembly.bowling-green": "en",
             "march-on.operation-marchin-orders": "en", "austria-climate.5twd2jsnkf.2022-08-08": "de"}
+#: the first and only scoring run (``bench/score_grounding.py``; per kind: right / cases)
+FIRST_RUN = {
+    "lexical only": {"precision": 0.636, "recall": 0.732, "tp": 82, "fp": 47, "fn": 30, "tn": 66},
+    "with use-multilingual-v3": {"precision": 0.697, "recall": 0.679, "tp": 76, "fp": 33, "fn": 36, "tn": 80},
+    "per kind, lexical only": {
+        "substitution": (19, 23), "direction_verb": (15, 24), "scope_inflation": (14, 21),
+        "invented_entity": (22, 22), "condition_dropped": (12, 22), "paraphrase": (11, 25),
+        "direction_kept": (17, 23), "scope_kept": (13, 21), "conditional": (12, 22), "concession": (13, 22),
+    },
+}
 #: the shape the set was written to: at least this many cases, per kind, and in German
 MIN_CASES, MIN_PER_KIND, MIN_GERMAN = 200, 12, 40
 
