@@ -18,9 +18,20 @@ def read_cases(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def first_run(path: Path) -> dict:
+    """The first and only scoring run of the holdout at ``path`` (tests/data/grounding_holdout_first_runs.json)."""
+    runs = json.loads((path.parent / "grounding_holdout_first_runs.json").read_text(encoding="utf-8"))
+    return runs[path.name]
+
+
 def sha256(path: Path) -> str:
     """The seal of a holdout file: its SHA-256, pinned by its test."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def assert_sealed(path: Path, pinned: str) -> None:
+    """The holdout at ``path`` is as it was sealed: written blind to the guard, never edited."""
+    assert sha256(path) == pinned, f"the sealed holdout {path.name} changed; it must stay as it was written"
 
 
 def assert_case_shape(case: dict) -> None:

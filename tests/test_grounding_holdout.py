@@ -22,37 +22,23 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from holdouts import assert_case_shape, read_cases, sha256
+from holdouts import assert_case_shape, assert_sealed, first_run, read_cases
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 HOLDOUT = Path(__file__).resolve().parent / "data" / "grounding_holdout_sealed.jsonl"
 SEALED_SHA256 = "48d00a76af40d485bf20f2400139989342a4f253a05cb4ed2d67abd17b4865ea"
 
-#: the first and only scoring run (precision, recall for "unfaithful"; per kind: right / cases)
-FIRST_RUN = {
-    "lexical only": {"precision": 0.745, "recall": 0.832, "tp": 79, "fp": 27, "fn": 16, "tn": 66},
-    "with all-MiniLM-L6-v2": {"precision": 0.762, "recall": 0.811, "tp": 77, "fp": 24, "fn": 18, "tn": 69},
-    "per kind, lexical only": {
-        "substitution": (14, 25), "direction_verb": (19, 22), "scope_inflation": (24, 25),
-        "invented_entity": (18, 18), "condition_dropped": (4, 5), "paraphrase": (32, 38),
-        "direction_kept": (10, 15), "scope_kept": (3, 7), "conditional": (15, 22), "concession": (6, 11),
-    },
-}
-
-
-def load_holdout() -> list[dict]:
-    return read_cases(HOLDOUT)
+#: the first and only scoring run (tests/data/grounding_holdout_first_runs.json)
+FIRST_RUN = first_run(HOLDOUT)
 
 
 def test_holdout_is_sealed() -> None:
-    assert sha256(HOLDOUT) == SEALED_SHA256, (
-        "the sealed holdout changed; it must stay as written before the guard was tuned"
-    )
+    assert_sealed(HOLDOUT, SEALED_SHA256)
 
 
 def test_holdout_shape() -> None:
-    cases = load_holdout()
+    cases = read_cases(HOLDOUT)
     assert len(cases) >= 150
     for c in cases:
         assert_case_shape(c)

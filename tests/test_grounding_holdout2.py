@@ -36,7 +36,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from holdouts import FAITHFUL_KINDS, UNFAITHFUL_KINDS, assert_case_shape, read_cases, sha256
+from holdouts import FAITHFUL_KINDS, UNFAITHFUL_KINDS, assert_case_shape, assert_sealed, first_run, read_cases
 
 HOLDOUT = Path(__file__).resolve().parent / "data" / "grounding_holdout2_sealed.jsonl"
 SEALED_SHA256 = "07736bf6e83cb831dfd0724a35b4207fb98f2685c24e7c57b408c16e1f81f0b8"
@@ -44,32 +44,18 @@ CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 
 LANGUAGE = {"15-per-hour-seattle": "en", "american-assembly.bowling-green": "en",
             "march-on.operation-marchin-orders": "en", "austria-climate.5twd2jsnkf.2022-08-08": "de"}
-#: the first and only scoring run (``bench/score_grounding.py``; per kind: right / cases)
-FIRST_RUN = {
-    "lexical only": {"precision": 0.636, "recall": 0.732, "tp": 82, "fp": 47, "fn": 30, "tn": 66},
-    "with use-multilingual-v3": {"precision": 0.697, "recall": 0.679, "tp": 76, "fp": 33, "fn": 36, "tn": 80},
-    "per kind, lexical only": {
-        "substitution": (19, 23), "direction_verb": (15, 24), "scope_inflation": (14, 21),
-        "invented_entity": (22, 22), "condition_dropped": (12, 22), "paraphrase": (11, 25),
-        "direction_kept": (17, 23), "scope_kept": (13, 21), "conditional": (12, 22), "concession": (13, 22),
-    },
-}
+#: the first and only scoring run (tests/data/grounding_holdout_first_runs.json)
+FIRST_RUN = first_run(HOLDOUT)
 #: the shape the set was written to: at least this many cases, per kind, and in German
 MIN_CASES, MIN_PER_KIND, MIN_GERMAN = 200, 12, 40
 
 
-def load_holdout() -> list[dict]:
-    return read_cases(HOLDOUT)
-
-
 def test_holdout2_is_sealed() -> None:
-    assert sha256(HOLDOUT) == SEALED_SHA256, (
-        "the second sealed holdout changed; it must stay as written, blind to the guard"
-    )
+    assert_sealed(HOLDOUT, SEALED_SHA256)
 
 
 def test_holdout2_shape() -> None:
-    cases = load_holdout()
+    cases = read_cases(HOLDOUT)
     assert len(cases) >= MIN_CASES
     assert len({c["case"] for c in cases}) == len(cases), "case names must be unique"
     for c in cases:
@@ -92,6 +78,6 @@ def test_holdout2_cites_real_statements_verbatim() -> None:
     for name in LANGUAGE:
         with (CORPORA / name / "comments.csv").open(encoding="utf-8", newline="") as fh:
             texts[name] = {row["comment-id"]: row["comment-body"] for row in csv.DictReader(fh)}
-    for c in load_holdout():
+    for c in read_cases(HOLDOUT):
         for s in c["statements"]:
             assert texts[c["corpus"]].get(s["id"]) == s["text"], f"{c['case']}: {c['corpus']} id {s['id']}"
