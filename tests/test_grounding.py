@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from deliberation.embeddings.models import MODELS
 from deliberation.grounding import (
     GroundingConfig,
     GroundingReport,
@@ -503,6 +504,24 @@ def test_config_thresholds_are_named() -> None:
     st = [{"id": "1", "text": "Parks need more bins and benches."}]
     assert check_draft(st, "Parks need more bins.", ["1"]).supported
     assert not check_draft(st, "Parks need more rubbish bins.", ["1"], config=strict).supported
+
+
+def test_cosine_thresholds_follow_the_encoders_model() -> None:
+    """A cosine means different things in different models' spaces: thresholds left at None come
+    from the calibration of the model that makes the vectors; a set value is kept."""
+    cal = {name: info.calibration for name, info in MODELS.items()}
+
+    class Named:
+        def __init__(self, model_id: str) -> None:
+            self.model_id = model_id
+
+    for name, c in cal.items():
+        cfg = GroundingConfig().for_encoder(Named(f"{name}@0123"))
+        assert (cfg.min_relevance_similarity, cfg.word_similarity, cfg.paraphrase_similarity) == (
+            c.grounding_relevance, c.grounding_word, c.grounding_paraphrase)
+    assert GroundingConfig().for_encoder(None).word_similarity == cal["all-MiniLM-L6-v2"].grounding_word
+    assert GroundingConfig(word_similarity=0.9).for_encoder(Named("use-multilingual-v3")).word_similarity == 0.9
+    assert cal["use-multilingual-v3"].grounding_word != cal["all-MiniLM-L6-v2"].grounding_word
 
 
 # ---------------------------------------------------------------------------

@@ -133,6 +133,7 @@ def check_draft(
         unknown = [c for c in citations if c not in known]
         if unknown:
             raise ValueError(f"citations name unknown statement ids: {', '.join(map(str, unknown))}")
+    config = config.for_encoder(encoder)  # cosine thresholds of the model that makes the vectors
     sources = _sources(srcs_in)
     parsed = _parse_sentences(draft, known, ids, list(citations) if citations else None)
     emb = _Embeddings(encoder)

@@ -3,11 +3,13 @@ request."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from deliberation.embeddings.models import calibration_for
 
 from .problems import ProblemKind
 
@@ -76,11 +78,12 @@ class GroundingConfig:
     """A sentence is relevant to its cited statements when at least this share
     of its content words occurs in them (after light stemming and synonyms)..."""
 
-    min_relevance_similarity: float = 0.55
+    min_relevance_similarity: float | None = None
     """...or when its embedding cosine to one cited statement is at least this
     (only with an encoder).  Below both, the sentence "cites nothing relevant".
-    On the dev split faithful sentences scored 0.60 or more, irrelevant
-    citations 0.47 or less."""
+    None: the encoder's model's value (``Calibration.grounding_relevance`` in
+    deliberation/embeddings/models.py; all-MiniLM-L6-v2: 0.55, where on the dev
+    split faithful sentences scored 0.60 or more, irrelevant citations 0.47 or less)."""
 
     max_new_content_words: int = 2
     """How many content words without any support in the cited statements a
@@ -90,14 +93,25 @@ class GroundingConfig:
     """...and the share of such words in the sentence above which it is
     rejected.  Both limits must be exceeded."""
 
-    word_similarity: float = 0.62
+    word_similarity: float | None = None
     """With an encoder, a sentence word counts as supported when its embedding
     cosine to some content word of the cited statements is at least this
-    (catches synonyms that the built-in list lacks)."""
+    (catches synonyms that the built-in list lacks). None: the encoder's
+    model's value (``Calibration.grounding_word``; all-MiniLM-L6-v2: 0.62)."""
 
-    paraphrase_similarity: float = 0.8
+    paraphrase_similarity: float | None = None
     """With an encoder, a sentence whose cosine to one cited statement is at
-    least this is not rejected for new content words alone."""
+    least this is not rejected for new content words alone. None: the
+    encoder's model's value (``Calibration.grounding_paraphrase``; all-MiniLM-L6-v2: 0.8)."""
+
+    def for_encoder(self, encoder: object | None) -> "GroundingConfig":
+        """This config with every cosine threshold left at None filled in from the calibration
+        of the model that makes the vectors (a cosine means different things in different
+        models' spaces); an encoder without a model name gets all-MiniLM-L6-v2's values."""
+        cal = calibration_for(str(getattr(encoder, "model_id", None) or getattr(encoder, "model_name", "")))
+        defaults = {"min_relevance_similarity": cal.grounding_relevance, "word_similarity": cal.grounding_word,
+                    "paraphrase_similarity": cal.grounding_paraphrase}
+        return replace(self, **{k: v for k, v in defaults.items() if getattr(self, k) is None})
 
     min_alignment_overlap: float = 0.4
     """Share of a clause's content words that must occur in a source clause
