@@ -277,6 +277,18 @@ def indexed_vectors(index: VectorIndex, embedder, cid: int, statements: list[Sta
     return have, len(missing)
 
 
+def similar_statements(store: Store, index: VectorIndex, embedder: Embedder, cid: int, text: str,
+                       limit: int = 3) -> list[tuple[str, str, float]]:
+    """The public statements of a consultation closest to ``text`` (what the participant page shows
+    before a statement is added): ``(id, text, cosine)``, at most ``limit``, only those at or above
+    the model's ``Calibration.similar_min``. ``embedder`` and ``index`` must be the consultation's
+    model's (:func:`consultation_model`); with the multilingual model a translation is found."""
+    hits = index.similar(cid, embedder.encode([text])[0], n=4 * limit)
+    shown = {s.external_id: s for s in store.statements(cid) if s.is_public}
+    least = embedder.calibration.similar_min
+    return [(sid, shown[sid].text, sim) for sid, _doc, sim in hits if sid in shown and sim >= least][:limit]
+
+
 def statement_vectors(settings: Settings, cid: int, statements: list[Statement],
                       note: Callable[[str], None] | None = None) -> tuple[np.ndarray, ModelChoice]:
     """Vectors of these statements from Chroma, and the model that made them: the consultation's

@@ -19,7 +19,18 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from deliberation.analysis.topics import TopicConfig, find_topics
+from deliberation.config import Settings
 from deliberation.embeddings import Embedder, EmbeddingConfig
+from deliberation.importers.tabular import read_statements_file
+from deliberation.services import (
+    analyze_source,
+    consultation_model,
+    embedder_for,
+    import_bundle,
+    similar_statements,
+    vector_index,
+)
+from deliberation.storage import Store
 from deliberation.text import detect_languages
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,11 +81,6 @@ def test_mixed_language_topics_follow_the_subject(mixed):
 def test_a_mixed_language_consultation_gets_the_multilingual_model(tmp_path):
     """Imported and analysed as a consultation (the default "auto" model choice): the mixed set is
     embedded with USE, which the consultation stores, and its topics follow the subject."""
-    from deliberation.config import Settings
-    from deliberation.importers.tabular import read_statements_file
-    from deliberation.services import analyze_source, import_bundle
-    from deliberation.storage import Store
-
     settings = Settings(data_dir=tmp_path / "data", database_url=None, chroma_url=None, embedding_model=None)
     cid = import_bundle(settings, read_statements_file(DATA / "mixed_topics.jsonl", question="Our town?")).consultation_id
     assert Store(settings).get_consultation(cid).settings["embedding_model"] == "use-multilingual-v3"
@@ -204,3 +210,25 @@ def test_german_and_chinese_conversations_end_to_end(tmp_path, name):
         assert all(t in own for t in terms) and any(re.fullmatch(word, t) for t in terms), label
     assert report["consensus"] or report["minority"], "no drafts in the report"
     assert (data / "reports" / "1" / "report.md").stat().st_size > 500
+
+
+def test_similar_statements_cross_languages(tmp_path):
+    """The participant page's "similar statements" in a multilingual consultation: a statement
+    typed in French finds what was said in English, German and Chinese (the consultation's model
+    is USE, chosen by the rule), and nothing below the model's similar_min."""
+    rows = _jsonl("translations.jsonl")[:12]
+    path = tmp_path / "statements.jsonl"
+    path.write_text("".join(json.dumps({"id": f"{r['id']}-{lang}", "text": r[lang]}, ensure_ascii=False) + "\n"
+                            for r in rows for lang in ("en", "de", "zh")), encoding="utf-8")
+    settings = Settings(data_dir=tmp_path / "data", database_url=None, chroma_url=None, embedding_model=None)
+    cid = import_bundle(settings, read_statements_file(path, question="Our town?")).consultation_id
+    model = consultation_model(settings, cid).model
+    assert model == "use-multilingual-v3"
+    embedder = embedder_for(settings, model)
+    with vector_index(settings, model) as index:
+        found = {r["id"]: similar_statements(Store(settings), index, embedder, cid, r["fr"]) for r in rows}
+    least = embedder.calibration.similar_min
+    assert all(sim >= least for hits in found.values() for _, _, sim in hits)
+    top_is_a_translation = sum(bool(hits) and hits[0][0].startswith(rid + "-") for rid, hits in found.items())
+    print(f"French query -> a translation first: {top_is_a_translation} of {len(rows)}")
+    assert top_is_a_translation >= len(rows) - 1

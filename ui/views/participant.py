@@ -29,7 +29,7 @@ import streamlit as st
 
 from deliberation.errors import AccessDenied, DeliberationError
 from deliberation.models import MAX_STATEMENT_CHARS, ModerationStatus
-from deliberation.services import intake
+from deliberation.services import intake, similar_statements
 from deliberation.storage.sessions import new_token, participant_for_token, participant_for_xid
 from ui.common import (
     VOTE_WORDS,
@@ -196,14 +196,8 @@ def _check_similar(cid: int) -> None:
         _flash("warning", "Write your statement first.")
         return
 
-    def similar() -> list:
-        model = embedder(cid)
-        hits = index(cid).similar(cid, model.encode([text])[0], n=12)
-        shown = {s.external_id: s for s in store().statements(cid) if s.is_public}
-        least = model.calibration.similar_min
-        return [(sid, shown[sid].text, sim) for sid, _doc, sim in hits if sid in shown and sim >= least][:3]
-
-    found, ok = _attempt("Similar statements could not be looked up", similar)
+    found, ok = _attempt("Similar statements could not be looked up",
+                         lambda: similar_statements(store(), index(cid), embedder(cid), cid, text))
     if ok:
         st.session_state["similar"] = found
 
