@@ -19,7 +19,7 @@ from sqlalchemy import select
 from deliberation.config import Settings
 from deliberation.embeddings import MODELS, Embedder, EmbeddingConfig
 from deliberation.embeddings.choice import ModelChoice, ModelChoiceConfig, choose_model, is_auto
-from deliberation.errors import storage_error, storage_errors
+from deliberation.errors import InputError, storage_error, storage_errors
 from deliberation.importers.base import ImportBundle
 from deliberation.importers.polis import read_polis_export
 from deliberation.models import ModerationStatus, Statement
@@ -55,6 +55,8 @@ def intake(statements: list[Statement]) -> list[Statement]:
 
 #: Key of a consultation's settings holding its embedding model (chosen by the "auto" rule).
 MODEL_SETTING = "embedding_model"
+#: Consultation setting: True when the moderator chose the model (the rule then leaves it alone).
+MODEL_PIN_SETTING = "embedding_model_pinned"
 
 
 def embedder_for(settings: Settings, model: str | None = None) -> Embedder:
@@ -97,7 +99,10 @@ def consultation_model(settings: Settings, cid: int, statements: list[Statement]
     if fixed is not None:
         return fixed
     store = store or Store(settings)
-    stored = store.get_consultation(cid).settings.get(MODEL_SETTING)
+    saved = store.get_consultation(cid).settings
+    stored = saved.get(MODEL_SETTING)
+    if saved.get(MODEL_PIN_SETTING) and stored in MODELS:
+        return ModelChoice(stored, "chosen by the moderator for this consultation")
     if statements is None:
         if stored in MODELS:
             return ModelChoice(stored, "chosen for this consultation by its statements' languages")
@@ -108,6 +113,20 @@ def consultation_model(settings: Settings, cid: int, statements: list[Statement]
         if stored in MODELS:
             choice = dc_replace(choice, previous=stored)
     return choice
+
+
+def pin_consultation_model(settings: Settings, cid: int, model: str | None, store: Store | None = None) -> None:
+    """The moderator's choice of consultation ``cid``'s embedding model (the console's run form):
+    a name of :data:`deliberation.embeddings.MODELS` is kept whatever the statements' languages;
+    None or "auto" hands the choice back to the rule at the next analysis. The statements are
+    embedded into the chosen model's collection on its first use."""
+    store = store or Store(settings)
+    if model is None or is_auto(model):
+        store.update_settings(cid, {MODEL_PIN_SETTING: False})
+        return
+    if model not in MODELS:
+        raise InputError(f"unknown embedding model {model!r}: use auto or one of {', '.join(MODELS)}")
+    store.update_settings(cid, {MODEL_SETTING: model, MODEL_PIN_SETTING: True})
 
 
 def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = True, question: str | None = None,

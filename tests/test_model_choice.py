@@ -18,6 +18,7 @@ import pytest
 
 from deliberation import services
 from deliberation.config import Settings
+from deliberation.errors import InputError
 from deliberation.embeddings.choice import ModelChoiceConfig, choose_model, is_auto
 from deliberation.embeddings.models import MINILM, USE_M3
 from deliberation.importers.base import ImportBundle
@@ -182,3 +183,20 @@ def test_a_folder_is_analysed_with_the_model_its_statements_call_for(tmp_path, m
     line = f"{MINILM.name}: 41 of 43 statements whose language could be told (95%) are in English"
     assert result.topics["embedding_model"] == line and f"Embedding model: {line}" in summary
     assert Store(settings).list_consultations() == []
+
+
+def test_the_moderator_can_pin_a_model_and_hand_the_choice_back(tmp_path, model_dir):
+    """The console's "Embedding model" choice: a pinned model is kept whatever the languages (the
+    next analysis embeds into its collection); "auto" hands the choice back to the rule."""
+    settings = _settings(tmp_path, model_dir)
+    english = _english()
+    cid = _import(settings, english)
+    services.pin_consultation_model(settings, cid, USE_M3.name)
+    choice = services.consultation_model(settings, cid, english)
+    assert (choice.model, choice.reason) == (USE_M3.name, "chosen by the moderator for this consultation")
+    result, _ = services.analyze_source(settings, str(cid))
+    assert result.topics["embedding_model"].startswith(USE_M3.name) and _count(settings, USE_M3.name, cid) == N_ENGLISH
+    services.pin_consultation_model(settings, cid, "auto")
+    assert services.consultation_model(settings, cid, english).model == MINILM.name
+    with pytest.raises(InputError, match="unknown embedding model 'nope'"):
+        services.pin_consultation_model(settings, cid, "nope")

@@ -280,8 +280,12 @@ def test_more_settings_reach_the_run_and_wrong_ones_are_named(sample):
     # before any run the form shows the configs' defaults
     assert (at.selectbox(key="mod-run-drafter").value, at.number_input(key="mod-run-seed").value,
             at.checkbox(key="mod-run-topics").value, at.number_input(key="mod-run-revise").value) == ("extractive", 0, True, 1)
+    assert at.selectbox(key="mod-run-embedding-model").value == "auto"
+    at.selectbox(key="mod-run-embedding-model").select("all-MiniLM-L6-v2")  # the moderator pins a model
     at.text_area(key="mod-run-more").input("facilitation.consensus_slate_sise=1")  # misspelt
     at.button(key="mod-run-start").click().run(timeout=120)
+    assert not Store(Settings(data_dir=sample.data_dir)).get_consultation(sample.cid).settings.get(
+        "embedding_model_pinned")  # a refused run stores nothing
     assert any("unknown setting" in unescape(e.value) and "consensus_slate_sise" in unescape(e.value)
                for e in at.error), [e.value for e in at.error]
     from graphs import runner
@@ -293,6 +297,8 @@ def test_more_settings_reach_the_run_and_wrong_ones_are_named(sample):
     waiting = runner.status(Settings(data_dir=sample.data_dir), sample.cid).waiting
     keys = [d["key"] for d in waiting["drafts"]]
     assert [k for k in keys if k.startswith("all:")] == ["all:1"]  # a slate of one, as set
+    saved = Store(Settings(data_dir=sample.data_dir)).get_consultation(sample.cid).settings
+    assert saved["embedding_model"] == "all-MiniLM-L6-v2" and saved["embedding_model_pinned"] is True
 
 
 def test_review_approve_publish_vote_and_report(sample):

@@ -8,7 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from deliberation.embeddings import MODELS
 from deliberation.errors import DeliberationError
+from deliberation.services import MODEL_PIN_SETTING, MODEL_SETTING, fixed_model, pin_consultation_model
 from deliberation.tuning import parse_assignments
 from graphs import runner
 from graphs.context import Context
@@ -90,6 +92,7 @@ def options_form(c, boxed: bool = True) -> dict:
                                    value=bool(initial("facilitation.topic_drafts")), key="mod-run-topics")
         revise = st.number_input("Revision rounds after a vote", min_value=0, max_value=3,
                                  value=int(initial("facilitation.max_revise_rounds")), key="mod-run-revise")
+        embedding_model = _embedding_model_choice(c)
         more = st.text_area("More settings, one NAME=VALUE per line", key="mod-run-more",
                             placeholder="stats.min_votes_room_share=0.5\nfacilitation.consensus_slate_size=2",
                             help="Any setting of the run by name, as `deliberation run --set NAME=VALUE`; "
@@ -97,7 +100,26 @@ def options_form(c, boxed: bool = True) -> dict:
         with st.popover("Every setting with its default"):
             st.code("\n".join(f"{k} = {v!r}" for k, v in _all_settings().items()), language=None)
     return {"drafter": drafter, "model": model or None, "base_url": base_url or None, "seed": int(seed),
-            "topic_drafts": bool(topic_drafts), "max_revise_rounds": int(revise), "more": more or ""}
+            "topic_drafts": bool(topic_drafts), "max_revise_rounds": int(revise), "more": more or "",
+            "embedding_model": embedding_model}
+
+
+def _embedding_model_choice(c) -> str | None:
+    """The embedding model of this consultation: "auto" (chosen by its statements' languages) or a
+    model the moderator pins; None when the app was started with a fixed model (``--embedding-model``)."""
+    fixed = fixed_model(settings())
+    saved = c.settings or {}
+    if fixed is not None:
+        st.caption(esc(f"Embedding model: {fixed.model} ({fixed.reason})."))
+        return None
+    names = ["auto", *MODELS]
+    current = saved.get(MODEL_SETTING) if saved.get(MODEL_PIN_SETTING) else "auto"
+    now = f" Now: {saved[MODEL_SETTING]}." if saved.get(MODEL_SETTING) else ""
+    return st.selectbox("Embedding model", names, index=names.index(current) if current in names else 0,
+                        key="mod-run-embedding-model",
+                        help="auto: all-MiniLM-L6-v2 for English consultations, the multilingual model "
+                             "when other languages are common. A model picked here is kept whatever "
+                             "the languages; the statements are embedded with it at the next run." + now)
 
 
 def run_settings(options: dict) -> dict:
@@ -148,8 +170,12 @@ def start_run(cid: int, options: dict, what: str = "Running the facilitation gra
     is named before anything runs."""
     with action(what):
         require_moderator(cid)
+        options = dict(options)
+        embedding_model = options.pop("embedding_model", None)
         run_opts = run_settings(options)
-        runner.context(settings(), run_opts)
+        runner.context(settings(), run_opts)  # a wrong setting is named here, before anything is stored
+        if embedding_model is not None:
+            pin_consultation_model(settings(), cid, embedding_model)
         run_with_progress("Running the facilitation graph",
                           lambda cb: runner.start(settings(), cid, run_opts, on_update=cb))
         st.rerun()
