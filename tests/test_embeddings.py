@@ -168,6 +168,23 @@ def test_second_embedder_reuses_export_and_vector_cache(embedder, cache_dir):
     other.close()
 
 
+def test_one_export_serves_every_data_folder(tmp_path, monkeypatch):
+    """The ONNX export depends on the model alone: the first data folder's export is shared through
+    the user's cache ($XDG_CACHE_HOME/deliberation), and another folder takes it from there."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    first = Embedder(EmbeddingConfig(model=MINILM, cache_dir=tmp_path / "a", show_progress=False))
+    expected = first.encode(["Shared export: one text."])
+    assert first.stats.onnx_exports == 1
+    shared = tmp_path / "xdg" / "deliberation" / first.onnx_path.parent.name / first.onnx_path.name
+    assert shared.is_file()
+    second = Embedder(EmbeddingConfig(model=MINILM, cache_dir=tmp_path / "b", show_progress=False))
+    np.testing.assert_allclose(second.encode(["Shared export: one text."]), expected, atol=1e-7)
+    assert second.stats.onnx_exports == 0 and second.onnx_path.is_file()
+    assert list(second.onnx_path.parent.glob("*.tmp")) == []
+    first.close()
+    second.close()
+
+
 CHILD_SCRIPT = """
 import json, sys
 from pathlib import Path

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import sqlite3
 import sys
 import threading
@@ -56,6 +57,28 @@ def default_cache_dir() -> Path:
     else ``~/.cache/deliberation``."""
     base = os.environ.get("XDG_CACHE_HOME")
     return (Path(base) if base else Path.home() / ".cache") / "deliberation"
+
+
+def _copy_file(src: Path, dest: Path) -> bool:
+    """Put a copy of ``src`` at ``dest`` atomically (a hard link where the file system allows);
+    False when ``src`` is missing or ``dest`` cannot be written. Used to share one ONNX export
+    (named by the model id, so by the exact weights) between data folders through the user's
+    cache: each export takes ~10 s and ~90 MB, and it depends on the model alone."""
+    if not src.is_file():
+        return False
+    tmp = dest.with_name(f"{dest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(src, tmp)
+        except OSError:
+            shutil.copyfile(src, tmp)
+        os.replace(tmp, dest)
+        return True
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return False
 
 
 def text_digest(text: str) -> bytes:
@@ -453,8 +476,12 @@ class Embedder:
         if dest.is_file():
             return dest
         dest.parent.mkdir(parents=True, exist_ok=True)
+        shared = default_cache_dir() / ONNX_SUBDIR / dest.name
         with _file_lock(dest.with_suffix(".lock")):
             if not dest.is_file():  # another process may have finished while we waited
-                _export_onnx(self._spec, dest, self._num_threads)
-                self._count(onnx_exports=1)
+                if shared == dest or not _copy_file(shared, dest):
+                    _export_onnx(self._spec, dest, self._num_threads)
+                    self._count(onnx_exports=1)
+                    if shared != dest:
+                        _copy_file(dest, shared)
         return dest
