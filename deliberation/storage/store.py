@@ -254,11 +254,7 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
                 raise InputError(f"statement id {clash[0]!r} is already stored in this consultation", bundle.source)
             final = bundle.final_votes()
             pids = set(bundle.participants) | {st.author for st in statements if st.author} | set(final["participant"])
-            for what, ids in (("statement id", [st.external_id for st in statements]), ("participant id", pids)):
-                bad = next((i for i in ids if not _storable_id(i)), None)
-                if bad is not None:
-                    raise InputError(f"{what} {bad[:PREVIEW_CHARS]!r} is not a valid id (over {MAX_ID_CHARS} characters "
-                                     "or a NUL character)", bundle.source)
+            _check_ids(statements, pids, bundle.source)
             pmap = self._ensure_participants(s, cid, pids)
             now = _now()
             srows = [
@@ -552,6 +548,15 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
                                    edited_text=r.edited_text, reason=r.reason, created_at=_utc(r.created_at))
                     for r in s.scalars(select(ReviewRow).where(ReviewRow.draft_id == draft_id).order_by(ReviewRow.id))]
 
+
+
+def _check_ids(statements: list[Statement], pids: set[str], source: str | None) -> None:
+    """An InputError naming the first statement or participant id that cannot be stored."""
+    for what, ids in (("statement id", [st.external_id for st in statements]), ("participant id", pids)):
+        bad = next((i for i in ids if not _storable_id(i)), None)
+        if bad is not None:
+            raise InputError(f"{what} {bad[:PREVIEW_CHARS]!r} is not a valid id (over {MAX_ID_CHARS} characters "
+                             "or a NUL character)", source)
 
 
 def _storable_id(value: str) -> bool:
