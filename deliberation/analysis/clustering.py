@@ -9,10 +9,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.cluster import HDBSCAN, KMeans
-from sklearn.decomposition import PCA
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
 from deliberation.analysis.duplicates import unit_rows
@@ -55,6 +51,8 @@ def seed_from(rng: np.random.Generator | int | None) -> int:
 def silhouette(points: np.ndarray, labels: np.ndarray, sample: int | None = None, seed: int = 0) -> float | None:
     """Cosine silhouette; on a seeded random sample of ``sample`` points when there are more."""
 
+    from sklearn.metrics import silhouette_score  # lazy: scikit-learn takes ~0.8 s and ~120 MB to import
+
     k = len(set(labels.tolist()))
     if k < 2 or k >= len(points):
         return None
@@ -82,6 +80,8 @@ def _relabel(labels: np.ndarray) -> np.ndarray:
 def _kmeans_silhouette(
     points: np.ndarray, k_lo: int, k_hi: int, seed: int, n_init: int, sample: int | None = None
 ) -> tuple[np.ndarray, float | None, list[TopicCandidate]]:
+    from sklearn.cluster import KMeans  # lazy: scikit-learn takes ~0.8 s and ~120 MB to import
+    from sklearn.exceptions import ConvergenceWarning  # lazy: scikit-learn takes ~0.8 s and ~120 MB to import
 
     best: tuple[float, np.ndarray] | None = None
     candidates = []
@@ -105,6 +105,8 @@ def _reduced(points: np.ndarray, dims: int | None, seed: int) -> np.ndarray:
     points themselves when ``dims`` is None or not below their dimension and count)."""
     if dims is None or dims >= min(points.shape):
         return points
+    from sklearn.decomposition import PCA  # lazy: scikit-learn takes ~0.8 s and ~120 MB to import
+
     return unit_rows(PCA(n_components=dims, svd_solver="full", random_state=seed).fit_transform(points))
 
 
@@ -124,6 +126,9 @@ def _hdbscan(
     """Best HDBSCAN grid value with a topic count in range as (raw labels with -1 for noise,
     nearest-filled labels, silhouette of the filled labels), or None if none is in range; and
     every grid value scored."""
+    from sklearn.cluster import HDBSCAN  # lazy: scikit-learn takes ~0.8 s and ~120 MB to import
+    from sklearn.decomposition import PCA  # lazy: scikit-learn takes ~0.8 s and ~120 MB to import
+
     n = len(points)
     reduced = points
     if config.hdbscan_dims is not None and config.hdbscan_dims < points.shape[1] and n > config.hdbscan_dims:

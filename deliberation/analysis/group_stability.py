@@ -19,8 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 import numpy as np
-from scipy.optimize import linear_sum_assignment
-from sklearn.metrics import adjusted_rand_score
 
 from deliberation.votematrix import VoteMatrix
 
@@ -95,11 +93,15 @@ def kept_share(a: np.ndarray, b: np.ndarray) -> float:
     _, bi = np.unique(b[both], return_inverse=True)
     table = np.zeros((ai.max() + 1, bi.max() + 1))
     np.add.at(table, (ai, bi), 1.0)
+    from scipy.optimize import linear_sum_assignment  # lazy: scipy.optimize takes ~0.16 s and ~27 MB to import
+
     r, c = linear_sum_assignment(-table)
     return float(table[r, c].sum() / both.sum())
 
 
 def _ari(a: np.ndarray, b: np.ndarray) -> float:
+    from sklearn.metrics import adjusted_rand_score  # lazy: scikit-learn takes ~0.8 s and ~120 MB to import
+
     both = (a >= 0) & (b >= 0)
     return float(adjusted_rand_score(a[both], b[both])) if both.sum() >= 2 else float("nan")
 

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.spatial import cKDTree
-from sklearn.metrics import silhouette_score
 
 if TYPE_CHECKING:
     from deliberation.analysis.groups import GroupingConfig, GroupingResult
@@ -35,6 +33,8 @@ def assign(X: np.ndarray, C: np.ndarray) -> np.ndarray:
         for j in range(1, X.shape[1]):
             d += (X[:, None, j] - C[None, :, j]) ** 2
         return d.argmin(1)
+    from scipy.spatial import cKDTree  # lazy: scipy.spatial takes ~0.1 s and ~16 MB to import
+
     return cKDTree(C).query(X, k=1)[1].astype(np.int64)
 
 
@@ -91,6 +91,8 @@ def silhouette(X: np.ndarray, labels: np.ndarray) -> float:
         return float("nan")
     if n_labels >= len(X):
         return 0.0
+    from sklearn.metrics import silhouette_score  # lazy: scikit-learn takes ~0.8 s and ~120 MB to import
+
     return float(silhouette_score(X, labels))
 
 

@@ -18,9 +18,6 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from abcvoting import properties
-from abcvoting.preferences import Profile, Voter
-
 from deliberation.coverage.models import CoverageConfig, JRViolation
 from deliberation.coverage.slate import Slate, audience_family, draft_approvals, key_sort, pct
 from deliberation.wording import audience_name
@@ -82,6 +79,9 @@ class JustifiedRepresentation:
                                 f"{out.n_candidates:,} candidates is above the limit of {self.cfg.jr_max_cells:,} "
                                 "(CoverageConfig.jr_max_cells).")
             return out
+        from abcvoting import properties  # lazy: abcvoting (networkx) takes ~0.15 s, ~20 MB to import
+        from abcvoting.preferences import Profile, Voter  # lazy: abcvoting (networkx) takes ~0.15 s, ~20 MB to import
+
         profile = Profile(out.n_candidates, cand_names=prof.cands)
         profile.add_voters([Voter(list(b), weight=w) for b, w in sorted(prof.same.items())])
         committee = set(range(len(prof.slate_keys)))
@@ -179,6 +179,8 @@ def _jr_witness(cands, slate_keys, ballots, voters, quota, draft_set, members) -
 
 def _check_ejr(profile, committee, jr: bool, n: int, n_cand: int, cfg: CoverageConfig, findings) -> bool | None:
     """EJR implies JR, and EJR+ (polynomial) implies EJR; decide exactly only on small profiles."""
+    from abcvoting import properties  # lazy: abcvoting (networkx) takes ~0.15 s, ~20 MB to import
+
     if not jr:
         findings.append("EJR fails too (EJR implies JR).")
         return False
