@@ -319,12 +319,21 @@ def statement_vectors(settings: Settings, cid: int, statements: list[Statement],
         choice = consultation_model(settings, cid, statements)
         if choice.switched:
             note(f"embedding model: {choice}")
-        embedder = embedder_for(settings, choice.model)
         with vector_index(settings, choice.model) as index:
-            have, _ = indexed_vectors(index, embedder, cid, statements, note=note, refresh=choice.switched)
+            vectors, _ = ordered_vectors(index, embedder_for(settings, choice.model), cid, statements, choice,
+                                         note=note)
+    return vectors, choice
+
+
+def ordered_vectors(index: VectorIndex, embedder: Embedder, cid: int, statements: list[Statement],
+                    choice: ModelChoice, note: Callable[[str], None] | None = None) -> tuple[np.ndarray, int]:
+    """The vectors of ``statements`` in their order (one row each) from the collection of the model
+    ``choice`` names, embedding what it lacks (:func:`indexed_vectors`; all of them when the
+    choice has just switched), and how many were embedded now."""
+    have, n_new = indexed_vectors(index, embedder, cid, statements, note=note, refresh=choice.switched)
     if not statements:
-        return np.zeros((0, embedder.dim), dtype=np.float32), choice
-    return np.stack([have[s.external_id] for s in statements]), choice
+        return np.zeros((0, embedder.dim), dtype=np.float32), n_new
+    return np.stack([have[s.external_id] for s in statements]), n_new
 
 
 def analyze_source(settings: Settings, source: str, *, topics: bool = True, mode: str = "auto", seed: int = 0,

@@ -31,7 +31,7 @@ from deliberation.facilitation import (
 from deliberation.grounding import public_reason
 from deliberation.models import ModerationStatus, Statement
 from deliberation.report import build_report, write_report
-from deliberation.services import indexed_vectors
+from deliberation.services import indexed_vectors, ordered_vectors
 from deliberation.tally import TallyResult
 from deliberation.tally import tally as count_votes
 from deliberation.wording import Audience, audience_name
@@ -79,15 +79,16 @@ def analyse(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     statements = [s for s in svc.store.statements(cid) if not s.is_draft]
     # the model is chosen again from the statements; after a switch its collection gets them all
     choice = svc.consultation_model(cid, statements)
-    vec, n_new = indexed_vectors(svc.index_for(choice.model), svc.embedder_for(choice.model), cid, statements,
-                                 refresh=choice.switched)
-    vectors = np.stack([vec[s.external_id] for s in statements]) if statements else None
+    notes: list[str] = []
+    vectors, n_new = ordered_vectors(svc.index_for(choice.model), svc.embedder_for(choice.model), cid, statements,
+                                     choice, note=notes.append)
     # near-duplicate thresholds follow the model that made the vectors
     config = dataclasses.replace(ctx.analysis, topics=dataclasses.replace(
         ctx.analysis.topics, embedding_model=svc.embedder_for(choice.model).model_name))
-    result = analyze(svc.store.vote_matrix(cid), statements, vectors, question=state.question, config=config,
-                     embedding=str(choice))
+    result = analyze(svc.store.vote_matrix(cid), statements, vectors if statements else None,
+                     question=state.question, config=config, embedding=str(choice))
     switched = [f"analyse: embedding model {choice}; {n_new} statements embedded"] if choice.switched else []
+    switched += [f"analyse: {n}" for n in notes]
     return {"analysis": result, "audit_rounds": 0, "revise_rounds": 0, "redraft": [], "feedback": {}, "exclude": {},
             "log": switched + [f"analyse: {len(result.group_summaries)} opinion groups, "
                                f"{len((result.topics or {}).get('topics', []))} topics, "
