@@ -14,20 +14,7 @@ from deliberation.services import MODEL_PIN_SETTING, MODEL_SETTING, fixed_model,
 from deliberation.tuning import parse_assignments
 from graphs import runner
 from graphs.context import Context
-from ui.common import (
-    _is_control_flow,
-    action,
-    code,
-    current_published,
-    esc,
-    graph_status,
-    group_name,
-    plain_error,
-    require_moderator,
-    settings,
-    store,
-    voting_state,
-)
+from ui import common
 
 #: The graph's nodes in the order a first run passes them (for the progress bar).
 NODES = ["intake", "analyse", "draft", "ground", "audit", "review", "publish", "voting", "tally", "revise",
@@ -52,12 +39,12 @@ def run_with_progress(label: str, fn) -> object:
             bar.progress(min(frac, 1.0), text=NODE_WORDS.get(node, node))
             lines = update.get("log") or [f"{node} done"]
             for line in lines:
-                st.markdown(code(node) + " " + esc(line))
+                st.markdown(common.code(node) + " " + common.esc(line))
 
         try:
             result = fn(on_update)
         except Exception as e:
-            if not _is_control_flow(e):
+            if not common._is_control_flow(e):
                 # kept for the console's retry section: the run stopped here, and why, in words
                 where = (f"after {NODE_WORDS.get(seen[-1], seen[-1]).lower()}" if seen
                          else "in its first step")
@@ -107,10 +94,10 @@ def options_form(c, boxed: bool = True) -> dict:
 def _embedding_model_choice(c) -> str | None:
     """The embedding model of this consultation: "auto" (chosen by its statements' languages) or a
     model the moderator pins; None when the app was started with a fixed model (``--embedding-model``)."""
-    fixed = fixed_model(settings())
+    fixed = fixed_model(common.settings())
     saved = c.settings or {}
     if fixed is not None:
-        st.caption(esc(f"Embedding model: {fixed.model} ({fixed.reason})."))
+        st.caption(common.esc(f"Embedding model: {fixed.model} ({fixed.reason})."))
         return None
     names = ["auto", *MODELS]
     current = saved.get(MODEL_SETTING) if saved.get(MODEL_PIN_SETTING) else "auto"
@@ -136,7 +123,7 @@ def _all_settings() -> dict:
 
 
 def _error_words(e: BaseException) -> str:
-    return str(e) if isinstance(e, DeliberationError) else plain_error(e)
+    return str(e) if isinstance(e, DeliberationError) else common.plain_error(e)
 
 
 def stopped_run(cid: int, c, gs) -> None:
@@ -147,17 +134,17 @@ def stopped_run(cid: int, c, gs) -> None:
     st.warning(f"The last run stopped before it finished. Next step: {step}.")
     if gs.error:  # kept in the checkpoint: shown after a reload or a server restart too
         where = NODE_WORDS.get(gs.failed_node, gs.failed_node or "").lower()
-        st.error(esc(f"It failed while {where}: {gs.error}"))
+        st.error(common.esc(f"It failed while {where}: {gs.error}"))
     elif failed:
-        st.error(esc(f"It failed {failed['where']}: {failed['error']}"))
+        st.error(common.esc(f"It failed {failed['where']}: {failed['error']}"))
     st.write("Retry continues from the last completed step (a vector index that fails on this consultation "
              "is rebuilt from the statements). Start over runs every step again with the settings below.")
     left, right = st.columns(2)
     if left.button("Retry the run", type="primary", key="mod-run-continue", width="stretch"):
-        with action("Retrying the run"):
-            require_moderator(cid)
+        with common.action("Retrying the run"):
+            common.require_moderator(cid)
             run_with_progress("Retrying the facilitation run",
-                               lambda cb: runner.resume(settings(), cid, None, on_update=cb))
+                               lambda cb: runner.resume(common.settings(), cid, None, on_update=cb))
             st.rerun()
     options = options_form(c)
     if right.button("Start over", key="mod-run-restart", width="stretch"):
@@ -168,25 +155,25 @@ def start_run(cid: int, options: dict, what: str = "Running the facilitation gra
     """Run the graph from the start with the form's options, showing its progress; then redraw the
     console (also when the run stopped in a step: it shows where, why, and Retry). A wrong setting
     is named before anything runs."""
-    with action(what):
-        require_moderator(cid)
+    with common.action(what):
+        common.require_moderator(cid)
         options = dict(options)
         embedding_model = options.pop("embedding_model", None)
         run_opts = run_settings(options)
-        runner.context(settings(), run_opts)  # a wrong setting is named here, before anything is stored
+        runner.context(common.settings(), run_opts)  # a wrong setting is named here, before anything is stored
         if embedding_model is not None:
-            pin_consultation_model(settings(), cid, embedding_model)
+            pin_consultation_model(common.settings(), cid, embedding_model)
         run_with_progress("Running the facilitation graph",
-                          lambda cb: runner.start(settings(), cid, run_opts, on_update=cb))
+                          lambda cb: runner.start(common.settings(), cid, run_opts, on_update=cb))
         st.rerun()
-    stopped = graph_status(cid, quiet=True)
+    stopped = common.graph_status(cid, quiet=True)
     if stopped.next and not stopped.waiting:
         st.rerun()
 
 
 # ---- voting ------------------------------------------------------------------------------
 def voting_tab(cid: int) -> None:
-    gs = graph_status(cid)
+    gs = common.graph_status(cid)
     waiting = gs.waiting or {}
     if waiting.get("type") != "voting":
         if waiting.get("type") == "review":
@@ -196,10 +183,10 @@ def voting_tab(cid: int) -> None:
         else:
             st.info("Run the facilitation graph first (Facilitation tab).")
         return
-    published = current_published(gs.values)
+    published = common.current_published(gs.values)
     ids = [p["statement_id"] for p in published]
-    state = voting_state(cid, ids)
-    votes = store().current_votes(cid)
+    state = common.voting_state(cid, ids)
+    votes = common.store().current_votes(cid)
     votes = votes[votes["statement"].isin(set(ids))]
     st.write({"open": "Voting is **open**: participants see the drafts below on their “Take part” page.",
               "not opened": "Voting is **not open yet**: participants do not see these drafts.",
@@ -208,14 +195,14 @@ def voting_tab(cid: int) -> None:
     rows = []
     for p in published:
         v = votes[votes["statement"] == p["statement_id"]]["vote"].astype(int)
-        rows.append({"draft": p["statement_id"], "speaks for": group_name(p["key"]), "text": p["text"],
+        rows.append({"draft": p["statement_id"], "speaks for": common.group_name(p["key"]), "text": p["text"],
                      "agree": int((v == 1).sum()), "disagree": int((v == -1).sum()), "pass": int((v == 0).sum())})
     st.dataframe(pd.DataFrame(rows), hide_index=True)
     if state == "not opened":
         if st.button("Open voting", type="primary", key="mod-vote-open"):
-            with action("Opening voting"):
-                require_moderator(cid)
-                runner.open_voting(settings(), cid)
+            with common.action("Opening voting"):
+                common.require_moderator(cid)
+                runner.open_voting(common.settings(), cid)
                 st.rerun()
         return
     if state == "open":
@@ -225,11 +212,11 @@ def voting_tab(cid: int) -> None:
                    "Count again: the same votes are counted.")
     label = "Close voting and count" if state == "open" else "Count the votes"
     if st.button(label, type="primary", key="mod-vote-close"):
-        with action("Closing voting"):
-            require_moderator(cid)
+        with common.action("Closing voting"):
+            common.require_moderator(cid)
             # runner.resume closes the window in the store first, then tallies
             st_ = run_with_progress("Closing voting: tally, revisions, report",
-                                     lambda cb: runner.resume(settings(), cid, {"close": True}, on_update=cb))
+                                     lambda cb: runner.resume(common.settings(), cid, {"close": True}, on_update=cb))
             if (st_.waiting or {}).get("type") == "review":
                 st.session_state["mod-tab-next"] = "Facilitation"
                 msg = ("Voting closed. Some groups did not endorse a draft, so revised drafts wait for your "

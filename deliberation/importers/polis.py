@@ -26,16 +26,7 @@ import numpy as np
 import pandas as pd
 
 from deliberation.errors import PREVIEW_CHARS, InputError
-from deliberation.importers.base import (
-    ImportBundle,
-    check_columns,
-    check_votes_refer,
-    checked_text,
-    empty_votes,
-    parse_vote_series,
-    read_csv_rows,
-    read_text,
-)
+from deliberation.importers import base
 from deliberation.models import ModerationStatus, Statement
 from deliberation.votematrix import VoteMatrix, _sorted_ids
 
@@ -63,7 +54,7 @@ def read_summary(folder: Path) -> dict[str, str]:
     path = folder / "summary.csv"
     if not path.exists():
         return {}
-    text = read_text(path)
+    text = base.read_text(path)
     out: dict[str, str] = {}
     try:
         for fields in csv.reader(io.StringIO(text, newline=""), strict=True):
@@ -78,7 +69,7 @@ def read_comments(path: Path, notes: list[str] | None = None) -> list[Statement]
     """Statements of comments.csv. A moderated-out comment whose body fails the text checks
     (empty, over-long) is kept as moderated out under :data:`UNUSABLE_TEXT` and counted in
     ``notes``; the same body on a comment Polis did not moderate out refuses the file."""
-    _, rows = read_csv_rows(path, ["comment-id", "comment-body"])
+    _, rows = base.read_csv_rows(path, ["comment-id", "comment-body"])
     statements: list[Statement] = []
     seen: dict[str, int] = {}
     unusable: list[str] = []
@@ -96,7 +87,7 @@ def read_comments(path: Path, notes: list[str] | None = None) -> list[Statement]
         except (ValueError, KeyError):
             raise InputError(f"moderated value {mod_raw!r} is not 1, 0 or -1", path, row_no) from None
         try:
-            text = checked_text(_csv_unsafe(row["comment-body"]), path, row_no)
+            text = base.checked_text(_csv_unsafe(row["comment-body"]), path, row_no)
         except InputError:
             if moderation is not ModerationStatus.REJECTED:
                 raise
@@ -140,7 +131,7 @@ def _read_frame(path: Path, required: list[str]) -> pd.DataFrame:
     """A large CSV as text columns (pandas, fast); errors name the file."""
     # checked as UTF-8 text by read_text, parsed from bytes: io.StringIO holds 4 bytes per
     # character, ~550 MB for a 136 MB votes.csv of 5 million votes
-    data = read_text(path).encode("utf-8")
+    data = base.read_text(path).encode("utf-8")
     try:
         df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, on_bad_lines="error",
                          encoding="utf-8")
@@ -149,7 +140,7 @@ def _read_frame(path: Path, required: list[str]) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise InputError("file is empty", path) from None
     df.columns = [c.strip() for c in df.columns]
-    check_columns(list(df.columns), required, path)
+    base.check_columns(list(df.columns), required, path)
     return df
 
 
@@ -162,7 +153,7 @@ def read_votes_csv(path: Path, statement_ids: set[str], notes: list[str] | None 
         {
             "participant": _int_column(df["voter-id"], "voter-id", path, row_numbers),
             "statement": _int_column(df["comment-id"], "comment-id", path, row_numbers),
-            "vote": parse_vote_series(df["vote"], path, row_numbers),
+            "vote": base.parse_vote_series(df["vote"], path, row_numbers),
         }
     )
     if "timestamp" in df.columns:
@@ -183,7 +174,7 @@ def read_votes_csv(path: Path, statement_ids: set[str], notes: list[str] | None 
                          f"({', '.join(map(str, missing[:5]))}{', ...' if len(missing) > 5 else ''}): skipped.")
         votes = votes[~unknown].reset_index(drop=True)
         row_numbers = row_numbers[~unknown]
-    check_votes_refer(votes, statement_ids, path, row_numbers)
+    base.check_votes_refer(votes, statement_ids, path, row_numbers)
     # time order; equal timestamps keep file order
     return votes.sort_values("timestamp", kind="stable", na_position="first").reset_index(drop=True)
 
@@ -241,7 +232,7 @@ def read_participants_votes(path: Path, statement_ids: set[str], notes: list[str
         notes.append(f"{path.name}: {_plural(int((~voted).sum()), 'participant row')} without a vote: skipped.")
     r, c = np.nonzero(mask)
     flat = pd.Series(cells.to_numpy()[r, c])
-    values = parse_vote_series(flat, path, row_numbers[r])
+    values = base.parse_vote_series(flat, path, row_numbers[r])
     votes = pd.DataFrame(
         {
             "participant": participants[r],
@@ -253,7 +244,7 @@ def read_participants_votes(path: Path, statement_ids: set[str], notes: list[str
     return votes, list(participants[voted]), groups
 
 
-def read_polis_export(folder: str | Path) -> ImportBundle:
+def read_polis_export(folder: str | Path) -> base.ImportBundle:
     """Read a Polis export folder into an ImportBundle (nothing stored yet)."""
     folder = Path(folder)
     if not folder.is_dir():
@@ -281,11 +272,11 @@ def read_polis_export(folder: str | Path) -> ImportBundle:
         notes.append("No votes.csv: the final votes come from participants-votes.csv, without their "
                      "history or times.")
     else:
-        votes = empty_votes()
+        votes = base.empty_votes()
         notes.append("No votes.csv and no participants-votes.csv: the statements are imported without votes.")
     authors = {s.author for s in statements if s.author is not None}
     all_participants = _sorted_ids(set(participants) | authors | set(votes["participant"].unique()))
-    return ImportBundle(
+    return base.ImportBundle(
         source=str(folder),
         statements=statements,
         votes=votes,

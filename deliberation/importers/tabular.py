@@ -18,15 +18,7 @@ import numpy as np
 import pandas as pd
 
 from deliberation.errors import PREVIEW_CHARS, InputError
-from deliberation.importers.base import (
-    ImportBundle,
-    check_votes_refer,
-    checked_text,
-    empty_votes,
-    parse_vote_series,
-    read_csv_rows,
-    read_text,
-)
+from deliberation.importers import base
 from deliberation.models import MAX_ID_CHARS, ModerationStatus, Statement
 from deliberation.votematrix import _sorted_ids
 
@@ -70,7 +62,7 @@ def _statement(rec: dict, path: Path, row: int, default_id: str, language: str) 
         raise InputError("has no 'text'", path, row)
     if not isinstance(rec["text"], str):
         raise InputError("'text' is not a string", path, row)
-    text = checked_text(rec["text"], path, row)
+    text = base.checked_text(rec["text"], path, row)
     sid = _id(rec.get("id") if rec.get("id") not in (None, "") else default_id, "statement id", path, row)
     author = rec.get("author")
     author = _id(author, "author", path, row) if author not in (None, "") else None
@@ -81,14 +73,14 @@ def _statement(rec: dict, path: Path, row: int, default_id: str, language: str) 
 
 
 def read_statements_file(path: str | Path, *, votes_path: str | Path | None = None,
-                         question: str = "", language: str = "und") -> ImportBundle:
+                         question: str = "", language: str = "und") -> base.ImportBundle:
     """Read a .csv or .jsonl statements file (and an optional votes CSV) into an ImportBundle."""
     path = Path(path)
     suffix = path.suffix.lower()
     statements: list[Statement] = []
     inline_votes: list[tuple[int, str, str, object]] = []  # (row, participant, statement, value)
     if suffix in (".jsonl", ".ndjson", ".json"):
-        text = read_text(path)
+        text = base.read_text(path)
         for row, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
@@ -106,7 +98,7 @@ def read_statements_file(path: str | Path, *, votes_path: str | Path | None = No
             for p, v in votes.items():
                 inline_votes.append((row, _id(p, "participant", path, row), st.external_id, v))
     elif suffix in (".csv", ".tsv", ".txt"):
-        _, rows = read_csv_rows(path, ["text"])
+        _, rows = base.read_csv_rows(path, ["text"])
         for row, rec in rows:
             statements.append(_statement(rec, path, row, str(len(statements)), language))
     else:
@@ -124,32 +116,32 @@ def read_statements_file(path: str | Path, *, votes_path: str | Path | None = No
         rows_arr = np.array([r for r, *_ in inline_votes])
         df = pd.DataFrame({"participant": [p for _, p, _, _ in inline_votes],
                            "statement": [s for _, _, s, _ in inline_votes]})
-        df["vote"] = parse_vote_series(pd.Series([v for *_, v in inline_votes], dtype=object), path, rows_arr)
+        df["vote"] = base.parse_vote_series(pd.Series([v for *_, v in inline_votes], dtype=object), path, rows_arr)
         df["timestamp"] = np.nan
         frames.append(df)
     if votes_path is not None:
         frames.append(read_votes_file(Path(votes_path), ids))
-    votes = pd.concat(frames, ignore_index=True) if frames else empty_votes()
+    votes = pd.concat(frames, ignore_index=True) if frames else base.empty_votes()
     authors = {st.author for st in statements if st.author}
-    return ImportBundle(source=str(path), statements=statements, votes=votes, question=question,
+    return base.ImportBundle(source=str(path), statements=statements, votes=votes, question=question,
                         language=language,
                         participants=_sorted_ids(authors | set(votes["participant"].unique())))
 
 
 def read_votes_file(path: Path, statement_ids: set[str]) -> pd.DataFrame:
-    header, rows = read_csv_rows(path, ["participant", "statement", "vote"])
+    header, rows = base.read_csv_rows(path, ["participant", "statement", "vote"])
     if not rows:
-        return empty_votes()
+        return base.empty_votes()
     row_numbers = np.array([r for r, _ in rows])
     df = pd.DataFrame({
         "participant": [_id(rec["participant"], "participant", path, r) for r, rec in rows],
         "statement": [_id(rec["statement"], "statement id", path, r) for r, rec in rows],
     })
-    df["vote"] = parse_vote_series(pd.Series([rec["vote"] for _, rec in rows]), path, row_numbers)
+    df["vote"] = base.parse_vote_series(pd.Series([rec["vote"] for _, rec in rows]), path, row_numbers)
     if "timestamp" in header:
         df["timestamp"] = [float(_time(rec["timestamp"], path, r).timestamp() * 1000) if rec["timestamp"].strip() else np.nan
                            for r, rec in rows]
     else:
         df["timestamp"] = np.nan
-    check_votes_refer(df, statement_ids, path, row_numbers)
+    base.check_votes_refer(df, statement_ids, path, row_numbers)
     return df

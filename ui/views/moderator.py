@@ -37,11 +37,7 @@ from ui.common import (
     sign_out,
     store,
 )
-from ui.run_console import options_form as _options_form
-from ui.run_console import start_run as _start_run
-from ui.run_console import run_with_progress as _run_with_progress
-from ui.run_console import stopped_run as _stopped_run
-from ui.run_console import voting_tab as _voting_tab
+from ui import run_console
 from ui.uploads import safe_name, save_uploads
 
 UPLOAD_SUFFIXES = ["csv", "jsonl", "ndjson", "json"]
@@ -317,7 +313,7 @@ def _facilitation_tab(cid: int, c) -> None:
     elif gs.finished:
         st.success("The facilitation run is finished. The report is on the Report page.")
     elif gs.next:
-        _stopped_run(cid, c, gs)
+        run_console.stopped_run(cid, c, gs)
     if kind == "review":
         _review(cid, gs)
     # A fresh start is offered before a run, while drafts wait for review, and after a run finished.
@@ -325,7 +321,7 @@ def _facilitation_tab(cid: int, c) -> None:
     if can_start:
         box = st.container() if not gs.values else st.expander("Start a new run", expanded=False)
         with box:
-            options = _options_form(c, boxed=not gs.values)
+            options = run_console.options_form(c, boxed=not gs.values)
             label = ("Run the facilitation graph" if not gs.values
                      else "Start a new run with the current statements and votes")
             confirm = True
@@ -333,7 +329,7 @@ def _facilitation_tab(cid: int, c) -> None:
                 confirm = st.checkbox("Discard the drafts waiting for review and start over", key="mod-run-confirm")
             if st.button(label, type="primary" if not gs.values else "secondary", key="mod-run-start",
                          disabled=not confirm):
-                _start_run(cid, options)
+                run_console.start_run(cid, options)
     if gs.values.get("log"):
         with st.expander("Run log"):
             st.text("\n".join(gs.values["log"]))
@@ -467,8 +463,8 @@ def _review_draft(i: int, d: dict, summaries: dict, statements: dict) -> dict | 
 def _submit_review(cid: int, value: dict) -> None:
     with action("Submitting the review"):
         require_moderator(cid)
-        st_ = _run_with_progress("Recording the review and publishing",
-                                 lambda cb: runner.resume(settings(), cid, value, on_update=cb))
+        st_ = run_console.run_with_progress("Recording the review and publishing",
+                                            lambda cb: runner.resume(settings(), cid, value, on_update=cb))
         waiting = st_.waiting or {}
         published = current_published(st_.values) if waiting.get("type") == "voting" else []
         refused = [d for d in waiting.get("drafts") or [] if d.get("edit_rejected")] \
@@ -511,7 +507,7 @@ def main() -> None:
     sections = [("Showing the import", lambda: _import_tab(cid, c)),
                 ("Showing the moderation queue", lambda: _moderation_tab(cid, statements)),
                 ("Showing the facilitation run", lambda: _facilitation_tab(cid, c)),
-                ("Showing the vote", lambda: _voting_tab(cid))]
+                ("Showing the vote", lambda: run_console.voting_tab(cid))]
     for tab, (what, show) in zip(tabs, sections):
         if tab.open is False:  # only the open tab runs (None = tabs without state: run all)
             continue
