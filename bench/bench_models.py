@@ -40,7 +40,7 @@ issue's targets: the topics (now) of "auto" and of the multilingual model agains
 (before) on the sample and Seattle (ARI and AMI vs the hand labels), the mixed set's ARI, and the
 speed ratio. ``--topics-only`` skips speed and cold start. ``--calibrate`` prints, for every MiniLM
 threshold, the cosine with the same share of statement pairs at or above it under each other model
-(English corpora), the basis of the per-model thresholds in deliberation/embeddings/models.py.
+(English corpora), the basis of the per-model thresholds in deliberation/embeddings/models.toml.
 """
 
 from __future__ import annotations
