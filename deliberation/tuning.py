@@ -84,9 +84,25 @@ def override(config: Any, assignments: Mapping[str, Any], *, where: str = "") ->
         direct[head] = override(getattr(config, head), sub, where=f"{where}{head}.")
     if not direct:
         return config
-    if isinstance(config, BaseModel):
-        return config.model_copy(update=direct)
-    return dataclasses.replace(config, **direct)
+    return _rebuilt(config, direct, assignments, where)
+
+
+def _rebuilt(config: Any, changes: dict[str, Any], assignments: Mapping[str, Any], where: str) -> Any:
+    """``config`` with ``changes``, built anew so that the config's own checks run: a field's bounds
+    (pydantic ``Field(ge=…)``, also on a pydantic dataclass) and a dataclass's ``__post_init__``.
+    A refusal is an InputError naming the setting and the value given."""
+    try:
+        if isinstance(config, BaseModel):
+            return type(config).model_validate({**dict(config), **changes})  # model_copy would not check
+        return dataclasses.replace(config, **changes)
+    except ValidationError as e:
+        error = e.errors()[0]
+        head = str(error["loc"][0]) if error.get("loc") else ""
+        shown = f"={assignments[head]!r}" if head in assignments else ""
+        raise InputError(f"setting {where}{head or '?'}{shown}: {error.get('msg', str(e))}") from None
+    except ValueError as e:  # a plain dataclass's own check
+        given = ", ".join(f"{where}{k}={assignments.get(k, v)!r}" for k, v in changes.items())
+        raise InputError(f"setting {given}: {e}") from None
 
 
 def describe(config: Any, prefix: str = "") -> dict[str, Any]:

@@ -38,6 +38,10 @@ def test_named_settings_reach_every_config_and_survive_a_resume():
     ({"grounding.nope": 1}, "unknown setting 'grounding.nope'"),
     ({"seed": "x"}, "setting analysis.seed='x'"),
     ({"drafter": "poet"}, "setting drafting.drafter='poet'"),
+    # a value outside the field's declared bounds, and a dataclass's own check, name the setting too
+    ({"coverage.over_factor": "0.5"}, "setting coverage.over_factor='0.5': Input should be greater than 1"),
+    ({"tally": {"reject_below": 7}}, "setting tally.reject_below=7"),
+    ({"grouping.max_k": "1"}, "setting analysis.grouping.max_k='1': base_k and max_k must be at least 2"),
 ])
 def test_bad_settings_are_refused_in_words(options, words):
     with pytest.raises(InputError, match=words.replace("(", r"\(").replace(".", r"\.")):
