@@ -1,7 +1,7 @@
 """Opinion groups against Polis's own groups, leave-out validated, beside red-dwarf, with stability.
 
 Run:  cd /work/main && PYTHONPATH=. .venv/bin/python bench/bench_group_fidelity.py [--subsamples 3] [--kmeans]
-      [--extra DIR [--only-extra]]
+      [--diagnose] [--extra DIR [--only-extra] [--extra-set NAME]]
 
 For each of the four voted Polis conversations in ../shared/corpora it prints the adjusted Rand
 index (ARI) against Polis's group-id (participants-votes.csv; participants both clustered) of
@@ -14,7 +14,8 @@ the held-out ones. Also printed: the map auto chose, the stability figure (share
 keeping their group when 20% are left out; mean ARI between resampled runs) and the time of the
 grouping with and without the stability resamples (their cost; Bowling Green is the largest).
 
-``--extra DIR`` adds Polis conversations the project was not tuned on (set "unseen"): DIR is a
+``--extra DIR`` adds Polis conversations the project was not tuned on (set "unseen", or the name
+given by ``--extra-set``, e.g. "dev" once their results have been looked at): DIR is a
 folder holding participants-votes.csv, or a folder of such folders (e.g. public exports of
 compdemocracy/openData, kept outside the repository). With comments.csv beside it the export is
 read as the corpora are; without it the vote matrix is participants-votes.csv's comment columns
@@ -23,6 +24,13 @@ listed in moderated-out.txt (one per line) beside it. Exports differ: some keep 
 comments as columns, and without their moderation the groups are not comparable (reading the
 four corpora here from participants-votes.csv alone moves ours from 0.86-0.96 to 0.52-0.83 on
 three of them); the run says so when neither file is there. ``--only-extra`` skips ../shared/corpora.
+
+``--diagnose`` prints under each row why auto chose what it chose: the map the coverage rule
+named (and the median coverage), the stability of each map's groups on the same resamples (the
+other map replaces the named one only when more stable by ``auto_stability_margin``), the k of
+each cold start of the chosen map (the majority k wins, then the most typical run), and the ARI
+against Polis's group-id of each map alone (``mode="polis"`` / ``"robust"``, same seed, no
+stability) -- whether a fixed map would have matched red-dwarf on that row.
 
 ``--kmeans`` adds Polis mode with scikit-learn's KMeans in place of the ported Polis k-means
 (same initial centres, one run, sklearn's empty-cluster relocation and relative tolerance), to
@@ -81,6 +89,26 @@ def ours(matrix, seed: int, **config):
     return res, time.perf_counter() - t
 
 
+def diagnosis(matrix, res, polis: dict, seed: int) -> str:
+    """Why auto chose its map and k on this row, and what each map alone scores (--diagnose)."""
+    from collections import Counter
+
+    from deliberation.analysis.groups import GroupingConfig, _resolve_auto
+
+    named, coverage = _resolve_auto(matrix, GroupingConfig())
+    stab = res.diagnostics.get("auto_stability", {})
+    per_restart = Counter(res.diagnostics.get("k_per_restart", []))
+    alone = []
+    for mode in ("polis", "robust"):
+        r, _ = ours(matrix, seed=seed, mode=mode, stability_resamples=0)
+        alone.append(f"{mode} alone {ari(polis, r.groups()):.3f} (k {r.k})")
+    return (f"coverage {coverage:.3f} names {named.mode}; stability "
+            + " / ".join(f"{m} {v:.2f}" if v is not None else f"{m} -" for m, v in stab.items())
+            + f" -> {res.mode}; k per cold start "
+            + " ".join(f"{k}x{n}" for k, n in sorted(per_restart.items()))
+            + "; " + ", ".join(alone))
+
+
 def extra_folders(root: Path) -> list[Path]:
     """``root`` itself when it holds participants-votes.csv, else its subfolders that do."""
     if (root / "participants-votes.csv").is_file():
@@ -120,9 +148,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--subsamples", type=int, default=3, help="80%% participant subsamples per conversation")
     ap.add_argument("--kmeans", action="store_true", help="also Polis mode with sklearn's KMeans")
+    ap.add_argument("--diagnose", action="store_true",
+                    help="print auto's choice per row (map, stabilities, k per cold start) and each map alone")
     ap.add_argument("--extra", type=Path, action="append", default=[], metavar="DIR",
                     help="also Polis exports not tuned on: a folder with participants-votes.csv, or a folder of them")
     ap.add_argument("--only-extra", action="store_true", help="skip the conversations of ../shared/corpora")
+    ap.add_argument("--extra-set", default="unseen", metavar="NAME",
+                    help="the set name printed for --extra rows (e.g. 'dev' once they have been measured)")
     args = ap.parse_args()
 
     from bench_groups import _reddwarf
@@ -131,7 +163,7 @@ def main() -> int:
 
     todo = [] if args.only_extra else [(CORPORA / name, "tuned" if name in TUNED else "held-out")
                                        for name in TUNED + HELD_OUT]
-    todo += [(folder, "unseen") for root in args.extra for folder in extra_folders(root)]
+    todo += [(folder, args.extra_set) for root in args.extra for folder in extra_folders(root)]
     rows, gaps = [], []
     print(f"{'conversation':<22} {'set':<8} {'data':<10} {'ours':>6} {'red-dwarf':>9} {'map':<7} "
           f"{'kept':>5} {'runARI':>6} {'t_ours':>7} {'t_nostab':>8} {'n_ref':>5} k:Polis/ours/rd"
@@ -176,6 +208,8 @@ def main() -> int:
                   f"{a_rd:9.3f} {res.mode:<7} {st.kept_share if st else float('nan'):5.2f} "
                   f"{st.mean_ari if st else float('nan'):6.2f} {t_ours:6.2f}s {t_plain:7.2f}s {len(ref):5d} "
                   f"{'/'.join(map(str, ks))}{extra}", flush=True)
+            if args.diagnose:
+                print(f"{'':<22} {diagnosis(matrix, res, polis, i)}", flush=True)
             rows.append((name, what, a_ours, a_rd, kind))
             gaps.append(a_ours - a_rd)
             if i == 0 and st is not None:
@@ -183,7 +217,7 @@ def main() -> int:
     if not rows:
         return 1
     for label, sel in (("all rows", rows), ("held-out rows", [r for r in rows if r[4] == "held-out"]),
-                       ("unseen rows", [r for r in rows if r[4] == "unseen"]),
+                       (f"{args.extra_set} rows", [r for r in rows if r[4] == args.extra_set]),
                        ("whole conversations", [r for r in rows if r[1] == "all"])):
         if sel:
             med = statistics.median(r[2] for r in sel)
