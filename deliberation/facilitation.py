@@ -10,6 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
 from deliberation.analysis.pipeline import AnalysisResult
 from deliberation.drafting.base import DraftRequest, SourceRef
@@ -256,39 +257,64 @@ def group_members(analysis: AnalysisResult, statements: list[Statement], votes=N
     return out
 
 
+class DraftSentenceVerdict(BaseModel):
+    """The guard's verdict on one sentence of a draft: what the graph keeps with the draft, the
+    moderator sees and the report lists (the guard may check a sentence in parts; their problems are
+    gathered here)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    supported: bool
+    #: why, in words (with the sentence's words: for the moderator, never the public report)
+    reason: str
+    #: one entry per failed check (empty when supported)
+    problems: list[str] = Field(default_factory=list)
+    #: the kind of each entry of ``problems`` (a ``ProblemKind`` value, "no_citation" or
+    #: "unusable_citation"): the public report words these
+    problem_kinds: list[str] = Field(default_factory=list)
+    citations: list[str] = Field(default_factory=list)
+    #: the language model's second opinion on each checked part (empty: none was asked)
+    model_verdicts: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def refused(cls, sentence: DraftSentence, kind: str, message: str) -> DraftSentenceVerdict:
+        """A sentence the guard cannot check: it cites nothing usable."""
+        return cls(text=sentence.text, supported=False, reason=message, problems=[message], problem_kinds=[kind],
+                   citations=list(sentence.citations))
+
+
 def ground(draft: Draft, statements: list[Statement], encoder=None, config: GroundingConfig = GroundingConfig(),
-           judge: LLMJudge | None = None):
-    """Run the faithfulness guard; keep supported sentences. Returns (kept sentences, report dict).
+           judge: LLMJudge | None = None) -> tuple[list[DraftSentence], list[DraftSentenceVerdict]]:
+    """Run the faithfulness guard; keep supported sentences. Returns (kept sentences, one verdict
+    per sentence).
 
     ``judge``: the language model's second opinion (``deliberation.grounding.LLMJudge``); a
     sentence the rules accept is then kept only when the model judges it entailed."""
     cited = {c for s in draft.sentences for c in s.citations}
     sources = [{"id": s.external_id, "text": s.text} for s in statements if s.external_id in cited]
     kept: list[DraftSentence] = []
-    verdicts = []
+    verdicts: list[DraftSentenceVerdict] = []
     for sentence in draft.sentences:
-        if not sentence.citations or not sources:
-            verdicts.append({"text": sentence.text, "supported": False, "reason": "cites no statement",
-                             "problems": ["cites no statement"], "problem_kinds": ["no_citation"], "citations": []})
-            continue
         srcs = [x for x in sources if x["id"] in set(sentence.citations)]
+        if not sentence.citations or not sources:
+            verdicts.append(DraftSentenceVerdict.refused(sentence.model_copy(update={"citations": []}),
+                                                         "no_citation", "cites no statement"))
+            continue
         if not srcs:
-            verdicts.append({"text": sentence.text, "supported": False,
-                             "reason": "cites statements that are not usable sources",
-                             "problems": ["cites statements that are not usable sources"],
-                             "problem_kinds": ["unusable_citation"], "citations": sentence.citations})
+            verdicts.append(DraftSentenceVerdict.refused(sentence, "unusable_citation",
+                                                         "cites statements that are not usable sources"))
             continue
         report = check_draft(srcs, sentence.text, list(sentence.citations), encoder=encoder, config=config,
                              judge=judge)
-        ok = bool(report.supported)
-        verdicts.append({"text": sentence.text, "supported": ok,
-                         "reason": "; ".join(x.reason for x in report.sentences) or "empty",
-                         # one entry per failed check: what the public notes are built from
-                         "problems": [p for x in report.sentences for p in x.problems],
-                         "problem_kinds": [k.value for x in report.sentences for k in x.problem_kinds],
-                         "model_verdicts": [x.model_verdict for x in report.sentences if x.model_verdict],
-                         "citations": list(sentence.citations)})
-        if ok:
+        verdicts.append(DraftSentenceVerdict(
+            text=sentence.text, supported=bool(report.supported),
+            reason="; ".join(x.reason for x in report.sentences) or "empty",
+            problems=[p for x in report.sentences for p in x.problems],
+            problem_kinds=[k.value for x in report.sentences for k in x.problem_kinds],
+            model_verdicts=[x.model_verdict for x in report.sentences if x.model_verdict],
+            citations=list(sentence.citations)))
+        if verdicts[-1].supported:
             kept.append(sentence)
     return kept, verdicts
 
@@ -304,7 +330,7 @@ def grounded_extractive(request: DraftRequest, statements: list[Statement], enco
     drops at least one source.
     """
     sources = list(request.sources)
-    verdicts: list[dict] = []
+    verdicts: list[DraftSentenceVerdict] = []
     while sources:
         sentences = ExtractiveDrafter().draft(dataclasses.replace(request, sources=sources))
         if not sentences:
@@ -313,7 +339,7 @@ def grounded_extractive(request: DraftRequest, statements: list[Statement], enco
                                 statements, encoder=encoder, config=config)
         if len(kept) == len(sentences):
             return kept, verdicts
-        bad = {c for s, v in zip(sentences, verdicts) if not v["supported"] for c in s.citations}
+        bad = {c for s, v in zip(sentences, verdicts) if not v.supported for c in s.citations}
         if not bad & {s.id for s in sources}:  # nothing left to drop: no further round can differ
             break
         sources = [s for s in sources if s.id not in bad]

@@ -21,6 +21,7 @@ from deliberation.coverage import audit_coverage
 from deliberation.drafting.base import DraftRequest
 from deliberation.drafting.extractive import ExtractiveDrafter
 from deliberation.facilitation import (
+    DraftSentenceVerdict,
     approvals_from_matrix,
     build_requests,
     ground as check_sentences,
@@ -141,17 +142,16 @@ def draft(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     return {"drafts": merged, "redraft": [], "log": lines}
 
 
-def _public_reasons(verdicts: list[dict]) -> str:
+def _public_reasons(verdicts: list[DraftSentenceVerdict]) -> str:
     """The kinds of the guard's problems in words. Notes reach the public report: only the kind of
     each problem is named, never the words of a rejected sentence (perhaps an injected payload);
     the verdicts keep them for the moderator."""
     return "; ".join(dict.fromkeys(
-        public_reason(p) for v in verdicts if not v["supported"]
-        for p in (v.get("problem_kinds") or v.get("problems") or [v["reason"]])))
+        public_reason(p) for v in verdicts if not v.supported for p in (v.problem_kinds or v.problems or [v.reason])))
 
 
 def _extractive_fallback(d: DraftRecord, state: FacilitationState, ctx: Context, statements: list[Statement],
-                         sources: list[Statement], verdicts: list[dict], reason: str) -> DraftRecord:
+                         sources: list[Statement], verdicts: list[DraftSentenceVerdict], reason: str) -> DraftRecord:
     """The extractive draft instead of one the guard rejected whole. It is grounded too: a quote the
     guard rejects (an approved statement that is only an instruction to a model) is replaced by
     the next-best source."""

@@ -35,7 +35,7 @@ def review_request(state: FacilitationState, texts: dict[str, str]) -> dict[str,
                     "cited": {c: texts.get(c, "") for s in d.sentences for c in s.citations},
                     "notes": d.notes, "drafter": d.drafter,
                     # the language model's second opinion on each kept sentence (LLM drafts only)
-                    "model_verdicts": [m for v in d.verdicts if v.get("supported") for m in v.get("model_verdicts") or []],
+                    "model_verdicts": [m for v in d.verdicts if v.supported for m in v.model_verdicts],
                     # the moderator's last edit, which the guard did not accept, and why
                     "edit_rejected": d.edit_rejected} for d in drafts],
         "audit": state.audit.get("findings", []),
@@ -73,7 +73,7 @@ def apply_decision(d: DraftRecord, dec: dict, ctx: Context, sources, encoder=Non
     if len(kept) < len(edited):
         # kept apart from the draft's notes (which reach the report): the console shows it as an
         # error with the edited text, for correction; an approval later leaves no trace
-        reason = "; ".join(dict.fromkeys(v["reason"] for v in verdicts if not v["supported"]))
+        reason = "; ".join(dict.fromkeys(v.reason for v in verdicts if not v.supported))
         return d.model_copy(update={"edit_rejected": {"text": dec["text"], "reason": reason}, "status": "draft"}), False
     return d.model_copy(update={"sentences": edited, "verdicts": verdicts, "status": "approved"}), True
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import to_jsonable_python
 
 from deliberation.analysis.pipeline import AnalysisResult
+from deliberation.facilitation import DraftSentenceVerdict
 from deliberation.models import Draft, DraftKind, DraftSentence
 from deliberation.wording import Audience, draft_heading, draft_text, plain_text
 
@@ -55,7 +56,7 @@ class DraftRecord(BaseModel):
     #: checked by the guard since it was last drafted
     grounded: bool = False
     #: the guard's verdict per sentence (with the words, for the moderator)
-    verdicts: list[dict[str, Any]] = Field(default_factory=list)
+    verdicts: list[DraftSentenceVerdict] = Field(default_factory=list)
     status: DraftStatus = "draft"
     #: opposed positions quoted side by side, each with who holds it
     split: bool = False

@@ -96,8 +96,8 @@ def test_the_graph_asks_the_drafting_model_for_its_second_opinion(tmp_path) -> N
     model = ScriptedChatModel(responses=['{"verdict": "entailed"}', '{"verdict": "not_stated"}'], calls=[])
     out = run({"drafter": "llm"}, model)
     assert len(model.calls) == 2 and [s.citations for s in out.sentences] == [["1"]]
-    assert [v["model_verdicts"] for v in out.verdicts] == [["entailed"], ["not_stated"]]
-    assert "language model judges it not stated" in out.verdicts[1]["reason"]
+    assert [v.model_verdicts for v in out.verdicts] == [["entailed"], ["not_stated"]]
+    assert "language model judges it not stated" in out.verdicts[1].reason
     shown = review_request(state.model_copy(update={"drafts": [out]}), {})["drafts"][0]
     assert shown["model_verdicts"] == ["entailed"]  # what the moderator console words
     for options, d in (({"drafter": "llm", "second_opinion": False}, draft),

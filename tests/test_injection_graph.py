@@ -486,8 +486,8 @@ def model_figures(recorder: Recorder) -> dict[str, int]:
     for key, sentences, verdicts in recorder.grounds:
         for s, v in zip(sentences, verdicts):
             if (key, s["text"], tuple(s["citations"])) in produced:
-                accepted += bool(v["supported"])
-                rejected += not v["supported"]
+                accepted += bool(v.supported)
+                rejected += not v.supported
     return {
         "drafting calls": len(recorder.drafts),
         "model calls": sum(len(res.attempts) for _, res in recorder.drafts),
@@ -536,9 +536,9 @@ def test_obedient_fake_model_through_the_graph(settings, extractive_run, monkeyp
     bad = [raw_block(c) for c in judged if "<" in raw_block(c) or ">" in raw_block(c)]
     assert judged and not bad, bad[:2]
     verdicts = [v for _, _, vs in recorder.grounds for v in vs]
-    odd = [v for v in verdicts if set(v.get("model_verdicts", [])) - {"entailed"}]
+    odd = [v for v in verdicts if set(v.model_verdicts) - {"entailed"}]
     assert not odd, odd[:2]
-    assert sum(len(v.get("model_verdicts", [])) for v in verdicts) == len(judged)
+    assert sum(len(v.model_verdicts) for v in verdicts) == len(judged)
 
 
 @pytest.mark.slow
@@ -555,7 +555,7 @@ def test_real_smollm2_through_the_graph(settings, extractive_run, smollm2_server
         print(llm_server.describe_result(res))
     for key, sentences, verdicts in recorder.grounds:
         for v in verdicts:
-            print(f"  guard {key}: {'ACCEPTED' if v['supported'] else 'REJECTED'} {v['text'][:120]!r} {v['citations']} :: {v['reason'][:120]}")
+            print(f"  guard {key}: {'ACCEPTED' if v.supported else 'REJECTED'} {v.text[:120]!r} {v.citations} :: {v.reason[:120]}")
     quotes = check_run(values, texts, usable, draft_keys(extractive_run[1]))
     drafts = [d for d in values["drafts"] if d.get("sentences")]
     figures = {"injections": len(INJECTIONS), "drafts": len(drafts),
@@ -602,6 +602,6 @@ def test_guard_rejected_extractive_fallback_is_not_published(tmp_path):
                        sources=[SourceRef("9", statements[0].text), SourceRef("1", statements[1].text)])
     kept, verdicts = fx.grounded_extractive(req, statements)
     assert [(s.text, s.citations) for s in kept] == [("More benches on Harbour Road please.", ["1"])]
-    assert all(v["supported"] for v in verdicts)
+    assert all(v.supported for v in verdicts)
     only_bad = dataclasses.replace(req, sources=req.sources[:1])
     assert fx.grounded_extractive(only_bad, statements)[0] == []
