@@ -8,10 +8,13 @@ A 100,000 x 10,000 matrix with 50 votes per participant is 5 million triples (~4
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -71,6 +74,8 @@ class VoteMatrix:
 
     def to_frame(self) -> pd.DataFrame:
         """Long table: participant, statement, vote."""
+        import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
+
         return pd.DataFrame(
             {
                 "participant": np.asarray(self.participant_ids, dtype=object)[self.rows],

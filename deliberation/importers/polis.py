@@ -21,14 +21,17 @@ import io
 import re
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from deliberation.errors import PREVIEW_CHARS, InputError
 from deliberation.importers import base
 from deliberation.models import ModerationStatus, Statement
 from deliberation.votematrix import VoteMatrix, _sorted_ids
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COMMENTS_COLUMNS = ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees",
                     "moderated", "comment-body"]
@@ -129,6 +132,8 @@ def _timestamp(raw: str, path: Path, row: int) -> datetime:
 
 def _read_frame(path: Path, required: list[str]) -> pd.DataFrame:
     """A large CSV as text columns (pandas, fast); errors name the file."""
+    import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
+
     # checked as UTF-8 text by read_text, parsed from bytes: io.StringIO holds 4 bytes per
     # character, ~550 MB for a 136 MB votes.csv of 5 million votes
     data = base.read_text(path).encode("utf-8")
@@ -147,6 +152,8 @@ def _read_frame(path: Path, required: list[str]) -> pd.DataFrame:
 def read_votes_csv(path: Path, statement_ids: set[str], notes: list[str] | None = None) -> pd.DataFrame:
     """Vote events from votes.csv, in time order (stable for equal timestamps); votes on comment
     ids that comments.csv does not hold are skipped and counted in ``notes``."""
+    import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
+
     df = _read_frame(path, ["comment-id", "voter-id", "vote"])
     row_numbers = np.arange(2, len(df) + 2)
     votes = pd.DataFrame(
@@ -180,6 +187,8 @@ def read_votes_csv(path: Path, statement_ids: set[str], notes: list[str] | None 
 
 
 def _int_column(col: pd.Series, what: str, path: Path, row_numbers: np.ndarray) -> np.ndarray:
+    import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
+
     stripped = col.str.strip()
     num = pd.to_numeric(stripped, errors="coerce")
     bad = num.isna() | (num != num.round())
@@ -198,6 +207,8 @@ def read_participants_votes(path: Path, statement_ids: set[str], notes: list[str
     Polis's group ids. Columns of comment ids not in comments.csv and participant rows without
     a vote are skipped and counted in ``notes``; a file with a header and no rows (Polis had
     computed no groups yet) gives no votes."""
+    import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
+
     df = _read_frame(path, ["participant"])
     row_numbers = np.arange(2, len(df) + 2)
     participants = _int_column(df["participant"], "participant", path, row_numbers)
@@ -382,6 +393,7 @@ def write_polis_export(
         final["participant"].to_numpy(), final["statement"].to_numpy(), final["vote"].to_numpy(),
         statement_ids=[s.external_id for s in statements],
     )
+    import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
     authored = pd.Series([s.author for s in statements if s.author]).value_counts()
     with open(folder / "participants-votes.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")

@@ -13,14 +13,17 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from deliberation.errors import PREVIEW_CHARS, InputError
 from deliberation.importers import base
 from deliberation.models import MAX_ID_CHARS, ModerationStatus, Statement
 from deliberation.votematrix import _sorted_ids
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _id(value: object, what: str, path: Path, row: int) -> str:
@@ -75,6 +78,8 @@ def _statement(rec: dict, path: Path, row: int, default_id: str, language: str) 
 def read_statements_file(path: str | Path, *, votes_path: str | Path | None = None,
                          question: str = "", language: str = "und") -> base.ImportBundle:
     """Read a .csv or .jsonl statements file (and an optional votes CSV) into an ImportBundle."""
+    import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
+
     path = Path(path)
     suffix = path.suffix.lower()
     statements: list[Statement] = []
@@ -129,6 +134,8 @@ def read_statements_file(path: str | Path, *, votes_path: str | Path | None = No
 
 
 def read_votes_file(path: Path, statement_ids: set[str]) -> pd.DataFrame:
+    import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
+
     header, rows = base.read_csv_rows(path, ["participant", "statement", "vote"])
     if not rows:
         return base.empty_votes()

@@ -14,24 +14,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import Integer, create_engine, event, func, insert, literal, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deliberation.config import Settings
-from deliberation.errors import (
-    PREVIEW_CHARS,
-    AccessDenied,
-    InputError,
-    NotFoundError,
-    filesystem_state,
-    storage_error,
-    storage_errors,
-)
+from deliberation.errors import (PREVIEW_CHARS, AccessDenied, InputError, NotFoundError, filesystem_state,
+                                 storage_error, storage_errors)
 from deliberation.importers.base import ImportBundle
 from deliberation.models import (
     MAX_ID_CHARS,
@@ -74,6 +67,9 @@ from deliberation.storage.tables import (
     VoteRow,
 )
 from deliberation.votematrix import VoteMatrix, _sorted_ids
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Alphabet for consultation codes (no 0/O/1/I to avoid misreading on a projector).
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -276,6 +272,7 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
             cols = ["consultation_id", "participant_id", "statement_id", "value", "at_ms"]
             # the current vote per pair is its last event; written in (participant, statement) order so
             # the unique index grows in order (about 2x faster on SQLite with millions of votes)
+            import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
             keep = pd.DataFrame({"p": p_int, "s": s_int}).drop_duplicates(["p", "s"], keep="last").index.to_numpy()
             keep = keep[np.lexsort((s_int[keep], p_int[keep]))]
             n_events, n_current = len(ev), len(keep)
@@ -333,6 +330,7 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
 
     def vote_events(self, consultation_id: int) -> pd.DataFrame:
         """Every vote event in order: participant, statement (external ids), vote, timestamp (ms or NaN)."""
+        import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
         with self.session() as s:
             self._require(s, consultation_id)
             pmap, smap = self._id_maps(s, consultation_id)
@@ -349,6 +347,7 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
 
     def current_votes(self, consultation_id: int) -> pd.DataFrame:
         """The current vote per (participant, statement): participant, statement (external ids), vote."""
+        import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
         with self.session() as s:
             self._require(s, consultation_id)
             pmap, smap = self._id_maps(s, consultation_id)
