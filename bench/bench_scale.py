@@ -27,6 +27,9 @@ Memory: before each stage the process's resident high-water mark is reset (writi
 graph nodes are split the same way from the graph's update stream (a node's figure includes
 writing its checkpoint). Child processes (none are expected) are reported from
 ``RUSAGE_CHILDREN``. The overall peak is the largest stage peak; the target is 4 GB.
+The "Lingua" column counts the texts each stage sent to the language detector (each text once
+per process) and shows whether its models are held after the stage (they are released after an
+import's batch, ``deliberation.text.languages.RELEASE_AFTER``).
 
 Baseline, in the same run: the same pipeline at 1/10 of the participants and statements (same
 votes per participant, so 1/10 of the votes), to show how time and memory scale, and the plain
@@ -84,6 +87,14 @@ def peak_mb() -> float:
     return _status_kb("VmHWM") / 1024
 
 
+def lingua_state() -> dict:
+    """Texts sent to the language detector (Lingua) so far and how often its models were loaded and
+    released in this process (``deliberation.text.languages.detector_state``), once it is imported."""
+    mod = sys.modules.get("deliberation.text.languages")
+    state = getattr(mod, "detector_state", None)
+    return vars(state()) if state else {}
+
+
 def rss_mb() -> float:
     return _status_kb("VmRSS") / 1024
 
@@ -101,7 +112,7 @@ class Stages:
         """Close the stage that started at the previous mark."""
         now = time.perf_counter()
         row = {"stage": name, "seconds": now - self._t, "cpu_s": cpu_s() - self._c, "peak_mb": peak_mb(),
-               "rss_after_mb": rss_mb(), **extra}
+               "rss_after_mb": rss_mb(), "lingua": lingua_state(), **extra}
         self.rows.append(row)
         reset_peak()
         self._t = time.perf_counter()
@@ -301,7 +312,7 @@ def worker(n_p: int, n_s: int, votes_per: int, seed: int, work: Path) -> dict:
     def on_update(node: str, _update: dict) -> None:
         now = time.perf_counter()
         node_rows.append({"stage": f"graph: {node}", "seconds": now - last[0], "cpu_s": cpu_s() - last[1],
-                          "peak_mb": peak_mb(), "rss_after_mb": rss_mb()})
+                          "peak_mb": peak_mb(), "rss_after_mb": rss_mb(), "lingua": lingua_state()})
         reset_peak()
         last[0], last[1] = time.perf_counter(), cpu_s()
 
@@ -414,10 +425,17 @@ def print_scale(title: str, res: dict) -> None:
     d = res["data"]
     print(f"   {d['votes']:,} votes ({d['vote_events']:,} vote events; votes.csv {d['votes_csv_mb']:.0f} MB); "
           f"votes per statement {d['min_votes_on_a_statement']:,}..{d['max_votes_on_a_statement']:,}")
-    print(f"   {'stage':52s} {'time s':>8s} {'CPU s':>7s} {'peak MB':>8s} {'RSS after':>9s}")
+    # Lingua: texts the language detector was asked in the stage (not remembered ones), and whether
+    # its models are held after it (L) or were released (-), with the count of loads so far
+    print(f"   {'stage':52s} {'time s':>8s} {'CPU s':>7s} {'peak MB':>8s} {'RSS after':>9s}  Lingua texts, models")
+    before = 0
     for r in res["stages"]:
+        lingua = r.get("lingua") or {}
+        texts = lingua.get("texts_detected", 0)
+        held = f"{'L' if lingua.get('loaded') else '-'} (loads {lingua.get('loads', 0)})" if lingua else ""
         print(f"   {r['stage'][:52]:52s} {r['seconds']:8.1f} {r['cpu_s']:7.1f} {r['peak_mb']:8.0f} "
-              f"{r['rss_after_mb']:9.0f}")
+              f"{r['rss_after_mb']:9.0f}  {texts - before:6,d} {held}")
+        before = texts
     s = summarise(res)
     print(f"   {'-' * 80}")
     for name, _ in PRODUCT_GROUPS:

@@ -303,6 +303,13 @@ def test_moderate_combines_checks_and_keeps_everything() -> None:
     assert any("ignore its instructions" in r for r in results[2].reasons)
     assert any("abusive" in r for r in results[3].reasons)
     assert results[4].text == "[address removed] braucht eine Laterne."
+    # the stored (redacted) texts' languages were detected in the intake's batch: asking them
+    # again later (model choice, topics, guard) sends nothing more to Lingua
+    from deliberation.text.languages import detect_languages, detector_state
+
+    sent = detector_state().texts_detected
+    assert detect_languages([r.text for r in results])[:4] == ["en"] * 4
+    assert detector_state().texts_detected == sent
 
 
 def test_moderate_config_switches() -> None:

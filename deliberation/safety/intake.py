@@ -14,6 +14,7 @@ from deliberation.safety.abuse import AbuseFlag, flag_abuse
 from deliberation.safety.config import ModerationConfig
 from deliberation.safety.instructions import flag_instructions
 from deliberation.safety.personal_data import Finding, redact_personal_data
+from deliberation.text.languages import detect_languages
 
 __all__ = ["ModerationResult", "moderate"]
 
@@ -59,10 +60,15 @@ def moderate(statements: Iterable[object], config: ModerationConfig | None = Non
 
     config = config or ModerationConfig()
     texts = [_as_text(s) for s in statements]
+    redactions = [redact_personal_data(text) for text in texts]
+    if config.check_abuse and config.redact:
+        # The redacted texts are the ones stored, and the model choice, the topics and the guard ask
+        # their language later: detected in the abuse check's batch, they are remembered before the
+        # detector releases its models after it, instead of loading them again for a few texts.
+        detect_languages(texts + [red.text for red, text in zip(redactions, texts) if red.text != text])
     abuse = flag_abuse(texts, config) if config.check_abuse else [None] * len(texts)
     results: list[ModerationResult] = []
-    for text, ab in zip(texts, abuse):
-        red = redact_personal_data(text)
+    for text, red, ab in zip(texts, redactions, abuse):
         instr = flag_instructions(text) if config.check_instructions else []
         reasons: list[str] = []
         if red.findings and config.review_on_personal_data:

@@ -8,6 +8,15 @@ Each process remembers the language of the last :data:`CACHE_SIZE` texts it was 
 intake, the topics and the guard ask about the same statements, and the live board re-runs the
 analysis of a room every few seconds.
 
+Lingua's models are the largest part of the detector's memory, and they are only needed while new
+texts arrive. So after batch work (one call that sends more than :data:`RELEASE_AFTER` new texts
+to Lingua: an import, the first analysis of a room) they are released, and the memory handed back
+to the operating system, so a command-line import or analysis does not carry them into its later,
+memory-hungry steps. Single texts (a participant adding a statement in the app) keep them loaded,
+so the app does not pay a reload per statement; the next new text after a release loads them
+again, with the same answers. The remembered languages stay. :func:`detector_state` tells whether
+the models are loaded and how often they were loaded and released.
+
 Codes are ISO 639-1 ("en", "de", "zh", ...); ``""`` means undetermined (a text without letters,
 "15", or one too short or too ambiguous to tell). :func:`main_language` picks a consultation's main language.
 
@@ -20,20 +29,22 @@ Example::
 
 from __future__ import annotations
 
+import ctypes
 import functools
+import sys
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-__all__ = ["LANGUAGES", "UNDETERMINED", "detect_language", "detect_languages", "main_language",
-           "language_name"]
+__all__ = ["LANGUAGES", "UNDETERMINED", "DetectorState", "detect_language", "detect_languages",
+           "detector_state", "main_language", "language_name", "release_models"]
 
 #: Languages the detector chooses among (ISO 639-1): the sixteen of Universal Sentence Encoder
 #: multilingual (Chinese counted once) plus Swedish, Danish and Czech. A longer list costs memory
-#: and load time (every language is a model of its own: ~320 MB and ~3 s for these) and makes
-#: short texts more ambiguous.
+#: and load time (every language is a model of its own) and makes short texts more ambiguous.
 LANGUAGES: tuple[str, ...] = (
     "en", "de", "zh", "fr", "es", "it", "nl", "pt", "pl", "ru", "tr", "ar", "ja", "ko", "th",
     "sv", "da", "cs",
@@ -76,11 +87,83 @@ def _remember(found: dict[str, str]) -> None:
             _cache.popitem(last=False)
 
 
+#: A call that sends more than this many new texts (not remembered yet) to Lingua is batch work
+#: (an import): its models are released afterwards (:func:`release_models`). Statements added one
+#: at a time, or a handful, keep them loaded: a reload costs as much as detecting thousands of texts.
+RELEASE_AFTER = 200
+
+
 @functools.lru_cache(maxsize=1)
 def _detector():
     languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in LANGUAGES]
     builder = LanguageDetectorBuilder.from_languages(*languages)
     return builder.with_minimum_relative_distance(MIN_RELATIVE_DISTANCE).build()
+
+
+@dataclass(frozen=True)
+class DetectorState:
+    """Lingua's models in this process: ``loaded`` now; ``loads``: times they were (re)loaded;
+    ``releases``: times they were released; ``texts_detected``: texts sent to Lingua so far."""
+
+    loaded: bool
+    loads: int
+    releases: int
+    texts_detected: int
+
+
+# Every use of Lingua and every release holds this lock: a release while another thread detects
+# could otherwise drop models that detection still reads.
+_lingua_lock = threading.Lock()
+_state = {"loaded": False, "loads": 0, "releases": 0, "texts_detected": 0}
+
+
+def _ask_lingua(texts: list[str], one: bool = False) -> list[str]:
+    """Codes of ``texts`` from Lingua (``one``: a single text, else in parallel); releases its
+    models afterwards when ``texts`` are more than :data:`RELEASE_AFTER`."""
+    with _lingua_lock:
+        if not _state["loaded"]:  # the models load lazily on this detection
+            _state["loaded"] = True
+            _state["loads"] += 1
+        _state["texts_detected"] += len(texts)
+        detector = _detector()
+        if one:
+            codes = [_code(detector.detect_language_of(texts[0]))]
+        else:
+            codes = [_code(lang) for lang in detector.detect_languages_in_parallel_of(texts)]
+    if len(texts) > RELEASE_AFTER:
+        release_models()
+    return codes
+
+
+def _trim_heap() -> None:
+    """Hand freed heap memory back to the operating system (glibc's ``malloc_trim``): without
+    it most of the models' memory stays with the process after they are dropped. Does nothing
+    where glibc is absent."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # musl and other C libraries without it
+        return
+    trim(0)
+
+
+def release_models() -> None:
+    """Drop Lingua's language models and hand their memory back; the next new text reloads them
+    (same answers). Remembered languages stay. Called after batch work; safe from any thread."""
+    with _lingua_lock:
+        if not _state["loaded"]:
+            return
+        _detector().unload_language_models()
+        _trim_heap()
+        _state["loaded"] = False
+        _state["releases"] += 1
+
+
+def detector_state() -> DetectorState:
+    """Whether Lingua's models are loaded now, and how often they were loaded and released."""
+    with _lingua_lock:
+        return DetectorState(**_state)
 
 
 def _code(language: object | None) -> str:
@@ -95,7 +178,7 @@ def detect_language(text: str) -> str:
         return UNDETERMINED
     found = _remembered([text])
     if not found:
-        found = {text: _code(_detector().detect_language_of(text))}
+        found = {text: _ask_lingua([text], one=True)[0]}
         _remember(found)
     return found[text]
 
@@ -112,7 +195,7 @@ def detect_languages(texts: Sequence[str], fill_main: bool = False) -> list[str]
     found = _remembered(todo)
     missing = [t for t in todo if t not in found]
     if missing:
-        new = {t: _code(lang) for t, lang in zip(missing, _detector().detect_languages_in_parallel_of(missing))}
+        new = dict(zip(missing, _ask_lingua(missing)))
         _remember(new)
         found.update(new)
     out = [found.get(t, UNDETERMINED) for t in texts]
