@@ -15,9 +15,9 @@ participant statements it cites. A sentence is *unsupported* when it
 
 Every check is one function in :mod:`.checks` returning :class:`Problem` s of a
 :class:`ProblemKind`; the public report words each kind (:func:`public_reason`). Word lists are
-per-language data files (``data/<lang>.json``, :mod:`.lexicon`). Statement text is only ever data:
-instruction-like text inside a statement (found by :mod:`deliberation.safety.instructions`) is left
-out of what the statement claims.
+per-language data files (``data/<lang>.toml``, :mod:`.lexicon`; adding a language is adding a
+file). Statement text is only ever data: instruction-like text inside a statement (found by
+:mod:`deliberation.safety.instructions`) is left out of what the statement claims.
 """
 
 from .guard import check_draft, check_draft_json, check_sentence

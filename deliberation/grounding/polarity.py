@@ -13,6 +13,7 @@ from .patterns import (
     _CJK_NOT_NEGATION,
     _CONTRAST,
     _FAIL_TO,
+    _INFINITIVE_MARKERS,
     _NEG_IDIOMS,
     _NEGATORS,
     _REL_NEG,
@@ -89,7 +90,7 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
                 occ.append(("neg", -1, k, {a + b for a, b in zip(following, following[1:])}, w))
             continue
         if _NEGATORS.match(w) or lw.endswith("n't") or (
-            _FAIL_TO.match(w) and k + 1 < len(raws) and raws[k + 1].lower() in ("to", "zu")
+            _FAIL_TO.match(w) and k + 1 < len(raws) and raws[k + 1].lower() in _INFINITIVE_MARKERS
         ):
             occ.append(("neg", -1, k, win(k, 3 * window, forward_only=True), w))
             continue
