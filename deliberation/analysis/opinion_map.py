@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from deliberation.votematrix import VoteMatrix
 
 if TYPE_CHECKING:
+    import scipy.sparse as sp
+
     from deliberation.analysis.groups import GroupingConfig, GroupingResult
 
 
@@ -31,6 +32,8 @@ class VoteData:
 
 
 def prepare(matrix: VoteMatrix, config: GroupingConfig) -> VoteData:
+    import scipy.sparse as sp  # lazy: scipy.sparse takes ~0.08 s and ~12 MB to import
+
     n, s = matrix.shape
     rows, cols = matrix.rows, matrix.cols
     per_statement = np.bincount(cols, minlength=s)
@@ -156,6 +159,8 @@ def robust_map(data: VoteData, rows: np.ndarray, config: GroupingConfig, gen: np
     """Standardised-column PCA of the clustered participants; returns the clustering
     coordinates (n_rows x d, d >= n_components chosen by parallel analysis), or None when the
     votes have no spread."""
+    import scipy.sparse as sp  # lazy: scipy.sparse takes ~0.08 s and ~12 MB to import
+
     Xin = data.X[rows]
     n_in = len(rows)
     # each statement's spread over all clustered participants (unseen cells count as 0)
@@ -185,6 +190,8 @@ def signal_dims(Z: sp.csr_matrix, S: np.ndarray, config: GroupingConfig, gen: np
     base = min(config.n_components, len(S))
     if len(S) <= base:
         return len(S)
+    import scipy.sparse as sp  # lazy: scipy.sparse takes ~0.08 s and ~12 MB to import
+
     Zc = Z.tocsc()
     col_of = np.repeat(np.arange(Zc.shape[1], dtype=np.float64), np.diff(Zc.indptr))
     perm = np.argsort(col_of + gen.random(len(Zc.data)))  # random order within each column
