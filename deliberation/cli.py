@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from deliberation.analysis.pipeline import AnalysisConfig, export_json
 from deliberation.config import SAMPLE_CORPUS, Settings
 from deliberation.embeddings import MODELS
 from deliberation.embeddings.choice import AUTO
@@ -213,9 +214,6 @@ def analyze_cmd(
     set_: list[str] = typer.Option([], "--set", metavar="NAME=VALUE", help="Any analysis setting by name, repeatable: stats.min_vote_count=10, grouping.max_k=4, topics.max_topics=8 ... (`deliberation settings` lists them, under analysis.)."),
 ) -> None:
     """Analyse a consultation: topics, opinion groups, representative and consensus statements."""
-    # lazy: the analysis (scikit-learn, scipy) adds ~0.7 s to every command's start
-    from deliberation.analysis.pipeline import AnalysisConfig, export_json
-
     with reported():
         named = {"author_agrees": author_agrees, "stats.min_votes_room_share": min_votes_room_share}
         settings = {**{k: v for k, v in named.items() if v is not None},

@@ -235,7 +235,7 @@ def sign_out(cid: int) -> None:
 @st.cache_resource(show_spinner=False)
 def _graph(data_dir: str, db_url: str):
     """The compiled graph for reading state (start/resume compile their own)."""
-    from graphs.facilitation import compile_graph  # lazy: graphs (LangGraph) take ~2 s to import; the home page needs none
+    from graphs.facilitation import compile_graph  # lazy: graphs (LangGraph) add ~0.7 s, ~40 MB; the home page needs none
 
     return compile_graph(Settings(data_dir=Path(data_dir), database_url=db_url))
 
@@ -243,7 +243,7 @@ def _graph(data_dir: str, db_url: str):
 def graph_status(cid: int, quiet: bool = False):
     """The graph's state for this consultation. ``quiet``: an empty status if the graph cannot load
     (pages for participants and the projector go on without it)."""
-    from graphs import runner  # lazy: graphs (LangGraph) take ~2 s to import; the home page needs none
+    from graphs import runner  # lazy: graphs (LangGraph) add ~0.7 s, ~40 MB; the home page needs none
 
     s = settings()
     try:
@@ -257,7 +257,7 @@ def graph_status(cid: int, quiet: bool = False):
 
 def current_published(values: dict) -> list[dict]:
     """The drafts participants vote on now (the graph's one rule, graphs.runner.published_now)."""
-    from graphs.runner import published_now  # lazy: graphs (LangGraph) take ~2 s to import; the home page needs none
+    from graphs.runner import published_now  # lazy: graphs (LangGraph) add ~0.7 s, ~40 MB; the home page needs none
 
     return published_now(values)
 

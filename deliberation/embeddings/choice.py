@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deliberation.embeddings.models import MINILM, USE_M3, model_info
+from deliberation.text import detect_languages, language_name
 
 __all__ = ["AUTO", "ModelChoice", "ModelChoiceConfig", "choose_model", "is_auto"]
 
@@ -82,8 +83,6 @@ class ModelChoice:
 
 def choose_model(texts: Sequence[str], config: ModelChoiceConfig | None = None) -> ModelChoice:
     """The model for a consultation with these statements (see the module docstring)."""
-    from deliberation.text import detect_languages, language_name  # lazy: lingua loads on first use
-
     config = config or ModelChoiceConfig()
     told = [code for code in detect_languages(list(texts)) if code]
     if not told:
