@@ -19,19 +19,14 @@ import sys
 
 import pytest
 
-from ui_helpers import REPO, browser_skip_reason, idle, launch_chromium, start_server
+from ui_helpers import REPO, idle, launch_chromium, start_server
 
 pytestmark = pytest.mark.slow
 
-pytest.importorskip("streamlit")
-if browser_skip_reason():
-    pytest.skip(browser_skip_reason(), allow_module_level=True)
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-expect.set_options(timeout=120_000)
+from room_steps import (WAIT, approve_all, close_voting, expect, join, open_console, open_voting, report_page,
+                        sync_playwright, wait_for_review)
 
 SECRET = "bilingual-room-moderator-secret"
-WAIT = 240_000  # ms: a graph run on a loaded 2-core machine
 QUESTION = "How should the riverside path be used? / Wie soll der Uferweg genutzt werden?"
 STATEMENTS = {
     "1": "Cyclists should have their own lane on the riverside path.",
@@ -98,13 +93,7 @@ def test_a_room_in_two_languages(tmp_path):
 
 
 def _participant(browser, url: str, code: str) -> None:
-    page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                               has_touch=True).new_page()
-    page.set_default_timeout(WAIT)
-    page.goto(f"{url}/participate?code={code}")
-    page.get_by_label("Consultation code").press("Enter")
-    expect(page.get_by_text("Welcome!")).to_be_visible()
-    idle(page)
+    page = join(browser, url, code)
     page.get_by_role("tab", name="Add a statement").click()
     idle(page)
     box = page.get_by_label("Your statement")
@@ -129,28 +118,12 @@ def _participant(browser, url: str, code: str) -> None:
 
 
 def _moderator(browser, url: str, code: str) -> None:
-    mod = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    mod.set_default_timeout(WAIT)
-    mod.goto(f"{url}/moderator?code={code}")
-    mod.get_by_label("Moderator secret", exact=True).fill(SECRET)
-    mod.get_by_role("button", name="Open", exact=True).click()
-    idle(mod)
-    mod.get_by_role("tab", name="Facilitation").click()
-    idle(mod)
+    mod = open_console(browser, url, code, SECRET)
     mod.get_by_role("button", name="Run the facilitation graph").click()
-    expect(mod.get_by_text("The graph waits for your review of the drafts below.")).to_be_visible(timeout=WAIT)
+    wait_for_review(mod)
+    approve_all(mod)
+    open_voting(mod)
     idle(mod)
-    mod.get_by_role("button", name="Approve all drafts").click()
-    expect(mod.get_by_text(re.compile(r"^Review recorded\. \d+ drafts are published"))).to_be_visible(timeout=WAIT)
-    idle(mod)
-    mod.get_by_role("tab", name="Voting").click()
-    idle(mod)
-    mod.get_by_role("button", name="Open voting").click()
-    expect(mod.get_by_text("Voting is open").first).to_be_visible()
-    idle(mod)
-    mod.get_by_role("button", name="Close voting and count").click()
-    expect(mod.get_by_text(re.compile("^Voting closed")).first).to_be_visible(timeout=WAIT)
-    rep = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
-    rep.set_default_timeout(WAIT)
-    rep.goto(f"{url}/report?code={code}")
+    close_voting(mod)
+    rep = report_page(browser, url, code)
     expect(rep.get_by_text(re.compile(r"Topics found with the embedding model use-multilingual-v3"))).to_be_visible()

@@ -28,20 +28,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ui_helpers import (REPO, ROOM_CAMPS, ROOM_QUESTION, ROOM_STATEMENTS, browser_skip_reason, idle, launch_chromium,
+from ui_helpers import (REPO, ROOM_CAMPS, ROOM_QUESTION, ROOM_STATEMENTS, idle, launch_chromium,
                         start_server)
 
 pytestmark = pytest.mark.slow
 
-pytest.importorskip("streamlit")
-if browser_skip_reason():
-    pytest.skip(browser_skip_reason(), allow_module_level=True)
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-expect.set_options(timeout=120_000)
+from room_steps import (WAIT, approve_all, close_voting, expect, join, open_console, open_voting, report_page,
+                        sync_playwright, wait_for_review)
 
 SECRET = "live-room-moderator-secret"
-WAIT = 240_000  # ms: a graph run on a loaded 2-core machine
 QUESTION = ROOM_QUESTION
 STATEMENTS, NEW = ROOM_STATEMENTS[:6], ROOM_STATEMENTS[6:]
 #: each camp's vote on each statement (the dog-park camp and the open-green camp)
@@ -109,17 +104,6 @@ def _counts(store, cid: int, sid: str) -> tuple[int, int, int]:
     return int((v == 1).sum()), int((v == -1).sum()), int((v == 0).sum())
 
 
-def _join(browser, url: str, code: str):
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = ctx.new_page()
-    page.set_default_timeout(WAIT)
-    page.goto(f"{url}/participate?code={code}")
-    page.get_by_label("Consultation code").press("Enter")  # Enter in the code box joins
-    expect(page.get_by_text("Welcome!")).to_be_visible()
-    idle(page)
-    return page
-
-
 def _token(page) -> str:
     return parse_qs(urlsplit(page.url).query)["p"][0]
 
@@ -149,7 +133,7 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
     url = srv.url
 
     # --- 1. six people join and vote in two camps; two add statements -------------------------
-    people = [_join(browser, url, c.code) for _ in range(6)]
+    people = [join(browser, url, c.code) for _ in range(6)]
     pids = [participant_for_token(_token(p)) for p in people]
     assert len(set(pids)) == 6
     done: list[set[str]] = [set() for _ in people]
@@ -187,14 +171,7 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
         _vote_all(p, d)
 
     # --- 2. the moderator runs the graph: the vector store is down, then back -----------------
-    mod = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    mod.set_default_timeout(WAIT)
-    mod.goto(f"{url}/moderator?code={c.code}")
-    mod.get_by_label("Moderator secret", exact=True).fill(SECRET)
-    mod.get_by_role("button", name="Open", exact=True).click()
-    idle(mod)
-    mod.get_by_role("tab", name="Facilitation").click()
-    idle(mod)
+    mod = open_console(browser, url, c.code, SECRET)
     chroma_port = int(room["chroma"].url.rsplit(":", 1)[1])
     room["chroma"].stop()
     mod.get_by_role("button", name="Run the facilitation graph").click()
@@ -213,18 +190,12 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
     mod.get_by_role("button", name="Retry the run").click()
     out, _ = cli.communicate(timeout=300)
     assert cli.returncode == 0, out
-    expect(mod.get_by_text("The graph waits for your review of the drafts below.")).to_be_visible(timeout=WAIT)
+    wait_for_review(mod)
     assert any(x.question.startswith("Imported from the command line") for x in store.list_consultations())
 
     # --- 3. review, open voting: drafts appear on every page without a click ------------------
-    idle(mod)
-    mod.get_by_role("button", name="Approve all drafts").click()
-    expect(mod.get_by_text(re.compile(r"^Review recorded\. \d+ drafts are published"))).to_be_visible(timeout=WAIT)
-    idle(mod)
-    mod.get_by_role("tab", name="Voting").click()
-    idle(mod)
-    mod.get_by_role("button", name="Open voting").click()
-    expect(mod.get_by_text("Voting is open").first).to_be_visible()
+    approve_all(mod)
+    open_voting(mod)
     drafts = [s.external_id for s in store.statements(c.id) if s.is_draft]
     assert len(drafts) >= 2
     first = [_shown(p, "Draft") for p in people]  # no click: the Vote tab refreshed itself
@@ -257,8 +228,7 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
     mod.get_by_role("tab", name="Voting").click()
     idle(mod)
     before = len(store.vote_events(c.id))
-    mod.get_by_role("button", name="Close voting and count").click()
-    expect(mod.get_by_text(re.compile("^Voting closed")).first).to_be_visible(timeout=WAIT)
+    close_voting(mod)
     late = people[5]
     _press(late, WORD[-1])
     expect(late.get_by_text(re.compile(r"Your vote was not stored: .*not open"))).to_be_visible()
@@ -266,9 +236,7 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
 
     # --- 6. board and report agree with the database ------------------------------------------
     board.goto(f"{url}/board?code={c.code}")
-    rep = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
-    rep.set_default_timeout(WAIT)
-    rep.goto(f"{url}/report?code={c.code}")
+    rep = report_page(browser, url, c.code)
     public = sum(s.is_public for s in store.statements(c.id))  # the board's and the report's count
     counts = store.counts(c.id)
     statements_metric = board.get_by_test_id("stMetric").filter(has_text="Statements")

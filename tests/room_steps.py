@@ -1,0 +1,77 @@
+"""Steps of a live room in a real browser, shared by the room tests (test_live_room,
+test_bilingual_room): a participant joining on a phone-size page, and the moderator opening the
+console, running the graph, approving and opening or closing voting. Importing it skips the
+importing test module where Streamlit or the browser is missing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ui_helpers import browser_skip_reason, idle
+
+pytest.importorskip("streamlit")
+if browser_skip_reason():
+    pytest.skip(browser_skip_reason(), allow_module_level=True)
+from playwright.sync_api import expect, sync_playwright  # noqa: E402, F401 - sync_playwright: for the tests
+
+expect.set_options(timeout=120_000)
+
+#: ms: the longest step (a graph run) on a loaded 2-core machine
+WAIT = 240_000
+
+
+def join(browser, url: str, code: str):
+    """A participant on a phone-size page who joined by pressing Enter in the code box."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.set_default_timeout(WAIT)
+    page.goto(f"{url}/participate?code={code}")
+    page.get_by_label("Consultation code").press("Enter")  # Enter in the code box joins
+    expect(page.get_by_text("Welcome!")).to_be_visible()
+    idle(page)
+    return page
+
+
+def open_console(browser, url: str, code: str, secret: str, tab: str = "Facilitation"):
+    """The moderator console, opened with the secret, on ``tab``."""
+    mod = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    mod.set_default_timeout(WAIT)
+    mod.goto(f"{url}/moderator?code={code}")
+    mod.get_by_label("Moderator secret", exact=True).fill(secret)
+    mod.get_by_role("button", name="Open", exact=True).click()
+    idle(mod)
+    mod.get_by_role("tab", name=tab).click()
+    idle(mod)
+    return mod
+
+
+def wait_for_review(mod) -> None:
+    expect(mod.get_by_text("The graph waits for your review of the drafts below.")).to_be_visible(timeout=WAIT)
+    idle(mod)
+
+
+def approve_all(mod) -> None:
+    mod.get_by_role("button", name="Approve all drafts").click()
+    expect(mod.get_by_text(re.compile(r"^Review recorded\. \d+ drafts are published"))).to_be_visible(timeout=WAIT)
+    idle(mod)
+
+
+def open_voting(mod) -> None:
+    mod.get_by_role("tab", name="Voting").click()
+    idle(mod)
+    mod.get_by_role("button", name="Open voting").click()
+    expect(mod.get_by_text("Voting is open").first).to_be_visible()
+
+
+def close_voting(mod) -> None:
+    mod.get_by_role("button", name="Close voting and count").click()
+    expect(mod.get_by_text(re.compile("^Voting closed")).first).to_be_visible(timeout=WAIT)
+
+
+def report_page(browser, url: str, code: str):
+    rep = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    rep.set_default_timeout(WAIT)
+    rep.goto(f"{url}/report?code={code}")
+    return rep
