@@ -12,7 +12,7 @@ import numpy as np
 
 from ..safety.instructions import instruction_reasons
 from .entities import _entities, _entity_missing_words
-from .lexicon import CONDITION, INCLUDING
+from .lexicon import CONDITION, INCLUDING, alternation
 from .models import GroundingConfig, TextEncoder
 from .patterns import _CAUSAL, _COUNT_NOUNS, _CONTRAST, _ELABORATION, _LIST_SEP, _PLURAL_QUANT, _QUANTIFIER_PATTERNS
 from .polarity import _Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause, _POLARITY_SPLIT, _stance_flip
@@ -368,9 +368,10 @@ def _unsupported_words(
     return novel
 
 
+#: a directive to the model right before a claim ("write that", "SYSTEM:"): the claim is an instruction
 _DIRECTIVE_BEFORE = re.compile(
-    r"(?:\b(?:write|say|state|claim|conclude|report|output|declare|answer|respond|pretend|mark|label|print|summari[sz]e|"
-    r"schreib\w*|sag\w*|behaupt\w*)\b(?:\s+(?:that|dass|only|nur|it|es|as))*\s*[:,]?\s*|\b(?:system|assistant|user)\s*:\s*)$",
+    rf"(?:\b(?:{alternation('directive_verbs')})\b(?:\s+(?:{alternation('directive_fillers')}))*\s*[:,]?\s*"
+    r"|\b(?:system|assistant|user)\s*:\s*)$",
     re.I,
 )
 

@@ -6,16 +6,19 @@ from __future__ import annotations
 import re
 
 from . import wordnet as wn
+from .lexicon import alternation, entries
 from .patterns import _ALWAYS_CAPITALISED_OK, _PLACE_WORDS, _TITLES
 from .text import _CJK, _STOP_DE, _STOP_EN, _Tok, _canon, _fold
 
-_DE_PLACE_PREPS = {"in", "nach", "aus", "bei", "von", "ab", "bis", "gegenüber", "durch", "um"}
-_DE_PREP_IDIOMS = {
-    _fold(w) for w in "Zukunft Summe Ordnung Kraft Fuß Hause Bedarf Anfang Bezug Form Frage Hilfe Zeit Zeiten Folge "
-    "Kauf Betrieb Gefahr Richtung Sachen Zusammenarbeit Kombination Verbindung Zukunft Zweifel Ruhe Maßen Grund "
-    "Auftrag Rahmen Sicht Kürze Jahr Monat Woche Tag Stadt Land Haus Dorf Bund Staat Teil Punkt Schnitt Prozent Euro "
-    "Geld Arbeit Schule Uni Bus Bahn Rad Auto Zug Summa Plan Not Krieg Frieden Sommer Winter Herbst Frühling".split()
-}
+#: lower-case words inside a name ("Isle of Wight", "Neustift am Walde")
+_NAME_PARTICLES = set(entries("name_particles"))
+#: German: a single capitalised word after one of these is a place ("in Graz") ...
+_DE_PLACE_PREPS = set(entries("place_prepositions"))
+#: ... unless it is a noun of an idiom ("in Zukunft", "zu Fuß") or has a noun ending ("in Ordnung")
+_DE_PREP_IDIOMS = {_fold(w) for w in entries("preposition_idioms")}
+_DE_NOUN_ENDING = re.compile(rf"(?:{alternation('noun_suffixes')})$")
+#: German street and square names ("Hauptstraße")
+_DE_STREET = re.compile(rf"(?:{alternation('street_suffixes')})$", re.I)
 
 
 def _entities(text: str, toks: list[_Tok], lang: str) -> list[tuple[str, str]]:
@@ -39,7 +42,7 @@ def _entities(text: str, toks: list[_Tok], lang: str) -> list[tuple[str, str]]:
             continue
         # run of capitalised tokens (allowing "of", "de", "van", "am", "an der")
         j = i + 1
-        while j < n and (toks[j].raw[:1].isupper() or (toks[j].raw.lower() in ("of", "de", "van", "von", "der", "am") and j + 1 < n and toks[j + 1].raw[:1].isupper())):
+        while j < n and (toks[j].raw[:1].isupper() or (toks[j].raw.lower() in _NAME_PARTICLES and j + 1 < n and toks[j + 1].raw[:1].isupper())):
             if text[toks[j - 1].end : toks[j].start].strip() not in ("", "-", "'", "’"):
                 break
             j += 1
@@ -54,11 +57,11 @@ def _entities(text: str, toks: list[_Tok], lang: str) -> list[tuple[str, str]]:
             # street-like compounds and acronyms count.
             prev = toks[i - 1].raw.lower() if i > 0 else ""
             keep = (len(run) >= 2 and not initial) or title_first and len(run) >= 2 or any(
-                re.search(r"(?:straße|strasse|gasse|platz|allee)$", w, re.I) for w in words
+                _DE_STREET.search(w) for w in words
             ) or any(w.isupper() and len(w) >= 2 for w in words) or (
                 # "in Graz", "nach Linz": a bare capitalised word after a place preposition
                 len(run) == 1 and prev in _DE_PLACE_PREPS and _fold(words[0]) not in _DE_PREP_IDIOMS
-                and not re.search(r"(?:ung|heit|keit|schaft|tion|ität|ismus|nis|tum|ling|chen|lein|en|er|e)$", words[0])
+                and not _DE_NOUN_ENDING.search(words[0])
             )
             if len(run) >= 2 and initial and not title_first:
                 # sentence-initial "Die Innenstadt" style: drop the first word

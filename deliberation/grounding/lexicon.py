@@ -70,6 +70,12 @@ def word_pattern(key: str, suffix: str = "") -> re.Pattern[str]:
     return re.compile(rf"^(?:{alternation(key)}){suffix}$", re.I)
 
 
+def table(key: str) -> dict[str, Any]:
+    """The table ``key`` of every data file, merged (a later language adds its own keys)."""
+
+    return {k: v for lang in LANGUAGES for k, v in (_get(load(lang), key) or {}).items()}
+
+
 def phrase_pattern(key: str) -> re.Pattern[str]:
     """One regular expression matching any phrase listed under ``key`` in the data files."""
 
@@ -84,7 +90,7 @@ CJK_NEGATORS: set[str] = set("".join(entries("negating_characters")))
 CJK_NOT_NEGATION: set[str] = _words("not_negating_pairs")
 #: German separable verb prefixes ("ab" in "abgeschafft"), for past participles
 SEPARABLE_PREFIXES: set[str] = _words("separable_prefixes")
-NUMBER_WORDS: dict[str, float] = {w: v for lang in LANGUAGES for w, v in load(lang).get("number_words", {}).items()}
+NUMBER_WORDS: dict[str, float] = table("number_words")
 
 
 def _synonym_groups() -> list[list[str]]:

@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 
 from . import wordnet as wn
 from .checks import SentenceContext, _content_words_with_surface, align, draft_clauses
-from .lexicon import AXES, CONDITION, INCLUDING, phrase_pattern
+from .lexicon import AXES, CONDITION, INCLUDING, entries, phrase_pattern, table, word_pattern
 from .polarity import _POLARITY_SPLIT
 from .patterns import _DE_ADJECTIVE, _NEGATORS, _TOO
 from .problems import Problem, ProblemKind
@@ -37,14 +37,15 @@ LIMIT = phrase_pattern("limit_words")
 _INSTANCE_END = re.compile(_POLARITY_SPLIT.pattern + r"|[;:!?]|\.(?:\s|$)", re.I)
 #: a negator inverts a direction word at most this many tokens after it
 NEGATION_REACH = 3
-_PARTICLES = {"up": 1, "down": -1, "back": -1}
+#: particles that give a phrasal verb its direction ("drive up" +1, "bring down" -1)
+_PARTICLES: dict[str, int] = table("verb_particles")
 #: a word after one of these is used as a verb ("to deal", "should cost")
-_VERB_BEFORE = re.compile(r"^(?:to|should|must|will|would|can|could|may|might|shall|not|never|also|still)$", re.I)
+_VERB_BEFORE = word_pattern("verb_before")
 _DIRECTION_AXES = ("level", "change", "speed")
-#: a word after which the next is no verb's object but its own ("put the money"): the word is a verb
 #: after one of these a word names a thing or an activity ("about speeding"), it does not change one
-_NOUN_BEFORE = frozenset({"about", "of", "the", "a", "an"})
-_DETERMINERS = frozenset({"the", "a", "an", "their", "its", "his", "her", "our", "my", "your", "them"})
+_NOUN_BEFORE = frozenset(entries("activity_before"))
+#: a word before one of these is a verb ("put the money"), a word after one a noun ("their finance")
+_DETERMINERS = frozenset(entries("determiners"))
 
 
 def _direction(toks: list[_Tok], k: int) -> int:

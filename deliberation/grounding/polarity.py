@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import AXES as _AXIS_RES
+from .lexicon import alternation, entries, word_pattern
 from .patterns import (
     _CJK_NEGATORS,
     _CJK_NOT_NEGATION,
@@ -39,8 +40,13 @@ def _clauses(text: str, pattern: re.Pattern[str]) -> list[_Clause]:
 
 
 
+#: where a clause ends for the stance check: a contrast, a dash, a reason or consequence ("so",
+#: "because", ", weil"; "so" only where it means "therefore": "so many" goes on)
 _POLARITY_SPLIT = re.compile(
-    _CONTRAST.pattern + r"|\s+[-–—]\s+|\s*(?:,\s*so\b|\s+so\s+that\b|\s+so\s+(?!many\b|much\b|far\b|long\b|few\b|little\b|called\b|to\b|as\b)(?=[a-z])|\s+because\b|\s+since\b|,\s*which\b|\s+which\s+would\b|,\s*weil\b|,\s*damit\b|,\s*sodass\b)\s*",
+    _CONTRAST.pattern + r"|\s+[-–—]\s+|\s*(?:"
+    rf",\s*(?:{alternation('clause_links_after_comma')})\b|\s+(?:{alternation('clause_links')})\b"
+    rf"|\s+(?:{alternation('result_words')})\s+(?!(?:{alternation('result_word_exceptions')})\b)(?=[a-z])"
+    r")\s*",
     re.I,
 )
 
@@ -51,17 +57,9 @@ class _PolarityInfo:
     occ: list[tuple[str, int, int, set[str], str]]
 
 
-_STANCE_GEGEN_VERBS = {
-    "bin", "sind", "ist", "seid", "sei", "war", "waren", "bist", "klar", "ganz", "entschieden", "eindeutig", "stimmen",
-    "stimmt", "stimme", "sich", "auch", "strikt", "absolut", "deutlich", "vehement", "also", "are", "is", "am", "was",
-    "were", "be", "strongly", "firmly", "argue", "argues", "argued", "vote", "votes", "voted", "speak", "speaks",
-    "spoke", "campaign", "campaigns", "come", "comes", "out", "firmly",
-}
-_PROTECT_VERBS = {
-    "protect", "protects", "protecting", "protection", "guard", "guards", "insure", "insurance", "help", "helps",
-    "helping", "shield", "shields", "defend", "defends", "safeguard", "safeguards", "measures", "precautions",
-}
-_STOP_VERB_CONTEXT = re.compile(r"^(?:should|must|to|will|would|please|can|could|and|or|not|never|let's|we|they|council|city|that|who|which|must)$", re.I)
+_STANCE_GEGEN_VERBS = set(entries("stance_before_against"))
+_PROTECT_VERBS = set(entries("protect_words"))
+_STOP_VERB_CONTEXT = word_pattern("stop_verb_before")
 
 
 def _polarity(clause: str, window: int) -> _PolarityInfo:

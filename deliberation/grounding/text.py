@@ -17,16 +17,17 @@ from .lexicon import SEPARABLE_PREFIXES as _SEPARABLE_PREFIXES
 from .lexicon import STOP_DE as _STOP_DE
 from .lexicon import STOP_EN as _STOP_EN
 from .lexicon import SYNONYMS as _SYNONYMS
+from .lexicon import entries
 
 _TOKEN_RE = re.compile(
     r"[\u3400-\u9fff\uf900-\ufaff]|\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*",
     re.UNICODE,
 )
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_KEEP_WHOLE = {"parking", "building", "buildings", "housing", "morning", "evening", "during", "nothing", "something",
-               "everything", "anything", "spring", "string", "ring", "thing", "things", "bring", "news", "bus",
-               "series", "species", "always", "perhaps", "less", "unless", "gas", "this", "was", "has", "is", "its",
-               "us", "yes", "bias", "plus", "campus", "status", "focus", "analysis", "crisis"}
+#: words the light stemmer leaves whole ("parking", "news")
+_KEEP_WHOLE = set(entries("unstemmed_words"))
+#: hyphenated words kept as one token
+_UNSPLIT = {w.lower() for w in entries("unsplit_hyphenated")}
 
 
 def _fold(word: str) -> str:
@@ -123,7 +124,7 @@ def _tokenize(text: str) -> list[_Tok]:
         raw = m.group(0)
         parts = [raw]
         if "-" in raw and not raw[0].isdigit():
-            parts = [raw] if raw.lower() in ("ride-hailing",) else raw.split("-")
+            parts = [raw] if raw.lower() in _UNSPLIT else raw.split("-")
         pos = m.start()
         for p in parts:
             if not p:
@@ -201,10 +202,8 @@ def extract_inline_citations(sentence: str, known_ids: Iterable[str] | None = No
     return cleaned, ids
 
 
-_DE_ORDINAL_BEFORE = {
-    "im", "am", "zum", "zur", "der", "die", "das", "den", "dem", "des", "vom", "ab", "bis", "seit", "jeden", "jedem",
-    "ihr", "ihrem", "ihren", "sein", "seinem", "unser", "unserem", "beim", "ins", "ans", "vor", "nach",
-}
+#: words before "3." that make it an ordinal ("im 3. Stock"), not the end of a sentence
+_DE_ORDINAL_BEFORE = set(entries("ordinal_before"))
 
 
 def split_sentences(text: str) -> list[str]:
