@@ -7,7 +7,6 @@ together with storage, checkpoints and moderator interrupts.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,25 +19,29 @@ from deliberation.models import Draft, DraftKind, DraftSentence, Statement
 from deliberation.wording import Audience, group_label, position_phrase
 
 
-@dataclass(frozen=True)
-class FacilitationConfig:
-    #: candidate statements offered to a drafter per request
-    max_sources: int = 8
-    #: tries of an LLM drafter per request before the extractive draft is used
-    max_draft_attempts: int = 2
-    #: audit -> draft rounds when the coverage audit fails
-    max_audit_rounds: int = 2
-    #: revise rounds after a tally in which a group rejected drafts
-    max_revise_rounds: int = 1
-    #: draft a minority statement for every topic cluster too (not only opinion groups)
+class FacilitationConfig(BaseModel):
+    """The rules of one facilitation run: how many sources, tries and rounds, and what is drafted.
+    Every field has its bounds: a value outside them is refused naming the setting."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    max_sources: int = Field(8, ge=1)
+    """Candidate statements offered to a drafter per request."""
+    max_draft_attempts: int = Field(2, ge=1)
+    """Tries of an LLM drafter per request before the extractive draft is used."""
+    max_audit_rounds: int = Field(2, ge=0)
+    """Audit -> draft rounds when the coverage audit fails (0: no redrafting)."""
+    max_revise_rounds: int = Field(1, ge=0)
+    """Revise rounds after a tally in which a group rejected drafts (0: none)."""
     topic_drafts: bool = True
-    #: a statement needs at least this share of agree votes in the audience to be a topic source
-    min_topic_source_agree: float = 0.5
-    #: ballot items on the common-ground slate: each quotes one consensus candidate, one claim per item
-    consensus_slate_size: int = 3
-    #: a group holds (or opposes) a topic's position only when at least this many of its members
-    #: voted on it and a majority of them agreed (disagreed)
-    min_position_voters: int = 2
+    """Draft a minority statement for every topic cluster too (not only opinion groups)."""
+    min_topic_source_agree: float = Field(0.5, ge=0.0, le=1.0)
+    """A statement needs at least this share of agree votes in the audience to be a topic source."""
+    consensus_slate_size: int = Field(3, ge=0)
+    """Ballot items on the common-ground slate: each quotes one consensus candidate, one claim per item."""
+    min_position_voters: int = Field(2, ge=1)
+    """A group holds (or opposes) a topic's position only when at least this many of its members
+    voted on it and a majority of them agreed (disagreed)."""
 
 
 def build_requests(analysis: AnalysisResult, statements: list[Statement], question: str,

@@ -42,6 +42,8 @@ def test_named_settings_reach_every_config_and_survive_a_resume():
     ({"coverage.over_factor": "0.5"}, "setting coverage.over_factor='0.5': Input should be greater than 1"),
     ({"tally": {"reject_below": 7}}, "setting tally.reject_below=7"),
     ({"grouping.max_k": "1"}, "setting analysis.grouping.max_k='1': base_k and max_k must be at least 2"),
+    ({"facilitation.max_sources": 0}, "setting facilitation.max_sources=0: Input should be greater than or equal to 1"),
+    ({"stats.min_votes_room_share": "1.5"}, "setting analysis.stats.min_votes_room_share='1.5'"),
 ])
 def test_bad_settings_are_refused_in_words(options, words):
     with pytest.raises(InputError, match=words.replace("(", r"\(").replace(".", r"\.")):

@@ -10,7 +10,6 @@ agree vote unless that convention is switched off.
 
 from __future__ import annotations
 
-import dataclasses
 
 import pytest
 
@@ -113,5 +112,5 @@ def test_large_conversations_keep_the_published_minimum():
     assert scaled_min_votes(cfg.min_votes_for_consensus, 6, cfg.min_votes_room_share) == 3
     assert scaled_min_votes(cfg.min_votes_for_consensus, 40, cfg.min_votes_room_share) == 20
     assert scaled_min_votes(cfg.min_votes_for_consensus, 2031, cfg.min_votes_room_share) == 20
-    off = dataclasses.replace(cfg, min_votes_room_share=0.0)
+    off = cfg.model_copy(update={"min_votes_room_share": 0.0})
     assert scaled_min_votes(off.min_votes_for_consensus, 6, off.min_votes_room_share) == 20

@@ -3,8 +3,6 @@ own object, the notes gathered in words, one result."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import numpy as np
 
 from deliberation.analysis.statistics.bridging import Bridging
@@ -96,6 +94,6 @@ def compute_statistics(
         consensus_rule=consensus.rule(),
         min_votes_rule=eligible.rule(),
         notes=notes,
-        config=asdict(cfg),
+        config=cfg.model_dump(),
     )
 

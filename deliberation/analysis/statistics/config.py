@@ -2,59 +2,62 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
 
-@dataclass(frozen=True)
-class StatsConfig:
-    """Thresholds of the statistics. Defaults are the published values (source in brackets)."""
 
-    z_sig_90: float = 1.2816
+class StatsConfig(BaseModel):
+    """Thresholds of the statistics. Defaults are the published values (source in brackets); every
+    field has its bounds, and a value outside them is refused naming the setting."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    z_sig_90: float = Field(1.2816, gt=0.0)
     """One-sided 90% z threshold [polis stats.clj ``z-sig-90?``: z > 1.2816]."""
 
-    repness_pick_max: int = 5
+    repness_pick_max: int = Field(5, ge=0)
     """Representative statements kept per group [polis repness.clj select-rep-comments: take 5]."""
 
-    majority_pick_max: int = 5
+    majority_pick_max: int = Field(5, ge=0)
     """Majority statements kept per direction [polis repness.clj select-consensus-comments: top 5]."""
 
-    majority_min_prob: float = 0.5
+    majority_min_prob: float = Field(0.5, ge=0.0, le=1.0)
     """Majority needs pa (or pd) above this [polis select-consensus-comments: (> pa 0.5)]."""
 
-    majority_min_votes: int = 0
+    majority_min_votes: int = Field(0, ge=0)
     """Votes a statement needs to enter the majority lists. Polis has no such rule (0); raise it
     to keep thinly voted statements out of the majority lists too."""
 
-    min_common_ground_prob: float = 0.6
+    min_common_ground_prob: float = Field(0.6, ge=0.0, le=1.0)
     """Common ground needs this agree (or disagree) rate in every group
     [jigsaw summary_stats.ts ``minCommonGroundProb``]."""
 
-    min_agree_prob_difference: float = 0.3
+    min_agree_prob_difference: float = Field(0.3, ge=0.0, le=1.0)
     """A group differs from the rest when its agree rate differs by more than this
     [jigsaw summary_stats.ts ``minAgreeProbDifference``]."""
 
-    min_uncertainty_prob: float = 0.2
+    min_uncertainty_prob: float = Field(0.2, ge=0.0, le=1.0)
     """Floor of the pass-rate threshold for uncertain statements
     [jigsaw summary_stats.ts ``minUncertaintyProb``]."""
 
-    uncertainty_quantile: float = 0.75
+    uncertainty_quantile: float = Field(0.75, ge=0.0, le=1.0)
     """The pass-rate threshold is max(min_uncertainty_prob, this quantile of the pass rates)
     [jigsaw summary_stats.ts ``get75thPercentile``]."""
 
-    max_sample_size: int = 12
+    max_sample_size: int = Field(12, ge=0)
     """Statements kept per Jigsaw list [jigsaw summary_stats.ts ``maxSampleSize``]."""
 
-    min_vote_count: int = 20
+    min_vote_count: int = Field(20, ge=0)
     """Votes (agree + disagree + pass, from group members) a statement needs to enter any
     Jigsaw list [jigsaw summary_stats.ts ``minVoteCount``]."""
 
-    min_votes_for_consensus: int = 20
+    min_votes_for_consensus: int = Field(20, ge=0)
     """Votes (agree + disagree + pass, from group members) a statement needs to enter the
     consensus lists (``consensus``, ``consensus_disagree``, ``common_ground*``)
     [Jigsaw ``minVoteCount``; guards against red-dwarf#72: 8 of 1,165 voted, GIC topped]."""
 
-    min_votes_room_share: float = 0.5
+    min_votes_room_share: float = Field(0.5, ge=0.0, le=1.0)
     """Small rooms: a minimum-votes rule (``min_vote_count``, ``min_votes_for_consensus``) never
     asks for more votes than this share of the participants it counts (the members of the
     opinion groups; everyone when nobody is grouped), rounded up: the rule applied is
@@ -65,7 +68,7 @@ class StatsConfig:
     [polis conversation.clj ``in-conv``: a participant needs min(7, number of comments) votes: a
     fixed threshold capped by what the conversation can supply]. 0 switches the cap off."""
 
-    min_group_participation: float = 0.05
+    min_group_participation: float = Field(0.05, ge=0.0, le=1.0)
     """Share of every group's members that must have voted on a statement for it to enter the
     consensus lists [polis server/src/routes/collectiveStatement.ts @3850d48: >= 5% participation
     from every group]. Participation of group g = S_g / members of g. (A Polis helper,
@@ -73,7 +76,7 @@ class StatsConfig:
     S already includes them; we use S.) In very sparse conversations (each participant sees well
     under 5% of the statements) this excludes everything, and a note says so: lower it there."""
 
-    consensus_min_group_agree: float = 0.5
+    consensus_min_group_agree: float = Field(0.5, ge=0.0, le=1.0)
     """A consensus candidate must have an agree rate above this in every group: Polis's
     majority threshold (pa > 0.5) applied to each group instead of to everyone."""
 
@@ -83,22 +86,22 @@ class StatsConfig:
     agrees"), and the weakest group decides, whereas the GIC product lets one enthusiastic group
     make up for a lukewarm one and the MF intercept depends on a non-convex fit."""
 
-    consensus_pick_max: int | None = None
+    consensus_pick_max: int | None = Field(None, ge=0)
     """Length of the consensus lists; None keeps every candidate, ranked."""
 
     mf_enabled: bool = True
     """Fit the Community-Notes-style matrix factorisation (``bridging_mf``)."""
 
-    mf_lambda_f: float = 0.03
+    mf_lambda_f: float = Field(0.03, ge=0.0)
     """L2 weight on the factors [communitynotes matrix_factorization.py; jigsaw
     matrix_factorization.ts ``lambdaF = 0.03``]."""
 
-    mf_lambda_i: float = 0.15
+    mf_lambda_i: float = Field(0.15, ge=0.0)
     """L2 weight on the intercepts, 5 x ``mf_lambda_f`` [same sources: ``lambdaI = 0.15``]."""
 
-    mf_max_iter: int = 100
+    mf_max_iter: int = Field(100, ge=1)
     """Alternating-least-squares sweeps at most."""
 
-    mf_tol: float = 1e-3
+    mf_tol: float = Field(1e-3, gt=0.0)
     """Stop when no statement intercept moved by more than this in a sweep. ALS has a slow tail;
     bench/bench_stats.py prints the sweeps this tolerance takes."""

@@ -10,7 +10,7 @@ from deliberation.analysis.statistics.prose import pct
 from deliberation.analysis.statistics.tallies import GroupTallies, ranked
 
 
-def jigsaw_percentile(values: np.ndarray, q: float = StatsConfig.uncertainty_quantile) -> float:
+def jigsaw_percentile(values: np.ndarray, q: float = StatsConfig().uncertainty_quantile) -> float:
     """Jigsaw's ``get75thPercentile`` (summary_stats.ts): sort, index=(n-1)*q; an integer index
     takes that element, otherwise the *mean of the two neighbours* (not linear interpolation).
     Returns NaN for no values (the caller then uses the floor)."""
