@@ -10,7 +10,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from deliberation.models import DraftKind, DraftSentence
+
+
+class DraftLength(BaseModel):
+    """How many sentences a draft keeps: one rule for every drafter (the LLM drafter's and the
+    extractive drafter's settings extend it)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    max_consensus_sentences: int = Field(3, ge=1)
+    """Most sentences kept in a consensus draft (extra ones are cut)."""
+    max_minority_sentences: int = Field(2, ge=1)
+    """Most sentences kept in a minority (group or topic) draft."""
+
+    def max_sentences(self, kind: DraftKind) -> int:
+        """Most sentences a draft of this kind keeps."""
+        return self.max_consensus_sentences if kind is DraftKind.CONSENSUS else self.max_minority_sentences
 
 
 @dataclass(frozen=True)

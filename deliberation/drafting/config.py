@@ -1,56 +1,56 @@
 """Settings of the LLM drafter (:class:`~deliberation.drafting.llm.LLMDrafter`): every limit named,
-documented and defaulted."""
+documented, defaulted and bounded (a value outside its bounds is refused naming the field)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from pydantic import Field
+
+from deliberation.drafting.base import DraftLength
 
 __all__ = ["LLMDraftConfig"]
 
 
-@dataclass(frozen=True)
-class LLMDraftConfig:
-    """Limits and switches of the LLM drafter; see each field."""
+class LLMDraftConfig(DraftLength):
+    """Limits and switches of the LLM drafter (the draft length is :class:`DraftLength`'s); see each field."""
 
-    #: most sentences kept in a consensus draft (extra ones are cut)
-    max_consensus_sentences: int = 3
-    #: most sentences kept in a minority (group or topic) draft
-    max_minority_sentences: int = 2
-    #: most statements shown to the model (``request.sources`` is best-first)
-    max_sources: int = 12
-    #: statement text longer than this is cut (with "…") before it is shown
-    max_source_chars: int = 500
-    #: most feedback items shown for a revision
-    max_feedback: int = 6
-    #: most ids one sentence may cite (JSON schema; small models otherwise loop on ids)
-    max_citations: int = 4
-    #: longest sentence the JSON schema allows, in characters
-    max_sentence_chars: int = 300
-    #: generation limit per call (set on models built here; a passed-in model keeps its own)
-    max_tokens: int = 300
-    #: seconds per request (models built here)
-    timeout: float = 120.0
-    #: "auto": ``with_structured_output(method="json_schema")`` when the model supports it; for
-    #: OpenAI-compatible servers that reject it (llama-cpp-python), ``response_format`` JSON mode
-    #: with the schema; else JSON parsed from text. "text": always parse text
+    max_sources: int = Field(12, ge=1)
+    """Most statements shown to the model (``request.sources`` is best-first)."""
+    max_source_chars: int = Field(500, ge=1)
+    """Statement text longer than this is cut (with "…") before it is shown."""
+    max_feedback: int = Field(6, ge=0)
+    """Most feedback items shown for a revision."""
+    max_citations: int = Field(4, ge=1)
+    """Most ids one sentence may cite (JSON schema; small models otherwise loop on ids)."""
+    max_sentence_chars: int = Field(300, ge=1)
+    """Longest sentence the JSON schema allows, in characters."""
+    max_tokens: int = Field(300, ge=1)
+    """Generation limit per call (set on models built here; a passed-in model keeps its own)."""
+    timeout: float = Field(120.0, gt=0.0)
+    """Seconds per request (models built here)."""
     structured_output: Literal["auto", "text"] = "auto"
-    #: restrict cited ids in the JSON schema to the request's ids (grammar-constrained servers
-    #: such as llama.cpp then cannot produce unknown ids)
+    """``auto``: ``with_structured_output(method="json_schema")`` when the model supports it; for
+    OpenAI-compatible servers that reject it (llama-cpp-python), ``response_format`` JSON mode
+    with the schema; else JSON parsed from text. ``text``: always parse text."""
     constrain_citations: bool = True
-    #: a sentence sharing this many consecutive words with the instructions is dropped
-    #: (shorter sentences: all their words, at least 4)
-    instruction_overlap_words: int = 6
-    #: leave out statements that ``safety.instruction_reasons`` flags (defence in depth;
-    #: off by default because the graph drafts only from moderator-accepted statements)
+    """Restrict cited ids in the JSON schema to the request's ids (grammar-constrained servers
+    such as llama.cpp then cannot produce unknown ids)."""
+    instruction_overlap_words: int = Field(6, ge=1)
+    """A sentence sharing this many consecutive words with the instructions is dropped
+    (shorter sentences: all their words, at least 4)."""
     exclude_instruction_like: bool = False
-    #: citations of statements that ``safety.instruction_reasons`` flags do not count: they are
-    #: removed, and a sentence citing only such statements is dropped (otherwise a sentence that
-    #: repeats an injection's payload, e.g. "everyone agrees ...", would be "supported" by it)
+    """Leave out statements that ``safety.instruction_reasons`` flags (defence in depth;
+    off by default because the graph drafts only from moderator-accepted statements)."""
     ignore_instruction_like_citations: bool = True
-    #: citation repair for quotes: a sentence of which at least ``repair_min_quote`` of the words
-    #: come from one statement cites that statement, plus those cited statements that hold at
-    #: least ``repair_max_cited`` of its words (small models copy a statement but cite others)
+    """Citations of statements that ``safety.instruction_reasons`` flags do not count: they are
+    removed, and a sentence citing only such statements is dropped (otherwise a sentence that
+    repeats an injection's payload, e.g. "everyone agrees ...", would be "supported" by it)."""
     repair_citations: bool = True
-    repair_min_quote: float = 0.8
-    repair_max_cited: float = 0.5
+    """Citation repair for quotes: a sentence of which at least ``repair_min_quote`` of the words
+    come from one statement cites that statement, plus those cited statements that hold at
+    least ``repair_max_cited`` of its words (small models copy a statement but cite others)."""
+    repair_min_quote: float = Field(0.8, ge=0.0, le=1.0)
+    """See ``repair_citations``."""
+    repair_max_cited: float = Field(0.5, ge=0.0, le=1.0)
+    """See ``repair_citations``."""

@@ -10,22 +10,21 @@ metadata and the report, not in the sentence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from deliberation.drafting.base import DraftRequest
-from deliberation.models import DraftKind, DraftSentence
+from pydantic import Field
+
+from deliberation.drafting.base import DraftLength, DraftRequest
+from deliberation.models import DraftSentence
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-@dataclass(frozen=True)
-class ExtractiveConfig:
-    #: most statements quoted in a consensus draft
-    max_consensus_sentences: int = 3
-    #: most statements quoted in a minority (group or topic) draft
-    max_minority_sentences: int = 2
-    #: a candidate whose word overlap (Jaccard) with an already chosen one is at least this is skipped
-    max_overlap: float = 0.6
+class ExtractiveConfig(DraftLength):
+    """The extractive drafter's settings: the draft length (one statement quoted per sentence) and
+    how different two quoted statements must be."""
+
+    max_overlap: float = Field(0.6, ge=0.0, le=1.0)
+    """A candidate whose word overlap (Jaccard) with an already chosen one is at least this is skipped."""
 
 
 def _words(text: str) -> set[str]:
@@ -44,8 +43,7 @@ class ExtractiveDrafter:
         self.config = config
 
     def draft(self, request: DraftRequest) -> list[DraftSentence]:
-        limit = (self.config.max_consensus_sentences if request.kind is DraftKind.CONSENSUS
-                 else self.config.max_minority_sentences)
+        limit = self.config.max_sentences(request.kind)
         chosen: list[DraftSentence] = []
         chosen_words: list[set[str]] = []
         for src in request.sources:

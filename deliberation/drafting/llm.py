@@ -26,7 +26,7 @@ from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.drafting.client import ChatClient, LLMUnavailableError, ModeUnsupported, bad_answer, partial_answer
 from deliberation.drafting.config import LLMDraftConfig
 from deliberation.drafting.parsing import clean_item, draft_schema, items_from_payload, parse_draft_output
-from deliberation.drafting.prompts import INSTRUCTION_TEXTS, build_messages, max_sentences, retry_message, select_sources
+from deliberation.drafting.prompts import INSTRUCTION_TEXTS, build_messages, retry_message, select_sources
 from deliberation.drafting.sentences import InstructionIndex, keep_sentences
 from deliberation.models import DraftSentence
 from deliberation.safety.instructions import instruction_reasons
@@ -115,7 +115,7 @@ class LLMDrafter:
             # also through homoglyphs, zero-width characters, fullwidth letters and rot13
             untrusted = {s.id for s in sources if instruction_reasons(s.text)}
         messages = build_messages(request, self.config, sources)
-        limit = max_sentences(request, self.config)
+        limit = self.config.max_sentences(request.kind)
         schema = draft_schema(ids, limit, self.config)
         modes = self.client.modes
         answers = 0  # unusable answers so far; a request the model rejects moves on to the next mode

@@ -22,7 +22,7 @@ from deliberation.models import DraftKind
 from deliberation.safety.instructions import instruction_reasons
 
 __all__ = ["SYSTEM_PROMPT", "RETRY_NOTE", "INSTRUCTION_TEXTS", "build_messages", "retry_message",
-           "select_sources", "max_sentences"]
+           "select_sources"]
 
 SYSTEM_PROMPT = """\
 You help the facilitators of a public consultation. Participants wrote short statements. \
@@ -120,19 +120,12 @@ def select_sources(request: DraftRequest, config: LLMDraftConfig) -> tuple[list[
     return chosen, omitted
 
 
-def max_sentences(request: DraftRequest, config: LLMDraftConfig) -> int:
-    """Most sentences a draft of this kind keeps."""
-    if request.kind is DraftKind.CONSENSUS:
-        return config.max_consensus_sentences
-    return config.max_minority_sentences
-
-
 def build_messages(request: DraftRequest, config: LLMDraftConfig = LLMDraftConfig(),
                    sources: Sequence[SourceRef] | None = None) -> list[BaseMessage]:
     """The system and user messages for ``request`` (statements and feedback as data blocks)."""
     if sources is None:
         sources, _ = select_sources(request, config)
-    n = max_sentences(request, config)
+    n = config.max_sentences(request.kind)
     kind = ("a consensus statement for the whole consultation" if request.kind is DraftKind.CONSENSUS
             else "a minority statement that speaks for one part of the participants")
     audience = request.audience or request.speaks_for
