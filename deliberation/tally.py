@@ -54,30 +54,22 @@ __all__ = [
 class TallyConfig(BaseModel):
     """Thresholds of the tally. Every field is named, documented and has a default."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
-    reject_below: float = Field(
-        0.5, ge=0.0, le=1.0,
-        description="A group rejects a draft when its agree rate on it (agrees / votes, passes "
-                    "counted as votes) is below this.",
-    )
-    min_group_voters: int = Field(
-        3, ge=1,
-        description="A group's verdict on a draft counts only when at least this many of its "
-                    "members voted on it; fewer is too few to speak for the group.",
-    )
-    min_voters_group_share: float = Field(
-        0.5, ge=0.0, le=1.0,
-        description="Small groups: a group's verdict needs at most this share of its members, rounded up "
-                    "(min(min_group_voters, ceil(share x members)), at least 1), so two of a group of three "
-                    "can speak for it; the same cap as the analysis's minimum-votes rules "
-                    "(StatsConfig.min_votes_room_share, after Polis's min(7, comments)). 0 switches it off.",
-    )
-    schulze_strength: Literal["winning", "margin"] = Field(
-        "winning",
-        description="Strength of a pairwise defeat d[i,j] > d[j,i]: 'winning' votes d[i,j] "
-                    "(Schulze's default, as in the published examples) or the 'margin' d[i,j]-d[j,i].",
-    )
+    reject_below: float = Field(0.5, ge=0.0, le=1.0)
+    """A group rejects a draft when its agree rate on it (agrees / votes, passes counted as votes)
+    is below this."""
+    min_group_voters: int = Field(3, ge=1)
+    """A group's verdict on a draft counts only when at least this many of its members voted on it;
+    fewer is too few to speak for the group."""
+    min_voters_group_share: float = Field(0.5, ge=0.0, le=1.0)
+    """Small groups: a group's verdict needs at most this share of its members, rounded up
+    (min(min_group_voters, ceil(share x members)), at least 1), so two of a group of three can speak
+    for it; the same cap as the analysis's minimum-votes rules (StatsConfig.min_votes_room_share,
+    after Polis's min(7, comments)). 0 switches it off."""
+    schulze_strength: Literal["winning", "margin"] = "winning"
+    """Strength of a pairwise defeat d[i,j] > d[j,i]: 'winning' votes d[i,j] (Schulze's default, as
+    in the published examples) or the 'margin' d[i,j]-d[j,i]."""
 
 
 class GroupApproval(BaseModel):

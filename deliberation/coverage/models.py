@@ -12,68 +12,48 @@ __all__ = ["CoverageConfig", "GroupCoverage", "JRViolation", "CoverageAudit"]
 class CoverageConfig(BaseModel):
     """Thresholds of the coverage audit. Every field is named, documented and has a default."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
-    over_factor: float = Field(
-        1.5, gt=1.0,
-        description="A group is over-represented when it has more drafts than its fair seats AND "
-                    "its share of drafts is more than this many times its share of participants.",
-    )
-    slate_statuses: tuple[str, ...] = Field(
-        ("draft", "approved", "published"),
-        description="Draft statuses that put a draft on the slate. Other drafts (e.g. 'rejected') "
-                    "are left off the slate but stay candidates in the JR check.",
-    )
-    cited_agree_fraction: float = Field(
-        0.5, gt=0.0, le=1.0,
-        description="Before participants have voted on a draft, a participant approves it when they "
-                    "agreed with at least this fraction of the statements it cites (and with at "
-                    "least one).",
-    )
-    approval_basis: Literal["auto", "draft_votes", "citations"] = Field(
-        "auto",
-        description="How approval of a draft is read from `approvals`: 'draft_votes' = the draft's "
-                    "own key is in the participant's agree set; 'citations' = cited-statement rule; "
-                    "'auto' = draft votes for a draft whose key appears in anyone's agree set, the "
-                    "citation rule for drafts nobody has voted on yet.",
-    )
-    statements_as_candidates: bool = Field(
-        True,
-        description="Also treat every statement someone agreed with as a (left-out) candidate in "
-                    "the JR check, so JR asks: is there a group of n/k participants who all agree "
-                    "with some statement but approve no draft on the slate?",
-    )
-    require_jr: bool = Field(True, description="A JR violation makes the audit fail.")
-    require_ejr: bool = Field(False, description="An EJR violation makes the audit fail.")
-    audit_topics: Literal["if_drafted", "always", "never"] = Field(
-        "if_drafted",
-        description="Audit 'topic:<n>' audiences too: only when some draft on the slate speaks for "
-                    "a topic (default), always, or never. Opinion groups are always audited.",
-    )
-    jr_max_cells: int = Field(
-        10_000_000, ge=0,
-        description="Skip the JR/EJR checks (saying so) when distinct approval sets x candidates, "
-                    "after dropping candidates with fewer than n/k approvers (which cannot affect JR "
-                    "or EJR), is above this (abcvoting's checks are pure Python: their time grows with "
-                    "this product).",
-    )
-    ejr_exact_max_cells: int = Field(
-        1_500, ge=0,
-        description="When EJR+ (polynomial, implies EJR) fails, decide EJR exactly (abcvoting's ILP) "
-                    "only up to this many distinct approval sets x candidates; above it EJR is "
-                    "reported as unknown.",
-    )
-    ejr_brute_force_max_voters: int = Field(
-        16, ge=0,
-        description="Fallback when the ILP solver is unavailable: brute force (exponential) only up "
-                    "to this many voters, all with distinct approval sets (it takes no weights).",
-    )
-    jr_route_majority: float = Field(
-        0.5, gt=0.0, le=1.0,
-        description="When JR fails, route the opinion group holding more than this share of the "
-                    "unrepresented participants back to drafting.",
-    )
-    max_listed: int = Field(5, ge=1, description="How many ids a finding lists before '...'.")
+    over_factor: float = Field(1.5, gt=1.0)
+    """A group is over-represented when it has more drafts than its fair seats AND its share of
+    drafts is more than this many times its share of participants."""
+    slate_statuses: tuple[str, ...] = ("draft", "approved", "published")
+    """Draft statuses that put a draft on the slate. Other drafts (e.g. 'rejected') are left off the
+    slate but stay candidates in the JR check."""
+    cited_agree_fraction: float = Field(0.5, gt=0.0, le=1.0)
+    """Before participants have voted on a draft, a participant approves it when they agreed with at
+    least this fraction of the statements it cites (and with at least one)."""
+    approval_basis: Literal["auto", "draft_votes", "citations"] = "auto"
+    """How approval of a draft is read from `approvals`: 'draft_votes' = the draft's own key is in
+    the participant's agree set; 'citations' = cited-statement rule; 'auto' = draft votes for a
+    draft whose key appears in anyone's agree set, the citation rule for drafts nobody has voted on
+    yet."""
+    statements_as_candidates: bool = True
+    """Also treat every statement someone agreed with as a (left-out) candidate in the JR check, so
+    JR asks: is there a group of n/k participants who all agree with some statement but approve no
+    draft on the slate?"""
+    require_jr: bool = True
+    """A JR violation makes the audit fail."""
+    require_ejr: bool = False
+    """An EJR violation makes the audit fail."""
+    audit_topics: Literal["if_drafted", "always", "never"] = "if_drafted"
+    """Audit 'topic:<n>' audiences too: only when some draft on the slate speaks for a topic
+    (default), always, or never. Opinion groups are always audited."""
+    jr_max_cells: int = Field(10_000_000, ge=0)
+    """Skip the JR/EJR checks (saying so) when distinct approval sets x candidates, after dropping
+    candidates with fewer than n/k approvers (which cannot affect JR or EJR), is above this
+    (abcvoting's checks are pure Python: their time grows with this product)."""
+    ejr_exact_max_cells: int = Field(1_500, ge=0)
+    """When EJR+ (polynomial, implies EJR) fails, decide EJR exactly (abcvoting's ILP) only up to
+    this many distinct approval sets x candidates; above it EJR is reported as unknown."""
+    ejr_brute_force_max_voters: int = Field(16, ge=0)
+    """Fallback when the ILP solver is unavailable: brute force (exponential) only up to this many
+    voters, all with distinct approval sets (it takes no weights)."""
+    jr_route_majority: float = Field(0.5, gt=0.0, le=1.0)
+    """When JR fails, route the opinion group holding more than this share of the unrepresented
+    participants back to drafting."""
+    max_listed: int = Field(5, ge=1)
+    """How many ids a finding lists before '...'."""
 
 
 class GroupCoverage(BaseModel):
