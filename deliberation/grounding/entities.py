@@ -8,7 +8,7 @@ import re
 from . import wordnet as wn
 from .lexicon import alternation, entries
 from .patterns import _ALWAYS_CAPITALISED_OK, _PLACE_WORDS, _TITLES
-from .text import _CJK, _STOP_DE, _STOP_EN, _Tok, _canon, _fold
+from .text import _CJK, _STOP, _Tok, _canon, _fold
 
 #: lower-case words inside a name ("Isle of Wight", "Neustift am Walde")
 _NAME_PARTICLES = set(entries("name_particles"))
@@ -84,7 +84,7 @@ def _entity_missing_words(surface: str, source_canon: set[str], source_words: se
     missing = []
     for w in re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", surface):
         f = _fold(w)
-        if f in _ALWAYS_CAPITALISED_OK or f in _STOP_EN or f in _STOP_DE:
+        if f in _ALWAYS_CAPITALISED_OK or f in _STOP:
             continue
         if _canon(w) in source_canon or f in source_words:
             continue

@@ -11,79 +11,36 @@ resource (WordNet, see :mod:`.wordnet`) knows is not repeated here; these lists 
 the deliberation vocabulary and the guard's own needs.
 
 Every text is checked with the lists of all languages, merged: English first (the order in which
-alternatives are tried, as before the lists moved out of the code), then the others by name.
+alternatives are tried, as before the lists moved out of the code), then the others by name. The
+files are read by the project's one word-list loader, :class:`deliberation.text.wordlists.WordLists`.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from deliberation.text.wordlists import WordLists
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
+_LISTS = WordLists(DATA_DIR)
 #: the languages whose data files are loaded: English first, then the others by name
-LANGUAGES: tuple[str, ...] = tuple(sorted((p.stem for p in DATA_DIR.glob("*.toml")), key=lambda s: (s != "en", s)))
-#: a pattern that matches nothing (a list no language fills)
-NEVER = "(?!x)x"
-
-
-@lru_cache(maxsize=None)
-def load(lang: str) -> dict[str, Any]:
-    """The data file of one language, parsed."""
-
-    with (DATA_DIR / f"{lang}.toml").open("rb") as fh:
-        return tomllib.load(fh)
-
-
-def _get(data: dict[str, Any], key: str) -> Any:
-    """``data[key]``, a dotted ``key`` ("claims.everyone") reaching into a table; None when absent."""
-
-    for part in key.split("."):
-        if not isinstance(data, dict) or part not in data:
-            return None
-        data = data[part]
-    return data
-
-
-def entries(key: str, *langs: str) -> list[str]:
-    """The entries listed under ``key`` in the data files of ``langs`` (default: all), in order."""
-
-    return [w for lang in langs or LANGUAGES for w in _get(load(lang), key) or []]
+LANGUAGES: tuple[str, ...] = _LISTS.languages
+load = _LISTS.load
+entries = _LISTS.entries
+table = _LISTS.table
+alternation = _LISTS.alternation
+word_pattern = _LISTS.word_pattern
+phrase_pattern = _LISTS.phrase_pattern
 
 
 def _words(key: str, *langs: str) -> set[str]:
     return set(entries(key, *langs))
 
 
-def alternation(key: str, *langs: str) -> str:
-    """The entries under ``key`` as one regular-expression alternation ("a|b|c"; never matching
-    when no language lists any)."""
-
-    return "|".join(entries(key, *langs)) or NEVER
-
-
-def word_pattern(key: str, suffix: str = "") -> re.Pattern[str]:
-    """A pattern for one whole word listed under ``key`` (``suffix``: what may follow it)."""
-
-    return re.compile(rf"^(?:{alternation(key)}){suffix}$", re.I)
-
-
-def table(key: str) -> dict[str, Any]:
-    """The table ``key`` of every data file, merged (a later language adds its own keys)."""
-
-    return {k: v for lang in LANGUAGES for k, v in (_get(load(lang), key) or {}).items()}
-
-
-def phrase_pattern(key: str) -> re.Pattern[str]:
-    """One regular expression matching any phrase listed under ``key`` in the data files."""
-
-    return re.compile(rf"\b(?:{alternation(key)})\b", re.I)
-
-
-STOP_EN: set[str] = _words("stop_words", "en")
-STOP_DE: set[str] = _words("stop_words", "de")
+#: function words of every language
+STOP_WORDS: set[str] = _words("stop_words")
 META: set[str] = _words("meta_words")
 ABBREVIATIONS: set[str] = _words("abbreviations")
 CJK_NEGATORS: set[str] = set("".join(entries("negating_characters")))

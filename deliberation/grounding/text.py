@@ -14,8 +14,7 @@ from .lexicon import ABBREVIATIONS as _ABBREVIATIONS
 from .lexicon import META as _META
 from .lexicon import NUMBER_WORDS as _NUMBER_WORDS
 from .lexicon import SEPARABLE_PREFIXES as _SEPARABLE_PREFIXES
-from .lexicon import STOP_DE as _STOP_DE
-from .lexicon import STOP_EN as _STOP_EN
+from .lexicon import STOP_WORDS as _STOP
 from .lexicon import SYNONYMS as _SYNONYMS
 from .lexicon import entries
 
@@ -76,7 +75,6 @@ for _group in _SYNONYMS:
     for _w in _group:
         _CANON.setdefault(_stem(_w), _head)
 
-_STOP_STEMS = {_stem(w) for w in _STOP_EN | _STOP_DE} | {_fold(w) for w in _STOP_EN | _STOP_DE}
 _META_STEMS = {_stem(w) for w in _META} | {_fold(w) for w in _META}
 
 
@@ -132,7 +130,7 @@ def _tokenize(text: str) -> list[_Tok]:
             f = _fold(p)
             c = _word_canon(p)
             is_content = not (
-                f in _STOP_EN or f in _STOP_DE or p.lower() in _STOP_DE or f in _META or p.lower() in _META
+                f in _STOP or p.lower() in _STOP or f in _META or p.lower() in _META
                 or _stem(p) in _META_STEMS
             ) and not (len(f) <= 1 and not _CJK.match(f) and not f.isdigit()) and not (
                 f[:1].isdigit() or f in _NUMBER_WORDS or p.lower() in _NUMBER_WORDS

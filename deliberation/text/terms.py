@@ -3,9 +3,10 @@
 Latin-script (and other spaced) text is split into lower-case words; Chinese and Japanese script
 has no spaces, so its terms are character pairs taken after cutting the text at function
 characters and words ("我覺得計程車" gives 計程, 程車). Stop words: English from scikit-learn's list
-plus words of opinion every consultation is full of, German and Chinese from small built-in lists,
-every other language from the ``stopwordsiso`` package (stopwords-iso, MIT). Which list applies is
-the statement's language (:func:`deliberation.text.detect_language`).
+plus words of opinion every consultation is full of, German and Chinese from the lists in
+``data/<language>.toml`` (:mod:`deliberation.text.wordlists`), every other language from the
+``stopwordsiso`` package (stopwords-iso, MIT). Which list applies is the statement's language
+(:func:`deliberation.text.detect_language`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from pathlib import Path
 
 import stopwordsiso
+
+from deliberation.text.wordlists import WordLists
 
 __all__ = [
     "GERMAN_STOP_WORDS",
@@ -31,56 +35,28 @@ __all__ = [
     "overlap_units",
 ]
 
-#: German function words left out of labels (small built-in list; lower case).
-GERMAN_STOP_WORDS: frozenset[str] = frozenset(
-    """
-    aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes
-    anders auch auf aus bei beim bin bis bist bitte da dabei dadurch dafür dagegen daher damit dann
-    daran darauf darf darum darüber das dass daß dazu dein deine dem den denen denn der deren des
-    deshalb dessen die dies diese diesem diesen dieser dieses doch dort du durch eben ein eine einem
-    einen einer eines einfach einige einmal er es etwa etwas euch euer eure für gar gegen gibt ging
-    hab habe haben hat hatte hätte hier hin hinter ich ihm ihn ihnen ihr ihre ihrem ihren ihrer ihres
-    im immer in ins ist ja jede jedem jeden jeder jedes jedoch jetzt kann kein keine keinem keinen
-    keiner könnte können man manche mehr mein meine mich mir mit muss müsse müssen musste nach nicht
-    nichts noch nun nur ob oder ohne schon sehr sein seine seinem seinen seiner sich sie sind so
-    solche soll sollen sollte sollten sondern sowie statt über um und uns unser unsere unter viel
-    viele vom von vor wann war waren warum was weil weiter welche welchem welchen welcher wenn wer
-    werde werden wie wieder will wir wird wo wurde würde würden zu zum zur zwar zwischen ganz gut
-    bzw usw zb dh sowohl wäre eher mal wurden worden sei seien beiden deswegen somit ab etc evtl ca
-    bspw sodass uvm dafür davon darin hierbei insbesondere braucht brauchen finde glaube
-    """.split()
-)
+#: the word lists of each language (data/<language>.toml, one file a language)
+_LISTS = WordLists(Path(__file__).resolve().parent / "data")
+
+#: German function words left out of labels (lower case).
+GERMAN_STOP_WORDS: frozenset[str] = frozenset(_LISTS.entries("stop_words", "de"))
 
 #: Chinese characters that mark grammar rather than content; a character pair containing one is
 #: not a term (particles, pronouns, the copula).
-CHINESE_STOP_CHARS: frozenset[str] = frozenset(
-    "的了嗎吗呢吧啊哦喔呀著着之其而與与及或和也都就被把讓让給给這这那此我你妳他她它們们個个是在"
-)
+CHINESE_STOP_CHARS: frozenset[str] = frozenset("".join(_LISTS.entries("function_characters", "zh")))
 
 #: Chinese two-character function words left out of labels.
-CHINESE_STOP_WORDS: frozenset[str] = frozenset(
-    """
-    覺得 觉得 認為 认为 應該 应该 可以 因為 因为 所以 但是 如果 沒有 没有 不是 還是 还是 什麼 什么 現在
-    现在 已經 已经 自己 非常 比較 比较 為了 为了 因此 而且 並且 并且 雖然 虽然 可能 不會 不会 能夠 能够
-    目前 然後 然后 需要 希望 必須 必须 就算 不能 不要 只是 還有 还有 一些 一樣 一样 是否 或是 以及 對於
-    对于 關於 关于 不過 不过 其實 其实 透過 透过 通過 通过 以上 以下 之後 之后 之前 所有 這些 这些 目的
-    一定 很多 更多 以為 以为 一直 感覺 感觉 同意 反對 反对
-    """.split()
-)
+CHINESE_STOP_WORDS: frozenset[str] = frozenset(_LISTS.entries("function_words", "zh"))
 
 #: Added to scikit-learn's English list: contraction stems, and words of opinion that any
 #: consultation is full of ("we need", "I believe", "I agree") and that say nothing about a topic.
-_ENGLISH_EXTRA_STOP = frozenset(
-    "don doesn didn isn aren wasn weren won wouldn shouldn couldn haven hasn hadn ll ve im ive dont "
-    "doesnt didnt isnt arent wont cant shouldnt wouldnt couldnt lets let really just think need "
-    "needs needed want wants agree disagree believe like".split()
-)
+_ENGLISH_EXTRA_STOP = frozenset(_LISTS.entries("extra_stop_words", "en"))
 
 CJK_RE = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+"
 )
 #: Elided words before an apostrophe, besides single letters (French "qu'il", Italian "dell'anno").
-_ELISIONS = frozenset("qu jusqu lorsqu puisqu quoiqu dell nell sull all dall".split())
+_ELISIONS = frozenset(_LISTS.entries("elisions"))
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)?")
 
 
@@ -93,12 +69,14 @@ def english_stop_words() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=64)
 def stop_words(language: str) -> frozenset[str]:
-    """Stop words for an ISO 639-1 code: German's built-in list for "de"; English's for "en", for
+    """Stop words for an ISO 639-1 code: the language's own list where its data file has one
+    (German's for "de"); English's for "en", for
     "" (undetermined) and for Chinese, Japanese and Korean (their Latin-script words are mostly
     English: "UberX", "app"); stopwords-iso's list, plus the English one (statements in any language
     quote English words), for every other language it knows; the English list otherwise."""
-    if language == "de":
-        return GERMAN_STOP_WORDS
+    own = _LISTS.entries("stop_words", language) if language else []
+    if own:
+        return frozenset(own)
     english = english_stop_words()
     if language in ("", "en", "zh", "ja", "ko"):
         return english
