@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import AXES as _AXIS_RES
-from .lexicon import alternation, entries, word_pattern
+from .lexicon import alternation, entries, phrase_pattern, word_pattern
 from .patterns import (
     _CJK_NEGATORS,
     _CJK_NOT_NEGATION,
@@ -60,6 +60,15 @@ class _PolarityInfo:
 _STANCE_GEGEN_VERBS = set(entries("stance_before_against"))
 _PROTECT_VERBS = set(entries("protect_words"))
 _STOP_VERB_CONTEXT = word_pattern("stop_verb_before")
+_OPPOSED = set(entries("opposed_words"))
+#: "against" (a stance unless after a protect word), "gegen" (a preposition unless after a stance word)
+_AGAINST_PREPOSITIONS = set(entries("against_prepositions"))
+_AGAINST = set(entries("against_words")) | _AGAINST_PREPOSITIONS
+_FREE, _FREE_PARTICLES = set(entries("free_words")), set(entries("free_particles"))
+_STOP_VERBS = set(entries("stop_verbs"))
+_KEEP, _KEEP_AWAY = set(entries("keep_words")), set(entries("keep_away_particles"))
+_COMPARATIVES = set(entries("comparative_words"))
+_COMPARATIVE_ENDINGS = tuple(entries("comparative_adjective_endings"))
 
 
 def _polarity(clause: str, window: int) -> _PolarityInfo:
@@ -92,15 +101,15 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
         ):
             occ.append(("neg", -1, k, win(k, 3 * window, forward_only=True), w))
             continue
-        if lw == "opposed" and k > 0 and raws[k - 1].lower() not in _STANCE_GEGEN_VERBS:
+        if lw in _OPPOSED and k > 0 and raws[k - 1].lower() not in _STANCE_GEGEN_VERBS:
             continue  # "(as) opposed to X" after a noun: "instead of X", no stance
-        if lw in ("gegen", "against") and k > 0 and raws[k - 1].lower() not in _STANCE_GEGEN_VERBS:
-            if lw == "gegen" or raws[k - 1].lower() in _PROTECT_VERBS:
+        if lw in _AGAINST and k > 0 and raws[k - 1].lower() not in _STANCE_GEGEN_VERBS:
+            if lw in _AGAINST_PREPOSITIONS or raws[k - 1].lower() in _PROTECT_VERBS:
                 continue  # preposition: "hilft gegen die Hitze", "protect against floods"
-        if lw == "free" and k + 1 < len(toks) and toks[k + 1].raw.lower() in ("of", "from"):
+        if lw in _FREE and k + 1 < len(toks) and toks[k + 1].raw.lower() in _FREE_PARTICLES:
             occ.append(("neg", -1, k, win(k, 2 * window, forward_only=True), "free of"))
             continue
-        if lw in ("stop", "stops", "end", "halt"):
+        if lw in _STOP_VERBS:
             prev = raws[k - 1] if k > 0 else ""
             nxt = raws[k + 1] if k + 1 < len(raws) else ""
             verb = k == 0 or _STOP_VERB_CONTEXT.match(prev) or nxt.lower().endswith("ing")
@@ -112,12 +121,12 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
             if not pole:
                 continue
             nxt = raws[k + 1] if k + 1 < len(raws) else ""
-            if lw == "more" and (_AXIS_RES["cost"][1].match(nxt) or nxt.lower().endswith(("able", "ient", "ive", "ous", "ful"))):
+            if lw in _COMPARATIVES and (_AXIS_RES["cost"][1].match(nxt) or nxt.lower().endswith(_COMPARATIVE_ENDINGS)):
                 break  # "more convenient": a comparative, not a quantity
             if k > 0 and _TOO.match(raws[k - 1]):
                 pole = -pole  # "too high" = wants it lower
-            if axis == "existence" and lw in ("keep", "keeps", "kept", "keeping") and any(
-                x.lower() in ("out", "off", "away", "from") for x in raws[k + 1 : k + 4]
+            if axis == "existence" and lw in _KEEP and any(
+                x.lower() in _KEEP_AWAY for x in raws[k + 1 : k + 4]
             ):
                 pole = -1  # "keep lorries out of the high street", "keeps people from jobs"
             occ.append((axis, pole, k, win(k, window + 1 if neg_class else window), w))
@@ -141,7 +150,7 @@ def _polarity_by_clause(text: str, window: int) -> _PolarityInfo:
     return _PolarityInfo(occ)
 
 
-_THAN = re.compile(r"\bthan\b", re.I)
+_THAN = phrase_pattern("comparison_words")
 
 
 def _comparison_swapped(a: str, b: str) -> bool:
