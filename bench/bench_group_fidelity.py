@@ -179,7 +179,11 @@ def main() -> int:
         if not folder.is_dir():
             print(f"{name}: not found at {folder} (../shared is absent); skipped")
             continue
-        full, polis = load(folder)
+        try:
+            full, polis = load(folder)
+        except Exception as exc:  # one unreadable export must not end a run that may be scored only once
+            print(f"{name}: not read ({type(exc).__name__}: {exc}); skipped")
+            continue
         n = full.shape[0]
         if n < 2 or not polis:
             print(f"{name}: {n} participants with a vote, {len(polis)} with a Polis group-id; skipped")
