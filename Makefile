@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_votes.py
 	$(PY) bench/bench_chroma.py
 	$(PY) bench/bench_vote_next.py
+	$(PY) bench/bench_imports.py
 
 # 100,000 participants x 10,000 statements end to end (about 5 minutes and 2.5 GB on a quiet machine)
 bench-scale: $(STAMP)
