@@ -8,6 +8,8 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from deliberation.text.wordlists import WordLists
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,6 +32,9 @@ def test_adding_a_language_is_adding_a_file(tmp_path: Path) -> None:
     # a list no language fills matches nothing, and a language without a file has no lists
     assert not lists.phrase_pattern("no_such_list").search("anything at all")
     assert lists.entries("negators", "fr") == [] and lists.load("fr") == {}
+    # a folder without word lists is an error that names it, not a guard that passes everything
+    with pytest.raises(FileNotFoundError, match="no word lists"):
+        WordLists(tmp_path / "missing")
 
 
 def test_every_list_in_the_data_files_is_named_and_commented() -> None:

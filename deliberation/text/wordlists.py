@@ -27,11 +27,18 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 class WordLists:
-    """The ``<language>.toml`` files of one folder, each read once, on first use."""
+    """The ``<language>.toml`` files of one folder, each read once, on first use.
+
+    A folder without any is an error (an install without its package data), not empty lists:
+    the checks that use them would pass everything silently."""
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
-        names = (p.stem for p in data_dir.glob("*.toml"))
+        names = [p.stem for p in data_dir.glob("*.toml")]
+        if not names:
+            raise FileNotFoundError(
+                f"no word lists (<language>.toml) in {data_dir}: the package's data files are missing"
+            )
         #: the languages that have a file: English first, then the others by name
         self.languages: tuple[str, ...] = tuple(sorted(names, key=lambda s: (s != "en", s)))
 
