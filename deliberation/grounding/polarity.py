@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import AXES as _AXIS_RES
-from .lexicon import alternation, entries, phrase_pattern, word_pattern
+from .lexicon import alternation, entries, phrase_pattern, table, word_pattern
 from .patterns import (
     _CJK_NEGATORS,
     _CJK_NOT_NEGATION,
@@ -69,6 +69,9 @@ _STOP_VERBS = set(entries("stop_verbs"))
 _KEEP, _KEEP_AWAY = set(entries("keep_words")), set(entries("keep_away_particles"))
 _COMPARATIVES = set(entries("comparative_words"))
 _COMPARATIVE_ENDINGS = tuple(entries("comparative_adjective_endings"))
+#: "on" / "off" before a determiner: switched on (+1) or off (-1)
+_SWITCH: dict[str, int] = table("switch_words")
+_SWITCH_DETERMINERS = set(entries("switch_determiners"))
 
 
 def _polarity(clause: str, window: int) -> _PolarityInfo:
@@ -132,8 +135,8 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
             occ.append((axis, pole, k, win(k, window + 1 if neg_class else window), w))
             break
         else:
-            if lw in ("on", "off") and k + 2 < len(toks) and toks[k + 1].raw.lower() in ("a", "the", "their", "its"):
-                occ.append(("onoff", 1 if lw == "on" else -1, k, win(k, window), w))
+            if lw in _SWITCH and k + 2 < len(toks) and toks[k + 1].raw.lower() in _SWITCH_DETERMINERS:
+                occ.append(("onoff", _SWITCH[lw], k, win(k, window), w))
     return _PolarityInfo(occ)
 
 
