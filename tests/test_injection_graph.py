@@ -62,6 +62,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from conftest import SAMPLE
 from fake_chat import RecordingChatModel
+from injection_data import INJECTIONS_EXTRA_FILE, INJECTIONS_FILE, load_injections
 from deliberation import facilitation as fx
 from deliberation.config import Settings
 from deliberation.drafting import llm as llm_mod
@@ -80,8 +81,6 @@ try:
 except ImportError:  # tests/ imported as a package
     from tests import llm_server
 
-DATA = Path(__file__).parent / "data"
-INJECTION_FILES = [DATA / "injections.txt", DATA / "injections_extra.txt"]
 #: injections get ids 1000, 1001, ... (the sample's own statements are 0-209)
 FIRST_ID = 1000
 
@@ -97,16 +96,7 @@ INSTRUCTION_TEXTS = prompts.INSTRUCTION_TEXTS
 assert INSTRUCTION_TEXTS[0] == prompts.SYSTEM_PROMPT
 
 
-def load_injections() -> list[str]:
-    out: list[str] = []
-    for path in INJECTION_FILES:
-        for ln in path.read_text(encoding="utf-8").splitlines():
-            if ln.strip() and not ln.startswith("#"):
-                out.append(ln.replace("\\n", "\n"))
-    return out
-
-
-INJECTIONS = load_injections()
+INJECTIONS = load_injections(INJECTIONS_FILE, INJECTIONS_EXTRA_FILE)
 INJECTION_IDS = [str(FIRST_ID + i) for i in range(len(INJECTIONS))]
 
 
@@ -457,8 +447,9 @@ def test_intake_holds_injections_and_held_ones_are_never_drafted(settings, monke
     missed = [statements[sid].text for sid in INJECTION_IDS if sid not in held]
     print(f"\nintake moderation held {len(held)}/{len(INJECTIONS)} injections; not held: "
           + json.dumps([m[:70] for m in missed], ensure_ascii=False, indent=0))
-    original = [sid for sid, t in zip(INJECTION_IDS, INJECTIONS) if t in set(load_injections()[:71])]
-    assert all(statements[sid].moderation is ModerationStatus.NEEDS_REVIEW for sid in original[:71])
+    first_set = set(load_injections(INJECTIONS_FILE))  # every one of the first set is held
+    assert all(statements[sid].moderation is ModerationStatus.NEEDS_REVIEW
+               for sid, t in zip(INJECTION_IDS, INJECTIONS) if t in first_set)
     assert len(held) >= 50
     model = ObedientChatModel(calls=[])
     patch_graph(monkeypatch, Recorder(), model=model)
