@@ -13,7 +13,7 @@ import pytest
 from deliberation.text.wordlists import WordLists
 
 REPO = Path(__file__).resolve().parents[1]
-DATA_DIRS = [REPO / "deliberation" / "grounding" / "data", REPO / "deliberation" / "text" / "data"]
+DATA_DIRS = [REPO / "deliberation" / d / "data" for d in ("grounding", "text", "safety")]
 
 
 def test_adding_a_language_is_adding_a_file(tmp_path: Path) -> None:

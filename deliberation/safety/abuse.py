@@ -1,8 +1,8 @@
 """Abusive statements: a classifier for English, word lists where it misreads the language.
 
 :func:`flag_abuse` scores statements with ``alt-profanity-check`` (English only); German and
-Chinese statements are checked against small word lists, because the English classifier scores
-ordinary German text as abusive. The language comes from :mod:`deliberation.text` (the project's
+Chinese statements are checked against small word lists (``data/<language>.toml``), because the
+English classifier scores ordinary German text as abusive. The language comes from :mod:`deliberation.text` (the project's
 one language detector).
 """
 
@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from deliberation.safety.config import ModerationConfig
+from deliberation.safety.lexicon import LISTS
 from deliberation.text.languages import detect_languages, language_name
+from deliberation.text.wordlists import NEVER
 
 __all__ = ["AbuseFlag", "flag_abuse"]
 
@@ -31,23 +33,23 @@ class AbuseFlag:
     reason: str
 
 
+def _abuse_pattern(lang: str) -> re.Pattern[str] | None:
+    """The abusive words of one language's data file (``abuse_words``: whole words;
+    ``abuse_phrases``: anywhere, for a script without spaces between words), None without any."""
 
-# The English classifier is unreliable on other languages (it scores ordinary
-# German climate statements at 0.9+), so German and Chinese statements are
-# checked against short word lists instead.
-_DE_ABUSE_RE = re.compile(
-    r"\b(?:schei(?:ß|ss)e?\w*|arschl(?:ö|oe)ch\w*|arsch|wichser\w*|fotze\w*|hurensohn\w*|hure\b|"
-    r"vollidiot\w*|idiot(?:en)?|trottel\w*|depp(?:en)?|missgeburt\w*|spast\w*|"
-    r"fick\w*|verpiss\w*|halt(?:et)?\s+die\s+fresse|drecks\w+|schwuchtel\w*|kanake\w*|nazischwein\w*)\b",
-    re.IGNORECASE,
-)
-_ZH_ABUSE_RE = re.compile(r"幹你|干你|他媽的|他妈的|靠北|白痴|白癡|智障|腦殘|脑残|去死|王八蛋|混蛋|操你|賤人|贱人")
-_EN_ABUSE_WORDS_RE = re.compile(
-    r"\b(?:fuck\w*|shit\w*|cunt\w*|bitch\w*|asshole\w*|motherfuck\w*|bastard\w*|dickhead\w*|retard\w*)\b",
-    re.IGNORECASE,
-)
+    words = LISTS.entries("abuse_words", lang)
+    branches = ([rf"\b(?:{'|'.join(words)})\b"] if words else []) + LISTS.entries("abuse_phrases", lang)
+    return re.compile("|".join(branches), re.IGNORECASE) if branches else None
+
+
+# The English classifier is unreliable on other languages (it scores ordinary German climate
+# statements at 0.9+), so the statements of a language with its own word list are checked
+# against that list instead; the English swear words are checked in every non-English text.
+_EN_ABUSE_WORDS_RE = _abuse_pattern("en") or re.compile(NEVER)
 #: Word lists by language (the English classifier misreads these languages).
-_LOCAL_ABUSE_RE = {"de": _DE_ABUSE_RE, "zh": _ZH_ABUSE_RE}
+_LOCAL_ABUSE_RE: dict[str, re.Pattern[str]] = {
+    lang: p for lang, p in ((lang, _abuse_pattern(lang)) for lang in LISTS.languages if lang != "en") if p is not None
+}
 
 
 def flag_abuse(texts: Sequence[str], config: ModerationConfig | None = None) -> list[AbuseFlag]:
@@ -57,7 +59,7 @@ def flag_abuse(texts: Sequence[str], config: ModerationConfig | None = None) -> 
     cannot be told takes the main language of the batch). English texts, and texts whose language
     still cannot be told, are scored in batches of
     ``config.abuse_batch_size`` with ``profanity_check.predict_prob`` and flagged at
-    ``config.abuse_threshold``. German and Chinese texts are checked against built-in word lists
+    ``config.abuse_threshold``. German and Chinese texts are checked against their word lists
     (plus the common English swear words), because the English classifier misreads them; texts in
     other languages against the English swear words only, and the reason says so.
     """
