@@ -2,115 +2,126 @@
 
 Data for :mod:`deliberation.safety.instructions`, the project's one detector of instruction-like
 text: each entry is the reason in words and the pattern that finds it (English and German, with
-the commonest French, Spanish and Chinese phrasings).
+the commonest French, Spanish and Chinese phrasings). The grammar of each pattern (phrase
+structure, word boundaries, function words, chat-template tokens) is here; its words (verbs,
+nouns, names) are named lists in the data files ``data/<language>.toml`` (:mod:`.lexicon`):
+``{list}`` in a template below stands for the entries of that list, the languages given with the
+branch merged in their order.
 """
 
 from __future__ import annotations
 
 import re
 
+from deliberation.safety.lexicon import fill
+
 __all__ = ["INSTRUCTION_PATTERNS"]
 
-_INSTR = r"(?:instructions?|prompts?|directions?|rules?|guidelines?|commands?|context|messages?|orders?|constraints?|guardrails?)"
+
+def _pattern(*branches: tuple[str, str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """One pattern of several branches, each ``(languages, template)``: the template filled with
+    the lists of those languages (space-separated), the branches joined as alternatives in order."""
+
+    return re.compile("|".join(fill(template, *langs.split()) for langs, template in branches), flags)
+
+
 #: (reason in words, pattern), in the order reasons are reported
 INSTRUCTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "asks the model to ignore its instructions",
-        re.compile(
-            r"\b(?:ignore|disregard|forget|override|overrule|bypass|neglect)\s+(?:all\s+|any\s+|of\s+|the\s+|these\s+|those\s+|my\s+)*"
-            r"(?:(?:your|previous|prior|above|earlier|preceding|foregoing|former|original|initial|system|safety)\s+)+" + _INSTR
-            + r"|\b(?:ignore|disregard|forget|override|bypass)\s+(?:all|any)\s+(?:of\s+)?(?:the\s+)?" + _INSTR
-            + r"|\b(?:ignore|disregard|forget)\s+(?:all|everything|anything)\s+(?:(?:you\s+(?:were|have\s+been|was)\s+told|that\s+was\s+said|i\s+said)|above|before|previously|prior|else)\b"
-            + r"|\b(?:ignore|disregard|forget)\s+(?:the\s+|all\s+)?(?:above|previous|preceding|foregoing)\s*(?:[.,;:!]|$)",
-            re.IGNORECASE,
+        _pattern(
+            ("en", r"\b{ignore_instructions.verbs}\s+(?:all\s+|any\s+|of\s+|the\s+|these\s+|those\s+|my\s+)*"
+                   r"(?:{ignore_instructions.which}\s+)+{instruction_nouns}"),
+            ("en", r"\b{ignore_instructions.verbs_all}\s+(?:all|any)\s+(?:of\s+)?(?:the\s+)?{instruction_nouns}"),
+            ("en", r"\b{ignore_instructions.verbs_everything}\s+(?:all|everything|anything)\s+"
+                   r"(?:{ignore_instructions.what_was_said}|above|before|previously|prior|else)\b"),
+            ("en", r"\b{ignore_instructions.verbs_everything}\s+(?:the\s+|all\s+)?{ignore_instructions.the_above}\s*(?:[.,;:!]|$)"),
         ),
     ),
     (
         "asks the model to ignore its instructions (German)",
-        re.compile(
-            r"\b(?:ignorier\w*|vergiss|vergessen\s+sie|missacht\w*|überschreib\w*|umgeh\w*)\s+(?:du\s+|sie\s+)?(?:bitte\s+)?(?:alle\s+|alles\s+|jede\s+|die\s+|deine\s+|ihre\s+|sämtliche\s+)*"
-            r"(?:vorherige\w*|bisherige\w*|obige\w*|vorigen|früher\w*|ursprünglich\w*|anweisung\w*|instruktion\w*|befehl\w*|regeln|vorgaben|systemprompt\w*|was\s+(?:dir|ihnen)\s+gesagt)",
-            re.IGNORECASE,
+        _pattern(
+            ("de", r"\b{ignore_instructions.verbs}\s+(?:du\s+|sie\s+)?(?:bitte\s+)?(?:alle\s+|alles\s+|jede\s+|die\s+|deine\s+|ihre\s+|sämtliche\s+)*"
+                   r"{ignore_instructions.objects}"),
         ),
     ),
     (
         "tries to give the model a new role",
-        re.compile(
-            r"\byou\s+are\s+now\b|\bfrom\s+now\s+on,?\s+you\b|\bact\s+as\s+(?:if\s+you|an?\s+(?:ai|assistant|chatbot|language\s+model|unrestricted|unfiltered|different|new))\b|\bpretend\s+(?:to\s+be|you\s+are|that\s+you)\b|"
-            r"\broleplay\s+as\b|\byour\s+new\s+(?:role|task|instructions?|job|goal)\b|\bnew\s+instructions?\s*:|"
-            r"\bdu\s+bist\s+(?:jetzt|ab\s+sofort|nun)\b|\bab\s+(?:jetzt|sofort)\s+bist\s+du\b|\bneue\s+anweisung\w*\s*:|"
-            r"\b(?:developer|dan|jailbreak|god)\s+mode\b",
-            re.IGNORECASE,
+        _pattern(
+            ("en", r"\byou\s+are\s+now\b"),
+            ("en", r"\bfrom\s+now\s+on,?\s+you\b"),
+            ("en", r"\bact\s+as\s+(?:if\s+you|an?\s+{new_role.act_as})\b"),
+            ("en", r"\bpretend\s+(?:to\s+be|you\s+are|that\s+you)\b"),
+            ("en", r"\broleplay\s+as\b"),
+            ("en", r"\byour\s+new\s+{new_role.tasks}\b"),
+            ("en", r"\bnew\s+instructions?\s*:"),
+            ("de", r"\bdu\s+bist\s+{new_role.now}\b"),
+            ("de", r"\bab\s+(?:jetzt|sofort)\s+bist\s+du\b"),
+            ("de", r"\bneue\s+anweisung\w*\s*:"),
+            ("en", r"\b{new_role.modes}\s+mode\b"),
         ),
     ),
     (
         "mentions the system prompt",
-        re.compile(r"\bsystem[\s_-]?(?:prompt|message|instructions?)\b|\bsystemprompt\w*|\bsystemanweisung\w*", re.IGNORECASE),
+        _pattern(
+            ("en", r"\bsystem[\s_-]?{system_prompt.nouns}\b"),
+            ("de", r"\b{system_prompt.words}\w*"),
+        ),
     ),
     (
         "asks the model to reveal its instructions",
-        re.compile(
-            r"\b(?:reveal|show|print|repeat|output|display|tell\s+me|give\s+me|leak|dump|share|write\s+out|paste)\s+(?:me\s+|us\s+)?"
-            r"(?:all\s+)?(?:of\s+)?(?:your|the|its)\s+(?:hidden\s+|secret\s+|initial\s+|original\s+|full\s+|exact\s+|internal\s+)*"
-            r"(?:instructions?|prompts?|rules|guidelines|configuration|context|system\s+\w+)"
-            r"|\bwhat\s+(?:are|were)\s+your\s+(?:instructions|rules|guidelines)\b"
-            r"|\b(?:zeig|nenn|verrat|gib|wiederhol)\w*\s+(?:mir\s+|uns\s+)?(?:deine|ihre|die)\s+(?:geheimen\s+|ursprünglichen\s+)?(?:anweisung\w*|instruktion\w*|regeln|vorgaben|prompt\w*)",
-            re.IGNORECASE,
+        _pattern(
+            ("en", r"\b{reveal.verbs}\s+(?:me\s+|us\s+)?(?:all\s+)?(?:of\s+)?(?:your|the|its)\s+(?:{reveal.adjectives}\s+)*{reveal.objects}"),
+            ("en", r"\bwhat\s+(?:are|were)\s+your\s+{reveal.asked}\b"),
+            ("de", r"\b{reveal.verbs}\w*\s+(?:mir\s+|uns\s+)?(?:deine|ihre|die)\s+(?:{reveal.adjectives}\s+)?{reveal.objects}"),
         ),
     ),
     (
         "contains a chat role tag",
-        re.compile(
-            r"(?:^|\n|[.!?:;]\s+|\s{2,})(?-i:SYSTEM|System|ASSISTANT|Assistant|USER|User|HUMAN|Human|AI|BOT|Bot|DEVELOPER|Developer|MODEL|Model)\s*:\s*(?=\S)|"
-            r"<\|?\s*(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\s*\|?>|"
-            r"\[/?\s*(?:INST|SYS|SYSTEM)\s*\]|<</?SYS>>|<\s*/?\s*(?:system|assistant|user|s)\s*>|"
-            r"#{2,}\s*(?:instruction|instructions|system|response|input|output|assistant|user|task|anweisung)\b",
-            re.IGNORECASE,
+        _pattern(
+            ("en", r"(?:^|\n|[.!?:;]\s+|\s{2,})(?-i:{chat_roles})\s*:\s*(?=\S)"),
+            ("", r"<\|?\s*(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\s*\|?>"),
+            ("", r"\[/?\s*(?:INST|SYS|SYSTEM)\s*\]|<</?SYS>>|<\s*/?\s*(?:system|assistant|user|s)\s*>"),
+            ("en de", r"#{2,}\s*{markdown_headings}\b"),
         ),
     ),
     (
         "contains a prompt delimiter or fake closing tag",
-        re.compile(
-            r"</\s*[A-Za-z_][\w-]*\s*>|```|~~~|"
-            r"(?:-{3,}|={3,}|\*{3,}|#{3,})\s*(?:end|begin|start|new|stop|ende|neue)\b|"
-            r"\b(?:end|begin|start)\s+of\s+(?:the\s+)?(?:statements?|input|prompt|context|instructions?|data|conversation|document|text)\b|"
-            r"\[(?:end|begin|start)[\s_-]*(?:of[\s_-]*)?(?:statements?|input|prompt|context|instructions?)\]|"
-            r"<\s*(?:statements?|statement_\w+|input|context|instructions?|prompt|document|data)\s*>",
-            re.IGNORECASE,
+        _pattern(
+            ("", r"</\s*[A-Za-z_][\w-]*\s*>|```|~~~"),
+            ("en de", r"(?:-{3,}|={3,}|\*{3,}|#{3,})\s*{delimiters.after_rule}\b"),
+            ("en", r"\b{delimiters.boundaries}\s+of\s+(?:the\s+)?{delimiters.sections}\b"),
+            ("en", r"\[{delimiters.boundaries}[\s_-]*(?:of[\s_-]*)?{delimiters.bracketed}\]"),
+            ("en", r"<\s*{delimiters.tags}\s*>"),
         ),
     ),
     (
         "dictates the outcome of the summary",
-        re.compile(
-            r"(?:^|[.!?:;,\n]\s*|\b(?:please|just|and|then|now|you|must|should|to)\s+)"
-            r"(?:write|say|state|report|claim|conclude|summari[sz]e|output|answer|respond|declare|pretend)\s+(?:only\s+)?(?:that\s+)?"
-            r"(?:everyone|everybody|all\s+(?:participants|residents|groups|people)|the\s+majority|nobody|no\s*one|there\s+is\s+(?:a\s+)?(?:consensus|agreement))\b"
-            r"(?!\s+(?:should|must|can|could|would|needs?|has|have)\b)"
-            r"|\b(?:the\s+)?(?:summary|draft|consensus\s+statement|output|report|ai|model|assistant|agent)\s+(?:must|should|has\s+to|needs\s+to|will)\s+"
-            r"(?:say|state|conclude|claim|include|mention|report|declare|show|be\s+written)\b"
-            r"|\b(?:schreib|sag|behaupt|fass)\w*\s+(?:bitte\s+)?(?:dass\s+)?(?:alle|jeder|niemand|die\s+mehrheit)\s+(?:\w+\s+){0,3}(?:einig|zustimm|dafür|dagegen)"
-            r"|(?:^|[.!?:;]\s*)(?:bitte\s+)?schreib(?:e|t|en\s+sie)?\s*,?\s*(?:bitte\s*,?\s*)?dass\b"
-            r"|\b(?:zusammenfassung|entwurf|ausgabe)\s+(?:muss|soll|sollte)\s+\w+",
-            re.IGNORECASE,
+        _pattern(
+            ("en", r"(?:^|[.!?:;,\n]\s*|\b(?:please|just|and|then|now|you|must|should|to)\s+)"
+                   r"{outcome.verbs}\s+(?:only\s+)?(?:that\s+)?{outcome.claims}\b"
+                   r"(?!\s+(?:should|must|can|could|would|needs?|has|have)\b)"),
+            ("en", r"\b(?:the\s+)?{outcome.writers}\s+(?:must|should|has\s+to|needs\s+to|will)\s+{outcome.writer_verbs}\b"),
+            ("de", r"\b{outcome.verbs}\w*\s+(?:bitte\s+)?(?:dass\s+)?{outcome.claims}\s+(?:\w+\s+){0,3}{outcome.agree_words}"),
+            ("de", r"(?:^|[.!?:;]\s*)(?:bitte\s+)?schreib(?:e|t|en\s+sie)?\s*,?\s*(?:bitte\s*,?\s*)?dass\b"),
+            ("de", r"\b{outcome.writers}\s+(?:muss|soll|sollte)\s+\w+"),
         ),
     ),
     (
         "addresses the AI model directly",
-        re.compile(
-            r"\b(?:dear|hey|hi|attention|note\s+to\s+(?:the)?)\s*(?:ai|llm|chatgpt|gpt|language\s+model|assistant|bot|summari[sz]er)\b"
-            r"|\b(?:as\s+an?\s+)?(?:ai|llm|language\s+model)\s*,?\s+(?:you\s+)?(?:must|should|will|need\s+to)\b"
-            r"|\b(?:liebe|lieber|hallo|achtung)\s+(?:ki|ai|chatgpt|sprachmodell|assistent)\b"
-            r"|\b(?:any|all)\s+(?:ai|llm|language\s+model)s?\s+(?:reading|processing|summari[sz]ing)\s+this\b",
-            re.IGNORECASE,
+        _pattern(
+            ("en", r"\b{address.greetings}\s*{address.names}\b"),
+            ("en", r"\b(?:as\s+an?\s+)?{model_names}\s*,?\s+(?:you\s+)?(?:must|should|will|need\s+to)\b"),
+            ("de", r"\b{address.greetings}\s+{address.names}\b"),
+            ("en", r"\b(?:any|all)\s+{model_names}s?\s+{address.reading}\s+this\b"),
         ),
     ),
     (
         "contains a jailbreak / override phrase",
-        re.compile(
-            r"\b(?:jailbreak|prompt\s+injection|do\s+anything\s+now|override\s+(?:code|mode|protocol))\b"
-            r"|\b(?:execute|run|follow)\s+(?:the\s+)?(?:following|these|my)\s+(?:instructions|commands|steps)\b"
-            r"|\b(?:befolge|führe)\s+(?:die\s+)?(?:folgenden?|diese)\s+(?:anweisung\w*|befehl\w*)",
-            re.IGNORECASE,
+        _pattern(
+            ("en", r"\b{jailbreak.phrases}\b"),
+            ("en", r"\b{jailbreak.follow_verbs}\s+(?:the\s+)?(?:following|these|my)\s+{jailbreak.orders}\b"),
+            ("de", r"\b{jailbreak.follow_verbs}\s+(?:die\s+)?(?:folgenden?|diese)\s+{jailbreak.orders}"),
         ),
     ),
 ]
@@ -122,43 +133,37 @@ INSTRUCTION_PATTERNS.extend(
     [
         (
             "asks the model to ignore its instructions (French)",
-            re.compile(
-                r"\b(?:ignore[zr]?|oublie[zr]?|oubliez)\s+(?:toutes?\s+|tous\s+|tes\s+|vos\s+|les\s+|ses\s+)*"
-                r"(?:instructions|règles|consignes|directives)\b|\b(?:tu\s+es|vous\s+êtes)\s+maintenant\b"
-                r"|\bréponde?z?s?\s+seulement\b",
-                re.IGNORECASE,
+            _pattern(
+                ("fr", r"\b{ignore_instructions.verbs}\s+(?:toutes?\s+|tous\s+|tes\s+|vos\s+|les\s+|ses\s+)*"
+                       r"{ignore_instructions.objects}\b"),
+                ("fr", r"\b(?:tu\s+es|vous\s+êtes)\s+maintenant\b"),
+                ("fr", r"\bréponde?z?s?\s+seulement\b"),
             ),
         ),
         (
             "poses as the moderator",
-            re.compile(
-                r"\b(?:moderator|admin(?:istrator)?|organiser|organizer)(?:'s)?\s+(?:note|notice|override|instruction)s?\s*:"
-                r"|\bapproved\s+as\s+the\s+(?:official\s+)?(?:consensus|result|outcome)\b"
-                r"|\bpublish\s+(?:it|this|them)\s+(?:unchanged|as\s+it\s+is|verbatim|word\s+for\s+word)\b",
-                re.IGNORECASE,
+            _pattern(
+                ("en", r"\b{moderator.roles}(?:'s)?\s+{moderator.notes}s?\s*:"),
+                ("en", r"\bapproved\s+as\s+the\s+(?:official\s+)?{moderator.outcomes}\b"),
+                ("en", r"\bpublish\s+(?:it|this|them)\s+{moderator.unchanged}\b"),
             ),
         ),
         (
             "dictates the outcome of the summary",
-            re.compile(
-                r"\b(?:write|put|use|publish|record|list|enter|present|report)\s+(?:\S+\s+){0,4}?as\s+(?:the\s+)?"
-                r"(?:official\s+)?(?:consensus|result|outcome|summary|conclusion)\b"
-                r"|\bsummari[sz]e\s+(?:the\s+|this\s+)?(?:consultation|discussion|results?|debate|conversation|process)\s+as\b"
-                r"|\btell\s+(?:the\s+)?(?:council|mayor|moderators?|authorities|officials)\s+that\s+"
-                r"(?:every\s+single|everyone|everybody|all\s+(?:\w+\s+)?(?:residents|participants|people)|nobody|no\s*one)\b"
-                r"|\b(?:announce|declare|report|state)\s+that\s+(?:the\s+)?(?:decision|vote|result|outcome|consultation)\s+"
-                r"(?:was|is)\s+unanimous\b",
-                re.IGNORECASE,
+            _pattern(
+                ("en", r"\b{outcome_as.verbs}\s+(?:\S+\s+){0,4}?as\s+(?:the\s+)?(?:official\s+)?{outcome_as.outcomes}\b"),
+                ("en", r"\bsummari[sz]e\s+(?:the\s+|this\s+)?{outcome_as.processes}\s+as\b"),
+                ("en", r"\btell\s+(?:the\s+)?{outcome_as.officials}\s+that\s+{outcome_as.claims}\b"),
+                ("en", r"\b{outcome_as.announce_verbs}\s+that\s+(?:the\s+)?{outcome_as.decisions}\s+(?:was|is)\s+unanimous\b"),
             ),
         ),
         (
             "tells the model how to write",
-            re.compile(
-                r"\b(?:end|start|begin|finish)\s+(?:every|each)\s+(?:sentence|line|paragraph|statement|answer)\s+with\b"
-                r"|\bmake\s+sure\s+(?:the|your)\s+(?:summary|draft|report|output|consensus)\s+(?:uses|includes|contains|says|quotes|mentions)\b"
-                r"|\btranslate\s+(?:\w+\s+){0,2}(?:instructions|prompt|rules)\b"
-                r"|\blet'?s\s+(?:play\s+a\s+game|pretend|role-?play)\b",
-                re.IGNORECASE,
+            _pattern(
+                ("en", r"\b(?:end|start|begin|finish)\s+(?:every|each)\s+{how_to_write.units}\s+with\b"),
+                ("en", r"\bmake\s+sure\s+(?:the|your)\s+{how_to_write.outputs}\s+{how_to_write.verbs}\b"),
+                ("en", r"\btranslate\s+(?:\w+\s+){0,2}{how_to_write.prompt_words}\b"),
+                ("en", r"\blet'?s\s+{how_to_write.games}\b"),
             ),
         ),
     ]
@@ -171,70 +176,69 @@ INSTRUCTION_PATTERNS.extend(
     [
         (
             "asks the model to ignore its input or rules",
-            re.compile(
-                _IMP + r"(?:ignore|disregard|forget|override|bypass|skip)\s+(?:all\s+|any\s+|the\s+|your\s+|these\s+|those\s+|my\s+|of\s+)*"
-                r"(?:above|previous|prior|earlier|preceding|rules?|statements?|data|text|context|instructions?|prompts?|guidelines|everything|system|input)(?![A-Za-z])",
-                re.IGNORECASE,
+            _pattern(
+                ("en", _IMP + r"{ignore_input.verbs}\s+(?:all\s+|any\s+|the\s+|your\s+|these\s+|those\s+|my\s+|of\s+)*"
+                       r"{ignore_input.objects}(?![A-Za-z])"),
             ),
         ),
         (
             "asks the model to ignore its instructions (Spanish / Chinese)",
-            re.compile(
-                r"\b(?:ignora|olvida|omite|descarta|ignorar|olvidar)\w*\s+(?:\w+\s+){0,3}?(?:instrucciones|reglas|indicaciones|anteriores)"
-                r"|(?:忽略|無視|无视|忘記|忘记|忘掉).{0,10}?(?:指令|指示|提示|規則|规则|設定|设定)"
-                r"|(?:系統|系统)提示|(?:命令|要求|指示)你.{0,6}?(?:寫|写|輸出|输出|說|说)|(?:寫|写|輸出|输出)\s*[:：]",
-                re.IGNORECASE,
+            _pattern(
+                ("es", r"\b{ignore_instructions.verbs}\w*\s+(?:\w+\s+){0,3}?{ignore_instructions.objects}"),
+                ("zh", r"{ignore_instructions.verbs}.{0,10}?{ignore_instructions.objects}"),
+                ("zh", r"{orders.system}提示"),
+                ("zh", r"{orders.verbs}你.{0,6}?{orders.write_verbs}"),
+                ("zh", r"{orders.write_before_colon}\s*[:：]"),
             ),
         ),
         (
             "tells the model what to write",
-            re.compile(
-                _IMP + r"(?:write|say|mention|state|include|add|output|print|respond|reply|answer|insert|escribe|escribir)\s+"
-                r"(?:only\s+|solo\s+|just\s+)?(?:that\b(?!\s+down)|the\s+(?:word|sentence|phrase|text)\b|que\b|la\s+palabra\b|\w+\s+times\b)"
-                r"|\b(?:instead|only|just),?\s+(?:write|say|output|print|respond|reply|answer)\s*:?\s*[\"'`“‘]"
-                r"|(?:^|[.!?:;\n]\s*|\b(?:please|kindly)\s+)(?:write|output|print)\s+(?:only\s+|just\s+)?[\"'`“‘]"
-                r"|\b(?:make|have|let)\s+(?:the\s+|your\s+)?(?:summary|draft|output|report|consensus|answer|response)\s+(?:say|state|mention|include|show|read)\b"
-                r"|\b(?:when|as|before)\s+you\s+(?:write|draft|summari[sz]e|compose)\s+(?:the|this|your)\s+(?:summary|draft|consensus|report|output|answer|response)\b"
-                r"|\b(?:in|for)\s+(?:the|your)\s+(?:summary|draft|consensus\s+statement),?\s+(?:mention|say|write|state|include)\b"
-                r"|\bsummari[sz]e\s+(?:(?:this|these|the)\s+)?(?:statements?|it|everything|them)\s+as\b"
-                r"|\b(?:include|use|put|add|mention|write|insert)\s+(?:\S+\s+){0,4}?in(?:to)?\s+every\s+sentence\b|\bthe\s+real\s+statements?\s+(?:are|is)\b"
-                r"|\b(?:como\s+moderador|te\s+ordeno)\b",
-                re.IGNORECASE,
+            _pattern(
+                ("en es", _IMP + r"{what_to_write.verbs}\s+"
+                          r"(?:only\s+|solo\s+|just\s+)?(?:that\b(?!\s+down)|the\s+(?:word|sentence|phrase|text)\b|que\b|la\s+palabra\b|\w+\s+times\b)"),
+                ("en", r"\b(?:instead|only|just),?\s+{what_to_write.answer_verbs}\s*:?\s*[\"'`“‘]"),
+                ("en", r"(?:^|[.!?:;\n]\s*|\b(?:please|kindly)\s+){what_to_write.quote_verbs}\s+(?:only\s+|just\s+)?[\"'`“‘]"),
+                ("en", r"\b(?:make|have|let)\s+(?:the\s+|your\s+)?{what_to_write.outputs}\s+{what_to_write.output_verbs}\b"),
+                ("en", r"\b(?:when|as|before)\s+you\s+{what_to_write.drafting_verbs}\s+(?:the|this|your)\s+{what_to_write.drafted}\b"),
+                ("en", r"\b(?:in|for)\s+(?:the|your)\s+{what_to_write.drafts},?\s+{what_to_write.mention_verbs}\b"),
+                ("en", r"\bsummari[sz]e\s+(?:(?:this|these|the)\s+)?(?:statements?|it|everything|them)\s+as\b"),
+                ("en", r"\b{what_to_write.insert_verbs}\s+(?:\S+\s+){0,4}?in(?:to)?\s+every\s+sentence\b"),
+                ("en", r"\bthe\s+real\s+statements?\s+(?:are|is)\b"),
+                ("es", r"\b{what_to_write.orders}\b"),
             ),
         ),
         (
             "asks the model to repeat or reveal its prompt",
-            re.compile(
-                r"\brepeat\s+(?:everything|all|the\s+text|the\s+words|what\s+is)\s+(?:written\s+)?(?:above|before)\b"
-                r"|\b(?:rules|instructions)\s+you\s+(?:were|have\s+been)\s+given\b",
-                re.IGNORECASE,
+            _pattern(
+                ("en", r"\brepeat\s+(?:everything|all|the\s+text|the\s+words|what\s+is)\s+(?:written\s+)?(?:above|before)\b"),
+                ("en", r"\b(?:rules|instructions)\s+you\s+(?:were|have\s+been)\s+given\b"),
             ),
         ),
         (
             "tries to change the task or the citation rules",
-            re.compile(
-                r"\b(?:respond|reply|answer|output)\s+(?:only\s+)?(?:in|with|as)\s+(?:json|yaml|xml|code|markdown)\b"
-                r"|\btranslate\s+the\s+following\b|\bstop\s+summari[sz]ing\s*[.!,;:]|\bdecode\s+(?:this|the\s+following)\b"
-                r"|\bcite\s+(?:statement\s+\w+\s+for|all\s+(?:the\s+)?statements|every\s+statement)\b|\bcitation\s+rules\b"
-                r"|\badd\s+the\s+sentence\b|\b(?:rules|instructions|guidelines)\s+(?:are|is|have\s+been)\s+(?:now\s+)?(?:suspended|lifted|void|cancelled|canceled|overridden|changed)\b"
-                r"|\b(?:update|message|note)\s+from\s+the\s+(?:developers|admins?|system|operators?)\s*:",
-                re.IGNORECASE,
+            _pattern(
+                ("en", r"\b{change_task.answer_verbs}\s+(?:only\s+)?(?:in|with|as)\s+{change_task.formats}\b"),
+                ("en", r"\btranslate\s+the\s+following\b|\bstop\s+summari[sz]ing\s*[.!,;:]|\bdecode\s+(?:this|the\s+following)\b"),
+                ("en", r"\bcite\s+(?:statement\s+\w+\s+for|all\s+(?:the\s+)?statements|every\s+statement)\b|\bcitation\s+rules\b"),
+                ("en", r"\badd\s+the\s+sentence\b"),
+                ("en", r"\b(?:rules|instructions|guidelines)\s+(?:are|is|have\s+been)\s+(?:now\s+)?{change_task.suspended}\b"),
+                ("en", r"\b(?:update|message|note)\s+from\s+the\s+{change_task.senders}\s*:"),
             ),
         ),
         (
             "contains prompt or JSON structure",
-            re.compile(
-                r"[\"']role[\"']\s*:\s*[\"'](?:system|assistant|user|developer)[\"']"
-                r"|\{\s*[\"'](?:sentences|statements|draft|citations)[\"']\s*:"
-                r"|[\"']\s*\}\s*\]\s*\}|[\"']\s*\}\s*,\s*\{\s*[\"'](?:id|text)[\"']\s*:",
-                re.IGNORECASE,
+            _pattern(
+                ("", r"[\"']role[\"']\s*:\s*[\"'](?:system|assistant|user|developer)[\"']"),
+                ("", r"\{\s*[\"'](?:sentences|statements|draft|citations)[\"']\s*:"),
+                ("", r"[\"']\s*\}\s*\]\s*\}|[\"']\s*\}\s*,\s*\{\s*[\"'](?:id|text)[\"']\s*:"),
             ),
         ),
         (
             "contains an encoded payload",
-            re.compile(
-                r"(?<![\w/+])(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])(?:(?=[A-Za-z0-9+/]*\d[A-Za-z0-9+/]*\d)[A-Za-z0-9+/]{24,}={0,2}|[A-Za-z0-9+/]{24,}={1,2})(?![\w/+])"
-                r"|\bbase64\b"
+            _pattern(
+                ("", r"(?<![\w/+])(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])(?:(?=[A-Za-z0-9+/]*\d[A-Za-z0-9+/]*\d)[A-Za-z0-9+/]{24,}={0,2}|[A-Za-z0-9+/]{24,}={1,2})(?![\w/+])"),
+                ("", r"\bbase64\b"),
+                flags=0,
             ),
         ),
     ]

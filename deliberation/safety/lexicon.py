@@ -21,18 +21,19 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: the word lists of every language that has a file here
 LISTS = WordLists(DATA_DIR)
 
-_SLOT = re.compile(r"\{([a-z_]+)\}")
+_SLOT = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)\}")
 
 
-def fill(template: str, lang: str) -> str:
-    """``template`` with every ``{list_name}`` replaced by ``(?:a|b|c)``, the entries of that list in
-    the file of ``lang`` (a regular-expression quantifier such as ``{2,}`` has digits and is left
-    alone). A list the file does not have is an error: a pattern would silently lose a branch."""
+def fill(template: str, *langs: str) -> str:
+    """``template`` with every ``{list}`` (``{table.list}``) replaced by ``(?:a|b|c)``, the entries
+    of that list in the files of ``langs``, merged in their order (a regular-expression quantifier
+    such as ``{2,}`` has digits and is left alone). A list none of them has is an error: the
+    pattern would silently lose a branch."""
 
     def slot(m: re.Match[str]) -> str:
-        words = LISTS.entries(m.group(1), lang)
+        words = LISTS.entries(m.group(1), *langs)
         if not words:
-            raise KeyError(f"no list '{m.group(1)}' in {DATA_DIR / (lang + '.toml')}")
+            raise KeyError(f"no list '{m.group(1)}' in the {'/'.join(langs)} files of {DATA_DIR}")
         return "(?:" + "|".join(words) + ")"
 
     return _SLOT.sub(slot, template)
