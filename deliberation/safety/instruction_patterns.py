@@ -110,10 +110,10 @@ INSTRUCTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "addresses the AI model directly",
         _pattern(
-            ("en", r"\b{address.greetings}\s*{address.names}\b"),
+            ("en", r"\b{speak_to_model.greetings}\s*{speak_to_model.names}\b"),
             ("en", r"\b(?:as\s+an?\s+)?{model_names}\s*,?\s+(?:you\s+)?(?:must|should|will|need\s+to)\b"),
-            ("de", r"\b{address.greetings}\s+{address.names}\b"),
-            ("en", r"\b(?:any|all)\s+{model_names}s?\s+{address.reading}\s+this\b"),
+            ("de", r"\b{speak_to_model.greetings}\s+{speak_to_model.names}\b"),
+            ("en", r"\b(?:any|all)\s+{model_names}s?\s+{speak_to_model.reading}\s+this\b"),
         ),
     ),
     (

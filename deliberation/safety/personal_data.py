@@ -3,6 +3,9 @@
 :func:`redact_personal_data` finds e-mail addresses, phone numbers, street addresses and ID-like
 numbers (national insurance numbers, US social security numbers, IBANs, Luhn-valid card numbers,
 passport / ID numbers given with a keyword) and reports every replacement as a :class:`Finding`.
+The formats (digits, separators, checksums) are here; the words around them (the cues before a
+phone or an ID number, street types, units that make a number a quantity) are named lists in
+``data/<language>.toml`` (:mod:`.lexicon`).
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Literal
+
+from deliberation.safety.lexicon import fill
 
 __all__ = ["Finding", "FindingKind", "Redaction", "REPLACEMENTS", "redact_personal_data"]
 
@@ -66,13 +71,11 @@ _EMAIL_OBFUSCATED_RE = re.compile(
 _PHONE_CANDIDATE_RE = re.compile(
     r"(?<![\w+$€£¥#.,/-])"
     r"(?:\+|00)?\(?\d[\d\s().\-/]{5,22}\d"
-    r"(?![\w%€$£]|[.,]\d|-\d|\s?(?:%|prozent|percent|km|kg|kw|kwh|m²|qm|euro|eur|usd|dollars?|pounds?|jahre?n?|years?)\b)",
+    + fill(r"(?![\w%€$£]|[.,]\d|-\d|\s?{phone_numbers.units_after}\b)", "en", "de"),
     re.IGNORECASE,
 )
 _PHONE_CONTEXT_RE = re.compile(
-    r"\b(?:phone|tel|telephone|mobile|cell|call|ring|text|whatsapp|sms|fax|contact|reach|number|"
-    r"telefon|handy|ruf|rufen|anrufen|erreichbar|nummer|mobil)\b\.?\s*(?:me|us|him|her|mich|uns)?"
-    r"\s*(?:at|on|under|unter|an|no\.?|nr\.?|number|:)?\s*:?\s*$",
+    fill(r"\b{phone_numbers.cue_words}\b\.?\s*{phone_numbers.pronouns}?\s*(?:{phone_numbers.before_number}|:)?\s*:?\s*$", "en", "de"),
     re.IGNORECASE,
 )
 _DATE_LIKE_RE = re.compile(
@@ -117,65 +120,60 @@ def _looks_like_phone(candidate: str, before: str) -> bool:
     return False
 
 
-_STREET_SUFFIX_EN = (
-    r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Way|Court|Ct|Place|Pl|Crescent|Cres|"
-    r"Terrace|Boulevard|Blvd|Gardens|Gdns|Square|Sq|Hill|Row|Parade|Mews|Walk|Grove|Highway|Hwy|"
-    r"Circle|Cir|Parkway|Pkwy|Trail|Pike|Esplanade|Embankment|Wharf|Quay)"
-)
-_UNIT_PREFIX = r"(?:(?:flat|apartment|apt\.?|unit|suite|ste\.?)\s*\d+[A-Za-z]?\s*,?\s*)"
+_STREET_SUFFIX_EN = fill("{addresses.street_suffixes}", "en")
+_UNIT_PREFIX = fill(r"(?:(?:{addresses.flat_words}|{addresses.suite_words})\s*\d+[A-Za-z]?\s*,?\s*)", "en")
 _STREET_EN_RE = re.compile(
     r"(?<![\w$£€#.,])(?:" + _UNIT_PREFIX + r")?"
     r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?,?\s+"
-    r"(?:(?:[A-Z][a-z'’]+|[A-Z]{2,}|St\.?|Saint|Old|New|North|South|East|West|Upper|Lower|Great|Little)\s+){1,4}?"
+    + fill(r"(?:(?:[A-Z][a-z'’]+|[A-Z]{2,}|{addresses.street_name_words})\s+){1,4}?", "en")
     + _STREET_SUFFIX_EN
-    + r"\b(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?"
+    + fill(r"\b(?:\s+{addresses.compass_points}\b)?", "en")
 )
 # lower-case address after a keyword: "I live at 12 harbour road"
 _STREET_EN_CONTEXT_RE = re.compile(
-    r"\b(?:live|lives|living|located|address|is)\s+(?:at|on|is|:)\s+"
-    r"(" + _UNIT_PREFIX + r"?\d{1,5}[A-Za-z]?,?\s+(?:[A-Za-z'’]+\s+){1,3}?"
+    fill(r"\b{addresses.live_words}\s+(?:at|on|is|:)\s+", "en")
+    + r"(" + _UNIT_PREFIX + r"?\d{1,5}[A-Za-z]?,?\s+(?:[A-Za-z'’]+\s+){1,3}?"
     + _STREET_SUFFIX_EN
     + r")\b",
     re.IGNORECASE,
 )
-_UNIT_ONLY_RE = re.compile(r"\b(?:flat|apartment|apt\.?|wohnung)\s+\d+[A-Za-z]?\b", re.IGNORECASE)
-_STREET_DE_WORD = (
-    r"(?:[A-ZÄÖÜ][\wäöüß-]*?(?:straße|strasse|str\.|gasse|weg|allee|platz|ring|damm|ufer|chaussee|steig|zeile|kai|markt)"
-    r"|(?:[A-ZÄÖÜ][\wäöüß-]+(?:e[rnms]?)?\s+)(?:Straße|Strasse|Str\.|Gasse|Weg|Allee|Platz|Ring|Damm|Ufer|Chaussee))"
+_STREET_DE_WORD = fill(
+    r"(?:[A-ZÄÖÜ][\wäöüß-]*?{addresses.street_suffixes}"
+    r"|(?:[A-ZÄÖÜ][\wäöüß-]+(?:e[rnms]?)?\s+){addresses.street_words})",
+    "de",
 )
 _STREET_DE_RE = re.compile(
     r"(?<![\w])" + _STREET_DE_WORD + r"\s+\d{1,4}(?:[a-zA-Z]\b)?(?:\s*[-/]\s*\d{1,4})?"
-    r"(?!\s*(?:%|km|kg|kw|kwh|m\b|meter|euro|€|jahre?n?|minuten|min\b|prozent|stunden|h\b|[.,]\d|\d))"
-    r"(?:,?\s+\d{4,5}\s+[A-ZÄÖÜ][\wäöüß-]+)?",
+    + fill(r"(?!\s*(?:{addresses.units_after}|[.,]\d|\d))", "de")
+    + r"(?:,?\s+\d{4,5}\s+[A-ZÄÖÜ][\wäöüß-]+)?",
 )
 # "Am Markt 3", "An der Kirche 12" only with a German keyword before it.
 _STREET_DE_CONTEXT_RE = re.compile(
-    r"\b(?:wohne|wohnt|wohnen|adresse|anschrift)\s+(?:in\s+der\s+|in\s+|am\s+|an\s+der\s+|ist\s+|:\s*)?"
-    r"((?:[A-ZÄÖÜ][\wäöüß.-]+\s+){1,3}\d{1,4}(?:[a-zA-Z]\b)?)(?!\w)",
+    fill(r"\b{addresses.live_words}\s+(?:in\s+der\s+|in\s+|am\s+|an\s+der\s+|ist\s+|:\s*)?", "de")
+    + r"((?:[A-ZÄÖÜ][\wäöüß.-]+\s+){1,3}\d{1,4}(?:[a-zA-Z]\b)?)(?!\w)",
     re.IGNORECASE,
 )
 _UK_POSTCODE_RE = re.compile(r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)\s\d[ABD-HJLNP-UW-Z]{2}\b")
-_PO_BOX_RE = re.compile(r"\b(?:P\.?\s?O\.?\s?Box|Postfach)\s+\d{1,6}\b", re.IGNORECASE)
+_PO_BOX_RE = re.compile(fill(r"\b{addresses.post_box}\s+\d{1,6}\b", "en", "de"), re.IGNORECASE)
 
 _NINO_RE = re.compile(
     r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b"
 )
 _SSN_RE = re.compile(r"(?<![\w$-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])")
 _SSN_CONTEXT_RE = re.compile(
-    r"\b(?:ssn|social\s+security(?:\s+(?:number|no\.?|#))?)\s*(?:is|:|#)?\s*(\d{9})\b", re.IGNORECASE
+    fill(r"\b{id_numbers.ssn_words}\s*(?:is|:|#)?\s*(\d{9})\b", "en"), re.IGNORECASE
 )
 _IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
 _CARD_RE = re.compile(r"(?<![\w$€£.,-])(?:\d[ -]?){12,18}\d(?![\w.,]\d|\w)")
+# an identity document's keyword, then its number (English keywords before German ones: no two
+# of different languages can match at one position, so their order changes no match)
 _ID_CONTEXT_RE = re.compile(
-    r"\b(?:passport|pass(?:port)?\s*(?:no\.?|number|nr\.?)|reisepass(?:nummer)?|personalausweis(?:nummer)?|ausweis(?:nummer)?|"
-    r"id[\s-]?(?:card\s*)?(?:no\.?|number|nr\.?)|identity\s+card|driver'?s?\s+licen[cs]e(?:\s+number)?|"
-    r"driving\s+licen[cs]e(?:\s+number)?|führerschein(?:nummer)?|steuer-?id|tax\s+id|"
-    r"national\s+insurance(?:\s+number)?|ni\s+number|customer\s+number|kundennummer|"
-    r"(?:blue\s+)?badge(?:\s+(?:no\.?|number))?|(?:parking\s+)?permit\s+(?:no\.?|number)|"
-    r"(?:account|membership|reference|licen[cs]e|nhs|patient|car\s+registration)\s+(?:no\.?|number))"
-    r"\s*(?:is|ist|lautet|:|#|no\.?|nr\.?|number)?\s*:?\s*(?-i:([A-Z0-9]{1,6}(?:[ -]?[A-Z0-9]{2,}){0,4}))\b",
+    fill(r"\b{id_numbers.document_words}\s*(?:{id_numbers.before_value}|:|#)?\s*:?\s*", "en", "de")
+    + r"(?-i:([A-Z0-9]{1,6}(?:[ -]?[A-Z0-9]{2,}){0,4}))\b",
     re.IGNORECASE,
 )
+#: a flat or unit number directly before an address ("flat 3, 14 Mill Lane")
+_FLAT_BEFORE_RE = re.compile(fill(r"\b{addresses.flat_words}\s+\d+[A-Za-z]?\s*,?\s*$", "en", "de"), re.IGNORECASE)
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -331,7 +329,7 @@ def redact_personal_data(text: str) -> Redaction:
         # flat/unit prefix directly before an address ("flat 3, 14 Mill Lane")
         if kind == "address":
             pre = text[max(pos, start - 25):start]
-            mu = re.search(r"\b(?:flat|apartment|apt\.?|unit|wohnung)\s+\d+[A-Za-z]?\s*,?\s*$", pre, re.IGNORECASE)
+            mu = _FLAT_BEFORE_RE.search(pre)
             if mu:
                 start = start - len(pre) + mu.start()
         repl = REPLACEMENTS[kind]
