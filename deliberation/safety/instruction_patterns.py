@@ -79,7 +79,7 @@ INSTRUCTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "contains a chat role tag",
         _pattern(
-            ("en", r"(?:^|\n|[.!?:;]\s+|\s{2,})(?-i:{chat_roles})\s*:\s*(?=\S)"),
+            ("en", r"(?:^|\n|[.!?:;]\s+|\s{2,})(?-i:{chat_roles}|{model_roles})\s*:\s*(?=\S)"),
             ("", r"<\|?\s*(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\s*\|?>"),
             ("", r"\[/?\s*(?:INST|SYS|SYSTEM)\s*\]|<</?SYS>>|<\s*/?\s*(?:system|assistant|user|s)\s*>"),
             ("en de", r"#{2,}\s*{markdown_headings}\b"),

@@ -20,10 +20,13 @@ import re
 import unicodedata
 
 from deliberation.safety.instruction_patterns import INSTRUCTION_PATTERNS
+from deliberation.safety.lexicon import fill
 
 __all__ = ["flag_instructions", "instruction_reasons", "injection_start", "strip_special_tokens"]
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+#: a number with an ending ("3rd", "50km") or a short code ("a4", "m25"): left as it is
+_NOT_LEET = re.compile(fill(r"\d+{number_suffixes}|[a-z]{1,2}\d+", "en"), re.I)
 
 
 def _deobfuscate(text: str) -> str:
@@ -33,7 +36,7 @@ def _deobfuscate(text: str) -> str:
     return re.sub(
         r"\b(?=[\w@$]*[A-Za-z])(?=[\w@$]*[0-9@$])[\w@$]{3,}\b",
         lambda m: m.group(0)
-        if re.fullmatch(r"\d+(?:st|nd|rd|th|s|k|m|am|pm|h|km|kg|kw|mph|min|px|d|g|b|a)|[a-z]{1,2}\d+", m.group(0), re.I)
+        if _NOT_LEET.fullmatch(m.group(0))
         else m.group(0).translate(_LEET),
         text,
     )
@@ -67,9 +70,12 @@ def flag_instructions(text: str) -> list[str]:
 
 #: where the instruction part of a statement begins: a chat-role tag or a prompt delimiter
 _INJECTION_START = re.compile(
-    r"(?:^|(?<=\n)|(?<=[.!?;]\s)|(?<=[.!?;]\s\s))(?-i:SYSTEM|System|ASSISTANT|Assistant|USER|User|HUMAN|Human|DEVELOPER|Developer)\s*:"
-    r"|<\|[^|>]{1,30}\|>|\[/?\s*(?:INST|SYS|SYSTEM)\s*\]|<</?SYS>>|</\s*[A-Za-z_][\w-]*\s*>|```"
-    r"|(?:-{3,}|={3,}|#{3,})\s*(?:end|begin|start|new|instruction|system)",
+    fill(
+        r"(?:^|(?<=\n)|(?<=[.!?;]\s)|(?<=[.!?;]\s\s))(?-i:{chat_roles})\s*:"
+        r"|<\|[^|>]{1,30}\|>|\[/?\s*(?:INST|SYS|SYSTEM)\s*\]|<</?SYS>>|</\s*[A-Za-z_][\w-]*\s*>|```"
+        r"|(?:-{3,}|={3,}|#{3,})\s*{delimiters.starts_after_rule}",
+        "en",
+    ),
     re.I,
 )
 
