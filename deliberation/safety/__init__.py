@@ -10,6 +10,9 @@ Pure functions, no UI or graph imports; one module per concern:
   :func:`flag_instructions` and :func:`instruction_reasons` (also through obfuscation);
 * :mod:`.intake`: :func:`moderate` combines the three into a status suggestion per statement
   for intake moderation; settings in :class:`ModerationConfig`.
+
+The words the checks look for are per-language data files, ``data/<language>.toml``, read by
+:mod:`.lexicon`; the modules keep the grammar that joins them.
 """
 
 from deliberation.safety.abuse import AbuseFlag, flag_abuse
