@@ -65,3 +65,27 @@ def test_the_data_files_ship_with_the_package() -> None:
             if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
     assert data, "no data files found"
     assert [f for f in data if not any(fnmatch.fnmatch(f, pat) for pat in patterns)] == []
+
+
+def test_safety_patterns_fill_their_word_slots_from_the_data_files() -> None:
+    """deliberation/safety keeps the grammar of its patterns and names their word lists ('{list}');
+    a quantifier stays, a list no file has is an error, and every list of its files is used."""
+
+    from deliberation.safety.lexicon import DATA_DIR, fill
+
+    filled = fill(r"\b{ignore_instructions.verbs}\s+x{2,}", "de")
+    assert filled.startswith(r"\b(?:ignorier\w*|vergiss|") and filled.endswith(r"\s+x{2,}")
+    assert fill("{markdown_headings}", "en", "de").endswith("|task|anweisung)")  # merged in the given order
+    with pytest.raises(KeyError, match="no_such_list"):
+        fill("{no_such_list}", "en")
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in DATA_DIR.parent.glob("*.py"))
+
+    def keys(table: dict, prefix: str = "") -> list[str]:
+        return [k for name, v in table.items()
+                for k in (keys(v, f"{prefix}{name}.") if isinstance(v, dict) else [prefix + name])]
+
+    for path in sorted(DATA_DIR.glob("*.toml")):
+        unused = [k for k in keys(tomllib.loads(path.read_text(encoding="utf-8")))
+                  if k != "language" and "{" + k + "}" not in source and f'"{k}"' not in source]
+        assert unused == [], f"{path.name}: lists no pattern uses"
