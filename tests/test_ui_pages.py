@@ -214,6 +214,12 @@ def test_moderator_signs_in_and_works_the_queue(sample):
     now = {s.external_id: s for s in store.statements(sample.cid)}
     assert now[held[0].external_id].moderation is ModerationStatus.ACCEPTED
     assert now[held[1].external_id].moderation is ModerationStatus.REJECTED
+    # the console counts statements as the board and the report do, and names the others
+    public = sum(s.is_public for s in now.values())
+    rejected = sum(s.moderation is ModerationStatus.REJECTED for s in now.values())
+    assert [m.value for m in at.metric if m.label == "Statements"] == [str(public)]
+    assert (f"Statements participants see: {public}; in the moderation queue: {len(held) - 2}; "
+            f"rejected: {rejected}.") in unescape(texts(at))
 
 
 def test_create_consultation_and_import_with_preview_and_clear_errors(sample, tmp_path):

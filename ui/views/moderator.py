@@ -121,11 +121,15 @@ def _overview(cid: int):
     queue = [s for s in statements if s.moderation is ModerationStatus.NEEDS_REVIEW]
     cols = st.columns(4)
     cols[0].metric("Join code", c.code)
-    cols[1].metric("Statements", sum(not s.is_draft for s in statements))
+    rejected = sum(s.moderation is ModerationStatus.REJECTED and not s.is_draft for s in statements)
+    # counted as the board and the report count them (what participants see); the others named below
+    cols[1].metric("Statements", sum(s.is_public for s in statements))
     cols[2].metric("Participants", counts["participants"])
     cols[3].metric("Votes", counts["votes"])
     st.caption(f"Participants open the app's “Take part” page and enter {c.code} "
-               f"(or use the address …/participate?code={c.code}). Moderation queue: {len(queue)}.")
+               f"(or use the address …/participate?code={c.code}). Statements participants see: "
+               f"{sum(s.is_public for s in statements)}; in the moderation queue: {len(queue)}; "
+               f"rejected: {rejected}.")
     st.button("Sign out", key="mod-sign-out", on_click=_sign_out)
     return c, statements
 
