@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 from pydantic_core import core_schema, to_jsonable_python
 
 from deliberation.analysis.pipeline import AnalysisConfig
@@ -144,7 +144,13 @@ class Context:
         for name, tp in _section_types().items():
             value = getattr(self, name)
             if isinstance(value, Mapping):
-                object.__setattr__(self, name, TypeAdapter(tp).validate_python(dict(value)))
+                try:
+                    object.__setattr__(self, name, TypeAdapter(tp).validate_python(dict(value)))
+                except ValidationError as e:  # e.g. a stored run started before a bound existed
+                    bad = "; ".join(f"{name}.{'.'.join(map(str, err['loc']))}" + (
+                        "" if isinstance(err.get("input"), Mapping) else f" = {err.get('input')!r}")
+                        + f": {err['msg']}" for err in e.errors())
+                    raise InputError(f"run settings not valid: {bad}") from None
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any] | None = None, services: Services | None = None,

@@ -50,6 +50,20 @@ def test_bad_settings_are_refused_in_words(options, words):
         Context.from_options(options)
 
 
+def test_a_stored_run_with_a_setting_now_out_of_bounds_is_refused_in_words():
+    """A run stored before a bound existed (its settings JSON) is refused naming the setting, not
+    with a validation traceback."""
+    stored = Context().to_json()
+    stored["facilitation"]["max_sources"] = 0
+    stored["analysis"]["grouping"]["max_k"] = 1
+    with pytest.raises(InputError, match=r"run settings not valid: facilitation\.max_sources = 0: Input should be "
+                                         r"greater than or equal to 1"):
+        Context.from_json(stored)
+    del stored["facilitation"]
+    with pytest.raises(InputError, match=r"run settings not valid: analysis\.grouping: Value error, base_k and max_k"):
+        Context.from_json(stored)
+
+
 def test_cli_lists_settings_and_refuses_unknown_ones_before_touching_data(tmp_path):
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO)}
     cli = [sys.executable, "-m", "graphs.cli", "--data-dir", str(tmp_path / "data")]
