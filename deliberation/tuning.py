@@ -96,13 +96,26 @@ def _rebuilt(config: Any, changes: dict[str, Any], assignments: Mapping[str, Any
             return type(config).model_validate({**dict(config), **changes})  # model_copy would not check
         return dataclasses.replace(config, **changes)
     except ValidationError as e:
-        error = e.errors()[0]
-        head = str(error["loc"][0]) if error.get("loc") else ""
-        shown = f"={assignments[head]!r}" if head in assignments else ""
-        raise InputError(f"setting {where}{head or '?'}{shown}: {error.get('msg', str(e))}") from None
+        raise InputError(refused_settings(e, where, assignments, first_only=True)) from None
     except ValueError as e:  # a plain dataclass's own check
         given = ", ".join(f"{where}{k}={assignments.get(k, v)!r}" for k, v in changes.items())
         raise InputError(f"setting {given}: {e}") from None
+
+
+def refused_settings(error: ValidationError, where: str, given: Mapping[str, Any] | None = None, *,
+                     first_only: bool = False) -> str:
+    """The settings a config's validation refused, in words: "setting <where><path>=<value>: why"
+    for each (joined by "; "). The value shown is the one ``given`` holds for the setting (as typed),
+    else the one validated; a whole group of settings (a dataclass's own check) is not shown."""
+    parts = []
+    for err in error.errors()[:1] if first_only else error.errors():
+        loc = [str(x) for x in err.get("loc") or ()]
+        if given is not None:  # the value as typed, for a setting that was given
+            shown = f"={given[loc[0]]!r}" if loc and loc[0] in given else ""
+        else:
+            shown = "" if isinstance(err.get("input"), Mapping) else f"={err.get('input')!r}"
+        parts.append(f"setting {where}{'.'.join(loc) or '?'}{shown}: {err.get('msg', str(error))}")
+    return "; ".join(parts)
 
 
 def describe(config: Any, prefix: str = "") -> dict[str, Any]:

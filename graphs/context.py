@@ -36,7 +36,7 @@ from deliberation.embeddings.choice import ModelChoice
 from deliberation.services import consultation_model, embedder_for, vector_index
 from deliberation.storage import Store, VectorIndex
 from deliberation.tally import TallyConfig
-from deliberation.tuning import describe, field_types, override
+from deliberation.tuning import describe, field_types, override, refused_settings
 
 
 @dataclass(frozen=True)
@@ -147,10 +147,7 @@ class Context:
                 try:
                     object.__setattr__(self, name, TypeAdapter(tp).validate_python(dict(value)))
                 except ValidationError as e:  # e.g. a stored run started before a bound existed
-                    bad = "; ".join(f"{name}.{'.'.join(map(str, err['loc']))}" + (
-                        "" if isinstance(err.get("input"), Mapping) else f" = {err.get('input')!r}")
-                        + f": {err['msg']}" for err in e.errors())
-                    raise InputError(f"run settings not valid: {bad}") from None
+                    raise InputError(f"run settings not valid: {refused_settings(e, f'{name}.')}") from None
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any] | None = None, services: Services | None = None,

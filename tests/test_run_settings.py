@@ -56,11 +56,11 @@ def test_a_stored_run_with_a_setting_now_out_of_bounds_is_refused_in_words():
     stored = Context().to_json()
     stored["facilitation"]["max_sources"] = 0
     stored["analysis"]["grouping"]["max_k"] = 1
-    with pytest.raises(InputError, match=r"run settings not valid: facilitation\.max_sources = 0: Input should be "
-                                         r"greater than or equal to 1"):
+    with pytest.raises(InputError, match=r"run settings not valid: setting facilitation\.max_sources=0: Input should "
+                                         r"be greater than or equal to 1"):
         Context.from_json(stored)
     del stored["facilitation"]
-    with pytest.raises(InputError, match=r"run settings not valid: analysis\.grouping: Value error, base_k and max_k"):
+    with pytest.raises(InputError, match=r"run settings not valid: setting analysis\.grouping: Value error, base_k and max_k"):
         Context.from_json(stored)
 
 
