@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from deliberation.analysis.pipeline import AnalysisResult
 from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.drafting.extractive import ExtractiveDrafter
-from deliberation.grounding import GroundingConfig, LLMJudge, check_draft
+from deliberation.grounding import GroundingConfig, LLMJudge, ProblemKind, check_draft
 from deliberation.models import Draft, DraftKind, DraftSentence, Statement
 from deliberation.wording import Audience, group_label, position_phrase
 
@@ -273,18 +273,17 @@ class DraftSentenceVerdict(BaseModel):
     reason: str
     #: one entry per failed check (empty when supported)
     problems: list[str] = Field(default_factory=list)
-    #: the kind of each entry of ``problems`` (a ``ProblemKind`` value, "no_citation" or
-    #: "unusable_citation"): the public report words these
+    #: the kind of each entry of ``problems`` (a ``ProblemKind`` value): the public report words these
     problem_kinds: list[str] = Field(default_factory=list)
     citations: list[str] = Field(default_factory=list)
     #: the language model's second opinion on each checked part (empty: none was asked)
     model_verdicts: list[str] = Field(default_factory=list)
 
     @classmethod
-    def refused(cls, sentence: DraftSentence, kind: str, message: str) -> DraftSentenceVerdict:
-        """A sentence the guard cannot check: it cites nothing usable."""
-        return cls(text=sentence.text, supported=False, reason=message, problems=[message], problem_kinds=[kind],
-                   citations=list(sentence.citations))
+    def refused(cls, sentence: DraftSentence, kind: ProblemKind) -> DraftSentenceVerdict:
+        """A sentence the guard cannot check: it cites nothing usable (``kind`` says how)."""
+        return cls(text=sentence.text, supported=False, reason=kind.public, problems=[kind.public],
+                   problem_kinds=[kind.value], citations=list(sentence.citations))
 
 
 def ground(draft: Draft, statements: list[Statement], encoder=None, config: GroundingConfig = GroundingConfig(),
@@ -302,11 +301,10 @@ def ground(draft: Draft, statements: list[Statement], encoder=None, config: Grou
         srcs = [x for x in sources if x["id"] in set(sentence.citations)]
         if not sentence.citations or not sources:
             verdicts.append(DraftSentenceVerdict.refused(sentence.model_copy(update={"citations": []}),
-                                                         "no_citation", "cites no statement"))
+                                                         ProblemKind.NO_CITATION))
             continue
         if not srcs:
-            verdicts.append(DraftSentenceVerdict.refused(sentence, "unusable_citation",
-                                                         "cites statements that are not usable sources"))
+            verdicts.append(DraftSentenceVerdict.refused(sentence, ProblemKind.UNUSABLE_CITATION))
             continue
         report = check_draft(srcs, sentence.text, list(sentence.citations), encoder=encoder, config=config,
                              judge=judge)
