@@ -67,6 +67,9 @@ def test_languages_are_remembered(monkeypatch) -> None:
     assert detect_languages(texts) == first == ["de", "en", "", "zh", "en"]
     assert [detect_language(t) for t in texts] == first
     monkeypatch.setattr(languages, "CACHE_SIZE", 2)
+    # on a memory of its own: texts "a", "b", "c" remembered by earlier tests of the session would
+    # stay where they were and be trimmed first (found running make test without ../shared)
+    monkeypatch.setattr(languages, "_cache", type(languages._cache)())
     languages._remember({"a": "en", "b": "de", "c": "fr"})
     assert list(languages._cache) == ["b", "c"]
 
