@@ -103,3 +103,24 @@ def test_guard_says_when_wordnet_is_missing(tmp_path, monkeypatch) -> None:
     finally:
         monkeypatch.delenv("DELIBERATION_WORDNET_DIR")
         wn.wordnet.cache_clear()
+
+
+@needs_wordnet
+def test_lemma_index_equals_nltks_own() -> None:
+    """The lemma index parsed per lemma on first use (wordnet_index.LemmaIndex) holds, for every one
+    of WordNet's 147,000 lemmas, what nltk's own start-up loader builds; synsets and base forms
+    come out the same."""
+    import random
+
+    own = wn.open_reader(wn.wordnet_dir(), lazy_index=False)
+    ours = wn.wordnet()
+    assert ours._lemma_pos_offset_map is not own._lemma_pos_offset_map
+    assert ours.satellite_offsets == own.satellite_offsets and ours._exception_map == own._exception_map
+    assert len(ours._lemma_pos_offset_map) == len(own._lemma_pos_offset_map) > 140_000
+    assert all(ours._lemma_pos_offset_map[k] == v for k, v in own._lemma_pos_offset_map.items())
+    words = random.Random(0).sample(sorted(own._lemma_pos_offset_map), 500) + ["drove", "geese", "better", "xqzt"]
+    for w in words:
+        for pos in (None, "n", "v", "a", "r", "s"):
+            assert ours.synsets(w, pos) == own.synsets(w, pos) or \
+                [s.name() for s in ours.synsets(w, pos)] == [s.name() for s in own.synsets(w, pos)], (w, pos)
+            assert pos is None or ours.morphy(w, pos) == own.morphy(w, pos), (w, pos)
