@@ -68,16 +68,15 @@ def open_reader(root: Path, lazy_index: bool = True) -> Any | None:
                 return (root / fileid).open(encoding="utf-8")  # faster than nltk's seekable reader
             return super().open(fileid)
 
-        def _scan_satellites(self) -> None:  # the same set as nltk's scan, ~5x faster
+        def _scan_satellites(self) -> None:  # read per synset when asked
             if not lazy_index:
                 return super()._scan_satellites()
-            self.satellite_offsets = wordnet_index.satellite_offsets(root)
+            self.satellite_offsets = wordnet_index.Satellites(root)
 
-        def _load_lemma_pos_offset_map(self) -> None:  # parsed per lemma on first use
+        def _load_lemma_pos_offset_map(self) -> None:  # looked up per lemma on first use
             if not lazy_index:
                 return super()._load_lemma_pos_offset_map()
-            self._lemma_pos_offset_map = wordnet_index.LemmaIndex(wordnet_index.index_lines(root),
-                                                                   self.satellite_offsets)
+            self._lemma_pos_offset_map = wordnet_index.LemmaIndex(root, self.satellite_offsets)
 
         def map_wn(self, version: str = "wordnet"):  # type: ignore[override]
             return None  # no mapping to another WordNet version (that would need nltk's own data)

@@ -1,56 +1,73 @@
-"""WordNet's lemma index, parsed one lemma at a time instead of all at start-up.
+"""WordNet's lemma index, looked up one lemma at a time instead of parsed whole at start-up.
 
 nltk's ``WordNetCorpusReader`` parses all four ``index.*`` files (147,000 lemmas) and scans
 ``data.adj`` for adjective satellites when it starts: ~1 CPU s, paid by every process whose guard
-checks one sentence. :class:`LemmaIndex` holds the raw index lines by lemma (one native read of
-the files) and parses a lemma's line the first time nltk asks for it, into exactly what nltk's
-own loader (``_load_lemma_pos_offset_map``, nltk 3.9-3.10) stores: ``{pos: [synset offsets]}``,
-adjectives also under ``"s"`` (their satellite senses, in index order). tests/test_grounding_wordnet.py
-checks it equal to nltk's map for every lemma. bench/bench_grounding.py measures the start-up.
+checks one sentence. The index files are sorted by lemma (WordNet's own library searches them
+by bisection), so :class:`LemmaIndex` keeps their lines and finds a lemma by bisection the first
+time nltk asks for it, parsing its lines into exactly what nltk's own loader
+(``_load_lemma_pos_offset_map``, nltk 3.9-3.10) stores: ``{pos: [synset offsets]}``, adjectives
+also under ``"s"`` (their satellite senses, in index order). :class:`Satellites` reads a synset's
+type in ``data.adj`` at its offset when asked. tests/test_grounding_meaning.py checks both equal
+to nltk's for every lemma; bench/bench_grounding.py measures the start-up.
 """
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from pathlib import Path
 
 #: WordNet's part-of-speech files, as nltk's reader names them (``_FILEMAP``)
 _POS_FILES = ("adj", "adv", "noun", "verb")
-#: a synset line of data.adj whose type (third field) is "s", an adjective satellite
-_SATELLITE = re.compile(r"^(\d+) \S+ s ", re.MULTILINE)
 
 
-def satellite_offsets(root: Path) -> set[int]:
-    """Offsets of the adjective satellite synsets in ``root/data.adj`` (nltk's ``_scan_satellites``)."""
-
-    return {int(m.group(1)) for m in _SATELLITE.finditer((root / "data.adj").read_text(encoding="utf-8"))}
+def _lemma(line: str) -> str:
+    return line[:line.find(" ")]
 
 
-def index_lines(root: Path) -> dict[str, list[str]]:
-    """Every lemma's raw lines of ``root/index.*`` (one per part of speech), license lines skipped."""
+class Satellites:
+    """``offset in Satellites(root)``: is the adjective synset at this offset of ``root/data.adj``
+    a satellite (its line's third field is "s"), as in nltk's ``satellite_offsets`` set?"""
 
-    lines: dict[str, list[str]] = {}
-    for name in _POS_FILES:
-        with (root / f"index.{name}").open(encoding="utf-8") as f:
-            for line in f:
-                if not line.startswith(" "):
-                    lines.setdefault(line[:line.find(" ")], []).append(line)
-    return lines
+    def __init__(self, root: Path) -> None:
+        self._path = root / "data.adj"
+        self._seen: dict[int, bool] = {}
+
+    def __contains__(self, offset: object) -> bool:
+        if not isinstance(offset, int) or offset < 0:
+            return False
+        if offset not in self._seen:
+            with self._path.open("rb") as f:
+                f.seek(offset)
+                head = f.readline(64).split()
+            # a synset line: offset lex_filenum ss_type ...; the offset must be where the line starts
+            self._seen[offset] = len(head) > 2 and head[0] == b"%08d" % offset and head[2] == b"s"
+        return self._seen[offset]
 
 
 class LemmaIndex(dict):
-    """lemma -> {pos: [synset offsets]}, filled on first use. Like nltk's ``defaultdict(dict)``,
+    """lemma -> {pos: [synset offsets]}, found on first use. Like nltk's ``defaultdict(dict)``,
     looking up an unknown lemma stores and returns an empty dict."""
 
-    def __init__(self, lines: dict[str, list[str]], satellites: set[int]) -> None:
+    def __init__(self, root: Path, satellites: Satellites) -> None:
         super().__init__()
-        self._lines = lines
         self._satellites = satellites
+        self._files: list[list[str]] = []
+        for name in _POS_FILES:
+            lines = (root / f"index.{name}").read_text(encoding="utf-8").splitlines()
+            self._files.append([ln for ln in lines if ln and not ln.startswith(" ")])  # license lines
+
+    def _lines(self, lemma: str) -> list[str]:
+        found = []
+        for lines in self._files:
+            i = bisect_left(lines, lemma, key=_lemma)
+            if i < len(lines) and _lemma(lines[i]) == lemma:
+                found.append(lines[i])
+        return found
 
     def __missing__(self, lemma: str) -> dict[str, list[int]]:
         entry: dict[str, list[int]] = {}
-        for line in self._lines.get(lemma, ()):
+        for line in self._lines(lemma):
             # lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset...
             fields = line.split()
             pos, n_synsets, n_pointers = fields[1], int(fields[2]), int(fields[3])
@@ -62,10 +79,13 @@ class LemmaIndex(dict):
         return entry
 
     def __contains__(self, lemma: object) -> bool:
-        return dict.__contains__(self, lemma) or lemma in self._lines
+        return dict.__contains__(self, lemma) or (isinstance(lemma, str) and bool(self._lines(lemma)))
+
+    def _all(self) -> dict[str, None]:
+        return dict.fromkeys([*(_lemma(ln) for lines in self._files for ln in lines), *dict.keys(self)])
 
     def __iter__(self) -> Iterator[str]:
-        return iter(dict.fromkeys([*self._lines, *dict.keys(self)]))
+        return iter(self._all())
 
     def __len__(self) -> int:
-        return len(set(self._lines) | set(dict.keys(self)))
+        return len(self._all())
