@@ -15,6 +15,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from deliberation.analysis.pipeline import AnalysisConfig, export_json
@@ -50,7 +51,7 @@ class _App(typer.Typer):
             mapped = storage_error(e, settings.data_dir if not settings.database_url else None)
             if mapped is None:
                 raise
-            console.print(f"[bold red]error:[/] {mapped}", highlight=False)
+            console.print(f"[bold red]error:[/] {escape(str(mapped))}", highlight=False)
             sys.exit(2)
 
 
@@ -61,7 +62,9 @@ app = _App(
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+#: standard output: statements, questions and file names are printed as they are, never read as
+#: rich markup (a statement "[group:0] ..." lost its brackets, one with "[/b]" raised MarkupError)
+out = Console(soft_wrap=True, markup=False)
 
 
 class _State:
@@ -95,7 +98,7 @@ def main(
 
 
 def fail(message: str, code: int = 2) -> None:
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -220,7 +223,7 @@ def analyze_cmd(
                     **{k.removeprefix("analysis."): v for k, v in parse_assignments(set_).items()}}
         config = override(AnalysisConfig(), settings, where="analysis.")
         result, summary_text = analyze_source(state.settings, source, topics=topics, mode=mode, seed=seed,
-                                              config=config, progress=lambda m: console.print(f"[dim]… {m}[/]"))
+                                              config=config, progress=lambda m: console.print(f"[dim]… {escape(m)}[/]"))
     out.print(summary_text, highlight=False)
     if json_out:
         if not Path(source).is_dir():  # a stored consultation: participants leave under pseudonyms

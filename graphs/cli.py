@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
+from rich.markup import escape
 from pydantic_core import to_jsonable_python
 
 from deliberation.cli import app, console, fail, out, reported, state
@@ -31,12 +32,12 @@ def _graph():
 
 
 def _resolve(source: str) -> int:
-    return ensure_consultation(state.settings, source, progress=lambda m: console.print(f"[dim]… {m}[/]"))
+    return ensure_consultation(state.settings, source, progress=lambda m: console.print(f"[dim]… {escape(m)}[/]"))
 
 
 def _print_update(node: str, update: dict) -> None:
     for line in update.get("log", []) or []:
-        console.print(f"[cyan]{node}[/] {line}", highlight=False)
+        console.print(f"[cyan]{node}[/] {escape(str(line))}", highlight=False)
 
 
 def _print_status(st, cid: int) -> None:

@@ -1,0 +1,48 @@
+"""What the command line prints from data (statements, questions, draft keys, bad values) comes out
+as it is: brackets in a statement are text, never rich markup (a draft key "[group:0]" vanished,
+a statement with "[/b]" ended the command in a MarkupError traceback)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from typer.testing import CliRunner
+
+from graphs.cli import _print_status, app
+
+runner = CliRunner()
+
+BRACKETS = "Buses [/b] should run every ten minutes, [group:0] always."
+
+
+def invoke(data, *args):
+    res = runner.invoke(app, ["--data-dir", str(data), *args])
+    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
+    return res
+
+
+def test_bracketed_text_is_printed_as_text(tmp_path):
+    data = tmp_path / "data"
+    statements = tmp_path / "st.csv"
+    statements.write_text(f'id,text\na,"{BRACKETS}"\nb,Bike lanes make the street safer.\n')
+    votes = tmp_path / "votes.csv"
+    votes.write_text("participant,statement,vote\nv1,a,[/b]\n")
+
+    res = invoke(data, "import-statements", str(statements), "--votes", str(votes), "--question", "Q", "--no-embed")
+    assert res.exit_code == 2, res.output
+    assert "vote value '[/b]' is not agree/disagree/pass" in res.output
+
+    res = invoke(data, "import-statements", str(statements), "--question", "Streets [/i] [bold]", "--no-embed")
+    assert res.exit_code == 0, res.output
+    for command in (["consultations"], ["summary", "1"]):
+        res = invoke(data, *command)
+        assert res.exit_code == 0 and "Streets [/i] [bold]" in res.output, res.output
+
+
+def test_review_lists_draft_keys(capsys):
+    st = SimpleNamespace(waiting={"type": "review", "audit": ["[/x] audit"],
+                                  "drafts": [{"key": "group:0", "text": BRACKETS, "cited": ["a"], "notes": ""}]},
+                         finished=False, next=(), values={})
+    _print_status(st, 1)
+    printed = capsys.readouterr().out
+    assert f"[group:0] {BRACKETS}" in printed and "[/x] audit" in printed
