@@ -18,6 +18,7 @@ from pydantic_core import to_jsonable_python
 
 from deliberation.cli import app, console, fail, out, reported, state
 from deliberation.config import SAMPLE_CORPUS
+from deliberation.errors import InputError
 from deliberation.importers.base import read_text
 from deliberation.services import ensure_consultation
 from deliberation.tuning import parse_assignments
@@ -46,6 +47,10 @@ def _print_status(st, cid: int) -> None:
         for d in st.waiting["drafts"]:
             out.print(f"  [{d['key']}] {d['text']}", highlight=False)
             out.print(f"      cites {', '.join(d['cited'])}; {d['notes']}".rstrip("; "), highlight=False)
+            if d.get("edit_rejected"):  # the moderator's last edit, refused by the guard: say why
+                rejected = d["edit_rejected"]
+                out.print(f"      your edit was not accepted ({rejected['reason']}): {rejected['text']}",
+                          highlight=False)
         for f in st.waiting.get("audit", []):
             out.print(f"  audit: {f}", highlight=False)
         out.print(f"Continue with: deliberation review {cid} --approve-all (or --decisions FILE.json)")
@@ -118,6 +123,12 @@ def review_cmd(
                 value = {"reviewer": reviewer, "decisions": json.loads(read_text(decisions))}
             except json.JSONDecodeError as e:
                 fail(f"{decisions}: not valid JSON ({e.msg} at line {e.lineno})")
+            from graphs.review import check_decisions  # lazy: LangGraph, as _graph()
+
+            try:
+                check_decisions(value["decisions"], [d["key"] for d in st.waiting["drafts"]])
+            except InputError as e:
+                fail(f"{decisions}: {e}")
         else:
             fail("say --approve-all or --decisions FILE.json")
         st = runner.resume(state.settings, cid, value, on_update=_print_update)

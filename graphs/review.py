@@ -12,6 +12,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from deliberation.errors import InputError
 from deliberation.facilitation import ground as check_sentences
 from deliberation.grounding.text import split_sentences
 from deliberation.models import DraftSentence, ReviewDecision
@@ -45,12 +46,17 @@ def review_request(state: FacilitationState, texts: dict[str, str]) -> dict[str,
 
 def decisions_in(answer: Any, keys: list[str]) -> dict[str, dict]:
     """The moderator's answer -> {draft key: {"decision", "text", "reason"}}; decisions on other
-    keys, unknown decisions and empty edits are left out (those drafts wait again)."""
-    answer = answer or {}
+    keys, unknown decisions, empty edits and anything not shaped as :data:`HOW` says are left out
+    (those drafts wait again). Never raises: LangGraph keeps a resume value with the review step,
+    so one that failed here was read again by every later review and the run stayed stuck."""
+    answer = answer if isinstance(answer, dict) else {}
     if answer.get("approve_all"):
         return {k: {"decision": "approve"} for k in keys}
+    given = answer.get("decisions")
     out = {}
-    for dec in answer.get("decisions") or []:
+    for dec in given if isinstance(given, list) else []:
+        if not isinstance(dec, dict):
+            continue
         key, decision = dec.get("key"), dec.get("decision")
         if key not in keys or decision not in ("approve", "edit", "reject"):
             continue
@@ -58,6 +64,26 @@ def decisions_in(answer: Any, keys: list[str]) -> dict[str, dict]:
             continue
         out[key] = {"decision": decision, "text": str(dec.get("text") or "").strip(), "reason": dec.get("reason", "")}
     return out
+
+
+def check_decisions(decisions: Any, keys: list[str]) -> None:
+    """Refuse a moderator's decisions file that :func:`decisions_in` would not use in full, with
+    what is wrong in words (an InputError): it must be a list of objects, each with the ``key`` of a
+    draft waiting for review and a ``decision`` approve, edit (with a ``text``) or reject."""
+    if not isinstance(decisions, list):
+        raise InputError('the decisions must be a JSON list: [{"key": KEY, "decision": "approve"|"edit"|"reject", '
+                         '"text": EDITED, "reason": WHY}, ...]')
+    for n, dec in enumerate(decisions, start=1):
+        if not isinstance(dec, dict):
+            raise InputError(f"decision {n} is not a JSON object with key and decision")
+        key, decision = dec.get("key"), dec.get("decision")
+        if key not in keys:
+            raise InputError(f"decision {n}: {key!r} is not a draft waiting for review "
+                             f"(waiting: {', '.join(keys) or 'none'})")
+        if decision not in ("approve", "edit", "reject"):
+            raise InputError(f"decision {n} ({key}): {decision!r} is not approve, edit or reject")
+        if decision == "edit" and not str(dec.get("text") or "").strip():
+            raise InputError(f"decision {n} ({key}): an edit needs the edited text in \"text\"")
 
 
 def apply_decision(d: DraftRecord, dec: dict, ctx: Context, sources, encoder=None) -> tuple[DraftRecord, bool]:

@@ -1,6 +1,6 @@
 """What the command line prints from data (statements, questions, draft keys, bad values) comes out
 as it is: brackets in a statement are text, never rich markup (a draft key "[group:0]" vanished,
-a statement with "[/b]" ended the command in a MarkupError traceback)."""
+a statement with "[/b]" ended the command in a MarkupError traceback); a refused edit says why."""
 
 from __future__ import annotations
 
@@ -41,8 +41,11 @@ def test_bracketed_text_is_printed_as_text(tmp_path):
 
 def test_review_lists_draft_keys(capsys):
     st = SimpleNamespace(waiting={"type": "review", "audit": ["[/x] audit"],
-                                  "drafts": [{"key": "group:0", "text": BRACKETS, "cited": ["a"], "notes": ""}]},
+                                  "drafts": [{"key": "group:0", "text": BRACKETS, "cited": ["a"], "notes": "",
+                                              "edit_rejected": {"text": "Everyone agrees.", "reason": "a claim"}}]},
                          finished=False, next=(), values={})
     _print_status(st, 1)
     printed = capsys.readouterr().out
     assert f"[group:0] {BRACKETS}" in printed and "[/x] audit" in printed
+    # an edit the guard refused is shown with its reason, so the moderator can correct it
+    assert "your edit was not accepted (a claim): Everyone agrees." in printed

@@ -7,7 +7,10 @@ from types import SimpleNamespace
 
 from deliberation.models import Statement
 from graphs.context import Context
-from graphs.review import apply_decision, decisions_in, review_request
+import pytest
+
+from deliberation.errors import InputError
+from graphs.review import apply_decision, check_decisions, decisions_in, review_request
 from graphs.state import DraftRecord, FacilitationState
 
 STATEMENTS = [Statement(external_id="1", text="The buses on Harbour Road are far too slow at rush hour."),
@@ -38,6 +41,29 @@ def test_only_well_formed_decisions_on_waiting_drafts_count():
                                       {"key": "topic:9", "decision": "approve"},  # not waiting
                                       {"key": "all:1", "decision": "reject", "reason": "off topic"}]}, keys)
     assert got == {"all:1": {"decision": "reject", "text": "", "reason": "off topic"}}
+
+
+def test_a_malformed_answer_counts_as_no_decision():
+    """LangGraph keeps the resume value with the review step: one that raised was read again by every
+    later review (a CLI decisions file holding an object instead of a list wedged the run)."""
+    keys = ["group:0"]
+    for answer in ({"decisions": {"a": 1}}, {"decisions": ["group:0"]}, {"decisions": 3}, ["x"], "approve"):
+        assert decisions_in(answer, keys) == {}
+
+
+@pytest.mark.parametrize("decisions, problem", [
+    ({"a": 1}, "must be a JSON list"),
+    (["group:0"], "decision 1 is not a JSON object"),
+    ([{"key": "group:0", "decision": "approve"}, {"key": "nope", "decision": "approve"}],
+     "decision 2: 'nope' is not a draft waiting for review (waiting: group:0, all:1)"),
+    ([{"key": "all:1", "decision": "maybe"}], "decision 1 (all:1): 'maybe' is not approve, edit or reject"),
+    ([{"key": "all:1", "decision": "edit", "text": " "}], "an edit needs the edited text"),
+])
+def test_a_decisions_file_is_checked_in_words(decisions, problem):
+    with pytest.raises(InputError) as err:
+        check_decisions(decisions, ["group:0", "all:1"])
+    assert problem in str(err.value)
+    check_decisions([{"key": "all:1", "decision": "edit", "text": "New words."}], ["group:0", "all:1"])
 
 
 def test_an_edit_is_grounded_before_it_is_approved():
