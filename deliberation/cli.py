@@ -229,7 +229,7 @@ def analyze_cmd(
         if not Path(source).is_dir():  # a stored consultation: participants leave under pseudonyms
             store = _store()
             result = pseudonymise_analysis(result, store.pseudonyms(store.get_consultation(source).id))
-        with writing_to(json_out):
+        with reported(), writing_to(json_out):
             export_json(result, json_out)
         out.print(f"Wrote {json_out}")
 

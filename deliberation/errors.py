@@ -190,11 +190,23 @@ def _file_error(kind: str, path: str | bytes | Path) -> StorageError:
     return StorageError(message, kind=kind, location=where)
 
 
+#: A path the user named for output that cannot be written, in words (by errno).
+_PATH_PROBLEMS = {
+    errno.EEXIST: "is a file; a folder is needed here",
+    errno.ENOTDIR: "a part of this path is a file, not a folder",
+    errno.EISDIR: "is a folder; name a file",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+}
+
+
 @contextmanager
 def writing_to(path: str | Path):
     """Re-raise a disk-full / read-only failure while writing ``path`` (a file or folder outside the
     data directory: an export, a ``--json`` file) as :class:`StorageError` naming ``path`` (or the
-    file inside it the OSError names; a failed ``write()`` names none)."""
+    file inside it the OSError names; a failed ``write()`` names none); a path that cannot be
+    written (a file where a folder must be, a folder where a file must be, no permission) as an
+    :class:`InputError` naming it."""
     try:
         yield
     except DeliberationError:
@@ -202,6 +214,9 @@ def writing_to(path: str | Path):
     except OSError as e:
         kind = _os_kind(e)
         if kind is None:
+            if e.errno in _PATH_PROBLEMS:
+                raise InputError(f"cannot write: {_PATH_PROBLEMS[e.errno]}",
+                                 os.fsdecode(e.filename or path)) from None
             raise
         raise _file_error(kind, e.filename or path) from e
 

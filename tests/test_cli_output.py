@@ -1,6 +1,7 @@
 """What the command line prints from data (statements, questions, draft keys, bad values) comes out
 as it is: brackets in a statement are text, never rich markup (a draft key "[group:0]" vanished,
-a statement with "[/b]" ended the command in a MarkupError traceback); a refused edit says why."""
+a statement with "[/b]" ended the command in a MarkupError traceback); a refused edit says why;
+an output path that cannot be written is named in one line."""
 
 from __future__ import annotations
 
@@ -49,3 +50,19 @@ def test_review_lists_draft_keys(capsys):
     assert f"[group:0] {BRACKETS}" in printed and "[/x] audit" in printed
     # an edit the guard refused is shown with its reason, so the moderator can correct it
     assert "your edit was not accepted (a claim): Everyone agrees." in printed
+
+
+def test_an_output_path_that_cannot_be_written_is_named(tmp_path):
+    """export-polis into a file, analyze --json into a folder: one line naming the path, no traceback."""
+    data = tmp_path / "data"
+    statements = tmp_path / "st.csv"
+    statements.write_text("text\nBuses should run every ten minutes.\nBike lanes make the street safer.\n")
+    assert invoke(data, "import-statements", str(statements), "--question", "Q", "--no-embed").exit_code == 0
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    res = invoke(data, "export-polis", "1", str(a_file))
+    assert res.exit_code == 2 and f"{a_file}: cannot write: is a file; a folder is needed here" in res.output
+    res = invoke(data, "export-polis", "1", str(a_file / "sub"))
+    assert res.exit_code == 2 and "a part of this path is a file, not a folder" in res.output
+    res = invoke(data, "analyze", "1", "--no-topics", "--json", str(tmp_path))
+    assert res.exit_code == 2 and f"{tmp_path}: cannot write: is a folder; name a file" in res.output
