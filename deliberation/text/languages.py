@@ -121,15 +121,18 @@ def _ask_lingua(texts: list[str], one: bool = False) -> list[str]:
     """Codes of ``texts`` from Lingua (``one``: a single text, else in parallel); releases its
     models afterwards when ``texts`` are more than :data:`RELEASE_AFTER`."""
     with _lingua_lock:
-        if not _state["loaded"]:  # the models load lazily on this detection
+        cold = not _state["loaded"]
+        if cold:  # the models load lazily on this detection
             _state["loaded"] = True
             _state["loads"] += 1
         _state["texts_detected"] += len(texts)
         detector = _detector()
-        if one:
-            codes = [_code(detector.detect_language_of(texts[0]))]
-        else:
-            codes = [_code(lang) for lang in detector.detect_languages_in_parallel_of(texts)]
+        # one text alone; and when cold, the first text alone, so that the models load on this
+        # thread: Lingua's parallel workers loading them at once cost ~30% more CPU (bench_languages)
+        alone = 1 if one or cold else 0
+        codes = [_code(detector.detect_language_of(t)) for t in texts[:alone]]
+        if len(texts) > alone:
+            codes += [_code(lang) for lang in detector.detect_languages_in_parallel_of(texts[alone:])]
     if len(texts) > RELEASE_AFTER:
         release_models()
     return codes
