@@ -30,6 +30,7 @@ from deliberation.services import (
     choose_for,
     corpus_summary,
     embedder_for,
+    find_consultation_by_source,
     import_bundle,
     pseudonymise_analysis,
 )
@@ -138,7 +139,12 @@ def import_polis(
 ) -> None:
     """Import a Polis export folder as a new consultation."""
     with reported():
-        _import(read_polis_export(folder), embed=embed, question=question, secret=secret)
+        bundle = read_polis_export(folder)
+        earlier = find_consultation_by_source(_store(), bundle.source)
+        if earlier is not None:
+            out.print(f"Note: this folder was imported before, as consultation {earlier}; this import makes a new "
+                      f"consultation, which `run FOLDER` will use from now on (`run {earlier}` the earlier one).")
+        _import(bundle, embed=embed, question=question, secret=secret)
 
 
 @app.command("import-statements")

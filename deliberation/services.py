@@ -239,9 +239,11 @@ def ensure_consultation(settings: Settings, source: str, progress=None, secret: 
     store = Store(settings)
     if path.is_dir():
         resolved = str(path.resolve())
-        cid = find_consultation_by_source(store, resolved)
-        if cid is not None:
-            return cid
+        # imports before the source was stored resolved kept the path as it was typed
+        for spelling in dict.fromkeys([resolved, str(path.absolute()), str(path)]):
+            cid = find_consultation_by_source(store, spelling)
+            if cid is not None:
+                return cid
         if progress:
             progress(f"importing {path}")
         bundle = read_polis_export(path)

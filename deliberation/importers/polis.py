@@ -288,7 +288,9 @@ def read_polis_export(folder: str | Path) -> base.ImportBundle:
     authors = {s.author for s in statements if s.author is not None}
     all_participants = _sorted_ids(set(participants) | authors | set(votes["participant"].unique()))
     return base.ImportBundle(
-        source=str(folder),
+        # the folder's real path, however it was typed (relative, through a symlink): `run FOLDER`
+        # finds the consultation that `import-polis FOLDER` made instead of importing it again
+        source=str(folder.resolve()),
         statements=statements,
         votes=votes,
         question=summary.get("topic", "").strip() or folder.name,
