@@ -311,8 +311,28 @@ def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     feedback, redraft, exclude = {}, [], {}
     if result and state.revise_rounds < ctx.facilitation.max_revise_rounds:
         feedback, redraft, exclude = revision_requests(result, current)
+        redraft, stands = _redraftable(state, ctx, redraft, feedback, exclude)
+        data["notes"] += [f"{p.heading or p.key} (draft {p.statement_id}) was not endorsed by "
+                          f"{', '.join(audience_name(g) for g in result.rejected_by.get(p.statement_id, []))}, "
+                          "but no other statement is left to draft it from, so it is not redrafted and its "
+                          "vote stands." for p in current if p.key in stands]
+        feedback = {k: v for k, v in feedback.items() if k in redraft}
+        exclude = {k: v for k, v in exclude.items() if k in redraft}
     return {"tally": data, "feedback": feedback, "redraft": redraft, "exclude": exclude,
             "log": [f"tally: {len(ids)} drafts; " + " ".join((data.get('notes') or [])[:2])]}
+
+
+def _redraftable(state: FacilitationState, ctx: Context, redraft: list[str], feedback: dict[str, list[str]],
+                 exclude: dict[str, list[str]]) -> tuple[list[str], set[str]]:
+    """(the keys a revision can redraft, those it cannot): a draft whose sources are all used up (a
+    small room's slate cites every candidate) has no other statement to be drafted from; sent back,
+    it returned to review unchanged, was called revised, and was put to a second vote word for word."""
+    if not redraft:
+        return [], set()
+    statements = ctx.services.store.statements(state.consultation_id)
+    possible = {r.speaks_for for r in build_requests(state.analysis, statements, state.question, ctx.facilitation,
+                                                    only=set(redraft), feedback=feedback, exclude=exclude)}
+    return [k for k in redraft if k in possible], {k for k in redraft if k not in possible}
 
 
 def route_after_tally(state: FacilitationState) -> Literal["revise", "report"]:

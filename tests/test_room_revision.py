@@ -1,0 +1,61 @@
+"""A room of eight whose common-ground slate cites every statement that could be common ground.
+
+Found in a live trial: a group voted down a common-ground draft, the graph sent it back for
+revision, found no other statement to draft it from, and put the very same text back to the
+moderator as a "revised draft"; approved, it went to a second vote word for word. A draft with
+nothing left to draft from is not sent back: its vote stands, and the report says why.
+Real SQLite and Chroma on disk and the bundled embedding model."""
+
+from __future__ import annotations
+
+import pytest
+
+from deliberation.config import Settings
+from deliberation.ratelimit import UNLIMITED
+from deliberation.storage import Store
+
+STATEMENTS = ["We need more public toilets in the park.",
+              "The playground should be fenced so small children stay safe.",
+              "Spend the money on a skate park for teenagers.",
+              "Keep the park quiet: no skate park near the houses.",
+              "Mehr Bänke im Schatten für ältere Menschen.",
+              "Lighting along the paths would make evenings safer.",
+              "Dogs should be kept on a lead everywhere in the park.",
+              "Allow dogs off lead in a fenced area."]
+#: two camps of four (1 agree, -1 disagree); both agree on statements 0, 4 and 5 only
+CAMPS = [[1, 1, -1, 1, 1, 1, 1, -1], [1, -1, 1, -1, 1, 1, -1, 1]]
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    from graphs import runner
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("revision") / "data").ensure()
+    store = Store(settings, limits=UNLIMITED)
+    c, _ = store.create_consultation("What should the park renovation prioritise?", secret="revision-secret")
+    people = [f"p{i}" for i in range(8)]
+    for p, text in zip(people, STATEMENTS):  # each person wrote one statement in the room
+        store.add_statement(c.id, p, text)
+    for i, p in enumerate(people):
+        for sid, v in enumerate(CAMPS[i % 2]):
+            store.cast_vote(c.id, p, str(sid), v, create_participant=True)
+    st = runner.start(settings, c.id)
+    slate = [d for d in st.waiting["drafts"] if d["key"].startswith("all:")]
+    assert sorted(c for d in slate for c in d["cited"]) == ["0", "4", "5"]  # every candidate is on the slate
+    st = runner.resume(settings, c.id, {"reviewer": "moderator", "approve_all": True})
+    runner.open_voting(settings, c.id)
+    published = {p["key"]: p["statement_id"] for p in runner.published_now(st.values)}
+    for i, p in enumerate(people):  # the second camp votes down the third common-ground draft
+        for key, sid in published.items():
+            store.cast_vote(c.id, p, sid, -1 if key == "all:3" and i % 2 else 1)
+    return settings, c.id, published, runner.resume(settings, c.id, {"close": True})
+
+
+def test_a_draft_with_nothing_left_to_draft_from_is_not_sent_back(room):
+    _settings, _cid, published, st = room
+    assert st.waiting is None and not st.next, st.values["log"][-5:]  # finished: no "revision" to review
+    assert st.values["revise_rounds"] == 0
+    assert [p["key"] for p in st.values["published"]].count("all:3") == 1  # no second vote on the same words
+    notes = st.values["tally"]["notes"]
+    assert any(f"(draft {published['all:3']}) was not endorsed by group " in n
+               and "no other statement is left to draft it from" in n and "its vote stands" in n for n in notes), notes
