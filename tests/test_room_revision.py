@@ -4,7 +4,8 @@ Found in a live trial: a group voted down a common-ground draft, the graph sent 
 revision, found no other statement to draft it from, and put the very same text back to the
 moderator as a "revised draft"; approved, it went to a second vote word for word. A draft with
 nothing left to draft from is not sent back: its vote stands, and the report says why.
-Real SQLite and Chroma on disk and the bundled embedding model."""
+Then what a participant's page says once voting has closed, and in an empty room.
+Real SQLite and Chroma on disk and the bundled embedding model; the participant page in AppTest."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def room(tmp_path_factory):
     settings = Settings(data_dir=tmp_path_factory.mktemp("revision") / "data").ensure()
     store = Store(settings, limits=UNLIMITED)
     c, _ = store.create_consultation("What should the park renovation prioritise?", secret="revision-secret")
-    people = [f"p{i}" for i in range(8)]
+    people = [f"xid:p{i}" for i in range(8)]  # as an embedding site's users (?xid=p0) join
     for p, text in zip(people, STATEMENTS):  # each person wrote one statement in the room
         store.add_statement(c.id, p, text)
     for i, p in enumerate(people):
@@ -59,3 +60,32 @@ def test_a_draft_with_nothing_left_to_draft_from_is_not_sent_back(room):
     notes = st.values["tally"]["notes"]
     assert any(f"(draft {published['all:3']}) was not endorsed by group " in n
                and "no other statement is left to draft it from" in n and "its vote stands" in n for n in notes), notes
+
+
+def _participant(monkeypatch, settings, code: str, xid: str):
+    pytest.importorskip("streamlit")
+    from ui_helpers import app, texts, unescape
+
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    at = app("participant")
+    at.query_params.update({"code": code, "xid": xid})
+    at.run()
+    at.run()  # the Vote tab switches to its waiting message once everything is voted on
+    assert not at.exception, [e.value for e in at.exception]
+    return unescape(texts(at))
+
+
+def test_after_the_close_a_participant_is_told_voting_closed(room, monkeypatch):
+    settings, cid, _published, _st = room
+    code = Store(settings).get_consultation(cid).code
+    page = _participant(monkeypatch, settings, code, "p0")
+    assert "You have voted on every statement. Thank you! Voting has closed and the report is written." in page
+    assert "New statements appear here" not in page  # not while the run is over
+
+
+def test_an_empty_room_does_not_thank_anyone_for_voting_on_everything(room, monkeypatch):
+    settings, _cid, _published, _st = room
+    c, _ = Store(settings).create_consultation("An empty room?", secret="empty-room-secret")
+    page = _participant(monkeypatch, settings, c.code, "first")
+    assert "No statements yet. Be the first" in page
+    assert "You have voted on every statement" not in page and "0 of 0" not in page

@@ -293,13 +293,15 @@ def main() -> None:
 
 
 @st.cache_resource(ttl=GRAPH_STATE_SECONDS, max_entries=64, show_spinner=False)
-def _run_state(data_dir: str, cid: int) -> tuple[list[dict], dict]:
-    """The drafts put to the vote and the last run's analysis, from the graph's checkpoint (read at
-    most every GRAPH_STATE_SECONDS for all sessions: the checkpoint holds the whole run's state,
-    and the moderator changes it rarely). Shared: callers must not change it."""
+def _run_state(data_dir: str, cid: int) -> tuple[list[dict], dict, bool]:
+    """The drafts put to the vote, the last run's analysis and whether the run ended with its
+    report (voting closed), from the graph's checkpoint (read at most every GRAPH_STATE_SECONDS
+    for all sessions: the checkpoint holds the whole run's state, and the moderator changes it
+    rarely). Shared: callers must not change it."""
     gs = graph_status(cid, quiet=True)
     published = current_published(gs.values) if (gs.waiting or {}).get("type") == "voting" else []
-    return published, gs.values.get("analysis") or {}
+    reported = not gs.next and bool((gs.values.get("report") or {}).get("paths"))
+    return published, gs.values.get("analysis") or {}, reported
 
 
 #: Statements and votes are read from the store at most this often (seconds), once for all
@@ -322,10 +324,10 @@ def _room(cid: int, pid: str) -> dict:
     data_dir = str(settings().data_dir.resolve())
     room = _shared_room(data_dir, cid)
     my_votes = store().votes_of(cid, pid)  # one's own votes: always current, on every device
-    published, analysis = _run_state(data_dir, cid)
+    published, analysis, reported = _run_state(data_dir, cid)
     pub_ids = [p["statement_id"] for p in published]
     drafts_open = voting_open(cid, pub_ids)
-    return {**room, "my_votes": my_votes, "values": {"analysis": analysis},
+    return {**room, "my_votes": my_votes, "values": {"analysis": analysis}, "reported": reported,
             "open_drafts": published if drafts_open else [], "open_ids": set(pub_ids) if drafts_open else set()}
 
 
@@ -371,8 +373,18 @@ def _live_waiting(cid: int, pid: str) -> None:
         if drafts or todo:
             _switch(False)
         pool = [s for s in r["statements"] if s.is_public]
+        if not pool:  # an empty room: nothing was voted on, so no thanks for voting on everything
+            st.info("No statements yet. Be the first: write one in the “Add a statement” tab. "
+                    "New statements appear here as they come in.")
+            return
         _progress(len(pool), len(pool))
-        st.success("You have voted on every statement. Thank you! New statements appear here as they come in.")
+        if r["reported"]:
+            st.success("You have voted on every statement. Thank you! Voting has closed and the report "
+                       "is written.")
+            st.page_link("views/report.py", label="Read the report", icon=":material/description:",
+                         query_params={"code": store().get_consultation(cid).code})
+        else:
+            st.success("You have voted on every statement. Thank you! New statements appear here as they come in.")
 
 
 def _mine(cid: int, pid: str) -> None:
