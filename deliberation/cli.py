@@ -23,7 +23,7 @@ from deliberation.config import SAMPLE_CORPUS, Settings
 from deliberation.embeddings import MODELS
 from deliberation.embeddings.choice import AUTO
 from deliberation.errors import DeliberationError, storage_error, writing_to
-from deliberation.importers.polis import read_polis_export
+from deliberation.importers.polis import is_polis_export, read_polis_export
 from deliberation.importers.tabular import read_statements_file
 from deliberation.services import (
     analyze_source,
@@ -132,7 +132,7 @@ def _import(bundle, *, embed: bool, question: Optional[str], secret: Optional[st
 
 @app.command("import-polis")
 def import_polis(
-    folder: Path = typer.Argument(..., help="A Polis export folder (comments.csv plus votes.csv or participants-votes.csv)."),
+    folder: Path = typer.Argument(..., help="A Polis export folder (comments.csv plus votes.csv or participants-votes.csv), or a .zip of one."),
     question: Optional[str] = typer.Option(None, help="Question text (default: the export's topic)."),
     secret: Optional[str] = typer.Option(None, help="Moderator secret (default: generated and printed once)."),
     embed: bool = typer.Option(True, help="Embed statements into the vector store."),
@@ -195,7 +195,7 @@ def consultations() -> None:
 
 @app.command("summary")
 def summary(
-    source: str = typer.Argument(str(SAMPLE_CORPUS), help="A Polis export folder, or a stored consultation id / code."),
+    source: str = typer.Argument(str(SAMPLE_CORPUS), help="A Polis export folder or .zip, or a stored consultation id / code."),
 ) -> None:
     """Print a summary of a corpus or stored consultation (statements, participants, votes)."""
     with reported():
@@ -213,7 +213,7 @@ def demo(
 
 @app.command("analyze")
 def analyze_cmd(
-    source: str = typer.Argument(..., help="A Polis export folder, or a stored consultation id / code."),
+    source: str = typer.Argument(..., help="A Polis export folder or .zip, or a stored consultation id / code."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the analysis as JSON here."),
     topics: bool = typer.Option(True, help="Cluster statements into topics (embeds them; cached)."),
     mode: str = typer.Option("auto", help="Opinion-group mode: polis, robust or auto (the documented default)."),
@@ -232,7 +232,7 @@ def analyze_cmd(
                                               config=config, progress=lambda m: console.print(f"[dim]… {escape(m)}[/]"))
     out.print(summary_text, highlight=False)
     if json_out:
-        if not Path(source).is_dir():  # a stored consultation: participants leave under pseudonyms
+        if not is_polis_export(source):  # a stored consultation: participants leave under pseudonyms
             store = _store()
             result = pseudonymise_analysis(result, store.pseudonyms(store.get_consultation(source).id))
         with reported(), writing_to(json_out):

@@ -20,9 +20,9 @@ from deliberation.analysis.pipeline import AnalysisConfig, analyze, summary_text
 from deliberation.config import Settings
 from deliberation.embeddings import MODELS, Embedder, EmbeddingConfig
 from deliberation.embeddings.choice import ModelChoice, ModelChoiceConfig, choose_model, is_auto
-from deliberation.errors import InputError, storage_error, storage_errors
+from deliberation.errors import InputError, NotFoundError, storage_error, storage_errors
 from deliberation.importers.base import ImportBundle
-from deliberation.importers.polis import read_polis_export
+from deliberation.importers.polis import is_polis_export, read_polis_export
 from deliberation.models import ModerationStatus, Statement
 from deliberation.safety import moderate
 from deliberation.storage import ImportReport, Store, VectorIndex
@@ -186,16 +186,30 @@ def find_consultation_by_source(store: Store, source: str) -> int | None:
                         .order_by(ConsultationRow.id.desc()))
 
 
+def stored_consultation(store: Store, source: str):
+    """The stored consultation a source names by id or join code; a source that is a path says
+    what is wrong with it instead of "no consultation with id or code '/path/…'"."""
+    try:
+        return store.get_consultation(source)
+    except NotFoundError:
+        if Path(source).exists():
+            raise InputError("is neither a Polis export (a folder with comments.csv, or a .zip of one) "
+                             "nor a stored consultation's id or code", source) from None
+        if "/" in source or "\\" in source:
+            raise InputError("no such file or folder (nor a stored consultation's id or code)", source) from None
+        raise
+
+
 def corpus_summary(settings: Settings, source: str) -> str:
     """Plain-text summary of a Polis export folder or a stored consultation."""
     path = Path(source)
-    if path.is_dir():
+    if is_polis_export(path):
         bundle = read_polis_export(path)
         statements, question = bundle.statements, bundle.question
         counts = bundle.summary()
     else:
         store = Store(settings)
-        c = store.get_consultation(source)
+        c = stored_consultation(store, source)
         statements, question = store.statements(c.id), c.question
         counts = store.counts(c.id)
         counts["moderated_out"] = sum(s.moderation is ModerationStatus.REJECTED for s in statements)
@@ -237,7 +251,7 @@ def ensure_consultation(settings: Settings, source: str, progress=None, secret: 
     """A stored consultation id from an id, a join code, or a Polis export folder (imported once)."""
     path = Path(source)
     store = Store(settings)
-    if path.is_dir():
+    if is_polis_export(path):
         resolved = str(path.resolve())
         # imports before the source was stored resolved kept the path as it was typed
         for spelling in dict.fromkeys([resolved, str(path.absolute()), str(path)]):
@@ -249,7 +263,7 @@ def ensure_consultation(settings: Settings, source: str, progress=None, secret: 
         bundle = read_polis_export(path)
         bundle.source = resolved
         return import_bundle(settings, bundle, secret=secret).consultation_id
-    return store.get_consultation(source).id
+    return stored_consultation(store, source).id
 
 
 def set_moderation(settings: Settings, cid: int, statement: str, status, reason: str = "") -> None:
@@ -349,7 +363,7 @@ def analyze_source(settings: Settings, source: str, *, topics: bool = True, mode
     path = Path(source)
     notes: list[str] = []
     vectors = choice = None
-    if path.is_dir():
+    if is_polis_export(path):
         bundle = read_polis_export(path)
         statements = intake(bundle.statements)  # redact before anything is embedded or printed
         matrix, question = bundle.vote_matrix(), bundle.question
@@ -360,7 +374,7 @@ def analyze_source(settings: Settings, source: str, *, topics: bool = True, mode
             vectors = embedder_for(settings, choice.model).encode([s.text for s in statements])
     else:
         store = Store(settings)
-        c = store.get_consultation(source)
+        c = stored_consultation(store, source)
         statements = [s for s in store.statements(c.id) if not s.is_draft]
         matrix, question = store.vote_matrix(c.id), c.question
         if topics:

@@ -71,7 +71,7 @@ def run_options(named: dict[str, Any], assignments: list[str]) -> dict[str, Any]
 
 @app.command("run")
 def run_cmd(
-    source: str = typer.Argument(str(SAMPLE_CORPUS), help="A Polis export folder (imported once) or a stored consultation id / code."),
+    source: str = typer.Argument(str(SAMPLE_CORPUS), help="A Polis export folder or .zip (imported once) or a stored consultation id / code."),
     drafter: Optional[str] = typer.Option(None, help="extractive (offline, the default) or llm (drafting.drafter)."),
     model: Optional[str] = typer.Option(None, help="LLM: provider:model (init_chat_model) or the model name at --base-url."),
     base_url: Optional[str] = typer.Option(None, help="LLM: OpenAI-compatible server URL (llama.cpp, Ollama, vLLM)."),

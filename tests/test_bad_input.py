@@ -111,7 +111,10 @@ def test_not_a_polis_folder(tmp_path):
     res, stored = run_import_polis(tmp_path, tmp_path)
     assert res.exit_code == 2 and "no comments.csv" in res.output and stored == []
     res, stored = run_import_polis(tmp_path, tmp_path / "missing")
-    assert res.exit_code == 2 and "is not a folder" in res.output
+    assert res.exit_code == 2 and "missing: no such file or folder" in res.output
+    res, stored = run_import_polis(tmp_path, polis_folder(tmp_path) / "comments.csv")
+    assert res.exit_code == 2 and "is a file: a Polis export is a folder with comments.csv, or a .zip of one" \
+        in res.output.replace("\n", "")
 
 
 def test_bad_participants_votes(tmp_path):

@@ -3,13 +3,15 @@ spelling of its path, and files from the wild."""
 
 from __future__ import annotations
 
+import zipfile
+
 from typer.testing import CliRunner
 
 from deliberation.config import Settings
 from deliberation.services import ensure_consultation
 from deliberation.storage import Store
 from graphs.cli import app
-from test_bad_input import GOOD_COMMENTS, GOOD_VOTES, polis_folder
+from test_bad_input import GOOD_COMMENTS, GOOD_VOTES, polis_folder, run_import_polis
 
 runner = CliRunner()
 
@@ -34,3 +36,35 @@ def test_run_finds_the_folder_import_polis_stored(tmp_path):
     res = invoke(data, "import-polis", str(folder), "--no-embed")  # again, on purpose
     assert res.exit_code == 0 and "this folder was imported before, as consultation 1" in res.output
     assert ensure_consultation(settings, str(link)) == 2  # the newest
+
+
+def test_a_zip_of_an_export_imports_as_its_folder(tmp_path):
+    """Polis's download and the report page's "Polis export" are zips: read at the top or in one
+    folder; an error inside names the zip, the file in it and the row; nothing is stored."""
+    folder = polis_folder(tmp_path, GOOD_COMMENTS, GOOD_VOTES)
+    (folder / "summary.csv").write_text("topic,Harbour Road\n")
+    top, nested = tmp_path / "top.zip", tmp_path / "nested.zip"
+    with zipfile.ZipFile(top, "w") as z:
+        for f in folder.iterdir():
+            z.write(f, f.name)
+    with zipfile.ZipFile(nested, "w") as z:
+        for f in folder.iterdir():
+            z.write(f, f"polis-export-1/{f.name}")
+        z.writestr("__MACOSX/polis-export-1/._comments.csv", "junk")
+    data = tmp_path / "data"
+    for zipped in (top, nested):
+        res = invoke(data, "import-polis", str(zipped), "--no-embed")
+        assert res.exit_code == 0 and "2 statements, 2 participants, 2 votes" in res.output, res.output
+    assert [c.question for c in Store(Settings(data_dir=data)).list_consultations()] == ["Harbour Road"] * 2
+
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as z:
+        z.writestr("x/comments.csv", GOOD_COMMENTS)
+        z.writestr("x/votes.csv", GOOD_VOTES + "1700000004000,x,1,3,2\n")
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(top.read_bytes()[:200])
+    for zipped, problem in ((bad, f"{bad}/x/votes.csv, row 4: vote value '2'"),
+                            (cut, f"{cut}: is not a readable zip file")):
+        res, stored = run_import_polis(tmp_path / zipped.stem, zipped)
+        assert res.exit_code == 2 and problem in res.output.replace("\n", ""), res.output
+        assert stored == []

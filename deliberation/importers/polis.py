@@ -19,8 +19,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
+import tempfile
+import zipfile
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -255,11 +258,65 @@ def read_participants_votes(path: Path, statement_ids: set[str], notes: list[str
     return votes, list(participants[voted]), groups
 
 
+#: The files of a Polis export that are read; a zip's other members are left alone.
+EXPORT_FILES = ("comments.csv", "votes.csv", "participants-votes.csv", "summary.csv")
+
+
+def is_polis_export(path: str | Path) -> bool:
+    """A folder, or a zip file: Polis's download and the report page's "Polis export" are zips
+    of the CSVs. (Anything else given as a source is a stored consultation's id or code.)"""
+    path = Path(path)
+    return path.is_dir() or (path.is_file() and zipfile.is_zipfile(path))
+
+
 def read_polis_export(folder: str | Path) -> base.ImportBundle:
-    """Read a Polis export folder into an ImportBundle (nothing stored yet)."""
+    """Read a Polis export folder, or a zip of one, into an ImportBundle (nothing stored yet)."""
     folder = Path(folder)
+    if folder.is_file() and (zipfile.is_zipfile(folder) or folder.suffix.lower() == ".zip"):
+        return _read_zip(folder)
+    if not folder.exists():
+        raise InputError("no such file or folder", folder)
     if not folder.is_dir():
-        raise InputError("is not a folder (expected a Polis export with comments.csv)", folder)
+        raise InputError("is a file: a Polis export is a folder with comments.csv, or a .zip of one", folder)
+    return _read_folder(folder, folder.name)
+
+
+def _read_zip(path: Path) -> base.ImportBundle:
+    """The export in a zip: its CSVs (at the top or in one folder) are unpacked to a temporary
+    folder and read there; errors name the zip and the file inside it."""
+    try:
+        with zipfile.ZipFile(path) as zf, tempfile.TemporaryDirectory(prefix="polis-zip-") as tmp:
+            homes: dict[str, dict[str, zipfile.ZipInfo]] = {}
+            for info in zf.infolist():
+                name = PurePosixPath(info.filename)
+                if not info.is_dir() and name.name in EXPORT_FILES and "__MACOSX" not in name.parts:
+                    homes.setdefault(str(name.parent), {})[name.name] = info
+            found = sorted(h for h, files in homes.items() if "comments.csv" in files)
+            if not found:
+                raise InputError("no comments.csv in this zip: not a Polis export", path)
+            if len(found) > 1:
+                raise InputError(f"holds {len(found)} exports (comments.csv in {', '.join(found)}): "
+                                 "unzip it and import one folder", path)
+            inside = "" if found[0] == "." else found[0] + "/"
+            for name, info in homes[found[0]].items():
+                if info.file_size > base.MAX_FILE_BYTES:
+                    raise InputError(f"is {info.file_size:,} bytes unpacked; the limit is {base.MAX_FILE_BYTES:,}",
+                                     f"{path}/{inside}{name}")
+                with zf.open(info) as src, open(Path(tmp) / name, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+            try:
+                bundle = _read_folder(Path(tmp), path.stem)
+            except InputError as e:
+                where = (e.source or "").replace(tmp + "/", f"{path}/{inside}").replace(tmp, str(path))
+                raise InputError(e.problem, where or path, e.row) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as e:
+        raise InputError(f"is not a readable zip file ({e})", path) from None
+    bundle.source = str(path.resolve())
+    return bundle
+
+
+def _read_folder(folder: Path, name: str) -> base.ImportBundle:
+    """The export in ``folder``; ``name`` is the question when its summary.csv names no topic."""
     comments_path = folder / "comments.csv"
     if not comments_path.exists():
         raise InputError("no comments.csv in this folder: not a Polis export", folder)
@@ -293,7 +350,7 @@ def read_polis_export(folder: str | Path) -> base.ImportBundle:
         source=str(folder.resolve()),
         statements=statements,
         votes=votes,
-        question=summary.get("topic", "").strip() or folder.name,
+        question=summary.get("topic", "").strip() or name,
         description=summary.get("conversation-description", "").strip(),
         participants=all_participants,
         notes=notes,
