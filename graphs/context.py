@@ -108,7 +108,13 @@ class Services:
                 self._drafters[config] = ExtractiveDrafter()
             elif config.drafter == "llm":
                 model = self.chat_model if self.chat_model is not None else (config.model or "default")
-                self._drafters[config] = LLMDrafter(model, base_url=config.base_url)
+                try:
+                    self._drafters[config] = LLMDrafter(model, base_url=config.base_url)
+                except Exception as e:  # noqa: BLE001 - the model as configured cannot be made: say why
+                    # (init_chat_model: no provider known for the name, its package missing, no API key)
+                    hint = " (name it as provider:model, or give --base-url)" if "infer model provider" in str(e) else ""
+                    raise InputError(f"the llm drafter cannot use model {model!r}: "
+                                     f"{(str(e).strip() or type(e).__name__).splitlines()[0]}{hint}") from None
             else:
                 raise InputError(f"unknown drafter {config.drafter!r}: use extractive or llm")
         return self._drafters[config]

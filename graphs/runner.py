@@ -15,7 +15,7 @@ from typing import Any
 from langgraph.types import Command
 
 from deliberation.config import Settings
-from deliberation.errors import DeliberationError
+from deliberation.errors import DeliberationError, InputError
 from deliberation.storage import Store
 from graphs.context import Context, Services
 from graphs.facilitation import compile_graph, thread
@@ -95,8 +95,14 @@ def error_words(error: Any) -> str:
 
 
 def context(settings: Settings, options: Options | None = None, services: Services | None = None) -> Context:
-    """A run's context from its settings by name (unknown names and wrong values: InputError)."""
-    return Context.from_options(options, services or Services(settings))
+    """A run's context from its settings by name (unknown names and wrong values: InputError; so
+    is the LLM drafter without a model to ask, which failed in the draft step with a traceback)."""
+    ctx = Context.from_options(options, services or Services(settings))
+    d = ctx.drafting
+    if d.drafter == "llm" and not d.model and not d.base_url and ctx.services.chat_model is None:
+        raise InputError("the llm drafter needs a model: --model provider:model (e.g. openai:gpt-4o-mini) or "
+                         "--base-url URL of an OpenAI-compatible server (llama.cpp, Ollama, vLLM)")
+    return ctx
 
 
 def start(settings: Settings, cid: int, options: Options | None = None, on_update: OnUpdate | None = None,

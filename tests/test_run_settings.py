@@ -107,3 +107,18 @@ def test_studio_sees_the_settings_and_passes_them_as_json():
     assert {"drafting", "facilitation", "analysis", "grounding", "coverage", "tally"} <= set(schema["properties"])
     ctx = Context(**{"facilitation": {"consensus_slate_size": 2}, "grounding": {"min_relevance_overlap": 0.5}})
     assert ctx.facilitation.consensus_slate_size == 2 and ctx.grounding.min_relevance_overlap == 0.5
+
+
+def test_the_llm_drafter_without_a_usable_model_is_refused_in_words(tmp_path):
+    """`run --drafter llm` with no --model / --base-url stops before anything is imported; a model
+    name no provider serves stops the draft step with one line (both were tracebacks in the graph)."""
+    from deliberation.config import Settings
+    from graphs import runner
+    from graphs.context import DraftingConfig, Services
+
+    settings = Settings(data_dir=tmp_path / "data")
+    with pytest.raises(InputError, match="the llm drafter needs a model: --model provider:model"):
+        runner.context(settings, {"drafter": "llm"})
+    assert runner.context(settings, {"drafter": "llm", "base_url": "http://127.0.0.1:9"}).drafting.drafter == "llm"
+    with pytest.raises(InputError, match="the llm drafter cannot use model 'x': .*provider:model"):
+        Services(settings).drafter(DraftingConfig(drafter="llm", model="x"))
