@@ -127,3 +127,5 @@ def test_lemma_index_equals_nltks_own() -> None:
             assert ours.synsets(w, pos) == own.synsets(w, pos) or \
                 [s.name() for s in ours.synsets(w, pos)] == [s.name() for s in own.synsets(w, pos)], (w, pos)
             assert pos is None or ours.morphy(w, pos) == own.morphy(w, pos), (w, pos)
+            assert [lem.count() for s in ours.synsets(w, pos) for lem in s.lemmas()] == \
+                [own.lemma_count(lem) for s in own.synsets(w, pos) for lem in s.lemmas()], (w, pos)

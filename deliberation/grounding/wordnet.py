@@ -78,6 +78,11 @@ def open_reader(root: Path, lazy_index: bool = True) -> Any | None:
                 return super()._load_lemma_pos_offset_map()
             self._lemma_pos_offset_map = wordnet_index.LemmaIndex(root, self.satellite_offsets)
 
+        def lemma_count(self, lemma: Any) -> int:  # one read of the counts instead of a search per lemma
+            if not lazy_index or lemma._lang != "eng":
+                return super().lemma_count(lemma)
+            return wordnet_index.sense_counts(root).get(lemma._key, 0)
+
         def map_wn(self, version: str = "wordnet"):  # type: ignore[override]
             return None  # no mapping to another WordNet version (that would need nltk's own data)
 

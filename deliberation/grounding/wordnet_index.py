@@ -8,13 +8,15 @@ time nltk asks for it, parsing its lines into exactly what nltk's own loader
 (``_load_lemma_pos_offset_map``, nltk 3.9-3.10) stores: ``{pos: [synset offsets]}``, adjectives
 also under ``"s"`` (their satellite senses, in index order). :class:`Satellites` reads a synset's
 type in ``data.adj`` at its offset when asked. tests/test_grounding_meaning.py checks both equal
-to nltk's for every lemma; bench/bench_grounding.py measures the start-up.
+to nltk's for every lemma; bench/bench_grounding.py measures the start-up. :func:`sense_counts`
+reads the sense counts once, where nltk searches the file for each lemma it is asked about.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 #: WordNet's part-of-speech files, as nltk's reader names them (``_FILEMAP``)
@@ -23,6 +25,20 @@ _POS_FILES = ("adj", "adv", "noun", "verb")
 
 def _lemma(line: str) -> str:
     return line[:line.find(" ")]
+
+
+@lru_cache(maxsize=4)
+def sense_counts(root: Path) -> dict[str, int]:
+    """How often each sense (by sense key) is tagged in WordNet's sense-tagged corpus:
+    ``root/cntlist.rev`` read once (``sense_key sense_number tag_cnt`` per line), the figure nltk's
+    ``lemma_count`` finds by searching the file for one key at a time."""
+
+    counts: dict[str, int] = {}
+    for line in (root / "cntlist.rev").read_text(encoding="utf-8").splitlines():
+        key, _, rest = line.partition(" ")
+        if rest:
+            counts.setdefault(key, int(rest.rsplit(" ", 1)[-1]))
+    return counts
 
 
 class Satellites:
