@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from deliberation.analysis.pipeline import repness_by_direction
 from deliberation.grounding import public_reason
 from deliberation.models import Statement
 from deliberation.wording import (
@@ -77,8 +78,11 @@ def build_report(state: dict[str, Any], statements: list[Statement],
     shown = [d for d in drafts if d["status"] != "rejected"]
     groups = []
     for g in analysis.get("group_summaries", []):
+        by_direction = repness_by_direction(analysis, g["id"])
         groups.append({**g, "name": group_label(g["id"]),
-                       "repness_texts": {sid: texts.get(sid, "") for sid in g.get("repness", [])}})
+                       "repness_texts": {sid: texts.get(sid, "") for sid in g.get("repness", [])},
+                       "agrees_more": {sid: texts.get(sid, "") for sid in by_direction["agree"]},
+                       "disagrees_more": {sid: texts.get(sid, "") for sid in by_direction["disagree"]}})
     topics = []
     for t in (analysis.get("topics") or {}).get("topics", []):
         topics.append({"id": t["id"], "label": t["label"], "n_statements": t["n_statements"],
@@ -207,10 +211,11 @@ def to_markdown(rep: dict[str, Any]) -> str:
         md.append("No opinion groups were formed.")
     for g in rep["groups"]:
         md.append(f"- {first_upper(g.get('name') or group_label(g['id']))}: {g['size']} participants "
-                  f"({g['share']:.0%}). "
-                  "Statements its members agree with more than others do:")
-        for sid, text in g["repness_texts"].items():
-            md.append(f"  - Statement {_md(sid)}: {_md(text)}")
+                  f"({g['share']:.0%}).")
+        for verb, key in (("agree", "agrees_more"), ("disagree", "disagrees_more")):
+            if g.get(key):
+                md.append(f"  Statements its members {verb} with more than others do:")
+                md += [f"  - Statement {_md(sid)}: {_md(text)}" for sid, text in g[key].items()]
     stability = (rep["method"].get("grouping") or {}).get("stability")
     if rep["groups"] and stability:  # how sure the grouping is, in words
         md += ["", f"How sure: {_md(stability['text'][:1].upper() + stability['text'][1:])}."]

@@ -191,6 +191,21 @@ def _group_summaries(groups: dict[str, int], repness: dict[str, list[str]], stat
     ]
 
 
+def repness_by_direction(analysis: dict[str, Any], group: int) -> dict[str, list[str]]:
+    """A group's Polis representative statements split by what its members do with them more than
+    the other participants: ``{"agree": [ids], "disagree": [ids]}``, in the analysis's order.
+
+    Polis's repness picks a statement for a group when the group agrees *or disagrees* with it more
+    than the rest (repness.clj finalize-cmt-stats), so a list of them cannot be introduced as
+    "statements the group agrees with" (on Seattle $15, group A's list holds two statements that
+    85-88% of group B agree with and 12-15% of group A do)."""
+    out: dict[str, list[str]] = {"agree": [], "disagree": []}
+    by_group = (analysis.get("stats") or {}).get("repness") or {}
+    for r in by_group.get(str(group)) or by_group.get(group) or []:
+        out["disagree" if r.get("direction") == "disagree" else "agree"].append(str(r["statement_id"]))
+    return out
+
+
 def _projection(matrix: VoteMatrix, groups: dict[str, int], grouping) -> dict[str, list[float]]:
     """Opinion-map position of each clustered participant (those with a finite position)."""
     projection = {}

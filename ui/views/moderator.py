@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from deliberation.analysis.pipeline import repness_by_direction
 from deliberation.errors import InputError
 from deliberation.importers.polis import read_polis_export
 from deliberation.importers.tabular import read_statements_file
@@ -382,7 +383,8 @@ def _review(cid: int, gs) -> None:
     drafts = payload.get("drafts") or []
     values = gs.values
     analysis = values.get("analysis") or {}
-    summaries = {str(Audience.group(g['id'])): g for g in analysis.get("group_summaries") or []}
+    summaries = {str(Audience.group(g['id'])): {**g, "by_direction": repness_by_direction(analysis, g["id"])}
+                 for g in analysis.get("group_summaries") or []}
     statements = {s.external_id: s.text for s in store().statements(cid)}
     st.subheader(f"Review {len(drafts)} drafts")
     st.write("Each draft is shown beside the statements it cites. Approve it, edit its wording (an edit is "
@@ -443,9 +445,11 @@ def _review_draft(i: int, d: dict, summaries: dict, statements: dict) -> dict | 
         g = summaries.get(d["key"])
         if g:
             with st.expander(f"About {group_name(d['key'])}: {g['size']} participants ({g['share']:.0%})"):
-                st.write("Statements this group agrees with more than others:")
-                for sid in (g.get("repness") or [])[:5]:
-                    st.markdown(code(sid) + " " + esc(statements.get(sid, "")))
+                for verb, sids in g["by_direction"].items():
+                    if sids:
+                        st.write(f"Statements this group {verb}s with more than others:")
+                    for sid in sids[:5]:
+                        st.markdown(code(sid) + " " + esc(statements.get(sid, "")))
         if rejected:
             st.error(esc("Your edit was not accepted: the cited statements do not support it ("
                          f"{rejected.get('reason') or 'no reason given'}). Correct it below, or approve or "
