@@ -68,7 +68,7 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
             ids += _group_agreed(ctx.stats, g.id, config.min_topic_source_agree)
         requests.append(DraftRequest(
             kind=DraftKind.MINORITY, speaks_for=key, question=question,
-            audience=f"{group_label(g.id)} ({g.size} participants, {g.share:.0%})",
+            audience=f"{group_label(g.id)} ({g.size} participant{'' if g.size == 1 else 's'}, {g.share:.0%})",
             purpose=f"a statement that speaks for {group_label(g.id)}: what its members agree with "
                     "more than the other participants do",
             sources=ctx.distinct([r for r in (ctx.ref(s, g.id) for s in ids) if r], key),

@@ -126,6 +126,8 @@ def _participation(analysis: dict, counts: dict | None, texts: dict, statements:
         return {"participants": counts.get("participants"), "votes": counts.get("votes"),
                 # as the board counts them: the statements participants could see
                 "statements": sum(s.is_public for s in statements),
+                # the votes on the drafts put to the vote, counted in "votes" too
+                "draft_votes": counts.get("draft_votes") or 0, "drafts": sum(s.is_draft for s in statements),
                 "moderated_out": sum(not s.is_draft and not s.is_public for s in statements),
                 "author_votes": author_votes,
                 "source": "database"}
@@ -184,8 +186,17 @@ def vote_line(v: dict | None, published_as: str | None) -> str:
             + (f". By group: {per_group}." if per_group else "."))
 
 
+def _n(n, noun: str) -> str:
+    """'1 participant', '3 participants'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def participation_line(p: dict) -> str:
-    line = f"{p['participants']} participants cast {p['votes']} votes on {p['statements']} statements"
+    drafts = p.get("draft_votes") or 0
+    line = (f"{_n(p['participants'], 'participant')} cast {_n(p['votes'], 'vote')}"
+            + (f": {(p['votes'] or 0) - drafts} on {_n(p['statements'], 'statement')} and {drafts} on the "
+               f"{_n(p.get('drafts') or 0, 'draft')} put to the vote" if drafts else
+               f" on {_n(p['statements'], 'statement')}"))
     if p.get("moderated_out"):
         line += f" ({p['moderated_out']} more were held or rejected by moderation)"
     if p.get("author_votes"):
@@ -210,7 +221,7 @@ def to_markdown(rep: dict[str, Any]) -> str:
     if not rep["groups"]:
         md.append("No opinion groups were formed.")
     for g in rep["groups"]:
-        md.append(f"- {first_upper(g.get('name') or group_label(g['id']))}: {g['size']} participants "
+        md.append(f"- {first_upper(g.get('name') or group_label(g['id']))}: {_n(g['size'], 'participant')} "
                   f"({g['share']:.0%}).")
         for verb, key in (("agree", "agrees_more"), ("disagree", "disagrees_more")):
             if g.get(key):

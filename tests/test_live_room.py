@@ -241,8 +241,9 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
     counts = store.counts(c.id)
     statements_metric = board.get_by_test_id("stMetric").filter(has_text="Statements")
     expect(statements_metric.get_by_test_id("stMetricValue")).to_have_text(str(public))
-    expect(rep.get_by_text(re.compile(rf"{counts['participants']} participants cast {counts['votes']} votes on "
-                                      rf"{public} statements"))).to_be_visible(timeout=120_000)
+    expect(rep.get_by_text(re.compile(rf"{counts['participants']} participants cast {counts['votes']} votes: "
+                                      rf"{counts['votes'] - counts['draft_votes']} on {public} statements and "
+                                      rf"{counts['draft_votes']} on the"))).to_be_visible(timeout=120_000)
     for sid in drafts:
         a, d, p = _counts(store, c.id, sid)
         if a + d + p == 0:

@@ -89,3 +89,31 @@ def test_an_empty_room_does_not_thank_anyone_for_voting_on_everything(room, monk
     page = _participant(monkeypatch, settings, c.code, "first")
     assert "No statements yet. Be the first" in page
     assert "You have voted on every statement" not in page and "0 of 0" not in page
+
+
+def test_the_report_says_which_way_each_group_leans_and_counts_votes_apart(room):
+    """The report listed every representative statement under "Statements its members agree with
+    more than others do", also those the group had voted down; and "8 participants cast 97 votes on
+    8 statements" counted the votes on the drafts as votes on the statements."""
+    from deliberation.report import build_report, participation_line, to_markdown
+
+    settings, cid, _published, st = room
+    store = Store(settings)
+    rep = build_report(st.values, store.statements(cid), store.counts(cid))
+    stats = {s["statement_id"]: s["groups"] for s in st.values["analysis"]["stats"]["statements"]}
+    sides = 0
+    for g in rep["groups"]:
+        for sid in g["agrees_more"]:
+            votes = stats[sid][str(g["id"])]
+            assert votes["n_agree"] > votes["n_disagree"], (g["name"], sid, votes)
+        for sid in g["disagrees_more"]:
+            votes = stats[sid][str(g["id"])]
+            assert votes["n_disagree"] > votes["n_agree"], (g["name"], sid, votes)
+            sides += 1
+    assert sides and "Statements its members disagree with more than others do:" in to_markdown(rep)
+    counts = store.counts(cid)
+    on_drafts = 8 * 6  # eight people voted on the six published drafts
+    assert counts["draft_votes"] == on_drafts
+    assert participation_line(rep["participation"]) == (
+        f"8 participants cast {counts['votes']} votes: {counts['votes'] - on_drafts} on 8 statements and "
+        f"{on_drafts} on the 6 drafts put to the vote.")

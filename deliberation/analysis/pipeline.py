@@ -202,6 +202,10 @@ def repness_by_direction(analysis: dict[str, Any], group: int) -> dict[str, list
     out: dict[str, list[str]] = {"agree": [], "disagree": []}
     by_group = (analysis.get("stats") or {}).get("repness") or {}
     for r in by_group.get(str(group)) or by_group.get(group) or []:
+        if r.get("n_success", 1) == 0:
+            # nobody in the group voted its way: Polis's best-agree comes out "disagree" on a tie
+            # (a statement everyone agreed with, in a small room), and is neither
+            continue
         out["disagree" if r.get("direction") == "disagree" else "agree"].append(str(r["statement_id"]))
     return out
 

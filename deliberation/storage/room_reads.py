@@ -23,6 +23,10 @@ class RoomReadsMixin:
                                          .where(VoteRow.consultation_id == c)),
                 "registered": s.scalar(select(func.count()).select_from(ParticipantRow).where(ParticipantRow.consultation_id == c)),
                 "votes": s.scalar(select(func.count()).select_from(VoteRow).where(VoteRow.consultation_id == c)),
+                # of those, votes on published drafts (the ballot items), not on participants' statements
+                "draft_votes": s.scalar(select(func.count()).select_from(VoteRow)
+                                        .join(StatementRow, VoteRow.statement_id == StatementRow.id)
+                                        .where(VoteRow.consultation_id == c, StatementRow.is_draft.is_(True))),
                 "vote_events": s.scalar(select(func.count()).select_from(VoteEventRow).where(VoteEventRow.consultation_id == c)),
             }
 

@@ -386,24 +386,40 @@ def _review(cid: int, gs) -> None:
     summaries = {str(Audience.group(g['id'])): {**g, "by_direction": repness_by_direction(analysis, g["id"])}
                  for g in analysis.get("group_summaries") or []}
     statements = {s.external_id: s.text for s in store().statements(cid)}
-    st.subheader(f"Review {len(drafts)} drafts")
+    st.subheader(f"Review {len(drafts)} draft{'' if len(drafts) == 1 else 's'}")
     st.write("Each draft is shown beside the statements it cites. Approve it, edit its wording (an edit is "
              "checked against the cited statements again), or reject it. Approved drafts are published for "
              "participants to vote on, each as its own ballot item.")
     _coverage(values)
     reviewer = st.text_input("Your name (recorded with each decision)", value="moderator", key="mod-reviewer")
-    decisions = [dec for i, d in enumerate(drafts) if (dec := _review_draft(i, d, summaries, statements))]
+    same = _same_words(drafts)
+    decisions = [dec for i, d in enumerate(drafts) if (dec := _review_draft(i, d, summaries, statements, same.get(i)))]
     undecided = len(drafts) - len(decisions)
     if undecided:
-        st.caption(f"{undecided} drafts have no decision yet; they stay in review.")
+        st.caption(f"{undecided} draft{' has' if undecided == 1 else 's have'} no decision yet; "
+                   f"{'it stays' if undecided == 1 else 'they stay'} in review.")
     c1, c2 = st.columns(2)
-    submit = c1.button(f"Submit {len(decisions)} decisions", type="primary", key="mod-review-submit",
-                       disabled=not decisions, width="stretch")
+    submit = c1.button(f"Submit {len(decisions)} decision{'' if len(decisions) == 1 else 's'}", type="primary",
+                       key="mod-review-submit", disabled=not decisions, width="stretch")
     approve_all = c2.button("Approve all drafts", key="mod-review-approve-all", width="stretch")
     if submit or approve_all:
         value = ({"reviewer": reviewer or "moderator", "approve_all": True} if approve_all
                  else {"reviewer": reviewer or "moderator", "decisions": decisions})
         _submit_review(cid, value)
+
+
+def _same_words(drafts: list[dict]) -> dict[int, int]:
+    """Draft index -> the index of an earlier draft with the same words (case and spacing aside): in a
+    small room a topic's draft can quote the very statement a group's draft quotes, and both would
+    go to the vote as separate ballot items."""
+    first: dict[str, int] = {}
+    out = {}
+    for i, d in enumerate(drafts):
+        words = " ".join(str(d.get("text") or "").casefold().split())
+        if words in first:
+            out[i] = first[words]
+        first.setdefault(words, i)
+    return out
 
 
 def _draft_nonce(d: dict) -> str:
@@ -424,12 +440,15 @@ def second_opinion_line(model_verdicts: list[str]) -> str:
         f"{n} {words.get(k, k)}" for k, n in said.most_common()) + "."
 
 
-def _review_draft(i: int, d: dict, summaries: dict, statements: dict) -> dict | None:
+def _review_draft(i: int, d: dict, summaries: dict, statements: dict, same_as: int | None = None) -> dict | None:
     """One draft beside its cited statements, with the decision widgets; returns the decision."""
     nonce = _draft_nonce(d)
     rejected = d.get("edit_rejected") or {}
     with st.container(border=True):
         st.markdown(f"**{i + 1}. {esc(d.get('heading') or group_name(d['key']))}** — {esc(d.get('audience') or '')}")
+        if same_as is not None:
+            st.warning(f"Word for word the same as draft {same_as + 1}: if both are approved, participants vote on "
+                       "the same words twice, as two ballot items. Reject or edit one of them.")
         left, right = st.columns([3, 2])
         with left:
             for s in d.get("sentences") or []:
@@ -444,7 +463,8 @@ def _review_draft(i: int, d: dict, summaries: dict, statements: dict) -> dict | 
                 st.markdown(code(sid) + " " + esc(text))
         g = summaries.get(d["key"])
         if g:
-            with st.expander(f"About {group_name(d['key'])}: {g['size']} participants ({g['share']:.0%})"):
+            people = f"{g['size']} participant{'' if g['size'] == 1 else 's'}"
+            with st.expander(f"About {group_name(d['key'])}: {people} ({g['share']:.0%})"):
                 for verb, sids in g["by_direction"].items():
                     if sids:
                         st.write(f"Statements this group {verb}s with more than others:")
