@@ -120,8 +120,10 @@ def _store():
 def _import(bundle, *, embed: bool, question: Optional[str], secret: Optional[str]) -> None:
     report = import_bundle(state.settings, bundle, embed=embed, question=question, secret=secret,
                            progress=sys.stderr.isatty())
+    without = report.registered - report.participants
     out.print(f"Imported into consultation {report.consultation_id} (join code {report.code}): "
-              f"{report.statements} statements, {report.participants} participants, "
+              f"{report.statements} statements, {report.participants} participants"
+              + (f" with votes (and {without} without a vote, e.g. authors, not counted)" if without > 0 else "") + ", "
               f"{report.votes} votes ({report.vote_events} vote events), "
               f"{report.flagged} statements flagged for the moderator.")
     for note in bundle.notes:

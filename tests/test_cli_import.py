@@ -68,3 +68,20 @@ def test_a_zip_of_an_export_imports_as_its_folder(tmp_path):
         res, stored = run_import_polis(tmp_path / zipped.stem, zipped)
         assert res.exit_code == 2 and problem in res.output.replace("\n", ""), res.output
         assert stored == []
+
+
+def test_participants_are_counted_alike_by_import_summary_and_consultations(tmp_path):
+    """Authors who never voted are stored but not counted (README: participants are the people who
+    voted): the import line said 5 participants where `consultations` and `analyze` said 2."""
+    statements = tmp_path / "st.csv"
+    statements.write_text("id,text,author\na,Buses should run every ten minutes.,p1\n"
+                          "b,Bike lanes make the street safer.,p2\nc,Parking is too expensive downtown.,p3\n")
+    votes = tmp_path / "votes.csv"
+    votes.write_text("participant,statement,vote\nv1,a,1\nv1,b,-1\nv2,a,1\nv2,c,-1\n")
+    data = tmp_path / "data"
+    res = invoke(data, "import-statements", str(statements), "--votes", str(votes), "--question", "Q", "--no-embed")
+    assert "3 statements, 2 participants with votes (and 3 without a vote, e.g. authors, not counted), 4 votes" \
+        in res.output.replace("\n", ""), res.output
+    assert "Participants: 2" in invoke(data, "summary", "1").output
+    folder = polis_folder(tmp_path, GOOD_COMMENTS + "1700000002000,x,2,9,0,0,0,Author 9 never votes\n", GOOD_VOTES)
+    assert "Participants: 2\n" in invoke(data, "summary", str(folder)).output

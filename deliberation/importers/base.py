@@ -68,7 +68,10 @@ class ImportBundle:
         return {
             "statements": len(self.statements),
             "moderated_out": sum(s.moderation.excluded_from_analysis for s in self.statements),
-            "participants": len(set(self.participants) | set(final["participant"].unique())),
+            # people with a vote, as the store and the analysis count them; "registered" adds the
+            # ids without one (authors who never voted)
+            "participants": int(final["participant"].nunique()),
+            "registered": len(set(self.participants) | set(final["participant"].unique())),
             "vote_events": len(self.votes),
             "votes": len(final),
         }

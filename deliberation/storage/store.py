@@ -96,11 +96,12 @@ class ImportReport:
     consultation_id: int
     code: str
     statements: int
-    participants: int
+    participants: int  # people with a vote in the import (as Store.counts counts them)
     vote_events: int
     votes: int
     flagged: int
     moderator_secret: str | None = None
+    registered: int = 0  # every participant id stored, authors who never voted included
 
 
 class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
@@ -289,7 +290,8 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
                     row = s.get(ConsultationRow, cid)
                     row.settings = {**(row.settings or {}), **extra}
         flagged = sum(st.moderation is ModerationStatus.NEEDS_REVIEW for st in statements)
-        return ImportReport(cid, code, len(statements), len(pids), n_events, n_current, flagged, new_secret)
+        return ImportReport(cid, code, len(statements), int(final["participant"].nunique()), n_events, n_current,
+                            flagged, new_secret, registered=len(pids))
 
     def _ensure_participants(self, s: Session, cid: int, external_ids: Iterable[str]) -> dict[str, int]:
         have = dict(s.execute(select(ParticipantRow.external_id, ParticipantRow.id)
