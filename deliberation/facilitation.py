@@ -123,8 +123,15 @@ def _slate_requests(analysis: AnalysisResult, ctx: _Sources, question: str, conf
                     exclude: dict[str, list[str]], feedback: dict[str, list[str]]) -> list[DraftRequest]:
     """The common-ground slate: item i ("all:<i>") quotes the i-th best consensus candidate, one
     claim per ballot item. A revised item skips the statements its rejected version cited and
-    those the other items stand on."""
-    ids = analysis.consensus or analysis.common_ground or analysis.majority_agree
+    those the other items stand on.
+
+    Only consensus candidates (more than half of every opinion group agrees; the common-ground
+    list is a subset of them) go on it, never Polis's majority list of everyone: a majority of all
+    participants can be one large group, and the slate is presented as what every group agrees
+    with (on Seattle $15, with no consensus candidate, the slate quoted statement 45, which 9 of
+    the 15 voters of group B disagree with). Without candidates the slate is empty and the report
+    says why."""
+    ids = analysis.consensus
     candidates = ctx.distinct([r for r in (ctx.ref(s) for s in ids) if r], limit=len(ids))
     size = min(config.consensus_slate_size, len(candidates))
     default = {str(Audience.everyone(i + 1)): candidates[i] for i in range(size)}

@@ -115,9 +115,38 @@ def build_report(state: dict[str, Any], statements: list[Statement],
         "reviews": state.get("reviews") or [],
         "tally": {k: tally.get(k) for k in ("ranking_gic", "ranking_schulze", "notes", "rejected_by") if k in tally},
         "terms": TERMS,
+        "empty_sections": _why_empty(analysis, options, shown, [d for d in drafts if d["status"] == "rejected"]),
         "notes": analysis.get("notes", []),
         "log": state.get("log", []),
     }
+
+
+def _why_empty(analysis: dict, options: dict, shown: list[dict], rejected: list[dict]) -> dict[str, str]:
+    """For each report section without a draft, why, in one sentence: a section is never left
+    empty without a reason (the moderator rejected its drafts, no statement met its rule, or the
+    run drafted none for it)."""
+    out = {}
+    for key, _title, _what in SECTIONS:
+        if any(d["section"] == key for d in shown):
+            continue
+        n_rejected = sum(d["section"] == key for d in rejected)
+        if n_rejected:
+            why = f"the moderator rejected the {n_rejected} draft{'s' if n_rejected > 1 else ''} made for it"
+        elif key == "common_ground" and not analysis.get("consensus"):
+            why = ("no statement met the consensus rule (more than half of every opinion group agrees, with "
+                   "enough votes; see the rule and the notes under \"How the drafts were made\")")
+        elif key == "common_ground" and options.get("consensus_slate_size") == 0:
+            why = "this run put no common-ground item on the ballot (consensus_slate_size = 0)"
+        elif key == "groups" and not analysis.get("group_summaries"):
+            why = "no opinion groups were formed"
+        elif key == "topics" and not ((analysis.get("topics") or {}).get("topics")):
+            why = "no topics were computed"
+        elif key == "topics" and options.get("topic_drafts") is False:
+            why = "this run drafted no topic statements (topic drafts were switched off)"
+        else:
+            why = "no statement was left to draft from"
+        out[key] = f"No draft in this section: {why}."
+    return out
 
 
 def _participation(analysis: dict, counts: dict | None, texts: dict, statements: list[Statement]) -> dict:
@@ -212,7 +241,7 @@ def to_markdown(rep: dict[str, Any]) -> str:
         items = [d for d in rep["consensus"] + rep["minority"] if d.get("section", _section(d["key"])) == key]
         md += [f"## {title}", "", what, ""]
         if not items:
-            md += ["No draft in this section.", ""]
+            md += [_md(rep.get("empty_sections", {}).get(key, "No draft in this section.")), ""]
         for d in items:
             md += _md_draft(d)
     md += _md_ranking(rep)
@@ -363,7 +392,7 @@ def to_html(rep: dict[str, Any]) -> str:
     items = rep.get("consensus", []) + rep.get("minority", [])
     for key, title, what in SECTIONS:
         mine = [d for d in items if d.get("section", _section(d["key"])) == key]
-        parts += [f"<h2>{e(title)}</h2>", f"<p>{e(what)}</p>"] + ([] if mine else ["<p>No draft in this section.</p>"])
+        parts += [f"<h2>{e(title)}</h2>", f"<p>{e(what)}</p>"] + ([] if mine else [f"<p>{e(rep.get('empty_sections', {}).get(key, 'No draft in this section.'))}</p>"])
         for d in mine:
             parts.append(f"<h3>{e(d.get('heading') or draft_heading(d['key']))}</h3><ul>")
             for s in d["sentences"]:

@@ -352,7 +352,9 @@ def report(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     """The report files; its counts are the database's at the time of writing."""
     ctx = context_of(runtime)
     store, cid = ctx.services.store, state.consultation_id
-    method = {**dataclasses.asdict(ctx.drafting), "seed": ctx.analysis.seed}
+    method = {**dataclasses.asdict(ctx.drafting), "seed": ctx.analysis.seed,
+              "topic_drafts": ctx.facilitation.topic_drafts,
+              "consensus_slate_size": ctx.facilitation.consensus_slate_size}
     rep = build_report({**state.model_dump(mode="json"), "options": method}, store.statements(cid),
                        counts=store.counts(cid))
     paths = write_report(rep, ctx.services.settings.data_dir / "reports" / str(cid))

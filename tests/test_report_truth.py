@@ -9,25 +9,34 @@ import re
 import pandas as pd
 import pytest
 
-from conftest import corpus
-from deliberation.analysis.pipeline import AnalysisConfig, analyze
+from conftest import SAMPLE, corpus
+from deliberation.analysis.pipeline import AnalysisConfig, AnalysisResult, analyze
+from deliberation.facilitation import build_requests
 from deliberation.importers.polis import read_polis_export
 from deliberation.report import build_report, to_markdown
 from deliberation.wording import group_label
 
 
-@pytest.fixture(scope="module")
-def seattle():
-    """Seattle $15 analysed as the product does (no topics: they play no part here), and its votes
-    read straight from votes.csv: latest vote per (voter, comment) wins."""
-    folder = corpus("15-per-hour-seattle")
+def _analysed(folder):
+    """A Polis folder analysed as the product does (no topics: they play no part here), the analysis
+    object, its JSON form, the statements, and its votes read straight from votes.csv: latest vote
+    per (voter, comment) wins, each row with the voter's opinion group."""
     bundle = read_polis_export(folder)
-    statements = bundle.statements
-    result = analyze(bundle.vote_matrix(), statements, None, config=AnalysisConfig())
+    result = analyze(bundle.vote_matrix(), bundle.statements, None, config=AnalysisConfig())
     votes = pd.read_csv(folder / "votes.csv").sort_values("timestamp", kind="stable")
     votes = votes.drop_duplicates(["voter-id", "comment-id"], keep="last")
     votes["group"] = votes["voter-id"].astype(str).map(result.groups)
-    return result.model_dump(mode="json"), statements, votes
+    return result, result.model_dump(mode="json"), bundle.statements, votes
+
+
+@pytest.fixture(scope="module")
+def seattle():
+    return _analysed(corpus("15-per-hour-seattle"))[1:]
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return _analysed(SAMPLE)
 
 
 def _agree_share(votes: pd.DataFrame, sid: str, in_group) -> float:
@@ -53,3 +62,26 @@ def test_group_lines_say_what_the_group_agrees_or_disagrees_with(seattle):
                 assert (mine > others) == (verb == "agree"), (name, verb, sid, mine, others)
                 checked += 1
     assert checked == sum(len(g["repness"]) for g in analysis["group_summaries"])
+
+
+def _slate_sources(result, statements) -> list[str]:
+    return [r.sources[0].id for r in build_requests(result, statements, "q") if r.speaks_for.startswith("all:")]
+
+
+def test_common_ground_items_are_agreed_by_most_of_every_group(sample, seattle):
+    """The report presents the slate as "statements most people in every opinion group agree with".
+    Where no statement met the consensus rule, the slate fell back to Polis's majority of everyone:
+    on Seattle $15 it quoted statement 45, which 9 of the 15 voters of group B disagree with. Now
+    each item is checked against the votes, and an empty section says why."""
+    result, analysis, statements, votes = sample
+    ids = _slate_sources(result, statements)
+    assert len(ids) == 3
+    for sid in ids:
+        for g in analysis["group_summaries"]:
+            assert _agree_share(votes, sid, lambda s, g=g: s == g["id"]) > 0.5, (sid, g["id"])
+    analysis, statements, votes = seattle
+    assert analysis["consensus"] == []
+    assert _slate_sources(AnalysisResult.model_validate(analysis), statements) == []
+    md = to_markdown(build_report({"analysis": analysis}, statements))
+    common = md.split("## Common ground")[1].split("\n## ")[0]
+    assert "No draft in this section: no statement met the consensus rule" in common
