@@ -52,11 +52,17 @@ def test_one_draft_each_for_45_40_15_passes():
     assert g["group:2"].share_participants == pytest.approx(0.15)
     assert g["group:2"].share_drafts == pytest.approx(1 / 3)
     assert g["group:2"].ratio == pytest.approx(1 / 3 / 0.15)
-    assert "Every opinion group has a draft; none has more than 1.5x its share." in audit.findings
+    # and the finding says so as the rule is: it said "none has more than 1.5x its share" of 2.2x
+    assert ("Every opinion group has a draft and none is over-represented: none has more drafts than its fair "
+            "seats (one each, the rest by size) while holding more than 1.5x its share of the participants."
+            in audit.findings)
     # the consensus draft is reported but counted towards no group
     assert audit.n_consensus == 1
     assert sum(x.n_drafts for x in audit.groups) == 3
-    assert any("1 common-ground draft (1) speaks for all 100 participants" in f for f in audit.findings)
+    # without approval data the audit does not know who took part: the audiences are not everyone
+    assert any("1 common-ground draft (1) speaks for everyone" in f for f in audit.findings)
+    with_votes = audit_coverage(drafts, members(45, 40, 15), {f"p{i}": set() for i in range(130)})
+    assert any("speaks for all 130 participants" in f for f in with_votes.findings)  # not the 100 in groups
     assert audit.jr is None and any("JR" in f for f in audit.findings)
 
 

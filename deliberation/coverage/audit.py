@@ -42,7 +42,7 @@ def audit_coverage(
     elif slate.n_slate == 0:
         findings.insert(0, f"No draft is on the slate (all {len(drafts)} have a status outside "
                            f"{', '.join(cfg.slate_statuses)}).")
-    findings += _group_findings(slate, groups, family_drafts, cfg)
+    findings += _group_findings(slate, groups, family_drafts, cfg, len(approvals) if approvals else None)
     jr = JustifiedRepresentation(cfg).check(slate, approvals)
     findings += jr.findings
     passed = (
@@ -58,9 +58,20 @@ def audit_coverage(
                          n_candidates=jr.n_candidates)
 
 
+def _ok_line(what: str, cfg: CoverageConfig) -> str:
+    """What holds when every audience of a family passed: the over-representation rule as it is
+    (:class:`~deliberation.coverage.checks.NoneOverRepresented`), not "none has more than 1.5x its
+    share": one draft each is never amplification, so with two groups of 70% and 30% and a draft
+    each, group B holds 1.7x its share and is rightly not over-represented."""
+    return (f"Every {what} has a draft and none is over-represented: none has more drafts than its fair seats "
+            f"(one each, the rest by size) while holding more than {cfg.over_factor:g}x its share of the "
+            "participants.")
+
+
 def _group_findings(slate: Slate, groups: list[GroupCoverage], family_drafts: dict[str, int],
-                    cfg: CoverageConfig) -> list[str]:
-    """Why each audience failed its check, in the audiences' order; then what holds for all."""
+                    cfg: CoverageConfig, n_participants: int | None = None) -> list[str]:
+    """Why each audience failed its check, in the audiences' order; then what holds for all.
+    ``n_participants``: everyone who took part (the voters), whom common-ground drafts speak for."""
     out: list[str] = []
     if not slate.families["group"]:
         out.append("No opinion groups were given, so group coverage was not audited.")
@@ -70,19 +81,20 @@ def _group_findings(slate: Slate, groups: list[GroupCoverage], family_drafts: di
                 out.append(check.why(g, cfg, family_drafts.get(g.family, 0)))
     audited = [g for g in groups if g.family == "group"]
     if audited and all(g.status == "ok" for g in audited) and not any(g.n_participants == 0 and g.n_drafts for g in audited):
-        out.append(f"Every opinion group has a draft; none has more than {cfg.over_factor:g}x its share.")
+        out.append(_ok_line("opinion group", cfg))
     topics = [g for g in groups if g.family == "topic"]
     if topics and all(g.status == "ok" for g in topics):
-        out.append(f"Every topic has a draft; none has more than {cfg.over_factor:g}x its share.")
+        out.append(_ok_line("topic", cfg))
     if slate.consensus:
         consensus = slate.consensus
-        everyone = set().union(*slate.members.values()) if slate.members else set()
+        # everyone who took part, not the union of the audiences (the grouped participants and the
+        # topics' authors: 142 of Seattle's 339)
+        everyone = f"all {n_participants} participants" if n_participants else "everyone"
         out.append(
             f"{len(consensus)} common-ground draft{'s' if len(consensus) > 1 else ''} "
             f"({listed([k.replace('all:', 'item ') for k in consensus], cfg.max_listed)}) "
-            f"speak{'' if len(consensus) > 1 else 's'} for all "
-            f"{len(everyone)} participants and {'are' if len(consensus) > 1 else 'is'} not counted "
-            "towards any single group's share.")
+            f"speak{'' if len(consensus) > 1 else 's'} for {everyone} and "
+            f"{'are' if len(consensus) > 1 else 'is'} not counted towards any single group's share.")
     return out
 
 
