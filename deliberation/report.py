@@ -157,6 +157,8 @@ def _participation(analysis: dict, counts: dict | None, texts: dict, statements:
                 "statements": sum(s.is_public for s in statements),
                 # the votes on the drafts put to the vote, counted in "votes" too
                 "draft_votes": counts.get("draft_votes") or 0, "drafts": sum(s.is_draft for s in statements),
+                # and the votes on statements moderation held or rejected, counted in "votes" too
+                "held_votes": counts.get("held_votes") or 0,
                 "moderated_out": sum(not s.is_draft and not s.is_public for s in statements),
                 "author_votes": author_votes,
                 "source": "database"}
@@ -221,12 +223,18 @@ def _n(n, noun: str) -> str:
 
 
 def participation_line(p: dict) -> str:
-    drafts = p.get("draft_votes") or 0
-    line = (f"{_n(p['participants'], 'participant')} cast {_n(p['votes'], 'vote')}"
-            + (f": {(p['votes'] or 0) - drafts} on {_n(p['statements'], 'statement')} and {drafts} on the "
-               f"{_n(p.get('drafts') or 0, 'draft')} put to the vote" if drafts else
-               f" on {_n(p['statements'], 'statement')}"))
-    if p.get("moderated_out"):
+    """Who cast how many votes on what: the votes on the statements shown, on the drafts put to the
+    vote and on statements moderation held or rejected, each counted apart (Seattle $15 said "2872
+    votes on 31 statements" of which 23 were on the 23 statements moderated out)."""
+    drafts, held = p.get("draft_votes") or 0, p.get("held_votes") or 0
+    parts = [f"{(p['votes'] or 0) - drafts - held} on {_n(p['statements'], 'statement')}"]
+    if drafts:
+        parts.append(f"{drafts} on the {_n(p.get('drafts') or 0, 'draft')} put to the vote")
+    if held:
+        parts.append(f"{held} on the {_n(p.get('moderated_out') or 0, 'statement')} held or rejected by moderation")
+    line = f"{_n(p['participants'], 'participant')} cast {_n(p['votes'], 'vote')}"
+    line += f": {', '.join(parts[:-1])} and {parts[-1]}" if len(parts) > 1 else f" on {_n(p['statements'], 'statement')}"
+    if p.get("moderated_out") and not held:
         line += f" ({p['moderated_out']} more were held or rejected by moderation)"
     if p.get("author_votes"):
         line += (f"; besides, {p['author_votes']} statement(s) count as their author's agree vote in the analysis, "

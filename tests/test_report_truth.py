@@ -85,3 +85,24 @@ def test_common_ground_items_are_agreed_by_most_of_every_group(sample, seattle):
     md = to_markdown(build_report({"analysis": analysis}, statements))
     common = md.split("## Common ground")[1].split("\n## ")[0]
     assert "No draft in this section: no statement met the consensus rule" in common
+
+
+def test_participation_line_counts_votes_on_what_they_were_cast_on(tmp_path, seattle):
+    """"339 participants cast 2872 votes on 31 statements" counted the 23 votes on Seattle's 23
+    moderated-out comments as votes on the 31 shown; the store's counts against votes.csv."""
+    from deliberation.config import Settings
+    from deliberation.report import participation_line
+    from deliberation.storage import Store
+
+    analysis, _statements, votes = seattle
+    folder = corpus("15-per-hour-seattle")
+    comments = pd.read_csv(folder / "comments.csv")
+    out = set(comments.loc[comments["moderated"] == -1, "comment-id"])
+    held = votes["comment-id"].isin(out)
+    store = Store(Settings(data_dir=tmp_path / "data"))
+    cid = store.import_bundle(read_polis_export(folder), question="$15/hour").consultation_id
+    rep = build_report({"analysis": analysis}, store.statements(cid), store.counts(cid))
+    assert participation_line(rep["participation"]) == (
+        f"{votes['voter-id'].nunique()} participants cast {len(votes)} votes: {int((~held).sum())} on "
+        f"{len(comments) - len(out)} statements and {int(held.sum())} on the {len(out)} statements held or "
+        "rejected by moderation.")

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from deliberation.models import ModerationStatus
 from deliberation.storage.tables import ParticipantRow, StatementRow, VoteEventRow, VoteRow
+
+#: moderation states of statements participants do not see (Statement.is_public)
+HELD = (ModerationStatus.REJECTED.value, ModerationStatus.NEEDS_REVIEW.value)
 
 
 class RoomReadsMixin:
@@ -27,6 +31,12 @@ class RoomReadsMixin:
                 "draft_votes": s.scalar(select(func.count()).select_from(VoteRow)
                                         .join(StatementRow, VoteRow.statement_id == StatementRow.id)
                                         .where(VoteRow.consultation_id == c, StatementRow.is_draft.is_(True))),
+                # of those, votes on statements moderation held or rejected (a Polis export keeps the
+                # votes cast before a comment was moderated out): not votes on the statements shown
+                "held_votes": s.scalar(select(func.count()).select_from(VoteRow)
+                                       .join(StatementRow, VoteRow.statement_id == StatementRow.id)
+                                       .where(VoteRow.consultation_id == c, StatementRow.is_draft.is_(False),
+                                              StatementRow.moderation.in_(HELD))),
                 "vote_events": s.scalar(select(func.count()).select_from(VoteEventRow).where(VoteEventRow.consultation_id == c)),
             }
 
