@@ -377,10 +377,21 @@ def approvals_from_matrix(matrix) -> dict[str, set[str]]:
 MIN_VOTES_TO_PLACE = 3
 
 
+def placement_note(placed: int, ungrouped: int) -> str:
+    """What :func:`group_labels` did, in words. Most of those placed were there at the analysis
+    with too few votes to be grouped (Seattle $15: 85 of 201, none of them newcomers), so they
+    are not called participants "who joined after the analysis"."""
+    return (f"{placed} participant{'s' if placed != 1 else ''} in no opinion group at the analysis (they joined "
+            "later or had voted on too few statements to be grouped) were placed into the group closest to their "
+            f"votes; {ungrouped} voter{'s' if ungrouped != 1 else ''} remain in no group (too few votes to place) "
+            "and count only in the totals.")
+
+
 def group_labels(analysis: AnalysisResult, matrix, min_votes: int = MIN_VOTES_TO_PLACE):
     """Group per matrix row: the analysis's groups, plus late participants placed by their votes.
 
-    A participant who joined after the analysis gets the group whose mean vote (agree rate minus
+    A participant in no group at the analysis (who joined later, or had voted on too few statements
+    to be grouped then) gets the group whose mean vote (agree rate minus
     disagree rate, per statement) is closest to their own votes on the analysed statements, if
     they voted on at least ``min_votes`` of them; otherwise -1 (ungrouped). Returns the labels and
     how many participants were placed.

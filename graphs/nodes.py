@@ -28,6 +28,7 @@ from deliberation.facilitation import (
     grounded_extractive,
     group_labels,
     group_members,
+    placement_note,
 )
 from deliberation.grounding import public_reason
 from deliberation.models import ModerationStatus, Statement
@@ -304,10 +305,7 @@ def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     result = count_votes(matrix, labels, ids, ctx.tally) if ids else None
     data = result.model_dump(mode="json") if result else {"notes": ["No draft was published, so there is nothing to tally."]}
     ungrouped = int(((labels < 0) & (np.bincount(matrix.rows, minlength=matrix.shape[0]) > 0)).sum())
-    data["notes"] = list(data.get("notes") or []) + [
-        f"{placed} participants who joined after the analysis were placed into the opinion group closest "
-        f"to their votes; {ungrouped} voters remain in no group (too few votes to place) and count only "
-        "in the totals."]
+    data["notes"] = list(data.get("notes") or []) + [placement_note(placed, ungrouped)]
     feedback, redraft, exclude = {}, [], {}
     if result and state.revise_rounds < ctx.facilitation.max_revise_rounds:
         feedback, redraft, exclude = revision_requests(result, current)

@@ -31,7 +31,7 @@ def _analysed(folder):
 
 @pytest.fixture(scope="module")
 def seattle():
-    return _analysed(corpus("15-per-hour-seattle"))[1:]
+    return _analysed(corpus("15-per-hour-seattle"))
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_group_lines_say_what_the_group_agrees_or_disagrees_with(seattle):
     """Polis's representative statements of a group include statements it *disagrees* with more than
     the rest; the report listed them all under "Statements its members agree with more than others
     do" (group A: statement 20, which 12% of group A and 81% of group B agree with)."""
-    analysis, statements, votes = seattle
+    _, analysis, statements, votes = seattle
     md = to_markdown(build_report({"analysis": analysis}, statements))
     section = md.split("## Opinion groups")[1].split("## Topic list")[0]
     checked = 0
@@ -79,7 +79,7 @@ def test_common_ground_items_are_agreed_by_most_of_every_group(sample, seattle):
     for sid in ids:
         for g in analysis["group_summaries"]:
             assert _agree_share(votes, sid, lambda s, g=g: s == g["id"]) > 0.5, (sid, g["id"])
-    analysis, statements, votes = seattle
+    _, analysis, statements, votes = seattle
     assert analysis["consensus"] == []
     assert _slate_sources(AnalysisResult.model_validate(analysis), statements) == []
     md = to_markdown(build_report({"analysis": analysis}, statements))
@@ -94,7 +94,7 @@ def test_participation_line_counts_votes_on_what_they_were_cast_on(tmp_path, sea
     from deliberation.report import participation_line
     from deliberation.storage import Store
 
-    analysis, _statements, votes = seattle
+    _, analysis, _statements, votes = seattle
     folder = corpus("15-per-hour-seattle")
     comments = pd.read_csv(folder / "comments.csv")
     out = set(comments.loc[comments["moderated"] == -1, "comment-id"])
@@ -106,3 +106,19 @@ def test_participation_line_counts_votes_on_what_they_were_cast_on(tmp_path, sea
         f"{votes['voter-id'].nunique()} participants cast {len(votes)} votes: {int((~held).sum())} on "
         f"{len(comments) - len(out)} statements and {int(held.sum())} on the {len(out)} statements held or "
         "rejected by moderation.")
+
+
+def test_tally_note_does_not_call_the_ungrouped_newcomers(seattle):
+    """The tally's note said "85 participants who joined after the analysis were placed into the
+    opinion group closest to their votes": on Seattle all 85 were there at the analysis, with
+    fewer than 7 votes, and nobody joined later."""
+    from deliberation.facilitation import group_labels, placement_note
+
+    result, _analysis, _statements, votes = seattle
+    matrix = read_polis_export(corpus("15-per-hour-seattle")).vote_matrix()
+    labels, placed = group_labels(result, matrix)
+    late = [p for p, g in zip(matrix.participant_ids, labels) if g >= 0 and p not in result.groups]
+    assert len(late) == placed == 85
+    assert set(late) <= set(votes["voter-id"].astype(str))  # every one of them voted before the analysis
+    note = placement_note(placed, int((labels < 0).sum()))
+    assert "joined after" not in note and note.startswith("85 participants in no opinion group at the analysis")

@@ -63,7 +63,7 @@ def _plots(rep: dict) -> None:
             rest = {"agree": v["agree"] - grouped["agree"], "disagree": v["disagree"] - grouped["disagree"],
                     "pass": v["passes"] - grouped["pass"]}
             if any(rest.values()):
-                table.append({"draft": name, "voters": "not in an opinion group (joined later)", **rest})
+                table.append({"draft": name, "voters": "not in an opinion group", **rest})
         chart = alt.Chart(pd.DataFrame(rows)).mark_bar(size=18).encode(
             y=alt.Y("draft:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
             x=alt.X("votes:Q", axis=alt.Axis(tickMinStep=1, format="d")),
