@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
@@ -113,6 +113,21 @@ def reported() -> Iterator[None]:
         fail(str(e))
 
 
+@contextmanager
+def interruptible(kept: Callable[[], str]) -> Iterator[None]:
+    """Ctrl-C ends the command with one line saying what was kept (``kept()``) and exit code 130;
+    it ended silently before, leaving a moderator to guess whether an import or a run half-happened."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        console.print(f"\n[bold red]interrupted:[/] {escape(kept())}", highlight=False)
+        raise typer.Exit(130) from None
+
+
+#: What an interrupted import keeps: it is one transaction.
+IMPORT_INTERRUPTED = "nothing was imported (an import stores all of it or nothing)"
+
+
 def _store():
     return Store(state.settings)
 
@@ -140,7 +155,7 @@ def import_polis(
     embed: bool = typer.Option(True, help="Embed statements into the vector store."),
 ) -> None:
     """Import a Polis export folder as a new consultation."""
-    with reported():
+    with reported(), interruptible(lambda: IMPORT_INTERRUPTED):
         bundle = read_polis_export(folder)
         earlier = find_consultation_by_source(_store(), bundle.source)
         if earlier is not None:
@@ -159,7 +174,7 @@ def import_statements(
     embed: bool = typer.Option(True, help="Embed statements into the vector store."),
 ) -> None:
     """Import statements (and optional votes) from CSV or JSON Lines as a new consultation."""
-    with reported():
+    with reported(), interruptible(lambda: IMPORT_INTERRUPTED):
         bundle = read_statements_file(path, votes_path=votes, question=question, language=language)
         _import(bundle, embed=embed, question=question, secret=secret)
 

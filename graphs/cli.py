@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 from pydantic_core import to_jsonable_python
 
-from deliberation.cli import app, console, fail, out, reported, state
+from deliberation.cli import IMPORT_INTERRUPTED, app, console, fail, interruptible, out, reported, state
 from deliberation.config import SAMPLE_CORPUS
 from deliberation.errors import InputError
 from deliberation.importers.base import read_text
@@ -34,6 +34,14 @@ def _graph():
 
 def _resolve(source: str) -> int:
     return ensure_consultation(state.settings, source, progress=lambda m: console.print(f"[dim]… {escape(m)}[/]"))
+
+
+def _kept(resolved: list[int]) -> str:
+    """What a graph command interrupted by Ctrl-C kept: the checkpointed steps, or (while a folder
+    was being imported) nothing."""
+    if not resolved:
+        return IMPORT_INTERRUPTED
+    return f"the steps completed so far are kept; continue with: deliberation resume {resolved[0]}"
 
 
 def _print_update(node: str, update: dict) -> None:
@@ -87,7 +95,8 @@ def run_cmd(
 ) -> None:
     """Run the facilitation graph with progress output; it stops at the moderator's review."""
     runner = _graph()
-    with reported():
+    resolved: list[int] = []
+    with reported(), interruptible(lambda: _kept(resolved)):
         options = run_options({"drafter": drafter, "model": model, "base_url": base_url, "seed": seed,
                                "consensus_slate_size": consensus_slate_size, "topic_drafts": topic_drafts,
                                "max_revise_rounds": max_revise_rounds, "author_agrees": author_agrees,
@@ -95,6 +104,7 @@ def run_cmd(
                                "min_voters_group_share": min_voters_group_share}, set_)
         runner.context(state.settings, options)  # bad settings stop here, before anything is imported
         cid = _resolve(source)
+        resolved.append(cid)
         if approve_all:
             st = runner.run_to_end(state.settings, cid, options, on_update=_print_update)
         else:
@@ -111,8 +121,10 @@ def review_cmd(
 ) -> None:
     """Give the moderator's decisions on the drafts the graph is waiting on, and continue."""
     runner = _graph()
-    with reported():
+    resolved: list[int] = []
+    with reported(), interruptible(lambda: _kept(resolved)):
         cid = _resolve(consultation)
+        resolved.append(cid)
         st = runner.status(state.settings, cid)
         if not st.waiting or st.waiting.get("type") != "review":
             fail("the graph is not waiting for a review of this consultation")
@@ -144,8 +156,10 @@ def resume_cmd(
 ) -> None:
     """Continue the graph from its last checkpoint (after a crash, or to close voting)."""
     runner = _graph()
-    with reported():
+    resolved: list[int] = []
+    with reported(), interruptible(lambda: _kept(resolved)):
         cid = _resolve(consultation)
+        resolved.append(cid)
         st = runner.status(state.settings, cid)
         if st.waiting and st.waiting.get("type") == "review":
             _print_status(st, cid)

@@ -85,3 +85,20 @@ def test_participants_are_counted_alike_by_import_summary_and_consultations(tmp_
     assert "Participants: 2" in invoke(data, "summary", "1").output
     folder = polis_folder(tmp_path, GOOD_COMMENTS + "1700000002000,x,2,9,0,0,0,Author 9 never votes\n", GOOD_VOTES)
     assert "Participants: 2\n" in invoke(data, "summary", str(folder)).output
+
+
+def test_ctrl_c_says_what_was_kept(tmp_path, monkeypatch):
+    """Ctrl-C ended an import or a graph run silently (exit 130): one line now says that an import
+    stored nothing and that a run keeps its completed steps, with the command to continue."""
+    import deliberation.cli as domain_cli
+    from graphs.cli import _kept
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(domain_cli, "import_bundle", interrupted)
+    data = tmp_path / "data"
+    res = invoke(data, "import-polis", str(polis_folder(tmp_path, GOOD_COMMENTS, GOOD_VOTES)), "--no-embed")
+    assert res.exit_code == 130 and "interrupted: nothing was imported" in res.output, res.output
+    assert Store(Settings(data_dir=data)).list_consultations() == []
+    assert _kept([4]) == "the steps completed so far are kept; continue with: deliberation resume 4"

@@ -244,8 +244,13 @@ def _bulk_cache(s: Session):
         except Exception:
             if done:
                 raise
-            # the import already failed (e.g. disk full): keep its exception, not this one
-            log.warning("could not reset the SQLite cache size after a failed import", exc_info=True)
+            # the import already failed (disk full, Ctrl-C): keep its exception, not this one (a
+            # warning with this traceback buried the one-line error); the pool drops the connection
+            log.debug("could not reset the SQLite cache size after a failed import", exc_info=True)
+            try:
+                conn.invalidate()
+            except Exception:  # noqa: BLE001 - the import's own error is the one to report
+                pass
 
 
 def _chunks(items: list, n: int):
