@@ -380,7 +380,10 @@ MIN_VOTES_TO_PLACE = 3
 def placement_note(placed: int, ungrouped: int) -> str:
     """What :func:`group_labels` did, in words. Most of those placed were there at the analysis
     with too few votes to be grouped (Seattle $15: 85 of 201, none of them newcomers), so they
-    are not called participants "who joined after the analysis"."""
+    are not called participants "who joined after the analysis". Empty when there is nobody to
+    place or leave out."""
+    if not placed and not ungrouped:
+        return ""
     return (f"{placed} participant{'s' if placed != 1 else ''} in no opinion group at the analysis (they joined "
             "later or had voted on too few statements to be grouped) were placed into the group closest to their "
             f"votes; {ungrouped} voter{'s' if ungrouped != 1 else ''} remain in no group (too few votes to place) "

@@ -33,8 +33,8 @@ from deliberation.wording import (
 
 #: report sections, in order: (section key, title, what it holds, in one sentence)
 SECTIONS = [
-    ("common_ground", "Common ground", "Statements most people in every opinion group agree with; each was put "
-                                       "to the vote as a separate item."),
+    ("common_ground", "Common ground", "Statements that more than half of those who voted on them in every opinion "
+                                       "group agree with; each was put to the vote as a separate item."),
     ("groups", "What each group asks for", "For each opinion group, statements its members agree with more "
                                            "than the other participants do."),
     ("topics", "Topics", "For each topic, what participants said; where the groups' votes split, each position "

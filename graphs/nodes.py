@@ -305,7 +305,7 @@ def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     result = count_votes(matrix, labels, ids, ctx.tally) if ids else None
     data = result.model_dump(mode="json") if result else {"notes": ["No draft was published, so there is nothing to tally."]}
     ungrouped = int(((labels < 0) & (np.bincount(matrix.rows, minlength=matrix.shape[0]) > 0)).sum())
-    data["notes"] = list(data.get("notes") or []) + [placement_note(placed, ungrouped)]
+    data["notes"] = list(data.get("notes") or []) + [n for n in [placement_note(placed, ungrouped)] if n]
     feedback, redraft, exclude = {}, [], {}
     if result and state.revise_rounds < ctx.facilitation.max_revise_rounds:
         feedback, redraft, exclude = revision_requests(result, current)

@@ -122,3 +122,61 @@ def test_tally_note_does_not_call_the_ungrouped_newcomers(seattle):
     assert set(late) <= set(votes["voter-id"].astype(str))  # every one of them voted before the analysis
     note = placement_note(placed, int((labels < 0).sum()))
     assert "joined after" not in note and note.startswith("85 participants in no opinion group at the analysis")
+
+
+#: a room of six in two camps (0-2, 3-5), ten statements, the last moderated out; 1 agree, -1 disagree, 0 pass
+ROOM_VOTES = {0: {p: 1 for p in range(6)}, 1: {0: 1, 1: 1, 2: 0, 3: 1, 4: 1, 5: 1},
+              2: {0: 1, 1: 1, 2: 1, 3: -1, 4: -1, 5: -1}, 3: {0: -1, 1: -1, 2: -1, 3: 1, 4: 1, 5: 1},
+              4: {0: 1, 1: 1, 2: 1, 3: 0, 4: -1, 5: 1}, 5: {0: -1, 1: -1, 3: 1, 4: 1, 5: 1},
+              6: {0: 1, 1: -1, 3: 1, 4: -1}, 7: {2: 1, 3: 1, 5: 1}, 8: {p: -1 for p in range(6)}, 9: {0: 1, 3: 1}}
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    """The room as a Polis export folder (voter 0 first disagrees with statement 2, then agrees),
+    analysed as `analyze FOLDER` does; its votes read back with pandas."""
+    folder = tmp_path_factory.mktemp("room")
+    rows = [(0, 2, 0, -1)] + [(1 + i, sid, p, v) for i, (sid, p, v) in enumerate(
+        (sid, p, v) for sid, vs in ROOM_VOTES.items() for p, v in vs.items())]
+    pd.DataFrame(rows, columns=["timestamp", "comment-id", "voter-id", "vote"]).assign(datetime="x")[
+        ["timestamp", "datetime", "comment-id", "voter-id", "vote"]].to_csv(folder / "votes.csv", index=False)
+    pd.DataFrame({"timestamp": range(10), "datetime": "x", "comment-id": range(10), "author-id": [0, 1, 2, 3, 4, 5, 0, 3, 1, 0],
+                  "agrees": 0, "disagrees": 0, "moderated": [1] * 9 + [-1],
+                  "comment-body": [f"Statement number {i} about the town." for i in range(10)]}).to_csv(
+        folder / "comments.csv", index=False)
+    return _analysed(folder)
+
+
+def test_small_room_summary_and_common_ground_say_what_the_votes_say(room):
+    """In the room, `analyze` printed "Group A is distinguished by: disagrees (20%) [0]" for a
+    statement all six agreed with (Polis's p-success of 0 disagrees in 3 votes), and "agrees (80%)"
+    for 3 of 3; the common-ground section said "most people in every opinion group" of statement 7,
+    which one of group A's three members voted on."""
+    from deliberation.analysis.pipeline import summary_text
+
+    result, analysis, statements, votes = room
+    text = summary_text(result, {s.external_id: s.text for s in statements})
+    names = {f"{group_label(g['id'])[0].upper()}{group_label(g['id'])[1:]}": g["id"] for g in analysis["group_summaries"]}
+    checked, group, listed = 0, None, set()
+    for line in text.splitlines():
+        head = re.match(r"^  (Group \w+) is distinguished by:$", line)
+        if head or not line.startswith("    "):
+            group = names[head.group(1)] if head else None
+            continue
+        verb, k, n, sid = re.match(r"^    (agrees|disagrees) \((\d+) of (\d+) who voted\) \[(\d+)\]", line).groups()
+        mine = votes[(votes["comment-id"] == int(sid)) & (votes["group"] == group)]
+        assert (int(k), int(n)) == (int((mine["vote"] == (1 if verb == "agrees" else -1)).sum()), len(mine)), line
+        assert 2 * int(k) > int(n), line  # the group does what the line says
+        checked += 1
+        listed.add(sid)
+    assert checked >= 4 and "0" not in listed  # all six agreed with it: it tells no group apart
+    ids = _slate_sources(result, statements)
+    assert "7" in ids
+    sizes = {g["id"]: g["size"] for g in analysis["group_summaries"]}
+    for sid in ids:  # more than half of those who voted in every group agree ...
+        for g in sizes:
+            assert _agree_share(votes, sid, lambda s, g=g: s == g) > 0.5
+    seven = votes[(votes["comment-id"] == 7) & votes["group"].notna()].groupby("group").size()
+    assert min(seven[g] / sizes[g] for g in sizes) < 0.5  # ... which is not most people of every group
+    md = to_markdown(build_report({"analysis": analysis}, statements))
+    assert "Statements that more than half of those who voted on them in every opinion group agree with" in md
