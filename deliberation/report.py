@@ -115,6 +115,9 @@ def build_report(state: dict[str, Any], statements: list[Statement],
         "reviews": state.get("reviews") or [],
         "tally": {k: tally.get(k) for k in ("ranking_gic", "ranking_schulze", "notes", "rejected_by") if k in tally},
         "terms": TERMS,
+        # the participants the opinion groups' shares are of, and everyone the analysis counted
+        "grouped": {"in_groups": sum(g.get("size", 0) for g in analysis.get("group_summaries", [])),
+                    "analysed": analysis.get("n_participants")},
         "empty_sections": _why_empty(analysis, options, shown, [d for d in drafts if d["status"] == "rejected"]),
         "notes": analysis.get("notes", []),
         "log": state.get("log", []),
@@ -257,9 +260,10 @@ def to_markdown(rep: dict[str, Any]) -> str:
     md += ["## Opinion groups", ""]
     if not rep["groups"]:
         md.append("No opinion groups were formed.")
+    md += _md_grouped(rep)
     for g in rep["groups"]:
         md.append(f"- {first_upper(g.get('name') or group_label(g['id']))}: {_n(g['size'], 'participant')} "
-                  f"({g['share']:.0%}).")
+                  f"({g['share']:.0%}{_of_grouped(rep)}).")
         for verb, key in (("agree", "agrees_more"), ("disagree", "disagrees_more")):
             if g.get(key):
                 md.append(f"  Statements its members {verb} with more than others do:")
@@ -276,6 +280,25 @@ def to_markdown(rep: dict[str, Any]) -> str:
     md += _md_moderation(rep)
     md += _md_method(rep)
     return "\n".join(md) + "\n"
+
+
+def _of_grouped(rep: dict) -> str:
+    """" of the N in groups" after a group's share when not everyone is in a group: Seattle $15's
+    "Group A: 96 participants (70%)" was 70% of the 138 in groups, 28% of its 339 participants."""
+    grouped = rep.get("grouped") or {}
+    n, everyone = grouped.get("in_groups"), grouped.get("analysed")
+    return f" of the {n} in groups" if n and everyone and n < everyone else ""
+
+
+def _md_grouped(rep: dict) -> list[str]:
+    """Who is in an opinion group, when not everyone is."""
+    grouped = rep.get("grouped") or {}
+    n, everyone = grouped.get("in_groups"), grouped.get("analysed")
+    if not (rep["groups"] and n and everyone and n < everyone):
+        return []
+    return [f"{n} of the {everyone} participants at the analysis are in an opinion group; the other {everyone - n} "
+            "were not placed in one (see the notes under \"How the drafts were made\"), and the shares below "
+            f"are of the {n}.", ""]
 
 
 def _md_draft(d: dict) -> list[str]:

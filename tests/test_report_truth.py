@@ -180,3 +180,18 @@ def test_small_room_summary_and_common_ground_say_what_the_votes_say(room):
     assert min(seven[g] / sizes[g] for g in sizes) < 0.5  # ... which is not most people of every group
     md = to_markdown(build_report({"analysis": analysis}, statements))
     assert "Statements that more than half of those who voted on them in every opinion group agree with" in md
+
+
+def test_group_shares_say_what_they_are_shares_of(seattle):
+    """"Group A: 96 participants (70%)": 70% of the 138 participants in groups, while 201 of
+    Seattle's 339 voters are in none (28% of everyone); the report and `analyze` now say of whom."""
+    from deliberation.analysis.pipeline import summary_text
+
+    result, analysis, statements, votes = seattle
+    md = to_markdown(build_report({"analysis": analysis}, statements))
+    everyone, grouped = votes["voter-id"].nunique(), int(votes.drop_duplicates("voter-id")["group"].notna().sum())
+    assert f"{grouped} of the {everyone} participants at the analysis are in an opinion group" in md
+    for g, size in votes.drop_duplicates("voter-id").groupby("group").size().items():
+        name = group_label(int(g))
+        assert f"{name[0].upper()}{name[1:]}: {size} participants ({size / grouped:.0%} of the {grouped} in groups)." in md
+    assert f"Opinion groups (2 of the {grouped} participants in groups): " in summary_text(result, {})

@@ -238,7 +238,9 @@ def summary_text(result: AnalysisResult, statements: dict[str, str]) -> str:
     lines = [f"Participants: {result.n_participants}; statements: {result.n_statements}; votes: {result.n_votes}."]
     if result.group_summaries:
         sizes = ", ".join(f"{group_label(g.id)}: {g.size} ({g.share:.0%})" for g in result.group_summaries)
-        lines.append(f"Opinion groups ({len(result.group_summaries)}): {sizes}.")
+        grouped = sum(g.size for g in result.group_summaries)
+        of = f" of the {grouped} participants in groups" if grouped < result.n_participants else ""
+        lines.append(f"Opinion groups ({len(result.group_summaries)}{of}): {sizes}.")
         if (result.grouping.get("stability") or {}).get("text"):
             lines.append(f"  How sure: {result.grouping['stability']['text']}.")
         for g in result.group_summaries:

@@ -383,7 +383,9 @@ def _review(cid: int, gs) -> None:
     drafts = payload.get("drafts") or []
     values = gs.values
     analysis = values.get("analysis") or {}
-    summaries = {str(Audience.group(g['id'])): {**g, "by_direction": repness_by_direction(analysis, g["id"])}
+    grouped = sum(g["size"] for g in analysis.get("group_summaries") or [])
+    of = f" of the {grouped} in groups" if grouped < (analysis.get("n_participants") or 0) else ""
+    summaries = {str(Audience.group(g['id'])): {**g, "by_direction": repness_by_direction(analysis, g["id"]), "of": of}
                  for g in analysis.get("group_summaries") or []}
     statements = {s.external_id: s.text for s in store().statements(cid)}
     st.subheader(f"Review {len(drafts)} draft{'' if len(drafts) == 1 else 's'}")
@@ -464,7 +466,7 @@ def _review_draft(i: int, d: dict, summaries: dict, statements: dict, same_as: i
         g = summaries.get(d["key"])
         if g:
             people = f"{g['size']} participant{'' if g['size'] == 1 else 's'}"
-            with st.expander(f"About {group_name(d['key'])}: {people} ({g['share']:.0%})"):
+            with st.expander(f"About {group_name(d['key'])}: {people} ({g['share']:.0%}{g['of']})"):
                 for verb, sids in g["by_direction"].items():
                     if sids:
                         st.write(f"Statements this group {verb}s with more than others:")
