@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import shutil
 
@@ -86,8 +87,11 @@ def test_good_folder_imports(tmp_path):
         # non-UTF-8 (Latin-1 umlaut)
         (GOOD_COMMENTS.encode() + "1700000002000,x,2,3,0,0,0,Stra\u00dfe f\u00fcr alle\n".encode("latin-1"), GOOD_VOTES,
          "comments.csv", None, "not UTF-8 text"),
-        # UTF-16 file
-        (GOOD_COMMENTS.encode("utf-16"), GOOD_VOTES, "comments.csv", None, "not UTF-8 text"),
+        # UTF-16 with its byte-order mark is read (Excel's "Unicode text"); a broken one is named
+        (codecs.BOM_UTF16_LE + GOOD_COMMENTS.encode("utf-16-le")[:-2] + b"\x00\xd8", GOOD_VOTES, "comments.csv", None,
+         "starts as UTF-16 text but is not valid UTF-16"),
+        # a votes file cut short in its last row (an interrupted download)
+        (GOOD_COMMENTS, GOOD_VOTES + "1700000004000,x,1", "votes.csv", 4, "the file was cut short"),
         # empty file
         ("", GOOD_VOTES, "comments.csv", None, "file is empty"),
     ],

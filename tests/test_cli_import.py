@@ -102,3 +102,27 @@ def test_ctrl_c_says_what_was_kept(tmp_path, monkeypatch):
     assert res.exit_code == 130 and "interrupted: nothing was imported" in res.output, res.output
     assert Store(Settings(data_dir=data)).list_consultations() == []
     assert _kept([4]) == "the steps completed so far are kept; continue with: deliberation resume 4"
+
+
+def test_files_as_excel_and_interrupted_copies_write_them(tmp_path):
+    """Semicolons (Excel where the decimal mark is a comma), tabs (.tsv, Excel's UTF-16 "Unicode
+    text") are read; a file without a final line break imports with a note that it may be cut short."""
+    rows = [["id", "text", "author"], ["a", "Buses; every ten minutes.", "p1"], ["b", "Bike lanes, safer streets.", "p2"]]
+    semi = tmp_path / "semi.csv"
+    semi.write_text("\n".join(";".join(f'"{c}"' if ";" in c else c for c in r) for r in rows) + "\n")
+    tsv = tmp_path / "tabs.tsv"
+    tsv.write_text("\n".join("\t".join(r) for r in rows) + "\n")
+    unicode_text = tmp_path / "unicode.txt"
+    unicode_text.write_bytes(("\r\n".join("\t".join(r) for r in rows) + "\r\n").encode("utf-16"))
+    data = tmp_path / "data"
+    for path in (semi, tsv, unicode_text):
+        res = invoke(data, "import-statements", str(path), "--question", "Q", "--no-embed")
+        assert res.exit_code == 0 and "2 statements" in res.output, (path, res.output)
+    texts = {s.text for c in Store(Settings(data_dir=data)).list_consultations()
+             for s in Store(Settings(data_dir=data)).statements(c.id)}
+    assert texts == {"Buses; every ten minutes.", "Bike lanes, safer streets."}
+
+    folder = polis_folder(tmp_path, GOOD_COMMENTS.replace(",", ";").rstrip("\n"), GOOD_VOTES)
+    res = invoke(data, "import-polis", str(folder), "--no-embed")
+    assert res.exit_code == 0 and "2 statements" in res.output, res.output
+    assert "comments.csv does not end with a line break, so it may have been cut short" in res.output

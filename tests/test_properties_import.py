@@ -7,6 +7,7 @@ correct result that matches what went in. Never a crash, never a partial write.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -107,8 +108,10 @@ def test_statements_file_in_any_encoding(tmp_path_factory, text, encoding):
         else:
             assert any(w in str(e) for w in ("UTF-8", "NUL", "empty", "column", "fields"))
         return
-    # read only when the bytes are UTF-8, and then exactly as those bytes say: no silent mis-decoding
-    decoded = raw.decode("utf-8-sig")
+    # read only when the bytes are UTF-8, or UTF-16 with its byte-order mark (Excel's "Unicode
+    # text"), and then exactly as those bytes say: no silent mis-decoding
+    utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not raw.startswith(codecs.BOM_UTF32_LE)
+    decoded = raw.decode("utf-16" if utf16 else "utf-8-sig")
     [row] = list(csv.DictReader(io.StringIO(decoded, newline="")))
     [st_] = bundle.statements
     assert st_.text == row["text"].strip()

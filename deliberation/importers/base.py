@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -101,6 +102,16 @@ def read_text(path: Path) -> str:
     if size > MAX_FILE_BYTES:
         raise InputError(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", path)
     raw = path.read_bytes()
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: the same first bytes
+        raise InputError("is UTF-32 text; save it as UTF-8 and import again", path)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text": UTF-16 with its byte-order mark, unambiguous (tab-separated; see
+        # csv_delimiter); it was refused as "not UTF-8 (byte 0xff at offset 0)"
+        try:
+            return _no_nul(raw.decode("utf-16"), path)
+        except UnicodeDecodeError:
+            raise InputError("starts as UTF-16 text but is not valid UTF-16; save it as UTF-8 and import again",
+                             path) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -110,22 +121,59 @@ def read_text(path: Path) -> str:
             "save the file as UTF-8 and import again",
             path,
         ) from None
+    return _no_nul(text, path)
+
+
+def _no_nul(text: str, path: Path) -> str:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise InputError(f"contains a NUL byte on line {line}: not a text file", path)
     return text
 
 
-def read_csv_rows(path: Path, required: list[str]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+#: Field separators tried when a header does not hold the required columns with commas: Excel
+#: writes ';' where the decimal mark is a comma (German, French) and tabs as "Unicode text".
+OTHER_DELIMITERS = (";", "\t")
+
+
+def csv_delimiter(text: str, required: list[str], path: Path) -> str:
+    """The file's field separator: ',' (also when nothing fits: the missing columns are then named),
+    or ';' or a tab when its header line holds every required column only that way."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    if Path(path).suffix.lower() == ".tsv":
+        return "\t"
+    if all(c in [h.strip().strip('"') for h in first.split(",")] for c in required):
+        return ","
+    for d in OTHER_DELIMITERS:
+        if all(c in [h.strip().strip('"') for h in first.split(d)] for c in required):
+            return d
+    return ","
+
+
+def cut_short_note(text: str, path: Path, rows: int) -> str | None:
+    """A note when a file's last line has no line break (exports end with one): the file may have
+    been cut short (an interrupted download or copy), and its last row taken as it is."""
+    if not text or text.endswith(("\n", "\r")) or rows == 0:
+        return None
+    last = text.rstrip().rsplit("\n", 1)[-1]
+    return (f"{Path(path).name} does not end with a line break, so it may have been cut short: its last "
+            f"row was imported as it is ({last[-PREVIEW_CHARS:]!r}); check it against the source.")
+
+
+def read_csv_rows(path: Path, required: list[str], notes: list[str] | None = None,
+                  ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """Parse a CSV strictly; return the header and (row number, row dict) pairs.
 
     Row numbers count the header as row 1. Raises InputError for malformed CSV, missing
-    columns, or rows with the wrong number of fields.
+    columns, or rows with the wrong number of fields. Separated by ',', or by ';' or tabs when
+    the header says so (:func:`csv_delimiter`). A last line without a line break is kept and
+    named in ``notes`` (:func:`cut_short_note`).
     """
     text = read_text(path)
     if not text.strip():
         raise InputError("file is empty", path)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True,
+                        delimiter=csv_delimiter(text, required, path))
     try:
         header = next(reader)
     except csv.Error as e:
@@ -149,6 +197,9 @@ def read_csv_rows(path: Path, required: list[str]) -> tuple[list[str], list[tupl
             rows.append((row_no, dict(zip(header, fields))))
     except csv.Error as e:
         raise InputError(f"malformed CSV: {e}", path, row_no + 1) from None
+    note = cut_short_note(text, path, len(rows))
+    if note and notes is not None:
+        notes.append(note)
     return header, rows
 
 

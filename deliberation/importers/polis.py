@@ -75,7 +75,7 @@ def read_comments(path: Path, notes: list[str] | None = None) -> list[Statement]
     """Statements of comments.csv. A moderated-out comment whose body fails the text checks
     (empty, over-long) is kept as moderated out under :data:`UNUSABLE_TEXT` and counted in
     ``notes``; the same body on a comment Polis did not moderate out refuses the file."""
-    _, rows = base.read_csv_rows(path, ["comment-id", "comment-body"])
+    _, rows = base.read_csv_rows(path, ["comment-id", "comment-body"], notes)
     statements: list[Statement] = []
     seen: dict[str, int] = {}
     unusable: list[str] = []
@@ -133,16 +133,29 @@ def _timestamp(raw: str, path: Path, row: int) -> datetime:
         raise InputError(f"timestamp {raw[:30]!r} is not milliseconds since 1970", path, row) from None
 
 
-def _read_frame(path: Path, required: list[str]) -> pd.DataFrame:
-    """A large CSV as text columns (pandas, fast); errors name the file."""
+def _read_frame(path: Path, required: list[str], notes: list[str] | None = None) -> pd.DataFrame:
+    """A large CSV as text columns (pandas, fast); errors name the file. Separated by ',', or by
+    ';' or tabs when the header says so; a last line without a line break is named in ``notes``."""
     import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
 
     # checked as UTF-8 text by read_text, parsed from bytes: io.StringIO holds 4 bytes per
     # character, ~550 MB for a 136 MB votes.csv of 5 million votes
-    data = base.read_text(path).encode("utf-8")
+    text = base.read_text(path)
+    sep = base.csv_delimiter(text, required, path)
+    note = base.cut_short_note(text, path, rows=text.count("\n"))
+    if note:
+        header, last = text.split("\n", 1)[0], text.rstrip("\r\n").rsplit("\n", 1)[-1]
+        have, want = (len(next(csv.reader([line], delimiter=sep))) for line in (last, header))
+        if have < want:  # pandas would fill the missing fields with empty text
+            raise InputError(f"its last row has {have} fields but the header has {want}, and no line break: "
+                             "the file was cut short", path, text.count("\n") + 1)
+        if notes is not None:
+            notes.append(note)
+    data = text.encode("utf-8")
+    del text
     try:
         df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, on_bad_lines="error",
-                         encoding="utf-8")
+                         encoding="utf-8", sep=sep)
     except (pd.errors.ParserError, csv.Error) as e:
         raise InputError(f"malformed CSV: {e}", path) from None
     except pd.errors.EmptyDataError:
@@ -157,7 +170,7 @@ def read_votes_csv(path: Path, statement_ids: set[str], notes: list[str] | None 
     ids that comments.csv does not hold are skipped and counted in ``notes``."""
     import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
 
-    df = _read_frame(path, ["comment-id", "voter-id", "vote"])
+    df = _read_frame(path, ["comment-id", "voter-id", "vote"], notes)
     row_numbers = np.arange(2, len(df) + 2)
     votes = pd.DataFrame(
         {
@@ -212,7 +225,7 @@ def read_participants_votes(path: Path, statement_ids: set[str], notes: list[str
     computed no groups yet) gives no votes."""
     import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
 
-    df = _read_frame(path, ["participant"])
+    df = _read_frame(path, ["participant"], notes)
     row_numbers = np.arange(2, len(df) + 2)
     participants = _int_column(df["participant"], "participant", path, row_numbers)
     dup = pd.Series(participants).duplicated().to_numpy()

@@ -1,6 +1,7 @@
 """Import statements (and optional votes) from CSV or JSON Lines.
 
-Statements, CSV: a header with ``text`` (required) and optionally ``id``, ``author``,
+Statements, CSV (separated by commas, or by ';' or tabs as Excel writes them; .tsv: tabs;
+UTF-8, or UTF-16 with its byte-order mark): a header with ``text`` (required) and optionally ``id``, ``author``,
 ``language``, ``timestamp`` (ms since 1970 or ISO 8601), ``moderated`` (1 / 0 / -1).
 Statements, JSON Lines: one object per line with the same keys; an object may also carry
 ``"votes": {"<participant>": "agree" | "disagree" | "pass" | 1 | -1 | 0, ...}``.
@@ -83,6 +84,7 @@ def read_statements_file(path: str | Path, *, votes_path: str | Path | None = No
     path = Path(path)
     suffix = path.suffix.lower()
     statements: list[Statement] = []
+    notes: list[str] = []
     inline_votes: list[tuple[int, str, str, object]] = []  # (row, participant, statement, value)
     if suffix in (".jsonl", ".ndjson", ".json"):
         text = base.read_text(path)
@@ -103,7 +105,7 @@ def read_statements_file(path: str | Path, *, votes_path: str | Path | None = No
             for p, v in votes.items():
                 inline_votes.append((row, _id(p, "participant", path, row), st.external_id, v))
     elif suffix in (".csv", ".tsv", ".txt"):
-        _, rows = base.read_csv_rows(path, ["text"])
+        _, rows = base.read_csv_rows(path, ["text"], notes)
         for row, rec in rows:
             statements.append(_statement(rec, path, row, str(len(statements)), language))
     else:
@@ -125,18 +127,18 @@ def read_statements_file(path: str | Path, *, votes_path: str | Path | None = No
         df["timestamp"] = np.nan
         frames.append(df)
     if votes_path is not None:
-        frames.append(read_votes_file(Path(votes_path), ids))
+        frames.append(read_votes_file(Path(votes_path), ids, notes))
     votes = pd.concat(frames, ignore_index=True) if frames else base.empty_votes()
     authors = {st.author for st in statements if st.author}
     return base.ImportBundle(source=str(path), statements=statements, votes=votes, question=question,
                         language=language,
-                        participants=_sorted_ids(authors | set(votes["participant"].unique())))
+                        participants=_sorted_ids(authors | set(votes["participant"].unique())), notes=notes)
 
 
-def read_votes_file(path: Path, statement_ids: set[str]) -> pd.DataFrame:
+def read_votes_file(path: Path, statement_ids: set[str], notes: list[str] | None = None) -> pd.DataFrame:
     import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
 
-    header, rows = base.read_csv_rows(path, ["participant", "statement", "vote"])
+    header, rows = base.read_csv_rows(path, ["participant", "statement", "vote"], notes)
     if not rows:
         return base.empty_votes()
     row_numbers = np.array([r for r, _ in rows])
