@@ -235,7 +235,9 @@ def _members(groups: dict[str, int]) -> dict[int, list[str]]:
 
 def summary_text(result: AnalysisResult, statements: dict[str, str]) -> str:
     """A readable summary of an analysis, in words."""
-    lines = [f"Participants: {result.n_participants}; statements: {result.n_statements}; votes: {result.n_votes}."]
+    out = sum(bool(st.get("moderated_out")) for st in result.stats.get("statements", []))
+    held = f" ({out} moderated out, {result.n_statements - out} analysed)" if out else ""
+    lines = [f"Participants: {result.n_participants}; statements: {result.n_statements}{held}; votes: {result.n_votes}."]
     if result.group_summaries:
         sizes = ", ".join(f"{group_label(g.id)}: {g.size} ({g.share:.0%})" for g in result.group_summaries)
         grouped = sum(g.size for g in result.group_summaries)
