@@ -139,6 +139,10 @@ def test_topics_audited_when_topic_drafts_are_on_the_slate():
     audit = audit_coverage(drafts, m, None)
     g = by_key(audit)
     assert g["topic:1"].status == "missing" and "topic:1" in audit.groups_to_redraft
+    # a topic's "participants" are its authors, its share of all topics' authors: said in words
+    assert (g["topic:0"].n_participants, g["topic:0"].share_participants) == (3, 3 / 5)
+    assert any(f.startswith("A topic's participants are the authors of its statements (its voices); its share is "
+                            "of the 5 distinct authors of all topics") for f in audit.findings)
     # without topic drafts, topics are not audited
     audit = audit_coverage(drafts[:2], m, None)
     assert audit.passed and "topic:1" not in by_key(audit)

@@ -83,6 +83,11 @@ def _group_findings(slate: Slate, groups: list[GroupCoverage], family_drafts: di
     if audited and all(g.status == "ok" for g in audited) and not any(g.n_participants == 0 and g.n_drafts for g in audited):
         out.append(_ok_line("opinion group", cfg))
     topics = [g for g in groups if g.family == "topic"]
+    if topics:  # a topic's "participants" are its voices: the table would read as its voters otherwise
+        voices = len(set().union(*(slate.members[g.key] for g in topics)))
+        out.append(f"A topic's participants are the authors of its statements (its voices); its share is of "
+                   f"the {voices} distinct authors of all topics, so the shares of topics add up to more than "
+                   "100% when an author wrote in several.")
     if topics and all(g.status == "ok" for g in topics):
         out.append(_ok_line("topic", cfg))
     if slate.consensus:
