@@ -244,7 +244,9 @@ def standing(analysis: dict | None, votes: pd.DataFrame, pid: str) -> dict:
         if g is not None:
             theirs = on[on["participant"].isin(members - {pid})]["vote"].astype(int)
             text = f"the rest of {group_label(g)}: {_share(theirs)} · {text}"
-            if not theirs.empty and int(theirs.mode().iloc[0]) == my:
+            # "as most of your group did": more than half of the rest of the group, not the most frequent
+            # vote (mode() picked the lowest value on a tie: a 1-1 split counted as "most" disagreeing)
+            if 2 * int((theirs == my).sum()) > len(theirs):
                 same += 1
         lines[sid] = text
     return {"group": g, "size": len(members), "lines": lines, "same": same, "n_votes": len(mine)}
