@@ -28,6 +28,7 @@ from deliberation.wording import (
     draft_text,
     first_upper,
     group_label,
+    of_grouped,
     sentence_text,
 )
 
@@ -283,11 +284,8 @@ def to_markdown(rep: dict[str, Any]) -> str:
 
 
 def _of_grouped(rep: dict) -> str:
-    """" of the N in groups" after a group's share when not everyone is in a group: Seattle $15's
-    "Group A: 96 participants (70%)" was 70% of the 138 in groups, 28% of its 339 participants."""
     grouped = rep.get("grouped") or {}
-    n, everyone = grouped.get("in_groups"), grouped.get("analysed")
-    return f" of the {n} in groups" if n and everyone and n < everyone else ""
+    return of_grouped(grouped.get("in_groups") or 0, grouped.get("analysed"))
 
 
 def _md_grouped(rep: dict) -> list[str]:

@@ -12,6 +12,7 @@ import time
 
 import streamlit as st
 
+from deliberation.wording import of_grouped
 from ui.common import (
     BOARD_REFRESH_SECONDS,
     action,
@@ -56,7 +57,8 @@ def _map(r: dict) -> None:
     a = r["analysis"]
     if a.get("projection"):
         st.altair_chart(map_chart(a, height=340), width="stretch")
-        sizes = ", ".join(f"{group_label(g['id'])}: {g['size']} ({g['share']:.0%})"
+        of = of_grouped(sum(g["size"] for g in a.get("group_summaries") or []), a.get("n_participants"))
+        sizes = ", ".join(f"{group_label(g['id'])}: {g['size']} ({g['share']:.0%}{of})"
                           for g in a.get("group_summaries") or [])
         st.caption(f"Each dot is a participant, placed by how they vote; colour = opinion group (from "
                    f"{r['where']}). {sizes}")

@@ -19,7 +19,7 @@ from deliberation.importers.polis import read_polis_export
 from deliberation.importers.tabular import read_statements_file
 from deliberation.models import ModerationStatus
 from deliberation.services import import_bundle, intake, set_moderation
-from deliberation.wording import TERMS, Audience, sentence_text
+from deliberation.wording import TERMS, Audience, of_grouped, sentence_text
 from graphs import runner
 from ui.common import (
     MODERATOR_SESSION_PARAM,
@@ -384,7 +384,7 @@ def _review(cid: int, gs) -> None:
     values = gs.values
     analysis = values.get("analysis") or {}
     grouped = sum(g["size"] for g in analysis.get("group_summaries") or [])
-    of = f" of the {grouped} in groups" if grouped < (analysis.get("n_participants") or 0) else ""
+    of = of_grouped(grouped, analysis.get("n_participants"))
     summaries = {str(Audience.group(g['id'])): {**g, "by_direction": repness_by_direction(analysis, g["id"]), "of": of}
                  for g in analysis.get("group_summaries") or []}
     statements = {s.external_id: s.text for s in store().statements(cid)}
