@@ -50,6 +50,8 @@ class _App(typer.Typer):
         except Exception as e:
             settings = state.settings
             mapped = storage_error(e, settings.data_dir if not settings.database_url else None)
+            if mapped is None and isinstance(e, DeliberationError):  # one not inside reported()
+                mapped = e
             if mapped is None:
                 raise
             console.print(f"[bold red]error:[/] {escape(str(mapped))}", highlight=False)
@@ -95,6 +97,10 @@ def main(
         if embedding_model not in (AUTO, *MODELS):
             fail(f"--embedding-model: unknown model {embedding_model!r}; choose one of: {', '.join((AUTO, *MODELS))}")
         kwargs["embedding_model"] = embedding_model
+    if embedding_backend not in ("onnx", "torch"):
+        fail(f"--embedding-backend: {embedding_backend!r} is not onnx or torch")
+    if model_path is not None and not model_path.is_dir():
+        fail(f"--model-path {model_path}: no such folder (a local sentence-transformers model folder)")
     state.settings = Settings(embedding_backend=embedding_backend, model_path=model_path, **kwargs)
 
 
@@ -202,11 +208,13 @@ def export_polis(
 @app.command("consultations")
 def consultations() -> None:
     """List stored consultations."""
-    store = _store()
-    table = Table("id", "code", "question", "statements", "participants", "votes")
-    for c in store.list_consultations():
-        n = store.counts(c.id)
-        table.add_row(str(c.id), c.code, c.question[:60], str(n["statements"]), str(n["participants"]), str(n["votes"]))
+    with reported():
+        store = _store()
+        table = Table("id", "code", "question", "statements", "participants", "votes")
+        for c in store.list_consultations():
+            n = store.counts(c.id)
+            table.add_row(str(c.id), c.code, c.question[:60], str(n["statements"]), str(n["participants"]),
+                          str(n["votes"]))
     out.print(table)
 
 

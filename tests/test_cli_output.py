@@ -66,3 +66,18 @@ def test_an_output_path_that_cannot_be_written_is_named(tmp_path):
     assert res.exit_code == 2 and "a part of this path is a file, not a folder" in res.output
     res = invoke(data, "analyze", "1", "--no-topics", "--json", str(tmp_path))
     assert res.exit_code == 2 and f"{tmp_path}: cannot write: is a folder; name a file" in res.output
+
+
+def test_bad_global_options_are_named(tmp_path):
+    """A wrong --embedding-backend, --model-path, --database-url or data directory: one line each
+    (they were ValueError, FileNotFoundError, NoSuchModuleError and FileExistsError tracebacks)."""
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    for options, problem in (
+            (["--embedding-backend", "tensorflow"], "--embedding-backend: 'tensorflow' is not onnx or torch"),
+            (["--model-path", str(tmp_path / "none")], "--model-path"),
+            (["--database-url", "nope://x"], "--database-url: not a database URL this can open"),
+            (["--data-dir", str(a_file)], f"{a_file}: data directory: is a file, not a folder"),
+            (["--data-dir", str(a_file / "sub")], "data directory: cannot be made")):
+        res = runner.invoke(app, [*options, "consultations"])
+        assert res.exit_code == 2 and problem in res.output.replace("\n", ""), (options, res.output)

@@ -12,13 +12,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import numpy as np
-from sqlalchemy import insert, inspect, update
+from sqlalchemy import create_engine, insert, inspect, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from deliberation.errors import StorageError
+from deliberation.errors import InputError, StorageError
 from deliberation.storage.tables import Base, VoteRow
 
 log = logging.getLogger(__name__)
@@ -219,6 +219,15 @@ def _vote_rows(cid: int, p: np.ndarray, s: np.ndarray, v: np.ndarray, at: np.nda
         at_obj = np.where(np.isnan(a), None, np.nan_to_num(a).astype(np.int64)).astype(object).tolist()
         yield list(zip([cid] * len(a), p[i:i + BULK_BATCH].tolist(), s[i:i + BULK_BATCH].tolist(),
                        v[i:i + BULK_BATCH].tolist(), at_obj))
+
+
+def make_engine(url: str) -> Engine:
+    """The engine of a database URL; one SQLAlchemy cannot open (a typo in the scheme, a driver
+    not installed) is an InputError naming --database-url, not a NoSuchModuleError traceback."""
+    try:
+        return create_engine(url, future=True)
+    except (ArgumentError, NoSuchModuleError) as e:
+        raise InputError(f"not a database URL this can open ({e})", "--database-url") from None
 
 
 #: SQLite page cache (KiB) during a bulk import: with the default 2 MB, inserting millions of votes

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import Integer, create_engine, event, func, insert, literal, select, update
+from sqlalchemy import Integer, event, func, insert, literal, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -43,6 +43,7 @@ from deliberation.storage.room_reads import RoomReadsMixin
 from deliberation.storage.sessions import SessionsMixin, check_secret, hash_secret  # noqa: F401
 from deliberation.storage.sql import (  # noqa: F401  (tests import some of these from here)
     BULK_BATCH,
+    make_engine,
     _bulk_cache,
     _bulk_insert,
     _chunks,
@@ -119,7 +120,7 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
         self.read_only = False
         if not external and filesystem_state(settings.data_dir) == "read-only":
             self.url, self.read_only = _read_only_sqlite_url(settings.data_dir / "deliberation.sqlite"), True
-        self.engine: Engine = create_engine(self.url, future=True)
+        self.engine: Engine = make_engine(self.url)
         #: True when the database is a server: its disk-full / read-only errors name "the database server"
         self.server = self.engine.dialect.name != "sqlite"
         #: where writes go, named in disk-full / read-only errors (the data directory for SQLite)
