@@ -203,22 +203,25 @@ def stored_consultation(store: Store, source: str):
 def corpus_summary(settings: Settings, source: str) -> str:
     """Plain-text summary of a Polis export folder or a stored consultation."""
     path = Path(source)
+    drafts, notes = [], []
     if is_polis_export(path):
         bundle = read_polis_export(path)
-        statements, question = bundle.statements, bundle.question
+        statements, question, notes = bundle.statements, bundle.question, bundle.notes
         counts = bundle.summary()
     else:
         store = Store(settings)
         c = stored_consultation(store, source)
-        statements, question = store.statements(c.id), c.question
-        counts = store.counts(c.id)
-        counts["moderated_out"] = sum(s.moderation is ModerationStatus.REJECTED for s in statements)
+        question, counts = c.question, store.counts(c.id)
+        # the drafts the graph published are stored as statements; counted apart, not as "unmoderated"
+        drafts = [s for s in store.statements(c.id) if s.is_draft]
+        statements = [s for s in store.statements(c.id) if not s.is_draft]
     mod = Counter(s.moderation.value for s in statements)
     lines = [f"Question: {question}",
-             f"Statements: {counts['statements']} ({', '.join(f'{v} {k}' for k, v in sorted(mod.items()))})",
+             f"Statements: {len(statements)} ({', '.join(f'{v} {k}' for k, v in sorted(mod.items()))})"
+             + (f" and {len(drafts)} published drafts" if drafts else ""),
              f"Participants: {counts['participants']}",
              f"Votes: {counts['votes']} current ({counts['vote_events']} vote events)"]
-    return "\n".join(lines)
+    return "\n".join(lines + [f"Note: {n}" for n in notes])
 
 
 def demo(settings: Settings, corpus: Path, console) -> int:

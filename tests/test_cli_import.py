@@ -126,3 +126,17 @@ def test_files_as_excel_and_interrupted_copies_write_them(tmp_path):
     res = invoke(data, "import-polis", str(folder), "--no-embed")
     assert res.exit_code == 0 and "2 statements" in res.output, res.output
     assert "comments.csv does not end with a line break, so it may have been cut short" in res.output
+
+
+def test_summary_counts_published_drafts_apart_and_says_why_a_folder_has_no_votes(tmp_path):
+    """`summary ID` counted the graph's published drafts as "unmoderated" statements (Canadian
+    electoral reform: 187 with 13 unmoderated, against 174 in the export); `summary FOLDER` showed
+    0 votes without the import's note saying why."""
+    data = tmp_path / "data"
+    folder = polis_folder(tmp_path, GOOD_COMMENTS, None)
+    assert invoke(data, "import-polis", str(folder), "--no-embed").exit_code == 0
+    Store(Settings(data_dir=data)).add_statement(1, None, "Common ground: keep the market.", is_draft=True)
+    res = invoke(data, "summary", "1")
+    assert "Statements: 2 (1 accepted, 1 unmoderated) and 1 published drafts" in res.output, res.output
+    res = invoke(data, "summary", str(folder))
+    assert "Note: No votes.csv and no participants-votes.csv" in res.output, res.output
