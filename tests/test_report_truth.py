@@ -133,14 +133,15 @@ ROOM_VOTES = {0: {p: 1 for p in range(6)}, 1: {0: 1, 1: 1, 2: 0, 3: 1, 4: 1, 5: 
 
 @pytest.fixture(scope="module")
 def room(tmp_path_factory):
-    """The room as a Polis export folder (voter 0 first disagrees with statement 2, then agrees),
-    analysed as `analyze FOLDER` does; its votes read back with pandas."""
+    """The room as a Polis export folder (voter 0 first disagrees with statement 2, then agrees;
+    statement 8's author, 9, never votes), analysed as `analyze FOLDER` does; its votes read back
+    with pandas."""
     folder = tmp_path_factory.mktemp("room")
     rows = [(0, 2, 0, -1)] + [(1 + i, sid, p, v) for i, (sid, p, v) in enumerate(
         (sid, p, v) for sid, vs in ROOM_VOTES.items() for p, v in vs.items())]
     pd.DataFrame(rows, columns=["timestamp", "comment-id", "voter-id", "vote"]).assign(datetime="x")[
         ["timestamp", "datetime", "comment-id", "voter-id", "vote"]].to_csv(folder / "votes.csv", index=False)
-    pd.DataFrame({"timestamp": range(10), "datetime": "x", "comment-id": range(10), "author-id": [0, 1, 2, 3, 4, 5, 0, 3, 1, 0],
+    pd.DataFrame({"timestamp": range(10), "datetime": "x", "comment-id": range(10), "author-id": [0, 1, 2, 3, 4, 5, 0, 3, 9, 0],
                   "agrees": 0, "disagrees": 0, "moderated": [1] * 9 + [-1],
                   "comment-body": [f"Statement number {i} about the town." for i in range(10)]}).to_csv(
         folder / "comments.csv", index=False)
@@ -219,3 +220,16 @@ def test_participant_standing_counts_majorities_not_the_most_frequent_vote(room)
         want = sum(2 * int((rest.loc[rest["statement"] == sid, "vote"] == v).sum()) > int((rest["statement"] == sid).sum())
                    for sid, v in zip(mine["statement"], mine["vote"]))
         assert standing(analysis, current, pid)["same"] == want, pid
+
+
+def test_grouping_note_counts_participants_as_everything_else_does(room, seattle):
+    """The note on who is in no group counted matrix rows: an imported author who never voted is a
+    row, so the room's note said "1 of 7 participants voted on fewer than 7 statements" of six
+    people who all did (and Austria's "217 of 1117" beside 1,116 participants everywhere else)."""
+    for result, analysis, _statements, votes in (room, seattle):
+        voters = votes["voter-id"].nunique()
+        assert analysis["n_participants"] == voters
+        ungrouped = voters - len(analysis["groups"])
+        notes = [n for n in analysis["notes"] if "voted on fewer than" in n]
+        assert notes == ([f"{ungrouped} of {voters} participants voted on fewer than 7 statements and are not placed "
+                          "in a group."] if ungrouped else [])

@@ -401,9 +401,12 @@ def _group(matrix: VoteMatrix, config: GroupingConfig, gen: np.random.Generator)
         _run_polis(data, in_conv, config, gen, res)
     else:
         _run_robust(data, in_conv, config, gen, res)
-    n_out = n - n_in
+    # participants are the rows with a vote: an imported author who never voted is a row, not a
+    # participant (Austria's note said "217 of 1117" where every other figure counts 1,116)
+    n_voters = int(matrix.voters().sum())
+    n_out = n_voters - n_in
     if n_out:
-        res.notes.append(f"{n_out} of {n} participants voted on fewer than {threshold} statements "
+        res.notes.append(f"{n_out} of {n_voters} participants voted on fewer than {threshold} statements "
                          "and are not placed in a group.")
     return res
 
