@@ -168,6 +168,10 @@ def test_statements_jsonl_with_votes(tmp_path):
     [
         ("s.csv", "id,body\n1,hello\n", None, "s.csv, row 1: missing required column(s) text"),
         ("s.csv", "id,text\n1,hello\n1,again\n", None, "duplicate statement id '1'"),
+        # the row of a duplicate counts the blank lines before it (it named row 3 here)
+        ("s.csv", "id,text\n1,hello\n\n\n2,there\n1,again\n", None, "s.csv, row 6: duplicate statement id '1' (first on row 2)"),
+        ("s.jsonl", '{"id": "a", "text": "ok"}\n\n{"id": "a", "text": "again"}\n', None,
+         "s.jsonl, row 3: duplicate statement id 'a' (first on row 1)"),
         ("s.csv", "id,text\n1,\n", None, "s.csv, row 2: statement text is empty"),
         ("s.csv", "id,text\n1," + "x" * 100_000 + "\n", None, "s.csv, row 2: statement text is 100,000 characters"),
         ("s.csv", b"id,text\n1,caf\xe9\n", None, "s.csv: not UTF-8 text"),

@@ -84,6 +84,7 @@ def read_statements_file(path: str | Path, *, votes_path: str | Path | None = No
     path = Path(path)
     suffix = path.suffix.lower()
     statements: list[Statement] = []
+    where: list[int] = []  # each statement's row (CSV, header = 1) or line (JSON Lines)
     notes: list[str] = []
     inline_votes: list[tuple[int, str, str, object]] = []  # (row, participant, statement, value)
     if suffix in (".jsonl", ".ndjson", ".json"):
@@ -99,6 +100,7 @@ def read_statements_file(path: str | Path, *, votes_path: str | Path | None = No
                 raise InputError("each line must be a JSON object", path, row)
             st = _statement(rec, path, row, str(len(statements)), language)
             statements.append(st)
+            where.append(row)
             votes = rec.get("votes") or {}
             if not isinstance(votes, dict):
                 raise InputError("'votes' must be an object mapping participant ids to votes", path, row)
@@ -108,15 +110,19 @@ def read_statements_file(path: str | Path, *, votes_path: str | Path | None = No
         _, rows = base.read_csv_rows(path, ["text"], notes)
         for row, rec in rows:
             statements.append(_statement(rec, path, row, str(len(statements)), language))
+            where.append(row)
+    elif path.is_dir():
+        raise InputError("is a folder: name a .csv or .jsonl file (a Polis export folder: use import-polis)", path)
     else:
         raise InputError(f"unknown file type {suffix or '(none)'}: use .csv or .jsonl", path)
     if not statements:
         raise InputError("has no statements", path)
     seen: dict[str, int] = {}
-    for i, st in enumerate(statements):
+    for st, row in zip(statements, where):
         if st.external_id in seen:
-            raise InputError(f"duplicate statement id {st.external_id!r}", path, i + 2 if suffix != ".jsonl" else None)
-        seen[st.external_id] = i
+            raise InputError(f"duplicate statement id {st.external_id!r} (first on row {seen[st.external_id]})",
+                             path, row)
+        seen[st.external_id] = row
     ids = set(seen)
     frames = []
     if inline_votes:
