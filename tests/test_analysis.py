@@ -40,7 +40,7 @@ def test_analyze_cli_json_interface_on_polis_export(tmp_path):
     for ids in data["repness"].values():
         assert 0 < len(ids) <= 5 and set(ids) <= statement_ids
     assert isinstance(data["consensus"], list) and set(data["consensus"]) <= statement_ids
-    assert "Opinion groups (2 of the 138 participants in groups)" in res.output  # 201 of 339 are in none
+    assert "Opinion groups (2; 138 of the 339 participants are in one)" in res.output  # 201 of 339 are in none
     # how sure the grouping is: figures and words in the JSON and the printed summary
     stability = data["grouping"]["stability"]
     assert stability["resamples"] >= 2 and stability["left_out"] == 0.2

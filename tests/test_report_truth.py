@@ -196,7 +196,7 @@ def test_group_shares_say_what_they_are_shares_of(seattle):
         name = group_label(int(g))
         assert f"{name[0].upper()}{name[1:]}: {size} participants ({size / grouped:.0%} of the {grouped} in groups)." in md
     text = summary_text(result, {})
-    assert f"Opinion groups (2 of the {grouped} participants in groups): " in text
+    assert f"Opinion groups (2; {grouped} of the {everyone} participants are in one): " in text
     # the statement count names the moderated-out comments the report leaves out of its own count
     comments = pd.read_csv(corpus("15-per-hour-seattle") / "comments.csv")
     out = int((comments["moderated"] == -1).sum())

@@ -241,7 +241,8 @@ def summary_text(result: AnalysisResult, statements: dict[str, str]) -> str:
     if result.group_summaries:
         sizes = ", ".join(f"{group_label(g.id)}: {g.size} ({g.share:.0%})" for g in result.group_summaries)
         grouped = sum(g.size for g in result.group_summaries)
-        of = f" of the {grouped} participants in groups" if grouped < result.n_participants else ""
+        # "(2 of the 138 participants in groups)" read as two participants
+        of = f"; {grouped} of the {result.n_participants} participants are in one" if grouped < result.n_participants else ""
         lines.append(f"Opinion groups ({len(result.group_summaries)}{of}): {sizes}.")
         if (result.grouping.get("stability") or {}).get("text"):
             lines.append(f"  How sure: {result.grouping['stability']['text']}.")
