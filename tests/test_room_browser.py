@@ -1,7 +1,8 @@
 """Identity across a reload and a server restart, in a real browser (Debian's chromium through
 Playwright) against `streamlit run`: a participant joins by pressing Enter in the code box, votes,
 reloads, and comes back after the server restarted, as the same participant each time; the
-moderator console survives a reload; "Leave" creates no new participant."""
+moderator console survives a reload, and so does a graph run the console started; "Leave" creates
+no new participant."""
 
 from __future__ import annotations
 
@@ -87,5 +88,20 @@ def test_reload_and_server_restart_keep_identity(tmp_path):
             mod.reload()
             idle(mod, LONG_MS)
             expect(mod.get_by_role("tab", name="Facilitation")).to_be_visible()
+
+            # a reload while the graph runs: the run goes on and the console says so (it used to stop
+            # between two steps: "The last run stopped before it finished", and a Retry to press)
+            mod.get_by_role("tab", name="Facilitation").click()
+            idle(mod)
+            mod.get_by_role("button", name="Run the facilitation graph").click()
+            expect(mod.get_by_text("Running the facilitation graph")).to_be_visible()
+            mod.reload()
+            running = mod.get_by_text(re.compile(r"^Running the facilitation graph is in progress \(next step: "))
+            review = mod.get_by_text("The graph waits for your review of the drafts below.")
+            expect(mod.get_by_role("tab", name="Facilitation")).to_be_visible()
+            mod.get_by_role("tab", name="Facilitation").click()
+            expect(running.or_(review).first).to_be_visible(timeout=LONG_MS)
+            expect(review).to_be_visible(timeout=LONG_MS)
+            expect(mod.get_by_text("The last run stopped before it finished")).to_have_count(0)
     finally:
         server.stop()

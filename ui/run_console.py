@@ -5,6 +5,9 @@ Used by ui/views/moderator.py."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 import pandas as pd
 import streamlit as st
 
@@ -16,6 +19,8 @@ from graphs import runner
 from graphs.context import Context
 from ui import common
 
+#: How often the console looks whether a run in progress has ended (seconds).
+RUNNING_REFRESH_SECONDS = 2.0
 #: The graph's nodes in the order a first run passes them (for the progress bar).
 NODES = ["intake", "analyse", "draft", "ground", "audit", "review", "publish", "voting", "tally", "revise",
          "report"]
@@ -27,30 +32,73 @@ NODE_WORDS = {"intake": "Checking statements and embeddings", "analyse": "Findin
               "report": "Writing the report"}
 
 
-def run_with_progress(label: str, fn) -> object:
-    """Run a graph step in an st.status box that shows each node and its log lines."""
-    with st.status(label, expanded=True) as box:
+#: Consultations whose graph run is in progress in this server process, with what it does. A run
+#: outlives the page that started it: a reload, a closed tab or a click elsewhere in the console
+#: used to stop it between two steps (Streamlit stops a script at its next page update), leaving
+#: "The last run stopped before it finished" and a Retry to press; the console shows a run in
+#: progress instead, and no second run of the same consultation starts meanwhile.
+_RUNNING: dict[int, str] = {}
+_RUNNING_LOCK = threading.Lock()
+
+
+def run_in_progress(cid: int) -> str | None:
+    """What the run of this consultation in progress in this server does, or None."""
+    with _RUNNING_LOCK:
+        return _RUNNING.get(cid)
+
+
+@contextlib.contextmanager
+def _running(cid: int | None, label: str):
+    if cid is None:
+        yield
+        return
+    with _RUNNING_LOCK:
+        if cid in _RUNNING:
+            raise DeliberationError(f"a run of this consultation is already in progress ({_RUNNING[cid].lower()}); "
+                                    "this page shows its result when it ends")
+        _RUNNING[cid] = label
+    try:
+        yield
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.pop(cid, None)
+
+
+def run_with_progress(label: str, fn, cid: int | None = None) -> object:
+    """Run a graph step in an st.status box that shows each node and its log lines. With ``cid``
+    the run finishes even when the page goes away (a reload, a click elsewhere): its progress stops
+    being drawn, and Streamlit's rerun or stop is passed on once the graph is done."""
+    with _running(cid, label), st.status(label, expanded=True) as box:
         bar = st.progress(0.0, text="starting…")
         seen: list[str] = []
+        page_gone: list[BaseException] = []
 
         def on_update(node: str, update: dict) -> None:
             seen.append(node)
-            frac = (NODES.index(node) + 1) / len(NODES) if node in NODES else 0.5
-            bar.progress(min(frac, 1.0), text=NODE_WORDS.get(node, node))
-            lines = update.get("log") or [f"{node} done"]
-            for line in lines:
-                st.markdown(common.code(node) + " " + common.esc(line))
+            if page_gone:
+                return
+            try:
+                frac = (NODES.index(node) + 1) / len(NODES) if node in NODES else 0.5
+                bar.progress(min(frac, 1.0), text=NODE_WORDS.get(node, node))
+                for line in update.get("log") or [f"{node} done"]:
+                    st.markdown(common.code(node) + " " + common.esc(line))
+            except BaseException as e:  # Streamlit's stop and rerun signals are BaseExceptions
+                if cid is None or not common._is_control_flow(e):
+                    raise
+                page_gone.append(e)  # the page reran or went away: finish the run, then pass it on
 
         try:
             result = fn(on_update)
         except Exception as e:
-            if not common._is_control_flow(e):
+            if not common._is_control_flow(e) and not page_gone:
                 # kept for the console's retry section: the run stopped here, and why, in words
                 where = (f"after {NODE_WORDS.get(seen[-1], seen[-1]).lower()}" if seen
                          else "in its first step")
                 st.session_state["mod-run-error"] = {"where": where, "error": _error_words(e)}
                 box.update(label=f"{label} — failed", state="error", expanded=True)
             raise
+        if page_gone:
+            raise page_gone[0]
         st.session_state.pop("mod-run-error", None)
         bar.progress(1.0, text="done")
         box.update(label=f"{label} — done ({len(seen)} steps)", state="complete", expanded=False)
@@ -126,6 +174,18 @@ def _error_words(e: BaseException) -> str:
     return str(e) if isinstance(e, DeliberationError) else common.plain_error(e)
 
 
+@st.fragment(run_every=RUNNING_REFRESH_SECONDS)
+def running_run(cid: int) -> None:
+    """A run of this consultation goes on in this server (started before a reload, or on another
+    page): say so, and redraw the console once it has ended."""
+    what = run_in_progress(cid)
+    if what is None:
+        st.rerun(scope="app")
+    gs = common.graph_status(cid, quiet=True)
+    step = ", ".join(NODE_WORDS.get(n, n).lower() for n in gs.next) or "finishing"
+    st.info(f"{what} is in progress (next step: {step}). This page shows the result when it ends.")
+
+
 def stopped_run(cid: int, c, gs) -> None:
     """A run that stopped before it finished (an error, a killed server): say where and why, and
     offer both a retry from the last checkpoint and a fresh start (e.g. with another drafter)."""
@@ -144,7 +204,7 @@ def stopped_run(cid: int, c, gs) -> None:
         with common.action("Retrying the run"):
             common.require_moderator(cid)
             run_with_progress("Retrying the facilitation run",
-                               lambda cb: runner.resume(common.settings(), cid, None, on_update=cb))
+                               lambda cb: runner.resume(common.settings(), cid, None, on_update=cb), cid)
             st.rerun()
     options = options_form(c)
     if right.button("Start over", key="mod-run-restart", width="stretch"):
@@ -164,7 +224,7 @@ def start_run(cid: int, options: dict, what: str = "Running the facilitation gra
         if embedding_model is not None:
             pin_consultation_model(common.settings(), cid, embedding_model)
         run_with_progress("Running the facilitation graph",
-                          lambda cb: runner.start(common.settings(), cid, run_opts, on_update=cb))
+                          lambda cb: runner.start(common.settings(), cid, run_opts, on_update=cb), cid)
         st.rerun()
     stopped = common.graph_status(cid, quiet=True)
     if stopped.next and not stopped.waiting:
@@ -216,7 +276,8 @@ def voting_tab(cid: int) -> None:
             common.require_moderator(cid)
             # runner.resume closes the window in the store first, then tallies
             st_ = run_with_progress("Closing voting: tally, revisions, report",
-                                     lambda cb: runner.resume(common.settings(), cid, {"close": True}, on_update=cb))
+                                     lambda cb: runner.resume(common.settings(), cid, {"close": True}, on_update=cb),
+                                     cid)
             if (st_.waiting or {}).get("type") == "review":
                 st.session_state["mod-tab-next"] = "Facilitation"
                 msg = ("Voting closed. Some groups did not endorse a draft, so revised drafts wait for your "

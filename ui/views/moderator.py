@@ -307,6 +307,9 @@ def _facilitation_tab(cid: int, c) -> None:
     gs = graph_status(cid)
     waiting = gs.waiting or {}
     kind = waiting.get("type")
+    if run_console.run_in_progress(cid):
+        run_console.running_run(cid)
+        return
     if not gs.values:
         st.write("The facilitation graph moderates the intake, analyses topics and opinion groups, drafts "
                  "consensus and minority statements citing participants' statements, checks each sentence "
@@ -494,7 +497,7 @@ def _submit_review(cid: int, value: dict) -> None:
     with action("Submitting the review"):
         require_moderator(cid)
         st_ = run_console.run_with_progress("Recording the review and publishing",
-                                            lambda cb: runner.resume(settings(), cid, value, on_update=cb))
+                                            lambda cb: runner.resume(settings(), cid, value, on_update=cb), cid)
         waiting = st_.waiting or {}
         published = current_published(st_.values) if waiting.get("type") == "voting" else []
         refused = [d for d in waiting.get("drafts") or [] if d.get("edit_rejected")] \
