@@ -8,6 +8,7 @@ import zipfile
 from typer.testing import CliRunner
 
 from deliberation.config import Settings
+from deliberation.importers.polis import read_polis_export
 from deliberation.services import ensure_consultation
 from deliberation.storage import Store
 from graphs.cli import app
@@ -140,3 +141,12 @@ def test_summary_counts_published_drafts_apart_and_says_why_a_folder_has_no_vote
     assert "Statements: 2 (1 accepted, 1 unmoderated) and 1 published drafts" in res.output, res.output
     res = invoke(data, "summary", str(folder))
     assert "Note: No votes.csv and no participants-votes.csv" in res.output, res.output
+
+
+def test_ids_written_as_floats_by_pandas_are_read(tmp_path):
+    """comments.csv loaded and saved back with pandas: author-id with an empty cell becomes 215.0;
+    the vote files accepted such ids, comments.csv refused the export ("author-id '215.0' is not
+    an integer id")."""
+    comments = GOOD_COMMENTS.replace(",0,1,1,0,1,", ",0,1.0,1,0,1,").replace(",1,2,0,1,0,", ",1,,0,1,0,")
+    bundle = read_polis_export(polis_folder(tmp_path, comments, GOOD_VOTES))
+    assert [(s.external_id, s.author) for s in bundle.statements] == [("0", "1"), ("1", None)]

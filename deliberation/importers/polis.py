@@ -49,10 +49,18 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def _int_id(value: str, what: str, path: Path, row: int) -> str:
+    """An integer id; "12.0" counts as 12, as in the vote files (pandas writes an id column
+    with empty cells, such as author-id, as floats)."""
     v = value.strip()
     try:
         return str(int(v))
     except ValueError:
+        try:
+            f = float(v)
+            if f.is_integer():
+                return str(int(f))
+        except (ValueError, OverflowError):
+            pass
         raise InputError(f"{what} {v[:PREVIEW_CHARS]!r} is not an integer id", path, row) from None
 
 
