@@ -242,13 +242,15 @@ def analyze_cmd(
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the analysis as JSON here."),
     topics: bool = typer.Option(True, help="Cluster statements into topics (embeds them; cached)."),
     mode: str = typer.Option("auto", help="Opinion-group mode: polis, robust or auto (the documented default)."),
-    seed: int = typer.Option(0, help="Seed of every random step."),
+    seed: int = typer.Option(0, min=0, help="Seed of every random step."),
     author_agrees: Optional[bool] = typer.Option(None, "--author-agrees/--no-author-agrees", help="Count a voter's own statement as their agree vote, as Polis does (analysis.author_agrees)."),
     min_votes_room_share: Optional[float] = typer.Option(None, help="A statement's minimum votes are capped at this share of the people in groups (stats.min_votes_room_share)."),
     set_: list[str] = typer.Option([], "--set", metavar="NAME=VALUE", help="Any analysis setting by name, repeatable: stats.min_vote_count=10, grouping.max_k=4, topics.max_topics=8 ... (`deliberation settings` lists them, under analysis.)."),
 ) -> None:
     """Analyse a consultation: topics, opinion groups, representative and consensus statements."""
     with reported():
+        if mode not in ("auto", "polis", "robust"):
+            fail(f"--mode: {mode!r} is not auto, polis or robust")
         named = {"author_agrees": author_agrees, "stats.min_votes_room_share": min_votes_room_share}
         settings = {**{k: v for k, v in named.items() if v is not None},
                     **{k.removeprefix("analysis."): v for k, v in parse_assignments(set_).items()}}

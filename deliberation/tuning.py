@@ -27,7 +27,7 @@ def field_types(config: Any) -> dict[str, Any]:
     if isinstance(config, BaseModel) or (isinstance(cls, type) and issubclass(cls, BaseModel)):
         return {name: f.annotation for name, f in cls.model_fields.items()}
     if dataclasses.is_dataclass(cls):
-        hints = typing.get_type_hints(cls)
+        hints = typing.get_type_hints(cls, include_extras=True)  # keeps Annotated bounds (seed >= 0)
         return {f.name: hints[f.name] for f in dataclasses.fields(cls) if f.init}
     raise TypeError(f"{cls.__name__} is not a config (a dataclass or a pydantic model)")
 

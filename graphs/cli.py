@@ -83,7 +83,7 @@ def run_cmd(
     drafter: Optional[str] = typer.Option(None, help="extractive (offline, the default) or llm (drafting.drafter)."),
     model: Optional[str] = typer.Option(None, help="LLM: provider:model (init_chat_model) or the model name at --base-url."),
     base_url: Optional[str] = typer.Option(None, help="LLM: OpenAI-compatible server URL (llama.cpp, Ollama, vLLM)."),
-    seed: Optional[int] = typer.Option(None, help="Seed of every random step (analysis.seed)."),
+    seed: Optional[int] = typer.Option(None, min=0, help="Seed of every random step (analysis.seed)."),
     consensus_slate_size: Optional[int] = typer.Option(None, help="Ballot items on the common-ground slate (facilitation.consensus_slate_size)."),
     topic_drafts: Optional[bool] = typer.Option(None, "--topic-drafts/--no-topic-drafts", help="Draft a statement for every topic too (facilitation.topic_drafts)."),
     max_revise_rounds: Optional[int] = typer.Option(None, help="Revision rounds after a vote in which a group rejected drafts (facilitation.max_revise_rounds)."),

@@ -81,3 +81,10 @@ def test_bad_global_options_are_named(tmp_path):
             (["--data-dir", str(a_file / "sub")], "data directory: cannot be made")):
         res = runner.invoke(app, [*options, "consultations"])
         assert res.exit_code == 2 and problem in res.output.replace("\n", ""), (options, res.output)
+
+
+def test_analyze_mode_and_seed_are_checked(tmp_path):
+    res = runner.invoke(app, ["--data-dir", str(tmp_path / "data"), "analyze", "1", "--mode", "banana"])
+    assert res.exit_code == 2 and "--mode: 'banana' is not auto, polis or robust" in res.output
+    res = runner.invoke(app, ["--data-dir", str(tmp_path / "data"), "analyze", "1", "--seed", "-5"])
+    assert res.exit_code == 2 and "--seed" in res.output

@@ -122,3 +122,11 @@ def test_the_llm_drafter_without_a_usable_model_is_refused_in_words(tmp_path):
     assert runner.context(settings, {"drafter": "llm", "base_url": "http://127.0.0.1:9"}).drafting.drafter == "llm"
     with pytest.raises(InputError, match="the llm drafter cannot use model 'x': .*provider:model"):
         Services(settings).drafter(DraftingConfig(drafter="llm", model="x"))
+
+
+def test_a_negative_seed_is_refused_as_a_setting():
+    """--set seed=-1 passed the settings and failed in the analyse step ("expected non-negative
+    integer" from numpy, a traceback); analyze --mode banana was a ValueError traceback."""
+    with pytest.raises(InputError, match=r"setting analysis.seed='-1': Input should be greater than or equal to 0"):
+        Context.from_options({"seed": "-1"})
+    assert Context.from_options({"seed": "3"}).analysis.seed == 3

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Annotated, Any, Callable
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -32,8 +32,8 @@ class AnalysisConfig:
     grouping: GroupingConfig = field(default_factory=GroupingConfig)
     stats: StatsConfig = field(default_factory=StatsConfig)
     topics: TopicConfig = field(default_factory=TopicConfig)
-    #: the one seed every random step derives from
-    seed: int = 0
+    #: the one seed every random step derives from (numpy's generators take no negative seed)
+    seed: Annotated[int, Field(ge=0)] = 0
     #: count each participant's own statement as their agree vote (Polis's convention; see
     #: VoteMatrix.with_author_votes). Only authors who voted are participants and get one.
     author_agrees: bool = True
