@@ -213,14 +213,25 @@ def route_after_ground(state: FacilitationState) -> Literal["draft", "audit"]:
 
 
 # ---- coverage ------------------------------------------------------------------------------
+def _audit_slate(state: FacilitationState, ctx: Context):
+    """The coverage audit of the drafts as they stand: before review every draft, after it the
+    drafts the moderator did not reject. A published draft goes by the statement id it was
+    published under, so the votes on it count as approving it (and it is not mistaken for a
+    left-out statement)."""
+    store, cid = ctx.services.store, state.consultation_id
+    drafts = [d for d in state.drafts if d.sentences]
+    published = {p.key: p.statement_id for p in state.published}  # the latest publication of each key
+    approvals = approvals_from_matrix(store.vote_matrix(cid, include_drafts=True))
+    # each with its status: as_draft() alone made every draft a "draft", so a rejected one stayed on the slate
+    return audit_coverage([d.as_draft(status=d.status) for d in drafts],
+                          group_members(state.analysis, store.statements(cid)), approvals, ctx.coverage,
+                          draft_keys=[published.get(d.key, d.key) for d in drafts])
+
+
 def audit(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     """Every group heard, none amplified (deliberation.coverage); a failed audit redrafts (bounded)."""
     ctx = context_of(runtime)
-    store, cid = ctx.services.store, state.consultation_id
-    drafts = [d for d in state.drafts if d.sentences]
-    approvals = approvals_from_matrix(store.vote_matrix(cid, include_drafts=True))
-    result = audit_coverage([d.as_draft() for d in drafts], group_members(state.analysis, store.statements(cid)),
-                            approvals, ctx.coverage, draft_keys=[d.key for d in drafts])
+    result = _audit_slate(state, ctx)
     redraft = []
     if not result.passed and state.audit_rounds < ctx.facilitation.max_audit_rounds:
         redraft = list(result.groups_to_redraft)
@@ -353,7 +364,13 @@ def report(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     method = {**dataclasses.asdict(ctx.drafting), "seed": ctx.analysis.seed,
               "topic_drafts": ctx.facilitation.topic_drafts,
               "consensus_slate_size": ctx.facilitation.consensus_slate_size}
-    rep = build_report({**state.model_dump(mode="json"), "options": method}, store.statements(cid),
+    # the audit again, of the slate that went to the vote: the one in the state was made before the
+    # moderator's review, and kept saying "every group has a draft" after a group's draft was rejected
+    final = _audit_slate(state, ctx).model_dump(mode="json")
+    rejected = [d.heading or d.key for d in state.drafts if d.sentences and d.status == "rejected"]
+    final["findings"] = [f"Audited on the drafts put to the vote, after the moderator's review"
+                         + (f" ({len(rejected)} rejected: {', '.join(rejected)})." if rejected else ".")] + final["findings"]
+    rep = build_report({**state.model_dump(mode="json"), "audit": final, "options": method}, store.statements(cid),
                        counts=store.counts(cid))
     paths = write_report(rep, ctx.services.settings.data_dir / "reports" / str(cid))
     return {"report": {"paths": {k: str(v) for k, v in paths.items()}}, "log": [f"report: {paths['md']}"]}

@@ -132,10 +132,9 @@ ROOM_VOTES = {0: {p: 1 for p in range(6)}, 1: {0: 1, 1: 1, 2: 0, 3: 1, 4: 1, 5: 
 
 
 @pytest.fixture(scope="module")
-def room(tmp_path_factory):
+def room_folder(tmp_path_factory):
     """The room as a Polis export folder (voter 0 first disagrees with statement 2, then agrees;
-    statement 8's author, 9, never votes), analysed as `analyze FOLDER` does; its votes read back
-    with pandas."""
+    statement 8's author, 9, never votes)."""
     folder = tmp_path_factory.mktemp("room")
     rows = [(0, 2, 0, -1)] + [(1 + i, sid, p, v) for i, (sid, p, v) in enumerate(
         (sid, p, v) for sid, vs in ROOM_VOTES.items() for p, v in vs.items())]
@@ -145,7 +144,13 @@ def room(tmp_path_factory):
                   "agrees": 0, "disagrees": 0, "moderated": [1] * 9 + [-1],
                   "comment-body": [f"Statement number {i} about the town." for i in range(10)]}).to_csv(
         folder / "comments.csv", index=False)
-    return _analysed(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def room(room_folder):
+    """The room analysed as `analyze FOLDER` does; its votes read back with pandas."""
+    return _analysed(room_folder)
 
 
 def test_small_room_summary_and_common_ground_say_what_the_votes_say(room):
@@ -233,3 +238,32 @@ def test_grouping_note_counts_participants_as_everything_else_does(room, seattle
         notes = [n for n in analysis["notes"] if "voted on fewer than" in n]
         assert notes == ([f"{ungrouped} of {voters} participants voted on fewer than 7 statements and are not placed "
                           "in a group."] if ungrouped else [])
+
+
+def test_report_audits_the_slate_that_went_to_the_vote(room_folder, tmp_path):
+    """The report printed the coverage audit made before the moderator's review: with group B's
+    draft rejected, it still said "Passed: every group has a draft" and listed group B with one
+    draft. A real graph run on the room (SQLite, Chroma, the embedding model)."""
+    import json
+    from pathlib import Path
+
+    from deliberation.config import Settings
+    from deliberation.ratelimit import UNLIMITED
+    from deliberation.storage import Store
+    from graphs import runner
+
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    cid = Store(settings, limits=UNLIMITED).import_bundle(read_polis_export(room_folder), question="q").consultation_id
+    st = runner.start(settings, cid)
+    keys = [d["key"] for d in st.waiting["drafts"]]
+    assert "group:1" in keys and st.values["audit"]["passed"]  # before review, group B has its draft
+    st = runner.resume(settings, cid, {"reviewer": "moderator", "decisions": [
+        {"key": k, "decision": "reject" if k == "group:1" else "approve", "text": "", "reason": "test"} for k in keys]})
+    runner.open_voting(settings, cid)
+    st = runner.resume(settings, cid, {"close": True})
+    audit = json.loads(Path(st.values["report"]["paths"]["json"]).read_text())["audit"]
+    group_b = next(g for g in audit["groups"] if g["key"] == "group:1")
+    assert (group_b["n_drafts"], group_b["status"]) == (0, "missing")
+    assert not audit["passed"] and audit["verdict"] == "Not passed: group B has no draft."
+    assert audit["findings"][0] == ("Audited on the drafts put to the vote, after the moderator's review "
+                                    "(1 rejected: What group B asks for).")
