@@ -57,10 +57,12 @@ def flag_instructions(text: str) -> list[str]:
     """
 
     reasons: list[str] = []
+    said: set[str] = set()  # one reason per matched phrase: two patterns on the same words read as two problems
     plain = _deobfuscate(text)
     for reason, pattern in INSTRUCTION_PATTERNS:
         m = pattern.search(text) or (pattern.search(plain) if plain != text else None)
-        if m:
+        if m and m.group(0).strip().casefold() not in said:
+            said.add(m.group(0).strip().casefold())
             snippet = m.group(0).strip()
             if len(snippet) > 40:
                 snippet = snippet[:37] + "..."
