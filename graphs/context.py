@@ -153,7 +153,9 @@ class Context:
                 try:
                     object.__setattr__(self, name, TypeAdapter(tp).validate_python(dict(value)))
                 except ValidationError as e:  # e.g. a stored run started before a bound existed
-                    raise InputError(f"run settings not valid: {refused_settings(e, f'{name}.')}") from None
+                    raise InputError(f"run settings not valid: {refused_settings(e, f'{name}.')}; this run "
+                                     "cannot continue with them: start it over (`run ID`, or the console's "
+                                     "Start over) with valid settings") from None
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any] | None = None, services: Services | None = None,
