@@ -274,7 +274,7 @@ def to_markdown(rep: dict[str, Any]) -> str:
         md += ["", f"How sure: {_md(stability['text'][:1].upper() + stability['text'][1:])}."]
     md += ["", "## Topic list", ""]
     for t in rep["topics"]:
-        md.append(f"- {_md(t['label'])}: {t['n_statements']} statements from {t['n_voices']} voices")
+        md.append(f"- {_md(t['label'])}: {_n(t['n_statements'], 'statement')} from {_n(t['n_voices'], 'voice')}")
     if not rep["topics"]:
         md.append("No topics were computed.")
     md.append("")

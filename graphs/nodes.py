@@ -53,8 +53,9 @@ def moderation_summary(statements: list[Statement]) -> dict[str, Any]:
     removed = [{"id": s.external_id, "reason": s.moderation_reason or "rejected by the moderator"}
                for s in statements if s.moderation is ModerationStatus.REJECTED]
     return {"n_statements": len(statements), "queue": queue, "removed": removed,
-            "note": (f"{len(queue)} statements wait in the moderator queue and are not drafted from; "
-                     f"{len(removed)} were moderated out.")}
+            "note": (f"{len(queue)} statement{' waits' if len(queue) == 1 else 's wait'} in the moderator queue and "
+                     f"{'is' if len(queue) == 1 else 'are'} not drafted from; {len(removed)} "
+                     f"{'was' if len(removed) == 1 else 'were'} moderated out.")}
 
 
 def intake(state: FacilitationState, runtime: Runtime[Context]) -> dict:
