@@ -360,6 +360,19 @@ def _md_moderation(rep: dict) -> list[str]:
     return out + [""]
 
 
+def grouping_words(grouping: dict) -> str:
+    """How the opinion groups were formed, in a sentence (the report printed the grouping's JSON,
+    cut at 400 characters mid-string; the JSON report keeps all of it)."""
+    if not grouping or not grouping.get("k"):
+        return "none were formed."
+    sizes = grouping.get("sizes") or []
+    line = (f"{_n(grouping['k'], 'group')}" + (f" ({', '.join(map(str, sizes))} participants)" if sizes else "")
+            + (f" among the {_n(grouping['n_clustered'], 'participant')} placed on the map by their votes"
+               if grouping.get("n_clustered") is not None else "")
+            + f", by the {grouping.get('mode', 'polis')} method")
+    return line + "".join(f"; {n}" for n in grouping.get("notes") or []) + "."
+
+
 def _md_method(rep: dict) -> list[str]:
     meth = rep["method"]
     out = ["## How the drafts were made", "",
@@ -372,7 +385,7 @@ def _md_method(rep: dict) -> list[str]:
         out.append(f"- Minimum votes: {_md(meth['min_votes_rule'])}")
     if meth.get("embedding_model"):
         out.append(f"- Topics found with the embedding model {_md(meth['embedding_model'])}")
-    out += [f"- Opinion groups: {_md(json.dumps(meth['grouping'], default=str)[:400])}",
+    out += [f"- Opinion groups: {_md(grouping_words(meth['grouping']))}",
             f"- Review decisions: {len(rep['reviews'])}", ""]
     out += [f"- Note: {_md(n)}" for n in rep["notes"]]
     return out
