@@ -131,6 +131,11 @@ def test_bad_participants_votes(tmp_path):
         "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,x7\n1,,1,2,1,0,1,0\n")
     with pytest.raises(InputError, match="column 'x7' is neither a known column nor a comment id"):
         read_polis_export(folder)
+    # a damaged row with fewer fields than the header: pandas filled it with empty cells, its votes lost
+    (folder / "participants-votes.csv").write_text(
+        "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1\n1,,1,2,1,0,1,0\n2,,0,1\n")
+    with pytest.raises(InputError, match=r"participants-votes.csv, row 3: has 4 fields but the header has 8"):
+        read_polis_export(folder)
 
 
 # ---- CSV / JSON Lines statements ------------------------------------------------------------

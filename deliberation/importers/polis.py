@@ -141,15 +141,34 @@ def _timestamp(raw: str, path: Path, row: int) -> datetime:
         raise InputError(f"timestamp {raw[:30]!r} is not milliseconds since 1970", path, row) from None
 
 
-def _read_frame(path: Path, required: list[str], notes: list[str] | None = None) -> pd.DataFrame:
+def _short_row(text: str, sep: str) -> tuple[int, int, int] | None:
+    """(row, its fields, the header's fields) of the first row with fewer fields than the header,
+    or None. pandas fills a short row with empty cells: a damaged participants-votes.csv row lost
+    its votes without a word. (One pass over the lines: a file with one row per participant.)"""
+    lines = text.splitlines()
+    want = len(next(csv.reader(lines[:1], delimiter=sep), []))
+    for row, line in enumerate(lines[1:], start=2):
+        have = line.count(sep) + 1 if '"' not in line else len(next(csv.reader([line], delimiter=sep)))
+        if line and have < want:
+            return row, have, want
+    return None
+
+
+def _read_frame(path: Path, required: list[str], notes: list[str] | None = None, *,
+                whole_rows: bool = False) -> pd.DataFrame:
     """A large CSV as text columns (pandas, fast); errors name the file. Separated by ',', or by
-    ';' or tabs when the header says so; a last line without a line break is named in ``notes``."""
+    ';' or tabs when the header says so; a last line without a line break is named in ``notes``;
+    ``whole_rows``: a row with fewer fields than the header is refused (:func:`_short_row`)."""
     import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
 
     # checked as UTF-8 text by read_text, parsed from bytes: io.StringIO holds 4 bytes per
     # character, ~550 MB for a 136 MB votes.csv of 5 million votes
     text = base.read_text(path)
     sep = base.csv_delimiter(text, required, path)
+    short = _short_row(text, sep) if whole_rows else None
+    if short:
+        raise InputError(f"has {short[1]} fields but the header has {short[2]} (a row holds a cell, maybe "
+                         "empty, for every column; this one was cut short or damaged)", path, short[0])
     note = base.cut_short_note(text, path, rows=text.count("\n"))
     if note:
         header, last = text.split("\n", 1)[0], text.rstrip("\r\n").rsplit("\n", 1)[-1]
@@ -233,7 +252,7 @@ def read_participants_votes(path: Path, statement_ids: set[str], notes: list[str
     computed no groups yet) gives no votes."""
     import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
 
-    df = _read_frame(path, ["participant"], notes)
+    df = _read_frame(path, ["participant"], notes, whole_rows=True)
     row_numbers = np.arange(2, len(df) + 2)
     participants = _int_column(df["participant"], "participant", path, row_numbers)
     dup = pd.Series(participants).duplicated().to_numpy()
