@@ -92,6 +92,8 @@ def test_good_folder_imports(tmp_path):
          "starts as UTF-16 text but is not valid UTF-16"),
         # a votes file cut short in its last row (an interrupted download)
         (GOOD_COMMENTS, GOOD_VOTES + "1700000004000,x,1", "votes.csv", 4, "the file was cut short"),
+        # a votes row with a field too many (it was "malformed CSV: Error tokenizing data. C error: ...")
+        (GOOD_COMMENTS, GOOD_VOTES + "1700000004000,x,1,3,1,9\n", "votes.csv", 4, "has 6 fields but the header has 5"),
         # empty file
         ("", GOOD_VOTES, "comments.csv", None, "file is empty"),
     ],

@@ -184,7 +184,11 @@ def _read_frame(path: Path, required: list[str], notes: list[str] | None = None,
         df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, on_bad_lines="error",
                          encoding="utf-8", sep=sep)
     except (pd.errors.ParserError, csv.Error) as e:
-        raise InputError(f"malformed CSV: {e}", path) from None
+        extra = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
+        if extra:  # pandas counts lines as we count rows (header = 1)
+            want, row, have = map(int, extra.groups())
+            raise InputError(f"has {have} fields but the header has {want}", path, row) from None
+        raise InputError(f"malformed CSV: {str(e).strip()}", path) from None
     except pd.errors.EmptyDataError:
         raise InputError("file is empty", path) from None
     df.columns = [c.strip() for c in df.columns]
