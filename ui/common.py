@@ -28,6 +28,7 @@ import streamlit as st
 
 from deliberation.config import Settings
 from deliberation.errors import DeliberationError, NotFoundError, storage_error
+from deliberation.live_votes import LiveVotes
 from deliberation.models import Consultation, Statement
 from deliberation.services import consultation_model, embedder_for, vector_index
 from deliberation.storage import Store
@@ -55,6 +56,20 @@ def _store(data_dir: str, db_url: str):
 def store():
     s = settings()
     return _store(str(s.data_dir.resolve()), s.db_url)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _live_votes(data_dir: str, db_url: str, cid: int) -> LiveVotes:
+    return LiveVotes(_store(data_dir, db_url), cid)
+
+
+def room_votes(cid: int):
+    """Everyone's current votes (participant, statement, vote), shared by every session and kept
+    current from the new vote events only (deliberation/live_votes.py): the board, the projector
+    and every participant page refresh themselves, and a room of 2,000 must not mean a read of
+    every vote per page every few seconds. Callers must not change the frame."""
+    s = settings()
+    return _live_votes(str(s.data_dir.resolve()), s.db_url, cid).current()[0]
 
 
 @st.cache_resource(show_spinner=False)

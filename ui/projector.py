@@ -75,7 +75,7 @@ def _join(r: dict) -> None:
     a, b = st.columns(2)
     a.metric("Participants", r["participants"])
     b.metric("Votes", len(votes))
-    a.metric("Have voted", int(votes["participant"].nunique()))
+    a.metric("Have voted", r["participants"])
     b.metric("Statements", len(r["shown"]))
 
 
@@ -87,11 +87,11 @@ def _map(r: dict) -> None:
         st.caption(f"Each dot is a participant, placed by how they vote (from {r['where']}); "
                    "colour = opinion group.")
     else:
-        st.markdown(esc(no_map_reason(a, r["error"], int(r["votes"]["participant"].nunique()))))
+        st.markdown(esc(no_map_reason(a, r["error"], r["participants"])))
 
 
 def _items(r: dict, common_ground) -> None:
-    votes = r["votes"]
+    votes = r["item_votes"]
     groups = {str(k): int(v) for k, v in r["analysis"].get("groups", {}).items()}
     if r["published"]:
         st.markdown("#### Drafts put to the vote")

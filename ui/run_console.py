@@ -246,7 +246,7 @@ def voting_tab(cid: int) -> None:
     published = common.current_published(gs.values)
     ids = [p["statement_id"] for p in published]
     state = common.voting_state(cid, ids)
-    votes = common.store().current_votes(cid)
+    votes = common.room_votes(cid)
     votes = votes[votes["statement"].isin(set(ids))]
     st.write({"open": "Voting is **open**: participants see the drafts below on their “Take part” page.",
               "not opened": "Voting is **not open yet**: participants do not see these drafts.",

@@ -1,5 +1,6 @@
-"""Small reads of a room's state that every open page makes often: the counts on the board and
-one participant's own votes (indexed reads, no scan of every vote)."""
+"""Small reads of a room's state that every open page makes often: the counts on the board,
+one participant's own votes, and the vote events since a given one (indexed reads, no scan of
+every vote)."""
 
 from __future__ import annotations
 
@@ -49,3 +50,23 @@ class RoomReadsMixin:
                              .where(ParticipantRow.consultation_id == consultation_id,
                                     ParticipantRow.external_id == participant)).all()
         return {sid: int(v) for sid, v in rows}
+
+    def last_vote_event(self, consultation_id: int) -> int:
+        """The id of the consultation's latest vote event (0 when none): every vote, vote change and
+        imported vote adds one, so an unchanged id means unchanged votes (an index-only read)."""
+        with self.session() as s:
+            return int(s.scalar(select(func.max(VoteEventRow.id))
+                                .where(VoteEventRow.consultation_id == consultation_id)) or 0)
+
+    def vote_events_after(self, consultation_id: int, after: int) -> list[tuple[int, str, str, int]]:
+        """The vote events with an id above ``after``, in order: (id, participant, statement (external
+        ids), vote). Applied in order to the current votes as of event ``after``, they give the
+        current votes (see deliberation/live_votes.py)."""
+        with self.session() as s:
+            rows = s.execute(select(VoteEventRow.id, ParticipantRow.external_id, StatementRow.external_id,
+                                    VoteEventRow.value)
+                             .join(ParticipantRow, VoteEventRow.participant_id == ParticipantRow.id)
+                             .join(StatementRow, VoteEventRow.statement_id == StatementRow.id)
+                             .where(VoteEventRow.consultation_id == consultation_id, VoteEventRow.id > after)
+                             .order_by(VoteEventRow.id)).all()
+        return [(int(i), p, sid, int(v)) for i, p, sid, v in rows]

@@ -23,6 +23,7 @@ from ui.common import (
     graph_status,
     group_name,
     quote,
+    room_votes,
     store,
 )
 from ui.opinion_map import fresh_analysis, group_label, map_chart, no_map_reason, totals, vote_bars
@@ -33,7 +34,7 @@ def room(cid: int) -> dict:
     """Everything the board and the projector show, read once per refresh."""
     c = store().get_consultation(cid)
     statements = store().statements(cid)
-    votes = store().current_votes(cid)
+    votes = room_votes(cid)
     values = graph_status(cid, quiet=True).values
     run_analysis = values.get("analysis") or None
     analysis, error = fresh_analysis(cid, votes, reference=run_analysis)
@@ -41,10 +42,15 @@ def room(cid: int) -> dict:
     if analysis is None and run_analysis:
         analysis, where = run_analysis, "the last facilitation run"
     shown = [s for s in statements if s.is_public]
+    published = current_published(values)
+    # the votes on the items the board shows, picked out once: per item from all votes, 17 drafts
+    # were 34 scans of a 2,000-person room's 225,000 votes per refresh
+    items = {p["statement_id"] for p in published} | set((analysis or {}).get("consensus") or [])
     return {"c": c, "shown": shown, "votes": votes, "values": values, "analysis": analysis or {},
-            "error": error, "where": where, "published": current_published(values),
+            "error": error, "where": where, "published": published,
+            "item_votes": votes[votes["statement"].isin(items)],
             "topics": ((run_analysis or {}).get("topics") or {}).get("topics") or [],
-            "participants": store().counts(cid)["participants"]}
+            "participants": int(votes["participant"].nunique())}  # participants = people who voted
 
 
 def common_ground(r: dict, limit: int) -> list:
@@ -63,11 +69,11 @@ def _map(r: dict) -> None:
         st.caption(f"Each dot is a participant, placed by how they vote; colour = opinion group (from "
                    f"{r['where']}). {sizes}")
     else:
-        st.write(esc(no_map_reason(a, r["error"], int(r["votes"]["participant"].nunique()))))
+        st.write(esc(no_map_reason(a, r["error"], r["participants"])))
 
 
 def _statements(r: dict) -> None:
-    votes, groups = r["votes"], {str(k): int(v) for k, v in r["analysis"].get("groups", {}).items()}
+    votes, groups = r["item_votes"], {str(k): int(v) for k, v in r["analysis"].get("groups", {}).items()}
     if r["published"]:
         st.markdown("#### Drafts put to the vote")
         for p in r["published"]:
@@ -99,7 +105,7 @@ def board(cid: int) -> None:
     st.markdown(f"Join at **{esc(join_url(c.code))}** with the code **{esc(c.code)}**")
     cols = st.columns(4)
     cols[0].metric("Participants", r["participants"])
-    cols[1].metric("Have voted", int(votes["participant"].nunique()))
+    cols[1].metric("Have voted", r["participants"])
     cols[2].metric("Statements", len(r["shown"]))
     cols[3].metric("Votes", len(votes))
     left, right = st.columns([3, 2])

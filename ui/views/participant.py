@@ -44,6 +44,7 @@ from ui.common import (
     log,
     plain_error,
     quote,
+    room_votes,
     settings,
     store,
     voting_open,
@@ -304,10 +305,11 @@ def _run_state(data_dir: str, cid: int) -> tuple[list[dict], dict, bool]:
     return published, gs.values.get("analysis") or {}, reported
 
 
-#: Statements and votes are read from the store at most this often (seconds), once for all
-#: sessions of a consultation: every open page refreshes itself, and a room of 2,000 must not mean
-#: 2,000 reads of every vote every few seconds. A participant's own votes and statements show at
-#: once; other people's within this time. Whether voting on drafts is open is read on every run.
+#: Statements and votes are read at most this often (seconds), once for all sessions of a
+#: consultation: every open page refreshes itself, and a room of 2,000 must not mean 2,000 reads
+#: every few seconds (the votes come from ui.common.room_votes, which reads only the new vote
+#: events). A participant's own votes and statements show at once; other people's within this
+#: time. Whether voting on drafts is open is read on every run.
 ROOM_STATE_SECONDS = 1.0
 
 
@@ -315,7 +317,7 @@ ROOM_STATE_SECONDS = 1.0
 def _shared_room(data_dir: str, cid: int) -> dict:
     """Everyone's statements and votes, shared by every session (callers must not change it);
     keyed by the data folder too, as one process may serve several."""
-    return {"statements": store().statements(cid), "votes": store().current_votes(cid)}
+    return {"statements": store().statements(cid), "votes": room_votes(cid)}
 
 
 def _room(cid: int, pid: str) -> dict:
