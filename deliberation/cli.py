@@ -210,11 +210,12 @@ def consultations() -> None:
     """List stored consultations."""
     with reported():
         store = _store()
-        table = Table("id", "code", "question", "statements", "participants", "votes")
+        table = Table("id", "code", "question", "statements", "drafts", "participants", "votes")
         for c in store.list_consultations():
             n = store.counts(c.id)
-            table.add_row(str(c.id), c.code, c.question[:60], str(n["statements"]), str(n["participants"]),
-                          str(n["votes"]))
+            drafts = sum(s.is_draft for s in store.statements(c.id))  # published by the graph, apart as in summary
+            table.add_row(str(c.id), c.code, c.question[:60], str(n["statements"] - drafts), str(drafts),
+                          str(n["participants"]), str(n["votes"]))
     out.print(table)
 
 

@@ -139,6 +139,8 @@ def test_summary_counts_published_drafts_apart_and_says_why_a_folder_has_no_vote
     Store(Settings(data_dir=data)).add_statement(1, None, "Common ground: keep the market.", is_draft=True)
     res = invoke(data, "summary", "1")
     assert "Statements: 2 (1 accepted, 1 unmoderated) and 1 published drafts" in res.output, res.output
+    row = [line for line in invoke(data, "consultations").output.splitlines() if line.startswith("│ 1")][0]
+    assert [c.strip() for c in row.strip("│").split("│")][3:5] == ["2", "1"]  # statements, drafts
     res = invoke(data, "summary", str(folder))
     assert "Note: No votes.csv and no participants-votes.csv" in res.output, res.output
 
