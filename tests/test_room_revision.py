@@ -72,6 +72,7 @@ def _participant(monkeypatch, settings, code: str, xid: str):
     at.run()
     at.run()  # the Vote tab switches to its waiting message once everything is voted on
     assert not at.exception, [e.value for e in at.exception]
+    _participant.last = at
     return unescape(texts(at))
 
 
@@ -121,3 +122,23 @@ def test_the_report_says_which_way_each_group_leans_and_counts_votes_apart(room)
     assert participation_line(rep["participation"]) == (
         f"8 participants cast {counts['votes']} votes: {counts['votes'] - on_drafts} on 8 statements and "
         f"{on_drafts} on the 6 drafts put to the vote.")
+
+
+def test_adding_a_statement_says_what_is_missing_and_forgets_it_once_fixed(room, monkeypatch):
+    """An empty submit said "Your statement was not added: statement: statement text is empty"; and
+    "Write your statement first." stayed above the similar statements found once the text was there."""
+    from ui_helpers import texts, unescape
+
+    settings, cid, _published, _st = room
+    code = Store(settings).get_consultation(cid).code
+    _participant(monkeypatch, settings, code, "p1")
+    at = _participant.last
+    at.session_state["p-tab"] = "Add a statement"
+    at.run()
+    at.button(key="submit-statement").click().run()
+    assert [unescape(w.value) for w in at.warning] == ["Write your statement first."]
+    assert "statement text is empty" not in unescape(texts(at))
+    at.text_area(key="new-statement").input("Put a fence around the playground")
+    at.button(key="check-similar").click().run()
+    assert "Write your statement first." not in unescape(texts(at))
+    assert "Similar statements already exist" in unescape(texts(at))

@@ -201,10 +201,14 @@ def _check_similar(cid: int) -> None:
                          lambda: similar_statements(store(), index(cid), embedder(cid), cid, text))
     if ok:
         st.session_state["similar"] = found
+        st.session_state.pop("participant-flash", None)  # an earlier "Write your statement first." is no longer true
 
 
 def _submit(cid: int, pid: str) -> None:
     text = st.session_state.get("new-statement") or ""
+    if not text.strip():  # said as the similar check says it, not "statement: statement text is empty"
+        _flash("warning", "Write your statement first.")
+        return
     if len(text.strip()) > PARTICIPANT_MAX_CHARS:
         _flash("error", f"Your statement has {len(text.strip())} characters; please shorten it to "
                         f"{PARTICIPANT_MAX_CHARS} or fewer. Your text is kept below.")
