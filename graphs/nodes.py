@@ -216,17 +216,17 @@ def route_after_ground(state: FacilitationState) -> Literal["draft", "audit"]:
 # ---- coverage ------------------------------------------------------------------------------
 def _audit_slate(state: FacilitationState, ctx: Context):
     """The coverage audit of the drafts as they stand: before review every draft, after it the
-    drafts the moderator did not reject. A published draft goes by the statement id it was
-    published under, so the votes on it count as approving it (and it is not mistaken for a
-    left-out statement)."""
+    drafts the moderator did not reject. An agree vote on a draft's latest publication counts as
+    approving the draft (its key), so the draft is not mistaken for a left-out statement."""
     store, cid = ctx.services.store, state.consultation_id
     drafts = [d for d in state.drafts if d.sentences]
-    published = {p.key: p.statement_id for p in state.published}  # the latest publication of each key
-    approvals = approvals_from_matrix(store.vote_matrix(cid, include_drafts=True))
+    latest = {p.statement_id: p.key for p in {p.key: p for p in state.published}.values()}
+    approvals = {pid: {latest.get(x, x) for x in agreed}
+                 for pid, agreed in approvals_from_matrix(store.vote_matrix(cid, include_drafts=True)).items()}
     # each with its status: as_draft() alone made every draft a "draft", so a rejected one stayed on the slate
     return audit_coverage([d.as_draft(status=d.status) for d in drafts],
                           group_members(state.analysis, store.statements(cid)), approvals, ctx.coverage,
-                          draft_keys=[published.get(d.key, d.key) for d in drafts])
+                          draft_keys=[d.key for d in drafts])
 
 
 def audit(state: FacilitationState, runtime: Runtime[Context]) -> dict:

@@ -267,3 +267,5 @@ def test_report_audits_the_slate_that_went_to_the_vote(room_folder, tmp_path):
     assert not audit["passed"] and audit["verdict"] == "Not passed: group B has no draft."
     assert audit["findings"][0] == ("Audited on the drafts put to the vote, after the moderator's review "
                                     "(1 rejected: What group B asks for).")
+    # the slate's items keep their names (not the statement ids they were published under)
+    assert any(f.startswith("2 common-ground drafts (item 1, item 2) speak for all 6 participants") for f in audit["findings"])
