@@ -36,6 +36,7 @@ from deliberation.services import (
 )
 from deliberation.services import demo as run_demo
 from deliberation.storage import Store
+from deliberation.storage.sessions import check_chosen_secret
 from deliberation.tuning import override, parse_assignments
 
 class _App(typer.Typer):
@@ -139,6 +140,7 @@ def _store():
 
 
 def _import(bundle, *, embed: bool, question: Optional[str], secret: Optional[str]) -> None:
+    check_chosen_secret(secret)
     report = import_bundle(state.settings, bundle, embed=embed, question=question, secret=secret,
                            progress=sys.stderr.isatty())
     without = report.registered - report.participants
@@ -181,6 +183,8 @@ def import_statements(
 ) -> None:
     """Import statements (and optional votes) from CSV or JSON Lines as a new consultation."""
     with reported(), interruptible(lambda: IMPORT_INTERRUPTED):
+        if not question.strip():  # it became "Untitled consultation"
+            fail("--question: a consultation needs a question")
         bundle = read_statements_file(path, votes_path=votes, question=question, language=language)
         _import(bundle, embed=embed, question=question, secret=secret)
 

@@ -88,3 +88,17 @@ def test_analyze_mode_and_seed_are_checked(tmp_path):
     assert res.exit_code == 2 and "--mode: 'banana' is not auto, polis or robust" in res.output
     res = runner.invoke(app, ["--data-dir", str(tmp_path / "data"), "analyze", "1", "--seed", "-5"])
     assert res.exit_code == 2 and "--seed" in res.output
+
+
+def test_an_empty_question_and_a_short_secret_are_refused(tmp_path):
+    """import-statements --question "" made an "Untitled consultation"; --secret a was kept (the
+    console asks for 8 characters: one rule, deliberation.storage.sessions.check_chosen_secret)."""
+    data = tmp_path / "data"
+    statements = tmp_path / "st.csv"
+    statements.write_text("text\nBuses should run every ten minutes.\n")
+    res = invoke(data, "import-statements", str(statements), "--question", "", "--no-embed")
+    assert res.exit_code == 2 and "--question: a consultation needs a question" in res.output
+    res = invoke(data, "import-statements", str(statements), "--question", "Q", "--secret", "a", "--no-embed")
+    assert res.exit_code == 2 and "at least 8 characters" in res.output
+    res = invoke(data, "import-statements", str(statements), "--question", "Q", "--secret", "long-enough", "--no-embed")
+    assert res.exit_code == 0 and "Moderator secret (shown once, keep it): long-enough" in res.output

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from deliberation.errors import AccessDenied, NotFoundError, RateLimited, VotingClosed
+from deliberation.errors import AccessDenied, InputError, NotFoundError, RateLimited, VotingClosed
 from deliberation.ratelimit import explain
 from deliberation.storage.tables import (
     ConsultationRow,
@@ -37,6 +37,17 @@ TOKEN_BYTES = 18
 TOKEN_PREFIX, XID_PREFIX = "t-", "xid:"
 #: scrypt cost parameters for the moderator secret hash.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+
+#: Shortest moderator secret a moderator may choose (a generated one is 16 characters).
+MIN_SECRET_CHARS = 8
+
+
+def check_chosen_secret(secret: str | None) -> None:
+    """Refuse a moderator's own secret shorter than :data:`MIN_SECRET_CHARS` (None or empty: one is
+    generated); the console and the command line share this rule (the CLI took a 1-character one)."""
+    if secret and len(secret) < MIN_SECRET_CHARS:
+        raise InputError(f"choose a moderator secret of at least {MIN_SECRET_CHARS} characters, or leave it empty")
 
 
 def hash_secret(secret: str) -> str:

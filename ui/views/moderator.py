@@ -19,6 +19,7 @@ from deliberation.importers.polis import read_polis_export
 from deliberation.importers.tabular import read_statements_file
 from deliberation.models import ModerationStatus
 from deliberation.services import import_bundle, intake, set_moderation
+from deliberation.storage.sessions import check_chosen_secret
 from deliberation.wording import TERMS, Audience, of_grouped, sentence_text
 from graphs import runner
 from ui.common import (
@@ -84,8 +85,7 @@ def _sign_in_form() -> None:
                                key="mod-new-secret")
         if st.form_submit_button("Create consultation", type="primary"):
             with action("Creating the consultation"):
-                if secret and len(secret) < 8:
-                    raise InputError("choose a moderator secret of at least 8 characters, or leave it empty")
+                check_chosen_secret(secret)
                 c, new_secret = store().create_consultation(
                     question, description=description,
                     settings={"drafter": drafter, "model": model or None, "base_url": base_url or None},
