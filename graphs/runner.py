@@ -107,9 +107,17 @@ def context(settings: Settings, options: Options | None = None, services: Servic
 
 def start(settings: Settings, cid: int, options: Options | None = None, on_update: OnUpdate | None = None,
           services: Services | None = None) -> Status:
-    """Run from the start until the graph waits for the moderator (or finishes)."""
+    """Run from the start until the graph waits for the moderator (or finishes). Refused while the
+    graph waits for votes on published drafts: starting over forgot them, so the votes already cast
+    on them were never counted and their voting window stayed open."""
     ctx = context(settings, options, services)
     graph = compile_graph(settings)
+    waiting = status(settings, cid, graph).waiting or {}
+    if waiting.get("type") == "voting":
+        raise DeliberationError(
+            f"consultation {cid} waits for votes on {len(waiting.get('published') or [])} published drafts; "
+            f"close voting first (deliberation resume {cid} --close-voting, or 'Close voting and count' in the "
+            "moderator console), then start a new run")
     # every field given, so each channel holds plain JSON from the first step on; the settings'
     # JSON is kept so that a resume (in any process) runs with the same context
     fresh = FacilitationState(consultation_id=cid, config=ctx.to_json()).model_dump(mode="json")

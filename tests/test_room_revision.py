@@ -142,3 +142,32 @@ def test_adding_a_statement_says_what_is_missing_and_forgets_it_once_fixed(room,
     at.button(key="check-similar").click().run()
     assert "Write your statement first." not in unescape(texts(at))
     assert "Similar statements already exist" in unescape(texts(at))
+
+
+def test_a_new_run_is_refused_while_votes_on_drafts_are_open(tmp_path):
+    """From a live room: `run ID` in the CLI while participants voted on the published drafts started
+    over: the graph forgot the drafts, the votes cast on them were never counted, and their voting
+    window stayed open. It is refused, saying how to go on, and nothing changes."""
+    from deliberation.errors import DeliberationError
+    from graphs import runner
+
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    store = Store(settings, limits=UNLIMITED)
+    c, _ = store.create_consultation("What should the park renovation prioritise?", secret="refuse-secret")
+    for i, text in enumerate(STATEMENTS[:4]):
+        store.add_statement(c.id, f"xid:p{i}", text)
+    for i in range(4):
+        for sid, v in enumerate(CAMPS[i % 2][:4]):
+            store.cast_vote(c.id, f"xid:p{i}", str(sid), v, create_participant=True)
+    runner.start(settings, c.id)
+    st = runner.resume(settings, c.id, {"reviewer": "moderator", "approve_all": True})
+    runner.open_voting(settings, c.id)
+    first = runner.published_now(st.values)[0]["statement_id"]
+    store.cast_vote(c.id, "xid:p0", first, 1)
+    with pytest.raises(DeliberationError, match=rf"consultation {c.id} waits for votes on \d+ published drafts; "
+                                                rf"close voting first \(deliberation resume {c.id} --close-voting"):
+        runner.start(settings, c.id)
+    after = runner.status(settings, c.id)
+    assert after.waiting["type"] == "voting" and after.values["published"] == st.values["published"]
+    st = runner.resume(settings, c.id, {"close": True})  # the vote cast before is counted
+    assert any(d["draft_id"] == first and d["n_votes"] == 1 for d in st.values["tally"]["drafts"])
