@@ -152,3 +152,15 @@ def test_ids_written_as_floats_by_pandas_are_read(tmp_path):
     comments = GOOD_COMMENTS.replace(",0,1,1,0,1,", ",0,1.0,1,0,1,").replace(",1,2,0,1,0,", ",1,,0,1,0,")
     bundle = read_polis_export(polis_folder(tmp_path, comments, GOOD_VOTES))
     assert [(s.external_id, s.author) for s in bundle.statements] == [("0", "1"), ("1", None)]
+
+
+def test_a_json_file_holding_a_list_of_statements_imports(tmp_path):
+    """A .json export holding one list of statement objects was refused as 'row 1: not valid JSON'."""
+    path = tmp_path / "statements.json"
+    path.write_text('[\n {"id": "a", "text": "Buses should run every ten minutes.", "votes": {"v1": "agree"}},\n'
+                    ' {"id": "b", "text": "Bike lanes make the street safer."}\n]\n')
+    res = invoke(tmp_path / "data", "import-statements", str(path), "--question", "Q", "--no-embed")
+    assert res.exit_code == 0 and "2 statements, 1 participants, 1 votes" in res.output, res.output
+    path.write_text('[{"id": "a", "text": "Buses."}, {"id": "a", "text": "Again."}]')
+    res = invoke(tmp_path / "data2", "import-statements", str(path), "--question", "Q", "--no-embed")
+    assert res.exit_code == 2 and "row 2: duplicate statement id 'a' (first on row 1)" in res.output, res.output

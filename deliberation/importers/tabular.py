@@ -3,7 +3,8 @@
 Statements, CSV (separated by commas, or by ';' or tabs as Excel writes them; .tsv: tabs;
 UTF-8, or UTF-16 with its byte-order mark): a header with ``text`` (required) and optionally ``id``, ``author``,
 ``language``, ``timestamp`` (ms since 1970 or ISO 8601), ``moderated`` (1 / 0 / -1).
-Statements, JSON Lines: one object per line with the same keys; an object may also carry
+Statements, JSON Lines: one object per line with the same keys (a .json file may instead hold
+one list of such objects); an object may also carry
 ``"votes": {"<participant>": "agree" | "disagree" | "pass" | 1 | -1 | 0, ...}``.
 Votes, CSV: ``participant,statement,vote`` and optionally ``timestamp``; rows in time order
 (a later row for the same pair replaces the earlier vote, which stays in the history).
@@ -76,6 +77,25 @@ def _statement(rec: dict, path: Path, row: int, default_id: str, language: str) 
                      moderation=_moderation(rec.get("moderated"), path, row), created_at=created, updated_at=created)
 
 
+def _json_records(text: str, path: Path):
+    """(row, parsed object) per line of JSON Lines; a whole file holding one JSON list (a .json
+    export) gives its items, numbered from 1 (it was refused as "row 1: not valid JSON")."""
+    if path.suffix.lower() == ".json" and text.lstrip().startswith("["):
+        try:
+            whole = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise InputError(f"not valid JSON ({e.msg} at line {e.lineno} column {e.colno})", path) from None
+        yield from enumerate(whole, start=1)
+        return
+    for row, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield row, json.loads(line)
+        except json.JSONDecodeError as e:
+            raise InputError(f"not valid JSON ({e.msg} at column {e.colno})", path, row) from None
+
+
 def read_statements_file(path: str | Path, *, votes_path: str | Path | None = None,
                          question: str = "", language: str = "und") -> base.ImportBundle:
     """Read a .csv or .jsonl statements file (and an optional votes CSV) into an ImportBundle."""
@@ -88,14 +108,7 @@ def read_statements_file(path: str | Path, *, votes_path: str | Path | None = No
     notes: list[str] = []
     inline_votes: list[tuple[int, str, str, object]] = []  # (row, participant, statement, value)
     if suffix in (".jsonl", ".ndjson", ".json"):
-        text = base.read_text(path)
-        for row, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise InputError(f"not valid JSON ({e.msg} at column {e.colno})", path, row) from None
+        for row, rec in _json_records(base.read_text(path), path):
             if not isinstance(rec, dict):
                 raise InputError("each line must be a JSON object", path, row)
             st = _statement(rec, path, row, str(len(statements)), language)
