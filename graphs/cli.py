@@ -45,8 +45,12 @@ def _kept(resolved: list[int]) -> str:
 
 
 def _print_update(node: str, update: dict) -> None:
+    """A step's log lines, each after the step's name (once: most lines begin with it already,
+    which printed 'intake intake: …', 'review review group:0: …')."""
     for line in update.get("log", []) or []:
-        console.print(f"[cyan]{node}[/] {escape(str(line))}", highlight=False)
+        line = str(line)
+        rest = line[len(node):] if line.startswith((f"{node} ", f"{node}:")) else f" {line}"
+        console.print(f"[cyan]{node}[/]{escape(rest)}", highlight=False)
 
 
 def _print_status(st, cid: int) -> None:

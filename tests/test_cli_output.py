@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from typer.testing import CliRunner
 
-from graphs.cli import _print_status, app
+from graphs.cli import _print_status, _print_update, app
 
 runner = CliRunner()
 
@@ -102,3 +102,10 @@ def test_an_empty_question_and_a_short_secret_are_refused(tmp_path):
     assert res.exit_code == 2 and "at least 8 characters" in res.output
     res = invoke(data, "import-statements", str(statements), "--question", "Q", "--secret", "long-enough", "--no-embed")
     assert res.exit_code == 0 and "Moderator secret (shown once, keep it): long-enough" in res.output
+
+
+def test_step_lines_name_the_step_once(capsys):
+    _print_update("intake", {"log": ["intake: 54 statements", "3 [/b] newly embedded"]})
+    _print_update("review", {"log": ["review group:0: approve by moderator"]})
+    assert capsys.readouterr().err.splitlines() == [
+        "intake: 54 statements", "intake 3 [/b] newly embedded", "review group:0: approve by moderator"]
