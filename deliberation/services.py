@@ -234,10 +234,10 @@ def demo(settings: Settings, corpus: Path, console) -> int:
         bundle.source = source
         report = import_bundle(settings, bundle)
         cid = report.consultation_id
-        console.print(f"Imported the sample consultation {report.code} into {settings.data_dir}/ "
+        console.print(f"Imported {corpus} as consultation {report.code} into {settings.data_dir}/ "
                       f"(moderator secret: {report.moderator_secret}).")
     else:
-        console.print(f"Using the sample consultation already stored in {settings.data_dir}/ (id {cid}).")
+        console.print(f"Using {corpus}, already stored in {settings.data_dir}/ (id {cid}).")
     console.print(corpus_summary(settings, str(cid)))
     queue = [s for s in store.statements(cid) if s.moderation is ModerationStatus.NEEDS_REVIEW]
     console.print(f"\nModeration queue: {len(queue)} statements wait for the moderator.")
