@@ -63,7 +63,10 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
     requests = _slate_requests(analysis, ctx, question, config, exclude or {}, feedback)
     for g in analysis.group_summaries:
         key = str(Audience.group(g.id))
-        ids = list(dict.fromkeys(_agree_repness(analysis, g.id) + g.representative))
+        # a group's draft quotes what most of its voters agree with, not only what it agrees with more
+        # than the rest (Bowling Green: group B's draft quoted statement 620, 27 of its 54 voters agreeing)
+        ids = [i for i in dict.fromkeys(_agree_repness(analysis, g.id) + g.representative)
+               if _most_agree(ctx.stats.get(i, {}), g.id)]
         if relaxed or not [i for i in ids if i in ctx.by_id]:
             ids += _group_agreed(ctx.stats, g.id, config.min_topic_source_agree)
         requests.append(DraftRequest(
@@ -245,13 +248,20 @@ def _agree_repness(analysis: AnalysisResult, group: int) -> list[str]:
     return [r["statement_id"] for r in reps if r.get("direction") == "agree"]
 
 
+def _most_agree(s: dict, group: int) -> bool:
+    """More than half of the group's voters on the statement agreed (passes count as votes)."""
+    gv = _group_votes(s, group)
+    return 2 * int(gv.get("n_agree", 0)) > int(gv.get("n_seen", 0))
+
+
 def _group_agreed(stats: dict[str, dict], group: int, min_agree: float) -> list[str]:
-    """Statements ranked by the group's agree rate (at least ``min_agree``)."""
+    """Statements most of the group's voters agreed with, ranked by the group's agree rate (at least
+    ``min_agree``)."""
     scored = []
     for sid, s in stats.items():
         gv = (s.get("groups") or {}).get(str(group)) or {}
         rate = gv.get("agree_rate")
-        if rate is not None and rate >= min_agree and not s.get("moderated_out"):
+        if rate is not None and rate >= min_agree and not s.get("moderated_out") and _most_agree(s, group):
             scored.append((-rate, -int(gv.get("n_seen", 0)), sid))
     return [sid for *_, sid in sorted(scored)]
 

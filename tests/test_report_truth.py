@@ -269,3 +269,31 @@ def test_report_audits_the_slate_that_went_to_the_vote(room_folder, tmp_path):
                                     "(1 rejected: What group B asks for).")
     # the slate's items keep their names (not the statement ids they were published under)
     assert any(f.startswith("2 common-ground drafts (item 1, item 2) speak for all 6 participants") for f in audit["findings"])
+
+
+def test_group_drafts_quote_what_most_of_the_group_agrees_with():
+    """"What group B asks for" quoted Bowling Green's statement 620, which 27 of group B's 54 voters
+    agreed with (a Jigsaw group-representative statement: far above the other group's 5 of 67,
+    yet not most of group B). Each group draft's sources are checked against
+    participants-votes.csv."""
+    folder = corpus("american-assembly.bowling-green")
+    bundle = read_polis_export(folder)
+    result = analyze(bundle.vote_matrix(), bundle.statements, None, config=AnalysisConfig())
+    pv = pd.read_csv(folder / "participants-votes.csv")
+    cols = [c for c in pv.columns if c.isdigit()]
+    votes = pv.melt(id_vars=["participant"], value_vars=cols, var_name="sid", value_name="vote").dropna()
+    votes["group"] = votes["participant"].astype(str).map(result.groups)
+    checked = 0
+    for req in build_requests(result, bundle.statements, "q"):
+        if not req.speaks_for.startswith("group:"):
+            continue
+        g = int(req.speaks_for.split(":")[1])
+        for src in req.sources:
+            v = votes[(votes["sid"] == src.id) & (votes["group"] == g)]
+            assert 2 * int((v["vote"] == 1).sum()) > len(v), (req.speaks_for, src.id)
+            checked += 1
+    assert checked >= 4
+    # the case that was quoted: far above the rest, yet not most of the group
+    v = votes[(votes["sid"] == "620") & votes["group"].notna()]
+    b = v[v["group"] == 1]
+    assert "620" in result.group_summaries[1].representative and 2 * int((b["vote"] == 1).sum()) <= len(b)
