@@ -176,6 +176,12 @@ def test_small_room_summary_and_common_ground_say_what_the_votes_say(room):
         checked += 1
         listed.add(sid)
     assert checked >= 4 and "0" not in listed  # all six agreed with it: it tells no group apart
+    # an "uncertain" statement shows its passes: one of six is enough by Jigsaw's smoothed rate
+    line = next(x for x in text.splitlines() if x.startswith("Uncertain (many passes): "))
+    for sid, k, n in re.findall(r"(\d+) \((\d+) of (\d+) passed\)", line):
+        mine = votes[(votes["comment-id"] == int(sid)) & votes["group"].notna()]
+        assert (int(k), int(n)) == (int((mine["vote"] == 0).sum()), len(mine))
+    assert re.findall(r"\d+ \(1 of 6 passed\)", line)
     ids = _slate_sources(result, statements)
     assert "7" in ids
     sizes = {g["id"]: g["size"] for g in analysis["group_summaries"]}

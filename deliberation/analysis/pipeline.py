@@ -272,7 +272,15 @@ def summary_text(result: AnalysisResult, statements: dict[str, str]) -> str:
     if result.stats.get("min_votes_rule"):
         lines.append(f"Minimum votes: {result.stats['min_votes_rule']}")
     if result.uncertain:
-        lines.append(f"Uncertain (many passes): {', '.join(result.uncertain[:8])}")
+        # with the passes beside each (group members', as the rule counts them): in a room of six one
+        # pass in six votes is "uncertain" by Jigsaw's smoothed rate (P+1)/(S+2) = 25% > 20%
+        by_id = {st["statement_id"]: st for st in result.stats.get("statements", [])}
+
+        def passes(sid: str) -> str:
+            st = by_id.get(sid) or {}
+            gv = list((st.get("groups") or {}).values()) or [st]  # nobody grouped: everyone is one group
+            return f"{sum(g.get('n_pass', 0) for g in gv)} of {sum(g.get('n_seen', 0) for g in gv)} passed"
+        lines.append("Uncertain (many passes): " + ", ".join(f"{sid} ({passes(sid)})" for sid in result.uncertain[:8]))
     for n in result.notes:
         lines.append(f"Note: {n}")
     return "\n".join(lines)
