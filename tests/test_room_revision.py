@@ -171,3 +171,33 @@ def test_a_new_run_is_refused_while_votes_on_drafts_are_open(tmp_path):
     assert after.waiting["type"] == "voting" and after.values["published"] == st.values["published"]
     st = runner.resume(settings, c.id, {"close": True})  # the vote cast before is counted
     assert any(d["draft_id"] == first and d["n_votes"] == 1 for d in st.values["tally"]["drafts"])
+
+
+def test_a_text_only_statements_file_imports_into_a_room_that_has_statements(room, tmp_path):
+    """From the moderator console's Import tab, live: a CSV with only a text column, imported into
+    the running consultation, failed with "statement id '0' is already stored in this consultation"
+    (the importer numbers such files 0, 1, ...). Its statements now follow the room's own numbers,
+    with the votes of its votes file; a file that names its ids still may not reuse one."""
+    from deliberation.errors import InputError
+    from deliberation.importers.tabular import read_statements_file
+    from deliberation.services import import_bundle
+
+    settings, cid, _published, _st = room
+    store = Store(settings)
+    before = {s.external_id for s in store.statements(cid)}
+    csv = tmp_path / "more.csv"
+    csv.write_text('text\n"Longer opening hours in winter would help students."\n"A reading garden behind the library."\n',
+                   encoding="utf-8")
+    votes = tmp_path / "votes.csv"
+    votes.write_text("participant,statement,vote\nvisitor,1,1\n", encoding="utf-8")
+    rep = import_bundle(settings, read_statements_file(csv, votes_path=votes), consultation_id=cid, embed=False)
+    assert rep.consultation_id == cid
+    after = {s.external_id: s.text for s in store.statements(cid)}
+    start = 1 + max(int(x) for x in before)
+    assert after[str(start)].startswith("Longer opening hours") and after[str(start + 1)].startswith("A reading garden")
+    v = store.current_votes(cid)
+    assert v[v["participant"] == "visitor"]["statement"].tolist() == [str(start + 1)]  # the vote follows its statement
+    named = tmp_path / "named.csv"
+    named.write_text('id,text\n0,"The same id as the first statement."\n', encoding="utf-8")
+    with pytest.raises(InputError, match="statement id '0' is already stored in this consultation"):
+        import_bundle(settings, read_statements_file(named), consultation_id=cid, embed=False)

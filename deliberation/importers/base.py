@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import csv
 import io
 from dataclasses import dataclass, field
@@ -43,6 +44,18 @@ class ImportBundle:
     #: one plain line per kind of row that was kept as moderated out or skipped, or per
     #: missing optional file (shown by the CLI and the moderator's import preview)
     notes: list[str] = field(default_factory=list)
+    #: the statement ids were numbered by the importer (0, 1, ... in file order: the file had no
+    #: ids), so an import into a consultation that holds statements numbers them after its own
+    numbered: bool = False
+
+    def renumbered(self, taken: set[str]) -> "ImportBundle":
+        """A copy whose statement ids (and the votes on them) follow the largest number in
+        ``taken``, for an import of numbered statements into a consultation that holds these ids."""
+        start = 1 + max((int(x) for x in taken if x.isdigit()), default=-1)
+        new = {s.external_id: str(start + i) for i, s in enumerate(self.statements)}
+        votes = self.votes.assign(statement=self.votes["statement"].map(lambda x: new.get(x, x)))
+        return dataclasses.replace(self, statements=[s.model_copy(update={"external_id": new[s.external_id]})
+                                                     for s in self.statements], votes=votes, numbered=False)
 
     def final_votes(self) -> pd.DataFrame:
         """One row per (participant, statement): the latest event wins."""

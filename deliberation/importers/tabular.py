@@ -105,6 +105,7 @@ def read_statements_file(path: str | Path, *, votes_path: str | Path | None = No
     suffix = path.suffix.lower()
     statements: list[Statement] = []
     where: list[int] = []  # each statement's row (CSV, header = 1) or line (JSON Lines)
+    given = 0  # rows with their own statement id (none: the ids are numbered here, see ImportBundle.numbered)
     notes: list[str] = []
     inline_votes: list[tuple[int, str, str, object]] = []  # (row, participant, statement, value)
     if suffix in (".jsonl", ".ndjson", ".json"):
@@ -114,6 +115,7 @@ def read_statements_file(path: str | Path, *, votes_path: str | Path | None = No
             st = _statement(rec, path, row, str(len(statements)), language)
             statements.append(st)
             where.append(row)
+            given += rec.get("id") not in (None, "")
             votes = rec.get("votes") or {}
             if not isinstance(votes, dict):
                 raise InputError("'votes' must be an object mapping participant ids to votes", path, row)
@@ -124,6 +126,7 @@ def read_statements_file(path: str | Path, *, votes_path: str | Path | None = No
         for row, rec in rows:
             statements.append(_statement(rec, path, row, str(len(statements)), language))
             where.append(row)
+            given += rec.get("id") not in (None, "")
     elif path.is_dir():
         raise InputError("is a folder: name a .csv or .jsonl file (a Polis export folder: use import-polis)", path)
     else:
@@ -151,7 +154,8 @@ def read_statements_file(path: str | Path, *, votes_path: str | Path | None = No
     authors = {st.author for st in statements if st.author}
     return base.ImportBundle(source=str(path), statements=statements, votes=votes, question=question,
                         language=language,
-                        participants=_sorted_ids(authors | set(votes["participant"].unique())), notes=notes)
+                        participants=_sorted_ids(authors | set(votes["participant"].unique())), notes=notes,
+                        numbered=not given)
 
 
 def read_votes_file(path: Path, statement_ids: set[str], notes: list[str] | None = None) -> pd.DataFrame:

@@ -247,6 +247,13 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
                     raise NotFoundError(f"no consultation with id {consultation_id}")
                 cid, code = row.id, row.code
             existing = set(s.scalars(select(StatementRow.external_id).where(StatementRow.consultation_id == cid)))
+            if bundle.numbered and existing.intersection(st.external_id for st in statements):
+                # a file without ids was numbered 0, 1, ...: into a consultation that holds statements
+                # those numbers follow its own (a text-only CSV could not be imported a second time)
+                renumbered = bundle.renumbered(existing)
+                new = {a.external_id: b.external_id for a, b in zip(bundle.statements, renumbered.statements)}
+                statements = [st.model_copy(update={"external_id": new[st.external_id]}) for st in statements]
+                bundle = renumbered
             clash = [st.external_id for st in statements if st.external_id in existing]
             if clash:
                 raise InputError(f"statement id {clash[0]!r} is already stored in this consultation", bundle.source)
