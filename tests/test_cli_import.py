@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import zipfile
 
-from typer.testing import CliRunner
-
 from deliberation.config import Settings
 from deliberation.importers.polis import read_polis_export
 from deliberation.services import ensure_consultation
 from deliberation.storage import Store
-from graphs.cli import app
 from test_bad_input import GOOD_COMMENTS, GOOD_VOTES, polis_folder, run_import_polis
-
-runner = CliRunner()
-
-
-def invoke(data, *args):
-    res = runner.invoke(app, ["--data-dir", str(data), *args])
-    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
-    return res
+from test_cli_output import invoke
 
 
 def test_run_finds_the_folder_import_polis_stored(tmp_path):
