@@ -17,17 +17,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import Integer, event, func, insert, literal, select, update
+from sqlalchemy import Integer, event, insert, literal, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deliberation.config import Settings
-from deliberation.errors import (PREVIEW_CHARS, AccessDenied, InputError, NotFoundError, filesystem_state,
+from deliberation.errors import (AccessDenied, InputError, NotFoundError, filesystem_state,
                                  storage_error, storage_errors)
 from deliberation.importers.base import ImportBundle
 from deliberation.models import (
-    MAX_ID_CHARS,
     Consultation,
     Draft,
     DraftSentence,
@@ -39,6 +38,7 @@ from deliberation.models import (
 )
 from deliberation.ratelimit import RateLimits
 from deliberation.storage.export import ExportMixin
+from deliberation.storage.ids import check_id, check_ids, new_statement_ids, storable_id
 from deliberation.storage.room_reads import RoomReadsMixin
 from deliberation.storage.sessions import SessionsMixin, check_secret, hash_secret  # noqa: F401
 from deliberation.storage.sql import (  # noqa: F401  (tests import some of these from here)
@@ -247,19 +247,10 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
                     raise NotFoundError(f"no consultation with id {consultation_id}")
                 cid, code = row.id, row.code
             existing = set(s.scalars(select(StatementRow.external_id).where(StatementRow.consultation_id == cid)))
-            if bundle.numbered and existing.intersection(st.external_id for st in statements):
-                # a file without ids was numbered 0, 1, ...: into a consultation that holds statements
-                # those numbers follow its own (a text-only CSV could not be imported a second time)
-                renumbered = bundle.renumbered(existing)
-                new = {a.external_id: b.external_id for a, b in zip(bundle.statements, renumbered.statements)}
-                statements = [st.model_copy(update={"external_id": new[st.external_id]}) for st in statements]
-                bundle = renumbered
-            clash = [st.external_id for st in statements if st.external_id in existing]
-            if clash:
-                raise InputError(f"statement id {clash[0]!r} is already stored in this consultation", bundle.source)
+            bundle, statements = new_statement_ids(bundle, statements, existing)
             final = bundle.final_votes()
             pids = set(bundle.participants) | {st.author for st in statements if st.author} | set(final["participant"])
-            _check_ids(statements, pids, bundle.source)
+            check_ids(statements, pids, bundle.source)
             pmap = self._ensure_participants(s, cid, pids)
             now = _now()
             srows = [
@@ -402,7 +393,7 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
     def add_participant(self, consultation_id: int, external_id: str | None = None) -> str:
         """Register a participant; a new unguessable id is made when none is given."""
         external_id = external_id or secrets.token_urlsafe(12)
-        _check_id(external_id, "participant id")
+        check_id(external_id, "participant id")
         with self.session() as s, s.begin():
             self._require(s, consultation_id)
             self._ensure_participants(s, consultation_id, [external_id])
@@ -427,7 +418,7 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
         except ValueError as e:
             raise InputError(str(e), "statement") from None
         if author:
-            _check_id(author, "participant id")
+            check_id(author, "participant id")
         # intake (redaction, flags) depends on the text only: run once, outside the transaction
         st = Statement(external_id="new", text=text, author=author, language=language, is_draft=is_draft)
         if intake:
@@ -485,11 +476,11 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
             in_c = (StatementRow.consultation_id == consultation_id, StatementRow.external_id == statement)
             have_c, sid, is_draft, pid = s.execute(select(
                 select(ConsultationRow.id).where(ConsultationRow.id == consultation_id).scalar_subquery(),
-                select(StatementRow.id).where(*in_c).scalar_subquery() if _storable_id(statement) else none,
-                select(StatementRow.is_draft).where(*in_c).scalar_subquery() if _storable_id(statement) else none,
+                select(StatementRow.id).where(*in_c).scalar_subquery() if storable_id(statement) else none,
+                select(StatementRow.is_draft).where(*in_c).scalar_subquery() if storable_id(statement) else none,
                 select(ParticipantRow.id).where(ParticipantRow.consultation_id == consultation_id,
                                                 ParticipantRow.external_id == participant).scalar_subquery()
-                if _storable_id(participant) else none,
+                if storable_id(participant) else none,
             )).one()
             if have_c is None:
                 raise NotFoundError(f"no consultation with id {consultation_id}")
@@ -498,7 +489,7 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
             if is_draft:  # first write of the transaction: see _check_voting_window
                 self._check_voting_window(s, consultation_id, statement)
             if pid is None and create_participant:
-                _check_id(participant, "participant id")
+                check_id(participant, "participant id")
                 pid = self._add_participant_row(s, consultation_id, participant)
             if pid is None:
                 raise NotFoundError(f"no participant {participant!r} in consultation {consultation_id}")
@@ -515,7 +506,7 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
 
     # ---- moderation --------------------------------------------------------------------
     def set_moderation(self, consultation_id: int, statement: str, status: ModerationStatus, reason: str = "") -> None:
-        if not _storable_id(str(statement)):
+        if not storable_id(str(statement)):
             raise NotFoundError(f"no statement {statement!r} in consultation {consultation_id}")
         with self.session() as s, s.begin():
             n = s.execute(update(StatementRow)
@@ -557,26 +548,6 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin):
                                    edited_text=r.edited_text, reason=r.reason, created_at=_utc(r.created_at))
                     for r in s.scalars(select(ReviewRow).where(ReviewRow.draft_id == draft_id).order_by(ReviewRow.id))]
 
-
-
-def _check_ids(statements: list[Statement], pids: set[str], source: str | None) -> None:
-    """An InputError naming the first statement or participant id that cannot be stored."""
-    for what, ids in (("statement id", [st.external_id for st in statements]), ("participant id", pids)):
-        bad = next((i for i in ids if not _storable_id(i)), None)
-        if bad is not None:
-            raise InputError(f"{what} {bad[:PREVIEW_CHARS]!r} is not a valid id (over {MAX_ID_CHARS} characters "
-                             "or a NUL character)", source)
-
-
-def _storable_id(value: str) -> bool:
-    """Whether an external id fits the columns on every backend (PostgreSQL text cannot hold NUL)."""
-    return 0 < len(value) <= MAX_ID_CHARS and "\x00" not in value
-
-
-def _check_id(value: object, what: str) -> None:
-    if not isinstance(value, str) or not _storable_id(value):
-        raise InputError(f"{str(value)[:PREVIEW_CHARS]!r} is not a valid id (empty, over {MAX_ID_CHARS} characters "
-                         "or a NUL character)", what)
 
 
 def _utc(dt: datetime | None) -> datetime | None:
