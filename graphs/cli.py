@@ -9,6 +9,8 @@ LangGraph or ``graphs/`` (tests/test_layers.py). The installed ``deliberation`` 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Optional
 
@@ -34,6 +36,18 @@ def _graph():
 
 def _resolve(source: str) -> int:
     return ensure_consultation(state.settings, source, progress=lambda m: console.print(f"[dim]… {escape(m)}[/]"))
+
+
+@contextmanager
+def _stored_graph(consultation: str) -> Iterator[tuple[Any, int, Any]]:
+    """(the graph runner, the consultation's id, its graph's status), inside the commands' error
+    reporting; Ctrl-C says which steps are kept and how to continue."""
+    runner = _graph()
+    resolved: list[int] = []
+    with reported(), interruptible(lambda: _kept(resolved)):
+        cid = _resolve(consultation)
+        resolved.append(cid)
+        yield runner, cid, runner.status(state.settings, cid)
 
 
 def _kept(resolved: list[int]) -> str:
@@ -124,12 +138,7 @@ def review_cmd(
     reviewer: str = typer.Option("moderator", help="Who decides (stored with each decision)."),
 ) -> None:
     """Give the moderator's decisions on the drafts the graph is waiting on, and continue."""
-    runner = _graph()
-    resolved: list[int] = []
-    with reported(), interruptible(lambda: _kept(resolved)):
-        cid = _resolve(consultation)
-        resolved.append(cid)
-        st = runner.status(state.settings, cid)
+    with _stored_graph(consultation) as (runner, cid, st):
         if not st.waiting or st.waiting.get("type") != "review":
             fail("the graph is not waiting for a review of this consultation")
         if approve_all:
@@ -159,12 +168,7 @@ def resume_cmd(
     close_voting: bool = typer.Option(False, "--close-voting", help="Close voting on the published drafts and tally."),
 ) -> None:
     """Continue the graph from its last checkpoint (after a crash, or to close voting)."""
-    runner = _graph()
-    resolved: list[int] = []
-    with reported(), interruptible(lambda: _kept(resolved)):
-        cid = _resolve(consultation)
-        resolved.append(cid)
-        st = runner.status(state.settings, cid)
+    with _stored_graph(consultation) as (runner, cid, st):
         if st.waiting and st.waiting.get("type") == "review":
             _print_status(st, cid)
             raise typer.Exit(0)
