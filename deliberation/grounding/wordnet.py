@@ -49,8 +49,9 @@ def wordnet() -> Any | None:
 
 def open_reader(root: Path, lazy_index: bool = True) -> Any | None:
     """nltk's ``WordNetCorpusReader`` on the database in ``root`` (None when it or nltk is missing).
-    ``lazy_index``: the lemma index is parsed per lemma on first use (:mod:`.wordnet_index`);
-    False starts nltk's reader as it is, parsing all of it (the baseline of bench_grounding)."""
+    ``lazy_index``: the lemma index, the adjective satellites and the sense counts are read per
+    lemma on first use (:mod:`.wordnet_index`, the same answers); False starts nltk's reader as it
+    is, which parses all of them at start-up (the baseline of bench_grounding)."""
 
     if not (root / "data.noun").is_file():
         return None
