@@ -16,7 +16,7 @@ from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.drafting.extractive import ExtractiveDrafter
 from deliberation.grounding import GroundingConfig, LLMJudge, ProblemKind, check_draft
 from deliberation.models import Draft, DraftKind, DraftSentence, Statement
-from deliberation.wording import Audience, group_label, position_phrase
+from deliberation.wording import Audience, group_label, inflect, plural, position_phrase
 
 
 class FacilitationConfig(BaseModel):
@@ -71,7 +71,7 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
             ids += _group_agreed(ctx.stats, g.id, config.min_topic_source_agree)
         requests.append(DraftRequest(
             kind=DraftKind.MINORITY, speaks_for=key, question=question,
-            audience=f"{group_label(g.id)} ({g.size} participant{'' if g.size == 1 else 's'}, {g.share:.0%})",
+            audience=f"{group_label(g.id)} ({plural(g.size, 'participant')}, {g.share:.0%})",
             purpose=f"a statement that speaks for {group_label(g.id)}: what its members agree with "
                     "more than the other participants do",
             sources=ctx.distinct([r for r in (ctx.ref(s, g.id) for s in ids) if r], key),
@@ -394,9 +394,9 @@ def placement_note(placed: int, ungrouped: int) -> str:
     place or leave out."""
     if not placed and not ungrouped:
         return ""
-    return (f"{placed} participant{'s' if placed != 1 else ''} in no opinion group at the analysis (they joined "
+    return (f"{plural(placed, 'participant')} in no opinion group at the analysis (they joined "
             "later or had voted on too few statements to be grouped) were placed into the group closest to their "
-            f"votes; {ungrouped} voter{'s' if ungrouped != 1 else ''} remain in no group (too few votes to place) "
+            f"votes; {plural(ungrouped, 'voter')} {inflect(ungrouped, 'remains', 'remain')} in no group (too few votes to place) "
             "and count only in the totals.")
 
 

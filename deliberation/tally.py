@@ -35,7 +35,7 @@ from deliberation.votematrix import VoteMatrix
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
-from deliberation.wording import Audience, audience_name
+from deliberation.wording import Audience, audience_name, inflect
 
 __all__ = [
     "TallyConfig",
@@ -399,11 +399,11 @@ def _ranking_notes(ids: list[str], cols: np.ndarray, n_votes: np.ndarray, tiers:
     silent = [sid for j, sid in enumerate(ids) if n_votes[j] == 0 and cols[j] >= 0]
     unvoted = [sid for j, sid in enumerate(ids) if n_votes[j] == 0] if len(ids) > 1 else []
     if silent:
-        notes.append(f"No participant voted on draft{'s' if len(silent) > 1 else ''} {', '.join(silent)} yet.")
+        notes.append(f"No participant voted on {inflect(len(silent), 'draft')} {', '.join(silent)} yet.")
     if unvoted and int(n_votes.sum()) > 0:
-        notes.append(f"Schulze cannot compare draft{'s' if len(unvoted) > 1 else ''} "
+        notes.append(f"Schulze cannot compare {inflect(len(unvoted), 'draft')} "
                      f"{', '.join(unvoted)} with any other (no votes), so "
-                     f"{'they stay' if len(unvoted) > 1 else 'it stays'} in the first tier, unbeaten.")
+                     f"{inflect(len(unvoted), 'it stays', 'they stay')} in the first tier, unbeaten.")
     if int(n_votes.sum()) == 0:
         notes.append("No votes on any draft yet: every ranking is a tie.")
         return notes

@@ -70,6 +70,18 @@ def first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """A count with its noun: ``plural(1, "vote")`` -> "1 vote", ``plural(0, "vote")`` -> "0 votes",
+    ``plural(3, "person", "people")`` -> "3 people". Zero takes the plural, as in English."""
+    return f"{n} {inflect(n, one, many)}"
+
+
+def inflect(n: int, one: str, many: str | None = None) -> str:
+    """The word alone, for ``n`` things: ``inflect(2, "has", "have")`` -> "have"; ``many`` defaults
+    to ``one`` + "s"."""
+    return one if n == 1 else (many if many is not None else one + "s")
+
+
 @dataclass(frozen=True)
 class Audience:
     """Who a draft speaks for, parsed once from its key (``Draft.speaks_for``, the graph's draft

@@ -36,7 +36,7 @@ from deliberation.report import build_report, write_report
 from deliberation.services import indexed_vectors, ordered_vectors
 from deliberation.tally import TallyResult
 from deliberation.tally import tally as count_votes
-from deliberation.wording import Audience, audience_name
+from deliberation.wording import Audience, audience_name, inflect, plural
 from graphs.context import Context, context_of
 from graphs.review import review
 from graphs.state import DraftRecord, FacilitationState, PublishedDraft
@@ -53,9 +53,9 @@ def moderation_summary(statements: list[Statement]) -> dict[str, Any]:
     removed = [{"id": s.external_id, "reason": s.moderation_reason or "rejected by the moderator"}
                for s in statements if s.moderation is ModerationStatus.REJECTED]
     return {"n_statements": len(statements), "queue": queue, "removed": removed,
-            "note": (f"{len(queue)} statement{' waits' if len(queue) == 1 else 's wait'} in the moderator queue and "
-                     f"{'is' if len(queue) == 1 else 'are'} not drafted from; {len(removed)} "
-                     f"{'was' if len(removed) == 1 else 'were'} moderated out.")}
+            "note": (f"{plural(len(queue), 'statement')} {inflect(len(queue), 'waits', 'wait')} in the moderator queue and "
+                     f"{inflect(len(queue), 'is', 'are')} not drafted from; {len(removed)} "
+                     f"{inflect(len(removed), 'was', 'were')} moderated out.")}
 
 
 def intake(state: FacilitationState, runtime: Runtime[Context]) -> dict:

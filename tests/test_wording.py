@@ -25,3 +25,11 @@ def test_a_group_name_at_the_start_of_a_line_keeps_its_capital_letter():
 
     assert first_upper(group_label(0)) == "Group A"  # not "Group a", as str.capitalize writes
     assert first_upper("") == ""
+
+
+def test_counts_take_the_plural_except_for_one():
+    from deliberation.wording import inflect, plural
+
+    assert [plural(n, "vote") for n in (0, 1, 2)] == ["0 votes", "1 vote", "2 votes"]
+    assert plural(3, "person", "people") == "3 people" and plural(1, "person", "people") == "1 person"
+    assert inflect(1, "has", "have") == "has" and inflect(0, "has", "have") == "have"

@@ -20,6 +20,7 @@ from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.drafting.config import LLMDraftConfig
 from deliberation.models import DraftKind
 from deliberation.safety.instructions import instruction_reasons
+from deliberation.wording import plural
 
 __all__ = ["SYSTEM_PROMPT", "RETRY_NOTE", "INSTRUCTION_TEXTS", "build_messages", "retry_message",
            "select_sources"]
@@ -134,7 +135,7 @@ def build_messages(request: DraftRequest, config: LLMDraftConfig = LLMDraftConfi
         f"Draft {kind}.",
         f"It speaks for: {_plain(audience, 200)}",
         f"Purpose: {_plain(request.purpose)}",
-        f"Write at most {n} sentence{'s' if n != 1 else ''}.",
+        f"Write at most {plural(n, 'sentence')}.",
         "",
         _DATA_INTRO,
         "<statements>",

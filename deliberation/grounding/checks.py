@@ -11,6 +11,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..safety.instructions import instruction_reasons
+from ..wording import inflect
 from .entities import _entities, _entity_missing_words
 from .lexicon import CONDITION, INCLUDING, alternation
 from .models import GroundingConfig, TextEncoder
@@ -125,7 +126,7 @@ class SentenceContext:
 
     @property
     def does(self) -> str:
-        return "do" if len(self.cited_ids) > 1 else "does"
+        return inflect(len(self.cited_ids), "does", "do")
 
     def has(self, *kinds: ProblemKind) -> bool:
         return any(p.kind in kinds for p in self.found)
@@ -176,7 +177,7 @@ def check_numbers(ctx: SentenceContext) -> list[Problem]:
         return []
     quoted = "', '".join(bad)
     return [Problem(ProblemKind.ADDED_NUMBER,
-                    f"adds the number{'s' if len(bad) > 1 else ''} '{quoted}' not found in cited {ctx.who}",
+                    f"adds the {inflect(len(bad), 'number')} '{quoted}' not found in cited {ctx.who}",
                     {"numbers": bad})]
 
 

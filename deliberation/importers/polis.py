@@ -32,6 +32,7 @@ from deliberation.errors import PREVIEW_CHARS, InputError
 from deliberation.importers import base
 from deliberation.models import ModerationStatus, Statement
 from deliberation.votematrix import VoteMatrix, _sorted_ids
+from deliberation.wording import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,8 +45,6 @@ PV_FIXED = ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-di
 UNUSABLE_TEXT = "[no usable text in the Polis export; moderated out in Polis]"
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _int_id(value: str, what: str, path: Path, row: int) -> str:
@@ -124,7 +123,7 @@ def read_comments(path: Path, notes: list[str] | None = None) -> list[Statement]
     if not statements:
         raise InputError("has no statements", path)
     if unusable and notes is not None:
-        notes.append(f"{path.name}: {_plural(len(unusable), 'comment')} that Polis moderated out "
+        notes.append(f"{path.name}: {plural(len(unusable), 'comment')} that Polis moderated out "
                      f"had an empty or unusable body (comment-id {', '.join(unusable[:5])}"
                      f"{', ...' if len(unusable) > 5 else ''}): kept as moderated out, text {UNUSABLE_TEXT!r}.")
     statements.sort(key=lambda s: int(s.external_id))
@@ -223,8 +222,8 @@ def read_votes_csv(path: Path, statement_ids: set[str], notes: list[str] | None 
     if unknown.any():
         missing = pd.unique(votes["statement"][unknown])
         if notes is not None:
-            notes.append(f"{path.name}: {_plural(int(unknown.sum()), 'vote')} on "
-                         f"{_plural(len(missing), 'comment id')} not in comments.csv "
+            notes.append(f"{path.name}: {plural(int(unknown.sum()), 'vote')} on "
+                         f"{plural(len(missing), 'comment id')} not in comments.csv "
                          f"({', '.join(map(str, missing[:5]))}{', ...' if len(missing) > 5 else ''}): skipped.")
         votes = votes[~unknown].reset_index(drop=True)
         row_numbers = row_numbers[~unknown]
@@ -275,8 +274,8 @@ def read_participants_votes(path: Path, statement_ids: set[str], notes: list[str
     unknown = [c for c in vote_cols if str(int(c)) not in statement_ids]
     if unknown:
         n_cells = int(sum((df[c].str.strip() != "").sum() for c in unknown))
-        notes.append(f"{path.name}: {_plural(n_cells, 'vote')} in the columns of "
-                     f"{_plural(len(unknown), 'comment id')} not in comments.csv "
+        notes.append(f"{path.name}: {plural(n_cells, 'vote')} in the columns of "
+                     f"{plural(len(unknown), 'comment id')} not in comments.csv "
                      f"({', '.join(unknown[:5])}{', ...' if len(unknown) > 5 else ''}): skipped.")
         vote_cols = [c for c in vote_cols if c not in unknown]
     groups = {}
@@ -287,7 +286,7 @@ def read_participants_votes(path: Path, statement_ids: set[str], notes: list[str
         if vote_cols else np.zeros((len(df), 0), dtype=bool)
     voted = mask.any(axis=1)
     if len(df) and not voted.all():
-        notes.append(f"{path.name}: {_plural(int((~voted).sum()), 'participant row')} without a vote: skipped.")
+        notes.append(f"{path.name}: {plural(int((~voted).sum()), 'participant row')} without a vote: skipped.")
     r, c = np.nonzero(mask)
     flat = pd.Series(cells.to_numpy()[r, c])
     values = base.parse_vote_series(flat, path, row_numbers[r])

@@ -20,7 +20,7 @@ from deliberation.importers.tabular import read_statements_file
 from deliberation.models import ModerationStatus
 from deliberation.services import import_bundle, intake, set_moderation
 from deliberation.storage.sessions import check_chosen_secret
-from deliberation.wording import TERMS, Audience, of_grouped, sentence_text
+from deliberation.wording import TERMS, Audience, inflect, of_grouped, plural, sentence_text
 from graphs import runner
 from ui.common import (
     MODERATOR_SESSION_PARAM,
@@ -391,7 +391,7 @@ def _review(cid: int, gs) -> None:
     summaries = {str(Audience.group(g['id'])): {**g, "by_direction": repness_by_direction(analysis, g["id"]), "of": of}
                  for g in analysis.get("group_summaries") or []}
     statements = {s.external_id: s.text for s in store().statements(cid)}
-    st.subheader(f"Review {len(drafts)} draft{'' if len(drafts) == 1 else 's'}")
+    st.subheader(f"Review {plural(len(drafts), 'draft')}")
     st.write("Each draft is shown beside the statements it cites. Approve it, edit its wording (an edit is "
              "checked against the cited statements again), or reject it. Approved drafts are published for "
              "participants to vote on, each as its own ballot item.")
@@ -401,10 +401,10 @@ def _review(cid: int, gs) -> None:
     decisions = [dec for i, d in enumerate(drafts) if (dec := _review_draft(i, d, summaries, statements, same.get(i)))]
     undecided = len(drafts) - len(decisions)
     if undecided:
-        st.caption(f"{undecided} draft{' has' if undecided == 1 else 's have'} no decision yet; "
-                   f"{'it stays' if undecided == 1 else 'they stay'} in review.")
+        st.caption(f"{plural(undecided, 'draft')} {inflect(undecided, 'has', 'have')} no decision yet; "
+                   f"{inflect(undecided, 'it stays', 'they stay')} in review.")
     c1, c2 = st.columns(2)
-    submit = c1.button(f"Submit {len(decisions)} decision{'' if len(decisions) == 1 else 's'}", type="primary",
+    submit = c1.button(f"Submit {plural(len(decisions), 'decision')}", type="primary",
                        key="mod-review-submit", disabled=not decisions, width="stretch")
     approve_all = c2.button("Approve all drafts", key="mod-review-approve-all", width="stretch")
     if submit or approve_all:
@@ -468,7 +468,7 @@ def _review_draft(i: int, d: dict, summaries: dict, statements: dict, same_as: i
                 st.markdown(code(sid) + " " + esc(text))
         g = summaries.get(d["key"])
         if g:
-            people = f"{g['size']} participant{'' if g['size'] == 1 else 's'}"
+            people = plural(g['size'], 'participant')
             with st.expander(f"About {group_name(d['key'])}: {people} ({g['share']:.0%}{g['of']})"):
                 for verb, sids in g["by_direction"].items():
                     if sids:
@@ -505,7 +505,7 @@ def _submit_review(cid: int, value: dict) -> None:
         if refused:
             names = ", ".join(d.get("heading") or group_name(d["key"]) for d in refused)
             st.session_state["mod-flash"] = (
-                "error", f"{len(refused)} edit{'s were' if len(refused) > 1 else ' was'} not accepted ({names}): "
+                "error", f"{plural(len(refused), 'edit')} {inflect(len(refused), 'was', 'were')} not accepted ({names}): "
                          "the reason is shown beside each draft, with your text kept for correction. "
                          "Your other decisions are recorded.")
         else:

@@ -31,6 +31,7 @@ from deliberation.errors import AccessDenied, DeliberationError
 from deliberation.models import MAX_STATEMENT_CHARS, ModerationStatus
 from deliberation.services import intake, similar_statements
 from deliberation.storage.sessions import new_token, participant_for_token, participant_for_xid
+from deliberation.wording import inflect
 from ui.common import (
     VOTE_WORDS,
     action,
@@ -409,7 +410,7 @@ def _live_standing(cid: int, pid: str) -> None:
         drafts, todo = _todo(r, pid)
         if drafts or todo:
             n = len(drafts) + len(todo)
-            st.info(f"{n} new {'statement' if n == 1 else 'statements'} to vote on in the Vote tab.")
+            st.info(f"{n} new {inflect(n, 'statement')} to vote on in the Vote tab.")
         analysis, _error = fresh_analysis(cid, r["votes"], reference=r["values"].get("analysis") or None)
         _where_i_stand(pid, analysis, r["votes"])
 
@@ -519,7 +520,7 @@ def _where_i_stand(pid: str, analysis: dict | None, votes) -> None:
                    "statements and enough others have voted too.")
         return
     others = me["size"] - 1
-    st.write(f"You are in {group_label(me['group'])}, with {others} other {'person' if others == 1 else 'people'}. "
+    st.write(f"You are in {group_label(me['group'])}, with {others} other {inflect(others, 'person', 'people')}. "
              f"On {me['same']} of your {me['n_votes']} votes you voted as most of your group did.")
     if (analysis or {}).get("projection"):
         st.altair_chart(map_chart(analysis, me=pid, height=260), width="stretch")
