@@ -26,6 +26,7 @@ from deliberation.importers.polis import is_polis_export, read_polis_export
 from deliberation.models import ModerationStatus, Statement
 from deliberation.safety import moderate
 from deliberation.storage import ImportReport, Store, VectorIndex
+from deliberation.wording import inflect, plural
 from deliberation.storage.chroma_server import VectorStoreBusy
 from deliberation.storage.tables import ConsultationRow
 from deliberation.storage.vectors import VectorStoreUnavailable
@@ -240,7 +241,7 @@ def demo(settings: Settings, corpus: Path, console) -> int:
         console.print(f"Using {corpus}, already stored in {settings.data_dir}/ (id {cid}).")
     console.print(corpus_summary(settings, str(cid)))
     queue = [s for s in store.statements(cid) if s.moderation is ModerationStatus.NEEDS_REVIEW]
-    console.print(f"\nModeration queue: {len(queue)} statements wait for the moderator.")
+    console.print(f"\nModeration queue: {plural(len(queue), 'statement')} {inflect(len(queue), 'waits', 'wait')} for the moderator.")
     for s in queue:
         console.print(f"  #{s.external_id}: {s.moderation_reason}", highlight=False)
     console.print("\nAnalysis:")

@@ -70,7 +70,7 @@ def intake(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     _, n_missing = indexed_vectors(svc.index_for(model), svc.embedder_for(model), cid, statements, note=notes.append)
     moderation = moderation_summary(statements)
     return {"question": svc.store.get_consultation(cid).question, "moderation": moderation,
-            "log": [f"intake: {len(statements)} statements, {len(moderation['queue'])} in the moderation queue, "
+            "log": [f"intake: {plural(len(statements), 'statement')}, {len(moderation['queue'])} in the moderation queue, "
                     f"{len(moderation['removed'])} moderated out, {n_missing} newly embedded"]
             + [f"intake: {n}" for n in notes]}
 
@@ -140,7 +140,7 @@ def draft(state: FacilitationState, runtime: Runtime[Context]) -> dict:
             new[req.speaks_for] = record
     merged = [new.get(k, d) for k, d in previous.items()] + [d for k, d in new.items() if k not in previous]
     merged = [d for d in merged if only is None or d.key in new or d.key not in only or d.sentences]
-    lines.insert(0, f"draft: {len(new)} drafts by {drafter.name}" + (f" for {sorted(only)}" if only else ""))
+    lines.insert(0, f"draft: {plural(len(new), 'draft')} by {drafter.name}" + (f" for {sorted(only)}" if only else ""))
     return {"drafts": merged, "redraft": [], "log": lines}
 
 
@@ -329,7 +329,7 @@ def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
         feedback = {k: v for k, v in feedback.items() if k in redraft}
         exclude = {k: v for k, v in exclude.items() if k in redraft}
     return {"tally": data, "feedback": feedback, "redraft": redraft, "exclude": exclude,
-            "log": [f"tally: {len(ids)} drafts; " + " ".join((data.get('notes') or [])[:2])]}
+            "log": [f"tally: {plural(len(ids), 'draft')}; " + " ".join((data.get('notes') or [])[:2])]}
 
 
 def _redraftable(state: FacilitationState, ctx: Context, redraft: list[str], feedback: dict[str, list[str]],

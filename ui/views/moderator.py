@@ -267,8 +267,9 @@ def _moderation_tab(cid: int, statements) -> None:
     if not queue:
         st.success("The moderation queue is empty.")
     else:
-        st.write(f"{len(queue)} statements were flagged at intake. They are not shown to participants and not "
-                 "drafted from until you accept them. Personal data has already been removed.")
+        st.write(f"{plural(len(queue), 'statement')} {inflect(len(queue), 'was', 'were')} flagged at intake. "
+                 f"{inflect(len(queue), 'It is', 'They are')} not shown to participants and not "
+                 f"drafted from until you accept {inflect(len(queue), 'it', 'them')}. Personal data has already been removed.")
     for s in queue:
         with st.container(border=True):
             quote(s.text, prefix=f"#{esc(s.external_id)}")
@@ -510,7 +511,7 @@ def _submit_review(cid: int, value: dict) -> None:
                          "Your other decisions are recorded.")
         else:
             st.session_state["mod-flash"] = (
-                "success", f"Review recorded. {len(published)} drafts are published: open voting in the Voting tab."
+                "success", f"Review recorded. {plural(len(published), 'draft')} {inflect(len(published), 'is', 'are')} published: open voting in the Voting tab."
                 if published else "Review recorded.")
         if published:
             st.session_state["mod-tab-next"] = "Voting"
