@@ -41,7 +41,8 @@ class FacilitationConfig(BaseModel):
     """Ballot items on the common-ground slate: each quotes one consensus candidate, one claim per item."""
     min_position_voters: int = Field(2, ge=1)
     """A group holds (or opposes) a topic's position only when at least this many of its members
-    voted on it and a majority of them agreed (disagreed)."""
+    voted on it (at most the group's size: a group of one holds a position by its one vote) and a
+    majority of them agreed (disagreed)."""
 
 
 def build_requests(analysis: AnalysisResult, statements: list[Statement], question: str,
@@ -108,18 +109,28 @@ class _Sources:
                 rate, n = gv.get("agree_rate", rate), int(gv.get("n_seen", n))
         return SourceRef(id=sid, text=st.text, agree_rate=rate, n_votes=n, held_by=held_by)
 
-    def distinct(self, refs: list[SourceRef], key: str = "", limit: int | None = None) -> list[SourceRef]:
+    def distinct(self, refs: list[SourceRef], key: str = "", limit: int | None = None,
+                 one_position: bool = True) -> list[SourceRef]:
+        """The sources of one draft, best first: one voice per near-duplicate group, a revision's
+        excluded statements left out, and (``one_position``) never a statement that says the
+        opposite of one already chosen: a draft offered "X" and "not X" as sources stated them as
+        one position (a room of three, whose lone dissenter no group split could show). The later
+        of two opposites is left for the draft of those who hold it."""
         avoid = set(self.exclude.get(key, []))
         if avoid and any(r.id not in avoid for r in refs):
             refs = [r for r in refs if r.id not in avoid]
+        limit = self.config.max_sources if limit is None else limit
         seen: set = set()
-        out = []
+        out: list[SourceRef] = []
         for r in refs:
             k = self.dup_group.get(r.id, r.id)
-            if k not in seen:
-                seen.add(k)
-                out.append(r)
-        return out[: self.config.max_sources if limit is None else limit]
+            if k in seen or (one_position and any(opposite(r, o) for o in out)):
+                continue
+            seen.add(k)
+            out.append(r)
+            if len(out) >= limit:
+                break
+        return out
 
 
 def _slate_requests(analysis: AnalysisResult, ctx: _Sources, question: str, config: FacilitationConfig,
@@ -135,7 +146,8 @@ def _slate_requests(analysis: AnalysisResult, ctx: _Sources, question: str, conf
     the 15 voters of group B disagree with). Without candidates the slate is empty and the report
     says why."""
     ids = analysis.consensus
-    candidates = ctx.distinct([r for r in (ctx.ref(s) for s in ids) if r], limit=len(ids))
+    # each item is its own ballot item: opposites may stand on two items, never in one
+    candidates = ctx.distinct([r for r in (ctx.ref(s) for s in ids) if r], limit=len(ids), one_position=False)
     size = min(config.consensus_slate_size, len(candidates))
     default = {str(Audience.everyone(i + 1)): candidates[i] for i in range(size)}
     out = []
@@ -161,7 +173,8 @@ def _topic_request(t: dict, analysis: AnalysisResult, ctx: _Sources, question: s
     key = str(Audience.topic(t['id']))
     stats = ctx.stats
     positions = topic_positions(t["statement_ids"], stats, [g.id for g in analysis.group_summaries],
-                                config, usable_ids=set(ctx.by_id))
+                                config, usable_ids=set(ctx.by_id),
+                                sizes={g.id: g.size for g in analysis.group_summaries})
     if positions:
         sources = [r for r in (ctx.ref(sid, held_by=who) for sid, who in positions) if r]
     else:
@@ -179,27 +192,50 @@ def _topic_request(t: dict, analysis: AnalysisResult, ctx: _Sources, question: s
         sources=sources, feedback=feedback.get(key, []), split=bool(positions))
 
 
+#: the guard's findings that mean one statement says the opposite of the other
+_OPPOSITE_KINDS = {ProblemKind.STANCE_REVERSED, ProblemKind.DIRECTION_REVERSED, ProblemKind.COMPARISON_SWAPPED}
+
+
+def opposite(a: SourceRef, b: SourceRef) -> bool:
+    """``b`` says the opposite of ``a`` (or ``a`` of ``b``): the faithfulness guard, reading one as a
+    draft of the other, finds a reversed stance, direction or comparison ("The green should become
+    a dog park" / "The green should not become a dog park"). Text, not votes: it holds in a room
+    too small for opinion groups to show the split."""
+    for x, y in ((a, b), (b, a)):
+        report = check_draft([{"id": x.id, "text": x.text}], y.text, [x.id])
+        if any(k in _OPPOSITE_KINDS for s in report.sentences for k in s.problem_kinds):
+            return True
+    return False
+
+
 def _group_votes(s: dict, group) -> dict:
     groups = s.get("groups") or {}
     return groups.get(str(group)) or groups.get(group) or {}
 
 
-def _side(s: dict, groups: list[int], min_voters: int, field: str) -> list[tuple[int, int, int]]:
+def _side(s: dict, groups: list[int], min_voters: int, field: str,
+          sizes: dict[int, int] | None = None) -> list[tuple[int, int, int]]:
     """Groups a majority of which voted ``field`` ("n_agree" / "n_disagree") on the statement:
-    [(group, votes of that kind, votes)], only groups with at least ``min_voters`` votes on it."""
+    [(group, votes of that kind, votes)], only groups with at least ``min_voters`` votes on it, or
+    all their members' votes when the group is smaller (``sizes``: group -> members). Without that
+    cap a one-person group in a room of three never held a position, the split check never ran,
+    and a topic draft quoted "X" and "not X" as one position."""
     out = []
     for g in groups:
         gv = _group_votes(s, g)
         n, k = int(gv.get("n_seen", 0)), int(gv.get(field, 0))
-        if n >= min_voters and 2 * k > n:
+        need = min(min_voters, max(1, (sizes or {}).get(g, min_voters)))
+        if n >= need and 2 * k > n:
             out.append((g, k, n))
     return out
 
 
 def topic_positions(statement_ids: list[str], stats: dict[str, dict], groups: list[int],
-                    config: FacilitationConfig, usable_ids: set[str] | None = None) -> list[tuple[str, str]]:
+                    config: FacilitationConfig, usable_ids: set[str] | None = None,
+                    sizes: dict[int, int] | None = None) -> list[tuple[str, str]]:
     """The opposed positions in a topic, from the opinion groups' votes: [(statement id, who holds
-    it)], or [] when no statement divides the groups.
+    it)], or [] when no statement divides the groups. ``sizes`` (group -> members) lets a group
+    smaller than ``config.min_position_voters`` hold a position by all its members' votes.
 
     A statement divides the groups when a majority of one group agrees with it and a majority of
     another disagrees. The first position is the dividing statement its holders agree with most;
@@ -215,13 +251,13 @@ def topic_positions(statement_ids: list[str], stats: dict[str, dict], groups: li
     def rate(side):
         return sum(k for _, k, _ in side) / max(1, sum(n for _, _, n in side))
 
-    def words(sid):
-        pro = _side(stats[sid], groups, n_min, "n_agree")
-        con = _side(stats[sid], groups, n_min, "n_disagree")
-        return position_phrase(pro, con)
+    def side(sid, field):
+        return _side(stats[sid], groups, n_min, field, sizes)
 
-    dividing = [(sid, _side(stats[sid], groups, n_min, "n_agree"), _side(stats[sid], groups, n_min, "n_disagree"))
-                for sid in cand]
+    def words(sid):
+        return position_phrase(side(sid, "n_agree"), side(sid, "n_disagree"))
+
+    dividing = [(sid, side(sid, "n_agree"), side(sid, "n_disagree")) for sid in cand]
     dividing = [(sid, pro, con) for sid, pro, con in dividing if pro and con]
     if not dividing:
         return []
@@ -231,7 +267,7 @@ def topic_positions(statement_ids: list[str], stats: dict[str, dict], groups: li
     for sid in cand:
         if sid == first:
             continue
-        agree = _side(stats[sid], groups, n_min, "n_agree")
+        agree = side(sid, "n_agree")
         theirs = [x for x in agree if x[0] in opponents]
         if theirs and not any(g in holders for g, *_ in agree):
             score = (rate(theirs), sum(n for *_, n in theirs), sid)

@@ -201,6 +201,8 @@ def _groups_phrase(side: list[tuple[int, int, int]], verb: str) -> str:
     names = [group_letter(g) for g, _, _ in side]
     who = ("group " + names[0]) if len(names) == 1 else ("groups " + ", ".join(names[:-1]) + " and " + names[-1])
     k, n = sum(x[1] for x in side), sum(x[2] for x in side)
+    if n == 1:  # a group of one in a small room: "most of group B disagree (1 of 1 who voted)" misled
+        return f"the one voter in {who} {verb}s"
     return f"most of {who} {verb} ({k} of {n} who voted)"
 
 
