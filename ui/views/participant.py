@@ -347,10 +347,25 @@ def _vote_tab(cid: int, pid: str) -> None:
         _voting(cid, pid)
 
 
+def _ballot(statements, pid: str) -> list:
+    """The statements a participant is asked to vote on: the public ones they did not write. As in
+    Polis, an author is never shown their own statement on the ballot; the analysis counts it as
+    their agree vote (``analysis.author_agrees``, on by default; see :func:`_own_counts_as_agree`)."""
+    return [s for s in statements if s.is_public and s.author != pid]
+
+
+@st.cache_resource(ttl=GRAPH_STATE_SECONDS, max_entries=64, show_spinner=False)
+def _own_counts_as_agree(data_dir: str, cid: int) -> bool:
+    """Whether the last run counted an author's own statement as their agree vote (its
+    ``analysis.author_agrees``; the default, on, before any run), as the analysis and the report do."""
+    config = graph_status(cid, quiet=True).values.get("config") or {}
+    return bool((config.get("analysis") or {}).get("author_agrees", True))
+
+
 def _todo(r: dict, pid: str) -> tuple[list[dict], list[str]]:
     """The drafts and the statements this participant has still to vote on, in their order."""
     drafts = [p for p in r["open_drafts"] if p["statement_id"] not in r["my_votes"]]
-    ids = _order(pid, [s.external_id for s in r["statements"] if s.is_public])
+    ids = _order(pid, [s.external_id for s in _ballot(r["statements"], pid)])
     return drafts, [sid for sid in ids if sid not in r["my_votes"]]
 
 
@@ -379,9 +394,12 @@ def _live_waiting(cid: int, pid: str) -> None:
         drafts, todo = _todo(r, pid)
         if drafts or todo:
             _switch(False)
-        pool = [s for s in r["statements"] if s.is_public]
+        pool = _ballot(r["statements"], pid)
         if not pool:  # an empty room: nothing was voted on, so no thanks for voting on everything
-            st.info("No statements yet. Be the first: write one in the “Add a statement” tab. "
+            own = any(s.is_public and s.author == pid for s in r["statements"])
+            st.info("No statements from others yet (you are not asked to vote on your own). New statements "
+                    "appear here as they come in." if own else
+                    "No statements yet. Be the first: write one in the “Add a statement” tab. "
                     "New statements appear here as they come in.")
             return
         _progress(len(pool), len(pool))
@@ -436,7 +454,7 @@ def _vote_next(cid, pid, statements, my_votes, todo_drafts, todo) -> None:
             st.caption(f"Draft {esc(p['statement_id'])} · based on statements {esc(', '.join(p.get('citations', [])))}")
         _vote_buttons(cid, pid, p["statement_id"])
         return
-    pool = [s for s in statements if s.is_public]
+    pool = _ballot(statements, pid)
     n_done = sum(1 for s in pool if s.external_id in my_votes)
     _progress(n_done, len(pool))
     sid = _pinned(todo)
@@ -492,7 +510,7 @@ def _add_statement(cid: int, pid: str, statements, my_votes: dict) -> None:
                     quote(text)
                     voted = f" · you voted {VOTE_WORDS[my_votes[sid]].lower()}" if sid in my_votes else ""
                     st.caption(f"Statement {esc(sid)} · {sim:.0%} similar{voted}")
-                    if sid not in my_votes:
+                    if sid not in my_votes and sid not in {s.external_id for s in statements if s.author == pid}:
                         _vote_buttons(cid, pid, sid, prefix="similar")
         else:
             st.caption("No similar statement yet: yours adds something new.")
@@ -502,10 +520,14 @@ def _add_statement(cid: int, pid: str, statements, my_votes: dict) -> None:
         words = {ModerationStatus.NEEDS_REVIEW: "waiting for a moderator",
                  ModerationStatus.REJECTED: "not published by the moderator",
                  ModerationStatus.ACCEPTED: "published", ModerationStatus.UNMODERATED: "published"}
+        agree = _own_counts_as_agree(str(settings().data_dir.resolve()), cid)
         for s in own:
             with st.container(border=True):
                 quote(s.text)
-                st.caption(f"Statement {esc(s.external_id)} · {words[s.moderation]}")
+                # the analysis adds it for an author who voted (an author who never votes is no participant)
+                counted = "" if not (agree and s.is_public) or s.external_id in my_votes else (
+                    " · counts as your agree vote" + ("" if my_votes else " once you vote on others' statements"))
+                st.caption(f"Statement {esc(s.external_id)} · {words[s.moderation]}{counted}")
 
 
 def _compare(analysis: dict | None, votes, pid: str) -> dict[str, str]:

@@ -1,0 +1,137 @@
+"""A room of three, run the way a moderator runs it: a statements file and a votes file imported
+into a data folder (SQLite and Chroma on disk, the bundled embedding model), then the facilitation
+graph up to the moderator's review.
+
+p1 and p2 want a dog park on the old bowling green; p3 wants it kept as a quiet garden and wrote
+"The old bowling green should not become a dog park." (p2 did not vote on it). With three people
+the dissenting opinion group is one person: below the split check's old minimum of two voters per
+group, so no topic split was found and the topic's sources held "X" and "not X" side by side as if
+one position (the LLM drafter was handed both to write one statement from).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from deliberation.analysis.pipeline import AnalysisResult
+from deliberation.config import Settings
+from deliberation.drafting.base import SourceRef
+from deliberation.facilitation import FacilitationConfig, build_requests, opposite
+from deliberation.importers.tabular import read_statements_file
+from deliberation.storage import Store
+
+QUESTION = "What should the town do with the old bowling green?"
+STATEMENTS = [
+    ("0", "p1", "The old bowling green should become a fenced off-lead dog park."),
+    ("1", "p3", "The old bowling green should not become a dog park."),
+    ("2", "p2", "Mill Lane needs a pedestrian crossing near the primary school."),
+    ("3", "p1", "The library should open on Sunday afternoons."),
+    ("4", "p3", "The street lights on the river path should stay on all night."),
+    ("5", "p2", "Dog owners who leave mess should be fined more."),
+    ("6", "p3", "The bowling green should be kept as a quiet garden for older residents."),
+    ("7", "p1", "Bins along the river path should be emptied twice a week."),
+]
+#: statement -> votes of p1, p2, p3 (None: not voted)
+VOTES = {"0": [1, 1, -1], "1": [-1, None, 1], "2": [1, 1, 1], "3": [1, 1, 1], "4": [1, 1, 1],
+         "5": [1, 1, 1], "6": [-1, -1, 1], "7": [1, 1, 1]}
+X, NOT_X = "0", "1"
+
+
+def write_room(folder, statements=STATEMENTS, votes=VOTES):
+    """The room as a moderator's two CSV files: statements (id, author, text) and votes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "statements.csv").write_text(
+        "id,author,text\n" + "".join(f'{i},{a},"{t}"\n' for i, a, t in statements), encoding="utf-8")
+    rows = [f"p{n + 1},{sid},{v}\n" for sid, vs in votes.items() for n, v in enumerate(vs) if v is not None]
+    (folder / "votes.csv").write_text("participant,statement,vote\n" + "".join(rows), encoding="utf-8")
+    return folder / "statements.csv", folder / "votes.csv"
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    from graphs import runner
+
+    tmp = tmp_path_factory.mktemp("three")
+    statements, votes = write_room(tmp / "files")
+    settings = Settings(data_dir=tmp / "data").ensure()
+    store = Store(settings)
+    cid = store.import_bundle(read_statements_file(statements, votes_path=votes, question=QUESTION),
+                              question=QUESTION).consultation_id
+    st = runner.start(settings, cid)
+    return settings, store, cid, st
+
+
+def test_opposite_statements_are_told_apart_by_their_words():
+    x, not_x, other = (SourceRef(id=i, text=t) for i, _, t in (STATEMENTS[0], STATEMENTS[1], STATEMENTS[2]))
+    assert opposite(x, not_x) and opposite(not_x, x)
+    assert not opposite(x, other)
+
+
+def test_a_lone_dissenter_splits_the_topic_and_no_draft_merges_x_with_not_x(room):
+    _, store, cid, st = room
+    analysis = AnalysisResult.model_validate(st.values["analysis"])
+    assert sorted(g.size for g in analysis.group_summaries) == [1, 2], analysis.notes
+    texts = {s.external_id: s.text for s in store.statements(cid)}
+    # what the drafters are handed: opposed positions only in a split request, quoted with their holders
+    requests = build_requests(analysis, store.statements(cid), QUESTION, FacilitationConfig())
+    for r in requests:
+        if r.split:
+            assert all(s.held_by for s in r.sources), r
+            continue
+        for a, b in itertools.combinations(r.sources, 2):
+            assert not opposite(a, b), (r.speaks_for, a.text, b.text)
+    topic = next(r for r in requests if r.speaks_for.startswith("topic:") and X in {s.id for s in r.sources})
+    assert topic.split, [s.text for s in topic.sources]
+    # and what the moderator reviews: the topic's positions side by side, each with who holds it
+    drafts = {d["key"]: d for d in st.waiting["drafts"]}
+    shown = drafts[topic.speaks_for]
+    assert shown["heading"].startswith("Where opinions split on"), shown["heading"]
+    assert all(s["held_by"] for s in shown["sentences"]), shown["sentences"]
+    assert "the one voter in group B disagrees" in shown["text"], shown["text"]
+    for d in drafts.values():
+        cited = {c for s in d["sentences"] for c in s["citations"]}
+        if {X, NOT_X} <= cited:
+            assert all(s["held_by"] for s in d["sentences"]), d
+        for s in d["sentences"]:  # never one sentence citing both sides
+            assert not {X, NOT_X} <= set(s["citations"]), s
+    assert texts[X] in shown["text"]
+
+
+def test_an_author_is_not_asked_to_vote_on_their_own_statement(tmp_path, monkeypatch):
+    """Polis never shows an author their own comment on the ballot and counts it as their agree vote;
+    the participant page does the same (the analysis adds that vote: AnalysisConfig.author_agrees)."""
+    pytest.importorskip("streamlit")
+    from deliberation.ratelimit import UNLIMITED
+    from ui_helpers import app, texts, unescape
+
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    store = Store(settings, limits=UNLIMITED)
+    c, _ = store.create_consultation(QUESTION, secret="own-statement-secret")
+    for sid, author, text in STATEMENTS[:4]:
+        store.add_statement(c.id, "xid:" + author, text)
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    at = app("participant")
+    at.run()
+    at.text_input(key="join-code").input(c.code)
+    at.button(key="join-button").click().run()
+    pid = at.session_state["participant"]["pid"]
+    mine = store.add_statement(c.id, pid, "Please put a second bench by the duck pond.")
+    others = [s.external_id for s in store.statements(c.id) if s.external_id != mine.external_id]
+    for sid in others[:-1]:
+        store.cast_vote(c.id, pid, sid, 1, create_participant=True)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    page = unescape(texts(at))
+    # the last statement of others is on the ballot; the participant's own is not, nor counted as to do
+    assert STATEMENTS[3][2] in page and mine.text not in page, page
+    assert [p.proto.text for p in at.get("progress")] == ["You have voted on 3 of 4 statements."]
+    at.button(key=f"vote-{others[-1]}-1").click().run()
+    page = unescape(texts(at))
+    assert "You have voted on every statement" in page and mine.text not in page, page
+    assert mine.external_id not in store.votes_of(c.id, pid)  # no vote stored in the author's name
+    at.session_state["p-tab"] = "Add a statement"
+    at.run()
+    page = unescape(texts(at))
+    assert f"Statement {mine.external_id} · published · counts as your agree vote" in page, page
