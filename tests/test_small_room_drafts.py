@@ -117,10 +117,16 @@ def test_an_author_is_not_asked_to_vote_on_their_own_statement(tmp_path, monkeyp
     at.text_input(key="join-code").input(c.code)
     at.button(key="join-button").click().run()
     pid = at.session_state["participant"]["pid"]
-    mine = store.add_statement(c.id, pid, "Please put a second bench by the duck pond.")
+    # the participant writes a statement on the page, then votes on all but one of the others
+    at.session_state["p-tab"] = "Add a statement"
+    at.run()
+    at.text_area(key="new-statement").input("Please put a second bench by the duck pond.")
+    at.button(key="submit-statement").click().run()
+    mine = next(s for s in store.statements(c.id) if s.author == pid)
     others = [s.external_id for s in store.statements(c.id) if s.external_id != mine.external_id]
     for sid in others[:-1]:
         store.cast_vote(c.id, pid, sid, 1, create_participant=True)
+    at.session_state["p-tab"] = "Vote"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     page = unescape(texts(at))
@@ -133,5 +139,6 @@ def test_an_author_is_not_asked_to_vote_on_their_own_statement(tmp_path, monkeyp
     assert mine.external_id not in store.votes_of(c.id, pid)  # no vote stored in the author's name
     at.session_state["p-tab"] = "Add a statement"
     at.run()
+    assert not at.exception, [e.value for e in at.exception]
     page = unescape(texts(at))
     assert f"Statement {mine.external_id} · published · counts as your agree vote" in page, page
