@@ -28,6 +28,7 @@ from deliberation.wording import (
     draft_text,
     first_upper,
     group_label,
+    inflect,
     of_grouped,
     sentence_text,
 )
@@ -56,7 +57,8 @@ def build_report(state: dict[str, Any], statements: list[Statement],
     analysis = state.get("analysis") or {}
     tally = state.get("tally") or {}
     per_draft = {d["draft_id"]: d for d in tally.get("drafts", [])}
-    published = {p["key"]: p for p in state.get("published") or []}
+    # a ballot item that stands for several drafts with the same words (graphs' publish) is each one's
+    published = {k: p for p in state.get("published") or [] for k in [p["key"], *(p.get("also") or [])]}
     options = state.get("options") or {}
     topic_labels = {str(t["id"]): t["label"] for t in (analysis.get("topics") or {}).get("topics", [])}
 
@@ -73,6 +75,8 @@ def build_report(state: dict[str, Any], statements: list[Statement],
             "grounding": d.get("verdicts", []),
             "published_as": pub["statement_id"] if pub else None,
             "votes": _named_votes(per_draft.get(pub["statement_id"])) if pub else None,
+            "same_ballot_item_as": [draft_heading(k, topics=topic_labels) for k in [pub["key"], *(pub.get("also") or [])]
+                                    if k != d["key"]] if pub else [],
         }
 
     drafts = [draft_entry(d) for d in state.get("drafts") or [] if d.get("sentences")]
@@ -206,10 +210,15 @@ def _id_key(x: str):
     return (0, int(x), "") if str(x).isdigit() else (1, 0, str(x))
 
 
-def vote_line(v: dict | None, published_as: str | None) -> str:
-    """A published draft's vote in words, overall and per group."""
+def vote_line(v: dict | None, published_as: str | None, same_as: list[str] | tuple = ()) -> str:
+    """A published draft's vote in words, overall and per group; ``same_as``: the headings of the
+    drafts with the same words that went to the vote as this same ballot item."""
     if not published_as:
         return ""
+    if same_as:
+        both = " and ".join(f"“{h}”" for h in same_as)
+        return (f"Put to the vote as one ballot item with {both}, which {inflect(len(same_as), 'has', 'have')} "
+                f"the same words. " + vote_line(v, published_as))
     if not v or not v.get("n_votes"):
         return f"Put to the vote as statement {published_as}; nobody voted on it."
     per_group = "; ".join(f"{g.get('name') or audience_name(g['group'])}: {g['agree']} agree, {g['disagree']} "
@@ -306,7 +315,7 @@ def _md_draft(d: dict) -> list[str]:
     out += ["", "Cited statements:"]
     for sid, text in d["cited_statements"].items():
         out.append(f"- Statement {_md(sid)}: {_md(text)}")
-    line = vote_line(d.get("votes"), d.get("published_as"))
+    line = vote_line(d.get("votes"), d.get("published_as"), d.get("same_ballot_item_as") or ())
     if line:
         out += ["", _md(line)]
     out += ["", f"Drafted by the {_md(d['drafter'])} drafter. {_md(d.get('notes') or '')}".rstrip(), ""]
@@ -444,7 +453,7 @@ def to_html(rep: dict[str, Any]) -> str:
             for sid, text in d["cited_statements"].items():
                 parts.append(f"<li>Statement {e(sid)}: {e(text)}</li>")
             parts.append("</ul>")
-            line = vote_line(d.get("votes"), d.get("published_as"))
+            line = vote_line(d.get("votes"), d.get("published_as"), d.get("same_ballot_item_as") or ())
             if line:
                 parts.append(f"<p class='vote'>{e(line)}</p>")
     audit = rep.get("audit") or {}

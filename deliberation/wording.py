@@ -223,6 +223,12 @@ def sentence_text(sentence: dict) -> str:
     return f"{who}: “{text}”" if who else text
 
 
+def ballot_words(text: str) -> str:
+    """What tells two ballot items apart for a reader: the words, case and spacing aside. Two drafts
+    with the same ballot words are one ballot item (graphs' publish step merges them)."""
+    return " ".join(str(text or "").casefold().split())
+
+
 def draft_text(sentences: list[dict]) -> str:
     """A draft's whole text as readers see it (and participants vote on it)."""
     return " ".join(sentence_text(s) for s in sentences)

@@ -36,7 +36,7 @@ from deliberation.report import build_report, write_report
 from deliberation.services import indexed_vectors, ordered_vectors
 from deliberation.tally import TallyResult
 from deliberation.tally import tally as count_votes
-from deliberation.wording import Audience, audience_name, inflect, plural
+from deliberation.wording import Audience, audience_name, ballot_words, inflect, plural
 from graphs.context import Context, context_of
 from graphs.review import review
 from graphs.state import DraftRecord, FacilitationState, PublishedDraft
@@ -220,8 +220,8 @@ def _audit_slate(state: FacilitationState, ctx: Context):
     approving the draft (its key), so the draft is not mistaken for a left-out statement."""
     store, cid = ctx.services.store, state.consultation_id
     drafts = [d for d in state.drafts if d.sentences]
-    latest = {p.statement_id: p.key for p in {p.key: p for p in state.published}.values()}
-    approvals = {pid: {latest.get(x, x) for x in agreed}
+    latest = {p.statement_id: p.keys for p in {p.key: p for p in state.published}.values()}
+    approvals = {pid: {k for x in agreed for k in latest.get(x, [x])}
                  for pid, agreed in approvals_from_matrix(store.vote_matrix(cid, include_drafts=True)).items()}
     # each with its status: as_draft() alone made every draft a "draft", so a rejected one stayed on the slate
     return audit_coverage([d.as_draft(status=d.status) for d in drafts],
@@ -250,13 +250,25 @@ def route_after_review(state: FacilitationState) -> Literal["review", "publish"]
 
 # ---- publishing and voting -----------------------------------------------------------------
 def publish(state: FacilitationState, runtime: Runtime[Context]) -> dict:
-    """Approved drafts become statements participants vote on, each its own ballot item."""
+    """Approved drafts become statements participants vote on, each its own ballot item; approved
+    drafts with word for word the same text (a small room's topic draft quoting the statement a
+    group's draft quotes) become one ballot item standing for both, which the report shows under
+    each (two items with one text: a participant could not tell them apart)."""
     store, cid = context_of(runtime).services.store, state.consultation_id
-    already = {p.key for p in state.published_now()}
+    already = {k for p in state.published_now() for k in p.keys}
     out = list(state.published)
     lines = []
     for d in state.drafts:
         if d.status != "approved" or d.key in already:
+            continue
+        same = next((i for i, p in enumerate(out) if p.round == state.revise_rounds
+                     and ballot_words(p.text) == ballot_words(d.text)), None)
+        if same is not None:
+            p = out[same]
+            out[same] = p.model_copy(update={"also": [*p.also, d.key], "heading": f"{p.heading}; {d.heading}",
+                                             "citations": sorted({*p.citations, *d.citations})})
+            lines.append(f"publish {d.key}: word for word the same as {p.key}, so one ballot item "
+                         f"(statement {p.statement_id}) stands for both")
             continue
         st = store.add_statement(cid, None, d.text, is_draft=True)
         out.append(PublishedDraft(key=d.key, kind=d.kind, statement_id=st.external_id, text=d.text,
@@ -291,19 +303,20 @@ def revision_requests(result: TallyResult, current: list[PublishedDraft]
     by_sid = {p.statement_id: p for p in current}
     for sid, groups in result.rejected_by.items():
         pub = by_sid.get(sid)
-        audience = Audience.parse(pub.key) if pub else None
-        if pub is None or audience.is_topic:
-            continue
-        objecting = groups if audience.is_everyone else [g for g in groups if Audience.parse(g) == audience]
-        if not objecting:
-            continue
-        counted = next(x for x in result.drafts if x.draft_id == sid)
-        for g in objecting:
-            ga = next((x for x in counted.groups if Audience.parse(x.group) == Audience.parse(g)), None)
-            share = f"{ga.agree_rate:.0%} of {ga.n_votes} voters" if ga and ga.agree_rate is not None else "few"
-            feedback.setdefault(pub.key, []).append(f"{audience_name(g)} did not endorse the draft: only {share} agreed.")
-        redraft.append(pub.key)
-        exclude[pub.key] = list(pub.citations)
+        counted = next((x for x in result.drafts if x.draft_id == sid), None)
+        for key in pub.keys if pub and counted else []:  # a merged ballot item: each draft it stands for
+            audience = Audience.parse(key)
+            if audience.is_topic:
+                continue
+            objecting = groups if audience.is_everyone else [g for g in groups if Audience.parse(g) == audience]
+            if not objecting:
+                continue
+            for g in objecting:
+                ga = next((x for x in counted.groups if Audience.parse(x.group) == Audience.parse(g)), None)
+                share = f"{ga.agree_rate:.0%} of {ga.n_votes} voters" if ga and ga.agree_rate is not None else "few"
+                feedback.setdefault(key, []).append(f"{audience_name(g)} did not endorse the draft: only {share} agreed.")
+            redraft.append(key)
+            exclude[key] = list(pub.citations)
     return feedback, redraft, exclude
 
 
@@ -325,7 +338,7 @@ def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
         data["notes"] += [f"{p.heading or p.key} (draft {p.statement_id}) was not endorsed by "
                           f"{', '.join(audience_name(g) for g in result.rejected_by.get(p.statement_id, []))}, "
                           "but no other statement is left to draft it from, so it is not redrafted and its "
-                          "vote stands." for p in current if p.key in stands]
+                          "vote stands." for p in current if set(p.keys) & stands]
         feedback = {k: v for k, v in feedback.items() if k in redraft}
         exclude = {k: v for k, v in exclude.items() if k in redraft}
     return {"tally": data, "feedback": feedback, "redraft": redraft, "exclude": exclude,

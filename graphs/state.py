@@ -116,6 +116,14 @@ class PublishedDraft(BaseModel):
     #: the revision round it was published in (participants vote on the current round's)
     round: int = 0
     citations: list[str] = Field(default_factory=list)
+    #: the keys of other approved drafts with word for word the same text, put to the vote as this
+    #: same ballot item (participants could not tell two items with one text apart)
+    also: list[str] = Field(default_factory=list)
+
+    @property
+    def keys(self) -> list[str]:
+        """Every draft key this ballot item stands for: its own, then those merged into it."""
+        return [self.key, *self.also]
 
 
 class FacilitationState(BaseModel):

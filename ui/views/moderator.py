@@ -20,7 +20,7 @@ from deliberation.importers.tabular import read_statements_file
 from deliberation.models import ModerationStatus
 from deliberation.services import import_bundle, intake, set_moderation
 from deliberation.storage.sessions import check_chosen_secret
-from deliberation.wording import TERMS, Audience, inflect, of_grouped, plural, sentence_text
+from deliberation.wording import TERMS, Audience, ballot_words, inflect, of_grouped, plural, sentence_text
 from graphs import runner
 from ui.common import (
     MODERATOR_SESSION_PARAM,
@@ -416,12 +416,12 @@ def _review(cid: int, gs) -> None:
 
 def _same_words(drafts: list[dict]) -> dict[int, int]:
     """Draft index -> the index of an earlier draft with the same words (case and spacing aside): in a
-    small room a topic's draft can quote the very statement a group's draft quotes, and both would
-    go to the vote as separate ballot items."""
+    small room a topic's draft can quote the very statement a group's draft quotes; approved, both go
+    to the vote as one ballot item (graphs.nodes.publish), which the warning says."""
     first: dict[str, int] = {}
     out = {}
     for i, d in enumerate(drafts):
-        words = " ".join(str(d.get("text") or "").casefold().split())
+        words = ballot_words(d.get("text") or "")
         if words in first:
             out[i] = first[words]
         first.setdefault(words, i)
@@ -453,8 +453,8 @@ def _review_draft(i: int, d: dict, summaries: dict, statements: dict, same_as: i
     with st.container(border=True):
         st.markdown(f"**{i + 1}. {esc(d.get('heading') or group_name(d['key']))}** — {esc(d.get('audience') or '')}")
         if same_as is not None:
-            st.warning(f"Word for word the same as draft {same_as + 1}: if both are approved, participants vote on "
-                       "the same words twice, as two ballot items. Reject or edit one of them.")
+            st.warning(f"Word for word the same as draft {same_as + 1}: if both are approved, they go to the vote as "
+                       "one ballot item standing for both (participants could not tell two apart).")
         left, right = st.columns([3, 2])
         with left:
             for s in d.get("sentences") or []:
