@@ -49,7 +49,8 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
                    config: FacilitationConfig = FacilitationConfig(),
                    only: set[str] | None = None, relaxed: bool = False,
                    feedback: dict[str, list[str]] | None = None,
-                   exclude: dict[str, list[str]] | None = None) -> list[DraftRequest]:
+                   exclude: dict[str, list[str]] | None = None,
+                   include: dict[str, list[str]] | None = None) -> list[DraftRequest]:
     """The common-ground slate (one request per claim), one request per opinion group and one
     per topic.
 
@@ -57,7 +58,9 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
     ``relaxed`` widens a group's sources to every statement most of its members agreed with
     (used when the coverage audit found the group without a draft); ``feedback`` carries a
     group's objections into a revision; ``exclude`` names, per key, statements a revision
-    must not draw on again (those the rejected draft cited), so the next-best sources are used.
+    must not draw on again (those the rejected draft cited), so the next-best sources are used;
+    ``include`` names, per group key, statements to cite first when most of the group's voters agree
+    with them (the statement a JR violation's participants all agree with, which no draft cited).
     """
     ctx = _Sources(analysis, statements, config, exclude or {})
     feedback = feedback or {}
@@ -68,6 +71,9 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
         # than the rest (Bowling Green: group B's draft quoted statement 620, 27 of its 54 voters agreeing)
         ids = [i for i in dict.fromkeys(_agree_repness(analysis, g.id) + g.representative)
                if _most_agree(ctx.stats.get(i, {}), g.id)]
+        # a JR violation's statement second, after the group's most distinctive one
+        wanted = [i for i in (include or {}).get(key, []) if _most_agree(ctx.stats.get(i, {}), g.id)]
+        ids = list(dict.fromkeys(ids[:1] + wanted + ids[1:]))
         if relaxed or not [i for i in ids if i in ctx.by_id]:
             ids += _group_agreed(ctx.stats, g.id, config.min_topic_source_agree)
         requests.append(DraftRequest(

@@ -37,8 +37,9 @@ from deliberation.wording import (
 SECTIONS = [
     ("common_ground", "Common ground", "Statements that more than half of those who voted on them in every opinion "
                                        "group agree with; each was put to the vote as a separate item."),
-    ("groups", "What each group asks for", "For each opinion group, statements its members agree with more "
-                                           "than the other participants do."),
+    ("groups", "What each group asks for", "For each opinion group, statements most of its members who voted on "
+                                           "them agree with, first those it agrees with more than the other "
+                                           "participants do."),
     ("topics", "Topics", "For each topic, what participants said; where the groups' votes split, each position "
                          "is shown with who holds it."),
 ]

@@ -126,7 +126,7 @@ def draft(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     statements = ctx.services.store.statements(state.consultation_id)
     requests = build_requests(state.analysis, statements, state.question, ctx.facilitation, only=only,
                               relaxed=bool(only and state.audit_rounds), feedback=state.feedback,
-                              exclude=state.exclude)
+                              exclude=state.exclude, include=state.include)
     drafter = ctx.services.drafter(ctx.drafting)
     previous = {d.key: d for d in state.drafts}
     new: dict[str, DraftRecord] = {}
@@ -141,7 +141,7 @@ def draft(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     merged = [new.get(k, d) for k, d in previous.items()] + [d for k, d in new.items() if k not in previous]
     merged = [d for d in merged if only is None or d.key in new or d.key not in only or d.sentences]
     lines.insert(0, f"draft: {plural(len(new), 'draft')} by {drafter.name}" + (f" for {sorted(only)}" if only else ""))
-    return {"drafts": merged, "redraft": [], "log": lines}
+    return {"drafts": merged, "redraft": [], "include": {}, "log": lines}
 
 
 def _public_reasons(verdicts: list[DraftSentenceVerdict]) -> str:
@@ -233,11 +233,11 @@ def audit(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     """Every group heard, none amplified (deliberation.coverage); a failed audit redrafts (bounded)."""
     ctx = context_of(runtime)
     result = _audit_slate(state, ctx)
-    redraft = []
+    redraft, include = [], {}
     if not result.passed and state.audit_rounds < ctx.facilitation.max_audit_rounds:
-        redraft = list(result.groups_to_redraft)
+        redraft, include = list(result.groups_to_redraft), dict(result.jr_sources)
     return {"audit": result.model_dump(mode="json"), "audit_rounds": state.audit_rounds + 1, "redraft": redraft,
-            "log": [f"audit: {result.verdict}"]}
+            "include": include, "log": [f"audit: {result.verdict}"]}
 
 
 def route_after_audit(state: FacilitationState) -> Literal["draft", "review"]:

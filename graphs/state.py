@@ -146,6 +146,9 @@ class FacilitationState(BaseModel):
     feedback: Annotated[dict[str, list[str]], _json] = Field(default_factory=dict)
     #: per audience key: statements a revision must not draw on again
     exclude: Annotated[dict[str, list[str]], _json] = Field(default_factory=dict)
+    #: per audience key: statements the next redraft should cite first (a JR violation's left-out
+    #: statement, from the coverage audit)
+    include: Annotated[dict[str, list[str]], _json] = Field(default_factory=dict)
     audit: Annotated[dict[str, Any], _json] = Field(default_factory=dict)
     audit_rounds: int = 0
     reviews: Annotated[list[dict[str, Any]], _json] = Field(default_factory=list)

@@ -173,6 +173,7 @@ def test_jr_violated_by_a_cohesive_quarter():
     assert not audit.passed
     v = audit.jr_violation
     assert v.candidate == "5" and v.candidate_kind == "draft"
+    assert audit.jr_sources == {}  # a rejected draft is not a statement a redraft can cite
     assert v.participant_ids == ["p6", "p7"] and v.share_of_voters == pytest.approx(0.25)
     assert v.n_participants == 2
     # the ids stay in code: the serialised audit (graph state, report) carries the count only
@@ -246,6 +247,8 @@ def test_jr_before_draft_votes_uses_cited_statements_and_statement_candidates():
     assert v.participant_ids == ["p5", "p6", "p7"] and v.by_group == {"group:1": 1, "group:2": 2}
     assert v.n_participants == 3
     assert "group:2" in audit.groups_to_redraft  # 2 of the 3 are in group 2
+    # and its redraft is told which statement they all agree with, so it can give them a draft
+    assert audit.jr_sources == {"group:2": ["s9"]}
     assert any("agreed with statement s9" in f for f in audit.findings)
     # not counting statements as candidates, only drafts can witness a violation
     assert audit_coverage(drafts, m, approvals, CoverageConfig(statements_as_candidates=False)).jr is True

@@ -303,3 +303,29 @@ def test_group_drafts_quote_what_most_of_the_group_agrees_with():
     v = votes[(votes["sid"] == "620") & votes["group"].notna()]
     b = v[v["group"] == 1]
     assert "620" in result.group_summaries[1].representative and 2 * int((b["vote"] == 1).sum()) <= len(b)
+
+
+def test_a_jr_redraft_cites_the_left_out_statement_only_where_the_group_agrees(seattle):
+    """A failed JR check routed a group back to drafting without saying which statement its
+    unrepresented participants all agree with, so the redraft quoted the same statements again
+    (the Austria export: two useless redrafts, and the report said "fails JR"). The audit now names
+    it (``jr_sources``) and the redraft cites it second, after the group's most distinctive
+    statement, but only when most of the group's voters agree with it: a group's draft never
+    quotes what most of the group does not hold."""
+    result, analysis, statements, votes = seattle
+    public = {s.external_id for s in statements if s.is_public}
+    for g in analysis["group_summaries"]:
+        key = f"group:{g['id']}"
+        base = next(r for r in build_requests(result, statements, "q") if r.speaks_for == key)
+        grouped = votes[votes["group"] == g["id"]]
+        most = grouped.groupby("comment-id")["vote"].apply(lambda v: 2 * int((v == 1).sum()) > len(v))
+        held = [str(c) for c, ok in most.items() if ok and str(c) in public - {s.id for s in base.sources}]
+        not_held = [str(c) for c, ok in most.items() if not ok and str(c) in public]
+        if held and not_held:
+            break
+    else:
+        pytest.fail("no group of Seattle $15 has an agreed statement its draft does not cite")
+    redo = next(r for r in build_requests(result, statements, "q", only={key}, include={key: [held[-1]]}))
+    assert [s.id for s in redo.sources][:2] == [base.sources[0].id, held[-1]]
+    same = next(r for r in build_requests(result, statements, "q", only={key}, include={key: [not_held[0]]}))
+    assert [s.id for s in same.sources] == [s.id for s in base.sources]

@@ -51,9 +51,10 @@ def audit_coverage(
         and not (cfg.require_jr and jr.jr is False)
         and not (cfg.require_ejr and jr.ejr is False)
     )
+    redraft, jr_sources = _to_redraft(groups, jr, cfg)
     return CoverageAudit(passed=passed, verdict=_verdict(passed, slate.n_slate, groups, jr.jr, jr.ejr, cfg),
                          groups=groups, jr=jr.jr, ejr=jr.ejr, findings=findings,
-                         groups_to_redraft=_to_redraft(groups, jr, cfg), n_slate=slate.n_slate,
+                         groups_to_redraft=redraft, jr_sources=jr_sources, n_slate=slate.n_slate,
                          n_consensus=len(slate.consensus), jr_violation=jr.violation, n_voters=jr.n_voters,
                          n_candidates=jr.n_candidates)
 
@@ -103,17 +104,23 @@ def _group_findings(slate: Slate, groups: list[GroupCoverage], family_drafts: di
     return out
 
 
-def _to_redraft(groups: list[GroupCoverage], jr: JRResult, cfg: CoverageConfig) -> list[str]:
+def _to_redraft(groups: list[GroupCoverage], jr: JRResult, cfg: CoverageConfig
+                ) -> tuple[list[str], dict[str, list[str]]]:
     """Audiences to route back to drafting: missing ones, over-represented ones, and the opinion group
-    holding most of a JR violation's participants (over ``jr_route_majority`` of them)."""
+    holding most of a JR violation's participants (over ``jr_route_majority`` of them); and for that
+    group, the left-out statement they all agree with, for its redraft to cite."""
     redraft: list[str] = [g.key for g in groups if g.status == "missing"]
     redraft += [g.key for g in groups if g.status == "over" and g.key not in redraft]
+    sources: dict[str, list[str]] = {}
     violation = jr.violation
     if violation is not None and violation.by_group:
         top_key, top_n = max(violation.by_group.items(), key=lambda kv: (kv[1], kv[0]))
-        if top_n > cfg.jr_route_majority * violation.n_participants and top_key not in redraft:
-            redraft.append(top_key)
-    return redraft
+        if top_n > cfg.jr_route_majority * violation.n_participants:
+            if top_key not in redraft:
+                redraft.append(top_key)
+            if violation.candidate_kind == "statement":
+                sources[top_key] = [violation.candidate]
+    return redraft, sources
 
 
 def _verdict(passed: bool, n_slate: int, groups: list[GroupCoverage], jr: bool | None, ejr: bool | None,

@@ -125,6 +125,9 @@ class CoverageAudit(BaseModel):
     #: audience keys the graph should route back to drafting: missing ones (to add a draft),
     #: over-represented ones (to trim), and the group behind a JR violation
     groups_to_redraft: list[str]
+    #: per audience routed back for a JR violation: the left-out statement its unrepresented
+    #: participants all agree with; a redraft that cites it gives them a draft they approve
+    jr_sources: dict[str, list[str]] = Field(default_factory=dict)
     n_slate: int = 0
     n_consensus: int = 0
     jr_violation: JRViolation | None = None
