@@ -23,6 +23,7 @@ from deliberation.config import SAMPLE_CORPUS
 from deliberation.errors import InputError
 from deliberation.importers.base import read_text
 from deliberation.services import ensure_consultation
+from deliberation.storage import Store, runs
 from deliberation.tuning import parse_assignments
 
 
@@ -39,14 +40,19 @@ def _resolve(source: str) -> int:
 
 
 @contextmanager
-def _stored_graph(consultation: str) -> Iterator[tuple[Any, int, Any]]:
+def _stored_graph(consultation: str, while_running: bool = False) -> Iterator[tuple[Any, int, Any]]:
     """(the graph runner, the consultation's id, its graph's status), inside the commands' error
-    reporting; Ctrl-C says which steps are kept and how to continue."""
+    reporting; Ctrl-C says which steps are kept and how to continue. Unless ``while_running``, a
+    graph that another process runs right now is refused (its checkpoint is mid-way: "nothing to
+    resume" or "not waiting for a review" would not be true)."""
     runner = _graph()
     resolved: list[int] = []
     with reported(), interruptible(lambda: _kept(resolved)):
         cid = _resolve(consultation)
         resolved.append(cid)
+        now = runs.in_progress(state.settings, cid)
+        if now is not None and not while_running:
+            raise runs.busy(cid, now)
         yield runner, cid, runner.status(state.settings, cid)
 
 
@@ -81,13 +87,26 @@ def _print_status(st, cid: int) -> None:
             out.print(f"  audit: {f}", highlight=False)
         out.print(f"Continue with: deliberation review {cid} --approve-all (or --decisions FILE.json)")
     elif st.waiting and st.waiting.get("type") == "voting":
-        out.print(f"\nVoting is open on {len(st.waiting['published'])} published drafts. "
-                  f"Close it with: deliberation resume {cid} --close-voting")
+        out.print(f"\n{_voting_words(st, cid)}", highlight=False)
     elif st.finished:
         paths = (st.values.get("report") or {}).get("paths", {})
         out.print(f"\nFinished. Report: {paths.get('md', '(none)')}")
     elif st.next:
         out.print(f"\nStopped before {', '.join(st.next)}; continue with: deliberation resume {cid}")
+
+
+def _voting_words(st, cid: int) -> str:
+    """Whether voting on the published drafts is open, not opened yet or closed, as the store says
+    (it said "open" for drafts the console had published without opening the vote)."""
+    ids = [p["statement_id"] for p in _graph().published_now(st.values)]
+    window = Store(state.settings).voting_window(cid, ids) if ids else None
+    kind = window.state if window is not None else "not opened"
+    close = f"deliberation resume {cid} --close-voting"
+    n = f"on {len(ids)} published drafts"
+    return {"open": f"Voting is open {n}. Close it with: {close}",
+            "not opened": f"Voting is not open yet {n}: nobody can vote on them. Open it in the moderator "
+                          f"console's Voting tab (or close it unopened with: {close})",
+            "closed": f"Voting is closed {n}, and the count did not finish. Count with: {close}"}[kind]
 
 
 def run_options(named: dict[str, Any], assignments: list[str]) -> dict[str, Any]:
@@ -182,6 +201,26 @@ def resume_cmd(
         if (st.waiting or {}).get("type") == "voting" and not close_voting:  # reached after a crash
             runner.open_voting(state.settings, cid)
     _print_status(st, cid)
+
+
+@app.command("status")
+def status_cmd(consultation: str = typer.Argument(..., help="Consultation id or join code.")) -> None:
+    """Where the facilitation graph of a consultation stands, changing nothing: running now (in which
+    process), waiting for the review or for votes, stopped (where and why) or finished."""
+    with _stored_graph(consultation, while_running=True) as (_, cid, st):
+        rec = runs.last_run(state.settings, cid)
+        if rec is not None and rec.alive:
+            out.print(f"Running now: {rec.words()}.", highlight=False)
+            out.print(f"Next step: {', '.join(st.next) or 'finishing'}.")
+            return
+        if rec is not None and rec.died and st.next and not st.waiting:
+            out.print(f"The last run ({rec.words()}) ended with its process before it finished (the app or the "
+                      "terminal running it was stopped or restarted).", highlight=False)
+        if not st.values:
+            out.print(f"No run yet: start one with: deliberation run {cid}")
+        elif st.error:
+            out.print(f"The last run failed in {st.failed_node}: {st.error}", highlight=False)
+        _print_status(st, cid)
 
 
 @app.command("settings")

@@ -16,7 +16,8 @@ from langgraph.types import Command
 
 from deliberation.config import Settings
 from deliberation.errors import DeliberationError, InputError
-from deliberation.storage import Store
+from deliberation.storage.runs import RunInProgress  # noqa: F401 - raised here, named by callers
+from deliberation.storage import Store, runs
 from graphs.context import Context, Services
 from graphs.facilitation import compile_graph, thread
 from graphs.state import FacilitationState, PublishedDraft
@@ -109,8 +110,14 @@ def start(settings: Settings, cid: int, options: Options | None = None, on_updat
           services: Services | None = None) -> Status:
     """Run from the start until the graph waits for the moderator (or finishes). Refused while the
     graph waits for votes on published drafts: starting over forgot them, so the votes already cast
-    on them were never counted and their voting window stayed open."""
+    on them were never counted and their voting window stayed open. Refused too while another
+    process (or page) runs this consultation's graph (:class:`RunInProgress`)."""
     ctx = context(settings, options, services)
+    with runs.running(settings, cid, "a run from the start"):
+        return _start(settings, cid, ctx, on_update)
+
+
+def _start(settings: Settings, cid: int, ctx: Context, on_update: OnUpdate | None) -> Status:
     graph = compile_graph(settings)
     waiting = status(settings, cid, graph).waiting or {}
     if waiting.get("type") == "voting":
@@ -149,21 +156,66 @@ def open_voting(settings: Settings, cid: int):
                                         round=int(st.values.get("revise_rounds") or 0))
 
 
+def answer_kind(value: Any) -> str | None:
+    """What a resume value answers: ``"voting"`` (``{"close": true}``), ``"review"`` (the
+    moderator's decisions) or None (no answer: continue after a crash)."""
+    if value is None:
+        return None
+    return "voting" if isinstance(value, dict) and value.get("close") else "review"
+
+
+_DOING = {None: "continuing the run from its last completed step", "voting": "closing voting and counting",
+          "review": "recording the review and publishing"}
+
+
+def _check_answer(st: Status, value: Any) -> None:
+    """Refuse an answer to a question the graph no longer asks: a page (or a terminal) showed the
+    review or the vote, and meanwhile another process answered it. A review click used to be taken
+    as the close of the vote the command line had opened (the voting step takes any answer), and
+    an "Approve all" approved drafts of a new run that the moderator never saw."""
+    kind, waiting = answer_kind(value), st.waiting or {}
+    if kind is None or waiting.get("type") == kind:
+        seen = value.get("seen") if kind == "review" and isinstance(value, dict) else None
+        now = {d["key"]: d["text"] for d in waiting.get("drafts") or []}
+        if seen is not None and dict(seen) != now:
+            raise DeliberationError(
+                "the drafts waiting for review changed since they were shown (another run or review, e.g. from "
+                "the command line, replaced them); nothing was decided: look at the drafts now waiting and "
+                "decide again")
+        return
+    asked = {"review": "a review of its drafts", "voting": "the close of the vote on its published drafts"}
+    now_words = (asked.get(waiting.get("type")) if waiting else
+                 "nothing: it has finished" if st.finished else
+                 "nothing: it stopped before " + ", ".join(st.next) if st.next else "nothing: it has not started")
+    raise DeliberationError(
+        f"the graph no longer waits for {asked[kind]} (another page or the command line answered it); it waits "
+        f"for {now_words}. Nothing was changed")
+
+
 def resume(settings: Settings, cid: int, value: Any = None, on_update: OnUpdate | None = None,
            services: Services | None = None) -> Status:
     """Answer the interrupt the graph waits on (``value``), or continue after a crash (no interrupt).
 
-    Closing voting (``{"close": true}`` while the graph waits for votes) first closes the voting
-    window in the store and only then resumes the graph, so the tally, the live board and the
-    report count the same votes: none can be accepted after the close committed."""
+    The answer must fit what the graph waits for (:func:`_check_answer`). Closing voting
+    (``{"close": true}`` while the graph waits for votes) first closes the voting window in the
+    store and only then resumes the graph, so the tally, the live board and the report count the
+    same votes: none can be accepted after the close committed. Refused while another process (or
+    page) runs this consultation's graph (:class:`RunInProgress`)."""
+    with runs.running(settings, cid, _DOING[answer_kind(value)]):
+        return _resume(settings, cid, value, on_update, services)
+
+
+def _resume(settings: Settings, cid: int, value: Any, on_update: OnUpdate | None,
+            services: Services | None) -> Status:
     graph = compile_graph(settings)
     st = status(settings, cid, graph)
-    if (st.waiting or {}).get("type") == "voting" and isinstance(value, dict) and value.get("close"):
+    _check_answer(st, value)
+    if answer_kind(value) == "voting":
         _store(settings).close_voting(cid, [p["statement_id"] for p in published_now(st.values)])
     ctx = Context.from_json(st.values.get("config"), services or Services(settings))
-    if st.waiting is not None:
+    if st.waiting is not None and value is not None:
         _stream(graph, Command(resume=value), cid, on_update, ctx)
-    elif st.next:
+    elif st.waiting is None and st.next:
         _stream(graph, None, cid, on_update, ctx)
     return status(settings, cid, graph)
 
@@ -171,11 +223,13 @@ def resume(settings: Settings, cid: int, value: Any = None, on_update: OnUpdate 
 def run_to_end(settings: Settings, cid: int, options: Options | None = None, reviewer: str = "demo",
                on_update: OnUpdate | None = None, services: Services | None = None) -> Status:
     """Demo mode: approve every draft and close voting at once (documented ``--approve-all``)."""
-    st = start(settings, cid, options, on_update, services)
-    for _ in range(20):
-        if st.waiting is None:
-            break
-        kind = st.waiting.get("type")
-        value = {"reviewer": reviewer, "approve_all": True} if kind == "review" else {"close": True}
-        st = resume(settings, cid, value, on_update, services)
+    ctx = context(settings, options, services)
+    with runs.running(settings, cid, "a run approving every draft and closing voting at once"):
+        st = _start(settings, cid, ctx, on_update)
+        for _ in range(20):
+            if st.waiting is None:
+                break
+            kind = st.waiting.get("type")
+            value = {"reviewer": reviewer, "approve_all": True} if kind == "review" else {"close": True}
+            st = _resume(settings, cid, value, on_update, services)
     return st

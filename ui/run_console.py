@@ -14,6 +14,7 @@ import streamlit as st
 from deliberation.embeddings import MODELS
 from deliberation.errors import DeliberationError
 from deliberation.services import MODEL_PIN_SETTING, MODEL_SETTING, fixed_model, pin_consultation_model
+from deliberation.storage import runs
 from deliberation.tuning import parse_assignments
 from graphs import runner
 from graphs.context import Context
@@ -42,9 +43,12 @@ _RUNNING_LOCK = threading.Lock()
 
 
 def run_in_progress(cid: int) -> str | None:
-    """What the run of this consultation in progress in this server does, or None."""
+    """What the run of this consultation in progress does, or None: a run of this server's pages,
+    else one of another process on the data directory (the command line; deliberation/storage/runs.py)."""
     with _RUNNING_LOCK:
-        return _RUNNING.get(cid)
+        here = _RUNNING.get(cid)
+    other = None if here else runs.in_progress(common.settings(), cid)
+    return here or (other.words()[:1].upper() + other.words()[1:] if other else None)
 
 
 @contextlib.contextmanager
@@ -90,7 +94,7 @@ def run_with_progress(label: str, fn, cid: int | None = None) -> object:
         try:
             result = fn(on_update)
         except Exception as e:
-            if not common._is_control_flow(e) and not page_gone:
+            if not common._is_control_flow(e) and not page_gone and not isinstance(e, runs.RunInProgress):
                 # kept for the console's retry section: the run stopped here, and why, in words
                 where = (f"after {NODE_WORDS.get(seen[-1], seen[-1]).lower()}" if seen
                          else "in its first step")
@@ -192,6 +196,10 @@ def stopped_run(cid: int, c, gs) -> None:
     step = ", ".join(NODE_WORDS.get(n, n).lower() for n in gs.next)
     failed = st.session_state.get("mod-run-error")
     st.warning(f"The last run stopped before it finished. Next step: {step}.")
+    last = runs.last_run(common.settings(), cid)
+    if last is not None and last.died:  # killed with its process: no error to show, say so
+        st.info(common.esc(f"That run ({last.words()}) ended with its process: the app or the terminal "
+                           "running it was stopped or restarted. Nothing after the last completed step was kept."))
     if gs.error:  # kept in the checkpoint: shown after a reload or a server restart too
         where = NODE_WORDS.get(gs.failed_node, gs.failed_node or "").lower()
         st.error(common.esc(f"It failed while {where}: {gs.error}"))

@@ -411,6 +411,7 @@ def _review(cid: int, gs) -> None:
     if submit or approve_all:
         value = ({"reviewer": reviewer or "moderator", "approve_all": True} if approve_all
                  else {"reviewer": reviewer or "moderator", "decisions": decisions})
+        value["seen"] = {d["key"]: d["text"] for d in drafts}  # refused if another run or review replaced them
         _submit_review(cid, value)
 
 

@@ -1,0 +1,94 @@
+"""One data folder, several processes: the graph of a consultation runs in one process at a time,
+a run killed with its process is shown as such and resumed without loss, and an answer to a
+question the graph no longer asks (a stale page, a second terminal) changes nothing.
+
+Real components: the sample consultation imported once (SQLite and Chroma on disk, the real
+embedding model), ``python -m graphs.cli`` in subprocesses on the same data folder."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import CLI, CLI_ENV, REPO, run_cli
+from deliberation.config import Settings
+from deliberation.errors import DeliberationError, VotingClosed
+from deliberation.storage import Store, runs
+
+pytestmark = pytest.mark.slow
+
+
+def test_one_run_at_a_time_and_a_killed_run_resumes(sample):
+    from graphs import runner
+
+    data, cid = sample.data_dir, str(sample.cid)
+    settings = Settings(data_dir=data)
+    assert "No run yet" in run_cli(data, "status", cid).stdout
+    # another process (here: this one, as the console would) runs the graph: every graph command is
+    # refused in words, and status says who runs it; nothing runs beside it
+    with runs.running(settings, sample.cid, "a run from the start", by="the moderator console"):
+        for args in (["run", cid], ["resume", cid]):
+            res = run_cli(data, *args, check=False)
+            said = " ".join((res.stdout + res.stderr).split())
+            assert res.returncode == 2, said
+            assert "is running right now (a run from the start, started from the moderator console" in said
+        assert "Running now: a run from the start, started from the moderator console" in \
+            run_cli(data, "status", cid).stdout
+        with pytest.raises(runs.RunInProgress):  # another page of the same server: refused as well
+            runner.start(settings, sample.cid)
+    assert runner.status(settings, sample.cid).values == {}  # none of them ran a step
+
+    # a run killed with its process (a closed terminal, a restarted app) while drafting
+    before = Store(settings).counts(sample.cid)
+    proc = subprocess.Popen([*CLI, "--data-dir", str(data), "run", cid], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=CLI_ENV, cwd=REPO)
+    seen, deadline = "", time.monotonic() + 600
+    while "analyse" not in seen and time.monotonic() < deadline and proc.poll() is None:
+        seen += proc.stderr.readline()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert "analyse" in seen, seen
+    status = run_cli(data, "status", cid).stdout
+    assert "ended with its process before it finished" in status and "Running now" not in status
+    assert f"continue with: deliberation resume {cid}" in status
+    assert "Waiting for the moderator's review" in run_cli(data, "resume", cid).stdout
+    assert Store(settings).counts(sample.cid) == before  # nothing lost or stored twice
+    assert "ended with its process" not in run_cli(data, "status", cid).stdout
+
+
+def test_an_answer_to_a_question_no_longer_asked_changes_nothing(sample):
+    """A console that still shows the review (or the vote) after the command line answered it: its
+    click used to close the vote the command line had opened, or approve drafts nobody saw."""
+    from graphs import runner
+
+    data, cid = sample.data_dir, sample.cid
+    settings = Settings(data_dir=data)
+    st = runner.start(settings, cid)
+    shown = {d["key"]: d["text"] for d in st.waiting["drafts"]}
+    with pytest.raises(DeliberationError, match="no longer waits for the close of the vote"):
+        runner.resume(settings, cid, {"close": True})
+    with pytest.raises(DeliberationError, match="the drafts waiting for review changed since they were shown"):
+        runner.resume(settings, cid, {"reviewer": "m", "approve_all": True,
+                                      "seen": {**shown, next(iter(shown)): "other words"}})
+    assert runner.status(settings, cid).waiting["type"] == "review"
+
+    assert "Voting is open on" in run_cli(data, "review", str(cid), "--approve-all").stdout
+    published = [p["statement_id"] for p in runner.published_now(runner.status(settings, cid).values)]
+    # the console's "Approve all drafts", pressed on the page drawn before the command line's review
+    with pytest.raises(DeliberationError, match="no longer waits for a review of its drafts"):
+        runner.resume(settings, cid, {"reviewer": "m", "approve_all": True, "seen": shown})
+    store = Store(settings)
+    assert store.voting_window(cid, published).state == "open"  # still open: not closed by a review click
+    store.cast_vote(cid, "0", published[0], "agree")  # and votes are still taken
+    assert "Voting is open on" in run_cli(data, "status", str(cid)).stdout
+    assert "Finished" in run_cli(data, "resume", str(cid), "--close-voting").stdout
+    with pytest.raises(VotingClosed):  # a late click after the close: refused, nothing stored
+        store.cast_vote(cid, "1", published[0], "agree")
+    votes = store.current_votes(cid)
+    assert list(votes[votes["statement"] == published[0]]["participant"]) == ["0"]
+    with pytest.raises(DeliberationError, match="it waits for nothing: it has finished"):
+        runner.resume(settings, cid, {"close": True})  # a second close from a stale page
