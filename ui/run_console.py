@@ -48,7 +48,7 @@ def run_in_progress(cid: int) -> str | None:
     with _RUNNING_LOCK:
         here = _RUNNING.get(cid)
     other = None if here else runs.in_progress(common.settings(), cid)
-    return here or (other.words()[:1].upper() + other.words()[1:] if other else None)
+    return here or (common.esc(other.words()[:1].upper() + other.words()[1:]) if other else None)
 
 
 @contextlib.contextmanager

@@ -107,7 +107,8 @@ def who_am_i() -> str:
         if word in GRAPH_COMMANDS:
             target = argv[i + 1] if i + 1 < len(argv) and not argv[i + 1].startswith("-") else ""
             return f"the command line (deliberation {word} {target})".replace(" )", ")")
-    return f"another process ({argv[0] if argv else 'python'})"
+    name = Path(sys.argv[0]).parent.name if argv and argv[0] == "__main__.py" else (argv[0] if argv else "python")
+    return f"another process ({name})"
 
 
 def _read(fd: int) -> dict:

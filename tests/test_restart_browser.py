@@ -1,0 +1,147 @@
+"""The moderator console and the command line on one data folder, across a server restart, in a
+real browser (Debian's chromium through Playwright) against ``streamlit run`` with the data
+folder's Chroma server, as ``make run`` starts them:
+
+1. the console's run is stopped by a server restart mid-run (the vector store is paused with
+   SIGSTOP so that the restart lands inside the run's first step, whatever the machine's speed):
+   after the restart the console says the run ended with its process, and so does
+   ``deliberation status``;
+2. another process continues the run (this test process, its run held after its first step): the
+   console shows it in progress with no Retry or Start over, a Retry pressed on a page drawn before
+   shows it too and starts no second run, the CLI's ``resume`` is refused and its ``status`` names the run; when the
+   run reaches the review, the console shows the review without a click, the same drafts as the CLI;
+3. the CLI reviews the drafts while the console shows them: the console's "Approve all drafts",
+   pressed afterwards, changes nothing and the page shows the vote open; after the CLI closes the
+   vote, the console's stale "Close voting and count" shows the run finished."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import threading
+
+import pytest
+
+from conftest import run_cli
+from ui_helpers import copy_sample, idle, start_server
+
+pytestmark = pytest.mark.slow
+
+from room_steps import WAIT, expect, open_console, sync_playwright  # noqa: E402 - skips without a browser
+from ui_helpers import launch_chromium  # noqa: E402
+
+
+def _said(res) -> str:
+    return " ".join((res.stdout + res.stderr).split())
+
+
+def test_console_and_cli_across_a_server_restart(imported, tmp_path):
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+    from graphs import runner
+
+    sample = copy_sample(imported, tmp_path / "data")
+    data, cid = sample.data_dir, sample.cid
+    settings = Settings(data_dir=data)
+    server = start_server(data, tmp_path / "log", vector_server=True)
+    chroma, port = server.chroma, int(server.url.rsplit(":", 1)[1])
+    try:
+        with sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            try:
+                server = _scenario(browser, server, chroma, port, sample, settings, runner, Store(settings))
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+        chroma.stop()
+
+
+def _scenario(browser, server, chroma, port, sample, settings, runner, store):
+    from ui_helpers import start_server as restart
+
+    data, cid = sample.data_dir, sample.cid
+    mod = open_console(browser, server.url, sample.code, sample.secret)
+
+    # --- 1. a server restart in the middle of the console's run ------------------------------------
+    os.kill(chroma.proc.pid, signal.SIGSTOP)  # the run waits for the vector store in its first step
+    try:
+        mod.get_by_role("button", name="Run the facilitation graph").click()
+        expect(mod.get_by_text("Running the facilitation graph").first).to_be_visible()
+        server.chroma = None  # the app restarts, the data folder's Chroma server stays
+        server.stop()
+    finally:
+        os.kill(chroma.proc.pid, signal.SIGCONT)
+    server = restart(data, server.log_path.parent, port=port)
+    mod.reload()
+    idle(mod)
+    mod.get_by_role("tab", name="Facilitation").click()
+    expect(mod.get_by_text("The last run stopped before it finished").first).to_be_visible()
+    expect(mod.get_by_text(re.compile(r"ended with its process: the app or the terminal running it was stopped "
+                                      "or restarted")).first).to_be_visible()
+    status = _said(run_cli(data, "status", str(cid)))
+    assert "ended with its process before it finished" in status and "started from the moderator console" in status
+    assert f"continue with: deliberation resume {cid}" in status
+
+    # --- 2. another process continues the run while the console is open ---------------------------
+    stale = open_console(browser, server.url, sample.code, sample.secret)  # drawn now: offers Retry
+    expect(stale.get_by_role("button", name="Retry the run")).to_be_visible()
+    gate, reached, result = threading.Event(), threading.Event(), []
+
+    def held(node, update):  # the run pauses after its first step, holding the consultation's run
+        reached.set()
+        gate.wait(WAIT / 1000)
+
+    worker = threading.Thread(target=lambda: result.append(runner.resume(settings, cid, None, on_update=held)))
+    worker.start()
+    try:
+        assert reached.wait(WAIT / 1000)
+        # a Retry pressed on the page drawn before: no second run; the page shows the one in progress
+        stale.get_by_role("button", name="Retry the run").click()
+        in_progress = re.compile(r"^Continuing the run from its last completed step, started from another process "
+                                 r"\(pytest\), pid \d+, at .* is in progress \(next step: ")
+        expect(stale.get_by_text(in_progress).first).to_be_visible()
+        mod.reload()
+        idle(mod)
+        mod.get_by_role("tab", name="Facilitation").click()
+        expect(mod.get_by_text(in_progress).first).to_be_visible()
+        for page in (mod, stale):
+            expect(page.get_by_role("button", name="Retry the run")).to_have_count(0)
+            expect(page.get_by_role("button", name="Start over")).to_have_count(0)
+        res = run_cli(data, "resume", str(cid), check=False)
+        assert res.returncode == 2 and "is running right now" in _said(res), _said(res)
+        assert "Running now: continuing the run from its last completed step" in _said(run_cli(data, "status", str(cid)))
+    finally:
+        gate.set()
+        worker.join()
+    assert result and result[0].waiting["type"] == "review"
+    n = len(result[0].waiting["drafts"])
+    # no click: the console's wait for the run redraws it at the review, with the drafts the CLI lists
+    expect(mod.get_by_text("The graph waits for your review of the drafts below.")).to_be_visible(timeout=WAIT)
+    idle(mod)
+    expect(mod.get_by_text(f"Review {n} drafts")).to_be_visible()
+    assert f"Waiting for the moderator's review of {n} drafts" in run_cli(data, "status", str(cid)).stdout
+
+    # --- 3. the CLI answers what the console shows; the console's late answers change nothing ------
+    assert "Voting is open on" in run_cli(data, "review", str(cid), "--approve-all").stdout
+    published = [p["statement_id"] for p in runner.published_now(runner.status(settings, cid).values)]
+    # pressed on the page drawn before the CLI's review: the rerun shows what is true (the drafts are
+    # published, voting is open) and the press answers nothing (runner.resume would refuse an answer
+    # to a question no longer asked, tests/test_restart_cli.py, for a press that beats the rerun's read)
+    mod.get_by_role("button", name="Approve all drafts").click()
+    expect(mod.get_by_text("Drafts are published. Open and close voting in the Voting tab.")).to_be_visible()
+    expect(mod.get_by_text(re.compile("^Review recorded"))).to_have_count(0)
+    assert store.voting_window(cid, published).state == "open"
+    assert runner.status(settings, cid).waiting["type"] == "voting"
+    mod.reload()
+    idle(mod)
+    mod.get_by_role("tab", name="Voting").click()
+    idle(mod)
+    expect(mod.get_by_text("Voting is open").first).to_be_visible()
+    assert "Finished" in run_cli(data, "resume", str(cid), "--close-voting").stdout
+    mod.get_by_role("button", name="Close voting and count").click()  # drawn before the CLI closed it
+    expect(mod.get_by_text("Voting is closed and the report is written.")).to_be_visible()
+    expect(mod.get_by_text(re.compile("^Voting closed"))).to_have_count(0)
+    assert runner.status(settings, cid).finished
+    return server
