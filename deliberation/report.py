@@ -30,6 +30,7 @@ from deliberation.wording import (
     group_label,
     inflect,
     of_grouped,
+    plural,
     sentence_text,
 )
 
@@ -226,14 +227,14 @@ def vote_line(v: dict | None, published_as: str | None, same_as: list[str] | tup
                           f"disagree, {g['passes']} pass" for g in v.get("groups", []))
     rest = v["n_votes"] - sum(g["n_votes"] for g in v.get("groups", []))
     if rest:
-        per_group += f"{'; ' if per_group else ''}not in a group: {rest} vote{'s' if rest != 1 else ''}"
+        per_group += f"{'; ' if per_group else ''}not in a group: {plural(rest, 'vote')}"
     return (f"Vote (statement {published_as}): {v['agree']} agree, {v['disagree']} disagree, {v['passes']} pass"
             + (f". By group: {per_group}." if per_group else "."))
 
 
 def _n(n, noun: str) -> str:
-    """'1 participant', '3 participants'."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    """'1 participant', '3 participants' (wording.plural)."""
+    return plural(n, noun)
 
 
 def participation_line(p: dict) -> str:
@@ -241,6 +242,9 @@ def participation_line(p: dict) -> str:
     vote and on statements moderation held or rejected, each counted apart (Seattle $15 said "2872
     votes on 31 statements" of which 23 were on the 23 statements moderated out)."""
     drafts, held = p.get("draft_votes") or 0, p.get("held_votes") or 0
+    if not p.get("votes"):  # a room without a vote read "0 participants cast 0 votes on 8 statements"
+        return (f"Nobody has voted yet: there are no votes on the {_n(p['statements'], 'statement')}, so there "
+                "are no opinion groups, no common ground and no vote on any draft.")
     parts = [f"{(p['votes'] or 0) - drafts - held} on {_n(p['statements'], 'statement')}"]
     if drafts:
         parts.append(f"{drafts} on the {_n(p.get('drafts') or 0, 'draft')} put to the vote")
@@ -251,7 +255,8 @@ def participation_line(p: dict) -> str:
     if p.get("moderated_out") and not held:
         line += f" ({p['moderated_out']} more were held or rejected by moderation)"
     if p.get("author_votes"):
-        line += (f"; besides, {p['author_votes']} statement(s) count as their author's agree vote in the analysis, "
+        line += (f"; besides, {_n(p['author_votes'], 'statement')} {inflect(p['author_votes'], 'counts', 'count')} "
+                 "as their author's agree vote in the analysis, "
                  "as in Polis")
     return line + "."
 
@@ -277,7 +282,8 @@ def to_markdown(rep: dict[str, Any]) -> str:
                   f"({g['share']:.0%}{_of_grouped(rep)}).")
         for verb, key in (("agree", "agrees_more"), ("disagree", "disagrees_more")):
             if g.get(key):
-                md.append(f"  Statements its members {verb} with more than others do:")
+                who = f"its one member {verb}s" if g.get("size") == 1 else f"its members {verb}"
+                md.append(f"  Statements {who} with more than others do:")
                 md += [f"  - Statement {_md(sid)}: {_md(text)}" for sid, text in g[key].items()]
     stability = (rep["method"].get("grouping") or {}).get("stability")
     if rep["groups"] and stability:  # how sure the grouping is, in words
@@ -327,9 +333,13 @@ def _md_ranking(rep: dict) -> list[str]:
     t = rep["tally"]
     out = ["## How the drafts ranked", ""]
     if t.get("ranking_gic"):
-        out += [f"- By agreement across groups: {_md(', '.join(t['ranking_gic']))}. {TERMS['gic']}",
-                f"- By preference order: {_md(' > '.join(' = '.join(tier) for tier in t.get('ranking_schulze', [])))}."
-                f" {TERMS['schulze']}"]
+        # each draft by its heading as well as its number ("8, 9, 10" named no draft a reader could find)
+        name = {d["published_as"]: f"{d.get('heading') or draft_heading(d['key'])} ({d['published_as']})"
+                for d in rep["consensus"] + rep["minority"] if d.get("published_as")}
+        gic = "; ".join(name.get(sid, sid) for sid in t["ranking_gic"])
+        schulze = " > ".join(" = ".join(name.get(sid, sid) for sid in tier) for tier in t.get("ranking_schulze", []))
+        out += [f"- By agreement across groups: {_md(gic)}. {TERMS['gic']}",
+                f"- By preference order: {_md(schulze)}. {TERMS['schulze']}"]
     else:
         out.append("No draft was put to the vote.")
     for n in t.get("notes") or []:
@@ -375,8 +385,10 @@ def grouping_words(grouping: dict) -> str:
     cut at 400 characters mid-string; the JSON report keeps all of it)."""
     if not grouping or not grouping.get("k"):
         return "none were formed."
-    sizes = grouping.get("sizes") or []
-    line = (f"{_n(grouping['k'], 'group')}" + (f" ({', '.join(map(str, sizes))} participants)" if sizes else "")
+    sizes = [str(n) for n in grouping.get("sizes") or []]
+    # "(2, 1 participants)" read "1 participants": the sizes as a list of numbers
+    of = f"{', '.join(sizes[:-1])} and {sizes[-1]}" if len(sizes) > 1 else "".join(sizes)
+    line = (f"{_n(grouping['k'], 'group')}" + (f" (sizes {of})" if sizes else "")
             + (f" among the {_n(grouping['n_clustered'], 'participant')} placed on the map by their votes"
                if grouping.get("n_clustered") is not None else "")
             + f", by the {grouping.get('mode', 'polis')} method")

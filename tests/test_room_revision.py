@@ -114,7 +114,7 @@ def test_the_report_says_which_way_each_group_leans_and_counts_votes_apart(room)
     md = to_markdown(rep)
     assert sides and "Statements its members disagree with more than others do:" in md
     # how the groups were formed, in words (it was the grouping's JSON, cut at 400 characters)
-    assert ("- Opinion groups: 2 groups (4, 4 participants) among the 8 participants placed on the map by "
+    assert ("- Opinion groups: 2 groups (sizes 4 and 4) among the 8 participants placed on the map by "
             "their votes, by the polis method.") in md
     counts = store.counts(cid)
     on_drafts = 8 * 6  # eight people voted on the six published drafts

@@ -142,3 +142,66 @@ def test_an_author_is_not_asked_to_vote_on_their_own_statement(tmp_path, monkeyp
     assert not at.exception, [e.value for e in at.exception]
     page = unescape(texts(at))
     assert f"Statement {mine.external_id} · published · counts as your agree vote" in page, page
+
+
+def test_stability_in_a_room_of_three_says_it_cannot_be_measured():
+    """Three real Seattle $15 participants (the most active, on their 20 most voted statements):
+    the grouping's stability read "75% of participants keep their group ... (mean adjusted Rand
+    index between 6 resampled runs 1.00)", two figures of two different comparisons over two people."""
+    from conftest import corpus
+    from deliberation.analysis.pipeline import analyze
+    from deliberation.importers.polis import read_polis_export
+    from deliberation.votematrix import VoteMatrix
+
+    bundle = read_polis_export(corpus("15-per-hour-seattle"))
+    votes = bundle.vote_matrix().to_frame()
+    people = list(votes.groupby("participant").size().sort_values(ascending=False).index[:3])
+    votes = votes[votes.participant.isin(people)]
+    top = list(votes.groupby("statement").size().sort_values(ascending=False, kind="stable").index[:20])
+    votes = votes[votes.statement.isin(top)]
+    matrix = VoteMatrix.from_long(votes.participant.values, votes.statement.values, votes.vote.values)
+    result = analyze(matrix, [s for s in bundle.statements if s.external_id in set(top)], None)
+    stability = result.grouping["stability"]
+    assert stability["verdict"] == "not measured" and stability["n_clustered"] == 3
+    assert stability["text"].endswith("cannot be checked for stability in a room this small: leaving out 20% of "
+                                      "the 3 participants in them regroups only 2, too few to tell (it takes at least 10)")
+    assert "%" not in stability["text"].split(":")[0] and "Rand" not in stability["text"]
+
+
+def test_a_room_with_no_votes_gets_a_report_that_says_so(tmp_path):
+    from graphs import runner
+
+    statements, _ = write_room(tmp_path / "files", votes={})
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    store = Store(settings)
+    cid = store.import_bundle(read_statements_file(statements, question=QUESTION), question=QUESTION).consultation_id
+    runner.run_to_end(settings, cid)
+    md = (settings.data_dir / "reports" / str(cid) / "report.md").read_text(encoding="utf-8")
+    assert ("Nobody has voted yet: there are no votes on the 8 statements, so there are no opinion groups, no "
+            "common ground and no vote on any draft.") in md, md
+    assert "0 participants" not in md and " 1 votes" not in md, md
+    assert "Minimum votes: Nobody in an opinion group has voted yet." in md
+
+
+def test_the_room_of_three_report_names_its_drafts_and_counts_in_words(room):
+    """Run to the report as the moderator does (approve all, everyone agrees with every draft, close):
+    the ranking named drafts by number only ("8, 9, 10"), the rules said "at least 1 votes", a group
+    of one had "members", and the stability said "75% ... keep their group" of three people."""
+    from graphs import runner
+
+    settings, store, cid, _ = room
+    st = runner.resume(settings, cid, {"reviewer": "moderator", "approve_all": True})
+    runner.open_voting(settings, cid)
+    published = st.waiting["published"]
+    for person in ("p1", "p2", "p3"):
+        for p in published:
+            store.cast_vote(cid, person, p["statement_id"], 1)
+    runner.resume(settings, cid, {"close": True})
+    md = (settings.data_dir / "reports" / str(cid) / "report.md").read_text(encoding="utf-8")
+    ranking = next(line for line in md.splitlines() if line.startswith("- By agreement across groups: "))
+    for p in published:  # each by its heading (the report's, with the topic's label) and its number
+        assert f"{p['heading'].split(' on ')[0]}" in ranking and f" ({p['statement_id']})" in ranking, (p, ranking)
+    assert ranking.startswith("- By agreement across groups: Common ground 1 (8); "), ranking
+    assert "its one member agrees with more than others do" in md
+    assert "cannot be checked for stability in a room this small" in md and "keep their group" not in md
+    assert " 1 votes" not in md and "1 participants" not in md

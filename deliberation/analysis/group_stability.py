@@ -6,8 +6,10 @@ procedure, and is compared on the participants both runs clustered:
 - ``kept_share``: the share of participants who keep their group (resampled groups matched to the
   full run's one-to-one so as to keep the most participants; Hungarian method), averaged over
   resamples -- the figure said in words;
-- ``mean_ari``: the mean adjusted Rand index between the resampled runs, pair by pair;
-- ``ari_vs_full``: the mean adjusted Rand index of each resampled run against the full run;
+- ``mean_ari``: the mean adjusted Rand index between the resampled runs, pair by pair (what
+  "auto" compares the two maps by);
+- ``ari_vs_full``: the mean adjusted Rand index of each resampled run against the full run (the
+  same comparison as ``kept_share``: the one said beside it in words);
 - ``same_k``: the share of resampled runs that found the same number of groups.
 
 Subsampling participants to judge the stability of a clustering: Ben-Hur, Elisseeff and Guyon,
@@ -36,20 +38,29 @@ class Stability:
     ari_vs_full: float
     same_k: float
     k: int
-    #: "stable", "fairly stable" or "unstable"
+    #: "stable", "fairly stable" or "unstable"; "not measured" in a room smaller than
+    #: ``min_participants`` (GroupingConfig.stability_min_participants)
     verdict: str
+    #: participants in groups in the full run
+    n_clustered: int = 0
+    min_participants: int = 0
 
     def text(self) -> str:
         """The figure in words, e.g. "the two groups are stable: 95% of participants keep their
         group when 20% of participants are left out"."""
         groups = f"the {_NUMBER_WORDS.get(self.k, str(self.k))} groups"
+        if self.verdict == "not measured":
+            kept = max(2, int(round(self.n_clustered * (1.0 - self.left_out))))
+            return (f"{groups} cannot be checked for stability in a room this small: leaving out "
+                    f"{self.left_out:.0%} of the {self.n_clustered} participants in them regroups only {kept}, "
+                    f"too few to tell (it takes at least {self.min_participants})")
         share = f"{self.kept_share:.0%}"
         # "every participant" rather than "100% of participants": plainer, and the report never
         # reads like the unanimity claims injected statements try to plant (test_injection_graph)
         who = "every participant keeps" if share == "100%" else f"{share} of participants keep"
         tail = f"{who} their group when {self.left_out:.0%} of participants are left out"
-        if np.isfinite(self.mean_ari):
-            tail += f" (mean adjusted Rand index between {self.resamples} resampled runs {self.mean_ari:.2f})"
+        if np.isfinite(self.ari_vs_full):  # against the full run, as the share is: one comparison, two figures
+            tail += f" (adjusted Rand index against the groups of everyone {self.ari_vs_full:.2f})"
         if self.verdict == "unstable":
             return f"{groups} are unstable: only {tail}; treat the borders between them as uncertain"
         return f"{groups} are {self.verdict}: {tail}"
@@ -61,7 +72,7 @@ class Stability:
         return {"resamples": self.resamples, "left_out": self.left_out,
                 "kept_share": num(self.kept_share), "mean_ari": num(self.mean_ari),
                 "ari_vs_full": num(self.ari_vs_full), "same_k": num(self.same_k),
-                "verdict": self.verdict, "text": self.text()}
+                "verdict": self.verdict, "n_clustered": self.n_clustered, "text": self.text()}
 
 
 def subsample(matrix: VoteMatrix, keep: np.ndarray) -> VoteMatrix:
@@ -112,14 +123,15 @@ def _mean(values: list[float]) -> float:
 
 
 def summarise(full: np.ndarray, k: int, runs: list[np.ndarray], left_out: float,
-              stable_share: float, fairly_stable_share: float) -> Stability | None:
+              stable_share: float, fairly_stable_share: float, min_participants: int = 0) -> Stability | None:
     """Compare the resampled runs with the full run and with each other (None when no
     resampled run clustered anyone the full run clustered: nothing to compare)."""
     pairs = [_ari(runs[i], runs[j]) for i in range(len(runs)) for j in range(i + 1, len(runs))]
     kept = _mean([kept_share(full, r) for r in runs])
     if not np.isfinite(kept):
         return None
-    verdict = ("stable" if kept >= stable_share else
+    n_clustered = int((full >= 0).sum())
+    verdict = ("not measured" if n_clustered < min_participants else "stable" if kept >= stable_share else
                "fairly stable" if kept >= fairly_stable_share else "unstable")
     ks = [len(np.unique(r[r >= 0])) for r in runs]
     return Stability(
@@ -127,4 +139,5 @@ def summarise(full: np.ndarray, k: int, runs: list[np.ndarray], left_out: float,
         mean_ari=_mean(pairs),
         ari_vs_full=_mean([_ari(full, r) for r in runs]),
         same_k=float(np.mean([x == k for x in ks])), k=k, verdict=verdict,
+        n_clustered=n_clustered, min_participants=min_participants,
     )

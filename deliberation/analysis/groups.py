@@ -171,6 +171,13 @@ class GroupingConfig:
     #: in the resamples, "fairly stable" from ``fairly_stable_share``, "unstable" below.
     stable_share: float = 0.9
     fairly_stable_share: float = 0.75
+    #: Fewest participants in groups for the stability figure to be put in words as a share. Below
+    #: it, leaving ``stability_left_out`` out removes one or two people and regroups the rest: in a
+    #: room of three, two; "kept their group" then moves in steps of a half and an adjusted Rand
+    #: index over two people says nothing (a room of three read "75% of participants keep their
+    #: group (mean adjusted Rand index between 6 resampled runs 1.00)"). The figures stay in the JSON;
+    #: the words say the room is too small to tell, and the verdict is "not measured".
+    stability_min_participants: int = 10
     #: Above this many clustered participants the stability resamples keep the full run's map and
     #: re-cluster the kept participants on it (a map fitted to thousands of participants barely
     #: moves when a fifth is left out, and refitting it 6 times would cost 6 full runs).
@@ -365,7 +372,7 @@ def _stability(matrix: VoteMatrix, res: GroupingResult, config: GroupingConfig, 
             labels[keep] = _group(subsample(matrix, keep), sub_cfg, gen).labels
         runs.append(labels)
     return summarise(res.labels, res.k, runs, config.stability_left_out, config.stable_share,
-                     config.fairly_stable_share)
+                     config.fairly_stable_share, config.stability_min_participants)
 
 
 def _group(matrix: VoteMatrix, config: GroupingConfig, gen: np.random.Generator) -> GroupingResult:

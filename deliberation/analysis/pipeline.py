@@ -247,11 +247,16 @@ def summary_text(result: AnalysisResult, statements: dict[str, str]) -> str:
         if (result.grouping.get("stability") or {}).get("text"):
             lines.append(f"  How sure: {result.grouping['stability']['text']}.")
         for g in result.group_summaries:
-            lines.append(f"  {first_upper(group_label(g.id))} is distinguished by:")
             # the votes themselves, not Polis's smoothed p-success (3 of 3 read "agrees (80%)"); a
             # statement nobody in the group voted its way is neither (repness_by_direction)
             reps = result.stats.get("repness", {}).get(str(g.id), [])
-            for r in [r for r in reps if r.get("n_success", 1) > 0][:4]:
+            shown = [r for r in reps if r.get("n_success", 1) > 0][:4]
+            who = first_upper(group_label(g.id)) + (" (one person)" if g.size == 1 else "")
+            if not shown:  # a heading over nothing read as if the list had been lost
+                lines.append(f"  {who}: no statement tells it apart from the others.")
+                continue
+            lines.append(f"  {who} is distinguished by:")
+            for r in shown:
                 verb = "agrees" if r["direction"] == "agree" else "disagrees"
                 lines.append(f"    {verb} ({r['n_success']} of {r['n_trials']} who voted) [{r['statement_id']}] "
                              f"{_short(statements.get(r['statement_id'], ''))}")

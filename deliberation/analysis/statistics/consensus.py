@@ -9,6 +9,7 @@ from deliberation.analysis.statistics.config import StatsConfig
 from deliberation.analysis.statistics.min_votes import MinVotes
 from deliberation.analysis.statistics.prose import pct
 from deliberation.analysis.statistics.tallies import GroupTallies, ranked
+from deliberation.wording import plural
 
 
 class _AcrossGroups:
@@ -72,8 +73,8 @@ class Consensus(_AcrossGroups):
     def rule(self) -> str:
         cfg = self.cfg
         return (
-            f"A statement is a consensus candidate when it has at least {self.eligible.for_consensus} "
-            f"votes from group members, was voted on by at least {pct(cfg.min_group_participation)} of "
+            f"A statement is a consensus candidate when it has at least {plural(self.eligible.for_consensus, 'vote')} "
+            f"from group members, was voted on by at least {pct(cfg.min_group_participation)} of "
             f"every group, and more than {pct(cfg.consensus_min_group_agree)} of every group agrees "
             f"(agree rate (A+1)/(S+2), passes counted); candidates are ranked by {cfg.consensus_score} "
             "(ties: group-informed consensus, then number of votes). Moderated-out statements are "

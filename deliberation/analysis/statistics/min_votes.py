@@ -10,6 +10,7 @@ import numpy as np
 from deliberation.analysis.statistics.config import StatsConfig
 from deliberation.analysis.statistics.prose import pct
 from deliberation.analysis.statistics.tallies import GroupTallies
+from deliberation.wording import plural
 
 
 def scaled_min_votes(rule: int, n_members: int, room_share: float) -> int:
@@ -52,7 +53,7 @@ class MinVotes:
 
     def considered(self) -> str:
         """The sentence the consensus and common-ground notes end with."""
-        return (f" Only statements with at least {self.for_consensus} votes from group members, "
+        return (f" Only statements with at least {plural(self.for_consensus, 'vote')} from group members, "
                 f"including votes from at least {pct(self.cfg.min_group_participation)} of every group, "
                 "were considered.")
 
@@ -69,7 +70,7 @@ class MinVotes:
                 f"group (the best reached {best:.1%}), so no statement can be listed as consensus or "
                 "common ground. In a large conversation where each participant sees only a small share of "
                 "the statements, lower min_group_participation."]
-        return [f"No statement had at least {self.for_consensus} votes from group members, "
+        return [f"No statement had at least {plural(self.for_consensus, 'vote')} from group members, "
                 "so no statement can be listed as consensus or common ground."]
 
     def why_no_jigsaw_lists(self) -> list[str]:
@@ -77,19 +78,26 @@ class MinVotes:
         statement has the votes for them."""
         if self.jigsaw_ok.any():
             return []
-        return [f"No statement had at least {self.for_lists} votes from group members, so "
+        return [f"No statement had at least {plural(self.for_lists, 'vote')} from group members, so "
                 "there are no group-representative, difference-of-opinion or uncertain statements."]
 
 
 def min_votes_rule(cfg: StatsConfig, n_members: int) -> str:
     """The minimum-votes rule as applied to a room of ``n_members``, in words, with its source."""
     cons = scaled_min_votes(cfg.min_votes_for_consensus, n_members, cfg.min_votes_room_share)
+    if n_members == 0 and cons != cfg.min_votes_for_consensus:
+        # a room without votes read "at least 1 votes ...: 50% of the 0 participants in groups"
+        return (f"Nobody in an opinion group has voted yet. A statement will need votes from "
+                f"{pct(cfg.min_votes_room_share)} of the participants in groups to count as common ground "
+                f"(at most {plural(cfg.min_votes_for_consensus, 'vote')}, Jigsaw's minVoteCount, capped for small "
+                f"rooms as Polis caps its own minimum), and votes from at least {pct(cfg.min_group_participation)} "
+                "of every group.")
     if cons == cfg.min_votes_for_consensus:
-        return (f"A statement needs at least {cons} votes from group members to count as common ground "
+        return (f"A statement needs at least {plural(cons, 'vote')} from group members to count as common ground "
                 f"(Jigsaw's minVoteCount) and votes from at least {pct(cfg.min_group_participation)} "
                 "of every group (Polis's collective-statement rule).")
-    return (f"A statement needs at least {cons} votes from group members to count as common ground: "
-            f"{pct(cfg.min_votes_room_share)} of the {n_members} participants in groups, because the "
+    return (f"A statement needs at least {plural(cons, 'vote')} from group members to count as common ground: "
+            f"{pct(cfg.min_votes_room_share)} of the {plural(n_members, 'participant')} in groups, because the "
             f"usual minimum of {cfg.min_votes_for_consensus} votes (Jigsaw's minVoteCount) is more than "
             "this room can give (capped as Polis caps its own minimum for small conversations), and "
             f"votes from at least {pct(cfg.min_group_participation)} of every group.")
