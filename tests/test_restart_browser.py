@@ -11,8 +11,9 @@ folder's Chroma server, as ``make run`` starts them:
    shows it too and starts no second run, the CLI's ``resume`` is refused and its ``status`` names the run; when the
    run reaches the review, the console shows the review without a click, the same drafts as the CLI;
 3. the CLI reviews the drafts while the console shows them: the console's "Approve all drafts",
-   pressed afterwards, changes nothing and the page shows the vote open; after the CLI closes the
-   vote, the console's stale "Close voting and count" shows the run finished."""
+   pressed afterwards, changes nothing and the page shows the vote open; while another process
+   closes the vote and counts, the Voting tab shows the count in progress (no "Count again"); a
+   stale "Close voting and count" pressed afterwards shows the run finished."""
 
 from __future__ import annotations
 
@@ -30,6 +31,19 @@ pytestmark = pytest.mark.slow
 
 from room_steps import WAIT, expect, open_console, sync_playwright  # noqa: E402 - skips without a browser
 from ui_helpers import launch_chromium  # noqa: E402
+
+
+def _held_run(run, gate: threading.Event, reached: threading.Event, result: list) -> threading.Thread:
+    """``run(on_update)`` in a thread of this process (another process than the app's), paused after
+    its first step until ``gate`` is set (``reached`` says it got there): a run in progress for as long
+    as the test needs, whatever the machine's speed. Its status goes to ``result``."""
+    def held(node, update):
+        reached.set()
+        gate.wait(WAIT / 1000)
+
+    worker = threading.Thread(target=lambda: result.append(run(held)))
+    worker.start()
+    return worker
 
 
 def _said(res) -> str:
@@ -88,13 +102,7 @@ def _scenario(browser, server, chroma, port, sample, settings, runner, store):
     stale = open_console(browser, server.url, sample.code, sample.secret)  # drawn now: offers Retry
     expect(stale.get_by_role("button", name="Retry the run")).to_be_visible()
     gate, reached, result = threading.Event(), threading.Event(), []
-
-    def held(node, update):  # the run pauses after its first step, holding the consultation's run
-        reached.set()
-        gate.wait(WAIT / 1000)
-
-    worker = threading.Thread(target=lambda: result.append(runner.resume(settings, cid, None, on_update=held)))
-    worker.start()
+    worker = _held_run(lambda cb: runner.resume(settings, cid, None, on_update=cb), gate, reached, result)
     try:
         assert reached.wait(WAIT / 1000)
         # a Retry pressed on the page drawn before: no second run; the page shows the one in progress
@@ -139,8 +147,26 @@ def _scenario(browser, server, chroma, port, sample, settings, runner, store):
     mod.get_by_role("tab", name="Voting").click()
     idle(mod)
     expect(mod.get_by_text("Voting is open").first).to_be_visible()
-    assert "Finished" in run_cli(data, "resume", str(cid), "--close-voting").stdout
-    mod.get_by_role("button", name="Close voting and count").click()  # drawn before the CLI closed it
+    # the count after a close, in another process: the Voting tab shows it in progress (it said "Counting
+    # did not finish ... Count again", then "Run the facilitation graph first", while it counted)
+    gate, reached, result = threading.Event(), threading.Event(), []
+    worker = _held_run(lambda cb: runner.resume(settings, cid, {"close": True}, on_update=cb), gate, reached, result)
+    try:
+        assert reached.wait(WAIT / 1000)
+        stale.reload()
+        idle(stale)
+        stale.get_by_role("tab", name="Voting").click()
+        expect(stale.get_by_text(re.compile(r"^Closing voting and counting, started from another process \(pytest\)"
+                                            r".* is in progress")).first).to_be_visible()
+        expect(stale.get_by_text(re.compile("Counting did not finish|Run the facilitation graph first"))).to_have_count(0)
+        expect(stale.get_by_role("button", name=re.compile("Count the votes|Close voting and count"))).to_have_count(0)
+        assert "Running now: closing voting and counting" in _said(run_cli(data, "status", str(cid)))
+    finally:
+        gate.set()
+        worker.join()
+    assert result and result[0].finished
+    expect(stale.get_by_text("Voting is closed and the report is written.")).to_be_visible(timeout=WAIT)
+    mod.get_by_role("button", name="Close voting and count").click()  # drawn before the vote closed
     expect(mod.get_by_text("Voting is closed and the report is written.")).to_be_visible()
     expect(mod.get_by_text(re.compile("^Voting closed"))).to_have_count(0)
     assert runner.status(settings, cid).finished

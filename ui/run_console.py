@@ -241,6 +241,9 @@ def start_run(cid: int, options: dict, what: str = "Running the facilitation gra
 
 # ---- voting ------------------------------------------------------------------------------
 def voting_tab(cid: int) -> None:
+    if run_in_progress(cid):  # e.g. the count after a close: not "did not finish", nor "run the graph first"
+        running_run(cid)
+        return
     gs = common.graph_status(cid)
     waiting = gs.waiting or {}
     if waiting.get("type") != "voting":
@@ -248,6 +251,10 @@ def voting_tab(cid: int) -> None:
             st.info("Voting opens after the drafts are reviewed and published (Facilitation tab).")
         elif gs.finished:
             st.success("Voting is closed and the report is written.")
+        elif gs.next:  # stopped mid-way (an error, or its process ended), e.g. while counting
+            step = ", ".join(NODE_WORDS.get(n, n).lower() for n in gs.next)
+            st.warning(f"The last run stopped before it finished (next step: {step}). Retry it in the "
+                       "Facilitation tab.")
         else:
             st.info("Run the facilitation graph first (Facilitation tab).")
         return
