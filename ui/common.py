@@ -292,6 +292,32 @@ def voting_open(cid: int, published_ids: list[str]) -> bool:
     return voting_state(cid, published_ids) == "open"
 
 
+# ---- tabs the server opens ---------------------------------------------------------------
+def switchable_tabs(labels: list[str], key: str):
+    """``st.tabs`` that know the open tab (``tab.open``: only its content needs to run) and that
+    the page can move to another tab itself (:func:`switch_tab`). ``st.session_state[key]`` is the
+    open tab until the first switch.
+
+    Why not set ``st.session_state[key]``: the browser keeps the open tab's label as the tabs'
+    value and sends it with every click. It takes a label set by the server over when it redraws
+    the same tabs, but not when it draws them anew, which it does when a message shown above the
+    tabs reaches it before them (on a loaded server; tests/room_steps.py makes it happen every
+    time). Its next click then carried the old label: the console jumped back to the tab the
+    moderator had left, and the click (on "Open voting") was lost with the tab it was made in. A
+    switch therefore makes new tabs (a new key) that open on the tab asked for: the browser has
+    no value of theirs to send until its user picks a tab."""
+    switches = st.session_state.get(f"{key}:switches", 0)
+    return st.tabs(labels, key=key if not switches else f"{key}-{switches}",
+                   default=st.session_state.get(f"{key}:open"), on_change="rerun")
+
+
+def switch_tab(key: str, label: str) -> None:
+    """Open the tab ``label`` of :func:`switchable_tabs` ``key`` from the next run on (call it before
+    ``st.rerun()``)."""
+    st.session_state[f"{key}:switches"] = st.session_state.get(f"{key}:switches", 0) + 1
+    st.session_state[f"{key}:open"] = label
+
+
 # ---- small UI pieces ---------------------------------------------------------------------
 VOTE_WORDS = {1: "Agree", -1: "Disagree", 0: "Pass"}
 

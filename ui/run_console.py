@@ -20,6 +20,8 @@ from graphs import runner
 from graphs.context import Context
 from ui import common
 
+#: The key of the console's tabs (ui.common.switchable_tabs).
+CONSOLE_TABS = "mod-tab"
 #: How often the console looks whether a run in progress has ended (seconds).
 RUNNING_REFRESH_SECONDS = 2.0
 #: The graph's nodes in the order a first run passes them (for the progress bar).
@@ -294,7 +296,7 @@ def voting_tab(cid: int) -> None:
                                      lambda cb: runner.resume(common.settings(), cid, {"close": True}, on_update=cb),
                                      cid)
             if (st_.waiting or {}).get("type") == "review":
-                st.session_state["mod-tab-next"] = "Facilitation"
+                common.switch_tab(CONSOLE_TABS, "Facilitation")
                 msg = ("Voting closed. Some groups did not endorse a draft, so revised drafts wait for your "
                        "review (Facilitation tab).")
             else:

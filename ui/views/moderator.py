@@ -38,6 +38,8 @@ from ui.common import (
     sign_in,
     sign_out,
     store,
+    switch_tab,
+    switchable_tabs,
 )
 from ui import run_console
 from ui.uploads import safe_name, save_uploads
@@ -515,7 +517,7 @@ def _submit_review(cid: int, value: dict) -> None:
                 "success", f"Review recorded. {plural(len(published), 'draft')} {inflect(len(published), 'is', 'are')} published: open voting in the Voting tab."
                 if published else "Review recorded.")
         if published:
-            st.session_state["mod-tab-next"] = "Voting"
+            switch_tab(run_console.CONSOLE_TABS, "Voting")
         st.rerun()
 
 
@@ -535,10 +537,7 @@ def main() -> None:
     if flash:
         getattr(st, flash[0])(esc(flash[1]))
     labels = ["Import", "Moderation queue", "Facilitation", "Voting"]
-    nxt = st.session_state.pop("mod-tab-next", None)
-    if nxt in labels:
-        st.session_state["mod-tab"] = nxt
-    tabs = st.tabs(labels, key="mod-tab", on_change="rerun")
+    tabs = switchable_tabs(labels, run_console.CONSOLE_TABS)
     sections = [("Showing the import", lambda: _import_tab(cid, c)),
                 ("Showing the moderation queue", lambda: _moderation_tab(cid, statements)),
                 ("Showing the facilitation run", lambda: _facilitation_tab(cid, c)),
