@@ -13,6 +13,15 @@ from deliberation.storage.tables import ParticipantRow, StatementRow, VoteEventR
 HELD = (ModerationStatus.REJECTED.value, ModerationStatus.NEEDS_REVIEW.value)
 
 
+def _votes_on(s, *where) -> int:
+    """How many votes the statements matching ``where`` hold: counted through the index on the
+    votes' statement, so only those statements' votes are read (a join from the consultation's
+    votes read all of them: ~0.1 s each at 450,000 votes). A vote's statement is always of the
+    vote's consultation (Store.cast_vote and the import look it up in that consultation)."""
+    return s.scalar(select(func.count()).select_from(VoteRow)
+                    .where(VoteRow.statement_id.in_(select(StatementRow.id).where(*where))))
+
+
 class RoomReadsMixin:
     """Mixed into :class:`deliberation.storage.store.Store` (uses its ``session`` and ``_require``)."""
 
@@ -29,15 +38,11 @@ class RoomReadsMixin:
                 "registered": s.scalar(select(func.count()).select_from(ParticipantRow).where(ParticipantRow.consultation_id == c)),
                 "votes": s.scalar(select(func.count()).select_from(VoteRow).where(VoteRow.consultation_id == c)),
                 # of those, votes on published drafts (the ballot items), not on participants' statements
-                "draft_votes": s.scalar(select(func.count()).select_from(VoteRow)
-                                        .join(StatementRow, VoteRow.statement_id == StatementRow.id)
-                                        .where(VoteRow.consultation_id == c, StatementRow.is_draft.is_(True))),
+                "draft_votes": _votes_on(s, StatementRow.consultation_id == c, StatementRow.is_draft.is_(True)),
                 # of those, votes on statements moderation held or rejected (a Polis export keeps the
                 # votes cast before a comment was moderated out): not votes on the statements shown
-                "held_votes": s.scalar(select(func.count()).select_from(VoteRow)
-                                       .join(StatementRow, VoteRow.statement_id == StatementRow.id)
-                                       .where(VoteRow.consultation_id == c, StatementRow.is_draft.is_(False),
-                                              StatementRow.moderation.in_(HELD))),
+                "held_votes": _votes_on(s, StatementRow.consultation_id == c, StatementRow.is_draft.is_(False),
+                                        StatementRow.moderation.in_(HELD)),
                 "vote_events": s.scalar(select(func.count()).select_from(VoteEventRow).where(VoteEventRow.consultation_id == c)),
             }
 
