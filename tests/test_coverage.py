@@ -261,3 +261,34 @@ def test_audit_is_json_serialisable():
     assert CoverageAudit.model_validate_json(text) == audit
     assert json.loads(text)["passed"] is audit.passed
     assert json.loads(CoverageConfig().model_dump_json())["over_factor"] == 1.5
+
+
+def test_an_audit_of_the_same_inputs_is_remembered_and_any_change_recomputes(monkeypatch):
+    # the report audits the drafts that went to the vote: after an approve-all review they are the
+    # audited drafts "published" instead of "draft", made anew (another created_at)
+    from deliberation.coverage import audit as audit_module
+
+    m = {"group:0": ["p0", "p1", "p2"], "group:1": ["p3", "p4", "p5"], "group:2": ["p6", "p7"]}
+    approvals = {"p0": {"1", "2"}, "p1": {"2"}, "p2": {"1"}, "p3": {"3"}, "p4": {"3", "1"},
+                 "p5": {"3"}, "p6": {"5"}, "p7": {"5"}}
+
+    def slate(status):
+        return [draft(1, status=status), draft(2, "group:0", status=status), draft(3, "group:1", status=status),
+                draft(4, "group:2", status=status), draft(5, "group:2", status="rejected")]
+
+    computed = []
+    real = audit_module._audit
+    monkeypatch.setattr(audit_module, "_audit", lambda *a: computed.append(1) or real(*a))
+    monkeypatch.setattr(audit_module, "_memo", type(audit_module._memo)())
+    first = audit_coverage(slate("draft"), m, approvals)
+    first.findings.append("changed by a caller")  # a caller's change does not reach the memory
+    again = audit_coverage(slate("published"), m, approvals)
+    assert len(computed) == 1 and again == real(slate("published"), m, approvals, CoverageConfig(), None)
+    assert again.jr is False and "changed by a caller" not in again.findings
+    # a changed approval, draft, audience or setting is audited anew, with its own answer
+    changed = audit_coverage(slate("published"), m, {**approvals, "p6": {"5", "4"}})
+    assert len(computed) == 2 and changed.jr is True
+    audit_coverage(slate("published"), m, approvals, CoverageConfig(require_jr=False))
+    audit_coverage(slate("published")[:4] + [draft(5, "group:1", status="rejected")], m, approvals)
+    audit_coverage(slate("rejected"), m, approvals)  # off the slate: another slate
+    assert len(computed) == 5

@@ -3,6 +3,11 @@ sentence, and the audiences to route back to drafting."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+
 from deliberation.coverage.checks import AUDIENCE_CHECKS, audience_table
 from deliberation.coverage.jr import JRResult, JustifiedRepresentation
 from deliberation.coverage.models import CoverageAudit, CoverageConfig, GroupCoverage
@@ -32,8 +37,53 @@ def audit_coverage(
     every key is a voter, and n (hence the quota n/k) counts them all. ``draft_keys``: the id
     each draft goes by in ``approvals`` (e.g. the statement id it was published under); default
     :func:`draft_key`.
+
+    An audit of the same inputs as one of the last :data:`AUDITS_REMEMBERED` in this process is
+    not computed again (:func:`_fingerprint`): the report audits the drafts that went to the vote,
+    which after a review that changed nothing and no vote on a draft are the inputs the audit
+    before the review had (the JR check of every voter, ~1 CPU s at 10,000 voters).
     """
-    cfg = config
+    key = _fingerprint(drafts, group_members, approvals, config, draft_keys)
+    with _memo_lock:
+        known = _memo.get(key)
+        if known is not None:
+            _memo.move_to_end(key)
+    if known is None:
+        known = _audit(drafts, group_members, approvals, config, draft_keys)
+        with _memo_lock:
+            _memo[key] = known
+            while len(_memo) > AUDITS_REMEMBERED:
+                _memo.popitem(last=False)
+    return known.model_copy(deep=True)
+
+
+#: How many audits (by the digest of their inputs) a process remembers.
+AUDITS_REMEMBERED = 4
+_memo: OrderedDict[bytes, CoverageAudit] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def _fingerprint(drafts: list[Draft], group_members: dict[str, list[str]], approvals: dict[str, set[str]] | None,
+                 cfg: CoverageConfig, draft_keys: list[str] | None) -> bytes:
+    """A digest of everything :func:`audit_coverage` reads: each draft whole except its time of
+    creation and its status, of which the audit reads only whether it puts the draft on the slate
+    (a draft "published" after review is on the slate as it was as a "draft"); the audiences in
+    their order; every participant's approvals as the audit reads them (as strings; duplicates
+    kept); the settings. Ids are compared as text, as the audit compares them."""
+    slate = [d.status in cfg.slate_statuses for d in drafts]
+    parts = [
+        [d.model_dump(mode="json", exclude={"created_at", "status"}) for d in drafts], slate,
+        None if draft_keys is None else [str(k) for k in draft_keys],
+        [[str(k), sorted(str(p) for p in v)] for k, v in group_members.items()],
+        None if approvals is None else sorted([str(p), sorted(str(x) for x in s)] for p, s in approvals.items()),
+        cfg.model_dump(mode="json"),
+    ]
+    return hashlib.blake2b(json.dumps(parts, separators=(",", ":")).encode(), digest_size=32).digest()
+
+
+def _audit(drafts: list[Draft], group_members: dict[str, list[str]], approvals: dict[str, set[str]] | None,
+           cfg: CoverageConfig, draft_keys: list[str] | None) -> CoverageAudit:
+    """The audit itself (:func:`audit_coverage` without the memory)."""
     slate = read_slate(drafts, group_members, cfg, draft_keys)
     groups, family_drafts, notes = audience_table(slate, cfg)
     findings = slate.notes + notes
