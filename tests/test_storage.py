@@ -47,6 +47,39 @@ def test_vote_change_keeps_history_and_one_current_vote(consultation):
     assert m.n_votes == 2
 
 
+def test_vote_matrix_is_remembered_until_the_room_changes(consultation, store_settings):
+    """An unchanged room's matrix is read once (the same read-only arrays come back); every new vote,
+    changed vote, new participant, moderation change and new draft is seen, as a fresh store reads it."""
+    store, cid = consultation
+
+    def as_read(m):
+        return (m.participant_ids, m.statement_ids, sorted(zip(m.rows.tolist(), m.cols.tolist(), m.vals.tolist())),
+                m.moderated_out.tolist())
+
+    def check(include_drafts=False):
+        m = store.vote_matrix(cid, include_drafts=include_drafts)
+        assert as_read(m) == as_read(Store(store_settings).vote_matrix(cid, include_drafts=include_drafts))
+        return m
+
+    first = check()
+    again = store.vote_matrix(cid)
+    assert again.rows is first.rows and again.participant_ids is not first.participant_ids
+    pid = store.add_participant(cid)
+    assert check().shape == (first.shape[0] + 1, 3)
+    store.cast_vote(cid, pid, "1", "agree")
+    m = check()
+    with pytest.raises(ValueError):  # shared with later reads: read-only
+        m.vals[0] = -1
+    store.cast_vote(cid, pid, "1", "disagree")
+    assert check().vals.tolist() == [-1]
+    store.set_moderation(cid, "1", ModerationStatus.REJECTED)
+    assert check().moderated_out.tolist() == [True, False, False]
+    draft = store.add_statement(cid, None, "Plant trees and add a bus lane.", is_draft=True)
+    store.open_voting(cid, [draft.external_id])
+    store.cast_vote(cid, pid, draft.external_id, "agree")
+    assert check().shape == (first.shape[0] + 1, 3) and check(include_drafts=True).shape == (first.shape[0] + 1, 4)
+
+
 def test_secret_is_salted_hash_and_checked(consultation):
     store, cid = consultation
     c = store.get_consultation(cid)
