@@ -74,8 +74,8 @@ def _fingerprint(drafts: list[Draft], group_members: dict[str, list[str]], appro
     parts = [
         [d.model_dump(mode="json", exclude={"created_at", "status"}) for d in drafts], slate,
         None if draft_keys is None else [str(k) for k in draft_keys],
-        [[str(k), sorted(str(p) for p in v)] for k, v in group_members.items()],
-        None if approvals is None else sorted([str(p), sorted(str(x) for x in s)] for p, s in approvals.items()),
+        [[str(k), sorted(map(str, v))] for k, v in group_members.items()],
+        None if approvals is None else sorted([str(p), sorted(map(str, s))] for p, s in approvals.items()),
         cfg.model_dump(mode="json"),
     ]
     return hashlib.blake2b(json.dumps(parts, separators=(",", ":")).encode(), digest_size=32).digest()
