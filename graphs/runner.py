@@ -125,6 +125,9 @@ def _start(settings: Settings, cid: int, ctx: Context, on_update: OnUpdate | Non
             f"consultation {cid} waits for votes on {len(waiting.get('published') or [])} published drafts; "
             f"close voting first (deliberation resume {cid} --close-voting, or 'Close voting and count' in the "
             "moderator console), then start a new run")
+    # a new run forgets the last one's checkpoints: its run log was appended to (a Start over after a
+    # run that stopped showed "intake …", "analyse …" twice in the console and in report.json)
+    graph.checkpointer.delete_thread(thread(cid)["configurable"]["thread_id"])
     # every field given, so each channel holds plain JSON from the first step on; the settings'
     # JSON is kept so that a resume (in any process) runs with the same context
     fresh = FacilitationState(consultation_id=cid, config=ctx.to_json()).model_dump(mode="json")

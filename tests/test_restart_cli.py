@@ -58,6 +58,10 @@ def test_one_run_at_a_time_and_a_killed_run_resumes(sample):
     assert "Waiting for the moderator's review" in run_cli(data, "resume", cid).stdout
     assert Store(settings).counts(sample.cid) == before  # nothing lost or stored twice
     assert "ended with its process" not in run_cli(data, "status", cid).stdout
+    # starting over (run again) forgets the last run: its log is not shown again before the new one's
+    run_cli(data, "run", cid)
+    log = runner.status(settings, sample.cid).values["log"]
+    assert len([line for line in log if line.startswith("intake")]) == 1, log
 
 
 def test_an_answer_to_a_question_no_longer_asked_changes_nothing(sample):
