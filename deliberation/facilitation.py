@@ -74,13 +74,17 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
         # a JR violation's statement second, after the group's most distinctive one
         wanted = [i for i in (include or {}).get(key, []) if _most_agree(ctx.stats.get(i, {}), g.id)]
         ids = list(dict.fromkeys(ids[:1] + wanted + ids[1:]))
-        if relaxed or not [i for i in ids if i in ctx.by_id]:
+        distinct = bool([i for i in ids if i in ctx.by_id])
+        if relaxed or not distinct:
             ids += _group_agreed(ctx.stats, g.id, config.min_topic_source_agree)
+        # without a statement that sets the group apart (a room of two: every statement is someone's),
+        # the draft quotes what most of it agrees with, and says so rather than "more than the others"
+        what = ("what its members agree with more than the other participants do" if distinct else
+                "what most of its members agree with (no statement sets it apart from the other participants)")
         requests.append(DraftRequest(
             kind=DraftKind.MINORITY, speaks_for=key, question=question,
             audience=f"{group_label(g.id)} ({plural(g.size, 'participant')}, {g.share:.0%})",
-            purpose=f"a statement that speaks for {group_label(g.id)}: what its members agree with "
-                    "more than the other participants do",
+            purpose=f"a statement that speaks for {group_label(g.id)}: {what}",
             sources=ctx.distinct([r for r in (ctx.ref(s, g.id) for s in ids) if r], key),
             feedback=feedback.get(key, [])))
     if config.topic_drafts and analysis.topics:

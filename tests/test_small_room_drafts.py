@@ -205,3 +205,23 @@ def test_the_room_of_three_report_names_its_drafts_and_counts_in_words(room):
     assert "its one member agrees with more than others do" in md
     assert "cannot be checked for stability in a room this small" in md and "keep their group" not in md
     assert " 1 votes" not in md and "1 participants" not in md
+
+
+def test_a_group_nothing_sets_apart_is_not_drafted_as_if_something_did(tmp_path):
+    """A room of two that agrees on everything but the dog park, which p2 votes down: group B (p2)
+    has no statement it agrees with more than group A does, so its draft falls back to what it
+    agrees with, and the drafter is told that, not "what its members agree with more than the others"."""
+    from deliberation.analysis.pipeline import analyze
+
+    votes = {sid: [1, 1] for sid, _, _ in STATEMENTS}
+    votes[X] = [1, -1]
+    statements, votes_csv = write_room(tmp_path, votes=votes)
+    bundle = read_statements_file(statements, votes_path=votes_csv, question=QUESTION)
+    result = analyze(bundle.vote_matrix(), bundle.statements, None)
+    assert sorted(g.size for g in result.group_summaries) == [1, 1]
+    requests = {r.speaks_for: r for r in build_requests(result, bundle.statements, QUESTION)}
+    b = next(g.id for g in result.group_summaries if "p2" in result.group_members()[g.id])
+    request = requests[f"group:{b}"]
+    assert request.purpose.endswith("what most of its members agree with (no statement sets it apart from the "
+                                    "other participants)"), request.purpose
+    assert X not in {s.id for s in request.sources}
