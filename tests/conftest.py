@@ -4,6 +4,7 @@ reason when absent), and the sample consultation for the in-process page tests."
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -36,6 +37,23 @@ def run_cli(data: Path, *args: str, check: bool = True, timeout: int = 600) -> s
     if check:
         assert res.returncode == 0, res.stdout + res.stderr
     return res
+
+
+def die_while_closing_voting(data: Path, cid: int) -> None:
+    """A process that closes voting on the published drafts as ``runner.resume`` does (under the
+    consultation's run lock, the close first) and is killed before the count: what a server
+    restart or a closed terminal leaves at the worst moment."""
+    code = (
+        "import os, signal\nfrom pathlib import Path\nfrom deliberation.config import Settings\n"
+        "from deliberation.storage import Store, runs\nfrom graphs import runner\n"
+        f"s = Settings(data_dir=Path({str(data)!r}))\n"
+        f"with runs.running(s, {cid}, 'closing voting and counting'):\n"
+        f"    ids = [p['statement_id'] for p in runner.published_now(runner.status(s, {cid}).values)]\n"
+        f"    Store(s).close_voting({cid}, ids)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=CLI_ENV, cwd=REPO,
+                         timeout=600)
+    assert res.returncode == -signal.SIGKILL, res.stdout + res.stderr
 
 
 def corpus(name: str) -> Path:

@@ -11,7 +11,8 @@ folder's Chroma server, as ``make run`` starts them:
    shows it too and starts no second run, the CLI's ``resume`` is refused and its ``status`` names the run; when the
    run reaches the review, the console shows the review without a click, the same drafts as the CLI;
 3. the CLI reviews the drafts while the console shows them: the console's "Approve all drafts",
-   pressed afterwards, changes nothing and the page shows the vote open; while another process
+   pressed afterwards, changes nothing and the page shows the vote open; a close whose process was
+   killed before the count is shown as such, with the count to press; while another process
    closes the vote and counts, the Voting tab shows the count in progress (no "Count again"); a
    stale "Close voting and count" pressed afterwards shows the run finished."""
 
@@ -24,7 +25,7 @@ import threading
 
 import pytest
 
-from conftest import run_cli
+from conftest import die_while_closing_voting, run_cli
 from ui_helpers import copy_sample, idle, start_server
 
 pytestmark = pytest.mark.slow
@@ -147,6 +148,14 @@ def _scenario(browser, server, chroma, port, sample, settings, runner, store):
     mod.get_by_role("tab", name="Voting").click()
     idle(mod)
     expect(mod.get_by_text("Voting is open").first).to_be_visible()
+    # the process closing the vote is killed before the count: the tab says so, and offers the count
+    die_while_closing_voting(data, cid)
+    stale.reload()
+    idle(stale)
+    stale.get_by_role("tab", name="Voting").click()
+    expect(stale.get_by_text(re.compile(r"^Voting is closed, but counting did not finish: the process counting them "
+                                        r"ended \(closing voting and counting")).first).to_be_visible()
+    expect(stale.get_by_role("button", name="Count the votes")).to_be_visible()
     # the count after a close, in another process: the Voting tab shows it in progress (it said "Counting
     # did not finish ... Count again", then "Run the facilitation graph first", while it counted)
     gate, reached, result = threading.Event(), threading.Event(), []

@@ -14,12 +14,16 @@ import time
 
 import pytest
 
-from conftest import CLI, CLI_ENV, REPO, run_cli
+from conftest import CLI, CLI_ENV, REPO, die_while_closing_voting, run_cli
 from deliberation.config import Settings
 from deliberation.errors import DeliberationError, VotingClosed
 from deliberation.storage import Store, runs
 
 pytestmark = pytest.mark.slow
+
+
+def _said(res) -> str:
+    return " ".join((res.stdout + res.stderr).split())
 
 
 def test_one_run_at_a_time_and_a_killed_run_resumes(sample):
@@ -33,7 +37,7 @@ def test_one_run_at_a_time_and_a_killed_run_resumes(sample):
     with runs.running(settings, sample.cid, "a run from the start", by="the moderator console"):
         for args in (["run", cid], ["resume", cid]):
             res = run_cli(data, *args, check=False)
-            said = " ".join((res.stdout + res.stderr).split())
+            said = _said(res)
             assert res.returncode == 2, said
             assert "is running right now (a run from the start, started from the moderator console" in said
         assert "Running now: a run from the start, started from the moderator console" in \
@@ -89,6 +93,13 @@ def test_an_answer_to_a_question_no_longer_asked_changes_nothing(sample):
     assert store.voting_window(cid, published).state == "open"  # still open: not closed by a review click
     store.cast_vote(cid, "0", published[0], "agree")  # and votes are still taken
     assert "Voting is open on" in run_cli(data, "status", str(cid)).stdout
+    # the process closing the vote is killed before the count: the close holds, and it is said so
+    die_while_closing_voting(data, cid)
+    status = _said(run_cli(data, "status", str(cid)))
+    assert "The last run (closing voting and counting" in status and "ended with its process" in status
+    assert f"Voting is closed on {len(published)} published drafts, and the count did not finish" in status
+    with pytest.raises(VotingClosed):
+        store.cast_vote(cid, "2", published[0], "agree")
     assert "Finished" in run_cli(data, "resume", str(cid), "--close-voting").stdout
     with pytest.raises(VotingClosed):  # a late click after the close: refused, nothing stored
         store.cast_vote(cid, "1", published[0], "agree")

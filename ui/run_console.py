@@ -242,6 +242,18 @@ def start_run(cid: int, options: dict, what: str = "Running the facilitation gra
 
 
 # ---- voting ------------------------------------------------------------------------------
+def _why_not_counted(cid: int, gs) -> str:
+    """Why a closed vote was not counted, in words (the Facilitation tab showed no error for it: the
+    graph still waits for the vote, so it is not a stopped run there)."""
+    last = runs.last_run(common.settings(), cid)
+    if gs.error:
+        return common.esc(f"it failed ({gs.error})")
+    if last is not None and last.died:
+        return common.esc(f"the process counting them ended ({last.words()}; the app or the terminal was "
+                          "stopped or restarted)")
+    return "it stopped before the count"
+
+
 def voting_tab(cid: int) -> None:
     if run_in_progress(cid):  # e.g. the count after a close: not "did not finish", nor "run the graph first"
         running_run(cid)
@@ -285,8 +297,8 @@ def voting_tab(cid: int) -> None:
     if state == "open":
         st.write(f"{len(set(votes['participant']))} participants have voted on the drafts so far.")
     else:
-        st.warning("Counting did not finish after voting closed (see the Facilitation tab for the error). "
-                   "Count again: the same votes are counted.")
+        st.warning(f"Voting is closed, but counting did not finish: {_why_not_counted(cid, gs)}. Count again: the "
+                   "same votes are counted.")
     label = "Close voting and count" if state == "open" else "Count the votes"
     if st.button(label, type="primary", key="mod-vote-close"):
         with common.action("Closing voting"):
