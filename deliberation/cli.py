@@ -38,6 +38,7 @@ from deliberation.services import demo as run_demo
 from deliberation.storage import Store
 from deliberation.storage.sessions import check_chosen_secret
 from deliberation.tuning import override, parse_assignments
+from deliberation.wording import plural
 
 class _App(typer.Typer):
     """A failed write to the data directory (disk full, read-only, cannot open) anywhere in a command
@@ -145,10 +146,10 @@ def _import(bundle, *, embed: bool, question: Optional[str], secret: Optional[st
                            progress=sys.stderr.isatty())
     without = report.registered - report.participants
     out.print(f"Imported into consultation {report.consultation_id} (join code {report.code}): "
-              f"{report.statements} statements, {report.participants} participants"
+              f"{plural(report.statements, 'statement')}, {plural(report.participants, 'participant')}"
               + (f" with votes (and {without} without a vote, e.g. authors, not counted)" if without > 0 else "") + ", "
-              f"{report.votes} votes ({report.vote_events} vote events), "
-              f"{report.flagged} statements flagged for the moderator.")
+              f"{plural(report.votes, 'vote')} ({plural(report.vote_events, 'vote event')}), "
+              f"{plural(report.flagged, 'statement')} flagged for the moderator.")
     for note in bundle.notes:
         out.print(f"Note: {note}", markup=False, highlight=False)
     if report.moderator_secret:

@@ -25,6 +25,7 @@ from deliberation.importers.base import read_text
 from deliberation.services import ensure_consultation
 from deliberation.storage import Store, runs
 from deliberation.tuning import parse_assignments
+from deliberation.wording import plural
 
 
 def _graph():
@@ -75,7 +76,7 @@ def _print_update(node: str, update: dict) -> None:
 
 def _print_status(st, cid: int) -> None:
     if st.waiting and st.waiting.get("type") == "review":
-        out.print(f"\nWaiting for the moderator's review of {len(st.waiting['drafts'])} drafts:")
+        out.print(f"\nWaiting for the moderator's review of {plural(len(st.waiting['drafts']), 'draft')}:")
         for d in st.waiting["drafts"]:
             out.print(f"  [{d['key']}] {d['text']}", highlight=False)
             out.print(f"      cites {', '.join(d['cited'])}; {d['notes']}".rstrip("; "), highlight=False)

@@ -150,7 +150,7 @@ def test_a_json_file_holding_a_list_of_statements_imports(tmp_path):
     path.write_text('[\n {"id": "a", "text": "Buses should run every ten minutes.", "votes": {"v1": "agree"}},\n'
                     ' {"id": "b", "text": "Bike lanes make the street safer."}\n]\n')
     res = invoke(tmp_path / "data", "import-statements", str(path), "--question", "Q", "--no-embed")
-    assert res.exit_code == 0 and "2 statements, 1 participants, 1 votes" in res.output, res.output
+    assert res.exit_code == 0 and "2 statements, 1 participant, 1 vote" in res.output, res.output
     path.write_text('[{"id": "a", "text": "Buses."}, {"id": "a", "text": "Again."}]')
     res = invoke(tmp_path / "data2", "import-statements", str(path), "--question", "Q", "--no-embed")
     assert res.exit_code == 2 and "row 2: duplicate statement id 'a' (first on row 1)" in res.output, res.output

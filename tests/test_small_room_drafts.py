@@ -225,3 +225,15 @@ def test_a_group_nothing_sets_apart_is_not_drafted_as_if_something_did(tmp_path)
     assert request.purpose.endswith("what most of its members agree with (no statement sets it apart from the "
                                     "other participants)"), request.purpose
     assert X not in {s.id for s in request.sources}
+
+
+def test_a_one_vote_room_is_counted_in_words(tmp_path):
+    """The moderator imports the room with the first and only vote so far; the import said
+    "1 participants with votes …, 1 votes (1 vote events)" and analyze "1 statements" of a topic."""
+    from test_cli_output import invoke
+
+    statements, votes = write_room(tmp_path / "files", statements=STATEMENTS[:1], votes={X: [1]})
+    res = invoke(tmp_path / "data", "import-statements", str(statements), "--votes", str(votes),
+                 "--question", QUESTION, "--no-embed")
+    assert res.exit_code == 0, res.output
+    assert "1 statement, 1 participant, 1 vote (1 vote event), 0 statements flagged" in res.output, res.output

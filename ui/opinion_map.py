@@ -24,7 +24,7 @@ import streamlit as st
 from scipy.optimize import linear_sum_assignment
 
 from deliberation.services import analyze_source
-from deliberation.wording import Audience
+from deliberation.wording import Audience, plural
 from ui.common import log, plain_error, settings
 from ui.look import VOTE_COLOURS, VOTE_DOMAIN
 
@@ -145,11 +145,12 @@ def no_map_reason(analysis: dict | None, error: str | None, n_voters: int) -> st
     if n_voters == 0:
         return "The opinion map appears once people start voting."
     if analysis is None or not analysis.get("n_votes"):
-        return f"The opinion map is being computed from the votes of {n_voters} people…"
+        return f"The opinion map is being computed from the votes of {plural(n_voters, 'person', 'people')}…"
     notes = [n for n in (analysis or {}).get("notes") or [] if "group" in n.lower()]
     if notes:
         return f"No opinion map yet: {notes[0]}"
-    return f"No opinion map yet: the {n_voters} people who voted cannot be placed apart yet."
+    return (f"No opinion map yet: the {plural(n_voters, 'person', 'people')} who voted cannot be placed apart "
+            "yet.")
 
 
 def group_label(g: int | str) -> str:

@@ -414,7 +414,7 @@ def _group(matrix: VoteMatrix, config: GroupingConfig, gen: np.random.Generator)
     n_out = n_voters - n_in
     if n_out:
         res.notes.append(f"{n_out} of {n_voters} participants voted on fewer than {threshold} statements "
-                         "and are not placed in a group.")
+                         f"and {'is' if n_out == 1 else 'are'} not placed in a group.")
     return res
 
 

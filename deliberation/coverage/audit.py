@@ -13,7 +13,7 @@ from deliberation.coverage.jr import JRResult, JustifiedRepresentation
 from deliberation.coverage.models import CoverageAudit, CoverageConfig, GroupCoverage
 from deliberation.coverage.slate import Slate, listed, read_slate
 from deliberation.models import Draft
-from deliberation.wording import audience_name
+from deliberation.wording import audience_name, plural
 
 __all__ = ["audit_coverage"]
 
@@ -137,7 +137,7 @@ def _group_findings(slate: Slate, groups: list[GroupCoverage], family_drafts: di
     if topics:  # a topic's "participants" are its voices: the table would read as its voters otherwise
         voices = len(set().union(*(slate.members[g.key] for g in topics)))
         out.append(f"A topic's participants are the authors of its statements (its voices); its share is of "
-                   f"the {voices} distinct authors of all topics, so the shares of topics add up to more than "
+                   f"the {plural(voices, 'distinct author')} of all topics, so the shares of topics add up to more than "
                    "100% when an author wrote in several.")
     if topics and all(g.status == "ok" for g in topics):
         out.append(_ok_line("topic", cfg))
@@ -145,7 +145,8 @@ def _group_findings(slate: Slate, groups: list[GroupCoverage], family_drafts: di
         consensus = slate.consensus
         # everyone who took part, not the union of the audiences (the grouped participants and the
         # topics' authors: 142 of Seattle's 339)
-        everyone = f"all {n_participants} participants" if n_participants else "everyone"
+        n = n_participants or 0
+        everyone = f"all {plural(n, 'participant')}" if n > 1 else "the one participant" if n == 1 else "everyone"
         out.append(
             f"{len(consensus)} common-ground draft{'s' if len(consensus) > 1 else ''} "
             f"({listed([k.replace('all:', 'item ') for k in consensus], cfg.max_listed)}) "

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from deliberation.coverage.models import CoverageConfig, JRViolation
 from deliberation.coverage.slate import Slate, audience_family, draft_approvals, key_sort, pct
-from deliberation.wording import audience_name
+from deliberation.wording import audience_name, plural
 
 __all__ = ["JRResult", "JustifiedRepresentation"]
 
@@ -89,7 +89,7 @@ class JustifiedRepresentation:
         if out.jr:
             n = len(prof.voters)
             out.findings.append(
-                f"The slate satisfies justified representation (JR): among {n} participants, no group of "
+                f"The slate satisfies justified representation (JR): among {plural(n, 'participant')}, no group of "
                 f"{math.ceil(prof.quota - 1e-9)} or more (n/k = {n}/{k}) who all approve the same left-out "
                 "candidate is left without a draft it approves.")
         else:

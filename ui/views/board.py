@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from deliberation.wording import of_grouped
+from deliberation.wording import of_grouped, plural
 from ui.common import (
     BOARD_REFRESH_SECONDS,
     action,
@@ -116,7 +116,7 @@ def board(cid: int) -> None:
         st.markdown("#### Topics")
         if r["topics"]:
             for t in r["topics"]:
-                st.markdown(f"- {esc(t['label'])} — {t['n_statements']} statements, {t['n_authors']} voices")
+                st.markdown(f"- {esc(t['label'])} — {plural(t['n_statements'], 'statement')}, {plural(t['n_authors'], 'voice')}")
         else:
             st.write("Topics appear after the first facilitation run.")
     _statements(r)

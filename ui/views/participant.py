@@ -31,7 +31,7 @@ from deliberation.errors import AccessDenied, DeliberationError
 from deliberation.models import MAX_STATEMENT_CHARS, ModerationStatus
 from deliberation.services import intake, similar_statements
 from deliberation.storage.sessions import new_token, participant_for_token, participant_for_xid
-from deliberation.wording import inflect
+from deliberation.wording import inflect, plural
 from ui.common import (
     VOTE_WORDS,
     action,
@@ -466,7 +466,7 @@ def _vote_next(cid, pid, statements, my_votes, todo_drafts, todo) -> None:
 
 
 def _progress(done: int, total: int) -> None:
-    st.progress(done / total if total else 1.0, text=f"You have voted on {done} of {total} statements.")
+    st.progress(done / total if total else 1.0, text=f"You have voted on {done} of {plural(total, 'statement')}.")
 
 
 def _pinned_draft(todo_drafts: list[dict]) -> dict:
@@ -543,7 +543,7 @@ def _where_i_stand(pid: str, analysis: dict | None, votes) -> None:
         return
     others = me["size"] - 1
     st.write(f"You are in {group_label(me['group'])}, with {others} other {inflect(others, 'person', 'people')}. "
-             f"On {me['same']} of your {me['n_votes']} votes you voted as most of your group did.")
+             f"On {me['same']} of your {plural(me['n_votes'], 'vote')} you voted as most of your group did.")
     if (analysis or {}).get("projection"):
         st.altair_chart(map_chart(analysis, me=pid, height=260), width="stretch")
         st.caption("Each dot is a participant, placed by how they vote; you are ringed.")
