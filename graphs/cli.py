@@ -214,9 +214,9 @@ def status_cmd(consultation: str = typer.Argument(..., help="Consultation id or 
             out.print(f"Running now: {rec.words()}.", highlight=False)
             out.print(f"Next step: {', '.join(st.next) or 'finishing'}.")
             return
-        if rec is not None and rec.died and not st.finished:
-            out.print(f"The last run ({rec.words()}) ended with its process before it finished (the app or the "
-                      "terminal running it was stopped or restarted).", highlight=False)
+        stopped = rec.how_it_stopped() if rec is not None and not st.finished else None
+        if stopped:
+            out.print(f"{stopped}.", highlight=False)
         if not st.values:
             out.print(f"No run yet: start one with: deliberation run {cid}")
         elif st.error:

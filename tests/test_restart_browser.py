@@ -93,8 +93,8 @@ def _scenario(browser, server, chroma, port, sample, settings, runner, store):
     idle(mod)
     mod.get_by_role("tab", name="Facilitation").click()
     expect(mod.get_by_text("The last run stopped before it finished").first).to_be_visible()
-    expect(mod.get_by_text(re.compile(r"ended with its process: the app or the terminal running it was stopped "
-                                      "or restarted")).first).to_be_visible()
+    expect(mod.get_by_text(re.compile(r"ended with its process before it finished: the app or the terminal running "
+                                      "it was stopped or restarted")).first).to_be_visible()
     status = _said(run_cli(data, "status", str(cid)))
     assert "ended with its process before it finished" in status and "started from the moderator console" in status
     assert f"continue with: deliberation resume {cid}" in status

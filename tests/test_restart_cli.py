@@ -48,24 +48,34 @@ def test_one_run_at_a_time_and_a_killed_run_resumes(sample):
 
     # a run killed with its process (a closed terminal, a restarted app) while drafting
     before = Store(settings).counts(sample.cid)
-    proc = subprocess.Popen([*CLI, "--data-dir", str(data), "run", cid], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=CLI_ENV, cwd=REPO)
-    seen, deadline = "", time.monotonic() + 600
-    while "analyse" not in seen and time.monotonic() < deadline and proc.poll() is None:
-        seen += proc.stderr.readline()
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert "analyse" in seen, seen
-    status = run_cli(data, "status", cid).stdout
+    _stop_after_analyse(data, cid, signal.SIGKILL)
+    status = _said(run_cli(data, "status", cid))
     assert "ended with its process before it finished" in status and "Running now" not in status
     assert f"continue with: deliberation resume {cid}" in status
     assert "Waiting for the moderator's review" in run_cli(data, "resume", cid).stdout
     assert Store(settings).counts(sample.cid) == before  # nothing lost or stored twice
     assert "ended with its process" not in run_cli(data, "status", cid).stdout
-    # starting over (run again) forgets the last run: its log is not shown again before the new one's
-    run_cli(data, "run", cid)
+    # starting over (run again), stopped with Ctrl-C: status says so; the new run forgot the last one
+    # (its log was appended to: the console's Run log and report.json showed "intake ..." twice)
+    out = _stop_after_analyse(data, cid, signal.SIGINT)
+    assert f"continue with: deliberation resume {cid}" in out
+    assert "was interrupted in its terminal (Ctrl-C)" in _said(run_cli(data, "status", cid))
     log = runner.status(settings, sample.cid).values["log"]
     assert len([line for line in log if line.startswith("intake")]) == 1, log
+
+
+def _stop_after_analyse(data, cid: str, sig: int) -> str:
+    """`deliberation run` stopped by ``sig`` once its analyse step is checkpointed (while drafting);
+    returns what it printed."""
+    proc = subprocess.Popen([*CLI, "--data-dir", str(data), "run", cid], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=CLI_ENV, cwd=REPO)
+    seen, deadline = "", time.monotonic() + 600
+    while "analyse" not in seen and time.monotonic() < deadline and proc.poll() is None:
+        seen += proc.stderr.readline()
+    os.kill(proc.pid, sig)
+    out, err = proc.communicate(timeout=600)
+    assert "analyse" in seen, seen + err
+    return _said(subprocess.CompletedProcess([], proc.returncode, out, seen + err))
 
 
 def test_an_answer_to_a_question_no_longer_asked_changes_nothing(sample):

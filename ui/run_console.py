@@ -199,9 +199,9 @@ def stopped_run(cid: int, c, gs) -> None:
     failed = st.session_state.get("mod-run-error")
     st.warning(f"The last run stopped before it finished. Next step: {step}.")
     last = runs.last_run(common.settings(), cid)
-    if last is not None and last.died:  # killed with its process: no error to show, say so
-        st.info(common.esc(f"That run ({last.words()}) ended with its process: the app or the terminal "
-                           "running it was stopped or restarted. Nothing after the last completed step was kept."))
+    stopped = last.how_it_stopped() if last is not None else None
+    if stopped:  # killed with its process, or Ctrl-C: no error in the checkpoint to show, say so
+        st.info(common.esc(f"{stopped}. Nothing after the last completed step was kept."))
     if gs.error:  # kept in the checkpoint: shown after a reload or a server restart too
         where = NODE_WORDS.get(gs.failed_node, gs.failed_node or "").lower()
         st.error(common.esc(f"It failed while {where}: {gs.error}"))

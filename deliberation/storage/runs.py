@@ -67,11 +67,25 @@ class RunRecord:
     ended: str | None = None
     #: True while its process holds the lock (it runs now)
     alive: bool = False
+    #: how it ended: "returned", "failed" (an error, kept in the graph's checkpoint) or "interrupted"
+    #: (Ctrl-C in its terminal); None while it runs or when its process died
+    outcome: str | None = None
 
     @property
     def died(self) -> bool:
         """Its process ended before the run returned (killed, or the app restarted)."""
         return not self.alive and self.ended is None
+
+    def how_it_stopped(self) -> str | None:
+        """Why this run stopped before it finished, in words, when its record knows (its process
+        died, or Ctrl-C in its terminal); None otherwise (it runs, returned, or failed with an
+        error that the graph's checkpoint keeps)."""
+        if self.died:
+            return (f"The last run ({self.words()}) ended with its process before it finished: the app or the "
+                    "terminal running it was stopped or restarted")
+        if self.outcome == "interrupted":
+            return f"The last run ({self.words()}) was interrupted in its terminal (Ctrl-C)"
+        return None
 
     def words(self) -> str:
         """'closing voting and counting, started from the command line (deliberation resume 3), pid
@@ -128,7 +142,8 @@ def _write(fd: int, record: dict) -> None:
 def _record(data: dict, alive: bool) -> RunRecord | None:
     try:
         return RunRecord(pid=int(data["pid"]), by=str(data["by"]), doing=str(data["doing"]),
-                         started=str(data["started"]), ended=data.get("ended"), alive=alive)
+                         started=str(data["started"]), ended=data.get("ended"), alive=alive,
+                         outcome=data.get("outcome"))
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -159,11 +174,16 @@ def running(settings: "Settings", cid: int, doing: str, by: str | None = None) -
                 time.sleep(ACQUIRE_POLL_S)
         data = {"pid": os.getpid(), "by": by or who_am_i(), "doing": doing, "started": _now()}
         _write(fd, data)
+        outcome = "failed"
         try:
             yield _record(data, alive=True)
+            outcome = "returned"
+        except KeyboardInterrupt:
+            outcome = "interrupted"
+            raise
         finally:
             with contextlib.suppress(OSError):
-                _write(fd, {**data, "ended": _now()})
+                _write(fd, {**data, "ended": _now(), "outcome": outcome})
     finally:
         os.close(fd)  # closing the descriptor drops the lock
 
