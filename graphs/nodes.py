@@ -221,7 +221,12 @@ def _audit_slate(state: FacilitationState, ctx: Context):
     store, cid = ctx.services.store, state.consultation_id
     drafts = [d for d in state.drafts if d.sentences]
     latest = {p.statement_id: p.keys for p in {p.key: p for p in state.published}.values()}
-    approvals = {pid: {k for x in agreed for k in latest.get(x, [x])}
+
+    def by_key(agreed: set[str]) -> set[str]:  # only the published ids renamed: most voters agreed with none
+        hit = agreed & latest.keys()
+        return (agreed - hit) | {k for x in hit for k in latest[x]} if hit else agreed
+
+    approvals = {pid: by_key(agreed)
                  for pid, agreed in approvals_from_matrix(store.vote_matrix(cid, include_drafts=True)).items()}
     # each with its status: as_draft() alone made every draft a "draft", so a rejected one stayed on the slate
     return audit_coverage([d.as_draft(status=d.status) for d in drafts],
