@@ -67,15 +67,35 @@ def consultation(tmp_path_factory):
         srv.stop()
 
 
+def _watch_timers(page, timers: list[str], where: list[str]) -> None:
+    """Note in ``timers`` the tab (``where[-1]``) each self-refresh timer the server starts on the
+    page was started in (Streamlit's ``auto_rerun`` message: a fragment that reruns every few s)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    def received(payload) -> None:
+        if isinstance(payload, bytes):
+            msg = ForwardMsg()
+            msg.ParseFromString(payload)
+            if msg.WhichOneof("type") == "auto_rerun":
+                timers.append(where[-1])
+
+    page.on("websocket", lambda ws: ws.on("framereceived", received))
+
+
 async def _session(browser, url: str, code: str, seed: int, started: list[float]) -> list[tuple[str, int]]:
     """One participant: join, vote VOTES_EACH times, change one vote (two for even seeds).
-    Returns the acknowledged (statement, vote) events in order."""
+    Returns the acknowledged (statement, vote) events in order. No timer may refresh any part of
+    "My votes", where the changes are made: a change that met such a timer's runs on a loaded
+    server was stored, and its "Vote stored" sent, but the page showed it never."""
     rng = random.Random(seed)
     ctx = await browser.new_context(viewport={"width": 390, "height": 844})
     acks: list[tuple[str, int]] = []
+    timers: list[str] = []
+    where = ["Vote"]
     try:
         page = await ctx.new_page()
         page.set_default_timeout(ACK_MS)
+        _watch_timers(page, timers, where)
         await page.goto(f"{url}/participate?code={code}")
         await page.get_by_role("button", name="Join", exact=True).click()
         await expect(page.get_by_text("Welcome!")).to_be_visible(timeout=ACK_MS)
@@ -94,6 +114,7 @@ async def _session(browser, url: str, code: str, seed: int, started: list[float]
             acks.append((sid, value))
             await aidle(page)
         # change the vote on the first statement in "My votes" (sorted by id), twice for even seeds
+        where.append("My votes")
         await page.get_by_role("tab", name=re.compile(r"My votes")).click()
         await aidle(page)
         first = min((sid for sid, _ in acks), key=int)
@@ -107,6 +128,7 @@ async def _session(browser, url: str, code: str, seed: int, started: list[float]
             acks.append((first, new))
             current = new
             await aidle(page)
+        assert "My votes" not in timers, "a part of My votes refreshes itself beside the change controls"
         return acks
     finally:
         await ctx.close()

@@ -13,9 +13,12 @@ tests/test_ui_load.py: the vote was stored, its page never moved on). So:
   each vote the tab shows the next item, drafts first (a draft opened meanwhile comes next). Once
   everything is voted on, the waiting message refreshes itself every
   :data:`PARTICIPANT_REFRESH_SECONDS` and brings the next statement or draft without a click.
-- My votes: "where you stand" refreshes itself; the list of votes with its change controls is
-  outside any fragment, so a change reruns the whole page, which Streamlit never merges with a
-  timer's run.
+- My votes: nothing refreshes itself; "where you stand" and the list of votes with its change
+  controls are drawn on each run of the page (a change of vote reruns the whole page). A
+  self-refreshing "where you stand" beside the controls lost acknowledgements: a change that met
+  its timer's runs on a loaded server was stored and its "Vote stored" sent, but the server let
+  the timer's next run replace what the change's run had drawn of that part, and the browser
+  showed the page without the message drawn after it (tests/test_ui_load.py).
 - Add a statement does not refresh itself (it would disturb typing)."""
 
 from __future__ import annotations
@@ -291,7 +294,6 @@ def main() -> None:
             _add_statement(cid, pid, r["statements"], r["my_votes"])
     if mine_tab.open is not False:
         with mine_tab:
-            _live_standing(cid, pid)
             _mine(cid, pid)
     st.divider()
     _show_personal_link(me)
@@ -413,17 +415,9 @@ def _live_waiting(cid: int, pid: str) -> None:
 
 
 def _mine(cid: int, pid: str) -> None:
+    """Where this participant stands, then their votes with the controls to change them: drawn on
+    each run of the page, never by a timer (see the module's docstring)."""
     with action("Showing your votes"):
-        _show_flash()
-        r = _room(cid, pid)
-        analysis, _error = fresh_analysis(cid, r["votes"], reference=r["values"].get("analysis") or None)
-        by_id = {s.external_id: s for s in r["statements"]}
-        _my_votes(cid, pid, by_id, r["my_votes"], r["open_ids"], _compare(analysis, r["votes"], pid))
-
-
-@st.fragment(run_every=PARTICIPANT_REFRESH_SECONDS)
-def _live_standing(cid: int, pid: str) -> None:
-    with action("Showing where you stand"):
         r = _room(cid, pid)
         drafts, todo = _todo(r, pid)
         if drafts or todo:
@@ -431,6 +425,9 @@ def _live_standing(cid: int, pid: str) -> None:
             st.info(f"{n} new {inflect(n, 'statement')} to vote on in the Vote tab.")
         analysis, _error = fresh_analysis(cid, r["votes"], reference=r["values"].get("analysis") or None)
         _where_i_stand(pid, analysis, r["votes"])
+        _show_flash()
+        by_id = {s.external_id: s for s in r["statements"]}
+        _my_votes(cid, pid, by_id, r["my_votes"], r["open_ids"], _compare(analysis, r["votes"], pid))
 
 
 def _pinned(todo: list[str]) -> str:
