@@ -181,6 +181,7 @@ def test_a_room_with_no_votes_gets_a_report_that_says_so(tmp_path):
             "common ground and no vote on any draft.") in md, md
     assert "0 participants" not in md and " 1 votes" not in md, md
     assert "Minimum votes: Nobody in an opinion group has voted yet." in md
+    assert "Passed: there are no opinion groups to audit; every topic has a draft" in md, md
 
 
 def test_the_room_of_three_report_names_its_drafts_and_counts_in_words(room):

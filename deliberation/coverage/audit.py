@@ -13,7 +13,7 @@ from deliberation.coverage.jr import JRResult, JustifiedRepresentation
 from deliberation.coverage.models import CoverageAudit, CoverageConfig, GroupCoverage
 from deliberation.coverage.slate import Slate, listed, read_slate
 from deliberation.models import Draft
-from deliberation.wording import audience_name, plural
+from deliberation.wording import Audience, audience_name, plural
 
 __all__ = ["audit_coverage"]
 
@@ -174,6 +174,16 @@ def _to_redraft(groups: list[GroupCoverage], jr: JRResult, cfg: CoverageConfig
     return redraft, sources
 
 
+def _all_heard(groups: list[GroupCoverage]) -> str:
+    """What "passed" means for these audiences: a room without votes has no opinion groups, and
+    "every group has a draft" was then said of none."""
+    if any(Audience.parse(g.key).is_group for g in groups):
+        return "every group has a draft and none is over-represented"
+    if groups:
+        return "there are no opinion groups to audit; every topic has a draft and none is over-represented"
+    return "there are no opinion groups or topics to audit"
+
+
 def _verdict(passed: bool, n_slate: int, groups: list[GroupCoverage], jr: bool | None, ejr: bool | None,
              cfg: CoverageConfig) -> str:
     """The audit's verdict in one sentence that agrees with every check: it never says "passed"
@@ -193,10 +203,9 @@ def _verdict(passed: bool, n_slate: int, groups: list[GroupCoverage], jr: bool |
         problems.append("the slate fails the stricter extended justified representation (EJR)")
     if not problems:
         checked = " and ".join(x for x, v in (("JR", jr), ("EJR", ejr)) if v)
-        return ("Passed: every group has a draft and none is over-represented"
+        return (f"Passed: {_all_heard(groups)}"
                 + (f"; {checked} hold{'s' if checked == 'JR' or checked == 'EJR' else ''}." if checked else "."))
     text = "; ".join(problems)
     if passed:  # only checks that are not required failed (e.g. EJR with require_ejr off)
-        return (f"Passed with a warning: {text} (not required by this audit's settings); every group has a "
-                "draft and none is over-represented.")
+        return f"Passed with a warning: {text} (not required by this audit's settings); {_all_heard(groups)}."
     return f"Not passed: {text}."
