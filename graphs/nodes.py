@@ -262,6 +262,7 @@ def publish(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     store, cid = context_of(runtime).services.store, state.consultation_id
     already = {k for p in state.published_now() for k in p.keys}
     out = list(state.published)
+    orphans = _unpublished_drafts(state, store.statements(cid))
     lines = []
     for d in state.drafts:
         if d.status != "approved" or d.key in already:
@@ -275,13 +276,28 @@ def publish(state: FacilitationState, runtime: Runtime[Context]) -> dict:
             lines.append(f"publish {d.key}: word for word the same as {p.key}, so one ballot item "
                          f"(statement {p.statement_id}) stands for both")
             continue
-        st = store.add_statement(cid, None, d.text, is_draft=True)
-        out.append(PublishedDraft(key=d.key, kind=d.kind, statement_id=st.external_id, text=d.text,
+        stored = orphans.get(" ".join(d.text.split())) or []
+        sid = stored.pop(0) if stored else store.add_statement(cid, None, d.text, is_draft=True).external_id
+        out.append(PublishedDraft(key=d.key, kind=d.kind, statement_id=sid, text=d.text,
                                   heading=d.heading, split=d.split, draft_id=d.draft_id,
                                   round=state.revise_rounds, citations=d.citations))
-        lines.append(f"publish {d.key} as statement {st.external_id}")
+        lines.append(f"publish {d.key} as statement {sid}")
     drafts = [d.model_copy(update={"status": "published"}) if d.status == "approved" else d for d in state.drafts]
     return {"published": out, "drafts": drafts, "log": lines or ["publish: nothing approved"]}
+
+
+def _unpublished_drafts(state: FacilitationState, statements: list[Statement]) -> dict[str, list[str]]:
+    """Draft statements this run stored that no published item names, by text (spacing aside): a
+    publish step stopped between storing them and its checkpoint (a server restart, a killed
+    terminal, a database error) left them, and its retry stored every draft again beside them."""
+    floor, named = state.last_statement_at_start, {p.statement_id for p in state.published}
+    found: dict[str, list[str]] = {}
+    if floor is None:
+        return found
+    for s in statements:
+        if s.is_draft and s.external_id.isdigit() and int(s.external_id) > floor and s.external_id not in named:
+            found.setdefault(" ".join(s.text.split()), []).append(s.external_id)
+    return found
 
 
 def voting(state: FacilitationState, runtime: Runtime[Context]) -> dict:

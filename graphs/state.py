@@ -155,6 +155,10 @@ class FacilitationState(BaseModel):
     published: Annotated[list[PublishedDraft], _json] = Field(default_factory=list)
     tally: Annotated[dict[str, Any], _json] = Field(default_factory=dict)
     revise_rounds: int = 0
+    #: the highest numeric statement id when this run started (None: a run from before this field):
+    #: a draft statement above it that no published item names was stored by a publish step that
+    #: was stopped before its checkpoint, and the step's retry uses it instead of storing it again
+    last_statement_at_start: int | None = None
     report: Annotated[dict[str, Any], _json] = Field(default_factory=dict)
     log: Annotated[list[str], _append] = Field(default_factory=list)
 

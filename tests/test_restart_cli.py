@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 
 import pytest
@@ -94,8 +95,14 @@ def test_an_answer_to_a_question_no_longer_asked_changes_nothing(sample):
                                       "seen": {**shown, next(iter(shown)): "other words"}})
     assert runner.status(settings, cid).waiting["type"] == "review"
 
-    assert "Voting is open on" in run_cli(data, "review", str(cid), "--approve-all").stdout
+    # the review is answered in a process killed while publishing, after two drafts were stored: the
+    # retry publishes every draft once (it stored them all again beside the two)
+    _killed_while_publishing(data, cid)
+    assert "ended with its process" in _said(run_cli(data, "status", str(cid)))
+    assert "Voting is open on" in run_cli(data, "resume", str(cid)).stdout
     published = [p["statement_id"] for p in runner.published_now(runner.status(settings, cid).values)]
+    drafts = [s.external_id for s in Store(settings).statements(cid) if s.is_draft]
+    assert sorted(drafts) == sorted(published) and len(set(published)) == len(published) > 2
     # the console's "Approve all drafts", pressed on the page drawn before the command line's review
     with pytest.raises(DeliberationError, match="no longer waits for a review of its drafts"):
         runner.resume(settings, cid, {"reviewer": "m", "approve_all": True, "seen": shown})
@@ -117,3 +124,22 @@ def test_an_answer_to_a_question_no_longer_asked_changes_nothing(sample):
     assert list(votes[votes["statement"] == published[0]]["participant"]) == ["0"]
     with pytest.raises(DeliberationError, match="it waits for nothing: it has finished"):
         runner.resume(settings, cid, {"close": True})  # a second close from a stale page
+
+
+def _killed_while_publishing(data, cid: int) -> None:
+    """The moderator's "approve all" in a process killed inside the publish step, after it stored two
+    drafts and before its checkpoint (the kill is injected into the store's third add_statement)."""
+    code = (
+        "import os, signal\nfrom pathlib import Path\nfrom deliberation.config import Settings\n"
+        "from deliberation.storage import Store\nfrom graphs import runner\n"
+        "real, calls = Store.add_statement, []\n"
+        "def add(self, *a, **k):\n"
+        "    calls.append(1)\n"
+        "    if len(calls) == 3:\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        "    return real(self, *a, **k)\n"
+        "Store.add_statement = add\n"
+        f"runner.resume(Settings(data_dir=Path({str(data)!r})), {cid}, {{'reviewer': 'm', 'approve_all': True}})\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=CLI_ENV, cwd=REPO,
+                         timeout=600)
+    assert res.returncode == -signal.SIGKILL, res.stdout + res.stderr
