@@ -448,3 +448,33 @@ def test_safe_markdown_and_escaping():
     assert esc("a  b\n c") == "a b c"
     md = safe_markdown("- [1](javascript:alert) ![x](y) <img> $x$ ~~s~~ :red[x]")
     assert "](" not in md.replace("]\\(", "") and "\\<img>" in md and "\\$x\\$" in md
+
+
+def test_a_shared_read_survives_its_entry_expiring_while_it_is_read(monkeypatch):
+    """The pages' time-bounded shared reads (ui.common.cached_for): an entry that is fresh when
+    Streamlit's cache checks for it and expired when it reads it (a loaded server) is computed
+    again, where st.cache_resource(ttl=...) alone raised a bare KeyError that the participant page
+    showed as 'Showing the statements failed: an unexpected problem'."""
+    import itertools
+
+    import streamlit as st
+    import streamlit.runtime.caching.cache_utils as cache_utils
+
+    from ui.common import cached_for
+
+    clock: list[float] = []  # what the cache's clock says next; the last value stays
+
+    def now() -> float:
+        return clock.pop(0) if len(clock) > 1 else (clock[0] if clock else 0.0)
+
+    monkeypatch.setattr(cache_utils, "TTLCACHE_TIMER", now)  # read when a cache is made
+    made = itertools.count()
+    plain = st.cache_resource(ttl=1.0, show_spinner=False)(lambda key: next(made))
+    shared = cached_for(1.0, show_spinner=False)(lambda key: next(made))
+    assert (plain("room"), shared("room")) == (0, 1)
+    clock[:] = [0.5, 1.5]  # fresh at the membership check, expired at the read
+    with pytest.raises(KeyError):  # Streamlit's own behaviour, which cached_for works around
+        plain("room")
+    clock[:] = [0.5, 1.5]
+    assert shared("room") == 2  # computed again
+    shared.clear()

@@ -17,6 +17,7 @@ Rules the pages follow:
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import re
@@ -46,6 +47,28 @@ _PUNCT = set(string.punctuation)
 def settings() -> Settings:
     """Settings from the environment (``DELIBERATION_DATA``), read on every run."""
     return Settings().ensure()
+
+
+def cached_for(seconds: float, **options):
+    """``st.cache_resource(ttl=seconds, **options)`` whose read never fails on an entry that
+    expires while it is read. Streamlit's resource cache checks that an entry is there and fresh,
+    then reads it and checks its age again; an entry that expires in between (a thread held up on a
+    loaded server, its age reaching the ttl) raises a bare KeyError of the entry's hash, and the
+    participant page said "Showing the statements failed: an unexpected problem: '215fd03…'"
+    (tests/test_ui_load.py). A second read finds the entry gone and computes it anew."""
+    def decorate(fn):
+        cached = st.cache_resource(ttl=seconds, **options)(fn)
+
+        @functools.wraps(fn)
+        def read(*args, **kwargs):
+            try:
+                return cached(*args, **kwargs)
+            except KeyError:
+                return cached(*args, **kwargs)
+
+        read.clear = cached.clear
+        return read
+    return decorate
 
 
 @st.cache_resource(show_spinner=False)

@@ -38,6 +38,7 @@ from deliberation.wording import inflect, plural
 from ui.common import (
     VOTE_WORDS,
     action,
+    cached_for,
     current_published,
     embedder,
     esc,
@@ -300,7 +301,7 @@ def main() -> None:
     st.button("Leave this consultation", on_click=_leave, key="leave")
 
 
-@st.cache_resource(ttl=GRAPH_STATE_SECONDS, max_entries=64, show_spinner=False)
+@cached_for(GRAPH_STATE_SECONDS, max_entries=64, show_spinner=False)
 def _run_state(data_dir: str, cid: int) -> tuple[list[dict], dict, bool]:
     """The drafts put to the vote, the last run's analysis and whether the run ended with its
     report (voting closed), from the graph's checkpoint (read at most every GRAPH_STATE_SECONDS
@@ -320,7 +321,7 @@ def _run_state(data_dir: str, cid: int) -> tuple[list[dict], dict, bool]:
 ROOM_STATE_SECONDS = 1.0
 
 
-@st.cache_resource(ttl=ROOM_STATE_SECONDS, max_entries=64, show_spinner=False)
+@cached_for(ROOM_STATE_SECONDS, max_entries=64, show_spinner=False)
 def _shared_room(data_dir: str, cid: int) -> dict:
     """Everyone's statements and votes, shared by every session (callers must not change it);
     keyed by the data folder too, as one process may serve several."""
@@ -356,7 +357,7 @@ def _ballot(statements, pid: str) -> list:
     return [s for s in statements if s.is_public and s.author != pid]
 
 
-@st.cache_resource(ttl=GRAPH_STATE_SECONDS, max_entries=64, show_spinner=False)
+@cached_for(GRAPH_STATE_SECONDS, max_entries=64, show_spinner=False)
 def _own_counts_as_agree(data_dir: str, cid: int) -> bool:
     """Whether the last run counted an author's own statement as their agree vote (its
     ``analysis.author_agrees``; the default, on, before any run), as the analysis and the report do."""
