@@ -71,6 +71,9 @@ def streamlit_args(port: int, address: str = "127.0.0.1") -> list[str]:
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
             "--client.showErrorDetails", "none", "--client.toolbarMode", "minimal",
             "--runner.magicEnabled", "false",
+            # no full garbage collection after every script run: about half the server's CPU with
+            # live boards open (bench/bench_board.py); Python's own collection still runs
+            "--runner.postScriptGC", "false",
             # uploads: at most this many MB (checked again when saved); no CSV download of tables,
             # which would not neutralise spreadsheet formulas (the Polis export does)
             "--server.maxUploadSize", str(MAX_UPLOAD_MB), "--client.disableDataExport", "true"]
