@@ -184,7 +184,8 @@ def _topic_request(t: dict, analysis: AnalysisResult, ctx: _Sources, question: s
     stats = ctx.stats
     positions = topic_positions(t["statement_ids"], stats, [g.id for g in analysis.group_summaries],
                                 config, usable_ids=set(ctx.by_id),
-                                sizes={g.id: g.size for g in analysis.group_summaries})
+                                sizes={g.id: g.size for g in analysis.group_summaries},
+                                same_subject=t.get("same_subject"))
     if positions:
         sources = [r for r in (ctx.ref(sid, held_by=who) for sid, who in positions) if r]
     else:
@@ -242,7 +243,8 @@ def _side(s: dict, groups: list[int], min_voters: int, field: str,
 
 def topic_positions(statement_ids: list[str], stats: dict[str, dict], groups: list[int],
                     config: FacilitationConfig, usable_ids: set[str] | None = None,
-                    sizes: dict[int, int] | None = None) -> list[tuple[str, str]]:
+                    sizes: dict[int, int] | None = None,
+                    same_subject: dict[str, list[str]] | None = None) -> list[tuple[str, str]]:
     """The opposed positions in a topic, from the opinion groups' votes: [(statement id, who holds
     it)], or [] when no statement divides the groups. ``sizes`` (group -> members) lets a group
     smaller than ``config.min_position_voters`` hold a position by all its members' votes.
@@ -250,7 +252,13 @@ def topic_positions(statement_ids: list[str], stats: dict[str, dict], groups: li
     A statement divides the groups when a majority of one group agrees with it and a majority of
     another disagrees. The first position is the dividing statement its holders agree with most;
     the second, the statement the opposing groups agree with most that none of the first holders
-    agrees with. Each comes with who agrees and who disagrees, in words.
+    agrees with, among those about the same subject as the first (``same_subject``: statement id ->
+    the topic's statements close enough to it by embedding, ``TopicInfo.same_subject``; None or
+    empty = every topic statement). A k-means topic also holds statements about other things: on
+    Austria's "werbung · internet · konsum" the opposing group's best was "Sommerzeit das ganze
+    Jahr …" beside "Standardmäßig keine Werbung an Haushalte erlauben …". Without such a statement
+    the one dividing statement stands alone, with who agrees and who disagrees with it. Each comes
+    with who agrees and who disagrees, in words.
     """
     if len(groups) < 2:
         return []
@@ -273,9 +281,10 @@ def topic_positions(statement_ids: list[str], stats: dict[str, dict], groups: li
         return []
     first, pro, con = max(dividing, key=lambda x: (rate(x[1]), sum(n for *_, n in x[1]), x[0]))
     holders, opponents = {g for g, *_ in pro}, {g for g, *_ in con}
+    near = set(same_subject[first]) if same_subject and first in same_subject else None
     best = None
     for sid in cand:
-        if sid == first:
+        if sid == first or (near is not None and sid not in near):
             continue
         agree = side(sid, "n_agree")
         theirs = [x for x in agree if x[0] in opponents]

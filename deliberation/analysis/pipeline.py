@@ -136,11 +136,12 @@ def analyze(
     stats = compute_statistics(matrix, np.asarray(grouping.labels), config.stats, rng=int(rng.integers(2**31)))
     notes.extend(stats.notes)
 
+    stats_dict = stats.to_dict()
     topic_seed = int(rng.integers(2**31))
     topics = None
     if vectors is not None:
         say("topics")
-        tr = _find_topics(statements, vectors, config.topics, topic_seed)
+        tr = _find_topics(statements, vectors, config.topics, topic_seed, _possible_positions(stats_dict))
         topics = tr.to_dict() | ({"embedding_model": embedding} if embedding else {})
         notes.extend(tr.notes)
 
@@ -163,21 +164,30 @@ def analyze(
         uncertain=list(stats.uncertain),
         majority_agree=list(stats.majority_agree),
         topics=topics,
-        stats=stats.to_dict(),
+        stats=stats_dict,
         grouping=grouping.summary() if hasattr(grouping, "summary") else {"k": int(grouping.k)},
         notes=notes,
         seed=config.seed,
     )
 
 
-def _find_topics(statements: list[Statement], vectors: np.ndarray, config: TopicConfig, seed: int):
+def _possible_positions(stats: dict) -> set[str]:
+    """Statements most of the voters of some opinion group agreed with: all a split topic's draft
+    may quote as a position (deliberation.facilitation.topic_positions asks more), so the topics
+    list which of them are on the same subject as which."""
+    return {s["statement_id"] for s in stats.get("statements", [])
+            if any(2 * int(g.get("n_agree", 0)) > int(g.get("n_seen", 0)) > 0 for g in (s.get("groups") or {}).values())}
+
+
+def _find_topics(statements: list[Statement], vectors: np.ndarray, config: TopicConfig, seed: int,
+                 positions: set[str] | None = None):
     """Topics of the statements the analysis reads (not moderated out, not drafts)."""
     usable = [i for i, s in enumerate(statements) if not s.moderation.excluded_from_analysis and not s.is_draft]
     ids = [statements[i].external_id for i in usable]
     texts = [statements[i].text for i in usable]
     authors = [statements[i].author for i in usable]
     vecs = np.asarray(vectors)[usable] if len(usable) else np.zeros((0, 1))
-    return find_topics(ids, texts, vecs, authors, config, rng=seed)
+    return find_topics(ids, texts, vecs, authors, config, rng=seed, positions=positions)
 
 
 def _group_summaries(groups: dict[str, int], repness: dict[str, list[str]], stats: StatsResult) -> list[GroupSummary]:

@@ -74,7 +74,7 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Literal, Sequence
+from typing import Any, Collection, Literal, Sequence
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -148,6 +148,14 @@ class TopicConfig:
     near_duplicate_min_overlap: float = 0.5
     #: How many most-central statements to name per topic.
     n_central: int = 3
+    #: Cosine similarity at or above which two statements of one topic are about the same subject
+    #: (``TopicInfo.same_subject``); None = the model's (``same_subject`` in models.toml); -1 lets
+    #: every pair through. k-means puts every statement in some topic, so a topic also holds
+    #: statements about other things; a split topic's draft sets side by side only positions about
+    #: the same subject (:func:`deliberation.facilitation.topic_positions`). The models' values were
+    #: chosen by reading every split draft's pair of positions over ten Polis corpora (README, "How
+    #: topics are found").
+    same_subject_similarity: float | None = None
     #: How many key terms make up a topic's label.
     n_label_terms: int = 3
     #: How many key terms to list per topic in ``TopicInfo.terms`` (at least ``n_label_terms``).
@@ -195,6 +203,8 @@ class TopicConfig:
                 raise ValueError(f"{name} must be in (0, 1]")
         if not 0.0 <= self.near_duplicate_min_overlap <= 1.0:
             raise ValueError("near_duplicate_min_overlap must be in [0, 1]")
+        if self.same_subject_similarity is not None and not -1.0 <= self.same_subject_similarity <= 1.0:
+            raise ValueError(f"same_subject_similarity must be None or in [-1, 1], not {self.same_subject_similarity}")
         if self.n_central < 0 or self.n_label_terms < 1 or self.n_terms < 1:
             raise ValueError("n_central must be >= 0 and n_label_terms, n_terms >= 1")
         if self.language != "auto" and self.language not in LANGUAGES:
@@ -241,6 +251,9 @@ class TopicInfo:
     is_other: bool = False
     #: Languages of the topic's statements (ISO 639-1 -> statements), most statements first.
     languages: dict[str, int] = field(default_factory=dict)
+    #: Statement id -> the topic's other statements about the same subject (cosine at least
+    #: ``TopicConfig.same_subject_similarity``), most similar first.
+    same_subject: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -349,6 +362,22 @@ def _central_ids(idx: np.ndarray, unit: np.ndarray, ids: list[str], group_of: di
     return central
 
 
+def _same_subject(idx: np.ndarray, unit: np.ndarray, ids: list[str], threshold: float,
+                  positions: set[str] | None) -> dict[str, list[str]]:
+    """Each statement of a topic that can be a position (``positions``; None = all) -> the topic's
+    other such statements at least ``threshold`` similar (cosine), most similar first: what the
+    facilitation may set beside it as a position on the same subject, without the vectors. Only
+    possible positions are listed: every pair of a large topic would make the analysis megabytes."""
+    if positions is not None:
+        idx = np.array([i for i in idx.tolist() if ids[i] in positions], dtype=int)
+    sims = unit[idx] @ unit[idx].T
+    out = {}
+    for a in range(len(idx)):
+        near = [b for b in np.argsort(-sims[a], kind="stable").tolist() if b != a and sims[a, b] >= threshold]
+        out[ids[int(idx[a])]] = [ids[int(idx[b])] for b in near]
+    return out
+
+
 def _language_counts(langs: Sequence[str]) -> dict[str, int]:
     return dict(Counter(langs).most_common())
 
@@ -421,13 +450,16 @@ def _final_quality(points: np.ndarray, final_units: np.ndarray, config: TopicCon
 
 def _topic_infos(order: list[int], members: dict[int, np.ndarray], voices_of: dict[int, int], other_label: int,
                  ids: list[str], texts: list[str], langs: list[str], main: str, unit: np.ndarray,
-                 groups: list[list[int]], config: TopicConfig) -> list[TopicInfo]:
+                 groups: list[list[int]], config: TopicConfig, positions: set[str] | None = None) -> list[TopicInfo]:
     """One TopicInfo per cluster, in ``order``: label (with the languages it holds when the
     consultation has several), terms, central statements, voices and weight."""
     label_terms = _label_terms(texts, langs, main, [members[c] for c in order], config)
     several = len(set(langs)) > 1
     total_voices = sum(voices_of.values()) or 1
     group_of = {i: gi for gi, g in enumerate(groups) for i in g}
+    same_subject = config.same_subject_similarity
+    if same_subject is None:
+        same_subject = calibration_for(config.embedding_model or DEFAULT_MODEL).same_subject
     topics: list[TopicInfo] = []
     for t, c in enumerate(order):
         idx = members[c]
@@ -445,6 +477,7 @@ def _topic_infos(order: list[int], members: dict[int, np.ndarray], voices_of: di
             central_statement_ids=_central_ids(idx, unit, ids, group_of, config.n_central),
             n_statements=int(len(idx)), n_authors=int(voices_of[c]),
             weight=float(voices_of[c] / total_voices), is_other=c == other_label, languages=topic_languages,
+            same_subject=_same_subject(idx, unit, ids, same_subject, positions),
         ))
     return topics
 
@@ -456,6 +489,7 @@ def find_topics(
     authors: Sequence[str | None] | None = None,
     config: TopicConfig = TopicConfig(),
     rng: np.random.Generator | int = 0,
+    positions: Collection[str] | None = None,
 ) -> TopicResult:
     """Group statements into labelled topics (see the module docstring for the method).
 
@@ -463,7 +497,9 @@ def find_topics(
     made by ``config.embedding_model``. ``authors`` gives each statement's author id; ``None`` (or
     an empty string, or no list at all) means unknown, and each unknown-author statement counts as
     a distinct voice. ``rng`` seeds k-means: the same int gives the same result; a Generator is
-    advanced once to draw the seed. Raises ValueError on inconsistent input (lengths, duplicate
+    advanced once to draw the seed. ``positions`` names the statements a split topic's draft may
+    quote as a position (most of some opinion group agrees with them): ``TopicInfo.same_subject``
+    lists only these (None = every statement). Raises ValueError on inconsistent input (lengths, duplicate
     ids, non-finite vectors)."""
     ids, texts, author_list, vecs = _check_inputs(statement_ids, texts, vectors, authors)
     n = len(ids)
@@ -503,7 +539,7 @@ def find_topics(
     new_id = {c: t for t, c in enumerate(order)}
     corpus_languages = _language_counts(langs)
     topics = _topic_infos(order, members, voices_of, other_label, ids, texts, langs, corpus_lang, unit,
-                          groups, config)
+                          groups, config, None if positions is None else set(positions))
 
     quality = None
     if found.method in ("kmeans-silhouette", "hdbscan") and len(topics) >= 2:

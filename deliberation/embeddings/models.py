@@ -42,6 +42,10 @@ class Calibration:
     #: translated) at or above this cosine; None (left out in models.toml) = not detected, the model
     #: does not align languages.
     cross_language_duplicate: float | None
+    #: Two statements of one topic are about the same subject at or above this cosine: a split
+    #: topic's draft sets only such statements side by side as its positions
+    #: (:class:`deliberation.analysis.topics.TopicConfig`, ``same_subject_similarity``).
+    same_subject: float
     #: Grounding guard: a sentence is relevant to a cited statement at or above this cosine.
     grounding_relevance: float
     #: Grounding guard: a word is supported by a word of the cited statements at or above this.
