@@ -26,6 +26,10 @@ if browser_skip_reason():
     pytest.skip(browser_skip_reason(), allow_module_level=True)
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
+# a page drawn by a loaded server takes more than playwright's 5 s (the room tests' room_steps sets
+# the same for the whole process; run alone, this file had the default and failed at its first look)
+expect.set_options(timeout=60_000)
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
