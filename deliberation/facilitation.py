@@ -198,9 +198,18 @@ def _topic_request(t: dict, analysis: AnalysisResult, ctx: _Sources, question: s
     return DraftRequest(
         kind=DraftKind.MINORITY, speaks_for=key, question=question,
         audience=f"topic {t['id']} ({t['label']}; {t['n_authors']} voices)",
-        purpose=(f"the positions that divide participants on {t['label']}, each with who holds it"
-                 if positions else f"a statement that represents what participants said about {t['label']}"),
+        purpose=_topic_purpose(t["label"], len(positions)),
         sources=sources, feedback=feedback.get(key, []), split=bool(positions))
+
+
+def _topic_purpose(label: str, n_positions: int) -> str:
+    """What a topic's draft is for; a split with one position says why it stands alone."""
+    if n_positions > 1:
+        return f"the positions that divide participants on {label}, each with who holds it"
+    if n_positions == 1:
+        return (f"the statement that divides participants on {label}, with who holds and who opposes it "
+                "(those who disagree agree with no other statement on the same subject)")
+    return f"a statement that represents what participants said about {label}"
 
 
 #: the guard's findings that mean one statement says the opposite of the other

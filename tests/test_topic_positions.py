@@ -20,7 +20,7 @@ from deliberation.importers.polis import read_polis_export
 
 @pytest.fixture(scope="module")
 def split_drafts(tmp_path_factory):
-    """corpus name -> the sources (id, text) of each split topic draft, as `run` would request them
+    """corpus name -> the split topic drafts' requests, as `run` makes them
     (with the embedding model it chooses by the statements' languages)."""
     cache = tmp_path_factory.mktemp("embeddings")
 
@@ -35,8 +35,7 @@ def split_drafts(tmp_path_factory):
         vectors = Embedder(EmbeddingConfig(model=model, cache_dir=cache)).encode(texts)
         config = AnalysisConfig(topics=TopicConfig(embedding_model=model))
         result = analyze(bundle.vote_matrix(), bundle.statements, vectors, config=config)
-        return [[(r.id, r.text) for r in q.sources] for q in build_requests(result, bundle.statements, "")
-                if q.split]
+        return [q for q in build_requests(result, bundle.statements, "") if q.split]
 
     return _split
 
@@ -46,10 +45,12 @@ def test_no_daylight_saving_time_beside_advertising_on_austria(split_drafts):
     "Standardmäßig keine Werbung an Haushalte erlauben …" as the other side of the split. The advertising
     statement still divides the groups and stands alone with who holds and who opposes it."""
     drafts = split_drafts("austria-climate.5twd2jsnkf.2022-08-08")
-    texts = [[t for _, t in d] for d in drafts]
-    werbung = [d for d in texts if d[0].startswith("Standardmäßig keine Werbung an Haushalte")]
-    assert werbung, texts
-    assert not any(t.startswith("Sommerzeit das ganze Jahr") for d in werbung for t in d), werbung
+    texts = [[r.text for r in q.sources] for q in drafts]
+    werbung = [q for q in drafts if q.sources[0].text.startswith("Standardmäßig keine Werbung an Haushalte")]
+    assert len(werbung) == 1, texts
+    assert [r.id for r in werbung[0].sources] == ["479"], texts
+    assert "disagree" in werbung[0].sources[0].held_by
+    assert "no other statement on the same subject" in werbung[0].purpose
     # no other pair about different things came back (space travel / rental scooters, cruise ships / state intervention)
     for first in ("Raumfahrt belastet die Umwelt", "Kreuzfahrtschiffe dezimieren"):
         assert [d[1:] for d in texts if d[0].startswith(first)] in ([], [[]]), texts
@@ -59,6 +60,6 @@ def test_positions_on_one_subject_stay_side_by_side_on_seattle(split_drafts):
     """Seattle's minimum wage: "Higher wages makes it super hard for small businesses to survive …"
     (group B) and "Businesses, small or large, shouldn't be able to pay workers anything below a livable
     wage …" (group A) are two sides of one question and stay paired; so do all four of its pairs."""
-    pairs = [[sid for sid, _ in d] for d in split_drafts("15-per-hour-seattle")]
+    pairs = [[r.id for r in q.sources] for q in split_drafts("15-per-hour-seattle")]
     assert ["46", "48"] in pairs, pairs
     assert sum(len(p) == 2 for p in pairs) == 4, pairs
