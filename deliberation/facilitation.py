@@ -7,6 +7,7 @@ together with storage, checkpoints and moderator interrupts.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -221,8 +222,19 @@ def opposite(a: SourceRef, b: SourceRef) -> bool:
     draft of the other, finds a reversed stance, direction or comparison ("The green should become
     a dog park" / "The green should not become a dog park"). Text, not votes: it holds in a room
     too small for opinion groups to show the split."""
+    return _opposite_texts(*sorted((a.text, b.text)))
+
+
+#: pairs of texts remembered by :func:`_opposite_texts`: the same pairs come back in a run's group,
+#: topic and redraft requests
+OPPOSITE_PAIRS_REMEMBERED = 4096
+
+
+@functools.lru_cache(maxsize=OPPOSITE_PAIRS_REMEMBERED)
+def _opposite_texts(a: str, b: str) -> bool:
+    """:func:`opposite` on two texts, both ways (the answer depends on the texts alone)."""
     for x, y in ((a, b), (b, a)):
-        report = check_draft([{"id": x.id, "text": x.text}], y.text, [x.id])
+        report = check_draft([{"id": "s", "text": x}], y, ["s"])
         if any(k in _OPPOSITE_KINDS for s in report.sentences for k in s.problem_kinds):
             return True
     return False

@@ -232,30 +232,25 @@ def vote_line(v: dict | None, published_as: str | None, same_as: list[str] | tup
             + (f". By group: {per_group}." if per_group else "."))
 
 
-def _n(n, noun: str) -> str:
-    """'1 participant', '3 participants' (wording.plural)."""
-    return plural(n, noun)
-
-
 def participation_line(p: dict) -> str:
     """Who cast how many votes on what: the votes on the statements shown, on the drafts put to the
     vote and on statements moderation held or rejected, each counted apart (Seattle $15 said "2872
     votes on 31 statements" of which 23 were on the 23 statements moderated out)."""
     drafts, held = p.get("draft_votes") or 0, p.get("held_votes") or 0
     if not p.get("votes"):  # a room without a vote read "0 participants cast 0 votes on 8 statements"
-        return (f"Nobody has voted yet: there are no votes on the {_n(p['statements'], 'statement')}, so there "
+        return (f"Nobody has voted yet: there are no votes on the {plural(p['statements'], 'statement')}, so there "
                 "are no opinion groups, no common ground and no vote on any draft.")
-    parts = [f"{(p['votes'] or 0) - drafts - held} on {_n(p['statements'], 'statement')}"]
+    parts = [f"{(p['votes'] or 0) - drafts - held} on {plural(p['statements'], 'statement')}"]
     if drafts:
-        parts.append(f"{drafts} on the {_n(p.get('drafts') or 0, 'draft')} put to the vote")
+        parts.append(f"{drafts} on the {plural(p.get('drafts') or 0, 'draft')} put to the vote")
     if held:
-        parts.append(f"{held} on the {_n(p.get('moderated_out') or 0, 'statement')} held or rejected by moderation")
-    line = f"{_n(p['participants'], 'participant')} cast {_n(p['votes'], 'vote')}"
-    line += f": {', '.join(parts[:-1])} and {parts[-1]}" if len(parts) > 1 else f" on {_n(p['statements'], 'statement')}"
+        parts.append(f"{held} on the {plural(p.get('moderated_out') or 0, 'statement')} held or rejected by moderation")
+    line = f"{plural(p['participants'], 'participant')} cast {plural(p['votes'], 'vote')}"
+    line += f": {', '.join(parts[:-1])} and {parts[-1]}" if len(parts) > 1 else f" on {plural(p['statements'], 'statement')}"
     if p.get("moderated_out") and not held:
         line += f" ({p['moderated_out']} more were held or rejected by moderation)"
     if p.get("author_votes"):
-        line += (f"; besides, {_n(p['author_votes'], 'statement')} {inflect(p['author_votes'], 'counts', 'count')} "
+        line += (f"; besides, {plural(p['author_votes'], 'statement')} {inflect(p['author_votes'], 'counts', 'count')} "
                  "as their author's agree vote in the analysis, "
                  "as in Polis")
     return line + "."
@@ -278,7 +273,7 @@ def to_markdown(rep: dict[str, Any]) -> str:
         md.append("No opinion groups were formed.")
     md += _md_grouped(rep)
     for g in rep["groups"]:
-        md.append(f"- {first_upper(g.get('name') or group_label(g['id']))}: {_n(g['size'], 'participant')} "
+        md.append(f"- {first_upper(g.get('name') or group_label(g['id']))}: {plural(g['size'], 'participant')} "
                   f"({g['share']:.0%}{_of_grouped(rep)}).")
         for verb, key in (("agree", "agrees_more"), ("disagree", "disagrees_more")):
             if g.get(key):
@@ -290,7 +285,7 @@ def to_markdown(rep: dict[str, Any]) -> str:
         md += ["", f"How sure: {_md(stability['text'][:1].upper() + stability['text'][1:])}."]
     md += ["", "## Topic list", ""]
     for t in rep["topics"]:
-        md.append(f"- {_md(t['label'])}: {_n(t['n_statements'], 'statement')} from {_n(t['n_voices'], 'voice')}")
+        md.append(f"- {_md(t['label'])}: {plural(t['n_statements'], 'statement')} from {plural(t['n_voices'], 'voice')}")
     if not rep["topics"]:
         md.append("No topics were computed.")
     md.append("")
@@ -388,8 +383,8 @@ def grouping_words(grouping: dict) -> str:
     sizes = [str(n) for n in grouping.get("sizes") or []]
     # "(2, 1 participants)" read "1 participants": the sizes as a list of numbers
     of = f"{', '.join(sizes[:-1])} and {sizes[-1]}" if len(sizes) > 1 else "".join(sizes)
-    line = (f"{_n(grouping['k'], 'group')}" + (f" (sizes {of})" if sizes else "")
-            + (f" among the {_n(grouping['n_clustered'], 'participant')} placed on the map by their votes"
+    line = (f"{plural(grouping['k'], 'group')}" + (f" (sizes {of})" if sizes else "")
+            + (f" among the {plural(grouping['n_clustered'], 'participant')} placed on the map by their votes"
                if grouping.get("n_clustered") is not None else "")
             + f", by the {grouping.get('mode', 'polis')} method")
     return line + "".join(f"; {n}" for n in grouping.get("notes") or []) + "."

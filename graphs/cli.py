@@ -103,7 +103,7 @@ def _voting_words(st, cid: int) -> str:
     window = Store(state.settings).voting_window(cid, ids) if ids else None
     kind = window.state if window is not None else "not opened"
     close = f"deliberation resume {cid} --close-voting"
-    n = f"on {len(ids)} published drafts"
+    n = f"on {plural(len(ids), 'published draft')}"
     return {"open": f"Voting is open {n}. Close it with: {close}",
             "not opened": f"Voting is not open yet {n}: nobody can vote on them. Open it in the moderator "
                           f"console's Voting tab (or close it unopened with: {close})",

@@ -16,6 +16,7 @@ from deliberation.errors import DeliberationError
 from deliberation.services import MODEL_PIN_SETTING, MODEL_SETTING, fixed_model, pin_consultation_model
 from deliberation.storage import runs
 from deliberation.tuning import parse_assignments
+from deliberation.wording import first_upper
 from graphs import runner
 from graphs.context import Context
 from ui import common
@@ -50,7 +51,7 @@ def run_in_progress(cid: int) -> str | None:
     with _RUNNING_LOCK:
         here = _RUNNING.get(cid)
     other = None if here else runs.in_progress(common.settings(), cid)
-    return here or (common.esc(other.words()[:1].upper() + other.words()[1:]) if other else None)
+    return here or (common.esc(first_upper(other.words())) if other else None)
 
 
 @contextlib.contextmanager

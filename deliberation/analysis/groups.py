@@ -81,6 +81,7 @@ from deliberation.analysis.opinion_map import (
 from deliberation.analysis.polis_kmeans import Run, centres, cluster, group_step, silhouette
 from deliberation.analysis.synthetic import synthetic_camps
 from deliberation.votematrix import VoteMatrix
+from deliberation.wording import inflect
 
 Mode = Literal["auto", "polis", "robust"]
 
@@ -414,7 +415,7 @@ def _group(matrix: VoteMatrix, config: GroupingConfig, gen: np.random.Generator)
     n_out = n_voters - n_in
     if n_out:
         res.notes.append(f"{n_out} of {n_voters} participants voted on fewer than {threshold} statements "
-                         f"and {'is' if n_out == 1 else 'are'} not placed in a group.")
+                         f"and {inflect(n_out, 'is', 'are')} not placed in a group.")
     return res
 
 

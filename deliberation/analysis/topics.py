@@ -499,8 +499,8 @@ def find_topics(
     a distinct voice. ``rng`` seeds k-means: the same int gives the same result; a Generator is
     advanced once to draw the seed. ``positions`` names the statements a split topic's draft may
     quote as a position (most of some opinion group agrees with them): ``TopicInfo.same_subject``
-    lists only these (None = every statement). Raises ValueError on inconsistent input (lengths, duplicate
-    ids, non-finite vectors)."""
+    lists only these (None = every statement). Raises ValueError on inconsistent input (lengths,
+    duplicate ids, non-finite vectors)."""
     ids, texts, author_list, vecs = _check_inputs(statement_ids, texts, vectors, authors)
     n = len(ids)
     seed = seed_from(rng)
@@ -545,9 +545,7 @@ def find_topics(
     if found.method in ("kmeans-silhouette", "hdbscan") and len(topics) >= 2:
         final_units = np.array([new_id[int(labels[unit_heads[u]])] for u in range(n_units)])
         quality = _final_quality(points, final_units, config, seed, notes)
-    note = quality_note(quality)
-    if note:
-        notes.append(note)
+    notes.extend(note for note in [quality_note(quality)] if note)
     notes.extend(_language_notes(corpus_languages, corpus_lang, config.language != "auto"))
 
     return TopicResult(

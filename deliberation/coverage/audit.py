@@ -13,7 +13,7 @@ from deliberation.coverage.jr import JRResult, JustifiedRepresentation
 from deliberation.coverage.models import CoverageAudit, CoverageConfig, GroupCoverage
 from deliberation.coverage.slate import Slate, listed, read_slate
 from deliberation.models import Draft
-from deliberation.wording import Audience, audience_name, plural
+from deliberation.wording import Audience, audience_name, inflect, plural
 
 __all__ = ["audit_coverage"]
 
@@ -41,7 +41,7 @@ def audit_coverage(
     An audit of the same inputs as one of the last :data:`AUDITS_REMEMBERED` in this process is
     not computed again (:func:`_fingerprint`): the report audits the drafts that went to the vote,
     which after a review that changed nothing and no vote on a draft are the inputs the audit
-    before the review had (the JR check of every voter, ~1 CPU s at 10,000 voters).
+    before the review had (the JR check of every voter, the costliest part of an audit).
     """
     key = _fingerprint(drafts, group_members, approvals, config, draft_keys)
     with _memo_lock:
@@ -148,10 +148,10 @@ def _group_findings(slate: Slate, groups: list[GroupCoverage], family_drafts: di
         n = n_participants or 0
         everyone = f"all {plural(n, 'participant')}" if n > 1 else "the one participant" if n == 1 else "everyone"
         out.append(
-            f"{len(consensus)} common-ground draft{'s' if len(consensus) > 1 else ''} "
+            f"{plural(len(consensus), 'common-ground draft')} "
             f"({listed([k.replace('all:', 'item ') for k in consensus], cfg.max_listed)}) "
-            f"speak{'' if len(consensus) > 1 else 's'} for {everyone} and "
-            f"{'are' if len(consensus) > 1 else 'is'} not counted towards any single group's share.")
+            f"{inflect(len(consensus), 'speaks', 'speak')} for {everyone} and "
+            f"{inflect(len(consensus), 'is', 'are')} not counted towards any single group's share.")
     return out
 
 

@@ -16,7 +16,7 @@ HELD = (ModerationStatus.REJECTED.value, ModerationStatus.NEEDS_REVIEW.value)
 def _votes_on(s, *where) -> int:
     """How many votes the statements matching ``where`` hold: counted through the index on the
     votes' statement, so only those statements' votes are read (a join from the consultation's
-    votes read all of them: ~0.1 s each at 450,000 votes). A vote's statement is always of the
+    votes read all of them, a cost that grows with the room). A vote's statement is always of the
     vote's consultation (Store.cast_vote and the import look it up in that consultation)."""
     return s.scalar(select(func.count()).select_from(VoteRow)
                     .where(VoteRow.statement_id.in_(select(StatementRow.id).where(*where))))
