@@ -12,7 +12,7 @@ import functools
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from deliberation.analysis.pipeline import AnalysisResult
+from deliberation.analysis.pipeline import AnalysisResult, most_agree
 from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.drafting.extractive import ExtractiveDrafter
 from deliberation.grounding import GroundingConfig, LLMJudge, ProblemKind, check_draft
@@ -326,8 +326,7 @@ def _agree_repness(analysis: AnalysisResult, group: int) -> list[str]:
 
 def _most_agree(s: dict, group: int) -> bool:
     """More than half of the group's voters on the statement agreed (passes count as votes)."""
-    gv = _group_votes(s, group)
-    return 2 * int(gv.get("n_agree", 0)) > int(gv.get("n_seen", 0))
+    return most_agree(_group_votes(s, group))
 
 
 def _group_agreed(stats: dict[str, dict], group: int, min_agree: float) -> list[str]:

@@ -171,12 +171,18 @@ def analyze(
     )
 
 
+def most_agree(group_votes: dict) -> bool:
+    """More than half of an opinion group's voters on a statement agreed (passes count as votes);
+    ``group_votes`` is the group's entry of a statement's ``groups`` in the statistics."""
+    return 2 * int(group_votes.get("n_agree", 0)) > int(group_votes.get("n_seen", 0))
+
+
 def _possible_positions(stats: dict) -> set[str]:
     """Statements most of the voters of some opinion group agreed with: all a split topic's draft
     may quote as a position (deliberation.facilitation.topic_positions asks more), so the topics
     list which of them are on the same subject as which."""
     return {s["statement_id"] for s in stats.get("statements", [])
-            if any(2 * int(g.get("n_agree", 0)) > int(g.get("n_seen", 0)) > 0 for g in (s.get("groups") or {}).values())}
+            if any(most_agree(g) for g in (s.get("groups") or {}).values())}
 
 
 def _find_topics(statements: list[Statement], vectors: np.ndarray, config: TopicConfig, seed: int,

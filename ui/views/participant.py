@@ -302,15 +302,17 @@ def main() -> None:
 
 
 @cached_for(GRAPH_STATE_SECONDS, max_entries=64, show_spinner=False)
-def _run_state(data_dir: str, cid: int) -> tuple[list[dict], dict, bool]:
-    """The drafts put to the vote, the last run's analysis and whether the run ended with its
-    report (voting closed), from the graph's checkpoint (read at most every GRAPH_STATE_SECONDS
-    for all sessions: the checkpoint holds the whole run's state, and the moderator changes it
-    rarely). Shared: callers must not change it."""
+def _run_state(data_dir: str, cid: int) -> tuple[list[dict], dict, bool, bool]:
+    """The drafts put to the vote, the last run's analysis, whether the run ended with its report
+    (voting closed) and whether it counts an author's own statement as their agree vote (its
+    ``analysis.author_agrees``; the default, on, before any run), from the graph's checkpoint (read
+    at most every GRAPH_STATE_SECONDS for all sessions: the checkpoint holds the whole run's state,
+    and the moderator changes it rarely). Shared: callers must not change it."""
     gs = graph_status(cid, quiet=True)
     published = current_published(gs.values) if (gs.waiting or {}).get("type") == "voting" else []
     reported = not gs.next and bool((gs.values.get("report") or {}).get("paths"))
-    return published, gs.values.get("analysis") or {}, reported
+    author_agrees = bool(((gs.values.get("config") or {}).get("analysis") or {}).get("author_agrees", True))
+    return published, gs.values.get("analysis") or {}, reported, author_agrees
 
 
 #: Statements and votes are read at most this often (seconds), once for all sessions of a
@@ -334,7 +336,7 @@ def _room(cid: int, pid: str) -> dict:
     data_dir = str(settings().data_dir.resolve())
     room = _shared_room(data_dir, cid)
     my_votes = store().votes_of(cid, pid)  # one's own votes: always current, on every device
-    published, analysis, reported = _run_state(data_dir, cid)
+    published, analysis, reported, _ = _run_state(data_dir, cid)
     pub_ids = [p["statement_id"] for p in published]
     drafts_open = voting_open(cid, pub_ids)
     return {**room, "my_votes": my_votes, "values": {"analysis": analysis}, "reported": reported,
@@ -357,12 +359,10 @@ def _ballot(statements, pid: str) -> list:
     return [s for s in statements if s.is_public and s.author != pid]
 
 
-@cached_for(GRAPH_STATE_SECONDS, max_entries=64, show_spinner=False)
 def _own_counts_as_agree(data_dir: str, cid: int) -> bool:
-    """Whether the last run counted an author's own statement as their agree vote (its
-    ``analysis.author_agrees``; the default, on, before any run), as the analysis and the report do."""
-    config = graph_status(cid, quiet=True).values.get("config") or {}
-    return bool((config.get("analysis") or {}).get("author_agrees", True))
+    """Whether the last run counted an author's own statement as their agree vote, as the analysis
+    and the report do (from :func:`_run_state`'s shared read of the checkpoint)."""
+    return _run_state(data_dir, cid)[3]
 
 
 def _todo(r: dict, pid: str) -> tuple[list[dict], list[str]]:
