@@ -478,3 +478,22 @@ def test_a_shared_read_survives_its_entry_expiring_while_it_is_read(monkeypatch)
     clock[:] = [0.5, 1.5]
     assert shared("room") == 2  # computed again
     shared.clear()
+
+
+def test_a_shared_read_lets_the_functions_own_key_error_through_once():
+    """cached_for reads again only on Streamlit's expiry KeyError: a KeyError the cached function
+    raises (a missing key in its own data) propagates, and the function runs once, not twice."""
+    from ui.common import cached_for
+
+    calls = []
+
+    @cached_for(60.0, show_spinner=False)
+    def lookup(key: str) -> str:
+        calls.append(key)
+        return {"known": "value"}[key]
+
+    with pytest.raises(KeyError, match="missing"):
+        lookup("missing")
+    assert calls == ["missing"]
+    assert lookup("known") == "value" and lookup("known") == "value" and calls == ["missing", "known"]
+    lookup.clear()

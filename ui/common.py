@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import logging
 import os
 import re
@@ -55,7 +56,9 @@ def cached_for(seconds: float, **options):
     then reads it and checks its age again; an entry that expires in between (a thread held up on a
     loaded server, its age reaching the ttl) raises a bare KeyError of the entry's hash, and the
     participant page said "Showing the statements failed: an unexpected problem: '215fd03…'"
-    (tests/test_ui_load.py). A second read finds the entry gone and computes it anew."""
+    (tests/test_ui_load.py). A second read finds the entry gone and computes it anew. Only that
+    KeyError is read again (see :func:`_expired_while_read`): one the function raises is its own
+    and propagates, the function run once."""
     def decorate(fn):
         cached = st.cache_resource(ttl=seconds, **options)(fn)
 
@@ -63,12 +66,31 @@ def cached_for(seconds: float, **options):
         def read(*args, **kwargs):
             try:
                 return cached(*args, **kwargs)
-            except KeyError:
+            except KeyError as e:
+                if not _expired_while_read(e, fn):
+                    raise
                 return cached(*args, **kwargs)
 
         read.clear = cached.clear
         return read
     return decorate
+
+
+#: the package whose KeyError :func:`cached_for` reads again (an entry expired while read)
+_STREAMLIT_CACHING = "streamlit.runtime.caching"
+
+
+def _expired_while_read(error: KeyError, fn) -> bool:
+    """Whether ``error`` is Streamlit's cache miss of an entry that expired while it was read: raised
+    in Streamlit's caching code, not on the way out of ``fn`` (whose own KeyError passes through
+    ``fn``'s frame)."""
+    frames, tb = [], error.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    own_code = getattr(inspect.unwrap(fn), "__code__", None)
+    return (bool(frames) and frames[-1].f_globals.get("__name__", "").startswith(_STREAMLIT_CACHING)
+            and not any(f.f_code is own_code for f in frames))
 
 
 @st.cache_resource(show_spinner=False)
