@@ -130,9 +130,9 @@ def _start(settings: Settings, cid: int, ctx: Context, on_update: OnUpdate | Non
     graph.checkpointer.delete_thread(thread(cid)["configurable"]["thread_id"])
     # every field given, so each channel holds plain JSON from the first step on; the settings'
     # JSON is kept so that a resume (in any process) runs with the same context
-    ids = [int(s.external_id) for s in _store(settings).statements(cid) if s.external_id.isdigit()]
     fresh = FacilitationState(consultation_id=cid, config=ctx.to_json(),
-                              last_statement_at_start=max(ids, default=-1)).model_dump(mode="json")
+                              last_statement_at_start=_store(settings).last_statement_number(cid)
+                              ).model_dump(mode="json")
     _stream(graph, fresh, cid, on_update, ctx)
     return status(settings, cid, graph)
 

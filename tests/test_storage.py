@@ -80,6 +80,27 @@ def test_vote_matrix_is_remembered_until_the_room_changes(consultation, store_se
     assert check().shape == (first.shape[0] + 1, 3) and check(include_drafts=True).shape == (first.shape[0] + 1, 4)
 
 
+def test_the_last_statement_number_is_one_query_exact_for_any_length(tmp_path, store_settings):
+    """The largest numeric statement id (what a run notes at its start and a new statement counts
+    on from) in one query, without reading every statement: ids with letters left out, leading
+    zeros and ids past 64-bit integers compared as numbers, on SQLite and PostgreSQL."""
+    from sqlalchemy import event
+
+    store = Store(store_settings)
+    c, _ = store.create_consultation("What should Harbour Road become?")
+    assert store.last_statement_number(c.id) == -1  # none yet
+    p = tmp_path / "ids.csv"
+    big = "123456789012345678901234567890"
+    p.write_text("id,text\n9,Plant trees\n0010,Add a bus lane\nx99,Keep two lanes\n" + big[:-1]
+                 + ",A wide pavement\n00" + big[:-2] + ",Benches\n")
+    store.import_bundle(read_statements_file(p), consultation_id=c.id)
+    queries = []
+    event.listen(store.engine, "before_cursor_execute", lambda *a: queries.append(a[2]))
+    assert store.last_statement_number(c.id) == int(big[:-1])
+    assert len(queries) == 1, queries
+    assert store.add_statement(c.id, None, "Fewer parking spaces").external_id == str(int(big[:-1]) + 1)
+
+
 def test_secret_is_salted_hash_and_checked(consultation):
     store, cid = consultation
     c = store.get_consultation(cid)

@@ -5,6 +5,7 @@ every vote)."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from deliberation.models import ModerationStatus
 from deliberation.storage.tables import ParticipantRow, StatementRow, VoteEventRow, VoteRow
@@ -20,6 +21,19 @@ def _votes_on(s, *where) -> int:
     vote's consultation (Store.cast_vote and the import look it up in that consultation)."""
     return s.scalar(select(func.count()).select_from(VoteRow)
                     .where(VoteRow.statement_id.in_(select(StatementRow.id).where(*where))))
+
+
+def last_statement_number(s: Session, consultation_id: int) -> int:
+    """The largest statement id that is a number (ASCII digits; -1 when none) in one query: the
+    digit-only ids compared as numbers (longer without leading zeros is larger, then by their
+    digits), so an id of any length compares exactly and no row but the answer leaves the database."""
+    t = StatementRow
+    digits = (t.external_id.op("NOT GLOB")("*[^0-9]*") if s.get_bind().dialect.name == "sqlite"
+              else t.external_id.op("!~")("[^0-9]"))
+    bare = func.ltrim(t.external_id, "0")
+    last = s.scalar(select(t.external_id).where(t.consultation_id == consultation_id, digits)
+                    .order_by(func.length(bare).desc(), bare.desc()).limit(1))
+    return -1 if last is None else int(last)
 
 
 class RoomReadsMixin:
@@ -55,6 +69,11 @@ class RoomReadsMixin:
                              .where(ParticipantRow.consultation_id == consultation_id,
                                     ParticipantRow.external_id == participant)).all()
         return {sid: int(v) for sid, v in rows}
+
+    def last_statement_number(self, consultation_id: int) -> int:
+        """The consultation's largest numeric statement id (-1 when none): :func:`last_statement_number`."""
+        with self.session() as s:
+            return last_statement_number(s, consultation_id)
 
     def last_vote_event(self, consultation_id: int) -> int:
         """The id of the consultation's latest vote event (0 when none): every vote, vote change and

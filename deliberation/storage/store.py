@@ -40,7 +40,7 @@ from deliberation.ratelimit import RateLimits
 from deliberation.storage.export import ExportMixin
 from deliberation.storage.ids import check_id, check_ids, new_statement_ids, storable_id
 from deliberation.storage.matrix_reads import MatrixReadsMixin
-from deliberation.storage.room_reads import RoomReadsMixin
+from deliberation.storage.room_reads import RoomReadsMixin, last_statement_number
 from deliberation.storage.sessions import SessionsMixin, check_secret, hash_secret  # noqa: F401
 from deliberation.storage.sql import (  # noqa: F401  (tests import some of these from here)
     BULK_BATCH,
@@ -419,10 +419,7 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin, MatrixReadsMixin):
                     if limited:
                         self._lock_participant(s, pmap[author])
                     # the next free number (the retry below is a second line of defence)
-                    ids = s.scalars(select(StatementRow.external_id)
-                                    .where(StatementRow.consultation_id == consultation_id)).all()
-                    numeric = [int(i) for i in ids if i.isdigit()]
-                    ext = str(max(numeric) + 1 if numeric else 0)
+                    ext = str(last_statement_number(s, consultation_id) + 1)
                     row = StatementRow(consultation_id=consultation_id, external_id=ext, text=st.text,
                                        author_id=pmap.get(author), language=st.language,
                                        moderation=st.moderation.value, moderation_reason=st.moderation_reason,
