@@ -5,16 +5,18 @@ Every open page of a room (the live board, the projector, each participant's pag
 everyone's current votes, and refreshes itself every few seconds. Read whole, they are a scan of
 the votes table: a room of 2,000 people and 900 statements holds 225,000 votes, about 0.5 s of CPU
 per read, so a few open boards kept a core busy without a single new vote. :class:`LiveVotes`
-reads them whole once, then on each look asks the store for the latest vote event id (an
-index-only read, about a millisecond) and applies only the events since (a few milliseconds).
+reads them whole once, then on each look asks the store whether the votes have changed
+(:meth:`Store.vote_stamp`: the count and the latest id of the vote events, index-only reads) and
+applies only the events since the latest one it holds.
 
 Every vote, vote change and imported vote adds a vote event (deliberation/storage), and the
 current vote of a pair is its last event, so applying the events after id N, in id order, to the
 current votes as of N gives the current votes. On SQLite writes are serialised, so event ids follow
 commit order and the result always equals a whole read. On PostgreSQL an id is taken at insert
 and transactions can commit out of id order, so an event may appear below an id already seen:
-there the votes are read whole again every :attr:`LiveVotes.full_read_s` seconds, which bounds how
-long such a vote can be missing from the pages (it is never missing from the store).
+there the votes are read whole again every :attr:`LiveVotes.full_read_s` seconds while the count of
+vote events differs from the last whole read's, which bounds how long such a vote can be missing
+from the pages (it is never missing from the store), also when no vote follows it.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class LiveVotes:
         self._frame: pd.DataFrame | None = None
         self._version = -1  # the last vote event the frame includes
         self._read_at = 0.0
+        self._events_read = -1  # how many vote events there were at the last whole read
         self._pos: dict[tuple[str, str], int] | None = None  # (participant, statement) -> row
         #: how many whole reads were made (for tests and benchmarks)
         self.whole_reads = 0
@@ -52,20 +55,21 @@ class LiveVotes:
     def current(self) -> tuple[pd.DataFrame, int]:
         """The current votes and the id of the last vote event they include (0: no votes)."""
         with self._lock:
-            last = self.store.last_vote_event(self.cid)
+            stamp = self.store.vote_stamp(self.cid)
+            last = stamp.last_event
             stale = (self.store.engine.dialect.name != "sqlite"
                      and time.monotonic() - self._read_at >= self.full_read_s)
-            if self._frame is None or last < self._version or (stale and last != self._version):
-                self._read_whole(last)
+            if self._frame is None or last < self._version or (stale and stamp.events != self._events_read):
+                self._read_whole(last, stamp.events)
             elif last != self._version:
                 self._apply(self.store.vote_events_after(self.cid, self._version))
             return self._frame, self._version
 
-    def _read_whole(self, last: int) -> None:
+    def _read_whole(self, last: int, events: int) -> None:
         # ``last`` was read before the votes: events after it that the read already holds are
         # applied again later, which changes nothing (a pair's vote is its last event)
         self._frame, self._version, self._pos = self.store.current_votes(self.cid), last, None
-        self._read_at = time.monotonic()
+        self._read_at, self._events_read = time.monotonic(), events
         self.whole_reads += 1
 
     def _apply(self, events: list[tuple[int, str, str, int]]) -> None:

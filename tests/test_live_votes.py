@@ -60,3 +60,39 @@ def test_live_votes_of_a_room_that_had_no_votes(store_settings):
     assert _sorted(now).equals(_sorted(store.current_votes(c.id)))
     store.cast_vote(c.id, "first", b, 0)
     assert _sorted(live.current()[0]).equals(_sorted(store.current_votes(c.id)))
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_vote_committed_after_a_later_one_is_seen_once_the_full_read_is_due(room):
+    """PostgreSQL takes an event's id at insert: a vote can commit after one with a larger id, and the
+    pages, which apply the events above the latest id they hold, miss it. The count of events in the
+    store's vote stamp tells: once the full read is due the votes are read whole, also in a room where
+    no vote follows (comparing the latest id alone, that vote stayed missing until the next one)."""
+    from sqlalchemy import insert, select
+
+    from deliberation.storage.sql import _upsert_vote
+    from deliberation.storage.tables import ParticipantRow, StatementRow, VoteEventRow
+
+    store, cid = room
+    live = LiveVotes(store, cid)
+    before, _ = live.current()
+    ids = [s.external_id for s in store.statements(cid) if s.is_public]
+    slow, quick = store.add_participant(cid), store.add_participant(cid)
+    with store.session() as s, s.begin():  # the slow vote takes its id first and commits last
+        pid = s.scalar(select(ParticipantRow.id).where(ParticipantRow.consultation_id == cid,
+                                                       ParticipantRow.external_id == slow))
+        sid = s.scalar(select(StatementRow.id).where(StatementRow.consultation_id == cid,
+                                                     StatementRow.external_id == ids[0]))
+        s.execute(insert(VoteEventRow).values(consultation_id=cid, participant_id=pid, statement_id=sid,
+                                              value=1, at_ms=0))
+        _upsert_vote(s, "postgresql", cid, pid, sid, 1, 0)
+        store.cast_vote(cid, quick, ids[1], -1)  # a later id, committed first
+        seen, _ = live.current()
+        assert len(seen) == len(before) + 1 and live.whole_reads == 1  # the quick vote, from its event
+    stamp = store.vote_stamp(cid)
+    assert (stamp.last_event, stamp.events) == (live.current()[1], store.counts(cid)["vote_events"])
+    assert len(live.current()[0]) == len(before) + 1  # the slow vote: not yet (within full_read_s)
+    live.full_read_s = 0  # the full read is due; no vote came since
+    now, _ = live.current()
+    assert _sorted(now).equals(_sorted(store.current_votes(cid))) and len(now) == len(before) + 2
+    assert live.whole_reads == 2

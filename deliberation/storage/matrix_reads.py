@@ -3,11 +3,10 @@ participants and statements stay as they are.
 
 A graph run reads the matrix in several steps (the analysis, the coverage audit, the tally, the
 report's audit), and the live board every few seconds; most of these reads find what the one
-before found. Each read first takes a *stamp*: the count and the largest id of the consultation's
-vote events (every vote, vote change and imported vote adds one; none is ever deleted) and of its
-participants, with the statements' ids and moderation. An unchanged stamp means an unchanged
-matrix, and the one read last is returned again. The count guards against ids that commit out
-of order (PostgreSQL hands out sequence numbers before commit: a later id can be seen first).
+before found. Each read first takes a *stamp*: the votes' (:class:`~deliberation.storage.room_reads.VoteStamp`,
+the count and the largest id of the consultation's vote events and of its participants) with the
+statements' ids and moderation. An unchanged stamp means an unchanged matrix, and the one read last
+is returned again.
 """
 
 from __future__ import annotations
@@ -15,10 +14,11 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from deliberation.storage.room_reads import vote_stamp
 from deliberation.storage.sql import _fetch_int_columns, _lookup
-from deliberation.storage.tables import ParticipantRow, VoteEventRow, VoteRow
+from deliberation.storage.tables import VoteRow
 from deliberation.votematrix import VoteMatrix, _sorted_ids
 
 
@@ -36,11 +36,7 @@ class MatrixReadsMixin:
         excluded = np.array([st.moderation.excluded_from_analysis for st in statements], dtype=bool)
         with self.session() as s:
             self._require(s, consultation_id)
-            stamp = (consultation_id, tuple(ids), excluded.tobytes(),
-                     *s.execute(select(func.count(), func.max(VoteEventRow.id))
-                                .where(VoteEventRow.consultation_id == consultation_id)).one(),
-                     *s.execute(select(func.count(), func.max(ParticipantRow.id))
-                                .where(ParticipantRow.consultation_id == consultation_id)).one())
+            stamp = (consultation_id, tuple(ids), excluded.tobytes(), vote_stamp(s, consultation_id))
             with self._matrix_lock:
                 last = getattr(self, "_last_matrix", None)
             if last is not None and last[0] == stamp:

@@ -4,6 +4,8 @@ every vote)."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +23,32 @@ def _votes_on(s, *where) -> int:
     vote's consultation (Store.cast_vote and the import look it up in that consultation)."""
     return s.scalar(select(func.count()).select_from(VoteRow)
                     .where(VoteRow.statement_id.in_(select(StatementRow.id).where(*where))))
+
+
+class VoteStamp(NamedTuple):
+    """What tells whether a consultation's votes have changed: the count and the largest id of its
+    vote events (every vote, vote change and imported vote adds one; none is ever deleted) and of
+    its participants. An unchanged stamp means unchanged votes. The count catches an event that
+    commits after one with a larger id (PostgreSQL takes ids at insert, so transactions can commit
+    out of id order): the largest id alone stays the same then. The one marker of the vote matrix's
+    memory (storage/matrix_reads.py) and of the live pages' votes (deliberation/live_votes.py)."""
+
+    events: int
+    #: the id of the latest vote event (0: none)
+    last_event: int
+    participants: int
+    last_participant: int
+
+
+def vote_stamp(s: Session, consultation_id: int) -> VoteStamp:
+    """The consultation's :class:`VoteStamp`, in one statement (one snapshot on PostgreSQL too)."""
+    def count_and_last(table):
+        mine = table.consultation_id == consultation_id
+        return (select(func.count()).select_from(table).where(mine).scalar_subquery(),
+                select(func.coalesce(func.max(table.id), 0)).where(mine).scalar_subquery())
+
+    row = s.execute(select(*count_and_last(VoteEventRow), *count_and_last(ParticipantRow))).one()
+    return VoteStamp(*(int(x) for x in row))
 
 
 def last_statement_number(s: Session, consultation_id: int) -> int:
@@ -75,12 +103,10 @@ class RoomReadsMixin:
         with self.session() as s:
             return last_statement_number(s, consultation_id)
 
-    def last_vote_event(self, consultation_id: int) -> int:
-        """The id of the consultation's latest vote event (0 when none): every vote, vote change and
-        imported vote adds one, so an unchanged id means unchanged votes (an index-only read)."""
+    def vote_stamp(self, consultation_id: int) -> VoteStamp:
+        """Whether the votes have changed, in one indexed read: :func:`vote_stamp`."""
         with self.session() as s:
-            return int(s.scalar(select(func.max(VoteEventRow.id))
-                                .where(VoteEventRow.consultation_id == consultation_id)) or 0)
+            return vote_stamp(s, consultation_id)
 
     def vote_events_after(self, consultation_id: int, after: int) -> list[tuple[int, str, str, int]]:
         """The vote events with an id above ``after``, in order: (id, participant, statement (external
