@@ -12,6 +12,7 @@ import numpy as np
 
 from ..safety.instructions import instruction_reasons
 from ..wording import inflect
+from . import wordnet as wn
 from .entities import _entities, _entity_missing_words
 from .lexicon import CONDITION, INCLUDING, alternation
 from .models import GroundingConfig, TextEncoder
@@ -115,7 +116,9 @@ class SentenceContext:
         self.sims = {s.id: self.emb.cos(self.text, s.text) for s in self.cited}
         self.best = max(self.cited, key=lambda s: self.covs[s.id] + (self.sims[s.id] or 0.0)).id
         self.best_sim = max((v for v in self.sims.values() if v is not None), default=None)
-        self.union_cov = _coverage(self.content, self.union)
+        # shared words, and words the statements say in another form or with a synonym
+        said = (self.content & self.union) | _lexically_supported(self.content, self.toks, self.cited, self.union)
+        self.union_cov = len(said) / len(self.content) if self.content else 0.0
         self.relevant = self.union_cov >= self.cfg.min_relevance_overlap or (
             self.best_sim is not None and self.best_sim >= self.cfg.min_relevance_similarity
         )
@@ -340,6 +343,43 @@ def _shared_prefix(a: str, b: str) -> int:
     return n
 
 
+def _spelled_alike(c: str, union: set[str]) -> bool:
+    """Is canonical word ``c`` another form of a word of ``union``: a long common beginning
+    ("autofreie" ~ "autofrei", "licensing" ~ "licence") or one word inside the other (compounds:
+    "Sommerhitze" ~ "Sommer", "Hitze")?"""
+
+    if len(c) >= 5 and any(len(u) >= 5 and _shared_prefix(c, u) >= max(5, MIN_PREFIX_SHARE * min(len(c), len(u)))
+                           for u in union):
+        return True
+    if len(c) >= 6 and any(c in u or u in c for u in union if len(u) >= 5):
+        return True
+    return len(c) >= 8 and any(c.startswith(u) or c.endswith(u) for u in union if len(u) >= 4)
+
+
+def _source_surfaces(cited: list[_Source]) -> list[str]:
+    """The content words of the cited statements as written (for WordNet and the encoder)."""
+
+    return sorted({t.raw for s in cited for k, t in enumerate(s.toks)
+                   if t.content and not t.raw[0].isdigit() and not (k and t.raw[:1].isupper())})
+
+
+def _said_by_wordnet(word: str, src_words: list[str]) -> bool:
+    """Does a content word of the cited statements say ``word``: its synonym, a form derived from
+    it, or ``word`` naming it more generally (WordNet, :func:`.wordnet.supports`)?"""
+
+    return wn.wordnet() is not None and word.isascii() and any(wn.says(sw, word) for sw in src_words)
+
+
+def _lexically_supported(content: set[str], toks: list[_Tok], cited: list[_Source], union: set[str]) -> set[str]:
+    """The canonical words of ``content`` the cited statements support without sharing them:
+    another form of one of their words, or its synonym or hypernym."""
+
+    surface = _content_words_with_surface(toks)
+    src_words = _source_surfaces(cited)
+    return {c for c in content - union
+            if _spelled_alike(c, union) or (c in surface and _said_by_wordnet(surface[c], src_words))}
+
+
 def _unsupported_words(
     toks: list[_Tok],
     cited: list[_Source],
@@ -351,17 +391,10 @@ def _unsupported_words(
     """Content words of a sentence that no cited statement supports (canon -> surface)."""
 
     novel = {c: w for c, w in _content_words_with_surface(toks).items() if c not in union and c not in skip}
-    # prefix / compound matches ("autofreie" ~ "autofrei", "licensing" ~ "licence")
-    for c in list(novel):
-        if len(c) >= 5 and any(len(u) >= 5 and _shared_prefix(c, u) >= max(5, MIN_PREFIX_SHARE * min(len(c), len(u)))
-                               for u in union):
-            del novel[c]
-        elif len(c) >= 6 and any(c in u or u in c for u in union if len(u) >= 5):
-            del novel[c]
-        elif len(c) >= 8 and any(c.startswith(u) or c.endswith(u) for u in union if len(u) >= 4):
-            del novel[c]  # compounds: "Sommerhitze" ~ "Sommer", "Hitze"
+    for c in _lexically_supported(set(novel), toks, cited, union):
+        del novel[c]
     if novel and emb.encoder is not None:
-        src_words = sorted({w for s in cited for w in _content_words_with_surface(s.toks).values()})
+        src_words = _source_surfaces(cited)
         emb.add(sorted(set(novel.values())) + src_words)
         for c, w in list(novel.items()):
             if any((emb.cos(w, sw) or 0.0) >= cfg.word_similarity for sw in src_words):

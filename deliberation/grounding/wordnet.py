@@ -196,6 +196,58 @@ def supports(source_word: str, draft_word: str) -> bool:
     return bool(d & related(source_word)) or bool(lemmas(source_word) & d)
 
 
+#: how many of a word's senses (the most usual first) count when telling whether another word says
+#: the same, and how many hypernym levels above them
+SAYS_SENSES, SAYS_DEPTH = 3, 2
+
+
+@lru_cache(maxsize=20_000)
+def _says_forms(word: str) -> frozenset[tuple[str, str]]:
+    """(lemma, part of speech) of what ``word`` can also be called: the synonyms of any of its
+    senses and the words derived from them, and the hypernyms of its :data:`SAYS_SENSES` usual
+    senses up to :data:`SAYS_DEPTH` levels."""
+
+    out: set[tuple[str, str]] = set()
+    senses = _synsets(word)
+    for n, syn in enumerate(senses):
+        frontier = [syn]
+        for level in range(SAYS_DEPTH + 1 if n < SAYS_SENSES else 1):
+            for s in frontier:
+                pos = "a" if s.pos() == "s" else s.pos()
+                for lem in s.lemmas():
+                    out.add((lem.name().lower(), pos))
+                    if level == 0:
+                        out.update((d.name().lower(), "a" if d.synset().pos() == "s" else d.synset().pos())
+                                   for d in lem.derivationally_related_forms())
+            frontier = [h for s in frontier for h in s.hypernyms() + s.instance_hypernyms()]
+    return frozenset(out)
+
+
+@lru_cache(maxsize=20_000)
+def _base_forms(word: str) -> frozenset[tuple[str, str]]:
+    """(base form, part of speech) of ``word`` for each part of speech of its senses."""
+
+    wn = wordnet()
+    if wn is None or not word.isascii():
+        return frozenset()
+    out = set()
+    for pos in {"a" if s.pos() == "s" else s.pos() for s in _synsets(word)}:
+        base = wn.morphy(word.lower(), pos)
+        if base:
+            out.add((base, pos))
+    return frozenset(out)
+
+
+def says(source_word: str, draft_word: str) -> bool:
+    """Does ``source_word`` say ``draft_word``: the same lemma, a synonym or derived form of one of
+    its usual senses, or ``draft_word`` naming it more generally (a near hypernym), the part of
+    speech kept? Stricter than :func:`supports` (all senses, any part of speech: "Green" would
+    support "parking", "Street" "bees")."""
+
+    d = _base_forms(draft_word)
+    return bool(d & _says_forms(source_word)) or bool(d & _base_forms(source_word))
+
+
 @lru_cache(maxsize=20_000)
 def _noun_up(word: str) -> frozenset[str]:
     """The lemmas of the noun senses of ``word`` and of their hypernyms (up to :data:`HYPERNYM_DEPTH`
