@@ -80,6 +80,37 @@ def test_vote_matrix_is_remembered_until_the_room_changes(consultation, store_se
     assert check().shape == (first.shape[0] + 1, 3) and check(include_drafts=True).shape == (first.shape[0] + 1, 4)
 
 
+def test_the_analysis_and_the_audit_matrices_are_remembered_side_by_side(consultation, store_settings):
+    """A run reads the matrix without drafts (the analysis) and with them (the audit, the tally) in
+    turn: each variant keeps its own slot (with one slot they pushed each other out and every read
+    read every vote again), both see every change, and the slots are bounded (MATRIX_SLOTS)."""
+    from deliberation.storage.matrix_reads import MATRIX_SLOTS
+
+    store, cid = consultation
+    pid = store.add_participant(cid)
+    draft = store.add_statement(cid, None, "Plant trees and add a bus lane.", is_draft=True)
+    store.open_voting(cid, [draft.external_id])
+    store.cast_vote(cid, pid, draft.external_id, "agree")
+    analysis, audit = store.vote_matrix(cid), store.vote_matrix(cid, include_drafts=True)
+    assert (analysis.shape[1], audit.shape[1]) == (3, 4)
+    for _ in range(2):  # in turn, as a run's steps read them: both stay remembered
+        assert store.vote_matrix(cid).rows is analysis.rows
+        assert store.vote_matrix(cid, include_drafts=True).rows is audit.rows
+    store.cast_vote(cid, pid, "2", "disagree")  # a change: both variants see it
+    fresh = Store(store_settings)
+    for drafts in (False, True):
+        m, want = store.vote_matrix(cid, include_drafts=drafts), fresh.vote_matrix(cid, include_drafts=drafts)
+        assert m.rows is not (audit if drafts else analysis).rows
+        assert sorted(zip(m.rows.tolist(), m.cols.tolist(), m.vals.tolist())) == \
+            sorted(zip(want.rows.tolist(), want.cols.tolist(), want.vals.tolist()))
+    kept = store.vote_matrix(cid, include_drafts=True)
+    others = [store.create_consultation(f"Room {n}?")[0].id for n in range(MATRIX_SLOTS)]
+    for other in others:  # more variants than slots: the least recently read goes
+        store.vote_matrix(other)
+    assert store.vote_matrix(cid, include_drafts=True).rows is not kept.rows
+    assert len(store._matrices()) == MATRIX_SLOTS
+
+
 def test_the_last_statement_number_is_one_query_exact_for_any_length(tmp_path, store_settings):
     """The largest numeric statement id (what a run notes at its start and a new statement counts
     on from) in one query, without reading every statement: ids with letters left out, leading

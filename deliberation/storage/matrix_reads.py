@@ -6,12 +6,15 @@ report's audit), and the live board every few seconds; most of these reads find 
 before found. Each read first takes a *stamp*: the votes' (:class:`~deliberation.storage.room_reads.VoteStamp`,
 the count and the largest id of the consultation's vote events and of its participants) with the
 statements' ids and moderation. An unchanged stamp means an unchanged matrix, and the one read last
-is returned again.
+is returned again. Each variant (a consultation's statements only, as the analysis reads them, and
+with its drafts, as the audit and the tally do) has a slot of its own: with one slot for both, each
+read pushed the other out and a run read every vote again at each step.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 import numpy as np
 from sqlalchemy import select
@@ -20,6 +23,11 @@ from deliberation.storage.room_reads import vote_stamp
 from deliberation.storage.sql import _fetch_int_columns, _lookup
 from deliberation.storage.tables import VoteRow
 from deliberation.votematrix import VoteMatrix, _sorted_ids
+
+
+#: How many matrices a store remembers, one per (consultation, with drafts or not); the least
+#: recently read goes first. Two per consultation a run works on, and room for a second one.
+MATRIX_SLOTS = 4
 
 
 class MatrixReadsMixin:
@@ -36,17 +44,28 @@ class MatrixReadsMixin:
         excluded = np.array([st.moderation.excluded_from_analysis for st in statements], dtype=bool)
         with self.session() as s:
             self._require(s, consultation_id)
-            stamp = (consultation_id, tuple(ids), excluded.tobytes(), vote_stamp(s, consultation_id))
+            stamp = (tuple(ids), excluded.tobytes(), vote_stamp(s, consultation_id))
+            slot = (consultation_id, include_drafts)
             with self._matrix_lock:
-                last = getattr(self, "_last_matrix", None)
-            if last is not None and last[0] == stamp:
-                return _shared(last[1])
+                last = self._matrices().get(slot)
+                if last is not None and last[0] == stamp:
+                    self._matrices().move_to_end(slot)
+                    return _shared(last[1])
             matrix = self._read_matrix(s, consultation_id, ids, excluded)
         for a in (matrix.rows, matrix.cols, matrix.vals, matrix.moderated_out):
             a.setflags(write=False)
         with self._matrix_lock:
-            self._last_matrix = (stamp, matrix)
+            slots = self._matrices()
+            slots[slot] = (stamp, matrix)
+            slots.move_to_end(slot)
+            while len(slots) > MATRIX_SLOTS:
+                slots.popitem(last=False)
         return _shared(matrix)
+
+    def _matrices(self) -> OrderedDict:
+        """The remembered matrices, (consultation, include_drafts) -> (stamp, matrix), least recently
+        read first (call with ``_matrix_lock`` held)."""
+        return self.__dict__.setdefault("_remembered_matrices", OrderedDict())
 
     def _read_matrix(self, s, consultation_id: int, ids: list[str], excluded: np.ndarray) -> VoteMatrix:
         # integer ids straight into the coordinate arrays: no per-vote Python objects or strings
