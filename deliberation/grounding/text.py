@@ -3,6 +3,7 @@ citations and numbers."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,6 +30,12 @@ _KEEP_WHOLE = set(entries("unstemmed_words"))
 _UNSPLIT = {w.lower() for w in entries("unsplit_hyphenated")}
 
 
+#: words whose folded, canonical and content-word forms a process remembers: the guard tokenizes
+#: the same statements again for every draft and every pair of sources that cite them
+WORD_CACHE_SIZE = 65_536
+
+
+@functools.lru_cache(maxsize=WORD_CACHE_SIZE)
 def _fold(word: str) -> str:
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
@@ -116,6 +123,20 @@ class _Tok:
     content: bool
 
 
+@functools.lru_cache(maxsize=WORD_CACHE_SIZE)
+def _word_facts(p: str) -> tuple[str, bool]:
+    """A word's canonical form and whether it is a content word (a pure function of the word)."""
+
+    f = _fold(p)
+    is_content = not (
+        f in _STOP or p.lower() in _STOP or f in _META or p.lower() in _META
+        or _stem(p) in _META_STEMS
+    ) and not (len(f) <= 1 and not _CJK.match(f) and not f.isdigit()) and not (
+        f[:1].isdigit() or f in _NUMBER_WORDS or p.lower() in _NUMBER_WORDS
+    )
+    return _word_canon(p), is_content
+
+
 def _tokenize(text: str) -> list[_Tok]:
     toks: list[_Tok] = []
     for m in _TOKEN_RE.finditer(text):
@@ -127,15 +148,7 @@ def _tokenize(text: str) -> list[_Tok]:
         for p in parts:
             if not p:
                 continue
-            f = _fold(p)
-            c = _word_canon(p)
-            is_content = not (
-                f in _STOP or p.lower() in _STOP or f in _META or p.lower() in _META
-                or _stem(p) in _META_STEMS
-            ) and not (len(f) <= 1 and not _CJK.match(f) and not f.isdigit()) and not (
-                f[:1].isdigit() or f in _NUMBER_WORDS or p.lower() in _NUMBER_WORDS
-            )
-            toks.append(_Tok(p, pos, pos + len(p), c, is_content))
+            toks.append(_Tok(p, pos, pos + len(p), *_word_facts(p)))
             pos += len(p) + 1
     return toks
 
