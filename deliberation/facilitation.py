@@ -51,7 +51,8 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
                    only: set[str] | None = None, relaxed: bool = False,
                    feedback: dict[str, list[str]] | None = None,
                    exclude: dict[str, list[str]] | None = None,
-                   include: dict[str, list[str]] | None = None) -> list[DraftRequest]:
+                   include: dict[str, list[str]] | None = None,
+                   grounding: GroundingConfig = GroundingConfig()) -> list[DraftRequest]:
     """The common-ground slate (one request per claim), one request per opinion group and one
     per topic.
 
@@ -62,8 +63,9 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
     must not draw on again (those the rejected draft cited), so the next-best sources are used;
     ``include`` names, per group key, statements to cite first when most of the group's voters agree
     with them (the statement a JR violation's participants all agree with, which no draft cited).
+    ``grounding``: the run's guard settings, with which two sources are read as opposite.
     """
-    ctx = _Sources(analysis, statements, config, exclude or {})
+    ctx = _Sources(analysis, statements, config, exclude or {}, grounding)
     feedback = feedback or {}
     requests = _slate_requests(analysis, ctx, question, config, exclude or {}, feedback)
     for g in analysis.group_summaries:
@@ -100,10 +102,10 @@ class _Sources:
     near-duplicate group; a revision's excluded statements left out."""
 
     def __init__(self, analysis: AnalysisResult, statements: list[Statement], config: FacilitationConfig,
-                 exclude: dict[str, list[str]]):
+                 exclude: dict[str, list[str]], grounding: GroundingConfig = GroundingConfig()):
         self.by_id = {s.external_id: s for s in statements if s.is_public}
         self.stats = analysis.statement_stats()
-        self.config, self.exclude = config, exclude
+        self.config, self.exclude, self.grounding = config, exclude, grounding
         # one voice per near-duplicate group: a reworded repeat never fills a second source slot
         self.dup_group = {sid: i for i, grp in enumerate((analysis.topics or {}).get("near_duplicates", []))
                           for sid in grp}
@@ -135,7 +137,7 @@ class _Sources:
         out: list[SourceRef] = []
         for r in refs:
             k = self.dup_group.get(r.id, r.id)
-            if k in seen or (one_position and any(opposite(r, o) for o in out)):
+            if k in seen or (one_position and any(opposite(r, o, self.grounding) for o in out)):
                 continue
             seen.add(k)
             out.append(r)
@@ -217,12 +219,12 @@ def _topic_purpose(label: str, n_positions: int) -> str:
 _OPPOSITE_KINDS = {ProblemKind.STANCE_REVERSED, ProblemKind.DIRECTION_REVERSED, ProblemKind.COMPARISON_SWAPPED}
 
 
-def opposite(a: SourceRef, b: SourceRef) -> bool:
+def opposite(a: SourceRef, b: SourceRef, config: GroundingConfig = GroundingConfig()) -> bool:
     """``b`` says the opposite of ``a`` (or ``a`` of ``b``): the faithfulness guard, reading one as a
     draft of the other, finds a reversed stance, direction or comparison ("The green should become
     a dog park" / "The green should not become a dog park"). Text, not votes: it holds in a room
-    too small for opinion groups to show the split."""
-    return _opposite_texts(*sorted((a.text, b.text)))
+    too small for opinion groups to show the split. ``config``: the guard's settings (the run's)."""
+    return _opposite_texts(*sorted((a.text, b.text)), config)
 
 
 #: pairs of texts remembered by :func:`_opposite_texts`: the same pairs come back in a run's group,
@@ -231,10 +233,10 @@ OPPOSITE_PAIRS_REMEMBERED = 4096
 
 
 @functools.lru_cache(maxsize=OPPOSITE_PAIRS_REMEMBERED)
-def _opposite_texts(a: str, b: str) -> bool:
-    """:func:`opposite` on two texts, both ways (the answer depends on the texts alone)."""
+def _opposite_texts(a: str, b: str, config: GroundingConfig) -> bool:
+    """:func:`opposite` on two texts, both ways (the answer depends on the texts and the settings alone)."""
     for x, y in ((a, b), (b, a)):
-        report = check_draft([{"id": "s", "text": x}], y, ["s"])
+        report = check_draft([{"id": "s", "text": x}], y, ["s"], config=config)
         if any(k in _OPPOSITE_KINDS for s in report.sentences for k in s.problem_kinds):
             return True
     return False

@@ -126,7 +126,7 @@ def draft(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     statements = ctx.services.store.statements(state.consultation_id)
     requests = build_requests(state.analysis, statements, state.question, ctx.facilitation, only=only,
                               relaxed=bool(only and state.audit_rounds), feedback=state.feedback,
-                              exclude=state.exclude, include=state.include)
+                              exclude=state.exclude, include=state.include, grounding=ctx.grounding)
     drafter = ctx.services.drafter(ctx.drafting)
     previous = {d.key: d for d in state.drafts}
     new: dict[str, DraftRecord] = {}
@@ -157,7 +157,8 @@ def _extractive_fallback(d: DraftRecord, state: FacilitationState, ctx: Context,
     """The extractive draft instead of one the guard rejected whole. It is grounded too: a quote the
     guard rejects (an approved statement that is only an instruction to a model) is replaced by
     the next-best source."""
-    requests = build_requests(state.analysis, statements, state.question, ctx.facilitation, only={d.key})
+    requests = build_requests(state.analysis, statements, state.question, ctx.facilitation, only={d.key},
+                              grounding=ctx.grounding)
     encoder = ctx.services.consultation_embedder(state.consultation_id)
     fallback, fb_verdicts = (grounded_extractive(requests[0], sources, encoder=encoder, config=ctx.grounding)
                              if requests else ([], []))
@@ -375,7 +376,8 @@ def _redraftable(state: FacilitationState, ctx: Context, redraft: list[str], fee
         return [], set()
     statements = ctx.services.store.statements(state.consultation_id)
     possible = {r.speaks_for for r in build_requests(state.analysis, statements, state.question, ctx.facilitation,
-                                                    only=set(redraft), feedback=feedback, exclude=exclude)}
+                                                    only=set(redraft), feedback=feedback, exclude=exclude,
+                                                    grounding=ctx.grounding)}
     return [k for k in redraft if k in possible], {k for k in redraft if k not in possible}
 
 

@@ -19,6 +19,7 @@ from deliberation.analysis.pipeline import AnalysisResult
 from deliberation.config import Settings
 from deliberation.drafting.base import SourceRef
 from deliberation.facilitation import FacilitationConfig, build_requests, opposite
+from deliberation.grounding import GroundingConfig
 from deliberation.importers.tabular import read_statements_file
 from deliberation.storage import Store
 
@@ -67,6 +68,9 @@ def test_opposite_statements_are_told_apart_by_their_words():
     x, not_x, other = (SourceRef(id=i, text=t) for i, _, t in (STATEMENTS[0], STATEMENTS[1], STATEMENTS[2]))
     assert opposite(x, not_x) and opposite(not_x, x)
     assert not opposite(x, other)
+    # with the run's guard settings: a clause's stance is compared only once its words are aligned
+    # (min_alignment_overlap); a share no clause can reach aligns nothing, so nothing reads as reversed
+    assert not opposite(x, not_x, GroundingConfig(min_alignment_overlap=1.01))
 
 
 def test_a_lone_dissenter_splits_the_topic_and_no_draft_merges_x_with_not_x(room):
