@@ -24,6 +24,7 @@ from deliberation.wording import (
     TERMS,
     Audience,
     audience_name,
+    ballot_name,
     draft_heading,
     draft_text,
     first_upper,
@@ -51,6 +52,12 @@ def _section(key: str) -> str:
     return "common_ground" if audience.is_everyone else ("groups" if audience.is_group else "topics")
 
 
+def topic_names(topics: dict | None) -> dict[str, str]:
+    """Topic id (as text) -> label, from an analysis's topics (JSON): how the report names a topic
+    (wording.draft_heading's ``topics``)."""
+    return {str(t["id"]): t["label"] for t in (topics or {}).get("topics", [])}
+
+
 def build_report(state: dict[str, Any], statements: list[Statement],
                  counts: dict[str, int] | None = None) -> dict[str, Any]:
     """A JSON-ready report from the graph state. ``counts``: the store's counts
@@ -62,7 +69,7 @@ def build_report(state: dict[str, Any], statements: list[Statement],
     # a ballot item that stands for several drafts with the same words (graphs' publish) is each one's
     published = {k: p for p in state.get("published") or [] for k in [p["key"], *(p.get("also") or [])]}
     options = state.get("options") or {}
-    topic_labels = {str(t["id"]): t["label"] for t in (analysis.get("topics") or {}).get("topics", [])}
+    topic_labels = topic_names(analysis.get("topics"))
 
     def draft_entry(d: dict) -> dict:
         pub = published.get(d["key"]) if d.get("status") == "published" else None
@@ -329,7 +336,7 @@ def _md_ranking(rep: dict) -> list[str]:
     out = ["## How the drafts ranked", ""]
     if t.get("ranking_gic"):
         # each draft by its heading as well as its number ("8, 9, 10" named no draft a reader could find)
-        name = {d["published_as"]: f"{d.get('heading') or draft_heading(d['key'])} ({d['published_as']})"
+        name = {d["published_as"]: ballot_name(d.get('heading') or draft_heading(d['key']), d["published_as"])
                 for d in rep["consensus"] + rep["minority"] if d.get("published_as")}
         gic = "; ".join(name.get(sid, sid) for sid in t["ranking_gic"])
         schulze = " > ".join(" = ".join(name.get(sid, sid) for sid in tier) for tier in t.get("ranking_schulze", []))

@@ -24,7 +24,7 @@ Results are pydantic v2 models (``result.model_dump_json()``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, Sequence
+from typing import TYPE_CHECKING, Literal, Mapping, Sequence
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,7 +35,7 @@ from deliberation.votematrix import VoteMatrix
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
-from deliberation.wording import Audience, audience_name, inflect
+from deliberation.wording import Audience, audience_name, first_upper, inflect, listing
 
 __all__ = [
     "TallyConfig",
@@ -310,19 +310,42 @@ def _tiers(p: np.ndarray, candidates: list[str]) -> list[list[str]]:
 # ==========================================================================================
 
 
+class _Names:
+    """How the notes name drafts: by ``names`` (statement id -> name, as the report names a draft
+    put to the vote: wording.ballot_name) where given, else by number ("draft 8", "drafts 8, 9")."""
+
+    def __init__(self, names: Mapping[str, str] | None):
+        self.names = dict(names or {})
+
+    def one(self, sid: str) -> str:
+        return self.names.get(sid) or f"draft {sid}"
+
+    def many(self, sids: list[str]) -> str:
+        if self.names and all(s in self.names for s in sids):
+            return listing([self.names[s] for s in sids])
+        return f"{inflect(len(sids), 'draft')} {', '.join(sids)}"
+
+    def bare(self, sids: list[str]) -> str:
+        """The drafts without the word "draft" when unnamed ("8, 9")."""
+        return self.many(sids) if self.names else ", ".join(sids)
+
+
 def tally(
     matrix: VoteMatrix,
     labels,
     draft_statement_ids: Sequence[str],
     config: TallyConfig = TallyConfig(),
+    names: Mapping[str, str] | None = None,
 ) -> TallyResult:
     """Count the votes on the published drafts (the matrix columns ``draft_statement_ids``) and
     rank them by group-informed consensus and by Schulze.
 
     ``labels``: opinion group of each matrix row (``-1`` = in no group; None = nobody grouped).
     Participants without a group count in the overall figures and in the Schulze ballots, but
-    not in group figures, GIC (unless nobody is grouped) or ``rejected_by``.
+    not in group figures, GIC (unless nobody is grouped) or ``rejected_by``. ``names``: how the
+    notes name each draft (statement id -> name; by number where absent).
     """
+    name = _Names(names)
     ids = [str(s) for s in draft_statement_ids]
     if len(set(ids)) != len(ids):
         raise ValueError("draft_statement_ids must be distinct")
@@ -340,7 +363,8 @@ def tally(
     tiers = _tiers(p, ids)
     rank_of = {c: t + 1 for t, tier in enumerate(tiers) for c in tier}
 
-    notes = [f"Draft {sid} is not in the vote matrix; it has no votes." for sid, c in zip(ids, cols) if c < 0]
+    notes = [f"{first_upper(name.one(sid))} is not in the vote matrix; it has no votes."
+             for sid, c in zip(ids, cols) if c < 0]
     if not len(counts.group_ids):
         notes.append("No participant is in an opinion group: GIC is taken over all participants as "
                      "one group, and no group can reject a draft.")
@@ -353,15 +377,15 @@ def tally(
         if rejecting:
             rejected_by[sid] = rejecting
         if thin:
-            notes.append(f"Draft {sid}: too few voters to judge from {', '.join(thin)}.")
+            notes.append(f"{first_upper(name.one(sid))}: too few voters to judge from {', '.join(thin)}.")
         drafts.append(DraftTally(draft_id=sid, n_votes=n_votes, agree=agr, disagree=dis, passes=pas,
                                  agree_rate=(agr / n_votes if n_votes else None), groups=groups,
                                  gic=gic[sid], schulze_rank=rank_of[sid]))
 
     ranking_gic = [ids[j] for j in sorted(range(k), key=lambda j: (-gic[ids[j]], j))]
-    notes += _ranking_notes(ids, cols, counts.seen, tiers, ranking_gic)
+    notes += _ranking_notes(ids, cols, counts.seen, tiers, ranking_gic, name)
     for sid, gs in rejected_by.items():
-        notes.append(f"Draft {sid} is rejected by {', '.join(audience_name(g) for g in gs)} "
+        notes.append(f"{first_upper(name.one(sid))} is rejected by {', '.join(audience_name(g) for g in gs)} "
                      f"(agree rate below {config.reject_below:.0%}).")
 
     return TallyResult(drafts=drafts, ranking_gic=ranking_gic, ranking_schulze=tiers,
@@ -392,27 +416,26 @@ def _group_verdicts(j: int, counts: VoteCounts, config: TallyConfig):
 
 
 def _ranking_notes(ids: list[str], cols: np.ndarray, n_votes: np.ndarray, tiers: list[list[str]],
-                   ranking_gic: list[str]) -> list[str]:
+                   ranking_gic: list[str], name: _Names) -> list[str]:
     """The rankings in words: drafts nobody voted on, the Schulze winner and ties, and where the
     two rankings disagree at the top."""
     notes: list[str] = []
     silent = [sid for j, sid in enumerate(ids) if n_votes[j] == 0 and cols[j] >= 0]
     unvoted = [sid for j, sid in enumerate(ids) if n_votes[j] == 0] if len(ids) > 1 else []
     if silent:
-        notes.append(f"No participant voted on {inflect(len(silent), 'draft')} {', '.join(silent)} yet.")
+        notes.append(f"No participant voted on {name.many(silent)} yet.")
     if unvoted and int(n_votes.sum()) > 0:
-        notes.append(f"Schulze cannot compare {inflect(len(unvoted), 'draft')} "
-                     f"{', '.join(unvoted)} with any other (no votes), so "
+        notes.append(f"Schulze cannot compare {name.many(unvoted)} with any other (no votes), so "
                      f"{inflect(len(unvoted), 'it stays', 'they stay')} in the first tier, unbeaten.")
     if int(n_votes.sum()) == 0:
         notes.append("No votes on any draft yet: every ranking is a tie.")
         return notes
     if len(tiers[0]) == 1:
-        notes.append(f"Schulze winner: draft {tiers[0][0]}.")
+        notes.append(f"Schulze winner: {name.one(tiers[0][0])}.")
     for tier in tiers:
         if len(tier) > 1:
-            notes.append(f"Drafts {', '.join(tier)} are tied under Schulze.")
+            notes.append(f"{first_upper(name.many(tier))} are tied under Schulze.")
     if ranking_gic and tiers and ranking_gic[0] not in tiers[0]:
-        notes.append(f"The rankings differ at the top: draft {ranking_gic[0]} has the highest "
-                     f"group-informed consensus, Schulze puts {', '.join(tiers[0])} first.")
+        notes.append(f"The rankings differ at the top: {name.one(ranking_gic[0])} has the highest "
+                     f"group-informed consensus, Schulze puts {name.bare(tiers[0])} first.")
     return notes

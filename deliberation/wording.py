@@ -82,6 +82,19 @@ def inflect(n: int, one: str, many: str | None = None) -> str:
     return one if n == 1 else (many if many is not None else one + "s")
 
 
+def listing(items: list[str]) -> str:
+    """Items in a sentence: "a", "a and b", "a, b and c"."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def ballot_name(heading: str, statement_id: str) -> str:
+    """A draft put to the vote as the report names it: its heading, then the number of the statement
+    participants voted on ("Common ground 1 (8)"); the tally's notes name drafts so too."""
+    return f"{heading} ({statement_id})"
+
+
 @dataclass(frozen=True)
 class Audience:
     """Who a draft speaks for, parsed once from its key (``Draft.speaks_for``, the graph's draft

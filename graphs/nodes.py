@@ -32,11 +32,11 @@ from deliberation.facilitation import (
 )
 from deliberation.grounding import public_reason
 from deliberation.models import ModerationStatus, Statement
-from deliberation.report import build_report, write_report
+from deliberation.report import build_report, topic_names, write_report
 from deliberation.services import indexed_vectors, ordered_vectors
 from deliberation.tally import TallyResult
 from deliberation.tally import tally as count_votes
-from deliberation.wording import Audience, audience_name, ballot_words, inflect, plural
+from deliberation.wording import Audience, audience_name, ballot_name, ballot_words, draft_heading, inflect, plural
 from graphs.context import Context, context_of
 from graphs.review import review
 from graphs.state import DraftRecord, FacilitationState, PublishedDraft
@@ -349,7 +349,11 @@ def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     labels, placed = group_labels(state.analysis, matrix)
     current = state.published_now()
     ids = [p.statement_id for p in current]
-    result = count_votes(matrix, labels, ids, ctx.tally) if ids else None
+    topics = topic_names(state.analysis.topics if state.analysis else None)
+    # each draft as the report names it ("Common ground 1 (8)"), in the notes of the CLI, console and report
+    names = {p.statement_id: ballot_name(draft_heading(p.key, split=p.split, topics=topics), p.statement_id)
+             for p in current}
+    result = count_votes(matrix, labels, ids, ctx.tally, names=names) if ids else None
     data = result.model_dump(mode="json") if result else {"notes": ["No draft was published, so there is nothing to tally."]}
     ungrouped = int(((labels < 0) & (np.bincount(matrix.rows, minlength=matrix.shape[0]) > 0)).sum())
     data["notes"] = list(data.get("notes") or []) + [n for n in [placement_note(placed, ungrouped)] if n]
@@ -357,7 +361,7 @@ def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     if result and state.revise_rounds < ctx.facilitation.max_revise_rounds:
         feedback, redraft, exclude = revision_requests(result, current)
         redraft, stands = _redraftable(state, ctx, redraft, feedback, exclude)
-        data["notes"] += [f"{p.heading or p.key} (draft {p.statement_id}) was not endorsed by "
+        data["notes"] += [f"{names[p.statement_id]} was not endorsed by "
                           f"{', '.join(audience_name(g) for g in result.rejected_by.get(p.statement_id, []))}, "
                           "but no other statement is left to draft it from, so it is not redrafted and its "
                           "vote stands." for p in current if set(p.keys) & stands]

@@ -58,7 +58,7 @@ def test_a_draft_with_nothing_left_to_draft_from_is_not_sent_back(room):
     assert st.values["revise_rounds"] == 0
     assert [p["key"] for p in st.values["published"]].count("all:3") == 1  # no second vote on the same words
     notes = st.values["tally"]["notes"]
-    assert any(f"(draft {published['all:3']}) was not endorsed by group " in n
+    assert any(f"Common ground 3 ({published['all:3']}) was not endorsed by group " in n
                and "no other statement is left to draft it from" in n and "its vote stands" in n for n in notes), notes
 
 
@@ -201,3 +201,24 @@ def test_a_text_only_statements_file_imports_into_a_room_that_has_statements(roo
     named.write_text('id,text\n0,"The same id as the first statement."\n', encoding="utf-8")
     with pytest.raises(InputError, match="statement id '0' is already stored in this consultation"):
         import_bundle(settings, read_statements_file(named), consultation_id=cid, embed=False)
+
+
+def test_the_tally_notes_name_each_draft_as_the_report_does(room):
+    """The tally's notes said "No participant voted on drafts 8, 9 …", "Schulze winner: draft 8": a
+    number no reader could find. They name each draft as the report's ranking does, by heading and
+    number ("Common ground 1 (8)"), in the run's log (what the CLI prints and the console's run log
+    shows) and in the report."""
+    import re
+
+    from deliberation.wording import ballot_name, draft_heading
+
+    settings, cid, published, st = room
+    notes = st.values["tally"]["notes"]
+    assert not [n for n in notes if re.search(r"\bdrafts? \d", n, re.I)], notes
+    names = [ballot_name(draft_heading(key), sid) for key, sid in published.items()]
+    named = [n for n in notes if any(name in n for name in names)]
+    assert any(n.startswith(("Schulze winner: Common ground", "Common ground")) for n in named), notes
+    tally_line = next(line for line in st.values["log"] if line.startswith("tally: "))
+    assert any(name in tally_line for name in names) and not re.search(r"\bdrafts? \d", tally_line), tally_line
+    md = (settings.data_dir / "reports" / str(cid) / "report.md").read_text(encoding="utf-8").replace("\\", "")
+    assert all(n in md for n in named), md

@@ -155,6 +155,14 @@ def test_tally_counts_rankings_and_rejected_by():
     # g0: A=4 S=4 -> 5/6; g1: A=3 S=4 (p7 passed) -> 4/6; p8 (no group) is left out
     assert by["dA"].gic == pytest.approx((5 / 6) * (4 / 6))
     assert any("No participant voted on draft dD" in n for n in res.notes)
+    # named as the report names a draft put to the vote, where names are given
+    names = {sid: f"Common ground {k} ({sid})" for k, sid in enumerate(["dA", "dB", "dC", "dD"], 1)}
+    named = tally(m, labels, ["dA", "dB", "dC", "dD"], names=names).notes
+    assert "No participant voted on Common ground 4 (dD) yet." in named, named
+    assert any(n.startswith("Schulze cannot compare Common ground 4 (dD) with any other") for n in named), named
+    assert "Common ground 1 (dA) and Common ground 4 (dD) are tied under Schulze." in named, named
+    assert any(n.startswith("Common ground 3 (dC) is rejected by group A, group B") for n in named), named
+    assert "Schulze winner: Common ground 1 (dA)." in tally(m, labels, ["dA", "dB"], names=names).notes
     # JSON round trip
     assert TallyResult.model_validate_json(res.model_dump_json()) == res
     json.loads(res.model_dump_json())
