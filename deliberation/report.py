@@ -285,8 +285,11 @@ def to_markdown(rep: dict[str, Any]) -> str:
         for verb, key in (("agree", "agrees_more"), ("disagree", "disagrees_more")):
             if g.get(key):
                 who = f"its one member {verb}s" if g.get("size") == 1 else f"its members {verb}"
-                md.append(f"  Statements {who} with more than others do:")
-                md += [f"  - Statement {_md(sid)}: {_md(text)}" for sid, text in g[key].items()]
+                # each side its own item with its statements nested under it: a line "  Statements …"
+                # after the agree list continued the last statement's paragraph in CommonMark (lazy
+                # continuation), so the page showed "…feel safe. Statements its members disagree …"
+                md.append(f"  - Statements {who} with more than others do:")
+                md += [f"    - Statement {_md(sid)}: {_md(text)}" for sid, text in g[key].items()]
     stability = (rep["method"].get("grouping") or {}).get("stability")
     if rep["groups"] and stability:  # how sure the grouping is, in words
         md += ["", f"How sure: {_md(stability['text'][:1].upper() + stability['text'][1:])}."]

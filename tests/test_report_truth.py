@@ -55,13 +55,32 @@ def test_group_lines_say_what_the_group_agrees_or_disagrees_with(seattle):
     for g in analysis["group_summaries"]:
         name = group_label(g["id"])
         block = section.split(f"- {name[0].upper()}{name[1:]}:")[1].split("\n- ")[0]
-        for verb, part in re.findall(r"members (agree|disagree) with more than others do:\n((?:  - .*\n?)+)", block):
+        for verb, part in re.findall(r"members (agree|disagree) with more than others do:\n((?:    - .*\n?)+)", block):
             for sid in re.findall(r"Statement (\d+):", part):
                 mine = _agree_share(votes, sid, lambda s, g=g: s == g["id"])
                 others = _agree_share(votes, sid, lambda s, g=g: s.notna() & (s != g["id"]))
                 assert (mine > others) == (verb == "agree"), (name, verb, sid, mine, others)
                 checked += 1
     assert checked == sum(len(g["repness"]) for g in analysis["group_summaries"])
+
+
+
+@pytest.mark.parametrize("which", ["sample", "seattle"])
+def test_a_groups_statements_render_apart_from_its_next_heading(which, request):
+    """The report page (Streamlit's CommonMark) showed "Statement 6: The path should be lit at night
+    so that people feel safe. Statements its members disagree with more than others do:" as one
+    statement: the group's second heading continued the last statement of its first list. Rendered
+    with markdown-it (CommonMark), every listed statement reads as its text, nothing more."""
+    from markdown_it import MarkdownIt
+
+    _, analysis, statements, _votes = request.getfixturevalue(which)
+    md = to_markdown(build_report({"analysis": analysis}, statements))
+    section = md.split("## Opinion groups")[1].split("## Topic list")[0]
+    html = MarkdownIt("commonmark").render(section)
+    items = re.findall(r"<li>Statement (\d+): (.*?)</li>", html, flags=re.S)
+    assert items and "disagree with more than others do:" in html
+    for sid, shown in items:
+        assert "more than others do" not in shown, (sid, shown)
 
 
 def _slate_sources(result, statements) -> list[str]:
