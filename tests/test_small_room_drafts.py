@@ -242,3 +242,36 @@ def test_a_one_vote_room_is_counted_in_words(tmp_path):
                  "--question", QUESTION, "--no-embed")
     assert res.exit_code == 0, res.output
     assert "1 statement, 1 participant, 1 vote (1 vote event), 0 statements flagged" in res.output, res.output
+
+
+def test_the_participant_pages_live_map_counts_votes_as_the_last_run_did(tmp_path, monkeypatch):
+    """A run started with author_agrees off (`--no-author-agrees`): the participant page's live
+    opinion map analysed the votes with the default settings, which count an author's own statement
+    as their agree vote, so it placed people by votes the run did not count. p2 wrote statement 5
+    and did not vote on it."""
+    pytest.importorskip("streamlit")
+    from graphs import runner
+    from ui.common import settings as page_settings
+    from ui.opinion_map import _holder
+    from ui_helpers import app
+
+    statements, votes = write_room(tmp_path / "files", votes={**VOTES, "5": [1, None, 1]})
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    store = Store(settings)
+    cid = store.import_bundle(read_statements_file(statements, votes_path=votes, question=QUESTION),
+                              question=QUESTION).consultation_id
+    st = runner.start(settings, cid, {"author_agrees": False})
+    assert st.values["analysis"]["n_author_votes"] == 0
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    at = app("participant")
+    at.query_params.update({"code": store.get_consultation(cid).code, "xid": "newcomer"})
+    at.run()
+    at.session_state["p-tab"] = "My votes"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    s = page_settings()
+    fresh = _holder(str(s.data_dir.resolve()), s.db_url, cid)
+    if fresh.worker is not None:
+        fresh.worker.join(120)
+    assert fresh.result is not None, fresh.error
+    assert fresh.result["n_author_votes"] == 0 and fresh.result["n_votes"] == store.counts(cid)["votes"]

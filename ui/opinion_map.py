@@ -23,6 +23,7 @@ import pandas as pd
 import streamlit as st
 from scipy.optimize import linear_sum_assignment
 
+from deliberation.analysis.pipeline import AnalysisConfig
 from deliberation.services import analyze_source
 from deliberation.wording import Audience, plural
 from ui.common import log, plain_error, settings
@@ -72,11 +73,18 @@ def _signature(votes: pd.DataFrame) -> tuple:
     return (len(votes), int(h.sum()))
 
 
-def _compute(h: _Fresh, s, cid: int, sig: tuple, reference: dict | None) -> None:
+def run_author_agrees(values: dict) -> bool:
+    """Whether the last facilitation run counted an author's own statement as their agree vote (its
+    ``analysis.author_agrees``, from the checkpoint's values; the default, on, before any run)."""
+    return bool(((values.get("config") or {}).get("analysis") or {}).get("author_agrees", True))
+
+
+def _compute(h: _Fresh, s, cid: int, sig: tuple, reference: dict | None, author_agrees: bool) -> None:
     """In a background thread (no Streamlit calls): analyse the stored votes, keep the result."""
     t0 = time.monotonic()
     try:
-        result, _summary = analyze_source(s, str(cid), topics=False)
+        result, _summary = analyze_source(s, str(cid), topics=False,
+                                          config=AnalysisConfig(author_agrees=author_agrees))
         out = result.model_dump(mode="json")
         previous = reference if (reference or {}).get("groups") else h.result
         h.result, h.error = align_groups(out, previous), None
@@ -86,24 +94,26 @@ def _compute(h: _Fresh, s, cid: int, sig: tuple, reference: dict | None) -> None
     h.cost, h.at, h.signature = time.monotonic() - t0, time.monotonic(), sig
 
 
-def fresh_analysis(cid: int, votes: pd.DataFrame, reference: dict | None = None,
+def fresh_analysis(cid: int, votes: pd.DataFrame, reference: dict | None = None, author_agrees: bool = True,
                    wait: float = FRESH_WAIT_SECONDS) -> tuple[dict | None, str | None]:
     """The latest analysis of the stored votes (as ``AnalysisResult`` JSON; None while the first one
     is being computed) and, when the last computation failed, why. When the votes have changed
     since, a new computation starts in the background; the caller waits for it at most ``wait``
     seconds and otherwise gets the previous result (a page never stalls on a large consultation).
 
-    ``reference``: the last facilitation run's analysis, whose group numbers the fresh groups take.
+    ``reference``: the last facilitation run's analysis, whose group numbers the fresh groups take;
+    ``author_agrees``: that run's setting (:func:`run_author_agrees`), so the map counts votes as
+    the run did.
     """
     s = settings()
     h = _holder(str(s.data_dir.resolve()), s.db_url, cid)
-    sig = (_signature(votes), len((reference or {}).get("groups") or {}))
+    sig = (_signature(votes), len((reference or {}).get("groups") or {}), author_agrees)
     with h.lock:
         busy = h.worker is not None and h.worker.is_alive()
         done = h.result is not None or h.error is not None
         gap = max(FRESH_MIN_SECONDS, FRESH_COST_FACTOR * h.cost)
         if not busy and h.signature != sig and (not done or time.monotonic() - h.at >= gap):
-            h.worker = threading.Thread(target=_compute, args=(h, s, cid, sig, reference), daemon=True,
+            h.worker = threading.Thread(target=_compute, args=(h, s, cid, sig, reference, author_agrees), daemon=True,
                                         name=f"fresh-analysis-{cid}")
             h.worker.start()
         worker = h.worker

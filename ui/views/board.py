@@ -26,7 +26,8 @@ from ui.common import (
     room_votes,
     store,
 )
-from ui.opinion_map import fresh_analysis, group_label, map_chart, no_map_reason, totals, vote_bars
+from ui.opinion_map import (fresh_analysis, group_label, map_chart, no_map_reason, run_author_agrees, totals,
+                            vote_bars)
 from ui.projector import join_url, projector_board
 
 
@@ -37,7 +38,7 @@ def room(cid: int) -> dict:
     votes = room_votes(cid)
     values = graph_status(cid, quiet=True).values
     run_analysis = values.get("analysis") or None
-    analysis, error = fresh_analysis(cid, votes, reference=run_analysis)
+    analysis, error = fresh_analysis(cid, votes, reference=run_analysis, author_agrees=run_author_agrees(values))
     where = "the votes so far"
     if analysis is None and run_analysis:
         analysis, where = run_analysis, "the last facilitation run"

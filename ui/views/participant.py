@@ -55,7 +55,7 @@ from ui.common import (
     voting_open,
 )
 from ui.look import vote_button_style
-from ui.opinion_map import fresh_analysis, group_label, map_chart, standing
+from ui.opinion_map import fresh_analysis, group_label, map_chart, run_author_agrees, standing
 
 #: Longest statement a participant may send from this page (short statements are easier to vote
 #: on; the store itself accepts up to MAX_STATEMENT_CHARS, e.g. for imports).
@@ -311,8 +311,7 @@ def _run_state(data_dir: str, cid: int) -> tuple[list[dict], dict, bool, bool]:
     gs = graph_status(cid, quiet=True)
     published = current_published(gs.values) if (gs.waiting or {}).get("type") == "voting" else []
     reported = not gs.next and bool((gs.values.get("report") or {}).get("paths"))
-    author_agrees = bool(((gs.values.get("config") or {}).get("analysis") or {}).get("author_agrees", True))
-    return published, gs.values.get("analysis") or {}, reported, author_agrees
+    return published, gs.values.get("analysis") or {}, reported, run_author_agrees(gs.values)
 
 
 #: Statements and votes are read at most this often (seconds), once for all sessions of a
@@ -336,10 +335,11 @@ def _room(cid: int, pid: str) -> dict:
     data_dir = str(settings().data_dir.resolve())
     room = _shared_room(data_dir, cid)
     my_votes = store().votes_of(cid, pid)  # one's own votes: always current, on every device
-    published, analysis, reported, _ = _run_state(data_dir, cid)
+    published, analysis, reported, author_agrees = _run_state(data_dir, cid)
     pub_ids = [p["statement_id"] for p in published]
     drafts_open = voting_open(cid, pub_ids)
     return {**room, "my_votes": my_votes, "values": {"analysis": analysis}, "reported": reported,
+            "author_agrees": author_agrees,
             "open_drafts": published if drafts_open else [], "open_ids": set(pub_ids) if drafts_open else set()}
 
 
@@ -424,7 +424,8 @@ def _mine(cid: int, pid: str) -> None:
         if drafts or todo:
             n = len(drafts) + len(todo)
             st.info(f"{n} new {inflect(n, 'statement')} to vote on in the Vote tab.")
-        analysis, _error = fresh_analysis(cid, r["votes"], reference=r["values"].get("analysis") or None)
+        analysis, _error = fresh_analysis(cid, r["votes"], reference=r["values"].get("analysis") or None,
+                                          author_agrees=r["author_agrees"])
         _where_i_stand(pid, analysis, r["votes"])
         _show_flash()
         by_id = {s.external_id: s for s in r["statements"]}
