@@ -247,6 +247,7 @@ def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_cont
         return out
 
     hs, ht = hard(s, t_content, paired_s), hard(t, s_content, paired_t)
+    _balance_negations(s, hs, t, ht)
 
     def counted(info: _PolarityInfo, paired: set[int], hard_own: list, hard_other: list, other: set[str],
                 same: set[int]) -> list[tuple[int, str]]:
@@ -265,6 +266,32 @@ def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_cont
     if vs == vt:
         return False, ""
     return True, _describe_flip([w for _, w in cs], [w for _, w in ct])
+
+
+def _balance_negations(s: _PolarityInfo, hs: list[tuple[int, int, str]], t: _PolarityInfo,
+                       ht: list[tuple[int, int, str]]) -> None:
+    """A negation moved to another word of the clause still negates it: "keine Werbung erlauben"
+    = "Werbung soll nicht erreichen", "no cars allowed" = "cars should not enter". When one side
+    counts more negators than the other, negators of the other side that govern content words,
+    none of them the first's, count too, as many as make up the difference (in place); such spare negators
+    on both sides ("... are not people" twice) say the same and pair off first."""
+
+    def negs(found: list[tuple[int, int, str]]) -> int:
+        return sum(1 for k, pole, w in found if pole == -1 and _is_negator(w))
+
+    def spare(info: _PolarityInfo, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        counted = {k for k, _, _ in found}
+        return [(k, pole, w) for axis, pole, k, win, w in info.occ if axis == "neg" and k not in counted and win]
+
+    spare_s, spare_t = spare(s, hs), spare(t, ht)
+    both = min(len(spare_s), len(spare_t))
+    for own, other, left in ((hs, ht, spare_s[both:]), (ht, hs, spare_t[both:])):
+        while left and negs(own) < negs(other):
+            own.append(left.pop(0))
+
+
+def _is_negator(w: str) -> bool:
+    return bool(_NEGATORS.match(w) or w.lower().endswith("n't") or w == "free of" or w in _CJK_NEGATORS)
 
 
 def _describe_flip(sw: list[str], tw: list[str]) -> str:

@@ -51,9 +51,11 @@ def _stem(word: str) -> str:
     w = _fold(word)
     if _CJK.match(w) or w.isdigit() or len(w) <= 3 or w in _KEEP_WHOLE:
         return w
-    for suf, rep in (("ies", "y"), ("ied", "y"), ("sses", "ss")):
+    for suf, rep in (("ies", "y"), ("ied", "y")):
         if w.endswith(suf) and len(w) > 4:
-            return w[: -len(suf)] + rep
+            return _stem(w[: -len(suf)] + rep)  # "families" as "family"
+    if w.endswith("sses") and len(w) > 4:
+        return w[:-2]
     if w.endswith("ing") and len(w) > 5:
         w = w[:-3]
     elif w.endswith("ed") and len(w) > 4:
@@ -137,8 +139,13 @@ def _word_facts(p: str) -> tuple[str, bool]:
     return _word_canon(p), is_content
 
 
+#: superscript and subscript digits as plain ones ("CO²" is "CO2"), one character for one
+_SCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉", "01234567890123456789")
+
+
 def _tokenize(text: str) -> list[_Tok]:
     toks: list[_Tok] = []
+    text = text.translate(_SCRIPT_DIGITS)
     for m in _TOKEN_RE.finditer(text):
         raw = m.group(0)
         parts = [raw]
