@@ -16,6 +16,7 @@ model is found here, wherever the project must tell one from a participant's vie
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -92,25 +93,36 @@ _ROT13 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
                        "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm")
 
 
+#: how many texts' :func:`instruction_reasons` a process remembers: the guard asks about every
+#: sentence of a statement each time a draft, or a pair of sources in the opposite check, cites it
+TEXTS_REMEMBERED = 16_384
+
+
 def instruction_reasons(text: str) -> list[str]:
     """:func:`flag_instructions` on ``text`` and on its de-obfuscated forms.
 
     Obfuscation a model reads through but a pattern does not: fullwidth letters (NFKC), zero-width
     characters and soft hyphens (removed), bidi overrides (a break), Cyrillic / Greek homoglyphs
     (folded to Latin) and rot13. Used wherever the guard or the LLM drafter must tell an
-    instruction to the model from a participant's view.
+    instruction to the model from a participant's view. The answer depends on the text alone and
+    is remembered (:data:`TEXTS_REMEMBERED`).
     """
+    return list(_instruction_reasons(text))
+
+
+@functools.lru_cache(maxsize=TEXTS_REMEMBERED)
+def _instruction_reasons(text: str) -> tuple[str, ...]:
     reasons = flag_instructions(text)
     if reasons:
-        return reasons
+        return tuple(reasons)
     plain = _BIDI.sub("\n", unicodedata.normalize("NFKC", text))
     plain = "".join(ch for ch in plain if unicodedata.category(ch) != "Cf").translate(_CONFUSABLES)
     for form in (plain, plain.translate(_ROT13)):
         if form != text:
             reasons = flag_instructions(form)
             if reasons:
-                return [f"{r} (obfuscated)" for r in reasons]
-    return []
+                return tuple(f"{r} (obfuscated)" for r in reasons)
+    return ()
 
 
 def injection_start(text: str) -> int | None:
