@@ -105,8 +105,9 @@ def _voting_words(st, cid: int) -> str:
     close = f"deliberation resume {cid} --close-voting"
     n = f"on {plural(len(ids), 'published draft')}"
     return {"open": f"Voting is open {n}. Close it with: {close}",
-            "not opened": f"Voting is not open yet {n}: nobody can vote on them. Open it in the moderator "
-                          f"console's Voting tab (or close it unopened with: {close})",
+            "not opened": f"Voting is not open yet {n}: nobody can vote on them. Open it with: deliberation resume "
+                          f"{cid} --open-voting (or in the moderator console's Voting tab; or close it unopened "
+                          f"with: {close})",
             "closed": f"Voting is closed {n}, and the count did not finish. Count with: {close}"}[kind]
 
 
@@ -185,13 +186,18 @@ def review_cmd(
 @app.command("resume")
 def resume_cmd(
     consultation: str = typer.Argument(..., help="Consultation id or join code."),
+    open_voting: bool = typer.Option(False, "--open-voting", help="Open voting on the published drafts (as the console's Voting tab does)."),
     close_voting: bool = typer.Option(False, "--close-voting", help="Close voting on the published drafts and tally."),
 ) -> None:
-    """Continue the graph from its last checkpoint (after a crash, or to close voting)."""
+    """Continue the graph from its last checkpoint (after a crash), or open or close voting."""
+    if open_voting and close_voting:
+        fail("say --open-voting or --close-voting, not both")
     with _stored_graph(consultation) as (runner, cid, st):
         if st.waiting and st.waiting.get("type") == "review":
             _print_status(st, cid)
             raise typer.Exit(0)
+        if open_voting and (st.waiting or not st.next):  # (after a crash, continuing opens it below)
+            runner.open_voting(state.settings, cid)  # refused in words unless the graph waits for votes
         if st.waiting and st.waiting.get("type") == "voting" and not close_voting:
             _print_status(st, cid)
             raise typer.Exit(0)

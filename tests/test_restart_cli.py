@@ -143,3 +143,32 @@ def _killed_while_publishing(data, cid: int) -> None:
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=CLI_ENV, cwd=REPO,
                          timeout=600)
     assert res.returncode == -signal.SIGKILL, res.stdout + res.stderr
+
+
+def test_a_terminal_opens_the_vote_the_console_published_unopened(sample):
+    """The console publishes drafts without opening the vote (the moderator opens it in its Voting
+    tab); a moderator on a terminal, or a headless deployment, opens it with `resume ID --open-voting`
+    (the CLI named only the console's tab, and nobody could vote)."""
+    from graphs import runner
+
+    data, cid = sample.data_dir, sample.cid
+    settings = Settings(data_dir=data)
+    runner.start(settings, cid)
+    runner.resume(settings, cid, {"reviewer": "m", "approve_all": True})  # as the console's "Approve all"
+    published = [p["statement_id"] for p in runner.published_now(runner.status(settings, cid).values)]
+    store = Store(settings)
+    with pytest.raises(VotingClosed, match="not open"):
+        store.cast_vote(cid, "0", published[0], "agree")
+    status = _said(run_cli(data, "status", str(cid)))
+    assert f"Voting is not open yet on {len(published)} published drafts" in status
+    assert f"Open it with: deliberation resume {cid} --open-voting" in status
+    res = run_cli(data, "resume", str(cid), "--open-voting", "--close-voting", check=False)
+    assert res.returncode == 2 and "not both" in _said(res)
+    assert store.voting_window(cid, published) is None  # refused: nothing opened
+    for _ in range(2):  # opening an open vote again changes nothing
+        assert f"Voting is open on {len(published)} published drafts" in \
+            _said(run_cli(data, "resume", str(cid), "--open-voting"))
+    store.cast_vote(cid, "0", published[0], "agree")  # votes are taken now
+    assert "Finished" in run_cli(data, "resume", str(cid), "--close-voting").stdout
+    res = run_cli(data, "resume", str(cid), "--open-voting", check=False)  # nothing waits for votes now
+    assert res.returncode == 2 and "not waiting for votes" in _said(res)
