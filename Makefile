@@ -16,11 +16,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) wordnet
 
-# WordNet 3.0 for the faithfulness guard (Debian's wordnet-base); without it the guard says so and
-# runs on its own word lists
+# WordNet 3.0 for the faithfulness guard (Debian's wordnet-base) and OpenThesaurus for its German
+# (Debian's mythes-de); without them the guard says so and runs on its own word lists
 wordnet:
 	@test -f /usr/share/wordnet/data.noun || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wordnet-base; } \
 	  || echo "warning: could not install wordnet-base (run as root: apt-get install wordnet-base)"
+	@test -f /usr/share/mythes/th_de_DE_v2.idx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mythes-de; } \
+	  || echo "warning: could not install mythes-de (run as root: apt-get install mythes-de)"
 
 # the web app on 127.0.0.1:8501 with the sample consultation loaded, and a Chroma server on the data
 # folder (a free port of 127.0.0.1) that the app and the CLI share; both stop together

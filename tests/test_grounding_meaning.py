@@ -8,6 +8,8 @@ sealed holdout in test_grounding_holdout.py.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from deliberation.grounding import ProblemKind, check_draft
@@ -129,3 +131,34 @@ def test_lemma_index_equals_nltks_own() -> None:
             assert pos is None or ours.morphy(w, pos) == own.morphy(w, pos), (w, pos)
             assert [lem.count() for s in ours.synsets(w, pos) for lem in s.lemmas()] == \
                 [own.lemma_count(lem) for s in own.synsets(w, pos) for lem in s.lemmas()], (w, pos)
+
+
+def test_guard_says_when_the_german_thesaurus_is_missing(tmp_path, monkeypatch) -> None:
+    from deliberation.grounding import thesaurus_de
+
+    monkeypatch.setenv("DELIBERATION_THESAURUS_DE", str(tmp_path / "th_de"))
+    thesaurus_de._index.cache_clear()
+    try:
+        report = check_draft([{"id": "1", "text": "Mehr Mülleimer in Parks."}], "Mehr Mülleimer in Parks.", ["1"])
+        assert report.supported
+        assert "OpenThesaurus not available" in report.lexical_resource and "mythes-de" in report.lexical_resource
+    finally:
+        monkeypatch.delenv("DELIBERATION_THESAURUS_DE")
+        thesaurus_de._index.cache_clear()
+
+
+@pytest.mark.skipif(not Path("/usr/share/mythes/th_de_DE_v2.idx").is_file(),
+                    reason="Debian's mythes-de (OpenThesaurus) is not installed")
+def test_german_synonyms_from_openthesaurus() -> None:
+    """Real holdout paraphrases: 'Herkunft' for 'Ursprung', 'Gerichte' for 'Speisen', and
+    inflected forms looked up by their headword."""
+    from deliberation.grounding import thesaurus_de
+
+    assert "ursprung" in thesaurus_de.synonyms("Herkunft")
+    assert "speise" in thesaurus_de.synonyms("Gerichte")
+    assert thesaurus_de.headwords("Häusern") == ("haus",)
+    report = check_draft([{"id": "126", "text": "Bei allen Nahrungsmitteln (auch bei Speisen in Restaurants): "
+                                                 "verpflichtende Angabe des Ursprunges von Zutaten."}],
+                         "Für alle Nahrungsmittel, auch für Gerichte im Restaurant, soll die Herkunft der Zutaten "
+                         "angegeben werden müssen.", ["126"])
+    assert report.supported, report.sentences[0].reason

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -12,6 +13,7 @@ import numpy as np
 
 from ..safety.instructions import instruction_reasons
 from ..wording import inflect
+from . import thesaurus_de
 from . import wordnet as wn
 from .entities import _entities, _entity_missing_words
 from .lexicon import CONDITION, INCLUDING, alternation
@@ -19,7 +21,7 @@ from .models import GroundingConfig, TextEncoder
 from .patterns import _CAUSAL, _COUNT_NOUNS, _CONTRAST, _ELABORATION, _LIST_SEP, _PLURAL_QUANT, _QUANTIFIER_PATTERNS
 from .polarity import _Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause, _POLARITY_SPLIT, _stance_flip
 from .problems import Problem, ProblemKind
-from .text import _CJK, _Tok, _content_set, _fold, _numbers, _tokenize
+from .text import _CJK, _Tok, _content_set, _fold, _numbers, _tokenize, _word_canon
 
 
 @dataclass
@@ -117,7 +119,8 @@ class SentenceContext:
         self.best = max(self.cited, key=lambda s: self.covs[s.id] + (self.sims[s.id] or 0.0)).id
         self.best_sim = max((v for v in self.sims.values() if v is not None), default=None)
         # shared words, and words the statements say in another form or with a synonym
-        said = (self.content & self.union) | _lexically_supported(self.content, self.toks, self.cited, self.union)
+        said = (self.content & self.union) | _lexically_supported(self.content, self.toks, self.cited, self.union,
+                                                                          self.lang)
         self.union_cov = len(said) / len(self.content) if self.content else 0.0
         self.relevant = self.union_cov >= self.cfg.min_relevance_overlap or (
             self.best_sim is not None and self.best_sim >= self.cfg.min_relevance_similarity
@@ -142,7 +145,8 @@ class SentenceContext:
             # the words of a connector ("as long as", "for example") are grammar, not content
             spans = [m.span() for m in CONDITION.finditer(self.text)] + [m.span() for m in INCLUDING.finditer(self.text)]
             skip |= {t.canon for t in self.toks if any(a <= t.start < b for a, b in spans)}
-            self._novel = _unsupported_words(self.toks, self.cited, self.union, self.emb, self.cfg, skip=skip)
+            self._novel = _unsupported_words(self.toks, self.cited, self.union, self.emb, self.cfg, skip=skip,
+                                             lang=self.lang)
         return self._novel
 
 
@@ -370,14 +374,33 @@ def _said_by_wordnet(word: str, src_words: list[str]) -> bool:
     return wn.wordnet() is not None and word.isascii() and any(wn.says(sw, word) for sw in src_words)
 
 
-def _lexically_supported(content: set[str], toks: list[_Tok], cited: list[_Source], union: set[str]) -> set[str]:
+@lru_cache(maxsize=20_000)
+def _thesaurus_canons(word: str, broader: bool) -> frozenset[str]:
+    """The canonical forms of the German synonyms of ``word`` (and its broader terms when asked)."""
+
+    return frozenset(_word_canon(w) for w in thesaurus_de.synonyms(word, broader))
+
+
+def _said_by_thesaurus(c: str, word: str, union: set[str], src_words: list[str]) -> bool:
+    """German: is ``word`` (canonical form ``c``) a synonym of a word of the cited statements, or
+    its broader term (OpenThesaurus, :mod:`.thesaurus_de`)?"""
+
+    return bool(_thesaurus_canons(word, False) & union) or any(c in _thesaurus_canons(sw, True) for sw in src_words)
+
+
+def _lexically_supported(content: set[str], toks: list[_Tok], cited: list[_Source], union: set[str],
+                         lang: str = "en") -> set[str]:
     """The canonical words of ``content`` the cited statements support without sharing them:
-    another form of one of their words, or its synonym or hypernym."""
+    another form of one of their words, or its synonym or broader term (WordNet; OpenThesaurus
+    for German)."""
 
     surface = _content_words_with_surface(toks)
     src_words = _source_surfaces(cited)
+    german = lang == "de"
     return {c for c in content - union
-            if _spelled_alike(c, union) or (c in surface and _said_by_wordnet(surface[c], src_words))}
+            if _spelled_alike(c, union) or (c in surface and (
+                _said_by_wordnet(surface[c], src_words)
+                or german and _said_by_thesaurus(c, surface[c], union, src_words)))}
 
 
 def _unsupported_words(
@@ -387,11 +410,12 @@ def _unsupported_words(
     emb: _Embeddings,
     cfg: GroundingConfig,
     skip: set[str] = frozenset(),  # type: ignore[assignment]
+    lang: str = "en",
 ) -> dict[str, str]:
     """Content words of a sentence that no cited statement supports (canon -> surface)."""
 
     novel = {c: w for c, w in _content_words_with_surface(toks).items() if c not in union and c not in skip}
-    for c in _lexically_supported(set(novel), toks, cited, union):
+    for c in _lexically_supported(set(novel), toks, cited, union, lang):
         del novel[c]
     if novel and emb.encoder is not None:
         src_words = _source_surfaces(cited)

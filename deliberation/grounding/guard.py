@@ -7,7 +7,7 @@ import re
 from typing import Any, Callable, Mapping, Sequence
 
 from ..safety.instructions import injection_start, instruction_reasons
-from . import checks, meaning, wordnet
+from . import checks, meaning, thesaurus_de, wordnet
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
 from .judge import NO_OPINION, LLMJudge
 from .models import CheckDraftRequest, GroundingConfig, GroundingReport, SentenceVerdict, SourceStatement, TextEncoder
@@ -142,7 +142,7 @@ def check_draft(
     if judge is not None:
         verdicts = [_second_opinion(v, sources, judge) for v in verdicts]
     return GroundingReport(supported=all(v.supported for v in verdicts), sentences=verdicts,
-                           lexical_resource=wordnet.status())
+                           lexical_resource=f"{wordnet.status()}; {thesaurus_de.status()}")
 
 
 def _verdict(text: str, cited_ids: list[str], problems: list[Problem], ctx: SentenceContext | None) -> SentenceVerdict:

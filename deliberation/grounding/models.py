@@ -66,7 +66,8 @@ class GroundingReport(BaseModel):
     supported: bool
     sentences: list[SentenceVerdict]
     lexical_resource: str = ""
-    """Which lexical resource the checks used, or in words what is missing (WordNet)."""
+    """Which lexical resources the checks used, or in words what is missing (WordNet; OpenThesaurus
+    for German)."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,123 @@
+"""OpenThesaurus, the guard's German lexical resource: synonyms and broader terms of German words
+("Herkunft" - "Ursprung", "Speise" - "Gericht", "recyclen" - "wiederverwerten"), as WordNet
+(:mod:`.wordnet`) gives them for English.
+
+The data is OpenThesaurus (www.openthesaurus.de, LGPL) in the MyThes format of Debian's
+``mythes-de`` package (``/usr/share/mythes/th_de_DE_v2.idx`` and ``.dat``); nothing is downloaded.
+Each entry of the ``.dat`` file is a headword and its meanings, one line of ``|``-separated words
+per meaning; a word marked "(Oberbegriff)" names the meaning more generally. The ``.idx`` file
+(lower-case headwords and their byte offsets) is read on first use, an entry when it is asked
+for. ``DELIBERATION_THESAURUS_DE`` points at another ``.idx`` / ``.dat`` pair (the path without
+the extension).
+
+When the files are missing, :func:`synonyms` returns nothing, :func:`status` says so in words and
+German sentences go through the guard's own word lists alone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+#: where Debian's mythes-de puts the thesaurus (without the extension)
+DEFAULT_BASE = "/usr/share/mythes/th_de_DE_v2"
+#: the marker of a broader term in a meaning's line
+BROADER = "(Oberbegriff)"
+#: German inflection endings tried, longest first, when a word form is not a headword itself
+ENDINGS = ("ern", "en", "er", "es", "em", "et", "e", "n", "s", "t")
+
+
+def base_path() -> Path:
+    return Path(os.environ.get("DELIBERATION_THESAURUS_DE", DEFAULT_BASE))
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, tuple[int, ...]] | None:
+    """Lower-case headword -> byte offsets of its entries (None when the thesaurus is missing)."""
+
+    idx = base_path().with_suffix(".idx")
+    if not idx.is_file() or not base_path().with_suffix(".dat").is_file():
+        return None
+    out: dict[str, list[int]] = {}
+    with idx.open(encoding="utf-8") as fh:
+        next(fh, None)  # the encoding
+        for line in fh:
+            word, _, offset = line.rstrip("\n").rpartition("|")
+            if word and offset.isdigit():
+                out.setdefault(word, []).append(int(offset))
+    return {w: tuple(o) for w, o in out.items()}
+
+
+def status() -> str:
+    """One line for the user: the German thesaurus in use, or what is missing."""
+
+    if _index() is not None:
+        return f"OpenThesaurus from {base_path()}.dat"
+    return (f"OpenThesaurus not available: {base_path()}.idx / .dat missing (Debian: apt-get install "
+            "mythes-de); German sentences use the guard's own word lists only")
+
+
+_ANNOTATION = re.compile(r"\([^)]*\)")
+
+
+@lru_cache(maxsize=20_000)
+def _entry(headword: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """The meanings of a lower-case headword: (its words, its broader terms), each a set of
+    single lower-case words (phrases left out)."""
+
+    idx = _index()
+    if idx is None or headword not in idx:
+        return ()
+    meanings = []
+    with base_path().with_suffix(".dat").open("rb") as fh:
+        for offset in idx[headword]:
+            fh.seek(offset)
+            head = fh.readline().decode("utf-8")
+            count = int(head.rstrip().rpartition("|")[2] or 0)
+            for _ in range(count):
+                words, broader = set(), set()
+                for item in fh.readline().decode("utf-8").rstrip("\n").split("|")[1:]:
+                    word = _ANNOTATION.sub("", item).strip().lower()
+                    if word and " " not in word and not word.endswith("..."):
+                        (broader if BROADER in item else words).add(word)
+                meanings.append((frozenset(words), frozenset(broader)))
+    return tuple(meanings)
+
+
+@lru_cache(maxsize=20_000)
+def headwords(word: str) -> tuple[str, ...]:
+    """The headwords a German word form can be ("Gerichte" -> "gerichte", "gericht"; "Häusern" ->
+    "haus"; "eingesetzt" -> "einsetzen"): the form itself, its infinitive if it is a past
+    participle, and the form with an inflection ending taken off (and "-en" put on for a verb)."""
+
+    idx = _index()
+    if idx is None:
+        return ()
+    from .text import infinitive  # the guard's one reading of German participles
+
+    w = word.lower()
+    cands = [w, infinitive(w)]
+    for end in ENDINGS:
+        if w.endswith(end) and len(w) - len(end) >= 3:
+            stem = w[: -len(end)]
+            cands += [stem, stem + "en", stem + "n"]
+    umlauts = str.maketrans("äöü", "aou")
+    cands += [c[:-4] + c[-4:].translate(umlauts) for c in cands]  # "Häuser" -> "Haus"
+    return tuple(dict.fromkeys(c for c in cands if c in idx))
+
+
+@lru_cache(maxsize=20_000)
+def synonyms(word: str, broader: bool = False) -> frozenset[str]:
+    """The words that share a meaning with ``word`` in OpenThesaurus (lower case), its broader terms
+    too when ``broader``; empty when it is not there or the thesaurus is missing."""
+
+    heads = headwords(word)
+    out: set[str] = set()
+    for head in heads:
+        for words, up in _entry(head):
+            out |= words
+            if broader:
+                out |= up
+    return frozenset(out - set(heads))
