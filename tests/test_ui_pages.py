@@ -450,6 +450,28 @@ def test_safe_markdown_and_escaping():
     assert "](" not in md.replace("]\\(", "") and "\\<img>" in md and "\\$x\\$" in md
 
 
+
+def test_the_map_rings_the_participants_own_dot():
+    """A room of two who vote opposite lies on one line: the projection's second coordinate is
+    float noise (1e-16). The dots were drawn at rounded places and the "you" ring at the exact
+    one, so the ring sat at the far edge of the map's degenerate axis, away from every dot
+    (seen on the participant page of a room of six in two camps, and of a room of two)."""
+    from ui.opinion_map import map_chart
+
+    analysis = {"groups": {"a": 0, "b": 1, "c": 1},
+                "projection": {"a": [-1.4142135623730947, -1.1102230246251565e-16],
+                               "b": [1.4142135623730947, 1.1102230246251565e-16],
+                               "c": [1.4142135623730947, 1.1102230246251565e-16]}}
+    for me in analysis["groups"]:
+        spec = map_chart(analysis, me=me).to_dict()
+        rows = {name: [(r["x"], r["y"]) for r in data] for name, data in spec["datasets"].items()}
+        marks = {(layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]): layer
+                 for layer in spec["layer"]}
+        dots = rows[marks["circle"]["data"]["name"]]
+        ring = rows[marks["point"]["data"]["name"]]
+        assert len(ring) == 1 and ring[0] in dots, (me, ring, dots)
+
+
 def test_a_shared_read_survives_its_entry_expiring_while_it_is_read(monkeypatch):
     """The pages' time-bounded shared reads (ui.common.cached_for): an entry that is fresh when
     Streamlit's cache checks for it and expired when it reads it (a loaded server) is computed

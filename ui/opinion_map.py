@@ -196,7 +196,9 @@ def map_chart(analysis: dict, *, me: str | None = None, height: int = 320, font:
         x="x:Q", y="y:Q", text="label:N")
     labels_ink = alt.Chart(centres).mark_text(**text).encode(x="x:Q", y="y:Q", text="label:N", color=colour)
     layers = [points, labels, labels_ink]
-    mine = df[df["you"]]
+    # on the spot its dot was drawn at: unrounded, a room on one line (two groups of like voters)
+    # put the ring at the other end of the map's degenerate axis, away from every dot
+    mine = df[df["you"]].round({"x": SPOT_DECIMALS, "y": SPOT_DECIMALS})
     if not mine.empty:
         ring = alt.Chart(mine).mark_point(shape="circle", size=max(area * 4, 300), filled=False, color="black",
                                           strokeWidth=3).encode(x="x:Q", y="y:Q")
