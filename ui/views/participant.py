@@ -170,9 +170,12 @@ def _vote(cid: int, pid: str, sid: str, value: int, allowed: bool = True) -> Non
         _flash("warning", "Voting on this draft is closed.")
         return
     done = f"Vote stored: {VOTE_WORDS[value].lower()} (statement {sid})."
-    if st.session_state.get("last-vote") == (cid, pid, sid, value):
+    if (st.session_state.get("last-vote") == (cid, pid, sid, value)
+            and store().votes_of(cid, pid).get(sid) == value):
         # the same press again: a second press on a button that was being redrawn, or a press that
-        # Streamlit replays after a self-refresh cut the run short; stored once, acknowledged again
+        # Streamlit replays after a self-refresh cut the run short; stored once, acknowledged again.
+        # Only while it is still the stored vote: the same participant on another device (their
+        # personal link) may have changed it since, and this press changes it back
         _flash("success", done)
         return
     _, ok = _attempt("Your vote was not stored",
@@ -541,8 +544,11 @@ def _where_i_stand(pid: str, analysis: dict | None, votes) -> None:
                    "statements and enough others have voted too.")
         return
     others = me["size"] - 1
-    st.write(f"You are in {group_label(me['group'])}, with {others} other {inflect(others, 'person', 'people')}. "
-             f"On {me['same']} of your {plural(me['n_votes'], 'vote')} you voted as most of your group did.")
+    if others:
+        st.write(f"You are in {group_label(me['group'])}, with {others} other {inflect(others, 'person', 'people')}. "
+                 f"On {me['same']} of your {plural(me['n_votes'], 'vote')} you voted as most of your group did.")
+    else:  # "with 0 other people. On 0 of your 3 votes you voted as most of your group did" (a room of two)
+        st.write(f"You are in {group_label(me['group'])} on your own: nobody else has voted like you so far.")
     if (analysis or {}).get("projection"):
         st.altair_chart(map_chart(analysis, me=pid, height=260), width="stretch")
         st.caption("Each dot is a participant, placed by how they vote; you are ringed.")
@@ -561,8 +567,11 @@ def _my_votes(cid, pid, by_id, my_votes, open_draft_ids: set[str], compare: dict
         with st.container(border=True):
             quote(s.text, prefix="Draft:" if s.is_draft else "")
             key = f"myvote-{sid}"
-            if key not in st.session_state:
+            if st.session_state.get(f"{key}:stored") != my_votes[sid] or key not in st.session_state:
+                # the stored vote, also when the participant's other device changed it since this
+                # control was drawn (a control keeps its own answer from one run to the next)
                 st.session_state[key] = VOTE_WORDS[my_votes[sid]]
+                st.session_state[f"{key}:stored"] = my_votes[sid]
             st.segmented_control("Your vote", list(VOTE_WORDS.values()), key=key, label_visibility="collapsed",
                                  on_change=_change_vote, args=(cid, pid, sid, key, my_votes[sid], allowed),
                                  disabled=not allowed)

@@ -1,0 +1,130 @@
+"""A room of two, one of them on two devices (their personal link open on a phone and on a laptop),
+in a real browser (Debian's chromium driven by Playwright against ``streamlit run``):
+
+1. a vote changed on the laptop and changed back on the phone is stored, not only acknowledged
+   (the phone took "agree" again for the press it had already stored, and said "Vote stored: agree"
+   over a stored disagree);
+2. My votes left open on the laptop shows the vote the phone stored since, when it is drawn again
+   (each answer control kept the answer it was first drawn with);
+3. a participant alone in their opinion group is told so, not "with 0 other people. On 0 of your 3
+   votes you voted as most of your group did";
+4. the opinion map rings the participant's own dot (in a room on one line, as two people voting
+   opposite are, the ring sat at the map's far edge, away from every dot).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ui_helpers import idle, launch_chromium, start_server
+
+pytestmark = pytest.mark.slow
+
+from room_steps import WAIT, expect, join, sync_playwright  # noqa: E402
+
+
+QUESTION = "What should happen to the old swimming pool?"
+STATEMENTS = ["Turn the pool into a community garden.", "Reopen the pool for swimming lessons.",
+              "Sell the land to build affordable housing."]
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    from deliberation.config import Settings
+    from deliberation.ratelimit import UNLIMITED
+    from deliberation.storage import Store
+
+    base = tmp_path_factory.mktemp("devices")
+    store = Store(Settings(data_dir=base / "data").ensure(), limits=UNLIMITED)
+    c, _secret = store.create_consultation(QUESTION)
+    for text in STATEMENTS:
+        store.add_statement(c.id, None, text)
+    srv = start_server(base / "data", base / "log")
+    try:
+        with sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            try:
+                yield {"store": store, "c": c, "url": srv.url, "browser": browser}
+            finally:
+                browser.close()
+    finally:
+        srv.stop()
+
+
+def _vote_through(page, value: str) -> dict[str, str]:
+    """Vote ``value`` on every statement the page offers; the statement ids by text."""
+    ids = {}
+    for _ in STATEMENTS:
+        cap = page.get_by_text(re.compile(r"^Statement \d+$")).first
+        expect(cap).to_be_visible()
+        sid = cap.inner_text().split()[1]
+        ids[STATEMENTS[int(sid)]] = sid
+        page.get_by_role("button", name=re.compile(rf"(^|\s){value}$")).first.click()
+        expect(page.get_by_text(f"Vote stored: {value.lower()} (statement {sid}).")).to_be_visible()
+        idle(page)
+    return ids
+
+
+def _answer(page, sid: str, word: str):
+    """The My votes control of statement ``sid`` (listed in the order of their ids, 0, 1, 2): its
+    answer ``word``."""
+    return page.get_by_role("radiogroup", name="Your vote").nth(int(sid)).get_by_role("radio", name=word, exact=True)
+
+
+def _change(page, sid: str, word: str) -> None:
+    _answer(page, sid, word).click()
+    expect(page.get_by_text(f"Vote stored: {word.lower()} (statement {sid}).")).to_be_visible()
+    idle(page)
+
+
+def _my_votes(page) -> None:
+    """Open My votes again (drawn anew on each visit of the tab)."""
+    page.get_by_role("tab", name="Vote", exact=True).click()
+    idle(page)
+    page.get_by_role("tab", name="My votes").click()
+    idle(page)
+
+
+def test_one_participant_on_two_devices_in_a_room_of_two(room):
+    from deliberation.storage.sessions import participant_for_token
+
+    store, c, browser = room["store"], room["c"], room["browser"]
+    phone = join(browser, room["url"], c.code)
+    ids = _vote_through(phone, "Agree")
+    pid = participant_for_token(re.search(r"[?&]p=([^&]+)", phone.url).group(1))
+    first, last = list(ids)[0], list(ids)[-1]  # last: the phone's latest press
+
+    laptop = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    laptop.set_default_timeout(WAIT)
+    laptop.goto(phone.url)  # the personal link on another device
+    idle(laptop)
+    laptop.get_by_role("tab", name="My votes").click()
+    idle(laptop)
+    _change(laptop, ids[last], "Disagree")
+    assert store.votes_of(c.id, pid)[ids[last]] == -1
+
+    # 1. the phone changes it back to the agree it had pressed last
+    phone.get_by_role("tab", name="My votes").click()
+    idle(phone)
+    expect(_answer(phone, ids[last], "Disagree")).to_have_attribute("aria-checked", "true")
+    _change(phone, ids[last], "Agree")
+    assert store.votes_of(c.id, pid)[ids[last]] == 1
+
+    # 2. the laptop, still on My votes, changes another vote: the first shows the stored agree
+    _change(laptop, ids[first], "Pass")
+    expect(_answer(laptop, ids[last], "Agree")).to_have_attribute("aria-checked", "true")
+    assert sorted(store.votes_of(c.id, pid).values()) == [0, 1, 1]
+
+    # 3. a second person votes against everything: two groups of one
+    other = join(browser, room["url"], c.code)
+    _vote_through(other, "Disagree")
+    placed = phone.get_by_text(re.compile(r"^You are in group [A-Z]"))
+    for _ in range(20):  # the map is computed in the background: each visit shows the latest
+        _my_votes(phone)
+        if placed.count():
+            break
+        phone.wait_for_timeout(1000)
+    expect(placed).to_have_text(re.compile(r"^You are in group [A-Z] on your own: nobody else has voted like you"))
+    expect(phone.get_by_text(re.compile("with 0 other people"))).to_have_count(0)
