@@ -33,6 +33,9 @@ UNIVERSAL_IDIOMS = phrase_pattern("universal_idioms")
 #: limit -> ban: the ban side and the limit side
 BAN = phrase_pattern("ban_words")
 LIMIT = phrase_pattern("limit_words")
+#: only / except: a restriction a draft may not drop, and phrases in which the word is none
+RESTRICTION = phrase_pattern("restriction_words")
+RESTRICTION_IDIOMS = phrase_pattern("restriction_idioms")
 #: where the list of instances after "including" / "such as" ends: the end of its clause
 _INSTANCE_END = re.compile(_POLARITY_SPLIT.pattern + r"|[;:!?]|\.(?:\s|$)", re.I)
 #: a negator inverts a direction word at most this many tokens after it
@@ -209,32 +212,52 @@ def _including(ctx: SentenceContext) -> list[Problem]:
 
 def _dropped_condition(ctx: SentenceContext) -> list[Problem]:
     """The sentence of a cited statement that the draft sentence paraphrases has a condition ("if",
-    "unless", "sofern") and the draft sentence keeps neither a condition nor its words."""
+    "unless", "sofern") or a restriction ("only", "except", "nur", "ausgenommen") and the draft
+    sentence keeps neither one of its own nor the words it restricts to."""
 
-    if CONDITION.search(ctx.text):
-        return []
-    for s in ctx.cited:
-        sentences = [parent for sc, parent in s.units if sc is parent]
-        if not sentences:
+    for pattern, own in ((CONDITION, CONDITION.search(ctx.text)), (RESTRICTION, _restriction(ctx.text))):
+        if own:
             continue
-        sent = max(sentences, key=lambda p: (len(p.content & ctx.content), -len(p.content)))
-        m = CONDITION.search(sent.text)
-        if not m:
-            continue
-        cond = re.split(r"[,.;:!?]", sent.text[m.end():], maxsplit=1)[0]
-        # only the condition's own words tell whether the draft keeps it ("... on city issues if
-        # they work in the city": "work", not "city")
-        rest = _content_words_with_surface(_tokenize(sent.text[:m.start()] + " " + sent.text[m.end() + len(cond):]))
-        words = {c: w for c, w in _content_words_with_surface(_tokenize(cond)).items() if c not in rest}
-        if not words:
-            continue
-        draft_words = _content_words_with_surface(ctx.toks).values()
-        kept = sum(c in ctx.content or any(_related(w, d) for d in draft_words) for c, w in words.items())
-        if kept / len(words) < ctx.cfg.min_scope_overlap:
-            return [Problem(ProblemKind.SCOPE_INFLATED,
-                            f"drops the condition of statement {s.id} ('{m.group(0)} {cond.strip()[:50]}')",
-                            {"statement": s.id})]
+        for s in ctx.cited:
+            sentences = [parent for sc, parent in s.units if sc is parent]
+            if not sentences:
+                continue
+            sent = max(sentences, key=lambda p: (len(p.content & ctx.content), -len(p.content)))
+            m = pattern.search(sent.text) if pattern is CONDITION else _restriction(sent.text)
+            if m and not _condition_kept(ctx, sent.text, m):
+                cond = _CONDITION_END.split(sent.text[m.end():], maxsplit=1)[0]
+                return [Problem(ProblemKind.SCOPE_INFLATED,
+                                f"drops the condition of statement {s.id} ('{m.group(0)} {cond.strip()[:50]}')",
+                                {"statement": s.id})]
     return []
+
+
+#: where the words a condition or restriction governs end
+_CONDITION_END = re.compile(r"[,.;:!?()]")
+
+
+def _restriction(text: str) -> re.Match[str] | None:
+    """The first restriction word of ``text`` ("only", "nur"), idioms ("not only") left out."""
+
+    masked = RESTRICTION_IDIOMS.sub(lambda m: " " * len(m.group(0)), text)
+    return RESTRICTION.search(masked)
+
+
+def _condition_kept(ctx: SentenceContext, sent: str, m: re.Match[str]) -> bool:
+    """Does the draft keep the words of the condition or restriction ``m`` of source sentence
+    ``sent``? Only the condition's own words count ("... on city issues if they work in the city":
+    "work", not "city"), and only draft words that the rest of the sentence does not explain
+    ("employers of homeless people" is the consequence, not "eliminates homelessness")."""
+
+    cond = _CONDITION_END.split(sent[m.end():], maxsplit=1)[0]
+    rest = _content_words_with_surface(_tokenize(sent[:m.start()] + " " + sent[m.end() + len(cond):]))
+    words = {c: w for c, w in _content_words_with_surface(_tokenize(cond)).items() if c not in rest}
+    if not words:
+        return True
+    draft_words = [w for c, w in _content_words_with_surface(ctx.toks).items() if c not in rest]
+    draft_canon = {c for c in ctx.content if c not in rest}
+    kept = sum(c in draft_canon or any(_related(w, d) for d in draft_words) for c, w in words.items())
+    return kept / len(words) >= ctx.cfg.min_scope_overlap
 
 
 def _related(a: str, b: str) -> bool:
