@@ -216,7 +216,8 @@ class Draft(_Model):
 
 
 class ReviewDecision(_Model):
-    draft_id: int
+    #: the draft decided on; None until the store saves the draft with its decision (Store.record_review)
+    draft_id: int | None = None
     decision: Literal["approve", "edit", "reject"]
     reviewer: str
     edited_text: str | None = None

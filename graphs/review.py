@@ -121,16 +121,26 @@ def edited_sentences(d: DraftRecord, text: str) -> list[DraftSentence]:
     return [DraftSentence(text=text, citations=d.citations)]
 
 
-def save_decisions(ctx: Context, cid: int, by_key: dict[str, DraftRecord], records: list[dict]) -> None:
-    """Store each decided draft and the decision with who made it; the draft records its id."""
-    store = ctx.services.store
-    for rec in records:
-        d = by_key[rec["key"]]
-        saved = store.save_draft(cid, d.as_draft())
-        store.record_review(ReviewDecision(draft_id=saved.id, decision=rec["decision"], reviewer=rec["reviewer"],
-                                           edited_text=rec["text"] if rec["decision"] == "edit" else None,
-                                           reason=rec["reason"]))
-        by_key[rec["key"]] = d.model_copy(update={"draft_id": saved.id})
+def save_decisions(ctx: Context, cid: int, by_key: dict[str, DraftRecord], records: list[dict],
+                   key: str | None = None) -> None:
+    """Store each decided draft and the decision with who made it, in one transaction under ``key``
+    (the review task's: a retry of the step replaces what a killed attempt stored); the draft
+    records its id."""
+    decided = [(by_key[rec["key"]].as_draft(),
+                ReviewDecision(decision=rec["decision"], reviewer=rec["reviewer"], reason=rec["reason"],
+                               edited_text=rec["text"] if rec["decision"] == "edit" else None))
+               for rec in records]
+    saved = ctx.services.store.record_review(cid, decided, key=key)
+    for rec, draft in zip(records, saved):
+        by_key[rec["key"]] = by_key[rec["key"]].model_copy(update={"draft_id": draft.id})
+
+
+def _review_key(runtime: Runtime[Context]) -> str | None:
+    """The review step's key: its LangGraph task id, the same for every attempt of the step (it is
+    made from the checkpoint the step runs from), another for every later review; None without one
+    (a review called outside a graph)."""
+    info = getattr(runtime, "execution_info", None)
+    return f"{info.thread_id}:{info.task_id}" if info is not None and info.task_id else None
 
 
 def review(state: FacilitationState, runtime: Runtime[Context]) -> dict:
@@ -152,6 +162,6 @@ def review(state: FacilitationState, runtime: Runtime[Context]) -> dict:
         records.append({"key": key, "decision": dec["decision"], "reviewer": reviewer,
                         "reason": dec.get("reason", ""), "text": by_key[key].text})
         lines.append(f"review {key}: {dec['decision']} by {reviewer}")
-    save_decisions(ctx, state.consultation_id, by_key, records)
+    save_decisions(ctx, state.consultation_id, by_key, records, _review_key(runtime))
     return {"drafts": list(by_key.values()), "reviews": state.reviews + records,
             "log": lines or ["review: no decisions"]}

@@ -172,3 +172,34 @@ def test_a_terminal_opens_the_vote_the_console_published_unopened(sample):
     assert "Finished" in run_cli(data, "resume", str(cid), "--close-voting").stdout
     res = run_cli(data, "resume", str(cid), "--open-voting", check=False)  # nothing waits for votes now
     assert res.returncode == 2 and "not waiting for votes" in _said(res)
+
+
+def test_a_review_killed_while_saving_its_decisions_stores_them_once(sample):
+    """The review step killed after it stored the moderator's decisions and before its checkpoint (a
+    server restart, a closed terminal): the moderator answers again and the retry stores each decided
+    draft and who decided it once (it stored every draft and its review row again beside them)."""
+    from graphs import runner
+
+    data, cid = sample.data_dir, sample.cid
+    settings = Settings(data_dir=data)
+    keys = [d["key"] for d in runner.start(settings, cid).waiting["drafts"]]
+    code = (
+        "import os, signal\nfrom pathlib import Path\nfrom deliberation.config import Settings\n"
+        "from graphs import review, runner\n"
+        "real = review.save_decisions\n"
+        "def save(*a, **k):\n"
+        "    real(*a, **k)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "review.save_decisions = save\n"
+        f"runner.resume(Settings(data_dir=Path({str(data)!r})), {cid}, {{'reviewer': 'first', 'approve_all': True}})\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=CLI_ENV, cwd=REPO,
+                         timeout=600)
+    assert res.returncode == -signal.SIGKILL, res.stdout + res.stderr
+    assert "Waiting for the moderator's review" in run_cli(data, "status", str(cid)).stdout
+    run_cli(data, "review", str(cid), "--approve-all", "--reviewer", "again")
+    store = Store(settings)
+    drafts = store.drafts(cid)
+    reviews = [r for d in drafts for r in store.reviews(d.id)]
+    assert len(drafts) == len(keys) and len(reviews) == len(keys)
+    assert {r.reviewer for r in reviews} == {"again"}  # the decisions the run went on with
+    assert {d.id for d in drafts} == {d["draft_id"] for d in runner.status(settings, cid).values["drafts"]}

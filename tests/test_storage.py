@@ -169,15 +169,38 @@ def test_add_statement_goes_through_intake(consultation):
 
 def test_drafts_and_reviews(consultation):
     store, cid = consultation
-    d = store.save_draft(cid, Draft(kind=DraftKind.CONSENSUS, sentences=[
-        DraftSentence(text="Participants want more trees on Harbour Road.", citations=["1"])]))
-    store.record_review(ReviewDecision(draft_id=d.id, decision="edit", reviewer="moderator",
-                                       edited_text="Many want more trees on Harbour Road."))
+    draft = Draft(kind=DraftKind.CONSENSUS, sentences=[
+        DraftSentence(text="Participants want more trees on Harbour Road.", citations=["1"])])
+    [d] = store.record_review(cid, [(draft, ReviewDecision(decision="edit", reviewer="moderator",
+                                                           edited_text="Many want more trees on Harbour Road."))])
     [got] = store.drafts(cid)
-    assert got.status == "approved" and got.text == "Many want more trees on Harbour Road."
+    assert got.id == d.id and got.status == "approved" and got.text == "Many want more trees on Harbour Road."
     assert got.cited_statement_ids == ["1"]
     [rev] = store.reviews(d.id)
-    assert rev.reviewer == "moderator" and rev.decision == "edit"
+    assert rev.reviewer == "moderator" and rev.decision == "edit" and rev.draft_id == d.id
+
+
+def test_a_retried_review_is_stored_once(consultation):
+    """A review step killed after it stored its decisions and before its checkpoint runs again with
+    the same key: the retry replaces what the first attempt stored (it stored every row twice);
+    another review (another key) adds its own."""
+    store, cid = consultation
+    trees, lanes = (Draft(kind=DraftKind.CONSENSUS, sentences=[DraftSentence(text=t, citations=[c])])
+                    for t, c in (("Plant more trees.", "1"), ("Keep two lanes.", "2")))
+    first = [(trees, ReviewDecision(decision="approve", reviewer="first")),
+             (lanes, ReviewDecision(decision="reject", reviewer="first", reason="too narrow"))]
+    store.record_review(cid, first, key="run:review-1")
+    store.record_review(cid, first, key="run:review-1")  # the same answer again, as a retry
+    assert [(d.text, d.status) for d in store.drafts(cid)] == [("Plant more trees.", "approved"),
+                                                               ("Keep two lanes.", "rejected")]
+    # the retry answered otherwise (the moderator decided again after the kill): its decisions stand
+    retry = store.record_review(cid, [(trees, ReviewDecision(decision="reject", reviewer="again"))], key="run:review-1")
+    [d] = store.drafts(cid)
+    assert d.id == retry[0].id and d.status == "rejected"
+    assert [(r.decision, r.reviewer) for r in store.reviews(d.id)] == [("reject", "again")]
+    store.record_review(cid, [(lanes, ReviewDecision(decision="approve", reviewer="m"))], key="run:review-2")
+    assert [d.status for d in store.drafts(cid)] == ["rejected", "approved"]
+    assert sum(len(store.reviews(d.id)) for d in store.drafts(cid)) == 2
 
 
 def _vote_worker(args):

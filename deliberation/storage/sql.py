@@ -9,6 +9,7 @@ import itertools
 import logging
 import secrets
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
@@ -105,6 +106,13 @@ def _create_tables(engine: Engine, *, writable: bool = True) -> None:
                 ix.create(conn, checkfirst=True)
     except (SQLAlchemyError, StorageError) as e:
         log.warning("could not create the missing indexes %s: %s", [ix.name for ix in missing], e)
+
+
+def _utc(dt: datetime | None) -> datetime | None:
+    """Stored times as aware UTC on every backend (SQLite hands back naive UTC, PostgreSQL aware)."""
+    if dt is None:
+        return None
+    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
 
 
 def _unique_violation(e: IntegrityError) -> bool:

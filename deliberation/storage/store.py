@@ -28,10 +28,7 @@ from deliberation.errors import (AccessDenied, InputError, NotFoundError, filesy
 from deliberation.importers.base import ImportBundle
 from deliberation.models import (
     Consultation,
-    Draft,
-    DraftSentence,
     ModerationStatus,
-    ReviewDecision,
     Statement,
     VoteValue,
     validate_statement_text,
@@ -40,6 +37,7 @@ from deliberation.ratelimit import RateLimits
 from deliberation.storage.export import ExportMixin
 from deliberation.storage.ids import check_id, check_ids, new_statement_ids, storable_id
 from deliberation.storage.matrix_reads import MatrixReadsMixin
+from deliberation.storage.reviews import ReviewsMixin
 from deliberation.storage.room_reads import RoomReadsMixin, last_statement_number
 from deliberation.storage.sessions import SessionsMixin, check_secret, hash_secret  # noqa: F401
 from deliberation.storage.sql import (  # noqa: F401  (tests import some of these from here)
@@ -57,13 +55,12 @@ from deliberation.storage.sql import (  # noqa: F401  (tests import some of thes
     _sqlite_pragmas_ro,
     _unique_violation,
     _upsert_vote,
+    _utc,
     _vote_rows,
 )
 from deliberation.storage.tables import (
     ConsultationRow,
-    DraftRow,
     ParticipantRow,
-    ReviewRow,
     StatementRow,
     VoteEventRow,
     VoteRow,
@@ -106,7 +103,7 @@ class ImportReport:
     registered: int = 0  # every participant id stored, authors who never voted included
 
 
-class Store(SessionsMixin, ExportMixin, RoomReadsMixin, MatrixReadsMixin):
+class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixReadsMixin):
     def __init__(self, settings: Settings | None = None, *, url: str | None = None,
                  limits: RateLimits | None = None):
         #: per-participant limits on votes and statements (see deliberation/ratelimit.py)
@@ -495,47 +492,6 @@ class Store(SessionsMixin, ExportMixin, RoomReadsMixin, MatrixReadsMixin):
             if n == 0:
                 raise NotFoundError(f"no statement {statement!r} in consultation {consultation_id}")
 
-    # ---- drafts and reviews ------------------------------------------------------------
-    def save_draft(self, consultation_id: int, draft: Draft) -> Draft:
-        with self.session() as s, s.begin():
-            self._require(s, consultation_id)
-            row = DraftRow(consultation_id=consultation_id, kind=draft.kind.value, speaks_for=draft.speaks_for,
-                           sentences=[x.model_dump() for x in draft.sentences], drafter=draft.drafter,
-                           status=draft.status, notes=draft.notes, created_at=draft.created_at)
-            s.add(row)
-            s.flush()
-            return _draft(row)
-
-    def drafts(self, consultation_id: int) -> list[Draft]:
-        with self.session() as s:
-            return [_draft(r) for r in s.scalars(select(DraftRow).where(DraftRow.consultation_id == consultation_id)
-                                                 .order_by(DraftRow.id))]
-
-    def record_review(self, decision: ReviewDecision) -> None:
-        with self.session() as s, s.begin():
-            row = s.get(DraftRow, decision.draft_id)
-            if row is None:
-                raise NotFoundError(f"no draft {decision.draft_id}")
-            s.add(ReviewRow(draft_id=decision.draft_id, decision=decision.decision, reviewer=decision.reviewer,
-                            edited_text=decision.edited_text, reason=decision.reason, created_at=decision.created_at))
-            row.status = {"approve": "approved", "edit": "approved", "reject": "rejected"}[decision.decision]
-            if decision.decision == "edit" and decision.edited_text:
-                row.sentences = [{"text": decision.edited_text, "citations": _draft(row).cited_statement_ids}]
-
-    def reviews(self, draft_id: int) -> list[ReviewDecision]:
-        with self.session() as s:
-            return [ReviewDecision(draft_id=r.draft_id, decision=r.decision, reviewer=r.reviewer,
-                                   edited_text=r.edited_text, reason=r.reason, created_at=_utc(r.created_at))
-                    for r in s.scalars(select(ReviewRow).where(ReviewRow.draft_id == draft_id).order_by(ReviewRow.id))]
-
-
-
-def _utc(dt: datetime | None) -> datetime | None:
-    """Stored times as aware UTC on every backend (SQLite hands back naive UTC, PostgreSQL aware)."""
-    if dt is None:
-        return None
-    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
-
 
 def _consultation(r: ConsultationRow) -> Consultation:
     return Consultation(id=r.id, code=r.code, question=r.question, description=r.description,
@@ -550,9 +506,3 @@ def _statement(id_, cid, external_id, text, author, language, moderation, reason
         id=id_, consultation_id=cid, external_id=external_id, text=text, author=author, language=language,
         moderation=ModerationStatus(moderation), moderation_reason=reason or "", is_draft=bool(is_draft),
         created_at=_utc(created_at), updated_at=_utc(updated_at))
-
-
-def _draft(r: DraftRow) -> Draft:
-    return Draft(id=r.id, consultation_id=r.consultation_id, kind=r.kind, speaks_for=r.speaks_for,
-                 sentences=[DraftSentence(**x) for x in r.sentences], drafter=r.drafter, status=r.status,
-                 notes=r.notes or "", created_at=_utc(r.created_at))

@@ -135,6 +135,21 @@ class ReviewRow(Base):
     created_at: Mapped[Time]
 
 
+class ReviewSaveRow(Base):
+    """One review step's stored decisions, by the step's key (the graph's review task, the same for
+    every attempt of the step): a retry replaces the drafts (and their reviews) listed here instead
+    of storing them again (``Store.record_review``)."""
+
+    __tablename__ = "review_saves"
+    __table_args__ = (UniqueConstraint("consultation_id", "save_key"),)
+    id: Mapped[RowId]
+    consultation_id: Mapped[ConsultationId] = mapped_column(index=True)
+    save_key: Mapped[str] = mapped_column(Text)
+    #: the ids of the drafts (``drafts.id``) this review stored
+    draft_ids: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[Time]
+
+
 class VotingWindowRow(Base):
     """When participants may vote on one set of published drafts (one row per publication).
 
