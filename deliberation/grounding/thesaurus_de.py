@@ -33,13 +33,19 @@ def base_path() -> Path:
     return Path(os.environ.get("DELIBERATION_THESAURUS_DE", DEFAULT_BASE))
 
 
+def _present() -> bool:
+    """Are both files of the thesaurus there?"""
+
+    return base_path().with_suffix(".idx").is_file() and base_path().with_suffix(".dat").is_file()
+
+
 @lru_cache(maxsize=1)
 def _index() -> dict[str, tuple[int, ...]] | None:
     """Lower-case headword -> byte offsets of its entries (None when the thesaurus is missing)."""
 
-    idx = base_path().with_suffix(".idx")
-    if not idx.is_file() or not base_path().with_suffix(".dat").is_file():
+    if not _present():
         return None
+    idx = base_path().with_suffix(".idx")
     out: dict[str, list[int]] = {}
     with idx.open(encoding="utf-8") as fh:
         next(fh, None)  # the encoding
@@ -51,9 +57,11 @@ def _index() -> dict[str, tuple[int, ...]] | None:
 
 
 def status() -> str:
-    """One line for the user: the German thesaurus in use, or what is missing."""
+    """One line for the user: the German thesaurus in use, or what is missing. Looks at the files
+    only: every guard report names its resources, and reading the index is left to the first
+    German word looked up (an English run never reads it)."""
 
-    if _index() is not None:
+    if _present():
         return f"OpenThesaurus from {base_path()}.dat"
     return (f"OpenThesaurus not available: {base_path()}.idx / .dat missing (Debian: apt-get install "
             "mythes-de); German sentences use the guard's own word lists only")
