@@ -20,7 +20,7 @@ from pydantic_core import to_jsonable_python
 
 from deliberation.cli import IMPORT_INTERRUPTED, app, console, fail, interruptible, out, reported, state
 from deliberation.config import SAMPLE_CORPUS
-from deliberation.errors import InputError
+from deliberation.errors import InputError, VotingClosed
 from deliberation.importers.base import read_text
 from deliberation.services import ensure_consultation
 from deliberation.storage import Store, runs
@@ -197,7 +197,10 @@ def resume_cmd(
             _print_status(st, cid)
             raise typer.Exit(0)
         if open_voting and (st.waiting or not st.next):  # (after a crash, continuing opens it below)
-            runner.open_voting(state.settings, cid)  # refused in words unless the graph waits for votes
+            try:
+                runner.open_voting(state.settings, cid)  # refused in words unless the graph waits for votes
+            except VotingClosed as e:  # a close whose count did not finish: say how to count
+                fail(f"{e}; count the votes with: deliberation resume {cid} --close-voting")
         if st.waiting and st.waiting.get("type") == "voting" and not close_voting:
             _print_status(st, cid)
             raise typer.Exit(0)

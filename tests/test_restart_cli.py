@@ -117,6 +117,9 @@ def test_an_answer_to_a_question_no_longer_asked_changes_nothing(sample):
     assert f"Voting is closed on {len(published)} published drafts, and the count did not finish" in status
     with pytest.raises(VotingClosed):
         store.cast_vote(cid, "2", published[0], "agree")
+    res = run_cli(data, "resume", str(cid), "--open-voting", check=False)  # closed stays closed: count it
+    assert res.returncode == 2 and f"cannot be opened again; count the votes with: deliberation resume {cid} " \
+        "--close-voting" in _said(res)
     assert "Finished" in run_cli(data, "resume", str(cid), "--close-voting").stdout
     with pytest.raises(VotingClosed):  # a late click after the close: refused, nothing stored
         store.cast_vote(cid, "1", published[0], "agree")

@@ -216,7 +216,7 @@ class SessionsMixin:
                                       draft_ids=ids, opened_at=now, closed_at=None)
                 s.add(row)
             elif row.closed_at is not None:
-                raise VotingClosed("voting on these drafts was closed and counted; it cannot be opened again")
+                raise VotingClosed("voting on these drafts was closed; it cannot be opened again")
             elif row.opened_at is None:
                 row.opened_at = now
             s.flush()
