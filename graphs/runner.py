@@ -113,18 +113,13 @@ def start(settings: Settings, cid: int, options: Options | None = None, on_updat
     on them were never counted and their voting window stayed open. Refused too while another
     process (or page) runs this consultation's graph (:class:`RunInProgress`)."""
     ctx = context(settings, options, services)
-    with runs.running(settings, cid, "a run from the start"):
+    with runs.running(settings, cid, DOING["start"]):
         return _start(settings, cid, ctx, on_update)
 
 
 def _start(settings: Settings, cid: int, ctx: Context, on_update: OnUpdate | None) -> Status:
     graph = compile_graph(settings)
-    waiting = status(settings, cid, graph).waiting or {}
-    if waiting.get("type") == "voting":
-        raise DeliberationError(
-            f"consultation {cid} waits for votes on {len(waiting.get('published') or [])} published drafts; "
-            f"close voting first (deliberation resume {cid} --close-voting, or 'Close voting and count' in the "
-            "moderator console), then start a new run")
+    check_start(status(settings, cid, graph), cid)
     # a new run forgets the last one's checkpoints: its run log was appended to (a Start over after a
     # run that stopped showed "intake …", "analyse …" twice in the console and in report.json)
     graph.checkpointer.delete_thread(thread(cid)["configurable"]["thread_id"])
@@ -135,6 +130,16 @@ def _start(settings: Settings, cid: int, ctx: Context, on_update: OnUpdate | Non
                               ).model_dump(mode="json")
     _stream(graph, fresh, cid, on_update, ctx)
     return status(settings, cid, graph)
+
+
+def check_start(st: Status, cid: int) -> None:
+    """Refuse a run from the start while the graph waits for votes on published drafts (in words)."""
+    waiting = st.waiting or {}
+    if waiting.get("type") == "voting":
+        raise DeliberationError(
+            f"consultation {cid} waits for votes on {len(waiting.get('published') or [])} published drafts; "
+            f"close voting first (deliberation resume {cid} --close-voting, or 'Close voting and count' in the "
+            "moderator console), then start a new run")
 
 
 def published_now(values: dict) -> list[dict]:
@@ -169,11 +174,12 @@ def answer_kind(value: Any) -> str | None:
     return "voting" if isinstance(value, dict) and value.get("close") else "review"
 
 
-_DOING = {None: "continuing the run from its last completed step", "voting": "closing voting and counting",
-          "review": "recording the review and publishing"}
+#: What a run does, in words, by what its resume value answers (``"start"``: a run from the start).
+DOING = {"start": "a run from the start", None: "continuing the run from its last completed step",
+         "voting": "closing voting and counting", "review": "recording the review and publishing"}
 
 
-def _check_answer(st: Status, value: Any) -> None:
+def check_answer(st: Status, value: Any) -> None:
     """Refuse an answer to a question the graph no longer asks: a page (or a terminal) showed the
     review or the vote, and meanwhile another process answered it. A review click used to be taken
     as the close of the vote the command line had opened (the voting step takes any answer), and
@@ -201,12 +207,12 @@ def resume(settings: Settings, cid: int, value: Any = None, on_update: OnUpdate 
            services: Services | None = None) -> Status:
     """Answer the interrupt the graph waits on (``value``), or continue after a crash (no interrupt).
 
-    The answer must fit what the graph waits for (:func:`_check_answer`). Closing voting
+    The answer must fit what the graph waits for (:func:`check_answer`). Closing voting
     (``{"close": true}`` while the graph waits for votes) first closes the voting window in the
     store and only then resumes the graph, so the tally, the live board and the report count the
     same votes: none can be accepted after the close committed. Refused while another process (or
     page) runs this consultation's graph (:class:`RunInProgress`)."""
-    with runs.running(settings, cid, _DOING[answer_kind(value)]):
+    with runs.running(settings, cid, DOING[answer_kind(value)]):
         return _resume(settings, cid, value, on_update, services)
 
 
@@ -214,7 +220,7 @@ def _resume(settings: Settings, cid: int, value: Any, on_update: OnUpdate | None
             services: Services | None) -> Status:
     graph = compile_graph(settings)
     st = status(settings, cid, graph)
-    _check_answer(st, value)
+    check_answer(st, value)
     if answer_kind(value) == "voting":
         _store(settings).close_voting(cid, [p["statement_id"] for p in published_now(st.values)])
     ctx = Context.from_json(st.values.get("config"), services or Services(settings))

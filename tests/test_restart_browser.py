@@ -2,10 +2,12 @@
 real browser (Debian's chromium through Playwright) against ``streamlit run`` with the data
 folder's Chroma server, as ``make run`` starts them:
 
-1. the console's run is stopped by a server restart mid-run (the vector store is paused with
-   SIGSTOP so that the restart lands inside the run's first step, whatever the machine's speed):
-   after the restart the console says the run ended with its process, and so does
-   ``deliberation status``;
+1. the console's run goes to a process of its own (graphs/runner_process.py): the app server is
+   killed and restarted in the middle of it (the run's process paused with SIGSTOP after its first
+   step, so that the restart lands mid-run whatever the machine's speed); after the restart the
+   console shows the run in progress with its log, then, without a click, the drafts for review,
+   every step run once; a run whose process is killed shows as stopped, with Retry, in the console
+   and in ``deliberation status``;
 2. another process continues the run (this test process, its run held after its first step): the
    console shows it in progress with no Retry or Start over, a Retry pressed on a page drawn before
    shows it too and starts no second run, the CLI's ``resume`` is refused and its ``status`` names the run; when the
@@ -22,6 +24,7 @@ import os
 import re
 import signal
 import threading
+import time
 
 import pytest
 
@@ -45,6 +48,28 @@ def _held_run(run, gate: threading.Event, reached: threading.Event, result: list
     worker = threading.Thread(target=lambda: result.append(run(held)))
     worker.start()
     return worker
+
+
+def _pause_mid_run(settings, cid: int, steps: int = 0) -> int:
+    """The pid of the console's run process, paused with SIGSTOP once it passed its first checkpoint
+    (and ``steps`` completed steps) and before it reached the review."""
+    from deliberation.storage import runs
+    from graphs import runner, runner_process
+
+    def mid_run(rec) -> bool:
+        now = runner.status(settings, cid)
+        return bool(now.values and now.next and now.waiting is None
+                    and len(runner_process.progress(settings, cid, rec.pid).steps) >= steps)
+
+    deadline = time.monotonic() + WAIT / 1000
+    while time.monotonic() < deadline:
+        rec = runs.in_progress(settings, cid)
+        if rec is not None and rec.detached and mid_run(rec):
+            os.kill(rec.pid, signal.SIGSTOP)
+            assert mid_run(rec), "the run reached the review before it was paused"
+            return rec.pid
+        time.sleep(0.05)
+    raise AssertionError("the console's run did not reach its first checkpoint")
 
 
 def _said(res) -> str:
@@ -76,25 +101,51 @@ def test_console_and_cli_across_a_server_restart(imported, tmp_path):
 def _scenario(browser, server, chroma, port, sample, settings, runner, store):
     from ui_helpers import start_server as restart
 
+    from deliberation.storage import runs
+    from graphs import runner_process
+
     data, cid = sample.data_dir, sample.cid
     mod = open_console(browser, server.url, sample.code, sample.secret)
 
-    # --- 1. a server restart in the middle of the console's run ------------------------------------
-    os.kill(chroma.proc.pid, signal.SIGSTOP)  # the run waits for the vector store in its first step
+    # --- 1. the app server is killed and restarted in the middle of the console's run ---------------
+    mod.get_by_role("button", name="Run the facilitation graph").click()
+    expect(mod.get_by_text("Running the facilitation graph").first).to_be_visible()
+    pid = _pause_mid_run(settings, cid, steps=1)
     try:
-        mod.get_by_role("button", name="Run the facilitation graph").click()
-        expect(mod.get_by_text("Running the facilitation graph").first).to_be_visible()
+        os.kill(server.proc.pid, signal.SIGKILL)  # a crash: the app's process ends at once
         server.chroma = None  # the app restarts, the data folder's Chroma server stays
         server.stop()
+        server = restart(data, server.log_path.parent, port=port)
+        mod.reload()
+        idle(mod)
+        mod.get_by_role("tab", name="Facilitation").click()
+        expect(mod.get_by_text(re.compile(rf"^A run from the start, started from the moderator console, pid {pid}, "
+                                          r"at .* is in progress \(next step: ")).first).to_be_visible()
+        first = runner_process.progress(settings, cid, pid).steps[0]
+        expect(mod.get_by_text(first[1][0]).first).to_be_visible()  # its log, read from the run's own
+        assert f"Running now: a run from the start, started from the moderator console, pid {pid}" in _said(
+            run_cli(data, "status", str(cid)))
     finally:
-        os.kill(chroma.proc.pid, signal.SIGCONT)
-    server = restart(data, server.log_path.parent, port=port)
-    mod.reload()
+        os.kill(pid, signal.SIGCONT)
+    # no click: the run goes on by itself, and the console shows its drafts when it reaches the review
+    expect(mod.get_by_text("The graph waits for your review of the drafts below.")).to_be_visible(timeout=WAIT)
     idle(mod)
-    mod.get_by_role("tab", name="Facilitation").click()
-    expect(mod.get_by_text("The last run stopped before it finished").first).to_be_visible()
-    expect(mod.get_by_text(re.compile(r"ended with its process before it finished: the app or the terminal running "
-                                      "it was stopped or restarted")).first).to_be_visible()
+    now = runner.status(settings, cid)
+    expect(mod.get_by_text(f"Review {len(now.waiting['drafts'])} drafts")).to_be_visible()
+    last = runs.last_run(settings, cid)
+    assert (last.pid, last.outcome) == (pid, "returned")
+    # every step once: the checkpoint's log is the run process's, line for line
+    assert [x for _, lines in runner_process.progress(settings, cid, pid).steps for x in lines] == now.values["log"]
+
+    # a run whose process is killed: stopped, with Retry, as a run of a restarted server was
+    mod.get_by_text("Start a new run", exact=True).click()
+    mod.get_by_text("Discard the drafts waiting for review and start over").click()
+    mod.get_by_role("button", name="Start a new run with the current statements and votes").click()
+    os.kill(_pause_mid_run(settings, cid), signal.SIGKILL)
+    expect(mod.get_by_text("The last run stopped before it finished").first).to_be_visible(timeout=WAIT)
+    expect(mod.get_by_text(re.compile(r"ended with its process before it finished: that process was "
+                                      r"stopped")).first).to_be_visible()
+    expect(mod.get_by_role("button", name="Retry the run")).to_be_visible()
     status = _said(run_cli(data, "status", str(cid)))
     assert "ended with its process before it finished" in status and "started from the moderator console" in status
     assert f"continue with: deliberation resume {cid}" in status

@@ -3,7 +3,8 @@ a run killed with its process is shown as such and resumed without loss, and an 
 question the graph no longer asks (a stale page, a second terminal) changes nothing.
 
 Real components: the sample consultation imported once (SQLite and Chroma on disk, the real
-embedding model), ``python -m graphs.cli`` in subprocesses on the same data folder."""
+embedding model), ``python -m graphs.cli`` and the console's run process (graphs/runner_process.py)
+in subprocesses on the same data folder."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pytest
 
 from conftest import CLI, CLI_ENV, REPO, die_while_closing_voting, run_cli
 from deliberation.config import Settings
-from deliberation.errors import DeliberationError, VotingClosed
+from deliberation.errors import DeliberationError, InputError, VotingClosed
 from deliberation.storage import Store, runs
 
 pytestmark = pytest.mark.slow
@@ -206,3 +207,69 @@ def test_a_review_killed_while_saving_its_decisions_stores_them_once(sample):
     assert len(drafts) == len(keys) and len(reviews) == len(keys)
     assert {r.reviewer for r in reviews} == {"again"}  # the decisions the run went on with
     assert {d.id for d in drafts} == {d["draft_id"] for d in runner.status(settings, cid).values["drafts"]}
+
+
+#: Seconds a run of the sample may take on a loaded 2-core machine before the test gives up.
+RUN_TIMEOUT_S = 600
+
+
+def _wait(until, what: str, poll: float = 0.1):
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while time.monotonic() < deadline:
+        found = until()
+        if found:
+            return found
+        time.sleep(poll)
+    raise AssertionError(f"not within {RUN_TIMEOUT_S} s: {what}")
+
+
+def test_a_console_run_in_a_process_of_its_own_and_a_killed_one(sample):
+    """The console's run in a process of its own (graphs/runner_process.py): the run lock is held
+    from the launch on (no second run, whatever happens to the launching process), the process is
+    in a session of its own, its log has every step, the refusals of runner.start / resume come
+    before anything starts, and a killed run shows as stopped, in words."""
+    from graphs import runner, runner_process
+
+    settings, cid = Settings(data_dir=sample.data_dir), sample.cid
+    # a wrong setting is named before anything starts
+    with pytest.raises(InputError):
+        runner_process.launch_start(settings, cid, {"no_such.setting": 1})
+    assert runs.last_run(settings, cid) is None
+
+    pid = runner_process.launch_start(settings, cid, {"seed": 3})
+    rec = runs.in_progress(settings, cid)  # held from the launch on, before the process imported anything
+    assert rec is not None and rec.pid == pid and rec.detached and rec.doing == "a run from the start"
+    assert os.getsid(pid) == pid  # a session of its own: the signals of the app's terminal do not reach it
+    with pytest.raises(runs.RunInProgress):  # never twice
+        runner_process.launch_resume(settings, cid, None)
+    _wait(lambda: runs.in_progress(settings, cid) is None, "the run ends")
+    last = runs.last_run(settings, cid)
+    assert (last.pid, last.outcome, last.started, last.by) == (pid, "returned", rec.started, rec.by)
+    st = runner.status(settings, cid)
+    assert st.waiting["type"] == "review" and st.values["config"]["analysis"]["seed"] == 3
+    done = runner_process.progress(settings, cid, pid)
+    assert done.error is None and [n for n, _ in done.steps][:2] == ["intake", "analyse"]
+    assert [x for _, lines in done.steps for x in lines] == st.values["log"]  # every line of the run, once
+    assert runner_process.progress(settings, cid, pid + 1).steps == []  # another process's log: not this run's
+
+    # an answer to a question the graph does not ask: refused before anything starts, the record unchanged
+    with pytest.raises(DeliberationError, match="no longer waits for the close of the vote"):
+        runner_process.launch_resume(settings, cid, {"close": True})
+    assert runs.last_run(settings, cid) == last
+
+    # killed mid-run: the lock is dropped with its process, and the run shows as stopped, in words
+    pid = runner_process.launch_start(settings, cid, {"seed": 3})
+
+    def mid_run() -> bool:
+        now = runner.status(settings, cid)
+        return bool(now.values and now.next and now.waiting is None)
+
+    _wait(mid_run, "the second run passes its first checkpoint", poll=0.05)
+    os.kill(pid, signal.SIGSTOP)
+    assert mid_run()  # paused before it reached the review
+    os.kill(pid, signal.SIGKILL)
+    _wait(lambda: runs.in_progress(settings, cid) is None, "the killed run's lock is dropped")
+    last = runs.last_run(settings, cid)
+    assert last.died and last.pid == pid
+    assert "ended with its process before it finished: that process was stopped" in last.how_it_stopped()
+    assert runner.status(settings, cid).next and runner_process.progress(settings, cid, pid).error is None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 
 import pandas as pd
 import streamlit as st
@@ -17,7 +18,7 @@ from deliberation.services import MODEL_PIN_SETTING, MODEL_SETTING, fixed_model,
 from deliberation.storage import runs
 from deliberation.tuning import parse_assignments
 from deliberation.wording import first_upper
-from graphs import runner
+from graphs import runner, runner_process
 from graphs.context import Context
 from ui import common
 
@@ -25,6 +26,8 @@ from ui import common
 CONSOLE_TABS = "mod-tab"
 #: How often the console looks whether a run in progress has ended (seconds).
 RUNNING_REFRESH_SECONDS = 2.0
+#: How often the page that started a run reads its progress (seconds).
+WATCH_POLL_SECONDS = 0.5
 #: The graph's nodes in the order a first run passes them (for the progress bar).
 NODES = ["intake", "analyse", "draft", "ground", "audit", "review", "publish", "voting", "tally", "revise",
          "report"]
@@ -71,10 +74,63 @@ def _running(cid: int | None, label: str):
             _RUNNING.pop(cid, None)
 
 
+def _draw_step(bar, node: str, lines: list[str]) -> None:
+    """A completed step in a run's progress: the bar, then its log lines."""
+    frac = (NODES.index(node) + 1) / len(NODES) if node in NODES else 0.5
+    bar.progress(min(frac, 1.0), text=NODE_WORDS.get(node, node))
+    for line in lines or [f"{node} done"]:
+        st.markdown(common.code(node) + " " + common.esc(line))
+
+
+def run_graph(label: str, cid: int, start: bool = False, options: dict | None = None, value=None) -> runner.Status:
+    """Run the graph from the start (``start``, with ``options``) or answer it / continue it
+    (``value``, as ``runner.resume``), showing its progress in an st.status box; returns where the
+    graph stands after it. The run goes to a process of its own (graphs/runner_process.py): it goes
+    on when the page goes away and when this server stops or restarts. Where that process could
+    not reach the vector store (the app opened it embedded), it runs in this server's process."""
+    s = common.settings()
+    if not runner_process.can_detach(s):
+        return run_with_progress(label, (lambda cb: runner.start(s, cid, options, on_update=cb)) if start else
+                                 (lambda cb: runner.resume(s, cid, value, on_update=cb)), cid)
+    pid = runner_process.launch_start(s, cid, options) if start else runner_process.launch_resume(s, cid, value)
+    return watch_run(label, cid, pid)
+
+
+def watch_run(label: str, cid: int, pid: int) -> runner.Status:
+    """Draw the progress of the run of process ``pid`` until its lock is free (it ended, or died),
+    as :func:`run_with_progress` draws a run of this process. The page going away stops only the
+    drawing (Streamlit's rerun or stop passes through); the run goes on."""
+    s = common.settings()
+    with st.status(label, expanded=True) as box:
+        bar = st.progress(0.0, text="starting…")
+        shown = 0
+        while True:
+            rec = runs.last_run(s, cid)
+            over = rec is None or rec.pid != pid or not rec.alive
+            done = runner_process.progress(s, cid, pid)  # read after the lock: nothing written later is lost
+            for node, lines in done.steps[shown:]:
+                _draw_step(bar, node, lines)
+            shown = len(done.steps)
+            if over:
+                break
+            time.sleep(WATCH_POLL_SECONDS)
+        stopped = done.error or (rec.how_it_stopped() if rec is not None and rec.pid == pid else None)
+        if stopped:
+            where = (f"after {NODE_WORDS.get(done.steps[-1][0], done.steps[-1][0]).lower()}" if done.steps
+                     else "in its first step")
+            st.session_state["mod-run-error"] = {"where": where, "error": done.error or stopped}
+            box.update(label=f"{label} — failed", state="error", expanded=True)
+            raise DeliberationError(done.error or stopped)
+        st.session_state.pop("mod-run-error", None)
+        bar.progress(1.0, text="done")
+        box.update(label=f"{label} — done ({shown} steps)", state="complete", expanded=False)
+    return runner.status(s, cid)
+
+
 def run_with_progress(label: str, fn, cid: int | None = None) -> object:
-    """Run a graph step in an st.status box that shows each node and its log lines. With ``cid``
-    the run finishes even when the page goes away (a reload, a click elsewhere): its progress stops
-    being drawn, and Streamlit's rerun or stop is passed on once the graph is done."""
+    """Run a graph step in this process in an st.status box that shows each node and its log
+    lines. With ``cid`` the run finishes even when the page goes away (a reload, a click elsewhere):
+    its progress stops being drawn, and Streamlit's rerun or stop is passed on once the graph is done."""
     with _running(cid, label), st.status(label, expanded=True) as box:
         bar = st.progress(0.0, text="starting…")
         seen: list[str] = []
@@ -85,10 +141,7 @@ def run_with_progress(label: str, fn, cid: int | None = None) -> object:
             if page_gone:
                 return
             try:
-                frac = (NODES.index(node) + 1) / len(NODES) if node in NODES else 0.5
-                bar.progress(min(frac, 1.0), text=NODE_WORDS.get(node, node))
-                for line in update.get("log") or [f"{node} done"]:
-                    st.markdown(common.code(node) + " " + common.esc(line))
+                _draw_step(bar, node, update.get("log") or [])
             except BaseException as e:  # Streamlit's stop and rerun signals are BaseExceptions
                 if cid is None or not common._is_control_flow(e):
                     raise
@@ -183,14 +236,21 @@ def _error_words(e: BaseException) -> str:
 
 @st.fragment(run_every=RUNNING_REFRESH_SECONDS)
 def running_run(cid: int) -> None:
-    """A run of this consultation goes on in this server (started before a reload, or on another
-    page): say so, and redraw the console once it has ended."""
+    """A run of this consultation goes on (started before a reload or a server restart, on another
+    page, or in a terminal): say so, with its log when it runs in a process of its own, and redraw
+    the console once it has ended."""
     what = run_in_progress(cid)
     if what is None:
         st.rerun(scope="app")
     gs = common.graph_status(cid, quiet=True)
     step = ", ".join(NODE_WORDS.get(n, n).lower() for n in gs.next) or "finishing"
     st.info(f"{what} is in progress (next step: {step}). This page shows the result when it ends.")
+    rec = runs.in_progress(common.settings(), cid)
+    done = runner_process.progress(common.settings(), cid, rec.pid) if rec is not None and rec.detached else None
+    if done is not None and done.steps:  # a run in a process of its own writes its log: shown after a restart too
+        bar = st.progress(0.0)
+        for node, lines in done.steps:
+            _draw_step(bar, node, lines)
 
 
 def stopped_run(cid: int, c, gs) -> None:
@@ -214,8 +274,7 @@ def stopped_run(cid: int, c, gs) -> None:
     if left.button("Retry the run", type="primary", key="mod-run-continue", width="stretch"):
         with common.action("Retrying the run"):
             common.require_moderator(cid)
-            run_with_progress("Retrying the facilitation run",
-                               lambda cb: runner.resume(common.settings(), cid, None, on_update=cb), cid)
+            run_graph("Retrying the facilitation run", cid)
             st.rerun()
     options = options_form(c)
     if right.button("Start over", key="mod-run-restart", width="stretch"):
@@ -234,8 +293,7 @@ def start_run(cid: int, options: dict, what: str = "Running the facilitation gra
         runner.context(common.settings(), run_opts)  # a wrong setting is named here, before anything is stored
         if embedding_model is not None:
             pin_consultation_model(common.settings(), cid, embedding_model)
-        run_with_progress("Running the facilitation graph",
-                          lambda cb: runner.start(common.settings(), cid, run_opts, on_update=cb), cid)
+        run_graph("Running the facilitation graph", cid, start=True, options=run_opts)
         st.rerun()
     stopped = common.graph_status(cid, quiet=True)
     if stopped.next and not stopped.waiting:
@@ -305,9 +363,7 @@ def voting_tab(cid: int) -> None:
         with common.action("Closing voting"):
             common.require_moderator(cid)
             # runner.resume closes the window in the store first, then tallies
-            st_ = run_with_progress("Closing voting: tally, revisions, report",
-                                     lambda cb: runner.resume(common.settings(), cid, {"close": True}, on_update=cb),
-                                     cid)
+            st_ = run_graph("Closing voting: tally, revisions, report", cid, value={"close": True})
             if (st_.waiting or {}).get("type") == "review":
                 common.switch_tab(CONSOLE_TABS, "Facilitation")
                 msg = ("Voting closed. Some groups did not endorse a draft, so revised drafts wait for your "

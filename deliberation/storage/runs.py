@@ -42,6 +42,8 @@ RUNS_DIR = "runs"
 ACQUIRE_WAIT_S = 2.0
 #: Seconds between two tries of the lock while waiting.
 ACQUIRE_POLL_S = 0.05
+#: The environment variable naming the lock descriptor a process was started with (:func:`hand_over`).
+HANDED_LOCK_ENV = "DELIBERATION_RUN_LOCK_FD"
 
 
 class RunInProgress(DeliberationError):
@@ -70,6 +72,8 @@ class RunRecord:
     #: how it ended: "returned", "failed" (an error, kept in the graph's checkpoint) or "interrupted"
     #: (Ctrl-C in its terminal); None while it runs or when its process died
     outcome: str | None = None
+    #: True for a run in a process of its own, started by another (the console: :func:`hand_over`)
+    detached: bool = False
 
     @property
     def died(self) -> bool:
@@ -80,6 +84,9 @@ class RunRecord:
         """Why this run stopped before it finished, in words, when its record knows (its process
         died, or Ctrl-C in its terminal); None otherwise (it runs, returned, or failed with an
         error that the graph's checkpoint keeps)."""
+        if self.died and self.detached:  # it outlives the app: only its own end stops it
+            return (f"The last run ({self.words()}) ended with its process before it finished: that process "
+                    "was stopped (killed, or the computer restarted)")
         if self.died:
             return (f"The last run ({self.words()}) ended with its process before it finished: the app or the "
                     "terminal running it was stopped or restarted")
@@ -106,6 +113,11 @@ def _now() -> str:
 
 def _path(settings: "Settings", cid: int) -> Path:
     return settings.data_dir / RUNS_DIR / f"consultation-{int(cid)}.lock"
+
+
+def log_path(settings: "Settings", cid: int) -> Path:
+    """The output of this consultation's last run started in a process of its own (:func:`hand_over`)."""
+    return settings.data_dir / RUNS_DIR / f"consultation-{int(cid)}.log"
 
 
 #: The commands that run the graph (graphs/cli.py), to name them in a run's record.
@@ -143,7 +155,7 @@ def _record(data: dict, alive: bool) -> RunRecord | None:
     try:
         return RunRecord(pid=int(data["pid"]), by=str(data["by"]), doing=str(data["doing"]),
                          started=str(data["started"]), ended=data.get("ended"), alive=alive,
-                         outcome=data.get("outcome"))
+                         outcome=data.get("outcome"), detached=bool(data.get("detached")))
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -155,24 +167,55 @@ def busy(cid: int, record: RunRecord | None) -> RunInProgress:
                          "wait until it stops (at the moderator's review, or when voting opens) and try again", record)
 
 
-@contextlib.contextmanager
-def running(settings: "Settings", cid: int, doing: str, by: str | None = None) -> Iterator[RunRecord]:
-    """Hold this consultation's run lock while the block runs, or raise :class:`RunInProgress`
-    naming the run that holds it. The record is marked ``ended`` when the block returns or raises."""
+def _acquire(settings: "Settings", cid: int) -> int:
+    """An open descriptor of this consultation's lock file holding its exclusive lock, or
+    :class:`RunInProgress` naming the run that holds it."""
     path = _path(settings, cid)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + ACQUIRE_WAIT_S
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                error = busy(cid, _record(_read(fd), alive=True))
+                os.close(fd)
+                raise error from None
+            time.sleep(ACQUIRE_POLL_S)
+
+
+def _handed_over(settings: "Settings", cid: int) -> int | None:
+    """The lock descriptor a parent handed to this process (:func:`hand_over`), if it is this
+    consultation's lock file; taken once (a process it starts in turn does not see it)."""
+    raw = os.environ.get(HANDED_LOCK_ENV, "")
+    if not raw.isdigit():
+        return None
+    fd = int(raw)
     try:
-        deadline = time.monotonic() + ACQUIRE_WAIT_S
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise busy(cid, _record(_read(fd), alive=True)) from None
-                time.sleep(ACQUIRE_POLL_S)
-        data = {"pid": os.getpid(), "by": by or who_am_i(), "doing": doing, "started": _now()}
+        same = os.path.samestat(os.fstat(fd), os.stat(_path(settings, cid)))
+    except OSError:
+        return None
+    if same:
+        os.environ.pop(HANDED_LOCK_ENV, None)
+        return fd
+    return None
+
+
+@contextlib.contextmanager
+def running(settings: "Settings", cid: int, doing: str, by: str | None = None) -> Iterator[RunRecord]:
+    """Hold this consultation's run lock while the block runs, or raise :class:`RunInProgress`
+    naming the run that holds it. The record is marked ``ended`` when the block returns or raises.
+    A process started with the lock handed over (:func:`hand_over`) runs under that lock, held
+    since it was started, keeping who started it and when."""
+    fd = _handed_over(settings, cid)
+    handed = _read(fd) if fd is not None else {}
+    if fd is None:
+        fd = _acquire(settings, cid)
+    try:
+        data = {"pid": os.getpid(), "by": handed.get("by") or by or who_am_i(), "doing": doing,
+                "started": handed.get("started") or _now(), **({"detached": True} if handed else {})}
         _write(fd, data)
         outcome = "failed"
         try:
@@ -214,3 +257,45 @@ def in_progress(settings: "Settings", cid: int) -> RunRecord | None:
     """The run of this consultation going on now in any process, or None."""
     rec = last_run(settings, cid)
     return rec if rec is not None and rec.alive else None
+
+
+class Handover:
+    """This consultation's run lock, held by this process for a run it starts in another one
+    (:func:`hand_over`): ``fd`` goes to the new process, :meth:`started` records its pid."""
+
+    def __init__(self, fd: int, data: dict):
+        self.fd, self._data, self.pid = fd, data, None
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment entry that tells the new process which descriptor is its lock."""
+        return {HANDED_LOCK_ENV: str(self.fd)}
+
+    def started(self, pid: int) -> None:
+        self.pid = pid
+        _write(self.fd, {**self._data, "pid": pid})
+
+
+@contextlib.contextmanager
+def hand_over(settings: "Settings", cid: int, doing: str, by: str | None = None) -> Iterator[Handover]:
+    """Take this consultation's run lock for a process the block starts (pass ``fd`` to it, with
+    :attr:`Handover.env`, and call :meth:`Handover.started` with its pid). The lock is then held by
+    the open file both processes share, so from this moment on until the new process ends, whatever
+    happens to this one (a server restart): no window in which a second run could start, and the
+    kernel drops it when the new process dies. Refused with :class:`RunInProgress` like
+    :func:`running`; a block that raises before a process was started leaves the last record."""
+    fd = _acquire(settings, cid)
+    before = _read(fd)
+    try:
+        handover = Handover(fd, {"pid": os.getpid(), "by": by or who_am_i(), "doing": doing, "started": _now(),
+                                 "detached": True})
+        _write(fd, handover._data)
+        try:
+            yield handover
+        except BaseException:
+            if handover.pid is None:  # nothing started: the last run's record stays true
+                with contextlib.suppress(OSError):
+                    _write(fd, before)
+            raise
+    finally:
+        os.close(fd)  # the started process keeps the lock through its own descriptor

@@ -21,7 +21,6 @@ from deliberation.models import ModerationStatus
 from deliberation.services import import_bundle, intake, set_moderation
 from deliberation.storage.sessions import check_chosen_secret
 from deliberation.wording import TERMS, Audience, ballot_words, inflect, of_grouped, plural, sentence_text
-from graphs import runner
 from ui.common import (
     MODERATOR_SESSION_PARAM,
     action,
@@ -500,8 +499,7 @@ def _review_draft(i: int, d: dict, summaries: dict, statements: dict, same_as: i
 def _submit_review(cid: int, value: dict) -> None:
     with action("Submitting the review"):
         require_moderator(cid)
-        st_ = run_console.run_with_progress("Recording the review and publishing",
-                                            lambda cb: runner.resume(settings(), cid, value, on_update=cb), cid)
+        st_ = run_console.run_graph("Recording the review and publishing", cid, value=value)
         waiting = st_.waiting or {}
         published = current_published(st_.values) if waiting.get("type") == "voting" else []
         refused = [d for d in waiting.get("drafts") or [] if d.get("edit_rejected")] \
