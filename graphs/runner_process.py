@@ -114,6 +114,8 @@ class Progress:
     steps: list[tuple[str, list[str]]] = field(default_factory=list)
     #: the error it stopped with, in words, or None
     error: str | None = None
+    #: the last line it printed that is not progress (a traceback's last line), or None
+    last_output: str | None = None
 
 
 def progress(settings: Settings, cid: int, pid: int) -> Progress:
@@ -123,16 +125,21 @@ def progress(settings: Settings, cid: int, pid: int) -> Progress:
         lines = runs.log_path(settings, cid).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return Progress()
-    found, mine = Progress(), False
+    # before its first line the process may fail to start (an import): what it printed is this
+    # launch's, the log being emptied at every launch
+    found, mine = Progress(), None
     for line in lines:
         try:
             event = json.loads(line) if line.startswith("{") else None
         except ValueError:
             event = None
         if not isinstance(event, dict):
-            continue  # a library's warning, a traceback: for the reader of the file
+            if mine is not False and line.strip():  # a library's warning, a traceback: for the reader of the file
+                found.last_output = line.strip()
+            continue
         if "pid" in event:
             mine = event["pid"] == pid
+            found.last_output = found.last_output if mine else None
         elif mine and "step" in event:
             found.steps.append((str(event["step"]), [str(x) for x in event.get("log") or []]))
         elif mine and "error" in event:

@@ -74,10 +74,18 @@ def _running(cid: int | None, label: str):
             _RUNNING.pop(cid, None)
 
 
-def _draw_step(bar, node: str, lines: list[str]) -> None:
-    """A completed step in a run's progress: the bar, then its log lines."""
+def _bar_at(bar, node: str | None) -> None:
+    """The progress bar after the step ``node`` (None: before the first)."""
+    if node is None:
+        bar.progress(0.0, text="starting…")
+        return
     frac = (NODES.index(node) + 1) / len(NODES) if node in NODES else 0.5
     bar.progress(min(frac, 1.0), text=NODE_WORDS.get(node, node))
+
+
+def _draw_step(bar, node: str, lines: list[str]) -> None:
+    """A completed step in a run's progress: the bar, then its log lines."""
+    _bar_at(bar, node)
     for line in lines or [f"{node} done"]:
         st.markdown(common.code(node) + " " + common.esc(line))
 
@@ -113,18 +121,30 @@ def watch_run(label: str, cid: int, pid: int) -> runner.Status:
             shown = len(done.steps)
             if over:
                 break
+            # drawn again at every look: Streamlit passes a rerun (a click) or a closed page at an
+            # element's update, so the watch ends with the page (the run goes on)
+            _bar_at(bar, done.steps[-1][0] if done.steps else None)
             time.sleep(WATCH_POLL_SECONDS)
-        stopped = done.error or (rec.how_it_stopped() if rec is not None and rec.pid == pid else None)
+        stopped = done.error or _died_words(rec if rec is not None and rec.pid == pid else None, done)
         if stopped:
             where = (f"after {NODE_WORDS.get(done.steps[-1][0], done.steps[-1][0]).lower()}" if done.steps
                      else "in its first step")
-            st.session_state["mod-run-error"] = {"where": where, "error": done.error or stopped}
+            st.session_state["mod-run-error"] = {"where": where, "error": stopped}
             box.update(label=f"{label} — failed", state="error", expanded=True)
-            raise DeliberationError(done.error or stopped)
+            raise DeliberationError(stopped)
         st.session_state.pop("mod-run-error", None)
         bar.progress(1.0, text="done")
         box.update(label=f"{label} — done ({shown} steps)", state="complete", expanded=False)
     return runner.status(s, cid)
+
+
+def _died_words(rec, done) -> str | None:
+    """Why a run in a process of its own stopped without an error of its own, in words (killed; or
+    its process could not start: its last output says why), or None when it returned."""
+    stopped = rec.how_it_stopped() if rec is not None else None
+    if stopped and done.last_output:
+        return f"{stopped}. Its last output: {done.last_output}"
+    return stopped
 
 
 def run_with_progress(label: str, fn, cid: int | None = None) -> object:
@@ -260,6 +280,10 @@ def stopped_run(cid: int, c, gs) -> None:
     failed = st.session_state.get("mod-run-error")
     st.warning(f"The last run stopped before it finished. Next step: {step}.")
     last = runs.last_run(common.settings(), cid)
+    logged = runner_process.progress(common.settings(), cid, last.pid) if last and last.detached else None
+    if not failed and logged is not None and logged.error:  # a run in a process of its own: from its log
+        failed = {"where": f"after {NODE_WORDS.get(logged.steps[-1][0], '').lower()}" if logged.steps
+                  else "in its first step", "error": logged.error}
     stopped = last.how_it_stopped() if last is not None else None
     if stopped:  # killed with its process, or Ctrl-C: no error in the checkpoint to show, say so
         st.info(common.esc(f"{stopped}. Nothing after the last completed step was kept."))
@@ -308,8 +332,8 @@ def _why_not_counted(cid: int, gs) -> str:
     if gs.error:
         return common.esc(f"it failed ({gs.error})")
     if last is not None and last.died:
-        return common.esc(f"the process counting them ended ({last.words()}; the app or the terminal was "
-                          "stopped or restarted)")
+        ended = "that process was stopped" if last.detached else "the app or the terminal was stopped or restarted"
+        return common.esc(f"the process counting them ended ({last.words()}; {ended})")
     return "it stopped before the count"
 
 
