@@ -50,15 +50,22 @@ def _held_run(run, gate: threading.Event, reached: threading.Event, result: list
     return worker
 
 
+#: The steps the console's run is paused in, to be killed or restarted mid-run: several steps before the review.
+EARLY_STEPS = {"intake", "analyse", "draft"}
+
+
 def _pause_mid_run(settings, cid: int, steps: int = 0) -> int:
     """The pid of the console's run process, paused with SIGSTOP once it passed its first checkpoint
     (and ``steps`` completed steps) and before it reached the review."""
     from deliberation.storage import runs
     from graphs import runner, runner_process
+    from graphs.facilitation import compile_graph
 
-    def mid_run(rec) -> bool:
-        now = runner.status(settings, cid)
-        return bool(now.values and now.next and now.waiting is None
+    graph = compile_graph(settings)
+
+    def mid_run(rec) -> bool:  # in a step long before the review (the review's own step is over in a moment)
+        now = runner.status(settings, cid, graph)
+        return bool(now.values and set(now.next) & EARLY_STEPS and now.waiting is None
                     and len(runner_process.progress(settings, cid, rec.pid).steps) >= steps)
 
     deadline = time.monotonic() + WAIT / 1000

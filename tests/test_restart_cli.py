@@ -211,6 +211,8 @@ def test_a_review_killed_while_saving_its_decisions_stores_them_once(sample):
 
 #: Seconds a run of the sample may take on a loaded 2-core machine before the test gives up.
 RUN_TIMEOUT_S = 600
+#: The steps a run is paused in to be killed or restarted mid-run: several steps before the review.
+EARLY_STEPS = {"intake", "analyse", "draft"}
 
 
 def _wait(until, what: str, poll: float = 0.1):
@@ -229,6 +231,7 @@ def test_a_console_run_in_a_process_of_its_own_and_a_killed_one(sample):
     in a session of its own, its log has every step, the refusals of runner.start / resume come
     before anything starts, and a killed run shows as stopped, in words."""
     from graphs import runner, runner_process
+    from graphs.facilitation import compile_graph
 
     settings, cid = Settings(data_dir=sample.data_dir), sample.cid
     # a wrong setting is named before anything starts
@@ -260,9 +263,11 @@ def test_a_console_run_in_a_process_of_its_own_and_a_killed_one(sample):
     # killed mid-run: the lock is dropped with its process, and the run shows as stopped, in words
     pid = runner_process.launch_start(settings, cid, {"seed": 3})
 
-    def mid_run() -> bool:
-        now = runner.status(settings, cid)
-        return bool(now.values and now.next and now.waiting is None)
+    graph = compile_graph(settings)
+
+    def mid_run() -> bool:  # in a step long before the review (the review's own step is over in a moment)
+        now = runner.status(settings, cid, graph)
+        return bool(now.values and set(now.next) & EARLY_STEPS and now.waiting is None)
 
     _wait(mid_run, "the second run passes its first checkpoint", poll=0.05)
     os.kill(pid, signal.SIGSTOP)
