@@ -16,9 +16,9 @@ import re
 from difflib import SequenceMatcher
 
 from . import wordnet as wn
-from .checks import SentenceContext, _content_words_with_surface, align, draft_clauses
+from .checks import SentenceContext, _content_words_with_surface, _Source, align, draft_clauses
 from .lexicon import AXES, CONDITION, INCLUDING, entries, phrase_pattern, table, word_pattern
-from .polarity import _POLARITY_SPLIT
+from .polarity import _POLARITY_SPLIT, _Clause
 from .patterns import _DE_ADJECTIVE, _NEGATORS, _TOO
 from .problems import Problem, ProblemKind
 from .text import _fold, _Tok, _tokenize
@@ -28,6 +28,10 @@ _STANCE_KINDS = (ProblemKind.STANCE_REVERSED, ProblemKind.COMPARISON_SWAPPED)
 
 #: some -> all: words that make a claim universal
 UNIVERSAL = phrase_pattern("universal_words")
+#: some -> all: words that limit a claim to part of its subject ("some children")
+PARTIAL = phrase_pattern("partial_words")
+#: how many tokens after a partial word the words it limits may stand ("some of the older children")
+PARTIAL_REACH = 4
 #: phrases in which a universal word is not one ("at all", "after all")
 UNIVERSAL_IDIOMS = phrase_pattern("universal_idioms")
 #: limit -> ban: the ban side and the limit side
@@ -185,7 +189,26 @@ def check_scope(ctx: SentenceContext) -> list[Problem]:
         return [Problem(ProblemKind.SCOPE_INFLATED,
                         f"says '{ban.group(0)}' where {ctx.who} {'ask' if len(ctx.cited) > 1 else 'asks'} only to limit "
                         f"('{LIMIT.search(sources).group(0)}')", {"word": ban.group(0)})]
-    return _including(ctx) or _dropped_condition(ctx)
+    return _dropped_partial(ctx) or _including(ctx) or _dropped_condition(ctx)
+
+
+def _dropped_partial(ctx: SentenceContext) -> list[Problem]:
+    """some -> all without a universal word: a cited statement limits a claim to part of its
+    subject ("some children with dietary needs cannot eat ...") and the draft, speaking of that
+    subject, keeps no such limit ("No child with dietary needs can eat ...", "Children ...")."""
+
+    if PARTIAL.search(ctx.text):
+        return []
+    for s in ctx.cited:
+        sent = _paraphrased_sentence(ctx, s)
+        for m in PARTIAL.finditer(sent.text if sent else ""):
+            after = [t for t in _tokenize(sent.text[m.end():])[:PARTIAL_REACH] if t.content]
+            limited = [t.raw for t in after if t.canon in ctx.content]
+            if limited:
+                return [Problem(ProblemKind.SCOPE_INFLATED,
+                                f"speaks of all '{limited[0]}' where statement {s.id} says '{m.group(0)} {limited[0]}'",
+                                {"word": m.group(0), "statement": s.id})]
+    return []
 
 
 def _including(ctx: SentenceContext) -> list[Problem]:
@@ -219,10 +242,9 @@ def _dropped_condition(ctx: SentenceContext) -> list[Problem]:
         if own:
             continue
         for s in ctx.cited:
-            sentences = [parent for sc, parent in s.units if sc is parent]
-            if not sentences:
+            sent = _paraphrased_sentence(ctx, s)
+            if sent is None:
                 continue
-            sent = max(sentences, key=lambda p: (len(p.content & ctx.content), -len(p.content)))
             m = pattern.search(sent.text) if pattern is CONDITION else _restriction(sent.text)
             if m and not _condition_kept(ctx, sent.text, m):
                 cond = _CONDITION_END.split(sent.text[m.end():], maxsplit=1)[0]
@@ -230,6 +252,14 @@ def _dropped_condition(ctx: SentenceContext) -> list[Problem]:
                                 f"drops the condition of statement {s.id} ('{m.group(0)} {cond.strip()[:50]}')",
                                 {"statement": s.id})]
     return []
+
+
+def _paraphrased_sentence(ctx: SentenceContext, s: _Source) -> _Clause | None:
+    """The sentence of cited statement ``s`` that the draft sentence paraphrases: the one sharing
+    most of its content words (the shorter one on a tie)."""
+
+    sentences = [parent for sc, parent in s.units if sc is parent]
+    return max(sentences, key=lambda p: (len(p.content & ctx.content), -len(p.content)), default=None)
 
 
 #: where the words a condition or restriction governs end
