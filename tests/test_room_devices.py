@@ -8,8 +8,8 @@ in a real browser (Debian's chromium driven by Playwright against ``streamlit ru
    (each answer control kept the answer it was first drawn with);
 3. a participant alone in their opinion group is told so, not "with 0 other people. On 0 of your 3
    votes you voted as most of your group did";
-4. the opinion map rings the participant's own dot (in a room on one line, as two people voting
-   opposite are, the ring sat at the map's far edge, away from every dot).
+4. the moderator's console reloaded while the drafts wait for review opens on the review (it
+   opened on Import, and the review was nowhere to be seen).
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from ui_helpers import idle, launch_chromium, start_server
 
 pytestmark = pytest.mark.slow
 
-from room_steps import WAIT, expect, join, sync_playwright  # noqa: E402
+from room_steps import WAIT, expect, join, open_console, sync_playwright, wait_for_review  # noqa: E402
 
 
+SECRET = "devices-room-moderator-secret"
 QUESTION = "What should happen to the old swimming pool?"
 STATEMENTS = ["Turn the pool into a community garden.", "Reopen the pool for swimming lessons.",
               "Sell the land to build affordable housing."]
@@ -38,7 +39,7 @@ def room(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("devices")
     store = Store(Settings(data_dir=base / "data").ensure(), limits=UNLIMITED)
-    c, _secret = store.create_consultation(QUESTION)
+    c, _secret = store.create_consultation(QUESTION, secret=SECRET)
     for text in STATEMENTS:
         store.add_statement(c.id, None, text)
     srv = start_server(base / "data", base / "log")
@@ -128,3 +129,12 @@ def test_one_participant_on_two_devices_in_a_room_of_two(room):
         phone.wait_for_timeout(1000)
     expect(placed).to_have_text(re.compile(r"^You are in group [A-Z] on your own: nobody else has voted like you"))
     expect(phone.get_by_text(re.compile("with 0 other people"))).to_have_count(0)
+
+    # 4. the moderator's console, reloaded while the drafts wait for review, opens on the review
+    mod = open_console(browser, room["url"], c.code, SECRET)
+    mod.get_by_role("button", name="Run the facilitation graph").click()
+    wait_for_review(mod)
+    mod.reload()
+    idle(mod)
+    expect(mod.get_by_role("tab", name="Facilitation", selected=True)).to_be_visible()
+    expect(mod.get_by_text("The graph waits for your review of the drafts below.")).to_be_visible()

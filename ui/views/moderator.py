@@ -519,6 +519,21 @@ def _submit_review(cid: int, value: dict) -> None:
         st.rerun()
 
 
+def _open_where_the_graph_waits(cid: int) -> None:
+    """A console opened anew (signed in, or reloaded mid-review) opens on the tab with the
+    moderator's next step: Facilitation while a run goes on, stopped or waits for the review,
+    Voting while the drafts are put to the vote. It opened on Import, where the review a reload
+    interrupted was nowhere to be seen."""
+    gs = graph_status(cid, quiet=True)
+    kind = (gs.waiting or {}).get("type")
+    if kind == "voting":
+        switch_tab(run_console.CONSOLE_TABS, "Voting")
+    elif kind == "review" or run_console.run_in_progress(cid) or (gs.next and not gs.finished):
+        switch_tab(run_console.CONSOLE_TABS, "Facilitation")
+    else:
+        st.session_state[f"{run_console.CONSOLE_TABS}:switches"] = 0  # Import, once per session
+
+
 def main() -> None:
     flash = st.session_state.pop("mod-flash", None)
     cid = _current_cid()
@@ -535,6 +550,8 @@ def main() -> None:
     if flash:
         getattr(st, flash[0])(esc(flash[1]))
     labels = ["Import", "Moderation queue", "Facilitation", "Voting"]
+    if f"{run_console.CONSOLE_TABS}:switches" not in st.session_state:  # a sign-in or a reload
+        _open_where_the_graph_waits(cid)
     tabs = switchable_tabs(labels, run_console.CONSOLE_TABS)
     sections = [("Showing the import", lambda: _import_tab(cid, c)),
                 ("Showing the moderation queue", lambda: _moderation_tab(cid, statements)),
