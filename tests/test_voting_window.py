@@ -52,7 +52,9 @@ def test_votes_on_drafts_only_while_the_window_is_open(published):
     assert store.voting_window(cid, list(reversed(drafts))).is_open  # the order of ids does not matter
     w = store.close_voting(cid, drafts)
     assert w.state == "closed"
-    with pytest.raises(VotingClosed, match=f"voting on draft {drafts[0]} is not open"):
+    # the participant page reads "Your vote was not stored: " + this, which said "not stored" twice
+    with pytest.raises(VotingClosed, match=rf"^voting on draft {drafts[0]} is not open \(the moderator has not "
+                                           r"opened it yet, or has closed it\)$"):
         store.cast_vote(cid, pid, drafts[0], "agree")
     store.cast_vote(cid, pid, "2", "pass")  # ordinary votes go on
     votes = store.current_votes(cid)

@@ -261,8 +261,9 @@ class SessionsMixin:
                              .where(VotingWindowRow.consultation_id == consultation_id,
                                     VotingWindowRow.opened_at.is_not(None), VotingWindowRow.closed_at.is_(None))).all()
         if not any(statement in (ids or ()) for ids in open_ids):
-            raise VotingClosed(f"voting on draft {statement} is not open: the moderator has not opened it yet "
-                               "or has closed it, so this vote was not stored")
+            # the page says "Your vote was not stored: " before it ("…, so this vote was not stored" said it twice)
+            raise VotingClosed(f"voting on draft {statement} is not open (the moderator has not opened it yet, "
+                               "or has closed it)")
 
     # ---- moderator sessions ------------------------------------------------------------
     def create_moderator_session(self, consultation_id: int, secret: str | None,
