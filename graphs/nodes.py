@@ -264,15 +264,19 @@ def publish(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     already = {k for p in state.published_now() for k in p.keys}
     out = list(state.published)
     orphans = _unpublished_drafts(state, store.statements(cid))
+    # headings as the report and the tally name them, a topic by its label: "Where opinions split on
+    # topic 0" on the participant page and the board named a topic no page numbers
+    topics = topic_names(state.analysis.topics if state.analysis else None)
     lines = []
     for d in state.drafts:
         if d.status != "approved" or d.key in already:
             continue
+        heading = draft_heading(d.key, split=d.split, topics=topics)
         same = next((i for i, p in enumerate(out) if p.round == state.revise_rounds
                      and ballot_words(p.text) == ballot_words(d.text)), None)
         if same is not None:
             p = out[same]
-            out[same] = p.model_copy(update={"also": [*p.also, d.key], "heading": f"{p.heading}; {d.heading}",
+            out[same] = p.model_copy(update={"also": [*p.also, d.key], "heading": f"{p.heading}; {heading}",
                                              "citations": sorted({*p.citations, *d.citations})})
             lines.append(f"publish {d.key}: word for word the same as {p.key}, so one ballot item "
                          f"(statement {p.statement_id}) stands for both")
@@ -280,7 +284,7 @@ def publish(state: FacilitationState, runtime: Runtime[Context]) -> dict:
         stored = orphans.get(" ".join(d.text.split())) or []
         sid = stored.pop(0) if stored else store.add_statement(cid, None, d.text, is_draft=True).external_id
         out.append(PublishedDraft(key=d.key, kind=d.kind, statement_id=sid, text=d.text,
-                                  heading=d.heading, split=d.split, draft_id=d.draft_id,
+                                  heading=heading, split=d.split, draft_id=d.draft_id,
                                   round=state.revise_rounds, citations=d.citations))
         lines.append(f"publish {d.key} as statement {sid}")
     drafts = [d.model_copy(update={"status": "published"}) if d.status == "approved" else d for d in state.drafts]

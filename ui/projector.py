@@ -27,6 +27,8 @@ PARTICIPATE_PATH = "participate"
 #: Drafts or statements shown at once, and the characters kept of each text.
 SHOWN_ITEMS = 3
 CLIP_CHARS = 230
+#: Longest draft heading shown (a topic's draft is named by its label: "Where opinions split on the topic “…”")
+TITLE_CHARS = 70
 #: Height of the opinion map on the projector (px): with the title row it fills a 1080 px screen.
 MAP_HEIGHT = 800
 
@@ -104,7 +106,7 @@ def _items(r: dict, common_ground) -> None:
             st.markdown("No statement is agreed across every group yet.")
     for title, sid, text in items[:SHOWN_ITEMS]:
         with st.container(border=True):
-            st.markdown(f"**{esc(title)}** · {totals(votes, sid)}")
+            st.markdown(f"**{esc(clip(title, TITLE_CHARS))}** · {totals(votes, sid)}")
             st.markdown(esc(clip(text)))
             chart = vote_bars(votes, sid, groups, step=20, font=13)
             if chart is not None:
