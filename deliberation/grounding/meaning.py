@@ -12,6 +12,7 @@ Each returns the :class:`Problem` s it finds, like the checks in :mod:`.checks`.
 
 from __future__ import annotations
 
+import math
 import re
 from difflib import SequenceMatcher
 
@@ -49,6 +50,8 @@ _PARTICLES: dict[str, int] = table("verb_particles")
 #: a word after one of these is used as a verb ("to deal", "should cost")
 _VERB_BEFORE = word_pattern("verb_before")
 _DIRECTION_AXES = ("level", "change", "speed")
+#: quantity words that say which way a statement wants a thing only after "too" ("too many")
+_TOO_MUCH = frozenset(entries("too_much_words"))
 #: after one of these a word names a thing or an activity ("about speeding"), it does not change one
 _NOUN_BEFORE = frozenset(entries("activity_before"))
 #: a word before one of these is a verb ("put the money"), a word after one a noun ("their finance")
@@ -94,6 +97,8 @@ def _direction_words(text: str) -> tuple[list[tuple[str, int, str]], int]:
             last_neg = k
             continue
         d = _direction(toks, k)
+        if not d and k > 0 and _TOO.match(toks[k - 1].raw) and t.raw.lower() in _TOO_MUCH:
+            d = 1  # "too many traffic lights" wants fewer (inverted below)
         if d:
             if k > 0 and _TOO.match(toks[k - 1].raw):
                 d = -d
@@ -104,18 +109,18 @@ def _direction_words(text: str) -> tuple[list[tuple[str, int, str]], int]:
 
 
 def _direction_sign(text: str, other: str) -> tuple[int, list[str]]:
-    """The product of the direction words of ``text`` that ``other`` does not use too (a word on
-    both sides agrees, unless a negation differs, which the stance check sees), times its negators;
-    0 when no such word is left."""
+    """The direction of ``text`` from its direction words that ``other`` does not use too (a word on
+    both sides agrees, unless a negation differs, which the stance check sees): their common sign
+    when they agree ("too many ... want fewer" is -1), else their product, times its negators; 0
+    when no such word is left."""
 
     words, negs = _direction_words(text)
     common = {c for c, _, _ in _direction_words(other)[0]}
     left = [(d, raw) for c, d, raw in words if c not in common]
     if not left:
         return 0, []
-    sign = negs
-    for d, _ in left:
-        sign *= d
+    signs = {d for d, _ in left}
+    sign = negs * (signs.pop() if len(signs) == 1 else math.prod(d for d, _ in left))
     return sign, [raw for _, raw in left]
 
 
@@ -128,21 +133,24 @@ def check_direction(ctx: SentenceContext) -> list[Problem]:
         aligned = align(ctx, cl)
         if aligned is None and len(ctx.cited) == 1 and ctx.relevant:
             src = ctx.cited[0]  # a short sentence sharing one word with its only statement
-            texts: tuple[str, ...] = (src.text,)
+            texts: tuple[tuple[str, str], ...] = ((src.id, src.text),)
         elif aligned is None:
             continue
         else:
             src, sc, parent = aligned
-            texts = (sc.text, parent.text)
-        for source_text in texts:
+            texts = ((src.id, sc.text), (src.id, parent.text))
+        # a draft that joins statements: the others' sentences about the same things too
+        texts += tuple((s.id, p.text) for s in ctx.cited if s is not src for sc2, p in s.units
+                       if sc2 is p and len(cl.content & p.content) >= ctx.cfg.min_alignment_words)
+        for sid, source_text in texts:
             ds, dwords = _direction_sign(cl.text, source_text)
             ss, swords = _direction_sign(source_text, cl.text)
             if not ds:
                 break
             if ss and ss != ds:
                 return [Problem(ProblemKind.DIRECTION_REVERSED,
-                                f"reverses the direction of statement {src.id} ('{' '.join(dwords)}' versus "
-                                f"'{' '.join(swords)}')", {"statement": src.id, "draft": dwords, "source": swords})]
+                                f"reverses the direction of statement {sid} ('{' '.join(dwords)}' versus "
+                                f"'{' '.join(swords)}')", {"statement": sid, "draft": dwords, "source": swords})]
             if ss:
                 break
     return _antonyms(ctx)

@@ -30,10 +30,12 @@ _EXCEPTIONS = frozenset(f"{pos}.exc" for pos in ("noun", "verb", "adj", "adv"))
 HYPERNYM_DEPTH = 3
 #: synsets whose hyponyms (troponyms) are change verbs with a direction
 _UP = ("increase.v.01", "increase.v.02", "raise.v.02", "boost.v.04", "intensify.v.02", "expand.v.01",
-       "accelerate.v.01", "lengthen.v.01", "improve.v.01", "better.v.02", "strengthen.v.01", "promote.v.01")
+       "accelerate.v.01", "lengthen.v.01", "improve.v.01", "better.v.02", "strengthen.v.01", "promote.v.01",
+       "rise.v.01", "rise.v.02", "ascend.v.01")
 _DOWN = ("decrease.v.01", "decrease.v.02", "reduce.v.01", "lower.v.01", "cut.v.11", "shorten.v.01",
          "decelerate.v.01", "slow.v.01", "weaken.v.01", "worsen.v.01", "deteriorate.v.01", "contract.v.04",
-         "hurt.v.05", "injure.v.01", "damage.v.01", "abate.v.01", "moderate.v.01", "relieve.v.01")
+         "hurt.v.05", "injure.v.01", "damage.v.01", "abate.v.01", "moderate.v.01", "relieve.v.01",
+         "descend.v.01", "decline.v.04", "sink.v.01")
 
 
 def wordnet_dir() -> Path:
