@@ -1,6 +1,8 @@
 """One data folder, several processes: the graph of a consultation runs in one process at a time,
-a run killed with its process is shown as such and resumed without loss, and an answer to a
-question the graph no longer asks (a stale page, a second terminal) changes nothing.
+a run killed with its process is shown as such and resumed without loss, an answer to a
+question the graph no longer asks (a stale page, a second terminal) changes nothing, a review step
+killed after saving the moderator's decisions stores them once when answered again, and a terminal
+opens the vote on drafts the console published (``resume ID --open-voting``).
 
 Real components: the sample consultation imported once (SQLite and Chroma on disk, the real
 embedding model), ``python -m graphs.cli`` and the console's run process (graphs/runner_process.py)
