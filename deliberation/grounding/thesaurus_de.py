@@ -21,6 +21,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .text import infinitive  # the guard's one reading of German participles
+
 #: where Debian's mythes-de puts the thesaurus (without the extension)
 DEFAULT_BASE = "/usr/share/mythes/th_de_DE_v2"
 #: the marker of a broader term in a meaning's line
@@ -103,8 +105,6 @@ def headwords(word: str) -> tuple[str, ...]:
     idx = _index()
     if idx is None:
         return ()
-    from .text import infinitive  # the guard's one reading of German participles
-
     w = word.lower()
     cands = [w, infinitive(w)]
     for end in ENDINGS:
