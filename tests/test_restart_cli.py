@@ -245,6 +245,7 @@ def test_a_console_run_in_a_process_of_its_own_and_a_killed_one(sample):
     rec = runs.in_progress(settings, cid)  # held from the launch on, before the process imported anything
     assert rec is not None and rec.pid == pid and rec.detached and rec.doing == "a run from the start"
     assert os.getsid(pid) == pid  # a session of its own: the signals of the app's terminal do not reach it
+    assert runs.detached_in_progress(settings) == {cid: rec}  # what `make run` names when it stops
     with pytest.raises(runs.RunInProgress):  # never twice
         runner_process.launch_resume(settings, cid, None)
     _wait(lambda: runs.in_progress(settings, cid) is None, "the run ends")

@@ -39,7 +39,7 @@ from deliberation.embeddings.choice import is_auto
 from deliberation.errors import DeliberationError
 from deliberation.importers.polis import read_polis_export
 from deliberation.services import ensure_consultation, find_consultation_by_source, import_bundle
-from deliberation.storage import Store, chroma_server
+from deliberation.storage import Store, chroma_server, runs
 from deliberation.storage.chroma_server import die_with_parent
 from ui.uploads import MAX_UPLOAD_MB
 
@@ -184,8 +184,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     finally:
+        _say_runs_going_on(settings)
         if server is not None:
             server.stop()
+
+
+def _say_runs_going_on(settings: Settings) -> None:
+    """The graph runs the console started that go on after the app stops (graphs/runner_process.py),
+    and what stopping the vector store's server means for them."""
+    for cid, rec in runs.detached_in_progress(settings).items():
+        print(f"The facilitation run of consultation {cid} goes on in its own process ({rec.words()}): the "
+              "moderator console shows it when the app is started again. A run still in its first two steps "
+              "(checking statements, finding topics) needs the vector store, whose server stops with the app: "
+              "it stops there, and Retry in the console continues it.", flush=True)
 
 
 if __name__ == "__main__":

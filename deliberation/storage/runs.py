@@ -259,6 +259,17 @@ def in_progress(settings: "Settings", cid: int) -> RunRecord | None:
     return rec if rec is not None and rec.alive else None
 
 
+def detached_in_progress(settings: "Settings") -> dict[int, RunRecord]:
+    """The runs going on now in a process of their own (:func:`hand_over`), by consultation id."""
+    found = {}
+    for path in sorted((settings.data_dir / RUNS_DIR).glob("consultation-*.lock")):
+        cid = path.stem.removeprefix("consultation-")
+        rec = in_progress(settings, int(cid)) if cid.isdigit() else None
+        if rec is not None and rec.detached:
+            found[int(cid)] = rec
+    return found
+
+
 class Handover:
     """This consultation's run lock, held by this process for a run it starts in another one
     (:func:`hand_over`): ``fd`` goes to the new process, :meth:`started` records its pid."""
