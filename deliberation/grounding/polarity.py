@@ -40,13 +40,17 @@ def _clauses(text: str, pattern: re.Pattern[str]) -> list[_Clause]:
 
 
 
+_NEGATING_PHRASE_RE = "|".join(r"\s+".join(p.split()) for p in entries("negating_phrases"))
 #: where a clause ends for the stance check: a contrast, a dash, a reason or consequence ("so",
-#: "because", ", weil"; "so" only where it means "therefore": "so many" goes on)
+#: "because", ", weil"; "so" only where it means "therefore": "so many" goes on), and before
+#: "rather than" / "instead of" (what they negate is not what the clause before asks for)
 _POLARITY_SPLIT = re.compile(
     _CONTRAST.pattern + r"|\s+[-–—]\s+|\s*(?:"
     rf",\s*(?:{alternation('clause_links_after_comma')})\b|\s+(?:{alternation('clause_links')})\b"
     rf"|\s+(?:{alternation('result_words')})\s+(?!(?:{alternation('result_word_exceptions')})\b)(?=[a-z])"
-    r")\s*",
+    r")\s*"
+    # before "rather than" / "instead of", which stay with what they negate
+    rf"|,?\s+(?=(?:{_NEGATING_PHRASE_RE})\b)",
     re.I,
 )
 
@@ -72,6 +76,8 @@ _COMPARATIVE_ENDINGS = tuple(entries("comparative_adjective_endings"))
 #: "on" / "off" before a determiner: switched on (+1) or off (-1)
 _SWITCH: dict[str, int] = table("switch_words")
 _SWITCH_DETERMINERS = set(entries("switch_determiners"))
+#: "rather than", "instead of": (first word, second word) of phrases that negate like "not"
+_NEGATING_PHRASES = {tuple(p.lower().split()) for p in entries("negating_phrases")}
 
 
 def _polarity(clause: str, window: int) -> _PolarityInfo:
@@ -98,6 +104,9 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
             if pair not in _CJK_NOT_NEGATION:
                 following = [x for x in raws[k + 1 : k + 6] if _CJK.match(x)]
                 occ.append(("neg", -1, k, {a + b for a, b in zip(following, following[1:])}, w))
+            continue
+        if k + 1 < len(raws) and (lw, raws[k + 1].lower()) in _NEGATING_PHRASES:
+            occ.append(("neg", -1, k, win(k + 1, 3 * window, forward_only=True), f"{w} {raws[k + 1]}"))
             continue
         if _NEGATORS.match(w) or lw.endswith("n't") or (
             _FAIL_TO.match(w) and k + 1 < len(raws) and raws[k + 1].lower() in _INFINITIVE_MARKERS
@@ -291,7 +300,8 @@ def _balance_negations(s: _PolarityInfo, hs: list[tuple[int, int, str]], t: _Pol
 
 
 def _is_negator(w: str) -> bool:
-    return bool(_NEGATORS.match(w) or w.lower().endswith("n't") or w == "free of" or w in _CJK_NEGATORS)
+    return bool(_NEGATORS.match(w) or w.lower().endswith("n't") or w == "free of" or w in _CJK_NEGATORS
+                or tuple(w.lower().split()) in _NEGATING_PHRASES)
 
 
 def _describe_flip(sw: list[str], tw: list[str]) -> str:
@@ -303,7 +313,7 @@ def _describe_flip(sw: list[str], tw: list[str]) -> str:
     tw = [w for w in tw if _word_canon(w) not in common]
 
     def all_neg(ws: list[str]) -> bool:
-        return all(_NEGATORS.match(w) or w.lower().endswith("n't") or w == "free of" or w in _CJK_NEGATORS for w in ws)
+        return all(_is_negator(w) for w in ws)
 
     if sw and not tw and all_neg(sw):
         return "adds the negation '" + "', '".join(sw) + "'"
