@@ -8,7 +8,9 @@ in a real browser (Debian's chromium driven by Playwright against ``streamlit ru
    (each answer control kept the answer it was first drawn with);
 3. a participant alone in their opinion group is told so, not "with 0 other people. On 0 of your 3
    votes you voted as most of your group did";
-4. the moderator's console reloaded while the drafts wait for review opens on the review (it
+4. a statement that says what one already says, word for word, is not added again (everyone else
+   was asked to vote on the same words twice);
+5. the moderator's console reloaded while the drafts wait for review opens on the review (it
    opened on Import, and the review was nowhere to be seen).
 """
 
@@ -130,7 +132,18 @@ def test_one_participant_on_two_devices_in_a_room_of_two(room):
     expect(placed).to_have_text(re.compile(r"^You are in group [A-Z] on your own: nobody else has voted like you"))
     expect(phone.get_by_text(re.compile("with 0 other people"))).to_have_count(0)
 
-    # 4. the moderator's console, reloaded while the drafts wait for review, opens on the review
+    # 4. the same words again, in other case and spacing: refused with the statement that says them
+    phone.get_by_role("tab", name="Add a statement").click()
+    idle(phone)
+    box = phone.get_by_label("Your statement")
+    box.fill("  turn the pool into a COMMUNITY   garden.")
+    box.press("Control+Enter")  # commit the text before pressing Submit
+    idle(phone)
+    phone.get_by_role("button", name="Submit statement").click()
+    expect(phone.get_by_text(f"Statement {ids[STATEMENTS[0]]} says this already, word for word")).to_be_visible()
+    assert len(store.statements(c.id)) == len(STATEMENTS)
+
+    # 5. the moderator's console, reloaded while the drafts wait for review, opens on the review
     mod = open_console(browser, room["url"], c.code, SECRET)
     mod.get_by_role("button", name="Run the facilitation graph").click()
     wait_for_review(mod)

@@ -34,7 +34,7 @@ from deliberation.errors import AccessDenied, DeliberationError
 from deliberation.models import MAX_STATEMENT_CHARS, ModerationStatus
 from deliberation.services import intake, similar_statements
 from deliberation.storage.sessions import new_token, participant_for_token, participant_for_xid
-from deliberation.wording import inflect, plural
+from deliberation.wording import ballot_words, inflect, plural
 from ui.common import (
     VOTE_WORDS,
     action,
@@ -221,6 +221,10 @@ def _submit(cid: int, pid: str) -> None:
         _flash("error", f"Your statement has {len(text.strip())} characters; please shorten it to "
                         f"{PARTICIPANT_MAX_CHARS} or fewer. Your text is kept below.")
         return
+    same = _same_words(cid, pid, text)
+    if same:
+        _flash("warning", same)
+        return
     stmt, ok = _attempt("Your statement was not added",
                         lambda: store().add_statement(cid, pid, text, intake=intake))
     if not ok:
@@ -239,6 +243,16 @@ def _submit(cid: int, pid: str) -> None:
                "before others see it.")
     _flash("success", msg)
     st.session_state["last-submitted"] = stmt.external_id
+
+
+def _same_words(cid: int, pid: str, text: str) -> str | None:
+    """Why ``text`` is not added (a statement says it word for word, case and spacing aside), or None:
+    it was added again, and everyone else was asked to vote on the same words twice."""
+    for s in store().statements(cid):
+        if not s.is_draft and ballot_words(s.text) == ballot_words(text) and (s.author == pid or s.is_public):
+            return (f"You have added this statement already (statement {s.external_id})." if s.author == pid else
+                    f"Statement {s.external_id} says this already, word for word: vote on it in the Vote tab instead.")
+    return None
 
 
 def _order(pid: str, ids: list[str]) -> list[str]:
