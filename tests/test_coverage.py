@@ -63,6 +63,9 @@ def test_one_draft_each_for_45_40_15_passes():
     assert any("1 common-ground draft (1) speaks for everyone" in f for f in audit.findings)
     with_votes = audit_coverage(drafts, members(45, 40, 15), {f"p{i}": set() for i in range(130)})
     assert any("speaks for all 130 participants" in f for f in with_votes.findings)  # not the 100 in groups
+    # a room of two: it said "speaks for all 2 participants"
+    two = audit_coverage(drafts, members(45, 40, 15), {"p0": set(), "p1": set()})
+    assert any("speaks for both participants and" in f for f in two.findings), two.findings
     assert audit.jr is None and any("JR" in f for f in audit.findings)
 
 

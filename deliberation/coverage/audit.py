@@ -146,7 +146,7 @@ def _group_findings(slate: Slate, groups: list[GroupCoverage], family_drafts: di
         # everyone who took part, not the union of the audiences (the grouped participants and the
         # topics' authors: 142 of Seattle's 339)
         n = n_participants or 0
-        everyone = f"all {plural(n, 'participant')}" if n > 1 else "the one participant" if n == 1 else "everyone"
+        everyone = {0: "everyone", 1: "the one participant", 2: "both participants"}.get(n, f"all {plural(n, 'participant')}")
         out.append(
             f"{plural(len(consensus), 'common-ground draft')} "
             f"({listed([k.replace('all:', 'item ') for k in consensus], cfg.max_listed)}) "
