@@ -165,10 +165,19 @@ def lemmas(word: str) -> frozenset[str]:
     if wn is None or not word.isascii():
         return frozenset(out)
     for pos in ("n", "v", "a", "r"):
-        base = wn.morphy(word.lower(), pos)
-        if base:
-            out.add(base)
+        out.update(_analyses(wn, word, pos))
     return frozenset(out)
+
+
+def _analyses(wn: Any, word: str, pos: str) -> list[str]:
+    """Every base form of ``word`` as part of speech ``pos``: "roads" is "roads" (a roadstead)
+    and "road", where nltk's ``morphy`` gives the first alone."""
+
+    try:
+        return list(wn._morphy(word.lower(), pos))
+    except AttributeError:  # another nltk: its public, first-only answer
+        base = wn.morphy(word.lower(), pos)
+        return [base] if base else []
 
 
 @lru_cache(maxsize=20_000)
@@ -234,9 +243,7 @@ def _base_forms(word: str) -> frozenset[tuple[str, str]]:
         return frozenset()
     out = set()
     for pos in {"a" if s.pos() == "s" else s.pos() for s in _synsets(word)}:
-        base = wn.morphy(word.lower(), pos)
-        if base:
-            out.add((base, pos))
+        out.update((base, pos) for base in _analyses(wn, word, pos))
     return frozenset(out)
 
 
