@@ -6,11 +6,13 @@ in a real browser (Debian's chromium driven by Playwright against ``streamlit ru
    over a stored disagree);
 2. My votes left open on the laptop shows the vote the phone stored since, when it is drawn again
    (each answer control kept the answer it was first drawn with);
-3. a participant alone in their opinion group is told so, not "with 0 other people. On 0 of your 3
+3. a look at the live board by the sidebar and back keeps the personal link in the address, so a
+   reload brings the participant back (it showed the join form: "Take part" has no token);
+4. a participant alone in their opinion group is told so, not "with 0 other people. On 0 of your 3
    votes you voted as most of your group did";
-4. a statement that says what one already says, word for word, is not added again (everyone else
+5. a statement that says what one already says, word for word, is not added again (everyone else
    was asked to vote on the same words twice);
-5. the moderator's console reloaded while the drafts wait for review opens on the review (it
+6. the moderator's console reloaded while the drafts wait for review opens on the review (it
    opened on Import, and the review was nowhere to be seen).
 """
 
@@ -120,7 +122,17 @@ def test_one_participant_on_two_devices_in_a_room_of_two(room):
     expect(_answer(laptop, ids[last], "Agree")).to_have_attribute("aria-checked", "true")
     assert sorted(store.votes_of(c.id, pid).values()) == [0, 1, 1]
 
-    # 3. a second person votes against everything: two groups of one
+    # 3. to the board and back by the sidebar, then a reload: still the same participant
+    laptop.get_by_role("link", name="Live board").click()
+    idle(laptop)
+    laptop.get_by_role("link", name="Take part").click()
+    idle(laptop)
+    laptop.reload()
+    idle(laptop)
+    expect(laptop.get_by_text(f"Consultation {c.code}")).to_be_visible()
+    assert participant_for_token(re.search(r"[?&]p=([^&]+)", laptop.url).group(1)) == pid
+
+    # 4. a second person votes against everything: two groups of one
     other = join(browser, room["url"], c.code)
     _vote_through(other, "Disagree")
     placed = phone.get_by_text(re.compile(r"^You are in group [A-Z]"))
@@ -132,7 +144,7 @@ def test_one_participant_on_two_devices_in_a_room_of_two(room):
     expect(placed).to_have_text(re.compile(r"^You are in group [A-Z] on your own: nobody else has voted like you"))
     expect(phone.get_by_text(re.compile("with 0 other people"))).to_have_count(0)
 
-    # 4. the same words again, in other case and spacing: refused with the statement that says them
+    # 5. the same words again, in other case and spacing: refused with the statement that says them
     phone.get_by_role("tab", name="Add a statement").click()
     idle(phone)
     box = phone.get_by_label("Your statement")
@@ -143,7 +155,7 @@ def test_one_participant_on_two_devices_in_a_room_of_two(room):
     expect(phone.get_by_text(f"Statement {ids[STATEMENTS[0]]} says this already, word for word")).to_be_visible()
     assert len(store.statements(c.id)) == len(STATEMENTS)
 
-    # 5. the moderator's console, reloaded while the drafts wait for review, opens on the review
+    # 6. the moderator's console, reloaded while the drafts wait for review, opens on the review
     mod = open_console(browser, room["url"], c.code, SECRET)
     mod.get_by_role("button", name="Run the facilitation graph").click()
     wait_for_review(mod)

@@ -118,10 +118,14 @@ def _become(c, pid: str, *, token: str | None = None, xid: str | None = None) ->
 
 def _restore_identity() -> None:
     """A personal link (``?code=C&p=TOKEN``) or an embedding site's id (``?code=C&xid=ID``, as in
-    Polis: one participant per xid and consultation) signs the participant in without a form."""
+    Polis: one participant per xid and consultation) signs the participant in without a form; back
+    by the sidebar's "Take part" (no code, no token), the address gets them again, or a reload
+    after a look at the board showed the join form to a participant without their link."""
     qp = st.query_params
     token, xid = qp.get("p"), qp.get("xid")
     me = _me()
+    if me and not (token or xid) and qp.get("code", me["code"]) == me["code"]:
+        qp.update({"code": me["code"], **({"xid": me["xid"]} if me.get("xid") else {"p": me.get("token") or ""})})
     if not (token or xid) or (me and me.get("code") == (qp.get("code") or "").strip().upper()
                               and (me.get("token") == token if token else me.get("xid") == xid)):
         return
@@ -252,7 +256,6 @@ def _same_words(cid: int, pid: str, text: str) -> str | None:
         if not s.is_draft and ballot_words(s.text) == ballot_words(text) and (s.author == pid or s.is_public):
             return (f"You have added this statement already (statement {s.external_id})." if s.author == pid else
                     f"Statement {s.external_id} says this already, word for word: vote on it in the Vote tab instead.")
-    return None
 
 
 def _order(pid: str, ids: list[str]) -> list[str]:
