@@ -369,6 +369,8 @@ def test_review_approve_publish_vote_and_report(sample):
     b.run()
     _ok(b)
     assert f"draft {draft_id} · 1 agree · 0 disagree · 0 pass" in unescape(texts(b))
+    at.run()  # the console counts the one voter in words: it said "1 participants have voted"
+    assert "1 participant has voted on the drafts so far." in texts(at)
     # close voting: tally and report
     at.button(key="mod-vote-close").click().run(timeout=600)
     _ok(at)

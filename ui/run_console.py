@@ -17,7 +17,7 @@ from deliberation.errors import DeliberationError
 from deliberation.services import MODEL_PIN_SETTING, MODEL_SETTING, fixed_model, pin_consultation_model
 from deliberation.storage import runs
 from deliberation.tuning import parse_assignments
-from deliberation.wording import first_upper
+from deliberation.wording import first_upper, inflect, plural
 from graphs import runner, runner_process
 from graphs.context import Context
 from ui import common
@@ -378,7 +378,8 @@ def voting_tab(cid: int) -> None:
                 st.rerun()
         return
     if state == "open":
-        st.write(f"{len(set(votes['participant']))} participants have voted on the drafts so far.")
+        n = len(set(votes["participant"]))  # "1 participants have voted" with the first voter
+        st.write(f"{plural(n, 'participant')} {inflect(n, 'has', 'have')} voted on the drafts so far.")
     else:
         st.warning(f"Voting is closed, but counting did not finish: {_why_not_counted(cid, gs)}. Count again: the "
                    "same votes are counted.")
