@@ -1,4 +1,5 @@
-"""The second sealed holdout for the faithfulness guard (issue 11): shape and provenance only, no scoring.
+"""The second holdout for the faithfulness guard (issue 11), now a development set: shape and provenance
+only, no scoring.
 
 ``tests/data/grounding_holdout2_sealed.jsonl`` was written because the first sealed holdout
 (``grounding_holdout_sealed.jsonl``) was scored once, missed the targets, and is now used to tune the
@@ -25,8 +26,15 @@ text), ``citations``, ``draft``, ``label`` (faithful / unfaithful) and ``kind``:
 The file is sealed: its sha256 is pinned below, so any edit fails this test. It was scored ONCE,
 by the lead, with the guard as it stood at the end of the work (main at 5706bac, after the tuning
 on the first holdout): :data:`FIRST_RUN`. The targets (precision and recall >= 0.95 for
-"unfaithful") were NOT met. This module holds no scoring; a change made because of this set's
-errors now makes it a tuning set too.
+"unfaithful") were NOT met. This module holds no scoring.
+
+It is now a DEVELOPMENT set, no longer a holdout: after that run the guard was tuned on its errors
+(5 Dec 2026 afternoon, the engineer "guard"), on its odd-numbered cases, the even-numbered ones
+only checked after each change (``bench/score_grounding.py
+tests/data/grounding_holdout2_sealed.jsonl --half odd|even``). Its figures say how well the guard
+fits the cases it was tuned on, not how it generalises; a third holdout, written blind to the
+guard outside this repository, is the one scored for that. The file stays sealed all the same, so
+that every figure quoted for it is over the same cases.
 """
 
 from __future__ import annotations
