@@ -56,6 +56,8 @@ _TOO_MUCH = frozenset(entries("too_much_words"))
 _NOUN_BEFORE = frozenset(entries("activity_before"))
 #: a word before one of these is a verb ("put the money"), a word after one a noun ("their finance")
 _DETERMINERS = frozenset(entries("determiners"))
+#: a word right before one of these, at the start or after a determiner, is its subject, a noun
+_MODALS = frozenset(entries("modal_verbs"))
 
 
 def _direction(toks: list[_Tok], k: int) -> int:
@@ -321,6 +323,8 @@ def _is_noun(t: _Tok, lang: str, k: int, toks: list[_Tok]) -> bool:
         return False  # "put the money", "stop taking": a verb
     if wn.wordnet() is None or (t.raw[:1].isupper() and k > 0):
         return False
+    if nxt in _MODALS and wn.is_known(t.raw, "n") and (k == 0 or toks[k - 1].raw.lower() in _DETERMINERS):
+        return True  # "Judges should ...": the subject of a modal verb is a thing, though "judge" is usually a verb
     if t.raw.lower().endswith("ing") and wn.is_known(t.raw.lower(), "n") and wn.is_noun(nxt):
         return True  # "parking ordinance": an -ing noun naming a thing before its head
     prev = toks[k - 1].raw if k > 0 else ""
