@@ -21,6 +21,7 @@ import pytest
 from conftest import CLI, CLI_ENV, REPO, die_while_closing_voting, run_cli
 from deliberation.config import Settings
 from deliberation.errors import DeliberationError, InputError, VotingClosed
+from deliberation.processes import free_port
 from deliberation.storage import Store, runs
 
 pytestmark = pytest.mark.slow
@@ -231,7 +232,7 @@ def test_a_console_run_in_a_process_of_its_own_and_a_killed_one(sample):
     """The console's run in a process of its own (graphs/runner_process.py): the run lock is held
     from the launch on (no second run, whatever happens to the launching process), the process is
     in a session of its own, its log has every step, the refusals of runner.start / resume come
-    before anything starts, and a killed run shows as stopped, in words."""
+    before anything starts, a killed run shows as stopped, in words, and a failed one its error."""
     from graphs import runner, runner_process
     from graphs.facilitation import compile_graph
 
@@ -281,3 +282,11 @@ def test_a_console_run_in_a_process_of_its_own_and_a_killed_one(sample):
     assert last.died and last.pid == pid
     assert "ended with its process before it finished: that process was stopped" in last.how_it_stopped()
     assert runner.status(settings, cid).next and runner_process.progress(settings, cid, pid).error is None
+
+    # failed in a step (its vector store unreachable): the error in words in its log and its checkpoint
+    pid = runner_process.launch_start(Settings(data_dir=sample.data_dir, chroma_url=f"http://127.0.0.1:{free_port()}"),
+                                      cid, {"seed": 3})
+    _wait(lambda: runs.in_progress(settings, cid) is None, "the failing run ends")
+    done, now = runner_process.progress(settings, cid, pid), runner.status(settings, cid)
+    assert "could not be reached" in done.error and (now.failed_node, now.error) == ("intake", done.error)
+    assert runs.last_run(settings, cid).outcome == "failed"
