@@ -465,3 +465,15 @@ def test_adjusted_rand_equals_sklearn():
               (np.array([0, 0]), np.array([0, 1]))]
     for a, b in cases:
         assert K.adjusted_rand(a, b) == adjusted_rand_score(a, b)
+
+
+def test_stability_in_a_room_of_two_is_said_without_leaving_anyone_out():
+    """A room of two read "leaving out 20% of the 2 participants in them regroups only 2": nobody
+    can be left out of two, so the words say only how many there are."""
+    from deliberation.analysis.group_stability import Stability
+
+    nan = float("nan")
+    two = Stability(resamples=0, left_out=0.2, kept_share=nan, mean_ari=nan, ari_vs_full=nan, same_k=nan, k=2,
+                    verdict="not measured", n_clustered=2, min_participants=10)
+    assert two.text() == ("the two groups cannot be checked for stability in a room this small: 2 participants "
+                          "are in them, too few to tell (it takes at least 10)")

@@ -51,6 +51,9 @@ class Stability:
         groups = f"the {_NUMBER_WORDS.get(self.k, str(self.k))} groups"
         if self.verdict == "not measured":
             kept = max(2, int(round(self.n_clustered * (1.0 - self.left_out))))
+            if kept >= self.n_clustered:  # a room of two: "leaving out 20% of the 2 … regroups only 2"
+                return (f"{groups} cannot be checked for stability in a room this small: {self.n_clustered} "
+                        f"participants are in them, too few to tell (it takes at least {self.min_participants})")
             return (f"{groups} cannot be checked for stability in a room this small: leaving out "
                     f"{self.left_out:.0%} of the {self.n_clustered} participants in them regroups only {kept}, "
                     f"too few to tell (it takes at least {self.min_participants})")
