@@ -1,6 +1,8 @@
 """The moderator console's run sections: running the facilitation graph with progress, retrying or
 restarting a run that stopped, and opening and closing voting on the published drafts (the
 window lives in the store: ``runner.open_voting`` / ``runner.resume`` close it before the tally).
+Every run goes to a process of its own where it can (graphs/runner_process.py: it goes on when
+this server stops or restarts), watched through its run lock, its log and the checkpoints.
 Used by ui/views/moderator.py."""
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ NODE_WORDS = {"intake": "Checking statements and embeddings", "analyse": "Findin
               "report": "Writing the report"}
 
 
-#: Consultations whose graph run is in progress in this server process, with what it does. A run
+#: Consultations whose graph run is in progress in this server process (where a run cannot go to a
+#: process of its own: the vector store opened embedded here), with what it does. A run
 #: outlives the page that started it: a reload, a closed tab or a click elsewhere in the console
 #: used to stop it between two steps (Streamlit stops a script at its next page update), leaving
 #: "The last run stopped before it finished" and a Retry to press; the console shows a run in
