@@ -1,0 +1,124 @@
+"""The third sealed holdout for the faithfulness guard (issue 11): shape and provenance only, no scoring.
+
+``tests/data/grounding_holdout3_sealed.jsonl`` was written because the second sealed holdout
+(``grounding_holdout2_sealed.jsonl``) was scored once and missed the targets, so a change made
+because of its errors turns it into a tuning set too. This set is the next one nobody tunes on.
+
+How it was written: on 2026-12-05 by the engineer "holdout", by hand, outside the repository
+(/work/sealed3/), reading real statements in ../shared/corpora (american-assembly.bowling-green,
+march-on.operation-marchin-orders and 15-per-hour-seattle in English;
+austria-climate.5twd2jsnkf.2022-08-08 in German; vtaiwan.uberx has no English text and was left
+out). No statement id that the first or second holdout uses for the same corpus, and no id that
+``grounding_cases.jsonl`` uses at all, was reused. The statements' text was copied verbatim from
+each ``comments.csv`` by a script (by id), never retyped. Each draft was written the way a careful
+LLM drafter writes ("participants want ...", clauses reordered, synonyms): a faithful draft says
+what the cited statements say in other words (conditions and concessions restated, e.g. "until X"
+as "as long as not X"); an unfaithful draft changes the meaning in exactly one way of its kind. The
+set is blind to the guard: its author did not read deliberation/grounding/ or anything about the
+guard's rules, did not run ``check-draft``, bench/score_grounding.py or any guard code on any case,
+before or after sealing, and discussed the cases with nobody.
+
+Each line holds ``case``, ``corpus``, ``language`` (en / de), ``statements`` (real ids and verbatim
+text), ``citations``, ``draft``, ``label`` (faithful / unfaithful) and ``kind``:
+
+* unfaithful: ``substitution`` (a new thing swapped in), ``direction_verb`` (a direction reversed by
+  a verb or adjective, not by a negation), ``scope_inflation`` (some -> all, limit -> ban,
+  "including X" not said), ``invented_entity`` (a name, number, place or organisation no statement
+  gives), ``condition_dropped`` (a condition or exception left out, so the claim becomes
+  unconditional);
+* faithful: ``paraphrase``, ``direction_kept``, ``scope_kept``, ``conditional``, ``concession``.
+
+Some cases cite two or three statements that the draft joins.
+
+The file is sealed: its sha256 is pinned below, so any edit fails this test. It was scored ONCE,
+by the lead, with the guard as it stood at the end of the afternoon's tuning on the second holdout
+(main at 870cc6e): :data:`FIRST_RUN` (tests/data/grounding_holdout_first_runs.json). The targets
+(precision and recall >= 0.95 for "unfaithful") were NOT met. This module holds no scoring; a
+change made because of this set's errors makes it a tuning set too.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from holdouts import FAITHFUL_KINDS, UNFAITHFUL_KINDS, assert_case_shape, assert_sealed, first_run, read_cases
+
+DATA = Path(__file__).resolve().parent / "data"
+HOLDOUT = DATA / "grounding_holdout3_sealed.jsonl"
+SEALED_SHA256 = "33c98f9520fefddfc47fef55983ab73349d853acb51b0d5f0d891bb1dfa9a225"
+CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
+
+LANGUAGE = {"15-per-hour-seattle": "en", "american-assembly.bowling-green": "en",
+            "march-on.operation-marchin-orders": "en", "austria-climate.5twd2jsnkf.2022-08-08": "de"}
+#: the first and only scoring run (tests/data/grounding_holdout_first_runs.json)
+FIRST_RUN = first_run(HOLDOUT)
+#: the shape the set was written to: at least this many cases, per kind, and in German
+MIN_CASES, MIN_PER_KIND, MIN_GERMAN = 200, 16, 60
+#: the sets whose statement ids this one must not reuse (per corpus; grounding_cases.jsonl names no corpus)
+EARLIER_HOLDOUTS = ("grounding_holdout_sealed.jsonl", "grounding_holdout2_sealed.jsonl")
+DEVELOPMENT_CASES = "grounding_cases.jsonl"
+
+
+def test_holdout3_is_sealed() -> None:
+    assert_sealed(HOLDOUT, SEALED_SHA256)
+
+
+def test_holdout3_shape() -> None:
+    cases = read_cases(HOLDOUT)
+    assert len(cases) >= MIN_CASES
+    assert len({c["case"] for c in cases}) == len(cases), "case names must be unique"
+    for c in cases:
+        assert_case_shape(c)
+        assert c["language"] == LANGUAGE[c["corpus"]], c["case"]
+        assert c["citations"], c["case"]
+        ids = [s["id"] for s in c["statements"]]
+        assert len(ids) == len(set(ids)), f"{c['case']}: a statement listed twice"
+    kinds = Counter(c["kind"] for c in cases)
+    assert set(kinds) == UNFAITHFUL_KINDS | FAITHFUL_KINDS
+    assert min(kinds.values()) >= MIN_PER_KIND, kinds
+    assert sum(c["language"] == "de" for c in cases) >= MIN_GERMAN
+    assert any(len(c["citations"]) > 1 for c in cases), "some drafts join several statements"
+    unfaithful = sum(c["label"] == "unfaithful" for c in cases)
+    assert abs(unfaithful - len(cases) / 2) <= len(cases) * 0.05, "about half the cases are unfaithful"
+
+
+def test_holdout3_reuses_no_statement_of_the_earlier_sets() -> None:
+    """No statement id of the two earlier holdouts (same corpus) or of the development cases (any corpus)."""
+    used: dict[str, set[str]] = {name: set() for name in LANGUAGE}
+    for name in EARLIER_HOLDOUTS:
+        for c in read_cases(DATA / name):
+            used[c["corpus"]].update(s["id"] for s in c["statements"])
+    development = {s["id"] for line in (DATA / DEVELOPMENT_CASES).read_text(encoding="utf-8").splitlines()
+                   if line.strip() for s in json.loads(line)["statements"]}
+    for c in read_cases(HOLDOUT):
+        for s in c["statements"]:
+            assert s["id"] not in used[c["corpus"]], f"{c['case']}: {c['corpus']} id {s['id']} is in an earlier holdout"
+            assert s["id"] not in development, f"{c['case']}: id {s['id']} is in {DEVELOPMENT_CASES}"
+
+
+def test_holdout3_cites_real_statements_verbatim() -> None:
+    """Every cited id exists in its corpus's comments.csv with exactly that text."""
+    if not CORPORA.is_dir():
+        pytest.skip(f"the real Polis corpora are not at {CORPORA} (../shared is absent on this machine)")
+    texts: dict[str, dict[str, str]] = {}
+    for name in LANGUAGE:
+        with (CORPORA / name / "comments.csv").open(encoding="utf-8", newline="") as fh:
+            texts[name] = {row["comment-id"]: row["comment-body"] for row in csv.DictReader(fh)}
+    for c in read_cases(HOLDOUT):
+        for s in c["statements"]:
+            assert texts[c["corpus"]].get(s["id"]) == s["text"], f"{c['case']}: {c['corpus']} id {s['id']} not verbatim"
+
+
+def test_holdout3_first_run_counts_every_case_once() -> None:
+    """The recorded first run scored this very file: its counts add up to the cases, per label and per kind."""
+    cases = read_cases(HOLDOUT)
+    for run in ("lexical only", "with use-multilingual-v3"):
+        counts = FIRST_RUN[run]
+        assert counts["tp"] + counts["fn"] == sum(c["label"] == "unfaithful" for c in cases), run
+        assert counts["fp"] + counts["tn"] == sum(c["label"] == "faithful" for c in cases), run
+    kinds = Counter(c["kind"] for c in cases)
+    assert {k: total for k, (_, total) in FIRST_RUN["per kind, lexical only"].items()} == dict(kinds)
