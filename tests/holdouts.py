@@ -4,10 +4,19 @@ bench/score_grounding.py (test_grounding_holdout scores the first set with it)."
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
+from collections import Counter
 from pathlib import Path
 
+import pytest
+
+#: the real Polis corpora (../shared/corpora beside the repository) the holdouts' statements come from
+CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
+#: the corpora the sealed holdouts draw on, each with its language
+LANGUAGE = {"15-per-hour-seattle": "en", "american-assembly.bowling-green": "en",
+            "march-on.operation-marchin-orders": "en", "austria-climate.5twd2jsnkf.2022-08-08": "de"}
 UNFAITHFUL_KINDS = {"substitution", "direction_verb", "scope_inflation", "invented_entity", "condition_dropped"}
 FAITHFUL_KINDS = {"paraphrase", "direction_kept", "scope_kept", "conditional", "concession"}
 
@@ -41,3 +50,37 @@ def assert_case_shape(case: dict) -> None:
     assert case["kind"] in (UNFAITHFUL_KINDS if case["label"] == "unfaithful" else FAITHFUL_KINDS), name
     assert set(case["citations"]) <= {s["id"] for s in case["statements"]}, name
     assert case["draft"].strip() and all(s["text"].strip() for s in case["statements"]), name
+
+
+def assert_holdout_shape(cases: list[dict], language: dict[str, str], min_cases: int, min_per_kind: int,
+                         min_german: int) -> None:
+    """A sealed set as it was written: enough cases, unique names, each case well formed and in its
+    corpus's language, every kind present often enough, enough German, about half unfaithful."""
+    assert len(cases) >= min_cases
+    assert len({c["case"] for c in cases}) == len(cases), "case names must be unique"
+    for c in cases:
+        assert_case_shape(c)
+        assert c["language"] == language[c["corpus"]], c["case"]
+        assert c["citations"], c["case"]
+        ids = [s["id"] for s in c["statements"]]
+        assert len(ids) == len(set(ids)), f"{c['case']}: a statement listed twice"
+    kinds = Counter(c["kind"] for c in cases)
+    assert set(kinds) == UNFAITHFUL_KINDS | FAITHFUL_KINDS
+    assert min(kinds.values()) >= min_per_kind, kinds
+    assert sum(c["language"] == "de" for c in cases) >= min_german
+    unfaithful = sum(c["label"] == "unfaithful" for c in cases)
+    assert abs(unfaithful - len(cases) / 2) <= len(cases) * 0.05, "about half the cases are unfaithful"
+
+
+def assert_verbatim(cases: list[dict], corpora: Path, corpus_names) -> None:
+    """Every cited id exists in its corpus's comments.csv with exactly that text (skipped where the
+    real corpora are absent)."""
+    if not corpora.is_dir():
+        pytest.skip(f"the real Polis corpora are not at {corpora} (../shared is absent on this machine)")
+    texts: dict[str, dict[str, str]] = {}
+    for name in corpus_names:
+        with (corpora / name / "comments.csv").open(encoding="utf-8", newline="") as fh:
+            texts[name] = {row["comment-id"]: row["comment-body"] for row in csv.DictReader(fh)}
+    for c in cases:
+        for s in c["statements"]:
+            assert texts[c["corpus"]].get(s["id"]) == s["text"], f"{c['case']}: {c['corpus']} id {s['id']} not verbatim"

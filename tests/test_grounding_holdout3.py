@@ -39,21 +39,15 @@ change made because of this set's errors makes it a tuning set too.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
-from holdouts import FAITHFUL_KINDS, UNFAITHFUL_KINDS, assert_case_shape, assert_sealed, first_run, read_cases
+from holdouts import CORPORA, LANGUAGE, assert_holdout_shape, assert_sealed, assert_verbatim, first_run, read_cases
 
 DATA = Path(__file__).resolve().parent / "data"
 HOLDOUT = DATA / "grounding_holdout3_sealed.jsonl"
 SEALED_SHA256 = "33c98f9520fefddfc47fef55983ab73349d853acb51b0d5f0d891bb1dfa9a225"
-CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
-
-LANGUAGE = {"15-per-hour-seattle": "en", "american-assembly.bowling-green": "en",
-            "march-on.operation-marchin-orders": "en", "austria-climate.5twd2jsnkf.2022-08-08": "de"}
 #: the first and only scoring run (tests/data/grounding_holdout_first_runs.json)
 FIRST_RUN = first_run(HOLDOUT)
 #: the shape the set was written to: at least this many cases, per kind, and in German
@@ -68,22 +62,8 @@ def test_holdout3_is_sealed() -> None:
 
 
 def test_holdout3_shape() -> None:
-    cases = read_cases(HOLDOUT)
-    assert len(cases) >= MIN_CASES
-    assert len({c["case"] for c in cases}) == len(cases), "case names must be unique"
-    for c in cases:
-        assert_case_shape(c)
-        assert c["language"] == LANGUAGE[c["corpus"]], c["case"]
-        assert c["citations"], c["case"]
-        ids = [s["id"] for s in c["statements"]]
-        assert len(ids) == len(set(ids)), f"{c['case']}: a statement listed twice"
-    kinds = Counter(c["kind"] for c in cases)
-    assert set(kinds) == UNFAITHFUL_KINDS | FAITHFUL_KINDS
-    assert min(kinds.values()) >= MIN_PER_KIND, kinds
-    assert sum(c["language"] == "de" for c in cases) >= MIN_GERMAN
-    assert any(len(c["citations"]) > 1 for c in cases), "some drafts join several statements"
-    unfaithful = sum(c["label"] == "unfaithful" for c in cases)
-    assert abs(unfaithful - len(cases) / 2) <= len(cases) * 0.05, "about half the cases are unfaithful"
+    assert_holdout_shape(read_cases(HOLDOUT), LANGUAGE, MIN_CASES, MIN_PER_KIND, MIN_GERMAN)
+    assert any(len(c["citations"]) > 1 for c in read_cases(HOLDOUT)), "some drafts join several statements"
 
 
 def test_holdout3_reuses_no_statement_of_the_earlier_sets() -> None:
@@ -102,15 +82,7 @@ def test_holdout3_reuses_no_statement_of_the_earlier_sets() -> None:
 
 def test_holdout3_cites_real_statements_verbatim() -> None:
     """Every cited id exists in its corpus's comments.csv with exactly that text."""
-    if not CORPORA.is_dir():
-        pytest.skip(f"the real Polis corpora are not at {CORPORA} (../shared is absent on this machine)")
-    texts: dict[str, dict[str, str]] = {}
-    for name in LANGUAGE:
-        with (CORPORA / name / "comments.csv").open(encoding="utf-8", newline="") as fh:
-            texts[name] = {row["comment-id"]: row["comment-body"] for row in csv.DictReader(fh)}
-    for c in read_cases(HOLDOUT):
-        for s in c["statements"]:
-            assert texts[c["corpus"]].get(s["id"]) == s["text"], f"{c['case']}: {c['corpus']} id {s['id']} not verbatim"
+    assert_verbatim(read_cases(HOLDOUT), CORPORA, LANGUAGE)
 
 
 def test_holdout3_first_run_counts_every_case_once() -> None:
