@@ -344,12 +344,13 @@ def _group_agreed(stats: dict[str, dict], group: int, min_agree: float) -> list[
 
 
 def group_members(analysis: AnalysisResult, statements: list[Statement], votes=None) -> dict[str, list[str]]:
-    """Audience key -> distinct participants it stands for (opinion groups; topics by their authors)."""
+    """Audience key -> distinct participants it stands for (opinion groups; topics by their authors:
+    a statement without an author, a seed statement, is nobody's voice and adds no member)."""
     out: dict[str, list[str]] = {str(Audience.group(g)): sorted(m) for g, m in analysis.group_members().items()}
     if analysis.topics:
         author = {s.external_id: s.author for s in statements}
         for t in analysis.topics.get("topics", []):
-            voices = {author.get(sid) or f"unknown-author-of-{sid}" for sid in t["statement_ids"]}
+            voices = {author.get(sid) for sid in t["statement_ids"]} - {None, ""}
             out[str(Audience.topic(t['id']))] = sorted(voices)
     return out
 

@@ -33,6 +33,7 @@ from deliberation.wording import (
     of_grouped,
     plural,
     sentence_text,
+    topic_sources,
 )
 
 #: report sections, in order: (section key, title, what it holds, in one sentence)
@@ -100,7 +101,7 @@ def build_report(state: dict[str, Any], statements: list[Statement],
     topics = []
     for t in (analysis.get("topics") or {}).get("topics", []):
         topics.append({"id": t["id"], "label": t["label"], "n_statements": t["n_statements"],
-                       "n_voices": t["n_authors"], "weight": t["weight"],
+                       "n_voices": t["n_authors"], "n_seed": t.get("n_seed", 0), "weight": t["weight"],
                        "central": {sid: texts.get(sid, "") for sid in t.get("central_statement_ids", [])}})
     audit = _public_audit(state.get("audit") or {})
     for g in audit.get("groups") or []:
@@ -295,7 +296,7 @@ def to_markdown(rep: dict[str, Any]) -> str:
         md += ["", f"How sure: {_md(stability['text'][:1].upper() + stability['text'][1:])}."]
     md += ["", "## Topic list", ""]
     for t in rep["topics"]:
-        md.append(f"- {_md(t['label'])}: {plural(t['n_statements'], 'statement')} from {plural(t['n_voices'], 'voice')}")
+        md.append(f"- {_md(t['label'])}: {topic_sources(t['n_statements'], t['n_voices'], t.get('n_seed', 0))}")
     if not rep["topics"]:
         md.append("No topics were computed.")
     md.append("")

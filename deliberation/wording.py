@@ -76,6 +76,17 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {inflect(n, one, many)}"
 
 
+def topic_sources(n_statements: int, n_voices: int, n_seed: int = 0) -> str:
+    """Whose a topic's statements are, one person one voice: "8 statements from 6 participants and
+    the moderator (2 seed statements)". A statement without an author (a seed statement) is no
+    participant's voice, so it is named apart rather than counted as a participant."""
+    said = plural(n_statements, "statement")
+    if n_seed and not n_voices:
+        return f"{said} from the moderator ({plural(n_seed, 'seed statement')})"
+    by = plural(n_voices, "participant")
+    return f"{said} from {by} and the moderator ({plural(n_seed, 'seed statement')})" if n_seed else f"{said} from {by}"
+
+
 def inflect(n: int, one: str, many: str | None = None) -> str:
     """The word alone, for ``n`` things: ``inflect(2, "has", "have")`` -> "have"; ``many`` defaults
     to ``one`` + "s"."""

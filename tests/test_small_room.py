@@ -114,3 +114,20 @@ def test_large_conversations_keep_the_published_minimum():
     assert scaled_min_votes(cfg.min_votes_for_consensus, 2031, cfg.min_votes_room_share) == 20
     off = cfg.model_copy(update={"min_votes_room_share": 0.0})
     assert scaled_min_votes(off.min_votes_for_consensus, 6, off.min_votes_room_share) == 20
+
+
+def test_seed_statements_add_no_member_to_a_topics_audience():
+    """One person, one voice: a topic's audience (the coverage table's "participants") is its
+    authors; the moderator's seed statements (no author) add nobody. A room of 6 with 2 seeds in
+    one topic read "participants 8" in the report's topic coverage table before."""
+    from deliberation.analysis.pipeline import AnalysisResult
+    from deliberation.facilitation import group_members
+    from deliberation.models import Statement
+    from deliberation.wording import Audience
+
+    statements = [Statement(external_id=f"{i}", text=f"statement {i}", author=f"p{i}" if i < 6 else None)
+                  for i in range(8)]
+    topics = {"topics": [{"id": 0, "label": "all", "statement_ids": [s.external_id for s in statements]}]}
+    analysis = AnalysisResult(n_participants=6, n_statements=8, n_votes=0, groups={}, group_summaries=[],
+                              repness={}, consensus=[], topics=topics, stats={}, grouping={}, notes=[])
+    assert group_members(analysis, statements)[str(Audience.topic(0))] == [f"p{i}" for i in range(6)]

@@ -165,7 +165,7 @@ def _check_result_invariants(result: TopicResult, ids, texts, config: TopicConfi
         assert topic.statement_ids, "no empty topics"
         assert all(result.assignment[s] == topic.id for s in topic.statement_ids)
         assert topic.n_statements == len(topic.statement_ids)
-        assert 1 <= topic.n_authors <= topic.n_statements
+        assert 0 <= topic.n_authors <= topic.n_statements - topic.n_seed
         seen.extend(topic.statement_ids)
         # central statements belong to their topic, most central first, no repeats
         assert topic.central_statement_ids
@@ -223,7 +223,7 @@ def test_two_statements_are_one_topic_with_a_reason(embed):
     texts = ["Build a new swimming pool.", "Lower the council tax."]
     result = find_topics(["a", "b"], texts, embed(texts))
     assert len(result.topics) == 1 and set(result.assignment) == {"a", "b"}
-    assert result.topics[0].n_authors == 2  # unknown authors: one voice each
+    assert (result.topics[0].n_authors, result.topics[0].n_seed) == (0, 2)  # no author: seeds, no voice
     assert any("only 2 statements" in n and "single topic" in n for n in result.notes)
     _check_result_invariants(result, ["a", "b"], texts, TopicConfig())
 
@@ -400,16 +400,30 @@ def test_weights_count_distinct_voices_not_statements(embed):
     _check_result_invariants(result, ids, texts, config)
 
 
-def test_unknown_authors_each_count_as_a_voice(embed):
+def test_statements_without_an_author_are_seeds_not_voices(embed):
+    """One person, one voice: the moderator's seed statements (no author) count as no participant.
+    A room of 6 with 2 seeds read "8 statements, 8 voices" before."""
     texts = ONE_AUTHOR_REWORDINGS + FIVE_AUTHORS_TREES
     ids = [f"s{i}" for i in range(10)]
     config = TopicConfig(min_topics=2, max_topics=2, min_statements_per_topic=1)
     vectors = embed(texts)
     no_list = find_topics(ids, texts, vectors, None, config)
-    assert [t.n_authors for t in no_list.topics] == [5, 5]
-    mixed = find_topics(ids, texts, vectors, ["alice", None, "alice", "", "alice"] + [None] * 5, config)
-    assert mixed.topic_of("s0").n_authors == 3  # alice once + two unknown statements
-    assert mixed.topic_of("s5").n_authors == 5
+    assert [(t.n_authors, t.n_seed) for t in no_list.topics] == [(0, 5), (0, 5)]
+    assert no_list.n_voices == 0 and [t.weight for t in no_list.topics] == [0.5, 0.5]  # shares of statements
+    mixed = find_topics(ids, texts, vectors, ["alice", None, "alice", "", "alice"] + ["bob", "carol", None, None, "dan"],
+                        config)
+    assert (mixed.topic_of("s0").n_authors, mixed.topic_of("s0").n_seed) == (1, 2)  # alice once; two seeds
+    assert (mixed.topic_of("s5").n_authors, mixed.topic_of("s5").n_seed) == (3, 2)
+    assert mixed.n_voices == 4
+    assert math.isclose(mixed.topic_of("s5").weight, 3 / 4)
+    _check_result_invariants(mixed, ids, texts, config)
+
+
+def test_topic_sources_name_seed_statements_apart():
+    from deliberation.wording import topic_sources
+    assert topic_sources(8, 6, 2) == "8 statements from 6 participants and the moderator (2 seed statements)"
+    assert topic_sources(5, 5) == "5 statements from 5 participants"
+    assert topic_sources(1, 0, 1) == "1 statement from the moderator (1 seed statement)"
 
 
 def test_near_duplicates_are_grouped_and_kept_together(embed):
@@ -454,10 +468,10 @@ def test_real_corpus_topics(name, corpus, corpus_topics):
     assert result.quality is not None and 0.0 < result.quality < 1.0
     # k is the best-scoring candidate (scored where k-means ran); quality is the full-space silhouette
     assert result.candidates and max(result.candidates, key=lambda c: c.silhouette).n_topics == len(result.topics)
-    distinct_authors = len({a for a in authors if a is not None}) + sum(a is None for a in authors)
+    distinct_authors = len({a for a in authors if a is not None})  # a Polis export names every author
     assert result.n_voices == distinct_authors
     for topic in result.topics:
-        assert topic.n_authors == len({authors[ids.index(s)] for s in topic.statement_ids})
+        assert topic.n_authors == len({authors[ids.index(s)] for s in topic.statement_ids} - {None})
     # no topic swallows almost everything
     assert max(t.n_statements for t in result.topics) <= 0.75 * len(ids)
 

@@ -24,7 +24,7 @@ from deliberation.analysis.statistics import StatsConfig, StatsResult, compute_s
 from deliberation.analysis.topics import TopicConfig, find_topics
 from deliberation.models import Statement
 from deliberation.votematrix import VoteMatrix
-from deliberation.wording import first_upper, group_label, plural
+from deliberation.wording import first_upper, group_label, plural, topic_sources
 
 
 @dataclass(frozen=True)
@@ -281,8 +281,8 @@ def summary_text(result: AnalysisResult, statements: dict[str, str]) -> str:
     if result.topics and result.topics.get("topics"):
         lines.append(f"Topics ({len(result.topics['topics'])}):")
         for t in result.topics["topics"]:
-            lines.append(f"  {t['id']}. {t['label']} — {plural(t['n_statements'], 'statement')}, "
-                         f"{plural(t['n_authors'], 'voice')}")
+            lines.append(f"  {t['id']}. {t['label']} — "
+                         f"{topic_sources(t['n_statements'], t['n_authors'], t.get('n_seed', 0))}")
     if result.topics and result.topics.get("embedding_model"):
         lines.append(f"  Embedding model: {result.topics['embedding_model']}")
     if result.consensus:

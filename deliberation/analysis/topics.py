@@ -46,11 +46,14 @@ How it works
 4. **Central statements**: the ``n_central`` statements closest (cosine) to the topic's centroid,
    at most one per near-duplicate group.
 5. **Voices and weights**: a topic's ``n_authors`` counts DISTINCT authors among its statements, so
-   one person posting five rewordings of one point is one voice. A statement whose author is
-   unknown (``None`` or ``""``, or no ``authors`` list at all) counts as a distinct voice of its own,
-   because nothing shows that two anonymous statements came from the same person. ``weight`` is the
-   topic's voices divided by the sum of voices over all topics (weights add up to 1; a person who
-   wrote in three topics is a voice in each of them).
+   one person posting five rewordings of one point is one voice (one person, one voice). A
+   statement without an author (``None`` or ``""``, or no ``authors`` list at all: the moderator's
+   seed statements, typed in the console or imported without an author) is nobody's voice: it is
+   counted in ``n_seed`` and not in ``n_authors``, so six participants and two seed statements give
+   six voices, not eight. (A Polis export names each comment's author by participant id, so its
+   statements keep their authors.) ``weight`` is the topic's voices divided by the sum of voices
+   over all topics (weights add up to 1; a person who wrote in three topics is a voice in each of
+   them); when no statement has an author, it is the topic's share of the statements instead.
 
 Why these defaults (the measurements are in the README, "How topics are found"): on the Polis
 corpora HDBSCAN put most statements into one topic or left many as noise, and its topic count swung
@@ -243,10 +246,14 @@ class TopicInfo:
     central_statement_ids: list[str]
     #: Number of statements.
     n_statements: int
-    #: Number of distinct voices: distinct authors, each unknown-author statement counting as one.
+    #: Number of distinct voices: distinct authors (a statement without an author is no voice).
     n_authors: int
-    #: Share of voices: n_authors / sum of n_authors over all topics.
+    #: Share of voices: n_authors / sum of n_authors over all topics (of statements when no
+    #: statement has an author).
     weight: float
+    #: Statements without an author (the moderator's seed statements): in ``n_statements``, never
+    #: in ``n_authors``.
+    n_seed: int = 0
     #: True only for the explicit "other" topic (HDBSCAN noise with ``hdbscan_noise="other"``).
     is_other: bool = False
     #: Languages of the topic's statements (ISO 639-1 -> statements), most statements first.
@@ -274,7 +281,7 @@ class TopicResult:
     notes: list[str] = field(default_factory=list)
     #: Every clustering scored while choosing the topic count.
     candidates: list[TopicCandidate] = field(default_factory=list)
-    #: Distinct voices in the whole consultation.
+    #: Distinct voices (authors) in the whole consultation; seed statements are no voice.
     n_voices: int = 0
     #: Main language of the statements (ISO 639-1, detected or forced) or "" when there was no text.
     language: str = ""
@@ -450,12 +457,15 @@ def _final_quality(points: np.ndarray, final_units: np.ndarray, config: TopicCon
 
 def _topic_infos(order: list[int], members: dict[int, np.ndarray], voices_of: dict[int, int], other_label: int,
                  ids: list[str], texts: list[str], langs: list[str], main: str, unit: np.ndarray,
-                 groups: list[list[int]], config: TopicConfig, positions: set[str] | None = None) -> list[TopicInfo]:
+                 groups: list[list[int]], config: TopicConfig, positions: set[str] | None = None,
+                 authors: list[str | None] | None = None) -> list[TopicInfo]:
     """One TopicInfo per cluster, in ``order``: label (with the languages it holds when the
-    consultation has several), terms, central statements, voices and weight."""
+    consultation has several), terms, central statements, voices, seed statements and weight."""
     label_terms = _label_terms(texts, langs, main, [members[c] for c in order], config)
     several = len(set(langs)) > 1
-    total_voices = sum(voices_of.values()) or 1
+    # weights are shares of voices; of statements when no statement has an author (all seeds)
+    share_of = voices_of if sum(voices_of.values()) else {c: len(members[c]) for c in order}
+    total = sum(share_of.values()) or 1
     group_of = {i: gi for gi, g in enumerate(groups) for i in g}
     same_subject = config.same_subject_similarity
     if same_subject is None:
@@ -476,7 +486,8 @@ def _topic_infos(order: list[int], members: dict[int, np.ndarray], voices_of: di
             statement_ids=[ids[i] for i in idx.tolist()],
             central_statement_ids=_central_ids(idx, unit, ids, group_of, config.n_central),
             n_statements=int(len(idx)), n_authors=int(voices_of[c]),
-            weight=float(voices_of[c] / total_voices), is_other=c == other_label, languages=topic_languages,
+            n_seed=sum(1 for i in idx.tolist() if authors is None or authors[i] is None),
+            weight=float(share_of[c] / total), is_other=c == other_label, languages=topic_languages,
             same_subject=_same_subject(idx, unit, ids, same_subject, positions),
         ))
     return topics
@@ -495,8 +506,7 @@ def find_topics(
 
     ``vectors`` holds one embedding per statement (rows are L2-normalised here if they are not),
     made by ``config.embedding_model``. ``authors`` gives each statement's author id; ``None`` (or
-    an empty string, or no list at all) means unknown, and each unknown-author statement counts as
-    a distinct voice. ``rng`` seeds k-means: the same int gives the same result; a Generator is
+    an empty string, or no list at all) means no author (a seed statement), which is no voice. ``rng`` seeds k-means: the same int gives the same result; a Generator is
     advanced once to draw the seed. ``positions`` names the statements a split topic's draft may
     quote as a position (most of some opinion group agrees with them): ``TopicInfo.same_subject``
     lists only these (None = every statement). Raises ValueError on inconsistent input (lengths,
@@ -529,17 +539,16 @@ def find_topics(
         other_label = int(found.unit_labels.max()) + 1
         labels[noise_units[unit_of]] = other_label
 
-    # Voices: distinct known authors; each unknown-author statement is its own voice.
-    voice = [("a", a) if a is not None else ("s", str(i)) for i, a in enumerate(author_list)]
+    # Voices: distinct known authors; a statement without an author (a seed) is nobody's voice.
     cluster_ids = sorted(set(labels.tolist()))
     members = {c: np.flatnonzero(labels == c) for c in cluster_ids}
-    voices_of = {c: len({voice[i] for i in members[c].tolist()}) for c in cluster_ids}
+    voices_of = {c: len({author_list[i] for i in members[c].tolist()} - {None}) for c in cluster_ids}
     order = sorted(cluster_ids, key=lambda c: (c == other_label, -voices_of[c], -len(members[c]),
                                                int(members[c][0])))
     new_id = {c: t for t, c in enumerate(order)}
     corpus_languages = _language_counts(langs)
     topics = _topic_infos(order, members, voices_of, other_label, ids, texts, langs, corpus_lang, unit,
-                          groups, config, None if positions is None else set(positions))
+                          groups, config, None if positions is None else set(positions), author_list)
 
     quality = None
     if found.method in ("kmeans-silhouette", "hdbscan") and len(topics) >= 2:
@@ -556,7 +565,7 @@ def find_topics(
         quality=None if quality is None or not math.isfinite(quality) else float(quality),
         notes=notes,
         candidates=found.candidates,
-        n_voices=len(set(voice)),
+        n_voices=len(set(author_list) - {None}),
         language=corpus_lang,
         languages=corpus_languages,
         seed=seed,

@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from deliberation.wording import of_grouped, plural
+from deliberation.wording import of_grouped, plural, topic_sources
 from ui.common import (
     BOARD_REFRESH_SECONDS,
     action,
@@ -117,7 +117,7 @@ def board(cid: int) -> None:
         st.markdown("#### Topics")
         if r["topics"]:
             for t in r["topics"]:
-                st.markdown(f"- {esc(t['label'])} — {plural(t['n_statements'], 'statement')}, {plural(t['n_authors'], 'voice')}")
+                st.markdown(f"- {esc(t['label'])} — {topic_sources(t['n_statements'], t['n_authors'], t.get('n_seed', 0))}")
         else:
             st.write("Topics appear after the first facilitation run.")
     _statements(r)
