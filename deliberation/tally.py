@@ -336,6 +336,7 @@ def tally(
     draft_statement_ids: Sequence[str],
     config: TallyConfig = TallyConfig(),
     names: Mapping[str, str] | None = None,
+    closed: bool = False,
 ) -> TallyResult:
     """Count the votes on the published drafts (the matrix columns ``draft_statement_ids``) and
     rank them by group-informed consensus and by Schulze.
@@ -343,7 +344,8 @@ def tally(
     ``labels``: opinion group of each matrix row (``-1`` = in no group; None = nobody grouped).
     Participants without a group count in the overall figures and in the Schulze ballots, but
     not in group figures, GIC (unless nobody is grouped) or ``rejected_by``. ``names``: how the
-    notes name each draft (statement id -> name; by number where absent).
+    notes name each draft (statement id -> name; by number where absent). ``closed``: voting on
+    these drafts has closed, so a draft nobody voted on is said to have no votes, not none "yet".
     """
     name = _Names(names)
     ids = [str(s) for s in draft_statement_ids]
@@ -383,7 +385,7 @@ def tally(
                                  gic=gic[sid], schulze_rank=rank_of[sid]))
 
     ranking_gic = [ids[j] for j in sorted(range(k), key=lambda j: (-gic[ids[j]], j))]
-    notes += _ranking_notes(ids, cols, counts.seen, tiers, ranking_gic, name)
+    notes += _ranking_notes(ids, cols, counts.seen, tiers, ranking_gic, name, closed)
     for sid, gs in rejected_by.items():
         notes.append(f"{first_upper(name.one(sid))} is rejected by {', '.join(audience_name(g) for g in gs)} "
                      f"(agree rate below {config.reject_below:.0%}).")
@@ -416,19 +418,20 @@ def _group_verdicts(j: int, counts: VoteCounts, config: TallyConfig):
 
 
 def _ranking_notes(ids: list[str], cols: np.ndarray, n_votes: np.ndarray, tiers: list[list[str]],
-                   ranking_gic: list[str], name: _Names) -> list[str]:
+                   ranking_gic: list[str], name: _Names, closed: bool = False) -> list[str]:
     """The rankings in words: drafts nobody voted on, the Schulze winner and ties, and where the
-    two rankings disagree at the top."""
+    two rankings disagree at the top. After the close (``closed``) nothing is "yet"."""
+    yet = "" if closed else " yet"
     notes: list[str] = []
     silent = [sid for j, sid in enumerate(ids) if n_votes[j] == 0 and cols[j] >= 0]
     unvoted = [sid for j, sid in enumerate(ids) if n_votes[j] == 0] if len(ids) > 1 else []
     if silent:
-        notes.append(f"No participant voted on {name.many(silent)} yet.")
+        notes.append(f"No participant voted on {name.many(silent)}{yet}.")
     if unvoted and int(n_votes.sum()) > 0:
         notes.append(f"Schulze cannot compare {name.many(unvoted)} with any other (no votes), so "
                      f"{inflect(len(unvoted), 'it stays', 'they stay')} in the first tier, unbeaten.")
     if int(n_votes.sum()) == 0:
-        notes.append("No votes on any draft yet: every ranking is a tie.")
+        notes.append(f"No votes on any draft{yet}: every ranking is a tie.")
         return notes
     if len(tiers[0]) == 1:
         notes.append(f"Schulze winner: {name.one(tiers[0][0])}.")

@@ -357,7 +357,8 @@ def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     # each draft as the report names it ("Common ground 1 (8)"), in the notes of the CLI, console and report
     names = {p.statement_id: ballot_name(draft_heading(p.key, split=p.split, topics=topics), p.statement_id)
              for p in current}
-    result = count_votes(matrix, labels, ids, ctx.tally, names=names) if ids else None
+    # the voting node closed voting before this: no note may say nobody voted on a draft "yet"
+    result = count_votes(matrix, labels, ids, ctx.tally, names=names, closed=True) if ids else None
     data = result.model_dump(mode="json") if result else {"notes": ["No draft was published, so there is nothing to tally."]}
     ungrouped = int(((labels < 0) & (np.bincount(matrix.rows, minlength=matrix.shape[0]) > 0)).sum())
     data["notes"] = list(data.get("notes") or []) + [n for n in [placement_note(placed, ungrouped)] if n]

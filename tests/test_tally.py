@@ -158,7 +158,10 @@ def test_tally_counts_rankings_and_rejected_by():
     # named as the report names a draft put to the vote, where names are given
     names = {sid: f"Common ground {k} ({sid})" for k, sid in enumerate(["dA", "dB", "dC", "dD"], 1)}
     named = tally(m, labels, ["dA", "dB", "dC", "dD"], names=names).notes
-    assert "No participant voted on Common ground 4 (dD) yet." in named, named
+    assert "No participant voted on Common ground 4 (dD) yet." in named, named  # voting still open
+    # after the close, nobody will: the note says so without "yet" (it said "yet" after the close)
+    closed = tally(m, labels, ["dA", "dB", "dC", "dD"], names=names, closed=True).notes
+    assert "No participant voted on Common ground 4 (dD)." in closed and not [n for n in closed if " yet" in n], closed
     assert any(n.startswith("Schulze cannot compare Common ground 4 (dD) with any other") for n in named), named
     assert "Common ground 1 (dA) and Common ground 4 (dD) are tied under Schulze." in named, named
     assert any(n.startswith("Common ground 3 (dC) is rejected by group A, group B") for n in named), named
@@ -207,6 +210,8 @@ def test_empty_and_no_vote_inputs_give_notes_not_crashes():
     res = tally(m, np.array([0, -1]), ["d1"])
     assert res.drafts[0].n_votes == 0 and res.drafts[0].agree_rate is None
     assert "No participant voted on draft d1 yet." in res.notes
+    closed = tally(m, np.array([0, -1]), ["d1"], closed=True).notes
+    assert "No participant voted on draft d1." in closed and "No votes on any draft: every ranking is a tie." in closed
     assert res.rejected_by == {}
     with pytest.raises(ValueError, match="one entry per participant"):
         tally(m, np.array([0]), ["d1"])
