@@ -136,17 +136,22 @@ def test_an_answer_to_a_question_no_longer_asked_changes_nothing(sample):
 def _killed_while_publishing(data, cid: int) -> None:
     """The moderator's "approve all" in a process killed inside the publish step, after it stored two
     drafts and before its checkpoint (the kill is injected into the store's third add_statement)."""
-    code = (
-        "import os, signal\nfrom pathlib import Path\nfrom deliberation.config import Settings\n"
-        "from deliberation.storage import Store\nfrom graphs import runner\n"
-        "real, calls = Store.add_statement, []\n"
-        "def add(self, *a, **k):\n"
-        "    calls.append(1)\n"
-        "    if len(calls) == 3:\n"
-        "        os.kill(os.getpid(), signal.SIGKILL)\n"
-        "    return real(self, *a, **k)\n"
-        "Store.add_statement = add\n"
-        f"runner.resume(Settings(data_dir=Path({str(data)!r})), {cid}, {{'reviewer': 'm', 'approve_all': True}})\n")
+    _resume_killed(data, cid, {"reviewer": "m", "approve_all": True},
+                   "real, calls = Store.add_statement, []\n"
+                   "def add(self, *a, **k):\n"
+                   "    calls.append(1)\n"
+                   "    if len(calls) == 3:\n"
+                   "        os.kill(os.getpid(), signal.SIGKILL)\n"
+                   "    return real(self, *a, **k)\n"
+                   "Store.add_statement = add\n")
+
+
+def _resume_killed(data, cid: int, answer: dict, patch: str) -> None:
+    """``runner.resume`` with ``answer`` in a child process that ``patch`` (Python run first) makes kill
+    itself with SIGKILL at the point under test, as a crash or a closed terminal would."""
+    code = ("import os, signal\nfrom pathlib import Path\nfrom deliberation.config import Settings\n"
+            "from deliberation.storage import Store\nfrom graphs import review, runner\n" + patch
+            + f"runner.resume(Settings(data_dir=Path({str(data)!r})), {cid}, {answer!r})\n")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=CLI_ENV, cwd=REPO,
                          timeout=600)
     assert res.returncode == -signal.SIGKILL, res.stdout + res.stderr
@@ -190,18 +195,12 @@ def test_a_review_killed_while_saving_its_decisions_stores_them_once(sample):
     data, cid = sample.data_dir, sample.cid
     settings = Settings(data_dir=data)
     keys = [d["key"] for d in runner.start(settings, cid).waiting["drafts"]]
-    code = (
-        "import os, signal\nfrom pathlib import Path\nfrom deliberation.config import Settings\n"
-        "from graphs import review, runner\n"
-        "real = review.save_decisions\n"
-        "def save(*a, **k):\n"
-        "    real(*a, **k)\n"
-        "    os.kill(os.getpid(), signal.SIGKILL)\n"
-        "review.save_decisions = save\n"
-        f"runner.resume(Settings(data_dir=Path({str(data)!r})), {cid}, {{'reviewer': 'first', 'approve_all': True}})\n")
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=CLI_ENV, cwd=REPO,
-                         timeout=600)
-    assert res.returncode == -signal.SIGKILL, res.stdout + res.stderr
+    _resume_killed(data, cid, {"reviewer": "first", "approve_all": True},
+                   "real = review.save_decisions\n"
+                   "def save(*a, **k):\n"
+                   "    real(*a, **k)\n"
+                   "    os.kill(os.getpid(), signal.SIGKILL)\n"
+                   "review.save_decisions = save\n")
     assert "Waiting for the moderator's review" in run_cli(data, "status", str(cid)).stdout
     run_cli(data, "review", str(cid), "--approve-all", "--reviewer", "again")
     store = Store(settings)
