@@ -13,7 +13,10 @@ in a real browser (Debian's chromium driven by Playwright against ``streamlit ru
 5. a statement that says what one already says, word for word, is not added again (everyone else
    was asked to vote on the same words twice);
 6. the moderator's console reloaded while the drafts wait for review opens on the review (it
-   opened on Import, and the review was nowhere to be seen).
+   opened on Import, and the review was nowhere to be seen);
+7. two pages of the one participant show the same new statement; a press on the page that did not
+   vote on it says what the other page voted (the press changed that vote silently): the same
+   answer again is not stored twice, another answer is stored and said to replace it.
 """
 
 from __future__ import annotations
@@ -163,3 +166,33 @@ def test_one_participant_on_two_devices_in_a_room_of_two(room):
     idle(mod)
     expect(mod.get_by_role("tab", name="Facilitation", selected=True)).to_be_visible()
     expect(mod.get_by_text("The graph waits for your review of the drafts below.")).to_be_visible()
+
+    # 7. two new statements: the phone and the laptop show the same one (one order per participant)
+    new = [store.add_statement(c.id, None, text).external_id
+           for text in ("Fill the pool with sand for beach volleyball.", "Keep the pool as it is for now.")]
+    shown = {}
+    for page in (phone, laptop):
+        page.get_by_role("tab", name="Vote", exact=True).click()
+        cap = page.get_by_text(re.compile(rf"^Statement ({new[0]}|{new[1]})$")).first
+        expect(cap).to_be_visible()  # the waiting message brings it without a click
+        shown[page] = cap.inner_text().split()[1]
+    x = shown[phone]
+    assert shown[laptop] == x
+    y = next(s for s in new if s != x)
+
+    def press(page, word: str) -> None:
+        page.get_by_role("button", name=re.compile(rf"(^|\s){word}$")).first.click()
+
+    press(laptop, "Agree")
+    expect(laptop.get_by_text(f"Vote stored: agree (statement {x}).")).to_be_visible()
+    expect(laptop.get_by_text(f"Statement {y}", exact=True)).to_be_visible()
+    press(phone, "Agree")  # still on x: a repeat of the laptop's vote, said so, and on to y
+    expect(phone.get_by_text(f"You already voted agree on statement {x} from another page.")).to_be_visible()
+    expect(phone.get_by_text(f"Statement {y}", exact=True)).to_be_visible()
+    press(phone, "Disagree")
+    expect(phone.get_by_text(f"Vote stored: disagree (statement {y}).")).to_be_visible()
+    press(laptop, "Agree")  # still on y: replaces the phone's disagree, and says so
+    expect(laptop.get_by_text(f"You voted on this from another page: disagree. Your vote is now agree. "
+                              f"Vote stored: agree (statement {y}).")).to_be_visible()
+    assert {s: store.votes_of(c.id, pid)[s] for s in new} == {x: 1, y: 1}
+    expect(laptop.get_by_text("You have voted on every statement", exact=False)).to_be_visible()

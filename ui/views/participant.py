@@ -36,23 +36,8 @@ from deliberation.services import intake, similar_statements
 from deliberation.storage.sessions import new_token, participant_for_token, participant_for_xid
 from deliberation.wording import ballot_words, inflect, plural
 from ui.common import (
-    VOTE_WORDS,
-    action,
-    cached_for,
-    current_published,
-    embedder,
-    esc,
-    find_consultation,
-    graph_status,
-    group_name,
-    index,
-    log,
-    plain_error,
-    quote,
-    room_votes,
-    settings,
-    store,
-    voting_open,
+    VOTE_WORDS, action, cached_for, current_published, embedder, esc, find_consultation, graph_status,
+    group_name, index, log, plain_error, quote, room_votes, settings, store, voting_open,
 )
 from ui.look import vote_button_style
 from ui.opinion_map import fresh_analysis, group_label, map_chart, run_author_agrees, standing
@@ -168,8 +153,9 @@ def _leave() -> None:
         st.session_state["participant-left"] = _personal_link(me)
 
 
-def _vote(cid: int, pid: str, sid: str, value: int, allowed: bool = True) -> None:
-    """Callback: store the vote; only a stored vote is acknowledged."""
+def _vote(cid: int, pid: str, sid: str, value: int, allowed: bool = True, ballot: bool = False) -> None:
+    """Callback: store the vote; only a stored vote is acknowledged. ``ballot``: pressed on an item
+    this page offered as not yet voted on."""
     if not allowed:
         _flash("warning", "Voting on this draft is closed.")
         return
@@ -182,12 +168,21 @@ def _vote(cid: int, pid: str, sid: str, value: int, allowed: bool = True) -> Non
         # personal link) may have changed it since, and this press changes it back
         _flash("success", done)
         return
+    last = st.session_state.get("last-vote")
+    # a press on an item that another page of this participant (their link in a second tab or on a
+    # device) voted on after this page offered it: said so, never a silent change; a repeat is not
+    # stored again. This page's own earlier vote on it is not "elsewhere": a second press changes it
+    before = store().votes_of(cid, pid).get(sid) if ballot and tuple((last or ())[:3]) != (cid, pid, sid) else None
+    if before == value:
+        _flash("info", f"You already voted {VOTE_WORDS[value].lower()} on statement {sid} from another page.")
+        return
     _, ok = _attempt("Your vote was not stored",
                      lambda: store().cast_vote(cid, pid, sid, value, create_participant=True))
     if not ok:
         return
     st.session_state["last-vote"] = (cid, pid, sid, value)
-    _flash("success", done)
+    _flash("success", done if before is None else f"You voted on this from another page: "
+           f"{VOTE_WORDS[before].lower()}. Your vote is now {VOTE_WORDS[value].lower()}. {done}")
 
 
 def _change_vote(cid: int, pid: str, sid: str, key: str, old: int, allowed: bool) -> None:
@@ -503,7 +498,7 @@ def _vote_buttons(cid: int, pid: str, sid: str, prefix: str = "vote") -> None:
     for col, (value, label, icon, look) in zip(st.columns(3), ANSWERS):
         with col.container(key=f"{look}-{prefix}-{hashlib.sha1(sid.encode()).hexdigest()[:12]}"):
             st.button(label, key=f"{prefix}-{sid}-{value}", type="primary" if value else "secondary", icon=icon,
-                      width="stretch", on_click=_vote, args=(cid, pid, sid, value))
+                      width="stretch", on_click=_vote, args=(cid, pid, sid, value, True, True))
 
 
 def _add_statement(cid: int, pid: str, statements, my_votes: dict) -> None:
