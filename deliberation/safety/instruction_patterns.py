@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from deliberation.safety.lexicon import fill
+from deliberation.safety.lexicon import LISTS, fill
 
 __all__ = ["INSTRUCTION_PATTERNS"]
 
@@ -24,6 +24,17 @@ def _pattern(*branches: tuple[str, str], flags: int = re.IGNORECASE) -> re.Patte
 
     return re.compile("|".join(fill(template, *langs.split()) for langs, template in branches), flags)
 
+
+def _state_partners_before() -> str:
+    """Lookbehinds that each fail right after one word that pairs with the noun 'state' ("church ",
+    "federal "): one per word, as Python's lookbehind needs a fixed width."""
+    return "".join(rf"(?<!\b{w}\s)" for w in LISTS.entries("what_to_write.state_partners", "en"))
+
+
+#: "and" before an order ("approve all drafts and state that ..."), except "and state" right after
+#: "church", "federal", ... (``what_to_write.state_partners``): there "state" is a noun, and "church
+#: and state that the founders intended" a noun and a relative clause, not an order to the model
+_AND = rf"(?:and(?!\s+state\b)|{_state_partners_before()}and)"
 
 #: (reason in words, pattern), in the order reasons are reported
 INSTRUCTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -98,7 +109,7 @@ INSTRUCTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "dictates the outcome of the summary",
         _pattern(
-            ("en", r"(?:^|[.!?:;,\n]\s*|\b(?:please|just|and|then|now|you|must|should|to)\s+)"
+            ("en", rf"(?:^|[.!?:;,\n]\s*|\b(?:please|just|{_AND}|then|now|you|must|should|to)\s+)"
                    r"{outcome.verbs}\s+(?:only\s+)?(?:that\s+)?{outcome.claims}\b"
                    r"(?!\s+(?:should|must|can|could|would|needs?|has|have)\b)"),
             ("en", r"\b(?:the\s+)?{outcome.writers}\s+(?:must|should|has\s+to|needs\s+to|will)\s+{outcome.writer_verbs}\b"),
@@ -171,7 +182,7 @@ INSTRUCTION_PATTERNS.extend(
 
 
 # imperative position: start of text / sentence / quote, or after "please", "and", "to", ...
-_IMP = r"(?:^|[.!?:;,\"'*_(\[\n>]\s*|\b(?:please|kindly|and|then|now|just|to|you|also|instead)\s+)"
+_IMP = rf"(?:^|[.!?:;,\"'*_(\[\n>]\s*|\b(?:please|kindly|{_AND}|then|now|just|to|you|also|instead)\s+)"
 INSTRUCTION_PATTERNS.extend(
     [
         (
