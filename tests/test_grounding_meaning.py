@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from deliberation.grounding import ProblemKind, check_draft
+from deliberation.grounding import thesaurus_de
 from deliberation.grounding import wordnet as wn
 
 needs_wordnet = pytest.mark.skipif(wn.wordnet() is None, reason=wn.status())
@@ -94,17 +95,24 @@ def test_wordnet_relations() -> None:
     assert wn.same_thing("pigeon", "bird") and not wn.same_thing("trees", "dogs") and not wn.same_thing("bird", "pigeon")
 
 
-def test_guard_says_when_wordnet_is_missing(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("DELIBERATION_WORDNET_DIR", str(tmp_path))
-    wn.wordnet.cache_clear()
+@pytest.mark.parametrize("env, cached, text, words", [
+    ("DELIBERATION_WORDNET_DIR", wn.wordnet, "Parks need more bins.", ("WordNet not available", "wordnet-base")),
+    ("DELIBERATION_THESAURUS_DE", thesaurus_de._index, "Mehr Mülleimer in Parks.",
+     ("OpenThesaurus not available", "mythes-de")),
+])
+def test_guard_says_when_a_lexical_resource_is_missing(tmp_path, monkeypatch, env, cached, text, words) -> None:
+    """Without WordNet or the German thesaurus the guard still checks, and its report says which is
+    missing and which Debian package brings it."""
+    monkeypatch.setenv(env, str(tmp_path / "absent"))
+    cached.cache_clear()
     try:
-        assert wn.wordnet() is None
-        report = check_draft([{"id": "1", "text": "Parks need more bins."}], "Parks need more bins.", ["1"])
+        assert cached() is None
+        report = check_draft([{"id": "1", "text": text}], text, ["1"])
         assert report.supported
-        assert "WordNet not available" in report.lexical_resource and "wordnet-base" in report.lexical_resource
+        assert all(w in report.lexical_resource for w in words), report.lexical_resource
     finally:
-        monkeypatch.delenv("DELIBERATION_WORDNET_DIR")
-        wn.wordnet.cache_clear()
+        monkeypatch.delenv(env)
+        cached.cache_clear()
 
 
 @needs_wordnet
@@ -131,20 +139,6 @@ def test_lemma_index_equals_nltks_own() -> None:
             assert pos is None or ours.morphy(w, pos) == own.morphy(w, pos), (w, pos)
             assert [lem.count() for s in ours.synsets(w, pos) for lem in s.lemmas()] == \
                 [own.lemma_count(lem) for s in own.synsets(w, pos) for lem in s.lemmas()], (w, pos)
-
-
-def test_guard_says_when_the_german_thesaurus_is_missing(tmp_path, monkeypatch) -> None:
-    from deliberation.grounding import thesaurus_de
-
-    monkeypatch.setenv("DELIBERATION_THESAURUS_DE", str(tmp_path / "th_de"))
-    thesaurus_de._index.cache_clear()
-    try:
-        report = check_draft([{"id": "1", "text": "Mehr Mülleimer in Parks."}], "Mehr Mülleimer in Parks.", ["1"])
-        assert report.supported
-        assert "OpenThesaurus not available" in report.lexical_resource and "mythes-de" in report.lexical_resource
-    finally:
-        monkeypatch.delenv("DELIBERATION_THESAURUS_DE")
-        thesaurus_de._index.cache_clear()
 
 
 @pytest.mark.skipif(not Path("/usr/share/mythes/th_de_DE_v2.idx").is_file(),
