@@ -73,7 +73,9 @@ def _pause_mid_run(settings, cid: int, steps: int = 0) -> int:
         rec = runs.in_progress(settings, cid)
         if rec is not None and rec.detached and mid_run(rec):
             os.kill(rec.pid, signal.SIGSTOP)
-            assert mid_run(rec), "the run reached the review before it was paused"
+            if not mid_run(rec):
+                os.kill(rec.pid, signal.SIGKILL)  # never left paused
+                raise AssertionError("the run reached the review before it was paused")
             return rec.pid
         time.sleep(0.05)
     raise AssertionError("the console's run did not reach its first checkpoint")

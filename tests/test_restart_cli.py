@@ -274,8 +274,10 @@ def test_a_console_run_in_a_process_of_its_own_and_a_killed_one(sample):
 
     _wait(mid_run, "the second run passes its first checkpoint", poll=0.05)
     os.kill(pid, signal.SIGSTOP)
-    assert mid_run()  # paused before it reached the review
-    os.kill(pid, signal.SIGKILL)
+    try:
+        assert mid_run()  # paused before it reached the review
+    finally:
+        os.kill(pid, signal.SIGKILL)  # never left paused, whatever the assertion found
     _wait(lambda: runs.in_progress(settings, cid) is None, "the killed run's lock is dropped")
     last = runs.last_run(settings, cid)
     assert last.died and last.pid == pid
