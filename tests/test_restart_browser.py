@@ -148,8 +148,13 @@ def _scenario(browser, server, chroma, port, sample, settings, runner, store):
 
     # a run whose process is killed: stopped, with Retry, as a run of a restarted server was
     mod.get_by_text("Start a new run", exact=True).click()
+    idle(mod)
     mod.get_by_text("Discard the drafts waiting for review and start over").click()
-    mod.get_by_role("button", name="Start a new run with the current statements and votes").click()
+    idle(mod)  # the tick's rerun enables the button: a press before it was lost under load
+    start = mod.get_by_role("button", name="Start a new run with the current statements and votes")
+    expect(start).to_be_enabled()
+    start.click()
+    expect(mod.get_by_text("Running the facilitation graph").first).to_be_visible()
     os.kill(_pause_mid_run(settings, cid), signal.SIGKILL)
     expect(mod.get_by_text("The last run stopped before it finished").first).to_be_visible(timeout=WAIT)
     expect(mod.get_by_text(re.compile(r"ended with its process before it finished: that process was "
