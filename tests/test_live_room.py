@@ -157,7 +157,7 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
     board = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     board.set_default_timeout(WAIT)
     board.goto(f"{url}/board?code={c.code}&view=projector")
-    expect(board.get_by_test_id("stMetricValue").nth(3)).to_have_text("6")  # statements
+    expect(board.get_by_test_id("stMetricValue").nth(3)).to_have_text("6", timeout=WAIT)  # statements
     for p, text in zip(people[:2], NEW):
         p.get_by_role("tab", name="Add a statement").click()
         idle(p)
@@ -170,7 +170,7 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
         idle(p)
     # the projector counts them without a reload; a participant who had voted on everything is
     # asked about them without a click
-    expect(board.get_by_test_id("stMetricValue").nth(3)).to_have_text("8", timeout=30_000)
+    expect(board.get_by_test_id("stMetricValue").nth(3)).to_have_text("8", timeout=WAIT)
     assert _shown(people[5], done=done[5]) in {s.external_id for s in store.statements(c.id) if s.text in NEW}
     for p, d, pid in zip(people, done, pids):  # everyone votes on the new statements and is caught up
         _vote_all(p, d, _ballot(store, c.id, pid))
