@@ -343,15 +343,23 @@ def _group_agreed(stats: dict[str, dict], group: int, min_agree: float) -> list[
     return [sid for *_, sid in sorted(scored)]
 
 
+#: The one voice a topic made only of seed statements (statements without an author, which the
+#: moderator typed or an import left authorless) stands for in the coverage audit: not a participant
+#: id (those come from the store), so it never merges with one.
+SEED_VOICE = "(seed statements)"
+
+
 def group_members(analysis: AnalysisResult, statements: list[Statement], votes=None) -> dict[str, list[str]]:
     """Audience key -> distinct participants it stands for (opinion groups; topics by their authors:
-    a statement without an author, a seed statement, is nobody's voice and adds no member)."""
+    a statement without an author, a seed statement, is nobody's voice and adds no member). A topic
+    of seed statements alone stands for :data:`SEED_VOICE`, one voice: with no member at all its
+    draft would fail the audit as a draft for nobody, and the topic would be redrafted in vain."""
     out: dict[str, list[str]] = {str(Audience.group(g)): sorted(m) for g, m in analysis.group_members().items()}
     if analysis.topics:
         author = {s.external_id: s.author for s in statements}
         for t in analysis.topics.get("topics", []):
             voices = {author.get(sid) for sid in t["statement_ids"]} - {None, ""}
-            out[str(Audience.topic(t['id']))] = sorted(voices)
+            out[str(Audience.topic(t['id']))] = sorted(voices) or ([SEED_VOICE] if t["statement_ids"] else [])
     return out
 
 

@@ -131,3 +131,27 @@ def test_seed_statements_add_no_member_to_a_topics_audience():
     analysis = AnalysisResult(n_participants=6, n_statements=8, n_votes=0, groups={}, group_summaries=[],
                               repness={}, consensus=[], topics=topics, stats={}, grouping={}, notes=[])
     assert group_members(analysis, statements)[str(Audience.topic(0))] == [f"p{i}" for i in range(6)]
+
+
+def test_a_topic_of_seed_statements_alone_is_one_voice_and_passes_the_audit():
+    """A topic whose statements the moderator seeded (no author) stands for one voice, not for
+    nobody: with no member its draft failed the audit as "speaks for topic 1, which has no
+    participants among the audiences given", and the audit sent it back to drafting in vain."""
+    from deliberation.analysis.pipeline import AnalysisResult
+    from deliberation.coverage import audit_coverage
+    from deliberation.facilitation import SEED_VOICE, group_members
+    from deliberation.models import Draft, DraftKind, DraftSentence, Statement
+    from deliberation.wording import Audience
+
+    statements = [Statement(external_id=f"{i}", text=f"statement {i}", author=f"p{i}" if i < 6 else None)
+                  for i in range(8)]
+    topics = {"topics": [{"id": 0, "label": "raised", "statement_ids": [str(i) for i in range(6)]},
+                         {"id": 1, "label": "seeded", "statement_ids": ["6", "7"]}]}
+    analysis = AnalysisResult(n_participants=6, n_statements=8, n_votes=0, groups={}, group_summaries=[],
+                              repness={}, consensus=[], topics=topics, stats={}, grouping={}, notes=[])
+    members = group_members(analysis, statements)
+    assert members[str(Audience.topic(1))] == [SEED_VOICE]
+    drafts = [Draft(id=i + 1, kind=DraftKind.MINORITY, speaks_for=str(Audience.topic(i)), status="approved",
+                    sentences=[DraftSentence(text=f"Draft {i + 1}.", citations=[str(i * 6)])]) for i in range(2)]
+    audit = audit_coverage(drafts, members, None)
+    assert not any("no participants among the audiences" in f for f in audit.findings), audit.findings
