@@ -166,6 +166,12 @@ def open_voting(settings: Settings, cid: int):
                                         round=int(st.values.get("revise_rounds") or 0))
 
 
+def close_window(settings: Settings, cid: int, st: Status) -> None:
+    """Close voting on the drafts ``st`` put to the vote, in the store: from this moment no vote is
+    taken; the count follows in the graph. Closing a closed window again changes nothing."""
+    _store(settings).close_voting(cid, [p["statement_id"] for p in published_now(st.values)])
+
+
 def answer_kind(value: Any) -> str | None:
     """What a resume value answers: ``"voting"`` (``{"close": true}``), ``"review"`` (the
     moderator's decisions) or None (no answer: continue after a crash)."""
@@ -222,7 +228,7 @@ def _resume(settings: Settings, cid: int, value: Any, on_update: OnUpdate | None
     st = status(settings, cid, graph)
     check_answer(st, value)
     if answer_kind(value) == "voting":
-        _store(settings).close_voting(cid, [p["statement_id"] for p in published_now(st.values)])
+        close_window(settings, cid, st)
     ctx = Context.from_json(st.values.get("config"), services or Services(settings))
     if st.waiting is not None and value is not None:
         _stream(graph, Command(resume=value), cid, on_update, ctx)

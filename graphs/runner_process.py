@@ -72,7 +72,10 @@ def launch_resume(settings: Settings, cid: int, value: Any = None) -> int:
     in a process of its own; returns its pid. An answer to a question the graph no longer asks, or
     a run in progress: refused here (``runner.check_answer``), nothing started."""
     def check() -> None:
-        runner.check_answer(runner.status(settings, cid), value)
+        st = runner.status(settings, cid)
+        runner.check_answer(st, value)
+        if runner.answer_kind(value) == "voting":  # at the click, not seconds later once the run's
+            runner.close_window(settings, cid, st)  # process has started: a vote after it is refused
 
     return _launch(settings, cid, {"resume": value}, runner.DOING[runner.answer_kind(value)], check)
 

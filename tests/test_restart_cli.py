@@ -181,7 +181,13 @@ def test_a_terminal_opens_the_vote_the_console_published_unopened(sample):
         assert f"Voting is open on {len(published)} published drafts" in \
             _said(run_cli(data, "resume", str(cid), "--open-voting"))
     store.cast_vote(cid, "0", published[0], "agree")  # votes are taken now
-    assert "Finished" in run_cli(data, "resume", str(cid), "--close-voting").stdout
+    from graphs import runner_process
+
+    runner_process.launch_resume(settings, cid, {"close": True})  # the console's "Close voting and count"
+    with pytest.raises(VotingClosed):  # closed at the click, not once the count's process has started
+        store.cast_vote(cid, "1", published[0], "agree")
+    _wait(lambda: runs.in_progress(settings, cid) is None, "the count ends")
+    assert "Finished" in run_cli(data, "status", str(cid)).stdout
     res = run_cli(data, "resume", str(cid), "--open-voting", check=False)  # nothing waits for votes now
     assert res.returncode == 2 and "not waiting for votes" in _said(res)
 
