@@ -110,7 +110,7 @@ def _restore_identity() -> None:
     token, xid = qp.get("p"), qp.get("xid")
     me = _me()
     if me and not (token or xid) and qp.get("code", me["code"]) == me["code"]:
-        qp.update({"code": me["code"], **({"xid": me["xid"]} if me.get("xid") else {"p": me.get("token") or ""})})
+        qp.update(_link_params(me))
     if not (token or xid) or (me and me.get("code") == (qp.get("code") or "").strip().upper()
                               and (me.get("token") == token if token else me.get("xid") == xid)):
         return
@@ -125,14 +125,18 @@ def _restore_identity() -> None:
     _become(c, pid, token=None if xid else token, xid=xid)
 
 
+def _link_params(me: dict) -> dict[str, str]:
+    """The address parameters that sign this participant in: the code, and their xid or token."""
+    return {"code": me["code"], **({"xid": me["xid"]} if me.get("xid") else {"p": me.get("token") or ""})}
+
+
 def _personal_link(me: dict) -> str:
     """The address that brings this participant back (relative when the page's own URL is unknown)."""
     base = ""
     with contextlib.suppress(Exception):
         base = str(st.context.url or "").split("?")[0]
     base = base or "/participate"
-    params = {"code": me["code"], **({"xid": me["xid"]} if me.get("xid") else {"p": me.get("token") or ""})}
-    return f"{base}?{urlencode(params)}"
+    return f"{base}?{urlencode(_link_params(me))}"
 
 
 def _show_personal_link(me: dict) -> None:
