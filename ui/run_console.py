@@ -51,6 +51,11 @@ _RUNNING: dict[int, str] = {}
 _RUNNING_LOCK = threading.Lock()
 
 
+def _failed_where(steps: list[str]) -> str:
+    """Where a run stopped, in words, from the steps it completed ("after drafting")."""
+    return f"after {NODE_WORDS.get(steps[-1], steps[-1]).lower()}" if steps else "in its first step"
+
+
 def run_in_progress(cid: int) -> str | None:
     """What the run of this consultation in progress does, or None: a run of this server's pages,
     else one of another process on the data directory (the command line; deliberation/storage/runs.py)."""
@@ -130,8 +135,7 @@ def watch_run(label: str, cid: int, pid: int) -> runner.Status:
             time.sleep(WATCH_POLL_SECONDS)
         stopped = done.error or _died_words(rec if rec is not None and rec.pid == pid else None, done)
         if stopped:
-            where = (f"after {NODE_WORDS.get(done.steps[-1][0], done.steps[-1][0]).lower()}" if done.steps
-                     else "in its first step")
+            where = _failed_where([n for n, _ in done.steps])
             st.session_state["mod-run-error"] = {"where": where, "error": stopped}
             box.update(label=f"{label} — failed", state="error", expanded=True)
             raise DeliberationError(stopped)
@@ -175,8 +179,7 @@ def run_with_progress(label: str, fn, cid: int | None = None) -> object:
         except Exception as e:
             if not common._is_control_flow(e) and not page_gone and not isinstance(e, runs.RunInProgress):
                 # kept for the console's retry section: the run stopped here, and why, in words
-                where = (f"after {NODE_WORDS.get(seen[-1], seen[-1]).lower()}" if seen
-                         else "in its first step")
+                where = _failed_where(seen)
                 st.session_state["mod-run-error"] = {"where": where, "error": _error_words(e)}
                 box.update(label=f"{label} — failed", state="error", expanded=True)
             raise
@@ -285,8 +288,7 @@ def stopped_run(cid: int, c, gs) -> None:
     last = runs.last_run(common.settings(), cid)
     logged = runner_process.progress(common.settings(), cid, last.pid) if last and last.detached else None
     if not failed and logged is not None and logged.error:  # a run in a process of its own: from its log
-        failed = {"where": f"after {NODE_WORDS.get(logged.steps[-1][0], '').lower()}" if logged.steps
-                  else "in its first step", "error": logged.error}
+        failed = {"where": _failed_where([n for n, _ in logged.steps]), "error": logged.error}
     stopped = last.how_it_stopped() if last is not None else None
     if stopped:  # killed with its process, or Ctrl-C: no error in the checkpoint to show, say so
         st.info(common.esc(f"{stopped}. Nothing after the last completed step was kept."))
