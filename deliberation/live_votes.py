@@ -6,17 +6,18 @@ everyone's current votes, and refreshes itself every few seconds. Read whole, th
 the votes table: a room of 2,000 people and 900 statements holds 225,000 votes, about 0.5 s of CPU
 per read, so a few open boards kept a core busy without a single new vote. :class:`LiveVotes`
 reads them whole once, then on each look asks the store whether the votes have changed
-(:meth:`Store.vote_stamp`: the count and the latest id of the vote events, index-only reads) and
-applies only the events since the latest one it holds.
+(:meth:`Store.vote_stamp`: the latest id of the vote events, one index lookup) and applies only the
+events since the latest one it holds.
 
 Every vote, vote change and imported vote adds a vote event (deliberation/storage), and the
 current vote of a pair is its last event, so applying the events after id N, in id order, to the
 current votes as of N gives the current votes. On SQLite writes are serialised, so event ids follow
 commit order and the result always equals a whole read. On PostgreSQL an id is taken at insert
 and transactions can commit out of id order, so an event may appear below an id already seen:
-there the votes are read whole again every :attr:`LiveVotes.full_read_s` seconds while the count of
-vote events differs from the last whole read's, which bounds how long such a vote can be missing
-from the pages (it is never missing from the store), also when no vote follows it.
+there the vote events are counted every :attr:`LiveVotes.full_read_s` seconds, and the votes read
+whole again when the count differs from the last whole read's, which bounds how long such a vote can
+be missing from the pages (it is never missing from the store), also when no vote follows it.
+Counting reads every event of the room, so it is done only then, not on every look.
 """
 
 from __future__ import annotations
@@ -55,14 +56,18 @@ class LiveVotes:
     def current(self) -> tuple[pd.DataFrame, int]:
         """The current votes and the id of the last vote event they include (0: no votes)."""
         with self._lock:
-            stamp = self.store.vote_stamp(self.cid)
+            now = time.monotonic()
+            due = (self.store.engine.dialect.name != "sqlite"
+                   and (self._frame is None or now - self._read_at >= self.full_read_s))
+            stamp = self.store.vote_stamp(self.cid, counted=due)  # counting reads every event: only when due
             last = stamp.last_event
-            stale = (self.store.engine.dialect.name != "sqlite"
-                     and time.monotonic() - self._read_at >= self.full_read_s)
-            if self._frame is None or last < self._version or (stale and stamp.events != self._events_read):
+            if self._frame is None or last < self._version or (due and stamp.events != self._events_read):
                 self._read_whole(last, stamp.events)
-            elif last != self._version:
-                self._apply(self.store.vote_events_after(self.cid, self._version))
+            else:
+                if due:  # no event since the last whole read: nothing can be missing until the next check
+                    self._read_at = now
+                if last != self._version:
+                    self._apply(self.store.vote_events_after(self.cid, self._version))
             return self._frame, self._version
 
     def _read_whole(self, last: int, events: int) -> None:

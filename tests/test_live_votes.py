@@ -96,3 +96,42 @@ def test_a_vote_committed_after_a_later_one_is_seen_once_the_full_read_is_due(ro
     now, _ = live.current()
     assert _sorted(now).equals(_sorted(store.current_votes(cid))) and len(now) == len(before) + 2
     assert live.whole_reads == 2
+
+
+def test_a_look_counts_the_vote_events_only_when_the_full_read_is_due(room):
+    """Every open page looks about once a second: a look reads the latest event id (one index entry),
+    not a count of every vote event of the room, which on PostgreSQL is taken once per full_read_s
+    (and on SQLite never: its ids follow commit order)."""
+    from sqlalchemy import event
+
+    store, cid = room
+    counts: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        if "count(" in statement.lower():
+            counts.append(statement)
+
+    live = LiveVotes(store, cid)
+    live.current()
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        ids = [s.external_id for s in store.statements(cid) if s.is_public]
+        for k in range(3):
+            live.current()
+            store.cast_vote(cid, "looker", ids[k], 1, create_participant=True)
+        assert len(live.current()[0]) == len(store.current_votes(cid))
+        assert counts == [] and live.whole_reads == 1
+        if store.engine.dialect.name == "sqlite":
+            return
+        live.full_read_s = 0  # due: one count, and a whole read since votes came
+        live.current()
+        assert len(counts) == 1 and live.whole_reads == 2
+        live.full_read_s = 60
+        live._read_at -= 120  # due again, and no vote came since the whole read: counted, not read
+        live.current()
+        assert len(counts) == 2 and live.whole_reads == 2
+        live.current()  # the count just taken found nothing missing: the next looks wait full_read_s
+        live.current()
+        assert len(counts) == 2 and live.whole_reads == 2
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)

@@ -4,7 +4,8 @@ participants and statements stay as they are.
 A graph run reads the matrix in several steps (the analysis, the coverage audit, the tally, the
 report's audit), and the live board every few seconds; most of these reads find what the one
 before found. Each read first takes a *stamp*: the votes' (:class:`~deliberation.storage.room_reads.VoteStamp`,
-the count and the largest id of the consultation's vote events and of its participants) with the
+the largest id of the consultation's vote events and of its participants, and their counts where
+ids may commit out of order) with the
 statements' ids and moderation. An unchanged stamp means an unchanged matrix, and the one read last
 is returned again. Each variant (a consultation's statements only, as the analysis reads them, and
 with its drafts, as the audit and the tally do) has a slot of its own: with one slot for both, each
@@ -44,7 +45,9 @@ class MatrixReadsMixin:
         excluded = np.array([st.moderation.excluded_from_analysis for st in statements], dtype=bool)
         with self.session() as s:
             self._require(s, consultation_id)
-            stamp = (tuple(ids), excluded.tobytes(), vote_stamp(s, consultation_id))
+            # ids follow commit order on SQLite: the largest ids tell there, counts only elsewhere
+            counted = s.get_bind().dialect.name != "sqlite"
+            stamp = (tuple(ids), excluded.tobytes(), vote_stamp(s, consultation_id, counted=counted))
             slot = (consultation_id, include_drafts)
             with self._matrix_lock:
                 last = self._matrices().get(slot)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from deliberation.models import ModerationStatus
@@ -26,26 +26,39 @@ def _votes_on(s, *where) -> int:
 
 
 class VoteStamp(NamedTuple):
-    """What tells whether a consultation's votes have changed: the count and the largest id of its
-    vote events (every vote, vote change and imported vote adds one; none is ever deleted) and of
-    its participants. An unchanged stamp means unchanged votes. The count catches an event that
-    commits after one with a larger id (PostgreSQL takes ids at insert, so transactions can commit
-    out of id order): the largest id alone stays the same then. The one marker of the vote matrix's
-    memory (storage/matrix_reads.py) and of the live pages' votes (deliberation/live_votes.py)."""
+    """What tells whether a consultation's votes have changed: the largest id of its vote events
+    (every vote, vote change and imported vote adds one; none is ever deleted) and of its
+    participants, and, when asked for, how many there are. On SQLite writes are serialised, so ids
+    follow commit order and an unchanged largest id means unchanged votes. PostgreSQL takes ids at
+    insert, so transactions can commit out of id order: an event committed after one with a larger
+    id leaves the largest id as it was, and only the count tells. Counting reads every event of the
+    room (a scan of the consultation's index), the largest id one index entry: so the count is taken
+    only where it is needed (``counted``), e.g. when :class:`deliberation.live_votes.LiveVotes` is due
+    to read the votes whole again. The one marker of the vote matrix's memory
+    (storage/matrix_reads.py) and of the live pages' votes (deliberation/live_votes.py)."""
 
+    #: how many vote events (-1: not counted)
     events: int
     #: the id of the latest vote event (0: none)
     last_event: int
+    #: how many participants (-1: not counted)
     participants: int
     last_participant: int
 
 
-def vote_stamp(s: Session, consultation_id: int) -> VoteStamp:
-    """The consultation's :class:`VoteStamp`, in one statement (one snapshot on PostgreSQL too)."""
+#: the count in a :class:`VoteStamp` taken without counting
+NOT_COUNTED = -1
+
+
+def vote_stamp(s: Session, consultation_id: int, *, counted: bool = True) -> VoteStamp:
+    """The consultation's :class:`VoteStamp`, in one statement (one snapshot on PostgreSQL too); the
+    counts only with ``counted`` (else :data:`NOT_COUNTED`)."""
     def count_and_last(table):
         mine = table.consultation_id == consultation_id
-        return (select(func.count()).select_from(table).where(mine).scalar_subquery(),
-                select(func.coalesce(func.max(table.id), 0)).where(mine).scalar_subquery())
+        last = select(func.coalesce(func.max(table.id), 0)).where(mine).scalar_subquery()
+        if not counted:
+            return literal(NOT_COUNTED), last
+        return select(func.count()).select_from(table).where(mine).scalar_subquery(), last
 
     row = s.execute(select(*count_and_last(VoteEventRow), *count_and_last(ParticipantRow))).one()
     return VoteStamp(*(int(x) for x in row))
@@ -103,10 +116,10 @@ class RoomReadsMixin:
         with self.session() as s:
             return last_statement_number(s, consultation_id)
 
-    def vote_stamp(self, consultation_id: int) -> VoteStamp:
-        """Whether the votes have changed, in one indexed read: :func:`vote_stamp`."""
+    def vote_stamp(self, consultation_id: int, *, counted: bool = True) -> VoteStamp:
+        """Whether the votes have changed: :func:`vote_stamp` (without ``counted``, two index lookups)."""
         with self.session() as s:
-            return vote_stamp(s, consultation_id)
+            return vote_stamp(s, consultation_id, counted=counted)
 
     def vote_events_after(self, consultation_id: int, after: int) -> list[tuple[int, str, str, int]]:
         """The vote events with an id above ``after``, in order: (id, participant, statement (external
