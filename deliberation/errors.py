@@ -53,6 +53,17 @@ class VotingClosed(DeliberationError):
     nothing was stored."""
 
 
+class SameWords(DeliberationError):
+    """A participant's statement that says, word for word (case and spacing aside), what a statement
+    of the consultation already says: not stored, so nobody is asked to vote on the same words twice.
+    ``statement`` is the existing statement's id; ``own`` is True when the participant added it."""
+
+    def __init__(self, statement: str, *, own: bool):
+        self.statement, self.own = statement, own
+        super().__init__(f"this participant added this statement already (statement {statement})" if own else
+                         f"statement {statement} says this already, word for word")
+
+
 #: Longest excerpt of a bad value (an id, a vote) quoted in an error message.
 PREVIEW_CHARS = 40
 

@@ -436,6 +436,41 @@ def test_two_app_instances_adding_statements_at_once_get_distinct_ids(consultati
     assert len(ids) == 3 + 2 * per_thread and sorted(ids, key=int) == [str(i) for i in range(1, 4 + 2 * per_thread)]
 
 
+def test_the_same_words_sent_at_once_by_four_people_are_stored_once(consultation, store_settings):
+    """Four people (on four app instances) send one sentence in other case and spacing at the same
+    moment: one statement is stored, the three others are refused naming it (the participant page
+    checked before add_statement, and two sent in the same second both passed). A participant's
+    own statement again is refused as theirs; a statement held for review is not revealed; drafts,
+    the moderator's statements and imports are not checked (the import fixture holds none twice)."""
+    from deliberation.errors import SameWords
+    from deliberation.ratelimit import UNLIMITED
+    from deliberation.wording import ballot_words
+
+    store, cid = consultation
+    stores = [Store(store_settings, limits=UNLIMITED) for _ in range(4)]
+    texts = ["Turn the car park into a market square.", "turn the car park into a MARKET square.",
+             "  Turn the car park   into a market square.", "TURN THE CAR PARK INTO A MARKET SQUARE."]
+    results = _fire(4, lambda i: stores[i].add_statement(cid, f"xid:p{i}", texts[i]))
+    stored = [r for r in results if not isinstance(r, Exception)]
+    refused = [r for r in results if isinstance(r, SameWords)]
+    assert len(stored) == 1 and len(refused) == 3, results
+    sid = stored[0].external_id
+    assert {(r.statement, r.own, str(r)) for r in refused} == {
+        (sid, False, f"statement {sid} says this already, word for word")}
+    said = [s for s in store.statements(cid) if ballot_words(s.text) == ballot_words(texts[0])]
+    assert [s.external_id for s in said] == [sid]
+    with pytest.raises(SameWords) as e:  # its author again
+        store.add_statement(cid, stored[0].author, texts[2])
+    assert (e.value.statement, e.value.own) == (sid, True) and "added this statement already" in str(e.value)
+    with pytest.raises(SameWords) as e:  # an imported statement says it
+        store.add_statement(cid, "xid:p9", "plant more trees on harbour road")
+    assert e.value.statement == "1"
+    store.set_moderation(cid, "2", ModerationStatus.NEEDS_REVIEW)  # held: others do not learn of it
+    assert store.add_statement(cid, "xid:p9", "Keep two lanes for cars").external_id != "2"
+    assert store.add_statement(cid, None, texts[0]).author is None  # the moderator's own
+    assert store.add_statement(cid, None, texts[0], is_draft=True).is_draft
+
+
 # ---------------------------------------------------------------------------- SQLite details
 def test_sqlite_paths_with_url_special_characters(tmp_path):
     """A data directory whose path holds "%", "?", "#" or a space: the file is made where it should

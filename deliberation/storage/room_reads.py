@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from deliberation.models import ModerationStatus
 from deliberation.storage.tables import ParticipantRow, StatementRow, VoteEventRow, VoteRow
+from deliberation.wording import ballot_words
 
 #: moderation states of statements participants do not see (Statement.is_public)
 HELD = (ModerationStatus.REJECTED.value, ModerationStatus.NEEDS_REVIEW.value)
@@ -75,6 +76,20 @@ def last_statement_number(s: Session, consultation_id: int) -> int:
     last = s.scalar(select(t.external_id).where(t.consultation_id == consultation_id, digits)
                     .order_by(func.length(bare).desc(), bare.desc()).limit(1))
     return -1 if last is None else int(last)
+
+
+def same_words(s: Session, consultation_id: int, author_id: int, text: str) -> tuple[str, bool] | None:
+    """The statement that says ``text`` word for word (:func:`deliberation.wording.ballot_words`),
+    as (its id, whether the author wrote it), among the consultation's statements that author sees:
+    their own and the public ones (a statement held for review is not revealed). None when there is
+    none. Read inside Store.add_statement's transaction, after its lock (see there)."""
+    t = StatementRow
+    words = ballot_words(text)
+    rows = s.execute(select(t.external_id, t.text, t.author_id)
+                     .where(t.consultation_id == consultation_id, t.is_draft.is_(False),
+                            or_(t.author_id == author_id, t.moderation.not_in(HELD)))
+                     .order_by(t.id))
+    return next(((sid, own == author_id) for sid, said, own in rows if ballot_words(said) == words), None)
 
 
 class RoomReadsMixin:

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deliberation.config import Settings
-from deliberation.errors import (AccessDenied, InputError, NotFoundError, filesystem_state,
+from deliberation.errors import (AccessDenied, InputError, NotFoundError, SameWords, filesystem_state,
                                  storage_error, storage_errors)
 from deliberation.importers.base import ImportBundle
 from deliberation.models import (
@@ -38,7 +38,7 @@ from deliberation.storage.export import ExportMixin
 from deliberation.storage.ids import check_id, check_ids, new_statement_ids, storable_id
 from deliberation.storage.matrix_reads import MatrixReadsMixin
 from deliberation.storage.reviews import ReviewsMixin
-from deliberation.storage.room_reads import RoomReadsMixin, last_statement_number
+from deliberation.storage.room_reads import RoomReadsMixin, last_statement_number, same_words
 from deliberation.storage.sessions import SessionsMixin, check_secret, hash_secret  # noqa: F401
 from deliberation.storage.sql import (  # noqa: F401  (tests import some of these from here)
     BULK_BATCH,
@@ -391,6 +391,12 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
 
     def add_statement(self, consultation_id: int, author: str | None, text: str, *,
                       intake: Intake | None = None, language: str = "und", is_draft: bool = False) -> Statement:
+        """Add one statement with the next free number. A participant's statement (``author`` given,
+        not a draft) that says word for word what one of theirs or a public statement says is
+        refused with :class:`~deliberation.errors.SameWords` naming it, checked in this transaction
+        under the consultation's lock, so two people sending the same words at once store one.
+        Statements without an author (the moderator's) and imports are not checked: an import keeps
+        what its source holds."""
         try:
             text = validate_statement_text(text)
         except ValueError as e:
@@ -415,6 +421,10 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
                     limited = bool(author and self.limits.statements_per_window)
                     if limited:
                         self._lock_participant(s, pmap[author])
+                    if author and not is_draft:  # under the lock above: two at once cannot both pass
+                        same = same_words(s, consultation_id, pmap[author], st.text)
+                        if same:
+                            raise SameWords(same[0], own=same[1])
                     # the next free number (the retry below is a second line of defence)
                     ext = str(last_statement_number(s, consultation_id) + 1)
                     row = StatementRow(consultation_id=consultation_id, external_id=ext, text=st.text,

@@ -30,11 +30,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from deliberation.errors import AccessDenied, DeliberationError
+from deliberation.errors import AccessDenied, DeliberationError, SameWords
 from deliberation.models import MAX_STATEMENT_CHARS, ModerationStatus
 from deliberation.services import intake, similar_statements
 from deliberation.storage.sessions import new_token, participant_for_token, participant_for_xid
-from deliberation.wording import ballot_words, inflect, plural
+from deliberation.wording import inflect, plural
 from ui.common import (
     VOTE_WORDS, action, cached_for, current_published, embedder, esc, find_consultation, graph_status,
     group_name, index, log, plain_error, quote, room_votes, settings, store, voting_open,
@@ -72,6 +72,8 @@ def _attempt(failure: str, fn, *args):
     """
     try:
         return fn(*args), True
+    except SameWords as e:  # a refusal in the page's own words, the text kept to change
+        _flash("warning", _same_words(e))
     except DeliberationError as e:
         _flash("error", f"{failure}: {e}")
     except Exception as e:  # noqa: BLE001
@@ -224,10 +226,6 @@ def _submit(cid: int, pid: str) -> None:
         _flash("error", f"Your statement has {len(text.strip())} characters; please shorten it to "
                         f"{PARTICIPANT_MAX_CHARS} or fewer. Your text is kept below.")
         return
-    same = _same_words(cid, pid, text)
-    if same:
-        _flash("warning", same)
-        return
     stmt, ok = _attempt("Your statement was not added",
                         lambda: store().add_statement(cid, pid, text, intake=intake))
     if not ok:
@@ -248,13 +246,11 @@ def _submit(cid: int, pid: str) -> None:
     st.session_state["last-submitted"] = stmt.external_id
 
 
-def _same_words(cid: int, pid: str, text: str) -> str | None:
-    """Why ``text`` is not added (a statement says it word for word, case and spacing aside), or None:
-    it was added again, and everyone else was asked to vote on the same words twice."""
-    for s in store().statements(cid):
-        if not s.is_draft and ballot_words(s.text) == ballot_words(text) and (s.author == pid or s.is_public):
-            return (f"You have added this statement already (statement {s.external_id})." if s.author == pid else
-                    f"Statement {s.external_id} says this already, word for word: vote on it in the Vote tab instead.")
+def _same_words(e: SameWords) -> str:
+    """Why a statement was not added: a statement says it word for word (case and spacing aside), and
+    everyone else would be asked to vote on the same words twice (the store checks, see add_statement)."""
+    return (f"You have added this statement already (statement {e.statement})." if e.own else
+            f"Statement {e.statement} says this already, word for word: vote on it in the Vote tab instead.")
 
 
 def _order(pid: str, ids: list[str]) -> list[str]:
