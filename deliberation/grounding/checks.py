@@ -16,7 +16,7 @@ from ..wording import inflect
 from . import thesaurus_de
 from . import wordnet as wn
 from .entities import _entities, _entity_missing_words
-from .lexicon import CONDITION, INCLUDING, alternation
+from .lexicon import CONDITION, INCLUDING, NEGATING_CONDITION, alternation
 from .models import GroundingConfig, TextEncoder
 from .patterns import _CAUSAL, _COUNT_NOUNS, _CONTRAST, _ELABORATION, _LIST_SEP, _PLURAL_QUANT, _QUANTIFIER_PATTERNS
 from .polarity import _Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause, _POLARITY_SPLIT, _stance_flip
@@ -274,13 +274,15 @@ def check_stance(ctx: SentenceContext) -> list[Problem]:
 def _parity(text: str, other: str, window: int) -> int:
     """The product of the poles of every negator and stance word of a conditional sentence, a word
     negated by "un-" counting as a negator when ``other`` has it without ("unzulässig" /
-    "zulässig"): "should not be approved unless ..." (+1) = "is acceptable as long as ..." (+1),
-    since "unless" is "if not"; a negation moved between a condition and its consequence leaves it
-    unchanged."""
+    "zulässig") and so does a condition that says "if not" ("until", "es sei denn":
+    :data:`.lexicon.NEGATING_CONDITION`): "should not be approved unless ..." (+1) = "is acceptable
+    as long as ..." (+1), since "unless" is "if not"; a negation moved between a condition and its
+    consequence leaves it unchanged."""
 
     plain = {_fold(t.raw) for t in _tokenize(other)}
     negated = [t for t in _tokenize(text) if _fold(t.raw).startswith("un") and _fold(t.raw)[2:] in plain]
-    return math.prod(pole for _, pole, _, _, _ in _polarity(text, window).occ) * (-1) ** len(negated)
+    flips = len(negated) + len(NEGATING_CONDITION.findall(text))
+    return math.prod(pole for _, pole, _, _, _ in _polarity(text, window).occ) * (-1) ** flips
 
 
 def check_merge(ctx: SentenceContext) -> list[Problem]:

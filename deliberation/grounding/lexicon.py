@@ -84,5 +84,7 @@ AXES: dict[str, tuple[bool, re.Pattern[str], re.Pattern[str]]] = _axes()
 
 #: if / unless / as long as / sofern: a condition
 CONDITION = phrase_pattern("condition_words")
+#: until / es sei denn: a condition that says "if not" (a negation when conditionals are compared)
+NEGATING_CONDITION = phrase_pattern("negating_conditions")
 #: "including X", "such as X", "zum Beispiel"
 INCLUDING = phrase_pattern("including_words")
