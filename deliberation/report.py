@@ -84,6 +84,8 @@ def build_report(state: dict[str, Any], statements: list[Statement],
             "drafter": d.get("drafter"), "notes": d.get("notes", ""),
             "grounding": d.get("verdicts", []),
             "published_as": pub["statement_id"] if pub else None,
+            # the ballot item as the tally names it (its published heading names every draft it stands for)
+            "ballot_name": ballot_name(pub["heading"], pub["statement_id"]) if pub else None,
             "votes": _named_votes(per_draft.get(pub["statement_id"])) if pub else None,
             "same_ballot_item_as": [draft_heading(k, topics=topic_labels) for k in [pub["key"], *(pub.get("also") or [])]
                                     if k != d["key"]] if pub else [],
@@ -339,8 +341,10 @@ def _md_ranking(rep: dict) -> list[str]:
     t = rep["tally"]
     out = ["## How the drafts ranked", ""]
     if t.get("ranking_gic"):
-        # each draft by its heading as well as its number ("8, 9, 10" named no draft a reader could find)
-        name = {d["published_as"]: ballot_name(d.get('heading') or draft_heading(d['key']), d["published_as"])
+        # each ballot item by its heading as well as its number ("8, 9, 10" named no draft a reader could
+        # find), as the tally's notes name it
+        name = {d["published_as"]: d.get("ballot_name") or ballot_name(d.get('heading') or draft_heading(d['key']),
+                                                                       d["published_as"])
                 for d in rep["consensus"] + rep["minority"] if d.get("published_as")}
         gic = "; ".join(name.get(sid, sid) for sid in t["ranking_gic"])
         schulze = " > ".join(" = ".join(name.get(sid, sid) for sid in tier) for tier in t.get("ranking_schulze", []))

@@ -353,10 +353,9 @@ def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     labels, placed = group_labels(state.analysis, matrix)
     current = state.published_now()
     ids = [p.statement_id for p in current]
-    topics = topic_names(state.analysis.topics if state.analysis else None)
-    # each draft as the report names it ("Common ground 1 (8)"), in the notes of the CLI, console and report
-    names = {p.statement_id: ballot_name(draft_heading(p.key, split=p.split, topics=topics), p.statement_id)
-             for p in current}
+    # each ballot item as the report names it ("Common ground 1 (8)"), in the notes of the CLI, console and
+    # report: by its published heading, which names every draft a merged item stands for
+    names = {p.statement_id: ballot_name(p.heading, p.statement_id) for p in current}
     # the voting node closed voting before this: no note may say nobody voted on a draft "yet"
     result = count_votes(matrix, labels, ids, ctx.tally, names=names, closed=True) if ids else None
     data = result.model_dump(mode="json") if result else {"notes": ["No draft was published, so there is nothing to tally."]}

@@ -74,3 +74,15 @@ def test_the_review_says_when_two_drafts_have_the_same_words(tmp_path, monkeypat
     report = (settings.data_dir / "reports" / str(c.id) / "report.md").read_text(encoding="utf-8")
     assert report.count(f"Vote (statement {merged['statement_id']}): 3 agree") == 2, report
     assert "Put to the vote as one ballot item with “" in report and "which has the same words." in report
+
+    # the tally and the report's ranking name that item alike: by its published heading, which names
+    # both drafts (the tally named it by its first draft, the report's ranking by its last)
+    from deliberation.wording import ballot_name
+
+    sid = merged["statement_id"]
+    name = ballot_name(merged["heading"], sid)
+    assert merged["heading"].count(";") == 1, merged["heading"]
+    ranking = [line for line in report.replace("\\", "").splitlines() if line.startswith("- By ")]
+    notes = [n for n in st.values["tally"]["notes"] if f"({sid})" in n]
+    assert ranking and any(name in line for line in ranking), (name, ranking)
+    assert all(line.count(f"({sid})") == line.count(name) for line in ranking + notes), (name, ranking, notes)
