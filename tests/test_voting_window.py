@@ -53,7 +53,8 @@ def test_votes_on_drafts_only_while_the_window_is_open(published):
     w = store.close_voting(cid, drafts)
     assert w.state == "closed"
     # the participant page reads "Your vote was not stored: " + this, which said "not stored" twice
-    with pytest.raises(VotingClosed, match=rf"^voting on draft {drafts[0]} is not open \(the moderator has not "
+    # and names the draft as its "Vote stored: agree (statement N)." does
+    with pytest.raises(VotingClosed, match=rf"^voting on this draft \(statement {drafts[0]}\) is not open \(the moderator has not "
                                            r"opened it yet, or has closed it\)$"):
         store.cast_vote(cid, pid, drafts[0], "agree")
     store.cast_vote(cid, pid, "2", "pass")  # ordinary votes go on

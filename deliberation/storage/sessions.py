@@ -261,9 +261,10 @@ class SessionsMixin:
                              .where(VotingWindowRow.consultation_id == consultation_id,
                                     VotingWindowRow.opened_at.is_not(None), VotingWindowRow.closed_at.is_(None))).all()
         if not any(statement in (ids or ()) for ids in open_ids):
-            # the page says "Your vote was not stored: " before it ("…, so this vote was not stored" said it twice)
-            raise VotingClosed(f"voting on draft {statement} is not open (the moderator has not opened it yet, "
-                               "or has closed it)")
+            # the page says "Your vote was not stored: " before it ("…, so this vote was not stored" said it twice),
+            # and names the item as its "Vote stored: agree (statement 4)" does ("draft 4" read as another item)
+            raise VotingClosed(f"voting on this draft (statement {statement}) is not open (the moderator has not "
+                               "opened it yet, or has closed it)")
 
     # ---- moderator sessions ------------------------------------------------------------
     def create_moderator_session(self, consultation_id: int, secret: str | None,
