@@ -149,16 +149,27 @@ def _no_nul(text: str, path: Path) -> str:
 OTHER_DELIMITERS = (";", "\t")
 
 
+def column_name(raw: str) -> str:
+    """A header cell as the importers name columns: trimmed and in lower case, so a sheet whose
+    header says ``Text`` or ``Comment-Body`` (typed or retouched by hand) finds its columns (it was
+    refused as "missing required column(s) text; found Text")."""
+    return raw.strip().lower()
+
+
+def blank_row(fields: list[str]) -> bool:
+    """A row without a single character: Excel keeps rows whose cells were cleared as ``,,,,``
+    (they were refused as "comment-id '' is not an integer id"); they hold nothing to import."""
+    return not any(f.strip() for f in fields)
+
+
 def csv_delimiter(text: str, required: list[str], path: Path) -> str:
     """The file's field separator: ',' (also when nothing fits: the missing columns are then named),
     or ';' or a tab when its header line holds every required column only that way."""
     first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
     if Path(path).suffix.lower() == ".tsv":
         return "\t"
-    if all(c in [h.strip().strip('"') for h in first.split(",")] for c in required):
-        return ","
-    for d in OTHER_DELIMITERS:
-        if all(c in [h.strip().strip('"') for h in first.split(d)] for c in required):
+    for d in (",", *OTHER_DELIMITERS):
+        if all(c in [column_name(h).strip('"') for h in first.split(d)] for c in required):
             return d
     return ","
 
@@ -178,7 +189,8 @@ def read_csv_rows(path: Path, required: list[str], notes: list[str] | None = Non
     """Parse a CSV strictly; return the header and (row number, row dict) pairs.
 
     Row numbers count the header as row 1. Raises InputError for malformed CSV, missing
-    columns, or rows with the wrong number of fields. Separated by ',', or by ';' or tabs when
+    columns, or rows with the wrong number of fields. Column names are :func:`column_name`\ s;
+    rows without a character in any cell are skipped (:func:`blank_row`). Separated by ',', or by ';' or tabs when
     the header says so (:func:`csv_delimiter`). A last line without a line break is kept and
     named in ``notes`` (:func:`cut_short_note`).
     """
@@ -191,7 +203,7 @@ def read_csv_rows(path: Path, required: list[str], notes: list[str] | None = Non
         header = next(reader)
     except csv.Error as e:
         raise InputError(f"malformed CSV header: {e}", path, 1) from None
-    header = [h.strip() for h in header]
+    header = [column_name(h) for h in header]
     check_columns(header, required, path)
     if len(set(header)) != len(header):
         dup = sorted({h for h in header if header.count(h) > 1})
@@ -201,7 +213,7 @@ def read_csv_rows(path: Path, required: list[str], notes: list[str] | None = Non
     try:
         for fields in reader:
             row_no += 1
-            if not fields:
+            if blank_row(fields):
                 continue
             if len(fields) != len(header):
                 raise InputError(

@@ -181,7 +181,7 @@ def _read_frame(path: Path, required: list[str], notes: list[str] | None = None,
     del text
     try:
         df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, on_bad_lines="error",
-                         encoding="utf-8", sep=sep)
+                         encoding="utf-8", sep=sep, skip_blank_lines=False)
     except (pd.errors.ParserError, csv.Error) as e:
         extra = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
         if extra:  # pandas counts lines as we count rows (header = 1)
@@ -190,9 +190,25 @@ def _read_frame(path: Path, required: list[str], notes: list[str] | None = None,
         raise InputError(f"malformed CSV: {str(e).strip()}", path) from None
     except pd.errors.EmptyDataError:
         raise InputError("file is empty", path) from None
-    df.columns = [c.strip() for c in df.columns]
+    df.columns = [base.column_name(c) for c in df.columns]
     base.check_columns(list(df.columns), required, path)
-    return df
+    return _without_blank_rows(df, required[0])
+
+
+def _without_blank_rows(df: pd.DataFrame, first: str) -> pd.DataFrame:
+    """``df`` without its rows of empty cells (blank lines, Excel's cleared rows ``,,,,``:
+    :func:`base.blank_row`); the index keeps each row's place, so row numbers in errors are the
+    file's (:func:`_row_numbers`). Only rows empty in the first required column are looked at."""
+    empty = np.flatnonzero(df[first].to_numpy() == "")
+    if not len(empty):
+        return df
+    cells = df.iloc[empty].apply(lambda col: col.str.strip() == "")
+    return df.drop(index=df.index[empty[cells.all(axis=1).to_numpy()]])
+
+
+def _row_numbers(df: pd.DataFrame) -> np.ndarray:
+    """Each row's number in its file (the header is row 1) from :func:`_read_frame`'s index."""
+    return df.index.to_numpy() + 2
 
 
 def read_votes_csv(path: Path, statement_ids: set[str], notes: list[str] | None = None) -> pd.DataFrame:
@@ -201,7 +217,7 @@ def read_votes_csv(path: Path, statement_ids: set[str], notes: list[str] | None 
     import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
 
     df = _read_frame(path, ["comment-id", "voter-id", "vote"], notes)
-    row_numbers = np.arange(2, len(df) + 2)
+    row_numbers = _row_numbers(df)
     votes = pd.DataFrame(
         {
             "participant": _int_column(df["voter-id"], "voter-id", path, row_numbers),
@@ -256,7 +272,7 @@ def read_participants_votes(path: Path, statement_ids: set[str], notes: list[str
     import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
 
     df = _read_frame(path, ["participant"], notes, whole_rows=True)
-    row_numbers = np.arange(2, len(df) + 2)
+    row_numbers = _row_numbers(df)
     participants = _int_column(df["participant"], "participant", path, row_numbers)
     dup = pd.Series(participants).duplicated().to_numpy()
     if dup.any():

@@ -19,6 +19,7 @@ from deliberation.importers.polis import read_polis_export
 from deliberation.importers.tabular import read_statements_file
 from deliberation.models import ModerationStatus
 from deliberation.services import import_bundle, intake, set_moderation
+from deliberation.storage.ids import new_statement_ids
 from deliberation.storage.sessions import check_chosen_secret
 from deliberation.wording import TERMS, Audience, ballot_words, inflect, of_grouped, plural, sentence_text
 from ui.common import (
@@ -186,8 +187,8 @@ def _import_tab(cid: int, c) -> None:
     else:
         if kind == "polis":
             files = st.file_uploader("Polis export files (comments.csv, votes.csv or participants-votes.csv, "
-                                     "summary.csv)", type=UPLOAD_SUFFIXES, accept_multiple_files=True,
-                                     key="mod-imp-files")
+                                     "summary.csv), or the export's .zip as Polis downloads it",
+                                     type=[*UPLOAD_SUFFIXES, "zip"], accept_multiple_files=True, key="mod-imp-files")
         else:
             one = st.file_uploader("Statements file", type=UPLOAD_SUFFIXES, key="mod-imp-file")
             votes = st.file_uploader("Votes CSV (optional)", type=["csv"], key="mod-imp-votefile")
@@ -201,11 +202,7 @@ def _import_tab(cid: int, c) -> None:
                 # one folder per preview: two moderators uploading in the same second never share one
                 sub = time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(4)
                 if kind == "polis":
-                    names = {_safe_name(f.name) for f in files}
-                    if "comments.csv" not in names:
-                        raise InputError("a Polis export needs a file named comments.csv")
-                    folder = _save_uploads(cid, files, sub)
-                    _preview(kind, folder, None, c)
+                    _preview(kind, _polis_upload(cid, files, sub), None, c)
                 else:
                     # the votes file in a folder of its own: same-named files cannot overwrite each other
                     folder = _save_uploads(cid, files, sub)
@@ -217,9 +214,23 @@ def _import_tab(cid: int, c) -> None:
         _show_preview(cid, prev)
 
 
+def _polis_upload(cid: int, files, sub: str) -> Path:
+    """The uploaded Polis export saved: its CSVs as a folder, or its one .zip (Polis's download, the
+    report page's Polis export; the uploader refused it), read as the CLI's ``import-polis`` reads a zip."""
+    names = [_safe_name(f.name) for f in files]
+    zips = [n for n in names if n.lower().endswith(".zip")]
+    if zips and len(files) > 1:
+        raise InputError(f"upload the export's .zip alone or its CSV files, not both ({', '.join(names)})")
+    if not zips and "comments.csv" not in names:
+        raise InputError("a Polis export needs a file named comments.csv (or the export's .zip)")
+    folder = _save_uploads(cid, files, sub)
+    return folder / zips[0] if zips else folder
+
+
 def _preview(kind: str, path: Path, votes_path: Path | None, c) -> None:
     with st.spinner("Reading and checking the statements…"):
         bundle = _read_bundle(kind, path, votes_path, c.question)
+        _check_new_ids(bundle, c.id)
         checked = intake(list(bundle.statements))
     rows = pd.DataFrame({
         "id": [s.external_id for s in checked],
@@ -231,6 +242,18 @@ def _preview(kind: str, path: Path, votes_path: Path | None, c) -> None:
                                            "summary": bundle.summary(),
                                            "flagged": int(sum(s.moderation is ModerationStatus.NEEDS_REVIEW
                                                               for s in checked))}
+
+
+def _check_new_ids(bundle, cid: int) -> None:
+    """Refuse at the preview what the import would refuse after it: statement ids of the file that
+    this consultation already holds (a Polis export into a consultation with statements: the preview
+    showed it, "Import" then failed with "statement id '0' is already stored")."""
+    existing = {s.external_id for s in store().statements(cid)}
+    try:
+        new_statement_ids(bundle, list(bundle.statements), existing)
+    except InputError as e:
+        raise InputError(f"{e.problem}; import it into a new consultation (Create a consultation) or give "
+                         "its statements other ids", e.source) from None
 
 
 def _show_preview(cid: int, prev: dict) -> None:
