@@ -76,15 +76,18 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {inflect(n, one, many)}"
 
 
-def topic_sources(n_statements: int, n_voices: int, n_seed: int = 0) -> str:
+def topic_sources(n_statements: int, n_voices: int, n_unnamed: int = 0) -> str:
     """Whose a topic's statements are, one person one voice: "8 statements from 6 participants and
-    the moderator (2 seed statements)". A statement without an author (a seed statement) is no
-    participant's voice, so it is named apart rather than counted as a participant."""
+    2 without a named author". A statement without an author is no participant's voice, so it is
+    named apart rather than counted as a participant. Who wrote it is not known: the store keeps
+    one like another (no author), and each comes from an import (a Polis export whose comments
+    carry no author id, a statements file without an ``author`` column, also the moderator's own
+    list of seed statements); "the moderator's seed statements" was said of an export's statements."""
     said = plural(n_statements, "statement")
-    if n_seed and not n_voices:
-        return f"{said} from the moderator ({plural(n_seed, 'seed statement')})"
+    if n_unnamed and not n_voices:
+        return f"{said} without a named author"
     by = plural(n_voices, "participant")
-    return f"{said} from {by} and the moderator ({plural(n_seed, 'seed statement')})" if n_seed else f"{said} from {by}"
+    return f"{said} from {by} and {n_unnamed} without a named author" if n_unnamed else f"{said} from {by}"
 
 
 def inflect(n: int, one: str, many: str | None = None) -> str:

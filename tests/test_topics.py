@@ -419,11 +419,52 @@ def test_statements_without_an_author_are_seeds_not_voices(embed):
     _check_result_invariants(mixed, ids, texts, config)
 
 
-def test_topic_sources_name_seed_statements_apart():
+def test_topic_sources_name_statements_without_an_author_apart():
+    """Statements without an author are no participant's voice, and nobody knows whose they are: an
+    export's authorless comments were called "the moderator's seed statements"."""
     from deliberation.wording import topic_sources
-    assert topic_sources(8, 6, 2) == "8 statements from 6 participants and the moderator (2 seed statements)"
+    assert topic_sources(8, 6, 2) == "8 statements from 6 participants and 2 without a named author"
     assert topic_sources(5, 5) == "5 statements from 5 participants"
-    assert topic_sources(1, 0, 1) == "1 statement from the moderator (1 seed statement)"
+    assert topic_sources(1, 0, 1) == "1 statement without a named author"
+
+
+def test_a_polis_export_without_author_ids_is_not_called_the_moderators(tmp_path):
+    """A real Polis export (Seattle's $15 minimum wage) whose comments.csv lost its author ids on every
+    other comment, imported into the store: the analysis's topic lines count the authors it names and
+    the others as statements without a named author, never as the moderator's (the import cannot
+    tell whose they were)."""
+    import csv
+    import re
+    import shutil
+
+    from conftest import corpus
+    from deliberation.config import Settings
+    from deliberation.importers.polis import read_polis_export
+    from deliberation.services import analyze_source
+    from deliberation.storage import Store
+
+    folder = tmp_path / "seattle"
+    shutil.copytree(corpus("15-per-hour-seattle"), folder)
+    with open(folder / "comments.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows[::2]:
+        row["author-id"] = ""
+    with open(folder / "comments.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    cid = Store(settings).import_bundle(read_polis_export(folder)).consultation_id
+    author = {s.external_id: s.author for s in Store(settings).statements(cid)}
+    assert sum(a is None for a in author.values()) == len(rows[::2])
+    result, summary = analyze_source(settings, str(cid))
+    unnamed = sum(author[sid] is None for t in result.topics["topics"] for sid in t["statement_ids"])
+    assert unnamed
+    lines = [line for line in summary.splitlines() if re.match(r"^  \d+\. .+ — \d+ statements?", line)]
+    assert len(lines) == len(result.topics["topics"]) and "moderator" not in summary, summary
+    said = [int(m.group(1)) for line in lines for m in [re.search(r"(?:and |— )(\d+) (?:statements? )?without a "
+                                                                   r"named author$", line)] if m]
+    assert sum(said) == unnamed, lines
 
 
 def test_near_duplicates_are_grouped_and_kept_together(embed):

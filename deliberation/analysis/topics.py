@@ -47,8 +47,8 @@ How it works
    at most one per near-duplicate group.
 5. **Voices and weights**: a topic's ``n_authors`` counts DISTINCT authors among its statements, so
    one person posting five rewordings of one point is one voice (one person, one voice). A
-   statement without an author (``None`` or ``""``, or no ``authors`` list at all: the moderator's
-   seed statements, typed in the console or imported without an author) is nobody's voice: it is
+   statement without an author (``None`` or ``""``, or no ``authors`` list at all: imported without
+   one, from an export or a statements file, e.g. the moderator's seed statements) is nobody's voice: it is
    counted in ``n_seed`` and not in ``n_authors``, so six participants and two seed statements give
    six voices, not eight. (A Polis export names each comment's author by participant id, so its
    statements keep their authors.) ``weight`` is the topic's voices divided by the sum of voices
