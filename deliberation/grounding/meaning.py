@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from difflib import SequenceMatcher
+from functools import lru_cache
 
+from . import thesaurus_de
 from . import wordnet as wn
 from .checks import SentenceContext, _content_words_with_surface, _Source, align, draft_clauses
 from .lexicon import AXES, CONDITION, INCLUDING, entries, phrase_pattern, table, word_pattern
@@ -49,9 +52,10 @@ NEGATION_REACH = 3
 _PARTICLES: dict[str, int] = table("verb_particles")
 #: a word after one of these is used as a verb ("to deal", "should cost")
 _VERB_BEFORE = word_pattern("verb_before")
-_DIRECTION_AXES = ("level", "change", "speed")
-#: quantity words that say which way a statement wants a thing only after "too" ("too many")
-_TOO_MUCH = frozenset(entries("too_much_words"))
+_DIRECTION_AXES = ("level", "change", "speed", "cost")
+#: quantity words that say which way a statement wants a thing only after "too", and that way
+#: ("too many" wants fewer: +1 inverted by "too"; "too few" wants more)
+_TOO_QUANTITY: dict[str, int] = table("too_quantity_words")
 #: after one of these a word names a thing or an activity ("about speeding"), it does not change one
 _NOUN_BEFORE = frozenset(entries("activity_before"))
 #: a word before one of these is a verb ("put the money"), a word after one a noun ("their finance")
@@ -71,8 +75,10 @@ def _direction(toks: list[_Tok], k: int) -> int:
                 return 1
             if neg_re.match(w):
                 return -1
-    if not w.isascii() or not w.isalpha() or wn.wordnet() is None:
+    if not w.isalpha():
         return 0
+    if not w.isascii() or not wn.is_known(w):  # German: a verb or adjective (lower case) OpenThesaurus knows
+        return _thesaurus_direction(w) if toks[k].content and w[:1].islower() else 0
     nxt = toks[k + 1].raw.lower() if k + 1 < len(toks) else ""
     lemma = min((x for x in wn.lemmas(w) if wn.is_known(x, "v")), default="", key=len)
     prev = toks[k - 1].raw.lower() if k > 0 else ""
@@ -86,11 +92,50 @@ def _direction(toks: list[_Tok], k: int) -> int:
     return wn.verb_direction(lemma)
 
 
-def _direction_words(text: str) -> tuple[list[tuple[str, int, str]], int]:
-    """The direction words of a clause as (canonical form, +1 / -1, surface), "too" inverting the
-    next one ("too high" = wants it lower) and a negator at most :data:`NEGATION_REACH` tokens
-    before one inverting it ("should not be raised"; not "raise it where there is no option");
-    and 1 (the negations are already in the signs)."""
+#: German: a word on no direction axis takes the direction of its OpenThesaurus synonyms when at
+#: least this many of them lie on one pole of an axis of amount and none on the other
+#: ("ausgedehnt" -> "ausdehnen": "verlängern", "ausweiten", "vergrößern": up)
+MIN_THESAURUS_DIRECTION_SYNONYMS = 2
+
+
+@lru_cache(maxsize=20_000)
+def _thesaurus_direction(word: str) -> int:
+    """+1 / -1 when the German synonyms of ``word`` (:func:`.thesaurus_de.synonyms`) move something
+    up / down (:data:`MIN_THESAURUS_DIRECTION_SYNONYMS`), else 0."""
+
+    signs = []
+    for syn in thesaurus_de.synonyms(word):
+        for axis in _DIRECTION_AXES:
+            if axis in AXES:
+                _, pos_re, neg_re = AXES[axis]
+                sign = 1 if pos_re.match(syn) else -1 if neg_re.match(syn) else 0
+                if sign:
+                    signs.append(sign)
+                    break
+    if len(set(signs)) != 1 or len(signs) < MIN_THESAURUS_DIRECTION_SYNONYMS:
+        return 0
+    return signs[0]
+
+
+#: the kinds of direction a clause's words give, each compared on its own: "amount" (raise / cut,
+#: more / fewer, cheap / expensive, fast / slow, the change verbs of WordNet and OpenThesaurus) and
+#: "quality" (better / worse, ease / worsen: the direction axis "quality" of the data files); a word
+#: of one kind is no opposite of one of the other ("more crime" is "worse", not "less")
+DIRECTION_KINDS = ("amount", "quality")
+
+
+def _quality(w: str) -> int:
+    _, pos_re, neg_re = AXES["quality"] if "quality" in AXES else (False, None, None)
+    if pos_re is None:
+        return 0
+    return 1 if pos_re.match(w) else -1 if neg_re.match(w) else 0
+
+
+def _direction_words(text: str, kind: str = "amount") -> tuple[list[tuple[str, int, str]], int]:
+    """The direction words of a clause of one of the :data:`DIRECTION_KINDS` as (canonical form, +1 /
+    -1, surface), "too" inverting the next one ("too high" = wants it lower) and a negator at most
+    :data:`NEGATION_REACH` tokens before one inverting it ("should not be raised"; not "raise it
+    where there is no option"); and 1 (the negations are already in the signs)."""
 
     toks = _tokenize(text)
     words, last_neg = [], -NEGATION_REACH - 1
@@ -98,9 +143,9 @@ def _direction_words(text: str) -> tuple[list[tuple[str, int, str]], int]:
         if _NEGATORS.match(t.raw) or t.raw.lower().endswith("n't"):
             last_neg = k
             continue
-        d = _direction(toks, k)
-        if not d and k > 0 and _TOO.match(toks[k - 1].raw) and t.raw.lower() in _TOO_MUCH:
-            d = 1  # "too many traffic lights" wants fewer (inverted below)
+        d = _direction(toks, k) if kind == "amount" else _quality(t.raw)
+        if not d and kind == "amount" and k > 0 and _TOO.match(toks[k - 1].raw):
+            d = _TOO_QUANTITY.get(t.raw.lower(), 0)  # "too many traffic lights" wants fewer (inverted below)
         if d:
             if k > 0 and _TOO.match(toks[k - 1].raw):
                 d = -d
@@ -110,20 +155,43 @@ def _direction_words(text: str) -> tuple[list[tuple[str, int, str]], int]:
     return words, 1
 
 
-def _direction_sign(text: str, other: str) -> tuple[int, list[str]]:
-    """The direction of ``text`` from its direction words that ``other`` does not use too (a word on
-    both sides agrees, unless a negation differs, which the stance check sees): their common sign
-    when they agree ("too many ... want fewer" is -1), else their product, times its negators; 0
-    when no such word is left."""
+def _direction_sign(text: str, other: str, kind: str = "amount") -> tuple[int, list[str]]:
+    """The direction of ``text`` from its direction words of ``kind`` that ``other`` does not use as
+    often (a word on both sides agrees, unless a negation differs, which the stance check sees):
+    their common sign when they agree ("too many ... want fewer" is -1), else their product, times
+    its negators; 0 when no such word is left."""
 
-    words, negs = _direction_words(text)
-    common = {c for c, _, _ in _direction_words(other)[0]}
-    left = [(d, raw) for c, d, raw in words if c not in common]
+    words, negs = _direction_words(text, kind)
+    common = Counter(c for c, _, _ in _direction_words(other, kind)[0])
+    left = []
+    for c, d, raw in words:  # a word as often on both sides agrees: "weniger A, mehr B" is not "mehr A, mehr B"
+        if common[c]:
+            common[c] -= 1
+        else:
+            left.append((d, raw))
     if not left:
         return 0, []
     signs = {d for d, _ in left}
     sign = negs * (signs.pop() if len(signs) == 1 else math.prod(d for d, _ in left))
     return sign, [raw for _, raw in left]
+
+
+def _reversal(draft: str, texts: tuple[tuple[str, str], ...], kind: str) -> Problem | None:
+    """The first source text (in order) with direction words of ``kind`` decides whether the draft
+    clause reverses it."""
+
+    for sid, source_text in texts:
+        ds, dwords = _direction_sign(draft, source_text, kind)
+        ss, swords = _direction_sign(source_text, draft, kind)
+        if not ds:
+            return None
+        if ss and ss != ds:
+            return Problem(ProblemKind.DIRECTION_REVERSED,
+                           f"reverses the direction of statement {sid} ('{' '.join(dwords)}' versus "
+                           f"'{' '.join(swords)}')", {"statement": sid, "draft": dwords, "source": swords})
+        if ss:
+            return None
+    return None
 
 
 def check_direction(ctx: SentenceContext) -> list[Problem]:
@@ -144,17 +212,12 @@ def check_direction(ctx: SentenceContext) -> list[Problem]:
         # a draft that joins statements: the others' sentences about the same things too
         texts += tuple((s.id, p.text) for s in ctx.cited if s is not src for sc2, p in s.units
                        if sc2 is p and len(cl.content & p.content) >= ctx.cfg.min_alignment_words)
-        for sid, source_text in texts:
-            ds, dwords = _direction_sign(cl.text, source_text)
-            ss, swords = _direction_sign(source_text, cl.text)
-            if not ds:
-                break
-            if ss and ss != ds:
-                return [Problem(ProblemKind.DIRECTION_REVERSED,
-                                f"reverses the direction of statement {sid} ('{' '.join(dwords)}' versus "
-                                f"'{' '.join(swords)}')", {"statement": sid, "draft": dwords, "source": swords})]
-            if ss:
-                break
+        for kind in DIRECTION_KINDS:
+            # an evaluation is about its own clause: "better lighting" is no reversal of "it feels
+            # unsafe" in the clause after "because"
+            problem = _reversal(cl.text, texts if kind == "amount" else texts[:1], kind)
+            if problem:
+                return [problem]
     return _antonyms(ctx)
 
 
