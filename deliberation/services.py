@@ -21,6 +21,7 @@ from deliberation.config import Settings
 from deliberation.embeddings import MODELS, Embedder, EmbeddingConfig
 from deliberation.embeddings.choice import ModelChoice, ModelChoiceConfig, choose_model, is_auto
 from deliberation.errors import InputError, NotFoundError, storage_error, storage_errors
+from deliberation.heap import bulk_work
 from deliberation.importers.base import ImportBundle
 from deliberation.importers.polis import is_polis_export, read_polis_export
 from deliberation.models import ModerationStatus, Statement
@@ -142,7 +143,7 @@ def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = Tru
     the killed one left behind; on PostgreSQL the id is never reused, so such vectors stay under
     an id no consultation has and are never shown.
     """
-    with storage_errors(settings.data_dir):
+    with storage_errors(settings.data_dir), bulk_work():
         store = Store(settings)
         if store.read_only:
             raise storage_error(OSError(errno.EROFS, "read-only file system"), settings.data_dir)

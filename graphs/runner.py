@@ -16,6 +16,7 @@ from langgraph.types import Command
 
 from deliberation.config import Settings
 from deliberation.errors import DeliberationError, InputError
+from deliberation.heap import bulk_work, settled
 from deliberation.storage.runs import RunInProgress  # noqa: F401 - raised here, named by callers
 from deliberation.storage import Store, runs
 from graphs.context import Context, Services
@@ -47,11 +48,14 @@ class Status:
 
 
 def _stream(graph, payload, cid: int, on_update: OnUpdate | None, context: Context) -> None:
-    # durability="sync": each step is checkpointed before the next starts, so a SIGKILL loses at most the running step
-    for chunk in graph.stream(payload, thread(cid), context=context, stream_mode="updates", durability="sync"):
-        for node, update in chunk.items():
-            if on_update and node != "__interrupt__":
-                on_update(node, update or {})
+    # durability="sync": each step is checkpointed before the next starts, so a SIGKILL loses at most the running step.
+    # The collector skips what exists before the run and what each finished step keeps (deliberation.heap).
+    with bulk_work():
+        for chunk in graph.stream(payload, thread(cid), context=context, stream_mode="updates", durability="sync"):
+            for node, update in chunk.items():
+                if on_update and node != "__interrupt__":
+                    on_update(node, update or {})
+            settled()
 
 
 def status(settings: Settings, cid: int, graph=None) -> Status:
