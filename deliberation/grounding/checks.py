@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from difflib import SequenceMatcher
 from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -145,9 +146,37 @@ class SentenceContext:
             # the words of a connector ("as long as", "for example") are grammar, not content
             spans = [m.span() for m in CONDITION.finditer(self.text)] + [m.span() for m in INCLUDING.finditer(self.text)]
             skip |= {t.canon for t in self.toks if any(a <= t.start < b for a, b in spans)}
+            for src in self.cited:  # "SMB" said as "small and medium businesses", or the other way round
+                skip |= _acronym_words(self.toks, src.toks) | _acronym_words(src.toks, self.toks, spelled=False)
             self._novel = _unsupported_words(self.toks, self.cited, self.union, self.emb, self.cfg, skip=skip,
                                              lang=self.lang)
         return self._novel
+
+
+#: an acronym is a word of this many capital letters (a plural "s" may follow: "SMBs")
+ACRONYM_LETTERS = (2, 6)
+
+
+def _acronyms(toks: list[_Tok]) -> list[_Tok]:
+    lo, hi = ACRONYM_LETTERS
+    return [t for t in toks if t.raw.rstrip("s").isalpha() and t.raw.rstrip("s").isupper()
+            and lo <= len(t.raw.rstrip("s")) <= hi]
+
+
+def _acronym_words(toks: list[_Tok], other: list[_Tok], spelled: bool = True) -> set[str]:
+    """Where the content words of ``toks`` spell an acronym of ``other`` by their first letters
+    ("small and medium businesses" for "SMB"; function words between them skipped): the canonical
+    forms of those words (``spelled``), else those of the acronyms they spell."""
+
+    words = [t for t in toks if t.content]
+    initials = "".join(t.raw[0].lower() for t in words)
+    out: set[str] = set()
+    for acro in _acronyms(other):
+        letters = acro.raw.rstrip("s").lower()
+        at = initials.find(letters)
+        if at >= 0:
+            out |= {t.canon for t in words[at:at + len(letters)]} if spelled else {acro.canon}
+    return out
 
 
 def check_instruction(ctx: SentenceContext) -> list[Problem]:
@@ -333,9 +362,20 @@ def check_list_items(ctx: SentenceContext) -> list[Problem]:
     return []
 
 
-#: two words with a common beginning are one word in two forms ("licensing" ~ "licence") when it
-#: is at least 5 letters and this share of the shorter one (not "Plastikflaschen" ~ "Plastiksackerl")
+#: two words with a common beginning are one word in two forms ("licensing" ~ "licence") when both
+#: have at least MIN_PREFIX_LETTERS letters and they share that many, and at least MIN_PREFIX_SHARE of
+#: the shorter one (not "Plastikflaschen" ~ "Plastiksackerl")
+MIN_PREFIX_LETTERS = 5
 MIN_PREFIX_SHARE = 0.7
+#: one word inside another is a compound of it ("Sommerhitze" ~ "Hitze"): the outer word has at
+#: least MIN_COMPOUND_OUTER letters, the inner one at least MIN_COMPOUND_INNER
+MIN_COMPOUND_OUTER, MIN_COMPOUND_INNER = 6, 5
+#: a long compound (at least MIN_LONG_COMPOUND letters) that starts or ends with a word of at least
+#: MIN_COMPOUND_PART letters is a compound of that word ("Radwegenetz" ~ "Radweg")
+MIN_LONG_COMPOUND, MIN_COMPOUND_PART = 8, 4
+#: a misspelling ("Obszoleszenz" for "Obsoleszenz"): two words of at least MIN_TYPO_LETTERS letters
+#: that are at least MIN_TYPO_SIMILARITY alike (difflib's ratio: matched letters over all letters)
+MIN_TYPO_LETTERS, MIN_TYPO_SIMILARITY = 7, 0.9
 
 
 def _shared_prefix(a: str, b: str) -> int:
@@ -349,17 +389,29 @@ def _shared_prefix(a: str, b: str) -> int:
     return n
 
 
-def _spelled_alike(c: str, union: set[str]) -> bool:
-    """Is canonical word ``c`` another form of a word of ``union``: a long common beginning
-    ("autofreie" ~ "autofrei", "licensing" ~ "licence") or one word inside the other (compounds:
-    "Sommerhitze" ~ "Sommer", "Hitze")?"""
+def _misspelt(a: str, b: str) -> bool:
+    """Is ``a`` ``b`` misspelt (or the other way round): :data:`MIN_TYPO_SIMILARITY` alike?"""
 
-    if len(c) >= 5 and any(len(u) >= 5 and _shared_prefix(c, u) >= max(5, MIN_PREFIX_SHARE * min(len(c), len(u)))
-                           for u in union):
+    if min(len(a), len(b)) < MIN_TYPO_LETTERS or abs(len(a) - len(b)) > 2:
+        return False
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= MIN_TYPO_SIMILARITY
+
+
+def _spelled_alike(c: str, union: set[str]) -> bool:
+    """Is word ``c`` another form of a word of ``union``: a long common beginning ("autofreie" ~
+    "autofrei", "licensing" ~ "licence"), one word inside the other (compounds: "Sommerhitze" ~
+    "Sommer", "Hitze") or a misspelling of it? (Canonical forms, or folded forms on both sides.)"""
+
+    if len(c) >= MIN_PREFIX_LETTERS and any(
+            len(u) >= MIN_PREFIX_LETTERS
+            and _shared_prefix(c, u) >= max(MIN_PREFIX_LETTERS, MIN_PREFIX_SHARE * min(len(c), len(u)))
+            for u in union):
         return True
-    if len(c) >= 6 and any(c in u or u in c for u in union if len(u) >= 5):
+    if len(c) >= MIN_COMPOUND_OUTER and any(c in u or u in c for u in union if len(u) >= MIN_COMPOUND_INNER):
         return True
-    return len(c) >= 8 and any(c.startswith(u) or c.endswith(u) for u in union if len(u) >= 4)
+    if len(c) >= MIN_LONG_COMPOUND and any(c.startswith(u) or c.endswith(u) for u in union if len(u) >= MIN_COMPOUND_PART):
+        return True
+    return any(_misspelt(c, u) for u in union)
 
 
 def _source_surfaces(cited: list[_Source]) -> list[str]:
@@ -398,11 +450,18 @@ def _lexically_supported(content: set[str], toks: list[_Tok], cited: list[_Sourc
 
     surface = _content_words_with_surface(toks)
     src_words = _source_surfaces(cited)
+    # the words as written too: a canonical form may hide the stem ("Steuern" is "tax", "steuerlich" is not)
+    src_folded = {_fold(t.raw) for s in cited for t in s.toks if t.content}
     german = lang == "de"
+    th_words, th_union = src_words, union
+    if german:  # synonyms of the parts of the statements' compounds too ("Ladennetz": "Laden" ~ "Geschäft")
+        parts = sorted({p for sw in src_words for p in thesaurus_de.compound_parts(sw)})
+        th_words, th_union = src_words + parts, union | {_word_canon(p) for p in parts}
     return {c for c in content - union
             if _spelled_alike(c, union) or (c in surface and (
-                _said_by_wordnet(surface[c], src_words)
-                or german and _said_by_thesaurus(c, surface[c], union, src_words)))}
+                _spelled_alike(_fold(surface[c]), src_folded)
+                or _said_by_wordnet(surface[c], src_words)
+                or german and _said_by_thesaurus(c, surface[c], th_union, th_words)))}
 
 
 def _unsupported_words(
@@ -499,8 +558,9 @@ def _merge_check(text: str, cited: list[_Source], cfg: GroundingConfig) -> list[
                     contributors.append((s, distinctive))
             if len(contributors) >= 2:
                 single = max(_coverage(words, s.content) for s in cited)
-                if single <= cfg.merge_max_single_coverage:
-                    (s1, d1), (s2, d2) = contributors[:2]
+                (s1, d1), (s2, d2) = contributors[:2]
+                common = _coverage(cl.content, s1.content & s2.content)  # the whole clause: the claim
+                if single <= cfg.merge_max_single_coverage and common < cfg.merge_max_common_share:
                     return [Problem(
                         ProblemKind.FUSED,
                         f"fuses statement {s1.id} ('{', '.join(sorted(d1))}') and statement {s2.id} "

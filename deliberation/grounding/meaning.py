@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from . import thesaurus_de
 from . import wordnet as wn
-from .checks import SentenceContext, _content_words_with_surface, _Source, align, draft_clauses
+from .checks import MIN_COMPOUND_PART, SentenceContext, _content_words_with_surface, _misspelt, _Source, align, draft_clauses
 from .lexicon import AXES, CONDITION, INCLUDING, entries, phrase_pattern, table, word_pattern
 from .polarity import _POLARITY_SPLIT, _Clause
 from .patterns import _DE_ADJECTIVE, _NEGATORS, _TOO
@@ -404,10 +404,11 @@ def _modifier(t: _Tok, lang: str, k: int, toks: list[_Tok]) -> bool:
 
 
 def _compound_of(a: str, b: str) -> bool:
-    """"Sommerhitze" ~ "Hitze", "Buslinie" ~ "Linie": one word contains the other."""
+    """"Sommerhitze" ~ "Hitze", "Buslinie" ~ "Linie": one word contains the other (or misspells
+    it: "Obszoleszenz" ~ "Obsoleszenz", :func:`.checks._misspelt`)."""
 
     a, b = _fold(a), _fold(b)
-    return (len(b) >= 4 and b in a) or (len(a) >= 4 and a in b)
+    return (len(b) >= MIN_COMPOUND_PART and b in a) or (len(a) >= MIN_COMPOUND_PART and a in b) or _misspelt(a, b)
 
 
 def _same_thing(a: str, b: str) -> bool:

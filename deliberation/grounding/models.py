@@ -128,6 +128,11 @@ class GroundingConfig:
     """A clause that draws distinctive words from two cited statements is a
     merged claim when no single statement covers more than this share of it."""
 
+    merge_max_common_share: float = 0.4
+    """...and when the two statements themselves share less than this share of the content words
+    of its clause: two statements making one claim (both ask schools to offer comprehensive sex
+    education against teen pregnancy) may be restated as one with the details of each."""
+
     min_new_words_in_addition: int = 2
     """An added reason or consequence ("..., which would also reduce
     congestion") is rejected when it brings at least this many unsupported

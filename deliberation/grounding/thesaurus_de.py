@@ -29,6 +29,16 @@ DEFAULT_BASE = "/usr/share/mythes/th_de_DE_v2"
 BROADER = "(Oberbegriff)"
 #: German inflection endings tried, longest first, when a word form is not a headword itself
 ENDINGS = ("ern", "en", "er", "es", "em", "et", "e", "n", "s", "t")
+#: an ending is only taken off a word that keeps at least this many letters ("Bus" stays whole)
+MIN_STEM_LETTERS = 3
+#: a plural's umlaut stands in its last this many letters ("Häuser" -> "Haus", "Bäume" -> "Baum")
+UMLAUT_REACH = 4
+#: plural endings that replace a singular's ending ("Zentren" -> "Zentrum", "Themen" -> "Thema")
+REPLACED_ENDINGS = (("en", "um"), ("en", "a"), ("en", "on"))
+#: a compound splits into two headwords of at least this many letters each ("Ladennetz" -> "laden",
+#: "netz"), a linking "s" or "n" between them allowed ("Einkaufszentrum" -> "einkauf", "zentrum")
+MIN_COMPOUND_PART = 4
+LINKING_LETTERS = ("s", "n", "es", "en")
 
 
 def base_path() -> Path:
@@ -108,12 +118,37 @@ def headwords(word: str) -> tuple[str, ...]:
     w = word.lower()
     cands = [w, infinitive(w)]
     for end in ENDINGS:
-        if w.endswith(end) and len(w) - len(end) >= 3:
+        if w.endswith(end) and len(w) - len(end) >= MIN_STEM_LETTERS:
             stem = w[: -len(end)]
             cands += [stem, stem + "en", stem + "n"]
+    cands += [w[: -len(end)] + sing for end, sing in REPLACED_ENDINGS
+              if w.endswith(end) and len(w) - len(end) >= MIN_STEM_LETTERS]
     umlauts = str.maketrans("äöü", "aou")
-    cands += [c[:-4] + c[-4:].translate(umlauts) for c in cands]  # "Häuser" -> "Haus"
+    cands += [c[:-UMLAUT_REACH] + c[-UMLAUT_REACH:].translate(umlauts) for c in cands]  # "Häuser" -> "Haus"
     return tuple(dict.fromkeys(c for c in cands if c in idx))
+
+
+@lru_cache(maxsize=20_000)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The headwords a German compound is made of, when it is no headword itself: its longest last
+    part that is a headword and the part before it, each of at least :data:`MIN_COMPOUND_PART`
+    letters, a linking letter allowed between them ("Ladennetz" -> "laden", "netz"); empty when
+    no such split is found or the thesaurus is missing."""
+
+    w = word.lower()
+    if _index() is None or headwords(w) or len(w) < 2 * MIN_COMPOUND_PART:
+        return ()
+    for i in range(MIN_COMPOUND_PART, len(w) - MIN_COMPOUND_PART + 1):
+        head, before = headwords(w[i:]), w[:i]
+        if not head:
+            continue
+        firsts = [before] + [before[: -len(x)] for x in LINKING_LETTERS
+                             if before.endswith(x) and len(before) - len(x) >= MIN_COMPOUND_PART]
+        for first in firsts:
+            found = headwords(first)
+            if found:
+                return (found[0], head[0])
+    return ()
 
 
 @lru_cache(maxsize=20_000)
