@@ -187,8 +187,13 @@ def _possible_positions(stats: dict) -> set[str]:
 
 def _find_topics(statements: list[Statement], vectors: np.ndarray, config: TopicConfig, seed: int,
                  positions: set[str] | None = None):
-    """Topics of the statements the analysis reads (not moderated out, not drafts)."""
-    usable = [i for i, s in enumerate(statements) if not s.moderation.excluded_from_analysis and not s.is_draft]
+    """Topics of the statements participants see (``Statement.is_public``: not moderated out, not
+    waiting in the moderation queue, not drafts). Held statements were clustered too: two flagged
+    ones made a topic of their own, labelled on the live board with words of the text the
+    moderator had not yet seen ("écrivez · accord · appelez", from an instruction-like statement),
+    and the coverage audit sent the run back to draft that topic, which has nothing to draft from,
+    until its rounds ran out ("Not passed: topic 4 has no draft"; tests/test_room_languages.py)."""
+    usable = [i for i, s in enumerate(statements) if s.is_public]
     ids = [statements[i].external_id for i in usable]
     texts = [statements[i].text for i in usable]
     authors = [statements[i].author for i in usable]

@@ -75,7 +75,7 @@ _PHONE_CANDIDATE_RE = re.compile(
     re.IGNORECASE,
 )
 _PHONE_CONTEXT_RE = re.compile(
-    fill(r"\b{phone_numbers.cue_words}\b\.?\s*{phone_numbers.pronouns}?\s*(?:{phone_numbers.before_number}|:)?\s*:?\s*$", "en", "de"),
+    fill(r"\b{phone_numbers.cue_words}\b\.?\s*{phone_numbers.pronouns}?\s*(?:{phone_numbers.before_number}|:)?\s*:?\s*$", "en", "de", "fr", "es"),
     re.IGNORECASE,
 )
 _DATE_LIKE_RE = re.compile(
@@ -117,7 +117,8 @@ def _looks_like_phone(candidate: str, before: str) -> bool:
         return True
     if context and re.fullmatch(r"(?:\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]?\d{4}", cand):
         return True
-    return False
+    # after a cue word, nine digits or more in groups: Spanish "llámame al 612 345 678" (no trunk 0)
+    return context and has_sep and n >= 9
 
 
 _STREET_SUFFIX_EN = fill("{addresses.street_suffixes}", "en")
@@ -153,6 +154,16 @@ _STREET_DE_CONTEXT_RE = re.compile(
     + r"((?:[A-ZÄÖÜ][\wäöüß.-]+\s+){1,3}\d{1,4}(?:[a-zA-Z]\b)?)(?!\w)",
     re.IGNORECASE,
 )
+#: a street's name in French or Spanish: capitalised words, with the language's particles between
+#: them ("de la Paix", "de la Constitución"); the street type before it is matched in any case
+_ROMANCE_NAME = r"(?:(?:{addresses.name_particles})\s*)*[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\s+(?:(?:{addresses.name_particles})\s*)*[A-ZÀ-ÖØ-Þ][\w'’-]*){0,3}"
+# French puts the house number first: "12 rue de la Paix", "3 bis, avenue Foch"
+_STREET_FR_RE = re.compile(
+    r"(?<![\w$€#.,])\d{1,4}(?:\s?(?:bis|ter)\b)?,?\s+" + fill(r"(?i:{addresses.street_types})\s+" + _ROMANCE_NAME, "fr"))
+# Spanish puts it last: "calle Mayor 12", "Avenida de la Constitución, 5", "C/ Alcalá nº 23"
+_STREET_ES_RE = re.compile(
+    fill(r"(?<!\w)(?i:{addresses.street_types})\s*" + _ROMANCE_NAME
+         + r",?\s+(?:(?i:{addresses.number_words})\s*)?\d{1,3}[A-Za-z]?\b(?!\s*(?:%|km|m\b|€|euros?))", "es"))
 _UK_POSTCODE_RE = re.compile(r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)\s\d[ABD-HJLNP-UW-Z]{2}\b")
 _PO_BOX_RE = re.compile(fill(r"\b{addresses.post_box}\s+\d{1,6}\b", "en", "de"), re.IGNORECASE)
 
@@ -277,6 +288,8 @@ def _find_spans(text: str) -> list[tuple[int, int, FindingKind, str]]:
         spans.append((m.start(), m.end(), "address", "street address"))
     for m in _STREET_DE_CONTEXT_RE.finditer(text):
         spans.append((m.start(1), m.end(1), "address", "street address"))
+    for m in (*_STREET_FR_RE.finditer(text), *_STREET_ES_RE.finditer(text)):
+        spans.append((m.start(), m.end(), "address", "street address"))
     for m in _UK_POSTCODE_RE.finditer(text):
         spans.append((m.start(), m.end(), "address", "postcode"))
     for m in _PO_BOX_RE.finditer(text):

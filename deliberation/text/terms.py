@@ -72,8 +72,9 @@ def stop_words(language: str) -> frozenset[str]:
     """Stop words for an ISO 639-1 code: the language's own list where its data file has one
     (German's for "de"); English's for "en", for
     "" (undetermined) and for Chinese, Japanese and Korean (their Latin-script words are mostly
-    English: "UberX", "app"); stopwords-iso's list, plus the English one (statements in any language
-    quote English words), for every other language it knows; the English list otherwise."""
+    English: "UberX", "app"); stopwords-iso's list, plus the language's ``extra_stop_words`` (words of
+    opinion: French "devraient", Spanish "debería") and the English list (statements in any
+    language quote English words), for every other language it knows; the English list otherwise."""
     own = _LISTS.entries("stop_words", language) if language else []
     if own:
         return frozenset(own)
@@ -82,7 +83,8 @@ def stop_words(language: str) -> frozenset[str]:
         return english
     if not stopwordsiso.has_lang(language):
         return english
-    return frozenset(w.lower() for w in stopwordsiso.stopwords(language)) | english
+    extra = _LISTS.entries("extra_stop_words", language)
+    return frozenset(w.lower() for w in [*stopwordsiso.stopwords(language), *extra]) | english
 
 
 def normalise_text(text: str) -> str:
