@@ -22,9 +22,10 @@ from deliberation.analysis.pipeline import AnalysisConfig, export_json
 from deliberation.config import SAMPLE_CORPUS, Settings
 from deliberation.embeddings import MODELS
 from deliberation.embeddings.choice import AUTO
-from deliberation.errors import DeliberationError, storage_error, writing_to
+from deliberation.errors import DeliberationError, InputError, LineErrors, storage_error, writing_to
 from deliberation.importers.polis import is_polis_export, read_polis_export
 from deliberation.importers.tabular import read_statements_file
+from deliberation.seeds import add_seeds, seed_lines
 from deliberation.services import (
     analyze_source,
     choose_for,
@@ -38,7 +39,7 @@ from deliberation.services import demo as run_demo
 from deliberation.storage import Store
 from deliberation.storage.sessions import check_chosen_secret
 from deliberation.tuning import override, parse_assignments
-from deliberation.wording import plural
+from deliberation.wording import inflect, listing, plural
 
 class _App(typer.Typer):
     """A failed write to the data directory (disk full, read-only, cannot open) anywhere in a command
@@ -188,6 +189,44 @@ def import_statements(
             fail("--question: a consultation needs a question")
         bundle = read_statements_file(path, votes_path=votes, question=question, language=language)
         _import(bundle, embed=embed, question=question, secret=secret)
+
+
+@app.command("seed")
+def seed(
+    consultation: str = typer.Argument(..., help="Consultation id or join code."),
+    statements: Optional[list[str]] = typer.Argument(None, help="Seed statements, one per argument."),
+    file: Optional[Path] = typer.Option(None, "--file", help="A UTF-8 text file: one seed statement per line (blank lines skipped)."),
+) -> None:
+    """Add the moderator's seed statements (shown to participants like any statement), checked as a
+    participant's are (length, personal data, abuse, instruction-like text, the same words as another);
+    any bad line is named and nothing is stored."""
+    with reported():
+        if bool(statements) == bool(file):
+            fail("give the seed statements as arguments or --file FILE (one per line), not both or neither")
+        if file:
+            lines, source, unit = seed_lines(_read_text(file)), str(file), "line"
+            if not lines:
+                fail(f"{file}: no seed statement in it (one per line)")
+        else:
+            lines, source, unit = list(enumerate(statements, start=1)), "seed statements", "argument"
+        store = _store()
+        c = store.get_consultation(consultation)
+        try:
+            added = add_seeds(store, c.id, lines)
+        except LineErrors as e:
+            raise e.named(source, unit) from None
+    out.print(f"Added {plural(len(added), 'seed statement')} to consultation {c.id}: "
+              f"{inflect(len(added), 'statement')} {listing([s.external_id for s in added])}.")
+
+
+def _read_text(path: Path) -> str:
+    """A UTF-8 text file (a byte-order mark is skipped); one that cannot be read is named."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(f"not UTF-8 text (byte {e.start})", path) from None
+    except OSError as e:
+        raise InputError(e.strerror or str(e), path) from None
 
 
 @app.command("export-polis")

@@ -64,6 +64,22 @@ class SameWords(DeliberationError):
                          f"statement {statement} says this already, word for word")
 
 
+class LineErrors(InputError):
+    """Lines of a list typed or given at once (the moderator's seed statements), refused together:
+    ``problems`` holds (line number, from 1, problem) for every bad line (``unit`` names what is
+    numbered: a line, or an argument of the command line); nothing of the list was
+    stored. Said as "seed statements: line 2: …; line 5: …; nothing was stored"."""
+
+    def __init__(self, problems: list[tuple[int, str]], source: str = "seed statements", unit: str = "line"):
+        self.problems, self.unit = list(problems), unit
+        said = "; ".join(f"{unit} {n}: {problem}" for n, problem in self.problems)
+        super().__init__(f"{said}; nothing was stored", source)
+
+    def named(self, source: str, unit: str = "line") -> "LineErrors":
+        """The same problems said of another source (a file) or unit ("argument")."""
+        return LineErrors(self.problems, source, unit)
+
+
 #: Longest excerpt of a bad value (an id, a vote) quoted in an error message.
 PREVIEW_CHARS = 40
 

@@ -17,6 +17,9 @@ from deliberation.errors import PREVIEW_CHARS
 #: Longest statement text accepted, in characters. Polis caps comments at 140 characters;
 #: we allow longer contributions (e.g. from CSV imports) but refuse essays and pasted files.
 MAX_STATEMENT_CHARS = 2000
+#: Longest statement typed into the app (a participant's, a moderator's seed), in characters: short
+#: enough to read on a phone and vote on.
+TYPED_STATEMENT_MAX_CHARS = min(400, MAX_STATEMENT_CHARS)
 #: Longest participant or statement id from a source, in characters: importers and the store refuse
 #: longer ones, and it is the width of the ``external_id`` columns.
 MAX_ID_CHARS = 128
@@ -73,6 +76,22 @@ class ModerationStatus(str, Enum):
         return self is ModerationStatus.REJECTED
 
 
+class StatementOrigin(str, Enum):
+    """Who brought a statement into the consultation. Stored with it (``statements.origin``), so
+    the topics, the report and the board can say "the moderator's 2 seed statements" of seeds and
+    "2 without a named author" of an import's authorless statements, which the author column alone
+    cannot tell apart."""
+
+    #: written by a participant (on the participant page, or an import's row with an author)
+    PARTICIPANT = "participant"
+    #: the moderator's own seed statement (the console's seed form, ``deliberation seed``)
+    SEED = "seed"
+    #: from an export or a file, without an author (who wrote it is not known)
+    IMPORTED = "imported"
+    #: a published draft (the graph's publish step), voted on like a statement
+    DRAFT = "draft"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=False, extra="forbid")
 
@@ -114,8 +133,21 @@ class Statement(_Model):
     moderation_reason: str = ""
     #: True for statements that are published drafts (so participants can vote on them)
     is_draft: bool = False
+    #: who brought it in (see :class:`StatementOrigin`); None on a statement not stored yet, which
+    #: the store stores as a participant's when it has an author, a draft's when it is one, else
+    #: as imported (:meth:`Statement.stored_origin`)
+    origin: StatementOrigin | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def stored_origin(self) -> StatementOrigin:
+        """The origin the store keeps: ``origin`` when set, else from the author and draft flag."""
+        if self.origin is not None:
+            return StatementOrigin(self.origin)
+        if self.is_draft:
+            return StatementOrigin.DRAFT
+        return StatementOrigin.PARTICIPANT if self.author else StatementOrigin.IMPORTED
 
     @field_validator("text")
     @classmethod

@@ -59,6 +59,15 @@ def topic_names(topics: dict | None) -> dict[str, str]:
     return {str(t["id"]): t["label"] for t in (topics or {}).get("topics", [])}
 
 
+def _topic_entry(t: dict, texts: dict[str, str]) -> dict:
+    """A topic as the report shows it: its counts of statements and voices, of those without an
+    author and, of these, the moderator's seeds (an analysis stored before origins lacks the last:
+    0), and its central statements' texts."""
+    return {"id": t["id"], "label": t["label"], "n_statements": t["n_statements"], "n_voices": t["n_authors"],
+            "n_seed": t.get("n_seed", 0), "n_moderator_seeds": t.get("n_moderator_seeds", 0), "weight": t["weight"],
+            "central": {sid: texts.get(sid, "") for sid in t.get("central_statement_ids", [])}}
+
+
 def build_report(state: dict[str, Any], statements: list[Statement],
                  counts: dict[str, int] | None = None) -> dict[str, Any]:
     """A JSON-ready report from the graph state. ``counts``: the store's counts
@@ -100,11 +109,7 @@ def build_report(state: dict[str, Any], statements: list[Statement],
                        "repness_texts": {sid: texts.get(sid, "") for sid in g.get("repness", [])},
                        "agrees_more": {sid: texts.get(sid, "") for sid in by_direction["agree"]},
                        "disagrees_more": {sid: texts.get(sid, "") for sid in by_direction["disagree"]}})
-    topics = []
-    for t in (analysis.get("topics") or {}).get("topics", []):
-        topics.append({"id": t["id"], "label": t["label"], "n_statements": t["n_statements"],
-                       "n_voices": t["n_authors"], "n_seed": t.get("n_seed", 0), "weight": t["weight"],
-                       "central": {sid: texts.get(sid, "") for sid in t.get("central_statement_ids", [])}})
+    topics = [_topic_entry(t, texts) for t in (analysis.get("topics") or {}).get("topics", [])]
     audit = _public_audit(state.get("audit") or {})
     for g in audit.get("groups") or []:
         g.setdefault("name", audience_name(g["key"], topic_labels))
@@ -298,7 +303,7 @@ def to_markdown(rep: dict[str, Any]) -> str:
         md += ["", f"How sure: {_md(stability['text'][:1].upper() + stability['text'][1:])}."]
     md += ["", "## Topic list", ""]
     for t in rep["topics"]:
-        md.append(f"- {_md(t['label'])}: {topic_sources(t['n_statements'], t['n_voices'], t.get('n_seed', 0))}")
+        md.append(f"- {_md(t['label'])}: {topic_sources(t['n_statements'], t['n_voices'], t.get('n_seed', 0), t.get('n_moderator_seeds', 0))}")
     if not rep["topics"]:
         md.append("No topics were computed.")
     md.append("")

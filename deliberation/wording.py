@@ -76,18 +76,26 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {inflect(n, one, many)}"
 
 
-def topic_sources(n_statements: int, n_voices: int, n_unnamed: int = 0) -> str:
-    """Whose a topic's statements are, one person one voice: "8 statements from 6 participants and
-    2 without a named author". A statement without an author is no participant's voice, so it is
-    named apart rather than counted as a participant. Who wrote it is not known: the store keeps
-    one like another (no author), and each comes from an import (a Polis export whose comments
-    carry no author id, a statements file without an ``author`` column, also the moderator's own
-    list of seed statements); "the moderator's seed statements" was said of an export's statements."""
+def topic_sources(n_statements: int, n_voices: int, n_without_author: int = 0, n_seeds: int = 0) -> str:
+    """Whose a topic's statements are, one person one voice: "9 statements from 6 participants, the
+    moderator's 2 seed statements and 1 without a named author". A statement without an author is
+    no participant's voice, so it is named apart rather than counted as a participant: of the
+    ``n_without_author``, ``n_seeds`` are the moderator's own (stored with origin "seed": the
+    console's seed form, ``deliberation seed``), the rest came from an import without an author (a
+    Polis export whose comments carry no author id, a statements file without an ``author``
+    column, or a database from before origins were stored), whose writer is not known."""
+    n_seeds = min(n_seeds, n_without_author)
+    unnamed = n_without_author - n_seeds
     said = plural(n_statements, "statement")
-    if n_unnamed and not n_voices:
+    parts = ([f"the moderator's {plural(n_seeds, 'seed statement')}"] if n_seeds else []) + \
+            ([f"{unnamed} without a named author"] if unnamed else [])
+    if n_voices:
+        return f"{said} from {listing([plural(n_voices, 'participant'), *parts])}"
+    if not parts:
+        return f"{said} from {plural(0, 'participant')}"
+    if not n_seeds:
         return f"{said} without a named author"
-    by = plural(n_voices, "participant")
-    return f"{said} from {by} and {n_unnamed} without a named author" if n_unnamed else f"{said} from {by}"
+    return parts[0] if not unnamed else f"{said}: {listing(parts)}"
 
 
 def inflect(n: int, one: str, many: str | None = None) -> str:

@@ -420,19 +420,26 @@ def test_statements_without_an_author_are_seeds_not_voices(embed):
 
 
 def test_topic_sources_name_statements_without_an_author_apart():
-    """Statements without an author are no participant's voice, and nobody knows whose they are: an
-    export's authorless comments were called "the moderator's seed statements"."""
+    """Statements without an author are no participant's voice: the moderator's seed statements (stored
+    with origin "seed") are named as theirs, an import's authorless statements as without a named
+    author (an export's authorless comments were called "the moderator's seed statements")."""
     from deliberation.wording import topic_sources
     assert topic_sources(8, 6, 2) == "8 statements from 6 participants and 2 without a named author"
     assert topic_sources(5, 5) == "5 statements from 5 participants"
     assert topic_sources(1, 0, 1) == "1 statement without a named author"
+    assert topic_sources(8, 6, 2, 2) == "8 statements from 6 participants and the moderator's 2 seed statements"
+    assert topic_sources(9, 6, 3, 2) == ("9 statements from 6 participants, the moderator's 2 seed statements "
+                                         "and 1 without a named author")
+    assert topic_sources(2, 0, 2, 2) == "the moderator's 2 seed statements"
+    assert topic_sources(3, 0, 3, 1) == "3 statements: the moderator's 1 seed statement and 2 without a named author"
 
 
 def test_a_polis_export_without_author_ids_is_not_called_the_moderators(tmp_path):
     """A real Polis export (Seattle's $15 minimum wage) whose comments.csv lost its author ids on every
-    other comment, imported into the store: the analysis's topic lines count the authors it names and
-    the others as statements without a named author, never as the moderator's (the import cannot
-    tell whose they were)."""
+    other comment, imported into the store, then three seed statements of the moderator's: the
+    analysis's topic lines count the authors it names, the export's others as statements without a
+    named author, never as the moderator's (the import cannot tell whose they were), and the seeds
+    as the moderator's."""
     import csv
     import re
     import shutil
@@ -457,14 +464,25 @@ def test_a_polis_export_without_author_ids_is_not_called_the_moderators(tmp_path
     cid = Store(settings).import_bundle(read_polis_export(folder)).consultation_id
     author = {s.external_id: s.author for s in Store(settings).statements(cid)}
     assert sum(a is None for a in author.values()) == len(rows[::2])
+    seeds = Store(settings).add_seed_statements(cid, list(enumerate(SEATTLE_SEEDS, start=1)))
     result, summary = analyze_source(settings, str(cid))
-    unnamed = sum(author[sid] is None for t in result.topics["topics"] for sid in t["statement_ids"])
-    assert unnamed
-    lines = [line for line in summary.splitlines() if re.match(r"^  \d+\. .+ — \d+ statements?", line)]
-    assert len(lines) == len(result.topics["topics"]) and "moderator" not in summary, summary
+    seed_ids = {s.external_id for s in seeds}
+    topics = result.topics["topics"]
+    unnamed = sum(author.get(sid) is None and sid not in seed_ids for t in topics for sid in t["statement_ids"])
+    assert unnamed and sum(sid in seed_ids for t in topics for sid in t["statement_ids"]) == len(SEATTLE_SEEDS)
+    lines = [line for line in summary.splitlines() if re.match(r"^  \d+\. .+ — ", line)]
+    assert len(lines) == len(topics), summary
     said = [int(m.group(1)) for line in lines for m in [re.search(r"(?:and |— )(\d+) (?:statements? )?without a "
                                                                    r"named author$", line)] if m]
     assert sum(said) == unnamed, lines
+    by_moderator = [int(n) for line in lines for n in re.findall(r"the moderator's (\d+) seed statements?", line)]
+    assert sum(by_moderator) == len(SEATTLE_SEEDS) and summary.count("moderator") == len(by_moderator), lines
+
+
+#: the moderator's seed statements added to the Seattle export above (written for the test)
+SEATTLE_SEEDS = ["A $15 minimum wage should be phased in over five years for small businesses.",
+                 "Tipped workers should count their tips toward the minimum wage.",
+                 "The city should study the effect on jobs before raising the wage again."]
 
 
 def test_near_duplicates_are_grouped_and_kept_together(embed):

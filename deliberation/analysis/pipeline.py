@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from deliberation.analysis.groups import GroupingConfig, find_opinion_groups
 from deliberation.analysis.statistics import StatsConfig, StatsResult, compute_statistics
 from deliberation.analysis.topics import TopicConfig, find_topics
-from deliberation.models import Statement
+from deliberation.models import Statement, StatementOrigin
 from deliberation.votematrix import VoteMatrix
 from deliberation.wording import first_upper, group_label, plural, topic_sources
 
@@ -197,8 +197,9 @@ def _find_topics(statements: list[Statement], vectors: np.ndarray, config: Topic
     ids = [statements[i].external_id for i in usable]
     texts = [statements[i].text for i in usable]
     authors = [statements[i].author for i in usable]
+    seeds = [statements[i].external_id for i in usable if statements[i].origin is StatementOrigin.SEED]
     vecs = np.asarray(vectors)[usable] if len(usable) else np.zeros((0, 1))
-    return find_topics(ids, texts, vecs, authors, config, rng=seed, positions=positions)
+    return find_topics(ids, texts, vecs, authors, config, rng=seed, positions=positions, seeds=seeds)
 
 
 def _group_summaries(groups: dict[str, int], repness: dict[str, list[str]], stats: StatsResult) -> list[GroupSummary]:
@@ -287,7 +288,7 @@ def summary_text(result: AnalysisResult, statements: dict[str, str]) -> str:
         lines.append(f"Topics ({len(result.topics['topics'])}):")
         for t in result.topics["topics"]:
             lines.append(f"  {t['id']}. {t['label']} — "
-                         f"{topic_sources(t['n_statements'], t['n_authors'], t.get('n_seed', 0))}")
+                         f"{topic_sources(t['n_statements'], t['n_authors'], t.get('n_seed', 0), t.get('n_moderator_seeds', 0))}")
     if result.topics and result.topics.get("embedding_model"):
         lines.append(f"  Embedding model: {result.topics['embedding_model']}")
     if result.consensus:

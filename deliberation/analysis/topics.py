@@ -50,7 +50,8 @@ How it works
    statement without an author (``None`` or ``""``, or no ``authors`` list at all: imported without
    one, from an export or a statements file, e.g. the moderator's seed statements) is nobody's voice: it is
    counted in ``n_seed`` and not in ``n_authors``, so six participants and two seed statements give
-   six voices, not eight. (A Polis export names each comment's author by participant id, so its
+   six voices, not eight; of those, the ids in ``seeds`` (the moderator's own, stored with origin
+   "seed") are counted in ``n_moderator_seeds`` too, so the words can tell them from an import's. (A Polis export names each comment's author by participant id, so its
    statements keep their authors.) ``weight`` is the topic's voices divided by the sum of voices
    over all topics (weights add up to 1; a person who wrote in three topics is a voice in each of
    them); when no statement has an author, it is the topic's share of the statements instead.
@@ -251,9 +252,11 @@ class TopicInfo:
     #: Share of voices: n_authors / sum of n_authors over all topics (of statements when no
     #: statement has an author).
     weight: float
-    #: Statements without an author (the moderator's seed statements): in ``n_statements``, never
-    #: in ``n_authors``.
+    #: Statements without an author (the moderator's seed statements, an import's statements without
+    #: an author): in ``n_statements``, never in ``n_authors``.
     n_seed: int = 0
+    #: Of ``n_seed``, the moderator's own seed statements (``find_topics(seeds=...)``).
+    n_moderator_seeds: int = 0
     #: True only for the explicit "other" topic (HDBSCAN noise with ``hdbscan_noise="other"``).
     is_other: bool = False
     #: Languages of the topic's statements (ISO 639-1 -> statements), most statements first.
@@ -458,7 +461,7 @@ def _final_quality(points: np.ndarray, final_units: np.ndarray, config: TopicCon
 def _topic_infos(order: list[int], members: dict[int, np.ndarray], voices_of: dict[int, int], other_label: int,
                  ids: list[str], texts: list[str], langs: list[str], main: str, unit: np.ndarray,
                  groups: list[list[int]], config: TopicConfig, positions: set[str] | None = None,
-                 authors: list[str | None] | None = None) -> list[TopicInfo]:
+                 authors: list[str | None] | None = None, seeds: set[str] = frozenset()) -> list[TopicInfo]:
     """One TopicInfo per cluster, in ``order``: label (with the languages it holds when the
     consultation has several), terms, central statements, voices, seed statements and weight."""
     label_terms = _label_terms(texts, langs, main, [members[c] for c in order], config)
@@ -487,6 +490,7 @@ def _topic_infos(order: list[int], members: dict[int, np.ndarray], voices_of: di
             central_statement_ids=_central_ids(idx, unit, ids, group_of, config.n_central),
             n_statements=int(len(idx)), n_authors=int(voices_of[c]),
             n_seed=sum(1 for i in idx.tolist() if authors is None or authors[i] is None),
+            n_moderator_seeds=sum(1 for i in idx.tolist() if (authors is None or authors[i] is None) and ids[i] in seeds),
             weight=float(share_of[c] / total), is_other=c == other_label, languages=topic_languages,
             same_subject=_same_subject(idx, unit, ids, same_subject, positions),
         ))
@@ -501,6 +505,7 @@ def find_topics(
     config: TopicConfig = TopicConfig(),
     rng: np.random.Generator | int = 0,
     positions: Collection[str] | None = None,
+    seeds: Collection[str] = (),
 ) -> TopicResult:
     """Group statements into labelled topics (see the module docstring for the method).
 
@@ -509,7 +514,8 @@ def find_topics(
     an empty string, or no list at all) means no author (a seed statement), which is no voice. ``rng`` seeds k-means: the same int gives the same result; a Generator is
     advanced once to draw the seed. ``positions`` names the statements a split topic's draft may
     quote as a position (most of some opinion group agrees with them): ``TopicInfo.same_subject``
-    lists only these (None = every statement). Raises ValueError on inconsistent input (lengths,
+    lists only these (None = every statement). ``seeds`` names the statements without an author
+    that are the moderator's own seed statements (counted in ``TopicInfo.n_moderator_seeds``). Raises ValueError on inconsistent input (lengths,
     duplicate ids, non-finite vectors)."""
     ids, texts, author_list, vecs = _check_inputs(statement_ids, texts, vectors, authors)
     n = len(ids)
@@ -548,7 +554,7 @@ def find_topics(
     new_id = {c: t for t, c in enumerate(order)}
     corpus_languages = _language_counts(langs)
     topics = _topic_infos(order, members, voices_of, other_label, ids, texts, langs, corpus_lang, unit,
-                          groups, config, None if positions is None else set(positions), author_list)
+                          groups, config, None if positions is None else set(positions), author_list, set(seeds))
 
     quality = None
     if found.method in ("kmeans-silhouette", "hdbscan") and len(topics) >= 2:

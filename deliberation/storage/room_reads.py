@@ -4,6 +4,7 @@ every vote)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import NamedTuple
 
 from sqlalchemy import func, literal, or_, select
@@ -78,18 +79,29 @@ def last_statement_number(s: Session, consultation_id: int) -> int:
     return -1 if last is None else int(last)
 
 
-def same_words(s: Session, consultation_id: int, author_id: int, text: str) -> tuple[str, bool] | None:
+def words_key(text: str) -> str:
+    """The digest of a statement's words as the same-words check compares them (case and spacing
+    aside: :func:`deliberation.wording.ballot_words`), stored in ``statements.words_key``."""
+    return hashlib.sha256(ballot_words(text).encode("utf-8")).hexdigest()
+
+
+def same_words(s: Session, consultation_id: int, author_id: int | None, text: str) -> tuple[str, bool] | None:
     """The statement that says ``text`` word for word (:func:`deliberation.wording.ballot_words`),
     as (its id, whether the author wrote it), among the consultation's statements that author sees:
-    their own and the public ones (a statement held for review is not revealed). None when there is
-    none. Read inside Store.add_statement's transaction, after its lock (see there)."""
+    their own and the public ones (a statement held for review is not revealed); with no author (the
+    moderator, who sees every statement), among all of them. None when there is none. An indexed
+    lookup of the words' digest (``ix_statements_words``), so only statements with the same words
+    are read; their words are compared again (a digest could collide). Read inside
+    Store.add_statement's transaction, after its lock (see there)."""
     t = StatementRow
     words = ballot_words(text)
+    seen = [] if author_id is None else [or_(t.author_id == author_id, t.moderation.not_in(HELD))]
     rows = s.execute(select(t.external_id, t.text, t.author_id)
-                     .where(t.consultation_id == consultation_id, t.is_draft.is_(False),
-                            or_(t.author_id == author_id, t.moderation.not_in(HELD)))
+                     .where(t.consultation_id == consultation_id, t.words_key == words_key(text),
+                            t.is_draft.is_(False), *seen)
                      .order_by(t.id))
-    return next(((sid, own == author_id) for sid, said, own in rows if ballot_words(said) == words), None)
+    return next(((sid, author_id is not None and own == author_id) for sid, said, own in rows
+                 if ballot_words(said) == words), None)
 
 
 class RoomReadsMixin:

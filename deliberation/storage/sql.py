@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQL
 from sqlalchemy.orm import Session
 
 from deliberation.errors import InputError, StorageError
+from deliberation.storage import migrate
 from deliberation.storage.tables import Base, VoteRow
 
 log = logging.getLogger(__name__)
@@ -85,14 +86,16 @@ def _create_tables(engine: Engine, *, writable: bool = True) -> None:
     """Create missing tables, serialised between processes: several processes opening one empty
     database at once would otherwise race between "does the table exist?" and CREATE TABLE.
 
-    When the tables exist (``create_all`` would not add indexes to them), indexes added to the
-    schema since the database was made (e.g. ``ix_vote_events_participant``) are created, under
+    When the tables exist (``create_all`` would not add columns or indexes to them), columns added
+    since the database was made are added and filled (:mod:`deliberation.storage.migrate`), then
+    indexes added to the schema since (e.g. ``ix_vote_events_participant``) are created, under
     the same lock. A failure there (a read-only role or replica, a full disk) is logged and the
     store opens anyway: a missing index costs speed, not correctness."""
     if not set(Base.metadata.tables) <= set(inspect(engine).get_table_names()):
         with _schema_lock(engine) as conn:
             Base.metadata.create_all(conn)
         return
+    migrate.upgrade(engine, _schema_lock, writable=writable)
     if not writable:
         return
     have = _index_names(engine)

@@ -30,6 +30,7 @@ from deliberation.models import (
     Consultation,
     ModerationStatus,
     Statement,
+    StatementOrigin,
     VoteValue,
     validate_statement_text,
 )
@@ -38,7 +39,8 @@ from deliberation.storage.export import ExportMixin
 from deliberation.storage.ids import check_id, check_ids, new_statement_ids, storable_id
 from deliberation.storage.matrix_reads import MatrixReadsMixin
 from deliberation.storage.reviews import ReviewsMixin
-from deliberation.storage.room_reads import RoomReadsMixin, last_statement_number, same_words
+from deliberation.storage.seeds import SeedsMixin
+from deliberation.storage.room_reads import RoomReadsMixin, last_statement_number, same_words, words_key
 from deliberation.storage.sessions import SessionsMixin, check_secret, hash_secret  # noqa: F401
 from deliberation.storage.sql import (  # noqa: F401  (tests import some of these from here)
     BULK_BATCH,
@@ -103,7 +105,7 @@ class ImportReport:
     registered: int = 0  # every participant id stored, authors who never voted included
 
 
-class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixReadsMixin):
+class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixReadsMixin, SeedsMixin):
     def __init__(self, settings: Settings | None = None, *, url: str | None = None,
                  limits: RateLimits | None = None):
         #: per-participant limits on votes and statements (see deliberation/ratelimit.py)
@@ -255,7 +257,8 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
                 dict(consultation_id=cid, external_id=st.external_id, text=st.text,
                      author_id=pmap[st.author] if st.author else None, language=st.language,
                      moderation=st.moderation.value, moderation_reason=st.moderation_reason,
-                     is_draft=st.is_draft, created_at=st.created_at, updated_at=st.updated_at or now)
+                     is_draft=st.is_draft, created_at=st.created_at, updated_at=st.updated_at or now,
+                     origin=st.stored_origin.value, words_key=words_key(st.text))
                 for st in statements
             ]
             for chunk in _chunks(srows, BULK_BATCH):
@@ -308,7 +311,8 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
         # participant's id (10,000 for 1,000 statements) made this read ~4x slower
         t = StatementRow
         rows = s.execute(select(t.id, t.consultation_id, t.external_id, t.text, ParticipantRow.external_id,
-                                t.language, t.moderation, t.moderation_reason, t.is_draft, t.created_at, t.updated_at)
+                                t.language, t.moderation, t.moderation_reason, t.is_draft, t.created_at, t.updated_at,
+                                t.origin)
                          .outerjoin(ParticipantRow, t.author_id == ParticipantRow.id)
                          .where(t.consultation_id == cid).order_by(t.id))
         return [_statement(*r) for r in rows]
@@ -389,14 +393,25 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
             pid = row.id
         return pid
 
+    @staticmethod
+    def _lock_consultation(s: Session, consultation_id: int) -> None:
+        """Serialise statement additions to one consultation by a no-op write on its row: SQLite
+        takes its write lock here (before the ids are read), PostgreSQL a row lock that does not
+        block votes' foreign-key checks. NotFoundError when there is no such consultation."""
+        locked = s.execute(update(ConsultationRow).where(ConsultationRow.id == consultation_id)
+                           .values(question=ConsultationRow.question)).rowcount
+        if not locked:
+            raise NotFoundError(f"no consultation with id {consultation_id}")
+
     def add_statement(self, consultation_id: int, author: str | None, text: str, *,
                       intake: Intake | None = None, language: str = "und", is_draft: bool = False) -> Statement:
         """Add one statement with the next free number. A participant's statement (``author`` given,
         not a draft) that says word for word what one of theirs or a public statement says is
         refused with :class:`~deliberation.errors.SameWords` naming it, checked in this transaction
         under the consultation's lock, so two people sending the same words at once store one.
-        Statements without an author (the moderator's) and imports are not checked: an import keeps
-        what its source holds."""
+        Statements without an author are the moderator's (origin "seed"; drafts: "draft") and are
+        not checked, nor are imports: an import keeps what its source holds. The moderator's seed
+        list goes through :meth:`add_seed_statements`, which checks its own."""
         try:
             text = validate_statement_text(text)
         except ValueError as e:
@@ -410,13 +425,7 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
         for attempt in range(STATEMENT_ID_ATTEMPTS):
             try:
                 with self.session() as s, s.begin():
-                    # a no-op write on the consultation row serialises statement additions to one
-                    # consultation: SQLite takes its write lock here (before the ids are read), and
-                    # PostgreSQL a row lock that does not block votes' foreign-key checks
-                    locked = s.execute(update(ConsultationRow).where(ConsultationRow.id == consultation_id)
-                                       .values(question=ConsultationRow.question)).rowcount
-                    if not locked:
-                        raise NotFoundError(f"no consultation with id {consultation_id}")
+                    self._lock_consultation(s, consultation_id)
                     pmap = self._ensure_participants(s, consultation_id, [author]) if author else {}
                     limited = bool(author and self.limits.statements_per_window)
                     if limited:
@@ -430,14 +439,15 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
                     row = StatementRow(consultation_id=consultation_id, external_id=ext, text=st.text,
                                        author_id=pmap.get(author), language=st.language,
                                        moderation=st.moderation.value, moderation_reason=st.moderation_reason,
-                                       is_draft=is_draft, created_at=st.created_at, updated_at=st.updated_at)
+                                       is_draft=is_draft, created_at=st.created_at, updated_at=st.updated_at,
+                                       origin=_added_origin(author, is_draft).value, words_key=words_key(st.text))
                     s.add(row)
                     s.flush()
                     if limited:  # counted after the insert, in the same transaction (see cast_vote)
                         self._check_statement_rate(s, pmap[author])
                     return _statement(row.id, row.consultation_id, row.external_id, row.text, author or None,
                                       row.language, row.moderation, row.moderation_reason, row.is_draft,
-                                      row.created_at, row.updated_at)
+                                      row.created_at, row.updated_at, row.origin)
             except IntegrityError as e:
                 if attempt == STATEMENT_ID_ATTEMPTS - 1 or not _unique_violation(e):
                     raise
@@ -509,10 +519,18 @@ def _consultation(r: ConsultationRow) -> Consultation:
                         created_at=_utc(r.created_at))
 
 
+def _added_origin(author: str | None, is_draft: bool) -> StatementOrigin:
+    """The origin of a statement added in the app: a participant's, a published draft, else the
+    moderator's own (a seed)."""
+    if is_draft:
+        return StatementOrigin.DRAFT
+    return StatementOrigin.PARTICIPANT if author else StatementOrigin.SEED
+
+
 def _statement(id_, cid, external_id, text, author, language, moderation, reason, is_draft, created_at,
-               updated_at) -> Statement:
+               updated_at, origin) -> Statement:
     """A statement from its row's columns (as :meth:`Store._statements` selects them)."""
     return Statement.model_construct(
         id=id_, consultation_id=cid, external_id=external_id, text=text, author=author, language=language,
         moderation=ModerationStatus(moderation), moderation_reason=reason or "", is_draft=bool(is_draft),
-        created_at=_utc(created_at), updated_at=_utc(updated_at))
+        origin=StatementOrigin(origin), created_at=_utc(created_at), updated_at=_utc(updated_at))

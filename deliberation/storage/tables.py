@@ -69,8 +69,22 @@ class ParticipantRow(_SourceRecord, Base):
     __tablename__ = "participants"
 
 
+#: Width of ``statements.words_key``: a SHA-256 digest in hex.
+WORDS_KEY_CHARS = 64
+
+
 class StatementRow(_SourceRecord, Base):
+    """A statement. ``origin`` says who brought it in (:class:`deliberation.models.StatementOrigin`);
+    ``words_key`` is the digest of its words as the same-words check compares them
+    (:func:`deliberation.storage.room_reads.words_key`), indexed with the consultation so the check
+    reads only the statements with the same words. A digest rather than the words themselves:
+    PostgreSQL refuses a b-tree index entry over about 2,700 bytes, and a statement may hold 2,000
+    characters of up to 4 bytes each. Both columns came after the first databases were made:
+    :mod:`deliberation.storage.migrate` adds and fills them on open."""
+
     __tablename__ = "statements"
+    __table_args__ = (UniqueConstraint("consultation_id", "external_id"),
+                      Index("ix_statements_words", "consultation_id", "words_key"))
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"), nullable=True)
     language: Mapped[str] = mapped_column(Text, default="und")
@@ -78,6 +92,8 @@ class StatementRow(_SourceRecord, Base):
     moderation_reason: Mapped[str] = mapped_column(Text, default="")
     is_draft: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[Time]
+    origin: Mapped[str] = mapped_column(String(16), default="imported", server_default="imported")
+    words_key: Mapped[str | None] = mapped_column(String(WORDS_KEY_CHARS), nullable=True)
 
 
 class VoteRow(Base):

@@ -117,7 +117,8 @@ def board(cid: int) -> None:
         st.markdown("#### Topics")
         if r["topics"]:
             for t in r["topics"]:
-                st.markdown(f"- {esc(t['label'])} — {topic_sources(t['n_statements'], t['n_authors'], t.get('n_seed', 0))}")
+                said = topic_sources(t["n_statements"], t["n_authors"], t.get("n_seed", 0), t.get("n_moderator_seeds", 0))
+                st.markdown(f"- {esc(t['label'])} — {said}")
         else:
             st.write("Topics appear after the first facilitation run.")
     _statements(r)

@@ -1,5 +1,6 @@
-"""Moderator console: create or open a consultation (secret required), import statements, work
-the moderation queue, run the facilitation graph, review drafts, open and close voting."""
+"""Moderator console: create or open a consultation (secret required), import statements, add the
+moderator's seed statements (ui/seed_form.py), work the moderation queue, run the facilitation
+graph, review drafts, open and close voting."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ from ui.common import (
     switchable_tabs,
 )
 from ui import run_console
+from ui.seed_form import seed_section
 from ui.uploads import safe_name, save_uploads
 
 UPLOAD_SUFFIXES = ["csv", "jsonl", "ndjson", "json"]
@@ -212,6 +214,8 @@ def _import_tab(cid: int, c) -> None:
     prev = st.session_state.get("mod-imp-preview")
     if prev and prev["cid"] == cid:
         _show_preview(cid, prev)
+    st.divider()
+    seed_section(cid)
 
 
 def _polis_upload(cid: int, files, sub: str) -> Path:

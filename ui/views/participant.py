@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from deliberation.errors import AccessDenied, DeliberationError, SameWords
-from deliberation.models import MAX_STATEMENT_CHARS, ModerationStatus
+from deliberation.models import TYPED_STATEMENT_MAX_CHARS, ModerationStatus
 from deliberation.services import intake, similar_statements
 from deliberation.storage.sessions import new_token, participant_for_token, participant_for_xid
 from deliberation.wording import inflect, plural
@@ -43,8 +43,8 @@ from ui.look import vote_button_style
 from ui.opinion_map import fresh_analysis, group_label, map_chart, run_author_agrees, standing
 
 #: Longest statement a participant may send from this page (short statements are easier to vote
-#: on; the store itself accepts up to MAX_STATEMENT_CHARS, e.g. for imports).
-PARTICIPANT_MAX_CHARS = min(400, MAX_STATEMENT_CHARS)
+#: on; the store itself accepts up to MAX_STATEMENT_CHARS, e.g. for imports; seeds share the limit).
+PARTICIPANT_MAX_CHARS = TYPED_STATEMENT_MAX_CHARS
 # Similar statements are shown before submitting when their cosine similarity is at least the
 # embedding model's ``Calibration.similar_min`` (deliberation.embeddings.models: 0.45 for USE,
 # 0.5 for all-MiniLM-L6-v2).

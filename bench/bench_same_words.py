@@ -1,0 +1,137 @@
+"""What the same-words check costs a participant's new statement: the indexed lookup against the
+read of every visible statement it replaced.
+
+    .venv/bin/python bench/bench_same_words.py [--statements 10000] [--adds 300] [--no-postgres]
+
+``Store.add_statement`` refuses a participant's statement that says word for word what one they see
+says, inside its transaction under the consultation's lock (so every add of the room waits for it).
+Builds a consultation of ``--statements`` statements (authorless, as an import) in a temporary data
+folder on SQLite, and on PostgreSQL when Debian's binaries are installed (a throwaway cluster,
+tests/pg.py), then adds ``--adds`` statements of distinct participants, one after another, in the
+same run, each way in turn (a third of the adds each round, alternating, so load on the machine
+hits both alike):
+
+- old: the check as it was before (b89f882): every visible statement of the consultation read and
+  normalised in Python (:func:`read_all_same_words`, kept here as it was);
+- new: the indexed lookup of the words' digest (``statements.words_key``, ``ix_statements_words``).
+
+Prints adds per second each way and the ratio; one of each way's adds is checked to refuse a
+statement the room holds (both still find it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+#: rounds the adds are split into, alternating the two ways
+ROUNDS = 3
+
+
+def read_all_same_words(s, consultation_id: int, author_id: int, text: str):
+    """The check before the indexed lookup (b89f882, deliberation/storage/room_reads.py): the
+    consultation's visible statements read whole and compared in Python."""
+    from sqlalchemy import or_, select
+
+    from deliberation.storage.room_reads import HELD
+    from deliberation.storage.tables import StatementRow as t
+    from deliberation.wording import ballot_words
+
+    words = ballot_words(text)
+    rows = s.execute(select(t.external_id, t.text, t.author_id)
+                     .where(t.consultation_id == consultation_id, t.is_draft.is_(False),
+                            or_(t.author_id == author_id, t.moderation.not_in(HELD)))
+                     .order_by(t.id))
+    return next(((sid, own == author_id) for sid, said, own in rows if ballot_words(said) == words), None)
+
+
+def _bundle(n: int):
+    import pandas as pd
+
+    from deliberation.importers.base import ImportBundle
+    from deliberation.models import Statement
+
+    statements = [Statement(external_id=str(j), text=f"Statement number {j}: the harbour road needs change {j % 97}.")
+                  for j in range(n)]
+    votes = pd.DataFrame({"participant": [], "statement": [], "vote": [], "timestamp": []})
+    return ImportBundle(source="bench", statements=statements, votes=votes, question="A bench room?")
+
+
+def _adds(store, cid: int, start: int, n: int) -> float:
+    """Seconds for ``n`` adds by distinct participants."""
+    t0 = time.perf_counter()
+    for i in range(start, start + n):
+        store.add_statement(cid, f"xid:b{i}", f"A new idea number {i} for the harbour road.")
+    return time.perf_counter() - t0
+
+
+def measure(name: str, settings, n_statements: int, n_adds: int) -> None:
+    from deliberation.errors import SameWords
+    from deliberation.ratelimit import UNLIMITED
+    from deliberation.storage import Store
+    from deliberation.storage import store as store_module
+
+    store = Store(settings, limits=UNLIMITED)
+    t0 = time.perf_counter()
+    cid = store.import_bundle(_bundle(n_statements), secret="bench-same-words").consultation_id
+    print(f"{name}: {n_statements:,} statements imported in {time.perf_counter() - t0:.1f} s")
+    indexed = store_module.same_words
+    spent = {"old": 0.0, "new": 0.0}
+    per = max(1, n_adds // (2 * ROUNDS))
+    done = 0
+    for _ in range(ROUNDS):
+        for way, check in (("old", read_all_same_words), ("new", indexed)):
+            store_module.same_words = check
+            try:
+                spent[way] += _adds(store, cid, done, per)
+                done += per
+                try:
+                    store.add_statement(cid, "xid:again", "statement NUMBER 7: the harbour road needs change 7.")
+                    raise AssertionError(f"{way}: the same words were stored")
+                except SameWords as e:
+                    assert e.statement == "7", e
+            finally:
+                store_module.same_words = indexed
+    n_way = per * ROUNDS
+    old, new = n_way / spent["old"], n_way / spent["new"]
+    print(f"  adds per second, old (read every visible statement)  {old:8.1f}")
+    print(f"  adds per second, new (indexed lookup of the words)   {new:8.1f}   new/old {new / old:5.1f}x")
+    store.engine.dispose()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--statements", type=int, default=10_000)
+    ap.add_argument("--adds", type=int, default=300)
+    ap.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    args = ap.parse_args()
+
+    from deliberation.config import Settings
+
+    with tempfile.TemporaryDirectory(prefix="bench-same-words-") as tmp:
+        measure("SQLite (on disk, WAL)", Settings(data_dir=Path(tmp) / "sqlite").ensure(), args.statements, args.adds)
+        if args.no_postgres:
+            return
+        import pg
+
+        try:
+            server, stop = pg._start_cluster()
+        except BaseException as e:  # pytest.skip outside pytest: no PostgreSQL binaries
+            print(f"PostgreSQL: skipped ({e})")
+            return
+        try:
+            with pg.fresh_database(server) as url:
+                measure("PostgreSQL", Settings(data_dir=Path(tmp) / "pg", database_url=url).ensure(),
+                        args.statements, args.adds)
+        finally:
+            stop()
+
+
+if __name__ == "__main__":
+    main()

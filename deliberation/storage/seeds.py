@@ -1,0 +1,78 @@
+"""The moderator's seed statements: a list stored at once, all of it or nothing.
+
+Polis calls them seed comments: statements the moderator writes before participants arrive, so the
+first to come have something to vote on. They are stored with origin "seed" and no author, and shown
+to participants like any statement. What a participant's statement must pass (length, personal data,
+abuse, instruction-like text) is checked before, by :func:`deliberation.seeds.add_seeds`; here, in the
+transaction, under the consultation's lock, that no line says what another line or a stored statement
+says word for word (the same-words check of :meth:`Store.add_statement`, an indexed lookup).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy.orm import Session
+
+from deliberation.errors import InputError, LineErrors
+from deliberation.models import ModerationStatus, Statement, StatementOrigin, validate_statement_text
+from deliberation.storage.room_reads import last_statement_number, same_words, words_key
+from deliberation.storage.tables import StatementRow
+from deliberation.wording import ballot_words
+
+
+def _checked_lines(lines: list[tuple[int, str]], problems: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines that pass the store's own checks (text, words not twice in the list); the others'
+    problems are added to ``problems``."""
+    good, first_said = [], {}
+    for n, text in lines:
+        try:
+            text = validate_statement_text(text)
+        except ValueError as e:
+            problems.append((n, str(e)))
+            continue
+        said = ballot_words(text)
+        if said in first_said:
+            problems.append((n, f"says what line {first_said[said]} says, word for word"))
+            continue
+        first_said[said] = n
+        good.append((n, text))
+    return good
+
+
+class SeedsMixin:
+    """Mixed into :class:`deliberation.storage.store.Store` (uses its ``session``,
+    ``_lock_consultation`` and ``_statements``)."""
+
+    def add_seed_statements(self, consultation_id: int, lines: list[tuple[int, str]], *,
+                            problems: list[tuple[int, str]] = (), language: str = "und") -> list[Statement]:
+        """Store the moderator's seed statements ``lines`` ((line number, text), in order) under the
+        next free numbers, in one transaction. ``problems`` found before (by the caller's checks) are
+        reported with those found here; any problem raises :class:`~deliberation.errors.LineErrors`
+        naming every bad line, and nothing is stored."""
+        if not lines:
+            raise InputError("no seed statement given (one per line)", "seed statements")
+        found = list(problems)
+        good = _checked_lines(lines, found)
+        with self.session() as s, s.begin():
+            self._lock_consultation(s, consultation_id)
+            for n, text in good:
+                same = same_words(s, consultation_id, None, text)
+                if same:
+                    found.append((n, f"statement {same[0]} says this already, word for word"))
+            if found:
+                raise LineErrors(sorted(found))
+            return self._insert_seeds(s, consultation_id, [text for _, text in good], language)
+
+    def _insert_seeds(self, s: Session, cid: int, texts: list[str], language: str) -> list[Statement]:
+        first = last_statement_number(s, cid) + 1
+        now = datetime.now(timezone.utc)
+        ids = [str(first + i) for i in range(len(texts))]
+        s.add_all([StatementRow(consultation_id=cid, external_id=sid, text=text, author_id=None, language=language,
+                                moderation=ModerationStatus.UNMODERATED.value, moderation_reason="", is_draft=False,
+                                created_at=now, updated_at=now, origin=StatementOrigin.SEED.value,
+                                words_key=words_key(text))
+                   for sid, text in zip(ids, texts)])
+        s.flush()
+        new = set(ids)
+        return [st for st in self._statements(s, cid) if st.external_id in new]

@@ -1,0 +1,81 @@
+"""The moderator console's seed form: the moderator's own statements (Polis's seed comments), typed
+one per line before participants arrive, so the first to come have something to vote on.
+
+Each line is checked as a participant's statement is (:mod:`deliberation.seeds`); a line that
+fails is named with its problem, the typed text stays in the box, and nothing is stored until every
+line passes. Stored seeds are shown to participants like any statement. ``deliberation seed`` does
+the same from a terminal.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from deliberation.errors import DeliberationError, LineErrors
+from deliberation.models import TYPED_STATEMENT_MAX_CHARS
+from deliberation.seeds import add_seeds, seed_lines
+from deliberation.wording import inflect, listing, plural
+from ui.common import embedder, esc, index, log, plain_error, require_moderator, store
+
+#: session keys of the form's text and of its last outcome (kind, message, bad lines)
+TEXT_KEY, OUTCOME_KEY = "mod-seed-text", "mod-seed-outcome"
+
+
+def _add(cid: int) -> None:
+    """The button's callback (it runs before the page is drawn again, so it may empty the box)."""
+    lines = seed_lines(st.session_state.get(TEXT_KEY, ""))
+    try:
+        require_moderator(cid)
+        if not lines:
+            raise DeliberationError("Write a seed statement first, one per line.")
+        added = add_seeds(store(), cid, lines, index=_index(cid), embedder=_embedder(cid))
+    except LineErrors as e:
+        st.session_state[OUTCOME_KEY] = ("error", "Nothing was stored. Change these lines and add them again:",
+                                         [f"line {n}: {problem}" for n, problem in e.problems])
+        return
+    except DeliberationError as e:
+        st.session_state[OUTCOME_KEY] = ("error", str(e), [])
+        return
+    except Exception as e:  # noqa: BLE001 - shown in words, logged with its trace
+        log.exception("adding seed statements failed")
+        st.session_state[OUTCOME_KEY] = ("error", f"Nothing was stored: {plain_error(e)}", [])
+        return
+    st.session_state[TEXT_KEY] = ""
+    ids = listing([s.external_id for s in added])
+    st.session_state[OUTCOME_KEY] = ("success", f"Added {plural(len(added), 'seed statement')} "
+                                     f"({inflect(len(added), 'statement')} {ids}): participants see "
+                                     f"{inflect(len(added), 'it', 'them')} like any statement.", [])
+
+
+def _index(cid: int):
+    """The consultation's vector collection for the participants' similar-statements check, or None
+    when it cannot be opened now (the run indexes the seeds then)."""
+    try:
+        return index(cid)
+    except Exception:  # noqa: BLE001 - best effort, see add_seeds
+        log.exception("the vector index could not be opened for the seed statements")
+        return None
+
+
+def _embedder(cid: int):
+    try:
+        return embedder(cid)
+    except Exception:  # noqa: BLE001 - best effort, see add_seeds
+        log.exception("the embedding model could not be loaded for the seed statements")
+        return None
+
+
+def seed_section(cid: int) -> None:
+    """The form: a box for the statements, one per line, the button, and the last outcome."""
+    st.markdown("#### Seed statements")
+    st.write("Your own statements for participants to vote on before they write theirs (Polis's seed "
+             f"comments), one per line, at most {TYPED_STATEMENT_MAX_CHARS} characters each. They are checked "
+             "as participants' statements are (personal data, abusive words, instruction-like text, the same "
+             "words as another statement) and stored all together or not at all.")
+    st.text_area("Seed statements, one per line", key=TEXT_KEY, height=140)
+    st.button("Add seed statements", key="mod-seed-add", on_click=_add, args=(cid,))
+    outcome = st.session_state.pop(OUTCOME_KEY, None)  # said once, after the press
+    if not outcome:
+        return
+    kind, message, lines = outcome
+    getattr(st, kind)(esc(message) + "".join(f"\n- {esc(line)}" for line in lines))
