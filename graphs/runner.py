@@ -252,5 +252,6 @@ def run_to_end(settings: Settings, cid: int, options: Options | None = None, rev
                 break
             kind = st.waiting.get("type")
             value = {"reviewer": reviewer, "approve_all": True} if kind == "review" else {"close": True}
-            st = _resume(settings, cid, value, on_update, services)
+            # the run's services throughout: one store, whose remembered vote matrix the tally reuses
+            st = _resume(settings, cid, value, on_update, ctx.services)
     return st

@@ -80,6 +80,35 @@ def test_vote_matrix_is_remembered_until_the_room_changes(consultation, store_se
     assert check().shape == (first.shape[0] + 1, 3) and check(include_drafts=True).shape == (first.shape[0] + 1, 4)
 
 
+def test_the_votes_are_fetched_once_per_vote_stamp(consultation, store_settings, monkeypatch):
+    """The variants with and without drafts, and a read after a draft was added, read the same
+    votes: one fetch while no vote or participant arrives (each matrix as a fresh store reads it)."""
+    import deliberation.storage.matrix_reads as reads
+
+    store, cid = consultation
+    pid = store.add_participant(cid)
+    store.cast_vote(cid, pid, "1", "agree")
+    fetches = []
+    real = reads._fetch_int_columns
+    monkeypatch.setattr(reads, "_fetch_int_columns", lambda *a, **k: fetches.append(1) or real(*a, **k))
+
+    def as_read(m):
+        return m.statement_ids, m.moderated_out.tolist(), sorted(zip(m.rows.tolist(), m.cols.tolist(), m.vals.tolist()))
+
+    def same_as_fresh(include_drafts):
+        m, want = (st.vote_matrix(cid, include_drafts=include_drafts) for st in (store, Store(store_settings)))
+        assert as_read(m) == as_read(want)
+
+    same_as_fresh(False)
+    same_as_fresh(True)
+    store.add_statement(cid, None, "Plant trees and add a bus lane.", is_draft=True)
+    same_as_fresh(True)
+    assert len(fetches) == 1 + 3  # this store once, each fresh store once
+    store.cast_vote(cid, pid, "2", "disagree")
+    same_as_fresh(True)
+    assert len(fetches) == 4 + 2
+
+
 def test_the_analysis_and_the_audit_matrices_are_remembered_side_by_side(consultation, store_settings):
     """A run reads the matrix without drafts (the analysis) and with them (the audit, the tally) in
     turn: each variant keeps its own slot (with one slot they pushed each other out and every read

@@ -9,7 +9,8 @@ ids may commit out of order) with the
 statements' ids and moderation. An unchanged stamp means an unchanged matrix, and the one read last
 is returned again. Each variant (a consultation's statements only, as the analysis reads them, and
 with its drafts, as the audit and the tally do) has a slot of its own: with one slot for both, each
-read pushed the other out and a run read every vote again at each step.
+read pushed the other out and a run read every vote again at each step. The votes themselves are
+fetched once per vote stamp: the variants, and a read after the drafts were published, share them.
 """
 
 from __future__ import annotations
@@ -47,14 +48,15 @@ class MatrixReadsMixin:
             self._require(s, consultation_id)
             # ids follow commit order on SQLite: the largest ids tell there, counts only elsewhere
             counted = s.get_bind().dialect.name != "sqlite"
-            stamp = (tuple(ids), excluded.tobytes(), vote_stamp(s, consultation_id, counted=counted))
+            votes = vote_stamp(s, consultation_id, counted=counted)
+            stamp = (tuple(ids), excluded.tobytes(), votes)
             slot = (consultation_id, include_drafts)
             with self._matrix_lock:
                 last = self._matrices().get(slot)
                 if last is not None and last[0] == stamp:
                     self._matrices().move_to_end(slot)
                     return _shared(last[1])
-            matrix = self._read_matrix(s, consultation_id, ids, excluded)
+            matrix = self._read_matrix(s, consultation_id, ids, excluded, votes)
         for a in (matrix.rows, matrix.cols, matrix.vals, matrix.moderated_out):
             a.setflags(write=False)
         with self._matrix_lock:
@@ -70,13 +72,31 @@ class MatrixReadsMixin:
         read first (call with ``_matrix_lock`` held)."""
         return self.__dict__.setdefault("_remembered_matrices", OrderedDict())
 
-    def _read_matrix(self, s, consultation_id: int, ids: list[str], excluded: np.ndarray) -> VoteMatrix:
+    def _vote_columns(self, s, consultation_id: int, votes) -> list[np.ndarray]:
+        """The consultation's current votes as database ids (participant, statement, value),
+        read-only, fetched again only when its vote stamp ``votes`` changed: the variants with and
+        without drafts, and a read after drafts were published, differ only in the statements they
+        keep (votes on a statement or participant no longer there find no row or column and are
+        left out by the caller). The last fetch is remembered, one per store."""
+        key = (consultation_id, votes)
+        with self._matrix_lock:
+            last = self.__dict__.get("_remembered_votes")
+            if last is not None and last[0] == key:
+                return last[1]
+        columns = _fetch_int_columns(
+            s, select(VoteRow.participant_id, VoteRow.statement_id, VoteRow.value)
+            .where(VoteRow.consultation_id == consultation_id), 3)
+        for a in columns:
+            a.setflags(write=False)
+        with self._matrix_lock:
+            self.__dict__["_remembered_votes"] = (key, columns)
+        return columns
+
+    def _read_matrix(self, s, consultation_id: int, ids: list[str], excluded: np.ndarray, votes) -> VoteMatrix:
         # integer ids straight into the coordinate arrays: no per-vote Python objects or strings
         # (5 million votes: ~1.5 GB and ~40 s through a DataFrame of external ids before)
         pmap, smap = self._id_maps(s, consultation_id)
-        p_db, s_db, vals = _fetch_int_columns(
-            s, select(VoteRow.participant_id, VoteRow.statement_id, VoteRow.value)
-            .where(VoteRow.consultation_id == consultation_id), 3)
+        p_db, s_db, vals = self._vote_columns(s, consultation_id, votes)
         participant_ids = _sorted_ids(pmap.values())
         row_of = {ext: i for i, ext in enumerate(participant_ids)}
         p_keys = np.fromiter(pmap.keys(), dtype=np.int64, count=len(pmap))
