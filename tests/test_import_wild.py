@@ -9,7 +9,9 @@ at test time, through the CLI's import and the moderator console's upload.
    column(s) text; found Text"; column names are read case-blind.
 3. The console's Polis upload refused the export's .zip, Polis's own download (the CLI imports it);
    it imports it now, and a .zip beside CSV files is refused in words.
-4. The console previewed a Polis export for a consultation that already holds its statement ids
+4. The console's statements upload refused Excel's "Unicode text" (.txt: UTF-16, tab-separated),
+   which the CLI imports ("Invalid file extension: .txt"); it takes .txt and .tsv now.
+5. The console previewed a Polis export for a consultation that already holds its statement ids
    (0, 1, ...), and "Import" then failed ("statement id '0' is already stored"): the preview refuses
    it, saying where it can go.
 """
@@ -104,7 +106,7 @@ def _zip(tmp_path, seattle) -> bytes:
     return buf.getvalue()
 
 
-def _console_import_tab(code: str, secret: str):
+def _console_import_tab(code: str, secret: str, kind: str = "polis"):
     at = app("moderator")
     at.run()
     at.text_input(key="mod-open-ref").input(code)
@@ -112,7 +114,7 @@ def _console_import_tab(code: str, secret: str):
     at.button[[b.label for b in at.button].index("Open")].click().run()
     at.session_state["mod-tab"] = "Import"
     at.run()
-    at.radio(key="mod-imp-kind").set_value("polis").run()
+    at.radio(key="mod-imp-kind").set_value(kind).run()
     at.radio(key="mod-imp-how").set_value("upload").run()
     return at
 
@@ -150,3 +152,20 @@ def test_the_console_imports_the_polis_zip_as_downloaded(sample, tmp_path, seatt
     assert not _errors(at)
     assert f"Imported {statements} statements" in texts(at)
     assert store.counts(c.id)["statements"] == statements
+
+
+def test_the_console_imports_excels_unicode_text(sample, seattle):
+    comments, _ = seattle
+    body = comments[0].index("comment-body")
+    sheet = [["Text"]] + [[r[body]] for r in comments[1:6]]
+    buf = io.StringIO()
+    csv.writer(buf, delimiter="\t", lineterminator="\r\n").writerows(sheet)
+    at = _console_import_tab(sample.code, sample.secret, kind="statements")
+    at.file_uploader(key="mod-imp-file").set_value(("statements.txt", buf.getvalue().encode("utf-16"), "text/plain"))
+    at.button(key="mod-imp-preview-upload").click().run()
+    assert not _errors(at) and "5 statements" in texts(at)
+    store = Store(Settings(data_dir=sample.data_dir))
+    before = store.counts(sample.cid)["statements"]
+    at.button(key="mod-imp-go").click().run(timeout=240)
+    assert not _errors(at) and "Imported 5 statements" in texts(at)
+    assert store.counts(sample.cid)["statements"] == before + 5

@@ -168,6 +168,11 @@ def csv_delimiter(text: str, required: list[str], path: Path) -> str:
     first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
     if Path(path).suffix.lower() == ".tsv":
         return "\t"
+    if not any(d in first for d in (",", *OTHER_DELIMITERS)):
+        # a header of one column names no separator: its rows are read whole, split only at the tabs
+        # of Excel's "Unicode text", which leaves a comma inside a statement unquoted (a one-column
+        # sheet was refused: "row 3: has 4 fields but the header has 1"); quoted fields read as before
+        return "\t"
     for d in (",", *OTHER_DELIMITERS):
         if all(c in [column_name(h).strip('"') for h in first.split(d)] for c in required):
             return d

@@ -46,7 +46,9 @@ from ui import run_console
 from ui.seed_form import seed_section
 from ui.uploads import safe_name, save_uploads
 
-UPLOAD_SUFFIXES = ["csv", "jsonl", "ndjson", "json"]
+#: what the statements importer reads (deliberation/importers/tabular.py): with .tsv and .txt, Excel's
+#: "Unicode text" (UTF-16, tab-separated), which the uploader refused ("Invalid file extension: .txt")
+UPLOAD_SUFFIXES = ["csv", "tsv", "txt", "jsonl", "ndjson", "json"]
 SHARE_COLOURS = alt.Scale(domain=["share of participants", "share of drafts"], range=["#90a4ae", "#1565c0"])
 
 
@@ -155,8 +157,8 @@ def _read_bundle(kind: str, path: Path, votes_path: Path | None, question: str):
     if path.is_dir():
         raise InputError("is a folder: choose “Polis export folder” for a folder, or name a .csv or .jsonl file",
                          path)
-    if path.suffix.lower() not in (".csv", ".jsonl", ".ndjson", ".json"):
-        raise InputError("is not a .csv or .jsonl file", path)
+    if path.suffix.lower().lstrip(".") not in UPLOAD_SUFFIXES:
+        raise InputError(f"is not a file the statements import reads (.{', .'.join(UPLOAD_SUFFIXES)})", path)
     if not path.exists():
         raise InputError("file not found", path)
     return read_statements_file(path, votes_path=votes_path, question=question)
