@@ -25,7 +25,7 @@ from .lexicon import AXES, CONDITION, INCLUDING, entries, phrase_pattern, table,
 from .polarity import _POLARITY_SPLIT, _Clause
 from .patterns import _DE_ADJECTIVE, _NEGATORS, _TOO
 from .problems import Problem, ProblemKind
-from .text import _fold, _Tok, _tokenize
+from .text import _content_set, _fold, _Tok, _tokenize
 
 _STANCE_KINDS = (ProblemKind.STANCE_REVERSED, ProblemKind.COMPARISON_SWAPPED)
 
@@ -44,8 +44,10 @@ LIMIT = phrase_pattern("limit_words")
 #: only / except: a restriction a draft may not drop, and phrases in which the word is none
 RESTRICTION = phrase_pattern("restriction_words")
 RESTRICTION_IDIOMS = phrase_pattern("restriction_idioms")
-#: where the list of instances after "including" / "such as" ends: the end of its clause
-_INSTANCE_END = re.compile(_POLARITY_SPLIT.pattern + r"|[;:!?]|\.(?:\s|$)", re.I)
+#: where the list of instances after "including" / "such as" ends: the end of its clause, or the
+#: verb after it ("such as Three Springs, plus bike routes, would lower the risk")
+_INSTANCE_END = re.compile(_POLARITY_SPLIT.pattern + r"|[;:!?]|\.(?:\s|$)"
+                           + rf"|\b(?:{'|'.join(entries('modal_verbs'))})\b", re.I)
 #: a negator inverts a direction word at most this many tokens after it
 NEGATION_REACH = 3
 #: particles that give a phrasal verb its direction ("drive up" +1, "bring down" -1)
@@ -314,17 +316,51 @@ def _dropped_condition(ctx: SentenceContext) -> list[Problem]:
     for pattern, own in ((CONDITION, CONDITION.search(ctx.text)), (RESTRICTION, _restriction(ctx.text))):
         if own:
             continue
-        for s in ctx.cited:
-            sent = _paraphrased_sentence(ctx, s)
-            if sent is None:
-                continue
+        for s, sent in _conditioned_sentences(ctx, pattern):
             m = pattern.search(sent.text) if pattern is CONDITION else _restriction(sent.text)
-            if m and not _condition_kept(ctx, sent.text, m):
+            if m and _is_condition(sent.text, m) and not _condition_kept(ctx, sent.text, m):
                 cond = _CONDITION_END.split(sent.text[m.end():], maxsplit=1)[0]
                 return [Problem(ProblemKind.SCOPE_INFLATED,
                                 f"drops the condition of statement {s.id} ('{m.group(0)} {cond.strip()[:50]}')",
                                 {"statement": s.id})]
     return []
+
+
+def _conditioned_sentences(ctx: SentenceContext, pattern: re.Pattern[str]) -> list[tuple[_Source, _Clause]]:
+    """The sentences of the cited statements whose condition or restriction (``pattern``) the draft
+    must keep: the one it paraphrases (:func:`_paraphrased_sentence`) and every one whose claim
+    outside the condition it restates (at least ``min_scope_overlap`` of those words, and
+    ``min_alignment_words`` of them), though it joins it with another ("X still exists, and Y will
+    never be achieved" for "X still exists. Y will never be achieved until X ceases")."""
+
+    out = []
+    for s in ctx.cited:
+        best = _paraphrased_sentence(ctx, s)
+        for sent in (parent for sc, parent in s.units if sc is parent):
+            m = pattern.search(sent.text) if pattern is CONDITION else _restriction(sent.text)
+            if m is None:
+                continue
+            cond = _CONDITION_END.split(sent.text[m.end():], maxsplit=1)[0]
+            claim = _content_set(_tokenize(sent.text[:m.start()] + " " + sent.text[m.end() + len(cond):]))
+            shared = len(claim & ctx.content)
+            if sent is best or (claim and shared >= ctx.cfg.min_alignment_words
+                                and shared / len(claim) >= ctx.cfg.min_scope_overlap):
+                out.append((s, sent))
+    return out
+
+
+#: condition words that make a condition only before a clause ("until it ceases", not "until midnight")
+_CLAUSE_CONDITIONS = frozenset(w.lower() for w in entries("clause_conditions"))
+
+
+def _is_condition(sent: str, m: re.Match[str]) -> bool:
+    """Is the condition or restriction word ``m`` of ``sent`` one: not a word of
+    :data:`_CLAUSE_CONDITIONS` before words without a verb (WordNet's usual part of speech)?"""
+
+    if m.group(0).lower() not in _CLAUSE_CONDITIONS or wn.wordnet() is None:
+        return True
+    cond = _CONDITION_END.split(sent[m.end():], maxsplit=1)[0]
+    return any(wn.usual_pos(t.raw) == "v" for t in _tokenize(cond) if t.raw.isalpha())
 
 
 def _paraphrased_sentence(ctx: SentenceContext, s: _Source) -> _Clause | None:
@@ -349,14 +385,18 @@ def _restriction(text: str) -> re.Match[str] | None:
 def _condition_kept(ctx: SentenceContext, sent: str, m: re.Match[str]) -> bool:
     """Does the draft keep the words of the condition or restriction ``m`` of source sentence
     ``sent``? Only the condition's own words count ("... on city issues if they work in the city":
-    "work", not "city"), and only draft words that the rest of the sentence does not explain
+    "work", not "city"), and only draft words that the rest of the sentence (or another sentence
+    of the cited statements) does not explain
     ("employers of homeless people" is the consequence, not "eliminates homelessness")."""
 
     cond = _CONDITION_END.split(sent[m.end():], maxsplit=1)[0]
-    rest = _content_words_with_surface(_tokenize(sent[:m.start()] + " " + sent[m.end() + len(cond):]))
+    rest = set(_content_words_with_surface(_tokenize(sent[:m.start()] + " " + sent[m.end() + len(cond):])))
+    # the other sentences of the cited statements explain their words too ("White privilege still
+    # exists. Equality ... until white privilege ceases": "white privilege" is the first sentence's)
+    rest |= {c for src in ctx.cited for sc, p in src.units if sc is p and p.text != sent for c in p.content}
     words = {c: w for c, w in _content_words_with_surface(_tokenize(cond)).items() if c not in rest}
     if not words:
-        return True
+        return False  # a condition with no words of its own ("except for this issue") is kept only as one
     draft_words = [w for c, w in _content_words_with_surface(ctx.toks).items() if c not in rest]
     draft_canon = {c for c in ctx.content if c not in rest}
     kept = sum(c in draft_canon or any(_related(w, d) for d in draft_words) for c, w in words.items())
@@ -364,7 +404,7 @@ def _condition_kept(ctx: SentenceContext, sent: str, m: re.Match[str]) -> bool:
 
 
 def _related(a: str, b: str) -> bool:
-    return wn.wordnet() is not None and (wn.supports(a, b) or wn.supports(b, a))
+    return wn.wordnet() is not None and (wn.says(a, b) or wn.says(b, a))
 
 
 def _supported_by_wordnet(ctx: SentenceContext, word: str) -> bool:
