@@ -13,7 +13,8 @@ at test time, through the CLI's import and the moderator console's upload.
    which the CLI imports ("Invalid file extension: .txt"); it takes .txt and .tsv now.
 5. The console previewed a Polis export for a consultation that already holds its statement ids
    (0, 1, ...), and "Import" then failed ("statement id '0' is already stored"): the preview refuses
-   it, saying where it can go.
+   it, saying where it can go; an upload's errors name the file as uploaded, not the server's copy
+   (".../data/uploads/1/20261205-200216-97b680c3/votes.csv").
 """
 
 from __future__ import annotations
@@ -133,8 +134,9 @@ def test_the_console_imports_the_polis_zip_as_downloaded(sample, tmp_path, seatt
     before = store.counts(sample.cid)
     at.file_uploader(key="mod-imp-files").set_value([("polis-export.zip", data, "application/zip")])
     at.button(key="mod-imp-preview-upload").click().run()
-    assert any("statement id '0' is already stored in this consultation; import it into a new consultation" in e
-               for e in _errors(at)), _errors(at)
+    # the error names the file as uploaded, not the server's copy under uploads/<id>/<time>/
+    assert any(e.startswith("Reading the upload failed: polis-export.zip: statement id '0' is already stored in this "
+                            "consultation; import it into a new consultation") for e in _errors(at)), _errors(at)
     assert "Preview of" not in texts(at) and store.counts(sample.cid) == before
     # into a new consultation: the zip alone (with a CSV beside it: refused in words)
     c, secret = store.create_consultation("Should Seattle raise its minimum wage to $15?", secret="wild-zip-secret")

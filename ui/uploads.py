@@ -82,3 +82,23 @@ def save_uploads(data_dir: Path, cid: int, files, sub: str, max_mb: int = MAX_UP
         with os.fdopen(fd, "wb") as out:
             out.write(data)
     return folder
+
+
+def polis_upload(data_dir: Path, cid: int, files, sub: str) -> Path:
+    """An uploaded Polis export saved under ``sub``: its CSVs as a folder, or its one .zip (Polis's
+    download, the report page's Polis export, which the console's uploader refused), read as the
+    CLI's ``import-polis`` reads a zip."""
+    names = [safe_name(f.name) for f in files]
+    zips = [n for n in names if n.lower().endswith(".zip")]
+    if zips and len(files) > 1:
+        raise InputError(f"upload the export's .zip alone or its CSV files, not both ({', '.join(names)})")
+    if not zips and "comments.csv" not in names:
+        raise InputError("a Polis export needs a file named comments.csv (or the export's .zip)")
+    folder = save_uploads(data_dir, cid, files, sub)
+    return folder / zips[0] if zips else folder
+
+
+def named_as_uploaded(e: InputError) -> InputError:
+    """``e`` naming the uploaded file as the moderator chose it ("votes.csv, row 4: …"), not the
+    server's copy of it (".../data/uploads/1/20261205-200216-97b680c3/votes.csv, row 4: …")."""
+    return InputError(e.problem, re.sub(r"^.*/uploads/\d+/[^/]+/", "", e.source) if e.source else None, e.row)

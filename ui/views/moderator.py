@@ -44,7 +44,7 @@ from ui.common import (
 )
 from ui import run_console
 from ui.seed_form import seed_section
-from ui.uploads import safe_name, save_uploads
+from ui.uploads import named_as_uploaded, polis_upload, safe_name, save_uploads
 
 #: what the statements importer reads (deliberation/importers/tabular.py): with .tsv and .txt, Excel's
 #: "Unicode text" (UTF-16, tab-separated), which the uploader refused ("Invalid file extension: .txt")
@@ -195,7 +195,7 @@ def _import_tab(cid: int, c) -> None:
                                      type=[*UPLOAD_SUFFIXES, "zip"], accept_multiple_files=True, key="mod-imp-files")
         else:
             one = st.file_uploader("Statements file", type=UPLOAD_SUFFIXES, key="mod-imp-file")
-            votes = st.file_uploader("Votes CSV (optional)", type=["csv"], key="mod-imp-votefile")
+            votes = st.file_uploader("Votes CSV (optional)", type=["csv", "tsv", "txt"], key="mod-imp-votefile")
             files = [f for f in (one,) if f]
         go = st.button("Preview", key="mod-imp-preview-upload")
         if go:
@@ -205,32 +205,22 @@ def _import_tab(cid: int, c) -> None:
                     raise InputError("choose the file(s) to upload first")
                 # one folder per preview: two moderators uploading in the same second never share one
                 sub = time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(4)
-                if kind == "polis":
-                    _preview(kind, _polis_upload(cid, files, sub), None, c)
-                else:
-                    # the votes file in a folder of its own: same-named files cannot overwrite each other
-                    folder = _save_uploads(cid, files, sub)
-                    votes_folder = _save_uploads(cid, [votes], sub + "-votes") if votes else None
-                    _preview(kind, folder / _safe_name(files[0].name),
-                             votes_folder / _safe_name(votes.name) if votes else None, c)
+                try:
+                    if kind == "polis":
+                        _preview(kind, polis_upload(settings().data_dir, cid, files, sub), None, c)
+                    else:
+                        # the votes file in a folder of its own: same-named files cannot overwrite each other
+                        folder = _save_uploads(cid, files, sub)
+                        votes_folder = _save_uploads(cid, [votes], sub + "-votes") if votes else None
+                        _preview(kind, folder / _safe_name(files[0].name),
+                                 votes_folder / _safe_name(votes.name) if votes else None, c)
+                except InputError as e:
+                    raise named_as_uploaded(e) from None
     prev = st.session_state.get("mod-imp-preview")
     if prev and prev["cid"] == cid:
         _show_preview(cid, prev)
     st.divider()
     seed_section(cid)
-
-
-def _polis_upload(cid: int, files, sub: str) -> Path:
-    """The uploaded Polis export saved: its CSVs as a folder, or its one .zip (Polis's download, the
-    report page's Polis export; the uploader refused it), read as the CLI's ``import-polis`` reads a zip."""
-    names = [_safe_name(f.name) for f in files]
-    zips = [n for n in names if n.lower().endswith(".zip")]
-    if zips and len(files) > 1:
-        raise InputError(f"upload the export's .zip alone or its CSV files, not both ({', '.join(names)})")
-    if not zips and "comments.csv" not in names:
-        raise InputError("a Polis export needs a file named comments.csv (or the export's .zip)")
-    folder = _save_uploads(cid, files, sub)
-    return folder / zips[0] if zips else folder
 
 
 def _preview(kind: str, path: Path, votes_path: Path | None, c) -> None:
