@@ -47,11 +47,12 @@ How it works
    at most one per near-duplicate group.
 5. **Voices and weights**: a topic's ``n_authors`` counts DISTINCT authors among its statements, so
    one person posting five rewordings of one point is one voice (one person, one voice). A
-   statement without an author (``None`` or ``""``, or no ``authors`` list at all: imported without
-   one, from an export or a statements file, e.g. the moderator's seed statements) is nobody's voice: it is
-   counted in ``n_seed`` and not in ``n_authors``, so six participants and two seed statements give
-   six voices, not eight; of those, the ids in ``seeds`` (the moderator's own, stored with origin
-   "seed") are counted in ``n_moderator_seeds`` too, so the words can tell them from an import's. (A Polis export names each comment's author by participant id, so its
+   statement without an author (``None`` or ``""``, or no ``authors`` list at all: the moderator's
+   seed statements, or imported without one, from an export or a statements file) is nobody's
+   voice: it is counted in ``n_seed`` and not in ``n_authors``, so six participants and two seed
+   statements give six voices, not eight; of those, the ids in ``seeds`` (the moderator's own,
+   stored with origin "seed") are counted in ``n_moderator_seeds`` too, so the words can tell them
+   from an import's. (A Polis export names each comment's author by participant id, so its
    statements keep their authors.) ``weight`` is the topic's voices divided by the sum of voices
    over all topics (weights add up to 1; a person who wrote in three topics is a voice in each of
    them); when no statement has an author, it is the topic's share of the statements instead.
@@ -511,7 +512,8 @@ def find_topics(
 
     ``vectors`` holds one embedding per statement (rows are L2-normalised here if they are not),
     made by ``config.embedding_model``. ``authors`` gives each statement's author id; ``None`` (or
-    an empty string, or no list at all) means no author (a seed statement), which is no voice. ``rng`` seeds k-means: the same int gives the same result; a Generator is
+    an empty string, or no list at all) means no author (a seed statement or an import's without an
+    author), which is no voice. ``rng`` seeds k-means: the same int gives the same result; a Generator is
     advanced once to draw the seed. ``positions`` names the statements a split topic's draft may
     quote as a position (most of some opinion group agrees with them): ``TopicInfo.same_subject``
     lists only these (None = every statement). ``seeds`` names the statements without an author
