@@ -151,3 +151,30 @@ def test_deliberation_seed_checks_every_line_as_a_participants_and_stores_all_or
     assert "Added 2 seed statements to consultation 1: statements 3 and 4." in ok.stdout
     assert [(s.external_id, s.origin, s.author, s.is_public) for s in store.statements(1)][2:] == [
         ("3", S, None, True), ("4", S, None, True)]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_same_words_check_reads_the_words_index_not_every_statement(room):
+    """The check inside add_statement (and the seeds') looks the words' digest up in
+    ix_statements_words: SQLite's plan for the very query it sends searches that index (it read every
+    visible statement of the consultation before; bench/bench_same_words.py measures the cost)."""
+    from sqlalchemy import event
+
+    store, cid = room
+    sent = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if "words_key" in statement and statement.lstrip().upper().startswith("SELECT"):
+            sent.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", keep)
+    try:
+        store.add_statement(cid, "xid:p1", "Widen the pavements")
+        store.add_seed_statements(cid, [(1, "Open a market on Saturdays")])
+    finally:
+        event.remove(store.engine, "before_cursor_execute", keep)
+    assert len(sent) == 2, sent
+    with store.engine.connect() as c:
+        for statement, parameters in sent:
+            plan = " ".join(row[-1] for row in c.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
+            assert "USING INDEX ix_statements_words" in plan, plan
