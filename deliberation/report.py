@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -494,10 +495,15 @@ def to_html(rep: dict[str, Any]) -> str:
 
 
 def write_report(rep: dict[str, Any], folder: str | Path) -> dict[str, Path]:
+    """The report's files, each written whole or not at all (a temporary file renamed over it): a
+    run stopped or killed while writing them leaves the last report, never a truncated one."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {"md": folder / "report.md", "json": folder / "report.json", "html": folder / "report.html"}
-    paths["md"].write_text(to_markdown(rep), encoding="utf-8")
-    paths["json"].write_text(json.dumps(rep, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    paths["html"].write_text(to_html(rep), encoding="utf-8")
+    texts = {"md": to_markdown(rep), "json": json.dumps(rep, ensure_ascii=False, indent=1, default=str),
+             "html": to_html(rep)}
+    for kind, path in paths.items():
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(texts[kind], encoding="utf-8")
+        os.replace(tmp, path)
     return paths

@@ -223,14 +223,29 @@ def status_cmd(consultation: str = typer.Argument(..., help="Consultation id or 
             out.print(f"Running now: {rec.words()}.", highlight=False)
             out.print(f"Next step: {', '.join(st.next) or 'finishing'}.")
             return
-        stopped = rec.how_it_stopped() if rec is not None and not st.finished else None
-        if stopped:
-            out.print(f"{stopped}.", highlight=False)
+        if rec is not None and not st.finished:
+            _print_how_it_stopped(rec, cid)
         if not st.values:
             out.print(f"No run yet: start one with: deliberation run {cid}")
         elif st.error:
             out.print(f"The last run failed in {st.failed_node}: {st.error}", highlight=False)
         _print_status(st, cid)
+
+
+def _print_how_it_stopped(rec: runs.RunRecord, cid: int) -> None:
+    """How the last run stopped before it finished, as the console says it (stopped by the moderator
+    and in which step, its process's exit, killed, Ctrl-C), with the last output of a console run
+    whose process ended on its own."""
+    from graphs import runner_process  # lazy: graphs.runner (LangGraph), as _graph()
+
+    logged = runner_process.progress(state.settings, cid, rec.pid) if rec.detached else runner_process.Progress()
+    stopped = runner_process.ended_words(rec, logged)
+    if stopped:
+        out.print(f"{stopped}.", highlight=False)
+    if rec.died and logged.output:
+        out.print(f"Its last output ({runs.log_path(state.settings, cid)}):", highlight=False)
+        for line in logged.output:
+            out.print(f"  {line}", highlight=False, markup=False)
 
 
 @app.command("settings")

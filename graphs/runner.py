@@ -29,6 +29,24 @@ Options = Mapping[str, Any]
 
 OnUpdate = Callable[[str, dict], None]
 
+#: The graph's steps in words, for the console and the command line ("stopped while drafting statements").
+STEP_WORDS = {"intake": "Checking statements and embeddings", "analyse": "Finding topics and opinion groups",
+              "draft": "Drafting statements", "ground": "Checking every sentence against its sources",
+              "audit": "Auditing coverage of every group", "review": "Recording the review",
+              "publish": "Publishing approved drafts", "voting": "Closing the vote",
+              "tally": "Counting votes per group", "revise": "Preparing revisions",
+              "report": "Writing the report"}
+
+
+def steps_words(steps) -> str:
+    """Steps in words, lower case, joined: "drafting statements, checking ..."."""
+    return ", ".join(STEP_WORDS.get(n, n).lower() for n in steps)
+
+
+def where_stopped(done: list[str]) -> str:
+    """Where a run stopped, in words, from the steps it completed ("after drafting statements")."""
+    return f"after {STEP_WORDS.get(done[-1], done[-1]).lower()}" if done else "in its first step"
+
 
 @dataclass
 class Status:

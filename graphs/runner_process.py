@@ -8,12 +8,18 @@ refuse (before anything runs, so the console shows it at once), then start
 ``python -m graphs.runner_process ID`` in a session of its own (no signal of the app's terminal or
 process group reaches it) with the lock handed over: the lock is held from the moment of the
 launch until that process ends, whatever happens to the app, and the kernel drops it when the
-process dies (a killed run shows as stopped, with Retry).
+process dies (a killed run shows as stopped, with Retry). Its job (``{"start": options}`` or
+``{"resume": value}``) goes to it on its standard input: no file is left behind, whatever ends it.
+:func:`stop` ends it on the moderator's word (its process group), and records so.
 
-The process writes ``<data dir>/runs/consultation-ID.log``: a first JSON line with its pid, one JSON
-line per completed step (its name and log lines), a last ``{"error": ...}`` line when it failed,
-and whatever else it prints (a traceback). The console watches the lock (the run is in progress
-while it is held), this log (:func:`progress`) and the checkpoints (``runner.status``).
+The process appends to ``<data dir>/runs/consultation-ID.log`` (its standard output and error): a
+header line per launch (``{"launch": when, "doing": what}``, written by the launcher), a first
+JSON line with its pid, one JSON line per completed step (its name and log lines), a last
+``{"error": ...}`` line when it failed, and whatever else it prints (a traceback); the launcher
+adds ``{"exited": pid, "code": returncode}`` once it ends, while the launcher lives. Earlier runs'
+output stays above (moved to ``consultation-ID.log.1`` once the log passes
+:data:`LOG_ROTATE_BYTES`); :func:`progress` reads one run's part. The console watches the lock
+(the run is in progress while it is held), this log and the checkpoints (``runner.status``).
 
 Linux only (``flock``, descriptors handed to a child); the app runs a graph in its own process
 where a run of its own could not reach the vector store (:func:`can_detach`).
@@ -21,13 +27,17 @@ where a run of its own could not reach the vector store (:func:`can_detach`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +48,30 @@ from graphs import runner
 
 #: The folder that holds the ``graphs`` package: the run's process imports this very code.
 _CODE_ROOT = Path(__file__).resolve().parents[1]
+#: A run log larger than this (bytes) at a launch moves to ``consultation-ID.log.1`` (replacing the
+#: one there), so the log of a consultation run many times does not grow without end.
+LOG_ROTATE_BYTES = 2_000_000
+#: How many of its last lines of output (a traceback) the console and ``status`` show for a run whose
+#: process ended before it finished.
+OUTPUT_LINES = 15
+#: Seconds a stopped run's process group has after SIGTERM before it gets SIGKILL.
+STOP_GRACE_S = 10.0
+#: Seconds to wait, after SIGKILL, for the stopped run's lock to be dropped before giving up in words.
+STOP_KILL_WAIT_S = 30.0
+#: Seconds between two looks at the lock while a stop waits.
+STOP_POLL_S = 0.1
+#: Who stops a run from the console, in the run's record and in words.
+MODERATOR = "the moderator"
+#: Seconds to wait for the exit status of a run process launched here whose lock is already free
+#: (the kernel drops the lock while the process exits, a moment before its status can be collected).
+EXIT_WAIT_S = 5.0
 
+#: The steps that read the vector store (intake indexes the statements, analyse reads their
+#: vectors): a run before the end of them needs the data folder's Chroma server (ui/launch.py).
+VECTOR_STEPS = ("intake", "analyse")
 
-def _job_path(settings: Settings, cid: int) -> Path:
-    """What the run's process is to do (``{"start": options}`` or ``{"resume": value}``), as JSON."""
-    return runs.log_path(settings, cid).with_suffix(".job.json")
+#: The run processes this process launched and has not collected yet, by pid.
+_LAUNCHED: dict[int, subprocess.Popen] = {}
 
 
 def can_detach(settings: Settings) -> bool:
@@ -83,17 +112,47 @@ def launch_resume(settings: Settings, cid: int, value: Any = None) -> int:
 def _launch(settings: Settings, cid: int, job: dict, doing: str, check) -> int:
     with runs.hand_over(settings, cid, doing) as lock:
         check()  # under the lock: no other run can change what was checked until the process ends
-        _job_path(settings, cid).write_text(json.dumps(job), encoding="utf-8")
-        with open(runs.log_path(settings, cid), "wb") as log:  # the process keeps its own descriptor
+        log_path = _new_log_part(settings, cid, doing)
+        with open(log_path, "ab") as log:  # the process keeps its own descriptor (appending)
             proc = subprocess.Popen([sys.executable, "-m", "graphs.runner_process", str(int(cid))],
-                                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT,
                                     start_new_session=True, pass_fds=(lock.fd,), cwd=_CODE_ROOT,
                                     env=_environment(settings, lock.env))
         lock.started(proc.pid)
-    # collected when it ends, while this process lives (no zombie holding its pid); after a restart
-    # of this process, init collects it
-    threading.Thread(target=proc.wait, name=f"graph-run-{cid}", daemon=True).start()
+        _LAUNCHED[proc.pid] = proc
+    # its job, then its exit in the log, and collected when it ends, while this process lives (no
+    # zombie holding its pid); after a restart of this process, init collects it
+    threading.Thread(target=_hand_job_and_wait, args=(proc, json.dumps(job), log_path),
+                     name=f"graph-run-{cid}", daemon=True).start()
     return proc.pid
+
+
+def _new_log_part(settings: Settings, cid: int, doing: str) -> Path:
+    """The run log with this launch's header appended (the log moved to ``.log.1`` first when it
+    passed :data:`LOG_ROTATE_BYTES`): earlier runs' output is kept, each run's under its own header."""
+    path = runs.log_path(settings, cid)
+    with contextlib.suppress(FileNotFoundError):
+        if path.stat().st_size > LOG_ROTATE_BYTES:
+            os.replace(path, path.with_name(path.name + ".1"))
+    with open(path, "a", encoding="utf-8") as log:
+        log.write(json.dumps({"launch": _now(), "doing": doing}) + "\n")
+    return path
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _hand_job_and_wait(proc: subprocess.Popen, job: str, log_path: Path) -> None:
+    """Write the job to the run's standard input, wait for its end, and append its exit to its log."""
+    with contextlib.suppress(OSError):  # BrokenPipeError: it ended before reading its job (its log says why)
+        proc.stdin.write(job.encode("utf-8"))
+    with contextlib.suppress(OSError):
+        proc.stdin.close()
+    code = proc.wait()
+    with contextlib.suppress(OSError), open(log_path, "a", encoding="utf-8") as log:
+        log.write(json.dumps({"exited": proc.pid, "code": code}) + "\n")
+    _LAUNCHED.pop(proc.pid, None)
 
 
 def _environment(settings: Settings, lock_env: dict[str, str]) -> dict[str, str]:
@@ -117,37 +176,140 @@ class Progress:
     steps: list[tuple[str, list[str]]] = field(default_factory=list)
     #: the error it stopped with, in words, or None
     error: str | None = None
-    #: the last line it printed that is not progress (a traceback's last line), or None
-    last_output: str | None = None
+    #: what it printed that is not progress (a library's warning, a traceback), its last lines
+    output: list[str] = field(default_factory=list)
+    #: its exit status as its launcher saw it (negative: the signal that ended it), or None
+    exit: int | None = None
+
+    @property
+    def last_output(self) -> str | None:
+        """The last line it printed that is not progress (a traceback's last line), or None."""
+        return self.output[-1] if self.output else None
 
 
-def progress(settings: Settings, cid: int, pid: int) -> Progress:
-    """The progress the run of process ``pid`` wrote to the consultation's run log (empty for a
-    log another process wrote, or none)."""
-    try:
-        lines = runs.log_path(settings, cid).read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return Progress()
-    # before its first line the process may fail to start (an import): what it printed is this
-    # launch's, the log being emptied at every launch
-    found, mine = Progress(), None
+def _events(lines: list[str]):
+    """Each line of a run log as (its JSON object or None, the line)."""
     for line in lines:
         try:
             event = json.loads(line) if line.startswith("{") else None
         except ValueError:
             event = None
-        if not isinstance(event, dict):
-            if mine is not False and line.strip():  # a library's warning, a traceback: for the reader of the file
-                found.last_output = line.strip()
-            continue
-        if "pid" in event:
-            mine = event["pid"] == pid
-            found.last_output = found.last_output if mine else None
-        elif mine and "step" in event:
+        yield (event if isinstance(event, dict) else None), line
+
+
+def _parts(lines: list[str]) -> list[list[tuple[dict | None, str]]]:
+    """The run log cut into one part per launch (at its header lines)."""
+    parts: list[list] = [[]]
+    for event, line in _events(lines):
+        if event is not None and "launch" in event:
+            parts.append([])
+        else:
+            parts[-1].append((event, line))
+    return parts
+
+
+def progress(settings: Settings, cid: int, pid: int, ended: bool = False) -> Progress:
+    """The progress the run of process ``pid`` wrote to the consultation's run log: its own part
+    (the launch whose process wrote its pid, or the last launch when its process wrote nothing of
+    its own yet: it may fail to start, an import); empty for a run the log does not have.
+    ``ended``: its lock is free, so a process launched here is collected for its exit status."""
+    here = _LAUNCHED.get(pid) if ended else None  # taken before the log is read: its exit is in one of them
+    try:
+        lines = runs.log_path(settings, cid).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return Progress()
+    parts = _parts(lines)
+    exits = {e["exited"]: e.get("code") for part in parts for e, _ in part if e is not None and "exited" in e}
+    pids = [{e["pid"] for e, _ in part if e is not None and "pid" in e} for part in parts]
+    mine = next((part for part, seen in zip(parts, pids) if pid in seen), None)
+    if mine is None and not pids[-1] and not ({e["exited"] for e, _ in parts[-1] if e and "exited" in e} - {pid}):
+        mine = parts[-1]
+    found = Progress(exit=exits.get(pid))
+    for event, line in mine or []:
+        if event is None:
+            if line.strip():  # a library's warning, a traceback
+                found.output.append(line.rstrip())
+        elif "step" in event:
             found.steps.append((str(event["step"]), [str(x) for x in event.get("log") or []]))
-        elif mine and "error" in event:
+        elif "error" in event:
             found.error = str(event["error"])
+    found.output = found.output[-OUTPUT_LINES:]
+    if found.exit is None and here is not None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            found.exit = here.wait(timeout=EXIT_WAIT_S)
     return found
+
+
+def ended_words(rec: runs.RunRecord | None, done: Progress) -> str | None:
+    """Why the run of ``rec`` stopped before it finished, in words, without the error of a step
+    (``done.error``, said where it is shown): stopped by the moderator (and in which step), its
+    process ended by a signal or an exit status (as its launcher saw it), or its process ended
+    unseen (killed, or the computer restarted); None while it runs or once it returned or failed."""
+    if rec is None:
+        return None
+    if not rec.died or done.exit is None or not rec.detached:
+        return rec.how_it_stopped()
+    where = runner.where_stopped([node for node, _ in done.steps])
+    how = f"was killed by {_signal_name(-done.exit)}" if done.exit < 0 else f"exited with status {done.exit}"
+    return f"The last run ({rec.words()}) ended with its process before it finished: it {how}, {where}"
+
+
+def needs_vector_store(settings: Settings, cid: int, rec: runs.RunRecord) -> bool:
+    """Whether the run of ``rec`` may still read the vector store: it has not completed the last of
+    :data:`VECTOR_STEPS`, and it runs from the start (until it begins, the checkpoint is the last
+    run's) or its checkpoint's next steps include one of them."""
+    if any(node == VECTOR_STEPS[-1] for node, _ in progress(settings, cid, rec.pid).steps):
+        return False
+    if rec.doing == runner.DOING["start"]:
+        return True
+    return bool(set(runner.status(settings, cid).next) & set(VECTOR_STEPS))
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def stop(settings: Settings, cid: int, pid: int, by: str = MODERATOR) -> runs.RunRecord | None:
+    """End the run of process ``pid`` (its process group: SIGTERM, then SIGKILL after
+    :data:`STOP_GRACE_S`), wait until its lock is dropped, and record that ``by`` stopped it, in
+    the step it was in. What that step had done is not kept: each step's writes to the store are
+    transactions, and a step's retry replaces or reuses what a stopped attempt committed (the
+    review's decisions under its key, the drafts it published); the checkpoints keep every
+    completed step, so a Retry continues from the last one. A run that ended meanwhile, or one
+    that is not in a process of its own: nothing is done. Returns the last run's record."""
+    rec = runs.in_progress(settings, cid)
+    if rec is None or rec.pid != pid or not rec.detached:
+        return runs.last_run(settings, cid)
+    for sig in (signal.SIGTERM, signal.SIGCONT):  # SIGCONT: a paused process ends too
+        _signal_group(pid, sig)
+    if not _wait_ended(settings, cid, pid, STOP_GRACE_S):
+        _signal_group(pid, signal.SIGKILL)
+        if not _wait_ended(settings, cid, pid, STOP_KILL_WAIT_S):
+            raise DeliberationError(f"the run's process {pid} did not end within {STOP_GRACE_S + STOP_KILL_WAIT_S:g} "
+                                    "s of being stopped; it is still running")
+    runs.mark_stopped(settings, cid, pid, by, runner.steps_words(runner.status(settings, cid).next) or None)
+    return runs.last_run(settings, cid)
+
+
+def _signal_group(pid: int, sig: int) -> None:
+    """``sig`` to the process group of the run's process (its own session: its group has its pid)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if os.getpgid(pid) == pid:
+            os.killpg(pid, sig)
+
+
+def _wait_ended(settings: Settings, cid: int, pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while True:
+        rec = runs.in_progress(settings, cid)
+        if rec is None or rec.pid != pid:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(STOP_POLL_S)
 
 
 def _say(event: dict) -> None:
@@ -155,11 +317,17 @@ def _say(event: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The run's process: do the job the console wrote, report each step to the run log."""
+    """The run's process: do the job the console handed it on its standard input, report each
+    step to the run log (its standard output)."""
     cid = int((argv if argv is not None else sys.argv[1:])[0])
-    settings = Settings().ensure()
-    job = json.loads(_job_path(settings, cid).read_text(encoding="utf-8"))
     _say({"pid": os.getpid()})
+    try:
+        job = json.loads(sys.stdin.read())
+        settings = Settings().ensure()  # a bad setting in the environment: said in the log, in words
+    except Exception as e:  # noqa: BLE001 - written to the log in words (and the trace for a reader)
+        traceback.print_exc()
+        _say({"error": f"the run could not start: {runner.error_words(repr(e))}"})
+        return 1
 
     def on_update(node: str, update: dict) -> None:
         _say({"step": node, "log": [str(x) for x in update.get("log") or []]})

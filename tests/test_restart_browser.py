@@ -20,6 +20,7 @@ folder's Chroma server, as ``make run`` starts them:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -157,8 +158,9 @@ def _scenario(browser, server, chroma, port, sample, settings, runner, store):
     expect(mod.get_by_text("Running the facilitation graph").first).to_be_visible()
     os.kill(_pause_mid_run(settings, cid), signal.SIGKILL)
     expect(mod.get_by_text("The last run stopped before it finished").first).to_be_visible(timeout=WAIT)
-    expect(mod.get_by_text(re.compile(r"ended with its process before it finished: that process was "
-                                      r"stopped")).first).to_be_visible()
+    # its launcher (the app) saw how it ended: said in words
+    expect(mod.get_by_text(re.compile(r"ended with its process before it finished: it was killed by "
+                                      r"SIGKILL")).first).to_be_visible()
     expect(mod.get_by_role("button", name="Retry the run")).to_be_visible()
     status = _said(run_cli(data, "status", str(cid)))
     assert "ended with its process before it finished" in status and "started from the moderator console" in status
@@ -245,3 +247,88 @@ def _scenario(browser, server, chroma, port, sample, settings, runner, store):
     expect(mod.get_by_text(re.compile("^Voting closed"))).to_have_count(0)
     assert runner.status(settings, cid).finished
     return server
+
+
+#: A ``sitecustomize`` for the console's run processes (they alone start with the run lock's
+#: descriptor in their environment): while the file FLAG exists, LangGraph cannot be imported there,
+#: as in a broken install, and the run's process fails before its first step.
+BREAK_WHILE_FLAGGED = """import os, sys
+if os.environ.get('DELIBERATION_RUN_LOCK_FD') and os.path.exists({flag!r}):
+    sys.modules['langgraph'] = None
+"""
+
+
+def test_the_console_stops_a_run_and_says_why_one_could_not_start(imported, tmp_path):
+    """A run process that fails before its first step: the console shows its exit and its output,
+    after a reload too (it said "killed", without the output). The console's Stop, with its
+    confirmation, ends a run in a process of its own: the page and ``deliberation status`` say that
+    the moderator stopped it and in which step, and Retry goes on from the last completed step."""
+    from ui_helpers import REPO
+
+    from deliberation.config import Settings
+    from deliberation.storage import runs
+    from graphs import runner
+
+    sample = copy_sample(imported, tmp_path / "data")
+    data, cid, settings = sample.data_dir, sample.cid, Settings(data_dir=sample.data_dir)
+    flag, hook = tmp_path / "broken", tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(BREAK_WHILE_FLAGGED.format(flag=str(flag)), encoding="utf-8")
+    flag.touch()
+    server = start_server(data, tmp_path / "log", vector_server=True,
+                          env={"PYTHONPATH": os.pathsep.join([str(hook), str(REPO)])})
+    try:
+        with sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            try:
+                mod = open_console(browser, server.url, sample.code, sample.secret)
+                # --- a run whose process fails on import: its exit and its output, then after a reload
+                mod.get_by_role("button", name="Run the facilitation graph").click()
+                for page in (mod, None):
+                    if page is None:
+                        mod.reload()
+                        idle(mod)
+                        mod.get_by_role("tab", name="Facilitation").click()
+                    exited = "ended with its process before it finished: it exited with status 1, in its first step"
+                    expect(mod.get_by_text(exited).first).to_be_visible(timeout=WAIT)
+                    expect(mod.get_by_text(re.compile(r"No module named 'langgraph\.types'")).first).to_be_visible()
+                    expect(mod.get_by_text(re.compile("killed"))).to_have_count(0)
+                flag.unlink()
+                _stop_from_the_console(mod, settings, cid, runs)
+                # Retry goes on from the last completed step, to the review; every step once
+                mod.get_by_role("button", name="Retry the run").click()
+                expect(mod.get_by_text("The graph waits for your review of the drafts below.")).to_be_visible(
+                    timeout=WAIT)
+                log = runner.status(settings, cid).values["log"]
+                assert len([line for line in log if line.startswith("intake")]) == 1, log
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+
+
+def _stop_from_the_console(mod, settings, cid: int, runs) -> None:
+    """Run, pause the run's process mid-run, press Stop, say No, press Stop again and confirm: the
+    page and ``status`` say the moderator stopped it, in which step; its process group is gone."""
+    mod.get_by_role("button", name="Run the facilitation graph").click()
+    expect(mod.get_by_text("Running the facilitation graph").first).to_be_visible()
+    pid = _pause_mid_run(settings, cid, steps=1)
+    try:
+        mod.get_by_role("button", name="Stop the run…").click()
+        expect(mod.get_by_text(re.compile(r"^Stop this run now\?"))).to_be_visible()
+        mod.get_by_role("button", name="No, let it go on").click()
+        expect(mod.get_by_text(re.compile(r"^Stop this run now\?"))).to_have_count(0)
+        assert runs.in_progress(settings, cid).pid == pid  # No changed nothing
+        mod.get_by_role("button", name="Stop the run…").click()
+        mod.get_by_role("button", name="Yes, stop the run").click()
+        stopped = re.compile(rf"pid {pid}, at .*\) was stopped by the moderator at \d\d:\d\d:\d\d UTC while ")
+        expect(mod.get_by_text(stopped).first).to_be_visible()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # never left paused, whatever the page showed
+    expect(mod.get_by_role("button", name="Retry the run")).to_be_visible()
+    last = runs.last_run(settings, cid)
+    assert (last.pid, last.outcome, last.stopped_by) == (pid, "stopped", "the moderator") and last.stopped_in
+    status = _said(run_cli(settings.data_dir, "status", str(cid)))
+    assert "was stopped by the moderator" in status and f"while {last.stopped_in}" in status, status
+    assert f"continue with: deliberation resume {cid}" in status

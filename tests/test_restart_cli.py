@@ -11,6 +11,7 @@ in subprocesses on the same data folder."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -223,11 +224,11 @@ RUN_TIMEOUT_S = 600
 EARLY_STEPS = {"intake", "analyse", "draft"}
 
 
-def _wait(until, what: str, poll: float = 0.1):
+def _wait(until, what: str, poll: float = 0.1, ready=bool):
     deadline = time.monotonic() + RUN_TIMEOUT_S
     while time.monotonic() < deadline:
         found = until()
-        if found:
+        if ready(found):
             return found
         time.sleep(poll)
     raise AssertionError(f"not within {RUN_TIMEOUT_S} s: {what}")
@@ -262,6 +263,7 @@ def test_a_console_run_in_a_process_of_its_own_and_a_killed_one(sample):
     done = runner_process.progress(settings, cid, pid)
     assert done.error is None and [n for n, _ in done.steps][:2] == ["intake", "analyse"]
     assert [x for _, lines in done.steps for x in lines] == st.values["log"]  # every line of the run, once
+    first_pid, first_steps = pid, done.steps
     assert runner_process.progress(settings, cid, pid + 1).steps == []  # another process's log: not this run's
 
     # an answer to a question the graph does not ask: refused before anything starts, the record unchanged
@@ -289,6 +291,13 @@ def test_a_console_run_in_a_process_of_its_own_and_a_killed_one(sample):
     assert last.died and last.pid == pid
     assert "ended with its process before it finished: that process was stopped" in last.how_it_stopped()
     assert runner.status(settings, cid).next and runner_process.progress(settings, cid, pid).error is None
+    # its launcher (here: this process) saw how it ended, and says so
+    killed = _wait(lambda: runner_process.progress(settings, cid, pid), "the kill is in the log",
+                   ready=lambda p: p.exit is not None)
+    assert killed.exit == -signal.SIGKILL
+    words = runner_process.ended_words(last, killed)
+    assert "ended with its process before it finished: it was killed by SIGKILL, " in words
+    killed_pid = pid
 
     # failed in a step (its vector store unreachable): the error in words in its log and its checkpoint
     pid = runner_process.launch_start(Settings(data_dir=sample.data_dir, chroma_url=f"http://127.0.0.1:{free_port()}"),
@@ -297,3 +306,112 @@ def test_a_console_run_in_a_process_of_its_own_and_a_killed_one(sample):
     done, now = runner_process.progress(settings, cid, pid), runner.status(settings, cid)
     assert "could not be reached" in done.error and (now.failed_node, now.error) == ("intake", done.error)
     assert runs.last_run(settings, cid).outcome == "failed"
+    # every run's part of the log is kept, each under its own header, and read apart
+    assert runner_process.progress(settings, cid, first_pid).steps[:2] == [(n, ls) for n, ls in first_steps[:2]]
+    assert runner_process.progress(settings, cid, killed_pid).exit == -signal.SIGKILL
+    log = runs.log_path(settings, cid).read_text(encoding="utf-8")
+    assert log.count('{"launch": ') == 3 and all(f'{{"pid": {p}}}' in log for p in (first_pid, killed_pid, pid))
+    assert not list(runs.log_path(settings, cid).parent.glob("*.job.json"))  # its job came on its standard input
+
+
+
+#: A ``sitecustomize`` that breaks a console run's process only (it alone starts with the run lock's
+#: descriptor in its environment): LangGraph cannot be imported there, as in a broken install.
+BROKEN_RUN = ("import os, sys\n"
+              "if os.environ.get('DELIBERATION_RUN_LOCK_FD'):\n"
+              "    sys.modules['langgraph'] = None\n")
+
+#: A ``sitecustomize`` that pauses a console run's process (SIGSTOP) in its publish step, after it
+#: stored two drafts and before its checkpoint, saying so with the file MARK: a Stop lands there.
+PAUSE_IN_PUBLISH = """
+import importlib.abc, importlib.util, os, signal, sys
+MARK = {mark!r}
+
+class Hook(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "deliberation.storage.store":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            real, calls = module.Store.add_statement, []
+
+            def add(self, *a, **k):
+                calls.append(1)
+                if len(calls) == 3:
+                    open(MARK, "w").close()
+                    os.kill(os.getpid(), signal.SIGSTOP)
+                return real(self, *a, **k)
+            module.Store.add_statement = add
+        spec.loader.exec_module = exec_module
+        return spec
+
+if os.environ.get("DELIBERATION_RUN_LOCK_FD"):
+    sys.meta_path.insert(0, Hook())
+"""
+
+
+def _run_hook(tmp_path, monkeypatch, code: str) -> None:
+    """``code`` as the ``sitecustomize`` of the console runs this test launches (on their PYTHONPATH)."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(code, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hook), str(REPO)]))
+
+
+def test_a_console_run_that_fails_at_start_shows_its_exit_and_output(sample, tmp_path, monkeypatch):
+    """A run process that fails before its first step (here on import): its exit and its output (its
+    standard error goes to the run log) are said, by the console's words and by ``status``; it was
+    said to be killed, without its output."""
+    from graphs import runner_process
+
+    settings, cid = Settings(data_dir=sample.data_dir), sample.cid
+    _run_hook(tmp_path, monkeypatch, BROKEN_RUN)
+    pid = runner_process.launch_start(settings, cid)
+    done = _wait(lambda: runner_process.progress(settings, cid, pid), "the broken run's exit is in its log",
+                 ready=lambda p: p.exit is not None)
+    assert done.exit == 1 and done.steps == [], done
+    assert "ModuleNotFoundError: No module named 'langgraph.types'" in done.last_output, done
+    last = runs.last_run(settings, cid)
+    assert last.died and last.pid == pid
+    exited = "ended with its process before it finished: it exited with status 1, in its first step"
+    assert exited in runner_process.ended_words(last, done)
+    status = _said(run_cli(sample.data_dir, "status", str(cid)))
+    assert exited in status, status
+    assert "Its last output" in status and "No module named 'langgraph.types'" in status, status
+
+
+def test_the_moderator_stops_a_console_run(sample, tmp_path, monkeypatch):
+    """The console's Stop (runner_process.stop) on the process publishing the reviewed drafts, after
+    it stored two of them: its process group ends, the lock is dropped, the run is recorded as
+    stopped by the moderator in that step (``status`` says so), and nothing is half-written: the
+    retry publishes every draft once."""
+    from graphs import runner, runner_process
+
+    data, settings, cid = sample.data_dir, Settings(data_dir=sample.data_dir), sample.cid
+    runner.start(settings, cid)  # drafts wait for review
+    mark = tmp_path / "publishing"
+    _run_hook(tmp_path, monkeypatch, PAUSE_IN_PUBLISH.format(mark=str(mark)))
+    pid = runner_process.launch_resume(settings, cid, {"reviewer": "m", "approve_all": True})
+    _wait(mark.exists, "the run's process is in its publish step")
+    last = runner_process.stop(settings, cid, pid)
+    assert runs.in_progress(settings, cid) is None
+    assert (last.pid, last.outcome, last.stopped_by, last.stopped_in) == (pid, "stopped", "the moderator",
+                                                                          "publishing approved drafts")
+    _wait(lambda: runner_process.progress(settings, cid, pid), "its launcher collected it",
+          ready=lambda p: p.exit is not None)
+    with pytest.raises(ProcessLookupError):  # its whole process group is gone
+        os.killpg(pid, 0)
+    status = _said(run_cli(data, "status", str(cid)))
+    assert re.search(r"was stopped by the moderator at \d\d:\d\d:\d\d UTC while publishing approved drafts",
+                     status), status
+    assert f"continue with: deliberation resume {cid}" in status
+    assert "Voting is open on" in run_cli(data, "resume", str(cid)).stdout
+    published = [p["statement_id"] for p in runner.published_now(runner.status(settings, cid).values)]
+    drafts = [s.external_id for s in Store(settings).statements(cid) if s.is_draft]
+    assert sorted(drafts) == sorted(published) and len(set(published)) == len(published) > 2
+    again = runner_process.stop(settings, cid, pid)  # pressed on a page drawn before: nothing to stop
+    assert again.pid != pid and again.outcome == "returned"

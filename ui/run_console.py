@@ -22,7 +22,7 @@ from deliberation.tuning import parse_assignments
 from deliberation.wording import first_upper, inflect, plural
 from graphs import runner, runner_process
 from graphs.context import Context
-from ui import common
+from ui import common, run_stop
 
 #: The key of the console's tabs (ui.common.switchable_tabs).
 CONSOLE_TABS = "mod-tab"
@@ -33,12 +33,7 @@ WATCH_POLL_SECONDS = 0.5
 #: The graph's nodes in the order a first run passes them (for the progress bar).
 NODES = ["intake", "analyse", "draft", "ground", "audit", "review", "publish", "voting", "tally", "revise",
          "report"]
-NODE_WORDS = {"intake": "Checking statements and embeddings", "analyse": "Finding topics and opinion groups",
-              "draft": "Drafting statements", "ground": "Checking every sentence against its sources",
-              "audit": "Auditing coverage of every group", "review": "Recording the review",
-              "publish": "Publishing approved drafts", "voting": "Closing the vote",
-              "tally": "Counting votes per group", "revise": "Preparing revisions",
-              "report": "Writing the report"}
+NODE_WORDS = runner.STEP_WORDS
 
 
 #: Consultations whose graph run is in progress in this server process (where a run cannot go to a
@@ -49,11 +44,6 @@ NODE_WORDS = {"intake": "Checking statements and embeddings", "analyse": "Findin
 #: progress instead, and no second run of the same consultation starts meanwhile.
 _RUNNING: dict[int, str] = {}
 _RUNNING_LOCK = threading.Lock()
-
-
-def _failed_where(steps: list[str]) -> str:
-    """Where a run stopped, in words, from the steps it completed ("after drafting")."""
-    return f"after {NODE_WORDS.get(steps[-1], steps[-1]).lower()}" if steps else "in its first step"
 
 
 def run_in_progress(cid: int) -> str | None:
@@ -117,13 +107,17 @@ def watch_run(label: str, cid: int, pid: int) -> runner.Status:
     as :func:`run_with_progress` draws a run of this process. The page going away stops only the
     drawing (Streamlit's rerun or stop passes through); the run goes on."""
     s = common.settings()
+    stop = st.empty()  # a press reruns the page: the run goes on, and its Stop asks first
+    with stop.container():
+        run_stop.stop_button(pid, "watch")
     with st.status(label, expanded=True) as box:
         bar = st.progress(0.0, text="starting…")
         shown = 0
         while True:
             rec = runs.last_run(s, cid)
             over = rec is None or rec.pid != pid or not rec.alive
-            done = runner_process.progress(s, cid, pid)  # read after the lock: nothing written later is lost
+            # read after the lock: nothing written later is lost; once it is free, its exit too
+            done = runner_process.progress(s, cid, pid, ended=over)
             for node, lines in done.steps[shown:]:
                 _draw_step(bar, node, lines)
             shown = len(done.steps)
@@ -133,25 +127,22 @@ def watch_run(label: str, cid: int, pid: int) -> runner.Status:
             # element's update, so the watch ends with the page (the run goes on)
             _bar_at(bar, done.steps[-1][0] if done.steps else None)
             time.sleep(WATCH_POLL_SECONDS)
-        stopped = done.error or _died_words(rec if rec is not None and rec.pid == pid else None, done)
+        stop.empty()  # the run has ended: nothing to stop
+        # its error in a step; else stopped by the moderator, killed, or its process exited (said
+        # by the stopped run's section from its record and log: not kept here too)
+        stopped = done.error or runner_process.ended_words(rec if rec is not None and rec.pid == pid else None, done)
+        if stopped and rec is not None and rec.died and done.output:
+            run_stop.output_box(done)
+        st.session_state.pop("mod-run-error", None)
         if stopped:
-            where = _failed_where([n for n, _ in done.steps])
-            st.session_state["mod-run-error"] = {"where": where, "error": stopped}
+            if done.error:
+                st.session_state["mod-run-error"] = {"where": runner.where_stopped([n for n, _ in done.steps]),
+                                                     "error": done.error}
             box.update(label=f"{label} — failed", state="error", expanded=True)
             raise DeliberationError(stopped)
-        st.session_state.pop("mod-run-error", None)
         bar.progress(1.0, text="done")
         box.update(label=f"{label} — done ({shown} steps)", state="complete", expanded=False)
     return runner.status(s, cid)
-
-
-def _died_words(rec, done) -> str | None:
-    """Why a run in a process of its own stopped without an error of its own, in words (killed; or
-    its process could not start: its last output says why), or None when it returned."""
-    stopped = rec.how_it_stopped() if rec is not None else None
-    if stopped and done.last_output:
-        return f"{stopped}. Its last output: {done.last_output}"
-    return stopped
 
 
 def run_with_progress(label: str, fn, cid: int | None = None) -> object:
@@ -179,7 +170,7 @@ def run_with_progress(label: str, fn, cid: int | None = None) -> object:
         except Exception as e:
             if not common._is_control_flow(e) and not page_gone and not isinstance(e, runs.RunInProgress):
                 # kept for the console's retry section: the run stopped here, and why, in words
-                where = _failed_where(seen)
+                where = runner.where_stopped(seen)
                 st.session_state["mod-run-error"] = {"where": where, "error": _error_words(e)}
                 box.update(label=f"{label} — failed", state="error", expanded=True)
             raise
@@ -260,16 +251,23 @@ def _error_words(e: BaseException) -> str:
     return str(e) if isinstance(e, DeliberationError) else common.plain_error(e)
 
 
-@st.fragment(run_every=RUNNING_REFRESH_SECONDS)
-def running_run(cid: int) -> None:
+def running_run(cid: int, where: str = "run") -> None:
     """A run of this consultation goes on (started before a reload or a server restart, on another
-    page, or in a terminal): say so, with its log when it runs in a process of its own, and redraw
-    the console once it has ended."""
+    page, or in a terminal): say so, with its log and a Stop when it runs in a process of its own,
+    and redraw the console once it has ended. ``where`` names the section (its Stop's keys)."""
+    rec = runs.in_progress(common.settings(), cid)
+    if rec is not None and rec.detached:  # drawn once, not by the timer below: a press is never lost to it
+        run_stop.stop_controls(cid, rec, where)
+    _running_run(cid)
+
+
+@st.fragment(run_every=RUNNING_REFRESH_SECONDS)
+def _running_run(cid: int) -> None:
     what = run_in_progress(cid)
     if what is None:
         st.rerun(scope="app")
     gs = common.graph_status(cid, quiet=True)
-    step = ", ".join(NODE_WORDS.get(n, n).lower() for n in gs.next) or "finishing"
+    step = runner.steps_words(gs.next) or "finishing"
     st.info(f"{what} is in progress (next step: {step}). This page shows the result when it ends.")
     rec = runs.in_progress(common.settings(), cid)
     done = runner_process.progress(common.settings(), cid, rec.pid) if rec is not None and rec.detached else None
@@ -282,16 +280,17 @@ def running_run(cid: int) -> None:
 def stopped_run(cid: int, c, gs) -> None:
     """A run that stopped before it finished (an error, a killed server): say where and why, and
     offer both a retry from the last checkpoint and a fresh start (e.g. with another drafter)."""
-    step = ", ".join(NODE_WORDS.get(n, n).lower() for n in gs.next)
+    step = runner.steps_words(gs.next)
     failed = st.session_state.get("mod-run-error")
     st.warning(f"The last run stopped before it finished. Next step: {step}.")
     last = runs.last_run(common.settings(), cid)
-    logged = runner_process.progress(common.settings(), cid, last.pid) if last and last.detached else None
+    logged = (runner_process.progress(common.settings(), cid, last.pid, ended=not last.alive)
+              if last and last.detached else None)
     if not failed and logged is not None and logged.error:  # a run in a process of its own: from its log
-        failed = {"where": _failed_where([n for n, _ in logged.steps]), "error": logged.error}
-    stopped = last.how_it_stopped() if last is not None else None
-    if stopped:  # killed with its process, or Ctrl-C: no error in the checkpoint to show, say so
-        st.info(common.esc(f"{stopped}. Nothing after the last completed step was kept."))
+        failed = {"where": runner.where_stopped([n for n, _ in logged.steps]), "error": logged.error}
+    # stopped by the moderator, killed with its process, its process exited, or Ctrl-C: no error
+    # in the checkpoint to show, say so (with its output when its process ended on its own)
+    run_stop.ended(last, logged)
     if gs.error:  # kept in the checkpoint: shown after a reload or a server restart too
         where = NODE_WORDS.get(gs.failed_node, gs.failed_node or "").lower()
         st.error(common.esc(f"It failed while {where}: {gs.error}"))
@@ -308,6 +307,21 @@ def stopped_run(cid: int, c, gs) -> None:
     options = options_form(c)
     if right.button("Start over", key="mod-run-restart", width="stretch"):
         start_run(cid, options, "Starting the run again")
+
+
+def unstarted_run(cid: int) -> None:
+    """Before the graph's first checkpoint: the last run, when it did not get that far (its process
+    failed to start, an import or a bad setting; it was killed or stopped), said in words with its
+    output; it was not shown at all after a reload."""
+    s = common.settings()
+    last = runs.last_run(s, cid)
+    if last is None or not last.detached or last.alive or last.outcome == "returned":
+        return
+    logged = runner_process.progress(s, cid, last.pid, ended=True)
+    if logged.error:
+        where = runner.where_stopped([n for n, _ in logged.steps])
+        st.error(common.esc(f"The last run failed {where}: {logged.error}"))
+    run_stop.ended(last, logged)
 
 
 def start_run(cid: int, options: dict, what: str = "Running the facilitation graph") -> None:
@@ -336,6 +350,8 @@ def _why_not_counted(cid: int, gs) -> str:
     last = runs.last_run(common.settings(), cid)
     if gs.error:
         return common.esc(f"it failed ({gs.error})")
+    if last is not None and last.outcome == "stopped":
+        return common.esc(f"{last.stopped_by or 'the moderator'} stopped the count ({last.words()})")
     if last is not None and last.died:
         ended = "that process was stopped" if last.detached else "the app or the terminal was stopped or restarted"
         return common.esc(f"the process counting them ended ({last.words()}; {ended})")
@@ -344,7 +360,7 @@ def _why_not_counted(cid: int, gs) -> str:
 
 def voting_tab(cid: int) -> None:
     if run_in_progress(cid):  # e.g. the count after a close: not "did not finish", nor "run the graph first"
-        running_run(cid)
+        running_run(cid, "vote")
         return
     gs = common.graph_status(cid)
     waiting = gs.waiting or {}
@@ -354,7 +370,7 @@ def voting_tab(cid: int) -> None:
         elif gs.finished:
             st.success("Voting is closed and the report is written.")
         elif gs.next:  # stopped mid-way (an error, or its process ended), e.g. while counting
-            step = ", ".join(NODE_WORDS.get(n, n).lower() for n in gs.next)
+            step = runner.steps_words(gs.next)
             st.warning(f"The last run stopped before it finished (next step: {step}). Retry it in the "
                        "Facilitation tab.")
         else:

@@ -13,7 +13,8 @@ it runs (:func:`running`); another process, or another page of the same app, is 
 run that died with its process (a server restart, a killed terminal) never shows as running. The
 file keeps a record of the run (who, what, since when, and ``ended`` once it returned or failed),
 so a record without ``ended`` whose lock is free is a run whose process ended mid-way
-(:func:`last_run`), which the console and ``deliberation status`` say in words.
+(:func:`last_run`), which the console and ``deliberation status`` say in words; a run the moderator
+stopped is recorded so once its process has ended (:func:`mark_stopped`).
 """
 
 from __future__ import annotations
@@ -69,11 +70,15 @@ class RunRecord:
     ended: str | None = None
     #: True while its process holds the lock (it runs now)
     alive: bool = False
-    #: how it ended: "returned", "failed" (an error, kept in the graph's checkpoint) or "interrupted"
-    #: (Ctrl-C in its terminal); None while it runs or when its process died
+    #: how it ended: "returned", "failed" (an error, kept in the graph's checkpoint), "interrupted"
+    #: (Ctrl-C in its terminal) or "stopped" (its process ended by the moderator, :func:`mark_stopped`);
+    #: None while it runs or when its process died
     outcome: str | None = None
     #: True for a run in a process of its own, started by another (the console: :func:`hand_over`)
     detached: bool = False
+    #: who stopped it ("the moderator") and the step it was in then, in words ("drafting statements")
+    stopped_by: str | None = None
+    stopped_in: str | None = None
 
     @property
     def died(self) -> bool:
@@ -92,6 +97,10 @@ class RunRecord:
                     "terminal running it was stopped or restarted")
         if self.outcome == "interrupted":
             return f"The last run ({self.words()}) was interrupted in its terminal (Ctrl-C)"
+        if self.outcome == "stopped":
+            where = f" while {self.stopped_in}" if self.stopped_in else ""
+            return (f"The last run ({self.words()}) was stopped by {self.stopped_by or 'the moderator'} at "
+                    f"{_clock(self.ended or '')}{where}")
         return None
 
     def words(self) -> str:
@@ -155,7 +164,8 @@ def _record(data: dict, alive: bool) -> RunRecord | None:
     try:
         return RunRecord(pid=int(data["pid"]), by=str(data["by"]), doing=str(data["doing"]),
                          started=str(data["started"]), ended=data.get("ended"), alive=alive,
-                         outcome=data.get("outcome"), detached=bool(data.get("detached")))
+                         outcome=data.get("outcome"), detached=bool(data.get("detached")),
+                         stopped_by=data.get("stopped_by"), stopped_in=data.get("stopped_in"))
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -249,6 +259,24 @@ def last_run(settings: "Settings", cid: int) -> RunRecord | None:
         if rec is None and alive:  # held, its record being written this very moment
             rec = RunRecord(pid=0, by="another process", doing="a run", started=_now(), alive=True)
         return rec
+    finally:
+        os.close(fd)
+
+
+def mark_stopped(settings: "Settings", cid: int, pid: int, by: str, stopped_in: str | None) -> bool:
+    """Record that the run of process ``pid``, whose process has ended, was stopped by ``by`` in the
+    step ``stopped_in`` (in words): taken under the lock, so only that run's record is changed, and
+    only when it did not end otherwise meanwhile (it returned, or failed). Returns whether it did."""
+    try:
+        fd = _acquire(settings, cid)
+    except RunInProgress:  # another run started meanwhile: its record is not this one's to change
+        return False
+    try:
+        data = _read(fd)
+        if data.get("pid") != pid or data.get("ended"):
+            return False
+        _write(fd, {**data, "ended": _now(), "outcome": "stopped", "stopped_by": by, "stopped_in": stopped_in})
+        return True
     finally:
         os.close(fd)
 

@@ -335,6 +335,7 @@ def _facilitation_tab(cid: int, c) -> None:
         st.write("The facilitation graph moderates the intake, analyses topics and opinion groups, drafts "
                  "consensus and minority statements citing participants' statements, checks each sentence "
                  "against its sources, audits that every group is heard, and then waits for your review.")
+        run_console.unstarted_run(cid)
     elif kind == "review":
         st.info("The graph waits for your review of the drafts below.")
     elif kind == "voting":

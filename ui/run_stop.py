@@ -1,0 +1,67 @@
+"""The moderator console's Stop for a run in a process of its own (graphs/runner_process.py), with
+the confirmation a moderator expects before a run is ended, and how a run that ended before it
+finished is told: who stopped it and in which step, or its process's exit and its last output.
+Used by ui/run_console.py."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from deliberation.storage import runs
+from graphs import runner, runner_process
+from ui import common
+
+#: The session key holding the pid of the run whose Stop the moderator pressed (the confirmation shows).
+ASK_KEY = "mod-run-stop-ask"
+
+
+def _ask(pid: int) -> None:
+    st.session_state[ASK_KEY] = pid
+
+
+def stop_button(pid: int, where: str) -> None:
+    """The first press of Stop: it only asks (:func:`stop_controls` draws the question)."""
+    st.button("Stop the run…", key=f"mod-run-stop-{where}", on_click=_ask, args=(pid,),
+              help="Ends the run's process; Retry continues from its last completed step.")
+
+
+def stop_controls(cid: int, rec: runs.RunRecord, where: str) -> None:
+    """Under a run in progress in a process of its own: Stop, then its confirmation, then the stop
+    (the console is redrawn: the run shows as stopped by the moderator, with Retry)."""
+    if st.session_state.get(ASK_KEY) != rec.pid:
+        stop_button(rec.pid, where)
+        return
+    now = runner.steps_words(common.graph_status(cid, quiet=True).next) or "finishing"
+    st.warning(common.esc(
+        f"Stop this run now? Its process ends at once (it is now {now}). What the step in progress "
+        "has done is not kept (each step's writes are transactions), every completed step is, and "
+        "“Retry the run” continues from the last one."))
+    yes, no = st.columns(2)
+    if yes.button("Yes, stop the run", type="primary", key=f"mod-run-stop-yes-{where}", width="stretch"):
+        st.session_state.pop(ASK_KEY, None)
+        with common.action("Stopping the run"):
+            common.require_moderator(cid)
+            runner_process.stop(common.settings(), cid, rec.pid)
+            st.session_state.pop("mod-run-error", None)  # an earlier run's failure is not this one's
+            st.rerun()
+    if no.button("No, let it go on", key=f"mod-run-stop-no-{where}", width="stretch"):
+        st.session_state.pop(ASK_KEY, None)
+        st.rerun()
+
+
+def ended(last: runs.RunRecord | None, logged: runner_process.Progress | None) -> None:
+    """How the last run ended before it finished, when its record or its log knows: stopped by the
+    moderator (in which step), its process's exit, or killed; with its last output when its
+    process ended on its own (a failure to start: an import, a bad setting)."""
+    logged = logged or runner_process.Progress()
+    words = runner_process.ended_words(last, logged)
+    if words:
+        st.info(common.esc(f"{words}. Nothing after the last completed step was kept."))
+    if last is not None and last.died and logged.output:
+        output_box(logged)
+
+
+def output_box(logged: runner_process.Progress) -> None:
+    """The last lines a run's process printed (a traceback), as they are."""
+    st.caption(f"Its last output ({len(logged.output)} lines of its log, runs/ in the data folder):")
+    st.code("\n".join(logged.output), language=None)
