@@ -9,6 +9,13 @@ the data directory once (``$DELIBERATION_DATA``, default ``./data``), prints the
 the sample's join code and its moderator secret, then runs ``streamlit run ui/app.py`` on
 127.0.0.1 until it ends, and stops the Chroma server.
 
+A graph run the moderator console started goes on in a process of its own when the app stops
+(graphs/runner_process.py). While such a run is still in the steps that read the vector store
+(checking statements, finding topics), stopping the app keeps the Chroma server (in a session of
+its own, which the terminal's Ctrl-C does not reach) until that run's process ends, and says so; a
+second Ctrl-C (or SIGTERM) stops those runs, recorded as stopped in their step (Retry in the
+console continues them), and the server. Runs past those steps go on without it.
+
 The moderator secret is stored only as a hash in the database; so that later launches can print
 it again, the launcher keeps the sample's secret in ``<data dir>/sample-moderator-secret.txt``
 (readable by the owner only). Delete that file to stop printing it.
@@ -45,6 +52,12 @@ from ui.uploads import MAX_UPLOAD_MB
 
 APP = Path(__file__).resolve().parent / "app.py"
 SECRET_FILE = "sample-moderator-secret.txt"
+#: Seconds between two looks at the runs the vector store's server is kept for, after the app stopped.
+KEEP_POLL_S = 0.5
+#: Seconds the app has to end after the launcher passed it a Ctrl-C, before it is terminated.
+APP_STOP_S = 30.0
+#: Who stops the runs that still need the vector store, in their record and in words.
+SECOND_STOP = "a second Ctrl-C in the terminal running the app (make run)"
 
 
 #: Where ``--lan`` serves the app (every interface) and how the join address is found.
@@ -171,32 +184,78 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  moderator:    {url}/moderator?code={code}")
         print(f"Open {url} (Ctrl+C stops the server)", flush=True)
         cmd = streamlit_args(args.port, LAN_BIND if args.lan else "127.0.0.1")
-        app = subprocess.Popen(cmd, preexec_fn=die_with_parent)
-        try:
-            return app.wait()
-        except KeyboardInterrupt:
-            return app.wait()
-        finally:
-            if app.poll() is None:
-                app.terminate()
-                app.wait(timeout=30)
+        return _serve(subprocess.Popen(cmd, preexec_fn=die_with_parent))
     except DeliberationError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     finally:
-        _say_runs_going_on(settings)
+        _keep_vector_store_for_runs(settings, server)
         if server is not None:
             server.stop()
 
 
-def _say_runs_going_on(settings: Settings) -> None:
-    """The graph runs the console started that go on after the app stops (graphs/runner_process.py),
-    and what stopping the vector store's server means for them."""
-    for cid, rec in runs.detached_in_progress(settings).items():
-        print(f"The facilitation run of consultation {cid} goes on in its own process ({rec.words()}): the "
-              "moderator console shows it when the app is started again. A run still in its first two steps "
-              "(checking statements, finding topics) needs the vector store, whose server stops with the app: "
-              "it stops there, and Retry in the console continues it.", flush=True)
+def _serve(app: subprocess.Popen) -> int:
+    """Wait for the app to end; a Ctrl-C (which the terminal sends to the app too) or SIGINT to this
+    process alone is passed on to it, and it is terminated when it has not ended soon after."""
+    try:
+        return app.wait()
+    except KeyboardInterrupt:
+        with contextlib.suppress(ProcessLookupError):
+            app.send_signal(signal.SIGINT)
+        try:
+            return app.wait(timeout=APP_STOP_S)
+        except subprocess.TimeoutExpired:
+            return -1
+    finally:
+        if app.poll() is None:
+            app.terminate()
+            app.wait(timeout=APP_STOP_S)
+
+
+def _runs_needing_vector_store(settings: Settings) -> dict[int, runs.RunRecord]:
+    """The console's runs going on in processes of their own that may still read the vector store."""
+    from graphs import runner_process  # lazy: graphs.runner (LangGraph, ~0.7 s), only once the app has stopped
+
+    return {cid: rec for cid, rec in runs.detached_in_progress(settings).items()
+            if runner_process.needs_vector_store(settings, cid, rec)}
+
+
+def _keep_vector_store_for_runs(settings: Settings, server) -> None:
+    """After the app stopped: say which of the console's runs go on; keep the vector store's server
+    (when this launcher started it) until the runs that still need it have ended. A second Ctrl-C
+    (or SIGTERM) stops those runs (recorded as stopped in their step) and lets the server stop."""
+    going_on = runs.detached_in_progress(settings)
+    needing = _runs_needing_vector_store(settings) if going_on and server is not None else {}
+    try:  # from here on a second Ctrl-C stops what still needs the server
+        for cid, rec in going_on.items():
+            keep = ("It still needs the vector store (its first two steps: checking statements, finding topics), "
+                    "so the vector store's server stays up until this run ends; Ctrl-C again stops the run and "
+                    "the server (Retry in the console continues it)." if cid in needing else "")
+            print(f"The facilitation run of consultation {cid} goes on in its own process ({rec.words()}): the "
+                  f"moderator console shows it when the app is started again. {keep}".rstrip(), flush=True)
+        while needing:
+            time.sleep(KEEP_POLL_S)
+            needing = {cid: rec for cid, rec in needing.items() if _still_running(settings, cid, rec)}
+            if not needing:
+                print("The runs that needed the vector store have ended: its server stops now.", flush=True)
+    except (KeyboardInterrupt, SystemExit):  # a second Ctrl-C, or SIGTERM
+        _stop_runs(settings, needing)
+
+
+def _still_running(settings: Settings, cid: int, rec: runs.RunRecord) -> bool:
+    now = runs.in_progress(settings, cid)
+    return now is not None and now.pid == rec.pid
+
+
+def _stop_runs(settings: Settings, needing: dict[int, runs.RunRecord]) -> None:
+    """Stop the runs that still need the vector store, as the console's Stop does, and say so."""
+    from graphs import runner_process  # lazy: as in _runs_needing_vector_store
+
+    for cid, rec in needing.items():
+        last = runner_process.stop(settings, cid, rec.pid, by=SECOND_STOP)
+        said = last.how_it_stopped() if last is not None and last.pid == rec.pid else None
+        print(f"{said or f'The run of consultation {cid} had ended'}. Retry in the moderator console continues it.",
+              flush=True)
 
 
 if __name__ == "__main__":

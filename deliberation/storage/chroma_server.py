@@ -98,6 +98,9 @@ def start(settings: "Settings", host: str = "127.0.0.1", port: int | None = None
     with open(settings.data_dir / LOG_FILE, "ab") as log:
         proc = subprocess.Popen([*chroma_command(), "run", "--path", str(path), "--host", host, "--port", str(port)],
                                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                                # a session of its own: a Ctrl-C in the terminal stops the app, not this
+                                # server, which the launcher stops once no run needs it (ui/launch.py)
+                                start_new_session=True,
                                 preexec_fn=die_with_parent if sys.platform.startswith("linux") else None)
     if not wait_until_answers(lambda: heartbeat(url), proc, timeout):
         if proc.poll() is None:

@@ -1,0 +1,129 @@
+"""`make run` (``python -m ui.launch``) stopped with Ctrl-C while a console run in a process of its
+own is still in the steps that read the vector store (checking statements, finding topics): the
+launcher keeps the data folder's Chroma server until that run has ended, and says so, and the run
+reaches the review; a second Ctrl-C stops that run (recorded as stopped in its step, as
+``deliberation status`` says) and the server. It used to stop the server with the app, and the run
+failed in its step.
+
+Real components: the launcher as a subprocess in a process group of its own (a terminal's
+foreground job: Ctrl-C is SIGINT to the whole group) on a copy of the imported sample, its real
+Chroma server and Streamlit app, and the console's run process (graphs/runner_process.py), paused
+with SIGSTOP inside those steps so that the Ctrl-C lands there whatever the machine's speed."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import CLI_ENV, REPO, run_cli
+from deliberation.config import Settings
+from deliberation.processes import free_port, http_ok
+from deliberation.storage import chroma_server, runs
+from ui_helpers import copy_sample
+
+pytestmark = pytest.mark.slow
+
+#: Seconds the launcher, the app and a run of the sample may take on a loaded 2-core machine.
+WAIT_S = 600
+
+
+def _wait(until, what: str, log=None):
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        found = until()
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"not within {WAIT_S} s: {what}" + (f"\n{log.read_text()}" if log else ""))
+
+
+def _launcher(data, log_path):
+    """``python -m ui.launch`` on ``data`` in a process group of its own; returns (process, app url)
+    once the app answers and its Chroma server is recorded."""
+    port = free_port()
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "ui.launch", "--port", str(port), "--no-sample"], cwd=REPO,
+                                env={**CLI_ENV, "DELIBERATION_DATA": str(data)}, stdout=log,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    _wait(lambda: proc.poll() is not None or http_ok(f"{url}/_stcore/health", 2), "the app answers", log_path)
+    assert proc.poll() is None, log_path.read_text()
+    return proc, url
+
+
+def _paused_in_vector_steps(settings, cid: int, pid: int) -> None:
+    """Pause the run's process (SIGSTOP) once its checkpoint says it is in intake or analyse."""
+    from graphs import runner
+    from graphs.facilitation import compile_graph
+
+    graph = compile_graph(settings)
+
+    def inside() -> bool:
+        return bool(set(runner.status(settings, cid, graph).next) & {"intake", "analyse"})
+
+    _wait(inside, "the run reaches its first checkpoint")
+    os.kill(pid, signal.SIGSTOP)
+    if not inside():
+        os.kill(pid, signal.SIGKILL)
+        raise AssertionError("the run left the vector store's steps before it was paused")
+
+
+def test_make_run_keeps_the_vector_store_while_a_run_needs_it(imported, tmp_path):
+    from graphs import runner, runner_process
+    from ui.launch import SECOND_STOP
+
+    sample = copy_sample(imported, tmp_path / "data")
+    data, cid, settings = sample.data_dir, sample.cid, Settings(data_dir=sample.data_dir)
+
+    # --- Ctrl-C: the app stops, the server stays until the run has ended, the run reaches the review
+    log1 = tmp_path / "launch1.log"
+    launcher, app = _launcher(data, log1)
+    chroma = chroma_server.recorded_url(settings)
+    pid = runner_process.launch_start(settings, cid)  # as the console's Run
+    _paused_in_vector_steps(settings, cid, pid)
+    try:
+        os.killpg(launcher.pid, signal.SIGINT)
+        _wait(lambda: "stays up until this run ends" in log1.read_text(), "the launcher says it keeps the server",
+              log1)
+        assert not http_ok(f"{app}/_stcore/health", 2) and launcher.poll() is None
+        assert chroma_server.heartbeat(chroma)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    _wait(lambda: launcher.poll() is not None, "the launcher ends once the run has ended", log1)
+    said = log1.read_text()
+    assert "The runs that needed the vector store have ended: its server stops now." in said, said
+    last = runs.last_run(settings, cid)
+    assert (last.pid, last.outcome) == (pid, "returned") and runner.status(settings, cid).waiting["type"] == "review"
+    assert not chroma_server.heartbeat(chroma) and not (data / chroma_server.SERVER_FILE).exists()
+
+    # --- Ctrl-C twice: the run that needs the server is stopped, in its step, and so is the server
+    log2 = tmp_path / "launch2.log"
+    launcher, app = _launcher(data, log2)
+    chroma = chroma_server.recorded_url(settings)
+    pid = runner_process.launch_start(settings, cid)  # the console's Start over
+    _paused_in_vector_steps(settings, cid, pid)
+    try:
+        os.killpg(launcher.pid, signal.SIGINT)
+        _wait(lambda: "stays up until this run ends" in log2.read_text(), "the launcher says it keeps the server",
+              log2)
+        os.killpg(launcher.pid, signal.SIGINT)
+        _wait(lambda: launcher.poll() is not None, "the launcher ends at the second Ctrl-C", log2)
+    finally:
+        if runs.in_progress(settings, cid) is not None:
+            os.kill(pid, signal.SIGKILL)  # never left paused, whatever the launcher did
+    last = runs.last_run(settings, cid)
+    assert (last.pid, last.outcome, last.stopped_by) == (pid, "stopped", SECOND_STOP), last
+    assert last.stopped_in in ("checking statements and embeddings", "finding topics and opinion groups")
+    said = log2.read_text()
+    assert f"was stopped by {SECOND_STOP}" in said and "Retry in the moderator console continues it" in said, said
+    assert not chroma_server.heartbeat(chroma) and not (data / chroma_server.SERVER_FILE).exists()
+    status = " ".join(run_cli(data, "status", str(cid)).stdout.split())
+    assert re.search(rf"was stopped by {re.escape(SECOND_STOP)} at \d\d:\d\d:\d\d UTC while {last.stopped_in}",
+                     status), status
+    assert "Retry" not in status and f"continue with: deliberation resume {cid}" in status
