@@ -62,8 +62,8 @@ STOP_KILL_WAIT_S = 30.0
 STOP_POLL_S = 0.1
 #: Who stops a run from the console, in the run's record and in words.
 MODERATOR = "the moderator"
-#: Seconds to wait for the exit status of a run process launched here whose lock is already free
-#: (the kernel drops the lock while the process exits, a moment before its status can be collected).
+#: Seconds to wait for a run process launched here whose lock is already free to exit (it drops the
+#: lock before it writes its error, and the kernel a moment before its status can be collected).
 EXIT_WAIT_S = 5.0
 
 #: The steps that read the vector store (intake indexes the statements, analyse reads their
@@ -212,8 +212,12 @@ def progress(settings: Settings, cid: int, pid: int, ended: bool = False) -> Pro
     """The progress the run of process ``pid`` wrote to the consultation's run log: its own part
     (the launch whose process wrote its pid, or the last launch when its process wrote nothing of
     its own yet: it may fail to start, an import); empty for a run the log does not have.
-    ``ended``: its lock is free, so a process launched here is collected for its exit status."""
-    here = _LAUNCHED.get(pid) if ended else None  # taken before the log is read: its exit is in one of them
+    ``ended``: its lock is free, so a process launched here is waited for (its lock is dropped
+    before it writes its error and exits) and collected for its exit status."""
+    here, code = _LAUNCHED.get(pid) if ended else None, None
+    if here is not None:  # before the log is read: all it wrote is there
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            code = here.wait(timeout=EXIT_WAIT_S)
     try:
         lines = runs.log_path(settings, cid).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
@@ -224,7 +228,7 @@ def progress(settings: Settings, cid: int, pid: int, ended: bool = False) -> Pro
     mine = next((part for part, seen in zip(parts, pids) if pid in seen), None)
     if mine is None and not pids[-1] and not ({e["exited"] for e, _ in parts[-1] if e and "exited" in e} - {pid}):
         mine = parts[-1]
-    found = Progress(exit=exits.get(pid))
+    found = Progress(exit=exits.get(pid, code))
     for event, line in mine or []:
         if event is None:
             if line.strip():  # a library's warning, a traceback
@@ -234,9 +238,6 @@ def progress(settings: Settings, cid: int, pid: int, ended: bool = False) -> Pro
         elif "error" in event:
             found.error = str(event["error"])
     found.output = found.output[-OUTPUT_LINES:]
-    if found.exit is None and here is not None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            found.exit = here.wait(timeout=EXIT_WAIT_S)
     return found
 
 

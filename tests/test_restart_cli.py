@@ -260,7 +260,7 @@ def test_a_console_run_in_a_process_of_its_own_and_a_killed_one(sample):
     assert (last.pid, last.outcome, last.started, last.by) == (pid, "returned", rec.started, rec.by)
     st = runner.status(settings, cid)
     assert st.waiting["type"] == "review" and st.values["config"]["analysis"]["seed"] == 3
-    done = runner_process.progress(settings, cid, pid)
+    done = runner_process.progress(settings, cid, pid, ended=True)
     assert done.error is None and [n for n, _ in done.steps][:2] == ["intake", "analyse"]
     assert [x for _, lines in done.steps for x in lines] == st.values["log"]  # every line of the run, once
     first_pid, first_steps = pid, done.steps
@@ -303,7 +303,7 @@ def test_a_console_run_in_a_process_of_its_own_and_a_killed_one(sample):
     pid = runner_process.launch_start(Settings(data_dir=sample.data_dir, chroma_url=f"http://127.0.0.1:{free_port()}"),
                                       cid, {"seed": 3})
     _wait(lambda: runs.in_progress(settings, cid) is None, "the failing run ends")
-    done, now = runner_process.progress(settings, cid, pid), runner.status(settings, cid)
+    done, now = runner_process.progress(settings, cid, pid, ended=True), runner.status(settings, cid)
     assert "could not be reached" in done.error and (now.failed_node, now.error) == ("intake", done.error)
     assert runs.last_run(settings, cid).outcome == "failed"
     # every run's part of the log is kept, each under its own header, and read apart
