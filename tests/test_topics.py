@@ -477,6 +477,14 @@ def test_a_polis_export_without_author_ids_is_not_called_the_moderators(tmp_path
     assert sum(said) == unnamed, lines
     by_moderator = [int(n) for line in lines for n in re.findall(r"the moderator's (\d+) seed statements?", line)]
     assert sum(by_moderator) == len(SEATTLE_SEEDS) and summary.count("moderator") == len(by_moderator), lines
+    # the report's topic list says the same (wording.topic_sources, from the stored analysis)
+    from deliberation.report import build_report, to_markdown
+
+    md = to_markdown(build_report({"analysis": result.model_dump(mode="json")}, Store(settings).statements(cid)))
+    listed = md.split("## Topic list")[1].split("\n## ")[0]
+    assert sum(int(n) for n in re.findall(r"the moderator's (\d+) seed statements?", listed)) == len(SEATTLE_SEEDS)
+    assert sum(int(n) for n in re.findall(r"(?:and |: |— )(\d+) (?:statements? )?without a named author", listed)) == \
+        unnamed, listed
 
 
 #: the moderator's seed statements added to the Seattle export above (written for the test)
