@@ -178,3 +178,30 @@ def test_the_same_words_check_reads_the_words_index_not_every_statement(room):
         for statement, parameters in sent:
             plan = " ".join(row[-1] for row in c.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
             assert "USING INDEX ix_statements_words" in plan, plan
+
+
+def test_one_seed_list_sent_from_two_consoles_at_once_is_stored_once(room, store_settings):
+    """Two app instances add the same seed list at the same moment: the consultation's lock orders
+    them, so one list is stored whole and the other is refused naming each of its lines."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    store, cid = room
+    stores = [Store(store_settings, limits=UNLIMITED) for _ in range(2)]
+    lines = [(1, "Open a market on Saturdays"), (2, "Close the road to lorries at night")]
+    barrier = threading.Barrier(2)
+
+    def add(i):
+        barrier.wait()
+        try:
+            return stores[i].add_seed_statements(cid, lines)
+        except LineErrors as e:
+            return e
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(add, range(2)))
+    stored = [r for r in results if isinstance(r, list)]
+    refused = [r for r in results if isinstance(r, LineErrors)]
+    assert len(stored) == 1 and len(refused) == 1, results
+    assert [n for n, _ in refused[0].problems] == [1, 2]
+    assert [s.external_id for s in store.statements(cid) if s.origin is S] == [s.external_id for s in stored[0]]
