@@ -208,8 +208,16 @@ def map_chart(analysis: dict, *, me: str | None = None, height: int = 320, font:
     return alt.layer(*layers).properties(height=height).configure_view(strokeWidth=0)
 
 
+#: px a line of the vote bars' legend or of their axis labels takes beyond its font size: the chart
+#: (the page gives it the height it asks for, axis included) is at least as tall as its legend of
+#: every answer, above a line for the axis
+LEGEND_ENTRY_PAD = 8
+
+
 def vote_bars(votes: pd.DataFrame, sid: str, groups: dict[str, int], *, step: int = 26, font: int = 12):
-    """Agree / disagree / pass counts on one statement, one bar per opinion group."""
+    """Agree / disagree / pass counts on one statement, one bar per opinion group. The chart is at
+    least as tall as its legend: with one bar (everyone who voted in no group, or in one group) the
+    projector cut the legend after "disagree"."""
     v = votes[votes["statement"] == sid]
     if v.empty:
         return None
@@ -225,7 +233,8 @@ def vote_bars(votes: pd.DataFrame, sid: str, groups: dict[str, int], *, step: in
                                                                       labelFontSize=font)),
         order=alt.Order("vote:N"),
         tooltip=["group", "vote", "votes"],
-    ).properties(height=alt.Step(step))
+    ).properties(height=max(counts["group"].nunique() * step, len(VOTE_NAMES) * (font + LEGEND_ENTRY_PAD))
+                 + font + LEGEND_ENTRY_PAD)
 
 
 def totals(votes: pd.DataFrame, sid: str) -> str:
