@@ -21,6 +21,7 @@ from functools import lru_cache
 from . import thesaurus_de
 from . import wordnet as wn
 from .checks import MIN_COMPOUND_PART, SentenceContext, _content_words_with_surface, _misspelt, _Source, align, draft_clauses
+from .entities import MAX_CLIPPING
 from .lexicon import AXES, CONDITION, INCLUDING, entries, phrase_pattern, table, word_pattern
 from .polarity import _POLARITY_SPLIT, _Clause
 from .patterns import _DE_ADJECTIVE, _NEGATORS, _TOO
@@ -462,8 +463,24 @@ def _kept(source_noun: str, draft_words: list[str]) -> bool:
     the other, or a form derived from it ("extension" -> "extended")?"""
 
     derived = wn.derived(source_noun) if wn.wordnet() is not None else frozenset()
-    return any(_compound_of(source_noun, w) or _same_thing(source_noun, w) or wn.lemmas(w) & derived
-               or any(_same_thing(d, w) for d in derived) for w in draft_words)
+    return any(_compound_of(source_noun, w) or _clipping(source_noun, w) or _same_thing(source_noun, w)
+               or wn.lemmas(w) & derived or any(_same_thing(d, w) for d in derived) for w in draft_words)
+
+
+def _clipping(short: str, word: str) -> bool:
+    """Is ``short`` a clipped form of ``word`` ("min" for "minimum"): its beginning, of
+    :data:`MIN_CLIPPING` to :data:`.entities.MAX_CLIPPING` letters?"""
+
+    short, word = _fold(short), _fold(word)
+    return MIN_CLIPPING <= len(short) <= MAX_CLIPPING and len(word) > len(short) and word.startswith(short)
+
+
+#: the shortest clipped form of a word that counts as that word ("min" for "minimum")
+MIN_CLIPPING = 3
+#: a statement that starts with at most this many words and a colon ("Klimarat: ...") names who
+#: proposes it or its topic; those words are no thing a draft could swap
+MAX_LABEL_WORDS = 2
+_LABEL = re.compile(rf"^\s*(?:[^\W\d_][\w-]*\s+){{0,{MAX_LABEL_WORDS - 1}}}[^\W\d_][\w-]*\s*:")
 
 
 def _new_noun(ctx: SentenceContext, t: _Tok, k: int, src_words: list[str]) -> bool:
@@ -471,12 +488,13 @@ def _new_noun(ctx: SentenceContext, t: _Tok, k: int, src_words: list[str]) -> bo
             and not any(_compound_of(t.raw, w) or _same_thing(w, t.raw) for w in src_words))
 
 
-def _stretches(ctx: SentenceContext, src_toks: list[_Tok], d_toks: list[tuple[int, _Tok]]):
+def _stretches(ctx: SentenceContext, src_text: str, src_toks: list[_Tok], d_toks: list[tuple[int, _Tok]]):
     """The short replaced stretches (source (index, token)s, draft (index, token)s) where the
     content words of the draft sentence line up with those of one source sentence (difflib), at
-    least ``min_scope_overlap`` of the draft's words matched."""
+    least ``min_scope_overlap`` of the draft's words matched; a leading label ("Klimarat:") left out."""
 
-    s_toks = [(k, t) for k, t in enumerate(src_toks) if t.content]
+    label = _LABEL.match(src_text)
+    s_toks = [(k, t) for k, t in enumerate(src_toks) if t.content and not (label and t.start < label.end())]
     sm = SequenceMatcher(a=[t.canon for _, t in s_toks], b=[t.canon for _, t in d_toks], autojunk=False)
     matched = sum(m.size for m in sm.get_matching_blocks())
     if not d_toks or matched / len(d_toks) < ctx.cfg.min_scope_overlap:
@@ -499,8 +517,11 @@ def check_substitution(ctx: SentenceContext) -> list[Problem]:
     for src in ctx.cited:
         # the words of a name ("Bowling Green") name no thing a draft noun could be
         src_words = [t.raw for k, t in enumerate(src.toks) if t.content and not (k and t.raw[:1].isupper())]
-        for sent in [parent for sc, parent in src.units if sc is parent]:
-            for s_part, d_part in _stretches(ctx, sent.toks, d_toks):
+        sentences = [parent for sc, parent in src.units if sc is parent]
+        if len(sentences) > 1:  # a draft sentence may join the statement's sentences
+            sentences.append(_Clause(src.text, src.toks, src.content))
+        for sent in sentences:
+            for s_part, d_part in _stretches(ctx, sent.text, sent.toks, d_toks):
                 gone_nouns = [t.raw for k, t in s_part if _is_noun(t, ctx.lang, k, sent.toks)]
                 new = [t.raw for k, t in d_part if _new_noun(ctx, t, k, src_words) or (
                     gone_nouns and t.canon in ctx.novel and _modifier(t, ctx.lang, k, ctx.toks)
