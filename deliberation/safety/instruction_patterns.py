@@ -193,9 +193,13 @@ INSTRUCTION_PATTERNS.extend(
             ),
         ),
         (
-            "asks the model to ignore its instructions (Spanish / Chinese)",
+            # one reason per language: a Spanish statement's said "(Spanish / Chinese)" to the moderator
+            "asks the model to ignore its instructions (Spanish)",
+            _pattern(("es", r"\b{ignore_instructions.verbs}\w*\s+(?:\w+\s+){0,3}?{ignore_instructions.objects}")),
+        ),
+        (
+            "asks the model to ignore its instructions (Chinese)",
             _pattern(
-                ("es", r"\b{ignore_instructions.verbs}\w*\s+(?:\w+\s+){0,3}?{ignore_instructions.objects}"),
                 ("zh", r"{ignore_instructions.verbs}.{0,10}?{ignore_instructions.objects}"),
                 ("zh", r"{orders.system}提示"),
                 ("zh", r"{orders.verbs}你.{0,6}?{orders.write_verbs}"),
