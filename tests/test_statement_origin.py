@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 
 from deliberation.config import Settings
 from deliberation.errors import InputError, LineErrors, SameWords
@@ -19,6 +19,7 @@ from deliberation.models import StatementOrigin
 from deliberation.ratelimit import UNLIMITED
 from deliberation.storage import Store
 from deliberation.storage.room_reads import words_key
+from deliberation.storage.sql import _index_names
 from deliberation.storage.tables import StatementRow
 
 #: a SQLite database made by main at d3dddb6, before statement origins (tests/data/make_store_before_origin.py):
@@ -70,7 +71,7 @@ def test_a_sqlite_database_from_before_origins_opens_upgraded_with_its_data(tmp_
     assert [s.author for s in store.statements(1)] == ["a", "b", None, None, "xid:c", None, None]
     assert store.counts(1) == {"statements": 7, "participants": 2, "registered": 3, "votes": 4, "draft_votes": 0,
                                     "held_votes": 0, "vote_events": 4}
-    assert "ix_statements_words" in {ix["name"] for ix in inspect(store.engine).get_indexes("statements")}
+    assert {"ix_statements_words", "ix_statements_number"} <= _index_names(store.engine)
     with pytest.raises(SameWords) as e:
         store.add_statement(1, "xid:d", "turn the CAR park into a market   square")
     assert e.value.statement == "4"
@@ -90,12 +91,13 @@ def test_a_database_without_the_new_columns_is_upgraded_on_open(room, store_sett
     store.add_statement(cid, None, "A question from the moderator")
     with store.engine.begin() as c:
         c.exec_driver_sql("DROP INDEX ix_statements_words")
+        c.exec_driver_sql("DROP INDEX ix_statements_number")
         c.exec_driver_sql("ALTER TABLE statements DROP COLUMN origin")
         c.exec_driver_sql("ALTER TABLE statements DROP COLUMN words_key")
     store.engine.dispose()
     store = Store(store_settings)
     assert _origins(store, cid) == {"1": "participant", "2": "participant", "3": "imported", "4": "imported"}
-    assert "ix_statements_words" in {ix["name"] for ix in inspect(store.engine).get_indexes("statements")}
+    assert {"ix_statements_words", "ix_statements_number"} <= _index_names(store.engine)
     with pytest.raises(SameWords):
         store.add_statement(cid, "xid:p1", "keep TWO lanes for cars")
 
@@ -154,17 +156,18 @@ def test_deliberation_seed_checks_every_line_as_a_participants_and_stores_all_or
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_the_same_words_check_reads_the_words_index_not_every_statement(room):
-    """The check inside add_statement (and the seeds') looks the words' digest up in
-    ix_statements_words: SQLite's plan for the very query it sends searches that index (it read every
-    visible statement of the consultation before; bench/bench_same_words.py measures the cost)."""
+def test_a_new_statement_reads_indexes_not_every_statement(room):
+    """The same-words check inside add_statement (and the seeds') looks the words' digest up in
+    ix_statements_words, and the next free number is read from ix_statements_number: SQLite's plans
+    for the very queries sent search those indexes (both read every statement of the consultation
+    before; bench/bench_same_words.py measures the cost)."""
     from sqlalchemy import event
 
     store, cid = room
     sent = []
 
     def keep(conn, cursor, statement, parameters, context, executemany):
-        if "words_key" in statement and statement.lstrip().upper().startswith("SELECT"):
+        if statement.lstrip().upper().startswith("SELECT") and ("words_key =" in statement or "ltrim" in statement):
             sent.append((statement, parameters))
 
     event.listen(store.engine, "before_cursor_execute", keep)
@@ -173,11 +176,12 @@ def test_the_same_words_check_reads_the_words_index_not_every_statement(room):
         store.add_seed_statements(cid, [(1, "Open a market on Saturdays")])
     finally:
         event.remove(store.engine, "before_cursor_execute", keep)
-    assert len(sent) == 2, sent
+    assert len(sent) == 4, sent
     with store.engine.connect() as c:
         for statement, parameters in sent:
             plan = " ".join(row[-1] for row in c.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
-            assert "USING INDEX ix_statements_words" in plan, plan
+            index = "ix_statements_number" if "ltrim" in statement else "ix_statements_words"
+            assert f"USING INDEX {index}" in plan, plan
 
 
 def test_one_seed_list_sent_from_two_consoles_at_once_is_stored_once(room, store_settings):

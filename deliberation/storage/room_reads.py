@@ -7,11 +7,11 @@ from __future__ import annotations
 import hashlib
 from typing import NamedTuple
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import func, literal, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from deliberation.models import ModerationStatus
-from deliberation.storage.tables import ParticipantRow, StatementRow, VoteEventRow, VoteRow
+from deliberation.storage.tables import NUMBER_ORDER, ParticipantRow, StatementRow, VoteEventRow, VoteRow
 from deliberation.wording import ballot_words
 
 #: moderation states of statements participants do not see (Statement.is_public)
@@ -69,13 +69,15 @@ def vote_stamp(s: Session, consultation_id: int, *, counted: bool = True) -> Vot
 def last_statement_number(s: Session, consultation_id: int) -> int:
     """The largest statement id that is a number (ASCII digits; -1 when none) in one query: the
     digit-only ids compared as numbers (longer without leading zeros is larger, then by their
-    digits), so an id of any length compares exactly and no row but the answer leaves the database."""
+    digits), so an id of any length compares exactly and no row but the answer leaves the database.
+    The order is that of the index ``ix_statements_number`` (:data:`NUMBER_ORDER`), read backwards
+    from the consultation's largest until the first id of digits only: without it every statement
+    of the consultation was read and sorted on each new statement."""
     t = StatementRow
-    digits = (t.external_id.op("NOT GLOB")("*[^0-9]*") if s.get_bind().dialect.name == "sqlite"
-              else t.external_id.op("!~")("[^0-9]"))
-    bare = func.ltrim(t.external_id, "0")
+    digits = (t.external_id.op("NOT GLOB")(literal_column("'*[^0-9]*'")) if s.get_bind().dialect.name == "sqlite"
+              else t.external_id.op("!~")(literal_column("'[^0-9]'")))
     last = s.scalar(select(t.external_id).where(t.consultation_id == consultation_id, digits)
-                    .order_by(func.length(bare).desc(), bare.desc()).limit(1))
+                    .order_by(*(c.desc() for c in NUMBER_ORDER)).limit(1))
     return -1 if last is None else int(last)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import logging
 import secrets
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
@@ -16,7 +16,7 @@ from urllib.parse import quote
 import numpy as np
 from sqlalchemy import create_engine, insert, inspect, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -70,15 +70,16 @@ def _schema_lock(engine: Engine):
         yield conn
 
 
-def _index_names(engine: Engine) -> set[str]:
-    """Names of the indexes in the database (one query on SQLite and PostgreSQL)."""
-    with engine.connect() as conn:
+def _index_names(bind: Engine | Connection) -> set[str]:
+    """Names of the indexes in the database (one query on SQLite and PostgreSQL; expression indexes,
+    such as ``ix_statements_number``, included: SQLAlchemy's reflection skips them on SQLite)."""
+    with (bind.connect() if isinstance(bind, Engine) else nullcontext(bind)) as conn:
         if conn.dialect.name == "sqlite":
             return set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'").scalars())
         if conn.dialect.name == "postgresql":
             return set(conn.exec_driver_sql(
                 "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()").scalars())
-    insp = inspect(engine)
+    insp = inspect(bind)
     return {ix["name"] for t in Base.metadata.tables for ix in insp.get_indexes(t)}
 
 
@@ -104,9 +105,12 @@ def _create_tables(engine: Engine, *, writable: bool = True) -> None:
         return  # the usual case: nothing to create, no lock taken
     try:
         with _schema_lock(engine) as conn:
+            have = _index_names(conn)  # another process may have made some meanwhile
             for ix in missing:
+                if ix.name in have:
+                    continue
                 log.info("creating index %s (added to the schema after this database was made)", ix.name)
-                ix.create(conn, checkfirst=True)
+                ix.create(conn)
     except (SQLAlchemyError, StorageError) as e:
         log.warning("could not create the missing indexes %s: %s", [ix.name for ix in missing], e)
 

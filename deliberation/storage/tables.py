@@ -13,6 +13,8 @@ from typing import Annotated
 
 from sqlalchemy import (
     JSON,
+    func,
+    literal_column,
     BigInteger,
     Boolean,
     DateTime,
@@ -94,6 +96,15 @@ class StatementRow(_SourceRecord, Base):
     updated_at: Mapped[Time]
     origin: Mapped[str] = mapped_column(String(16), default="imported", server_default="imported")
     words_key: Mapped[str | None] = mapped_column(String(WORDS_KEY_CHARS), nullable=True)
+
+
+#: A statement id compared as a number (for ids of digits only): fewer digits without leading zeros
+#: is smaller, then digit by digit. The order of ``ix_statements_number``, which
+#: :func:`deliberation.storage.room_reads.last_statement_number` reads backwards; its constants are
+#: written into the SQL (not bound), so SQLite and PostgreSQL match the query to the index.
+_BARE_ID = func.ltrim(StatementRow.external_id, literal_column("'0'"))
+NUMBER_ORDER = (StatementRow.consultation_id, func.length(_BARE_ID), _BARE_ID)
+Index("ix_statements_number", *NUMBER_ORDER)
 
 
 class VoteRow(Base):
