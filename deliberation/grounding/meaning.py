@@ -467,6 +467,19 @@ def _kept(source_noun: str, draft_words: list[str]) -> bool:
                or wn.lemmas(w) & derived or any(_same_thing(d, w) for d in derived) for w in draft_words)
 
 
+def _compounds(words: list[str]) -> list[str]:
+    """The words, two in a row that WordNet knows as one noun joined ("police forces": a police
+    force names no military, though "forces" alone may)."""
+
+    out: list[str] = []
+    for w in words:
+        if out and " " not in out[-1] and wn.wordnet() is not None and wn.is_known(f"{out[-1]} {w}", "n"):
+            out[-1] = f"{out[-1]} {w}"
+        else:
+            out.append(w)
+    return out
+
+
 def _clipping(short: str, word: str) -> bool:
     """Is ``short`` a clipped form of ``word`` ("min" for "minimum"): its beginning, of
     :data:`MIN_CLIPPING` to :data:`.entities.MAX_CLIPPING` letters?"""
@@ -513,7 +526,7 @@ def check_substitution(ctx: SentenceContext) -> list[Problem]:
     if not ctx.relevant or ctx.has(ProblemKind.ADDED_CONTENT, ProblemKind.ADDED_ENTITY, ProblemKind.SCOPE_INFLATED):
         return []
     d_toks = [(k, t) for k, t in enumerate(ctx.toks) if t.content]
-    draft_words = [t.raw for _, t in d_toks]
+    draft_words = _compounds([t.raw for _, t in d_toks]) if ctx.lang == "en" else [t.raw for _, t in d_toks]
     for src in ctx.cited:
         # the words of a name ("Bowling Green") name no thing a draft noun could be
         src_words = [t.raw for k, t in enumerate(src.toks) if t.content and not (k and t.raw[:1].isupper())]

@@ -164,8 +164,8 @@ def lemmas(word: str) -> frozenset[str]:
     out = {word.lower()}
     if wn is None or not word.isascii():
         return frozenset(out)
-    for pos in ("n", "v", "a", "r"):
-        out.update(_analyses(wn, word, pos))
+    for pos in ("n", "v", "a", "r"):  # a compound by its words ("police forces" -> "police force")
+        out.update(x.replace("_", " ") for x in _analyses(wn, word.replace(" ", "_"), pos))
     return frozenset(out)
 
 
