@@ -15,6 +15,9 @@ at test time, through the CLI's import and the moderator console's upload.
    (0, 1, ...), and "Import" then failed ("statement id '0' is already stored"): the preview refuses
    it, saying where it can go; an upload's errors name the file as uploaded, not the server's copy
    (".../data/uploads/1/20261205-200216-97b680c3/votes.csv").
+6. A sheet Excel saved as "CSV (Comma delimited)" on Windows (Windows-1252) is still refused (a
+   guess at an encoding could store wrong letters), and the error now says how it reads that way
+   and which Excel choice writes UTF-8.
 """
 
 from __future__ import annotations
@@ -171,3 +174,16 @@ def test_the_console_imports_excels_unicode_text(sample, seattle):
     at.button(key="mod-imp-go").click().run(timeout=240)
     assert not _errors(at) and "Imported 5 statements" in texts(at)
     assert store.counts(sample.cid)["statements"] == before + 5
+
+
+def test_a_windows_1252_sheet_is_refused_saying_what_excel_should_save(tmp_path, seattle):
+    comments, votes = seattle
+    body = comments[0].index("comment-body")
+    comments = [r[:] for r in comments]
+    comments[2][body] = "Für einen Mindestlohn von 15 $"  # Excel on Windows writes the ü as byte 0xfc
+    res = _import(tmp_path, "windows", comments, votes, encoding="cp1252", delimiter=";")
+    assert res.exit_code == 2
+    assert ("comments.csv: not UTF-8 text (byte 0xfc at offset" in res.output and "line 3: as Windows-1252" in res.output
+            and "it reads 'Für'; in Excel choose \"CSV UTF-8 (Comma delimited)\"" in " ".join(res.output.split())), res.output
+    assert not (tmp_path / "data-windows" / "deliberation.sqlite").exists() or \
+        not Store(Settings(data_dir=tmp_path / "data-windows")).list_consultations()

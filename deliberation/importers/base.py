@@ -130,11 +130,28 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         raise InputError(
-            f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}, line {line}); "
+            f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}, line {line}{_windows_text(raw, e.start)}); "
             "save the file as UTF-8 and import again",
             path,
         ) from None
     return _no_nul(text, path)
+
+
+#: the bytes Windows-1252 leaves undefined: a file holding one is not Windows-1252 text
+CP1252_UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+
+
+def _windows_text(raw: bytes, at: int) -> str:
+    """Where a file that is not UTF-8 reads as Windows-1252 (what Excel on Windows saves as "CSV
+    (Comma delimited)"): the word around the byte as read that way, and the Excel choice that
+    writes UTF-8. The file is still refused: a guess at an encoding could store wrong letters."""
+    if any(bytes([b]) in raw for b in CP1252_UNDEFINED):  # searched, not decoded: files reach 2 GB
+        return ""
+    start = max(raw.rfind(b" ", 0, at), raw.rfind(b",", 0, at), raw.rfind(b";", 0, at), raw.rfind(b"\n", 0, at)) + 1
+    ends = [i for i in (raw.find(b" ", at), raw.find(b",", at), raw.find(b";", at), raw.find(b"\n", at)) if i >= 0]
+    word = raw[start:min(ends, default=len(raw))].decode("cp1252").strip()[:PREVIEW_CHARS]
+    return (f": as Windows-1252, as Excel saves \"CSV (Comma delimited)\", it reads {word!r}; in Excel "
+            "choose \"CSV UTF-8 (Comma delimited)\"")
 
 
 def _no_nul(text: str, path: Path) -> str:
