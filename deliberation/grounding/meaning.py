@@ -401,7 +401,23 @@ def _condition_kept(ctx: SentenceContext, sent: str, m: re.Match[str]) -> bool:
     draft_words = [w for c, w in _content_words_with_surface(ctx.toks).items() if c not in rest]
     draft_canon = {c for c in ctx.content if c not in rest}
     kept = sum(c in draft_canon or any(_related(w, d) for d in draft_words) for c, w in words.items())
-    return kept / len(words) >= ctx.cfg.min_scope_overlap
+    return kept / len(words) >= ctx.cfg.min_scope_overlap and not _made_reason(ctx, sent, words)
+
+
+#: because / weil: what follows gives a reason
+_REASON = phrase_pattern("reason_links")
+
+
+def _made_reason(ctx: SentenceContext, sent: str, words: dict[str, str]) -> bool:
+    """Does the draft restate a condition's own ``words`` as a reason ("... if they prove X" ->
+    "... because X"): at least ``min_scope_overlap`` of them after a reason link the source
+    sentence does not use?"""
+
+    m = _REASON.search(ctx.text)
+    if m is None or _REASON.search(sent):
+        return False
+    after = _content_set(_tokenize(ctx.text[m.end():]))
+    return sum(c in after for c in words) / len(words) >= ctx.cfg.min_scope_overlap
 
 
 def _related(a: str, b: str) -> bool:
