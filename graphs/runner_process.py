@@ -120,10 +120,15 @@ def _launch(settings: Settings, cid: int, job: dict, doing: str, check) -> int:
                                     env=_environment(settings, lock.env))
         lock.started(proc.pid)
         _LAUNCHED[proc.pid] = proc
-    # its job, then its exit in the log, and collected when it ends, while this process lives (no
-    # zombie holding its pid); after a restart of this process, init collects it
-    threading.Thread(target=_hand_job_and_wait, args=(proc, json.dumps(job), log_path),
-                     name=f"graph-run-{cid}", daemon=True).start()
+    # its job, now (a pipe takes 64 KB at once; more waits until it reads it, after its imports):
+    # it is handed over even when this process ends at once
+    with contextlib.suppress(OSError):  # BrokenPipeError: it ended before reading its job (its log says why)
+        proc.stdin.write(json.dumps(job).encode("utf-8"))
+    with contextlib.suppress(OSError):
+        proc.stdin.close()
+    # its exit in the log, and collected when it ends, while this process lives (no zombie holding
+    # its pid); after a restart of this process, init collects it
+    threading.Thread(target=_wait_and_log, args=(proc, log_path), name=f"graph-run-{cid}", daemon=True).start()
     return proc.pid
 
 
@@ -143,12 +148,8 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _hand_job_and_wait(proc: subprocess.Popen, job: str, log_path: Path) -> None:
-    """Write the job to the run's standard input, wait for its end, and append its exit to its log."""
-    with contextlib.suppress(OSError):  # BrokenPipeError: it ended before reading its job (its log says why)
-        proc.stdin.write(job.encode("utf-8"))
-    with contextlib.suppress(OSError):
-        proc.stdin.close()
+def _wait_and_log(proc: subprocess.Popen, log_path: Path) -> None:
+    """Wait for the run's end and append its exit status to its log (a signal's too)."""
     code = proc.wait()
     with contextlib.suppress(OSError), open(log_path, "a", encoding="utf-8") as log:
         log.write(json.dumps({"exited": proc.pid, "code": code}) + "\n")
@@ -178,8 +179,10 @@ class Progress:
     error: str | None = None
     #: what it printed that is not progress (a library's warning, a traceback), its last lines
     output: list[str] = field(default_factory=list)
-    #: its exit status as its launcher saw it (negative: the signal that ended it), or None
+    #: its exit status as its launcher or itself wrote it (negative: the signal that ended it), or None
     exit: int | None = None
+    #: whether it wrote its first line (its pid): it got past its imports
+    started: bool = False
 
     @property
     def last_output(self) -> str | None:
@@ -228,7 +231,7 @@ def progress(settings: Settings, cid: int, pid: int, ended: bool = False) -> Pro
     mine = next((part for part, seen in zip(parts, pids) if pid in seen), None)
     if mine is None and not pids[-1] and not ({e["exited"] for e, _ in parts[-1] if e and "exited" in e} - {pid}):
         mine = parts[-1]
-    found = Progress(exit=exits.get(pid, code))
+    found = Progress(exit=exits.get(pid, code), started=any(e is not None and "pid" in e for e, _ in mine or []))
     for event, line in mine or []:
         if event is None:
             if line.strip():  # a library's warning, a traceback
@@ -248,6 +251,9 @@ def ended_words(rec: runs.RunRecord | None, done: Progress) -> str | None:
     unseen (killed, or the computer restarted); None while it runs or once it returned or failed."""
     if rec is None:
         return None
+    if rec.died and rec.detached and done.exit is None and done.output and not done.started:
+        return (f"The last run ({rec.words()}) ended with its process before it started: it failed on its way in "
+                "(its exit status is not known here: the app that launched it has restarted since)")
     if not rec.died or done.exit is None or not rec.detached:
         return rec.how_it_stopped()
     where = runner.where_stopped([node for node, _ in done.steps])
@@ -346,4 +352,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover - the run's process
-    raise SystemExit(main())
+    status = main()
+    _say({"exited": os.getpid(), "code": status})  # in its own words too: read after its launcher restarted
+    raise SystemExit(status)

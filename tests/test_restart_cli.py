@@ -383,6 +383,20 @@ def test_a_console_run_that_fails_at_start_shows_its_exit_and_output(sample, tmp
     assert exited in status, status
     assert "Its last output" in status and "No module named 'langgraph.types'" in status, status
 
+    # launched by a process that ends at once (as an app restarted since): its exit is not known, and
+    # it is said how far it got, with its output
+    code = ("from pathlib import Path\nfrom deliberation.config import Settings\nfrom graphs import runner_process\n"
+            f"print(runner_process.launch_start(Settings(data_dir=Path({str(sample.data_dir)!r})), {cid}))\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=600,
+                         env={**CLI_ENV, "PYTHONPATH": os.environ["PYTHONPATH"]})
+    pid = int(res.stdout.split()[-1])
+    _wait(lambda: runs.in_progress(settings, cid) is None, "the broken run ends")
+    done = runner_process.progress(settings, cid, pid)
+    assert (done.exit, done.started) == (None, False) and "langgraph.types" in done.last_output, done
+    status = _said(run_cli(sample.data_dir, "status", str(cid)))
+    assert f"pid {pid}, at " in status and "ended with its process before it started" in status, status
+    assert "No module named 'langgraph.types'" in status, status
+
 
 def test_the_moderator_stops_a_console_run(sample, tmp_path, monkeypatch):
     """The console's Stop (runner_process.stop) on the process publishing the reviewed drafts, after
