@@ -29,11 +29,13 @@ from deliberation.seeds import add_seeds, seed_lines
 from deliberation.services import (
     analyze_source,
     choose_for,
+    consultation_model,
     corpus_summary,
     embedder_for,
     find_consultation_by_source,
     import_bundle,
     pseudonymise_analysis,
+    vector_index,
 )
 from deliberation.services import demo as run_demo
 from deliberation.storage import Store
@@ -196,6 +198,7 @@ def seed(
     consultation: str = typer.Argument(..., help="Consultation id or join code."),
     statements: Optional[list[str]] = typer.Argument(None, help="Seed statements, one per argument."),
     file: Optional[Path] = typer.Option(None, "--file", help="A UTF-8 text file: one seed statement per line (blank lines skipped)."),
+    embed: bool = typer.Option(True, help="Embed the seeds into the vector store (for the participants' similar statements; a run embeds what is missing anyway)."),
 ) -> None:
     """Add the moderator's seed statements (shown to participants like any statement), checked as a
     participant's are (length, personal data, abuse, instruction-like text, the same words as another);
@@ -215,8 +218,26 @@ def seed(
             added = add_seeds(store, c.id, lines)
         except LineErrors as e:
             raise e.named(source, unit) from None
+        if embed:
+            _embed_new(c.id, added)
     out.print(f"Added {plural(len(added), 'seed statement')} to consultation {c.id}: "
               f"{inflect(len(added), 'statement')} {listing([s.external_id for s in added])}.")
+
+
+def _embed_new(cid: int, added) -> None:
+    """Index statements just stored (the participants' similar-statements check reads the index); a
+    failure is a warning, not an error: they are stored, and a run indexes whatever is missing."""
+    model = consultation_model(state.settings, cid).model
+    index = None
+    try:
+        embedder = embedder_for(state.settings, model)
+        index = vector_index(state.settings, model)
+        index.upsert(cid, added, embedder.encode([s.text for s in added]), model_id=embedder.model_id)
+    except Exception as e:  # noqa: BLE001 - stored already
+        console.print(f"[yellow]warning:[/] not embedded now ({escape(str(e))}); a run embeds them", highlight=False)
+    finally:
+        if index is not None:
+            index.close()
 
 
 def _read_text(path: Path) -> str:

@@ -153,6 +153,14 @@ def test_deliberation_seed_checks_every_line_as_a_participants_and_stores_all_or
     assert "Added 2 seed statements to consultation 1: statements 3 and 4." in ok.stdout
     assert [(s.external_id, s.origin, s.author, s.is_public) for s in store.statements(1)][2:] == [
         ("3", S, None, True), ("4", S, None, True)]
+    # embedded for the participants' similar statements: the vector store holds them
+    from deliberation.services import consultation_model, vector_index
+
+    index = vector_index(Settings(data_dir=data), consultation_model(Settings(data_dir=data), 1).model)
+    try:
+        assert set(index.vectors(1, ["3", "4"])) == {"3", "4"}
+    finally:
+        index.close()
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
