@@ -24,6 +24,11 @@ from ui.opinion_map import group_label, map_chart, no_map_reason, totals, vote_b
 
 #: Page path of the participant page (ui/app.py).
 PARTICIPATE_PATH = "participate"
+#: what the board's two counts mean (its metrics' help): the store records a participant at their first
+#: vote or statement, never at joining, so nobody who joined without either can be counted
+PARTICIPANTS_HELP = ("People who voted or wrote a statement. Joining by code stores nobody until a first "
+                     "vote or statement, so those who only looked are not counted.")
+VOTERS_HELP = "People who cast at least one vote (those who only wrote statements are not among them)."
 #: Drafts or statements shown at once, and the characters kept of each text.
 SHOWN_ITEMS = 3
 CLIP_CHARS = 230
@@ -77,7 +82,7 @@ def _join(r: dict) -> None:
     a, b = st.columns(2)
     a.metric("Participants", r["participants"])
     b.metric("Votes", len(votes))
-    a.metric("Have voted", r["participants"])
+    a.metric("Have voted", r["voters"])
     b.metric("Statements", len(r["shown"]))
 
 
@@ -89,7 +94,7 @@ def _map(r: dict) -> None:
         st.caption(f"Each dot is a participant, placed by how they vote (from {r['where']}); "
                    "colour = opinion group.")
     else:
-        st.markdown(esc(no_map_reason(a, r["error"], r["participants"])))
+        st.markdown(esc(no_map_reason(a, r["error"], r["voters"])))
 
 
 def _items(r: dict, common_ground) -> None:

@@ -130,6 +130,15 @@ class RoomReadsMixin:
                 "vote_events": s.scalar(select(func.count()).select_from(VoteEventRow).where(VoteEventRow.consultation_id == c)),
             }
 
+    def participant_count(self, consultation_id: int) -> int:
+        """How many participants the store knows in the consultation: everyone who voted or wrote a
+        statement (and the voters and authors of an import), one indexed count. Joining by code
+        stores nobody until a first vote or statement (no "ghosts" in the opinion groups), so who
+        joined and left without either is not known to the store and not counted."""
+        with self.session() as s:
+            return s.scalar(select(func.count()).select_from(ParticipantRow)
+                            .where(ParticipantRow.consultation_id == consultation_id))
+
     def votes_of(self, consultation_id: int, participant: str) -> dict[str, int]:
         """One participant's current votes, statement external id -> vote (an indexed read)."""
         with self.session() as s:

@@ -28,7 +28,7 @@ from ui.common import (
 )
 from ui.opinion_map import (fresh_analysis, group_label, map_chart, no_map_reason, run_author_agrees, totals,
                             vote_bars)
-from ui.projector import join_url, projector_board
+from ui.projector import PARTICIPANTS_HELP, VOTERS_HELP, join_url, projector_board
 
 
 def room(cid: int) -> dict:
@@ -51,7 +51,9 @@ def room(cid: int) -> dict:
             "error": error, "where": where, "published": published,
             "item_votes": votes[votes["statement"].isin(items)],
             "topics": ((run_analysis or {}).get("topics") or {}).get("topics") or [],
-            "participants": int(votes["participant"].nunique())}  # participants = people who voted
+            # the two figures of the board and the projector: who took part (voted or wrote a
+            # statement: Store.participant_count) and who cast at least one vote
+            "participants": store().participant_count(cid), "voters": int(votes["participant"].nunique())}
 
 
 def common_ground(r: dict, limit: int) -> list:
@@ -70,7 +72,7 @@ def _map(r: dict) -> None:
         st.caption(f"Each dot is a participant, placed by how they vote; colour = opinion group (from "
                    f"{r['where']}). {sizes}")
     else:
-        st.write(esc(no_map_reason(a, r["error"], r["participants"])))
+        st.write(esc(no_map_reason(a, r["error"], r["voters"])))
 
 
 def _statements(r: dict) -> None:
@@ -105,8 +107,8 @@ def board(cid: int) -> None:
     st.header(esc(c.question), anchor=False)
     st.markdown(f"Join at **{esc(join_url(c.code))}** with the code **{esc(c.code)}**")
     cols = st.columns(4)
-    cols[0].metric("Participants", r["participants"])
-    cols[1].metric("Have voted", r["participants"])
+    cols[0].metric("Participants", r["participants"], help=PARTICIPANTS_HELP)
+    cols[1].metric("Have voted", r["voters"], help=VOTERS_HELP)
     cols[2].metric("Statements", len(r["shown"]))
     cols[3].metric("Votes", len(votes))
     left, right = st.columns([3, 2])
