@@ -106,7 +106,11 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
                 occ.append(("neg", -1, k, {a + b for a, b in zip(following, following[1:])}, w))
             continue
         if k + 1 < len(raws) and (lw, raws[k + 1].lower()) in _NEGATING_PHRASES:
-            occ.append(("neg", -1, k, win(k + 1, 3 * window, forward_only=True), f"{w} {raws[k + 1]}"))
+            # "instead of working for it, producing ...": what it negates ends at a comma
+            comma = text.find(",", toks[k + 1].end)
+            governed = {toks[x].canon for x in range(k + 2, min(len(toks), k + 2 + 3 * window))
+                        if toks[x].content and (comma < 0 or toks[x].start < comma)}
+            occ.append(("neg", -1, k, governed, f"{w} {raws[k + 1]}"))
             continue
         if _NEGATORS.match(w) or lw.endswith("n't") or (
             _FAIL_TO.match(w) and k + 1 < len(raws) and raws[k + 1].lower() in _INFINITIVE_MARKERS
@@ -274,6 +278,8 @@ def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_cont
     vt = math.prod(p for p, _ in ct)
     if vs == vt:
         return False, ""
+    if {_word_canon(w) for _, w in cs} == {_word_canon(w) for _, w in ct}:
+        return False, ""  # the same words on both sides, one saying one of them twice: no word differs
     return True, _describe_flip([w for _, w in cs], [w for _, w in ct])
 
 
