@@ -261,7 +261,9 @@ def worker(n_p: int, n_s: int, votes_per: int, seed: int, work: Path) -> dict:
     import numpy as np
 
     from deliberation.config import Settings
+    from deliberation.heap import freeze_in_this_process
 
+    freeze_in_this_process()  # as the command line does (deliberation.heap): the product path's collector
     out: dict = {"participants": n_p, "statements": n_s, "votes_per": votes_per, "seed": seed}
     settings = Settings(data_dir=work / "data")
     st = Stages()

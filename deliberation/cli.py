@@ -23,6 +23,7 @@ from deliberation.config import SAMPLE_CORPUS, Settings
 from deliberation.embeddings import MODELS
 from deliberation.embeddings.choice import AUTO
 from deliberation.errors import DeliberationError, InputError, LineErrors, storage_error, writing_to
+from deliberation.heap import freeze_in_this_process
 from deliberation.importers.polis import is_polis_export, read_polis_export
 from deliberation.importers.tabular import read_statements_file
 from deliberation.seeds import add_seeds, seed_lines
@@ -50,6 +51,8 @@ class _App(typer.Typer):
     names that file, not the data directory."""
 
     def __call__(self, *args, **kwargs):
+        # a command-line process ends with its work: bulk work may freeze the heap (deliberation.heap)
+        freeze_in_this_process()
         try:
             return super().__call__(*args, **kwargs)
         except Exception as e:

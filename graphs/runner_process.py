@@ -43,6 +43,7 @@ from typing import Any
 
 from deliberation.config import CHROMA_URL_ENV, DATA_DIR_ENV, DATABASE_URL_ENV, EMBEDDING_MODEL_ENV, Settings
 from deliberation.errors import DeliberationError
+from deliberation.heap import freeze_in_this_process
 from deliberation.storage import chroma_server, runs
 from graphs import runner
 
@@ -328,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     step to the run log (its standard output)."""
     cid = int((argv if argv is not None else sys.argv[1:])[0])
     _say({"pid": os.getpid()})
+    freeze_in_this_process()  # this process ends with its run: bulk work may freeze (deliberation.heap)
     try:
         job = json.loads(sys.stdin.read())
         settings = Settings().ensure()  # a bad setting in the environment: said in the log, in words
