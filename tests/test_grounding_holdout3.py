@@ -33,8 +33,14 @@ Some cases cite two or three statements that the draft joins.
 The file is sealed: its sha256 is pinned below, so any edit fails this test. It was scored ONCE,
 by the lead, with the guard as it stood at the end of the afternoon's tuning on the second holdout
 (main at 870cc6e): :data:`FIRST_RUN` (tests/data/grounding_holdout_first_runs.json). The targets
-(precision and recall >= 0.95 for "unfaithful") were NOT met. This module holds no scoring; a
-change made because of this set's errors makes it a tuning set too.
+(precision and recall >= 0.95 for "unfaithful") were NOT met. This module holds no scoring.
+
+It is now a DEVELOPMENT set, no longer a holdout: after that run the guard was tuned on its errors
+(5 Dec 2026 evening, the engineer "guard4"), on its odd-numbered cases, the even-numbered ones only
+checked after each change (``bench/score_grounding.py tests/data/grounding_holdout3_sealed.jsonl
+--half odd|even``). Its figures say how well the guard fits the cases it was tuned on; a fourth
+holdout, written blind to the guard outside this repository, is the one scored for that. The file
+stays sealed all the same, so that every figure quoted for it is over the same cases.
 """
 
 from __future__ import annotations
