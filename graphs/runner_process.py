@@ -287,10 +287,16 @@ def stop(settings: Settings, cid: int, pid: int, by: str = MODERATOR) -> runs.Ru
     transactions, and a step's retry replaces or reuses what a stopped attempt committed (the
     review's decisions under its key, the drafts it published); the checkpoints keep every
     completed step, so a Retry continues from the last one. A run that ended meanwhile, or one
-    that is not in a process of its own: nothing is done. Returns the last run's record."""
+    that is not in a process of its own: nothing is done. A run whose process runs on another
+    host or in another pid namespace (another container sharing the data volume) is refused in
+    words: its pid names another process here. Returns the last run's record."""
     rec = runs.in_progress(settings, cid)
     if rec is None or rec.pid != pid or not rec.detached:
         return runs.last_run(settings, cid)
+    if rec.started_elsewhere():
+        raise DeliberationError(f"this run was started by the app on {rec.host or 'another host'}"
+                                f"{' (in another container)' if rec.host == runs.this_machine()['host'] else ''}; "
+                                "stop it there (its process id means another process here)")
     for sig in (signal.SIGTERM, signal.SIGCONT):  # SIGCONT: a paused process ends too
         _signal_group(pid, sig)
     if not _wait_ended(settings, cid, pid, STOP_GRACE_S):

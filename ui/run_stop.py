@@ -27,7 +27,11 @@ def stop_button(pid: int, where: str) -> None:
 
 def stop_controls(cid: int, rec: runs.RunRecord, where: str) -> None:
     """Under a run in progress in a process of its own: Stop, then its confirmation, then the stop
-    (the console is redrawn: the run shows as stopped by the moderator, with Retry)."""
+    (the console is redrawn: the run shows as stopped by the moderator, with Retry). A run whose
+    process runs in another container sharing the data folder is stopped there, not here."""
+    if rec.started_elsewhere():
+        st.info(common.esc(f"This run was started by the app on {rec.host or 'another host'}; stop it there."))
+        return
     if st.session_state.get(ASK_KEY) != rec.pid:
         stop_button(rec.pid, where)
         return

@@ -15,6 +15,11 @@ file keeps a record of the run (who, what, since when, and ``ended`` once it ret
 so a record without ``ended`` whose lock is free is a run whose process ended mid-way
 (:func:`last_run`), which the console and ``deliberation status`` say in words; a run the moderator
 stopped is recorded so once its process has ended (:func:`mark_stopped`).
+
+The record also names where the run's process runs (:func:`this_machine`: the host name and the
+pid namespace): two app servers in separate containers may share a data volume, and the lock works
+across them, but a pid means a process only in its own pid namespace, so a Stop from another
+container must not signal that number (:meth:`RunRecord.started_elsewhere`).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import contextlib
 import fcntl
 import json
 import os
+import socket
 import sys
 import time
 from collections.abc import Iterator
@@ -79,6 +85,16 @@ class RunRecord:
     #: who stopped it ("the moderator") and the step it was in then, in words ("drafting statements")
     stopped_by: str | None = None
     stopped_in: str | None = None
+    #: where its process runs (:func:`this_machine`); None in a record written before they were kept
+    host: str | None = None
+    pid_ns: str | None = None
+
+    def started_elsewhere(self) -> bool:
+        """Its process runs on another host or in another pid namespace (another container sharing
+        the data volume): its pid names some other process here, never to be signalled."""
+        here = this_machine()
+        return ((self.host is not None and self.host != here["host"])
+                or (self.pid_ns is not None and self.pid_ns != here["pid_ns"]))
 
     @property
     def died(self) -> bool:
@@ -114,6 +130,16 @@ def _clock(iso: str) -> str:
         return datetime.fromisoformat(iso).strftime("%H:%M:%S UTC")
     except ValueError:
         return iso
+
+
+def this_machine() -> dict[str, str]:
+    """Where this process runs, for a run's record: the host name and the pid namespace (a pid means
+    a process only there)."""
+    try:
+        pid_ns = os.readlink("/proc/self/ns/pid")
+    except OSError:  # no /proc: the host name alone tells
+        pid_ns = ""
+    return {"host": socket.gethostname(), "pid_ns": pid_ns}
 
 
 def _now() -> str:
@@ -165,7 +191,8 @@ def _record(data: dict, alive: bool) -> RunRecord | None:
         return RunRecord(pid=int(data["pid"]), by=str(data["by"]), doing=str(data["doing"]),
                          started=str(data["started"]), ended=data.get("ended"), alive=alive,
                          outcome=data.get("outcome"), detached=bool(data.get("detached")),
-                         stopped_by=data.get("stopped_by"), stopped_in=data.get("stopped_in"))
+                         stopped_by=data.get("stopped_by"), stopped_in=data.get("stopped_in"),
+                         host=data.get("host"), pid_ns=data.get("pid_ns"))
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -225,7 +252,8 @@ def running(settings: "Settings", cid: int, doing: str, by: str | None = None) -
         fd = _acquire(settings, cid)
     try:
         data = {"pid": os.getpid(), "by": handed.get("by") or by or who_am_i(), "doing": doing,
-                "started": handed.get("started") or _now(), **({"detached": True} if handed else {})}
+                "started": handed.get("started") or _now(), **({"detached": True} if handed else {}),
+                **this_machine()}
         _write(fd, data)
         outcome = "failed"
         try:
@@ -327,7 +355,7 @@ def hand_over(settings: "Settings", cid: int, doing: str, by: str | None = None)
     before = _read(fd)
     try:
         handover = Handover(fd, {"pid": os.getpid(), "by": by or who_am_i(), "doing": doing, "started": _now(),
-                                 "detached": True})
+                                 "detached": True, **this_machine()})
         _write(fd, handover._data)
         try:
             yield handover
