@@ -480,7 +480,7 @@ def _kept(source_noun: str, draft_words: list[str]) -> bool:
 
     derived = wn.derived(source_noun) if wn.wordnet() is not None else frozenset()
     return any(_compound_of(source_noun, w) or _clipping(source_noun, w) or _same_thing(source_noun, w)
-               or wn.lemmas(w) & derived or any(_same_thing(d, w) for d in derived) for w in draft_words)
+               or wn.lemmas(w) & derived for w in draft_words)
 
 
 def _compounds(words: list[str]) -> list[str]:
