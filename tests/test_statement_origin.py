@@ -20,7 +20,7 @@ from deliberation.ratelimit import UNLIMITED
 from deliberation.storage import Store
 from deliberation.storage.room_reads import words_key
 from deliberation.storage.sql import _index_names
-from deliberation.storage.tables import StatementRow
+from deliberation.storage.tables import ParticipantRow, StatementRow
 
 #: a SQLite database made by main at d3dddb6, before statement origins (tests/data/make_store_before_origin.py):
 #: statements 1, 2 by participants a and b, 3 and 4 imported without an author, 5 added on the participant page,
@@ -92,6 +92,7 @@ def test_a_database_without_the_new_columns_is_upgraded_on_open(room, store_sett
     with store.engine.begin() as c:
         c.exec_driver_sql("DROP INDEX ix_statements_words")
         c.exec_driver_sql("DROP INDEX ix_statements_number")
+        c.exec_driver_sql("DROP INDEX ix_statements_unkeyed")
         c.exec_driver_sql("ALTER TABLE statements DROP COLUMN origin")
         c.exec_driver_sql("ALTER TABLE statements DROP COLUMN words_key")
     store.engine.dispose()
@@ -188,8 +189,10 @@ def test_a_new_statement_reads_indexes_not_every_statement(room):
     with store.engine.connect() as c:
         for statement, parameters in sent:
             plan = " ".join(row[-1] for row in c.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
-            index = "ix_statements_number" if "ltrim" in statement else "ix_statements_words"
-            assert f"USING INDEX {index}" in plan, plan
+            if "ltrim" in statement:
+                assert "USING INDEX ix_statements_number" in plan, plan
+            else:  # the words' digest and the rows without one (an old version's), each looked up
+                assert plan.count("USING INDEX ix_statements_words") == 2, plan
 
 
 def test_one_seed_list_sent_from_two_consoles_at_once_is_stored_once(room, store_settings):
@@ -217,3 +220,41 @@ def test_one_seed_list_sent_from_two_consoles_at_once_is_stored_once(room, store
     assert len(stored) == 1 and len(refused) == 1, results
     assert [n for n, _ in refused[0].problems] == [1, 2]
     assert [s.external_id for s in store.statements(cid) if s.origin is S] == [s.external_id for s in stored[0]]
+
+
+def _store_as_an_old_version(store: Store, cid: int, external_id: str, author: str | None, text: str) -> None:
+    """A statement stored the way a version from before origins stores it (an old app server during a
+    rolling deploy, a command from an old install): its INSERT names neither origin nor words_key."""
+    with store.engine.begin() as c:
+        pid = c.execute(select(ParticipantRow.id).where(ParticipantRow.consultation_id == cid,
+                                                        ParticipantRow.external_id == author)).scalar()
+        c.exec_driver_sql(
+            "INSERT INTO statements (consultation_id, external_id, text, author_id, language, moderation, "
+            "moderation_reason, is_draft, created_at, updated_at) "
+            f"VALUES ({cid}, '{external_id}', '{text}', {'NULL' if pid is None else pid}, 'en', 'unmoderated', '', "
+            "false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+
+
+def test_statements_an_old_version_stores_after_the_upgrade_are_checked_and_filled(room, store_settings):
+    """Rows an old version writes into an upgraded database (no words' digest, origin the column's
+    default): the same-words check still finds them at once, reads give an authored one the origin
+    "participant", and the next open fills both columns."""
+    store, cid = room
+    _store_as_an_old_version(store, cid, "4", "a", "Close the road to lorries at night")
+    _store_as_an_old_version(store, cid, "5", None, "Open a market on Saturdays")
+    with pytest.raises(SameWords) as e:
+        store.add_statement(cid, "xid:p1", "close the road to LORRIES  at night")
+    assert e.value.statement == "4"
+    with pytest.raises(LineErrors) as seeds:
+        store.add_seed_statements(cid, [(1, "open a market on saturdays")])
+    assert seeds.value.problems == [(1, "statement 5 says this already, word for word")]
+    assert _origins(store, cid) == {"1": "participant", "2": "participant", "3": "imported", "4": "participant",
+                                    "5": "imported"}
+    store.engine.dispose()
+    again = Store(store_settings)
+    with again.session() as s:
+        stored = {sid: (origin, key) for sid, origin, key, in s.execute(
+            select(StatementRow.external_id, StatementRow.origin, StatementRow.words_key))}
+    assert {sid: origin for sid, (origin, _) in stored.items()} == _origins(store, cid)
+    assert stored["4"][1] == words_key("Close the road to lorries at night")
+    assert stored["5"][1] == words_key("Open a market on Saturdays")

@@ -14,6 +14,13 @@ Columns added so far, to ``statements``:
 * ``words_key`` (the digest the same-words check looks up,
   :func:`deliberation.storage.room_reads.words_key`), computed here for every stored statement;
   its index ``ix_statements_words`` is then created with the other missing indexes.
+
+A row without ``words_key`` was written by a version from before these columns (an old app server
+still running during a rolling deploy, a command from an old install): its ``origin`` is the
+column's default, not what the writer meant. Such rows are filled at every open
+(:func:`fill_unkeyed`, found through the small partial index ``ix_statements_unkeyed``); until then
+the same-words check reads their words (:func:`deliberation.storage.room_reads.same_words`) and
+reads give them the origin :data:`ROW_ORIGIN` says.
 """
 
 from __future__ import annotations
@@ -22,10 +29,11 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from sqlalchemy import bindparam, inspect, select, update
+from sqlalchemy import bindparam, case, inspect, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
-from deliberation.errors import InputError
+from deliberation.errors import InputError, StorageError
 from deliberation.models import StatementOrigin
 from deliberation.storage.room_reads import words_key
 from deliberation.storage.tables import StatementRow
@@ -34,11 +42,29 @@ log = logging.getLogger(__name__)
 
 #: Statements read and updated per batch while ``words_key`` is filled.
 FILL_BATCH = 5_000
-#: The columns added to ``statements`` since the first databases, with their SQL (both dialects).
-ADDED_COLUMNS = {
-    "origin": f"VARCHAR(16) NOT NULL DEFAULT '{StatementOrigin.IMPORTED.value}'",
-    "words_key": "VARCHAR(64)",
-}
+#: The columns added to ``statements`` since the first databases (their types and defaults are the
+#: table's: :func:`_column_sql`).
+ADDED_COLUMNS = ("origin", "words_key")
+_T = StatementRow.__table__
+#: The origin of a statement whose writer did not say it (a version from before origins): a
+#: published draft, a participant's when it has an author, else "imported" (the moderator's
+#: statements were stored like an import's, so nothing tells them apart). The rule of
+#: :attr:`deliberation.models.Statement.stored_origin`, in SQL.
+ROW_ORIGIN = case((_T.c.is_draft.is_(True), StatementOrigin.DRAFT.value),
+                  (_T.c.author_id.is_not(None), StatementOrigin.PARTICIPANT.value),
+                  else_=StatementOrigin.IMPORTED.value)
+#: A statement's origin as reads give it: the stored one, or :data:`ROW_ORIGIN` for a row an old
+#: version wrote (no ``words_key``) that :func:`fill_unkeyed` has not filled yet.
+READ_ORIGIN = case((_T.c.words_key.is_(None), ROW_ORIGIN), else_=_T.c.origin)
+
+
+def upgrade_needed(url: str) -> InputError:
+    """The error of a database this version can only open once it is upgraded, when the upgrade
+    cannot be done here (a read-only file, a role that does not own the tables), saying what to do."""
+    return InputError("this data folder's database was made by an earlier version and needs a one-time "
+                      "upgrade (statement origins) before this version can read it: run `deliberation "
+                      "consultations` (or open the app once) where the database can be written, with the "
+                      "database role that owns its tables", url)
 
 
 def missing_columns(bind: Engine | Connection) -> list[str]:
@@ -50,38 +76,63 @@ def missing_columns(bind: Engine | Connection) -> list[str]:
 def upgrade(engine: Engine, lock: Callable[[Engine], AbstractContextManager[Connection]], *,
             writable: bool) -> None:
     """Add and fill the columns an old database lacks, in one transaction under ``lock`` (the schema
-    lock); nothing to do (the usual case) takes no lock. A database that needs it but is opened
-    read-only cannot be read by this version: that is said in words."""
+    lock); nothing to do (the usual case) takes no lock. A database that needs it but cannot take
+    it here (opened read-only, a role that does not own the tables) cannot be read by this version:
+    :func:`upgrade_needed` says what to do."""
     if not missing_columns(engine):
         return
     if not writable:
-        raise InputError("this database was made by an earlier version and must be upgraded once "
-                         "(statement origins); open it once where it can be written", str(engine.url))
-    with lock(engine) as conn:
-        missing = missing_columns(conn)  # another process may have upgraded it meanwhile
-        for name in missing:
-            log.info("adding statements.%s (added to the schema after this database was made)", name)
-            conn.exec_driver_sql(f"ALTER TABLE {StatementRow.__tablename__} ADD COLUMN {name} {ADDED_COLUMNS[name]}")
-        if "origin" in missing:
-            _fill_origin(conn)
-        if "words_key" in missing:
-            _fill_words_key(conn)
+        raise upgrade_needed(str(engine.url))
+    try:
+        with lock(engine) as conn:
+            missing = missing_columns(conn)  # another process may have upgraded it meanwhile
+            for name in missing:
+                log.info("adding statements.%s (added to the schema after this database was made)", name)
+                conn.exec_driver_sql(f"ALTER TABLE {_T.name} ADD COLUMN {_column_sql(conn, name)}")
+            _fill(conn)
+    except (SQLAlchemyError, StorageError) as e:
+        log.warning("could not upgrade the database: %s", e)
+        raise upgrade_needed(str(engine.url)) from None
 
 
-def _fill_origin(conn: Connection) -> None:
-    t = StatementRow.__table__
-    conn.execute(update(t).where(t.c.author_id.is_not(None)).values(origin=StatementOrigin.PARTICIPANT.value))
-    conn.execute(update(t).where(t.c.is_draft.is_(True)).values(origin=StatementOrigin.DRAFT.value))
+def _column_sql(conn: Connection, name: str) -> str:
+    """A column of ``statements`` as ADD COLUMN takes it: its name, its type compiled for the
+    database, and its default (SQLite cannot add a NOT NULL column without one)."""
+    col = _T.c[name]
+    sql = f"{name} {col.type.compile(dialect=conn.dialect)}"
+    if col.server_default is not None:
+        sql += f" DEFAULT '{col.server_default.arg}'"
+    return sql if col.nullable else f"{sql} NOT NULL"
 
 
-def _fill_words_key(conn: Connection) -> None:
-    """Every statement's ``words_key``, a batch at a time in id order."""
-    t = StatementRow.__table__
-    set_key = update(t).where(t.c.id == bindparam("row_id")).values(words_key=bindparam("key"))
+def fill_unkeyed(engine: Engine, lock: Callable[[Engine], AbstractContextManager[Connection]]) -> None:
+    """Fill the rows an old version wrote since (no ``words_key``; see the module's docstring), under
+    ``lock``. Nothing to fill (the usual case) is one lookup in the empty ``ix_statements_unkeyed``
+    and takes no lock. A failure (a role that may not update) is logged: the same-words check and
+    reads do without the filled columns."""
+    unkeyed = select(_T.c.id).where(_T.c.words_key.is_(None)).limit(1)
+    try:
+        with engine.connect() as conn:
+            if conn.execute(unkeyed).first() is None:
+                return
+        with lock(engine) as conn:
+            _fill(conn)
+    except (SQLAlchemyError, StorageError) as e:
+        log.warning("could not fill the statements an earlier version stored: %s", e)
+
+
+def _fill(conn: Connection) -> None:
+    """The origin (:data:`ROW_ORIGIN`) and ``words_key`` of every row without ``words_key``, a
+    batch at a time in id order."""
+    no_key = _T.c.words_key.is_(None)
+    set_row = (update(_T).where(_T.c.id == bindparam("row_id"))
+               .values(words_key=bindparam("key"), origin=bindparam("row_origin")))
     after = 0
     while True:
-        rows = conn.execute(select(t.c.id, t.c.text).where(t.c.id > after).order_by(t.c.id).limit(FILL_BATCH)).all()
+        rows = conn.execute(select(_T.c.id, _T.c.text, ROW_ORIGIN).where(no_key, _T.c.id > after)
+                            .order_by(_T.c.id).limit(FILL_BATCH)).all()
         if not rows:
             return
-        conn.execute(set_key, [{"row_id": i, "key": words_key(text)} for i, text in rows])
+        log.info("filling the origin and words' digest of %d statements stored without them", len(rows))
+        conn.execute(set_row, [{"row_id": i, "key": words_key(text), "row_origin": o} for i, text, o in rows])
         after = rows[-1][0]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from typing import NamedTuple
 
-from sqlalchemy import func, literal, literal_column, or_, select
+from sqlalchemy import func, literal, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from deliberation.models import ModerationStatus
@@ -93,15 +93,20 @@ def same_words(s: Session, consultation_id: int, author_id: int | None, text: st
     their own and the public ones (a statement held for review is not revealed); with no author (the
     moderator, who sees every statement), among all of them. None when there is none. An indexed
     lookup of the words' digest (``ix_statements_words``), so only statements with the same words
-    are read; their words are compared again (a digest could collide). Read inside
-    Store.add_statement's transaction, after its lock (see there)."""
+    are read, and of the statements without a digest (written by a version from before it, not yet
+    filled: :func:`deliberation.storage.migrate.fill_unkeyed`; none, usually); their words are
+    compared again (a digest could collide). Read inside Store.add_statement's transaction, after
+    its lock (see there)."""
     t = StatementRow
     words = ballot_words(text)
     seen = [] if author_id is None else [or_(t.author_id == author_id, t.moderation.not_in(HELD))]
-    rows = s.execute(select(t.external_id, t.text, t.author_id)
-                     .where(t.consultation_id == consultation_id, t.words_key == words_key(text),
-                            t.is_draft.is_(False), *seen)
-                     .order_by(t.id))
+
+    def keyed(key):
+        return (select(t.id, t.external_id, t.text, t.author_id)
+                .where(t.consultation_id == consultation_id, key, t.is_draft.is_(False), *seen))
+
+    both = union_all(keyed(t.words_key == words_key(text)), keyed(t.words_key.is_(None))).subquery()
+    rows = s.execute(select(both.c.external_id, both.c.text, both.c.author_id).order_by(both.c.id))
     return next(((sid, author_id is not None and own == author_id) for sid, said, own in rows
                  if ballot_words(said) == words), None)
 

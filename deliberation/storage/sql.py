@@ -91,7 +91,8 @@ def _create_tables(engine: Engine, *, writable: bool = True) -> None:
     since the database was made are added and filled (:mod:`deliberation.storage.migrate`), then
     indexes added to the schema since (e.g. ``ix_vote_events_participant``) are created, under
     the same lock. A failure there (a read-only role or replica, a full disk) is logged and the
-    store opens anyway: a missing index costs speed, not correctness."""
+    store opens anyway: a missing index costs speed, not correctness. Last, statements an earlier
+    version stored since are filled (:func:`deliberation.storage.migrate.fill_unkeyed`)."""
     if not set(Base.metadata.tables) <= set(inspect(engine).get_table_names()):
         with _schema_lock(engine) as conn:
             Base.metadata.create_all(conn)
@@ -101,8 +102,13 @@ def _create_tables(engine: Engine, *, writable: bool = True) -> None:
         return
     have = _index_names(engine)
     missing = [ix for t in Base.metadata.sorted_tables for ix in t.indexes if ix.name not in have]
-    if not missing:
-        return  # the usual case: nothing to create, no lock taken
+    if missing:
+        _create_indexes(engine, missing)
+    migrate.fill_unkeyed(engine, _schema_lock)
+
+
+def _create_indexes(engine: Engine, missing: list) -> None:
+    """Create the ``missing`` indexes under the schema lock (logged when that fails)."""
     try:
         with _schema_lock(engine) as conn:
             have = _index_names(conn)  # another process may have made some meanwhile

@@ -38,6 +38,7 @@ from deliberation.ratelimit import RateLimits
 from deliberation.storage.export import ExportMixin
 from deliberation.storage.ids import check_id, check_ids, new_statement_ids, storable_id
 from deliberation.storage.matrix_reads import MatrixReadsMixin
+from deliberation.storage.migrate import READ_ORIGIN
 from deliberation.storage.reviews import ReviewsMixin
 from deliberation.storage.seeds import SeedsMixin
 from deliberation.storage.room_reads import RoomReadsMixin, last_statement_number, same_words, words_key
@@ -312,7 +313,7 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
         t = StatementRow
         rows = s.execute(select(t.id, t.consultation_id, t.external_id, t.text, ParticipantRow.external_id,
                                 t.language, t.moderation, t.moderation_reason, t.is_draft, t.created_at, t.updated_at,
-                                t.origin)
+                                READ_ORIGIN)
                          .outerjoin(ParticipantRow, t.author_id == ParticipantRow.id)
                          .where(t.consultation_id == cid).order_by(t.id))
         return [_statement(*r) for r in rows]

@@ -26,9 +26,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
-from deliberation.models import MAX_ID_CHARS
+from deliberation.models import MAX_ID_CHARS, StatementOrigin
 
 # the column kinds several tables share (SQLAlchemy merges a ``mapped_column()`` given beside one)
 RowId = Annotated[int, mapped_column(Integer, primary_key=True)]
@@ -60,7 +60,10 @@ class _SourceRecord:
     """A participant or statement: its own id in the source (``external_id``, unique within its
     consultation) beside the database's."""
 
-    __table_args__ = (UniqueConstraint("consultation_id", "external_id"),)
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (UniqueConstraint("consultation_id", "external_id"),)  # one per table: a constraint has one
+
     id: Mapped[RowId]
     consultation_id: Mapped[ConsultationId] = mapped_column(index=True)
     external_id: Mapped[str] = mapped_column(String(MAX_ID_CHARS))
@@ -85,8 +88,6 @@ class StatementRow(_SourceRecord, Base):
     :mod:`deliberation.storage.migrate` adds and fills them on open."""
 
     __tablename__ = "statements"
-    __table_args__ = (UniqueConstraint("consultation_id", "external_id"),
-                      Index("ix_statements_words", "consultation_id", "words_key"))
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"), nullable=True)
     language: Mapped[str] = mapped_column(Text, default="und")
@@ -94,8 +95,16 @@ class StatementRow(_SourceRecord, Base):
     moderation_reason: Mapped[str] = mapped_column(Text, default="")
     is_draft: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[Time]
-    origin: Mapped[str] = mapped_column(String(16), default="imported", server_default="imported")
+    origin: Mapped[str] = mapped_column(String(16), default=StatementOrigin.IMPORTED.value,
+                                        server_default=StatementOrigin.IMPORTED.value)
     words_key: Mapped[str | None] = mapped_column(String(WORDS_KEY_CHARS), nullable=True)
+
+
+Index("ix_statements_words", StatementRow.consultation_id, StatementRow.words_key)
+#: The rows without ``words_key``, written by a version from before it (none, usually: a small
+#: partial index), which :func:`deliberation.storage.migrate.fill_unkeyed` looks for at every open.
+Index("ix_statements_unkeyed", StatementRow.id, sqlite_where=StatementRow.words_key.is_(None),
+      postgresql_where=StatementRow.words_key.is_(None))
 
 
 #: A statement id compared as a number (for ids of digits only): fewer digits without leading zeros
