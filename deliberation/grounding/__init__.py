@@ -12,6 +12,8 @@ participant statements it cites. A sentence is *unsupported* when it
 * links two statements with a connection neither makes, or fuses parts of two into one claim;
 * adds content words, a list item or a reason / consequence that no cited statement supports;
 * is itself an instruction to a model.
+* is in a language the guard has no word lists for and is not a word-for-word quote of a cited
+  statement (:mod:`.reach`).
 
 Every check is one function in :mod:`.checks` returning :class:`Problem` s of a
 :class:`ProblemKind`; the public report words each kind (:func:`public_reason`). Word lists are

@@ -7,7 +7,7 @@ import re
 from typing import Any, Callable, Mapping, Sequence
 
 from ..safety.instructions import injection_start, instruction_reasons
-from . import checks, meaning, thesaurus_de, wordnet
+from . import checks, meaning, reach, thesaurus_de, wordnet
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
 from .judge import NO_OPINION, LLMJudge
 from .models import CheckDraftRequest, GroundingConfig, GroundingReport, SentenceVerdict, SourceStatement, TextEncoder
@@ -205,6 +205,9 @@ def check_sentence(
     if not cited:
         problems.append(Problem(ProblemKind.NO_CITATION, "cites no statement"))
         return _verdict(text, cited_ids, problems, None)
+    unread = reach.unreadable_language(text)
+    if unread:
+        return _unread_verdict(text, cited_ids, problems, cited, unread)
     toks = _tokenize(text)
     ctx = SentenceContext(text=text, toks=toks, content=_content_set(toks), lang=_language(text),
                           cited_ids=cited_ids, cited=cited, emb=emb, cfg=cfg)
@@ -215,6 +218,19 @@ def check_sentence(
     for check in RULE_CHECKS:
         problems += check(ctx)
     return _verdict(text, cited_ids, problems, ctx)
+
+
+def _unread_verdict(text: str, cited_ids: list[str], problems: list[Problem], cited: list[_Source],
+                   code: str) -> SentenceVerdict:
+    """A sentence in a language the guard has no word lists for (:mod:`.reach`): supported only as
+    a word-for-word quote of a cited statement, else unsupported and said so in words."""
+
+    quote = None if problems else reach.quoted_from(text, [(s.id, s.text) for s in cited])
+    if quote is None:
+        return _verdict(text, cited_ids, problems + [reach.not_checked(code)], None)
+    reason = (f"quoted word for word from statement {quote}; nothing else was checked: the guard has no "
+              f"word lists for {reach.language_name(code)}")
+    return SentenceVerdict(text=text, supported=True, citations=list(cited_ids), reason=reason, best_match=quote)
 
 
 def _request(payload: Mapping[str, Any]) -> CheckDraftRequest:

@@ -33,6 +33,7 @@ class ProblemKind(str, Enum):
     ADDED_ITEM = "added_item"
     MODEL_CONTRADICTED = "model_contradicted"
     MODEL_NOT_STATED = "model_not_stated"
+    NOT_CHECKED = "not_checked"
 
     @property
     def public(self) -> str:
@@ -64,6 +65,7 @@ PUBLIC_WORDING: dict[ProblemKind, str] = {
     ProblemKind.ADDED_ITEM: "adds an item the cited statements do not mention",
     ProblemKind.MODEL_CONTRADICTED: "the language model judges it contradicted by the cited statements",
     ProblemKind.MODEL_NOT_STATED: "the language model judges it not stated in the cited statements",
+    ProblemKind.NOT_CHECKED: "was not checked: the guard has no word lists for its language",
 }
 
 
