@@ -420,16 +420,17 @@ def _review(cid: int, gs) -> None:
     _coverage(values)
     reviewer = st.text_input("Your name (recorded with each decision)", value="moderator", key="mod-reviewer")
     same = _same_words(drafts)
-    decisions = [dec for i, d in enumerate(drafts) if (dec := _review_draft(i, d, summaries, statements, same.get(i)))]
-    undecided = len(drafts) - len(decisions)
-    if undecided:
-        st.caption(f"{plural(undecided, 'draft')} {inflect(undecided, 'has', 'have')} no decision yet; "
-                   f"{inflect(undecided, 'it stays', 'they stay')} in review.")
+    for i, d in enumerate(drafts):
+        _review_draft(i, d, summaries, statements, same.get(i))
+    st.caption("Drafts without a decision stay in review.")
     c1, c2 = st.columns(2)
-    submit = c1.button(f"Submit {plural(len(decisions), 'decision')}", type="primary",
-                       key="mod-review-submit", disabled=not decisions, width="stretch")
+    # the decisions are read from the cards' widgets when pressed (a label counting them would go stale)
+    submit = c1.button("Submit the decisions", type="primary", key="mod-review-submit", width="stretch")
     approve_all = c2.button("Approve all drafts", key="mod-review-approve-all", width="stretch")
-    if submit or approve_all:
+    decisions = [dec for d in drafts if (dec := _decision(d))]
+    if submit and not decisions:
+        st.warning("No draft has a decision yet: choose Approve, Edit or Reject on a draft first.")
+    elif submit or approve_all:
         value = ({"reviewer": reviewer or "moderator", "approve_all": True} if approve_all
                  else {"reviewer": reviewer or "moderator", "decisions": decisions})
         value["seen"] = {d["key"]: d["text"] for d in drafts}  # refused if another run or review replaced them
@@ -468,8 +469,21 @@ def second_opinion_line(model_verdicts: list[str]) -> str:
         f"{n} {words.get(k, k)}" for k, n in said.most_common()) + "."
 
 
-def _review_draft(i: int, d: dict, summaries: dict, statements: dict, same_as: int | None = None) -> dict | None:
-    """One draft beside its cited statements, with the decision widgets; returns the decision."""
+def _decision(d: dict) -> dict | None:
+    """The decision on draft ``d`` as its card's widgets hold it (None: none yet); stored on Submit."""
+    suffix = f"{_draft_nonce(d)}-{d['key']}"
+    choice = st.session_state.get(f"mod-dec-{suffix}")
+    if not choice:
+        return None
+    text = st.session_state.get(f"mod-edit-{suffix}", "") if choice == "edit" else ""
+    reason = st.session_state.get(f"mod-why-{suffix}", "") if choice in ("edit", "reject") else ""
+    return {"key": d["key"], "decision": choice, "text": text, "reason": reason}
+
+
+@st.fragment
+def _review_draft(i: int, d: dict, summaries: dict, statements: dict, same_as: int | None = None) -> None:
+    """One draft beside its cited statements, with the decision widgets (read by :func:`_decision`). A
+    fragment: a decision reruns this card, not the whole console (bench/bench_review_clicks.py)."""
     nonce = _draft_nonce(d)
     rejected = d.get("edit_rejected") or {}
     with st.container(border=True):
@@ -505,15 +519,13 @@ def _review_draft(i: int, d: dict, summaries: dict, statements: dict, same_as: i
         choice = st.radio("Decision", ["approve", "edit", "reject"], index=1 if rejected else None,
                           horizontal=True, key=f"mod-dec-{nonce}-{d['key']}",
                           format_func=lambda x: {"approve": "Approve", "edit": "Edit", "reject": "Reject"}[x])
-        text, reason = "", ""
         if choice == "edit":
-            text = st.text_area("Edited wording", value=rejected.get("text") or d.get("plain_text") or d["text"],
-                                key=f"mod-edit-{nonce}-{d['key']}",
-                                help="Where the draft sets positions side by side, keep one sentence per "
-                                     "position: each keeps who holds it.")
+            st.text_area("Edited wording", value=rejected.get("text") or d.get("plain_text") or d["text"],
+                         key=f"mod-edit-{nonce}-{d['key']}",
+                         help="Where the draft sets positions side by side, keep one sentence per "
+                              "position: each keeps who holds it.")
         if choice in ("edit", "reject"):
-            reason = st.text_input("Reason (optional)", key=f"mod-why-{nonce}-{d['key']}")
-    return {"key": d["key"], "decision": choice, "text": text, "reason": reason} if choice else None
+            st.text_input("Reason (optional)", key=f"mod-why-{nonce}-{d['key']}")
 
 
 def _submit_review(cid: int, value: dict) -> None:
