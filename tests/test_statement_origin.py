@@ -89,18 +89,75 @@ def test_a_database_without_the_new_columns_is_upgraded_on_open(room, store_sett
     """The same upgrade on PostgreSQL too: the columns dropped as a database from before lacks them."""
     store, cid = room
     store.add_statement(cid, None, "A question from the moderator")
-    with store.engine.begin() as c:
-        c.exec_driver_sql("DROP INDEX ix_statements_words")
-        c.exec_driver_sql("DROP INDEX ix_statements_number")
-        c.exec_driver_sql("DROP INDEX ix_statements_unkeyed")
-        c.exec_driver_sql("ALTER TABLE statements DROP COLUMN origin")
-        c.exec_driver_sql("ALTER TABLE statements DROP COLUMN words_key")
-    store.engine.dispose()
+    _as_before_origins(store)
     store = Store(store_settings)
     assert _origins(store, cid) == {"1": "participant", "2": "participant", "3": "imported", "4": "imported"}
     assert {"ix_statements_words", "ix_statements_number"} <= _index_names(store.engine)
     with pytest.raises(SameWords):
         store.add_statement(cid, "xid:p1", "keep TWO lanes for cars")
+
+
+def _as_before_origins(store: Store) -> None:
+    """The database as a version from before statement origins left it (columns and indexes dropped)."""
+    with store.engine.begin() as c:
+        for index in ("ix_statements_words", "ix_statements_number", "ix_statements_unkeyed"):
+            c.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
+        c.exec_driver_sql("ALTER TABLE statements DROP COLUMN origin")
+        c.exec_driver_sql("ALTER TABLE statements DROP COLUMN words_key")
+    store.engine.dispose()
+
+
+#: what a database that needs the upgrade but cannot take it is refused with
+UPGRADE_NEEDED = ("this database was made by an earlier version and needs a one-time upgrade "
+                  "(statement origins) before this version can read it: run `deliberation consultations` (or open "
+                  "the app once) where the database can be written, with the database role that owns its tables")
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_an_old_database_opened_by_a_role_that_does_not_own_its_tables_says_what_to_do(room, db_url):
+    """A PostgreSQL role allowed to read and write the tables but not to alter them (the app's role
+    beside the owner's) cannot upgrade: the error says what to do (it was a ProgrammingError
+    traceback on every page). Once the owner has opened it, that role opens it and adds statements."""
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    store, cid = room
+    _as_before_origins(store)
+    role = f"app_{uuid.uuid4().hex[:8]}"
+    grants = [f"CREATE ROLE {role} LOGIN", f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+              f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"]
+    with store.engine.begin() as c:
+        for sql in grants:
+            c.exec_driver_sql(sql)
+    as_app = make_url(db_url).set(username=role).render_as_string(hide_password=False)
+    try:
+        with pytest.raises(InputError) as e:
+            Store(url=as_app)
+        assert UPGRADE_NEEDED in str(e.value), str(e.value)
+        Store(url=db_url).engine.dispose()  # the owner upgrades it
+        app = Store(url=as_app, limits=UNLIMITED)
+        assert app.add_statement(cid, "xid:p1", "Widen the pavements").origin is P
+        app.engine.dispose()
+    finally:
+        store.engine.dispose()
+        with Store(url=db_url).engine.begin() as c:
+            c.exec_driver_sql(f"DROP OWNED BY {role}")
+            c.exec_driver_sql(f"DROP ROLE {role}")
+
+
+def test_an_old_sqlite_file_opened_read_only_says_what_to_do(tmp_path):
+    """The SQLite file from before origins opened read-only (a mode=ro URL, as a read-only copy or
+    mount is opened): this version cannot read it before its upgrade, and the error says what to do
+    (it said that data stored before could still be read, which is not so)."""
+    from deliberation.storage.sql import _read_only_sqlite_url
+
+    shutil.copy(BEFORE, tmp_path / "deliberation.sqlite")
+    url = _read_only_sqlite_url(tmp_path / "deliberation.sqlite").replace("&immutable=1", "")
+    with pytest.raises(InputError) as e:
+        Store(Settings(data_dir=tmp_path / "data"), url=url)
+    assert UPGRADE_NEEDED in str(e.value), str(e.value)
+    assert "can still be read" not in str(e.value)
 
 
 def test_seed_statements_are_stored_all_or_nothing_naming_every_bad_line(room):

@@ -61,7 +61,7 @@ READ_ORIGIN = case((_T.c.words_key.is_(None), ROW_ORIGIN), else_=_T.c.origin)
 def upgrade_needed(url: str) -> InputError:
     """The error of a database this version can only open once it is upgraded, when the upgrade
     cannot be done here (a read-only file, a role that does not own the tables), saying what to do."""
-    return InputError("this data folder's database was made by an earlier version and needs a one-time "
+    return InputError("this database was made by an earlier version and needs a one-time "
                       "upgrade (statement origins) before this version can read it: run `deliberation "
                       "consultations` (or open the app once) where the database can be written, with the "
                       "database role that owns its tables", url)

@@ -122,6 +122,8 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
         if not external and filesystem_state(settings.data_dir) == "read-only":
             self.url, self.read_only = _read_only_sqlite_url(settings.data_dir / "deliberation.sqlite"), True
         self.engine: Engine = make_engine(self.url)
+        if self.engine.dialect.name == "sqlite" and _read_only_query(self.engine.url.query):
+            self.read_only = True  # a read-only URL given (a read-only copy or mount): opened as one
         #: True when the database is a server: its disk-full / read-only errors name "the database server"
         self.server = self.engine.dialect.name != "sqlite"
         #: where writes go, named in disk-full / read-only errors (the data directory for SQLite)
@@ -514,6 +516,12 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
                           .values(moderation=ModerationStatus(status).value, moderation_reason=reason, updated_at=_now())).rowcount
             if n == 0:
                 raise NotFoundError(f"no statement {statement!r} in consultation {consultation_id}")
+
+
+def _read_only_query(query) -> bool:
+    """Whether a SQLite URL's query opens the file read-only (``mode=ro`` or ``immutable=1``, as
+    :func:`_read_only_sqlite_url` writes them)."""
+    return query.get("mode") == "ro" or query.get("immutable") == "1"
 
 
 def _consultation(r: ConsultationRow) -> Consultation:
