@@ -59,6 +59,8 @@ class Status:
     #: so it survives a reload and a restart), or None
     failed_node: str | None = None
     error: str | None = None
+    #: when the latest checkpoint was written (ISO 8601, LangGraph's ``created_at``), or None
+    written: str | None = None
 
     @property
     def finished(self) -> bool:
@@ -87,7 +89,8 @@ def status(settings: Settings, cid: int, graph=None) -> Status:
         if getattr(task, "error", None) is not None and failed is None:
             failed = (task.name, error_words(task.error))
     return Status(next=tuple(snap.next), waiting=waiting, values=dict(snap.values or {}),
-                  failed_node=failed[0] if failed else None, error=failed[1] if failed else None)
+                  failed_node=failed[0] if failed else None, error=failed[1] if failed else None,
+                  written=getattr(snap, "created_at", None))
 
 
 def _own_errors() -> set[str]:
@@ -204,7 +207,8 @@ def answer_kind(value: Any) -> str | None:
 
 #: What a run does, in words, by what its resume value answers (``"start"``: a run from the start).
 DOING = {"start": "a run from the start", None: "continuing the run from its last completed step",
-         "voting": "closing voting and counting", "review": "recording the review and publishing"}
+         "voting": "closing voting and counting", "review": "recording the review and publishing",
+         "to_end": "a run approving every draft and closing voting at once"}
 
 
 def check_answer(st: Status, value: Any) -> None:
@@ -263,7 +267,7 @@ def run_to_end(settings: Settings, cid: int, options: Options | None = None, rev
                on_update: OnUpdate | None = None, services: Services | None = None) -> Status:
     """Demo mode: approve every draft and close voting at once (documented ``--approve-all``)."""
     ctx = context(settings, options, services)
-    with runs.running(settings, cid, "a run approving every draft and closing voting at once"):
+    with runs.running(settings, cid, DOING["to_end"]):
         st = _start(settings, cid, ctx, on_update)
         for _ in range(20):
             if st.waiting is None:

@@ -263,14 +263,25 @@ def ended_words(rec: runs.RunRecord | None, done: Progress) -> str | None:
 
 
 def needs_vector_store(settings: Settings, cid: int, rec: runs.RunRecord) -> bool:
-    """Whether the run of ``rec`` may still read the vector store: it has not completed the last of
-    :data:`VECTOR_STEPS`, and it runs from the start (until it begins, the checkpoint is the last
-    run's) or its checkpoint's next steps include one of them."""
-    if any(node == VECTOR_STEPS[-1] for node, _ in progress(settings, cid, rec.pid).steps):
+    """Whether the run of ``rec`` (the console's, or a terminal's on the same data folder) may still
+    read the vector store: it has not completed the last of :data:`VECTOR_STEPS` (a console run's log
+    tells), and its checkpoint's next steps include one of them; until the run has written a
+    checkpoint of its own (the latest was written before it began, with a second's margin: the
+    record keeps whole seconds), a run from the start still needs it."""
+    if rec.detached and any(node == VECTOR_STEPS[-1] for node, _ in progress(settings, cid, rec.pid).steps):
         return False
-    if rec.doing == runner.DOING["start"]:
+    st = runner.status(settings, cid)
+    if rec.doing in (runner.DOING["start"], runner.DOING["to_end"]) and not _written_since(st.written, rec.started):
         return True
-    return bool(set(runner.status(settings, cid).next) & set(VECTOR_STEPS))
+    return bool(set(st.next) & set(VECTOR_STEPS))
+
+
+def _written_since(written: str | None, started: str) -> bool:
+    try:
+        return written is not None and (datetime.fromisoformat(written) - datetime.fromisoformat(started)
+                                        ).total_seconds() >= 1
+    except (TypeError, ValueError):
+        return False
 
 
 def _signal_name(number: int) -> str:

@@ -21,7 +21,7 @@ import time
 
 import pytest
 
-from conftest import CLI_ENV, REPO, run_cli
+from conftest import CLI, CLI_ENV, REPO, run_cli
 from deliberation.config import Settings
 from deliberation.processes import free_port, http_ok
 from deliberation.storage import chroma_server, runs
@@ -127,3 +127,35 @@ def test_make_run_keeps_the_vector_store_while_a_run_needs_it(imported, tmp_path
     assert re.search(rf"was stopped by {re.escape(SECOND_STOP)} at \d\d:\d\d:\d\d UTC while {last.stopped_in}",
                      status), status
     assert "Retry" not in status and f"continue with: deliberation resume {cid}" in status
+
+
+def test_make_run_keeps_the_vector_store_for_a_terminal_run_on_the_same_folder(imported, tmp_path):
+    """A ``deliberation run`` typed in a terminal on the data folder uses the Chroma server the
+    launcher recorded: stopping ``make run`` while that run is in intake or analysis used to stop
+    the server, and the run failed with VectorStoreUnavailable."""
+    from graphs import runner
+
+    sample = copy_sample(imported, tmp_path / "data")
+    data, cid, settings = sample.data_dir, sample.cid, Settings(data_dir=sample.data_dir)
+    log = tmp_path / "launch.log"
+    launcher, app = _launcher(data, log)
+    chroma = chroma_server.recorded_url(settings)
+    terminal = subprocess.Popen([*CLI, "--data-dir", str(data), "run", str(cid)], cwd=REPO, env=CLI_ENV,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    _paused_in_vector_steps(settings, cid, terminal.pid)
+    try:
+        rec = runs.in_progress(settings, cid)
+        assert rec is not None and rec.pid == terminal.pid and not rec.detached
+        os.killpg(launcher.pid, signal.SIGINT)
+        _wait(lambda: "stays up until it ends" in log.read_text() or launcher.poll() is not None,
+              "the launcher says it keeps the server", log)
+        assert launcher.poll() is None, log.read_text()
+        assert not http_ok(f"{app}/_stcore/health", 2) and chroma_server.heartbeat(chroma)
+    finally:
+        os.kill(terminal.pid, signal.SIGCONT)
+    said, _ = terminal.communicate(timeout=WAIT_S)
+    assert terminal.returncode == 0, said
+    _wait(lambda: launcher.poll() is not None, "the launcher ends once the terminal's run has ended", log)
+    assert "The runs that needed the vector store have ended: its server stops now." in log.read_text()
+    assert runner.status(settings, cid).waiting["type"] == "review"
+    assert not chroma_server.heartbeat(chroma) and not (data / chroma_server.SERVER_FILE).exists()

@@ -213,33 +213,44 @@ def _serve(app: subprocess.Popen) -> int:
 
 
 def _runs_needing_vector_store(settings: Settings) -> dict[int, runs.RunRecord]:
-    """The console's runs going on in processes of their own that may still read the vector store."""
+    """The runs going on in this container on the data folder (the console's, in processes of their
+    own, and a terminal's ``deliberation run``, which uses the server this launcher recorded) that
+    may still read the vector store. A run in another container uses a server of its own."""
     from graphs import runner_process  # lazy: graphs.runner (LangGraph, ~0.7 s), only once the app has stopped
 
-    return {cid: rec for cid, rec in runs.detached_in_progress(settings).items()
-            if runner_process.needs_vector_store(settings, cid, rec)}
+    return {cid: rec for cid, rec in runs.all_in_progress(settings).items()
+            if not rec.started_elsewhere() and runner_process.needs_vector_store(settings, cid, rec)}
+
+
+def _going_on_words(cid: int, rec: runs.RunRecord, needs: bool) -> str:
+    if rec.detached:
+        keep = ("It still needs the vector store (its first two steps: checking statements, finding topics), "
+                "so the vector store's server stays up until this run ends; Ctrl-C again stops the run and "
+                "the server (Retry in the console continues it)." if needs else "")
+        return (f"The facilitation run of consultation {cid} goes on in its own process ({rec.words()}): the "
+                f"moderator console shows it when the app is started again. {keep}").rstrip()
+    return (f"The facilitation run of consultation {cid} ({rec.words()}) still needs the vector store (its first "
+            "two steps: checking statements, finding topics), so the vector store's server stays up until it "
+            "ends; Ctrl-C again stops the server, and that run then fails in its step (run it again).")
 
 
 def _keep_vector_store_for_runs(settings: Settings, server) -> None:
     """After the app stopped: say which of the console's runs go on; keep the vector store's server
-    (when this launcher started it) until the runs that still need it have ended. A second Ctrl-C
-    (or SIGTERM) stops those runs (recorded as stopped in their step) and lets the server stop."""
+    (when this launcher started it) until the runs that still need it (the console's and a
+    terminal's on the same data folder) have ended. A second Ctrl-C (or SIGTERM) stops the
+    console's runs among them (recorded as stopped in their step) and lets the server stop."""
     going_on = runs.detached_in_progress(settings)
-    needing = _runs_needing_vector_store(settings) if going_on and server is not None else {}
+    needing = _runs_needing_vector_store(settings) if server is not None else {}
     try:  # from here on a second Ctrl-C stops what still needs the server
-        for cid, rec in going_on.items():
-            keep = ("It still needs the vector store (its first two steps: checking statements, finding topics), "
-                    "so the vector store's server stays up until this run ends; Ctrl-C again stops the run and "
-                    "the server (Retry in the console continues it)." if cid in needing else "")
-            print(f"The facilitation run of consultation {cid} goes on in its own process ({rec.words()}): the "
-                  f"moderator console shows it when the app is started again. {keep}".rstrip(), flush=True)
+        for cid, rec in {**going_on, **needing}.items():
+            print(_going_on_words(cid, rec, cid in needing), flush=True)
         while needing:
             time.sleep(KEEP_POLL_S)
             needing = {cid: rec for cid, rec in needing.items() if _still_running(settings, cid, rec)}
             if not needing:
                 print("The runs that needed the vector store have ended: its server stops now.", flush=True)
     except (KeyboardInterrupt, SystemExit):  # a second Ctrl-C, or SIGTERM
-        _stop_runs(settings, needing)
+        _stop_runs(settings, {cid: rec for cid, rec in needing.items() if rec.detached})
 
 
 def _still_running(settings: Settings, cid: int, rec: runs.RunRecord) -> bool:

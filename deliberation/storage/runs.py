@@ -315,15 +315,21 @@ def in_progress(settings: "Settings", cid: int) -> RunRecord | None:
     return rec if rec is not None and rec.alive else None
 
 
-def detached_in_progress(settings: "Settings") -> dict[int, RunRecord]:
-    """The runs going on now in a process of their own (:func:`hand_over`), by consultation id."""
+def all_in_progress(settings: "Settings") -> dict[int, RunRecord]:
+    """The runs going on now in any process on this data folder (the console's, a terminal's), by
+    consultation id."""
     found = {}
     for path in sorted((settings.data_dir / RUNS_DIR).glob("consultation-*.lock")):
         cid = path.stem.removeprefix("consultation-")
         rec = in_progress(settings, int(cid)) if cid.isdigit() else None
-        if rec is not None and rec.detached:
+        if rec is not None:
             found[int(cid)] = rec
     return found
+
+
+def detached_in_progress(settings: "Settings") -> dict[int, RunRecord]:
+    """The runs going on now in a process of their own (:func:`hand_over`), by consultation id."""
+    return {cid: rec for cid, rec in all_in_progress(settings).items() if rec.detached}
 
 
 class Handover:
