@@ -71,6 +71,9 @@ _AGAINST = set(entries("against_words")) | _AGAINST_PREPOSITIONS
 _FREE, _FREE_PARTICLES = set(entries("free_words")), set(entries("free_particles"))
 _STOP_VERBS = set(entries("stop_verbs"))
 _KEEP, _KEEP_AWAY = set(entries("keep_words")), set(entries("keep_away_particles"))
+#: "keep" points down when a keep_away_particles word follows within this many tokens ("kept at
+#: least 25 feet away")
+KEEP_AWAY_REACH = 6
 _COMPARATIVES = set(entries("comparative_words"))
 _COMPARATIVE_ENDINGS = tuple(entries("comparative_adjective_endings"))
 #: "on" / "off" before a determiner: switched on (+1) or off (-1)
@@ -142,7 +145,7 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
             if k > 0 and _TOO.match(raws[k - 1]):
                 pole = -pole  # "too high" = wants it lower
             if axis == "existence" and lw in _KEEP and any(
-                x.lower() in _KEEP_AWAY for x in raws[k + 1 : k + 4]
+                x.lower() in _KEEP_AWAY for x in raws[k + 1 : k + 1 + KEEP_AWAY_REACH]
             ):
                 pole = -1  # "keep lorries out of the high street", "keeps people from jobs"
             occ.append((axis, pole, k, win(k, window + 1 if neg_class else window), w))
