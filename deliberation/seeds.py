@@ -16,10 +16,13 @@ import logging
 from deliberation.errors import LineErrors
 from deliberation.models import TYPED_STATEMENT_MAX_CHARS, Statement
 from deliberation.safety import moderate
+from deliberation.safety.intake import reasons_in_words
 from deliberation.storage import Store
-from deliberation.wording import listing
 
 log = logging.getLogger(__name__)
+
+#: Said after a seed's personal data (intake's reasons say "redacted" there): what to do about it.
+SHOWN_AS_WRITTEN = "a seed statement is shown to everyone as written: leave it out"
 
 
 def seed_lines(text: str) -> list[tuple[int, str]]:
@@ -30,21 +33,16 @@ def seed_lines(text: str) -> list[tuple[int, str]]:
 
 def screen(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """What keeps each line from being a seed, as (line number, problem in words): longer than a
-    participant may write, personal data, abusive words, instruction-like text."""
+    participant may write, then what intake holds a participant's statement for, in its words
+    (:func:`deliberation.safety.intake.reasons_in_words`)."""
     problems: list[tuple[int, str]] = []
     results = moderate([text for _, text in lines])
     for (n, text), res in zip(lines, results):
         if len(text) > TYPED_STATEMENT_MAX_CHARS:
             problems.append((n, f"{len(text)} characters; the limit is {TYPED_STATEMENT_MAX_CHARS}, as for "
                                 "participants"))
-        if res.findings:
-            kinds = listing(sorted({f.detail or f.kind for f in res.findings}))
-            problems.append((n, f"contains personal data ({kinds}); a seed statement is shown to everyone "
-                                "as written: leave it out"))
-        if res.abuse is not None and res.abuse.flagged:
-            problems.append((n, f"reads as abusive ({res.abuse.reason})"))
-        if res.instruction_reasons:
-            problems.append((n, "reads as an instruction, not a statement (" + "; ".join(res.instruction_reasons) + ")"))
+        problems.extend((n, reason) for reason in reasons_in_words(
+            res.findings, res.abuse, res.instruction_reasons, personal_data=SHOWN_AS_WRITTEN))
     return problems
 
 

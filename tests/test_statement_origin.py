@@ -89,12 +89,22 @@ def test_a_database_without_the_new_columns_is_upgraded_on_open(room, store_sett
     """The same upgrade on PostgreSQL too: the columns dropped as a database from before lacks them."""
     store, cid = room
     store.add_statement(cid, None, "A question from the moderator")
+    made = _added_columns(store)
     _as_before_origins(store)
     store = Store(store_settings)
     assert _origins(store, cid) == {"1": "participant", "2": "participant", "3": "imported", "4": "imported"}
-    assert {"ix_statements_words", "ix_statements_number"} <= _index_names(store.engine)
+    assert {"ix_statements_words", "ix_statements_number", "ix_statements_unkeyed"} <= _index_names(store.engine)
+    assert _added_columns(store) == made  # the upgrade adds the columns as the schema makes them
     with pytest.raises(SameWords):
         store.add_statement(cid, "xid:p1", "keep TWO lanes for cars")
+
+
+def _added_columns(store: Store) -> list[tuple]:
+    """The added columns of ``statements`` as the database describes them: type, nullable, default."""
+    from sqlalchemy import inspect
+
+    return [(c["name"], str(c["type"]), c["nullable"], c["default"]) for c in inspect(store.engine).get_columns("statements")
+            if c["name"] in ("origin", "words_key")]
 
 
 def _as_before_origins(store: Store) -> None:
@@ -195,8 +205,8 @@ def test_deliberation_seed_checks_every_line_as_a_participants_and_stores_all_or
                   "x" * 401, "KEEP two lanes for cars", check=False)
     assert bad.returncode == 2, bad.stdout + bad.stderr
     said = " ".join(bad.stderr.split())
-    for problem in ["argument 2: contains personal data (e-mail address)", "argument 3: reads as abusive",
-                    "argument 4: reads as an instruction", "argument 5: 401 characters; the limit is 400",
+    for problem in ["argument 2: contains personal data (e-mail address)", "argument 3: possibly abusive",
+                    "argument 4: instruction-like text", "argument 5: 401 characters; the limit is 400",
                     "argument 6: statement 2 says this already, word for word", "nothing was stored"]:
         assert problem in said, said
     assert "argument 1" not in said and "jo.bloggs" not in said

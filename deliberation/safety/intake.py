@@ -16,7 +16,10 @@ from deliberation.safety.instructions import flag_instructions
 from deliberation.safety.personal_data import Finding, redact_personal_data
 from deliberation.text.languages import detect_languages
 
-__all__ = ["ModerationResult", "moderate"]
+__all__ = ["ModerationResult", "moderate", "reasons_in_words"]
+
+#: What intake does with personal data, said after it in a reason (the text stored is redacted).
+REDACTED = "redacted"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,22 @@ class ModerationResult:
     @property
     def flagged(self) -> bool:
         return self.status == "needs_review"
+
+
+def reasons_in_words(findings: list[Finding], abuse: AbuseFlag | None, instructions: list[str], *,
+                     personal_data: str) -> list[str]:
+    """The checks' findings as reasons in words, one wording wherever they are shown (the review
+    queue's moderation reasons, the seed form's refused lines): personal data by kind, followed by
+    ``personal_data``, what is done about it (intake: :data:`REDACTED`), an abuse flag's reason,
+    each instruction-like reason."""
+    reasons: list[str] = []
+    if findings:
+        kinds = sorted({f.detail or f.kind for f in findings})
+        reasons.append("contains personal data (" + ", ".join(kinds) + "); " + personal_data)
+    if abuse is not None and abuse.flagged:
+        reasons.append("possibly abusive: " + abuse.reason)
+    reasons.extend("instruction-like text: " + r for r in instructions)
+    return reasons
 
 
 def _as_text(s: object) -> str:
@@ -70,13 +89,8 @@ def moderate(statements: Iterable[object], config: ModerationConfig | None = Non
     results: list[ModerationResult] = []
     for text, red, ab in zip(texts, redactions, abuse):
         instr = flag_instructions(text) if config.check_instructions else []
-        reasons: list[str] = []
-        if red.findings and config.review_on_personal_data:
-            kinds = sorted({f.detail or f.kind for f in red.findings})
-            reasons.append("contains personal data (" + ", ".join(kinds) + "); redacted")
-        if ab is not None and ab.flagged:
-            reasons.append("possibly abusive: " + ab.reason)
-        reasons.extend("instruction-like text: " + r for r in instr)
+        reasons = reasons_in_words(red.findings if config.review_on_personal_data else [], ab, instr,
+                                   personal_data=REDACTED)
         results.append(
             ModerationResult(
                 original=text,

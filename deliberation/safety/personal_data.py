@@ -85,6 +85,13 @@ _TIME_RANGE_RE = re.compile(r"^\d{1,2}[.:]\d{2}\s*-\s*\d{1,2}[.:]\d{2}$")
 _DECIMAL_RE = re.compile(r"^\d+[.,]\d+$")
 
 
+#: Digits a number in groups after a phone cue word ("llámame al", "call me on") needs to be read
+#: as a phone number when nothing else marks it (no +, 00 or trunk 0, not North American): nine,
+#: the length of a Spanish or French national number without its trunk prefix ("612 345 678");
+#: shorter grouped numbers after such words are more often prices or counts.
+MIN_CUED_GROUPED_DIGITS = 9
+
+
 def _digits(s: str) -> str:
     return re.sub(r"\D", "", s)
 
@@ -117,8 +124,8 @@ def _looks_like_phone(candidate: str, before: str) -> bool:
         return True
     if context and re.fullmatch(r"(?:\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]?\d{4}", cand):
         return True
-    # after a cue word, nine digits or more in groups: Spanish "llámame al 612 345 678" (no trunk 0)
-    return context and has_sep and n >= 9
+    # after a cue word, digits in groups: Spanish "llámame al 612 345 678" (no trunk 0)
+    return context and has_sep and n >= MIN_CUED_GROUPED_DIGITS
 
 
 _STREET_SUFFIX_EN = fill("{addresses.street_suffixes}", "en")

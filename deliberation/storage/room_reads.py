@@ -5,12 +5,13 @@ every vote)."""
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import func, literal, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from deliberation.models import ModerationStatus
+from deliberation.models import ModerationStatus, Statement, StatementOrigin
 from deliberation.storage.tables import NUMBER_ORDER, ParticipantRow, StatementRow, VoteEventRow, VoteRow
 from deliberation.wording import ballot_words
 
@@ -85,6 +86,17 @@ def words_key(text: str) -> str:
     """The digest of a statement's words as the same-words check compares them (case and spacing
     aside: :func:`deliberation.wording.ballot_words`), stored in ``statements.words_key``."""
     return hashlib.sha256(ballot_words(text).encode("utf-8")).hexdigest()
+
+
+def statement_values(consultation_id: int, external_id: str, st: Statement, author_id: int | None, *,
+                     origin: StatementOrigin | None = None, now: datetime | None = None) -> dict:
+    """The ``statements`` row of ``st`` as column values, the one place a statement's row is built
+    (an import's, one added in the app, the moderator's seeds): ``origin`` when given, else
+    :attr:`Statement.stored_origin`; the words' digest; ``updated_at`` ``now`` when ``st`` has none."""
+    return dict(consultation_id=consultation_id, external_id=external_id, text=st.text, author_id=author_id,
+                language=st.language, moderation=st.moderation.value, moderation_reason=st.moderation_reason,
+                is_draft=st.is_draft, created_at=st.created_at, updated_at=st.updated_at or now,
+                origin=(origin or st.stored_origin).value, words_key=words_key(st.text))
 
 
 def same_words(s: Session, consultation_id: int, author_id: int | None, text: str) -> tuple[str, bool] | None:

@@ -10,13 +10,11 @@ says word for word (the same-words check of :meth:`Store.add_statement`, an inde
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sqlalchemy.orm import Session
 
 from deliberation.errors import InputError, LineErrors
-from deliberation.models import ModerationStatus, Statement, StatementOrigin, validate_statement_text
-from deliberation.storage.room_reads import last_statement_number, same_words, words_key
+from deliberation.models import Statement, StatementOrigin, validate_statement_text
+from deliberation.storage.room_reads import last_statement_number, same_words, statement_values
 from deliberation.storage.tables import StatementRow
 from deliberation.wording import ballot_words
 
@@ -66,12 +64,9 @@ class SeedsMixin:
 
     def _insert_seeds(self, s: Session, cid: int, texts: list[str], language: str) -> list[Statement]:
         first = last_statement_number(s, cid) + 1
-        now = datetime.now(timezone.utc)
         ids = [str(first + i) for i in range(len(texts))]
-        s.add_all([StatementRow(consultation_id=cid, external_id=sid, text=text, author_id=None, language=language,
-                                moderation=ModerationStatus.UNMODERATED.value, moderation_reason="", is_draft=False,
-                                created_at=now, updated_at=now, origin=StatementOrigin.SEED.value,
-                                words_key=words_key(text))
+        s.add_all([StatementRow(**statement_values(cid, sid, Statement(external_id=sid, text=text, language=language,
+                                                                       origin=StatementOrigin.SEED), None))
                    for sid, text in zip(ids, texts)])
         s.flush()
         new = set(ids)

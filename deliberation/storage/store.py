@@ -41,7 +41,7 @@ from deliberation.storage.matrix_reads import MatrixReadsMixin
 from deliberation.storage.migrate import READ_ORIGIN
 from deliberation.storage.reviews import ReviewsMixin
 from deliberation.storage.seeds import SeedsMixin
-from deliberation.storage.room_reads import RoomReadsMixin, last_statement_number, same_words, words_key
+from deliberation.storage.room_reads import RoomReadsMixin, last_statement_number, same_words, statement_values
 from deliberation.storage.sessions import SessionsMixin, check_secret, hash_secret  # noqa: F401
 from deliberation.storage.sql import (  # noqa: F401  (tests import some of these from here)
     BULK_BATCH,
@@ -256,14 +256,8 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
             check_ids(statements, pids, bundle.source)
             pmap = self._ensure_participants(s, cid, pids)
             now = _now()
-            srows = [
-                dict(consultation_id=cid, external_id=st.external_id, text=st.text,
-                     author_id=pmap[st.author] if st.author else None, language=st.language,
-                     moderation=st.moderation.value, moderation_reason=st.moderation_reason,
-                     is_draft=st.is_draft, created_at=st.created_at, updated_at=st.updated_at or now,
-                     origin=st.stored_origin.value, words_key=words_key(st.text))
-                for st in statements
-            ]
+            srows = [statement_values(cid, st.external_id, st, pmap[st.author] if st.author else None, now=now)
+                     for st in statements]
             for chunk in _chunks(srows, BULK_BATCH):
                 s.execute(insert(StatementRow), chunk)
             smap = dict(s.execute(select(StatementRow.external_id, StatementRow.id)
@@ -441,11 +435,8 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
                             raise SameWords(same[0], own=same[1])
                     # the next free number (the retry below is a second line of defence)
                     ext = str(last_statement_number(s, consultation_id) + 1)
-                    row = StatementRow(consultation_id=consultation_id, external_id=ext, text=st.text,
-                                       author_id=pmap.get(author), language=st.language,
-                                       moderation=st.moderation.value, moderation_reason=st.moderation_reason,
-                                       is_draft=is_draft, created_at=st.created_at, updated_at=st.updated_at,
-                                       origin=_added_origin(author, is_draft).value, words_key=words_key(st.text))
+                    row = StatementRow(**statement_values(consultation_id, ext, st, pmap.get(author),
+                                                          origin=_added_origin(author, is_draft)))
                     s.add(row)
                     s.flush()
                     if limited:  # counted after the insert, in the same transaction (see cast_vote)
