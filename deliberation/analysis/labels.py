@@ -14,7 +14,7 @@ import numpy as np
 
 from deliberation.text.terms import CJK_RE
 
-__all__ = ["class_tfidf", "pick_terms"]
+__all__ = ["centre_ranks", "class_tfidf", "pick_terms"]
 
 
 def class_tfidf(term_lists_by_class: Sequence[Sequence[Sequence[str]]]) -> tuple[list[str], np.ndarray]:
@@ -45,6 +45,19 @@ def class_tfidf(term_lists_by_class: Sequence[Sequence[Sequence[str]]]) -> tuple
     term_totals = counts.sum(axis=0)
     idf = np.log1p(avg_terms / term_totals)
     return vocab, tf * idf
+
+
+def centre_ranks(term_lists: Sequence[Sequence[str]], sims: np.ndarray) -> dict[str, tuple[int, int]]:
+    """Each term's place when a topic's statements are read from the one nearest the topic's centre
+    outward (``sims``: each statement's cosine to the centre; equal ones in the given order): (the rank
+    of the first statement holding the term, the term's position in it). :func:`pick_terms` breaks
+    ties with it in a topic whose statements share no word."""
+    order = sorted(range(len(term_lists)), key=lambda p: (-round(float(sims[p]), 12), p))
+    ranks: dict[str, tuple[int, int]] = {}
+    for r, p in enumerate(order):
+        for k, term in enumerate(term_lists[p]):
+            ranks.setdefault(term, (r, k))
+    return ranks
 
 
 def grow_cjk(term: str, segments: list[str], max_len: int = 6, share: float = 0.8) -> str:
@@ -85,14 +98,24 @@ def pick_terms(
     counts_in_topic: Counter[str],
     topic_segments: list[str],
     n: int,
+    centre_rank: dict[str, tuple[int, int]] | None = None,
 ) -> tuple[list[str], list[float]]:
     """Top-n terms by c-TF-IDF score. Terms no more common in the topic than in the whole corpus
     (``lift`` <= 1) are skipped when other terms are left: they do not tell topics apart. CJK pairs
     grow to the word they usually sit in; a term contained in (or, for words, a prefix of) a term
-    already chosen is skipped ("trees" keeps out "tree", "計程車" keeps out "程車")."""
+    already chosen is skipped ("trees" keeps out "tree", "計程車" keeps out "程車").
+
+    Equal scores go to the term in more of the topic's statements, then alphabetically. In a topic
+    whose statements share no word (every term in one statement: a small or mixed topic), every term
+    of the topic alone scores the same, and alphabetical order picked "allumé · appartements" from
+    unrelated statements; there, with ``centre_rank`` (:func:`centre_ranks`), equal scores go to the
+    words of the statement nearest the topic's centre, in the order it says them, then the next
+    nearest statement's: the label says what the topic's most typical statement says."""
+    no_shared = centre_rank is not None and max(counts_in_topic.values(), default=0) < 2
     order = sorted(
         (i for i in range(len(vocab)) if scores[i] > 0),
-        key=lambda i: (-scores[i], -counts_in_topic.get(vocab[i], 0), vocab[i]),
+        key=(lambda i: (-scores[i], centre_rank.get(vocab[i], (len(centre_rank), 0)))) if no_shared
+        else (lambda i: (-scores[i], -counts_in_topic.get(vocab[i], 0), vocab[i])),
     )
     if lift is not None:
         distinct = [i for i in order if lift[i] > 1.0 + 1e-9]

@@ -41,7 +41,10 @@ How it works
    label), and the label ends with the languages the topic holds: "bus · tram · tickets (English,
    German, Chinese)"; ``TopicInfo.languages`` counts them. Terms that are no more frequent in the topic than in the whole consultation are
    only used when nothing better is left (so "uber" does not label every vTaiwan topic), and a word
-   that starts an already chosen one is skipped ("tree" after "trees"). The label joins the top
+   that starts an already chosen one is skipped ("tree" after "trees"). Equal scores go to the term
+   in more of the topic's statements, then alphabetically; in a topic whose statements share no word
+   (all its own words score the same), to the words of the statement nearest the topic's centre, in
+   its order ("speed · adoption · robotics", not "adoption · bus · counter"). The label joins the top
    ``n_label_terms`` terms with " · ", e.g. "parking · shops · spaces".
 4. **Central statements**: the ``n_central`` statements closest (cosine) to the topic's centroid,
    at most one per near-duplicate group.
@@ -85,7 +88,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from deliberation.analysis.clustering import TopicCandidate, cluster_units, quality_note, seed_from, silhouette
-from deliberation.analysis.labels import class_tfidf, pick_terms
+from deliberation.analysis.labels import centre_ranks, class_tfidf, pick_terms
 from deliberation.analysis.duplicates import near_duplicate_groups, unit_rows
 from deliberation.embeddings.models import DEFAULT_MODEL, calibration_for
 from deliberation.text.languages import LANGUAGES, detect_languages, language_name, main_language
@@ -394,10 +397,11 @@ def _language_counts(langs: Sequence[str]) -> dict[str, int]:
 
 
 def _label_terms(texts: list[str], langs: list[str], main: str, members: list[np.ndarray],
-                 config: TopicConfig) -> list[tuple[list[str], list[float]]]:
+                 config: TopicConfig, unit: np.ndarray) -> list[tuple[list[str], list[float]]]:
     """Key terms of every topic (c-TF-IDF). A topic holding statements in the consultation's main
     language is labelled from those statements only, so a reader of that language can read every
-    label; a topic without any is labelled from its own languages."""
+    label; a topic without any is labelled from its own languages. Where its statements share no
+    word, the statement nearest its centre (``unit`` vectors) breaks ties (labels.pick_terms)."""
     term_lists = [extract_terms(t, lang) for t, lang in zip(texts, langs)]
     readable = []
     for idx in members:
@@ -416,9 +420,11 @@ def _label_terms(texts: list[str], langs: list[str], main: str, members: list[np
         lift = None
         if len(members) >= 2 and vocab:
             lift = np.array([(in_topic.get(v, 0) / len(rows)) / (corpus_df[v] / len(texts)) for v in vocab])
+        centre = unit_rows(unit[members[t]].mean(axis=0, keepdims=True))[0]
+        ranks = centre_ranks([term_lists[i] for i in rows], unit[rows] @ centre)
         out.append(pick_terms(vocab, scores[t] if len(vocab) else np.zeros(0), lift, in_topic,
-                               [seg for i in rows for seg in segments_of[i]],
-                               max(config.n_terms, config.n_label_terms)))
+                              [seg for i in rows for seg in segments_of[i]],
+                              max(config.n_terms, config.n_label_terms), ranks))
     return out
 
 
@@ -465,7 +471,7 @@ def _topic_infos(order: list[int], members: dict[int, np.ndarray], voices_of: di
                  authors: list[str | None] | None = None, seeds: set[str] = frozenset()) -> list[TopicInfo]:
     """One TopicInfo per cluster, in ``order``: label (with the languages it holds when the
     consultation has several), terms, central statements, voices, seed statements and weight."""
-    label_terms = _label_terms(texts, langs, main, [members[c] for c in order], config)
+    label_terms = _label_terms(texts, langs, main, [members[c] for c in order], config, unit)
     several = len(set(langs)) > 1
     # weights are shares of voices; of statements when no statement has an author (all seeds)
     share_of = voices_of if sum(voices_of.values()) else {c: len(members[c]) for c in order}
