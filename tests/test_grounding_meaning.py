@@ -66,6 +66,12 @@ CASES = [
      "Residents should be allowed to vote on city issues.", K.SCOPE_INFLATED),
     ("Increase phone service in the county. First serve areas that don't have any option.",
      "Phone service should be expanded in the county, starting with areas that have no option.", None),
+    # a clipped word is kept by its full form only when the clipping is no word of its own or a listed
+    # abbreviation: "bus" -> "business", "art" -> "artillery", "car" -> "carbon" are other things
+    ("We need more bus shelters.", "We need more business shelters.", K.SUBSTITUTION),
+    ("Schools should fund more art.", "Schools should fund more artillery.", K.SUBSTITUTION),
+    ("We should cut car traffic.", "We should cut carbon traffic.", K.SUBSTITUTION),
+    ("A $15 min wage will lead to inflation.", "A $15 minimum wage will lead to inflation.", None),
     ("Bitte nicht die Lohnnebenkosten senken - nehme aber gerne brutto.",
      "Die Lohnnebenkosten sollen nicht gesenkt werden; brutto würde diese Person aber gern nehmen.", None),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from . import wordnet as wn
-from .lexicon import alternation, entries
+from .lexicon import ABBREVIATIONS, alternation, entries
 from .patterns import _ALWAYS_CAPITALISED_OK, _PLACE_WORDS, _TITLES
 from .text import _CJK, _STOP, _Tok, _canon, _fold
 
@@ -90,20 +90,27 @@ def _entity_missing_words(surface: str, source_canon: set[str], source_words: se
             continue
         if w[:-1].isupper() and w.endswith("s") and f[:-1] in source_words:
             continue  # "DUIs" for "DUI's": an acronym's plural
-        if any(_clipped(s, f) for s in source_words):
+        if any(clipped(s, f) for s in source_words):
             continue  # "Recreation" for "rec"
         missing.append(w)
     return missing
 
 
 
+#: the shortest clipped form of a word that counts as that word ("rec" for "recreation")
+MIN_CLIPPING = 3
 #: the longest clipped form of a word ("rec" for "recreation") that counts as that word
 MAX_CLIPPING = 5
 
 
-def _clipped(short: str, word: str) -> bool:
-    """Is ``short`` a clipping of ``word``: its beginning (3 to :data:`MAX_CLIPPING` letters) and no
-    word of its own in WordNet ("rec" - "Recreation", not "park" - "Parkway")?"""
+def clipped(short: str, word: str) -> bool:
+    """Is ``short`` a clipping of ``word``: its beginning (:data:`MIN_CLIPPING` to
+    :data:`MAX_CLIPPING` letters) and either no word of its own in WordNet ("rec" - "Recreation",
+    not "park" - "Parkway", "bus" - "business", "art" - "artillery") or a listed abbreviation of the
+    language data ("min" - "minimum", though WordNet knows "min" as a minute)?"""
 
-    return (3 <= len(short) <= MAX_CLIPPING and len(word) > len(short) and word.startswith(short)
-            and short.isalpha() and wn.wordnet() is not None and not wn.is_known(short))
+    short, word = _fold(short), _fold(word)
+    if not (MIN_CLIPPING <= len(short) <= MAX_CLIPPING and len(word) > len(short) and word.startswith(short)
+            and short.isalpha()):
+        return False
+    return short in ABBREVIATIONS or (wn.wordnet() is not None and not wn.is_known(short))

@@ -21,7 +21,7 @@ from functools import lru_cache
 from . import thesaurus_de
 from . import wordnet as wn
 from .checks import MIN_COMPOUND_PART, SentenceContext, _content_words_with_surface, _misspelt, _Source, align, draft_clauses
-from .entities import MAX_CLIPPING
+from .entities import clipped
 from .lexicon import AXES, CONDITION, INCLUDING, entries, phrase_pattern, table, word_pattern
 from .polarity import _POLARITY_SPLIT, _Clause
 from .patterns import _DE_ADJECTIVE, _NEGATORS, _TOO
@@ -479,7 +479,7 @@ def _kept(source_noun: str, draft_words: list[str]) -> bool:
     the other, or a form derived from it ("extension" -> "extended")?"""
 
     derived = wn.derived(source_noun) if wn.wordnet() is not None else frozenset()
-    return any(_compound_of(source_noun, w) or _clipping(source_noun, w) or _same_thing(source_noun, w)
+    return any(_compound_of(source_noun, w) or clipped(source_noun, w) or _same_thing(source_noun, w)
                or wn.lemmas(w) & derived for w in draft_words)
 
 
@@ -496,16 +496,6 @@ def _compounds(words: list[str]) -> list[str]:
     return out
 
 
-def _clipping(short: str, word: str) -> bool:
-    """Is ``short`` a clipped form of ``word`` ("min" for "minimum"): its beginning, of
-    :data:`MIN_CLIPPING` to :data:`.entities.MAX_CLIPPING` letters?"""
-
-    short, word = _fold(short), _fold(word)
-    return MIN_CLIPPING <= len(short) <= MAX_CLIPPING and len(word) > len(short) and word.startswith(short)
-
-
-#: the shortest clipped form of a word that counts as that word ("min" for "minimum")
-MIN_CLIPPING = 3
 #: a statement that starts with at most this many words and a colon ("Klimarat: ...") names who
 #: proposes it or its topic; those words are no thing a draft could swap
 MAX_LABEL_WORDS = 2
