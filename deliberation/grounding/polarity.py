@@ -277,12 +277,10 @@ def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_cont
 
     cs = counted(s, paired_s, hs, ht, t_content, same_s)
     ct = counted(t, paired_t, ht, hs, s_content, same_t)
-    vs = math.prod(p for p, _ in cs)
-    vt = math.prod(p for p, _ in ct)
-    if vs == vt:
+    # no flip either when the same words stand on both sides, one saying one of them twice
+    if math.prod(p for p, _ in cs) == math.prod(p for p, _ in ct) \
+            or {_word_canon(w) for _, w in cs} == {_word_canon(w) for _, w in ct}:
         return False, ""
-    if {_word_canon(w) for _, w in cs} == {_word_canon(w) for _, w in ct}:
-        return False, ""  # the same words on both sides, one saying one of them twice: no word differs
     return True, _describe_flip([w for _, w in cs], [w for _, w in ct])
 
 
