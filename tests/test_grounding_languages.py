@@ -54,3 +54,46 @@ def test_the_real_statements_quoted_verbatim_still_pass(lang):
     for t in statements:
         report = check_draft(statements, t["text"], [t["id"]])
         assert report.supported, (t, report.sentences[0].reason)
+
+
+@pytest.mark.parametrize("lang, source, draft, kind", [
+    ("fr", "t01", "Les bus ne devraient pas passer toutes les dix minutes le soir.", ProblemKind.STANCE_REVERSED),
+    ("fr", "t01", "Tout le monde est d'accord : les bus devraient passer toutes les dix minutes le soir.",
+     ProblemKind.CONSENSUS_CLAIM),
+    ("fr", "t01", "Les bus devraient passer toutes les cinq minutes le soir.", ProblemKind.ADDED_NUMBER),
+    ("fr", "t03", "La ville a besoin de moins de pistes cyclables, même si des places de stationnement disparaissent.",
+     ProblemKind.DIRECTION_REVERSED),
+    ("fr", "t20", "Les chiens devraient être interdits dans tous les parcs publics.", ProblemKind.SCOPE_INFLATED),
+    ("es", "t01", "Todos están de acuerdo en que los autobuses deberían pasar cada diez minutos por la noche.",
+     ProblemKind.CONSENSUS_CLAIM),
+    ("es", "t01", "Los autobuses deberían pasar cada cinco minutos por la noche.", ProblemKind.ADDED_NUMBER),
+    ("es", "t05", "Los pisos vacíos nunca deberían pagar impuestos.", ProblemKind.STANCE_REVERSED),
+    ("es", "t04", "Los alquileres han bajado tanto que las familias jóvenes se están yendo de la ciudad.",
+     ProblemKind.DIRECTION_REVERSED),
+])
+def test_french_and_spanish_changes_of_meaning_are_caught(lang, source, draft, kind):
+    text = next(t[lang] for t in TRANSLATIONS if t["id"] == source)
+    v = _one(text, draft)
+    assert not v.supported and kind in v.problem_kinds, v.reason
+
+
+def test_a_supported_french_sentence_says_what_the_guard_lacks():
+    report = check_draft([{"id": "0", "text": TRANSLATIONS[0]["fr"]}],
+                         "Des participants demandent que les bus passent toutes les dix minutes le soir.", ["0"])
+    assert report.supported, report.sentences[0].reason
+    assert "read with the French word lists only, no thesaurus" in report.sentences[0].reason
+    assert "Spanish and French: word lists only, no thesaurus" in report.lexical_resource
+
+
+def test_the_french_spanish_development_set():
+    """tests/data/grounding_fr_es_dev.jsonl (written for development, see its provenance field):
+    every unfaithful case is caught; the false alarms are the merged English checks' (added
+    content, substitution), counted so that more of them fail here."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from score_grounding import load, score
+
+    result = score(load(REPO / "tests" / "data" / "grounding_fr_es_dev.jsonl"))
+    assert result["counts"]["fn"] == 0, result["errors"]
+    assert result["counts"]["fp"] <= 6, result["errors"]

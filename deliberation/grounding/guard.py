@@ -7,7 +7,7 @@ import re
 from typing import Any, Callable, Mapping, Sequence
 
 from ..safety.instructions import injection_start, instruction_reasons
-from . import checks, meaning, reach, thesaurus_de, wordnet
+from . import checks, meaning, own_language, reach, thesaurus_de, wordnet
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
 from .judge import NO_OPINION, LLMJudge
 from .models import CheckDraftRequest, GroundingConfig, GroundingReport, SentenceVerdict, SourceStatement, TextEncoder
@@ -142,7 +142,7 @@ def check_draft(
     if judge is not None:
         verdicts = [_second_opinion(v, sources, judge) for v in verdicts]
     return GroundingReport(supported=all(v.supported for v in verdicts), sentences=verdicts,
-                           lexical_resource=f"{wordnet.status()}; {thesaurus_de.status()}")
+                           lexical_resource=f"{wordnet.status()}; {thesaurus_de.status()}; {own_language.status()}")
 
 
 def _verdict(text: str, cited_ids: list[str], problems: list[Problem], ctx: SentenceContext | None) -> SentenceVerdict:
@@ -205,9 +205,9 @@ def check_sentence(
     if not cited:
         problems.append(Problem(ProblemKind.NO_CITATION, "cites no statement"))
         return _verdict(text, cited_ids, problems, None)
-    unread = reach.unreadable_language(text)
-    if unread:
-        return _unread_verdict(text, cited_ids, problems, cited, unread)
+    code = reach.detect_language(text)
+    if reach.unreadable(code):
+        return _unread_verdict(text, cited_ids, problems, cited, code)
     toks = _tokenize(text)
     ctx = SentenceContext(text=text, toks=toks, content=_content_set(toks), lang=_language(text),
                           cited_ids=cited_ids, cited=cited, emb=emb, cfg=cfg)
@@ -217,7 +217,23 @@ def check_sentence(
     ctx.found = problems
     for check in RULE_CHECKS:
         problems += check(ctx)
+    if code in own_language.OWN:
+        return _own_language_verdict(ctx, problems, code)
     return _verdict(text, cited_ids, problems, ctx)
+
+
+def _own_language_verdict(ctx: SentenceContext, problems: list[Problem], code: str) -> SentenceVerdict:
+    """A French or Spanish sentence (:mod:`.own_language`): its number words replace the merged
+    lists' reading of numbers, its own lists add what those cannot see, and a supported sentence's
+    reason says which support the guard lacks for the language."""
+
+    problems = [p for p in problems if p.kind is not ProblemKind.ADDED_NUMBER]
+    problems += own_language.check(ctx.text, [s.text for s in ctx.cited], code)
+    v = _verdict(ctx.text, ctx.cited_ids, problems, ctx)
+    if problems:
+        return v
+    return v.model_copy(update={"reason": f"{v.reason}; read with the {reach.language_name(code)} word lists "
+                                          f"only, {own_language.MISSING}"})
 
 
 def _unread_verdict(text: str, cited_ids: list[str], problems: list[Problem], cited: list[_Source],

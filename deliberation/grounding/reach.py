@@ -31,11 +31,11 @@ from .text import split_sentences
 READABLE: frozenset[str] = frozenset(LANGUAGES) | {"ja"}
 
 
-def unreadable_language(text: str) -> str:
-    """The detector's code for ``text`` when the guard has no word lists for it, else ``""``."""
+def unreadable(code: str) -> bool:
+    """Whether the guard has no word lists for detector code ``code`` (``""``, undetermined, is
+    read with the guard's lists)."""
 
-    code = detect_language(text)
-    return code if code and code not in READABLE else ""
+    return bool(code) and code not in READABLE
 
 
 def _norm(sentence: str) -> str:
