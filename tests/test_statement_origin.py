@@ -18,6 +18,7 @@ from deliberation.importers.tabular import read_statements_file
 from deliberation.models import StatementOrigin
 from deliberation.ratelimit import UNLIMITED
 from deliberation.storage import Store
+from deliberation.storage.migrate import ANY_UNKEYED
 from deliberation.storage.room_reads import words_key
 from deliberation.storage.sql import _index_names
 from deliberation.storage.tables import ParticipantRow, StatementRow
@@ -260,6 +261,10 @@ def test_a_new_statement_reads_indexes_not_every_statement(room):
                 assert "USING INDEX ix_statements_number" in plan, plan
             else:  # the words' digest and the rows without one (an old version's), each looked up
                 assert plan.count("USING INDEX ix_statements_words") == 2, plan
+        # the look at every open for statements an old version stored: the small partial index
+        unkeyed = str(ANY_UNKEYED.compile(c, compile_kwargs={"literal_binds": True}))
+        plan = " ".join(row[-1] for row in c.exec_driver_sql(f"EXPLAIN QUERY PLAN {unkeyed}"))
+        assert "ix_statements_unkeyed" in plan, plan
 
 
 def test_one_seed_list_sent_from_two_consoles_at_once_is_stored_once(room, store_settings):

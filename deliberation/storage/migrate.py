@@ -57,6 +57,9 @@ ROW_ORIGIN = case((_T.c.is_draft.is_(True), StatementOrigin.DRAFT.value),
 #: version wrote (no ``words_key``) that :func:`fill_unkeyed` has not filled yet.
 READ_ORIGIN = case((_T.c.words_key.is_(None), ROW_ORIGIN), else_=_T.c.origin)
 
+#: Whether any statement lacks ``words_key`` (read at every open, from ``ix_statements_unkeyed``).
+ANY_UNKEYED = select(_T.c.id).where(_T.c.words_key.is_(None)).limit(1)
+
 
 def upgrade_needed(url: str) -> InputError:
     """The error of a database this version can only open once it is upgraded, when the upgrade
@@ -110,10 +113,9 @@ def fill_unkeyed(engine: Engine, lock: Callable[[Engine], AbstractContextManager
     ``lock``. Nothing to fill (the usual case) is one lookup in the empty ``ix_statements_unkeyed``
     and takes no lock. A failure (a role that may not update) is logged: the same-words check and
     reads do without the filled columns."""
-    unkeyed = select(_T.c.id).where(_T.c.words_key.is_(None)).limit(1)
     try:
         with engine.connect() as conn:
-            if conn.execute(unkeyed).first() is None:
+            if conn.execute(ANY_UNKEYED).first() is None:
                 return
         with lock(engine) as conn:
             _fill(conn)
