@@ -216,10 +216,12 @@ def _runs_needing_vector_store(settings: Settings) -> dict[int, runs.RunRecord]:
     """The runs going on in this container on the data folder (the console's, in processes of their
     own, and a terminal's ``deliberation run``, which uses the server this launcher recorded) that
     may still read the vector store. A run in another container uses a server of its own."""
+    here = {cid: rec for cid, rec in runs.all_in_progress(settings).items() if not rec.started_elsewhere()}
+    if not here:
+        return {}
     from graphs import runner_process  # lazy: graphs.runner (LangGraph, ~0.7 s), only once the app has stopped
 
-    return {cid: rec for cid, rec in runs.all_in_progress(settings).items()
-            if not rec.started_elsewhere() and runner_process.needs_vector_store(settings, cid, rec)}
+    return {cid: rec for cid, rec in here.items() if runner_process.needs_vector_store(settings, cid, rec)}
 
 
 def _going_on_words(cid: int, rec: runs.RunRecord, needs: bool) -> str:
