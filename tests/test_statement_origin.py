@@ -125,12 +125,13 @@ UPGRADE_NEEDED = ("this database was made by an earlier version and needs a one-
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
-def test_an_old_database_opened_by_a_role_that_does_not_own_its_tables_says_what_to_do(room, db_url):
+def test_an_old_database_opened_by_a_role_that_does_not_own_its_tables_says_what_to_do(room, db_url, pg_url):
     """A PostgreSQL role allowed to read and write the tables but not to alter them (the app's role
     beside the owner's) cannot upgrade: the error says what to do (it was a ProgrammingError
     traceback on every page). Once the owner has opened it, that role opens it and adds statements."""
     import uuid
 
+    from pg import fresh_database
     from sqlalchemy.engine import make_url
 
     store, cid = room
@@ -146,6 +147,9 @@ def test_an_old_database_opened_by_a_role_that_does_not_own_its_tables_says_what
         with pytest.raises(InputError) as e:
             Store(url=as_app)
         assert UPGRADE_NEEDED in str(e.value), str(e.value)
+        with fresh_database(pg_url) as empty:  # nor may it create the tables of an empty database: said in a line
+            with pytest.raises(InputError, match="cannot open the database: permission denied for schema public"):
+                Store(url=make_url(empty).set(username=role).render_as_string(hide_password=False))
         Store(url=db_url).engine.dispose()  # the owner upgrades it
         app = Store(url=as_app, limits=UNLIMITED)
         assert app.add_statement(cid, "xid:p1", "Widen the pavements").origin is P

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sqlalchemy import Integer, event, insert, literal, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deliberation.config import Settings
@@ -139,8 +139,8 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
         self._session = sessionmaker(self.engine, expire_on_commit=False)
         try:
             _create_tables(self.engine, writable=not self.read_only)
-        except OperationalError as e:
-            raise InputError(f"cannot open the database: {e.orig}", self.url) from None
+        except SQLAlchemyError as e:  # cannot connect, or may not create the tables (a role without the right)
+            raise InputError(f"cannot open the database: {getattr(e, 'orig', None) or e}", self.url) from None
 
     def _storage_error(self, ctx) -> None:
         mapped = storage_error(ctx.original_exception, self.location, server=self.server)
