@@ -64,6 +64,9 @@ def test_the_real_statements_quoted_verbatim_still_pass(lang):
     ("fr", "t03", "La ville a besoin de moins de pistes cyclables, même si des places de stationnement disparaissent.",
      ProblemKind.DIRECTION_REVERSED),
     ("fr", "t20", "Les chiens devraient être interdits dans tous les parcs publics.", ProblemKind.SCOPE_INFLATED),
+    ("fr", "t01", "Les tramways devraient passer toutes les dix minutes le soir.", ProblemKind.SUBSTITUTION),
+    ("fr", "t01", "Les bus devraient passer toutes les dix minutes le soir, même si cela coûte cher aux contribuables.",
+     ProblemKind.ADDED_CONTENT),
     ("es", "t01", "Todos están de acuerdo en que los autobuses deberían pasar cada diez minutos por la noche.",
      ProblemKind.CONSENSUS_CLAIM),
     ("es", "t01", "Los autobuses deberían pasar cada cinco minutos por la noche.", ProblemKind.ADDED_NUMBER),
@@ -87,8 +90,8 @@ def test_a_supported_french_sentence_says_what_the_guard_lacks():
 
 def test_the_french_spanish_development_set():
     """tests/data/grounding_fr_es_dev.jsonl (written for development, see its provenance field):
-    every unfaithful case is caught; the false alarms are the merged English checks' (added
-    content, substitution), counted so that more of them fail here."""
+    every unfaithful case is caught, and of the faithful ones only one is a false alarm (the merged
+    English checks take the verb 'cierren' for added content: no Spanish stemming)."""
     import sys
 
     sys.path.insert(0, str(REPO / "bench"))
@@ -96,4 +99,4 @@ def test_the_french_spanish_development_set():
 
     result = score(load(REPO / "tests" / "data" / "grounding_fr_es_dev.jsonl"))
     assert result["counts"]["fn"] == 0, result["errors"]
-    assert result["counts"]["fp"] <= 6, result["errors"]
+    assert result["counts"]["fp"] <= 1, result["errors"]

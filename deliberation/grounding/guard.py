@@ -224,10 +224,12 @@ def check_sentence(
 
 def _own_language_verdict(ctx: SentenceContext, problems: list[Problem], code: str) -> SentenceVerdict:
     """A French or Spanish sentence (:mod:`.own_language`): its number words replace the merged
-    lists' reading of numbers, its own lists add what those cannot see, and a supported sentence's
+    lists' reading of numbers, words the merged lists took for content that are function words of
+    the language are no problem, its own lists add what those cannot see, and a supported sentence's
     reason says which support the guard lacks for the language."""
 
-    problems = [p for p in problems if p.kind is not ProblemKind.ADDED_NUMBER]
+    problems = [p for p in problems if p.kind is not ProblemKind.ADDED_NUMBER
+                and not own_language.names_function_words_only(p, code)]
     problems += own_language.check(ctx.text, [s.text for s in ctx.cited], code)
     v = _verdict(ctx.text, ctx.cited_ids, problems, ctx)
     if problems:

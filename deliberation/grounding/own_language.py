@@ -37,9 +37,27 @@ def status() -> str:
     return f"{names}: word lists only, {MISSING}" if OWN else ""
 
 
+#: kinds of the merged checks that name words a French or Spanish sentence adds or puts instead
+_WORD_KINDS = (ProblemKind.ADDED_CONTENT, ProblemKind.SUBSTITUTION, ProblemKind.ADDED_ITEM)
+
+
+def names_function_words_only(problem: Problem, lang: str) -> bool:
+    """Whether ``problem`` (of the merged checks, which read French and Spanish with English stop
+    words) is about function or deliberation words of ``lang`` alone ("Il faut", "un" for "Le",
+    "selon un participant"): such a problem is a false alarm, not a change of meaning."""
+    if problem.kind not in _WORD_KINDS:
+        return False
+    d = problem.details
+    words = list(d.get("words") or []) + [d.get("draft", ""), d.get("source", ""), d.get("item", "")]
+    words = [w for text in words for w in _WORD.findall(_plain(str(text)))]
+    lists = _lists(lang)
+    return bool(words) and all(w in lists.stop or lists.meta.fullmatch(w) for w in words)
+
+
 @dataclass(frozen=True)
 class _Lists:
     stop: frozenset[str]
+    meta: re.Pattern[str]
     negators: frozenset[str]
     universal: re.Pattern[str]
     claims: re.Pattern[str]
@@ -55,7 +73,8 @@ def _alt(patterns: Sequence[str]) -> re.Pattern[str]:
 def _lists(lang: str) -> _Lists:
     d = load(lang)
     axes = {name: (_alt(pos), _alt(neg)) for name, (pos, neg) in d.get("own_direction_axes", {}).items()}
-    return _Lists(frozenset(d.get("own_stop_words", [])), frozenset(d["own_negators"]),
+    meta = re.compile(f"(?:{'|'.join(d.get('own_meta_words', []))})" if d.get("own_meta_words") else "(?!)", re.I)
+    return _Lists(frozenset(d.get("own_stop_words", [])), meta, frozenset(d["own_negators"]),
                   _alt(d.get("own_universal_words", [])), _alt(d.get("own_claims", [])), axes,
                   {k: float(v) for k, v in d.get("own_number_words", {}).items()})
 
