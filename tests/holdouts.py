@@ -84,3 +84,28 @@ def assert_verbatim(cases: list[dict], corpora: Path, corpus_names) -> None:
     for c in cases:
         for s in c["statements"]:
             assert texts[c["corpus"]].get(s["id"]) == s["text"], f"{c['case']}: {c['corpus']} id {s['id']} not verbatim"
+
+
+def assert_reuses_no_earlier(cases: list[dict], data: Path, earlier: tuple[str, ...], development: str) -> None:
+    """No statement id of the earlier holdouts (same corpus) or of the development cases (any corpus:
+    ``development`` names no corpus)."""
+    used: dict[str, set[str]] = {name: set() for name in LANGUAGE}
+    for name in earlier:
+        for c in read_cases(data / name):
+            used[c["corpus"]].update(s["id"] for s in c["statements"])
+    dev_ids = {s["id"] for c in read_cases(data / development) for s in c["statements"]}
+    for c in cases:
+        for s in c["statements"]:
+            assert s["id"] not in used[c["corpus"]], f"{c['case']}: {c['corpus']} id {s['id']} is in an earlier holdout"
+            assert s["id"] not in dev_ids, f"{c['case']}: id {s['id']} is in {development}"
+
+
+def assert_first_run_counts(cases: list[dict], run: dict, encoder_run: str) -> None:
+    """The recorded first run scored these very cases: its counts add up to the cases, per label and
+    per kind, lexical only and with the encoder named ``encoder_run``."""
+    for name in ("lexical only", encoder_run):
+        counts = run[name]
+        assert counts["tp"] + counts["fn"] == sum(c["label"] == "unfaithful" for c in cases), name
+        assert counts["fp"] + counts["tn"] == sum(c["label"] == "faithful" for c in cases), name
+    kinds = Counter(c["kind"] for c in cases)
+    assert {k: total for k, (_, total) in run["per kind, lexical only"].items()} == dict(kinds)

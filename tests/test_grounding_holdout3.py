@@ -45,11 +45,10 @@ stays sealed all the same, so that every figure quoted for it is over the same c
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from pathlib import Path
 
-from holdouts import CORPORA, LANGUAGE, assert_holdout_shape, assert_sealed, assert_verbatim, first_run, read_cases
+from holdouts import (CORPORA, LANGUAGE, assert_first_run_counts, assert_holdout_shape, assert_reuses_no_earlier,
+                      assert_sealed, assert_verbatim, first_run, read_cases)
 
 DATA = Path(__file__).resolve().parent / "data"
 HOLDOUT = DATA / "grounding_holdout3_sealed.jsonl"
@@ -74,16 +73,7 @@ def test_holdout3_shape() -> None:
 
 def test_holdout3_reuses_no_statement_of_the_earlier_sets() -> None:
     """No statement id of the two earlier holdouts (same corpus) or of the development cases (any corpus)."""
-    used: dict[str, set[str]] = {name: set() for name in LANGUAGE}
-    for name in EARLIER_HOLDOUTS:
-        for c in read_cases(DATA / name):
-            used[c["corpus"]].update(s["id"] for s in c["statements"])
-    development = {s["id"] for line in (DATA / DEVELOPMENT_CASES).read_text(encoding="utf-8").splitlines()
-                   if line.strip() for s in json.loads(line)["statements"]}
-    for c in read_cases(HOLDOUT):
-        for s in c["statements"]:
-            assert s["id"] not in used[c["corpus"]], f"{c['case']}: {c['corpus']} id {s['id']} is in an earlier holdout"
-            assert s["id"] not in development, f"{c['case']}: id {s['id']} is in {DEVELOPMENT_CASES}"
+    assert_reuses_no_earlier(read_cases(HOLDOUT), DATA, EARLIER_HOLDOUTS, DEVELOPMENT_CASES)
 
 
 def test_holdout3_cites_real_statements_verbatim() -> None:
@@ -93,10 +83,4 @@ def test_holdout3_cites_real_statements_verbatim() -> None:
 
 def test_holdout3_first_run_counts_every_case_once() -> None:
     """The recorded first run scored this very file: its counts add up to the cases, per label and per kind."""
-    cases = read_cases(HOLDOUT)
-    for run in ("lexical only", "with use-multilingual-v3"):
-        counts = FIRST_RUN[run]
-        assert counts["tp"] + counts["fn"] == sum(c["label"] == "unfaithful" for c in cases), run
-        assert counts["fp"] + counts["tn"] == sum(c["label"] == "faithful" for c in cases), run
-    kinds = Counter(c["kind"] for c in cases)
-    assert {k: total for k, (_, total) in FIRST_RUN["per kind, lexical only"].items()} == dict(kinds)
+    assert_first_run_counts(read_cases(HOLDOUT), FIRST_RUN, "with use-multilingual-v3")
