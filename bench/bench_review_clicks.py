@@ -21,7 +21,6 @@ clicks per second, and full rerun / click.
 from __future__ import annotations
 
 import argparse
-import re
 import subprocess
 import sys
 import tempfile
@@ -54,25 +53,15 @@ def _prepare(corpus: Path, data: Path) -> str:
 
 def _finished_counter(page) -> list[int]:
     """A one-item list counting the ``script_finished`` messages the server sends ``page``."""
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from ui_helpers import watch_app_messages
 
     done = [0]
 
-    def route(ws) -> None:
-        server = ws.connect_to_server()
+    def down(msg) -> None:
+        if msg.WhichOneof("type") == "script_finished":
+            done[0] += 1
 
-        def down(message) -> None:
-            if isinstance(message, bytes):
-                msg = ForwardMsg()
-                msg.ParseFromString(message)
-                if msg.WhichOneof("type") == "script_finished":
-                    done[0] += 1
-            ws.send(message)
-
-        server.on_message(down)
-        ws.on_message(server.send)
-
-    page.route_web_socket(re.compile(r"/_stcore/stream$"), route)
+    watch_app_messages(page, down=down)
     return done
 
 
@@ -110,16 +99,13 @@ def _measure(page, done: list[int]) -> tuple[int, list[float], list[float]]:
 
 
 def main() -> int:
-    from ui_helpers import browser_skip_reason, idle, launch_chromium, start_server
+    from ui_helpers import browser_bench_blocked, idle, launch_chromium, sign_in, start_server
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--big", action="store_true", help="Bowling Green (2,031 participants) instead of the sample")
     corpus = BIG if ap.parse_args().big else SAMPLE
-    if not corpus.exists():
-        print(f"cannot run: {corpus} is missing", file=sys.stderr)
-        return 2
-    if browser_skip_reason():
-        print(f"cannot run: {browser_skip_reason()}", file=sys.stderr)
+    if blocked := browser_bench_blocked(corpus):
+        print(f"cannot run: {blocked}", file=sys.stderr)
         return 2
     from playwright.sync_api import sync_playwright
 
@@ -131,9 +117,7 @@ def main() -> int:
             page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
             page.set_default_timeout(WAIT_MS)
             done = _finished_counter(page)
-            page.goto(f"{server.url}/moderator?code={code}")
-            page.get_by_label("Moderator secret", exact=True).fill(SECRET)
-            page.get_by_role("button", name="Open", exact=True).click()
+            sign_in(page, server.url, code, SECRET)
             page.get_by_text("The graph waits for your review of the drafts below.").wait_for(timeout=WAIT_MS)
             idle(page)
             n, clicks, full = _measure(page, done)

@@ -125,13 +125,10 @@ def _room(corpus: Path, tmp: Path, pw) -> tuple[int, dict[str, float]]:
 
 
 def main() -> int:
-    from ui_helpers import browser_skip_reason
+    from ui_helpers import browser_bench_blocked
 
-    if not BIG.exists():
-        print(f"cannot run: {BIG} is missing (the shared Polis corpora beside the repository)", file=sys.stderr)
-        return 2
-    if browser_skip_reason():
-        print(f"cannot run: {browser_skip_reason()}", file=sys.stderr)
+    if blocked := browser_bench_blocked(BIG):
+        print(f"cannot run: {blocked}", file=sys.stderr)
         return 2
     from playwright.sync_api import sync_playwright
 

@@ -138,25 +138,11 @@ def main() -> None:
     ap.add_argument("--no-postgres", action="store_true", help="SQLite only")
     args = ap.parse_args()
 
-    from deliberation.config import Settings
+    import pg
 
     with tempfile.TemporaryDirectory(prefix="bench-same-words-") as tmp:
-        measure("SQLite (on disk, WAL)", Settings(data_dir=Path(tmp) / "sqlite").ensure(), args.statements, args.adds)
-        if args.no_postgres:
-            return
-        import pg
-
-        try:
-            server, stop = pg._start_cluster()
-        except BaseException as e:  # pytest.skip outside pytest: no PostgreSQL binaries
-            print(f"PostgreSQL: skipped ({e})")
-            return
-        try:
-            with pg.fresh_database(server) as url:
-                measure("PostgreSQL", Settings(data_dir=Path(tmp) / "pg", database_url=url).ensure(),
-                        args.statements, args.adds)
-        finally:
-            stop()
+        for name, settings in pg.bench_backends(Path(tmp), with_postgres=not args.no_postgres):
+            measure(name, settings, args.statements, args.adds)
 
 
 if __name__ == "__main__":

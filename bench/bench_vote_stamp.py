@@ -88,26 +88,12 @@ def main() -> None:
     ap.add_argument("--no-postgres", action="store_true", help="SQLite only")
     args = ap.parse_args()
 
-    from deliberation.config import Settings
-
     bundle = _bundle(args.participants, args.statements)
-    with tempfile.TemporaryDirectory(prefix="bench-stamp-") as tmp:
-        measure("SQLite (on disk, WAL)", Settings(data_dir=Path(tmp) / "sqlite").ensure(), bundle, args.rounds)
-        if args.no_postgres:
-            return
-        import pg
+    import pg
 
-        try:
-            server, stop = pg._start_cluster()
-        except BaseException as e:  # pytest.skip outside pytest: no PostgreSQL binaries
-            print(f"PostgreSQL: skipped ({e})")
-            return
-        try:
-            with pg.fresh_database(server) as url:
-                measure("PostgreSQL", Settings(data_dir=Path(tmp) / "pg", database_url=url).ensure(), bundle,
-                        args.rounds)
-        finally:
-            stop()
+    with tempfile.TemporaryDirectory(prefix="bench-stamp-") as tmp:
+        for name, settings in pg.bench_backends(Path(tmp), with_postgres=not args.no_postgres):
+            measure(name, settings, bundle, args.rounds)
 
 
 if __name__ == "__main__":

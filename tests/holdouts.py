@@ -109,3 +109,39 @@ def assert_first_run_counts(cases: list[dict], run: dict, encoder_run: str) -> N
         assert counts["fp"] + counts["tn"] == sum(c["label"] == "faithful" for c in cases), name
     kinds = Counter(c["kind"] for c in cases)
     assert {k: total for k, (_, total) in run["per kind, lexical only"].items()} == dict(kinds)
+
+
+class SealedHoldoutChecks:
+    """The checks every sealed holdout written blind outside the repository gets (its seal, its
+    shape, no statement of an earlier set, verbatim statements, its one recorded run); a test
+    module subclasses it as ``Test...`` and sets the class attributes."""
+
+    #: the holdout file and its pinned sha256
+    HOLDOUT: Path
+    SEALED_SHA256: str
+    #: the shape the set was written to: at least this many cases, per kind, and in German
+    MIN_CASES, MIN_PER_KIND, MIN_GERMAN = 200, 16, 60
+    #: the sets whose statement ids this one must not reuse (per corpus)
+    EARLIER_HOLDOUTS: tuple[str, ...] = ()
+    #: the development cases, whose ids no holdout reuses in any corpus (the file names no corpus)
+    DEVELOPMENT_CASES = "grounding_cases.jsonl"
+    #: the name of the recorded run with the default encoder
+    ENCODER_RUN = "with use-multilingual-v3"
+
+    def test_is_sealed(self) -> None:
+        assert_sealed(self.HOLDOUT, self.SEALED_SHA256)
+
+    def test_shape(self) -> None:
+        cases = read_cases(self.HOLDOUT)
+        assert_holdout_shape(cases, LANGUAGE, self.MIN_CASES, self.MIN_PER_KIND, self.MIN_GERMAN)
+        assert any(len(c["citations"]) > 1 for c in cases), "some drafts join several statements"
+
+    def test_reuses_no_statement_of_the_earlier_sets(self) -> None:
+        assert_reuses_no_earlier(read_cases(self.HOLDOUT), self.HOLDOUT.parent, self.EARLIER_HOLDOUTS,
+                                 self.DEVELOPMENT_CASES)
+
+    def test_cites_real_statements_verbatim(self) -> None:
+        assert_verbatim(read_cases(self.HOLDOUT), CORPORA, LANGUAGE)
+
+    def test_first_run_counts_every_case_once(self) -> None:
+        assert_first_run_counts(read_cases(self.HOLDOUT), first_run(self.HOLDOUT), self.ENCODER_RUN)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from deliberation.config import Settings
 from deliberation.processes import free_port
 
 #: Server URL for the tests (a role allowed to CREATE DATABASE); unset = start a throwaway cluster.
@@ -184,3 +185,22 @@ def store_settings(tmp_path, db_url):
     from deliberation.config import Settings
 
     return Settings(data_dir=tmp_path / "data", database_url=db_url)
+
+
+def bench_backends(tmp: Path, with_postgres: bool = True):
+    """For a benchmark run outside pytest: ``(name, Settings)`` of a data folder under ``tmp`` on
+    SQLite, then on a throwaway PostgreSQL cluster when ``with_postgres`` and its binaries are there
+    (said in words when they are not); the cluster stops when the iteration ends."""
+    yield "SQLite (on disk, WAL)", Settings(data_dir=tmp / "sqlite").ensure()
+    if not with_postgres:
+        return
+    try:
+        server, stop = _start_cluster()
+    except BaseException as e:  # pytest.skip outside pytest: no PostgreSQL binaries
+        print(f"PostgreSQL: skipped ({e})")
+        return
+    try:
+        with fresh_database(server) as url:
+            yield "PostgreSQL", Settings(data_dir=tmp / "pg", database_url=url).ensure()
+    finally:
+        stop()

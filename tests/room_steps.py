@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from ui_helpers import browser_skip_reason, idle
+from ui_helpers import browser_skip_reason, idle, sign_in, watch_app_messages
 
 pytest.importorskip("streamlit")
 if browser_skip_reason():
@@ -42,24 +42,12 @@ def _late_tabs(page) -> None:
     the page shows above it, as from a loaded server: the browser draws the page in between (a
     message above the tabs takes their place, and the tabs are drawn anew when they come). On an
     idle machine the two usually arrive together; the console must work either way."""
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    def down(msg) -> None:
+        if (msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "add_block"
+                and msg.delta.add_block.WhichOneof("type") == "tab_container"):
+            time.sleep(LATE_TABS_S)  # holds this message and every later one
 
-    def route(ws) -> None:
-        server = ws.connect_to_server()
-
-        def down(message) -> None:
-            if isinstance(message, bytes):
-                msg = ForwardMsg()
-                msg.ParseFromString(message)
-                if (msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "add_block"
-                        and msg.delta.add_block.WhichOneof("type") == "tab_container"):
-                    time.sleep(LATE_TABS_S)  # holds this message and every later one
-            ws.send(message)
-
-        server.on_message(down)
-        ws.on_message(server.send)
-
-    page.route_web_socket(re.compile(r"/_stcore/stream$"), route)
+    watch_app_messages(page, down=down)
 
 
 def open_console(browser, url: str, code: str, secret: str, tab: str = "Facilitation"):
@@ -68,9 +56,7 @@ def open_console(browser, url: str, code: str, secret: str, tab: str = "Facilita
     mod = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     mod.set_default_timeout(WAIT)
     _late_tabs(mod)
-    mod.goto(f"{url}/moderator?code={code}")
-    mod.get_by_label("Moderator secret", exact=True).fill(secret)
-    mod.get_by_role("button", name="Open", exact=True).click()
+    sign_in(mod, url, code, secret)
     idle(mod)
     mod.get_by_role("tab", name=tab).click()
     idle(mod)

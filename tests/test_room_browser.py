@@ -11,7 +11,7 @@ import re
 import pytest
 
 from ui_helpers import (LONG_MS, browser_skip_reason, chromium_page, copy_sample, idle, import_sample, new_page,
-                        start_server)
+                        sign_in, start_server)
 
 pytestmark = pytest.mark.slow
 
@@ -79,9 +79,7 @@ def test_reload_and_server_restart_keep_identity(tmp_path):
 
             # the moderator console survives a reload
             mod = new_page(browser, 1280, 900)
-            mod.goto(f"{server.url}/moderator?code={sample.code}")
-            mod.get_by_label("Moderator secret", exact=True).fill(sample.secret)
-            mod.get_by_role("button", name="Open", exact=True).click()
+            sign_in(mod, server.url, sample.code, sample.secret)
             expect(mod.get_by_role("tab", name="Facilitation")).to_be_visible()
             idle(mod)
             assert "session=" in mod.url and sample.secret not in mod.url

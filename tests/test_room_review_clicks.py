@@ -10,7 +10,7 @@ import re
 import pytest
 
 from room_steps import WAIT, expect, sync_playwright
-from ui_helpers import copy_sample, idle, launch_chromium, start_server
+from ui_helpers import copy_sample, idle, launch_chromium, sign_in, start_server, watch_app_messages
 
 from deliberation.config import Settings
 from deliberation.storage import Store
@@ -18,25 +18,13 @@ from deliberation.storage import Store
 
 def _reruns(page) -> list[str]:
     """The fragment id of every rerun the page asks the server for ('' for a whole-page rerun)."""
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-
     asked: list[str] = []
 
-    def route(ws) -> None:
-        server = ws.connect_to_server()
+    def up(msg) -> None:
+        if msg.WhichOneof("type") == "rerun_script":
+            asked.append(msg.rerun_script.fragment_id)
 
-        def up(message) -> None:
-            if isinstance(message, bytes):
-                msg = BackMsg()
-                msg.ParseFromString(message)
-                if msg.WhichOneof("type") == "rerun_script":
-                    asked.append(msg.rerun_script.fragment_id)
-            server.send(message)
-
-        ws.on_message(up)
-        server.on_message(ws.send)
-
-    page.route_web_socket(re.compile(r"/_stcore/stream$"), route)
+    watch_app_messages(page, up=up)
     return asked
 
 
@@ -63,9 +51,7 @@ def test_a_decision_click_reruns_its_card_only(review):
             mod = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
             mod.set_default_timeout(WAIT)
             asked = _reruns(mod)
-            mod.goto(f"{server.url}/moderator?code={sample.code}")
-            mod.get_by_label("Moderator secret", exact=True).fill(sample.secret)
-            mod.get_by_role("button", name="Open", exact=True).click()
+            sign_in(mod, server.url, sample.code, sample.secret)
             expect(mod.get_by_text("The graph waits for your review of the drafts below.")).to_be_visible()
             idle(mod)
             radios = mod.get_by_role("radiogroup")

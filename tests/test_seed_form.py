@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui_helpers import LONG_MS, browser_skip_reason, idle, launch_chromium, start_server
+from ui_helpers import LONG_MS, browser_skip_reason, idle, launch_chromium, sign_in, start_server
 
 pytestmark = pytest.mark.slow
 
@@ -38,9 +38,7 @@ def test_seed_statements_typed_in_the_console_reach_participants(tmp_path):
             browser = launch_chromium(pw)
             mod = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
             mod.set_default_timeout(60_000)
-            mod.goto(f"{srv.url}/moderator?code={c.code}")
-            mod.get_by_label("Moderator secret", exact=True).fill(SECRET)
-            mod.get_by_role("button", name="Open", exact=True).click()
+            sign_in(mod, srv.url, c.code, SECRET)
             idle(mod, LONG_MS)
             box = mod.get_by_label("Seed statements, one per line")
             box.fill("\n".join([SEEDS[0], BAD, SEEDS[1]]))

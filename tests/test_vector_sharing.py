@@ -107,7 +107,7 @@ def test_app_runs_the_graph_while_the_cli_imports_and_analyses(tmp_path):
         pytest.skip(browser_skip_reason())
     from playwright.sync_api import expect
 
-    from ui_helpers import chromium_page
+    from ui_helpers import chromium_page, sign_in
 
     data = tmp_path / "data"
     sample = import_sample(data)
@@ -131,9 +131,7 @@ def test_app_runs_the_graph_while_the_cli_imports_and_analyses(tmp_path):
         csv.write_text("text\nA weekly farmers market on the square\nMore benches along the river\n"
                        "Longer opening hours for the library\nA second bus stop near the school\n")
         with chromium_page(1280, 900) as (_, page):
-            page.goto(f"{url}/moderator?code={sample.code}")
-            page.get_by_label("Moderator secret", exact=True).fill(SECRET)
-            page.get_by_role("button", name="Open", exact=True).click()
+            sign_in(page, url, sample.code, SECRET)
             page.get_by_role("tab", name="Facilitation").click()
             page.get_by_role("button", name="Run the facilitation graph").click()
             expect(page.get_by_text("Running the facilitation graph").first).to_be_visible()

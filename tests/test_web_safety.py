@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from ui_helpers import REPO, browser_skip_reason, idle, launch_chromium, new_page, start_server, unescape
+from ui_helpers import (REPO, browser_skip_reason, idle, launch_chromium, new_page, sign_in, start_server,
+                        unescape)
 
 #: Each payload carries a unique marker word (ending in "Qx"): an element made from a payload
 #: (bold, heading, link, coloured span...) would contain one.
@@ -412,9 +413,7 @@ def _new_page(nasty, width=1280):
 
 def _moderator_page(nasty):
     page = _new_page(nasty)
-    page.goto(f"{nasty['url']}/moderator?code={nasty['c'].code}")
-    page.get_by_label("Moderator secret", exact=True).fill(nasty["secret"])
-    page.get_by_role("button", name="Open", exact=True).click()
+    sign_in(page, nasty["url"], nasty["c"].code, nasty["secret"])
     page.get_by_role("tab", name="Import").wait_for()
     idle(page)
     return page

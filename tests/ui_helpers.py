@@ -215,3 +215,46 @@ async def aidle(page, timeout: float = 240_000) -> None:
     await page.wait_for_timeout(300)
     await page.wait_for_function(RUNNING_JS, timeout=timeout)
     await page.wait_for_timeout(200)
+
+
+def watch_app_messages(page, down=None, up=None) -> None:
+    """Route ``page``'s Streamlit websocket through this process: ``down(ForwardMsg)`` sees each
+    message of the server before the page gets it (it may sleep to hold it and every later one),
+    ``up(BackMsg)`` each message of the page before the server gets it."""
+    import re
+
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    def route(ws) -> None:
+        server = ws.connect_to_server()
+
+        def relay(kind, callback, send):
+            def on(message) -> None:
+                if callback and isinstance(message, bytes):
+                    msg = kind()
+                    msg.ParseFromString(message)
+                    callback(msg)
+                send(message)
+            return on
+
+        server.on_message(relay(ForwardMsg, down, ws.send))
+        ws.on_message(relay(BackMsg, up, server.send))
+
+    page.route_web_socket(re.compile(r"/_stcore/stream$"), route)
+
+
+def sign_in(page, url: str, code: str, secret: str) -> None:
+    """Open the moderator console of consultation ``code`` on ``page`` and sign in with ``secret``."""
+    page.goto(f"{url}/moderator?code={code}")
+    page.get_by_label("Moderator secret", exact=True).fill(secret)
+    page.get_by_role("button", name="Open", exact=True).click()
+
+
+def browser_bench_blocked(*needed: Path) -> str | None:
+    """Why a browser benchmark cannot run here (a data folder it needs is missing, or no browser),
+    or None."""
+    for path in needed:
+        if not path.exists():
+            return f"{path} is missing (the shared Polis corpora beside the repository)"
+    return browser_skip_reason()

@@ -1,0 +1,98 @@
+"""The sealed holdouts of the faithfulness guard (issue 11) that were written blind outside the
+repository: the third and the fourth, one class each, with how it was written and its one scoring run
+(tests/data/grounding_holdout_first_runs.json). Shape and provenance only, no scoring: the checks
+they share are :class:`holdouts.SealedHoldoutChecks`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from holdouts import SealedHoldoutChecks
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+class TestHoldout3(SealedHoldoutChecks):
+    """The third sealed holdout for the faithfulness guard (issue 11): shape and provenance only, no scoring.
+
+    ``tests/data/grounding_holdout3_sealed.jsonl`` was written because the second sealed holdout
+    (``grounding_holdout2_sealed.jsonl``) was scored once and missed the targets, so a change made
+    because of its errors turns it into a tuning set too. This set is the next one nobody tunes on.
+
+    How it was written: on 2026-12-05 by the engineer "holdout", by hand, outside the repository
+    (/work/sealed3/), reading real statements in ../shared/corpora (american-assembly.bowling-green,
+    march-on.operation-marchin-orders and 15-per-hour-seattle in English;
+    austria-climate.5twd2jsnkf.2022-08-08 in German; vtaiwan.uberx has no English text and was left
+    out). No statement id that the first or second holdout uses for the same corpus, and no id that
+    ``grounding_cases.jsonl`` uses at all, was reused. The statements' text was copied verbatim from
+    each ``comments.csv`` by a script (by id), never retyped. Each draft was written the way a careful
+    LLM drafter writes ("participants want ...", clauses reordered, synonyms): a faithful draft says
+    what the cited statements say in other words (conditions and concessions restated, e.g. "until X"
+    as "as long as not X"); an unfaithful draft changes the meaning in exactly one way of its kind. The
+    set is blind to the guard: its author did not read deliberation/grounding/ or anything about the
+    guard's rules, did not run ``check-draft``, bench/score_grounding.py or any guard code on any case,
+    before or after sealing, and discussed the cases with nobody.
+
+    Each line holds ``case``, ``corpus``, ``language`` (en / de), ``statements`` (real ids and verbatim
+    text), ``citations``, ``draft``, ``label`` (faithful / unfaithful) and ``kind``:
+
+    * unfaithful: ``substitution`` (a new thing swapped in), ``direction_verb`` (a direction reversed by
+      a verb or adjective, not by a negation), ``scope_inflation`` (some -> all, limit -> ban,
+      "including X" not said), ``invented_entity`` (a name, number, place or organisation no statement
+      gives), ``condition_dropped`` (a condition or exception left out, so the claim becomes
+      unconditional);
+    * faithful: ``paraphrase``, ``direction_kept``, ``scope_kept``, ``conditional``, ``concession``.
+
+    Some cases cite two or three statements that the draft joins.
+
+    The file is sealed: its sha256 is pinned below, so any edit fails this test. It was scored ONCE,
+    by the lead, with the guard as it stood at the end of the afternoon's tuning on the second holdout
+    (main at 870cc6e): the recorded run (tests/data/grounding_holdout_first_runs.json). The targets
+    (precision and recall >= 0.95 for "unfaithful") were NOT met. This module holds no scoring.
+
+    It is now a DEVELOPMENT set, no longer a holdout: after that run the guard was tuned on its errors
+    (5 Dec 2026 evening, the engineer "guard4"), on its odd-numbered cases, the even-numbered ones only
+    checked after each change (``bench/score_grounding.py tests/data/grounding_holdout3_sealed.jsonl
+    --half odd|even``). Its figures say how well the guard fits the cases it was tuned on; a fourth
+    holdout, written blind to the guard outside this repository, is the one scored for that. The file
+    stays sealed all the same, so that every figure quoted for it is over the same cases.
+    """
+
+    HOLDOUT = DATA / "grounding_holdout3_sealed.jsonl"
+    SEALED_SHA256 = "33c98f9520fefddfc47fef55983ab73349d853acb51b0d5f0d891bb1dfa9a225"
+    EARLIER_HOLDOUTS = ("grounding_holdout_sealed.jsonl", "grounding_holdout2_sealed.jsonl")
+
+
+class TestHoldout4(SealedHoldoutChecks):
+    """The fourth sealed holdout for the faithfulness guard (issue 11): shape and provenance only, no scoring.
+
+    ``tests/data/grounding_holdout4_sealed.jsonl`` was written because the third sealed holdout was scored
+    once, missed the targets and was then tuned on (its odd half) with the second, so both are
+    development sets now. This set is the next one nobody tunes on.
+
+    How it was written: on 2026-12-05 (sealed 19:32 UTC) by the engineer "holdout4", by hand, outside the
+    repository (/work/sealed4/), reading real statements in ../shared/corpora
+    (american-assembly.bowling-green and march-on.operation-marchin-orders in English,
+    austria-climate.5twd2jsnkf.2022-08-08 in German; 70 cases each; 15-per-hour-seattle has no statement
+    left that the earlier sets do not use, vtaiwan.uberx no English text). No statement id that an earlier
+    holdout uses for the same corpus, and no id that ``grounding_cases.jsonl`` uses at all, was reused.
+    Statement text was copied verbatim from each ``comments.csv`` by a script, by id. Each draft was
+    written the way an LLM drafter writes town-hall summaries; a faithful draft says what the cited
+    statements say in other words, an unfaithful one changes the meaning in exactly one way of its kind
+    (the kinds of :mod:`holdouts`). 31 of the 219 statements are German ones Polis's moderators hid:
+    still participants' text, used because few accepted German statements were left. The author was
+    blind to the guard: did not read deliberation/grounding/, bench/ or the guard's tests, ran no guard
+    code on any case, and discussed the cases with nobody. Meanwhile the guard was tuned on the odd halves
+    of the second and third holdouts.
+
+    The file is sealed: its sha256 is pinned below, so any edit fails this test. It was scored ONCE, by
+    the lead, with the guard as it stood at the end of that tuning (main at 9a2ca7b):
+    the recorded run (tests/data/grounding_holdout_first_runs.json). The targets (precision and recall
+    >= 0.95 for "unfaithful") were NOT met. This module holds no scoring; a change made because of this
+    set's errors makes it a tuning set too.
+    """
+
+    HOLDOUT = DATA / "grounding_holdout4_sealed.jsonl"
+    SEALED_SHA256 = "f5ef74e607cccee365c30fa86a1f637abedd436261502170f311e989e39575c5"
+    EARLIER_HOLDOUTS = ("grounding_holdout_sealed.jsonl", "grounding_holdout2_sealed.jsonl",
+                        "grounding_holdout3_sealed.jsonl")
