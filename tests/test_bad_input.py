@@ -138,6 +138,11 @@ def test_bad_participants_votes(tmp_path):
         "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1\n1,,1,2,1,0,1,0\n2,,0,1\n")
     with pytest.raises(InputError, match=r"participants-votes.csv, row 3: has 4 fields but the header has 8"):
         read_polis_export(folder)
+    # every row a field too many: pandas took the first field for an index (a TypeError) instead of refusing
+    (folder / "participants-votes.csv").write_text(
+        "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1\n1,,1,2,1,0,1,0,1\n")
+    with pytest.raises(InputError, match=r"participants-votes.csv, row 2: has 9 fields but the header has 8"):
+        read_polis_export(folder)
 
 
 # ---- CSV / JSON Lines statements ------------------------------------------------------------

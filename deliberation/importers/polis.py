@@ -190,6 +190,9 @@ def _read_frame(path: Path, required: list[str], notes: list[str] | None = None,
         raise InputError(f"malformed CSV: {str(e).strip()}", path) from None
     except pd.errors.EmptyDataError:
         raise InputError("file is empty", path) from None
+    if not isinstance(df.index, pd.RangeIndex):  # every row had a field more than the header: pandas
+        width = len(df.columns)                  # took the first one for an index instead of refusing
+        raise InputError(f"has {width + 1} fields but the header has {width}", path, 2)
     df.columns = [base.column_name(c) for c in df.columns]
     base.check_columns(list(df.columns), required, path)
     return _without_blank_rows(df, required[0])
