@@ -428,7 +428,7 @@ def _said_by_wordnet(word: str, src_words: list[str]) -> bool:
     return wn.wordnet() is not None and word.isascii() and any(wn.says(sw, word) for sw in src_words)
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=wn.LOOKUP_CACHE_SIZE)
 def _thesaurus_canons(word: str, broader: bool) -> frozenset[str]:
     """The canonical forms of the German synonyms of ``word`` (and its broader terms when asked)."""
 

@@ -101,7 +101,7 @@ def _direction(toks: list[_Tok], k: int) -> int:
 MIN_THESAURUS_DIRECTION_SYNONYMS = 2
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=wn.LOOKUP_CACHE_SIZE)
 def _thesaurus_direction(word: str) -> int:
     """+1 / -1 when the German synonyms of ``word`` (:func:`.thesaurus_de.synonyms`) move something
     up / down (:data:`MIN_THESAURUS_DIRECTION_SYNONYMS`), else 0."""

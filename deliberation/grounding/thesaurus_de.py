@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .text import infinitive  # the guard's one reading of German participles
+from .wordnet import LOOKUP_CACHE_SIZE
 
 #: where Debian's mythes-de puts the thesaurus (without the extension)
 DEFAULT_BASE = "/usr/share/mythes/th_de_DE_v2"
@@ -82,7 +83,7 @@ def status() -> str:
 _ANNOTATION = re.compile(r"\([^)]*\)")
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
 def _entry(headword: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
     """The meanings of a lower-case headword: (its words, its broader terms), each a set of
     single lower-case words (phrases left out)."""
@@ -106,7 +107,7 @@ def _entry(headword: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
     return tuple(meanings)
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
 def headwords(word: str) -> tuple[str, ...]:
     """The headwords a German word form can be ("Gerichte" -> "gerichte", "gericht"; "Häusern" ->
     "haus"; "eingesetzt" -> "einsetzen"): the form itself, its infinitive if it is a past
@@ -128,7 +129,7 @@ def headwords(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for c in cands if c in idx))
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
 def compound_parts(word: str) -> tuple[str, ...]:
     """The headwords a German compound is made of, when it is no headword itself: its longest last
     part that is a headword and the part before it, each of at least :data:`MIN_COMPOUND_PART`
@@ -151,7 +152,7 @@ def compound_parts(word: str) -> tuple[str, ...]:
     return ()
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
 def synonyms(word: str, broader: bool = False) -> frozenset[str]:
     """The words that share a meaning with ``word`` in OpenThesaurus (lower case), its broader terms
     too when ``broader``; empty when it is not there or the thesaurus is missing."""

@@ -21,6 +21,10 @@ from typing import Any
 
 from . import wordnet_index
 
+#: how many answers each remembered lexical look-up of the guard keeps (a word's WordNet or
+#: OpenThesaurus relations): a consultation's vocabulary, a few thousand words, fits many times over
+LOOKUP_CACHE_SIZE = 20_000
+
 #: where Debian's wordnet-base puts the database
 DEFAULT_DIR = "/usr/share/wordnet"
 _LEXNAMES = Path(__file__).resolve().parent / "data" / "wordnet_lexnames"
@@ -109,7 +113,7 @@ def status() -> str:
             "wordnet-base); the guard runs on its own word lists only")
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
 def _synsets(word: str, pos: str | None = None) -> tuple[Any, ...]:
     wn = wordnet()
     if wn is None or not word.isascii():
@@ -121,7 +125,7 @@ def is_known(word: str, pos: str | None = None) -> bool:
     return bool(_synsets(word, pos))
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
 def usual_pos(word: str) -> str:
     """The usual part of speech of ``word`` ("n", "v", "a", "r"; "" unknown): the one whose senses
     are tagged most often in WordNet's sense-tagged corpus (``cntlist.rev``: "trees" a noun,
@@ -156,7 +160,7 @@ def is_adjective_or_verb(word: str) -> bool:
     return any(s.pos() in ("a", "s", "r", "v") for s in _synsets(word)[:USUAL_SENSES])
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
 def lemmas(word: str) -> frozenset[str]:
     """Base forms of ``word`` ("drove" -> "drive", "benches" -> "bench"), the word itself included."""
 
@@ -180,7 +184,7 @@ def _analyses(wn: Any, word: str, pos: str) -> list[str]:
         return [base] if base else []
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
 def related(word: str) -> frozenset[str]:
     """Words that say the same as ``word`` or say it more generally: its synonyms, its hypernyms
     (up to :data:`HYPERNYM_DEPTH` levels) and derivationally related forms ("closure" - "close")."""
@@ -212,7 +216,7 @@ def supports(source_word: str, draft_word: str) -> bool:
 SAYS_SENSES, SAYS_DEPTH = 3, 2
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
 def _says_forms(word: str) -> frozenset[tuple[str, str]]:
     """(lemma, part of speech) of what ``word`` can also be called: the synonyms of any of its
     senses and the words derived from them, and the hypernyms of its :data:`SAYS_SENSES` usual
@@ -234,7 +238,7 @@ def _says_forms(word: str) -> frozenset[tuple[str, str]]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
 def _base_forms(word: str) -> frozenset[tuple[str, str]]:
     """(base form, part of speech) of ``word`` for each part of speech of its senses."""
 
@@ -257,7 +261,7 @@ def says(source_word: str, draft_word: str) -> bool:
     return bool(d & _says_forms(source_word)) or bool(d & _base_forms(source_word))
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
 def _noun_up(word: str) -> frozenset[str]:
     """The lemmas of the noun senses of ``word`` and of their hypernyms (up to :data:`HYPERNYM_DEPTH`
     levels): what ``word``, read as a thing, can also be called."""
@@ -271,7 +275,7 @@ def _noun_up(word: str) -> frozenset[str]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
 def derived(word: str) -> frozenset[str]:
     """Forms derived from the usual senses of ``word`` ("extension" -> "extend"; its usual part of
     speech only), one step, no hypernyms."""
@@ -291,7 +295,7 @@ def same_thing(source_noun: str, draft_noun: str) -> bool:
     return bool(d & lemmas(source_noun)) or bool(d & _noun_up(source_noun))
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
 def antonyms(word: str) -> frozenset[str]:
     """WordNet antonyms of ``word`` (a satellite adjective through its head: "hard" ~ "difficult" - "easy")."""
 
@@ -327,7 +331,7 @@ def _direction_roots() -> tuple[frozenset[str], frozenset[str]]:
     return names(_UP), names(_DOWN)
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
 def verb_direction(verb: str, particle: str = "") -> int:
     """+1 for a verb of increase ("raise", "boost", "drive up"), -1 for one of decrease ("cut",
     "lower", "scale back"), 0 when WordNet does not say or its senses disagree. The first two
