@@ -1,0 +1,40 @@
+"""The app's words in every language (ui/messages/*.toml, read by ui/i18n.py): each language file
+has every message id of English, no id English lacks, the same placeholders in each text, and a
+counted text (one/other) where English has one; every text formats with its placeholders."""
+
+from __future__ import annotations
+
+from ui.i18n import FORMS, LANGUAGES, Words, language_file, messages, placeholders
+
+
+def _forms(text) -> dict[str, str]:
+    return text if isinstance(text, dict) else {"": text}
+
+
+def test_every_language_has_every_id_with_the_same_placeholders():
+    english = messages("en")
+    assert len(english) > 100
+    for lang in LANGUAGES:
+        assert language_file(lang).is_file(), f"ui/messages/{lang}.toml is missing"
+        texts = messages(lang)
+        assert not set(english) - set(texts), f"{lang}.toml lacks {sorted(set(english) - set(texts))}"
+        assert not set(texts) - set(english), f"{lang}.toml has ids English lacks: {sorted(set(texts) - set(english))}"
+        for mid, text in texts.items():
+            en = english[mid]
+            assert isinstance(text, dict) == isinstance(en, dict), f"{lang}.toml: {mid} is counted in one language only"
+            if isinstance(text, dict):
+                assert set(text) == set(FORMS), f"{lang}.toml: {mid} needs exactly the forms {FORMS}"
+            want = set().union(*(placeholders(t) for t in _forms(en).values()))
+            for form, t in _forms(text).items():
+                assert t.strip(), f"{lang}.toml: {mid} {form} is empty"
+                assert placeholders(t) <= want | {"n"} and want - {"n"} <= placeholders(t), (
+                    f"{lang}.toml: {mid} {form} has placeholders {sorted(placeholders(t))}, English {sorted(want)}")
+            fields = {f: 1 for f in want}
+            Words(lang)(mid, **{"n": 1, **fields})  # formats (a stray brace would raise here)
+
+
+def test_counted_texts_pick_their_form():
+    assert Words("en")("mine.votes", n=1) == "1 vote" and Words("en")("mine.votes", n=0) == "0 votes"
+    assert Words("fr")("mine.votes", n=0) == "0 vote"  # French counts zero as one
+    assert Words("de")("mine.votes", n=2) == "2 Stimmen"
+    assert Words("xx").lang == "en"  # a language the app does not speak falls back to English

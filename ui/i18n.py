@@ -1,0 +1,108 @@
+"""The app's own words in the room's language: the participant page and the board/projector speak
+English, German, French or Spanish (the moderator console stays English).
+
+The words live in data files, one per language (``ui/messages/<lang>.toml``, shipped as package
+data): one message id per text, grouped in TOML tables (``[vote] stored = "…"`` is the id
+``vote.stored``). A text with a count is a table of two forms, ``one`` and ``other``, picked by
+the count ``n`` (:data:`ONE`: French says "0 vote" as it says "1 vote"). Placeholders are
+``str.format`` fields; tests/test_i18n.py checks that every language has every id, the same
+placeholders and the same forms as English.
+
+The room's language is the moderator's choice (:data:`ROOM_LANGUAGE_SETTING` in the
+consultation's settings, in the store, so every app server reads the same); a participant may pick
+another for their browser session (:func:`page_words`).
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+#: The languages the app's words exist in, by BCP 47 tag, each named in itself.
+LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}
+DEFAULT_LANGUAGE = "en"
+#: Key of the room's language in the consultation's settings (Store.update_settings).
+ROOM_LANGUAGE_SETTING = "ui_language"
+#: Session-state key of a participant's own choice (this browser session only).
+SESSION_LANGUAGE_KEY = "ui-language"
+#: Address parameter that carries that choice across a reload (``?lang=de``).
+LANGUAGE_PARAM = "lang"
+#: The two forms of a counted text.
+FORMS = ("one", "other")
+#: When a language uses the ``one`` form: 1 in English, German and Spanish; 0 and 1 in French.
+ONE = {"fr": (0, 1)}
+
+
+def language_file(lang: str):
+    return resources.files("ui").joinpath("messages", f"{lang}.toml")
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, str | dict]:
+    out: dict[str, str | dict] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and set(value) and set(value) <= set(FORMS):
+            out[name] = value
+        elif isinstance(value, dict):
+            out.update(_flatten(value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+@lru_cache(maxsize=None)
+def messages(lang: str) -> dict[str, str | dict]:
+    """Message id -> text (or ``{"one": …, "other": …}``) of one language's file."""
+    return _flatten(tomllib.loads(language_file(lang).read_text(encoding="utf-8")))
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``str.format`` fields a text uses (their names, without format specs)."""
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+
+
+def known(lang: str | None) -> str:
+    """``lang`` if the app speaks it, else the default (English)."""
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+class Words:
+    """The texts of one language: ``w("vote.stored", answer=…)``; ``w("progress", n=3, done=1)``
+    picks the form for ``n``."""
+
+    def __init__(self, lang: str | None = DEFAULT_LANGUAGE):
+        self.lang = known(lang)
+        self._texts = messages(self.lang)
+
+    def __call__(self, mid: str, n: int | None = None, **fields) -> str:
+        text = self._texts[mid]
+        if isinstance(text, dict):
+            text = text["one" if n in ONE.get(self.lang, (1,)) else "other"]
+        return text.format(n=n, **fields)
+
+    def vote(self, value: int) -> str:
+        """The answer's word, as on its button: Agree, Disagree, Pass."""
+        return self({1: "answer.agree", -1: "answer.disagree", 0: "answer.pass"}[int(value)])
+
+    def group(self, letter: str) -> str:
+        """An opinion group by its letter: "group A", "Gruppe A"."""
+        return self("group.name", letter=letter)
+
+
+ENGLISH = Words()
+
+
+def room_language(c) -> str:
+    """The language the moderator chose for the room (English when none was chosen)."""
+    return known((getattr(c, "settings", None) or {}).get(ROOM_LANGUAGE_SETTING))
+
+
+def page_words(c) -> Words:
+    """The words of a participant page or board: the language this browser session chose
+    (``?lang=`` or the page's language menu), else the room's."""
+    import streamlit as st
+
+    chosen = st.query_params.get(LANGUAGE_PARAM) or st.session_state.get(SESSION_LANGUAGE_KEY)
+    return Words(chosen if chosen in LANGUAGES else room_language(c))
