@@ -90,6 +90,25 @@ _DECIMAL_RE = re.compile(r"^\d+[.,]\d+$")
 #: the length of a Spanish or French national number without its trunk prefix ("612 345 678");
 #: shorter grouped numbers after such words are more often prices or counts.
 MIN_CUED_GROUPED_DIGITS = 9
+#: Digits of anything read as a phone number: at least seven (a local number without its area
+#: code, "555 0199" after "call"), at most fifteen (ITU-T E.164's longest international number).
+PHONE_MIN_DIGITS = 7
+PHONE_MAX_DIGITS = 15
+#: Digits after a "+" (country code and national number): eight, the shortest international
+#: numbers in use (small countries' codes with six- or seven-digit national numbers).
+INTERNATIONAL_MIN_DIGITS = 8
+#: Digits of a number dialled with the "00" international prefix, the prefix included: ten
+#: ("00" + a country code + at least a short national number).
+DIAL_OUT_MIN_DIGITS = 10
+#: Digits of a trunk-prefixed national number (a leading 0: UK "01632 960001", German "030 12345678")
+#: read as a phone without a cue word: nine to thirteen, the lengths of UK and German numbers
+#: ("089-123456", "020 7946 0958", "030 12345678"); one written without separators needs
+#: :data:`TRUNK_UNGROUPED_MIN_DIGITS`.
+TRUNK_MIN_DIGITS = 9
+TRUNK_MAX_DIGITS = 13
+TRUNK_UNGROUPED_MIN_DIGITS = 10
+#: Characters before a candidate number searched for a phone cue word ("call", "Tel.", "llámame al").
+PHONE_CUE_WINDOW_CHARS = 40
 
 
 def _digits(s: str) -> str:
@@ -100,17 +119,17 @@ def _looks_like_phone(candidate: str, before: str) -> bool:
     cand = candidate.strip()
     digits = _digits(cand)
     n = len(digits)
-    if n < 7 or n > 15:
+    if n < PHONE_MIN_DIGITS or n > PHONE_MAX_DIGITS:
         return False
     if _DATE_LIKE_RE.match(cand) or _TIME_RANGE_RE.match(cand) or _DECIMAL_RE.match(cand):
         return False
     # A lone run of digits without any separator is a phone number only with a
     # keyword ("call 07700900123") or an international prefix.
     has_sep = bool(re.search(r"[\s().\-/]", cand))
-    context = bool(_PHONE_CONTEXT_RE.search(before[-40:]))
+    context = bool(_PHONE_CONTEXT_RE.search(before[-PHONE_CUE_WINDOW_CHARS:]))
     if cand.startswith("+"):
-        return 8 <= n <= 15
-    if cand.startswith("00") and n >= 10:
+        return INTERNATIONAL_MIN_DIGITS <= n <= PHONE_MAX_DIGITS
+    if cand.startswith("00") and n >= DIAL_OUT_MIN_DIGITS:
         return True
     # Thousands-grouped numbers such as "125.000" or "1 000 000" are not phones.
     if re.fullmatch(r"\d{1,3}(?:[ .]\d{3})+", cand) and not context:
@@ -118,7 +137,8 @@ def _looks_like_phone(candidate: str, before: str) -> bool:
     if digits.startswith("0"):
         # UK (01632 960001, 07700 900123, 020 7946 0958) and German
         # (030 12345678, 0170/1234567, 089-123456) trunk-prefixed numbers.
-        return (9 <= n <= 13 and (has_sep or n >= 10)) or (context and n >= 7)
+        return ((TRUNK_MIN_DIGITS <= n <= TRUNK_MAX_DIGITS and (has_sep or n >= TRUNK_UNGROUPED_MIN_DIGITS))
+                or (context and n >= PHONE_MIN_DIGITS))
     # North American: (555) 123-4567, 555-123-4567, 555.123.4567, 1-800-555-0199
     if re.fullmatch(r"(?:1[\s.-]?)?\(?[2-9]\d{2}\)?[\s.-]?\d{3}[\s.-]\d{4}", cand):
         return True
