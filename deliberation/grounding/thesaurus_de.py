@@ -3,12 +3,10 @@
 (:mod:`.wordnet`) gives them for English.
 
 The data is OpenThesaurus (www.openthesaurus.de, LGPL) in the MyThes format of Debian's
-``mythes-de`` package (``/usr/share/mythes/th_de_DE_v2.idx`` and ``.dat``); nothing is downloaded.
-Each entry of the ``.dat`` file is a headword and its meanings, one line of ``|``-separated words
-per meaning; a word marked "(Oberbegriff)" names the meaning more generally. The ``.idx`` file
-(lower-case headwords and their byte offsets) is read on first use, an entry when it is asked
-for. ``DELIBERATION_THESAURUS_DE`` points at another ``.idx`` / ``.dat`` pair (the path without
-the extension).
+``mythes-de`` package (``/usr/share/mythes/th_de_DE_v2.idx`` and ``.dat``), read by :mod:`.mythes`;
+a word marked "(Oberbegriff)" names the meaning more generally. ``DELIBERATION_THESAURUS_DE``
+points at another ``.idx`` / ``.dat`` pair (the path without the extension). This module adds
+German word forms: headwords of inflected forms and of the parts of compounds.
 
 When the files are missing, :func:`synonyms` returns nothing, :func:`status` says so in words and
 German sentences go through the guard's own word lists alone.
@@ -16,11 +14,9 @@ German sentences go through the guard's own word lists alone.
 
 from __future__ import annotations
 
-import os
-import re
 from functools import lru_cache
-from pathlib import Path
 
+from .mythes import MyThes
 from .text import infinitive  # the guard's one reading of German participles
 from .wordnet import LOOKUP_CACHE_SIZE
 
@@ -42,31 +38,12 @@ MIN_COMPOUND_PART = 4
 LINKING_LETTERS = ("s", "n", "es", "en")
 
 
-def base_path() -> Path:
-    return Path(os.environ.get("DELIBERATION_THESAURUS_DE", DEFAULT_BASE))
-
-
-def _present() -> bool:
-    """Are both files of the thesaurus there?"""
-
-    return base_path().with_suffix(".idx").is_file() and base_path().with_suffix(".dat").is_file()
-
-
-@lru_cache(maxsize=1)
-def _index() -> dict[str, tuple[int, ...]] | None:
-    """Lower-case headword -> byte offsets of its entries (None when the thesaurus is missing)."""
-
-    if not _present():
-        return None
-    idx = base_path().with_suffix(".idx")
-    out: dict[str, list[int]] = {}
-    with idx.open(encoding="utf-8") as fh:
-        next(fh, None)  # the encoding
-        for line in fh:
-            word, _, offset = line.rstrip("\n").rpartition("|")
-            if word and offset.isdigit():
-                out.setdefault(word, []).append(int(offset))
-    return {w: tuple(o) for w, o in out.items()}
+#: the German thesaurus (:mod:`.mythes` reads it)
+OPEN_THESAURUS = MyThes("OpenThesaurus", "German", "mythes-de", "DELIBERATION_THESAURUS_DE", DEFAULT_BASE,
+                        broader=BROADER)
+base_path = OPEN_THESAURUS.base_path
+_index = OPEN_THESAURUS.index
+"""Headword -> byte offsets of its entries (None when the thesaurus is missing); cached."""
 
 
 def status() -> str:
@@ -74,37 +51,7 @@ def status() -> str:
     only: every guard report names its resources, and reading the index is left to the first
     German word looked up (an English run never reads it)."""
 
-    if _present():
-        return f"OpenThesaurus from {base_path()}.dat"
-    return (f"OpenThesaurus not available: {base_path()}.idx / .dat missing (Debian: apt-get install "
-            "mythes-de); German sentences use the guard's own word lists only")
-
-
-_ANNOTATION = re.compile(r"\([^)]*\)")
-
-
-@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
-def _entry(headword: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
-    """The meanings of a lower-case headword: (its words, its broader terms), each a set of
-    single lower-case words (phrases left out)."""
-
-    idx = _index()
-    if idx is None or headword not in idx:
-        return ()
-    meanings = []
-    with base_path().with_suffix(".dat").open("rb") as fh:
-        for offset in idx[headword]:
-            fh.seek(offset)
-            head = fh.readline().decode("utf-8")
-            count = int(head.rstrip().rpartition("|")[2] or 0)
-            for _ in range(count):
-                words, broader = set(), set()
-                for item in fh.readline().decode("utf-8").rstrip("\n").split("|")[1:]:
-                    word = _ANNOTATION.sub("", item).strip().lower()
-                    if word and " " not in word and not word.endswith("..."):
-                        (broader if BROADER in item else words).add(word)
-                meanings.append((frozenset(words), frozenset(broader)))
-    return tuple(meanings)
+    return OPEN_THESAURUS.status("German sentences use the guard's own word lists only")
 
 
 @lru_cache(maxsize=LOOKUP_CACHE_SIZE)
@@ -160,8 +107,8 @@ def synonyms(word: str, broader: bool = False) -> frozenset[str]:
     heads = headwords(word)
     out: set[str] = set()
     for head in heads:
-        for words, up in _entry(head):
-            out |= words
+        for meaning in OPEN_THESAURUS.entry(head):
+            out |= meaning.words
             if broader:
-                out |= up
+                out |= meaning.broader
     return frozenset(out - set(heads))
