@@ -16,13 +16,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) wordnet
 
-# WordNet 3.0 for the faithfulness guard (Debian's wordnet-base) and OpenThesaurus for its German
-# (Debian's mythes-de); without them the guard says so and runs on its own word lists
+# WordNet 3.0 for the faithfulness guard (Debian's wordnet-base), OpenThesaurus for its German
+# (Debian's mythes-de) and LibreOffice's thesauri for its French and Spanish (mythes-fr, mythes-es);
+# without them the guard says so and runs on its own word lists
 wordnet:
 	@test -f /usr/share/wordnet/data.noun || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wordnet-base; } \
 	  || echo "warning: could not install wordnet-base (run as root: apt-get install wordnet-base)"
 	@test -f /usr/share/mythes/th_de_DE_v2.idx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mythes-de; } \
 	  || echo "warning: could not install mythes-de (run as root: apt-get install mythes-de)"
+	@test -f /usr/share/mythes/thes_fr.idx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mythes-fr; } \
+	  || echo "warning: could not install mythes-fr (run as root: apt-get install mythes-fr)"
+	@test -f /usr/share/mythes/th_es_ES_v2.idx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mythes-es; } \
+	  || echo "warning: could not install mythes-es (run as root: apt-get install mythes-es)"
 
 # the web app on 127.0.0.1:8501 with the sample consultation loaded, and a Chroma server on the data
 # folder (a free port of 127.0.0.1) that the app and the CLI share; both stop together

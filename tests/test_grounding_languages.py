@@ -9,6 +9,7 @@ tests/test_room_languages.py); the Italian ones are written for this test, in th
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -83,23 +84,80 @@ def test_french_and_spanish_changes_of_meaning_are_caught(lang, source, draft, k
     assert not v.supported and kind in v.problem_kinds, v.reason
 
 
-def test_a_supported_french_sentence_says_what_the_guard_lacks():
-    report = check_draft([{"id": "0", "text": TRANSLATIONS[0]["fr"]}],
-                         "Des participants demandent que les bus passent toutes les dix minutes le soir.", ["0"])
-    assert report.supported, report.sentences[0].reason
-    assert "read with the French word lists only, no thesaurus" in report.sentences[0].reason
-    assert "Spanish and French: word lists only, no thesaurus" in report.lexical_resource
+FR_THESAURUS = Path("/usr/share/mythes/thes_fr.idx").is_file() and Path("/usr/share/mythes/th_es_ES_v2.idx").is_file()
+needs_fr_es_thesauri = pytest.mark.skipif(not FR_THESAURUS, reason="Debian's mythes-fr / mythes-es (LibreOffice's "
+                                          "French and Spanish thesauri) are not installed")
+PIGEONS = "Les pigeons salissent l'abri de bus de la place du marché."
+PALOMAS = "Las palomas ensucian la marquesina del autobús de la plaza mayor."
 
 
-def test_the_french_spanish_development_set():
-    """tests/data/grounding_fr_es_dev.jsonl (written for development, see its provenance field):
-    every unfaithful case is caught, and of the faithful ones only one is a false alarm (the merged
-    English checks take the verb 'cierren' for added content: no Spanish stemming)."""
+@needs_fr_es_thesauri
+@pytest.mark.parametrize("source, draft, kind, word", [
+    (PIGEONS, "Les renards salissent l'abri de bus de la place du marché.", ProblemKind.SUBSTITUTION, "renards"),
+    (PALOMAS, "Los zorros ensucian la marquesina del autobús de la plaza mayor.", ProblemKind.SUBSTITUTION, "zorros"),
+    (PIGEONS, "Les pigeons salissent l'abri de bus de la place du marché, surtout en hiver.",
+     ProblemKind.ADDED_CONTENT, "hiver"),
+    (PALOMAS, "Las palomas ensucian la marquesina del autobús de la plaza mayor si hay obras.",
+     ProblemKind.ADDED_CONTENT, "obras"),
+])
+def test_french_and_spanish_words_no_statement_says_are_caught(source, draft, kind, word):
+    v = _one(source, draft)
+    assert not v.supported and kind in v.problem_kinds and word in v.reason, v.reason
+
+
+@needs_fr_es_thesauri
+@pytest.mark.parametrize("source, draft", [
+    ("Il faut réduire la vitesse des voitures devant l'école primaire.",
+     "Des habitants signalent qu'il faut diminuer la vitesse des voitures devant l'école primaire."),
+    ("Les bus devraient passer toutes les dix minutes le soir.",
+     "Des participants demandent que les bus passent toutes les dix minutes le soir."),
+    ("Las aceras de la calle principal son demasiado estrechas para los carritos de bebé.",
+     "Las aceras de la calle principal son demasiado angostas para los carritos de bebé."),
+    ("Las centrales de carbón deben cerrarse antes de 2030.",
+     "Algunos participantes quieren que las centrales de carbón se cierren antes de 2030."),
+])
+def test_french_and_spanish_synonyms_and_word_forms_pass(source, draft):
+    v = _one(source, draft)
+    assert v.supported, v.reason
+    assert "word lists and the" in v.reason and "thesaurus of LibreOffice" in v.reason
+
+
+def test_the_guard_says_plainly_when_the_french_thesaurus_is_missing(tmp_path, monkeypatch):
+    """Without mythes-fr a swapped thing passes as before, and the report and the sentence say why
+    (nothing reads the thesaurus's files then: whether they are there is asked first)."""
+    monkeypatch.setenv("DELIBERATION_THESAURUS_FR", str(tmp_path / "absent"))
+    v = _one(PIGEONS, "Les renards salissent l'abri de bus de la place du marché.")
+    report = check_draft([{"id": "0", "text": PIGEONS}], PIGEONS, ["0"])
+    assert v.supported and "read with the French word lists only, no thesaurus" in v.reason, v.reason
+    assert "apt-get install mythes-fr" in v.reason
+    assert ("the French thesaurus of LibreOffice not available" in report.lexical_resource
+            and "apt-get install mythes-fr" in report.lexical_resource), report.lexical_resource
+
+
+@needs_fr_es_thesauri
+def test_one_reader_for_every_mythes_file():
+    """The Spanish file is ISO8859-1 and marks a few antonyms, the French one writes parts of speech:
+    one reader (deliberation/grounding/mythes.py) reads both, as it reads OpenThesaurus."""
+    from deliberation.grounding.thesaurus_fr_es import THESAURI, function_word
+
+    es = {w for m in THESAURI["es"].entry("ahorrativo") for w in m.words}
+    assert "tacaño" in es and "gastador" not in es  # "gastador (Antónimo)"
+    assert [m.pos for m in THESAURI["fr"].entry("pigeon")] == ["(Nom)"]
+    assert function_word("mieux", "fr") and not function_word("hiver", "fr")
+
+
+@needs_fr_es_thesauri
+@pytest.mark.parametrize("name, max_fp", [("grounding_fr_es_dev.jsonl", 0), ("grounding_fr_es_dev2.jsonl", 6)])
+def test_the_french_spanish_development_sets(name, max_fp):
+    """tests/data/grounding_fr_es_dev*.jsonl (written for development, see their provenance field):
+    every unfaithful case is caught; the second set's false alarms are gaps of the thesauri
+    ('instalar' for 'poner', 'plazas' for 'sitios', 'garder' for 'rester', 'siga' for 'quedarse'),
+    a paraphrase that adds a verb, and two statements joined in one sentence."""
     import sys
 
     sys.path.insert(0, str(REPO / "bench"))
     from score_grounding import load, score
 
-    result = score(load(REPO / "tests" / "data" / "grounding_fr_es_dev.jsonl"))
+    result = score(load(REPO / "tests" / "data" / name))
     assert result["counts"]["fn"] == 0, result["errors"]
-    assert result["counts"]["fp"] <= 1, result["errors"]
+    assert result["counts"]["fp"] <= max_fp, result["errors"]

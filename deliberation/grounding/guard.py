@@ -225,17 +225,17 @@ def check_sentence(
 def _own_language_verdict(ctx: SentenceContext, problems: list[Problem], code: str) -> SentenceVerdict:
     """A French or Spanish sentence (:mod:`.own_language`): its number words replace the merged
     lists' reading of numbers, words the merged lists took for content that are function words of
-    the language are no problem, its own lists add what those cannot see, and a supported sentence's
-    reason says which support the guard lacks for the language."""
+    the language (or that its thesaurus finds said) are no problem, its own lists and thesaurus add
+    what those cannot see, and a supported sentence's reason says what it was read with."""
 
+    cited = [s.text for s in ctx.cited]
     problems = [p for p in problems if p.kind is not ProblemKind.ADDED_NUMBER
-                and not own_language.names_function_words_only(p, code)]
-    problems += own_language.check(ctx.text, [s.text for s in ctx.cited], code)
+                and not own_language.false_alarm(p, code, cited)]
+    problems += own_language.check(ctx.text, cited, code)
     v = _verdict(ctx.text, ctx.cited_ids, problems, ctx)
     if problems:
         return v
-    return v.model_copy(update={"reason": f"{v.reason}; read with the {reach.language_name(code)} word lists "
-                                          f"only, {own_language.MISSING}"})
+    return v.model_copy(update={"reason": f"{v.reason}; {own_language.read_with(code)}"})
 
 
 def _unread_verdict(text: str, cited_ids: list[str], problems: list[Problem], cited: list[_Source],

@@ -5,8 +5,11 @@ The guard's other checks run on such a sentence too, with the merged English / G
 (digits, names, overlap and similarity, "no"); these add what those lists cannot see: a negation
 added or dropped ("ne ... pas", "no", "nunca"), a claim of agreement ("tout le monde est
 d'accord", "todos están de acuerdo"), a universal word ("tous", "siempre"), a number word
-("dix" -> "cinq") and a direction word ("plus" -> "moins", "aumentar" -> "reducir") the cited
-statements do not support. These languages have no thesaurus: :data:`MISSING` says so.
+("dix" -> "cinq"), a direction word ("plus" -> "moins", "aumentar" -> "reducir") and a content word
+("renards" for "pigeons", "surtout en hiver") the cited statements do not support: a word none of
+them says in any form, nor a synonym of one of their words (the language's thesaurus,
+:mod:`.thesaurus_fr_es`). Without the thesaurus that last check is left out and :func:`read_with`
+says so.
 """
 
 from __future__ import annotations
@@ -18,13 +21,14 @@ from typing import Sequence
 
 from deliberation.text import language_name
 
+from . import thesaurus_fr_es as thes
 from .lexicon import LANGUAGES, load
 from .problems import Problem, ProblemKind
 from .text import _number_values, split_sentences
 
 #: the languages read with lists of their own (a data file with ``own_negators``)
 OWN: frozenset[str] = frozenset(lang for lang in LANGUAGES if "own_negators" in load(lang))
-#: what the guard lacks for these languages, in words (appended to a supported sentence's reason)
+#: what the guard lacks for a language without its thesaurus, in words
 MISSING = "no thesaurus (synonyms, antonyms and substitutions are not known)"
 #: words that end a clause: a negation counts once per clause ("no quiero nada" is one negation)
 _CLAUSE = re.compile(r"[,;:()]|\b(?:mais|et|car|parce|puisque|pero|y|porque|aunque|sino)\b")
@@ -32,26 +36,40 @@ _WORD = re.compile(r"\w+(?:-\w+)*")
 
 
 def status() -> str:
-    """What the guard lacks for the languages read with lists of their own, in words."""
-    names = " and ".join(language_name(c) for c in sorted(OWN))
-    return f"{names}: word lists only, {MISSING}" if OWN else ""
+    """The thesaurus of each language read with lists of its own, or what is missing, in words."""
+    return "; ".join(thes.status(c) for c in sorted(OWN))
+
+
+def read_with(lang: str) -> str:
+    """What a supported sentence of ``lang`` was read with, in words (its reason ends with it)."""
+    if thes.available(lang):
+        return f"read with the {language_name(lang)} word lists and {thes.THESAURI[lang].name}"
+    return f"read with the {language_name(lang)} word lists only, {MISSING}: {thes.status(lang)}"
 
 
 #: kinds of the merged checks that name words a French or Spanish sentence adds or puts instead
 _WORD_KINDS = (ProblemKind.ADDED_CONTENT, ProblemKind.SUBSTITUTION, ProblemKind.ADDED_ITEM)
 
 
-def names_function_words_only(problem: Problem, lang: str) -> bool:
+def false_alarm(problem: Problem, lang: str, sources: Sequence[str]) -> bool:
     """Whether ``problem`` (of the merged checks, which read French and Spanish with English stop
-    words) is about function or deliberation words of ``lang`` alone ("Il faut", "un" for "Le",
-    "selon un participant"): such a problem is a false alarm, not a change of meaning."""
+    words and WordNet) is about function or deliberation words of ``lang`` alone ("Il faut", "un"
+    for "Le", "selon un participant") or, where the thesaurus is there, about words of the draft
+    that the cited ``sources`` say in another form or with a synonym: no change of meaning."""
     if problem.kind not in _WORD_KINDS:
         return False
     d = problem.details
-    words = list(d.get("words") or []) + [d.get("draft", ""), d.get("source", ""), d.get("item", "")]
-    words = [w for text in words for w in _WORD.findall(_plain(str(text)))]
     lists = _lists(lang)
-    return bool(words) and all(w in lists.stop or lists.meta.fullmatch(w) for w in words)
+    if problem.kind is ProblemKind.SUBSTITUTION:
+        words = [w for w in _WORD.findall(_plain(str(d.get("draft", "")))) if w not in lists.stop]
+    else:
+        words = list(d.get("words") or []) + [d.get("item", "")]
+        words = [w for text in words for w in _WORD.findall(_plain(str(text))) if w not in lists.stop]
+    words = [w for w in words if not lists.meta.fullmatch(w)]
+    if words and thes.available(lang):
+        said = _SourceWords(tuple(sources), lang)
+        words = [w for w in words if not said.says(w)]
+    return not words
 
 
 @dataclass(frozen=True)
@@ -63,6 +81,7 @@ class _Lists:
     claims: re.Pattern[str]
     axes: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]
     numbers: dict[str, float]
+    partners: frozenset[str]
 
 
 def _alt(patterns: Sequence[str]) -> re.Pattern[str]:
@@ -76,7 +95,8 @@ def _lists(lang: str) -> _Lists:
     meta = re.compile(f"(?:{'|'.join(d.get('own_meta_words', []))})" if d.get("own_meta_words") else "(?!)", re.I)
     return _Lists(frozenset(d.get("own_stop_words", [])), meta, frozenset(d["own_negators"]),
                   _alt(d.get("own_universal_words", [])), _alt(d.get("own_claims", [])), axes,
-                  {k: float(v) for k, v in d.get("own_number_words", {}).items()})
+                  {k: float(v) for k, v in d.get("own_number_words", {}).items()},
+                  frozenset(d.get("own_negation_partners", [])))
 
 
 def _plain(text: str) -> str:
@@ -129,7 +149,8 @@ def check(text: str, sources: Sequence[str], lang: str) -> list[Problem]:
     if extra:
         problems.append(Problem(ProblemKind.ADDED_NUMBER, "adds number(s) " + ", ".join(
             f"{v:g}" for v in sorted(extra)) + " not found in the cited statements", {"numbers": sorted(extra)}))
-    return problems + _directions(lists, plain, said, closest)
+    problems += _directions(lists, plain, said, closest)
+    return problems + _unsaid(text, sources, closest, lang)
 
 
 def _claim(lists: _Lists, plain: str, said: list[str], name: str) -> Problem | None:
@@ -169,3 +190,70 @@ def _directions(lists: _Lists, plain: str, said: list[str], closest: str) -> lis
                                    f"puts '{m.group(0)}' where the cited statement says '{o.group(0)}' ({axis})",
                                    {"axis": axis}))
     return out
+
+
+#: a word of fewer letters is no content word ("vu", "ya")
+MIN_CONTENT_LETTERS = 3
+
+
+def _content_words(text: str, lang: str) -> list[str]:
+    """The words of ``text`` that name a thing, an action or a property: not a function,
+    deliberation, negation, number, universal, agreement or direction word of the lists (each has
+    its own check), not a word the thesaurus knows only as an adverb or preposition."""
+    lists, plain = _lists(lang), _plain(text)
+    listed = [m.span() for pat in (lists.universal, lists.claims, *(p for pair in lists.axes.values() for p in pair))
+              for m in pat.finditer(plain)]
+    stop_stems = _stop_stems(lang)
+    out = []
+    for m in _WORD.finditer(plain):
+        w = m.group(0)
+        if (len(w) < MIN_CONTENT_LETTERS or w in lists.stop or thes.stem(w, lang) in stop_stems or lists.meta.fullmatch(w) or w in lists.negators
+                or w in lists.partners or w in lists.numbers or any(ch.isdigit() for ch in w)
+                or any(a <= m.start() < b for a, b in listed) or thes.function_word(w, lang)):
+            continue
+        out.append(w)
+    return list(dict.fromkeys(out))
+
+
+@functools.lru_cache(maxsize=None)
+def _stop_stems(lang: str) -> frozenset[str]:
+    """The stems of the function words: another form of one is no content word ("hacen" as "hace")."""
+    return frozenset(thes.stem(w, lang) for w in _lists(lang).stop)
+
+
+class _SourceWords:
+    """The words of some texts, by stem and by the stems of their synonyms."""
+
+    def __init__(self, texts: Sequence[str], lang: str):
+        self.lang = lang
+        self.words = [w for t in texts for w in _content_words(t, lang)]
+        plain = [w for t in texts for w in _WORD.findall(_plain(t))]
+        self.keys = {k for w in plain for part in {w, *w.split("-")} for k in thes.keys(part, lang)}
+
+    def says(self, word: str) -> bool:
+        """Does one of the words say ``word``: in another form, or with a synonym (either way)?"""
+        mine = thes.keys(word, self.lang)
+        if mine & self.keys or thes.related(word, self.lang) & self.keys:
+            return True
+        return any(mine & thes.related(w, self.lang) for w in self.words)
+
+
+def _unsaid(text: str, sources: Sequence[str], closest: str, lang: str) -> list[Problem]:
+    """A content word of the draft that no cited statement says in any form nor with a synonym:
+    put in place of a word of the closest cited sentence that the draft does not say (a
+    substitution), else added. Left out when the language's thesaurus is missing."""
+    if not thes.available(lang):
+        return []
+    said = _SourceWords(sources, lang)
+    new = [w for w in _content_words(text, lang) if not said.says(w)]
+    if not new:
+        return []
+    mine = _SourceWords([text], lang)
+    gone = [w for w in _content_words(closest, lang) if not mine.says(w)]
+    quoted = ", ".join(f"'{w}'" for w in new)
+    if gone:
+        return [Problem(ProblemKind.SUBSTITUTION, f"puts {quoted} where the cited statement says "
+                        + ", ".join(f"'{w}'" for w in gone) + f" (not a synonym in {thes.THESAURI[lang].name})",
+                        {"draft": " ".join(new), "source": " ".join(gone)})]
+    return [Problem(ProblemKind.ADDED_CONTENT, f"adds {quoted}, which no cited statement says in any form "
+                    f"or with a synonym ({thes.THESAURI[lang].name})", {"words": new})]

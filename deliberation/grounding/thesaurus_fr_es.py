@@ -1,0 +1,127 @@
+"""The French and Spanish thesauri of OpenOffice / LibreOffice: synonyms of French and Spanish
+words ("réduire" - "diminuer", "estrecho" - "angosto"), as OpenThesaurus (:mod:`.thesaurus_de`)
+gives them for German and WordNet for English.
+
+The data is Debian's ``mythes-fr`` (``/usr/share/mythes/thes_fr``; the thesaurus of Laurent
+Godard and Frédéric Labbé, LGPL-2.1+) and ``mythes-es`` (``/usr/share/mythes/th_es_ES_v2``; the
+thesaurus of Marcelo Garrone, LGPL-2.1), read by :mod:`.mythes`; nothing is downloaded.
+``DELIBERATION_THESAURUS_FR`` / ``DELIBERATION_THESAURUS_ES`` point at another ``.idx`` / ``.dat``
+pair (the path without the extension). Word forms are matched by their Snowball stems (nltk's
+French and Spanish stemmers, rules only, no data files): "passent" and "passer" are one word, and
+an inflected form finds the headwords that share its stem ("salissent" -> "salir").
+
+When a file is missing, :func:`related` returns nothing, :func:`status` says so in words and the
+language's sentences go through the guard's own word lists alone.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from .mythes import MyThes
+from .wordnet import LOOKUP_CACHE_SIZE
+
+#: the thesauri by language code
+THESAURI: dict[str, MyThes] = {
+    "fr": MyThes("the French thesaurus of LibreOffice", "French", "mythes-fr", "DELIBERATION_THESAURUS_FR",
+                 "/usr/share/mythes/thes_fr"),
+    # a few words of the Spanish file are marked as antonyms ("tacaño|gastador (Antónimo)"); the
+    # file spells the marker with a broken "ó", so its start is what is matched
+    "es": MyThes("the Spanish thesaurus of LibreOffice", "Spanish", "mythes-es", "DELIBERATION_THESAURUS_ES",
+                 "/usr/share/mythes/th_es_ES_v2", excluded=("(Ant",)),
+}
+#: nltk's Snowball stemmer of each language
+STEMMERS = {"fr": "french", "es": "spanish"}
+#: endings also taken off a word before stemming, where the stemmer leaves them on: French verb
+#: persons ("passent" ~ "passer", "ferment" ~ "fermer") and plurals it stems apart from the
+#: singular ("loyers" ~ "loyer")
+EXTRA_ENDINGS = {"fr": ("ent", "ons", "ez", "s", "x"), "es": ("s",)}
+#: a word keeps at least this many letters when an extra ending is taken off ("gens" stays whole)
+MIN_STEM_LETTERS = 3
+#: Spanish stems whose vowel changes with the stress ("cierren" ~ "cerrar", "vuelven" ~ "volver"):
+#: the stem with the last such pair changed is a form of the word too
+VOWEL_CHANGES = {"es": (("ie", "e"), ("ue", "o"))}
+#: French parts of speech that name no thing, action or property ("(Adverbe)", "(Preposition)"): a
+#: word the thesaurus knows only as these is no content word
+FUNCTION_POS = frozenset({"Adverbe", "Preposition", "Pronom", "Determinant", "Interjection", "Conjonction"})
+
+
+def available(lang: str) -> bool:
+    return lang in THESAURI and THESAURI[lang].present()
+
+
+def status(lang: str) -> str:
+    """One line for the user: the thesaurus of ``lang`` in use, or what is missing."""
+
+    t = THESAURI[lang]
+    return t.status(f"{t.language} sentences use the guard's own word lists only: synonyms and "
+                    "substituted words are not known")
+
+
+@lru_cache(maxsize=None)
+def _stemmer(lang: str):
+    from nltk.stem.snowball import SnowballStemmer  # lazy: nltk takes ~1.3 s to import
+
+    return SnowballStemmer(STEMMERS[lang])
+
+
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
+def stem(word: str, lang: str) -> str:
+    """The Snowball stem of ``word``, accents taken off ("étudiant" and "etudiants" -> "etudi")."""
+
+    s = _stemmer(lang).stem(word.lower())
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=None)
+def _by_stem(lang: str) -> dict[str, tuple[str, ...]]:
+    """Stem -> the one-word headwords of the thesaurus with that stem (empty when it is missing)."""
+
+    out: dict[str, list[str]] = {}
+    for head in THESAURI[lang].index() or {}:
+        if " " not in head:
+            out.setdefault(stem(head, lang), []).append(head)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
+def keys(word: str, lang: str) -> frozenset[str]:
+    """The stems ``word`` is compared by: its :func:`stem`, that of the word without an extra
+    ending (:data:`EXTRA_ENDINGS`), and those with a stressed vowel changed (:data:`VOWEL_CHANGES`).
+    Two words are forms of one word when they share a key."""
+
+    w = word.lower()
+    out = {stem(w, lang)} | {stem(w[: -len(end)], lang) for end in EXTRA_ENDINGS[lang]
+                             if w.endswith(end) and len(w) - len(end) >= MIN_STEM_LETTERS}
+    for old, new in VOWEL_CHANGES.get(lang, ()):
+        out |= {k[::-1].replace(old[::-1], new[::-1], 1)[::-1] for k in out if old in k}
+    return frozenset(out)
+
+
+def headwords(word: str, lang: str) -> tuple[str, ...]:
+    """The headwords ``word`` may be a form of: itself if it is one, else those sharing a key."""
+
+    w = word.lower()
+    if w in (THESAURI[lang].index() or {}):
+        return (w,)
+    by_stem = _by_stem(lang)
+    return tuple(dict.fromkeys(h for k in sorted(keys(w, lang)) for h in by_stem.get(k, ())))
+
+
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
+def related(word: str, lang: str) -> frozenset[str]:
+    """The keys of the synonyms of ``word`` (of every headword it may be a form of)."""
+
+    t = THESAURI[lang]
+    return frozenset(k for h in headwords(word, lang) for m in t.entry(h) for s in m.words for k in keys(s, lang))
+
+
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
+def function_word(word: str, lang: str) -> bool:
+    """Does the thesaurus know ``word`` only as an adverb, preposition, pronoun or the like
+    (French: the parts of speech of its entries, :data:`FUNCTION_POS`)?"""
+
+    poses = {p for h in headwords(word, lang) for m in THESAURI[lang].entry(h)
+             for p in m.pos.strip("()").split()}
+    return bool(poses) and poses <= FUNCTION_POS
