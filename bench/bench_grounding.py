@@ -11,6 +11,10 @@ reader as it is, which parses the whole lemma index at start-up):
 * baseline: the guard with WordNet switched off (the rule checks without the lexical resource);
 * guard: the full guard with WordNet (``check_draft``, no encoder: the command's offline path).
 
+The corpora are English, German and Chinese; French and Spanish drafts are timed apart on the
+drafts of ``tests/data/grounding_fr_es_dev*.jsonl``, without (baseline) and with LibreOffice's
+thesauri (``mythes-fr``, ``mythes-es``), whose stem index is built once per process (time printed).
+
 Alternating rounds; the figure per path is its best round, the ratio the median of per-round
 ratios. Target (PASS/FAIL): the full guard under TARGET_MS milliseconds per sentence.
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import re
@@ -72,6 +77,33 @@ def wordnet_off(flag: bool, empty: str) -> None:
     wn.wordnet.cache_clear()
 
 
+FR_ES_CASES = sorted((REPO / "tests" / "data").glob("grounding_fr_es_dev*.jsonl"))
+FR_ES_THESAURI = ("DELIBERATION_THESAURUS_FR", "DELIBERATION_THESAURUS_ES")
+
+
+def fr_es(rounds: int, empty: str) -> None:
+    """French and Spanish drafts per sentence, without and with their thesauri."""
+    from deliberation.grounding import thesaurus_fr_es
+
+    batch = [(c["statements"], c["draft"], c["citations"]) for path in FR_ES_CASES
+             for c in map(json.loads, path.read_text(encoding="utf-8").splitlines())]
+    t0 = time.process_time()
+    for lang in ("fr", "es"):
+        thesaurus_fr_es.headwords("x", lang)
+    print(f"French and Spanish thesauri start-up (index, stems), CPU s: {time.process_time() - t0:.2f}")
+    run(batch[:3])
+    base, full = [], []
+    for _ in range(rounds):
+        os.environ.update({env: empty for env in FR_ES_THESAURI})
+        base.append(run(batch))
+        for env in FR_ES_THESAURI:
+            os.environ.pop(env)
+        full.append(run(batch))
+    print(f"French/Spanish drafts ({len(batch)}): without thesauri {min(base):.2f} ms per sentence, with them "
+          f"{min(full):.2f} ms, ratio {min(full) / min(base):.2f}; target < {TARGET_MS:.0f} ms: "
+          f"{'PASS' if min(full) < TARGET_MS else 'FAIL'}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=300)
@@ -109,6 +141,7 @@ def main() -> None:
     print(f"guard (rules with WordNet):       {best:.2f} ms per sentence")
     print(f"ratio guard / baseline (median):  {statistics.median(ratios):.2f}")
     print(f"target < {TARGET_MS:.0f} ms per sentence: {'PASS' if best < TARGET_MS else 'FAIL'}")
+    fr_es(args.rounds, empty)
 
 
 if __name__ == "__main__":

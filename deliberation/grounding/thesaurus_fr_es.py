@@ -8,7 +8,8 @@ thesaurus of Marcelo Garrone, LGPL-2.1), read by :mod:`.mythes`; nothing is down
 ``DELIBERATION_THESAURUS_FR`` / ``DELIBERATION_THESAURUS_ES`` point at another ``.idx`` / ``.dat``
 pair (the path without the extension). Word forms are matched by their Snowball stems (nltk's
 French and Spanish stemmers, rules only, no data files): "passent" and "passer" are one word, and
-an inflected form finds the headwords that share its stem ("salissent" -> "salir").
+an inflected form finds the headwords that begin with its stem and share it ("salissent" ->
+"salir"; only those are stemmed, so the index is ready as soon as it is read).
 
 When a file is missing, :func:`related` returns nothing, :func:`status` says so in words and the
 language's sentences go through the guard's own word lists alone.
@@ -17,6 +18,7 @@ language's sentences go through the guard's own word lists alone.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from functools import lru_cache
 
 from .mythes import MyThes
@@ -70,19 +72,34 @@ def _stemmer(lang: str):
 def stem(word: str, lang: str) -> str:
     """The Snowball stem of ``word``, accents taken off ("étudiant" and "etudiants" -> "etudi")."""
 
-    s = _stemmer(lang).stem(word.lower())
-    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    return _fold(_stemmer(lang).stem(word.lower()))
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=None)
-def _by_stem(lang: str) -> dict[str, tuple[str, ...]]:
-    """Stem -> the one-word headwords of the thesaurus with that stem (empty when it is missing)."""
+def _sorted_heads(lang: str) -> tuple[list[str], list[str]]:
+    """The one-word headwords of the thesaurus, accents taken off and sorted, and as written."""
 
-    out: dict[str, list[str]] = {}
-    for head in THESAURI[lang].index() or {}:
-        if " " not in head:
-            out.setdefault(stem(head, lang), []).append(head)
-    return {k: tuple(v) for k, v in out.items()}
+    pairs = sorted((_fold(h), h) for h in THESAURI[lang].index() or {} if " " not in h)
+    return [f for f, _ in pairs], [h for _, h in pairs]
+
+
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
+def _heads_with_key(key: str, lang: str) -> tuple[str, ...]:
+    """The headwords that begin with ``key`` and have it for a key (:func:`keys`); only those
+    beginning with it are stemmed, not the whole index (a stem begins its word)."""
+
+    folded, heads = _sorted_heads(lang)
+    out = []
+    for i in range(bisect_left(folded, key), len(folded)):
+        if not folded[i].startswith(key):
+            break
+        if key in keys(heads[i], lang):
+            out.append(heads[i])
+    return tuple(out)
 
 
 @lru_cache(maxsize=LOOKUP_CACHE_SIZE)
@@ -105,8 +122,7 @@ def headwords(word: str, lang: str) -> tuple[str, ...]:
     w = word.lower()
     if w in (THESAURI[lang].index() or {}):
         return (w,)
-    by_stem = _by_stem(lang)
-    return tuple(dict.fromkeys(h for k in sorted(keys(w, lang)) for h in by_stem.get(k, ())))
+    return tuple(dict.fromkeys(h for k in sorted(keys(w, lang)) for h in _heads_with_key(k, lang)))
 
 
 @lru_cache(maxsize=LOOKUP_CACHE_SIZE)
