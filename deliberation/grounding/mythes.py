@@ -63,8 +63,12 @@ class MyThes:
 
         if self.present():
             return f"{self.name} from {self.base_path()}.dat"
-        return (f"{self.name} not available: {self.base_path()}.idx / .dat missing (Debian: apt-get install "
-                f"{self.package}); {without}")
+        return f"{self.name} not available: {self.missing()}; {without}"
+
+    def missing(self) -> str:
+        """Which files are missing and which package brings them, in words."""
+
+        return f"{self.base_path()}.idx / .dat missing (Debian: apt-get install {self.package})"
 
     def _encoding(self, path: Path) -> str:
         with path.open("rb") as fh:

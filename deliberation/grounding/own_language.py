@@ -29,7 +29,7 @@ from .text import _number_values, split_sentences
 #: the languages read with lists of their own (a data file with ``own_negators``)
 OWN: frozenset[str] = frozenset(lang for lang in LANGUAGES if "own_negators" in load(lang))
 #: what the guard lacks for a language without its thesaurus, in words
-MISSING = "no thesaurus (synonyms, antonyms and substitutions are not known)"
+MISSING = "synonyms and substituted words are not known"
 #: words that end a clause: a negation counts once per clause ("no quiero nada" is one negation)
 _CLAUSE = re.compile(r"[,;:()]|\b(?:mais|et|car|parce|puisque|pero|y|porque|aunque|sino)\b")
 _WORD = re.compile(r"\w+(?:-\w+)*")
@@ -44,7 +44,7 @@ def read_with(lang: str) -> str:
     """What a supported sentence of ``lang`` was read with, in words (its reason ends with it)."""
     if thes.available(lang):
         return f"read with the {language_name(lang)} word lists and {thes.THESAURI[lang].name}"
-    return f"read with the {language_name(lang)} word lists only, {MISSING}: {thes.status(lang)}"
+    return f"read with the {language_name(lang)} word lists only, no thesaurus ({thes.THESAURI[lang].missing()}): {MISSING}"
 
 
 #: kinds of the merged checks that name words a French or Spanish sentence adds or puts instead
@@ -58,18 +58,19 @@ def false_alarm(problem: Problem, lang: str, sources: Sequence[str]) -> bool:
     that the cited ``sources`` say in another form or with a synonym: no change of meaning."""
     if problem.kind not in _WORD_KINDS:
         return False
-    d = problem.details
-    lists = _lists(lang)
-    if problem.kind is ProblemKind.SUBSTITUTION:
-        words = [w for w in _WORD.findall(_plain(str(d.get("draft", "")))) if w not in lists.stop]
-    else:
-        words = list(d.get("words") or []) + [d.get("item", "")]
-        words = [w for text in words for w in _WORD.findall(_plain(str(text))) if w not in lists.stop]
-    words = [w for w in words if not lists.meta.fullmatch(w)]
-    if words and thes.available(lang):
-        said = _SourceWords(tuple(sources), lang)
-        words = [w for w in words if not said.says(w)]
-    return not words
+    d, lists = problem.details, _lists(lang)
+    drafted = _words(list(d.get("words") or []) + [d.get("draft", ""), d.get("item", "")])
+    named = drafted + _words([d.get("source", "")])
+    if named and all(w in lists.stop or lists.meta.fullmatch(w) for w in named):
+        return True
+    if not drafted or not thes.available(lang):
+        return False
+    said = _SourceWords(sources, lang)
+    return all(w in lists.stop or lists.meta.fullmatch(w) or said.says(w) for w in drafted)
+
+
+def _words(texts: list[object]) -> list[str]:
+    return [w for text in texts for w in _WORD.findall(_plain(str(text)))]
 
 
 @dataclass(frozen=True)
@@ -207,9 +208,10 @@ def _content_words(text: str, lang: str) -> list[str]:
     out = []
     for m in _WORD.finditer(plain):
         w = m.group(0)
-        if (len(w) < MIN_CONTENT_LETTERS or w in lists.stop or thes.stem(w, lang) in stop_stems or lists.meta.fullmatch(w) or w in lists.negators
+        if (len(w) < MIN_CONTENT_LETTERS or w in lists.stop or lists.meta.fullmatch(w) or w in lists.negators
                 or w in lists.partners or w in lists.numbers or any(ch.isdigit() for ch in w)
-                or any(a <= m.start() < b for a, b in listed) or thes.function_word(w, lang)):
+                or any(a <= m.start() < b for a, b in listed)
+                or thes.stem(w, lang) in stop_stems or thes.function_word(w, lang)):
             continue
         out.append(w)
     return list(dict.fromkeys(out))

@@ -57,8 +57,7 @@ def status(lang: str) -> str:
     """One line for the user: the thesaurus of ``lang`` in use, or what is missing."""
 
     t = THESAURI[lang]
-    return t.status(f"{t.language} sentences use the guard's own word lists only: synonyms and "
-                    "substituted words are not known")
+    return t.status(f"{t.language} sentences use the guard's own word lists only")
 
 
 @lru_cache(maxsize=None)
