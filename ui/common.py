@@ -193,18 +193,20 @@ def _is_control_flow(e: BaseException) -> bool:
 
 
 @contextlib.contextmanager
-def action(what: str):
-    """Run a user action; show failures as a message, never as a stack trace."""
+def action(what: str, failed: str = "{what} failed: {reason}", unexpected: str | None = None):
+    """Run a user action; show failures as a message, never as a stack trace. ``failed``: the
+    message's words (``{what}``, ``{reason}``); ``unexpected``: the reason given for an error that
+    is not a DeliberationError (default :func:`plain_error`; pages in another language say it in theirs)."""
     try:
         yield
     except DeliberationError as e:
         # messages can quote input (a typed code, a CSV cell, a file name): shown as text
-        st.error(esc(f"{what} failed: {e}"))
+        st.error(esc(failed.format(what=what, reason=e)))
     except Exception as e:  # noqa: BLE001 - shown as a message, logged with its trace
         if _is_control_flow(e):
             raise
         log.exception("%s failed", what)
-        st.error(esc(f"{what} failed: {plain_error(e)}"))
+        st.error(esc(failed.format(what=what, reason=unexpected or plain_error(e))))
 
 
 def plain_error(e: BaseException) -> str:

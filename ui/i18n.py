@@ -20,6 +20,10 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
+import streamlit as st
+
+from deliberation.wording import Audience, audience_name, group_letter
+
 #: The languages the app's words exist in, by BCP 47 tag, each named in itself.
 LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}
 DEFAULT_LANGUAGE = "en"
@@ -94,6 +98,28 @@ class Words:
 ENGLISH = Words()
 
 
+def draft_heading(words: Words, p: dict) -> str:
+    """A draft put to the vote, named in the page's language: "Gemeinsamer Nenner 2", "Was Gruppe A
+    fordert", from its audience key (English keeps the graph's own heading; a topic's label is
+    taken from it)."""
+    heading, a = p.get("heading") or "", Audience.parse(p.get("key", ""))
+    if words.lang == DEFAULT_LANGUAGE or not (a.is_everyone or a.is_group or a.is_topic):
+        return heading or audience_name(p.get("key", ""))
+    if a.is_everyone:
+        return words("group.common_ground_n", n=a.slate_item) if a.slate_item else words("group.common_ground")
+    if a.is_group:
+        return words("group.asks_for", letter=group_letter(a.number))
+    label = heading.partition("“")[2].rpartition("”")[0] or str(a.number)
+    return words("group.topic_split" if heading.startswith("Where opinions split") else "group.topic_said", label=label)
+
+
+def failure_words(words: Words) -> dict:
+    """:func:`ui.common.action`'s words for a failure in this language (``failed``, ``unexpected``)."""
+    if words.lang == DEFAULT_LANGUAGE:
+        return {}
+    return {"failed": words("doing.failed", what="{what}", reason="{reason}"), "unexpected": words("doing.unexpected")}
+
+
 def room_language(c) -> str:
     """The language the moderator chose for the room (English when none was chosen)."""
     return known((getattr(c, "settings", None) or {}).get(ROOM_LANGUAGE_SETTING))
@@ -102,7 +128,5 @@ def room_language(c) -> str:
 def page_words(c) -> Words:
     """The words of a participant page or board: the language this browser session chose
     (``?lang=`` or the page's language menu), else the room's."""
-    import streamlit as st
-
     chosen = st.query_params.get(LANGUAGE_PARAM) or st.session_state.get(SESSION_LANGUAGE_KEY)
     return Words(chosen if chosen in LANGUAGES else room_language(c))

@@ -25,8 +25,9 @@ from scipy.optimize import linear_sum_assignment
 
 from deliberation.analysis.pipeline import AnalysisConfig
 from deliberation.services import analyze_source
-from deliberation.wording import Audience, plural
+from deliberation.wording import group_letter
 from ui.common import log, plain_error, settings
+from ui.i18n import ENGLISH, Words
 from ui.look import VOTE_COLOURS, VOTE_DOMAIN
 
 #: A fresh analysis is recomputed at most this often (seconds)...
@@ -46,8 +47,9 @@ MAP_PADDING = 30
 #: Above this many participants the dots are drawn see-through, so dense areas read as dense.
 CROWD = 200
 
-VOTE_SCALE = alt.Scale(domain=VOTE_DOMAIN, range=[VOTE_COLOURS[v] for v in VOTE_DOMAIN])
 VOTE_NAMES = {1: "agree", -1: "disagree", 0: "pass"}
+#: The message id of each answer's name in the vote bars (ui/messages/).
+VOTE_SAID = {1: "said.agree", -1: "said.disagree", 0: "said.pass"}
 
 
 @dataclass
@@ -148,31 +150,32 @@ def align_groups(analysis: dict, reference: dict | None) -> dict:
     return out
 
 
-def no_map_reason(analysis: dict | None, error: str | None, n_voters: int) -> str:
-    """Why there is no opinion map yet, in words."""
+def no_map_reason(analysis: dict | None, error: str | None, n_voters: int, words: Words = ENGLISH) -> str:
+    """Why there is no opinion map yet, in words (the analysis's own note, in English, is kept only
+    on an English page)."""
     if error:
-        return f"The opinion map could not be computed: {error}"
+        return words("map.failed", error=error)
     if n_voters == 0:
-        return "The opinion map appears once people start voting."
+        return words("map.no_votes")
     if analysis is None or not analysis.get("n_votes"):
-        return f"The opinion map is being computed from the votes of {plural(n_voters, 'person', 'people')}…"
+        return words("map.computing", n=n_voters)
     notes = [n for n in (analysis or {}).get("notes") or [] if "group" in n.lower()]
-    if notes:
-        return f"No opinion map yet: {notes[0]}"
-    return (f"No opinion map yet: the {plural(n_voters, 'person', 'people')} who voted cannot be placed apart "
-            "yet.")
+    if notes and words.lang == ENGLISH.lang:
+        return words("map.note", note=notes[0])
+    return words("map.apart", n=n_voters)
 
 
-def group_label(g: int | str) -> str:
-    return Audience.group(g).name()
+def group_label(g: int | str, words: Words = ENGLISH) -> str:
+    """An opinion group in words: "group A" (a group that is no number stays as it is)."""
+    return words.group(group_letter(g))
 
 
-def map_chart(analysis: dict, *, me: str | None = None, height: int = 320, font: int = 13):
+def map_chart(analysis: dict, *, me: str | None = None, height: int = 320, font: int = 13, words: Words = ENGLISH):
     """Each participant a dot placed by how they vote, coloured by opinion group, every group
     labelled at its centre with its size; ``me`` ringed and labelled "you"."""
     groups = {str(p): int(g) for p, g in (analysis.get("groups") or {}).items()}
     proj = analysis.get("projection") or {}
-    df = pd.DataFrame([{"x": xy[0], "y": xy[1], "group": group_label(groups.get(str(p), "?")),
+    df = pd.DataFrame([{"x": xy[0], "y": xy[1], "group": group_label(groups.get(str(p), "?"), words),
                         "you": str(p) == str(me)} for p, xy in proj.items()])
     n = len(df)
     area = float(np.clip(MAP_INK / max(n, 1), *DOT_AREA))
@@ -202,7 +205,7 @@ def map_chart(analysis: dict, *, me: str | None = None, height: int = 320, font:
     if not mine.empty:
         ring = alt.Chart(mine).mark_point(shape="circle", size=max(area * 4, 300), filled=False, color="black",
                                           strokeWidth=3).encode(x="x:Q", y="y:Q")
-        you = alt.Chart(mine).mark_text(text="you", fontSize=font + 2, fontWeight="bold", dy=22).encode(
+        you = alt.Chart(mine).mark_text(text=words("group.you"), fontSize=font + 2, fontWeight="bold", dy=22).encode(
             x="x:Q", y="y:Q")
         layers += [ring, you]
     return alt.layer(*layers).properties(height=height).configure_view(strokeWidth=0)
@@ -214,7 +217,8 @@ def map_chart(analysis: dict, *, me: str | None = None, height: int = 320, font:
 LEGEND_ENTRY_PAD = 8
 
 
-def vote_bars(votes: pd.DataFrame, sid: str, groups: dict[str, int], *, step: int = 26, font: int = 12):
+def vote_bars(votes: pd.DataFrame, sid: str, groups: dict[str, int], *, step: int = 26, font: int = 12,
+              words: Words = ENGLISH):
     """Agree / disagree / pass counts on one statement, one bar per opinion group. The chart is at
     least as tall as its legend: with one bar (everyone who voted in no group, or in one group) the
     projector cut the legend after "disagree"."""
@@ -222,14 +226,18 @@ def vote_bars(votes: pd.DataFrame, sid: str, groups: dict[str, int], *, step: in
     if v.empty:
         return None
     df = pd.DataFrame({
-        "group": [group_label(groups[p]) if p in groups else "not in a group" for p in v["participant"]],
-        "vote": [VOTE_NAMES[int(x)] for x in v["vote"]],
+        "group": [group_label(groups[p], words) if p in groups else words("group.not_in_group")
+                  for p in v["participant"]],
+        "vote": [words(VOTE_SAID[int(x)]) for x in v["vote"]],
     })
+    # the answers' colours (ui/look.py's, keyed by the English names) under this language's names
+    names = {VOTE_NAMES[k]: words(VOTE_SAID[k]) for k in VOTE_NAMES}
+    scale = alt.Scale(domain=[names[n] for n in VOTE_DOMAIN], range=[VOTE_COLOURS[n] for n in VOTE_DOMAIN])
     counts = df.groupby(["group", "vote"]).size().reset_index(name="votes")
     return alt.Chart(counts).mark_bar(size=step - 8).encode(
         y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=200, labelFontSize=font, labelOverlap=False)),
         x=alt.X("votes:Q", title=None, axis=alt.Axis(tickMinStep=1, format="d", labelFontSize=font)),
-        color=alt.Color("vote:N", scale=VOTE_SCALE, legend=alt.Legend(orient="right", title=None,
+        color=alt.Color("vote:N", scale=scale, legend=alt.Legend(orient="right", title=None,
                                                                       labelFontSize=font)),
         order=alt.Order("vote:N"),
         tooltip=["group", "vote", "votes"],
@@ -237,19 +245,19 @@ def vote_bars(votes: pd.DataFrame, sid: str, groups: dict[str, int], *, step: in
                  + font + LEGEND_ENTRY_PAD)
 
 
-def totals(votes: pd.DataFrame, sid: str) -> str:
+def totals(votes: pd.DataFrame, sid: str, words: Words = ENGLISH) -> str:
     v = votes[votes["statement"] == sid]["vote"].astype(int)
-    return f"{int((v == 1).sum())} agree · {int((v == -1).sum())} disagree · {int((v == 0).sum())} pass"
+    return words("board.totals", agree=int((v == 1).sum()), disagree=int((v == -1).sum()), **{"pass": int((v == 0).sum())})
 
 
-def _share(v: pd.Series) -> str:
+def _share(v: pd.Series, words: Words = ENGLISH) -> str:
     if v.empty:
-        return "no votes yet"
+        return words("mine.no_votes")
     agree = int((v == 1).sum())
-    return f"{agree / len(v):.0%} agree ({agree} of {len(v)})"
+    return words("mine.share", share=f"{agree / len(v):.0%}", agree=agree, n=len(v))
 
 
-def standing(analysis: dict | None, votes: pd.DataFrame, pid: str) -> dict:
+def standing(analysis: dict | None, votes: pd.DataFrame, pid: str, words: Words = ENGLISH) -> dict:
     """Where participant ``pid`` stands: their group (None = not placed yet), the group's size, and
     per statement they voted on a line comparing their vote with their group's and everyone's.
     ``same``: on how many of their votes they voted as most of their group did."""
@@ -262,10 +270,10 @@ def standing(analysis: dict | None, votes: pd.DataFrame, pid: str) -> dict:
     for sid, my in zip(mine["statement"], mine["vote"].astype(int)):
         on = related[sid]
         everyone = on["vote"].astype(int)
-        text = f"everyone: {_share(everyone)}"
+        text = words("mine.everyone", share=_share(everyone, words))
         if g is not None:
             theirs = on[on["participant"].isin(members - {pid})]["vote"].astype(int)
-            text = f"the rest of {group_label(g)}: {_share(theirs)} · {text}"
+            text = words("mine.rest_of_group", letter=group_letter(g), share=_share(theirs, words), everyone=text)
             # "as most of your group did": more than half of the rest of the group, not the most frequent
             # vote (mode() picked the lowest value on a tie: a 1-1 split counted as "most" disagreeing)
             if 2 * int((theirs == my).sum()) > len(theirs):

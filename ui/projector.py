@@ -18,17 +18,13 @@ import segno
 import streamlit as st
 
 from deliberation.config import PUBLIC_URL_ENV
-from ui.common import esc, group_name
+from ui.common import esc
+from ui.i18n import draft_heading
 from ui.look import projector_style
 from ui.opinion_map import group_label, map_chart, no_map_reason, totals, vote_bars
 
 #: Page path of the participant page (ui/app.py).
 PARTICIPATE_PATH = "participate"
-#: what the board's two counts mean (its metrics' help): the store records a participant at their first
-#: vote or statement, never at joining, so nobody who joined without either can be counted
-PARTICIPANTS_HELP = ("People who voted or wrote a statement. Joining by code stores nobody until a first "
-                     "vote or statement, so those who only looked are not counted.")
-VOTERS_HELP = "People who cast at least one vote (those who only wrote statements are not among them)."
 #: Drafts or statements shown at once, and the characters kept of each text.
 SHOWN_ITEMS = 3
 CLIP_CHARS = 230
@@ -69,55 +65,54 @@ def clip(text: str, limit: int = CLIP_CHARS) -> str:
 
 
 def _join(r: dict) -> None:
-    c, votes = r["c"], r["votes"]
+    c, votes, w = r["c"], r["votes"], r["w"]
     with st.container(key="projector-join"):
         url = join_url(c.code)
         st.image(qr_png(url), width=330)
-        st.markdown("Join on your phone:")
+        st.markdown(w("board.join_phone"))
         host, _, rest = url.split("://", 1)[-1].partition("/")
         st.markdown(f"**{esc(host)}**  \n**/{esc(rest)}**")
-        st.markdown("with the code")
+        st.markdown(w("board.with_code"))
     with st.container(key="projector-code"):
         st.header(esc(c.code), anchor=False)
     a, b = st.columns(2)
-    a.metric("Participants", r["participants"])
-    b.metric("Votes", len(votes))
-    a.metric("Have voted", r["voters"])
-    b.metric("Statements", len(r["shown"]))
+    a.metric(w("board.participants"), r["participants"])
+    b.metric(w("board.votes"), len(votes))
+    a.metric(w("board.voted"), r["voters"])
+    b.metric(w("board.statements"), len(r["shown"]))
 
 
 def _map(r: dict) -> None:
-    a = r["analysis"]
-    st.markdown("#### Opinion map")
+    a, w = r["analysis"], r["w"]
+    st.markdown(f"#### {w('board.map')}")
     if a.get("projection"):
-        st.altair_chart(map_chart(a, height=MAP_HEIGHT, font=18), width="stretch")
-        st.caption(f"Each dot is a participant, placed by how they vote (from {r['where']}); "
-                   "colour = opinion group.")
+        st.altair_chart(map_chart(a, height=MAP_HEIGHT, font=18, words=w), width="stretch")
+        st.caption(w("board.projector_map_caption", where=r["where"]))
     else:
-        st.markdown(esc(no_map_reason(a, r["error"], r["voters"])))
+        st.markdown(esc(no_map_reason(a, r["error"], r["voters"], w)))
 
 
 def _items(r: dict, common_ground) -> None:
-    votes = r["item_votes"]
+    votes, w = r["item_votes"], r["w"]
     groups = {str(k): int(v) for k, v in r["analysis"].get("groups", {}).items()}
     if r["published"]:
-        st.markdown("#### Drafts put to the vote")
-        items = [(p.get("heading") or group_name(p["key"]),
-                  p["statement_id"], p["text"]) for p in r["published"]]
+        st.markdown(f"#### {w('board.drafts')}")
+        items = [(draft_heading(w, p), p["statement_id"], p["text"]) for p in r["published"]]
     else:
-        st.markdown("#### Common ground so far")
-        items = [(f"Statement {s.external_id}", s.external_id, s.text) for s in common_ground(r, SHOWN_ITEMS)]
+        st.markdown(f"#### {w('board.common_ground')}")
+        items = [(w("board.statement", sid=s.external_id), s.external_id, s.text)
+                 for s in common_ground(r, SHOWN_ITEMS)]
         if not items:
-            st.markdown("No statement is agreed across every group yet.")
+            st.markdown(w("board.no_common_ground"))
     for title, sid, text in items[:SHOWN_ITEMS]:
         with st.container(border=True):
-            st.markdown(f"**{esc(clip(title, TITLE_CHARS))}** · {totals(votes, sid)}")
+            st.markdown(f"**{esc(clip(title, TITLE_CHARS))}** · {totals(votes, sid, w)}")
             st.markdown(esc(clip(text)))
-            chart = vote_bars(votes, sid, groups, step=20, font=13)
+            chart = vote_bars(votes, sid, groups, step=20, font=13, words=w)
             if chart is not None:
                 st.altair_chart(chart, width="stretch")
     if len(items) > SHOWN_ITEMS:
-        st.caption(f"{len(items) - SHOWN_ITEMS} more on the board and in the report.")
+        st.caption(w("board.more", n=len(items) - SHOWN_ITEMS))
 
 
 def projector_board(r: dict, common_ground) -> None:
@@ -130,7 +125,7 @@ def projector_board(r: dict, common_ground) -> None:
         _join(r)
     with middle:
         _map(r)
-        sizes = ", ".join(f"{group_label(g['id'])}: {g['size']}" for g in r["analysis"].get("group_summaries") or [])
+        sizes = ", ".join(f"{group_label(g['id'], r['w'])}: {g['size']}" for g in r["analysis"].get("group_summaries") or [])
         if sizes:
             st.caption(sizes)
     with right:

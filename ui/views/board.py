@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from deliberation.wording import of_grouped, plural, topic_sources
+from deliberation.wording import of_grouped, topic_sources
 from ui.common import (
     BOARD_REFRESH_SECONDS,
     action,
@@ -21,33 +21,35 @@ from ui.common import (
     esc,
     find_consultation,
     graph_status,
-    group_name,
     quote,
     room_votes,
     store,
 )
+from ui.i18n import Words, draft_heading, failure_words, page_words
 from ui.opinion_map import (fresh_analysis, group_label, map_chart, no_map_reason, run_author_agrees, totals,
                             vote_bars)
-from ui.projector import PARTICIPANTS_HELP, VOTERS_HELP, join_url, projector_board
+from ui.projector import join_url, projector_board
 
 
-def room(cid: int) -> dict:
-    """Everything the board and the projector show, read once per refresh."""
+def room(cid: int, words: Words | None = None) -> dict:
+    """Everything the board and the projector show, read once per refresh, and the words they say it
+    in (``words``: the page's; by default the room's language)."""
     c = store().get_consultation(cid)
+    w = words or page_words(c)
     statements = store().statements(cid)
     votes = room_votes(cid)
     values = graph_status(cid, quiet=True).values
     run_analysis = values.get("analysis") or None
     analysis, error = fresh_analysis(cid, votes, reference=run_analysis, author_agrees=run_author_agrees(values))
-    where = "the votes so far"
+    where = w("board.from_votes")
     if analysis is None and run_analysis:
-        analysis, where = run_analysis, "the last facilitation run"
+        analysis, where = run_analysis, w("board.from_run")
     shown = [s for s in statements if s.is_public]
     published = current_published(values)
     # the votes on the items the board shows, picked out once: per item from all votes, 17 drafts
     # were 34 scans of a 2,000-person room's 225,000 votes per refresh
     items = {p["statement_id"] for p in published} | set((analysis or {}).get("consensus") or [])
-    return {"c": c, "shown": shown, "votes": votes, "values": values, "analysis": analysis or {},
+    return {"c": c, "w": w, "shown": shown, "votes": votes, "values": values, "analysis": analysis or {},
             "error": error, "where": where, "published": published,
             "item_votes": votes[votes["statement"].isin(items)],
             "topics": ((run_analysis or {}).get("topics") or {}).get("topics") or [],
@@ -63,73 +65,76 @@ def common_ground(r: dict, limit: int) -> list:
 
 
 def _map(r: dict) -> None:
-    a = r["analysis"]
+    a, w = r["analysis"], r["w"]
     if a.get("projection"):
-        st.altair_chart(map_chart(a, height=340), width="stretch")
-        of = of_grouped(sum(g["size"] for g in a.get("group_summaries") or []), a.get("n_participants"))
-        sizes = ", ".join(f"{group_label(g['id'])}: {g['size']} ({g['share']:.0%}{of})"
+        st.altair_chart(map_chart(a, height=340, words=w), width="stretch")
+        in_groups, everyone = sum(g["size"] for g in a.get("group_summaries") or []), a.get("n_participants")
+        of = w("board.of_grouped", n=in_groups) if of_grouped(in_groups, everyone) else ""
+        sizes = ", ".join(f"{group_label(g['id'], w)}: {g['size']} ({g['share']:.0%}{of})"
                           for g in a.get("group_summaries") or [])
-        st.caption(f"Each dot is a participant, placed by how they vote; colour = opinion group (from "
-                   f"{r['where']}). {sizes}")
+        st.caption(w("board.map_caption", where=r["where"], sizes=sizes))
     else:
-        st.write(esc(no_map_reason(a, r["error"], r["voters"])))
+        st.write(esc(no_map_reason(a, r["error"], r["voters"], w)))
 
 
 def _statements(r: dict) -> None:
     votes, groups = r["item_votes"], {str(k): int(v) for k, v in r["analysis"].get("groups", {}).items()}
+    w = r["w"]
     if r["published"]:
-        st.markdown("#### Drafts put to the vote")
+        st.markdown(f"#### {w('board.drafts')}")
         for p in r["published"]:
             with st.container(border=True):
-                kind = p.get("heading") or group_name(p["key"])  # "Common ground 1", "What group A asks for"
-                st.markdown(f"**{esc(kind)}** · draft {esc(p['statement_id'])} · {totals(votes, p['statement_id'])}")
+                kind = draft_heading(w, p)  # "Common ground 1", "What group A asks for"
+                st.markdown(f"**{esc(kind)}** · {w('board.draft', sid=esc(p['statement_id']))} · "
+                            f"{totals(votes, p['statement_id'], w)}")
                 quote(p["text"])
-                chart = vote_bars(votes, p["statement_id"], groups)
+                chart = vote_bars(votes, p["statement_id"], groups, words=w)
                 if chart is not None:
                     st.altair_chart(chart, width="stretch")
         return
-    st.markdown("#### Common ground so far")
+    st.markdown(f"#### {w('board.common_ground')}")
     agreed = common_ground(r, 3)
     if not agreed:
-        st.write("No statement is agreed across every group yet.")
+        st.write(w("board.no_common_ground"))
     for s in agreed:
         with st.container(border=True):
-            st.markdown(f"**Statement {esc(s.external_id)}** · {totals(votes, s.external_id)}")
+            st.markdown(f"**{w('board.statement', sid=esc(s.external_id))}** · {totals(votes, s.external_id, w)}")
             quote(s.text)
-            chart = vote_bars(votes, s.external_id, groups)
+            chart = vote_bars(votes, s.external_id, groups, words=w)
             if chart is not None:
                 st.altair_chart(chart, width="stretch")
 
 
 def board(cid: int) -> None:
     r = room(cid)
-    c, votes = r["c"], r["votes"]
+    c, votes, w = r["c"], r["votes"], r["w"]
     st.header(esc(c.question), anchor=False)
-    st.markdown(f"Join at **{esc(join_url(c.code))}** with the code **{esc(c.code)}**")
+    st.markdown(w("board.join_at", url=f"**{esc(join_url(c.code))}**", code=f"**{esc(c.code)}**"))
     cols = st.columns(4)
-    cols[0].metric("Participants", r["participants"], help=PARTICIPANTS_HELP)
-    cols[1].metric("Have voted", r["voters"], help=VOTERS_HELP)
-    cols[2].metric("Statements", len(r["shown"]))
-    cols[3].metric("Votes", len(votes))
+    cols[0].metric(w("board.participants"), r["participants"], help=w("board.participants_help"))
+    cols[1].metric(w("board.voted"), r["voters"], help=w("board.voters_help"))
+    cols[2].metric(w("board.statements"), len(r["shown"]))
+    cols[3].metric(w("board.votes"), len(votes))
     left, right = st.columns([3, 2])
     with left:
-        st.markdown("#### Opinion map")
+        st.markdown(f"#### {w('board.map')}")
         _map(r)
     with right:
-        st.markdown("#### Topics")
+        st.markdown(f"#### {w('board.topics')}")
         if r["topics"]:
             for t in r["topics"]:
                 said = topic_sources(t["n_statements"], t["n_authors"], t.get("n_seed", 0), t.get("n_moderator_seeds", 0))
                 st.markdown(f"- {esc(t['label'])} — {said}")
         else:
-            st.write("Topics appear after the first facilitation run.")
+            st.write(w("board.no_topics"))
     _statements(r)
-    st.caption(f"Updated {time.strftime('%H:%M:%S')}; refreshes every {BOARD_REFRESH_SECONDS:g} s.")
+    st.caption(w("board.updated", time=time.strftime("%H:%M:%S"), seconds=f"{BOARD_REFRESH_SECONDS:g}"))
 
 
 @st.fragment(run_every=BOARD_REFRESH_SECONDS)
 def live(cid: int, projector: bool) -> None:
-    with action("Updating the board"):
+    w = page_words(store().get_consultation(cid))
+    with action(w("doing.board_update"), **failure_words(w)):
         if projector:
             projector_board(room(cid), common_ground)
         else:
@@ -140,24 +145,25 @@ def main() -> None:
     projector = st.query_params.get("view") == "projector"
     code = st.query_params.get("code", "")
     c = find_consultation(code)
+    w = page_words(c)
     if projector:
         if c is None:  # no input widget on the projector: say what is missing
-            st.title("Live board")
-            st.error("Add the consultation's code to the address: /board?code=CODE&view=projector"
-                     if not code else "No consultation has the code in the address.")
+            st.title(w("board.title"))
+            st.error(w("board.code_missing") if not code else w("board.code_unknown"))
             return
         live(c.id, True)
         return
-    st.title("Live board")
+    st.title(w("board.title"))
     if c is None:
         c = consultation_from_query()
     if c is None:
-        st.write("Enter the consultation's code to show its live board.")
+        st.write(w("board.enter_code"))
         return
-    st.page_link("views/board.py", label="Projector view (one screen, for the room)", icon=":material/tv:",
+    st.page_link("views/board.py", label=page_words(c)("board.projector_link"), icon=":material/tv:",
                  query_params={"code": c.code, "view": "projector"})
     live(c.id, False)
 
 
-with action("Showing the live board"):
+_words = page_words(find_consultation(st.query_params.get("code", "")))
+with action(_words("doing.board"), **failure_words(_words)):
     main()

@@ -1,6 +1,6 @@
-"""Moderator console: create or open a consultation (secret required), import statements, add the
-moderator's seed statements (ui/seed_form.py), work the moderation queue, run the facilitation
-graph, review drafts, open and close voting."""
+"""Moderator console: create or open a consultation (secret required), choose the room's language
+(ui/room_language.py), import statements, add the moderator's seed statements (ui/seed_form.py),
+work the moderation queue, run the facilitation graph, review drafts, open and close voting."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ from ui.common import (
     switch_tab,
     switchable_tabs,
 )
-from ui import run_console
+from ui import room_language, run_console
 from ui.seed_form import seed_section
 from ui.uploads import named_as_uploaded, polis_upload, safe_name, save_uploads
 
@@ -137,15 +137,12 @@ def _overview(cid: int):
                f"(or use the address …/participate?code={c.code}). Statements participants see: "
                f"{sum(s.is_public for s in statements)}; in the moderation queue: {len(queue)}; "
                f"rejected: {rejected}.")
+    room_language.language_setting(cid, c)
     st.button("Sign out", key="mod-sign-out", on_click=_sign_out)
     return c, statements
 
 
 # ---- import ------------------------------------------------------------------------------
-def _safe_name(name: str) -> str:
-    return safe_name(name)
-
-
 def _save_uploads(cid: int, files, sub: str) -> Path:
     """Save uploaded files under <data dir>/uploads/<cid>/<sub>/ with sanitised names only."""
     return save_uploads(settings().data_dir, cid, files, sub)
@@ -212,8 +209,8 @@ def _import_tab(cid: int, c) -> None:
                         # the votes file in a folder of its own: same-named files cannot overwrite each other
                         folder = _save_uploads(cid, files, sub)
                         votes_folder = _save_uploads(cid, [votes], sub + "-votes") if votes else None
-                        _preview(kind, folder / _safe_name(files[0].name),
-                                 votes_folder / _safe_name(votes.name) if votes else None, c)
+                        _preview(kind, folder / safe_name(files[0].name),
+                                 votes_folder / safe_name(votes.name) if votes else None, c)
                 except InputError as e:
                     raise named_as_uploaded(e) from None
     prev = st.session_state.get("mod-imp-preview")

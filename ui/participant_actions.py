@@ -1,0 +1,238 @@
+"""What a participant does on their page (ui/views/participant.py), in the page's language: vote
+(and change a vote), write a statement (with the look-up of similar ones), and the message each
+action leaves in the tab it was made in. The words come from ui/messages/ (ui/i18n.py)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from deliberation.errors import DeliberationError, RateLimited, SameWords, VotingClosed
+from deliberation.models import TYPED_STATEMENT_MAX_CHARS, ModerationStatus
+from deliberation.services import intake, similar_statements
+from ui.common import embedder, esc, index, log, plain_error, quote, store
+from ui.i18n import DEFAULT_LANGUAGE, Words
+
+#: Longest statement a participant may send from this page (short statements are easier to vote
+#: on; the store itself accepts up to MAX_STATEMENT_CHARS, e.g. for imports; seeds share the limit).
+PARTICIPANT_MAX_CHARS = TYPED_STATEMENT_MAX_CHARS
+# Similar statements are shown before submitting when their cosine similarity is at least the
+# embedding model's ``Calibration.similar_min`` (deliberation.embeddings.models: 0.45 for USE,
+# 0.5 for all-MiniLM-L6-v2).
+#: Session-state key of the language this page was last drawn in (callbacks run before the page).
+PAGE_LANGUAGE_KEY = "p-lang"
+#: The page's tabs by message id, in order.
+TABS = ("page.tab_vote", "page.tab_add", "page.tab_mine")
+#: The three answers: value, message id of the label, icon, and the container key that colours the
+#: button (ui/look.py).
+ANSWERS = [(1, "answer.agree", ":material/thumb_up:", "agree"),
+           (-1, "answer.disagree", ":material/thumb_down:", "disagree"),
+           (0, "answer.pass_unsure", ":material/help:", "pass")]
+SAID = {1: "said.agree", -1: "said.disagree", 0: "said.pass"}
+
+
+def words() -> Words:
+    """The words of the language the page is drawn in."""
+    return Words(st.session_state.get(PAGE_LANGUAGE_KEY))
+
+
+def keyed(key: str) -> str:
+    """A widget key per language (its options or labels are words): English keeps the plain key."""
+    lang = words().lang
+    return key if lang == DEFAULT_LANGUAGE else f"{key}@{lang}"
+
+
+def open_tab() -> str:
+    """The message id of the open tab (the tabs' value is their label, in the page's language)."""
+    w = words()
+    label = st.session_state.get(keyed("p-tab"))
+    return next((t for t in TABS if w(t) == label), TABS[0])
+
+
+def flash(kind: str, text: str) -> None:
+    """Remember a message for the tab the participant acted in (shown there, not in another tab)."""
+    st.session_state["participant-flash"] = {"kind": kind, "text": text, "tab": open_tab()}
+
+
+def show_flash() -> None:
+    """The latest acknowledgement or error in the tab it belongs to, until a newer one replaces it
+    (a message shown only once could vanish before it is read when the tab redraws itself)."""
+    f = st.session_state.get("participant-flash")
+    if f and f.get("tab", TABS[0]) == open_tab():
+        # shown as text: messages can quote input and ids (imported ids can be any text)
+        getattr(st, f["kind"])(esc(f["text"]))
+
+
+def reason(e: BaseException) -> str:
+    """Why an action failed, in the page's language. English keeps the store's own message (it names
+    the limit and the wait); the others say the two refusals a participant meets in their words."""
+    w = words()
+    if not isinstance(e, DeliberationError):
+        return plain_error(e) if w.lang == DEFAULT_LANGUAGE else w("doing.unexpected")
+    if w.lang != DEFAULT_LANGUAGE and isinstance(e, (VotingClosed, RateLimited)):
+        return w("vote.closed" if isinstance(e, VotingClosed) else "doing.rate_limited")
+    return str(e)
+
+
+def attempt(failure: str, fn, *args):
+    """Run a participant action; on failure flash ``failure: <reason in plain words>``.
+
+    Returns ``(result, True)``, or ``(None, False)`` after a failure (stack trace to the log only).
+    """
+    try:
+        return fn(*args), True
+    except SameWords as e:  # a refusal in the page's own words, the text kept to change
+        flash("warning", same_words(e))
+    except Exception as e:  # noqa: BLE001
+        if not isinstance(e, DeliberationError):
+            log.exception(failure)
+        flash("error", words()("doing.reason", what=failure, reason=reason(e)))
+    return None, False
+
+
+def vote(cid: int, pid: str, sid: str, value: int, allowed: bool = True, ballot: bool = False) -> None:
+    """Callback: store the vote; only a stored vote is acknowledged. ``ballot``: pressed on an item
+    this page offered as not yet voted on."""
+    w = words()
+    if not allowed:
+        flash("warning", w("vote.closed"))
+        return
+    done = w("vote.stored", answer=w(SAID[value]), sid=sid)
+    if (st.session_state.get("last-vote") == (cid, pid, sid, value)
+            and store().votes_of(cid, pid).get(sid) == value):
+        # the same press again: a second press on a button that was being redrawn, or a press that
+        # Streamlit replays after a self-refresh cut the run short; stored once, acknowledged again.
+        # Only while it is still the stored vote: the same participant on another device (their
+        # personal link) may have changed it since, and this press changes it back
+        flash("success", done)
+        return
+    last = st.session_state.get("last-vote")
+    # a press on an item that another page of this participant (their link in a second tab or on a
+    # device) voted on after this page offered it: said so, never a silent change; a repeat is not
+    # stored again. This page's own earlier vote on it is not "elsewhere": a second press changes it
+    before = store().votes_of(cid, pid).get(sid) if ballot and tuple((last or ())[:3]) != (cid, pid, sid) else None
+    if before == value:
+        flash("info", w("vote.elsewhere_same", answer=w(SAID[value]), sid=sid))
+        return
+    _, ok = attempt(w("vote.not_stored"), lambda: store().cast_vote(cid, pid, sid, value, create_participant=True))
+    if not ok:
+        return
+    st.session_state["last-vote"] = (cid, pid, sid, value)
+    flash("success", done if before is None else
+          w("vote.elsewhere_changed", before=w(SAID[before]), answer=w(SAID[value]), done=done))
+
+
+def change_vote(cid: int, pid: str, sid: str, key: str, old: int, allowed: bool) -> None:
+    """Callback of a vote's control in My votes (its options are the answers' words)."""
+    w = words()
+    value = {w.vote(v): v for v in (1, -1, 0)}.get(st.session_state.get(key))
+    if value is None or value == old:
+        st.session_state[key] = w.vote(old)
+        return
+    if not allowed:
+        st.session_state[key] = w.vote(old)
+        flash("warning", w("vote.closed_no_change"))
+        return
+    vote(cid, pid, sid, value)
+
+
+def vote_buttons(cid: int, pid: str, sid: str, prefix: str = "vote") -> None:
+    w = words()
+    for col, (value, label, icon, look) in zip(st.columns(3), ANSWERS):
+        with col.container(key=f"{look}-{prefix}-{hashlib.sha1(sid.encode()).hexdigest()[:12]}"):
+            st.button(w(label), key=f"{prefix}-{sid}-{value}", type="primary" if value else "secondary", icon=icon,
+                      width="stretch", on_click=vote, args=(cid, pid, sid, value, True, True))
+
+
+# ---- writing a statement -----------------------------------------------------------------
+def same_words(e: SameWords) -> str:
+    """Why a statement was not added: a statement says it word for word (case and spacing aside), and
+    everyone else would be asked to vote on the same words twice (the store checks, see add_statement)."""
+    w = words()
+    return w("write.same_own", sid=e.statement) if e.own else w("write.same_other", sid=e.statement,
+                                                                tab=w("page.tab_vote"))
+
+
+def check_similar(cid: int) -> None:
+    text = (st.session_state.get("new-statement") or "").strip()
+    st.session_state["similar"] = None
+    if not text:
+        flash("warning", words()("write.empty"))
+        return
+    found, ok = attempt(words()("write.similar_failed"),
+                        lambda: similar_statements(store(), index(cid), embedder(cid), cid, text))
+    if ok:
+        st.session_state["similar"] = found
+        st.session_state.pop("participant-flash", None)  # an earlier "Write your statement first." is no longer true
+
+
+def submit(cid: int, pid: str, added) -> None:
+    """Callback: add the statement; ``added()`` is called once it is stored (the room's shared
+    snapshot is cleared, so everyone's next refresh shows it)."""
+    w = words()
+    text = st.session_state.get("new-statement") or ""
+    if not text.strip():  # said as the similar check says it, not "statement: statement text is empty"
+        flash("warning", w("write.empty"))
+        return
+    if len(text.strip()) > PARTICIPANT_MAX_CHARS:
+        flash("error", w("write.too_long", n=len(text.strip()), limit=PARTICIPANT_MAX_CHARS))
+        return
+    stmt, ok = attempt(w("write.not_added"), lambda: store().add_statement(cid, pid, text, intake=intake))
+    if not ok:
+        return
+    added()
+    st.session_state["new-statement"] = ""  # the typed original is not kept
+    st.session_state["similar"] = None
+    try:  # for the duplicate preview of later statements; the graph indexes what is missing anyway
+        model = embedder(cid)
+        index(cid).upsert(cid, [stmt], model.encode([stmt.text]), model_id=model.model_id)
+    except Exception:  # noqa: BLE001
+        log.exception("indexing a new statement failed")
+    review = stmt.moderation is ModerationStatus.NEEDS_REVIEW
+    flash("success", w("write.received" if review else "write.added", sid=stmt.external_id))
+    st.session_state["last-submitted"] = stmt.external_id
+
+
+def add_statement(cid: int, pid: str, statements, my_votes: dict, author_agrees: bool, added) -> None:
+    """The "Add a statement" tab: the form, similar statements, the participant's own statements.
+    ``author_agrees``: whether the analysis counts an author's own statement as their agree vote."""
+    w = words()
+    st.write(w("write.intro"))
+    # no max_chars: the browser would drop a longer paste silently or cut a word in half; the
+    # length is checked on submit, with a message, and the text is kept for shortening
+    text = st.text_area(w("write.label"), key="new-statement", height=100)
+    n = len((text or "").strip())
+    st.caption(w("write.too_many" if n > PARTICIPANT_MAX_CHARS else "write.count", n=n,
+                 limit=PARTICIPANT_MAX_CHARS, over=n - PARTICIPANT_MAX_CHARS))
+    c1, c2 = st.columns(2)
+    c1.button(w("write.check"), key="check-similar", on_click=check_similar, args=(cid,), width="stretch")
+    c2.button(w("write.submit"), key="submit-statement", type="primary", on_click=submit, args=(cid, pid, added),
+              width="stretch")
+    similar = st.session_state.get("similar")
+    if similar is not None:
+        if similar:
+            st.write(w("write.similar_intro"))
+            for sid, text, sim in similar:
+                with st.container(border=True):
+                    quote(text)
+                    voted = w("write.similar_voted", answer=w(SAID[my_votes[sid]])) if sid in my_votes else ""
+                    st.caption(w("write.similar_caption", sid=esc(sid), share=f"{sim:.0%}") + voted)
+                    if sid not in my_votes and sid not in {s.external_id for s in statements if s.author == pid}:
+                        vote_buttons(cid, pid, sid, prefix="similar")
+        else:
+            st.caption(w("write.no_similar"))
+    own = [s for s in statements if s.author == pid and not s.is_draft]
+    if own:
+        st.markdown(f"**{w('write.yours')}**")
+        status = {ModerationStatus.NEEDS_REVIEW: "write.status_waiting", ModerationStatus.REJECTED: "write.status_rejected",
+                  ModerationStatus.ACCEPTED: "write.status_published",
+                  ModerationStatus.UNMODERATED: "write.status_published"}
+        for s in own:
+            with st.container(border=True):
+                quote(s.text)
+                # the analysis adds it for an author who voted (an author who never votes is no participant)
+                counted = "" if not (author_agrees and s.is_public) or s.external_id in my_votes else (
+                    w("write.counts_as_agree") + ("" if my_votes else w("write.counts_once_you_vote")))
+                st.caption(w("write.own_caption", sid=esc(s.external_id), status=w(status[s.moderation]),
+                             counted=counted))
