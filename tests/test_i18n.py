@@ -38,3 +38,14 @@ def test_counted_texts_pick_their_form():
     assert Words("fr")("mine.votes", n=0) == "0 vote"  # French counts zero as one
     assert Words("de")("mine.votes", n=2) == "2 Stimmen"
     assert Words("xx").lang == "en"  # a language the app does not speak falls back to English
+
+
+def test_drafts_are_named_in_the_page_language():
+    from ui.i18n import draft_heading
+
+    de, fr = Words("de"), Words("fr")
+    assert draft_heading(de, {"key": "all:2", "heading": "Common ground 2"}) == "Gemeinsamer Nenner 2"
+    assert draft_heading(de, {"key": "group:1", "heading": "What group B asks for"}) == "Was Gruppe B fordert"
+    assert draft_heading(fr, {"key": "topic:3", "heading": "Where opinions split on the topic “parking · market”"}) \
+        == "Là où les avis divergent sur le thème « parking · market »"
+    assert draft_heading(Words("en"), {"key": "group:1", "heading": "What group B asks for"}) == "What group B asks for"

@@ -366,9 +366,6 @@ def switch_tab(key: str, label: str) -> None:
 
 
 # ---- small UI pieces ---------------------------------------------------------------------
-VOTE_WORDS = {1: "Agree", -1: "Disagree", 0: "Pass"}
-
-
 def group_name(key: str) -> str:
     """'all' / 'group:1' / 'topic:3' in words ("everyone", "group B", "topic 3"): the domain's one
     naming of audiences, deliberation.wording.audience_name."""

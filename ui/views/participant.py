@@ -63,6 +63,7 @@ def _join(code: str) -> None:
         return
     token = new_token()
     _become(c, participant_for_token(token), token=token)
+    _set_language(c)  # the welcome in the language of the room joined
     flash("success", words()("join.welcome"))
 
 
@@ -171,9 +172,9 @@ def _language_menu() -> None:
 
 
 def main() -> None:
+    _set_language(find_consultation(st.query_params.get("code") or (_me() or {}).get("code", "")))
     _restore_identity()
     me = _me()
-    _set_language(find_consultation((me or {}).get("code") or st.query_params.get("code", "")))
     if me is None or find_consultation(me.get("code", "")) is None:
         msg = st.session_state.pop("participant-flash", None)
         if msg and msg["kind"] == "error":  # e.g. a wrong code; not an earlier "Vote stored"
