@@ -41,6 +41,7 @@ def test_a_german_room_speaks_german_to_its_participants(tmp_path):
     try:
         with chromium_page(1000, 1400, timeout=120_000) as (browser, page):
             sign_in(page, server.url, c.code, SECRET)
+            idle(page)  # the console drawn whole: a menu opened while it is redrawn loses its pick
             menu = page.get_by_role("combobox", name="Language of the participant page and the board")
             menu.click()
             page.get_by_role("option", name="Deutsch").click()
@@ -48,8 +49,10 @@ def test_a_german_room_speaks_german_to_its_participants(tmp_path):
             assert Store(settings).get_consultation(c.id).settings[ROOM_LANGUAGE_SETTING] == "de"
 
             page.goto(f"{server.url}/participate?code={c.code}")
+            idle(page)
             page.get_by_role("button", name="Teilnehmen", exact=True).click()
             page.get_by_text("Willkommen!").wait_for()
+            idle(page)
             page.get_by_text("Sie haben über 0 von 2 Aussagen abgestimmt.").wait_for()
             page.get_by_role("button", name="Stimme zu", exact=True).click()
             page.get_by_text(re.compile(r"Stimme gespeichert: Zustimmung \(Aussage \d\)\.")).wait_for()
@@ -74,6 +77,7 @@ def test_a_german_room_speaks_german_to_its_participants(tmp_path):
             assert not left, f"English words on the German page: {left}"
 
             # the participant's own language, for this browser session
+            idle(page)
             page.get_by_role("combobox", name="Sprache").click()
             page.get_by_role("option", name="Français").click()
             page.get_by_role("tab", name="Mes votes").wait_for()
