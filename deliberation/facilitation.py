@@ -62,7 +62,8 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
     group's objections into a revision; ``exclude`` names, per key, statements a revision
     must not draw on again (those the rejected draft cited), so the next-best sources are used;
     ``include`` names, per group key, statements to cite first when most of the group's voters agree
-    with them (the statement a JR violation's participants all agree with, which no draft cited).
+    with them (the statement a JR violation's participants all agree with, which no draft cited);
+    per topic key, statements of the topic its draft quotes too (:func:`_topic_request`).
     ``grounding``: the run's guard settings, with which two sources are read as opposite.
     """
     ctx = _Sources(analysis, statements, config, exclude or {}, grounding)
@@ -93,7 +94,8 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
     if config.topic_drafts and analysis.topics:
         for t in analysis.topics.get("topics", []):
             if not t.get("is_other"):
-                requests.append(_topic_request(t, analysis, ctx, question, config, feedback))
+                requests.append(_topic_request(t, analysis, ctx, question, config, feedback,
+                                               (include or {}).get(str(Audience.topic(t["id"])), [])))
     return [r for r in requests if only is None or r.speaks_for in only]
 
 
@@ -179,30 +181,48 @@ def _slate_requests(analysis: AnalysisResult, ctx: _Sources, question: str, conf
 
 
 def _topic_request(t: dict, analysis: AnalysisResult, ctx: _Sources, question: str,
-                   config: FacilitationConfig, feedback: dict[str, list[str]]) -> DraftRequest:
+                   config: FacilitationConfig, feedback: dict[str, list[str]],
+                   include: list[str] = ()) -> DraftRequest:
     """A topic's draft: where the groups' votes split on the topic, its opposed positions side by
     side, each with who holds it (never merged into one claim); otherwise its most central and
-    best-supported statements."""
+    best-supported statements. ``include``: statements of the topic the draft quotes second (after
+    the first position, or the most central statement): the statement a JR violation's participants
+    all agree with when no opinion group holds most of them, as readers of one language of a
+    bilingual room often are (placed in no group); in a split it stands with who holds it."""
     key = str(Audience.topic(t['id']))
     stats = ctx.stats
     positions = topic_positions(t["statement_ids"], stats, [g.id for g in analysis.group_summaries],
                                 config, usable_ids=set(ctx.by_id),
                                 sizes={g.id: g.size for g in analysis.group_summaries},
                                 same_subject=t.get("same_subject"))
+    wanted = [i for i in include if i in set(t["statement_ids"]) and i in stats]
     if positions:
+        held = {sid for sid, _ in positions}
+        extra = [(i, _holders(stats[i], analysis, config)) for i in wanted if i not in held]
+        positions = positions[:1] + extra + positions[1:]
         sources = [r for r in (ctx.ref(sid, held_by=who) for sid, who in positions) if r]
     else:
         agreed = [s for s in t["statement_ids"]
                   if (stats.get(s, {}).get("agree_rate") or 0) >= config.min_topic_source_agree]
         central = [s for s in t.get("central_statement_ids", []) if s in set(agreed)]
         ranked = sorted(agreed, key=lambda sid: (-(stats.get(sid, {}).get("agree_rate") or 0.0), sid))
-        ordered = list(dict.fromkeys(central + ranked))
+        ordered = list(dict.fromkeys(central[:1] + wanted + central + ranked))
         sources = ctx.distinct([r for r in (ctx.ref(s) for s in ordered) if r], key)
     return DraftRequest(
         kind=DraftKind.MINORITY, speaks_for=key, question=question,
         audience=f"topic {t['id']} ({t['label']}; {t['n_authors']} voices)",
         purpose=_topic_purpose(t["label"], len(positions)),
         sources=sources, feedback=feedback.get(key, []), split=bool(positions))
+
+
+def _holders(s: dict, analysis: AnalysisResult, config: FacilitationConfig) -> str:
+    """Who holds a statement quoted in a split topic's draft for a JR violation: the groups most of
+    whose voters agree, or, when no group does (its holders are placed in no group), all who voted."""
+    side = _side(s, [g.id for g in analysis.group_summaries], config.min_position_voters, "n_agree",
+                 {g.id: g.size for g in analysis.group_summaries})
+    if side:
+        return position_phrase(side)
+    return f"Most who voted agree ({int(s.get('n_agree', 0))} of {int(s.get('n_seen', 0))} who voted)"
 
 
 def _topic_purpose(label: str, n_positions: int) -> str:
@@ -347,6 +367,24 @@ def _group_agreed(stats: dict[str, dict], group: int, min_agree: float) -> list[
 #: moderator typed or an import left authorless) stands for in the coverage audit: not a participant
 #: id (those come from the store), so it never merges with one.
 SEED_VOICE = "(seed statements)"
+
+
+def statement_topics(analysis: AnalysisResult) -> dict[str, str]:
+    """Statement id -> the key of the topic holding it ("topic:<n>"; the "Other" topic's statements
+    left out: it has no draft), for the coverage audit to route a JR violation no opinion group holds."""
+    return {sid: str(Audience.topic(t["id"])) for t in (analysis.topics or {}).get("topics", [])
+            if not t.get("is_other") for sid in t["statement_ids"]}
+
+
+def translations(analysis: AnalysisResult) -> dict[str, list[str]]:
+    """Statement id -> its translations (the analysis's pairs of one point said in two languages),
+    for the coverage audit: agreeing with a translation of a statement a draft cites counts as
+    agreeing with the statement (a bilingual room's readers of one language vote on their version)."""
+    out: dict[str, list[str]] = {}
+    for a, b in (analysis.topics or {}).get("translations", []):
+        out.setdefault(a, []).append(b)
+        out.setdefault(b, []).append(a)
+    return out
 
 
 def group_members(analysis: AnalysisResult, statements: list[Statement], votes=None) -> dict[str, list[str]]:

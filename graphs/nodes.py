@@ -29,6 +29,8 @@ from deliberation.facilitation import (
     group_labels,
     group_members,
     placement_note,
+    statement_topics,
+    translations,
 )
 from deliberation.grounding import public_reason
 from deliberation.models import ModerationStatus, Statement
@@ -230,9 +232,12 @@ def _audit_slate(state: FacilitationState, ctx: Context):
     approvals = {pid: by_key(agreed)
                  for pid, agreed in approvals_from_matrix(store.vote_matrix(cid, include_drafts=True)).items()}
     # each with its status: as_draft() alone made every draft a "draft", so a rejected one stayed on the slate
+    # a JR violation no opinion group holds goes to the topic of its statement (when topics are drafted)
+    topics = statement_topics(state.analysis) if ctx.facilitation.topic_drafts else None
     return audit_coverage([d.as_draft(status=d.status) for d in drafts],
                           group_members(state.analysis, store.statements(cid)), approvals, ctx.coverage,
-                          draft_keys=[d.key for d in drafts])
+                          draft_keys=[d.key for d in drafts], statement_topics=topics,
+                          translations=translations(state.analysis))
 
 
 def audit(state: FacilitationState, runtime: Runtime[Context]) -> dict:

@@ -8,6 +8,8 @@ against ``streamlit run``), with the CLI and the app on one data folder:
    instead; a German statement they add is stored as theirs;
 3. the moderator runs the facilitation graph from the console, approves the drafts, opens and
    closes voting, and the report page names the multilingual model the topics were found with.
+
+And, without a browser, a bilingual room from real votes (:func:`test_readers_of_one_language_are_represented`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import csv
 import re
 import subprocess
 import sys
+from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -127,3 +131,94 @@ def _moderator(browser, url: str, code: str) -> None:
     close_voting(mod)
     rep = report_page(browser, url, code)
     expect(rep.get_by_text(re.compile(r"Topics found with the embedding model use-multilingual-v3"))).to_be_visible()
+
+
+AUSTRIA = REPO.parent / "shared" / "corpora" / "austria-climate.5twd2jsnkf.2022-08-08"
+#: English translations of twelve of Austria's most-voted statements (comment id -> text)
+ENGLISH = {
+    "43": "I am ready to accept radical measures for climate protection, even if they could change the way I live.",
+    "33": "People with a climate-friendly lifestyle should be supported or relieved financially by the state.",
+    "15": "Production and consumption play a big role in climate protection.",
+    "31": "Austria must take on a global role model in climate protection.",
+    "21": "I will not restrict my consumption.",
+    "51": "State interventions in production and consumption have historically always led to inefficiencies, "
+          "losses of prosperity and supply crises.",
+    "14": "Production and consumption have little influence on the climate.",
+    "40": "Climate protection must be part of school and university curricula.",
+    "26": "Stricter rules against planned obsolescence, for products that can be repaired.",
+    "89": "Focus on the circular economy; repair instead of throwing away.",
+    "41": "Surfaces that are already sealed, i.e. concreted, should be used again for renewable energy plants, "
+          "for example the car parks of shopping centres.",
+    "75": "The more combustion-engine cars someone owns, the higher the tax must be.",
+}
+#: the room: Austria's 40 most-voted statements, their first 300 voters; every third reads English only
+N_STATEMENTS, N_VOTERS, EVERY_ENGLISH = 40, 300, 3
+
+
+def _austria_room(folder: Path) -> tuple[Path, Path]:
+    """A bilingual room from Austria's real votes: the German statements, English translations of
+    twelve; a reader of English votes on the English version of what they voted on, and not at all
+    on what is not translated."""
+    comments = {r["comment-id"]: r for r in csv.DictReader((AUSTRIA / "comments.csv").open(encoding="utf-8"))}
+    final: dict[tuple[str, str], tuple[int, int]] = {}
+    for r in csv.DictReader((AUSTRIA / "votes.csv").open(encoding="utf-8")):
+        k = (r["voter-id"], r["comment-id"])
+        if k not in final or int(r["timestamp"]) >= final[k][0]:
+            final[k] = (int(r["timestamp"]), int(r["vote"]))
+    n_votes: dict[str, int] = defaultdict(int)
+    for _, c in final:
+        n_votes[c] += 1
+    ids = sorted((c for c, r in comments.items() if r["moderated"] != "-1"), key=lambda c: -n_votes[c])[:N_STATEMENTS]
+    voters = sorted({p for p, c in final if c in set(ids)}, key=int)[:N_VOTERS]
+    english = set(voters[::EVERY_ENGLISH])
+    statements, votes = folder / "austria.csv", folder / "austria-votes.csv"
+    with statements.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "text"])
+        w.writerows([f"de{c}", " ".join(comments[c]["comment-body"].split())] for c in ids)
+        w.writerows([f"en{c}", text] for c, text in ENGLISH.items())
+    with votes.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["participant", "statement", "vote"])
+        for (p, c), (_, v) in sorted(final.items()):
+            if c in set(ids) and p in set(voters) and (p not in english or c in ENGLISH):
+                w.writerow([f"{'en' if p in english else 'de'}-reader-{p}", f"{'en' if p in english else 'de'}{c}", v])
+    return statements, votes
+
+
+@pytest.mark.skipif(not AUSTRIA.is_dir(), reason="the Austria climate corpus (../shared/corpora) is absent")
+def test_readers_of_one_language_are_represented(tmp_path):
+    """Readers of English who agree with "Production and consumption play a big role in climate
+    protection" (31 of them placed in no opinion group: too few votes) approved no draft; the audit
+    failed JR and routed nothing, so the moderator saw a failed audit and no redraft. Now the topic of
+    their statement is redrafted to quote it, and the German readers who agree with its German
+    original approve that draft too (a statement and its translation are one point): the audit
+    passes after one redraft. Before, the redraft quoted one language, the other language's readers
+    failed JR in turn, and the rounds ran out."""
+    from deliberation.config import Settings
+    from graphs import runner
+    from graphs.state import FacilitationState
+
+    data = tmp_path / "data"
+    statements, votes = _austria_room(tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-m", "deliberation.cli", "--data-dir", str(data), "import-statements", str(statements),
+         "--votes", str(votes), "--question", "Klimaschutz / climate protection", "--secret", SECRET],
+        cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr
+    settings = Settings(data_dir=data)
+    audits: list[dict] = []
+    st = runner.start(settings, 1, on_update=lambda node, u: audits.append(u["audit"]) if "audit" in u else None)
+    state = FacilitationState(**st.values)
+    pairs = state.analysis.topics["translations"]
+    assert ["de15", "en15"] in pairs and ["de14", "en14"] in pairs and ["de14", "en15"] not in pairs
+    first, last = audits[0], audits[-1]
+    assert first["jr"] is False and first["jr_violation"]["candidate"] == "en15"
+    assert first["jr_violation"]["by_group"] == {}  # in no opinion group
+    [topic] = first["groups_to_redraft"]
+    assert first["jr_sources"] == {topic: ["en15"]}
+    assert any(f.startswith("Who the JR failure leaves out: none of the") and "statement en15, is redrafted" in f
+               for f in first["findings"])
+    assert last["passed"] and last["jr"] is True and len(audits) == 2
+    redrafted = next(d for d in state.drafts if d.key == topic)
+    assert "en15" in redrafted.citations

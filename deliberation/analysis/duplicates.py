@@ -19,7 +19,7 @@ import numpy as np
 
 from deliberation.text.terms import normalise_text, overlap_units
 
-__all__ = ["link_near_duplicates", "near_duplicate_groups", "unit_rows"]
+__all__ = ["link_near_duplicates", "near_duplicate_groups", "translation_pairs", "unit_rows"]
 
 #: Rows of the similarity matrix computed at once (bounds memory on large consultations).
 BLOCK_ROWS = 1024
@@ -111,6 +111,36 @@ def near_duplicate_groups(
                     continue
             links.union(i, j)
     return links.groups()
+
+
+def translation_pairs(groups: Sequence[Sequence[int]], unit: np.ndarray, languages: Sequence[str],
+                      cross_language_threshold: float | None) -> list[tuple[int, int]]:
+    """Pairs (i, j), i < j, of a statement and its translation: two statements of one near-duplicate
+    group in two different determined languages, each the other's closest statement (cosine of the
+    rows of ``unit``) of that language in the group, at ``cross_language_threshold`` or above (None:
+    none). A group links its members transitively, so it can hold a statement and its opposite
+    ("... play a big role" and "... have little influence", each beside its translation): only
+    mutual closest pairs are one point said in two languages."""
+    if cross_language_threshold is None:
+        return []
+    out: list[tuple[int, int]] = []
+    for g in groups:
+        g = list(g)
+        if len({languages[i] for i in g if languages[i]}) < 2:
+            continue
+        sims = unit[g] @ unit[g].T
+
+        def closest(a: int, lang: str) -> int | None:
+            others = [b for b in range(len(g)) if languages[g[b]] == lang]
+            return max(others, key=lambda b: sims[a, b]) if others else None
+
+        for a in range(len(g)):
+            for b in range(a + 1, len(g)):
+                la, lb = languages[g[a]], languages[g[b]]
+                if (la and lb and la != lb and sims[a, b] >= cross_language_threshold - 1e-9
+                        and closest(a, lb) == b and closest(b, la) == a):
+                    out.append((min(g[a], g[b]), max(g[a], g[b])))
+    return sorted(out)
 
 
 def link_near_duplicates(

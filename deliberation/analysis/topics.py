@@ -89,7 +89,7 @@ from threadpoolctl import threadpool_limits
 
 from deliberation.analysis.clustering import TopicCandidate, cluster_units, quality_note, seed_from, silhouette
 from deliberation.analysis.labels import centre_ranks, class_tfidf, pick_terms
-from deliberation.analysis.duplicates import near_duplicate_groups, unit_rows
+from deliberation.analysis.duplicates import near_duplicate_groups, translation_pairs, unit_rows
 from deliberation.embeddings.models import DEFAULT_MODEL, calibration_for
 from deliberation.text.languages import LANGUAGES, detect_languages, language_name, main_language
 from deliberation.text.terms import (
@@ -296,6 +296,10 @@ class TopicResult:
     languages: dict[str, int] = field(default_factory=dict)
     #: The seed actually used (derived from the Generator when one was given).
     seed: int = 0
+    #: Pairs [a, b] of a statement and its translation, in input order: one point said in two
+    #: languages (:func:`~deliberation.analysis.duplicates.translation_pairs`); the coverage audit
+    #: counts agreeing with either as agreeing with the point.
+    translations: list[list[str]] = field(default_factory=list)
 
     def topic_of(self, statement_id: str) -> TopicInfo:
         return self.topics[self.assignment[statement_id]]
@@ -572,10 +576,8 @@ def find_topics(
     notes.extend(_language_notes(corpus_languages, corpus_lang, config.language != "auto"))
 
     return TopicResult(
-        topics=topics,
-        assignment={ids[i]: new_id[int(labels[i])] for i in range(n)},
-        near_duplicates=[[ids[i] for i in g] for g in groups],
-        method=found.method,
+        topics=topics, assignment={ids[i]: new_id[int(labels[i])] for i in range(n)},
+        near_duplicates=[[ids[i] for i in g] for g in groups], method=found.method,
         quality=None if quality is None or not math.isfinite(quality) else float(quality),
         notes=notes,
         candidates=found.candidates,
@@ -583,4 +585,5 @@ def find_topics(
         language=corpus_lang,
         languages=corpus_languages,
         seed=seed,
+        translations=[[ids[i], ids[j]] for i, j in translation_pairs(groups, unit, langs, cross)],
     )

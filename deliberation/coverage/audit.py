@@ -10,8 +10,8 @@ from collections import OrderedDict
 
 from deliberation.coverage.checks import AUDIENCE_CHECKS, audience_table
 from deliberation.coverage.jr import JRResult, JustifiedRepresentation
-from deliberation.coverage.models import CoverageAudit, CoverageConfig, GroupCoverage
-from deliberation.coverage.slate import Slate, listed, read_slate
+from deliberation.coverage.models import CoverageAudit, CoverageConfig, GroupCoverage, JRViolation
+from deliberation.coverage.slate import Slate, audience_family, listed, read_slate
 from deliberation.models import Draft
 from deliberation.wording import Audience, audience_name, inflect, plural
 
@@ -25,6 +25,8 @@ def audit_coverage(
     config: CoverageConfig = CoverageConfig(),
     *,
     draft_keys: list[str] | None = None,
+    statement_topics: dict[str, str] | None = None,
+    translations: dict[str, list[str]] | None = None,
 ) -> CoverageAudit:
     """Audit the slate of drafts for coverage and amplification; see the module docstring.
 
@@ -36,20 +38,23 @@ def audit_coverage(
     any agree data is at hand (JR is then not checked). Pass only participants who took part:
     every key is a voter, and n (hence the quota n/k) counts them all. ``draft_keys``: the id
     each draft goes by in ``approvals`` (e.g. the statement id it was published under); default
-    :func:`draft_key`.
+    :func:`draft_key`. ``statement_topics``: statement id -> the key of the topic holding it, for
+    routing a JR violation whose participants no opinion group holds (:func:`_to_redraft`).
+    ``translations``: statement id -> its translations; a participant who agreed with a translation
+    of a cited statement counts as agreeing with it (:func:`~deliberation.coverage.slate.draft_approvals`).
 
     An audit of the same inputs as one of the last :data:`AUDITS_REMEMBERED` in this process is
     not computed again (:func:`_fingerprint`): the report audits the drafts that went to the vote,
     which after a review that changed nothing and no vote on a draft are the inputs the audit
     before the review had (the JR check of every voter, the costliest part of an audit).
     """
-    key = _fingerprint(drafts, group_members, approvals, config, draft_keys)
+    key = _fingerprint(drafts, group_members, approvals, config, draft_keys, statement_topics, translations)
     with _memo_lock:
         known = _memo.get(key)
         if known is not None:
             _memo.move_to_end(key)
     if known is None:
-        known = _audit(drafts, group_members, approvals, config, draft_keys)
+        known = _audit(drafts, group_members, approvals, config, draft_keys, statement_topics, translations)
         with _memo_lock:
             _memo[key] = known
             while len(_memo) > AUDITS_REMEMBERED:
@@ -64,7 +69,9 @@ _memo_lock = threading.Lock()
 
 
 def _fingerprint(drafts: list[Draft], group_members: dict[str, list[str]], approvals: dict[str, set[str]] | None,
-                 cfg: CoverageConfig, draft_keys: list[str] | None) -> bytes:
+                 cfg: CoverageConfig, draft_keys: list[str] | None,
+                 statement_topics: dict[str, str] | None = None,
+                 translations: dict[str, list[str]] | None = None) -> bytes:
     """A digest of everything :func:`audit_coverage` reads: each draft whole except its time of
     creation and its status, of which the audit reads only whether it puts the draft on the slate
     (a draft "published" after review is on the slate as it was as a "draft"); the audiences in
@@ -77,14 +84,19 @@ def _fingerprint(drafts: list[Draft], group_members: dict[str, list[str]], appro
         [[str(k), sorted(map(str, v))] for k, v in group_members.items()],
         None if approvals is None else sorted([str(p), sorted(map(str, s))] for p, s in approvals.items()),
         cfg.model_dump(mode="json"),
+        None if statement_topics is None else sorted((str(k), str(v)) for k, v in statement_topics.items()),
+        None if translations is None else sorted((str(k), sorted(map(str, v))) for k, v in translations.items()),
     ]
     return hashlib.blake2b(json.dumps(parts, separators=(",", ":")).encode(), digest_size=32).digest()
 
 
 def _audit(drafts: list[Draft], group_members: dict[str, list[str]], approvals: dict[str, set[str]] | None,
-           cfg: CoverageConfig, draft_keys: list[str] | None) -> CoverageAudit:
+           cfg: CoverageConfig, draft_keys: list[str] | None,
+           statement_topics: dict[str, str] | None = None,
+           translations: dict[str, list[str]] | None = None) -> CoverageAudit:
     """The audit itself (:func:`audit_coverage` without the memory)."""
     slate = read_slate(drafts, group_members, cfg, draft_keys)
+    slate.translations = {str(k): [str(x) for x in v] for k, v in (translations or {}).items()}
     groups, family_drafts, notes = audience_table(slate, cfg)
     findings = slate.notes + notes
     if not drafts:
@@ -101,7 +113,8 @@ def _audit(drafts: list[Draft], group_members: dict[str, list[str]], approvals: 
         and not (cfg.require_jr and jr.jr is False)
         and not (cfg.require_ejr and jr.ejr is False)
     )
-    redraft, jr_sources = _to_redraft(groups, jr, cfg)
+    redraft, jr_sources, jr_target = _to_redraft(groups, jr, cfg, statement_topics or {})
+    findings += _jr_route_words(jr.violation, jr_target, cfg)
     return CoverageAudit(passed=passed, verdict=_verdict(passed, slate.n_slate, groups, jr.jr, jr.ejr, cfg),
                          groups=groups, jr=jr.jr, ejr=jr.ejr, findings=findings,
                          groups_to_redraft=redraft, jr_sources=jr_sources, n_slate=slate.n_slate,
@@ -155,23 +168,53 @@ def _group_findings(slate: Slate, groups: list[GroupCoverage], family_drafts: di
     return out
 
 
-def _to_redraft(groups: list[GroupCoverage], jr: JRResult, cfg: CoverageConfig
-                ) -> tuple[list[str], dict[str, list[str]]]:
-    """Audiences to route back to drafting: missing ones, over-represented ones, and the opinion group
-    holding most of a JR violation's participants (over ``jr_route_majority`` of them); and for that
-    group, the left-out statement they all agree with, for its redraft to cite."""
+def _to_redraft(groups: list[GroupCoverage], jr: JRResult, cfg: CoverageConfig,
+                statement_topics: dict[str, str] | None = None
+                ) -> tuple[list[str], dict[str, list[str]], str | None]:
+    """Audiences to route back to drafting: missing ones, over-represented ones, and for a JR
+    violation the opinion group holding more than ``jr_route_majority`` of its participants, or,
+    when no group does (they are in several groups, or in none: a participant with too few votes is
+    placed in no group, as readers of one language of a bilingual room often are), the topic
+    holding the left-out statement they all agree with (``statement_topics``); and for that
+    audience, the statement, for its redraft to cite. Last, the audience routed for the violation
+    (None: none)."""
     redraft: list[str] = [g.key for g in groups if g.status == "missing"]
     redraft += [g.key for g in groups if g.status == "over" and g.key not in redraft]
     sources: dict[str, list[str]] = {}
     violation = jr.violation
-    if violation is not None and violation.by_group:
+    if violation is None:
+        return redraft, sources, None
+    target = None
+    if violation.by_group:
         top_key, top_n = max(violation.by_group.items(), key=lambda kv: (kv[1], kv[0]))
         if top_n > cfg.jr_route_majority * violation.n_participants:
-            if top_key not in redraft:
-                redraft.append(top_key)
-            if violation.candidate_kind == "statement":
-                sources[top_key] = [violation.candidate]
-    return redraft, sources
+            target = top_key
+    if target is None and violation.candidate_kind == "statement":
+        target = (statement_topics or {}).get(violation.candidate)
+    if target is not None:
+        if target not in redraft:
+            redraft.append(target)
+        if violation.candidate_kind == "statement":
+            sources[target] = [violation.candidate]
+    return redraft, sources, target
+
+
+def _jr_route_words(violation: JRViolation | None, target: str | None, cfg: CoverageConfig) -> list[str]:
+    """What the redraft does about a JR violation, in words, when no opinion group holds most of its
+    participants: the topic redrafted to quote their statement, or why nothing is redrafted (the
+    moderator saw a failed audit and no redraft, with no word why)."""
+    if violation is None or (target is not None and audience_family(target) == "group"):
+        return []
+    where = (f"none of the {violation.n_participants} is in an opinion group (too few votes to be placed)"
+             if not violation.by_group else
+             f"no opinion group holds more than {cfg.jr_route_majority:.0%} of the {violation.n_participants}")
+    if target is not None:
+        return [f"Who the JR failure leaves out: {where}, so {audience_name(target)}, which holds statement "
+                f"{violation.candidate}, is redrafted to quote it."]
+    what = (f"draft {violation.candidate} is a left-out draft, which a redraft cannot cite"
+            if violation.candidate_kind == "draft" else f"no topic is known to hold statement {violation.candidate}")
+    return [f"No redraft can answer the JR failure: {where}, and {what}; the moderator decides whether the "
+            "slate goes to the vote as it is."]
 
 
 def _all_heard(groups: list[GroupCoverage]) -> str:

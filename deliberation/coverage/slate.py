@@ -56,6 +56,7 @@ def draft_approvals(
     keys: list[str],
     approvals: dict[str, set[str]],
     config: CoverageConfig = CoverageConfig(),
+    translations: dict[str, list[str]] | None = None,
 ) -> dict[str, set[str]]:
     """Which drafts each participant approves: ``{participant: {draft key, ...}}``.
 
@@ -63,12 +64,16 @@ def draft_approvals(
     participants vote on drafts) and/or statement ids. A participant approves a draft when
     they agreed with the draft itself, or, for a draft nobody has voted on yet (see
     ``CoverageConfig.approval_basis``), when they agreed with at least
-    ``cited_agree_fraction`` of the statements it cites (and at least one).
+    ``cited_agree_fraction`` of the statements it cites (and at least one). ``translations``
+    (statement id -> its translations): a cited statement and its translations are one point, said in
+    several languages: agreeing with any of them is agreeing with it (a bilingual room's readers of
+    one language vote on their version only).
     """
+    translations = translations or {}
     # inverted index: id -> participants who agreed with it (one pass over the agree data), kept
     # to the ids asked about (draft keys and cited statements): 100,000 participants' agree sets
     # made millions of set entries for statements no draft cites
-    needed = set(keys) | {c for d in drafts for c in d.cited_statement_ids}
+    needed = set(keys) | {x for d in drafts for c in d.cited_statement_ids for x in [c, *translations.get(c, ())]}
     agreed_by: dict[str, set[str]] = {}
     for pid, agreed in approvals.items():
         for x in agreed:
@@ -83,12 +88,22 @@ def draft_approvals(
         if basis == "draft_votes":
             approvers = agreed_by.get(k, set())
         else:
-            cited = d.cited_statement_ids
-            hits = Counter(p for c in cited for p in agreed_by.get(c, ()))
+            cited = _points(d.cited_statement_ids, translations)
+            hits = Counter(p for point in cited for p in set().union(*(agreed_by.get(x, ()) for x in point)))
             need = max(1.0, config.cited_agree_fraction * len(cited) - 1e-12)
             approvers = {p for p, h in hits.items() if h >= need}
         for p in approvers:
             out[p].add(k)
+    return out
+
+
+def _points(cited: list[str], translations: dict[str, list[str]]) -> list[set[str]]:
+    """The points a draft cites: each cited statement with its translations, a statement cited with
+    its translation counted once (a draft quoting a point in two languages makes one point)."""
+    out: list[set[str]] = []
+    for c in cited:
+        if not any(c in point for point in out):
+            out.append({c, *translations.get(c, ())})
     return out
 
 
@@ -114,6 +129,8 @@ class Slate:
     families: dict[str, list[str]] = field(default_factory=lambda: {"group": [], "topic": []})
     audited: list[str] = field(default_factory=lambda: ["group"])
     notes: list[str] = field(default_factory=list)
+    #: statement id -> its translations (see :func:`draft_approvals`)
+    translations: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def n_slate(self) -> int:
