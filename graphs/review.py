@@ -107,18 +107,24 @@ def apply_decision(d: DraftRecord, dec: dict, ctx: Context, sources, encoder=Non
 def edited_sentences(d: DraftRecord, text: str) -> list[DraftSentence]:
     """A moderator's edit as draft sentences. Where the draft sets positions side by side (each
     sentence says who holds it) and each sentence of the edit is closest in words to a different
-    position, one to one, each keeps that position's holders and citations; otherwise the edit is
-    one sentence citing all the draft's sources."""
-    if any(s.held_by for s in d.sentences):
-        parts = split_sentences(text)
-        if len(parts) == len(d.sentences):
-            words = [set(extract_terms(s.text)) for s in d.sentences]
-            closest = [max(range(len(words)), key=lambda i, w=set(extract_terms(p)): len(w & words[i]))
-                       for p in parts]
-            if sorted(closest) == list(range(len(parts))):
-                return [DraftSentence(text=p, citations=d.sentences[i].citations, held_by=d.sentences[i].held_by)
-                        for p, i in zip(parts, closest)]
-    return [DraftSentence(text=text, citations=d.citations)]
+    position, each keeps that position's holders and citations (a position the edit leaves out is
+    no longer cited); otherwise the edit is one sentence citing the sources of the draft's sentences
+    it shares words with: a sentence the moderator deleted (a statement that is no position) is
+    neither checked against the edit nor named as its source (all of them when it shares none)."""
+    parts = split_sentences(text)
+    words = [set(extract_terms(s.text)) for s in d.sentences]
+    if any(s.held_by for s in d.sentences) and len(parts) <= len(d.sentences):
+        each = [set(extract_terms(p)) for p in parts]
+        closest = [max(range(len(words)), key=lambda i, w=w: len(w & words[i])) for w in each]
+        # one to one; with positions left out, each sentence of the edit speaks of its position only
+        # (one that joins two positions cannot say who holds what)
+        if len(set(closest)) == len(parts) and (len(parts) == len(words) or all(
+                sum(bool(w & ws) for ws in words) == 1 for w in each)):
+            return [DraftSentence(text=p, citations=d.sentences[i].citations, held_by=d.sentences[i].held_by)
+                    for p, i in zip(parts, closest)]
+    said = set(extract_terms(text))
+    kept = [s for s, w in zip(d.sentences, words) if w & said] or d.sentences
+    return [DraftSentence(text=text, citations=list(dict.fromkeys(c for s in kept for c in s.citations)))]
 
 
 def save_decisions(ctx: Context, cid: int, by_key: dict[str, DraftRecord], records: list[dict],

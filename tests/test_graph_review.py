@@ -97,3 +97,30 @@ def test_an_edit_of_positions_side_by_side_keeps_who_holds_each():
     one, _ = apply_decision(split, {"decision": "edit", "text": "Buses are too slow and a cycle lane would be safer."},
                             ctx, STATEMENTS)
     assert [s.held_by for s in one.sentences] == [""] and set(one.sentences[0].citations) == {"1", "2"}
+    # an edit that keeps one position keeps who holds it, and no longer cites the other
+    kept, _ = apply_decision(split, {"decision": "edit", "text": "A protected cycle lane would make the school run safer."},
+                             ctx, STATEMENTS)
+    assert [(s.held_by, s.citations) for s in kept.sentences] == [("Most of group B agree", ["2"])]
+
+
+def test_an_edit_that_leaves_a_sentence_out_no_longer_cites_it():
+    """A group's draft quoting two statements, one of them no position ("Call me on [phone removed]
+    if you want volunteers"): the moderator edits it down to the other. The edit was checked against
+    both statements and refused ("drops the condition of statement 8"), and an edit the guard let
+    through still named the deleted sentence's statement as its source."""
+    stmts = [Statement(external_id="11", text="A playground for young children should be the first priority."),
+             Statement(external_id="18", text="Call me on [phone removed] if you want volunteers for planting."),
+             *STATEMENTS]
+    ctx = Context(services=SimpleNamespace())  # apply_decision is given no encoder: the rules alone
+    for cited, kept in (((stmts[0], stmts[1]), stmts[0].text),
+                        ((stmts[2], stmts[3]), "The buses on Harbour Road are too slow at rush hour.")):
+        draft = DraftRecord(key="group:1", kind="minority", drafter="extractive", status="draft", sentences=[
+            {"text": s.text, "citations": [s.external_id], "held_by": ""} for s in cited])
+        ok, stands = apply_decision(draft, {"decision": "edit", "text": kept}, ctx, stmts)
+        assert stands and ok.edit_rejected is None, ok.edit_rejected
+        assert [(s.text, s.citations) for s in ok.sentences] == [(kept, [cited[0].external_id])]
+    # an edit sharing no word with any sentence still answers to all of them
+    draft = DraftRecord(key="group:1", kind="minority", drafter="extractive", status="draft", sentences=[
+        {"text": s.text, "citations": [s.external_id], "held_by": ""} for s in stmts[2:]])
+    one, _ = apply_decision(draft, {"decision": "edit", "text": "Everyone agrees."}, ctx, stmts)
+    assert one.edit_rejected and one.sentences == draft.sentences
