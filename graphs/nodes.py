@@ -138,12 +138,23 @@ def draft(state: FacilitationState, runtime: Runtime[Context]) -> dict:
         record = write_draft(req, drafter, attempt)
         if record is None:
             lines.append(f"{req.speaks_for}: no usable statement to draft from")
+        elif _rejected_before(previous.get(req.speaks_for), record):
+            lines.append(f"{req.speaks_for}: the new draft says word for word what the moderator rejected; "
+                         "it stays rejected")
         else:
             new[req.speaks_for] = record
     merged = [new.get(k, d) for k, d in previous.items()] + [d for k, d in new.items() if k not in previous]
     merged = [d for d in merged if only is None or d.key in new or d.key not in only or d.sentences]
     lines.insert(0, f"draft: {plural(len(new), 'draft')} by {drafter.name}" + (f" for {sorted(only)}" if only else ""))
     return {"drafts": merged, "redraft": [], "include": {}, "log": lines}
+
+
+def _rejected_before(previous: DraftRecord | None, record: DraftRecord) -> bool:
+    """A redraft (the coverage audit of a revision round asks for one of an audience whose draft the
+    moderator rejected) with the very words the moderator rejected: put before them again, it came
+    back for review as if new (a small room's extractive topic draft has no other words to take)."""
+    return (previous is not None and previous.status == "rejected"
+            and ballot_words(previous.text) == ballot_words(record.text))
 
 
 def _public_reasons(verdicts: list[DraftSentenceVerdict]) -> str:

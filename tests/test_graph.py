@@ -195,13 +195,20 @@ def test_langgraph_json_points_at_graph():
 
 def test_revise_round_when_a_group_rejects_the_consensus_draft(tmp_path):
     """A group that rejects the consensus draft sends it back: it is redrafted from other statements,
-    reviewed again, published and voted on; the round is bounded (one revise by default)."""
+    reviewed again, published and voted on; the round is bounded (one revise by default). A topic's
+    draft the moderator rejected stays rejected: the revision round's coverage audit asked for a
+    draft of that topic again, and its extractive draft, word for word the rejected one, came back
+    for review as if new."""
     from graphs import runner
 
     data = tmp_path / "data"
     cli(data, "run", str(SAMPLE))
-    cli(data, "review", "1", "--approve-all")
     settings = Settings(data_dir=data)
+    keys = [d["key"] for d in runner.status(settings, 1).waiting["drafts"]]
+    topic = next(k for k in keys if k.startswith("topic:"))
+    decisions = tmp_path / "decisions.json"
+    decisions.write_text(json.dumps([{"key": k, "decision": "reject" if k == topic else "approve"} for k in keys]))
+    cli(data, "review", "1", "--decisions", str(decisions))
     st = runner.status(settings, 1)
     first = next(p for p in st.values["published"] if p["key"] == "all:1")
     groups = st.values["analysis"]["groups"]
