@@ -22,7 +22,7 @@ from importlib import resources
 
 import streamlit as st
 
-from deliberation.wording import Audience, audience_name, group_letter
+from deliberation.wording import Audience, audience_name, group_letter, topic_sources
 
 #: The languages the app's words exist in, by BCP 47 tag, each named in itself.
 LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}
@@ -111,6 +111,18 @@ def draft_heading(words: Words, p: dict) -> str:
         return words("group.asks_for", letter=group_letter(a.number))
     label = heading.partition("“")[2].rpartition("”")[0] or str(a.number)
     return words("group.topic_split" if heading.startswith("Where opinions split") else "group.topic_said", label=label)
+
+
+def topic_line(words: Words, t: dict) -> str:
+    """Whose a topic's statements are, as the board says it: "9 Aussagen · 6 Teilnehmende · 2
+    Startaussagen der Moderation" (English keeps deliberation.wording.topic_sources's sentence)."""
+    n_without, n_seeds = t.get("n_seed", 0), min(t.get("n_moderator_seeds", 0), t.get("n_seed", 0))
+    if words.lang == DEFAULT_LANGUAGE:
+        return topic_sources(t["n_statements"], t["n_authors"], n_without, n_seeds)
+    parts = [words("topic.statements", n=t["n_statements"]), words("topic.people", n=t["n_authors"])]
+    parts += [words("topic.seeds", n=n_seeds)] if n_seeds else []
+    parts += [words("topic.unnamed", n=n_without - n_seeds)] if n_without - n_seeds else []
+    return " · ".join(parts)
 
 
 def failure_words(words: Words) -> dict:

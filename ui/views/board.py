@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from deliberation.wording import of_grouped, topic_sources
+from deliberation.wording import of_grouped
 from ui.common import (
     BOARD_REFRESH_SECONDS,
     action,
@@ -25,7 +25,7 @@ from ui.common import (
     room_votes,
     store,
 )
-from ui.i18n import Words, draft_heading, failure_words, page_words
+from ui.i18n import Words, draft_heading, failure_words, page_words, topic_line
 from ui.opinion_map import (fresh_analysis, group_label, map_chart, no_map_reason, run_author_agrees, totals,
                             vote_bars)
 from ui.projector import join_url, projector_board
@@ -123,8 +123,7 @@ def board(cid: int) -> None:
         st.markdown(f"#### {w('board.topics')}")
         if r["topics"]:
             for t in r["topics"]:
-                said = topic_sources(t["n_statements"], t["n_authors"], t.get("n_seed", 0), t.get("n_moderator_seeds", 0))
-                st.markdown(f"- {esc(t['label'])} — {said}")
+                st.markdown(f"- {esc(t['label'])} — {topic_line(w, t)}")
         else:
             st.write(w("board.no_topics"))
     _statements(r)
