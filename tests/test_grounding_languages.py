@@ -49,6 +49,20 @@ def test_a_word_for_word_quote_passes_in_any_language():
     assert not _one("Non credo che i bus dovrebbero passare ogni dieci minuti la sera.", IT).supported
 
 
+def test_a_sentence_whose_language_is_not_told_takes_its_sources():
+    """"Zona 30." (the detector cannot tell its language) was read with the English and German word
+    lists; citing an Italian statement it is not checked, citing a French one it is read with the
+    French lists, and citing an English one it is read as before."""
+    it = "Il comune dovrebbe fare una zona 30 e più piste ciclabili in centro."
+    v = _one(it, "Zona 30.")
+    assert not v.supported and v.problem_kinds == [ProblemKind.NOT_CHECKED] and "Italian" in v.reason
+    assert _one("Zona 30.", "Zona 30.").supported  # its sources' language not told either: as before
+    v = _one("La ville devrait créer une zone 30 et plus de pistes cyclables au centre.", "Zone 30.")
+    assert "French" in v.reason
+    v = _one("The city should make a 30 zone and more bike lanes in the centre.", "Tram 15.")
+    assert not v.supported and ProblemKind.NOT_CHECKED not in v.problem_kinds
+
+
 @pytest.mark.parametrize("lang", ["en", "de", "fr", "es"])
 def test_the_real_statements_quoted_verbatim_still_pass(lang):
     statements = [{"id": t["id"], "text": t[lang]} for t in TRANSLATIONS]

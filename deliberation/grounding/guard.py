@@ -205,7 +205,8 @@ def check_sentence(
     if not cited:
         problems.append(Problem(ProblemKind.NO_CITATION, "cites no statement"))
         return _verdict(text, cited_ids, problems, None)
-    code = reach.detect_language(text)
+    # a sentence whose language is not told takes its sources' (never English by default)
+    code = reach.detect_language(text) or reach.sources_language([s.text for s in cited])
     if reach.unreadable(code):
         return _unread_verdict(text, cited_ids, problems, cited, code)
     toks = _tokenize(text)

@@ -11,8 +11,11 @@ usable in every language. Any other sentence is unsupported with a problem of ki
 :attr:`ProblemKind.NOT_CHECKED` saying so in words, so the drafting pipeline drops it and the
 moderator sees why in the draft's notes and verdicts.
 
-A sentence whose language cannot be told (too short, ambiguous: ``""`` from the detector) is
-read with the guard's lists as before.
+A sentence whose language cannot be told (too short, ambiguous: ``""`` from the detector) takes
+the language of the statements it cites (:func:`sources_language`), when they have one: citing
+French statements it is read with the French lists, citing Italian ones it is not checked as
+above. Citing none with a language told, or statements in several, it is read with the guard's
+lists as before.
 """
 
 from __future__ import annotations
@@ -36,6 +39,14 @@ def unreadable(code: str) -> bool:
     read with the guard's lists)."""
 
     return bool(code) and code not in READABLE
+
+
+def sources_language(texts: Sequence[str]) -> str:
+    """The one language of the cited statements ``texts`` whose language can be told (detector
+    codes), or ``""`` when none can be told or they are in several."""
+
+    codes = {detect_language(t) for t in texts} - {""}
+    return codes.pop() if len(codes) == 1 else ""
 
 
 def _norm(sentence: str) -> str:
