@@ -257,6 +257,30 @@ def test_jr_before_draft_votes_uses_cited_statements_and_statement_candidates():
     assert audit_coverage(drafts, m, approvals, CoverageConfig(statements_as_candidates=False)).jr is True
 
 
+def test_a_jr_failure_no_group_holds_goes_to_its_topic_and_a_translation_is_the_same_point():
+    # p4-p7 read English only and are in no opinion group; they agree with e1, the translation of
+    # d1, and approve no draft: JR fails (quota 8/3), and no group can be routed
+    drafts = [draft(1, "group:0", cites=["d2"]), draft(2, "group:1", cites=["d3"]), draft(3, "topic:0", cites=["d4"])]
+    m = {"group:0": ["p0", "p1"], "group:1": ["p2", "p3"], "topic:0": ["p0"]}
+    approvals = {"p0": {"d2", "d1"}, "p1": {"d2"}, "p2": {"d3"}, "p3": {"d3"},
+                 **{f"p{i}": {"e1"} for i in range(4, 8)}}
+    audit = audit_coverage(drafts, m, approvals)
+    assert audit.jr is False and audit.jr_violation.by_group == {} and audit.groups_to_redraft == []
+    assert any(f.startswith("No redraft can answer the JR failure: none of the 4 is in an opinion group")
+               for f in audit.findings)
+    routed = audit_coverage(drafts, m, approvals, statement_topics={"d1": "topic:0", "e1": "topic:0"})
+    assert routed.groups_to_redraft == ["topic:0"] and routed.jr_sources == {"topic:0": ["e1"]}
+    assert any("so topic 0, which holds statement e1, is redrafted to quote it" in f for f in routed.findings)
+    # the redraft quotes d1, the statement they read in English: its translation approves it for them
+    drafts[2] = draft(3, "topic:0", cites=["d4", "d1"])
+    assert audit_coverage(drafts, m, approvals).jr is False
+    same = audit_coverage(drafts, m, approvals, translations={"d1": ["e1"], "e1": ["d1"]})
+    assert same.jr is True
+    # a draft citing a statement and its translation cites one point: agreeing with e1 is half of it
+    per = draft_approvals([draft(4, cites=["d1", "e1", "d4"])], ["4"], {"p4": {"e1"}}, translations={"d1": ["e1"], "e1": ["d1"]})
+    assert per["p4"] == {"4"}
+
+
 def test_audit_is_json_serialisable():
     drafts = [draft(1), draft(2, "group:0"), draft(3, "group:1")]
     audit = audit_coverage(drafts, members(3, 3), {"p0": {"2"}, "p3": {"3"}, "p4": {"1"}})
