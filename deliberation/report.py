@@ -79,6 +79,11 @@ def build_report(state: dict[str, Any], statements: list[Statement],
     per_draft = {d["draft_id"]: d for d in tally.get("drafts", [])}
     # a ballot item that stands for several drafts with the same words (graphs' publish) is each one's
     published = {k: p for p in state.get("published") or [] for k in [p["key"], *(p.get("also") or [])]}
+    # every ballot item a draft's audience had before a revision round replaced it, with its votes
+    versions: dict[str, list[dict]] = {}
+    for p in state.get("published") or []:
+        for k in [p["key"], *(p.get("also") or [])]:
+            versions.setdefault(k, []).append(p)
     options = state.get("options") or {}
     topic_labels = topic_names(analysis.get("topics"))
 
@@ -99,6 +104,9 @@ def build_report(state: dict[str, Any], statements: list[Statement],
             "votes": _named_votes(per_draft.get(pub["statement_id"])) if pub else None,
             "same_ballot_item_as": [draft_heading(k, topics=topic_labels) for k in [pub["key"], *(pub.get("also") or [])]
                                     if k != d["key"]] if pub else [],
+            "earlier_versions": [{"published_as": e["statement_id"], "text": e.get("text", ""),
+                                  "votes": _named_votes(per_draft.get(e["statement_id"]))}
+                                 for e in versions.get(d["key"], []) if not pub or e["statement_id"] != pub["statement_id"]],
         }
 
     drafts = [draft_entry(d) for d in state.get("drafts") or [] if d.get("sentences")]
@@ -239,13 +247,25 @@ def vote_line(v: dict | None, published_as: str | None, same_as: list[str] | tup
                 f"the same words. " + vote_line(v, published_as))
     if not v or not v.get("n_votes"):
         return f"Put to the vote as statement {published_as}; nobody voted on it."
+    return f"Vote (statement {published_as}): {_vote_words(v)}"
+
+
+def _vote_words(v: dict) -> str:
+    """A ballot item's votes in words, overall and per group ("3 agree, 1 disagree, 2 pass. By group: …")."""
     per_group = "; ".join(f"{g.get('name') or audience_name(g['group'])}: {g['agree']} agree, {g['disagree']} "
                           f"disagree, {g['passes']} pass" for g in v.get("groups", []))
     rest = v["n_votes"] - sum(g["n_votes"] for g in v.get("groups", []))
     if rest:
         per_group += f"{'; ' if per_group else ''}not in a group: {plural(rest, 'vote')}"
-    return (f"Vote (statement {published_as}): {v['agree']} agree, {v['disagree']} disagree, {v['passes']} pass"
-            + (f". By group: {per_group}." if per_group else "."))
+    return f"{v['agree']} agree, {v['disagree']} disagree, {v['passes']} pass" + (
+        f". By group: {per_group}." if per_group else ".")
+
+
+def earlier_line(e: dict) -> str:
+    """A version of a draft that went to the vote before a revision round replaced it, with its vote."""
+    v = e.get("votes")
+    head = f"Revised after the vote: an earlier version, “{e.get('text', '')}”, was put to the vote as statement {e['published_as']}"
+    return f"{head}: {_vote_words(v)}" if v and v.get("n_votes") else f"{head}; nobody voted on it."
 
 
 def participation_line(p: dict) -> str:
@@ -339,6 +359,8 @@ def _md_draft(d: dict) -> list[str]:
     line = vote_line(d.get("votes"), d.get("published_as"), d.get("same_ballot_item_as") or ())
     if line:
         out += ["", _md(line)]
+    for e in d.get("earlier_versions") or []:
+        out += ["", _md(earlier_line(e))]
     out += ["", f"Drafted by the {_md(d['drafter'])} drafter. {_md(d.get('notes') or '')}".rstrip(), ""]
     return out
 
@@ -356,6 +378,9 @@ def _md_ranking(rep: dict) -> list[str]:
         schulze = " > ".join(" = ".join(name.get(sid, sid) for sid in tier) for tier in t.get("ranking_schulze", []))
         out += [f"- By agreement across groups: {_md(gic)}. {TERMS['gic']}",
                 f"- By preference order: {_md(schulze)}. {TERMS['schulze']}"]
+        if (rep.get("method") or {}).get("revise_rounds"):
+            out.append("- Ranked: the ballot items of the last vote, after the revision round; the earlier "
+                       "vote's counts are given under each draft above.")
     else:
         out.append("No draft was put to the vote.")
     for n in t.get("notes") or []:
@@ -485,6 +510,7 @@ def to_html(rep: dict[str, Any]) -> str:
             line = vote_line(d.get("votes"), d.get("published_as"), d.get("same_ballot_item_as") or ())
             if line:
                 parts.append(f"<p class='vote'>{e(line)}</p>")
+            parts += [f"<p class='vote'>{e(earlier_line(x))}</p>" for x in d.get("earlier_versions") or []]
     audit = rep.get("audit") or {}
     parts.append("<h2>Coverage audit</h2>")
     if audit.get("verdict"):

@@ -375,6 +375,11 @@ def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     # the voting node closed voting before this: no note may say nobody voted on a draft "yet"
     result = count_votes(matrix, labels, ids, ctx.tally, names=names, closed=True) if ids else None
     data = result.model_dump(mode="json") if result else {"notes": ["No draft was published, so there is nothing to tally."]}
+    # the earlier rounds' ballot items keep their counts (their voting closed): the report said
+    # "nobody voted on it" of every draft voted on before a revision round
+    earlier = {p.statement_id for p in state.published if p.round < state.revise_rounds}
+    data["drafts"] = [d for d in (state.tally or {}).get("drafts") or [] if d.get("draft_id") in earlier] + list(
+        data.get("drafts") or [])
     ungrouped = int(((labels < 0) & (np.bincount(matrix.rows, minlength=matrix.shape[0]) > 0)).sum())
     data["notes"] = list(data.get("notes") or []) + [n for n in [placement_note(placed, ungrouped)] if n]
     feedback, redraft, exclude = {}, [], {}

@@ -214,8 +214,10 @@ def test_revise_round_when_a_group_rejects_the_consensus_draft(tmp_path):
     groups = st.values["analysis"]["groups"]
     members = sorted([p for p, g in groups.items() if g == 0], key=int)[:8]
     store = Store(settings)
+    kept = next(p for p in st.values["published"] if p["key"] == "all:2")
     for p in members:
         store.cast_vote(1, p, first["statement_id"], "disagree")
+        store.cast_vote(1, p, kept["statement_id"], "agree")
     res = cli(data, "resume", "1", "--close-voting")
     assert "Waiting for the moderator's review" in res.stdout
     st = runner.status(settings, 1)
@@ -231,3 +233,9 @@ def test_revise_round_when_a_group_rejects_the_consensus_draft(tmp_path):
     st = runner.status(settings, 1)
     assert st.values["revise_rounds"] == 1
     assert len([p for p in st.values["published"] if p["key"] == "all:1"]) == 2
+    # the report counts the first vote's ballot items too: it said "nobody voted on it" of every item
+    # voted on before the revision round, and left the version the revision replaced out
+    report = (data / "reports" / "1" / "report.md").read_text(encoding="utf-8")
+    assert f"Vote (statement {kept['statement_id']}): 8 agree, 0 disagree, 0 pass" in report
+    assert (f"an earlier version, “{first['text']}”, was put to the vote as statement {first['statement_id']}: "
+            "0 agree, 8 disagree, 0 pass") in report.replace("\\", "")
