@@ -386,9 +386,11 @@ def test_review_approve_publish_vote_and_report(sample):
     labels = [d.label for d in r.download_button]
     assert "Report (Markdown)" in labels and "Report (HTML)" in labels
     assert "Report (JSON)" not in labels
-    # the moderator (same session as the console) gets JSON and the Polis export
+    # the moderator (same session as the console) gets JSON and the Polis export, by the sidebar's
+    # "Report" link (no code in the address): it asked for the consultation's code
     at.switch_page("views/report.py")
-    at.query_params["code"] = sample.code
+    for param in ("code", "session"):
+        at.query_params.pop(param, None)
     at.run()
     _ok(at)
     assert "Held for the moderator" in unescape(texts(at))  # the full report

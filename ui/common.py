@@ -273,7 +273,7 @@ def require_moderator(cid: int) -> None:
 def sign_in(cid: int, secret: str) -> str:
     """Check the secret and start a moderator session for this browser; returns its token."""
     token = store().create_moderator_session(cid, secret)
-    st.session_state.setdefault("moderator", {})[str(cid)] = token
+    _moderating(cid, token)
     return token
 
 
@@ -282,8 +282,16 @@ def restore_moderator() -> int | None:
     token = st.query_params.get(MODERATOR_SESSION_PARAM)
     cid = store().moderator_session(token) if token else None
     if cid is not None:
-        st.session_state.setdefault("moderator", {})[str(cid)] = token
+        _moderating(cid, token)
     return cid
+
+
+def _moderating(cid: int, token: str) -> None:
+    """Keep the moderator session's token, and its consultation as the one the board and the report
+    open on: reached by the sidebar (no code in the address), they asked the moderator for the code
+    and showed the report without the moderator's part."""
+    st.session_state.setdefault("moderator", {})[str(cid)] = token
+    st.session_state["current_code"] = store().get_consultation(cid).code
 
 
 def sign_out(cid: int) -> None:
