@@ -252,14 +252,21 @@ def _audit_slate(state: FacilitationState, ctx: Context):
 
 
 def audit(state: FacilitationState, runtime: Runtime[Context]) -> dict:
-    """Every group heard, none amplified (deliberation.coverage); a failed audit redrafts (bounded)."""
+    """Every group heard, none amplified (deliberation.coverage); a failed audit redrafts (bounded).
+    The log says what the redraft answers and when the rounds ran out (the review then shows the
+    failed audit as it is)."""
     ctx = context_of(runtime)
     result = _audit_slate(state, ctx)
-    redraft, include = [], {}
-    if not result.passed and state.audit_rounds < ctx.facilitation.max_audit_rounds:
+    redraft, include, lines = [], {}, [f"audit: {result.verdict}"]
+    rounds = ctx.facilitation.max_audit_rounds
+    if not result.passed and state.audit_rounds < rounds:
         redraft, include = list(result.groups_to_redraft), dict(result.jr_sources)
+        lines += [f"audit: {result.jr_route}"] if result.jr_route else []
+    elif not result.passed and result.groups_to_redraft:
+        lines.append(f"audit: no redraft after {plural(rounds, 'redraft round')} "
+                     "(facilitation.max_audit_rounds); the drafts go to review with this audit")
     return {"audit": result.model_dump(mode="json"), "audit_rounds": state.audit_rounds + 1, "redraft": redraft,
-            "include": include, "log": [f"audit: {result.verdict}"]}
+            "include": include, "log": lines}
 
 
 def route_after_audit(state: FacilitationState) -> Literal["draft", "review"]:

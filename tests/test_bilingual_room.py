@@ -217,7 +217,7 @@ def test_readers_of_one_language_are_represented(tmp_path):
     assert first["jr_violation"]["by_group"] == {}  # in no opinion group
     [topic] = first["groups_to_redraft"]
     assert first["jr_sources"] == {topic: ["en15"]}
-    assert any(f.startswith("Who the JR failure leaves out: none of the") and "statement en15, is redrafted" in f
+    assert any(f.startswith("Who the JR failure leaves out: none of the") and "statement en15, is the one to redraft" in f
                for f in first["findings"])
     assert last["passed"] and last["jr"] is True and len(audits) == 2
     redrafted = next(d for d in state.drafts if d.key == topic)

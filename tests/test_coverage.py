@@ -270,7 +270,7 @@ def test_a_jr_failure_no_group_holds_goes_to_its_topic_and_a_translation_is_the_
                for f in audit.findings)
     routed = audit_coverage(drafts, m, approvals, statement_topics={"d1": "topic:0", "e1": "topic:0"})
     assert routed.groups_to_redraft == ["topic:0"] and routed.jr_sources == {"topic:0": ["e1"]}
-    assert any("so topic 0, which holds statement e1, is redrafted to quote it" in f for f in routed.findings)
+    assert any("the draft of topic 0, which holds statement e1, is the one to redraft" in f for f in routed.findings)
     # the redraft quotes d1, the statement they read in English: its translation approves it for them
     drafts[2] = draft(3, "topic:0", cites=["d4", "d1"])
     assert audit_coverage(drafts, m, approvals).jr is False

@@ -114,10 +114,12 @@ def _audit(drafts: list[Draft], group_members: dict[str, list[str]], approvals: 
         and not (cfg.require_ejr and jr.ejr is False)
     )
     redraft, jr_sources, jr_target = _to_redraft(groups, jr, cfg, statement_topics or {})
-    findings += _jr_route_words(jr.violation, jr_target, cfg)
+    route = _jr_route_words(jr.violation, jr_target, cfg)
+    findings += route
     return CoverageAudit(passed=passed, verdict=_verdict(passed, slate.n_slate, groups, jr.jr, jr.ejr, cfg),
                          groups=groups, jr=jr.jr, ejr=jr.ejr, findings=findings,
-                         groups_to_redraft=redraft, jr_sources=jr_sources, n_slate=slate.n_slate,
+                         groups_to_redraft=redraft, jr_sources=jr_sources, jr_route=" ".join(route),
+                         n_slate=slate.n_slate,
                          n_consensus=len(slate.consensus), jr_violation=jr.violation, n_voters=jr.n_voters,
                          n_candidates=jr.n_candidates)
 
@@ -209,8 +211,8 @@ def _jr_route_words(violation: JRViolation | None, target: str | None, cfg: Cove
              if not violation.by_group else
              f"no opinion group holds more than {cfg.jr_route_majority:.0%} of the {violation.n_participants}")
     if target is not None:
-        return [f"Who the JR failure leaves out: {where}, so {audience_name(target)}, which holds statement "
-                f"{violation.candidate}, is redrafted to quote it."]
+        return [f"Who the JR failure leaves out: {where}; the draft of {audience_name(target)}, which holds "
+                f"statement {violation.candidate}, is the one to redraft: quoting it gives them a draft they approve."]
     what = (f"draft {violation.candidate} is a left-out draft, which a redraft cannot cite"
             if violation.candidate_kind == "draft" else f"no topic is known to hold statement {violation.candidate}")
     return [f"No redraft can answer the JR failure: {where}, and {what}; the moderator decides whether the "

@@ -128,6 +128,9 @@ class CoverageAudit(BaseModel):
     #: per audience routed back for a JR violation: the left-out statement its unrepresented
     #: participants all agree with; a redraft that cites it gives them a draft they approve
     jr_sources: dict[str, list[str]] = Field(default_factory=dict)
+    #: what the redraft does about a JR violation no opinion group holds, in words ("" otherwise):
+    #: the topic redrafted to quote their statement, or why no redraft can answer it
+    jr_route: str = ""
     n_slate: int = 0
     n_consensus: int = 0
     jr_violation: JRViolation | None = None
