@@ -418,6 +418,8 @@ def _md_moderation(rep: dict) -> list[str]:
             why = reasons.get(d["key"])
             out.append(f"- REJECTED: {_md(d.get('heading') or d['key'])}: {_md(d['text'])}"
                        + (f" (reason: {_md(why)})" if why else ""))
+            # a revision the moderator rejected: the version voted on before it keeps its vote here
+            out += [f"  - {_md(earlier_line(x))}" for x in d.get("earlier_versions") or []]
     return out + [""]
 
 
@@ -511,6 +513,11 @@ def to_html(rep: dict[str, Any]) -> str:
             if line:
                 parts.append(f"<p class='vote'>{e(line)}</p>")
             parts += [f"<p class='vote'>{e(earlier_line(x))}</p>" for x in d.get("earlier_versions") or []]
+        # a revision the moderator rejected is not shown, but the version voted on before it was
+        for d in rep.get("rejected") or []:
+            if d.get("earlier_versions") and d.get("section", _section(d["key"])) == key:
+                parts.append(f"<h3>{e(d.get('heading') or d['key'])} (its revision was rejected by the moderator)</h3>")
+                parts += [f"<p class='vote'>{e(earlier_line(x))}</p>" for x in d["earlier_versions"]]
     audit = rep.get("audit") or {}
     parts.append("<h2>Coverage audit</h2>")
     if audit.get("verdict"):

@@ -348,3 +348,28 @@ def test_a_jr_redraft_cites_the_left_out_statement_only_where_the_group_agrees(s
     assert [s.id for s in redo.sources][:2] == [base.sources[0].id, held[-1]]
     same = next(r for r in build_requests(result, statements, "q", only={key}, include={key: [not_held[0]]}))
     assert [s.id for s in same.sources] == [s.id for s in base.sources]
+
+
+def test_a_rejected_revision_keeps_the_vote_on_the_version_before_it():
+    """Revision round: the moderator rejected the redraft of a draft participants had voted on. The
+    report listed the redraft as rejected and said nothing of the first vote (8 disagreed): those
+    votes were nowhere in Markdown or HTML."""
+    from deliberation.report import to_html
+
+    def draft(key, status, text, cite):
+        return {"key": key, "kind": "consensus", "status": status, "sentences": [{"text": text, "citations": [cite]}]}
+
+    def votes(sid, agree, disagree):
+        return {"draft_id": sid, "n_votes": agree + disagree, "agree": agree, "disagree": disagree, "passes": 0,
+                "groups": []}
+
+    state = {"question": "Q?", "analysis": {}, "revise_rounds": 1,
+             "drafts": [draft("all:1", "rejected", "The redraft.", "5"), draft("all:2", "published", "Kept.", "6")],
+             "published": [{"key": "all:1", "statement_id": "10", "text": "The first version.", "round": 0,
+                            "heading": "Common ground 1"},
+                           {"key": "all:2", "statement_id": "11", "text": "Kept.", "round": 0, "heading": "Common ground 2"}],
+             "tally": {"drafts": [votes("10", 0, 8), votes("11", 8, 0)]}}
+    rep = build_report(state, [])
+    said = "an earlier version, “The first version.”, was put to the vote as statement 10: 0 agree, 8 disagree"
+    assert said in to_markdown(rep).replace("\\", "")
+    assert said in to_html(rep).replace("&quot;", '"')
