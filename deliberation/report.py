@@ -79,11 +79,7 @@ def build_report(state: dict[str, Any], statements: list[Statement],
     per_draft = {d["draft_id"]: d for d in tally.get("drafts", [])}
     # a ballot item that stands for several drafts with the same words (graphs' publish) is each one's
     published = {k: p for p in state.get("published") or [] for k in [p["key"], *(p.get("also") or [])]}
-    # every ballot item a draft's audience had before a revision round replaced it, with its votes
-    versions: dict[str, list[dict]] = {}
-    for p in state.get("published") or []:
-        for k in [p["key"], *(p.get("also") or [])]:
-            versions.setdefault(k, []).append(p)
+    versions = _ballot_versions(state.get("published") or [])
     options = state.get("options") or {}
     topic_labels = topic_names(analysis.get("topics"))
 
@@ -105,8 +101,8 @@ def build_report(state: dict[str, Any], statements: list[Statement],
             "same_ballot_item_as": [draft_heading(k, topics=topic_labels) for k in [pub["key"], *(pub.get("also") or [])]
                                     if k != d["key"]] if pub else [],
             "earlier_versions": [{"published_as": e["statement_id"], "text": e.get("text", ""),
-                                  "votes": _named_votes(per_draft.get(e["statement_id"]))}
-                                 for e in versions.get(d["key"], []) if not pub or e["statement_id"] != pub["statement_id"]],
+                                  "votes": _named_votes(per_draft.get(e["statement_id"]))} for e in versions.get(
+                d["key"], []) if not pub or e["statement_id"] != pub["statement_id"]],
         }
 
     drafts = [draft_entry(d) for d in state.get("drafts") or [] if d.get("sentences")]
@@ -153,6 +149,16 @@ def build_report(state: dict[str, Any], statements: list[Statement],
         "notes": analysis.get("notes", []),
         "log": state.get("log", []),
     }
+
+
+def _ballot_versions(published: list[dict]) -> dict[str, list[dict]]:
+    """Every ballot item each draft key had, in the order they were published: a revision round's
+    redraft follows the version it replaced (a merged item counts for each key it stands for)."""
+    versions: dict[str, list[dict]] = {}
+    for p in published:
+        for k in [p["key"], *(p.get("also") or [])]:
+            versions.setdefault(k, []).append(p)
+    return versions
 
 
 def _why_empty(analysis: dict, options: dict, shown: list[dict], rejected: list[dict]) -> dict[str, str]:
