@@ -27,7 +27,7 @@ ENGLISH = ["Agree", "Disagree", "Vote stored", "Add a statement", "My votes", "Y
 
 
 def _main_text(page) -> str:
-    """What the page's main area says (the sidebar's page names are the app's navigation, English)."""
+    """What the page's main area says (the sidebar names the moderator console in English)."""
     return page.locator("[data-testid='stMain']").inner_text()
 
 
@@ -56,8 +56,11 @@ def test_a_german_room_speaks_german_to_its_participants(tmp_path):
             page.get_by_text("Sie haben über 0 von 2 Aussagen abgestimmt.").wait_for()
             page.get_by_role("button", name="Stimme zu", exact=True).click()
             page.get_by_text(re.compile(r"Stimme gespeichert: Zustimmung \(Aussage \d\)\.")).wait_for()
+            idle(page)  # the next statement's buttons drawn (a press on the old ones would change that vote)
+            page.get_by_text("Sie haben über 1 von 2 Aussagen abgestimmt.").wait_for()
             page.get_by_role("button", name="Stimme nicht zu", exact=True).click()
             page.get_by_text(re.compile(r"Stimme gespeichert: Ablehnung")).wait_for()
+            idle(page)
             page.get_by_text("Sie haben über alle Aussagen abgestimmt. Vielen Dank!").wait_for()
 
             page.get_by_role("tab", name="Aussage schreiben").click()
@@ -71,6 +74,7 @@ def test_a_german_room_speaks_german_to_its_participants(tmp_path):
             page.get_by_text("Ihre jetzigen Stimmen.").wait_for()
             idle(page)
             text += _main_text(page)
+            assert "Live-Tafel" in page.locator("[data-testid='stSidebar']").inner_text()  # the pages' names
             for word in ["Beteiligung verlassen", "Ihr persönlicher Link", "Wo Sie stehen"]:
                 assert word in text, word
             left = [w for w in ENGLISH if w in text]

@@ -20,17 +20,22 @@ if str(_ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from ui.common import _is_control_flow, esc, log, plain_error  # noqa: E402
+from ui.common import _is_control_flow, esc, find_consultation, log, plain_error  # noqa: E402
+from ui.i18n import words_of  # noqa: E402
 
 st.set_page_config(page_title="Deliberation", page_icon=":material/forum:", layout="centered",
                    initial_sidebar_state="auto")
 
 _VIEWS = Path(__file__).parent / "views"
+# the pages' names in the language of the room in the address (or of this session's choice; the
+# moderator console keeps its English name)
+_code = st.query_params.get("code", "")
+w = words_of(lambda: find_consultation(_code) if _code else None)
 pages = [
-    st.Page(_VIEWS / "home.py", title="Start", icon=":material/home:", url_path="start", default=True),
-    st.Page(_VIEWS / "participant.py", title="Take part", icon=":material/how_to_vote:", url_path="participate"),
-    st.Page(_VIEWS / "board.py", title="Live board", icon=":material/monitoring:", url_path="board"),
-    st.Page(_VIEWS / "report.py", title="Report", icon=":material/description:", url_path="report"),
+    st.Page(_VIEWS / "home.py", title=w("nav.start"), icon=":material/home:", url_path="start", default=True),
+    st.Page(_VIEWS / "participant.py", title=w("nav.take_part"), icon=":material/how_to_vote:", url_path="participate"),
+    st.Page(_VIEWS / "board.py", title=w("nav.board"), icon=":material/monitoring:", url_path="board"),
+    st.Page(_VIEWS / "report.py", title=w("nav.report"), icon=":material/description:", url_path="report"),
     st.Page(_VIEWS / "moderator.py", title="Moderator console", icon=":material/admin_panel_settings:", url_path="moderator"),
 ]
 # the projector view (/board?code=C&view=projector) is one screen: no navigation, the full width

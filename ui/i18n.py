@@ -142,3 +142,13 @@ def page_words(c) -> Words:
     (``?lang=`` or the page's language menu), else the room's."""
     chosen = st.query_params.get(LANGUAGE_PARAM) or st.session_state.get(SESSION_LANGUAGE_KEY)
     return Words(chosen if chosen in LANGUAGES else room_language(c))
+
+
+def words_of(read) -> Words:
+    """:func:`page_words` of the consultation ``read()`` returns (None: no consultation). A store that
+    cannot be read gives the session's choice or English: the page's own read then says what failed."""
+    try:
+        c = read()
+    except Exception:  # noqa: BLE001 - said by the page, not here
+        c = None
+    return page_words(c)

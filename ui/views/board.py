@@ -25,7 +25,7 @@ from ui.common import (
     room_votes,
     store,
 )
-from ui.i18n import Words, draft_heading, failure_words, page_words, topic_line
+from ui.i18n import Words, draft_heading, failure_words, page_words, topic_line, words_of
 from ui.opinion_map import (fresh_analysis, group_label, map_chart, no_map_reason, run_author_agrees, totals,
                             vote_bars)
 from ui.projector import join_url, projector_board
@@ -105,8 +105,8 @@ def _statements(r: dict) -> None:
                 st.altair_chart(chart, width="stretch")
 
 
-def board(cid: int) -> None:
-    r = room(cid)
+def board(cid: int, words: Words | None = None) -> None:
+    r = room(cid, words)
     c, votes, w = r["c"], r["votes"], r["w"]
     st.header(esc(c.question), anchor=False)
     st.markdown(w("board.join_at", url=f"**{esc(join_url(c.code))}**", code=f"**{esc(c.code)}**"))
@@ -132,12 +132,12 @@ def board(cid: int) -> None:
 
 @st.fragment(run_every=BOARD_REFRESH_SECONDS)
 def live(cid: int, projector: bool) -> None:
-    w = page_words(store().get_consultation(cid))
+    w = words_of(lambda: store().get_consultation(cid))
     with action(w("doing.board_update"), **failure_words(w)):
         if projector:
-            projector_board(room(cid), common_ground)
+            projector_board(room(cid, w), common_ground)
         else:
-            board(cid)
+            board(cid, w)
 
 
 def main() -> None:
@@ -163,6 +163,6 @@ def main() -> None:
     live(c.id, False)
 
 
-_words = page_words(find_consultation(st.query_params.get("code", "")))
+_words = words_of(lambda: find_consultation(st.query_params.get("code", "")))
 with action(_words("doing.board"), **failure_words(_words)):
     main()
