@@ -49,3 +49,16 @@ def test_drafts_are_named_in_the_page_language():
     assert draft_heading(fr, {"key": "topic:3", "heading": "Where opinions split on the topic “parking · market”"}) \
         == "Là où les avis divergent sur le thème « parking · market »"
     assert draft_heading(Words("en"), {"key": "group:1", "heading": "What group B asks for"}) == "What group B asks for"
+
+
+def test_a_ballot_item_for_several_drafts_names_each_in_the_page_language():
+    """A merged ballot item (a small room's topic draft with a group draft's words) was named after
+    its first draft only on a German or French page: 'Gemeinsamer Nenner 1' for an item that also
+    stands for group A's and a topic's drafts, as the English heading says."""
+    from ui.i18n import draft_heading
+
+    p = {"key": "all:1", "also": ["group:0", "topic:2"],
+         "heading": "Common ground 1; What group A asks for; What people said about the topic “parking, buses”"}
+    assert draft_heading(Words("de"), p) == ("Gemeinsamer Nenner 1; Was Gruppe A fordert; "
+                                             "Was zum Thema „parking, buses“ gesagt wurde")
+    assert draft_heading(Words("en"), p) == p["heading"]

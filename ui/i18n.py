@@ -97,14 +97,28 @@ class Words:
 
 ENGLISH = Words()
 
+#: What joins the headings of the drafts one ballot item stands for (graphs.nodes.publish).
+MERGED_HEADINGS = "; "
+
 
 def draft_heading(words: Words, p: dict) -> str:
     """A draft put to the vote, named in the page's language: "Gemeinsamer Nenner 2", "Was Gruppe A
     fordert", from its audience key (English keeps the graph's own heading; a topic's label is
-    taken from it)."""
-    heading, a = p.get("heading") or "", Audience.parse(p.get("key", ""))
-    if words.lang == DEFAULT_LANGUAGE or not (a.is_everyone or a.is_group or a.is_topic):
-        return heading or audience_name(p.get("key", ""))
+    taken from it). A ballot item that stands for several drafts with the same words (graphs'
+    publish: its heading joins theirs with "; ") names each of them, as the English heading does."""
+    heading, keys = p.get("heading") or "", [p.get("key", ""), *(p.get("also") or [])]
+    if words.lang == DEFAULT_LANGUAGE:
+        return heading or audience_name(keys[0])
+    parts = heading.split(MERGED_HEADINGS)
+    if len(keys) > 1 and len(parts) == len(keys):
+        return MERGED_HEADINGS.join(_one_heading(words, k, h) for k, h in zip(keys, parts))
+    return _one_heading(words, keys[0], heading)
+
+
+def _one_heading(words: Words, key: str, heading: str) -> str:
+    a = Audience.parse(key)
+    if not (a.is_everyone or a.is_group or a.is_topic):
+        return heading or audience_name(key)
     if a.is_everyone:
         return words("group.common_ground_n", n=a.slate_item) if a.slate_item else words("group.common_ground")
     if a.is_group:
