@@ -62,3 +62,12 @@ def test_a_ballot_item_for_several_drafts_names_each_in_the_page_language():
     assert draft_heading(Words("de"), p) == ("Gemeinsamer Nenner 1; Was Gruppe A fordert; "
                                              "Was zum Thema „parking, buses“ gesagt wurde")
     assert draft_heading(Words("en"), p) == p["heading"]
+
+
+def test_the_pass_button_names_the_answer_my_votes_and_the_acknowledgement_show():
+    """The Vote tab's third button ("Pass / unsure") stores the answer My votes and "Vote stored: …"
+    then call "Pass": in French the button said "Passer / je ne sais pas" and the vote showed as
+    "Sans avis", a word the participant had not pressed."""
+    for lang in LANGUAGES:
+        w = Words(lang)
+        assert w("answer.pass_unsure").startswith(w("answer.pass")), lang
