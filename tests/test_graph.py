@@ -235,6 +235,14 @@ def test_revise_round_when_a_group_rejects_the_consensus_draft(tmp_path):
     assert len([p for p in st.values["published"] if p["key"] == "all:1"]) == 2
     # the report counts the first vote's ballot items too: it said "nobody voted on it" of every item
     # voted on before the revision round, and left the version the revision replaced out
+    # the board and the projector show the whole slate as it stands, the revised item first: they
+    # showed only the revision round's item, and the common ground voted on before was gone
+    from ui.common import ballot_slate
+
+    revised = st.values["published"][-1]
+    assert revised["key"] == "all:1" and revised["round"] == 1
+    assert [p["statement_id"] for p in ballot_slate(st.values)] == [revised["statement_id"]] + [
+        p["statement_id"] for p in st.values["published"] if p["round"] == 0 and p["key"] != "all:1"]
     report = (data / "reports" / "1" / "report.md").read_text(encoding="utf-8")
     assert f"Vote (statement {kept['statement_id']}): 8 agree, 0 disagree, 0 pass" in report
     assert (f"an earlier version, “{first['text']}”, was put to the vote as statement {first['statement_id']}: "

@@ -332,6 +332,15 @@ def current_published(values: dict) -> list[dict]:
     return published_now(values)
 
 
+def ballot_slate(values: dict) -> list[dict]:
+    """The ballot items as they stand, for the board and the projector: the last version of every
+    draft put to the vote. After a revision round they showed only its redrafts (one item, where the
+    room had voted on six), and the common ground the room had agreed on was gone from the screen.
+    The latest round's items come first (the projector shows the first few)."""
+    latest = {k: p for p in values.get("published") or [] for k in [p["key"], *(p.get("also") or [])]}
+    return sorted({p["statement_id"]: p for p in latest.values()}.values(), key=lambda p: -int(p.get("round") or 0))
+
+
 # ---- voting on the published drafts: the window lives in the store ----------------------
 def voting_state(cid: int, published_ids: list[str]) -> str:
     """``"not opened"``, ``"open"`` or ``"closed"`` for exactly these published drafts (read from

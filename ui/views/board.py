@@ -16,8 +16,8 @@ from deliberation.wording import of_grouped
 from ui.common import (
     BOARD_REFRESH_SECONDS,
     action,
+    ballot_slate,
     consultation_from_query,
-    current_published,
     esc,
     find_consultation,
     graph_status,
@@ -45,7 +45,7 @@ def room(cid: int, words: Words | None = None) -> dict:
     if analysis is None and run_analysis:
         analysis, where = run_analysis, w("board.from_run")
     shown = [s for s in statements if s.is_public]
-    published = current_published(values)
+    published = ballot_slate(values)
     # the votes on the items the board shows, picked out once: per item from all votes, 17 drafts
     # were 34 scans of a 2,000-person room's 225,000 votes per refresh
     items = {p["statement_id"] for p in published} | set((analysis or {}).get("consensus") or [])
