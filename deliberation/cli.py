@@ -39,7 +39,7 @@ from deliberation.services import (
     vector_index,
 )
 from deliberation.services import demo as run_demo
-from deliberation.storage import Store
+from deliberation.storage import Store, runs
 from deliberation.storage.sessions import check_chosen_secret
 from deliberation.tuning import override, parse_assignments
 from deliberation.wording import inflect, listing, plural
@@ -129,13 +129,21 @@ def reported() -> Iterator[None]:
 
 @contextmanager
 def interruptible(kept: Callable[[], str]) -> Iterator[None]:
-    """Ctrl-C ends the command with one line saying what was kept (``kept()``) and exit code 130;
-    it ended silently before, leaving a moderator to guess whether an import or a run half-happened."""
+    """Ctrl-C ends the command with one line saying what was kept (``kept()``) and exit code 130 (a
+    run stopped by ``deliberation stop``: who stopped it, and :data:`STOPPED_EXIT`); it ended
+    silently before, leaving a moderator to guess whether an import or a run half-happened."""
     try:
         yield
+    except runs.RunStopped as e:  # deliberation stop (or a SIGTERM): said as such, exit code 128 + SIGTERM
+        console.print(f"\n[bold red]{escape(e.words())}:[/] {escape(kept())}", highlight=False)
+        raise typer.Exit(STOPPED_EXIT) from None
     except KeyboardInterrupt:
         console.print(f"\n[bold red]interrupted:[/] {escape(kept())}", highlight=False)
         raise typer.Exit(130) from None
+
+
+#: The exit code of a command whose run was stopped (``deliberation stop``): 128 + SIGTERM, as a shell says.
+STOPPED_EXIT = 143
 
 
 #: What an interrupted import keeps: it is one transaction.

@@ -255,20 +255,29 @@ def demo(settings: Settings, corpus: Path, console) -> int:
 def ensure_consultation(settings: Settings, source: str, progress=None, secret: str | None = None) -> int:
     """A stored consultation id from an id, a join code, or a Polis export folder (imported once)."""
     path = Path(source)
+    cid = find_stored(settings, source)
+    if cid is not None:
+        return cid
+    if progress:
+        progress(f"importing {path}")
+    bundle = read_polis_export(path)
+    bundle.source = str(path.resolve())
+    return import_bundle(settings, bundle, secret=secret).consultation_id
+
+
+def find_stored(settings: Settings, source: str) -> int | None:
+    """The stored consultation an id, a join code or an imported Polis export folder names,
+    importing nothing; None for a Polis export folder not imported yet."""
+    path = Path(source)
     store = Store(settings)
-    if is_polis_export(path):
-        resolved = str(path.resolve())
-        # imports before the source was stored resolved kept the path as it was typed
-        for spelling in dict.fromkeys([resolved, str(path.absolute()), str(path)]):
-            cid = find_consultation_by_source(store, spelling)
-            if cid is not None:
-                return cid
-        if progress:
-            progress(f"importing {path}")
-        bundle = read_polis_export(path)
-        bundle.source = resolved
-        return import_bundle(settings, bundle, secret=secret).consultation_id
-    return stored_consultation(store, source).id
+    if not is_polis_export(path):
+        return stored_consultation(store, source).id
+    # imports before the source was stored resolved kept the path as it was typed
+    for spelling in dict.fromkeys([str(path.resolve()), str(path.absolute()), str(path)]):
+        cid = find_consultation_by_source(store, spelling)
+        if cid is not None:
+            return cid
+    return None
 
 
 def set_moderation(settings: Settings, cid: int, statement: str, status, reason: str = "") -> None:

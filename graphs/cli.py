@@ -1,5 +1,5 @@
 """The ``deliberation`` command line, complete: the domain commands of :mod:`deliberation.cli`
-plus the facilitation graph's commands (``run``, ``review``, ``resume``).
+plus the facilitation graph's commands (``run``, ``review``, ``resume``, ``status``, ``stop``).
 
 The graph commands live here, not in ``deliberation/``, because ``deliberation/`` must not import
 LangGraph or ``graphs/`` (tests/test_layers.py). The installed ``deliberation`` command and
@@ -22,7 +22,8 @@ from deliberation.cli import IMPORT_INTERRUPTED, app, console, fail, interruptib
 from deliberation.config import SAMPLE_CORPUS
 from deliberation.errors import InputError, VotingClosed
 from deliberation.importers.base import read_text
-from deliberation.services import ensure_consultation
+from deliberation.importers.polis import is_polis_export
+from deliberation.services import ensure_consultation, find_stored
 from deliberation.storage import Store, runs
 from deliberation.tuning import parse_assignments
 from deliberation.wording import plural
@@ -142,13 +143,52 @@ def run_cmd(
                                "min_votes_room_share": min_votes_room_share,
                                "min_voters_group_share": min_voters_group_share}, set_)
         runner.context(state.settings, options)  # bad settings stop here, before anything is imported
-        cid = _resolve(source)
-        resolved.append(cid)
-        if approve_all:
-            st = runner.run_to_end(state.settings, cid, options, on_update=_print_update)
-        else:
-            st = runner.start(state.settings, cid, options, on_update=_print_update)
+        # the run lock first, then the folder's import (under its own lock): no second run meanwhile,
+        # and `make run` stopped meanwhile keeps the vector store for it (ui/launch.py)
+        folder = source if is_polis_export(Path(source)) else None
+        doing = runner.DOING["to_end" if approve_all else "start"]
+        with runs.running_after(state.settings, folder, lambda: _resolve(source), doing) as cid:
+            resolved.append(cid)
+            if approve_all:
+                st = runner.run_to_end(state.settings, cid, options, on_update=_print_update)
+            else:
+                st = runner.start(state.settings, cid, options, on_update=_print_update)
     _print_status(st, cid)
+
+
+@app.command("stop")
+def stop_cmd(consultation: str = typer.Argument(..., help="Consultation id or join code, or the Polis export folder a run imports.")) -> None:
+    """Stop the facilitation run of a consultation going on now in any process on this data folder (a
+    terminal's `deliberation run`, the moderator console's): every completed step is kept, and
+    `deliberation resume` continues it."""
+    from graphs import runner_process  # lazy: graphs.runner (LangGraph), as _graph()
+
+    settings, by = state.settings, runs.who_am_i()
+    with reported():
+        importing = runs.import_in_progress(settings, consultation) if is_polis_export(Path(consultation)) else None
+        if importing is not None:
+            runner_process.end_run(settings, consultation, importing, by, True, lambda: "importing")
+            cid = find_stored(settings, consultation)
+            out.print(f"Stopped the run importing {consultation} ({importing.words()}): " + (
+                "nothing of it was imported." if cid is None else
+                f"it had imported it as consultation {cid}; start its run with: deliberation run {cid}"), highlight=False)
+            return
+        cid = find_stored(settings, consultation)
+        rec = runs.in_progress(settings, cid) if cid is not None else None
+        if rec is None:
+            out.print(f"Nothing to stop: no run of {consultation if cid is None else f'consultation {cid}'} is "
+                      "going on now.", highlight=False)
+            return
+        if not (rec.detached or rec.stops_on_signal or rec.started_elsewhere()):
+            out.print(f"The run ({rec.words()}) runs in the app's own process, which is not ended: it stops before "
+                      "its next step; waiting…", highlight=False)
+        last = runner_process.stop(settings, cid, rec.pid, by=by)
+    if last is not None and last.pid == rec.pid and last.outcome == "stopped":
+        out.print(f"{last.how_it_stopped()}.", highlight=False)
+        out.print(f"Every completed step is kept; continue with: deliberation resume {cid}")
+    else:
+        out.print(f"The run ({rec.words()}) ended before it was stopped.", highlight=False)
+        _print_status(_graph().status(settings, cid), cid)
 
 
 @app.command("review")

@@ -67,15 +67,18 @@ class Status:
         return not self.next and self.waiting is None and bool(self.values)
 
 
-def _stream(graph, payload, cid: int, on_update: OnUpdate | None, context: Context) -> None:
+def _stream(settings: Settings, graph, payload, cid: int, on_update: OnUpdate | None, context: Context) -> None:
     # durability="sync": each step is checkpointed before the next starts, so a SIGKILL loses at most the running step.
     # The collector skips what exists before the run and what each finished step keeps (deliberation.heap).
+    # A run asked to stop (deliberation stop, the console's Stop) stops here, before its next step.
     with bulk_work():
+        runs.check_stop(settings, cid)
         for chunk in graph.stream(payload, thread(cid), context=context, stream_mode="updates", durability="sync"):
             for node, update in chunk.items():
                 if on_update and node != "__interrupt__":
                     on_update(node, update or {})
             settled()
+            runs.check_stop(settings, cid)
 
 
 def status(settings: Settings, cid: int, graph=None) -> Status:
@@ -153,7 +156,7 @@ def _start(settings: Settings, cid: int, ctx: Context, on_update: OnUpdate | Non
     fresh = FacilitationState(consultation_id=cid, config=ctx.to_json(),
                               last_statement_at_start=_store(settings).last_statement_number(cid)
                               ).model_dump(mode="json")
-    _stream(graph, fresh, cid, on_update, ctx)
+    _stream(settings, graph, fresh, cid, on_update, ctx)
     return status(settings, cid, graph)
 
 
@@ -257,9 +260,9 @@ def _resume(settings: Settings, cid: int, value: Any, on_update: OnUpdate | None
         close_window(settings, cid, st)
     ctx = Context.from_json(st.values.get("config"), services or Services(settings))
     if st.waiting is not None and value is not None:
-        _stream(graph, Command(resume=value), cid, on_update, ctx)
+        _stream(settings, graph, Command(resume=value), cid, on_update, ctx)
     elif st.waiting is None and st.next:
-        _stream(graph, None, cid, on_update, ctx)
+        _stream(settings, graph, None, cid, on_update, ctx)
     return status(settings, cid, graph)
 
 

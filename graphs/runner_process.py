@@ -36,6 +36,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -55,10 +56,15 @@ LOG_ROTATE_BYTES = 2_000_000
 #: How many of its last lines of output (a traceback) the console and ``status`` show for a run whose
 #: process ended before it finished.
 OUTPUT_LINES = 15
-#: Seconds a stopped run's process group has after SIGTERM before it gets SIGKILL.
-STOP_GRACE_S = 10.0
+#: Seconds a stopped run's process (group) has after SIGTERM before it gets SIGKILL: it takes SIGTERM
+#: as a stop once it is back in Python code, which a long call into compiled code delays (the language
+#: detector's first load took over 20 s on a 2-core machine at load 12).
+STOP_GRACE_S = 30.0
 #: Seconds to wait, after SIGKILL, for the stopped run's lock to be dropped before giving up in words.
 STOP_KILL_WAIT_S = 30.0
+#: Seconds a stop waits for a run in a thread of another process (the app server's own run) to reach
+#: its next step, where it stops, before it says so and returns (the run still stops there).
+STOP_STEP_WAIT_S = 600.0
 #: Seconds between two looks at the lock while a stop waits.
 STOP_POLL_S = 0.1
 #: Who stops a run from the console, in the run's record and in words.
@@ -291,45 +297,68 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
-def stop(settings: Settings, cid: int, pid: int, by: str = MODERATOR) -> runs.RunRecord | None:
-    """End the run of process ``pid`` (its process group: SIGTERM, then SIGKILL after
-    :data:`STOP_GRACE_S`), wait until its lock is dropped, and record that ``by`` stopped it, in
-    the step it was in. What that step had done is not kept: each step's writes to the store are
-    transactions, and a step's retry replaces or reuses what a stopped attempt committed (the
-    review's decisions under its key, the drafts it published); the checkpoints keep every
-    completed step, so a Retry continues from the last one. A run that ended meanwhile, or one
-    that is not in a process of its own: nothing is done. A run whose process runs on another
-    host or in another pid namespace (another container sharing the data volume) is refused in
-    words: its pid names another process here. Returns the last run's record."""
+def stop(settings: Settings, cid: int, pid: int, by: str = MODERATOR, wait: bool = True) -> runs.RunRecord | None:
+    """End the run of process ``pid`` on this consultation, wherever on this machine it runs, and
+    record that ``by`` stopped it, in the step it was in: a run in a process of its own (the
+    console's: its process group) or in a terminal (``deliberation run``: its process) gets SIGTERM,
+    which it takes as :class:`runs.RunStopped` (SIGKILL after :data:`STOP_GRACE_S`); a run in a
+    thread of another process (the app server's own run) is asked to stop before its next step,
+    and waited for when ``wait``. What the step in progress had done is not kept: each step's
+    writes to the store are transactions, and a step's retry replaces or reuses what a stopped
+    attempt committed (the review's decisions under its key, the drafts it published); the
+    checkpoints keep every completed step, so a Retry (``deliberation resume``) continues from the
+    last one. A run that ended meanwhile: nothing is done. A run whose process runs on another host
+    or in another pid namespace (another container sharing the data volume) is refused in words:
+    its pid names another process here. Returns the last run's record."""
     rec = runs.in_progress(settings, cid)
-    if rec is None or rec.pid != pid or not rec.detached:
+    if rec is None or rec.pid != pid:
         return runs.last_run(settings, cid)
-    if rec.started_elsewhere():
-        raise DeliberationError(f"this run was started by the app on {rec.host or 'another host'}"
-                                f"{' (in another container)' if rec.host == runs.this_machine()['host'] else ''}; "
-                                "stop it there (its process id means another process here)")
-    for sig in (signal.SIGTERM, signal.SIGCONT):  # SIGCONT: a paused process ends too
-        _signal_group(pid, sig)
-    if not _wait_ended(settings, cid, pid, STOP_GRACE_S):
-        _signal_group(pid, signal.SIGKILL)
-        if not _wait_ended(settings, cid, pid, STOP_KILL_WAIT_S):
-            raise DeliberationError(f"the run's process {pid} did not end within {STOP_GRACE_S + STOP_KILL_WAIT_S:g} "
-                                    "s of being stopped; it is still running")
-    runs.mark_stopped(settings, cid, pid, by, runner.steps_words(runner.status(settings, cid).next) or None)
+    end_run(settings, cid, rec, by, wait, lambda: runner.steps_words(runner.status(settings, cid).next) or None)
     return runs.last_run(settings, cid)
 
 
-def _signal_group(pid: int, sig: int) -> None:
-    """``sig`` to the process group of the run's process (its own session: its group has its pid)."""
+def end_run(settings: Settings, key: int | str, rec: runs.RunRecord, by: str, wait: bool,
+            step: Callable[[], str | None]) -> bool:
+    """Stop the run of ``rec`` (of consultation ``key``, or importing the folder ``key``) as
+    :func:`stop` says, and record it stopped in ``step()``; False when it was only asked to stop
+    (a run in another process's thread, not waited for)."""
+    if rec.started_elsewhere():
+        raise DeliberationError(f"this run was started on {rec.host or 'another host'}"
+                                f"{' (in another container)' if rec.host == runs.this_machine()['host'] else ''}; "
+                                "stop it there (its process id means another process here)")
+    runs.request_stop(settings, key, rec, by)
+    signals = rec.detached or rec.stops_on_signal
+    if signals:
+        for sig in (signal.SIGTERM, signal.SIGCONT):  # SIGCONT: a paused process ends too
+            _signal(rec, sig)
+    elif not wait:
+        return False
+    if not _wait_ended(settings, key, rec.pid, STOP_GRACE_S if signals else STOP_STEP_WAIT_S):
+        if not signals:
+            raise DeliberationError(f"the run did not reach its next step within {STOP_STEP_WAIT_S:g} s; it stops "
+                                    "there (it runs in the app's own process, which is not ended)")
+        _signal(rec, signal.SIGKILL)
+        if not _wait_ended(settings, key, rec.pid, STOP_KILL_WAIT_S):
+            raise DeliberationError(f"the run's process {rec.pid} did not end within "
+                                    f"{STOP_GRACE_S + STOP_KILL_WAIT_S:g} s of being stopped; it is still running")
+    runs.mark_stopped(settings, key, rec.pid, by, step())
+    return True
+
+
+def _signal(rec: runs.RunRecord, sig: int) -> None:
+    """``sig`` to the run's process: the process group of a run in a process of its own (its own
+    session: its group has its pid), the process alone of a terminal's (its group is the shell's job)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        if os.getpgid(pid) == pid:
-            os.killpg(pid, sig)
+        if not rec.detached:
+            os.kill(rec.pid, sig)
+        elif os.getpgid(rec.pid) == rec.pid:
+            os.killpg(rec.pid, sig)
 
 
-def _wait_ended(settings: Settings, cid: int, pid: int, seconds: float) -> bool:
+def _wait_ended(settings: Settings, key: int | str, pid: int, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while True:
-        rec = runs.in_progress(settings, cid)
+        rec = runs.in_progress(settings, key) if isinstance(key, int) else runs.import_in_progress(settings, key)
         if rec is None or rec.pid != pid:
             return True
         if time.monotonic() > deadline:
@@ -363,6 +392,9 @@ def main(argv: list[str] | None = None) -> int:
             runner.start(settings, cid, job["start"], on_update=on_update)
         else:
             runner.resume(settings, cid, job["resume"], on_update=on_update)
+    except runs.RunStopped as e:  # recorded in its lock file: said in the log too, and the process ends
+        _say({"stopped": e.words()})  # now, as a stop always ended it (its launcher logs its exit, once reaped)
+        os._exit(128 + signal.SIGTERM)
     except Exception as e:  # noqa: BLE001 - written to the log in words (and the trace for a reader)
         traceback.print_exc()
         _say({"error": str(e) if isinstance(e, DeliberationError) else runner.error_words(repr(e))})

@@ -24,6 +24,7 @@ import contextlib
 import os
 import re
 import signal
+import subprocess
 import threading
 import time
 
@@ -55,9 +56,9 @@ def _held_run(run, gate: threading.Event, reached: threading.Event, result: list
 EARLY_STEPS = {"intake", "analyse", "draft"}
 
 
-def _pause_mid_run(settings, cid: int, steps: int = 0) -> int:
+def _pause_mid_run(settings, cid: int, steps: int = 0, detached: bool = True) -> int:
     """The pid of the console's run process, paused with SIGSTOP once it passed its first checkpoint
-    (and ``steps`` completed steps) and before it reached the review."""
+    (and ``steps`` completed steps) and before it reached the review; not ``detached``: a terminal's run."""
     from deliberation.storage import runs
     from graphs import runner, runner_process
     from graphs.facilitation import compile_graph
@@ -72,7 +73,7 @@ def _pause_mid_run(settings, cid: int, steps: int = 0) -> int:
     deadline = time.monotonic() + WAIT / 1000
     while time.monotonic() < deadline:
         rec = runs.in_progress(settings, cid)
-        if rec is not None and rec.detached and mid_run(rec):
+        if rec is not None and rec.detached == detached and mid_run(rec):
             os.kill(rec.pid, signal.SIGSTOP)
             if not mid_run(rec):
                 os.kill(rec.pid, signal.SIGKILL)  # never left paused
@@ -262,7 +263,8 @@ def test_the_console_stops_a_run_and_says_why_one_could_not_start(imported, tmp_
     """A run process that fails before its first step: the console shows its exit and its output,
     after a reload too (it said "killed", without the output). The console's Stop, with its
     confirmation, ends a run in a process of its own: the page and ``deliberation status`` say that
-    the moderator stopped it and in which step, and Retry goes on from the last completed step."""
+    the moderator stopped it and in which step, and Retry goes on from the last completed step. It
+    stops a terminal's ``deliberation run`` too (there was no Stop for it)."""
     from ui_helpers import REPO
 
     from deliberation.config import Settings
@@ -301,6 +303,7 @@ def test_the_console_stops_a_run_and_says_why_one_could_not_start(imported, tmp_
                     timeout=WAIT)
                 log = runner.status(settings, cid).values["log"]
                 assert len([line for line in log if line.startswith("intake")]) == 1, log
+                _stop_a_terminal_run_from_the_console(mod, settings, cid, runs)
             finally:
                 browser.close()
     finally:
@@ -332,3 +335,33 @@ def _stop_from_the_console(mod, settings, cid: int, runs) -> None:
     status = _said(run_cli(settings.data_dir, "status", str(cid)))
     assert "was stopped by the moderator" in status and f"while {last.stopped_in}" in status, status
     assert f"continue with: deliberation resume {cid}" in status
+
+
+def _stop_a_terminal_run_from_the_console(mod, settings, cid: int, runs) -> None:
+    """A terminal's ``deliberation run`` (paused mid-run) shows in progress with a Stop: confirmed, the
+    run stops cleanly (its terminal says who stopped it), and the page says the moderator stopped
+    it, in which step."""
+    from conftest import CLI, CLI_ENV, REPO
+
+    terminal = subprocess.Popen([*CLI, "--data-dir", str(settings.data_dir), "run", str(cid)], cwd=REPO,
+                                env=CLI_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                start_new_session=True)
+    try:
+        assert _pause_mid_run(settings, cid, detached=False) == terminal.pid
+        mod.reload()
+        idle(mod)
+        mod.get_by_role("tab", name="Facilitation").click()
+        expect(mod.get_by_text(re.compile("started from the command line")).first).to_be_visible(timeout=WAIT)
+        mod.get_by_role("button", name="Stop the run…").click()
+        expect(mod.get_by_text(re.compile(r"^Stop this run now\? It stops at once"))).to_be_visible()
+        mod.get_by_role("button", name="Yes, stop the run").click()
+        stopped = re.compile(rf"pid {terminal.pid}, at .*\) was stopped by the moderator at \d\d:\d\d:\d\d UTC "
+                             "while ")
+        expect(mod.get_by_text(stopped).first).to_be_visible(timeout=WAIT)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(terminal.pid, signal.SIGCONT)  # never left paused, whatever the page showed
+    said, _ = terminal.communicate(timeout=WAIT / 1000)
+    assert terminal.returncode == 143 and "stopped by the moderator:" in said, said
+    last = runs.last_run(settings, cid)
+    assert (last.pid, last.outcome, last.stopped_by) == (terminal.pid, "stopped", "the moderator") and last.stopped_in

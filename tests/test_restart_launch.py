@@ -1,9 +1,9 @@
 """`make run` (``python -m ui.launch``) stopped with Ctrl-C while a console run in a process of its
-own is still in the steps that read the vector store (checking statements, finding topics): the
-launcher keeps the data folder's Chroma server until that run has ended, and says so, and the run
-reaches the review; a second Ctrl-C stops that run (recorded as stopped in its step, as
-``deliberation status`` says) and the server. It used to stop the server with the app, and the run
-failed in its step.
+own (or a terminal's ``deliberation run``, its import of a folder too) is still in the steps that
+read the vector store (checking statements, finding topics): the launcher keeps the data folder's
+Chroma server until that run has ended, and says so, and the run reaches the review; a second
+Ctrl-C stops that run (recorded as stopped in its step, as ``deliberation status`` says) and then
+the server. It used to stop the server with the app, and the run failed in its step.
 
 Real components: the launcher as a subprocess in a process group of its own (a terminal's
 foreground job: Ctrl-C is SIGINT to the whole group) on a copy of the imported sample, its real
@@ -21,7 +21,7 @@ import time
 
 import pytest
 
-from conftest import CLI, CLI_ENV, REPO, run_cli
+from conftest import CLI, CLI_ENV, REPO, SAMPLE, run_cli
 from deliberation.config import Settings
 from deliberation.processes import free_port, http_ok
 from deliberation.storage import chroma_server, runs
@@ -158,4 +158,40 @@ def test_make_run_keeps_the_vector_store_for_a_terminal_run_on_the_same_folder(i
     _wait(lambda: launcher.poll() is not None, "the launcher ends once the terminal's run has ended", log)
     assert "The runs that needed the vector store have ended: its server stops now." in log.read_text()
     assert runner.status(settings, cid).waiting["type"] == "review"
+    assert not chroma_server.heartbeat(chroma) and not (data / chroma_server.SERVER_FILE).exists()
+
+
+def test_make_run_stopped_while_a_terminal_run_imports_its_folder(tmp_path):
+    """``deliberation run FOLDER`` takes its lock before it imports the folder: `make run` stopped
+    during that import keeps the Chroma server (it stopped it under the import), and a second Ctrl-C
+    stops that run first, as ``deliberation stop`` does (nothing of the folder imported: an import
+    is one transaction), then the server."""
+    from deliberation.services import find_stored
+    from ui.launch import SECOND_STOP
+
+    data = tmp_path / "data"
+    settings = Settings(data_dir=data)
+    log = tmp_path / "launch.log"
+    launcher, app = _launcher(data, log)
+    chroma = chroma_server.recorded_url(settings)
+    terminal = subprocess.Popen([*CLI, "--data-dir", str(data), "run", str(SAMPLE)], cwd=REPO, env=CLI_ENV,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    rec = _wait(lambda: runs.import_in_progress(settings, str(SAMPLE)), "the terminal's run takes the folder's lock")
+    os.kill(terminal.pid, signal.SIGSTOP)  # inside its import, whatever the machine's speed
+    try:
+        assert rec.pid == terminal.pid and rec.stops_on_signal and runs.all_in_progress(settings) == {}
+        os.killpg(launcher.pid, signal.SIGINT)
+        _wait(lambda: "stays up until it ends" in log.read_text() or launcher.poll() is not None,
+              "the launcher says it keeps the server", log)
+        assert launcher.poll() is None and f"A run is importing {SAMPLE.resolve()}" in log.read_text()
+        assert not http_ok(f"{app}/_stcore/health", 2) and chroma_server.heartbeat(chroma)
+        os.killpg(launcher.pid, signal.SIGINT)
+        _wait(lambda: launcher.poll() is not None, "the launcher ends at the second Ctrl-C", log)
+    finally:
+        if terminal.poll() is None:
+            os.kill(terminal.pid, signal.SIGCONT)
+    said, _ = terminal.communicate(timeout=WAIT_S)
+    assert terminal.returncode == 143 and f"stopped by {SECOND_STOP}: nothing was imported" in " ".join(said.split())
+    assert f"The run importing {SAMPLE.resolve()} was stopped: nothing of it was imported." in log.read_text()
+    assert find_stored(settings, str(SAMPLE)) is None and runs.import_in_progress(settings, str(SAMPLE)) is None
     assert not chroma_server.heartbeat(chroma) and not (data / chroma_server.SERVER_FILE).exists()

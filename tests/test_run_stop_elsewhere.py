@@ -33,7 +33,7 @@ def test_a_stop_from_another_container_is_refused_and_signals_nothing(tmp_path):
         lock.write_text(json.dumps({**data, "host": "app-b", "pid_ns": "pid:[4026531999]"}))
         rec = runs.in_progress(settings, cid)
         assert rec is not None and rec.started_elsewhere()
-        with pytest.raises(DeliberationError, match="this run was started by the app on app-b; stop it there"):
+        with pytest.raises(DeliberationError, match="this run was started on app-b; stop it there"):
             runner_process.stop(settings, cid, proc.pid)
         assert proc.poll() is None  # not signalled
         assert runs.in_progress(settings, cid) is not None  # and still recorded as running

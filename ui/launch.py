@@ -10,11 +10,13 @@ the sample's join code and its moderator secret, then runs ``streamlit run ui/ap
 127.0.0.1 until it ends, and stops the Chroma server.
 
 A graph run the moderator console started goes on in a process of its own when the app stops
-(graphs/runner_process.py). While such a run is still in the steps that read the vector store
-(checking statements, finding topics), stopping the app keeps the Chroma server (in a session of
-its own, which the terminal's Ctrl-C does not reach) until that run's process ends, and says so; a
-second Ctrl-C (or SIGTERM) stops those runs, recorded as stopped in their step (Retry in the
-console continues them), and the server. Runs past those steps go on without it.
+(graphs/runner_process.py). While such a run, or a terminal's ``deliberation run`` on the same data
+folder (its import of a folder too), is still in the steps that read the vector store (checking
+statements, finding topics), stopping the app keeps the Chroma server (in a session of its own,
+which the terminal's Ctrl-C does not reach) until that run ends, and says so; a second Ctrl-C (or
+SIGTERM) stops those runs as ``deliberation stop`` does, recorded as stopped in their step (Retry
+in the console, or ``deliberation resume``, continues them), and then the server. Runs past those
+steps go on without it.
 
 The moderator secret is stored only as a hash in the database; so that later launches can print
 it again, the launcher keeps the sample's secret in ``<data dir>/sample-moderator-secret.txt``
@@ -45,7 +47,7 @@ from deliberation.embeddings import model_info
 from deliberation.embeddings.choice import is_auto
 from deliberation.errors import DeliberationError
 from deliberation.importers.polis import read_polis_export
-from deliberation.services import ensure_consultation, find_consultation_by_source, import_bundle
+from deliberation.services import ensure_consultation, find_consultation_by_source, find_stored, import_bundle
 from deliberation.storage import Store, chroma_server, runs
 from deliberation.storage.chroma_server import die_with_parent
 from ui.uploads import MAX_UPLOAD_MB
@@ -212,63 +214,80 @@ def _serve(app: subprocess.Popen) -> int:
             app.wait(timeout=APP_STOP_S)
 
 
-def _runs_needing_vector_store(settings: Settings) -> dict[int, runs.RunRecord]:
+def _runs_needing_vector_store(settings: Settings) -> dict[int | str, runs.RunRecord]:
     """The runs going on in this container on the data folder (the console's, in processes of their
     own, and a terminal's ``deliberation run``, which uses the server this launcher recorded) that
-    may still read the vector store. A run in another container uses a server of its own."""
+    may still read the vector store, by consultation id, or by the folder a run imports first
+    (which it reads and writes). A run in another container uses a server of its own."""
+    importing = {source: rec for source, rec in runs.imports_in_progress(settings).items()
+                 if not rec.started_elsewhere()}
     here = {cid: rec for cid, rec in runs.all_in_progress(settings).items() if not rec.started_elsewhere()}
     if not here:
-        return {}
+        return importing
     from graphs import runner_process  # lazy: graphs.runner (LangGraph, ~0.7 s), only once the app has stopped
 
-    return {cid: rec for cid, rec in here.items() if runner_process.needs_vector_store(settings, cid, rec)}
+    return {**importing, **{cid: rec for cid, rec in here.items()
+                            if runner_process.needs_vector_store(settings, cid, rec)}}
 
 
-def _going_on_words(cid: int, rec: runs.RunRecord, needs: bool) -> str:
+def _going_on_words(key: int | str, rec: runs.RunRecord, needs: bool) -> str:
+    if isinstance(key, str):
+        return (f"A run is importing {key} ({rec.words()}): the vector store's server stays up until it ends; Ctrl-C "
+                "again stops that run (nothing of the folder is kept: an import stores all of it or nothing) "
+                "and the server.")
     if rec.detached:
         keep = ("It still needs the vector store (its first two steps: checking statements, finding topics), "
                 "so the vector store's server stays up until this run ends; Ctrl-C again stops the run and "
                 "the server (Retry in the console continues it)." if needs else "")
-        return (f"The facilitation run of consultation {cid} goes on in its own process ({rec.words()}): the "
+        return (f"The facilitation run of consultation {key} goes on in its own process ({rec.words()}): the "
                 f"moderator console shows it when the app is started again. {keep}").rstrip()
-    return (f"The facilitation run of consultation {cid} ({rec.words()}) still needs the vector store (its first "
+    return (f"The facilitation run of consultation {key} ({rec.words()}) still needs the vector store (its first "
             "two steps: checking statements, finding topics), so the vector store's server stays up until it "
-            "ends; Ctrl-C again stops the server, and that run then fails in its step (run it again).")
+            f"ends; Ctrl-C again stops that run in its step (continue with: deliberation resume {key}) and the "
+            "server.")
 
 
 def _keep_vector_store_for_runs(settings: Settings, server) -> None:
     """After the app stopped: say which of the console's runs go on; keep the vector store's server
     (when this launcher started it) until the runs that still need it (the console's and a
-    terminal's on the same data folder) have ended. A second Ctrl-C (or SIGTERM) stops the
-    console's runs among them (recorded as stopped in their step) and lets the server stop."""
+    terminal's on the same data folder, a terminal's import before its run) have ended. A second
+    Ctrl-C (or SIGTERM) stops those runs first, as ``deliberation stop`` does (recorded as stopped in
+    their step), and then the server: it is never stopped under a run holding its lock."""
     going_on = runs.detached_in_progress(settings)
     needing = _runs_needing_vector_store(settings) if server is not None else {}
     try:  # from here on a second Ctrl-C stops what still needs the server
-        for cid, rec in {**going_on, **needing}.items():
-            print(_going_on_words(cid, rec, cid in needing), flush=True)
+        for key, rec in {**going_on, **needing}.items():
+            print(_going_on_words(key, rec, key in needing), flush=True)
         while needing:
             time.sleep(KEEP_POLL_S)
-            needing = {cid: rec for cid, rec in needing.items() if _still_running(settings, cid, rec)}
+            needing = {key: rec for key, rec in needing.items() if _still_running(settings, key, rec)}
             if not needing:
                 print("The runs that needed the vector store have ended: its server stops now.", flush=True)
     except (KeyboardInterrupt, SystemExit):  # a second Ctrl-C, or SIGTERM
-        _stop_runs(settings, {cid: rec for cid, rec in needing.items() if rec.detached})
+        _stop_runs(settings, needing)
 
 
-def _still_running(settings: Settings, cid: int, rec: runs.RunRecord) -> bool:
-    now = runs.in_progress(settings, cid)
+def _still_running(settings: Settings, key: int | str, rec: runs.RunRecord) -> bool:
+    now = runs.in_progress(settings, key) if isinstance(key, int) else runs.import_in_progress(settings, key)
     return now is not None and now.pid == rec.pid
 
 
-def _stop_runs(settings: Settings, needing: dict[int, runs.RunRecord]) -> None:
-    """Stop the runs that still need the vector store, as the console's Stop does, and say so."""
+def _stop_runs(settings: Settings, needing: dict[int | str, runs.RunRecord]) -> None:
+    """Stop the runs that still need the vector store, as ``deliberation stop`` does, and say so."""
     from graphs import runner_process  # lazy: as in _runs_needing_vector_store
 
-    for cid, rec in needing.items():
-        last = runner_process.stop(settings, cid, rec.pid, by=SECOND_STOP)
+    for key, rec in needing.items():
+        if isinstance(key, str):
+            runner_process.end_run(settings, key, rec, SECOND_STOP, True, lambda: "importing")
+            cid = find_stored(settings, key)
+            print(f"The run importing {key} was stopped: " + ("nothing of it was imported." if cid is None else
+                  f"it had imported it as consultation {cid}; start its run with: deliberation run {cid}"), flush=True)
+            continue
+        last = runner_process.stop(settings, key, rec.pid, by=SECOND_STOP)
         said = last.how_it_stopped() if last is not None and last.pid == rec.pid else None
-        print(f"{said or f'The run of consultation {cid} had ended'}. Retry in the moderator console continues it.",
-              flush=True)
+        again = "Retry in the moderator console continues it" if rec.detached else f"Continue with: deliberation " \
+            f"resume {key}"
+        print(f"{said or f'The run of consultation {key} had ended'}. {again}.", flush=True)
 
 
 if __name__ == "__main__":

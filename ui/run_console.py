@@ -167,6 +167,11 @@ def run_with_progress(label: str, fn, cid: int | None = None) -> object:
 
         try:
             result = fn(on_update)
+        except runs.RunStopped:  # the console's Stop or `deliberation stop`, before a step: its record says so
+            box.update(label=f"{label} — stopped", state="error", expanded=False)
+            if page_gone:
+                raise page_gone[0] from None
+            st.rerun()
         except Exception as e:
             if not common._is_control_flow(e) and not page_gone and not isinstance(e, runs.RunInProgress):
                 # kept for the console's retry section: the run stopped here, and why, in words
@@ -253,10 +258,10 @@ def _error_words(e: BaseException) -> str:
 
 def running_run(cid: int, where: str = "run") -> None:
     """A run of this consultation goes on (started before a reload or a server restart, on another
-    page, or in a terminal): say so, with its log and a Stop when it runs in a process of its own,
+    page, or in a terminal): say so, with its log when it runs in a process of its own, and a Stop,
     and redraw the console once it has ended. ``where`` names the section (its Stop's keys)."""
     rec = runs.in_progress(common.settings(), cid)
-    if rec is not None and rec.detached:  # drawn once, not by the timer below: a press is never lost to it
+    if rec is not None:  # drawn once, not by the timer below: a press is never lost to it
         run_stop.stop_controls(cid, rec, where)
     _running_run(cid)
 

@@ -1,4 +1,5 @@
-"""The moderator console's Stop for a run in a process of its own (graphs/runner_process.py), with
+"""The moderator console's Stop for a run going on in any process on this data folder (a process of
+its own, graphs/runner_process.py; a terminal's ``deliberation run``; this app's own process), with
 the confirmation a moderator expects before a run is ended, and how a run that ended before it
 finished is told: who stopped it and in which step, or its process's exit and its last output.
 Used by ui/run_console.py."""
@@ -13,6 +14,8 @@ from ui import common
 
 #: The session key holding the pid of the run whose Stop the moderator pressed (the confirmation shows).
 ASK_KEY = "mod-run-stop-ask"
+#: The session key holding (pid, start) of a run in the app's own process asked to stop (before its next step).
+ASKED_KEY = "mod-run-stop-asked"
 
 
 def _ask(pid: int) -> None:
@@ -26,26 +29,34 @@ def stop_button(pid: int, where: str) -> None:
 
 
 def stop_controls(cid: int, rec: runs.RunRecord, where: str) -> None:
-    """Under a run in progress in a process of its own: Stop, then its confirmation, then the stop
-    (the console is redrawn: the run shows as stopped by the moderator, with Retry). A run whose
-    process runs in another container sharing the data folder is stopped there, not here."""
+    """Under a run in progress: Stop, then its confirmation, then the stop (the console is redrawn:
+    the run shows as stopped by the moderator, with Retry): at once for a run in a process of its own
+    or a terminal's, before its next step for one in the app's own process. A run whose process runs
+    in another container sharing the data folder is stopped there, not here."""
     if rec.started_elsewhere():
-        st.info(common.esc(f"This run was started by the app on {rec.host or 'another host'}; stop it there."))
+        st.info(common.esc(f"This run was started on {rec.host or 'another host'}; stop it there."))
+        return
+    at_once = rec.detached or rec.stops_on_signal
+    if st.session_state.get(ASKED_KEY) == (rec.pid, rec.started):
+        st.info("Stopping this run: it runs in the app's own process, so it stops before its next step.")
         return
     if st.session_state.get(ASK_KEY) != rec.pid:
         stop_button(rec.pid, where)
         return
     now = runner.steps_words(common.graph_status(cid, quiet=True).next) or "finishing"
+    how = (f"It stops at once (it is now {now})" if at_once else
+           f"It runs in the app's own process, so it stops before its next step (it is now {now})")
     st.warning(common.esc(
-        f"Stop this run now? Its process ends at once (it is now {now}). What the step in progress "
-        "has done is not kept (each step's writes are transactions), every completed step is, and "
-        "“Retry the run” continues from the last one."))
+        f"Stop this run now? {how}. What the step in progress has done is not kept (each step's writes are "
+        "transactions), every completed step is, and “Retry the run” continues from the last one."))
     yes, no = st.columns(2)
     if yes.button("Yes, stop the run", type="primary", key=f"mod-run-stop-yes-{where}", width="stretch"):
         st.session_state.pop(ASK_KEY, None)
         with common.action("Stopping the run"):
             common.require_moderator(cid)
-            runner_process.stop(common.settings(), cid, rec.pid)
+            runner_process.stop(common.settings(), cid, rec.pid, wait=False)
+            if not at_once:
+                st.session_state[ASKED_KEY] = (rec.pid, rec.started)  # its pid is the app's: any run here
             st.session_state.pop("mod-run-error", None)  # an earlier run's failure is not this one's
             st.rerun()
     if no.button("No, let it go on", key=f"mod-run-stop-no-{where}", width="stretch"):

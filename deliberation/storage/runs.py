@@ -20,24 +20,40 @@ The record also names where the run's process runs (:func:`this_machine`: the ho
 pid namespace): two app servers in separate containers may share a data volume, and the lock works
 across them, but a pid means a process only in its own pid namespace, so a Stop from another
 container must not signal that number (:meth:`RunRecord.started_elsewhere`).
+
+A run is stopped from anywhere on this machine (``deliberation stop``, the console's Stop) by a stop
+request beside its lock file (:func:`request_stop`) and, when its record says its process takes it
+(``stops_on_signal``: a run in its process's main thread, the command line's or the console's run
+process), SIGTERM: the run raises :class:`RunStopped` there, which unwinds as Ctrl-C does (the step in
+progress is not kept: its writes are transactions; every completed step is, in the checkpoints), and
+its record says ``stopped``. A run in a thread of another process (the app server's own run) is never
+signalled: it stops before its next step (:func:`check_stop`).
+
+``deliberation run FOLDER`` takes its lock before it imports the folder: the import holds a lock of
+its own on the folder (``runs/import-<hash>.lock``, :func:`running_after`), dropped once the
+consultation's lock is held, so a second run is refused from the first moment and the app's launcher
+sees the import as a run that needs the vector store (:func:`imports_in_progress`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import socket
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deliberation.errors import DeliberationError
+from deliberation.storage.run_signals import (  # noqa: F401 - RunStopped, STOP_SUFFIX: named by callers as runs.*
+    STOP_SUFFIX, STOPPED_BY_SIGNAL, RunStopped, held_locks, release_sigterm, stop_request, takes_sigterm)
 
 if TYPE_CHECKING:
     from deliberation.config import Settings
@@ -88,6 +104,11 @@ class RunRecord:
     #: where its process runs (:func:`this_machine`); None in a record written before they were kept
     host: str | None = None
     pid_ns: str | None = None
+    #: True when its process ends the run cleanly on SIGTERM (it runs in the process's main thread:
+    #: the command line, the console's run process); else it is asked to stop before its next step
+    stops_on_signal: bool = False
+    #: the folder it imports first (a record of an import lock, :func:`running_after`), else None
+    source: str | None = None
 
     def started_elsewhere(self) -> bool:
         """Its process runs on another host or in another pid namespace (another container sharing
@@ -115,7 +136,7 @@ class RunRecord:
             return f"The last run ({self.words()}) was interrupted in its terminal (Ctrl-C)"
         if self.outcome == "stopped":
             where = f" while {self.stopped_in}" if self.stopped_in else ""
-            return (f"The last run ({self.words()}) was stopped by {self.stopped_by or 'the moderator'} at "
+            return (f"The last run ({self.words()}) was stopped by {self.stopped_by or STOPPED_BY_SIGNAL} at "
                     f"{_clock(self.ended or '')}{where}")
         return None
 
@@ -150,13 +171,19 @@ def _path(settings: "Settings", cid: int) -> Path:
     return settings.data_dir / RUNS_DIR / f"consultation-{int(cid)}.lock"
 
 
+def _import_path(settings: "Settings", source: str) -> Path:
+    """The lock file of a run importing ``source`` (a folder, by its resolved path) first."""
+    key = hashlib.sha256(str(Path(source).resolve()).encode("utf-8")).hexdigest()[:16]
+    return settings.data_dir / RUNS_DIR / f"import-{key}.lock"
+
+
 def log_path(settings: "Settings", cid: int) -> Path:
     """The output of this consultation's last run started in a process of its own (:func:`hand_over`)."""
     return settings.data_dir / RUNS_DIR / f"consultation-{int(cid)}.log"
 
 
 #: The commands that run the graph (graphs/cli.py), to name them in a run's record.
-GRAPH_COMMANDS = ("run", "review", "resume", "demo")
+GRAPH_COMMANDS = ("run", "review", "resume", "demo", "stop")
 
 
 def who_am_i() -> str:
@@ -192,22 +219,26 @@ def _record(data: dict, alive: bool) -> RunRecord | None:
                          started=str(data["started"]), ended=data.get("ended"), alive=alive,
                          outcome=data.get("outcome"), detached=bool(data.get("detached")),
                          stopped_by=data.get("stopped_by"), stopped_in=data.get("stopped_in"),
-                         host=data.get("host"), pid_ns=data.get("pid_ns"))
+                         host=data.get("host"), pid_ns=data.get("pid_ns"),
+                         stops_on_signal=bool(data.get("stops_on_signal")), source=data.get("source"))
     except (KeyError, TypeError, ValueError):
         return None
 
 
-def busy(cid: int, record: RunRecord | None) -> RunInProgress:
-    """The refusal of a second run while ``record`` runs, in words."""
+def busy(cid: int | str, record: RunRecord | None) -> RunInProgress:
+    """The refusal of a second run while ``record`` runs (``cid``: a consultation id, or the folder
+    that run imports first), in words."""
     record = record or RunRecord(pid=0, by="another process", doing="a run", started=_now(), alive=True)
-    return RunInProgress(f"the facilitation graph of consultation {cid} is running right now ({record.words()}); "
-                         "wait until it stops (at the moderator's review, or when voting opens) and try again", record)
+    what = (f"the facilitation graph of consultation {cid} is running right now" if isinstance(cid, int) else
+            f"a run is importing {cid} right now")
+    return RunInProgress(f"{what} ({record.words()}); wait until it stops (at the moderator's review, or when voting "
+                         "opens) and try again", record)
 
 
-def _acquire(settings: "Settings", cid: int) -> int:
-    """An open descriptor of this consultation's lock file holding its exclusive lock, or
-    :class:`RunInProgress` naming the run that holds it."""
-    path = _path(settings, cid)
+def _acquire(settings: "Settings", cid: int | str) -> int:
+    """An open descriptor of this consultation's lock file (or, for a folder, its import's) holding
+    its exclusive lock, or :class:`RunInProgress` naming the run that holds it."""
+    path = _path(settings, cid) if isinstance(cid, int) else _import_path(settings, cid)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     deadline = time.monotonic() + ACQUIRE_WAIT_S
@@ -241,38 +272,81 @@ def _handed_over(settings: "Settings", cid: int) -> int | None:
 
 
 @contextlib.contextmanager
-def running(settings: "Settings", cid: int, doing: str, by: str | None = None) -> Iterator[RunRecord]:
-    """Hold this consultation's run lock while the block runs, or raise :class:`RunInProgress`
-    naming the run that holds it. The record is marked ``ended`` when the block returns or raises.
-    A process started with the lock handed over (:func:`hand_over`) runs under that lock, held
-    since it was started, keeping who started it and when."""
-    fd = _handed_over(settings, cid)
-    handed = _read(fd) if fd is not None else {}
-    if fd is None:
-        fd = _acquire(settings, cid)
+def _holding(settings: "Settings", cid: int | str, data: dict, fd: int | None = None,
+             shared: bool = False) -> Iterator[dict]:
+    """Hold the lock of ``cid`` (a consultation, or the folder a run imports first: :func:`_acquire`),
+    or the descriptor ``fd`` holding it already, with ``data`` as its record while the block runs;
+    ``ended`` and its outcome are recorded when it returns or raises. Held by a ``shared`` block of
+    this thread already (:func:`running_after`): the block runs under that lock, whose record says
+    what it does now; held otherwise, by this thread too: refused, as by another process."""
+    path = _path(settings, cid) if isinstance(cid, int) else _import_path(settings, cid)
+    outer = held_locks().get(path)
+    if outer is not None and outer["shared"]:
+        outer["data"] = {**outer["data"], "doing": data["doing"]}
+        _write(outer["fd"], outer["data"])
+        yield outer["data"]
+        return
+    fd = _acquire(settings, cid) if fd is None else fd
     try:
-        data = {"pid": os.getpid(), "by": handed.get("by") or by or who_am_i(), "doing": doing,
-                "started": handed.get("started") or _now(), **({"detached": True} if handed else {}),
-                **this_machine()}
-        _write(fd, data)
-        outcome = "failed"
+        with contextlib.suppress(OSError):  # a request for an earlier run is not this one's
+            path.with_suffix(STOP_SUFFIX).unlink()
+        held = held_locks()[path] = {"fd": fd, "shared": shared,
+                                     "data": {**data, **this_machine(), "stops_on_signal": takes_sigterm()}}
+        _write(fd, held["data"])
+        end = {"outcome": "failed"}
         try:
-            yield _record(data, alive=True)
-            outcome = "returned"
+            yield held["data"]
+            end = {"outcome": "returned"}
+        except RunStopped as e:
+            end = {"outcome": "stopped", "stopped_by": e.by or STOPPED_BY_SIGNAL}
+            raise
         except KeyboardInterrupt:
-            outcome = "interrupted"
+            end = {"outcome": "interrupted"}
             raise
         finally:
             with contextlib.suppress(OSError):
-                _write(fd, {**data, "ended": _now(), "outcome": outcome})
+                _write(fd, {**held["data"], "ended": _now(), **end})
+                path.with_suffix(STOP_SUFFIX).unlink()
     finally:
+        if held_locks().get(path, {}).get("fd") == fd:
+            held_locks().pop(path)
+        release_sigterm()
         os.close(fd)  # closing the descriptor drops the lock
 
 
-def last_run(settings: "Settings", cid: int) -> RunRecord | None:
-    """This consultation's run now (``alive``), else its last one (``ended``, or ``died`` when its
-    process ended mid-way), or None when no run was recorded in this data directory."""
-    path = _path(settings, cid)
+@contextlib.contextmanager
+def running(settings: "Settings", cid: int, doing: str, by: str | None = None,
+            shared: bool = False) -> Iterator[RunRecord]:
+    """Hold this consultation's run lock while the block runs, or raise :class:`RunInProgress`
+    naming the run that holds it. The record is marked ``ended`` when the block returns or raises.
+    A process started with the lock handed over (:func:`hand_over`) runs under that lock, held
+    since it was started, keeping who started it and when. Nested in a ``shared`` block of this
+    thread that holds it already (:func:`running_after`), the block runs under that lock."""
+    fd = _handed_over(settings, cid)
+    handed = _read(fd) if fd is not None else {}
+    data = {"pid": os.getpid(), "by": handed.get("by") or by or who_am_i(), "doing": doing,
+            "started": handed.get("started") or _now(), **({"detached": True} if handed else {})}
+    with _holding(settings, cid, data, fd, shared) as held:
+        yield _record(held, alive=True)
+
+
+@contextlib.contextmanager
+def running_after(settings: "Settings", source: str | None, resolve: Callable[[], int], doing: str,
+                  by: str | None = None) -> Iterator[int]:
+    """Hold the run lock of the consultation ``resolve()`` names (it may import the folder
+    ``source`` first) from before ``resolve`` is called: under the lock of the folder's import, held
+    until the consultation's is, so no second run of it starts meanwhile and the app's launcher keeps
+    the vector store for the import. A ``resolve`` that fails (or is stopped) drops both."""
+    with contextlib.ExitStack() as run:
+        data = {"pid": os.getpid(), "by": by or who_am_i(), "doing": "importing the folder first",
+                "started": _now(), "source": str(Path(source).resolve()) if source else None}
+        with _holding(settings, source, data) if source else contextlib.nullcontext():
+            cid = resolve()
+            run.enter_context(running(settings, cid, doing, by, shared=True))
+        yield cid
+
+
+def _last(path: Path) -> RunRecord | None:
     try:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
@@ -291,19 +365,64 @@ def last_run(settings: "Settings", cid: int) -> RunRecord | None:
         os.close(fd)
 
 
-def mark_stopped(settings: "Settings", cid: int, pid: int, by: str, stopped_in: str | None) -> bool:
+def last_run(settings: "Settings", cid: int) -> RunRecord | None:
+    """This consultation's run now (``alive``), else its last one (``ended``, or ``died`` when its
+    process ended mid-way), or None when no run was recorded in this data directory."""
+    return _last(_path(settings, cid))
+
+
+def import_in_progress(settings: "Settings", source: str) -> RunRecord | None:
+    """The run importing the folder ``source`` before it runs (:func:`running_after`) now, or None."""
+    rec = _last(_import_path(settings, source))
+    return rec if rec is not None and rec.alive else None
+
+
+def imports_in_progress(settings: "Settings") -> dict[str, RunRecord]:
+    """The runs importing a folder now on this data folder, by the folder."""
+    found = {}
+    for path in sorted((settings.data_dir / RUNS_DIR).glob("import-*.lock")):
+        rec = _last(path)
+        if rec is not None and rec.alive:
+            found[rec.source or path.stem] = rec
+    return found
+
+
+def request_stop(settings: "Settings", cid: int | str, rec: RunRecord, by: str) -> None:
+    """Ask the run of ``rec`` (of consultation ``cid``, or importing the folder ``cid``) to stop:
+    it raises :class:`RunStopped` at SIGTERM (the caller sends it when ``rec.stops_on_signal``) or
+    before its next step (:func:`check_stop`), and records who stopped it. Written whole (a new file
+    renamed), beside its lock file."""
+    path = (_path(settings, cid) if isinstance(cid, int) else _import_path(settings, cid)).with_suffix(STOP_SUFFIX)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"pid": rec.pid, "started": rec.started, "by": by, "requested": _now()}),
+                   encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def check_stop(settings: "Settings", cid: int) -> None:
+    """Raise :class:`RunStopped` when the run of this consultation that this thread holds was asked
+    to stop (:func:`request_stop`); the graph's runner asks between two steps."""
+    held = held_locks().get(_path(settings, cid))
+    request = stop_request(_path(settings, cid), held["data"]) if held is not None else None
+    if request is not None:
+        raise RunStopped(request.get("by"))
+
+
+def mark_stopped(settings: "Settings", cid: int | str, pid: int, by: str, stopped_in: str | None) -> bool:
     """Record that the run of process ``pid``, whose process has ended, was stopped by ``by`` in the
     step ``stopped_in`` (in words): taken under the lock, so only that run's record is changed, and
-    only when it did not end otherwise meanwhile (it returned, or failed). Returns whether it did."""
+    only when it did not end otherwise meanwhile (it returned, or failed: a run that recorded its
+    own stop is completed). Returns whether it did."""
     try:
         fd = _acquire(settings, cid)
     except RunInProgress:  # another run started meanwhile: its record is not this one's to change
         return False
     try:
         data = _read(fd)
-        if data.get("pid") != pid or data.get("ended"):
+        if data.get("pid") != pid or data.get("outcome", "stopped") != "stopped":
             return False
-        _write(fd, {**data, "ended": _now(), "outcome": "stopped", "stopped_by": by, "stopped_in": stopped_in})
+        _write(fd, {**data, "ended": data.get("ended") or _now(), "outcome": "stopped", "stopped_by": by,
+                    "stopped_in": stopped_in})
         return True
     finally:
         os.close(fd)

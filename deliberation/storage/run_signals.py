@@ -1,0 +1,85 @@
+"""How a run is stopped where it runs (deliberation/storage/runs.py): :class:`RunStopped`, raised in
+the run by SIGTERM (in a process whose main thread runs it) or before its next step when a stop
+request beside its lock file names it; and the locks each thread holds, which say which run a
+signal or a request is for."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from pathlib import Path
+
+#: The suffix of a run's stop request beside its lock file (``runs.request_stop``).
+STOP_SUFFIX = ".stop"
+
+
+class RunStopped(KeyboardInterrupt):
+    """This process's run was asked to stop (``runs.request_stop``): raised in the run by SIGTERM or
+    before its next step. A KeyboardInterrupt, so that it unwinds as Ctrl-C does everywhere."""
+
+    def __init__(self, by: str | None):
+        super().__init__(by)
+        #: who asked, in words ("the command line (deliberation stop 3)"), or None (a bare SIGTERM)
+        self.by = by
+
+    def words(self) -> str:
+        return f"stopped by {self.by or STOPPED_BY_SIGNAL}"
+
+
+#: Who stopped a run whose process got SIGTERM without a stop request (a service manager, ``kill``).
+STOPPED_BY_SIGNAL = "a SIGTERM to its process"
+
+
+#: The locks this thread holds, by lock file: ``{"fd": descriptor, "data": its record}``. A run
+#: nested in one of this thread's (the command line takes the lock before it imports, then runs the
+#: graph under it) runs under the same lock.
+_HELD = threading.local()
+#: SIGTERM's handler before this process's first run in its main thread installed :func:`_on_sigterm`.
+_SIGTERM_BEFORE: list = []
+
+
+def held_locks() -> dict[Path, dict]:
+    """The locks this thread holds, by lock file."""
+    if not hasattr(_HELD, "locks"):
+        _HELD.locks = {}
+    return _HELD.locks
+
+
+def stop_request(path: Path, data: dict) -> dict | None:
+    """The stop request beside ``path`` for the run ``data`` records (same pid and start), or None."""
+    try:
+        request = json.loads(path.with_suffix(STOP_SUFFIX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    mine = isinstance(request, dict) and request.get("pid") == data.get("pid") and \
+        request.get("started") == data.get("started")
+    return request if mine else None
+
+
+def _on_sigterm(signum, frame) -> None:
+    """SIGTERM in a process whose main thread runs a graph: stop that run (:class:`RunStopped`)."""
+    request = next((r for p, h in list(held_locks().items()) if (r := stop_request(p, h["data"]))), None)
+    raise RunStopped(request.get("by") if request else None)
+
+
+def takes_sigterm() -> bool:
+    """Install :func:`_on_sigterm` when this is the main thread and SIGTERM is not handled otherwise
+    (an app server's thread, or a process with a handler of its own, is never signalled); True when
+    this thread's run ends on SIGTERM."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    now = signal.getsignal(signal.SIGTERM)
+    if now is _on_sigterm:
+        return True
+    if now not in (signal.SIG_DFL, None):
+        return False
+    _SIGTERM_BEFORE[:] = [now]
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    return True
+
+
+def release_sigterm() -> None:
+    """SIGTERM's handler back as it was once this thread (the main one) holds no lock any more."""
+    if not held_locks() and _SIGTERM_BEFORE and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _SIGTERM_BEFORE.pop())
