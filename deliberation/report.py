@@ -289,8 +289,9 @@ def participation_line(p: dict) -> str:
         parts.append(f"{held} on the {plural(p.get('moderated_out') or 0, 'statement')} held or rejected by moderation")
     line = f"{plural(p['participants'], 'participant')} cast {plural(p['votes'], 'vote')}"
     line += f": {', '.join(parts[:-1])} and {parts[-1]}" if len(parts) > 1 else f" on {plural(p['statements'], 'statement')}"
-    if p.get("moderated_out") and not held:
-        line += f" ({p['moderated_out']} more were held or rejected by moderation)"
+    if p.get("moderated_out") and not held:  # "(1 more were held …)" after the drafts read as one more draft
+        n = p["moderated_out"]
+        line += f" ({n} more {inflect(n, 'statement was', 'statements were')} held or rejected by moderation)"
     if p.get("author_votes"):
         line += (f"; besides, {plural(p['author_votes'], 'statement')} {inflect(p['author_votes'], 'counts', 'count')} "
                  "as their author's agree vote in the analysis, "

@@ -127,6 +127,20 @@ def test_participation_line_counts_votes_on_what_they_were_cast_on(tmp_path, sea
         "rejected by moderation.")
 
 
+def test_participation_line_of_a_room_of_six():
+    """A room of six said "31 on the 6 drafts put to the vote (1 more were held or rejected by
+    moderation)": one more draft, to a reader, and "were" of one."""
+    from deliberation.report import participation_line
+
+    room = {"participants": 6, "votes": 98, "statements": 13, "draft_votes": 31, "drafts": 6, "held_votes": 0,
+            "moderated_out": 1, "author_votes": 12}
+    assert participation_line(room) == (
+        "6 participants cast 98 votes: 67 on 13 statements and 31 on the 6 drafts put to the vote (1 more statement "
+        "was held or rejected by moderation); besides, 12 statements count as their author's agree vote in the "
+        "analysis, as in Polis.")
+    assert "(2 more statements were held" in participation_line({**room, "moderated_out": 2})
+
+
 def test_tally_note_does_not_call_the_ungrouped_newcomers(seattle):
     """The tally's note said "85 participants who joined after the analysis were placed into the
     opinion group closest to their votes": on Seattle all 85 were there at the analysis, with
