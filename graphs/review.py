@@ -96,6 +96,15 @@ def apply_decision(d: DraftRecord, dec: dict, ctx: Context, sources, encoder=Non
     edited = edited_sentences(d, dec["text"])
     kept, verdicts = check_sentences(d.model_copy(update={"sentences": edited}).as_draft(), sources,
                                      encoder=encoder, config=ctx.grounding)
+    whole = [DraftSentence(text=dec["text"], citations=d.citations)]
+    if len(kept) < len(edited) and edited != whole:
+        # a sentence the edit says in other words shares none of them, so edited_sentences left its
+        # statement out and the guard found the paraphrase unsupported: checked against every
+        # statement the draft cited, as an edit is when it shares words with none
+        k, v = check_sentences(d.model_copy(update={"sentences": whole}).as_draft(), sources,
+                               encoder=encoder, config=ctx.grounding)
+        if len(k) == len(whole):
+            edited, kept, verdicts = whole, k, v
     if len(kept) < len(edited):
         # kept apart from the draft's notes (which reach the report): the console shows it as an
         # error with the edited text, for correction; an approval later leaves no trace

@@ -124,3 +124,18 @@ def test_an_edit_that_leaves_a_sentence_out_no_longer_cites_it():
         {"text": s.text, "citations": [s.external_id], "held_by": ""} for s in stmts[2:]])
     one, _ = apply_decision(draft, {"decision": "edit", "text": "Everyone agrees."}, ctx, stmts)
     assert one.edit_rejected and one.sentences == draft.sentences
+
+
+def test_an_edit_that_says_a_sentence_in_other_words_still_cites_it():
+    """The moderator joins a draft's two sentences, the second in words of their own ("pupils need
+    secure places to cross" for "safe crossings near the school"): it shares no word with its
+    sentence, so the edit cited only the first statement and the guard refused a faithful edit
+    ("adds content not found in cited statement 1")."""
+    stmts = [Statement(external_id="1", text="The bus to the hospital should run every fifteen minutes."),
+             Statement(external_id="2", text="We need safe crossings near the school.")]
+    draft = DraftRecord(key="all:1", kind="consensus", drafter="extractive", status="draft", sentences=[
+        {"text": s.text, "citations": [s.external_id], "held_by": ""} for s in stmts])
+    edit = "The bus to the hospital should run every fifteen minutes, and pupils need secure places to cross."
+    ok, stands = apply_decision(draft, {"decision": "edit", "text": edit}, Context(services=SimpleNamespace()), stmts)
+    assert stands and ok.edit_rejected is None, ok.edit_rejected
+    assert [(s.text, s.citations) for s in ok.sentences] == [(edit, ["1", "2"])]
