@@ -7,7 +7,7 @@ import re
 from typing import Any, Callable, Mapping, Sequence
 
 from ..safety.instructions import injection_start, instruction_reasons
-from . import checks, meaning, own_language, reach, thesaurus_de, wordnet
+from . import additions, checks, meaning, own_language, reach, thesaurus_de, wordnet
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
 from .judge import NO_OPINION, LLMJudge
 from .models import CheckDraftRequest, GroundingConfig, GroundingReport, SentenceVerdict, SourceStatement, TextEncoder
@@ -220,6 +220,8 @@ def check_sentence(
         problems += check(ctx)
     if code in own_language.OWN:
         return _own_language_verdict(ctx, problems, code)
+    for check in additions.CHECKS:
+        problems += check(ctx)
     return _verdict(text, cited_ids, problems, ctx)
 
 

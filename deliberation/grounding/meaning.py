@@ -329,7 +329,9 @@ def _dropped_condition(ctx: SentenceContext) -> list[Problem]:
 
 def _conditioned_sentences(ctx: SentenceContext, pattern: re.Pattern[str]) -> list[tuple[_Source, _Clause]]:
     """The sentences of the cited statements whose condition or restriction (``pattern``) the draft
-    must keep: the one it paraphrases (:func:`_paraphrased_sentence`) and every one whose claim
+    must keep: the one it paraphrases (:func:`_paraphrased_sentence`, when it shares a word with the
+    draft at all: an LLM's draft sentence that restates another cited statement drops no condition
+    of this one) and every one whose claim
     outside the condition it restates (at least ``min_scope_overlap`` of those words, and
     ``min_alignment_words`` of them), though it joins it with another ("X still exists, and Y will
     never be achieved" for "X still exists. Y will never be achieved until X ceases")."""
@@ -344,10 +346,20 @@ def _conditioned_sentences(ctx: SentenceContext, pattern: re.Pattern[str]) -> li
             cond = _CONDITION_END.split(sent.text[m.end():], maxsplit=1)[0]
             claim = _content_set(_tokenize(sent.text[:m.start()] + " " + sent.text[m.end() + len(cond):]))
             shared = len(claim & ctx.content)
-            if sent is best or (claim and shared >= ctx.cfg.min_alignment_words
+            if (sent is best and _shares_a_word(ctx, sent)) or (claim and shared >= ctx.cfg.min_alignment_words
                                 and shared / len(claim) >= ctx.cfg.min_scope_overlap):
                 out.append((s, sent))
     return out
+
+
+def _shares_a_word(ctx: SentenceContext, sent: _Clause) -> bool:
+    """Does the draft sentence say any content word of ``sent``, or one word containing the other
+    ("Onlinehandel" for "Online Handel")?"""
+
+    if sent.content & ctx.content:
+        return True
+    words = [t.raw for t in sent.toks if t.content]
+    return any(_compound_of(t.raw, w) for t in ctx.toks if t.content for w in words)
 
 
 #: condition words that make a condition only before a clause ("until it ceases", not "until midnight")
