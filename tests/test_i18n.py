@@ -51,6 +51,18 @@ def test_drafts_are_named_in_the_page_language():
     assert draft_heading(Words("en"), {"key": "group:1", "heading": "What group B asks for"}) == "What group B asks for"
 
 
+def test_a_draft_caption_counts_its_sources():
+    """A room of six read 'Draft 14 · based on statements 5' under a draft citing one statement."""
+    from ui.i18n import draft_caption
+
+    one, two = {"statement_id": "14", "citations": ["5"]}, {"statement_id": "14", "citations": ["3", "5"]}
+    assert draft_caption(Words("en"), one) == "Draft 14 · based on statement 5"
+    assert draft_caption(Words("en"), two) == "Draft 14 · based on statements 3, 5"
+    assert draft_caption(Words("de"), one) == "Entwurf 14 · beruht auf Aussage 5"
+    assert draft_caption(Words("fr"), one) == "Projet 14 · fondé sur la proposition 5"
+    assert draft_caption(Words("es"), two) == "Borrador 14 · basado en las afirmaciones 3, 5"
+
+
 def test_a_ballot_item_for_several_drafts_names_each_in_the_page_language():
     """A merged ballot item (a small room's topic draft with a group draft's words) was named after
     its first draft only on a German or French page: 'Gemeinsamer Nenner 1' for an item that also

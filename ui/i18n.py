@@ -115,6 +115,13 @@ def draft_heading(words: Words, p: dict) -> str:
     return _one_heading(words, keys[0], heading)
 
 
+def draft_caption(words: Words, p: dict) -> str:
+    """The line under a draft on the ballot: "Draft 14 · based on statement 5" (one source) or
+    "… based on statements 3, 5" (several), as text (the page escapes it)."""
+    citations = [str(c) for c in p.get("citations") or ()]
+    return words("vote.draft_caption", n=len(citations), sid=p["statement_id"], sources=", ".join(citations))
+
+
 def _one_heading(words: Words, key: str, heading: str) -> str:
     a = Audience.parse(key)
     if not (a.is_everyone or a.is_group or a.is_topic):

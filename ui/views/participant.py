@@ -37,7 +37,9 @@ from ui.common import (
     action, cached_for, current_published, esc, find_consultation, graph_status, quote, room_votes, settings, store,
     voting_open,
 )
-from ui.i18n import LANGUAGE_PARAM, LANGUAGES, SESSION_LANGUAGE_KEY, draft_heading, failure_words, page_words
+from ui.i18n import (
+    LANGUAGE_PARAM, LANGUAGES, SESSION_LANGUAGE_KEY, draft_caption, draft_heading, failure_words, page_words,
+)
 from ui.look import vote_button_style
 from ui.opinion_map import fresh_analysis, map_chart, run_author_agrees, standing
 from ui.participant_actions import (
@@ -349,7 +351,7 @@ def _vote_next(cid, pid, statements, my_votes, todo_drafts, todo) -> None:
         st.info(w("vote.draft_intro", heading=draft_heading(w, p), n=len(todo_drafts)))
         with st.container(border=True):
             quote(p["text"])
-            st.caption(w("vote.draft_caption", sid=esc(p["statement_id"]), sources=esc(", ".join(p.get("citations", [])))))
+            st.caption(esc(draft_caption(w, p)))
         vote_buttons(cid, pid, p["statement_id"])
         return
     pool = _ballot(statements, pid)
