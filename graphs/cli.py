@@ -50,12 +50,20 @@ def _stored_graph(consultation: str, while_running: bool = False) -> Iterator[tu
     runner = _graph()
     resolved: list[int] = []
     with reported(), interruptible(lambda: _kept(resolved)):
+        importing = _importing(consultation)
+        if importing is not None:  # not imported a second time beside it
+            raise runs.busy(consultation, importing)
         cid = _resolve(consultation)
         resolved.append(cid)
         now = runs.in_progress(state.settings, cid)
         if now is not None and not while_running:
             raise runs.busy(cid, now)
         yield runner, cid, runner.status(state.settings, cid)
+
+
+def _importing(source: str) -> runs.RunRecord | None:
+    """The run importing the folder ``source`` now, before it runs (``deliberation run FOLDER``), or None."""
+    return runs.import_in_progress(state.settings, source) if is_polis_export(Path(source)) else None
 
 
 def _kept(resolved: list[int]) -> str:
@@ -165,7 +173,7 @@ def stop_cmd(consultation: str = typer.Argument(..., help="Consultation id or jo
 
     settings, by = state.settings, runs.who_am_i()
     with reported():
-        importing = runs.import_in_progress(settings, consultation) if is_polis_export(Path(consultation)) else None
+        importing = _importing(consultation)
         if importing is not None:
             runner_process.end_run(settings, consultation, importing, by, True, lambda: "importing")
             cid = find_stored(settings, consultation)
@@ -257,6 +265,10 @@ def resume_cmd(
 def status_cmd(consultation: str = typer.Argument(..., help="Consultation id or join code.")) -> None:
     """Where the facilitation graph of a consultation stands, changing nothing: running now (in which
     process), waiting for the review or for votes, stopped (where and why) or finished."""
+    importing = _importing(consultation)
+    if importing is not None:  # a run imports the folder first: said, not imported beside it
+        out.print(f"Running now: {importing.words()}.", highlight=False)
+        return
     with _stored_graph(consultation, while_running=True) as (_, cid, st):
         rec = runs.last_run(state.settings, cid)
         if rec is not None and rec.alive:

@@ -2,7 +2,8 @@
 another process, cleanly (recorded as stopped by whom and in which step; ``status`` says so;
 ``resume`` continues from its last completed step, nothing run twice); two runs of a new folder
 started at once: only one takes the lock (it takes it before it imports the folder), the other is
-refused in words, and the folder is imported once. A run in a thread of another process (the app's
+refused in words, and the folder is imported once (``status FOLDER`` meanwhile says so, importing
+nothing). A run in a thread of another process (the app's
 own run) is not signalled: it stops before its next step.
 
 Real components: ``python -m graphs.cli`` in subprocesses on one data folder (SQLite and Chroma on
@@ -44,6 +45,15 @@ def test_two_runs_of_a_new_folder_at_once_and_a_stop_from_another_terminal(tmp_p
     data, settings = tmp_path / "data", Settings(data_dir=tmp_path / "data")
     first, second = _run(data, str(SAMPLE)), _run(data, str(SAMPLE))  # typed in two terminals at once
     deadline = time.monotonic() + WAIT_S
+    while (importing := runs.import_in_progress(settings, str(SAMPLE))) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(importing.pid, signal.SIGSTOP)  # inside its import: `status FOLDER` says so and imports nothing
+    try:
+        status = _said(run_cli(data, "status", str(SAMPLE)))
+        assert "Running now: importing the folder first, started from the command line (deliberation run " \
+            f"{SAMPLE}), pid {importing.pid}," in status, status
+    finally:
+        os.kill(importing.pid, signal.SIGCONT)
     while first.poll() is None and second.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
     loser, winner = (first, second) if first.poll() is not None else (second, first)
