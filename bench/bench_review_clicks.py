@@ -81,6 +81,7 @@ def _measure(page, done: list[int]) -> tuple[int, list[float], list[float]]:
     from ui_helpers import idle
 
     radios = page.get_by_role("radiogroup")
+    radios.first.wait_for()  # the cards may draw after the status widget went idle (a loaded machine)
     n = radios.count()
     name = page.get_by_label("Your name (recorded with each decision)")
     clicks, full = [], []

@@ -21,7 +21,7 @@ from graphs.context import Context, context_of
 from graphs.state import DraftRecord, FacilitationState
 
 HOW = ("resume with {'reviewer': NAME, 'decisions': [{'key': KEY, 'decision': 'approve'|'edit'|'reject', "
-       "'text': EDITED, 'reason': WHY}]} or {'reviewer': NAME, 'approve_all': true}")
+       "'text': EDITED, 'reason': WHY, 'reviewer': WHO (optional: NAME)}]} or {'reviewer': NAME, 'approve_all': true}")
 
 
 def review_request(state: FacilitationState, texts: dict[str, str]) -> dict[str, Any]:
@@ -63,6 +63,8 @@ def decisions_in(answer: Any, keys: list[str]) -> dict[str, dict]:
         if decision == "edit" and not str(dec.get("text") or "").strip():
             continue
         out[key] = {"decision": decision, "text": str(dec.get("text") or "").strip(), "reason": dec.get("reason", "")}
+        if isinstance(dec.get("reviewer"), str) and dec["reviewer"].strip():  # who clicked it (two moderators)
+            out[key]["reviewer"] = dec["reviewer"].strip()
     return out
 
 
@@ -159,8 +161,12 @@ def _review_key(runtime: Runtime[Context]) -> str | None:
 
 
 def review(state: FacilitationState, runtime: Runtime[Context]) -> dict:
-    """Wait for the moderator's decisions on the pending drafts, apply and store them."""
+    """Wait for the moderator's decisions on the pending drafts, apply and store them. The
+    decisions clicked in the consoles and not submitted are deleted when a review begins (they
+    were an earlier review's) and when it is answered (the answer carries the ones that count):
+    the code before ``interrupt`` runs at both."""
     ctx = context_of(runtime)
+    ctx.services.store.clear_pending(state.consultation_id)
     statements = ctx.services.store.statements(state.consultation_id)
     answer = interrupt(review_request(state, {s.external_id: s.text for s in statements}))
     decisions = decisions_in(answer, [d.key for d in state.drafts if d.pending])
@@ -174,9 +180,10 @@ def review(state: FacilitationState, runtime: Runtime[Context]) -> dict:
         if not stands:
             lines.append(f"review {key}: edit unsupported, back to review")
             continue
-        records.append({"key": key, "decision": dec["decision"], "reviewer": reviewer,
+        who = dec.get("reviewer") or reviewer
+        records.append({"key": key, "decision": dec["decision"], "reviewer": who,
                         "reason": dec.get("reason", ""), "text": by_key[key].text})
-        lines.append(f"review {key}: {dec['decision']} by {reviewer}")
+        lines.append(f"review {key}: {dec['decision']} by {who}")
     save_decisions(ctx, state.consultation_id, by_key, records, _review_key(runtime))
     return {"drafts": list(by_key.values()), "reviews": state.reviews + records,
             "log": lines or ["review: no decisions"]}

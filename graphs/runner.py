@@ -61,6 +61,9 @@ class Status:
     error: str | None = None
     #: when the latest checkpoint was written (ISO 8601, LangGraph's ``created_at``), or None
     written: str | None = None
+    #: the id of the interrupt the graph waits on (one per review or vote it asks for, the same in
+    #: every process: the key of the decisions clicked in a review, ``Store.save_pending``), or None
+    waiting_id: str | None = None
 
     @property
     def finished(self) -> bool:
@@ -84,16 +87,16 @@ def _stream(settings: Settings, graph, payload, cid: int, on_update: OnUpdate | 
 def status(settings: Settings, cid: int, graph=None) -> Status:
     graph = graph or compile_graph(settings)
     snap = graph.get_state(thread(cid))
-    waiting = None
+    waiting = waiting_id = None
     failed = None
     for task in snap.tasks:
         for intr in getattr(task, "interrupts", ()) or ():
-            waiting = intr.value
+            waiting, waiting_id = intr.value, getattr(intr, "id", None)
         if getattr(task, "error", None) is not None and failed is None:
             failed = (task.name, error_words(task.error))
     return Status(next=tuple(snap.next), waiting=waiting, values=dict(snap.values or {}),
                   failed_node=failed[0] if failed else None, error=failed[1] if failed else None,
-                  written=getattr(snap, "created_at", None))
+                  written=getattr(snap, "created_at", None), waiting_id=waiting_id)
 
 
 def _own_errors() -> set[str]:

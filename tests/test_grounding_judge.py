@@ -19,7 +19,7 @@ from graphs.context import Context, Services
 from graphs.nodes import ground_draft
 from graphs.review import review_request
 from graphs.state import DraftRecord, FacilitationState
-from ui.views.moderator import second_opinion_line
+from ui.review_cards import second_opinion_line
 
 try:
     from fake_chat import ScriptedChatModel

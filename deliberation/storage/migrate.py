@@ -15,6 +15,11 @@ Columns added so far, to ``statements``:
   :func:`deliberation.storage.room_reads.words_key`), computed here for every stored statement;
   its index ``ix_statements_words`` is then created with the other missing indexes.
 
+Tables added so far (``create_all`` makes them in a new database; an existing one gets them here,
+with their indexes): ``pending_reviews`` (decisions clicked in a review and not yet submitted,
+:class:`deliberation.storage.tables.PendingReviewRow`). A database that lacks only added tables
+and cannot take them (opened read-only) opens without them: nothing there can take a click.
+
 A row without ``words_key`` was written by a version from before these columns (an old app server
 still running during a rolling deploy, a command from an old install): its ``origin`` is the
 column's default, not what the writer meant. Such rows are filled at every open
@@ -36,7 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from deliberation.errors import InputError, StorageError
 from deliberation.models import StatementOrigin
 from deliberation.storage.room_reads import words_key
-from deliberation.storage.tables import StatementRow
+from deliberation.storage.tables import Base, StatementRow
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +66,11 @@ READ_ORIGIN = case((_T.c.words_key.is_(None), ROW_ORIGIN), else_=_T.c.origin)
 ANY_UNKEYED = select(_T.c.id).where(_T.c.words_key.is_(None)).limit(1)
 
 
-def upgrade_needed(url: str) -> InputError:
+def upgrade_needed(url: str, what: str = "statement origins") -> InputError:
     """The error of a database this version can only open once it is upgraded, when the upgrade
     cannot be done here (a read-only file, a role that does not own the tables), saying what to do."""
     return InputError("this database was made by an earlier version and needs a one-time "
-                      "upgrade (statement origins) before this version can read it: run `deliberation "
+                      f"upgrade ({what}) before this version can read it: run `deliberation "
                       "consultations` (or open the app once) where the database can be written, with the "
                       "database role that owns its tables", url)
 
@@ -76,26 +81,41 @@ def missing_columns(bind: Engine | Connection) -> list[str]:
     return [name for name in ADDED_COLUMNS if name not in have]
 
 
+def missing_tables(bind: Engine | Connection) -> list[str]:
+    """The schema's tables the database lacks, in the order they can be created."""
+    have = set(inspect(bind).get_table_names())
+    return [t.name for t in Base.metadata.sorted_tables if t.name not in have]
+
+
 def upgrade(engine: Engine, lock: Callable[[Engine], AbstractContextManager[Connection]], *,
             writable: bool) -> None:
-    """Add and fill the columns an old database lacks, in one transaction under ``lock`` (the schema
-    lock); nothing to do (the usual case) takes no lock. A database that needs it but cannot take
-    it here (opened read-only, a role that does not own the tables) cannot be read by this version:
-    :func:`upgrade_needed` says what to do."""
-    if not missing_columns(engine):
+    """Add the tables and add and fill the columns an old database lacks, in one transaction under
+    ``lock`` (the schema lock); nothing to do (the usual case) takes no lock. A database that needs
+    the columns but cannot take them here (opened read-only, a role that does not own the tables)
+    cannot be read by this version: :func:`upgrade_needed` says what to do; one that lacks only
+    tables opens read-only without them."""
+    columns, tables = missing_columns(engine), missing_tables(engine)
+    if not columns and not tables:
         return
     if not writable:
-        raise upgrade_needed(str(engine.url))
+        if columns:
+            raise upgrade_needed(str(engine.url))
+        log.info("opened read-only without the tables %s (added to the schema after this database was made)",
+                 ", ".join(tables))
+        return
     try:
         with lock(engine) as conn:
-            missing = missing_columns(conn)  # another process may have upgraded it meanwhile
-            for name in missing:
+            for name in missing_tables(conn):  # another process may have upgraded it meanwhile
+                log.info("creating table %s (added to the schema after this database was made)", name)
+                Base.metadata.tables[name].create(conn)
+            for name in missing_columns(conn):
                 log.info("adding statements.%s (added to the schema after this database was made)", name)
                 conn.exec_driver_sql(f"ALTER TABLE {_T.name} ADD COLUMN {_column_sql(conn, name)}")
             _fill(conn)
     except (SQLAlchemyError, StorageError) as e:
         log.warning("could not upgrade the database: %s", e)
-        raise upgrade_needed(str(engine.url)) from None
+        raise upgrade_needed(str(engine.url), "statement origins" if columns else "a table of pending review "
+                             "decisions") from None
 
 
 def _column_sql(conn: Connection, name: str) -> str:

@@ -87,13 +87,13 @@ def _create_tables(engine: Engine, *, writable: bool = True) -> None:
     """Create missing tables, serialised between processes: several processes opening one empty
     database at once would otherwise race between "does the table exist?" and CREATE TABLE.
 
-    When the tables exist (``create_all`` would not add columns or indexes to them), columns added
-    since the database was made are added and filled (:mod:`deliberation.storage.migrate`), then
+    When the database has tables (``create_all`` would not add columns or indexes to them), tables
+    and columns added since it was made are added (:mod:`deliberation.storage.migrate`), then
     indexes added to the schema since (e.g. ``ix_vote_events_participant``) are created, under
     the same lock. A failure there (a read-only role or replica, a full disk) is logged and the
     store opens anyway: a missing index costs speed, not correctness. Last, statements an earlier
     version stored since are filled (:func:`deliberation.storage.migrate.fill_unkeyed`)."""
-    if not set(Base.metadata.tables) <= set(inspect(engine).get_table_names()):
+    if not set(Base.metadata.tables) & set(inspect(engine).get_table_names()):  # a new database
         with _schema_lock(engine) as conn:
             Base.metadata.create_all(conn)
         return

@@ -186,6 +186,31 @@ class ReviewSaveRow(Base):
     created_at: Mapped[Time]
 
 
+class PendingReviewRow(Base):
+    """A decision a moderator clicked on a draft waiting for review (approve, edit, reject) and has
+    not submitted yet, one per draft: kept here, not in one browser tab, so a reload, a second tab,
+    a restarted server or a second moderator on another app server sees it. ``review_key`` names
+    the review it was clicked in (the graph's interrupt, :attr:`graphs.runner.Status.waiting_id`):
+    the decisions of another review (an earlier run, a page left open on it) are never shown; the
+    review step deletes the consultation's when a review begins and when it is answered. ``version`` grows by one at every
+    change of the row: a console submits only the decisions it showed (``Store.stale_pending``).
+    Added after the first databases: :mod:`deliberation.storage.migrate` creates it on open."""
+
+    __tablename__ = "pending_reviews"
+    __table_args__ = (UniqueConstraint("consultation_id", "review_key", "draft_key"),)
+    id: Mapped[RowId]
+    consultation_id: Mapped[ConsultationId]
+    review_key: Mapped[str] = mapped_column(Text)
+    draft_key: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(16))
+    #: the wording typed for an edit (kept when the decision changes, for a change back to edit)
+    edited_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[Time]
+
+
 class VotingWindowRow(Base):
     """When participants may vote on one set of published drafts (one row per publication).
 

@@ -1,20 +1,17 @@
 """Moderator console: create or open a consultation (secret required), choose the room's language
 (ui/room_language.py), import statements, add the moderator's seed statements (ui/seed_form.py),
-work the moderation queue, run the facilitation graph, review drafts, open and close voting."""
+work the moderation queue, run the facilitation graph, review drafts (ui/review_cards.py), open and
+close voting."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
-from collections import Counter
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from deliberation.analysis.pipeline import repness_by_direction
 from deliberation.errors import InputError
 from deliberation.importers.polis import read_polis_export
 from deliberation.importers.tabular import read_statements_file
@@ -22,15 +19,13 @@ from deliberation.models import ModerationStatus
 from deliberation.services import import_bundle, intake, set_moderation
 from deliberation.storage.ids import new_statement_ids
 from deliberation.storage.sessions import check_chosen_secret
-from deliberation.wording import TERMS, Audience, ballot_words, inflect, of_grouped, plural, sentence_text
+from deliberation.wording import inflect, plural
 from ui.common import (
     MODERATOR_SESSION_PARAM,
     action,
     code,
-    current_published,
     esc,
     graph_status,
-    group_name,
     moderator_token,
     quote,
     require_moderator,
@@ -43,13 +38,13 @@ from ui.common import (
     switchable_tabs,
 )
 from ui import room_language, run_console
+from ui.review_cards import review
 from ui.seed_form import seed_section
 from ui.uploads import named_as_uploaded, polis_upload, safe_name, save_uploads
 
 #: what the statements importer reads (deliberation/importers/tabular.py): with .tsv and .txt, Excel's
 #: "Unicode text" (UTF-16, tab-separated), which the uploader refused ("Invalid file extension: .txt")
 UPLOAD_SUFFIXES = ["csv", "tsv", "txt", "jsonl", "ndjson", "json"]
-SHARE_COLOURS = alt.Scale(domain=["share of participants", "share of drafts"], range=["#90a4ae", "#1565c0"])
 
 
 # ---- sign-in -----------------------------------------------------------------------------
@@ -342,7 +337,7 @@ def _facilitation_tab(cid: int, c) -> None:
     elif gs.next:
         run_console.stopped_run(cid, c, gs)
     if kind == "review":
-        _review(cid, gs)
+        review(cid, gs)
     # A fresh start is offered before a run, while drafts wait for review, and after a run finished.
     can_start = not gs.values or kind == "review" or gs.finished
     if can_start:
@@ -360,192 +355,6 @@ def _facilitation_tab(cid: int, c) -> None:
     if gs.values.get("log"):
         with st.expander("Run log"):
             st.text("\n".join(gs.values["log"]))
-
-
-def _coverage(values: dict) -> None:
-    audit = values.get("audit") or {}
-    stability = ((values.get("analysis") or {}).get("grouping") or {}).get("stability")
-    if stability:  # how sure the opinion groups are, in words
-        st.caption("Opinion groups: " + esc(stability["text"]) + ".")
-    st.markdown("#### Coverage audit")
-    if not audit:
-        st.write("No coverage audit yet.")
-        return
-    verdict = audit.get("verdict") or ("Passed." if audit.get("passed") else "Not passed: see the findings below.")
-    (st.success if verdict.startswith("Passed:") else st.warning if audit.get("passed") else st.error)(esc(verdict))
-    for f in audit.get("findings") or []:
-        st.markdown("- " + esc(f))
-    st.caption(esc(f"{TERMS['jr']} {TERMS['ejr']}"))
-    groups = audit.get("groups") or []
-    if groups:
-        rows = []
-        for g in groups:
-            name = group_name(g["key"])
-            rows.append({"audience": name, "measure": "share of participants", "share": g["share_participants"],
-                         "status": g["status"]})
-            rows.append({"audience": name, "measure": "share of drafts", "share": g["share_drafts"],
-                         "status": g["status"]})
-        df = pd.DataFrame(rows)
-        chart = alt.Chart(df).mark_bar().encode(
-            y=alt.Y("audience:N", title=None, sort=None),
-            x=alt.X("share:Q", title="share", axis=alt.Axis(format="%")),
-            yOffset="measure:N",
-            color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom"), scale=SHARE_COLOURS),
-            tooltip=["audience", "measure", alt.Tooltip("share:Q", format=".0%"), "status"],
-        ).properties(height=alt.Step(14))
-        st.altair_chart(chart, width="stretch")
-        st.dataframe(pd.DataFrame([{"audience": group_name(g["key"]), "participants": g["n_participants"],
-                                    "share of participants": f"{g['share_participants']:.0%}",
-                                    "drafts": g["n_drafts"], "share of drafts": f"{g['share_drafts']:.0%}",
-                                    "status": g["status"]} for g in groups]), hide_index=True)
-
-
-def _review(cid: int, gs) -> None:
-    payload = gs.waiting
-    drafts = payload.get("drafts") or []
-    values = gs.values
-    analysis = values.get("analysis") or {}
-    grouped = sum(g["size"] for g in analysis.get("group_summaries") or [])
-    of = of_grouped(grouped, analysis.get("n_participants"))
-    summaries = {str(Audience.group(g['id'])): {**g, "by_direction": repness_by_direction(analysis, g["id"]), "of": of}
-                 for g in analysis.get("group_summaries") or []}
-    statements = {s.external_id: s.text for s in store().statements(cid)}
-    st.subheader(f"Review {plural(len(drafts), 'draft')}")
-    st.write("Each draft is shown beside the statements it cites. Approve it, edit its wording (an edit is "
-             "checked against the cited statements again), or reject it. Approved drafts are published for "
-             "participants to vote on, each as its own ballot item.")
-    _coverage(values)
-    reviewer = st.text_input("Your name (recorded with each decision)", value="moderator", key="mod-reviewer")
-    same = _same_words(drafts)
-    for i, d in enumerate(drafts):
-        _review_draft(i, d, summaries, statements, same.get(i))
-    st.caption("Drafts without a decision stay in review.")
-    c1, c2 = st.columns(2)
-    # the decisions are read from the cards' widgets when pressed (a label counting them would go stale)
-    submit = c1.button("Submit the decisions", type="primary", key="mod-review-submit", width="stretch")
-    approve_all = c2.button("Approve all drafts", key="mod-review-approve-all", width="stretch")
-    decisions = [dec for d in drafts if (dec := _decision(d))]
-    if submit and not decisions:
-        st.warning("No draft has a decision yet: choose Approve, Edit or Reject on a draft first.")
-    elif submit or approve_all:
-        value = ({"reviewer": reviewer or "moderator", "approve_all": True} if approve_all
-                 else {"reviewer": reviewer or "moderator", "decisions": decisions})
-        value["seen"] = {d["key"]: d["text"] for d in drafts}  # refused if another run or review replaced them
-        _submit_review(cid, value)
-
-
-def _same_words(drafts: list[dict]) -> dict[int, int]:
-    """Draft index -> the index of an earlier draft with the same words (case and spacing aside): in a
-    small room a topic's draft can quote the very statement a group's draft quotes; approved, both go
-    to the vote as one ballot item (graphs.nodes.publish), which the warning says."""
-    first: dict[str, int] = {}
-    out = {}
-    for i, d in enumerate(drafts):
-        words = ballot_words(d.get("text") or "")
-        if words in first:
-            out[i] = first[words]
-        first.setdefault(words, i)
-    return out
-
-
-def _draft_nonce(d: dict) -> str:
-    """Widget keys per draft: its key and text only, so a decision on one draft never resets the
-    boxes of another (an edit the guard rejected keeps its text for correction)."""
-    return hashlib.sha1((d["key"] + "\x00" + d["text"]).encode()).hexdigest()[:8]
-
-
-def second_opinion_line(model_verdicts: list[str]) -> str:
-    """What the language model said of the kept sentences (the guard's second opinion), in words;
-    empty when it was not asked (extractive drafter, or ``second_opinion`` off)."""
-    said = Counter(model_verdicts)
-    if not said:
-        return ""
-    words = {"entailed": "follow from their cited statements",
-             "no_opinion": "got no verdict (the rules decided alone)"}
-    return "Second opinion of the language model on the kept sentences: " + "; ".join(
-        f"{n} {words.get(k, k)}" for k, n in said.most_common()) + "."
-
-
-def _decision(d: dict) -> dict | None:
-    """The decision on draft ``d`` as its card's widgets hold it (None: none yet); stored on Submit."""
-    suffix = f"{_draft_nonce(d)}-{d['key']}"
-    choice = st.session_state.get(f"mod-dec-{suffix}")
-    if not choice:
-        return None
-    text = st.session_state.get(f"mod-edit-{suffix}", "") if choice == "edit" else ""
-    reason = st.session_state.get(f"mod-why-{suffix}", "") if choice in ("edit", "reject") else ""
-    return {"key": d["key"], "decision": choice, "text": text, "reason": reason}
-
-
-@st.fragment
-def _review_draft(i: int, d: dict, summaries: dict, statements: dict, same_as: int | None = None) -> None:
-    """One draft beside its cited statements, with the decision widgets (read by :func:`_decision`). A
-    fragment: a decision reruns this card, not the whole console (bench/bench_review_clicks.py)."""
-    nonce = _draft_nonce(d)
-    rejected = d.get("edit_rejected") or {}
-    with st.container(border=True):
-        st.markdown(f"**{i + 1}. {esc(d.get('heading') or group_name(d['key']))}** — {esc(d.get('audience') or '')}")
-        if same_as is not None:
-            st.warning(f"Word for word the same as draft {same_as + 1}: if both are approved, they go to the vote as "
-                       "one ballot item standing for both (participants could not tell two apart).")
-        left, right = st.columns([3, 2])
-        with left:
-            for s in d.get("sentences") or []:
-                st.markdown(esc(sentence_text(s)) + "  \n" + "*cites " + esc(", ".join(s.get("citations") or [])) + "*")
-            st.caption(f"Drafted by {esc(d.get('drafter', ''))}. {esc(d.get('notes', ''))}")
-            opinion = second_opinion_line(d.get("model_verdicts") or [])
-            if opinion:
-                st.caption(esc(opinion))
-        with right:
-            st.markdown("**Cited statements**")
-            for sid, text in (d.get("cited") or {}).items():
-                st.markdown(code(sid) + " " + esc(text))
-        g = summaries.get(d["key"])
-        if g:
-            people = plural(g['size'], 'participant')
-            with st.expander(f"About {group_name(d['key'])}: {people} ({g['share']:.0%}{g['of']})"):
-                for verb, sids in g["by_direction"].items():
-                    if sids:
-                        st.write(f"Statements this group {verb}s with more than others:")
-                    for sid in sids[:5]:
-                        st.markdown(code(sid) + " " + esc(statements.get(sid, "")))
-        if rejected:
-            st.error(esc("Your edit was not accepted: the cited statements do not support it ("
-                         f"{rejected.get('reason') or 'no reason given'}). Correct it below, or approve or "
-                         "reject the draft."))
-        choice = st.radio("Decision", ["approve", "edit", "reject"], index=1 if rejected else None,
-                          horizontal=True, key=f"mod-dec-{nonce}-{d['key']}",
-                          format_func=lambda x: {"approve": "Approve", "edit": "Edit", "reject": "Reject"}[x])
-        if choice == "edit":
-            st.text_area("Edited wording", value=rejected.get("text") or d.get("plain_text") or d["text"],
-                         key=f"mod-edit-{nonce}-{d['key']}",
-                         help="Where the draft sets positions side by side, keep one sentence per "
-                              "position: each keeps who holds it.")
-        if choice in ("edit", "reject"):
-            st.text_input("Reason (optional)", key=f"mod-why-{nonce}-{d['key']}")
-
-
-def _submit_review(cid: int, value: dict) -> None:
-    with action("Submitting the review"):
-        require_moderator(cid)
-        st_ = run_console.run_graph("Recording the review and publishing", cid, value=value)
-        waiting = st_.waiting or {}
-        published = current_published(st_.values) if waiting.get("type") == "voting" else []
-        refused = [d for d in waiting.get("drafts") or [] if d.get("edit_rejected")] \
-            if waiting.get("type") == "review" else []
-        if refused:
-            names = ", ".join(d.get("heading") or group_name(d["key"]) for d in refused)
-            st.session_state["mod-flash"] = (
-                "error", f"{plural(len(refused), 'edit')} {inflect(len(refused), 'was', 'were')} not accepted ({names}): "
-                         "the reason is shown beside each draft, with your text kept for correction. "
-                         "Your other decisions are recorded.")
-        else:
-            st.session_state["mod-flash"] = (
-                "success", f"Review recorded. {plural(len(published), 'draft')} {inflect(len(published), 'is', 'are')} published: open voting in the Voting tab."
-                if published else "Review recorded.")
-        if published:
-            switch_tab(run_console.CONSOLE_TABS, "Voting")
-        st.rerun()
 
 
 def _open_where_the_graph_waits(cid: int) -> None:

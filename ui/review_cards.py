@@ -1,0 +1,353 @@
+"""The moderator's review of the drafts (the console's Facilitation tab while the graph waits for
+it): the coverage audit, one card per draft (a Streamlit fragment: a decision click reruns its card
+only, bench/bench_review_clicks.py) and Submit.
+
+A decision clicked in a card (approve, edit with its wording, reject with its reason) is stored at
+once (``Store.save_pending``, under the review's key, the id of the graph's interrupt): a reload, a
+second tab, a restarted server and a second moderator's console on another app server show it
+(last click wins, with who and when). A card shows the stored decision whenever it draws and the
+decision changed since it last did. Submit sends the decisions this page shows, and only when
+none was changed elsewhere since the page showed them (``stale_pending``); otherwise nothing is
+submitted and the page says which drafts changed and how. The review step deletes the stored
+decisions once it is answered (graphs/review.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from deliberation.analysis.pipeline import repness_by_direction
+from deliberation.storage.reviews import PendingDecision, stale_pending
+from deliberation.wording import TERMS, Audience, ballot_words, inflect, of_grouped, plural, sentence_text
+from ui import run_console
+from ui.common import (
+    action,
+    code,
+    current_published,
+    esc,
+    group_name,
+    require_moderator,
+    store,
+    switch_tab,
+)
+
+SHARE_COLOURS = alt.Scale(domain=["share of participants", "share of drafts"], range=["#90a4ae", "#1565c0"])
+DECISION_WORDS = {"approve": "Approve", "edit": "Edit", "reject": "Reject"}
+#: what the review's key is when the graph's interrupt has no id (an old LangGraph): the drafts'
+#: keys and words, which a new run changes as often as not
+_NO_ID = "drafts:"
+#: session key of the stored decisions the whole console read for its cards: (review key, by draft)
+_BATCH = "mod-pending-batch"
+
+
+def review(cid: int, gs) -> None:
+    """The review the graph waits for (``gs``: its status)."""
+    payload = gs.waiting
+    drafts = payload.get("drafts") or []
+    values = gs.values
+    analysis = values.get("analysis") or {}
+    grouped = sum(g["size"] for g in analysis.get("group_summaries") or [])
+    of = of_grouped(grouped, analysis.get("n_participants"))
+    summaries = {str(Audience.group(g['id'])): {**g, "by_direction": repness_by_direction(analysis, g["id"]), "of": of}
+                 for g in analysis.get("group_summaries") or []}
+    statements = {s.external_id: s.text for s in store().statements(cid)}
+    key = review_key(gs)
+    st.subheader(f"Review {plural(len(drafts), 'draft')}")
+    st.write("Each draft is shown beside the statements it cites. Approve it, edit its wording (an edit is "
+             "checked against the cited statements again), or reject it. Approved drafts are published for "
+             "participants to vote on, each as its own ballot item. Your decisions are kept until you submit "
+             "them (a reload keeps them; other moderators' consoles show them).")
+    coverage(values)
+    reviewer = st.text_input("Your name (recorded with each decision)", value="moderator", key="mod-reviewer")
+    # what this page showed before this run: the cards below draw what changed elsewhere since
+    shown = {d["key"]: st.session_state.get(_shown_key(key, d)) for d in drafts}
+    same = _same_words(drafts)
+    st.session_state[_BATCH] = (key, store().pending(cid, key))  # one read for every card of this run
+    try:
+        for i, d in enumerate(drafts):
+            _review_draft(cid, key, i, d, summaries, statements, same.get(i))
+    finally:
+        st.session_state.pop(_BATCH, None)  # a card's own rerun reads its decision
+    st.caption("Drafts without a decision stay in review.")
+    c1, c2 = st.columns(2)
+    # the decisions are read from the cards' widgets when pressed (a label counting them would go stale)
+    submit = c1.button("Submit the decisions", type="primary", key="mod-review-submit", width="stretch")
+    approve_all = c2.button("Approve all drafts", key="mod-review-approve-all", width="stretch")
+    if not (submit or approve_all):
+        return
+    now = store().pending(cid, key)
+    decisions = [dec for d in drafts if (dec := _decision(d, now.get(d["key"])))]
+    changed = stale_pending(now, shown) if submit else []
+    if changed:
+        st.warning(esc(changed_words(changed, drafts, now)))
+    elif submit and not decisions:
+        st.warning("No draft has a decision yet: choose Approve, Edit or Reject on a draft first.")
+    else:
+        value = ({"reviewer": reviewer or "moderator", "approve_all": True} if approve_all
+                 else {"reviewer": reviewer or "moderator", "decisions": decisions})
+        value["seen"] = {d["key"]: d["text"] for d in drafts}  # refused if another run or review replaced them
+        _submit_review(cid, value)
+
+
+def review_key(gs) -> str:
+    """The key the decisions clicked in this review are stored under: the graph's interrupt id."""
+    if gs.waiting_id:
+        return str(gs.waiting_id)
+    drafts = (gs.waiting or {}).get("drafts") or []
+    return _NO_ID + hashlib.sha1("\x00".join(d["key"] + "\x01" + d["text"] for d in drafts).encode()).hexdigest()
+
+
+def changed_words(changed: list[str], drafts: list[dict], now: dict[str, PendingDecision]) -> str:
+    """Why nothing was submitted: the drafts whose decision another console changed since this page
+    showed it, each with its decision now (or that it has none), in words."""
+    number = {d["key"]: i + 1 for i, d in enumerate(drafts)}
+    parts = []
+    for k in changed:
+        p = now.get(k)
+        what = (f"now {DECISION_WORDS[p.decision]}, by {p.reviewer} at {p.updated_at:%H:%M:%S} UTC" if p
+                else "now without a decision")
+        parts.append(f"draft {number.get(k, k)} ({what})")
+    return (f"Nothing was submitted: the {inflect(len(parts), 'decision', 'decisions')} on "
+            f"{'; '.join(parts)} changed in another console after this page showed "
+            f"{inflect(len(parts), 'it', 'them')}. The decisions are shown as they stand now: check them "
+            "and submit again.")
+
+
+def coverage(values: dict) -> None:
+    audit = values.get("audit") or {}
+    stability = ((values.get("analysis") or {}).get("grouping") or {}).get("stability")
+    if stability:  # how sure the opinion groups are, in words
+        st.caption("Opinion groups: " + esc(stability["text"]) + ".")
+    st.markdown("#### Coverage audit")
+    if not audit:
+        st.write("No coverage audit yet.")
+        return
+    verdict = audit.get("verdict") or ("Passed." if audit.get("passed") else "Not passed: see the findings below.")
+    (st.success if verdict.startswith("Passed:") else st.warning if audit.get("passed") else st.error)(esc(verdict))
+    for f in audit.get("findings") or []:
+        st.markdown("- " + esc(f))
+    st.caption(esc(f"{TERMS['jr']} {TERMS['ejr']}"))
+    groups = audit.get("groups") or []
+    if groups:
+        rows = []
+        for g in groups:
+            name = group_name(g["key"])
+            rows.append({"audience": name, "measure": "share of participants", "share": g["share_participants"],
+                         "status": g["status"]})
+            rows.append({"audience": name, "measure": "share of drafts", "share": g["share_drafts"],
+                         "status": g["status"]})
+        df = pd.DataFrame(rows)
+        chart = alt.Chart(df).mark_bar().encode(
+            y=alt.Y("audience:N", title=None, sort=None),
+            x=alt.X("share:Q", title="share", axis=alt.Axis(format="%")),
+            yOffset="measure:N",
+            color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom"), scale=SHARE_COLOURS),
+            tooltip=["audience", "measure", alt.Tooltip("share:Q", format=".0%"), "status"],
+        ).properties(height=alt.Step(14))
+        st.altair_chart(chart, width="stretch")
+        st.dataframe(pd.DataFrame([{"audience": group_name(g["key"]), "participants": g["n_participants"],
+                                    "share of participants": f"{g['share_participants']:.0%}",
+                                    "drafts": g["n_drafts"], "share of drafts": f"{g['share_drafts']:.0%}",
+                                    "status": g["status"]} for g in groups]), hide_index=True)
+
+
+def _same_words(drafts: list[dict]) -> dict[int, int]:
+    """Draft index -> the index of an earlier draft with the same words (case and spacing aside): in a
+    small room a topic's draft can quote the very statement a group's draft quotes; approved, both go
+    to the vote as one ballot item (graphs.nodes.publish), which the warning says."""
+    first: dict[str, int] = {}
+    out = {}
+    for i, d in enumerate(drafts):
+        words = ballot_words(d.get("text") or "")
+        if words in first:
+            out[i] = first[words]
+        first.setdefault(words, i)
+    return out
+
+
+def _draft_nonce(d: dict) -> str:
+    """Widget keys per draft: its key and text only, so a decision on one draft never resets the
+    boxes of another (an edit the guard rejected keeps its text for correction)."""
+    return hashlib.sha1((d["key"] + "\x00" + d["text"]).encode()).hexdigest()[:8]
+
+
+def _suffix(d: dict) -> str:
+    return f"{_draft_nonce(d)}-{d['key']}"
+
+
+def _shown_key(review: str, d: dict) -> str:
+    """Session key of the version of the stored decision this page last showed on draft ``d``."""
+    return f"mod-shown-{review}-{_suffix(d)}"
+
+
+def second_opinion_line(model_verdicts: list[str]) -> str:
+    """What the language model said of the kept sentences (the guard's second opinion), in words;
+    empty when it was not asked (extractive drafter, or ``second_opinion`` off)."""
+    said = Counter(model_verdicts)
+    if not said:
+        return ""
+    words = {"entailed": "follow from their cited statements",
+             "no_opinion": "got no verdict (the rules decided alone)"}
+    return "Second opinion of the language model on the kept sentences: " + "; ".join(
+        f"{n} {words.get(k, k)}" for k, n in said.most_common()) + "."
+
+
+def _decision(d: dict, stored: PendingDecision | None) -> dict | None:
+    """The decision on draft ``d`` as its card's widgets hold it (None: none yet), with who clicked
+    it when it is the stored one."""
+    suffix = _suffix(d)
+    choice = st.session_state.get(f"mod-dec-{suffix}")
+    if not choice:
+        return None
+    text = st.session_state.get(f"mod-edit-{suffix}", "") if choice == "edit" else ""
+    reason = st.session_state.get(f"mod-why-{suffix}", "") if choice in ("edit", "reject") else ""
+    dec = {"key": d["key"], "decision": choice, "text": text, "reason": reason}
+    if stored is not None and stored.decision == choice:
+        dec["reviewer"] = stored.reviewer
+    return dec
+
+
+def _default_text(d: dict) -> str:
+    """The wording an edit starts from: the last edit the guard refused, else the draft's."""
+    return (d.get("edit_rejected") or {}).get("text") or d.get("plain_text") or d["text"]
+
+
+def _clicked(cid: int, review: str, d: dict) -> None:
+    """A decision widget of draft ``d`` changed: store the decision it now holds (last click wins)."""
+    suffix, ss = _suffix(d), st.session_state
+    choice = ss.get(f"mod-dec-{suffix}")
+    if not choice:
+        return
+    try:
+        require_moderator(cid)
+        saved = store().save_pending(cid, review, d["key"], choice, ss.get("mod-reviewer") or "moderator",
+                                     edited_text=ss.get(f"mod-edit-{suffix}"), reason=ss.get(f"mod-why-{suffix}"))
+    except Exception as e:  # noqa: BLE001 - shown in the card (a callback's error would be a traceback)
+        ss[f"mod-unsaved-{suffix}"] = str(e)
+        return
+    ss.pop(f"mod-unsaved-{suffix}", None)
+    ss[_shown_key(review, d)] = saved.version
+    ss[f"mod-saved-{suffix}"] = saved  # the card drawn next shows it without reading it back
+
+
+def _stored(cid: int, review: str, d: dict) -> PendingDecision | None:
+    """The stored decision on draft ``d``: the one a click on it just saved, else from the batch
+    the whole console read (:data:`_BATCH`), else read (a card's own rerun after another click)."""
+    ss = st.session_state
+    saved = ss.pop(f"mod-saved-{_suffix(d)}", None)
+    if saved is not None:
+        return saved
+    batch = ss.get(_BATCH)
+    if batch is not None and batch[0] == review:
+        return batch[1].get(d["key"])
+    return store().pending(cid, review, d["key"]).get(d["key"])
+
+
+def _sync(review: str, d: dict, stored: PendingDecision | None) -> bool:
+    """Put the stored decision on draft ``d`` into its widgets when it changed since this page last
+    showed it (a reload, another console); fill the edit box when it has no value yet. Whether it
+    replaced a decision this page showed (another console changed it)."""
+    suffix, ss = _suffix(d), st.session_state
+    before = ss.get(_shown_key(review, d))
+    if stored is not None and before != stored.version:
+        ss[f"mod-dec-{suffix}"] = stored.decision
+        ss[f"mod-why-{suffix}"] = stored.reason
+        if stored.edited_text is not None:
+            ss[f"mod-edit-{suffix}"] = stored.edited_text
+        ss[_shown_key(review, d)] = stored.version
+    if d.get("edit_rejected") and f"mod-dec-{suffix}" not in ss:
+        ss[f"mod-dec-{suffix}"] = "edit"
+    if f"mod-edit-{suffix}" not in ss:
+        ss[f"mod-edit-{suffix}"] = (stored.edited_text if stored and stored.edited_text is not None
+                                    else _default_text(d))
+    return stored is not None and before is not None and before != stored.version
+
+
+@st.fragment
+def _review_draft(cid: int, review: str, i: int, d: dict, summaries: dict, statements: dict,
+                  same_as: int | None = None) -> None:
+    """One draft beside its cited statements, with the decision widgets (read by :func:`_decision`). A
+    fragment: a decision reruns this card, not the whole console (bench/bench_review_clicks.py)."""
+    suffix = _suffix(d)
+    rejected = d.get("edit_rejected") or {}
+    stored = _stored(cid, review, d)
+    elsewhere = _sync(review, d, stored)
+    with st.container(border=True):
+        st.markdown(f"**{i + 1}. {esc(d.get('heading') or group_name(d['key']))}** — {esc(d.get('audience') or '')}")
+        if same_as is not None:
+            st.warning(f"Word for word the same as draft {same_as + 1}: if both are approved, they go to the vote as "
+                       "one ballot item standing for both (participants could not tell two apart).")
+        _draft_body(d, summaries, statements)
+        if rejected:
+            st.error(esc("Your edit was not accepted: the cited statements do not support it ("
+                         f"{rejected.get('reason') or 'no reason given'}). Correct it below, or approve or "
+                         "reject the draft."))
+        on = {"on_change": _clicked, "args": (cid, review, d)}
+        choice = st.radio("Decision", list(DECISION_WORDS), index=None, horizontal=True, key=f"mod-dec-{suffix}",
+                          format_func=DECISION_WORDS.get, **on)
+        if choice == "edit":
+            st.text_area("Edited wording", key=f"mod-edit-{suffix}",
+                         help="Where the draft sets positions side by side, keep one sentence per "
+                              "position: each keeps who holds it.", **on)
+        if choice in ("edit", "reject"):
+            st.text_input("Reason (optional)", key=f"mod-why-{suffix}", **on)
+        unsaved = st.session_state.get(f"mod-unsaved-{suffix}")
+        if unsaved:
+            st.error(esc(f"This decision could not be kept for submitting later: {unsaved}"))
+        elif stored is not None:
+            st.caption(esc(f"{DECISION_WORDS[stored.decision]}, by {stored.reviewer} at "
+                           f"{stored.updated_at:%H:%M:%S} UTC{' (changed in another console)' if elsewhere else ''}: "
+                           "not submitted yet."))
+
+
+def _draft_body(d: dict, summaries: dict, statements: dict) -> None:
+    """A draft's sentences beside the statements they cite, and what its group agrees with."""
+    left, right = st.columns([3, 2])
+    with left:
+        for s in d.get("sentences") or []:
+            st.markdown(esc(sentence_text(s)) + "  \n" + "*cites " + esc(", ".join(s.get("citations") or [])) + "*")
+        st.caption(f"Drafted by {esc(d.get('drafter', ''))}. {esc(d.get('notes', ''))}")
+        opinion = second_opinion_line(d.get("model_verdicts") or [])
+        if opinion:
+            st.caption(esc(opinion))
+    with right:
+        st.markdown("**Cited statements**")
+        for sid, text in (d.get("cited") or {}).items():
+            st.markdown(code(sid) + " " + esc(text))
+    g = summaries.get(d["key"])
+    if g:
+        people = plural(g['size'], 'participant')
+        with st.expander(f"About {group_name(d['key'])}: {people} ({g['share']:.0%}{g['of']})"):
+            for verb, sids in g["by_direction"].items():
+                if sids:
+                    st.write(f"Statements this group {verb}s with more than others:")
+                for sid in sids[:5]:
+                    st.markdown(code(sid) + " " + esc(statements.get(sid, "")))
+
+
+def _submit_review(cid: int, value: dict) -> None:
+    with action("Submitting the review"):
+        require_moderator(cid)
+        st_ = run_console.run_graph("Recording the review and publishing", cid, value=value)
+        waiting = st_.waiting or {}
+        published = current_published(st_.values) if waiting.get("type") == "voting" else []
+        refused = [d for d in waiting.get("drafts") or [] if d.get("edit_rejected")] \
+            if waiting.get("type") == "review" else []
+        if refused:
+            names = ", ".join(d.get("heading") or group_name(d["key"]) for d in refused)
+            st.session_state["mod-flash"] = (
+                "error", f"{plural(len(refused), 'edit')} {inflect(len(refused), 'was', 'were')} not accepted ({names}): "
+                         "the reason is shown beside each draft, with your text kept for correction. "
+                         "Your other decisions are recorded.")
+        else:
+            st.session_state["mod-flash"] = (
+                "success", f"Review recorded. {plural(len(published), 'draft')} {inflect(len(published), 'is', 'are')} published: open voting in the Voting tab."
+                if published else "Review recorded.")
+        if published:
+            switch_tab(run_console.CONSOLE_TABS, "Voting")
+        st.rerun()
