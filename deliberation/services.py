@@ -202,6 +202,24 @@ def stored_consultation(store: Store, source: str):
         raise
 
 
+#: A statement's moderation status as a moderator reads it in `deliberation summary`, for a stored
+#: consultation (everything stored went through :func:`intake`) and for an export folder (the
+#: export's own status, no intake check run). Shown in this order.
+STATUS_WORDS = {"accepted": "accepted by a moderator",
+                "unmoderated": "not reviewed by a moderator yet, shown to participants (passed the automatic "
+                               "intake check)",
+                "needs_review": "held for a moderator's review (flagged by the automatic intake check)",
+                "rejected": "rejected by a moderator"}
+EXPORT_STATUS_WORDS = {**STATUS_WORDS, "unmoderated": "not moderated in the export",
+                       "needs_review": "held for a moderator's review"}
+
+
+def moderation_line(statuses, words: dict[str, str] = STATUS_WORDS) -> str:
+    """"1 accepted by a moderator; 2 not reviewed by a moderator yet, ..." for these statuses."""
+    counts = Counter(statuses)
+    return "; ".join(f"{counts[k]} {w}" for k, w in words.items() if counts[k])
+
+
 def corpus_summary(settings: Settings, source: str) -> str:
     """Plain-text summary of a Polis export folder or a stored consultation."""
     path = Path(source)
@@ -217,10 +235,11 @@ def corpus_summary(settings: Settings, source: str) -> str:
         # the drafts the graph published are stored as statements; counted apart, not as "unmoderated"
         drafts = [s for s in store.statements(c.id) if s.is_draft]
         statements = [s for s in store.statements(c.id) if not s.is_draft]
-    mod = Counter(s.moderation.value for s in statements)
+    mod = moderation_line((s.moderation.value for s in statements),
+                          EXPORT_STATUS_WORDS if is_polis_export(path) else STATUS_WORDS)
     lines = [f"Question: {question}",
-             f"Statements: {len(statements)} ({', '.join(f'{v} {k}' for k, v in sorted(mod.items()))})"
-             + (f" and {len(drafts)} published drafts" if drafts else ""),
+             f"Statements: {len(statements)}" + (f" ({mod})" if mod else "")
+             + (f" and {len(drafts)} published draft{'s' if len(drafts) != 1 else ''}" if drafts else ""),
              f"Participants: {counts['participants']}",
              f"Votes: {counts['votes']} current ({counts['vote_events']} vote events)"]
     return "\n".join(lines + [f"Note: {n}" for n in notes])

@@ -128,7 +128,9 @@ def test_summary_counts_published_drafts_apart_and_says_why_a_folder_has_no_vote
     assert invoke(data, "import-polis", str(folder), "--no-embed").exit_code == 0
     Store(Settings(data_dir=data)).add_statement(1, None, "Common ground: keep the market.", is_draft=True)
     res = invoke(data, "summary", "1")
-    assert "Statements: 2 (1 accepted, 1 unmoderated) and 1 published drafts" in res.output, res.output
+    # the statuses in a moderator's words ("unmoderated" read as "nobody checked it")
+    assert ("Statements: 2 (1 accepted by a moderator; 1 not reviewed by a moderator yet, shown to participants "
+            "(passed the automatic intake check)) and 1 published draft\n") in res.output, res.output
     row = [line for line in invoke(data, "consultations").output.splitlines() if line.startswith("│ 1")][0]
     assert [c.strip() for c in row.strip("│").split("│")][3:5] == ["2", "1"]  # statements, drafts
     res = invoke(data, "summary", str(folder))
