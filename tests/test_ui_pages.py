@@ -353,11 +353,16 @@ def test_review_approve_publish_vote_and_report(sample):
     # participants do not see drafts before voting opens
     p, pid = _join(sample)
     assert "Proposed" not in texts(p)
+    sid = [k for k in (b.key or "" for b in p.button) if k.startswith("vote-")][0].split("-")[1]
+    p.button(key=f"vote-{sid}-1").click().run()
+    assert f"Vote stored: agree (statement {sid})." in unescape(texts(p))
     at.button(key="mod-vote-open").click().run()
     _ok(at)
     assert "Voting is **open**" in texts(at)
     p.run()
     assert "Proposed statement (Common ground 1)" in texts(p)
+    # the statement vote's acknowledgement does not linger above the drafts that came since
+    assert "Vote stored" not in texts(p)
     draft_id = drafts[0].external_id
     p.button(key=f"vote-{draft_id}-1").click().run()
     _ok(p)

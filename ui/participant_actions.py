@@ -50,18 +50,28 @@ def open_tab() -> str:
     return next((t for t in TABS if w(t) == label), TABS[0])
 
 
-def flash(kind: str, text: str) -> None:
-    """Remember a message for the tab the participant acted in (shown there, not in another tab)."""
-    st.session_state["participant-flash"] = {"kind": kind, "text": text, "tab": open_tab()}
+def flash(kind: str, text: str, voted: str | None = None) -> None:
+    """Remember a message for the tab the participant acted in (shown there, not in another tab).
+    ``voted``: the item a vote's acknowledgement is about."""
+    st.session_state["participant-flash"] = {"kind": kind, "text": text, "tab": open_tab(), "voted": voted}
 
 
-def show_flash() -> None:
+def show_flash(drafts: list[dict] | None = None) -> None:
     """The latest acknowledgement or error in the tab it belongs to, until a newer one replaces it
-    (a message shown only once could vanish before it is read when the tab redraws itself)."""
+    (a message shown only once could vanish before it is read when the tab redraws itself).
+    ``drafts``: the drafts the tab now offers to vote on. Once they are on screen, an acknowledgement
+    of a vote on a statement that an earlier run showed is no longer news: a room of six read
+    "Vote stored: agree (statement 8)." above the first draft when the drafts arrived. A press's own
+    acknowledgement is always shown once."""
     f = st.session_state.get("participant-flash")
-    if f and f.get("tab", TABS[0]) == open_tab():
-        # shown as text: messages can quote input and ids (imported ids can be any text)
-        getattr(st, f["kind"])(esc(f["text"]))
+    if not f or f.get("tab", TABS[0]) != open_tab():
+        return
+    if drafts and f.get("shown") and f.get("voted") not in {p["statement_id"] for p in drafts} | {None}:
+        st.session_state.pop("participant-flash", None)
+        return
+    f["shown"] = True
+    # shown as text: messages can quote input and ids (imported ids can be any text)
+    getattr(st, f["kind"])(esc(f["text"]))
 
 
 def reason(e: BaseException) -> str:
@@ -105,7 +115,7 @@ def vote(cid: int, pid: str, sid: str, value: int, allowed: bool = True, ballot:
         # Streamlit replays after a self-refresh cut the run short; stored once, acknowledged again.
         # Only while it is still the stored vote: the same participant on another device (their
         # personal link) may have changed it since, and this press changes it back
-        flash("success", done)
+        flash("success", done, voted=sid)
         return
     last = st.session_state.get("last-vote")
     # a press on an item that another page of this participant (their link in a second tab or on a
@@ -120,7 +130,7 @@ def vote(cid: int, pid: str, sid: str, value: int, allowed: bool = True, ballot:
         return
     st.session_state["last-vote"] = (cid, pid, sid, value)
     flash("success", done if before is None else
-          w("vote.elsewhere_changed", before=w(SAID[before]), answer=w(SAID[value]), done=done))
+          w("vote.elsewhere_changed", before=w(SAID[before]), answer=w(SAID[value]), done=done), voted=sid)
 
 
 def change_vote(cid: int, pid: str, sid: str, key: str, old: int, allowed: bool) -> None:

@@ -284,9 +284,9 @@ def _switch(caught_up: bool) -> None:
 @st.fragment
 def _voting(cid: int, pid: str) -> None:
     with action(words()("doing.statements"), **failure_words(words())):
-        show_flash()
         r = _room(cid, pid)
         drafts, todo = _todo(r, pid)
+        show_flash(drafts)
         if not drafts and not todo:
             _switch(True)
         _vote_next(cid, pid, r["statements"], r["my_votes"], drafts, todo)
