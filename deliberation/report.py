@@ -140,7 +140,7 @@ def build_report(state: dict[str, Any], statements: list[Statement],
         "rejected": [d for d in drafts if d["status"] == "rejected"],
         "audit": audit,
         "reviews": state.get("reviews") or [],
-        "tally": {k: tally.get(k) for k in ("ranking_gic", "ranking_schulze", "notes", "rejected_by") if k in tally},
+        "tally": {k: tally.get(k) for k in ("ranking_gic", "ranking_schulze", "notes", "rejected_by", "revised_vote") if k in tally},
         "terms": TERMS,
         # the participants the opinion groups' shares are of, and everyone the analysis counted
         "grouped": {"in_groups": sum(g.get("size", 0) for g in analysis.get("group_summaries", [])),
@@ -381,11 +381,16 @@ def _md_ranking(rep: dict) -> list[str]:
         name = {d["published_as"]: d.get("ballot_name") or ballot_name(d.get('heading') or draft_heading(d['key']),
                                                                        d["published_as"])
                 for d in rep["consensus"] + rep["minority"] if d.get("published_as")}
+        # a version a revision replaced, ranked when the revision round put nothing to the vote
+        for d in rep["consensus"] + rep["minority"] + (rep.get("rejected") or []):
+            for e in d.get("earlier_versions") or []:
+                name.setdefault(e["published_as"], ballot_name(d.get("heading") or draft_heading(d["key"]),
+                                                               e["published_as"]))
         gic = "; ".join(name.get(sid, sid) for sid in t["ranking_gic"])
         schulze = " > ".join(" = ".join(name.get(sid, sid) for sid in tier) for tier in t.get("ranking_schulze", []))
         out += [f"- By agreement across groups: {_md(gic)}. {TERMS['gic']}",
                 f"- By preference order: {_md(schulze)}. {TERMS['schulze']}"]
-        if (rep.get("method") or {}).get("revise_rounds"):
+        if (rep.get("method") or {}).get("revise_rounds") and t.get("revised_vote", True):
             out.append("- Ranked: the ballot items of the last vote, after the revision round; the earlier "
                        "vote's counts are given under each draft above.")
     else:

@@ -369,13 +369,25 @@ def revision_requests(result: TallyResult, current: list[PublishedDraft]
     return feedback, redraft, exclude
 
 
+#: The tally's note when a revision round put no draft to the vote.
+NO_REVISED_VOTE = ("The revision round put no new draft to the vote (the moderator rejected its redrafts), "
+                   "so the vote before it stands: its ranking and counts are the last vote's.")
+
+
 def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     """Count the votes on the current round's drafts; drafts a group rejected go back (bounded)."""
+    current = state.published_now()
+    ids = [p.statement_id for p in current]
+    if not ids and state.revise_rounds and state.tally:
+        # the revision round put nothing to the vote (the moderator rejected its redrafts): the vote
+        # before it stands. Its tally said "No draft was published, so there is nothing to tally" and
+        # the report "No draft was put to the vote" below the drafts' votes
+        return {"tally": {**state.tally, "revised_vote": False,
+                          "notes": [*(state.tally.get("notes") or []), NO_REVISED_VOTE]},
+                "feedback": {}, "redraft": [], "exclude": {}, "log": [f"tally: {NO_REVISED_VOTE}"]}
     ctx = context_of(runtime)
     matrix = ctx.services.store.vote_matrix(state.consultation_id, include_drafts=True)
     labels, placed = group_labels(state.analysis, matrix)
-    current = state.published_now()
-    ids = [p.statement_id for p in current]
     # each ballot item as the report names it ("Common ground 1 (8)"), in the notes of the CLI, console and
     # report: by its published heading, which names every draft a merged item stands for
     names = {p.statement_id: ballot_name(p.heading, p.statement_id) for p in current}

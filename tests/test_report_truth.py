@@ -387,3 +387,27 @@ def test_a_rejected_revision_keeps_the_vote_on_the_version_before_it():
     said = "an earlier version, “The first version.”, was put to the vote as statement 10: 0 agree, 8 disagree"
     assert said in to_markdown(rep).replace("\\", "")
     assert said in to_html(rep).replace("&quot;", '"')
+
+
+def test_a_revision_round_that_put_nothing_to_the_vote_keeps_the_vote_before_it():
+    """The moderator rejected the revision round's only redraft, so nothing new went to the vote: the
+    tally said "No draft was published, so there is nothing to tally" and the report "No draft was put
+    to the vote" under drafts with their votes, and the first vote's ranking was gone."""
+    from graphs.nodes import NO_REVISED_VOTE, tally
+    from graphs.state import FacilitationState
+
+    first = {"ranking_gic": ["11", "10"], "ranking_schulze": [["11"], ["10"]], "notes": [], "drafts": [
+        {"draft_id": sid, "n_votes": 8, "agree": a, "disagree": 8 - a, "passes": 0, "groups": []}
+        for sid, a in (("10", 0), ("11", 8))]}
+    published = [{"key": f"all:{i}", "kind": "consensus", "statement_id": sid, "text": f"Draft {i}.",
+                  "heading": f"Common ground {i}", "round": 0} for i, sid in ((1, "10"), (2, "11"))]
+    state = FacilitationState(consultation_id=1, published=published, revise_rounds=1, tally=first)
+    out = tally(state, None)  # nothing to count: the store is not read
+    assert out["redraft"] == [] and out["tally"]["ranking_gic"] == ["11", "10"]
+    drafts = [{"key": p["key"], "kind": "consensus", "status": s, "sentences": [{"text": p["text"], "citations": ["1"]}]}
+              for p, s in zip(published, ("rejected", "published"))]
+    md = to_markdown(build_report({"question": "Q?", "analysis": {}, "revise_rounds": 1, "drafts": drafts,
+                                   "published": published, "tally": out["tally"]}, []))
+    assert "No draft was put to the vote." not in md and "nothing to tally" not in md
+    assert "- By agreement across groups: Common ground 2 (11); Common ground 1 (10)." in md
+    assert NO_REVISED_VOTE in md.replace("\\", "") and "after the revision round;" not in md
