@@ -393,7 +393,7 @@ def test_a_revision_round_that_put_nothing_to_the_vote_keeps_the_vote_before_it(
     """The moderator rejected the revision round's only redraft, so nothing new went to the vote: the
     tally said "No draft was published, so there is nothing to tally" and the report "No draft was put
     to the vote" under drafts with their votes, and the first vote's ranking was gone."""
-    from graphs.nodes import NO_REVISED_VOTE, tally
+    from graphs.nodes import NO_REVISED_VOTE, tally, voting
     from graphs.state import FacilitationState
 
     first = {"ranking_gic": ["11", "10"], "ranking_schulze": [["11"], ["10"]], "notes": [], "drafts": [
@@ -402,6 +402,8 @@ def test_a_revision_round_that_put_nothing_to_the_vote_keeps_the_vote_before_it(
     published = [{"key": f"all:{i}", "kind": "consensus", "statement_id": sid, "text": f"Draft {i}.",
                   "heading": f"Common ground {i}", "round": 0} for i, sid in ((1, "10"), (2, "11"))]
     state = FacilitationState(consultation_id=1, published=published, revise_rounds=1, tally=first)
+    # no voting step on nothing (the console offered "Open voting" on an empty list), nor a count
+    assert voting(state, None)["log"] == ["voting: the revision round put no draft to the vote"]
     out = tally(state, None)  # nothing to count: the store is not read
     assert out["redraft"] == [] and out["tally"]["ranking_gic"] == ["11", "10"]
     drafts = [{"key": p["key"], "kind": "consensus", "status": s, "sentences": [{"text": p["text"], "citations": ["1"]}]}
