@@ -83,3 +83,18 @@ def test_the_pass_button_names_the_answer_my_votes_and_the_acknowledgement_show(
     for lang in LANGUAGES:
         w = Words(lang)
         assert w("answer.pass_unsure").startswith(w("answer.pass")), lang
+
+
+def test_the_board_names_a_replaced_drafts_ballot_item_after_the_drafts_it_still_stands_for():
+    """A ballot item for two drafts with the same words ('Common ground 1; What people said about the
+    topic “parking”') whose first draft a revision round replaced: the board listed it under its whole
+    heading beside the revision, two items called "Common ground 1"."""
+    from ui.common import ballot_slate
+    from ui.i18n import draft_heading
+
+    published = [{"key": "all:1", "also": ["topic:2"], "statement_id": "10", "round": 0, "text": "A",
+                  "heading": "Common ground 1; What people said about the topic “parking”"},
+                 {"key": "all:1", "statement_id": "16", "round": 1, "text": "A, revised", "heading": "Common ground 1"}]
+    assert [(p["statement_id"], p["heading"]) for p in ballot_slate({"published": published})] == [
+        ("16", "Common ground 1"), ("10", "What people said about the topic “parking”")]
+    assert draft_heading(Words("de"), ballot_slate({"published": published})[1]) == "Was zum Thema „parking“ gesagt wurde"

@@ -35,6 +35,7 @@ from deliberation.models import Consultation, Statement
 from deliberation.services import consultation_model, embedder_for, vector_index
 from deliberation.storage import Store
 from deliberation.wording import audience_name
+from ui.i18n import MERGED_HEADINGS, headings_by_key
 
 log = logging.getLogger("deliberation.ui")
 
@@ -337,8 +338,21 @@ def ballot_slate(values: dict) -> list[dict]:
     draft put to the vote. After a revision round they showed only its redrafts (one item, where the
     room had voted on six), and the common ground the room had agreed on was gone from the screen.
     The latest round's items come first (the projector shows the first few)."""
-    latest = {k: p for p in values.get("published") or [] for k in [p["key"], *(p.get("also") or [])]}
-    return sorted({p["statement_id"]: p for p in latest.values()}.values(), key=lambda p: -int(p.get("round") or 0))
+    items = values.get("published") or []
+    latest = {k: p for p in items for k in [p["key"], *(p.get("also") or [])]}
+    standing = [_standing_for(p, [k for k in [p["key"], *(p.get("also") or [])] if latest[k] is p]) for p in items]
+    return sorted([p for p in standing if p], key=lambda p: -int(p.get("round") or 0))
+
+
+def _standing_for(p: dict, keys: list[str]) -> dict | None:
+    """A ballot item as it stands for ``keys`` only, the drafts no later version replaced (None: none):
+    an item that stood for two drafts (same words) of which a revision replaced one kept its
+    heading, and the board showed two items called "Common ground 1"."""
+    if not keys or keys == [p["key"], *(p.get("also") or [])]:
+        return p if keys else None
+    by_key = headings_by_key(p)
+    heading = MERGED_HEADINGS.join(h for k, h in by_key if k in keys) if len(by_key) > 1 else p.get("heading")
+    return {**p, "key": keys[0], "also": keys[1:], "heading": heading}
 
 
 # ---- voting on the published drafts: the window lives in the store ----------------------

@@ -109,10 +109,15 @@ def draft_heading(words: Words, p: dict) -> str:
     heading, keys = p.get("heading") or "", [p.get("key", ""), *(p.get("also") or [])]
     if words.lang == DEFAULT_LANGUAGE:
         return heading or audience_name(keys[0])
+    return MERGED_HEADINGS.join(_one_heading(words, k, h) for k, h in headings_by_key(p))
+
+
+def headings_by_key(p: dict) -> list[tuple[str, str]]:
+    """(draft key, its heading) of each draft a ballot item stands for (one heading each when its
+    heading joins theirs, else the whole heading for its own key)."""
+    heading, keys = p.get("heading") or "", [p.get("key", ""), *(p.get("also") or [])]
     parts = heading.split(MERGED_HEADINGS)
-    if len(keys) > 1 and len(parts) == len(keys):
-        return MERGED_HEADINGS.join(_one_heading(words, k, h) for k, h in zip(keys, parts))
-    return _one_heading(words, keys[0], heading)
+    return list(zip(keys, parts)) if len(keys) > 1 and len(parts) == len(keys) else [(keys[0], heading)]
 
 
 def draft_caption(words: Words, p: dict) -> str:
