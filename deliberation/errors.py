@@ -50,7 +50,12 @@ class RateLimited(DeliberationError):
 
 class VotingClosed(DeliberationError):
     """A vote on a published draft whose voting window is not open (not yet opened, or closed);
-    nothing was stored."""
+    nothing was stored. ``draft``: the draft voted on, when the refusal is about a vote;
+    ``closed``: its voting was closed (else it was never opened)."""
+
+    def __init__(self, message: str, *, draft: str | None = None, closed: bool = False):
+        self.draft, self.closed = draft, closed
+        super().__init__(message)
 
 
 class SameWords(DeliberationError):

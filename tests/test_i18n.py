@@ -63,6 +63,23 @@ def test_a_draft_caption_counts_its_sources():
     assert draft_caption(Words("es"), two) == "Borrador 14 · basado en las afirmaciones 3, 5"
 
 
+def test_a_vote_after_the_drafts_closed_names_the_draft_and_says_it_closed():
+    """A room of six read 'voting on this draft (statement 16) is not open (the moderator has not opened
+    it yet, or has closed it)' under an item the page called 'Draft 16', in every language."""
+    import streamlit as st
+
+    from deliberation.errors import VotingClosed
+    from ui.participant_actions import PAGE_LANGUAGE_KEY, reason
+
+    said = {"en": "voting on the drafts has closed (Draft 16)", "de": "die Abstimmung über die Entwürfe ist beendet "
+            "(Entwurf 16)", "fr": "le vote sur les projets de texte est clos (Projet 16)",
+            "es": "la votación de los borradores está cerrada (Borrador 16)"}
+    for lang, words in said.items():
+        st.session_state[PAGE_LANGUAGE_KEY] = lang
+        assert reason(VotingClosed("closed", draft="16", closed=True)) == words
+    assert reason(VotingClosed("x", draft="16")) == "la votación de este borrador aún no está abierta (Borrador 16)"
+
+
 def test_a_ballot_item_for_several_drafts_names_each_in_the_page_language():
     """A merged ballot item (a small room's topic draft with a group draft's words) was named after
     its first draft only on a German or French page: 'Gemeinsamer Nenner 1' for an item that also

@@ -238,7 +238,7 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
     close_voting(mod)
     late = people[5]
     _press(late, WORD[-1])
-    expect(late.get_by_text(re.compile(r"Your vote was not stored: .*not open"))).to_be_visible()
+    expect(late.get_by_text(re.compile(r"Your vote was not stored: voting on the drafts has closed \(Draft \d+\)"))).to_be_visible()
     assert len(store.vote_events(c.id)) == before
 
     # --- 6. board and report agree with the database ------------------------------------------

@@ -38,8 +38,9 @@ def test_votes_on_drafts_only_while_the_window_is_open(published):
     store, cid, drafts = published
     pid = participant_for_token("tok-1")
     # not opened yet: refused, nothing stored, not even the participant
-    with pytest.raises(VotingClosed, match="not open"):
+    with pytest.raises(VotingClosed, match=rf"^voting on this draft \(Draft {drafts[0]}\) has not opened yet$") as refused:
         store.cast_vote(cid, pid, drafts[0], "agree", create_participant=True)
+    assert not refused.value.closed
     assert pid not in store.participants(cid)
     assert store.voting_window(cid, drafts) is None
     # statements that are not drafts are not affected; the first vote creates the participant
@@ -54,9 +55,10 @@ def test_votes_on_drafts_only_while_the_window_is_open(published):
     assert w.state == "closed"
     # the participant page reads "Your vote was not stored: " + this, which said "not stored" twice
     # and names the draft as its "Vote stored: agree (statement N)." does
-    with pytest.raises(VotingClosed, match=rf"^voting on this draft \(statement {drafts[0]}\) is not open \(the moderator has not "
-                                           r"opened it yet, or has closed it\)$"):
+    # and says that the vote closed (the store knows), naming the item as the ballot does: "Draft N"
+    with pytest.raises(VotingClosed, match=rf"^voting on the drafts has closed \(Draft {drafts[0]}\)$") as refused:
         store.cast_vote(cid, pid, drafts[0], "agree")
+    assert refused.value.draft == drafts[0] and refused.value.closed
     store.cast_vote(cid, pid, "2", "pass")  # ordinary votes go on
     votes = store.current_votes(cid)
     assert votes[(votes["participant"] == pid) & (votes["statement"] == drafts[0])]["vote"].tolist() == [-1]

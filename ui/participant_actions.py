@@ -75,11 +75,14 @@ def show_flash(drafts: list[dict] | None = None) -> None:
 
 
 def reason(e: BaseException) -> str:
-    """Why an action failed, in the page's language. English keeps the store's own message (it names
+    """Why an action failed, in the page's language. A vote on a draft whose voting is not open says
+    whether it closed or never opened. English keeps the store's own message otherwise (it names
     the limit and the wait); the others say the two refusals a participant meets in their words."""
     w = words()
     if not isinstance(e, DeliberationError):
         return plain_error(e) if w.lang == DEFAULT_LANGUAGE else w("doing.unexpected")
+    if isinstance(e, VotingClosed) and e.draft is not None:  # "Draft 16", as the ballot names it
+        return w("vote.drafts_closed" if e.closed else "vote.draft_not_open", sid=e.draft)
     if w.lang != DEFAULT_LANGUAGE and isinstance(e, (VotingClosed, RateLimited)):
         return w("vote.closed" if isinstance(e, VotingClosed) else "doing.rate_limited")
     return str(e)

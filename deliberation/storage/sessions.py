@@ -261,10 +261,14 @@ class SessionsMixin:
                              .where(VotingWindowRow.consultation_id == consultation_id,
                                     VotingWindowRow.opened_at.is_not(None), VotingWindowRow.closed_at.is_(None))).all()
         if not any(statement in (ids or ()) for ids in open_ids):
-            # the page says "Your vote was not stored: " before it ("…, so this vote was not stored" said it twice),
-            # and names the item as its "Vote stored: agree (statement 4)" does ("draft 4" read as another item)
-            raise VotingClosed(f"voting on this draft (statement {statement}) is not open (the moderator has not "
-                               "opened it yet, or has closed it)")
+            # the page says "Your vote was not stored: " before it ("…, so this vote was not stored" said it
+            # twice), and names the item as its ballot does ("Draft 16"; "statement 16" read as another item)
+            closed = any(statement in (ids or ()) for ids in s.scalars(
+                select(VotingWindowRow.draft_ids).where(VotingWindowRow.consultation_id == consultation_id,
+                                                        VotingWindowRow.closed_at.is_not(None))))
+            raise VotingClosed(f"voting on the drafts has closed (Draft {statement})" if closed else
+                               f"voting on this draft (Draft {statement}) has not opened yet", draft=statement,
+                               closed=closed)
 
     # ---- moderator sessions ------------------------------------------------------------
     def create_moderator_session(self, consultation_id: int, secret: str | None,
