@@ -395,7 +395,9 @@ def voting_tab(cid: int) -> None:
         v = votes[votes["statement"] == p["statement_id"]]["vote"].astype(int)
         rows.append({"draft": p["statement_id"], "speaks for": common.group_name(p["key"]), "text": p["text"],
                      "agree": int((v == 1).sum()), "disagree": int((v == -1).sum()), "pass": int((v == 0).sum())})
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    # a static table wraps a long draft's text: in a data grid it pushed the counts off the table at
+    # 1280 px (a room of six)
+    st.table(pd.DataFrame(rows).set_index("draft"))
     if state == "not opened":
         if st.button("Open voting", type="primary", key="mod-vote-open"):
             with common.action("Opening voting"):
