@@ -331,10 +331,11 @@ def _unpublished_drafts(state: FacilitationState, statements: list[Statement]) -
 def voting(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     """Wait (interrupt) until the moderator closes voting on the published drafts."""
     current = state.published_now()
-    if not current and state.revise_rounds:
-        # the moderator rejected every redraft of the revision round: nothing to vote on (the console
-        # offered "Open voting" on an empty list); the vote before it stands (tally)
-        return {"log": ["voting: the revision round put no draft to the vote"]}
+    if not current:
+        # the moderator rejected every draft (or every redraft of a revision round, whose vote before
+        # it then stands: tally): nothing to vote on; the console offered "Open voting" on an empty list
+        return {"log": ["voting: no draft was published, so there is nothing to vote on" if not state.revise_rounds
+                        else "voting: the revision round put no draft to the vote"]}
     interrupt({"type": "voting", "consultation_id": state.consultation_id,
                "published": [p.model_dump(mode="json") for p in current],
                "how": "participants vote on the published drafts; resume with {'close': true} to close voting"})

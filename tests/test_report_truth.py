@@ -404,6 +404,9 @@ def test_a_revision_round_that_put_nothing_to_the_vote_keeps_the_vote_before_it(
     state = FacilitationState(consultation_id=1, published=published, revise_rounds=1, tally=first)
     # no voting step on nothing (the console offered "Open voting" on an empty list), nor a count
     assert voting(state, None)["log"] == ["voting: the revision round put no draft to the vote"]
+    # nor in a first round whose drafts the moderator all rejected (the Voting tab's table raised KeyError)
+    assert voting(FacilitationState(consultation_id=1), None)["log"] == [
+        "voting: no draft was published, so there is nothing to vote on"]
     out = tally(state, None)  # nothing to count: the store is not read
     assert out["redraft"] == [] and out["tally"]["ranking_gic"] == ["11", "10"]
     drafts = [{"key": p["key"], "kind": "consensus", "status": s, "sentences": [{"text": p["text"], "citations": ["1"]}]}

@@ -397,7 +397,8 @@ def voting_tab(cid: int) -> None:
                      "agree": int((v == 1).sum()), "disagree": int((v == -1).sum()), "pass": int((v == 0).sum())})
     # a static table wraps a long draft's text: in a data grid it pushed the counts off the table at
     # 1280 px (a room of six)
-    st.table(pd.DataFrame(rows).set_index("draft"))
+    if rows:  # a checkpoint waiting for a vote on nothing (before the graph skipped it): no table, no KeyError
+        st.table(pd.DataFrame(rows).set_index("draft"))
     if state == "not opened":
         if st.button("Open voting", type="primary", key="mod-vote-open"):
             with common.action("Opening voting"):
