@@ -16,7 +16,8 @@ The process appends to ``<data dir>/runs/consultation-ID.log`` (its standard out
 header line per launch (``{"launch": when, "doing": what}``, written by the launcher), a first
 JSON line with its pid, one JSON line per completed step (its name and log lines), a last
 ``{"error": ...}`` line when it failed, and whatever else it prints (a traceback); the launcher
-adds ``{"exited": pid, "code": returncode}`` once it ends, while the launcher lives. Earlier runs'
+adds ``{"exited": pid, "code": returncode}`` once it ends, while the launcher lives (unless the process
+wrote that line itself, as it does when it ends on its own: each exit is in the log once). Earlier runs'
 output stays above (moved to ``consultation-ID.log.1`` once the log passes
 :data:`LOG_ROTATE_BYTES`); :func:`progress` reads one run's part. The console watches the lock
 (the run is in progress while it is held), this log and the checkpoints (``runner.status``).
@@ -53,6 +54,9 @@ _CODE_ROOT = Path(__file__).resolve().parents[1]
 #: A run log larger than this (bytes) at a launch moves to ``consultation-ID.log.1`` (replacing the
 #: one there), so the log of a consultation run many times does not grow without end.
 LOG_ROTATE_BYTES = 2_000_000
+#: How much of the log's end (bytes) the launcher reads, once the run's process has ended, for the
+#: exit line the process wrote itself (its last line, but for anything the interpreter printed after it).
+EXIT_LINE_TAIL_BYTES = 8192
 #: How many of its last lines of output (a traceback) the console and ``status`` show for a run whose
 #: process ended before it finished.
 OUTPUT_LINES = 15
@@ -156,11 +160,22 @@ def _now() -> str:
 
 
 def _wait_and_log(proc: subprocess.Popen, log_path: Path) -> None:
-    """Wait for the run's end and append its exit status to its log (a signal's too)."""
+    """Wait for the run's end and append its exit status to its log (a signal's too), unless the
+    process wrote that very line itself as it ended (a room of six's log had each exit twice)."""
     code = proc.wait()
-    with contextlib.suppress(OSError), open(log_path, "a", encoding="utf-8") as log:
-        log.write(json.dumps({"exited": proc.pid, "code": code}) + "\n")
+    line = json.dumps({"exited": proc.pid, "code": code})
+    if not _said_in_log_end(log_path, line):
+        with contextlib.suppress(OSError), open(log_path, "a", encoding="utf-8") as log:
+            log.write(line + "\n")
     _LAUNCHED.pop(proc.pid, None)
+
+
+def _said_in_log_end(log_path: Path, line: str) -> bool:
+    """Whether ``line`` is one of the lines in the last :data:`EXIT_LINE_TAIL_BYTES` of the log."""
+    with contextlib.suppress(OSError), open(log_path, "rb") as log:
+        log.seek(max(0, log.seek(0, os.SEEK_END) - EXIT_LINE_TAIL_BYTES))
+        return line.encode() in log.read().splitlines()
+    return False
 
 
 def _environment(settings: Settings, lock_env: dict[str, str]) -> dict[str, str]:

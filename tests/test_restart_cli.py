@@ -429,3 +429,21 @@ def test_the_moderator_stops_a_console_run(sample, tmp_path, monkeypatch):
     assert sorted(drafts) == sorted(published) and len(set(published)) == len(published) > 2
     again = runner_process.stop(settings, cid, pid)  # pressed on a page drawn before: nothing to stop
     assert again.pid != pid and again.outcome == "returned"
+
+
+def test_a_run_process_exit_is_logged_once(tmp_path):
+    """A room of six's run log had each exit twice ({"exited": PID, "code": 0}): the run's process
+    says its own exit as it ends, and the launcher wrote it again once it reaped the process. The
+    launcher writes it only for a process that could not say it (killed)."""
+    from graphs import runner_process
+
+    log = tmp_path / "consultation-1.log"
+    says = "import json, os; print(json.dumps({'exited': os.getpid(), 'code': 0}), flush=True)"
+    for code, killed in ((says, False), ("import time; time.sleep(60)", True)):
+        with open(log, "a") as out:
+            proc = subprocess.Popen([sys.executable, "-c", code], stdout=out)
+        if killed:
+            proc.kill()
+        runner_process._wait_and_log(proc, log)
+        exits = [line for line in log.read_text().splitlines() if f'"exited": {proc.pid},' in line]
+        assert exits == [f'{{"exited": {proc.pid}, "code": {-9 if killed else 0}}}'], log.read_text()
