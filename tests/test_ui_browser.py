@@ -73,7 +73,7 @@ def _click(page, name: str, role: str = "button", exact: bool = True) -> None:
 
 def _shown_draft(page) -> str:
     """The id of the draft a participant's page shows for voting."""
-    cap = page.get_by_text(re.compile(r"^Draft \d+ · based on statements")).first
+    cap = page.get_by_text(re.compile(r"^Draft \d+ · based on statements?")).first
     expect(cap).to_be_visible()
     return re.match(r"Draft (\d+)", cap.inner_text()).group(1)
 

@@ -359,8 +359,8 @@ def test_review_approve_publish_vote_and_report(sample):
     at.button(key="mod-vote-open").click().run()
     _ok(at)
     assert "Voting is **open**" in texts(at)
-    # a static table (text wrapped): a long draft's text pushed the counts off a data grid at 1280 px
-    assert list(at.table[0].value.columns) == ["speaks for", "text", "agree", "disagree", "pass"]
+    # the counts before the text: a long draft's text pushed them off the grid at 1280 px
+    assert list(at.dataframe[0].value.columns) == ["draft", "speaks for", "agree", "disagree", "pass", "text"]
     p.run()
     assert "Proposed statement (Common ground 1)" in texts(p)
     # the statement vote's acknowledgement does not linger above the drafts that came since

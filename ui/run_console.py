@@ -363,6 +363,10 @@ def _why_not_counted(cid: int, gs) -> str:
     return "it stopped before the count"
 
 
+#: The Voting tab's columns, counts before the text so that a long draft cannot push them out of view.
+VOTING_COLUMNS = ["draft", "speaks for", "agree", "disagree", "pass", "text"]
+
+
 def voting_tab(cid: int) -> None:
     if run_in_progress(cid):  # e.g. the count after a close: not "did not finish", nor "run the graph first"
         running_run(cid, "vote")
@@ -395,10 +399,12 @@ def voting_tab(cid: int) -> None:
         v = votes[votes["statement"] == p["statement_id"]]["vote"].astype(int)
         rows.append({"draft": p["statement_id"], "speaks for": common.group_name(p["key"]), "text": p["text"],
                      "agree": int((v == 1).sum()), "disagree": int((v == -1).sum()), "pass": int((v == 0).sum())})
-    # a static table wraps a long draft's text: in a data grid it pushed the counts off the table at
-    # 1280 px (a room of six)
+    # the counts before the text: a long draft's text pushed them off the grid at 1280 px (a room of
+    # six). A data grid, not st.table: st.table renders its cells as Markdown, and a draft's text
+    # is participants' words, shown as text (tests/test_web_safety.py)
     if rows:  # a checkpoint waiting for a vote on nothing (before the graph skipped it): no table, no KeyError
-        st.table(pd.DataFrame(rows).set_index("draft"))
+        st.dataframe(pd.DataFrame(rows)[VOTING_COLUMNS], hide_index=True,
+                     column_config={"text": st.column_config.TextColumn("text", width="large")})
     if state == "not opened":
         if st.button("Open voting", type="primary", key="mod-vote-open"):
             with common.action("Opening voting"):
