@@ -11,13 +11,17 @@ Audience keys (as in ``Draft.speaks_for`` and the graph's draft keys):
 A key is parsed in one place, :class:`Audience`, which also names it in words; the moderator
 console, the participant page, the live board and the report all call :meth:`Audience.name` /
 :meth:`Audience.heading` (or their shorthands :func:`audience_name`, :func:`draft_heading`);
-nothing else splits a key or turns it into words.
+nothing else splits a key or turns it into words. The words themselves, in every language the app
+speaks, are one table, :data:`AUDIENCE_WORDS`; ``lang`` picks the language (English by default),
+and :func:`heading_in` says a stored English heading in another language (ui.i18n's pages).
 """
 
 from __future__ import annotations
 
 import string
+import tomllib
 from dataclasses import dataclass
+from importlib import resources
 
 #: What each term of the method means, in one sentence, for readers who meet it in the report or
 #: the moderator console. Participants' pages show none of these terms.
@@ -36,6 +40,24 @@ TERMS: dict[str, str] = {
 }
 
 
+#: An audience and a draft's heading in each language of the app (ui.i18n.LANGUAGES), language ->
+#: word id -> text: the one table of these words (deliberation/audiences.toml says what
+#: each id is). ``group`` takes the group's letter; ``topic`` (with its label) and ``topic_n`` (by
+#: its number) are a topic as a heading says it, ``topic_name`` the topic on its own.
+AUDIENCE_WORDS: dict[str, dict[str, str]] = tomllib.loads(
+    resources.files("deliberation").joinpath("audiences.toml").read_text(encoding="utf-8"))
+#: The language of the graph's own headings and of :data:`AUDIENCE_WORDS`' default.
+ENGLISH = "en"
+
+
+def audience_words(lang: str = ENGLISH) -> dict[str, str]:
+    """:data:`AUDIENCE_WORDS` of one language; a language without them is refused in words."""
+    try:
+        return AUDIENCE_WORDS[lang]
+    except KeyError:
+        raise ValueError(f"no words for audiences in {lang!r}: known are {', '.join(AUDIENCE_WORDS)}") from None
+
+
 def group_letter(n: int | str) -> str:
     """Opinion group number -> letter: 0 -> "A", 25 -> "Z", 26 -> "AA" (a non-number stays as it is)."""
     try:
@@ -52,9 +74,9 @@ def group_letter(n: int | str) -> str:
     return out
 
 
-def group_label(n: int | str) -> str:
-    """Opinion group number -> "group A"."""
-    return f"group {group_letter(n)}"
+def group_label(n: int | str, lang: str = ENGLISH) -> str:
+    """Opinion group number -> "group A" ("Gruppe A" in German)."""
+    return audience_words(lang)["group"].format(letter=group_letter(n))
 
 
 def of_grouped(in_groups: int, everyone: int | None) -> str:
@@ -183,33 +205,38 @@ class Audience:
         """The audience proper: a slate item speaks for everyone ("all:2" -> "all")."""
         return Audience("all") if self.is_everyone else self
 
-    def name(self, topics: dict | None = None) -> str:
-        """In words: "everyone", "group A", "the topic “parking · shops”" or "topic 3".
+    def name(self, topics: dict | None = None, lang: str = ENGLISH) -> str:
+        """In words: "everyone", "group A", "the topic “parking · shops”" or "topic 3" (``lang``:
+        in that language of :data:`AUDIENCE_WORDS`, "Gruppe A", "das Thema „parking“").
 
         ``topics``: topic id (int or str) -> label, to name a topic by its label.
         """
+        w = audience_words(lang)
         if self.is_everyone:
-            return "everyone"
+            return w["everyone"]
         if self.is_group:
-            return group_label(self.number)
+            return group_label(self.number, lang)
         if self.is_topic:
-            n = self.number
-            label = (topics or {}).get(n) or (topics or {}).get(str(n))
-            return f"the topic “{label}”" if label else f"topic {n}"
+            return w["topic_name"].format(topic=self._topic(w, topics))
         return self.key
 
-    def heading(self, *, split: bool = False, topics: dict | None = None) -> str:
+    def _topic(self, w: dict[str, str], topics: dict | None) -> str:
+        n = self.number
+        label = (topics or {}).get(n) or (topics or {}).get(str(n))
+        return w["topic"].format(label=label) if label else w["topic_n"].format(n=n)
+
+    def heading(self, *, split: bool = False, topics: dict | None = None, lang: str = ENGLISH) -> str:
         """What a draft for this audience is, in words: "Common ground 2", "What group A asks for",
         "Where opinions split on …" (a topic whose statements divide the groups) or "What people
-        said about …"."""
+        said about …" (``lang``: in that language, "Gemeinsamer Nenner 2", "Was Gruppe A fordert")."""
+        w = audience_words(lang)
         if self.is_everyone:
-            return "Common ground" + (f" {self.slate_item}" if self.slate_item else "")
+            return w["common_ground"] + (f" {self.slate_item}" if self.slate_item else "")
         if self.is_group:
-            return f"What {self.name()} asks for"
+            return w["asks_for"].format(group=group_label(self.number, lang))
         if self.is_topic:
-            where = self.name(topics)
-            return f"Where opinions split on {where}" if split else f"What people said about {where}"
-        return self.name(topics)
+            return w["split" if split else "said"].format(topic=self._topic(w, topics))
+        return self.name(topics, lang)
 
 
 def audience_of(key: str) -> str:
@@ -222,14 +249,28 @@ def slate_item(key: str) -> int | None:
     return Audience.parse(key).slate_item
 
 
-def audience_name(key: "str | Audience", topics: dict | None = None) -> str:
+def audience_name(key: "str | Audience", topics: dict | None = None, lang: str = ENGLISH) -> str:
     """An audience key in words (:meth:`Audience.name`)."""
-    return Audience.parse(key).name(topics)
+    return Audience.parse(key).name(topics, lang)
 
 
-def draft_heading(key: "str | Audience", *, split: bool = False, topics: dict | None = None) -> str:
+def draft_heading(key: "str | Audience", *, split: bool = False, topics: dict | None = None,
+                  lang: str = ENGLISH) -> str:
     """What a draft is, in words (:meth:`Audience.heading`)."""
-    return Audience.parse(key).heading(split=split, topics=topics)
+    return Audience.parse(key).heading(split=split, topics=topics, lang=lang)
+
+
+def heading_in(lang: str, key: "str | Audience", heading: str) -> str:
+    """A draft's heading as the graph stored it (English, :meth:`Audience.heading`) said in ``lang``:
+    "What people said about the topic “parking”" for "topic:2" -> "Was zum Thema „parking“ gesagt
+    wurde". The topic's label and whether opinions split on it are read from the English heading; a
+    key of another shape keeps its heading (or its own name when it has none)."""
+    a, en = Audience.parse(key), audience_words(ENGLISH)
+    if not (a.is_everyone or a.is_group or a.is_topic):
+        return heading or a.name()
+    label = heading.partition("“")[2].rpartition("”")[0]
+    split = heading.startswith(en["split"].partition("{")[0])
+    return a.heading(split=split, topics={a.number: label} if label else None, lang=lang)
 
 
 def _groups_phrase(side: list[tuple[int, int, int]], verb: str) -> str:

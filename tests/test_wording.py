@@ -33,3 +33,26 @@ def test_counts_take_the_plural_except_for_one():
     assert [plural(n, "vote") for n in (0, 1, 2)] == ["0 votes", "1 vote", "2 votes"]
     assert plural(3, "person", "people") == "3 people" and plural(1, "person", "people") == "1 person"
     assert inflect(1, "has", "have") == "has" and inflect(0, "has", "have") == "have"
+
+
+def test_audiences_are_named_in_each_language_from_one_table():
+    """The participant page and the board name drafts in the room's language with the words that name
+    them in English (deliberation.wording.AUDIENCE_WORDS), and no other table of them."""
+    import string
+
+    import pytest
+
+    from deliberation.wording import AUDIENCE_WORDS, heading_in
+
+    fields = {lang: {k: {f for _, f, _, _ in string.Formatter().parse(t) if f} for k, t in w.items()}
+              for lang, w in AUDIENCE_WORDS.items()}
+    assert all(f == fields["en"] for f in fields.values())  # same ids, same placeholders
+    assert audience_name("group:1", lang="de") == "Gruppe B" and audience_name("all", lang="fr") == "tout le monde"
+    assert audience_name("topic:3", {3: "parking"}, lang="es") == "el tema «parking»"
+    assert draft_heading("all:2", lang="es") == "Terreno común 2"
+    assert heading_in("de", "topic:3", "Where opinions split on the topic “parking”") \
+        == "Wo die Meinungen beim Thema „parking“ auseinandergehen"
+    assert heading_in("fr", "topic:3", "What people said about topic 3") == "Ce qui a été dit sur le thème 3"
+    assert heading_in("de", "consensus", "") == "consensus" and heading_in("en", "group:0", "x") == "What group A asks for"
+    with pytest.raises(ValueError, match="no words for audiences in 'xx'"):
+        audience_name("all", lang="xx")

@@ -22,7 +22,7 @@ from importlib import resources
 
 import streamlit as st
 
-from deliberation.wording import Audience, audience_name, group_letter, topic_sources
+from deliberation.wording import audience_name, audience_words, heading_in, topic_sources
 
 #: The languages the app's words exist in, by BCP 47 tag, each named in itself.
 LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}
@@ -91,8 +91,8 @@ class Words:
         return self({1: "answer.agree", -1: "answer.disagree", 0: "answer.pass"}[int(value)])
 
     def group(self, letter: str) -> str:
-        """An opinion group by its letter: "group A", "Gruppe A"."""
-        return self("group.name", letter=letter)
+        """An opinion group by its letter: "group A", "Gruppe A" (deliberation.wording's words)."""
+        return audience_words(self.lang)["group"].format(letter=letter)
 
 
 ENGLISH = Words()
@@ -103,13 +103,13 @@ MERGED_HEADINGS = "; "
 
 def draft_heading(words: Words, p: dict) -> str:
     """A draft put to the vote, named in the page's language: "Gemeinsamer Nenner 2", "Was Gruppe A
-    fordert", from its audience key (English keeps the graph's own heading; a topic's label is
-    taken from it). A ballot item that stands for several drafts with the same words (graphs'
+    fordert", from its audience key (deliberation.wording.heading_in; English keeps the graph's own
+    heading; a topic's label is taken from it). A ballot item that stands for several drafts with the same words (graphs'
     publish: its heading joins theirs with "; ") names each of them, as the English heading does."""
     heading, keys = p.get("heading") or "", [p.get("key", ""), *(p.get("also") or [])]
     if words.lang == DEFAULT_LANGUAGE:
         return heading or audience_name(keys[0])
-    return MERGED_HEADINGS.join(_one_heading(words, k, h) for k, h in headings_by_key(p))
+    return MERGED_HEADINGS.join(heading_in(words.lang, k, h) for k, h in headings_by_key(p))
 
 
 def headings_by_key(p: dict) -> list[tuple[str, str]]:
@@ -125,18 +125,6 @@ def draft_caption(words: Words, p: dict) -> str:
     "… based on statements 3, 5" (several), as text (the page escapes it)."""
     citations = [str(c) for c in p.get("citations") or ()]
     return words("vote.draft_caption", n=len(citations), sid=p["statement_id"], sources=", ".join(citations))
-
-
-def _one_heading(words: Words, key: str, heading: str) -> str:
-    a = Audience.parse(key)
-    if not (a.is_everyone or a.is_group or a.is_topic):
-        return heading or audience_name(key)
-    if a.is_everyone:
-        return words("group.common_ground_n", n=a.slate_item) if a.slate_item else words("group.common_ground")
-    if a.is_group:
-        return words("group.asks_for", letter=group_letter(a.number))
-    label = heading.partition("“")[2].rpartition("”")[0] or str(a.number)
-    return words("group.topic_split" if heading.startswith("Where opinions split") else "group.topic_said", label=label)
 
 
 def topic_line(words: Words, t: dict) -> str:
