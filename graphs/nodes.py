@@ -458,7 +458,7 @@ def report(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     # moderator's review, and kept saying "every group has a draft" after a group's draft was rejected
     final = _audit_slate(state, ctx).model_dump(mode="json")
     rejected = [d.heading or d.key for d in state.drafts if d.sentences and d.status == "rejected"]
-    final["findings"] = [f"Audited on the drafts put to the vote, after the moderator's review"
+    final["findings"] = ["Audited on the drafts put to the vote, after the moderator's review"
                          + (f" ({len(rejected)} rejected: {', '.join(rejected)})." if rejected else ".")] + final["findings"]
     rep = build_report({**state.model_dump(mode="json"), "audit": final, "options": method}, store.statements(cid),
                        counts=store.counts(cid))

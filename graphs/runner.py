@@ -17,7 +17,6 @@ from langgraph.types import Command
 from deliberation.config import Settings
 from deliberation.errors import DeliberationError, InputError
 from deliberation.heap import bulk_work, settled
-from deliberation.storage.runs import RunInProgress  # noqa: F401 - raised here, named by callers
 from deliberation.storage import Store, runs
 from graphs.context import Context, Services
 from graphs.facilitation import compile_graph, thread
@@ -142,7 +141,7 @@ def start(settings: Settings, cid: int, options: Options | None = None, on_updat
     """Run from the start until the graph waits for the moderator (or finishes). Refused while the
     graph waits for votes on published drafts: starting over forgot them, so the votes already cast
     on them were never counted and their voting window stayed open. Refused too while another
-    process (or page) runs this consultation's graph (:class:`RunInProgress`)."""
+    process (or page) runs this consultation's graph (:class:`deliberation.storage.runs.RunInProgress`)."""
     ctx = context(settings, options, services)
     with runs.running(settings, cid, DOING["start"]):
         return _start(settings, cid, ctx, on_update)
@@ -249,7 +248,7 @@ def resume(settings: Settings, cid: int, value: Any = None, on_update: OnUpdate 
     (``{"close": true}`` while the graph waits for votes) first closes the voting window in the
     store and only then resumes the graph, so the tally, the live board and the report count the
     same votes: none can be accepted after the close committed. Refused while another process (or
-    page) runs this consultation's graph (:class:`RunInProgress`)."""
+    page) runs this consultation's graph (:class:`deliberation.storage.runs.RunInProgress`)."""
     with runs.running(settings, cid, DOING[answer_kind(value)]):
         return _resume(settings, cid, value, on_update, services)
 

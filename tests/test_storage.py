@@ -557,7 +557,7 @@ def test_fetch_int_columns_in_batches_matches_a_plain_select(store_settings):
 
     from deliberation.config import SAMPLE_CORPUS
     from deliberation.importers.polis import read_polis_export
-    from deliberation.storage.store import _fetch_int_columns
+    from deliberation.storage.sql import _fetch_int_columns
     from deliberation.storage.tables import VoteRow
 
     store = Store(store_settings)

@@ -31,7 +31,7 @@ import streamlit as st
 from deliberation.config import Settings
 from deliberation.errors import DeliberationError, NotFoundError, storage_error
 from deliberation.live_votes import LiveVotes
-from deliberation.models import Consultation, Statement
+from deliberation.models import Consultation
 from deliberation.services import consultation_model, embedder_for, vector_index
 from deliberation.storage import Store
 from deliberation.wording import audience_name

@@ -24,7 +24,7 @@ from deliberation.analysis.statistics import StatsConfig, StatsResult, compute_s
 from deliberation.analysis.topics import TopicConfig, find_topics
 from deliberation.models import Statement, StatementOrigin
 from deliberation.votematrix import VoteMatrix
-from deliberation.wording import first_upper, group_label, plural, topic_sources
+from deliberation.wording import first_upper, group_label, topic_sources
 
 
 @dataclass(frozen=True)

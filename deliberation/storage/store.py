@@ -51,8 +51,6 @@ from deliberation.storage.sql import (  # noqa: F401  (tests import some of thes
     _chunks,
     _create_tables,
     _fetch_all,
-    _fetch_int_columns,
-    _lookup,
     _read_only_sqlite_url,
     _sqlite_pragmas,
     _sqlite_pragmas_ro,
