@@ -113,6 +113,13 @@ PALOMAS = "Las palomas ensucian la marquesina del autobús de la plaza mayor."
      ProblemKind.ADDED_CONTENT, "hiver"),
     (PALOMAS, "Las palomas ensucian la marquesina del autobús de la plaza mayor si hay obras.",
      ProblemKind.ADDED_CONTENT, "obras"),
+    # role pairs the French thesaurus lists as synonyms (data/fr.toml own_never_synonyms)
+    ("Les locataires paient trop de charges.", "Les propriétaires paient trop de charges.",
+     ProblemKind.SUBSTITUTION, "propriétaires"),
+    ("Les femmes se sentent en danger dans la gare le soir.",
+     "Les hommes se sentent en danger dans la gare le soir.", ProblemKind.SUBSTITUTION, "hommes"),
+    ("Favoriser le commerce en ligne, à condition que la livraison soit neutre pour le climat.",
+     "Des participants veulent favoriser le commerce en ligne.", ProblemKind.SCOPE_INFLATED, "à condition que"),
 ])
 def test_french_and_spanish_words_no_statement_says_are_caught(source, draft, kind, word):
     v = _one(source, draft)
@@ -129,6 +136,11 @@ def test_french_and_spanish_words_no_statement_says_are_caught(source, draft, ki
      "Las aceras de la calle principal son demasiado angostas para los carritos de bebé."),
     ("Las centrales de carbón deben cerrarse antes de 2030.",
      "Algunos participantes quieren que las centrales de carbón se cierren antes de 2030."),
+    # a light verb or a need for a modal ("estar abierta" for "abrir", "a besoin de" for "il faut")
+    ("La biblioteca debería abrir los domingos.", "La biblioteca debería estar abierta los domingos."),
+    ("Il faut plus de bancs dans le parc.", "Selon des habitants, le parc a besoin de plus de bancs."),
+    ("Hay que multar a los propietarios que no mantienen sus viviendas.",
+     "Según algunos participantes, los propietarios que no mantienen sus viviendas deberían recibir multas."),
 ])
 def test_french_and_spanish_synonyms_and_word_forms_pass(source, draft):
     v = _one(source, draft)
@@ -161,17 +173,24 @@ def test_one_reader_for_every_mythes_file():
 
 
 @needs_fr_es_thesauri
-@pytest.mark.parametrize("name, max_fp", [("grounding_fr_es_dev.jsonl", 0), ("grounding_fr_es_dev2.jsonl", 6)])
-def test_the_french_spanish_development_sets(name, max_fp):
-    """tests/data/grounding_fr_es_dev*.jsonl (written for development, see their provenance field):
-    every unfaithful case is caught; the second set's false alarms are gaps of the thesauri
-    ('instalar' for 'poner', 'plazas' for 'sitios', 'garder' for 'rester', 'siga' for 'quedarse'),
-    a paraphrase that adds a verb, and two statements joined in one sentence."""
+@pytest.mark.parametrize("name, max_fn, max_fp", [("grounding_fr_es_dev.jsonl", 0, 0), ("grounding_fr_es_dev2.jsonl", 0, 6),
+                                                  ("grounding_fr_es_dev3.jsonl", 1, 3),
+                                                  ("grounding_fr_es_check2.jsonl", 4, 3)])
+def test_the_french_spanish_sets(name, max_fn, max_fp):
+    """tests/data/grounding_fr_es_dev*.jsonl (written for development, see their provenance field)
+    and grounding_fr_es_check2.jsonl (never tuned on, grounding_fr_es_set3_PROVENANCE.md): at most
+    so many misses and false alarms. dev2's false alarms are gaps of the thesauri ('instalar' for
+    'poner', 'plazas' for 'sitios', 'garder' for 'rester', 'siga' for 'quedarse'), a paraphrase that
+    adds a verb, and two statements joined in one sentence; dev3's and check2's are words a
+    paraphrase adds or derives ('réservé', 'représentées', 'evitar' for 'impedir', 'posséder' for
+    'possession', 'offrent'), their misses a swap with a word the lists read as the deliberation's
+    ('vecinos'), a thing the thesaurus gives as a synonym ('carreteras' for 'aceras'), a changed
+    verb the purpose clause of which is dropped and 'toute la ville' for 'certaines parties'."""
     import sys
 
     sys.path.insert(0, str(REPO / "bench"))
     from score_grounding import load, score
 
     result = score(load(REPO / "tests" / "data" / name))
-    assert result["counts"]["fn"] == 0, result["errors"]
+    assert result["counts"]["fn"] <= max_fn, result["errors"]
     assert result["counts"]["fp"] <= max_fp, result["errors"]

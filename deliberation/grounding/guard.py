@@ -233,7 +233,7 @@ def _own_language_verdict(ctx: SentenceContext, problems: list[Problem], code: s
 
     cited = [s.text for s in ctx.cited]
     problems = [p for p in problems if p.kind is not ProblemKind.ADDED_NUMBER
-                and not own_language.false_alarm(p, code, cited)]
+                and not own_language.false_alarm(p, code, cited, ctx.text)]
     problems += own_language.check(ctx.text, cited, code)
     v = _verdict(ctx.text, ctx.cited_ids, problems, ctx)
     if problems:

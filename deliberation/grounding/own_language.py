@@ -5,11 +5,13 @@ The guard's other checks run on such a sentence too, with the merged English / G
 (digits, names, overlap and similarity, "no"); these add what those lists cannot see: a negation
 added or dropped ("ne ... pas", "no", "nunca"), a claim of agreement ("tout le monde est
 d'accord", "todos están de acuerdo"), a universal word ("tous", "siempre"), a number word
-("dix" -> "cinq"), a direction word ("plus" -> "moins", "aumentar" -> "reducir") and a content word
-("renards" for "pigeons", "surtout en hiver") the cited statements do not support: a word none of
-them says in any form, nor a synonym of one of their words (the language's thesaurus,
-:mod:`.thesaurus_fr_es`). Without the thesaurus that last check is left out and :func:`read_with`
-says so.
+("dix" -> "cinq"), a direction word ("plus" -> "moins", "aumentar" -> "reducir"), a condition
+dropped ("à condition que", "solo") and a content word ("renards" for "pigeons", "surtout en
+hiver") the cited statements do not support: a word none of them says in any form, nor a synonym
+of one of their words (the language's thesaurus, :mod:`.thesaurus_fr_es`, either way; the other
+side of a role pair such as "locataires" / "propriétaires" is never one), nor a light verb before
+a said word ("recibir multas" for "multar"). Without the thesaurus that last check is left out and
+:func:`read_with` says so.
 """
 
 from __future__ import annotations
@@ -51,11 +53,13 @@ def read_with(lang: str) -> str:
 _WORD_KINDS = (ProblemKind.ADDED_CONTENT, ProblemKind.SUBSTITUTION, ProblemKind.ADDED_ITEM)
 
 
-def false_alarm(problem: Problem, lang: str, sources: Sequence[str]) -> bool:
+def false_alarm(problem: Problem, lang: str, sources: Sequence[str], text: str) -> bool:
     """Whether ``problem`` (of the merged checks, which read French and Spanish with English stop
     words and WordNet) is about function or deliberation words of ``lang`` alone ("Il faut", "un"
-    for "Le", "selon un participant") or, where the thesaurus is there, about words of the draft
-    that the cited ``sources`` say in another form or with a synonym: no change of meaning."""
+    for "Le", "selon un participant") or, where the thesaurus is there, about words of draft
+    sentence ``text`` that are no unsaid content word of it (:func:`unsaid_words`: said by the
+    cited ``sources`` in another form or with a synonym, or words the language's own checks read):
+    no change of meaning that this module's checks would not name themselves."""
     if problem.kind not in _WORD_KINDS:
         return False
     d, lists = problem.details, _lists(lang)
@@ -65,8 +69,8 @@ def false_alarm(problem: Problem, lang: str, sources: Sequence[str]) -> bool:
         return True
     if not drafted or not thes.available(lang):
         return False
-    said = _SourceWords(sources, lang)
-    return all(w in lists.stop or lists.meta.fullmatch(w) or said.says(w) for w in drafted)
+    unsaid = {_plain(w) for w in unsaid_words(text, sources, lang)}
+    return not unsaid.intersection(drafted)
 
 
 def _words(texts: list[object]) -> list[str]:
@@ -83,6 +87,9 @@ class _Lists:
     axes: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]
     numbers: dict[str, float]
     partners: frozenset[str]
+    conditions: re.Pattern[str]
+    weak_conditions: frozenset[str]
+    light_verbs: re.Pattern[str]
 
 
 def _alt(patterns: Sequence[str]) -> re.Pattern[str]:
@@ -97,7 +104,9 @@ def _lists(lang: str) -> _Lists:
     return _Lists(frozenset(d.get("own_stop_words", [])), meta, frozenset(d["own_negators"]),
                   _alt(d.get("own_universal_words", [])), _alt(d.get("own_claims", [])), axes,
                   {k: float(v) for k, v in d.get("own_number_words", {}).items()},
-                  frozenset(d.get("own_negation_partners", [])))
+                  frozenset(d.get("own_negation_partners", [])), _alt(d.get("own_conditions", [])),
+                  frozenset(d.get("own_weak_conditions", [])),
+                  re.compile(f"(?:{'|'.join(d.get('own_light_verbs', []))})" if d.get("own_light_verbs") else "(?!)"))
 
 
 def _plain(text: str) -> str:
@@ -145,7 +154,7 @@ def check(text: str, sources: Sequence[str], lang: str) -> list[Problem]:
     said = [_plain(s) for s in sources]
     closest = _plain(_closest(text, sources, lang))
     problems = [p for p in (_claim(lists, plain, said, name), _negation(text, closest, lang),
-                            _universal(lists, plain, said)) if p]
+                            _universal(lists, plain, said), _condition(lists, plain, closest)) if p]
     extra = number_values(text, lang) - set().union(*(number_values(s, lang) for s in sources))
     if extra:
         problems.append(Problem(ProblemKind.ADDED_NUMBER, "adds number(s) " + ", ".join(
@@ -180,6 +189,17 @@ def _universal(lists: _Lists, plain: str, said: list[str]) -> Problem | None:
                    "which no cited statement says", {"words": added})
 
 
+def _condition(lists: _Lists, plain: str, closest: str) -> Problem | None:
+    """The closest cited sentence holds a condition or restriction ("à condition que", "solo") and
+    the draft holds none: what was said of some cases is drafted as said of all. A weak condition
+    word (``own_weak_conditions``: French "si" is also "so") alone is not looked for."""
+    m = next((m for m in lists.conditions.finditer(closest) if m.group(0) not in lists.weak_conditions), None)
+    if m is None or lists.conditions.search(plain):
+        return None
+    return Problem(ProblemKind.SCOPE_INFLATED, f"drops the condition '{m.group(0)}' of the closest cited sentence",
+                   {"words": [m.group(0)], "condition": m.group(0)})
+
+
 def _directions(lists: _Lists, plain: str, said: list[str], closest: str) -> list[Problem]:
     out = []
     for axis, poles in lists.axes.items():
@@ -202,7 +222,8 @@ def _content_words(text: str, lang: str) -> list[str]:
     deliberation, negation, number, universal, agreement or direction word of the lists (each has
     its own check), not a word the thesaurus knows only as an adverb or preposition."""
     lists, plain = _lists(lang), _plain(text)
-    listed = [m.span() for pat in (lists.universal, lists.claims, *(p for pair in lists.axes.values() for p in pair))
+    listed = [m.span() for pat in (lists.universal, lists.claims, lists.conditions,
+                                   *(p for pair in lists.axes.values() for p in pair))
               for m in pat.finditer(plain)]
     stop_stems = _stop_stems(lang)
     out = []
@@ -233,21 +254,37 @@ class _SourceWords:
         self.keys = {k for w in plain for part in {w, *w.split("-")} for k in thes.keys(part, lang)}
 
     def says(self, word: str) -> bool:
-        """Does one of the words say ``word``: in another form, or with a synonym (either way)?"""
-        mine = thes.keys(word, self.lang)
-        if mine & self.keys or thes.related(word, self.lang) & self.keys:
+        """Does one of the words say ``word``: in another form, or with a synonym (either way)?
+        The other side of a role pair is never a synonym ("propriétaires" for "locataires")."""
+        mine, barred = thes.keys(word, self.lang), thes.never_synonyms(word, self.lang)
+        if mine & self.keys or (thes.related(word, self.lang) - barred) & self.keys:
             return True
-        return any(mine & thes.related(w, self.lang) for w in self.words)
+        return any(mine & thes.related(w, self.lang) for w in self.words if not thes.keys(w, self.lang) & barred)
+
+
+#: a light verb ("recibir multas", "estar abierta") is no added word when one of the next this
+#: many content words of the draft (function words not counted) is one the cited statements say
+LIGHT_VERB_REACH = 3
+
+
+def unsaid_words(text: str, sources: Sequence[str], lang: str) -> list[str]:
+    """The content words of draft sentence ``text`` that no cited statement says in any form nor
+    with a synonym, but a light verb of the language (``own_light_verbs``) followed within
+    :data:`LIGHT_VERB_REACH` content words by a said one. Empty without the thesaurus."""
+    if not thes.available(lang):
+        return []
+    said, lists = _SourceWords(sources, lang), _lists(lang)
+    words = _content_words(text, lang)
+    ok = [said.says(w) for w in words]
+    return [w for i, w in enumerate(words) if not ok[i] and not (
+        lists.light_verbs.fullmatch(w) and any(ok[i + 1:i + 1 + LIGHT_VERB_REACH]))]
 
 
 def _unsaid(text: str, sources: Sequence[str], closest: str, lang: str) -> list[Problem]:
     """A content word of the draft that no cited statement says in any form nor with a synonym:
     put in place of a word of the closest cited sentence that the draft does not say (a
     substitution), else added. Left out when the language's thesaurus is missing."""
-    if not thes.available(lang):
-        return []
-    said = _SourceWords(sources, lang)
-    new = [w for w in _content_words(text, lang) if not said.says(w)]
+    new = unsaid_words(text, sources, lang)
     if not new:
         return []
     mine = _SourceWords([text], lang)

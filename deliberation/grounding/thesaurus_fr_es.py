@@ -21,6 +21,7 @@ import unicodedata
 from bisect import bisect_left
 from functools import lru_cache
 
+from .lexicon import load
 from .mythes import MyThes
 from .wordnet import LOOKUP_CACHE_SIZE
 
@@ -44,6 +45,9 @@ MIN_STEM_LETTERS = 3
 #: Spanish stems whose vowel changes with the stress ("cierren" ~ "cerrar", "vuelven" ~ "volver"):
 #: the stem with the last such pair changed is a form of the word too
 VOWEL_CHANGES = {"es": (("ie", "e"), ("ue", "o"))}
+#: endings of gender and number a past participle may carry ("ouvertes", "abiertas"), taken off
+#: before it is looked up in the language's ``own_irregular_forms`` (data/<lang>.toml)
+PARTICIPLE_ENDINGS = ("es", "as", "os", "e", "a", "o", "s")
 #: French parts of speech that name no thing, action or property ("(Adverbe)", "(Preposition)"): a
 #: word the thesaurus knows only as these is no content word
 FUNCTION_POS = frozenset({"Adverbe", "Preposition", "Pronom", "Determinant", "Interjection", "Conjonction"})
@@ -112,7 +116,46 @@ def keys(word: str, lang: str) -> frozenset[str]:
                              if w.endswith(end) and len(w) - len(end) >= MIN_STEM_LETTERS}
     for old, new in VOWEL_CHANGES.get(lang, ()):
         out |= {k[::-1].replace(old[::-1], new[::-1], 1)[::-1] for k in out if old in k}
-    return frozenset(out)
+    infinitive = _irregular(w, lang)
+    return frozenset(out | (keys(infinitive, lang) if infinitive else set()))
+
+
+def _bare(word: str) -> list[str]:
+    """``word`` and ``word`` without each of the endings of :data:`PARTICIPLE_ENDINGS` it has."""
+
+    return [word] + [word[: -len(end)] for end in PARTICIPLE_ENDINGS if word.endswith(end)]
+
+
+@lru_cache(maxsize=None)
+def _participles(lang: str) -> dict[str, str]:
+    """Every bare form (:func:`_bare`) of the language's ``own_irregular_forms`` -> the infinitive."""
+
+    return {b: inf for part, inf in load(lang).get("own_irregular_forms", {}).items() for b in _bare(part)}
+
+
+def _irregular(word: str, lang: str) -> str | None:
+    """The infinitive of ``word`` when it is a past participle the stemmer cannot join to it
+    ("abierta", "abiertos" -> "abrir"; the language's ``own_irregular_forms``), else None."""
+
+    table = _participles(lang)
+    return next((table[b] for b in _bare(word) if b in table), None)
+
+
+@lru_cache(maxsize=None)
+def _role_pairs(lang: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """The keys of the two words of each of the language's ``own_never_synonyms``, both ways."""
+
+    pairs = [(keys(a, lang), keys(b, lang)) for a, b in load(lang).get("own_never_synonyms", [])]
+    return tuple(pairs + [(b, a) for a, b in pairs])
+
+
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
+def never_synonyms(word: str, lang: str) -> frozenset[str]:
+    """The keys of the words ``word`` is never a synonym of (the other side of a role pair:
+    "propriétaire" for "locataires"), whatever the thesaurus lists."""
+
+    mine = keys(word, lang)
+    return frozenset(k for a, b in _role_pairs(lang) if mine & a for k in b)
 
 
 def headwords(word: str, lang: str) -> tuple[str, ...]:
