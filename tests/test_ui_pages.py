@@ -6,6 +6,8 @@ each test works on its own copy, selected with DELIBERATION_DATA before the app 
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 pytest.importorskip("streamlit")
@@ -405,6 +407,18 @@ def test_review_approve_publish_vote_and_report(sample):
     _ok(at)
     labels = [d.label for d in at.download_button]
     assert "Polis export (zip of CSVs)" in labels and "Report (JSON)" in labels
+    # a link to another room's report (?code=B, as the participant page's "Read the report") in this
+    # same session opens on B, not on the moderator's room; the sign-in to this room is no
+    # moderator's view of B (B's folder gets a copy of this room's report to show it)
+    other, _ = store.create_consultation("Another room's question")
+    shutil.copytree(sample.data_dir / "reports" / str(sample.cid), sample.data_dir / "reports" / str(other.id))
+    at.query_params["code"] = other.code
+    at.run()
+    _ok(at)
+    assert at.text_input(key="code-input").value == other.code
+    assert at.query_params["code"] == other.code
+    assert "Held for the moderator" not in unescape(texts(at))
+    assert "Report (JSON)" not in [d.label for d in at.download_button]
 
 
 def test_rejected_edit_shows_an_error_and_keeps_the_text(sample):

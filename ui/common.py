@@ -236,18 +236,31 @@ def find_consultation(code: str) -> Consultation | None:
 
 
 def consultation_from_query(label: str = "Consultation code", key: str = "code") -> Consultation | None:
-    """Pick a consultation by code: from ``?code=`` in the address, the session, or typed in."""
-    qp = st.query_params.get("code", "")
-    default = st.session_state.get("current_code") or qp
-    code = st.text_input(label, value=default, key=f"{key}-input", max_chars=12,
-                         placeholder="e.g. K7RM2Q").strip().upper()
+    """Pick a consultation by code: from ``?code=`` in the address, the session, or typed in.
+
+    What names a consultation this page has not shown yet wins, the address first: a link followed
+    in the same browser session (the participant page's "Read the report" of room B, to a
+    moderator signed in to room A) opens on B, and a moderator who signs in (or a participant who
+    joins) since the page last showed one opens on theirs. Otherwise the box keeps what was typed.
+    Which consultation is shown grants nothing: moderator views and participant identities are
+    per consultation (:func:`moderator_token`, the participant page's own sign-in)."""
+    box = f"{key}-input"
+    shown_key = f"{box}:shown"
+    address = (st.query_params.get("code") or "").strip().upper()
+    shown = st.session_state.get(shown_key)
+    fresh = [c for c in (address, st.session_state.get("current_code") or "") if c and c != shown]
+    if fresh:
+        st.session_state[box] = fresh[0]
+    elif box not in st.session_state:
+        st.session_state[box] = address or st.session_state.get("current_code") or ""
+    code = st.text_input(label, key=box, max_chars=12, placeholder="e.g. K7RM2Q").strip().upper()
     if not code:
         return None
     c = find_consultation(code)
     if c is None:
         st.error("No consultation has this code. Check the code on the screen or the invitation.")
         return None
-    st.session_state["current_code"] = c.code
+    st.session_state["current_code"] = st.session_state[shown_key] = c.code
     if st.query_params.get("code") != c.code:
         st.query_params["code"] = c.code
     return c
