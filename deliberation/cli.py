@@ -179,12 +179,19 @@ def import_polis(
 ) -> None:
     """Import a Polis export folder as a new consultation."""
     with reported(), interruptible(lambda: IMPORT_INTERRUPTED):
-        bundle = read_polis_export(folder)
-        earlier = find_consultation_by_source(_store(), bundle.source)
-        if earlier is not None:
-            out.print(f"Note: this folder was imported before, as consultation {earlier}; this import makes a new "
-                      f"consultation, which `run FOLDER` will use from now on (`run {earlier}` the earlier one).")
-        _import(bundle, embed=embed, question=question, secret=secret)
+        # under the folder's import lock, as `run FOLDER` and the launcher's sample import: another
+        # import of it right now is refused, naming its process (exit 2)
+        with runs.importing(state.settings, str(folder), IMPORTING_AS_NEW):
+            bundle = read_polis_export(folder)
+            earlier = find_consultation_by_source(_store(), bundle.source)
+            if earlier is not None:
+                out.print(f"Note: this folder was imported before, as consultation {earlier}; this import makes a "
+                          f"new consultation, which `run FOLDER` will use from now on (`run {earlier}` the earlier one).")
+            _import(bundle, embed=embed, question=question, secret=secret)
+
+
+#: What ``import-polis`` says it does in its lock's record (named by a refused second import).
+IMPORTING_AS_NEW = "importing the folder as a new consultation"
 
 
 @app.command("import-statements")

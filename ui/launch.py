@@ -58,6 +58,8 @@ SECRET_FILE = "sample-moderator-secret.txt"
 KEEP_POLL_S = 0.5
 #: Seconds the app has to end after the launcher passed it a Ctrl-C, before it is terminated.
 APP_STOP_S = 30.0
+#: Who imports the sample on a first launch, in the record of the folder's import lock and in words.
+LAUNCHER = "the app's launcher (make run)"
 #: Who stops the runs that still need the vector store, in their record and in words.
 SECOND_STOP = "a second Ctrl-C in the terminal running the app (make run)"
 
@@ -96,20 +98,24 @@ def streamlit_args(port: int, address: str = "127.0.0.1") -> list[str]:
 
 def ensure_sample(settings: Settings, say=print) -> tuple[int, str, str | None]:
     """Import the sample once; returns (consultation id, join code, moderator secret or None)."""
-    store = Store(settings)
     secret_path = settings.data_dir / SECRET_FILE
     source = str(SAMPLE_CORPUS.resolve())
-    if find_consultation_by_source(store, source) is None:
-        # first launch: import with a secret we know, so it can be printed (ensure_consultation makes
-        # one it does not return)
-        say(f"Importing the sample consultation from {SAMPLE_CORPUS} (moderation and embeddings)…")
-        secret = secrets.token_urlsafe(12)
-        bundle = read_polis_export(SAMPLE_CORPUS)
-        bundle.source = source
-        import_bundle(settings, bundle, secret=secret)
-        secret_path.write_text(secret + "\n", encoding="utf-8")
-        os.chmod(secret_path, 0o600)
-    cid = ensure_consultation(settings, source)
+    # under the folder's import lock (as `deliberation run FOLDER`, `import-polis`): a second launcher,
+    # or a terminal's run of the sample, importing it right now is named and refused (exit 2), not
+    # imported beside it
+    with runs.importing(settings, source, "importing the sample consultation", by=LAUNCHER):
+        store = Store(settings)
+        if find_consultation_by_source(store, source) is None:
+            # first launch: import with a secret we know, so it can be printed (ensure_consultation makes
+            # one it does not return)
+            say(f"Importing the sample consultation from {SAMPLE_CORPUS} (moderation and embeddings)…")
+            secret = secrets.token_urlsafe(12)
+            bundle = read_polis_export(SAMPLE_CORPUS)
+            bundle.source = source
+            import_bundle(settings, bundle, secret=secret)
+            secret_path.write_text(secret + "\n", encoding="utf-8")
+            os.chmod(secret_path, 0o600)
+        cid = ensure_consultation(settings, source)
     code = store.get_consultation(cid).code
     secret = secret_path.read_text(encoding="utf-8").strip() if secret_path.exists() else None
     return cid, code, secret

@@ -182,8 +182,9 @@ def log_path(settings: "Settings", cid: int) -> Path:
     return settings.data_dir / RUNS_DIR / f"consultation-{int(cid)}.log"
 
 
-#: The commands that run the graph (graphs/cli.py), to name them in a run's record.
-GRAPH_COMMANDS = ("run", "review", "resume", "demo", "stop")
+#: The commands that run the graph (graphs/cli.py), or import a folder under its lock (import-polis),
+#: to name them in a record.
+GRAPH_COMMANDS = ("run", "review", "resume", "demo", "stop", "import-polis")
 
 
 def who_am_i() -> str:
@@ -229,10 +230,12 @@ def busy(cid: int | str, record: RunRecord | None) -> RunInProgress:
     """The refusal of a second run while ``record`` runs (``cid``: a consultation id, or the folder
     that run imports first), in words."""
     record = record or RunRecord(pid=0, by="another process", doing="a run", started=_now(), alive=True)
-    what = (f"the facilitation graph of consultation {cid} is running right now" if isinstance(cid, int) else
-            f"a run is importing {cid} right now")
-    return RunInProgress(f"{what} ({record.words()}); wait until it stops (at the moderator's review, or when voting "
-                         "opens) and try again", record)
+    if not isinstance(cid, int):
+        return RunInProgress(f"{cid} is being imported right now ({record.words()}); wait until that import "
+                             "has ended and try again", record)
+    return RunInProgress(f"the facilitation graph of consultation {cid} is running right now ({record.words()}); "
+                         "wait until it stops (at the moderator's review, or when voting opens) and try again",
+                         record)
 
 
 def _acquire(settings: "Settings", cid: int | str) -> int:
@@ -338,12 +341,22 @@ def running_after(settings: "Settings", source: str | None, resolve: Callable[[]
     until the consultation's is, so no second run of it starts meanwhile and the app's launcher keeps
     the vector store for the import. A ``resolve`` that fails (or is stopped) drops both."""
     with contextlib.ExitStack() as run:
-        data = {"pid": os.getpid(), "by": by or who_am_i(), "doing": "importing the folder first",
-                "started": _now(), "source": str(Path(source).resolve()) if source else None}
-        with _holding(settings, source, data) if source else contextlib.nullcontext():
+        with importing(settings, source, "importing the folder first", by) if source else contextlib.nullcontext():
             cid = resolve()
             run.enter_context(running(settings, cid, doing, by, shared=True))
         yield cid
+
+
+@contextlib.contextmanager
+def importing(settings: "Settings", source: str, doing: str, by: str | None = None) -> Iterator[RunRecord]:
+    """Hold the lock of the folder ``source``'s import (``runs/import-<hash>.lock``) while the block
+    runs, or raise :class:`RunInProgress` naming the process that holds it: every import of a folder
+    takes it (``deliberation import-polis``, the launcher's first import of the sample, a run that
+    imports its folder first: :func:`running_after`), so two of them at once cannot both import it."""
+    data = {"pid": os.getpid(), "by": by or who_am_i(), "doing": doing, "started": _now(),
+            "source": str(Path(source).resolve())}
+    with _holding(settings, source, data) as held:
+        yield _record(held, alive=True)
 
 
 def _last(path: Path) -> RunRecord | None:
