@@ -441,8 +441,18 @@ def test_rejected_edit_shows_an_error_and_keeps_the_text(sample):
     assert "Review recorded" not in unescape(texts(at))
     box = next(t for t in at.text_area if (t.key or "").endswith("-all:1"))
     assert box.value == bad  # kept for correction
+    # a Reject clicked on another draft (stored at once) stands: "Approve all" approves the drafts without
+    # a decision (the refused edit's draft too, in its own words), as its help says; it approved them all
+    other = next(r for r in at.radio if (r.key or "").startswith("mod-dec-") and not r.key.endswith("-all:1"))
+    other.set_value("reject")
+    at.run()
+    help_ = at.button(key="mod-review-approve-all").help
     at.button(key="mod-review-approve-all").click().run(timeout=600)
     _ok(at)
+    status = {d.speaks_for: d.status for d in _store(sample).drafts(sample.cid)}
+    assert status.pop(other.key.split("-", 3)[3]) == "rejected"
+    assert status["all:1"] == "approved" and set(status.values()) == {"approved"}, status
+    assert "no decision yet" in help_
     md = (sample.data_dir / "reports" / str(sample.cid) / "report.md")
     at.button(key="mod-vote-open").click().run()
     at.button(key="mod-vote-close").click().run(timeout=600)

@@ -73,25 +73,40 @@ def review(cid: int, gs) -> None:
             _review_draft(cid, key, i, d, summaries, statements, same.get(i))
     finally:
         st.session_state.pop(_BATCH, None)  # a card's own rerun reads its decision
-    st.caption("Drafts without a decision stay in review.")
+    st.caption("Submit: drafts without a decision stay in review. Approve all: they are approved, and the "
+               "decisions already clicked stand.")
     c1, c2 = st.columns(2)
     # the decisions are read from the cards' widgets when pressed (a label counting them would go stale)
     submit = c1.button("Submit the decisions", type="primary", key="mod-review-submit", width="stretch")
-    approve_all = c2.button("Approve all drafts", key="mod-review-approve-all", width="stretch")
+    approve_all = c2.button("Approve all drafts", key="mod-review-approve-all", width="stretch", help=APPROVE_ALL_HELP)
     if not (submit or approve_all):
         return
     now = store().pending(cid, key)
-    decisions = [dec for d in drafts if (dec := _decision(d, now.get(d["key"])))]
-    changed = stale_pending(now, shown) if submit else []
+    decisions = _approve_the_rest(drafts, now) if approve_all else \
+        [dec for d in drafts if (dec := _decision(d, now.get(d["key"])))]
+    changed = stale_pending(now, shown)
     if changed:
         st.warning(esc(changed_words(changed, drafts, now)))
-    elif submit and not decisions:
+    elif not decisions:
         st.warning("No draft has a decision yet: choose Approve, Edit or Reject on a draft first.")
     else:
-        value = ({"reviewer": reviewer or "moderator", "approve_all": True} if approve_all
-                 else {"reviewer": reviewer or "moderator", "decisions": decisions})
+        value = {"reviewer": reviewer or "moderator", "decisions": decisions}
         value["seen"] = {d["key"]: d["text"] for d in drafts}  # refused if another run or review replaced them
         _submit_review(cid, value)
+
+
+#: What "Approve all drafts" does, as its help says.
+APPROVE_ALL_HELP = ("Approves every draft that has no decision yet. A decision already clicked on a draft (Reject, "
+                    "Edit with its wording, Approve) stands, as Submit would send it.")
+
+
+def _approve_the_rest(drafts: list[dict], now: dict[str, PendingDecision]) -> list[dict]:
+    """"Approve all": the decision clicked and kept on each draft (``now``: the stored ones), an
+    approval on every draft without one. It approved every draft, a draft clicked Reject too. An
+    edit the guard refused is no kept decision (the review that refused it dropped the stored
+    ones): that draft is approved in its own words."""
+    return [(_decision(d, now[d["key"]]) if d["key"] in now else None) or {"key": d["key"], "decision": "approve"}
+            for d in drafts]
 
 
 def review_key(gs) -> str:
