@@ -1,22 +1,29 @@
-"""The app's words in every language (ui/messages/*.toml, read by ui/i18n.py): each language file
-has every message id of English, no id English lacks, the same placeholders in each text, and a
+"""The app's words in every language (ui/messages/*.toml, read by ui/i18n.py; the report's words:
+deliberation/messages/*.toml, read by deliberation/report_text.py): each language file has every
+message id of English, no id English lacks, the same placeholders in each text, and a
 counted text (one/other) where English has one; every text formats with its placeholders."""
 
 from __future__ import annotations
 
-from ui.i18n import FORMS, LANGUAGES, Words, language_file, messages, placeholders
+import pytest
+
+from deliberation.wording import TERMS
+from deliberation.words import Texts, load, message_file
+from ui.i18n import FORMS, LANGUAGES, Words, placeholders
 
 
 def _forms(text) -> dict[str, str]:
     return text if isinstance(text, dict) else {"": text}
 
 
-def test_every_language_has_every_id_with_the_same_placeholders():
-    english = messages("en")
+@pytest.mark.parametrize("package", ["ui", "deliberation"])
+def test_every_language_has_every_id_with_the_same_placeholders(package):
+    """The pages' words (ui/messages) and the report's (deliberation/messages)."""
+    english = load(package, "en")
     assert len(english) > 100
     for lang in LANGUAGES:
-        assert language_file(lang).is_file(), f"ui/messages/{lang}.toml is missing"
-        texts = messages(lang)
+        assert message_file(package, lang).is_file(), f"{package}/messages/{lang}.toml is missing"
+        texts = load(package, lang)
         assert not set(english) - set(texts), f"{lang}.toml lacks {sorted(set(english) - set(texts))}"
         assert not set(texts) - set(english), f"{lang}.toml has ids English lacks: {sorted(set(texts) - set(english))}"
         for mid, text in texts.items():
@@ -30,7 +37,10 @@ def test_every_language_has_every_id_with_the_same_placeholders():
                 assert placeholders(t) <= want | {"n"} and want - {"n"} <= placeholders(t), (
                     f"{lang}.toml: {mid} {form} has placeholders {sorted(placeholders(t))}, English {sorted(want)}")
             fields = {f: 1 for f in want}
-            Words(lang)(mid, **{"n": 1, **fields})  # formats (a stray brace would raise here)
+            words = Words(lang) if package == "ui" else Texts(lang)
+            words(mid, **{"n": 1, **fields})  # formats (a stray brace would raise here)
+    if package == "deliberation":  # the report's terms are the method's (deliberation.wording.TERMS)
+        assert {k: Texts("en")(f"terms.{k}") for k in TERMS} == TERMS
 
 
 def test_counted_texts_pick_their_form():
@@ -115,3 +125,67 @@ def test_the_board_names_a_replaced_drafts_ballot_item_after_the_drafts_it_still
     assert [(p["statement_id"], p["heading"]) for p in ballot_slate({"published": published})] == [
         ("16", "Common ground 1"), ("10", "What people said about the topic “parking”")]
     assert draft_heading(Words("de"), ballot_slate({"published": published})[1]) == "Was zum Thema „parking“ gesagt wurde"
+
+
+def _german_report(tmp_path):
+    """The sample consultation (corpora/harbour-road) analysed, in a room whose language is German:
+    its common-ground item published as statement 900 with a vote, group A's draft rejected by the
+    moderator; the report's files written as the graph writes them (English)."""
+    from conftest import SAMPLE
+    from deliberation.analysis.groups import GroupingConfig
+    from deliberation.analysis.pipeline import AnalysisConfig, analyze
+    from deliberation.config import Settings
+    from deliberation.facilitation import build_requests
+    from deliberation.importers.polis import read_polis_export
+    from deliberation.report import build_report, write_report
+    from deliberation.storage import Store
+    from ui.i18n import ROOM_LANGUAGE_SETTING
+
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    store = Store(settings)
+    bundle = read_polis_export(SAMPLE)
+    cid = store.import_bundle(bundle, question="Wie soll die Harbour Road künftig aussehen?").consultation_id
+    store.update_settings(cid, {ROOM_LANGUAGE_SETTING: "de"})
+    # Polis's map, its stability not measured: the report's words are under test, not the grouping
+    config = AnalysisConfig(grouping=GroupingConfig(mode="polis", stability_resamples=0, subgroups=False))
+    result = analyze(bundle.vote_matrix(), bundle.statements, None, config=config)
+    source = next(r.sources[0] for r in build_requests(result, bundle.statements, "q") if r.speaks_for == "all:1")
+    said = [{"text": source.text, "citations": [source.id]}]
+    votes = {"agree": 3, "disagree": 1, "passes": 0, "n_votes": 4,
+             "groups": [{"group": "group:0", "agree": 2, "disagree": 1, "passes": 0, "n_votes": 3}]}
+    state = {"question": "Wie soll die Harbour Road künftig aussehen?", "consultation_id": cid,
+             "analysis": result.model_dump(mode="json"),
+             "drafts": [{"key": "all:1", "kind": "consensus", "status": "published", "sentences": said,
+                         "drafter": "extractive"},
+                        {"key": "group:0", "kind": "minority", "status": "rejected", "sentences": said,
+                         "drafter": "extractive"}],
+             "published": [{"key": "all:1", "statement_id": "900", "heading": "Common ground 1"}],
+             "tally": {"drafts": [{"draft_id": "900", **votes}], "ranking_gic": ["900"], "ranking_schulze": [["900"]]},
+             "moderation": {"note": "", "queue": [{"id": "7", "reason": "contains personal data (email); redacted"}]}}
+    rep = build_report(state, store.statements(cid), store.counts(cid))
+    write_report(rep, settings.data_dir / "reports" / str(cid))
+    return settings, store.get_consultation(cid), rep, source.text
+
+
+def test_the_report_speaks_the_rooms_language(tmp_path):
+    """A German town hall's report: its headings, section texts, vote words, why a section is empty
+    and counts (singular and plural) in German, the participants' statement in the words it was
+    written in."""
+    from deliberation.report import to_html, to_markdown
+
+    settings, c, rep, statement = _german_report(tmp_path)
+    md = to_markdown(rep, "de").replace("\\", "")
+    for said in ["# Bericht zur Beteiligung", "## Gemeinsamer Nenner", "### Gemeinsamer Nenner 1",
+                 "Abstimmung (Aussage 900): 3 dafür, 1 dagegen, 0 weiß nicht. Nach Gruppen: Gruppe A: 2 dafür, "
+                 "1 dagegen, 0 weiß nicht; in keiner Gruppe: 1 Stimme.",
+                 "In diesem Abschnitt gibt es keinen Entwurf: Die Moderation hat den 1 Entwurf dafür abgelehnt.",
+                 "## Wie die Entwürfe abgeschnitten haben", "Nach Zustimmung über die Gruppen hinweg: Gemeinsamer Nenner 1 (900).",
+                 "ABGELEHNT: Was Gruppe A fordert", statement]:
+        assert said in md, said
+    p = rep["participation"]
+    assert f"{p['participants']} Teilnehmende gaben {p['votes']} Stimmen " in md and f"zu {p['statements']} Aussagen" in md
+    english = ["Consultation report", "Common ground", "No draft in this section", "Vote (statement", "agree,",
+               "participants cast", "Cited statements", "Opinion groups", "How the drafts"]
+    assert not [w for w in english if w in md], [w for w in english if w in md]
+    assert "Gemeinsamer Nenner 1" in to_html(rep, "de") and "Consultation report" not in to_html(rep, "de")
+    assert "Common ground 1" in to_markdown(rep)  # the graph's English report is as it was

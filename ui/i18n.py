@@ -15,76 +15,44 @@ another for their browser session (:func:`page_words`).
 
 from __future__ import annotations
 
-import string
-import tomllib
-from functools import lru_cache
-from importlib import resources
-
 import streamlit as st
 
 from deliberation.wording import audience_name, audience_words, heading_in, topic_sources
+from deliberation.words import (
+    DEFAULT_LANGUAGE,
+    FORMS,
+    LANGUAGES,
+    ONE,
+    ROOM_LANGUAGE_SETTING,
+    Texts,
+    known,
+    load,
+    message_file,
+    placeholders,
+)
 
-#: The languages the app's words exist in, by BCP 47 tag, each named in itself.
-LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}
-DEFAULT_LANGUAGE = "en"
-#: Key of the room's language in the consultation's settings (Store.update_settings).
-ROOM_LANGUAGE_SETTING = "ui_language"
+#: the languages, their forms and the room's setting are deliberation.words' (the report's too)
+__all__ = ["DEFAULT_LANGUAGE", "FORMS", "LANGUAGES", "ONE", "ROOM_LANGUAGE_SETTING", "known", "placeholders"]
 #: Session-state key of a participant's own choice (this browser session only).
 SESSION_LANGUAGE_KEY = "ui-language"
 #: Address parameter that carries that choice across a reload (``?lang=de``).
 LANGUAGE_PARAM = "lang"
-#: The two forms of a counted text.
-FORMS = ("one", "other")
-#: When a language uses the ``one`` form: 1 in English, German and Spanish; 0 and 1 in French.
-ONE = {"fr": (0, 1)}
 
 
 def language_file(lang: str):
-    return resources.files("ui").joinpath("messages", f"{lang}.toml")
+    return message_file("ui", lang)
 
 
-def _flatten(table: dict, prefix: str = "") -> dict[str, str | dict]:
-    out: dict[str, str | dict] = {}
-    for key, value in table.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and set(value) and set(value) <= set(FORMS):
-            out[name] = value
-        elif isinstance(value, dict):
-            out.update(_flatten(value, name + "."))
-        else:
-            out[name] = value
-    return out
-
-
-@lru_cache(maxsize=None)
 def messages(lang: str) -> dict[str, str | dict]:
     """Message id -> text (or ``{"one": …, "other": …}``) of one language's file."""
-    return _flatten(tomllib.loads(language_file(lang).read_text(encoding="utf-8")))
+    return load("ui", lang)
 
 
-def placeholders(text: str) -> set[str]:
-    """The ``str.format`` fields a text uses (their names, without format specs)."""
-    return {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+class Words(Texts):
+    """The texts of one language (deliberation.words.Texts of ``ui/messages``): ``w("vote.stored",
+    answer=…)``; ``w("progress", n=3, done=1)`` picks the form for ``n``."""
 
-
-def known(lang: str | None) -> str:
-    """``lang`` if the app speaks it, else the default (English)."""
-    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-
-
-class Words:
-    """The texts of one language: ``w("vote.stored", answer=…)``; ``w("progress", n=3, done=1)``
-    picks the form for ``n``."""
-
-    def __init__(self, lang: str | None = DEFAULT_LANGUAGE):
-        self.lang = known(lang)
-        self._texts = messages(self.lang)
-
-    def __call__(self, mid: str, n: int | None = None, **fields) -> str:
-        text = self._texts[mid]
-        if isinstance(text, dict):
-            text = text["one" if n in ONE.get(self.lang, (1,)) else "other"]
-        return text.format(n=n, **fields)
+    package = "ui"
 
     def vote(self, value: int) -> str:
         """The answer's word, as on its button: Agree, Disagree, Pass."""

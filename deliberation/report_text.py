@@ -1,0 +1,426 @@
+"""The report in words: Markdown and HTML from the report's JSON (deliberation.report.build_report),
+in a language passed down as ``lang`` ("en", "de", "fr", "es"; deliberation/messages/<lang>.toml,
+through deliberation.words). The report's own words are said in that language: headings, section
+texts, vote words, why a section is empty, counts in their singular or plural, audiences
+(deliberation.wording with ``lang``). Participants' statements and the drafts made of them are
+never translated; nor, yet, are the analysis's and the audit's own notes (English).
+
+Statement text is data: in Markdown only the characters that could form markup are escaped
+(:func:`_md`), in HTML everything is escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from typing import Any
+
+from deliberation.grounding import public_reason
+from deliberation.wording import (
+    Audience,
+    audience_name,
+    ballot_name,
+    draft_heading,
+    first_upper,
+    group_label,
+    heading_in,
+    sentence_text,
+    topic_sources,
+)
+from deliberation.words import DEFAULT_LANGUAGE, Texts
+
+#: the report's sections of drafts, in order (their titles and what each holds: ``section.<key>``
+#: and ``section.<key>_what`` in the message files)
+SECTION_KEYS = ("common_ground", "groups", "topics")
+
+
+def section_of(key: str) -> str:
+    """The report section of a draft key: everyone's, an opinion group's or a topic's."""
+    audience = Audience.parse(key)
+    return "common_ground" if audience.is_everyone else ("groups" if audience.is_group else "topics")
+
+
+def report_words(lang: str | None = DEFAULT_LANGUAGE) -> Texts:
+    """The report's texts in ``lang`` (English for a language it is not written in)."""
+    return Texts(lang)
+
+
+def date_words(day: dt.date, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """A date as the language writes it: "6 December 2026", "6. Dezember 2026", "6 de diciembre de 2026"."""
+    w = report_words(lang)
+    return w("report.date", day=day.day, month=w("report.months").split()[day.month - 1], year=day.year)
+
+
+def _percent(w: Texts, share: float) -> str:
+    return w("report.percent", p=format(share, ".0%").rstrip("%"))
+
+
+def _heading(d: dict, lang: str) -> str:
+    """A draft's heading in ``lang``: the graph's own (English) heading said in that language."""
+    heading = d.get("heading") or draft_heading(d["key"])
+    return heading if lang == DEFAULT_LANGUAGE else heading_in(lang, d["key"], heading)
+
+
+def _group(g: dict, lang: str) -> str:
+    """An opinion group of a draft's tally by its name ("group A", "Gruppe A")."""
+    return (g.get("name") if lang == DEFAULT_LANGUAGE else None) or audience_name(g["group"], lang=lang)
+
+
+def why_empty(entry: Any, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """Why a section of the report has no draft, in one sentence (:func:`deliberation.report.why_empty`'s
+    reason); a report written before reasons were stored carries its English sentence."""
+    w = report_words(lang)
+    if isinstance(entry, str):
+        return entry
+    if not entry:
+        return w("empty.none")
+    reason = entry["reason"]
+    why = w(f"empty.{reason}", n=entry.get("n"), method=w("method.title"))
+    return w("empty.why", why=why)
+
+
+def vote_line(v: dict | None, published_as: str | None, same_as: list[str] | tuple = (),
+              lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """A published draft's vote in words, overall and per group; ``same_as``: the headings of the
+    drafts with the same words that went to the vote as this same ballot item (in ``lang``)."""
+    w = report_words(lang)
+    if not published_as:
+        return ""
+    if same_as:
+        both = w("report.and").join(w("report.quoted", text=h) for h in same_as)
+        return w("vote.same_ballot", n=len(same_as), drafts=both) + vote_line(v, published_as, lang=w.lang)
+    if not v or not v.get("n_votes"):
+        return w("vote.nobody", sid=published_as)
+    return w("vote.line", sid=published_as, votes=_vote_words(v, w))
+
+
+def _vote_words(v: dict, w: Texts) -> str:
+    """A ballot item's votes in words, overall and per group ("3 agree, 1 disagree, 2 pass. By group: …")."""
+    def counts(x: dict) -> str:
+        return w("vote.counts", agree=x["agree"], disagree=x["disagree"], passes=x["passes"])
+
+    per_group = [w("vote.group", name=_group(g, w.lang), counts=counts(g)) for g in v.get("groups", [])]
+    rest = v["n_votes"] - sum(g["n_votes"] for g in v.get("groups", []))
+    if rest:
+        per_group.append(w("vote.not_in_group", votes=w("count.votes", n=rest)))
+    if per_group:
+        return w("vote.by_group", counts=counts(v), groups=w("report.sep").join(per_group))
+    return w("vote.only", counts=counts(v))
+
+
+def earlier_line(e: dict, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """A version of a draft that went to the vote before a revision round replaced it, with its vote."""
+    w = report_words(lang)
+    v = e.get("votes")
+    head = w("vote.earlier", text=e.get("text", ""), sid=e["published_as"])
+    if v and v.get("n_votes"):
+        return w("vote.earlier_votes", earlier=head, votes=_vote_words(v, w))
+    return w("vote.earlier_nobody", earlier=head)
+
+
+def participation_line(p: dict, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """Who cast how many votes on what: the votes on the statements shown, on the drafts put to the
+    vote and on statements moderation held or rejected, each counted apart (Seattle $15 said "2872
+    votes on 31 statements" of which 23 were on the 23 statements moderated out)."""
+    w = report_words(lang)
+    drafts, held = p.get("draft_votes") or 0, p.get("held_votes") or 0
+    statements = w("count.statements", n=p["statements"])
+    if not p.get("votes"):  # a room without a vote read "0 participants cast 0 votes on 8 statements"
+        return w("participation.nobody", statements=statements)
+    parts = [w("participation.on", n=(p["votes"] or 0) - drafts - held, statements=statements)]
+    if drafts:
+        parts.append(w("participation.on_drafts", n=p.get("drafts") or 0, votes=drafts))
+    if held:
+        parts.append(w("participation.on_held", n=p.get("moderated_out") or 0, votes=held))
+    votes = w("count.votes", n=p["votes"])
+    if len(parts) == 1:  # "12 participants cast 40 votes on 8 statements"
+        votes = w("participation.on", n=votes, statements=statements)
+    line = w("participation.cast", participants=w("count.participants", n=p["participants"]), votes=votes)
+    if len(parts) > 1:
+        line = w("participation.listed", head=line, parts=", ".join(parts[:-1]) + w("report.and") + parts[-1])
+    if p.get("moderated_out") and not held:  # "(1 more were held …)" after the drafts read as one more draft
+        line += w("participation.more_held", n=p["moderated_out"])
+    if p.get("author_votes"):
+        line += w("participation.author_votes", n=p["author_votes"])
+    return line + "."
+
+
+def to_markdown(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """The report as Markdown in ``lang``."""
+    w = report_words(lang)
+    md: list[str] = [f"# {w('report.title')}", "", w("report.question", question=_md(rep["question"])), "",
+                     _md(participation_line(rep["participation"], w.lang)), ""]
+    for key in SECTION_KEYS:
+        items = [d for d in rep["consensus"] + rep["minority"] if d.get("section", section_of(d["key"])) == key]
+        md += [f"## {w(f'section.{key}')}", "", w(f"section.{key}_what"), ""]
+        if not items:
+            md += [_md(why_empty(rep.get("empty_sections", {}).get(key), w.lang)), ""]
+        for d in items:
+            md += _md_draft(d, w)
+    md += _md_ranking(rep, w)
+    md += _md_audit(rep, w)
+    md += _md_groups(rep, w)
+    md += ["", f"## {w('topics.title')}", ""]
+    for t in rep["topics"]:
+        md.append(f"- {_md(t['label'])}: {_topic_counts(t, w)}")
+    if not rep["topics"]:
+        md.append(w("topics.none"))
+    md.append("")
+    md += _md_moderation(rep, w)
+    md += _md_method(rep, w)
+    return "\n".join(md) + "\n"
+
+
+def moderator_heading(lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """The heading of the report's moderator-only section (it can quote held statements)."""
+    return f"## {report_words(lang)('moderation.title')}"
+
+
+def _topic_counts(t: dict, w: Texts) -> str:
+    """Whose a topic's statements are (English: deliberation.wording.topic_sources's sentence)."""
+    n_without, n_seeds = t.get("n_seed", 0), min(t.get("n_moderator_seeds", 0), t.get("n_seed", 0))
+    if w.lang == DEFAULT_LANGUAGE:
+        return topic_sources(t["n_statements"], t["n_voices"], n_without, n_seeds)
+    return " · ".join([w("count.statements", n=t["n_statements"]), w("count.participants", n=t["n_voices"])])
+
+
+def _md_groups(rep: dict, w: Texts) -> list[str]:
+    md = [f"## {w('groups.title')}", ""]
+    if not rep["groups"]:
+        md.append(w("groups.none"))
+    md += _md_grouped(rep, w)
+    for g in rep["groups"]:
+        name = first_upper((g.get("name") if w.lang == DEFAULT_LANGUAGE else None) or group_label(g["id"], w.lang))
+        md.append("- " + w("groups.line", name=name, participants=w("count.participants", n=g["size"]),
+                           share=_percent(w, g["share"]), of_grouped=_of_grouped(rep, w)))
+        for verb, key in (("agree", "agrees_more"), ("disagree", "disagrees_more")):
+            if g.get(key):
+                # each side its own item with its statements nested under it: a line "  Statements …"
+                # after the agree list continued the last statement's paragraph in CommonMark (lazy
+                # continuation), so the page showed "…feel safe. Statements its members disagree …"
+                md.append("  - " + w(f"groups.{verb}_one" if g.get("size") == 1 else f"groups.{verb}"))
+                md += [f"    - {w('draft.statement', sid=_md(sid), text=_md(text))}" for sid, text in g[key].items()]
+    stability = (rep["method"].get("grouping") or {}).get("stability")
+    if rep["groups"] and stability:  # how sure the grouping is, in words
+        md += ["", w("groups.sure", text=_md(first_upper(stability["text"])))]
+    return md
+
+
+def _of_grouped(rep: dict, w: Texts) -> str:
+    """" of the N in groups", said after an opinion group's share when not everyone is in a group:
+    shares are of the participants in groups (Seattle $15: group A, 96 participants, is 70% of the
+    138 in groups and 28% of all 339)."""
+    grouped = rep.get("grouped") or {}
+    n, everyone = grouped.get("in_groups") or 0, grouped.get("analysed")
+    return w("groups.of_grouped", n=n) if everyone and 0 < n < everyone else ""
+
+
+def _md_grouped(rep: dict, w: Texts) -> list[str]:
+    """Who is in an opinion group, when not everyone is."""
+    grouped = rep.get("grouped") or {}
+    n, everyone = grouped.get("in_groups"), grouped.get("analysed")
+    if not (rep["groups"] and n and everyone and n < everyone):
+        return []
+    return [w("groups.grouped", n=n, everyone=everyone, rest=everyone - n, method=w("method.title")), ""]
+
+
+def _same_ballot(d: dict, lang: str) -> list[str]:
+    """The headings of the drafts one ballot item stood for beside ``d``, in ``lang``."""
+    headings = d.get("same_ballot_item_as") or []
+    keys = d.get("same_ballot_item_keys") or []
+    if lang == DEFAULT_LANGUAGE or len(keys) != len(headings):
+        return list(headings)
+    return [heading_in(lang, k, h) for k, h in zip(keys, headings)]
+
+
+def _md_draft(d: dict, w: Texts) -> list[str]:
+    out = [f"### {_md(_heading(d, w.lang))}", ""]
+    for s in d["sentences"]:
+        out.append(f"- {_md(sentence_text(s))} {w('draft.cites', ids=_md(', '.join(s['citations'])))}")
+    out += ["", w("draft.cited")]
+    for sid, text in d["cited_statements"].items():
+        out.append(f"- {w('draft.statement', sid=_md(sid), text=_md(text))}")
+    line = vote_line(d.get("votes"), d.get("published_as"), _same_ballot(d, w.lang), w.lang)
+    if line:
+        out += ["", _md(line)]
+    for e in d.get("earlier_versions") or []:
+        out += ["", _md(earlier_line(e, w.lang))]
+    out += ["", f"{w('draft.drafted_by', drafter=_md(d['drafter']))} {_md(d.get('notes') or '')}".rstrip(), ""]
+    return out
+
+
+def _md_ranking(rep: dict, w: Texts) -> list[str]:
+    t = rep["tally"]
+    out = [f"## {w('ranking.title')}", ""]
+    if t.get("ranking_gic"):
+        # each ballot item by its heading as well as its number ("8, 9, 10" named no draft a reader could
+        # find), as the tally's notes name it
+        drafts = rep["consensus"] + rep["minority"]
+        name = {d["published_as"]: (d.get("ballot_name") if w.lang == DEFAULT_LANGUAGE else None)
+                or ballot_name(_heading(d, w.lang), d["published_as"]) for d in drafts if d.get("published_as")}
+        # a version a revision replaced, ranked when the revision round put nothing to the vote
+        for d in drafts + (rep.get("rejected") or []):
+            for e in d.get("earlier_versions") or []:
+                name.setdefault(e["published_as"], ballot_name(_heading(d, w.lang), e["published_as"]))
+        gic = "; ".join(name.get(sid, sid) for sid in t["ranking_gic"])
+        schulze = " > ".join(" = ".join(name.get(sid, sid) for sid in tier) for tier in t.get("ranking_schulze", []))
+        out += [f"- {w('ranking.gic', items=_md(gic))} {w('terms.gic')}",
+                f"- {w('ranking.schulze', items=_md(schulze))} {w('terms.schulze')}"]
+        if (rep.get("method") or {}).get("revise_rounds") and t.get("revised_vote", True):
+            out.append(f"- {w('ranking.revised')}")
+    else:
+        out.append(w("ranking.none"))
+    for n in t.get("notes") or []:
+        out.append(f"- {_md(n)}")
+    return out + [""]
+
+
+def _md_audit(rep: dict, w: Texts) -> list[str]:
+    a = rep["audit"]
+    out = [f"## {w('audit.title')}", ""]
+    if a.get("verdict"):
+        out += [_md(a["verdict"]), ""]
+    out += [f"- {_md(f)}" for f in a.get("findings", [])]
+    out += ["", f"{w('terms.jr')} {w('terms.ejr')}"]
+    if a.get("groups"):
+        topics = {str(t["id"]): t["label"] for t in rep.get("topics") or []}
+        out += ["", w("audit.table"), "|---|---:|---:|---:|---|"]
+        for g in a["groups"]:
+            name = (g.get("name") if w.lang == DEFAULT_LANGUAGE else None) or audience_name(g["key"], topics, lang=w.lang)
+            status = w(f"audit.{g['status']}") if g["status"] in ("ok", "missing", "over") else g["status"]
+            out.append(f"| {_md(name)} | {g['n_participants']} | "
+                       f"{_percent(w, g['share_participants'])} | {g['n_drafts']} | {_md(status)} |")
+    return out + [""]
+
+
+def _md_moderation(rep: dict, w: Texts) -> list[str]:
+    m = rep["moderation"]
+    out = [moderator_heading(w.lang), "", _md(m.get("note", ""))]
+    for item in m.get("removed", []):
+        out.append(f"- {w('moderation.removed', sid=_md(item['id']), reason=_md(public_reason(item['reason'])))}")
+    for item in m.get("queue", []):
+        out.append(f"- {w('moderation.held', sid=_md(item['id']), reason=_md(public_reason(item['reason'])))}")
+    if rep.get("rejected"):
+        out += ["", w("moderation.rejected")]
+        reasons = {r["key"]: r.get("reason") for r in rep.get("reviews") or [] if r.get("decision") == "reject"}
+        for d in rep["rejected"]:
+            why = reasons.get(d["key"])
+            heading = _heading(d, w.lang) if w.lang != DEFAULT_LANGUAGE else (d.get("heading") or d["key"])
+            out.append(f"- {w('moderation.rejected_item', heading=_md(heading), text=_md(d['text']))}"
+                       + (w("moderation.reason", reason=_md(why)) if why else ""))
+            # a revision the moderator rejected: the version voted on before it keeps its vote here
+            out += [f"  - {_md(earlier_line(x, w.lang))}" for x in d.get("earlier_versions") or []]
+    return out + [""]
+
+
+def grouping_words(grouping: dict, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """How the opinion groups were formed, in a sentence (the report printed the grouping's JSON,
+    cut at 400 characters mid-string; the JSON report keeps all of it)."""
+    w = report_words(lang)
+    if not grouping or not grouping.get("k"):
+        return w("method.no_grouping")
+    sizes = [str(n) for n in grouping.get("sizes") or []]
+    # "(2, 1 participants)" read "1 participants": the sizes as a list of numbers
+    of = f"{', '.join(sizes[:-1])}{w('report.and')}{sizes[-1]}" if len(sizes) > 1 else "".join(sizes)
+    line = (w("count.groups", n=grouping["k"]) + (w("method.sizes", sizes=of) if sizes else "")
+            + (w("method.placed", n=grouping["n_clustered"]) if grouping.get("n_clustered") is not None else "")
+            + w("method.by_method", method=grouping.get("mode", "polis")))
+    return line + "".join(f"; {n}" for n in grouping.get("notes") or []) + "."
+
+
+def _md_method(rep: dict, w: Texts) -> list[str]:
+    meth = rep["method"]
+    model = w("method.model", model=_md(meth["model"]), where=_md(meth["base_url"] or w("method.provider_default"))) \
+        if meth.get("model") else ""
+    out = [f"## {w('method.title')}", "",
+           f"- {w('method.drafter', drafter=_md(meth['drafter']))}{model}",
+           f"- {w('method.seed', seed=meth['seed'])}",
+           f"- {w('method.consensus_rule', rule=_md(meth['consensus_rule']))}"]
+    if meth.get("min_votes_rule"):
+        out.append(f"- {w('method.min_votes', rule=_md(meth['min_votes_rule']))}")
+    if meth.get("embedding_model"):
+        out.append(f"- {w('method.embedding', model=_md(meth['embedding_model']))}")
+    out += [f"- {w('method.grouping', how=_md(grouping_words(meth['grouping'], w.lang)))}",
+            f"- {w('method.reviews', n=len(rep['reviews']))}", ""]
+    out += [f"- {w('method.note', note=_md(n))}" for n in rep["notes"]]
+    return out
+
+
+#: an invisible word joiner: breaks GFM autolink literals (they are found in the parsed text, so a
+#: backslash escape cannot stop them)
+WJ = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|www|mailto)(?=[:.])|(@)")
+#: characters that can form Markdown (CommonMark + GFM) or Streamlit markup anywhere in a line
+_ALWAYS = set("\\`*_[]<$~|")
+_LINE_START = re.compile(r"^([#>+=-]|\d+[.)])")
+#: the "/" of an (escaped) ``:name/`` Streamlit directive such as ``:material/warning:``
+_DIRECTIVE_SLASH = re.compile(r"(\\:[A-Za-z_]+)/")
+
+
+def _md(text: Any) -> str:
+    """Text as inert Markdown that still reads cleanly: whitespace collapsed; the characters that can
+    form emphasis, code, links, images, HTML, tables, strikethrough or LaTeX escaped (``\\ ` * _ [ ]
+    < $ ~ |``), ``&`` before a possible entity, ``:`` before a possible Streamlit directive or emoji
+    shortcode, a block marker at the start; GFM autolinks (``http://``, ``www.``, ``a@b``) broken by
+    an invisible word joiner. Ordinary punctuation (. , ; ' " ? ! ( ) - / %) stays as it is."""
+    text = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + WJ, " ".join(str(text).split()))
+    out = []
+    for i, ch in enumerate(text):
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if ch in _ALWAYS or (ch == "&" and (nxt.isalnum() or nxt == "#")) or \
+                (ch == ":" and ((nxt.isascii() and nxt.isalpha()) or nxt in "_+-/")):
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    # Streamlit's icon directive (":material/name:") is found in the raw text, escaped colon or not:
+    # a backslash before its "/" breaks it
+    text = _DIRECTIVE_SLASH.sub(r"\1\\/", "".join(out))
+    return _LINE_START.sub(lambda m: "\\" + m.group(1), text)
+
+
+def to_html(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """The report's public part as HTML in ``lang``: every text escaped."""
+    w, e = report_words(lang), html.escape
+    parts = [f"<!doctype html><html lang='{w.lang}'><meta charset='utf-8'><title>{e(rep['question'])}</title>",
+             "<style>body{font-family:sans-serif;max-width:60em;margin:auto;line-height:1.4}li{margin:.2em 0}"
+             ".cite{color:#555;font-size:.9em}.vote{background:#f3f6f9;padding:.3em .6em}</style>",
+             f"<h1>{e(w('report.title'))}</h1>", f"<p><b>{e(w('report.question_html'))}</b> {e(rep['question'])}</p>"]
+    if rep.get("participation"):
+        parts.append(f"<p>{e(participation_line(rep['participation'], w.lang))}</p>")
+    items = rep.get("consensus", []) + rep.get("minority", [])
+    for key in SECTION_KEYS:
+        mine = [d for d in items if d.get("section", section_of(d["key"])) == key]
+        parts += [f"<h2>{e(w(f'section.{key}'))}</h2>", f"<p>{e(w(f'section.{key}_what'))}</p>"]
+        if not mine:
+            parts.append(f"<p>{e(why_empty(rep.get('empty_sections', {}).get(key), w.lang))}</p>")
+        for d in mine:
+            parts += _html_draft(d, w)
+        # a revision the moderator rejected is not shown, but the version voted on before it was
+        for d in rep.get("rejected") or []:
+            if d.get("earlier_versions") and d.get("section", section_of(d["key"])) == key:
+                parts.append(f"<h3>{e(w('draft.revision_rejected', heading=_heading(d, w.lang)))}</h3>")
+                parts += [f"<p class='vote'>{e(earlier_line(x, w.lang))}</p>" for x in d["earlier_versions"]]
+    audit = rep.get("audit") or {}
+    parts.append(f"<h2>{e(w('audit.title'))}</h2>")
+    if audit.get("verdict"):
+        parts.append(f"<p>{e(audit['verdict'])}</p>")
+    parts.append("<ul>" + "".join(f"<li>{e(f)}</li>" for f in audit.get("findings", [])) + "</ul>")
+    parts.append(f"<p class='cite'>{e(w('terms.jr'))} {e(w('terms.ejr'))}</p>")
+    return "\n".join(parts)
+
+
+def _html_draft(d: dict, w: Texts) -> list[str]:
+    e = html.escape
+    parts = [f"<h3>{e(_heading(d, w.lang))}</h3><ul>"]
+    for s in d["sentences"]:
+        parts.append(f"<li>{e(sentence_text(s))} <span class='cite'>{e(w('draft.cites', ids=', '.join(s['citations'])))}"
+                     "</span></li>")
+    parts.append("</ul><ul class='cite'>")
+    for sid, text in d["cited_statements"].items():
+        parts.append(f"<li>{e(w('draft.statement', sid=sid, text=text))}</li>")
+    parts.append("</ul>")
+    line = vote_line(d.get("votes"), d.get("published_as"), _same_ballot(d, w.lang), w.lang)
+    if line:
+        parts.append(f"<p class='vote'>{e(line)}</p>")
+    return parts + [f"<p class='vote'>{e(earlier_line(x, w.lang))}</p>" for x in d.get("earlier_versions") or []]
