@@ -39,6 +39,7 @@ from deliberation.services import indexed_vectors, ordered_vectors
 from deliberation.tally import TallyResult
 from deliberation.tally import tally as count_votes
 from deliberation.wording import Audience, audience_name, ballot_name, ballot_words, draft_heading, inflect, plural
+from deliberation.words import ROOM_LANGUAGE_SETTING
 from graphs.context import Context, context_of
 from graphs.review import review
 from graphs.state import DraftRecord, FacilitationState, PublishedDraft
@@ -462,5 +463,7 @@ def report(state: FacilitationState, runtime: Runtime[Context]) -> dict:
                          + (f" ({len(rejected)} rejected: {', '.join(rejected)})." if rejected else ".")] + final["findings"]
     rep = build_report({**state.model_dump(mode="json"), "audit": final, "options": method}, store.statements(cid),
                        counts=store.counts(cid))
-    paths = write_report(rep, ctx.services.settings.data_dir / "reports" / str(cid))
+    # in the room's language (the moderator's choice; the JSON's figures are the same in every language)
+    lang = (store.get_consultation(cid).settings or {}).get(ROOM_LANGUAGE_SETTING)
+    paths = write_report(rep, ctx.services.settings.data_dir / "reports" / str(cid), lang)
     return {"report": {"paths": {k: str(v) for k, v in paths.items()}}, "log": [f"report: {paths['md']}"]}

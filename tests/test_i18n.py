@@ -167,11 +167,13 @@ def _german_report(tmp_path):
     return settings, store.get_consultation(cid), rep, source.text
 
 
-def test_the_report_speaks_the_rooms_language(tmp_path):
+def test_the_report_speaks_the_rooms_language(tmp_path, monkeypatch):
     """A German town hall's report: its headings, section texts, vote words, why a section is empty
     and counts (singular and plural) in German, the participants' statement in the words it was
-    written in."""
+    written in; the report page says it in the room's language, its downloads too, and leaves the
+    moderation section out for the public."""
     from deliberation.report import to_html, to_markdown
+    from ui_helpers import app, texts, unescape
 
     settings, c, rep, statement = _german_report(tmp_path)
     md = to_markdown(rep, "de").replace("\\", "")
@@ -189,3 +191,15 @@ def test_the_report_speaks_the_rooms_language(tmp_path):
     assert not [w for w in english if w in md], [w for w in english if w in md]
     assert "Gemeinsamer Nenner 1" in to_html(rep, "de") and "Consultation report" not in to_html(rep, "de")
     assert "Common ground 1" in to_markdown(rep)  # the graph's English report is as it was
+
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    r = app("report")
+    r.query_params["code"] = c.code
+    r.run()
+    assert not r.exception and not r.error, (r.exception, [e.value for e in r.error])
+    page = unescape(texts(r))
+    for said in ["Bericht zur Beteiligung", "Abstimmung (Aussage 900): 3 dafür", "Abstimmung über die Entwürfe",
+                 "Bericht erstellt am", "Den Abschnitt zur Moderation sieht nur die Moderation.", statement]:
+        assert said in page, said
+    assert "Für die Moderation zurückgehalten" not in page and "Consultation report" not in page
+    assert {"Bericht (Markdown)", "Bericht (HTML)"} <= {d.label for d in r.download_button}

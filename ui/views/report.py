@@ -1,8 +1,13 @@
-"""Report: the facilitation graph's report (report.md, rendered as inert Markdown), its plots,
-and downloads (Markdown, JSON, HTML; the Polis-format CSVs for the moderator)."""
+"""Report: the facilitation graph's report, its plots, and downloads (Markdown, JSON, HTML; the
+Polis-format CSVs for the moderator), in the room's language (ui.i18n.page_words: the moderator's
+choice, or the reader's own ``?lang=``). The report is said from its JSON (report.json) in that
+language by deliberation.report.to_markdown / to_html, rendered as inert Markdown; a report
+without its JSON is shown as the graph wrote it (report.md). Participants' statements and drafts
+are never translated."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import tempfile
@@ -13,11 +18,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from deliberation.report import date_words, moderator_heading, to_html, to_markdown
+from deliberation.wording import audience_name
 from ui.common import (
     action,
     consultation_from_query,
+    find_consultation,
     graph_status,
-    group_name,
     moderator_token,
     require_moderator,
     safe_markdown,
@@ -25,9 +32,11 @@ from ui.common import (
     sign_in,
     store,
 )
+from ui.i18n import Words, draft_heading, failure_words, words_of
 
-SHARE_COLOURS = alt.Scale(domain=["share of participants", "share of drafts"], range=["#90a4ae", "#1565c0"])
-VOTE_COLOURS = alt.Scale(domain=["agree", "disagree", "pass"], range=["#2e7d32", "#c62828", "#9e9e9e"])
+#: bar colours: share of participants, share of drafts; agree, disagree, pass
+SHARE_RANGE = ["#90a4ae", "#1565c0"]
+VOTE_RANGE = ["#2e7d32", "#c62828", "#9e9e9e"]
 
 
 def _report_files(cid: int) -> dict[str, Path]:
@@ -42,53 +51,63 @@ def _report_files(cid: int) -> dict[str, Path]:
     return out
 
 
-def _plots(rep: dict) -> None:
+def _vote_rows(w: Words, drafts: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Each draft's votes (one row per answer) and, per opinion group, its members' votes."""
+    col = {k: w(f"report.col_{k}") for k in ("draft", "vote", "votes", "voters")}
+    said = {k: w(f"said.{k}") for k in ("agree", "disagree", "pass")}
+    rows, table = [], []
+    for d in drafts:
+        v = d["votes"]
+        name = w("report.draft_name", heading=draft_heading(w, d), sid=d["published_as"])
+        for vote, n in (("agree", v["agree"]), ("disagree", v["disagree"]), ("pass", v["passes"])):
+            rows.append({col["draft"]: name, col["vote"]: said[vote], col["votes"]: n})
+        rest = {"agree": v["agree"], "disagree": v["disagree"], "pass": v["passes"]}
+        for g in v.get("groups") or []:
+            table.append({col["draft"]: name, col["voters"]: audience_name(g["group"], lang=w.lang),
+                          **{said[k]: g[k if k != "pass" else "passes"] for k in said}})
+            for k in rest:
+                rest[k] -= g[k if k != "pass" else "passes"]
+        if any(rest.values()):
+            table.append({col["draft"]: name, col["voters"]: w("report.not_in_group"),
+                          **{said[k]: n for k, n in rest.items()}})
+    return rows, [t for t in table if any(t[said[k]] for k in said)]
+
+
+def _plots(rep: dict, w: Words) -> None:
     drafts = [d for d in (rep.get("consensus") or []) + (rep.get("minority") or [])
               if d.get("votes") and d["votes"].get("n_votes")]
     if drafts:
-        st.markdown("#### Votes on the published drafts")
-        rows, table = [], []
-        for d in drafts:
-            v = d["votes"]
-            name = f"{d.get('heading') or group_name(d['key'])} (statement {d['published_as']})"
-            for vote, n in (("agree", v["agree"]), ("disagree", v["disagree"]), ("pass", v["passes"])):
-                rows.append({"draft": name, "vote": vote, "votes": n})
-            grouped = {"agree": 0, "disagree": 0, "pass": 0}
-            for g in v.get("groups") or []:
-                table.append({"draft": name, "voters": group_name(g["group"]), "agree": g["agree"],
-                              "disagree": g["disagree"], "pass": g["passes"]})
-                grouped["agree"] += g["agree"]
-                grouped["disagree"] += g["disagree"]
-                grouped["pass"] += g["passes"]
-            rest = {"agree": v["agree"] - grouped["agree"], "disagree": v["disagree"] - grouped["disagree"],
-                    "pass": v["passes"] - grouped["pass"]}
-            if any(rest.values()):
-                table.append({"draft": name, "voters": "not in an opinion group", **rest})
+        st.markdown(f"#### {w('report.votes_title')}")
+        rows, table = _vote_rows(w, drafts)
+        draft, vote, votes = (w(f"report.col_{k}") for k in ("draft", "vote", "votes"))
+        scale = alt.Scale(domain=[w(f"said.{k}") for k in ("agree", "disagree", "pass")], range=VOTE_RANGE)
         chart = alt.Chart(pd.DataFrame(rows)).mark_bar(size=18).encode(
-            y=alt.Y("draft:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-            x=alt.X("votes:Q", axis=alt.Axis(tickMinStep=1, format="d")),
-            color=alt.Color("vote:N", scale=VOTE_COLOURS, legend=alt.Legend(orient="bottom", title=None)),
-            order=alt.Order("vote:N"),
-            tooltip=["draft", "vote", "votes"],
+            y=alt.Y(f"{draft}:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X(f"{votes}:Q", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color(f"{vote}:N", scale=scale, legend=alt.Legend(orient="bottom", title=None)),
+            order=alt.Order(f"{vote}:N"),
+            tooltip=[draft, vote, votes],
         ).properties(height=alt.Step(28))
         st.altair_chart(chart, width="stretch")
-        table = [t for t in table if t["agree"] or t["disagree"] or t["pass"]]
         if table:
-            st.caption("By opinion group:")
+            st.caption(w("report.by_group"))
             st.dataframe(pd.DataFrame(table), hide_index=True)
     groups = (rep.get("audit") or {}).get("groups") or []
     if groups:
-        st.markdown("#### Coverage: share of participants and share of drafts per audience")
+        st.markdown(f"#### {w('report.coverage_title')}")
+        audience, measure, share = (w(f"report.col_{k}") for k in ("audience", "measure", "share"))
+        of_people, of_drafts = w("report.share_participants"), w("report.share_drafts")
+        topics = {str(t["id"]): t["label"] for t in rep.get("topics") or []}
         rows = []
         for g in groups:
-            rows.append({"audience": group_name(g["key"]), "measure": "share of participants",
-                         "share": g["share_participants"]})
-            rows.append({"audience": group_name(g["key"]), "measure": "share of drafts", "share": g["share_drafts"]})
+            name = audience_name(g["key"], topics, lang=w.lang)
+            rows.append({audience: name, measure: of_people, share: g["share_participants"]})
+            rows.append({audience: name, measure: of_drafts, share: g["share_drafts"]})
         chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-            y=alt.Y("audience:N", title=None, sort=None), x=alt.X("share:Q", axis=alt.Axis(format="%")),
-            yOffset="measure:N", color=alt.Color("measure:N", legend=alt.Legend(orient="bottom", title=None),
-                                                 scale=SHARE_COLOURS),
-            tooltip=["audience", "measure", alt.Tooltip("share:Q", format=".0%")],
+            y=alt.Y(f"{audience}:N", title=None, sort=None), x=alt.X(f"{share}:Q", axis=alt.Axis(format="%")),
+            yOffset=f"{measure}:N", color=alt.Color(f"{measure}:N", legend=alt.Legend(orient="bottom", title=None),
+                                                    scale=alt.Scale(domain=[of_people, of_drafts], range=SHARE_RANGE)),
+            tooltip=[audience, measure, alt.Tooltip(f"{share}:Q", format=".0%")],
         ).properties(height=alt.Step(14))
         st.altair_chart(chart, width="stretch")
 
@@ -104,16 +123,14 @@ def _polis_zip(cid: int) -> bytes:
         return buf.getvalue()
 
 
-#: Report sections only the moderator sees: the moderation reasons can quote held statements.
-MODERATOR_SECTIONS = ("## Moderation",)
-
-
-def public_markdown(md: str) -> str:
-    """The report without the moderator-only sections."""
+def public_markdown(md: str, lang: str = "en") -> str:
+    """The report without its moderator-only section (deliberation.report.moderator_heading: the
+    moderation reasons can quote held statements), in the report's language."""
+    hidden = moderator_heading(lang)
     out, skip = [], False
     for line in md.splitlines():
         if line.startswith("## "):
-            skip = line.strip() in MODERATOR_SECTIONS
+            skip = line.strip() == hidden
         if not skip:
             out.append(line)
     return "\n".join(out) + "\n"
@@ -124,46 +141,55 @@ def _demote(md: str) -> str:
     return "\n".join("#" + line if line.startswith("#") else line for line in md.splitlines())
 
 
-def _downloads(cid: int, code: str, files: dict[str, Path], md: str, is_moderator: bool) -> None:
-    st.markdown("#### Downloads")
+def _downloads(cid: int, code: str, files: dict[str, Path], texts: dict[str, str], is_moderator: bool,
+               w: Words) -> None:
+    st.markdown(f"#### {w('report.downloads')}")
     cols = st.columns(3)
-    cols[0].download_button("Report (Markdown)", md.encode("utf-8"), file_name=f"report-{code}.md",
+    cols[0].download_button(w("report.dl_md"), texts["md"].encode("utf-8"), file_name=f"report-{code}.md",
                             mime="text/markdown", key="dl-md", width="stretch")
-    if "html" in files:
-        cols[1].download_button("Report (HTML)", files["html"].read_bytes(), file_name=f"report-{code}.html",
+    if "html" in texts:
+        cols[1].download_button(w("report.dl_html"), texts["html"].encode("utf-8"), file_name=f"report-{code}.html",
                                 mime="text/html", key="dl-html", width="stretch")
     if is_moderator and "json" in files:
-        cols[2].download_button("Report (JSON)", files["json"].read_bytes(), file_name=f"report-{code}.json",
+        cols[2].download_button(w("report.dl_json"), files["json"].read_bytes(), file_name=f"report-{code}.json",
                                 mime="application/json", key="dl-json", width="stretch")
     if is_moderator:
-        st.markdown("**Polis-format export** (every statement, vote and participant id)")
-        if st.button("Prepare the Polis export", key="dl-polis-prepare"):
-            with action("Exporting"):
+        st.markdown(w("report.polis_title"))
+        if st.button(w("report.polis_prepare"), key="dl-polis-prepare"):
+            with action(w("report.exporting"), **failure_words(w)):
                 require_moderator(cid)
                 st.session_state[f"polis-zip-{cid}"] = _polis_zip(cid)
         data = st.session_state.get(f"polis-zip-{cid}")
         if data:
-            st.download_button("Polis export (zip of CSVs)", data, file_name=f"polis-export-{code}.zip",
+            st.download_button(w("report.polis_zip"), data, file_name=f"polis-export-{code}.zip",
                                mime="application/zip", key="dl-polis")
     else:
-        with st.expander("Moderator: the full report, JSON and the Polis-format export"):
+        with st.expander(w("report.unlock_title")):
             with st.form("report-unlock"):
-                secret = st.text_input("Moderator secret", type="password", key="report-secret")
-                if st.form_submit_button("Unlock"):
-                    with action("Unlocking"):
+                secret = st.text_input(w("report.secret"), type="password", key="report-secret")
+                if st.form_submit_button(w("report.unlock")):
+                    with action(w("report.unlocking"), **failure_words(w)):
                         sign_in(cid, secret)
                         st.rerun()
 
 
-def main() -> None:
-    st.title("Report")
-    c = consultation_from_query()
+def _report_texts(files: dict[str, Path], rep: dict, lang: str) -> dict[str, str]:
+    """The report's Markdown and HTML in ``lang``, said from its JSON; without the JSON, the files
+    as the graph wrote them."""
+    if rep:
+        return {"md": to_markdown(rep, lang), "html": to_html(rep, lang)}
+    return {k: files[k].read_text(encoding="utf-8") for k in ("md", "html") if k in files}
+
+
+def main(w: Words) -> None:
+    st.title(w("report.title"))
+    c = consultation_from_query(label=w("join.code_label"))
     if c is None:
-        st.write("Enter the consultation's code to see its report.")
+        st.write(w("report.enter_code"))
         return
     files = _report_files(c.id)
     if "md" not in files:
-        st.info("No report yet: the report is written when the moderator closes voting on the published drafts.")
+        st.info(w("report.none_yet"))
         return
     is_moderator = False
     if moderator_token(c.id):
@@ -172,24 +198,27 @@ def main() -> None:
             is_moderator = True
         except Exception:  # noqa: BLE001 - a stale secret: public view
             is_moderator = False
-    md = files["md"].read_text(encoding="utf-8")
-    if not is_moderator:
-        md = public_markdown(md)
     rep = {}
     if "json" in files:
         try:
             rep = json.loads(files["json"].read_text(encoding="utf-8"))
         except ValueError:
             rep = {}
-    _downloads(c.id, c.code, files, md, is_moderator)
-    if rep:
-        _plots(rep)
-    st.divider()
-    with st.container(border=True):
-        st.markdown(safe_markdown(_demote(md)))
+    texts = _report_texts(files, rep, w.lang)
     if not is_moderator:
-        st.caption("The moderation section of the report is shown to the moderator only.")
+        texts["md"] = public_markdown(texts["md"], w.lang if rep else "en")
+    _downloads(c.id, c.code, files, texts, is_moderator, w)
+    if rep:
+        _plots(rep, w)
+    st.divider()
+    written = dt.datetime.fromtimestamp(files["md"].stat().st_mtime).date()
+    st.caption(w("report.written", date=date_words(written, w.lang)))
+    with st.container(border=True):
+        st.markdown(safe_markdown(_demote(texts["md"])))
+    if not is_moderator:
+        st.caption(w("report.moderator_only"))
 
 
-with action("Showing the report"):
-    main()
+_words = words_of(lambda: find_consultation(st.query_params.get("code", "") or st.session_state.get("current_code", "")))
+with action(_words("report.showing"), **failure_words(_words)):
+    main(_words)
