@@ -136,7 +136,8 @@ def participation_line(p: dict, lang: str | None = DEFAULT_LANGUAGE) -> str:
     votes = w("count.votes", n=p["votes"])
     if len(parts) == 1:  # "12 participants cast 40 votes on 8 statements"
         votes = w("participation.on", n=votes, statements=statements)
-    line = w("participation.cast", participants=w("count.participants", n=p["participants"]), votes=votes)
+    line = w("participation.cast", n=p["participants"], participants=w("count.participants", n=p["participants"]),
+             votes=votes)
     if len(parts) > 1:
         line = w("participation.listed", head=line, parts=", ".join(parts[:-1]) + w("report.and") + parts[-1])
     if p.get("moderated_out") and not held:  # "(1 more were held …)" after the drafts read as one more draft
@@ -182,7 +183,9 @@ def _topic_counts(t: dict, w: Texts) -> str:
     n_without, n_seeds = t.get("n_seed", 0), min(t.get("n_moderator_seeds", 0), t.get("n_seed", 0))
     if w.lang == DEFAULT_LANGUAGE:
         return topic_sources(t["n_statements"], t["n_voices"], n_without, n_seeds)
-    return " · ".join([w("count.statements", n=t["n_statements"]), w("count.participants", n=t["n_voices"])])
+    parts = [w("count.statements", n=t["n_statements"]), w("count.participants", n=t["n_voices"])]
+    parts += [w("topics.seeds", n=n_seeds)] if n_seeds else []
+    return " · ".join(parts + ([w("topics.unnamed", n=n_without - n_seeds)] if n_without - n_seeds else []))
 
 
 def _md_groups(rep: dict, w: Texts) -> list[str]:

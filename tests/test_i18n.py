@@ -203,3 +203,17 @@ def test_the_report_speaks_the_rooms_language(tmp_path, monkeypatch):
         assert said in page, said
     assert "Für die Moderation zurückgehalten" not in page and "Consultation report" not in page
     assert {"Bericht (Markdown)", "Bericht (HTML)"} <= {d.label for d in r.download_button}
+
+
+def test_the_reports_counts_agree_with_their_number():
+    """'1 participante emitieron 1 voto': the verb of the report's first line counts the people too."""
+    from deliberation.report import participation_line
+
+    one = {"participants": 1, "votes": 1, "statements": 1, "moderated_out": 1}
+    assert participation_line(one) == ("1 participant cast 1 vote on 1 statement (1 more statement was held or "
+                                       "rejected by moderation).")
+    assert participation_line(one, "de").startswith("1 Person gab 1 Stimme zu 1 Aussage ab (die Moderation hat 1 "
+                                                    "weitere Aussage")
+    assert participation_line(one, "es").startswith("1 participante emitió 1 voto sobre 1 afirmación")
+    assert participation_line({**one, "participants": 0, "votes": 2}, "fr").startswith(
+        "0 participant a exprimé 2 votes sur 1 proposition")  # French counts zero as one
