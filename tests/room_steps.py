@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from ui_helpers import browser_skip_reason, idle, sign_in, watch_app_messages
+from ui_helpers import browser_skip_reason, idle, idle_all, sign_in, watch_app_messages
 
 pytest.importorskip("streamlit")
 if browser_skip_reason():
@@ -27,14 +27,23 @@ LATE_TABS_S = 0.5
 
 def join(browser, url: str, code: str):
     """A participant on a phone-size page who joined by pressing Enter in the code box."""
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = ctx.new_page()
-    page.set_default_timeout(WAIT)
-    page.goto(f"{url}/participate?code={code}")
-    page.get_by_label("Consultation code").press("Enter")  # Enter in the code box joins
-    expect(page.get_by_text("Welcome!")).to_be_visible()
-    idle(page)
-    return page
+    return join_all(browser, url, code, 1)[0]
+
+
+def join_all(browser, url: str, code: str, n: int) -> list:
+    """``n`` participants as :func:`join` makes one, joining side by side (each on its own page)."""
+    pages = []
+    for _ in range(n):
+        ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        page = ctx.new_page()
+        page.set_default_timeout(WAIT)
+        page.goto(f"{url}/participate?code={code}")
+        page.get_by_label("Consultation code").press("Enter")  # Enter in the code box joins
+        pages.append(page)
+    for page in pages:
+        expect(page.get_by_text("Welcome!")).to_be_visible()
+    idle_all(pages)
+    return pages
 
 
 def _late_tabs(page) -> None:

@@ -111,6 +111,11 @@ RUNNING_JS = ("() => (!document.querySelector('[data-testid=\"stStatusWidget\"]'
               " && !document.querySelector('[data-stale=\"true\"]')")
 
 
+#: s: how often :func:`start_server` asks a starting server's /_stcore/health (one local GET: cheap, and each
+#: start, restart included, is ready that much sooner)
+HEALTH_POLL_S = 0.1
+
+
 def browser_skip_reason() -> str | None:
     """Why the browser tests cannot run here, or None."""
     if not CHROMIUM.exists():
@@ -169,7 +174,8 @@ def start_server(data_dir: Path, log_dir: Path, *, board_refresh: float = 2, env
     with open(log_path, "a") as log:  # the child keeps its own descriptor
         proc = subprocess.Popen(streamlit_args(port), cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", data_dir, proc, log_path, chroma)
-    if wait_until_answers(lambda: http_ok(f"{server.url}/_stcore/health", timeout=2), proc, timeout, poll_s=0.5):
+    health = f"{server.url}/_stcore/health"
+    if wait_until_answers(lambda: http_ok(health, timeout=2), proc, timeout, poll_s=HEALTH_POLL_S):
         return server
     exited = proc.poll() is not None
     server.stop()
@@ -205,9 +211,16 @@ def chromium_page(width: int, height: int, timeout: float = 60_000):
 
 def idle(page, timeout: float = 240_000) -> None:
     """Wait until Streamlit has finished running the script (sync Playwright page)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(RUNNING_JS, timeout=timeout)
-    page.wait_for_timeout(200)
+    idle_all([page], timeout)
+
+
+def idle_all(pages, timeout: float = 240_000) -> None:
+    """:func:`idle` for several pages (sync Playwright) at once: each waits as long as with
+    :func:`idle`, but the fixed settling times before and after are spent once for all of them."""
+    pages[0].wait_for_timeout(300)
+    for page in pages:
+        page.wait_for_function(RUNNING_JS, timeout=timeout)
+    pages[0].wait_for_timeout(200)
 
 
 async def aidle(page, timeout: float = 240_000) -> None:
