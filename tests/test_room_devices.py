@@ -22,6 +22,7 @@ in a real browser (Debian's chromium driven by Playwright against ``streamlit ru
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -32,6 +33,9 @@ pytestmark = pytest.mark.slow
 from room_steps import WAIT, expect, join, open_console, sync_playwright, wait_for_review  # noqa: E402
 
 
+#: s: how long My votes is visited again for the group the background analysis puts the phone in;
+#: ms: the pause between two visits (the analysis reruns at most every ui.opinion_map.FRESH_MIN_SECONDS)
+MAP_WAIT_S, MAP_POLL_MS = 60, 300
 SECRET = "devices-room-moderator-secret"
 QUESTION = "What should happen to the old swimming pool?"
 STATEMENTS = ["Turn the pool into a community garden.", "Reopen the pool for swimming lessons.",
@@ -139,11 +143,12 @@ def test_one_participant_on_two_devices_in_a_room_of_two(room):
     other = join(browser, room["url"], c.code)
     _vote_through(other, "Disagree")
     placed = phone.get_by_text(re.compile(r"^You are in group [A-Z]"))
-    for _ in range(20):  # the map is computed in the background: each visit shows the latest
+    deadline = time.monotonic() + MAP_WAIT_S
+    while True:  # the map is computed in the background: each visit shows the latest
         _my_votes(phone)
-        if placed.count():
+        if placed.count() or time.monotonic() > deadline:
             break
-        phone.wait_for_timeout(1000)
+        phone.wait_for_timeout(MAP_POLL_MS)
     expect(placed).to_have_text(re.compile(r"^You are in group [A-Z] on your own: nobody else has voted like you"))
     expect(phone.get_by_text(re.compile("with 0 other people"))).to_have_count(0)
 
