@@ -7,11 +7,12 @@ no new participant."""
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ui_helpers import (LONG_MS, browser_skip_reason, chromium_page, copy_sample, idle, import_sample, new_page,
-                        sign_in, start_server)
+from ui_helpers import (LONG_MS, browser_skip_reason, chromium_page, idle, import_sample, new_page, sign_in,
+                        start_server)
 
 pytestmark = pytest.mark.slow
 
@@ -30,10 +31,16 @@ def test_reload_and_server_restart_keep_identity(tmp_path):
     from deliberation.config import Settings
     from deliberation.storage import Store
 
-    sample = copy_sample(import_sample(tmp_path / "imported"), tmp_path / "data")
+    with ThreadPoolExecutor(1) as pool:  # the server starts while the sample is imported into its folder
+        importing = pool.submit(import_sample, tmp_path / "data")
+        server = start_server(tmp_path / "data", tmp_path / "log")
+        try:
+            sample = importing.result()
+        except BaseException:
+            server.stop()
+            raise
     store = Store(Settings(data_dir=sample.data_dir))
     before = set(store.participants(sample.cid))
-    server = start_server(sample.data_dir, tmp_path / "log")
     port = int(server.url.rsplit(":", 1)[1])
     try:
         with chromium_page(390, 844) as (browser, page):
