@@ -468,6 +468,16 @@ def test_report_and_board_before_any_run(sample):
     r.run()
     _ok(r)
     assert "No report yet" in texts(r)
+    # an address naming no consultation says so, and another code typed over it is opened (the
+    # address's code is not put back into the box on the next rerun)
+    r = app("report")
+    r.query_params["code"] = "NOPE99"
+    r.run()
+    assert "No consultation has this code" in texts(r)
+    r.text_input(key="code-input").input(sample.code.lower()).run()
+    _ok(r)
+    assert r.text_input(key="code-input").value.upper() == sample.code and r.query_params["code"] == sample.code
+    assert "No report yet" in texts(r)
     b = app("board")
     b.query_params["code"] = sample.code
     b.run()

@@ -241,18 +241,22 @@ def consultation_from_query(label: str = "Consultation code", key: str = "code")
     What names a consultation this page has not shown yet wins, the address first: a link followed
     in the same browser session (the participant page's "Read the report" of room B, to a
     moderator signed in to room A) opens on B, and a moderator who signs in (or a participant who
-    joins) since the page last showed one opens on theirs. Otherwise the box keeps what was typed.
-    Which consultation is shown grants nothing: moderator views and participant identities are
-    per consultation (:func:`moderator_token`, the participant page's own sign-in)."""
+    joins) since the page last showed one opens on theirs. Otherwise the box keeps what was typed:
+    a code the box was set to once (an address naming no consultation, too) is not set again, so
+    another code can be typed over it. Which consultation is shown grants nothing: moderator views
+    and participant identities are per consultation (:func:`moderator_token`, the participant
+    page's own sign-in)."""
     box = f"{key}-input"
-    shown_key = f"{box}:shown"
+    shown_key, offered_key = f"{box}:shown", f"{box}:offered"
     address = (st.query_params.get("code") or "").strip().upper()
-    shown = st.session_state.get(shown_key)
-    fresh = [c for c in (address, st.session_state.get("current_code") or "") if c and c != shown]
+    session = st.session_state.get("current_code") or ""
+    shown, offered = st.session_state.get(shown_key), st.session_state.get(offered_key, ())
+    fresh = [c for c in (address, session) if c and c != shown and c not in offered]
+    st.session_state[offered_key] = (address, session)
     if fresh:
         st.session_state[box] = fresh[0]
     elif box not in st.session_state:
-        st.session_state[box] = address or st.session_state.get("current_code") or ""
+        st.session_state[box] = address or session
     code = st.text_input(label, key=box, max_chars=12, placeholder="e.g. K7RM2Q").strip().upper()
     if not code:
         return None
