@@ -265,6 +265,9 @@ class _SourceWords:
 #: a light verb ("recibir multas", "estar abierta") is no added word when one of the next this
 #: many content words of the draft (function words not counted) is one the cited statements say
 LIGHT_VERB_REACH = 3
+#: sentences whose unsaid words are remembered: the last few, as one sentence is asked for several
+#: times in a row (kept small so that a benchmark repeating a batch measures the work, not a cache)
+UNSAID_CACHE_SIZE = 8
 
 
 def unsaid_words(text: str, sources: Sequence[str], lang: str) -> list[str]:
@@ -273,11 +276,18 @@ def unsaid_words(text: str, sources: Sequence[str], lang: str) -> list[str]:
     :data:`LIGHT_VERB_REACH` content words by a said one. Empty without the thesaurus."""
     if not thes.available(lang):
         return []
+    return list(_unsaid_words(text, tuple(sources), lang))
+
+
+@functools.lru_cache(maxsize=UNSAID_CACHE_SIZE)
+def _unsaid_words(text: str, sources: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    """:func:`unsaid_words`, remembered: the merged checks' word problems and :func:`_unsaid` of
+    one sentence ask for the same words."""
     said, lists = _SourceWords(sources, lang), _lists(lang)
     words = _content_words(text, lang)
     ok = [said.says(w) for w in words]
-    return [w for i, w in enumerate(words) if not ok[i] and not (
-        lists.light_verbs.fullmatch(w) and any(ok[i + 1:i + 1 + LIGHT_VERB_REACH]))]
+    return tuple(w for i, w in enumerate(words) if not ok[i] and not (
+        lists.light_verbs.fullmatch(w) and any(ok[i + 1:i + 1 + LIGHT_VERB_REACH])))
 
 
 def _unsaid(text: str, sources: Sequence[str], closest: str, lang: str) -> list[Problem]:
