@@ -110,18 +110,6 @@ def model_export(tmp_path_factory) -> Path:
     return data
 
 
-@pytest.fixture(scope="module")
-def bg_reference(model_export, tmp_path_factory):
-    """A complete import of Bowling Green."""
-    folder = corpus(BG)
-    data = tmp_path_factory.mktemp("bg-ref") / "data"
-    _copy_model_export(model_export, data)
-    res = run_cli(data, "import-polis", str(folder))
-    assert "896 statements, 2031 participants, 225524 votes" in res.stdout
-    assert db_counts(data / "deliberation.sqlite") == {1: BG_COUNTS}
-    return folder, data
-
-
 def _copy_model_export(ref: Path, data: Path) -> None:
     """Give a fresh data directory the ONNX export of all-MiniLM-L6-v2 (USE loads in seconds and
     has none), not the vector cache: saves ~30 s per run."""
@@ -155,11 +143,13 @@ def _size(path: Path) -> int:
         return 0
 
 
-def test_sigkill_during_import_never_leaves_a_partial_consultation(bg_reference, model_export, tmp_path):
+def test_sigkill_during_import_never_leaves_a_partial_consultation(model_export, tmp_path):
     """Kill `import-polis` at several points (WAL growing, embedding, seeded random delays): each
     consultation in the store is complete or absent, the file passes integrity_check, and a re-run
-    imports everything. The vector index ends with exactly the stored statements."""
-    folder, _ = bg_reference
+    imports everything. The vector index ends with exactly the stored statements. (A complete
+    reference import in a data directory of its own asserted the same counts as the re-run here, and
+    its data was never read: dropped, one Bowling Green import of 225,524 votes less.)"""
+    folder = corpus(BG)
     data = tmp_path / "data"
     _copy_model_export(model_export, data)
     db, wal = data / "deliberation.sqlite", data / "deliberation.sqlite-wal"
