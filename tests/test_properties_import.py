@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -34,6 +35,8 @@ NASTY = ["\u200b", "\u200d", "\u202e", "\u2066", "\u0301", "\u0327", "\U0001f600
 TEXT = st.text(alphabet=st.one_of(st.sampled_from(NASTY), st.characters(codec="utf-8")), max_size=80)
 #: Statement ids: sometimes duplicated, sometimes empty (missing), sometimes odd.
 IDS = st.one_of(st.sampled_from(["1", "2", "2", "", " ", "007", "x"]), TEXT.map(lambda t: t[:8]))
+#: check-draft processes run at once by the hostile-stdin test (the CI machine has 2 cores)
+CLI_PROCESSES = 2
 FAST = settings(max_examples=35, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                        HealthCheck.too_slow])
 
@@ -230,9 +233,16 @@ def test_check_draft_cli_on_hostile_stdin():
         json.dumps({**good, "statements": [{"id": "1", "text": "\U0001f600" * 3000}]}).encode(),
         json.dumps({**good, "citations": ["nope"]}).encode(),
     ]
-    for raw in cases:
-        res = subprocess.run([sys.executable, "-m", "graphs.cli", "check-draft"], input=raw,
-                             capture_output=True, env=env, cwd=REPO, timeout=300)
+
+    def check_draft(raw: bytes) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "graphs.cli", "check-draft"], input=raw,
+                              capture_output=True, env=env, cwd=REPO, timeout=300)
+
+    # each case is a process of its own that loads the language detector, WordNet and the embedding
+    # model (~2.6 s each in the CI run): CLI_PROCESSES at a time use the machine's second core
+    with ThreadPoolExecutor(max_workers=CLI_PROCESSES) as pool:
+        results = list(pool.map(check_draft, cases))
+    for res in results:
         err = res.stderr.decode("utf-8", "replace")
         assert "Traceback" not in err, err[-2000:]
         if res.returncode in (0, 1):
