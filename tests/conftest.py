@@ -4,6 +4,7 @@ reason when absent), and the sample consultation for the in-process page tests."
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -84,12 +85,40 @@ def smollm2_server():
         server.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def imported(tmp_path_factory):
-    """The sample consultation (corpora/harbour-road) imported once per test module."""
+    """The sample consultation (corpora/harbour-road) imported once per test run (moderation, language
+    detection and embeddings cost ~5-10 s; it was once per module, in 9 modules). Read-only: every test
+    takes its own copy (:func:`sample`, ``ui_helpers.copy_sample``)."""
     from ui_helpers import import_sample
 
     return import_sample(tmp_path_factory.mktemp("ui-sample") / "data")
+
+
+@pytest.fixture(scope="session")
+def cli_imported(tmp_path_factory) -> Path:
+    """A data directory where ``deliberation import-polis corpora/harbour-road`` (a subprocess) stored
+    the sample as consultation 1, once per test run. Read-only: copy it (:func:`copy_data`); a
+    ``deliberation run corpora/harbour-road`` on a copy finds the folder stored and imports nothing."""
+    data = tmp_path_factory.mktemp("cli-sample") / "data"
+    run_cli(data, "import-polis", str(SAMPLE))
+    return data
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """``deliberation run corpora/harbour-road --approve-all`` (the documented demo flag) on a new data
+    directory, in a subprocess, once per test run: the data directory and what the command printed.
+    Read-only: a test that writes to it takes a copy (:func:`copy_data`)."""
+    data = tmp_path_factory.mktemp("demo-run") / "data"
+    return data, run_cli(data, "run", str(SAMPLE), "--approve-all", timeout=900)  # test_privacy's bound
+
+
+def copy_data(data: Path, target: Path) -> Path:
+    """A private copy of a data directory no process writes to now (SQLite, Chroma, checkpoints,
+    reports), cheaper than importing or running again."""
+    shutil.copytree(data, target)
+    return target
 
 
 @pytest.fixture

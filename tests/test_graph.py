@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SAMPLE
+from conftest import REPO, SAMPLE, copy_data
 from deliberation.config import Settings
 from deliberation.models import ModerationStatus
 from deliberation.storage import Store
@@ -34,10 +34,10 @@ def cli(data: Path, *args: str, check: bool = True, timeout: int = 600) -> subpr
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    """`deliberation run corpora/harbour-road --approve-all`: the documented demo flag."""
-    data = tmp_path_factory.mktemp("graph") / "data"
-    res = cli(data, "run", str(SAMPLE), "--approve-all")
+def demo_run(demo_run):
+    """`deliberation run corpora/harbour-road --approve-all`: the documented demo flag (run once per
+    test run, conftest.demo_run; tests/test_privacy.py reads a copy of the same run)."""
+    data, res = demo_run
     report = json.loads((data / "reports" / "1" / "report.json").read_text())
     return data, res, report
 
@@ -130,11 +130,11 @@ def test_moderation_in_report_and_flagged_not_drafted(demo_run):
     assert "seed" in text
 
 
-def test_review_resume_vote_and_tally_across_processes(tmp_path):
+def test_review_resume_vote_and_tally_across_processes(cli_imported, tmp_path):
     """Stop at review; a new process approves; participants vote; closing voting tallies those votes."""
     from graphs import runner
 
-    data = tmp_path / "data"
+    data = copy_data(cli_imported, tmp_path / "data")  # the folder is stored: `run FOLDER` imports nothing
     # the run's settings (its runtime context) hold in every later process: kept in the state
     res = cli(data, "run", str(SAMPLE), "--consensus-slate-size", "2", "--seed", "5")
     assert "Waiting for the moderator's review" in res.stdout
@@ -160,10 +160,9 @@ def test_review_resume_vote_and_tally_across_processes(tmp_path):
     assert report["method"]["seed"] == 5  # the report, written in a third process, has the run's seed
 
 
-def test_sigkill_mid_run_then_resume(tmp_path):
+def test_sigkill_mid_run_then_resume(cli_imported, tmp_path):
     """Kill the process while the graph runs; `deliberation resume` continues from the checkpoint."""
-    data = tmp_path / "data"
-    cli(data, "import-polis", str(SAMPLE))  # import first so the kill lands inside the graph
+    data = copy_data(cli_imported, tmp_path / "data")  # imported first so the kill lands inside the graph
     before = Store(Settings(data_dir=data)).counts(1)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen([*CLI, "--data-dir", str(data), "run", "1"], stderr=subprocess.PIPE,
@@ -193,7 +192,7 @@ def test_langgraph_json_points_at_graph():
     assert (REPO / module).exists() and attr == "make_graph"
 
 
-def test_revise_round_when_a_group_rejects_the_consensus_draft(tmp_path):
+def test_revise_round_when_a_group_rejects_the_consensus_draft(cli_imported, tmp_path):
     """A group that rejects the consensus draft sends it back: it is redrafted from other statements,
     reviewed again, published and voted on; the round is bounded (one revise by default). A topic's
     draft the moderator rejected stays rejected: the revision round's coverage audit asked for a
@@ -201,7 +200,7 @@ def test_revise_round_when_a_group_rejects_the_consensus_draft(tmp_path):
     for review as if new."""
     from graphs import runner
 
-    data = tmp_path / "data"
+    data = copy_data(cli_imported, tmp_path / "data")  # the folder is stored: `run FOLDER` imports nothing
     cli(data, "run", str(SAMPLE))
     settings = Settings(data_dir=data)
     keys = [d["key"] for d in runner.status(settings, 1).waiting["drafts"]]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import REPO, SAMPLE
+from conftest import REPO, SAMPLE, copy_data
 from deliberation.config import Settings
 from deliberation.errors import RateLimited
 from deliberation.importers.polis import read_polis_export
@@ -172,11 +172,13 @@ def test_exports_pseudonymise_participants(tmp_path):
 # ---- personal data never comes back ---------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
-    """The whole product path on the sample: import with intake, graph with drafts, report, exports."""
+def sample_run(demo_run, tmp_path_factory):
+    """The whole product path on the sample: import with intake, graph with drafts, report, exports.
+    The run is conftest.demo_run's (`deliberation run corpora/harbour-road --approve-all` on a new
+    data directory, shared with tests/test_graph.py), copied here with every file it wrote."""
     root = tmp_path_factory.mktemp("privacy")
-    data = root / "data"
-    outputs = [cli(data, "run", str(SAMPLE), "--approve-all")]
+    data = copy_data(demo_run[0], root / "data")
+    outputs = [demo_run[1]]
     # a participant joins in the app, votes, and types personal data: the same intake applies
     from deliberation.services import intake
 
