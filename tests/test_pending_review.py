@@ -57,3 +57,35 @@ def test_a_data_folder_from_before_the_table_gets_it_on_open(room, store_setting
     again = Store(store_settings)
     assert again.save_pending(cid, "r1", "all:1", "approve", "ann").version == 1
     assert list(again.pending(cid, "r1")) == ["all:1"]
+
+
+def _review_of_no_drafts():
+    """The console's review (ui.review_cards.review) while the graph waits with no draft (none was
+    made); what Submit / Approve all would send is kept instead of resuming the graph."""
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    import ui.review_cards as cards
+
+    cards._submit_review = lambda cid, value: st.session_state.__setitem__("sent", value)
+    gs = SimpleNamespace(waiting={"drafts": []}, values={}, waiting_id="review-1")
+    cards.review(int(st.session_state["cid"]), gs)
+
+
+@pytest.mark.parametrize("button", ["mod-review-submit", "mod-review-approve-all"])
+def test_a_review_of_no_drafts_goes_on(tmp_path, monkeypatch, button):
+    """A run that made no draft still waits for the review; Submit or Approve all answers it (the
+    graph publishes nothing and goes on), rather than asking for a decision on a draft there is not."""
+    pytest.importorskip("streamlit")
+    from streamlit.testing.v1 import AppTest
+
+    settings = Settings(data_dir=tmp_path / "data")
+    c, _ = Store(settings).create_consultation("What should Harbour Road become?")
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    at = AppTest.from_function(_review_of_no_drafts, default_timeout=60)
+    at.session_state["cid"] = c.id
+    at.run()
+    at.button(key=button).click().run()
+    assert not at.exception and not at.warning, [w.value for w in at.warning]
+    assert at.session_state["sent"] == {"reviewer": "moderator", "decisions": [], "seen": {}}

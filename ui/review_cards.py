@@ -87,7 +87,7 @@ def review(cid: int, gs) -> None:
     changed = stale_pending(now, shown)
     if changed:
         st.warning(esc(changed_words(changed, drafts, now)))
-    elif not decisions:
+    elif drafts and not decisions:  # a review of no drafts (none was made) goes on to publish nothing
         st.warning("No draft has a decision yet: choose Approve, Edit or Reject on a draft first.")
     else:
         value = {"reviewer": reviewer or "moderator", "decisions": decisions}
