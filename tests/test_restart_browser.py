@@ -27,16 +27,24 @@ import signal
 import subprocess
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
 from conftest import die_while_closing_voting, run_cli
-from ui_helpers import copy_sample, idle, start_server
+from ui_helpers import SAMPLE_SLICE, copy_sample, idle, import_sample, start_server
 
 pytestmark = pytest.mark.slow
 
 from room_steps import WAIT, expect, open_console, sync_playwright  # noqa: E402 - skips without a browser
 from ui_helpers import launch_chromium  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    """A real slice of the sample (ui_helpers.SAMPLE_SLICE): the file runs its graph to the review
+    three times and needs its drafts and review, not its size."""
+    return import_sample(tmp_path_factory.mktemp("ui-sample") / "data", every=SAMPLE_SLICE)
 
 
 def _held_run(run, gate: threading.Event, reached: threading.Event, result: list) -> threading.Thread:
@@ -87,7 +95,32 @@ def _said(res) -> str:
     return " ".join((res.stdout + res.stderr).split())
 
 
-def test_console_and_cli_across_a_server_restart(imported, tmp_path):
+def _cli_meanwhile(pool: ThreadPoolExecutor, data, *args: str, check: bool = True) -> Future:
+    """``run_cli(data, *args)`` in a thread of ``pool``, started while what it looks at holds still (a
+    paused or held run, an ended one) and the browser checks the same moment; ``.result()`` is its answer."""
+    return pool.submit(run_cli, data, *args, check=check)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One chromium for the file's tests."""
+    with sync_playwright() as pw:
+        launched = launch_chromium(pw)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def browser(chromium):
+    """:func:`chromium` for one test, whose pages (each in a context of its own) close after it."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
+
+
+def test_console_and_cli_across_a_server_restart(imported, browser, tmp_path):
     from deliberation.config import Settings
     from deliberation.storage import Store
     from graphs import runner
@@ -98,18 +131,14 @@ def test_console_and_cli_across_a_server_restart(imported, tmp_path):
     server = start_server(data, tmp_path / "log", vector_server=True)
     chroma, port = server.chroma, int(server.url.rsplit(":", 1)[1])
     try:
-        with sync_playwright() as pw:
-            browser = launch_chromium(pw)
-            try:
-                server = _scenario(browser, server, chroma, port, sample, settings, runner, Store(settings))
-            finally:
-                browser.close()
+        with ThreadPoolExecutor(2) as pool:
+            server = _scenario(browser, server, chroma, port, sample, settings, runner, Store(settings), pool)
     finally:
         server.stop()
         chroma.stop()
 
 
-def _scenario(browser, server, chroma, port, sample, settings, runner, store):
+def _scenario(browser, server, chroma, port, sample, settings, runner, store, pool):
     from ui_helpers import start_server as restart
 
     from deliberation.storage import runs
@@ -123,6 +152,7 @@ def _scenario(browser, server, chroma, port, sample, settings, runner, store):
     expect(mod.get_by_text("Running the facilitation graph").first).to_be_visible()
     pid = _pause_mid_run(settings, cid, steps=1)
     try:
+        status = _cli_meanwhile(pool, data, "status", str(cid))  # the run holds still while the app restarts
         os.kill(server.proc.pid, signal.SIGKILL)  # a crash: the app's process ends at once
         server.chroma = None  # the app restarts, the data folder's Chroma server stays
         server.stop()
@@ -135,7 +165,7 @@ def _scenario(browser, server, chroma, port, sample, settings, runner, store):
         first = runner_process.progress(settings, cid, pid).steps[0]
         expect(mod.get_by_text(first[1][0]).first).to_be_visible()  # its log, read from the run's own
         assert f"Running now: a run from the start, started from the moderator console, pid {pid}" in _said(
-            run_cli(data, "status", str(cid)))
+            status.result())
     finally:
         os.kill(pid, signal.SIGCONT)
     # no click: the run goes on by itself, and the console shows its drafts when it reaches the review
@@ -162,14 +192,15 @@ def _scenario(browser, server, chroma, port, sample, settings, runner, store):
     # its launcher (the app) saw how it ended: said in words
     expect(mod.get_by_text(re.compile(r"ended with its process before it finished: it was killed by "
                                       r"SIGKILL")).first).to_be_visible()
+    status = _cli_meanwhile(pool, data, "status", str(cid))  # the run ended: holds still until the resume below
     expect(mod.get_by_role("button", name="Retry the run")).to_be_visible()
-    status = _said(run_cli(data, "status", str(cid)))
-    assert "ended with its process before it finished" in status and "started from the moderator console" in status
-    assert f"continue with: deliberation resume {cid}" in status
 
     # --- 2. another process continues the run while the console is open ---------------------------
     stale = open_console(browser, server.url, sample.code, sample.secret)  # drawn now: offers Retry
     expect(stale.get_by_role("button", name="Retry the run")).to_be_visible()
+    status = _said(status.result())
+    assert "ended with its process before it finished" in status and "started from the moderator console" in status
+    assert f"continue with: deliberation resume {cid}" in status
     gate, reached, result = threading.Event(), threading.Event(), []
     worker = _held_run(lambda cb: runner.resume(settings, cid, None, on_update=cb), gate, reached, result)
     try:
@@ -179,6 +210,8 @@ def _scenario(browser, server, chroma, port, sample, settings, runner, store):
         in_progress = re.compile(r"^Continuing the run from its last completed step, started from another process "
                                  r"\(pytest\), pid \d+, at .* is in progress \(next step: ")
         expect(stale.get_by_text(in_progress).first).to_be_visible()
+        resume = _cli_meanwhile(pool, data, "resume", str(cid), check=False)  # while the run is held
+        status = _cli_meanwhile(pool, data, "status", str(cid))
         mod.reload()
         idle(mod)
         mod.get_by_role("tab", name="Facilitation").click()
@@ -186,19 +219,20 @@ def _scenario(browser, server, chroma, port, sample, settings, runner, store):
         for page in (mod, stale):
             expect(page.get_by_role("button", name="Retry the run")).to_have_count(0)
             expect(page.get_by_role("button", name="Start over")).to_have_count(0)
-        res = run_cli(data, "resume", str(cid), check=False)
+        res = resume.result()
         assert res.returncode == 2 and "is running right now" in _said(res), _said(res)
-        assert "Running now: continuing the run from its last completed step" in _said(run_cli(data, "status", str(cid)))
+        assert "Running now: continuing the run from its last completed step" in _said(status.result())
     finally:
         gate.set()
         worker.join()
     assert result and result[0].waiting["type"] == "review"
     n = len(result[0].waiting["drafts"])
     # no click: the console's wait for the run redraws it at the review, with the drafts the CLI lists
+    status = _cli_meanwhile(pool, data, "status", str(cid))  # the run waits for the review: holds still
     expect(mod.get_by_text("The graph waits for your review of the drafts below.")).to_be_visible(timeout=WAIT)
     idle(mod)
     expect(mod.get_by_text(f"Review {n} drafts")).to_be_visible()
-    assert f"Waiting for the moderator's review of {n} drafts" in run_cli(data, "status", str(cid)).stdout
+    assert f"Waiting for the moderator's review of {n} drafts" in status.result().stdout
 
     # --- 3. the CLI answers what the console shows; the console's late answers change nothing ------
     assert "Voting is open on" in run_cli(data, "review", str(cid), "--approve-all").stdout
@@ -230,6 +264,7 @@ def _scenario(browser, server, chroma, port, sample, settings, runner, store):
     worker = _held_run(lambda cb: runner.resume(settings, cid, {"close": True}, on_update=cb), gate, reached, result)
     try:
         assert reached.wait(WAIT / 1000)
+        status = _cli_meanwhile(pool, data, "status", str(cid))  # while the count is held
         stale.reload()
         idle(stale)
         stale.get_by_role("tab", name="Voting").click()
@@ -237,7 +272,7 @@ def _scenario(browser, server, chroma, port, sample, settings, runner, store):
                                             r".* is in progress")).first).to_be_visible()
         expect(stale.get_by_text(re.compile("Counting did not finish|Run the facilitation graph first"))).to_have_count(0)
         expect(stale.get_by_role("button", name=re.compile("Count the votes|Close voting and count"))).to_have_count(0)
-        assert "Running now: closing voting and counting" in _said(run_cli(data, "status", str(cid)))
+        assert "Running now: closing voting and counting" in _said(status.result())
     finally:
         gate.set()
         worker.join()
@@ -259,7 +294,7 @@ if os.environ.get('DELIBERATION_RUN_LOCK_FD') and os.path.exists({flag!r}):
 """
 
 
-def test_the_console_stops_a_run_and_says_why_one_could_not_start(imported, tmp_path):
+def test_the_console_stops_a_run_and_says_why_one_could_not_start(imported, browser, tmp_path):
     """A run process that fails before its first step: the console shows its exit and its output,
     after a reload too (it said "killed", without the output). The console's Stop, with its
     confirmation, ends a run in a process of its own: the page and ``deliberation status`` say that
@@ -280,32 +315,27 @@ def test_the_console_stops_a_run_and_says_why_one_could_not_start(imported, tmp_
     server = start_server(data, tmp_path / "log", vector_server=True,
                           env={"PYTHONPATH": os.pathsep.join([str(hook), str(REPO)])})
     try:
-        with sync_playwright() as pw:
-            browser = launch_chromium(pw)
-            try:
-                mod = open_console(browser, server.url, sample.code, sample.secret)
-                # --- a run whose process fails on import: its exit and its output, then after a reload
-                mod.get_by_role("button", name="Run the facilitation graph").click()
-                for page in (mod, None):
-                    if page is None:
-                        mod.reload()
-                        idle(mod)
-                        mod.get_by_role("tab", name="Facilitation").click()
-                    exited = "ended with its process before it finished: it exited with status 1, in its first step"
-                    expect(mod.get_by_text(exited).first).to_be_visible(timeout=WAIT)
-                    expect(mod.get_by_text(re.compile(r"No module named 'langgraph\.types'")).first).to_be_visible()
-                    expect(mod.get_by_text(re.compile("killed"))).to_have_count(0)
-                flag.unlink()
-                _stop_from_the_console(mod, settings, cid, runs)
-                # Retry goes on from the last completed step, to the review; every step once
-                mod.get_by_role("button", name="Retry the run").click()
-                expect(mod.get_by_text("The graph waits for your review of the drafts below.")).to_be_visible(
-                    timeout=WAIT)
-                log = runner.status(settings, cid).values["log"]
-                assert len([line for line in log if line.startswith("intake")]) == 1, log
-                _stop_a_terminal_run_from_the_console(mod, settings, cid, runs)
-            finally:
-                browser.close()
+        mod = open_console(browser, server.url, sample.code, sample.secret)
+        # --- a run whose process fails on import: its exit and its output, then after a reload
+        mod.get_by_role("button", name="Run the facilitation graph").click()
+        for page in (mod, None):
+            if page is None:
+                mod.reload()
+                idle(mod)
+                mod.get_by_role("tab", name="Facilitation").click()
+            exited = "ended with its process before it finished: it exited with status 1, in its first step"
+            expect(mod.get_by_text(exited).first).to_be_visible(timeout=WAIT)
+            expect(mod.get_by_text(re.compile(r"No module named 'langgraph\.types'")).first).to_be_visible()
+            expect(mod.get_by_text(re.compile("killed"))).to_have_count(0)
+        flag.unlink()
+        _stop_from_the_console(mod, settings, cid, runs)
+        # Retry goes on from the last completed step, to the review; every step once
+        mod.get_by_role("button", name="Retry the run").click()
+        expect(mod.get_by_text("The graph waits for your review of the drafts below.")).to_be_visible(
+            timeout=WAIT)
+        log = runner.status(settings, cid).values["log"]
+        assert len([line for line in log if line.startswith("intake")]) == 1, log
+        _stop_a_terminal_run_from_the_console(mod, settings, cid, runs)
     finally:
         server.stop()
 

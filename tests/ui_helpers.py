@@ -45,8 +45,15 @@ class Sample:
     secret: str
 
 
-def import_sample(data_dir: Path) -> Sample:
-    """Import the sample corpus (moderation + embeddings) into ``data_dir`` with a known secret."""
+#: :func:`import_sample`'s ``every`` for the tests that run the graph on the sample several times
+#: and need its groups, drafts and review, not its size: every third statement (70 of 210, the
+#: problem statements among them) with the votes on them; the graph runs to a review of 15 drafts.
+SAMPLE_SLICE = 3
+
+
+def import_sample(data_dir: Path, every: int = 1) -> Sample:
+    """Import the sample corpus (moderation + embeddings) into ``data_dir`` with a known secret;
+    ``every``: only every ``every``-th statement (in file order) and the votes on those, a real slice."""
     from deliberation.config import Settings
     from deliberation.importers.polis import read_polis_export
     from deliberation.services import import_bundle
@@ -54,6 +61,10 @@ def import_sample(data_dir: Path) -> Sample:
     settings = Settings(data_dir=data_dir).ensure()
     bundle = read_polis_export(SAMPLE)
     bundle.source = str(SAMPLE.resolve())
+    if every > 1:
+        keep = {s.external_id for s in bundle.statements[::every]}
+        bundle.statements = [s for s in bundle.statements if s.external_id in keep]
+        bundle.votes = bundle.votes[bundle.votes["statement"].isin(keep)].reset_index(drop=True)
     rep = import_bundle(settings, bundle, secret=SECRET)
     return Sample(data_dir, rep.consultation_id, rep.code, SECRET)
 
@@ -271,3 +282,23 @@ def browser_bench_blocked(*needed: Path) -> str | None:
         if not path.exists():
             return f"{path} is missing (the shared Polis corpora beside the repository)"
     return browser_skip_reason()
+
+
+@contextmanager
+def server_starting(data_dir: Path, log_dir: Path, **kwargs):
+    """:func:`start_server` in a thread of its own while the test prepares the data folder (a graph
+    run, an import): Streamlit's start-up overlaps it. Yields a function that returns the
+    :class:`Server` once it answers (raising what the start raised); stops the server on exit.
+    Not with ``vector_server``: the Chroma server dies with the thread that started it (PR_SET_PDEATHSIG)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if kwargs.get("vector_server"):
+        raise ValueError("server_starting: start the data folder's Chroma server in the test's own thread")
+
+    with ThreadPoolExecutor(1) as pool:
+        starting = pool.submit(start_server, data_dir, log_dir, **kwargs)
+        try:
+            yield starting.result
+        finally:
+            if starting.exception() is None:
+                starting.result().stop()
