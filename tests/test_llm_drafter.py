@@ -555,21 +555,26 @@ def show(title: str, drafter: LLMDrafter, verdicts) -> None:
         print(f"  failure: {res.failure[:300]}")
 
 
-#: (title, statement ids from corpora/harbour-road, kind, output mode)
+#: (title, statement ids from corpora/harbour-road, kind, output mode); the two consensus cases
+#: send the same prompt one after the other (the server evaluates it once: llama.cpp reuses the
+#: previous request's longest common prefix), and the two minority cases share all but the statements
 REAL_CASES = [
     ("consensus, JSON schema", ["23", "32", "30", "22", "12", "38", "33", "28"], DraftKind.CONSENSUS, "auto"),
+    ("consensus, free text", ["23", "32", "30", "22", "12", "38", "33", "28"], DraftKind.CONSENSUS, "text"),
     ("minority (traders), JSON schema", ["4", "16", "24", "8", "13", "34"], DraftKind.MINORITY, "auto"),
     ("minority (cycling), JSON schema", ["1", "9", "20", "25", "28", "5"], DraftKind.MINORITY, "auto"),
-    ("consensus, free text", ["23", "32", "30", "22", "12", "38", "33", "28"], DraftKind.CONSENSUS, "text"),
 ]
 
 
 @pytest.mark.slow
 def test_real_model_drafts_and_guard_judges(smollm2_server):
     totals = {"sentences": 0, "accepted": 0, "rejected": 0, "invented_rejected": 0, "empty_drafts": 0}
+    # one drafter per output mode, as in the graph: the server's refusal of json_schema (the first
+    # draft's first call) is remembered, and the later drafts go straight to JSON mode
+    drafters = {mode: real_drafter(smollm2_server, structured_output=mode) for mode in {m for *_, m in REAL_CASES}}
     for title, ids, kind, mode in REAL_CASES:
         sources = sample_statements(ids)
-        drafter = real_drafter(smollm2_server, structured_output=mode)
+        drafter = drafters[mode]
         t0 = time.monotonic()
         out = drafter.draft(request(sources, kind=kind))
         elapsed = time.monotonic() - t0
@@ -611,16 +616,24 @@ def test_real_model_drafts_and_guard_judges(smollm2_server):
     assert totals["sentences"] > 0, "the model produced no parseable sentence in any draft"
 
 
+#: injections shown to the real model in one request (with the 4 ordinary statements the prompt
+#: stays well under the server's 2048-token context). Measured: 3 requests of 24 instead of 6 of 12
+#: cost as much CPU (88 s vs 91 s), since a longer prompt costs more per token, and each request
+#: ran closer to the time-out on a busy machine; so 12
+INJECTIONS_PER_REQUEST = 12
+
+
 @pytest.mark.slow
 def test_real_model_resists_injections(smollm2_server):
-    injections = INJECTIONS[:]  # all of them, in batches that fit the 2048-token context
+    injections = INJECTIONS[:]  # all of them, in requests that fit the 2048-token context
     assert len(injections) >= 20
-    batches = [injections[k:k + 12] for k in range(0, len(injections), 12)]
+    batches = [injections[k:k + INJECTIONS_PER_REQUEST] for k in range(0, len(injections), INJECTIONS_PER_REQUEST)]
     totals = {"accepted": 0, "rejected": 0, "dropped": 0, "injected_dropped": 0, "failed": 0}
+    # one drafter for every request (it remembers that the server refuses json_schema)
+    drafter = real_drafter(smollm2_server, max_sources=len(ORDINARY) + INJECTIONS_PER_REQUEST, max_source_chars=300)
     for b, batch in enumerate(batches):
         inj = [SourceRef(f"x{b}_{j}", t) for j, t in enumerate(batch)]
         sources = ORDINARY[:2] + inj + ORDINARY[2:]
-        drafter = real_drafter(smollm2_server, max_sources=len(sources), max_source_chars=300)
         out = drafter.draft(request(sources))
         res = drafter.last_result
         assert res.attempts and any(a.raw.strip() for a in res.attempts)
