@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,18 @@ def run_cli(data: Path, *args: str, check: bool = True, timeout: int = 600) -> s
     if check:
         assert res.returncode == 0, res.stdout + res.stderr
     return res
+
+
+#: CLI processes :func:`run_clis` runs at once: the machine that runs the tests has 2 cores, and pytest uses one
+CLI_AT_ONCE = 2
+
+
+def run_clis(*commands: tuple, check: bool = False, timeout: int = 600) -> list[subprocess.CompletedProcess]:
+    """:func:`run_cli` of each ``(data, *args)`` in ``commands``, :data:`CLI_AT_ONCE` at a time, in
+    order: for commands that do not depend on each other (each CLI process spends ~1-3 s of CPU
+    importing and loading its language detector and models before it does anything)."""
+    with ThreadPoolExecutor(max_workers=CLI_AT_ONCE) as pool:
+        return list(pool.map(lambda c: run_cli(*c, check=check, timeout=timeout), commands))
 
 
 def die_while_closing_voting(data: Path, cid: int) -> None:
