@@ -486,6 +486,29 @@ def test_report_and_board_before_any_run(sample):
     assert "Participants: 100" in page and "Votes: " in page
 
 
+def test_public_report_leaves_out_the_moderation_section_in_the_rooms_language(tmp_path, monkeypatch):
+    """A report shown as the run wrote it (its JSON unreadable) is in the room's language: its
+    moderation section, which can quote held statements, is left out of the public view too."""
+    from deliberation.words import ROOM_LANGUAGE_SETTING
+
+    settings = Settings(data_dir=tmp_path / "data")
+    store = Store(settings)
+    c, _ = store.create_consultation("Que faire du port ?")
+    store.update_settings(c.id, {ROOM_LANGUAGE_SETTING: "fr"})
+    folder = settings.data_dir / "reports" / str(c.id)
+    folder.mkdir(parents=True)
+    (folder / "report.md").write_text("# Rapport de la consultation\n\n## Modération\n\n- retenue : HELD-WORDS\n\n"
+                                      "## Groupes d'opinion\n\nPUBLIC-WORDS\n", encoding="utf-8")
+    (folder / "report.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    r = app("report")
+    r.query_params["code"] = c.code
+    r.run()
+    _ok(r)
+    page = texts(r)
+    assert "PUBLIC-WORDS" in page and "HELD-WORDS" not in page and "Modération" not in page, page
+
+
 def test_safe_markdown_and_escaping():
     from ui.common import esc, safe_markdown
 

@@ -32,7 +32,7 @@ from ui.common import (
     sign_in,
     store,
 )
-from ui.i18n import Words, draft_heading, failure_words, words_of
+from ui.i18n import LANGUAGES, Words, draft_heading, failure_words, words_of
 
 #: bar colours: share of participants, share of drafts; agree, disagree, pass
 SHARE_RANGE = ["#90a4ae", "#1565c0"]
@@ -123,14 +123,15 @@ def _polis_zip(cid: int) -> bytes:
         return buf.getvalue()
 
 
-def public_markdown(md: str, lang: str = "en") -> str:
+def public_markdown(md: str) -> str:
     """The report without its moderator-only section (deliberation.report.moderator_heading: the
-    moderation reasons can quote held statements), in the report's language."""
-    hidden = moderator_heading(lang)
+    moderation reasons can quote held statements), found by its heading in any language: a report
+    shown as the run wrote it (its JSON unreadable) is in the room's language, whichever that was."""
+    hidden = {moderator_heading(lang) for lang in LANGUAGES}
     out, skip = [], False
     for line in md.splitlines():
         if line.startswith("## "):
-            skip = line.strip() == hidden
+            skip = line.strip() in hidden
         if not skip:
             out.append(line)
     return "\n".join(out) + "\n"
@@ -206,7 +207,7 @@ def main(w: Words) -> None:
             rep = {}
     texts = _report_texts(files, rep, w.lang)
     if not is_moderator:
-        texts["md"] = public_markdown(texts["md"], w.lang if rep else "en")
+        texts["md"] = public_markdown(texts["md"])
     _downloads(c.id, c.code, files, texts, is_moderator, w)
     if rep:
         _plots(rep, w)
