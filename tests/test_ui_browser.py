@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 
 from ui_helpers import LONG_MS as LONG
-from ui_helpers import REPO, SAMPLE, browser_skip_reason, idle, launch_chromium, start_server
+from ui_helpers import REPO, SAMPLE, browser_skip_reason, idle, idle_all, launch_chromium, start_server
 
 SHOTS = REPO / "artifacts" / "screenshots"
+#: ms: how long a page is left to lay out (charts draw after the first layout) before its height is
+#: measured for a screenshot, and again after each growth (pictures only: nothing is asserted on them)
+SHOT_SETTLE_MS = 400
 
 pytestmark = pytest.mark.slow
 
@@ -55,13 +58,12 @@ def _shot(page, name: str) -> None:
           "'[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"], section')].map(e => e.scrollHeight))")
     height = size["height"]
     for _ in range(6):  # grow until the content fits (charts render after the first layout)
-        page.wait_for_timeout(700)
+        page.wait_for_timeout(SHOT_SETTLE_MS)
         want = min(max(int(page.evaluate(js)), size["height"]), 12000)
         if want <= height:
             break
         height = want
         page.set_viewport_size({"width": size["width"], "height": height})
-    page.wait_for_timeout(500)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     page.set_viewport_size(size)
 
@@ -87,7 +89,7 @@ def _vote_together(*presses) -> dict[str, str]:
     for (page, button), sid in zip(presses, shown):
         word = button.split()[0].lower()
         expect(page.get_by_text(f"Vote stored: {word} (statement {sid}).")).to_be_visible(timeout=30_000)
-        _idle(page)
+    idle_all([page for page, _ in presses], LONG)
     return shown
 
 
