@@ -12,7 +12,8 @@ import re
 import pytest
 
 from room_steps import WAIT, expect, sync_playwright
-from ui_helpers import copy_sample, idle, launch_chromium, sign_in, start_server, watch_app_messages
+from ui_helpers import (SAMPLE_SLICE, copy_sample, idle, import_sample, launch_chromium, server_starting, sign_in,
+                        watch_app_messages)
 
 from deliberation.config import Settings
 from deliberation.storage import Store
@@ -30,19 +31,22 @@ def _reruns(page) -> list[str]:
     return asked
 
 
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    """A real slice of the sample (ui_helpers.SAMPLE_SLICE): its graph runs to a review of many drafts."""
+    return import_sample(tmp_path_factory.mktemp("ui-sample") / "data", every=SAMPLE_SLICE)
+
+
 @pytest.fixture
 def review(imported, tmp_path):
     """A copy of the sample whose graph waits for the review of its drafts, served by ``streamlit run``."""
     from graphs import runner
 
     sample = copy_sample(imported, tmp_path / "data")
-    st = runner.start(Settings(data_dir=sample.data_dir), sample.cid)
-    assert (st.waiting or {}).get("type") == "review"
-    server = start_server(sample.data_dir, tmp_path / "logs")
-    try:
-        yield sample, server, st.waiting["drafts"]
-    finally:
-        server.stop()
+    with server_starting(sample.data_dir, tmp_path / "logs") as server:  # starts while the graph runs
+        st = runner.start(Settings(data_dir=sample.data_dir), sample.cid)
+        assert (st.waiting or {}).get("type") == "review"
+        yield sample, server(), st.waiting["drafts"]
 
 
 def _console(browser, server, sample):
