@@ -28,13 +28,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ui_helpers import (REPO, ROOM_CAMPS, ROOM_QUESTION, ROOM_STATEMENTS, idle, launch_chromium,
+from ui_helpers import (REPO, ROOM_CAMPS, ROOM_QUESTION, ROOM_STATEMENTS, idle, idle_all, launch_chromium,
                         start_server)
 
 pytestmark = pytest.mark.slow
 
-from room_steps import (WAIT, approve_all, close_voting, expect, join, open_console, open_voting, report_page,
-                        sync_playwright, wait_for_review)
+from room_steps import (WAIT, approve_all, close_voting, expect, join_all, open_console, open_voting,
+                        report_page, sync_playwright, wait_for_review)
 
 SECRET = "live-room-moderator-secret"
 QUESTION = ROOM_QUESTION
@@ -77,19 +77,22 @@ def _shown(page, kind: str = "Statement", done: set[str] = frozenset()) -> str:
     return re.match(pattern, cap.inner_text()).group(1)
 
 
-def _vote_all(page, done: set[str], ballot: set[str], value: int = 1) -> None:
-    """Vote ``value`` on every statement of ``ballot`` (the ids the Store says this participant is
-    asked about) not in ``done``, waiting for the page to offer each, then see the page say all are
-    voted on. The "voted on every statement" message decides nothing: a waiting page refreshes on a
-    timer, so on a loaded machine the message can be an old frame drawn before the page learned of
-    a new statement."""
-    while not ballot <= done:
-        sid = _shown(page, done=done)
-        assert sid in ballot, (sid, ballot, done)
-        _press(page, WORD[value])
-        _ack(page, value, sid)
-        done.add(sid)
-    expect(page.get_by_text("You have voted on every statement")).to_be_visible(timeout=120_000)
+def _vote_all(pages, done: list[set[str]], ballots: list[set[str]], value: int = 1) -> None:
+    """On each page, vote ``value`` on every statement of its ``ballot`` (the ids the Store says this
+    participant is asked about) not in its ``done``, waiting for the page to offer each (the pages
+    side by side, one statement each at a time), then see each page say all are voted on. The
+    "voted on every statement" message decides nothing: a waiting page refreshes on a timer, so on
+    a loaded machine the message can be an old frame drawn before the page learned of a new statement."""
+    while todo := [k for k, ballot in enumerate(ballots) if not ballot <= done[k]]:
+        shown = {k: _shown(pages[k], done=done[k]) for k in todo}
+        for k in todo:
+            assert shown[k] in ballots[k], (shown[k], ballots[k], done[k])
+            _press(pages[k], WORD[value])
+        _ack_all([pages[k] for k in todo], [value] * len(todo), [shown[k] for k in todo])
+        for k in todo:
+            done[k].add(shown[k])
+    for page in pages:
+        expect(page.get_by_text("You have voted on every statement")).to_be_visible(timeout=120_000)
 
 
 def _ballot(store, cid: int, pid: str) -> set[str]:
@@ -97,10 +100,12 @@ def _ballot(store, cid: int, pid: str) -> set[str]:
     return {s.external_id for s in store.statements(cid) if s.is_public and not s.is_draft and s.author != pid}
 
 
-def _ack(page, value: int, sid: str) -> None:
-    word = {1: "agree", -1: "disagree", 0: "pass"}[value]
-    expect(page.get_by_text(f"Vote stored: {word} (statement {sid}).")).to_be_visible(timeout=120_000)
-    idle(page)
+def _ack_all(pages, values: list[int], sids: list[str]) -> None:
+    """Each page says its vote (``values``, on ``sids``) was stored; then all are idle."""
+    for page, value, sid in zip(pages, values, sids):
+        word = {1: "agree", -1: "disagree", 0: "pass"}[value]
+        expect(page.get_by_text(f"Vote stored: {word} (statement {sid}).")).to_be_visible(timeout=120_000)
+    idle_all(pages)
 
 
 def _counts(store, cid: int, sid: str) -> tuple[int, int, int]:
@@ -138,7 +143,7 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
     url = srv.url
 
     # --- 1. six people join and vote in two camps; two add statements -------------------------
-    people = [join(browser, url, c.code) for _ in range(6)]
+    people = join_all(browser, url, c.code, 6)
     pids = [participant_for_token(_token(p)) for p in people]
     assert len(set(pids)) == 6
     done: list[set[str]] = [set() for _ in people]
@@ -146,8 +151,8 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
         shown = [_shown(p, done=d) for p, d in zip(people, done)]
         for k, (p, sid) in enumerate(zip(people, shown)):
             _press(p, WORD[CAMPS[k % 2][int(sid)]])
-        for k, (p, sid) in enumerate(zip(people, shown)):
-            _ack(p, CAMPS[k % 2][int(sid)], sid)
+        _ack_all(people, [CAMPS[k % 2][int(sid)] for k, sid in enumerate(shown)], shown)
+        for k, sid in enumerate(shown):
             done[k].add(sid)
     votes = store.current_votes(c.id)
     assert len(votes) == 36 and set(votes["participant"]) == set(pids), (
@@ -172,8 +177,7 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
     # asked about them without a click
     expect(board.get_by_test_id("stMetricValue").nth(3)).to_have_text("8", timeout=WAIT)
     assert _shown(people[5], done=done[5]) in {s.external_id for s in store.statements(c.id) if s.text in NEW}
-    for p, d, pid in zip(people, done, pids):  # everyone votes on the new statements and is caught up
-        _vote_all(p, d, _ballot(store, c.id, pid))
+    _vote_all(people, done, [_ballot(store, c.id, pid) for pid in pids])  # everyone is caught up
     mine = store.current_votes(c.id).groupby("participant")["statement"].agg(set)
     assert all(_ballot(store, c.id, pid) <= mine[pid] for pid in pids), mine
 
@@ -209,8 +213,7 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
     assert set(first) <= set(drafts)
     for p in people:
         _press(p, WORD[1])
-    for p, sid in zip(people, first):
-        _ack(p, 1, sid)
+    _ack_all(people, [1] * len(people), first)
 
     # --- 4. a reload and a server restart keep identity ----------------------------------------
     people[0].reload()
@@ -221,12 +224,12 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
                        port=port)
     for p in people:
         p.reload()
-        idle(p)
+    idle_all(people)
     second = [_shown(p, "Draft") for p in people]
     assert all(a != b for a, b in zip(first, second))
-    for p, sid in zip(people[:4], second[:4]):
+    for p in people[:4]:
         _press(p, WORD[1])
-        _ack(p, 1, sid)
+    _ack_all(people[:4], [1] * 4, second[:4])
     assert len(store.participants(c.id)) == 6
 
     # --- 5. voting closes; a late press on a page still showing a draft is refused ------------
