@@ -105,6 +105,16 @@ def test_the_graph_asks_the_drafting_model_for_its_second_opinion(tmp_path) -> N
         model = ScriptedChatModel(responses=['{"verdict": "not_stated"}'], calls=[])
         out = run(options, model, d)
         assert model.calls == [] and len(out.sentences) == 2
+    # an LLM draft the guard rejects whole goes back to the drafter while attempts remain
+    # (FacilitationConfig.max_draft_attempts; the real-model run of tests/test_injection_graph.py
+    # drafts once, since at temperature 0 its redraft repeated the first answer word for word)
+    invented = draft.model_copy(update={"sentences": [
+        DraftSentence(text="Everyone agrees buses should be free at night.", citations=["1"])]})
+    model = ScriptedChatModel(responses=['{"verdict": "entailed"}'], calls=[])
+    ctx = Context.from_options({"drafter": "llm"}, services=Services(settings, chat_model=model))
+    out, again, line = ground_draft(invented, state, ctx, statements, statements)
+    assert again and not out.grounded and out.sentences == invented.sentences, line
+    assert "Attempt 1 unsupported" in out.notes and "redrafting" in out.notes and model.calls == []
 
 
 def test_the_moderator_reads_the_second_opinion_in_words() -> None:
