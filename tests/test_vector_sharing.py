@@ -26,7 +26,7 @@ from conftest import CLI_ENV as ENV
 from conftest import REPO, SAMPLE, run_cli
 from deliberation.config import Settings
 from deliberation.storage import Store, VectorIndex, chroma_server
-from ui_helpers import SECRET, browser_skip_reason, free_port, import_sample
+from ui_helpers import SECRET, browser_skip_reason, copy_sample, free_port
 
 
 #: Raw Chroma, no project code: process A (the app) keeps a client open; B (a CLI in a second
@@ -86,8 +86,8 @@ def test_two_processes_on_one_embedded_folder_wedge_it_and_the_rebuild_repairs(t
     assert fresh.stdout.split() == ["1200", "1500"], fresh.stderr
 
 
-def test_embedded_store_is_opened_by_one_process_at_a_time(tmp_path):
-    sample = import_sample(tmp_path / "data")  # closes its index: the lock is free again
+def test_embedded_store_is_opened_by_one_process_at_a_time(imported, tmp_path):
+    sample = copy_sample(imported, tmp_path / "data")  # the import closed its index: the lock is free
     with VectorIndex(Settings(data_dir=sample.data_dir).chroma_path):
         res = run_cli(sample.data_dir, "analyze", str(sample.cid), check=False)
         assert res.returncode == 2
@@ -99,7 +99,7 @@ def test_embedded_store_is_opened_by_one_process_at_a_time(tmp_path):
 
 
 @pytest.mark.slow
-def test_app_runs_the_graph_while_the_cli_imports_and_analyses(tmp_path):
+def test_app_runs_the_graph_while_the_cli_imports_and_analyses(imported, tmp_path):
     """`python -m ui.launch` (the `make run` command) with its Chroma server; the moderator runs the
     graph in a real browser; meanwhile the CLI imports a new consultation into the same data
     directory and analyses it and the sample. All succeed; nothing reports "Error finding id"."""
@@ -109,8 +109,8 @@ def test_app_runs_the_graph_while_the_cli_imports_and_analyses(tmp_path):
 
     from ui_helpers import chromium_page, sign_in
 
-    data = tmp_path / "data"
-    sample = import_sample(data)
+    sample = copy_sample(imported, tmp_path / "data")
+    data = sample.data_dir
     port = free_port()
     log = open(tmp_path / "launch.log", "w")
     app = subprocess.Popen([sys.executable, "-m", "ui.launch", "--port", str(port), "--no-sample"], cwd=REPO,
