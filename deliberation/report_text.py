@@ -178,14 +178,24 @@ def moderator_heading(lang: str | None = DEFAULT_LANGUAGE) -> str:
     return f"## {report_words(lang)('moderation.title')}"
 
 
-def _topic_counts(t: dict, w: Texts) -> str:
-    """Whose a topic's statements are (English: deliberation.wording.topic_sources's sentence)."""
-    n_without, n_seeds = t.get("n_seed", 0), min(t.get("n_moderator_seeds", 0), t.get("n_seed", 0))
+def topic_counts(n_statements: int, n_voices: int, n_seed: int = 0, n_moderator_seeds: int = 0,
+                 lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """Whose a topic's statements are, in ``lang``: the report's topic line and the board's (ui.i18n).
+    English says deliberation.wording.topic_sources's sentence; other languages count the
+    statements, the participants, the moderator's seeds among the ``n_seed`` without an author,
+    and the rest: "9 Aussagen · 6 Teilnehmende · 2 Startaussagen der Moderation"."""
+    w = report_words(lang)
+    n_seeds = min(n_moderator_seeds, n_seed)
     if w.lang == DEFAULT_LANGUAGE:
-        return topic_sources(t["n_statements"], t["n_voices"], n_without, n_seeds)
-    parts = [w("count.statements", n=t["n_statements"]), w("count.participants", n=t["n_voices"])]
+        return topic_sources(n_statements, n_voices, n_seed, n_seeds)
+    parts = [w("count.statements", n=n_statements), w("count.participants", n=n_voices)]
     parts += [w("topics.seeds", n=n_seeds)] if n_seeds else []
-    return " · ".join(parts + ([w("topics.unnamed", n=n_without - n_seeds)] if n_without - n_seeds else []))
+    return " · ".join(parts + ([w("topics.unnamed", n=n_seed - n_seeds)] if n_seed - n_seeds else []))
+
+
+def _topic_counts(t: dict, w: Texts) -> str:
+    """A report topic's :func:`topic_counts`."""
+    return topic_counts(t["n_statements"], t["n_voices"], t.get("n_seed", 0), t.get("n_moderator_seeds", 0), w.lang)
 
 
 def _md_groups(rep: dict, w: Texts) -> list[str]:

@@ -23,21 +23,14 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
+from deliberation.words import DEFAULT_LANGUAGE, load
+
 #: What each term of the method means, in one sentence, for readers who meet it in the report or
-#: the moderator console. Participants' pages show none of these terms.
-TERMS: dict[str, str] = {
-    "jr": ("Justified representation (JR): any set of participants large enough to deserve a draft of "
-           "their own (the number of participants divided by the number of drafts) who all agree with the "
-           "same statement gets at least one draft that one of them agrees with."),
-    "ejr": ("Extended justified representation (EJR) is the stricter form: a set of participants large "
-            "enough to deserve several drafts, who agree on several statements, gets that many drafts they "
-            "agree with."),
-    "gic": ("Agreement across groups (group-informed consensus): each opinion group's share of agree votes, "
-            "multiplied together, so a draft scores high only when every group agrees with it."),
-    "schulze": ("Preference order (the Schulze method): each participant's votes are read as a ranking "
-                "(agree above pass above disagree) and drafts are ordered by which one more participants "
-                "prefer in every pairwise comparison; drafts in one place are tied."),
-}
+#: the moderator console. Participants' pages show none of these terms. Their one home is the
+#: ``[terms]`` table of deliberation/messages/en.toml (the report's words; other languages: its
+#: other files), read through deliberation.words: term id ("jr", "ejr", "gic", "schulze") -> text.
+TERMS: dict[str, str] = {mid.removeprefix("terms."): text
+                         for mid, text in load("deliberation", DEFAULT_LANGUAGE).items() if mid.startswith("terms.")}
 
 
 #: An audience and a draft's heading in each language of the app (ui.i18n.LANGUAGES), language ->

@@ -39,8 +39,9 @@ def test_every_language_has_every_id_with_the_same_placeholders(package):
             fields = {f: 1 for f in want}
             words = Words(lang) if package == "ui" else Texts(lang)
             words(mid, **{"n": 1, **fields})  # formats (a stray brace would raise here)
-    if package == "deliberation":  # the report's terms are the method's (deliberation.wording.TERMS)
-        assert {k: Texts("en")(f"terms.{k}") for k in TERMS} == TERMS
+    if package == "deliberation":  # deliberation.wording.TERMS is en.toml's [terms] table (its one home)
+        assert set(TERMS) == {"jr", "ejr", "gic", "schulze"}
+        assert all(TERMS[k] is english[f"terms.{k}"] for k in TERMS)
 
 
 def test_counted_texts_pick_their_form():
@@ -203,6 +204,25 @@ def test_the_report_speaks_the_rooms_language(tmp_path, monkeypatch):
         assert said in page, said
     assert "Für die Moderation zurückgehalten" not in page and "Consultation report" not in page
     assert {"Bericht (Markdown)", "Bericht (HTML)"} <= {d.label for d in r.download_button}
+    # the code box speaks the page's language: its example and a code no consultation has
+    assert r.text_input(key="code-input").placeholder == "z. B. K7RM2Q"
+    r.text_input(key="code-input").input("NOPE99").run()
+    assert "Zu diesem Code gibt es keine Beteiligung." in unescape(texts(r))
+    assert "No consultation has this code" not in texts(r)
+
+
+def test_the_board_counts_a_topic_in_the_reports_words():
+    """The board's topic line is the report's (deliberation.report_text.topic_counts), in each language."""
+    from deliberation.report_text import topic_counts
+    from ui.i18n import topic_line
+
+    topic = {"n_statements": 9, "n_authors": 1, "n_seed": 3, "n_moderator_seeds": 2}
+    assert topic_line(Words("de"), topic) == ("9 Aussagen · 1 Person · 2 Startaussagen der Moderation · "
+                                              "1 ohne bekannte Urheberschaft")
+    assert topic_line(Words("en"), topic) == ("9 statements from 1 participant, the moderator's 2 seed statements "
+                                              "and 1 without a named author")
+    for lang in LANGUAGES:
+        assert topic_line(Words(lang), topic) == topic_counts(9, 1, 3, 2, lang)
 
 
 def test_the_reports_counts_agree_with_their_number():

@@ -35,7 +35,7 @@ from deliberation.models import Consultation
 from deliberation.services import consultation_model, embedder_for, vector_index
 from deliberation.storage import Store
 from deliberation.wording import audience_name
-from ui.i18n import MERGED_HEADINGS, headings_by_key
+from ui.i18n import ENGLISH, MERGED_HEADINGS, Words, headings_by_key
 
 log = logging.getLogger("deliberation.ui")
 
@@ -235,8 +235,10 @@ def find_consultation(code: str) -> Consultation | None:
     return c if c.code == code else None
 
 
-def consultation_from_query(label: str = "Consultation code", key: str = "code") -> Consultation | None:
-    """Pick a consultation by code: from ``?code=`` in the address, the session, or typed in.
+def consultation_from_query(label: str | None = None, key: str = "code", words: Words = ENGLISH) -> Consultation | None:
+    """Pick a consultation by code: from ``?code=`` in the address, the session, or typed in. The
+    box's label (unless ``label`` is given), its example and its error are said in ``words``, the
+    page's language (ui.i18n ``join.*``; English when the page has none).
 
     What names a consultation this page has not shown yet wins, the address first: a link followed
     in the same browser session (the participant page's "Read the report" of room B, to a
@@ -257,12 +259,13 @@ def consultation_from_query(label: str = "Consultation code", key: str = "code")
         st.session_state[box] = fresh[0]
     elif box not in st.session_state:
         st.session_state[box] = address or session
-    code = st.text_input(label, key=box, max_chars=12, placeholder="e.g. K7RM2Q").strip().upper()
+    code = st.text_input(label or words("join.code_label"), key=box, max_chars=12,
+                         placeholder=words("join.code_placeholder")).strip().upper()
     if not code:
         return None
     c = find_consultation(code)
     if c is None:
-        st.error("No consultation has this code. Check the code on the screen or the invitation.")
+        st.error(words("join.unknown_code"))
         return None
     st.session_state["current_code"] = st.session_state[shown_key] = c.code
     if st.query_params.get("code") != c.code:

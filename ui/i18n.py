@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from deliberation.wording import audience_name, audience_words, heading_in, topic_sources
+from deliberation.report_text import topic_counts
+from deliberation.wording import audience_name, audience_words, heading_in
 from deliberation.words import (
     DEFAULT_LANGUAGE,
     FORMS,
@@ -96,15 +97,10 @@ def draft_caption(words: Words, p: dict) -> str:
 
 
 def topic_line(words: Words, t: dict) -> str:
-    """Whose a topic's statements are, as the board says it: "9 Aussagen · 6 Teilnehmende · 2
-    Startaussagen der Moderation" (English keeps deliberation.wording.topic_sources's sentence)."""
-    n_without, n_seeds = t.get("n_seed", 0), min(t.get("n_moderator_seeds", 0), t.get("n_seed", 0))
-    if words.lang == DEFAULT_LANGUAGE:
-        return topic_sources(t["n_statements"], t["n_authors"], n_without, n_seeds)
-    parts = [words("topic.statements", n=t["n_statements"]), words("topic.people", n=t["n_authors"])]
-    parts += [words("topic.seeds", n=n_seeds)] if n_seeds else []
-    parts += [words("topic.unnamed", n=n_without - n_seeds)] if n_without - n_seeds else []
-    return " · ".join(parts)
+    """Whose a topic's statements are, as the board says it: the report's words
+    (deliberation.report_text.topic_counts): "9 Aussagen · 6 Teilnehmende · 2 Startaussagen der
+    Moderation" (English: deliberation.wording.topic_sources's sentence)."""
+    return topic_counts(t["n_statements"], t["n_authors"], t.get("n_seed", 0), t.get("n_moderator_seeds", 0), words.lang)
 
 
 def failure_words(words: Words) -> dict:

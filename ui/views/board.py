@@ -154,7 +154,7 @@ def main() -> None:
         return
     st.title(w("board.title"))
     if c is None:
-        c = consultation_from_query()
+        c = consultation_from_query(words=w)
     if c is None:
         st.write(w("board.enter_code"))
         return

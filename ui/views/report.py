@@ -184,7 +184,7 @@ def _report_texts(files: dict[str, Path], rep: dict, lang: str) -> dict[str, str
 
 def main(w: Words) -> None:
     st.title(w("report.title"))
-    c = consultation_from_query(label=w("join.code_label"))
+    c = consultation_from_query(words=w)
     if c is None:
         st.write(w("report.enter_code"))
         return
