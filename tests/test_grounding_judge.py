@@ -58,6 +58,11 @@ def test_verdict_parsing_and_no_opinion() -> None:
     assert parse_verdict('Sure! {"verdict": "not stated"}') == "not_stated"
     assert parse_verdict("entailed.") == "entailed"
     assert parse_verdict("entailed or contradicted") is None
+    # SmolLM2's text answers: a negated verdict word is not that verdict
+    assert parse_verdict("The sentence is not entailed by the statements.") == "not_stated"
+    assert parse_verdict("It isn't fully entailed; it is not stated.") == "not_stated"
+    assert parse_verdict("The sentence is not contradicted by the statements.") is None
+    assert parse_verdict("Not contradicted: the statements entail it, so: entailed") == "entailed"
     model = ScriptedChatModel(responses=["I cannot tell."], calls=[])
     judge = LLMJudge(model)
     report = check_draft(STATEMENTS, "Buses should run every 10 minutes at rush hour [1].", judge=judge)

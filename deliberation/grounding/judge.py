@@ -80,8 +80,25 @@ def parse_verdict(raw: Any) -> str | None:
             return parse_verdict(json.loads(m.group(0)))
         except ValueError:
             pass
-    found = [v for v in VERDICTS if re.search(rf"\b{v.replace('_', '[_ ]')}\b", text, re.I)]
-    return found[0] if len(found) == 1 else None
+    found = {_as_said(v, m.start(), text) for v in VERDICTS
+             for m in re.finditer(rf"\b{v.replace('_', '[_ ]')}\b", text, re.I)}
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
+
+
+#: A negation this close before a verdict word turns it around: "is not entailed", "isn't fully
+#: entailed" (SmolLM2's text answers say "The sentence is not entailed by the statements...").
+NEGATION_REACH = 2
+"""At most this many words between the negation and the verdict word."""
+NEGATION_BEFORE = re.compile(r"(?:\b(?:not|never|no)\b|n't)(?:\W+\w+){0,%d}\W*$" % NEGATION_REACH, re.I)
+
+
+def _as_said(verdict: str, start: int, text: str) -> str | None:
+    """What a verdict word at ``start`` says: itself, or after a negation "not entailed" ->
+    ``not_stated`` (the statements do not say it) and "not contradicted" -> nothing."""
+    if verdict == "not_stated" or not NEGATION_BEFORE.search(text[:start]):
+        return verdict
+    return "not_stated" if verdict == "entailed" else None
 
 
 class LLMJudge:
