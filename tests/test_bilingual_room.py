@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from ui_helpers import REPO, idle, launch_chromium, start_server
+from ui_helpers import REPO, idle, launch_chromium, server_starting
 
 pytestmark = pytest.mark.slow
 
@@ -71,17 +71,16 @@ def test_a_room_in_two_languages(tmp_path):
 
     data = tmp_path / "data"
     statements, votes = _write_room(tmp_path)
-    out = subprocess.run(
-        [sys.executable, "-m", "deliberation.cli", "--data-dir", str(data), "import-statements", str(statements),
-         "--votes", str(votes), "--question", QUESTION, "--secret", SECRET],
-        cwd=REPO, capture_output=True, text=True, timeout=600)
-    assert out.returncode == 0, out.stdout + out.stderr
-    store = Store(Settings(data_dir=data))
-    [c] = store.list_consultations()
-    assert c.settings.get("embedding_model") == "use-multilingual-v3"
-
-    srv = start_server(data, tmp_path / "log")
-    try:
+    with server_starting(data, tmp_path / "log") as server:  # Streamlit starts while the CLI imports
+        out = subprocess.run(
+            [sys.executable, "-m", "deliberation.cli", "--data-dir", str(data), "import-statements", str(statements),
+             "--votes", str(votes), "--question", QUESTION, "--secret", SECRET],
+            cwd=REPO, capture_output=True, text=True, timeout=600)
+        assert out.returncode == 0, out.stdout + out.stderr
+        store = Store(Settings(data_dir=data))
+        [c] = store.list_consultations()
+        assert c.settings.get("embedding_model") == "use-multilingual-v3"
+        srv = server()
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
             try:
@@ -89,8 +88,6 @@ def test_a_room_in_two_languages(tmp_path):
                 _moderator(browser, srv.url, c.code)
             finally:
                 browser.close()
-    finally:
-        srv.stop()
     mine = [s for s in store.statements(c.id) if s.text == GERMAN]
     assert len(mine) == 1 and mine[0].author
     assert store.current_votes(c.id).query("statement == '2'")["vote"].astype(int).tolist().count(1) == 7

@@ -14,7 +14,7 @@ from deliberation.storage import Store
 from ui.i18n import ROOM_LANGUAGE_SETTING
 
 pytest.importorskip("streamlit")
-from ui_helpers import browser_skip_reason, chromium_page, idle, sign_in, start_server  # noqa: E402
+from ui_helpers import browser_skip_reason, chromium_page, idle, server_starting, sign_in  # noqa: E402
 
 pytestmark = pytest.mark.skipif(browser_skip_reason() is not None, reason=browser_skip_reason() or "")
 
@@ -37,9 +37,9 @@ def test_a_german_room_speaks_german_to_its_participants(tmp_path):
     c, _ = store.create_consultation("Wie soll der Marktplatz künftig genutzt werden?", secret=SECRET)
     for i, text in enumerate(STATEMENTS):
         store.add_statement(c.id, f"xid:author{i}", text)
-    server = start_server(settings.data_dir, tmp_path / "logs")
-    try:
-        with chromium_page(1000, 1400, timeout=120_000) as (browser, page):
+    with server_starting(settings.data_dir, tmp_path / "logs") as starting:
+        with chromium_page(1000, 1400, timeout=120_000) as (browser, page):  # while Streamlit starts
+            server = starting()
             sign_in(page, server.url, c.code, SECRET)
             idle(page)  # the console drawn whole: a menu opened while it is redrawn loses its pick
             menu = page.get_by_role("combobox", name="Language of the participant page and the board")
@@ -93,5 +93,3 @@ def test_a_german_room_speaks_german_to_its_participants(tmp_path):
             board = _main_text(page)
             assert "Meinungskarte" in board and "Teilnehmende" in board, board
             assert "Opinion map" not in board and "Participants" not in board, board
-    finally:
-        server.stop()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui_helpers import LONG_MS, browser_skip_reason, idle, launch_chromium, sign_in, start_server
+from ui_helpers import LONG_MS, browser_skip_reason, idle, launch_chromium, server_starting, sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -32,12 +32,12 @@ def test_seed_statements_typed_in_the_console_reach_participants(tmp_path):
     data = tmp_path / "data"
     store = Store(Settings(data_dir=data).ensure())
     c, _ = store.create_consultation("What should Harbour Road become?", secret=SECRET)
-    srv = start_server(data, tmp_path / "log")
-    try:
-        with sync_playwright() as pw:
-            browser = launch_chromium(pw)
+    with server_starting(data, tmp_path / "log") as server, sync_playwright() as pw:
+        browser = launch_chromium(pw)  # while Streamlit starts
+        try:
             mod = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
             mod.set_default_timeout(60_000)
+            srv = server()
             sign_in(mod, srv.url, c.code, SECRET)
             idle(mod, LONG_MS)
             box = mod.get_by_label("Seed statements, one per line")
@@ -66,6 +66,5 @@ def test_seed_statements_typed_in_the_console_reach_participants(tmp_path):
             idle(phone, LONG_MS)
             expect(phone.get_by_text("Welcome!")).to_be_visible()
             expect(phone.get_by_text(SEEDS[0]).or_(phone.get_by_text(SEEDS[1])).first).to_be_visible()
+        finally:
             browser.close()
-    finally:
-        srv.stop()
