@@ -27,7 +27,7 @@ from ui_helpers import REPO, idle, launch_chromium, server_starting
 
 pytestmark = pytest.mark.slow
 
-from room_steps import (WAIT, approve_all, close_voting, expect, join, open_console, open_voting, report_page,
+from room_steps import (approve_all, close_voting, expect, join, open_console, open_voting, report_page,
                         sync_playwright, wait_for_review)
 
 SECRET = "bilingual-room-moderator-secret"

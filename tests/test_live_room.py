@@ -23,7 +23,6 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest

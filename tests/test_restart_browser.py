@@ -126,7 +126,7 @@ def test_console_and_cli_across_a_server_restart(imported, browser, tmp_path):
     from graphs import runner
 
     sample = copy_sample(imported, tmp_path / "data")
-    data, cid = sample.data_dir, sample.cid
+    data = sample.data_dir
     settings = Settings(data_dir=data)
     server = start_server(data, tmp_path / "log", vector_server=True)
     chroma, port = server.chroma, int(server.url.rsplit(":", 1)[1])

@@ -23,7 +23,7 @@ import urllib.request
 import pytest
 
 from conftest import CLI_ENV as ENV
-from conftest import REPO, SAMPLE, run_cli
+from conftest import REPO, run_cli
 from deliberation.config import Settings
 from deliberation.storage import Store, VectorIndex, chroma_server
 from ui_helpers import SECRET, browser_skip_reason, copy_sample, free_port
