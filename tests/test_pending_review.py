@@ -61,14 +61,13 @@ def test_a_data_folder_from_before_the_table_gets_it_on_open(room, store_setting
 
 def _review_of_no_drafts():
     """The console's review (ui.review_cards.review) while the graph waits with no draft (none was
-    made); what Submit / Approve all would send is kept instead of resuming the graph."""
+    made)."""
     from types import SimpleNamespace
 
     import streamlit as st
 
     import ui.review_cards as cards
 
-    cards._submit_review = lambda cid, value: st.session_state.__setitem__("sent", value)
     gs = SimpleNamespace(waiting={"drafts": []}, values={}, waiting_id="review-1")
     cards.review(int(st.session_state["cid"]), gs)
 
@@ -80,9 +79,17 @@ def test_a_review_of_no_drafts_goes_on(tmp_path, monkeypatch, button):
     pytest.importorskip("streamlit")
     from streamlit.testing.v1 import AppTest
 
+    import streamlit as st
+
+    import ui.review_cards as cards
+
     settings = Settings(data_dir=tmp_path / "data")
     c, _ = Store(settings).create_consultation("What should Harbour Road become?")
     monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    # what Submit / Approve all would send is kept instead of resuming the graph; monkeypatch puts the
+    # real function back after the test (set in the script, it stayed replaced for every later test
+    # of the process: test_ui_pages' reviews were then never sent)
+    monkeypatch.setattr(cards, "_submit_review", lambda cid, value: st.session_state.__setitem__("sent", value))
     at = AppTest.from_function(_review_of_no_drafts, default_timeout=60)
     at.session_state["cid"] = c.id
     at.run()
