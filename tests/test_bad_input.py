@@ -123,25 +123,21 @@ def test_not_a_polis_folder(tmp_path):
         in res.output.replace("\n", "")
 
 
-def test_bad_participants_votes(tmp_path):
-    folder = polis_folder(tmp_path, votes=None)
-    (folder / "participants-votes.csv").write_text(
-        "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1\n1,,1,2,1,0,1,0\n2,,0,1,0,0,,x\n")
-    with pytest.raises(InputError, match=r"participants-votes.csv, row 3: vote value 'x'"):
-        read_polis_export(folder)
-    (folder / "participants-votes.csv").write_text(
-        "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,x7\n1,,1,2,1,0,1,0\n")
-    with pytest.raises(InputError, match="column 'x7' is neither a known column nor a comment id"):
-        read_polis_export(folder)
+PV_HEADER = "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,"
+
+
+@pytest.mark.parametrize("last_column, rows, problem", [
+    ("1", "1,,1,2,1,0,1,0\n2,,0,1,0,0,,x\n", r"participants-votes.csv, row 3: vote value 'x'"),
+    ("x7", "1,,1,2,1,0,1,0\n", "column 'x7' is neither a known column nor a comment id"),
     # a damaged row with fewer fields than the header: pandas filled it with empty cells, its votes lost
-    (folder / "participants-votes.csv").write_text(
-        "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1\n1,,1,2,1,0,1,0\n2,,0,1\n")
-    with pytest.raises(InputError, match=r"participants-votes.csv, row 3: has 4 fields but the header has 8"):
-        read_polis_export(folder)
+    ("1", "1,,1,2,1,0,1,0\n2,,0,1\n", r"participants-votes.csv, row 3: has 4 fields but the header has 8"),
     # every row a field too many: pandas took the first field for an index (a TypeError) instead of refusing
-    (folder / "participants-votes.csv").write_text(
-        "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1\n1,,1,2,1,0,1,0,1\n")
-    with pytest.raises(InputError, match=r"participants-votes.csv, row 2: has 9 fields but the header has 8"):
+    ("1", "1,,1,2,1,0,1,0,1\n", r"participants-votes.csv, row 2: has 9 fields but the header has 8"),
+])
+def test_bad_participants_votes(tmp_path, last_column, rows, problem):
+    folder = polis_folder(tmp_path, votes=None)
+    (folder / "participants-votes.csv").write_text(f"{PV_HEADER}{last_column}\n{rows}")
+    with pytest.raises(InputError, match=problem):
         read_polis_export(folder)
 
 
