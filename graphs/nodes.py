@@ -18,7 +18,7 @@ from langgraph.types import interrupt
 
 from deliberation.analysis.pipeline import analyze
 from deliberation.coverage import audit_coverage
-from deliberation.drafting.base import DraftRequest
+from deliberation.drafting.base import DraftRequest, RefusedSentence
 from deliberation.drafting.extractive import ExtractiveDrafter
 from deliberation.facilitation import (
     DraftSentenceVerdict,
@@ -136,7 +136,11 @@ def draft(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     lines = []
     for req in requests:
         attempt = (previous[req.speaks_for].attempt + 1 if req.speaks_for in previous else 1) if only else 1
-        record = write_draft(req, drafter, attempt)
+        refused = guard_refusals(previous.get(req.speaks_for)) if only else ()
+        record = write_draft(dataclasses.replace(req, refused=refused) if refused else req, drafter, attempt)
+        if refused:
+            lines.append(f"{req.speaks_for}: redrafted with the guard's reasons for refusing "
+                         f"{plural(len(refused), 'sentence')} of attempt {attempt - 1}")
         if record is None:
             lines.append(f"{req.speaks_for}: no usable statement to draft from")
         elif _rejected_before(previous.get(req.speaks_for), record):
@@ -150,6 +154,18 @@ def draft(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     return {"drafts": merged, "redraft": [], "include": {}, "log": lines}
 
 
+def guard_refusals(previous: DraftRecord | None) -> tuple[RefusedSentence, ...]:
+    """What the guard refused of a draft it sent back whole (``ground_draft``: not grounded since,
+    attempt 1 or more, every verdict unsupported), for the redraft's prompt; nothing for any other
+    draft (a revision round's draft is reset to attempt 0 and its verdicts are the kept ones')."""
+    if previous is None or previous.grounded or previous.attempt < 1 or not previous.verdicts \
+            or any(v.supported for v in previous.verdicts):
+        return ()
+    return tuple(RefusedSentence(text=v.text, citations=tuple(v.citations), details=tuple(v.problems),
+                                 problems=tuple(_problem_words(v)))
+                 for v in previous.verdicts)
+
+
 def _rejected_before(previous: DraftRecord | None, record: DraftRecord) -> bool:
     """A redraft (the coverage audit of a revision round asks for one of an audience whose draft the
     moderator rejected) with the very words the moderator rejected: put before them again, it came
@@ -158,12 +174,16 @@ def _rejected_before(previous: DraftRecord | None, record: DraftRecord) -> bool:
             and ballot_words(previous.text) == ballot_words(record.text))
 
 
+def _problem_words(v: DraftSentenceVerdict) -> list[str]:
+    """The kind of each of a verdict's problems in the guard's fixed public wording."""
+    return [public_reason(p) for p in (v.problem_kinds or v.problems or [v.reason])]
+
+
 def _public_reasons(verdicts: list[DraftSentenceVerdict]) -> str:
     """The kinds of the guard's problems in words. Notes reach the public report: only the kind of
     each problem is named, never the words of a rejected sentence (perhaps an injected payload);
     the verdicts keep them for the moderator."""
-    return "; ".join(dict.fromkeys(
-        public_reason(p) for v in verdicts if not v.supported for p in (v.problem_kinds or v.problems or [v.reason])))
+    return "; ".join(dict.fromkeys(p for v in verdicts if not v.supported for p in _problem_words(v)))
 
 
 def _extractive_fallback(d: DraftRecord, state: FacilitationState, ctx: Context, statements: list[Statement],

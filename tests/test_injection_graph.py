@@ -465,7 +465,7 @@ def test_intake_holds_injections_and_held_ones_are_never_drafted(settings, monke
 
 def _task_text(user_text: str) -> str:
     """A user message with the contents of its data blocks removed."""
-    return re.sub(r"\n<(statements|feedback)>\n.*?\n</\1>\n", r"\n<\1/>\n", user_text, flags=re.S)
+    return re.sub(r"\n<(statements|feedback|refused)>\n.*?\n</\1>\n", r"\n<\1/>\n", user_text, flags=re.S)
 
 
 def model_figures(recorder: Recorder) -> dict[str, int]:

@@ -46,6 +46,22 @@ class SourceRef:
 
 
 @dataclass(frozen=True)
+class RefusedSentence:
+    """A sentence of an earlier draft that the faithfulness guard refused, and why: shown to a
+    redraft as data (never instructions), so that the model does not send the same draft again."""
+
+    #: the refused sentence as the model wrote it (untrusted: it may quote an injected statement)
+    text: str
+    #: the kinds of its problems in the guard's fixed public wording (e.g. "adds a number not
+    #: found in the cited statements")
+    problems: tuple[str, ...] = ()
+    #: the guard's details (which word, which statement), in the guard's words
+    details: tuple[str, ...] = ()
+    #: the statement ids the sentence cited
+    citations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DraftRequest:
     kind: DraftKind
     #: the draft's key: "all:<i>" (item i of the common-ground slate), "group:<n>" (opinion group)
@@ -64,6 +80,9 @@ class DraftRequest:
     #: the sources are positions that divide the groups, each with who holds it: they are quoted
     #: side by side with their holders, never merged into one claim
     split: bool = False
+    #: for a redraft after the guard refused every sentence of the previous draft: those sentences
+    #: and why (data, never instructions)
+    refused: tuple[RefusedSentence, ...] = ()
 
 
 class Drafter(Protocol):

@@ -21,6 +21,9 @@ class LLMDraftConfig(DraftLength):
     """Statement text longer than this is cut (with "…") before it is shown."""
     max_feedback: int = Field(6, ge=0)
     """Most feedback items shown for a revision."""
+    max_refused: int = Field(3, ge=0)
+    """Most sentences of the previous draft shown to a redraft after the guard refused them all
+    (each with the guard's problems; 0: the redraft is not told)."""
     max_citations: int = Field(4, ge=1)
     """Most ids one sentence may cite (JSON schema; small models otherwise loop on ids)."""
     max_sentence_chars: int = Field(300, ge=1)
