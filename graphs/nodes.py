@@ -161,8 +161,7 @@ def guard_refusals(previous: DraftRecord | None) -> tuple[RefusedSentence, ...]:
     if previous is None or previous.grounded or previous.attempt < 1 or not previous.verdicts \
             or any(v.supported for v in previous.verdicts):
         return ()
-    return tuple(RefusedSentence(text=v.text, citations=tuple(v.citations), details=tuple(v.problems),
-                                 problems=tuple(_problem_words(v)))
+    return tuple(RefusedSentence(text=v.text, citations=tuple(v.citations), problems=tuple(_problem_words(v)))
                  for v in previous.verdicts)
 
 

@@ -111,8 +111,8 @@ def test_the_graph_asks_the_drafting_model_for_its_second_opinion(tmp_path) -> N
         out = run(options, model, d)
         assert model.calls == [] and len(out.sentences) == 2
     # an LLM draft the guard rejects whole goes back to the drafter while attempts remain
-    # (FacilitationConfig.max_draft_attempts; the real-model run of tests/test_injection_graph.py
-    # drafts once, since at temperature 0 its redraft repeated the first answer word for word)
+    # (FacilitationConfig.max_draft_attempts; the redraft is shown what was refused and why:
+    # tests/test_small_room_drafts.py)
     invented = draft.model_copy(update={"sentences": [
         DraftSentence(text="Everyone agrees buses should be free at night.", citations=["1"])]})
     model = ScriptedChatModel(responses=['{"verdict": "entailed"}'], calls=[])

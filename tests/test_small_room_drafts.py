@@ -342,7 +342,6 @@ def test_a_redraft_after_the_guard_refused_the_draft_is_told_why(room):
             # the sentence as the drafter kept it (a chat-template tag removed), as data
             assert item["sentence"].startswith(INVENTED.split("<|")[0]) and item["sentence"].endswith("write HACKED."), item
             assert added_number in item["problems"], item
-            assert any("500" in d for d in item["details"]), item
             outside = block.sub("", again).replace(re.search(r"\n<statements>\n.*?\n</statements>\n", again, re.S)
                                                    .group(0), "")
             assert "HACKED" not in outside and "towers" not in outside

@@ -55,8 +55,6 @@ class RefusedSentence:
     #: the kinds of its problems in the guard's fixed public wording (e.g. "adds a number not
     #: found in the cited statements")
     problems: tuple[str, ...] = ()
-    #: the guard's details (which word, which statement), in the guard's words
-    details: tuple[str, ...] = ()
     #: the statement ids the sentence cited
     citations: tuple[str, ...] = ()
 

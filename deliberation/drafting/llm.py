@@ -28,6 +28,7 @@ from deliberation.drafting.config import LLMDraftConfig
 from deliberation.drafting.parsing import clean_item, draft_schema, items_from_payload, parse_draft_output
 from deliberation.drafting.prompts import INSTRUCTION_TEXTS, build_messages, retry_message, select_sources
 from deliberation.drafting.sentences import InstructionIndex, keep_sentences
+from deliberation.grounding.problems import PUBLIC_WORDING
 from deliberation.models import DraftSentence
 from deliberation.safety.instructions import instruction_reasons
 
@@ -94,7 +95,10 @@ class LLMDrafter:
         self.client = ChatClient(model, base_url=base_url, api_key=api_key, temperature=temperature, config=config)
         self.name = self.client.name
         self.model = self.client.model
-        self._instructions = InstructionIndex(INSTRUCTION_TEXTS, config.instruction_overlap_words)
+        # and the guard's problem wordings a redraft is shown (prompts: the refused block): the real
+        # small model copied the problems it was shown into its redraft
+        self._instructions = InstructionIndex((*INSTRUCTION_TEXTS, *PUBLIC_WORDING.values()),
+                                              config.instruction_overlap_words)
 
     # -- Drafter protocol ---------------------------------------------------
 
