@@ -62,7 +62,8 @@ def _stored_graph(consultation: str, while_running: bool = False) -> Iterator[tu
 
 
 def _importing(source: str) -> runs.RunRecord | None:
-    """The run importing the folder ``source`` now, before it runs (``deliberation run FOLDER``), or None."""
+    """The import of the folder ``source`` going on now (``deliberation run FOLDER`` importing it before
+    it runs, ``import-polis``, the app's launcher importing the sample), or None."""
     return runs.import_in_progress(state.settings, source) if is_polis_export(Path(source)) else None
 
 
@@ -165,7 +166,7 @@ def run_cmd(
 
 
 @app.command("stop")
-def stop_cmd(consultation: str = typer.Argument(..., help="Consultation id or join code, or the Polis export folder a run imports.")) -> None:
+def stop_cmd(consultation: str = typer.Argument(..., help="Consultation id or join code, or a Polis export folder being imported.")) -> None:
     """Stop the facilitation run of a consultation going on now in any process on this data folder (a
     terminal's `deliberation run`, the moderator console's): every completed step is kept, and
     `deliberation resume` continues it."""
@@ -177,7 +178,7 @@ def stop_cmd(consultation: str = typer.Argument(..., help="Consultation id or jo
         if importing is not None:
             runner_process.end_run(settings, consultation, importing, by, True, lambda: "importing")
             cid = find_stored(settings, consultation)
-            out.print(f"Stopped the run importing {consultation} ({importing.words()}): " + (
+            out.print(f"Stopped the import of {consultation} ({importing.words()}): " + (
                 "nothing of it was imported." if cid is None else
                 f"it had imported it as consultation {cid}; start its run with: deliberation run {cid}"), highlight=False)
             return

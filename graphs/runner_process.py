@@ -341,8 +341,11 @@ def end_run(settings: Settings, key: int | str, rec: runs.RunRecord, by: str, wa
         raise DeliberationError(f"this run was started on {rec.host or 'another host'}"
                                 f"{' (in another container)' if rec.host == runs.this_machine()['host'] else ''}; "
                                 "stop it there (its process id means another process here)")
-    runs.request_stop(settings, key, rec, by)
     signals = rec.detached or rec.stops_on_signal
+    if not signals and isinstance(key, str):  # an import has no next step to stop before: waiting is vain
+        raise DeliberationError(f"the import of {key} ({rec.words()}) runs in a process that does not stop on "
+                                "SIGTERM and has no next step to stop before; stop it where it runs")
+    runs.request_stop(settings, key, rec, by)
     if signals:
         for sig in (signal.SIGTERM, signal.SIGCONT):  # SIGCONT: a paused process ends too
             _signal(rec, sig)

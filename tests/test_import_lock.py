@@ -1,16 +1,21 @@
 """Two imports of one folder at once: the second is refused in words naming the first's process
 (exit 2), whether it is ``deliberation import-polis`` again or the launcher's first import of the
 sample (``make run``), and imports nothing beside it. Both took no lock before: each imported it.
+``deliberation stop FOLDER`` stops an import, saying whose (the launcher said "A run is importing"
+of an ``import-polis``; a stop of the launcher's own import waited and then said the run "did not
+reach its next step": the launcher's SIGTERM handler had kept its import from stopping on SIGTERM).
 
 Real components: ``python -m graphs.cli import-polis`` in subprocesses on one data folder (SQLite on
 disk; ``--no-embed``: the folder's lock is under test, not the vector store), the launcher's
-``ensure_sample`` in this process."""
+``ensure_sample`` in this process, the launcher ``python -m ui.launch`` as a subprocess."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
+import sys
 import time
 
 from conftest import CLI, CLI_ENV, REPO, SAMPLE, run_cli
@@ -22,7 +27,7 @@ WAIT_S = 120
 
 
 def test_a_second_import_of_a_folder_at_once_is_refused_naming_the_first(tmp_path, monkeypatch):
-    from ui.launch import ensure_sample
+    from ui.launch import _going_on_words, ensure_sample
 
     monkeypatch.setattr(runs, "ACQUIRE_WAIT_S", 0.2)  # this process's wait for the lock: refused sooner
     data, settings = tmp_path / "data", Settings(data_dir=tmp_path / "data")
@@ -42,9 +47,20 @@ def test_a_second_import_of_a_folder_at_once_is_refused_naming_the_first(tmp_pat
             launcher = "imported"
         except runs.RunInProgress as e:
             launcher = str(e)
+        # what `make run` stopped meanwhile says of it, and `deliberation stop` of the folder
+        going_on = " ".join(_going_on_words(str(SAMPLE.resolve()), importing, True).split())
+        stop = run_cli(data, "stop", str(SAMPLE), check=False)
     finally:
-        os.kill(first.pid, signal.SIGKILL)  # its import is one transaction: nothing of it is kept
+        if first.poll() is None:
+            os.kill(first.pid, signal.SIGKILL)  # its import is one transaction: nothing of it is kept
         first.communicate(timeout=WAIT_S)
+    whose = (f"importing the folder as a new consultation, started from the command line (deliberation import-polis "
+             f"{SAMPLE}), pid {first.pid},")
+    assert going_on.startswith(f"{SAMPLE.resolve()} is being imported ({whose}") and "Ctrl-C again stops that " \
+        "import" in going_on, going_on
+    stopped = " ".join((stop.stdout + stop.stderr).split())
+    assert stop.returncode == 0 and f"Stopped the import of {SAMPLE} ({whose}" in stopped, stopped
+    assert "nothing of it was imported" in stopped and first.returncode == 143, stopped
     refused = " ".join((second.stdout + second.stderr).split())
     assert second.returncode == 2, refused
     assert (f"{SAMPLE.resolve()} is being imported right now (importing the folder as a new consultation, started "
@@ -52,3 +68,38 @@ def test_a_second_import_of_a_folder_at_once_is_refused_naming_the_first(tmp_pat
     assert "is being imported right now (importing the folder as a new consultation" in launcher, launcher
     assert f"pid {first.pid}," in launcher, launcher
     assert Store(settings).list_consultations() == []  # neither imported it beside the first
+
+
+def test_deliberation_stop_stops_the_launchers_sample_import_and_the_app_starts_without_it(tmp_path):
+    from deliberation.processes import free_port, stop_process
+
+    data, settings, log = tmp_path / "data", Settings(data_dir=tmp_path / "data"), tmp_path / "launch.log"
+    with open(log, "w") as out:  # no Chroma server: the import's stop is under test
+        launcher = subprocess.Popen([sys.executable, "-m", "ui.launch", "--port", str(free_port()), "--embedded-chroma"],
+                                    cwd=REPO, env={**CLI_ENV, "DELIBERATION_DATA": str(data)}, stdout=out,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + WAIT_S
+        while ((rec := runs.import_in_progress(settings, str(SAMPLE))) is None or rec.pid != launcher.pid) \
+                and launcher.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert rec is not None and rec.pid == launcher.pid, log.read_text()
+        os.kill(launcher.pid, signal.SIGSTOP)  # held inside its import; the stop sends SIGTERM and SIGCONT
+        assert rec.stops_on_signal
+        stop = run_cli(data, "stop", str(SAMPLE), check=False)
+        stopped = " ".join((stop.stdout + stop.stderr).split())
+        assert stop.returncode == 0 and (f"Stopped the import of {SAMPLE} (importing the sample consultation, started "
+                                         f"from the app's launcher (make run), pid {launcher.pid},") in stopped, stopped
+        assert "nothing of it was imported" in stopped, stopped
+        while "the app starts without it" not in log.read_text() and launcher.poll() is None \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
+        said = " ".join(log.read_text().split())
+        assert launcher.poll() is None and ("The sample consultation's import was stopped by the command line "
+                                            "(deliberation stop") in said, said
+        assert "nothing of it was imported; the app starts without it" in said, said
+        assert Store(settings).list_consultations() == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(launcher.pid, signal.SIGCONT)
+        stop_process(launcher, 30)

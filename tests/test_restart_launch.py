@@ -183,7 +183,9 @@ def test_make_run_stopped_while_a_terminal_run_imports_its_folder(tmp_path):
         os.killpg(launcher.pid, signal.SIGINT)
         _wait(lambda: "stays up until it ends" in log.read_text() or launcher.poll() is not None,
               "the launcher says it keeps the server", log)
-        assert launcher.poll() is None and f"A run is importing {SAMPLE.resolve()}" in log.read_text()
+        said = " ".join(log.read_text().split())
+        assert launcher.poll() is None and (f"{SAMPLE.resolve()} is being imported (importing the folder first, started "
+                                            f"from the command line (deliberation run {SAMPLE}), pid {rec.pid},") in said, said
         assert not http_ok(f"{app}/_stcore/health", 2) and chroma_server.heartbeat(chroma)
         os.killpg(launcher.pid, signal.SIGINT)
         _wait(lambda: launcher.poll() is not None, "the launcher ends at the second Ctrl-C", log)
@@ -192,6 +194,6 @@ def test_make_run_stopped_while_a_terminal_run_imports_its_folder(tmp_path):
             os.kill(terminal.pid, signal.SIGCONT)
     said, _ = terminal.communicate(timeout=WAIT_S)
     assert terminal.returncode == 143 and f"stopped by {SECOND_STOP}: nothing was imported" in " ".join(said.split())
-    assert f"The run importing {SAMPLE.resolve()} was stopped: nothing of it was imported." in log.read_text()
+    assert f"The import of {SAMPLE.resolve()} was stopped: nothing of it was imported." in log.read_text()
     assert find_stored(settings, str(SAMPLE)) is None and runs.import_in_progress(settings, str(SAMPLE)) is None
     assert not chroma_server.heartbeat(chroma) and not (data / chroma_server.SERVER_FILE).exists()

@@ -16,7 +16,8 @@ statements, finding topics), stopping the app keeps the Chroma server (in a sess
 which the terminal's Ctrl-C does not reach) until that run ends, and says so; a second Ctrl-C (or
 SIGTERM) stops those runs as ``deliberation stop`` does, recorded as stopped in their step (Retry
 in the console, or ``deliberation resume``, continues them), and then the server. Runs past those
-steps go on without it.
+steps go on without it. ``deliberation stop`` of the sample's folder during its first import stops
+that import (nothing of it is kept) and the app starts without the sample.
 
 The moderator secret is stored only as a hash in the database; so that later launches can print
 it again, the launcher keeps the sample's secret in ``<data dir>/sample-moderator-secret.txt``
@@ -39,6 +40,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -102,8 +104,9 @@ def ensure_sample(settings: Settings, say=print) -> tuple[int, str, str | None]:
     source = str(SAMPLE_CORPUS.resolve())
     # under the folder's import lock (as `deliberation run FOLDER`, `import-polis`): a second launcher,
     # or a terminal's run of the sample, importing it right now is named and refused (exit 2), not
-    # imported beside it
-    with runs.importing(settings, source, "importing the sample consultation", by=LAUNCHER):
+    # imported beside it; `deliberation stop` stops the import (runs.RunStopped), as a terminal's
+    with _sigterm_stops_the_import(), runs.importing(settings, source, "importing the sample consultation",
+                                                      by=LAUNCHER):
         store = Store(settings)
         if find_consultation_by_source(store, source) is None:
             # first launch: import with a secret we know, so it can be printed (ensure_consultation makes
@@ -119,6 +122,24 @@ def ensure_sample(settings: Settings, say=print) -> tuple[int, str, str | None]:
     code = store.get_consultation(cid).code
     secret = secret_path.read_text(encoding="utf-8").strip() if secret_path.exists() else None
     return cid, code, secret
+
+
+@contextlib.contextmanager
+def _sigterm_stops_the_import():
+    """SIGTERM raises :class:`runs.RunStopped` in the block, as in a terminal's import (the import's
+    record then says it stops on SIGTERM, so ``deliberation stop`` sends it and the import stores
+    nothing), instead of this launcher's own handler, which ends the launcher; that handler is put
+    back after. Only in the main thread (signals are for it alone)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    runs.takes_sigterm()
+    try:
+        yield
+    finally:
+        runs.release_sigterm()
+        signal.signal(signal.SIGTERM, before)
 
 
 def start_vector_server(settings: Settings, say=print):
@@ -181,15 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not args.embedded_chroma:
             server = start_vector_server(settings)
-        if not args.no_sample:
-            cid, code, secret = ensure_sample(settings)
-            print(f"Sample consultation {cid}: join code {code}")
-            print(f"  moderator secret: {secret}" if secret else
-                  "  moderator secret: printed when it was first imported (not stored in clear)")
-            print(f"  participants: {url}/participate?code={code}")
-            print(f"  live board:   {url}/board?code={code}")
-            print(f"  report:       {url}/report?code={code}")
-            print(f"  moderator:    {url}/moderator?code={code}")
+        if not args.no_sample and not _print_sample(settings, url):
+            return 0
         print(f"Open {url} (Ctrl+C stops the server)", flush=True)
         cmd = streamlit_args(args.port, LAN_BIND if args.lan else "127.0.0.1")
         return _serve(subprocess.Popen(cmd, preexec_fn=die_with_parent))
@@ -200,6 +214,30 @@ def main(argv: list[str] | None = None) -> int:
         _keep_vector_store_for_runs(settings, server)
         if server is not None:
             server.stop()
+
+
+def _print_sample(settings: Settings, url: str) -> bool:
+    """Import the sample once and print its addresses. Its import stopped by ``deliberation stop``:
+    say so, and the app starts without it (True); stopped by a bare SIGTERM (a service manager):
+    False, the launcher ends, as SIGTERM ends it at any other moment."""
+    try:
+        cid, code, secret = ensure_sample(settings)
+    except runs.RunStopped as e:
+        if e.by is None:
+            return False
+        cid = find_stored(settings, str(SAMPLE_CORPUS.resolve()))
+        print(f"The sample consultation's import was {e.words()}: " + (
+            "nothing of it was imported; the app starts without it (the next launch imports it)." if cid is None
+            else f"it had imported it as consultation {cid}; the app starts."), flush=True)
+        return True
+    print(f"Sample consultation {cid}: join code {code}")
+    print(f"  moderator secret: {secret}" if secret else
+          "  moderator secret: printed when it was first imported (not stored in clear)")
+    print(f"  participants: {url}/participate?code={code}")
+    print(f"  live board:   {url}/board?code={code}")
+    print(f"  report:       {url}/report?code={code}")
+    print(f"  moderator:    {url}/moderator?code={code}")
+    return True
 
 
 def _serve(app: subprocess.Popen) -> int:
@@ -237,10 +275,10 @@ def _runs_needing_vector_store(settings: Settings) -> dict[int | str, runs.RunRe
 
 
 def _going_on_words(key: int | str, rec: runs.RunRecord, needs: bool) -> str:
-    if isinstance(key, str):
-        return (f"A run is importing {key} ({rec.words()}): the vector store's server stays up until it ends; Ctrl-C "
-                "again stops that run (nothing of the folder is kept: an import stores all of it or nothing) "
-                "and the server.")
+    if isinstance(key, str):  # a folder's import lock: import-polis, a run importing first, another launcher
+        return (f"{key} is being imported ({rec.words()}): the vector store's server stays up until it ends; "
+                "Ctrl-C again stops that import (nothing of the folder is kept: an import stores all of it or "
+                "nothing) and the server.")
     if rec.detached:
         keep = ("It still needs the vector store (its first two steps: checking statements, finding topics), "
                 "so the vector store's server stays up until this run ends; Ctrl-C again stops the run and "
@@ -284,9 +322,13 @@ def _stop_runs(settings: Settings, needing: dict[int | str, runs.RunRecord]) -> 
 
     for key, rec in needing.items():
         if isinstance(key, str):
-            runner_process.end_run(settings, key, rec, SECOND_STOP, True, lambda: "importing")
+            try:
+                runner_process.end_run(settings, key, rec, SECOND_STOP, True, lambda: "importing")
+            except DeliberationError as e:  # it does not stop on SIGTERM, or runs elsewhere: said why
+                print(f"The import of {key} was not stopped: {e}", flush=True)
+                continue
             cid = find_stored(settings, key)
-            print(f"The run importing {key} was stopped: " + ("nothing of it was imported." if cid is None else
+            print(f"The import of {key} was stopped: " + ("nothing of it was imported." if cid is None else
                   f"it had imported it as consultation {cid}; start its run with: deliberation run {cid}"), flush=True)
             continue
         last = runner_process.stop(settings, key, rec.pid, by=SECOND_STOP)
