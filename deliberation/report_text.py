@@ -2,8 +2,9 @@
 in a language passed down as ``lang`` ("en", "de", "fr", "es"; deliberation/messages/<lang>.toml,
 through deliberation.words). The report's own words are said in that language: headings, section
 texts, vote words, why a section is empty, counts in their singular or plural, audiences
-(deliberation.wording with ``lang``). Participants' statements and the drafts made of them are
-never translated; nor, yet, are the analysis's and the audit's own notes (English).
+(deliberation.wording with ``lang``), and the sentences the report takes from the analysis, the
+coverage audit and the tally, stored in English (:func:`said_in`, deliberation.words.retell).
+Participants' statements and the drafts made of them are never translated.
 
 Statement text is data: in Markdown only the characters that could form markup are escaped
 (:func:`_md`), in HTML everything is escaped.
@@ -28,7 +29,7 @@ from deliberation.wording import (
     sentence_text,
     topic_sources,
 )
-from deliberation.words import DEFAULT_LANGUAGE, Texts
+from deliberation.words import DEFAULT_LANGUAGE, Texts, retell
 
 #: the report's sections of drafts, in order (their titles and what each holds: ``section.<key>``
 #: and ``section.<key>_what`` in the message files)
@@ -50,6 +51,28 @@ def date_words(day: dt.date, lang: str | None = DEFAULT_LANGUAGE) -> str:
     """A date as the language writes it: "6 December 2026", "6. Dezember 2026", "6 de diciembre de 2026"."""
     w = report_words(lang)
     return w("report.date", day=day.day, month=w("report.months").split()[day.month - 1], year=day.year)
+
+
+def said_in(rep: dict, w: Texts):
+    """How the report says one of deliberation's English sentences (its analysis's, audit's and
+    tally's notes) in ``w``'s language: read back and written again, the drafts put to the vote,
+    the opinion groups and the topics named as the report names them in that language."""
+    if w.lang == DEFAULT_LANGUAGE:
+        return lambda text: text
+    topics = {str(t["id"]): t["label"] for t in rep.get("topics") or []}
+    names: dict[str, str] = {}
+    for d in rep.get("consensus", []) + rep.get("minority", []) + (rep.get("rejected") or []):
+        heading = d.get("heading") or draft_heading(d["key"])
+        names[heading] = _heading(d, w.lang)
+        if d.get("published_as"):
+            names[d.get("ballot_name") or ballot_name(heading, d["published_as"])] = \
+                ballot_name(_heading(d, w.lang), d["published_as"])
+    keys = [f"group:{g['id']}" for g in rep.get("groups") or []] + [f"topic:{t}" for t in topics]
+    keys += [g["key"] for g in (rep.get("audit") or {}).get("groups") or []]
+    for key in keys:  # an opinion group with its article where the language puts one ("le groupe A")
+        name = audience_name(key, topics, lang=w.lang)
+        names[audience_name(key, topics)] = w("names.group", group=name) if key.startswith("group:") else name
+    return lambda text: retell(text, w.lang, names.get)
 
 
 def _percent(w: Texts, share: float) -> str:
@@ -216,7 +239,7 @@ def _md_groups(rep: dict, w: Texts) -> list[str]:
                 md += [f"    - {w('draft.statement', sid=_md(sid), text=_md(text))}" for sid, text in g[key].items()]
     stability = (rep["method"].get("grouping") or {}).get("stability")
     if rep["groups"] and stability:  # how sure the grouping is, in words
-        md += ["", w("groups.sure", text=_md(first_upper(stability["text"])))]
+        md += ["", w("groups.sure", text=_md(first_upper(said_in(rep, w)(stability["text"]))))]
     return md
 
 
@@ -284,17 +307,18 @@ def _md_ranking(rep: dict, w: Texts) -> list[str]:
             out.append(f"- {w('ranking.revised')}")
     else:
         out.append(w("ranking.none"))
+    say = said_in(rep, w)
     for n in t.get("notes") or []:
-        out.append(f"- {_md(n)}")
+        out.append(f"- {_md(say(n))}")
     return out + [""]
 
 
 def _md_audit(rep: dict, w: Texts) -> list[str]:
-    a = rep["audit"]
+    a, say = rep["audit"], said_in(rep, w)
     out = [f"## {w('audit.title')}", ""]
     if a.get("verdict"):
-        out += [_md(a["verdict"]), ""]
-    out += [f"- {_md(f)}" for f in a.get("findings", [])]
+        out += [_md(say(a["verdict"])), ""]
+    out += [f"- {_md(say(f))}" for f in a.get("findings", [])]
     out += ["", f"{w('terms.jr')} {w('terms.ejr')}"]
     if a.get("groups"):
         topics = {str(t["id"]): t["label"] for t in rep.get("topics") or []}
@@ -309,7 +333,7 @@ def _md_audit(rep: dict, w: Texts) -> list[str]:
 
 def _md_moderation(rep: dict, w: Texts) -> list[str]:
     m = rep["moderation"]
-    out = [moderator_heading(w.lang), "", _md(m.get("note", ""))]
+    out = [moderator_heading(w.lang), "", _md(said_in(rep, w)(m.get("note", "")))]
     for item in m.get("removed", []):
         out.append(f"- {w('moderation.removed', sid=_md(item['id']), reason=_md(public_reason(item['reason'])))}")
     for item in m.get("queue", []):
@@ -327,9 +351,10 @@ def _md_moderation(rep: dict, w: Texts) -> list[str]:
     return out + [""]
 
 
-def grouping_words(grouping: dict, lang: str | None = DEFAULT_LANGUAGE) -> str:
+def grouping_words(grouping: dict, lang: str | None = DEFAULT_LANGUAGE, say=lambda text: text) -> str:
     """How the opinion groups were formed, in a sentence (the report printed the grouping's JSON,
-    cut at 400 characters mid-string; the JSON report keeps all of it)."""
+    cut at 400 characters mid-string; the JSON report keeps all of it); ``say``: how the grouping's
+    English notes are said in ``lang`` (:func:`said_in`)."""
     w = report_words(lang)
     if not grouping or not grouping.get("k"):
         return w("method.no_grouping")
@@ -339,24 +364,25 @@ def grouping_words(grouping: dict, lang: str | None = DEFAULT_LANGUAGE) -> str:
     line = (w("count.groups", n=grouping["k"]) + (w("method.sizes", sizes=of) if sizes else "")
             + (w("method.placed", n=grouping["n_clustered"]) if grouping.get("n_clustered") is not None else "")
             + w("method.by_method", method=grouping.get("mode", "polis")))
-    return line + "".join(f"; {n}" for n in grouping.get("notes") or []) + "."
+    return line + "".join(f"; {say(n)}" for n in grouping.get("notes") or []) + "."
 
 
 def _md_method(rep: dict, w: Texts) -> list[str]:
-    meth = rep["method"]
+    meth, say = rep["method"], said_in(rep, w)
     model = w("method.model", model=_md(meth["model"]), where=_md(meth["base_url"] or w("method.provider_default"))) \
         if meth.get("model") else ""
     out = [f"## {w('method.title')}", "",
            f"- {w('method.drafter', drafter=_md(meth['drafter']))}{model}",
            f"- {w('method.seed', seed=meth['seed'])}",
-           f"- {w('method.consensus_rule', rule=_md(meth['consensus_rule']))}"]
+           f"- {w('method.consensus_rule', rule=_md(say(meth['consensus_rule'])))}"]
     if meth.get("min_votes_rule"):
-        out.append(f"- {w('method.min_votes', rule=_md(meth['min_votes_rule']))}")
+        out.append(f"- {w('method.min_votes', rule=_md(say(meth['min_votes_rule'])))}")
     if meth.get("embedding_model"):
-        out.append(f"- {w('method.embedding', model=_md(meth['embedding_model']))}")
-    out += [f"- {w('method.grouping', how=_md(grouping_words(meth['grouping'], w.lang)))}",
+        model, colon, why = meth["embedding_model"].partition(": ")  # "name: why" (embeddings.choice.ModelChoice)
+        out.append(f"- {w('method.embedding', model=_md(model + colon + say(why)))}")
+    out += [f"- {w('method.grouping', how=_md(grouping_words(meth['grouping'], w.lang, say)))}",
             f"- {w('method.reviews', n=len(rep['reviews']))}", ""]
-    out += [f"- {w('method.note', note=_md(n))}" for n in rep["notes"]]
+    out += [f"- {w('method.note', note=_md(say(n)))}" for n in rep["notes"]]
     return out
 
 
@@ -414,11 +440,11 @@ def to_html(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str:
             if d.get("earlier_versions") and d.get("section", section_of(d["key"])) == key:
                 parts.append(f"<h3>{e(w('draft.revision_rejected', heading=_heading(d, w.lang)))}</h3>")
                 parts += [f"<p class='vote'>{e(earlier_line(x, w.lang))}</p>" for x in d["earlier_versions"]]
-    audit = rep.get("audit") or {}
+    audit, say = rep.get("audit") or {}, said_in(rep, w)
     parts.append(f"<h2>{e(w('audit.title'))}</h2>")
     if audit.get("verdict"):
-        parts.append(f"<p>{e(audit['verdict'])}</p>")
-    parts.append("<ul>" + "".join(f"<li>{e(f)}</li>" for f in audit.get("findings", [])) + "</ul>")
+        parts.append(f"<p>{e(say(audit['verdict']))}</p>")
+    parts.append("<ul>" + "".join(f"<li>{e(say(f))}</li>" for f in audit.get("findings", [])) + "</ul>")
     parts.append(f"<p class='cite'>{e(w('terms.jr'))} {e(w('terms.ejr'))}</p>")
     return "\n".join(parts)
 

@@ -35,7 +35,8 @@ from deliberation.votematrix import VoteMatrix
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
-from deliberation.wording import Audience, audience_name, first_upper, inflect, listing
+from deliberation.wording import Audience, audience_name, first_upper, listing
+from deliberation.words import said
 
 __all__ = [
     "TallyConfig",
@@ -318,12 +319,12 @@ class _Names:
         self.names = dict(names or {})
 
     def one(self, sid: str) -> str:
-        return self.names.get(sid) or f"draft {sid}"
+        return self.names.get(sid) or said("tally.draft", sid=sid)
 
     def many(self, sids: list[str]) -> str:
         if self.names and all(s in self.names for s in sids):
             return listing([self.names[s] for s in sids])
-        return f"{inflect(len(sids), 'draft')} {', '.join(sids)}"
+        return said("tally.drafts", n=len(sids), sids=", ".join(sids))
 
     def bare(self, sids: list[str]) -> str:
         """The drafts without the word "draft" when unnamed ("8, 9")."""
@@ -354,7 +355,7 @@ def tally(
     lab = check_labels(labels, matrix.shape[0])
     if not ids:
         return TallyResult(drafts=[], ranking_gic=[], ranking_schulze=[], pairwise=[], strongest_paths=[],
-                           draft_ids=[], rejected_by={}, notes=["No drafts to tally."])
+                           draft_ids=[], rejected_by={}, notes=[said("tally.no_drafts")])
 
     cols = _columns(matrix, ids)
     k = len(ids)
@@ -365,11 +366,9 @@ def tally(
     tiers = _tiers(p, ids)
     rank_of = {c: t + 1 for t, tier in enumerate(tiers) for c in tier}
 
-    notes = [f"{first_upper(name.one(sid))} is not in the vote matrix; it has no votes."
-             for sid, c in zip(ids, cols) if c < 0]
+    notes = [said("tally.not_in_matrix", draft=first_upper(name.one(sid))) for sid, c in zip(ids, cols) if c < 0]
     if not len(counts.group_ids):
-        notes.append("No participant is in an opinion group: GIC is taken over all participants as "
-                     "one group, and no group can reject a draft.")
+        notes.append(said("tally.no_groups"))
     drafts: list[DraftTally] = []
     rejected_by: dict[str, list[str]] = {}
     for j, sid in enumerate(ids):
@@ -379,7 +378,7 @@ def tally(
         if rejecting:
             rejected_by[sid] = rejecting
         if thin:
-            notes.append(f"{first_upper(name.one(sid))}: too few voters to judge from {', '.join(thin)}.")
+            notes.append(said("tally.too_few", draft=first_upper(name.one(sid)), groups=", ".join(thin)))
         drafts.append(DraftTally(draft_id=sid, n_votes=n_votes, agree=agr, disagree=dis, passes=pas,
                                  agree_rate=(agr / n_votes if n_votes else None), groups=groups,
                                  gic=gic[sid], schulze_rank=rank_of[sid]))
@@ -387,8 +386,8 @@ def tally(
     ranking_gic = [ids[j] for j in sorted(range(k), key=lambda j: (-gic[ids[j]], j))]
     notes += _ranking_notes(ids, cols, counts.seen, tiers, ranking_gic, name, closed)
     for sid, gs in rejected_by.items():
-        notes.append(f"{first_upper(name.one(sid))} is rejected by {', '.join(audience_name(g) for g in gs)} "
-                     f"(agree rate below {config.reject_below:.0%}).")
+        notes.append(said("tally.rejected", draft=first_upper(name.one(sid)),
+                          groups=", ".join(audience_name(g) for g in gs), share=format(config.reject_below, ".0%")[:-1]))
 
     return TallyResult(drafts=drafts, ranking_gic=ranking_gic, ranking_schulze=tiers,
                        pairwise=d.tolist(), strongest_paths=p.tolist(), draft_ids=ids,
@@ -413,7 +412,7 @@ def _group_verdicts(j: int, counts: VoteCounts, config: TallyConfig):
         if s >= need and rate is not None and rate < config.reject_below:
             rejecting.append(key)
         if 0 < s < need:
-            thin.append(f"{audience_name(key)} (fewer than {need})")
+            thin.append(said("tally.fewer", group=audience_name(key), need=need))
     return groups, rejecting, thin
 
 
@@ -421,24 +420,22 @@ def _ranking_notes(ids: list[str], cols: np.ndarray, n_votes: np.ndarray, tiers:
                    ranking_gic: list[str], name: _Names, closed: bool = False) -> list[str]:
     """The rankings in words: drafts nobody voted on, the Schulze winner and ties, and where the
     two rankings disagree at the top. After the close (``closed``) nothing is "yet"."""
-    yet = "" if closed else " yet"
+    yet = "" if closed else "_yet"
     notes: list[str] = []
     silent = [sid for j, sid in enumerate(ids) if n_votes[j] == 0 and cols[j] >= 0]
     unvoted = [sid for j, sid in enumerate(ids) if n_votes[j] == 0] if len(ids) > 1 else []
     if silent:
-        notes.append(f"No participant voted on {name.many(silent)}{yet}.")
+        notes.append(said(f"tally.silent{yet}", drafts=name.many(silent)))
     if unvoted and int(n_votes.sum()) > 0:
-        notes.append(f"Schulze cannot compare {name.many(unvoted)} with any other (no votes), so "
-                     f"{inflect(len(unvoted), 'it stays', 'they stay')} in the first tier, unbeaten.")
+        notes.append(said("tally.cannot_compare", n=len(unvoted), drafts=name.many(unvoted)))
     if int(n_votes.sum()) == 0:
-        notes.append(f"No votes on any draft{yet}: every ranking is a tie.")
+        notes.append(said(f"tally.no_votes{yet}"))
         return notes
     if len(tiers[0]) == 1:
-        notes.append(f"Schulze winner: {name.one(tiers[0][0])}.")
+        notes.append(said("tally.winner", draft=name.one(tiers[0][0])))
     for tier in tiers:
         if len(tier) > 1:
-            notes.append(f"{first_upper(name.many(tier))} are tied under Schulze.")
+            notes.append(said("tally.tied", drafts=first_upper(name.many(tier))))
     if ranking_gic and tiers and ranking_gic[0] not in tiers[0]:
-        notes.append(f"The rankings differ at the top: {name.one(ranking_gic[0])} has the highest "
-                     f"group-informed consensus, Schulze puts {name.bare(tiers[0])} first.")
+        notes.append(said("tally.differ", draft=name.one(ranking_gic[0]), drafts=name.bare(tiers[0])))
     return notes

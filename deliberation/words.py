@@ -7,14 +7,22 @@ A message file holds one id per text, grouped in TOML tables (``[vote] stored = 
 the count ``n`` (:data:`ONE`: French says "0 vote" as it says "1 vote"). Placeholders are
 ``str.format`` fields. The language is passed down as a parameter (a BCP 47 tag such as "de");
 a language without a file falls back to English.
+
+Deliberation's own sentences (the analysis's notes, the grouping's stability, the coverage audit's
+findings and verdict, the tally's notes) are the ``said.*`` texts: the code that makes one writes it
+in English (:func:`said`), so the analysis, the CLI and ``analyze --json`` speak English; the
+report says it in the room's language by reading the English sentence back into its id and fields
+(:func:`read_said`, the English text as a pattern) and writing it again (:func:`retell`).
 """
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from functools import lru_cache
 from importlib import resources
+from typing import Callable
 
 #: The languages the project's words exist in, by BCP 47 tag, each named in itself.
 LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}
@@ -78,3 +86,118 @@ class Texts:
         if isinstance(text, dict):
             text = text["one" if n in ONE.get(self.lang, (1,)) else "other"]
         return text.format(n=n, **fields)
+
+
+# ==========================================================================================
+# deliberation's sentences: written in English, said again in another language
+# ==========================================================================================
+
+#: The table of deliberation's own sentences (analysis, audit, tally), ``said.<area>.<name>``.
+SAID = "said"
+#: Fields that hold a number (read back as digits, written in the language's way): ``n`` and the
+#: fields named so.
+NUMBER_FIELDS = re.compile(r"^(n|k|need|size|share|left|factor|ratio|best|ari|n_\w+)$")
+_NUMBER = r"-?\d[\d,]*(?:\.\d+)?"
+#: Fields read back by a pattern of their own: the coverage checks that hold ("JR", "EJR", "JR and EJR").
+FIELD_PATTERNS = {"checks": r"E?JR(?: and EJR)?"}
+#: The separators of a list in an English field, outermost first ("a; b", "group A, group B and group C").
+_LISTS = (re.compile(r"(; )"), re.compile(r"(, | and )"))
+
+
+def said(mid: str, n: int | None = None, **fields) -> str:
+    """One of deliberation's sentences (``said.<mid>`` of en.toml) in English, where it is made."""
+    return Texts(DEFAULT_LANGUAGE)(f"{SAID}.{mid}", n, **fields)
+
+
+def number_word(n: int) -> str:
+    """A small number as deliberation's English sentences write it: "two" to "eight" in words
+    (``number.words``), the digits otherwise."""
+    words = Texts(DEFAULT_LANGUAGE)("number.words").split()
+    return words[n] if 2 <= n < len(words) else str(n)
+
+
+def _pattern(text: str) -> tuple[re.Pattern, int]:
+    """An English text as a pattern that reads its fields back, and the length of its own words
+    (the longer, the more specific: tried first)."""
+    out, seen, words = [], set(), 0
+    for literal, field, spec, conv in string.Formatter().parse(text):
+        out.append(re.escape(literal))
+        words += len(literal)
+        if field is None:
+            continue
+        if field in seen:
+            out.append(f"(?P={field})")
+        else:
+            seen.add(field)
+            out.append(f"(?P<{field}>{FIELD_PATTERNS.get(field) or (_NUMBER if NUMBER_FIELDS.match(field) else '.+?')})")
+    return re.compile("".join(out), re.S), words
+
+
+@lru_cache(maxsize=None)
+def _said_patterns(package: str) -> list[tuple[str, str | None, re.Pattern]]:
+    found = []
+    for mid, text in load(package, DEFAULT_LANGUAGE).items():
+        if mid.startswith(SAID + "."):
+            for form, t in (text.items() if isinstance(text, dict) else [(None, text)]):
+                pattern, words = _pattern(t)
+                found.append((words, mid, form, pattern))
+    return [(mid, form, p) for _, mid, form, p in sorted(found, key=lambda x: -x[0])]
+
+
+def read_said(text: str, package: str = "deliberation") -> tuple[str, int | None, dict[str, str]] | None:
+    """An English sentence of :func:`said` read back: its id, its count and its other fields (as
+    written); None when no ``said`` text reads it."""
+    for mid, form, pattern in _said_patterns(package):
+        m = pattern.fullmatch(text)
+        if m:
+            fields = m.groupdict()
+            n = fields.pop("n", None)
+            n = int(n.replace(",", "")) if n is not None else (None if form is None else (1 if form == "one" else 2))
+            return mid, n, fields
+    return None
+
+
+def number_in(lang: str, text: str) -> str:
+    """A number written in English ("1,234", "0.99") as ``lang`` writes it ("1.234", "0,99")."""
+    sample = Texts(lang)("number.sample")  # 1234.5: "1,234.5", "1.234,5"
+    whole, _, frac = text.partition(".")
+    return whole.replace(",", sample[1]) + (sample[-2] + frac if frac else "")
+
+
+def retell(text: str, lang: str | None, names: Callable[[str], str | None] = lambda _: None) -> str:
+    """One of deliberation's English sentences (:func:`said`) in ``lang``: read back, each field said
+    in ``lang`` too (``names``: how the report names a draft or an audience in ``lang``, given its
+    English name; a field that is itself a ``said`` text, a list of them or a number, recursively),
+    and written with the language's text. A sentence no ``said`` text reads stays as it is."""
+    w = Texts(lang)
+    if w.lang == DEFAULT_LANGUAGE:
+        return text
+    got = read_said(text)
+    if got is None:
+        return text
+    mid, n, fields = got
+    return w(mid, n=n, **{k: _retell_field(v, w, names) for k, v in fields.items()})
+
+
+def _retell_field(value: str, w: Texts, names: Callable[[str], str | None]) -> str:
+    """A field of a ``said`` sentence in ``w``'s language: a name, a number, a ``said`` text, a
+    list of those, or (none of them) as it is."""
+    if re.fullmatch(_NUMBER, value):
+        return number_in(w.lang, value)
+    english = Texts(DEFAULT_LANGUAGE)("number.words").split()
+    if value in english:
+        return w("number.words").split()[english.index(value)]
+    lower = value[:1].lower() + value[1:]
+    for v, upper in ((value, False), (lower, True)) if lower != value else ((value, False),):
+        named = names(v)
+        if named is None and read_said(v) is not None:
+            named = retell(v, w.lang, names)
+        if named is not None:
+            return named[:1].upper() + named[1:] if upper else named
+    seps = {"; ": "; ", ", ": ", ", " and ": w("report.and")}
+    for separators in _LISTS:
+        parts = separators.split(value)
+        if len(parts) > 1:
+            said_again = [seps[p] if i % 2 else _retell_field(p, w, names) for i, p in enumerate(parts)]
+            return "".join(said_again) if said_again != parts else value
+    return value

@@ -38,8 +38,8 @@ from deliberation.report import build_report, topic_names, write_report
 from deliberation.services import indexed_vectors, ordered_vectors
 from deliberation.tally import TallyResult
 from deliberation.tally import tally as count_votes
-from deliberation.wording import Audience, audience_name, ballot_name, ballot_words, draft_heading, inflect, plural
-from deliberation.words import ROOM_LANGUAGE_SETTING
+from deliberation.wording import Audience, audience_name, ballot_name, ballot_words, draft_heading, plural
+from deliberation.words import ROOM_LANGUAGE_SETTING, said
 from graphs.context import Context, context_of
 from graphs.review import review
 from graphs.state import DraftRecord, FacilitationState, PublishedDraft
@@ -56,9 +56,7 @@ def moderation_summary(statements: list[Statement]) -> dict[str, Any]:
     removed = [{"id": s.external_id, "reason": s.moderation_reason or "rejected by the moderator"}
                for s in statements if s.moderation is ModerationStatus.REJECTED]
     return {"n_statements": len(statements), "queue": queue, "removed": removed,
-            "note": (f"{plural(len(queue), 'statement')} {inflect(len(queue), 'waits', 'wait')} in the moderator queue and "
-                     f"{inflect(len(queue), 'is', 'are')} not drafted from; {len(removed)} "
-                     f"{inflect(len(removed), 'was', 'were')} moderated out.")}
+            "note": said("moderation.note", n=len(queue), removed=said("moderation.removed", n=len(removed)))}
 
 
 def intake(state: FacilitationState, runtime: Runtime[Context]) -> dict:
@@ -478,8 +476,8 @@ def report(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     # moderator's review, and kept saying "every group has a draft" after a group's draft was rejected
     final = _audit_slate(state, ctx).model_dump(mode="json")
     rejected = [d.heading or d.key for d in state.drafts if d.sentences and d.status == "rejected"]
-    final["findings"] = ["Audited on the drafts put to the vote, after the moderator's review"
-                         + (f" ({len(rejected)} rejected: {', '.join(rejected)})." if rejected else ".")] + final["findings"]
+    final["findings"] = [said("audit.audited_rejected", n=len(rejected), drafts=", ".join(rejected)) if rejected
+                         else said("audit.audited")] + final["findings"]
     rep = build_report({**state.model_dump(mode="json"), "audit": final, "options": method}, store.statements(cid),
                        counts=store.counts(cid))
     # in the room's language (the moderator's choice; the JSON's figures are the same in every language)

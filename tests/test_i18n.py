@@ -5,6 +5,8 @@ counted text (one/other) where English has one; every text formats with its plac
 
 from __future__ import annotations
 
+import string
+
 import pytest
 
 from deliberation.wording import TERMS
@@ -42,6 +44,22 @@ def test_every_language_has_every_id_with_the_same_placeholders(package):
     if package == "deliberation":  # deliberation.wording.TERMS is en.toml's [terms] table (its one home)
         assert set(TERMS) == {"jr", "ejr", "gic", "schulze"}
         assert all(TERMS[k] is english[f"terms.{k}"] for k in TERMS)
+
+
+def test_every_sentence_of_deliberation_reads_back_into_its_own_words():
+    """Each ``said.*`` text of en.toml, written with its fields, is read back into the same text of
+    every language (deliberation.words.retell): no two English texts are mistaken for each other."""
+    from deliberation.words import NUMBER_FIELDS, SAID, retell, said
+
+    english = {mid: t for mid, t in load("deliberation", "en").items() if mid.startswith(SAID + ".")}
+    assert len(english) > 50
+    for mid, text in english.items():
+        for n, form in ((1, "one"), (7, "other")) if isinstance(text, dict) else ((7, ""),):
+            fields = {f: {"checks": "EJR"}.get(f) or ("7" if NUMBER_FIELDS.match(f) else f"x{f}")
+                      for t in _forms(text).values() for f in placeholders(t) if f != "n"}
+            written = said(mid.removeprefix(SAID + "."), n=n, **fields)
+            for lang in LANGUAGES:
+                assert retell(written, lang) == Texts(lang)(mid, n=n, **fields), (mid, form, lang, written)
 
 
 def test_counted_texts_pick_their_form():
@@ -131,7 +149,8 @@ def test_the_board_names_a_replaced_drafts_ballot_item_after_the_drafts_it_still
 def _german_report(tmp_path):
     """The sample consultation (corpora/harbour-road) analysed, in a room whose language is German:
     its common-ground item published as statement 900 with a vote, group A's draft rejected by the
-    moderator; the report's files written as the graph writes them (English)."""
+    moderator; the grouping's stability measured, the real tally's notes and coverage audit in the
+    report; the report's files written as the graph writes them (English)."""
     from conftest import SAMPLE
     from deliberation.analysis.groups import GroupingConfig
     from deliberation.analysis.pipeline import AnalysisConfig, analyze
@@ -148,7 +167,7 @@ def _german_report(tmp_path):
     cid = store.import_bundle(bundle, question="Wie soll die Harbour Road künftig aussehen?").consultation_id
     store.update_settings(cid, {ROOM_LANGUAGE_SETTING: "de"})
     # Polis's map, its stability not measured: the report's words are under test, not the grouping
-    config = AnalysisConfig(grouping=GroupingConfig(mode="polis", stability_resamples=0, subgroups=False))
+    config = AnalysisConfig(grouping=GroupingConfig(mode="polis", subgroups=False))
     result = analyze(bundle.vote_matrix(), bundle.statements, None, config=config)
     source = next(r.sources[0] for r in build_requests(result, bundle.statements, "q") if r.speaks_for == "all:1")
     said = [{"text": source.text, "citations": [source.id]}]
@@ -163,12 +182,66 @@ def _german_report(tmp_path):
              "published": [{"key": "all:1", "statement_id": "900", "heading": "Common ground 1"}],
              "tally": {"drafts": [{"draft_id": "900", **votes}], "ranking_gic": ["900"], "ranking_schulze": [["900"]]},
              "moderation": {"note": "", "queue": [{"id": "7", "reason": "contains personal data (email); redacted"}]}}
+    state.update(_tally_and_audit(bundle, result, store.statements(cid), source.id, state))
     rep = build_report(state, store.statements(cid), store.counts(cid))
     write_report(rep, settings.data_dir / "reports" / str(cid))
     return settings, store.get_consultation(cid), rep, source.text
 
 
-def test_the_report_speaks_the_rooms_language(tmp_path, monkeypatch):
+def _tally_and_audit(bundle, result, statements, source_id: str, state: dict) -> dict:
+    """The real tally's notes (three of the sample's statements counted as drafts, and statement 900,
+    which no one voted on) and the real coverage audit of the state's drafts, as the graph keeps them."""
+    from deliberation.coverage import audit_coverage
+    from deliberation.facilitation import approvals_from_matrix, group_members
+    from deliberation.models import Draft, DraftSentence
+    from deliberation.tally import tally
+
+    matrix = bundle.vote_matrix()
+    labels = [result.groups.get(pid, -1) for pid in matrix.participant_ids]
+    counted = tally(matrix, labels, [source_id, *[s for s in matrix.statement_ids if s != source_id][:3]])
+    unvoted = tally(matrix, labels, ["900", source_id], names={"900": "Common ground 1 (900)"}, closed=True)
+    drafts = [Draft(kind=d["kind"], speaks_for=d["key"], status=d["status"],
+                    sentences=[DraftSentence(**x) for x in d["sentences"]]) for d in state["drafts"]]
+    audit = audit_coverage(drafts, group_members(result, statements), approvals_from_matrix(matrix),
+                           draft_keys=[d["key"] for d in state["drafts"]])
+    return {"tally": {**state["tally"], "notes": counted.notes + unvoted.notes},
+            "audit": audit.model_dump(mode="json")}
+
+
+@pytest.fixture(scope="module")
+def german_report(tmp_path_factory):
+    """:func:`_german_report`, once for the tests of this file that read it."""
+    return _german_report(tmp_path_factory.mktemp("german"))
+
+
+def test_the_reports_analysis_sentences_speak_the_rooms_language(german_report):
+    """The sentences the report takes from the analysis, the grouping's stability, the coverage audit
+    and the tally (en.toml's ``said.*``, written in English where they are made) are said in the
+    room's language: no run of three words or more of any English text of deliberation/messages
+    is left in the German or the French report, once the participants' statements are taken out.
+    The English report and the analysis's JSON keep their English sentences."""
+    from deliberation.report import to_markdown
+    from conftest import SAMPLE
+    from deliberation.importers.polis import read_polis_export
+
+    _, _, rep, _ = german_report
+    statements = sorted({s.text for s in read_polis_export(SAMPLE).statements}, key=len, reverse=True)
+    english = [lit.strip() for text in load("deliberation", "en").values() for t in _forms(text).values()
+               for lit, _, _, _ in string.Formatter().parse(t)]
+    english = {lit for lit in english if len(lit.split()) >= 3}
+    assert rep["audit"]["findings"] and rep["tally"]["notes"] and rep["notes"]
+    assert rep["method"]["grouping"]["stability"]["text"].startswith("the ")
+    for lang in ("de", "fr"):
+        md = to_markdown(rep, lang).replace("\\", "")
+        for text in statements:  # the participants' words stay as they were written
+            md = md.replace(" ".join(text.split()), "")
+        left = sorted(lit for lit in english if lit in md)
+        assert not left, (lang, left)
+    md = to_markdown(rep)
+    assert rep["method"]["grouping"]["stability"]["text"][4:] in md  # English as it was
+
+
+def test_the_report_speaks_the_rooms_language(german_report, monkeypatch):
     """A German town hall's report: its headings, section texts, vote words, why a section is empty
     and counts (singular and plural) in German, the participants' statement in the words it was
     written in; the report page says it in the room's language, its downloads too, and leaves the
@@ -176,7 +249,7 @@ def test_the_report_speaks_the_rooms_language(tmp_path, monkeypatch):
     from deliberation.report import to_html, to_markdown
     from ui_helpers import app, texts, unescape
 
-    settings, c, rep, statement = _german_report(tmp_path)
+    settings, c, rep, statement = german_report
     md = to_markdown(rep, "de").replace("\\", "")
     for said in ["# Bericht zur Beteiligung", "## Gemeinsamer Nenner", "### Gemeinsamer Nenner 1",
                  "Abstimmung (Aussage 900): 3 dafür, 1 dagegen, 0 weiß nicht. Nach Gruppen: Gruppe A: 2 dafür, "

@@ -12,6 +12,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from deliberation.analysis.duplicates import unit_rows
+from deliberation.words import said
 
 if TYPE_CHECKING:
     from deliberation.analysis.topics import TopicConfig
@@ -160,13 +161,8 @@ def _hdbscan(
 def quality_note(quality: float | None) -> str | None:
     if quality is None:
         return None
-    if quality >= 0.25:
-        how = "clearly"
-    elif quality >= 0.1:
-        how = "moderately"
-    else:
-        how = "weakly; read them as rough themes that overlap"
-    return f"The topics are separated {how} (silhouette {quality:.2f} on a scale from -1 to 1)."
+    how = "clearly" if quality >= 0.25 else "moderately" if quality >= 0.1 else "weakly"
+    return said(f"topics.separated_{how}", quality=f"{quality:.2f}")
 
 
 @dataclass
@@ -187,22 +183,19 @@ def cluster_units(points: np.ndarray, n: int, config: TopicConfig, seed: int, no
     k_hi = min(config.max_topics, n_units // config.min_statements_per_topic, n_points - 1)
     k_lo = max(2, min(config.min_topics, k_hi))
     if n == 1:
-        notes.append("There is only one statement, so it forms a single topic.")
+        notes.append(said("topics.one_statement"))
         return Clustering(single, "single")
     if n_units == 1:
-        notes.append(f"All {n} statements are near-duplicates of each other (they say the same thing), "
-                     "so they form a single topic.")
+        notes.append(said("topics.all_duplicates", n_all=n))
         return Clustering(single, "single")
     if k_hi < 2:
-        distinct = f" ({n_units} distinct)" if n_units != n else ""
         need = 2 * config.min_statements_per_topic
-        notes.append(f"There are only {n} statements{distinct}; at least {need} distinct statements are "
-                     "needed to split them into topics, so they form a single topic.")
+        notes.append(said("topics.too_few_distinct" if n_units != n else "topics.too_few", n_all=n,
+                          n_distinct=n_units, need=need))
         return Clustering(single, "single")
     if k_lo < config.min_topics:
-        notes.append(f"With {n_units} distinct statements there can be at most {k_hi} topics of about "
-                     f"{config.min_statements_per_topic} statements each, fewer than the {config.min_topics} "
-                     "topics asked for.")
+        notes.append(said("topics.at_most", n_distinct=n_units, n_most=k_hi, n_each=config.min_statements_per_topic,
+                          n_asked=config.min_topics))
     # Single-threaded BLAS/OpenMP: on a small shared machine, k-means with the default thread
     # pools ran many times slower (thread oversubscription) than with one thread.
     with threadpool_limits(limits=1):
@@ -213,11 +206,10 @@ def cluster_units(points: np.ndarray, n: int, config: TopicConfig, seed: int, no
                 raw, filled, quality = hd
                 noise = raw < 0
                 if noise.any():
-                    where = ("they are shown in the topic 'Other'" if config.hdbscan_noise == "other"
-                             else "each was put in the topic whose centre is nearest")
-                    notes.append(f"{float(noise.mean()):.0%} of statements fit no dense topic; {where}.")
+                    where = "other" if config.hdbscan_noise == "other" else "nearest"
+                    notes.append(said(f"topics.noise_{where}", share=format(float(noise.mean()), ".0%")[:-1]))
                 return Clustering(filled, "hdbscan", quality, candidates, noise)
-            notes.append(f"HDBSCAN found no grouping into {k_lo} to {k_hi} topics, so k-means was used instead.")
+            notes.append(said("topics.no_hdbscan", n_lo=k_lo, n_hi=k_hi))
         labels, quality, km_candidates = _kmeans_silhouette(
             _reduced(points, config.kmeans_dims, seed), k_lo, k_hi, seed, config.kmeans_n_init,
             config.silhouette_sample)

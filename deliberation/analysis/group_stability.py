@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from deliberation.votematrix import VoteMatrix
+from deliberation.words import number_word, said
 
-_NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
 
 
 @dataclass(frozen=True)
@@ -48,25 +48,25 @@ class Stability:
     def text(self) -> str:
         """The figure in words, e.g. "the two groups are stable: 95% of participants keep their
         group when 20% of participants are left out"."""
-        groups = f"the {_NUMBER_WORDS.get(self.k, str(self.k))} groups"
+        groups = said("grouping.groups", count=number_word(self.k))
+        left = _pct(self.left_out)
         if self.verdict == "not measured":
             kept = max(2, int(round(self.n_clustered * (1.0 - self.left_out))))
             if kept >= self.n_clustered:  # a room of two: "leaving out 20% of the 2 … regroups only 2"
-                return (f"{groups} cannot be checked for stability in a room this small: {self.n_clustered} "
-                        f"participants are in them, too few to tell (it takes at least {self.min_participants})")
-            return (f"{groups} cannot be checked for stability in a room this small: leaving out "
-                    f"{self.left_out:.0%} of the {self.n_clustered} participants in them regroups only {kept}, "
-                    f"too few to tell (it takes at least {self.min_participants})")
-        share = f"{self.kept_share:.0%}"
+                return said("grouping.too_small", groups=groups, n_clustered=self.n_clustered,
+                            n_min=self.min_participants)
+            return said("grouping.too_small_left", groups=groups, left=left, n_clustered=self.n_clustered,
+                        n_kept=kept, n_min=self.min_participants)
+        share = _pct(self.kept_share)
         # "every participant" rather than "100% of participants": plainer, and the report never
         # reads like the unanimity claims injected statements try to plant (test_injection_graph)
-        who = "every participant keeps" if share == "100%" else f"{share} of participants keep"
-        tail = f"{who} their group when {self.left_out:.0%} of participants are left out"
+        tail = said("grouping.keep_all", left=left) if share == "100" else said("grouping.keep", share=share, left=left)
         if np.isfinite(self.ari_vs_full):  # against the full run, as the share is: one comparison, two figures
-            tail += f" (adjusted Rand index against the groups of everyone {self.ari_vs_full:.2f})"
+            tail = said("grouping.ari", tail=tail, ari=f"{self.ari_vs_full:.2f}")
         if self.verdict == "unstable":
-            return f"{groups} are unstable: only {tail}; treat the borders between them as uncertain"
-        return f"{groups} are {self.verdict}: {tail}"
+            return said("grouping.unstable", groups=groups, tail=tail)
+        return said("grouping.verdict", groups=groups, verdict=said(f"grouping.{self.verdict.replace(' ', '_')}"),
+                    tail=tail)
 
     def to_dict(self) -> dict:
         def num(x: float) -> float | None:  # JSON has no NaN
@@ -144,3 +144,8 @@ def summarise(full: np.ndarray, k: int, runs: list[np.ndarray], left_out: float,
         same_k=float(np.mean([x == k for x in ks])), k=k, verdict=verdict,
         n_clustered=n_clustered, min_participants=min_participants,
     )
+
+
+def _pct(share: float) -> str:
+    """A share as the sentences write it, without its sign: 0.2 -> "20"."""
+    return format(share, ".0%")[:-1]

@@ -25,6 +25,7 @@ from deliberation.analysis.topics import TopicConfig, find_topics
 from deliberation.models import Statement, StatementOrigin
 from deliberation.votematrix import VoteMatrix
 from deliberation.wording import first_upper, group_label, topic_sources
+from deliberation.words import said
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,7 @@ def analyze(
     if config.author_agrees:
         matrix, n_author_votes = matrix.with_author_votes({s.external_id: s.author for s in statements})
         if n_author_votes:
-            notes.append(f"{n_author_votes} statement(s) count as their author's agree vote (Polis's "
-                         "convention; AnalysisConfig.author_agrees switches it off).")
+            notes.append(said("analysis.author_votes", n=n_author_votes))
 
     say("opinion groups")
     grouping = find_opinion_groups(matrix, config.grouping, rng=int(rng.integers(2**31)))

@@ -92,6 +92,7 @@ from deliberation.analysis.labels import centre_ranks, class_tfidf, pick_terms
 from deliberation.analysis.duplicates import near_duplicate_groups, translation_pairs, unit_rows
 from deliberation.embeddings.models import DEFAULT_MODEL, calibration_for
 from deliberation.text.languages import LANGUAGES, detect_languages, language_name, main_language
+from deliberation.words import said
 from deliberation.text.terms import (
     CHINESE_STOP_CHARS,
     CHINESE_STOP_WORDS,
@@ -464,8 +465,7 @@ def _final_quality(points: np.ndarray, final_units: np.ndarray, config: TopicCon
     with threadpool_limits(limits=1):
         quality = silhouette(points, final_units, config.silhouette_sample, seed)
     if config.silhouette_sample is not None and len(points) > config.silhouette_sample:
-        notes.append(f"The silhouette (which chose the number of topics) was estimated on a random sample of "
-                     f"{config.silhouette_sample:,} of the {len(points):,} distinct statements.")
+        notes.append(said("topics.silhouette_sample", n_sample=f"{config.silhouette_sample:,}", n_all=f"{len(points):,}"))
     return quality
 
 

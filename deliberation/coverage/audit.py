@@ -11,9 +11,10 @@ from collections import OrderedDict
 from deliberation.coverage.checks import AUDIENCE_CHECKS, audience_table
 from deliberation.coverage.jr import JRResult, JustifiedRepresentation
 from deliberation.coverage.models import CoverageAudit, CoverageConfig, GroupCoverage, JRViolation
-from deliberation.coverage.slate import Slate, audience_family, listed, read_slate
+from deliberation.coverage.slate import Slate, audience_family, listed, read_slate, share
 from deliberation.models import Draft
-from deliberation.wording import Audience, audience_name, inflect, plural
+from deliberation.wording import Audience, audience_name
+from deliberation.words import said
 
 __all__ = ["audit_coverage"]
 
@@ -100,10 +101,9 @@ def _audit(drafts: list[Draft], group_members: dict[str, list[str]], approvals: 
     groups, family_drafts, notes = audience_table(slate, cfg)
     findings = slate.notes + notes
     if not drafts:
-        findings.insert(0, "There are no drafts to audit.")
+        findings.insert(0, said("audit.no_drafts"))
     elif slate.n_slate == 0:
-        findings.insert(0, f"No draft is on the slate (all {len(drafts)} have a status outside "
-                           f"{', '.join(cfg.slate_statuses)}).")
+        findings.insert(0, said("audit.none_on_slate", n=len(drafts), statuses=", ".join(cfg.slate_statuses)))
     findings += _group_findings(slate, groups, family_drafts, cfg, len(approvals) if approvals else None)
     jr = JustifiedRepresentation(cfg).check(slate, approvals)
     findings += jr.findings
@@ -129,9 +129,7 @@ def _ok_line(what: str, cfg: CoverageConfig) -> str:
     (:class:`~deliberation.coverage.checks.NoneOverRepresented`), not "none has more than 1.5x its
     share": one draft each is never amplification, so with two groups of 70% and 30% and a draft
     each, group B holds 1.7x its share and is rightly not over-represented."""
-    return (f"Every {what} has a draft and none is over-represented: none has more drafts than its fair seats "
-            f"(one each, the rest by size) while holding more than {cfg.over_factor:g}x its share of the "
-            "participants.")
+    return said(f"audit.ok_{what}", factor=f"{cfg.over_factor:g}")
 
 
 def _group_findings(slate: Slate, groups: list[GroupCoverage], family_drafts: dict[str, int],
@@ -140,33 +138,29 @@ def _group_findings(slate: Slate, groups: list[GroupCoverage], family_drafts: di
     ``n_participants``: everyone who took part (the voters), whom common-ground drafts speak for."""
     out: list[str] = []
     if not slate.families["group"]:
-        out.append("No opinion groups were given, so group coverage was not audited.")
+        out.append(said("audit.no_groups"))
     for g in groups:
         for check in AUDIENCE_CHECKS:
             if g.status == check.status:
                 out.append(check.why(g, cfg, family_drafts.get(g.family, 0)))
     audited = [g for g in groups if g.family == "group"]
     if audited and all(g.status == "ok" for g in audited) and not any(g.n_participants == 0 and g.n_drafts for g in audited):
-        out.append(_ok_line("opinion group", cfg))
+        out.append(_ok_line("groups", cfg))
     topics = [g for g in groups if g.family == "topic"]
     if topics:  # a topic's "participants" are its voices: the table would read as its voters otherwise
         voices = len(set().union(*(slate.members[g.key] for g in topics)))
-        out.append(f"A topic's participants are the authors of its statements (its voices); its share is of "
-                   f"the {plural(voices, 'distinct author')} of all topics, so the shares of topics add up to more than "
-                   "100% when an author wrote in several.")
+        out.append(said("audit.voices", n=voices))
     if topics and all(g.status == "ok" for g in topics):
-        out.append(_ok_line("topic", cfg))
+        out.append(_ok_line("topics", cfg))
     if slate.consensus:
         consensus = slate.consensus
         # everyone who took part, not the union of the audiences (the grouped participants and the
         # topics' authors: 142 of Seattle's 339)
         n = n_participants or 0
-        everyone = {0: "everyone", 1: "the one participant", 2: "both participants"}.get(n, f"all {plural(n, 'participant')}")
-        out.append(
-            f"{plural(len(consensus), 'common-ground draft')} "
-            f"({listed([k.replace('all:', 'item ') for k in consensus], cfg.max_listed)}) "
-            f"{inflect(len(consensus), 'speaks', 'speak')} for {everyone} and "
-            f"{inflect(len(consensus), 'is', 'are')} not counted towards any single group's share.")
+        everyone = said({0: "audit.everyone", 1: "audit.everyone_one", 2: "audit.everyone_two"}.get(n, "audit.everyone_all"),
+                        n_all=n)
+        items = [said("audit.item", number=k.removeprefix("all:")) if k.startswith("all:") else k for k in consensus]
+        out.append(said("audit.consensus", n=len(consensus), items=listed(items, cfg.max_listed), everyone=everyone))
     return out
 
 
@@ -207,26 +201,21 @@ def _jr_route_words(violation: JRViolation | None, target: str | None, cfg: Cove
     moderator saw a failed audit and no redraft, with no word why)."""
     if violation is None or (target is not None and audience_family(target) == "group"):
         return []
-    where = (f"none of the {violation.n_participants} is in an opinion group (too few votes to be placed)"
-             if not violation.by_group else
-             f"no opinion group holds more than {cfg.jr_route_majority:.0%} of the {violation.n_participants}")
+    where = (said("audit.where_ungrouped", n_left=violation.n_participants) if not violation.by_group else
+             said("audit.where_spread", share=share(cfg.jr_route_majority), n_left=violation.n_participants))
     if target is not None:
-        return [f"Who the JR failure leaves out: {where}; the draft of {audience_name(target)}, which holds "
-                f"statement {violation.candidate}, is the one to redraft: quoting it gives them a draft they approve."]
-    what = (f"draft {violation.candidate} is a left-out draft, which a redraft cannot cite"
-            if violation.candidate_kind == "draft" else f"no topic is known to hold statement {violation.candidate}")
-    return [f"No redraft can answer the JR failure: {where}, and {what}; the moderator decides whether the "
-            "slate goes to the vote as it is."]
+        return [said("audit.route_topic", where=where, audience=audience_name(target), sid=violation.candidate)]
+    what = (said("audit.what_draft", sid=violation.candidate) if violation.candidate_kind == "draft"
+            else said("audit.what_topic", sid=violation.candidate))
+    return [said("audit.route_none", where=where, what=what)]
 
 
 def _all_heard(groups: list[GroupCoverage]) -> str:
     """What "passed" means for these audiences: a room without votes has no opinion groups, and
     "every group has a draft" was then said of none."""
     if any(Audience.parse(g.key).is_group for g in groups):
-        return "every group has a draft and none is over-represented"
-    if groups:
-        return "there are no opinion groups to audit; every topic has a draft and none is over-represented"
-    return "there are no opinion groups or topics to audit"
+        return said("audit.heard_groups")
+    return said("audit.heard_topics" if groups else "audit.heard_none")
 
 
 def _verdict(passed: bool, n_slate: int, groups: list[GroupCoverage], jr: bool | None, ejr: bool | None,
@@ -235,22 +224,23 @@ def _verdict(passed: bool, n_slate: int, groups: list[GroupCoverage], jr: bool |
     without naming a check that failed."""
     problems = []
     if n_slate == 0:
-        problems.append("no draft is on the slate")
+        problems.append(said("audit.no_slate"))
     missing = [audience_name(g.key) for g in groups if g.status == "missing"]
     over = [audience_name(g.key) for g in groups if g.status == "over"]
     if missing:
-        problems.append(f"{listed(missing, cfg.max_listed)} {'has' if len(missing) == 1 else 'have'} no draft")
+        problems.append(said("audit.have_no_draft", n=len(missing), audiences=listed(missing, cfg.max_listed)))
     if over:
-        problems.append(f"{listed(over, cfg.max_listed)} {'is' if len(over) == 1 else 'are'} over-represented")
+        problems.append(said("audit.are_over", n=len(over), audiences=listed(over, cfg.max_listed)))
     if jr is False:
-        problems.append("the slate fails justified representation (JR)")
+        problems.append(said("audit.fails_jr"))
     if ejr is False:
-        problems.append("the slate fails the stricter extended justified representation (EJR)")
+        problems.append(said("audit.fails_ejr"))
     if not problems:
         checked = " and ".join(x for x, v in (("JR", jr), ("EJR", ejr)) if v)
-        return (f"Passed: {_all_heard(groups)}"
-                + (f"; {checked} hold{'s' if checked == 'JR' or checked == 'EJR' else ''}." if checked else "."))
+        if not checked:
+            return said("audit.passed", heard=_all_heard(groups))
+        return said("audit.passed_checked", n=1 if checked in ("JR", "EJR") else 2, heard=_all_heard(groups), checks=checked)
     text = "; ".join(problems)
     if passed:  # only checks that are not required failed (e.g. EJR with require_ejr off)
-        return f"Passed with a warning: {text} (not required by this audit's settings); {_all_heard(groups)}."
-    return f"Not passed: {text}."
+        return said("audit.warning", problems=text, heard=_all_heard(groups))
+    return said("audit.not_passed", problems=text)

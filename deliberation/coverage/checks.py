@@ -17,8 +17,9 @@ import math
 from typing import ClassVar, Literal
 
 from deliberation.coverage.models import CoverageConfig, GroupCoverage
-from deliberation.coverage.slate import Slate, audience_family, key_sort, listed, pct
-from deliberation.wording import audience_name
+from deliberation.coverage.slate import Slate, audience_family, key_sort, listed, share
+from deliberation.wording import audience_name, first_upper
+from deliberation.words import said
 
 __all__ = ["fair_seats", "EveryGroupHeard", "NoneOverRepresented", "OnePersonOneVoice", "AUDIENCE_CHECKS",
            "audience_table"]
@@ -72,8 +73,7 @@ class EveryGroupHeard:
 
     @staticmethod
     def why(g: GroupCoverage, cfg: CoverageConfig, family_drafts: int) -> str:
-        who = f"{audience_name(g.key)} ({pct(g.share_participants)} of participants)"
-        return f"{who[0].upper()}{who[1:]} has no draft."
+        return said("audit.missing", audience=first_upper(audience_name(g.key)), share=share(g.share_participants))
 
 
 class NoneOverRepresented:
@@ -98,14 +98,12 @@ class NoneOverRepresented:
     @staticmethod
     def why(g: GroupCoverage, cfg: CoverageConfig, family_drafts: int) -> str:
         if g.n_participants == 0:
-            return (f"Draft{'s' if g.n_drafts > 1 else ''} {listed(g.draft_ids, cfg.max_listed)} "
-                    f"speak{'' if g.n_drafts > 1 else 's'} for {audience_name(g.key)}, which has no "
-                    "participants among the audiences given.")
-        who = f"{audience_name(g.key)} ({pct(g.share_participants)} of participants)"
-        return (f"{who[0].upper()}{who[1:]} has {g.n_drafts} of {family_drafts} "
-                f"{'minority' if g.family == 'group' else 'topic'} drafts "
-                f"({pct(g.share_drafts)}, {g.ratio:.1f}x its share of participants; at most "
-                f"{g.fair_seats} would be fair): over-represented.")
+            return said("audit.over_empty", n=1 if g.n_drafts == 1 else 2, drafts=listed(g.draft_ids, cfg.max_listed),
+                        audience=audience_name(g.key))
+        return said("audit.over_group" if g.family == "group" else "audit.over_topic",
+                    audience=first_upper(audience_name(g.key)), share=share(g.share_participants),
+                    n_drafts=g.n_drafts, n_family=family_drafts, share_drafts=share(g.share_drafts),
+                    ratio=f"{g.ratio:.1f}", n_fair=g.fair_seats)
 
 
 class OnePersonOneVoice:
@@ -123,8 +121,7 @@ class OnePersonOneVoice:
 
     @staticmethod
     def why(extra: int) -> str:
-        return (f"Some participants are listed in more than one opinion group "
-                f"({extra} extra memberships); each membership counts.")
+        return said("audit.extra_memberships", n_extra=extra)
 
 
 #: the checks that give an audience its status, in order of precedence

@@ -19,8 +19,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from deliberation.coverage.models import CoverageConfig, JRViolation
-from deliberation.coverage.slate import Slate, audience_family, draft_approvals, key_sort, pct
-from deliberation.wording import audience_name, plural
+from deliberation.coverage.slate import Slate, audience_family, draft_approvals, key_sort, share
+from deliberation.wording import audience_name
+from deliberation.words import said
 
 __all__ = ["JRResult", "JustifiedRepresentation"]
 
@@ -64,20 +65,19 @@ class JustifiedRepresentation:
     def check(self, slate: Slate, approvals: dict[str, set[str]] | None) -> JRResult:
         out = JRResult()
         if approvals is None:
-            out.findings.append("No approval data was given, so justified representation (JR) was not checked.")
+            out.findings.append(said("audit.no_approvals"))
             return out
         k = slate.n_slate
         if k == 0:
             return out
         if not approvals:
-            out.findings.append("No participant has approval data, so JR was not checked.")
+            out.findings.append(said("audit.no_approvers"))
             return out
         prof = self._profile(slate, approvals, k)
         out.n_voters, out.n_candidates = len(prof.voters), len(prof.cands)
         if len(prof.same) * out.n_candidates > self.cfg.jr_max_cells:
-            out.findings.append(f"JR was not checked: {len(prof.same):,} distinct approval sets x "
-                                f"{out.n_candidates:,} candidates is above the limit of {self.cfg.jr_max_cells:,} "
-                                "(CoverageConfig.jr_max_cells).")
+            out.findings.append(said("audit.jr_too_big", n_sets=f"{len(prof.same):,}",
+                                     n_candidates=f"{out.n_candidates:,}", n_limit=f"{self.cfg.jr_max_cells:,}"))
             return out
         from abcvoting import properties  # lazy: abcvoting (networkx) takes ~0.15 s, ~20 MB to import
         from abcvoting.preferences import Profile, Voter  # lazy: abcvoting (networkx) takes ~0.15 s, ~20 MB to import
@@ -88,10 +88,7 @@ class JustifiedRepresentation:
         out.jr = bool(properties.check_JR(profile, committee))
         if out.jr:
             n = len(prof.voters)
-            out.findings.append(
-                f"The slate satisfies justified representation (JR): among {plural(n, 'participant')}, no group of "
-                f"{math.ceil(prof.quota - 1e-9)} or more (n/k = {n}/{k}) who all approve the same left-out "
-                "candidate is left without a draft it approves.")
+            out.findings.append(said("audit.jr_ok", n=n, size=math.ceil(prof.quota - 1e-9), k=k))
         else:
             out.violation = _jr_witness(prof.cands, prof.slate_keys, prof.ballots, prof.voters, prof.quota,
                                         prof.draft_set, slate.members)
@@ -103,18 +100,16 @@ class JustifiedRepresentation:
     def why(violation: JRViolation | None, n: int, k: int, quota: float) -> str:
         """Why the slate fails JR, in words (the verdict alone when no witness was found)."""
         if violation is None:  # abcvoting and our witness search disagree: report the verdict only
-            return "The slate fails justified representation (JR)."
-        what = (f"agreed with statement {violation.candidate}" if violation.candidate_kind == "statement"
-                else f"approve draft {violation.candidate}, which is not on the slate")
-        where = ""
+            return said("audit.jr_fails_plain")
+        what = (said("audit.agreed_with", sid=violation.candidate) if violation.candidate_kind == "statement"
+                else said("audit.approve_left_out", sid=violation.candidate))
+        figures = {"n": n, "k": k, "n_left": violation.n_participants, "share": share(violation.share_of_voters),
+                   "what": what, "quota": f"{quota:.1f}"}
         if violation.by_group:
-            parts = [f"{c} in {audience_name(g)}" for g, c in
+            parts = [said("audit.in_group", n_in=c, audience=audience_name(g)) for g, c in
                      sorted(violation.by_group.items(), key=lambda kv: (-kv[1], key_sort(kv[0])))]
-            where = "; " + ", ".join(parts)
-        return (f"The slate fails justified representation (JR): {violation.n_participants} "
-                f"participants ({pct(violation.share_of_voters)} of the {n} voters{where}) "
-                f"all {what}, yet none of them approves any draft on the slate; a group this size "
-                f"deserves a draft (n/k = {n}/{k} = {quota:.1f} participants per draft).")
+            return said("audit.jr_fails_where", where=", ".join(parts), **figures)
+        return said("audit.jr_fails", **figures)
 
     def _profile(self, slate: Slate, approvals: dict[str, set[str]], k: int) -> _Profile:
         """Voters, the candidates that can matter, and each voter's ballot over them."""
@@ -182,10 +177,10 @@ def _check_ejr(profile, committee, jr: bool, n: int, n_cand: int, cfg: CoverageC
     from abcvoting import properties  # lazy: abcvoting (networkx) takes ~0.15 s, ~20 MB to import
 
     if not jr:
-        findings.append("EJR fails too (EJR implies JR).")
+        findings.append(said("audit.ejr_fails_too"))
         return False
     if properties.check_EJR_plus(profile, committee):
-        findings.append("The slate also satisfies EJR (checked as EJR+, which implies EJR).")
+        findings.append(said("audit.ejr_plus"))
         return True
     n_distinct = len(profile)  # voters after merging identical approval sets
     if n_distinct * n_cand <= cfg.ejr_exact_max_cells:
@@ -196,12 +191,8 @@ def _check_ejr(profile, committee, jr: bool, n: int, n_cand: int, cfg: CoverageC
             if n <= cfg.ejr_brute_force_max_voters and profile.has_unit_weights():
                 result = bool(properties.check_EJR(profile, committee, algorithm="brute-force"))
         if result is not None:
-            findings.append("The slate satisfies EJR." if result else
-                            "The slate fails extended justified representation (EJR): a group of "
-                            "participants large enough to deserve several drafts agrees on several "
-                            "candidates, yet none of them approves that many drafts on the slate.")
+            findings.append(said("audit.ejr_ok" if result else "audit.ejr_fails"))
             return result
-    findings.append(f"EJR was not decided: EJR+ fails and the exact check is skipped above "
-                    f"{cfg.ejr_exact_max_cells:,} voters x candidates (here {n_distinct:,} distinct "
-                    f"approval sets of {n:,} participants x {n_cand:,} candidates).")
+    findings.append(said("audit.ejr_undecided", n_limit=f"{cfg.ejr_exact_max_cells:,}", n_sets=f"{n_distinct:,}",
+                         n_voters=f"{n:,}", n_candidates=f"{n_cand:,}"))
     return None

@@ -10,8 +10,9 @@ from typing import Iterable
 from deliberation.coverage.models import CoverageConfig
 from deliberation.models import Draft, DraftKind
 from deliberation.wording import Audience, audience_name, audience_of
+from deliberation.words import said
 
-__all__ = ["Slate", "read_slate", "draft_key", "draft_approvals", "key_sort", "pct", "listed",
+__all__ = ["Slate", "read_slate", "draft_key", "draft_approvals", "key_sort", "share", "listed",
            "audience_family"]
 
 
@@ -38,16 +39,16 @@ def key_sort(key: str):
         return (fam, 1, 0, rest)
 
 
-def pct(x: float) -> str:
-    """A share in words: 0.25 -> "25%"."""
-    return f"{100 * x:.0f}%"
+def share(x: float) -> str:
+    """A share as the audit's sentences write it before their "%": 0.25 -> "25"."""
+    return f"{100 * x:.0f}"
 
 
 def listed(ids: Iterable[str], limit: int) -> str:
     """Ids in a sentence: the first ``limit``, then "and N more"."""
     ids = list(ids)
     head = ", ".join(ids[:limit])
-    return head + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+    return head + (f" and {said('audit.more', n=len(ids) - limit)}" if len(ids) > limit else "")
 
 
 
@@ -156,7 +157,7 @@ def read_slate(drafts: list[Draft], group_members: dict[str, list[str]], cfg: Co
         if family:
             slate.families[family].append(key)
         else:
-            slate.notes.append(f"Audience key {key!r} is neither 'group:<n>' nor 'topic:<n>'; it is ignored.")
+            slate.notes.append(said("audit.bad_key", key=repr(key)))
     topic_drafted = any(audience_family(t) == "topic" for t in slate.by_audience)
     if cfg.audit_topics == "always" or (cfg.audit_topics == "if_drafted" and topic_drafted):
         slate.audited.append("topic")
@@ -169,12 +170,10 @@ def _place(slate: Slate, d: Draft, k: str) -> None:
     if target == "all":
         slate.consensus.append(k)
         if d.kind is DraftKind.MINORITY:
-            slate.notes.append(f"Draft {k} is a minority draft but speaks for all participants; "
-                               "it is counted as a consensus draft.")
+            slate.notes.append(said("audit.minority_for_all", draft=k))
         return
     if d.kind is DraftKind.CONSENSUS:
-        slate.notes.append(f"Draft {k} is a consensus draft but speaks for {audience_name(target)}; "
-                           "it is counted towards that audience.")
+        slate.notes.append(said("audit.consensus_for_one", draft=k, audience=audience_name(target)))
     if target in slate.members:
         slate.by_audience.setdefault(target, []).append(k)
     else:

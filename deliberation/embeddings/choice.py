@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from deliberation.embeddings.models import MINILM, USE_M3, model_info
 from deliberation.text import detect_languages, language_name
+from deliberation.words import said
 
 __all__ = ["AUTO", "ModelChoice", "ModelChoiceConfig", "choose_model", "is_auto"]
 
@@ -77,7 +78,7 @@ class ModelChoice:
     def __str__(self) -> str:
         text = f"{self.model}: {self.reason}"
         if self.switched:
-            text += f" (was {self.previous}; the statements are embedded again into its own collection)"
+            text = f"{self.model}: {said('topics.model_switched', reason=self.reason, previous=self.previous)}"
         return text
 
 
@@ -86,16 +87,14 @@ def choose_model(texts: Sequence[str], config: ModelChoiceConfig | None = None) 
     config = config or ModelChoiceConfig()
     told = [code for code in detect_languages(list(texts)) if code]
     if not told:
-        return ModelChoice(config.multilingual_model,
-                           f"no statement's language could be told ({len(texts)} statements), so the "
-                           "multilingual model")
+        return ModelChoice(config.multilingual_model, said("topics.model_untold", n_all=len(texts)))
     english = sum(code == "en" for code in told)
     share = english / len(told)
-    counted = f"{english} of {len(told)} statements whose language could be told ({share:.0%}) are in English"
+    counted = said("topics.model_english", n_en=english, n_told=len(told), share=format(share, ".0%")[:-1])
     if share >= config.english_min_share:
         return ModelChoice(config.english_model, counted)
     others = Counter(code for code in told if code != "en").most_common(OTHERS_NAMED)
     named = ", ".join(f"{language_name(code)} {n}" for code, n in others)
     return ModelChoice(config.multilingual_model,
-                       f"{counted} (others: {named}), fewer than {config.english_min_share:.0%}, so the "
-                       "multilingual model")
+                       said("topics.model_others", counted=counted, others=named,
+                            share=format(config.english_min_share, ".0%")[:-1]))

@@ -7,16 +7,16 @@ import numpy as np
 
 from deliberation.analysis.statistics.config import StatsConfig
 from deliberation.analysis.statistics.min_votes import MinVotes
-from deliberation.analysis.statistics.prose import pct
+from deliberation.analysis.statistics.prose import share
 from deliberation.analysis.statistics.tallies import GroupTallies, ranked
-from deliberation.wording import plural
+from deliberation.words import said
 
 
 class _AcrossGroups:
     """Two lists over every group, agree and its disagree mirror (``agree``, ``disagree``, from the
     masks ``mask``, ``mask_disagree``), whose empty-list notes name the share of every group the
-    rule asks for. A subclass names its two tags, its two notes (``{share}`` stands for the
-    share) and the setting that holds the share."""
+    rule asks for. A subclass names its two tags, its two notes (ids of ``said`` texts whose
+    ``{share}`` stands for the share) and the setting that holds the share."""
 
     TAGS: tuple[str, str]
     EMPTY_NOTES: tuple[str, str]
@@ -29,8 +29,8 @@ class _AcrossGroups:
     disagree: np.ndarray
 
     def why_empty(self) -> list[str]:
-        share = pct(getattr(self.cfg, self.SHARE_SETTING))
-        agree_note, disagree_note = (note.format(share=share) for note in self.EMPTY_NOTES)
+        of = share(getattr(self.cfg, self.SHARE_SETTING))
+        agree_note, disagree_note = (said(note, share=of) for note in self.EMPTY_NOTES)
         return _why_empty(self.eligible, [(self.agree, agree_note), (self.disagree, disagree_note)])
 
     def tags(self) -> dict[str, np.ndarray]:
@@ -49,10 +49,7 @@ class Consensus(_AcrossGroups):
     """
 
     TAGS = ("consensus", "consensus_disagree")
-    EMPTY_NOTES = ("No statement reached cross-group consensus: no statement was agreed with by more than "
-                   "{share} of every group.",
-                   "No statement was rejected across groups: no statement was disagreed with by more than "
-                   "{share} of every group.")
+    EMPTY_NOTES = ("analysis.no_consensus", "analysis.no_consensus_disagree")
     SHARE_SETTING = "consensus_min_group_agree"
 
     def __init__(self, cfg: StatsConfig, tallies: GroupTallies, eligible: MinVotes, mf: np.ndarray,
@@ -72,14 +69,9 @@ class Consensus(_AcrossGroups):
 
     def rule(self) -> str:
         cfg = self.cfg
-        return (
-            f"A statement is a consensus candidate when it has at least {plural(self.eligible.for_consensus, 'vote')} "
-            f"from group members, was voted on by at least {pct(cfg.min_group_participation)} of "
-            f"every group, and more than {pct(cfg.consensus_min_group_agree)} of every group agrees "
-            f"(agree rate (A+1)/(S+2), passes counted); candidates are ranked by {cfg.consensus_score} "
-            "(ties: group-informed consensus, then number of votes). Moderated-out statements are "
-            "never candidates."
-        )
+        return said("analysis.consensus_rule", n=self.eligible.for_consensus,
+                    share_voted=share(cfg.min_group_participation), share_agree=share(cfg.consensus_min_group_agree),
+                    score=cfg.consensus_score)
 
 
 class CommonGround(_AcrossGroups):
@@ -91,10 +83,7 @@ class CommonGround(_AcrossGroups):
     """
 
     TAGS = ("common_ground", "common_ground_disagree")
-    EMPTY_NOTES = ("No statement reached common ground: no statement had an agree rate of at least {share} in "
-                   "every group.",
-                   "No statement reached common ground in disagreement: no statement had a disagree rate of at "
-                   "least {share} in every group.")
+    EMPTY_NOTES = ("analysis.no_common_ground", "analysis.no_common_ground_disagree")
     SHARE_SETTING = "min_common_ground_prob"
 
     def __init__(self, cfg: StatsConfig, tallies: GroupTallies, eligible: MinVotes):
@@ -112,5 +101,4 @@ def _why_empty(eligible: MinVotes, lists: list[tuple[np.ndarray, str]]) -> list[
     statement had the votes (``MinVotes.why_empty`` says so)."""
     if not eligible.consensus_ok.any():
         return []
-    few = eligible.considered()
-    return [note + few for found, note in lists if len(found) == 0]
+    return [eligible.considered(note) for found, note in lists if len(found) == 0]

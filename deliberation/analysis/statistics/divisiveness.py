@@ -9,10 +9,11 @@ from deliberation.analysis.statistics.config import StatsConfig
 from deliberation.analysis.statistics.min_votes import MinVotes
 from deliberation.analysis.statistics.tallies import GroupTallies, ranked
 from deliberation.wording import group_label
+from deliberation.words import said
 
 
 def _points(cfg: StatsConfig) -> str:
-    return f"{cfg.min_agree_prob_difference * 100:.0f} percentage points"
+    return f"{cfg.min_agree_prob_difference * 100:.0f}"
 
 
 class GroupRepresentative:
@@ -42,8 +43,7 @@ class GroupRepresentative:
     def why_empty(self) -> list[str]:
         if not self.eligible.jigsaw_ok.any():
             return []  # MinVotes says why
-        return [f"No statement was representative of {group_label(g)}: no statement had an agree rate "
-                f"more than {_points(self.cfg)} above the other groups' while falling short of common ground."
+        return [said("analysis.no_representative", group=group_label(g), points=_points(self.cfg))
                 for g, lst in self.by_group.items() if not lst]
 
 
@@ -72,8 +72,7 @@ class Differences:
     def why_empty(self) -> list[str]:
         if not self.eligible.jigsaw_ok.any() or self.n_groups < 2 or len(self.statements):
             return []
-        return ["No statement showed a difference of opinion: no statement had a group whose agree "
-                f"rate differed from the other groups' by more than {_points(self.cfg)}."]
+        return [said("analysis.no_difference", points=_points(self.cfg))]
 
     def tags(self) -> dict[str, np.ndarray]:
         return {"difference_of_opinion": np.flatnonzero(self.mask)}

@@ -7,7 +7,8 @@ import numpy as np
 
 from deliberation.analysis.statistics.config import StatsConfig
 from deliberation.analysis.statistics.counting import VoteCounts
-from deliberation.analysis.statistics.prose import pct
+from deliberation.analysis.statistics.prose import share
+from deliberation.words import said
 from deliberation.analysis.statistics.significance import prop_test
 
 
@@ -59,14 +60,12 @@ class Majority:
             counts, exclude, cfg=cfg, pick_max=len(counts.seen))
 
     def why_empty(self) -> list[str]:
-        share = pct(self.cfg.majority_min_prob)
+        of = share(self.cfg.majority_min_prob)
         notes = []
         if len(self.agree) == 0:
-            notes.append("No statement had majority agreement: no statement was agreed with by more than "
-                         f"{share} of voters with 90% confidence (Polis's rule).")
+            notes.append(said("analysis.no_majority", share=of))
         if len(self.disagree) == 0:
-            notes.append("No statement had majority disagreement: no statement was disagreed with by more "
-                         f"than {share} of voters with 90% confidence (Polis's rule).")
+            notes.append(said("analysis.no_majority_disagree", share=of))
         return notes
 
     def tags(self) -> dict[str, np.ndarray]:

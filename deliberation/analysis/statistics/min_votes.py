@@ -8,9 +8,9 @@ import math
 import numpy as np
 
 from deliberation.analysis.statistics.config import StatsConfig
-from deliberation.analysis.statistics.prose import pct
+from deliberation.analysis.statistics.prose import share
 from deliberation.analysis.statistics.tallies import GroupTallies
-from deliberation.wording import plural
+from deliberation.words import said
 
 
 def scaled_min_votes(rule: int, n_members: int, room_share: float) -> int:
@@ -51,11 +51,10 @@ class MinVotes:
         """The minimum-votes rule as applied to this room, in words, with its source."""
         return min_votes_rule(self.cfg, self.n_members)
 
-    def considered(self) -> str:
-        """The sentence the consensus and common-ground notes end with."""
-        return (f" Only statements with at least {plural(self.for_consensus, 'vote')} from group members, "
-                f"including votes from at least {pct(self.cfg.min_group_participation)} of every group, "
-                "were considered.")
+    def considered(self, note: str) -> str:
+        """A consensus or common-ground note followed by the sentence saying which statements were considered."""
+        return said("analysis.considered", n=self.for_consensus, note=note,
+                    share_voted=share(self.cfg.min_group_participation))
 
     def why_empty(self) -> list[str]:
         """Why no statement can be consensus or common ground, when that is so."""
@@ -65,21 +64,16 @@ class MinVotes:
         enough_n = self.active & (self.tallies.in_group_votes >= self.for_consensus)
         if enough_n.any():
             best = float(self.tallies.participation.min(axis=0)[enough_n].max())
-            return [
-                f"No statement was voted on by at least {pct(cfg.min_group_participation)} of every "
-                f"group (the best reached {best:.1%}), so no statement can be listed as consensus or "
-                "common ground. In a large conversation where each participant sees only a small share of "
-                "the statements, lower min_group_participation."]
-        return [f"No statement had at least {plural(self.for_consensus, 'vote')} from group members, "
-                "so no statement can be listed as consensus or common ground."]
+            return [said("analysis.too_little_participation", share_voted=share(cfg.min_group_participation),
+                         best=f"{best * 100:.1f}")]
+        return [said("analysis.too_few_votes_consensus", n=self.for_consensus)]
 
     def why_no_jigsaw_lists(self) -> list[str]:
         """Why there are no group-representative, difference or uncertain statements, when no
         statement has the votes for them."""
         if self.jigsaw_ok.any():
             return []
-        return [f"No statement had at least {plural(self.for_lists, 'vote')} from group members, so "
-                "there are no group-representative, difference-of-opinion or uncertain statements."]
+        return [said("analysis.too_few_votes_lists", n=self.for_lists)]
 
 
 def min_votes_rule(cfg: StatsConfig, n_members: int) -> str:
@@ -87,17 +81,10 @@ def min_votes_rule(cfg: StatsConfig, n_members: int) -> str:
     cons = scaled_min_votes(cfg.min_votes_for_consensus, n_members, cfg.min_votes_room_share)
     if n_members == 0 and cons != cfg.min_votes_for_consensus:
         # a room without votes read "at least 1 votes ...: 50% of the 0 participants in groups"
-        return (f"Nobody in an opinion group has voted yet. A statement will need votes from "
-                f"{pct(cfg.min_votes_room_share)} of the participants in groups to count as common ground "
-                f"(at most {plural(cfg.min_votes_for_consensus, 'vote')}, Jigsaw's minVoteCount, capped for small "
-                f"rooms as Polis caps its own minimum), and votes from at least {pct(cfg.min_group_participation)} "
-                "of every group.")
+        return said("analysis.min_votes_nobody", n=cfg.min_votes_for_consensus, share_room=share(cfg.min_votes_room_share),
+                    share_voted=share(cfg.min_group_participation))
     if cons == cfg.min_votes_for_consensus:
-        return (f"A statement needs at least {plural(cons, 'vote')} from group members to count as common ground "
-                f"(Jigsaw's minVoteCount) and votes from at least {pct(cfg.min_group_participation)} "
-                "of every group (Polis's collective-statement rule).")
-    return (f"A statement needs at least {plural(cons, 'vote')} from group members to count as common ground: "
-            f"{pct(cfg.min_votes_room_share)} of the {plural(n_members, 'participant')} in groups, because the "
-            f"usual minimum of {cfg.min_votes_for_consensus} votes (Jigsaw's minVoteCount) is more than "
-            "this room can give (capped as Polis caps its own minimum for small conversations), and "
-            f"votes from at least {pct(cfg.min_group_participation)} of every group.")
+        return said("analysis.min_votes", n=cons, share_voted=share(cfg.min_group_participation))
+    return said("analysis.min_votes_capped", n=cons, share_room=share(cfg.min_votes_room_share),
+                members=said("analysis.members", n=n_members), n_usual=cfg.min_votes_for_consensus,
+                share_voted=share(cfg.min_group_participation))

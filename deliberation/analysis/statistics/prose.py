@@ -10,10 +10,12 @@ import numpy as np
 from deliberation.analysis.statistics.counting import VoteCounts
 from deliberation.votematrix import VoteMatrix
 from deliberation.wording import group_label
+from deliberation.words import said
 
 
-def pct(x: float) -> str:
-    return f"{x * 100:.0f}%"
+def share(x: float) -> str:
+    """A share as deliberation's sentences write it, before their "%": 0.5 -> "50"."""
+    return f"{x * 100:.0f}"
 
 
 def input_notes(matrix: VoteMatrix, counts: VoteCounts) -> list[str]:
@@ -25,29 +27,24 @@ def input_notes(matrix: VoteMatrix, counts: VoteCounts) -> list[str]:
     n_groups = len(counts.group_ids)
     notes: list[str] = []
     if m == 0:
-        notes.append("There are no statements, so there is nothing to analyse.")
+        notes.append(said("analysis.no_statements"))
     if n_rows == 0:
-        notes.append("There are no participants, so there is nothing to analyse.")
+        notes.append(said("analysis.no_participants"))
     if m and n_rows and matrix.n_votes == 0:
-        notes.append("No votes have been cast yet, so no statement can be ranked or categorised.")
+        notes.append(said("analysis.no_votes"))
     elif matrix.n_votes and counts.agree.sum() + counts.disagree.sum() == 0:
-        notes.append(f"All {matrix.n_votes} votes were passes: nobody agreed or disagreed with any "
-                     "statement, so there is no agreement or disagreement to report.")
+        notes.append(said("analysis.all_passes", n_votes=matrix.n_votes))
     if excl.any():
         if active.any():
-            notes.append(f"{int(excl.sum())} moderated-out statement(s) were left out of every list.")
+            notes.append(said("analysis.moderated_out", n=int(excl.sum())))
         else:
-            notes.append("Every statement was moderated out, so there is nothing to list.")
+            notes.append(said("analysis.all_moderated_out"))
     if n_groups == 0 and n_rows:
-        notes.append("No participant was placed in an opinion group, so group-informed consensus, "
-                     "bridging and common ground treat all participants as one group.")
+        notes.append(said("analysis.no_groups"))
     elif n_groups == 1:
-        notes.append(f"Only one opinion group ({group_label(int(counts.group_ids[0]))}) was given, so its "
-                     "members' votes stand for everyone in the group-based figures.")
+        notes.append(said("analysis.one_group", group=group_label(int(counts.group_ids[0]))))
     if n_groups < 2 and m and n_rows:
-        notes.append("Fewer than two opinion groups were given, so representative statements "
-                     "(Polis repness), group-representative statements and differences of opinion "
-                     "between groups were not computed.")
+        notes.append(said("analysis.fewer_than_two_groups"))
     return notes
 
 

@@ -15,6 +15,7 @@ from deliberation.analysis.statistics.config import StatsConfig
 from deliberation.analysis.statistics.counting import VoteCounts
 from deliberation.analysis.statistics.significance import prop_test, two_prop_test
 from deliberation.wording import group_label
+from deliberation.words import said
 
 
 @dataclass
@@ -196,5 +197,5 @@ class Repness:
     def why_empty(self) -> list[str]:
         if len(self.group_ids) < 2:
             return []  # the input notes say why
-        return [f"Polis found no representative statement for {group_label(g)}."
+        return [said("analysis.no_repness", group=group_label(g))
                 for g in self.group_ids if not self.by_group.get(g)]

@@ -6,7 +6,8 @@ import numpy as np
 
 from deliberation.analysis.statistics.config import StatsConfig
 from deliberation.analysis.statistics.min_votes import MinVotes
-from deliberation.analysis.statistics.prose import pct
+from deliberation.analysis.statistics.prose import share
+from deliberation.words import said
 from deliberation.analysis.statistics.tallies import GroupTallies, ranked
 
 
@@ -44,8 +45,7 @@ class Uncertain:
     def why_empty(self) -> list[str]:
         if not self.eligible.jigsaw_ok.any() or len(self.statements):
             return []
-        return ["No statement stood out as uncertain: no statement had a pass rate above "
-                f"{pct(self.threshold)}."]
+        return [said("analysis.no_uncertain", share=share(self.threshold))]
 
     def tags(self) -> dict[str, np.ndarray]:
         return {"uncertain": np.flatnonzero(self.mask)}
