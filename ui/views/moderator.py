@@ -126,7 +126,9 @@ def _overview(cid: int):
     rejected = sum(s.moderation is ModerationStatus.REJECTED and not s.is_draft for s in statements)
     # counted as the board and the report count them (what participants see); the others named below
     cols[1].metric("Statements", sum(s.is_public for s in statements))
-    cols[2].metric("Participants", counts["participants"])
+    # who voted or wrote a statement, as the live board counts them (counts() counts voters only:
+    # a room whose six had written and not yet voted showed 0 here and 6 on the board)
+    cols[2].metric("Participants", store().participant_count(cid))
     cols[3].metric("Votes", counts["votes"])
     st.caption(f"Participants open the app's “Take part” page and enter {c.code} "
                f"(or use the address …/participate?code={c.code}). Statements participants see: "
