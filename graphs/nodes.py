@@ -103,13 +103,15 @@ def analyse(state: FacilitationState, runtime: Runtime[Context]) -> dict:
 def write_draft(request: DraftRequest, drafter, attempt: int) -> DraftRecord | None:
     """One request drafted; a failing or empty LLM draft falls back to the extractive one, saying why."""
     note = ""
+    # opposed positions are quoted side by side with their holders, never rewritten together: the
+    # extractive drafter's quotes, recorded as its (the guard then asks no model about them)
+    writer = ExtractiveDrafter() if request.split else drafter
     try:
-        # opposed positions are quoted side by side with their holders, never rewritten together
-        sentences = (ExtractiveDrafter() if request.split else drafter).draft(request)
+        sentences = writer.draft(request)
     except Exception as e:  # a model server down must not lose the run: fall back, say why
-        sentences, note = [], f"the {drafter.name} drafter failed ({type(e).__name__}: {e}); "
-    name = drafter.name
-    if not sentences and drafter.name != "extractive":
+        sentences, note = [], f"the {writer.name} drafter failed ({type(e).__name__}: {e}); "
+    name = writer.name
+    if not sentences and writer.name != "extractive":
         sentences = ExtractiveDrafter().draft(request)
         name = "extractive"
         note += "the LLM returned no usable draft, so the extractive draft is used"

@@ -323,6 +323,10 @@ def test_a_redraft_after_the_guard_refused_the_draft_is_told_why(room):
     assert route_after_ground(state) == "audit"
     block = re.compile(r"\n\n" + re.escape(prompts._REFUSED_INTRO) + r"\n<refused>\n(.*?)\n</refused>", re.S)
     users = [c[1].content for c in model.calls if c[0].content == prompts.SYSTEM_PROMPT]
+    # every call drafts: the split topic draft (opposed positions quoted with their holders) is the
+    # extractive drafter's (it was recorded as the LLM's, so the guard asked the model about its quotes)
+    split = next(d for d in state.drafts if d.split)
+    assert split.drafter == "extractive" and len(users) == len(model.calls), split
     by_request: dict[str, list[str]] = {}
     for u in users:
         by_request.setdefault(block.sub("", u), []).append(u)
