@@ -211,17 +211,20 @@ def map_chart(analysis: dict, *, me: str | None = None, height: int = 320, font:
     return alt.layer(*layers).properties(height=height).configure_view(strokeWidth=0)
 
 
-#: px a line of the vote bars' legend or of their axis labels takes beyond its font size: the chart
-#: (the page gives it the height it asks for, axis included) is at least as tall as its legend of
-#: every answer, above a line for the axis
+#: px a line of the vote bars' legend takes beyond its font size: the bars' rows together are at
+#: least as tall as the legend of every answer (:func:`bar_row`)
 LEGEND_ENTRY_PAD = 8
 
 
 def vote_bars(votes: pd.DataFrame, sid: str, groups: dict[str, int], *, step: int = 26, font: int = 12,
               words: Words = ENGLISH):
-    """Agree / disagree / pass counts on one statement, one bar per opinion group. The chart is at
-    least as tall as its legend: with one bar (everyone who voted in no group, or in one group) the
-    projector cut the legend after "disagree"."""
+    """Agree / disagree / pass counts on one statement, one bar per opinion group. Each bar gets a
+    row of its own of at least ``step`` px (a Vega-Lite step height: the page adds the axis and
+    padding around it), and the rows together are at least as tall as the legend: with one bar
+    (everyone who voted in no group, or in one group) the projector cut the legend after
+    "disagree". A fixed height for the whole chart left the rows what the axis and padding did not
+    take: on the projector, three bars (two groups and "not in a group", a room of 2,000) had 11 px
+    rows and their 13 px labels overlapped."""
     v = votes[votes["statement"] == sid]
     if v.empty:
         return None
@@ -241,8 +244,14 @@ def vote_bars(votes: pd.DataFrame, sid: str, groups: dict[str, int], *, step: in
                                                                       labelFontSize=font)),
         order=alt.Order("vote:N"),
         tooltip=["group", "vote", "votes"],
-    ).properties(height=max(counts["group"].nunique() * step, len(VOTE_NAMES) * (font + LEGEND_ENTRY_PAD))
-                 + font + LEGEND_ENTRY_PAD)
+    ).properties(height=alt.Step(bar_row(counts["group"].nunique(), step, font)))
+
+
+def bar_row(rows: int, step: int, font: int) -> int:
+    """px of each row of :func:`vote_bars`: ``step``, or more when its ``rows`` rows would be shorter
+    than the legend's lines (one per answer)."""
+    legend = len(VOTE_NAMES) * (font + LEGEND_ENTRY_PAD)
+    return max(step, -(-legend // max(rows, 1)))
 
 
 def totals(votes: pd.DataFrame, sid: str, words: Words = ENGLISH) -> str:
