@@ -22,6 +22,8 @@ from deliberation.storage.migrate import ANY_UNKEYED
 from deliberation.storage.room_reads import words_key
 from deliberation.storage.sql import _index_names
 from deliberation.storage.tables import ParticipantRow, StatementRow
+from deliberation.text import languages
+from deliberation.text.languages import detect_language, detect_languages, detector_state, release_models
 
 #: a SQLite database made by main at d3dddb6, before statement origins (tests/data/make_store_before_origin.py):
 #: statements 1, 2 by participants a and b, 3 and 4 imported without an author, 5 added on the participant page,
@@ -77,6 +79,7 @@ def test_a_sqlite_database_from_before_origins_opens_upgraded_with_its_data(tmp_
         store.add_statement(1, "xid:d", "turn the CAR park into a market   square")
     assert e.value.statement == "4"
     store.require_moderator(1, "s3cret")
+    assert _text_languages(store) == {s.external_id: detect_language(s.text) for s in store.statements(1)}
     store.engine.dispose()
     again = Store(Settings(data_dir=data))  # the next open finds nothing to do and keeps what was added
     assert _origins(again, 1) == BEFORE_ORIGINS
@@ -105,7 +108,7 @@ def _added_columns(store: Store) -> list[tuple]:
     from sqlalchemy import inspect
 
     return [(c["name"], str(c["type"]), c["nullable"], c["default"]) for c in inspect(store.engine).get_columns("statements")
-            if c["name"] in ("origin", "words_key")]
+            if c["name"] in ("origin", "words_key", "text_language")]
 
 
 def _as_before_origins(store: Store) -> None:
@@ -115,6 +118,7 @@ def _as_before_origins(store: Store) -> None:
             c.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
         c.exec_driver_sql("ALTER TABLE statements DROP COLUMN origin")
         c.exec_driver_sql("ALTER TABLE statements DROP COLUMN words_key")
+        c.exec_driver_sql("ALTER TABLE statements DROP COLUMN text_language")
     store.engine.dispose()
 
 
@@ -338,3 +342,32 @@ def test_statements_an_old_version_stores_after_the_upgrade_are_checked_and_fill
     assert {sid: origin for sid, (origin, _) in stored.items()} == _origins(store, cid)
     assert stored["4"][1] == words_key("Close the road to lorries at night")
     assert stored["5"][1] == words_key("Open a market on Saturdays")
+
+
+def _text_languages(store: Store) -> dict[str, str | None]:
+    with store.session() as s:
+        return dict(s.execute(select(StatementRow.external_id, StatementRow.text_language)).all())
+
+
+def test_statements_keep_their_language_and_a_later_reader_does_not_detect_it_again(room, store_settings):
+    """Every way in stores the language detected for the text, in the statement's row; a database
+    from before the column gets it detected once on open; and a reader in a later process (here: the
+    detector's memory emptied and its models released) reads the stored languages and does not load
+    Lingua for them."""
+    store, cid = room
+    store.add_statement(cid, "xid:p1", "Der Bus sollte viel öfter in die Stadt fahren")
+    store.add_seed_statements(cid, [(1, "Il faut planter plus d'arbres le long de la route")])
+    texts = {s.external_id: s.text for s in store.statements(cid)}
+    told = {sid: detect_language(text) for sid, text in texts.items()}
+    assert told["4"] == "de" and told["5"] == "fr"
+    assert _text_languages(store) == told
+    with store.engine.begin() as c:
+        c.exec_driver_sql("ALTER TABLE statements DROP COLUMN text_language")
+    store.engine.dispose()
+    store = Store(store_settings)
+    assert _text_languages(store) == told
+    languages._cache.clear()
+    release_models()
+    loads = detector_state().loads
+    assert detect_languages([s.text for s in store.statements(cid)]) == list(told.values())
+    assert detector_state().loads == loads

@@ -14,6 +14,9 @@ Columns added so far, to ``statements``:
 * ``words_key`` (the digest the same-words check looks up,
   :func:`deliberation.storage.room_reads.words_key`), computed here for every stored statement;
   its index ``ix_statements_words`` is then created with the other missing indexes.
+* ``text_language`` (the language the detector tells for the text, ISO 639-1, ``""`` undetermined),
+  detected here once for every stored statement (:func:`fill_languages`; Lingua loads once for it),
+  so that no later process detects a stored statement's language again.
 
 Tables added so far (``create_all`` makes them in a new database; an existing one gets them here,
 with their indexes): ``pending_reviews`` (decisions clicked in a review and not yet submitted,
@@ -42,6 +45,7 @@ from deliberation.errors import InputError, StorageError
 from deliberation.models import StatementOrigin
 from deliberation.storage.room_reads import words_key
 from deliberation.storage.tables import Base, StatementRow
+from deliberation.text.languages import detect_languages
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +53,7 @@ log = logging.getLogger(__name__)
 FILL_BATCH = 5_000
 #: The columns added to ``statements`` since the first databases (their types and defaults are the
 #: table's: :func:`_column_sql`).
-ADDED_COLUMNS = ("origin", "words_key")
+ADDED_COLUMNS = ("origin", "words_key", "text_language")
 _T = StatementRow.__table__
 #: The origin of a statement whose writer did not say it (a version from before origins): a
 #: published draft, a participant's when it has an author, else "imported" (the moderator's
@@ -99,7 +103,7 @@ def upgrade(engine: Engine, lock: Callable[[Engine], AbstractContextManager[Conn
         return
     if not writable:
         if columns:
-            raise upgrade_needed(str(engine.url))
+            raise upgrade_needed(str(engine.url), _what(columns))
         log.info("opened read-only without the tables %s (added to the schema after this database was made)",
                  ", ".join(tables))
         return
@@ -112,10 +116,17 @@ def upgrade(engine: Engine, lock: Callable[[Engine], AbstractContextManager[Conn
                 log.info("adding statements.%s (added to the schema after this database was made)", name)
                 conn.exec_driver_sql(f"ALTER TABLE {_T.name} ADD COLUMN {_column_sql(conn, name)}")
             _fill(conn)
+            fill_languages(conn)
     except (SQLAlchemyError, StorageError) as e:
         log.warning("could not upgrade the database: %s", e)
-        raise upgrade_needed(str(engine.url), "statement origins" if columns else "a table of pending review "
-                             "decisions") from None
+        raise upgrade_needed(str(engine.url), _what(columns)) from None
+
+
+def _what(columns: list[str]) -> str:
+    """What the upgrade that adds ``columns`` (none: only tables) adds, in words."""
+    if not columns:
+        return "a table of pending review decisions"
+    return "the statements' languages" if columns == ["text_language"] else "statement origins"
 
 
 def _column_sql(conn: Connection, name: str) -> str:
@@ -139,6 +150,7 @@ def fill_unkeyed(engine: Engine, lock: Callable[[Engine], AbstractContextManager
                 return
         with lock(engine) as conn:
             _fill(conn)
+            fill_languages(conn)
     except (SQLAlchemyError, StorageError) as e:
         log.warning("could not fill the statements an earlier version stored: %s", e)
 
@@ -157,4 +169,22 @@ def _fill(conn: Connection) -> None:
             return
         log.info("filling the origin and words' digest of %d statements stored without them", len(rows))
         conn.execute(set_row, [{"row_id": i, "key": words_key(text), "row_origin": o} for i, text, o in rows])
+        after = rows[-1][0]
+
+
+def fill_languages(conn: Connection) -> None:
+    """``text_language`` of every row without it (all rows of a database from before the column;
+    the rows an old version wrote since), detected (:func:`deliberation.text.detect_languages`) a
+    batch at a time in id order. Until then readers detect those statements' languages themselves."""
+    unknown = _T.c.text_language.is_(None)
+    set_row = update(_T).where(_T.c.id == bindparam("row_id")).values(text_language=bindparam("lang"))
+    after = 0
+    while True:
+        rows = conn.execute(select(_T.c.id, _T.c.text).where(unknown, _T.c.id > after)
+                            .order_by(_T.c.id).limit(FILL_BATCH)).all()
+        if not rows:
+            return
+        log.info("detecting the language of %d statements stored without it", len(rows))
+        langs = detect_languages([text for _, text in rows])
+        conn.execute(set_row, [{"row_id": i, "lang": lang} for (i, _), lang in zip(rows, langs)])
         after = rows[-1][0]

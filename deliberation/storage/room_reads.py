@@ -12,6 +12,7 @@ from sqlalchemy import func, literal, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from deliberation.models import ModerationStatus, Statement, StatementOrigin
+from deliberation.text.languages import detect_language
 from deliberation.storage.tables import NUMBER_ORDER, ParticipantRow, StatementRow, VoteEventRow, VoteRow
 from deliberation.wording import ballot_words
 
@@ -89,14 +90,20 @@ def words_key(text: str) -> str:
 
 
 def statement_values(consultation_id: int, external_id: str, st: Statement, author_id: int | None, *,
-                     origin: StatementOrigin | None = None, now: datetime | None = None) -> dict:
+                     origin: StatementOrigin | None = None, now: datetime | None = None,
+                     text_language: str | None = None) -> dict:
     """The ``statements`` row of ``st`` as column values, the one place a statement's row is built
     (an import's, one added in the app, the moderator's seeds): ``origin`` when given, else
-    :attr:`Statement.stored_origin`; the words' digest; ``updated_at`` ``now`` when ``st`` has none."""
+    :attr:`Statement.stored_origin`; the words' digest; the language of its text, ``text_language``
+    when the caller detected it, else detected here (:func:`deliberation.text.detect_language`,
+    which remembers the intake's answers); ``updated_at`` ``now`` when ``st`` has none."""
+    if text_language is None:
+        text_language = detect_language(st.text)
     return dict(consultation_id=consultation_id, external_id=external_id, text=st.text, author_id=author_id,
                 language=st.language, moderation=st.moderation.value, moderation_reason=st.moderation_reason,
                 is_draft=st.is_draft, created_at=st.created_at, updated_at=st.updated_at or now,
-                origin=(origin or st.stored_origin).value, words_key=words_key(st.text))
+                origin=(origin or st.stored_origin).value, words_key=words_key(st.text),
+                text_language=text_language)
 
 
 def same_words(s: Session, consultation_id: int, author_id: int | None, text: str) -> tuple[str, bool] | None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from deliberation.errors import InputError, LineErrors
 from deliberation.models import Statement, StatementOrigin, validate_statement_text
+from deliberation.text.languages import detect_languages
 from deliberation.storage.room_reads import last_statement_number, same_words, statement_values
 from deliberation.storage.tables import StatementRow
 from deliberation.wording import ballot_words
@@ -52,6 +53,7 @@ class SeedsMixin:
             raise InputError("no seed statement given (one per line)", "seed statements")
         found = list(problems)
         good = _checked_lines(lines, found)
+        langs = detect_languages([text for _, text in good])  # before the lock: a first one loads Lingua
         with self.session() as s, s.begin():
             self._lock_consultation(s, consultation_id)
             for n, text in good:
@@ -60,14 +62,16 @@ class SeedsMixin:
                     found.append((n, f"statement {same[0]} says this already, word for word"))
             if found:
                 raise LineErrors(sorted(found))
-            return self._insert_seeds(s, consultation_id, [text for _, text in good], language)
+            return self._insert_seeds(s, consultation_id, [text for _, text in good], language, langs)
 
-    def _insert_seeds(self, s: Session, cid: int, texts: list[str], language: str) -> list[Statement]:
+    def _insert_seeds(self, s: Session, cid: int, texts: list[str], language: str,
+                      text_languages: list[str]) -> list[Statement]:
         first = last_statement_number(s, cid) + 1
         ids = [str(first + i) for i in range(len(texts))]
         s.add_all([StatementRow(**statement_values(cid, sid, Statement(external_id=sid, text=text, language=language,
-                                                                       origin=StatementOrigin.SEED), None))
-                   for sid, text in zip(ids, texts)])
+                                                                       origin=StatementOrigin.SEED), None,
+                                                   text_language=lang))
+                   for sid, text, lang in zip(ids, texts, text_languages)])
         s.flush()
         new = set(ids)
         return [st for st in self._statements(s, cid) if st.external_id in new]

@@ -66,6 +66,7 @@ from deliberation.storage.tables import (
     VoteEventRow,
     VoteRow,
 )
+from deliberation.text.languages import detect_language, detect_languages, remember_languages
 from deliberation.votematrix import _sorted_ids
 
 if TYPE_CHECKING:
@@ -258,8 +259,10 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
             check_ids(statements, pids, bundle.source)
             pmap = self._ensure_participants(s, cid, pids)
             now = _now()
-            srows = [statement_values(cid, st.external_id, st, pmap[st.author] if st.author else None, now=now)
-                     for st in statements]
+            # one batch call: the intake has just detected these texts, so it is a look-up
+            langs = detect_languages([st.text for st in statements])
+            srows = [statement_values(cid, st.external_id, st, pmap[st.author] if st.author else None, now=now,
+                                      text_language=lang) for st, lang in zip(statements, langs)]
             for chunk in _chunks(srows, BULK_BATCH):
                 s.execute(insert(StatementRow), chunk)
             smap = dict(s.execute(select(StatementRow.external_id, StatementRow.id)
@@ -308,13 +311,16 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
     def _statements(self, s: Session, cid: int) -> list[Statement]:
         # plain rows, each with its author's id joined in: loading ORM objects and every
         # participant's id (10,000 for 1,000 statements) made this read ~4x slower
+        # each text's stored language is handed to the detector's memory, so the readers that ask it
+        # (topics, the guard, the model choice) do not load Lingua for statements already told
         t = StatementRow
         rows = s.execute(select(t.id, t.consultation_id, t.external_id, t.text, ParticipantRow.external_id,
                                 t.language, t.moderation, t.moderation_reason, t.is_draft, t.created_at, t.updated_at,
-                                READ_ORIGIN)
+                                READ_ORIGIN, t.text_language)
                          .outerjoin(ParticipantRow, t.author_id == ParticipantRow.id)
-                         .where(t.consultation_id == cid).order_by(t.id))
-        return [_statement(*r) for r in rows]
+                         .where(t.consultation_id == cid).order_by(t.id)).all()
+        remember_languages([r[3] for r in rows], [r[-1] for r in rows])
+        return [_statement(*r[:-1]) for r in rows]
 
     def statements(self, consultation_id: int) -> list[Statement]:
         with self.session() as s:
@@ -421,6 +427,7 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
         st = Statement(external_id="new", text=text, author=author, language=language, is_draft=is_draft)
         if intake:
             st = intake([st])[0]
+        text_language = detect_language(st.text)  # before the lock: a first detection loads Lingua
         for attempt in range(STATEMENT_ID_ATTEMPTS):
             try:
                 with self.session() as s, s.begin():
@@ -438,7 +445,8 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
                     # the next free number (the retry below is a second line of defence)
                     ext = str(last_statement_number(s, consultation_id) + 1)
                     row = StatementRow(**statement_values(consultation_id, ext, st, pmap.get(author),
-                                                          origin=_added_origin(author, is_draft)))
+                                                          origin=_added_origin(author, is_draft),
+                                                          text_language=text_language))
                     s.add(row)
                     s.flush()
                     if limited:  # counted after the insert, in the same transaction (see cast_vote)

@@ -76,6 +76,8 @@ class ParticipantRow(_SourceRecord, Base):
 
 #: Width of ``statements.words_key``: a SHA-256 digest in hex.
 WORDS_KEY_CHARS = 64
+#: Width of ``statements.text_language``: an ISO 639-1 code (``""``: undetermined).
+TEXT_LANGUAGE_CHARS = 8
 
 
 class StatementRow(_SourceRecord, Base):
@@ -84,7 +86,11 @@ class StatementRow(_SourceRecord, Base):
     (:func:`deliberation.storage.room_reads.words_key`), indexed with the consultation so the check
     reads only the statements with the same words. A digest rather than the words themselves:
     PostgreSQL refuses a b-tree index entry over about 2,700 bytes, and a statement may hold 2,000
-    characters of up to 4 bytes each. Both columns came after the first databases were made:
+    characters of up to 4 bytes each. ``text_language`` is the language the detector told for its text
+    (:func:`deliberation.text.detect_language`: an ISO 639-1 code, ``""`` undetermined; ``language``
+    is the one its source declared, "und" mostly), written with the row so later readers (topics,
+    moderation, the guard, another process) need not load the detector again; ``NULL`` on a row an
+    old version wrote. These columns came after the first databases were made:
     :mod:`deliberation.storage.migrate` adds and fills them on open."""
 
     __tablename__ = "statements"
@@ -98,6 +104,7 @@ class StatementRow(_SourceRecord, Base):
     origin: Mapped[str] = mapped_column(String(16), default=StatementOrigin.IMPORTED.value,
                                         server_default=StatementOrigin.IMPORTED.value)
     words_key: Mapped[str | None] = mapped_column(String(WORDS_KEY_CHARS), nullable=True)
+    text_language: Mapped[str | None] = mapped_column(String(TEXT_LANGUAGE_CHARS), nullable=True)
 
 
 Index("ix_statements_words", StatementRow.consultation_id, StatementRow.words_key)

@@ -6,7 +6,10 @@ The detector knows the languages in :data:`LANGUAGES` (those of the multilingual
 plus a few common ones); it is built once per process, on first use, in high-accuracy mode.
 Each process remembers the language of the last :data:`CACHE_SIZE` texts it was asked about: the
 intake, the topics and the guard ask about the same statements, and the live board re-runs the
-analysis of a room every few seconds.
+analysis of a room every few seconds. The Store keeps every statement's language with it and hands
+it over when statements are read (:func:`remember_languages`), so a later process (a ``run`` after
+an ``import-polis``, an app server) asks Lingua only about texts that are not stored statements
+(a draft's sentences).
 
 Lingua's models are the largest part of the detector's memory, and they are only needed while new
 texts arrive. So after batch work (one call that sends more than :data:`RELEASE_AFTER` new texts
@@ -40,7 +43,7 @@ from dataclasses import dataclass
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 __all__ = ["LANGUAGES", "UNDETERMINED", "DetectorState", "detect_language", "detect_languages",
-           "detector_state", "main_language", "language_name", "release_models"]
+           "detector_state", "main_language", "language_name", "release_models", "remember_languages"]
 
 #: Languages the detector chooses among (ISO 639-1): the sixteen of Universal Sentence Encoder
 #: multilingual (Chinese counted once) plus Swedish, Danish and Czech. A longer list costs memory
@@ -85,6 +88,13 @@ def _remember(found: dict[str, str]) -> None:
         _cache.update(found)
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
+
+
+def remember_languages(texts: Sequence[str], codes: Sequence[str | None]) -> None:
+    """Take the languages of ``texts`` as known (``codes``, as :func:`detect_language` gave them
+    earlier, e.g. in another process: the Store keeps every statement's), so asking about them
+    later answers without Lingua. A ``None`` code (not known) is skipped."""
+    _remember({t: c for t, c in zip(texts, codes) if c is not None})
 
 
 #: A call that sends more than this many new texts (not remembered yet) to Lingua is batch work
