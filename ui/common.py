@@ -35,7 +35,7 @@ from deliberation.models import Consultation
 from deliberation.services import consultation_model, embedder_for, vector_index
 from deliberation.storage import Store
 from deliberation.wording import audience_name
-from ui.i18n import ENGLISH, MERGED_HEADINGS, Words, headings_by_key
+from ui.i18n import ENGLISH, MERGED_HEADINGS, Words, failure_words, headings_by_key
 
 log = logging.getLogger("deliberation.ui")
 
@@ -208,6 +208,11 @@ def action(what: str, failed: str = "{what} failed: {reason}", unexpected: str |
             raise
         log.exception("%s failed", what)
         st.error(esc(failed.format(what=what, reason=unexpected or plain_error(e))))
+
+
+def act(words: Words, what: str):
+    """:func:`action` that says a failure in the words' language (``what``: already in it)."""
+    return action(what, **failure_words(words))
 
 
 def plain_error(e: BaseException) -> str:
@@ -417,10 +422,10 @@ def switch_tab(key: str, label: str) -> None:
 
 
 # ---- small UI pieces ---------------------------------------------------------------------
-def group_name(key: str) -> str:
-    """'all' / 'group:1' / 'topic:3' in words ("everyone", "group B", "topic 3"): the domain's one
-    naming of audiences, deliberation.wording.audience_name."""
-    return audience_name(key)
+def group_name(key: str, words: Words = ENGLISH) -> str:
+    """'all' / 'group:1' / 'topic:3' in words ("everyone", "group B", "topic 3"; in the words'
+    language): the domain's one naming of audiences, deliberation.wording.audience_name."""
+    return audience_name(key, lang=words.lang)
 
 
 def page_header(title: str, caption: str | None = None) -> None:

@@ -1,5 +1,5 @@
-"""The app's own words in the room's language: the participant page and the board/projector speak
-English, German, French or Spanish (the moderator console stays English).
+"""The app's own words in the room's language: the participant page, the board/projector and the
+moderator console speak English, German, French or Spanish.
 
 The words live in data files, one per language (``ui/messages/<lang>.toml``, shipped as package
 data): one message id per text, grouped in TOML tables (``[vote] stored = "…"`` is the id
@@ -9,8 +9,8 @@ the count ``n`` (:data:`ONE`: French says "0 vote" as it says "1 vote"). Placeho
 placeholders and the same forms as English.
 
 The room's language is the moderator's choice (:data:`ROOM_LANGUAGE_SETTING` in the
-consultation's settings, in the store, so every app server reads the same); a participant may pick
-another for their browser session (:func:`page_words`).
+consultation's settings, in the store, so every app server reads the same); a participant, or the
+moderator in the console, may pick another for their browser session (:func:`page_words`).
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ __all__ = ["DEFAULT_LANGUAGE", "FORMS", "LANGUAGES", "ONE", "ROOM_LANGUAGE_SETTI
 SESSION_LANGUAGE_KEY = "ui-language"
 #: Address parameter that carries that choice across a reload (``?lang=de``).
 LANGUAGE_PARAM = "lang"
+#: Session-state key of the language the moderator console is drawn in this run (its callbacks and
+#: fragments read it: :func:`console_words`).
+CONSOLE_LANGUAGE_KEY = "mod-lang"
 
 
 def language_file(lang: str):
@@ -54,6 +57,9 @@ class Words(Texts):
     answer=…)``; ``w("progress", n=3, done=1)`` picks the form for ``n``."""
 
     package = "ui"
+
+    def __contains__(self, mid: str) -> bool:
+        return mid in self._texts
 
     def vote(self, value: int) -> str:
         """The answer's word, as on its button: Agree, Disagree, Pass."""
@@ -130,3 +136,28 @@ def words_of(read) -> Words:
     except Exception:  # noqa: BLE001 - said by the page, not here
         c = None
     return page_words(c)
+
+
+def console_words() -> Words:
+    """The words of the moderator console: the language its page is drawn in (ui/views/moderator.py
+    sets :data:`CONSOLE_LANGUAGE_KEY` from :func:`page_words` at each run)."""
+    return Words(st.session_state.get(CONSOLE_LANGUAGE_KEY))
+
+
+def term(words: Words, key: str) -> str:
+    """A term of the method ("jr", "ejr", "gic", "schulze") explained in the page's language: the
+    report's words (deliberation/messages' ``[terms]``, deliberation.wording.TERMS in English)."""
+    return Texts(words.lang)(f"terms.{key}")
+
+
+def step_words(w: Words, steps) -> str:
+    """A run's steps (graph nodes) in words as a sentence says them, joined: "drafting statements,
+    checking ..." (the console's language; English: graphs.runner.STEP_WORDS, which ui/messages'
+    ``[step]`` repeats, tests/test_console_german.py checks they agree). An unknown step: its name."""
+    return ", ".join(w(f"step.{n}") if f"step.{n}" in w else n for n in steps)
+
+
+def where_stopped(w: Words, done: list[str]) -> str:
+    """Where a run stopped, from the steps it completed: "after drafting statements" (as
+    graphs.runner.where_stopped, in the console's language)."""
+    return w("run.after_step", step=step_words(w, done[-1:])) if done else w("run.in_first_step")

@@ -23,10 +23,10 @@ import streamlit as st
 
 from deliberation.analysis.pipeline import repness_by_direction
 from deliberation.storage.reviews import PendingDecision, stale_pending
-from deliberation.wording import TERMS, Audience, ballot_words, inflect, of_grouped, plural, sentence_text
+from deliberation.wording import Audience, ballot_words, sentence_text
 from ui import run_console
 from ui.common import (
-    action,
+    act,
     code,
     current_published,
     esc,
@@ -35,9 +35,12 @@ from ui.common import (
     store,
     switch_tab,
 )
+from ui.i18n import ENGLISH, Words, console_words, draft_heading, term
 
-SHARE_COLOURS = alt.Scale(domain=["share of participants", "share of drafts"], range=["#90a4ae", "#1565c0"])
-DECISION_WORDS = {"approve": "Approve", "edit": "Edit", "reject": "Reject"}
+#: The coverage chart's two bars' colours: share of participants, share of drafts.
+SHARE_COLOURS = ["#90a4ae", "#1565c0"]
+#: The decisions on a draft, each named by the message ``review.<decision>``.
+DECISIONS = ("approve", "edit", "reject")
 #: what the review's key is when the graph's interrupt has no id (an old LangGraph): the drafts'
 #: keys and words, which a new run changes as often as not
 _NO_ID = "drafts:"
@@ -47,23 +50,20 @@ _BATCH = "mod-pending-batch"
 
 def review(cid: int, gs) -> None:
     """The review the graph waits for (``gs``: its status)."""
-    payload = gs.waiting
+    payload, w = gs.waiting, console_words()
     drafts = payload.get("drafts") or []
     values = gs.values
     analysis = values.get("analysis") or {}
-    grouped = sum(g["size"] for g in analysis.get("group_summaries") or [])
-    of = of_grouped(grouped, analysis.get("n_participants"))
+    grouped, everyone = sum(g["size"] for g in analysis.get("group_summaries") or []), analysis.get("n_participants")
+    of = w("board.of_grouped", n=grouped) if everyone and 0 < grouped < everyone else ""
     summaries = {str(Audience.group(g['id'])): {**g, "by_direction": repness_by_direction(analysis, g["id"]), "of": of}
                  for g in analysis.get("group_summaries") or []}
     statements = {s.external_id: s.text for s in store().statements(cid)}
     key = review_key(gs)
-    st.subheader(f"Review {plural(len(drafts), 'draft')}")
-    st.write("Each draft is shown beside the statements it cites. Approve it, edit its wording (an edit is "
-             "checked against the cited statements again), or reject it. Approved drafts are published for "
-             "participants to vote on, each as its own ballot item. Your decisions are kept until you submit "
-             "them (a reload keeps them; other moderators' consoles show them).")
-    coverage(values)
-    reviewer = st.text_input("Your name (recorded with each decision)", value="moderator", key="mod-reviewer")
+    st.subheader(w("review.title", n=len(drafts)))
+    st.write(w("review.intro"))
+    coverage(values, w)
+    reviewer = st.text_input(w("review.your_name"), value="moderator", key="mod-reviewer")
     # what this page showed before this run: the cards below draw what changed elsewhere since
     shown = {d["key"]: st.session_state.get(_shown_key(key, d)) for d in drafts}
     same = _same_words(drafts)
@@ -73,12 +73,12 @@ def review(cid: int, gs) -> None:
             _review_draft(cid, key, i, d, summaries, statements, same.get(i))
     finally:
         st.session_state.pop(_BATCH, None)  # a card's own rerun reads its decision
-    st.caption("Submit: drafts without a decision stay in review. Approve all: they are approved, and the "
-               "decisions already clicked stand.")
+    st.caption(w("review.buttons_caption"))
     c1, c2 = st.columns(2)
     # the decisions are read from the cards' widgets when pressed (a label counting them would go stale)
-    submit = c1.button("Submit the decisions", type="primary", key="mod-review-submit", width="stretch")
-    approve_all = c2.button("Approve all drafts", key="mod-review-approve-all", width="stretch", help=APPROVE_ALL_HELP)
+    submit = c1.button(w("review.submit"), type="primary", key="mod-review-submit", width="stretch")
+    approve_all = c2.button(w("review.approve_all"), key="mod-review-approve-all", width="stretch",
+                            help=w("review.approve_all_help"))
     if not (submit or approve_all):
         return
     now = store().pending(cid, key)
@@ -86,18 +86,13 @@ def review(cid: int, gs) -> None:
         [dec for d in drafts if (dec := _decision(d, now.get(d["key"])))]
     changed = stale_pending(now, shown)
     if changed:
-        st.warning(esc(changed_words(changed, drafts, now)))
+        st.warning(esc(changed_words(changed, drafts, now, w)))
     elif drafts and not decisions:  # a review of no drafts (none was made) goes on to publish nothing
-        st.warning("No draft has a decision yet: choose Approve, Edit or Reject on a draft first.")
+        st.warning(w("review.no_decision"))
     else:
         value = {"reviewer": reviewer or "moderator", "decisions": decisions}
         value["seen"] = {d["key"]: d["text"] for d in drafts}  # refused if another run or review replaced them
         _submit_review(cid, value)
-
-
-#: What "Approve all drafts" does, as its help says.
-APPROVE_ALL_HELP = ("Approves every draft that has no decision yet. A decision already clicked on a draft (Reject, "
-                    "Edit with its wording, Approve) stands, as Submit would send it.")
 
 
 def _approve_the_rest(drafts: list[dict], now: dict[str, PendingDecision]) -> list[dict]:
@@ -117,58 +112,60 @@ def review_key(gs) -> str:
     return _NO_ID + hashlib.sha1("\x00".join(d["key"] + "\x01" + d["text"] for d in drafts).encode()).hexdigest()
 
 
-def changed_words(changed: list[str], drafts: list[dict], now: dict[str, PendingDecision]) -> str:
+def changed_words(changed: list[str], drafts: list[dict], now: dict[str, PendingDecision], w: Words = ENGLISH) -> str:
     """Why nothing was submitted: the drafts whose decision another console changed since this page
     showed it, each with its decision now (or that it has none), in words."""
     number = {d["key"]: i + 1 for i, d in enumerate(drafts)}
     parts = []
     for k in changed:
         p = now.get(k)
-        what = (f"now {DECISION_WORDS[p.decision]}, by {p.reviewer} at {p.updated_at:%H:%M:%S} UTC" if p
-                else "now without a decision")
-        parts.append(f"draft {number.get(k, k)} ({what})")
-    return (f"Nothing was submitted: the {inflect(len(parts), 'decision', 'decisions')} on "
-            f"{'; '.join(parts)} changed in another console after this page showed "
-            f"{inflect(len(parts), 'it', 'them')}. The decisions are shown as they stand now: check them "
-            "and submit again.")
+        what = (w("review.now_decided", decision=w(f"review.{p.decision}"), who=p.reviewer,
+                  time=f"{p.updated_at:%H:%M:%S}") if p else w("review.now_undecided"))
+        parts.append(w("review.draft_changed", number=number.get(k, k), what=what))
+    return w("review.changed", n=len(parts), drafts="; ".join(parts))
 
 
-def coverage(values: dict) -> None:
+def coverage(values: dict, w: Words = ENGLISH) -> None:
     audit = values.get("audit") or {}
     stability = ((values.get("analysis") or {}).get("grouping") or {}).get("stability")
     if stability:  # how sure the opinion groups are, in words
-        st.caption("Opinion groups: " + esc(stability["text"]) + ".")
-    st.markdown("#### Coverage audit")
+        st.caption(w("review.stability", text=esc(stability["text"])))
+    st.markdown("#### " + w("review.coverage"))
     if not audit:
-        st.write("No coverage audit yet.")
+        st.write(w("review.no_audit"))
         return
-    verdict = audit.get("verdict") or ("Passed." if audit.get("passed") else "Not passed: see the findings below.")
+    verdict = audit.get("verdict") or (w("review.passed") if audit.get("passed") else w("review.not_passed"))
     (st.success if verdict.startswith("Passed:") else st.warning if audit.get("passed") else st.error)(esc(verdict))
     for f in audit.get("findings") or []:
         st.markdown("- " + esc(f))
-    st.caption(esc(f"{TERMS['jr']} {TERMS['ejr']}"))
-    groups = audit.get("groups") or []
-    if groups:
-        rows = []
-        for g in groups:
-            name = group_name(g["key"])
-            rows.append({"audience": name, "measure": "share of participants", "share": g["share_participants"],
-                         "status": g["status"]})
-            rows.append({"audience": name, "measure": "share of drafts", "share": g["share_drafts"],
-                         "status": g["status"]})
-        df = pd.DataFrame(rows)
-        chart = alt.Chart(df).mark_bar().encode(
-            y=alt.Y("audience:N", title=None, sort=None),
-            x=alt.X("share:Q", title="share", axis=alt.Axis(format="%")),
-            yOffset="measure:N",
-            color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom"), scale=SHARE_COLOURS),
-            tooltip=["audience", "measure", alt.Tooltip("share:Q", format=".0%"), "status"],
-        ).properties(height=alt.Step(14))
-        st.altair_chart(chart, width="stretch")
-        st.dataframe(pd.DataFrame([{"audience": group_name(g["key"]), "participants": g["n_participants"],
-                                    "share of participants": f"{g['share_participants']:.0%}",
-                                    "drafts": g["n_drafts"], "share of drafts": f"{g['share_drafts']:.0%}",
-                                    "status": g["status"]} for g in groups]), hide_index=True)
+    st.caption(esc(f"{term(w, 'jr')} {term(w, 'ejr')}"))
+    if audit.get("groups"):
+        _coverage_chart(audit["groups"], w)
+
+
+def _coverage_chart(groups: list[dict], w: Words) -> None:
+    """Each audience's share of participants beside its share of drafts: bars, then the numbers."""
+    people, drafts = w("report.share_participants"), w("report.share_drafts")
+    audience, measure, share = w("report.col_audience"), w("report.col_measure"), w("report.col_share")
+    status = w("review.col_status")
+    rows = []
+    for g in groups:
+        name = group_name(g["key"], w)
+        rows.append({audience: name, measure: people, share: g["share_participants"], status: g["status"]})
+        rows.append({audience: name, measure: drafts, share: g["share_drafts"], status: g["status"]})
+    chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+        y=alt.Y(f"{audience}:N", title=None, sort=None),
+        x=alt.X(f"{share}:Q", title=share, axis=alt.Axis(format="%")),
+        yOffset=f"{measure}:N",
+        color=alt.Color(f"{measure}:N", title=None, legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=[people, drafts], range=SHARE_COLOURS)),
+        tooltip=[audience, measure, alt.Tooltip(f"{share}:Q", format=".0%"), status],
+    ).properties(height=alt.Step(14))
+    st.altair_chart(chart, width="stretch")
+    st.dataframe(pd.DataFrame([{audience: group_name(g["key"], w), w("board.participants"): g["n_participants"],
+                                people: f"{g['share_participants']:.0%}", w("review.col_drafts"): g["n_drafts"],
+                                drafts: f"{g['share_drafts']:.0%}", status: g["status"]} for g in groups]),
+                 hide_index=True)
 
 
 def _same_words(drafts: list[dict]) -> dict[int, int]:
@@ -200,16 +197,14 @@ def _shown_key(review: str, d: dict) -> str:
     return f"mod-shown-{review}-{_suffix(d)}"
 
 
-def second_opinion_line(model_verdicts: list[str]) -> str:
+def second_opinion_line(model_verdicts: list[str], w: Words = ENGLISH) -> str:
     """What the language model said of the kept sentences (the guard's second opinion), in words;
     empty when it was not asked (extractive drafter, or ``second_opinion`` off)."""
     said = Counter(model_verdicts)
     if not said:
         return ""
-    words = {"entailed": "follow from their cited statements",
-             "no_opinion": "got no verdict (the rules decided alone)"}
-    return "Second opinion of the language model on the kept sentences: " + "; ".join(
-        f"{n} {words.get(k, k)}" for k, n in said.most_common()) + "."
+    return w("review.second_opinion", verdicts="; ".join(
+        w(f"review.verdict_{k}", n=n) if f"review.verdict_{k}" in w else f"{n} {k}" for k, n in said.most_common()))
 
 
 def _decision(d: dict, stored: PendingDecision | None) -> dict | None:
@@ -288,81 +283,75 @@ def _review_draft(cid: int, review: str, i: int, d: dict, summaries: dict, state
                   same_as: int | None = None) -> None:
     """One draft beside its cited statements, with the decision widgets (read by :func:`_decision`). A
     fragment: a decision reruns this card, not the whole console (bench/bench_review_clicks.py)."""
-    suffix = _suffix(d)
+    suffix, w = _suffix(d), console_words()
     rejected = d.get("edit_rejected") or {}
     stored = _stored(cid, review, d)
     elsewhere = _sync(review, d, stored)
     with st.container(border=True):
-        st.markdown(f"**{i + 1}. {esc(d.get('heading') or group_name(d['key']))}** — {esc(d.get('audience') or '')}")
+        st.markdown(f"**{i + 1}. {esc(draft_heading(w, d))}** — {esc(d.get('audience') or '')}")
         if same_as is not None:
-            st.warning(f"Word for word the same as draft {same_as + 1}: if both are approved, they go to the vote as "
-                       "one ballot item standing for both (participants could not tell two apart).")
-        _draft_body(d, summaries, statements)
+            st.warning(w("review.same_words", number=same_as + 1))
+        _draft_body(d, summaries, statements, w)
         if rejected:
-            st.error(esc("Your edit was not accepted: the cited statements do not support it ("
-                         f"{rejected.get('reason') or 'no reason given'}). Correct it below, or approve or "
-                         "reject the draft."))
+            st.error(esc(w("review.edit_refused", reason=rejected.get("reason") or w("queue.no_reason"))))
         on = {"on_change": _clicked, "args": (cid, review, d)}
-        choice = st.radio("Decision", list(DECISION_WORDS), index=None, horizontal=True, key=f"mod-dec-{suffix}",
-                          format_func=DECISION_WORDS.get, **on)
+        choice = st.radio(w("review.decision"), list(DECISIONS), index=None, horizontal=True, key=f"mod-dec-{suffix}",
+                          format_func=lambda k: w(f"review.{k}"), **on)
         if choice == "edit":
-            st.text_area("Edited wording", key=f"mod-edit-{suffix}",
-                         help="Where the draft sets positions side by side, keep one sentence per "
-                              "position: each keeps who holds it.", **on)
+            st.text_area(w("review.edited"), key=f"mod-edit-{suffix}", help=w("review.edited_help"), **on)
         if choice in ("edit", "reject"):
-            st.text_input("Reason (optional)", key=f"mod-why-{suffix}", **on)
+            st.text_input(w("review.reason"), key=f"mod-why-{suffix}", **on)
         unsaved = st.session_state.get(f"mod-unsaved-{suffix}")
         if unsaved:
-            st.error(esc(f"This decision could not be kept for submitting later: {unsaved}"))
+            st.error(esc(w("review.unsaved", error=unsaved)))
         elif stored is not None:
-            st.caption(esc(f"{DECISION_WORDS[stored.decision]}, by {stored.reviewer} at "
-                           f"{stored.updated_at:%H:%M:%S} UTC{' (changed in another console)' if elsewhere else ''}: "
-                           "not submitted yet."))
+            said = w("review.pending_elsewhere" if elsewhere else "review.pending", decision=w(f"review.{stored.decision}"),
+                     who=stored.reviewer, time=f"{stored.updated_at:%H:%M:%S}")
+            st.caption(esc(said))
 
 
-def _draft_body(d: dict, summaries: dict, statements: dict) -> None:
+def _draft_body(d: dict, summaries: dict, statements: dict, w: Words) -> None:
     """A draft's sentences beside the statements they cite, and what its group agrees with."""
     left, right = st.columns([3, 2])
     with left:
         for s in d.get("sentences") or []:
-            st.markdown(esc(sentence_text(s)) + "  \n" + "*cites " + esc(", ".join(s.get("citations") or [])) + "*")
-        st.caption(f"Drafted by {esc(d.get('drafter', ''))}. {esc(d.get('notes', ''))}")
-        opinion = second_opinion_line(d.get("model_verdicts") or [])
+            cites = w("review.cites", sources=esc(", ".join(s.get("citations") or [])))
+            st.markdown(esc(sentence_text(s)) + "  \n" + f"*{cites}*")
+        st.caption(w("review.drafted_by", drafter=esc(d.get("drafter", ""))) + " " + esc(d.get("notes", "")))
+        opinion = second_opinion_line(d.get("model_verdicts") or [], w)
         if opinion:
             st.caption(esc(opinion))
     with right:
-        st.markdown("**Cited statements**")
+        st.markdown(f"**{w('review.cited')}**")
         for sid, text in (d.get("cited") or {}).items():
             st.markdown(code(sid) + " " + esc(text))
     g = summaries.get(d["key"])
     if g:
-        people = plural(g['size'], 'participant')
-        with st.expander(f"About {group_name(d['key'])}: {people} ({g['share']:.0%}{g['of']})"):
+        with st.expander(w("review.about_group", n=g["size"], group=group_name(d["key"], w),
+                           share=f"{g['share']:.0%}{g['of']}")):
             for verb, sids in g["by_direction"].items():
                 if sids:
-                    st.write(f"Statements this group {verb}s with more than others:")
+                    st.write(w(f"review.group_{verb}s"))  # repness_by_direction: "agree", "disagree"
                 for sid in sids[:5]:
                     st.markdown(code(sid) + " " + esc(statements.get(sid, "")))
 
 
 def _submit_review(cid: int, value: dict) -> None:
-    with action("Submitting the review"):
+    w = console_words()
+    with act(w, w("review.submitting")):
         require_moderator(cid)
-        st_ = run_console.run_graph("Recording the review and publishing", cid, value=value)
+        st_ = run_console.run_graph(w("review.recording"), cid, value=value)
         waiting = st_.waiting or {}
         published = current_published(st_.values) if waiting.get("type") == "voting" else []
         refused = [d for d in waiting.get("drafts") or [] if d.get("edit_rejected")] \
             if waiting.get("type") == "review" else []
         if refused:
-            names = ", ".join(d.get("heading") or group_name(d["key"]) for d in refused)
-            st.session_state["mod-flash"] = (
-                "error", f"{plural(len(refused), 'edit')} {inflect(len(refused), 'was', 'were')} not accepted ({names}): "
-                         "the reason is shown beside each draft, with your text kept for correction. "
-                         "Your other decisions are recorded.")
+            names = ", ".join(draft_heading(w, d) for d in refused)
+            st.session_state["mod-flash"] = ("error", w("review.edits_refused", n=len(refused), names=names))
         else:
             st.session_state["mod-flash"] = (
-                "success", f"Review recorded. {plural(len(published), 'draft')} {inflect(len(published), 'is', 'are')} published: open voting in the Voting tab."
-                if published else "Review recorded.")
+                "success", w("review.recorded_published", n=len(published), tab=w("console.tab_voting"))
+                if published else w("review.recorded"))
         if published:
-            switch_tab(run_console.CONSOLE_TABS, "Voting")
+            switch_tab(run_console.CONSOLE_TABS, w("console.tab_voting"))
         st.rerun()

@@ -1,37 +1,38 @@
-"""The room's language, chosen in the moderator console: the language of the participant page and
-the live board/projector (ui/i18n.py). It is stored with the consultation (its settings, in the
-store), so every app server shows the same; participants may still pick another for themselves.
-The console itself stays English."""
+"""The room's language, chosen in the moderator console: the language of the participant page,
+the live board/projector and the report (ui/i18n.py), and of the console itself unless the
+moderator chose another for their browser session. It is stored with the consultation (its
+settings, in the store), so every app server shows the same; participants may still pick another
+for themselves."""
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import streamlit as st
 
 from deliberation.errors import DeliberationError
 from ui.common import plain_error, require_moderator, store
-from ui.i18n import LANGUAGES, ROOM_LANGUAGE_SETTING, room_language
-
-LABEL = "Language of the participant page and the board"
+from ui.i18n import LANGUAGES, ROOM_LANGUAGE_SETTING, Words, console_words, page_words, room_language
 
 
 def _chosen(cid: int, key: str) -> None:
-    lang = st.session_state.get(key)
+    lang, w = st.session_state.get(key), console_words()
     try:
         require_moderator(cid)
         store().update_settings(cid, {ROOM_LANGUAGE_SETTING: lang})
     except Exception as e:  # noqa: BLE001 - said in the console, nothing stored
-        st.session_state["mod-flash"] = ("error", f"The language was not changed: "
-                                                  f"{e if isinstance(e, DeliberationError) else plain_error(e)}")
+        reason = e if isinstance(e, DeliberationError) else plain_error(e)
+        st.session_state["mod-flash"] = ("error", w("console.language_not_changed", reason=reason))
         return
-    st.session_state["mod-flash"] = ("success", f"Participants and the board now see the app's words in "
-                                                f"{LANGUAGES[lang]}. Statements are not translated.")
+    # said in the language the console is drawn in next: the room's new one, unless this session chose its own
+    after = page_words(SimpleNamespace(settings={ROOM_LANGUAGE_SETTING: lang}))
+    st.session_state["mod-flash"] = ("success", after("console.language_changed", language=LANGUAGES[lang]))
 
 
-def language_setting(cid: int, c) -> None:
+def language_setting(cid: int, c, w: Words) -> None:
     """The menu of the room's language (English until the moderator chooses another)."""
     current = room_language(c)
     key = f"mod-room-language-{cid}-{current}"  # a new menu once the stored choice changed, here or elsewhere
-    st.selectbox(LABEL, list(LANGUAGES), index=list(LANGUAGES).index(current), format_func=LANGUAGES.get, key=key,
-                 on_change=_chosen, args=(cid, key), width=360,
-                 help="The participant page, the live board and the projector speak this language; a "
-                      "participant may choose another on their page. The moderator console stays English.")
+    st.selectbox(w("console.room_language"), list(LANGUAGES), index=list(LANGUAGES).index(current),
+                 format_func=LANGUAGES.get, key=key, on_change=_chosen, args=(cid, key), width=360,
+                 help=w("console.room_language_help"))

@@ -19,10 +19,11 @@ from deliberation.errors import DeliberationError
 from deliberation.services import MODEL_PIN_SETTING, MODEL_SETTING, fixed_model, pin_consultation_model
 from deliberation.storage import runs
 from deliberation.tuning import parse_assignments
-from deliberation.wording import first_upper, inflect, plural
+from deliberation.wording import first_upper
 from graphs import runner, runner_process
 from graphs.context import Context
 from ui import common, run_stop
+from ui.i18n import Words, console_words, step_words, where_stopped
 
 #: The key of the console's tabs (ui.common.switchable_tabs).
 CONSOLE_TABS = "mod-tab"
@@ -33,7 +34,6 @@ WATCH_POLL_SECONDS = 0.5
 #: The graph's nodes in the order a first run passes them (for the progress bar).
 NODES = ["intake", "analyse", "draft", "ground", "audit", "review", "publish", "voting", "tally", "revise",
          "report"]
-NODE_WORDS = runner.STEP_WORDS
 
 
 #: Consultations whose graph run is in progress in this server process (where a run cannot go to a
@@ -62,8 +62,7 @@ def _running(cid: int | None, label: str):
         return
     with _RUNNING_LOCK:
         if cid in _RUNNING:
-            raise DeliberationError(f"a run of this consultation is already in progress ({_RUNNING[cid].lower()}); "
-                                    "this page shows its result when it ends")
+            raise DeliberationError(console_words()("run.already_running", what=_RUNNING[cid]))
         _RUNNING[cid] = label
     try:
         yield
@@ -74,17 +73,18 @@ def _running(cid: int | None, label: str):
 
 def _bar_at(bar, node: str | None) -> None:
     """The progress bar after the step ``node`` (None: before the first)."""
+    w = console_words()
     if node is None:
-        bar.progress(0.0, text="starting…")
+        bar.progress(0.0, text=w("run.starting"))
         return
     frac = (NODES.index(node) + 1) / len(NODES) if node in NODES else 0.5
-    bar.progress(min(frac, 1.0), text=NODE_WORDS.get(node, node))
+    bar.progress(min(frac, 1.0), text=first_upper(step_words(w, [node])))
 
 
 def _draw_step(bar, node: str, lines: list[str]) -> None:
     """A completed step in a run's progress: the bar, then its log lines."""
     _bar_at(bar, node)
-    for line in lines or [f"{node} done"]:
+    for line in lines or [console_words()("run.step_done", step=node)]:
         st.markdown(common.code(node) + " " + common.esc(line))
 
 
@@ -106,12 +106,12 @@ def watch_run(label: str, cid: int, pid: int) -> runner.Status:
     """Draw the progress of the run of process ``pid`` until its lock is free (it ended, or died),
     as :func:`run_with_progress` draws a run of this process. The page going away stops only the
     drawing (Streamlit's rerun or stop passes through); the run goes on."""
-    s = common.settings()
+    s, w = common.settings(), console_words()
     stop = st.empty()  # a press reruns the page: the run goes on, and its Stop asks first
     with stop.container():
         run_stop.stop_button(pid, "watch")
     with st.status(label, expanded=True) as box:
-        bar = st.progress(0.0, text="starting…")
+        bar = st.progress(0.0, text=w("run.starting"))
         shown = 0
         while True:
             rec = runs.last_run(s, cid)
@@ -136,12 +136,12 @@ def watch_run(label: str, cid: int, pid: int) -> runner.Status:
         st.session_state.pop("mod-run-error", None)
         if stopped:
             if done.error:
-                st.session_state["mod-run-error"] = {"where": runner.where_stopped([n for n, _ in done.steps]),
+                st.session_state["mod-run-error"] = {"where": where_stopped(w, [n for n, _ in done.steps]),
                                                      "error": done.error}
-            box.update(label=f"{label} — failed", state="error", expanded=True)
+            box.update(label=w("run.label_failed", label=label), state="error", expanded=True)
             raise DeliberationError(stopped)
-        bar.progress(1.0, text="done")
-        box.update(label=f"{label} — done ({shown} steps)", state="complete", expanded=False)
+        bar.progress(1.0, text=w("run.done"))
+        box.update(label=w("run.label_done", label=label, n=shown), state="complete", expanded=False)
     return runner.status(s, cid)
 
 
@@ -149,8 +149,9 @@ def run_with_progress(label: str, fn, cid: int | None = None) -> object:
     """Run a graph step in this process in an st.status box that shows each node and its log
     lines. With ``cid`` the run finishes even when the page goes away (a reload, a click elsewhere):
     its progress stops being drawn, and Streamlit's rerun or stop is passed on once the graph is done."""
+    w = console_words()
     with _running(cid, label), st.status(label, expanded=True) as box:
-        bar = st.progress(0.0, text="starting…")
+        bar = st.progress(0.0, text=w("run.starting"))
         seen: list[str] = []
         page_gone: list[BaseException] = []
 
@@ -168,27 +169,27 @@ def run_with_progress(label: str, fn, cid: int | None = None) -> object:
         try:
             result = fn(on_update)
         except runs.RunStopped:  # the console's Stop or `deliberation stop`, before a step: its record says so
-            box.update(label=f"{label} — stopped", state="error", expanded=False)
+            box.update(label=w("run.label_stopped", label=label), state="error", expanded=False)
             if page_gone:
                 raise page_gone[0] from None
             st.rerun()
         except Exception as e:
             if not common._is_control_flow(e) and not page_gone and not isinstance(e, runs.RunInProgress):
                 # kept for the console's retry section: the run stopped here, and why, in words
-                where = runner.where_stopped(seen)
+                where = where_stopped(w, seen)
                 st.session_state["mod-run-error"] = {"where": where, "error": _error_words(e)}
-                box.update(label=f"{label} — failed", state="error", expanded=True)
+                box.update(label=w("run.label_failed", label=label), state="error", expanded=True)
             raise
         if page_gone:
             raise page_gone[0]
         st.session_state.pop("mod-run-error", None)
-        bar.progress(1.0, text="done")
-        box.update(label=f"{label} — done ({len(seen)} steps)", state="complete", expanded=False)
+        bar.progress(1.0, text=w("run.done"))
+        box.update(label=w("run.label_done", label=label, n=len(seen)), state="complete", expanded=False)
     return result
 
 
 def options_form(c, boxed: bool = True) -> dict:
-    saved, defaults = c.settings or {}, _all_settings()
+    saved, defaults, w = c.settings or {}, _all_settings(), console_words()
 
     def initial(path: str):
         """The consultation's last run's value of a setting (saved under its bare name), else its
@@ -196,47 +197,43 @@ def options_form(c, boxed: bool = True) -> dict:
         value = saved.get(path.rsplit(".", 1)[-1])
         return defaults[path] if value is None else value
 
-    with (st.expander("Run settings", expanded=False) if boxed else st.container()):
+    with (st.expander(w("run.settings"), expanded=False) if boxed else st.container()):
         drafters = ["extractive", "llm"]
-        drafter = st.selectbox("Drafter", drafters, key="mod-run-drafter",
+        drafter = st.selectbox(w("run.drafter"), drafters, key="mod-run-drafter",
                                index=drafters.index(initial("drafting.drafter"))
                                if initial("drafting.drafter") in drafters else 0)
-        model = st.text_input("LLM model", value=initial("drafting.model") or "", key="mod-run-model")
-        base_url = st.text_input("LLM server address", value=initial("drafting.base_url") or "",
+        model = st.text_input(w("run.model"), value=initial("drafting.model") or "", key="mod-run-model")
+        base_url = st.text_input(w("run.base_url"), value=initial("drafting.base_url") or "",
                                  key="mod-run-base-url")
-        seed = st.number_input("Seed", value=int(initial("analysis.seed") or 0), step=1, key="mod-run-seed")
-        topic_drafts = st.checkbox("Draft a statement for every topic too",
+        seed = st.number_input(w("run.seed"), value=int(initial("analysis.seed") or 0), step=1, key="mod-run-seed")
+        topic_drafts = st.checkbox(w("run.topic_drafts"),
                                    value=bool(initial("facilitation.topic_drafts")), key="mod-run-topics")
-        revise = st.number_input("Revision rounds after a vote", min_value=0, max_value=3,
+        revise = st.number_input(w("run.revise_rounds"), min_value=0, max_value=3,
                                  value=int(initial("facilitation.max_revise_rounds")), key="mod-run-revise")
-        embedding_model = _embedding_model_choice(c)
-        more = st.text_area("More settings, one NAME=VALUE per line", key="mod-run-more",
+        embedding_model = _embedding_model_choice(c, w)
+        more = st.text_area(w("run.more"), key="mod-run-more",
                             placeholder="stats.min_votes_room_share=0.5\nfacilitation.consensus_slate_size=2",
-                            help="Any setting of the run by name, as `deliberation run --set NAME=VALUE`; "
-                                 "the list below has every name with its default.")
-        with st.popover("Every setting with its default"):
+                            help=w("run.more_help"))
+        with st.popover(w("run.every_setting")):
             st.code("\n".join(f"{k} = {v!r}" for k, v in _all_settings().items()), language=None)
     return {"drafter": drafter, "model": model or None, "base_url": base_url or None, "seed": int(seed),
             "topic_drafts": bool(topic_drafts), "max_revise_rounds": int(revise), "more": more or "",
             "embedding_model": embedding_model}
 
 
-def _embedding_model_choice(c) -> str | None:
+def _embedding_model_choice(c, w: Words) -> str | None:
     """The embedding model of this consultation: "auto" (chosen by its statements' languages) or a
     model the moderator pins; None when the app was started with a fixed model (``--embedding-model``)."""
     fixed = fixed_model(common.settings())
     saved = c.settings or {}
     if fixed is not None:
-        st.caption(common.esc(f"Embedding model: {fixed.model} ({fixed.reason})."))
+        st.caption(common.esc(w("run.model_fixed", model=fixed.model, reason=fixed.reason)))
         return None
     names = ["auto", *MODELS]
     current = saved.get(MODEL_SETTING) if saved.get(MODEL_PIN_SETTING) else "auto"
-    now = f" Now: {saved[MODEL_SETTING]}." if saved.get(MODEL_SETTING) else ""
-    return st.selectbox("Embedding model", names, index=names.index(current) if current in names else 0,
-                        key="mod-run-embedding-model",
-                        help="auto: all-MiniLM-L6-v2 for English consultations, the multilingual model "
-                             "when other languages are common. A model picked here is kept whatever "
-                             "the languages; the statements are embedded with it at the next run." + now)
+    now = " " + w("run.model_now", model=saved[MODEL_SETTING]) if saved.get(MODEL_SETTING) else ""
+    return st.selectbox(w("run.embedding_model"), names, index=names.index(current) if current in names else 0,
+                        key="mod-run-embedding-model", help=w("run.embedding_help") + now)
 
 
 def run_settings(options: dict) -> dict:
@@ -268,12 +265,12 @@ def running_run(cid: int, where: str = "run") -> None:
 
 @st.fragment(run_every=RUNNING_REFRESH_SECONDS)
 def _running_run(cid: int) -> None:
-    what = run_in_progress(cid)
+    what, w = run_in_progress(cid), console_words()
     if what is None:
         st.rerun(scope="app")
     gs = common.graph_status(cid, quiet=True)
-    step = runner.steps_words(gs.next) or "finishing"
-    st.info(f"{what} is in progress (next step: {step}). This page shows the result when it ends.")
+    step = step_words(w, gs.next) or w("run.finishing")
+    st.info(w("run.in_progress", what=what, step=step))
     rec = runs.in_progress(common.settings(), cid)
     done = runner_process.progress(common.settings(), cid, rec.pid) if rec is not None and rec.detached else None
     if done is not None and done.steps:  # a run in a process of its own writes its log: shown after a restart too
@@ -285,33 +282,31 @@ def _running_run(cid: int) -> None:
 def stopped_run(cid: int, c, gs) -> None:
     """A run that stopped before it finished (an error, a killed server): say where and why, and
     offer both a retry from the last checkpoint and a fresh start (e.g. with another drafter)."""
-    step = runner.steps_words(gs.next)
+    w = console_words()
     failed = st.session_state.get("mod-run-error")
-    st.warning(f"The last run stopped before it finished. Next step: {step}.")
+    st.warning(w("run.stopped", step=step_words(w, gs.next)))
     last = runs.last_run(common.settings(), cid)
     logged = (runner_process.progress(common.settings(), cid, last.pid, ended=not last.alive)
               if last and last.detached else None)
     if not failed and logged is not None and logged.error:  # a run in a process of its own: from its log
-        failed = {"where": runner.where_stopped([n for n, _ in logged.steps]), "error": logged.error}
+        failed = {"where": where_stopped(w, [n for n, _ in logged.steps]), "error": logged.error}
     # stopped by the moderator, killed with its process, its process exited, or Ctrl-C: no error
     # in the checkpoint to show, say so (with its output when its process ended on its own)
     run_stop.ended(last, logged)
     if gs.error:  # kept in the checkpoint: shown after a reload or a server restart too
-        where = NODE_WORDS.get(gs.failed_node, gs.failed_node or "").lower()
-        st.error(common.esc(f"It failed while {where}: {gs.error}"))
+        st.error(common.esc(w("run.failed_while", step=step_words(w, [gs.failed_node or ""]), error=gs.error)))
     elif failed:
-        st.error(common.esc(f"It failed {failed['where']}: {failed['error']}"))
-    st.write("Retry continues from the last completed step (a vector index that fails on this consultation "
-             "is rebuilt from the statements). Start over runs every step again with the settings below.")
+        st.error(common.esc(w("run.failed_where", where=failed["where"], error=failed["error"])))
+    st.write(w("run.retry_intro"))
     left, right = st.columns(2)
-    if left.button("Retry the run", type="primary", key="mod-run-continue", width="stretch"):
-        with common.action("Retrying the run"):
+    if left.button(w("run.retry"), type="primary", key="mod-run-continue", width="stretch"):
+        with common.act(w, w("run.retrying")):
             common.require_moderator(cid)
-            run_graph("Retrying the facilitation run", cid)
+            run_graph(w("run.retrying_label"), cid)
             st.rerun()
     options = options_form(c)
-    if right.button("Start over", key="mod-run-restart", width="stretch"):
-        start_run(cid, options, "Starting the run again")
+    if right.button(w("run.start_over"), key="mod-run-restart", width="stretch"):
+        start_run(cid, options, w("run.starting_again"))
 
 
 def unstarted_run(cid: int) -> None:
@@ -322,18 +317,19 @@ def unstarted_run(cid: int) -> None:
     last = runs.last_run(s, cid)
     if last is None or not last.detached or last.alive or last.outcome == "returned":
         return
-    logged = runner_process.progress(s, cid, last.pid, ended=True)
+    logged, w = runner_process.progress(s, cid, last.pid, ended=True), console_words()
     if logged.error:
-        where = runner.where_stopped([n for n, _ in logged.steps])
-        st.error(common.esc(f"The last run failed {where}: {logged.error}"))
+        where = where_stopped(w, [n for n, _ in logged.steps])
+        st.error(common.esc(w("run.last_failed", where=where, error=logged.error)))
     run_stop.ended(last, logged)
 
 
-def start_run(cid: int, options: dict, what: str = "Running the facilitation graph") -> None:
+def start_run(cid: int, options: dict, what: str | None = None) -> None:
     """Run the graph from the start with the form's options, showing its progress; then redraw the
     console (also when the run stopped in a step: it shows where, why, and Retry). A wrong setting
     is named before anything runs."""
-    with common.action(what):
+    w = console_words()
+    with common.act(w, what or w("run.running")):
         common.require_moderator(cid)
         options = dict(options)
         embedding_model = options.pop("embedding_model", None)
@@ -341,7 +337,7 @@ def start_run(cid: int, options: dict, what: str = "Running the facilitation gra
         runner.context(common.settings(), run_opts)  # a wrong setting is named here, before anything is stored
         if embedding_model is not None:
             pin_consultation_model(common.settings(), cid, embedding_model)
-        run_graph("Running the facilitation graph", cid, start=True, options=run_opts)
+        run_graph(w("run.running"), cid, start=True, options=run_opts)
         st.rerun()
     stopped = common.graph_status(cid, quiet=True)
     if stopped.next and not stopped.waiting:
@@ -349,86 +345,91 @@ def start_run(cid: int, options: dict, what: str = "Running the facilitation gra
 
 
 # ---- voting ------------------------------------------------------------------------------
-def _why_not_counted(cid: int, gs) -> str:
+def _why_not_counted(cid: int, gs, w: Words) -> str:
     """Why a closed vote was not counted, in words (the Facilitation tab showed no error for it: the
     graph still waits for the vote, so it is not a stopped run there)."""
     last = runs.last_run(common.settings(), cid)
     if gs.error:
-        return common.esc(f"it failed ({gs.error})")
+        return common.esc(w("voting.count_failed", error=gs.error))
     if last is not None and last.outcome == "stopped":
-        return common.esc(f"{last.stopped_by or 'the moderator'} stopped the count ({last.words()})")
+        return common.esc(w("voting.count_stopped", who=last.stopped_by or w("voting.the_moderator"), run=last.words()))
     if last is not None and last.died:
-        ended = "that process was stopped" if last.detached else "the app or the terminal was stopped or restarted"
-        return common.esc(f"the process counting them ended ({last.words()}; {ended})")
-    return "it stopped before the count"
+        ended = w("voting.process_stopped") if last.detached else w("voting.app_stopped")
+        return common.esc(w("voting.count_ended", run=last.words(), ended=ended))
+    return w("voting.count_not_reached")
 
 
-#: The Voting tab's columns, counts before the text so that a long draft cannot push them out of view.
-VOTING_COLUMNS = ["draft", "speaks for", "agree", "disagree", "pass", "text"]
+#: The Voting tab's columns (message ids ``voting.col_<column>``), counts before the text so that a
+#: long draft cannot push them out of view.
+VOTING_COLUMNS = ["draft", "speaks_for", "agree", "disagree", "pass", "text"]
 
 
-def voting_tab(cid: int) -> None:
+def _not_voting(gs, w: Words) -> None:
+    """The Voting tab while the graph waits for no vote: why, and where to go."""
+    waiting = gs.waiting or {}
+    if waiting.get("type") == "review":
+        st.info(w("voting.after_review", tab=w("console.tab_facilitation")))
+    elif gs.finished:
+        st.success(w("voting.report_written"))
+    elif gs.next:  # stopped mid-way (an error, or its process ended), e.g. while counting
+        st.warning(w("voting.stopped", step=step_words(w, gs.next), tab=w("console.tab_facilitation")))
+    else:
+        st.info(w("voting.run_first", tab=w("console.tab_facilitation")))
+
+
+def _vote_counts(published: list[dict], votes, w: Words) -> None:
+    """The drafts put to the vote with their counts so far (none: no table)."""
+    rows = []
+    for p in published:
+        v = votes[votes["statement"] == p["statement_id"]]["vote"].astype(int)
+        rows.append({"draft": p["statement_id"], "speaks_for": common.group_name(p["key"], w), "text": p["text"],
+                     "agree": int((v == 1).sum()), "disagree": int((v == -1).sum()), "pass": int((v == 0).sum())})
+    # the counts before the text: a long draft's text pushed them off the grid at 1280 px (a room of
+    # six). A data grid, not st.table: st.table renders its cells as Markdown, and a draft's text
+    # is participants' words, shown as text (tests/test_web_safety.py)
+    if rows:  # a checkpoint waiting for a vote on nothing (before the graph skipped it): no table, no KeyError
+        names = {col: w(f"voting.col_{col}") for col in VOTING_COLUMNS}
+        st.dataframe(pd.DataFrame(rows)[VOTING_COLUMNS].rename(columns=names), hide_index=True,
+                     column_config={names["text"]: st.column_config.TextColumn(names["text"], width="large")})
+
+
+def voting_tab(cid: int, w: Words | None = None) -> None:
+    w = w or console_words()
     if run_in_progress(cid):  # e.g. the count after a close: not "did not finish", nor "run the graph first"
         running_run(cid, "vote")
         return
     gs = common.graph_status(cid)
-    waiting = gs.waiting or {}
-    if waiting.get("type") != "voting":
-        if waiting.get("type") == "review":
-            st.info("Voting opens after the drafts are reviewed and published (Facilitation tab).")
-        elif gs.finished:
-            st.success("Voting is closed and the report is written.")
-        elif gs.next:  # stopped mid-way (an error, or its process ended), e.g. while counting
-            step = runner.steps_words(gs.next)
-            st.warning(f"The last run stopped before it finished (next step: {step}). Retry it in the "
-                       "Facilitation tab.")
-        else:
-            st.info("Run the facilitation graph first (Facilitation tab).")
+    if (gs.waiting or {}).get("type") != "voting":
+        _not_voting(gs, w)
         return
     published = common.current_published(gs.values)
     ids = [p["statement_id"] for p in published]
     state = common.voting_state(cid, ids)
     votes = common.room_votes(cid)
     votes = votes[votes["statement"].isin(set(ids))]
-    st.write({"open": "Voting is **open**: participants see the drafts below on their “Take part” page.",
-              "not opened": "Voting is **not open yet**: participants do not see these drafts.",
-              "closed": "Voting is **closed**: no more votes are accepted. The votes below are the ones "
-                        "counted."}[state])
-    rows = []
-    for p in published:
-        v = votes[votes["statement"] == p["statement_id"]]["vote"].astype(int)
-        rows.append({"draft": p["statement_id"], "speaks for": common.group_name(p["key"]), "text": p["text"],
-                     "agree": int((v == 1).sum()), "disagree": int((v == -1).sum()), "pass": int((v == 0).sum())})
-    # the counts before the text: a long draft's text pushed them off the grid at 1280 px (a room of
-    # six). A data grid, not st.table: st.table renders its cells as Markdown, and a draft's text
-    # is participants' words, shown as text (tests/test_web_safety.py)
-    if rows:  # a checkpoint waiting for a vote on nothing (before the graph skipped it): no table, no KeyError
-        st.dataframe(pd.DataFrame(rows)[VOTING_COLUMNS], hide_index=True,
-                     column_config={"text": st.column_config.TextColumn("text", width="large")})
+    st.write(w(f"voting.state_{state.replace(' ', '_')}", page=w("nav.take_part")))
+    _vote_counts(published, votes, w)
     if state == "not opened":
-        if st.button("Open voting", type="primary", key="mod-vote-open"):
-            with common.action("Opening voting"):
+        if st.button(w("voting.open"), type="primary", key="mod-vote-open"):
+            with common.act(w, w("voting.opening")):
                 common.require_moderator(cid)
                 runner.open_voting(common.settings(), cid)
                 st.rerun()
         return
     if state == "open":
-        n = len(set(votes["participant"]))  # "1 participants have voted" with the first voter
-        st.write(f"{plural(n, 'participant')} {inflect(n, 'has', 'have')} voted on the drafts so far.")
+        st.write(w("voting.voted_so_far", n=len(set(votes["participant"]))))
     else:
-        st.warning(f"Voting is closed, but counting did not finish: {_why_not_counted(cid, gs)}. Count again: the "
-                   "same votes are counted.")
-    label = "Close voting and count" if state == "open" else "Count the votes"
+        st.warning(w("voting.not_counted", why=_why_not_counted(cid, gs, w)))
+    label = w("voting.close") if state == "open" else w("voting.count_again")
     if st.button(label, type="primary", key="mod-vote-close"):
-        with common.action("Closing voting"):
+        with common.act(w, w("voting.closing")):
             common.require_moderator(cid)
             # runner.resume closes the window in the store first, then tallies
-            st_ = run_graph("Closing voting: tally, revisions, report", cid, value={"close": True})
+            st_ = run_graph(w("voting.closing_steps"), cid, value={"close": True})
             if (st_.waiting or {}).get("type") == "review":
-                common.switch_tab(CONSOLE_TABS, "Facilitation")
-                msg = ("Voting closed. Some groups did not endorse a draft, so revised drafts wait for your "
-                       "review (Facilitation tab).")
+                common.switch_tab(CONSOLE_TABS, w("console.tab_facilitation"))
+                msg = w("voting.closed_revisions", tab=w("console.tab_facilitation"))
             else:
-                msg = "Voting closed. The report is written: see the Report page."
+                msg = w("voting.closed_report", page=w("nav.report"))
             st.session_state["mod-flash"] = ("success", msg)
             st.rerun()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from deliberation.storage import runs
-from graphs import runner, runner_process
+from graphs import runner_process
 from ui import common
+from ui.i18n import console_words, step_words
 
 #: The session key holding the pid of the run whose Stop the moderator pressed (the confirmation shows).
 ASK_KEY = "mod-run-stop-ask"
@@ -24,8 +25,9 @@ def _ask(pid: int) -> None:
 
 def stop_button(pid: int, where: str) -> None:
     """The first press of Stop: it only asks (:func:`stop_controls` draws the question)."""
-    st.button("Stop the run…", key=f"mod-run-stop-{where}", on_click=_ask, args=(pid,),
-              help="Ends the run's process; Retry continues from its last completed step.")
+    w = console_words()
+    st.button(w("stop.button"), key=f"mod-run-stop-{where}", on_click=_ask, args=(pid,),
+              help=w("stop.help", retry=w("run.retry")))
 
 
 def stop_controls(cid: int, rec: runs.RunRecord, where: str) -> None:
@@ -33,33 +35,31 @@ def stop_controls(cid: int, rec: runs.RunRecord, where: str) -> None:
     the run shows as stopped by the moderator, with Retry): at once for a run in a process of its own
     or a terminal's, before its next step for one in the app's own process. A run whose process runs
     in another container sharing the data folder is stopped there, not here."""
+    w = console_words()
     if rec.started_elsewhere():
-        st.info(common.esc(f"This run was started on {rec.host or 'another host'}; stop it there."))
+        st.info(common.esc(w("stop.elsewhere", host=rec.host or w("stop.another_host"))))
         return
     at_once = rec.detached or rec.stops_on_signal
     if st.session_state.get(ASKED_KEY) == (rec.pid, rec.started):
-        st.info("Stopping this run: it runs in the app's own process, so it stops before its next step.")
+        st.info(w("stop.asked"))
         return
     if st.session_state.get(ASK_KEY) != rec.pid:
         stop_button(rec.pid, where)
         return
-    now = runner.steps_words(common.graph_status(cid, quiet=True).next) or "finishing"
-    how = (f"It stops at once (it is now {now})" if at_once else
-           f"It runs in the app's own process, so it stops before its next step (it is now {now})")
-    st.warning(common.esc(
-        f"Stop this run now? {how}. What the step in progress has done is not kept (each step's writes are "
-        "transactions), every completed step is, and “Retry the run” continues from the last one."))
+    now = step_words(w, common.graph_status(cid, quiet=True).next) or w("run.finishing")
+    how = w("stop.at_once", now=now) if at_once else w("stop.before_next", now=now)
+    st.warning(common.esc(w("stop.confirm", how=how, retry=w("run.retry"))))
     yes, no = st.columns(2)
-    if yes.button("Yes, stop the run", type="primary", key=f"mod-run-stop-yes-{where}", width="stretch"):
+    if yes.button(w("stop.yes"), type="primary", key=f"mod-run-stop-yes-{where}", width="stretch"):
         st.session_state.pop(ASK_KEY, None)
-        with common.action("Stopping the run"):
+        with common.act(w, w("stop.stopping")):
             common.require_moderator(cid)
             runner_process.stop(common.settings(), cid, rec.pid, wait=False)
             if not at_once:
                 st.session_state[ASKED_KEY] = (rec.pid, rec.started)  # its pid is the app's: any run here
             st.session_state.pop("mod-run-error", None)  # an earlier run's failure is not this one's
             st.rerun()
-    if no.button("No, let it go on", key=f"mod-run-stop-no-{where}", width="stretch"):
+    if no.button(w("stop.no"), key=f"mod-run-stop-no-{where}", width="stretch"):
         st.session_state.pop(ASK_KEY, None)
         st.rerun()
 
@@ -71,12 +71,12 @@ def ended(last: runs.RunRecord | None, logged: runner_process.Progress | None) -
     logged = logged or runner_process.Progress()
     words = runner_process.ended_words(last, logged)
     if words:
-        st.info(common.esc(f"{words}. Nothing after the last completed step was kept."))
+        st.info(common.esc(console_words()("stop.ended", how=words)))
     if last is not None and last.died and logged.output:
         output_box(logged)
 
 
 def output_box(logged: runner_process.Progress) -> None:
     """The last lines a run's process printed (a traceback), as they are."""
-    st.caption(f"Its last output ({len(logged.output)} lines of its log, runs/ in the data folder):")
+    st.caption(console_words()("stop.output", n=len(logged.output)))
     st.code("\n".join(logged.output), language=None)

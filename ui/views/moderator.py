@@ -1,7 +1,7 @@
 """Moderator console: create or open a consultation (secret required), choose the room's language
 (ui/room_language.py), import statements, add the moderator's seed statements (ui/seed_form.py),
 work the moderation queue, run the facilitation graph, review drafts (ui/review_cards.py), open and
-close voting."""
+close voting; in the room's language, or the one this browser session chose (ui.i18n.console_words)."""
 
 from __future__ import annotations
 
@@ -19,12 +19,12 @@ from deliberation.models import ModerationStatus
 from deliberation.services import import_bundle, intake, set_moderation
 from deliberation.storage.ids import new_statement_ids
 from deliberation.storage.sessions import check_chosen_secret
-from deliberation.wording import inflect, plural
 from ui.common import (
     MODERATOR_SESSION_PARAM,
-    action,
+    act,
     code,
     esc,
+    find_consultation,
     graph_status,
     moderator_token,
     quote,
@@ -38,6 +38,7 @@ from ui.common import (
     switchable_tabs,
 )
 from ui import room_language, run_console
+from ui.i18n import CONSOLE_LANGUAGE_KEY, LANGUAGE_PARAM, LANGUAGES, SESSION_LANGUAGE_KEY, Words, console_words, page_words
 from ui.review_cards import review
 from ui.seed_form import seed_section
 from ui.uploads import named_as_uploaded, polis_upload, safe_name, save_uploads
@@ -62,30 +63,44 @@ def _remember(cid: int, token: str) -> None:
     st.query_params[MODERATOR_SESSION_PARAM] = token
 
 
+def _choose_language(key: str) -> None:
+    lang = st.session_state.get(key)
+    if lang in LANGUAGES:
+        st.session_state[SESSION_LANGUAGE_KEY] = st.query_params[LANGUAGE_PARAM] = lang
+
+
+def _language_menu(w: Words) -> None:
+    """The console's own language for this browser session (``?lang=`` keeps it across a reload),
+    as the participant page offers; the room's language until the moderator chooses."""
+    key = f"mod-lang-menu-{w.lang}"
+    st.selectbox(w("language_label"), list(LANGUAGES), index=list(LANGUAGES).index(w.lang), format_func=LANGUAGES.get,
+                 key=key, on_change=_choose_language, args=(key,), width=200)
+
+
 def _sign_in_form() -> None:
-    st.title("Moderator console")
-    st.write("Open a consultation with its moderator secret, or create a new one.")
-    open_tab, create_tab = st.tabs(["Open a consultation", "Create a consultation"])
+    w = console_words()
+    st.title(w("console.title"))
+    _language_menu(w)
+    st.write(w("console.sign_in_intro"))
+    open_tab, create_tab = st.tabs([w("console.open_tab"), w("console.create_tab")])
     with open_tab, st.form("mod-open"):
-        ref = st.text_input("Consultation code (or number)", key="mod-open-ref", value=st.query_params.get("code", ""))
-        secret = st.text_input("Moderator secret", type="password", key="mod-open-secret")
-        if st.form_submit_button("Open", type="primary"):
-            with action("Signing in"):
+        ref = st.text_input(w("console.code_or_number"), key="mod-open-ref", value=st.query_params.get("code", ""))
+        secret = st.text_input(w("report.secret"), type="password", key="mod-open-secret")
+        if st.form_submit_button(w("console.open"), type="primary"):
+            with act(w, w("console.signing_in")):
                 c = store().get_consultation((ref or "").strip())
                 _remember(c.id, sign_in(c.id, secret))
                 st.rerun()
     with create_tab, st.form("mod-create"):
-        question = st.text_area("Question put to participants", key="mod-new-question", max_chars=500)
-        description = st.text_area("Description (optional)", key="mod-new-description", max_chars=2000)
-        drafter = st.selectbox("Drafter", ["extractive", "llm"], key="mod-new-drafter",
-                               help="extractive: quotes participants' own statements (offline). "
-                                    "llm: writes with a language model you name below.")
-        model = st.text_input("LLM model (for the llm drafter)", key="mod-new-model")
-        base_url = st.text_input("LLM server address (OpenAI-compatible, optional)", key="mod-new-base-url")
-        secret = st.text_input("Moderator secret (leave empty to generate one)", type="password",
-                               key="mod-new-secret")
-        if st.form_submit_button("Create consultation", type="primary"):
-            with action("Creating the consultation"):
+        question = st.text_area(w("console.question"), key="mod-new-question", max_chars=500)
+        description = st.text_area(w("console.description_optional"), key="mod-new-description", max_chars=2000)
+        drafter = st.selectbox(w("run.drafter"), ["extractive", "llm"], key="mod-new-drafter",
+                               help=w("console.drafter_help"))
+        model = st.text_input(w("console.llm_model"), key="mod-new-model")
+        base_url = st.text_input(w("console.llm_address"), key="mod-new-base-url")
+        secret = st.text_input(w("console.new_secret"), type="password", key="mod-new-secret")
+        if st.form_submit_button(w("console.create"), type="primary"):
+            with act(w, w("console.creating")):
                 check_chosen_secret(secret)
                 c, new_secret = store().create_consultation(
                     question, description=description,
@@ -104,39 +119,36 @@ def _sign_out() -> None:
 
 
 # ---- overview ----------------------------------------------------------------------------
-def _overview(cid: int):
-    c = store().get_consultation(cid)
-    st.title("Moderator console")
+def _overview(cid: int, c, w: Words):
+    st.title(w("console.title"))
+    _language_menu(w)
     st.subheader(esc(c.question), anchor=False)
     if c.description:
-        with st.expander("Description"):
+        with st.expander(w("console.description")):
             quote(c.description)
     created = st.session_state.get("mod-created")
     if created and created["cid"] == cid:
         with st.container(border=True):
-            st.success(f"Consultation created. Participants join with the code **{c.code}**. "
-                       "Keep the moderator secret: it is shown only now.")
+            st.success(w("console.created", code=c.code))
             st.code(created["secret"], language=None)
-            st.button("I have noted the secret", key="mod-noted", on_click=lambda: st.session_state.pop("mod-created"))
+            st.button(w("console.noted"), key="mod-noted", on_click=lambda: st.session_state.pop("mod-created"))
     counts = store().counts(cid)
     statements = store().statements(cid)
     queue = [s for s in statements if s.moderation is ModerationStatus.NEEDS_REVIEW]
     cols = st.columns(4)
-    cols[0].metric("Join code", c.code)
+    cols[0].metric(w("console.join_code"), c.code)
     rejected = sum(s.moderation is ModerationStatus.REJECTED and not s.is_draft for s in statements)
     # counted as the board and the report count them (what participants see); the others named below
-    cols[1].metric("Statements", sum(s.is_public for s in statements))
+    cols[1].metric(w("board.statements"), sum(s.is_public for s in statements))
     # who voted or wrote a statement, as the live board counts them (counts() counts voters only:
     # a room whose six had written and not yet voted showed 0 here and 6 on the board)
-    cols[2].metric("Participants", store().participant_count(cid))
-    cols[3].metric("Votes", counts["votes"])
-    st.caption(f"Participants open the app's “Take part” page and enter {c.code} "
-               f"(or use the address …/participate?code={c.code}). Statements participants see: "
-               f"{sum(s.is_public for s in statements)}; in the moderation queue: {len(queue)}; "
-               f"rejected: {rejected}.")
-    room_language.language_setting(cid, c)
-    st.button("Sign out", key="mod-sign-out", on_click=_sign_out)
-    return c, statements
+    cols[2].metric(w("board.participants"), store().participant_count(cid))
+    cols[3].metric(w("board.votes"), counts["votes"])
+    st.caption(w("console.how_to_join", code=c.code, page=w("nav.take_part"), public=sum(s.is_public for s in statements),
+                 queue=len(queue), rejected=rejected))
+    room_language.language_setting(cid, c, w)
+    st.button(w("console.sign_out"), key="mod-sign-out", on_click=_sign_out)
+    return statements
 
 
 # ---- import ------------------------------------------------------------------------------
@@ -158,67 +170,62 @@ def _read_bundle(kind: str, path: Path, votes_path: Path | None, question: str):
     return read_statements_file(path, votes_path=votes_path, question=question)
 
 
-def _import_tab(cid: int, c) -> None:
-    st.write("Import statements (and votes) into this consultation: a statements file (CSV or JSON Lines, "
-             "with a `text` column) or a Polis export (`comments.csv` with `votes.csv` or "
-             "`participants-votes.csv`). You see a preview first; nothing is stored until you import.")
-    kind = st.radio("What to import", ["statements", "polis"], horizontal=True, key="mod-imp-kind",
-                    format_func=lambda k: {"statements": "Statements file (CSV / JSON Lines)",
-                                           "polis": "Polis export"}[k])
-    how = st.radio("From", ["path", "upload"], horizontal=True, key="mod-imp-how",
-                   format_func=lambda k: {"path": "A path on this server", "upload": "Upload files"}[k])
+def _import_tab(cid: int, c, w: Words) -> None:
+    st.write(w("imports.intro"))
+    kind = st.radio(w("imports.what"), ["statements", "polis"], horizontal=True, key="mod-imp-kind",
+                    format_func=lambda k: w(f"imports.kind_{k}"))
+    how = st.radio(w("imports.from"), ["path", "upload"], horizontal=True, key="mod-imp-how",
+                   format_func=lambda k: w(f"imports.from_{k}"))
     votes_path = None
     if how == "path":
-        label = "Folder of the Polis export" if kind == "polis" else "Statements file (.csv or .jsonl)"
-        raw = st.text_input(label, key="mod-imp-path", placeholder="/path/to/export")
+        raw = st.text_input(w(f"imports.path_{kind}"), key="mod-imp-path", placeholder="/path/to/export")
         if kind == "statements":
-            vp = st.text_input("Votes CSV (optional: participant, statement, vote)", key="mod-imp-votes")
+            vp = st.text_input(w("imports.votes_path"), key="mod-imp-votes")
             votes_path = Path(vp.strip()).expanduser() if vp.strip() else None
-        go = st.button("Preview", key="mod-imp-preview-path")
+        go = st.button(w("imports.preview"), key="mod-imp-preview-path")
         if go:
-            with action("Reading the import"):
+            with act(w, w("imports.reading")):
                 require_moderator(cid)
                 if not raw.strip():
-                    raise InputError("enter a path first")
+                    raise InputError(w("imports.no_path"))
                 path = Path(raw.strip()).expanduser()
-                _preview(kind, path, votes_path, c)
+                _preview(kind, path, votes_path, c, w)
     else:
         if kind == "polis":
-            files = st.file_uploader("Polis export files (comments.csv, votes.csv or participants-votes.csv, "
-                                     "summary.csv), or the export's .zip as Polis downloads it",
-                                     type=[*UPLOAD_SUFFIXES, "zip"], accept_multiple_files=True, key="mod-imp-files")
+            files = st.file_uploader(w("imports.polis_files"), type=[*UPLOAD_SUFFIXES, "zip"], accept_multiple_files=True,
+                                     key="mod-imp-files")
         else:
-            one = st.file_uploader("Statements file", type=UPLOAD_SUFFIXES, key="mod-imp-file")
-            votes = st.file_uploader("Votes CSV (optional)", type=["csv", "tsv", "txt"], key="mod-imp-votefile")
+            one = st.file_uploader(w("imports.kind_statements"), type=UPLOAD_SUFFIXES, key="mod-imp-file")
+            votes = st.file_uploader(w("imports.votes_file"), type=["csv", "tsv", "txt"], key="mod-imp-votefile")
             files = [f for f in (one,) if f]
-        go = st.button("Preview", key="mod-imp-preview-upload")
+        go = st.button(w("imports.preview"), key="mod-imp-preview-upload")
         if go:
-            with action("Reading the upload"):
+            with act(w, w("imports.reading_upload")):
                 require_moderator(cid)
                 if not files:
-                    raise InputError("choose the file(s) to upload first")
+                    raise InputError(w("imports.no_files"))
                 # one folder per preview: two moderators uploading in the same second never share one
                 sub = time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(4)
                 try:
                     if kind == "polis":
-                        _preview(kind, polis_upload(settings().data_dir, cid, files, sub), None, c)
+                        _preview(kind, polis_upload(settings().data_dir, cid, files, sub), None, c, w)
                     else:
                         # the votes file in a folder of its own: same-named files cannot overwrite each other
                         folder = _save_uploads(cid, files, sub)
                         votes_folder = _save_uploads(cid, [votes], sub + "-votes") if votes else None
                         _preview(kind, folder / safe_name(files[0].name),
-                                 votes_folder / safe_name(votes.name) if votes else None, c)
+                                 votes_folder / safe_name(votes.name) if votes else None, c, w)
                 except InputError as e:
                     raise named_as_uploaded(e) from None
     prev = st.session_state.get("mod-imp-preview")
     if prev and prev["cid"] == cid:
-        _show_preview(cid, prev)
+        _show_preview(cid, prev, w)
     st.divider()
     seed_section(cid)
 
 
-def _preview(kind: str, path: Path, votes_path: Path | None, c) -> None:
-    with st.spinner("Reading and checking the statements…"):
+def _preview(kind: str, path: Path, votes_path: Path | None, c, w: Words) -> None:
+    with st.spinner(w("imports.checking")):
         bundle = _read_bundle(kind, path, votes_path, c.question)
         _check_new_ids(bundle, c.id)
         checked = intake(list(bundle.statements))
@@ -246,66 +253,64 @@ def _check_new_ids(bundle, cid: int) -> None:
                          "its statements other ids", e.source) from None
 
 
-def _show_preview(cid: int, prev: dict) -> None:
+def _show_preview(cid: int, prev: dict, w: Words) -> None:
     s = prev["summary"]
     with st.container(border=True):
-        st.markdown("**Preview of** " + code(prev['path']))
-        st.write(f"{s['statements']} statements ({s['moderated_out']} moderated out in the source), "
-                 f"{s['participants']} participants, {s['votes']} votes ({s['vote_events']} vote events). "
-                 f"{prev['flagged']} statements will wait in the moderation queue; personal data is redacted.")
+        st.markdown(f"**{w('imports.preview_of')}** " + code(prev['path']))
+        st.write(w("imports.summary", statements=s["statements"], out=s["moderated_out"], participants=s["participants"],
+                   votes=s["votes"], events=s["vote_events"], flagged=prev["flagged"]))
         for note in prev["bundle"].notes:  # rows kept as moderated out or skipped, one line per kind
             st.caption(esc(note))
         st.dataframe(prev["rows"], hide_index=True, height=240)
         c1, c2 = st.columns(2)
-        if c1.button("Import into this consultation", type="primary", key="mod-imp-go"):
-            with action("Importing"):
+        if c1.button(w("imports.go"), type="primary", key="mod-imp-go"):
+            with act(w, w("imports.importing")):
                 require_moderator(cid)
-                with st.status("Importing: moderation, storage and embeddings…", expanded=True) as box:
-                    box.write(f"Storing {s['statements']} statements and {s['votes']} votes in one transaction…")
+                with st.status(w("imports.importing_steps"), expanded=True) as box:
+                    box.write(w("imports.storing", statements=s["statements"], votes=s["votes"]))
                     rep = import_bundle(settings(), prev["bundle"], consultation_id=cid)
-                    box.update(label="Import finished", state="complete")
+                    box.update(label=w("imports.finished"), state="complete")
                 st.session_state.pop("mod-imp-preview", None)
-                st.session_state["mod-flash"] = (
-                    "success", f"Imported {rep.statements} statements, {rep.participants} participants and "
-                               f"{rep.votes} votes; {rep.flagged} statements wait in the moderation queue.")
+                st.session_state["mod-flash"] = ("success", w("imports.imported", statements=rep.statements,
+                                                              participants=rep.participants, votes=rep.votes,
+                                                              flagged=rep.flagged))
                 st.rerun()
-        if c2.button("Discard preview", key="mod-imp-discard"):
+        if c2.button(w("imports.discard"), key="mod-imp-discard"):
             st.session_state.pop("mod-imp-preview", None)
             st.rerun()
 
 
 # ---- moderation queue --------------------------------------------------------------------
-def _moderation_tab(cid: int, statements) -> None:
+def _moderation_tab(cid: int, statements, w: Words) -> None:
     queue = [s for s in statements if s.moderation is ModerationStatus.NEEDS_REVIEW]
     removed = [s for s in statements if s.moderation is ModerationStatus.REJECTED]
     if not queue:
-        st.success("The moderation queue is empty.")
+        st.success(w("queue.empty"))
     else:
-        st.write(f"{plural(len(queue), 'statement')} {inflect(len(queue), 'was', 'were')} flagged at intake. "
-                 f"{inflect(len(queue), 'It is', 'They are')} not shown to participants and not "
-                 f"drafted from until you accept {inflect(len(queue), 'it', 'them')}. Personal data has already been removed.")
+        st.write(w("queue.intro", n=len(queue)))
     for s in queue:
         with st.container(border=True):
             quote(s.text, prefix=f"#{esc(s.external_id)}")
-            st.caption("Flagged because: " + esc(s.moderation_reason or "no reason given"))
-            reason = st.text_input("Note (optional)", key=f"mod-q-note-{s.external_id}")
-            choices = [("Accept", "accepted", "Accepting", ModerationStatus.ACCEPTED),
-                       ("Reject", "rejected", "Rejecting", ModerationStatus.REJECTED)]
-            for col, (label, verb, doing, status) in zip(st.columns(2), choices):
-                if col.button(label, key=f"mod-q-{label.lower()}-{s.external_id}", width="stretch"):
-                    with action(f"{doing} the statement"):
+            st.caption(w("queue.flagged_because", reason=esc(s.moderation_reason or w("queue.no_reason"))))
+            reason = st.text_input(w("queue.note"), key=f"mod-q-note-{s.external_id}")
+            # the decision as the store keeps it stays English (the moderation log, the report's source)
+            choices = [("accept", "accepted", ModerationStatus.ACCEPTED),
+                       ("reject", "rejected", ModerationStatus.REJECTED)]
+            for col, (label, verb, status) in zip(st.columns(2), choices):
+                if col.button(w(f"queue.{label}"), key=f"mod-q-{label}-{s.external_id}", width="stretch"):
+                    with act(w, w(f"queue.{label}ing")):
                         require_moderator(cid)
                         moderate_statement(cid, s.external_id, status,
                                            f"{verb} by the moderator{': ' + reason if reason else ''} "
                                            f"(flagged: {s.moderation_reason})")
                         st.rerun()
     if removed:
-        with st.expander(f"Moderated out ({len(removed)})"):
+        with st.expander(w("queue.removed", n=len(removed))):
             for s in removed:
                 quote(s.text, prefix=f"#{esc(s.external_id)}")
-                st.caption("Reason: " + esc(s.moderation_reason or "moderated out"))
-                if st.button("Restore", key=f"mod-q-restore-{s.external_id}"):
-                    with action("Restoring the statement"):
+                st.caption(w("queue.reason", reason=esc(s.moderation_reason or w("queue.moderated_out"))))
+                if st.button(w("queue.restore"), key=f"mod-q-restore-{s.external_id}"):
+                    with act(w, w("queue.restoring")):
                         require_moderator(cid)
                         moderate_statement(cid, s.external_id, ModerationStatus.ACCEPTED,
                                                "restored by the moderator")
@@ -318,7 +323,7 @@ def moderate_statement(cid: int, statement: str, status: ModerationStatus, reaso
     set_moderation(settings(), cid, statement, status, reason)
 
 
-def _facilitation_tab(cid: int, c) -> None:
+def _facilitation_tab(cid: int, c, w: Words) -> None:
     gs = graph_status(cid)
     waiting = gs.waiting or {}
     kind = waiting.get("type")
@@ -326,16 +331,14 @@ def _facilitation_tab(cid: int, c) -> None:
         run_console.running_run(cid)
         return
     if not gs.values:
-        st.write("The facilitation graph moderates the intake, analyses topics and opinion groups, drafts "
-                 "consensus and minority statements citing participants' statements, checks each sentence "
-                 "against its sources, audits that every group is heard, and then waits for your review.")
+        st.write(w("run.intro"))
         run_console.unstarted_run(cid)
     elif kind == "review":
-        st.info("The graph waits for your review of the drafts below.")
+        st.info(w("run.waits_for_review"))
     elif kind == "voting":
-        st.info("Drafts are published. Open and close voting in the Voting tab.")
+        st.info(w("run.published", tab=w("console.tab_voting")))
     elif gs.finished:
-        st.success("The facilitation run is finished. The report is on the Report page.")
+        st.success(w("run.finished", page=w("nav.report")))
     elif gs.next:
         run_console.stopped_run(cid, c, gs)
     if kind == "review":
@@ -343,23 +346,22 @@ def _facilitation_tab(cid: int, c) -> None:
     # A fresh start is offered before a run, while drafts wait for review, and after a run finished.
     can_start = not gs.values or kind == "review" or gs.finished
     if can_start:
-        box = st.container() if not gs.values else st.expander("Start a new run", expanded=False)
+        box = st.container() if not gs.values else st.expander(w("run.new_run"), expanded=False)
         with box:
             options = run_console.options_form(c, boxed=not gs.values)
-            label = ("Run the facilitation graph" if not gs.values
-                     else "Start a new run with the current statements and votes")
+            label = w("run.start") if not gs.values else w("run.start_again")
             confirm = True
             if kind == "review":
-                confirm = st.checkbox("Discard the drafts waiting for review and start over", key="mod-run-confirm")
+                confirm = st.checkbox(w("run.discard_review"), key="mod-run-confirm")
             if st.button(label, type="primary" if not gs.values else "secondary", key="mod-run-start",
                          disabled=not confirm):
                 run_console.start_run(cid, options)
     if gs.values.get("log"):
-        with st.expander("Run log"):
+        with st.expander(w("run.log")):
             st.text("\n".join(gs.values["log"]))
 
 
-def _open_where_the_graph_waits(cid: int) -> None:
+def _open_where_the_graph_waits(cid: int, w: Words) -> None:
     """A console opened anew (signed in, or reloaded mid-review) opens on the tab with the
     moderator's next step: Facilitation while a run goes on, stopped or waits for the review,
     Voting while the drafts are put to the vote. It opened on Import, where the review a reload
@@ -367,42 +369,66 @@ def _open_where_the_graph_waits(cid: int) -> None:
     gs = graph_status(cid, quiet=True)
     kind = (gs.waiting or {}).get("type")
     if kind == "voting":
-        switch_tab(run_console.CONSOLE_TABS, "Voting")
+        switch_tab(run_console.CONSOLE_TABS, w("console.tab_voting"))
     elif kind == "review" or run_console.run_in_progress(cid) or (gs.next and not gs.finished):
-        switch_tab(run_console.CONSOLE_TABS, "Facilitation")
+        switch_tab(run_console.CONSOLE_TABS, w("console.tab_facilitation"))
     else:
         st.session_state[f"{run_console.CONSOLE_TABS}:switches"] = 0  # Import, once per session
+
+
+#: The console's tabs by message id, in order.
+TABS = ("console.tab_import", "console.tab_queue", "console.tab_facilitation", "console.tab_voting")
+#: Session key of the language the console's tabs were last drawn in.
+_TABS_LANGUAGE = "mod-tab-lang"
+
+
+def _tabs(cid: int, w: Words):
+    """The console's tabs in its language. A new language (the moderator's choice, or the room's
+    changed) makes new tabs open on the tab that was open: the browser sends the open tab's label,
+    which the tabs in another language do not have."""
+    key, ss = run_console.CONSOLE_TABS, st.session_state
+    if f"{key}:switches" not in ss:  # a sign-in or a reload
+        _open_where_the_graph_waits(cid, w)
+    before = ss.get(_TABS_LANGUAGE)
+    if before is not None and before != w.lang:
+        switches = ss.get(f"{key}:switches", 0)
+        label = ss.get(key if not switches else f"{key}-{switches}") or ss.get(f"{key}:open")
+        old = [Words(before)(t) for t in TABS]
+        switch_tab(key, w(TABS[old.index(label)] if label in old else TABS[0]))
+    ss[_TABS_LANGUAGE] = w.lang
+    return switchable_tabs([w(t) for t in TABS], key)
 
 
 def main() -> None:
     flash = st.session_state.pop("mod-flash", None)
     cid = _current_cid()
-    if cid is None:
-        _sign_in_form()
-        return
     try:
-        require_moderator(cid)
+        if cid is not None:
+            require_moderator(cid)
+            c = store().get_consultation(cid)
     except Exception:  # noqa: BLE001 - secret no longer valid (or consultation gone): sign in again
         _sign_out()
+        cid = None
+    if cid is None:
+        st.session_state[CONSOLE_LANGUAGE_KEY] = page_words(find_consultation(st.query_params.get("code", ""))).lang
         _sign_in_form()
         return
-    c, statements = _overview(cid)
+    st.session_state[CONSOLE_LANGUAGE_KEY] = page_words(c).lang
+    w = console_words()
+    statements = _overview(cid, c, w)
     if flash:
         getattr(st, flash[0])(esc(flash[1]))
-    labels = ["Import", "Moderation queue", "Facilitation", "Voting"]
-    if f"{run_console.CONSOLE_TABS}:switches" not in st.session_state:  # a sign-in or a reload
-        _open_where_the_graph_waits(cid)
-    tabs = switchable_tabs(labels, run_console.CONSOLE_TABS)
-    sections = [("Showing the import", lambda: _import_tab(cid, c)),
-                ("Showing the moderation queue", lambda: _moderation_tab(cid, statements)),
-                ("Showing the facilitation run", lambda: _facilitation_tab(cid, c)),
-                ("Showing the vote", lambda: run_console.voting_tab(cid))]
+    tabs = _tabs(cid, w)
+    sections = [("console.showing_import", lambda: _import_tab(cid, c, w)),
+                ("console.showing_queue", lambda: _moderation_tab(cid, statements, w)),
+                ("console.showing_run", lambda: _facilitation_tab(cid, c, w)),
+                ("console.showing_vote", lambda: run_console.voting_tab(cid, w))]
     for tab, (what, show) in zip(tabs, sections):
         if tab.open is False:  # only the open tab runs (None = tabs without state: run all)
             continue
-        with tab, action(what):
+        with tab, act(w, w(what)):
             show()
 
 
-with action("Showing the moderator console"):
+with act(console_words(), console_words()("console.showing")):
     main()
