@@ -23,11 +23,12 @@ REPO = Path(__file__).resolve().parents[1]
 #: The console's modules: every message id they name must exist (tests/test_i18n.py checks that every
 #: language has every id English has).
 CONSOLE_FILES = ["ui/views/moderator.py", "ui/run_console.py", "ui/run_stop.py", "ui/review_cards.py",
-                 "ui/room_language.py"]
+                 "ui/room_language.py", "ui/seed_form.py"]
 #: English a German console must not show (its headings, buttons and status lines).
 ENGLISH = ["Moderator console", "Moderation queue", "Sign out", "Review ", "Coverage audit", "Cited statements",
            "Submit the decisions", "Approve all drafts", "Voting is", "Open voting", "Close voting",
-           "Run the facilitation graph", "The graph waits", "Statements participants see", "Voting closed"]
+           "Run the facilitation graph", "The graph waits", "Statements participants see", "Voting closed",
+           "Seed statements"]
 
 
 def _ok(at) -> None:
@@ -86,7 +87,8 @@ def test_a_german_rooms_console_speaks_german(sample):
     assert [t.label for t in at.tabs][-4:] == ["Import", "Moderationswarteschlange", "Moderationslauf", "Abstimmung"]
     assert "In diese Beteiligung importieren" not in _page(at) and "Vorschau" in _page(at)
     assert [m.value for m in at.metric if m.label == "Aussagen"]
-    assert "Abmelden" in [b.label for b in at.button]
+    assert {"Abmelden", "Startaussagen hinzufügen"} <= {b.label for b in at.button}
+    assert not [e for e in ENGLISH if e in _page(at)], [e for e in ENGLISH if e in _page(at)]
 
     at.session_state["mod-tab"] = "Moderationswarteschlange"
     at.run()

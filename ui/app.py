@@ -27,8 +27,7 @@ st.set_page_config(page_title="Deliberation", page_icon=":material/forum:", layo
                    initial_sidebar_state="auto")
 
 _VIEWS = Path(__file__).parent / "views"
-# the pages' names in the language of the room in the address (or of this session's choice; the
-# moderator console keeps its English name)
+# the pages' names in the language of the room in the address (or of this session's choice)
 _code = st.query_params.get("code", "")
 w = words_of(lambda: find_consultation(_code) if _code else None)
 pages = [
@@ -36,7 +35,7 @@ pages = [
     st.Page(_VIEWS / "participant.py", title=w("nav.take_part"), icon=":material/how_to_vote:", url_path="participate"),
     st.Page(_VIEWS / "board.py", title=w("nav.board"), icon=":material/monitoring:", url_path="board"),
     st.Page(_VIEWS / "report.py", title=w("nav.report"), icon=":material/description:", url_path="report"),
-    st.Page(_VIEWS / "moderator.py", title="Moderator console", icon=":material/admin_panel_settings:", url_path="moderator"),
+    st.Page(_VIEWS / "moderator.py", title=w("console.title"), icon=":material/admin_panel_settings:", url_path="moderator"),
 ]
 # the projector view (/board?code=C&view=projector) is one screen: no navigation, the full width
 projector = st.query_params.get("view") == "projector"

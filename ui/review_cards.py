@@ -35,7 +35,7 @@ from ui.common import (
     store,
     switch_tab,
 )
-from ui.i18n import ENGLISH, Words, console_words, draft_heading, term
+from ui.i18n import DEFAULT_LANGUAGE, ENGLISH, Words, console_words, draft_heading, term
 
 #: The coverage chart's two bars' colours: share of participants, share of drafts.
 SHARE_COLOURS = ["#90a4ae", "#1565c0"]
@@ -288,7 +288,9 @@ def _review_draft(cid: int, review: str, i: int, d: dict, summaries: dict, state
     stored = _stored(cid, review, d)
     elsewhere = _sync(review, d, stored)
     with st.container(border=True):
-        st.markdown(f"**{i + 1}. {esc(draft_heading(w, d))}** — {esc(d.get('audience') or '')}")
+        # whom it speaks for: the graph's English words ("group A (46 participants, 46%)"), else its name
+        audience = (d.get("audience") or "") if w.lang == DEFAULT_LANGUAGE else group_name(d["key"], w)
+        st.markdown(f"**{i + 1}. {esc(draft_heading(w, d))}** — {esc(audience)}")
         if same_as is not None:
             st.warning(w("review.same_words", number=same_as + 1))
         _draft_body(d, summaries, statements, w)

@@ -6,13 +6,11 @@ for themselves."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import streamlit as st
 
 from deliberation.errors import DeliberationError
 from ui.common import plain_error, require_moderator, store
-from ui.i18n import LANGUAGES, ROOM_LANGUAGE_SETTING, Words, console_words, page_words, room_language
+from ui.i18n import LANGUAGES, ROOM_LANGUAGE_SETTING, Words, console_words, room_language
 
 
 def _chosen(cid: int, key: str) -> None:
@@ -24,9 +22,9 @@ def _chosen(cid: int, key: str) -> None:
         reason = e if isinstance(e, DeliberationError) else plain_error(e)
         st.session_state["mod-flash"] = ("error", w("console.language_not_changed", reason=reason))
         return
-    # said in the language the console is drawn in next: the room's new one, unless this session chose its own
-    after = page_words(SimpleNamespace(settings={ROOM_LANGUAGE_SETTING: lang}))
-    st.session_state["mod-flash"] = ("success", after("console.language_changed", language=LANGUAGES[lang]))
+    # said in the language the moderator chose it in (the console then speaks the new one, unless
+    # this session chose its own)
+    st.session_state["mod-flash"] = ("success", w("console.language_changed", language=LANGUAGES[lang]))
 
 
 def language_setting(cid: int, c, w: Words) -> None:

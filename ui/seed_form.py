@@ -14,8 +14,9 @@ import streamlit as st
 from deliberation.errors import DeliberationError, LineErrors
 from deliberation.models import TYPED_STATEMENT_MAX_CHARS
 from deliberation.seeds import add_seeds, seed_lines
-from deliberation.wording import inflect, listing, plural
+from deliberation.wording import listing
 from ui.common import embedder, esc, index, log, plain_error, require_moderator, store
+from ui.i18n import DEFAULT_LANGUAGE, console_words
 
 #: session keys of the form's text and of its last outcome (kind, message, bad lines)
 TEXT_KEY, OUTCOME_KEY = "mod-seed-text", "mod-seed-outcome"
@@ -23,28 +24,26 @@ TEXT_KEY, OUTCOME_KEY = "mod-seed-text", "mod-seed-outcome"
 
 def _add(cid: int) -> None:
     """The button's callback (it runs before the page is drawn again, so it may empty the box)."""
-    lines = seed_lines(st.session_state.get(TEXT_KEY, ""))
+    lines, w = seed_lines(st.session_state.get(TEXT_KEY, "")), console_words()
     try:
         require_moderator(cid)
         if not lines:
-            raise DeliberationError("Write a seed statement first, one per line.")
+            raise DeliberationError(w("seeds.none"))
         added = add_seeds(store(), cid, lines, index=_index(cid), embedder=_embedder(cid))
     except LineErrors as e:
-        st.session_state[OUTCOME_KEY] = ("error", "Nothing was stored. Change these lines and add them again:",
-                                         [f"line {n}: {problem}" for n, problem in e.problems])
+        st.session_state[OUTCOME_KEY] = ("error", w("seeds.refused"),
+                                         [w("seeds.line", n=n, problem=problem) for n, problem in e.problems])
         return
     except DeliberationError as e:
         st.session_state[OUTCOME_KEY] = ("error", str(e), [])
         return
     except Exception as e:  # noqa: BLE001 - shown in words, logged with its trace
         log.exception("adding seed statements failed")
-        st.session_state[OUTCOME_KEY] = ("error", f"Nothing was stored: {plain_error(e)}", [])
+        st.session_state[OUTCOME_KEY] = ("error", w("seeds.failed", reason=plain_error(e)), [])
         return
     st.session_state[TEXT_KEY] = ""
-    ids = listing([s.external_id for s in added])
-    st.session_state[OUTCOME_KEY] = ("success", f"Added {plural(len(added), 'seed statement')} "
-                                     f"({inflect(len(added), 'statement')} {ids}): participants see "
-                                     f"{inflect(len(added), 'it', 'them')} like any statement.", [])
+    ids = listing([s.external_id for s in added]) if w.lang == DEFAULT_LANGUAGE else ", ".join(s.external_id for s in added)
+    st.session_state[OUTCOME_KEY] = ("success", w("seeds.added", n=len(added), ids=ids), [])
 
 
 def _index(cid: int):
@@ -67,13 +66,11 @@ def _embedder(cid: int):
 
 def seed_section(cid: int) -> None:
     """The form: a box for the statements, one per line, the button, and the last outcome."""
-    st.markdown("#### Seed statements")
-    st.write("Your own statements for participants to vote on before they write theirs (Polis's seed "
-             f"comments), one per line, at most {TYPED_STATEMENT_MAX_CHARS} characters each. They are checked "
-             "as participants' statements are (personal data, abusive words, instruction-like text, the same "
-             "words as another statement) and stored all together or not at all.")
-    st.text_area("Seed statements, one per line", key=TEXT_KEY, height=140)
-    st.button("Add seed statements", key="mod-seed-add", on_click=_add, args=(cid,))
+    w = console_words()
+    st.markdown("#### " + w("seeds.title"))
+    st.write(w("seeds.intro", limit=TYPED_STATEMENT_MAX_CHARS))
+    st.text_area(w("seeds.label"), key=TEXT_KEY, height=140)
+    st.button(w("seeds.add"), key="mod-seed-add", on_click=_add, args=(cid,))
     outcome = st.session_state.pop(OUTCOME_KEY, None)  # said once, after the press
     if not outcome:
         return

@@ -73,7 +73,7 @@ def _language_menu(w: Words) -> None:
     """The console's own language for this browser session (``?lang=`` keeps it across a reload),
     as the participant page offers; the room's language until the moderator chooses."""
     key = f"mod-lang-menu-{w.lang}"
-    st.selectbox(w("language_label"), list(LANGUAGES), index=list(LANGUAGES).index(w.lang), format_func=LANGUAGES.get,
+    st.selectbox(w("console.language"), list(LANGUAGES), index=list(LANGUAGES).index(w.lang), format_func=LANGUAGES.get,
                  key=key, on_change=_choose_language, args=(key,), width=200)
 
 
