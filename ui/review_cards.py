@@ -22,8 +22,10 @@ import pandas as pd
 import streamlit as st
 
 from deliberation.analysis.pipeline import repness_by_direction
+from deliberation.report_text import said_in
 from deliberation.storage.reviews import PendingDecision, stale_pending
 from deliberation.wording import Audience, ballot_words, sentence_text
+from deliberation.words import Texts
 from ui import run_console
 from ui.common import (
     act,
@@ -125,19 +127,28 @@ def changed_words(changed: list[str], drafts: list[dict], now: dict[str, Pending
     return w("review.changed", n=len(parts), drafts="; ".join(parts))
 
 
+def _said(values: dict, w: Words):
+    """The analysis's and the audit's English sentences in the console's language, as the report
+    says them (deliberation.report_text.said_in: groups and topics named as it names them)."""
+    analysis = values.get("analysis") or {}
+    named = {"topics": (analysis.get("topics") or {}).get("topics") or [], "groups": analysis.get("group_summaries") or [],
+             "audit": values.get("audit") or {}}
+    return said_in(named, Texts(w.lang))
+
+
 def coverage(values: dict, w: Words = ENGLISH) -> None:
-    audit = values.get("audit") or {}
+    audit, said = values.get("audit") or {}, _said(values, w)
     stability = ((values.get("analysis") or {}).get("grouping") or {}).get("stability")
     if stability:  # how sure the opinion groups are, in words
-        st.caption(w("review.stability", text=esc(stability["text"])))
+        st.caption(w("review.stability", text=esc(said(stability["text"]))))
     st.markdown("#### " + w("review.coverage"))
     if not audit:
         st.write(w("review.no_audit"))
         return
     verdict = audit.get("verdict") or (w("review.passed") if audit.get("passed") else w("review.not_passed"))
-    (st.success if verdict.startswith("Passed:") else st.warning if audit.get("passed") else st.error)(esc(verdict))
+    (st.success if verdict.startswith("Passed:") else st.warning if audit.get("passed") else st.error)(esc(said(verdict)))
     for f in audit.get("findings") or []:
-        st.markdown("- " + esc(f))
+        st.markdown("- " + esc(said(f)))
     st.caption(esc(f"{term(w, 'jr')} {term(w, 'ejr')}"))
     if audit.get("groups"):
         _coverage_chart(audit["groups"], w)
