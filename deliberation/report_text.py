@@ -29,11 +29,13 @@ from deliberation.wording import (
     sentence_text,
     topic_sources,
 )
-from deliberation.words import DEFAULT_LANGUAGE, Texts, retell
+from deliberation.words import DEFAULT_LANGUAGE, Texts, load, retell
 
 #: the report's sections of drafts, in order (their titles and what each holds: ``section.<key>``
 #: and ``section.<key>_what`` in the message files)
 SECTION_KEYS = ("common_ground", "groups", "topics")
+#: the message ids of the languages' names, by their English names ("names.language.German")
+LANGUAGE_NAMES = "names.language."
 
 
 def section_of(key: str) -> str:
@@ -72,6 +74,9 @@ def said_in(rep: dict, w: Texts):
     for key in keys:  # an opinion group with its article where the language puts one ("le groupe A")
         name = audience_name(key, topics, lang=w.lang)
         names[audience_name(key, topics)] = w("names.group", group=name) if key.startswith("group:") else name
+    for mid in load("deliberation", DEFAULT_LANGUAGE):  # languages by their English names ("German")
+        if mid.startswith(LANGUAGE_NAMES):
+            names[mid.removeprefix(LANGUAGE_NAMES)] = w(mid)
     return lambda text: retell(text, w.lang, names.get)
 
 

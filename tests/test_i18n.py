@@ -51,8 +51,13 @@ def test_every_sentence_of_deliberation_reads_back_into_its_own_words():
     every language (deliberation.words.retell): no two English texts are mistaken for each other."""
     from deliberation.words import NUMBER_FIELDS, SAID, retell, said
 
+    from deliberation.report_text import LANGUAGE_NAMES
+    from deliberation.text.languages import LANGUAGES as DETECTED, language_name
+
     english = {mid: t for mid, t in load("deliberation", "en").items() if mid.startswith(SAID + ".")}
     assert len(english) > 50
+    # every language the analysis can name in a sentence has its name in every language
+    assert {LANGUAGE_NAMES + language_name(code) for code in DETECTED} <= set(load("deliberation", "en"))
     for mid, text in english.items():
         for n, form in ((1, "one"), (7, "other")) if isinstance(text, dict) else ((7, ""),):
             fields = {f: {"checks": "EJR"}.get(f) or ("7" if NUMBER_FIELDS.match(f) else f"x{f}")

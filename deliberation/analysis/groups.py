@@ -81,7 +81,7 @@ from deliberation.analysis.opinion_map import (
 from deliberation.analysis.polis_kmeans import Run, centres, cluster, group_step, silhouette
 from deliberation.analysis.synthetic import synthetic_camps
 from deliberation.votematrix import VoteMatrix
-from deliberation.wording import inflect
+from deliberation.words import said
 
 Mode = Literal["auto", "polis", "robust"]
 
@@ -341,14 +341,14 @@ def _auto(matrix: VoteMatrix, config: GroupingConfig, gen: np.random.Generator) 
     res.diagnostics["median_coverage"] = round(coverage, 4)
     if scores:
         res.diagnostics["auto_stability"] = {m: (round(v, 4) if np.isfinite(v) else None) for m, v in scores.items()}
-    why_cov = f"half of the participants voted on {'less' if expected.mode == 'robust' else 'more'} than {coverage:.1%} of the statements"
-    why_stab = (f"its groups are more stable when participants are left out (mean adjusted Rand index "
-                f"{scores.get(res.mode, 0):.2f} against {scores.get('polis' if res.mode == 'robust' else 'robust', 0):.2f})")
+    why_cov = said("groups.coverage_less" if expected.mode == "robust" else "groups.coverage_more",
+                   share=f"{coverage * 100:.1f}")
+    why_stab = said("groups.more_stable", ari=f"{scores.get(res.mode, 0):.2f}",
+                    ari_other=f"{scores.get('polis' if res.mode == 'robust' else 'robust', 0):.2f}")
     if res.mode == "robust":
-        res.notes.append("The groups come from the robust map, which weighs every statement equally, rather "
-                         f"than from Polis's map: {why_cov if res.mode == expected.mode else why_stab}.")
+        res.notes.append(said("groups.robust", why=why_cov if res.mode == expected.mode else why_stab))
     elif expected.mode == "robust":
-        res.notes.append(f"The groups come from Polis's map although {why_cov}: {why_stab}.")
+        res.notes.append(said("groups.polis_although", why_cov=why_cov, why_stab=why_stab))
     return res
 
 
@@ -381,25 +381,21 @@ def _group(matrix: VoteMatrix, config: GroupingConfig, gen: np.random.Generator)
     n, s = matrix.shape
     res = _empty_result(matrix, config)
     if n == 0 or s == 0:
-        res.notes.append("The conversation has no participants, so no opinion groups were formed."
-                         if n == 0 else "The conversation has no statements, so no opinion groups were formed.")
+        res.notes.append(said("groups.no_participants" if n == 0 else "groups.no_statements"))
         return res
     if matrix.n_votes == 0:
-        res.notes.append("No votes have been cast yet, so no opinion groups were formed.")
+        res.notes.append(said("groups.no_votes"))
         return res
     data = prepare(matrix, config)
     res.center = data.center_full
     if len(data.active) == 0:
-        res.notes.append("Every statement that received votes has been moderated out, so there are "
-                         "no votes to form opinion groups from.")
+        res.notes.append(said("groups.all_moderated_out"))
         return res
     in_conv = in_conversation(data.count_votes, data.n_voted_statements, config)
     n_in = int(in_conv.sum())
     threshold = min(config.min_votes, data.n_voted_statements)
     if n_in < 2:
-        who = "Only 1 participant has" if n_in == 1 else "No participant has"
-        res.notes.append(f"{who} voted, so no opinion groups were formed (at least 2 participants "
-                         f"with {threshold} or more votes are needed).")
+        res.notes.append(said("groups.only_one_voted" if n_in == 1 else "groups.nobody_voted", need=threshold))
         return res
     res.in_conv = in_conv
     if data.X.nnz == 0 or not np.any(data.X[np.flatnonzero(in_conv)].data):
@@ -414,8 +410,7 @@ def _group(matrix: VoteMatrix, config: GroupingConfig, gen: np.random.Generator)
     n_voters = int(matrix.voters().sum())
     n_out = n_voters - n_in
     if n_out:
-        res.notes.append(f"{n_out} of {n_voters} participants voted on fewer than {threshold} statements "
-                         f"and {inflect(n_out, 'is', 'are')} not placed in a group.")
+        res.notes.append(said("groups.not_placed", n=n_out, n_voters=n_voters, need=threshold))
     return res
 
 
@@ -487,8 +482,7 @@ def _finish(res: GroupingResult, P: np.ndarray, rows: np.ndarray, labels: np.nda
         sample = np.sort(gen.choice(n, config.silhouette_sample, replace=False)) if n > config.silhouette_sample else np.arange(n)
         res.diagnostics["participant_silhouette"] = round(silhouette(P[sample], res.labels[rows][sample]), 4)
     else:
-        res.notes.append("The votes show no distinct opinion groups: all clustered participants "
-                         "form one group.")
+        res.notes.append(said("groups.one_group"))
 
 
 def _run_polis(data: VoteData, in_conv: np.ndarray, config: GroupingConfig, gen: np.random.Generator,
@@ -516,8 +510,7 @@ def _cluster_map(Y: np.ndarray, P: np.ndarray, rows: np.ndarray, in_conv: np.nda
     """Cluster the participants at coordinates Y (map P is what the result shows)."""
     res.projection[rows] = P
     if len(np.unique(Y, axis=0)) < 2:
-        res.notes.append("All clustered participants sit at the same point of the opinion map "
-                         "(their votes do not differ), so they form one group.")
+        res.notes.append(said("groups.same_point"))
         _single_group(res, in_conv)
         return
     res.cluster_space = (Y, tol)
@@ -527,8 +520,7 @@ def _cluster_map(Y: np.ndarray, P: np.ndarray, rows: np.ndarray, in_conv: np.nda
         labels = latent_class_refine(data, rows, labels, run.k, config)
     _finish(res, Y, rows, labels, run.silhouette, config, gen)
     if res.k > 2 and int(Y.shape[1]) > config.n_components:
-        res.notes.append(f"The groups were found in {Y.shape[1]} dimensions; the {config.n_components}-D "
-                         "opinion map can show them partly overlapping.")
+        res.notes.append(said("groups.dimensions", n_dims=Y.shape[1], n_map=config.n_components))
     if config.subgroups and res.k >= 2:
         _subgroups(res, Y, rows, run, config, tol)
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from deliberation.votematrix import VoteMatrix
+from deliberation.words import said
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -78,10 +79,8 @@ def in_conversation(votes: np.ndarray, n_voted_statements: int, config: Grouping
 def why_no_spread(data: VoteData) -> str:
     vals = data.matrix.vals[~data.matrix.moderated_out[data.matrix.cols]]
     if len(vals) and np.all(vals == 0):
-        return ("Every vote was a pass, so there is no agreement or disagreement to tell opinions "
-                "apart: all clustered participants form one group.")
-    return ("Everyone who voted on a statement voted the same way on it, so the votes show no "
-            "differing opinions: all clustered participants form one group.")
+        return said("groups.all_passes")
+    return said("groups.no_spread")
 
 
 # ==== PCA =====================================================================================

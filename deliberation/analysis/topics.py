@@ -436,13 +436,10 @@ def _label_terms(texts: list[str], langs: list[str], main: str, members: list[np
 def _language_notes(counts: dict[str, int], main: str, forced: bool) -> list[str]:
     notes = []
     if len(counts) > 1:
-        listed = ", ".join(f"{language_name(code)} ({k})" for code, k in counts.items())
-        notes.append(f"The statements are in several languages: {listed}. Topics group statements by what "
-                     f"they say, across languages; labels use {language_name(main)} words where a topic has "
-                     f"{language_name(main)} statements, and name the languages a topic holds.")
+        listed = ", ".join(said("topics.in_language", language=language_name(code), n=k) for code, k in counts.items())
+        notes.append(said("topics.languages", languages=listed, main=language_name(main)))
     if main == "zh" and not forced:
-        notes.append("The statements are mostly Chinese (no spaces between words), so label terms are "
-                     "built from pairs of characters rather than words.")
+        notes.append(said("topics.chinese"))
     return notes
 
 
