@@ -196,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.lan:
         url = _lan_url(args.port)
     print(f"Data directory: {settings.data_dir.resolve()}")
+    # Ctrl+C stops it even when started from a shell that ignores SIGINT (a background job inherits
+    # SIG_IGN, and Python then installs no KeyboardInterrupt handler: the second Ctrl+C did nothing)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     # SIGTERM (a service manager, a test) ends the app and its Chroma server cleanly
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server = None
