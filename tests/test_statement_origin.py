@@ -79,7 +79,8 @@ def test_a_sqlite_database_from_before_origins_opens_upgraded_with_its_data(tmp_
         store.add_statement(1, "xid:d", "turn the CAR park into a market   square")
     assert e.value.statement == "4"
     store.require_moderator(1, "s3cret")
-    assert _text_languages(store) == {s.external_id: detect_language(s.text) for s in store.statements(1)}
+    assert _text_languages(store) == {s.external_id: None if s.is_draft else detect_language(s.text)
+                                      for s in store.statements(1)}
     store.engine.dispose()
     again = Store(Settings(data_dir=data))  # the next open finds nothing to do and keeps what was added
     assert _origins(again, 1) == BEFORE_ORIGINS
@@ -350,7 +351,8 @@ def _text_languages(store: Store) -> dict[str, str | None]:
 
 
 def test_statements_keep_their_language_and_a_later_reader_does_not_detect_it_again(room, store_settings):
-    """Every way in stores the language detected for the text, in the statement's row; a database
+    """Every way in but a published draft's stores the language detected for the text, in the
+    statement's row; a database
     from before the column gets it detected once on open; and a reader in a later process (here: the
     detector's memory emptied and its models released) reads the stored languages and does not load
     Lingua for them."""
@@ -358,16 +360,17 @@ def test_statements_keep_their_language_and_a_later_reader_does_not_detect_it_ag
     store.add_statement(cid, "xid:p1", "Der Bus sollte viel öfter in die Stadt fahren")
     store.add_seed_statements(cid, [(1, "Il faut planter plus d'arbres le long de la route")])
     texts = {s.external_id: s.text for s in store.statements(cid)}
+    store.add_statement(cid, None, "Most of us want more trees and fewer cars", is_draft=True)
     told = {sid: detect_language(text) for sid, text in texts.items()}
     assert told["4"] == "de" and told["5"] == "fr"
-    assert _text_languages(store) == told
+    assert _text_languages(store) == {**told, "6": None}  # a published draft's is not detected
     with store.engine.begin() as c:
         c.exec_driver_sql("ALTER TABLE statements DROP COLUMN text_language")
     store.engine.dispose()
     store = Store(store_settings)
-    assert _text_languages(store) == told
+    assert _text_languages(store) == {**told, "6": None}
     languages._cache.clear()
     release_models()
     loads = detector_state().loads
-    assert detect_languages([s.text for s in store.statements(cid)]) == list(told.values())
+    assert detect_languages([s.text for s in store.statements(cid) if not s.is_draft]) == list(told.values())
     assert detector_state().loads == loads

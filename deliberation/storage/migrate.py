@@ -15,7 +15,8 @@ Columns added so far, to ``statements``:
   :func:`deliberation.storage.room_reads.words_key`), computed here for every stored statement;
   its index ``ix_statements_words`` is then created with the other missing indexes.
 * ``text_language`` (the language the detector tells for the text, ISO 639-1, ``""`` undetermined),
-  detected here once for every stored statement (:func:`fill_languages`; Lingua loads once for it),
+  detected here once for every stored statement but published drafts (:func:`fill_languages`;
+  Lingua loads once for it),
   so that no later process detects a stored statement's language again.
 
 Tables added so far (``create_all`` makes them in a new database; an existing one gets them here,
@@ -37,7 +38,7 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from sqlalchemy import bindparam, case, inspect, select, update
+from sqlalchemy import and_, bindparam, case, inspect, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -173,10 +174,10 @@ def _fill(conn: Connection) -> None:
 
 
 def fill_languages(conn: Connection) -> None:
-    """``text_language`` of every row without it (all rows of a database from before the column;
-    the rows an old version wrote since), detected (:func:`deliberation.text.detect_languages`) a
+    """``text_language`` of every statement without it (all of a database from before the column;
+    those an old version wrote since; not published drafts: see ``StatementRow``), detected (:func:`deliberation.text.detect_languages`) a
     batch at a time in id order. Until then readers detect those statements' languages themselves."""
-    unknown = _T.c.text_language.is_(None)
+    unknown = and_(_T.c.text_language.is_(None), _T.c.is_draft.is_(False))
     set_row = update(_T).where(_T.c.id == bindparam("row_id")).values(text_language=bindparam("lang"))
     after = 0
     while True:

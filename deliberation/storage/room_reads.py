@@ -12,7 +12,6 @@ from sqlalchemy import func, literal, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from deliberation.models import ModerationStatus, Statement, StatementOrigin
-from deliberation.text.languages import detect_language
 from deliberation.storage.tables import NUMBER_ORDER, ParticipantRow, StatementRow, VoteEventRow, VoteRow
 from deliberation.wording import ballot_words
 
@@ -94,11 +93,9 @@ def statement_values(consultation_id: int, external_id: str, st: Statement, auth
                      text_language: str | None = None) -> dict:
     """The ``statements`` row of ``st`` as column values, the one place a statement's row is built
     (an import's, one added in the app, the moderator's seeds): ``origin`` when given, else
-    :attr:`Statement.stored_origin`; the words' digest; the language of its text, ``text_language``
-    when the caller detected it, else detected here (:func:`deliberation.text.detect_language`,
-    which remembers the intake's answers); ``updated_at`` ``now`` when ``st`` has none."""
-    if text_language is None:
-        text_language = detect_language(st.text)
+    :attr:`Statement.stored_origin`; the words' digest; ``text_language``, the language the caller
+    detected for its text (None: not detected, a published draft's); ``updated_at`` ``now`` when
+    ``st`` has none."""
     return dict(consultation_id=consultation_id, external_id=external_id, text=st.text, author_id=author_id,
                 language=st.language, moderation=st.moderation.value, moderation_reason=st.moderation_reason,
                 is_draft=st.is_draft, created_at=st.created_at, updated_at=st.updated_at or now,

@@ -427,7 +427,9 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
         st = Statement(external_id="new", text=text, author=author, language=language, is_draft=is_draft)
         if intake:
             st = intake([st])[0]
-        text_language = detect_language(st.text)  # before the lock: a first detection loads Lingua
+        # before the lock (a first detection loads Lingua); a published draft's is not detected:
+        # its sentences were read by the guard, and nothing reads a draft's language as a whole
+        text_language = None if is_draft else detect_language(st.text)
         for attempt in range(STATEMENT_ID_ATTEMPTS):
             try:
                 with self.session() as s, s.begin():

@@ -89,8 +89,10 @@ class StatementRow(_SourceRecord, Base):
     characters of up to 4 bytes each. ``text_language`` is the language the detector told for its text
     (:func:`deliberation.text.detect_language`: an ISO 639-1 code, ``""`` undetermined; ``language``
     is the one its source declared, "und" mostly), written with the row so later readers (topics,
-    moderation, the guard, another process) need not load the detector again; ``NULL`` on a row an
-    old version wrote. These columns came after the first databases were made:
+    moderation, the guard, another process) need not load the detector again; ``NULL`` on a
+    published draft (the guard read its sentences; no reader asks a draft's language as a whole,
+    and detecting it at publish reloaded Lingua after an import's release) and on a row an old
+    version wrote. These columns came after the first databases were made:
     :mod:`deliberation.storage.migrate` adds and fills them on open."""
 
     __tablename__ = "statements"
