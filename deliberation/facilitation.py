@@ -16,6 +16,7 @@ from deliberation.analysis.pipeline import AnalysisResult, most_agree
 from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.drafting.extractive import ExtractiveDrafter
 from deliberation.grounding import GroundingConfig, LLMJudge, ProblemKind, check_draft
+from deliberation.grounding.opposition import reverses
 from deliberation.models import Draft, DraftKind, DraftSentence, Statement
 from deliberation.wording import Audience, group_label, inflect, plural, position_phrase
 
@@ -235,15 +236,12 @@ def _topic_purpose(label: str, n_positions: int) -> str:
     return f"a statement that represents what participants said about {label}"
 
 
-#: the guard's findings that mean one statement says the opposite of the other
-_OPPOSITE_KINDS = {ProblemKind.STANCE_REVERSED, ProblemKind.DIRECTION_REVERSED, ProblemKind.COMPARISON_SWAPPED}
-
-
 def opposite(a: SourceRef, b: SourceRef, config: GroundingConfig = GroundingConfig()) -> bool:
     """``b`` says the opposite of ``a`` (or ``a`` of ``b``): the faithfulness guard, reading one as a
     draft of the other, finds a reversed stance, direction or comparison ("The green should become
     a dog park" / "The green should not become a dog park"). Text, not votes: it holds in a room
-    too small for opinion groups to show the split. ``config``: the guard's settings (the run's)."""
+    too small for opinion groups to show the split. ``config``: the guard's settings (the run's).
+    Only the guard's checks that find a reversal run (:func:`deliberation.grounding.opposition.reverses`)."""
     return _opposite_texts(*sorted((a.text, b.text)), config)
 
 
@@ -255,11 +253,7 @@ OPPOSITE_PAIRS_REMEMBERED = 4096
 @functools.lru_cache(maxsize=OPPOSITE_PAIRS_REMEMBERED)
 def _opposite_texts(a: str, b: str, config: GroundingConfig) -> bool:
     """:func:`opposite` on two texts, both ways (the answer depends on the texts and the settings alone)."""
-    for x, y in ((a, b), (b, a)):
-        report = check_draft([{"id": "s", "text": x}], y, ["s"], config=config)
-        if any(k in _OPPOSITE_KINDS for s in report.sentences for k in s.problem_kinds):
-            return True
-    return False
+    return reverses(a, b, config) or reverses(b, a, config)
 
 
 def _group_votes(s: dict, group) -> dict:

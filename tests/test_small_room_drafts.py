@@ -71,6 +71,17 @@ def test_opposite_statements_are_told_apart_by_their_words():
     # with the run's guard settings: a clause's stance is compared only once its words are aligned
     # (min_alignment_overlap); a share no clause can reach aligns nothing, so nothing reads as reversed
     assert not opposite(x, not_x, GroundingConfig(min_alignment_overlap=1.01))
+    # a direction verb reversed; French and Spanish read with their own negators and direction words;
+    # a language the guard has no word lists for (Italian) is never read as reversed
+    pairs = [("The council should raise parking fees in the centre.",
+              "The council should cut parking fees in the centre.", True),
+             ("La ville devrait ouvrir la piscine le dimanche.",
+              "La ville ne devrait pas ouvrir la piscine le dimanche.", True),
+             ("El ayuntamiento debe aumentar las plazas de aparcamiento.",
+              "El ayuntamiento debe reducir las plazas de aparcamiento.", True),
+             ("Questa piazza dovrebbe diventare pedonale.", "Questa piazza non dovrebbe diventare pedonale.", False)]
+    for a, b, want in pairs:
+        assert opposite(SourceRef(id="a", text=a), SourceRef(id="b", text=b)) is want, (a, b)
 
 
 def test_a_lone_dissenter_splits_the_topic_and_no_draft_merges_x_with_not_x(room):

@@ -107,11 +107,10 @@ class SentenceContext:
     sims: dict[str, float | None] = field(default_factory=dict)
     best: str = ""
     best_sim: float | None = None
-    union_cov: float = 0.0
-    relevant: bool = True
     found: list[Problem] = field(default_factory=list)
     """Problems found by the checks that ran before (some checks skip what another reported)."""
     _novel: dict[str, str] | None = None
+    _union_cov: float | None = None
 
     def __post_init__(self) -> None:
         self.union = set().union(*(s.content for s in self.cited))
@@ -119,11 +118,21 @@ class SentenceContext:
         self.sims = {s.id: self.emb.cos(self.text, s.text) for s in self.cited}
         self.best = max(self.cited, key=lambda s: self.covs[s.id] + (self.sims[s.id] or 0.0)).id
         self.best_sim = max((v for v in self.sims.values() if v is not None), default=None)
-        # shared words, and words the statements say in another form or with a synonym
-        said = (self.content & self.union) | _lexically_supported(self.content, self.toks, self.cited, self.union,
-                                                                          self.lang)
-        self.union_cov = len(said) / len(self.content) if self.content else 0.0
-        self.relevant = self.union_cov >= self.cfg.min_relevance_overlap or (
+
+    @property
+    def union_cov(self) -> float:
+        """Share of the sentence's content words the cited statements say: shared, or said in another
+        form or with a synonym (WordNet, OpenThesaurus: looked up on first use only)."""
+        if self._union_cov is None:
+            said = (self.content & self.union) | _lexically_supported(self.content, self.toks, self.cited,
+                                                                      self.union, self.lang)
+            self._union_cov = len(said) / len(self.content) if self.content else 0.0
+        return self._union_cov
+
+    @property
+    def relevant(self) -> bool:
+        """The sentence is about what the cited statements say (by words, or by similarity)."""
+        return self.union_cov >= self.cfg.min_relevance_overlap or (
             self.best_sim is not None and self.best_sim >= self.cfg.min_relevance_similarity
         )
 

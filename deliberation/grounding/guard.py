@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from ..safety.instructions import injection_start, instruction_reasons
@@ -52,6 +53,22 @@ RULE_CHECKS: tuple[Callable[[SentenceContext], list[Problem]], ...] = (
     checks.check_list_items,
     meaning.check_substitution,
 )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Which checks a reading of a draft sentence runs, each a function of the guard (:data:`FULL`:
+    all of them). Whatever the reading, a sentence is first read as :func:`check_sentence` says
+    (its citations, its language, an instruction), then with ``rules``; a French or Spanish one
+    with ``own`` too (:mod:`.own_language`), any other with ``additions``."""
+
+    rules: tuple[Callable[[SentenceContext], list[Problem]], ...] = RULE_CHECKS
+    own: Callable[[str, list[str], str], list[Problem]] = own_language.check
+    additions: tuple[Callable[[SentenceContext], list[Problem]], ...] = additions.CHECKS
+
+
+#: every check: the guard's verdict
+FULL = Reading()
 
 
 def _sources(statements: Sequence[SourceStatement]) -> dict[str, _Source]:
@@ -106,6 +123,7 @@ def check_draft(
     encoder: TextEncoder | None = None,
     config: GroundingConfig = GroundingConfig(),
     judge: LLMJudge | None = None,
+    reading: Reading = FULL,
 ) -> GroundingReport:
     """Check every sentence of ``draft`` against the statements it cites.
 
@@ -114,7 +132,8 @@ def check_draft(
     empty means all statements. ``encoder``: optional sentence encoder
     (``encode(list[str]) -> ndarray``); without it only the lexical checks run. ``judge``: the
     configured language model's second opinion (:class:`LLMJudge`); a sentence the rules accept
-    passes only when the model answers "entailed"; without it the rules decide alone.
+    passes only when the model answers "entailed"; without it the rules decide alone. ``reading``:
+    the checks to run (:data:`FULL`, or fewer for a question that needs only some of them).
 
     Raises ``ValueError`` for an empty draft, duplicate statement ids or draft-level citations of
     unknown ids. Inline markers naming unknown ids make that sentence unsupported.
@@ -138,7 +157,8 @@ def check_draft(
     parsed = _parse_sentences(draft, known, ids, list(citations) if citations else None)
     emb = _Embeddings(encoder)
     _prefetch(emb, sources, parsed)
-    verdicts = [check_sentence(clean, cited, unknown, sources, emb, config) for clean, cited, unknown in parsed]
+    verdicts = [check_sentence(clean, cited, unknown, sources, emb, config, reading)
+                for clean, cited, unknown in parsed]
     if judge is not None:
         verdicts = [_second_opinion(v, sources, judge) for v in verdicts]
     return GroundingReport(supported=all(v.supported for v in verdicts), sentences=verdicts,
@@ -194,8 +214,9 @@ def check_sentence(
     sources: dict[str, _Source],
     emb: _Embeddings,
     cfg: GroundingConfig,
+    reading: Reading = FULL,
 ) -> SentenceVerdict:
-    """Run every rule check on one sentence; it is supported when none finds a problem."""
+    """Run every rule check (of ``reading``) on one sentence; it is supported when none finds a problem."""
 
     problems: list[Problem] = []
     if unknown_ids:
@@ -216,16 +237,17 @@ def check_sentence(
     if not ctx.content and problems:
         return _verdict(text, cited_ids, problems, ctx)
     ctx.found = problems
-    for check in RULE_CHECKS:
+    for check in reading.rules:
         problems += check(ctx)
     if code in own_language.OWN:
-        return _own_language_verdict(ctx, problems, code)
-    for check in additions.CHECKS:
+        return _own_language_verdict(ctx, problems, code, reading.own)
+    for check in reading.additions:
         problems += check(ctx)
     return _verdict(text, cited_ids, problems, ctx)
 
 
-def _own_language_verdict(ctx: SentenceContext, problems: list[Problem], code: str) -> SentenceVerdict:
+def _own_language_verdict(ctx: SentenceContext, problems: list[Problem], code: str,
+                          own: Callable[[str, list[str], str], list[Problem]] = own_language.check) -> SentenceVerdict:
     """A French or Spanish sentence (:mod:`.own_language`): its number words replace the merged
     lists' reading of numbers, words the merged lists took for content that are function words of
     the language (or that its thesaurus finds said) are no problem, its own lists and thesaurus add
@@ -234,7 +256,7 @@ def _own_language_verdict(ctx: SentenceContext, problems: list[Problem], code: s
     cited = [s.text for s in ctx.cited]
     problems = [p for p in problems if p.kind is not ProblemKind.ADDED_NUMBER
                 and not own_language.false_alarm(p, code, cited, ctx.text)]
-    problems += own_language.check(ctx.text, cited, code)
+    problems += own(ctx.text, cited, code)
     v = _verdict(ctx.text, ctx.cited_ids, problems, ctx)
     if problems:
         return v

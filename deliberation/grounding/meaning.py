@@ -134,11 +134,13 @@ def _quality(w: str) -> int:
     return 1 if pos_re.match(w) else -1 if neg_re.match(w) else 0
 
 
-def _direction_words(text: str, kind: str = "amount") -> tuple[list[tuple[str, int, str]], int]:
+@lru_cache(maxsize=wn.LOOKUP_CACHE_SIZE)
+def _direction_words(text: str, kind: str = "amount") -> tuple[tuple[tuple[str, int, str], ...], int]:
     """The direction words of a clause of one of the :data:`DIRECTION_KINDS` as (canonical form, +1 /
     -1, surface), "too" inverting the next one ("too high" = wants it lower) and a negator at most
     :data:`NEGATION_REACH` tokens before one inverting it ("should not be raised"; not "raise it
-    where there is no option"); and 1 (the negations are already in the signs)."""
+    where there is no option"); and 1 (the negations are already in the signs). Remembered per text:
+    a statement's clauses are compared with many others (:mod:`.opposition`)."""
 
     toks = _tokenize(text)
     words, last_neg = [], -NEGATION_REACH - 1
@@ -155,7 +157,7 @@ def _direction_words(text: str, kind: str = "amount") -> tuple[list[tuple[str, i
             if k - last_neg <= NEGATION_REACH:
                 d = -d
             words.append((t.canon, d, t.raw))
-    return words, 1
+    return tuple(words), 1
 
 
 def _direction_sign(text: str, other: str, kind: str = "amount") -> tuple[int, list[str]]:
@@ -204,8 +206,11 @@ def check_direction(ctx: SentenceContext) -> list[Problem]:
         return []
     for cl in draft_clauses(ctx):
         aligned = align(ctx, cl)
-        if aligned is None and len(ctx.cited) == 1 and ctx.relevant:
-            src = ctx.cited[0]  # a short sentence sharing one word with its only statement
+        # a short sentence sharing one word with its only statement, when relevant to it (asked only
+        # of a reversal found: relevance looks words up in WordNet)
+        whole = aligned is None and len(ctx.cited) == 1
+        if whole:
+            src = ctx.cited[0]
             texts: tuple[tuple[str, str], ...] = ((src.id, src.text),)
         elif aligned is None:
             continue
@@ -219,7 +224,7 @@ def check_direction(ctx: SentenceContext) -> list[Problem]:
             # an evaluation is about its own clause: "better lighting" is no reversal of "it feels
             # unsafe" in the clause after "because"
             problem = _reversal(cl.text, texts if kind == "amount" else texts[:1], kind)
-            if problem:
+            if problem and (not whole or ctx.relevant):
                 return [problem]
     return _antonyms(ctx)
 

@@ -163,6 +163,16 @@ def check(text: str, sources: Sequence[str], lang: str) -> list[Problem]:
     return problems + _unsaid(text, sources, closest, lang)
 
 
+def reversals(text: str, sources: Sequence[str], lang: str) -> list[Problem]:
+    """The problems of :func:`check` that say draft sentence ``text`` reverses its cited statements:
+    a negation added or dropped, a direction word put for its opposite (the rest left unread)."""
+    if not sources:
+        return []
+    closest = _plain(_closest(text, sources, lang))
+    return [p for p in (_negation(text, closest, lang),) if p] + _directions(
+        _lists(lang), _plain(text), [_plain(s) for s in sources], closest)
+
+
 def _claim(lists: _Lists, plain: str, said: list[str], name: str) -> Problem | None:
     m = lists.claims.search(plain)
     if m is None or any(lists.claims.search(s) for s in said):
