@@ -38,8 +38,11 @@ run: $(STAMP) wordnet
 demo: $(STAMP)
 	$(VENV)/bin/deliberation demo
 
+# PYTEST_WORKERS=2: the tests in two pytest-xdist processes; tests/conftest.py keeps each module on one
+# worker and the browser rooms and real-model tests on one (--dist loadscope). Empty: one process.
+PYTEST_WORKERS ?=
 test: $(STAMP)
-	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -q
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -q $(if $(PYTEST_WORKERS),-n $(PYTEST_WORKERS) --dist loadscope)
 
 bench: $(STAMP)
 	$(PY) bench/bench_models.py

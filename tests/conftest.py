@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-import llm_server
+import xdist_ports
+
+xdist_ports.install()  # before the modules below bind free_port by name
+import llm_server  # noqa: E402
 from pg import *  # noqa: E402,F401,F403  PostgreSQL fixtures (tests/pg.py): pg_url, db_url, store_settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -142,3 +145,56 @@ def sample(imported, tmp_path, monkeypatch):
     s = copy_sample(imported, tmp_path / "data")
     monkeypatch.setenv("DELIBERATION_DATA", str(s.data_dir))
     return s
+
+
+
+# ---- pytest-xdist (`make test PYTEST_WORKERS=2`: `pytest -n 2 --dist loadscope`) ------------------
+#: modules that run a whole browser room (a Streamlit server and chromium with several pages: ~30-90 s
+#: of two busy processes each)
+BROWSER_ROOM_MODULES = {"test_live_room", "test_ui_browser", "test_restart_browser", "test_room_devices",
+                        "test_bilingual_room", "test_ui_load", "test_two_servers"}
+#: modules with a test on the real model (:func:`smollm2_server`: llama.cpp on both cores)
+REAL_MODEL_MODULES = {"test_injection_graph", "test_llm_drafter", "test_grounding_judge"}
+#: the xdist scope of all these modules: one worker runs them one after the other, first, so that on 2
+#: cores no two of them run against each other and one worker starts one llama.cpp server
+HEAVY_SCOPE = "heavy"
+#: modules that share an expensive session fixture (:func:`demo_run`, a whole CLI run): one worker runs
+#: them, so that the fixture is built once
+SHARED_SCOPES = {"test_graph": "demo-run", "test_privacy": "demo-run"}
+
+
+def xdist_scope(nodeid: str) -> str:
+    """The unit of work of a test under ``--dist loadscope``: its module, or :data:`HEAVY_SCOPE`. A
+    worker runs a module's tests together and builds its module-scoped fixtures once."""
+    module = nodeid.split("::", 1)[0]
+    stem = Path(module).stem
+    return HEAVY_SCOPE if stem in BROWSER_ROOM_MODULES | REAL_MODEL_MODULES else SHARED_SCOPES.get(stem, module)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keep :data:`REAL_MODEL_MODULES` true: a module with a test on the real model must be in it."""
+    missing = sorted({item.path.stem for item in items if "smollm2_server" in getattr(item, "fixturenames", ())}
+                     - REAL_MODEL_MODULES)
+    if missing:
+        raise pytest.UsageError(f"{', '.join(missing)} use smollm2_server: add them to REAL_MODEL_MODULES "
+                                "in tests/conftest.py")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadscope`` with :func:`xdist_scope` as the scope, :data:`HEAVY_SCOPE` handed out first.
+    (``--dist loadgroup`` with ``xdist_group`` marks would say the same, but pytest-xdist 3.8 groups
+    by renaming ``item._nodeid``, which pytest 9.2 no longer reads: the marks are ignored.)"""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModulesHeavyFirst(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_scope(nodeid)
+
+        def _assign_work_unit(self, node) -> None:
+            if HEAVY_SCOPE in self.workqueue:
+                self.workqueue.move_to_end(HEAVY_SCOPE, last=False)
+            super()._assign_work_unit(node)
+
+    return ModulesHeavyFirst(config, log)
