@@ -230,9 +230,9 @@ def _preview(kind: str, path: Path, votes_path: Path | None, c, w: Words) -> Non
         checked = intake(list(bundle.statements))
     rows = pd.DataFrame({
         "id": [s.external_id for s in checked],
-        "statement (as it will be stored)": [s.text for s in checked],
-        "status": [s.moderation.value for s in checked],
-        "why flagged": [s.moderation_reason for s in checked],
+        w("imports.col_text"): [s.text for s in checked],
+        w("imports.col_status"): [s.moderation.value for s in checked],
+        w("imports.col_why"): [s.moderation_reason for s in checked],
     })
     st.session_state["mod-imp-preview"] = {"cid": c.id, "bundle": bundle, "rows": rows, "path": str(path),
                                            "summary": bundle.summary(),
