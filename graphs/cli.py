@@ -141,8 +141,11 @@ def run_cmd(
     min_voters_group_share: Optional[float] = typer.Option(None, help="A group's verdict on a draft needs at most this share of its members to have voted (tally.min_voters_group_share)."),
     set_: list[str] = typer.Option([], "--set", metavar="NAME=VALUE", help="Any setting of the run by name, repeatable: grounding.min_relevance_overlap=0.5, coverage.require_ejr=true, stats.min_vote_count=10 ... (`deliberation settings` lists them all with their defaults)."),
     approve_all: bool = typer.Option(False, "--approve-all", help="Demo: approve every draft and close voting at once."),
+    start_over: bool = typer.Option(False, "--start-over", help="Start over even though decisions clicked in the moderator console on the drafts waiting for review are not submitted yet (they are dropped)."),
 ) -> None:
-    """Run the facilitation graph with progress output; it stops at the moderator's review."""
+    """Run the facilitation graph with progress output; it stops at the moderator's review. A run
+    from the start drops the review waiting: refused while the console holds decisions clicked in
+    it and not submitted (unless --start-over)."""
     runner = _graph()
     resolved: list[int] = []
     with reported(), interruptible(lambda: _kept(resolved)):
@@ -158,11 +161,30 @@ def run_cmd(
         doing = runner.DOING["to_end" if approve_all else "start"]
         with runs.running_after(state.settings, folder, lambda: _resolve(source), doing) as cid:
             resolved.append(cid)
+            if not start_over:
+                _refuse_over_clicked_review(runner, cid)
             if approve_all:
                 st = runner.run_to_end(state.settings, cid, options, on_update=_print_update)
             else:
                 st = runner.start(state.settings, cid, options, on_update=_print_update)
     _print_status(st, cid)
+
+
+def _refuse_over_clicked_review(runner, cid: int) -> None:
+    """A run from the start while the moderator is reviewing in the console (decisions clicked, not
+    submitted) would drop their work unseen: a terminal's `deliberation run` in a live room of six
+    replaced the review the moderator was deciding on. Refused in words, naming the decisions."""
+    st = runner.status(state.settings, cid)
+    if not (st.waiting and st.waiting.get("type") == "review" and st.waiting_id):
+        return
+    clicked = Store(state.settings).pending(cid, str(st.waiting_id))
+    if clicked:
+        last = max(clicked.values(), key=lambda p: p.updated_at)
+        fail(f"consultation {cid} waits for the moderator's review, and the moderator console holds "
+             f"{plural(len(clicked), 'decision')} clicked on its drafts and not submitted (the last by "
+             f"{last.reviewer} at {last.updated_at:%H:%M:%S} UTC); a run from the start would drop them. "
+             f"Submit them in the console (or answer with: deliberation review {cid}), or start over "
+             f"anyway with: deliberation run {cid} --start-over")
 
 
 @app.command("stop")

@@ -40,3 +40,28 @@ def test_console_counts_the_participants_the_board_counts(tmp_path, monkeypatch)
     mod.button[[b.label for b in mod.button].index("Open")].click().run()
     assert not mod.exception, [e.value for e in mod.exception]
     assert _metric(mod, "Participants") == "2"  # was 0: voters only
+
+
+def test_a_terminal_run_does_not_drop_the_review_the_moderator_is_deciding(sample):
+    """2. While the moderator was deciding on the drafts in the console (decisions clicked, not yet
+    submitted), ``deliberation run ID`` typed in a terminal on the same data folder started over
+    and replaced the review: the clicks were gone. It is refused in words naming them, and
+    nothing changes; ``--start-over`` still starts over."""
+    from typer.testing import CliRunner
+
+    from graphs import runner
+    from graphs.cli import app as cli_app
+
+    settings = Settings(data_dir=sample.data_dir)
+    st = runner.start(settings, sample.cid)
+    key = next(iter(st.waiting["drafts"]))["key"]
+    Store(settings).save_pending(sample.cid, str(st.waiting_id), key, "reject", "Mia", reason="quotes personal data")
+    res = CliRunner().invoke(cli_app, ["--data-dir", str(sample.data_dir), "run", str(sample.cid)])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2, said
+    assert (f"consultation {sample.cid} waits for the moderator's review, and the moderator console holds 1 decision "
+            "clicked on its drafts and not submitted (the last by Mia at ") in said, said
+    assert f"deliberation run {sample.cid} --start-over" in said
+    again = runner.status(settings, sample.cid)
+    assert again.waiting_id == st.waiting_id and again.values["log"] == st.values["log"]
+    assert Store(settings).pending(sample.cid, str(st.waiting_id))[key].decision == "reject"
