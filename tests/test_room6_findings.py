@@ -3,6 +3,9 @@ showed that no test looked at, each as the smallest test that fails without its 
 
 1. Six participants had written their statements and not voted yet: the live board said
    "Participants 6", the moderator console "Participants 0" (it counted voters only).
+2. A terminal's ``deliberation run`` during the console's review started over and dropped the
+   decisions the moderator had clicked.
+3. The report's coverage chart of a room of 2,000 cut every topic's name after a few letters.
 """
 
 from __future__ import annotations
@@ -65,3 +68,21 @@ def test_a_terminal_run_does_not_drop_the_review_the_moderator_is_deciding(sampl
     again = runner.status(settings, sample.cid)
     assert again.waiting_id == st.waiting_id and again.values["log"] == st.values["log"]
     assert Store(settings).pending(sample.cid, str(st.waiting_id))[key].decision == "reject"
+
+
+def test_the_reports_coverage_chart_shows_whole_topic_names():
+    """3. The report of a room of 2,000 (Bowling Green) cut every topic in its coverage chart to
+    'the topic “green · …' at the axis's default label width: the topics could not be told apart.
+    Its audience labels now get the report's label width, as the drafts' vote chart's do."""
+    from ui.i18n import ENGLISH
+    from ui.views.report import LABEL_PX, coverage_chart
+
+    name = "the topic “homeless · community · immigrants”"  # the longest of Bowling Green's
+    rep = {"topics": [{"id": 0, "label": "homeless · community · immigrants"}],
+           "audit": {"groups": [{"key": "group:0", "share_participants": 0.6, "share_drafts": 0.5},
+                                {"key": "topic:0", "share_participants": 0.1, "share_drafts": 0.05}]}}
+    spec = coverage_chart(rep, ENGLISH).to_dict()
+    labels = {r[ENGLISH("report.col_audience")] for r in next(iter(spec["datasets"].values()))}
+    assert name in labels
+    # measured in chromium: this name takes 235 px (about 5.2 px a character at the axis's font)
+    assert spec["encoding"]["y"]["axis"]["labelLimit"] == LABEL_PX >= 5.5 * len(name)

@@ -37,6 +37,9 @@ from ui.i18n import LANGUAGES, Words, draft_heading, failure_words, words_of
 #: bar colours: share of participants, share of drafts; agree, disagree, pass
 SHARE_RANGE = ["#90a4ae", "#1565c0"]
 VOTE_RANGE = ["#2e7d32", "#c62828", "#9e9e9e"]
+#: px of a bar label (a draft's name, an audience's) before the chart cuts it with "…": the coverage
+#: chart's audiences cut at the axis's default showed a room of 2,000's topics as 'the topic “green · …'
+LABEL_PX = 260
 
 
 def _report_files(cid: int) -> dict[str, Path]:
@@ -82,7 +85,7 @@ def _plots(rep: dict, w: Words) -> None:
         draft, vote, votes = (w(f"report.col_{k}") for k in ("draft", "vote", "votes"))
         scale = alt.Scale(domain=[w(f"said.{k}") for k in ("agree", "disagree", "pass")], range=VOTE_RANGE)
         chart = alt.Chart(pd.DataFrame(rows)).mark_bar(size=18).encode(
-            y=alt.Y(f"{draft}:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y(f"{draft}:N", title=None, sort=None, axis=alt.Axis(labelLimit=LABEL_PX)),
             x=alt.X(f"{votes}:Q", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color(f"{vote}:N", scale=scale, legend=alt.Legend(orient="bottom", title=None)),
             order=alt.Order(f"{vote}:N"),
@@ -92,24 +95,33 @@ def _plots(rep: dict, w: Words) -> None:
         if table:
             st.caption(w("report.by_group"))
             st.dataframe(pd.DataFrame(table), hide_index=True)
-    groups = (rep.get("audit") or {}).get("groups") or []
-    if groups:
+    chart = coverage_chart(rep, w)
+    if chart is not None:
         st.markdown(f"#### {w('report.coverage_title')}")
-        audience, measure, share = (w(f"report.col_{k}") for k in ("audience", "measure", "share"))
-        of_people, of_drafts = w("report.share_participants"), w("report.share_drafts")
-        topics = {str(t["id"]): t["label"] for t in rep.get("topics") or []}
-        rows = []
-        for g in groups:
-            name = audience_name(g["key"], topics, lang=w.lang)
-            rows.append({audience: name, measure: of_people, share: g["share_participants"]})
-            rows.append({audience: name, measure: of_drafts, share: g["share_drafts"]})
-        chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-            y=alt.Y(f"{audience}:N", title=None, sort=None), x=alt.X(f"{share}:Q", axis=alt.Axis(format="%")),
-            yOffset=f"{measure}:N", color=alt.Color(f"{measure}:N", legend=alt.Legend(orient="bottom", title=None),
-                                                    scale=alt.Scale(domain=[of_people, of_drafts], range=SHARE_RANGE)),
-            tooltip=[audience, measure, alt.Tooltip(f"{share}:Q", format=".0%")],
-        ).properties(height=alt.Step(14))
         st.altair_chart(chart, width="stretch")
+
+
+def coverage_chart(rep: dict, w: Words):
+    """Each audience's (opinion group's, topic's) share of the participants and of the drafts, from
+    the report's coverage audit; None without one."""
+    groups = (rep.get("audit") or {}).get("groups") or []
+    if not groups:
+        return None
+    audience, measure, share = (w(f"report.col_{k}") for k in ("audience", "measure", "share"))
+    of_people, of_drafts = w("report.share_participants"), w("report.share_drafts")
+    topics = {str(t["id"]): t["label"] for t in rep.get("topics") or []}
+    rows = []
+    for g in groups:
+        name = audience_name(g["key"], topics, lang=w.lang)
+        rows.append({audience: name, measure: of_people, share: g["share_participants"]})
+        rows.append({audience: name, measure: of_drafts, share: g["share_drafts"]})
+    return alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+        y=alt.Y(f"{audience}:N", title=None, sort=None, axis=alt.Axis(labelLimit=LABEL_PX)),
+        x=alt.X(f"{share}:Q", axis=alt.Axis(format="%")),
+        yOffset=f"{measure}:N", color=alt.Color(f"{measure}:N", legend=alt.Legend(orient="bottom", title=None),
+                                                scale=alt.Scale(domain=[of_people, of_drafts], range=SHARE_RANGE)),
+        tooltip=[audience, measure, alt.Tooltip(f"{share}:Q", format=".0%")],
+    ).properties(height=alt.Step(14))
 
 
 def _polis_zip(cid: int) -> bytes:
