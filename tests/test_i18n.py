@@ -67,6 +67,32 @@ def test_every_sentence_of_deliberation_reads_back_into_its_own_words():
                 assert retell(written, lang) == Texts(lang)(mid, n=n, **fields), (mid, form, lang, written)
 
 
+def test_french_and_spanish_sentences_keep_their_articles_before_a_name_or_number():
+    """French never elides before a placeholder (the coverage audit's note on topics' voices read
+    "se rapporte à l'1 auteur distinct" for one author, "à l'0" for none), and Spanish does not put
+    "de" before a topic's name, which carries its article ("el de el tema «…»" in the audit's
+    redraft route, where Spanish says "del")."""
+    import re
+
+    from deliberation.report_text import said_in
+    from deliberation.wording import audience_name
+    from deliberation.words import said
+
+    for package in ("ui", "deliberation"):
+        elided = [(mid, t) for mid, text in load(package, "fr").items() for t in _forms(text).values()
+                  if re.search(r"\b(?:[lLdDjJnNsS]|[qQ]u)'\{", t)]
+        assert not elided, (package, elided)
+    topics = {"3": "bus lanes"}
+    rep = {"topics": [{"id": 3, "label": "bus lanes"}], "groups": [{"id": 0}, {"id": 1}]}
+    route = said("audit.route_topic", where=said("audit.where_ungrouped", n_left=4),
+                 audience=audience_name("topic:3", topics), sid="12")
+    spanish = said_in(rep, Texts("es"))(route)
+    assert "«bus lanes»" in spanish and not re.search(r"\bde el\b", spanish), spanish
+    for n in (0, 1):
+        french = said_in(rep, Texts("fr"))(said("audit.voices", n=n))
+        assert f" {n} auteur distinct" in french and f"l'{n}" not in french, french
+
+
 def test_counted_texts_pick_their_form():
     assert Words("en")("mine.votes", n=1) == "1 vote" and Words("en")("mine.votes", n=0) == "0 votes"
     assert Words("fr")("mine.votes", n=0) == "0 vote"  # French counts zero as one
