@@ -6,6 +6,8 @@ showed that no test looked at, each as the smallest test that fails without its 
 2. A terminal's ``deliberation run`` during the console's review started over and dropped the
    decisions the moderator had clicked.
 3. The report's coverage chart of a room of 2,000 cut every topic's name after a few letters.
+4. Before the first facilitation run, the board's map named the room's two groups "group A" and
+   "group C": three groups of the votes before had become two.
 """
 
 from __future__ import annotations
@@ -86,3 +88,23 @@ def test_the_reports_coverage_chart_shows_whole_topic_names():
     assert name in labels
     # measured in chromium: this name takes 235 px (about 5.2 px a character at the axis's font)
     assert spec["encoding"]["y"]["axis"]["labelLimit"] == LABEL_PX >= 5.5 * len(name)
+
+
+def _groups(members: dict[str, int]) -> dict:
+    ids = sorted(set(members.values()))
+    return {"groups": dict(members), "group_summaries": [{"id": g, "size": list(members.values()).count(g)} for g in ids],
+            "repness": {str(g): [] for g in ids}}
+
+
+def test_the_maps_groups_are_lettered_without_a_gap_before_the_first_run():
+    from ui.opinion_map import group_label, named_groups
+
+    # the six's votes so far: three groups, then (two more votes) two; ben's and chloe's group went
+    before = _groups({"anna": 0, "greta": 0, "ben": 1, "chloe": 1, "dev": 2, "hans": 2})
+    now = _groups({"anna": 1, "greta": 1, "ben": 1, "chloe": 1, "dev": 0, "hans": 0})
+    fresh = named_groups(now, None, before)
+    assert {group_label(g) for g in fresh["groups"].values()} == {"group A", "group B"}  # was A and C
+    assert fresh["groups"]["anna"] == fresh["groups"]["greta"] == 0 and fresh["groups"]["dev"] == 1
+    assert [s["id"] for s in fresh["group_summaries"]] == [0, 1] and set(fresh["repness"]) == {"0", "1"}
+    # after a run, its drafts name its groups ("What group C asks for"): the map keeps its letters
+    assert set(named_groups(now, before, None)["groups"].values()) == {0, 2}

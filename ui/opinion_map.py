@@ -87,9 +87,7 @@ def _compute(h: _Fresh, s, cid: int, sig: tuple, reference: dict | None, author_
     try:
         result, _summary = analyze_source(s, str(cid), topics=False,
                                           config=AnalysisConfig(author_agrees=author_agrees))
-        out = result.model_dump(mode="json")
-        previous = reference if (reference or {}).get("groups") else h.result
-        h.result, h.error = align_groups(out, previous), None
+        h.result, h.error = named_groups(result.model_dump(mode="json"), reference, h.result), None
     except Exception as e:  # noqa: BLE001 - too few votes or a failure: the pages go on
         log.exception("analysis of the votes so far failed")
         h.error = plain_error(e)
@@ -142,8 +140,26 @@ def align_groups(analysis: dict, reference: dict | None) -> dict:
     spare = iter(i for i in range(len(new_ids) + len(old_ids)) if i not in old_ids)
     for g in new_ids:
         rename.setdefault(g, next(spare))
+    return _renamed(analysis, rename)
+
+
+def named_groups(analysis: dict, reference: dict | None, previous: dict | None) -> dict:
+    """The fresh groups' numbers: those of the last facilitation run's groups (``reference``) they
+    share the most members with, kept with their gaps (the run's drafts name its groups); before
+    any run, those of the previous fresh groups (``previous``), closed up so the letters run A, B,
+    C: a room of six whose three groups became two showed "group A" and "group C" on the board,
+    and nobody could say where group B had gone."""
+    if (reference or {}).get("groups"):
+        return align_groups(analysis, reference)
+    out = align_groups(analysis, previous)
+    ids = sorted({int(g) for g in (out.get("groups") or {}).values()})
+    return _renamed(out, {g: i for i, g in enumerate(ids)}) if ids != list(range(len(ids))) else out
+
+
+def _renamed(analysis: dict, rename: dict[int, int]) -> dict:
+    """``analysis`` with its group numbers changed by ``rename`` (old -> new)."""
     out = dict(analysis)
-    out["groups"] = {p: rename[g] for p, g in new.items()}
+    out["groups"] = {str(p): rename[int(g)] for p, g in (analysis.get("groups") or {}).items()}
     out["group_summaries"] = sorted(({**s, "id": rename[int(s["id"])]} for s in analysis.get("group_summaries") or []),
                                     key=lambda s: s["id"])
     out["repness"] = {str(rename[int(g)]): v for g, v in (analysis.get("repness") or {}).items()}
