@@ -180,6 +180,7 @@ def pytest_collection_modifyitems(config, items):
                                 "in tests/conftest.py")
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: without it (-p no:xdist) pytest refused every run
 def pytest_xdist_make_scheduler(config, log):
     """``--dist loadscope`` with :func:`xdist_scope` as the scope, :data:`HEAVY_SCOPE` handed out first.
     (``--dist loadgroup`` with ``xdist_group`` marks would say the same, but pytest-xdist 3.8 groups
