@@ -47,29 +47,34 @@ def test_console_counts_the_participants_the_board_counts(tmp_path, monkeypatch)
     assert _metric(mod, "Participants") == "2"  # was 0: voters only
 
 
-def test_a_terminal_run_does_not_drop_the_review_the_moderator_is_deciding(sample):
+def test_a_terminal_run_does_not_drop_the_review_the_moderator_is_deciding(tmp_path):
     """2. While the moderator was deciding on the drafts in the console (decisions clicked, not yet
     submitted), ``deliberation run ID`` typed in a terminal on the same data folder started over
     and replaced the review: the clicks were gone. It is refused in words naming them, and
     nothing changes; ``--start-over`` still starts over."""
     from typer.testing import CliRunner
 
+    from deliberation.importers.tabular import read_statements_file
     from graphs import runner
     from graphs.cli import app as cli_app
+    from test_small_room_drafts import QUESTION, write_room  # the room of three: a graph run in seconds
 
-    settings = Settings(data_dir=sample.data_dir)
-    st = runner.start(settings, sample.cid)
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    statements, votes = write_room(tmp_path / "files")
+    cid = Store(settings).import_bundle(read_statements_file(statements, votes_path=votes, question=QUESTION),
+                                        question=QUESTION).consultation_id
+    st = runner.start(settings, cid)
     key = next(iter(st.waiting["drafts"]))["key"]
-    Store(settings).save_pending(sample.cid, str(st.waiting_id), key, "reject", "Mia", reason="quotes personal data")
-    res = CliRunner().invoke(cli_app, ["--data-dir", str(sample.data_dir), "run", str(sample.cid)])
+    Store(settings).save_pending(cid, str(st.waiting_id), key, "reject", "Mia", reason="quotes personal data")
+    res = CliRunner().invoke(cli_app, ["--data-dir", str(settings.data_dir), "run", str(cid)])
     said = " ".join(res.output.split())
     assert res.exit_code == 2, said
-    assert (f"consultation {sample.cid} waits for the moderator's review, and the moderator console holds 1 decision "
+    assert (f"consultation {cid} waits for the moderator's review, and the moderator console holds 1 decision "
             "clicked on its drafts and not submitted (the last by Mia at ") in said, said
-    assert f"deliberation run {sample.cid} --start-over" in said
-    again = runner.status(settings, sample.cid)
+    assert f"deliberation run {cid} --start-over" in said
+    again = runner.status(settings, cid)
     assert again.waiting_id == st.waiting_id and again.values["log"] == st.values["log"]
-    assert Store(settings).pending(sample.cid, str(st.waiting_id))[key].decision == "reject"
+    assert Store(settings).pending(cid, str(st.waiting_id))[key].decision == "reject"
 
 
 def test_the_reports_coverage_chart_shows_whole_topic_names():
