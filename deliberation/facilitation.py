@@ -18,7 +18,8 @@ from deliberation.drafting.extractive import ExtractiveDrafter
 from deliberation.grounding import GroundingConfig, LLMJudge, ProblemKind, check_draft
 from deliberation.grounding.opposition import reverses
 from deliberation.models import Draft, DraftKind, DraftSentence, Statement
-from deliberation.wording import Audience, group_label, inflect, plural, position_phrase
+from deliberation.wording import Audience, group_label, plural, position_phrase
+from deliberation.words import said
 
 
 class FacilitationConfig(BaseModel):
@@ -512,10 +513,7 @@ def placement_note(placed: int, ungrouped: int) -> str:
     place or leave out."""
     if not placed and not ungrouped:
         return ""
-    return (f"{plural(placed, 'participant')} in no opinion group at the analysis (they joined "
-            "later or had voted on too few statements to be grouped) were placed into the group closest to their "
-            f"votes; {plural(ungrouped, 'voter')} {inflect(ungrouped, 'remains', 'remain')} in no group (too few votes to place) "
-            "and count only in the totals.")
+    return said("tally.placed", n=placed, remain=said("tally.remain", n=ungrouped))
 
 
 def group_labels(analysis: AnalysisResult, matrix, min_votes: int = MIN_VOTES_TO_PLACE):

@@ -395,8 +395,7 @@ def revision_requests(result: TallyResult, current: list[PublishedDraft]
 
 
 #: The tally's note when a revision round put no draft to the vote.
-NO_REVISED_VOTE = ("The revision round put no new draft to the vote (the moderator rejected its redrafts), "
-                   "so the vote before it stands: its ranking and counts are the last vote's.")
+NO_REVISED_VOTE = said("tally.no_revised_vote")
 
 
 def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
@@ -418,7 +417,7 @@ def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     names = {p.statement_id: ballot_name(p.heading, p.statement_id) for p in current}
     # the voting node closed voting before this: no note may say nobody voted on a draft "yet"
     result = count_votes(matrix, labels, ids, ctx.tally, names=names, closed=True) if ids else None
-    data = result.model_dump(mode="json") if result else {"notes": ["No draft was published, so there is nothing to tally."]}
+    data = result.model_dump(mode="json") if result else {"notes": [said("tally.none_published")]}
     # the earlier rounds' ballot items keep their counts (their voting closed): the report said
     # "nobody voted on it" of every draft voted on before a revision round
     earlier = {p.statement_id for p in state.published if p.round < state.revise_rounds}
@@ -430,10 +429,8 @@ def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     if result and state.revise_rounds < ctx.facilitation.max_revise_rounds:
         feedback, redraft, exclude = revision_requests(result, current)
         redraft, stands = _redraftable(state, ctx, redraft, feedback, exclude)
-        data["notes"] += [f"{names[p.statement_id]} was not endorsed by "
-                          f"{', '.join(audience_name(g) for g in result.rejected_by.get(p.statement_id, []))}, "
-                          "but no other statement is left to draft it from, so it is not redrafted and its "
-                          "vote stands." for p in current if set(p.keys) & stands]
+        data["notes"] += [said("tally.stands", draft=names[p.statement_id], groups=", ".join(
+            audience_name(g) for g in result.rejected_by.get(p.statement_id, []))) for p in current if set(p.keys) & stands]
         feedback = {k: v for k, v in feedback.items() if k in redraft}
         exclude = {k: v for k, v in exclude.items() if k in redraft}
     return {"tally": data, "feedback": feedback, "redraft": redraft, "exclude": exclude,

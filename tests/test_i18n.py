@@ -93,6 +93,18 @@ def test_french_and_spanish_sentences_keep_their_articles_before_a_name_or_numbe
         assert f" {n} auteur distinct" in french and f"l'{n}" not in french, french
 
 
+def test_the_map_says_why_it_is_missing_in_the_pages_language():
+    """The analysis's note on why there are no opinion groups, on a German page, in German."""
+    from deliberation.words import said
+    from ui.opinion_map import no_map_reason
+
+    analysis = {"n_votes": 3, "notes": [said("groups.only_one_voted", need=1)]}
+    assert no_map_reason(analysis, None, 1, Words("de")) == (
+        "Noch keine Meinungskarte: Erst eine Person hat abgestimmt, daher haben sich keine Meinungsgruppen "
+        "gebildet (nötig sind mindestens 2 Teilnehmende mit 1 oder mehr Stimmen).")
+    assert no_map_reason(analysis, None, 1) == f"No opinion map yet: {analysis['notes'][0]}"
+
+
 def test_counted_texts_pick_their_form():
     assert Words("en")("mine.votes", n=1) == "1 vote" and Words("en")("mine.votes", n=0) == "0 votes"
     assert Words("fr")("mine.votes", n=0) == "0 vote"  # French counts zero as one
@@ -223,19 +235,20 @@ def _tally_and_audit(bundle, result, statements, source_id: str, state: dict) ->
     """The real tally's notes (three of the sample's statements counted as drafts, and statement 900,
     which no one voted on) and the real coverage audit of the state's drafts, as the graph keeps them."""
     from deliberation.coverage import audit_coverage
-    from deliberation.facilitation import approvals_from_matrix, group_members
+    from deliberation.facilitation import approvals_from_matrix, group_labels, group_members, placement_note
     from deliberation.models import Draft, DraftSentence
     from deliberation.tally import tally
 
     matrix = bundle.vote_matrix()
-    labels = [result.groups.get(pid, -1) for pid in matrix.participant_ids]
+    labels, placed = group_labels(result, matrix)  # as the graph's tally places late participants
     counted = tally(matrix, labels, [source_id, *[s for s in matrix.statement_ids if s != source_id][:3]])
     unvoted = tally(matrix, labels, ["900", source_id], names={"900": "Common ground 1 (900)"}, closed=True)
     drafts = [Draft(kind=d["kind"], speaks_for=d["key"], status=d["status"],
                     sentences=[DraftSentence(**x) for x in d["sentences"]]) for d in state["drafts"]]
     audit = audit_coverage(drafts, group_members(result, statements), approvals_from_matrix(matrix),
                            draft_keys=[d["key"] for d in state["drafts"]])
-    return {"tally": {**state["tally"], "notes": counted.notes + unvoted.notes},
+    placement = placement_note(placed + 2, int((labels < 0).sum()) + 1)  # (the sample has no one to place)
+    return {"tally": {**state["tally"], "notes": counted.notes + unvoted.notes + [placement]},
             "audit": audit.model_dump(mode="json")}
 
 

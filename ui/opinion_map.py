@@ -26,6 +26,7 @@ from scipy.optimize import linear_sum_assignment
 from deliberation.analysis.pipeline import AnalysisConfig
 from deliberation.services import analyze_source
 from deliberation.wording import group_letter
+from deliberation.words import retell
 from ui.common import log, plain_error, settings
 from ui.i18n import ENGLISH, Words
 from ui.look import VOTE_COLOURS, VOTE_DOMAIN
@@ -167,8 +168,8 @@ def _renamed(analysis: dict, rename: dict[int, int]) -> dict:
 
 
 def no_map_reason(analysis: dict | None, error: str | None, n_voters: int, words: Words = ENGLISH) -> str:
-    """Why there is no opinion map yet, in words (the analysis's own note, in English, is kept only
-    on an English page)."""
+    """Why there is no opinion map yet, in words: the analysis's own note, said in the page's language
+    (deliberation.words.retell; a note no language has words for is kept only on an English page)."""
     if error:
         return words("map.failed", error=error)
     if n_voters == 0:
@@ -176,8 +177,9 @@ def no_map_reason(analysis: dict | None, error: str | None, n_voters: int, words
     if analysis is None or not analysis.get("n_votes"):
         return words("map.computing", n=n_voters)
     notes = [n for n in (analysis or {}).get("notes") or [] if "group" in n.lower()]
-    if notes and words.lang == ENGLISH.lang:
-        return words("map.note", note=notes[0])
+    said = [s for n in notes for s in [retell(n, words.lang)] if words.lang == ENGLISH.lang or s != n]
+    if said:
+        return words("map.note", note=said[0])
     return words("map.apart", n=n_voters)
 
 
