@@ -8,7 +8,8 @@ The analysis is recomputed from the store when the votes have changed, at most e
 time (a 2,000-participant consultation takes seconds), once per consultation for every session of
 the server; a session that finds a computation under way shows the previous result.
 Its groups are renamed to match the last facilitation run's (most members in common), so a group's
-letter and colour on the map are those of the drafts written for it, and stay put as votes arrive.
+letter and colour on the map are those of the drafts written for it, and stay put as votes arrive;
+before any run, to the previous refresh's, with the letters closed up (A, B, C: :func:`named_groups`).
 """
 
 from __future__ import annotations
