@@ -120,6 +120,26 @@ PALOMAS = "Las palomas ensucian la marquesina del autobús de la plaza mayor."
      "Les hommes se sentent en danger dans la gare le soir.", ProblemKind.SUBSTITUTION, "hommes"),
     ("Favoriser le commerce en ligne, à condition que la livraison soit neutre pour le climat.",
      "Des participants veulent favoriser le commerce en ligne.", ProblemKind.SCOPE_INFLATED, "à condition que"),
+    # an elliptical condition dropped ("si nécessaire", "au besoin", "de ser necesario"; bare French
+    # 'si' is also 'so' and is not looked for alone)
+    ("La mairie devrait fermer la rue du marché aux voitures le dimanche si nécessaire.",
+     "Des habitants demandent que la mairie ferme la rue du marché aux voitures le dimanche.",
+     ProblemKind.SCOPE_INFLATED, "si nécessaire"),
+    ("Si besoin, la ville devrait ajouter un feu de circulation devant l'école.",
+     "La ville devrait ajouter un feu de circulation devant l'école.", ProblemKind.SCOPE_INFLATED, "si besoin"),
+    ("De ser necesario, el ayuntamiento debería cortar la calle del mercado los domingos.",
+     "Algunos vecinos piden que el ayuntamiento corte la calle del mercado los domingos.",
+     ProblemKind.SCOPE_INFLATED, "de ser necesario"),
+    # 'vecinos' / 'habitants' frame a report only before a reporting verb ("algunos vecinos dicen"):
+    # elsewhere they are a side of the statement, and a swap is caught
+    ("La policía local se beneficiaría de más formación en relaciones con la comunidad.",
+     "Los vecinos se beneficiarían de más formación en relaciones con la policía local.",
+     ProblemKind.SUBSTITUTION, "vecinos"),
+    ("Los comerciantes del centro deberían poder aparcar gratis en la plaza.",
+     "Los vecinos del centro deberían poder aparcar gratis en la plaza.", ProblemKind.SUBSTITUTION, "vecinos"),
+    ("Les commerçants du centre devraient pouvoir se garer gratuitement sur la place.",
+     "Les habitants du centre devraient pouvoir se garer gratuitement sur la place.",
+     ProblemKind.SUBSTITUTION, "habitants"),
 ])
 def test_french_and_spanish_words_no_statement_says_are_caught(source, draft, kind, word):
     v = _one(source, draft)
@@ -141,6 +161,13 @@ def test_french_and_spanish_words_no_statement_says_are_caught(source, draft, ki
     ("Il faut plus de bancs dans le parc.", "Selon des habitants, le parc a besoin de plus de bancs."),
     ("Hay que multar a los propietarios que no mantienen sus viviendas.",
      "Según algunos participantes, los propietarios que no mantienen sus viviendas deberían recibir multas."),
+    # people who frame a report, before or after their verb; 'si' as 'so' is no condition
+    ("El ayuntamiento debería plantar árboles en el patio del colegio.",
+     "El ayuntamiento debería plantar árboles en el patio del colegio, dicen algunos vecinos."),
+    ("Les loyers sont si chers que les jeunes familles quittent la ville.",
+     "Des habitants signalent que les loyers sont tellement chers que les jeunes familles quittent la ville."),
+    ("La mairie devrait fermer la rue du marché le dimanche si nécessaire.",
+     "Des habitants demandent que la mairie ferme la rue du marché le dimanche au besoin."),
 ])
 def test_french_and_spanish_synonyms_and_word_forms_pass(source, draft):
     v = _one(source, draft)
@@ -174,7 +201,7 @@ def test_one_reader_for_every_mythes_file():
 
 @needs_fr_es_thesauri
 @pytest.mark.parametrize("name, max_fn, max_fp", [("grounding_fr_es_dev.jsonl", 0, 0), ("grounding_fr_es_dev2.jsonl", 0, 6),
-                                                  ("grounding_fr_es_dev3.jsonl", 1, 3),
+                                                  ("grounding_fr_es_dev3.jsonl", 0, 3),
                                                   ("grounding_fr_es_check2.jsonl", 4, 3)])
 def test_the_french_spanish_sets(name, max_fn, max_fp):
     """tests/data/grounding_fr_es_dev*.jsonl (written for development, see their provenance field)
@@ -183,9 +210,9 @@ def test_the_french_spanish_sets(name, max_fn, max_fp):
     'poner', 'plazas' for 'sitios', 'garder' for 'rester', 'siga' for 'quedarse'), a paraphrase that
     adds a verb, and two statements joined in one sentence; dev3's and check2's are words a
     paraphrase adds or derives ('réservé', 'représentées', 'evitar' for 'impedir', 'posséder' for
-    'possession', 'offrent'), their misses a swap with a word the lists read as the deliberation's
-    ('vecinos'), a thing the thesaurus gives as a synonym ('carreteras' for 'aceras'), a changed
-    verb the purpose clause of which is dropped and 'toute la ville' for 'certaines parties'."""
+    'possession', 'offrent'), check2's misses a thing the thesaurus gives as a synonym ('carreteras'
+    for 'aceras'), a changed verb the purpose clause of which is dropped and 'toute la ville' for
+    'certaines parties'."""
     import sys
 
     sys.path.insert(0, str(REPO / "bench"))

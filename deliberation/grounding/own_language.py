@@ -65,7 +65,8 @@ def false_alarm(problem: Problem, lang: str, sources: Sequence[str], text: str) 
     d, lists = problem.details, _lists(lang)
     drafted = _words(list(d.get("words") or []) + [d.get("draft", ""), d.get("item", "")])
     named = drafted + _words([d.get("source", "")])
-    if named and all(w in lists.stop or lists.meta.fullmatch(w) for w in named):
+    framing = framing_words(text, lang)
+    if named and all(w in lists.stop or lists.meta.fullmatch(w) or w in framing for w in named):
         return True
     if not drafted or not thes.available(lang):
         return False
@@ -90,6 +91,8 @@ class _Lists:
     conditions: re.Pattern[str]
     weak_conditions: frozenset[str]
     light_verbs: re.Pattern[str]
+    people: re.Pattern[str]
+    framing_before: frozenset[str]
 
 
 def _alt(patterns: Sequence[str]) -> re.Pattern[str]:
@@ -106,7 +109,34 @@ def _lists(lang: str) -> _Lists:
                   {k: float(v) for k, v in d.get("own_number_words", {}).items()},
                   frozenset(d.get("own_negation_partners", [])), _alt(d.get("own_conditions", [])),
                   frozenset(d.get("own_weak_conditions", [])),
-                  re.compile(f"(?:{'|'.join(d.get('own_light_verbs', []))})" if d.get("own_light_verbs") else "(?!)"))
+                  re.compile(f"(?:{'|'.join(d.get('own_light_verbs', []))})" if d.get("own_light_verbs") else "(?!)"),
+                  re.compile(f"(?:{'|'.join(d.get('own_framing_people', []))})" if d.get("own_framing_people") else "(?!)",
+                             re.I),
+                  frozenset(d.get("own_framing_before", [])))
+
+
+#: a people word (``own_framing_people``: "vecinos", "habitants") frames a report when a
+#: deliberation word (``own_meta_words``: "dicen", "signalent") is among the next this many words
+FRAMING_REACH = 3
+#: ... or when a word of ``own_framing_before`` ("según", "selon") or a deliberation word (the
+#: subject after its verb: "..., proposent des habitants") is among this many words before it
+FRAMING_BEFORE_REACH = 2
+
+
+def _framing(words: list[str], i: int, lists: _Lists) -> bool:
+    """Is ``words[i]``, a people word, the subject of a report ("algunos vecinos dicen que",
+    "selon des habitants") rather than a side of what is said ("los vecinos se beneficiarían")?"""
+    after = words[i + 1:i + 1 + FRAMING_REACH]
+    before = words[max(0, i - FRAMING_BEFORE_REACH):i]
+    return (any(lists.meta.fullmatch(w) for w in after)
+            or any(w in lists.framing_before or lists.meta.fullmatch(w) for w in before))
+
+
+def framing_words(text: str, lang: str) -> frozenset[str]:
+    """The people words of ``text`` (lower case) that frame a report there (:func:`_framing`)."""
+    lists = _lists(lang)
+    words = _WORD.findall(_plain(text))
+    return frozenset(w for i, w in enumerate(words) if lists.people.fullmatch(w) and _framing(words, i, lists))
 
 
 def _plain(text: str) -> str:
@@ -236,10 +266,13 @@ def _content_words(text: str, lang: str) -> list[str]:
                                    *(p for pair in lists.axes.values() for p in pair))
               for m in pat.finditer(plain)]
     stop_stems = _stop_stems(lang)
+    matches = list(_WORD.finditer(plain))
+    words = [m.group(0) for m in matches]
     out = []
-    for m in _WORD.finditer(plain):
+    for i, m in enumerate(matches):
         w = m.group(0)
         if (len(w) < MIN_CONTENT_LETTERS or w in lists.stop or lists.meta.fullmatch(w) or w in lists.negators
+                or (lists.people.fullmatch(w) and _framing(words, i, lists))
                 or w in lists.partners or w in lists.numbers or any(ch.isdigit() for ch in w)
                 or any(a <= m.start() < b for a, b in listed)
                 or thes.stem(w, lang) in stop_stems or thes.function_word(w, lang)):

@@ -158,12 +158,24 @@ def never_synonyms(word: str, lang: str) -> frozenset[str]:
     return frozenset(k for a, b in _role_pairs(lang) if mine & a for k in b)
 
 
-def headwords(word: str, lang: str) -> tuple[str, ...]:
-    """The headwords ``word`` may be a form of: itself if it is one, else those sharing a key."""
+#: (ending, replacement) of plural and feminine forms: a form that is no headword but becomes one
+#: with its ending replaced is a form of that word ("habitants" -> "habitant", "élevés" -> "élevé",
+#: "caras" -> "caro"), not of every headword sharing its stem ("habit", "habitude"; "élève")
+INFLECTIONS = {"fr": (("s", ""), ("x", ""), ("es", ""), ("e", "")),
+               "es": (("s", ""), ("es", ""), ("as", "o"), ("os", "o"), ("a", "o"))}
 
-    w = word.lower()
-    if w in (THESAURI[lang].index() or {}):
+
+def headwords(word: str, lang: str) -> tuple[str, ...]:
+    """The headwords ``word`` may be a form of: itself if it is one, else its singular or masculine
+    forms that are (:data:`INFLECTIONS`), else those sharing a key."""
+
+    w, index = word.lower(), THESAURI[lang].index() or {}
+    if w in index:
         return (w,)
+    lemmas = tuple(dict.fromkeys(w[: -len(end)] + new for end, new in INFLECTIONS.get(lang, ())
+                                 if w.endswith(end) and w[: -len(end)] + new in index))
+    if lemmas:
+        return lemmas
     return tuple(dict.fromkeys(h for k in sorted(keys(w, lang)) for h in _heads_with_key(k, lang)))
 
 
