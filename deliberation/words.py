@@ -81,6 +81,9 @@ class Texts:
         self.lang = known(lang)
         self._texts = load(self.package, self.lang)
 
+    def __contains__(self, mid: str) -> bool:
+        return mid in self._texts
+
     def __call__(self, mid: str, n: int | None = None, **fields) -> str:
         text = self._texts[mid]
         if isinstance(text, dict):

@@ -18,6 +18,7 @@ from deliberation.config import Settings
 from deliberation.errors import DeliberationError, InputError
 from deliberation.heap import bulk_work, settled
 from deliberation.storage import Store, runs
+from deliberation.words import Texts
 from graphs.context import Context, Services
 from graphs.facilitation import compile_graph, thread
 from graphs.state import FacilitationState, PublishedDraft
@@ -28,23 +29,21 @@ Options = Mapping[str, Any]
 
 OnUpdate = Callable[[str, dict], None]
 
-#: The graph's steps in words, for the console and the command line ("stopped while drafting statements").
-STEP_WORDS = {"intake": "Checking statements and embeddings", "analyse": "Finding topics and opinion groups",
-              "draft": "Drafting statements", "ground": "Checking every sentence against its sources",
-              "audit": "Auditing coverage of every group", "review": "Recording the review",
-              "publish": "Publishing approved drafts", "voting": "Closing the vote",
-              "tally": "Counting votes per group", "revise": "Preparing revisions",
-              "report": "Writing the report"}
+#: The graph's steps, in the order a run takes them.
+STEPS = ("intake", "analyse", "draft", "ground", "audit", "review", "publish", "voting", "tally", "revise", "report")
+#: The graph's steps in words as a sentence says them, for the command line ("stopped after drafting
+#: statements"); the console says them in its language from the same table (deliberation/messages' [step]).
+STEP_WORDS = {n: Texts()(f"step.{n}") for n in STEPS}
 
 
 def steps_words(steps) -> str:
-    """Steps in words, lower case, joined: "drafting statements, checking ..."."""
-    return ", ".join(STEP_WORDS.get(n, n).lower() for n in steps)
+    """Steps in words, joined: "drafting statements, checking ..."."""
+    return ", ".join(STEP_WORDS.get(n, n) for n in steps)
 
 
 def where_stopped(done: list[str]) -> str:
     """Where a run stopped, in words, from the steps it completed ("after drafting statements")."""
-    return f"after {STEP_WORDS.get(done[-1], done[-1]).lower()}" if done else "in its first step"
+    return f"after {STEP_WORDS.get(done[-1], done[-1])}" if done else "in its first step"
 
 
 @dataclass

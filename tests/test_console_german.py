@@ -61,14 +61,18 @@ def test_every_message_id_the_console_names_exists():
     assert not [m for m in built if m not in en]
 
 
-def test_the_run_steps_are_the_runners_words():
-    """ui/messages' [step] says the graph's steps as graphs.runner.STEP_WORDS does (the CLI's)."""
+def test_the_run_steps_are_said_in_every_language():
+    """The graph's steps have one home (deliberation/messages' [step]): the command line's words
+    (graphs.runner.STEP_WORDS) and the console's in every language come from it."""
+    from deliberation.words import Texts
     from graphs import runner
+    from ui.i18n import step_words, where_stopped
 
-    en = Words("en")
-    assert {n: en(f"step.{n}") for n in runner.STEP_WORDS} == {n: t.lower() for n, t in runner.STEP_WORDS.items()}
+    assert runner.where_stopped(["intake", "draft"]) == "after drafting statements"
+    assert where_stopped(Words("en"), ["intake", "draft"]) == "after drafting statements"
+    assert step_words(Words("de"), ["draft", "unknown-step"]) == "Aussagen entwerfen, unknown-step"
     for lang in LANGUAGES:
-        assert all(f"step.{n}" in Words(lang) for n in runner.STEP_WORDS)
+        assert all(f"step.{n}" in Texts(lang) for n in runner.STEPS)
 
 
 def test_a_german_rooms_console_speaks_german(sample):

@@ -58,9 +58,6 @@ class Words(Texts):
 
     package = "ui"
 
-    def __contains__(self, mid: str) -> bool:
-        return mid in self._texts
-
     def vote(self, value: int) -> str:
         """The answer's word, as on its button: Agree, Disagree, Pass."""
         return self({1: "answer.agree", -1: "answer.disagree", 0: "answer.pass"}[int(value)])
@@ -152,9 +149,10 @@ def term(words: Words, key: str) -> str:
 
 def step_words(w: Words, steps) -> str:
     """A run's steps (graph nodes) in words as a sentence says them, joined: "drafting statements,
-    checking ..." (the console's language; English: graphs.runner.STEP_WORDS, which ui/messages'
-    ``[step]`` repeats, tests/test_console_german.py checks they agree). An unknown step: its name."""
-    return ", ".join(w(f"step.{n}") if f"step.{n}" in w else n for n in steps)
+    checking ..." (the console's language; deliberation/messages' ``[step]``, which the command line
+    says in English through graphs.runner.STEP_WORDS). An unknown step: its name."""
+    said = Texts(w.lang)
+    return ", ".join(said(f"step.{n}") if f"step.{n}" in said else n for n in steps)
 
 
 def where_stopped(w: Words, done: list[str]) -> str:
