@@ -243,6 +243,6 @@ def test_revise_round_when_a_group_rejects_the_consensus_draft(cli_imported, tmp
     assert [p["statement_id"] for p in ballot_slate(st.values)] == [revised["statement_id"]] + [
         p["statement_id"] for p in st.values["published"] if p["round"] == 0 and p["key"] != "all:1"]
     report = (data / "reports" / "1" / "report.md").read_text(encoding="utf-8")
-    assert f"Vote (statement {kept['statement_id']}): 8 agree, 0 disagree, 0 pass" in report
-    assert (f"an earlier version, “{first['text']}”, was put to the vote as statement {first['statement_id']}: "
+    assert f"Vote (draft {kept['statement_id']}): 8 agree, 0 disagree, 0 pass" in report
+    assert (f"an earlier version, “{first['text']}”, was put to the vote as draft {first['statement_id']}: "
             "0 agree, 8 disagree, 0 pass") in report.replace("\\", "")

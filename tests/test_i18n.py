@@ -296,7 +296,7 @@ def test_the_report_speaks_the_rooms_language(german_report, monkeypatch):
     settings, c, rep, statement = german_report
     md = to_markdown(rep, "de").replace("\\", "")
     for said in ["# Bericht zur Beteiligung", "## Gemeinsamer Nenner", "### Gemeinsamer Nenner 1",
-                 "Abstimmung (Aussage 900): 3 dafür, 1 dagegen, 0 weiß nicht. Nach Gruppen: Gruppe A: 2 dafür, "
+                 "Abstimmung (Entwurf 900): 3 dafür, 1 dagegen, 0 weiß nicht. Nach Gruppen: Gruppe A: 2 dafür, "
                  "1 dagegen, 0 weiß nicht; in keiner Gruppe: 1 Stimme.",
                  "In diesem Abschnitt gibt es keinen Entwurf: Die Moderation hat den 1 Entwurf dafür abgelehnt.",
                  "## Wie die Entwürfe abgeschnitten haben", "Nach Zustimmung über die Gruppen hinweg: Gemeinsamer Nenner 1 (900).",
@@ -304,7 +304,7 @@ def test_the_report_speaks_the_rooms_language(german_report, monkeypatch):
         assert said in md, said
     p = rep["participation"]
     assert f"{p['participants']} Teilnehmende gaben {p['votes']} Stimmen " in md and f"zu {p['statements']} Aussagen" in md
-    english = ["Consultation report", "Common ground", "No draft in this section", "Vote (statement", "agree,",
+    english = ["Consultation report", "Common ground", "No draft in this section", "Vote (draft", "agree,",
                "participants cast", "Cited statements", "Opinion groups", "How the drafts"]
     assert not [w for w in english if w in md], [w for w in english if w in md]
     assert "Gemeinsamer Nenner 1" in to_html(rep, "de") and "Consultation report" not in to_html(rep, "de")
@@ -316,7 +316,7 @@ def test_the_report_speaks_the_rooms_language(german_report, monkeypatch):
     r.run()
     assert not r.exception and not r.error, (r.exception, [e.value for e in r.error])
     page = unescape(texts(r))
-    for said in ["Bericht zur Beteiligung", "Abstimmung (Aussage 900): 3 dafür", "Abstimmung über die Entwürfe",
+    for said in ["Bericht zur Beteiligung", "Abstimmung (Entwurf 900): 3 dafür", "Abstimmung über die Entwürfe",
                  "Bericht erstellt am", "Den Abschnitt zur Moderation sieht nur die Moderation.", statement]:
         assert said in page, said
     assert "Für die Moderation zurückgehalten" not in page and "Consultation report" not in page

@@ -384,7 +384,7 @@ def test_a_rejected_revision_keeps_the_vote_on_the_version_before_it():
                            {"key": "all:2", "statement_id": "11", "text": "Kept.", "round": 0, "heading": "Common ground 2"}],
              "tally": {"drafts": [votes("10", 0, 8), votes("11", 8, 0)]}}
     rep = build_report(state, [])
-    said = "an earlier version, “The first version.”, was put to the vote as statement 10: 0 agree, 8 disagree"
+    said = "an earlier version, “The first version.”, was put to the vote as draft 10: 0 agree, 8 disagree"
     assert said in to_markdown(rep).replace("\\", "")
     assert said in to_html(rep).replace("&quot;", '"')
 

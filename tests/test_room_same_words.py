@@ -72,7 +72,7 @@ def test_the_review_says_when_two_drafts_have_the_same_words(tmp_path, monkeypat
             store.cast_vote(c.id, "xid:" + person, p["statement_id"], 1)
     st = runner.resume(settings, c.id, {"close": True})
     report = (settings.data_dir / "reports" / str(c.id) / "report.md").read_text(encoding="utf-8")
-    assert report.count(f"Vote (statement {merged['statement_id']}): 3 agree") == 2, report
+    assert report.count(f"Vote (draft {merged['statement_id']}): 3 agree") == 2, report
     assert "Put to the vote as one ballot item with “" in report and "which has the same words." in report
 
     # the tally and the report's ranking name that item alike: by its published heading, which names

@@ -247,9 +247,9 @@ def _run(browser, url: str, data: Path) -> None:
     expect(mod.get_by_text("Voting closed")).to_be_visible(timeout=LONG)
     rep = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
     rep.goto(f"{url}/report?code={code}")
-    expect(rep.get_by_text(f"Vote (statement {d1}): 0 agree, 1 disagree, 1 pass"))\
+    expect(rep.get_by_text(f"Vote (draft {d1}): 0 agree, 1 disagree, 1 pass"))\
         .to_be_visible(timeout=60_000)
-    expect(rep.get_by_text(f"Vote (statement {d2}): 2 agree, 0 disagree, 0 pass"))\
+    expect(rep.get_by_text(f"Vote (draft {d2}): 2 agree, 0 disagree, 0 pass"))\
         .to_be_visible()
     _shot(rep, "09-report")
     report_md = (data / "reports" / str(cid) / "report.md").read_text(encoding="utf-8")

@@ -389,7 +389,7 @@ def test_review_approve_publish_vote_and_report(sample):
     r.run()
     _ok(r)
     page = unescape(texts(r))
-    assert f"Vote (statement {draft_id}): 1 agree, 0 disagree, 0 pass" in page
+    assert f"Vote (draft {draft_id}): 1 agree, 0 disagree, 0 pass" in page
     assert "Coverage audit" in page
     assert "## Moderation" not in page  # the public view leaves the moderation section out
     labels = [d.label for d in r.download_button]
