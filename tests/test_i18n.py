@@ -354,3 +354,26 @@ def test_the_reports_counts_agree_with_their_number():
     assert participation_line(one, "es").startswith("1 participante emitió 1 voto sobre 1 afirmación")
     assert participation_line({**one, "participants": 0, "votes": 2}, "fr").startswith(
         "0 participant a exprimé 2 votes sur 1 proposition")  # French counts zero as one
+
+
+def test_the_start_page_speaks_the_language_of_the_room_in_its_address(tmp_path, monkeypatch):
+    """The start page (``/?code=``, where a room's link without a page leads) was English in every
+    room; it now speaks the room's language like the pages it links to, and passes the code on."""
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+    from ui.i18n import ROOM_LANGUAGE_SETTING
+    from ui_helpers import app, texts
+
+    monkeypatch.setenv("DELIBERATION_DATA", str(tmp_path / "data"))
+    store = Store(Settings(data_dir=tmp_path / "data"))
+    c, _ = store.create_consultation("Wie soll der Marktplatz aussehen?", secret="start-page-secret")
+    store.update_settings(c.id, {ROOM_LANGUAGE_SETTING: "de"})
+    home = app("home")
+    home.query_params["code"] = c.code
+    home.run()
+    assert not home.exception, [e.value for e in home.exception]
+    shown = texts(home)
+    assert "Beteiligung" in shown and "Stimme nicht zu" in shown and "Share short statements" not in shown, shown
+    english = app("home")
+    english.run()
+    assert "Share short statements" in texts(english)

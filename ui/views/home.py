@@ -1,24 +1,24 @@
-"""Landing page: what this is and where to go."""
+"""Landing page: what this is and where to go, in the language of the room in the address (``?code=``)
+or of this session's choice, like the pages it leads to."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui.common import action
+from ui.common import action, find_consultation
+from ui.i18n import words_of
 
 
 def main() -> None:
-    st.title("Deliberation")
-    st.write("Share short statements about the question, vote agree / disagree / pass on other people's "
-             "statements, and see where people agree across their differences.")
     code = st.query_params.get("code", "")
-    st.page_link("views/participant.py", label="Take part: join with the code you were given",
-                 icon=":material/how_to_vote:", query_params={"code": code} if code else None)
-    st.page_link("views/board.py", label="Live board (for the screen in the room)", icon=":material/monitoring:",
-                 query_params={"code": code} if code else None)
-    st.page_link("views/report.py", label="Report", icon=":material/description:",
-                 query_params={"code": code} if code else None)
-    st.page_link("views/moderator.py", label="Moderator console", icon=":material/admin_panel_settings:")
+    w = words_of(lambda: find_consultation(code) if code else None)
+    st.title(w("home.title"))
+    st.write(w("home.intro"))
+    room = {"code": code} if code else None
+    st.page_link("views/participant.py", label=w("home.take_part"), icon=":material/how_to_vote:", query_params=room)
+    st.page_link("views/board.py", label=w("home.board"), icon=":material/monitoring:", query_params=room)
+    st.page_link("views/report.py", label=w("nav.report"), icon=":material/description:", query_params=room)
+    st.page_link("views/moderator.py", label=w("console.title"), icon=":material/admin_panel_settings:")
 
 
 with action("Showing the start page"):
