@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 #: The console's modules: every message id they name must exist (tests/test_i18n.py checks that every
 #: language has every id English has).
 CONSOLE_FILES = ["ui/views/moderator.py", "ui/run_console.py", "ui/run_stop.py", "ui/review_cards.py",
-                 "ui/room_language.py", "ui/seed_form.py"]
+                 "ui/room_language.py", "ui/seed_form.py", "ui/console_live.py"]
 #: English a German console must not show (its headings, buttons and status lines).
 ENGLISH = ["Moderator console", "Moderation queue", "Sign out", "Review ", "Coverage audit", "Cited statements",
            "Submit the decisions", "Approve all drafts", "Voting is", "Open voting", "Close voting",

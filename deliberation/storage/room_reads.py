@@ -175,6 +175,18 @@ class RoomReadsMixin:
         with self.session() as s:
             return last_statement_number(s, consultation_id)
 
+    def statement_stamp(self, consultation_id: int) -> tuple[int, int]:
+        """(participants' statements, statements held for review) of the consultation in one query:
+        what the moderator console checks on its timer to say that statements arrived or the
+        moderation queue changed since it was drawn (ui/console_live.py). Drafts are not counted."""
+        t, c = StatementRow, consultation_id
+        mine = select(func.count()).select_from(t).where(t.consultation_id == c)
+        with self.session() as s:
+            row = s.execute(select(mine.where(t.is_draft.is_(False)).scalar_subquery(),
+                                   mine.where(t.moderation == ModerationStatus.NEEDS_REVIEW.value)
+                                   .scalar_subquery())).one()
+        return int(row[0]), int(row[1])
+
     def vote_stamp(self, consultation_id: int, *, counted: bool = True) -> VoteStamp:
         """Whether the votes have changed: :func:`vote_stamp` (without ``counted``, two index lookups)."""
         with self.session() as s:

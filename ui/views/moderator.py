@@ -37,7 +37,7 @@ from ui.common import (
     switch_tab,
     switchable_tabs,
 )
-from ui import room_language, run_console
+from ui import console_live, room_language, run_console
 from ui.i18n import CONSOLE_LANGUAGE_KEY, LANGUAGE_PARAM, LANGUAGES, SESSION_LANGUAGE_KEY, Words, console_words, page_words
 from ui.review_cards import review
 from ui.seed_form import seed_section
@@ -145,9 +145,11 @@ def _overview(cid: int, c, w: Words):
     cols[3].metric(w("board.votes"), counts["votes"])
     st.caption(w("console.how_to_join", code=c.code, page=w("nav.take_part"), public=sum(s.is_public for s in statements),
                  queue=len(queue), rejected=rejected))
+    console_live.remember_drawn(cid, statements)
+    notice = st.container()  # where console_live says that statements arrived since (main)
     room_language.language_setting(cid, c, w)
     st.button(w("console.sign_out"), key="mod-sign-out", on_click=_sign_out)
-    return statements
+    return statements, notice
 
 
 # ---- import ------------------------------------------------------------------------------
@@ -322,13 +324,15 @@ def moderate_statement(cid: int, statement: str, status: ModerationStatus, reaso
     set_moderation(settings(), cid, statement, status, reason)
 
 
-def _facilitation_tab(cid: int, c, w: Words) -> None:
+def _facilitation_tab(cid: int, c, w: Words) -> bool:
+    """The run's controls and the review; True when they hold a fragment with buttons (review
+    cards, a running run's), beside which the console's timer does not run (ui/console_live.py)."""
     gs = graph_status(cid)
     waiting = gs.waiting or {}
     kind = waiting.get("type")
     if run_console.run_in_progress(cid):
         run_console.running_run(cid)
-        return
+        return True
     if not gs.values:
         st.write(w("run.intro"))
         run_console.unstarted_run(cid)
@@ -358,6 +362,7 @@ def _facilitation_tab(cid: int, c, w: Words) -> None:
     if gs.values.get("log"):
         with st.expander(w("run.log")):
             st.text("\n".join(gs.values["log"]))
+    return kind == "review"
 
 
 def _open_where_the_graph_waits(cid: int, w: Words) -> None:
@@ -414,7 +419,7 @@ def main() -> None:
         return
     st.session_state[CONSOLE_LANGUAGE_KEY] = page_words(c).lang
     w = console_words()
-    statements = _overview(cid, c, w)
+    statements, notice = _overview(cid, c, w)
     if flash:
         getattr(st, flash[0])(esc(flash[1]))
     tabs = _tabs(cid, w)
@@ -422,11 +427,15 @@ def main() -> None:
                 ("console.showing_queue", lambda: _moderation_tab(cid, statements, w)),
                 ("console.showing_run", lambda: _facilitation_tab(cid, c, w)),
                 ("console.showing_vote", lambda: run_console.voting_tab(cid, w))]
+    buttons_in_fragments = False
     for tab, (what, show) in zip(tabs, sections):
         if tab.open is False:  # only the open tab runs (None = tabs without state: run all)
             continue
         with tab, act(w, w(what)):
-            show()
+            buttons_in_fragments = show() is True or buttons_in_fragments
+    if not buttons_in_fragments:
+        with notice:
+            console_live.live_notice()
 
 
 with act(console_words(), console_words()("console.showing")):
