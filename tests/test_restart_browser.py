@@ -39,6 +39,12 @@ pytestmark = pytest.mark.slow
 from room_steps import WAIT, expect, open_console, sync_playwright  # noqa: E402 - skips without a browser
 from ui_helpers import launch_chromium  # noqa: E402
 
+from deliberation.storage.runs import who_am_i  # noqa: E402
+
+#: how the app names this test process when it holds a run: "another process (pytest)", or "(-c)" in a
+#: pytest-xdist worker (started as `python -c ...`)
+THIS_PROCESS = re.escape(who_am_i())
+
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
@@ -207,8 +213,8 @@ def _scenario(browser, server, chroma, port, sample, settings, runner, store, po
         assert reached.wait(WAIT / 1000)
         # a Retry pressed on the page drawn before: no second run; the page shows the one in progress
         stale.get_by_role("button", name="Retry the run").click()
-        in_progress = re.compile(r"^Continuing the run from its last completed step, started from another process "
-                                 r"\(pytest\), pid \d+, at .* is in progress \(next step: ")
+        in_progress = re.compile(r"^Continuing the run from its last completed step, started from "
+                                 rf"{THIS_PROCESS}, pid \d+, at .* is in progress \(next step: ")
         expect(stale.get_by_text(in_progress).first).to_be_visible()
         resume = _cli_meanwhile(pool, data, "resume", str(cid), check=False)  # while the run is held
         status = _cli_meanwhile(pool, data, "status", str(cid))
@@ -268,7 +274,7 @@ def _scenario(browser, server, chroma, port, sample, settings, runner, store, po
         stale.reload()
         idle(stale)
         stale.get_by_role("tab", name="Voting").click()
-        expect(stale.get_by_text(re.compile(r"^Closing voting and counting, started from another process \(pytest\)"
+        expect(stale.get_by_text(re.compile(rf"^Closing voting and counting, started from {THIS_PROCESS}"
                                             r".* is in progress")).first).to_be_visible()
         expect(stale.get_by_text(re.compile("Counting did not finish|Run the facilitation graph first"))).to_have_count(0)
         expect(stale.get_by_role("button", name=re.compile("Count the votes|Close voting and count"))).to_have_count(0)
