@@ -259,5 +259,5 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
             continue
         expect(board.get_by_text(f"draft {sid} · {a} agree · {d} disagree · {p} pass")).to_be_visible(timeout=120_000)
         expect(rep.get_by_text(re.compile(
-            rf"\(statement {sid}\): {a} agree, {d} disagree, {p} pass"))).to_be_visible(timeout=120_000)
+            rf"\(draft {sid}\): {a} agree, {d} disagree, {p} pass"))).to_be_visible(timeout=120_000)
     return srv

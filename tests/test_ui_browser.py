@@ -253,4 +253,4 @@ def _run(browser, url: str, data: Path) -> None:
         .to_be_visible()
     _shot(rep, "09-report")
     report_md = (data / "reports" / str(cid) / "report.md").read_text(encoding="utf-8")
-    assert f"(statement {d1}): 0 agree, 1 disagree, 1 pass" in report_md
+    assert f"(draft {d1}): 0 agree, 1 disagree, 1 pass" in report_md
