@@ -17,7 +17,7 @@ from deliberation.config import Settings  # noqa: E402
 from deliberation.models import ModerationStatus  # noqa: E402
 from deliberation.storage import Store  # noqa: E402
 from ui.i18n import LANGUAGES, ROOM_LANGUAGE_SETTING, Words  # noqa: E402
-from ui_helpers import app, texts, unescape  # noqa: E402
+from ui_helpers import app, console_sign_in, texts, unescape  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 #: The console's modules: every message id they name must exist (tests/test_i18n.py checks that every
@@ -84,9 +84,7 @@ def test_a_german_rooms_console_speaks_german(sample):
     at.run()
     _ok(at)
     assert at.title[0].value == "Moderationskonsole"
-    at.text_input(key="mod-open-ref").input(sample.code)
-    at.text_input(key="mod-open-secret").input(sample.secret)
-    at.button[[b.label for b in at.button].index("Öffnen")].click().run()
+    console_sign_in(at, sample.code, sample.secret, "Öffnen")
     _ok(at)
     assert [t.label for t in at.tabs][-4:] == ["Import", "Moderationswarteschlange", "Moderationslauf", "Abstimmung"]
     assert "In diese Beteiligung importieren" not in _page(at) and "Vorschau" in _page(at)

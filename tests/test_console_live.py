@@ -16,7 +16,7 @@ from deliberation.models import ModerationStatus  # noqa: E402
 from deliberation.storage import Store  # noqa: E402
 from ui.console_live import DRAWN_KEY  # noqa: E402
 from ui.i18n import CONSOLE_LANGUAGE_KEY, ROOM_LANGUAGE_SETTING  # noqa: E402
-from ui_helpers import app, texts, unescape  # noqa: E402
+from ui_helpers import app, console_sign_in, texts, unescape  # noqa: E402
 
 
 def _timer_run() -> None:
@@ -46,11 +46,7 @@ def test_the_console_says_new_statements_arrived_and_shows_them(sample):
     at = app("moderator")
     at.query_params["code"] = sample.code
     at.run()
-    at.text_input(key="mod-open-ref").input(sample.code)
-    at.text_input(key="mod-open-secret").input(sample.secret)
-    at.button[[b.label for b in at.button].index("Öffnen")].click().run()
-    at.session_state["mod-tab"] = "Moderationswarteschlange"
-    at.run()
+    console_sign_in(at, sample.code, sample.secret, "Öffnen", tab="Moderationswarteschlange")
     _ok(at)
     held = sum(s.moderation is ModerationStatus.NEEDS_REVIEW for s in store.statements(sample.cid))
     shown = [m.value for m in at.metric if m.label == "Aussagen"][0]

@@ -32,7 +32,7 @@ from conftest import corpus
 from deliberation.config import Settings
 from deliberation.storage import Store
 from test_cli_output import invoke
-from ui_helpers import app, texts, unescape
+from ui_helpers import app, console_sign_in, texts, unescape
 
 SEATTLE = "15-per-hour-seattle"
 
@@ -113,11 +113,7 @@ def _zip(tmp_path, seattle) -> bytes:
 def _console_import_tab(code: str, secret: str, kind: str = "polis"):
     at = app("moderator")
     at.run()
-    at.text_input(key="mod-open-ref").input(code)
-    at.text_input(key="mod-open-secret").input(secret)
-    at.button[[b.label for b in at.button].index("Open")].click().run()
-    at.session_state["mod-tab"] = "Import"
-    at.run()
+    console_sign_in(at, code, secret, tab="Import")
     at.radio(key="mod-imp-kind").set_value(kind).run()
     at.radio(key="mod-imp-how").set_value("upload").run()
     return at

@@ -18,7 +18,7 @@ pytest.importorskip("streamlit")
 
 from deliberation.config import Settings  # noqa: E402
 from deliberation.storage import Store  # noqa: E402
-from ui_helpers import app  # noqa: E402
+from ui_helpers import app, console_sign_in  # noqa: E402
 
 SECRET = "room6-findings-secret"
 
@@ -40,9 +40,7 @@ def test_console_counts_the_participants_the_board_counts(tmp_path, monkeypatch)
     assert not board.exception and _metric(board, "Participants") == "2"
     mod = app("moderator")
     mod.run()
-    mod.text_input(key="mod-open-ref").input(c.code)
-    mod.text_input(key="mod-open-secret").input(SECRET)
-    mod.button[[b.label for b in mod.button].index("Open")].click().run()
+    console_sign_in(mod, c.code, SECRET)
     assert not mod.exception, [e.value for e in mod.exception]
     assert _metric(mod, "Participants") == "2"  # was 0: voters only
 

@@ -17,7 +17,7 @@ pytest.importorskip("streamlit")
 from deliberation.config import Settings  # noqa: E402
 from deliberation.ratelimit import UNLIMITED  # noqa: E402
 from deliberation.storage import Store, chroma_server  # noqa: E402
-from ui_helpers import SAMPLE_SLICE, app, import_sample, texts, unescape  # noqa: E402
+from ui_helpers import SAMPLE_SLICE, app, console_sign_in, import_sample, texts, unescape  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -86,9 +86,7 @@ def test_personal_link_xid_no_ghosts_and_leave(sample):
 
 def test_moderator_reload_keeps_the_session_and_sign_out_ends_it(sample):
     at = _page("moderator")
-    at.text_input(key="mod-open-ref").input(sample.code)
-    at.text_input(key="mod-open-secret").input(sample.secret)
-    at.button[[b.label for b in at.button].index("Open")].click().run()
+    console_sign_in(at, sample.code, sample.secret)
     _ok(at)
     token = at.query_params["session"]
     assert token and sample.secret not in token
@@ -112,11 +110,7 @@ def test_a_failed_run_is_retried_from_the_console(sample, monkeypatch):
     monkeypatch.setenv("DELIBERATION_CHROMA_URL", server.url)
     try:
         at = _page("moderator")
-        at.text_input(key="mod-open-ref").input(sample.code)
-        at.text_input(key="mod-open-secret").input(sample.secret)
-        at.button[[b.label for b in at.button].index("Open")].click().run()
-        at.session_state["mod-tab"] = "Facilitation"
-        at.run()
+        console_sign_in(at, sample.code, sample.secret, tab="Facilitation")
         _ok(at)
         server.stop()
         at.button(key="mod-run-start").click().run(timeout=300)

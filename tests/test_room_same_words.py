@@ -26,7 +26,7 @@ VOTES = {"p0": [1, 1, 1, 1], "p1": [0, 1, 1, 0], "p2": [1, 0, 1, 1]}
 
 def test_the_review_says_when_two_drafts_have_the_same_words(tmp_path, monkeypatch):
     from graphs import runner
-    from ui_helpers import app, texts, unescape
+    from ui_helpers import app, console_sign_in, texts, unescape
 
     settings = Settings(data_dir=tmp_path / "data").ensure()
     store = Store(settings, limits=UNLIMITED)
@@ -44,11 +44,7 @@ def test_the_review_says_when_two_drafts_have_the_same_words(tmp_path, monkeypat
     monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
     at = app("moderator")
     at.run()
-    at.text_input(key="mod-open-ref").input(c.code)
-    at.text_input(key="mod-open-secret").input(SECRET)
-    at.button[[b.label for b in at.button].index("Open")].click().run()
-    at.session_state["mod-tab"] = "Facilitation"
-    at.run()
+    console_sign_in(at, c.code, SECRET, tab="Facilitation")
     assert not at.exception, [e.value for e in at.exception]
     warnings = [unescape(w.value) for w in at.warning if "Word for word" in w.value]
     assert warnings == [f"Word for word the same as draft {first + 1}: if both are approved, they go to the vote as "

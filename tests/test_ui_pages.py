@@ -16,7 +16,7 @@ from deliberation.config import Settings  # noqa: E402
 from deliberation.models import ModerationStatus  # noqa: E402
 from deliberation.storage import Store  # noqa: E402
 from conftest import CORPORA  # noqa: E402
-from ui_helpers import app, texts, unescape  # noqa: E402
+from ui_helpers import app, console_sign_in, texts, unescape  # noqa: E402
 
 
 def _store(sample) -> Store:
@@ -47,10 +47,7 @@ def _join(sample):
 def _moderator(sample, secret=None):
     at = app("moderator")
     at.run()
-    at.text_input(key="mod-open-ref").input(sample.code)
-    at.text_input(key="mod-open-secret").input(sample.secret if secret is None else secret)
-    at.button[[b.label for b in at.button].index("Open")].click().run()
-    return at
+    return console_sign_in(at, sample.code, sample.secret if secret is None else secret)
 
 
 def _tab(at, label: str):

@@ -295,16 +295,14 @@ def test_error_messages_are_escaped(tmp_path, monkeypatch):
     from deliberation.config import Settings
     from deliberation.storage import Store
     from ui.common import esc
-    from ui_helpers import app
+    from ui_helpers import app, console_sign_in
 
     Store(Settings(data_dir=tmp_path / "data").ensure()).create_consultation("Q?", secret="secret-123456")
     monkeypatch.setenv("DELIBERATION_DATA", str(tmp_path / "data"))
     at = app("moderator")
     at.run()
     ref = "![x](http://evil.example/x.png) :red[r] <img src=x>"
-    at.text_input(key="mod-open-ref").input(ref)
-    at.text_input(key="mod-open-secret").input("whatever")
-    at.button[[b.label for b in at.button].index("Open")].click().run()
+    console_sign_in(at, ref, "whatever")
     errors = [e.value for e in at.error]
     assert errors and all(e == esc(unescape(e)) for e in errors)  # fully escaped
     assert any(norm(ref) in unescape(e) for e in errors)

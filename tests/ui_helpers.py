@@ -302,3 +302,16 @@ def server_starting(data_dir: Path, log_dir: Path, **kwargs):
         finally:
             if starting.exception() is None:
                 starting.result().stop()
+
+
+def console_sign_in(at, code: str, secret: str, open_label: str = "Open", tab: str | None = None):
+    """The moderator console's sign-in on an AppTest page that has run once: the room's code and
+    secret typed, its Open button clicked (``open_label`` in the console's language), then the
+    ``tab`` of that name chosen if given. Returns the page."""
+    at.text_input(key="mod-open-ref").input(code)
+    at.text_input(key="mod-open-secret").input(secret)
+    at.button[[b.label for b in at.button].index(open_label)].click().run()
+    if tab is not None:
+        at.session_state["mod-tab"] = tab
+        at.run()
+    return at
