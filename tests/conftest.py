@@ -17,6 +17,14 @@ import xdist_ports
 
 xdist_ports.install()  # before the modules below bind free_port by name
 import llm_server  # noqa: E402
+
+# The tests send Ctrl-C (SIGINT) to the CLI and the launcher they start. A pytest started as a
+# background job of a shell without job control (`nohup pytest ... &`) inherits SIGINT ignored, and
+# so would every process it starts: `deliberation run` then ran to its end through the test's
+# Ctrl-C (test_restart_cli failed 4 of 6 such runs; reproduced with SIG_IGN in the parent: exit 0
+# and the review reached, against "interrupted ... continue with: deliberation resume" and exit 130).
+# Restored here, so the processes the tests start get SIGINT's default as from a terminal.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from pg import *  # noqa: E402,F401,F403  PostgreSQL fixtures (tests/pg.py): pg_url, db_url, store_settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
