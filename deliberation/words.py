@@ -112,6 +112,11 @@ def said(mid: str, n: int | None = None, **fields) -> str:
     return Texts(DEFAULT_LANGUAGE)(f"{SAID}.{mid}", n, **fields)
 
 
+def share(x: float) -> str:
+    """A share as deliberation's sentences write it, before their "%": 0.25 -> "25"."""
+    return f"{100 * x:.0f}"
+
+
 def number_word(n: int) -> str:
     """A small number as deliberation's English sentences write it: "two" to "eight" in words
     (``number.words``), the digits otherwise."""

@@ -11,10 +11,10 @@ from collections import OrderedDict
 from deliberation.coverage.checks import AUDIENCE_CHECKS, audience_table
 from deliberation.coverage.jr import JRResult, JustifiedRepresentation
 from deliberation.coverage.models import CoverageAudit, CoverageConfig, GroupCoverage, JRViolation
-from deliberation.coverage.slate import Slate, audience_family, listed, read_slate, share
+from deliberation.coverage.slate import Slate, audience_family, listed, read_slate
 from deliberation.models import Draft
 from deliberation.wording import Audience, audience_name
-from deliberation.words import said
+from deliberation.words import said, share
 
 __all__ = ["audit_coverage"]
 

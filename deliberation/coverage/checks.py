@@ -17,9 +17,9 @@ import math
 from typing import ClassVar, Literal
 
 from deliberation.coverage.models import CoverageConfig, GroupCoverage
-from deliberation.coverage.slate import Slate, audience_family, key_sort, listed, share
+from deliberation.coverage.slate import Slate, audience_family, key_sort, listed
 from deliberation.wording import audience_name, first_upper
-from deliberation.words import said
+from deliberation.words import said, share
 
 __all__ = ["fair_seats", "EveryGroupHeard", "NoneOverRepresented", "OnePersonOneVoice", "AUDIENCE_CHECKS",
            "audience_table"]

@@ -19,9 +19,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from deliberation.coverage.models import CoverageConfig, JRViolation
-from deliberation.coverage.slate import Slate, audience_family, draft_approvals, key_sort, share
+from deliberation.coverage.slate import Slate, audience_family, draft_approvals, key_sort
 from deliberation.wording import audience_name
-from deliberation.words import said
+from deliberation.words import said, share
 
 __all__ = ["JRResult", "JustifiedRepresentation"]
 

@@ -12,7 +12,7 @@ from deliberation.models import Draft, DraftKind
 from deliberation.wording import Audience, audience_name, audience_of
 from deliberation.words import said
 
-__all__ = ["Slate", "read_slate", "draft_key", "draft_approvals", "key_sort", "share", "listed",
+__all__ = ["Slate", "read_slate", "draft_key", "draft_approvals", "key_sort", "listed",
            "audience_family"]
 
 
@@ -37,11 +37,6 @@ def key_sort(key: str):
         return (fam, 0, int(rest), rest)
     except ValueError:
         return (fam, 1, 0, rest)
-
-
-def share(x: float) -> str:
-    """A share as the audit's sentences write it before their "%": 0.25 -> "25"."""
-    return f"{100 * x:.0f}"
 
 
 def listed(ids: Iterable[str], limit: int) -> str:

@@ -7,9 +7,8 @@ import numpy as np
 
 from deliberation.analysis.statistics.config import StatsConfig
 from deliberation.analysis.statistics.min_votes import MinVotes
-from deliberation.analysis.statistics.prose import share
 from deliberation.analysis.statistics.tallies import GroupTallies, ranked
-from deliberation.words import said
+from deliberation.words import said, share
 
 
 class _AcrossGroups:

@@ -7,8 +7,7 @@ import numpy as np
 
 from deliberation.analysis.statistics.config import StatsConfig
 from deliberation.analysis.statistics.counting import VoteCounts
-from deliberation.analysis.statistics.prose import share
-from deliberation.words import said
+from deliberation.words import said, share
 from deliberation.analysis.statistics.significance import prop_test
 
 

@@ -8,9 +8,8 @@ import math
 import numpy as np
 
 from deliberation.analysis.statistics.config import StatsConfig
-from deliberation.analysis.statistics.prose import share
 from deliberation.analysis.statistics.tallies import GroupTallies
-from deliberation.words import said
+from deliberation.words import said, share
 
 
 def scaled_min_votes(rule: int, n_members: int, room_share: float) -> int:

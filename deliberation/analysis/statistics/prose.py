@@ -13,11 +13,6 @@ from deliberation.wording import group_label
 from deliberation.words import said
 
 
-def share(x: float) -> str:
-    """A share as deliberation's sentences write it, before their "%": 0.5 -> "50"."""
-    return f"{x * 100:.0f}"
-
-
 def input_notes(matrix: VoteMatrix, counts: VoteCounts) -> list[str]:
     """Problems with the input (no statements, participants or votes; only passes; moderated-out
     statements; fewer than two groups), in plain words."""

@@ -6,8 +6,7 @@ import numpy as np
 
 from deliberation.analysis.statistics.config import StatsConfig
 from deliberation.analysis.statistics.min_votes import MinVotes
-from deliberation.analysis.statistics.prose import share
-from deliberation.words import said
+from deliberation.words import said, share
 from deliberation.analysis.statistics.tallies import GroupTallies, ranked
 
 
