@@ -10,6 +10,8 @@ agree vote unless that convention is switched off.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 
 import pytest
 
@@ -19,27 +21,10 @@ from deliberation.config import Settings
 from deliberation.importers.tabular import read_statements_file
 from deliberation.storage import Store
 
-STATEMENTS = [
-    ("0", "a1", "The old bowling green should become a fenced off-lead dog area."),
-    ("1", "a2", "A dog park would be noisy and smelly for the houses on Mill Lane."),
-    ("2", "a3", "Mill Lane needs a pedestrian crossing near the primary school."),
-    ("3", "a4", "The library should open on Sunday afternoons."),
-    ("4", "a5", "The street lights on the river path should stay on all night."),
-    ("5", "a6", "Dog owners who leave mess should be fined more."),
-    ("6", "a7", "The bowling green should be kept as a quiet garden for older residents."),
-    ("7", "a8", "Bins along the river path should be emptied twice a week."),
-]
+_ROOM = json.loads((Path(__file__).parent / "data" / "small_rooms.json").read_text(encoding="utf-8"))["six"]
+STATEMENTS = [tuple(s) for s in _ROOM["statements"]]
 #: the vote pattern of the room: "dog" people p1-p3, "quiet" people p4-p6 (1 agree, -1 disagree, 0 pass)
-VOTES = {
-    "0": [1, 1, 1, -1, -1, -1],
-    "1": [-1, -1, 0, 1, 1, 1],
-    "2": [1, 1, 1, 1, 1, 1],
-    "3": [1, 1, 1, 1, 1, 1],
-    "4": [1, 1, 1, 1, 1, 0],
-    "5": [0, 1, -1, 1, 1, 1],
-    "6": [-1, -1, -1, 1, 1, 1],
-    "7": [1, 1, 1, 1, 1, 1],
-}
+VOTES = _ROOM["votes"]
 ROOM_TEXT = "Please put a second bench by the duck pond."
 PEOPLE = [f"p{i}" for i in range(1, 7)]
 

@@ -12,6 +12,8 @@ one position (the LLM drafter was handed both to write one statement from).
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
 
 import pytest
 
@@ -24,19 +26,10 @@ from deliberation.importers.tabular import read_statements_file
 from deliberation.storage import Store
 
 QUESTION = "What should the town do with the old bowling green?"
-STATEMENTS = [
-    ("0", "p1", "The old bowling green should become a fenced off-lead dog park."),
-    ("1", "p3", "The old bowling green should not become a dog park."),
-    ("2", "p2", "Mill Lane needs a pedestrian crossing near the primary school."),
-    ("3", "p1", "The library should open on Sunday afternoons."),
-    ("4", "p3", "The street lights on the river path should stay on all night."),
-    ("5", "p2", "Dog owners who leave mess should be fined more."),
-    ("6", "p3", "The bowling green should be kept as a quiet garden for older residents."),
-    ("7", "p1", "Bins along the river path should be emptied twice a week."),
-]
+_ROOM = json.loads((Path(__file__).parent / "data" / "small_rooms.json").read_text(encoding="utf-8"))["three"]
+STATEMENTS = [tuple(s) for s in _ROOM["statements"]]
 #: statement -> votes of p1, p2, p3 (None: not voted)
-VOTES = {"0": [1, 1, -1], "1": [-1, None, 1], "2": [1, 1, 1], "3": [1, 1, 1], "4": [1, 1, 1],
-         "5": [1, 1, 1], "6": [-1, -1, 1], "7": [1, 1, 1]}
+VOTES = _ROOM["votes"]
 X, NOT_X = "0", "1"
 
 
