@@ -74,6 +74,11 @@ CASES = [
     ("A $15 min wage will lead to inflation.", "A $15 minimum wage will lead to inflation.", None),
     ("Bitte nicht die Lohnnebenkosten senken - nehme aber gerne brutto.",
      "Die Lohnnebenkosten sollen nicht gesenkt werden; brutto würde diese Person aber gern nehmen.", None),
+    # a typographic apostrophe negates like a plain one; "too little" is "not enough"
+    ("We don’t want the car park expanded.", "Participants want the car park expanded.", K.STANCE_REVERSED),
+    ("We shouldn’t be closing branch libraries, we should keep them open.",
+     "Instead of closing branch libraries, participants want them kept open.", None),
+    ("I don’t think the council does enough for cyclists.", "The council does too little for cyclists.", None),
 ]
 
 

@@ -24,7 +24,7 @@ from .checks import MIN_COMPOUND_PART, SentenceContext, _content_words_with_surf
 from .entities import clipped
 from .lexicon import AXES, CONDITION, INCLUDING, entries, phrase_pattern, table, word_pattern
 from .polarity import _POLARITY_SPLIT, _Clause
-from .patterns import _DE_ADJECTIVE, _NEGATORS, _TOO
+from .patterns import _DE_ADJECTIVE, _TOO, is_negator_word
 from .problems import Problem, ProblemKind
 from .text import _content_set, _fold, _Tok, _tokenize
 
@@ -145,7 +145,7 @@ def _direction_words(text: str, kind: str = "amount") -> tuple[tuple[tuple[str, 
     toks = _tokenize(text)
     words, last_neg = [], -NEGATION_REACH - 1
     for k, t in enumerate(toks):
-        if _NEGATORS.match(t.raw) or t.raw.lower().endswith("n't"):
+        if is_negator_word(t.raw):
             last_neg = k
             continue
         d = _direction(toks, k) if kind == "amount" else _quality(t.raw)

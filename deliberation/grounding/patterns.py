@@ -11,6 +11,16 @@ from .lexicon import CJK_NOT_NEGATION as _CJK_NOT_NEGATION  # noqa: F401
 from .lexicon import LANGUAGES, alternation, entries, phrase_pattern, word_pattern
 
 _NEGATORS = word_pattern("negators")
+
+
+def is_negator_word(word: str) -> bool:
+    """A negator of the data files ("not", "kein") or a contracted one ("shouldn't"), with a
+    typographic apostrophe read as a plain one ("shouldn’t", as phones and word processors write it)."""
+
+    w = word.replace("\u2019", "'")
+    return bool(_NEGATORS.match(w) or w.lower().endswith("n't"))
+
+
 _FAIL_TO = word_pattern("fail_verbs")
 #: the word after a fail_verbs word that makes it negate ("fail to")
 _INFINITIVE_MARKERS = frozenset(w.lower() for w in entries("infinitive_markers"))

@@ -16,10 +16,10 @@ from .patterns import (
     _FAIL_TO,
     _INFINITIVE_MARKERS,
     _NEG_IDIOMS,
-    _NEGATORS,
     _REL_NEG,
     _SPEECH_VERBS,
     _TOO,
+    is_negator_word,
 )
 from .text import _CJK, _Tok, _canon, _content_set, _tokenize, _word_canon, infinitive, split_sentences
 
@@ -81,6 +81,8 @@ _SWITCH: dict[str, int] = table("switch_words")
 _SWITCH_DETERMINERS = set(entries("switch_determiners"))
 #: "rather than", "instead of": (first word, second word) of phrases that negate like "not"
 _NEGATING_PHRASES = {tuple(p.lower().split()) for p in entries("negating_phrases")}
+#: "few" / "little" after "too" (-1): "too little" negates like "not enough"
+_TOO_QUANTITY: dict[str, int] = table("too_quantity_words")
 
 
 def _polarity(clause: str, window: int) -> _PolarityInfo:
@@ -115,7 +117,11 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
                         if toks[x].content and (comma < 0 or toks[x].start < comma)}
             occ.append(("neg", -1, k, governed, f"{w} {raws[k + 1]}"))
             continue
-        if _NEGATORS.match(w) or lw.endswith("n't") or (
+        if _TOO.match(w) and k + 1 < len(raws) and _TOO_QUANTITY.get(raws[k + 1].lower(), 0) < 0:
+            # "does too little", "zu wenige": "not enough", a negation of what the clause asks for
+            occ.append(("neg", -1, k, win(k, 3 * window), f"{w} {raws[k + 1]}"))
+            continue
+        if is_negator_word(w) or (
             _FAIL_TO.match(w) and k + 1 < len(raws) and raws[k + 1].lower() in _INFINITIVE_MARKERS
         ):
             occ.append(("neg", -1, k, win(k, 3 * window, forward_only=True), w))
@@ -307,8 +313,13 @@ def _balance_negations(s: _PolarityInfo, hs: list[tuple[int, int, str]], t: _Pol
 
 
 def _is_negator(w: str) -> bool:
-    return bool(_NEGATORS.match(w) or w.lower().endswith("n't") or w == "free of" or w in _CJK_NEGATORS
+    return bool(is_negator_word(w) or w == "free of" or _is_too_little(w) or w in _CJK_NEGATORS
                 or tuple(w.lower().split()) in _NEGATING_PHRASES)
+
+
+def _is_too_little(w: str) -> bool:
+    parts = w.split()
+    return len(parts) == 2 and bool(_TOO.match(parts[0])) and _TOO_QUANTITY.get(parts[1].lower(), 0) < 0
 
 
 def _describe_flip(sw: list[str], tw: list[str]) -> str:
