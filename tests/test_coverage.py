@@ -151,6 +151,16 @@ def test_topics_audited_when_topic_drafts_are_on_the_slate():
     assert audit.passed and "topic:1" not in by_key(audit)
 
 
+def test_a_topic_draft_whose_topic_has_no_members_is_said_not_a_crash():
+    """A topic draft whose topic is not among the audiences given (its statements moderated out
+    since it was drafted, or a room too small to have topics) raised KeyError: 'topic:3' where the
+    audit counts the topics' voices; the draft now fails as a draft for nobody, saying why."""
+    for m in ({**members(5), "topic:0": ["p0", "p1"]}, members(5)):
+        audit = audit_coverage([draft(1, "group:0"), draft(3, "topic:3")], m, None)
+        assert not audit.passed and by_key(audit)["topic:3"].status == "over"
+        assert "Draft 3 speaks for topic 3, which has no participants among the audiences given." in audit.findings
+
+
 # ---- justified representation ---------------------------------------------------------------
 
 

@@ -148,7 +148,9 @@ def _group_findings(slate: Slate, groups: list[GroupCoverage], family_drafts: di
         out.append(_ok_line("groups", cfg))
     topics = [g for g in groups if g.family == "topic"]
     if topics:  # a topic's "participants" are its voices: the table would read as its voters otherwise
-        voices = len(set().union(*(slate.members[g.key] for g in topics)))
+        # a topic drafted but not among the audiences given has no voices (its row says why: a draft
+        # for nobody); it raised KeyError here
+        voices = len(set().union(*(slate.members.get(g.key, ()) for g in topics)))
         out.append(said("audit.voices", n=voices))
     if topics and all(g.status == "ok" for g in topics):
         out.append(_ok_line("topics", cfg))
