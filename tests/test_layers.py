@@ -110,3 +110,11 @@ def test_imports_inside_functions_say_why():
     (``# lazy: scikit-learn takes ~0.8 s and ~120 MB to import``; an optional extra; a cycle)."""
     bad = [line for path in _sources() for line in _unjustified_imports(path)]
     assert not bad, "import these at the module's top, or say why not in a comment:\n" + "\n".join(bad)
+
+
+def test_a_failure_in_the_pages_words_is_said_through_act():
+    """``action(what, **failure_words(w))`` is ui.common.act(w, what): the pages spelled it out at
+    nine places; one home keeps the failure's wording in the page's language everywhere."""
+    bad = [f"{path.relative_to(REPO)}:{n}" for path in _sources() if path.parts[-2:] != ("ui", "common.py")
+           for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "**failure_words(" in line]
+    assert not bad, "use ui.common.act(words, what):\n" + "\n".join(bad)

@@ -15,7 +15,7 @@ import streamlit as st
 from deliberation.wording import of_grouped
 from ui.common import (
     BOARD_REFRESH_SECONDS,
-    action,
+    act,
     ballot_slate,
     consultation_from_query,
     esc,
@@ -25,7 +25,7 @@ from ui.common import (
     room_votes,
     store,
 )
-from ui.i18n import Words, draft_heading, failure_words, page_words, topic_line, words_of
+from ui.i18n import Words, draft_heading, page_words, topic_line, words_of
 from ui.opinion_map import (fresh_analysis, group_label, map_chart, no_map_reason, run_author_agrees, totals,
                             vote_bars)
 from ui.projector import join_url, projector_board
@@ -133,7 +133,7 @@ def board(cid: int, words: Words | None = None) -> None:
 @st.fragment(run_every=BOARD_REFRESH_SECONDS)
 def live(cid: int, projector: bool) -> None:
     w = words_of(lambda: store().get_consultation(cid))
-    with action(w("doing.board_update"), **failure_words(w)):
+    with act(w, w("doing.board_update")):
         if projector:
             projector_board(room(cid, w), common_ground)
         else:
@@ -164,5 +164,5 @@ def main() -> None:
 
 
 _words = words_of(lambda: find_consultation(st.query_params.get("code", "")))
-with action(_words("doing.board"), **failure_words(_words)):
+with act(_words, _words("doing.board")):
     main()

@@ -34,11 +34,11 @@ from deliberation.errors import AccessDenied
 from deliberation.storage.sessions import new_token, participant_for_token, participant_for_xid
 from deliberation.wording import group_letter
 from ui.common import (
-    action, cached_for, current_published, esc, find_consultation, graph_status, quote, room_votes, settings, store,
+    act, cached_for, current_published, esc, find_consultation, graph_status, quote, room_votes, settings, store,
     voting_open,
 )
 from ui.i18n import (
-    LANGUAGE_PARAM, LANGUAGES, SESSION_LANGUAGE_KEY, draft_caption, draft_heading, failure_words, page_words,
+    LANGUAGE_PARAM, LANGUAGES, SESSION_LANGUAGE_KEY, draft_caption, draft_heading, page_words,
 )
 from ui.look import vote_button_style
 from ui.opinion_map import fresh_analysis, map_chart, run_author_agrees, standing
@@ -283,7 +283,7 @@ def _switch(caught_up: bool) -> None:
 
 @st.fragment
 def _voting(cid: int, pid: str) -> None:
-    with action(words()("doing.statements"), **failure_words(words())):
+    with act(words(), words()("doing.statements")):
         r = _room(cid, pid)
         drafts, todo = _todo(r, pid)
         show_flash(drafts)
@@ -295,7 +295,7 @@ def _voting(cid: int, pid: str) -> None:
 @st.fragment(run_every=PARTICIPANT_REFRESH_SECONDS)
 def _live_waiting(cid: int, pid: str) -> None:
     w = words()
-    with action(w("doing.waiting"), **failure_words(words())):
+    with act(w, w("doing.waiting")):
         show_flash()
         r = _room(cid, pid)
         drafts, todo = _todo(r, pid)
@@ -319,7 +319,7 @@ def _mine(cid: int, pid: str) -> None:
     """Where this participant stands, then their votes with the controls to change them: drawn on
     each run of the page, never by a timer (see the module's docstring)."""
     w = words()
-    with action(w("doing.your_votes"), **failure_words(words())):
+    with act(w, w("doing.your_votes")):
         r = _room(cid, pid)
         drafts, todo = _todo(r, pid)
         if drafts or todo:
@@ -419,5 +419,5 @@ def _my_votes(cid, pid, by_id, my_votes, open_draft_ids: set[str], compare: dict
                 st.caption(w("mine.compare", lines=esc(compare[sid])))
 
 
-with action(words()("doing.page"), **failure_words(words())):
+with act(words(), words()("doing.page")):
     main()

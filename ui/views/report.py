@@ -21,7 +21,7 @@ import streamlit as st
 from deliberation.report import date_words, moderator_heading, to_html, to_markdown
 from deliberation.wording import audience_name
 from ui.common import (
-    action,
+    act,
     consultation_from_query,
     find_consultation,
     graph_status,
@@ -32,7 +32,7 @@ from ui.common import (
     sign_in,
     store,
 )
-from ui.i18n import LANGUAGES, Words, draft_heading, failure_words, words_of
+from ui.i18n import LANGUAGES, Words, draft_heading, words_of
 
 #: bar colours: share of participants, share of drafts; agree, disagree, pass
 SHARE_RANGE = ["#90a4ae", "#1565c0"]
@@ -169,7 +169,7 @@ def _downloads(cid: int, code: str, files: dict[str, Path], texts: dict[str, str
     if is_moderator:
         st.markdown(w("report.polis_title"))
         if st.button(w("report.polis_prepare"), key="dl-polis-prepare"):
-            with action(w("report.exporting"), **failure_words(w)):
+            with act(w, w("report.exporting")):
                 require_moderator(cid)
                 st.session_state[f"polis-zip-{cid}"] = _polis_zip(cid)
         data = st.session_state.get(f"polis-zip-{cid}")
@@ -181,7 +181,7 @@ def _downloads(cid: int, code: str, files: dict[str, Path], texts: dict[str, str
             with st.form("report-unlock"):
                 secret = st.text_input(w("report.secret"), type="password", key="report-secret")
                 if st.form_submit_button(w("report.unlock")):
-                    with action(w("report.unlocking"), **failure_words(w)):
+                    with act(w, w("report.unlocking")):
                         sign_in(cid, secret)
                         st.rerun()
 
@@ -233,5 +233,5 @@ def main(w: Words) -> None:
 
 
 _words = words_of(lambda: find_consultation(st.query_params.get("code", "") or st.session_state.get("current_code", "")))
-with action(_words("report.showing"), **failure_words(_words)):
+with act(_words, _words("report.showing")):
     main(_words)
