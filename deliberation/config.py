@@ -6,6 +6,8 @@ the vector store can instead be servers shared by several app instances (docs/de
 
 from __future__ import annotations
 
+import logging
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +28,29 @@ EMBEDDING_MODEL_ENV = "DELIBERATION_EMBEDDING_MODEL"
 #: projector; needed when the app sits behind a proxy or is reached under another name
 #: (``python -m ui.launch --lan`` sets it to this computer's network address).
 PUBLIC_URL_ENV = "DELIBERATION_PUBLIC_URL"
+
+log = logging.getLogger("deliberation.config")
+
+
+def env_seconds(name: str, default: float) -> float:
+    """A number of seconds from the environment variable ``name`` (e.g. a page's refresh interval);
+    ``default`` when it is unset or blank. A value that is not a positive number ("abc", "-1", "0",
+    "nan", "inf") is not used: a warning names the variable, its value and the default used
+    instead. Read at a page's import, a bad value crashed the page (ValueError from float()), and
+    "0" or "-1" made a page refresh never or without pause; a refresh interval is not worth
+    refusing a room's pages over, so the pages run with the default and the server's log says why."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if math.isfinite(value) and value > 0:
+        return value
+    log.warning("%s=%r is not a positive number of seconds; using the default, %g s", name, raw, default)
+    return default
+
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 #: The bundled sample consultation (see corpora/harbour-road/README.md).

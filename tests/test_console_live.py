@@ -75,3 +75,29 @@ def test_the_console_says_new_statements_arrived_and_shows_them(sample):
     assert [m.value for m in at.metric if m.label == "Aussagen"][0] == str(int(shown) + 1)
     assert {f"mod-q-accept-{s.external_id}" for s in new[:2]} <= {b.key for b in at.button}
     assert not _fragment(at).info  # the console drawn anew: nothing new since
+
+
+def test_a_bad_refresh_interval_is_named_and_the_default_used(monkeypatch, caplog):
+    """DELIBERATION_CONSOLE_REFRESH=abc crashed the console at import (ValueError from float());
+    "0" and "-1" were taken (a timer that never or constantly runs). Each refresh setting of the
+    pages has one reader, deliberation.config.env_seconds: a bad value is named, with the default used."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from deliberation.config import env_seconds
+
+    repo = Path(__file__).resolve().parents[1]
+    code = "import ui.console_live as c, ui.common as u; print(c.CONSOLE_REFRESH_SECONDS, u.BOARD_REFRESH_SECONDS)"
+    env = {**os.environ, "PYTHONPATH": str(repo), "DELIBERATION_CONSOLE_REFRESH": "abc", "DELIBERATION_BOARD_REFRESH": "0"}
+    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0 and res.stdout.split() == ["5.0", "3.0"], res.stderr[-2000:]
+    for said in ("DELIBERATION_CONSOLE_REFRESH='abc' is not a positive number of seconds; using the default, 5 s",
+                 "DELIBERATION_BOARD_REFRESH='0' is not a positive number of seconds; using the default, 3 s"):
+        assert said in res.stderr, res.stderr[-2000:]
+    for raw, value in (("-1", 4.0), ("nan", 4.0), ("inf", 4.0), (" ", 4.0), ("2.5", 2.5)):
+        monkeypatch.setenv("DELIBERATION_PARTICIPANT_REFRESH", raw)
+        caplog.clear()
+        assert env_seconds("DELIBERATION_PARTICIPANT_REFRESH", 4.0) == value
+        assert (f"DELIBERATION_PARTICIPANT_REFRESH={raw!r}" in caplog.text) is (raw in ("-1", "nan", "inf")), caplog.text

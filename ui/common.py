@@ -20,7 +20,6 @@ import contextlib
 import functools
 import inspect
 import logging
-import os
 import re
 import string
 from pathlib import Path
@@ -28,7 +27,7 @@ from typing import Any
 
 import streamlit as st
 
-from deliberation.config import Settings
+from deliberation.config import Settings, env_seconds
 from deliberation.errors import DeliberationError, NotFoundError, storage_error
 from deliberation.live_votes import LiveVotes
 from deliberation.models import Consultation
@@ -40,7 +39,7 @@ from ui.i18n import ENGLISH, MERGED_HEADINGS, Words, failure_words, headings_by_
 log = logging.getLogger("deliberation.ui")
 
 #: How often the live board refreshes itself (seconds).
-BOARD_REFRESH_SECONDS = float(os.environ.get("DELIBERATION_BOARD_REFRESH", "3"))
+BOARD_REFRESH_SECONDS = env_seconds("DELIBERATION_BOARD_REFRESH", 3.0)
 
 _PUNCT = set(string.punctuation)
 

@@ -9,16 +9,15 @@ with a button that redraws the console. A room of six showed 0 statements and an
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
+from deliberation.config import env_seconds
 from deliberation.models import ModerationStatus
 from ui.common import act, store
 from ui.i18n import console_words
 
 #: How often the console checks for new statements and a changed moderation queue (seconds).
-CONSOLE_REFRESH_SECONDS = float(os.environ.get("DELIBERATION_CONSOLE_REFRESH", "5"))
+CONSOLE_REFRESH_SECONDS = env_seconds("DELIBERATION_CONSOLE_REFRESH", 5.0)
 #: Session key of what the console showed when it was last drawn: consultation, statements, queue.
 DRAWN_KEY = "mod-live-drawn"
 

@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 from urllib.parse import urlencode
 
 import streamlit as st
 
+from deliberation.config import env_seconds
 from deliberation.errors import AccessDenied
 from deliberation.storage.sessions import new_token, participant_for_token, participant_for_xid
 from deliberation.wording import group_letter
@@ -49,7 +49,7 @@ from ui.participant_actions import (
 #: The graph's state (drafts put to the vote) is read from its checkpoint at most this often (s).
 GRAPH_STATE_SECONDS = 1.5
 #: How often the Vote and My votes tabs refresh themselves (seconds).
-PARTICIPANT_REFRESH_SECONDS = float(os.environ.get("DELIBERATION_PARTICIPANT_REFRESH", "4"))
+PARTICIPANT_REFRESH_SECONDS = env_seconds("DELIBERATION_PARTICIPANT_REFRESH", 4.0)
 
 
 def _me() -> dict | None:
