@@ -297,8 +297,9 @@ def consultations() -> None:
         for c in store.list_consultations():
             n = store.counts(c.id)
             drafts = sum(s.is_draft for s in store.statements(c.id))  # published by the graph, apart as in summary
+            # who voted or wrote a statement ("registered"), as the console and the live board count them
             table.add_row(str(c.id), c.code, c.question[:60], str(n["statements"] - drafts), str(drafts),
-                          str(n["participants"]), str(n["votes"]))
+                          str(n["registered"]), str(n["votes"]))
     out.print(table)
 
 

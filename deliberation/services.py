@@ -220,6 +220,14 @@ def moderation_line(statuses, words: dict[str, str] = STATUS_WORDS) -> str:
     return "; ".join(f"{counts[k]} {w}" for k, w in words.items() if counts[k])
 
 
+def participants_line(counts: dict[str, int]) -> str:
+    """"Participants: 5 (2 of them voted)": everyone who voted or wrote a statement (``registered``:
+    Store.participant_count, the figure of the moderator console and the live board), and of them
+    the voters (``participants``: who the analysis groups) when some did not vote."""
+    everyone, voters = counts["registered"], counts["participants"]
+    return f"Participants: {everyone}" + (f" ({voters} of them voted)" if voters != everyone else "")
+
+
 def corpus_summary(settings: Settings, source: str) -> str:
     """Plain-text summary of a Polis export folder or a stored consultation."""
     path = Path(source)
@@ -240,7 +248,7 @@ def corpus_summary(settings: Settings, source: str) -> str:
     lines = [f"Question: {question}",
              f"Statements: {len(statements)}" + (f" ({mod})" if mod else "")
              + (f" and {len(drafts)} published draft{'s' if len(drafts) != 1 else ''}" if drafts else ""),
-             f"Participants: {counts['participants']}",
+             participants_line(counts),
              f"Votes: {counts['votes']} current ({counts['vote_events']} vote events)"]
     return "\n".join(lines + [f"Note: {n}" for n in notes])
 

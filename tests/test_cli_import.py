@@ -62,8 +62,10 @@ def test_a_zip_of_an_export_imports_as_its_folder(tmp_path):
 
 
 def test_participants_are_counted_alike_by_import_summary_and_consultations(tmp_path):
-    """Authors who never voted are stored but not counted (README: participants are the people who
-    voted): the import line said 5 participants where `consultations` and `analyze` said 2."""
+    """The import line said 5 participants where `consultations` and `analyze` said 2; since the
+    console and the live board count everyone who voted or wrote a statement (a room whose six had
+    written and not voted showed 0), `consultations` said the voters where the console said everyone:
+    both now say the console's figure (Store.participant_count), `summary` with the voters beside it."""
     statements = tmp_path / "st.csv"
     statements.write_text("id,text,author\na,Buses should run every ten minutes.,p1\n"
                           "b,Bike lanes make the street safer.,p2\nc,Parking is too expensive downtown.,p3\n")
@@ -73,9 +75,12 @@ def test_participants_are_counted_alike_by_import_summary_and_consultations(tmp_
     res = invoke(data, "import-statements", str(statements), "--votes", str(votes), "--question", "Q", "--no-embed")
     assert "3 statements, 2 participants with votes (and 3 without a vote, e.g. authors, not counted), 4 votes" \
         in res.output.replace("\n", ""), res.output
-    assert "Participants: 2" in invoke(data, "summary", "1").output
+    assert "Participants: 5 (2 of them voted)\n" in invoke(data, "summary", "1").output
+    row = [line for line in invoke(data, "consultations").output.splitlines() if line.startswith("│ 1")][0]
+    assert [c.strip() for c in row.strip("│").split("│")][5:7] == ["5", "4"]  # participants, votes
+    assert Store(Settings(data_dir=data)).participant_count(1) == 5  # the console's "Participants"
     folder = polis_folder(tmp_path, GOOD_COMMENTS + "1700000002000,x,2,9,0,0,0,Author 9 never votes\n", GOOD_VOTES)
-    assert "Participants: 2\n" in invoke(data, "summary", str(folder)).output
+    assert "Participants: 3 (2 of them voted)\n" in invoke(data, "summary", str(folder)).output
 
 
 def test_ctrl_c_says_what_was_kept(tmp_path, monkeypatch):

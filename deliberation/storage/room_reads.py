@@ -19,6 +19,12 @@ from deliberation.wording import ballot_words
 HELD = (ModerationStatus.REJECTED.value, ModerationStatus.NEEDS_REVIEW.value)
 
 
+def _known_participants(consultation_id: int):
+    """The count of everyone the store knows in a consultation (who voted or wrote a statement):
+    :meth:`RoomReadsMixin.participant_count` and ``counts()["registered"]``, one figure wherever it is shown."""
+    return select(func.count()).select_from(ParticipantRow).where(ParticipantRow.consultation_id == consultation_id)
+
+
 def _votes_on(s, *where) -> int:
     """How many votes the statements matching ``where`` hold: counted through the index on the
     votes' statement, so only those statements' votes are read (a join from the consultation's
@@ -136,11 +142,12 @@ class RoomReadsMixin:
             c = consultation_id
             return {
                 "statements": s.scalar(select(func.count()).select_from(StatementRow).where(StatementRow.consultation_id == c)),
-                # participants = people who voted; registered ids that never voted (the authors of an
-                # imported statements file) are counted apart
+                # participants = people who voted (whom the analysis groups); "registered" = everyone
+                # who voted or wrote a statement (the authors of an imported file too): the console's,
+                # the board's and the command line's "Participants", :meth:`participant_count`
                 "participants": s.scalar(select(func.count(func.distinct(VoteRow.participant_id)))
                                          .where(VoteRow.consultation_id == c)),
-                "registered": s.scalar(select(func.count()).select_from(ParticipantRow).where(ParticipantRow.consultation_id == c)),
+                "registered": s.scalar(_known_participants(c)),
                 "votes": s.scalar(select(func.count()).select_from(VoteRow).where(VoteRow.consultation_id == c)),
                 # of those, votes on published drafts (the ballot items), not on participants' statements
                 "draft_votes": _votes_on(s, StatementRow.consultation_id == c, StatementRow.is_draft.is_(True)),
@@ -157,8 +164,7 @@ class RoomReadsMixin:
         stores nobody until a first vote or statement (no "ghosts" in the opinion groups), so who
         joined and left without either is not known to the store and not counted."""
         with self.session() as s:
-            return s.scalar(select(func.count()).select_from(ParticipantRow)
-                            .where(ParticipantRow.consultation_id == consultation_id))
+            return s.scalar(_known_participants(consultation_id))
 
     def votes_of(self, consultation_id: int, participant: str) -> dict[str, int]:
         """One participant's current votes, statement external id -> vote (an indexed read)."""
