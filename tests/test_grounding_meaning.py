@@ -79,6 +79,8 @@ CASES = [
     ("We shouldn’t be closing branch libraries, we should keep them open.",
      "Instead of closing branch libraries, participants want them kept open.", None),
     ("I don’t think the council does enough for cyclists.", "The council does too little for cyclists.", None),
+    # "non violent" is "nonviolent", no opposite of it
+    ("Shorter sentences for non violent offenders.", "Shorter sentences for nonviolent offenders.", None),
 ]
 
 

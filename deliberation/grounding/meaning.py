@@ -53,6 +53,8 @@ _INSTANCE_END = re.compile(_POLARITY_SPLIT.pattern + r"|[;:!?]|\.(?:\s|$)"
 NEGATION_REACH = 3
 #: particles that give a phrasal verb its direction ("drive up" +1, "bring down" -1)
 _PARTICLES: dict[str, int] = table("verb_particles")
+#: a prefix written as a word of its own ("non violent" for "nonviolent"): it negates the next word
+_NEGATING_PREFIX = word_pattern("negating_prefix_words")
 #: a word after one of these is used as a verb ("to deal", "should cost")
 _VERB_BEFORE = word_pattern("verb_before")
 _DIRECTION_AXES = ("level", "change", "speed", "cost")
@@ -235,7 +237,9 @@ def _antonyms(ctx: SentenceContext) -> list[Problem]:
     if wn.wordnet() is None:
         return []
     draft_words = _content_words_with_surface(ctx.toks)
-    src_words = {t.canon: t.raw for s in ctx.cited for t in s.toks if t.content}
+    # "non violent" / "not cheap" says the opposite of the word itself: no antonym of it is a reversal
+    src_words = {t.canon: t.raw for s in ctx.cited for k, t in enumerate(s.toks) if t.content
+                 and not (k > 0 and (is_negator_word(s.toks[k - 1].raw) or _NEGATING_PREFIX.match(s.toks[k - 1].raw)))}
     # "too high" is no opposite of "lower": it asks for it
     too = {s.toks[k].canon for s in ctx.cited for k in range(1, len(s.toks)) if _TOO.match(s.toks[k - 1].raw)}
     for k, t in enumerate(ctx.toks):
