@@ -137,10 +137,15 @@ def draft(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     for req in requests:
         attempt = (previous[req.speaks_for].attempt + 1 if req.speaks_for in previous else 1) if only else 1
         refused = guard_refusals(previous.get(req.speaks_for)) if only else ()
-        record = write_draft(dataclasses.replace(req, refused=refused) if refused else req, drafter, attempt)
-        if refused:
+        ask = dataclasses.replace(req, refused=refused) if refused else req
+        record = write_draft(ask, drafter, attempt)
+        # said only when the drafter's prompt showed them (an LLM drafter with max_refused > 0; the
+        # line was written for any drafter, max_refused = 0 too, with every refusal counted)
+        shown = getattr(drafter, "refusals_shown", None)
+        told = shown(ask) if refused and shown else 0
+        if told:
             lines.append(f"{req.speaks_for}: redrafted with the guard's reasons for refusing "
-                         f"{plural(len(refused), 'sentence')} of attempt {attempt - 1}")
+                         f"{plural(told, 'sentence')} of attempt {attempt - 1}")
         if record is None:
             lines.append(f"{req.speaks_for}: no usable statement to draft from")
         elif _rejected_before(previous.get(req.speaks_for), record):

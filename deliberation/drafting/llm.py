@@ -26,7 +26,7 @@ from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.drafting.client import ChatClient, LLMUnavailableError, ModeUnsupported, bad_answer, partial_answer
 from deliberation.drafting.config import LLMDraftConfig
 from deliberation.drafting.parsing import clean_item, draft_schema, items_from_payload, parse_draft_output
-from deliberation.drafting.prompts import INSTRUCTION_TEXTS, build_messages, retry_message, select_sources
+from deliberation.drafting.prompts import INSTRUCTION_TEXTS, build_messages, refused_items, retry_message, select_sources
 from deliberation.drafting.sentences import InstructionIndex, keep_sentences
 from deliberation.grounding.problems import PUBLIC_WORDING
 from deliberation.models import DraftSentence
@@ -104,6 +104,10 @@ class LLMDrafter:
 
     def draft(self, request: DraftRequest) -> list[DraftSentence]:
         return self.draft_with_details(request).sentences
+
+    def refusals_shown(self, request: DraftRequest) -> int:
+        """How many of ``request.refused`` the prompt shows (``config.max_refused`` at most)."""
+        return len(refused_items(request, self.config))
 
     def draft_with_details(self, request: DraftRequest) -> LLMDraftResult:
         """Like :meth:`draft`, with the attempts, raw answers and dropped sentences."""

@@ -27,8 +27,8 @@ from deliberation.models import DraftKind
 from deliberation.safety.instructions import instruction_reasons
 from deliberation.wording import plural
 
-__all__ = ["SYSTEM_PROMPT", "RETRY_NOTE", "INSTRUCTION_TEXTS", "build_messages", "retry_message",
-           "select_sources"]
+__all__ = ["SYSTEM_PROMPT", "RETRY_NOTE", "INSTRUCTION_TEXTS", "build_messages", "refused_items",
+           "retry_message", "select_sources"]
 
 SYSTEM_PROMPT = """\
 You help the facilitators of a public consultation. Participants wrote short statements. \
@@ -170,11 +170,17 @@ def build_messages(request: DraftRequest, config: LLMDraftConfig = LLMDraftConfi
     return [SystemMessage(content=SYSTEM_PROMPT), HumanMessage(content="\n".join(lines))]
 
 
+def refused_items(request: DraftRequest, config: LLMDraftConfig) -> list[dict[str, Any]]:
+    """The guard's refusals of the previous draft that a redraft's prompt shows: at most
+    ``config.max_refused`` (0: none, the redraft is not told)."""
+    return [{"sentence": _shorten(r.text, config.max_source_chars), "cited": list(r.citations),
+             "problems": list(dict.fromkeys(r.problems))}
+            for r in request.refused if r.text.strip()][: config.max_refused]
+
+
 def _refused_block(request: DraftRequest, config: LLMDraftConfig) -> list[str]:
     """The guard's refusals of the previous draft as a data block (no lines when there are none)."""
-    items = [{"sentence": _shorten(r.text, config.max_source_chars), "cited": list(r.citations),
-              "problems": list(dict.fromkeys(r.problems))}
-             for r in request.refused if r.text.strip()][: config.max_refused]
+    items = refused_items(request, config)
     if not items:
         return []
     return ["", _REFUSED_INTRO, "<refused>", _data_json(items), "</refused>"]
