@@ -224,7 +224,7 @@ def _holders(s: dict, analysis: AnalysisResult, config: FacilitationConfig) -> s
                  {g.id: g.size for g in analysis.group_summaries})
     if side:
         return position_phrase(side)
-    return f"Most who voted agree ({int(s.get('n_agree', 0))} of {int(s.get('n_seen', 0))} who voted)"
+    return said("position.voters_agree", k=int(s.get('n_agree', 0)), n=int(s.get('n_seen', 0)))
 
 
 def _topic_purpose(label: str, n_positions: int) -> str:

@@ -27,15 +27,14 @@ from deliberation.wording import (
     group_label,
     heading_in,
     sentence_text,
+    topic_label,
     topic_sources,
 )
-from deliberation.words import DEFAULT_LANGUAGE, Texts, load, retell
+from deliberation.words import DEFAULT_LANGUAGE, LANGUAGE_NAMES, Texts, load, number_in, retell
 
 #: the report's sections of drafts, in order (their titles and what each holds: ``section.<key>``
 #: and ``section.<key>_what`` in the message files)
 SECTION_KEYS = ("common_ground", "groups", "topics")
-#: the message ids of the languages' names, by their English names ("names.language.German")
-LANGUAGE_NAMES = "names.language."
 
 
 def section_of(key: str) -> str:
@@ -77,7 +76,13 @@ def said_in(rep: dict, w: Texts):
     for mid in load("deliberation", DEFAULT_LANGUAGE):  # languages by their English names ("German")
         if mid.startswith(LANGUAGE_NAMES):
             names[mid.removeprefix(LANGUAGE_NAMES)] = w(mid)
-    return lambda text: retell(text, w.lang, names.get)
+
+    def name(text: str) -> str | None:  # and a language with its count ("German 12": the embedding's reason)
+        language, _, n = text.rpartition(" ")
+        if text in names or not (language in names and n.replace(",", "").isdigit()):
+            return names.get(text)
+        return f"{names[language]} {number_in(w.lang, n)}"
+    return lambda text: retell(text, w.lang, name)
 
 
 def _percent(w: Texts, share: float) -> str:
@@ -192,7 +197,7 @@ def to_markdown(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str
     md += _md_groups(rep, w)
     md += ["", f"## {w('topics.title')}", ""]
     for t in rep["topics"]:
-        md.append(f"- {_md(t['label'])}: {_topic_counts(t, w)}")
+        md.append(f"- {_md(topic_label(t['label'], w.lang))}: {_topic_counts(t, w)}")
     if not rep["topics"]:
         md.append(w("topics.none"))
     md.append("")
@@ -278,7 +283,7 @@ def _same_ballot(d: dict, lang: str) -> list[str]:
 def _md_draft(d: dict, w: Texts) -> list[str]:
     out = [f"### {_md(_heading(d, w.lang))}", ""]
     for s in d["sentences"]:
-        out.append(f"- {_md(sentence_text(s))} {w('draft.cites', ids=_md(', '.join(s['citations'])))}")
+        out.append(f"- {_md(sentence_text(s, w.lang))} {w('draft.cites', ids=_md(', '.join(s['citations'])))}")
     out += ["", w("draft.cited")]
     for sid, text in d["cited_statements"].items():
         out.append(f"- {w('draft.statement', sid=_md(sid), text=_md(text))}")
@@ -458,7 +463,7 @@ def _html_draft(d: dict, w: Texts) -> list[str]:
     e = html.escape
     parts = [f"<h3>{e(_heading(d, w.lang))}</h3><ul>"]
     for s in d["sentences"]:
-        parts.append(f"<li>{e(sentence_text(s))} <span class='cite'>{e(w('draft.cites', ids=', '.join(s['citations'])))}"
+        parts.append(f"<li>{e(sentence_text(s, w.lang))} <span class='cite'>{e(w('draft.cites', ids=', '.join(s['citations'])))}"
                      "</span></li>")
     parts.append("</ul><ul class='cite'>")
     for sid, text in d["cited_statements"].items():

@@ -18,12 +18,14 @@ and :func:`heading_in` says a stored English heading in another language (ui.i18
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
-from deliberation.words import DEFAULT_LANGUAGE, load
+from deliberation.words import DEFAULT_LANGUAGE, LANGUAGE_NAMES, SAID, Texts, load, read_said, retell, said
 
 #: What each term of the method means, in one sentence, for readers who meet it in the report or
 #: the moderator console. Participants' pages show none of these terms. Their one home is the
@@ -210,13 +212,13 @@ class Audience:
         if self.is_group:
             return group_label(self.number, lang)
         if self.is_topic:
-            return w["topic_name"].format(topic=self._topic(w, topics))
+            return w["topic_name"].format(topic=self._topic(w, topics, lang))
         return self.key
 
-    def _topic(self, w: dict[str, str], topics: dict | None) -> str:
+    def _topic(self, w: dict[str, str], topics: dict | None, lang: str = ENGLISH) -> str:
         n = self.number
         label = (topics or {}).get(n) or (topics or {}).get(str(n))
-        return w["topic"].format(label=label) if label else w["topic_n"].format(n=n)
+        return w["topic"].format(label=topic_label(label, lang)) if label else w["topic_n"].format(n=n)
 
     def heading(self, *, split: bool = False, topics: dict | None = None, lang: str = ENGLISH) -> str:
         """What a draft for this audience is, in words: "Common ground 2", "What group A asks for",
@@ -228,7 +230,7 @@ class Audience:
         if self.is_group:
             return w["asks_for"].format(group=group_label(self.number, lang))
         if self.is_topic:
-            return w["split" if split else "said"].format(topic=self._topic(w, topics))
+            return w["split" if split else "said"].format(topic=self._topic(w, topics, lang))
         return self.name(topics, lang)
 
 
@@ -267,12 +269,14 @@ def heading_in(lang: str, key: "str | Audience", heading: str) -> str:
 
 
 def _groups_phrase(side: list[tuple[int, int, int]], verb: str) -> str:
-    names = [group_letter(g) for g, _, _ in side]
-    who = ("group " + names[0]) if len(names) == 1 else ("groups " + ", ".join(names[:-1]) + " and " + names[-1])
+    """"most of group A agree (3 of 3 who voted)" (en.toml's ``said.position``: the report and the
+    pages say it again in the room's language, :func:`held_by_in`)."""
+    letters = listing([group_letter(g) for g, _, _ in side])
+    groups = "_groups" if len(side) > 1 else ""
     k, n = sum(x[1] for x in side), sum(x[2] for x in side)
     if n == 1:  # a group of one in a small room: "most of group B disagree (1 of 1 who voted)" misled
-        return f"the one voter in {who} {verb}s"
-    return f"most of {who} {verb} ({k} of {n} who voted)"
+        return said(f"position.one_{verb}s{groups}", letters=letters)
+    return said(f"position.most_{verb}{groups}", letters=letters, k=k, n=n)
 
 
 def position_phrase(agree: list[tuple[int, int, int]], disagree: list[tuple[int, int, int]] = ()) -> str:
@@ -284,12 +288,76 @@ def position_phrase(agree: list[tuple[int, int, int]], disagree: list[tuple[int,
     return first_upper("; ".join(parts))
 
 
-def sentence_text(sentence: dict) -> str:
+def sentence_text(sentence: dict, lang: str = ENGLISH) -> str:
     """A draft sentence as readers see it: with who holds it ("Most of group A agree (…): “…”") when
-    the draft sets positions side by side, else the sentence itself."""
+    the draft sets positions side by side, else the sentence itself (``lang``: who holds it said in
+    that language; the sentence as it was written)."""
     text = str(sentence.get("text", ""))
-    who = sentence.get("held_by") or ""
+    who = held_by_in(sentence.get("held_by") or "", lang)
     return f"{who}: “{text}”" if who else text
+
+
+def held_by_in(who: str, lang: str = ENGLISH) -> str:
+    """Who holds a quoted position (:func:`position_phrase`, en.toml's ``said.position``, written in
+    English) said in ``lang``. Anything else (a part that is not such a phrase) stays as it is."""
+    if lang == ENGLISH or not who:
+        return who
+    out = []
+    for part in who.split("; "):
+        for text, upper in ((part, False), (part[:1].lower() + part[1:], True)):
+            got = read_said(text)
+            if got and got[0].startswith(f"{SAID}.position."):
+                out.append(first_upper(retell(text, lang)) if upper else retell(text, lang))
+                break
+        else:
+            return who
+    return "; ".join(out)
+
+
+#: a quoted position in a draft's text as readers see it (:func:`sentence_text`): who holds it, then
+#: the quote; a sentence without who holds it has no colon before its opening quote mark
+_HELD_QUOTE = re.compile(r"(^|” )([^“”]+?)(: “)")
+
+
+def ballot_text_in(text: str, lang: str = ENGLISH) -> str:
+    """A draft's whole text as stored for the vote (:func:`draft_text`, English where it says who
+    holds a position) with who holds each position said in ``lang``; the quotes stay as written.
+    Only a phrase :func:`position_phrase` writes is changed: a text without one stays as it is."""
+    if lang == ENGLISH or "“" not in text:
+        return text
+    return _HELD_QUOTE.sub(lambda m: m[1] + held_by_in(m[2], lang) + m[3], text)
+
+
+def topic_label(label: str, lang: str = ENGLISH) -> str:
+    """A topic's label as the analysis builds it (English: "Other", "Topic 3", "parking · buses
+    (English, German)", en.toml's ``topic_label``) said in ``lang``: the words that are not the
+    statements' own and the names of the languages. A label of terms alone stays as it is."""
+    w = Texts(lang)
+    if w.lang == DEFAULT_LANGUAGE or not label:
+        return label
+    m = _label_pattern().fullmatch(label)
+    base, named = (m["label"], m["languages"].split(", ")) if m else (label, None)
+    en = Texts(DEFAULT_LANGUAGE)
+    numbered = re.fullmatch(re.escape(en("topic_label.numbered", n="@")).replace("@", r"(\d+)"), base)
+    if base == en("topic_label.other"):
+        base = w("topic_label.other")
+    elif numbered:
+        base = w("topic_label.numbered", n=int(numbered[1]))
+    if named is None:
+        return base
+    return w("topic_label.languages", label=base, languages=", ".join(w(LANGUAGE_NAMES + x) for x in named))
+
+
+@lru_cache(maxsize=1)
+def _label_pattern() -> re.Pattern:
+    """English's ``topic_label.languages`` as a pattern reading back the label and the languages
+    (English names of en.toml's ``names.language``, ", " between them)."""
+    names = "|".join(re.escape(m.removeprefix(LANGUAGE_NAMES)) for m in load("deliberation", DEFAULT_LANGUAGE)
+                     if m.startswith(LANGUAGE_NAMES))
+    text = re.escape(Texts(DEFAULT_LANGUAGE)("topic_label.languages", label="@label@", languages="@languages@"))
+    pattern = text.replace("@label@", "(?P<label>.+)").replace(
+        "@languages@", f"(?P<languages>(?:{names})(?:, (?:{names}))*)")
+    return re.compile(pattern, re.S)
 
 
 def ballot_words(text: str) -> str:

@@ -97,6 +97,9 @@ class Texts:
 
 #: The table of deliberation's own sentences (analysis, audit, tally), ``said.<area>.<name>``.
 SAID = "said"
+#: The message ids of the languages' names, by their English names ("names.language.German"):
+#: deliberation.text.language_name's names in each language.
+LANGUAGE_NAMES = "names.language."
 #: Fields that hold a number (read back as digits, written in the language's way): ``n`` and the
 #: fields named so.
 NUMBER_FIELDS = re.compile(r"^(n|k|need|size|share|left|factor|ratio|best|ari|n_\w+)$")
@@ -110,6 +113,12 @@ _LISTS = (re.compile(r"(; )"), re.compile(r"(, | and )"))
 def said(mid: str, n: int | None = None, **fields) -> str:
     """One of deliberation's sentences (``said.<mid>`` of en.toml) in English, where it is made."""
     return Texts(DEFAULT_LANGUAGE)(f"{SAID}.{mid}", n, **fields)
+
+
+def english(mid: str, n: int | None = None, **fields) -> str:
+    """A text of en.toml (any table) in English, where the code writes it for every language alike
+    (a topic's label in the analysis; the pages and the report say it again in their language)."""
+    return Texts(DEFAULT_LANGUAGE)(mid, n, **fields)
 
 
 def share(x: float) -> str:
@@ -195,6 +204,34 @@ def _retell_field(value: str, w: Texts, names: Callable[[str], str | None]) -> s
     english = Texts(DEFAULT_LANGUAGE)("number.words").split()
     if value in english:
         return w("number.words").split()[english.index(value)]
+    named = _named(value, w, names)
+    if named is not None:
+        return named
+    seps = {"; ": "; ", ", ": ", ", " and ": w("report.and")}
+    for separators in _LISTS:
+        parts = separators.split(value)
+        if len(parts) > 1:
+            items, between = parts[0::2], parts[1::2]
+            out, i, changed = [], 0, False
+            while i < len(items):
+                # the longest run of items that is one name: a name may hold a separator itself (a
+                # topic's label naming its languages, "the topic “parking (English, German)”")
+                for j in range(len(items) - 1, i, -1):
+                    named = _named(items[i] + "".join(between[k] + items[k + 1] for k in range(i, j)), w, names)
+                    if named is not None:
+                        break
+                else:
+                    j, named = i, _retell_field(items[i], w, names)
+                changed |= named != items[i] or j > i
+                out += [named] + ([seps[between[j]]] if j < len(between) else [])
+                i = j + 1
+            return "".join(out) if changed else value
+    return value
+
+
+def _named(value: str, w: Texts, names: Callable[[str], str | None]) -> str | None:
+    """``value`` said in ``w``'s language when it is a name ``names`` knows or a ``said`` text (its
+    first letter in either case); None otherwise."""
     lower = value[:1].lower() + value[1:]
     for v, upper in ((value, False), (lower, True)) if lower != value else ((value, False),):
         named = names(v)
@@ -202,10 +239,4 @@ def _retell_field(value: str, w: Texts, names: Callable[[str], str | None]) -> s
             named = retell(v, w.lang, names)
         if named is not None:
             return named[:1].upper() + named[1:] if upper else named
-    seps = {"; ": "; ", ", ": ", ", " and ": w("report.and")}
-    for separators in _LISTS:
-        parts = separators.split(value)
-        if len(parts) > 1:
-            said_again = [seps[p] if i % 2 else _retell_field(p, w, names) for i, p in enumerate(parts)]
-            return "".join(said_again) if said_again != parts else value
-    return value
+    return None

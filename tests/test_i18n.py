@@ -189,6 +189,16 @@ def test_the_board_names_a_replaced_drafts_ballot_item_after_the_drafts_it_still
     assert draft_heading(Words("de"), ballot_slate({"published": published})[1]) == "Was zum Thema „parking“ gesagt wurde"
 
 
+def _english_left(page: str, statements: list[str], packages=("ui", "deliberation")) -> list[str]:
+    """The runs of three words or more of the English texts of ``packages``' messages that ``page``
+    still holds once the participants' ``statements`` (and the moderator's question) are taken out."""
+    for text in sorted(set(statements), key=len, reverse=True):  # their words stay as they were written
+        page = page.replace(" ".join(text.split()), "")
+    english = {lit.strip() for package in packages for text in load(package, "en").values()
+               for t in _forms(text).values() for lit, _, _, _ in string.Formatter().parse(t)}
+    return sorted(lit for lit in english if len(lit.split()) >= 3 and lit in page)
+
+
 def _german_report(tmp_path):
     """The sample consultation (corpora/harbour-road) analysed, in a room whose language is German:
     its common-ground item published as statement 900 with a vote, group A's draft rejected by the
@@ -269,17 +279,11 @@ def test_the_reports_analysis_sentences_speak_the_rooms_language(german_report):
     from deliberation.importers.polis import read_polis_export
 
     _, _, rep, _ = german_report
-    statements = sorted({s.text for s in read_polis_export(SAMPLE).statements}, key=len, reverse=True)
-    english = [lit.strip() for text in load("deliberation", "en").values() for t in _forms(text).values()
-               for lit, _, _, _ in string.Formatter().parse(t)]
-    english = {lit for lit in english if len(lit.split()) >= 3}
+    statements = [s.text for s in read_polis_export(SAMPLE).statements]
     assert rep["audit"]["findings"] and rep["tally"]["notes"] and rep["notes"]
     assert rep["method"]["grouping"]["stability"]["text"].startswith("the ")
     for lang in ("de", "fr"):
-        md = to_markdown(rep, lang).replace("\\", "")
-        for text in statements:  # the participants' words stay as they were written
-            md = md.replace(" ".join(text.split()), "")
-        left = sorted(lit for lit in english if lit in md)
+        left = _english_left(to_markdown(rep, lang).replace("\\", ""), statements, packages=("deliberation",))
         assert not left, (lang, left)
     md = to_markdown(rep)
     assert rep["method"]["grouping"]["stability"]["text"][4:] in md  # English as it was
@@ -377,3 +381,105 @@ def test_the_start_page_speaks_the_language_of_the_room_in_its_address(tmp_path,
     english = app("home")
     english.run()
     assert "Share short statements" in texts(english)
+
+
+#: a small room in a consultation whose statements are in two languages (test_small_room_drafts's
+#: three people, a split topic among them, and three more statements, one of them German)
+ROOM_EXTRA = [("8", "p2", "The market square needs more benches and shade."),
+              ("9", "p1", "Parking on Harbour Street should be free on Saturdays."),
+              ("10", "p3", "Die Stadtbibliothek sollte auch sonntags geöffnet sein.")]
+
+
+@pytest.fixture(scope="module")
+def voting_room(tmp_path_factory):
+    """The room run through the graph (real SQLite, Chroma and embedding model, the extractive
+    drafter) with every draft approved and the vote open: its drafts hold a split topic's positions,
+    each with who holds it, and its topics' labels name their languages."""
+    from test_small_room_drafts import QUESTION, STATEMENTS, VOTES, write_room
+
+    from deliberation.config import Settings
+    from deliberation.importers.tabular import read_statements_file
+    from deliberation.storage import Store
+    from graphs import runner
+
+    tmp = tmp_path_factory.mktemp("room")
+    votes = {**VOTES, "8": [1, 1, 1], "9": [1, -1, 1], "10": [1, 1, 1]}
+    paths = write_room(tmp / "files", STATEMENTS + ROOM_EXTRA, votes)
+    settings = Settings(data_dir=tmp / "data").ensure()
+    store = Store(settings)
+    bundle = read_statements_file(paths[0], votes_path=paths[1], question=QUESTION)
+    cid = store.import_bundle(bundle, question=QUESTION).consultation_id
+    runner.start(settings, cid)
+    st = runner.resume(settings, cid, {"reviewer": "moderator", "approve_all": True})
+    runner.open_voting(settings, cid)
+    return settings, store, cid, st.values
+
+
+def test_a_german_and_a_french_room_read_no_english_outside_the_statements(voting_room, monkeypatch):
+    """The voting page (a draft to vote on, and My votes), the board and the report of a German and
+    a French room: no run of three words of the app's or the report's English texts is left once
+    the participants' statements are taken out. Who holds a split topic's positions ("Most of group
+    A agree (2 of 2 who voted)") and a topic's languages ("(English, German)") were English in
+    every room; the English pages say them as they always did."""
+    import json
+
+    from deliberation.report import to_markdown
+    from graphs import runner
+    from ui.i18n import ROOM_LANGUAGE_SETTING
+    from ui_helpers import app, texts, unescape
+
+    settings, store, cid, values = voting_room
+    c = store.get_consultation(cid)
+    statements = [s.text for s in store.statements(cid) if not s.is_draft] + [c.question]
+    published = values["published"]
+    split = next(p for p in published if "split" in p["heading"])
+    assert "Most of group A agree (2 of 2 who voted)" in split["text"], split["text"]
+    assert {t["label"].rpartition(" (")[2] for t in values["analysis"]["topics"]["topics"]} == {"English)", "English, German)"}
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+
+    def page(name: str):
+        at = app(name)
+        at.query_params["code"] = c.code
+        at.run()
+        assert not at.exception and not at.error, (name, at.exception, [e.value for e in at.error])
+        return at
+
+    seen = {}
+    for lang, held, languages in (("de", "Die meisten in Gruppe A stimmen zu (2 von 2, die abgestimmt haben)",
+                                   "(Englisch"),
+                                  ("fr", "La majorité du groupe A est d'accord (2 sur 2 votants)", "(anglais")):
+        store.update_settings(cid, {ROOM_LANGUAGE_SETTING: lang})
+        voter = page("participant")
+        voter.button(key="join-button").click().run()
+        pid = voter.session_state["participant"]["pid"]
+        for p in published:  # every draft voted on but the split topic's, which the Vote tab shows
+            if p is not split:
+                store.cast_vote(cid, pid, p["statement_id"], 1, create_participant=True)
+        voter.run()
+        board = page("board")
+        seen[lang] = {"voting page": unescape(texts(voter)), "board": unescape(texts(board))}
+        for where, text in seen[lang].items():
+            assert held in text and languages in text, (lang, where, text)
+            assert not _english_left(text, statements), (lang, where, _english_left(text, statements))
+    st = runner.resume(settings, cid, {"close": True})
+    with open(st.values["report"]["paths"]["json"], encoding="utf-8") as f:
+        rep = json.load(f)
+    for lang in ("de", "fr"):
+        store.update_settings(cid, {ROOM_LANGUAGE_SETTING: lang})
+        for where, text in {"report": to_markdown(rep, lang).replace("\\", ""),
+                            "report page": unescape(texts(page("report")))}.items():
+            assert not _english_left(text, statements), (lang, where, _english_left(text, statements))
+            assert "Most of group" not in text and "(English" not in text, (lang, where)
+    assert "Most of group A agree (2 of 2 who voted)" in to_markdown(rep)
+
+
+def test_a_topics_label_says_its_own_words_and_languages_in_the_rooms_language():
+    """The analysis's labels (English: the noise topic "Other", "Topic 3" for a topic without label
+    terms, the languages a topic holds) in each language; a label's terms stay as they are."""
+    from deliberation.wording import topic_label
+
+    assert topic_label("Other (English, German)", "de") == "Sonstiges (Englisch, Deutsch)"
+    assert topic_label("Topic 3", "fr") == "Thème 3"
+    assert topic_label("parking · Topic (Chinese)", "es") == "parking · Topic (chino)"
+    assert topic_label("bus · tram (German)", "en") == "bus · tram (German)"
+    assert topic_label("bus · tram (Deutsch)", "de") == "bus · tram (Deutsch)"  # not ours: as it is

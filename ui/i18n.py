@@ -18,7 +18,7 @@ from __future__ import annotations
 import streamlit as st
 
 from deliberation.report_text import topic_counts
-from deliberation.wording import audience_name, audience_words, heading_in
+from deliberation.wording import audience_name, audience_words, ballot_text_in, heading_in, topic_label
 from deliberation.words import (
     DEFAULT_LANGUAGE,
     FORMS,
@@ -97,6 +97,18 @@ def draft_caption(words: Words, p: dict) -> str:
     "… based on statements 3, 5" (several), as text (the page escapes it)."""
     citations = [str(c) for c in p.get("citations") or ()]
     return words("vote.draft_caption", n=len(citations), sid=p["statement_id"], sources=", ".join(citations))
+
+
+def ballot_text(words: Words, text: str) -> str:
+    """A draft's text as stored for the vote, in the page's language where it says who holds a
+    quoted position (deliberation.wording.ballot_text_in); the quotes as they were written."""
+    return ballot_text_in(text, words.lang)
+
+
+def topic_name(words: Words, label: str) -> str:
+    """A topic's label in the page's language (deliberation.wording.topic_label): "Sonstiges",
+    "parking · buses (Englisch, Deutsch)"; the label's terms as they are."""
+    return topic_label(label, words.lang)
 
 
 def topic_line(words: Words, t: dict) -> str:

@@ -19,7 +19,7 @@ import streamlit as st
 
 from deliberation.config import PUBLIC_URL_ENV
 from ui.common import esc
-from ui.i18n import draft_heading
+from ui.i18n import ballot_text, draft_heading
 from ui.look import projector_style
 from ui.opinion_map import group_label, map_chart, no_map_reason, totals, vote_bars
 
@@ -97,7 +97,7 @@ def _items(r: dict, common_ground) -> None:
     groups = {str(k): int(v) for k, v in r["analysis"].get("groups", {}).items()}
     if r["published"]:
         st.markdown(f"#### {w('board.drafts')}")
-        items = [(draft_heading(w, p), p["statement_id"], p["text"]) for p in r["published"]]
+        items = [(draft_heading(w, p), p["statement_id"], ballot_text(w, p["text"])) for p in r["published"]]
     else:
         st.markdown(f"#### {w('board.common_ground')}")
         items = [(w("board.statement", sid=s.external_id), s.external_id, s.text)

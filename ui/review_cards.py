@@ -329,7 +329,7 @@ def _draft_body(d: dict, summaries: dict, statements: dict, w: Words) -> None:
     with left:
         for s in d.get("sentences") or []:
             cites = w("review.cites", sources=esc(", ".join(s.get("citations") or [])))
-            st.markdown(esc(sentence_text(s)) + "  \n" + f"*{cites}*")
+            st.markdown(esc(sentence_text(s, w.lang)) + "  \n" + f"*{cites}*")
         st.caption(w("review.drafted_by", drafter=esc(d.get("drafter", ""))) + " " + esc(d.get("notes", "")))
         opinion = second_opinion_line(d.get("model_verdicts") or [], w)
         if opinion:

@@ -92,7 +92,7 @@ from deliberation.analysis.labels import centre_ranks, class_tfidf, pick_terms
 from deliberation.analysis.duplicates import near_duplicate_groups, translation_pairs, unit_rows
 from deliberation.embeddings.models import DEFAULT_MODEL, calibration_for
 from deliberation.text.languages import LANGUAGES, detect_languages, language_name, main_language
-from deliberation.words import said
+from deliberation.words import english, said
 from deliberation.text.terms import (
     CHINESE_STOP_CHARS,
     CHINESE_STOP_WORDS,
@@ -487,11 +487,13 @@ def _topic_infos(order: list[int], members: dict[int, np.ndarray], voices_of: di
         terms, term_scores = label_terms[t]
         topic_languages = _language_counts([langs[i] for i in idx.tolist()])
         if c == other_label:
-            label = "Other"
+            label = english("topic_label.other")
         else:
-            label = config.label_separator.join(terms[: config.n_label_terms]) if terms else f"Topic {t + 1}"
-        if several:
-            label += " (" + ", ".join(language_name(code) for code in topic_languages) + ")"
+            label = config.label_separator.join(terms[: config.n_label_terms]) if terms else \
+                english("topic_label.numbered", n=t + 1)
+        if several:  # (said in the room's language by deliberation.wording.topic_label)
+            label = english("topic_label.languages", label=label,
+                            languages=", ".join(language_name(code) for code in topic_languages))
         topics.append(TopicInfo(
             id=t, label=label, terms=terms, term_scores=[round(s, 6) for s in term_scores],
             statement_ids=[ids[i] for i in idx.tolist()],

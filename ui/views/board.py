@@ -25,7 +25,7 @@ from ui.common import (
     room_votes,
     store,
 )
-from ui.i18n import Words, draft_heading, page_words, topic_line, words_of
+from ui.i18n import Words, ballot_text, draft_heading, page_words, topic_line, topic_name, words_of
 from ui.opinion_map import (fresh_analysis, group_label, map_chart, no_map_reason, run_author_agrees, totals,
                             vote_bars)
 from ui.projector import join_url, projector_board
@@ -87,7 +87,7 @@ def _statements(r: dict) -> None:
                 kind = draft_heading(w, p)  # "Common ground 1", "What group A asks for"
                 st.markdown(f"**{esc(kind)}** · {w('board.draft', sid=esc(p['statement_id']))} · "
                             f"{totals(votes, p['statement_id'], w)}")
-                quote(p["text"])
+                quote(ballot_text(w, p["text"]))
                 chart = vote_bars(votes, p["statement_id"], groups, words=w)
                 if chart is not None:
                     st.altair_chart(chart, width="stretch")
@@ -123,7 +123,7 @@ def board(cid: int, words: Words | None = None) -> None:
         st.markdown(f"#### {w('board.topics')}")
         if r["topics"]:
             for t in r["topics"]:
-                st.markdown(f"- {esc(t['label'])} — {topic_line(w, t)}")
+                st.markdown(f"- {esc(topic_name(w, t['label']))} — {topic_line(w, t)}")
         else:
             st.write(w("board.no_topics"))
     _statements(r)

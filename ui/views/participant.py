@@ -38,7 +38,7 @@ from ui.common import (
     voting_open,
 )
 from ui.i18n import (
-    LANGUAGE_PARAM, LANGUAGES, SESSION_LANGUAGE_KEY, draft_caption, draft_heading, page_words,
+    LANGUAGE_PARAM, LANGUAGES, SESSION_LANGUAGE_KEY, ballot_text, draft_caption, draft_heading, page_words,
 )
 from ui.look import vote_button_style
 from ui.opinion_map import fresh_analysis, map_chart, run_author_agrees, standing
@@ -350,7 +350,7 @@ def _vote_next(cid, pid, statements, my_votes, todo_drafts, todo) -> None:
         w = words()
         st.info(w("vote.draft_intro", heading=draft_heading(w, p), n=len(todo_drafts)))
         with st.container(border=True):
-            quote(p["text"])
+            quote(ballot_text(w, p["text"]))
             st.caption(esc(draft_caption(w, p)))
         vote_buttons(cid, pid, p["statement_id"])
         return
@@ -405,7 +405,7 @@ def _my_votes(cid, pid, by_id, my_votes, open_draft_ids: set[str], compare: dict
             continue
         allowed = (sid in open_draft_ids) if s.is_draft else s.is_public
         with st.container(border=True):
-            quote(s.text, prefix=w("mine.draft") if s.is_draft else "")
+            quote(ballot_text(w, s.text) if s.is_draft else s.text, prefix=w("mine.draft") if s.is_draft else "")
             key = keyed(f"myvote-{sid}")
             if st.session_state.get(f"{key}:stored") != my_votes[sid] or key not in st.session_state:
                 # the stored vote, also when the participant's other device changed it since this
