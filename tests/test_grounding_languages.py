@@ -168,6 +168,9 @@ def test_french_and_spanish_words_no_statement_says_are_caught(source, draft, ki
      "Des habitants signalent que les loyers sont tellement chers que les jeunes familles quittent la ville."),
     ("La mairie devrait fermer la rue du marché le dimanche si nécessaire.",
      "Des habitants demandent que la mairie ferme la rue du marché le dimanche au besoin."),
+    # a price "too high" is "too dear": one pole of the level axis ('élevés' / 'chers', 'altos' / 'caros')
+    ("Les loyers sont trop chers dans le centre.", "Les loyers du centre sont trop élevés."),
+    ("Los alquileres son demasiado caros en el centro.", "Los alquileres del centro son demasiado altos."),
 ])
 def test_french_and_spanish_synonyms_and_word_forms_pass(source, draft):
     v = _one(source, draft)
@@ -185,6 +188,17 @@ def test_the_guard_says_plainly_when_the_french_thesaurus_is_missing(tmp_path, m
     assert "apt-get install mythes-fr" in v.reason
     assert ("the French thesaurus of LibreOffice not available" in report.lexical_resource
             and "apt-get install mythes-fr" in report.lexical_resource), report.lexical_resource
+
+
+@needs_fr_es_thesauri
+@pytest.mark.parametrize("source, draft", [
+    ("Les loyers sont trop élevés dans le centre.", "Les loyers du centre sont trop bas."),
+    ("Les loyers sont trop chers dans le centre.", "Les loyers du centre sont abordables."),
+    ("Los alquileres son demasiado caros en el centro.", "Los alquileres del centro son demasiado bajos."),
+])
+def test_french_and_spanish_prices_put_low_for_high_are_reversed(source, draft):
+    v = _one(source, draft)
+    assert not v.supported and ProblemKind.DIRECTION_REVERSED in v.problem_kinds, v.reason
 
 
 @needs_fr_es_thesauri
