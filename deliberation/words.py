@@ -193,7 +193,10 @@ def retell(text: str, lang: str | None, names: Callable[[str], str | None] = lam
     if got is None:
         return text
     mid, n, fields = got
-    return w(mid, n=n, **{k: _retell_field(v, w, names) for k, v in fields.items()})
+    # a field of the project's own words (FIELD_PATTERNS: "JR and EJR") joins them in ``lang``
+    and_ = Texts(DEFAULT_LANGUAGE)("report.and")
+    return w(mid, n=n, **{k: v.replace(and_, w("report.and")) if k in FIELD_PATTERNS else _retell_field(v, w, names)
+                          for k, v in fields.items()})
 
 
 def _retell_field(value: str, w: Texts, names: Callable[[str], str | None]) -> str:

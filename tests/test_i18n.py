@@ -483,3 +483,13 @@ def test_a_topics_label_says_its_own_words_and_languages_in_the_rooms_language()
     assert topic_label("parking · Topic (Chinese)", "es") == "parking · Topic (chino)"
     assert topic_label("bus · tram (German)", "en") == "bus · tram (German)"
     assert topic_label("bus · tram (Deutsch)", "de") == "bus · tram (Deutsch)"  # not ours: as it is
+
+
+def test_the_checks_that_hold_are_joined_in_the_rooms_language():
+    """'Réussi : … ; JR and EJR sont satisfaites': the audit's verdict kept English's "and"."""
+    from deliberation.words import retell, said
+
+    verdict = said("audit.passed_checked", n=2, heard=said("audit.heard_groups"), checks="JR and EJR")
+    assert retell(verdict, "fr").endswith(" ; JR et EJR sont satisfaites.")
+    assert retell(verdict, "de").endswith("; JR und EJR sind erfüllt.")
+    assert retell(verdict, "en") == verdict
