@@ -161,7 +161,9 @@ def _import(bundle, *, embed: bool, question: Optional[str], secret: Optional[st
     without = report.registered - report.participants
     out.print(f"Imported into consultation {report.consultation_id} (join code {report.code}): "
               f"{plural(report.statements, 'statement')}, {plural(report.participants, 'participant')}"
-              + (f" with votes (and {without} without a vote, e.g. authors, not counted)" if without > 0 else "") + ", "
+              # the authors who never vote are participants too (consultations, summary, the console)
+              + (f" with votes (and {without} without a vote, e.g. authors: {report.registered} in all)"
+                 if without > 0 else "") + ", "
               f"{plural(report.votes, 'vote')} ({plural(report.vote_events, 'vote event')}), "
               f"{plural(report.flagged, 'statement')} flagged for the moderator.")
     for note in bundle.notes:

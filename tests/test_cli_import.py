@@ -73,7 +73,7 @@ def test_participants_are_counted_alike_by_import_summary_and_consultations(tmp_
     votes.write_text("participant,statement,vote\nv1,a,1\nv1,b,-1\nv2,a,1\nv2,c,-1\n")
     data = tmp_path / "data"
     res = invoke(data, "import-statements", str(statements), "--votes", str(votes), "--question", "Q", "--no-embed")
-    assert "3 statements, 2 participants with votes (and 3 without a vote, e.g. authors, not counted), 4 votes" \
+    assert "3 statements, 2 participants with votes (and 3 without a vote, e.g. authors: 5 in all), 4 votes" \
         in res.output.replace("\n", ""), res.output
     assert "Participants: 5 (2 of them voted)\n" in invoke(data, "summary", "1").output
     row = [line for line in invoke(data, "consultations").output.splitlines() if line.startswith("│ 1")][0]
