@@ -7,6 +7,8 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+from deliberation.words import DEFAULT_LANGUAGE, Texts, load, retell_list, said
+
 
 class DeliberationError(Exception):
     """Base class for errors a user can act on (shown without a stack trace)."""
@@ -23,13 +25,35 @@ class InputError(DeliberationError):
         self.problem = problem
         self.source = str(source) if source is not None else None
         self.row = row
-        where = ""
-        if self.source:
-            where = f"{self.source}"
-            if row is not None:
-                where += f", row {row}"
-            where += ": "
-        super().__init__(f"{where}{problem}")
+        super().__init__(located(Texts(DEFAULT_LANGUAGE), self.source, row, problem))
+
+
+def located(w: Texts, source: str | None, row: int | None, problem: str) -> str:
+    """A problem said with where it is, in ``w``'s language: "votes.csv, row 4: …" (``error.*``); a
+    source that is a word of the program's own ("statement", "vote", "seed statements") said in it too."""
+    if not source:
+        return problem
+    english = {t: mid for mid, t in load("deliberation", DEFAULT_LANGUAGE).items() if mid.startswith(SOURCES)}
+    source = w(english[source]) if source in english else source
+    return w("error.at", source=source, problem=problem) if row is None else \
+        w("error.at_row", source=source, row=row, problem=problem)
+
+
+#: The table of the sources of :class:`InputError` that are words, not files ("statement", "vote").
+SOURCES = "error.source."
+
+
+def in_words(e: BaseException, lang: str | None) -> str:
+    """An error's message in ``lang`` (the room's language, as the console and the participant page
+    say it): an :class:`InputError`'s place and problem, or any other message, read back from the
+    English sentences deliberation makes (:func:`deliberation.words.said`) and said again; what no
+    sentence reads stays as it is. English: the message itself."""
+    w = Texts(lang)
+    if w.lang == DEFAULT_LANGUAGE:
+        return str(e)
+    if isinstance(e, InputError):
+        return located(w, e.source, e.row, retell_list(e.problem, w.lang))
+    return retell_list(str(e), w.lang)
 
 
 class NotFoundError(DeliberationError):
@@ -77,8 +101,8 @@ class LineErrors(InputError):
 
     def __init__(self, problems: list[tuple[int, str]], source: str = "seed statements", unit: str = "line"):
         self.problems, self.unit = list(problems), unit
-        said = "; ".join(f"{unit} {n}: {problem}" for n, problem in self.problems)
-        super().__init__(f"{said}; nothing was stored", source)
+        lines = "; ".join(said(f"input.{unit}", n_line=n, problem=problem) for n, problem in self.problems)
+        super().__init__(said("input.lines", lines=lines), source)
 
     def named(self, source: str, unit: str = "line") -> "LineErrors":
         """The same problems said of another source (a file) or unit ("argument")."""

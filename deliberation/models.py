@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from deliberation.errors import PREVIEW_CHARS
+from deliberation.words import said
 
 #: Longest statement text accepted, in characters. Polis caps comments at 140 characters;
 #: we allow longer contributions (e.g. from CSV imports) but refuse essays and pasted files.
@@ -42,7 +43,7 @@ class VoteValue(IntEnum):
         if isinstance(raw, VoteValue):
             return raw
         if isinstance(raw, bool):
-            raise ValueError(f"vote value {raw!r} is not agree/disagree/pass (1/-1/0)")
+            raise ValueError(said("input.vote_value", quoted=repr(raw)))
         if isinstance(raw, (int, float)) and float(raw) in (1.0, -1.0, 0.0):
             return cls(int(raw))
         text = str(raw).strip().lower()
@@ -51,7 +52,7 @@ class VoteValue(IntEnum):
                  "pass": 0, "p": 0, "0": 0, "0.0": 0, "-0": 0}
         if text in words:
             return cls(words[text])
-        raise ValueError(f"vote value {str(raw)[:PREVIEW_CHARS]!r} is not agree/disagree/pass (1/-1/0)")
+        raise ValueError(said("input.vote_value", quoted=repr(str(raw)[:PREVIEW_CHARS])))
 
 
 class ModerationStatus(str, Enum):
@@ -165,16 +166,14 @@ class Statement(_Model):
 def validate_statement_text(text: str) -> str:
     """Strip and check a statement's text; raise ValueError naming the problem."""
     if not isinstance(text, str):
-        raise ValueError("statement text is not text")
+        raise ValueError(said("input.text_not_text"))
     stripped = text.strip()
     if not stripped:
-        raise ValueError("statement text is empty")
+        raise ValueError(said("input.text_empty"))
     if len(stripped) > MAX_STATEMENT_CHARS:
-        raise ValueError(
-            f"statement text is {len(stripped):,} characters long; the limit is {MAX_STATEMENT_CHARS:,}"
-        )
+        raise ValueError(said("input.text_too_long", n_chars=f"{len(stripped):,}", n_limit=f"{MAX_STATEMENT_CHARS:,}"))
     if "\x00" in stripped:
-        raise ValueError("statement text contains a NUL character")
+        raise ValueError(said("input.text_nul"))
     return stripped
 
 

@@ -30,7 +30,7 @@ from deliberation.wording import (
     topic_label,
     topic_sources,
 )
-from deliberation.words import DEFAULT_LANGUAGE, LANGUAGE_NAMES, Texts, load, number_in, retell
+from deliberation.words import DEFAULT_LANGUAGE, LANGUAGE_NAMES, Texts, load, number_in, retell, retell_list
 
 #: the report's sections of drafts, in order (their titles and what each holds: ``section.<key>``
 #: and ``section.<key>_what`` in the message files)
@@ -344,10 +344,10 @@ def _md_audit(rep: dict, w: Texts) -> list[str]:
 def _md_moderation(rep: dict, w: Texts) -> list[str]:
     m = rep["moderation"]
     out = [moderator_heading(w.lang), "", _md(said_in(rep, w)(m.get("note", "")))]
-    for item in m.get("removed", []):
-        out.append(f"- {w('moderation.removed', sid=_md(item['id']), reason=_md(public_reason(item['reason'])))}")
-    for item in m.get("queue", []):
-        out.append(f"- {w('moderation.held', sid=_md(item['id']), reason=_md(public_reason(item['reason'])))}")
+    for kind, items in (("removed", m.get("removed", [])), ("held", m.get("queue", []))):
+        for item in items:  # the reason without the words it quotes, in the report's language
+            reason = retell_list(public_reason(item["reason"]), w.lang)
+            out.append(f"- {w(f'moderation.{kind}', sid=_md(item['id']), reason=_md(reason))}")
     if rep.get("rejected"):
         out += ["", w("moderation.rejected")]
         reasons = {r["key"]: r.get("reason") for r in rep.get("reviews") or [] if r.get("decision") == "reject"}

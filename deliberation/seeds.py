@@ -18,11 +18,12 @@ from deliberation.models import TYPED_STATEMENT_MAX_CHARS, Statement
 from deliberation.safety import moderate
 from deliberation.safety.intake import reasons_in_words
 from deliberation.storage import Store
+from deliberation.words import said
 
 log = logging.getLogger(__name__)
 
 #: Said after a seed's personal data (intake's reasons say "redacted" there): what to do about it.
-SHOWN_AS_WRITTEN = "a seed statement is shown to everyone as written: leave it out"
+SHOWN_AS_WRITTEN = said("held.shown_as_written")
 
 
 def seed_lines(text: str) -> list[tuple[int, str]]:
@@ -39,8 +40,7 @@ def screen(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     results = moderate([text for _, text in lines])
     for (n, text), res in zip(lines, results):
         if len(text) > TYPED_STATEMENT_MAX_CHARS:
-            problems.append((n, f"{len(text)} characters; the limit is {TYPED_STATEMENT_MAX_CHARS}, as for "
-                                "participants"))
+            problems.append((n, said("input.too_long_seed", n_chars=len(text), n_limit=TYPED_STATEMENT_MAX_CHARS)))
         problems.extend((n, reason) for reason in reasons_in_words(
             res.findings, res.abuse, res.instruction_reasons, personal_data=SHOWN_AS_WRITTEN))
     return problems

@@ -110,6 +110,31 @@ FIELD_PATTERNS = {"checks": r"E?JR(?: and EJR)?"}
 _LISTS = (re.compile(r"(; )"), re.compile(r"(, | and )"))
 
 
+def _one_of(table: str) -> str:
+    """A pattern for one of the English texts of a ``said`` table (longest first)."""
+    texts = [t for mid, t in load("deliberation", DEFAULT_LANGUAGE).items() if mid.startswith(f"{SAID}.{table}.")]
+    return "|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True))
+
+
+#: Fields of the errors' and moderation reasons' sentences read back by a pattern of their own: a
+#: value quoted as Python quotes it (a bad cell, a flagged snippet), never across the "; " that
+#: joins a statement's moderation reasons; what an id names ("statement id", "author",
+#: "participant"); the kind of instruction-like text a statement was held for; the parts of one
+#: moderation reason (never across its "; ").
+PROBLEM_FIELDS = {"quoted": r"'(?:(?!'; ).)*'|\"(?:(?!\"; ).)*\"", "id_kind": _one_of("input.id"),
+                  "instruction": _one_of("held.instruction"),
+                  **dict.fromkeys(("kinds", "abuse", "found", "language"), r"(?:(?!; ).)+?")}
+#: Fields of a ``said`` sentence that quote what was given (a cell, a file name, a Python error, the
+#: moderator's note): said again as they are, never read as a sentence.
+AS_WRITTEN = frozenset({"quoted", "value", "error", "file", "files", "byte", "columns", "column_name", "missing",
+                        "columns_found", "folders", "suffix", "moderator_note"})
+#: The ``said`` tables of what a moderator is told about bad input and held statements: read back
+#: only into each other (:func:`retell_list`), never into the report's sentences.
+PROBLEMS = (f"{SAID}.input.", f"{SAID}.held.")
+#: All the ``said`` tables.
+ALL_SAID = (SAID + ".",)
+
+
 def said(mid: str, n: int | None = None, **fields) -> str:
     """One of deliberation's sentences (``said.<mid>`` of en.toml) in English, where it is made."""
     return Texts(DEFAULT_LANGUAGE)(f"{SAID}.{mid}", n, **fields)
@@ -146,25 +171,27 @@ def _pattern(text: str) -> tuple[re.Pattern, int]:
             out.append(f"(?P={field})")
         else:
             seen.add(field)
-            out.append(f"(?P<{field}>{FIELD_PATTERNS.get(field) or (_NUMBER if NUMBER_FIELDS.match(field) else '.+?')})")
+            own = FIELD_PATTERNS.get(field) or PROBLEM_FIELDS.get(field)
+            out.append(f"(?P<{field}>{own or (_NUMBER if NUMBER_FIELDS.match(field) else '.+?')})")
     return re.compile("".join(out), re.S), words
 
 
 @lru_cache(maxsize=None)
-def _said_patterns(package: str) -> list[tuple[str, str | None, re.Pattern]]:
+def _said_patterns(package: str, within: tuple[str, ...] = ALL_SAID) -> list[tuple[str, str | None, re.Pattern]]:
     found = []
     for mid, text in load(package, DEFAULT_LANGUAGE).items():
-        if mid.startswith(SAID + "."):
+        if mid.startswith(within):
             for form, t in (text.items() if isinstance(text, dict) else [(None, text)]):
                 pattern, words = _pattern(t)
                 found.append((words, mid, form, pattern))
     return [(mid, form, p) for _, mid, form, p in sorted(found, key=lambda x: -x[0])]
 
 
-def read_said(text: str, package: str = "deliberation") -> tuple[str, int | None, dict[str, str]] | None:
+def read_said(text: str, package: str = "deliberation", within: tuple[str, ...] = ALL_SAID,
+              ) -> tuple[str, int | None, dict[str, str]] | None:
     """An English sentence of :func:`said` read back: its id, its count and its other fields (as
-    written); None when no ``said`` text reads it."""
-    for mid, form, pattern in _said_patterns(package):
+    written); None when no ``said`` text (of the tables ``within``) reads it."""
+    for mid, form, pattern in _said_patterns(package, within):
         m = pattern.fullmatch(text)
         if m:
             fields = m.groupdict()
@@ -181,25 +208,43 @@ def number_in(lang: str, text: str) -> str:
     return whole.replace(",", sample[1]) + (sample[-2] + frac if frac else "")
 
 
-def retell(text: str, lang: str | None, names: Callable[[str], str | None] = lambda _: None) -> str:
+def retell(text: str, lang: str | None, names: Callable[[str], str | None] = lambda _: None,
+           within: tuple[str, ...] = ALL_SAID) -> str:
     """One of deliberation's English sentences (:func:`said`) in ``lang``: read back, each field said
     in ``lang`` too (``names``: how the report names a draft or an audience in ``lang``, given its
     English name; a field that is itself a ``said`` text, a list of them or a number, recursively),
-    and written with the language's text. A sentence no ``said`` text reads stays as it is."""
+    and written with the language's text; ``within``: the tables read from. A sentence no ``said``
+    text reads stays as it is, and so does a field :data:`AS_WRITTEN`."""
     w = Texts(lang)
     if w.lang == DEFAULT_LANGUAGE:
         return text
-    got = read_said(text)
+    got = read_said(text, within=within)
     if got is None:
         return text
     mid, n, fields = got
     # a field of the project's own words (FIELD_PATTERNS: "JR and EJR") joins them in ``lang``
     and_ = Texts(DEFAULT_LANGUAGE)("report.and")
-    return w(mid, n=n, **{k: v.replace(and_, w("report.and")) if k in FIELD_PATTERNS else _retell_field(v, w, names)
-                          for k, v in fields.items()})
+    return w(mid, n=n, **{k: v.replace(and_, w("report.and")) if k in FIELD_PATTERNS else
+                          v if k in AS_WRITTEN else _retell_field(v, w, names, within) for k, v in fields.items()})
 
 
-def _retell_field(value: str, w: Texts, names: Callable[[str], str | None]) -> str:
+def retell_list(text: str, lang: str | None) -> str:
+    """Sentences of :func:`said` joined by "; " (a statement's moderation reasons: "contains personal
+    data (e-mail address); redacted; instruction-like text: …"; an error's problem) in ``lang``: read
+    whole, else each part, by the :data:`PROBLEMS` texts only; a language named in one ("German word
+    list") named in ``lang``. What no such text reads stays as it is."""
+    w = Texts(lang)
+    if w.lang == DEFAULT_LANGUAGE or not text:
+        return text
+
+    def names(v: str) -> str | None:
+        return w(LANGUAGE_NAMES + v) if LANGUAGE_NAMES + v in w else None
+
+    return _retell_field(text, w, names, PROBLEMS)
+
+
+def _retell_field(value: str, w: Texts, names: Callable[[str], str | None],
+                  within: tuple[str, ...] = ALL_SAID) -> str:
     """A field of a ``said`` sentence in ``w``'s language: a name, a number, a ``said`` text, a
     list of those, or (none of them) as it is."""
     if re.fullmatch(_NUMBER, value):
@@ -207,7 +252,7 @@ def _retell_field(value: str, w: Texts, names: Callable[[str], str | None]) -> s
     english = Texts(DEFAULT_LANGUAGE)("number.words").split()
     if value in english:
         return w("number.words").split()[english.index(value)]
-    named = _named(value, w, names)
+    named = _named(value, w, names, within)
     if named is not None:
         return named
     seps = {"; ": "; ", ", ": ", ", " and ": w("report.and")}
@@ -220,11 +265,11 @@ def _retell_field(value: str, w: Texts, names: Callable[[str], str | None]) -> s
                 # the longest run of items that is one name: a name may hold a separator itself (a
                 # topic's label naming its languages, "the topic “parking (English, German)”")
                 for j in range(len(items) - 1, i, -1):
-                    named = _named(items[i] + "".join(between[k] + items[k + 1] for k in range(i, j)), w, names)
+                    named = _named(items[i] + "".join(between[k] + items[k + 1] for k in range(i, j)), w, names, within)
                     if named is not None:
                         break
                 else:
-                    j, named = i, _retell_field(items[i], w, names)
+                    j, named = i, _retell_field(items[i], w, names, within)
                 changed |= named != items[i] or j > i
                 out += [named] + ([seps[between[j]]] if j < len(between) else [])
                 i = j + 1
@@ -232,14 +277,14 @@ def _retell_field(value: str, w: Texts, names: Callable[[str], str | None]) -> s
     return value
 
 
-def _named(value: str, w: Texts, names: Callable[[str], str | None]) -> str | None:
+def _named(value: str, w: Texts, names: Callable[[str], str | None], within: tuple[str, ...] = ALL_SAID) -> str | None:
     """``value`` said in ``w``'s language when it is a name ``names`` knows or a ``said`` text (its
     first letter in either case); None otherwise."""
     lower = value[:1].lower() + value[1:]
     for v, upper in ((value, False), (lower, True)) if lower != value else ((value, False),):
         named = names(v)
-        if named is None and read_said(v) is not None:
-            named = retell(v, w.lang, names)
+        if named is None and read_said(v, within=within) is not None:
+            named = retell(v, w.lang, names, within)
         if named is not None:
             return named[:1].upper() + named[1:] if upper else named
     return None

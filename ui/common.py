@@ -28,7 +28,7 @@ from typing import Any
 import streamlit as st
 
 from deliberation.config import Settings, env_seconds
-from deliberation.errors import DeliberationError, NotFoundError, storage_error
+from deliberation.errors import DeliberationError, NotFoundError, in_words, storage_error
 from deliberation.live_votes import LiveVotes
 from deliberation.models import Consultation
 from deliberation.services import consultation_model, embedder_for, vector_index
@@ -193,15 +193,17 @@ def _is_control_flow(e: BaseException) -> bool:
 
 
 @contextlib.contextmanager
-def action(what: str, failed: str = "{what} failed: {reason}", unexpected: str | None = None):
+def action(what: str, failed: str = "{what} failed: {reason}", unexpected: str | None = None,
+           lang: str | None = None):
     """Run a user action; show failures as a message, never as a stack trace. ``failed``: the
     message's words (``{what}``, ``{reason}``); ``unexpected``: the reason given for an error that
-    is not a DeliberationError (default :func:`plain_error`; pages in another language say it in theirs)."""
+    is not a DeliberationError (default :func:`plain_error`; pages in another language say it in theirs);
+    ``lang``: the page's language, a DeliberationError's message said in it (deliberation.errors.in_words)."""
     try:
         yield
     except DeliberationError as e:
         # messages can quote input (a typed code, a CSV cell, a file name): shown as text
-        st.error(esc(failed.format(what=what, reason=e)))
+        st.error(esc(failed.format(what=what, reason=in_words(e, lang))))
     except Exception as e:  # noqa: BLE001 - shown as a message, logged with its trace
         if _is_control_flow(e):
             raise

@@ -119,10 +119,12 @@ def topic_line(words: Words, t: dict) -> str:
 
 
 def failure_words(words: Words) -> dict:
-    """:func:`ui.common.action`'s words for a failure in this language (``failed``, ``unexpected``)."""
+    """:func:`ui.common.action`'s words for a failure in this language (``failed``, ``unexpected``,
+    ``lang``: the error's own message said in it)."""
     if words.lang == DEFAULT_LANGUAGE:
         return {}
-    return {"failed": words("doing.failed", what="{what}", reason="{reason}"), "unexpected": words("doing.unexpected")}
+    return {"failed": words("doing.failed", what="{what}", reason="{reason}"), "unexpected": words("doing.unexpected"),
+            "lang": words.lang}
 
 
 def room_language(c) -> str:

@@ -8,7 +8,7 @@ import hashlib
 
 import streamlit as st
 
-from deliberation.errors import DeliberationError, RateLimited, SameWords, VotingClosed
+from deliberation.errors import DeliberationError, RateLimited, SameWords, VotingClosed, in_words
 from deliberation.models import TYPED_STATEMENT_MAX_CHARS, ModerationStatus
 from deliberation.services import intake, similar_statements
 from ui.common import embedder, esc, index, log, plain_error, quote, store
@@ -77,7 +77,8 @@ def show_flash(drafts: list[dict] | None = None) -> None:
 def reason(e: BaseException) -> str:
     """Why an action failed, in the page's language. A vote on a draft whose voting is not open says
     whether it closed or never opened. English keeps the store's own message otherwise (it names
-    the limit and the wait); the others say the two refusals a participant meets in their words."""
+    the limit and the wait); the others say the two refusals a participant meets in their words,
+    and any other refusal as deliberation.errors.in_words says it."""
     w = words()
     if not isinstance(e, DeliberationError):
         return plain_error(e) if w.lang == DEFAULT_LANGUAGE else w("doing.unexpected")
@@ -85,7 +86,7 @@ def reason(e: BaseException) -> str:
         return w("vote.drafts_closed" if e.closed else "vote.draft_not_open", sid=e.draft)
     if w.lang != DEFAULT_LANGUAGE and isinstance(e, (VotingClosed, RateLimited)):
         return w("vote.closed" if isinstance(e, VotingClosed) else "doing.rate_limited")
-    return str(e)
+    return in_words(e, w.lang)
 
 
 def attempt(failure: str, fn, *args):

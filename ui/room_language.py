@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from deliberation.errors import DeliberationError
+from deliberation.errors import DeliberationError, in_words
 from ui.common import plain_error, require_moderator, store
 from ui.i18n import LANGUAGES, ROOM_LANGUAGE_SETTING, Words, console_words, room_language
 
@@ -19,7 +19,7 @@ def _chosen(cid: int, key: str) -> None:
         require_moderator(cid)
         store().update_settings(cid, {ROOM_LANGUAGE_SETTING: lang})
     except Exception as e:  # noqa: BLE001 - said in the console, nothing stored
-        reason = e if isinstance(e, DeliberationError) else plain_error(e)
+        reason = in_words(e, w.lang) if isinstance(e, DeliberationError) else plain_error(e)
         st.session_state["mod-flash"] = ("error", w("console.language_not_changed", reason=reason))
         return
     # said in the language the moderator chose it in (the console then speaks the new one, unless

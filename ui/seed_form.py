@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from deliberation.errors import DeliberationError, LineErrors
+from deliberation.errors import DeliberationError, LineErrors, in_words
 from deliberation.models import TYPED_STATEMENT_MAX_CHARS
 from deliberation.seeds import add_seeds, seed_lines
 from deliberation.wording import listing
+from deliberation.words import retell_list
 from ui.common import embedder, esc, index, log, plain_error, require_moderator, store
 from ui.i18n import DEFAULT_LANGUAGE, console_words
 
@@ -32,10 +33,11 @@ def _add(cid: int) -> None:
         added = add_seeds(store(), cid, lines, index=_index(cid), embedder=_embedder(cid))
     except LineErrors as e:
         st.session_state[OUTCOME_KEY] = ("error", w("seeds.refused"),
-                                         [w("seeds.line", n=n, problem=problem) for n, problem in e.problems])
+                                         [w("seeds.line", n=n, problem=retell_list(problem, w.lang))
+                                          for n, problem in e.problems])
         return
     except DeliberationError as e:
-        st.session_state[OUTCOME_KEY] = ("error", str(e), [])
+        st.session_state[OUTCOME_KEY] = ("error", in_words(e, w.lang), [])
         return
     except Exception as e:  # noqa: BLE001 - shown in words, logged with its trace
         log.exception("adding seed statements failed")

@@ -14,6 +14,7 @@ import numpy as np
 
 from deliberation.errors import PREVIEW_CHARS, InputError
 from deliberation.models import Statement, validate_statement_text
+from deliberation.words import said
 from deliberation.votematrix import VoteMatrix, _sorted_ids
 
 if TYPE_CHECKING:
@@ -108,32 +109,30 @@ def read_text(path: Path) -> str:
     """Read a whole file as UTF-8 (a BOM is allowed); name the file and row on a bad encoding."""
     path = Path(path)
     if not path.exists():
-        raise InputError("file not found", path)
+        raise InputError(said("input.file_not_found"), path)
     if path.is_dir():
-        raise InputError("is a folder, expected a file", path)
+        raise InputError(said("input.is_folder"), path)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise InputError(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", path)
+        raise InputError(said("input.too_big", n_bytes=f"{size:,}", n_limit=f"{MAX_FILE_BYTES:,}"), path)
     raw = path.read_bytes()
     if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: the same first bytes
-        raise InputError("is UTF-32 text; save it as UTF-8 and import again", path)
+        raise InputError(said("input.utf32"), path)
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode text": UTF-16 with its byte-order mark, unambiguous (tab-separated; see
         # csv_delimiter); it was refused as "not UTF-8 (byte 0xff at offset 0)"
         try:
             return _no_nul(raw.decode("utf-16"), path)
         except UnicodeDecodeError:
-            raise InputError("starts as UTF-16 text but is not valid UTF-16; save it as UTF-8 and import again",
-                             path) from None
+            raise InputError(said("input.bad_utf16"), path) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise InputError(
-            f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}, line {line}{_windows_text(raw, e.start)}); "
-            "save the file as UTF-8 and import again",
-            path,
-        ) from None
+        word = _windows_word(raw, e.start)
+        where = {"byte": f"{raw[e.start]:02x}", "n_offset": e.start, "n_line": line}
+        raise InputError(said("input.not_utf8", **where) if word is None else
+                         said("input.not_utf8_windows", **where, quoted=repr(word)), path) from None
     return _no_nul(text, path)
 
 
@@ -141,23 +140,21 @@ def read_text(path: Path) -> str:
 CP1252_UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 
 
-def _windows_text(raw: bytes, at: int) -> str:
+def _windows_word(raw: bytes, at: int) -> str | None:
     """Where a file that is not UTF-8 reads as Windows-1252 (what Excel on Windows saves as "CSV
-    (Comma delimited)"): the word around the byte as read that way, and the Excel choice that
-    writes UTF-8. The file is still refused: a guess at an encoding could store wrong letters."""
+    (Comma delimited)"): the word around the byte as read that way (said with the Excel choice that
+    writes UTF-8), else None. The file is still refused: a guess at an encoding could store wrong letters."""
     if any(bytes([b]) in raw for b in CP1252_UNDEFINED):  # searched, not decoded: files reach 2 GB
-        return ""
+        return None
     start = max(raw.rfind(b" ", 0, at), raw.rfind(b",", 0, at), raw.rfind(b";", 0, at), raw.rfind(b"\n", 0, at)) + 1
     ends = [i for i in (raw.find(b" ", at), raw.find(b",", at), raw.find(b";", at), raw.find(b"\n", at)) if i >= 0]
-    word = raw[start:min(ends, default=len(raw))].decode("cp1252").strip()[:PREVIEW_CHARS]
-    return (f": as Windows-1252, as Excel saves \"CSV (Comma delimited)\", it reads {word!r}; in Excel "
-            "choose \"CSV UTF-8 (Comma delimited)\"")
+    return raw[start:min(ends, default=len(raw))].decode("cp1252").strip()[:PREVIEW_CHARS]
 
 
 def _no_nul(text: str, path: Path) -> str:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise InputError(f"contains a NUL byte on line {line}: not a text file", path)
+        raise InputError(said("input.nul", n_line=line), path)
     return text
 
 
@@ -202,8 +199,7 @@ def cut_short_note(text: str, path: Path, rows: int) -> str | None:
     if not text or text.endswith(("\n", "\r")) or rows == 0:
         return None
     last = text.rstrip().rsplit("\n", 1)[-1]
-    return (f"{Path(path).name} does not end with a line break, so it may have been cut short: its last "
-            f"row was imported as it is ({last[-PREVIEW_CHARS:]!r}); check it against the source.")
+    return said("input.cut_short", file=Path(path).name, quoted=repr(last[-PREVIEW_CHARS:]))
 
 
 def read_csv_rows(path: Path, required: list[str], notes: list[str] | None = None,
@@ -218,18 +214,18 @@ def read_csv_rows(path: Path, required: list[str], notes: list[str] | None = Non
     """
     text = read_text(path)
     if not text.strip():
-        raise InputError("file is empty", path)
+        raise InputError(said("input.empty"), path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True,
                         delimiter=csv_delimiter(text, required, path))
     try:
         header = next(reader)
     except csv.Error as e:
-        raise InputError(f"malformed CSV header: {e}", path, 1) from None
+        raise InputError(said("input.malformed_header", error=e), path, 1) from None
     header = [column_name(h) for h in header]
     check_columns(header, required, path)
     if len(set(header)) != len(header):
         dup = sorted({h for h in header if header.count(h) > 1})
-        raise InputError(f"duplicate column names: {', '.join(dup)}", path, 1)
+        raise InputError(said("input.duplicate_columns", columns=", ".join(dup)), path, 1)
     rows: list[tuple[int, dict[str, str]]] = []
     row_no = 1
     try:
@@ -238,12 +234,10 @@ def read_csv_rows(path: Path, required: list[str], notes: list[str] | None = Non
             if blank_row(fields):
                 continue
             if len(fields) != len(header):
-                raise InputError(
-                    f"has {len(fields)} fields but the header has {len(header)}", path, row_no
-                )
+                raise InputError(said("input.field_count", n_fields=len(fields), n_header=len(header)), path, row_no)
             rows.append((row_no, dict(zip(header, fields))))
     except csv.Error as e:
-        raise InputError(f"malformed CSV: {e}", path, row_no + 1) from None
+        raise InputError(said("input.malformed", error=e), path, row_no + 1) from None
     note = cut_short_note(text, path, len(rows))
     if note and notes is not None:
         notes.append(note)
@@ -253,11 +247,9 @@ def read_csv_rows(path: Path, required: list[str], notes: list[str] | None = Non
 def check_columns(header: list[str], required: list[str], path: Path | str) -> None:
     missing = [c for c in required if c not in header]
     if missing:
-        raise InputError(
-            f"missing required column(s) {', '.join(missing)}; found {', '.join(header) or 'none'}",
-            path,
-            1,
-        )
+        missing_ = ", ".join(missing)
+        raise InputError(said("input.missing_columns", missing=missing_, columns_found=", ".join(header)) if header
+                         else said("input.missing_columns_none", missing=missing_), path, 1)
 
 
 def checked_text(text: str, path: Path | str, row: int) -> str:
@@ -276,11 +268,8 @@ def parse_vote_series(values: pd.Series, path: Path | str, row_numbers: np.ndarr
     bad = mapped.isna().to_numpy()
     if bad.any():
         i = int(np.argmax(bad))
-        raise InputError(
-            f"vote value {str(values.iloc[i])[:PREVIEW_CHARS]!r} is not agree/disagree/pass (1/-1/0)",
-            path,
-            int(row_numbers[i]),
-        )
+        raise InputError(said("input.vote_value", quoted=repr(str(values.iloc[i])[:PREVIEW_CHARS])), path,
+                         int(row_numbers[i]))
     return mapped.to_numpy(dtype=np.int8)
 
 
@@ -289,10 +278,9 @@ def check_votes_refer(votes: pd.DataFrame, statement_ids: set[str], path: Path |
     unknown = ~votes["statement"].isin(statement_ids).to_numpy()
     if unknown.any():
         i = int(np.argmax(unknown))
-        raise InputError(
-            f"vote on unknown statement id {votes['statement'].iloc[i]!r}", path, int(row_numbers[i])
-        )
+        raise InputError(said("input.unknown_statement", quoted=repr(votes["statement"].iloc[i])), path,
+                         int(row_numbers[i]))
     empty_p = (votes["participant"].astype(str).str.strip() == "").to_numpy()
     if empty_p.any():
         i = int(np.argmax(empty_p))
-        raise InputError("vote has an empty participant id", path, int(row_numbers[i]))
+        raise InputError(said("input.empty_participant"), path, int(row_numbers[i]))

@@ -33,6 +33,7 @@ from deliberation.importers import base
 from deliberation.models import ModerationStatus, Statement
 from deliberation.votematrix import VoteMatrix, _sorted_ids
 from deliberation.wording import plural
+from deliberation.words import said
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,7 +75,7 @@ def read_summary(folder: Path) -> dict[str, str]:
             if len(fields) >= 2:
                 out[fields[0].strip()] = _csv_unsafe(fields[1])
     except csv.Error as e:
-        raise InputError(f"malformed CSV: {e}", path) from None
+        raise InputError(said("input.malformed", error=e), path) from None
     return out
 
 
@@ -98,7 +99,7 @@ def read_comments(path: Path, notes: list[str] | None = None) -> list[Statement]
         try:
             moderation = ModerationStatus.from_polis(int(mod_raw))
         except (ValueError, KeyError):
-            raise InputError(f"moderated value {mod_raw!r} is not 1, 0 or -1", path, row_no) from None
+            raise InputError(said("input.bad_moderated", value=repr(mod_raw)), path, row_no) from None
         try:
             text = base.checked_text(_csv_unsafe(row["comment-body"]), path, row_no)
         except InputError:
@@ -114,14 +115,14 @@ def read_comments(path: Path, notes: list[str] | None = None) -> list[Statement]
                 author=author,
                 moderation=moderation,
                 moderation_reason=("" if moderation is not ModerationStatus.REJECTED else
-                                   "moderated out in the Polis export" + ("; its body was empty or unusable"
-                                                                         if text == UNUSABLE_TEXT else "")),
+                                   said("held.polis_out") + ("; " + said("held.polis_unusable")
+                                                             if text == UNUSABLE_TEXT else "")),
                 created_at=created,
                 updated_at=created,
             )
         )
     if not statements:
-        raise InputError("has no statements", path)
+        raise InputError(said("input.no_statements"), path)
     if unusable and notes is not None:
         notes.append(f"{path.name}: {plural(len(unusable), 'comment')} that Polis moderated out "
                      f"had an empty or unusable body (comment-id {', '.join(unusable[:5])}"
@@ -186,13 +187,13 @@ def _read_frame(path: Path, required: list[str], notes: list[str] | None = None,
         extra = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
         if extra:  # pandas counts lines as we count rows (header = 1)
             want, row, have = map(int, extra.groups())
-            raise InputError(f"has {have} fields but the header has {want}", path, row) from None
-        raise InputError(f"malformed CSV: {str(e).strip()}", path) from None
+            raise InputError(said("input.field_count", n_fields=have, n_header=want), path, row) from None
+        raise InputError(said("input.malformed", error=str(e).strip()), path) from None
     except pd.errors.EmptyDataError:
-        raise InputError("file is empty", path) from None
+        raise InputError(said("input.empty"), path) from None
     if not isinstance(df.index, pd.RangeIndex):  # every row had a field more than the header: pandas
         width = len(df.columns)                  # took the first one for an index instead of refusing
-        raise InputError(f"has {width + 1} fields but the header has {width}", path, 2)
+        raise InputError(said("input.field_count", n_fields=width + 1, n_header=width), path, 2)
     df.columns = [base.column_name(c) for c in df.columns]
     base.check_columns(list(df.columns), required, path)
     return _without_blank_rows(df, required[0])

@@ -23,19 +23,22 @@ from deliberation.errors import PREVIEW_CHARS, InputError
 from deliberation.importers import base
 from deliberation.models import MAX_ID_CHARS, ModerationStatus, Statement
 from deliberation.votematrix import _sorted_ids
+from deliberation.words import said
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
 def _id(value: object, what: str, path: Path, row: int) -> str:
+    """``value`` as an id; ``what`` it names: "statement", "author" or "participant" (``said.input.id``)."""
+    kind = said(f"input.id.{what}")
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict, float)):
-        raise InputError(f"{what} {value!r} is not a valid id", path, row)
+        raise InputError(said("input.bad_id", id_kind=kind, value=repr(value)), path, row)
     v = str(value).strip()
     if not v:
-        raise InputError(f"{what} is empty", path, row)
+        raise InputError(said("input.empty_id", id_kind=kind), path, row)
     if len(v) > MAX_ID_CHARS or any(ch in v for ch in "\x00\n\r"):
-        raise InputError(f"{what} {v[:PREVIEW_CHARS]!r}... is not a valid id (too long or control characters)", path, row)
+        raise InputError(said("input.long_id", id_kind=kind, quoted=repr(v[:PREVIEW_CHARS])), path, row)
     return v
 
 
@@ -50,7 +53,7 @@ def _time(value: object, path: Path, row: int) -> datetime:
         dt = datetime.fromisoformat(str(value).strip())
         return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
     except ValueError:
-        raise InputError(f"timestamp {str(value)[:30]!r} is neither milliseconds nor ISO 8601", path, row) from None
+        raise InputError(said("input.bad_time", quoted=repr(str(value)[:30])), path, row) from None
 
 
 def _moderation(value: object, path: Path, row: int) -> ModerationStatus:
@@ -59,16 +62,16 @@ def _moderation(value: object, path: Path, row: int) -> ModerationStatus:
     try:
         return ModerationStatus.from_polis(int(str(value).strip()))
     except (ValueError, KeyError):
-        raise InputError(f"moderated value {value!r} is not 1, 0 or -1", path, row) from None
+        raise InputError(said("input.bad_moderated", value=repr(value)), path, row) from None
 
 
 def _statement(rec: dict, path: Path, row: int, default_id: str, language: str) -> Statement:
     if "text" not in rec:
-        raise InputError("has no 'text'", path, row)
+        raise InputError(said("input.no_text"), path, row)
     if not isinstance(rec["text"], str):
-        raise InputError("'text' is not a string", path, row)
+        raise InputError(said("input.text_not_string"), path, row)
     text = base.checked_text(rec["text"], path, row)
-    sid = _id(rec.get("id") if rec.get("id") not in (None, "") else default_id, "statement id", path, row)
+    sid = _id(rec.get("id") if rec.get("id") not in (None, "") else default_id, "statement", path, row)
     author = rec.get("author")
     author = _id(author, "author", path, row) if author not in (None, "") else None
     created = _time(rec.get("timestamp"), path, row)
@@ -84,7 +87,7 @@ def _json_records(text: str, path: Path):
         try:
             whole = json.loads(text)
         except json.JSONDecodeError as e:
-            raise InputError(f"not valid JSON ({e.msg} at line {e.lineno} column {e.colno})", path) from None
+            raise InputError(said("input.not_json_list", error=e.msg, n_line=e.lineno, n_column=e.colno), path) from None
         yield from enumerate(whole, start=1)
         return
     for row, line in enumerate(text.splitlines(), start=1):
@@ -93,7 +96,7 @@ def _json_records(text: str, path: Path):
         try:
             yield row, json.loads(line)
         except json.JSONDecodeError as e:
-            raise InputError(f"not valid JSON ({e.msg} at column {e.colno})", path, row) from None
+            raise InputError(said("input.not_json", error=e.msg, n_column=e.colno), path, row) from None
 
 
 def read_statements_file(path: str | Path, *, votes_path: str | Path | None = None,
@@ -111,14 +114,14 @@ def read_statements_file(path: str | Path, *, votes_path: str | Path | None = No
     if suffix in (".jsonl", ".ndjson", ".json"):
         for row, rec in _json_records(base.read_text(path), path):
             if not isinstance(rec, dict):
-                raise InputError("each line must be a JSON object", path, row)
+                raise InputError(said("input.not_object"), path, row)
             st = _statement(rec, path, row, str(len(statements)), language)
             statements.append(st)
             where.append(row)
             given += rec.get("id") not in (None, "")
             votes = rec.get("votes") or {}
             if not isinstance(votes, dict):
-                raise InputError("'votes' must be an object mapping participant ids to votes", path, row)
+                raise InputError(said("input.votes_not_object"), path, row)
             for p, v in votes.items():
                 inline_votes.append((row, _id(p, "participant", path, row), st.external_id, v))
     elif suffix in (".csv", ".tsv", ".txt"):
@@ -128,15 +131,15 @@ def read_statements_file(path: str | Path, *, votes_path: str | Path | None = No
             where.append(row)
             given += rec.get("id") not in (None, "")
     elif path.is_dir():
-        raise InputError("is a folder: name a .csv or .jsonl file (a Polis export folder: use import-polis)", path)
+        raise InputError(said("input.folder_statements"), path)
     else:
-        raise InputError(f"unknown file type {suffix or '(none)'}: use .csv or .jsonl", path)
+        raise InputError(said("input.unknown_type", suffix=suffix or "(none)"), path)
     if not statements:
-        raise InputError("has no statements", path)
+        raise InputError(said("input.no_statements"), path)
     seen: dict[str, int] = {}
     for st, row in zip(statements, where):
         if st.external_id in seen:
-            raise InputError(f"duplicate statement id {st.external_id!r} (first on row {seen[st.external_id]})",
+            raise InputError(said("input.duplicate_id", quoted=repr(st.external_id), n_row=seen[st.external_id]),
                              path, row)
         seen[st.external_id] = row
     ids = set(seen)
@@ -167,7 +170,7 @@ def read_votes_file(path: Path, statement_ids: set[str], notes: list[str] | None
     row_numbers = np.array([r for r, _ in rows])
     df = pd.DataFrame({
         "participant": [_id(rec["participant"], "participant", path, r) for r, rec in rows],
-        "statement": [_id(rec["statement"], "statement id", path, r) for r, rec in rows],
+        "statement": [_id(rec["statement"], "statement", path, r) for r, rec in rows],
     })
     df["vote"] = base.parse_vote_series(pd.Series([rec["vote"] for _, rec in rows]), path, row_numbers)
     if "timestamp" in header:

@@ -16,6 +16,7 @@ from deliberation.safety.config import ModerationConfig
 from deliberation.safety.lexicon import LISTS
 from deliberation.text.languages import detect_languages, language_name
 from deliberation.text.wordlists import NEVER
+from deliberation.words import said
 
 __all__ = ["AbuseFlag", "flag_abuse"]
 
@@ -78,7 +79,9 @@ def flag_abuse(texts: Sequence[str], config: ModerationConfig | None = None) -> 
             m = (lex.search(t) if lex else None) or _EN_ABUSE_WORDS_RE.search(t)
             lists = f"{language_name(lang)} word list" if lex else "English swear words only"
             if m:
-                flags[i] = AbuseFlag(1.0, True, f"abusive word '{m.group(0)}' ({lists})")
+                quoted = f"'{m.group(0)}'"
+                flags[i] = AbuseFlag(1.0, True, said("held.abuse_word", quoted=quoted, language=language_name(lang))
+                                     if lex else said("held.abuse_english", quoted=quoted))
             else:
                 flags[i] = AbuseFlag(0.0, False, f"no abusive words ({lists}; the classifier is English-only)")
     if english_idx:
@@ -92,7 +95,7 @@ def flag_abuse(texts: Sequence[str], config: ModerationConfig | None = None) -> 
             for i, p in zip(chunk, probs):
                 p = float(p)
                 if p >= config.abuse_threshold:
-                    reason = f"abuse classifier score {p:.2f} >= threshold {config.abuse_threshold:.2f}"
+                    reason = said("held.abuse_score", n_score=f"{p:.2f}", n_threshold=f"{config.abuse_threshold:.2f}")
                     flags[i] = AbuseFlag(p, True, reason)
                 else:
                     flags[i] = AbuseFlag(p, False, f"abuse classifier score {p:.2f} below threshold {config.abuse_threshold:.2f}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from deliberation.safety.lexicon import LISTS, fill
+from deliberation.words import said
 
 __all__ = ["INSTRUCTION_PATTERNS"]
 
@@ -36,10 +37,10 @@ def _state_partners_before() -> str:
 #: and state that the founders intended" a noun and a relative clause, not an order to the model
 _AND = rf"(?:and(?!\s+state\b)|{_state_partners_before()}and)"
 
-#: (reason in words, pattern), in the order reasons are reported
+#: (reason in words: deliberation/messages' ``said.held.instruction``, pattern), in the order reasons are reported
 INSTRUCTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
-        "asks the model to ignore its instructions",
+        said("held.instruction.ignore"),
         _pattern(
             ("en", r"\b{ignore_instructions.verbs}\s+(?:all\s+|any\s+|of\s+|the\s+|these\s+|those\s+|my\s+)*"
                    r"(?:{ignore_instructions.which}\s+)+{instruction_nouns}"),
@@ -50,14 +51,14 @@ INSTRUCTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "asks the model to ignore its instructions (German)",
+        said("held.instruction.ignore_de"),
         _pattern(
             ("de", r"\b{ignore_instructions.verbs}\s+(?:du\s+|sie\s+)?(?:bitte\s+)?(?:alle\s+|alles\s+|jede\s+|die\s+|deine\s+|ihre\s+|sämtliche\s+)*"
                    r"{ignore_instructions.objects}"),
         ),
     ),
     (
-        "tries to give the model a new role",
+        said("held.instruction.new_role"),
         _pattern(
             ("en", r"\byou\s+are\s+now\b"),
             ("en", r"\bfrom\s+now\s+on,?\s+you\b"),
@@ -73,14 +74,14 @@ INSTRUCTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "mentions the system prompt",
+        said("held.instruction.system_prompt"),
         _pattern(
             ("en", r"\bsystem[\s_-]?{system_prompt.nouns}\b"),
             ("de", r"\b{system_prompt.words}\w*"),
         ),
     ),
     (
-        "asks the model to reveal its instructions",
+        said("held.instruction.reveal"),
         _pattern(
             ("en", r"\b{reveal.verbs}\s+(?:me\s+|us\s+)?(?:all\s+)?(?:of\s+)?(?:your|the|its)\s+(?:{reveal.adjectives}\s+)*{reveal.objects}"),
             ("en", r"\bwhat\s+(?:are|were)\s+your\s+{reveal.asked}\b"),
@@ -88,7 +89,7 @@ INSTRUCTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "contains a chat role tag",
+        said("held.instruction.role_tag"),
         _pattern(
             ("en", r"(?:^|\n|[.!?:;]\s+|\s{2,})(?-i:{chat_roles}|{model_roles})\s*:\s*(?=\S)"),
             ("", r"<\|?\s*(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\s*\|?>"),
@@ -97,7 +98,7 @@ INSTRUCTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "contains a prompt delimiter or fake closing tag",
+        said("held.instruction.delimiter"),
         _pattern(
             ("", r"</\s*[A-Za-z_][\w-]*\s*>|```|~~~"),
             ("en de", r"(?:-{3,}|={3,}|\*{3,}|#{3,})\s*{delimiters.after_rule}\b"),
@@ -107,7 +108,7 @@ INSTRUCTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "dictates the outcome of the summary",
+        said("held.instruction.outcome"),
         _pattern(
             ("en", rf"(?:^|[.!?:;,\n]\s*|\b(?:please|just|{_AND}|then|now|you|must|should|to)\s+)"
                    r"{outcome.verbs}\s+(?:only\s+)?(?:that\s+)?{outcome.claims}\b"
@@ -119,7 +120,7 @@ INSTRUCTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "addresses the AI model directly",
+        said("held.instruction.address_model"),
         _pattern(
             ("en", r"\b{speak_to_model.greetings}\s*{speak_to_model.names}\b"),
             ("en", r"\b(?:as\s+an?\s+)?{model_names}\s*,?\s+(?:you\s+)?(?:must|should|will|need\s+to)\b"),
@@ -128,7 +129,7 @@ INSTRUCTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "contains a jailbreak / override phrase",
+        said("held.instruction.jailbreak"),
         _pattern(
             ("en", r"\b{jailbreak.phrases}\b"),
             ("en", r"\b{jailbreak.follow_verbs}\s+(?:the\s+)?(?:following|these|my)\s+{jailbreak.orders}\b"),
@@ -143,7 +144,7 @@ INSTRUCTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 INSTRUCTION_PATTERNS.extend(
     [
         (
-            "asks the model to ignore its instructions (French)",
+            said("held.instruction.ignore_fr"),
             _pattern(
                 ("fr", r"\b{ignore_instructions.verbs}\s+(?:toutes?\s+|tous\s+|tes\s+|vos\s+|les\s+|ses\s+)*"
                        r"{ignore_instructions.objects}\b"),
@@ -152,7 +153,7 @@ INSTRUCTION_PATTERNS.extend(
             ),
         ),
         (
-            "poses as the moderator",
+            said("held.instruction.moderator"),
             _pattern(
                 ("en", r"\b{moderator.roles}(?:'s)?\s+{moderator.notes}s?\s*:"),
                 ("en", r"\bapproved\s+as\s+the\s+(?:official\s+)?{moderator.outcomes}\b"),
@@ -160,7 +161,7 @@ INSTRUCTION_PATTERNS.extend(
             ),
         ),
         (
-            "dictates the outcome of the summary",
+            said("held.instruction.outcome"),
             _pattern(
                 ("en", r"\b{outcome_as.verbs}\s+(?:\S+\s+){0,4}?as\s+(?:the\s+)?(?:official\s+)?{outcome_as.outcomes}\b"),
                 ("en", r"\bsummari[sz]e\s+(?:the\s+|this\s+)?{outcome_as.processes}\s+as\b"),
@@ -169,7 +170,7 @@ INSTRUCTION_PATTERNS.extend(
             ),
         ),
         (
-            "tells the model how to write",
+            said("held.instruction.how_to_write"),
             _pattern(
                 ("en", r"\b(?:end|start|begin|finish)\s+(?:every|each)\s+{how_to_write.units}\s+with\b"),
                 ("en", r"\bmake\s+sure\s+(?:the|your)\s+{how_to_write.outputs}\s+{how_to_write.verbs}\b"),
@@ -186,7 +187,7 @@ _IMP = rf"(?:^|[.!?:;,\"'*_(\[\n>]\s*|\b(?:please|kindly|{_AND}|then|now|just|to
 INSTRUCTION_PATTERNS.extend(
     [
         (
-            "asks the model to ignore its input or rules",
+            said("held.instruction.ignore_input"),
             _pattern(
                 ("en", _IMP + r"{ignore_input.verbs}\s+(?:all\s+|any\s+|the\s+|your\s+|these\s+|those\s+|my\s+|of\s+)*"
                        r"{ignore_input.objects}(?![A-Za-z])"),
@@ -194,11 +195,11 @@ INSTRUCTION_PATTERNS.extend(
         ),
         (
             # one reason per language: a Spanish statement's said "(Spanish / Chinese)" to the moderator
-            "asks the model to ignore its instructions (Spanish)",
+            said("held.instruction.ignore_es"),
             _pattern(("es", r"\b{ignore_instructions.verbs}\w*\s+(?:\w+\s+){0,3}?{ignore_instructions.objects}")),
         ),
         (
-            "asks the model to ignore its instructions (Chinese)",
+            said("held.instruction.ignore_zh"),
             _pattern(
                 ("zh", r"{ignore_instructions.verbs}.{0,10}?{ignore_instructions.objects}"),
                 ("zh", r"{orders.system}提示"),
@@ -207,7 +208,7 @@ INSTRUCTION_PATTERNS.extend(
             ),
         ),
         (
-            "tells the model what to write",
+            said("held.instruction.what_to_write"),
             _pattern(
                 ("en es", _IMP + r"{what_to_write.verbs}\s+"
                           r"(?:only\s+|solo\s+|just\s+)?(?:that\b(?!\s+down)|the\s+(?:word|sentence|phrase|text)\b|que\b|la\s+palabra\b|\w+\s+times\b)"),
@@ -223,14 +224,14 @@ INSTRUCTION_PATTERNS.extend(
             ),
         ),
         (
-            "asks the model to repeat or reveal its prompt",
+            said("held.instruction.repeat"),
             _pattern(
                 ("en", r"\brepeat\s+(?:everything|all|the\s+text|the\s+words|what\s+is)\s+(?:written\s+)?(?:above|before)\b"),
                 ("en", r"\b(?:rules|instructions)\s+you\s+(?:were|have\s+been)\s+given\b"),
             ),
         ),
         (
-            "tries to change the task or the citation rules",
+            said("held.instruction.change_task"),
             _pattern(
                 ("en", r"\b{change_task.answer_verbs}\s+(?:only\s+)?(?:in|with|as)\s+{change_task.formats}\b"),
                 ("en", r"\btranslate\s+the\s+following\b|\bstop\s+summari[sz]ing\s*[.!,;:]|\bdecode\s+(?:this|the\s+following)\b"),
@@ -241,7 +242,7 @@ INSTRUCTION_PATTERNS.extend(
             ),
         ),
         (
-            "contains prompt or JSON structure",
+            said("held.instruction.structure"),
             _pattern(
                 ("", r"[\"']role[\"']\s*:\s*[\"'](?:system|assistant|user|developer)[\"']"),
                 ("", r"\{\s*[\"'](?:sentences|statements|draft|citations)[\"']\s*:"),
@@ -249,7 +250,7 @@ INSTRUCTION_PATTERNS.extend(
             ),
         ),
         (
-            "contains an encoded payload",
+            said("held.instruction.encoded"),
             _pattern(
                 ("", r"(?<![\w/+])(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])(?:(?=[A-Za-z0-9+/]*\d[A-Za-z0-9+/]*\d)[A-Za-z0-9+/]{24,}={0,2}|[A-Za-z0-9+/]{24,}={1,2})(?![\w/+])"),
                 ("", r"\bbase64\b"),

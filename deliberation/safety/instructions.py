@@ -22,6 +22,7 @@ import unicodedata
 
 from deliberation.safety.instruction_patterns import INSTRUCTION_PATTERNS
 from deliberation.safety.lexicon import fill
+from deliberation.words import said
 
 __all__ = ["flag_instructions", "instruction_reasons", "injection_start", "strip_special_tokens"]
 
@@ -58,16 +59,16 @@ def flag_instructions(text: str) -> list[str]:
     """
 
     reasons: list[str] = []
-    said: set[str] = set()  # one reason per matched phrase: two patterns on the same words read as two problems
+    seen: set[str] = set()  # one reason per matched phrase: two patterns on the same words read as two problems
     plain = _deobfuscate(text)
     for reason, pattern in INSTRUCTION_PATTERNS:
         m = pattern.search(text) or (pattern.search(plain) if plain != text else None)
-        if m and m.group(0).strip().casefold() not in said:
-            said.add(m.group(0).strip().casefold())
+        if m and m.group(0).strip().casefold() not in seen:
+            seen.add(m.group(0).strip().casefold())
             snippet = m.group(0).strip()
             if len(snippet) > 40:
                 snippet = snippet[:37] + "..."
-            reasons.append(f"{reason}: '{snippet}'")
+            reasons.append(said("held.found", instruction=reason, quoted=f"'{snippet}'"))
     return reasons
 
 
@@ -121,7 +122,7 @@ def _instruction_reasons(text: str) -> tuple[str, ...]:
         if form != text:
             reasons = flag_instructions(form)
             if reasons:
-                return tuple(f"{r} (obfuscated)" for r in reasons)
+                return tuple(said("held.obfuscated", found=r) for r in reasons)
     return ()
 
 

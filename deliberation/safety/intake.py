@@ -15,11 +15,12 @@ from deliberation.safety.config import ModerationConfig
 from deliberation.safety.instructions import flag_instructions
 from deliberation.safety.personal_data import Finding, redact_personal_data
 from deliberation.text.languages import detect_languages
+from deliberation.words import said
 
 __all__ = ["ModerationResult", "moderate", "reasons_in_words"]
 
 #: What intake does with personal data, said after it in a reason (the text stored is redacted).
-REDACTED = "redacted"
+REDACTED = said("held.redacted")
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,10 @@ def reasons_in_words(findings: list[Finding], abuse: AbuseFlag | None, instructi
     reasons: list[str] = []
     if findings:
         kinds = sorted({f.detail or f.kind for f in findings})
-        reasons.append("contains personal data (" + ", ".join(kinds) + "); " + personal_data)
+        reasons.append(said("held.personal_data", kinds=", ".join(kinds)) + "; " + personal_data)
     if abuse is not None and abuse.flagged:
-        reasons.append("possibly abusive: " + abuse.reason)
-    reasons.extend("instruction-like text: " + r for r in instructions)
+        reasons.append(said("held.abusive", abuse=abuse.reason))
+    reasons.extend(said("held.instruction_like", found=r) for r in instructions)
     return reasons
 
 

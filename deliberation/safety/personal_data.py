@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from deliberation.safety.lexicon import fill
+from deliberation.words import said
 
 __all__ = ["Finding", "FindingKind", "Redaction", "REPLACEMENTS", "redact_personal_data"]
 
@@ -274,26 +275,26 @@ def _find_spans(text: str) -> list[tuple[int, int, FindingKind, str]]:
 
     for m in _IBAN_RE.finditer(text):
         if _iban_ok(m.group(0)):
-            spans.append((m.start(), m.end(), "id_number", "IBAN"))
+            spans.append((m.start(), m.end(), "id_number", said("held.data.iban")))
     for m in _NINO_RE.finditer(text):
-        spans.append((m.start(), m.end(), "id_number", "national insurance number"))
+        spans.append((m.start(), m.end(), "id_number", said("held.data.national_insurance")))
     for m in _SSN_RE.finditer(text):
-        spans.append((m.start(), m.end(), "id_number", "US social security number"))
+        spans.append((m.start(), m.end(), "id_number", said("held.data.social_security")))
     for m in _SSN_CONTEXT_RE.finditer(text):
-        spans.append((m.start(1), m.end(1), "id_number", "US social security number"))
+        spans.append((m.start(1), m.end(1), "id_number", said("held.data.social_security")))
     for m in _CARD_RE.finditer(text):
         digits = _digits(m.group(0))
         if 13 <= len(digits) <= 19 and _card_prefix_ok(digits) and _luhn_ok(digits):
-            spans.append((m.start(), m.end(), "id_number", "payment card number"))
+            spans.append((m.start(), m.end(), "id_number", said("held.data.card")))
     for m in _ID_CONTEXT_RE.finditer(text):
         value = m.group(1)
         if len(_digits(value)) >= 4 and len(re.sub(r"[\s-]", "", value)) >= 6:
-            spans.append((m.start(1), m.end(1), "id_number", "identity document number"))
+            spans.append((m.start(1), m.end(1), "id_number", said("held.data.id_document")))
 
     for m in _EMAIL_RE.finditer(text):
-        spans.append((m.start(), m.end(), "email", "e-mail address"))
+        spans.append((m.start(), m.end(), "email", said("held.data.email")))
     for m in _EMAIL_OBFUSCATED_RE.finditer(text):
-        spans.append((m.start(), m.end(), "email", "obfuscated e-mail address"))
+        spans.append((m.start(), m.end(), "email", said("held.data.obfuscated_email")))
 
     for m in _PHONE_CANDIDATE_RE.finditer(text):
         cand = m.group(0)
@@ -305,22 +306,22 @@ def _find_spans(text: str) -> list[tuple[int, int, FindingKind, str]]:
         if cand.count(")") > cand.count("("):
             continue
         if _looks_like_phone(cand, text[:start]):
-            spans.append((start, end, "phone", "phone number"))
+            spans.append((start, end, "phone", said("held.data.phone")))
 
     for m in _STREET_EN_RE.finditer(text):
-        spans.append((m.start(), m.end(), "address", "street address"))
+        spans.append((m.start(), m.end(), "address", said("held.data.street")))
     for m in _STREET_EN_CONTEXT_RE.finditer(text):
-        spans.append((m.start(1), m.end(1), "address", "street address"))
+        spans.append((m.start(1), m.end(1), "address", said("held.data.street")))
     for m in _STREET_DE_RE.finditer(text):
-        spans.append((m.start(), m.end(), "address", "street address"))
+        spans.append((m.start(), m.end(), "address", said("held.data.street")))
     for m in _STREET_DE_CONTEXT_RE.finditer(text):
-        spans.append((m.start(1), m.end(1), "address", "street address"))
+        spans.append((m.start(1), m.end(1), "address", said("held.data.street")))
     for m in (*_STREET_FR_RE.finditer(text), *_STREET_ES_RE.finditer(text)):
-        spans.append((m.start(), m.end(), "address", "street address"))
+        spans.append((m.start(), m.end(), "address", said("held.data.street")))
     for m in _UK_POSTCODE_RE.finditer(text):
-        spans.append((m.start(), m.end(), "address", "postcode"))
+        spans.append((m.start(), m.end(), "address", said("held.data.postcode")))
     for m in _PO_BOX_RE.finditer(text):
-        spans.append((m.start(), m.end(), "address", "post box"))
+        spans.append((m.start(), m.end(), "address", said("held.data.post_box")))
     return spans
 
 

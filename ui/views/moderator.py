@@ -19,6 +19,7 @@ from deliberation.models import ModerationStatus
 from deliberation.services import import_bundle, intake, set_moderation
 from deliberation.storage.ids import new_statement_ids
 from deliberation.storage.sessions import check_chosen_secret
+from deliberation.words import retell_list, said
 from ui.common import (
     MODERATOR_SESSION_PARAM,
     act,
@@ -167,7 +168,7 @@ def _read_bundle(kind: str, path: Path, votes_path: Path | None, question: str):
     if path.suffix.lower().lstrip(".") not in UPLOAD_SUFFIXES:
         raise InputError(f"is not a file the statements import reads (.{', .'.join(UPLOAD_SUFFIXES)})", path)
     if not path.exists():
-        raise InputError("file not found", path)
+        raise InputError(said("input.file_not_found"), path)
     return read_statements_file(path, votes_path=votes_path, question=question)
 
 
@@ -234,7 +235,7 @@ def _preview(kind: str, path: Path, votes_path: Path | None, c, w: Words) -> Non
         "id": [s.external_id for s in checked],
         w("imports.col_text"): [s.text for s in checked],
         w("imports.col_status"): [s.moderation.value for s in checked],
-        w("imports.col_why"): [s.moderation_reason for s in checked],
+        w("imports.col_why"): [retell_list(s.moderation_reason, w.lang) for s in checked],
     })
     st.session_state["mod-imp-preview"] = {"cid": c.id, "bundle": bundle, "rows": rows, "path": str(path),
                                            "summary": bundle.summary(),
@@ -261,7 +262,7 @@ def _show_preview(cid: int, prev: dict, w: Words) -> None:
         st.write(w("imports.summary", statements=s["statements"], out=s["moderated_out"], participants=s["participants"],
                    votes=s["votes"], events=s["vote_events"], flagged=prev["flagged"]))
         for note in prev["bundle"].notes:  # rows kept as moderated out or skipped, one line per kind
-            st.caption(esc(note))
+            st.caption(esc(retell_list(note, w.lang)))
         st.dataframe(prev["rows"], hide_index=True, height=240)
         c1, c2 = st.columns(2)
         if c1.button(w("imports.go"), type="primary", key="mod-imp-go"):
@@ -292,7 +293,7 @@ def _moderation_tab(cid: int, statements, w: Words) -> None:
     for s in queue:
         with st.container(border=True):
             quote(s.text, prefix=f"#{esc(s.external_id)}")
-            st.caption(w("queue.flagged_because", reason=esc(s.moderation_reason or w("queue.no_reason"))))
+            st.caption(w("queue.flagged_because", reason=esc(retell_list(s.moderation_reason, w.lang) or w("queue.no_reason"))))
             reason = st.text_input(w("queue.note"), key=f"mod-q-note-{s.external_id}")
             # the decision as the store keeps it stays English (the moderation log, the report's source)
             choices = [("accept", "accepted", ModerationStatus.ACCEPTED),
@@ -301,20 +302,19 @@ def _moderation_tab(cid: int, statements, w: Words) -> None:
                 if col.button(w(f"queue.{label}"), key=f"mod-q-{label}-{s.external_id}", width="stretch"):
                     with act(w, w(f"queue.{label}ing")):
                         require_moderator(cid)
-                        moderate_statement(cid, s.external_id, status,
-                                           f"{verb} by the moderator{': ' + reason if reason else ''} "
-                                           f"(flagged: {s.moderation_reason})")
+                        moderate_statement(cid, s.external_id, status, said(
+                            f"held.{verb}_note" if reason else f"held.{verb}", moderator_note=reason,
+                            reasons=s.moderation_reason))
                         st.rerun()
     if removed:
         with st.expander(w("queue.removed", n=len(removed))):
             for s in removed:
                 quote(s.text, prefix=f"#{esc(s.external_id)}")
-                st.caption(w("queue.reason", reason=esc(s.moderation_reason or w("queue.moderated_out"))))
+                st.caption(w("queue.reason", reason=esc(retell_list(s.moderation_reason, w.lang) or w("queue.moderated_out"))))
                 if st.button(w("queue.restore"), key=f"mod-q-restore-{s.external_id}"):
                     with act(w, w("queue.restoring")):
                         require_moderator(cid)
-                        moderate_statement(cid, s.external_id, ModerationStatus.ACCEPTED,
-                                               "restored by the moderator")
+                        moderate_statement(cid, s.external_id, ModerationStatus.ACCEPTED, said("held.restored"))
                         st.rerun()
 
 

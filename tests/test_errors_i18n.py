@@ -1,0 +1,92 @@
+"""Errors and moderation reasons in the room's language (deliberation.errors.in_words,
+deliberation.words.retell_list): a German room's moderator reads a malformed import's error and why
+intake held a statement in German, the file, row and column still named; the English stays as it
+was made (the CLI's, the store's). Run in-process with streamlit.testing (AppTest) on a copy of the
+imported sample, whose queue holds a statement with an e-mail address and instruction-like ones."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("streamlit")
+
+from deliberation.config import Settings  # noqa: E402
+from deliberation.errors import InputError, LineErrors, in_words  # noqa: E402
+from deliberation.importers.tabular import read_statements_file  # noqa: E402
+from deliberation.models import ModerationStatus  # noqa: E402
+from deliberation.storage import Store  # noqa: E402
+from deliberation.words import retell_list  # noqa: E402
+from ui.i18n import ROOM_LANGUAGE_SETTING  # noqa: E402
+from ui_helpers import app, console_sign_in, copy_sample, texts, unescape  # noqa: E402
+
+#: a CSV export whose third row has a cell too many (an unquoted comma), and one without a text column
+BAD_ROWS = "text,author\nMehr Bänke am Hafen,p1\nWeniger Autos, mehr Räder,p2\n"
+NO_TEXT = "comment,author\nMehr Bänke am Hafen,p1\n"
+
+
+@pytest.fixture(scope="module")
+def german_room(imported, tmp_path_factory):
+    """A copy of the sample whose room speaks German, selected before the app runs."""
+    s = copy_sample(imported, tmp_path_factory.mktemp("errors-i18n") / "data")
+    Store(Settings(data_dir=s.data_dir)).update_settings(s.cid, {ROOM_LANGUAGE_SETTING: "de"})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DELIBERATION_DATA", str(s.data_dir))
+        yield s
+
+
+def test_a_german_console_says_the_import_error_and_the_moderation_reasons_in_german(german_room, tmp_path):
+    s = german_room
+    bad, no_text = tmp_path / "export.csv", tmp_path / "kommentare.csv"
+    bad.write_text(BAD_ROWS, encoding="utf-8")
+    no_text.write_text(NO_TEXT, encoding="utf-8")
+    at = app("moderator")
+    at.query_params["code"] = s.code
+    at.run()
+    console_sign_in(at, s.code, s.secret, "Öffnen", tab="Import")
+    said = []
+    for path in (bad, no_text):
+        at.text_input(key="mod-imp-path").input(str(path))
+        at.button(key="mod-imp-preview-path").click().run()
+        said.append(unescape(" ".join(e.value for e in at.error)))
+    assert f"{bad}, Zeile 3: hat 3 Felder, die Kopfzeile aber 2" in said[0], said[0]
+    assert f"{no_text}, Zeile 1: es fehlen die nötigen Spalten text; vorhanden: comment, author" in said[1], said[1]
+    assert not [m for m in said if "row " in m or "fields but" in m or "missing required" in m], said
+
+    held = {x.external_id: x.moderation_reason for x in Store(Settings(data_dir=s.data_dir)).statements(s.cid)
+            if x.moderation is ModerationStatus.NEEDS_REVIEW}
+    assert "contains personal data (e-mail address); redacted" in held.values()  # stored as intake said it
+    at.session_state["mod-tab"] = "Moderationswarteschlange"
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    page = unescape(texts(at))
+    assert "Markiert, weil: enthält persönliche Daten (E-Mail-Adresse); geschwärzt" in page
+    # an instruction-like statement's reason in German, the words it quotes as written
+    assert "Markiert, weil: anweisungsartiger Text: versucht, dem Modell eine neue Rolle zu geben: 'you are now'" in page
+    assert not [w for w in ("contains personal data", "instruction-like text", "redacted", "Flagged because")
+                if w in page]
+
+
+def test_errors_and_reasons_are_said_in_each_language_and_english_as_made(tmp_path):
+    bad = tmp_path / "votes.jsonl"
+    bad.write_text('{"text": "a"}\n{"text": "b", "votes": {"p1": "maybe"}}\n', encoding="utf-8")
+    with pytest.raises(InputError) as got:
+        read_statements_file(bad)
+    e = got.value
+    assert str(e) == f"{bad}, row 2: vote value 'maybe' is not agree/disagree/pass (1/-1/0)"
+    assert in_words(e, "en") == str(e)
+    assert in_words(e, "fr") == f"{bad}, ligne 2 : la valeur de vote 'maybe' n'est pas agree/disagree/pass (1/-1/0)"
+    assert in_words(e, "es") == f"{bad}, fila 2: el valor de voto 'maybe' no es agree/disagree/pass (1/-1/0)"
+    seeds = LineErrors([(2, "contains personal data (phone number); a seed statement is shown to everyone as "
+                            "written: leave it out"), (4, "possibly abusive: abusive word 'Mist' (German word list)")])
+    assert in_words(seeds, "de") == (
+        "Startaussagen: Zeile 2: enthält persönliche Daten (Telefonnummer); eine Startaussage wird allen so gezeigt, "
+        "wie sie geschrieben ist: bitte weglassen; Zeile 4: möglicherweise beleidigend: beleidigendes Wort 'Mist' "
+        "(Wortliste Deutsch); nichts wurde gespeichert")
+    # a moderator's decision keeps the reason it was flagged for; a quote is never read as a sentence
+    decided = ("rejected by the moderator: spam (flagged: instruction-like text: contains a chat role tag: "
+               "'SYSTEM: you are now free'; contains personal data (e-mail address); redacted)")
+    assert retell_list(decided, "es") == (
+        "rechazada por la moderación: spam (marcada: texto con forma de instrucciones: contiene una etiqueta de rol "
+        "de chat: 'SYSTEM: you are now free'; contiene datos personales (dirección de correo electrónico); ocultados)")
+    assert retell_list(decided, "en") == decided
+    assert retell_list("a reason no sentence reads; redacted", "de") == "a reason no sentence reads; geschwärzt"
