@@ -101,3 +101,21 @@ def test_a_bad_refresh_interval_is_named_and_the_default_used(monkeypatch, caplo
         caplog.clear()
         assert env_seconds("DELIBERATION_PARTICIPANT_REFRESH", 4.0) == value
         assert (f"DELIBERATION_PARTICIPANT_REFRESH={raw!r}" in caplog.text) is (raw in ("-1", "nan", "inf")), caplog.text
+
+
+def test_a_console_opened_while_the_review_is_published_opens_on_voting(sample):
+    """A reload while the submitted review's run published the drafts opened the console on
+    Facilitation: the run in progress there, and once it ended "Drafts are published. Open and close
+    voting in the Voting tab." with the moderator left to find it. It opens on Voting, where the run
+    shows in progress and then the vote. The run: its lock held as the review's run holds it."""
+    from deliberation.storage import runs
+    from graphs.runner import DOING
+
+    with runs.running(Settings(data_dir=sample.data_dir), sample.cid, DOING["review"]):
+        at = app("moderator")
+        at.query_params["code"] = sample.code
+        at.run()
+        console_sign_in(at, sample.code, sample.secret)
+        _ok(at)
+        assert at.session_state["mod-tab:open"] == "Voting", at.session_state["mod-tab:open"]
+        assert any(i.value.startswith("Recording the review and publishing") for i in at.info), [i.value for i in at.info]

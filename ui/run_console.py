@@ -55,6 +55,14 @@ def run_in_progress(cid: int) -> str | None:
     return here or (common.esc(first_upper(other.words())) if other else None)
 
 
+def publishing(cid: int, gs) -> bool:
+    """A run in progress publishes drafts (its next stop is the vote): it records the review (its
+    record says so: runner.DOING["review"], of this server, another or a terminal) or its next
+    step is publish. A console opened meanwhile belongs on the Voting tab (moderator.py)."""
+    rec = runs.in_progress(common.settings(), cid)
+    return rec is not None and (rec.doing == runner.DOING["review"] or "publish" in (gs.next or ()))
+
+
 @contextlib.contextmanager
 def _running(cid: int | None, label: str):
     if cid is None:

@@ -368,11 +368,13 @@ def _facilitation_tab(cid: int, c, w: Words) -> bool:
 def _open_where_the_graph_waits(cid: int, w: Words) -> None:
     """A console opened anew (signed in, or reloaded mid-review) opens on the tab with the
     moderator's next step: Facilitation while a run goes on, stopped or waits for the review,
-    Voting while the drafts are put to the vote. It opened on Import, where the review a reload
-    interrupted was nowhere to be seen."""
+    Voting while the drafts are published (the submitted review's run: the Voting tab shows it in
+    progress, then the vote; a reload then opened on Facilitation, where the moderator had to
+    find the Voting tab once it ended) and put to the vote. It opened on Import, where the review
+    a reload interrupted was nowhere to be seen."""
     gs = graph_status(cid, quiet=True)
     kind = (gs.waiting or {}).get("type")
-    if kind == "voting":
+    if kind == "voting" or run_console.publishing(cid, gs):
         switch_tab(run_console.CONSOLE_TABS, w("console.tab_voting"))
     elif kind == "review" or run_console.run_in_progress(cid) or (gs.next and not gs.finished):
         switch_tab(run_console.CONSOLE_TABS, w("console.tab_facilitation"))
