@@ -133,14 +133,26 @@ def index(cid: int):
     return _index(str(s.data_dir.resolve()), s.chroma_url, embedding_model(cid))
 
 
-@st.cache_resource(show_spinner="Loading the language model…")
+@st.cache_resource(show_spinner=False)
 def _embedder(data_dir: str, model: str):
     return embedder_for(Settings(data_dir=Path(data_dir)), model)
 
 
-def embedder(cid: int):
-    """The embedder of the consultation's embedding model."""
-    return _embedder(str(settings().data_dir.resolve()), embedding_model(cid))
+#: (data folder, model) of the embedders this process has loaded: the page says it waits for a load
+#: only while one is loaded
+_loaded_embedders: set[tuple[str, str]] = set()
+
+
+def embedder(cid: int, words: Words = ENGLISH):
+    """The embedder of the consultation's embedding model; while it is first loaded, the page says
+    so in ``words`` (the page's language)."""
+    key = (str(settings().data_dir.resolve()), embedding_model(cid))
+    if key in _loaded_embedders:
+        return _embedder(*key)
+    with st.spinner(words("loading.model")):
+        model = _embedder(*key)
+    _loaded_embedders.add(key)
+    return model
 
 
 # ---- safe text ---------------------------------------------------------------------------

@@ -175,7 +175,7 @@ def check_similar(cid: int) -> None:
         flash("warning", words()("write.empty"))
         return
     found, ok = attempt(words()("write.similar_failed"),
-                        lambda: similar_statements(store(), index(cid), embedder(cid), cid, text))
+                        lambda: similar_statements(store(), index(cid), embedder(cid, words()), cid, text))
     if ok:
         st.session_state["similar"] = found
         st.session_state.pop("participant-flash", None)  # an earlier "Write your statement first." is no longer true
@@ -199,7 +199,7 @@ def submit(cid: int, pid: str, added) -> None:
     st.session_state["new-statement"] = ""  # the typed original is not kept
     st.session_state["similar"] = None
     try:  # for the duplicate preview of later statements; the graph indexes what is missing anyway
-        model = embedder(cid)
+        model = embedder(cid, w)
         index(cid).upsert(cid, [stmt], model.encode([stmt.text]), model_id=model.model_id)
     except Exception:  # noqa: BLE001
         log.exception("indexing a new statement failed")

@@ -60,7 +60,7 @@ def _index(cid: int):
 
 def _embedder(cid: int):
     try:
-        return embedder(cid)
+        return embedder(cid, console_words())
     except Exception:  # noqa: BLE001 - best effort, see add_seeds
         log.exception("the embedding model could not be loaded for the seed statements")
         return None
