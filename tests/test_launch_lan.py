@@ -72,3 +72,13 @@ def test_projector_shows_the_public_address(tmp_path, monkeypatch):
     assert not at.exception
     page = unescape(texts(at))
     assert "**192.0.2.2:8501**" in page and f"**/participate?code={sample.code}**" in page
+
+
+def test_a_bad_port_in_the_environment_is_refused_in_words(monkeypatch):
+    """DELIBERATION_PORT=abc stopped the launcher with a ValueError traceback (int() of it)."""
+    from ui.launch import main
+
+    for bad in ("abc", "0", "70000"):
+        monkeypatch.setenv("DELIBERATION_PORT", bad)
+        with pytest.raises(SystemExit, match=f"DELIBERATION_PORT must be a port number \\(1-65535\\), not '{bad}'"):
+            main(["--no-sample"])

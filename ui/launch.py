@@ -173,9 +173,18 @@ def _lan_url(port: int) -> str:
     return public
 
 
+def _env_port(default: int = 8501) -> int:
+    """The port from ``$DELIBERATION_PORT`` (default 8501); a value that is no port is refused in
+    words at launch (it was a ValueError traceback from int())."""
+    raw = os.environ.get("DELIBERATION_PORT", "").strip() or str(default)
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SystemExit(f"DELIBERATION_PORT must be a port number (1-65535), not {raw!r}")
+    return int(raw)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ui.launch", description=__doc__.splitlines()[0])
-    ap.add_argument("--port", type=int, default=int(os.environ.get("DELIBERATION_PORT", "8501")))
+    ap.add_argument("--port", type=int, default=_env_port())
     ap.add_argument("--no-sample", action="store_true", help="do not import the sample consultation")
     ap.add_argument("--embedded-chroma", action="store_true",
                     help="no Chroma server: the app opens the vector store itself (then no other process, "
