@@ -94,6 +94,8 @@ def test_a_mixed_language_consultation_gets_the_multilingual_model(tmp_path):
 
 
 def test_mixed_language_labels_are_readable_and_name_the_languages(mixed):
+    from deliberation.wording import topic_label
+
     rows, result = mixed
     assert result.languages == {"en": 16, "de": 16, "zh": 16} and result.language == "en"
     # words as label terms are cut ("Short-term" gives "short" and "term": the housing topic's label,
@@ -102,6 +104,9 @@ def test_mixed_language_labels_are_readable_and_name_the_languages(mixed):
     for topic in result.topics:
         assert topic.languages == {"en": 4, "de": 4, "zh": 4}
         assert topic.label.endswith(" (English, German, Chinese)")
+        # a German or French room reads the languages in its own words (deliberation.wording.topic_label)
+        assert topic_label(topic.label, "de").endswith(" (Englisch, Deutsch, Chinesisch)")
+        assert topic_label(topic.label, "fr") == topic.label.replace("(English, German, Chinese)", "(anglais, allemand, chinois)")
         # every label term comes from the English statements (a reader of the main language can read it)
         assert all(any(w.startswith(term) for w in english_words) for term in topic.terms[:3]), topic.label
     assert any("several languages" in note for note in result.notes)
