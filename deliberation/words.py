@@ -240,13 +240,15 @@ def retell_list(text: str, lang: str | None) -> str:
     def names(v: str) -> str | None:
         return w(LANGUAGE_NAMES + v) if LANGUAGE_NAMES + v in w else None
 
-    return _retell_field(text, w, names, PROBLEMS)
+    return _retell_field(text, w, names, PROBLEMS, own_list=False)
 
 
 def _retell_field(value: str, w: Texts, names: Callable[[str], str | None],
-                  within: tuple[str, ...] = ALL_SAID) -> str:
+                  within: tuple[str, ...] = ALL_SAID, own_list: bool = True) -> str:
     """A field of a ``said`` sentence in ``w``'s language: a name, a number, a ``said`` text, a
-    list of those, or (none of them) as it is."""
+    list of those, or (none of them) as it is. ``own_list``: a list's " and " is the program's own
+    (a field's "groups A and B") and said in the language though no item changes; False for text
+    that may be anyone's (:func:`retell_list`), whose separators change only with its items."""
     if re.fullmatch(_NUMBER, value):
         return number_in(w.lang, value)
     english = Texts(DEFAULT_LANGUAGE)("number.words").split()
@@ -269,9 +271,10 @@ def _retell_field(value: str, w: Texts, names: Callable[[str], str | None],
                     if named is not None:
                         break
                 else:
-                    j, named = i, _retell_field(items[i], w, names, within)
-                changed |= named != items[i] or j > i
-                out += [named] + ([seps[between[j]]] if j < len(between) else [])
+                    j, named = i, _retell_field(items[i], w, names, within, own_list)
+                sep = [seps[between[j]]] if j < len(between) else []
+                changed |= named != items[i] or j > i or (own_list and sep != between[j:j + 1])
+                out += [named] + sep
                 i = j + 1
             return "".join(out) if changed else value
     return value

@@ -56,3 +56,20 @@ def test_audiences_are_named_in_each_language_from_one_table():
     assert heading_in("de", "consensus", "") == "consensus" and heading_in("en", "group:0", "x") == "What group A asks for"
     with pytest.raises(ValueError, match="no words for audiences in 'xx'"):
         audience_name("all", lang="xx")
+
+
+def test_who_holds_a_position_joins_several_groups_in_the_rooms_language():
+    """f31a92f's _retell_field kept a list's " and " in English when none of its items changed ("die
+    meisten in den Gruppen A, B and C stimmen zu"); before it, "A and B" was retold as "A und B"."""
+    from deliberation.wording import held_by_in, position_phrase
+
+    who = position_phrase([(0, 2, 3), (1, 4, 5), (2, 1, 2)], [(3, 1, 1), (4, 0, 0)])
+    assert held_by_in(who, "de") == ("Die meisten in den Gruppen A, B und C stimmen zu (7 von 10, die abgestimmt "
+                                     "haben); die einzige Person in den Gruppen D und E, die abgestimmt hat, stimmt nicht zu")
+    assert "groupes A, B et C" in held_by_in(who, "fr") and "grupos D y E" in held_by_in(who, "es")
+    assert held_by_in(who, "en") == who
+    # a text no sentence of ours reads (an error's message, a moderation reason) keeps its own "and"
+    from deliberation.words import retell_list
+
+    assert retell_list("statement text is empty; this and that", "de") == "der Text der Aussage ist leer; this and that"
+    assert retell_list("Permission denied and the disk is full", "fr") == "Permission denied and the disk is full"
