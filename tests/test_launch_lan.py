@@ -78,7 +78,11 @@ def test_a_bad_port_in_the_environment_is_refused_in_words(monkeypatch):
     """DELIBERATION_PORT=abc stopped the launcher with a ValueError traceback (int() of it)."""
     from ui.launch import main
 
-    for bad in ("abc", "0", "70000"):
+    for bad in ("abc", "0", "70000", "\u00b2"):  # "²" is a digit to str.isdigit, not to int()
         monkeypatch.setenv("DELIBERATION_PORT", bad)
         with pytest.raises(SystemExit, match=f"DELIBERATION_PORT must be a port number \\(1-65535\\), not '{bad}'"):
             main(["--no-sample"])
+    # an explicit --port does not read it (80de64a refused a bad one there too): --help shows the options
+    with pytest.raises(SystemExit) as stop:
+        main(["--port", "8600", "--help"])
+    assert stop.value.code == 0

@@ -175,16 +175,16 @@ def _lan_url(port: int) -> str:
 
 def _env_port(default: int = 8501) -> int:
     """The port from ``$DELIBERATION_PORT`` (default 8501); a value that is no port is refused in
-    words at launch (it was a ValueError traceback from int())."""
+    words at launch (it was a ValueError traceback from int()); read only when ``--port`` is not given."""
     raw = os.environ.get("DELIBERATION_PORT", "").strip() or str(default)
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 65536:  # "²" is a digit int() refuses
         raise SystemExit(f"DELIBERATION_PORT must be a port number (1-65535), not {raw!r}")
     return int(raw)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ui.launch", description=__doc__.splitlines()[0])
-    ap.add_argument("--port", type=int, default=_env_port())
+    ap.add_argument("--port", type=int, default=None, help="default: $DELIBERATION_PORT, else 8501")
     ap.add_argument("--no-sample", action="store_true", help="do not import the sample consultation")
     ap.add_argument("--embedded-chroma", action="store_true",
                     help="no Chroma server: the app opens the vector store itself (then no other process, "
@@ -196,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="participants join from their phones on this network: listen on every interface and "
                          "show this computer's network address as the join address")
     args = ap.parse_args(argv)
+    if args.port is None:  # an explicit --port needs no $DELIBERATION_PORT, good or bad
+        args.port = _env_port()
     if args.embedding_model:
         if not is_auto(args.embedding_model):
             model_info(args.embedding_model)  # an unknown name stops here, naming the choices
