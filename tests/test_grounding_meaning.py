@@ -79,6 +79,10 @@ CASES = [
     ("We shouldn’t be closing branch libraries, we should keep them open.",
      "Instead of closing branch libraries, participants want them kept open.", None),
     ("I don’t think the council does enough for cyclists.", "The council does too little for cyclists.", None),
+    # a negated action word says what the negator alone would reverse: "not stop ... from" = "still"
+    ("Cyclists should be allowed to use the bus lane.", "Nothing should stop cyclists from using the bus lane.", None),
+    ("We should be able to disagree but still listen to each other.",
+     "Disagreeing should not stop us from listening to each other.", None),
     # "non violent" is "nonviolent", no opposite of it
     ("Shorter sentences for non violent offenders.", "Shorter sentences for nonviolent offenders.", None),
 ]

@@ -204,6 +204,9 @@ def _source_units(text: str) -> list[tuple[_Clause, _Clause]]:
 
 
 _HARD_AXES = {"neg", "stance"}
+#: an action word (ban / allow, stop / keep) at most this many tokens after a counted negator is
+#: negated by it and counts with it ("not stop", "nicht verbieten")
+NEGATED_ACTION_REACH = 2
 # adjectives compared whenever both aligned clauses use one ("often broken" / "always working")
 _KIND_PAIRED_AXES = {"stance", "condition", "noise", "speed"}
 _SOFT_AXES = {"permission", "existence"}
@@ -274,10 +277,14 @@ def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_cont
     def counted(info: _PolarityInfo, paired: set[int], hard_own: list, hard_other: list, other: set[str],
                 same: set[int]) -> list[tuple[int, str]]:
         out = [(pole, w) for k, pole, w in hard_own if k not in same]
+        negated = {k for k, pole, w in hard_own if k not in same and _is_negator(w)}
         for axis, pole, k, win, w in info.occ:
             if axis in _HARD_AXES or k in same:
                 continue
-            if k in paired or (axis in _SOFT_AXES and hard_other and win & other):
+            # an action word right after a counted negator is what it negates: "should not stop us
+            # from listening" counts both (= "still listen"), never the negator alone
+            after_negator = axis in _SOFT_AXES and any(0 < k - n <= NEGATED_ACTION_REACH for n in negated)
+            if k in paired or (axis in _SOFT_AXES and hard_other and win & other) or after_negator:
                 out.append((pole, w))
         return out
 
