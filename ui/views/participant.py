@@ -163,6 +163,9 @@ def _choose_language() -> None:
     lang = st.session_state.get(keyed("p-lang-menu"))
     if lang in LANGUAGES:
         st.session_state[SESSION_LANGUAGE_KEY] = st.query_params[LANGUAGE_PARAM] = lang
+        # the last message was written in the language left: a Spanish reader of a French room read
+        # the French welcome under the Spanish page until their first vote
+        st.session_state.pop("participant-flash", None)
 
 
 def _language_menu() -> None:
