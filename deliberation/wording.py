@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from deliberation.words import DEFAULT_LANGUAGE, LANGUAGE_NAMES, SAID, Texts, load, read_said, retell, said
+from deliberation.words import (
+    DEFAULT_LANGUAGE, LANGUAGE_NAMES, SAID, Texts, load, no_break_spaces, read_said, retell, said,
+)
 
 #: What each term of the method means, in one sentence, for readers who meet it in the report or
 #: the moderator console. Participants' pages show none of these terms. Their one home is the
@@ -39,8 +41,9 @@ TERMS: dict[str, str] = {mid.removeprefix("terms."): text
 #: word id -> text: the one table of these words (deliberation/audiences.toml says what
 #: each id is). ``group`` takes the group's letter; ``topic`` (with its label) and ``topic_n`` (by
 #: its number) are a topic as a heading says it, ``topic_name`` the topic on its own.
-AUDIENCE_WORDS: dict[str, dict[str, str]] = tomllib.loads(
-    resources.files("deliberation").joinpath("audiences.toml").read_text(encoding="utf-8"))
+AUDIENCE_WORDS: dict[str, dict[str, str]] = {
+    lang: {wid: no_break_spaces(lang, text) for wid, text in words.items()} for lang, words in tomllib.loads(
+        resources.files("deliberation").joinpath("audiences.toml").read_text(encoding="utf-8")).items()}
 #: The language of the graph's own headings and of :data:`AUDIENCE_WORDS`' default.
 ENGLISH = "en"
 

@@ -60,10 +60,25 @@ def message_file(package: str, lang: str):
     return resources.files(package).joinpath("messages", f"{lang}.toml")
 
 
+#: Languages whose punctuation keeps a space of its own, and the rule that makes it a no-break space
+#: (U+00A0): French puts one before ":", ";", "!", "?" and "»" and after "«". A breakable one let a
+#: phone-width page break "vote «" from "d'accord »" (and "Merci" from its ":") across lines.
+_NO_BREAK = {"fr": (re.compile(r" ([:;!?»])|(«) "), lambda m: f"\u00a0{m[1]}" if m[1] else f"{m[2]}\u00a0")}
+
+
+def no_break_spaces(lang: str, text: str) -> str:
+    """``text`` of ``lang`` with the spaces its punctuation keeps made no-break (:data:`_NO_BREAK`)."""
+    rule = _NO_BREAK.get(lang)
+    return rule[0].sub(rule[1], text) if rule else text
+
+
 @lru_cache(maxsize=None)
 def load(package: str, lang: str) -> dict[str, str | dict]:
-    """Message id -> text (or ``{"one": …, "other": …}``) of one language's file of a package."""
-    return flatten(tomllib.loads(message_file(package, lang).read_text(encoding="utf-8")))
+    """Message id -> text (or ``{"one": …, "other": …}``) of one language's file of a package, its
+    punctuation's spaces no-break where the language keeps them (:func:`no_break_spaces`)."""
+    texts = flatten(tomllib.loads(message_file(package, lang).read_text(encoding="utf-8")))
+    return {mid: ({form: no_break_spaces(lang, t) for form, t in text.items()} if isinstance(text, dict)
+                  else no_break_spaces(lang, text)) for mid, text in texts.items()}
 
 
 def placeholders(text: str) -> set[str]:

@@ -74,7 +74,7 @@ def test_errors_and_reasons_are_said_in_each_language_and_english_as_made(tmp_pa
     e = got.value
     assert str(e) == f"{bad}, row 2: vote value 'maybe' is not agree/disagree/pass (1/-1/0)"
     assert in_words(e, "en") == str(e)
-    assert in_words(e, "fr") == f"{bad}, ligne 2 : la valeur de vote 'maybe' n'est pas agree/disagree/pass (1/-1/0)"
+    assert in_words(e, "fr") == f"{bad}, ligne 2\u00a0: la valeur de vote 'maybe' n'est pas agree/disagree/pass (1/-1/0)"
     assert in_words(e, "es") == f"{bad}, fila 2: el valor de voto 'maybe' no es agree/disagree/pass (1/-1/0)"
     seeds = LineErrors([(2, "contains personal data (phone number); a seed statement is shown to everyone as "
                             "written: leave it out"), (4, "possibly abusive: abusive word 'Mist' (German word list)")])

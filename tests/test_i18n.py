@@ -128,7 +128,7 @@ def test_drafts_are_named_in_the_page_language():
     assert draft_heading(de, {"key": "all:2", "heading": "Common ground 2"}) == "Gemeinsamer Nenner 2"
     assert draft_heading(de, {"key": "group:1", "heading": "What group B asks for"}) == "Was Gruppe B fordert"
     assert draft_heading(fr, {"key": "topic:3", "heading": "Where opinions split on the topic “parking · market”"}) \
-        == "Là où les avis divergent sur le thème « parking · market »"
+        == "Là où les avis divergent sur le thème «\u00a0parking · market\u00a0»"  # no-break: deliberation.words
     assert draft_heading(Words("en"), {"key": "group:1", "heading": "What group B asks for"}) == "What group B asks for"
 
 
@@ -499,6 +499,6 @@ def test_the_checks_that_hold_are_joined_in_the_rooms_language():
     from deliberation.words import retell, said
 
     verdict = said("audit.passed_checked", n=2, heard=said("audit.heard_groups"), checks="JR and EJR")
-    assert retell(verdict, "fr").endswith(" ; JR et EJR sont satisfaites.")
+    assert retell(verdict, "fr").endswith("\u00a0; JR et EJR sont satisfaites.")  # no-break: deliberation.words
     assert retell(verdict, "de").endswith("; JR und EJR sind erfüllt.")
     assert retell(verdict, "en") == verdict

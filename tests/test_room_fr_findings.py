@@ -3,16 +3,47 @@ console in French, nine participants: four French, three Spanish, two English, o
 
 1. a Spanish reader of a French room who joined and then chose "Español" read the French welcome
    ("Bienvenue ! Vous pouvez maintenant voter…") under the Spanish page until their first vote: the
-   last message was kept in the language it was written in.
+   last message was kept in the language it was written in;
+2. on the phone, French lines broke between "vote «" and "d'accord »" (and could break "Merci" from
+   its ":"): French keeps a space before ":", ";", "!", "?" and "»" and after "«", and it must not
+   break.
 """
 
 from __future__ import annotations
 
+import re
+
 import pytest
+
+from deliberation.words import LANGUAGES, load
 
 pytest.importorskip("streamlit")
 
 from ui_helpers import app, texts, unescape  # noqa: E402
+
+#: a space that may break where French punctuation keeps one
+BREAKABLE = re.compile(r" [:;!?»]|« ")
+
+
+def _all_texts(package: str, lang: str):
+    for mid, text in load(package, lang).items():
+        for form in text.values() if isinstance(text, dict) else (text,):
+            yield mid, form
+
+
+@pytest.mark.parametrize("package", ["ui", "deliberation"])
+def test_french_punctuation_stays_on_the_line_of_its_word(package):
+    from ui.i18n import Words
+
+    from deliberation.wording import AUDIENCE_WORDS
+
+    assert [mid for mid, t in _all_texts(package, "fr") if BREAKABLE.search(t)] == []
+    assert [wid for wid, t in AUDIENCE_WORDS["fr"].items() if BREAKABLE.search(t)] == []  # "le thème « … »"
+    if package == "ui":
+        assert Words("fr")("vote.stored", answer="d'accord", sid="4") == "Vote enregistré\u00a0: d'accord (proposition 4)."
+    # the other languages are as written (English "Note: a" has no space to keep)
+    for lang in set(LANGUAGES) - {"fr"}:
+        assert all("\u00a0" not in t for _, t in _all_texts(package, lang)), lang
 
 
 def test_a_participant_who_changes_language_reads_no_message_in_the_one_left(tmp_path, monkeypatch):
