@@ -274,27 +274,33 @@ def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_cont
     hs, ht = hard(s, t_content, paired_s), hard(t, s_content, paired_t)
     _balance_negations(s, hs, t, ht)
 
-    def counted(info: _PolarityInfo, paired: set[int], hard_own: list, hard_other: list, other: set[str],
-                same: set[int]) -> list[tuple[int, str]]:
-        out = [(pole, w) for k, pole, w in hard_own if k not in same]
-        negated = {k for k, pole, w in hard_own if k not in same and _is_negator(w)}
-        for axis, pole, k, win, w in info.occ:
-            if axis in _HARD_AXES or k in same:
-                continue
-            # an action word right after a counted negator is what it negates: "should not stop us
-            # from listening" counts both (= "still listen"), never the negator alone
-            after_negator = axis in _SOFT_AXES and any(0 < k - n <= NEGATED_ACTION_REACH for n in negated)
-            if k in paired or (axis in _SOFT_AXES and hard_other and win & other) or after_negator:
-                out.append((pole, w))
-        return out
-
-    cs = counted(s, paired_s, hs, ht, t_content, same_s)
-    ct = counted(t, paired_t, ht, hs, s_content, same_t)
+    cs = _counted(s, paired_s, hs, ht, t_content, same_s)
+    ct = _counted(t, paired_t, ht, hs, s_content, same_t)
     # no flip either when the same words stand on both sides, one saying one of them twice
     if math.prod(p for p, _ in cs) == math.prod(p for p, _ in ct) \
             or {_word_canon(w) for _, w in cs} == {_word_canon(w) for _, w in ct}:
         return False, ""
     return True, _describe_flip([w for _, w in cs], [w for _, w in ct])
+
+
+def _counted(info: _PolarityInfo, paired: set[int], hard_own: list, hard_other: list, other: set[str],
+            same: set[int]) -> list[tuple[int, str]]:
+    """The poles of clause ``info`` that count in :func:`_stance_flip`: its counted negators and
+    stance words (``hard_own``), and its action and direction words that are paired, that govern
+    words of the other clause while it has counted negators or stance words (``hard_other``), or
+    that a counted negator negates."""
+
+    out = [(pole, w) for k, pole, w in hard_own if k not in same]
+    negated = {k for k, pole, w in hard_own if k not in same and _is_negator(w)}
+    for axis, pole, k, win, w in info.occ:
+        if axis in _HARD_AXES or k in same:
+            continue
+        # an action word right after a counted negator is what it negates: "should not stop us
+        # from listening" counts both (= "still listen"), never the negator alone
+        after_negator = axis in _SOFT_AXES and any(0 < k - n <= NEGATED_ACTION_REACH for n in negated)
+        if k in paired or (axis in _SOFT_AXES and hard_other and win & other) or after_negator:
+            out.append((pole, w))
+    return out
 
 
 def _balance_negations(s: _PolarityInfo, hs: list[tuple[int, int, str]], t: _PolarityInfo,
