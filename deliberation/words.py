@@ -142,7 +142,7 @@ PROBLEM_FIELDS = {"quoted": r"'(?:(?!'; ).)*'|\"(?:(?!\"; ).)*\"", "id_kind": _o
 #: Fields of a ``said`` sentence that quote what was given (a cell, a file name, a Python error, the
 #: moderator's note): said again as they are, never read as a sentence.
 AS_WRITTEN = frozenset({"quoted", "value", "error", "file", "files", "byte", "columns", "column_name", "missing",
-                        "columns_found", "folders", "suffix", "moderator_note"})
+                        "columns_found", "folders", "suffix", "moderator_note", "comment_ids"})
 #: The ``said`` tables of what a moderator is told about bad input and held statements: read back
 #: only into each other (:func:`retell_list`), never into the report's sentences.
 PROBLEMS = (f"{SAID}.input.", f"{SAID}.held.")

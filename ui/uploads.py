@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 from deliberation.errors import InputError
+from deliberation.words import said
 
 #: Largest upload accepted, per file and in total (MB). Streamlit's own limit is set to the same
 #: value by ``ui.launch`` and ``.streamlit/config.toml`` (``server.maxUploadSize``).
@@ -67,7 +68,7 @@ def save_uploads(data_dir: Path, cid: int, files, sub: str, max_mb: int = MAX_UP
         data = f.getvalue()
         total += len(data)
         if len(data) > limit or total > limit:
-            raise InputError(f"the upload is larger than {max_mb} MB", safe_name(f.name))
+            raise InputError(said("input.upload_too_big", n_mb=max_mb), safe_name(f.name))
         payloads.append((safe_name(f.name), data))
     folder = upload_folder(data_dir, cid, sub)
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -91,9 +92,9 @@ def polis_upload(data_dir: Path, cid: int, files, sub: str) -> Path:
     names = [safe_name(f.name) for f in files]
     zips = [n for n in names if n.lower().endswith(".zip")]
     if zips and len(files) > 1:
-        raise InputError(f"upload the export's .zip alone or its CSV files, not both ({', '.join(names)})")
+        raise InputError(said("input.upload_both", files=", ".join(names)))
     if not zips and "comments.csv" not in names:
-        raise InputError("a Polis export needs a file named comments.csv (or the export's .zip)")
+        raise InputError(said("input.upload_no_comments"))
     folder = save_uploads(data_dir, cid, files, sub)
     return folder / zips[0] if zips else folder
 

@@ -32,7 +32,6 @@ from deliberation.errors import PREVIEW_CHARS, InputError
 from deliberation.importers import base
 from deliberation.models import ModerationStatus, Statement
 from deliberation.votematrix import VoteMatrix, _sorted_ids
-from deliberation.wording import plural
 from deliberation.words import said
 
 if TYPE_CHECKING:
@@ -61,7 +60,16 @@ def _int_id(value: str, what: str, path: Path, row: int) -> str:
                 return str(int(f))
         except (ValueError, OverflowError):
             pass
-        raise InputError(f"{what} {v[:PREVIEW_CHARS]!r} is not an integer id", path, row) from None
+        raise InputError(said("input.not_integer_id", column_name=what, quoted=repr(v[:PREVIEW_CHARS])), path, row) from None
+
+
+#: How many ids a note on skipped rows names (then "...").
+NOTE_IDS = 5
+
+
+def _first_ids(ids: list[str]) -> str:
+    """The first few ids a note names: "2, 3" or "1, 2, 3, 4, 5, ..."."""
+    return ", ".join(ids[:NOTE_IDS]) + (", ..." if len(ids) > NOTE_IDS else "")
 
 
 def read_summary(folder: Path) -> dict[str, str]:
@@ -90,7 +98,7 @@ def read_comments(path: Path, notes: list[str] | None = None) -> list[Statement]
     for row_no, row in rows:
         cid = _int_id(row["comment-id"], "comment-id", path, row_no)
         if cid in seen:
-            raise InputError(f"duplicate comment-id {cid} (first on row {seen[cid]})", path, row_no)
+            raise InputError(said("input.duplicate_comment", value=cid, n_row=seen[cid]), path, row_no)
         seen[cid] = row_no
         author = row.get("author-id", "").strip() or None
         if author is not None:
@@ -124,9 +132,8 @@ def read_comments(path: Path, notes: list[str] | None = None) -> list[Statement]
     if not statements:
         raise InputError(said("input.no_statements"), path)
     if unusable and notes is not None:
-        notes.append(f"{path.name}: {plural(len(unusable), 'comment')} that Polis moderated out "
-                     f"had an empty or unusable body (comment-id {', '.join(unusable[:5])}"
-                     f"{', ...' if len(unusable) > 5 else ''}): kept as moderated out, text {UNUSABLE_TEXT!r}.")
+        notes.append(said("input.unusable_note", file=path.name, comments=said("input.count.comment", len(unusable)),
+                          comment_ids=_first_ids(unusable), quoted=repr(UNUSABLE_TEXT)))
     statements.sort(key=lambda s: int(s.external_id))
     return statements
 
@@ -138,7 +145,7 @@ def _timestamp(raw: str, path: Path, row: int) -> datetime:
     try:
         return datetime.fromtimestamp(int(float(raw)) / 1000, tz=timezone.utc)
     except (ValueError, OverflowError, OSError):
-        raise InputError(f"timestamp {raw[:30]!r} is not milliseconds since 1970", path, row) from None
+        raise InputError(said("input.polis_time", quoted=repr(raw[:30])), path, row) from None
 
 
 def _short_row(text: str, sep: str) -> tuple[int, int, int] | None:
@@ -167,15 +174,13 @@ def _read_frame(path: Path, required: list[str], notes: list[str] | None = None,
     sep = base.csv_delimiter(text, required, path)
     short = _short_row(text, sep) if whole_rows else None
     if short:
-        raise InputError(f"has {short[1]} fields but the header has {short[2]} (a row holds a cell, maybe "
-                         "empty, for every column; this one was cut short or damaged)", path, short[0])
+        raise InputError(said("input.short_row", n_fields=short[1], n_header=short[2]), path, short[0])
     note = base.cut_short_note(text, path, rows=text.count("\n"))
     if note:
         header, last = text.split("\n", 1)[0], text.rstrip("\r\n").rsplit("\n", 1)[-1]
         have, want = (len(next(csv.reader([line], delimiter=sep))) for line in (last, header))
         if have < want:  # pandas would fill the missing fields with empty text
-            raise InputError(f"its last row has {have} fields but the header has {want}, and no line break: "
-                             "the file was cut short", path, text.count("\n") + 1)
+            raise InputError(said("input.last_row_short", n_fields=have, n_header=want), path, text.count("\n") + 1)
         if notes is not None:
             notes.append(note)
     data = text.encode("utf-8")
@@ -234,7 +239,7 @@ def read_votes_csv(path: Path, statement_ids: set[str], notes: list[str] | None 
         bad = ts.isna() & (df["timestamp"].str.strip() != "")
         if bad.any():
             i = int(np.argmax(bad.to_numpy()))
-            raise InputError(f"timestamp {df['timestamp'].iloc[i]!r} is not a number", path, int(row_numbers[i]))
+            raise InputError(said("input.time_not_number", quoted=repr(df["timestamp"].iloc[i])), path, int(row_numbers[i]))
         votes["timestamp"] = ts.astype("float64").to_numpy()
     else:
         votes["timestamp"] = np.nan
@@ -242,9 +247,9 @@ def read_votes_csv(path: Path, statement_ids: set[str], notes: list[str] | None 
     if unknown.any():
         missing = pd.unique(votes["statement"][unknown])
         if notes is not None:
-            notes.append(f"{path.name}: {plural(int(unknown.sum()), 'vote')} on "
-                         f"{plural(len(missing), 'comment id')} not in comments.csv "
-                         f"({', '.join(map(str, missing[:5]))}{', ...' if len(missing) > 5 else ''}): skipped.")
+            notes.append(said("input.unknown_votes_note", file=path.name, votes=said("input.count.vote", int(unknown.sum())),
+                              comment_id_count=said("input.count.comment_id", len(missing)),
+                              comment_ids=_first_ids([str(m) for m in missing])))
         votes = votes[~unknown].reset_index(drop=True)
         row_numbers = row_numbers[~unknown]
     base.check_votes_refer(votes, statement_ids, path, row_numbers)
@@ -260,7 +265,8 @@ def _int_column(col: pd.Series, what: str, path: Path, row_numbers: np.ndarray) 
     bad = num.isna() | (num != num.round())
     if bad.any():
         i = int(np.argmax(bad.to_numpy()))
-        raise InputError(f"{what} {col.iloc[i][:PREVIEW_CHARS]!r} is not an integer id", path, int(row_numbers[i]))
+        raise InputError(said("input.not_integer_id", column_name=what, quoted=repr(col.iloc[i][:PREVIEW_CHARS])), path,
+                         int(row_numbers[i]))
     # one string object per distinct id, shared by its rows: 5 million vote rows held ~280 MB of
     # separate copies per column before
     codes, uniques = pd.factorize(num.astype(np.int64).to_numpy())
@@ -281,22 +287,21 @@ def read_participants_votes(path: Path, statement_ids: set[str], notes: list[str
     dup = pd.Series(participants).duplicated().to_numpy()
     if dup.any():
         i = int(np.argmax(dup))
-        raise InputError(f"duplicate participant {participants[i]}", path, int(row_numbers[i]))
+        raise InputError(said("input.duplicate_participant", value=participants[i]), path, int(row_numbers[i]))
     notes = notes if notes is not None else []
     if len(df) == 0:
-        notes.append(f"{path.name} has a header and no rows (Polis had computed no groups yet).")
+        notes.append(said("input.no_rows_note", file=path.name))
     vote_cols = [c for c in df.columns if c not in PV_FIXED and c != "xid"]
     for c in vote_cols:
         try:
             int(c)
         except ValueError:
-            raise InputError(f"column {c!r} is neither a known column nor a comment id", path, 1) from None
+            raise InputError(said("input.unknown_column", quoted=repr(c)), path, 1) from None
     unknown = [c for c in vote_cols if str(int(c)) not in statement_ids]
     if unknown:
         n_cells = int(sum((df[c].str.strip() != "").sum() for c in unknown))
-        notes.append(f"{path.name}: {plural(n_cells, 'vote')} in the columns of "
-                     f"{plural(len(unknown), 'comment id')} not in comments.csv "
-                     f"({', '.join(unknown[:5])}{', ...' if len(unknown) > 5 else ''}): skipped.")
+        notes.append(said("input.unknown_columns_note", file=path.name, votes=said("input.count.vote", n_cells),
+                          comment_id_count=said("input.count.comment_id", len(unknown)), comment_ids=_first_ids(unknown)))
         vote_cols = [c for c in vote_cols if c not in unknown]
     groups = {}
     if "group-id" in df.columns:
@@ -306,7 +311,8 @@ def read_participants_votes(path: Path, statement_ids: set[str], notes: list[str
         if vote_cols else np.zeros((len(df), 0), dtype=bool)
     voted = mask.any(axis=1)
     if len(df) and not voted.all():
-        notes.append(f"{path.name}: {plural(int((~voted).sum()), 'participant row')} without a vote: skipped.")
+        notes.append(said("input.rows_without_vote_note", file=path.name,
+                          rows=said("input.count.participant_row", int((~voted).sum()))))
     r, c = np.nonzero(mask)
     flat = pd.Series(cells.to_numpy()[r, c])
     values = base.parse_vote_series(flat, path, row_numbers[r])
@@ -338,9 +344,9 @@ def read_polis_export(folder: str | Path) -> base.ImportBundle:
     if folder.is_file() and (zipfile.is_zipfile(folder) or folder.suffix.lower() == ".zip"):
         return _read_zip(folder)
     if not folder.exists():
-        raise InputError("no such file or folder", folder)
+        raise InputError(said("input.no_such_path"), folder)
     if not folder.is_dir():
-        raise InputError("is a file: a Polis export is a folder with comments.csv, or a .zip of one", folder)
+        raise InputError(said("input.polis_is_file"), folder)
     return _read_folder(folder, folder.name)
 
 
@@ -356,15 +362,14 @@ def _read_zip(path: Path) -> base.ImportBundle:
                     homes.setdefault(str(name.parent), {})[name.name] = info
             found = sorted(h for h, files in homes.items() if "comments.csv" in files)
             if not found:
-                raise InputError("no comments.csv in this zip: not a Polis export", path)
+                raise InputError(said("input.no_comments_zip"), path)
             if len(found) > 1:
-                raise InputError(f"holds {len(found)} exports (comments.csv in {', '.join(found)}): "
-                                 "unzip it and import one folder", path)
+                raise InputError(said("input.many_exports", n_exports=len(found), folders=", ".join(found)), path)
             inside = "" if found[0] == "." else found[0] + "/"
             for name, info in homes[found[0]].items():
                 if info.file_size > base.MAX_FILE_BYTES:
-                    raise InputError(f"is {info.file_size:,} bytes unpacked; the limit is {base.MAX_FILE_BYTES:,}",
-                                     f"{path}/{inside}{name}")
+                    raise InputError(said("input.too_big_unpacked", n_bytes=f"{info.file_size:,}",
+                                          n_limit=f"{base.MAX_FILE_BYTES:,}"), f"{path}/{inside}{name}")
                 with zf.open(info) as src, open(Path(tmp) / name, "wb") as dst:
                     shutil.copyfileobj(src, dst)
             try:
@@ -373,7 +378,7 @@ def _read_zip(path: Path) -> base.ImportBundle:
                 where = (e.source or "").replace(tmp + "/", f"{path}/{inside}").replace(tmp, str(path))
                 raise InputError(e.problem, where or path, e.row) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as e:
-        raise InputError(f"is not a readable zip file ({e})", path) from None
+        raise InputError(said("input.bad_zip", error=e), path) from None
     bundle.source = str(path.resolve())
     return bundle
 
@@ -382,7 +387,7 @@ def _read_folder(folder: Path, name: str) -> base.ImportBundle:
     """The export in ``folder``; ``name`` is the question when its summary.csv names no topic."""
     comments_path = folder / "comments.csv"
     if not comments_path.exists():
-        raise InputError("no comments.csv in this folder: not a Polis export", folder)
+        raise InputError(said("input.no_comments_folder"), folder)
     notes: list[str] = []
     statements = read_comments(comments_path, notes)
     ids = {s.external_id for s in statements}
@@ -396,15 +401,13 @@ def _read_folder(folder: Path, name: str) -> base.ImportBundle:
             # the vote columns were checked, but the votes come from votes.csv (full history)
             _, participants, _ = read_participants_votes(pv_path, ids, [])
         else:
-            notes.append("No participants-votes.csv: votes come from votes.csv; Polis's own groups "
-                         "are not available for comparison.")
+            notes.append(said("input.no_pv_note"))
     elif pv_path.exists():
         votes, participants, _ = read_participants_votes(pv_path, ids, notes)
-        notes.append("No votes.csv: the final votes come from participants-votes.csv, without their "
-                     "history or times.")
+        notes.append(said("input.no_votes_note"))
     else:
         votes = base.empty_votes()
-        notes.append("No votes.csv and no participants-votes.csv: the statements are imported without votes.")
+        notes.append(said("input.no_votes_at_all_note"))
     authors = {s.author for s in statements if s.author is not None}
     all_participants = _sorted_ids(set(participants) | authors | set(votes["participant"].unique()))
     return base.ImportBundle(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from deliberation.errors import PREVIEW_CHARS, InputError
 from deliberation.importers.base import ImportBundle
 from deliberation.models import MAX_ID_CHARS, Statement
+from deliberation.words import said
 
 __all__ = ["check_id", "check_ids", "new_statement_ids", "storable_id"]
 
@@ -23,7 +24,7 @@ def new_statement_ids(bundle: ImportBundle, statements: list[Statement],
         bundle = renumbered
     clash = [st.external_id for st in statements if st.external_id in existing]
     if clash:
-        raise InputError(f"statement id {clash[0]!r} is already stored in this consultation", bundle.source)
+        raise InputError(said("input.already_stored", quoted=repr(clash[0])), bundle.source)
     return bundle, statements
 
 

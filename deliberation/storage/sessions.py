@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from deliberation.errors import AccessDenied, InputError, NotFoundError, RateLimited, VotingClosed
 from deliberation.ratelimit import explain
+from deliberation.words import said
 from deliberation.storage.tables import (
     ConsultationRow,
     ModeratorSessionRow,
@@ -47,7 +48,7 @@ def check_chosen_secret(secret: str | None) -> None:
     """Refuse a moderator's own secret shorter than :data:`MIN_SECRET_CHARS` (None or empty: one is
     generated); the console and the command line share this rule (the CLI took a 1-character one)."""
     if secret and len(secret) < MIN_SECRET_CHARS:
-        raise InputError(f"choose a moderator secret of at least {MIN_SECRET_CHARS} characters, or leave it empty")
+        raise InputError(said("input.short_secret", n_chars=MIN_SECRET_CHARS))
 
 
 def hash_secret(secret: str) -> str:
@@ -96,7 +97,7 @@ def participant_for_token(token: str) -> str:
     token itself (whoever reads the database cannot act as the participant)."""
     token = (token or "").strip()
     if not token or len(token) > 200:
-        raise AccessDenied("this personal link is not valid")
+        raise AccessDenied(said("input.bad_link"))
     return TOKEN_PREFIX + _sha256("participant:" + token)[:32]
 
 
@@ -200,7 +201,7 @@ class SessionsMixin:
         A window that was closed stays closed: its votes were counted."""
         ids = sorted(str(i) for i in draft_ids)
         if not ids:
-            raise NotFoundError("no published drafts to open voting on")
+            raise NotFoundError(said("input.no_drafts_to_open"))
         key = draft_key(ids)
         with self.session() as s, s.begin():
             self._require(s, consultation_id)
@@ -216,7 +217,7 @@ class SessionsMixin:
                                       draft_ids=ids, opened_at=now, closed_at=None)
                 s.add(row)
             elif row.closed_at is not None:
-                raise VotingClosed("voting on these drafts was closed; it cannot be opened again")
+                raise VotingClosed(said("input.closed_for_good"))
             elif row.opened_at is None:
                 row.opened_at = now
             s.flush()
@@ -296,8 +297,8 @@ class SessionsMixin:
         if self.moderator_session(token) != consultation_id:
             with self.session() as s:
                 if s.get(ConsultationRow, consultation_id) is None:
-                    raise NotFoundError(f"no consultation with id {consultation_id}")
-            raise AccessDenied("the moderator session has expired or was signed out; sign in with the secret")
+                    raise NotFoundError(said("input.no_consultation", n_id=consultation_id))
+            raise AccessDenied(said("input.session_expired"))
 
     def end_moderator_session(self, token: str | None) -> None:
         if token:

@@ -68,6 +68,7 @@ from deliberation.storage.tables import (
 )
 from deliberation.text.languages import detect_language, detect_languages, remember_languages
 from deliberation.votematrix import _sorted_ids
+from deliberation.words import said
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -168,7 +169,7 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
         """Create a consultation; returns it and the moderator secret (generated if not given)."""
         question = (question or "").strip()
         if not question:
-            raise InputError("a consultation needs a question")
+            raise InputError(said("input.needs_question"))
         secret = secret or secrets.token_urlsafe(12)
         own = session is None
         s = session or self.session()
@@ -198,7 +199,7 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
             if row is None and isinstance(ref, str) and "\x00" not in ref:
                 row = s.scalar(select(ConsultationRow).where(ConsultationRow.code == ref.strip().upper()))
             if row is None:
-                raise NotFoundError(f"no consultation with id or code {ref!r}")
+                raise NotFoundError(said("input.no_consultation_ref", value=repr(ref)))
             return _consultation(row)
 
     def list_consultations(self) -> list[Consultation]:
@@ -215,9 +216,9 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
         with self.session() as s:
             row = s.get(ConsultationRow, consultation_id)
             if row is None:
-                raise NotFoundError(f"no consultation with id {consultation_id}")
+                raise NotFoundError(said("input.no_consultation", n_id=consultation_id))
             if not secret or not check_secret(secret, row.secret_hash):
-                raise AccessDenied("the moderator secret is wrong")
+                raise AccessDenied(said("input.wrong_secret"))
 
     # ---- import ------------------------------------------------------------------------
     def import_bundle(
@@ -250,7 +251,7 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
             else:
                 row = s.get(ConsultationRow, consultation_id)
                 if row is None:
-                    raise NotFoundError(f"no consultation with id {consultation_id}")
+                    raise NotFoundError(said("input.no_consultation", n_id=consultation_id))
                 cid, code = row.id, row.code
             existing = set(s.scalars(select(StatementRow.external_id).where(StatementRow.consultation_id == cid)))
             bundle, statements = new_statement_ids(bundle, statements, existing)
@@ -330,7 +331,7 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
     def _require(self, s: Session, cid: int) -> ConsultationRow:
         row = s.get(ConsultationRow, cid)
         if row is None:
-            raise NotFoundError(f"no consultation with id {cid}")
+            raise NotFoundError(said("input.no_consultation", n_id=cid))
         return row
 
     def _id_maps(self, s: Session, cid: int) -> tuple[dict[int, str], dict[int, str]]:
@@ -406,7 +407,7 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
         locked = s.execute(update(ConsultationRow).where(ConsultationRow.id == consultation_id)
                            .values(question=ConsultationRow.question)).rowcount
         if not locked:
-            raise NotFoundError(f"no consultation with id {consultation_id}")
+            raise NotFoundError(said("input.no_consultation", n_id=consultation_id))
 
     def add_statement(self, consultation_id: int, author: str | None, text: str, *,
                       intake: Intake | None = None, language: str = "und", is_draft: bool = False) -> Statement:
@@ -488,16 +489,16 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
                 if storable_id(participant) else none,
             )).one()
             if have_c is None:
-                raise NotFoundError(f"no consultation with id {consultation_id}")
+                raise NotFoundError(said("input.no_consultation", n_id=consultation_id))
             if sid is None:
-                raise NotFoundError(f"no statement {statement!r} in consultation {consultation_id}")
+                raise NotFoundError(said("input.no_statement", quoted=repr(statement), n_id=consultation_id))
             if is_draft:  # first write of the transaction: see _check_voting_window
                 self._check_voting_window(s, consultation_id, statement)
             if pid is None and create_participant:
                 check_id(participant, "participant id")
                 pid = self._add_participant_row(s, consultation_id, participant)
             if pid is None:
-                raise NotFoundError(f"no participant {participant!r} in consultation {consultation_id}")
+                raise NotFoundError(said("input.no_participant", quoted=repr(participant), n_id=consultation_id))
             limited = bool(self.limits.votes_per_window)
             if limited:
                 self._lock_participant(s, pid)
@@ -512,13 +513,13 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
     # ---- moderation --------------------------------------------------------------------
     def set_moderation(self, consultation_id: int, statement: str, status: ModerationStatus, reason: str = "") -> None:
         if not storable_id(str(statement)):
-            raise NotFoundError(f"no statement {statement!r} in consultation {consultation_id}")
+            raise NotFoundError(said("input.no_statement", quoted=repr(statement), n_id=consultation_id))
         with self.session() as s, s.begin():
             n = s.execute(update(StatementRow)
                           .where(StatementRow.consultation_id == consultation_id, StatementRow.external_id == str(statement))
                           .values(moderation=ModerationStatus(status).value, moderation_reason=reason, updated_at=_now())).rowcount
             if n == 0:
-                raise NotFoundError(f"no statement {statement!r} in consultation {consultation_id}")
+                raise NotFoundError(said("input.no_statement", quoted=repr(statement), n_id=consultation_id))
 
 
 def _read_only_query(query) -> bool:

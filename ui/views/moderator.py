@@ -159,14 +159,13 @@ def _save_uploads(cid: int, files, sub: str) -> Path:
     return save_uploads(settings().data_dir, cid, files, sub)
 
 
-def _read_bundle(kind: str, path: Path, votes_path: Path | None, question: str):
+def _read_bundle(kind: str, path: Path, votes_path: Path | None, question: str, w: Words):
     if kind == "polis":
         return read_polis_export(path)
     if path.is_dir():
-        raise InputError("is a folder: choose “Polis export folder” for a folder, or name a .csv or .jsonl file",
-                         path)
+        raise InputError(w("import_errors.is_folder"), path)
     if path.suffix.lower().lstrip(".") not in UPLOAD_SUFFIXES:
-        raise InputError(f"is not a file the statements import reads (.{', .'.join(UPLOAD_SUFFIXES)})", path)
+        raise InputError(w("import_errors.not_readable", suffixes="." + ", .".join(UPLOAD_SUFFIXES)), path)
     if not path.exists():
         raise InputError(said("input.file_not_found"), path)
     return read_statements_file(path, votes_path=votes_path, question=question)
@@ -228,8 +227,8 @@ def _import_tab(cid: int, c, w: Words) -> None:
 
 def _preview(kind: str, path: Path, votes_path: Path | None, c, w: Words) -> None:
     with st.spinner(w("imports.checking")):
-        bundle = _read_bundle(kind, path, votes_path, c.question)
-        _check_new_ids(bundle, c.id)
+        bundle = _read_bundle(kind, path, votes_path, c.question, w)
+        _check_new_ids(bundle, c.id, w)
         checked = intake(list(bundle.statements))
     rows = pd.DataFrame({
         "id": [s.external_id for s in checked],
@@ -243,7 +242,7 @@ def _preview(kind: str, path: Path, votes_path: Path | None, c, w: Words) -> Non
                                                               for s in checked))}
 
 
-def _check_new_ids(bundle, cid: int) -> None:
+def _check_new_ids(bundle, cid: int, w: Words) -> None:
     """Refuse at the preview what the import would refuse after it: statement ids of the file that
     this consultation already holds (a Polis export into a consultation with statements: the preview
     showed it, "Import" then failed with "statement id '0' is already stored")."""
@@ -251,8 +250,7 @@ def _check_new_ids(bundle, cid: int) -> None:
     try:
         new_statement_ids(bundle, list(bundle.statements), existing)
     except InputError as e:
-        raise InputError(f"{e.problem}; import it into a new consultation (Create a consultation) or give "
-                         "its statements other ids", e.source) from None
+        raise InputError(w("import_errors.new_ids", problem=retell_list(e.problem, w.lang)), e.source) from None
 
 
 def _show_preview(cid: int, prev: dict, w: Words) -> None:
