@@ -6,7 +6,9 @@ console in French, nine participants: four French, three Spanish, two English, o
    last message was kept in the language it was written in;
 2. on the phone, French lines broke between "vote «" and "d'accord »" (and could break "Merci" from
    its ":"): French keeps a space before ":", ";", "!", "?" and "»" and after "«", and it must not
-   break.
+   break;
+3. the French console that set the room's language said "les textes de l'application en Español"
+   (the menu's own name, capitalised, in a French sentence): "en espagnol".
 """
 
 from __future__ import annotations
@@ -68,3 +70,25 @@ def test_a_participant_who_changes_language_reads_no_message_in_the_one_left(tmp
     shown = unescape(texts(at))
     assert "Bienvenue" not in shown and "Vous pouvez" not in shown, shown
     assert "Todavía no hay afirmaciones" in shown, shown  # the page itself is in Spanish
+
+
+def test_the_console_names_the_rooms_new_language_in_its_own_words(tmp_path, monkeypatch):
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+    from deliberation.words import ROOM_LANGUAGE_SETTING
+    from ui_helpers import console_sign_in
+
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    store = Store(settings)
+    c, _ = store.create_consultation("Place du Marché : que faire le samedi ?", secret="roomfr-secret")
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    at = app("moderator")
+    at.query_params["lang"] = "fr"
+    at.run()
+    console_sign_in(at, c.code, "roomfr-secret", open_label="Ouvrir")
+    at.selectbox(key=f"mod-room-language-{c.id}-en").set_value("es").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert store.get_consultation(c.id).settings[ROOM_LANGUAGE_SETTING] == "es"
+    said = " ".join(str(e.value) for e in at.success)
+    assert "textes de l'application en espagnol." in unescape(said), said
+

@@ -45,7 +45,7 @@ def test_a_german_room_speaks_german_to_its_participants(tmp_path):
             menu = page.get_by_role("combobox", name="Language of the participant page and the board")
             menu.click()
             page.get_by_role("option", name="Deutsch").click()
-            page.get_by_text("now see the app's words in Deutsch").wait_for()
+            page.get_by_text("now see the app's words in German").wait_for()  # named in the console's words
             assert Store(settings).get_consultation(c.id).settings[ROOM_LANGUAGE_SETTING] == "de"
 
             page.goto(f"{server.url}/participate?code={c.code}")

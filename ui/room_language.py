@@ -9,6 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from deliberation.errors import DeliberationError, in_words
+from deliberation.text.languages import language_name
+from deliberation.words import LANGUAGE_NAMES, Texts
 from ui.common import plain_error, require_moderator, store
 from ui.i18n import LANGUAGES, ROOM_LANGUAGE_SETTING, Words, console_words, room_language
 
@@ -24,7 +26,16 @@ def _chosen(cid: int, key: str) -> None:
         return
     # said in the language the moderator chose it in (the console then speaks the new one, unless
     # this session chose its own)
-    st.session_state["mod-flash"] = ("success", w("console.language_changed", language=LANGUAGES[lang]))
+    st.session_state["mod-flash"] = ("success", w("console.language_changed", language=_named_in(w.lang, lang)))
+
+
+def _named_in(lang: str, code: str) -> str:
+    """The language ``code`` as a sentence of ``lang`` names it ("espagnol" in French, "Spanish" in
+    English: deliberation's language names); the menu's own name ("Español") read "en Español" in a
+    French sentence."""
+    name = LANGUAGE_NAMES + language_name(code)
+    w = Texts(lang)
+    return w(name) if name in w else LANGUAGES[code]
 
 
 def language_setting(cid: int, c, w: Words) -> None:
