@@ -66,6 +66,11 @@ def message_file(package: str, lang: str):
 _NO_BREAK = {"fr": (re.compile(r" ([:;!?»])|(«) "), lambda m: f"\u00a0{m[1]}" if m[1] else f"{m[2]}\u00a0")}
 
 
+#: The space a language puts between a number and its "%" (French: a no-break space, "67 %"; the
+#: pages wrote "67% d'accord" in a French room).
+PERCENT_SPACE = {"fr": "\u00a0"}
+
+
 def no_break_spaces(lang: str, text: str) -> str:
     """``text`` of ``lang`` with the spaces its punctuation keeps made no-break (:data:`_NO_BREAK`)."""
     rule = _NO_BREAK.get(lang)
@@ -104,6 +109,10 @@ class Texts:
         if isinstance(text, dict):
             text = text["one" if n in ONE.get(self.lang, (1,)) else "other"]
         return text.format(n=n, **fields)
+
+    def percent(self, x: float) -> str:
+        """A share as this language writes it: 0.67 -> "67%", in French "67 %" (no-break space, :data:`PERCENT_SPACE`)."""
+        return f"{100 * x:.0f}{PERCENT_SPACE.get(self.lang, '')}%"
 
 
 # ==========================================================================================

@@ -8,7 +8,9 @@ console in French, nine participants: four French, three Spanish, two English, o
    its ":"): French keeps a space before ":", ";", "!", "?" and "»" and after "«", and it must not
    break;
 3. the French console that set the room's language said "les textes de l'application en Español"
-   (the menu's own name, capitalised, in a French sentence): "en espagnol".
+   (the menu's own name, capitalised, in a French sentence): "en espagnol";
+4. "My votes" read "le reste du groupe A : 67% d'accord" where French writes "67 %" (no-break space);
+   English keeps "67%".
 """
 
 from __future__ import annotations
@@ -92,3 +94,15 @@ def test_the_console_names_the_rooms_new_language_in_its_own_words(tmp_path, mon
     said = " ".join(str(e.value) for e in at.success)
     assert "textes de l'application en espagnol." in unescape(said), said
 
+
+def test_my_votes_write_a_share_as_the_language_does():
+    import pandas as pd
+
+    from ui.i18n import Words
+    from ui.opinion_map import standing
+
+    votes = pd.DataFrame({"participant": ["me", "a", "b", "c"], "statement": ["7"] * 4, "vote": [1, 1, 1, -1]})
+    analysis = {"groups": {"me": 0, "a": 0, "b": 0, "c": 0}}
+    fr = standing(analysis, votes, "me", Words("fr"))["lines"]["7"]
+    assert "67\u00a0% d'accord (2 sur 3)" in fr and "75\u00a0% d'accord (3 sur 4)" in fr, fr
+    assert "67% agree (2 of 3)" in standing(analysis, votes, "me", Words("en"))["lines"]["7"]

@@ -282,7 +282,7 @@ def _share(v: pd.Series, words: Words = ENGLISH) -> str:
     if v.empty:
         return words("mine.no_votes")
     agree = int((v == 1).sum())
-    return words("mine.share", share=f"{agree / len(v):.0%}", agree=agree, n=len(v))
+    return words("mine.share", share=words.percent(agree / len(v)), agree=agree, n=len(v))
 
 
 def standing(analysis: dict | None, votes: pd.DataFrame, pid: str, words: Words = ENGLISH) -> dict:

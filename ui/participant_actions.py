@@ -231,7 +231,7 @@ def add_statement(cid: int, pid: str, statements, my_votes: dict, author_agrees:
                 with st.container(border=True):
                     quote(text)
                     voted = w("write.similar_voted", answer=w(SAID[my_votes[sid]])) if sid in my_votes else ""
-                    st.caption(w("write.similar_caption", sid=esc(sid), share=f"{sim:.0%}") + voted)
+                    st.caption(w("write.similar_caption", sid=esc(sid), share=w.percent(sim)) + voted)
                     if sid not in my_votes and sid not in {s.external_id for s in statements if s.author == pid}:
                         vote_buttons(cid, pid, sid, prefix="similar")
         else:

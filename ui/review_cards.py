@@ -341,7 +341,7 @@ def _draft_body(d: dict, summaries: dict, statements: dict, w: Words) -> None:
     g = summaries.get(d["key"])
     if g:
         with st.expander(w("review.about_group", n=g["size"], group=group_name(d["key"], w),
-                           share=f"{g['share']:.0%}{g['of']}")):
+                           share=w.percent(g["share"]) + g["of"])):
             for verb, sids in g["by_direction"].items():
                 if sids:
                     st.write(w(f"review.group_{verb}s"))  # repness_by_direction: "agree", "disagree"
