@@ -502,3 +502,19 @@ def test_the_checks_that_hold_are_joined_in_the_rooms_language():
     assert retell(verdict, "fr").endswith("\u00a0; JR et EJR sont satisfaites.")  # no-break: deliberation.words
     assert retell(verdict, "de").endswith("; JR und EJR sind erfüllt.")
     assert retell(verdict, "en") == verdict
+
+
+def test_an_empty_rooms_topics_note_speaks_the_rooms_language():
+    """A room without statements: the topics' note ("There are no statements, so there are no
+    topics.") was an English literal the report's method notes kept English in every room."""
+    import numpy as np
+
+    from deliberation.analysis.topics import find_topics
+    from deliberation.report_text import said_in
+
+    (note,) = find_topics([], [], np.zeros((0, 8))).notes
+    assert note == "There are no statements, so there are no topics."
+    rep = {"topics": [], "groups": []}
+    assert said_in(rep, Texts("de"))(note) == "Es gibt keine Aussagen, also gibt es keine Themen."
+    assert said_in(rep, Texts("fr"))(note) == "Il n'y a aucune proposition\u00a0: il n'y a donc aucun thème."
+    assert said_in(rep, Texts("es"))(note) == "No hay afirmaciones, así que no hay temas."

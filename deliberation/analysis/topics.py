@@ -534,7 +534,7 @@ def find_topics(
     unit = unit_rows(vecs)
     if n == 0:
         return TopicResult(topics=[], assignment={}, near_duplicates=[], method="none", quality=None,
-                           notes=["There are no statements, so there are no topics."],
+                           notes=[said("topics.no_statements")],
                            n_voices=0, language="", seed=seed)
     langs, corpus_lang = _guess_languages(texts, config.language)
     notes: list[str] = []
