@@ -297,7 +297,17 @@ def sentence_text(sentence: dict, lang: str = ENGLISH) -> str:
     that language; the sentence as it was written)."""
     text = str(sentence.get("text", ""))
     who = held_by_in(sentence.get("held_by") or "", lang)
-    return f"{who}: “{text}”" if who else text
+    return _held_quote(who, text, lang) if who else text
+
+
+def _held_quote(who: str, text: str, lang: str) -> str:
+    """Who holds a position, then the position quoted, with the colon and quote marks of ``lang``
+    (``report.held_quote``, ``report.quoted``: English "…: “…”", German "…: „…“", French
+    "… : « … »", Spanish "…: «…»"). English is written as :func:`draft_text` stores it."""
+    if lang == ENGLISH:
+        return f"{who}: “{text}”"
+    w = Texts(lang)
+    return w("report.held_quote", who=who, quoted=w("report.quoted", text=text))
 
 
 def held_by_in(who: str, lang: str = ENGLISH) -> str:
@@ -305,16 +315,26 @@ def held_by_in(who: str, lang: str = ENGLISH) -> str:
     English) said in ``lang``. Anything else (a part that is not such a phrase) stays as it is."""
     if lang == ENGLISH or not who:
         return who
+    parts = _position_parts(who)
+    if parts is None:
+        return who
+    return Texts(lang)("report.sep").join(first_upper(retell(text, lang)) if upper else retell(text, lang)
+                                         for text, upper in parts)
+
+
+def _position_parts(who: str) -> list[tuple[str, bool]] | None:
+    """The parts of a :func:`position_phrase` as ``said.position`` texts, each with whether it was
+    written with a capital; None when some part is no such text."""
     out = []
     for part in who.split("; "):
         for text, upper in ((part, False), (part[:1].lower() + part[1:], True)):
             got = read_said(text)
             if got and got[0].startswith(f"{SAID}.position."):
-                out.append(first_upper(retell(text, lang)) if upper else retell(text, lang))
+                out.append((text, upper))
                 break
         else:
-            return who
-    return "; ".join(out)
+            return None
+    return out
 
 
 #: a quoted position in a draft's text as readers see it (:func:`sentence_text`): who holds it, then
@@ -324,11 +344,25 @@ _HELD_QUOTE = re.compile(r"(^|” )([^“”]+?)(: “)")
 
 def ballot_text_in(text: str, lang: str = ENGLISH) -> str:
     """A draft's whole text as stored for the vote (:func:`draft_text`, English where it says who
-    holds a position) with who holds each position said in ``lang``; the quotes stay as written.
+    holds a position) with who holds each position said in ``lang`` and each quoted position in
+    that language's quote marks (:func:`_held_quote`); the quoted words stay as written.
     Only a phrase :func:`position_phrase` writes is changed: a text without one stays as it is."""
     if lang == ENGLISH or "“" not in text:
         return text
-    return _HELD_QUOTE.sub(lambda m: m[1] + held_by_in(m[2], lang) + m[3], text)
+    found = list(_HELD_QUOTE.finditer(text))
+    if not found:
+        return text
+    out = [text[:found[0].end(1)]]
+    for m, after in zip(found, found[1:] + [None]):
+        who = held_by_in(m[2], lang)
+        # the quote runs to the closing mark before the next position, or to the text's last mark;
+        # a quote that is no position (a statement's own words) or is followed by more: as written
+        if not who or _position_parts(m[2]) is None or after is None and not text.endswith("”"):
+            out.append(who + text[m.end(2):after.end(1) if after else len(text)])
+            continue
+        end = after.start() if after else len(text) - 1
+        out.append(_held_quote(who, text[m.end():end], lang) + (text[end + 1:after.end(1)] if after else ""))
+    return "".join(out)
 
 
 def topic_label(label: str, lang: str = ENGLISH) -> str:

@@ -424,6 +424,10 @@ def voting_room(tmp_path_factory):
     return settings, store, cid, st.values
 
 
+#: what follows who holds a position before its quoted statement, in each language
+QUOTED = {"en": ": “", "de": ": „", "fr": "\u00a0: «\u00a0", "es": ": «"}  # French: no-break, deliberation.words
+
+
 def test_a_german_and_a_french_room_read_no_english_outside_the_statements(voting_room, monkeypatch):
     """The voting page (a draft to vote on, and My votes), the board and the report of a German and
     a French room: no run of three words of the app's or the report's English texts is left once
@@ -469,6 +473,8 @@ def test_a_german_and_a_french_room_read_no_english_outside_the_statements(votin
         seen[lang] = {"voting page": unescape(texts(voter)), "board": unescape(texts(board))}
         for where, text in seen[lang].items():
             assert held in text and languages in text, (lang, where, text)
+            # the room's colon and quote marks (a no-break space reads as a space here)
+            assert QUOTED[lang].replace("\u00a0", " ") in text.replace("\u00a0", " ") and ": “" not in text, (lang, where)
             assert not _english_left(text, statements), (lang, where, _english_left(text, statements))
     st = runner.resume(settings, cid, {"close": True})
     with open(st.values["report"]["paths"]["json"], encoding="utf-8") as f:
@@ -479,6 +485,7 @@ def test_a_german_and_a_french_room_read_no_english_outside_the_statements(votin
                             "report page": unescape(texts(page("report")))}.items():
             assert not _english_left(text, statements), (lang, where, _english_left(text, statements))
             assert "Most of group" not in text and "(English" not in text, (lang, where)
+            assert QUOTED[lang].replace("\u00a0", " ") in text.replace("\u00a0", " ") and ": “" not in text, (lang, where)
     assert "Most of group A agree (2 of 2 who voted)" in to_markdown(rep)
 
 
@@ -518,3 +525,28 @@ def test_an_empty_rooms_topics_note_speaks_the_rooms_language():
     assert said_in(rep, Texts("de"))(note) == "Es gibt keine Aussagen, also gibt es keine Themen."
     assert said_in(rep, Texts("fr"))(note) == "Il n'y a aucune proposition\u00a0: il n'y a donc aucun thème."
     assert said_in(rep, Texts("es"))(note) == "No hay afirmaciones, así que no hay temas."
+
+
+def test_a_quoted_position_takes_the_rooms_quote_marks_and_the_stored_text_stays():
+    """French writes "… : « … »" (no-break spaces), German "…: „…“", Spanish "…: «…»": a split topic's positions
+    read "…: “…”" in every room. Only what readers see: the stored draft text (what the vote and
+    the ballot's merging read; the guard reads the sentences) stays English, byte for byte."""
+    from deliberation.wording import ballot_text_in, draft_text, position_phrase, sentence_text
+
+    sentences = [{"text": "Bus lanes on Harbour Road.", "held_by": position_phrase([(0, 3, 3)])},
+                 {"text": "He said “no” to it.", "held_by": position_phrase([(1, 3, 4)], [(0, 2, 3)])}]
+    stored = draft_text(sentences)
+    assert stored == ("Most of group A agree (3 of 3 who voted): “Bus lanes on Harbour Road.” Most of group B agree "
+                      "(3 of 4 who voted); most of group A disagree (2 of 3 who voted): “He said “no” to it.”")
+    assert ballot_text_in(stored, "en") == stored
+    assert ballot_text_in(stored, "fr") == (
+        "La majorité du groupe A est d'accord (3 sur 3 votants)\u00a0: «\u00a0Bus lanes on Harbour Road.\u00a0» La "
+        "majorité du groupe B est d'accord (3 sur 4 votants)\u00a0; la majorité du groupe A n'est pas d'accord (2 sur "
+        "3 votants)\u00a0: «\u00a0He said “no” to it.\u00a0»")
+    for lang in ("en", "de", "fr", "es"):  # the ballot as the report's sentences say it
+        assert ballot_text_in(stored, lang) == " ".join(sentence_text(s, lang) for s in sentences), lang
+        assert QUOTED[lang] in sentence_text(sentences[0], lang), lang
+    assert sentence_text(sentences[0], "es").endswith("votaron): «Bus lanes on Harbour Road.»")
+    assert sentence_text(sentences[0], "de").endswith("haben): „Bus lanes on Harbour Road.“")
+    # a statement's own quote (no position before it) stays as written
+    assert ballot_text_in("The sign reads: “No parking”", "fr") == "The sign reads: “No parking”"

@@ -101,7 +101,8 @@ def draft_caption(words: Words, p: dict) -> str:
 
 def ballot_text(words: Words, text: str) -> str:
     """A draft's text as stored for the vote, in the page's language where it says who holds a
-    quoted position (deliberation.wording.ballot_text_in); the quotes as they were written."""
+    quoted position and in its quote marks (deliberation.wording.ballot_text_in); the quoted words as
+    they were written."""
     return ballot_text_in(text, words.lang)
 
 
