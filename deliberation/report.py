@@ -180,7 +180,10 @@ def _why_empty(analysis: dict, options: dict, shown: list[dict], rejected: list[
 def _participation(analysis: dict, counts: dict | None, texts: dict, statements: list[Statement]) -> dict:
     author_votes = int(analysis.get("n_author_votes") or 0)
     if counts is not None:
-        return {"participants": counts.get("participants"), "votes": counts.get("votes"),
+        # participants = who voted; registered = everyone who voted or wrote a statement, the
+        # console's, the board's and the command line's "Participants" (Store.participant_count)
+        return {"participants": counts.get("participants"), "registered": counts.get("registered"),
+                "votes": counts.get("votes"),
                 # as the board counts them: the statements participants could see
                 "statements": sum(s.is_public for s in statements),
                 # the votes on the drafts put to the vote, counted in "votes" too

@@ -155,7 +155,9 @@ def earlier_line(e: dict, lang: str | None = DEFAULT_LANGUAGE) -> str:
 def participation_line(p: dict, lang: str | None = DEFAULT_LANGUAGE) -> str:
     """Who cast how many votes on what: the votes on the statements shown, on the drafts put to the
     vote and on statements moderation held or rejected, each counted apart (Seattle $15 said "2872
-    votes on 31 statements" of which 23 were on the 23 statements moderated out)."""
+    votes on 31 statements" of which 23 were on the 23 statements moderated out). Who cast them: the
+    voters, and where some participants wrote and never voted, among how many participants the
+    console counts ("2 of the 5 participants cast 4 votes"; it said "2 participants")."""
     w = report_words(lang)
     drafts, held = p.get("draft_votes") or 0, p.get("held_votes") or 0
     statements = w("count.statements", n=p["statements"])
@@ -169,8 +171,11 @@ def participation_line(p: dict, lang: str | None = DEFAULT_LANGUAGE) -> str:
     votes = w("count.votes", n=p["votes"])
     if len(parts) == 1:  # "12 participants cast 40 votes on 8 statements"
         votes = w("participation.on", n=votes, statements=statements)
-    line = w("participation.cast", n=p["participants"], participants=w("count.participants", n=p["participants"]),
-             votes=votes)
+    voters = p["participants"]
+    if (p.get("registered") or 0) > voters:  # "2 of the 5 participants": some wrote and never voted
+        line = w("participation.cast_of", n=voters, n_all=p["registered"], votes=votes)
+    else:
+        line = w("participation.cast", n=voters, participants=w("count.participants", n=voters), votes=votes)
     if len(parts) > 1:
         line = w("participation.listed", head=line, parts=", ".join(parts[:-1]) + w("report.and") + parts[-1])
     if p.get("moderated_out") and not held:  # "(1 more were held …)" after the drafts read as one more draft

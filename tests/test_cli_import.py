@@ -78,7 +78,14 @@ def test_participants_are_counted_alike_by_import_summary_and_consultations(tmp_
     assert "Participants: 5 (2 of them voted)\n" in invoke(data, "summary", "1").output
     row = [line for line in invoke(data, "consultations").output.splitlines() if line.startswith("│ 1")][0]
     assert [c.strip() for c in row.strip("│").split("│")][5:7] == ["5", "4"]  # participants, votes
-    assert Store(Settings(data_dir=data)).participant_count(1) == 5  # the console's "Participants"
+    store = Store(Settings(data_dir=data))
+    assert store.participant_count(1) == 5  # the console's "Participants"
+    # the report said "2 participants cast 4 votes on 3 statements." where the console said 5
+    from deliberation.report import build_report, participation_line
+
+    rep = build_report({"analysis": {}}, store.statements(1), store.counts(1))
+    assert participation_line(rep["participation"]) == "2 of the 5 participants cast 4 votes on 3 statements."
+    assert participation_line(rep["participation"], "de") == "2 der 5 Teilnehmenden gaben 4 Stimmen zu 3 Aussagen ab."
     folder = polis_folder(tmp_path, GOOD_COMMENTS + "1700000002000,x,2,9,0,0,0,Author 9 never votes\n", GOOD_VOTES)
     assert "Participants: 3 (2 of them voted)\n" in invoke(data, "summary", str(folder)).output
 
