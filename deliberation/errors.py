@@ -89,8 +89,7 @@ class SameWords(DeliberationError):
 
     def __init__(self, statement: str, *, own: bool):
         self.statement, self.own = statement, own
-        super().__init__(f"this participant added this statement already (statement {statement})" if own else
-                         f"statement {statement} says this already, word for word")
+        super().__init__(said("input.same_words_own" if own else "input.same_words", value=statement))
 
 
 class LineErrors(InputError):

@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("streamlit")
 
 from deliberation.config import Settings  # noqa: E402
-from deliberation.errors import InputError, LineErrors, in_words  # noqa: E402
+from deliberation.errors import InputError, LineErrors, SameWords, in_words  # noqa: E402
 from deliberation.importers.polis import read_polis_export  # noqa: E402
 from deliberation.importers.tabular import read_statements_file  # noqa: E402
 from deliberation.models import ModerationStatus  # noqa: E402
@@ -82,6 +82,7 @@ def test_errors_and_reasons_are_said_in_each_language_and_english_as_made(tmp_pa
     assert in_words(e, "en") == str(e)
     assert in_words(e, "fr") == f"{bad}, ligne 2\u00a0: la valeur de vote 'maybe' n'est pas agree/disagree/pass (1/-1/0)"
     assert in_words(e, "es") == f"{bad}, fila 2: el valor de voto 'maybe' no es agree/disagree/pass (1/-1/0)"
+    assert in_words(SameWords("4", own=False), "de") == "Aussage 4 sagt das schon, Wort für Wort"
     with pytest.raises(InputError) as got:  # the console's "create a consultation" form
         check_chosen_secret("abc")
     assert in_words(got.value, "fr") == ("choisissez un secret de l'équipe d'animation d'au moins 8 caractères, "

@@ -18,6 +18,7 @@ from deliberation.text.languages import detect_languages
 from deliberation.storage.room_reads import last_statement_number, same_words, statement_values
 from deliberation.storage.tables import StatementRow
 from deliberation.wording import ballot_words
+from deliberation.words import said
 
 
 def _checked_lines(lines: list[tuple[int, str]], problems: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -30,11 +31,11 @@ def _checked_lines(lines: list[tuple[int, str]], problems: list[tuple[int, str]]
         except ValueError as e:
             problems.append((n, str(e)))
             continue
-        said = ballot_words(text)
-        if said in first_said:
-            problems.append((n, f"says what line {first_said[said]} says, word for word"))
+        words = ballot_words(text)
+        if words in first_said:
+            problems.append((n, said("input.same_line", n_line=first_said[words])))
             continue
-        first_said[said] = n
+        first_said[words] = n
         good.append((n, text))
     return good
 
@@ -50,7 +51,7 @@ class SeedsMixin:
         reported with those found here; any problem raises :class:`~deliberation.errors.LineErrors`
         naming every bad line, and nothing is stored."""
         if not lines:
-            raise InputError("no seed statement given (one per line)", "seed statements")
+            raise InputError(said("input.no_seeds"), "seed statements")
         found = list(problems)
         good = _checked_lines(lines, found)
         langs = detect_languages([text for _, text in good])  # before the lock: a first one loads Lingua
@@ -59,7 +60,7 @@ class SeedsMixin:
             for n, text in good:
                 same = same_words(s, consultation_id, None, text)
                 if same:
-                    found.append((n, f"statement {same[0]} says this already, word for word"))
+                    found.append((n, said("input.same_words", value=same[0])))
             if found:
                 raise LineErrors(sorted(found))
             return self._insert_seeds(s, consultation_id, [text for _, text in good], language, langs)
