@@ -10,7 +10,9 @@ console in French, nine participants: four French, three Spanish, two English, o
 3. the French console that set the room's language said "les textes de l'application en Español"
    (the menu's own name, capitalised, in a French sentence): "en espagnol";
 4. "My votes" read "le reste du groupe A : 67% d'accord" where French writes "67 %" (no-break space);
-   English keeps "67%".
+   English keeps "67%";
+5. the console's sign-in page (no room yet: a moderator about to create one) was English with no
+   language menu; the console has one once signed in.
 """
 
 from __future__ import annotations
@@ -106,3 +108,13 @@ def test_my_votes_write_a_share_as_the_language_does():
     fr = standing(analysis, votes, "me", Words("fr"))["lines"]["7"]
     assert "67\u00a0% d'accord (2 sur 3)" in fr and "75\u00a0% d'accord (3 sur 4)" in fr, fr
     assert "67% agree (2 of 3)" in standing(analysis, votes, "me", Words("en"))["lines"]["7"]
+
+
+def test_the_console_sign_in_page_offers_its_language():
+    at = app("moderator")
+    at.run()
+    assert at.title[0].value == "Moderator console"
+    at.selectbox(key="mod-lang-menu-en").set_value("fr").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Console d'animation" and at.query_params["lang"] == "fr"
+    assert [t.label for t in at.tabs] == ["Ouvrir une consultation", "Créer une consultation"]

@@ -80,7 +80,10 @@ def _language_menu(w: Words) -> None:
 
 def _sign_in_form() -> None:
     w = console_words()
-    st.title(w("console.title"))  # no language menu here: the room's link (?code=) or ?lang= chooses
+    st.title(w("console.title"))
+    # the console's language before any room: a French moderator creating the room's consultation
+    # read the sign-in page in English with no way to change it but typing ?lang=fr
+    _language_menu(w)
     st.write(w("console.sign_in_intro"))
     open_tab, create_tab = st.tabs([w("console.open_tab"), w("console.create_tab")])
     with open_tab, st.form("mod-open"):
