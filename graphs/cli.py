@@ -84,9 +84,12 @@ def _print_update(node: str, update: dict) -> None:
         console.print(f"[cyan]{node}[/]{escape(rest)}", highlight=False)
 
 
-def _print_status(st, cid: int) -> None:
+def _print_status(st, cid: int, gap: bool = True) -> None:
+    """Where the graph stands and how to continue; after a blank line (``gap``) that sets it apart
+    from the steps' log a run printed before it (``status`` prints no log: no blank first line)."""
+    nl = "\n" if gap else ""
     if st.waiting and st.waiting.get("type") == "review":
-        out.print(f"\nWaiting for the moderator's review of {plural(len(st.waiting['drafts']), 'draft')}:")
+        out.print(f"{nl}Waiting for the moderator's review of {plural(len(st.waiting['drafts']), 'draft')}:")
         for d in st.waiting["drafts"]:
             out.print(f"  [{d['key']}] {d['text']}", highlight=False)
             out.print(f"      cites {', '.join(d['cited'])}; {d['notes']}".rstrip("; "), highlight=False)
@@ -98,12 +101,12 @@ def _print_status(st, cid: int) -> None:
             out.print(f"  audit: {f}", highlight=False)
         out.print(f"Continue with: deliberation review {cid} --approve-all (or --decisions FILE.json)")
     elif st.waiting and st.waiting.get("type") == "voting":
-        out.print(f"\n{_voting_words(st, cid)}", highlight=False)
+        out.print(f"{nl}{_voting_words(st, cid)}", highlight=False)
     elif st.finished:
         paths = (st.values.get("report") or {}).get("paths", {})
-        out.print(f"\nFinished. Report: {paths.get('md', '(none)')}")
+        out.print(f"{nl}Finished. Report: {paths.get('md', '(none)')}")
     elif st.next:
-        out.print(f"\nStopped before {', '.join(st.next)}; continue with: deliberation resume {cid}")
+        out.print(f"{nl}Stopped before {', '.join(st.next)}; continue with: deliberation resume {cid}")
 
 
 def _voting_words(st, cid: int) -> str:
@@ -304,7 +307,7 @@ def status_cmd(consultation: str = typer.Argument(..., help="Consultation id or 
             out.print(f"No run yet: start one with: deliberation run {cid}")
         elif st.error:
             out.print(f"The last run failed in {st.failed_node}: {st.error}", highlight=False)
-        _print_status(st, cid)
+        _print_status(st, cid, gap=False)
 
 
 def _print_how_it_stopped(rec: runs.RunRecord, cid: int) -> None:

@@ -50,6 +50,10 @@ def test_review_lists_draft_keys(capsys):
     assert f"[group:0] {BRACKETS}" in printed and "[/x] audit" in printed
     # an edit the guard refused is shown with its reason, so the moderator can correct it
     assert "your edit was not accepted (a claim): Everyone agrees." in printed
+    # after a run's step log a blank line sets it apart; `status` prints no log, so no blank first line
+    assert printed.startswith("\nWaiting for the moderator's review of 1 draft:")
+    _print_status(st, 1, gap=False)
+    assert capsys.readouterr().out.startswith("Waiting for the moderator's review of 1 draft:")
 
 
 def test_an_output_path_that_cannot_be_written_is_named(tmp_path):
