@@ -83,6 +83,11 @@ CASES = [
     ("Cyclists should be allowed to use the bus lane.", "Nothing should stop cyclists from using the bus lane.", None),
     ("We should be able to disagree but still listen to each other.",
      "Disagreeing should not stop us from listening to each other.", None),
+    # "unlikely" negates like "not": "X is unlikely" = "X will probably not"
+    ("It is unlikely that the new bridge will reduce traffic.", "The new bridge will probably reduce traffic.",
+     K.STANCE_REVERSED),
+    ("Businesses are unlikely to leave the town over the tax.",
+     "Businesses will probably not leave the town over the tax.", None),
     # "non violent" is "nonviolent", no opposite of it
     ("Shorter sentences for non violent offenders.", "Shorter sentences for nonviolent offenders.", None),
 ]
