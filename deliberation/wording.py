@@ -349,7 +349,9 @@ def ballot_text_in(text: str, lang: str = ENGLISH) -> str:
     Only a phrase :func:`position_phrase` writes is changed: a text without one stays as it is."""
     if lang == ENGLISH or "“" not in text:
         return text
-    found = list(_HELD_QUOTE.finditer(text))
+    # only who holds a position starts a quote: a statement's own "“Stop” and the other says: “Go”"
+    # looked like one and ended the quote before it at its "Stop"
+    found = [m for m in _HELD_QUOTE.finditer(text) if _position_parts(m[2]) is not None]
     if not found:
         return text
     out = [text[:found[0].end(1)]]

@@ -73,3 +73,17 @@ def test_who_holds_a_position_joins_several_groups_in_the_rooms_language():
 
     assert retell_list("statement text is empty; this and that", "de") == "der Text der Aussage ist leer; this and that"
     assert retell_list("Permission denied and the disk is full", "fr") == "Permission denied and the disk is full"
+
+
+def test_a_statements_own_quote_after_a_colon_is_no_position_on_the_ballot():
+    """9424fd5's ballot_text_in took "” and the other says: “" inside a quoted statement for who holds
+    the next position and ended the statement's quote at its "Stop": « One sign says “Stop » and …"."""
+    from deliberation.wording import ballot_text_in, draft_text, position_phrase, sentence_text
+
+    own = "One sign says “Stop” and the other says: “Go”, which confuses drivers."
+    for texts in ([own, "We need more buses."], ["We need more buses.", own], [own]):
+        sentences = [{"text": t, "held_by": position_phrase([(i, 2, 3)])} for i, t in enumerate(texts)]
+        for lang in ("fr", "de", "es"):
+            shown = ballot_text_in(draft_text(sentences), lang)
+            assert shown == " ".join(sentence_text(s, lang) for s in sentences), (lang, shown)
+            assert own in shown, (lang, shown)
