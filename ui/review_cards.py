@@ -48,6 +48,9 @@ DECISIONS = ("approve", "edit", "reject")
 _NO_ID = "drafts:"
 #: session key of the stored decisions the whole console read for its cards: (review key, by draft)
 _BATCH = "mod-pending-batch"
+#: the reviewer's name the store, the graph's review step and the command line record when none is
+#: given; a console shows it as its own word for it (``review.default_reviewer``)
+DEFAULT_REVIEWER = "moderator"
 
 
 def review(cid: int, gs) -> None:
@@ -65,7 +68,7 @@ def review(cid: int, gs) -> None:
     st.subheader(w("review.title", n=len(drafts)))
     st.write(w("review.intro"))
     coverage(values, w)
-    reviewer = st.text_input(w("review.your_name"), value="moderator", key="mod-reviewer")
+    reviewer = st.text_input(w("review.your_name"), value=w("review.default_reviewer"), key="mod-reviewer")
     # what this page showed before this run: the cards below draw what changed elsewhere since
     shown = {d["key"]: st.session_state.get(_shown_key(key, d)) for d in drafts}
     same = _same_words(drafts)
@@ -92,7 +95,7 @@ def review(cid: int, gs) -> None:
     elif drafts and not decisions:  # a review of no drafts (none was made) goes on to publish nothing
         st.warning(w("review.no_decision"))
     else:
-        value = {"reviewer": reviewer or "moderator", "decisions": decisions}
+        value = {"reviewer": reviewer or DEFAULT_REVIEWER, "decisions": decisions}
         value["seen"] = {d["key"]: d["text"] for d in drafts}  # refused if another run or review replaced them
         _submit_review(cid, value)
 
@@ -121,10 +124,17 @@ def changed_words(changed: list[str], drafts: list[dict], now: dict[str, Pending
     parts = []
     for k in changed:
         p = now.get(k)
-        what = (w("review.now_decided", decision=w(f"review.{p.decision}"), who=p.reviewer,
+        what = (w("review.now_decided", decision=w(f"review.{p.decision}"), who=reviewer_name(p.reviewer, w),
                   time=f"{p.updated_at:%H:%M:%S}") if p else w("review.now_undecided"))
         parts.append(w("review.draft_changed", number=number.get(k, k), what=what))
     return w("review.changed", n=len(parts), drafts="; ".join(parts))
+
+
+def reviewer_name(name: str, w: Words = ENGLISH) -> str:
+    """Who decided, as a console says it: the default name (:data:`DEFAULT_REVIEWER`, stored by the
+    command line and older consoles) in the console's own word ("par l'équipe d'animation", not "par
+    moderator"); any other name as it was typed."""
+    return w("review.default_reviewer") if not name or name == DEFAULT_REVIEWER else name
 
 
 def _said(values: dict, w: Words):
@@ -246,7 +256,7 @@ def _clicked(cid: int, review: str, d: dict) -> None:
         return
     try:
         require_moderator(cid)
-        saved = store().save_pending(cid, review, d["key"], choice, ss.get("mod-reviewer") or "moderator",
+        saved = store().save_pending(cid, review, d["key"], choice, ss.get("mod-reviewer") or DEFAULT_REVIEWER,
                                      edited_text=ss.get(f"mod-edit-{suffix}"), reason=ss.get(f"mod-why-{suffix}"))
     except Exception as e:  # noqa: BLE001 - shown in the card (a callback's error would be a traceback)
         ss[f"mod-unsaved-{suffix}"] = str(e)
@@ -319,7 +329,7 @@ def _review_draft(cid: int, review: str, i: int, d: dict, summaries: dict, state
             st.error(esc(w("review.unsaved", error=unsaved)))
         elif stored is not None:
             said = w("review.pending_elsewhere" if elsewhere else "review.pending", decision=w(f"review.{stored.decision}"),
-                     who=stored.reviewer, time=f"{stored.updated_at:%H:%M:%S}")
+                     who=reviewer_name(stored.reviewer, w), time=f"{stored.updated_at:%H:%M:%S}")
             st.caption(esc(said))
 
 
