@@ -71,27 +71,13 @@ def test_the_real_statements_quoted_verbatim_still_pass(lang):
         assert report.supported, (t, report.sentences[0].reason)
 
 
-@pytest.mark.parametrize("lang, source, draft, kind", [
-    ("fr", "t01", "Les bus ne devraient pas passer toutes les dix minutes le soir.", ProblemKind.STANCE_REVERSED),
-    ("fr", "t01", "Tout le monde est d'accord : les bus devraient passer toutes les dix minutes le soir.",
-     ProblemKind.CONSENSUS_CLAIM),
-    ("fr", "t01", "Les bus devraient passer toutes les cinq minutes le soir.", ProblemKind.ADDED_NUMBER),
-    ("fr", "t03", "La ville a besoin de moins de pistes cyclables, même si des places de stationnement disparaissent.",
-     ProblemKind.DIRECTION_REVERSED),
-    ("fr", "t20", "Les chiens devraient être interdits dans tous les parcs publics.", ProblemKind.SCOPE_INFLATED),
-    ("fr", "t01", "Les tramways devraient passer toutes les dix minutes le soir.", ProblemKind.SUBSTITUTION),
-    ("fr", "t01", "Les bus devraient passer toutes les dix minutes le soir, même si cela coûte cher aux contribuables.",
-     ProblemKind.ADDED_CONTENT),
-    ("fr", "t01", "Les bus devraient passer rarement le soir.", ProblemKind.DIRECTION_REVERSED),
-    ("fr", "t01", "Les bus pourraient peut-être passer toutes les dix minutes le soir.", ProblemKind.DIRECTION_REVERSED),
-    ("es", "t01", "Los autobuses podrían pasar cada diez minutos por la noche.", ProblemKind.DIRECTION_REVERSED),
-    ("es", "t01", "Todos están de acuerdo en que los autobuses deberían pasar cada diez minutos por la noche.",
-     ProblemKind.CONSENSUS_CLAIM),
-    ("es", "t01", "Los autobuses deberían pasar cada cinco minutos por la noche.", ProblemKind.ADDED_NUMBER),
-    ("es", "t05", "Los pisos vacíos nunca deberían pagar impuestos.", ProblemKind.STANCE_REVERSED),
-    ("es", "t04", "Los alquileres han bajado tanto que las familias jóvenes se están yendo de la ciudad.",
-     ProblemKind.DIRECTION_REVERSED),
-])
+#: one change of meaning each, to a translated statement (lang, translation id, draft, the problem it must raise)
+MEANING_CHANGES = [json.loads(line) for line in (REPO / "tests" / "data" / "multilingual" / "meaning_changes.jsonl")
+                   .read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("lang, source, draft, kind", [(c["lang"], c["source"], c["draft"], ProblemKind[c["kind"]])
+                                                     for c in MEANING_CHANGES])
 def test_french_and_spanish_changes_of_meaning_are_caught(lang, source, draft, kind):
     text = next(t[lang] for t in TRANSLATIONS if t["id"] == source)
     v = _one(text, draft)
