@@ -166,6 +166,25 @@ REAL_MODEL_MODULES = {"test_injection_graph", "test_llm_drafter", "test_groundin
 #: the xdist scope of all these modules: one worker runs them one after the other, first, so that on 2
 #: cores no two of them run against each other and one worker starts one llama.cpp server
 HEAVY_SCOPE = "heavy"
+@pytest.fixture(autouse=True)
+def _no_server_left():
+    """The app servers and launchers a test started (tests/ui_helpers.py: start_server, start_launcher)
+    and left running, whether it passed, failed or was interrupted, are stopped after it; those of
+    fixtures of a wider scope (set up before this one) are theirs to stop."""
+    import ui_helpers
+
+    before = ui_helpers.started()
+    yield
+    ui_helpers.stop_started(keep=before)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Any app server or launcher still running at the end (a fixture's teardown that failed) is stopped."""
+    import ui_helpers
+
+    ui_helpers.stop_started()
+
+
 #: modules that share an expensive session fixture (:func:`demo_run`, a whole CLI run): one worker runs
 #: them, so that the fixture is built once
 SHARED_SCOPES = {"test_graph": "demo-run", "test_privacy": "demo-run"}

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 import urllib.request
 
@@ -15,7 +13,7 @@ import pytest
 
 from conftest import REPO
 from ui.launch import lan_address
-from ui_helpers import app, free_port, import_sample, texts, unescape
+from ui_helpers import app, free_port, import_sample, start_launcher, texts, unescape
 
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO)}
 
@@ -39,10 +37,8 @@ def test_lan_launch_serves_the_network_address_and_prints_it(tmp_path):
     port = free_port()
     log_path = tmp_path / "launch.log"
     env = {k: v for k, v in ENV.items() if k != "DELIBERATION_PUBLIC_URL"}
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "ui.launch", "--lan", "--no-sample", "--embedded-chroma",
-                                 "--port", str(port)], cwd=REPO, env={**env, "DELIBERATION_DATA": str(tmp_path / "data")},
-                                stdout=log, stderr=subprocess.STDOUT)
+    proc = start_launcher(tmp_path / "data", log_path, "--lan", "--no-sample", "--embedded-chroma", "--port", str(port),
+                          env=env)
     try:
         out = _wait_for("Open http", log_path, proc)
         assert f"Participants on this network join at http://{ip}:{port}/participate" in out

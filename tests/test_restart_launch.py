@@ -16,7 +16,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
@@ -25,7 +24,7 @@ from conftest import CLI, CLI_ENV, REPO, SAMPLE, run_cli
 from deliberation.config import Settings
 from deliberation.processes import free_port, http_ok
 from deliberation.storage import chroma_server, runs
-from ui_helpers import copy_sample
+from ui_helpers import copy_sample, start_launcher
 
 pytestmark = pytest.mark.slow
 
@@ -47,10 +46,7 @@ def _launcher(data, log_path):
     """``python -m ui.launch`` on ``data`` in a process group of its own; returns (process, app url)
     once the app answers and its Chroma server is recorded."""
     port = free_port()
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "ui.launch", "--port", str(port), "--no-sample"], cwd=REPO,
-                                env={**CLI_ENV, "DELIBERATION_DATA": str(data)}, stdout=log,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    proc = start_launcher(data, log_path, "--port", str(port), "--no-sample", env=CLI_ENV, new_session=True)
     url = f"http://127.0.0.1:{port}"
     _wait(lambda: proc.poll() is not None or http_ok(f"{url}/_stcore/health", 2), "the app answers", log_path)
     assert proc.poll() is None, log_path.read_text()

@@ -4,10 +4,15 @@ session (copied for each test that changes it), AppTest set-up, and for the brow
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import signal
 import subprocess
-from contextlib import contextmanager
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,6 +143,63 @@ def browser_skip_reason() -> str | None:
     return None
 
 
+# ---- the servers the tests start: none outlives its test ------------------------------------
+# Every app server (start_server) and launcher (start_launcher) a test starts is recorded here until
+# it is stopped. tests/conftest.py stops, after each test (failed, errored or interrupted too), those
+# its test started and left running, and at the session's end any left; this process's exit stops
+# them (atexit), and its death (SIGKILL, a CI timeout) too: each gets SIGTERM when the thread that
+# started it ends (Linux's parent-death signal, set by setpriv), and one thread that lives as long as
+# this process starts them all.
+_STARTED: dict[int, "callable"] = {}
+_STARTED_LOCK = threading.Lock()
+#: util-linux's setpriv, which sets the parent-death signal of the command it executes (None: not here)
+SETPRIV = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+#: s: how long a stopped server or launcher has to end before it is killed
+STOP_S = 20
+_spawner: ThreadPoolExecutor | None = None
+
+
+def _spawn(cmd: list[str], **kwargs) -> subprocess.Popen:
+    """``subprocess.Popen(cmd, **kwargs)`` from the thread that lives as long as this process, the
+    command dying with it."""
+    global _spawner
+    with _STARTED_LOCK:
+        if _spawner is None:
+            _spawner = ThreadPoolExecutor(1, thread_name_prefix="test-server-spawner")
+    if SETPRIV:
+        cmd = [SETPRIV, "--pdeathsig", "TERM", "--", *cmd]
+    return _spawner.submit(subprocess.Popen, cmd, **kwargs).result()
+
+
+def _track(proc: subprocess.Popen, stop) -> None:
+    with _STARTED_LOCK:
+        _STARTED[proc.pid] = stop
+
+
+def _untrack(proc: subprocess.Popen) -> None:
+    with _STARTED_LOCK:
+        _STARTED.pop(proc.pid, None)
+
+
+def started() -> set[int]:
+    """The process ids of the servers and launchers started and not stopped yet."""
+    with _STARTED_LOCK:
+        return set(_STARTED)
+
+
+def stop_started(keep: set[int] = frozenset()) -> list[int]:
+    """Stop every server and launcher still running but those in ``keep``; returns their ids."""
+    with _STARTED_LOCK:
+        left = {pid: stop for pid, stop in _STARTED.items() if pid not in keep}
+    for stop in left.values():
+        with suppress(Exception):  # each one stopped, whatever another did
+            stop()
+    return sorted(left)
+
+
+atexit.register(stop_started)
+
+
 @dataclass
 class Server:
     url: str
@@ -148,10 +210,13 @@ class Server:
     chroma: object | None = None
 
     def stop(self) -> None:
-        stop_process(self.proc, timeout=20)
-        if self.chroma is not None:
-            self.chroma.stop()
-            self.chroma = None
+        try:
+            stop_process(self.proc, timeout=STOP_S)
+        finally:
+            _untrack(self.proc)
+            if self.chroma is not None:
+                self.chroma.stop()
+                self.chroma = None
 
     def log(self) -> str:
         try:
@@ -183,8 +248,9 @@ def start_server(data_dir: Path, log_dir: Path, *, board_refresh: float = 2, env
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / "streamlit.log"
     with open(log_path, "a") as log:  # the child keeps its own descriptor
-        proc = subprocess.Popen(streamlit_args(port), cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+        proc = _spawn(streamlit_args(port), cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", data_dir, proc, log_path, chroma)
+    _track(proc, server.stop)
     health = f"{server.url}/_stcore/health"
     if wait_until_answers(lambda: http_ok(health, timeout=2), proc, timeout, poll_s=HEALTH_POLL_S):
         return server
@@ -193,6 +259,36 @@ def start_server(data_dir: Path, log_dir: Path, *, board_refresh: float = 2, env
     if exited:
         raise RuntimeError(f"streamlit exited with {proc.returncode}: {server.log()[-2000:]}")
     raise RuntimeError(f"streamlit did not start within {timeout:g} s: {server.log()[-2000:]}")
+
+
+def start_launcher(data_dir: Path, log_path: Path, *args: str, env: dict | None = None,
+                   new_session: bool = False) -> subprocess.Popen:
+    """``python -m ui.launch *args`` (``make run``) on ``data_dir``, its output in ``log_path``; the
+    caller waits for what it needs. ``new_session``: in a process group of its own (a terminal's
+    foreground job: the test's Ctrl-C is ``os.killpg(proc.pid, SIGINT)``). Stopped after the test
+    if it is still running (SIGTERM, to its group; killed when it has not ended after STOP_S)."""
+    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO),
+                **(env or {}), "DELIBERATION_DATA": str(data_dir)}
+    with open(log_path, "a") as log:
+        proc = _spawn([sys.executable, "-m", "ui.launch", *args], cwd=REPO, env=full_env, stdout=log,
+                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=new_session)
+
+    def stop() -> None:
+        try:
+            if proc.poll() is None:
+                with suppress(ProcessLookupError):
+                    (os.killpg if new_session else os.kill)(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=STOP_S)
+                except subprocess.TimeoutExpired:
+                    with suppress(ProcessLookupError):
+                        (os.killpg if new_session else os.kill)(proc.pid, signal.SIGKILL)
+                    proc.wait(timeout=STOP_S)
+        finally:
+            _untrack(proc)
+
+    _track(proc, stop)
+    return proc
 
 
 def launch_chromium(pw):
