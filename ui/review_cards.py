@@ -309,9 +309,8 @@ def _review_draft(cid: int, review: str, i: int, d: dict, summaries: dict, state
     stored = _stored(cid, review, d)
     elsewhere = _sync(review, d, stored)
     with st.container(border=True):
-        # whom it speaks for: the graph's English words ("group A (46 participants, 46%)"), else its name
-        audience = (d.get("audience") or "") if w.lang == DEFAULT_LANGUAGE else group_name(d["key"], w)
-        st.markdown(f"**{i + 1}. {esc(draft_heading(w, d))}** — {esc(audience)}")
+        heading = draft_heading(w, d)
+        st.markdown(f"**{i + 1}. {esc(heading)}**{_for_whom(d, heading, w)}")
         if same_as is not None:
             st.warning(w("review.same_words", number=same_as + 1))
         _draft_body(d, summaries, statements, w)
@@ -331,6 +330,16 @@ def _review_draft(cid: int, review: str, i: int, d: dict, summaries: dict, state
             said = w("review.pending_elsewhere" if elsewhere else "review.pending", decision=w(f"review.{stored.decision}"),
                      who=reviewer_name(stored.reviewer, w), time=f"{stored.updated_at:%H:%M:%S}")
             st.caption(esc(said))
+
+
+def _for_whom(d: dict, heading: str, w: Words) -> str:
+    """Whom a draft's card says it speaks for, after its heading: " — " and the graph's English words
+    ("group A (46 participants, 46%)"); in another language its name, unless the heading says it
+    already (it read "Ce qui a été dit sur le thème 0 — le thème 0")."""
+    if w.lang == DEFAULT_LANGUAGE:
+        return f" — {esc(d.get('audience') or '')}"
+    name = group_name(d["key"], w)
+    return "" if name.casefold() in heading.casefold() else f" — {esc(name)}"
 
 
 def _draft_body(d: dict, summaries: dict, statements: dict, w: Words) -> None:
