@@ -5,6 +5,7 @@ default name is the console's word, a card's heading names its topic once, and a
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
 import pytest
 
@@ -58,3 +59,55 @@ def test_the_default_reviewer_is_named_in_the_consoles_language(tmp_path, monkey
     said = changed_words(["all:0"], [DRAFT], {"all:0": stored}, Words("fr"))
     assert "par l'équipe d'animation à 09:05:00 UTC" in said and "moderator" not in said, said
     assert "by moderator at" in changed_words(["all:0"], [DRAFT], {"all:0": stored})  # English as before
+
+
+def _review_after_a_run():
+    """The review, or (once, after Submit) a page without it, as the console draws a run's progress."""
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    import ui.review_cards as cards
+
+    if st.session_state.pop("running", False):
+        st.write("…")
+        return
+    gs = SimpleNamespace(waiting={"drafts": st.session_state["drafts"]}, values={}, waiting_id=st.session_state["wid"])
+    cards.review(int(st.session_state["cid"]), gs)
+
+
+def test_a_refused_edit_keeps_the_reason_typed_for_it(tmp_path, monkeypatch):
+    """The guard refuses an edit and the review asks again: the card shows the edit and the reason the
+    moderator typed for it, for correction (a page drawn without the card dropped its boxes: the
+    reason came back empty, and here the edit's box went back to the draft's words)."""
+    from streamlit.testing.v1 import AppTest
+
+    import streamlit as st
+
+    import ui.review_cards as cards
+    import ui.run_console as run_console
+
+    settings = Settings(data_dir=tmp_path / "data")
+    store = Store(settings)
+    c, _ = store.create_consultation("Faut-il fermer la place du Marché aux voitures ?")
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+
+    def guard_refuses(label, cid, value=None, **_):  # what the graph's review step answers: asks again
+        store.clear_pending(cid)
+        d = {**DRAFT, "edit_rejected": {"text": value["decisions"][0]["text"], "reason": "non soutenu"}}
+        st.session_state.update(drafts=[d], wid="review-2", running=True)
+        return SimpleNamespace(waiting={"type": "review", "drafts": [d]}, values={})
+
+    monkeypatch.setattr(run_console, "run_graph", guard_refuses)
+    monkeypatch.setattr(cards, "require_moderator", lambda cid: None)  # the secret is not what is tested
+    at = AppTest.from_function(_review_after_a_run, default_timeout=60)
+    at.session_state["cid"], at.session_state["drafts"], at.session_state["wid"] = c.id, [DRAFT], "review-1"
+    at.run()
+    at.radio[0].set_value("edit").run()
+    at.text_area[0].input("Tout le monde veut des bus.").run()
+    next(t for t in at.text_input if t.key.startswith("mod-why")).input("plus court").run()
+    at.button(key="mod-review-submit").click().run()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.text_area] == ["Tout le monde veut des bus."]
+    assert [t.value for t in at.text_input if t.key.startswith("mod-why")] == ["plus court"]

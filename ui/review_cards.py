@@ -51,6 +51,10 @@ _BATCH = "mod-pending-batch"
 #: the reviewer's name the store, the graph's review step and the command line record when none is
 #: given; a console shows it as its own word for it (``review.default_reviewer``)
 DEFAULT_REVIEWER = "moderator"
+#: session key (+ the draft's widget suffix) of an edit the guard refused, as the moderator typed it
+#: (its words, its reason): a page drawn without the card (the run's progress) drops its boxes, and
+#: the reason came back empty
+_KEPT_EDIT = "mod-kept-edit-"
 
 
 def review(cid: int, gs) -> None:
@@ -293,6 +297,9 @@ def _sync(review: str, d: dict, stored: PendingDecision | None) -> bool:
         ss[_shown_key(review, d)] = stored.version
     if d.get("edit_rejected") and f"mod-dec-{suffix}" not in ss:
         ss[f"mod-dec-{suffix}"] = "edit"
+    kept = ss.pop(_KEPT_EDIT + suffix, None)
+    if kept is not None and d.get("edit_rejected"):  # the refused edit's words and reason, as typed
+        ss[f"mod-dec-{suffix}"], ss[f"mod-edit-{suffix}"], ss[f"mod-why-{suffix}"] = "edit", *kept
     if f"mod-edit-{suffix}" not in ss:
         ss[f"mod-edit-{suffix}"] = (stored.edited_text if stored and stored.edited_text is not None
                                     else _default_text(d))
@@ -377,7 +384,9 @@ def _submit_review(cid: int, value: dict) -> None:
         published = current_published(st_.values) if waiting.get("type") == "voting" else []
         refused = [d for d in waiting.get("drafts") or [] if d.get("edit_rejected")] \
             if waiting.get("type") == "review" else []
-        if refused:
+        if refused:  # each edit as typed, for its card to show again (:data:`_KEPT_EDIT`)
+            typed = {dec["key"]: (dec.get("text") or "", dec.get("reason") or "") for dec in value.get("decisions") or []}
+            st.session_state.update({_KEPT_EDIT + _suffix(d): typed[d["key"]] for d in refused if d["key"] in typed})
             names = ", ".join(draft_heading(w, d) for d in refused)
             st.session_state["mod-flash"] = ("error", w("review.edits_refused", n=len(refused), names=names))
         else:
