@@ -368,7 +368,8 @@ def sign_in(page, url: str, code: str, secret: str) -> None:
     """Open the moderator console of consultation ``code`` on ``page`` and sign in with ``secret``."""
     page.goto(f"{url}/moderator?code={code}")
     page.get_by_label("Moderator secret", exact=True).fill(secret)
-    page.get_by_role("button", name="Open", exact=True).click()
+    # the form's button: the sign-in page's language menu has an "Open" button of its own (ac956f0)
+    page.get_by_test_id("stForm").get_by_role("button", name="Open", exact=True).click()
 
 
 def browser_bench_blocked(*needed: Path) -> str | None:
