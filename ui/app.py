@@ -10,6 +10,7 @@ The data directory is ``$DELIBERATION_DATA`` (default ``./data``).
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -20,28 +21,47 @@ if str(_ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from ui.common import _is_control_flow, esc, find_consultation, log, plain_error  # noqa: E402
-from ui.i18n import words_of  # noqa: E402
+from ui.serve import LOADING, unloaded  # noqa: E402  (the standard library only: no wait)
 
 st.set_page_config(page_title="Deliberation", page_icon=":material/forum:", layout="centered",
                    initial_sidebar_state="auto")
+# a first run after a restart, what the pages need still being imported (seconds: ui/serve.py): a line
+# saying so until the page draws, instead of a blank page
+_loading = st.empty() if unloaded("app.py") else None
+if _loading is not None:
+    _loading.caption(LOADING)
+
+from ui.common import _is_control_flow, esc, find_consultation, log, plain_error  # noqa: E402
+from ui.i18n import words_of  # noqa: E402
 
 _VIEWS = Path(__file__).parent / "views"
 # the pages' names in the language of the room in the address (or of this session's choice)
 _code = st.query_params.get("code", "")
 w = words_of(lambda: find_consultation(_code) if _code else None)
+_SCRIPTS = {"start": "home.py", "participate": "participant.py", "board": "board.py", "report": "report.py",
+            "moderator": "moderator.py"}
 pages = [
-    st.Page(_VIEWS / "home.py", title=w("nav.start"), icon=":material/home:", url_path="start", default=True),
-    st.Page(_VIEWS / "participant.py", title=w("nav.take_part"), icon=":material/how_to_vote:", url_path="participate"),
-    st.Page(_VIEWS / "board.py", title=w("nav.board"), icon=":material/monitoring:", url_path="board"),
-    st.Page(_VIEWS / "report.py", title=w("nav.report"), icon=":material/description:", url_path="report"),
-    st.Page(_VIEWS / "moderator.py", title=w("console.title"), icon=":material/admin_panel_settings:", url_path="moderator"),
+    st.Page(_VIEWS / _SCRIPTS["start"], title=w("nav.start"), icon=":material/home:", url_path="start", default=True),
+    st.Page(_VIEWS / _SCRIPTS["participate"], title=w("nav.take_part"), icon=":material/how_to_vote:",
+            url_path="participate"),
+    st.Page(_VIEWS / _SCRIPTS["board"], title=w("nav.board"), icon=":material/monitoring:", url_path="board"),
+    st.Page(_VIEWS / _SCRIPTS["report"], title=w("nav.report"), icon=":material/description:", url_path="report"),
+    st.Page(_VIEWS / _SCRIPTS["moderator"], title=w("console.title"), icon=":material/admin_panel_settings:",
+            url_path="moderator"),
 ]
 # the projector view (/board?code=C&view=projector) is one screen: no navigation, the full width
 projector = st.query_params.get("view") == "projector"
 page = st.navigation(pages, position="hidden" if projector else "sidebar")
 st.set_page_config(layout="wide" if page.url_path == "board" else "centered")
 try:
+    # the page's own modules too (the default page's path is "")
+    if (missing := unloaded(f"views/{_SCRIPTS[page.url_path or 'start']}")) and _loading is None:
+        _loading = st.empty()
+        _loading.caption(LOADING)
+    for name in missing:
+        importlib.import_module(name)
+    if _loading is not None:
+        _loading.empty()
     page.run()
 except Exception as e:  # noqa: BLE001 - a last guard: a message, never a stack trace
     if _is_control_flow(e):

@@ -52,9 +52,12 @@ from deliberation.importers.polis import read_polis_export
 from deliberation.services import ensure_consultation, find_consultation_by_source, find_stored, import_bundle
 from deliberation.storage import Store, chroma_server, runs
 from deliberation.storage.chroma_server import die_with_parent
+from ui.serve import AFTER_GO, GO
 from ui.uploads import MAX_UPLOAD_MB
 
 APP = Path(__file__).resolve().parent / "app.py"
+#: ``streamlit run`` that can import the pages' modules before it serves (ui/serve.py)
+SERVE = APP.parent / "serve.py"
 SECRET_FILE = "sample-moderator-secret.txt"
 #: Seconds between two looks at the runs the vector store's server is kept for, after the app stopped.
 KEEP_POLL_S = 0.5
@@ -83,9 +86,11 @@ def lan_address() -> str | None:
     return None
 
 
-def streamlit_args(port: int, address: str = "127.0.0.1") -> list[str]:
-    """The command line that serves the app (no telemetry, no browser, no file watcher)."""
-    return [sys.executable, "-m", "streamlit", "run", str(APP),
+def streamlit_args(port: int, address: str = "127.0.0.1", after_go: bool = False) -> list[str]:
+    """The command line that serves the app (no telemetry, no browser, no file watcher): ``streamlit
+    run`` through ui/serve.py. ``after_go``: the process starts importing what the pages import and
+    serves once it reads ``go`` on its standard input (:func:`_open_app`)."""
+    return [sys.executable, str(SERVE), *([AFTER_GO] if after_go else []), "run", str(APP),
             "--server.address", address, "--server.port", str(port), "--server.headless", "true",
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
             "--client.showErrorDetails", "none", "--client.toolbarMode", "minimal",
@@ -213,18 +218,24 @@ def main(argv: list[str] | None = None) -> int:
     # SIGTERM (a service manager, a test) ends the app and its Chroma server cleanly
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server = None
+    # the app's process starts first: it imports its pages' modules (seconds on 2 cores) while the
+    # vector store's server starts and the sample is checked, and serves once told to (ui/serve.py),
+    # so the first pages opened after a restart are not blank while a script run imports them
+    app = subprocess.Popen(streamlit_args(args.port, LAN_BIND if args.lan else "127.0.0.1", after_go=True),
+                           stdin=subprocess.PIPE, preexec_fn=die_with_parent)
     try:
         if not args.embedded_chroma:
             server = start_vector_server(settings)
         if not args.no_sample and not _print_sample(settings, url):
             return 0
         print(f"Open {url} (Ctrl+C stops the server)", flush=True)
-        cmd = streamlit_args(args.port, LAN_BIND if args.lan else "127.0.0.1")
-        return _serve(subprocess.Popen(cmd, preexec_fn=die_with_parent))
+        _open_app(app)
+        return _serve(app)
     except DeliberationError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     finally:
+        _end_unopened(app)
         _keep_vector_store_for_runs(settings, server)
         if server is not None:
             server.stop()
@@ -252,6 +263,26 @@ def _print_sample(settings: Settings, url: str) -> bool:
     print(f"  report:       {url}/report?code={code}")
     print(f"  moderator:    {url}/moderator?code={code}")
     return True
+
+
+def _open_app(app: subprocess.Popen) -> None:
+    """Tell the app's process (started with ``after_go``) to serve."""
+    with contextlib.suppress(BrokenPipeError):  # it has ended: _serve returns its exit status
+        app.stdin.write(f"{GO}\n".encode())
+        app.stdin.close()
+
+
+def _end_unopened(app: subprocess.Popen) -> None:
+    """An app's process never told to serve (the launcher stops before): closed standard input ends
+    it (ui/serve.py); terminated if it has not ended soon after."""
+    if app.poll() is None:
+        with contextlib.suppress(BrokenPipeError):
+            app.stdin.close()
+        try:
+            app.wait(timeout=APP_STOP_S)
+        except subprocess.TimeoutExpired:
+            app.terminate()
+            app.wait(timeout=APP_STOP_S)
 
 
 def _serve(app: subprocess.Popen) -> int:
