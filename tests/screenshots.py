@@ -37,6 +37,7 @@ from ui_helpers import (  # noqa: E402
     idle,
     import_sample,
     launch_chromium,
+    sign_in,
     start_server,
 )
 
@@ -171,8 +172,9 @@ def photograph(browser, url: str, codes: dict, size: str, out: Path) -> None:
     page.goto(f"{url}/moderator?code={room}")
     idle(page)
     cam.shot(page, "moderator-sign-in")
-    page.get_by_label("Moderator secret", exact=True).fill(SECRET)
-    _click(page, "Open")
+    # the form's Open (sign_in): the sign-in page's language menu has an "Open" button first (ac956f0)
+    sign_in(page, url, room, SECRET)
+    idle(page)
     for tab in ("Import", "Moderation queue", "Facilitation", "Voting"):
         _tab(page, tab)
         cam.shot(page, f"moderator-{tab.lower().replace(' ', '-')}")
