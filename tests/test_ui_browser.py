@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ui_helpers import LONG_MS as LONG
-from ui_helpers import REPO, SAMPLE, browser_skip_reason, idle, idle_all, launch_chromium, start_server
+from ui_helpers import REPO, SAMPLE, browser_skip_reason, idle, idle_all, launch_chromium, sign_in, start_server
 
 SHOTS = REPO / "artifacts" / "screenshots"
 #: ms: how long a page is left to lay out (charts draw after the first layout) before its height is
@@ -136,9 +136,8 @@ def _run(browser, url: str, data: Path) -> None:
 
     # a wrong secret is refused (another browser)
     intruder = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    intruder.goto(f"{url}/moderator?code={code}")
-    intruder.get_by_label("Moderator secret", exact=True).fill("not-the-secret")
-    _click(intruder, "Open")
+    sign_in(intruder, url, code, "not-the-secret")  # the form's Open: the language menu has one too (ac956f0)
+    _idle(intruder)
     expect(intruder.get_by_text("the moderator secret is wrong")).to_be_visible()
     expect(intruder.get_by_role("tab", name="Import")).to_have_count(0)
     _shot(intruder, "01-moderator-wrong-secret")
