@@ -1,5 +1,5 @@
 """The fifth sealed holdout for the faithfulness guard (issue 11, item 5 "measure honestly"): shape and
-provenance only, no scoring. NOT SCORED YET.
+provenance only, no scoring. Scored once: 2026-12-06, main at 3d6aa61 (below).
 
 ``tests/data/grounding_holdout3b_sealed.jsonl`` was written because every earlier set was scored once
 and then tuned on, so none of them says any longer how the guard does on drafts it has not seen. The
@@ -51,11 +51,13 @@ Counts: 216 cases, 136 English and 80 German; 108 faithful and 108 unfaithful (e
 per kind: paraphrase 24, substitution 23, invented_entity 23, conditional 23, direction_verb 22,
 scope_inflation 22, scope_kept 21, direction_kept 21, concession 19, condition_dropped 18.
 
-The file is sealed: its sha256 is pinned below, so any edit fails this test. It has NOT been scored.
-The lead scores it exactly ONCE, at the end of the session of 2026-12-06, with the guard as it stands
-then, records that run in tests/data/grounding_holdout_first_runs.json (read here as
-:data:`FIRST_RUN`) and says in this docstring when and at which commit it was run. Until then nobody
-tunes on it, opens it to look at cases, or scores it.
+The file is sealed: its sha256 is pinned below, so any edit fails this test. It was scored ONCE, by
+the lead, at the end of the session of 2026-12-06 (10:52 UTC, main at 3d6aa61, after that session's
+guard round), with ``bench/score_grounding.py tests/data/grounding_holdout3b_sealed.jsonl
+[--encoder]``; the run is recorded in tests/data/grounding_holdout_first_runs.json (read here as
+:data:`FIRST_RUN`): lexical only precision 0.632, recall 0.667 for "unfaithful" (English 0.694 /
+0.632, German 0.558 / 0.725); with the default encoder 0.670 / 0.639. The targets (0.95 / 0.95) were
+NOT met. From now on it may be tuned on, and then it is a development set like the others.
 """
 
 from __future__ import annotations
