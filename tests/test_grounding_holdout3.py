@@ -63,21 +63,14 @@ NOT met. From now on it may be tuned on, and then it is a development set like t
 from __future__ import annotations
 
 import csv
-import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from holdouts import CORPORA, SealedHoldoutChecks, read_cases
+from holdouts import CORPORA, SealedHoldoutChecks, first_run, read_cases
 
 DATA = Path(__file__).resolve().parent / "data"
-
-
-def _first_run(path: Path) -> dict | None:
-    """The one recorded scoring run of ``path``, or None while it has not been scored."""
-    runs = json.loads((path.parent / "grounding_holdout_first_runs.json").read_text(encoding="utf-8"))
-    return runs.get(path.name)
 
 
 class TestHoldout3b(SealedHoldoutChecks):
@@ -87,14 +80,8 @@ class TestHoldout3b(SealedHoldoutChecks):
     EARLIER_HOLDOUTS = ("grounding_holdout_sealed.jsonl", "grounding_holdout2_sealed.jsonl",
                         "grounding_holdout3_sealed.jsonl", "grounding_holdout4_sealed.jsonl",
                         "grounding_smollm2_drafts.jsonl")
-    #: the first and only scoring run, recorded by the lead at the end of the session; None until then
-    FIRST_RUN = _first_run(HOLDOUT)
-
-    def test_first_run_counts_every_case_once(self) -> None:
-        if self.FIRST_RUN is None:
-            pytest.skip("not scored yet: the lead scores this holdout once, at the end of the session of "
-                        "2026-12-06")
-        super().test_first_run_counts_every_case_once()
+    #: the first and only scoring run, recorded by the lead at the end of the session of 2026-12-06
+    FIRST_RUN = first_run(HOLDOUT)
 
     def test_half_english_half_german_labels(self) -> None:
         """About half of each language is unfaithful, and English is about 60 % of the set."""

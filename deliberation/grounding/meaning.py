@@ -23,7 +23,7 @@ from . import wordnet as wn
 from .checks import MIN_COMPOUND_PART, SentenceContext, _content_words_with_surface, _misspelt, _Source, align, draft_clauses
 from .entities import clipped
 from .lexicon import AXES, CONDITION, INCLUDING, entries, phrase_pattern, table, word_pattern
-from .polarity import _POLARITY_SPLIT, _Clause
+from .polarity import _POLARITY_SPLIT, _TOO_QUANTITY, _Clause
 from .patterns import _DE_ADJECTIVE, _TOO, is_negator_word
 from .problems import Problem, ProblemKind
 from .text import _content_set, _fold, _Tok, _tokenize
@@ -58,9 +58,6 @@ _NEGATING_PREFIX = word_pattern("negating_prefix_words")
 #: a word after one of these is used as a verb ("to deal", "should cost")
 _VERB_BEFORE = word_pattern("verb_before")
 _DIRECTION_AXES = ("level", "change", "speed", "cost")
-#: quantity words that say which way a statement wants a thing only after "too", and that way
-#: ("too many" wants fewer: +1 inverted by "too"; "too few" wants more)
-_TOO_QUANTITY: dict[str, int] = table("too_quantity_words")
 #: after one of these a word names a thing or an activity ("about speeding"), it does not change one
 _NOUN_BEFORE = frozenset(entries("activity_before"))
 #: a word before one of these is a verb ("put the money"), a word after one a noun ("their finance")

@@ -21,7 +21,7 @@ from .patterns import (
     _TOO,
     is_negator_word,
 )
-from .text import _CJK, _Tok, _canon, _content_set, _tokenize, _word_canon, infinitive, split_sentences
+from .text import _CJK, _Tok, _content_set, _tokenize, _word_canon, infinitive, split_sentences
 
 @dataclass
 class _Clause:
@@ -81,7 +81,9 @@ _SWITCH: dict[str, int] = table("switch_words")
 _SWITCH_DETERMINERS = set(entries("switch_determiners"))
 #: "rather than", "instead of": (first word, second word) of phrases that negate like "not"
 _NEGATING_PHRASES = {tuple(p.lower().split()) for p in entries("negating_phrases")}
-#: "few" / "little" after "too" (-1): "too little" negates like "not enough"
+#: quantity words that say which way a statement wants a thing only after "too", and that way
+#: ("too many" wants fewer: +1 inverted by "too"; "too few" wants more; "too little" (-1) negates
+#: like "not enough")
 _TOO_QUANTITY: dict[str, int] = table("too_quantity_words")
 
 
