@@ -114,7 +114,8 @@ def test_an_answer_to_a_question_no_longer_asked_changes_nothing(sample):
     store = Store(settings)
     assert store.voting_window(cid, published).state == "open"  # still open: not closed by a review click
     store.cast_vote(cid, "0", published[0], "agree")  # and votes are still taken
-    assert "Voting is open on" in run_cli(data, "status", str(cid)).stdout
+    said_now = run_cli(data, "status", str(cid)).stdout
+    assert said_now.startswith("Voting is open on"), said_now  # status prints no step log, so no blank line first
     # the process closing the vote is killed before the count: the close holds, and it is said so
     die_while_closing_voting(data, cid)
     status = _said(run_cli(data, "status", str(cid)))
