@@ -112,7 +112,7 @@ class Texts:
 
     def percent(self, x: float) -> str:
         """A share as this language writes it: 0.67 -> "67%", in French "67 %" (no-break space, :data:`PERCENT_SPACE`)."""
-        return f"{100 * x:.0f}{PERCENT_SPACE.get(self.lang, '')}%"
+        return f"{share(x)}{PERCENT_SPACE.get(self.lang, '')}%"
 
 
 # ==========================================================================================

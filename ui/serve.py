@@ -3,10 +3,9 @@
     python ui/serve.py [--after-go] run ui/app.py --server.port 8501 ...   (ui.launch.streamlit_args)
 
 Streamlit imports a page's modules in the first script run that needs them, so after a restart the
-first page of each kind stayed blank for seconds while that run imported them (on 2 cores: the start
-page 2.9 s against 0.8 s for the next one, the live board 5.8 s against 2.4 s, the moderator console
-6.6 s against 0.9 s: ui.common with deliberation.services, pandas, scipy, Altair, LangGraph for the
-console; bench/bench_restart_pages.py).
+first page of each kind stayed blank for seconds while that run imported them (ui.common with
+deliberation.services, pandas, scipy, Altair; LangGraph for the console; the figures: README and
+bench/bench_restart_pages.py).
 
 With ``--after-go`` (the launcher's, ``make run``) the process starts importing what every page
 needs (Streamlit's web server, app.py's modules: ui.common, ui.i18n) as soon as it starts, in a
@@ -14,8 +13,7 @@ thread, and waits for a line ``go`` on its standard input: the launcher starts i
 once the vector store's server is up and the sample checked, so those imports overlap those steps
 (the Chroma server is a process of its own). It serves at once then. Only those: importing every
 page's modules too (LangGraph for the console, scipy, pandas) took CPU the first page did not need,
-and on a loaded 2-core machine the server answered later (bench/bench_restart_pages.py, load 11-17:
-9-11 s after the launcher started against 12-25 s). A first run that finds what it needs not
+and on a loaded machine the server answered later (bench/bench_restart_pages.py). A first run that finds what it needs not
 imported yet shows :data:`LOADING` until its page draws (ui/app.py), not a blank page. Standard
 input closed without ``go`` (the launcher stopped before serving) or Ctrl-C meanwhile: it ends,
 serving nothing. A module that fails to import here is left to the page that needs it, which says
