@@ -43,10 +43,11 @@ def test_the_default_reviewer_is_named_in_the_consoles_language(tmp_path, monkey
     from ui.review_cards import changed_words
 
     settings = Settings(data_dir=tmp_path / "data")
-    c, _ = Store(settings).create_consultation("Faut-il fermer la place du Marché aux voitures ?")
+    c, secret = Store(settings).create_consultation("Faut-il fermer la place du Marché aux voitures ?")
     monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
     at = AppTest.from_function(_french_review, default_timeout=60)
     at.session_state["cid"], at.session_state["drafts"] = c.id, [DRAFT, *TOPICS]
+    at.session_state["moderator"] = {str(c.id): Store(settings).create_moderator_session(c.id, secret)}
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.text_input(key="mod-reviewer").value == "l'équipe d'animation"
@@ -59,6 +60,19 @@ def test_the_default_reviewer_is_named_in_the_consoles_language(tmp_path, monkey
     said = changed_words(["all:0"], [DRAFT], {"all:0": stored}, Words("fr"))
     assert "par l'équipe d'animation à 09:05:00 UTC" in said and "moderator" not in said, said
     assert "by moderator at" in changed_words(["all:0"], [DRAFT], {"all:0": stored})  # English as before
+    # a decision clicked with the box as it came is stored under the neutral default, not the console's
+    # word (a French console stored "l'équipe d'animation"), and a console shows it in its own language
+    radio = next(r for r in at.radio if (r.key or "").startswith("mod-dec-") and r.key.endswith("-all:0"))
+    radio.set_value("approve").run()
+    assert not at.exception, [e.value for e in at.exception]
+    clicked = Store(settings).pending(c.id, "review-1")["all:0"]
+    assert clicked.reviewer == "moderator", clicked
+    assert "par l'équipe d'animation" in changed_words(["all:0"], [DRAFT], {"all:0": clicked}, Words("fr"))
+    assert "von Moderation" in changed_words(["all:0"], [DRAFT], {"all:0": clicked}, Words("de"))
+    # one stored in French by an older console reads in the reader's language
+    older = PendingDecision("all:0", "approve", None, "", "l'équipe d'animation", 2,
+                            datetime(2026, 12, 6, 9, 5, tzinfo=timezone.utc))
+    assert "by moderator at" in changed_words(["all:0"], [DRAFT], {"all:0": older})
 
 
 def _review_after_a_run():

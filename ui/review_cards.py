@@ -37,7 +37,7 @@ from ui.common import (
     store,
     switch_tab,
 )
-from ui.i18n import DEFAULT_LANGUAGE, ENGLISH, Words, console_words, draft_heading, term
+from ui.i18n import DEFAULT_LANGUAGE, ENGLISH, LANGUAGES, Words, console_words, draft_heading, term
 
 #: The coverage chart's two bars' colours: share of participants, share of drafts.
 SHARE_COLOURS = ["#90a4ae", "#1565c0"]
@@ -99,7 +99,7 @@ def review(cid: int, gs) -> None:
     elif drafts and not decisions:  # a review of no drafts (none was made) goes on to publish nothing
         st.warning(w("review.no_decision"))
     else:
-        value = {"reviewer": reviewer or DEFAULT_REVIEWER, "decisions": decisions}
+        value = {"reviewer": stored_reviewer(reviewer), "decisions": decisions}
         value["seen"] = {d["key"]: d["text"] for d in drafts}  # refused if another run or review replaced them
         _submit_review(cid, value)
 
@@ -134,11 +134,24 @@ def changed_words(changed: list[str], drafts: list[dict], now: dict[str, Pending
     return w("review.changed", n=len(parts), drafts="; ".join(parts))
 
 
+def _default_names() -> set[str]:
+    """The default reviewer's name in every language the console speaks (``review.default_reviewer``)."""
+    return {Words(lang)("review.default_reviewer") for lang in LANGUAGES}
+
+
+def stored_reviewer(typed: str | None) -> str:
+    """The reviewer's name as the store keeps it: the name typed, or :data:`DEFAULT_REVIEWER` when
+    none was, or the box still holds the console's own word for the default (a French console
+    stored "l'équipe d'animation", so the records depended on the console's language)."""
+    name = (typed or "").strip()
+    return DEFAULT_REVIEWER if not name or name in _default_names() else name
+
+
 def reviewer_name(name: str, w: Words = ENGLISH) -> str:
     """Who decided, as a console says it: the default name (:data:`DEFAULT_REVIEWER`, stored by the
-    command line and older consoles) in the console's own word ("par l'équipe d'animation", not "par
-    moderator"); any other name as it was typed."""
-    return w("review.default_reviewer") if not name or name == DEFAULT_REVIEWER else name
+    command line and the consoles; or a console's word for it, which older consoles stored) in the
+    console's own word ("par l'équipe d'animation", not "par moderator"); any other name as it was typed."""
+    return w("review.default_reviewer") if not name or name == DEFAULT_REVIEWER or name in _default_names() else name
 
 
 def _said(values: dict, w: Words):
@@ -260,7 +273,7 @@ def _clicked(cid: int, review: str, d: dict) -> None:
         return
     try:
         require_moderator(cid)
-        saved = store().save_pending(cid, review, d["key"], choice, ss.get("mod-reviewer") or DEFAULT_REVIEWER,
+        saved = store().save_pending(cid, review, d["key"], choice, stored_reviewer(ss.get("mod-reviewer")),
                                      edited_text=ss.get(f"mod-edit-{suffix}"), reason=ss.get(f"mod-why-{suffix}"))
     except Exception as e:  # noqa: BLE001 - shown in the card (a callback's error would be a traceback)
         ss[f"mod-unsaved-{suffix}"] = str(e)
