@@ -151,7 +151,12 @@ PROBLEM_FIELDS = {"quoted": r"'(?:(?!'; ).)*'|\"(?:(?!\"; ).)*\"", "id_kind": _o
 #: Fields of a ``said`` sentence that quote what was given (a cell, a file name, a Python error, the
 #: moderator's note): said again as they are, never read as a sentence.
 AS_WRITTEN = frozenset({"quoted", "value", "error", "file", "files", "byte", "columns", "column_name", "missing",
-                        "columns_found", "folders", "suffix", "moderator_note", "comment_ids"})
+                        "columns_found", "folders", "suffix", "moderator_note", "comment_ids",
+                        # a run's log lines (``said.log``): draft keys, a drafter's and a model's name, a note
+                        "key", "keys", "key_same", "drafter", "model", "detail"})
+#: Fields read back as one whole sentence, up to its first ". " (a run's log line joins two of the
+#: tally's notes with a space: ``said.log.tally_two``).
+SENTENCE_FIELDS = {"first": r".+?\."}
 #: The ``said`` tables of what a moderator is told about bad input and held statements: read back
 #: only into each other (:func:`retell_list`), never into the report's sentences.
 PROBLEMS = (f"{SAID}.input.", f"{SAID}.held.")
@@ -195,7 +200,7 @@ def _pattern(text: str) -> tuple[re.Pattern, int]:
             out.append(f"(?P={field})")
         else:
             seen.add(field)
-            own = FIELD_PATTERNS.get(field) or PROBLEM_FIELDS.get(field)
+            own = FIELD_PATTERNS.get(field) or PROBLEM_FIELDS.get(field) or SENTENCE_FIELDS.get(field)
             out.append(f"(?P<{field}>{own or (_NUMBER if NUMBER_FIELDS.match(field) else '.+?')})")
     return re.compile("".join(out), re.S), words
 

@@ -38,7 +38,7 @@ from deliberation.report import build_report, topic_names, write_report
 from deliberation.services import indexed_vectors, ordered_vectors
 from deliberation.tally import TallyResult
 from deliberation.tally import tally as count_votes
-from deliberation.wording import Audience, audience_name, ballot_name, ballot_words, draft_heading, plural
+from deliberation.wording import Audience, audience_name, ballot_name, ballot_words, draft_heading
 from deliberation.words import ROOM_LANGUAGE_SETTING, said
 from graphs.context import Context, context_of
 from graphs.review import review
@@ -71,9 +71,9 @@ def intake(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     _, n_missing = indexed_vectors(svc.index_for(model), svc.embedder_for(model), cid, statements, note=notes.append)
     moderation = moderation_summary(statements)
     return {"question": svc.store.get_consultation(cid).question, "moderation": moderation,
-            "log": [f"intake: {plural(len(statements), 'statement')}, {len(moderation['queue'])} in the moderation queue, "
-                    f"{len(moderation['removed'])} moderated out, {n_missing} newly embedded"]
-            + [f"intake: {n}" for n in notes]}
+            "log": [said("log.intake", n=len(statements), n_queue=len(moderation["queue"]),
+                         n_out=len(moderation["removed"]), n_new=n_missing)]
+            + [said("log.intake_note", detail=n) for n in notes]}
 
 
 def analyse(state: FacilitationState, runtime: Runtime[Context]) -> dict:
@@ -91,12 +91,13 @@ def analyse(state: FacilitationState, runtime: Runtime[Context]) -> dict:
         ctx.analysis.topics, embedding_model=svc.embedder_for(choice.model).model_name))
     result = analyze(svc.store.vote_matrix(cid), statements, vectors if statements else None,
                      question=state.question, config=config, embedding=str(choice))
-    switched = [f"analyse: embedding model {choice}; {n_new} statements embedded"] if choice.switched else []
-    switched += [f"analyse: {n}" for n in notes]
+    switched = [said("log.analyse_model", model=choice.model, reason=str(choice).removeprefix(f"{choice.model}: "),
+                     n=n_new)] if choice.switched else []
+    switched += [said("log.analyse_note", detail=n) for n in notes]
     return {"analysis": result, "audit_rounds": 0, "revise_rounds": 0, "redraft": [], "feedback": {}, "exclude": {},
-            "log": switched + [f"analyse: {len(result.group_summaries)} opinion groups, "
-                               f"{len((result.topics or {}).get('topics', []))} topics, "
-                               f"{len(result.consensus)} consensus candidates"]}
+            "log": switched + [said("log.analyse", n_groups=len(result.group_summaries),
+                                    n_topics=len((result.topics or {}).get("topics", [])),
+                                    n_candidates=len(result.consensus))]}
 
 
 # ---- drafting and the guard ----------------------------------------------------------------
@@ -144,18 +145,17 @@ def draft(state: FacilitationState, runtime: Runtime[Context]) -> dict:
         shown = getattr(drafter, "refusals_shown", None)
         told = shown(ask) if refused and shown else 0
         if told:
-            lines.append(f"{req.speaks_for}: redrafted with the guard's reasons for refusing "
-                         f"{plural(told, 'sentence')} of attempt {attempt - 1}")
+            lines.append(said("log.guard_reasons", n=told, key=req.speaks_for, n_attempt=attempt - 1))
         if record is None:
-            lines.append(f"{req.speaks_for}: no usable statement to draft from")
+            lines.append(said("log.nothing_to_draft", key=req.speaks_for))
         elif _rejected_before(previous.get(req.speaks_for), record):
-            lines.append(f"{req.speaks_for}: the new draft says word for word what the moderator rejected; "
-                         "it stays rejected")
+            lines.append(said("log.stays_rejected", key=req.speaks_for))
         else:
             new[req.speaks_for] = record
     merged = [new.get(k, d) for k, d in previous.items()] + [d for k, d in new.items() if k not in previous]
     merged = [d for d in merged if only is None or d.key in new or d.key not in only or d.sentences]
-    lines.insert(0, f"draft: {plural(len(new), 'draft')} by {drafter.name}" + (f" for {sorted(only)}" if only else ""))
+    lines.insert(0, said("log.draft_only", n=len(new), drafter=drafter.name, keys=str(sorted(only))) if only
+                 else said("log.draft", n=len(new), drafter=drafter.name))
     return {"drafts": merged, "redraft": [], "include": {}, "log": lines}
 
 
@@ -229,7 +229,7 @@ def ground_draft(d: DraftRecord, state: FacilitationState, ctx: Context, stateme
                 d.notes + f" Attempt {d.attempt} unsupported ({reason}); redrafting.").strip()})
         else:
             d = _extractive_fallback(d, state, ctx, statements, sources, verdicts, reason)
-    return d, again, f"ground {d.key}: {len(verdicts) - dropped}/{len(verdicts)} sentences supported"
+    return d, again, said("log.ground", key=d.key, n_kept=len(verdicts) - dropped, n_checked=len(verdicts))
 
 
 def ground(state: FacilitationState, runtime: Runtime[Context]) -> dict:
@@ -245,7 +245,7 @@ def ground(state: FacilitationState, runtime: Runtime[Context]) -> dict:
             if again:
                 retry.append(d.key)
         out.append(d)
-    return {"drafts": out, "redraft": retry, "log": lines or ["ground: nothing new to check"]}
+    return {"drafts": out, "redraft": retry, "log": lines or [said("log.ground_none")]}
 
 
 def route_after_ground(state: FacilitationState) -> Literal["draft", "audit"]:
@@ -282,14 +282,13 @@ def audit(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     failed audit as it is)."""
     ctx = context_of(runtime)
     result = _audit_slate(state, ctx)
-    redraft, include, lines = [], {}, [f"audit: {result.verdict}"]
+    redraft, include, lines = [], {}, [said("log.audit", finding=result.verdict)]
     rounds = ctx.facilitation.max_audit_rounds
     if not result.passed and state.audit_rounds < rounds:
         redraft, include = list(result.groups_to_redraft), dict(result.jr_sources)
-        lines += [f"audit: {result.jr_route}"] if result.jr_route else []
+        lines += [said("log.audit", finding=result.jr_route)] if result.jr_route else []
     elif not result.passed and result.groups_to_redraft:
-        lines.append(f"audit: no redraft after {plural(rounds, 'redraft round')} "
-                     "(facilitation.max_audit_rounds); the drafts go to review with this audit")
+        lines.append(said("log.audit_no_redraft", n=rounds))
     return {"audit": result.model_dump(mode="json"), "audit_rounds": state.audit_rounds + 1, "redraft": redraft,
             "include": include, "log": lines}
 
@@ -326,17 +325,16 @@ def publish(state: FacilitationState, runtime: Runtime[Context]) -> dict:
             p = out[same]
             out[same] = p.model_copy(update={"also": [*p.also, d.key], "heading": f"{p.heading}; {heading}",
                                              "citations": sorted({*p.citations, *d.citations})})
-            lines.append(f"publish {d.key}: word for word the same as {p.key}, so one ballot item "
-                         f"(statement {p.statement_id}) stands for both")
+            lines.append(said("log.publish_same", key=d.key, key_same=p.key, sid=p.statement_id))
             continue
         stored = orphans.get(" ".join(d.text.split())) or []
         sid = stored.pop(0) if stored else store.add_statement(cid, None, d.text, is_draft=True).external_id
         out.append(PublishedDraft(key=d.key, kind=d.kind, statement_id=sid, text=d.text,
                                   heading=heading, split=d.split, draft_id=d.draft_id,
                                   round=state.revise_rounds, citations=d.citations))
-        lines.append(f"publish {d.key} as statement {sid}")
+        lines.append(said("log.publish", key=d.key, sid=sid))
     drafts = [d.model_copy(update={"status": "published"}) if d.status == "approved" else d for d in state.drafts]
-    return {"published": out, "drafts": drafts, "log": lines or ["publish: nothing approved"]}
+    return {"published": out, "drafts": drafts, "log": lines or [said("log.publish_none")]}
 
 
 def _unpublished_drafts(state: FacilitationState, statements: list[Statement]) -> dict[str, list[str]]:
@@ -359,15 +357,14 @@ def voting(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     if not current:
         # the moderator rejected every draft (or every redraft of a revision round, whose vote before
         # it then stands: tally): nothing to vote on; the console offered "Open voting" on an empty list
-        return {"log": ["voting: no draft was published, so there is nothing to vote on" if not state.revise_rounds
-                        else "voting: the revision round put no draft to the vote"]}
+        return {"log": [said("log.voting_none_revised" if state.revise_rounds else "log.voting_none")]}
     interrupt({"type": "voting", "consultation_id": state.consultation_id,
                "published": [p.model_dump(mode="json") for p in current],
                "how": "participants vote on the published drafts; resume with {'close': true} to close voting"})
     # closed in the store before the tally (runner.resume did so already; this covers any other
     # caller): no vote on these drafts is accepted from here on, so the tally counts them all
     context_of(runtime).services.store.close_voting(state.consultation_id, [p.statement_id for p in current])
-    return {"log": ["voting: closed by the moderator"]}
+    return {"log": [said("log.voting_closed")]}
 
 
 def revision_requests(result: TallyResult, current: list[PublishedDraft]
@@ -413,7 +410,7 @@ def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
         # the report "No draft was put to the vote" below the drafts' votes
         return {"tally": {**state.tally, "revised_vote": False,
                           "notes": [*(state.tally.get("notes") or []), NO_REVISED_VOTE]},
-                "feedback": {}, "redraft": [], "exclude": {}, "log": [f"tally: {NO_REVISED_VOTE}"]}
+                "feedback": {}, "redraft": [], "exclude": {}, "log": [said("log.tally_note", finding=NO_REVISED_VOTE)]}
     ctx = context_of(runtime)
     matrix = ctx.services.store.vote_matrix(state.consultation_id, include_drafts=True)
     labels, placed = group_labels(state.analysis, matrix)
@@ -439,7 +436,14 @@ def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
         feedback = {k: v for k, v in feedback.items() if k in redraft}
         exclude = {k: v for k, v in exclude.items() if k in redraft}
     return {"tally": data, "feedback": feedback, "redraft": redraft, "exclude": exclude,
-            "log": [f"tally: {plural(len(ids), 'draft')}; " + " ".join((data.get('notes') or [])[:2])]}
+            "log": [tally_line(len(ids), data.get("notes") or [])]}
+
+
+def tally_line(n_drafts: int, notes: list[str]) -> str:
+    """The tally's log line: the drafts counted and the first two of its notes."""
+    if len(notes) >= 2:
+        return said("log.tally_two", n=n_drafts, first=notes[0], finding=notes[1])
+    return said("log.tally_one", n=n_drafts, finding=notes[0]) if notes else said("log.tally", n=n_drafts)
 
 
 def _redraftable(state: FacilitationState, ctx: Context, redraft: list[str], feedback: dict[str, list[str]],
@@ -466,7 +470,7 @@ def revise(state: FacilitationState) -> dict:
     drafts = [d.model_copy(update={"status": "draft", "grounded": False, "attempt": 0}) if d.key in keys else d
               for d in state.drafts]
     return {"drafts": drafts, "revise_rounds": state.revise_rounds + 1, "audit_rounds": 0,
-            "log": [f"revise: redrafting {sorted(keys)} with the groups' objections"]}
+            "log": [said("log.revise", keys=str(sorted(keys)))]}
 
 
 def report(state: FacilitationState, runtime: Runtime[Context]) -> dict:
@@ -487,4 +491,4 @@ def report(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     # in the room's language (the moderator's choice; the JSON's figures are the same in every language)
     lang = (store.get_consultation(cid).settings or {}).get(ROOM_LANGUAGE_SETTING)
     paths = write_report(rep, ctx.services.settings.data_dir / "reports" / str(cid), lang)
-    return {"report": {"paths": {k: str(v) for k, v in paths.items()}}, "log": [f"report: {paths['md']}"]}
+    return {"report": {"paths": {k: str(v) for k, v in paths.items()}}, "log": [said("log.report", file=str(paths["md"]))]}

@@ -17,6 +17,7 @@ from deliberation.facilitation import ground as check_sentences
 from deliberation.grounding.text import split_sentences
 from deliberation.models import DraftSentence, ReviewDecision
 from deliberation.text.terms import extract_terms
+from deliberation.words import said
 from graphs.context import Context, context_of
 from graphs.state import DraftRecord, FacilitationState
 
@@ -178,12 +179,12 @@ def review(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     for key, dec in decisions.items():
         by_key[key], stands = apply_decision(by_key[key], dec, ctx, sources, encoder)
         if not stands:
-            lines.append(f"review {key}: edit unsupported, back to review")
+            lines.append(said("log.review_unsupported", key=key))
             continue
         who = dec.get("reviewer") or reviewer
         records.append({"key": key, "decision": dec["decision"], "reviewer": who,
                         "reason": dec.get("reason", ""), "text": by_key[key].text})
-        lines.append(f"review {key}: {dec['decision']} by {who}")
+        lines.append(said(f"log.review_{dec['decision']}", key=key, reviewer=who))
     save_decisions(ctx, state.consultation_id, by_key, records, _review_key(runtime))
     return {"drafts": list(by_key.values()), "reviews": state.reviews + records,
-            "log": lines or ["review: no decisions"]}
+            "log": lines or [said("log.review_none")]}

@@ -112,8 +112,15 @@ def test_a_german_rooms_console_speaks_german(sample):
                    "Entscheidungen absenden", "Alle Entwürfe annehmen", "Entwürfe durchsehen", "Gemeinsamer Nenner 1",
                    "Bestanden: Jede Gruppe hat einen Entwurf"]:  # the audit's verdict, as the report says it
         assert german in page, german
-    # the run's log (its own expander) stays as the graph wrote it
     assert "Every opinion group" not in page and not [e.value for e in at.success if "Passed" in e.value]
+    # the run's log lines (the progress and the log's own expander) in German, as the graph wrote
+    # them in English for the command line and report.json
+    log = "\n".join(t.value for t in at.text)
+    for german in ["Eingang: ", " in der Moderationswarteschlange, ", "Analyse: ", " Meinungsgruppen, ",
+                   "Entwurf: ", "Prüfung ", " Sätzen gestützt", "Abdeckung: "]:
+        assert german in log and german in page, (german, log)
+    assert not [e for e in ("intake:", "analyse:", "draft:", "sentences supported", "audit:", "opinion groups")
+                if e in page], log
     radios = [r for r in at.radio if (r.key or "").startswith("mod-dec-")]
     assert radios and radios[0].label == "Entscheidung" and radios[0].options == ["Annehmen", "Ändern", "Ablehnen"]
     at.button(key="mod-review-submit").click().run()  # no decision yet: said, nothing sent

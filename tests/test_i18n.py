@@ -550,3 +550,32 @@ def test_a_quoted_position_takes_the_rooms_quote_marks_and_the_stored_text_stays
     assert sentence_text(sentences[0], "de").endswith("haben): „Bus lanes on Harbour Road.“")
     # a statement's own quote (no position before it) stays as written
     assert ballot_text_in("The sign reads: “No parking”", "fr") == "The sign reads: “No parking”"
+
+
+def test_a_runs_log_lines_are_said_in_the_consoles_language_and_written_in_english():
+    """The lines a graph run writes (graphs/nodes.py, graphs/review.py: ``said.log``) stay the English
+    the command line prints; the console says them in its language (ui.run_log), the reviewer's
+    default name and the tally's notes too, the draft keys and the report's path as written."""
+    from deliberation.words import said
+    from graphs.nodes import tally_line
+    from ui.run_log import log_lines
+
+    lines = [said("log.intake", n=25, n_queue=2, n_out=0, n_new=25),
+             said("log.review_approve", key="all:1", reviewer="moderator"),
+             said("log.ground", key="group:0", n_kept=1, n_checked=2),
+             tally_line(2, [said("tally.winner", draft="Common ground 1 (8)"), said("tally.no_votes")]),
+             said("log.report", file="/data/reports/1/report.md"), "a line of an older run"]
+    assert lines[:5] == ["intake: 25 statements, 2 in the moderation queue, 0 moderated out, 25 newly embedded",
+                         "review all:1: approve by moderator", "ground group:0: 1/2 sentences supported",
+                         "tally: 2 drafts; Schulze winner: Common ground 1 (8). No votes on any draft: every "
+                         "ranking is a tie.", "report: /data/reports/1/report.md"]
+    assert log_lines(lines, Words("en")) == lines
+    published = {"published": [{"key": "all:1", "heading": "Common ground 1", "statement_id": "8"}]}
+    assert log_lines(lines, Words("fr"), published) == [
+        "Réception\u00a0: 25 propositions, 2 dans la file de modération, 0 écartées par la modération, "
+        "25 nouvellement vectorisées", "Relecture all:1\u00a0: approuvé par l'équipe d'animation",
+        "Vérification group:0\u00a0: 1 sur 2 phrases étayées",
+        "Décompte\u00a0: 2 projets\u00a0; Vainqueur selon la méthode de Schulze\u00a0: Terrain d'entente 1 (8). "
+        + Texts("fr")("said.tally.no_votes"), "Rapport\u00a0: /data/reports/1/report.md", "a line of an older run"]
+    assert log_lines(lines[:1], Words("de")) == [
+        "Eingang: 25 Aussagen, 2 in der Moderationswarteschlange, 0 aussortiert, 25 neu eingebettet"]

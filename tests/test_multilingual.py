@@ -27,9 +27,11 @@ from deliberation.services import (
     consultation_model,
     embedder_for,
     import_bundle,
+    set_moderation,
     similar_statements,
     vector_index,
 )
+from deliberation.models import ModerationStatus
 from deliberation.storage import Store
 from deliberation.text import detect_languages
 
@@ -91,6 +93,16 @@ def test_a_mixed_language_consultation_gets_the_multilingual_model(tmp_path):
     ari = adjusted_rand_score([r["subject"] for r in rows], [topic_of[r["id"]] for r in rows])
     print(f"mixed en/de/zh as a consultation: ARI vs subject {ari:.3f}")
     assert ari >= MIN_MIXED_ARI
+    # two statements held for the moderator: the model's line counts every statement (48, as the
+    # summary's "statements: 48"), the topics' note says it counts those participants see (46); it
+    # said "The statements are in several languages" with 46 below a line counting 48
+    for sid in [r["id"] for r in rows if r["language"] == "de"][:2]:
+        set_moderation(settings, cid, sid, ModerationStatus.NEEDS_REVIEW, "held")
+    result, summary = analyze_source(settings, str(cid))
+    assert "statements: 48" in summary and "use-multilingual-v3: 16 of 48 statements" in summary
+    seen = [n for n in result.notes if "several languages" in n]
+    assert len(seen) == 1 and seen[0].startswith("The statements participants see are in several languages: "), seen
+    assert "German (14)" in seen[0] and "English (16)" in seen[0], seen
 
 
 def test_mixed_language_labels_are_readable_and_name_the_languages(mixed):

@@ -22,11 +22,10 @@ import pandas as pd
 import streamlit as st
 
 from deliberation.analysis.pipeline import repness_by_direction
-from deliberation.report_text import said_in
 from deliberation.storage.reviews import PendingDecision, stale_pending
 from deliberation.wording import Audience, ballot_words, sentence_text
-from deliberation.words import Texts
 from ui import run_console
+from ui.run_log import said_words
 from ui.common import (
     act,
     code,
@@ -154,17 +153,8 @@ def reviewer_name(name: str, w: Words = ENGLISH) -> str:
     return w("review.default_reviewer") if not name or name == DEFAULT_REVIEWER or name in _default_names() else name
 
 
-def _said(values: dict, w: Words):
-    """The analysis's and the audit's English sentences in the console's language, as the report
-    says them (deliberation.report_text.said_in: groups and topics named as it names them)."""
-    analysis = values.get("analysis") or {}
-    named = {"topics": (analysis.get("topics") or {}).get("topics") or [], "groups": analysis.get("group_summaries") or [],
-             "audit": values.get("audit") or {}}
-    return said_in(named, Texts(w.lang))
-
-
 def coverage(values: dict, w: Words = ENGLISH) -> None:
-    audit, said = values.get("audit") or {}, _said(values, w)
+    audit, said = values.get("audit") or {}, said_words(values, w)
     stability = ((values.get("analysis") or {}).get("grouping") or {}).get("stability")
     if stability:  # how sure the opinion groups are, in words
         st.caption(w("review.stability", text=esc(said(stability["text"]))))

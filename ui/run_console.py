@@ -24,6 +24,7 @@ from graphs import runner, runner_process
 from graphs.context import Context
 from ui import common, run_stop
 from ui.i18n import Words, console_words, step_words, where_stopped
+from ui.run_log import log_lines
 
 #: The key of the console's tabs (ui.common.switchable_tabs).
 CONSOLE_TABS = "mod-tab"
@@ -92,7 +93,8 @@ def _bar_at(bar, node: str | None) -> None:
 def _draw_step(bar, node: str, lines: list[str]) -> None:
     """A completed step in a run's progress: the bar, then its log lines."""
     _bar_at(bar, node)
-    for line in lines or [console_words()("run.step_done", step=node)]:
+    w = console_words()
+    for line in log_lines(lines, w) or [w("run.step_done", step=node)]:
         st.markdown(common.code(node) + " " + common.esc(line))
 
 

@@ -437,7 +437,7 @@ def _language_notes(counts: dict[str, int], main: str, forced: bool) -> list[str
     notes = []
     if len(counts) > 1:
         listed = ", ".join(said("topics.in_language", language=language_name(code), n=k) for code, k in counts.items())
-        notes.append(said("topics.languages", languages=listed, main=language_name(main)))
+        notes.append(said("topics.languages_seen", languages=listed, main=language_name(main)))
     if main == "zh" and not forced:
         notes.append(said("topics.chinese"))
     return notes

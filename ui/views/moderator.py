@@ -41,6 +41,7 @@ from ui.common import (
 from ui import console_live, room_language, run_console
 from ui.i18n import CONSOLE_LANGUAGE_KEY, LANGUAGE_PARAM, LANGUAGES, SESSION_LANGUAGE_KEY, Words, console_words, page_words
 from ui.review_cards import review
+from ui.run_log import log_lines
 from ui.seed_form import seed_section
 from ui.uploads import named_as_uploaded, polis_upload, safe_name, save_uploads
 
@@ -362,7 +363,7 @@ def _facilitation_tab(cid: int, c, w: Words) -> bool:
                 run_console.start_run(cid, options)
     if gs.values.get("log"):
         with st.expander(w("run.log")):
-            st.text("\n".join(gs.values["log"]))
+            st.text("\n".join(log_lines(gs.values["log"], w, gs.values)))
     return kind == "review"
 
 
