@@ -90,6 +90,17 @@ CASES = [
      "Businesses will probably not leave the town over the tax.", None),
     # "non violent" is "nonviolent", no opposite of it
     ("Shorter sentences for non violent offenders.", "Shorter sentences for nonviolent offenders.", None),
+    # a restriction dropped: a restrictive relative clause, a time phrase, a condition written first
+    ("The town should fine drivers who park on the cycle path.", "The town should fine drivers.", K.SCOPE_INFLATED),
+    ("The town should fine drivers who park on the cycle path.",
+     "Drivers parking on the cycle path should be fined by the town.", None),
+    ("Die Stadt soll Läden fördern, die regionale Produkte verkaufen.", "Die Stadt soll Läden fördern.",
+     K.SCOPE_INFLATED),
+    ("Wardens should patrol the park during concerts to keep the paths clear.",
+     "Wardens should patrol the park to keep the paths clear.", K.SCOPE_INFLATED),
+    ("During the winter, I noticed that the park paths are dark.", "The park paths are dark.", None),
+    ("If we want a lively centre we need more benches on the square.", "We need more benches on the square.",
+     K.SCOPE_INFLATED),
 ]
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from ..safety.instructions import injection_start, instruction_reasons
-from . import additions, checks, meaning, own_language, reach, thesaurus_de, wordnet
+from . import additions, checks, meaning, own_language, reach, restrictions, thesaurus_de, wordnet
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
 from .judge import NO_OPINION, LLMJudge
 from .models import CheckDraftRequest, GroundingConfig, GroundingReport, SentenceVerdict, SourceStatement, TextEncoder
@@ -48,6 +48,7 @@ RULE_CHECKS: tuple[Callable[[SentenceContext], list[Problem]], ...] = (
     checks.check_stance,
     meaning.check_direction,
     meaning.check_scope,
+    restrictions.check_dropped_relative,
     checks.check_merge,
     checks.check_added_content,
     checks.check_list_items,

@@ -24,7 +24,7 @@ from .checks import MIN_COMPOUND_PART, SentenceContext, _content_words_with_surf
 from .entities import clipped
 from .lexicon import AXES, CONDITION, INCLUDING, entries, phrase_pattern, table, word_pattern
 from .polarity import _POLARITY_SPLIT, _TOO_QUANTITY, _Clause
-from .patterns import _DE_ADJECTIVE, _TOO, is_negator_word
+from .patterns import _DE_ADJECTIVE, _TOO, condition_span, is_negator_word, sets_the_scene
 from .problems import Problem, ProblemKind
 from .text import _content_set, _fold, _Tok, _tokenize
 
@@ -326,7 +326,7 @@ def _dropped_condition(ctx: SentenceContext) -> list[Problem]:
         for s, sent in _conditioned_sentences(ctx, pattern):
             m = pattern.search(sent.text) if pattern is CONDITION else _restriction(sent.text)
             if m and _is_condition(sent.text, m) and not _condition_kept(ctx, sent.text, m):
-                cond = _CONDITION_END.split(sent.text[m.end():], maxsplit=1)[0]
+                cond = condition_span(sent.text, m)
                 return [Problem(ProblemKind.SCOPE_INFLATED,
                                 f"drops the condition of statement {s.id} ('{m.group(0)} {cond.strip()[:50]}')",
                                 {"statement": s.id})]
@@ -349,7 +349,7 @@ def _conditioned_sentences(ctx: SentenceContext, pattern: re.Pattern[str]) -> li
             m = pattern.search(sent.text) if pattern is CONDITION else _restriction(sent.text)
             if m is None:
                 continue
-            cond = _CONDITION_END.split(sent.text[m.end():], maxsplit=1)[0]
+            cond = condition_span(sent.text, m)
             claim = _content_set(_tokenize(sent.text[:m.start()] + " " + sent.text[m.end() + len(cond):]))
             shared = len(claim & ctx.content)
             if (sent is best and _shares_a_word(ctx, sent)) or (claim and shared >= ctx.cfg.min_alignment_words
@@ -376,9 +376,11 @@ def _is_condition(sent: str, m: re.Match[str]) -> bool:
     """Is the condition or restriction word ``m`` of ``sent`` one: not a word of
     :data:`_CLAUSE_CONDITIONS` before words without a verb (WordNet's usual part of speech)?"""
 
+    if sets_the_scene(sent, m):
+        return False
     if m.group(0).lower() not in _CLAUSE_CONDITIONS or wn.wordnet() is None:
         return True
-    cond = _CONDITION_END.split(sent[m.end():], maxsplit=1)[0]
+    cond = condition_span(sent, m)
     return any(wn.usual_pos(t.raw) == "v" for t in _tokenize(cond) if t.raw.isalpha())
 
 
@@ -388,10 +390,6 @@ def _paraphrased_sentence(ctx: SentenceContext, s: _Source) -> _Clause | None:
 
     sentences = [parent for sc, parent in s.units if sc is parent]
     return max(sentences, key=lambda p: (len(p.content & ctx.content), -len(p.content)), default=None)
-
-
-#: where the words a condition or restriction governs end
-_CONDITION_END = re.compile(r"[,.;:!?()]")
 
 
 def _restriction(text: str) -> re.Match[str] | None:
@@ -408,7 +406,7 @@ def _condition_kept(ctx: SentenceContext, sent: str, m: re.Match[str]) -> bool:
     of the cited statements) does not explain
     ("employers of homeless people" is the consequence, not "eliminates homelessness")."""
 
-    cond = _CONDITION_END.split(sent[m.end():], maxsplit=1)[0]
+    cond = condition_span(sent, m)
     rest = set(_content_words_with_surface(_tokenize(sent[:m.start()] + " " + sent[m.end() + len(cond):])))
     # the other sentences of the cited statements explain their words too ("White privilege still
     # exists. Equality ... until white privilege ceases": "white privilege" is the first sentence's)

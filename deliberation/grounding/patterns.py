@@ -88,3 +88,44 @@ _COUNT_NOUNS = word_pattern("count_nouns")
 _TITLES = word_pattern("titles", suffix=r"\.?")
 _PLACE_WORDS = word_pattern("place_words")
 _ALWAYS_CAPITALISED_OK = set(entries("always_capitalised"))
+
+
+#: where the words a condition or restriction governs end: punctuation
+_CONDITION_END = re.compile(r"[,.;:!?()]")
+#: restriction words that are prepositions ("during events"): they govern one noun phrase only
+_RESTRICTING_PREPOSITIONS = frozenset(w.lower() for w in entries("restricting_prepositions"))
+#: subject pronouns: after a condition word and its clause's own subject, the next one starts the
+#: main clause of a condition written first without a comma ("If we want X we need Y")
+_SUBJECTS = re.compile(rf"\b(?:{alternation('subject_pronouns')})\b", re.I)
+_STOP = frozenset(w.lower() for w in entries("stop_words"))
+
+
+def condition_span(sent: str, m: re.Match[str]) -> str:
+    """The words that the condition or restriction word ``m`` of ``sent`` governs: up to the next
+    punctuation; a preposition's ("during events to keep order"), only its noun phrase: up to the
+    first function word after a content word; a condition that opens the sentence without a comma
+    ("If we want X we need Y"), up to the main clause's subject pronoun."""
+
+    cond = _CONDITION_END.split(sent[m.end():], maxsplit=1)[0]
+    if m.group(0).lower() in _RESTRICTING_PREPOSITIONS:
+        seen = False
+        for w in re.finditer(r"[\w'-]+", cond):
+            if w.group(0).lower() in _STOP and seen:
+                return cond[:w.start()]
+            seen = seen or w.group(0).lower() not in _STOP
+        return cond
+    if sent[:m.start()].strip() == "" and not sent[m.end() + len(cond):].strip(" .!?"):
+        subjects = list(_SUBJECTS.finditer(cond))
+        if len(subjects) >= 2 and subjects[0].start() < subjects[1].start():
+            return cond[:subjects[1].start()]
+    return cond
+
+
+def sets_the_scene(sent: str, m: re.Match[str]) -> bool:
+    """Is the restricting preposition ``m`` the first word of ``sent`` and its phrase set off by a
+    comma ("During the campaign, I found out ..."): the time of what the statement tells, not a
+    restriction of what it asks for?"""
+
+    if m.group(0).lower() not in _RESTRICTING_PREPOSITIONS or sent[:m.start()].strip():
+        return False
+    return sent[m.end():].lstrip().find(",") == len(_CONDITION_END.split(sent[m.end():], maxsplit=1)[0].strip())

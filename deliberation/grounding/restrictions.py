@@ -1,0 +1,148 @@
+"""A restriction of a statement that a draft leaves out, so that its claim becomes wider:
+a restrictive relative clause ("tax churches that politic from the pulpit" -> "tax churches",
+"Firmen die hier Umsatz machen" -> "Firmen"). Conditions ("if", "unless") and restriction words
+("only", "during") are :func:`.meaning.check_scope`'s.
+
+A relative clause restricts the noun before it when nothing separates them: in English no comma
+(a clause after a comma describes, "my landlord, who lives abroad"; "that" is always restrictive);
+in German, where the comma is obligatory either way, the clause ends with its verb. The draft
+drops it when it keeps that noun and most of the rest of the sentence but none of the clause's
+own words (nor a word that one of them says, or a compound of one).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from . import wordnet as wn
+from .checks import SentenceContext, _content_words_with_surface
+from .lexicon import entries
+from .meaning import _compound_of, _paraphrased_sentence, _related
+from .problems import Problem, ProblemKind
+from .text import _fold, _Tok, _tokenize
+
+#: words of one family share at least this many first letters ...
+FAMILY_PREFIX = 5
+#: ... and at least this share of the shorter word
+FAMILY_SHARE = 0.6
+#: a relative clause runs to the next punctuation
+_CLAUSE_END = re.compile(r"[,.;:!?()\[\]]")
+#: words that open a restrictive relative clause, per language
+_RELATIVES = {lang: frozenset(entries("restrictive_relatives", lang)) for lang in ("en", "de")}
+#: determiners and pronouns: "that" before one of them opens a clause that says what a noun is
+#: ("the claim that the city ..."), not which of them is meant
+_NOT_RELATIVE_AFTER = frozenset(w.lower() for w in entries("determiners", "en") + entries("subject_pronouns", "en"))
+#: a German finite verb's ending: the last word of a relative clause
+_DE_VERB_END = re.compile(r"(?:en|ern|eln|t|n)$")
+
+
+def check_dropped_relative(ctx: SentenceContext) -> list[Problem]:
+    """The sentence a draft sentence paraphrases restricts a noun by a relative clause and the
+    draft keeps the noun and at least ``min_scope_overlap`` of the other words, but none of the
+    clause's own."""
+
+    relatives = _RELATIVES.get(ctx.lang)
+    if not relatives or not ctx.relevant or wn.wordnet() is None:
+        return []
+    draft = _content_words_with_surface(ctx.toks)
+    draft_words = list(draft.values())
+    for s in ctx.cited:
+        # a draft word another cited statement says is that statement's, not this clause's
+        others = set().union(*(o.content for o in ctx.cited if o is not s))
+        unexplained = [w for c, w in draft.items() if c not in others]
+        sent = _paraphrased_sentence(ctx, s)
+        if sent is None:
+            continue
+        for head, lo, hi in _relative_clauses(sent.text, ctx.lang, relatives):
+            own = _content_words_with_surface(_tokenize(sent.text[lo:hi]))
+            rest = _content_words_with_surface(_tokenize(sent.text[:lo] + " " + sent.text[hi:]))
+            own = {c: w for c, w in own.items() if c not in rest}
+            if not own or not _said(head, ctx, draft_words) or _own_relative(ctx, head, relatives):
+                continue
+            kept_rest = sum(_said(w, ctx, draft_words) for w in rest.values())
+            if kept_rest / len(rest) < ctx.cfg.min_scope_overlap:
+                continue
+            if not any(_said(w, ctx, unexplained) for w in own.values()):
+                clause = " ".join(sent.text[lo:hi].split())
+                return [Problem(ProblemKind.SCOPE_INFLATED,
+                                f"speaks of all '{head}' where statement {s.id} says '{head} {clause[:60]}'",
+                                {"statement": s.id, "word": head})]
+    return []
+
+
+def _said(word: str, ctx: SentenceContext, draft_words: list[str]) -> bool:
+    """Does the draft sentence say ``word`` of a statement: the same word, one it relates to in
+    WordNet, or a compound of it?"""
+
+    return (_tokenize(word)[0].canon in ctx.content
+            or any(_compound_of(d, word) or _same_family(d, word) or _related(word, d) for d in draft_words))
+
+
+def _same_family(a: str, b: str) -> bool:
+    """Words of one family: they share their first :data:`FAMILY_PREFIX` letters, and at least
+    :data:`FAMILY_SHARE` of the shorter one ("recyceln", "recyclebar")."""
+
+    a, b = _fold(a), _fold(b)
+    n = len(os.path.commonprefix([a, b]))
+    return n >= FAMILY_PREFIX and n >= FAMILY_SHARE * min(len(a), len(b))
+
+
+def _own_relative(ctx: SentenceContext, head: str, relatives: frozenset[str]) -> bool:
+    """Does the draft restrict the noun with a relative clause of its own ("benefits that bring
+    the total to $15" for "benefits that would increase that to $15")?"""
+
+    canon = _tokenize(head)[0].canon
+    return any(a.canon == canon and b.raw.lower() in relatives for a, b in zip(ctx.toks, ctx.toks[1:]))
+
+
+def _relative_clauses(text: str, lang: str, relatives: frozenset[str]) -> list[tuple[str, int, int]]:
+    """(head noun, start, end) of each restrictive relative clause of ``text``."""
+
+    toks = _tokenize(text)
+    out = []
+    for k in range(1, len(toks) - 1):
+        rel, prev, nxt = toks[k], toks[k - 1], toks[k + 1]
+        if rel.raw.lower() not in relatives:
+            continue
+        end = _CLAUSE_END.search(text, rel.end)
+        hi = end.start() if end else len(text)
+        between = text[prev.end:rel.start]
+        if lang == "en" and _restricts_en(between, prev, rel, nxt):
+            out.append((prev.raw, rel.start, hi))
+        elif lang == "de" and _restricts_de(text, rel, hi):
+            head = _de_head(text, toks, k)
+            if head is not None:
+                out.append((head.raw, rel.start, hi))
+    return out
+
+
+def _restricts_en(between: str, prev: _Tok, rel: _Tok, nxt: _Tok) -> bool:
+    return ("," not in between and prev.content and wn.is_noun(prev.raw)
+            and (rel.raw.lower() != "that" or nxt.raw.lower() not in _NOT_RELATIVE_AFTER))
+
+
+def _restricts_de(text: str, rel: _Tok, hi: int) -> bool:
+    """A clause whose last word is a verb (lower-case, a verb's ending)."""
+
+    words = re.findall(r"[^\W\d_]+", text[rel.end:hi])
+    return len(words) >= 2 and words[-1][:1].islower() and bool(_DE_VERB_END.search(words[-1]))
+
+
+def _de_head(text: str, toks: list[_Tok], k: int) -> _Tok | None:
+    """The noun a German relative clause at token ``k`` restricts: the word before it when it is
+    capitalised, else (a clause put after its verb: "Läden fördern, die ...") the last capitalised
+    word of the clause before, not its first word."""
+
+    prev = toks[k - 1]
+    if prev.raw[:1].isupper():
+        return prev
+    if "," not in text[prev.end:toks[k].start]:
+        return None
+    for j in range(k - 2, 0, -1):
+        if _CLAUSE_END.search(text, toks[j].end, toks[j + 1].start):
+            return None
+        if toks[j].raw[:1].isupper() and toks[j].content:
+            return toks[j]
+    return None
+
