@@ -56,6 +56,19 @@ def in_words(e: BaseException, lang: str | None) -> str:
     return retell_list(str(e), w.lang)
 
 
+def text_in_words(text: str, lang: str | None) -> str:
+    """An error kept as English text (a run's error in its checkpoint or its log: a library's own
+    message as often as ours) in ``lang``: read back from deliberation's sentences and said again
+    (:func:`deliberation.words.retell_list`); a text no sentence reads set apart as a technical
+    detail in English (``error.in_english``), never mixed into a sentence of the language. English:
+    the text itself."""
+    w = Texts(lang)
+    if w.lang == DEFAULT_LANGUAGE or not text:
+        return text
+    said_again = retell_list(text, w.lang)
+    return said_again if said_again != text else w("error.in_english", detail=text)
+
+
 class NotFoundError(DeliberationError):
     """A consultation, statement, participant or draft id that does not exist."""
 
@@ -214,19 +227,17 @@ def storage_error(exc: BaseException, location: str | Path | None = None, *,
     if (not server and filename is not None
             and (location is None or not _in_data_dir(filename, location))):  # e.g. an export folder
         return _file_error(kind, filename)
+    # said (deliberation.words.said) so that a console in another language says it in its own (in_words)
     if server:
-        name = "the database server"
+        name = said("input.place_server")
     else:
-        name = f"the data directory {location}" if location is not None else "the data directory"
+        name = said("input.place_data_dir", file=str(location)) if location is not None else said("input.place_data")
     if kind == "full":
-        message = (f"disk full: no space left in {name}; the change was not saved "
-                   "(data stored before is intact). Free some space and try again.")
+        message = said("input.storage_full", place=name)
     elif kind == "read-only":
-        message = (f"{name} is read-only: nothing can be saved there (data stored before can still be "
-                   "read). Make it writable or choose " + ("another --database-url." if server
-                                                          else "another --data-dir."))
+        message = said("input.storage_read_only_server" if server else "input.storage_read_only", place=name)
     else:
-        message = f"cannot open the database in {name}: {reason or exc}"
+        message = said("input.storage_cannot_open", place=name, error=str(reason or exc))
     return StorageError(message, kind=kind, location=str(location) if location is not None else None,
                         server=server)
 
@@ -238,10 +249,7 @@ def _os_kind(e: OSError) -> str | None:
 def _file_error(kind: str, path: str | bytes | Path) -> StorageError:
     """A failed write to a file outside the data directory, naming that file."""
     where = os.fsdecode(path)
-    if kind == "full":
-        message = f"cannot write {where}: disk full (no space left on device). Free some space and try again."
-    else:
-        message = f"cannot write {where}: read-only file system. Choose a writable location."
+    message = said("input.file_full" if kind == "full" else "input.file_read_only", file=where)
     return StorageError(message, kind=kind, location=where)
 
 

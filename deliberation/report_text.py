@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from functools import lru_cache
 from typing import Any
 
-from deliberation.grounding import public_reason
+from deliberation.grounding import WITHHELD, public_reason
 from deliberation.wording import (
     Audience,
     audience_name,
@@ -30,7 +31,7 @@ from deliberation.wording import (
     topic_label,
     topic_sources,
 )
-from deliberation.words import DEFAULT_LANGUAGE, LANGUAGE_NAMES, Texts, load, number_in, retell, retell_list
+from deliberation.words import DEFAULT_LANGUAGE, LANGUAGE_NAMES, SAID, Texts, load, number_in, retell, retell_list
 
 #: the report's sections of drafts, in order (their titles and what each holds: ``section.<key>``
 #: and ``section.<key>_what`` in the message files)
@@ -346,12 +347,40 @@ def _md_audit(rep: dict, w: Texts) -> list[str]:
     return out + [""]
 
 
+def public_reason_in(reason: str, w: Texts) -> str:
+    """A moderation reason fit for the public report (:func:`deliberation.grounding.public_reason`)
+    in ``w``'s language: what it keeps of a sentence of intake's ("instruction-like text") said as
+    the language's sentence is cut at the same place, and "(details withheld)" in the language too
+    (it stayed English in a German report)."""
+    public = public_reason(reason)
+    if w.lang == DEFAULT_LANGUAGE or not public.endswith(WITHHELD):
+        return retell_list(public, w.lang)
+    kept = public.removesuffix(WITHHELD).strip()
+    kept = _cut_heads(w.lang).get(kept) or retell_list(kept, w.lang)
+    return w("report.withheld", kept=kept) if kept else w("report.withheld_all")
+
+
+@lru_cache(maxsize=None)
+def _cut_heads(lang: str) -> dict[str, str]:
+    """The start of each of intake's and the moderator's sentences (``said.held``) that
+    :func:`public_reason` keeps, English -> ``lang``: each text cut as the report cuts a reason."""
+    english, said = load("deliberation", DEFAULT_LANGUAGE), load("deliberation", lang)
+    heads = {}
+    for mid, text in english.items():
+        if mid.startswith(f"{SAID}.held.") and isinstance(text, str) and mid in said and ":" in said[mid]:
+            en = public_reason(text)
+            there = said[mid].split(":")[0].rstrip(" \u00a0,;(-")
+            if en.endswith(WITHHELD) and text.split(":")[0] == en.removesuffix(WITHHELD).strip() and "{" not in there:
+                heads.setdefault(text.split(":")[0], there)
+    return heads
+
+
 def _md_moderation(rep: dict, w: Texts) -> list[str]:
     m = rep["moderation"]
     out = [moderator_heading(w.lang), "", _md(said_in(rep, w)(m.get("note", "")))]
     for kind, items in (("removed", m.get("removed", [])), ("held", m.get("queue", []))):
         for item in items:  # the reason without the words it quotes, in the report's language
-            reason = retell_list(public_reason(item["reason"]), w.lang)
+            reason = public_reason_in(item["reason"], w)
             out.append(f"- {w(f'moderation.{kind}', sid=_md(item['id']), reason=_md(reason))}")
     if rep.get("rejected"):
         out += ["", w("moderation.rejected")]

@@ -122,3 +122,48 @@ def test_a_polis_imports_notes_are_said_in_the_rooms_language(tmp_path):
     held = [s.moderation_reason for s in bundle.statements if s.moderation_reason]
     assert [retell_list(r, "fr") for r in held] == [
         "écartée par la modération dans l'export Polis; son texte était vide ou inutilisable"]
+
+
+def test_a_full_or_read_only_disk_and_a_librarys_own_words_in_the_rooms_language(tmp_path):
+    """A full disk (a real ENOSPC: /dev/full), a read-only database (SQLite's own error on a file opened
+    read-only) and a parser's message inside our sentence: our words in the room's language, the
+    library's own words set apart as a technical detail in English, never mixed into the sentence.
+    English as it was."""
+    import sqlite3
+
+    from deliberation.errors import StorageError, storage_error, text_in_words, writing_to
+
+    with pytest.raises(StorageError) as full:
+        with writing_to("/dev/full"), open("/dev/full", "w") as f:
+            f.write("x")
+            f.flush()
+    assert str(full.value) == "cannot write /dev/full: disk full (no space left on device). Free some space and try again."
+    assert in_words(full.value, "de") == ("/dev/full kann nicht geschrieben werden: Datenträger voll (kein Platz mehr "
+                                          "auf dem Gerät). Geben Sie Speicherplatz frei und versuchen Sie es erneut.")
+    db = tmp_path / "data" / "deliberation.sqlite"
+    db.parent.mkdir()
+    sqlite3.connect(db).execute("create table t (x)").connection.commit()
+    with pytest.raises(sqlite3.OperationalError) as got:
+        sqlite3.connect(f"file:{db}?mode=ro", uri=True).execute("insert into t values (1)")
+    ro = storage_error(got.value, db.parent)
+    assert str(ro) == (f"the data directory {db.parent} is read-only: nothing can be saved there (data stored before "
+                       "can still be read). Make it writable or choose another --data-dir.")
+    assert in_words(ro, "fr") == (f"le dossier de données {db.parent} est en lecture seule\u00a0: rien ne peut y être "
+                                  "enregistré (les données enregistrées auparavant restent lisibles). Rendez-le "
+                                  "accessible en écriture ou choisissez un autre --data-dir.")
+    assert in_words(ro, "es").startswith(f"la carpeta de datos {db.parent} es de solo lectura: ")
+
+    bad = tmp_path / "statements.jsonl"
+    bad.write_text('{"text": "Mehr Bänke"}\n{"text": \n', encoding="utf-8")
+    with pytest.raises(InputError) as got:
+        read_statements_file(bad)
+    english = str(got.value)
+    assert english.startswith(f"{bad}, row 2: not valid JSON (Expecting value at column"), english
+    assert in_words(got.value, "fr").startswith(f"{bad}, ligne 2\u00a0: JSON non valide (colonne ")
+    assert in_words(got.value, "fr").endswith(". Détail technique (en anglais)\u00a0: Expecting value")
+    assert in_words(got.value, "de").endswith(". Technisches Detail (auf Englisch): Expecting value")
+    # a run's error kept as text (its checkpoint, its log): ours said again, a library's set apart
+    assert text_in_words("ZeroDivisionError: division by zero", "es") == \
+        "Detalle técnico (en inglés): ZeroDivisionError: division by zero"
+    assert text_in_words(str(ro), "de").startswith("schreibgeschützt (Datenordner ")
+    assert text_in_words("ZeroDivisionError: division by zero", "en") == "ZeroDivisionError: division by zero"

@@ -202,3 +202,7 @@ def test_report_names_moderation_reasons_by_kind_only(tmp_path):
     assert [q["reason"] for q in js["moderation"]["queue"]] == [f"instruction-like text {WITHHELD}"]
     assert [q["reason"] for q in js["moderation"]["removed"]] == [f"rejected {WITHHELD}"]
     assert "Held for the moderator, not drafted from, statement 2: instruction-like text (details withheld)" in md
+    # in the room's language: what the reason keeps and "(details withheld)" too (it stayed English)
+    de, fr = to_markdown(rep, "de"), to_markdown(rep, "fr")
+    assert "anweisungsartiger Text (Einzelheiten nicht veröffentlicht)" in de and "withheld" not in de
+    assert "texte ressemblant à des instructions (détails non publiés)" in fr and "withheld" not in fr

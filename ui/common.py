@@ -220,7 +220,16 @@ def action(what: str, failed: str = "{what} failed: {reason}", unexpected: str |
         if _is_control_flow(e):
             raise
         log.exception("%s failed", what)
-        st.error(esc(failed.format(what=what, reason=unexpected or plain_error(e))))
+        st.error(esc(failed.format(what=what, reason=unexpected_words(e, lang, unexpected))))
+
+
+def unexpected_words(e: BaseException, lang: str | None = None, unexpected: str | None = None) -> str:
+    """Why an action failed with an error that is not a DeliberationError, in ``lang``: a full or
+    read-only disk said as such in the page's language (deliberation.errors.in_words; another
+    language's page said only "an unexpected problem"), anything else as ``unexpected`` (default
+    :func:`plain_error`, English)."""
+    mapped = storage_error(e, Settings().data_dir) if lang else None
+    return in_words(mapped, lang) if mapped is not None else unexpected or plain_error(e)
 
 
 def act(words: Words, what: str):

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from deliberation.embeddings import MODELS
-from deliberation.errors import DeliberationError
+from deliberation.errors import DeliberationError, text_in_words
 from deliberation.services import MODEL_PIN_SETTING, MODEL_SETTING, fixed_model, pin_consultation_model
 from deliberation.storage import runs
 from deliberation.tuning import parse_assignments
@@ -304,9 +304,10 @@ def stopped_run(cid: int, c, gs) -> None:
     # in the checkpoint to show, say so (with its output when its process ended on its own)
     run_stop.ended(last, logged)
     if gs.error:  # kept in the checkpoint: shown after a reload or a server restart too
-        st.error(common.esc(w("run.failed_while", step=step_words(w, [gs.failed_node or ""]), error=gs.error)))
+        st.error(common.esc(w("run.failed_while", step=step_words(w, [gs.failed_node or ""]),
+                              error=text_in_words(gs.error, w.lang))))
     elif failed:
-        st.error(common.esc(w("run.failed_where", where=failed["where"], error=failed["error"])))
+        st.error(common.esc(w("run.failed_where", where=failed["where"], error=text_in_words(failed["error"], w.lang))))
     st.write(w("run.retry_intro"))
     left, right = st.columns(2)
     if left.button(w("run.retry"), type="primary", key="mod-run-continue", width="stretch"):
@@ -330,7 +331,7 @@ def unstarted_run(cid: int) -> None:
     logged, w = runner_process.progress(s, cid, last.pid, ended=True), console_words()
     if logged.error:
         where = where_stopped(w, [n for n, _ in logged.steps])
-        st.error(common.esc(w("run.last_failed", where=where, error=logged.error)))
+        st.error(common.esc(w("run.last_failed", where=where, error=text_in_words(logged.error, w.lang))))
     run_stop.ended(last, logged)
 
 
