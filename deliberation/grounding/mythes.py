@@ -7,9 +7,9 @@ entry is a headword line ``word|number of meanings`` and then one line per meani
 a part of speech or "-" first, then the words ("(Nom)|colombe|ramier|biset"). A word may carry
 annotations in parentheses; :class:`MyThes` can mark one as naming the meaning more generally
 ("(Oberbegriff)") or as no synonym at all ("(Antónimo)"). The ``.idx`` file (its encoding, the
-number of headwords, then ``headword|byte offset`` lines) is read on first use, an entry when it is
-asked for. An environment variable names another ``.idx`` / ``.dat`` pair (the path without the
-extension).
+number of headwords, then ``headword|byte offset`` lines) is read on first use (from a compiled copy,
+:mod:`.lexicon_cache`, after the first process), an entry when it is asked for. An environment
+variable names another ``.idx`` / ``.dat`` pair (the path without the extension).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from . import lexicon_cache
 from .wordnet import LOOKUP_CACHE_SIZE
 
 _ANNOTATION = re.compile(r"\([^)]*\)")
@@ -32,6 +33,12 @@ class Meaning(NamedTuple):
     pos: str
     words: frozenset[str]
     broader: frozenset[str]
+
+
+def _is_index(value: object) -> bool:
+    """Is ``value`` shaped like a thesaurus index (a compiled copy read back)?"""
+
+    return isinstance(value, dict) and all(isinstance(v, tuple) for v in value.values())
 
 
 class MyThes:
@@ -75,11 +82,15 @@ class MyThes:
             return fh.readline().decode("ascii", "replace").strip() or "utf-8"
 
     def _read_index(self) -> dict[str, tuple[int, ...]] | None:
-        """Headword -> byte offsets of its entries (None when the thesaurus is missing)."""
+        """Headword -> byte offsets of its entries (None when the thesaurus is missing); from the
+        compiled copy of :mod:`.lexicon_cache` when there is one."""
 
         if not self.present():
             return None
         idx = self.base_path().with_suffix(".idx")
+        return lexicon_cache.load_or_build(idx, "mythes-index", lambda: self._parse_index(idx), _is_index)
+
+    def _parse_index(self, idx: Path) -> dict[str, tuple[int, ...]]:
         out: dict[str, list[int]] = {}
         with idx.open(encoding=self._encoding(idx), errors="replace") as fh:
             next(fh, None)  # the encoding

@@ -2,9 +2,11 @@
 change verbs (raise / lower, increase / cut, push up / bring down).
 
 The data is Princeton WordNet 3.0 from Debian's ``wordnet-base`` package (``/usr/share/wordnet``,
-WordNet licence), read with nltk's ``WordNetCorpusReader``; nothing is downloaded. Debian leaves
-out the small ``lexnames`` table the reader needs, so it ships here (``data/wordnet_lexnames``, the
-table of the lexnames(5WN) manual page). ``DELIBERATION_WORDNET_DIR`` points elsewhere.
+WordNet licence), read directly by :mod:`.wordnet_reader` (the answers of nltk's
+``WordNetCorpusReader``, without importing nltk); nothing is downloaded. nltk's reader, the
+baseline the tests compare with, needs the small ``lexnames`` table Debian leaves out, so it ships
+here (``data/wordnet_lexnames``, the table of the lexnames(5WN) manual page).
+``DELIBERATION_WORDNET_DIR`` points elsewhere.
 
 When WordNet is missing, :func:`wordnet` returns None, :func:`status` says so in words and the guard
 runs on its own word lists alone (fewer synonyms, no hypernyms, fewer antonyms and change verbs).
@@ -19,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import wordnet_index
+from . import wordnet_reader
 
 #: how many answers each remembered lexical look-up of the guard keeps (a word's WordNet or
 #: OpenThesaurus relations): a consultation's vocabulary, a few thousand words, fits many times over
@@ -28,8 +30,6 @@ LOOKUP_CACHE_SIZE = 20_000
 #: where Debian's wordnet-base puts the database
 DEFAULT_DIR = "/usr/share/wordnet"
 _LEXNAMES = Path(__file__).resolve().parent / "data" / "wordnet_lexnames"
-#: the irregular forms of each part of speech, which nltk's reader reads whole when it starts
-_EXCEPTIONS = frozenset(f"{pos}.exc" for pos in ("noun", "verb", "adj", "adv"))
 #: how many hypernym levels above a word still count as "the same thing, said more generally"
 HYPERNYM_DEPTH = 3
 #: synsets whose hyponyms (troponyms) are change verbs with a direction
@@ -48,19 +48,22 @@ def wordnet_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def wordnet() -> Any | None:
-    """The WordNet reader, or None when the database or nltk is missing (see :func:`status`)."""
+    """The WordNet reader, or None when the database is missing (see :func:`status`)."""
 
     return open_reader(wordnet_dir())
 
 
 def open_reader(root: Path, lazy_index: bool = True) -> Any | None:
-    """nltk's ``WordNetCorpusReader`` on the database in ``root`` (None when it or nltk is missing).
-    ``lazy_index``: the lemma index, the adjective satellites and the sense counts are read per
-    lemma on first use (:mod:`.wordnet_index`, the same answers); False starts nltk's reader as it
-    is, which parses all of them at start-up (the baseline of bench_grounding)."""
+    """A reader of the WordNet database in ``root`` (None when it is missing). ``lazy_index``: our
+    own reader (:mod:`.wordnet_reader`: WordNet's files read directly, the lemma index, the adjective
+    satellites and the sense counts per lemma on first use, :mod:`.wordnet_index`; nltk's answers);
+    False starts nltk's ``WordNetCorpusReader`` as it is, which parses all of them at start-up (the
+    baseline of bench_grounding and of the tests; None when nltk is missing)."""
 
     if not (root / "data.noun").is_file():
         return None
+    if lazy_index:
+        return wordnet_reader.Reader(root)
     try:  # lazy and optional: nltk takes ~1.3 s to import
         import nltk
         from nltk.corpus.reader.wordnet import WordNetCorpusReader
@@ -71,24 +74,7 @@ def open_reader(root: Path, lazy_index: bool = True) -> Any | None:
         def open(self, fileid: str):  # type: ignore[override]
             if fileid == "lexnames" and not (root / "lexnames").is_file():
                 return _LEXNAMES.open(encoding="utf-8")
-            if lazy_index and fileid in _EXCEPTIONS:  # read whole at start-up: a plain file is
-                return (root / fileid).open(encoding="utf-8")  # faster than nltk's seekable reader
             return super().open(fileid)
-
-        def _scan_satellites(self) -> None:  # read per synset when asked
-            if not lazy_index:
-                return super()._scan_satellites()
-            self.satellite_offsets = wordnet_index.Satellites(root)
-
-        def _load_lemma_pos_offset_map(self) -> None:  # looked up per lemma on first use
-            if not lazy_index:
-                return super()._load_lemma_pos_offset_map()
-            self._lemma_pos_offset_map = wordnet_index.LemmaIndex(root, self.satellite_offsets)
-
-        def lemma_count(self, lemma: Any) -> int:  # one read of the counts instead of a search per lemma
-            if not lazy_index or lemma._lang != "eng":
-                return super().lemma_count(lemma)
-            return wordnet_index.sense_counts(root).get(lemma._key, 0)
 
         def map_wn(self, version: str = "wordnet"):  # type: ignore[override]
             return None  # no mapping to another WordNet version (that would need nltk's own data)
@@ -105,10 +91,6 @@ def status() -> str:
 
     if wordnet() is not None:
         return f"WordNet 3.0 from {wordnet_dir()}"
-    try:  # lazy and optional: nltk takes ~1.3 s to import
-        import nltk  # noqa: F401
-    except ImportError:
-        return "WordNet not available: the Python package nltk is not installed (pip install nltk)"
     return (f"WordNet not available: {wordnet_dir()} has no WordNet database (Debian: apt-get install "
             "wordnet-base); the guard runs on its own word lists only")
 

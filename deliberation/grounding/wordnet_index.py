@@ -4,9 +4,9 @@ nltk's ``WordNetCorpusReader`` parses all four ``index.*`` files (147,000 lemmas
 ``data.adj`` for adjective satellites when it starts: ~1 CPU s, paid by every process whose guard
 checks one sentence. The index files are sorted by lemma (WordNet's own library searches them
 by bisection), so :class:`LemmaIndex` keeps their lines and finds a lemma by bisection the first
-time nltk asks for it, parsing its lines into exactly what nltk's own loader
-(``_load_lemma_pos_offset_map``, nltk 3.9-3.10) stores: ``{pos: [synset offsets]}``, adjectives
-also under ``"s"`` (their satellite senses, in index order). :class:`Satellites` reads a synset's
+time the reader (:mod:`.wordnet_reader`) asks for it, parsing its lines into exactly what nltk's
+own loader (``_load_lemma_pos_offset_map``, nltk 3.9-3.10) stores: ``{pos: [synset offsets]}``,
+adjectives also under ``"s"`` (their satellite senses, in index order). :class:`Satellites` reads a synset's
 type in ``data.adj`` at its offset when asked. tests/test_grounding_meaning.py checks both equal
 to nltk's for every lemma; bench/bench_grounding.py measures the start-up. :func:`sense_counts`
 reads the sense counts once, where nltk searches the file for each lemma it is asked about.
@@ -75,8 +75,9 @@ class LemmaIndex(dict):
 
     def _lines(self, lemma: str) -> list[str]:
         found = []
-        for lines in self._files:
-            i = bisect_left(lines, lemma, key=_lemma)
+        probe = lemma + " "  # the first line whose lemma is not below ``lemma``: a line is its lemma, a
+        for lines in self._files:  # space (below any character of a lemma), then its fields
+            i = bisect_left(lines, probe)
             if i < len(lines) and _lemma(lines[i]) == lemma:
                 found.append(lines[i])
         return found

@@ -1,0 +1,255 @@
+"""WordNet's database files read directly, without nltk: the part of nltk's ``WordNetCorpusReader``
+that the guard uses (:mod:`.wordnet`), giving the same answers.
+
+Importing nltk costs a fresh process ~0.3-1 CPU s, and nltk's reader parses every field of a
+synset's line (its gloss and examples by regular expression, its verb frames) and every sense key
+of a satellite adjective's lemmas (loading its head synset) when the synset is first met. The guard
+asks for a word's synsets, their part of speech, name, lemmas, hypernyms, instance hypernyms and
+similar-tos, and a lemma's name, sense count, antonyms and derived forms: this module reads those
+fields of a synset's line, at the synset's byte offset in ``data.<pos>``, and the rest never.
+
+What each call returns follows nltk 3.9-3.10 line by line (``synsets``, ``_morphy``, ``morphy``,
+``synset``, ``synset_from_pos_and_offset``; a synset's name "lemma.pos.NN"; a lemma's name with its
+syntactic marker taken off; its sense key), with the lemma index, the satellites and the sense
+counts of :mod:`.wordnet_index`. Relations come in the file's order with repeats dropped, where
+nltk keeps them in a set; every caller in :mod:`.wordnet` reads them as a set. The tests compare
+both readers on every synset of the database (tests/test_grounding_wordnet_reader.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from . import wordnet_index
+
+#: nltk's part-of-speech order when no part of speech is asked (``POS_LIST``)
+POS_LIST = ("n", "v", "a", "r")
+#: the data and exception file of each part of speech (a satellite adjective is in the adjectives')
+_FILES = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
+#: a part of speech's number in a sense key (WordNet's senseidx(5WN))
+_POS_NUMBERS = {"n": 1, "v": 2, "a": 3, "r": 4, "s": 5}
+#: nltk's rules of detachment (``MORPHOLOGICAL_SUBSTITUTIONS``), WordNet's morphy(7WN)
+SUBSTITUTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "n": (("s", ""), ("ses", "s"), ("ves", "f"), ("xes", "x"), ("zes", "z"), ("ches", "ch"),
+          ("shes", "sh"), ("men", "man"), ("ies", "y")),
+    "v": (("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", "")),
+    "a": (("er", ""), ("est", ""), ("er", "e"), ("est", "e")),
+    "r": (),
+}
+SUBSTITUTIONS["s"] = SUBSTITUTIONS["a"]
+
+
+class WordNetError(Exception):
+    """A synset or lemma the database does not have (nltk's ``WordNetError``)."""
+
+
+def _bare_name(token: str) -> str:
+    """A lemma's name without its syntactic marker ("galore(ip)" -> "galore"), as nltk's
+    ``(.*?)(\\([^()]*\\))?$`` takes it off."""
+
+    if token.endswith(")"):
+        i = token.rfind("(")
+        if i >= 0 and ")" not in token[i + 1:-1]:
+            return token[:i]
+    return token
+
+
+class Lemma:
+    """One word of a synset (nltk's ``Lemma``, the methods the guard calls)."""
+
+    __slots__ = ("_synset", "_name", "_lexname_index", "_lex_id", "_lang")
+
+    def __init__(self, synset: Synset, name: str, lexname_index: int, lex_id: int) -> None:
+        self._synset, self._name = synset, name
+        self._lexname_index, self._lex_id, self._lang = lexname_index, lex_id, "eng"
+
+    def name(self) -> str:
+        return self._name
+
+    def synset(self) -> Synset:
+        return self._synset
+
+    @property
+    def _key(self) -> str:
+        """The sense key ("dog%1:05:00::"; a satellite's names its head lemma), as nltk builds it."""
+
+        s = self._synset
+        head_name = head_id = ""
+        if s._pos == "s":
+            head = s.similar_tos()[0]._lemmas[0]
+            head_name, head_id = head._name, "%02d" % head._lex_id
+        return ("%s%%%d:%02d:%02d:%s:%s" % (self._name, _POS_NUMBERS[s._pos], self._lexname_index,
+                                            self._lex_id, head_name, head_id)).lower()
+
+    def key(self) -> str:
+        return self._key
+
+    def count(self) -> int:
+        """How often this sense is tagged in WordNet's sense-tagged corpus (``cntlist.rev``)."""
+
+        return self._synset._reader.lemma_count(self)
+
+    def _related(self, symbol: str) -> list[Lemma]:
+        s = self._synset
+        return [s._reader.synset_from_pos_and_offset(pos, offset)._lemmas[i]
+                for pos, offset, i in s._lemma_pointers.get((self._name, symbol), ())]
+
+    def antonyms(self) -> list[Lemma]:
+        return self._related("!")
+
+    def derivationally_related_forms(self) -> list[Lemma]:
+        return self._related("+")
+
+    def __eq__(self, other: object) -> bool:  # nltk compares lemmas by name alone
+        return isinstance(other, Lemma) and self._name == other._name
+
+    def __hash__(self) -> int:
+        return hash(self._name)
+
+    def __repr__(self) -> str:
+        return f"Lemma('{self._synset._name}.{self._name}')"
+
+
+class Synset:
+    """One sense (nltk's ``Synset``, the methods the guard calls)."""
+
+    __slots__ = ("_reader", "_pos", "_offset", "_name", "_lemmas", "_pointers", "_lemma_pointers")
+
+    def __init__(self, reader: Reader, line: str) -> None:
+        fields = line.partition("|")[0].split()
+        self._reader, self._offset, lexname_index, self._pos = reader, int(fields[0]), int(fields[1]), fields[2]
+        n_lemmas = int(fields[3], 16)
+        self._lemmas = [Lemma(self, _bare_name(fields[4 + 2 * k]), lexname_index, int(fields[5 + 2 * k], 16))
+                        for k in range(n_lemmas)]
+        at = 4 + 2 * n_lemmas
+        pointers: dict[str, dict[tuple[str, int], None]] = {}
+        lemma_pointers: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
+        for k in range(int(fields[at])):
+            symbol, offset, pos, ids = fields[at + 1 + 4 * k: at + 5 + 4 * k]
+            if ids == "0000":
+                pointers.setdefault(symbol, {})[pos, int(offset)] = None
+            else:
+                source = self._lemmas[int(ids[:2], 16) - 1]._name
+                lemma_pointers.setdefault((source, symbol), []).append((pos, int(offset), int(ids[2:], 16) - 1))
+        self._pointers = {symbol: list(targets) for symbol, targets in pointers.items()}
+        self._lemma_pointers = lemma_pointers
+        first = self._lemmas[0]._name.lower()
+        sense = reader._lemma_pos_offset_map[first][self._pos].index(self._offset)
+        self._name = "%s.%s.%02i" % (first, self._pos, sense + 1)
+
+    def pos(self) -> str:
+        return self._pos
+
+    def offset(self) -> int:
+        return self._offset
+
+    def name(self) -> str:
+        return self._name
+
+    def lemmas(self) -> list[Lemma]:
+        return self._lemmas
+
+    def lemma_names(self) -> list[str]:
+        return [lem._name for lem in self._lemmas]
+
+    def _related(self, symbol: str) -> list[Synset]:
+        return [self._reader.synset_from_pos_and_offset(pos, offset) for pos, offset in self._pointers.get(symbol, ())]
+
+    def hypernyms(self) -> list[Synset]:
+        return self._related("@")
+
+    def instance_hypernyms(self) -> list[Synset]:
+        return self._related("@i")
+
+    def similar_tos(self) -> list[Synset]:
+        return self._related("&")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Synset) and self._name == other._name
+
+    def __lt__(self, other: Synset) -> bool:
+        return self._name < other._name
+
+    def __hash__(self) -> int:
+        return hash(self._name)
+
+    def __repr__(self) -> str:
+        return f"Synset('{self._name}')"
+
+
+class Reader:
+    """WordNet in ``root`` (Princeton WordNet 3.0's files: ``index.*``, ``data.*``, ``*.exc``,
+    ``cntlist.rev``); what nltk's reader would answer to the calls the guard makes."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self.satellite_offsets = wordnet_index.Satellites(root)
+        self._lemma_pos_offset_map = wordnet_index.LemmaIndex(root, self.satellite_offsets)
+        self._exception_map: dict[str, dict[str, list[str]]] = {}
+        for pos in POS_LIST:
+            lines = (root / f"{_FILES[pos]}.exc").read_text(encoding="utf-8").splitlines()
+            self._exception_map[pos] = {t[0]: t[1:] for t in map(str.split, lines)}
+        self._exception_map["s"] = self._exception_map["a"]
+        self._synsets: dict[str, dict[int, Synset]] = {"n": {}, "v": {}, "a": {}, "s": {}, "r": {}}
+        self._data: dict[str, BinaryIO] = {}  # data files, opened on first use and kept open
+        self._lock = threading.Lock()  # one seek-and-read at a time on them
+
+    def synset_from_pos_and_offset(self, pos: str, offset: int) -> Synset | None:
+        """The synset at byte ``offset`` of the data file of ``pos`` (None when no synset starts there)."""
+
+        cache = self._synsets[pos]
+        if offset not in cache:
+            with self._lock:
+                f = self._data.get(_FILES[pos])
+                if f is None:
+                    f = self._data[_FILES[pos]] = (self._root / f"data.{_FILES[pos]}").open("rb")
+                f.seek(offset)
+                line = f.readline().decode("utf-8")
+            if line[:8] != "%08d" % offset:
+                return None
+            cache[offset] = Synset(self, line)
+        return cache[offset]
+
+    def _morphy(self, form: str, pos: str, check_exceptions: bool = True) -> list[str]:
+        """Every base form of ``form`` as ``pos`` that WordNet has, ``form`` itself first (nltk's)."""
+
+        index = self._lemma_pos_offset_map
+        exceptions = self._exception_map[pos]
+        if check_exceptions and form in exceptions:
+            forms = exceptions[form]
+        else:
+            forms = [form[: -len(old)] + new for old, new in SUBSTITUTIONS[pos] if form.endswith(old)]
+        return list(dict.fromkeys(f for f in [form, *forms] if f in index and pos in index[f]))
+
+    def morphy(self, form: str, pos: str | None = None, check_exceptions: bool = True) -> str | None:
+        for p in [pos] if pos else POS_LIST:
+            analyses = self._morphy(form, p, check_exceptions)
+            if analyses:
+                return analyses[0]
+        return None
+
+    def synsets(self, lemma: str, pos: Any = None) -> list[Synset]:
+        """The synsets of every base form of ``lemma`` for each part of speech (all four when
+        ``pos`` is None), in the index's order."""
+
+        lemma, index = lemma.lower(), self._lemma_pos_offset_map
+        return [self.synset_from_pos_and_offset(p, offset) for p in (POS_LIST if pos is None else pos)
+                for form in self._morphy(lemma, p) for offset in index[form].get(p, [])]
+
+    def synset(self, name: str) -> Synset:
+        """The synset named "lemma.pos.NN"."""
+
+        lemma, pos, number = name.lower().rsplit(".", 2)
+        try:
+            offset = self._lemma_pos_offset_map[lemma][pos][int(number) - 1]
+        except (KeyError, IndexError) as e:
+            raise WordNetError(f"no synset {name!r}") from e
+        synset = self.synset_from_pos_and_offset(pos, offset)
+        if synset is None or (pos == "s" and synset._pos == "a"):
+            raise WordNetError(f"no synset {name!r}")
+        return synset
+
+    def lemma_count(self, lemma: Lemma) -> int:
+        return wordnet_index.sense_counts(self._root).get(lemma._key, 0)
