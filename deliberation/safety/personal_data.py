@@ -86,7 +86,7 @@ _TIME_RANGE_RE = re.compile(r"^\d{1,2}[.:]\d{2}\s*-\s*\d{1,2}[.:]\d{2}$")
 _DECIMAL_RE = re.compile(r"^\d+[.,]\d+$")
 
 
-#: Digits a number in groups after a phone cue word ("llámame al", "call me on") needs to be read
+#: Digits a number after a phone cue word ("llámame al", "call me on") needs to be read
 #: as a phone number when nothing else marks it (no +, 00 or trunk 0, not North American): nine,
 #: the length of a Spanish or French national number without its trunk prefix ("612 345 678");
 #: shorter grouped numbers after such words are more often prices or counts.
@@ -145,8 +145,9 @@ def _looks_like_phone(candidate: str, before: str) -> bool:
         return True
     if context and re.fullmatch(r"(?:\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]?\d{4}", cand):
         return True
-    # after a cue word, digits in groups: Spanish "llámame al 612 345 678" (no trunk 0)
-    return context and has_sep and n >= MIN_CUED_GROUPED_DIGITS
+    # after a cue word, nine digits or more, grouped or not: Spanish "llámame al 612 345 678",
+    # "mi número: 612345678" (no trunk 0)
+    return context and n >= MIN_CUED_GROUPED_DIGITS
 
 
 _STREET_SUFFIX_EN = fill("{addresses.street_suffixes}", "en")

@@ -1,0 +1,59 @@
+"""What a Spanish room run by a German moderator found, run by hand in the app (console in German,
+room in Spanish, five participants: three Spanish, one German, one English, one on a phone), with a
+room of two and a Polis export of an odd shape imported into the running app's folder:
+
+1. "Llamadme al 612 345 678 y organizamos una reunión de vecinos." (a Spaniard's plural "call me")
+   was published with the number, under a queue that says "personal data has already been
+   removed", and the report's topic read "llamadme · 612 · 345": Spanish phone cues knew only
+   "llámame"/"llama"; "llámeme" (usted), "llámenme", "mi móvil es 612 345 678" and an ungrouped
+   "mi número: 612345678" went through as well;
+2. the report said "13 statements count as their author's agree vote" of a room with 12 statements
+   and 1 the moderator rejected: an author's vote was counted on the rejected one, which the
+   analysis then drops;
+3. the console's import of a Polis export whose participants-votes.csv has a header only said
+   "0 participants" in the preview and in "Imported …", under the console's own "Participants: 33"
+   (its authors; the CLI already said "0 participants with votes (and 33 without a vote …)").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from deliberation.safety.personal_data import redact_personal_data
+
+
+@pytest.mark.parametrize("text, number", [
+    ("Llamadme al 612 345 678 y organizamos una reunión de vecinos.", "612 345 678"),
+    ("Llámeme al 612 345 678, por favor.", "612 345 678"),
+    ("Llámenme al 612 34 56 78.", "612 34 56 78"),
+    ("Mi móvil es 612 345 678.", "612 345 678"),
+    ("Mi número: 612345678", "612345678"),
+    ("Escribidme al 612 345 678 por WhatsApp.", "612 345 678"),
+])
+def test_a_spanish_phone_number_after_any_form_of_its_cue_is_removed(text, number):
+    red = redact_personal_data(text)
+    assert number not in red.text and [f.kind for f in red.findings] == ["phone"], red
+
+
+@pytest.mark.parametrize("text", [
+    "El presupuesto es de 612 345 678 euros.",  # an amount, no cue word
+    "Hay 125.000 coches al día en la calle Mayor.",
+    "Llamada a votar: 1200 vecinos firmaron.",  # a cue word, but a count of four digits
+])
+def test_spanish_amounts_and_counts_stay(text):
+    assert redact_personal_data(text).text == text
+
+
+def test_a_participants_phone_number_in_spanish_never_reaches_other_participants(tmp_path):
+    from deliberation.config import Settings
+    from deliberation.services import intake
+    from deliberation.storage import Store
+
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    store = Store(settings)
+    c, _ = store.create_consultation("¿Debería cerrarse la calle Mayor al tráfico los fines de semana?")
+    # as the participant page stores it (ui/participant_actions.py)
+    store.add_statement(c.id, "es1", "Llamadme al 612 345 678 y organizamos una reunión de vecinos.", intake=intake)
+    stored = " ".join(s.text for s in store.statements(c.id))
+    assert "612" not in stored and "reunión de vecinos" in stored, stored
