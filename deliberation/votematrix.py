@@ -140,12 +140,15 @@ class VoteMatrix:
 
         ``authors`` maps statement id -> author's participant id. A vote is added only where the
         author has no vote on that statement and voted on something (an author who never voted,
-        like a seed comment's, is not a participant and gets none). Returns (matrix, number of
-        votes added).
+        like a seed comment's, is not a participant and gets none), and never on a statement the
+        moderator rejected: the analysis drops those, and the report said "13 statements count as
+        their author's agree vote" in a room of 12 statements and 1 rejected one. Returns (matrix,
+        number of votes added).
         """
         row = {pid: i for i, pid in enumerate(self.participant_ids)}
         voted = self.voters()
-        pairs = [(row.get(authors.get(sid) or "", -1), j) for j, sid in enumerate(self.statement_ids)]
+        pairs = [(row.get(authors.get(sid) or "", -1), j) for j, sid in enumerate(self.statement_ids)
+                 if not self.moderated_out[j]]
         pairs = np.array([(r, j) for r, j in pairs if r >= 0 and voted[r]], dtype=np.int64).reshape(-1, 2)
         m = max(1, self.shape[1])
         present = np.isin(pairs[:, 0] * m + pairs[:, 1], self.rows.astype(np.int64) * m + self.cols)

@@ -57,3 +57,14 @@ def test_a_participants_phone_number_in_spanish_never_reaches_other_participants
     store.add_statement(c.id, "es1", "Llamadme al 612 345 678 y organizamos una reunión de vecinos.", intake=intake)
     stored = " ".join(s.text for s in store.statements(c.id))
     assert "612" not in stored and "reunión de vecinos" in stored, stored
+
+
+def test_no_author_vote_is_counted_on_a_statement_the_moderator_rejected():
+    from deliberation.votematrix import VoteMatrix
+
+    # three statements by a, b, c; b's was rejected; everyone voted on something
+    m = VoteMatrix(["a", "b", "c"], ["0", "1", "2"], np.array([0, 1, 2]), np.array([1, 2, 0]), np.array([1, -1, 1]),
+                   np.array([False, True, False]))
+    with_authors, added = m.with_author_votes({"0": "a", "1": "b", "2": "c"})
+    assert added == 2  # a on 0, c on 2; none for b on the rejected 1
+    assert with_authors.without_moderated_out().rows.size == m.without_moderated_out().rows.size + 2
