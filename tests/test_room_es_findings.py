@@ -68,3 +68,47 @@ def test_no_author_vote_is_counted_on_a_statement_the_moderator_rejected():
     with_authors, added = m.with_author_votes({"0": "a", "1": "b", "2": "c"})
     assert added == 2  # a on 0, c on 2; none for b on the rejected 1
     assert with_authors.without_moderated_out().rows.size == m.without_moderated_out().rows.size + 2
+
+
+def _odd_export(folder):
+    """A Polis export of a shape found in the wild: a moderated-out comment with an empty body,
+    participants-votes.csv with its header only (Polis had computed no groups), no votes.csv."""
+    folder.mkdir()
+    (folder / "comments.csv").write_text(
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+        "1403067224363,Wed Jun 18 2014,0,10,0,0,1,The minimum wage should rise to $15 an hour.\n"
+        "1403067225363,Wed Jun 18 2014,1,11,0,0,0,Small businesses need a slower phase-in.\n"
+        "1403067226363,Wed Jun 18 2014,2,12,0,0,-1,\n", encoding="utf-8")
+    (folder / "participants-votes.csv").write_text(
+        "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1,2\n", encoding="utf-8")
+    return folder
+
+
+def test_the_console_counts_an_exports_authors_as_participants_as_its_figures_do(tmp_path, monkeypatch):
+    pytest.importorskip("streamlit")
+    from ui_helpers import app, console_sign_in, texts, unescape
+
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    store = Store(settings)
+    c, _ = store.create_consultation("$15/hour", secret="roomes-secret")
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    export = _odd_export(tmp_path / "odd")
+
+    at = app("moderator")
+    at.run()
+    console_sign_in(at, c.code, "roomes-secret")
+    at.radio(key="mod-imp-kind").set_value("polis").run()
+    at.text_input(key="mod-imp-path").input(str(export))
+    at.button(key="mod-imp-preview-path").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    page = unescape(texts(at))
+    assert "3 participants (0 of them voted), 0 votes" in page, page
+    at.button(key="mod-imp-go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    page = unescape(texts(at))
+    assert "Imported 3 statements, 3 participants (0 of them voted) and 0 votes" in page, page
+    assert [m.value for m in at.metric if m.label == "Participants"] == ["3"]
+    assert store.counts(c.id)["registered"] == 3

@@ -261,8 +261,10 @@ def _show_preview(cid: int, prev: dict, w: Words) -> None:
     s = prev["summary"]
     with st.container(border=True):
         st.markdown(f"**{w('imports.preview_of')}** " + code(prev['path']))
-        st.write(w("imports.summary", statements=s["statements"], out=s["moderated_out"], participants=s["participants"],
-                   votes=s["votes"], events=s["vote_events"], flagged=prev["flagged"]))
+        # everyone who voted or wrote a statement, as the counts above the tabs say ("33 participants",
+        # where the preview said "0 participants" of an export whose 33 authors had no vote in it)
+        st.write(w("imports.summary", statements=s["statements"], out=s["moderated_out"], participants=s["registered"],
+                   voters=s["participants"], votes=s["votes"], events=s["vote_events"], flagged=prev["flagged"]))
         for note in prev["bundle"].notes:  # rows kept as moderated out or skipped, one line per kind
             st.caption(esc(retell_list(note, w.lang)))
         st.dataframe(prev["rows"], hide_index=True, height=240)
@@ -276,7 +278,8 @@ def _show_preview(cid: int, prev: dict, w: Words) -> None:
                     box.update(label=w("imports.finished"), state="complete")
                 st.session_state.pop("mod-imp-preview", None)
                 st.session_state["mod-flash"] = ("success", w("imports.imported", statements=rep.statements,
-                                                              participants=rep.participants, votes=rep.votes,
+                                                              participants=rep.registered, voters=rep.participants,
+                                                              votes=rep.votes,
                                                               flagged=rep.flagged))
                 st.rerun()
         if c2.button(w("imports.discard"), key="mod-imp-discard"):
