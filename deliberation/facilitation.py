@@ -18,7 +18,7 @@ from deliberation.drafting.extractive import ExtractiveDrafter
 from deliberation.grounding import GroundingConfig, LLMJudge, ProblemKind, check_draft
 from deliberation.grounding.opposition import reverses
 from deliberation.models import Draft, DraftKind, DraftSentence, Statement
-from deliberation.wording import Audience, group_label, plural, position_phrase
+from deliberation.wording import Audience, group_label, plural, position_phrase, topic_number
 from deliberation.words import said
 
 
@@ -212,7 +212,7 @@ def _topic_request(t: dict, analysis: AnalysisResult, ctx: _Sources, question: s
         sources = ctx.distinct([r for r in (ctx.ref(s) for s in ordered) if r], key)
     return DraftRequest(
         kind=DraftKind.MINORITY, speaks_for=key, question=question,
-        audience=f"topic {t['id']} ({t['label']}; {t['n_authors']} voices)",
+        audience=f"topic {topic_number(t['id'])} ({t['label']}; {t['n_authors']} voices)",
         purpose=_topic_purpose(t["label"], len(positions)),
         sources=sources, feedback=feedback.get(key, []), split=bool(positions))
 

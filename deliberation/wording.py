@@ -72,6 +72,22 @@ def group_letter(n: int | str) -> str:
     return out
 
 
+#: What is added to a topic's stored id to give the number people see: the analysis numbers topics
+#: 0, 1, … (the ids in the store, the audience keys "topic:0" and the checkpoints keep them), people
+#: count from 1 ("topic 1" for "topic:0").
+TOPIC_NUMBER_BASE = 1
+
+
+def topic_number(topic_id: int | str) -> int | str:
+    """A topic's stored id -> the number it is shown by (0 -> 1), the one home of that numbering for
+    every page, the report, the audit's findings, the review cards and the command line; an id that
+    is not a number stays as it is."""
+    try:
+        return int(topic_id) + TOPIC_NUMBER_BASE
+    except (TypeError, ValueError):
+        return topic_id
+
+
 def group_label(n: int | str, lang: str = ENGLISH) -> str:
     """Opinion group number -> "group A" ("Gruppe A" in German)."""
     return audience_words(lang)["group"].format(letter=group_letter(n))
@@ -221,7 +237,7 @@ class Audience:
     def _topic(self, w: dict[str, str], topics: dict | None, lang: str = ENGLISH) -> str:
         n = self.number
         label = (topics or {}).get(n) or (topics or {}).get(str(n))
-        return w["topic"].format(label=topic_label(label, lang)) if label else w["topic_n"].format(n=n)
+        return w["topic"].format(label=topic_label(label, lang)) if label else w["topic_n"].format(n=topic_number(n))
 
     def heading(self, *, split: bool = False, topics: dict | None = None, lang: str = ENGLISH) -> str:
         """What a draft for this audience is, in words: "Common ground 2", "What group A asks for",

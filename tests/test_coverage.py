@@ -158,7 +158,7 @@ def test_a_topic_draft_whose_topic_has_no_members_is_said_not_a_crash():
     for m in ({**members(5), "topic:0": ["p0", "p1"]}, members(5)):
         audit = audit_coverage([draft(1, "group:0"), draft(3, "topic:3")], m, None)
         assert not audit.passed and by_key(audit)["topic:3"].status == "over"
-        assert "Draft 3 speaks for topic 3, which has no participants among the audiences given." in audit.findings
+        assert "Draft 3 speaks for topic 4, which has no participants among the audiences given." in audit.findings
 
 
 # ---- justified representation ---------------------------------------------------------------
@@ -280,7 +280,7 @@ def test_a_jr_failure_no_group_holds_goes_to_its_topic_and_a_translation_is_the_
                for f in audit.findings)
     routed = audit_coverage(drafts, m, approvals, statement_topics={"d1": "topic:0", "e1": "topic:0"})
     assert routed.groups_to_redraft == ["topic:0"] and routed.jr_sources == {"topic:0": ["e1"]}
-    assert any("the draft of topic 0, which holds statement e1, is the one to redraft" in f for f in routed.findings)
+    assert any("the draft of topic 1, which holds statement e1, is the one to redraft" in f for f in routed.findings)
     # the redraft quotes d1, the statement they read in English: its translation approves it for them
     drafts[2] = draft(3, "topic:0", cites=["d4", "d1"])
     assert audit_coverage(drafts, m, approvals).jr is False

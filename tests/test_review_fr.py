@@ -19,7 +19,7 @@ DRAFT = {"key": "all:0", "text": "Les bus devraient passer toutes les dix minute
          "sentences": [{"text": "Les bus devraient passer toutes les dix minutes.", "citations": ["0"]}],
          "cited": {"0": "Les bus devraient passer toutes les dix minutes."}}
 #: drafts on a topic with no label (named by its number: the heading says it) and on a labelled one
-TOPICS = [{**DRAFT, "key": "topic:0", "heading": "What people said about topic 0", "text": "Plus de bancs."},
+TOPICS = [{**DRAFT, "key": "topic:0", "heading": "What people said about topic 1", "text": "Plus de bancs."},
           {**DRAFT, "key": "topic:1", "heading": "What people said about the topic “parking”", "text": "Moins de voitures."}]
 
 
@@ -51,10 +51,11 @@ def test_the_default_reviewer_is_named_in_the_consoles_language(tmp_path, monkey
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.text_input(key="mod-reviewer").value == "l'équipe d'animation"
-    # a card's heading names the topic once ("… sur le thème 0 — le thème 0" repeated it); a label keeps the number
+    # a card's heading names the topic once ("… sur le thème 0 — le thème 0" repeated it); a label keeps the
+    # number, counted from 1 (topic:0 is "thème 1")
     headings = [m.value for m in at.markdown if m.value[2:3].isdigit()]
-    assert headings[1:] == ["**2. Ce qui a été dit sur le thème 0**",
-                            "**3. Ce qui a été dit sur le thème « parking »** — le thème 1"], headings
+    assert headings[1:] == ["**2. Ce qui a été dit sur le thème 1**",
+                            "**3. Ce qui a été dit sur le thème « parking »** — le thème 2"], headings
     # a decision stored under the command line's default name, as another console would show it changed
     stored = PendingDecision("all:0", "approve", None, "", "moderator", 2, datetime(2026, 12, 6, 9, 5, tzinfo=timezone.utc))
     said = changed_words(["all:0"], [DRAFT], {"all:0": stored}, Words("fr"))

@@ -12,7 +12,7 @@ def test_audience_keys_round_trip_and_are_named_in_words():
         assert str(a) == key and Audience.parse(a) is a
         assert audience_name(key, {3: "parking"}) == name == a.name({"3": "parking"})
         assert draft_heading(key, topics={"3": "parking"}) == heading
-    assert draft_heading("topic:3", split=True) == "Where opinions split on topic 3"
+    assert draft_heading("topic:3", split=True) == "Where opinions split on topic 4"  # people count from 1
     assert (audience_of("all:2"), slate_item("all:2"), slate_item("group:2")) == ("all", 2, None)
     assert Audience.group(1) == Audience.parse("group:1") and Audience.parse("group:1").is_group
     assert str(Audience.everyone(3)) == "all:3" and str(Audience.topic(4)) == "topic:4"
@@ -52,7 +52,7 @@ def test_audiences_are_named_in_each_language_from_one_table():
     assert draft_heading("all:2", lang="es") == "Terreno común 2"
     assert heading_in("de", "topic:3", "Where opinions split on the topic “parking”") \
         == "Wo die Meinungen beim Thema „parking“ auseinandergehen"
-    assert heading_in("fr", "topic:3", "What people said about topic 3") == "Ce qui a été dit sur le thème 3"
+    assert heading_in("fr", "topic:3", "What people said about topic 4") == "Ce qui a été dit sur le thème 4"
     assert heading_in("de", "consensus", "") == "consensus" and heading_in("en", "group:0", "x") == "What group A asks for"
     with pytest.raises(ValueError, match="no words for audiences in 'xx'"):
         audience_name("all", lang="xx")

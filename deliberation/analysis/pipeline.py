@@ -24,7 +24,7 @@ from deliberation.analysis.statistics import StatsConfig, StatsResult, compute_s
 from deliberation.analysis.topics import TopicConfig, find_topics
 from deliberation.models import Statement, StatementOrigin
 from deliberation.votematrix import VoteMatrix
-from deliberation.wording import first_upper, group_label, topic_sources
+from deliberation.wording import first_upper, group_label, topic_number, topic_sources
 from deliberation.words import said
 
 
@@ -287,7 +287,7 @@ def summary_text(result: AnalysisResult, statements: dict[str, str]) -> str:
     if result.topics and result.topics.get("topics"):
         lines.append(f"Topics ({len(result.topics['topics'])}):")
         for t in result.topics["topics"]:
-            lines.append(f"  {t['id']}. {t['label']} — "
+            lines.append(f"  {topic_number(t['id'])}. {t['label']} — "
                          f"{topic_sources(t['n_statements'], t['n_authors'], t.get('n_seed', 0), t.get('n_moderator_seeds', 0))}")
     if result.topics and result.topics.get("embedding_model"):
         lines.append(f"  Embedding model: {result.topics['embedding_model']}")

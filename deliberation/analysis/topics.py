@@ -93,6 +93,7 @@ from deliberation.analysis.duplicates import near_duplicate_groups, translation_
 from deliberation.embeddings.models import DEFAULT_MODEL, calibration_for
 from deliberation.text.languages import LANGUAGES, detect_languages, language_name, main_language
 from deliberation.words import english, said
+from deliberation.wording import topic_number
 from deliberation.text.terms import (
     CHINESE_STOP_CHARS,
     CHINESE_STOP_WORDS,
@@ -490,7 +491,7 @@ def _topic_infos(order: list[int], members: dict[int, np.ndarray], voices_of: di
             label = english("topic_label.other")
         else:
             label = config.label_separator.join(terms[: config.n_label_terms]) if terms else \
-                english("topic_label.numbered", n=t + 1)
+                english("topic_label.numbered", n=topic_number(t))
         if several:  # (said in the room's language by deliberation.wording.topic_label)
             label = english("topic_label.languages", label=label,
                             languages=", ".join(language_name(code) for code in topic_languages))
