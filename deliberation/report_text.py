@@ -24,6 +24,7 @@ from deliberation.wording import (
     audience_name,
     ballot_name,
     draft_heading,
+    draft_name,
     first_upper,
     group_label,
     heading_in,
@@ -125,8 +126,8 @@ def vote_line(v: dict | None, published_as: str | None, same_as: list[str] | tup
         both = w("report.and").join(w("report.quoted", text=h) for h in same_as)
         return w("vote.same_ballot", n=len(same_as), drafts=both) + vote_line(v, published_as, lang=w.lang)
     if not v or not v.get("n_votes"):
-        return w("vote.nobody", sid=published_as)
-    return w("vote.line", sid=published_as, votes=_vote_words(v, w))
+        return w("vote.nobody", draft=draft_name(published_as, w.lang))
+    return w("vote.line", draft=draft_name(published_as, w.lang), votes=_vote_words(v, w))
 
 
 def _vote_words(v: dict, w: Texts) -> str:
@@ -147,7 +148,7 @@ def earlier_line(e: dict, lang: str | None = DEFAULT_LANGUAGE) -> str:
     """A version of a draft that went to the vote before a revision round replaced it, with its vote."""
     w = report_words(lang)
     v = e.get("votes")
-    head = w("vote.earlier", text=e.get("text", ""), sid=e["published_as"])
+    head = w("vote.earlier", text=e.get("text", ""), draft=draft_name(e["published_as"], w.lang))
     if v and v.get("n_votes"):
         return w("vote.earlier_votes", earlier=head, votes=_vote_words(v, w))
     return w("vote.earlier_nobody", earlier=head)

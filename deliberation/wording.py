@@ -147,6 +147,14 @@ def listing(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def draft_name(statement_id: str, lang: str = ENGLISH) -> str:
+    """A draft put to the vote, named by the number of the ballot item participants vote on, as the
+    participant page names it in ``lang`` (the ``draft`` of :data:`AUDIENCE_WORDS`, its one home):
+    "draft 25", "Entwurf 25", "projet 25", "borrador 25"; :func:`first_upper` where it starts a line.
+    A draft is never called by the statements' word ("proposition 25" beside "Projet 25")."""
+    return audience_words(lang)["draft"].format(sid=statement_id)
+
+
 def ballot_name(heading: str, statement_id: str) -> str:
     """A draft put to the vote as the report names it: its heading, then the number of the statement
     participants voted on ("Common ground 1 (8)"); the tally's notes name drafts so too."""

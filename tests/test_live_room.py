@@ -99,11 +99,12 @@ def _ballot(store, cid: int, pid: str) -> set[str]:
     return {s.external_id for s in store.statements(cid) if s.is_public and not s.is_draft and s.author != pid}
 
 
-def _ack_all(pages, values: list[int], sids: list[str]) -> None:
-    """Each page says its vote (``values``, on ``sids``) was stored; then all are idle."""
+def _ack_all(pages, values: list[int], sids: list[str], item: str = "statement") -> None:
+    """Each page says its vote (``values``, on ``sids``) was stored; then all are idle. ``item``: the
+    word the page names them by ("Draft" for a draft, as its ballot says)."""
     for page, value, sid in zip(pages, values, sids):
         word = {1: "agree", -1: "disagree", 0: "pass"}[value]
-        expect(page.get_by_text(f"Vote stored: {word} (statement {sid}).")).to_be_visible(timeout=120_000)
+        expect(page.get_by_text(f"Vote stored: {word} ({item} {sid}).")).to_be_visible(timeout=120_000)
     idle_all(pages)
 
 
@@ -212,7 +213,7 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
     assert set(first) <= set(drafts)
     for p in people:
         _press(p, WORD[1])
-    _ack_all(people, [1] * len(people), first)
+    _ack_all(people, [1] * len(people), first, "Draft")
 
     # --- 4. a reload and a server restart keep identity ----------------------------------------
     people[0].reload()
@@ -228,7 +229,7 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
     assert all(a != b for a, b in zip(first, second))
     for p in people[:4]:
         _press(p, WORD[1])
-    _ack_all(people[:4], [1] * 4, second[:4])
+    _ack_all(people[:4], [1] * 4, second[:4], "Draft")
     assert len(store.participants(c.id)) == 6
 
     # --- 5. voting closes; a late press on a page still showing a draft is refused ------------

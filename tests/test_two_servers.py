@@ -109,7 +109,7 @@ def test_two_app_servers_on_one_data_folder(room):
             idle(late)
             on_b = _vote(late)
             assert on_b in drafts
-            expect(late.get_by_text(f"Vote stored: agree (statement {on_b}).")).to_be_visible()
+            expect(late.get_by_text(f"Vote stored: agree (Draft {on_b}).")).to_be_visible()  # as its ballot names it
             # the participant on A, drawn anew (a reload), is offered a draft too and keeps the page open
             early.reload()
             idle(early)

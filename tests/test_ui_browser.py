@@ -88,7 +88,7 @@ def _vote_together(*presses) -> dict[str, str]:
         page.get_by_role("button", name=re.compile(r"(^|\s)" + button.replace("/", "\\/") + "$")).first.click()
     for (page, button), sid in zip(presses, shown):
         word = button.split()[0].lower()
-        expect(page.get_by_text(f"Vote stored: {word} (statement {sid}).")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text(f"Vote stored: {word} (Draft {sid}).")).to_be_visible(timeout=30_000)  # as its ballot names it
     idle_all([page for page, _ in presses], LONG)
     return shown
 
@@ -203,7 +203,7 @@ def _run(browser, url: str, data: Path) -> None:
     _shot(a, "06-participant-my-votes")
     first = a.get_by_test_id("stButtonGroup").first
     first.get_by_text("Disagree", exact=True).click()
-    expect(a.get_by_text(f"Vote stored: disagree (statement {d1}).")).to_be_visible(timeout=30_000)
+    expect(a.get_by_text(f"Vote stored: disagree (Draft {d1}).")).to_be_visible(timeout=30_000)
     _idle(a)
     # b adds a statement (with the duplicate preview first)
     b.get_by_role("tab", name="Add a statement").click()
@@ -232,7 +232,7 @@ def _run(browser, url: str, data: Path) -> None:
     _shot(board, "08-live-board")
     # a changes the vote on d2 (disagree -> agree): the board shows it without a reload
     a.get_by_test_id("stButtonGroup").nth(1).get_by_text("Agree", exact=True).click()
-    expect(a.get_by_text(f"Vote stored: agree (statement {d2}).")).to_be_visible(timeout=30_000)
+    expect(a.get_by_text(f"Vote stored: agree (Draft {d2}).")).to_be_visible(timeout=30_000)
     expect(board.get_by_text(f"draft {d2} · 2 agree · 0 disagree · 0 pass")).to_be_visible(timeout=30_000)
     votes = store.current_votes(cid)
     v2 = votes[votes["statement"] == d2]["vote"].astype(int)

@@ -367,6 +367,7 @@ def test_review_approve_publish_vote_and_report(sample):
     draft_id = drafts[0].external_id
     p.button(key=f"vote-{draft_id}-1").click().run()
     _ok(p)
+    assert f"Vote stored: agree (Draft {draft_id})." in unescape(texts(p))  # as its ballot names it
     votes = store.current_votes(sample.cid)
     assert votes[(votes["participant"] == pid) & (votes["statement"] == draft_id)]["vote"].tolist() == [1]
     # the board shows the draft with that vote

@@ -18,7 +18,15 @@ from __future__ import annotations
 import streamlit as st
 
 from deliberation.report_text import topic_counts
-from deliberation.wording import audience_name, audience_words, ballot_text_in, heading_in, topic_label
+from deliberation.wording import (
+    audience_name,
+    audience_words,
+    ballot_text_in,
+    draft_name,
+    first_upper,
+    heading_in,
+    topic_label,
+)
 from deliberation.words import (
     DEFAULT_LANGUAGE,
     FORMS,
@@ -62,6 +70,12 @@ class Words(Texts):
         """The answer's word, as on its button: Agree, Disagree, Pass."""
         return self({1: "answer.agree", -1: "answer.disagree", 0: "answer.pass"}[int(value)])
 
+    def draft(self, sid: str, start: bool = False) -> str:
+        """A draft put to the vote by its ballot number, as every page names it: "draft 25", "projet
+        25" (deliberation.wording.draft_name, its one home); ``start``: it begins a line ("Projet 25")."""
+        name = draft_name(sid, self.lang)
+        return first_upper(name) if start else name
+
     def group(self, letter: str) -> str:
         """An opinion group by its letter: "group A", "Gruppe A" (deliberation.wording's words)."""
         return audience_words(self.lang)["group"].format(letter=letter)
@@ -96,7 +110,8 @@ def draft_caption(words: Words, p: dict) -> str:
     """The line under a draft on the ballot: "Draft 14 · based on statement 5" (one source) or
     "… based on statements 3, 5" (several), as text (the page escapes it)."""
     citations = [str(c) for c in p.get("citations") or ()]
-    return words("vote.draft_caption", n=len(citations), sid=p["statement_id"], sources=", ".join(citations))
+    return words("vote.draft_caption", n=len(citations), draft=words.draft(p["statement_id"], start=True),
+                 sources=", ".join(citations))
 
 
 def ballot_text(words: Words, text: str) -> str:

@@ -83,7 +83,7 @@ def reason(e: BaseException) -> str:
     if not isinstance(e, DeliberationError):
         return plain_error(e) if w.lang == DEFAULT_LANGUAGE else unexpected_words(e, w.lang, w("doing.unexpected"))
     if isinstance(e, VotingClosed) and e.draft is not None:  # "Draft 16", as the ballot names it
-        return w("vote.drafts_closed" if e.closed else "vote.draft_not_open", sid=e.draft)
+        return w("vote.drafts_closed" if e.closed else "vote.draft_not_open", draft=w.draft(e.draft, start=True))
     if w.lang != DEFAULT_LANGUAGE and isinstance(e, (VotingClosed, RateLimited)):
         return w("vote.closed" if isinstance(e, VotingClosed) else "doing.rate_limited")
     return in_words(e, w.lang)
@@ -105,14 +105,17 @@ def attempt(failure: str, fn, *args):
     return None, False
 
 
-def vote(cid: int, pid: str, sid: str, value: int, allowed: bool = True, ballot: bool = False) -> None:
+def vote(cid: int, pid: str, sid: str, value: int, allowed: bool = True, ballot: bool = False,
+         draft: bool = False) -> None:
     """Callback: store the vote; only a stored vote is acknowledged. ``ballot``: pressed on an item
-    this page offered as not yet voted on."""
+    this page offered as not yet voted on; ``draft``: the item is a draft, named as the ballot names
+    it ("projet 25", never by the statements' word)."""
     w = words()
     if not allowed:
         flash("warning", w("vote.closed"))
         return
-    done = w("vote.stored", answer=w(SAID[value]), sid=sid)
+    done = w("vote.stored_draft", answer=w(SAID[value]), draft=w.draft(sid, start=True)) if draft else \
+        w("vote.stored", answer=w(SAID[value]), sid=sid)
     if (st.session_state.get("last-vote") == (cid, pid, sid, value)
             and store().votes_of(cid, pid).get(sid) == value):
         # the same press again: a second press on a button that was being redrawn, or a press that
@@ -127,7 +130,8 @@ def vote(cid: int, pid: str, sid: str, value: int, allowed: bool = True, ballot:
     # stored again. This page's own earlier vote on it is not "elsewhere": a second press changes it
     before = store().votes_of(cid, pid).get(sid) if ballot and tuple((last or ())[:3]) != (cid, pid, sid) else None
     if before == value:
-        flash("info", w("vote.elsewhere_same", answer=w(SAID[value]), sid=sid))
+        flash("info", w("vote.elsewhere_same_draft", answer=w(SAID[value]), draft=w.draft(sid)) if draft else
+              w("vote.elsewhere_same", answer=w(SAID[value]), sid=sid))
         return
     _, ok = attempt(w("vote.not_stored"), lambda: store().cast_vote(cid, pid, sid, value, create_participant=True))
     if not ok:
@@ -137,7 +141,7 @@ def vote(cid: int, pid: str, sid: str, value: int, allowed: bool = True, ballot:
           w("vote.elsewhere_changed", before=w(SAID[before]), answer=w(SAID[value]), done=done), voted=sid)
 
 
-def change_vote(cid: int, pid: str, sid: str, key: str, old: int, allowed: bool) -> None:
+def change_vote(cid: int, pid: str, sid: str, key: str, old: int, allowed: bool, draft: bool = False) -> None:
     """Callback of a vote's control in My votes (its options are the answers' words)."""
     w = words()
     value = {w.vote(v): v for v in (1, -1, 0)}.get(st.session_state.get(key))
@@ -148,15 +152,15 @@ def change_vote(cid: int, pid: str, sid: str, key: str, old: int, allowed: bool)
         st.session_state[key] = w.vote(old)
         flash("warning", w("vote.closed_no_change"))
         return
-    vote(cid, pid, sid, value)
+    vote(cid, pid, sid, value, draft=draft)
 
 
-def vote_buttons(cid: int, pid: str, sid: str, prefix: str = "vote") -> None:
+def vote_buttons(cid: int, pid: str, sid: str, prefix: str = "vote", draft: bool = False) -> None:
     w = words()
     for col, (value, label, icon, look) in zip(st.columns(3), ANSWERS):
         with col.container(key=f"{look}-{prefix}-{hashlib.sha1(sid.encode()).hexdigest()[:12]}"):
             st.button(w(label), key=f"{prefix}-{sid}-{value}", type="primary" if value else "secondary", icon=icon,
-                      width="stretch", on_click=vote, args=(cid, pid, sid, value, True, True))
+                      width="stretch", on_click=vote, args=(cid, pid, sid, value, True, True, draft))
 
 
 # ---- writing a statement -----------------------------------------------------------------

@@ -85,7 +85,7 @@ def _statements(r: dict) -> None:
         for p in r["published"]:
             with st.container(border=True):
                 kind = draft_heading(w, p)  # "Common ground 1", "What group A asks for"
-                st.markdown(f"**{esc(kind)}** · {w('board.draft', sid=esc(p['statement_id']))} · "
+                st.markdown(f"**{esc(kind)}** · {esc(w.draft(p['statement_id']))} · "
                             f"{totals(votes, p['statement_id'], w)}")
                 quote(ballot_text(w, p["text"]))
                 chart = vote_bars(votes, p["statement_id"], groups, words=w)

@@ -355,7 +355,7 @@ def _vote_next(cid, pid, statements, my_votes, todo_drafts, todo) -> None:
         with st.container(border=True):
             quote(ballot_text(w, p["text"]))
             st.caption(esc(draft_caption(w, p)))
-        vote_buttons(cid, pid, p["statement_id"])
+        vote_buttons(cid, pid, p["statement_id"], draft=True)
         return
     pool = _ballot(statements, pid)
     n_done = sum(1 for s in pool if s.external_id in my_votes)
@@ -416,7 +416,7 @@ def _my_votes(cid, pid, by_id, my_votes, open_draft_ids: set[str], compare: dict
                 st.session_state[key] = w.vote(my_votes[sid])
                 st.session_state[f"{key}:stored"] = my_votes[sid]
             st.segmented_control(w("mine.your_vote"), answers, key=key, label_visibility="collapsed",
-                                 on_change=change_vote, args=(cid, pid, sid, key, my_votes[sid], allowed),
+                                 on_change=change_vote, args=(cid, pid, sid, key, my_votes[sid], allowed, s.is_draft),
                                  disabled=not allowed)
             if (compare or {}).get(sid):
                 st.caption(w("mine.compare", lines=esc(compare[sid])))

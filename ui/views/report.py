@@ -61,7 +61,7 @@ def _vote_rows(w: Words, drafts: list[dict]) -> tuple[list[dict], list[dict]]:
     rows, table = [], []
     for d in drafts:
         v = d["votes"]
-        name = w("report.draft_name", heading=draft_heading(w, d), sid=d["published_as"])
+        name = w("report.draft_name", heading=draft_heading(w, d), draft=w.draft(d["published_as"], start=True))
         for vote, n in (("agree", v["agree"]), ("disagree", v["disagree"]), ("pass", v["passes"])):
             rows.append({col["draft"]: name, col["vote"]: said[vote], col["votes"]: n})
         rest = {"agree": v["agree"], "disagree": v["disagree"], "pass": v["passes"]}
