@@ -112,3 +112,58 @@ def test_the_console_counts_an_exports_authors_as_participants_as_its_figures_do
     assert "Imported 3 statements, 3 participants (0 of them voted) and 0 votes" in page, page
     assert [m.value for m in at.metric if m.label == "Participants"] == ["3"]
     assert store.counts(c.id)["registered"] == 3
+
+
+def _german_review():
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    import ui.review_cards as cards
+    from ui.i18n import CONSOLE_LANGUAGE_KEY
+
+    st.session_state[CONSOLE_LANGUAGE_KEY] = "de"
+    gs = SimpleNamespace(waiting={"drafts": st.session_state["drafts"]}, values={}, waiting_id="review-1")
+    cards.review(int(st.session_state["cid"]), gs)
+
+
+def test_the_reviewers_name_stays_across_a_reload_and_is_stored_with_the_next_click(tmp_path, monkeypatch):
+    """4. a German moderator typed "Katrin Vogel", the app restarted during the review, and the reloaded
+    console's box said "Moderation" again: the next clicks would have been stored under the default."""
+    pytest.importorskip("streamlit")
+    from streamlit.testing.v1 import AppTest
+
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+
+    text = "Los niños necesitan un lugar seguro para jugar en el centro."
+    draft = {"key": "all:1", "text": text, "notes": "", "drafter": "extractive",
+             "sentences": [{"text": text, "citations": ["1"]}], "cited": {"1": text}}
+    settings = Settings(data_dir=tmp_path / "data")
+    store = Store(settings)
+    c, secret = store.create_consultation("¿Debería cerrarse la calle Mayor al tráfico los fines de semana?")
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+
+    def console(params: dict) -> AppTest:
+        at = AppTest.from_function(_german_review, default_timeout=60)
+        at.session_state["cid"], at.session_state["drafts"] = c.id, [draft]
+        at.session_state["moderator"] = {str(c.id): store.create_moderator_session(c.id, secret)}
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    at = console({})
+    assert at.text_input(key="mod-reviewer").value == "Moderation"
+    at.text_input(key="mod-reviewer").input("Katrin Vogel").run()
+    kept = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert kept.get("reviewer") == "Katrin Vogel", kept
+    again = console(kept)  # the reload: a new session with the same address
+    assert again.text_input(key="mod-reviewer").value == "Katrin Vogel"
+    radio = next(r for r in again.radio if (r.key or "").startswith("mod-dec-") and r.key.endswith("-all:1"))
+    radio.set_value("approve").run()
+    assert store.pending(c.id, "review-1")["all:1"].reviewer == "Katrin Vogel"
+    # back to the default: nothing in the address, stored neutral
+    again.text_input(key="mod-reviewer").input("Moderation").run()
+    assert "reviewer" not in again.query_params

@@ -54,6 +54,10 @@ DEFAULT_REVIEWER = "moderator"
 #: (its words, its reason): a page drawn without the card (the run's progress) drops its boxes, and
 #: the reason came back empty
 _KEPT_EDIT = "mod-kept-edit-"
+#: the console's address keeps the reviewer's name typed (as ``lang`` keeps its language): a reload or
+#: a restarted app put the console's default back in the box, and the next clicks were stored under
+#: it instead of the name typed before (found running a room by hand: "Katrin Vogel", then "Moderation")
+REVIEWER_PARAM = "reviewer"
 
 
 def review(cid: int, gs) -> None:
@@ -71,7 +75,8 @@ def review(cid: int, gs) -> None:
     st.subheader(w("review.title", n=len(drafts)))
     st.write(w("review.intro"))
     coverage(values, w)
-    reviewer = st.text_input(w("review.your_name"), value=w("review.default_reviewer"), key="mod-reviewer")
+    reviewer = st.text_input(w("review.your_name"), value=st.query_params.get(REVIEWER_PARAM) or w("review.default_reviewer"),
+                             key="mod-reviewer", on_change=_keep_reviewer)
     # what this page showed before this run: the cards below draw what changed elsewhere since
     shown = {d["key"]: st.session_state.get(_shown_key(key, d)) for d in drafts}
     same = _same_words(drafts)
@@ -136,6 +141,15 @@ def changed_words(changed: list[str], drafts: list[dict], now: dict[str, Pending
 def _default_names() -> set[str]:
     """The default reviewer's name in every language the console speaks (``review.default_reviewer``)."""
     return {Words(lang)("review.default_reviewer") for lang in LANGUAGES}
+
+
+def _keep_reviewer() -> None:
+    """The name typed into the address (``?reviewer=``); none while it is the default."""
+    name = stored_reviewer(st.session_state.get("mod-reviewer"))
+    if name == DEFAULT_REVIEWER:
+        st.query_params.pop(REVIEWER_PARAM, None)
+    else:
+        st.query_params[REVIEWER_PARAM] = name
 
 
 def stored_reviewer(typed: str | None) -> str:
