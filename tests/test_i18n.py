@@ -572,10 +572,17 @@ def test_a_runs_log_lines_are_said_in_the_consoles_language_and_written_in_engli
     assert log_lines(lines, Words("en")) == lines
     published = {"published": [{"key": "all:1", "heading": "Common ground 1", "statement_id": "8"}]}
     assert log_lines(lines, Words("fr"), published) == [
-        "Réception\u00a0: 25 propositions, 2 dans la file de modération, 0 écartées par la modération, "
-        "25 nouvellement vectorisées", "Relecture all:1\u00a0: approuvé par l'équipe d'animation",
+        "Réception\u00a0: 25 propositions\u00a0; dans la file de modération\u00a0: 2\u00a0; écartées par la "
+        "modération\u00a0: 0\u00a0; nouvellement vectorisées\u00a0: 25", "Relecture all:1\u00a0: approuvé par l'équipe d'animation",
         "Vérification group:0\u00a0: 1 sur 2 phrases étayées",
         "Décompte\u00a0: 2 projets\u00a0; Vainqueur selon la méthode de Schulze\u00a0: Terrain d'entente 1 (8). "
         + Texts("fr")("said.tally.no_votes"), "Rapport\u00a0: /data/reports/1/report.md", "a line of an older run"]
     assert log_lines(lines[:1], Words("de")) == [
         "Eingang: 25 Aussagen, 2 in der Moderationswarteschlange, 0 aussortiert, 25 neu eingebettet"]
+    # a run drawn step by step names its drafts from the steps' updates, which hold models, not JSON
+    from graphs.state import PublishedDraft
+
+    update = {"published": [PublishedDraft(key="all:1", kind="consensus", statement_id="8", text="x",
+                                           heading="Common ground 1")]}
+    assert log_lines(lines[3:4], Words("de"), update)[0].startswith(
+        "Auszählung: 2 Entwürfe; Sieger nach der Schulze-Methode: Gemeinsamer Nenner 1 (8). ")

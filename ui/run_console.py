@@ -23,7 +23,7 @@ from deliberation.wording import first_upper
 from graphs import runner, runner_process
 from graphs.context import Context
 from ui import common, run_stop
-from ui.i18n import Words, console_words, step_words, where_stopped
+from ui.i18n import DEFAULT_LANGUAGE, Words, console_words, step_words, where_stopped
 from ui.run_log import log_lines
 
 #: The key of the console's tabs (ui.common.switchable_tabs).
@@ -90,11 +90,12 @@ def _bar_at(bar, node: str | None) -> None:
     bar.progress(min(frac, 1.0), text=first_upper(step_words(w, [node])))
 
 
-def _draw_step(bar, node: str, lines: list[str]) -> None:
-    """A completed step in a run's progress: the bar, then its log lines."""
+def _draw_step(bar, node: str, lines: list[str], values: dict | None = None) -> None:
+    """A completed step in a run's progress: the bar, then its log lines in the console's language
+    (``values``: the graph's state the run started from, which names its groups and drafts)."""
     _bar_at(bar, node)
     w = console_words()
-    for line in log_lines(lines, w) or [w("run.step_done", step=node)]:
+    for line in log_lines(lines, w, values) or [w("run.step_done", step=node)]:
         st.markdown(common.code(node) + " " + common.esc(line))
 
 
@@ -117,6 +118,7 @@ def watch_run(label: str, cid: int, pid: int) -> runner.Status:
     as :func:`run_with_progress` draws a run of this process. The page going away stops only the
     drawing (Streamlit's rerun or stop passes through); the run goes on."""
     s, w = common.settings(), console_words()
+    before = runner.status(s, cid).values if w.lang != DEFAULT_LANGUAGE else None  # names the drafts it counts
     stop = st.empty()  # a press reruns the page: the run goes on, and its Stop asks first
     with stop.container():
         run_stop.stop_button(pid, "watch")
@@ -129,7 +131,7 @@ def watch_run(label: str, cid: int, pid: int) -> runner.Status:
             # read after the lock: nothing written later is lost; once it is free, its exit too
             done = runner_process.progress(s, cid, pid, ended=over)
             for node, lines in done.steps[shown:]:
-                _draw_step(bar, node, lines)
+                _draw_step(bar, node, lines, before)
             shown = len(done.steps)
             if over:
                 break
@@ -164,13 +166,17 @@ def run_with_progress(label: str, fn, cid: int | None = None) -> object:
         bar = st.progress(0.0, text=w("run.starting"))
         seen: list[str] = []
         page_gone: list[BaseException] = []
+        # the state the run starts from, and each step's update: they name the run's groups and drafts
+        before = dict(runner.status(common.settings(), cid).values) if cid is not None and w.lang != DEFAULT_LANGUAGE \
+            else {}
 
         def on_update(node: str, update: dict) -> None:
             seen.append(node)
             if page_gone:
                 return
             try:
-                _draw_step(bar, node, update.get("log") or [])
+                before.update(update)
+                _draw_step(bar, node, update.get("log") or [], before)
             except BaseException as e:  # Streamlit's stop and rerun signals are BaseExceptions
                 if cid is None or not common._is_control_flow(e):
                     raise

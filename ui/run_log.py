@@ -24,13 +24,19 @@ def said_words(values: dict | None, w: Words) -> Callable[[str], str]:
     if w.lang == DEFAULT_LANGUAGE:
         return lambda text: text
     values = values or {}
-    analysis = values.get("analysis") or {}
+    analysis = _plain(values.get("analysis")) or {}
     groups = analysis.get("group_summaries") or [{"id": i} for i in range(GROUP_LETTERS)]
     published = [{"key": p.get("key", ""), "heading": p.get("heading"), "published_as": p.get("statement_id")}
-                 for p in values.get("published") or []]
+                 for p in map(_plain, values.get("published") or [])]
     named = {"topics": (analysis.get("topics") or {}).get("topics") or [], "groups": groups,
-             "audit": values.get("audit") or {}, "consensus": published}
+             "audit": _plain(values.get("audit")) or {}, "consensus": published}
     return said_in(named, Texts(w.lang))
+
+
+def _plain(value):
+    """A part of the graph's state as JSON: a step's update holds models (the analysis, a published
+    draft) where a checkpoint's values hold their JSON."""
+    return value.model_dump(mode="json") if hasattr(value, "model_dump") else value
 
 
 def log_lines(lines: list[str], w: Words, values: dict | None = None) -> list[str]:
