@@ -66,9 +66,10 @@ def message_file(package: str, lang: str):
 _NO_BREAK = {"fr": (re.compile(r" ([:;!?»])|(«) "), lambda m: f"\u00a0{m[1]}" if m[1] else f"{m[2]}\u00a0")}
 
 
-#: The space a language puts between a number and its "%" (French: a no-break space, "67 %"; the
-#: pages wrote "67% d'accord" in a French room).
-PERCENT_SPACE = {"fr": "\u00a0"}
+#: The space a language puts between a number and its "%" (a no-break space: French, German (DIN 5008)
+#: and Spanish (RAE) write "67 %"; the pages wrote "67% d'accord" in a French room, and "0% de acuerdo",
+#: "(40%)" in a Spanish room with a German console, under reports that write "40 %": report.percent).
+PERCENT_SPACE = {"fr": "\u00a0", "de": "\u00a0", "es": "\u00a0"}
 
 
 def no_break_spaces(lang: str, text: str) -> str:

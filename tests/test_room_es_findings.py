@@ -167,3 +167,21 @@ def test_the_reviewers_name_stays_across_a_reload_and_is_stored_with_the_next_cl
     # back to the default: nothing in the address, stored neutral
     again.text_input(key="mod-reviewer").input("Moderation").run()
     assert "reviewer" not in again.query_params
+
+
+def test_my_votes_and_the_consoles_shares_write_percent_as_spanish_and_german_do():
+    """5. "My votes" in the Spanish room read "el resto del grupo A: 0% de acuerdo" and the German
+    console's cards "(40%)", where their reports write "40 %" (report.percent): Spanish (RAE) and
+    German (DIN 5008) put a space, kept on the line, before "%"."""
+    pytest.importorskip("streamlit")
+    import pandas as pd
+
+    from ui.i18n import Words
+    from ui.opinion_map import standing
+
+    votes = pd.DataFrame({"participant": ["me", "a", "b", "c"], "statement": ["7"] * 4, "vote": [1, 1, 1, -1]})
+    analysis = {"groups": {"me": 0, "a": 0, "b": 0, "c": 0}}
+    es = standing(analysis, votes, "me", Words("es"))["lines"]["7"]
+    assert "67\u00a0% de acuerdo (2 de 3)" in es and "75\u00a0% de acuerdo (3 de 4)" in es, es
+    assert Words("de").percent(0.4) == "40\u00a0%"
+    assert Words("en").percent(0.4) == "40%"
