@@ -138,3 +138,22 @@ def test_thesaurus_index_cache_gives_the_parsed_index(monkeypatch: pytest.Monkey
             assert not list(readonly.iterdir())
     finally:
         readonly.chmod(0o700)
+
+
+@needs_thesaurus
+def test_no_home_folder_means_no_cache_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process with no ``$HOME`` and a user id with no account (a container's) has no folder for
+    the cache: the index is parsed as without one (pathlib raised "Could not determine home
+    directory" out of the guard)."""
+
+    import pwd
+
+    def no_account(uid: int):
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    for name in ("HOME", "XDG_CACHE_HOME", lexicon_cache.CACHE_ENV):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", no_account)
+    assert lexicon_cache.cache_dir() is None
+    index = MyThes("test", "Spanish", "mythes-es", "DELIBERATION_TEST_NO_SUCH_VARIABLE", str(SPANISH)).index()
+    assert len(index) > 10_000

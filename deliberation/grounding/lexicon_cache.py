@@ -31,13 +31,18 @@ FORMAT_VERSION = 1
 
 def cache_dir() -> Path | None:
     """``$DELIBERATION_LEXICON_CACHE``, else ``$XDG_CACHE_HOME/deliberation/lexicon``, else
-    ``~/.cache/deliberation/lexicon``; None when the variable is set empty (no cache)."""
+    ``~/.cache/deliberation/lexicon``; None when the variable is set empty (no cache) or there is no
+    home folder to put it in (no ``$HOME`` and a user id with no account: a container's)."""
 
     named = os.environ.get(CACHE_ENV)
     if named is not None:
         return Path(named) if named else None
     xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "deliberation" / "lexicon"
+    try:
+        base = Path(xdg) if xdg else Path.home() / ".cache"
+    except RuntimeError:  # pathlib: "Could not determine home directory."
+        return None
+    return base / "deliberation" / "lexicon"
 
 
 def _copy_path(source: Path, kind: str) -> Path | None:
