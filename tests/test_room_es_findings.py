@@ -185,3 +185,32 @@ def test_my_votes_and_the_consoles_shares_write_percent_as_spanish_and_german_do
     assert "67\u00a0% de acuerdo (2 de 3)" in es and "75\u00a0% de acuerdo (3 de 4)" in es, es
     assert Words("de").percent(0.4) == "40\u00a0%"
     assert Words("en").percent(0.4) == "40%"
+
+
+def test_a_room_created_with_a_spanish_question_speaks_spanish_and_the_console_says_so(tmp_path, monkeypatch):
+    """6. the German console created "¿Debería cerrarse la calle Mayor…?" and the participant page and
+    the board spoke English until the moderator found the room's language menu."""
+    pytest.importorskip("streamlit")
+    from ui_helpers import app, texts, unescape
+
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+    from deliberation.words import ROOM_LANGUAGE_SETTING
+
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    made = {}
+    for question in ("¿Debería cerrarse la calle Mayor al tráfico los fines de semana?",
+                     "Should the library open on Sundays?"):
+        at = app("moderator")
+        at.query_params["lang"] = "de"
+        at.run()
+        at.text_area(key="mod-new-question").input(question)
+        at.button[[b.label for b in at.button].index("Beteiligung anlegen")].click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        c = Store(settings).get_consultation(at.session_state["mod-created"]["code"])
+        made[question[:6]] = (c.settings.get(ROOM_LANGUAGE_SETTING), unescape(texts(at)))
+    lang, page = made["¿Deber"]
+    assert lang == "es" and "Teilnahmeseite, Live-Tafel und Bericht sprechen Spanisch, die Sprache der Frage" in page
+    lang, page = made["Should"]
+    assert lang is None and "die Sprache der Frage" not in page  # English, the default: nothing to say

@@ -39,7 +39,8 @@ from ui.common import (
     switchable_tabs,
 )
 from ui import console_live, room_language, run_console
-from ui.i18n import CONSOLE_LANGUAGE_KEY, LANGUAGE_PARAM, LANGUAGES, SESSION_LANGUAGE_KEY, Words, console_words, page_words
+from ui.i18n import (CONSOLE_LANGUAGE_KEY, LANGUAGE_PARAM, LANGUAGES, ROOM_LANGUAGE_SETTING, SESSION_LANGUAGE_KEY, Words,
+                     console_words, page_words)
 from ui.review_cards import review
 from ui.run_log import log_lines
 from ui.seed_form import seed_section
@@ -106,12 +107,14 @@ def _sign_in_form() -> None:
         if st.form_submit_button(w("console.create"), type="primary"):
             with act(w, w("console.creating")):
                 check_chosen_secret(secret)
+                lang = room_language.of_question(question, description)
                 c, new_secret = store().create_consultation(
                     question, description=description,
-                    settings={"drafter": drafter, "model": model or None, "base_url": base_url or None},
+                    settings={"drafter": drafter, "model": model or None, "base_url": base_url or None,
+                              **({ROOM_LANGUAGE_SETTING: lang} if lang else {})},
                     secret=secret or None)
                 _remember(c.id, sign_in(c.id, new_secret))
-                st.session_state["mod-created"] = {"cid": c.id, "code": c.code, "secret": new_secret}
+                st.session_state["mod-created"] = {"cid": c.id, "code": c.code, "secret": new_secret, "lang": lang}
                 st.rerun()
 
 
@@ -134,6 +137,8 @@ def _overview(cid: int, c, w: Words):
     if created and created["cid"] == cid:
         with st.container(border=True):
             st.success(w("console.created", code=c.code))
+            if created.get("lang"):
+                st.info(room_language.said_at_creation(created["lang"], w))
             st.code(created["secret"], language=None)
             st.button(w("console.noted"), key="mod-noted", on_click=lambda: st.session_state.pop("mod-created"))
     counts = store().counts(cid)
