@@ -67,6 +67,8 @@ def said_in(rep: dict, w: Texts):
     for d in rep.get("consensus", []) + rep.get("minority", []) + (rep.get("rejected") or []):
         heading = d.get("heading") or draft_heading(d["key"])
         names[heading] = _heading(d, w.lang)
+        # the audit names a draft by its topic's number only ("What people said about topic 2")
+        names.setdefault(draft_heading(d["key"]), names[heading])
         if d.get("published_as"):
             names[d.get("ballot_name") or ballot_name(heading, d["published_as"])] = \
                 ballot_name(_heading(d, w.lang), d["published_as"])
@@ -74,7 +76,12 @@ def said_in(rep: dict, w: Texts):
     keys += [g["key"] for g in (rep.get("audit") or {}).get("groups") or []]
     for key in keys:  # an opinion group with its article where the language puts one ("le groupe A")
         name = audience_name(key, topics, lang=w.lang)
-        names[audience_name(key, topics)] = w("names.group", group=name) if key.startswith("group:") else name
+        name = w("names.group", group=name) if key.startswith("group:") else name
+        # the coverage audit names a topic by its number, at a sentence's start too ("Topic 2 (20% of
+        # participants) has no draft."): a Spanish report kept it in English beside "el tema «…»"
+        for english in (audience_name(key, topics), audience_name(key)):
+            names.setdefault(english, name)
+            names.setdefault(first_upper(english), first_upper(name))
     for mid in load("deliberation", DEFAULT_LANGUAGE):  # languages by their English names ("German")
         if mid.startswith(LANGUAGE_NAMES):
             names[mid.removeprefix(LANGUAGE_NAMES)] = w(mid)

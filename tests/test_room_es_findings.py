@@ -214,3 +214,26 @@ def test_a_room_created_with_a_spanish_question_speaks_spanish_and_the_console_s
     assert lang == "es" and "Teilnahmeseite, Live-Tafel und Bericht sprechen Spanisch, die Sprache der Frage" in page
     lang, page = made["Should"]
     assert lang is None and "die Sprache der Frage" not in page  # English, the default: nothing to say
+
+
+def test_the_audits_topic_names_are_said_in_the_reports_language():
+    """7. the Spanish report of a room whose topic draft the moderator rejected read "No superada:
+    topic 2 no tiene ningún borrador", "(1 rechazados: What people said about topic 2)" and "Topic 2
+    (20 % de los participantes) no tiene ningún borrador": the coverage audit names a topic by its
+    number, the report's names had only its label ("el tema «…»"), so the English stayed."""
+    from deliberation.report_text import said_in
+    from deliberation.wording import audience_name, draft_heading, first_upper
+    from deliberation.words import Texts, said
+
+    topics = [{"id": 0, "label": "calle · peatonal"}, {"id": 1, "label": "autobús · estación"}]
+    labelled = {str(t["id"]): t["label"] for t in topics}
+    rep = {"topics": topics, "audit": {"groups": [{"key": "topic:0"}, {"key": "topic:1"}]},
+           "rejected": [{"key": "topic:1", "heading": draft_heading("topic:1", topics=labelled)}]}
+    findings = [said("audit.missing", audience=first_upper(audience_name("topic:1")), share="20"),
+                said("audit.audited_rejected", n=1, drafts=draft_heading("topic:1"))]
+    assert "opic 2" in " ".join(findings)  # as the audit writes them (numbered from 1)
+    for lang, name in (("es", "el tema «autobús · estación»"), ("de", "Thema „autobús · estación“")):
+        say = said_in(rep, Texts(lang))
+        out = [say(f) for f in findings]
+        assert all("opic" not in o and "What people" not in o for o in out), out
+        assert name in out[0].lower() or name in out[0], out
