@@ -158,6 +158,12 @@ def _import(bundle, *, embed: bool, question: Optional[str], secret: Optional[st
     check_chosen_secret(secret)
     report = import_bundle(state.settings, bundle, embed=embed, question=question, secret=secret,
                            progress=sys.stderr.isatty())
+    print_imported(report, bundle.notes)
+
+
+def print_imported(report, notes: list[str]) -> None:
+    """What an import stored, its notes, and the moderator secret it made (shown this once: only its
+    hash is stored, and without it nobody can open the consultation's moderator console)."""
     without = report.registered - report.participants
     out.print(f"Imported into consultation {report.consultation_id} (join code {report.code}): "
               f"{plural(report.statements, 'statement')}, {plural(report.participants, 'participant')}"
@@ -166,7 +172,7 @@ def _import(bundle, *, embed: bool, question: Optional[str], secret: Optional[st
                  if without > 0 else "") + ", "
               f"{plural(report.votes, 'vote')} ({plural(report.vote_events, 'vote event')}), "
               f"{plural(report.flagged, 'statement')} flagged for the moderator.")
-    for note in bundle.notes:
+    for note in notes:
         out.print(f"Note: {note}", markup=False, highlight=False)
     if report.moderator_secret:
         out.print(f"Moderator secret (shown once, keep it): {report.moderator_secret}")

@@ -279,8 +279,10 @@ def demo(settings: Settings, corpus: Path, console) -> int:
 
 
 
-def ensure_consultation(settings: Settings, source: str, progress=None, secret: str | None = None) -> int:
-    """A stored consultation id from an id, a join code, or a Polis export folder (imported once)."""
+def ensure_consultation(settings: Settings, source: str, progress=None, secret: str | None = None,
+                        imported: Callable[[ImportReport, list[str]], None] | None = None) -> int:
+    """A stored consultation id from an id, a join code, or a Polis export folder (imported once);
+    ``imported`` is told what a folder's import stored and its notes (its moderator secret too)."""
     path = Path(source)
     cid = find_stored(settings, source)
     if cid is not None:
@@ -289,7 +291,10 @@ def ensure_consultation(settings: Settings, source: str, progress=None, secret: 
         progress(f"importing {path}")
     bundle = read_polis_export(path)
     bundle.source = str(path.resolve())
-    return import_bundle(settings, bundle, secret=secret).consultation_id
+    report = import_bundle(settings, bundle, secret=secret)
+    if imported:
+        imported(report, bundle.notes)
+    return report.consultation_id
 
 
 def find_stored(settings: Settings, source: str) -> int | None:

@@ -18,7 +18,7 @@ import typer
 from rich.markup import escape
 from pydantic_core import to_jsonable_python
 
-from deliberation.cli import IMPORT_INTERRUPTED, app, console, fail, interruptible, out, reported, state
+from deliberation.cli import IMPORT_INTERRUPTED, app, console, fail, interruptible, out, print_imported, reported, state
 from deliberation.config import SAMPLE_CORPUS
 from deliberation.errors import InputError, VotingClosed
 from deliberation.importers.base import read_text
@@ -38,7 +38,11 @@ def _graph():
 
 
 def _resolve(source: str) -> int:
-    return ensure_consultation(state.settings, source, progress=lambda m: console.print(f"[dim]… {escape(m)}[/]"))
+    """The consultation ``source`` names; a Polis folder not imported yet is imported, and what it stored
+    is printed with its join code and moderator secret (only its hash is stored: `run FOLDER` printed
+    neither, and nobody could open the console of the room it made)."""
+    return ensure_consultation(state.settings, source, progress=lambda m: console.print(f"[dim]… {escape(m)}[/]"),
+                               imported=print_imported)
 
 
 @contextmanager

@@ -168,3 +168,22 @@ def test_a_json_file_holding_a_list_of_statements_imports(tmp_path):
     path.write_text('[{"id": "a", "text": "Buses."}, {"id": "a", "text": "Again."}]')
     res = invoke(tmp_path / "data2", "import-statements", str(path), "--question", "Q", "--no-embed")
     assert res.exit_code == 2 and "row 2: duplicate statement id 'a' (first on row 1)" in res.output, res.output
+
+
+def test_run_of_a_new_folder_prints_the_moderator_secret(tmp_path):
+    """`deliberation run FOLDER` imports a folder not stored yet: it must print the join code and the
+    moderator secret, as import-polis does (found running a room with the LLM drafter: `run FOLDER`
+    printed neither, and only the secret's hash is stored, so nobody could open that room's console)."""
+    import re
+
+    from test_bad_input import GOOD_COMMENTS as comments
+
+    data = tmp_path / "data"
+    folder = polis_folder(tmp_path, comments + "".join(
+        f"170000000{k}000,x,{k},{k},1,0,1,Statement number {k} about the harbour\n" for k in range(2, 8)), GOOD_VOTES)
+    res = invoke(data, "run", str(folder))
+    code = re.search(r"Imported into consultation 1 \(join code (\w+)\)", res.output)
+    secret = re.search(r"\nModerator secret \(shown once, keep it\): (\S+)", res.output)
+    assert code and secret, res.output
+    Store(Settings(data_dir=data)).require_moderator(1, secret.group(1))  # the printed secret opens the console
+    assert code.group(1) == Store(Settings(data_dir=data)).get_consultation(1).code
