@@ -337,6 +337,14 @@ def _md_ranking(rep: dict, w: Texts) -> list[str]:
     return out + [""]
 
 
+def coverage_status(status: str, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """An audience's coverage status ("ok", "missing", "over") in ``lang``'s word, as the report's
+    audit table and the console's review cards say it ("fehlt", "manquant"); one it has no word for
+    as it is."""
+    w = report_words(lang)
+    return w(f"audit.{status}") if f"audit.{status}" in w else status
+
+
 def _md_audit(rep: dict, w: Texts) -> list[str]:
     a, say = rep["audit"], said_in(rep, w)
     out = [f"## {w('audit.title')}", ""]
@@ -349,7 +357,7 @@ def _md_audit(rep: dict, w: Texts) -> list[str]:
         out += ["", w("audit.table"), "|---|---:|---:|---:|---|"]
         for g in a["groups"]:
             name = (g.get("name") if w.lang == DEFAULT_LANGUAGE else None) or audience_name(g["key"], topics, lang=w.lang)
-            status = w(f"audit.{g['status']}") if g["status"] in ("ok", "missing", "over") else g["status"]
+            status = coverage_status(g["status"], w.lang)
             out.append(f"| {_md(name)} | {g['n_participants']} | "
                        f"{_percent(w, g['share_participants'])} | {g['n_drafts']} | {_md(status)} |")
     return out + [""]

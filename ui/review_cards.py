@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from deliberation.analysis.pipeline import repness_by_direction
+from deliberation.report_text import coverage_status
 from deliberation.storage.reviews import PendingDecision, stale_pending
 from deliberation.wording import Audience, ballot_words, sentence_text
 from ui import run_console
@@ -191,10 +192,10 @@ def _coverage_chart(groups: list[dict], w: Words) -> None:
     audience, measure, share = w("report.col_audience"), w("report.col_measure"), w("report.col_share")
     status = w("review.col_status")
     rows = []
-    for g in groups:
-        name = group_name(g["key"], w)
-        rows.append({audience: name, measure: people, share: g["share_participants"], status: g["status"]})
-        rows.append({audience: name, measure: drafts, share: g["share_drafts"], status: g["status"]})
+    for g in groups:  # the status in the console's word ("fehlt"; a German console said "missing")
+        name, said = group_name(g["key"], w), coverage_status(g["status"], w.lang)
+        rows.append({audience: name, measure: people, share: g["share_participants"], status: said})
+        rows.append({audience: name, measure: drafts, share: g["share_drafts"], status: said})
     chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
         y=alt.Y(f"{audience}:N", title=None, sort=None),
         x=alt.X(f"{share}:Q", title=share, axis=alt.Axis(format="%")),
@@ -205,8 +206,9 @@ def _coverage_chart(groups: list[dict], w: Words) -> None:
     ).properties(height=alt.Step(14))
     st.altair_chart(chart, width="stretch")
     st.dataframe(pd.DataFrame([{audience: group_name(g["key"], w), w("board.participants"): g["n_participants"],
-                                people: f"{g['share_participants']:.0%}", w("review.col_drafts"): g["n_drafts"],
-                                drafts: f"{g['share_drafts']:.0%}", status: g["status"]} for g in groups]),
+                                people: w.percent(g["share_participants"]), w("review.col_drafts"): g["n_drafts"],
+                                drafts: w.percent(g["share_drafts"]), status: coverage_status(g["status"], w.lang)}
+                               for g in groups]),
                  hide_index=True)
 
 

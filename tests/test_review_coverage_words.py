@@ -1,0 +1,44 @@
+"""The console's coverage table on the review cards in the console's language (found reviewing
+579c795..d7437af): a German console's table said "missing" / "over" / "ok", the audit's own keys,
+and "40%", where the report of the same room says "fehlt" and "40 %"."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("streamlit")
+
+#: an audit as the graph's state holds it: a group without a draft, a topic over-represented
+AUDIT = {"passed": False, "verdict": "", "findings": [], "groups": [
+    {"key": "group:0", "n_participants": 4, "share_participants": 0.4, "n_drafts": 0, "share_drafts": 0.0,
+     "status": "missing"},
+    {"key": "topic:0", "n_participants": 6, "share_participants": 0.6, "n_drafts": 2, "share_drafts": 1.0,
+     "status": "over"},
+]}
+
+
+def _coverage():
+    import streamlit as st
+
+    from ui.i18n import Words
+    from ui.review_cards import coverage
+
+    coverage({"audit": st.session_state["audit"]}, Words(st.session_state["lang"]))
+
+
+def _table(lang: str) -> list[dict]:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_coverage, default_timeout=60)
+    at.session_state["lang"], at.session_state["audit"] = lang, AUDIT  # (the app runs this function's source only)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at.dataframe[0].value.to_dict("records")
+
+
+def test_the_review_cards_coverage_table_speaks_the_consoles_language():
+    de = _table("de")
+    assert [r["Status"] for r in de] == ["fehlt", "überrepräsentiert"], de
+    assert "40\u00a0%" in de[0].values() and "0\u00a0%" in de[0].values(), de
+    en = _table("en")  # English as before
+    assert [r["status"] for r in en] == ["missing", "over"] and "40%" in en[0].values(), en
