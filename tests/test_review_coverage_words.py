@@ -1,6 +1,7 @@
 """The console's coverage table on the review cards in the console's language (found reviewing
 579c795..d7437af): a German console's table said "missing" / "over" / "ok", the audit's own keys,
-and "40%", where the report of the same room says "fehlt" and "40 %"."""
+and "40%", where the report of the same room says "fehlt" and "40 %"; the live board's group sizes
+"Gruppe A: 4 (40%)"."""
 
 from __future__ import annotations
 
@@ -42,3 +43,15 @@ def test_the_review_cards_coverage_table_speaks_the_consoles_language():
     assert "40\u00a0%" in de[0].values() and "0\u00a0%" in de[0].values(), de
     en = _table("en")  # English as before
     assert [r["status"] for r in en] == ["missing", "over"] and "40%" in en[0].values(), en
+
+
+def test_the_boards_group_sizes_write_shares_as_the_rooms_language_does():
+    """The live board's caption under the map read "Gruppe A: 4 (40%)" in a German room (found with
+    the review table above: shares there went through Words.percent, the board's not)."""
+    from ui.i18n import Words
+    from ui.views.board import group_sizes
+
+    analysis = {"n_participants": 10, "group_summaries": [{"id": 0, "size": 4, "share": 0.5},
+                                                          {"id": 1, "size": 4, "share": 0.5}]}
+    assert group_sizes(analysis, Words("de")) == "Gruppe A: 4 (50\u00a0% der 8 in Gruppen), Gruppe B: 4 (50\u00a0% der 8 in Gruppen)"
+    assert group_sizes(analysis, Words("en")).startswith("group A: 4 (50% of the 8 in groups)")

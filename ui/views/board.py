@@ -68,13 +68,18 @@ def _map(r: dict) -> None:
     a, w = r["analysis"], r["w"]
     if a.get("projection"):
         st.altair_chart(map_chart(a, height=340, words=w), width="stretch")
-        in_groups, everyone = sum(g["size"] for g in a.get("group_summaries") or []), a.get("n_participants")
-        of = w("board.of_grouped", n=in_groups) if of_grouped(in_groups, everyone) else ""
-        sizes = ", ".join(f"{group_label(g['id'], w)}: {g['size']} ({g['share']:.0%}{of})"
-                          for g in a.get("group_summaries") or [])
-        st.caption(w("board.map_caption", where=r["where"], sizes=sizes))
+        st.caption(w("board.map_caption", where=r["where"], sizes=group_sizes(a, w)))
     else:
         st.write(esc(no_map_reason(a, r["error"], r["voters"], w)))
+
+
+def group_sizes(a: dict, w: Words) -> str:
+    """The opinion groups' sizes under the board's map, their shares as the room's language writes
+    them ("Gruppe A: 4 (40 %)"; a French, German or Spanish board wrote "40%")."""
+    in_groups, everyone = sum(g["size"] for g in a.get("group_summaries") or []), a.get("n_participants")
+    of = w("board.of_grouped", n=in_groups) if of_grouped(in_groups, everyone) else ""
+    return ", ".join(f"{group_label(g['id'], w)}: {g['size']} ({w.percent(g['share'])}{of})"
+                     for g in a.get("group_summaries") or [])
 
 
 def _statements(r: dict) -> None:
