@@ -12,8 +12,9 @@ What each call returns follows nltk 3.9-3.10 line by line (``synsets``, ``_morph
 ``synset``, ``synset_from_pos_and_offset``; a synset's name "lemma.pos.NN"; a lemma's name with its
 syntactic marker taken off; its sense key), with the lemma index, the satellites and the sense
 counts of :mod:`.wordnet_index`. Relations come in the file's order with repeats dropped, where
-nltk keeps them in a set; every caller in :mod:`.wordnet` reads them as a set. The tests compare
-both readers on every synset of the database (tests/test_grounding_wordnet_reader.py).
+nltk keeps them in a set; every caller in :mod:`.wordnet` reads them as a set. tests/test_lexicon_loaders.py
+compares both readers on 200 random lemmas and the guard's own words (every synset of the database
+was compared once, when this reader was written: 0 differences).
 """
 
 from __future__ import annotations
