@@ -67,8 +67,10 @@ def said_in(rep: dict, w: Texts):
     for d in rep.get("consensus", []) + rep.get("minority", []) + (rep.get("rejected") or []):
         heading = d.get("heading") or draft_heading(d["key"])
         names[heading] = _heading(d, w.lang)
-        # the audit names a draft by its topic's number only ("What people said about topic 2")
-        names.setdefault(draft_heading(d["key"]), names[heading])
+        # the audit names a draft by its topic's number only ("What people said about topic 2", "Where
+        # opinions split on topic 2"): a rejected split draft stayed English in a Spanish report
+        for split in (False, True):
+            names.setdefault(draft_heading(d["key"], split=split), names[heading])
         if d.get("published_as"):
             names[d.get("ballot_name") or ballot_name(heading, d["published_as"])] = \
                 ballot_name(_heading(d, w.lang), d["published_as"])

@@ -237,3 +237,22 @@ def test_the_audits_topic_names_are_said_in_the_reports_language():
         out = [say(f) for f in findings]
         assert all("opic" not in o and "What people" not in o for o in out), out
         assert name in out[0].lower() or name in out[0], out
+
+
+def test_a_rejected_split_topic_draft_is_named_in_the_reports_language_and_counted_as_one():
+    """8. the Spanish report of a second room (a moderator rejected the draft "Donde las opiniones se
+    dividen sobre el tema 1") read "(1 rechazados: Where opinions split on topic 1)": the audit names a
+    split topic's draft by its number too, and the count took the plural for one."""
+    from deliberation.report_text import said_in
+    from deliberation.wording import draft_heading
+    from deliberation.words import Texts, said
+
+    topics = [{"id": 0, "label": "mercado · amigos"}]
+    rep = {"topics": topics, "rejected": [
+        {"key": "topic:0", "heading": draft_heading("topic:0", split=True, topics={"0": "mercado · amigos"})}]}
+    finding = said("audit.audited_rejected", n=1, drafts=draft_heading("topic:0", split=True))
+    assert "Where opinions split on topic 1" in finding  # as the graph writes it (numbered from 1)
+    es = said_in(rep, Texts("es"))(finding)
+    assert "(1 rechazado: Donde las opiniones se dividen sobre el tema «mercado · amigos»)" in es, es
+    fr = said_in(rep, Texts("fr"))(finding)
+    assert "1 rejeté\u00a0: " in fr and "split" not in fr, fr
