@@ -33,12 +33,15 @@ STATEMENTS = [{"id": "1", "text": "Buses should run every 10 minutes at rush hou
 def test_both_must_accept_and_rules_alone_offline() -> None:
     draft = "Buses should run every 10 minutes at rush hour [1]. Bus fares are too high for students [2]."
     assert check_draft(STATEMENTS, draft).supported  # offline: the rules alone
-    model = ScriptedChatModel(responses=['{"verdict": "entailed"}', '{"verdict": "not_stated"}'], calls=[])
+    # the third answer: the control before a veto, statement 2 in its own words (entailed)
+    model = ScriptedChatModel(responses=['{"verdict": "entailed"}', '{"verdict": "not_stated"}',
+                                         '{"verdict": "entailed"}'], calls=[])
     report = check_draft(STATEMENTS, draft, judge=LLMJudge(model))
     first, second = report.sentences
     assert first.supported and first.model_verdict == "entailed"
     assert not second.supported and second.model_verdict == "not_stated"
     assert second.problem_kinds == [ProblemKind.MODEL_NOT_STATED]
+    assert len(model.calls) == 3 and '"Bus fares are too high for students.' in model.calls[2][1].content
     # the rules reject first: the model is not asked, and cannot overrule them
     model = ScriptedChatModel(responses=['{"verdict": "entailed"}'], calls=[])
     report = check_draft(STATEMENTS, "Buses should run every 5 minutes at rush hour [1].", judge=LLMJudge(model))
@@ -70,6 +73,34 @@ def test_verdict_parsing_and_no_opinion() -> None:
     assert "no second opinion" in report.sentences[0].reason and "no verdict" in judge.last_error
 
 
+def test_a_model_that_says_no_to_everything_is_no_veto() -> None:
+    """Before a "not stated" removes a sentence the rules accept, the model is asked about the cited
+    statement in its own words; a model that says no to that too has no opinion worth a veto: the
+    rules decide and the reason says why (asked once per statement)."""
+    model = ScriptedChatModel(responses=['{"verdict": "not_stated"}'], calls=[])
+    judge = LLMJudge(model)
+    draft = "Buses should run every 10 minutes at rush hour [1]. Buses should run every 10 minutes [1]."
+    report = check_draft(STATEMENTS, draft, judge=judge)
+    assert report.supported and [v.model_verdict for v in report.sentences] == [NO_OPINION, NO_OPINION]
+    assert "did not judge statement 1 stated in its own words either" in report.sentences[0].reason
+    assert len(model.calls) == 3  # two sentences, one control
+
+
+@pytest.mark.slow
+def test_real_smollm2_does_not_remove_a_quote(smollm2_server) -> None:
+    """A sentence that quotes its cited statement word for word stays. SmolLM2-135M judged 18 of 20
+    Seattle statements "not stated" in their own words, so every sentence it drafted was removed as
+    "not stated", verbatim quotes too, and the card said so (found running a room with it)."""
+    from deliberation.drafting.llm import LLMDrafter
+
+    judge = LLMJudge(LLMDrafter(smollm2_server.model, base_url=smollm2_server.base_url).model)
+    quotes = ["It's just going to speed up the adoption of robotics in industries with unskilled or low-skilled workers.",
+              "Something needs to be done to address income inequality and this is a good if imperfect start."]
+    for text in quotes:
+        report = check_draft([{"id": "36", "text": text}], text, ["36"], judge=judge)
+        assert report.supported, report.sentences[0].reason
+
+
 @pytest.mark.slow
 def test_real_smollm2_gives_a_verdict(smollm2_server) -> None:
     from deliberation.drafting.llm import LLMDrafter
@@ -98,9 +129,10 @@ def test_the_graph_asks_the_drafting_model_for_its_second_opinion(tmp_path) -> N
         ctx = Context.from_options(options, services=Services(settings, chat_model=model))
         return ground_draft(d, state, ctx, statements, statements)[0]
 
-    model = ScriptedChatModel(responses=['{"verdict": "entailed"}', '{"verdict": "not_stated"}'], calls=[])
+    model = ScriptedChatModel(responses=['{"verdict": "entailed"}', '{"verdict": "not_stated"}',
+                                         '{"verdict": "entailed"}'], calls=[])
     out = run({"drafter": "llm"}, model)
-    assert len(model.calls) == 2 and [s.citations for s in out.sentences] == [["1"]]
+    assert len(model.calls) == 3 and [s.citations for s in out.sentences] == [["1"]]
     assert [v.model_verdicts for v in out.verdicts] == [["entailed"], ["not_stated"]]
     assert "language model judges it not stated" in out.verdicts[1].reason
     shown = review_request(state.model_copy(update={"drafts": [out]}), {})["drafts"][0]

