@@ -256,3 +256,28 @@ def test_a_rejected_split_topic_draft_is_named_in_the_reports_language_and_count
     assert "(1 rechazado: Donde las opiniones se dividen sobre el tema «mercado · amigos»)" in es, es
     fr = said_in(rep, Texts("fr"))(finding)
     assert "1 rejeté\u00a0: " in fr and "split" not in fr, fr
+
+
+@pytest.mark.parametrize("text", [
+    "El concejal de urbanismo es un inútil y un sinvergüenza que lo ha dejado pudrirse.",
+    "Los del ayuntamiento son unos sinvergüenzas.",
+    "Son unos inútiles, llevan tres años sin hacer nada.",
+    "En ese pleno solo hay gentuza y mangantes.",
+])
+def test_a_spanish_insult_of_a_person_waits_for_the_moderator(text):
+    """9. "El concejal de urbanismo es un inútil y un sinvergüenza que lo ha dejado pudrirse." was
+    published at once, voted on and listed in the public report: the Spanish word list knew
+    "imbécil" and "idiota", not the insults a town hall hears about its councillors."""
+    from deliberation.safety.intake import moderate
+
+    assert moderate([text])[0].status == "needs_review"
+
+
+@pytest.mark.parametrize("text", [
+    "Es inútil esperar más: el mercado lleva tres años cerrado.",
+    "Pintarlo sin arreglar el tejado sería un esfuerzo inútil.",
+])
+def test_useless_said_of_a_thing_is_no_insult(text):
+    from deliberation.safety.intake import moderate
+
+    assert moderate([text])[0].status == "ok"
