@@ -419,6 +419,9 @@ def test_split_sentences() -> None:
     ]
     assert split_sentences("公車應該增加班次。計程車太貴了！真的嗎？") == ["公車應該增加班次。", "計程車太貴了！", "真的嗎？"]
     assert split_sentences("Im 3. Stock ist es laut. Z.B. mehr Busse.") == ["Im 3. Stock ist es laut.", "Z.B. mehr Busse."]
+    assert split_sentences("Garantie auf mind. 10 Jahre erhöhen. Max. drei Geräte.") == [
+        "Garantie auf mind. 10 Jahre erhöhen.", "Max. drei Geräte."]
+    assert split_sentences("Keep that in mind. More buses.") == ["Keep that in mind.", "More buses."]
     assert split_sentences("Buses should run later [21]. [22] Trams too.") == ["Buses should run later [21]. [22]", "Trams too."]
     assert split_sentences("no full stop at the end") == ["no full stop at the end"]
     assert split_sentences("   ") == []

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from ..safety.instructions import injection_start, instruction_reasons
-from . import additions, checks, meaning, own_language, reach, restrictions, thesaurus_de, wordnet
+from . import additions, checks, ellipsis, meaning, own_language, reach, restrictions, thesaurus_de, wordnet
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
 from .judge import NO_OPINION, LLMJudge
 from .models import CheckDraftRequest, GroundingConfig, GroundingReport, SentenceVerdict, SourceStatement, TextEncoder
@@ -75,7 +75,7 @@ FULL = Reading()
 def _sources(statements: Sequence[SourceStatement]) -> dict[str, _Source]:
     out: dict[str, _Source] = {}
     for s in statements:
-        claim = _claim_text(s.text)
+        claim = ellipsis.written_out(_claim_text(s.text))
         toks = _tokenize(claim)
         out[s.id] = _Source(id=s.id, text=claim, toks=toks, content=_content_set(toks),
                             numbers=_number_values(claim), units=_source_units(claim))
@@ -235,8 +235,10 @@ def check_sentence(
     code = reach.detect_language(text) or reach.sources_language([s.text for s in cited])
     if reach.unreadable(code):
         return _unread_verdict(text, cited_ids, problems, cited, code)
-    toks = _tokenize(text)
-    ctx = SentenceContext(text=text, toks=toks, content=_content_set(toks), lang=_language(text),
+    lang = _language(text)
+    read = ellipsis.written_out(text, lang)  # "Holz- und Strohbau" read as "Holzbau und Strohbau"
+    toks = _tokenize(read)
+    ctx = SentenceContext(text=read, toks=toks, content=_content_set(toks), lang=lang,
                           cited_ids=cited_ids, cited=cited, emb=emb, cfg=cfg)
     problems += checks.check_instruction(ctx)
     if not ctx.content and problems:

@@ -20,7 +20,8 @@ from functools import lru_cache
 
 from . import thesaurus_de
 from . import wordnet as wn
-from .checks import MIN_COMPOUND_PART, SentenceContext, _content_words_with_surface, _misspelt, _Source, align, draft_clauses
+from .checks import (MIN_COMPOUND_PART, SentenceContext, _content_words_with_surface, _misspelt, _said_by_thesaurus, _Source,
+                     align, draft_clauses)
 from .entities import clipped
 from .lexicon import AXES, CONDITION, INCLUDING, entries, phrase_pattern, table, word_pattern
 from .polarity import _POLARITY_SPLIT, _TOO_QUANTITY, _Clause
@@ -519,8 +520,22 @@ _LABEL = re.compile(rf"^\s*(?:[^\W\d_][\w-]*\s+){{0,{MAX_LABEL_WORDS - 1}}}[^\W\
 
 
 def _new_noun(ctx: SentenceContext, t: _Tok, k: int, src_words: list[str]) -> bool:
+    said = [w.raw for s in ctx.cited for w in s.toks if w.content] if ctx.lang == "de" else []
+    if said and t.canon not in ctx.union and _first_part_only(t.raw, said):  # "Kindergeld" for "Kinder"
+        return _is_noun(t, ctx.lang, k, ctx.toks) and not _said_by_thesaurus(t.canon, t.raw, ctx.union, said)
     return (t.canon in ctx.novel and _is_noun(t, ctx.lang, k, ctx.toks)
             and not any(_compound_of(t.raw, w) or _same_thing(w, t.raw) for w in src_words))
+
+
+def _first_part_only(word: str, src_words: list[str]) -> bool:
+    """German compounds name a kind of their last part ("Sommerhitze" is heat): is ``word`` a
+    compound whose first part (at least :data:`MIN_COMPOUND_PART` letters, a word of the statement)
+    is all it shares with the statement ("Kindergeld" for "Kinder"), no word of it ending the same way?"""
+
+    w, n = _fold(word), MIN_COMPOUND_PART
+    heads = [h for h in (_fold(s) for s in src_words) if len(h) >= n]
+    return (not any(h[-n:] == w[-n:] for h in heads)
+            and any(w.startswith(h) and len(w) - len(h) >= n for h in heads))
 
 
 def _stretches(ctx: SentenceContext, src_text: str, src_toks: list[_Tok], d_toks: list[tuple[int, _Tok]]):

@@ -223,6 +223,9 @@ def extract_inline_citations(sentence: str, known_ids: Iterable[str] | None = No
 #: words before "3." that make it an ordinal ("im 3. Stock"), not the end of a sentence
 _DE_ORDINAL_BEFORE = set(entries("ordinal_before"))
 
+#: abbreviations that a number follows without a new sentence ("mind. 10 Jahre")
+_NUMBER_ABBREVIATIONS = frozenset(w.lower() for w in entries("number_abbreviations"))
+
 
 def split_sentences(text: str) -> list[str]:
     """Split a draft into sentences, keeping citation markers with their sentence.
@@ -269,7 +272,8 @@ def split_sentences(text: str) -> list[str]:
                 before = text[start:i]
                 last = re.search(r"([^\s(\[]+)$", before)
                 word = last.group(1).lower() if last else ""
-                if word in _ABBREVIATIONS or word.rstrip(".") in _ABBREVIATIONS or re.fullmatch(r"[a-z]", word):
+                if word in _ABBREVIATIONS or word.rstrip(".") in _ABBREVIATIONS or re.fullmatch(r"[a-z]", word) or (
+                        word in _NUMBER_ABBREVIATIONS and re.match(r"\s*\d", text[k:])):  # "mind. 10 Jahre"
                     if not (word == "etc" and re.match(r"\s+[A-Z]", text[k:])):
                         i = k
                         continue
