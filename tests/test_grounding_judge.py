@@ -86,6 +86,21 @@ def test_a_model_that_says_no_to_everything_is_no_veto() -> None:
     assert len(model.calls) == 3  # two sentences, one control
 
 
+def test_the_control_is_asked_again_for_another_statement_under_the_same_id() -> None:
+    """The control's answer is remembered per statement, not per id: one judge (one Services) may
+    check drafts of two consultations whose statements share an id ("1") but not their words, and
+    the second statement's control was taken from the first's (found reviewing bf0b1e0)."""
+    model = ScriptedChatModel(responses=['{"verdict": "not_stated"}', '{"verdict": "not_stated"}',
+                                         '{"verdict": "not_stated"}', '{"verdict": "entailed"}'], calls=[])
+    judge = LLMJudge(model)
+    first = "Buses should run every 10 minutes at rush hour."
+    assert check_draft([{"id": "1", "text": first}], first, ["1"], judge=judge).supported  # no veto: control said no
+    other = "The market square should be closed to cars on Saturdays."
+    report = check_draft([{"id": "1", "text": other}], other, ["1"], judge=judge)
+    assert len(model.calls) == 4, [c[1].content[:80] for c in model.calls]  # its own control asked
+    assert not report.supported and report.sentences[0].model_verdict == "not_stated"
+
+
 @pytest.mark.slow
 def test_real_smollm2_does_not_remove_a_quote(smollm2_server) -> None:
     """A sentence that quotes its cited statement word for word stays. SmolLM2-135M judged 18 of 20

@@ -112,8 +112,9 @@ class LLMJudge:
         self.config = config
         self._structured = hasattr(model, "with_structured_output")
         self.last_error: str | None = None
-        #: statement id -> whether the model judged the statement entailed by its own words
-        self._controls: dict[str, bool] = {}
+        #: (statement id, its text) -> whether the model judged the statement entailed by its own
+        #: words; the text too: one judge may check drafts of consultations whose statements share ids
+        self._controls: dict[tuple[str, str], bool] = {}
 
     def sees_own_words(self, statements: Sequence[SourceStatement]) -> bool:
         """The control before a veto: is the first statement, word for word, entailed by
@@ -123,15 +124,16 @@ class LLMJudge:
         sentence it drafted, verbatim quotes too, was removed as "not stated". Asked once per
         statement; when the model says no, ``last_error`` says so in words."""
         first = statements[0]
-        if first.id not in self._controls:
+        control = (first.id, first.text)
+        if control not in self._controls:
             said = self.judge(first.text, statements)
             if said == NO_OPINION:  # no answer (unreachable, unparseable): last_error says so; asked again next time
                 return False
-            self._controls[first.id] = said == "entailed"
-        if not self._controls[first.id]:
+            self._controls[control] = said == "entailed"
+        if not self._controls[control]:
             self.last_error = (f"the language model did not judge statement {first.id} stated in its own words "
                                "either, so its verdict is not used")
-        return self._controls[first.id]
+        return self._controls[control]
 
     def judge(self, sentence: str, statements: Sequence[SourceStatement]) -> str:
         """``entailed`` / ``contradicted`` / ``not_stated``, or :data:`NO_OPINION` (see ``last_error``)."""
