@@ -73,7 +73,7 @@ def said_in(rep: dict, w: Texts):
             names.setdefault(draft_heading(d["key"], split=split), names[heading])
         if d.get("published_as"):
             names[d.get("ballot_name") or ballot_name(heading, d["published_as"])] = \
-                ballot_name(_heading(d, w.lang), d["published_as"])
+                ballot_name(_heading(d, w.lang), d["published_as"], w.lang)
     keys = [f"group:{g['id']}" for g in rep.get("groups") or []] + [f"topic:{t}" for t in topics]
     keys += [g["key"] for g in (rep.get("audit") or {}).get("groups") or []]
     for key in keys:  # an opinion group with its article where the language puts one ("le groupe A")
@@ -320,11 +320,11 @@ def _md_ranking(rep: dict, w: Texts) -> list[str]:
         # find), as the tally's notes name it
         drafts = rep["consensus"] + rep["minority"]
         name = {d["published_as"]: (d.get("ballot_name") if w.lang == DEFAULT_LANGUAGE else None)
-                or ballot_name(_heading(d, w.lang), d["published_as"]) for d in drafts if d.get("published_as")}
+                or ballot_name(_heading(d, w.lang), d["published_as"], w.lang) for d in drafts if d.get("published_as")}
         # a version a revision replaced, ranked when the revision round put nothing to the vote
         for d in drafts + (rep.get("rejected") or []):
             for e in d.get("earlier_versions") or []:
-                name.setdefault(e["published_as"], ballot_name(_heading(d, w.lang), e["published_as"]))
+                name.setdefault(e["published_as"], ballot_name(_heading(d, w.lang), e["published_as"], w.lang))
         gic = "; ".join(name.get(sid, sid) for sid in t["ranking_gic"])
         schulze = " > ".join(" = ".join(name.get(sid, sid) for sid in tier) for tier in t.get("ranking_schulze", []))
         out += [f"- {w('ranking.gic', items=_md(gic))} {w('terms.gic')}",

@@ -155,10 +155,13 @@ def draft_name(statement_id: str, lang: str = ENGLISH) -> str:
     return audience_words(lang)["draft"].format(sid=statement_id)
 
 
-def ballot_name(heading: str, statement_id: str) -> str:
+def ballot_name(heading: str, statement_id: str, lang: str = ENGLISH) -> str:
     """A draft put to the vote as the report names it: its heading, then the number of the statement
-    participants voted on ("Common ground 1 (8)"); the tally's notes name drafts so too."""
-    return f"{heading} ({statement_id})"
+    participants voted on ("Common ground 1 (8)"); the tally's notes name drafts so too. In another
+    language the number is said with the draft's name (:func:`draft_name`), as the report's vote
+    line and the participant page name it ("Terrain d'entente 1 (projet 8)": "(8)" was a number
+    the reader could not tell from a statement's)."""
+    return f"{heading} ({statement_id if lang == ENGLISH else draft_name(statement_id, lang)})"
 
 
 @dataclass(frozen=True)

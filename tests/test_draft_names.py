@@ -83,3 +83,30 @@ def test_a_french_vote_on_a_draft_is_confirmed_by_the_drafts_name(tmp_path, monk
     at.session_state["value"] = -1  # a late change of mind
     assert f"le vote sur les projets de texte est clos (Projet {sid})" in said()
     assert store.votes_of(c.id, "p-fr") == {sid: 1}
+
+
+def test_the_reports_ranking_names_a_draft_by_its_heading_and_its_name(tmp_path, monkeypatch):
+    """The report's ranking said a draft's number without its name in a French room ("Par accord
+    entre les groupes : Terrain d'entente 1 (900).", under "Vote (projet 900)"): the report page in
+    each room language names it "Terrain d'entente 1 (projet 900)"; the English report is as it was
+    ("Common ground 1 (900)", the tally's notes read back by it)."""
+    from test_i18n import _german_report
+    from ui_helpers import app, texts, unescape
+
+    from deliberation.report import to_markdown
+    from deliberation.words import Texts
+
+    settings, c, rep, _ = _german_report(tmp_path)
+    assert "- By agreement across groups: Common ground 1 (900)." in to_markdown(rep)
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    headings = {"de": "Gemeinsamer Nenner 1", "fr": "Terrain d'entente 1", "es": "Terreno común 1"}
+    for lang, heading in headings.items():
+        r = app("report")
+        r.query_params["code"], r.query_params["lang"] = c.code, lang
+        r.run()
+        assert not r.exception and not r.error, (r.exception, [e.value for e in r.error])
+        page = unescape(texts(r))
+        named = f"{heading} ({draft_name('900', lang)})"
+        assert Texts(lang)("ranking.gic", items=named) in page, (lang, page)
+        assert Texts(lang)("ranking.schulze", items=named) in page, lang
+        assert f"{heading} (900)" not in page, lang

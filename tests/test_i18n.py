@@ -312,7 +312,8 @@ def test_the_report_speaks_the_rooms_language(german_report, monkeypatch):
                  "Abstimmung (Entwurf 900): 3 dafür, 1 dagegen, 0 weiß nicht. Nach Gruppen: Gruppe A: 2 dafür, "
                  "1 dagegen, 0 weiß nicht; in keiner Gruppe: 1 Stimme.",
                  "In diesem Abschnitt gibt es keinen Entwurf: Die Moderation hat den 1 Entwurf dafür abgelehnt.",
-                 "## Wie die Entwürfe abgeschnitten haben", "Nach Zustimmung über die Gruppen hinweg: Gemeinsamer Nenner 1 (900).",
+                 "## Wie die Entwürfe abgeschnitten haben",
+                 "Nach Zustimmung über die Gruppen hinweg: Gemeinsamer Nenner 1 (Entwurf 900).",
                  "ABGELEHNT: Was Gruppe A fordert", statement]:
         assert said in md, said
     p = rep["participation"]
@@ -575,7 +576,8 @@ def test_a_runs_log_lines_are_said_in_the_consoles_language_and_written_in_engli
         "Réception\u00a0: 25 propositions\u00a0; dans la file de modération\u00a0: 2\u00a0; écartées par la "
         "modération\u00a0: 0\u00a0; nouvellement vectorisées\u00a0: 25", "Relecture all:1\u00a0: approuvé par l'équipe d'animation",
         "Vérification group:0\u00a0: 1 sur 2 phrases étayées",
-        "Décompte\u00a0: 2 projets\u00a0; Vainqueur selon la méthode de Schulze\u00a0: Terrain d'entente 1 (8). "
+        "Décompte\u00a0: 2 projets\u00a0; Vainqueur selon la méthode de Schulze\u00a0: "
+        "Terrain d'entente 1 (projet 8). "
         + Texts("fr")("said.tally.no_votes"), "Rapport\u00a0: /data/reports/1/report.md", "a line of an older run"]
     assert log_lines(lines[:1], Words("de")) == [
         "Eingang: 25 Aussagen, 2 in der Moderationswarteschlange, 0 aussortiert, 25 neu eingebettet"]
@@ -585,4 +587,4 @@ def test_a_runs_log_lines_are_said_in_the_consoles_language_and_written_in_engli
     update = {"published": [PublishedDraft(key="all:1", kind="consensus", statement_id="8", text="x",
                                            heading="Common ground 1")]}
     assert log_lines(lines[3:4], Words("de"), update)[0].startswith(
-        "Auszählung: 2 Entwürfe; Sieger nach der Schulze-Methode: Gemeinsamer Nenner 1 (8). ")
+        "Auszählung: 2 Entwürfe; Sieger nach der Schulze-Methode: Gemeinsamer Nenner 1 (Entwurf 8). ")
