@@ -16,7 +16,7 @@ import datetime as dt
 import html
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from deliberation.grounding import WITHHELD, public_reason
 from deliberation.wording import (
@@ -32,7 +32,9 @@ from deliberation.wording import (
     topic_label,
     topic_sources,
 )
-from deliberation.words import DEFAULT_LANGUAGE, LANGUAGE_NAMES, SAID, Texts, load, number_in, retell, retell_list
+from deliberation.words import (
+    DEFAULT_LANGUAGE, LANGUAGE_NAMES, SAID, Texts, load, name_keys, number_in, retell, retell_list,
+)
 
 #: the report's sections of drafts, in order (their titles and what each holds: ``section.<key>``
 #: and ``section.<key>_what`` in the message files)
@@ -59,12 +61,16 @@ def date_words(day: dt.date, lang: str | None = DEFAULT_LANGUAGE) -> str:
 def said_in(rep: dict, w: Texts):
     """How the report says one of deliberation's English sentences (its analysis's, audit's and
     tally's notes) in ``w``'s language: read back and written again, the drafts put to the vote,
-    the opinion groups and the topics named as the report names them in that language."""
+    the opinion groups and the topics named as the report names them in that language; a run's log
+    line's draft keys ("publish all:1 as statement 25") by the drafts' headings (:func:`key_names`),
+    in English too."""
+    drafts = rep.get("consensus", []) + rep.get("minority", []) + (rep.get("rejected") or [])
+    by_key = key_names(drafts, w)
     if w.lang == DEFAULT_LANGUAGE:
-        return lambda text: text
+        return lambda text: name_keys(text, by_key)
     topics = {str(t["id"]): t["label"] for t in rep.get("topics") or []}
     names: dict[str, str] = {}
-    for d in rep.get("consensus", []) + rep.get("minority", []) + (rep.get("rejected") or []):
+    for d in drafts:
         heading = d.get("heading") or draft_heading(d["key"])
         names[heading] = _heading(d, w.lang)
         # the audit names a draft by its topic's number only ("What people said about topic 2", "Where
@@ -91,9 +97,33 @@ def said_in(rep: dict, w: Texts):
     def name(text: str) -> str | None:  # and a language with its count ("German 12": the embedding's reason)
         language, _, n = text.rpartition(" ")
         if text in names or not (language in names and n.replace(",", "").isdigit()):
-            return names.get(text)
+            return names.get(text) or by_key(text)
         return f"{names[language]} {number_in(w.lang, n)}"
     return lambda text: retell(text, w.lang, name)
+
+
+def key_names(drafts: list[dict], w: Texts) -> Callable[[str], str | None]:
+    """How a draft key of a run's log line is said in ``w``'s language: "all:1" -> "Terrain
+    d'entente 1", "topic:0" -> "Ce qui a été dit sur le thème 1" (the heading of the draft of
+    ``drafts`` with that key, else :func:`draft_heading`'s, topics numbered from 1), a list of keys
+    as the command line prints it ("['all:1', 'group:0']") as a list of those; None for anything
+    else (not a key: deliberation.wording.Audience)."""
+    known = {d["key"]: _heading(d, w.lang) for d in drafts if d.get("key")}
+
+    def one(key: str) -> str | None:
+        a = Audience.parse(key)
+        if key in known or ":" not in key or not (a.is_everyone or a.is_group or a.is_topic):
+            return known.get(key)
+        return draft_heading(a, lang=w.lang)
+
+    def name(text: str) -> str | None:
+        if not (text.startswith("[") and text.endswith("]")):
+            return one(text)
+        items = [one(k.strip().strip("'\"")) for k in text[1:-1].split(",")]
+        if not items or None in items:
+            return None
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + w("report.and") + items[-1]
+    return name
 
 
 def _percent(w: Texts, share: float) -> str:

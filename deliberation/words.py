@@ -153,8 +153,13 @@ PROBLEM_FIELDS = {"quoted": r"'(?:(?!'; ).)*'|\"(?:(?!\"; ).)*\"", "id_kind": _o
 #: moderator's note): said again as they are, never read as a sentence.
 AS_WRITTEN = frozenset({"quoted", "value", "error", "file", "files", "byte", "columns", "column_name", "missing",
                         "columns_found", "folders", "suffix", "moderator_note", "comment_ids",
-                        # a run's log lines (``said.log``): draft keys, a drafter's and a model's name, a note
-                        "key", "keys", "key_same", "drafter", "model", "detail"})
+                        # a run's log lines (``said.log``): a drafter's and a model's name, a note
+                        "drafter", "model", "detail"})
+#: Fields of a run's log lines (``said.log``) that hold draft keys ("all:1", "topic:0", or a list of
+#: them, "['all:1', 'group:0']", as the command line prints them): said by the caller's ``names``
+#: (the console names each draft by its heading: deliberation.report_text.said_in), in English too
+#: (:func:`name_keys`); as written where ``names`` does not know them.
+KEY_FIELDS = frozenset({"key", "keys", "key_same"})
 #: Fields read back as one whole sentence, up to its first ". " (a run's log line joins two of the
 #: tally's notes with a space: ``said.log.tally_two``).
 SENTENCE_FIELDS = {"first": r".+?\."}
@@ -252,10 +257,32 @@ def retell(text: str, lang: str | None, names: Callable[[str], str | None] = lam
     if got is None:
         return text
     mid, n, fields = got
-    # a field of the project's own words (FIELD_PATTERNS: "JR and EJR") joins them in ``lang``
-    and_ = Texts(DEFAULT_LANGUAGE)("report.and")
-    return w(mid, n=n, **{k: v.replace(and_, w("report.and")) if k in FIELD_PATTERNS else
-                          v if k in AS_WRITTEN else _retell_field(v, w, names, within) for k, v in fields.items()})
+    return w(mid, n=n, **{k: _retell_one(k, v, w, names, within) for k, v in fields.items()})
+
+
+def _retell_one(field: str, value: str, w: Texts, names: Callable[[str], str | None], within: tuple[str, ...]) -> str:
+    """One field of a ``said`` sentence (:func:`retell`) in ``w``'s language, as its kind is said."""
+    if field in FIELD_PATTERNS:  # the project's own words ("JR and EJR"): joined in ``lang``
+        return value.replace(Texts(DEFAULT_LANGUAGE)("report.and"), w("report.and"))
+    if field in AS_WRITTEN:
+        return value
+    if field in KEY_FIELDS:
+        return names(value) or value
+    return _retell_field(value, w, names, within)
+
+
+def name_keys(text: str, names: Callable[[str], str | None]) -> str:
+    """One of deliberation's English sentences with its draft keys (:data:`KEY_FIELDS`) named by
+    ``names``, still in English ("publish all:1 as statement 25" -> "publish Common ground 1 as
+    statement 25"); a sentence without a key ``names`` knows stays as it is, byte for byte."""
+    got = read_said(text)
+    if got is None:
+        return text
+    mid, n, fields = got
+    named = {k: names(v) for k, v in fields.items() if k in KEY_FIELDS}
+    if not any(named.values()):
+        return text
+    return Texts(DEFAULT_LANGUAGE)(mid, n=n, **{k: named.get(k) or v for k, v in fields.items()})
 
 
 def retell_list(text: str, lang: str | None) -> str:

@@ -121,6 +121,8 @@ def test_a_german_rooms_console_speaks_german(sample):
         assert german in log and german in page, (german, log)
     assert not [e for e in ("intake:", "analyse:", "draft:", "sentences supported", "audit:", "opinion groups")
                 if e in page], log
+    # each draft by its heading, never by its key ("Prüfung all:1: …")
+    assert "Prüfung Gemeinsamer Nenner 1: " in log and not re.search(r"\b(all|group|topic):\d", log), log
     radios = [r for r in at.radio if (r.key or "").startswith("mod-dec-")]
     assert radios and radios[0].label == "Entscheidung" and radios[0].options == ["Annehmen", "Ändern", "Ablehnen"]
     at.button(key="mod-review-submit").click().run()  # no decision yet: said, nothing sent

@@ -5,6 +5,7 @@ counted text (one/other) where English has one; every text formats with its plac
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -556,7 +557,7 @@ def test_a_quoted_position_takes_the_rooms_quote_marks_and_the_stored_text_stays
 def test_a_runs_log_lines_are_said_in_the_consoles_language_and_written_in_english():
     """The lines a graph run writes (graphs/nodes.py, graphs/review.py: ``said.log``) stay the English
     the command line prints; the console says them in its language (ui.run_log), the reviewer's
-    default name and the tally's notes too, the draft keys and the report's path as written."""
+    default name and the tally's notes too, each draft by its heading, the report's path as written."""
     from deliberation.words import said
     from graphs.nodes import tally_line
     from ui.run_log import log_lines
@@ -570,12 +571,14 @@ def test_a_runs_log_lines_are_said_in_the_consoles_language_and_written_in_engli
                          "review all:1: approve by moderator", "ground group:0: 1/2 sentences supported",
                          "tally: 2 drafts; Schulze winner: Common ground 1 (8). No votes on any draft: every "
                          "ranking is a tie.", "report: /data/reports/1/report.md"]
-    assert log_lines(lines, Words("en")) == lines
+    assert log_lines(lines, Words("en")) == [lines[0], "review Common ground 1: approve by moderator",
+                                             "ground What group A asks for: 1/2 sentences supported", *lines[3:]]
     published = {"published": [{"key": "all:1", "heading": "Common ground 1", "statement_id": "8"}]}
     assert log_lines(lines, Words("fr"), published) == [
         "Réception\u00a0: 25 propositions\u00a0; dans la file de modération\u00a0: 2\u00a0; écartées par la "
-        "modération\u00a0: 0\u00a0; nouvellement vectorisées\u00a0: 25", "Relecture all:1\u00a0: approuvé par l'équipe d'animation",
-        "Vérification group:0\u00a0: 1 sur 2 phrases étayées",
+        "modération\u00a0: 0\u00a0; nouvellement vectorisées\u00a0: 25",
+        "Relecture Terrain d'entente 1\u00a0: approuvé par l'équipe d'animation",
+        "Vérification Ce que demande le groupe A\u00a0: 1 sur 2 phrases étayées",
         "Décompte\u00a0: 2 projets\u00a0; Vainqueur selon la méthode de Schulze\u00a0: "
         "Terrain d'entente 1 (projet 8). "
         + Texts("fr")("said.tally.no_votes"), "Rapport\u00a0: /data/reports/1/report.md", "a line of an older run"]
@@ -588,3 +591,49 @@ def test_a_runs_log_lines_are_said_in_the_consoles_language_and_written_in_engli
                                            heading="Common ground 1")]}
     assert log_lines(lines[3:4], Words("de"), update)[0].startswith(
         "Auszählung: 2 Entwürfe; Sieger nach der Schulze-Methode: Gemeinsamer Nenner 1 (Entwurf 8). ")
+
+
+def test_a_runs_log_names_each_draft_in_words_never_by_its_key():
+    """The console's run log read "publish all:1 as statement 25" and "ground topic:0: 3/4 sentences
+    supported" (a German console: "Veröffentlichung all:1 als Aussage 25"): each draft is named by its
+    heading in the console's language (deliberation.wording, topics counted from 1), in English too;
+    the command line's English lines keep their keys."""
+    from deliberation.words import said
+    from graphs.state import DraftRecord
+    from ui.run_log import log_lines
+
+    lines = [said("log.draft_only", n=2, drafter="extractive", keys=str(sorted({"all:1", "topic:0"}))),
+             said("log.ground", key="topic:0", n_kept=3, n_checked=4),
+             said("log.publish", key="all:1", sid="25"),
+             said("log.publish_same", key="group:1", key_same="all:1", sid="25")]
+    assert lines[2] == "publish all:1 as statement 25"  # as the command line prints it
+    values = {"drafts": [DraftRecord(key="all:1", kind="consensus"),
+                         DraftRecord(key="topic:0", kind="minority", split=True)],
+              "published": [{"key": "all:1", "heading": "Common ground 1", "statement_id": "25"}]}
+    said_as = {
+        "en": ["draft: 2 drafts by extractive for Common ground 1 and Where opinions split on topic 1",
+               "ground Where opinions split on topic 1: 3/4 sentences supported",
+               "publish Common ground 1 as statement 25",
+               "publish What group B asks for: word for word the same as Common ground 1, so one ballot item "
+               "(statement 25) stands for both"],
+        "de": ["Entwurf: 2 Entwürfe von extractive für Gemeinsamer Nenner 1 und Wo die Meinungen beim Thema 1 "
+               "auseinandergehen", "Prüfung Wo die Meinungen beim Thema 1 auseinandergehen: 3 von 4 Sätzen gestützt",
+               "Veröffentlichung Gemeinsamer Nenner 1 als Aussage 25",
+               "Veröffentlichung Was Gruppe B fordert: Wort für Wort wie Gemeinsamer Nenner 1, daher steht ein "
+               "Stimmzettelpunkt (Aussage 25) für beide"],
+        "fr": ["Rédaction : 2 projets par extractive pour Terrain d'entente 1 et Là où les avis divergent sur le "
+               "thème 1", "Vérification Là où les avis divergent sur le thème 1 : 3 sur 4 phrases étayées",
+               "Publication Terrain d'entente 1 comme proposition 25",
+               "Publication Ce que demande le groupe B : mot pour mot comme Terrain d'entente 1, donc un seul point "
+               "de vote (proposition 25) vaut pour les deux"],
+        "es": ["Redacción: 2 borradores de extractive para Terreno común 1 y Donde las opiniones se dividen sobre "
+               "el tema 1", "Verificación Donde las opiniones se dividen sobre el tema 1: 3 de 4 frases respaldadas",
+               "Publicación Terreno común 1 como afirmación 25",
+               "Publicación Lo que pide el grupo B: palabra por palabra igual que Terreno común 1, así que un solo "
+               "punto de la votación (afirmación 25) vale por ambos"]}
+    for lang, expected in said_as.items():
+        got = [line.replace("\u00a0", " ") for line in log_lines(lines, Words(lang), values)]
+        assert got == expected, (lang, got)
+        # a run drawn step by step (no state at hand) names its drafts from their keys
+        assert log_lines(lines[2:3], Words(lang))[0] == log_lines(lines[2:3], Words(lang), values)[0]
+        assert not [line for line in got if re.search(r"\b(all|group|topic):\d", line)], got
