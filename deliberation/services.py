@@ -28,6 +28,7 @@ from deliberation.models import ModerationStatus, Statement
 from deliberation.safety import moderate
 from deliberation.storage import ImportReport, Store, VectorIndex
 from deliberation.wording import inflect, plural
+from deliberation.words import said
 from deliberation.storage.chroma_server import VectorStoreBusy
 from deliberation.storage.tables import ConsultationRow
 from deliberation.storage.vectors import VectorStoreUnavailable
@@ -348,8 +349,7 @@ def indexed_vectors(index: VectorIndex, embedder, cid: int, statements: list[Sta
         if statements:
             index.upsert(cid, statements, vecs, model_id=embedder.model_id)
         if note:
-            note(f"the vector index failed on this consultation's records ({detail}); rebuilt "
-                 f"{len(statements)} vectors from the statements")
+            note(said("log.index_rebuilt", n=len(statements), error=detail))
         return {s.external_id: v for s, v in zip(statements, vecs)}, len(statements)
     missing = [s for s in statements if s.external_id not in have]
     if missing:

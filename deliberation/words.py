@@ -153,8 +153,11 @@ PROBLEM_FIELDS = {"quoted": r"'(?:(?!'; ).)*'|\"(?:(?!\"; ).)*\"", "id_kind": _o
 #: moderator's note): said again as they are, never read as a sentence.
 AS_WRITTEN = frozenset({"quoted", "value", "error", "file", "files", "byte", "columns", "column_name", "missing",
                         "columns_found", "folders", "suffix", "moderator_note", "comment_ids",
-                        # a run's log lines (``said.log``): a drafter's and a model's name, a note
-                        "drafter", "model", "detail"})
+                        # a run's log lines (``said.log``): a drafter's and a model's name
+                        "drafter", "model"})
+#: Fields that hold a note (a run's log line's ``detail``): one of deliberation's sentences, said
+#: again (the rebuilt vector index: ``said.log.index_rebuilt``), or anything else, as written.
+NOTE_FIELDS = frozenset({"detail"})
 #: Fields of a run's log lines (``said.log``) that hold draft keys ("all:1", "topic:0", or a list of
 #: them, "['all:1', 'group:0']", as the command line prints them): said by the caller's ``names``
 #: (the console names each draft by its heading: deliberation.report_text.said_in), in English too
@@ -264,6 +267,8 @@ def _retell_one(field: str, value: str, w: Texts, names: Callable[[str], str | N
     """One field of a ``said`` sentence (:func:`retell`) in ``w``'s language, as its kind is said."""
     if field in FIELD_PATTERNS:  # the project's own words ("JR and EJR"): joined in ``lang``
         return value.replace(Texts(DEFAULT_LANGUAGE)("report.and"), w("report.and"))
+    if field in NOTE_FIELDS:
+        return retell(value, w.lang, names, within)
     if field in AS_WRITTEN:
         return value
     if field in KEY_FIELDS:

@@ -593,6 +593,26 @@ def test_a_runs_log_lines_are_said_in_the_consoles_language_and_written_in_engli
         "Auszählung: 2 Entwürfe; Sieger nach der Schulze-Methode: Gemeinsamer Nenner 1 (Entwurf 8). ")
 
 
+def test_the_note_of_a_rebuilt_vector_index_is_said_in_the_consoles_language():
+    """The note intake writes when the vector index failed on a consultation's records and its vectors
+    were rebuilt (deliberation.services.indexed_vectors; tests/test_vector_sharing.py makes the fault)
+    stayed English in a German, French or Spanish console; the vector store's own words stay as they
+    were written, and the command line's English line is as it was."""
+    from ui.run_log import log_lines
+
+    line = ("intake: the vector index failed on this consultation's records (Error finding id 2:17); rebuilt "
+            "40 vectors from the statements")
+    said_as = {"en": line,
+               "de": "Eingang: der Vektorindex hat bei den Einträgen dieser Beteiligung versagt (Error finding id "
+                     "2:17); 40 Vektoren wurden aus den Aussagen neu aufgebaut",
+               "fr": "Réception : l'index vectoriel a échoué sur les enregistrements de cette consultation (Error "
+                     "finding id 2:17) ; 40 vecteurs reconstruits à partir des propositions",
+               "es": "Recepción: el índice vectorial falló en los registros de esta consulta (Error finding id "
+                     "2:17); se reconstruyeron 40 vectores a partir de las afirmaciones"}
+    for lang, expected in said_as.items():
+        assert log_lines([line], Words(lang))[0].replace("\u00a0", " ") == expected, lang
+
+
 def test_a_runs_log_names_each_draft_in_words_never_by_its_key():
     """The console's run log read "publish all:1 as statement 25" and "ground topic:0: 3/4 sentences
     supported" (a German console: "Veröffentlichung all:1 als Aussage 25"): each draft is named by its

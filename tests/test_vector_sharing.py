@@ -78,6 +78,14 @@ def test_two_processes_on_one_embedded_folder_wedge_it_and_the_rebuild_repairs(t
         have, rebuilt = indexed_vectors(index, minilm, 2, statements, note=notes.append)
         assert rebuilt == 1200 and len(have) == 1200
         assert notes and "rebuilt 1200 vectors from the statements" in notes[0] and "Error finding id" in notes[0]
+        # as the console says it (tests/test_i18n.py): in its language, the store's words as they were
+        from deliberation.words import said
+        from ui.i18n import Words
+        from ui.run_log import log_lines
+
+        german = log_lines([said("log.intake_note", detail=notes[0])], Words("de"))[0]
+        assert german.startswith("Eingang: der Vektorindex hat bei den Einträgen dieser Beteiligung versagt (") \
+            and "Error finding id" in german and german.endswith("; 1200 Vektoren wurden aus den Aussagen neu aufgebaut")
     fresh = subprocess.run([sys.executable, "-c", textwrap.dedent(f'''
         from deliberation.storage import VectorIndex
         ix = VectorIndex({str(folder)!r})
