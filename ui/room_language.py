@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from deliberation.errors import DeliberationError, in_words
-from deliberation.text.languages import detect_language, language_name
+from deliberation.text.languages import language_name, language_of_most_words
 from deliberation.words import LANGUAGE_NAMES, Texts
 from ui.common import plain_error, require_moderator, store
 from ui.i18n import LANGUAGES, ROOM_LANGUAGE_SETTING, Words, console_words, room_language
@@ -52,8 +52,10 @@ def of_question(question: str, description: str = "") -> str | None:
     """The room's language a consultation created in the console starts with: the one its question
     (and description) is written in, when the app speaks it; None (English) otherwise. A German
     console that created "¿Debería cerrarse la calle Mayor…?" left the participant page in English
-    until the moderator chose Spanish (found running a Spanish room by hand)."""
-    lang = detect_language(f"{question}\n{description}".strip())
+    until the moderator chose Spanish (found running a Spanish room by hand). The language must be
+    that of most of its words (:func:`~deliberation.text.languages.language_of_most_words`): "Should
+    Kreuzberg have more Spielplätze?" is an English room."""
+    lang = language_of_most_words(f"{question}\n{description}".strip())
     return lang if lang in LANGUAGES and lang != "en" else None
 
 
