@@ -204,12 +204,19 @@ def run_with_progress(label: str, fn, cid: int | None = None) -> object:
     return result
 
 
-def options_form(c, boxed: bool = True) -> dict:
+def options_form(c, boxed: bool = True, last_run: dict | None = None) -> dict:
+    """The run's settings, starting from those of the consultation's last run (``last_run``: the graph
+    state's ``config``), whoever started it: after `deliberation run … --drafter llm --model M
+    --base-url U` in a terminal, the console's "Start a new run" offered the extractive drafter and no
+    model, so a click on it quietly dropped the LLM (found running a room with SmolLM2)."""
     saved, defaults, w = c.settings or {}, _all_settings(), console_words()
+    ran = Context.from_json(last_run).settings() if last_run else {}
 
     def initial(path: str):
-        """The consultation's last run's value of a setting (saved under its bare name), else its
-        default (from the configs)."""
+        """The last run's value of a setting, else the consultation's (the console's creation form
+        saves them under their bare names), else its default (from the configs)."""
+        if path in ran:
+            return ran[path]
         value = saved.get(path.rsplit(".", 1)[-1])
         return defaults[path] if value is None else value
 
@@ -321,7 +328,7 @@ def stopped_run(cid: int, c, gs) -> None:
             common.require_moderator(cid)
             run_graph(w("run.retrying_label"), cid)
             st.rerun()
-    options = options_form(c)
+    options = options_form(c, last_run=gs.values.get("config"))
     if right.button(w("run.start_over"), key="mod-run-restart", width="stretch"):
         start_run(cid, options, w("run.starting_again"))
 

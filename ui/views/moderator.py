@@ -361,7 +361,7 @@ def _facilitation_tab(cid: int, c, w: Words) -> bool:
     if can_start:
         box = st.container() if not gs.values else st.expander(w("run.new_run"), expanded=False)
         with box:
-            options = run_console.options_form(c, boxed=not gs.values)
+            options = run_console.options_form(c, boxed=not gs.values, last_run=gs.values.get("config"))
             label = w("run.start") if not gs.values else w("run.start_again")
             confirm = True
             if kind == "review":

@@ -1,0 +1,44 @@
+"""What a room run with the LLM drafter found (the Seattle $15 export, SmolLM2-135M behind llama.cpp's
+server, the CLI's `run FOLDER --drafter llm` and the moderator console, run by hand)."""
+
+from __future__ import annotations
+
+import pytest
+
+from deliberation.config import Settings
+from deliberation.storage import Store
+
+#: an address where no model server listens: the LLM drafter falls back to the extractive draft (saying so)
+NO_SERVER = "http://127.0.0.1:9/v1"
+
+
+def test_the_consoles_new_run_starts_from_the_last_runs_settings(tmp_path, monkeypatch):
+    """After `deliberation run ... --drafter llm --model M --base-url U` in a terminal, the console's
+    "Start a new run" offered the extractive drafter and an empty model: a click on it dropped the LLM
+    without a word. The form starts from the last run's settings, whoever started it."""
+    pytest.importorskip("streamlit")
+    from ui_helpers import app, console_sign_in
+
+    from graphs import runner
+    from test_bad_input import GOOD_COMMENTS, GOOD_VOTES, polis_folder
+    from deliberation.importers.polis import read_polis_export
+    from deliberation.services import import_bundle
+
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    folder = polis_folder(tmp_path, GOOD_COMMENTS + "".join(
+        f"170000000{k}000,x,{k},{k},1,0,1,Statement number {k} about the harbour\n" for k in range(2, 8)), GOOD_VOTES)
+    rep = import_bundle(settings, read_polis_export(folder), secret="llmroom-secret")
+    options = {"drafter": "llm", "model": "smollm2-135m-instruct", "base_url": NO_SERVER, "seed": 3}
+    st = runner.start(settings, rep.consultation_id, options)
+    assert (st.waiting or {}).get("type") == "review"
+    assert Store(settings).get_consultation(rep.consultation_id).settings.get("drafter") is None  # not the console's
+
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    at = app("moderator")
+    at.run()
+    console_sign_in(at, rep.code, "llmroom-secret")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="mod-run-drafter").value == "llm"
+    assert at.text_input(key="mod-run-model").value == "smollm2-135m-instruct"
+    assert at.text_input(key="mod-run-base-url").value == NO_SERVER
+    assert at.number_input(key="mod-run-seed").value == 3
