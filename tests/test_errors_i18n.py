@@ -167,3 +167,31 @@ def test_a_full_or_read_only_disk_and_a_librarys_own_words_in_the_rooms_language
         "Detalle técnico (en inglés): ZeroDivisionError: division by zero"
     assert text_in_words(str(ro), "de").startswith("schreibgeschützt (Datenordner ")
     assert text_in_words("ZeroDivisionError: division by zero", "en") == "ZeroDivisionError: division by zero"
+
+
+def test_the_ui_says_a_disk_error_from_one_home_whatever_words_the_page_gave_for_the_unexpected(tmp_path, monkeypatch):
+    """ui/common.py mapped exceptions to disk errors twice (plain_error and unexpected_words, found in
+    review): unexpected_words with the page's own words for the unexpected and no language (English)
+    said those words for a read-only database instead of saying it is read-only. One home now: every
+    way the UI says an unexpected error says a full or read-only data directory as such."""
+    pytest.importorskip("streamlit")
+    import sqlite3
+
+    from ui.common import plain_error, unexpected_words
+
+    data = tmp_path / "data"
+    data.mkdir()
+    monkeypatch.setenv("DELIBERATION_DATA", str(data))
+    db = data / "deliberation.sqlite"
+    sqlite3.connect(db).execute("create table t (x)").connection.commit()
+    with pytest.raises(sqlite3.OperationalError) as got:  # SQLite's own error on a file opened read-only
+        sqlite3.connect(f"file:{db}?mode=ro", uri=True).execute("insert into t values (1)")
+    english = f"the data directory {data} is read-only: nothing can be saved there"
+    assert plain_error(got.value).startswith(english)
+    assert unexpected_words(got.value, None, "something went wrong").startswith(english)
+    assert unexpected_words(got.value, "fr", "un problème inattendu").startswith(
+        f"le dossier de données {data} est en lecture seule\u00a0: ")
+    other = ZeroDivisionError("division by zero")
+    assert unexpected_words(other, "de", "ein unerwartetes Problem") == "ein unerwartetes Problem"
+    assert plain_error(other) == unexpected_words(other) == \
+        "an unexpected problem: division by zero. Details are in the server log."

@@ -224,12 +224,21 @@ def action(what: str, failed: str = "{what} failed: {reason}", unexpected: str |
 
 
 def unexpected_words(e: BaseException, lang: str | None = None, unexpected: str | None = None) -> str:
-    """Why an action failed with an error that is not a DeliberationError, in ``lang``: a full or
-    read-only disk said as such in the page's language (deliberation.errors.in_words; another
-    language's page said only "an unexpected problem"), anything else as ``unexpected`` (default
-    :func:`plain_error`, English)."""
-    mapped = storage_error(e, Settings().data_dir) if lang else None
-    return in_words(mapped, lang) if mapped is not None else unexpected or plain_error(e)
+    """Why an action failed with an error that is not a DeliberationError, in ``lang`` (None:
+    English): a full or read-only disk said as such (the UI's one home of which exceptions are disk
+    errors: deliberation.errors.storage_error, said by deliberation.errors.in_words), anything else
+    as ``unexpected`` (default: its kind, in English)."""
+    mapped = storage_error(e, Settings().data_dir)
+    if mapped is not None:
+        return in_words(mapped, lang)
+    if unexpected:
+        return unexpected
+    msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    kind = {"FileNotFoundError": "a file was not found", "PermissionError": "permission denied",
+            "UnicodeDecodeError": "the file is not UTF-8 text", "TimeoutError": "it took too long",
+            "ConnectionError": "a server could not be reached", "ModuleNotFoundError": "a part of the "
+            "program is missing on this server"}.get(type(e).__name__, "an unexpected problem")
+    return f"{kind}{': ' + msg[:300] if msg else ''}. Details are in the server log."
 
 
 def act(words: Words, what: str):
@@ -238,15 +247,8 @@ def act(words: Words, what: str):
 
 
 def plain_error(e: BaseException) -> str:
-    mapped = storage_error(e, Settings().data_dir)  # disk full / read-only data directory: say so plainly
-    if mapped is not None:
-        return str(mapped)
-    msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
-    kind = {"FileNotFoundError": "a file was not found", "PermissionError": "permission denied",
-            "UnicodeDecodeError": "the file is not UTF-8 text", "TimeoutError": "it took too long",
-            "ConnectionError": "a server could not be reached", "ModuleNotFoundError": "a part of the "
-            "program is missing on this server"}.get(type(e).__name__, "an unexpected problem")
-    return f"{kind}{': ' + msg[:300] if msg else ''}. Details are in the server log."
+    """Why an action failed, in English (:func:`unexpected_words`): a full or read-only disk said plainly."""
+    return unexpected_words(e)
 
 
 # ---- consultations -----------------------------------------------------------------------
