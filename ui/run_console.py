@@ -28,6 +28,9 @@ from ui.run_log import log_lines
 
 #: The key of the console's tabs (ui.common.switchable_tabs).
 CONSOLE_TABS = "mod-tab"
+#: Revision rounds the run form's box offers (facilitation.max_revise_rounds takes any number from 0;
+#: the box goes higher when the last run, started in a terminal, had more).
+REVISE_ROUNDS_OFFERED = 3
 #: How often the console looks whether a run in progress has ended (seconds).
 RUNNING_REFRESH_SECONDS = 2.0
 #: How often the page that started a run reads its progress (seconds).
@@ -210,7 +213,10 @@ def options_form(c, boxed: bool = True, last_run: dict | None = None) -> dict:
     --base-url U` in a terminal, the console's "Start a new run" offered the extractive drafter and no
     model, so a click on it quietly dropped the LLM (found running a room with SmolLM2)."""
     saved, defaults, w = c.settings or {}, _all_settings(), console_words()
-    ran = Context.from_json(last_run).settings() if last_run else {}
+    try:
+        ran = Context.from_json(last_run).settings() if last_run else {}
+    except DeliberationError:  # a stored config this version refuses: the form starts from the saved ones
+        ran = {}
 
     def initial(path: str):
         """The last run's value of a setting, else the consultation's (the console's creation form
@@ -231,8 +237,9 @@ def options_form(c, boxed: bool = True, last_run: dict | None = None) -> dict:
         seed = st.number_input(w("run.seed"), value=int(initial("analysis.seed") or 0), step=1, key="mod-run-seed")
         topic_drafts = st.checkbox(w("run.topic_drafts"),
                                    value=bool(initial("facilitation.topic_drafts")), key="mod-run-topics")
-        revise = st.number_input(w("run.revise_rounds"), min_value=0, max_value=3,
-                                 value=int(initial("facilitation.max_revise_rounds")), key="mod-run-revise")
+        rounds = int(initial("facilitation.max_revise_rounds"))
+        revise = st.number_input(w("run.revise_rounds"), min_value=0, max_value=max(REVISE_ROUNDS_OFFERED, rounds),
+                                 value=rounds, key="mod-run-revise")
         embedding_model = _embedding_model_choice(c, w)
         more = st.text_area(w("run.more"), key="mod-run-more",
                             placeholder="stats.min_votes_room_share=0.5\nfacilitation.consensus_slate_size=2",
