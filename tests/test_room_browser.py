@@ -1,6 +1,7 @@
 """Identity across a reload and a server restart, in a real browser (Debian's chromium through
 Playwright) against `streamlit run`: a participant joins by pressing Enter in the code box, votes,
-reloads, and comes back after the server restarted, as the same participant each time; the
+reloads, votes once on the page left open across a server restart (stored and acknowledged) and comes
+back by their link after it, as the same participant each time; the
 moderator console survives a reload, and so does a graph run the console started; "Leave" creates
 no new participant."""
 
@@ -62,18 +63,22 @@ def test_reload_and_server_restart_keep_identity(tmp_path):
             page.reload()
             idle(page, LONG_MS)
             assert _progress(page) == 1
-            # a server restart on the same address
+            # a server restart on the same address: the open page reconnects by itself, and ONE press, as
+            # soon as its buttons work again (while the new session's first run still draws the page),
+            # is stored and acknowledged (Streamlit dropped it without a word: ui/late_press.py), once
             server.stop()
             server = start_server(sample.data_dir, tmp_path / "log", port=port)
-            page.goto(link)
-            idle(page, LONG_MS)
-            assert _progress(page) == 1
             page.get_by_role("button", name=re.compile(r"Disagree$")).first.click()
-            expect(page.get_by_text(re.compile(r"^Vote stored: disagree"))).to_be_visible()
+            expect(page.get_by_text(re.compile(r"^Vote stored: disagree"))).to_be_visible(timeout=60_000)
             idle(page)
+            assert _progress(page) == 2
             assert set(store.participants(sample.cid)) == before | {pid}
-            votes = store.current_votes(sample.cid)
-            assert len(votes[votes["participant"] == pid]) == 2
+            votes, events = store.current_votes(sample.cid), store.vote_events(sample.cid)
+            assert sorted(votes[votes["participant"] == pid]["vote"]) == [-1, 1]
+            assert len(events[events["participant"] == pid]) == 2  # no vote stored twice
+            page.goto(link)  # the personal link after the restart: the same participant
+            idle(page, LONG_MS)
+            assert _progress(page) == 2
             # Leave: back to the join form with the personal link; nobody new
             page.get_by_role("button", name="Leave this consultation").click()
             idle(page)

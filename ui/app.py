@@ -21,7 +21,10 @@ if str(_ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+from ui.late_press import install  # noqa: E402
 from ui.serve import LOADING, unloaded  # noqa: E402  (the standard library only: no wait)
+
+install()  # done by ui/serve.py before serving; here too for a bare `streamlit run ui/app.py`
 
 st.set_page_config(page_title="Deliberation", page_icon=":material/forum:", layout="centered",
                    initial_sidebar_state="auto")

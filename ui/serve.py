@@ -109,6 +109,9 @@ def main() -> int:
             os._exit(0)
     from streamlit.web import cli  # lazy: a process never told to serve ends without importing it
 
+    from ui.late_press import install  # lazy as cli: Streamlit's runtime, imported only to serve
+
+    install()  # a press on a page drawn before a restart is kept, not dropped (ui/late_press.py)
     return cli.main(prog_name="streamlit")
 
 
