@@ -22,6 +22,8 @@ if browser_skip_reason():
     pytest.skip(browser_skip_reason(), allow_module_level=True)
 from playwright.sync_api import expect  # noqa: E402
 
+expect.set_options(timeout=60_000)  # a page run on a loaded machine (as test_ui_browser): 5 s was too short
+
 
 def _progress(page) -> int:
     text = page.get_by_text(re.compile(r"You have voted on \d+ of \d+ statements")).first.inner_text()

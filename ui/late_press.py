@@ -10,80 +10,133 @@ server log only ("The fragment with id … does not exist anymore", ``AppSession
 the first vote after a restart was lost without a word, and a second press worked (a hand-run room;
 reproduced with a real server and chromium: no "Vote stored", nothing in the store).
 
-:func:`install` makes the server keep such a press (not a fragment's own timer tick): with no run
-in progress it first runs the whole page with the browser's widget values but without the press,
-which draws the page the browser shows and registers its buttons and their callbacks; once that
-run (or the run in progress) has ended it hands the press on, to the fragment when the session
-holds it now, else as a rerun of the whole page with the same widget states, whose button callback
-then runs (a first run after a restart draws the page one element lower, with its "Loading…" line,
-so its fragment has another id). The press is handed on once; a second press of the same button
-is acknowledged and not stored again (ui/participant_actions.vote). A press for a fragment that is
-gone for good (a full run removed its part of the page) reruns the page, which shows what is true now."""
+:func:`install` makes the server keep such a press (not a fragment's own timer tick, which
+Streamlit drops as before): with no run in progress it first runs the whole page with the browser's
+widget values but without the press, which draws the page the browser shows and registers its
+buttons and their callbacks; once the session's runs have ended (that one, or the one in progress,
+and any rerun it asked for) it hands the press on, to the fragment when the session holds it now,
+else as a rerun of the whole page with the same widget states, whose button callback then runs (a
+first run after a restart draws the page one element lower, with its "Loading…" line, so its
+fragment has another id). Each press is handed on once, in the order they came, the next once the
+runs of the one before have ended (a press that comes while some are kept waits behind them): the
+last press stands, and two presses of the same button are two requests, the second acknowledged,
+not stored again (ui/participant_actions.vote). A press for a fragment that is gone for good (a full
+run removed its part of the page) reruns the page, which shows what is true now.
+
+It wraps a Streamlit internal (``AppSession.request_rerun``, reading ``has_fragment`` and the
+session's ``_state`` and ``_scriptrunner``; Streamlit 1.67). A Streamlit without those names, or any
+error in this wrapper, leaves the press to Streamlit as it came (a warning in the server log):
+nothing of this module raises into Streamlit's event loop."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
+import weakref
 
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.runtime.app_session import AppSession, AppSessionState
 
 log = logging.getLogger("deliberation.ui")
 
-#: s: how often a kept press checks whether the run in progress has ended.
+#: s: how often a kept press checks whether the session's runs have ended.
 LATE_PRESS_POLL_S = 0.05
-#: s: how long a kept press waits to see the run that draws the page start before it is handed on
-#: (a run over before it was seen: the press waits this long, then goes on).
-LATE_PRESS_START_S = 5.0
 #: s: the longest a kept press waits (a first run after a restart on a loaded machine); after that it
 #: is handed on anyway, as Streamlit would have handled it.
 LATE_PRESS_WAIT_S = 120.0
 
 _INSTALLED = "_deliberation_late_press"
+#: each session's kept presses, oldest first (a session that ends takes its entry with it).
+_KEPT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def install() -> bool:
     """Patch Streamlit's ``AppSession.request_rerun`` in this process (once); False when this
     Streamlit has no such methods (the press is then handled as Streamlit does; said in the log)."""
     original = getattr(AppSession, "request_rerun", None)
-    if original is None or not hasattr(AppSession, "has_fragment"):  # pragma: no cover
+    if (original is None or not callable(getattr(AppSession, "has_fragment", None))
+            or not hasattr(AppSessionState, "APP_IS_RUNNING")):
         log.warning("late_press: AppSession.request_rerun/has_fragment not found; a press right after a restart "
                     "may be lost")
         return False
     if getattr(original, _INSTALLED, False):
         return True
 
+    @functools.wraps(original)
     def request_rerun(self, client_state=None) -> None:
-        fragment = client_state.fragment_id if client_state is not None else ""
-        if not fragment or client_state.is_auto_rerun or self.has_fragment(fragment):
+        try:
+            kept = _KEPT.get(self)
+            press = _late(self, client_state, bool(kept))
+            if press is not None:
+                loop = asyncio.get_running_loop()  # the session's: Streamlit calls it there
+                if kept:  # behind the presses kept before it, in their order
+                    kept.append(press)
+                    return
+                page = None if _busy(self) else _page_only(press)
+                _KEPT[self] = [press]
+        except Exception:  # noqa: BLE001 - never into Streamlit's event loop: the press goes on as it came
+            log.warning("late_press: a press was left to Streamlit as it came", exc_info=True)
+            press = None
+        if press is None:
             return original(self, client_state)
-        if self._state != AppSessionState.APP_IS_RUNNING:
-            original(self, _page_only(client_state))  # draw the page first: its fragment and buttons
-        _hand_on(self, original, client_state, time.monotonic(), False)
+        loop.call_later(LATE_PRESS_POLL_S, _hand_on, self, original, time.monotonic())
+        if page is not None:
+            original(self, page)  # draw the page first: its fragment and buttons
 
     setattr(request_rerun, _INSTALLED, True)
     AppSession.request_rerun = request_rerun
     return True
 
 
-def _hand_on(session, original, client_state, since: float, ran: bool) -> None:
-    """Hand on a press for a fragment ``session`` does not hold once a run has drawn the page (the
-    run in progress has ended, or one that started after the press; at most
-    :data:`LATE_PRESS_WAIT_S` after it came): to the fragment if the session holds it now, else to
-    the whole page. ``ran``: a run was seen in progress since the press came."""
-    waited = time.monotonic() - since
-    running = session._state == AppSessionState.APP_IS_RUNNING
-    wait = running or (not ran and waited < LATE_PRESS_START_S and not session.has_fragment(client_state.fragment_id))
-    if wait and waited < LATE_PRESS_WAIT_S:
-        asyncio.get_running_loop().call_later(LATE_PRESS_POLL_S, _hand_on, session, original, client_state, since,
-                                              ran or running)
+def _late(session, client_state, queue: bool):
+    """A copy of ``client_state`` when it is a press to keep: for a fragment ``session`` does not
+    hold, or any press while ``queue`` (presses are kept already: it comes after them); else None
+    (Streamlit handles it: a timer tick, a press for a fragment it holds or for the whole page)."""
+    if client_state is None or client_state.is_auto_rerun:
+        return None
+    fragment = client_state.fragment_id
+    if not queue and (not fragment or session.has_fragment(fragment)):
+        return None
+    press = ClientState()
+    press.CopyFrom(client_state)
+    return press
+
+
+def _busy(session) -> bool:
+    """A run of ``session`` is in progress or still to come (its script runner lives until its last
+    requested rerun has ended, and until then a new run would race its cleanup)."""
+    return session._state == AppSessionState.APP_IS_RUNNING or session._scriptrunner is not None
+
+
+def _hand_on(session, original, since: float) -> None:
+    """Hand on the session's oldest kept press once its runs have ended (at most
+    :data:`LATE_PRESS_WAIT_S` after ``since``): to its fragment if the session holds it now, else to
+    the whole page; then the next one, once the runs of this one have ended. An event loop callback:
+    nothing raises out of it."""
+    kept = _KEPT.get(session)
+    if not kept:
         return
-    if not session.has_fragment(client_state.fragment_id):
-        log.info("a press for fragment %s, which this session does not hold (a page drawn before a restart), "
-                 "reruns the whole page", client_state.fragment_id)
-        client_state = _whole_page(client_state)
-    original(session, client_state)
+    try:
+        if _busy(session) and time.monotonic() - since < LATE_PRESS_WAIT_S:
+            asyncio.get_running_loop().call_later(LATE_PRESS_POLL_S, _hand_on, session, original, since)
+            return
+    except Exception:  # noqa: BLE001
+        log.warning("late_press: a kept press is handed on without waiting", exc_info=True)
+    press = kept.pop(0)
+    try:
+        if press.fragment_id and not session.has_fragment(press.fragment_id):
+            log.info("a press for fragment %s, which this session does not hold (a page drawn before a restart), "
+                     "reruns the whole page", press.fragment_id)
+            press = _whole_page(press)
+        original(session, press)
+    except Exception:  # noqa: BLE001 - outside Streamlit's message handler here: logged, the next goes on
+        log.exception("late_press: Streamlit could not take a kept press")
+    if kept:
+        asyncio.get_running_loop().call_later(LATE_PRESS_POLL_S, _hand_on, session, original, time.monotonic())
+    else:
+        _KEPT.pop(session, None)
 
 
 def _whole_page(client_state):

@@ -1,0 +1,187 @@
+"""ui/late_press.py against Streamlit's real server runtime (its Runtime, sessions and script runner
+threads, in this process, without the web server): a press sent as the browser sends it, for a
+fragment drawn by a session before a restart, to a new session that has drawn nothing yet.
+
+The browser tests (tests/test_room_browser.py, tests/test_live_room.py) press a vote on a page left
+open across a real restart; here each case the wrapper has to tell apart is sent on purpose: a page
+whose first run reruns itself (as ui/views/participant._switch), a first run that draws a line above
+the fragment (as ui/app.py's "Loading…", so the fragment's id differs), a timer tick, two presses, and
+Streamlit calling ``request_rerun`` off its event loop (its file watcher does)."""
+
+from __future__ import annotations
+
+import asyncio
+import textwrap
+import time
+
+import pytest
+
+pytest.importorskip("streamlit")
+
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.ClientState_pb2 import ClientState  # noqa: E402
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage  # noqa: E402
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager  # noqa: E402
+from streamlit.runtime.runtime import Runtime, RuntimeConfig  # noqa: E402
+
+from ui.late_press import install  # noqa: E402
+
+#: The page: a fragment with two buttons whose callbacks write what was pressed, one line a press.
+PAGE = textwrap.dedent('''
+    import pathlib
+
+    import streamlit as st
+
+    PRESSED = pathlib.Path(__file__).with_name("pressed.txt")
+    first = "runs" not in st.session_state
+    st.session_state["runs"] = st.session_state.get("runs", 0) + 1
+    if first and st.query_params.get("first") == "rerun":
+        st.rerun()  # as ui/views/participant._switch on a session's first run
+    if first and st.query_params.get("first") == "loading":
+        st.caption("Loading")  # as ui/app.py's first run after a restart: the fragment one element lower
+
+
+    def press(value):
+        with PRESSED.open("a") as f:
+            f.write(value + "\\n")
+
+
+    @st.fragment
+    def vote():
+        st.button("Agree", key="agree", on_click=press, args=("agree",))
+        st.button("Disagree", key="disagree", on_click=press, args=("disagree",))
+
+
+    vote()
+''')
+#: s: the longest a session's runs may take here.
+SETTLE_S = 60.0
+
+
+class _Browser:
+    """The other end of a session's connection: keeps what the server sends."""
+
+    def __init__(self):
+        self.msgs = []
+
+    def write_forward_msg(self, msg) -> None:
+        self.msgs.append(msg)
+
+    @property
+    def client_context(self):
+        return None
+
+
+def _last_page(msgs) -> tuple[str, dict, str]:
+    """The fragment id, the buttons' ids by label and the page's hash of the last run drawn, as the
+    browser holds them."""
+    frag, ids, page = "", {}, ""
+    for m in msgs:
+        if m.WhichOneof("type") == "new_session":
+            page, ids = m.new_session.page_script_hash, {}
+        elif m.WhichOneof("type") == "delta" and m.delta.new_element.WhichOneof("type") == "button":
+            ids[m.delta.new_element.button.label] = m.delta.new_element.button.id
+            frag = m.delta.fragment_id
+    return frag, ids, page
+
+
+async def _settled(rt, sid: str) -> None:
+    """Until the session's runs have ended and stay ended (a kept press waits for them too)."""
+    session = rt._session_mgr.get_session_info(sid).session
+    since, quiet = time.monotonic(), 0
+    while quiet < 20:  # 1 s without a run
+        await asyncio.sleep(0.05)
+        quiet = 0 if session._scriptrunner is not None else quiet + 1
+        assert time.monotonic() - since < SETTLE_S
+
+
+def _press(frag: str, page: str, query: str, *button_ids: str, auto: bool = False) -> ClientState:
+    state = ClientState(fragment_id=frag, page_script_hash=page, query_string=query, is_auto_rerun=auto)
+    for bid in button_ids:
+        state.widget_states.widgets.add(id=bid, trigger_value=True)
+    return state
+
+
+def _run(tmp_path, scenario) -> list[str]:
+    """Start a runtime on the page, draw it in a first session (the page before the restart), run
+    ``scenario(rt, new_session_id, frag, ids, page, query)``; the presses the page's callbacks saw."""
+    script = tmp_path / "page.py"
+    script.write_text(PAGE, encoding="utf-8")
+    pressed = tmp_path / "pressed.txt"
+
+    async def main():
+        rt = Runtime(RuntimeConfig(str(script), MemoryMediaFileStorage("/media"), MemoryUploadedFileManager("/up")))
+        try:
+            await rt.start()
+            query = scenario.query
+            before = _Browser()
+            old = rt.connect_session(before, {})
+            for _ in range(2):  # a page run more than once: what it shows after its first run
+                rt.handle_backmsg(old, BackMsg(rerun_script=ClientState(query_string=query)))
+                await _settled(rt, old)
+            frag, ids, page = _last_page(before.msgs)
+            assert frag and set(ids) == {"Agree", "Disagree"}
+            new = rt.connect_session(_Browser(), {})  # the restarted server's session: nothing drawn
+            await scenario(rt, new, frag, ids, page, query)
+            await _settled(rt, new)
+        finally:
+            rt.stop()
+            await rt.stopped
+            Runtime._instance = None  # as Streamlit's AppTest leaves it
+
+    asyncio.run(main())
+    return pressed.read_text().split() if pressed.exists() else []
+
+
+def _scenario(query: str):
+    def wrap(fn):
+        fn.query = query
+        return fn
+    return wrap
+
+
+@pytest.fixture(autouse=True)
+def _installed():
+    assert install()
+
+
+@pytest.mark.parametrize("query", ["", "first=rerun", "first=loading"])
+def test_a_press_on_a_page_drawn_before_the_restart_is_handed_on_once(tmp_path, query):
+    @_scenario(query)
+    async def press_once(rt, sid, frag, ids, page, query):
+        rt.handle_backmsg(sid, BackMsg(rerun_script=_press(frag, page, query, ids["Agree"])))
+
+    assert _run(tmp_path, press_once) == ["agree"]
+
+
+def test_a_timer_tick_is_left_to_streamlit(tmp_path):
+    @_scenario("")
+    async def tick(rt, sid, frag, ids, page, query):
+        rt.handle_backmsg(sid, BackMsg(rerun_script=_press(frag, page, query, auto=True)))
+        await asyncio.sleep(0.5)
+        assert rt._session_mgr.get_session_info(sid).session._scriptrunner is None  # nothing run, as Streamlit does
+
+    assert _run(tmp_path, tick) == []
+
+
+@pytest.mark.parametrize("buttons", [("Agree", "Disagree"), ("Agree", "Agree")])
+def test_two_presses_are_each_handed_on_once_in_their_order(tmp_path, buttons):
+    """The last press stands (both were handed on at once before, in either order: 'agree' could win);
+    the same button twice is two presses (ui/participant_actions.vote stores the second no more)."""
+    @_scenario("")
+    async def two(rt, sid, frag, ids, page, query):
+        for label in buttons:
+            rt.handle_backmsg(sid, BackMsg(rerun_script=_press(frag, page, query, ids[label])))
+
+    assert _run(tmp_path, two) == [b.lower() for b in buttons]
+
+
+def test_a_call_off_the_event_loop_is_left_to_streamlit(tmp_path):
+    """Streamlit's file watcher calls ``request_rerun`` from its own thread: the wrapper must not raise
+    there (it raised RuntimeError 'no running event loop' before), Streamlit handles the call."""
+    @_scenario("")
+    async def off_loop(rt, sid, frag, ids, page, query):
+        session = rt._session_mgr.get_session_info(sid).session
+        await asyncio.to_thread(session.request_rerun, _press(frag, page, query, ids["Agree"]))
+
+    assert _run(tmp_path, off_loop) == []  # dropped by Streamlit, as without ui/late_press.py
