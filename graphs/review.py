@@ -37,12 +37,20 @@ def review_request(state: FacilitationState, texts: dict[str, str]) -> dict[str,
                     "cited": {c: texts.get(c, "") for s in d.sentences for c in s.citations},
                     "notes": d.notes, "drafter": d.drafter,
                     # the language model's second opinion on each kept sentence (LLM drafts only)
-                    "model_verdicts": [m for v in d.verdicts if v.supported for m in v.model_verdicts],
+                    "model_verdicts": [sentence_verdict(v.model_verdicts) for v in d.verdicts
+                                       if v.supported and v.model_verdicts],
                     # the moderator's last edit, which the guard did not accept, and why
                     "edit_rejected": d.edit_rejected} for d in drafts],
         "audit": state.audit.get("findings", []),
         "how": HOW,
     }
+
+
+def sentence_verdict(parts: list[str]) -> str:
+    """The second opinion on one kept sentence, whose parts the guard may have checked one by one ("Good
+    move. Will boost econy here." is two): the first part's that is not "entailed", else "entailed". The
+    card counted parts, "4 got no verdict" under two sentences."""
+    return next((m for m in parts if m != "entailed"), "entailed")
 
 
 def decisions_in(answer: Any, keys: list[str]) -> dict[str, dict]:

@@ -12,7 +12,7 @@ import pytest
 
 from deliberation.config import Settings
 from deliberation.grounding import LLMJudge, ProblemKind, check_draft
-from deliberation.grounding.judge import NO_OPINION, build_messages, parse_verdict
+from deliberation.grounding.judge import NO_OPINION, NOT_USED, build_messages, parse_verdict
 from deliberation.models import DraftKind, DraftSentence, Statement
 from deliberation.storage import Store
 from graphs.context import Context, Services
@@ -81,7 +81,7 @@ def test_a_model_that_says_no_to_everything_is_no_veto() -> None:
     judge = LLMJudge(model)
     draft = "Buses should run every 10 minutes at rush hour [1]. Buses should run every 10 minutes [1]."
     report = check_draft(STATEMENTS, draft, judge=judge)
-    assert report.supported and [v.model_verdict for v in report.sentences] == [NO_OPINION, NO_OPINION]
+    assert report.supported and [v.model_verdict for v in report.sentences] == [NOT_USED, NOT_USED]
     assert "did not judge statement 1 stated in its own words either" in report.sentences[0].reason
     assert len(model.calls) == 3  # two sentences, one control
 
@@ -174,3 +174,26 @@ def test_the_moderator_reads_the_second_opinion_in_words() -> None:
         "Second opinion of the language model on the kept sentences: 2 follow from their cited "
         "statements; 1 got no verdict (the rules decided alone).")
     assert second_opinion_line([]) == ""
+
+
+def test_the_card_says_why_a_verdict_was_set_aside_once_per_sentence(tmp_path) -> None:
+    """The console's card on a draft whose model said no to everything read "4 got no verdict (the rules
+    decided alone)" under two sentences (found running the Seattle room with SmolLM2): the model had
+    answered, its verdict was set aside, and each quote of two sentences counted twice. One verdict per
+    kept sentence, and the words say it was set aside and why."""
+    statements = [Statement(external_id="24", text="Good move. Will boost econy here."),
+                  Statement(external_id="1", text=STATEMENTS[0]["text"])]
+    draft = DraftRecord(key="group:0", kind=DraftKind.MINORITY, drafter="llm:fake", sentences=[
+        DraftSentence(text="Good move. Will boost econy here.", citations=["24"]),
+        DraftSentence(text=STATEMENTS[0]["text"], citations=["1"])])
+    settings = Settings(data_dir=tmp_path)
+    state = FacilitationState(consultation_id=Store(settings).create_consultation("Wages?")[0].id)
+    model = ScriptedChatModel(responses=['{"verdict": "not_stated"}'], calls=[])
+    ctx = Context.from_options({"drafter": "llm"}, services=Services(settings, chat_model=model))
+    out = ground_draft(draft, state, ctx, statements, statements)[0]
+    assert len(out.sentences) == 2
+    shown = review_request(state.model_copy(update={"drafts": [out]}), {})["drafts"][0]
+    assert shown["model_verdicts"] == [NOT_USED, NOT_USED]
+    assert second_opinion_line(shown["model_verdicts"]) == (
+        "Second opinion of the language model on the kept sentences: 2 had their verdicts set aside: the model "
+        "did not judge the cited statement stated in its own words either (the rules decided alone).")

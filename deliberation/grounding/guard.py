@@ -10,7 +10,7 @@ from typing import Any, Callable, Mapping, Sequence
 from ..safety.instructions import injection_start, instruction_reasons
 from . import additions, checks, ellipsis, meaning, own_language, reach, restrictions, thesaurus_de, wordnet
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
-from .judge import NO_OPINION, LLMJudge
+from .judge import NO_OPINION, NOT_USED, LLMJudge
 from .models import CheckDraftRequest, GroundingConfig, GroundingReport, SentenceVerdict, SourceStatement, TextEncoder
 from .polarity import _source_units
 from .problems import Problem, ProblemKind
@@ -193,16 +193,16 @@ _MODEL_PROBLEMS = {
 def _second_opinion(v: SentenceVerdict, sources: dict[str, _Source], judge: LLMJudge) -> SentenceVerdict:
     """Ask the model about a sentence the rules accept; it passes only when the model says "entailed",
     or when the model, asked about the cited statement in its own words, does not say "entailed"
-    either (:meth:`LLMJudge.sees_own_words`): then it has no opinion worth a veto."""
+    either (:meth:`LLMJudge.control`): then it has no opinion worth a veto."""
 
     if not v.supported or not v.citations:
         return v
     cited = [SourceStatement(id=sid, text=sources[sid].text) for sid in v.citations]
     verdict = judge.judge(v.text, cited)
-    if verdict not in (NO_OPINION, "entailed") and not judge.sees_own_words(cited):
-        verdict = NO_OPINION  # judge.last_error says why: its "no" says nothing
-    if verdict == NO_OPINION:
-        return v.model_copy(update={"model_verdict": NO_OPINION,
+    if verdict not in (NO_OPINION, "entailed"):
+        verdict = judge.control(cited) or verdict
+    if verdict in (NO_OPINION, NOT_USED):  # judge.last_error says why
+        return v.model_copy(update={"model_verdict": verdict,
                                     "reason": f"{v.reason}; no second opinion ({judge.last_error})"})
     if verdict == "entailed":
         return v.model_copy(update={"model_verdict": verdict})

