@@ -43,6 +43,7 @@ from deliberation.storage import Store, runs
 from deliberation.storage.sessions import check_chosen_secret
 from deliberation.tuning import override, parse_assignments
 from deliberation.wording import inflect, listing, plural
+from deliberation.words import said
 
 class _App(typer.Typer):
     """A failed write to the data directory (disk full, read-only, cannot open) anywhere in a command
@@ -199,7 +200,7 @@ def import_polis(
 
 
 #: What ``import-polis`` says it does in its lock's record (named by a refused second import).
-IMPORTING_AS_NEW = "importing the folder as a new consultation"
+IMPORTING_AS_NEW = said("run.doing.import_new")
 
 
 @app.command("import-statements")

@@ -154,10 +154,17 @@ PROBLEM_FIELDS = {"quoted": r"'(?:(?!'; ).)*'|\"(?:(?!\"; ).)*\"", "id_kind": _o
 AS_WRITTEN = frozenset({"quoted", "value", "error", "file", "files", "byte", "columns", "column_name", "missing",
                         "columns_found", "folders", "suffix", "moderator_note", "comment_ids",
                         # a run's log lines (``said.log``): a drafter's and a model's name
-                        "drafter", "model"})
+                        "drafter", "model",
+                        # a run's record (``said.run``): its clock time, its command, a process's name, a signal
+                        "clock", "command", "process", "signal",
+                        # the address of a language model (``said.run.llm_unreachable_at``)
+                        "url"})
 #: Fields that hold a note (a run's log line's ``detail``): one of deliberation's sentences, said
 #: again (the rebuilt vector index: ``said.log.index_rebuilt``), or anything else, as written.
 NOTE_FIELDS = frozenset({"detail"})
+#: Fields that name a run's steps as the command line says them (en.toml's ``[step]``, joined by ", "
+#: as graphs.runner.steps_words joins them): said by that table of the language.
+STEP_FIELDS = frozenset({"step"})
 #: Fields of a run's log lines (``said.log``) that hold draft keys ("all:1", "topic:0", or a list of
 #: them, "['all:1', 'group:0']", as the command line prints them): said by the caller's ``names``
 #: (the console names each draft by its heading: deliberation.report_text.said_in), in English too
@@ -166,9 +173,10 @@ KEY_FIELDS = frozenset({"key", "keys", "key_same"})
 #: Fields read back as one whole sentence, up to its first ". " (a run's log line joins two of the
 #: tally's notes with a space: ``said.log.tally_two``).
 SENTENCE_FIELDS = {"first": r".+?\."}
-#: The ``said`` tables of what a moderator is told about bad input and held statements: read back
-#: only into each other (:func:`retell_list`), never into the report's sentences.
-PROBLEMS = (f"{SAID}.input.", f"{SAID}.held.")
+#: The ``said`` tables of what a moderator is told about bad input, held statements and a run (its
+#: record, how it ended, why it was refused): read back only into each other (:func:`retell_list`),
+#: never into the report's sentences.
+PROBLEMS = (f"{SAID}.input.", f"{SAID}.held.", f"{SAID}.run.")
 #: All the ``said`` tables.
 ALL_SAID = (SAID + ".",)
 
@@ -271,9 +279,18 @@ def _retell_one(field: str, value: str, w: Texts, names: Callable[[str], str | N
         return retell(value, w.lang, names, within)
     if field in AS_WRITTEN:
         return value
+    if field in STEP_FIELDS:
+        return _steps_in(value, w)
     if field in KEY_FIELDS:
         return names(value) or value
     return _retell_field(value, w, names, within)
+
+
+def _steps_in(value: str, w: Texts) -> str:
+    """A run's steps in English words ("drafting statements, checking every sentence …") in ``w``'s
+    language; a part that is no step's words stays as it is."""
+    english = {text: mid for mid, text in load("deliberation", DEFAULT_LANGUAGE).items() if mid.startswith("step.")}
+    return ", ".join(w(english[part]) if part in english else part for part in value.split(", "))
 
 
 def name_keys(text: str, names: Callable[[str], str | None]) -> str:

@@ -18,7 +18,7 @@ from deliberation.config import Settings
 from deliberation.errors import DeliberationError, InputError
 from deliberation.heap import bulk_work, settled
 from deliberation.storage import Store, runs
-from deliberation.words import Texts
+from deliberation.words import Texts, said
 from graphs.context import Context, Services
 from graphs.facilitation import compile_graph, thread
 from graphs.state import FacilitationState, PublishedDraft
@@ -43,7 +43,7 @@ def steps_words(steps) -> str:
 
 def where_stopped(done: list[str]) -> str:
     """Where a run stopped, in words, from the steps it completed ("after drafting statements")."""
-    return f"after {STEP_WORDS.get(done[-1], done[-1])}" if done else "in its first step"
+    return said("run.after_step", step=steps_words(done[-1:])) if done else said("run.in_first_step")
 
 
 @dataclass
@@ -165,10 +165,8 @@ def check_start(st: Status, cid: int) -> None:
     """Refuse a run from the start while the graph waits for votes on published drafts (in words)."""
     waiting = st.waiting or {}
     if waiting.get("type") == "voting":
-        raise DeliberationError(
-            f"consultation {cid} waits for votes on {len(waiting.get('published') or [])} published drafts; "
-            f"close voting first (deliberation resume {cid} --close-voting, or 'Close voting and count' in the "
-            "moderator console), then start a new run")
+        raise DeliberationError(said("run.waits_for_votes", n_consultation=cid,
+                                     n_drafts=len(waiting.get("published") or [])))
 
 
 def published_now(values: dict) -> list[dict]:
@@ -189,7 +187,7 @@ def open_voting(settings: Settings, cid: int):
     """Open the voting window (in the store) on the drafts the graph waits for votes on."""
     st = status(settings, cid)
     if (st.waiting or {}).get("type") != "voting":
-        raise DeliberationError("the graph is not waiting for votes on published drafts of this consultation")
+        raise DeliberationError(said("run.not_waiting_for_votes"))
     current = published_now(st.values)
     return _store(settings).open_voting(cid, [p["statement_id"] for p in current],
                                         round=int(st.values.get("revise_rounds") or 0))
@@ -210,9 +208,8 @@ def answer_kind(value: Any) -> str | None:
 
 
 #: What a run does, in words, by what its resume value answers (``"start"``: a run from the start).
-DOING = {"start": "a run from the start", None: "continuing the run from its last completed step",
-         "voting": "closing voting and counting", "review": "recording the review and publishing",
-         "to_end": "a run approving every draft and closing voting at once"}
+DOING = {"start": said("run.doing.start"), None: said("run.doing.resume"), "voting": said("run.doing.voting"),
+         "review": said("run.doing.review"), "to_end": said("run.doing.to_end")}
 
 
 def check_answer(st: Status, value: Any) -> None:
@@ -225,18 +222,13 @@ def check_answer(st: Status, value: Any) -> None:
         seen = value.get("seen") if kind == "review" and isinstance(value, dict) else None
         now = {d["key"]: d["text"] for d in waiting.get("drafts") or []}
         if seen is not None and dict(seen) != now:
-            raise DeliberationError(
-                "the drafts waiting for review changed since they were shown (another run or review, e.g. from "
-                "the command line, replaced them); nothing was decided: look at the drafts now waiting and "
-                "decide again")
+            raise DeliberationError(said("run.review_changed"))
         return
-    asked = {"review": "a review of its drafts", "voting": "the close of the vote on its published drafts"}
+    asked = {"review": said("run.asked_review"), "voting": said("run.asked_voting")}
     now_words = (asked.get(waiting.get("type")) if waiting else
-                 "nothing: it has finished" if st.finished else
-                 "nothing: it stopped before " + ", ".join(st.next) if st.next else "nothing: it has not started")
-    raise DeliberationError(
-        f"the graph no longer waits for {asked[kind]} (another page or the command line answered it); it waits "
-        f"for {now_words}. Nothing was changed")
+                 said("run.now_finished") if st.finished else
+                 said("run.now_stopped", step=steps_words(st.next)) if st.next else said("run.now_not_started"))
+    raise DeliberationError(said("run.no_longer_waits", asked=asked[kind], now=now_words))
 
 
 def resume(settings: Settings, cid: int, value: Any = None, on_update: OnUpdate | None = None,

@@ -47,6 +47,7 @@ from deliberation.config import CHROMA_URL_ENV, DATA_DIR_ENV, DATABASE_URL_ENV, 
 from deliberation.errors import DeliberationError
 from deliberation.heap import freeze_in_this_process
 from deliberation.storage import chroma_server, runs
+from deliberation.words import said
 from graphs import runner
 
 #: The folder that holds the ``graphs`` package: the run's process imports this very code.
@@ -72,7 +73,7 @@ STOP_STEP_WAIT_S = 600.0
 #: Seconds between two looks at the lock while a stop waits.
 STOP_POLL_S = 0.1
 #: Who stops a run from the console, in the run's record and in words.
-MODERATOR = "the moderator"
+MODERATOR = said("run.by.moderator")
 #: Seconds to wait for a run process launched here whose lock is already free to exit (it drops the
 #: lock before it writes its error, and the kernel a moment before its status can be collected).
 EXIT_WAIT_S = 5.0
@@ -274,13 +275,13 @@ def ended_words(rec: runs.RunRecord | None, done: Progress) -> str | None:
     if rec is None:
         return None
     if rec.died and rec.detached and done.exit is None and done.output and not done.started:
-        return (f"The last run ({rec.words()}) ended with its process before it started: it failed on its way in "
-                "(its exit status is not known here: the app that launched it has restarted since)")
+        return said("run.failed_on_way_in", run=rec.words())
     if not rec.died or done.exit is None or not rec.detached:
         return rec.how_it_stopped()
     where = runner.where_stopped([node for node, _ in done.steps])
-    how = f"was killed by {_signal_name(-done.exit)}" if done.exit < 0 else f"exited with status {done.exit}"
-    return f"The last run ({rec.words()}) ended with its process before it finished: it {how}, {where}"
+    if done.exit < 0:
+        return said("run.killed", run=rec.words(), signal=_signal_name(-done.exit), where=where)
+    return said("run.exited", run=rec.words(), n_status=done.exit, where=where)
 
 
 def needs_vector_store(settings: Settings, cid: int, rec: runs.RunRecord) -> bool:
@@ -338,13 +339,12 @@ def end_run(settings: Settings, key: int | str, rec: runs.RunRecord, by: str, wa
     :func:`stop` says, and record it stopped in ``step()``; False when it was only asked to stop
     (a run in another process's thread, not waited for)."""
     if rec.started_elsewhere():
-        raise DeliberationError(f"this run was started on {rec.host or 'another host'}"
-                                f"{' (in another container)' if rec.host == runs.this_machine()['host'] else ''}; "
-                                "stop it there (its process id means another process here)")
+        here = rec.host == runs.this_machine()["host"]
+        raise DeliberationError(said("run.elsewhere_container" if here else "run.elsewhere",
+                                     host=rec.host or said("run.another_host")))
     signals = rec.detached or rec.stops_on_signal
     if not signals and isinstance(key, str):  # an import has no next step to stop before: waiting is vain
-        raise DeliberationError(f"the import of {key} ({rec.words()}) runs in a process that does not stop on "
-                                "SIGTERM and has no next step to stop before; stop it where it runs")
+        raise DeliberationError(said("run.import_no_signal", file=key, run=rec.words()))
     runs.request_stop(settings, key, rec, by)
     if signals:
         for sig in (signal.SIGTERM, signal.SIGCONT):  # SIGCONT: a paused process ends too
@@ -353,12 +353,11 @@ def end_run(settings: Settings, key: int | str, rec: runs.RunRecord, by: str, wa
         return False
     if not _wait_ended(settings, key, rec.pid, STOP_GRACE_S if signals else STOP_STEP_WAIT_S):
         if not signals:
-            raise DeliberationError(f"the run did not reach its next step within {STOP_STEP_WAIT_S:g} s; it stops "
-                                    "there (it runs in the app's own process, which is not ended)")
+            raise DeliberationError(said("run.no_next_step", seconds=f"{STOP_STEP_WAIT_S:g}"))
         _signal(rec, signal.SIGKILL)
         if not _wait_ended(settings, key, rec.pid, STOP_KILL_WAIT_S):
-            raise DeliberationError(f"the run's process {rec.pid} did not end within "
-                                    f"{STOP_GRACE_S + STOP_KILL_WAIT_S:g} s of being stopped; it is still running")
+            waited = f"{STOP_GRACE_S + STOP_KILL_WAIT_S:g}"
+            raise DeliberationError(said("run.not_ended", n_pid=rec.pid, seconds=waited))
     runs.mark_stopped(settings, key, rec.pid, by, step())
     return True
 

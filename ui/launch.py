@@ -52,6 +52,7 @@ from deliberation.importers.polis import read_polis_export
 from deliberation.services import ensure_consultation, find_consultation_by_source, find_stored, import_bundle
 from deliberation.storage import Store, chroma_server, runs
 from deliberation.storage.chroma_server import die_with_parent
+from deliberation.words import said
 from ui.serve import AFTER_GO, GO
 from ui.uploads import MAX_UPLOAD_MB
 
@@ -64,9 +65,9 @@ KEEP_POLL_S = 0.5
 #: Seconds the app has to end after the launcher passed it a Ctrl-C, before it is terminated.
 APP_STOP_S = 30.0
 #: Who imports the sample on a first launch, in the record of the folder's import lock and in words.
-LAUNCHER = "the app's launcher (make run)"
+LAUNCHER = said("run.by.launcher")
 #: Who stops the runs that still need the vector store, in their record and in words.
-SECOND_STOP = "a second Ctrl-C in the terminal running the app (make run)"
+SECOND_STOP = said("run.by.second_stop")
 
 
 #: Where ``--lan`` serves the app (every interface) and how the join address is found.
@@ -110,7 +111,7 @@ def ensure_sample(settings: Settings, say=print) -> tuple[int, str, str | None]:
     # under the folder's import lock (as `deliberation run FOLDER`, `import-polis`): a second launcher,
     # or a terminal's run of the sample, importing it right now is named and refused (exit 2), not
     # imported beside it; `deliberation stop` stops the import (runs.RunStopped), as a terminal's
-    with _sigterm_stops_the_import(), runs.importing(settings, source, "importing the sample consultation",
+    with _sigterm_stops_the_import(), runs.importing(settings, source, said("run.doing.import_sample"),
                                                       by=LAUNCHER):
         store = Store(settings)
         if find_consultation_by_source(store, source) is None:
@@ -377,10 +378,10 @@ def _stop_runs(settings: Settings, needing: dict[int | str, runs.RunRecord]) -> 
                   f"it had imported it as consultation {cid}; start its run with: deliberation run {cid}"), flush=True)
             continue
         last = runner_process.stop(settings, key, rec.pid, by=SECOND_STOP)
-        said = last.how_it_stopped() if last is not None and last.pid == rec.pid else None
+        told = last.how_it_stopped() if last is not None and last.pid == rec.pid else None
         again = "Retry in the moderator console continues it" if rec.detached else f"Continue with: deliberation " \
             f"resume {key}"
-        print(f"{said or f'The run of consultation {key} had ended'}. {again}.", flush=True)
+        print(f"{told or f'The run of consultation {key} had ended'}. {again}.", flush=True)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from deliberation.services import MODEL_PIN_SETTING, MODEL_SETTING, fixed_model,
 from deliberation.storage import runs
 from deliberation.tuning import parse_assignments
 from deliberation.wording import first_upper
+from deliberation.words import retell_list
 from graphs import runner, runner_process
 from graphs.context import Context
 from ui import common, run_stop
@@ -56,7 +57,7 @@ def run_in_progress(cid: int) -> str | None:
     with _RUNNING_LOCK:
         here = _RUNNING.get(cid)
     other = None if here else runs.in_progress(common.settings(), cid)
-    return here or (common.esc(first_upper(other.words())) if other else None)
+    return here or (common.esc(first_upper(retell_list(other.words(), console_words().lang))) if other else None)
 
 
 def publishing(cid: int, gs) -> bool:
@@ -381,12 +382,15 @@ def _why_not_counted(cid: int, gs, w: Words) -> str:
     graph still waits for the vote, so it is not a stopped run there)."""
     last = runs.last_run(common.settings(), cid)
     if gs.error:
-        return common.esc(w("voting.count_failed", error=gs.error))
+        return common.esc(w("voting.count_failed", error=text_in_words(gs.error, w.lang)))
+    run = retell_list(last.words(), w.lang) if last is not None else ""  # its record's English, said again
     if last is not None and last.outcome == "stopped":
-        return common.esc(w("voting.count_stopped", who=last.stopped_by or w("voting.the_moderator"), run=last.words()))
+        who = (w("voting.the_moderator") if last.stopped_by in (None, runner_process.MODERATOR)
+               else retell_list(last.stopped_by, w.lang))
+        return common.esc(w("voting.count_stopped", who=who, run=run))
     if last is not None and last.died:
         ended = w("voting.process_stopped") if last.detached else w("voting.app_stopped")
-        return common.esc(w("voting.count_ended", run=last.words(), ended=ended))
+        return common.esc(w("voting.count_ended", run=run, ended=ended))
     return w("voting.count_not_reached")
 
 

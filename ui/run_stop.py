@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from deliberation.storage import runs
+from deliberation.words import retell_list
 from graphs import runner_process
 from ui import common
 from ui.i18n import console_words, step_words
@@ -69,9 +70,9 @@ def ended(last: runs.RunRecord | None, logged: runner_process.Progress | None) -
     moderator (in which step), its process's exit, or killed; with its last output when its
     process ended on its own (a failure to start: an import, a bad setting)."""
     logged = logged or runner_process.Progress()
-    words = runner_process.ended_words(last, logged)
-    if words:
-        st.info(common.esc(console_words()("stop.ended", how=words)))
+    words, w = runner_process.ended_words(last, logged), console_words()
+    if words:  # made in English (the command line's, deliberation status'): said in the console's language
+        st.info(common.esc(w("stop.ended", how=retell_list(words, w.lang))))
     if last is not None and last.died and logged.output:
         output_box(logged)
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from deliberation.drafting.config import LLMDraftConfig
 from deliberation.errors import DeliberationError
+from deliberation.words import said
 
 if TYPE_CHECKING:  # pragma: no cover
     from langchain_core.language_models import BaseChatModel
@@ -121,10 +122,12 @@ class ChatClient:
         except Exception as exc:  # classify below
             cause = unreachable_cause(exc)
             if cause is not None:
-                where = f" at {self.base_url}" if self.base_url else ""
+                # said (deliberation.words) so that the console says it in its language; the library's own
+                # words stay as they are
+                error = f"{type(cause).__name__}: {cause}"
                 raise LLMUnavailableError(
-                    f"the language model{where} ({self.name}) is unreachable: {type(cause).__name__}: {cause}"
-                ) from exc
+                    said("run.llm_unreachable_at", url=self.base_url, model=self.name, error=error) if self.base_url
+                    else said("run.llm_unreachable", model=self.name, error=error)) from exc
             raise
 
     def ask(self, mode: str, messages: list, schema: dict[str, Any]) -> tuple[str, Any]:

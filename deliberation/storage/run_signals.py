@@ -10,6 +10,8 @@ import signal
 import threading
 from pathlib import Path
 
+from deliberation.words import said
+
 #: The suffix of a run's stop request beside its lock file (``runs.request_stop``).
 STOP_SUFFIX = ".stop"
 
@@ -24,11 +26,11 @@ class RunStopped(KeyboardInterrupt):
         self.by = by
 
     def words(self) -> str:
-        return f"stopped by {self.by or STOPPED_BY_SIGNAL}"
+        return said("run.stopped_by", by=self.by or STOPPED_BY_SIGNAL)
 
 
 #: Who stopped a run whose process got SIGTERM without a stop request (a service manager, ``kill``).
-STOPPED_BY_SIGNAL = "a SIGTERM to its process"
+STOPPED_BY_SIGNAL = said("run.by.signal")
 
 
 #: The locks this thread holds, by lock file: ``{"fd": descriptor, "data": its record}``. A run

@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deliberation.errors import DeliberationError
+from deliberation.words import said
 from deliberation.storage.run_signals import (  # noqa: F401 - RunStopped, STOP_SUFFIX: named by callers as runs.*
     STOP_SUFFIX, STOPPED_BY_SIGNAL, RunStopped, held_locks, release_sigterm, stop_request, takes_sigterm)
 
@@ -127,23 +128,21 @@ class RunRecord:
         died, or Ctrl-C in its terminal); None otherwise (it runs, returned, or failed with an
         error that the graph's checkpoint keeps)."""
         if self.died and self.detached:  # it outlives the app: only its own end stops it
-            return (f"The last run ({self.words()}) ended with its process before it finished: that process "
-                    "was stopped (killed, or the computer restarted)")
+            return said("run.died_detached", run=self.words())
         if self.died:
-            return (f"The last run ({self.words()}) ended with its process before it finished: the app or the "
-                    "terminal running it was stopped or restarted")
+            return said("run.died", run=self.words())
         if self.outcome == "interrupted":
-            return f"The last run ({self.words()}) was interrupted in its terminal (Ctrl-C)"
+            return said("run.interrupted", run=self.words())
         if self.outcome == "stopped":
-            where = f" while {self.stopped_in}" if self.stopped_in else ""
-            return (f"The last run ({self.words()}) was stopped by {self.stopped_by or STOPPED_BY_SIGNAL} at "
-                    f"{_clock(self.ended or '')}{where}")
+            by, clock = self.stopped_by or STOPPED_BY_SIGNAL, _clock(self.ended or "")
+            return said("run.stopped_while", run=self.words(), by=by, clock=clock, step=self.stopped_in) \
+                if self.stopped_in else said("run.stopped", run=self.words(), by=by, clock=clock)
         return None
 
     def words(self) -> str:
         """'closing voting and counting, started from the command line (deliberation resume 3), pid
-        412, at 13:19:20 UTC'."""
-        return f"{self.doing}, started from {self.by}, pid {self.pid}, at {_clock(self.started)}"
+        412, at 13:19:20 UTC' (``said.run.record``: the console says it in its language)."""
+        return said("run.record", doing=self.doing, by=self.by, n_pid=self.pid, clock=_clock(self.started))
 
 
 def _clock(iso: str) -> str:
@@ -191,13 +190,13 @@ def who_am_i() -> str:
     """This process in words, for the record: the app (Streamlit) or the graph command it was given."""
     argv = [Path(sys.argv[0]).name, *sys.argv[1:]] if sys.argv else []
     if any("streamlit" in a or a.endswith("app.py") for a in argv):
-        return "the moderator console"
+        return said("run.by.console")
     for i, word in enumerate(argv[1:], start=1):
         if word in GRAPH_COMMANDS:
             target = argv[i + 1] if i + 1 < len(argv) and not argv[i + 1].startswith("-") else ""
-            return f"the command line (deliberation {word} {target})".replace(" )", ")")
+            return said("run.by.command", command=f"deliberation {word} {target}".rstrip())
     name = Path(sys.argv[0]).parent.name if argv and argv[0] == "__main__.py" else (argv[0] if argv else "python")
-    return f"another process ({name})"
+    return said("run.by.other", process=name)
 
 
 def _read(fd: int) -> dict:
@@ -229,13 +228,15 @@ def _record(data: dict, alive: bool) -> RunRecord | None:
 def busy(cid: int | str, record: RunRecord | None) -> RunInProgress:
     """The refusal of a second run while ``record`` runs (``cid``: a consultation id, or the folder
     that run imports first), in words."""
-    record = record or RunRecord(pid=0, by="another process", doing="a run", started=_now(), alive=True)
+    record = record or _someone()
     if not isinstance(cid, int):
-        return RunInProgress(f"{cid} is being imported right now ({record.words()}); wait until that import "
-                             "has ended and try again", record)
-    return RunInProgress(f"the facilitation graph of consultation {cid} is running right now ({record.words()}); "
-                         "wait until it stops (at the moderator's review, or when voting opens) and try again",
-                         record)
+        return RunInProgress(said("run.busy_import", file=cid, run=record.words()), record)
+    return RunInProgress(said("run.busy", n_consultation=cid, run=record.words()), record)
+
+
+def _someone() -> RunRecord:
+    """A run whose record cannot be read (being written): another process's, in words."""
+    return RunRecord(pid=0, by=said("run.by.another"), doing=said("run.doing.any"), started=_now(), alive=True)
 
 
 def _acquire(settings: "Settings", cid: int | str) -> int:
@@ -341,7 +342,7 @@ def running_after(settings: "Settings", source: str | None, resolve: Callable[[]
     until the consultation's is, so no second run of it starts meanwhile and the app's launcher keeps
     the vector store for the import. A ``resolve`` that fails (or is stopped) drops both."""
     with contextlib.ExitStack() as run:
-        with importing(settings, source, "importing the folder first", by) if source else contextlib.nullcontext():
+        with importing(settings, source, said("run.doing.import_first"), by) if source else contextlib.nullcontext():
             cid = resolve()
             run.enter_context(running(settings, cid, doing, by, shared=True))
         yield cid
@@ -372,7 +373,7 @@ def _last(path: Path) -> RunRecord | None:
             alive = True
         rec = _record(_read(fd), alive=alive)
         if rec is None and alive:  # held, its record being written this very moment
-            rec = RunRecord(pid=0, by="another process", doing="a run", started=_now(), alive=True)
+            rec = _someone()
         return rec
     finally:
         os.close(fd)
