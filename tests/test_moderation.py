@@ -302,7 +302,7 @@ def test_moderate_combines_checks_and_keeps_everything() -> None:
     assert "personal data" in results[1].reasons[0]
     assert any("ignore its instructions" in r for r in results[2].reasons)
     assert any("abusive" in r for r in results[3].reasons)
-    assert results[4].text == "[address removed] braucht eine Laterne."
+    assert results[4].text == "[Adresse entfernt] braucht eine Laterne."  # in the statement's language
     # the stored (redacted) texts' languages were detected in the intake's batch: asking them
     # again later (model choice, topics, guard) sends nothing more to Lingua
     from deliberation.text.languages import detect_languages, detector_state

@@ -281,3 +281,23 @@ def test_useless_said_of_a_thing_is_no_insult(text):
     from deliberation.safety.intake import moderate
 
     assert moderate([text])[0].status == "ok"
+
+
+def test_personal_data_is_replaced_in_the_statements_own_language(tmp_path):
+    """10. Lucía's "Escribidme a lucia.martin@gmail.com y montamos la asociación de amigos del
+    mercado." was accepted by the moderator and read by everyone as "Escribidme a [email removed] y
+    montamos…": the placeholder was English whatever the statement's language."""
+    from deliberation.config import Settings
+    from deliberation.services import intake
+    from deliberation.storage import Store
+
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    store = Store(settings)
+    c, _ = store.create_consultation("¿Qué debería hacer el ayuntamiento con el antiguo mercado de abastos?")
+    for pid, text in [("es1", "Escribidme a lucia.martin@gmail.com y montamos la asociación de amigos del mercado."),
+                      ("en1", "Please e-mail me at tom.baker@example.org about the market hall's roof.")]:
+        store.add_statement(c.id, pid, text, intake=intake)
+    stored = {s.author: s.text for s in store.statements(c.id)}
+    assert stored["es1"] == "Escribidme a [correo eliminado] y montamos la asociación de amigos del mercado.", stored
+    assert stored["en1"] == "Please e-mail me at [email removed] about the market hall's roof.", stored
+

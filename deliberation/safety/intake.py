@@ -14,7 +14,7 @@ from deliberation.safety.abuse import AbuseFlag, flag_abuse
 from deliberation.safety.config import ModerationConfig
 from deliberation.safety.instructions import flag_instructions
 from deliberation.safety.personal_data import Finding, redact_personal_data
-from deliberation.text.languages import detect_languages
+from deliberation.text.languages import detect_languages, remember_languages
 from deliberation.words import said
 
 __all__ = ["ModerationResult", "moderate", "reasons_in_words"]
@@ -81,11 +81,16 @@ def moderate(statements: Iterable[object], config: ModerationConfig | None = Non
     config = config or ModerationConfig()
     texts = [_as_text(s) for s in statements]
     redactions = [redact_personal_data(text) for text in texts]
-    if config.check_abuse and config.redact:
-        # The redacted texts are the ones stored, and the model choice, the topics and the guard ask
-        # their language later: detected in the abuse check's batch, they are remembered before the
-        # detector releases its models after it, instead of loading them again for a few texts.
-        detect_languages(texts + [red.text for red, text in zip(redactions, texts) if red.text != text])
+    if config.redact and any(red.changed for red in redactions):
+        # a placeholder in the statement's own language ("Escribidme a [correo eliminado]": a Spanish
+        # room read "[email removed]"). The redacted texts are the ones stored, and the model choice,
+        # the topics and the guard ask their language later: they are remembered as their originals'
+        # (detected here in one batch, which the abuse check reads again), instead of loading the
+        # detector's models again for a few texts after a batch released them.
+        langs = detect_languages(texts)
+        redactions = [redact_personal_data(text, lang) if red.changed else red
+                      for text, red, lang in zip(texts, redactions, langs)]
+        remember_languages(*zip(*[(red.text, lang) for red, lang in zip(redactions, langs) if red.changed]))
     abuse = flag_abuse(texts, config) if config.check_abuse else [None] * len(texts)
     results: list[ModerationResult] = []
     for text, red, ab in zip(texts, redactions, abuse):

@@ -15,18 +15,22 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from deliberation.safety.lexicon import fill
-from deliberation.words import said
+from deliberation.words import DEFAULT_LANGUAGE, Texts, said
 
-__all__ = ["Finding", "FindingKind", "Redaction", "REPLACEMENTS", "redact_personal_data"]
+__all__ = ["Finding", "FindingKind", "Redaction", "REPLACEMENTS", "placeholder", "redact_personal_data"]
 
 FindingKind = Literal["email", "phone", "address", "id_number"]
 
-REPLACEMENTS: dict[str, str] = {
-    "email": "[email removed]",
-    "phone": "[phone removed]",
-    "address": "[address removed]",
-    "id_number": "[id number removed]",
-}
+
+def placeholder(kind: str, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """What replaces personal data of ``kind`` in a statement written in ``lang``, for the people who
+    read it: "[email removed]", "[correo eliminado]" (``removed.<kind>`` in deliberation/messages;
+    English for a language the app does not speak)."""
+    return Texts(lang)(f"removed.{kind}")
+
+
+#: the placeholders in English (:func:`placeholder`)
+REPLACEMENTS: dict[str, str] = {kind: placeholder(kind) for kind in ("email", "phone", "address", "id_number")}
 
 
 @dataclass(frozen=True)
@@ -350,8 +354,9 @@ def _resolve_overlaps(spans: list[tuple[int, int, FindingKind, str]]) -> list[tu
     return out
 
 
-def redact_personal_data(text: str) -> Redaction:
-    """Replace personal data in ``text`` with placeholders.
+def redact_personal_data(text: str, lang: str | None = DEFAULT_LANGUAGE) -> Redaction:
+    """Replace personal data in ``text`` with placeholders in ``lang``, the text's language
+    (:func:`placeholder`: a Spanish statement read "Escribidme a [email removed]").
 
     Finds e-mail addresses, phone numbers (UK, US, German and international
     ``+xx`` formats), street addresses with a house number ("12 Harbour Road",
@@ -374,7 +379,7 @@ def redact_personal_data(text: str) -> Redaction:
             mu = _FLAT_BEFORE_RE.search(pre)
             if mu:
                 start = start - len(pre) + mu.start()
-        repl = REPLACEMENTS[kind]
+        repl = placeholder(kind, lang)
         pieces.append(text[pos:start])
         pieces.append(repl)
         findings.append(Finding(kind=kind, span=(start, end), replacement=repl, detail=detail))
