@@ -108,6 +108,17 @@ CASES = [
     # a German compound that shares only its first part with the statement names another thing
     ("Das Sportbudget erhöhen, mehr Kinder bedeutet mehr Bewegung.",
      "Das Kindergeld erhöhen, weil mehr Kinder mehr Bewegung bedeuten.", K.SUBSTITUTION),
+    # change nouns have a direction ('Zunahme', 'growth'), and losing a thing is the opposite of keeping it
+    ("Die Zunahme der Erdbevölkerung ist ein Problem für das Klima.",
+     "Die schrumpfende Erdbevölkerung ist ein Problem für das Klima.", K.STANCE_REVERSED),
+    ("Die Zunahme der Erdbevölkerung ist ein Problem für das Klima.",
+     "Die wachsende Erdbevölkerung ist ein Problem für das Klima.", None),
+    ("We need new schools to keep up with population growth.",
+     "We need new schools to keep up with a shrinking population.", K.STANCE_REVERSED),
+    ("We need new schools to keep up with population growth.",
+     "We need new schools to keep up with a growing population.", None),
+    ("Solche Produkte verlieren die Zulassung.", "Solche Produkte sollen die Zulassung erhalten.", K.STANCE_REVERSED),
+    ("Kirchen sollen keine Steuerbefreiung erhalten.", "Kirchen sollen ihre Steuerbefreiung verlieren.", None),
 ]
 needs_thesaurus_de = pytest.mark.skipif(not Path("/usr/share/mythes/th_de_DE_v2.idx").is_file(),
                                         reason="Debian's mythes-de (OpenThesaurus) is not installed")
