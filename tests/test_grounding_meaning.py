@@ -101,6 +101,14 @@ CASES = [
     ("During the winter, I noticed that the park paths are dark.", "The park paths are dark.", None),
     ("If we want a lively centre we need more benches on the square.", "We need more benches on the square.",
      K.SCOPE_INFLATED),
+    # a hedge opens with a condition word but states no condition: a draft may leave it out (review of
+    # 0e6f5bd: 'If you ask me' was refused as a dropped condition); a real condition still may not go
+    ("If you ask me we need more buses.", "We need more buses.", None),
+    ("Wenn Sie mich fragen, brauchen wir mehr Busse.", "Wir brauchen mehr Busse.", None),
+    ("Si me preguntas, necesitamos más autobuses.", "Necesitamos más autobuses.", None),
+    ("Si vous voulez mon avis, il faut plus de bus.", "Il faut plus de bus.", None),
+    ("Wenn Geld da ist, brauchen wir mehr Busse.", "Wir brauchen mehr Busse.", K.SCOPE_INFLATED),
+    ("Si hay dinero, necesitamos más autobuses.", "Necesitamos más autobuses.", K.SCOPE_INFLATED),
     # German reported speech (a subjunctive modal, 'eine Stimme meint', 'gefordert wird') adds nothing
     ("Wir brauchen mehr Kinderspielplätze.", "Eine Stimme meint, es brauche mehr Kinderspielplätze.", None),
     ("Mehr Fahrradständer am Bahnhof aufstellen.",
@@ -131,6 +139,9 @@ CASES += [pytest.param(*case, marks=needs_thesaurus_de) for case in [
     ("Holzbauweise und Lehmbauweise fördern.", "Gefordert wird, Holz- und Lehmbauweise zu fördern.", None),
     ("Bus- und Bahnverbindungen ausbauen.", "Die Busverbindungen und die Flugverbindungen ausbauen.", K.SUBSTITUTION),
     ("Holzbau und Lehmbau fördern.", "Holz- und Betonbau fördern.", K.SUBSTITUTION),
+    # a relative clause said by a synonym of its word ('öfter' ~ 'häufiger') is kept, not dropped
+    ("Wir brauchen Busse die öfter fahren.", "Wir brauchen häufigere Busse.", None),
+    ("Wir brauchen Busse die nachts fahren.", "Wir brauchen Busse.", K.SCOPE_INFLATED),
 ]]
 
 

@@ -82,8 +82,10 @@ def _axes() -> dict[str, tuple[bool, re.Pattern[str], re.Pattern[str]]]:
 AXES: dict[str, tuple[bool, re.Pattern[str], re.Pattern[str]]] = _axes()
 
 
-#: if / unless / as long as / sofern: a condition
-CONDITION = phrase_pattern("condition_words")
+#: hedges ("if you ask me", "wenn Sie mich fragen", "si me preguntas"): a view, no condition
+HEDGES = phrase_pattern("hedges")
+#: if / unless / as long as / sofern: a condition; not the condition word that opens a hedge
+CONDITION = re.compile(rf"\b(?!(?:{alternation('hedges')})\b)(?:{alternation('condition_words')})\b", re.I)
 #: until / es sei denn: a condition that says "if not" (a negation when conditionals are compared)
 NEGATING_CONDITION = phrase_pattern("negating_conditions")
 #: "including X", "such as X", "zum Beispiel"

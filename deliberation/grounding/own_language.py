@@ -24,7 +24,7 @@ from typing import Sequence
 from deliberation.text import language_name
 
 from . import thesaurus_fr_es as thes
-from .lexicon import LANGUAGES, load
+from .lexicon import HEDGES, LANGUAGES, load
 from .problems import Problem, ProblemKind
 from .text import _number_values, split_sentences
 
@@ -232,7 +232,9 @@ def _universal(lists: _Lists, plain: str, said: list[str]) -> Problem | None:
 def _condition(lists: _Lists, plain: str, closest: str) -> Problem | None:
     """The closest cited sentence holds a condition or restriction ("à condition que", "solo") and
     the draft holds none: what was said of some cases is drafted as said of all. A weak condition
-    word (``own_weak_conditions``: French "si" is also "so") alone is not looked for."""
+    word (``own_weak_conditions``: French "si" is also "so") alone is not looked for, nor one that
+    opens a hedge ("si me preguntas": :data:`.lexicon.HEDGES`)."""
+    closest = HEDGES.sub(lambda h: " " * len(h.group(0)), closest)
     m = next((m for m in lists.conditions.finditer(closest) if m.group(0) not in lists.weak_conditions), None)
     if m is None or lists.conditions.search(plain):
         return None

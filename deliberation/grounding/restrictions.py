@@ -7,7 +7,8 @@ A relative clause restricts the noun before it when nothing separates them: in E
 (a clause after a comma describes, "my landlord, who lives abroad"; "that" is always restrictive);
 in German, where the comma is obligatory either way, the clause ends with its verb. The draft
 drops it when it keeps that noun and most of the rest of the sentence but none of the clause's
-own words (nor a word that one of them says, or a compound of one).
+own words (nor a word that one of them says, WordNet's or, in German, OpenThesaurus's synonym, or
+a compound of one).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 
+from . import thesaurus_de
 from . import wordnet as wn
 from .checks import SentenceContext, _content_words_with_surface
 from .lexicon import entries
@@ -76,7 +78,16 @@ def _said(word: str, ctx: SentenceContext, draft_words: list[str]) -> bool:
     WordNet, or a compound of it?"""
 
     return (_tokenize(word)[0].canon in ctx.content
-            or any(_compound_of(d, word) or _same_family(d, word) or _related(word, d) for d in draft_words))
+            or any(_compound_of(d, word) or _same_family(d, word) or _related(word, d)
+                   or (ctx.lang == "de" and _synonym_de(word, d)) for d in draft_words))
+
+
+def _synonym_de(word: str, draft_word: str) -> bool:
+    """German: is ``draft_word`` (a form of) a synonym of ``word`` in OpenThesaurus ("häufigere"
+    for "öfter": "Busse die öfter fahren" -> "häufigere Busse" keeps the clause)?"""
+
+    synonyms = thesaurus_de.synonyms(word)
+    return any(h in synonyms for h in thesaurus_de.headwords(draft_word))
 
 
 def _same_family(a: str, b: str) -> bool:
