@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from deliberation.errors import InputError
+from deliberation.words import said
 
 
 def field_types(config: Any) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def parse_assignments(items: Iterable[str], *, option: str = "--set") -> dict[st
     for item in items:
         name, sep, value = str(item).partition("=")
         if not sep or not name.strip():
-            raise InputError(f"{option} {item!r}: write NAME=VALUE, e.g. stats.min_votes_room_share=0.3")
+            raise InputError(said("input.setting_form", option=option, quoted=repr(str(item))))
         out[name.strip()] = value.strip()
     return out
 
@@ -67,19 +68,19 @@ def override(config: Any, assignments: Mapping[str, Any], *, where: str = "") ->
         head, _, rest = name.partition(".")
         path = f"{where}{head}"
         if head not in types:
-            raise InputError(f"unknown setting {where + name!r}; {where.rstrip('.') or type(config).__name__} "
-                             f"has: {', '.join(sorted(types))}")
+            raise InputError(said("input.setting_unknown", quoted=repr(where + name),
+                                  config=where.rstrip(".") or type(config).__name__, names=", ".join(sorted(types))))
         current = getattr(config, head)
         if rest:
             if not is_config(current):
-                raise InputError(f"setting {where + name!r}: {path} is a value, not a group of settings")
+                raise InputError(said("input.setting_not_group", quoted=repr(where + name), setting=path))
             nested.setdefault(head, {})[rest] = value
             continue
         try:
             direct[head] = TypeAdapter(types[head]).validate_python(_value(value))
         except ValidationError as e:
             problem = e.errors()[0].get("msg", str(e))
-            raise InputError(f"setting {path}={value!r}: {problem}") from None
+            raise InputError(said("input.setting_refused", setting=path, quoted=repr(value), error=problem)) from None
     for head, sub in nested.items():
         direct[head] = override(getattr(config, head), sub, where=f"{where}{head}.")
     if not direct:

@@ -158,7 +158,9 @@ AS_WRITTEN = frozenset({"quoted", "value", "error", "file", "files", "byte", "co
                         # a run's record (``said.run``): its clock time, its command, a process's name, a signal
                         "clock", "command", "process", "signal",
                         # the address of a language model (``said.run.llm_unreachable_at``)
-                        "url"})
+                        "url",
+                        # a run's settings by name (deliberation.tuning): the option, a setting, a config, its names
+                        "option", "setting", "config", "names"})
 #: Fields that hold a note (a run's log line's ``detail``): one of deliberation's sentences, said
 #: again (the rebuilt vector index: ``said.log.index_rebuilt``), or anything else, as written.
 NOTE_FIELDS = frozenset({"detail"})

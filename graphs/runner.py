@@ -130,8 +130,7 @@ def context(settings: Settings, options: Options | None = None, services: Servic
     ctx = Context.from_options(options, services or Services(settings))
     d = ctx.drafting
     if d.drafter == "llm" and not d.model and not d.base_url and ctx.services.chat_model is None:
-        raise InputError("the llm drafter needs a model: --model provider:model (e.g. openai:gpt-4o-mini) or "
-                         "--base-url URL of an OpenAI-compatible server (llama.cpp, Ollama, vLLM)")
+        raise InputError(said("input.llm_needs_model"))
     return ctx
 
 

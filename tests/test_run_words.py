@@ -127,3 +127,46 @@ def test_a_runs_record_is_said_in_the_consoles_language(tmp_path, monkeypatch):
         page = pages[lang]
         assert not [e for e in ENGLISH if e in page], (lang, [e for e in ENGLISH if e in page], page)
         assert not [s for s in said if s not in page], (lang, [s for s in said if s not in page], page)
+
+
+def _settings_box(lang: str) -> None:
+    """The console's run settings refused: a "More settings" line that is no NAME=VALUE, an unknown
+    setting, and the LLM drafter without a model."""
+    import streamlit as st
+
+    from graphs import runner
+    from ui import common, run_console
+    from ui.i18n import CONSOLE_LANGUAGE_KEY, console_words
+
+    st.session_state[CONSOLE_LANGUAGE_KEY] = lang
+    w = console_words()
+    for options in ({"more": "oops"}, {"more": "stats.no_such_setting=1"}, {"drafter": "llm", "more": ""}):
+        with common.act(w, w("run.running")):
+            runner.context(common.settings(), run_console.run_settings(options))
+
+
+def test_the_run_settings_refusals_are_said_in_the_consoles_language(tmp_path, monkeypatch):
+    """The console's "More settings" box and the LLM drafter's missing model were refused in English in
+    a German, French or Spanish console ("More settings 'oops': write NAME=VALUE …", "unknown setting …",
+    "the llm drafter needs a model: …"); the command line's English is as it was."""
+    from streamlit.testing.v1 import AppTest
+
+    from deliberation.errors import InputError
+    from deliberation.tuning import parse_assignments
+
+    with pytest.raises(InputError, match=r"^--set 'oops': write NAME=VALUE, e\.g\. stats\.min_votes_room_share=0\.3$"):
+        parse_assignments(["oops"])
+    monkeypatch.setenv("DELIBERATION_DATA", str(Settings(data_dir=tmp_path / "data").ensure().data_dir))
+    said = {"de": ["Weitere Einstellungen 'oops': schreiben Sie NAME=WERT",
+                   "unbekannte Einstellung 'analysis.stats.no_such_setting'", "der LLM-Entwurf braucht ein Modell"],
+            "fr": ["Autres réglages 'oops' : écrivez NOM=VALEUR", "réglage inconnu 'analysis.stats.no_such_setting'",
+                   "la rédaction par LLM a besoin d'un modèle"],
+            "es": ["Más ajustes 'oops': escriba NOMBRE=VALOR", "ajuste desconocido 'analysis.stats.no_such_setting'",
+                   "la redacción con LLM necesita un modelo"]}
+    for lang, expected in said.items():
+        at = AppTest.from_function(_settings_box, args=(lang,), default_timeout=60)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        page = "\n".join(str(e.value) for e in at.error).replace("\u00a0", " ").replace("\\", "")
+        assert len(at.error) == 3 and not [s for s in expected if s not in page], (lang, page)
+        assert not [e for e in ("write NAME", "unknown setting", "needs a model", "More settings") if e in page], page

@@ -272,7 +272,8 @@ def run_settings(options: dict) -> dict:
     name (a malformed line or an unknown name: an InputError naming it, shown by ``action``)."""
     lines = [ln.strip() for ln in options.get("more", "").splitlines() if ln.strip()]
     named = {k: v for k, v in options.items() if k != "more"}
-    return {**named, **parse_assignments(lines, option="More settings")}
+    # the box named in the console's words (its label up to its first comma: "Weitere Einstellungen")
+    return {**named, **parse_assignments(lines, option=console_words()("run.more").split(",")[0])}
 
 
 @st.cache_resource(show_spinner=False)
