@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 from abcvoting import properties
@@ -329,3 +330,31 @@ def test_an_audit_of_the_same_inputs_is_remembered_and_any_change_recomputes(mon
     audit_coverage(slate("published")[:4] + [draft(5, "group:1", status="rejected")], m, approvals)
     audit_coverage(slate("rejected"), m, approvals)  # off the slate: another slate
     assert len(computed) == 5
+
+
+def test_jr_and_ejr_plus_give_abcvotings_verdicts():
+    # proportionality() is abcvoting's check_JR and check_EJR_plus in one matrix product
+    # (bench/bench_jr.py): the same verdicts on seeded random weighted profiles, passing and
+    # failing, every committee size
+    import numpy as np
+    from abcvoting.preferences import Voter
+
+    from deliberation.coverage.jr import proportionality
+
+    rng = np.random.default_rng(3)
+    verdicts = Counter()
+    for _ in range(600):
+        n_cand = int(rng.integers(2, 12))
+        k = int(rng.integers(1, n_cand))
+        density = rng.uniform(0.05, 0.8)
+        ballots = [(tuple(c for c in range(n_cand) if rng.random() < density), int(rng.integers(1, 6)))
+                   for _ in range(int(rng.integers(1, 40)))]
+        profile = Profile(n_cand)
+        profile.add_voters([Voter(list(b), weight=w) for b, w in ballots])
+        # the committee drawn at random, or the k candidates with the fewest approvers (fails more often)
+        fewest = np.argsort([sum(c in b for b, _ in ballots) for c in range(n_cand)], kind="stable")[:k]
+        committee = set((rng.choice(n_cand, k, replace=False) if rng.random() < 0.5 else fewest).tolist())
+        expected = (bool(properties.check_JR(profile, committee)), bool(properties.check_EJR_plus(profile, committee)))
+        assert proportionality(ballots, n_cand, committee) == expected, (ballots, committee)
+        verdicts[expected] += 1
+    assert min(verdicts[True, True], verdicts[True, False], verdicts[False, False]) > 20, verdicts
