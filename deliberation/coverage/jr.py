@@ -180,7 +180,7 @@ def proportionality(ballots: list[tuple[tuple[int, ...], int]], n_cand: int,
     weigh at least l*n/k (n the total weight, k the committee's size) breaks EJR+ for some l from
     1 to k, and JR when l = 1. abcvoting loops over voters per candidate in Python and re-sums each
     group for every l (~0.3-0.7 CPU s a check on 10,000 voters); this is one matrix product and
-    gives the same verdicts (tests/test_coverage.py; bench/bench_ejr.py times both)."""
+    gives the same verdicts (tests/test_coverage.py; bench/bench_jr.py times both)."""
     k = len(committee)
     if k == 0 or not ballots or any(w <= 0 for _, w in ballots):
         raise ValueError("needs a committee and voters of positive weight")
