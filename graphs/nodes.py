@@ -10,6 +10,7 @@ effects (store writes, model calls, the moderator's interrupts) stay in the node
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
@@ -19,6 +20,7 @@ from langgraph.types import interrupt
 from deliberation.analysis.pipeline import analyze
 from deliberation.coverage import audit_coverage
 from deliberation.drafting.base import DraftRequest, RefusedSentence
+from deliberation.drafting.client import LLMUnavailableError
 from deliberation.drafting.extractive import ExtractiveDrafter
 from deliberation.facilitation import (
     DraftSentenceVerdict,
@@ -101,8 +103,12 @@ def analyse(state: FacilitationState, runtime: Runtime[Context]) -> dict:
 
 
 # ---- drafting and the guard ----------------------------------------------------------------
-def write_draft(request: DraftRequest, drafter, attempt: int) -> DraftRecord | None:
-    """One request drafted; a failing or empty LLM draft falls back to the extractive one, saying why."""
+def write_draft(request: DraftRequest, drafter, attempt: int,
+                log: Callable[[str], None] | None = None) -> DraftRecord | None:
+    """One request drafted; a failing or empty LLM draft falls back to the extractive one, saying why:
+    in the draft's notes in plain words (they reach the public report), and the error itself to
+    ``log`` (the run's log, the moderator's). A report read 'the llm:http://127.0.0.1:60335/v1/… drafter
+    failed (LLMUnavailableError: … OpenAIConnectionError: Connection error.)' under a draft."""
     note = ""
     # opposed positions are quoted side by side with their holders, never rewritten together: the
     # extractive drafter's quotes, recorded as its (the guard then asks no model about them)
@@ -110,7 +116,10 @@ def write_draft(request: DraftRequest, drafter, attempt: int) -> DraftRecord | N
     try:
         sentences = writer.draft(request)
     except Exception as e:  # a model server down must not lose the run: fall back, say why
-        sentences, note = [], f"the {writer.name} drafter failed ({type(e).__name__}: {e}); "
+        sentences, note = [], ("the language model could not be reached; " if isinstance(e, LLMUnavailableError)
+                               else "the language model failed; ")
+        if log:
+            log(said("log.llm_failed", key=request.speaks_for, error=f"{type(e).__name__}: {e}"))
     name = writer.name
     if not sentences and writer.name != "extractive":
         sentences = ExtractiveDrafter().draft(request)
@@ -139,7 +148,7 @@ def draft(state: FacilitationState, runtime: Runtime[Context]) -> dict:
         attempt = (previous[req.speaks_for].attempt + 1 if req.speaks_for in previous else 1) if only else 1
         refused = guard_refusals(previous.get(req.speaks_for)) if only else ()
         ask = dataclasses.replace(req, refused=refused) if refused else req
-        record = write_draft(ask, drafter, attempt)
+        record = write_draft(ask, drafter, attempt, lines.append)
         # said only when the drafter's prompt showed them (an LLM drafter with max_refused > 0; the
         # line was written for any drafter, max_refused = 0 too, with every refusal counted)
         shown = getattr(drafter, "refusals_shown", None)

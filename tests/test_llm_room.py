@@ -12,18 +12,16 @@ from deliberation.storage import Store
 NO_SERVER = "http://127.0.0.1:9/v1"
 
 
-def test_the_consoles_new_run_starts_from_the_last_runs_settings(tmp_path, monkeypatch):
-    """After `deliberation run ... --drafter llm --model M --base-url U` in a terminal, the console's
-    "Start a new run" offered the extractive drafter and an empty model: a click on it dropped the LLM
-    without a word. The form starts from the last run's settings, whoever started it."""
-    pytest.importorskip("streamlit")
-    from ui_helpers import app, console_sign_in
-
+@pytest.fixture(scope="module")
+def llm_run(tmp_path_factory):
+    """A small Polis export run to the review with the LLM drafter at an address where no server
+    listens: (settings, import report, the graph's status)."""
     from graphs import runner
     from test_bad_input import GOOD_COMMENTS, GOOD_VOTES, polis_folder
     from deliberation.importers.polis import read_polis_export
     from deliberation.services import import_bundle
 
+    tmp_path = tmp_path_factory.mktemp("llm-room")
     settings = Settings(data_dir=tmp_path / "data").ensure()
     folder = polis_folder(tmp_path, GOOD_COMMENTS + "".join(
         f"170000000{k}000,x,{k},{k},1,0,1,Statement number {k} about the harbour\n" for k in range(2, 8)), GOOD_VOTES)
@@ -31,8 +29,18 @@ def test_the_consoles_new_run_starts_from_the_last_runs_settings(tmp_path, monke
     options = {"drafter": "llm", "model": "smollm2-135m-instruct", "base_url": NO_SERVER, "seed": 3}
     st = runner.start(settings, rep.consultation_id, options)
     assert (st.waiting or {}).get("type") == "review"
-    assert Store(settings).get_consultation(rep.consultation_id).settings.get("drafter") is None  # not the console's
+    return settings, rep, st
 
+
+def test_the_consoles_new_run_starts_from_the_last_runs_settings(llm_run, monkeypatch):
+    """After `deliberation run ... --drafter llm --model M --base-url U` in a terminal, the console's
+    "Start a new run" offered the extractive drafter and an empty model: a click on it dropped the LLM
+    without a word. The form starts from the last run's settings, whoever started it."""
+    pytest.importorskip("streamlit")
+    from ui_helpers import app, console_sign_in
+
+    settings, rep, _ = llm_run
+    assert Store(settings).get_consultation(rep.consultation_id).settings.get("drafter") is None  # not the console's
     monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
     at = app("moderator")
     at.run()
@@ -44,35 +52,18 @@ def test_the_consoles_new_run_starts_from_the_last_runs_settings(tmp_path, monke
     assert at.number_input(key="mod-run-seed").value == 3
 
 
-def _new_run_form():
-    from types import SimpleNamespace
+def test_a_model_server_down_is_said_in_plain_words_and_its_error_in_the_run_log(llm_run):
+    """The model server killed mid-run: each LLM draft fell back to the extractive one, and its notes,
+    which the public report prints under the draft, read 'the llm:http://127.0.0.1:60335/v1/… drafter
+    failed (LLMUnavailableError: … OpenAIConnectionError: Connection error.)'. The notes say it in
+    words; the error, with the server's address, goes to the run's log (the moderator's)."""
+    from graphs.state import DraftRecord
 
-    import streamlit as st
-
-    from ui import run_console
-
-    st.session_state["options"] = run_console.options_form(SimpleNamespace(settings={}),
-                                                           last_run=st.session_state["last_run"])
-
-
-@pytest.mark.parametrize("last_run, drafter, rounds", [
-    # `deliberation run … --max-revise-rounds 4` in a terminal: a value the form's box did not allow
-    ({"drafting": {"drafter": "llm"}, "facilitation": {"max_revise_rounds": 4}}, "llm", 4),
-    # a checkpoint of an older version whose drafter this one does not know: the form's defaults
-    ({"drafting": {"drafter": "gpt"}}, "extractive", 1),
-])
-def test_the_new_run_form_draws_whatever_the_last_run_was_started_with(tmp_path, monkeypatch, last_run, drafter, rounds):
-    """Found reviewing e14e6d6 (the form starts from the last run's settings): a terminal's run with more
-    revision rounds than the form's box offers, or a stored config this version refuses, made the
-    console's facilitation tab a traceback (StreamlitValueAboveMaxError; InputError), so the moderator
-    could not even start the room over from it."""
-    pytest.importorskip("streamlit")
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("DELIBERATION_DATA", str(Settings(data_dir=tmp_path / "data").ensure().data_dir))
-    at = AppTest.from_function(_new_run_form, default_timeout=60)
-    at.session_state["last_run"] = last_run
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    options = at.session_state["options"]
-    assert (options["drafter"], options["max_revise_rounds"]) == (drafter, rounds)
+    _, _, st = llm_run
+    drafts = [DraftRecord.model_validate(d) for d in st.values["drafts"]]
+    fell_back = [d for d in drafts if "could not be reached" in d.notes]
+    assert fell_back and all(d.drafter == "extractive" for d in fell_back)
+    for d in drafts:
+        assert "Error" not in d.notes and "127.0.0.1" not in d.notes, d.notes
+    failed = [line for line in st.values["log"] if "the language model failed (LLMUnavailableError" in line]
+    assert len(failed) == len(fell_back) and NO_SERVER in failed[0], st.values["log"]
