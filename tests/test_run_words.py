@@ -170,3 +170,51 @@ def test_the_run_settings_refusals_are_said_in_the_consoles_language(tmp_path, m
         page = "\n".join(str(e.value) for e in at.error).replace("\u00a0", " ").replace("\\", "")
         assert len(at.error) == 3 and not [s for s in expected if s not in page], (lang, page)
         assert not [e for e in ("write NAME", "unknown setting", "needs a model", "More settings") if e in page], page
+
+
+def _addresses(lang: str) -> None:
+    """The console's refusal of a run whose vector store or database address is malformed (the app's
+    $DELIBERATION_CHROMA_URL, $DELIBERATION_DATABASE_URL)."""
+    import streamlit as st
+
+    from deliberation.storage.sql import make_engine
+    from deliberation.storage.vectors import parse_chroma_url
+    from ui import common
+    from ui.i18n import CONSOLE_LANGUAGE_KEY, console_words
+
+    st.session_state[CONSOLE_LANGUAGE_KEY] = lang
+    w = console_words()
+    for bad in (lambda: parse_chroma_url("http://chroma:99999"), lambda: parse_chroma_url("ftp://chroma"),
+                lambda: parse_chroma_url("http://chroma:8000/api"), lambda: make_engine("postgress://db/x")):
+        with common.act(w, w("run.running")):
+            bad()
+
+
+def test_a_malformed_address_is_refused_in_the_consoles_language(tmp_path, monkeypatch):
+    """A malformed Chroma or database address was refused in English in a German, French or Spanish
+    console ("Chroma URL: 'ftp://chroma' is not a Chroma server address: …"); the library's own words
+    after it stay as they are, and the command line's English is as it was."""
+    from streamlit.testing.v1 import AppTest
+
+    from deliberation.errors import InputError
+    from deliberation.storage.vectors import parse_chroma_url
+
+    with pytest.raises(InputError, match=r"^Chroma URL: 'ftp://x' is not a Chroma server address: expected "):
+        parse_chroma_url("ftp://x")
+    monkeypatch.setenv("DELIBERATION_DATA", str(Settings(data_dir=tmp_path / "data").ensure().data_dir))
+    said = {"de": ["Chroma-URL: 'http://chroma:99999' ist keine gültige URL (",
+                   "ist keine Adresse eines Chroma-Servers", "nur Schema, Host und Port werden unterstützt",
+                   "--database-url: keine Datenbank-URL"],
+            "fr": ["URL de Chroma : 'http://chroma:99999' n'est pas une URL valide (",
+                   "n'est pas l'adresse d'un serveur", "seuls le schéma, l'hôte et le port",
+                   "--database-url : pas une URL de base de données"],
+            "es": ["URL de Chroma: 'http://chroma:99999' no es una URL válida (", "no es la dirección de un servidor",
+                   "solo se admiten esquema, host y puerto", "--database-url: no es una URL de base de datos"]}
+    for lang, expected in said.items():
+        at = AppTest.from_function(_addresses, args=(lang,), default_timeout=60)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        page = "\n".join(str(e.value) for e in at.error).replace("\u00a0", " ").replace("\\", "").replace("\u2060", "")
+        assert len(at.error) == 4 and not [s for s in expected if s not in page], (lang, page)
+        assert not [e for e in ("is not a valid URL", "is not a Chroma", "only scheme", "not a database URL")
+                    if e in page], page

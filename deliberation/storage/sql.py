@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from deliberation.errors import InputError, StorageError
 from deliberation.storage import migrate
 from deliberation.storage.tables import Base, VoteRow
+from deliberation.words import said
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +252,7 @@ def make_engine(url: str) -> Engine:
     try:
         return create_engine(url, future=True)
     except (ArgumentError, NoSuchModuleError) as e:
-        raise InputError(f"not a database URL this can open ({e})", "--database-url") from None
+        raise InputError(said("input.database_url", error=str(e)), "--database-url") from None
 
 
 #: SQLite page cache (KiB) during a bulk import: with the default 2 MB, inserting millions of votes

@@ -35,6 +35,7 @@ from deliberation.errors import DeliberationError, InputError
 from deliberation.embeddings import Embedder, EmbeddingConfig
 from deliberation.models import Statement
 from deliberation.storage.chroma_server import lock_embedded, recorded_url, unlock_embedded
+from deliberation.words import said
 
 if TYPE_CHECKING:
     from deliberation.config import Settings
@@ -71,6 +72,10 @@ def collection_name(model_id: str | None) -> str:
     return f"{COLLECTION}.{safe}"[:500]
 
 
+#: Where a bad Chroma address is said to be (``error.source.chroma_url``: said in the console's language).
+CHROMA_URL = "Chroma URL"
+
+
 def parse_chroma_url(url: str) -> tuple[str, int, bool]:
     """``http://host:port`` / ``https://host[:port]`` -> (host, port, ssl). Port defaults: 8000 / 443."""
     text = (url or "").strip()
@@ -78,13 +83,11 @@ def parse_chroma_url(url: str) -> tuple[str, int, bool]:
         parts = urlsplit(text)
         port = parts.port
     except ValueError as e:
-        raise InputError(f"{text!r} is not a valid URL ({e})", source="Chroma URL") from None
+        raise InputError(said("input.url_invalid", quoted=repr(text), error=str(e)), source=CHROMA_URL) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"{text!r} is not a Chroma server address: expected http://host:port or https://host[:port]",
-                         source="Chroma URL")
+        raise InputError(said("input.url_not_chroma", quoted=repr(text)), source=CHROMA_URL)
     if parts.username or parts.password or parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise InputError(f"{text!r}: only scheme, host and port are supported (no path, query or credentials)",
-                         source="Chroma URL")
+        raise InputError(said("input.url_parts", quoted=repr(text)), source=CHROMA_URL)
     ssl = parts.scheme == "https"
     return parts.hostname, port or (443 if ssl else 8000), ssl
 
