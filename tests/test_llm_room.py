@@ -67,3 +67,37 @@ def test_a_model_server_down_is_said_in_plain_words_and_its_error_in_the_run_log
         assert "Error" not in d.notes and "127.0.0.1" not in d.notes, d.notes
     failed = [line for line in st.values["log"] if "the language model failed (LLMUnavailableError" in line]
     assert len(failed) == len(fell_back) and NO_SERVER in failed[0], st.values["log"]
+
+
+def _new_run_form():
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    from ui import run_console
+
+    st.session_state["options"] = run_console.options_form(SimpleNamespace(settings={}),
+                                                           last_run=st.session_state["last_run"])
+
+
+@pytest.mark.parametrize("last_run, drafter, rounds", [
+    # `deliberation run … --max-revise-rounds 4` in a terminal: a value the form's box did not allow
+    ({"drafting": {"drafter": "llm"}, "facilitation": {"max_revise_rounds": 4}}, "llm", 4),
+    # a checkpoint of an older version whose drafter this one does not know: the form's defaults
+    ({"drafting": {"drafter": "gpt"}}, "extractive", 1),
+])
+def test_the_new_run_form_draws_whatever_the_last_run_was_started_with(tmp_path, monkeypatch, last_run, drafter, rounds):
+    """Found reviewing e14e6d6 (the form starts from the last run's settings): a terminal's run with more
+    revision rounds than the form's box offers, or a stored config this version refuses, made the
+    console's facilitation tab a traceback (StreamlitValueAboveMaxError; InputError), so the moderator
+    could not even start the room over from it."""
+    pytest.importorskip("streamlit")
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DELIBERATION_DATA", str(Settings(data_dir=tmp_path / "data").ensure().data_dir))
+    at = AppTest.from_function(_new_run_form, default_timeout=60)
+    at.session_state["last_run"] = last_run
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    options = at.session_state["options"]
+    assert (options["drafter"], options["max_revise_rounds"]) == (drafter, rounds)
