@@ -301,3 +301,37 @@ def test_personal_data_is_replaced_in_the_statements_own_language(tmp_path):
     assert stored["es1"] == "Escribidme a [correo eliminado] y montamos la asociación de amigos del mercado.", stored
     assert stored["en1"] == "Please e-mail me at [email removed] about the market hall's roof.", stored
 
+
+def test_a_double_click_on_create_makes_one_consultation(tmp_path):
+    """11. the Spanish moderator's double click on "Crear la consulta" (and, the first time, Ctrl+Enter
+    in the form and then the button) made two consultations of the same question 0.1 s apart: the
+    console showed one and its secret; the other, with a secret nobody saw, stayed in the list."""
+    from ui_helpers import browser_skip_reason, chromium_page, idle, start_server
+
+    if browser_skip_reason():
+        pytest.skip(browser_skip_reason())
+    from playwright.sync_api import expect
+
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    server = start_server(settings.data_dir, tmp_path / "log")
+    try:
+        with chromium_page(1280, 900, timeout=240_000) as (_, page):
+            page.goto(f"{server.url}/moderator?lang=es")
+            idle(page)
+            page.get_by_role("tab", name="Crear una consulta").click()
+            page.get_by_label("Pregunta planteada a los participantes").fill(
+                "¿Qué debería hacer el ayuntamiento con el antiguo mercado de abastos?")
+            page.get_by_role("button", name="Crear la consulta").dblclick()
+            expect(page.get_by_text("Consulta creada")).to_be_visible(timeout=240_000)
+            idle(page)
+            shown = page.get_by_test_id("stCode").first.inner_text().strip()
+    finally:
+        server.stop()
+    store = Store(settings)
+    made = store.list_consultations()
+    assert len(made) == 1, [(c.id, c.code) for c in made]
+    store.require_moderator(made[0].id, shown)  # the secret shown opens it
+

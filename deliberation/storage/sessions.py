@@ -44,6 +44,15 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_SECRET_CHARS = 8
 
 
+#: bytes of a generated moderator secret (16 URL-safe characters)
+SECRET_BYTES = 12
+
+
+def new_secret() -> str:
+    """A moderator secret for a new consultation whose moderator chose none."""
+    return secrets.token_urlsafe(SECRET_BYTES)
+
+
 def check_chosen_secret(secret: str | None) -> None:
     """Refuse a moderator's own secret shorter than :data:`MIN_SECRET_CHARS` (None or empty: one is
     generated); the console and the command line share this rule (the CLI took a 1-character one)."""

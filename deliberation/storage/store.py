@@ -42,7 +42,7 @@ from deliberation.storage.migrate import READ_ORIGIN
 from deliberation.storage.reviews import ReviewsMixin
 from deliberation.storage.seeds import SeedsMixin
 from deliberation.storage.room_reads import RoomReadsMixin, last_statement_number, same_words, statement_values
-from deliberation.storage.sessions import SessionsMixin, check_secret, hash_secret  # noqa: F401
+from deliberation.storage.sessions import SessionsMixin, check_secret, hash_secret, new_secret  # noqa: F401
 from deliberation.storage.sql import (  # noqa: F401  (tests import some of these from here)
     BULK_BATCH,
     make_engine,
@@ -170,7 +170,7 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
         question = (question or "").strip()
         if not question:
             raise InputError(said("input.needs_question"))
-        secret = secret or secrets.token_urlsafe(12)
+        secret = secret or new_secret()
         own = session is None
         s = session or self.session()
         try:
