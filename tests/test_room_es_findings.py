@@ -335,3 +335,18 @@ def test_a_double_click_on_create_makes_one_consultation(tmp_path):
     assert len(made) == 1, [(c.id, c.code) for c in made]
     store.require_moderator(made[0].id, shown)  # the secret shown opens it
 
+
+def test_the_personal_link_keeps_the_language_the_participant_chose(tmp_path, monkeypatch):
+    """12. Tom, an English reader of the Spanish room, chose English, kept "Your personal link" and
+    came back by it to a Spanish page: the link carried the code and his token, not his language."""
+    pytest.importorskip("streamlit")
+    from ui_helpers import joined_room
+
+    at, c = joined_room(tmp_path / "data", monkeypatch,
+                        "¿Qué debería hacer el ayuntamiento con el antiguo mercado de abastos?", "es")
+    [link] = [e.value for e in at.code]
+    assert "lang=" not in link, link  # the room's own language: nothing to keep
+    at.selectbox(key="p-lang-menu@es").set_value("en").run()
+    assert not at.exception, [e.value for e in at.exception]
+    [link] = [e.value for e in at.code]
+    assert "lang=en" in link and f"code={c.code}" in link and "p=" in link, link

@@ -25,7 +25,7 @@ from deliberation.words import LANGUAGES, load
 
 pytest.importorskip("streamlit")
 
-from ui_helpers import app, texts, unescape  # noqa: E402
+from ui_helpers import app, joined_room, texts, unescape  # noqa: E402
 
 #: a space that may break where French punctuation keeps one
 BREAKABLE = re.compile(r" [:;!?»]|« ")
@@ -53,21 +53,8 @@ def test_french_punctuation_stays_on_the_line_of_its_word(package):
 
 
 def test_a_participant_who_changes_language_reads_no_message_in_the_one_left(tmp_path, monkeypatch):
-    from deliberation.config import Settings
-    from deliberation.storage import Store
-    from deliberation.words import ROOM_LANGUAGE_SETTING
-
-    settings = Settings(data_dir=tmp_path / "data").ensure()
-    store = Store(settings)
-    c, _ = store.create_consultation("Place du Marché : faut-il fermer la place aux voitures le samedi ?")
-    store.update_settings(c.id, {ROOM_LANGUAGE_SETTING: "fr"})
-    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
-
-    at = app("participant")
-    at.run()
-    at.text_input(key="join-code").input(c.code)
-    at.button(key="join-button").click().run()
-    assert not at.exception, [e.value for e in at.exception]
+    at, _ = joined_room(tmp_path / "data", monkeypatch,
+                        "Place du Marché : faut-il fermer la place aux voitures le samedi ?", "fr")
     assert "Bienvenue" in unescape(texts(at))  # the welcome, in the room's language
     at.selectbox(key="p-lang-menu@fr").set_value("es").run()
     assert not at.exception, [e.value for e in at.exception]

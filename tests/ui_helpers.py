@@ -90,6 +90,26 @@ def app(page: str = "participant", timeout: float = 120):
     return at
 
 
+def joined_room(data_dir: Path, monkeypatch, question: str, lang: str):
+    """A consultation of ``question`` whose room speaks ``lang`` in ``data_dir`` (the app's folder for
+    this test), and an AppTest participant page that joined it by its code; returns (page, consultation)."""
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+    from deliberation.words import ROOM_LANGUAGE_SETTING
+
+    settings = Settings(data_dir=data_dir).ensure()
+    store = Store(settings)
+    c, _ = store.create_consultation(question)
+    store.update_settings(c.id, {ROOM_LANGUAGE_SETTING: lang})
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    at = app("participant")
+    at.run()
+    at.text_input(key="join-code").input(c.code)
+    at.button(key="join-button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at, c
+
+
 def texts(at) -> str:
     """Everything a page wrote as text (markdown, captions, alerts, titles, metrics), one string."""
     parts = []

@@ -112,7 +112,10 @@ def _personal_link(me: dict) -> str:
     with contextlib.suppress(Exception):
         base = str(st.context.url or "").split("?")[0]
     base = base or "/participate"
-    return f"{base}?{urlencode(_link_params(me))}"
+    # with the language this reader chose: an English reader of a Spanish room who kept the link
+    # came back to a Spanish page
+    chosen = st.session_state.get(SESSION_LANGUAGE_KEY)
+    return f"{base}?{urlencode({**_link_params(me), **({LANGUAGE_PARAM: chosen} if chosen in LANGUAGES else {})})}"
 
 
 def _show_personal_link(me: dict) -> None:
