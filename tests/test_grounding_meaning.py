@@ -109,6 +109,10 @@ CASES = [
     ("Si vous voulez mon avis, il faut plus de bus.", "Il faut plus de bus.", None),
     ("Wenn Geld da ist, brauchen wir mehr Busse.", "Wir brauchen mehr Busse.", K.SCOPE_INFLATED),
     ("Si hay dinero, necesitamos más autobuses.", "Necesitamos más autobuses.", K.SCOPE_INFLATED),
+    # a condition written first without a comma whose subject is 'it' or 'there' (review: passed)
+    ("If it rains we should open the hall.", "We should open the hall.", K.SCOPE_INFLATED),
+    ("If there is money we need more buses.", "We need more buses.", K.SCOPE_INFLATED),
+    ("If it rains we should open the hall.", "If it rains, we should open the hall.", None),
     # German reported speech (a subjunctive modal, 'eine Stimme meint', 'gefordert wird') adds nothing
     ("Wir brauchen mehr Kinderspielplätze.", "Eine Stimme meint, es brauche mehr Kinderspielplätze.", None),
     ("Mehr Fahrradständer am Bahnhof aufstellen.",
