@@ -1,5 +1,6 @@
 """The sixth sealed holdout for the faithfulness guard (issue 11, item 5 "measure honestly"): shape and
-provenance only, NO scoring. Not scored yet: it is to be scored once, at the end of the session.
+provenance only, NO scoring. Scored once, by the lead at main 41ada87 (2026-12-06 14:31 UTC): lexical
+only precision 0.786, recall 0.660; recorded in tests/data/grounding_holdout_first_runs.json.
 
 ``tests/data/grounding_holdout6_sealed.jsonl`` was written on 2026-12-06 by the engineer "holdout6",
 by hand, outside the repository (/tmp/holdout6), blind to the guard, and sealed at 12:21:40 UTC by
