@@ -52,6 +52,19 @@ def report_words(lang: str | None = DEFAULT_LANGUAGE) -> Texts:
     return Texts(lang)
 
 
+def drafter_words(drafter: str | None, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """Who wrote a draft, in words of ``lang``: "the extractive drafter, which quotes participants'
+    own statements", "the language model llama3" (a Spanish review card read "Redactado por
+    extractive", the drafter's internal name); a name it does not know, as written."""
+    w, name = report_words(lang), drafter or ""
+    kind, _, model = name.partition(":")
+    if kind == "extractive" and not model:
+        return w("names.drafter.extractive")
+    if kind == "llm":
+        return w("names.drafter.llm", model=model) if model else w("names.drafter.llm_unnamed")
+    return name
+
+
 def date_words(day: dt.date, lang: str | None = DEFAULT_LANGUAGE) -> str:
     """A date as the language writes it: "6 December 2026", "6. Dezember 2026", "6 de diciembre de 2026"."""
     w = report_words(lang)
@@ -338,7 +351,8 @@ def _md_draft(d: dict, w: Texts) -> list[str]:
         out += ["", _md(line)]
     for e in d.get("earlier_versions") or []:
         out += ["", _md(earlier_line(e, w.lang))]
-    out += ["", f"{w('draft.drafted_by', drafter=_md(d['drafter']))} {_md(d.get('notes') or '')}".rstrip(), ""]
+    by = w('draft.drafted_by', drafter=_md(drafter_words(d['drafter'], w.lang)))
+    out += ["", f"{by} {_md(d.get('notes') or '')}".rstrip(), ""]
     return out
 
 
@@ -464,7 +478,7 @@ def _md_method(rep: dict, w: Texts) -> list[str]:
     model = w("method.model", model=_md(meth["model"]), where=_md(meth["base_url"] or w("method.provider_default"))) \
         if meth.get("model") else ""
     out = [f"## {w('method.title')}", "",
-           f"- {w('method.drafter', drafter=_md(meth['drafter']))}{model}",
+           f"- {w('method.drafter', drafter=_md(drafter_words(meth['drafter'], w.lang)))}{model}",
            f"- {w('method.seed', seed=meth['seed'])}",
            f"- {w('method.consensus_rule', rule=_md(say(meth['consensus_rule'])))}"]
     if meth.get("min_votes_rule"):

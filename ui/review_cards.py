@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from deliberation.analysis.pipeline import repness_by_direction
-from deliberation.report_text import coverage_status
+from deliberation.report_text import coverage_status, drafter_words
 from deliberation.storage.reviews import PendingDecision, stale_pending
 from deliberation.wording import Audience, ballot_words, sentence_text
 from ui import run_console
@@ -375,7 +375,7 @@ def _draft_body(d: dict, summaries: dict, statements: dict, w: Words) -> None:
         for s in d.get("sentences") or []:
             cites = w("review.cites", sources=esc(", ".join(s.get("citations") or [])))
             st.markdown(esc(sentence_text(s, w.lang)) + "  \n" + f"*{cites}*")
-        st.caption(w("review.drafted_by", drafter=esc(d.get("drafter", ""))) + " " + esc(d.get("notes", "")))
+        st.caption(w("review.drafted_by", drafter=esc(drafter_words(d.get("drafter"), w.lang))) + " " + esc(d.get("notes", "")))
         opinion = second_opinion_line(d.get("model_verdicts") or [], w)
         if opinion:
             st.caption(esc(opinion))
