@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import to_jsonable_python
 
 from deliberation.errors import InputError
 from deliberation.words import said
@@ -46,6 +47,12 @@ def parse_assignments(items: Iterable[str], *, option: str = "--set") -> dict[st
             raise InputError(said("input.setting_form", option=option, quoted=repr(str(item))))
         out[name.strip()] = value.strip()
     return out
+
+
+def assignment_lines(settings: Mapping[str, Any]) -> list[str]:
+    """``{"tally.reject_below": 0.4}`` -> ``["tally.reject_below=0.4"]``: what :func:`parse_assignments`
+    reads back to the same values (a value written as JSON)."""
+    return [f"{name}={json.dumps(to_jsonable_python(value), ensure_ascii=False)}" for name, value in settings.items()]
 
 
 def _value(text: Any) -> Any:

@@ -129,6 +129,11 @@ class Services:
         return self._judges[config]
 
 
+#: Settings a run fills in itself whatever it was given: the analyse step sets the topics' embedding
+#: model to the model that made the consultation's vectors (graphs/nodes.py). Not the user's: a new
+#: run started from the last one's settings does not copy them (it would pin them).
+FILLED_BY_THE_RUN = frozenset({"analysis.topics.embedding_model"})
+
 #: short names of the analysis's own sections: "stats.x" is "analysis.stats.x"
 _ANALYSIS_PARTS = ("grouping", "stats", "topics")
 
@@ -182,6 +187,13 @@ class Context:
     def settings(self) -> dict[str, Any]:
         """Every setting by dotted name with its value."""
         return {k: v for name in _section_types() for k, v in describe(getattr(self, name), f"{name}.").items()}
+
+    def given_settings(self) -> dict[str, Any]:
+        """The settings by dotted name this context was given apart from the defaults (`run --set
+        NAME=VALUE` and the run's own options in a terminal, the console's form), those the run fills
+        in itself (:data:`FILLED_BY_THE_RUN`) left out: what a new run started from this one keeps."""
+        defaults = context_of(None).settings()
+        return {k: v for k, v in self.settings().items() if k not in FILLED_BY_THE_RUN and v != defaults.get(k)}
 
 
 _default_context: Context | None = None

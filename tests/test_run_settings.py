@@ -130,3 +130,66 @@ def test_a_negative_seed_is_refused_as_a_setting():
     with pytest.raises(InputError, match=r"setting analysis.seed='-1': Input should be greater than or equal to 0"):
         Context.from_options({"seed": "-1"})
     assert Context.from_options({"seed": "3"}).analysis.seed == 3
+
+
+def test_the_settings_a_run_was_given_are_those_apart_from_the_defaults_and_read_back_as_given():
+    """What a new run started from the last one keeps (graphs.context.Context.given_settings): the
+    settings given apart from the defaults, not those the run fills in itself (the topics' embedding
+    model: copied back, it would pin it); written as `--set` lines they read back to the same run."""
+    from graphs.context import FILLED_BY_THE_RUN
+    from deliberation.tuning import assignment_lines, parse_assignments
+
+    stored = Context.from_options({"tally.reject_below": "0.4", "seed": 2, "grouping.mode": "robust",
+                                   "facilitation.max_revise_rounds": 1}).to_json()  # the last: its default
+    stored["analysis"]["topics"]["embedding_model"] = "all-MiniLM-L6-v2"  # as if the run had filled it in
+    assert "analysis.topics.embedding_model" in FILLED_BY_THE_RUN
+    given = Context.from_json(stored).given_settings()
+    assert given == {"tally.reject_below": 0.4, "analysis.seed": 2, "analysis.grouping.mode": "robust"}
+    lines = assignment_lines(given)
+    assert lines == ["analysis.grouping.mode=\"robust\"", "analysis.seed=2", "tally.reject_below=0.4"]
+    assert Context.from_options(parse_assignments(lines)).given_settings() == given
+
+
+def test_a_terminals_set_settings_are_kept_by_the_consoles_start_over(tmp_path, monkeypatch):
+    """Found in review of e14e6d6 (the console's new-run form starts from the last run's drafter and
+    model): after `deliberation run ID --set grounding.min_relevance_overlap=0.5 --set
+    tally.reject_below=0.4` in a terminal, the console's "More settings" box was empty, and its Start
+    over ran with the defaults without a word. The box starts with them; the new run keeps them."""
+    pytest.importorskip("streamlit")
+    from typer.testing import CliRunner
+
+    from deliberation.config import Settings
+    from deliberation.importers.tabular import read_statements_file
+    from deliberation.services import import_bundle
+    from deliberation.storage import runs
+    from graphs import runner
+    from graphs.cli import app as cli_app
+    from test_small_room_drafts import QUESTION, write_room  # the room of three: a graph run in seconds
+    from ui_helpers import app, console_sign_in
+
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    statements, votes = write_room(tmp_path / "files")
+    rep = import_bundle(settings, read_statements_file(statements, votes_path=votes, question=QUESTION),
+                        question=QUESTION, secret="set-settings-secret")
+    cid = rep.consultation_id
+    res = CliRunner().invoke(cli_app, ["--data-dir", str(settings.data_dir), "run", str(cid), "--seed", "2",
+                                       "--set", "grounding.min_relevance_overlap=0.5",
+                                       "--set", "tally.reject_below=0.4"])
+    assert res.exit_code == 0, res.output
+    terminal = runs.last_run(settings, cid)
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    at = app("moderator")
+    at.run()
+    console_sign_in(at, rep.code, "set-settings-secret")
+    assert not at.exception, [e.value for e in at.exception]
+    # the seed has its own box; the rest of what the terminal gave, one per line
+    assert at.number_input(key="mod-run-seed").value == 2
+    assert at.text_area(key="mod-run-more").value == "grounding.min_relevance_overlap=0.5\ntally.reject_below=0.4"
+    at.checkbox(key="mod-run-confirm").check().run()
+    at.button(key="mod-run-start").click().run(timeout=600)
+    assert not at.exception, [e.value for e in at.exception]
+    assert runs.last_run(settings, cid).started != terminal.started  # the console's run, from the start
+    st = runner.status(settings, cid)
+    assert (st.waiting or {}).get("type") == "review"
+    assert (st.values["config"]["grounding"]["min_relevance_overlap"], st.values["config"]["tally"]["reject_below"],
+            st.values["config"]["analysis"]["seed"]) == (0.5, 0.4, 2)

@@ -18,7 +18,7 @@ from deliberation.embeddings import MODELS
 from deliberation.errors import DeliberationError, text_in_words
 from deliberation.services import MODEL_PIN_SETTING, MODEL_SETTING, fixed_model, pin_consultation_model
 from deliberation.storage import runs
-from deliberation.tuning import parse_assignments
+from deliberation.tuning import assignment_lines, parse_assignments
 from deliberation.wording import first_upper
 from deliberation.words import retell_list
 from graphs import runner, runner_process
@@ -32,6 +32,10 @@ CONSOLE_TABS = "mod-tab"
 #: Revision rounds the run form's box offers (facilitation.max_revise_rounds takes any number from 0;
 #: the box goes higher when the last run, started in a terminal, had more).
 REVISE_ROUNDS_OFFERED = 3
+#: The settings the run form's own boxes set; the last run's other given settings (a terminal's
+#: `--set NAME=VALUE`) start its "More settings" box.
+FORM_SETTINGS = ("drafting.drafter", "drafting.model", "drafting.base_url", "analysis.seed",
+                 "facilitation.topic_drafts", "facilitation.max_revise_rounds")
 #: How often the console looks whether a run in progress has ended (seconds).
 RUNNING_REFRESH_SECONDS = 2.0
 #: How often the page that started a run reads its progress (seconds).
@@ -212,12 +216,16 @@ def options_form(c, boxed: bool = True, last_run: dict | None = None) -> dict:
     """The run's settings, starting from those of the consultation's last run (``last_run``: the graph
     state's ``config``), whoever started it: after `deliberation run … --drafter llm --model M
     --base-url U` in a terminal, the console's "Start a new run" offered the extractive drafter and no
-    model, so a click on it quietly dropped the LLM (found running a room with SmolLM2)."""
+    model, so a click on it quietly dropped the LLM (found running a room with SmolLM2). The last
+    run's other settings (`--set grounding.min_relevance_overlap=0.5`) start the "More settings" box:
+    Start over dropped them without a word."""
     saved, defaults, w = c.settings or {}, _all_settings(), console_words()
     try:
-        ran = Context.from_json(last_run).settings() if last_run else {}
+        last = Context.from_json(last_run) if last_run else None
     except DeliberationError:  # a stored config this version refuses: the form starts from the saved ones
-        ran = {}
+        last = None
+    ran = last.settings() if last is not None else {}
+    kept = {k: v for k, v in (last.given_settings() if last is not None else {}).items() if k not in FORM_SETTINGS}
 
     def initial(path: str):
         """The last run's value of a setting, else the consultation's (the console's creation form
@@ -242,7 +250,7 @@ def options_form(c, boxed: bool = True, last_run: dict | None = None) -> dict:
         revise = st.number_input(w("run.revise_rounds"), min_value=0, max_value=max(REVISE_ROUNDS_OFFERED, rounds),
                                  value=rounds, key="mod-run-revise")
         embedding_model = _embedding_model_choice(c, w)
-        more = st.text_area(w("run.more"), key="mod-run-more",
+        more = st.text_area(w("run.more"), value="\n".join(assignment_lines(kept)), key="mod-run-more",
                             placeholder="stats.min_votes_room_share=0.5\nfacilitation.consensus_slate_size=2",
                             help=w("run.more_help"))
         with st.popover(w("run.every_setting")):
