@@ -43,7 +43,8 @@ from deliberation.storage import Store, runs
 from deliberation.storage.sessions import check_chosen_secret
 from deliberation.tuning import override, parse_assignments
 from deliberation.wording import inflect, listing, plural
-from deliberation.words import said
+from deliberation.text.languages import language_name
+from deliberation.words import LANGUAGES, said
 
 class _App(typer.Typer):
     """A failed write to the data directory (disk full, read-only, cannot open) anywhere in a command
@@ -155,14 +156,33 @@ def _store():
     return Store(state.settings)
 
 
-def _import(bundle, *, embed: bool, question: Optional[str], secret: Optional[str]) -> None:
+#: The option that sets a new consultation's room language on import (its help names the languages).
+ROOM_LANGUAGE_OPTION = "--room-language"
+ROOM_LANGUAGE_HELP = (f"The room's language (participant page, board, report): one of {', '.join(LANGUAGES)} "
+                      "(default: the question's, when most of its words are in one of them; else en).")
+
+
+def _import(bundle, *, embed: bool, question: Optional[str], secret: Optional[str],
+            room_language: Optional[str] = None) -> None:
     check_chosen_secret(secret)
+    if room_language is not None and room_language not in LANGUAGES:
+        fail(f"{ROOM_LANGUAGE_OPTION} {room_language!r}: the app speaks {', '.join(LANGUAGES)}")
     report = import_bundle(state.settings, bundle, embed=embed, question=question, secret=secret,
-                           progress=sys.stderr.isatty())
-    print_imported(report, bundle.notes)
+                           progress=sys.stderr.isatty(), room_language=room_language)
+    print_imported(report, bundle.notes, chosen=room_language is not None)
 
 
-def print_imported(report, notes: list[str]) -> None:
+def _room_language_line(code: str, chosen: bool) -> str:
+    """What an import says of the room's language it gave a new consultation, and how to change it."""
+    named = language_name(code) or code
+    if chosen:
+        return f"Room language: {named} ({ROOM_LANGUAGE_OPTION}); the moderator console's language menu changes it."
+    return (f"Room language: {named}, the language of the question (participant page, board and report); to change "
+            f"it, import with {ROOM_LANGUAGE_OPTION} {'|'.join(LANGUAGES)} or choose another in the moderator "
+            "console's language menu.")
+
+
+def print_imported(report, notes: list[str], chosen: bool = False) -> None:
     """What an import stored, its notes, and the moderator secret it made (shown this once: only its
     hash is stored, and without it nobody can open the consultation's moderator console)."""
     without = report.registered - report.participants
@@ -175,6 +195,8 @@ def print_imported(report, notes: list[str]) -> None:
               f"{plural(report.flagged, 'statement')} flagged for the moderator.")
     for note in notes:
         out.print(f"Note: {note}", markup=False, highlight=False)
+    if report.room_language:
+        out.print(_room_language_line(report.room_language, chosen), markup=False, highlight=False)
     if report.moderator_secret:
         out.print(f"Moderator secret (shown once, keep it): {report.moderator_secret}")
 
@@ -183,6 +205,7 @@ def print_imported(report, notes: list[str]) -> None:
 def import_polis(
     folder: Path = typer.Argument(..., help="A Polis export folder (comments.csv plus votes.csv or participants-votes.csv), or a .zip of one."),
     question: Optional[str] = typer.Option(None, help="Question text (default: the export's topic)."),
+    room_language: Optional[str] = typer.Option(None, ROOM_LANGUAGE_OPTION, help=ROOM_LANGUAGE_HELP),
     secret: Optional[str] = typer.Option(None, help="Moderator secret (default: generated and printed once)."),
     embed: bool = typer.Option(True, help="Embed statements into the vector store."),
 ) -> None:
@@ -196,7 +219,7 @@ def import_polis(
             if earlier is not None:
                 out.print(f"Note: this folder was imported before, as consultation {earlier}; this import makes a "
                           f"new consultation, which `run FOLDER` will use from now on (`run {earlier}` the earlier one).")
-            _import(bundle, embed=embed, question=question, secret=secret)
+            _import(bundle, embed=embed, question=question, secret=secret, room_language=room_language)
 
 
 #: What ``import-polis`` says it does in its lock's record (named by a refused second import).
@@ -209,6 +232,7 @@ def import_statements(
     votes: Optional[Path] = typer.Option(None, help="Votes CSV: participant,statement,vote[,timestamp]."),
     question: str = typer.Option(..., help="The consultation's question."),
     language: str = typer.Option("und", help="Language tag of the statements (e.g. en, de)."),
+    room_language: Optional[str] = typer.Option(None, ROOM_LANGUAGE_OPTION, help=ROOM_LANGUAGE_HELP),
     secret: Optional[str] = typer.Option(None, help="Moderator secret (default: generated and printed once)."),
     embed: bool = typer.Option(True, help="Embed statements into the vector store."),
 ) -> None:
@@ -217,7 +241,7 @@ def import_statements(
         if not question.strip():  # it became "Untitled consultation"
             fail("--question: a consultation needs a question")
         bundle = read_statements_file(path, votes_path=votes, question=question, language=language)
-        _import(bundle, embed=embed, question=question, secret=secret)
+        _import(bundle, embed=embed, question=question, secret=secret, room_language=room_language)
 
 
 @app.command("seed")

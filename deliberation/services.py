@@ -27,8 +27,9 @@ from deliberation.importers.polis import is_polis_export, read_polis_export
 from deliberation.models import ModerationStatus, Statement
 from deliberation.safety import moderate
 from deliberation.storage import ImportReport, Store, VectorIndex
+from deliberation.text.languages import room_language_of
 from deliberation.wording import inflect, plural
-from deliberation.words import said
+from deliberation.words import ROOM_LANGUAGE_SETTING, said
 from deliberation.storage.chroma_server import VectorStoreBusy
 from deliberation.storage.tables import ConsultationRow
 from deliberation.storage.vectors import VectorStoreUnavailable
@@ -135,8 +136,12 @@ def pin_consultation_model(settings: Settings, cid: int, model: str | None, stor
 
 def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = True, question: str | None = None,
                   secret: str | None = None, consultation_id: int | None = None,
-                  progress: bool = False) -> ImportReport:
+                  progress: bool = False, room_language: str | None = None) -> ImportReport:
     """Moderate, store and (optionally) embed a bundle: all of it or, on any error, none of it.
+
+    A new consultation's room language is ``room_language``, else the one its question is written in
+    (:func:`~deliberation.text.languages.room_language_of`, as the console's "Create a consultation"
+    chooses), stored with it and said in the report's ``room_language``.
 
     A full or read-only data directory raises :class:`~deliberation.errors.StorageError`. The
     vectors are written just before the database commit. On SQLite a killed import's consultation
@@ -149,6 +154,9 @@ def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = Tru
         if store.read_only:
             raise storage_error(OSError(errno.EROFS, "read-only file system"), settings.data_dir)
         opened: list[VectorIndex] = []
+        if consultation_id is None:
+            room_language = room_language or room_language_of(question or bundle.question, bundle.description)
+        room = {ROOM_LANGUAGE_SETTING: room_language} if consultation_id is None and room_language else {}
 
         def on_commit(cid: int, stored: list[Statement]) -> dict | None:
             # the model is chosen from every statement the consultation now holds, stored with them
@@ -158,11 +166,12 @@ def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = Tru
                 index = vector_index(settings, choice.model)
                 opened.append(index)
                 _index_imported(index, embedder, cid, stored, fresh=consultation_id is None)
-            return None if fixed_model(settings) else {MODEL_SETTING: choice.model}
+            return {**({} if fixed_model(settings) else {MODEL_SETTING: choice.model}), **room} or None
 
         try:
-            return store.import_bundle(bundle, consultation_id=consultation_id, question=question, secret=secret,
-                                       intake=intake, on_commit=on_commit)
+            report = store.import_bundle(bundle, consultation_id=consultation_id, question=question, secret=secret,
+                                         intake=intake, on_commit=on_commit)
+            return dc_replace(report, room_language=room.get(ROOM_LANGUAGE_SETTING))
         finally:
             for index in opened:
                 index.close()

@@ -1,5 +1,5 @@
-"""The room's language a consultation created in the console starts with (ui/room_language.py,
-of_question): the question's language when most of its words are in it, English otherwise.
+"""The room's language a new consultation starts with, in the console and on the command line
+(deliberation.text.languages.room_language_of): the question's language when most of its words are in it, English otherwise.
 
 Found in review: one short English question naming a German place or thing ("Should Kreuzberg have
 more Spielplätze?", "Hauptstraße: bike lanes or parking?") made the room German, because the
@@ -13,11 +13,9 @@ import csv
 import pytest
 from conftest import ALL, corpus
 
-pytest.importorskip("streamlit")
-
-from deliberation.importers.polis import read_summary  # noqa: E402
-from deliberation.text.languages import detect_language, language_of_most_words  # noqa: E402
-from ui.room_language import of_question  # noqa: E402
+from deliberation.importers.polis import read_summary
+from deliberation.text.languages import detect_language, language_of_most_words
+from deliberation.text.languages import room_language_of
 
 #: questions in one language that name a few things in another: the room stays English
 MIXED_ENGLISH = ["Should Kreuzberg have more Spielplätze?", "Hauptstraße: bike lanes or parking?",
@@ -45,18 +43,18 @@ POLIS = {"15-per-hour-seattle": None, "american-assembly.bowling-green": None,
 
 @pytest.mark.parametrize("question", MIXED_ENGLISH)
 def test_an_english_question_naming_a_german_place_or_thing_makes_an_english_room(question):
-    assert of_question(question) is None
+    assert room_language_of(question) is None
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_questions_in_english_german_french_and_spanish_keep_their_language(question):
-    assert of_question(question) == QUESTIONS[question]
+    assert room_language_of(question) == QUESTIONS[question]
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_real_polis_topics_with_their_descriptions_keep_their_language(name):
     summary = read_summary(corpus(name))
-    assert of_question(summary["topic"], summary.get("conversation-description", "")) == POLIS[name]
+    assert room_language_of(summary["topic"], summary.get("conversation-description", "")) == POLIS[name]
 
 
 def test_real_german_polis_statements_keep_german_when_most_of_their_words_are_german():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from deliberation.errors import DeliberationError, in_words
-from deliberation.text.languages import language_name, language_of_most_words
+from deliberation.text.languages import language_name
 from deliberation.words import LANGUAGE_NAMES, Texts
 from ui.common import plain_error, require_moderator, store
 from ui.i18n import LANGUAGES, ROOM_LANGUAGE_SETTING, Words, console_words, room_language
@@ -40,7 +40,7 @@ def _named_in(lang: str, code: str) -> str:
 
 def language_setting(cid: int, c, w: Words) -> None:
     """The menu of the room's language (the question's when the console created the room, see
-    :func:`of_question`; else English until the moderator chooses another)."""
+    :func:`deliberation.text.languages.room_language_of`; else English until the moderator chooses another)."""
     current = room_language(c)
     key = f"mod-room-language-{cid}-{current}"  # a new menu once the stored choice changed, here or elsewhere
     st.selectbox(w("console.room_language"), list(LANGUAGES), index=list(LANGUAGES).index(current),
@@ -48,17 +48,6 @@ def language_setting(cid: int, c, w: Words) -> None:
                  help=w("console.room_language_help"))
 
 
-def of_question(question: str, description: str = "") -> str | None:
-    """The room's language a consultation created in the console starts with: the one its question
-    (and description) is written in, when the app speaks it; None (English) otherwise. A German
-    console that created "¿Debería cerrarse la calle Mayor…?" left the participant page in English
-    until the moderator chose Spanish (found running a Spanish room by hand). The language must be
-    that of most of its words (:func:`~deliberation.text.languages.language_of_most_words`): "Should
-    Kreuzberg have more Spielplätze?" is an English room."""
-    lang = language_of_most_words(f"{question}\n{description}".strip())
-    return lang if lang in LANGUAGES and lang != "en" else None
-
-
 def said_at_creation(lang: str, w: Words) -> str:
-    """What the console says of the language :func:`of_question` chose, in its own words."""
+    """What the console says of the language :func:`~deliberation.text.languages.room_language_of` chose, in its own words."""
     return w("console.created_language", language=_named_in(w.lang, lang))

@@ -104,6 +104,9 @@ class ImportReport:
     flagged: int
     moderator_secret: str | None = None
     registered: int = 0  # every participant id stored, authors who never voted included
+    #: the room's language a new consultation was given (deliberation.text.languages.room_language_of
+    #: or the importer's choice); None: English, the default
+    room_language: str | None = None
 
 
 class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixReadsMixin, SeedsMixin):

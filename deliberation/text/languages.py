@@ -42,9 +42,12 @@ from dataclasses import dataclass
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
+from deliberation.words import DEFAULT_LANGUAGE
+from deliberation.words import LANGUAGES as SPOKEN  # the languages the app speaks
+
 __all__ = ["LANGUAGES", "UNDETERMINED", "DetectorState", "detect_language", "detect_languages",
            "detector_state", "language_of_most_words", "main_language", "language_name", "release_models",
-           "remember_languages"]
+           "remember_languages", "room_language_of"]
 
 #: Languages the detector chooses among (ISO 639-1): the sixteen of Universal Sentence Encoder
 #: multilingual (Chinese counted once) plus Swedish, Danish and Czech. A longer list costs memory
@@ -225,6 +228,17 @@ def language_of_most_words(text: str) -> str:
     words = sum(p.word_count for p in parts)
     mine = sum(p.word_count for p in parts if _code(p.language) == code)
     return code if words and mine / words > MIN_WORD_SHARE else UNDETERMINED
+
+
+def room_language_of(question: str, description: str = "") -> str | None:
+    """The room's language a new consultation starts with (the participant page, the board and the
+    report: ``ROOM_LANGUAGE_SETTING``): the one its question (and description) is written in, when
+    the app speaks it and it is the language of most of its words (:func:`language_of_most_words`:
+    "Should Kreuzberg have more Spielplätze?" is an English room); None (English) otherwise. The one
+    choice of the console's "Create a consultation" and of the command line's imports (a room made
+    with ``import-statements --question "¿…?"`` stayed English; found running a Spanish room by hand)."""
+    lang = language_of_most_words(f"{question}\n{description}".strip())
+    return lang if lang in SPOKEN and lang != DEFAULT_LANGUAGE else None
 
 
 def detect_languages(texts: Sequence[str], fill_main: bool = False) -> list[str]:

@@ -20,6 +20,7 @@ from deliberation.models import ModerationStatus
 from deliberation.services import import_bundle, intake, set_moderation
 from deliberation.storage.ids import new_statement_ids
 from deliberation.storage.sessions import check_chosen_secret, new_secret
+from deliberation.text.languages import room_language_of
 from deliberation.words import retell_list, said
 from ui.common import (
     MODERATOR_SESSION_PARAM,
@@ -108,7 +109,7 @@ def _sign_in_form() -> None:
         if st.form_submit_button(w("console.create"), type="primary"):
             with act(w, w("console.creating")):
                 check_chosen_secret(secret)
-                lang = room_language.of_question(question, description)
+                lang = room_language_of(question, description)
                 c, made_secret = _create_once(
                     question, description, secret,
                     {"drafter": drafter, "model": model or None, "base_url": base_url or None,
