@@ -33,7 +33,7 @@ from deliberation.wording import (
     topic_sources,
 )
 from deliberation.words import (
-    DEFAULT_LANGUAGE, LANGUAGE_NAMES, SAID, Texts, load, name_keys, number_in, retell, retell_list,
+    DEFAULT_LANGUAGE, LANGUAGE_NAMES, SAID, Texts, load, name_keys, notes_in, number_in, retell, retell_list,
 )
 
 #: the report's sections of drafts, in order (their titles and what each holds: ``section.<key>``
@@ -352,7 +352,8 @@ def _md_draft(d: dict, w: Texts) -> list[str]:
     for e in d.get("earlier_versions") or []:
         out += ["", _md(earlier_line(e, w.lang))]
     by = w('draft.drafted_by', drafter=_md(drafter_words(d['drafter'], w.lang)))
-    out += ["", f"{by} {_md(d.get('notes') or '')}".rstrip(), ""]
+    notes = notes_in(d.get("notes") or "", w.lang)  # the draft's notes, said in the report's language
+    out += ["", f"{by} {_md(notes)}".rstrip(), ""]
     return out
 
 

@@ -324,6 +324,29 @@ def retell_list(text: str, lang: str | None) -> str:
     return _retell_field(text, w, names, PROBLEMS, own_list=False)
 
 
+#: The ``said`` table of a draft's notes (graphs.nodes): sentences joined by a space.
+DRAFT_NOTES = (f"{SAID}.draft_note.",)
+
+
+def notes_in(notes: str, lang: str | None) -> str:
+    """A draft's notes (``said.draft_note`` sentences joined by a space, as graphs.nodes writes them,
+    older runs' English notes too) in ``lang``: cut where a sentence may end (after "." or ";", before
+    a capital: "… the extractive draft is used Removed 1 …") so
+    that every part reads back as a note, each part said in ``lang``; notes no such cut reads stay
+    as they are."""
+    if Texts(lang).lang == DEFAULT_LANGUAGE or not notes:
+        return notes
+    ends = [0] + [m.end() for m in re.finditer(r"[.;] | (?=[A-Z])", notes)] + [len(notes) + 1]
+    cut: dict[int, list[str]] = {0: []}  # a way to read the notes up to each end, as its parts
+    for j, end in enumerate(ends[1:], 1):
+        for start in reversed(ends[:j]):  # the shortest last part: a note's field may hold a "." too
+            part = notes[start:end - 1]
+            if start in cut and end not in cut and read_said(part, within=DRAFT_NOTES):
+                cut[end] = cut[start] + [part]
+    parts = cut.get(len(notes) + 1)
+    return " ".join(retell(p, lang) for p in parts) if parts else retell(notes, lang)
+
+
 def _retell_field(value: str, w: Texts, names: Callable[[str], str | None],
                   within: tuple[str, ...] = ALL_SAID, own_list: bool = True) -> str:
     """A field of a ``said`` sentence in ``w``'s language: a name, a number, a ``said`` text, a

@@ -109,27 +109,27 @@ def write_draft(request: DraftRequest, drafter, attempt: int,
     in the draft's notes in plain words (they reach the public report), and the error itself to
     ``log`` (the run's log, the moderator's). A report read 'the llm:http://127.0.0.1:60335/v1/… drafter
     failed (LLMUnavailableError: … OpenAIConnectionError: Connection error.)' under a draft."""
-    note = ""
+    notes: list[str] = []
     # opposed positions are quoted side by side with their holders, never rewritten together: the
     # extractive drafter's quotes, recorded as its (the guard then asks no model about them)
     writer = ExtractiveDrafter() if request.split else drafter
     try:
         sentences = writer.draft(request)
     except Exception as e:  # a model server down must not lose the run: fall back, say why
-        sentences, note = [], ("the language model could not be reached; " if isinstance(e, LLMUnavailableError)
-                               else "the language model failed; ")
+        sentences = []
+        notes.append(said("draft_note.unreachable" if isinstance(e, LLMUnavailableError) else "draft_note.failed"))
         if log:
             log(said("log.llm_failed", key=request.speaks_for, error=f"{type(e).__name__}: {e}"))
     name = writer.name
     if not sentences and writer.name != "extractive":
         sentences = ExtractiveDrafter().draft(request)
         name = "extractive"
-        note += "the LLM returned no usable draft, so the extractive draft is used"
+        notes.append(said("draft_note.no_usable"))
     if not sentences:
         return None
     return DraftRecord(key=request.speaks_for, kind=request.kind, audience=request.audience,
                        purpose=request.purpose, sentences=sentences, drafter=name, attempt=attempt,
-                       sources=[s.id for s in request.sources], notes=note.strip(), split=request.split)
+                       sources=[s.id for s in request.sources], notes=" ".join(notes), split=request.split)
 
 
 def draft(state: FacilitationState, runtime: Runtime[Context]) -> dict:
@@ -199,6 +199,11 @@ def _public_reasons(verdicts: list[DraftSentenceVerdict]) -> str:
     return "; ".join(dict.fromkeys(p for v in verdicts if not v.supported for p in _problem_words(v)))
 
 
+def with_note(notes: str, note: str) -> str:
+    """A draft's notes with one more (:func:`deliberation.words.notes_in` reads them back one by one)."""
+    return f"{notes} {note}".strip()
+
+
 def _extractive_fallback(d: DraftRecord, state: FacilitationState, ctx: Context, statements: list[Statement],
                          sources: list[Statement], verdicts: list[DraftSentenceVerdict], reason: str) -> DraftRecord:
     """The extractive draft instead of one the guard rejected whole. It is grounded too: a quote the
@@ -209,9 +214,8 @@ def _extractive_fallback(d: DraftRecord, state: FacilitationState, ctx: Context,
     encoder = ctx.services.consultation_embedder(state.consultation_id)
     fallback, fb_verdicts = (grounded_extractive(requests[0], sources, encoder=encoder, config=ctx.grounding)
                              if requests else ([], []))
-    notes = (d.notes + f" Every sentence was unsupported ({reason}) after {d.attempt} attempt(s); "
-             + ("the extractive draft is used." if fallback else
-                "no extractive quote was supported either, so there is no draft.")).strip()
+    notes = with_note(d.notes, said("draft_note.fallback" if fallback else "draft_note.fallback_none",
+                                    n=d.attempt, reason=reason))
     return d.model_copy(update={"sentences": fallback, "drafter": "extractive",
                                 "verdicts": fb_verdicts if fallback else verdicts, "notes": notes})
 
@@ -230,12 +234,12 @@ def ground_draft(d: DraftRecord, state: FacilitationState, ctx: Context, stateme
     if dropped:
         reason = _public_reasons(verdicts)
         if kept:
-            d = d.model_copy(update={"sentences": kept, "notes": (
-                d.notes + f" Removed {dropped} unsupported sentence(s): {reason}.").strip()})
+            d = d.model_copy(update={"sentences": kept, "notes": with_note(
+                d.notes, said("draft_note.removed", n=dropped, reason=reason))})
         elif d.drafter != "extractive" and d.attempt < ctx.facilitation.max_draft_attempts:
             again = True
-            d = d.model_copy(update={"grounded": False, "notes": (
-                d.notes + f" Attempt {d.attempt} unsupported ({reason}); redrafting.").strip()})
+            d = d.model_copy(update={"grounded": False, "notes": with_note(
+                d.notes, said("draft_note.redrafting", attempt=d.attempt, reason=reason))})
         else:
             d = _extractive_fallback(d, state, ctx, statements, sources, verdicts, reason)
     return d, again, said("log.ground", key=d.key, n_kept=len(verdicts) - dropped, n_checked=len(verdicts))

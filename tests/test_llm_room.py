@@ -101,3 +101,27 @@ def test_the_new_run_form_draws_whatever_the_last_run_was_started_with(tmp_path,
     assert not at.exception, [e.value for e in at.exception]
     options = at.session_state["options"]
     assert (options["drafter"], options["max_revise_rounds"]) == (drafter, rounds)
+
+
+def _report(llm_run) -> dict:
+    from deliberation.report import build_report
+
+    settings, rep, st = llm_run
+    return build_report(st.values, Store(settings).statements(rep.consultation_id))
+
+
+def test_a_drafts_notes_are_said_in_the_rooms_language(llm_run):
+    """A German, French or Spanish report printed a draft's notes in English under it ('the language
+    model could not be reached; the LLM returned no usable draft, …'): they are said in its language,
+    and the English report says them as before."""
+    from deliberation.report import to_markdown
+
+    report = _report(llm_run)
+    english = ("the language model could not be reached; the LLM returned no usable draft, "
+               "so the extractive draft is used")
+    assert english in to_markdown(report)
+    for lang, words in (("de", "das Sprachmodell war nicht erreichbar; das Sprachmodell lieferte keinen"),
+                        ("fr", "le modèle de langue était injoignable ; le modèle de langue n'a rendu"),
+                        ("es", "no se pudo contactar con el modelo de lenguaje; el modelo de lenguaje no")):
+        md = to_markdown(report, lang)
+        assert words in md and "could not be reached" not in md, (lang, md)

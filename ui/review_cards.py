@@ -25,6 +25,7 @@ from deliberation.analysis.pipeline import repness_by_direction
 from deliberation.report_text import coverage_status, drafter_words
 from deliberation.storage.reviews import PendingDecision, stale_pending
 from deliberation.wording import Audience, ballot_words, sentence_text
+from deliberation.words import notes_in
 from ui import run_console
 from ui.run_log import said_words
 from ui.common import (
@@ -375,7 +376,8 @@ def _draft_body(d: dict, summaries: dict, statements: dict, w: Words) -> None:
         for s in d.get("sentences") or []:
             cites = w("review.cites", sources=esc(", ".join(s.get("citations") or [])))
             st.markdown(esc(sentence_text(s, w.lang)) + "  \n" + f"*{cites}*")
-        st.caption(w("review.drafted_by", drafter=esc(drafter_words(d.get("drafter"), w.lang))) + " " + esc(d.get("notes", "")))
+        notes = notes_in(d.get("notes") or "", w.lang)  # the draft's notes, said in the page's language
+        st.caption(w("review.drafted_by", drafter=esc(drafter_words(d.get("drafter"), w.lang))) + " " + esc(notes))
         opinion = second_opinion_line(d.get("model_verdicts") or [], w)
         if opinion:
             st.caption(esc(opinion))
