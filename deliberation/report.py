@@ -57,6 +57,21 @@ def _topic_entry(t: dict, texts: dict[str, str]) -> dict:
             "central": {sid: texts.get(sid, "") for sid in t.get("central_statement_ids", [])}}
 
 
+#: what the public report says instead of the model server's address (the run's log keeps it)
+MODEL_SERVER = "the model server"
+
+
+def without_server(text: str | None, base_url: str | None) -> str | None:
+    """``text`` without the model server's address: the public report named it under each LLM draft
+    ("Drafted by the llm:http://127.0.0.1:60335/v1/smollm2 drafter", deliberation.drafting.client's
+    name of an LLM drafter served at an address) and in its method. The drafter keeps its model's
+    name ("llm:smollm2"); any other mention of the address is :data:`MODEL_SERVER`."""
+    base = (base_url or "").rstrip("/")
+    if not base or not text:
+        return text
+    return text.replace(f"llm:{base}/", "llm:").replace(base, MODEL_SERVER)
+
+
 def build_report(state: dict[str, Any], statements: list[Statement],
                  counts: dict[str, int] | None = None) -> dict[str, Any]:
     """A JSON-ready report from the graph state. ``counts``: the store's counts
@@ -81,7 +96,7 @@ def build_report(state: dict[str, Any], statements: list[Statement],
             "audience": d.get("audience", ""), "status": d.get("status"),
             "sentences": d["sentences"], "text": draft_text(d["sentences"]),
             "cited_statements": {c: texts.get(c, "") for c in cited},
-            "drafter": d.get("drafter"), "notes": d.get("notes", ""),
+            "drafter": without_server(d.get("drafter"), options.get("base_url")), "notes": d.get("notes", ""),
             "grounding": d.get("verdicts", []),
             "published_as": pub["statement_id"] if pub else None,
             # the ballot item as the tally names it (its published heading names every draft it stands for)
@@ -112,7 +127,7 @@ def build_report(state: dict[str, Any], statements: list[Statement],
         "participation": _participation(analysis, counts, texts, statements),
         "method": {
             "drafter": options.get("drafter", "extractive"), "model": options.get("model"),
-            "base_url": options.get("base_url"), "seed": options.get("seed", 0),
+            "own_server": bool(options.get("base_url")), "seed": options.get("seed", 0),
             "grouping": analysis.get("grouping", {}),
             "embedding_model": (analysis.get("topics") or {}).get("embedding_model"),
             "consensus_rule": (analysis.get("stats") or {}).get("consensus_rule", ""),
@@ -135,7 +150,7 @@ def build_report(state: dict[str, Any], statements: list[Statement],
                     "analysed": analysis.get("n_participants")},
         "empty_sections": _why_empty(analysis, options, shown, [d for d in drafts if d["status"] == "rejected"]),
         "notes": analysis.get("notes", []),
-        "log": state.get("log", []),
+        "log": [without_server(line, options.get("base_url")) for line in state.get("log", [])],
     }
 
 

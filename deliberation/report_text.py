@@ -476,8 +476,9 @@ def grouping_words(grouping: dict, lang: str | None = DEFAULT_LANGUAGE, say=lamb
 
 def _md_method(rep: dict, w: Texts) -> list[str]:
     meth, say = rep["method"], said_in(rep, w)
-    model = w("method.model", model=_md(meth["model"]), where=_md(meth["base_url"] or w("method.provider_default"))) \
-        if meth.get("model") else ""
+    # an LLM served at the run's own address is said as such, never by the address (the run's log keeps it)
+    where = w("method.own_server" if meth.get("own_server") or meth.get("base_url") else "method.provider_default")
+    model = w("method.model", model=_md(meth["model"]), where=where) if meth.get("model") else ""
     out = [f"## {w('method.title')}", "",
            f"- {w('method.drafter', drafter=_md(drafter_words(meth['drafter'], w.lang)))}{model}",
            f"- {w('method.seed', seed=meth['seed'])}",

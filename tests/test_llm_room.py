@@ -10,6 +10,8 @@ from deliberation.storage import Store
 
 #: an address where no model server listens: the LLM drafter falls back to the extractive draft (saying so)
 NO_SERVER = "http://127.0.0.1:9/v1"
+#: the run's options (as `deliberation run FOLDER --drafter llm --model … --base-url … --seed 3` gives them)
+OPTIONS = {"drafter": "llm", "model": "smollm2-135m-instruct", "base_url": NO_SERVER, "seed": 3}
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +28,7 @@ def llm_run(tmp_path_factory):
     folder = polis_folder(tmp_path, GOOD_COMMENTS + "".join(
         f"170000000{k}000,x,{k},{k},1,0,1,Statement number {k} about the harbour\n" for k in range(2, 8)), GOOD_VOTES)
     rep = import_bundle(settings, read_polis_export(folder), secret="llmroom-secret")
-    options = {"drafter": "llm", "model": "smollm2-135m-instruct", "base_url": NO_SERVER, "seed": 3}
-    st = runner.start(settings, rep.consultation_id, options)
+    st = runner.start(settings, rep.consultation_id, OPTIONS)
     assert (st.waiting or {}).get("type") == "review"
     return settings, rep, st
 
@@ -106,8 +107,8 @@ def test_the_new_run_form_draws_whatever_the_last_run_was_started_with(tmp_path,
 def _report(llm_run) -> dict:
     from deliberation.report import build_report
 
-    settings, rep, st = llm_run
-    return build_report(st.values, Store(settings).statements(rep.consultation_id))
+    settings, rep, st = llm_run  # with the run's options, as the graph's report step gives them
+    return build_report({**st.values, "options": OPTIONS}, Store(settings).statements(rep.consultation_id))
 
 
 def test_a_drafts_notes_are_said_in_the_rooms_language(llm_run):
@@ -125,3 +126,28 @@ def test_a_drafts_notes_are_said_in_the_rooms_language(llm_run):
                         ("es", "no se pudo contactar con el modelo de lenguaje; el modelo de lenguaje no")):
         md = to_markdown(report, lang)
         assert words in md and "could not be reached" not in md, (lang, md)
+
+
+def test_the_public_report_names_no_model_server_address(llm_run):
+    """The public report named the model server's address under each LLM draft ("Drafted by the
+    language model http://127.0.0.1:9/v1/smollm2-135m-instruct.") and in its method ("model …,
+    http://127.0.0.1:9/v1"). It names the drafter by its model and the server without its address;
+    the run's log (the moderator's) keeps the address."""
+    import json
+
+    from deliberation.report import to_html, to_markdown
+
+    from deliberation.report import build_report
+
+    settings, rep, st = llm_run
+    assert any(NO_SERVER in line for line in st.values["log"])  # the moderator's record keeps it
+    # a draft the model wrote (here the server was down: each fell back) is named by its drafter
+    drafts = [{**st.values["drafts"][0], "drafter": f"llm:{NO_SERVER}/smollm2-135m-instruct", "notes": ""}]
+    report = build_report({**st.values, "drafts": drafts + st.values["drafts"][1:], "options": OPTIONS},
+                          Store(settings).statements(rep.consultation_id))
+    texts = [json.dumps(report), to_html(report)] + [to_markdown(report, lang) for lang in ("en", "de", "fr", "es")]
+    for text in texts:
+        assert "127.0.0.1" not in text, text
+    md = to_markdown(report)
+    assert "Drafted by the language model smollm2-135m-instruct." in md, md
+    assert "a language model (model smollm2-135m-instruct, an OpenAI-compatible model server)" in md, md
