@@ -23,7 +23,7 @@ from deliberation.storage.room_reads import words_key
 from deliberation.storage.sql import _index_names
 from deliberation.storage.tables import ParticipantRow, StatementRow
 from deliberation.text import languages
-from deliberation.text.languages import detect_language, detect_languages, detector_state, release_models
+from deliberation.text.languages import detect_language, detect_languages, detector_state
 
 #: a SQLite database made by main at d3dddb6, before statement origins (tests/data/make_store_before_origin.py):
 #: statements 1, 2 by participants a and b, 3 and 4 imported without an author, 5 added on the participant page,
@@ -354,8 +354,7 @@ def test_statements_keep_their_language_and_a_later_reader_does_not_detect_it_ag
     """Every way in but a published draft's stores the language detected for the text, in the
     statement's row; a database
     from before the column gets it detected once on open; and a reader in a later process (here: the
-    detector's memory emptied and its models released) reads the stored languages and does not load
-    Lingua for them."""
+    detector's memory emptied) reads the stored languages and does not ask Lingua about them."""
     store, cid = room
     store.add_statement(cid, "xid:p1", "Der Bus sollte viel öfter in die Stadt fahren")
     store.add_seed_statements(cid, [(1, "Il faut planter plus d'arbres le long de la route")])
@@ -370,7 +369,6 @@ def test_statements_keep_their_language_and_a_later_reader_does_not_detect_it_ag
     store = Store(store_settings)
     assert _text_languages(store) == {**told, "6": None}
     languages._cache.clear()
-    release_models()
-    loads = detector_state().loads
+    sent = detector_state().texts_detected
     assert detect_languages([s.text for s in store.statements(cid) if not s.is_draft]) == list(told.values())
-    assert detector_state().loads == loads
+    assert detector_state().texts_detected == sent

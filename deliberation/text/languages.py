@@ -11,14 +11,11 @@ it over when statements are read (:func:`remember_languages`), so a later proces
 an ``import-polis``, an app server) asks Lingua only about texts that are not stored statements
 (a draft's sentences).
 
-Lingua's models are the largest part of the detector's memory, and they are only needed while new
-texts arrive. So after batch work (one call that sends more than :data:`RELEASE_AFTER` new texts
-to Lingua: an import, the first analysis of a room) they are released, and the memory handed back
-to the operating system, so a command-line import or analysis does not carry them into its later,
-memory-hungry steps. Single texts (a participant adding a statement in the app) keep them loaded,
-so the app does not pay a reload per statement; the next new text after a release loads them
-again, with the same answers. The remembered languages stay. :func:`detector_state` tells whether
-the models are loaded and how often they were loaded and released.
+Lingua's models load lazily, on the first text a process sends it, and stay loaded for the
+life of the process: a reload costs as much as detecting thousands of texts, and a process that
+detected a batch (an import, an analysis) usually asks again later (the guard reads a draft's
+sentences, the app a participant's new statement). :func:`detector_state` tells whether they are
+loaded and how many texts were sent to Lingua.
 
 Codes are ISO 639-1 ("en", "de", "zh", ...); ``""`` means undetermined (a text without letters,
 "15", or one too short or too ambiguous to tell). :func:`main_language` picks a consultation's main language.
@@ -32,9 +29,7 @@ Example::
 
 from __future__ import annotations
 
-import ctypes
 import functools
-import sys
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
@@ -46,8 +41,8 @@ from deliberation.words import DEFAULT_LANGUAGE
 from deliberation.words import LANGUAGES as SPOKEN  # the languages the app speaks
 
 __all__ = ["LANGUAGES", "UNDETERMINED", "DetectorState", "detect_language", "detect_languages",
-           "detector_state", "language_of_most_words", "main_language", "language_name", "release_models",
-           "remember_languages", "room_language_of"]
+           "detector_state", "language_of_most_words", "main_language", "language_name", "remember_languages",
+           "room_language_of"]
 
 #: Languages the detector chooses among (ISO 639-1): the sixteen of Universal Sentence Encoder
 #: multilingual (Chinese counted once) plus Swedish, Danish and Czech. A longer list costs memory
@@ -111,12 +106,6 @@ def remember_languages(texts: Sequence[str], codes: Sequence[str | None]) -> Non
     _remember({t: c for t, c in zip(texts, codes) if c is not None})
 
 
-#: A call that sends more than this many new texts (not remembered yet) to Lingua is batch work
-#: (an import): its models are released afterwards (:func:`release_models`). Statements added one
-#: at a time, or a handful, keep them loaded: a reload costs as much as detecting thousands of texts.
-RELEASE_AFTER = 200
-
-
 @functools.lru_cache(maxsize=1)
 def _detector():
     languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in LANGUAGES]
@@ -126,24 +115,21 @@ def _detector():
 
 @dataclass(frozen=True)
 class DetectorState:
-    """Lingua's models in this process: ``loaded`` now; ``loads``: times they were (re)loaded;
-    ``releases``: times they were released; ``texts_detected``: texts sent to Lingua so far."""
+    """Lingua's models in this process: ``loaded``: whether they are; ``loads``: times they were
+    loaded (at most once per process); ``texts_detected``: texts sent to Lingua so far."""
 
     loaded: bool
     loads: int
-    releases: int
     texts_detected: int
 
 
-# Every use of Lingua and every release holds this lock: a release while another thread detects
-# could otherwise drop models that detection still reads.
+# Every use of Lingua holds this lock: the state's counts stay exact when threads detect at once.
 _lingua_lock = threading.Lock()
-_state = {"loaded": False, "loads": 0, "releases": 0, "texts_detected": 0}
+_state = {"loaded": False, "loads": 0, "texts_detected": 0}
 
 
 def _ask_lingua(texts: list[str], one: bool = False) -> list[str]:
-    """Codes of ``texts`` from Lingua (``one``: a single text, else in parallel); releases its
-    models afterwards when ``texts`` are more than :data:`RELEASE_AFTER`."""
+    """Codes of ``texts`` from Lingua (``one``: a single text, else in parallel)."""
     with _lingua_lock:
         cold = not _state["loaded"]
         if cold:  # the models load lazily on this detection
@@ -157,38 +143,11 @@ def _ask_lingua(texts: list[str], one: bool = False) -> list[str]:
         codes = [_code(detector.detect_language_of(t)) for t in texts[:alone]]
         if len(texts) > alone:
             codes += [_code(lang) for lang in detector.detect_languages_in_parallel_of(texts[alone:])]
-    if len(texts) > RELEASE_AFTER:
-        release_models()
     return codes
 
 
-def _trim_heap() -> None:
-    """Hand freed heap memory back to the operating system (glibc's ``malloc_trim``): without
-    it most of the models' memory stays with the process after they are dropped. Does nothing
-    where glibc is absent."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        trim = ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # musl and other C libraries without it
-        return
-    trim(0)
-
-
-def release_models() -> None:
-    """Drop Lingua's language models and hand their memory back; the next new text reloads them
-    (same answers). Remembered languages stay. Called after batch work; safe from any thread."""
-    with _lingua_lock:
-        if not _state["loaded"]:
-            return
-        _detector().unload_language_models()
-        _trim_heap()
-        _state["loaded"] = False
-        _state["releases"] += 1
-
-
 def detector_state() -> DetectorState:
-    """Whether Lingua's models are loaded now, and how often they were loaded and released."""
+    """Whether Lingua's models are loaded, how often they were loaded and how many texts it was asked about."""
     with _lingua_lock:
         return DetectorState(**_state)
 
