@@ -84,6 +84,7 @@ def build_report(state: dict[str, Any], statements: list[Statement],
     published = {k: p for p in state.get("published") or [] for k in [p["key"], *(p.get("also") or [])]}
     versions = _ballot_versions(state.get("published") or [])
     options = state.get("options") or {}
+    held = held_candidates(analysis.get("consensus") or [], statements)
     topic_labels = topic_names(analysis.get("topics"))
 
     def draft_entry(d: dict) -> dict:
@@ -148,7 +149,8 @@ def build_report(state: dict[str, Any], statements: list[Statement],
         # the participants the opinion groups' shares are of, and everyone the analysis counted
         "grouped": {"in_groups": sum(g.get("size", 0) for g in analysis.get("group_summaries", [])),
                     "analysed": analysis.get("n_participants")},
-        "empty_sections": _why_empty(analysis, options, shown, [d for d in drafts if d["status"] == "rejected"]),
+        "held_candidates": held,
+        "empty_sections": _why_empty(analysis, options, shown, [d for d in drafts if d["status"] == "rejected"], held),
         "notes": analysis.get("notes", []),
         "log": [without_server(line, options.get("base_url")) for line in state.get("log", [])],
     }
@@ -164,7 +166,17 @@ def _ballot_versions(published: list[dict]) -> dict[str, list[dict]]:
     return versions
 
 
-def _why_empty(analysis: dict, options: dict, shown: list[dict], rejected: list[dict]) -> dict[str, dict]:
+def held_candidates(consensus: list[str], statements: list[Statement]) -> list[dict]:
+    """The consensus candidates set aside for the moderator (held as instruction-like text by intake,
+    or moderated out): no common-ground item is drafted from them (facilitation draws only on public
+    statements), and the report and the review page say so, with the reason by its kind only."""
+    by_id = {s.external_id: s for s in statements}
+    return [{"id": sid, "reason": public_reason(by_id[sid].moderation_reason)}
+            for sid in consensus if sid in by_id and not by_id[sid].is_public and not by_id[sid].is_draft]
+
+
+def _why_empty(analysis: dict, options: dict, shown: list[dict], rejected: list[dict],
+               held: list[dict] = ()) -> dict[str, dict]:
     """For each report section without a draft, why (a reason id of ``empty.*`` in
     deliberation/messages, with its count; said in words by report_text.why_empty): a section is
     never left empty without a reason (the moderator rejected its drafts, no statement met its
@@ -178,6 +190,8 @@ def _why_empty(analysis: dict, options: dict, shown: list[dict], rejected: list[
             why = "rejected"
         elif key == "common_ground" and not analysis.get("consensus"):
             why = "no_consensus"
+        elif key == "common_ground" and held and len(held) == len(analysis["consensus"]):
+            why = "held"  # every candidate set aside: not "no statement was left"
         elif key == "common_ground" and options.get("consensus_slate_size") == 0:
             why = "no_slate"
         elif key == "groups" and not analysis.get("group_summaries"):
@@ -188,7 +202,7 @@ def _why_empty(analysis: dict, options: dict, shown: list[dict], rejected: list[
             why = "no_topic_drafts"
         else:
             why = "nothing_left"
-        out[key] = {"reason": why, "n": n_rejected}
+        out[key] = {"reason": why, "n": len(held) if why == "held" else n_rejected}
     return out
 
 

@@ -167,6 +167,14 @@ def why_empty(entry: Any, lang: str | None = DEFAULT_LANGUAGE) -> str:
     return w("empty.why", why=why)
 
 
+def held_lines(held: list[dict] | None, lang: str | None = DEFAULT_LANGUAGE) -> list[str]:
+    """Why no common-ground item stands on a consensus candidate set aside for the moderator
+    (:func:`deliberation.report.held_candidates`), one sentence each, in ``lang``: the item
+    disappeared without a word (or the report said "no statement was left to draft from")."""
+    w = report_words(lang)
+    return [w("section.held_candidate", sid=h["id"], reason=public_reason_in(h["reason"], w)) for h in held or []]
+
+
 def vote_line(v: dict | None, published_as: str | None, same_as: list[str] | tuple = (),
               lang: str | None = DEFAULT_LANGUAGE) -> str:
     """A published draft's vote in words, overall and per group; ``same_as``: the headings of the
@@ -249,6 +257,8 @@ def to_markdown(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str
         md += [f"## {w(f'section.{key}')}", "", w(f"section.{key}_what"), ""]
         if not items:
             md += [_md(why_empty(rep.get("empty_sections", {}).get(key), w.lang)), ""]
+        if key == "common_ground":
+            md += [x for line in held_lines(rep.get("held_candidates"), w.lang) for x in (_md(line), "")]
         for d in items:
             md += _md_draft(d, w)
     md += _md_ranking(rep, w)
@@ -541,6 +551,8 @@ def to_html(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str:
         parts += [f"<h2>{e(w(f'section.{key}'))}</h2>", f"<p>{e(w(f'section.{key}_what'))}</p>"]
         if not mine:
             parts.append(f"<p>{e(why_empty(rep.get('empty_sections', {}).get(key), w.lang))}</p>")
+        if key == "common_ground":
+            parts += [f"<p>{e(line)}</p>" for line in held_lines(rep.get("held_candidates"), w.lang)]
         for d in mine:
             parts += _html_draft(d, w)
         # a revision the moderator rejected is not shown, but the version voted on before it was

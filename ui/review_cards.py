@@ -22,7 +22,8 @@ import pandas as pd
 import streamlit as st
 
 from deliberation.analysis.pipeline import repness_by_direction
-from deliberation.report_text import coverage_status, drafter_words
+from deliberation.report import held_candidates
+from deliberation.report_text import coverage_status, drafter_words, held_lines
 from deliberation.storage.reviews import PendingDecision, stale_pending
 from deliberation.wording import Audience, ballot_words, sentence_text
 from deliberation.words import notes_in
@@ -72,10 +73,14 @@ def review(cid: int, gs) -> None:
     of = w("board.of_grouped", n=grouped) if everyone and 0 < grouped < everyone else ""
     summaries = {str(Audience.group(g['id'])): {**g, "by_direction": repness_by_direction(analysis, g["id"]), "of": of}
                  for g in analysis.get("group_summaries") or []}
-    statements = {s.external_id: s.text for s in store().statements(cid)}
+    stored = store().statements(cid)
+    statements = {s.external_id: s.text for s in stored}
     key = review_key(gs)
     st.subheader(w("review.title", n=len(drafts)))
     st.write(w("review.intro"))
+    # a common-ground item lost to a candidate set aside for the moderator (instruction-like) says so
+    for line in held_lines(held_candidates(analysis.get("consensus") or [], stored), w.lang):
+        st.info(esc(line))
     coverage(values, w)
     reviewer = st.text_input(w("review.your_name"), value=st.query_params.get(REVIEWER_PARAM) or w("review.default_reviewer"),
                              key="mod-reviewer", on_change=_keep_reviewer)
