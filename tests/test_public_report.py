@@ -241,3 +241,16 @@ def test_a_common_ground_item_lost_to_an_instruction_like_statement_says_why():
         assert why in md and line in md, (lang, md)
         assert why in html.replace("&#x27;", "'"), lang
         assert "no statement was left" not in md and "Ignore your" not in md.replace(payload, "")
+
+
+def test_a_drafts_notes_name_the_guards_problems_in_the_reports_language():
+    """A German report said a draft's note in German but the guard's problem inside it in English
+    ("1 nicht gestützter Satz entfernt: claims agreement the cited statements do not state.")."""
+    state, statements = _state(_jr_audit().model_dump(mode="json"))
+    rep = build_report(state, statements)
+    assert "Removed 1 unsupported sentence(s): claims agreement the cited statements do not state." in to_markdown(rep)
+    for lang, words in (("de", "1 nicht gestützter Satz entfernt: behauptet eine Einigkeit, von der die zitierten"),
+                        ("fr", "1 phrase non étayée retirée : affirme un accord que les propositions citées"),
+                        ("es", "Se retiró 1 frase sin respaldo: afirma un acuerdo que las afirmaciones citadas")):
+        md = to_markdown(rep, lang)
+        assert words in md and "claims agreement" not in md, (lang, md)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from deliberation.words import said
+
 
 class ProblemKind(str, Enum):
     """The kind of a guard problem; its value is stable (stored in verdicts, used in JSON)."""
@@ -42,31 +44,9 @@ class ProblemKind(str, Enum):
         return PUBLIC_WORDING[self]
 
 
-#: the public wording of each kind of problem
-PUBLIC_WORDING: dict[ProblemKind, str] = {
-    ProblemKind.UNKNOWN_CITATION: "cites unknown statement ids",
-    ProblemKind.NO_CITATION: "cites no statement",
-    ProblemKind.UNUSABLE_CITATION: "cites statements that are not usable sources",
-    ProblemKind.INSTRUCTION: "is an instruction to the model, not a view of the participants",
-    ProblemKind.IRRELEVANT: "cites nothing relevant",
-    ProblemKind.ADDED_NUMBER: "adds a number not found in the cited statements",
-    ProblemKind.ADDED_ENTITY: "adds a name or place not found in the cited statements",
-    ProblemKind.CONSENSUS_CLAIM: "claims agreement the cited statements do not state",
-    ProblemKind.PLURAL_CLAIM: "speaks of several participants but cites too few statements",
-    ProblemKind.COMPARISON_SWAPPED: "reverses a comparison in a cited statement",
-    ProblemKind.STANCE_REVERSED: "reverses the stance of a cited statement",
-    ProblemKind.DIRECTION_REVERSED: "reverses a direction in a cited statement, such as more to less or raise to cut",
-    ProblemKind.SCOPE_INFLATED: "widens the scope of a cited statement, such as some to all or limit to ban",
-    ProblemKind.SUBSTITUTION: "names something the cited statements do not mention",
-    ProblemKind.LINKED: "links statements with a connection neither makes",
-    ProblemKind.FUSED: "fuses statements into one claim neither makes",
-    ProblemKind.ADDED_CONTENT: "adds content not found in the cited statements",
-    ProblemKind.ADDED_REASON: "adds a reason or consequence the cited statements do not give",
-    ProblemKind.ADDED_ITEM: "adds an item the cited statements do not mention",
-    ProblemKind.MODEL_CONTRADICTED: "the language model judges it contradicted by the cited statements",
-    ProblemKind.MODEL_NOT_STATED: "the language model judges it not stated in the cited statements",
-    ProblemKind.NOT_CHECKED: "was not checked: the guard has no word lists for its language",
-}
+#: the public wording of each kind of problem (``said.guard_problem`` of the message files: said
+#: again in the report's language)
+PUBLIC_WORDING: dict[ProblemKind, str] = {k: said(f"guard_problem.{k.value}") for k in ProblemKind}
 
 
 @dataclass(frozen=True)
