@@ -84,7 +84,6 @@ def build_report(state: dict[str, Any], statements: list[Statement],
     published = {k: p for p in state.get("published") or [] for k in [p["key"], *(p.get("also") or [])]}
     versions = _ballot_versions(state.get("published") or [])
     options = state.get("options") or {}
-    held = held_candidates(analysis.get("consensus") or [], statements)
     topic_labels = topic_names(analysis.get("topics"))
 
     def draft_entry(d: dict) -> dict:
@@ -137,8 +136,7 @@ def build_report(state: dict[str, Any], statements: list[Statement],
             "audit_rounds": state.get("audit_rounds"), "revise_rounds": state.get("revise_rounds"),
         },
         "moderation": _public_moderation(state.get("moderation") or {}),
-        "topics": topics,
-        "groups": groups,
+        "topics": topics, "groups": groups,
         "consensus": [d for d in shown if d["kind"] == "consensus"],
         "minority": [d for d in shown if d["kind"] == "minority"],
         "rejected": [d for d in drafts if d["status"] == "rejected"],
@@ -149,7 +147,7 @@ def build_report(state: dict[str, Any], statements: list[Statement],
         # the participants the opinion groups' shares are of, and everyone the analysis counted
         "grouped": {"in_groups": sum(g.get("size", 0) for g in analysis.get("group_summaries", [])),
                     "analysed": analysis.get("n_participants")},
-        "held_candidates": held,
+        "held_candidates": (held := held_candidates(analysis.get("consensus") or [], statements)),
         "empty_sections": _why_empty(analysis, options, shown, [d for d in drafts if d["status"] == "rejected"], held),
         "notes": analysis.get("notes", []),
         "log": [without_server(line, options.get("base_url")) for line in state.get("log", [])],
