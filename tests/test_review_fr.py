@@ -167,3 +167,24 @@ def test_a_common_ground_item_lost_to_an_instruction_like_statement_is_said_on_t
     said = [i.value for i in at.info]
     assert any(f"La proposition {sid} remplissait la règle de consensus mais a été retenue" in s
                and "texte ressemblant à des instructions" in s and "Ignorez" not in s for s in said), said
+
+
+def test_a_drafts_notes_are_said_in_the_consoles_language_on_its_card(tmp_path, monkeypatch):
+    """A French review card printed the draft's notes in English ("the language model could not be
+    reached; …"), as the graph stored them: they are said in the console's language."""
+    from streamlit.testing.v1 import AppTest
+
+    settings = Settings(data_dir=tmp_path / "data")
+    store = Store(settings)
+    c, secret = store.create_consultation("Faut-il fermer la place du Marché aux voitures ?")
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    notes = "the language model could not be reached; the LLM returned no usable draft, so the extractive draft is used"
+    at = AppTest.from_function(_french_review_of, default_timeout=60)
+    at.session_state["cid"], at.session_state["drafts"] = c.id, [{**DRAFT, "notes": notes}]
+    at.session_state["values"] = {}
+    at.session_state["moderator"] = {str(c.id): store.create_moderator_session(c.id, secret)}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = " ".join(x.value for x in at.caption).replace("\\", "")  # the Markdown escapes
+    assert "le modèle de langue était injoignable ; le modèle de langue n'a rendu aucun projet utilisable" in captions
+    assert "could not be reached" not in captions, captions
