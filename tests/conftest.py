@@ -178,6 +178,18 @@ def _no_server_left():
     ui_helpers.stop_started(keep=before)
 
 
+@pytest.fixture(autouse=True)
+def _main_module_kept():
+    """``sys.modules["__main__"]`` is what it was before the test. Streamlit's script runner (an
+    in-process Runtime, tests/test_late_press.py; AppTest) installs the page it runs as ``__main__``
+    and leaves it there; a later spawn pool (tests/test_load.py, bench/bench_votes.py) then runs that
+    page in each new worker, which dies, and the pool starts another for ever: make test hung there."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Any app server or launcher still running at the end (a fixture's teardown that failed) is stopped."""
     import ui_helpers
