@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import secrets
 import time
-from contextlib import suppress
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from deliberation.errors import AccessDenied, InputError
+from deliberation.errors import InputError
 from deliberation.importers.polis import read_polis_export
 from deliberation.importers.tabular import read_statements_file
 from deliberation.models import ModerationStatus
 from deliberation.services import import_bundle, intake, set_moderation
 from deliberation.storage.ids import new_statement_ids
-from deliberation.storage.sessions import check_chosen_secret, new_secret
+from deliberation.storage.sessions import check_chosen_secret
 from deliberation.text.languages import room_language_of
 from deliberation.words import retell_list, said
 from ui.common import (
@@ -40,6 +39,7 @@ from ui.common import (
     switch_tab,
     switchable_tabs,
 )
+from ui.create_once import create_once
 from ui import console_live, room_language, run_console
 from ui.i18n import (CONSOLE_LANGUAGE_KEY, LANGUAGE_PARAM, LANGUAGES, ROOM_LANGUAGE_SETTING, SESSION_LANGUAGE_KEY, Words,
                      console_words, page_words)
@@ -110,35 +110,13 @@ def _sign_in_form() -> None:
             with act(w, w("console.creating")):
                 check_chosen_secret(secret)
                 lang = room_language_of(question, description)
-                c, made_secret = _create_once(
+                c, made_secret = create_once(
                     question, description, secret,
                     {"drafter": drafter, "model": model or None, "base_url": base_url or None,
                      **({ROOM_LANGUAGE_SETTING: lang} if lang else {})})
                 _remember(c.id, sign_in(c.id, made_secret))
                 st.session_state["mod-created"] = {"cid": c.id, "code": c.code, "secret": made_secret, "lang": lang}
                 st.rerun()
-
-
-#: s: a second press of "Create the consultation" with the same question and description this soon
-#: after the first is the same press (a double click, or Ctrl+Enter in the form and then the button)
-CREATE_REPEAT_S = 30
-
-
-def _create_once(question: str, description: str, secret: str, room: dict):
-    """The consultation the create form asks for, and its secret, made once per press: a double click
-    made two consultations of the same question (the second press reran the form while the first
-    was storing), the console showing one and the other left with a secret nobody saw. The secret is
-    chosen before storing and kept in the session, so the repeat finds the consultation made with it."""
-    form, last, now = [question.strip(), description, secret], st.session_state.get("mod-create-last"), time.time()
-    if last and last["form"] == form and now - last["at"] < CREATE_REPEAT_S:
-        for c in reversed(store().list_consultations()):
-            if c.question == question.strip() and c.description == description:
-                with suppress(AccessDenied):
-                    store().require_moderator(c.id, last["secret"])
-                    return c, last["secret"]
-    secret = secret or new_secret()
-    st.session_state["mod-create-last"] = {"form": form, "at": now, "secret": secret}
-    return store().create_consultation(question, description=description, settings=room, secret=secret)
 
 
 def _sign_out() -> None:
