@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +20,10 @@ LANGUAGE = {"15-per-hour-seattle": "en", "american-assembly.bowling-green": "en"
             "march-on.operation-marchin-orders": "en", "austria-climate.5twd2jsnkf.2022-08-08": "de"}
 UNFAITHFUL_KINDS = {"substitution", "direction_verb", "scope_inflation", "invented_entity", "condition_dropped"}
 FAITHFUL_KINDS = {"paraphrase", "direction_kept", "scope_kept", "conditional", "concession"}
+#: the kinds from the seventh holdout on: also a negation flipped or kept, and two statements joined into a claim
+#: neither makes or summed up faithfully (the earlier sets have none of these four)
+UNFAITHFUL_KINDS_7 = UNFAITHFUL_KINDS | {"negation_flip", "joined_claims"}
+FAITHFUL_KINDS_7 = FAITHFUL_KINDS | {"negation_kept", "summary"}
 
 
 def read_cases(path: Path) -> list[dict]:
@@ -33,6 +38,15 @@ def first_run(path: Path) -> dict:
     return runs[path.name]
 
 
+def first_run_or_skip(path: Path) -> dict:
+    """The first run of the holdout at ``path``, for a set scored at the end of its session: until its one
+    run is recorded, the test that asks is skipped, saying so."""
+    runs = json.loads((path.parent / "grounding_holdout_first_runs.json").read_text(encoding="utf-8"))
+    if path.name not in runs:
+        pytest.skip(f"{path.name} is not scored yet (its one run is to be recorded at the session's end)")
+    return runs[path.name]
+
+
 def sha256(path: Path) -> str:
     """The seal of a holdout file: its SHA-256, pinned by its test."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -43,29 +57,31 @@ def assert_sealed(path: Path, pinned: str) -> None:
     assert sha256(path) == pinned, f"the sealed holdout {path.name} changed; it must stay as it was written"
 
 
-def assert_case_shape(case: dict) -> None:
+def assert_case_shape(case: dict, unfaithful_kinds: set[str] = UNFAITHFUL_KINDS,
+                      faithful_kinds: set[str] = FAITHFUL_KINDS) -> None:
     """A label and a kind of that label, citations among the case's statements, no empty text."""
     name = case.get("case")
     assert case["label"] in {"faithful", "unfaithful"}, name
-    assert case["kind"] in (UNFAITHFUL_KINDS if case["label"] == "unfaithful" else FAITHFUL_KINDS), name
+    assert case["kind"] in (unfaithful_kinds if case["label"] == "unfaithful" else faithful_kinds), name
     assert set(case["citations"]) <= {s["id"] for s in case["statements"]}, name
     assert case["draft"].strip() and all(s["text"].strip() for s in case["statements"]), name
 
 
 def assert_holdout_shape(cases: list[dict], language: dict[str, str], min_cases: int, min_per_kind: int,
-                         min_german: int) -> None:
+                         min_german: int, unfaithful_kinds: set[str] = UNFAITHFUL_KINDS,
+                         faithful_kinds: set[str] = FAITHFUL_KINDS) -> None:
     """A sealed set as it was written: enough cases, unique names, each case well formed and in its
     corpus's language, every kind present often enough, enough German, about half unfaithful."""
     assert len(cases) >= min_cases
     assert len({c["case"] for c in cases}) == len(cases), "case names must be unique"
     for c in cases:
-        assert_case_shape(c)
+        assert_case_shape(c, unfaithful_kinds, faithful_kinds)
         assert c["language"] == language[c["corpus"]], c["case"]
         assert c["citations"], c["case"]
         ids = [s["id"] for s in c["statements"]]
         assert len(ids) == len(set(ids)), f"{c['case']}: a statement listed twice"
     kinds = Counter(c["kind"] for c in cases)
-    assert set(kinds) == UNFAITHFUL_KINDS | FAITHFUL_KINDS
+    assert set(kinds) == unfaithful_kinds | faithful_kinds
     assert min(kinds.values()) >= min_per_kind, kinds
     assert sum(c["language"] == "de" for c in cases) >= min_german
     unfaithful = sum(c["label"] == "unfaithful" for c in cases)
@@ -100,6 +116,50 @@ def assert_reuses_no_earlier(cases: list[dict], data: Path, earlier: tuple[str, 
             assert s["id"] not in dev_ids, f"{c['case']}: id {s['id']} is in {development}"
 
 
+def norm_text(text: str) -> str:
+    """A statement's text compared without case, punctuation or spacing."""
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def assert_reuses_no_other_file(holdout: Path, max_uses: dict[str, int]) -> None:
+    """No (corpus, id) that another ``grounding_*.jsonl`` beside ``holdout`` uses for the same corpus; no
+    statement text of a file naming no corpus (its statements are not from these corpora, so its ids are
+    not theirs); no statement in more cases than ``max_uses`` allows for its corpus."""
+    used: dict[str, set[str]] = {}
+    texts_without_corpus: set[str] = set()
+    for path in sorted(holdout.parent.glob("grounding_*.jsonl")):
+        if path == holdout:
+            continue
+        for c in read_cases(path):
+            for s in c.get("statements", []):
+                if c.get("corpus"):
+                    used.setdefault(c["corpus"], set()).add(str(s["id"]))
+                else:
+                    texts_without_corpus.add(norm_text(s["text"]))
+    cases = read_cases(holdout)
+    for c in cases:
+        for s in c["statements"]:
+            assert s["id"] not in used.get(c["corpus"], set()), f"{c['case']}: {c['corpus']} id {s['id']} is taken"
+            assert norm_text(s["text"]) not in texts_without_corpus, f"{c['case']}: {s['id']} is in a corpus-less set"
+    uses = Counter((c["corpus"], s["id"]) for c in cases for s in c["statements"])
+    for (corpus, sid), n in uses.items():
+        assert n <= max_uses[corpus], f"{corpus} id {sid} is in {n} cases"
+
+
+def assert_cites_accepted(cases: list[dict], corpora: Path, corpus_names) -> None:
+    """Every cited statement is one Polis's moderators accepted (``moderated`` = 1), skipped where the real
+    corpora are absent."""
+    if not corpora.is_dir():
+        pytest.skip(f"the real Polis corpora are not at {corpora} (../shared is absent on this machine)")
+    accepted: dict[str, set[str]] = {}
+    for name in corpus_names:
+        with (corpora / name / "comments.csv").open(encoding="utf-8", newline="") as fh:
+            accepted[name] = {r["comment-id"] for r in csv.DictReader(fh) if r["moderated"] == "1"}
+    for c in cases:
+        for s in c["statements"]:
+            assert s["id"] in accepted[c["corpus"]], f"{c['case']}: {c['corpus']} {s['id']} not accepted"
+
+
 def assert_first_run_counts(cases: list[dict], run: dict, encoder_run: str) -> None:
     """The recorded first run scored these very cases: its counts add up to the cases, per label and
     per kind, lexical only and with the encoder named ``encoder_run``."""
@@ -121,6 +181,9 @@ class SealedHoldoutChecks:
     SEALED_SHA256: str
     #: the shape the set was written to: at least this many cases, per kind, and in German
     MIN_CASES, MIN_PER_KIND, MIN_GERMAN = 200, 16, 60
+    #: the kinds of case the set holds, each present
+    UNFAITHFUL_KINDS: set[str] = UNFAITHFUL_KINDS
+    FAITHFUL_KINDS: set[str] = FAITHFUL_KINDS
     #: the sets whose statement ids this one must not reuse (per corpus)
     EARLIER_HOLDOUTS: tuple[str, ...] = ()
     #: the development cases, whose ids no holdout reuses in any corpus (the file names no corpus)
@@ -133,7 +196,8 @@ class SealedHoldoutChecks:
 
     def test_shape(self) -> None:
         cases = read_cases(self.HOLDOUT)
-        assert_holdout_shape(cases, LANGUAGE, self.MIN_CASES, self.MIN_PER_KIND, self.MIN_GERMAN)
+        assert_holdout_shape(cases, LANGUAGE, self.MIN_CASES, self.MIN_PER_KIND, self.MIN_GERMAN,
+                             self.UNFAITHFUL_KINDS, self.FAITHFUL_KINDS)
         assert any(len(c["citations"]) > 1 for c in cases), "some drafts join several statements"
 
     def test_reuses_no_statement_of_the_earlier_sets(self) -> None:

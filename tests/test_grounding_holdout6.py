@@ -24,26 +24,16 @@ run goes into tests/data/grounding_holdout_first_runs.json under its file name, 
 
 from __future__ import annotations
 
-import csv
-import json
-import re
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
-from holdouts import (CORPORA, FAITHFUL_KINDS, UNFAITHFUL_KINDS, SealedHoldoutChecks, assert_first_run_counts,
-                      read_cases)
+from holdouts import (CORPORA, FAITHFUL_KINDS, UNFAITHFUL_KINDS, SealedHoldoutChecks, assert_cites_accepted,
+                      assert_first_run_counts, assert_reuses_no_other_file, first_run_or_skip, read_cases)
 
 DATA = Path(__file__).resolve().parent / "data"
 #: the corpora this set draws on (15-per-hour-seattle has no accepted statement left; vtaiwan.uberx is Chinese)
 SOURCES = {"american-assembly.bowling-green": 81, "march-on.operation-marchin-orders": 49,
            "austria-climate.5twd2jsnkf.2022-08-08": 70}
-
-
-def _norm(text: str) -> str:
-    """A statement's text compared without case, punctuation or spacing."""
-    return re.sub(r"\W+", " ", text.lower()).strip()
 
 
 class TestHoldout6(SealedHoldoutChecks):
@@ -70,38 +60,10 @@ class TestHoldout6(SealedHoldoutChecks):
     def test_reuses_no_statement_of_the_earlier_sets(self) -> None:
         """No (corpus, id) another grounding_*.jsonl uses, and no statement text of a file naming no
         corpus; a statement appears in at most three cases here."""
-        used: dict[str, set[str]] = {}
-        texts_without_corpus: set[str] = set()
-        for path in sorted(DATA.glob("grounding_*.jsonl")):
-            if path == self.HOLDOUT:
-                continue
-            for c in read_cases(path):
-                for s in c.get("statements", []):
-                    if c.get("corpus"):
-                        used.setdefault(c["corpus"], set()).add(str(s["id"]))
-                    else:
-                        texts_without_corpus.add(_norm(s["text"]))
-        cases = read_cases(self.HOLDOUT)
-        for c in cases:
-            for s in c["statements"]:
-                assert s["id"] not in used.get(c["corpus"], set()), f"{c['case']}: {c['corpus']} id {s['id']} is taken"
-                assert _norm(s["text"]) not in texts_without_corpus, f"{c['case']}: {s['id']} is in a corpus-less set"
-        uses = Counter((c["corpus"], s["id"]) for c in cases for s in c["statements"])
-        assert max(uses.values()) <= 3
+        assert_reuses_no_other_file(self.HOLDOUT, {name: 3 for name in SOURCES})
 
     def test_cites_only_statements_the_moderators_accepted(self) -> None:
-        if not CORPORA.is_dir():
-            pytest.skip(f"the real Polis corpora are not at {CORPORA} (../shared is absent on this machine)")
-        accepted: dict[str, set[str]] = {}
-        for name in SOURCES:
-            with (CORPORA / name / "comments.csv").open(encoding="utf-8", newline="") as fh:
-                accepted[name] = {r["comment-id"] for r in csv.DictReader(fh) if r["moderated"] == "1"}
-        for c in read_cases(self.HOLDOUT):
-            for s in c["statements"]:
-                assert s["id"] in accepted[c["corpus"]], f"{c['case']}: {c['corpus']} {s['id']} not accepted"
+        assert_cites_accepted(read_cases(self.HOLDOUT), CORPORA, SOURCES)
 
     def test_first_run_counts_every_case_once(self) -> None:
-        runs = json.loads((DATA / "grounding_holdout_first_runs.json").read_text(encoding="utf-8"))
-        if self.HOLDOUT.name not in runs:
-            pytest.skip(f"{self.HOLDOUT.name} is not scored yet (its one run is to be recorded at the session's end)")
-        assert_first_run_counts(read_cases(self.HOLDOUT), runs[self.HOLDOUT.name], self.ENCODER_RUN)
+        assert_first_run_counts(read_cases(self.HOLDOUT), first_run_or_skip(self.HOLDOUT), self.ENCODER_RUN)
