@@ -89,3 +89,17 @@ def test_safety_patterns_fill_their_word_slots_from_the_data_files() -> None:
         unused = [k for k in keys(tomllib.loads(path.read_text(encoding="utf-8")))
                   if k != "language" and "{" + k + "}" not in source and f'"{k}"' not in source]
         assert unused == [], f"{path.name}: lists no pattern uses"
+
+
+def test_the_guards_stop_words_are_read_in_one_place() -> None:
+    """The guard's function words have one home, grounding/lexicon.py's ``STOP_WORDS``: patterns.py
+    read the same list again into a set of its own (issue 14, "one home for each idea"), so a list
+    changed or lower-cased in one place was not in the other."""
+    from deliberation.grounding import entities, lexicon, patterns, text
+
+    assert patterns._STOP is lexicon.STOP_WORDS and text._STOP is lexicon.STOP_WORDS
+    assert entities._STOP is lexicon.STOP_WORDS
+    assert all(w == w.lower() for w in lexicon.STOP_WORDS)
+    readers = [p.name for p in (REPO / "deliberation" / "grounding").glob("*.py")
+               if re.search(r"""entries\(\s*["']stop_words["']""", p.read_text(encoding="utf-8"))]
+    assert readers == ["lexicon.py"], readers

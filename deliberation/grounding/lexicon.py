@@ -39,8 +39,9 @@ def _words(key: str, *langs: str) -> set[str]:
     return set(entries(key, *langs))
 
 
-#: function words of every language
-STOP_WORDS: set[str] = _words("stop_words")
+#: function words of every language, lower case: the one set of them the guard's modules share
+#: (:mod:`.text`, :mod:`.entities`, :mod:`.patterns`)
+STOP_WORDS: frozenset[str] = frozenset(w.lower() for w in entries("stop_words"))
 META: set[str] = _words("meta_words")
 ABBREVIATIONS: set[str] = _words("abbreviations")
 CJK_NEGATORS: set[str] = set("".join(entries("negating_characters")))

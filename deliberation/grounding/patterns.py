@@ -9,6 +9,7 @@ import re
 from .lexicon import CJK_NEGATORS as _CJK_NEGATORS  # noqa: F401  (re-exported for polarity)
 from .lexicon import CJK_NOT_NEGATION as _CJK_NOT_NEGATION  # noqa: F401
 from .lexicon import LANGUAGES, alternation, entries, phrase_pattern, word_pattern
+from .lexicon import STOP_WORDS as _STOP
 
 _NEGATORS = word_pattern("negators")
 
@@ -97,7 +98,6 @@ _RESTRICTING_PREPOSITIONS = frozenset(w.lower() for w in entries("restricting_pr
 #: subject pronouns: after a condition word and its clause's own subject, the next one starts the
 #: main clause of a condition written first without a comma ("If we want X we need Y")
 _SUBJECTS = re.compile(rf"\b(?:{alternation('subject_pronouns')})\b", re.I)
-_STOP = frozenset(w.lower() for w in entries("stop_words"))
 
 
 def condition_span(sent: str, m: re.Match[str]) -> str:
