@@ -147,6 +147,34 @@ def test_multiple_findings_keep_order_and_spans() -> None:
 
 NOT_PERSONAL = EXAMPLES["not_personal"]
 
+#: A petition's, a case's or a file's number after the word "number" in each language: the word
+#: alone made any nine unbroken digits after it a phone number ("petition number 123456789" came out
+#: as "petition number [phone removed]"); it is a phone cue only as the writer's own ("my number").
+REFERENCE_NUMBERS = [
+    "Please sign petition number 123456789 before Friday.",
+    "Case number: 123456789 is still open at the council.",
+    "Die Petition Nummer 123456789 braucht noch Unterschriften.",
+    "Aktenzeichen Nummer 123456789 wurde abgelehnt.",
+    "La pétition numéro 123456789 mérite votre soutien.",
+    "Le dossier numéro : 123456789 est toujours ouvert.",
+    "El expediente número 123456789 sigue abierto.",
+    "La petición número: 123456789 necesita firmas.",
+]
+
+
+@pytest.mark.parametrize("text", REFERENCE_NUMBERS)
+def test_a_reference_number_is_no_phone_number(text: str) -> None:
+    red = redact_personal_data(text)
+    assert red.findings == [] and red.text == text, red
+
+
+@pytest.mark.parametrize("text", ["My number: 612345678", "Meine Nummer: 612345678", "Mon numéro : 612345678",
+                                  "Mi número: 612345678", "Ruf mich an: 612345678", "Appelez-moi au 612345678",
+                                  "Llamadme al 612345678", "Call me on 612345678"])
+def test_the_writers_own_number_is_still_a_phone_number(text: str) -> None:
+    red = redact_personal_data(text)
+    assert [f.kind for f in red.findings] == ["phone"] and "612345678" not in red.text, red
+
 
 @pytest.mark.parametrize("text", NOT_PERSONAL)
 def test_does_not_redact_ordinary_numbers(text: str) -> None:

@@ -80,7 +80,7 @@ _PHONE_CANDIDATE_RE = re.compile(
     re.IGNORECASE,
 )
 _PHONE_CONTEXT_RE = re.compile(
-    fill(r"\b{phone_numbers.cue_words}\b\.?\s*{phone_numbers.pronouns}?\s*(?:{phone_numbers.before_number}|:)?\s*:?\s*$", "en", "de", "fr", "es"),
+    fill(r"\b(?:{phone_numbers.cue_words}|{phone_numbers.owners}\s+{phone_numbers.number_words})\b\.?\s*{phone_numbers.pronouns}?\s*(?:{phone_numbers.before_number}|:)?\s*:?\s*$", "en", "de", "fr", "es"),
     re.IGNORECASE,
 )
 _DATE_LIKE_RE = re.compile(
