@@ -20,6 +20,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from deliberation.embeddings import Embedder, EmbeddingConfig
 from deliberation.text import language_name
+from deliberation.text.terms import stop_words
 from deliberation.analysis.topics import (
     GERMAN_STOP_WORDS,
     TopicConfig,
@@ -617,3 +618,31 @@ def test_real_german_labels_have_no_stop_words(corpus_topics):
     for topic in result.topics:
         assert not set(topic.terms) & GERMAN_STOP_WORDS, topic.terms
     assert any(re.search(r"verpackung|recycl|klima|co2", t.label) for t in result.topics)
+
+
+#: A Spanish room about bike lanes and the market square, with Catalan statements among them. The
+#: detector does not know Catalan: it tells these as Spanish, French or not at all (then Spanish,
+#: the room's language), and "amb" ("with"), "més", "els" came through Spanish's and French's stop
+#: words into the topics' labels.
+CATALAN_IN_A_SPANISH_ROOM = [
+    "Necesitamos más carriles bici separados en el centro de la ciudad.",
+    "Los carriles bici del centro deberían estar separados de los coches.",
+    "Cal més carrils bici amb separació física al centre de la ciutat.",
+    "Els carrils bici del centre han de ser més segurs amb separadors.",
+    "La plaza del mercado necesita más árboles y bancos con sombra.",
+    "Más sombra y más bancos en la plaza del mercado, por favor.",
+    "Volem més arbres i bancs amb ombra a la plaça del mercat.",
+    "La plaça del mercat necessita més bancs i arbres amb ombra per als avis.",
+]
+
+
+def test_catalan_stop_words_make_no_topic_label(embed):
+    texts = CATALAN_IN_A_SPANISH_ROOM
+    result = find_topics([f"s{i}" for i in range(len(texts))], texts, embed(texts),
+                         [f"a{i}" for i in range(len(texts))], TopicConfig(), rng=0)
+    catalan = {"amb", "més", "els", "per", "als", "del", "al", "la", "de", "han", "ser", "i"}
+    terms = [t for topic in result.topics for t in topic.terms]
+    assert terms and not set(terms) & catalan, [(t.label, t.terms) for t in result.topics]
+    # the Catalan statements' own words still count ("carrils", "plaça"): only their function words go
+    assert {"amb", "més"} <= stop_words("es") and {"amb", "més"} <= stop_words("fr")
+    assert "carrils" in extract_terms(texts[2], "es") and "mode" in extract_terms("La mode des vélos", "fr")

@@ -52,6 +52,18 @@ CHINESE_STOP_WORDS: frozenset[str] = frozenset(_LISTS.entries("function_words", 
 #: consultation is full of ("we need", "I believe", "I agree") and that say nothing about a topic.
 _ENGLISH_EXTRA_STOP = frozenset(_LISTS.entries("extra_stop_words", "en"))
 
+#: Languages the detector does not know (deliberation.text.languages.LANGUAGES) whose statements it
+#: tells as languages it knows, and those: Lingua tells Catalan ("Cal més carrils bici amb separació
+#: física") as Spanish or French (or not at all, and then the consultation's main language). Their
+#: stop words (stopwords-iso's) are those languages' stop words too; "amb" ("with") was a topic's
+#: label in a Spanish room.
+TOLD_AS = {"ca": ("es", "fr")}
+#: Words of stopwords-iso's lists of :data:`TOLD_AS` languages that say what a statement is about,
+#: in that language ("estat" state, "ús" use) or in a language it is told as (French "fer" iron,
+#: "sols" soils, "sons" sounds, "ans" years): kept in labels.
+TOLD_AS_CONTENT = frozenset({"estat", "ús", "mode", "últim", "llarg", "baix", "iguals", "donat",
+                             "fer", "sols", "sons", "tons", "ans"})
+
 CJK_RE = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+"
 )
@@ -73,8 +85,10 @@ def stop_words(language: str) -> frozenset[str]:
     (German's for "de"); English's for "en", for
     "" (undetermined) and for Chinese, Japanese and Korean (their Latin-script words are mostly
     English: "UberX", "app"); stopwords-iso's list, plus the language's ``extra_stop_words`` (words of
-    opinion: French "devraient", Spanish "debería") and the English list (statements in any
-    language quote English words), for every other language it knows; the English list otherwise."""
+    opinion: French "devraient", Spanish "debería"), the stop words of the languages the detector
+    tells as it (:data:`TOLD_AS`: Catalan's for Spanish and French) and the English list (statements
+    in any language quote English words), for every other language it knows; the English list
+    otherwise."""
     own = _LISTS.entries("stop_words", language) if language else []
     if own:
         return frozenset(own)
@@ -84,7 +98,9 @@ def stop_words(language: str) -> frozenset[str]:
     if not stopwordsiso.has_lang(language):
         return english
     extra = _LISTS.entries("extra_stop_words", language)
-    return frozenset(w.lower() for w in [*stopwordsiso.stopwords(language), *extra]) | english
+    told = [w for unknown, known in TOLD_AS.items() if language in known for w in stopwordsiso.stopwords(unknown)
+            if w not in TOLD_AS_CONTENT]
+    return frozenset(w.lower() for w in [*stopwordsiso.stopwords(language), *extra, *told]) | english
 
 
 def normalise_text(text: str) -> str:
