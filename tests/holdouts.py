@@ -102,14 +102,58 @@ def assert_verbatim(cases: list[dict], corpora: Path, corpus_names) -> None:
             assert texts[c["corpus"]].get(s["id"]) == s["text"], f"{c['case']}: {c['corpus']} id {s['id']} not verbatim"
 
 
+#: The guard's case files in tests/data: every file named so is one, the sealed holdouts among them
+#: (``grounding_*_sealed.jsonl``), those still being written too (grounding_holdout7_sealed.jsonl).
+GROUNDING_SETS = "grounding_*.jsonl"
+#: How a sealed holdout's name ends: of such a file, no test but its own reads more than (corpus, id).
+SEALED = "_sealed.jsonl"
+
+
+def statements_of(path: Path) -> list[tuple[str | None, str]]:
+    """(corpus, statement id) of every statement of the case file at ``path`` (corpus None where a
+    case names none), in order: the one way a test reads another set's statements for a reuse
+    check. Nothing else of a case is kept (its draft, label, kind and text), so no test learns a
+    sealed holdout's drafts from it."""
+    out: list[tuple[str | None, str]] = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                case = json.loads(line)
+                out += [(case.get("corpus") or None, str(s["id"])) for s in case.get("statements", [])]
+    return out
+
+
+def taken_statements(data: Path, besides: Path) -> dict[str | None, set[str]]:
+    """The statement ids every case file of ``data`` (:data:`GROUNDING_SETS`) but ``besides`` uses,
+    by corpus (key None: the ids of cases naming no corpus), read by :func:`statements_of` only. A set
+    added later (a new sealed holdout) is covered as it lands, without a test naming it."""
+    taken: dict[str | None, set[str]] = {}
+    for path in sorted(data.glob(GROUNDING_SETS)):
+        if path.resolve() != besides.resolve():
+            for corpus, sid in statements_of(path):
+                taken.setdefault(corpus, set()).add(sid)
+    return taken
+
+
+def corpus_less_texts(data: Path, besides: Path) -> set[str]:
+    """The statements' texts of the case files of ``data`` but ``besides`` whose cases name no corpus
+    (the development sets: grounding_cases.jsonl, the fr/es sets); never a sealed holdout's
+    (:data:`SEALED`), of which only (corpus, id) is read."""
+    texts: set[str] = set()
+    for path in sorted(data.glob(GROUNDING_SETS)):
+        if path.resolve() != besides.resolve() and not path.name.endswith(SEALED):
+            texts |= {s["text"] for c in read_cases(path) if not c.get("corpus") for s in c.get("statements", [])}
+    return texts
+
+
 def assert_reuses_no_earlier(cases: list[dict], data: Path, earlier: tuple[str, ...], development: str) -> None:
     """No statement id of the earlier holdouts (same corpus) or of the development cases (any corpus:
-    ``development`` names no corpus)."""
+    ``development`` names no corpus); those files read by :func:`statements_of` only."""
     used: dict[str, set[str]] = {name: set() for name in LANGUAGE}
     for name in earlier:
-        for c in read_cases(data / name):
-            used[c["corpus"]].update(s["id"] for s in c["statements"])
-    dev_ids = {s["id"] for c in read_cases(data / development) for s in c["statements"]}
+        for corpus, sid in statements_of(data / name):
+            used[corpus].add(sid)
+    dev_ids = {sid for _, sid in statements_of(data / development)}
     for c in cases:
         for s in c["statements"]:
             assert s["id"] not in used[c["corpus"]], f"{c['case']}: {c['corpus']} id {s['id']} is in an earlier holdout"
@@ -124,18 +168,10 @@ def norm_text(text: str) -> str:
 def assert_reuses_no_other_file(holdout: Path, max_uses: dict[str, int]) -> None:
     """No (corpus, id) that another ``grounding_*.jsonl`` beside ``holdout`` uses for the same corpus; no
     statement text of a file naming no corpus (its statements are not from these corpora, so its ids are
-    not theirs); no statement in more cases than ``max_uses`` allows for its corpus."""
-    used: dict[str, set[str]] = {}
-    texts_without_corpus: set[str] = set()
-    for path in sorted(holdout.parent.glob("grounding_*.jsonl")):
-        if path == holdout:
-            continue
-        for c in read_cases(path):
-            for s in c.get("statements", []):
-                if c.get("corpus"):
-                    used.setdefault(c["corpus"], set()).add(str(s["id"]))
-                else:
-                    texts_without_corpus.add(norm_text(s["text"]))
+    not theirs); no statement in more cases than ``max_uses`` allows for its corpus. The other files are
+    read through :func:`taken_statements` and :func:`corpus_less_texts` only."""
+    used = taken_statements(holdout.parent, holdout)
+    texts_without_corpus = {norm_text(t) for t in corpus_less_texts(holdout.parent, holdout)}
     cases = read_cases(holdout)
     for c in cases:
         for s in c["statements"]:

@@ -68,7 +68,7 @@ from pathlib import Path
 
 import pytest
 
-from holdouts import CORPORA, SealedHoldoutChecks, first_run, read_cases
+from holdouts import CORPORA, SealedHoldoutChecks, first_run, read_cases, taken_statements
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -95,14 +95,8 @@ class TestHoldout3b(SealedHoldoutChecks):
     def test_reuses_no_statement_of_any_other_grounding_file(self) -> None:
         """No (corpus, id) of any other tests/data/grounding_*.jsonl; a file naming no corpus blocks its
         ids in every corpus."""
-        anywhere: set[str] = set()
-        used: dict[str, set[str]] = {}
-        for path in sorted(DATA.glob("grounding_*.jsonl")):
-            if path == self.HOLDOUT:
-                continue
-            for c in read_cases(path):
-                ids = {str(s["id"]) for s in c.get("statements", [])}
-                (used.setdefault(c["corpus"], set()) if c.get("corpus") else anywhere).update(ids)
+        used = taken_statements(DATA, self.HOLDOUT)
+        anywhere = used.get(None, set())
         for c in read_cases(self.HOLDOUT):
             for s in c["statements"]:
                 taken = used.get(c["corpus"], set()) | anywhere

@@ -5,9 +5,14 @@ they share are :class:`holdouts.SealedHoldoutChecks`."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
-from holdouts import SealedHoldoutChecks
+import pytest
+
+import holdouts
+from holdouts import SealedHoldoutChecks, corpus_less_texts, statements_of, taken_statements
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -96,3 +101,59 @@ class TestHoldout4(SealedHoldoutChecks):
     SEALED_SHA256 = "f5ef74e607cccee365c30fa86a1f637abedd436261502170f311e989e39575c5"
     EARLIER_HOLDOUTS = ("grounding_holdout_sealed.jsonl", "grounding_holdout2_sealed.jsonl",
                         "grounding_holdout3_sealed.jsonl")
+
+
+# ---- reuse checks read another set's (corpus, id) only, through one helper ----------------------
+# tests/test_grounding_holdout3.py's and test_grounding_holdout6.py's reuse checks each globbed
+# tests/data/grounding_*.jsonl and read every case of every file, the sealed holdouts' drafts among them.
+
+
+def _case(corpus: str | None, sid: str, text: str, draft: str) -> str:
+    return json.dumps({"case": "x", **({"corpus": corpus} if corpus else {}),
+                       "statements": [{"id": sid, "text": text}], "draft": draft}) + "\n"
+
+
+def test_a_new_sealed_holdout_is_covered_and_only_its_ids_are_read(tmp_path: Path) -> None:
+    """A set that lands later (grounding_holdout7_sealed.jsonl) blocks its (corpus, id) in every other
+    set's reuse check without a test naming it, and what the checks get of it is (corpus, id) only."""
+    (tmp_path / "grounding_cases.jsonl").write_text(_case(None, "1", "A development statement.", "dev draft"))
+    (tmp_path / "grounding_holdout6_sealed.jsonl").write_text(_case("bg", "10", "Statement ten.", "draft six"))
+    (tmp_path / "grounding_holdout7_sealed.jsonl").write_text(
+        _case("bg", "11", "Statement eleven.", "SEALED DRAFT") + _case(None, "12", "Corpus-less, sealed.", "SEALED"))
+    holdout = tmp_path / "grounding_holdout6_sealed.jsonl"
+    taken = taken_statements(tmp_path, holdout)
+    assert taken == {"bg": {"11"}, None: {"1", "12"}}
+    assert statements_of(tmp_path / "grounding_holdout7_sealed.jsonl") == [("bg", "11"), (None, "12")]
+    # the statements' texts of the development sets only, never a sealed holdout's
+    assert corpus_less_texts(tmp_path, holdout) == {"A development statement."}
+    # the check the sixth and seventh holdouts' tests make, on these files: passes, and fails once
+    # the new sealed set takes one of the holdout's (corpus, id)
+    holdouts.assert_reuses_no_other_file(holdout, {"bg": 3})
+    (tmp_path / "grounding_holdout7_sealed.jsonl").write_text(_case("bg", "10", "Statement ten.", "SEALED DRAFT"))
+    with pytest.raises(AssertionError, match="bg id 10 is taken"):
+        holdouts.assert_reuses_no_other_file(holdout, {"bg": 3})
+
+
+def test_no_test_reads_another_grounding_set_but_through_the_helper() -> None:
+    """Only tests/holdouts.py lists tests/data/grounding_*.jsonl; every other reuse check asks it."""
+    listing = re.compile(r"""glob\(\s*["']grounding_|(?<!def )read_cases\(\s*(?:path\b|data\s*/)""")
+    readers = sorted(p.name for p in Path(__file__).parent.glob("*.py")
+                     if p.name != "holdouts.py" and listing.search(p.read_text(encoding="utf-8")))
+    assert readers == [], readers
+
+
+def test_holdout3bs_reuse_check_reads_no_other_sealed_holdout_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reuse check of the fifth holdout, run on the real files: it reads its own file whole and
+    of every other set (corpus, id) only (a sealed holdout read whole by it fails here)."""
+    import test_grounding_holdout3 as h3
+
+    own = h3.TestHoldout3b.HOLDOUT
+    whole = holdouts.read_cases
+
+    def read_cases(path: Path) -> list[dict]:
+        assert path == own or not path.name.endswith(holdouts.SEALED), f"{path.name} read whole"
+        return whole(path)
+
+    monkeypatch.setattr(holdouts, "read_cases", read_cases)
+    monkeypatch.setattr(h3, "read_cases", read_cases)
+    h3.TestHoldout3b().test_reuses_no_statement_of_any_other_grounding_file()
