@@ -336,6 +336,40 @@ def test_a_double_click_on_create_makes_one_consultation(tmp_path):
     store.require_moderator(made[0].id, shown)  # the secret shown opens it
 
 
+def test_two_overlapping_create_presses_make_one_consultation(tmp_path):
+    """11, the race itself: with Streamlit's fast reruns the second press runs in another thread while
+    the first is still inside create_consultation (stop 27's CI: two consultations). Here the first
+    press is held inside the real store's create until the second has started; one consultation."""
+    import threading
+
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+    from ui.create_once import create_once
+
+    store = Store(Settings(data_dir=tmp_path / "data").ensure())
+    inside, release, real_create = threading.Event(), threading.Event(), store.create_consultation
+
+    def held_create(*args, **kwargs):
+        inside.set()
+        release.wait(10)
+        return real_create(*args, **kwargs)
+
+    store.create_consultation = held_create
+    session, made = {}, []
+    press = lambda: made.append(create_once(store, session, "¿Qué hacemos con el mercado?", "", "", {}))
+    first, second = threading.Thread(target=press), threading.Thread(target=press)
+    first.start()
+    assert inside.wait(10)
+    second.start()
+    second.join(0.5)  # the second press waits for the first's create
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert [c.id for c, _ in made] == [1, 1], made
+    assert len(store.list_consultations()) == 1
+    assert made[0][1] == made[1][1]  # the same secret, the one the console shows
+
+
 def test_the_personal_link_keeps_the_language_the_participant_chose(tmp_path, monkeypatch):
     """12. Tom, an English reader of the Spanish room, chose English, kept "Your personal link" and
     came back by it to a Spanish page: the link carried the code and his token, not his language."""

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import threading
 import time
-
-import streamlit as st
+from collections.abc import MutableMapping
 
 from deliberation.errors import AccessDenied
+from deliberation.storage import Store
 from deliberation.storage.sessions import new_secret
-from ui.common import store
 
 #: s: a second press of "Create the consultation" with the same question, description and chosen
 #: secret this soon after the first is the same press
@@ -26,19 +25,20 @@ CREATE_REPEAT_S = 30
 _CREATE_LOCK = threading.Lock()
 
 
-def create_once(question: str, description: str, secret: str, room: dict):
+def create_once(store: Store, session: MutableMapping, question: str, description: str, secret: str, room: dict):
     """The consultation the create form asks for, and its secret, made once per press. The secret is
-    chosen before storing and kept in the session, so a repeat finds the consultation made with it."""
+    chosen before storing and kept in the browser session's state (``st.session_state``), so a repeat
+    finds the consultation made with it."""
     with _CREATE_LOCK:
-        form, last, now = [question.strip(), description, secret], st.session_state.get("mod-create-last"), time.time()
+        form, last, now = [question.strip(), description, secret], session.get("mod-create-last"), time.time()
         if last and last["form"] == form and now - last["at"] < CREATE_REPEAT_S:
-            for c in reversed(store().list_consultations()):
+            for c in reversed(store.list_consultations()):
                 if c.question == question.strip() and c.description == description:
                     try:
-                        store().require_moderator(c.id, last["secret"])
+                        store.require_moderator(c.id, last["secret"])
                     except AccessDenied:
                         continue
                     return c, last["secret"]
         secret = secret or new_secret()
-        st.session_state["mod-create-last"] = {"form": form, "at": now, "secret": secret}
-        return store().create_consultation(question, description=description, settings=room, secret=secret)
+        session["mod-create-last"] = {"form": form, "at": now, "secret": secret}
+        return store.create_consultation(question, description=description, settings=room, secret=secret)

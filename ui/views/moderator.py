@@ -111,7 +111,7 @@ def _sign_in_form() -> None:
                 check_chosen_secret(secret)
                 lang = room_language_of(question, description)
                 c, made_secret = create_once(
-                    question, description, secret,
+                    store(), st.session_state, question, description, secret,
                     {"drafter": drafter, "model": model or None, "base_url": base_url or None,
                      **({ROOM_LANGUAGE_SETTING: lang} if lang else {})})
                 _remember(c.id, sign_in(c.id, made_secret))
