@@ -207,7 +207,7 @@ def read_csv_rows(path: Path, required: list[str], notes: list[str] | None = Non
     """Parse a CSV strictly; return the header and (row number, row dict) pairs.
 
     Row numbers count the header as row 1. Raises InputError for malformed CSV, missing
-    columns, or rows with the wrong number of fields. Column names are :func:`column_name`\ s;
+    columns, or rows with the wrong number of fields. Column names are as :func:`column_name` gives them;
     rows without a character in any cell are skipped (:func:`blank_row`). Separated by ',', or by ';' or tabs when
     the header says so (:func:`csv_delimiter`). A last line without a line break is kept and
     named in ``notes`` (:func:`cut_short_note`).
