@@ -218,3 +218,33 @@ def test_a_malformed_address_is_refused_in_the_consoles_language(tmp_path, monke
         assert len(at.error) == 4 and not [s for s in expected if s not in page], (lang, page)
         assert not [e for e in ("is not a valid URL", "is not a Chroma", "only scheme", "not a database URL")
                     if e in page], page
+
+
+def test_who_stopped_the_count_is_said_in_the_case_german_needs(tmp_path, monkeypatch):
+    """Why a closed vote was not counted named who stopped the count as the subject of a German
+    sentence, in the dative the run's record gives it ("einem anderen Prozess hat die Zählung
+    angehalten"): the sentence now takes it after "von", as the record's own sentences do; every
+    stopper reads right, the moderator too, and the English is as it was."""
+    from deliberation.words import said
+    from graphs import runner, runner_process
+    from ui import run_console
+    from ui.i18n import Words
+
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    c, _ = Store(settings).create_consultation("Wie soll die Hauptstraße aussehen?")
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    counting = runner.Status(next=("voting",), waiting=None, values={})
+    stoppers = {runner_process.MODERATOR: ("von der Moderation angehalten", "the moderator stopped the count ("),
+                said("run.by.other", process="python3"): ("von einem anderen Prozess (python3) angehalten",
+                                                           "another process (python3) stopped the count ("),
+                said("run.by.launcher"): ("von dem Starter der App (make run) angehalten",
+                                          "the app's launcher (make run) stopped the count ("),
+                said("run.by.signal"): ("von einem SIGTERM an seinen Prozess angehalten",
+                                        "a SIGTERM to its process stopped the count (")}
+    for by, (german, english) in stoppers.items():
+        with pytest.raises(runs.RunStopped):
+            with runs.running(settings, c.id, runner.DOING["voting"]):
+                raise runs.RunStopped(by)
+        de, en = (run_console._why_not_counted(c.id, counting, Words(lang)).replace("\\", "") for lang in ("de", "en"))
+        assert de.startswith("sie wurde ") and german in de, de
+        assert en.startswith(english), en
