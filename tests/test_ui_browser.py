@@ -4,7 +4,7 @@ The moderator creates a consultation, imports the sample corpus by path, runs th
 graph, approves the drafts and opens voting; two participants in separate browser contexts (phone
 size) join by code and vote on the published drafts, one changes a vote; the live board and the
 report show exactly those votes, checked against the database. Screenshots of every page go to
-artifacts/screenshots/.
+artifacts/screenshots/. The console's sign-in page speaks the browser's language where no room's applies.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from ui_helpers import LONG_MS as LONG
-from ui_helpers import REPO, SAMPLE, browser_skip_reason, idle, idle_all, launch_chromium, sign_in, start_server
+from ui_helpers import (REPO, SAMPLE, browser_skip_reason, idle, idle_all, launch_chromium, new_page, sign_in,
+                        start_server)
 
 SHOTS = REPO / "artifacts" / "screenshots"
 #: ms: how long a page is left to lay out (charts draw after the first layout) before its height is
@@ -253,3 +254,38 @@ def _run(browser, url: str, data: Path) -> None:
     _shot(rep, "09-report")
     report_md = (data / "reports" / str(cid) / "report.md").read_text(encoding="utf-8")
     assert f"(draft {d1}): 0 agree, 1 disagree, 1 pass" in report_md
+
+
+#: the console's title in each language (ui/messages' console.title)
+CONSOLE_TITLES = {"en": "Moderator console", "de": "Moderationskonsole", "fr": "Console d'animation",
+                  "es": "Consola de moderación"}
+
+
+def test_the_console_speaks_the_browsers_language_where_no_other_applies(server):
+    """Found by a German moderator: the console's sign-in page (no room yet, no ``?lang=``) was English
+    whatever the browser's language. The browser's preferred language (``navigator.language``, Streamlit's
+    ``st.context.locale``: ui.i18n.browser_language) is used when the app speaks it; one it does not
+    speak gives English; a room's chosen language still wins (and ``?lang=``: tests/test_console_german.py)."""
+    url, data = server
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+    from ui.i18n import ROOM_LANGUAGE_SETTING
+
+    store = Store(Settings(data_dir=data))
+    c, _ = store.create_consultation("¿Debería cerrarse la calle Mayor al tráfico?", secret="browser-language-1")
+    store.update_settings(c.id, {ROOM_LANGUAGE_SETTING: "es"})
+    # (the browser's language, the address) -> the console's language
+    cases = [("de-DE", "", "de"), ("fr-CA", "", "fr"), ("pt-BR", "", "en"), ("de-DE", f"?code={c.code}", "es")]
+    said = {}
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            for locale, address, _ in cases:
+                page = new_page(browser, 1280, 900, locale=locale)
+                page.goto(f"{url}/moderator{address}")
+                _idle(page)
+                said[locale, address] = page.get_by_role("heading", level=1).first.inner_text()
+                page.context.close()
+        finally:
+            browser.close()
+    assert said == {(locale, address): CONSOLE_TITLES[lang] for locale, address, lang in cases}, said

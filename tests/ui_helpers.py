@@ -316,22 +316,28 @@ def launch_chromium(pw):
     return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
 
 
-def new_page(browser, width: int, height: int, timeout: float = 60_000):
-    """A page in a fresh context of ``browser`` with that viewport, each step waiting at most ``timeout`` ms."""
-    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+#: The browser's language in the tests (``navigator.language``): English whatever the machine's
+#: locale, as the pages follow it where no room's language applies (ui.i18n.browser_language).
+BROWSER_LOCALE = "en-US"
+
+
+def new_page(browser, width: int, height: int, timeout: float = 60_000, locale: str = BROWSER_LOCALE):
+    """A page in a fresh context of ``browser`` with that viewport and browser language (``locale``),
+    each step waiting at most ``timeout`` ms."""
+    page = browser.new_context(viewport={"width": width, "height": height}, locale=locale).new_page()
     page.set_default_timeout(timeout)
     return page
 
 
 @contextmanager
-def chromium_page(width: int, height: int, timeout: float = 60_000):
+def chromium_page(width: int, height: int, timeout: float = 60_000, locale: str = BROWSER_LOCALE):
     """Debian's chromium (sync Playwright) with one :func:`new_page`; yields ``(browser, page)``, closes on exit."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         try:
-            yield browser, new_page(browser, width, height, timeout)
+            yield browser, new_page(browser, width, height, timeout, locale)
         finally:
             browser.close()
 

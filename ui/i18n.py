@@ -10,7 +10,8 @@ placeholders and the same forms as English.
 
 The room's language is the moderator's choice (:data:`ROOM_LANGUAGE_SETTING` in the
 consultation's settings, in the store, so every app server reads the same); a participant, or the
-moderator in the console, may pick another for their browser session (:func:`page_words`).
+moderator in the console, may pick another for their browser session (:func:`page_words`); where no
+room's language applies, a page speaks the browser's (:func:`browser_language`).
 """
 
 from __future__ import annotations
@@ -145,14 +146,31 @@ def failure_words(words: Words) -> dict:
 
 def room_language(c) -> str:
     """The language the moderator chose for the room (English when none was chosen)."""
-    return known((getattr(c, "settings", None) or {}).get(ROOM_LANGUAGE_SETTING))
+    return known(chosen_room_language(c))
+
+
+def chosen_room_language(c) -> str | None:
+    """The language the moderator chose for the room as stored, None when none was (or no room)."""
+    lang = (getattr(c, "settings", None) or {}).get(ROOM_LANGUAGE_SETTING)
+    return lang if lang in LANGUAGES else None
 
 
 def page_words(c) -> Words:
-    """The words of a participant page or board: the language this browser session chose
-    (``?lang=`` or the page's language menu), else the room's."""
+    """The words of a participant page, board or console: the language this browser session chose
+    (``?lang=`` or the page's language menu), else the room's, else (no room, or a room whose
+    language was never chosen) the browser's (:func:`browser_language`)."""
     chosen = st.query_params.get(LANGUAGE_PARAM) or st.session_state.get(SESSION_LANGUAGE_KEY)
-    return Words(chosen if chosen in LANGUAGES else room_language(c))
+    if chosen in LANGUAGES:
+        return Words(chosen)
+    return Words(chosen_room_language(c) or browser_language())
+
+
+def browser_language() -> str:
+    """The browser's preferred language (``navigator.language``, as ``st.context.locale`` gives it:
+    "de-DE" is German) when the app speaks it, else English (also when no browser said one: a test's
+    AppTest, a client that sends none)."""
+    locale = st.context.locale or ""
+    return known(locale.replace("_", "-").split("-", 1)[0].lower())
 
 
 def words_of(read) -> Words:
