@@ -130,7 +130,7 @@ def pin_consultation_model(settings: Settings, cid: int, model: str | None, stor
         store.update_settings(cid, {MODEL_PIN_SETTING: False})
         return
     if model not in MODELS:
-        raise InputError(f"unknown embedding model {model!r}: use auto or one of {', '.join(MODELS)}")
+        raise InputError(said("input.unknown_model", quoted=repr(model), names=", ".join(MODELS)))
     store.update_settings(cid, {MODEL_SETTING: model, MODEL_PIN_SETTING: True})
 
 
@@ -205,10 +205,9 @@ def stored_consultation(store: Store, source: str):
         return store.get_consultation(source)
     except NotFoundError:
         if Path(source).exists():
-            raise InputError("is neither a Polis export (a folder with comments.csv, or a .zip of one) "
-                             "nor a stored consultation's id or code", source) from None
+            raise InputError(said("input.neither_export_nor_stored"), source) from None
         if "/" in source or "\\" in source:
-            raise InputError("no such file or folder (nor a stored consultation's id or code)", source) from None
+            raise InputError(said("input.no_such_path_nor_stored"), source) from None
         raise
 
 

@@ -159,6 +159,8 @@ AS_WRITTEN = frozenset({"quoted", "value", "error", "file", "files", "byte", "co
                         "clock", "command", "process", "signal",
                         # the address of a language model (``said.run.llm_unreachable_at``)
                         "url",
+                        # the log file that says why a server did not start (``said.input.chroma_not_started``)
+                        "log_file",
                         # a run's settings by name (deliberation.tuning): the option, a setting, a config, its names
                         "option", "setting", "config", "names"})
 #: Fields that hold a note (a run's log line's ``detail``): one of deliberation's sentences, said

@@ -37,6 +37,7 @@ from deliberation.services import consultation_model, embedder_for, vector_index
 from deliberation.storage import Store, VectorIndex
 from deliberation.tally import TallyConfig
 from deliberation.tuning import describe, field_types, override, refused_settings
+from deliberation.words import said
 
 
 @dataclass(frozen=True)
@@ -112,11 +113,11 @@ class Services:
                     self._drafters[config] = LLMDrafter(model, base_url=config.base_url)
                 except Exception as e:  # noqa: BLE001 - the model as configured cannot be made: say why
                     # (init_chat_model: no provider known for the name, its package missing, no API key)
-                    hint = " (name it as provider:model, or give --base-url)" if "infer model provider" in str(e) else ""
-                    raise InputError(f"the llm drafter cannot use model {model!r}: "
-                                     f"{(str(e).strip() or type(e).__name__).splitlines()[0]}{hint}") from None
+                    named = "input.llm_model_refused_name" if "infer model provider" in str(e) else "input.llm_model_refused"
+                    raise InputError(said(named, value=repr(model),
+                                          error=(str(e).strip() or type(e).__name__).splitlines()[0])) from None
             else:
-                raise InputError(f"unknown drafter {config.drafter!r}: use extractive or llm")
+                raise InputError(said("input.unknown_drafter", value=repr(config.drafter)))
         return self._drafters[config]
 
     def judge(self, config: DraftingConfig) -> LLMJudge | None:
@@ -158,9 +159,7 @@ class Context:
                 try:
                     object.__setattr__(self, name, TypeAdapter(tp).validate_python(dict(value)))
                 except ValidationError as e:  # e.g. a stored run started before a bound existed
-                    raise InputError(f"run settings not valid: {refused_settings(e, f'{name}.')}; this run "
-                                     "cannot continue with them: start it over (`run ID`, or the console's "
-                                     "Start over) with valid settings") from None
+                    raise InputError(said("input.run_settings_invalid", error=refused_settings(e, f"{name}."))) from None
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any] | None = None, services: Services | None = None,
@@ -248,11 +247,13 @@ def _by_section(flat: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             owners = owners if owners is not None else _owners()
             paths = owners.get(name, [])
             if len(paths) != 1:
-                raise InputError(f"unknown setting {name!r}" if not paths else
-                                 f"setting {name!r} is ambiguous: say {' or '.join(paths)}")
+                raise InputError(said("input.setting_unknown_name", quoted=repr(name)) if not paths else
+                                 said("input.setting_ambiguous", quoted=repr(name), setting=paths[0],
+                                      names=" or ".join(paths[1:])))
             name = paths[0]
         section, _, rest = name.partition(".")
         if not rest:
-            raise InputError(f"setting {name!r}: name a field, e.g. {section}.{next(iter(field_types(getattr(Context(), section))))}")
+            example = f"{section}.{next(iter(field_types(getattr(Context(), section))))}"
+            raise InputError(said("input.setting_not_field", quoted=repr(name), setting=example))
         out.setdefault(section, {})[rest] = value
     return out

@@ -82,19 +82,18 @@ def check_decisions(decisions: Any, keys: list[str]) -> None:
     what is wrong in words (an InputError): it must be a list of objects, each with the ``key`` of a
     draft waiting for review and a ``decision`` approve, edit (with a ``text``) or reject."""
     if not isinstance(decisions, list):
-        raise InputError('the decisions must be a JSON list: [{"key": KEY, "decision": "approve"|"edit"|"reject", '
-                         '"text": EDITED, "reason": WHY}, ...]')
+        raise InputError(said("input.decisions_not_list"))
     for n, dec in enumerate(decisions, start=1):
         if not isinstance(dec, dict):
-            raise InputError(f"decision {n} is not a JSON object with key and decision")
+            raise InputError(said("input.decision_not_object", n_decision=n))
         key, decision = dec.get("key"), dec.get("decision")
         if key not in keys:
-            raise InputError(f"decision {n}: {key!r} is not a draft waiting for review "
-                             f"(waiting: {', '.join(keys) or 'none'})")
+            raise InputError(said("input.decision_not_waiting", n_decision=n, value=repr(key), keys=", ".join(keys))
+                             if keys else said("input.decision_not_waiting_none", n_decision=n, value=repr(key)))
         if decision not in ("approve", "edit", "reject"):
-            raise InputError(f"decision {n} ({key}): {decision!r} is not approve, edit or reject")
+            raise InputError(said("input.decision_not_approve", n_decision=n, key=key, value=repr(decision)))
         if decision == "edit" and not str(dec.get("text") or "").strip():
-            raise InputError(f"decision {n} ({key}): an edit needs the edited text in \"text\"")
+            raise InputError(said("input.decision_no_text", n_decision=n, key=key))
 
 
 def apply_decision(d: DraftRecord, dec: dict, ctx: Context, sources, encoder=None) -> tuple[DraftRecord, bool]:

@@ -51,11 +51,11 @@ def upload_folder(data_dir: Path, cid: int, sub: str) -> Path:
     folder = root / str(int(cid)) / safe_name(sub)
     for p in (root, root / str(int(cid)), folder):  # nothing on the way may be a symlink
         if p.is_symlink():
-            raise InputError("the upload folder is a symbolic link; refusing to write there", p)
+            raise InputError(said("input.upload_folder_link"), p)
     folder.mkdir(parents=True, exist_ok=True)
     real = folder.resolve()
     if real != folder or data not in real.parents:
-        raise InputError("the upload folder lies outside the data directory", folder)
+        raise InputError(said("input.upload_folder_outside"), folder)
     return folder
 
 
@@ -75,11 +75,11 @@ def save_uploads(data_dir: Path, cid: int, files, sub: str, max_mb: int = MAX_UP
     for name, data in payloads:
         target = folder / name
         if target.parent != folder or target.name != name:
-            raise InputError("upload name outside the upload folder", name)
+            raise InputError(said("input.upload_name_outside"), name)
         try:
             fd = os.open(target, flags, 0o600)
         except OSError as e:  # ELOOP: a symlink was planted under this name
-            raise InputError(f"cannot write the upload ({e.strerror})", name) from None
+            raise InputError(said("input.upload_cannot_write", error=e.strerror), name) from None
         with os.fdopen(fd, "wb") as out:
             out.write(data)
     return folder

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deliberation.errors import DeliberationError
+from deliberation.words import said
 from deliberation.processes import free_port, http_ok, stop_process, wait_until_answers
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def start(settings: "Settings", host: str = "127.0.0.1", port: int | None = None
     if not wait_until_answers(lambda: heartbeat(url), proc, timeout):
         if proc.poll() is None:
             proc.kill()
-        raise DeliberationError(f"the Chroma server for {path} did not start (see {settings.data_dir / LOG_FILE})")
+        raise DeliberationError(said("input.chroma_not_started", file=path, log_file=settings.data_dir / LOG_FILE))
     record = settings.data_dir / SERVER_FILE
     tmp = record.with_suffix(f".tmp{os.getpid()}")
     tmp.write_text(json.dumps({"url": url, "pid": proc.pid, "path": str(path)}), encoding="utf-8")

@@ -30,11 +30,11 @@ def new_statement_ids(bundle: ImportBundle, statements: list[Statement],
 
 def check_ids(statements: list[Statement], pids: set[str], source: str | None) -> None:
     """An InputError naming the first statement or participant id that cannot be stored."""
-    for what, ids in (("statement id", [st.external_id for st in statements]), ("participant id", pids)):
+    for what, ids in (("statement", [st.external_id for st in statements]), ("participant_id", pids)):
         bad = next((i for i in ids if not storable_id(i)), None)
         if bad is not None:
-            raise InputError(f"{what} {bad[:PREVIEW_CHARS]!r} is not a valid id (over {MAX_ID_CHARS} characters "
-                             "or a NUL character)", source)
+            raise InputError(said("input.invalid_id", id_kind=said(f"input.id.{what}"), quoted=repr(bad[:PREVIEW_CHARS]),
+                                  n_chars=MAX_ID_CHARS), source)
 
 
 def storable_id(value: str) -> bool:
@@ -44,5 +44,5 @@ def storable_id(value: str) -> bool:
 
 def check_id(value: object, what: str) -> None:
     if not isinstance(value, str) or not storable_id(value):
-        raise InputError(f"{str(value)[:PREVIEW_CHARS]!r} is not a valid id (empty, over {MAX_ID_CHARS} characters "
-                         "or a NUL character)", what)
+        raise InputError(said("input.invalid_id_given", quoted=repr(str(value)[:PREVIEW_CHARS]), n_chars=MAX_ID_CHARS),
+                         what)

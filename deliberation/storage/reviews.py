@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from deliberation.errors import InputError
+from deliberation.words import said
 from deliberation.models import Draft, DraftSentence, ReviewDecision
 from deliberation.storage.sql import _unique_violation, _utc
 from deliberation.storage.tables import DraftRow, PendingReviewRow, ReviewRow, ReviewSaveRow
@@ -83,7 +84,7 @@ class ReviewsMixin:
         one transaction. A click on a page still showing an earlier review stores under that review's
         key and changes nothing the current review shows."""
         if decision not in DECIDED_STATUS:
-            raise InputError(f"{decision!r} is not approve, edit or reject", draft_key)
+            raise InputError(said("input.not_a_decision", value=repr(decision)), draft_key)
         values = {"review_key": review_key, "decision": decision, "reviewer": reviewer or "moderator",
                   "updated_at": datetime.now(timezone.utc)}
         if edited_text is not None:

@@ -40,6 +40,8 @@ TOKEN_PREFIX, XID_PREFIX = "t-", "xid:"
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
 
+#: Longest ``xid`` (an embedding site's own id of its user) a participant's address may carry.
+MAX_XID_CHARS = 100
 #: Shortest moderator secret a moderator may choose (a generated one is 16 characters).
 MIN_SECRET_CHARS = 8
 
@@ -114,8 +116,8 @@ def participant_for_xid(xid: str) -> str:
     """The participant id of an embedding site's external id (Polis's ``xid``): one participant per
     xid and consultation; the site is trusted to pass its own users' ids."""
     xid = " ".join((xid or "").split())
-    if not xid or len(xid) > 100 or "\x00" in xid:
-        raise AccessDenied("the xid in the address is empty or over 100 characters")
+    if not xid or len(xid) > MAX_XID_CHARS or "\x00" in xid:
+        raise AccessDenied(said("input.xid_invalid", n_chars=MAX_XID_CHARS))
     return XID_PREFIX + xid
 
 

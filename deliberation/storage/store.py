@@ -144,7 +144,7 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
             _create_tables(self.engine, writable=not self.read_only)
         except SQLAlchemyError as e:  # cannot connect, or may not create the tables (a role without the right)
             self.engine.dispose()
-            raise InputError(f"cannot open the database: {getattr(e, 'orig', None) or e}", self.url) from None
+            raise InputError(said("input.database_cannot_open", error=getattr(e, "orig", None) or e), self.url) from None
         except BaseException:  # refused (an upgrade this role may not make): no connection left open behind it
             self.engine.dispose()
             raise
