@@ -17,6 +17,8 @@ _DE_PLACE_PREPS = set(entries("place_prepositions"))
 #: ... unless it is a noun of an idiom ("in Zukunft", "zu Fuß") or has a noun ending ("in Ordnung")
 _DE_PREP_IDIOMS = {_fold(w) for w in entries("preposition_idioms")}
 _DE_NOUN_ENDING = re.compile(rf"(?:{alternation('noun_suffixes')})$")
+#: ... or is followed by a genitive determiner: a noun governing it ("nach Ansicht der Teilnehmenden")
+_DE_GENITIVE_NEXT = {_fold(w) for w in entries("genitive_determiners")}
 #: German street and square names ("Hauptstraße")
 _DE_STREET = re.compile(rf"(?:{alternation('street_suffixes')})$", re.I)
 
@@ -61,7 +63,7 @@ def _entities(text: str, toks: list[_Tok], lang: str) -> list[tuple[str, str]]:
             ) or any(w.isupper() and len(w) >= 2 for w in words) or (
                 # "in Graz", "nach Linz": a bare capitalised word after a place preposition
                 len(run) == 1 and prev in _DE_PLACE_PREPS and _fold(words[0]) not in _DE_PREP_IDIOMS
-                and not _DE_NOUN_ENDING.search(words[0])
+                and not _DE_NOUN_ENDING.search(words[0]) and not _governs_genitive(toks, j)
             )
             if len(run) >= 2 and initial and not title_first:
                 # sentence-initial "Die Innenstadt" style: drop the first word
@@ -76,6 +78,13 @@ def _entities(text: str, toks: list[_Tok], lang: str) -> list[tuple[str, str]]:
             out.append((surface, kind))
         i = j
     return out
+
+
+def _governs_genitive(toks: list[_Tok], j: int) -> bool:
+    """German: is token ``j`` (the one after a capitalised word) a genitive determiner, so that the
+    word before it is a noun governing a genitive ("nach Ansicht der Teilnehmenden"), no place?"""
+
+    return j < len(toks) and _fold(toks[j].raw) in _DE_GENITIVE_NEXT
 
 
 def _entity_missing_words(surface: str, source_canon: set[str], source_words: set[str]) -> list[str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from ..safety.instructions import injection_start, instruction_reasons
-from . import additions, checks, ellipsis, meaning, own_language, reach, restrictions, thesaurus_de, wordnet
+from . import additions, checks, compounds, ellipsis, meaning, own_language, reach, restrictions, thesaurus_de, wordnet
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
 from .judge import NO_OPINION, NOT_USED, LLMJudge
 from .models import CheckDraftRequest, GroundingConfig, GroundingReport, SentenceVerdict, SourceStatement, TextEncoder
@@ -53,6 +53,7 @@ RULE_CHECKS: tuple[Callable[[SentenceContext], list[Problem]], ...] = (
     checks.check_added_content,
     checks.check_list_items,
     meaning.check_substitution,
+    compounds.check_sibling_compound,
 )
 
 

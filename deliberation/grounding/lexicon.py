@@ -85,8 +85,16 @@ AXES: dict[str, tuple[bool, re.Pattern[str], re.Pattern[str]]] = _axes()
 
 #: hedges ("if you ask me", "wenn Sie mich fragen", "si me preguntas"): a view, no condition
 HEDGES = phrase_pattern("hedges")
+#: a condition without a condition word: a sentence that opens with a finite verb and whose first
+#: clause ends with a comma, no question ("Wird die Steuer erhöht, verlieren ...")
+VERB_FIRST_CONDITION = (rf"(?<![\w,;:]\s)(?<![\w,;:])(?:(?:{alternation('verb_first_condition_verbs')})"
+                        r"(?=\s[^,.;:!?]+,[^?]*$)"
+                        # any verb when the main clause after the comma opens with one of the list
+                        # ("Berücksichtigen Klimaschutzmaßnahmen diesen Grundsatz, werden sie mitziehen")
+                        rf"|[^\W\d_]+(?:en|t)(?=\s[^,.;:!?]+,\s*(?:{alternation('verb_first_condition_verbs')})\s[^?]*$))")
 #: if / unless / as long as / sofern: a condition; not the condition word that opens a hedge
-CONDITION = re.compile(rf"\b(?!(?:{alternation('hedges')})\b)(?:{alternation('condition_words')})\b", re.I)
+CONDITION = re.compile(rf"\b(?!(?:{alternation('hedges')})\b)(?:{alternation('condition_words')}"
+                       rf"|{VERB_FIRST_CONDITION})\b", re.I)
 #: until / es sei denn: a condition that says "if not" (a negation when conditionals are compared)
 NEGATING_CONDITION = phrase_pattern("negating_conditions")
 #: "including X", "such as X", "zum Beispiel"

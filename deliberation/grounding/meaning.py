@@ -23,8 +23,8 @@ from . import wordnet as wn
 from .checks import (MIN_COMPOUND_PART, SentenceContext, _content_words_with_surface, _misspelt, _said_by_thesaurus, _Source,
                      align, draft_clauses)
 from .entities import clipped
-from .lexicon import AXES, CONDITION, INCLUDING, entries, phrase_pattern, table, word_pattern
-from .polarity import _POLARITY_SPLIT, _TOO_QUANTITY, _Clause
+from .lexicon import AXES, CONDITION, INCLUDING, alternation, entries, phrase_pattern, table, word_pattern
+from .polarity import _POLARITY_SPLIT, _TOO_QUANTITY, _Clause, exception_kept
 from .patterns import _DE_ADJECTIVE, _TOO, condition_span, is_negator_word, sets_the_scene
 from .problems import Problem, ProblemKind
 from .text import _content_set, _fold, _Tok, _tokenize
@@ -326,7 +326,8 @@ def _dropped_condition(ctx: SentenceContext) -> list[Problem]:
             continue
         for s, sent in _conditioned_sentences(ctx, pattern):
             m = pattern.search(sent.text) if pattern is CONDITION else _restriction(sent.text)
-            if m and _is_condition(sent.text, m) and not _condition_kept(ctx, sent.text, m):
+            if m and _is_condition(sent.text, m) and not _condition_kept(ctx, sent.text, m) \
+                    and not exception_kept(ctx.text, m):
                 cond = condition_span(sent.text, m)
                 return [Problem(ProblemKind.SCOPE_INFLATED,
                                 f"drops the condition of statement {s.id} ('{m.group(0)} {cond.strip()[:50]}')",
@@ -353,8 +354,10 @@ def _conditioned_sentences(ctx: SentenceContext, pattern: re.Pattern[str]) -> li
             cond = condition_span(sent.text, m)
             claim = _content_set(_tokenize(sent.text[:m.start()] + " " + sent.text[m.end() + len(cond):]))
             shared = len(claim & ctx.content)
-            if (sent is best and _shares_a_word(ctx, sent)) or (claim and shared >= ctx.cfg.min_alignment_words
-                                and shared / len(claim) >= ctx.cfg.min_scope_overlap):
+            # a claim shorter than min_alignment_words counts when all of it is said ("..., werden sie mitziehen")
+            if (sent is best and _shares_a_word(ctx, sent)) or (
+                    claim and shared >= min(ctx.cfg.min_alignment_words, len(claim))
+                    and shared / len(claim) >= ctx.cfg.min_scope_overlap):
                 out.append((s, sent))
     return out
 
@@ -513,6 +516,18 @@ def _compounds(words: list[str]) -> list[str]:
     return out
 
 
+#: where a sentence joins two claims: ";" or a join word after a comma (", and", ", und")
+_JOIN = re.compile(rf";|,\s*(?:{alternation('join_words')})\b", re.I)
+
+
+def _joined_parts(ctx: SentenceContext, d_all: list[tuple[int, _Tok]]) -> list[list[tuple[int, _Tok]]]:
+    """The draft's content tokens, then those of each claim it joins (:data:`_JOIN`) when it cites several."""
+
+    cuts = [m.start() for m in _JOIN.finditer(ctx.text)] if len(ctx.cited) > 1 else []
+    parts = [[(k, t) for k, t in d_all if lo <= t.start < hi] for lo, hi in zip([0] + cuts, cuts + [len(ctx.text)])]
+    return [d_all] + [p for p in parts if len(p) >= 2 and len(parts) > 1]
+
+
 #: a statement that starts with at most this many words and a colon ("Klimarat: ...") names who
 #: proposes it or its topic; those words are no thing a draft could swap
 MAX_LABEL_WORDS = 2
@@ -562,9 +577,9 @@ def check_substitution(ctx: SentenceContext) -> list[Problem]:
 
     if not ctx.relevant or ctx.has(ProblemKind.ADDED_CONTENT, ProblemKind.ADDED_ENTITY, ProblemKind.SCOPE_INFLATED):
         return []
-    d_toks = [(k, t) for k, t in enumerate(ctx.toks) if t.content]
-    draft_words = _compounds([t.raw for _, t in d_toks]) if ctx.lang == "en" else [t.raw for _, t in d_toks]
-    for src in ctx.cited:
+    d_all = [(k, t) for k, t in enumerate(ctx.toks) if t.content]
+    draft_words = _compounds([t.raw for _, t in d_all]) if ctx.lang == "en" else [t.raw for _, t in d_all]
+    for src, d_toks in ((src, part) for part in _joined_parts(ctx, d_all) for src in ctx.cited):
         # the words of a name ("Bowling Green") name no thing a draft noun could be
         src_words = [t.raw for k, t in enumerate(src.toks) if t.content and not (k and t.raw[:1].isupper())]
         sentences = [parent for sc, parent in src.units if sc is parent]

@@ -25,6 +25,8 @@ def is_negator_word(word: str) -> bool:
 _FAIL_TO = word_pattern("fail_verbs")
 #: the word after a fail_verbs word that makes it negate ("fail to")
 _INFINITIVE_MARKERS = frozenset(w.lower() for w in entries("infinitive_markers"))
+#: "avoid": negates when a gerund follows ("avoid discussing")
+_AVOID = word_pattern("avoid_verbs")
 # phrases in which a negator does not negate the stance
 _NEG_IDIOMS = re.compile(rf"\b(?:{alternation('not_negating_idioms')})", re.I)
 # "routes that nobody uses": a negator inside a relative clause describes the

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .lexicon import AXES as _AXIS_RES
 from .lexicon import alternation, entries, phrase_pattern, table, word_pattern
 from .patterns import (
+    _AVOID,
     _CJK_NEGATORS,
     _CJK_NOT_NEGATION,
     _CONTRAST,
@@ -59,6 +60,16 @@ _POLARITY_SPLIT = re.compile(
 class _PolarityInfo:
     # (axis or "neg", pole, token index, window of content stems, surface word)
     occ: list[tuple[str, int, int, set[str], str]]
+    #: token indices of negators with an exception word after them in their clause ("not ... except")
+    excepted: frozenset[int] = frozenset()
+    #: whether the clause says "only" (an only_words word)
+    only: bool = False
+
+
+#: "except", "außer": a negation before one says "only" ("should not block them except under rare
+#: conditions" = "should block them only under rare conditions"); ONLY: the words that say it
+EXCEPTION = phrase_pattern("exception_words")
+ONLY = phrase_pattern("only_words")
 
 
 _STANCE_GEGEN_VERBS = set(entries("stance_before_against"))
@@ -125,7 +136,7 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
             continue
         if is_negator_word(w) or (
             _FAIL_TO.match(w) and k + 1 < len(raws) and raws[k + 1].lower() in _INFINITIVE_MARKERS
-        ):
+        ) or (_AVOID.match(w) and k + 1 < len(raws) and raws[k + 1].lower().endswith("ing")):
             occ.append(("neg", -1, k, win(k, 3 * window, forward_only=True), w))
             continue
         if lw in _OPPOSED and k > 0 and raws[k - 1].lower() not in _STANCE_GEGEN_VERBS:
@@ -161,7 +172,10 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
         else:
             if lw in _SWITCH and k + 2 < len(toks) and toks[k + 1].raw.lower() in _SWITCH_DETERMINERS:
                 occ.append(("onoff", _SWITCH[lw], k, win(k, window), w))
-    return _PolarityInfo(occ)
+    exception = EXCEPTION.search(text)
+    excepted = frozenset(k for axis, _, k, _, _ in occ
+                         if axis == "neg" and exception and toks[k].start < exception.start())
+    return _PolarityInfo(occ, excepted, bool(ONLY.search(text)))
 
 
 def _polarity_by_clause(text: str, window: int) -> _PolarityInfo:
@@ -170,11 +184,32 @@ def _polarity_by_clause(text: str, window: int) -> _PolarityInfo:
     parts = [p for p in _POLARITY_SPLIT.split(text) if p and p.strip()]
     if len(parts) <= 1:
         return _polarity(text, window)
-    occ = []
+    occ, excepted, only = [], set(), False
     for n, part in enumerate(parts):
-        for axis, pole, k, win, w in _polarity(part, window).occ:
+        info = _polarity(part, window)
+        for axis, pole, k, win, w in info.occ:
             occ.append((axis, pole, n * 10_000 + k, win, w))
-    return _PolarityInfo(occ)
+        excepted |= {n * 10_000 + k for k in info.excepted}
+        only = only or info.only
+    return _PolarityInfo(occ, frozenset(excepted), only)
+
+
+def exception_kept(draft: str, m: re.Match[str]) -> bool:
+    """Is the condition word ``m`` an exception ("except under rare conditions") that the draft
+    restates with "only" ("only in rare situations") or with an exception of its own ("apart
+    from"): the draft keeps the restriction (:data:`EXCEPTION`)?"""
+
+    return bool(EXCEPTION.fullmatch(m.group(0)) and (ONLY.search(draft) or EXCEPTION.search(draft)))
+
+
+def _said_as_only(info: _PolarityInfo, other: _PolarityInfo) -> _PolarityInfo:
+    """``info`` without its negators before an exception ("should not block them except under rare
+    conditions") when the other clause says "only" instead ("should block them only under rare
+    conditions"): the two say the same, neither negation nor "only" counts."""
+
+    if not info.excepted or info.only or not other.only:
+        return info
+    return _PolarityInfo([o for o in info.occ if o[2] not in info.excepted], frozenset(), info.only)
 
 
 _THAN = phrase_pattern("comparison_words")
@@ -231,6 +266,7 @@ def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_cont
     reversed when the signs differ.
     """
 
+    s, t = _said_as_only(s, t), _said_as_only(t, s)
     paired_s: set[int] = set()
     paired_t: set[int] = set()
     # the same word on both sides says the same ("too narrow" and "so narrow"): neither counts
@@ -328,7 +364,7 @@ def _balance_negations(s: _PolarityInfo, hs: list[tuple[int, int, str]], t: _Pol
 
 
 def _is_negator(w: str) -> bool:
-    return bool(is_negator_word(w) or w == "free of" or _is_too_little(w) or w in _CJK_NEGATORS
+    return bool(is_negator_word(w) or _AVOID.match(w) or w == "free of" or _is_too_little(w) or w in _CJK_NEGATORS
                 or tuple(w.lower().split()) in _NEGATING_PHRASES)
 
 

@@ -37,6 +37,10 @@ _RELATIVES = {lang: frozenset(entries("restrictive_relatives", lang)) for lang i
 _NOT_RELATIVE_AFTER = frozenset(w.lower() for w in entries("determiners", "en") + entries("subject_pronouns", "en"))
 #: a German finite verb's ending: the last word of a relative clause
 _DE_VERB_END = re.compile(r"(?:en|ern|eln|t|n)$")
+#: "for" / "für" before a group of people (:func:`_beneficiary_phrases`), per language
+_BENEFICIARY = {lang: (frozenset(entries("beneficiary_prepositions", lang)),
+                       re.compile(rf"^(?:{'|'.join(entries('beneficiary_groups', lang))})$", re.I))
+                for lang in ("en", "de")}
 
 
 def check_dropped_relative(ctx: SentenceContext) -> list[Problem]:
@@ -56,7 +60,8 @@ def check_dropped_relative(ctx: SentenceContext) -> list[Problem]:
         sent = _paraphrased_sentence(ctx, s)
         if sent is None:
             continue
-        for head, lo, hi in _relative_clauses(sent.text, ctx.lang, relatives):
+        for head, lo, hi in (_relative_clauses(sent.text, ctx.lang, relatives)
+                             + _beneficiary_phrases(sent.text, ctx.lang)):
             own = _content_words_with_surface(_tokenize(sent.text[lo:hi]))
             rest = _content_words_with_surface(_tokenize(sent.text[:lo] + " " + sent.text[hi:]))
             own = {c: w for c, w in own.items() if c not in rest}
@@ -126,6 +131,47 @@ def _relative_clauses(text: str, lang: str, relatives: frozenset[str]) -> list[t
             if head is not None:
                 out.append((head.raw, rel.start, hi))
     return out
+
+
+def _beneficiary_phrases(text: str, lang: str) -> list[tuple[str, int, int]]:
+    """(head noun, start, end) of each phrase that restricts the noun before it to a group of people:
+    "for" / "für" right after a noun, a word of ``beneficiary_groups`` among the phrase's words
+    ("free bus passes for elderly and disabled people"). The phrase ends at punctuation or at the
+    first function word after a group word that joins no further group word ("for elderly and
+    disabled in the county": "in")."""
+
+    preps, groups = _BENEFICIARY.get(lang, (frozenset(), None))
+    toks = _tokenize(text)
+    out = []
+    for k in range(1, len(toks) - 1):
+        prev, prep = toks[k - 1], toks[k]
+        if prep.raw.lower() not in preps or not prev.content or _CLAUSE_END.search(text, prev.end, prep.start):
+            continue
+        if not (_may_be_noun(prev.raw) if lang == "en" else prev.raw[:1].isupper()):
+            continue
+        end = _CLAUSE_END.search(text, prep.end)
+        hi, grouped = (end.start() if end else len(text)), False
+        for t in toks[k + 1:]:
+            if t.start >= hi or (grouped and not t.content and not groups.match(_next_raw(toks, t))):
+                hi = min(hi, t.start)
+                break
+            grouped = grouped or bool(groups.match(t.raw))
+        if grouped:
+            out.append((prev.raw, prep.start, hi))
+    return out
+
+
+def _may_be_noun(word: str) -> bool:
+    """English: a noun in one of its WordNet senses ("passes"), or a word WordNet does not know ("EBT")."""
+
+    return wn.is_known(word, "n") or not wn.is_known(word)
+
+
+def _next_raw(toks: list[_Tok], t: _Tok) -> str:
+    """The word after token ``t`` ("" at the end): "elderly and disabled" goes on after "and"."""
+
+    after = [x for x in toks if x.start > t.start]
+    return after[0].raw if after else ""
 
 
 def _restricts_en(between: str, prev: _Tok, rel: _Tok, nxt: _Tok) -> bool:
