@@ -84,6 +84,36 @@ def test_after_the_close_a_participant_is_told_voting_closed(room, monkeypatch):
     assert "New statements appear here" not in page  # not while the run is over
 
 
+def test_the_report_link_keeps_the_language_the_reader_chose(room, monkeypatch):
+    """A reader who chose German in this English room, back after a reload or a server restart (the
+    choice then lives in the address only, ``?lang=de``): "Bericht lesen" and the start page's links
+    open the report in German. Found in a hand-run room: the English readers of a German room got the
+    report in German (the link carried the room's code only)."""
+    from urllib.parse import parse_qsl
+
+    from ui_helpers import app, texts
+
+    settings, cid, _published, _st = room
+    code = Store(settings).get_consultation(cid).code
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    at = app("participant")
+    at.query_params.update({"code": code, "xid": "p1", "lang": "de"})
+    at.run()
+    at.run()
+    assert "Die Abstimmung ist beendet und der Bericht ist fertig." in texts(at)
+    [link] = [e.proto for e in at.get("page_link") if e.proto.label == "Bericht lesen"]
+    assert dict(parse_qsl(link.query_string)) == {"code": code, "lang": "de"}
+    report = app("report")
+    report.query_params.update(dict(parse_qsl(link.query_string)))
+    report.run()
+    assert not report.exception and "Herunterladen" in texts(report) and "Download" not in texts(report)
+    home = app("home")
+    home.query_params.update({"code": code, "lang": "de"})
+    home.run()
+    links = [dict(parse_qsl(e.proto.query_string)) for e in home.get("page_link") if e.proto.query_string]
+    assert links and all(q == {"code": code, "lang": "de"} for q in links), links
+
+
 def test_an_empty_room_does_not_thank_anyone_for_voting_on_everything(room, monkeypatch):
     settings, _cid, _published, _st = room
     c, _ = Store(settings).create_consultation("An empty room?", secret="empty-room-secret")

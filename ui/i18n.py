@@ -155,14 +155,26 @@ def chosen_room_language(c) -> str | None:
     return lang if lang in LANGUAGES else None
 
 
+def chosen_language() -> str | None:
+    """The language this browser session chose (``?lang=`` or the page's language menu), or None."""
+    chosen = st.query_params.get(LANGUAGE_PARAM) or st.session_state.get(SESSION_LANGUAGE_KEY)
+    return chosen if chosen in LANGUAGES else None
+
+
+def language_param() -> dict[str, str]:
+    """``?lang=`` of :func:`chosen_language` for a link to another page of the room (empty without a
+    choice), so that the page it opens speaks it too: a reader who chose English in a German room
+    and came back after a reload or a server restart (the choice then lives in the address only) got
+    the report in German from the participant page's "Read the report" (a hand-run room)."""
+    chosen = chosen_language()
+    return {LANGUAGE_PARAM: chosen} if chosen else {}
+
+
 def page_words(c) -> Words:
     """The words of a participant page, board or console: the language this browser session chose
     (``?lang=`` or the page's language menu), else the room's, else (no room, or a room whose
     language was never chosen) the browser's (:func:`browser_language`)."""
-    chosen = st.query_params.get(LANGUAGE_PARAM) or st.session_state.get(SESSION_LANGUAGE_KEY)
-    if chosen in LANGUAGES:
-        return Words(chosen)
-    return Words(chosen_room_language(c) or browser_language())
+    return Words(chosen_language() or chosen_room_language(c) or browser_language())
 
 
 def browser_language() -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.common import action, find_consultation
-from ui.i18n import words_of
+from ui.i18n import language_param, words_of
 
 
 def main() -> None:
@@ -14,7 +14,7 @@ def main() -> None:
     w = words_of(lambda: find_consultation(code) if code else None)
     st.title(w("home.title"))
     st.write(w("home.intro"))
-    room = {"code": code} if code else None
+    room = {"code": code, **language_param()} if code else (language_param() or None)
     st.page_link("views/participant.py", label=w("home.take_part"), icon=":material/how_to_vote:", query_params=room)
     st.page_link("views/board.py", label=w("home.board"), icon=":material/monitoring:", query_params=room)
     st.page_link("views/report.py", label=w("nav.report"), icon=":material/description:", query_params=room)

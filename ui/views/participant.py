@@ -38,7 +38,8 @@ from ui.common import (
     voting_open,
 )
 from ui.i18n import (
-    LANGUAGE_PARAM, LANGUAGES, SESSION_LANGUAGE_KEY, ballot_text, draft_caption, draft_heading, page_words,
+    LANGUAGE_PARAM, LANGUAGES, SESSION_LANGUAGE_KEY, ballot_text, draft_caption, draft_heading, language_param,
+    page_words,
 )
 from ui.look import vote_button_style
 from ui.opinion_map import fresh_analysis, map_chart, run_author_agrees, standing
@@ -316,7 +317,7 @@ def _live_waiting(cid: int, pid: str) -> None:
         if r["reported"]:
             st.success(w("vote.all_done_closed"))
             st.page_link("views/report.py", label=w("page.read_report"), icon=":material/description:",
-                         query_params={"code": store().get_consultation(cid).code})
+                         query_params={"code": store().get_consultation(cid).code, **language_param()})
         else:
             st.success(w("vote.all_done"))
 
