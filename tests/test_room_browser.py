@@ -1,7 +1,8 @@
 """Identity across a reload and a server restart, in a real browser (Debian's chromium through
 Playwright) against `streamlit run`: a participant joins by pressing Enter in the code box, votes,
-reloads, votes once on the page left open across a server restart (stored and acknowledged) and comes
-back by their link after it, as the same participant each time; the
+reloads, votes once on the page left open across a server restart (stored and acknowledged), changes
+their vote on an item the page still shows after a second restart although the old server stored a
+vote on it (the new session draws the next item), and comes back by their link after it, as the same participant each time; the
 moderator console survives a reload, and so does a graph run the console started; "Leave" creates
 no new participant."""
 
@@ -78,9 +79,27 @@ def test_reload_and_server_restart_keep_identity(tmp_path):
             votes, events = store.current_votes(sample.cid), store.vote_events(sample.cid)
             assert sorted(votes[votes["participant"] == pid]["vote"]) == [-1, 1]
             assert len(events[events["participant"] == pid]) == 2  # no vote stored twice
+            # a press stored just before the server stopped, its acknowledgement lost (written here as the
+            # old server wrote it): the page left open shows the same item, which the new session no
+            # longer draws (it draws the next one). The participant changes their mind on the item the
+            # page shows: stored and said, not dropped as a press of a button the page no longer had
+            # (a hand-run room: nothing stored, no word, the page moved on)
+            shown = page.get_by_text(re.compile(r"^Statement \d+$")).first.inner_text().split()[1]
+            server.stop()
+            store.cast_vote(sample.cid, pid, shown, 1)
+            server = start_server(sample.data_dir, tmp_path / "log", port=port)
+            page.get_by_role("button", name=re.compile(r"Disagree$")).first.click()
+            expect(page.get_by_text(re.compile(r"Your vote is now disagree\. Vote stored: disagree "
+                                               rf"\(statement {shown}\)"))).to_be_visible(timeout=60_000)
+            idle(page)
+            votes, events = store.current_votes(sample.cid), store.vote_events(sample.cid)
+            mine = votes[votes["participant"] == pid]
+            assert mine[mine["statement"] == shown]["vote"].tolist() == [-1] and len(mine) == 3
+            assert len(events[events["participant"] == pid]) == 4  # the old server's vote, then the change
+            assert _progress(page) == 3
             page.goto(link)  # the personal link after the restart: the same participant
             idle(page, LONG_MS)
-            assert _progress(page) == 2
+            assert _progress(page) == 3
             # Leave: back to the join form with the personal link; nobody new
             page.get_by_role("button", name="Leave this consultation").click()
             idle(page)

@@ -23,6 +23,14 @@ last press stands, and two presses of the same button are two requests, the seco
 not stored again (ui/participant_actions.vote). A press for a fragment that is gone for good (a full
 run removed its part of the page) reruns the page, which shows what is true now.
 
+A press kept this way reaches a button's callback only when the page the new session draws has that
+button. The page drawn before the restart may show an item the new session no longer draws (a vote
+stored just before the server stopped, whose acknowledgement never reached the browser: the new
+session draws the next item): Streamlit ignores a press of a button the run does not draw, so that
+press (say, the participant changing their mind to "disagree") was dropped without a word and the page
+moved on (a hand-run room). :func:`unclaimed_presses` names such presses to the page, which handles
+them as their buttons would have (ui/participant_actions.late_votes).
+
 It wraps a Streamlit internal (``AppSession.request_rerun``, reading ``has_fragment`` and the
 session's ``_state`` and ``_scriptrunner``; Streamlit 1.67). A Streamlit without those names, or any
 error in this wrapper, leaves the press to Streamlit as it came (a warning in the server log):
@@ -33,10 +41,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
 import time
 import weakref
 
 from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.runtime.app_session import AppSession, AppSessionState
 
 log = logging.getLogger("deliberation.ui")
@@ -155,3 +165,35 @@ def _page_only(client_state):
     del whole.widget_states.widgets[:]
     whole.widget_states.widgets.extend(kept)
     return whole
+
+
+#: A widget's id as Streamlit makes it from the user's key (``elements/lib/utils.py``): ``$$ID-<hash>-<key>``.
+_KEYED_ID = re.compile(r"^\$\$ID-[0-9a-f]+-(?P<key>.+)$", re.S)
+
+
+def unclaimed_presses() -> list[str]:
+    """The keys of the buttons pressed in the browser message this run answers that no button this
+    session has drawn claims (a page drawn before a server restart, whose item the new session does
+    not draw): their callbacks will never run. Each is named once (taken: a later call in the same run,
+    the page's or a fragment's, does not see it again). Read in the run's own thread (a script run);
+    empty when there is none, or when this Streamlit keeps its widget states otherwise (a warning in
+    the log)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    try:
+        ctx = get_script_run_ctx()
+        if ctx is None:
+            return []
+        widgets = ctx.session_state._state._new_widget_state
+        keys = []
+        for wid, held in list(widgets.states.items()):
+            state = getattr(held, "value", None)
+            if (wid not in widgets.widget_metadata and isinstance(state, WidgetState)
+                    and state.WhichOneof("value") == "trigger_value" and state.trigger_value
+                    and (m := _KEYED_ID.match(wid))):
+                widgets.set_widget_from_proto(WidgetState(id=wid, trigger_value=False))
+                keys.append(m.group("key"))
+        return keys
+    except Exception:  # noqa: BLE001 - a Streamlit without these names: the press is left to it, as before
+        log.warning("late_press: the presses of buttons this page does not draw cannot be read", exc_info=True)
+        return []

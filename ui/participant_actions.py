@@ -5,6 +5,7 @@ action leaves in the tab it was made in. The words come from ui/messages/ (ui/i1
 from __future__ import annotations
 
 import hashlib
+import re
 
 import streamlit as st
 
@@ -13,6 +14,7 @@ from deliberation.models import TYPED_STATEMENT_MAX_CHARS, ModerationStatus
 from deliberation.services import intake, similar_statements
 from ui.common import embedder, esc, index, log, plain_error, quote, store, unexpected_words
 from ui.i18n import DEFAULT_LANGUAGE, Words
+from ui.late_press import unclaimed_presses
 
 #: Longest statement a participant may send from this page (short statements are easier to vote
 #: on; the store itself accepts up to MAX_STATEMENT_CHARS, e.g. for imports; seeds share the limit).
@@ -153,6 +155,23 @@ def change_vote(cid: int, pid: str, sid: str, key: str, old: int, allowed: bool,
         flash("warning", w("vote.closed_no_change"))
         return
     vote(cid, pid, sid, value, draft=draft)
+
+
+#: The key of a vote button (:func:`vote_buttons`): its prefix, the item's id and the answer.
+VOTE_KEY = re.compile(r"^(?:vote|similar)-(?P<sid>.+?)-(?P<value>-1|0|1)$", re.S)  # "vote-7--1": 7, -1
+
+
+def late_votes(cid: int, pid: str, items) -> None:
+    """The vote buttons pressed on a page drawn before a server restart that the page does not draw
+    now (ui.late_press.unclaimed_presses: a vote stored just before the server stopped moved the page
+    on): each handled as its button would have been, in the order they came, for an item this
+    participant may vote on. ``items()``: those ids, and the set of them that are drafts (read only
+    when there is such a press)."""
+    pressed = [m for m in map(VOTE_KEY.match, unclaimed_presses()) if m]
+    offered, drafts = items() if pressed else (set(), set())
+    for m in pressed:
+        if m["sid"] in offered:
+            vote(cid, pid, m["sid"], int(m["value"]), True, True, m["sid"] in drafts)
 
 
 def vote_buttons(cid: int, pid: str, sid: str, prefix: str = "vote", draft: bool = False) -> None:

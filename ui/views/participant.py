@@ -44,7 +44,8 @@ from ui.i18n import (
 from ui.look import vote_button_style
 from ui.opinion_map import fresh_analysis, map_chart, run_author_agrees, standing
 from ui.participant_actions import (
-    PAGE_LANGUAGE_KEY, TABS, add_statement, change_vote, flash, keyed, show_flash, vote_buttons, words,
+    PAGE_LANGUAGE_KEY, TABS, add_statement, change_vote, flash, keyed, late_votes, show_flash, vote_buttons,
+    words,
 )
 
 #: The graph's state (drafts put to the vote) is read from its checkpoint at most this often (s).
@@ -192,6 +193,7 @@ def main() -> None:
         _join_form()
         return
     cid, pid = me["cid"], me["pid"]
+    _late_votes(cid, pid)  # a press that reruns the page (and the Vote tab's fragment, for one that reruns it)
     c, w = store().get_consultation(cid), words()
     st.caption(w("page.consultation", code=esc(c.code)))
     _language_menu()
@@ -268,6 +270,17 @@ def _vote_tab(cid: int, pid: str) -> None:
         _voting(cid, pid)
 
 
+def _late_votes(cid: int, pid: str) -> None:
+    """A vote pressed on this page as drawn before a server restart, on an item the page does not draw
+    now, is stored as its button would have (a draft's after voting closed is refused in words)."""
+    def items() -> tuple[set[str], set[str]]:
+        statements = _room(cid, pid)["statements"]
+        drafts = {s.external_id for s in statements if s.is_draft}
+        return {s.external_id for s in _ballot(statements, pid)} | drafts, drafts
+
+    late_votes(cid, pid, items)
+
+
 def _ballot(statements, pid: str) -> list:
     """The statements a participant is asked to vote on: the public ones they did not write. As in
     Polis, an author is never shown their own statement on the ballot; the analysis counts it as
@@ -291,6 +304,7 @@ def _switch(caught_up: bool) -> None:
 @st.fragment
 def _voting(cid: int, pid: str) -> None:
     with act(words(), words()("doing.statements")):
+        _late_votes(cid, pid)
         r = _room(cid, pid)
         drafts, todo = _todo(r, pid)
         show_flash(drafts)
