@@ -120,6 +120,17 @@ def imported(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def imported_slice(tmp_path_factory):
+    """A real slice of the sample (``ui_helpers.SAMPLE_SLICE``: every third statement and the votes
+    on them) imported once per test run, for the tests that run its graph to a review of many drafts
+    and need its drafts and review, not its size (it was imported once per module, in 3 modules).
+    Read-only: every test takes its own copy (``ui_helpers.copy_sample``)."""
+    from ui_helpers import SAMPLE_SLICE, import_sample
+
+    return import_sample(tmp_path_factory.mktemp("ui-sample-slice") / "data", every=SAMPLE_SLICE)
+
+
+@pytest.fixture(scope="session")
 def cli_imported(tmp_path_factory) -> Path:
     """A data directory where ``deliberation import-polis corpora/harbour-road`` (a subprocess) stored
     the sample as consultation 1, once per test run. Read-only: copy it (:func:`copy_data`); a

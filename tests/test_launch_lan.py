@@ -13,7 +13,7 @@ import pytest
 
 from conftest import REPO
 from ui.launch import lan_address
-from ui_helpers import app, free_port, import_sample, start_launcher, texts, unescape
+from ui_helpers import app, free_port, start_launcher, texts, unescape
 
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO)}
 
@@ -57,9 +57,8 @@ def test_lan_launch_serves_the_network_address_and_prints_it(tmp_path):
         proc.wait(timeout=60)
 
 
-def test_projector_shows_the_public_address(tmp_path, monkeypatch):
-    sample = import_sample(tmp_path / "data")
-    monkeypatch.setenv("DELIBERATION_DATA", str(sample.data_dir))
+def test_projector_shows_the_public_address(sample, monkeypatch):
+    """(``sample``: a copy of the sample imported once per test run, selected as DELIBERATION_DATA.)"""
     monkeypatch.setenv("DELIBERATION_PUBLIC_URL", "http://192.0.2.2:8501/")
     at = app("board")
     at.query_params["code"] = sample.code

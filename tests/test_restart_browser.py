@@ -32,7 +32,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import pytest
 
 from conftest import die_while_closing_voting, run_cli
-from ui_helpers import SAMPLE_SLICE, copy_sample, idle, import_sample, start_server
+from ui_helpers import copy_sample, idle, start_server
 
 pytestmark = pytest.mark.slow
 
@@ -44,13 +44,6 @@ from deliberation.storage.runs import who_am_i  # noqa: E402
 #: how the app names this test process when it holds a run: "another process (pytest)", or "(-c)" in a
 #: pytest-xdist worker (started as `python -c ...`)
 THIS_PROCESS = re.escape(who_am_i())
-
-
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory):
-    """A real slice of the sample (ui_helpers.SAMPLE_SLICE): the file runs its graph to the review
-    three times and needs its drafts and review, not its size."""
-    return import_sample(tmp_path_factory.mktemp("ui-sample") / "data", every=SAMPLE_SLICE)
 
 
 def _held_run(run, gate: threading.Event, reached: threading.Event, result: list) -> threading.Thread:
@@ -126,12 +119,12 @@ def browser(chromium):
         context.close()
 
 
-def test_console_and_cli_across_a_server_restart(imported, browser, tmp_path):
+def test_console_and_cli_across_a_server_restart(imported_slice, browser, tmp_path):
     from deliberation.config import Settings
     from deliberation.storage import Store
     from graphs import runner
 
-    sample = copy_sample(imported, tmp_path / "data")
+    sample = copy_sample(imported_slice, tmp_path / "data")
     data = sample.data_dir
     settings = Settings(data_dir=data)
     server = start_server(data, tmp_path / "log", vector_server=True)
@@ -300,7 +293,7 @@ if os.environ.get('DELIBERATION_RUN_LOCK_FD') and os.path.exists({flag!r}):
 """
 
 
-def test_the_console_stops_a_run_and_says_why_one_could_not_start(imported, browser, tmp_path):
+def test_the_console_stops_a_run_and_says_why_one_could_not_start(imported_slice, browser, tmp_path):
     """A run process that fails before its first step: the console shows its exit and its output,
     after a reload too (it said "killed", without the output). The console's Stop, with its
     confirmation, ends a run in a process of its own: the page and ``deliberation status`` say that
@@ -312,7 +305,7 @@ def test_the_console_stops_a_run_and_says_why_one_could_not_start(imported, brow
     from deliberation.storage import runs
     from graphs import runner
 
-    sample = copy_sample(imported, tmp_path / "data")
+    sample = copy_sample(imported_slice, tmp_path / "data")
     data, cid, settings = sample.data_dir, sample.cid, Settings(data_dir=sample.data_dir)
     flag, hook = tmp_path / "broken", tmp_path / "hook"
     hook.mkdir()

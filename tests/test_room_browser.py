@@ -9,11 +9,10 @@ no new participant."""
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ui_helpers import (LONG_MS, browser_skip_reason, chromium_page, idle, import_sample, new_page, sign_in,
+from ui_helpers import (LONG_MS, browser_skip_reason, chromium_page, copy_sample, idle, new_page, sign_in,
                         start_server)
 
 pytestmark = pytest.mark.slow
@@ -31,18 +30,12 @@ def _progress(page) -> int:
     return int(re.search(r"voted on (\d+)", text).group(1))
 
 
-def test_reload_and_server_restart_keep_identity(tmp_path):
+def test_reload_and_server_restart_keep_identity(imported, tmp_path):
     from deliberation.config import Settings
     from deliberation.storage import Store
 
-    with ThreadPoolExecutor(1) as pool:  # the server starts while the sample is imported into its folder
-        importing = pool.submit(import_sample, tmp_path / "data")
-        server = start_server(tmp_path / "data", tmp_path / "log")
-        try:
-            sample = importing.result()
-        except BaseException:
-            server.stop()
-            raise
+    sample = copy_sample(imported, tmp_path / "data")  # the sample as imported once per test run (conftest)
+    server = start_server(sample.data_dir, tmp_path / "log")
     store = Store(Settings(data_dir=sample.data_dir))
     before = set(store.participants(sample.cid))
     port = int(server.url.rsplit(":", 1)[1])

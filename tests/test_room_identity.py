@@ -17,13 +17,13 @@ pytest.importorskip("streamlit")
 from deliberation.config import Settings  # noqa: E402
 from deliberation.ratelimit import UNLIMITED  # noqa: E402
 from deliberation.storage import Store, chroma_server  # noqa: E402
-from ui_helpers import SAMPLE_SLICE, app, console_sign_in, import_sample, texts, unescape  # noqa: E402
+from ui_helpers import app, console_sign_in, texts, unescape  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory):
-    """A real slice of the sample (ui_helpers.SAMPLE_SLICE): the retried run goes to the review."""
-    return import_sample(tmp_path_factory.mktemp("ui-sample") / "data", every=SAMPLE_SLICE)
+def imported(imported_slice):
+    """A real slice of the sample (conftest.imported_slice): the retried run goes to the review."""
+    return imported_slice
 
 
 def _ok(at) -> None:

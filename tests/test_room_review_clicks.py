@@ -12,7 +12,7 @@ import re
 import pytest
 
 from room_steps import WAIT, expect, sync_playwright
-from ui_helpers import (SAMPLE_SLICE, copy_sample, idle, import_sample, launch_chromium, server_starting, sign_in,
+from ui_helpers import (copy_sample, idle, launch_chromium, server_starting, sign_in,
                         watch_app_messages)
 
 from deliberation.config import Settings
@@ -31,18 +31,12 @@ def _reruns(page) -> list[str]:
     return asked
 
 
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory):
-    """A real slice of the sample (ui_helpers.SAMPLE_SLICE): its graph runs to a review of many drafts."""
-    return import_sample(tmp_path_factory.mktemp("ui-sample") / "data", every=SAMPLE_SLICE)
-
-
 @pytest.fixture
-def review(imported, tmp_path):
+def review(imported_slice, tmp_path):
     """A copy of the sample whose graph waits for the review of its drafts, served by ``streamlit run``."""
     from graphs import runner
 
-    sample = copy_sample(imported, tmp_path / "data")
+    sample = copy_sample(imported_slice, tmp_path / "data")
     with server_starting(sample.data_dir, tmp_path / "logs") as server:  # starts while the graph runs
         st = runner.start(Settings(data_dir=sample.data_dir), sample.cid)
         assert (st.waiting or {}).get("type") == "review"
