@@ -50,3 +50,51 @@ def test_the_names_stand_above_the_bars_across_the_whole_width(lang):
     assert slots == ["", w("report.share_participants"), w("report.share_drafts")]  # the name's slot first
     assert names["mark"]["limit"] == {"expr": "width"} and bars["encoding"]["y"]["axis"] is None
     assert spec["height"]["for"] == "position"
+
+
+#: The coverage table's rows as the report writes them: long audience names and statuses.
+COVERAGE_ROWS = [("Group A", "represented"), ("Where opinions split on the topic “bowling · green · dogs”",
+                                              "over-represented"),
+                 ("The topic “parking · lane · neighbours · lighting”", "no draft (below the fair share)")]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_coverage_table_fits_a_phone(tmp_path, lang):
+    """The report's coverage table on a 390 px phone (chromium, the real app): it was 449 px wide and
+    pushed the page sideways, its status column cut off. It is now no wider than the page, the page
+    does not scroll sideways, and a table that cannot shrink enough scrolls inside itself."""
+    from ui_helpers import browser_skip_reason, chromium_page, idle, start_server
+
+    if (reason := browser_skip_reason()) is not None:
+        pytest.skip(reason)
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+    from deliberation.words import Texts
+
+    w = Texts(lang)
+    data = tmp_path / "data"
+    c, _ = Store(Settings(data_dir=data).ensure()).create_consultation("What should happen to the old bowling green?",
+                                                                        secret="secret-123456")
+    folder = data / "reports" / str(c.id)
+    folder.mkdir(parents=True)
+    rows = [f"| {name} | 12 | {w.percent(0.4)} | 2 | {status} |" for name, status in COVERAGE_ROWS]
+    (folder / "report.md").write_text("\n".join(["# Report", "", w("audit.table"), "|---|---:|---:|---:|---|", *rows])
+                                      + "\n", encoding="utf-8")
+    server = start_server(data, tmp_path / "logs")
+    try:
+        with chromium_page(390, 844) as (_, page):
+            page.goto(f"{server.url}/report?code={c.code}")
+            table = page.locator("[data-testid='stMarkdownContainer'] table").first
+            table.wait_for(timeout=120_000)
+            idle(page)
+            table.scroll_into_view_if_needed()
+            page.screenshot(path=str(tmp_path / f"coverage-table-390-{lang}.png"))
+            got = page.evaluate("""t => { const r = t.getBoundingClientRect(), d = document.documentElement;
+                return {left: r.left, right: r.right, view: d.clientWidth, page: d.scrollWidth,
+                        inner: t.scrollWidth, shown: t.clientWidth, overflow: getComputedStyle(t).overflowX}; }""",
+                                table.element_handle())
+    finally:
+        server.stop()
+    assert got["left"] >= 0 and got["right"] <= got["view"] == 390, got  # no column past the screen's edge
+    assert got["page"] <= got["view"], got  # the page does not scroll sideways
+    assert got["inner"] <= got["shown"] or got["overflow"] in ("auto", "scroll"), got  # the rest scrolls in the table

@@ -48,6 +48,24 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSideb
 </style>
 """
 
+#: The report's Markdown tables (the coverage audit's five columns: audience, participants, share,
+#: drafts, status) on a phone: a table was as wide as its longest words, 449 px on a 390 px screen, so
+#: it pushed the page sideways and cut off its last column. Now a table is never wider than the page:
+#: its cells are closer on a narrow screen, and what still does not fit scrolls inside the table (a
+#: thin scrollbar under it), the page staying put; only a word longer than its column is broken.
+_TABLES = """
+<style>
+[data-testid="stMarkdownContainer"] table {display: block; max-width: 100%; overflow-x: auto;
+    scrollbar-width: thin;}
+[data-testid="stMarkdownContainer"] table::-webkit-scrollbar {height: 6px;}
+[data-testid="stMarkdownContainer"] table::-webkit-scrollbar-thumb {background: #999; border-radius: 3px;}
+[data-testid="stMarkdownContainer"] td {overflow-wrap: break-word;}
+@media (max-width: 640px) {
+  [data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td {padding: 0.3rem 0.4rem;}
+}
+</style>
+"""
+
 
 def vote_button_style() -> None:
     """Colour the Agree and Disagree buttons (containers keyed ``agree-…`` / ``disagree-…``)."""
@@ -56,3 +74,8 @@ def vote_button_style() -> None:
 
 def projector_style() -> None:
     st.html(_PROJECTOR)
+
+
+def table_style() -> None:
+    """The report's tables fit the page's width (:data:`_TABLES`)."""
+    st.html(_TABLES)

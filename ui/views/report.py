@@ -33,6 +33,7 @@ from ui.common import (
     store,
 )
 from ui.i18n import LANGUAGES, Words, draft_heading, words_of
+from ui.look import table_style
 
 #: bar colours: share of participants, share of drafts; agree, disagree, pass
 SHARE_RANGE = ["#90a4ae", "#1565c0"]
@@ -257,6 +258,7 @@ def main(w: Words) -> None:
     st.divider()
     written = dt.datetime.fromtimestamp(files["md"].stat().st_mtime).date()
     st.caption(w("report.written", date=date_words(written, w.lang)))
+    table_style()
     with st.container(border=True):
         st.markdown(safe_markdown(_demote(texts["md"])))
     if not is_moderator:
