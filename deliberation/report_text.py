@@ -139,10 +139,6 @@ def key_names(drafts: list[dict], w: Texts) -> Callable[[str], str | None]:
     return name
 
 
-def _percent(w: Texts, share: float) -> str:
-    return w("report.percent", p=format(share, ".0%").rstrip("%"))
-
-
 def _heading(d: dict, lang: str) -> str:
     """A draft's heading in ``lang``: the graph's own (English) heading said in that language."""
     heading = d.get("heading") or draft_heading(d["key"])
@@ -308,7 +304,7 @@ def _md_groups(rep: dict, w: Texts) -> list[str]:
     for g in rep["groups"]:
         name = first_upper((g.get("name") if w.lang == DEFAULT_LANGUAGE else None) or group_label(g["id"], w.lang))
         md.append("- " + w("groups.line", name=name, participants=w("count.participants", n=g["size"]),
-                           share=_percent(w, g["share"]), of_grouped=_of_grouped(rep, w)))
+                           share=w.percent(g["share"]), of_grouped=_of_grouped(rep, w)))
         for verb, key in (("agree", "agrees_more"), ("disagree", "disagrees_more")):
             if g.get(key):
                 # each side its own item with its statements nested under it: a line "  Statements …"
@@ -416,7 +412,7 @@ def _md_audit(rep: dict, w: Texts) -> list[str]:
             name = (g.get("name") if w.lang == DEFAULT_LANGUAGE else None) or audience_name(g["key"], topics, lang=w.lang)
             status = coverage_status(g["status"], w.lang)
             out.append(f"| {_md(name)} | {g['n_participants']} | "
-                       f"{_percent(w, g['share_participants'])} | {g['n_drafts']} | {_md(status)} |")
+                       f"{w.percent(g['share_participants'])} | {g['n_drafts']} | {_md(status)} |")
     return out + [""]
 
 

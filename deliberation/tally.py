@@ -36,7 +36,7 @@ from deliberation.votematrix import VoteMatrix
 if TYPE_CHECKING:
     import scipy.sparse as sp
 from deliberation.wording import Audience, audience_name, first_upper, listing
-from deliberation.words import said
+from deliberation.words import percent, said
 
 __all__ = [
     "TallyConfig",
@@ -387,7 +387,7 @@ def tally(
     notes += _ranking_notes(ids, cols, counts.seen, tiers, ranking_gic, name, closed)
     for sid, gs in rejected_by.items():
         notes.append(said("tally.rejected", draft=first_upper(name.one(sid)),
-                          groups=", ".join(audience_name(g) for g in gs), share=format(config.reject_below, ".0%")[:-1]))
+                          groups=", ".join(audience_name(g) for g in gs), share=percent(config.reject_below)))
 
     return TallyResult(drafts=drafts, ranking_gic=ranking_gic, ranking_schulze=tiers,
                        pairwise=d.tolist(), strongest_paths=p.tolist(), draft_ids=ids,

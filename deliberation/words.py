@@ -68,14 +68,26 @@ _NO_BREAK = {"fr": (re.compile(r" ([:;!?»])|(«) "), lambda m: f"\u00a0{m[1]}" 
 
 #: The space a language puts between a number and its "%" (a no-break space: French, German (DIN 5008)
 #: and Spanish (RAE) write "67 %"; the pages wrote "67% d'accord" in a French room, and "0% de acuerdo",
-#: "(40%)" in a Spanish room with a German console, under reports that write "40 %": report.percent).
+#: "(40%)" in a Spanish room with a German console). A share is written in one place, :func:`percent_in`;
+#: a message file never writes "{share} %" (its field holds the written share), and the figures its
+#: sentences write themselves ("mit 90 % Sicherheit") get this space too (:func:`no_break_spaces`).
 PERCENT_SPACE = {"fr": "\u00a0", "de": "\u00a0", "es": "\u00a0"}
+#: A figure and its "%" in a message file's own words ("90 %"), and a share written in English ("67%", "12.5%").
+_FIGURE_PERCENT = re.compile(r"(\d)[ \u00a0]?%")
 
 
 def no_break_spaces(lang: str, text: str) -> str:
-    """``text`` of ``lang`` with the spaces its punctuation keeps made no-break (:data:`_NO_BREAK`)."""
+    """``text`` of ``lang`` with the spaces its punctuation keeps made no-break (:data:`_NO_BREAK`)
+    and its own figures' "%" written as the language writes a share (:data:`PERCENT_SPACE`)."""
     rule = _NO_BREAK.get(lang)
-    return rule[0].sub(rule[1], text) if rule else text
+    text = rule[0].sub(rule[1], text) if rule else text
+    return _FIGURE_PERCENT.sub(lambda m: f"{m[1]}{PERCENT_SPACE.get(lang, '')}%", text)
+
+
+def percent_in(lang: str, number: str) -> str:
+    """The one way a share is written: a number of percent as English writes it ("67", "12.5") as
+    ``lang`` writes the share, "%" and all: "67%", German "67 %", "12,5 %" (a no-break space)."""
+    return f"{number_in(lang, number)}{PERCENT_SPACE.get(lang, '')}%"
 
 
 @lru_cache(maxsize=None)
@@ -111,9 +123,10 @@ class Texts:
             text = text["one" if n in ONE.get(self.lang, (1,)) else "other"]
         return text.format(n=n, **fields)
 
-    def percent(self, x: float) -> str:
-        """A share as this language writes it: 0.67 -> "67%", in French "67 %" (no-break space, :data:`PERCENT_SPACE`)."""
-        return f"{share(x)}{PERCENT_SPACE.get(self.lang, '')}%"
+    def percent(self, x: float, digits: int = 0) -> str:
+        """A share as this language writes it (:func:`percent_in`): 0.67 -> "67%", in French "67 %"
+        (no-break space, :data:`PERCENT_SPACE`); ``digits`` after the decimal point (0.125, 1 -> "12.5%")."""
+        return percent_in(self.lang, f"{100 * x:.{digits}f}")
 
 
 # ==========================================================================================
@@ -127,8 +140,12 @@ SAID = "said"
 LANGUAGE_NAMES = "names.language."
 #: Fields that hold a number (read back as digits, written in the language's way): ``n`` and the
 #: fields named so.
-NUMBER_FIELDS = re.compile(r"^(n|k|need|size|share|left|factor|ratio|best|ari|n_\w+)$")
+NUMBER_FIELDS = re.compile(r"^(n|k|need|size|factor|ratio|ari|n_\w+)$")
 _NUMBER = r"-?\d[\d,]*(?:\.\d+)?"
+#: Fields that hold a share, written by :func:`percent` ("67%"; read back as a share, written as the
+#: language writes one: :func:`percent_in`): ``share`` and the fields named so, ``left``, ``best``.
+PERCENT_FIELDS = re.compile(r"^(share\w*|left|best)$")
+_PERCENT = re.compile(rf"({_NUMBER})%")
 #: Fields read back by a pattern of their own: the coverage checks that hold ("JR", "EJR", "JR and EJR").
 FIELD_PATTERNS = {"checks": r"E?JR(?: and EJR)?"}
 #: The separators of a list in an English field, outermost first ("a; b", "group A, group B and group C").
@@ -196,9 +213,9 @@ def english(mid: str, n: int | None = None, **fields) -> str:
     return Texts(DEFAULT_LANGUAGE)(mid, n, **fields)
 
 
-def share(x: float) -> str:
-    """A share as deliberation's sentences write it, before their "%": 0.25 -> "25"."""
-    return f"{100 * x:.0f}"
+def percent(x: float, digits: int = 0) -> str:
+    """A share as deliberation's English sentences write it (:meth:`Texts.percent`): 0.25 -> "25%"."""
+    return Texts(DEFAULT_LANGUAGE).percent(x, digits)
 
 
 def number_word(n: int) -> str:
@@ -222,7 +239,9 @@ def _pattern(text: str) -> tuple[re.Pattern, int]:
         else:
             seen.add(field)
             own = FIELD_PATTERNS.get(field) or PROBLEM_FIELDS.get(field) or SENTENCE_FIELDS.get(field)
-            out.append(f"(?P<{field}>{own or (_NUMBER if NUMBER_FIELDS.match(field) else '.+?')})")
+            own = own or (_PERCENT.pattern if PERCENT_FIELDS.match(field) else _NUMBER if NUMBER_FIELDS.match(field)
+                          else ".+?")
+            out.append(f"(?P<{field}>{own})")
     return re.compile("".join(out), re.S), words
 
 
@@ -357,6 +376,8 @@ def _retell_field(value: str, w: Texts, names: Callable[[str], str | None],
     that may be anyone's (:func:`retell_list`), whose separators change only with its items."""
     if re.fullmatch(_NUMBER, value):
         return number_in(w.lang, value)
+    if _PERCENT.fullmatch(value):
+        return percent_in(w.lang, value[:-1])
     english = Texts(DEFAULT_LANGUAGE)("number.words").split()
     if value in english:
         return w("number.words").split()[english.index(value)]

@@ -58,7 +58,7 @@ SAID_AGAIN = ("id_kind", "instruction")
 def test_every_sentence_of_deliberation_reads_back_into_its_own_words():
     """Each ``said.*`` text of en.toml, written with its fields, is read back into the same text of
     every language (deliberation.words.retell): no two English texts are mistaken for each other."""
-    from deliberation.words import NUMBER_FIELDS, SAID, retell, said
+    from deliberation.words import NUMBER_FIELDS, PERCENT_FIELDS, SAID, percent, retell, said
 
     from deliberation.report_text import LANGUAGE_NAMES
     from deliberation.text.languages import LANGUAGES as DETECTED, language_name
@@ -69,11 +69,13 @@ def test_every_sentence_of_deliberation_reads_back_into_its_own_words():
     assert {LANGUAGE_NAMES + language_name(code) for code in DETECTED} <= set(load("deliberation", "en"))
     for mid, text in english.items():
         for n, form in ((1, "one"), (7, "other")) if isinstance(text, dict) else ((7, ""),):
-            fields = {f: WRITTEN.get(f) or ("7" if NUMBER_FIELDS.match(f) else f"x{f}")
+            fields = {f: WRITTEN.get(f) or (percent(0.125, 1) if PERCENT_FIELDS.match(f) else "7" if NUMBER_FIELDS.match(f)
+                                            else f"x{f}")
                       for t in _forms(text).values() for f in placeholders(t) if f != "n"}
             written = said(mid.removeprefix(SAID + "."), n=n, **fields)
             for lang in LANGUAGES:
-                said_in = {f: retell(v, lang) if f in SAID_AGAIN else v for f, v in fields.items()}
+                said_in = {f: retell(v, lang) if f in SAID_AGAIN else Texts(lang).percent(0.125, 1)
+                           if PERCENT_FIELDS.match(f) else v for f, v in fields.items()}
                 assert retell(written, lang) == Texts(lang)(mid, n=n, **said_in), (mid, form, lang, written)
 
 
@@ -657,3 +659,27 @@ def test_a_runs_log_names_each_draft_in_words_never_by_its_key():
         # a run drawn step by step (no state at hand) names its drafts from their keys
         assert log_lines(lines[2:3], Words(lang))[0] == log_lines(lines[2:3], Words(lang), values)[0]
         assert not [line for line in got if re.search(r"\b(all|group|topic):\d", line)], got
+
+
+def test_a_share_is_written_in_one_place():
+    """A share has one home, deliberation.words.percent_in (through ``Texts.percent`` and, for
+    deliberation's English sentences, ``words.percent``): the message files wrote "{share} %" in 44
+    sentences of each language besides it, with a breaking space where ``Texts.percent`` writes a
+    no-break one. No message writes a "%" after a field now, and a figure's own "%" in a sentence
+    ("mit 90 % Sicherheit") gets the language's space."""
+    import re
+
+    from deliberation.words import PERCENT_SPACE, percent, retell, said
+
+    for package in ("ui", "deliberation"):
+        for lang in LANGUAGES:
+            for mid, text in load(package, lang).items():
+                for t in _forms(text).values():
+                    assert not re.search(r"\}[\s\u00a0]*%", t), (package, lang, mid, t)
+                    assert not re.search(r"\d[ \u00a0]?%", t) or re.search(rf"\d{PERCENT_SPACE.get(lang, '')}%", t), \
+                        (package, lang, mid, t)
+    note = said("analysis.too_little_participation", share_voted=percent(0.5), best=percent(0.125, 1))
+    assert "at least 50% of every group" in note and "(the best reached 12.5%)" in note, note
+    assert retell(note, "de").count("\u00a0%") == 2 and "12,5\u00a0%" in retell(note, "de"), retell(note, "de")
+    assert Texts("fr").percent(0.67) == "67\u00a0%" and Texts("en").percent(0.67) == "67%"
+    assert "90\u00a0% Sicherheit" in Texts("de")("said.analysis.no_majority", share=Texts("de").percent(0.5))

@@ -223,13 +223,13 @@ def test_the_audits_topic_names_are_said_in_the_reports_language():
     number, the report's names had only its label ("el tema «…»"), so the English stayed."""
     from deliberation.report_text import said_in
     from deliberation.wording import audience_name, draft_heading, first_upper
-    from deliberation.words import Texts, said
+    from deliberation.words import Texts, percent, said
 
     topics = [{"id": 0, "label": "calle · peatonal"}, {"id": 1, "label": "autobús · estación"}]
     labelled = {str(t["id"]): t["label"] for t in topics}
     rep = {"topics": topics, "audit": {"groups": [{"key": "topic:0"}, {"key": "topic:1"}]},
            "rejected": [{"key": "topic:1", "heading": draft_heading("topic:1", topics=labelled)}]}
-    findings = [said("audit.missing", audience=first_upper(audience_name("topic:1")), share="20"),
+    findings = [said("audit.missing", audience=first_upper(audience_name("topic:1")), share=percent(0.2)),
                 said("audit.audited_rejected", n=1, drafts=draft_heading("topic:1"))]
     assert "opic 2" in " ".join(findings)  # as the audit writes them (numbered from 1)
     for lang, name in (("es", "el tema «autobús · estación»"), ("de", "Thema „autobús · estación“")):

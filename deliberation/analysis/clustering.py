@@ -12,7 +12,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from deliberation.analysis.duplicates import unit_rows
-from deliberation.words import said
+from deliberation.words import percent, said
 
 if TYPE_CHECKING:
     from deliberation.analysis.topics import TopicConfig
@@ -207,7 +207,7 @@ def cluster_units(points: np.ndarray, n: int, config: TopicConfig, seed: int, no
                 noise = raw < 0
                 if noise.any():
                     where = "other" if config.hdbscan_noise == "other" else "nearest"
-                    notes.append(said(f"topics.noise_{where}", share=format(float(noise.mean()), ".0%")[:-1]))
+                    notes.append(said(f"topics.noise_{where}", share=percent(float(noise.mean()))))
                 return Clustering(filled, "hdbscan", quality, candidates, noise)
             notes.append(said("topics.no_hdbscan", n_lo=k_lo, n_hi=k_hi))
         labels, quality, km_candidates = _kmeans_silhouette(

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from deliberation.votematrix import VoteMatrix
-from deliberation.words import number_word, said, share
+from deliberation.words import number_word, percent, said
 
 
 
@@ -49,7 +49,7 @@ class Stability:
         """The figure in words, e.g. "the two groups are stable: 95% of participants keep their
         group when 20% of participants are left out"."""
         groups = said("grouping.groups", count=number_word(self.k))
-        left = share(self.left_out)
+        left = percent(self.left_out)
         if self.verdict == "not measured":
             kept = max(2, int(round(self.n_clustered * (1.0 - self.left_out))))
             if kept >= self.n_clustered:  # a room of two: "leaving out 20% of the 2 … regroups only 2"
@@ -57,10 +57,10 @@ class Stability:
                             n_min=self.min_participants)
             return said("grouping.too_small_left", groups=groups, left=left, n_clustered=self.n_clustered,
                         n_kept=kept, n_min=self.min_participants)
-        kept_share = share(self.kept_share)
+        kept_share = percent(self.kept_share)
         # "every participant" rather than "100% of participants": plainer, and the report never
         # reads like the unanimity claims injected statements try to plant (test_injection_graph)
-        tail = said("grouping.keep_all", left=left) if kept_share == "100" else said("grouping.keep", share=kept_share,
+        tail = said("grouping.keep_all", left=left) if kept_share == percent(1.0) else said("grouping.keep", share=kept_share,
                                                                                          left=left)
         if np.isfinite(self.ari_vs_full):  # against the full run, as the share is: one comparison, two figures
             tail = said("grouping.ari", tail=tail, ari=f"{self.ari_vs_full:.2f}")

@@ -81,7 +81,7 @@ from deliberation.analysis.opinion_map import (
 from deliberation.analysis.polis_kmeans import Run, centres, cluster, group_step, silhouette
 from deliberation.analysis.synthetic import synthetic_camps
 from deliberation.votematrix import VoteMatrix
-from deliberation.words import said
+from deliberation.words import percent, said
 
 Mode = Literal["auto", "polis", "robust"]
 
@@ -342,7 +342,7 @@ def _auto(matrix: VoteMatrix, config: GroupingConfig, gen: np.random.Generator) 
     if scores:
         res.diagnostics["auto_stability"] = {m: (round(v, 4) if np.isfinite(v) else None) for m, v in scores.items()}
     why_cov = said("groups.coverage_less" if expected.mode == "robust" else "groups.coverage_more",
-                   share=f"{coverage * 100:.1f}")
+                   share=percent(coverage, 1))
     why_stab = said("groups.more_stable", ari=f"{scores.get(res.mode, 0):.2f}",
                     ari_other=f"{scores.get('polis' if res.mode == 'robust' else 'robust', 0):.2f}")
     if res.mode == "robust":

@@ -14,7 +14,7 @@ from deliberation.coverage.models import CoverageAudit, CoverageConfig, GroupCov
 from deliberation.coverage.slate import Slate, audience_family, listed, read_slate
 from deliberation.models import Draft
 from deliberation.wording import Audience, audience_name
-from deliberation.words import said, share
+from deliberation.words import percent, said
 
 __all__ = ["audit_coverage"]
 
@@ -204,7 +204,7 @@ def _jr_route_words(violation: JRViolation | None, target: str | None, cfg: Cove
     if violation is None or (target is not None and audience_family(target) == "group"):
         return []
     where = (said("audit.where_ungrouped", n_left=violation.n_participants) if not violation.by_group else
-             said("audit.where_spread", share=share(cfg.jr_route_majority), n_left=violation.n_participants))
+             said("audit.where_spread", share=percent(cfg.jr_route_majority), n_left=violation.n_participants))
     if target is not None:
         return [said("audit.route_topic", where=where, audience=audience_name(target), sid=violation.candidate)]
     what = (said("audit.what_draft", sid=violation.candidate) if violation.candidate_kind == "draft"

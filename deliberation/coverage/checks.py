@@ -19,7 +19,7 @@ from typing import ClassVar, Literal
 from deliberation.coverage.models import CoverageConfig, GroupCoverage
 from deliberation.coverage.slate import Slate, audience_family, key_sort, listed
 from deliberation.wording import audience_name, first_upper
-from deliberation.words import said, share
+from deliberation.words import percent, said
 
 __all__ = ["fair_seats", "EveryGroupHeard", "NoneOverRepresented", "OnePersonOneVoice", "AUDIENCE_CHECKS",
            "audience_table"]
@@ -73,7 +73,7 @@ class EveryGroupHeard:
 
     @staticmethod
     def why(g: GroupCoverage, cfg: CoverageConfig, family_drafts: int) -> str:
-        return said("audit.missing", audience=first_upper(audience_name(g.key)), share=share(g.share_participants))
+        return said("audit.missing", audience=first_upper(audience_name(g.key)), share=percent(g.share_participants))
 
 
 class NoneOverRepresented:
@@ -101,8 +101,8 @@ class NoneOverRepresented:
             return said("audit.over_empty", n=1 if g.n_drafts == 1 else 2, drafts=listed(g.draft_ids, cfg.max_listed),
                         audience=audience_name(g.key))
         return said("audit.over_group" if g.family == "group" else "audit.over_topic",
-                    audience=first_upper(audience_name(g.key)), share=share(g.share_participants),
-                    n_drafts=g.n_drafts, n_family=family_drafts, share_drafts=share(g.share_drafts),
+                    audience=first_upper(audience_name(g.key)), share=percent(g.share_participants),
+                    n_drafts=g.n_drafts, n_family=family_drafts, share_drafts=percent(g.share_drafts),
                     ratio=f"{g.ratio:.1f}", n_fair=g.fair_seats)
 
 

@@ -23,7 +23,7 @@ import numpy as np
 from deliberation.coverage.models import CoverageConfig, JRViolation
 from deliberation.coverage.slate import Slate, audience_family, draft_approvals, key_sort
 from deliberation.wording import audience_name
-from deliberation.words import said, share
+from deliberation.words import percent, said
 
 __all__ = ["JRResult", "JustifiedRepresentation"]
 
@@ -102,7 +102,7 @@ class JustifiedRepresentation:
             return said("audit.jr_fails_plain")
         what = (said("audit.agreed_with", sid=violation.candidate) if violation.candidate_kind == "statement"
                 else said("audit.approve_left_out", sid=violation.candidate))
-        figures = {"n": n, "k": k, "n_left": violation.n_participants, "share": share(violation.share_of_voters),
+        figures = {"n": n, "k": k, "n_left": violation.n_participants, "share": percent(violation.share_of_voters),
                    "what": what, "quota": f"{quota:.1f}"}
         if violation.by_group:
             parts = [said("audit.in_group", n_in=c, audience=audience_name(g)) for g, c in

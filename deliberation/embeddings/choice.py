@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from deliberation.embeddings.models import MINILM, USE_M3, model_info
 from deliberation.text import detect_languages, language_name
-from deliberation.words import said
+from deliberation.words import percent, said
 
 __all__ = ["AUTO", "ModelChoice", "ModelChoiceConfig", "choose_model", "is_auto"]
 
@@ -90,11 +90,11 @@ def choose_model(texts: Sequence[str], config: ModelChoiceConfig | None = None) 
         return ModelChoice(config.multilingual_model, said("topics.model_untold", n_all=len(texts)))
     english = sum(code == "en" for code in told)
     share = english / len(told)
-    counted = said("topics.model_english", n_en=english, n_told=len(told), share=format(share, ".0%")[:-1])
+    counted = said("topics.model_english", n_en=english, n_told=len(told), share=percent(share))
     if share >= config.english_min_share:
         return ModelChoice(config.english_model, counted)
     others = Counter(code for code in told if code != "en").most_common(OTHERS_NAMED)
     named = ", ".join(f"{language_name(code)} {n}" for code, n in others)
     return ModelChoice(config.multilingual_model,
                        said("topics.model_others", counted=counted, others=named,
-                            share=format(config.english_min_share, ".0%")[:-1]))
+                            share=percent(config.english_min_share)))

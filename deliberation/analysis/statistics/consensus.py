@@ -8,7 +8,7 @@ import numpy as np
 from deliberation.analysis.statistics.config import StatsConfig
 from deliberation.analysis.statistics.min_votes import MinVotes
 from deliberation.analysis.statistics.tallies import GroupTallies, ranked
-from deliberation.words import said, share
+from deliberation.words import percent, said
 
 
 class _AcrossGroups:
@@ -28,7 +28,7 @@ class _AcrossGroups:
     disagree: np.ndarray
 
     def why_empty(self) -> list[str]:
-        of = share(getattr(self.cfg, self.SHARE_SETTING))
+        of = percent(getattr(self.cfg, self.SHARE_SETTING))
         agree_note, disagree_note = (said(note, share=of) for note in self.EMPTY_NOTES)
         return _why_empty(self.eligible, [(self.agree, agree_note), (self.disagree, disagree_note)])
 
@@ -69,7 +69,7 @@ class Consensus(_AcrossGroups):
     def rule(self) -> str:
         cfg = self.cfg
         return said("analysis.consensus_rule", n=self.eligible.for_consensus,
-                    share_voted=share(cfg.min_group_participation), share_agree=share(cfg.consensus_min_group_agree),
+                    share_voted=percent(cfg.min_group_participation), share_agree=percent(cfg.consensus_min_group_agree),
                     score=cfg.consensus_score)
 
 

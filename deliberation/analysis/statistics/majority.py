@@ -7,7 +7,7 @@ import numpy as np
 
 from deliberation.analysis.statistics.config import StatsConfig
 from deliberation.analysis.statistics.counting import VoteCounts
-from deliberation.words import said, share
+from deliberation.words import percent, said
 from deliberation.analysis.statistics.significance import prop_test
 
 
@@ -59,7 +59,7 @@ class Majority:
             counts, exclude, cfg=cfg, pick_max=len(counts.seen))
 
     def why_empty(self) -> list[str]:
-        of = share(self.cfg.majority_min_prob)
+        of = percent(self.cfg.majority_min_prob)
         notes = []
         if len(self.agree) == 0:
             notes.append(said("analysis.no_majority", share=of))

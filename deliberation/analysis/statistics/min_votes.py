@@ -9,7 +9,7 @@ import numpy as np
 
 from deliberation.analysis.statistics.config import StatsConfig
 from deliberation.analysis.statistics.tallies import GroupTallies
-from deliberation.words import said, share
+from deliberation.words import percent, said
 
 
 def scaled_min_votes(rule: int, n_members: int, room_share: float) -> int:
@@ -53,7 +53,7 @@ class MinVotes:
     def considered(self, note: str) -> str:
         """A consensus or common-ground note followed by the sentence saying which statements were considered."""
         return said("analysis.considered", n=self.for_consensus, note=note,
-                    share_voted=share(self.cfg.min_group_participation))
+                    share_voted=percent(self.cfg.min_group_participation))
 
     def why_empty(self) -> list[str]:
         """Why no statement can be consensus or common ground, when that is so."""
@@ -63,8 +63,8 @@ class MinVotes:
         enough_n = self.active & (self.tallies.in_group_votes >= self.for_consensus)
         if enough_n.any():
             best = float(self.tallies.participation.min(axis=0)[enough_n].max())
-            return [said("analysis.too_little_participation", share_voted=share(cfg.min_group_participation),
-                         best=f"{best * 100:.1f}")]
+            return [said("analysis.too_little_participation", share_voted=percent(cfg.min_group_participation),
+                         best=percent(best, 1))]
         return [said("analysis.too_few_votes_consensus", n=self.for_consensus)]
 
     def why_no_jigsaw_lists(self) -> list[str]:
@@ -80,10 +80,10 @@ def min_votes_rule(cfg: StatsConfig, n_members: int) -> str:
     cons = scaled_min_votes(cfg.min_votes_for_consensus, n_members, cfg.min_votes_room_share)
     if n_members == 0 and cons != cfg.min_votes_for_consensus:
         # a room without votes read "at least 1 votes ...: 50% of the 0 participants in groups"
-        return said("analysis.min_votes_nobody", n=cfg.min_votes_for_consensus, share_room=share(cfg.min_votes_room_share),
-                    share_voted=share(cfg.min_group_participation))
+        return said("analysis.min_votes_nobody", n=cfg.min_votes_for_consensus, share_room=percent(cfg.min_votes_room_share),
+                    share_voted=percent(cfg.min_group_participation))
     if cons == cfg.min_votes_for_consensus:
-        return said("analysis.min_votes", n=cons, share_voted=share(cfg.min_group_participation))
-    return said("analysis.min_votes_capped", n=cons, share_room=share(cfg.min_votes_room_share),
+        return said("analysis.min_votes", n=cons, share_voted=percent(cfg.min_group_participation))
+    return said("analysis.min_votes_capped", n=cons, share_room=percent(cfg.min_votes_room_share),
                 members=said("analysis.members", n=n_members), n_usual=cfg.min_votes_for_consensus,
-                share_voted=share(cfg.min_group_participation))
+                share_voted=percent(cfg.min_group_participation))

@@ -6,7 +6,7 @@ import numpy as np
 
 from deliberation.analysis.statistics.config import StatsConfig
 from deliberation.analysis.statistics.min_votes import MinVotes
-from deliberation.words import said, share
+from deliberation.words import percent, said
 from deliberation.analysis.statistics.tallies import GroupTallies, ranked
 
 
@@ -44,7 +44,7 @@ class Uncertain:
     def why_empty(self) -> list[str]:
         if not self.eligible.jigsaw_ok.any() or len(self.statements):
             return []
-        return [said("analysis.no_uncertain", share=share(self.threshold))]
+        return [said("analysis.no_uncertain", share=percent(self.threshold))]
 
     def tags(self) -> dict[str, np.ndarray]:
         return {"uncertain": np.flatnonzero(self.mask)}
