@@ -99,10 +99,12 @@ class Settings:
         """Make the data directory; one that cannot be a folder (a file there or on its path, no
         such parent to make it in) is an InputError naming it, not an OSError traceback."""
         from deliberation.errors import InputError  # lazy: errors is not needed by every settings user
+        from deliberation.words import said
 
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError, FileNotFoundError) as e:
-            problem = "is a file, not a folder" if self.data_dir.is_file() else f"cannot be made ({e.strerror})"
-            raise InputError(f"data directory: {problem}", self.data_dir) from None
+            problem = (said("input.data_dir_is_file") if self.data_dir.is_file()
+                       else said("input.data_dir_not_made", error=e.strerror))
+            raise InputError(problem, self.data_dir) from None
         return self

@@ -326,3 +326,28 @@ def test_the_other_refusals_are_said_in_each_language_and_english_as_written(tmp
         assert not left, (lang, left)
         page = "\n".join(said)
         assert not [x for x in expected if x not in page], (lang, [x for x in expected if x not in page], page)
+
+
+def test_a_page_that_cannot_read_its_data_directory_says_so_in_the_pages_language(tmp_path, monkeypatch):
+    """A German participant page and console (``?lang=de``) whose data directory is a file said
+    "Showing the participant page failed: …: data directory: is a file, not a folder": the page's
+    first run fails before it knows its language, and fell back to English (now: the session's or
+    the browser's, ui.i18n.drawn_words), and the data directory's problem was an English literal (now
+    ``said.input.data_dir_*``). The board and the report said only the latter in English. English as before."""
+    from ui_helpers import app
+
+    not_a_folder = tmp_path / "data"
+    not_a_folder.write_text("a file where the data directory should be", encoding="utf-8")
+    monkeypatch.setenv("DELIBERATION_DATA", str(not_a_folder))
+    german = {"participant": "Das Anzeigen der Seite", "moderator": "Das Anzeigen der Moderationskonsole",
+              "board": "Das Anzeigen der Live-Tafel", "report": "Das Anzeigen des Berichts"}
+    english = {"participant": "Showing the participant page"}  # the English page's words, as they were
+    cases = [(page, "de", doing, "ist fehlgeschlagen: {f}: Datenordner: ist eine Datei, kein Ordner")
+             for page, doing in german.items()]
+    cases += [(page, "en", doing, "failed: {f}: data directory: is a file, not a folder") for page, doing in english.items()]
+    for page, lang, doing, problem in cases:
+        at = app(page)
+        at.query_params["lang"], at.query_params["code"] = lang, "HAFEN1"
+        at.run()
+        said = [unescape(e.value) for e in at.error]
+        assert said == [f"{doing} {problem.format(f=not_a_folder)}"], (page, lang, said)

@@ -197,8 +197,18 @@ def words_of(read) -> Words:
 
 def console_words() -> Words:
     """The words of the moderator console: the language its page is drawn in (ui/views/moderator.py
-    sets :data:`CONSOLE_LANGUAGE_KEY` from :func:`page_words` at each run)."""
-    return Words(st.session_state.get(CONSOLE_LANGUAGE_KEY))
+    sets :data:`CONSOLE_LANGUAGE_KEY` from :func:`page_words` at each run); before it is set, the
+    session's or the browser's (:func:`drawn_words`)."""
+    return drawn_words(CONSOLE_LANGUAGE_KEY)
+
+
+def drawn_words(key: str) -> Words:
+    """The words of the language a page is drawn in, kept under ``key`` of the session; before the
+    page has set it (its first run failed before it knew the room: a data directory that cannot be
+    read), the language of this session's choice or of the browser (:func:`page_words` of no room),
+    not English."""
+    lang = st.session_state.get(key)
+    return Words(lang) if lang in LANGUAGES else page_words(None)
 
 
 def term(words: Words, key: str) -> str:

@@ -13,7 +13,7 @@ from deliberation.errors import DeliberationError, RateLimited, SameWords, Votin
 from deliberation.models import TYPED_STATEMENT_MAX_CHARS, ModerationStatus
 from deliberation.services import intake, similar_statements
 from ui.common import embedder, esc, index, log, plain_error, quote, store, unexpected_words
-from ui.i18n import DEFAULT_LANGUAGE, Words
+from ui.i18n import DEFAULT_LANGUAGE, Words, drawn_words
 from ui.late_press import unclaimed_presses
 
 #: Longest statement a participant may send from this page (short statements are easier to vote
@@ -35,8 +35,8 @@ SAID = {1: "said.agree", -1: "said.disagree", 0: "said.pass"}
 
 
 def words() -> Words:
-    """The words of the language the page is drawn in."""
-    return Words(st.session_state.get(PAGE_LANGUAGE_KEY))
+    """The words of the language the page is drawn in (ui.i18n.drawn_words)."""
+    return drawn_words(PAGE_LANGUAGE_KEY)
 
 
 def keyed(key: str) -> str:
