@@ -265,7 +265,8 @@ def test_the_console_speaks_the_browsers_language_where_no_other_applies(server)
     """Found by a German moderator: the console's sign-in page (no room yet, no ``?lang=``) was English
     whatever the browser's language. The browser's preferred language (``navigator.language``, Streamlit's
     ``st.context.locale``: ui.i18n.browser_language) is used when the app speaks it; one it does not
-    speak gives English; a room's chosen language still wins (and ``?lang=``: tests/test_console_german.py)."""
+    speak gives English; a room's language still wins, English too for a room that stores none (an English
+    question; and ``?lang=`` wins: tests/test_console_german.py)."""
     url, data = server
     from deliberation.config import Settings
     from deliberation.storage import Store
@@ -275,7 +276,9 @@ def test_the_console_speaks_the_browsers_language_where_no_other_applies(server)
     c, _ = store.create_consultation("¿Debería cerrarse la calle Mayor al tráfico?", secret="browser-language-1")
     store.update_settings(c.id, {ROOM_LANGUAGE_SETTING: "es"})
     # (the browser's language, the address) -> the console's language
-    cases = [("de-DE", "", "de"), ("fr-CA", "", "fr"), ("pt-BR", "", "en"), ("de-DE", f"?code={c.code}", "es")]
+    english, _ = store.create_consultation("Should the library open on Sundays?", secret="browser-language-2")
+    cases = [("de-DE", "", "de"), ("fr-CA", "", "fr"), ("pt-BR", "", "en"), ("de-DE", f"?code={c.code}", "es"),
+             ("de-DE", f"?code={english.code}", "en")]  # an English room stores no language: it stays English
     said = {}
     with sync_playwright() as pw:
         browser = launch_chromium(pw)

@@ -146,13 +146,7 @@ def failure_words(words: Words) -> dict:
 
 def room_language(c) -> str:
     """The language the moderator chose for the room (English when none was chosen)."""
-    return known(chosen_room_language(c))
-
-
-def chosen_room_language(c) -> str | None:
-    """The language the moderator chose for the room as stored, None when none was (or no room)."""
-    lang = (getattr(c, "settings", None) or {}).get(ROOM_LANGUAGE_SETTING)
-    return lang if lang in LANGUAGES else None
+    return known((getattr(c, "settings", None) or {}).get(ROOM_LANGUAGE_SETTING))
 
 
 def chosen_language() -> str | None:
@@ -172,9 +166,10 @@ def language_param() -> dict[str, str]:
 
 def page_words(c) -> Words:
     """The words of a participant page, board or console: the language this browser session chose
-    (``?lang=`` or the page's language menu), else the room's, else (no room, or a room whose
-    language was never chosen) the browser's (:func:`browser_language`)."""
-    return Words(chosen_language() or chosen_room_language(c) or browser_language())
+    (``?lang=`` or the page's language menu), else the room's (English for a room that stores none:
+    an English question stores none, deliberation.text.languages.room_language_of), else, where
+    there is no room (the console's sign-in, a join form), the browser's (:func:`browser_language`)."""
+    return Words(chosen_language() or (room_language(c) if c is not None else browser_language()))
 
 
 def browser_language() -> str:
