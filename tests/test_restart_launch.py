@@ -193,3 +193,34 @@ def test_make_run_stopped_while_a_terminal_run_imports_its_folder(tmp_path):
     assert f"The import of {SAMPLE.resolve()} was stopped: nothing of it was imported." in log.read_text()
     assert find_stored(settings, str(SAMPLE)) is None and runs.import_in_progress(settings, str(SAMPLE)) is None
     assert not chroma_server.heartbeat(chroma) and not (data / chroma_server.SERVER_FILE).exists()
+
+
+def test_make_run_says_so_when_the_app_process_is_killed(tmp_path):
+    """A hand-run room: the Streamlit process killed (kill -9), the launcher ended without a word,
+    and the moderator at the terminal did not know the app was down or why."""
+    log = tmp_path / "launch.log"
+    proc = start_launcher(tmp_path / "data", log, "--port", str(free_port()), "--no-sample", "--embedded-chroma",
+                          env=CLI_ENV)
+    _wait(lambda: proc.poll() is not None or "Open http" in log.read_text(), "the launcher opens the app", log)
+    app = [int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(int(p)) == proc.pid
+           and b"serve.py" in _cmdline(int(p))]
+    assert len(app) == 1, (app, log.read_text())
+    os.kill(app[0], signal.SIGKILL)
+    assert proc.wait(timeout=WAIT_S) == 1
+    said = " ".join(log.read_text().split())
+    assert "The app's server process ended by itself (killed by signal SIGKILL)" in said, said
+    assert "Start it again with `make run`" in said
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return open(f"/proc/{pid}/cmdline", "rb").read()
+    except OSError:
+        return b""

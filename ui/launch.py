@@ -290,7 +290,7 @@ def _serve(app: subprocess.Popen) -> int:
     """Wait for the app to end; a Ctrl-C (which the terminal sends to the app too) or SIGINT to this
     process alone is passed on to it, and it is terminated when it has not ended soon after."""
     try:
-        return app.wait()
+        return _ended_by_itself(app.wait())
     except KeyboardInterrupt:
         with contextlib.suppress(ProcessLookupError):
             app.send_signal(signal.SIGINT)
@@ -302,6 +302,16 @@ def _serve(app: subprocess.Popen) -> int:
         if app.poll() is None:
             app.terminate()
             app.wait(timeout=APP_STOP_S)
+
+
+def _ended_by_itself(status: int) -> int:
+    """The app's process ended while nobody stopped the launcher (killed, crashed, or stopped on its
+    own): say so, instead of ending without a word, and end with a failure status."""
+    how = (f"killed by signal {signal.Signals(-status).name}" if status < 0 and -status in signal.valid_signals()
+           else f"exit status {status}")
+    print(f"The app's server process ended by itself ({how}): the app is no longer served. "
+          "Start it again with `make run`; every acknowledged vote is stored.", file=sys.stderr, flush=True)
+    return status if status > 0 else 1
 
 
 def _runs_needing_vector_store(settings: Settings) -> dict[int | str, runs.RunRecord]:
