@@ -28,8 +28,8 @@ graph nodes are split the same way from the graph's update stream (a node's figu
 writing its checkpoint). Child processes (none are expected) are reported from
 ``RUSAGE_CHILDREN``. The overall peak is the largest stage peak; the target is 4 GB.
 The "Lingua" column counts the texts each stage sent to the language detector (each text once
-per process) and shows whether its models are held after the stage (loaded once per process,
-then held).
+per process) and shows whether its models are held after the stage (an import that sent it more
+than ``deliberation.text.languages.RELEASE_AFTER`` new texts releases them before its embedding).
 
 Baseline, in the same run: the same pipeline at 1/10 of the participants and statements (same
 votes per participant, so 1/10 of the votes), to show how time and memory scale, and the plain
@@ -89,7 +89,7 @@ def peak_mb() -> float:
 
 def lingua_state() -> dict:
     """Texts sent to the language detector (Lingua) so far and how often its models were loaded
-    in this process (``deliberation.text.languages.detector_state``), once it is imported."""
+    and released in this process (``deliberation.text.languages.detector_state``), once it is imported."""
     mod = sys.modules.get("deliberation.text.languages")
     state = getattr(mod, "detector_state", None)
     return vars(state()) if state else {}
@@ -428,7 +428,7 @@ def print_scale(title: str, res: dict) -> None:
     print(f"   {d['votes']:,} votes ({d['vote_events']:,} vote events; votes.csv {d['votes_csv_mb']:.0f} MB); "
           f"votes per statement {d['min_votes_on_a_statement']:,}..{d['max_votes_on_a_statement']:,}")
     # Lingua: texts the language detector was asked in the stage (not remembered ones), and whether
-    # its models are held after it (L) or not loaded yet (-), with the count of loads so far
+    # its models are held after it (L) or not (-: not loaded yet, or released), with the count of loads so far
     print(f"   {'stage':52s} {'time s':>8s} {'CPU s':>7s} {'peak MB':>8s} {'RSS after':>9s}  Lingua texts, models")
     before = 0
     for r in res["stages"]:

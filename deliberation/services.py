@@ -27,7 +27,7 @@ from deliberation.importers.polis import is_polis_export, read_polis_export
 from deliberation.models import ModerationStatus, Statement
 from deliberation.safety import moderate
 from deliberation.storage import ImportReport, Store, VectorIndex
-from deliberation.text.languages import room_language_of
+from deliberation.text.languages import import_batch, room_language_of
 from deliberation.wording import inflect, plural
 from deliberation.words import ROOM_LANGUAGE_SETTING, said
 from deliberation.storage.chroma_server import VectorStoreBusy
@@ -149,7 +149,7 @@ def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = Tru
     the killed one left behind; on PostgreSQL the id is never reused, so such vectors stay under
     an id no consultation has and are never shown.
     """
-    with storage_errors(settings.data_dir), bulk_work():
+    with storage_errors(settings.data_dir), bulk_work(), import_batch() as languages_told:
         store = Store(settings)
         if store.read_only:
             raise storage_error(OSError(errno.EROFS, "read-only file system"), settings.data_dir)
@@ -161,6 +161,7 @@ def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = Tru
         def on_commit(cid: int, stored: list[Statement]) -> dict | None:
             # the model is chosen from every statement the consultation now holds, stored with them
             choice = choose_for(settings, [s.text for s in stored if not s.is_draft])
+            languages_told.done()  # a large import's Lingua models go before the embedding
             if embed:
                 embedder = embedder_for(settings, choice.model)
                 index = vector_index(settings, choice.model)

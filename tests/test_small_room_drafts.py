@@ -77,6 +77,36 @@ def test_opposite_statements_are_told_apart_by_their_words():
         assert opposite(SourceRef(id="a", text=a), SourceRef(id="b", text=b)) is want, (a, b)
 
 
+def test_reverses_answers_as_the_guards_reading_of_a_draft_does():
+    """:func:`reverses` reads each text once (split, tokenised, remembered) instead of building a
+    guard report per pair (the draft node's opposite-statement search on Bowling Green): its answer
+    is still any reversal in ``check_draft``'s verdicts with the REVERSALS reading, on every ordered
+    pair of the room's statements and of six multi-sentence texts in three languages, under the
+    default guard settings and one that aligns nothing."""
+    from deliberation.grounding import check_draft
+    from deliberation.grounding.opposition import OPPOSITE_KINDS, REVERSALS, reverses
+
+    texts = [t for _, _, t in STATEMENTS] + [
+        "The council should raise parking fees. Buses should be free on Sundays.",
+        "Buses should not be free on Sundays. The council should cut parking fees in the centre.",
+        "La ville devrait ouvrir la piscine le dimanche. Le parc doit rester calme.",
+        "La ville ne devrait pas ouvrir la piscine le dimanche.",
+        "El ayuntamiento debe aumentar las plazas de aparcamiento.",
+        "El ayuntamiento debe reducir las plazas de aparcamiento. Más autobuses, por favor."]
+    found = 0
+    room, more = texts[:len(STATEMENTS)], texts[len(STATEMENTS):]
+    for config, pairs in ((GroundingConfig(), [*itertools.permutations(room, 2), *itertools.permutations(more, 2)]),
+                          (GroundingConfig(min_alignment_overlap=1.01), itertools.permutations(more, 2))):
+        for a, b in pairs:
+            report = check_draft([{"id": "s", "text": a}], b, ["s"], config=config, reading=REVERSALS)
+            want = any(k in OPPOSITE_KINDS for v in report.sentences for k in v.problem_kinds)
+            assert reverses(a, b, config) is want, (a, b, config)
+            found += want
+    assert found >= 6, found
+    with pytest.raises(ValueError, match="draft is empty"):
+        reverses(texts[0], "  ")
+
+
 def test_a_lone_dissenter_splits_the_topic_and_no_draft_merges_x_with_not_x(room):
     _, store, cid, st = room
     analysis = AnalysisResult.model_validate(st.values["analysis"])

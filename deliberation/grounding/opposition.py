@@ -11,9 +11,12 @@ substitutions: most of its WordNet look-ups) decides nothing here.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from . import checks, meaning, own_language
-from .guard import Reading, check_draft
-from .models import GroundingConfig
+from .checks import _Embeddings, _Source
+from .guard import Reading, _parse_sentences, _sources, check_sentence
+from .models import GroundingConfig, SourceStatement
 from .problems import ProblemKind
 
 #: the guard's findings that mean one statement says the opposite of the other
@@ -26,8 +29,39 @@ REVERSALS = Reading(rules=(checks.check_stance, meaning.check_direction), own=ow
                     additions=())
 
 
+#: texts whose reading as a source and as a draft :func:`reverses` remembers: a draft's candidate
+#: sources are compared pairwise, so each text comes back in many pairs
+TEXTS_REMEMBERED = 4096
+#: the one id :func:`reverses` gives the source it reads a draft against
+_ID = "s"
+
+
 def reverses(source: str, draft: str, config: GroundingConfig = GroundingConfig()) -> bool:
     """Does ``draft``, read by the guard as a draft of ``source`` alone, reverse it (a problem of
-    :data:`OPPOSITE_KINDS` in any sentence)? ``config``: the guard's settings."""
-    report = check_draft([{"id": "s", "text": source}], draft, ["s"], config=config, reading=REVERSALS)
-    return any(k in OPPOSITE_KINDS for s in report.sentences for k in s.problem_kinds)
+    :data:`OPPOSITE_KINDS` in any sentence)? ``config``: the guard's settings.
+
+    The answer of ``check_draft([source], draft, reading=REVERSALS)``, computed as it does, sentence
+    by sentence (:func:`.guard.check_sentence`), but each text split and tokenised once
+    (:data:`TEXTS_REMEMBERED`) and without the report's other fields."""
+    if not draft or not draft.strip():
+        raise ValueError("draft is empty")
+    sources, cfg = _as_source(source), config.for_encoder(None)
+    return any(k in OPPOSITE_KINDS
+               for clean, cited, unknown in _as_draft(draft)
+               for k in check_sentence(clean, list(cited), list(unknown), sources, _Embeddings(None), cfg,
+                                       REVERSALS).problem_kinds)
+
+
+@lru_cache(maxsize=TEXTS_REMEMBERED)
+def _as_source(text: str) -> dict[str, _Source]:
+    """``text`` read as the guard reads a cited statement (its claim, tokens, clauses); the checks
+    only read it, so one reading serves every pair."""
+    return _sources([SourceStatement(id=_ID, text=text)])
+
+
+@lru_cache(maxsize=TEXTS_REMEMBERED)
+def _as_draft(text: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """``text``'s sentences as the guard parses a draft citing :data:`_ID` alone: (text, cited,
+    unknown ids)."""
+    return tuple((clean, tuple(cited), tuple(unknown))
+                 for clean, cited, unknown in _parse_sentences(text, {_ID}, [_ID], [_ID]))

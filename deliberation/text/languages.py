@@ -11,11 +11,15 @@ it over when statements are read (:func:`remember_languages`), so a later proces
 an ``import-polis``, an app server) asks Lingua only about texts that are not stored statements
 (a draft's sentences).
 
-Lingua's models load lazily, on the first text a process sends it, and stay loaded for the
-life of the process: a reload costs as much as detecting thousands of texts, and a process that
-detected a batch (an import, an analysis) usually asks again later (the guard reads a draft's
-sentences, the app a participant's new statement). :func:`detector_state` tells whether they are
-loaded and how many texts were sent to Lingua.
+Lingua's models (~340 MB) load lazily, on the first text a process sends it, and stay loaded: a
+reload costs as much as detecting thousands of texts, and a process that detected a batch (an
+analysis) usually asks again later (the guard reads a draft's sentences, the app a participant's new
+statement). An import is the exception (:func:`import_batch`): when it sent Lingua more than
+:data:`RELEASE_AFTER` new texts, the models are released as soon as its language work is done
+(before its embedding), and their memory handed back, so an import, and the steps a process runs
+after it, do not carry them; the next new text reloads them, with the same answers.
+:func:`detector_state` tells whether they are loaded, how often they were loaded and released and
+how many texts were sent to Lingua.
 
 Codes are ISO 639-1 ("en", "de", "zh", ...); ``""`` means undetermined (a text without letters,
 "15", or one too short or too ambiguous to tell). :func:`main_language` picks a consultation's main language.
@@ -29,10 +33,13 @@ Example::
 
 from __future__ import annotations
 
+import ctypes
 import functools
+import sys
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
@@ -41,8 +48,8 @@ from deliberation.words import DEFAULT_LANGUAGE
 from deliberation.words import LANGUAGES as SPOKEN  # the languages the app speaks
 
 __all__ = ["LANGUAGES", "UNDETERMINED", "DetectorState", "detect_language", "detect_languages",
-           "detector_state", "language_of_most_words", "main_language", "language_name", "remember_languages",
-           "room_language_of"]
+           "detector_state", "import_batch", "language_of_most_words", "main_language", "language_name",
+           "release_models", "remember_languages", "room_language_of"]
 
 #: Languages the detector chooses among (ISO 639-1): the sixteen of Universal Sentence Encoder
 #: multilingual (Chinese counted once) plus Swedish, Danish and Czech. A longer list costs memory
@@ -115,17 +122,20 @@ def _detector():
 
 @dataclass(frozen=True)
 class DetectorState:
-    """Lingua's models in this process: ``loaded``: whether they are; ``loads``: times they were
-    loaded (at most once per process); ``texts_detected``: texts sent to Lingua so far."""
+    """Lingua's models in this process: ``loaded``: whether they are now; ``loads``: times they were
+    (re)loaded; ``releases``: times they were released (:func:`release_models`); ``texts_detected``:
+    texts sent to Lingua so far."""
 
     loaded: bool
     loads: int
+    releases: int
     texts_detected: int
 
 
-# Every use of Lingua holds this lock: the state's counts stay exact when threads detect at once.
+# Every use of Lingua and every release holds this lock: a release while another thread detects
+# could otherwise drop models that detection still reads.
 _lingua_lock = threading.Lock()
-_state = {"loaded": False, "loads": 0, "texts_detected": 0}
+_state = {"loaded": False, "loads": 0, "releases": 0, "texts_detected": 0}
 
 
 def _ask_lingua(texts: list[str], one: bool = False) -> list[str]:
@@ -146,8 +156,71 @@ def _ask_lingua(texts: list[str], one: bool = False) -> list[str]:
     return codes
 
 
+def _trim_heap() -> None:
+    """Hand freed heap memory back to the operating system (glibc's ``malloc_trim``): without
+    it most of the models' memory stays with the process after they are dropped. Does nothing
+    where glibc is absent."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # musl and other C libraries without it
+        return
+    trim(0)
+
+
+def release_models() -> None:
+    """Drop Lingua's language models and hand their memory back; the next new text reloads them
+    (same answers). Remembered languages stay. Safe from any thread."""
+    with _lingua_lock:
+        if not _state["loaded"]:
+            return
+        _detector().unload_language_models()
+        _trim_heap()
+        _state["loaded"] = False
+        _state["releases"] += 1
+
+
+#: An import that sends more than this many new texts (not remembered yet) to Lingua is batch
+#: work: its models are released when its language work is done (:func:`import_batch`). An import
+#: of a few statements, or of statements detected before in the process, keeps them.
+RELEASE_AFTER = 200
+
+
+class ImportBatch:
+    """An import's language work (:func:`import_batch`); :meth:`done` when it has detected all it
+    needs, before its other memory-hungry work (embedding)."""
+
+    def __init__(self) -> None:
+        with _lingua_lock:
+            self._start: int | None = _state["texts_detected"]
+
+    def done(self) -> None:
+        """Release Lingua's models when this import sent it more than :data:`RELEASE_AFTER` new
+        texts (once; later calls do nothing)."""
+        if self._start is None:
+            return
+        with _lingua_lock:
+            sent = _state["texts_detected"] - self._start
+        self._start = None
+        if sent > RELEASE_AFTER:
+            release_models()
+
+
+@contextmanager
+def import_batch() -> Iterator[ImportBatch]:
+    """Run an import in the block: when it sent Lingua more than :data:`RELEASE_AFTER` new texts,
+    the models are released at :meth:`ImportBatch.done`, or at the block's end at the latest."""
+    batch = ImportBatch()
+    try:
+        yield batch
+    finally:
+        batch.done()
+
+
 def detector_state() -> DetectorState:
-    """Whether Lingua's models are loaded, how often they were loaded and how many texts it was asked about."""
+    """Whether Lingua's models are loaded, how often they were loaded and released and how many
+    texts it was asked about."""
     with _lingua_lock:
         return DetectorState(**_state)
 
