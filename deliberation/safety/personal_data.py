@@ -79,8 +79,13 @@ _PHONE_CANDIDATE_RE = re.compile(
     + fill(r"(?![\w%€$£]|[.,]\d|-\d|\s?{phone_numbers.units_after}\b)", "en", "de"),
     re.IGNORECASE,
 )
+#: A phone cue word (or the writer's own "my number"), a pronoun ("call me"), the word before the
+#: number ("on", "al") and the word for "number" ("Handy Nummer", "llámame al número"), at the end
+#: of the text before a candidate number.
 _PHONE_CONTEXT_RE = re.compile(
-    fill(r"\b(?:{phone_numbers.cue_words}|{phone_numbers.owners}\s+{phone_numbers.number_words})\b\.?\s*{phone_numbers.pronouns}?\s*(?:{phone_numbers.before_number}|:)?\s*:?\s*$", "en", "de", "fr", "es"),
+    fill(r"\b(?:{phone_numbers.cue_words}|{phone_numbers.owners}\s+{phone_numbers.number_words})\b\.?"
+         r"\s*{phone_numbers.pronouns}?\s*(?:{phone_numbers.before_number}|:)?"
+         r"\s*(?:{phone_numbers.number_words}\b)?\s*:?\s*$", "en", "de", "fr", "es"),
     re.IGNORECASE,
 )
 _DATE_LIKE_RE = re.compile(
