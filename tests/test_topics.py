@@ -646,3 +646,4 @@ def test_catalan_stop_words_make_no_topic_label(embed):
     # the Catalan statements' own words still count ("carrils", "plaça"): only their function words go
     assert {"amb", "més"} <= stop_words("es") and {"amb", "més"} <= stop_words("fr")
     assert "carrils" in extract_terms(texts[2], "es") and "mode" in extract_terms("La mode des vélos", "fr")
+    assert "mal" in extract_terms("Le mal-logement", "fr")  # content words of the list stay (data/ca.toml)

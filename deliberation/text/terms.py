@@ -53,16 +53,11 @@ CHINESE_STOP_WORDS: frozenset[str] = frozenset(_LISTS.entries("function_words", 
 _ENGLISH_EXTRA_STOP = frozenset(_LISTS.entries("extra_stop_words", "en"))
 
 #: Languages the detector does not know (deliberation.text.languages.LANGUAGES) whose statements it
-#: tells as languages it knows, and those: Lingua tells Catalan ("Cal més carrils bici amb separació
-#: física") as Spanish or French (or not at all, and then the consultation's main language). Their
-#: stop words (stopwords-iso's) are those languages' stop words too; "amb" ("with") was a topic's
-#: label in a Spanish room.
-TOLD_AS = {"ca": ("es", "fr")}
-#: Words of stopwords-iso's lists of :data:`TOLD_AS` languages that say what a statement is about,
-#: in that language ("estat" state, "ús" use) or in a language it is told as (French "fer" iron,
-#: "sols" soils, "sons" sounds, "ans" years): kept in labels.
-TOLD_AS_CONTENT = frozenset({"estat", "ús", "mode", "últim", "llarg", "baix", "iguals", "donat",
-                             "fer", "sols", "sons", "tons", "ans"})
+#: tells as languages it knows, and those (``told_as`` in ``data/<language>.toml``): Lingua tells
+#: Catalan as Spanish or French. Their stop words (stopwords-iso's) are those languages' stop words
+#: too, but for their ``content_words``; "amb" ("with") was a topic's label in a Spanish room.
+TOLD_AS: dict[str, tuple[str, ...]] = {lang: tuple(_LISTS.entries("told_as", lang)) for lang in _LISTS.languages
+                                       if _LISTS.entries("told_as", lang)}
 
 CJK_RE = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+"
@@ -98,8 +93,8 @@ def stop_words(language: str) -> frozenset[str]:
     if not stopwordsiso.has_lang(language):
         return english
     extra = _LISTS.entries("extra_stop_words", language)
-    told = [w for unknown, known in TOLD_AS.items() if language in known for w in stopwordsiso.stopwords(unknown)
-            if w not in TOLD_AS_CONTENT]
+    told = [w for unknown, known in TOLD_AS.items() if language in known
+            for w in set(stopwordsiso.stopwords(unknown)) - set(_LISTS.entries("content_words", unknown))]
     return frozenset(w.lower() for w in [*stopwordsiso.stopwords(language), *extra, *told]) | english
 
 
