@@ -2,7 +2,8 @@
 6 Dec 2026 evening): verb and adjective antonyms inside longer sentences, "avoid doing" as "not
 do", a dropped beneficiary ("for the elderly and disabled"), a German condition written verb-first
 ("Berücksichtigen X diesen Grundsatz, werden sie ..."), a German compound swapped for a sibling
-("Raumfahrt" -> "Luftfahrt") in a reworded sentence; no false alarm on "nach Ansicht der
+("Raumfahrt" -> "Luftfahrt") in a reworded sentence, a dropped negated adjective ("unelected
+boards" -> "boards"); no false alarm on "nach Ansicht der
 Teilnehmenden" nor on "should not ... except ..." said as "only ...".
 
 Each case drafts from a real statement of ../shared/corpora (read by corpus and comment id, the
@@ -45,6 +46,12 @@ REAL = [
     (BG, "580", "Wal-Mart and Kroger grocery pick-up should accept EBT for older and disabled people.", None),
     (BG, "579", "We need transit buses in the county, and they should be easy to enter and exit and wheelchair "
                 "accessible.", K.SCOPE_INFLATED),
+    # a dropped negated adjective: "unelected boards" are not all boards
+    (BG, "458", "Participants say elected officials should not be able to sit on boards.", K.SCOPE_INFLATED),
+    (BG, "458", "Elected officials should not be able to sit on unelected boards, and participants want oversight "
+                "committees for projects such as TIF.", None),
+    (BG, "116", "Local elected officials should not hold a seat and also sit on the TIF board or other boards.",
+     K.SCOPE_INFLATED),
     # "should not ... except under rare conditions" = "only in rare situations"; without the negation
     # or with "never", still a reversal or a dropped exception
     (BG, "2", "Officials using social media accounts professionally should be allowed to block constituents only "

@@ -37,6 +37,10 @@ _RELATIVES = {lang: frozenset(entries("restrictive_relatives", lang)) for lang i
 _NOT_RELATIVE_AFTER = frozenset(w.lower() for w in entries("determiners", "en") + entries("subject_pronouns", "en"))
 #: a German finite verb's ending: the last word of a relative clause
 _DE_VERB_END = re.compile(r"(?:en|ern|eln|t|n)$")
+#: prefixes that negate the adjective they open ("unelected"): such an adjective restricts its noun
+_NEGATED_PREFIXES = tuple(entries("negated_modifier_prefixes", "en"))
+#: ... when the word without the prefix has at least this many letters ("elected"; not "der" of "under")
+MIN_NEGATED_STEM = 4
 #: "for" / "für" before a group of people (:func:`_beneficiary_phrases`), per language
 _BENEFICIARY = {lang: (frozenset(entries("beneficiary_prepositions", lang)),
                        re.compile(rf"^(?:{'|'.join(entries('beneficiary_groups', lang))})$", re.I))
@@ -61,19 +65,25 @@ def check_dropped_relative(ctx: SentenceContext) -> list[Problem]:
         if sent is None:
             continue
         for head, lo, hi in (_relative_clauses(sent.text, ctx.lang, relatives)
-                             + _beneficiary_phrases(sent.text, ctx.lang)):
+                             + _beneficiary_phrases(sent.text, ctx.lang) + _negated_modifiers(sent.text, ctx.lang)):
             own = _content_words_with_surface(_tokenize(sent.text[lo:hi]))
             rest = _content_words_with_surface(_tokenize(sent.text[:lo] + " " + sent.text[hi:]))
             own = {c: w for c, w in own.items() if c not in rest}
-            if not own or not _said(head, ctx, draft_words) or _own_relative(ctx, head, relatives):
+            # a modifier before its noun: the draft's words of the rest do not say it ("elected" of
+            # "Elected officials ... unelected boards")
+            before = sent.text[hi:].lstrip().startswith(head)
+            said_by = [w for w in unexplained if _tokenize(w)[0].canon not in rest] if before else unexplained
+            if not own or not _said(head, ctx, draft_words) or _own_relative(ctx, head, relatives) \
+                    or (before and _own_modifier(ctx, head, rest)):
                 continue
             kept_rest = sum(_said(w, ctx, draft_words) for w in rest.values())
             if kept_rest / len(rest) < ctx.cfg.min_scope_overlap:
                 continue
-            if not any(_said(w, ctx, unexplained) for w in own.values()):
+            if not any(_said(w, ctx, said_by) for w in own.values()):
                 clause = " ".join(sent.text[lo:hi].split())
                 return [Problem(ProblemKind.SCOPE_INFLATED,
-                                f"speaks of all '{head}' where statement {s.id} says '{head} {clause[:60]}'",
+                                f"speaks of all '{head}' where statement {s.id} says "
+                                f"'{f'{clause} {head}' if before else f'{head} {clause[:60]}'}'",
                                 {"statement": s.id, "word": head})]
     return []
 
@@ -110,6 +120,14 @@ def _own_relative(ctx: SentenceContext, head: str, relatives: frozenset[str]) ->
 
     canon = _tokenize(head)[0].canon
     return any(a.canon == canon and b.raw.lower() in relatives for a, b in zip(ctx.toks, ctx.toks[1:]))
+
+
+def _own_modifier(ctx: SentenceContext, head: str, rest: dict[str, str]) -> bool:
+    """Does the draft put a word of its own right before the noun ("needless traffic" for
+    "unnecessary traffic"): its modifier, said another way?"""
+
+    canon = _tokenize(head)[0].canon
+    return any(b.canon == canon and a.content and a.canon not in rest for a, b in zip(ctx.toks, ctx.toks[1:]))
 
 
 def _relative_clauses(text: str, lang: str, relatives: frozenset[str]) -> list[tuple[str, int, int]]:
@@ -158,6 +176,24 @@ def _beneficiary_phrases(text: str, lang: str) -> list[tuple[str, int, int]]:
             grouped = grouped or bool(groups.match(t.raw))
         if grouped:
             out.append((prev.raw, prep.start, hi))
+    return out
+
+
+def _negated_modifiers(text: str, lang: str) -> list[tuple[str, int, int]]:
+    """(noun, start, end) of each English adjective with a negating prefix (``negated_modifier_prefixes``)
+    right before a noun it restricts ("unelected boards": not every board): the word without its
+    prefix, at least :data:`MIN_NEGATED_STEM` letters, is an adjective or a verb of WordNet, the word
+    itself no noun ("unions", "nonprofit") nor a verb ("united")."""
+
+    if lang != "en":
+        return []
+    toks, out = _tokenize(text), []
+    for tok, nxt in zip(toks, toks[1:]):
+        w = tok.raw
+        stem = next((w[len(p):].lstrip("-") for p in _NEGATED_PREFIXES if w.startswith(p)), "")
+        if (len(stem) >= MIN_NEGATED_STEM and wn.usual_pos(w) in ("", "a") and wn.usual_pos(stem) in ("a", "v")
+                and nxt.content and _may_be_noun(nxt.raw) and not _CLAUSE_END.search(text, tok.end, nxt.start)):
+            out.append((nxt.raw, tok.start, tok.end))
     return out
 
 
