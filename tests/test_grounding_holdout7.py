@@ -1,5 +1,5 @@
 """The seventh sealed holdout for the faithfulness guard (issue 11, item 5 "measure honestly"): shape and
-provenance only, NO scoring. Not scored yet; the lead scores it once, at the end of the session.
+provenance only, NO scoring. Scored once by the lead at the end of the session that wrote it (6 Dec 2026).
 
 ``tests/data/grounding_holdout7_sealed.jsonl`` was written on 2026-12-06 by the helper "holdout7", by
 hand, outside the repository (/tmp/holdout7), blind to the guard, and sealed at 16:42:42 UTC by the
