@@ -31,10 +31,19 @@ press (say, the participant changing their mind to "disagree") was dropped witho
 moved on (a hand-run room). :func:`unclaimed_presses` names such presses to the page, which handles
 them as their buttons would have (ui/participant_actions.late_votes).
 
+A change of a widget's value outside a fragment (the participant page's My votes: an earlier vote
+changed to agree, disagree or pass) reruns the whole page, and Streamlit runs a widget's callback only
+for a widget the session has drawn: a new session ran the page with the browser's values and no
+callback, the page put the stored answer back into the control, and the change was lost without a word
+(a hand-run room: the control snapped back). A rerun of the whole page that carries widget states none
+of which the session has drawn is kept the same way: the page is drawn with them (registering the
+widgets and their callbacks), then the rerun is handed on once, and the changed widget's callback runs.
+(A page just opened or reloaded sends no widget states: it is left to Streamlit.)
+
 It wraps a Streamlit internal (``AppSession.request_rerun``, reading ``has_fragment`` and the
-session's ``_state`` and ``_scriptrunner``; Streamlit 1.67). A Streamlit without those names, or any
-error in this wrapper, leaves the press to Streamlit as it came (a warning in the server log):
-nothing of this module raises into Streamlit's event loop."""
+session's ``_state``, ``_scriptrunner`` and the widgets its ``_session_state`` holds; Streamlit
+1.67). A Streamlit without those names, or any error in this wrapper, leaves the press to Streamlit
+as it came (a warning in the server log): nothing of this module raises into Streamlit's event loop."""
 
 from __future__ import annotations
 
@@ -48,6 +57,7 @@ import weakref
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.runtime.app_session import AppSession, AppSessionState
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 log = logging.getLogger("deliberation.ui")
 
@@ -102,16 +112,27 @@ def install() -> bool:
 
 def _late(session, client_state, queue: bool):
     """A copy of ``client_state`` when it is a press to keep: for a fragment ``session`` does not
-    hold, or any press while ``queue`` (presses are kept already: it comes after them); else None
-    (Streamlit handles it: a timer tick, a press for a fragment it holds or for the whole page)."""
+    hold, for the whole page with widget states none of which ``session`` has drawn (:func:`_drawn`),
+    or any press while ``queue`` (presses are kept already: it comes after them); else None (Streamlit
+    handles it: a timer tick, a press for a fragment it holds or for a page it has drawn)."""
     if client_state is None or client_state.is_auto_rerun:
         return None
     fragment = client_state.fragment_id
-    if not queue and (not fragment or session.has_fragment(fragment)):
+    if not queue and (session.has_fragment(fragment) if fragment else _drawn(session, client_state)):
         return None
     press = ClientState()
     press.CopyFrom(client_state)
     return press
+
+
+def _drawn(session, client_state) -> bool:
+    """A rerun of the whole page is Streamlit's to handle: it carries no widget states (a page just
+    opened or reloaded), or ``session`` has drawn one of its widgets (it holds their callbacks). A
+    session that has drawn none of them is new (a restart): Streamlit would run the page with the
+    browser's values without any widget's callback, and a change of value (My votes) was lost."""
+    drawn = session._session_state._new_widget_state.widget_metadata
+    widgets = client_state.widget_states.widgets
+    return not widgets or any(w.id in drawn for w in widgets)
 
 
 def _busy(session) -> bool:
@@ -178,8 +199,6 @@ def unclaimed_presses() -> list[str]:
     the page's or a fragment's, does not see it again). Read in the run's own thread (a script run);
     empty when there is none, or when this Streamlit keeps its widget states otherwise (a warning in
     the log)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
     try:
         ctx = get_script_run_ctx()
         if ctx is None:
