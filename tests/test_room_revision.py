@@ -112,6 +112,12 @@ def test_the_report_link_keeps_the_language_the_reader_chose(room, monkeypatch):
     home.run()
     links = [dict(parse_qsl(e.proto.query_string)) for e in home.get("page_link") if e.proto.query_string]
     assert links and all(q == {"code": code, "lang": "de"} for q in links), links
+    board = app("board")  # and the board's link to its projector view
+    board.query_params.update({"code": code, "lang": "de"})
+    board.run()
+    [projector] = [dict(parse_qsl(e.proto.query_string)) for e in board.get("page_link")
+                   if "view=projector" in e.proto.query_string]
+    assert projector == {"code": code, "view": "projector", "lang": "de"}, projector
 
 
 def test_an_empty_room_does_not_thank_anyone_for_voting_on_everything(room, monkeypatch):

@@ -25,7 +25,7 @@ from ui.common import (
     room_votes,
     store,
 )
-from ui.i18n import Words, ballot_text, draft_heading, page_words, topic_line, topic_name, words_of
+from ui.i18n import Words, ballot_text, draft_heading, language_param, page_words, topic_line, topic_name, words_of
 from ui.opinion_map import (fresh_analysis, group_label, map_chart, no_map_reason, run_author_agrees, totals,
                             vote_bars)
 from ui.projector import join_url, projector_board
@@ -164,7 +164,7 @@ def main() -> None:
         st.write(w("board.enter_code"))
         return
     st.page_link("views/board.py", label=page_words(c)("board.projector_link"), icon=":material/tv:",
-                 query_params={"code": c.code, "view": "projector"})
+                 query_params={"code": c.code, "view": "projector", **language_param()})
     live(c.id, False)
 
 

@@ -116,8 +116,7 @@ def _personal_link(me: dict) -> str:
     base = base or "/participate"
     # with the language this reader chose: an English reader of a Spanish room who kept the link
     # came back to a Spanish page
-    chosen = st.session_state.get(SESSION_LANGUAGE_KEY)
-    return f"{base}?{urlencode({**_link_params(me), **({LANGUAGE_PARAM: chosen} if chosen in LANGUAGES else {})})}"
+    return f"{base}?{urlencode({**_link_params(me), **language_param()})}"
 
 
 def _show_personal_link(me: dict) -> None:
