@@ -98,6 +98,11 @@ MADE_UP = [
      "Wenn die Mineralölsteuer erhöht wird, verlieren viele Pendler am Land ihr Einkommen.", None),
     ("Die Stadt soll Gratis-Tickets für Senioren und Menschen mit Behinderung anbieten.",
      "Die Stadt soll Gratis-Tickets anbieten.", K.SCOPE_INFLATED),
+    # "avoid" before a noun in -ing ("parking fees") or "anything" is no "not ..."
+    ("Downtown parking fees should be avoided, participants say.",
+     "Participants want to avoid parking fees downtown.", None),
+    ("The council should steer clear of anything that raises rents.",
+     "The council should avoid anything that raises rents.", None),
 ]
 
 

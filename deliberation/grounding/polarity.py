@@ -7,6 +7,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from . import wordnet as wn
 from .lexicon import AXES as _AXIS_RES
 from .lexicon import alternation, entries, phrase_pattern, table, word_pattern
 from .patterns import (
@@ -98,6 +99,26 @@ _NEGATING_PHRASES = {tuple(p.lower().split()) for p in entries("negating_phrases
 _TOO_QUANTITY: dict[str, int] = table("too_quantity_words")
 
 
+_NON_GERUNDS = set(entries("avoid_non_gerunds"))
+
+
+def _avoids_doing(raws: list[str], k: int) -> bool:
+    """Does the avoid_verbs word at ``k`` govern a gerund ("avoid discussing the budget" = "not
+    discuss")? Not "avoid anything", nor a noun in -ing before a noun ("avoid parking fees",
+    "avoid housing costs"): with WordNet, the -ing word must be a verb and, where it is also a
+    noun, not be followed by a word that is usually a noun."""
+
+    nxt = raws[k + 1].lower() if k + 1 < len(raws) else ""
+    if not nxt.endswith("ing") or nxt in _NON_GERUNDS:
+        return False
+    if wn.wordnet() is None:
+        return True
+    if not wn.is_known(nxt, "v"):
+        return False
+    after = raws[k + 2].lower() if k + 2 < len(raws) else ""
+    return not (wn.is_known(nxt, "n") and after and wn.is_noun(after))
+
+
 def _polarity(clause: str, window: int) -> _PolarityInfo:
     """Negators and stance words of a clause, each with the content words around it."""
 
@@ -136,7 +157,7 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
             continue
         if is_negator_word(w) or (
             _FAIL_TO.match(w) and k + 1 < len(raws) and raws[k + 1].lower() in _INFINITIVE_MARKERS
-        ) or (_AVOID.match(w) and k + 1 < len(raws) and raws[k + 1].lower().endswith("ing")):
+        ) or (_AVOID.match(w) and _avoids_doing(raws, k)):
             occ.append(("neg", -1, k, win(k, 3 * window, forward_only=True), w))
             continue
         if lw in _OPPOSED and k > 0 and raws[k - 1].lower() not in _STANCE_GEGEN_VERBS:
