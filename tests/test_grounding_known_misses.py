@@ -103,6 +103,11 @@ MADE_UP = [
      "Participants want to avoid parking fees downtown.", None),
     ("The council should steer clear of anything that raises rents.",
      "The council should avoid anything that raises rents.", None),
+    # "bis auf Weiteres" (until further notice) names no exception: "keine ... bis auf Weiteres" is no "nur"
+    ("Die Stadt soll keine neuen Parkplätze bauen, bis auf Weiteres.",
+     "Die Stadt soll bis auf Weiteres nur neue Parkplätze bauen.", K.STANCE_REVERSED),
+    ("Die Stadt soll keine Parkplätze bauen, bis auf einen am Bahnhof.",
+     "Die Stadt soll nur einen Parkplatz am Bahnhof bauen.", None),
 ]
 
 

@@ -68,8 +68,11 @@ class _PolarityInfo:
 
 
 #: "except", "außer": a negation before one says "only" ("should not block them except under rare
-#: conditions" = "should block them only under rare conditions"); ONLY: the words that say it
-EXCEPTION = phrase_pattern("exception_words")
+#: conditions" = "should block them only under rare conditions"), unless it begins an idiom that
+#: names no exception ("bis auf Weiteres"); ONLY: the words that say it
+EXCEPTION = re.compile(
+    rf"\b(?!(?:{alternation('exception_idioms')})\b)(?:{alternation('exception_words')})\b", re.I
+)
 ONLY = phrase_pattern("only_words")
 
 
