@@ -61,7 +61,10 @@ MOVED = textwrap.dedent('''
 
     import streamlit as st
 
+    import re
+
     from ui.late_press import unclaimed_presses
+    from ui.participant_actions import VOTE_KEY
 
     HERE = pathlib.Path(__file__).parent
     PRESSED = HERE / "pressed.txt"
@@ -72,17 +75,20 @@ MOVED = textwrap.dedent('''
             f.write(value + "\\n")
 
 
-    for key in unclaimed_presses():  # the page's own run, as ui/views/participant.main
+    for key in unclaimed_presses(VOTE_KEY):  # the page's own run, as ui/views/participant.main
         press("unclaimed:" + key)
 
 
     @st.fragment
     def vote():
-        for key in unclaimed_presses():  # as ui/views/participant._voting
+        for key in unclaimed_presses(VOTE_KEY):  # as ui/views/participant._voting
             press("unclaimed:" + key)
+        for key in unclaimed_presses(re.compile(".")):  # any other button's press is left for its handler
+            press("left:" + key)
         item = (HERE / "item.txt").read_text()
         st.button("Agree", key=f"vote-{item}-1", on_click=press, args=("agree",))
         st.button("Disagree", key=f"vote-{item}--1", on_click=press, args=("disagree",))
+        st.button("Note", key=f"note-{item}", on_click=press, args=("note",))
 
 
     vote()
@@ -252,6 +258,20 @@ def test_a_press_of_a_button_the_new_session_does_not_draw_is_named_to_the_page(
         rt.handle_backmsg(sid, BackMsg(rerun_script=_press(frag, page, query, ids["Disagree"])))
 
     assert _run(tmp_path, moved_on, MOVED) == ["unclaimed:vote-7--1"]
+
+
+def test_only_the_presses_the_caller_handles_are_taken(tmp_path):
+    """``unclaimed_presses(VOTE_KEY)`` takes the vote buttons' presses only: a press of another button
+    the new session does not draw (item 7's "note-7") is left for the code that handles it (here a
+    later call with its own pattern), not reset by the page's vote handling."""
+    (tmp_path / "item.txt").write_text("7")
+
+    @_scenario("")
+    async def moved_on(rt, sid, frag, ids, page, query):
+        (tmp_path / "item.txt").write_text("8")
+        rt.handle_backmsg(sid, BackMsg(rerun_script=_press(frag, page, query, ids["Note"])))
+
+    assert _run(tmp_path, moved_on, MOVED) == ["left:note-7"]
 
 
 def test_a_change_of_a_control_on_a_page_drawn_before_the_restart_is_stored_and_shown(tmp_path):

@@ -192,13 +192,14 @@ def _page_only(client_state):
 _KEYED_ID = re.compile(r"^\$\$ID-[0-9a-f]+-(?P<key>.+)$", re.S)
 
 
-def unclaimed_presses() -> list[str]:
-    """The keys of the buttons pressed in the browser message this run answers that no button this
-    session has drawn claims (a page drawn before a server restart, whose item the new session does
-    not draw): their callbacks will never run. Each is named once (taken: a later call in the same run,
-    the page's or a fragment's, does not see it again). Read in the run's own thread (a script run);
-    empty when there is none, or when this Streamlit keeps its widget states otherwise (a warning in
-    the log)."""
+def unclaimed_presses(key: re.Pattern[str]) -> list[str]:
+    """The keys matching ``key`` (the buttons the caller handles, e.g. ui/participant_actions.VOTE_KEY)
+    of the buttons pressed in the browser message this run answers that no button this session has
+    drawn claims (a page drawn before a server restart, whose item the new session does not draw):
+    their callbacks will never run. Each is named once (taken: a later call in the same run, the page's
+    or a fragment's, does not see it again); a press whose key does not match is left as it is. Read
+    in the run's own thread (a script run); empty when there is none, or when this Streamlit keeps its
+    widget states otherwise (a warning in the log)."""
     try:
         ctx = get_script_run_ctx()
         if ctx is None:
@@ -209,7 +210,7 @@ def unclaimed_presses() -> list[str]:
             state = getattr(held, "value", None)
             if (wid not in widgets.widget_metadata and isinstance(state, WidgetState)
                     and state.WhichOneof("value") == "trigger_value" and state.trigger_value
-                    and (m := _KEYED_ID.match(wid))):
+                    and (m := _KEYED_ID.match(wid)) and key.match(m.group("key"))):
                 widgets.set_widget_from_proto(WidgetState(id=wid, trigger_value=False))
                 keys.append(m.group("key"))
         return keys
