@@ -245,33 +245,22 @@ def test_a_call_off_the_event_loop_is_left_to_streamlit(tmp_path):
     assert _run(tmp_path, off_loop) == []  # dropped by Streamlit, as without ui/late_press.py
 
 
-def test_a_press_of_a_button_the_new_session_does_not_draw_is_named_to_the_page(tmp_path):
+@pytest.mark.parametrize("button, seen", [("Disagree", "unclaimed:vote-7--1"), ("Note", "left:note-7")])
+def test_a_press_of_a_button_the_new_session_does_not_draw_is_named_to_the_page(tmp_path, button, seen):
     """The page drawn before the restart shows item 7, whose vote the old server stored just before it
     stopped: the new session draws item 8. A press of item 7's Disagree reaches no callback (Streamlit
     ignores a press of a button the run does not draw: dropped without a word in a hand-run room);
-    ``unclaimed_presses`` names it to the page's run, once (the page and its fragment both ask)."""
+    ``unclaimed_presses(VOTE_KEY)`` names it to the page's run, once (the page and its fragment both
+    ask). It takes the vote buttons' presses only: a press of another button ("note-7") is left for the
+    code that handles it (here a later call with its own pattern), not reset by the vote handling."""
     (tmp_path / "item.txt").write_text("7")
 
     @_scenario("")
     async def moved_on(rt, sid, frag, ids, page, query):
         (tmp_path / "item.txt").write_text("8")
-        rt.handle_backmsg(sid, BackMsg(rerun_script=_press(frag, page, query, ids["Disagree"])))
+        rt.handle_backmsg(sid, BackMsg(rerun_script=_press(frag, page, query, ids[button])))
 
-    assert _run(tmp_path, moved_on, MOVED) == ["unclaimed:vote-7--1"]
-
-
-def test_only_the_presses_the_caller_handles_are_taken(tmp_path):
-    """``unclaimed_presses(VOTE_KEY)`` takes the vote buttons' presses only: a press of another button
-    the new session does not draw (item 7's "note-7") is left for the code that handles it (here a
-    later call with its own pattern), not reset by the page's vote handling."""
-    (tmp_path / "item.txt").write_text("7")
-
-    @_scenario("")
-    async def moved_on(rt, sid, frag, ids, page, query):
-        (tmp_path / "item.txt").write_text("8")
-        rt.handle_backmsg(sid, BackMsg(rerun_script=_press(frag, page, query, ids["Note"])))
-
-    assert _run(tmp_path, moved_on, MOVED) == ["left:note-7"]
+    assert _run(tmp_path, moved_on, MOVED) == [seen]
 
 
 def test_a_change_of_a_control_on_a_page_drawn_before_the_restart_is_stored_and_shown(tmp_path):
