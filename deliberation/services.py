@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import select
 
-from deliberation.analysis.pipeline import AnalysisConfig, analyze, summary_text
 from deliberation.config import Settings
 from deliberation.embeddings import MODELS, Embedder, EmbeddingConfig
 from deliberation.embeddings.choice import ModelChoice, ModelChoiceConfig, choose_model, is_auto
@@ -415,6 +414,9 @@ def analyze_source(settings: Settings, source: str, *, topics: bool = True, mode
     ``config``: an ``AnalysisConfig`` (default: every default); ``seed`` and a ``mode`` other than
     "auto" are set on it, and the topics' thresholds follow the embedding model, which is chosen
     from the statements (a folder's, or a consultation's again: :func:`statement_vectors`)."""
+    # lazy: the analysis pipeline adds ~0.4 s CPU to every CLI command, which most do not need
+    from deliberation.analysis.pipeline import AnalysisConfig, analyze, summary_text
+
     path = Path(source)
     notes: list[str] = []
     vectors = choice = None

@@ -37,6 +37,14 @@ def _graph():
     return runner
 
 
+def _processes():
+    """graphs.runner_process, imported only where a run or an import is to be stopped: it imports
+    graphs.runner (LangGraph, ~1 s CPU), which a `stop` with nothing to stop does not need."""
+    from graphs import runner_process  # lazy: graphs.runner (LangGraph), as _graph()
+
+    return runner_process
+
+
 def _resolve(source: str) -> int:
     """The consultation ``source`` names; a Polis folder not imported yet is imported, and what it stored
     is printed with its join code and moderator secret (only its hash is stored: `run FOLDER` printed
@@ -199,13 +207,11 @@ def stop_cmd(consultation: str = typer.Argument(..., help="Consultation id or jo
     """Stop the facilitation run of a consultation going on now in any process on this data folder (a
     terminal's `deliberation run`, the moderator console's): every completed step is kept, and
     `deliberation resume` continues it."""
-    from graphs import runner_process  # lazy: graphs.runner (LangGraph), as _graph()
-
     settings, by = state.settings, runs.who_am_i()
     with reported():
         importing = _importing(consultation)
         if importing is not None:
-            runner_process.end_run(settings, consultation, importing, by, True, lambda: "importing")
+            _processes().end_run(settings, consultation, importing, by, True, lambda: "importing")
             cid = find_stored(settings, consultation)
             out.print(f"Stopped the import of {consultation} ({importing.words()}): " + (
                 "nothing of it was imported." if cid is None else
@@ -220,7 +226,7 @@ def stop_cmd(consultation: str = typer.Argument(..., help="Consultation id or jo
         if not (rec.detached or rec.stops_on_signal or rec.started_elsewhere()):
             out.print(f"The run ({rec.words()}) runs in the app's own process, which is not ended: it stops before "
                       "its next step; waiting…", highlight=False)
-        last = runner_process.stop(settings, cid, rec.pid, by=by)
+        last = _processes().stop(settings, cid, rec.pid, by=by)
     if last is not None and last.pid == rec.pid and last.outcome == "stopped":
         out.print(f"{last.how_it_stopped()}.", highlight=False)
         out.print(f"Every completed step is kept; continue with: deliberation resume {cid}")
@@ -318,8 +324,7 @@ def _print_how_it_stopped(rec: runs.RunRecord, cid: int) -> None:
     """How the last run stopped before it finished, as the console says it (stopped by the moderator
     and in which step, its process's exit, killed, Ctrl-C), with the last output of a console run
     whose process ended on its own."""
-    from graphs import runner_process  # lazy: graphs.runner (LangGraph), as _graph()
-
+    runner_process = _processes()
     logged = runner_process.progress(state.settings, cid, rec.pid) if rec.detached else runner_process.Progress()
     stopped = runner_process.ended_words(rec, logged)
     if stopped:
@@ -333,7 +338,9 @@ def _print_how_it_stopped(rec: runs.RunRecord, cid: int) -> None:
 @app.command("settings")
 def settings_cmd() -> None:
     """Every setting of a run by name with its default (set them with `run --set NAME=VALUE`)."""
-    for name, value in _graph().Context().settings().items():
+    from graphs.context import Context  # lazy: the configs only; _graph() would add LangGraph (~1 s CPU)
+
+    for name, value in Context().settings().items():
         out.print(f"{name} = {json.dumps(to_jsonable_python(value))}", highlight=False)
 
 
