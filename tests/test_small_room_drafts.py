@@ -107,6 +107,19 @@ def test_reverses_answers_as_the_guards_reading_of_a_draft_does():
         reverses(texts[0], "  ")
 
 
+def test_the_reading_reverses_remembers_is_shared_read_only():
+    """:func:`reverses` remembers a text's reading as a source and hands the same one to every pair:
+    it is read-only, so no check can change it for the pairs after (no key added, no field set)."""
+    import dataclasses
+    from deliberation.grounding.opposition import _as_source
+
+    reading = _as_source("The council should raise parking fees.")
+    with pytest.raises(TypeError):
+        reading["other"] = reading["s"]  # type: ignore[index]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        reading["s"].vec = None  # type: ignore[misc]
+
+
 def test_a_lone_dissenter_splits_the_topic_and_no_draft_merges_x_with_not_x(room):
     _, store, cid, st = room
     analysis = AnalysisResult.model_validate(st.values["analysis"])

@@ -25,7 +25,7 @@ from .problems import Problem, ProblemKind
 from .text import _CJK, _Tok, _content_set, _fold, _numbers, _tokenize, _word_canon
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Source:
     id: str
     text: str

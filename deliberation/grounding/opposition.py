@@ -12,6 +12,7 @@ substitutions: most of its WordNet look-ups) decides nothing here.
 from __future__ import annotations
 
 from functools import lru_cache
+from types import MappingProxyType
 
 from . import checks, meaning, own_language
 from .checks import _Embeddings, _Source
@@ -53,10 +54,11 @@ def reverses(source: str, draft: str, config: GroundingConfig = GroundingConfig(
 
 
 @lru_cache(maxsize=TEXTS_REMEMBERED)
-def _as_source(text: str) -> dict[str, _Source]:
-    """``text`` read as the guard reads a cited statement (its claim, tokens, clauses); the checks
-    only read it, so one reading serves every pair."""
-    return _sources([SourceStatement(id=_ID, text=text)])
+def _as_source(text: str) -> MappingProxyType[str, _Source]:
+    """``text`` read as the guard reads a cited statement (its claim, tokens, clauses); one reading
+    serves every pair, so it is read-only (a mapping proxy of a frozen :class:`.checks._Source`):
+    nothing a check adds to it can leak into the next pair."""
+    return MappingProxyType(_sources([SourceStatement(id=_ID, text=text)]))
 
 
 @lru_cache(maxsize=TEXTS_REMEMBERED)
