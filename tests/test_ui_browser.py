@@ -277,9 +277,13 @@ def test_the_console_speaks_the_browsers_language_where_no_other_applies(server)
     store.update_settings(c.id, {ROOM_LANGUAGE_SETTING: "es"})
     # (the browser's language, the address) -> the console's language
     english, _ = store.create_consultation("Should the library open on Sundays?", secret="browser-language-2")
+    # a signed-in console's address after a reload or a server restart (no code, a new browser session):
+    # its sidebar was English under a Spanish console (a hand-run room)
+    token = store.create_moderator_session(c.id, "browser-language-1")
     cases = [("de-DE", "", "de"), ("fr-CA", "", "fr"), ("pt-BR", "", "en"), ("de-DE", f"?code={c.code}", "es"),
-             ("de-DE", f"?code={english.code}", "en")]  # an English room stores no language: it stays English
-    said = {}
+             ("de-DE", f"?code={english.code}", "en"),  # an English room stores no language: it stays English
+             ("en-US", f"?session={token}", "es")]
+    said, navigation = {}, {}
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         try:
@@ -288,7 +292,10 @@ def test_the_console_speaks_the_browsers_language_where_no_other_applies(server)
                 page.goto(f"{url}/moderator{address}")
                 _idle(page)
                 said[locale, address] = page.get_by_role("heading", level=1).first.inner_text()
+                navigation[locale, address] = page.get_by_test_id("stSidebarNav").inner_text()
                 page.context.close()
         finally:
             browser.close()
     assert said == {(locale, address): CONSOLE_TITLES[lang] for locale, address, lang in cases}, said
+    # the sidebar names the console in the console's own language
+    assert all(CONSOLE_TITLES[lang] in navigation[locale, address] for locale, address, lang in cases), navigation

@@ -34,13 +34,12 @@ _loading = st.empty() if unloaded("app.py") else None
 if _loading is not None:
     _loading.caption(LOADING)
 
-from ui.common import _is_control_flow, esc, find_consultation, log, plain_error  # noqa: E402
+from ui.common import _is_control_flow, esc, log, plain_error, session_consultation  # noqa: E402
 from ui.i18n import words_of  # noqa: E402
 
 _VIEWS = Path(__file__).parent / "views"
-# the pages' names in the language of the room in the address (or of this session's choice)
-_code = st.query_params.get("code", "")
-w = words_of(lambda: find_consultation(_code) if _code else None)
+# the pages' names in the language of this session's room (or of this session's choice)
+w = words_of(session_consultation)
 _SCRIPTS = {"start": "home.py", "participate": "participant.py", "board": "board.py", "report": "report.py",
             "moderator": "moderator.py"}
 pages = [

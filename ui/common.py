@@ -264,6 +264,20 @@ def find_consultation(code: str) -> Consultation | None:
     return c if c.code == code else None
 
 
+def session_consultation() -> Consultation | None:
+    """The consultation this browser session is about, for words drawn before its page knows it (the
+    navigation's page names, ui/app.py; the report's language): the room in the address (``?code=``),
+    else the one this session last opened (a moderator or participant reaching a page by the
+    sidebar), else the one a moderator's ``?session=`` signs in to (the console after a reload or a
+    server restart: its sidebar was in English under a German console)."""
+    code = st.query_params.get("code", "") or st.session_state.get("current_code", "")
+    if code:
+        return find_consultation(code)
+    token = st.query_params.get(MODERATOR_SESSION_PARAM)
+    cid = store().moderator_session(token) if token else None
+    return store().get_consultation(cid) if cid is not None else None
+
+
 def consultation_from_query(label: str | None = None, key: str = "code", words: Words = ENGLISH) -> Consultation | None:
     """Pick a consultation by code: from ``?code=`` in the address, the session, or typed in. The
     box's label (unless ``label`` is given), its example and its error are said in ``words``, the

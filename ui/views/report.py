@@ -23,11 +23,11 @@ from deliberation.wording import audience_name
 from ui.common import (
     act,
     consultation_from_query,
-    find_consultation,
     graph_status,
     moderator_token,
     require_moderator,
     safe_markdown,
+    session_consultation,
     settings,
     sign_in,
     store,
@@ -265,6 +265,6 @@ def main(w: Words) -> None:
         st.caption(w("report.moderator_only"))
 
 
-_words = words_of(lambda: find_consultation(st.query_params.get("code", "") or st.session_state.get("current_code", "")))
+_words = words_of(session_consultation)
 with act(_words, _words("report.showing")):
     main(_words)
