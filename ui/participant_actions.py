@@ -167,7 +167,7 @@ def late_votes(cid: int, pid: str, items) -> None:
     on): each handled as its button would have been, in the order they came, for an item this
     participant may vote on. ``items()``: those ids, and the set of them that are drafts (read only
     when there is such a press)."""
-    pressed = [m for m in map(VOTE_KEY.match, unclaimed_presses(VOTE_KEY)) if m]
+    pressed = [VOTE_KEY.match(k) for k in unclaimed_presses(VOTE_KEY)]  # each key matches: it was taken by it
     offered, drafts = items() if pressed else (set(), set())
     for m in pressed:
         if m["sid"] in offered:
