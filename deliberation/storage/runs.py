@@ -163,7 +163,9 @@ def this_machine() -> dict[str, str]:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    """UTC now to the millisecond: a run's ``started`` is part of how the console tells two runs of
+    one process apart (ui/run_stop.py), and two runs can begin within one second."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def _path(settings: "Settings", cid: int) -> Path:
