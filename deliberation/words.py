@@ -180,6 +180,9 @@ AS_WRITTEN = frozenset({"quoted", "value", "error", "file", "files", "byte", "co
                         "log_file",
                         # a run's settings by name (deliberation.tuning): the option, a setting, a config, its names
                         "option", "setting", "config", "names"})
+#: Fields that hold names, each as written, joined by English's "or" (:func:`either`: the settings a
+#: bare name may mean): said with the language's "or" (``report.or``).
+OR_FIELDS = frozenset({"alternatives"})
 #: Fields that hold a note (a run's log line's ``detail``): one of deliberation's sentences, said
 #: again (the rebuilt vector index: ``said.log.index_rebuilt``), or anything else, as written.
 NOTE_FIELDS = frozenset({"detail"})
@@ -205,6 +208,12 @@ ALL_SAID = (SAID + ".",)
 def said(mid: str, n: int | None = None, **fields) -> str:
     """One of deliberation's sentences (``said.<mid>`` of en.toml) in English, where it is made."""
     return Texts(DEFAULT_LANGUAGE)(f"{SAID}.{mid}", n, **fields)
+
+
+def either(names) -> str:
+    """Names as deliberation's English sentences give a choice of them: "a or b or c" (``report.or``;
+    said again with the language's word: :data:`OR_FIELDS`)."""
+    return Texts(DEFAULT_LANGUAGE)("report.or").join(names)
 
 
 def english(mid: str, n: int | None = None, **fields) -> str:
@@ -300,6 +309,8 @@ def _retell_one(field: str, value: str, w: Texts, names: Callable[[str], str | N
         return value.replace(Texts(DEFAULT_LANGUAGE)("report.and"), w("report.and"))
     if field in NOTE_FIELDS:
         return retell(value, w.lang, names, within)
+    if field in OR_FIELDS:  # names as written, joined in ``lang``
+        return value.replace(Texts(DEFAULT_LANGUAGE)("report.or"), w("report.or"))
     if field in AS_WRITTEN:
         return value
     if field in STEP_FIELDS:

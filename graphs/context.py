@@ -37,7 +37,7 @@ from deliberation.services import consultation_model, embedder_for, vector_index
 from deliberation.storage import Store, VectorIndex
 from deliberation.tally import TallyConfig
 from deliberation.tuning import describe, field_types, override, refused_settings
-from deliberation.words import said
+from deliberation.words import either, said
 
 
 @dataclass(frozen=True)
@@ -249,7 +249,7 @@ def _by_section(flat: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             if len(paths) != 1:
                 raise InputError(said("input.setting_unknown_name", quoted=repr(name)) if not paths else
                                  said("input.setting_ambiguous", quoted=repr(name), setting=paths[0],
-                                      names=" or ".join(paths[1:])))
+                                      alternatives=either(paths[1:])))
             name = paths[0]
         section, _, rest = name.partition(".")
         if not rest:

@@ -328,6 +328,24 @@ def test_the_other_refusals_are_said_in_each_language_and_english_as_written(tmp
         assert not [x for x in expected if x not in page], (lang, [x for x in expected if x not in page], page)
 
 
+def test_a_setting_that_three_sections_share_is_refused_with_the_languages_or(monkeypatch):
+    """A bare setting name that names a field in three sections was refused in a German, French or
+    Spanish console with English's "or" between the last two choices ("schreiben Sie a.x oder b.x or
+    c.x"): graphs.context joined them with a literal " or ", a field said as written. The choices are
+    joined by ``report.or`` now, said in the language's word; English byte for byte as before."""
+    import graphs.context as context
+    from graphs.context import Context
+
+    paths = ["analysis.grouping.silhouette_sample", "analysis.topics.silhouette_sample", "tally.silhouette_sample"]
+    monkeypatch.setattr(context, "_owners", lambda: {"silhouette_sample": paths})
+    with pytest.raises(InputError) as refused:
+        Context.from_options({"silhouette_sample": 200})
+    assert str(refused.value) == f"setting 'silhouette_sample' is ambiguous: say {paths[0]} or {paths[1]} or {paths[2]}"
+    for lang, word in (("de", "oder"), ("fr", "ou"), ("es", "o")):
+        said = in_words(refused.value, lang)
+        assert said.endswith(f"{paths[0]} {word} {paths[1]} {word} {paths[2]}") and " or " not in said, (lang, said)
+
+
 def test_a_page_that_cannot_read_its_data_directory_says_so_in_the_pages_language(tmp_path, monkeypatch):
     """A German participant page and console (``?lang=de``) whose data directory is a file said
     "Showing the participant page failed: …: data directory: is a file, not a folder": the page's
