@@ -180,6 +180,26 @@ def test_the_writers_own_number_is_still_a_phone_number(text: str) -> None:
     assert [f.kind for f in red.findings] == ["phone"] and "612345678" not in red.text, red
 
 
+#: A phone number after someone's own "number" and "is", after a cue and "this number", or after a
+#: bare "Number:" label: each was kept as written ("your number is 612345678" reached every
+#: participant), the words for them missing from the cue grammar.
+NUMBERS_SAID_OTHERWISE = [
+    "your number is 612345678", "My number is 612 345 678", "his number is 612345678", "my phone is 612345678",
+    "call this number 612345678", "Call this number: 612 345 678", "text this number 612345678",
+    "ring the number 612345678", "reach me at this number 612345678", "Number: 612345678",
+    "Name: Jane, Number: 612345678", "Questions?\nNumber: 612345678",
+    "Deine Nummer ist 612345678", "Ihre Nummer lautet 612345678", "Ruf diese Nummer an: 612345678", "Nummer: 612345678",
+    "Votre numéro est le 612345678", "Appelez ce numéro : 612345678", "Numéro : 612345678",
+    "Tu número es 612345678", "Llama a este número 612345678", "Número: 612345678",
+]
+
+
+@pytest.mark.parametrize("text", NUMBERS_SAID_OTHERWISE)
+def test_a_phone_number_after_your_number_is_this_number_or_a_label_is_removed(text: str) -> None:
+    red = redact_personal_data(text)
+    assert [f.kind for f in red.findings] == ["phone"] and red.text.endswith("[phone removed]"), red
+
+
 @pytest.mark.parametrize("text", NOT_PERSONAL)
 def test_does_not_redact_ordinary_numbers(text: str) -> None:
     red = redact_personal_data(text)

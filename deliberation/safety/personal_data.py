@@ -79,15 +79,22 @@ _PHONE_CANDIDATE_RE = re.compile(
     + fill(r"(?![\w%€$£]|[.,]\d|-\d|\s?{phone_numbers.units_after}\b)", "en", "de"),
     re.IGNORECASE,
 )
-#: A phone cue word (or the writer's own "my number"), a pronoun ("call me"), the word before the
-#: number ("on", "al") and the word for "number" ("Handy Nummer", "llámame al número"), at the end
+#: A phone cue word (or someone's own "my number", "your number"), a pronoun ("call me"), the word
+#: before the number ("on", "al", "is"), the word for "number" with a determiner ("Handy Nummer",
+#: "llámame al número", "call this number") and a word after it ("ruf diese Nummer an"), at the end
 #: of the text before a candidate number.
 _PHONE_CONTEXT_RE = re.compile(
     fill(r"\b(?:{phone_numbers.cue_words}|{phone_numbers.owners}\s+{phone_numbers.number_words})\b\.?"
          r"\s*{phone_numbers.pronouns}?\s*(?:{phone_numbers.before_number}|:)?"
-         r"\s*(?:{phone_numbers.number_words}\b)?\s*:?\s*$", "en", "de", "fr", "es"),
+         r"\s*(?:(?:{phone_numbers.determiners}\s+)?{phone_numbers.number_words}\b\s*{phone_numbers.before_number}?)?"
+         r"\s*:?\s*$", "en", "de", "fr", "es"),
     re.IGNORECASE,
 )
+#: The word for "number" as a label of its own ("Number: 612345678", "Name: Jo, Nummer: …"): at the
+#: start of the text, of a line, or after a sentence's end or a comma, with its colon ("Case number:"
+#: and "le dossier numéro :" name a file's number).
+_PHONE_LABEL_RE = re.compile(fill(r"(?:^|[\n.!?;,])\s*{phone_numbers.number_words}\s*:\s*$", "en", "de", "fr", "es"),
+                             re.IGNORECASE)
 _DATE_LIKE_RE = re.compile(
     r"^(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{4}\s*[-/–]\s*\d{2,4})$"
 )
@@ -136,7 +143,8 @@ def _looks_like_phone(candidate: str, before: str) -> bool:
     # A lone run of digits without any separator is a phone number only with a
     # keyword ("call 07700900123") or an international prefix.
     has_sep = bool(re.search(r"[\s().\-/]", cand))
-    context = bool(_PHONE_CONTEXT_RE.search(before[-PHONE_CUE_WINDOW_CHARS:]))
+    window = before[-PHONE_CUE_WINDOW_CHARS:]
+    context = bool(_PHONE_CONTEXT_RE.search(window) or _PHONE_LABEL_RE.search(before))
     if cand.startswith("+"):
         return INTERNATIONAL_MIN_DIGITS <= n <= PHONE_MAX_DIGITS
     if cand.startswith("00") and n >= DIAL_OUT_MIN_DIGITS:
