@@ -5,6 +5,7 @@ bench/score_grounding.py (test_grounding_holdout scores the first set with it)."
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import re
@@ -182,18 +183,72 @@ def assert_reuses_no_other_file(holdout: Path, max_uses: dict[str, int]) -> None
         assert n <= max_uses[corpus], f"{corpus} id {sid} is in {n} cases"
 
 
+#: a sentence of a statement this long (characters, compared by :func:`norm_text`) found in a test is a quote of it
+QUOTED_SENTENCE = 40
+
+
+def quoted_by_tests(text: str, tests_dir: Path) -> list[str]:
+    """The test modules (``tests_dir/*.py``) that quote ``text``: its whole text, or one of its sentences of
+    :data:`QUOTED_SENTENCE` characters or more, compared by :func:`norm_text` (a statement a guard test uses
+    must not be in a holdout: its verdict was tuned on)."""
+    pieces = [norm_text(text)] + [norm_text(p) for p in re.split(r"[.!?]+\s+", text)]
+    pieces = [p for i, p in enumerate(pieces) if p and (i == 0 or len(p) >= QUOTED_SENTENCE)]
+    return sorted(name for name, source in _normalized_modules(tests_dir).items() if any(p in source for p in pieces))
+
+
+@functools.lru_cache(maxsize=4)
+def _normalized_modules(tests_dir: Path) -> dict[str, str]:
+    """Each test module of ``tests_dir`` by name, its text by :func:`norm_text` (read once per run)."""
+    return {m.name: norm_text(m.read_text(encoding="utf-8")) for m in sorted(tests_dir.glob("*.py"))}
+
+
+def assert_quoted_by_no_test(cases: list[dict], tests_dir: Path) -> None:
+    """No statement of ``cases`` is quoted by a test module of ``tests_dir`` (:func:`quoted_by_tests`)."""
+    for c in cases:
+        for s in c["statements"]:
+            quoting = quoted_by_tests(s["text"], tests_dir)
+            assert not quoting, f"{c['case']}: {c['corpus']} {s['id']} is quoted by {quoting}"
+
+
+def assert_no_text_of_a_taken_statement(holdout: Path, corpora: Path) -> None:
+    """No statement of ``holdout`` has the text (by :func:`norm_text`) of a statement another
+    ``grounding_*.jsonl`` uses in the same corpus under another id (Polis's rejected statements are often
+    such repeats); the other files' texts are looked up by (corpus, id) in the corpora, never read from the
+    files. Skipped where the real corpora are absent."""
+    if not corpora.is_dir():
+        pytest.skip(f"the real Polis corpora are not at {corpora} (../shared is absent on this machine)")
+    cases = read_cases(holdout)
+    taken = taken_statements(holdout.parent, holdout)
+    for name in {c["corpus"] for c in cases}:
+        with (corpora / name / "comments.csv").open(encoding="utf-8", newline="") as fh:
+            taken_texts = {norm_text(r["comment-body"]) for r in csv.DictReader(fh)
+                           if r["comment-id"] in taken.get(name, set())}
+        for c in cases:
+            if c["corpus"] == name:
+                for s in c["statements"]:
+                    assert norm_text(s["text"]) not in taken_texts, f"{c['case']}: {name} {s['id']} repeats a taken statement"
+
+
+def assert_cites_moderated(cases: list[dict], corpora: Path, moderated: dict[str, str]) -> None:
+    """Every cited statement of a case from corpus ``name`` has Polis's moderation mark ``moderated[name]``
+    in that corpus's comments.csv ("1" accepted, "-1" not accepted by the moderators), skipped where the
+    real corpora are absent."""
+    if not corpora.is_dir():
+        pytest.skip(f"the real Polis corpora are not at {corpora} (../shared is absent on this machine)")
+    marked: dict[str, set[str]] = {}
+    for name, mark in moderated.items():
+        with (corpora / name / "comments.csv").open(encoding="utf-8", newline="") as fh:
+            marked[name] = {r["comment-id"] for r in csv.DictReader(fh) if r["moderated"] == mark}
+    for c in cases:
+        for s in c["statements"]:
+            assert s["id"] in marked[c["corpus"]], \
+                f"{c['case']}: {c['corpus']} {s['id']} is not moderated {moderated[c['corpus']]}"
+
+
 def assert_cites_accepted(cases: list[dict], corpora: Path, corpus_names) -> None:
     """Every cited statement is one Polis's moderators accepted (``moderated`` = 1), skipped where the real
     corpora are absent."""
-    if not corpora.is_dir():
-        pytest.skip(f"the real Polis corpora are not at {corpora} (../shared is absent on this machine)")
-    accepted: dict[str, set[str]] = {}
-    for name in corpus_names:
-        with (corpora / name / "comments.csv").open(encoding="utf-8", newline="") as fh:
-            accepted[name] = {r["comment-id"] for r in csv.DictReader(fh) if r["moderated"] == "1"}
-    for c in cases:
-        for s in c["statements"]:
-            assert s["id"] in accepted[c["corpus"]], f"{c['case']}: {c['corpus']} {s['id']} not accepted"
+    assert_cites_moderated(cases, corpora, {name: "1" for name in corpus_names})
 
 
 def assert_first_run_counts(cases: list[dict], run: dict, encoder_run: str) -> None:

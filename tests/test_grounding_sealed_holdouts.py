@@ -5,6 +5,7 @@ they share are :class:`holdouts.SealedHoldoutChecks`."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -157,3 +158,53 @@ def test_holdout3bs_reuse_check_reads_no_other_sealed_holdout_whole(monkeypatch:
     monkeypatch.setattr(holdouts, "read_cases", read_cases)
     monkeypatch.setattr(h3, "read_cases", read_cases)
     h3.TestHoldout3b().test_reuses_no_statement_of_any_other_grounding_file()
+
+
+# ---- the eighth set's provenance checks (tests/test_grounding_holdout8.py), on made-up files ----------
+
+
+def _corpus(corpora: Path, rows: list[tuple[str, str, str]]) -> None:
+    """A corpus "bg" under ``corpora`` whose comments.csv holds (id, moderated, text) rows."""
+    (corpora / "bg").mkdir(parents=True)
+    with (corpora / "bg" / "comments.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["comment-id", "moderated", "comment-body"])
+        writer.writerows(rows)
+
+
+def test_a_statement_a_test_quotes_is_found(tmp_path: Path) -> None:
+    """A statement quoted whole, or by one long sentence, in a test module is found; a short sentence
+    it shares with a test is no quote."""
+    (tmp_path / "test_a.py").write_text('DRAFT = "Parking on the campus should be more accessible to everyone."\n')
+    (tmp_path / "test_b.py").write_text('X = "It is very dangerous."\n')
+    assert holdouts.quoted_by_tests("Parking on the campus should be more accessible to everyone!", tmp_path) == ["test_a.py"]
+    text = "It is very dangerous. Parking on the campus should be more accessible to everyone."
+    assert holdouts.quoted_by_tests(text, tmp_path) == ["test_a.py"]
+    assert holdouts.quoted_by_tests("The bridge is old. It is very dangerous.", tmp_path) == []
+    case = {"case": "h-1", "corpus": "bg", "statements": [{"id": "7", "text": text}]}
+    with pytest.raises(AssertionError, match=r"bg 7 is quoted by \['test_a.py'\]"):
+        holdouts.assert_quoted_by_no_test([case], tmp_path)
+
+
+def test_a_rejected_repeat_of_a_taken_statement_is_found(tmp_path: Path) -> None:
+    """A statement whose text is that of a statement another set uses under another id fails; the other
+    set's text is looked up in the corpus by (corpus, id)."""
+    corpora, data = tmp_path / "corpora", tmp_path / "data"
+    _corpus(corpora, [("1", "1", "Build more bike lanes."), ("2", "-1", "Build more bike lanes!"),
+                      ("3", "-1", "Close the old bridge.")])
+    data.mkdir()
+    (data / "grounding_holdout7_sealed.jsonl").write_text(_case("bg", "1", "Build more bike lanes.", "SEALED"))
+    holdout = data / "grounding_holdout8_sealed.jsonl"
+    holdout.write_text(_case("bg", "3", "Close the old bridge.", "draft"))
+    holdouts.assert_no_text_of_a_taken_statement(holdout, corpora)
+    holdout.write_text(_case("bg", "2", "Build more bike lanes!", "draft"))
+    with pytest.raises(AssertionError, match="bg 2 repeats a taken statement"):
+        holdouts.assert_no_text_of_a_taken_statement(holdout, corpora)
+
+
+def test_cited_statements_carry_their_corpus_moderation_mark(tmp_path: Path) -> None:
+    _corpus(tmp_path, [("1", "1", "Accepted."), ("2", "-1", "Rejected.")])
+    cases = [{"case": "h-1", "corpus": "bg", "statements": [{"id": "2", "text": "Rejected."}]}]
+    holdouts.assert_cites_moderated(cases, tmp_path, {"bg": "-1"})
+    with pytest.raises(AssertionError, match="bg 2 is not moderated 1"):
+        holdouts.assert_cites_accepted(cases, tmp_path, ["bg"])
