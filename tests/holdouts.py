@@ -300,3 +300,45 @@ class SealedHoldoutChecks:
 
     def test_first_run_counts_every_case_once(self) -> None:
         assert_first_run_counts(read_cases(self.HOLDOUT), first_run(self.HOLDOUT), self.ENCODER_RUN)
+
+
+class KindsOf7Checks(SealedHoldoutChecks):
+    """The checks of a sealed holdout with the fourteen kinds of the seventh set on (one class per set, as
+    ``Test...``): its counts as written, no statement another set uses, its first run once it is recorded."""
+
+    UNFAITHFUL_KINDS, FAITHFUL_KINDS = UNFAITHFUL_KINDS_7, FAITHFUL_KINDS_7
+    #: the cases' names are PREFIX-001 ... in order
+    PREFIX: str
+    #: the cases of each kind, of each (language, label) and of each corpus, as written
+    KINDS: dict[str, int]
+    PER_LANGUAGE_LABEL: dict[tuple[str, str], int]
+    SOURCES: dict[str, int]
+    #: the kinds whose drafts cite two statements (and no other kind does)
+    JOINED_KINDS = {"joined_claims", "summary"}
+    #: how many cases one statement may appear in, per language
+    MAX_USES: dict[str, int]
+
+    def test_counts_as_written(self) -> None:
+        """PREFIX-001 ... in order; the kinds' counts; the (language, label) counts; the corpora's
+        shares; the fields in order; each case cites exactly its statements, in order, two exactly in the
+        joined kinds; every kind has German cases."""
+        cases = read_cases(self.HOLDOUT)
+        assert [c["case"] for c in cases] == [f"{self.PREFIX}-{n:03d}" for n in range(1, len(cases) + 1)]
+        assert Counter(c["kind"] for c in cases) == self.KINDS
+        assert set(self.KINDS) == UNFAITHFUL_KINDS_7 | FAITHFUL_KINDS_7
+        assert Counter((c["language"], c["label"]) for c in cases) == self.PER_LANGUAGE_LABEL
+        assert Counter(c["corpus"] for c in cases) == self.SOURCES
+        for c in cases:
+            assert list(c) == ["case", "corpus", "language", "statements", "citations", "draft", "label", "kind"]
+            assert [s["id"] for s in c["statements"]] == c["citations"], c["case"]
+            assert len(c["citations"]) == (2 if c["kind"] in self.JOINED_KINDS else 1), c["case"]
+        for kind in self.KINDS:
+            assert any(c["kind"] == kind and c["language"] == "de" for c in cases), f"no German {kind}"
+
+    def test_reuses_no_statement_of_the_earlier_sets(self) -> None:
+        """No (corpus, id) another grounding_*.jsonl uses, and no statement text of a file naming no
+        corpus; a statement appears in at most MAX_USES cases of its language."""
+        assert_reuses_no_other_file(self.HOLDOUT, {name: self.MAX_USES[LANGUAGE[name]] for name in self.SOURCES})
+
+    def test_first_run_counts_every_case_once(self) -> None:
+        assert_first_run_counts(read_cases(self.HOLDOUT), first_run_or_skip(self.HOLDOUT), self.ENCODER_RUN)

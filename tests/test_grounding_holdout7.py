@@ -23,60 +23,29 @@ run goes into tests/data/grounding_holdout_first_runs.json under its file name, 
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
-from holdouts import (CORPORA, FAITHFUL_KINDS_7, LANGUAGE, UNFAITHFUL_KINDS_7, SealedHoldoutChecks,
-                      assert_cites_accepted, assert_first_run_counts, assert_reuses_no_other_file,
-                      first_run_or_skip, read_cases)
+from holdouts import CORPORA, KindsOf7Checks, assert_cites_accepted, read_cases
 
 DATA = Path(__file__).resolve().parent / "data"
 GERMAN = "austria-climate.5twd2jsnkf.2022-08-08"
-#: the corpora this set draws on (15-per-hour-seattle has 2 accepted statements left; vtaiwan.uberx is Chinese)
-SOURCES = {"american-assembly.bowling-green": 104, "march-on.operation-marchin-orders": 29, GERMAN: 38}
-#: the cases of each kind as written
-KINDS = {"substitution": 13, "direction_verb": 12, "scope_inflation": 13, "invented_entity": 13,
-         "condition_dropped": 12, "negation_flip": 12, "joined_claims": 12, "paraphrase": 14,
-         "direction_kept": 12, "scope_kept": 13, "conditional": 11, "concession": 10, "negation_kept": 12,
-         "summary": 12}
-#: the kinds whose drafts cite two statements (and no other kind does)
-JOINED_KINDS = {"joined_claims", "summary"}
-#: how many cases one statement may appear in: German has only 11 statements left, so up to four
-MAX_USES = {"en": 3, "de": 4}
 
 
-class TestHoldout7(SealedHoldoutChecks):
+class TestHoldout7(KindsOf7Checks):
     HOLDOUT = DATA / "grounding_holdout7_sealed.jsonl"
     SEALED_SHA256 = "dfe6e0de02ba3b02920560dd1bb3b69a9b2e177d054ada7ae13baf4a6188534a"
     MIN_CASES, MIN_PER_KIND, MIN_GERMAN = 171, 10, 38
-    UNFAITHFUL_KINDS, FAITHFUL_KINDS = UNFAITHFUL_KINDS_7, FAITHFUL_KINDS_7
-
-    def test_counts_as_written(self) -> None:
-        """171 cases, h7-001 ... h7-171 in order; the kinds' counts; about half unfaithful in each
-        language; the corpora's shares; two citations exactly in the joined kinds; each case cites
-        exactly its statements, in order."""
-        cases = read_cases(self.HOLDOUT)
-        assert [c["case"] for c in cases] == [f"h7-{n:03d}" for n in range(1, 172)]
-        assert Counter(c["kind"] for c in cases) == KINDS
-        assert set(KINDS) == UNFAITHFUL_KINDS_7 | FAITHFUL_KINDS_7
-        per = Counter((c["language"], c["label"]) for c in cases)
-        assert per == {("en", "faithful"): 66, ("en", "unfaithful"): 67, ("de", "faithful"): 18,
-                       ("de", "unfaithful"): 20}
-        assert Counter(c["corpus"] for c in cases) == SOURCES
-        for c in cases:
-            assert list(c) == ["case", "corpus", "language", "statements", "citations", "draft", "label", "kind"]
-            assert [s["id"] for s in c["statements"]] == c["citations"], c["case"]
-            assert len(c["citations"]) == (2 if c["kind"] in JOINED_KINDS else 1), c["case"]
-        for kind in KINDS:
-            assert any(c["kind"] == kind and c["language"] == "de" for c in cases), f"no German {kind}"
-
-    def test_reuses_no_statement_of_the_earlier_sets(self) -> None:
-        """No (corpus, id) another grounding_*.jsonl uses, and no statement text of a file naming no
-        corpus; a statement appears in at most three cases (four in German)."""
-        assert_reuses_no_other_file(self.HOLDOUT, {name: MAX_USES[LANGUAGE[name]] for name in SOURCES})
+    PREFIX = "h7"
+    KINDS = {"substitution": 13, "direction_verb": 12, "scope_inflation": 13, "invented_entity": 13,
+             "condition_dropped": 12, "negation_flip": 12, "joined_claims": 12, "paraphrase": 14,
+             "direction_kept": 12, "scope_kept": 13, "conditional": 11, "concession": 10, "negation_kept": 12,
+             "summary": 12}
+    PER_LANGUAGE_LABEL = {("en", "faithful"): 66, ("en", "unfaithful"): 67, ("de", "faithful"): 18,
+                          ("de", "unfaithful"): 20}
+    #: the corpora this set draws on (15-per-hour-seattle has 2 accepted statements left; vtaiwan.uberx is Chinese)
+    SOURCES = {"american-assembly.bowling-green": 104, "march-on.operation-marchin-orders": 29, GERMAN: 38}
+    #: German has only 11 statements left, so up to four cases each
+    MAX_USES = {"en": 3, "de": 4}
 
     def test_cites_only_statements_the_moderators_accepted(self) -> None:
-        assert_cites_accepted(read_cases(self.HOLDOUT), CORPORA, SOURCES)
-
-    def test_first_run_counts_every_case_once(self) -> None:
-        assert_first_run_counts(read_cases(self.HOLDOUT), first_run_or_skip(self.HOLDOUT), self.ENCODER_RUN)
+        assert_cites_accepted(read_cases(self.HOLDOUT), CORPORA, self.SOURCES)

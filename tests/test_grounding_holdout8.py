@@ -27,59 +27,36 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from holdouts import (CORPORA, FAITHFUL_KINDS_7, LANGUAGE, UNFAITHFUL_KINDS_7, SealedHoldoutChecks,
-                      assert_cites_moderated, assert_first_run_counts, assert_no_text_of_a_taken_statement,
-                      assert_quoted_by_no_test, assert_reuses_no_other_file, first_run_or_skip, read_cases)
+from holdouts import (CORPORA, KindsOf7Checks, assert_cites_moderated, assert_no_text_of_a_taken_statement,
+                      assert_quoted_by_no_test, read_cases)
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
 GERMAN = "austria-climate.5twd2jsnkf.2022-08-08"
-#: the corpora this set draws on, with its cases from each
-SOURCES = {"american-assembly.bowling-green": 93, "march-on.operation-marchin-orders": 19, GERMAN: 48}
-#: Polis's moderation mark of every statement cited from each corpus: accepted English ("1"); German the
-#: moderators did not accept ("-1"), as every accepted German statement is used by an earlier set
-MODERATED = {"american-assembly.bowling-green": "1", "march-on.operation-marchin-orders": "1", GERMAN: "-1"}
-#: the cases of each kind as written
-KINDS = {"substitution": 11, "direction_verb": 12, "scope_inflation": 11, "invented_entity": 12,
-         "condition_dropped": 12, "negation_flip": 11, "joined_claims": 11, "paraphrase": 12,
-         "direction_kept": 11, "scope_kept": 11, "conditional": 11, "concession": 12, "negation_kept": 12,
-         "summary": 11}
-#: the kinds whose drafts cite two statements (and no other kind does)
-JOINED_KINDS = {"joined_claims", "summary"}
-#: how many cases one statement may appear in
-MAX_USES = {"en": 3, "de": 3}
 
 
-class TestHoldout8(SealedHoldoutChecks):
+class TestHoldout8(KindsOf7Checks):
     HOLDOUT = DATA / "grounding_holdout8_sealed.jsonl"
     SEALED_SHA256 = "aacf9f79b60a77be909bc449a0497fa16ef1db20438a4fd20c7e8dd2b2087d6b"
     MIN_CASES, MIN_PER_KIND, MIN_GERMAN = 160, 11, 48
-    UNFAITHFUL_KINDS, FAITHFUL_KINDS = UNFAITHFUL_KINDS_7, FAITHFUL_KINDS_7
+    PREFIX = "h8"
+    KINDS = {"substitution": 11, "direction_verb": 12, "scope_inflation": 11, "invented_entity": 12,
+             "condition_dropped": 12, "negation_flip": 11, "joined_claims": 11, "paraphrase": 12,
+             "direction_kept": 11, "scope_kept": 11, "conditional": 11, "concession": 12, "negation_kept": 12,
+             "summary": 11}
+    PER_LANGUAGE_LABEL = {("en", "faithful"): 55, ("en", "unfaithful"): 57, ("de", "faithful"): 25,
+                          ("de", "unfaithful"): 23}
+    SOURCES = {"american-assembly.bowling-green": 93, "march-on.operation-marchin-orders": 19, GERMAN: 48}
+    MAX_USES = {"en": 3, "de": 3}
+    #: Polis's moderation mark of every statement cited from each corpus: accepted English ("1"); German the
+    #: moderators did not accept ("-1"), as every accepted German statement is used by an earlier set
+    MODERATED = {"american-assembly.bowling-green": "1", "march-on.operation-marchin-orders": "1", GERMAN: "-1"}
 
-    def test_counts_as_written(self) -> None:
-        """160 cases, h8-001 ... h8-160 in order; the kinds' counts; about half unfaithful in each
-        language and in each half; the corpora's shares; two citations exactly in the joined kinds;
-        each case cites exactly its statements, in order."""
+    def test_halves_are_balanced(self) -> None:
+        """160 cases; ``--half odd`` and ``--half even`` hold 40 unfaithful drafts each."""
         cases = read_cases(self.HOLDOUT)
-        assert [c["case"] for c in cases] == [f"h8-{n:03d}" for n in range(1, 161)]
-        assert Counter(c["kind"] for c in cases) == KINDS
-        assert set(KINDS) == UNFAITHFUL_KINDS_7 | FAITHFUL_KINDS_7
-        per = Counter((c["language"], c["label"]) for c in cases)
-        assert per == {("en", "faithful"): 55, ("en", "unfaithful"): 57, ("de", "faithful"): 25,
-                       ("de", "unfaithful"): 23}
-        assert Counter(c["label"] for c in cases[0::2]) == {"faithful": 40, "unfaithful": 40}  # odd numbers
-        assert Counter(c["corpus"] for c in cases) == SOURCES
-        for c in cases:
-            assert list(c) == ["case", "corpus", "language", "statements", "citations", "draft", "label", "kind"]
-            assert [s["id"] for s in c["statements"]] == c["citations"], c["case"]
-            assert len(c["citations"]) == (2 if c["kind"] in JOINED_KINDS else 1), c["case"]
-        for kind in KINDS:
-            assert any(c["kind"] == kind and c["language"] == "de" for c in cases), f"no German {kind}"
-
-    def test_reuses_no_statement_of_the_earlier_sets(self) -> None:
-        """No (corpus, id) another grounding_*.jsonl uses, and no statement text of a file naming no
-        corpus; a statement appears in at most three cases."""
-        assert_reuses_no_other_file(self.HOLDOUT, {name: MAX_USES[LANGUAGE[name]] for name in SOURCES})
+        assert len(cases) == 160
+        assert Counter(c["label"] for c in cases[0::2]) == {"faithful": 40, "unfaithful": 40}  # h8-001, h8-003, ...
 
     def test_repeats_no_text_of_a_statement_another_set_uses(self) -> None:
         assert_no_text_of_a_taken_statement(self.HOLDOUT, CORPORA)
@@ -90,7 +67,4 @@ class TestHoldout8(SealedHoldoutChecks):
         assert_quoted_by_no_test(read_cases(self.HOLDOUT), TESTS)
 
     def test_cites_accepted_english_and_german_the_moderators_rejected(self) -> None:
-        assert_cites_moderated(read_cases(self.HOLDOUT), CORPORA, MODERATED)
-
-    def test_first_run_counts_every_case_once(self) -> None:
-        assert_first_run_counts(read_cases(self.HOLDOUT), first_run_or_skip(self.HOLDOUT), self.ENCODER_RUN)
+        assert_cites_moderated(read_cases(self.HOLDOUT), CORPORA, self.MODERATED)
