@@ -280,3 +280,31 @@ def test_a_change_of_a_control_on_a_page_drawn_before_the_restart_is_stored_and_
     assert _run(tmp_path, change, CHANGE) == ["changed:Disagree"]
     assert (tmp_path / "stored.txt").read_text() == "Disagree"
     assert (tmp_path / "shown.txt").read_text() == "Disagree"
+
+
+def test_a_streamlit_without_the_sessions_widget_state_is_left_to_itself_said_once(monkeypatch, caplog):
+    """install() checked request_rerun, has_fragment and APP_IS_RUNNING but not the session state's
+    ``_new_widget_state``, which the wrapper reads for every press of the whole page: a Streamlit
+    without it was patched anyway and said a warning with a traceback at every such press. It is not
+    patched now, and says so once (ui/app.py calls install() on every run)."""
+    import dataclasses
+    import logging
+
+    from streamlit.runtime.state import session_state
+
+    import ui.late_press as late_press
+
+    older = dataclasses.make_dataclass("SessionState", [f.name for f in dataclasses.fields(session_state.SessionState)
+                                                        if f.name != "_new_widget_state"])
+    monkeypatch.setattr(session_state, "SessionState", older)
+    late_press.unsupported.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="deliberation.ui"):
+            assert [late_press.install() for _ in range(3)] == [False] * 3
+    finally:
+        monkeypatch.undo()
+        late_press.unsupported.cache_clear()
+    said = [r.getMessage() for r in caplog.records if r.name == "deliberation.ui"]
+    assert said == ["late_press: this Streamlit has no SessionState._new_widget_state; a press right after a "
+                    "restart may be lost"], said
+    assert install()  # the real one again

@@ -58,6 +58,7 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.runtime.app_session import AppSession, AppSessionState
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.state import session_state
 
 log = logging.getLogger("deliberation.ui")
 
@@ -72,15 +73,38 @@ _INSTALLED = "_deliberation_late_press"
 _KEPT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+@functools.cache
+def unsupported() -> tuple[str, ...]:
+    """The Streamlit internals this module reads that this Streamlit lacks (none on 1.67): the
+    session's ``request_rerun`` and ``has_fragment``, its run state, and the widgets its session state
+    holds (their fields: ``SessionState`` and ``WStates`` are dataclasses). Said once in the server
+    log (:func:`install` runs on every run of ui/app.py)."""
+
+    def fields(cls) -> set[str]:
+        return set(getattr(cls, "__dataclass_fields__", ()))
+
+    state, widgets = getattr(session_state, "SessionState", None), getattr(session_state, "WStates", None)
+    missing = [name for name, there in (
+        ("AppSession.request_rerun", callable(getattr(AppSession, "request_rerun", None))),
+        ("AppSession.has_fragment", callable(getattr(AppSession, "has_fragment", None))),
+        ("AppSessionState.APP_IS_RUNNING", hasattr(AppSessionState, "APP_IS_RUNNING")),
+        ("SessionState._new_widget_state", "_new_widget_state" in fields(state)),
+        ("WStates.states/widget_metadata", {"states", "widget_metadata"} <= fields(widgets)),
+        ("WStates.set_widget_from_proto", callable(getattr(widgets, "set_widget_from_proto", None))),
+    ) if not there]
+    if missing:
+        log.warning("late_press: this Streamlit has no %s; a press right after a restart may be lost",
+                    ", ".join(missing))
+    return tuple(missing)
+
+
 def install() -> bool:
     """Patch Streamlit's ``AppSession.request_rerun`` in this process (once); False when this
-    Streamlit has no such methods (the press is then handled as Streamlit does; said in the log)."""
-    original = getattr(AppSession, "request_rerun", None)
-    if (original is None or not callable(getattr(AppSession, "has_fragment", None))
-            or not hasattr(AppSessionState, "APP_IS_RUNNING")):
-        log.warning("late_press: AppSession.request_rerun/has_fragment not found; a press right after a restart "
-                    "may be lost")
+    Streamlit lacks a name this module reads (:func:`unsupported`: the press is then handled as
+    Streamlit does, said once in the log, never a warning a press)."""
+    if unsupported():
         return False
+    original = AppSession.request_rerun
     if getattr(original, _INSTALLED, False):
         return True
 
@@ -202,7 +226,7 @@ def unclaimed_presses(key: re.Pattern[str]) -> list[str]:
     widget states otherwise (a warning in the log)."""
     try:
         ctx = get_script_run_ctx()
-        if ctx is None:
+        if ctx is None or unsupported():  # said once already
             return []
         widgets = ctx.session_state._state._new_widget_state
         keys = []
