@@ -336,35 +336,56 @@ def test_a_double_click_on_create_makes_one_consultation(tmp_path):
     store.require_moderator(made[0].id, shown)  # the secret shown opens it
 
 
-def test_two_overlapping_create_presses_make_one_consultation(tmp_path):
+def test_two_overlapping_create_presses_make_one_consultation(tmp_path, monkeypatch):
     """11, the race itself: with Streamlit's fast reruns the second press runs in another thread while
     the first is still inside create_consultation (stop 27's CI: two consultations). Here the first
-    press is held inside the real store's create until the second has started; one consultation."""
+    press is held inside the real store's create until the second waits for it (without the lock: is
+    inside a create of its own); one consultation."""
     import threading
 
     from deliberation.config import Settings
     from deliberation.storage import Store
+    from ui import create_once as create_once_module
     from ui.create_once import create_once
 
     store = Store(Settings(data_dir=tmp_path / "data").ensure())
     inside, release, real_create = threading.Event(), threading.Event(), store.create_consultation
+    # set once the second press has got as far as it can while the first is held: waiting for
+    # create_once's lock, or (without the lock) inside a second create; awaited, not a fixed sleep, so
+    # a loaded machine that starts the second thread late cannot let the race go unrun
+    blocked = threading.Event()
 
     def held_create(*args, **kwargs):
-        inside.set()
-        release.wait(10)
+        (blocked if inside.is_set() else inside).set()
+        release.wait(60)
         return real_create(*args, **kwargs)
 
+    class Watched:
+        """create_once's own lock, saying when a press finds it taken."""
+
+        def __init__(self, lock):
+            self.lock = lock
+
+        def __enter__(self):
+            if not self.lock.acquire(blocking=False):
+                blocked.set()
+                self.lock.acquire()
+
+        def __exit__(self, *exc):
+            self.lock.release()
+
+    monkeypatch.setattr(create_once_module, "_CREATE_LOCK", Watched(create_once_module._CREATE_LOCK))
     store.create_consultation = held_create
     session, made = {}, []
     press = lambda: made.append(create_once(store, session, "¿Qué hacemos con el mercado?", "", "", {}))
     first, second = threading.Thread(target=press), threading.Thread(target=press)
     first.start()
-    assert inside.wait(10)
+    assert inside.wait(60)
     second.start()
-    second.join(0.5)  # the second press waits for the first's create
+    assert blocked.wait(60)
     release.set()
-    first.join(10)
-    second.join(10)
+    first.join(60)
+    second.join(60)
     assert [c.id for c, _ in made] == [1, 1], made
     assert len(store.list_consultations()) == 1
     assert made[0][1] == made[1][1]  # the same secret, the one the console shows
