@@ -288,8 +288,9 @@ def needs_vector_store(settings: Settings, cid: int, rec: runs.RunRecord) -> boo
     """Whether the run of ``rec`` (the console's, or a terminal's on the same data folder) may still
     read the vector store: it has not completed the last of :data:`VECTOR_STEPS` (a console run's log
     tells), and its checkpoint's next steps include one of them; until the run has written a
-    checkpoint of its own (the latest was written before it began, with a second's margin: the
-    record keeps whole seconds), a run from the start still needs it."""
+    checkpoint of its own (one written over a second after the record's start, which is cut to the
+    millisecond: a checkpoint of its first second counts as the last run's, which only keeps the
+    store longer), a run from the start still needs it."""
     if rec.detached and any(node == VECTOR_STEPS[-1] for node, _ in progress(settings, cid, rec.pid).steps):
         return False
     st = runner.status(settings, cid)
