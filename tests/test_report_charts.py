@@ -21,7 +21,8 @@ def _layers(chart) -> tuple[dict, dict, dict]:
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_the_names_stand_above_the_bars_across_the_whole_width(lang):
     from ui.i18n import Words, draft_heading
-    from ui.views.report import NAME_GAP_PX, VOTE_BAR_PX, VOTE_ROW_PX, _vote_rows, coverage_chart, votes_chart
+    from ui.charts import NAME_GAP_PX, VOTE_BAR_PX, VOTE_ROW_PX, votes_chart
+    from ui.views.report import _vote_rows, coverage_chart
 
     w = Words(lang)
     drafts = [{"key": "all:1", "heading": "Common ground 1", "published_as": "25", "votes": VOTES},

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -29,6 +28,7 @@ from deliberation.wording import Audience, ballot_words, sentence_text
 from deliberation.words import notes_in
 from ui import run_console
 from ui.run_log import said_words
+from ui.charts import coverage_bars
 from ui.common import (
     act,
     code,
@@ -41,8 +41,6 @@ from ui.common import (
 )
 from ui.i18n import DEFAULT_LANGUAGE, ENGLISH, LANGUAGES, Words, console_words, draft_heading, term
 
-#: The coverage chart's two bars' colours: share of participants, share of drafts.
-SHARE_COLOURS = ["#90a4ae", "#1565c0"]
 #: The decisions on a draft, each named by the message ``review.<decision>``.
 DECISIONS = ("approve", "edit", "reject")
 #: what the review's key is when the graph's interrupt has no id (an old LangGraph): the drafts'
@@ -193,28 +191,18 @@ def coverage(values: dict, w: Words = ENGLISH) -> None:
 
 
 def _coverage_chart(groups: list[dict], w: Words) -> None:
-    """Each audience's share of participants beside its share of drafts: bars, then the numbers."""
+    """Each audience's share of participants beside its share of drafts: bars (the report's chart,
+    ui.charts.coverage_bars), then the numbers."""
     people, drafts = w("report.share_participants"), w("report.share_drafts")
-    audience, measure, share = w("report.col_audience"), w("report.col_measure"), w("report.col_share")
-    status = w("review.col_status")
-    rows = []
-    for g in groups:  # the status in the console's word ("fehlt"; a German console said "missing")
-        name, said = group_name(g["key"], w), coverage_status(g["status"], w.lang)
-        rows.append({audience: name, measure: people, share: g["share_participants"], status: said})
-        rows.append({audience: name, measure: drafts, share: g["share_drafts"], status: said})
-    chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-        y=alt.Y(f"{audience}:N", title=None, sort=None),
-        x=alt.X(f"{share}:Q", title=share, axis=alt.Axis(format="%")),
-        yOffset=f"{measure}:N",
-        color=alt.Color(f"{measure}:N", title=None, legend=alt.Legend(orient="bottom"),
-                        scale=alt.Scale(domain=[people, drafts], range=SHARE_COLOURS)),
-        tooltip=[audience, measure, alt.Tooltip(f"{share}:Q", format=".0%"), status],
-    ).properties(height=alt.Step(14))
-    st.altair_chart(chart, width="stretch")
-    st.dataframe(pd.DataFrame([{audience: group_name(g["key"], w), w("board.participants"): g["n_participants"],
+    audience, status = w("report.col_audience"), w("review.col_status")
+    names = [group_name(g["key"], w) for g in groups]
+    # the status in the console's word ("fehlt"; a German console said "missing")
+    statuses = [coverage_status(g["status"], w.lang) for g in groups]
+    st.altair_chart(coverage_bars(groups, names, w, statuses), width="stretch")
+    st.dataframe(pd.DataFrame([{audience: name, w("board.participants"): g["n_participants"],
                                 people: w.percent(g["share_participants"]), w("review.col_drafts"): g["n_drafts"],
-                                drafts: w.percent(g["share_drafts"]), status: coverage_status(g["status"], w.lang)}
-                               for g in groups]),
+                                drafts: w.percent(g["share_drafts"]), status: said}
+                               for g, name, said in zip(groups, names, statuses)]),
                  hide_index=True)
 
 

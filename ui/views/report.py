@@ -14,12 +14,12 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from deliberation.report import date_words, moderator_heading, to_html, to_markdown
 from deliberation.wording import audience_name
+from ui.charts import coverage_bars, votes_chart
 from ui.common import (
     act,
     consultation_from_query,
@@ -34,23 +34,6 @@ from ui.common import (
 )
 from ui.i18n import LANGUAGES, Words, draft_heading, words_of
 from ui.look import table_style
-
-#: bar colours: share of participants, share of drafts; agree, disagree, pass
-SHARE_RANGE = ["#90a4ae", "#1565c0"]
-VOTE_RANGE = ["#2e7d32", "#c62828", "#9e9e9e"]
-#: The charts write each bar's name (a draft's, an audience's) on a line of its own above its bar,
-#: across the chart's whole width: beside the bars, the names took three quarters of a 390 px phone's
-#: width and squeezed the bars to stubs (and a name cut at a fixed width lost its end on a desktop).
-#: px between a name's baseline and the top of its bar
-NAME_GAP_PX = 2
-#: the votes chart: px per draft, and its bar's thickness (the bar fills the row's lower half)
-VOTE_ROW_PX = 44
-VOTE_BAR_PX = 16
-#: the coverage chart: px of each of an audience's three slots (its name, its share of the
-#: participants, its share of the drafts)
-COVERAGE_SLOT_PX = 15
-#: the coverage chart's slot for the name (a value no measure is called)
-NAME_SLOT = ""
 
 
 def _report_files(cid: int) -> dict[str, Path]:
@@ -103,57 +86,14 @@ def _plots(rep: dict, w: Words) -> None:
         st.altair_chart(chart, width="stretch")
 
 
-def named_bars(bars, names: list[str], field: str, row_px: float, above_px: float):
-    """``bars`` (one row of ``row_px`` per name in ``field``, no axis) with each name written
-    left-aligned on its row, its baseline ``above_px`` above the row's middle, across the chart's
-    whole width (cut with "…" only past it; its tooltip has it whole)."""
-    y = alt.Y(f"{field}:N", title=None, sort=None, axis=None)
-    labels = alt.Chart(pd.DataFrame({field: names})).mark_text(
-        align="left", baseline="bottom", limit=alt.ExprRef(expr="width"), yOffset=-above_px,
-    ).encode(y=y, x=alt.value(0), text=f"{field}:N", tooltip=[field])
-    return alt.layer(bars, labels).properties(height=alt.Step(row_px, **{"for": "position"}))  # per name, not per slot
-
-
-def votes_chart(rows: list[dict], w: Words):
-    """Each published draft's votes as one stacked bar under its name (:func:`named_bars`)."""
-    draft, vote, votes = (w(f"report.col_{k}") for k in ("draft", "vote", "votes"))
-    scale = alt.Scale(domain=[w(f"said.{k}") for k in ("agree", "disagree", "pass")], range=VOTE_RANGE)
-    bars = alt.Chart(pd.DataFrame(rows)).mark_bar(size=VOTE_BAR_PX, yOffset=VOTE_BAR_PX / 2).encode(
-        y=alt.Y(f"{draft}:N", title=None, sort=None, axis=None),
-        x=alt.X(f"{votes}:Q", axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color(f"{vote}:N", scale=scale, legend=alt.Legend(orient="bottom", title=None)),
-        order=alt.Order(f"{vote}:N"),
-        tooltip=[draft, vote, votes],
-    )
-    return named_bars(bars, list(dict.fromkeys(r[draft] for r in rows)), draft, VOTE_ROW_PX, NAME_GAP_PX)
-
-
 def coverage_chart(rep: dict, w: Words):
     """Each audience's (opinion group's, topic's) share of the participants and of the drafts, from
-    the report's coverage audit; None without one."""
+    the report's coverage audit, named with its topic's label (ui.charts.coverage_bars); None without one."""
     groups = (rep.get("audit") or {}).get("groups") or []
     if not groups:
         return None
-    audience, measure, share = (w(f"report.col_{k}") for k in ("audience", "measure", "share"))
-    of_people, of_drafts = w("report.share_participants"), w("report.share_drafts")
     topics = {str(t["id"]): t["label"] for t in rep.get("topics") or []}
-    rows = []
-    for g in groups:
-        name = audience_name(g["key"], topics, lang=w.lang)
-        rows.append({audience: name, measure: of_people, share: g["share_participants"]})
-        rows.append({audience: name, measure: of_drafts, share: g["share_drafts"]})
-    slots = [NAME_SLOT, of_people, of_drafts]  # the name's slot first: the two bars under it
-    bars = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-        y=alt.Y(f"{audience}:N", title=None, sort=None, axis=None),
-        x=alt.X(f"{share}:Q", axis=alt.Axis(format="%")),
-        yOffset=alt.YOffset(f"{measure}:N", scale=alt.Scale(domain=slots)),
-        color=alt.Color(f"{measure}:N", legend=alt.Legend(orient="bottom", title=None),
-                        scale=alt.Scale(domain=[of_people, of_drafts], range=SHARE_RANGE)),
-        tooltip=[audience, measure, alt.Tooltip(f"{share}:Q", format=".0%")],
-    )
-    row = len(slots) * COVERAGE_SLOT_PX  # the name's baseline at the top of the first bar
-    return named_bars(bars, list(dict.fromkeys(r[audience] for r in rows)), audience, row,
-                      row / 2 - COVERAGE_SLOT_PX + NAME_GAP_PX)
+    return coverage_bars(groups, [audience_name(g["key"], topics, lang=w.lang) for g in groups], w)
 
 
 def _polis_zip(cid: int) -> bytes:

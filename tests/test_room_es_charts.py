@@ -1,0 +1,79 @@
+"""What a Spanish room of six and a room of 2,000 (Bowling Green, imported in the console) showed
+in the charts, run by hand in chromium:
+
+1. the legend under the coverage chart, in the console's review and in the report, read
+   "proporción de participan…": Altair cuts a legend label past 160 px;
+2. the report's vote bars were green and red, where the board, the projector and the participant's
+   map use the app's vote colours (ui.look: green and purple, told apart under the common
+   colour-vision deficiencies);
+3. the console's coverage chart still named its audiences on an axis beside the bars, cut at the
+   axis's default width (a room of 2,000's topics: 'the topic “green · …'), where the report's
+   chart writes each name whole above its bars: the two pages now draw one chart (ui.charts).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("streamlit")
+
+#: a coverage audit as the graph's state holds it (the console's review reads this)
+AUDIT = {"passed": True, "verdict": "", "findings": [], "groups": [
+    {"key": "group:0", "n_participants": 3, "share_participants": 0.5, "n_drafts": 1, "share_drafts": 0.5,
+     "status": "ok"},
+    {"key": "topic:11", "n_participants": 3, "share_participants": 1.0, "n_drafts": 1, "share_drafts": 1.0,
+     "status": "ok"},
+]}
+
+
+def _legends(spec: dict) -> list[dict]:
+    return [enc["color"]["legend"] for layer in spec.get("layer", [spec]) for enc in [layer.get("encoding", {})]
+            if "color" in enc]
+
+
+def test_the_reports_legends_and_vote_colours():
+    from ui.i18n import Words
+    from ui.look import VOTE_COLOURS
+    from ui.views.report import _vote_rows, coverage_chart, votes_chart
+
+    w = Words("es")
+    votes = {"agree": 4, "disagree": 3, "passes": 0, "n_votes": 7, "groups": []}
+    rows, _ = _vote_rows(w, [{"key": "all:1", "heading": "Terreno común 1", "published_as": "10", "votes": votes}])
+    spec = votes_chart(rows, w).to_dict()
+    assert [lg["labelLimit"] for lg in _legends(spec)] == [0], _legends(spec)
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["range"] == [VOTE_COLOURS[k] for k in
+                                                                       ("agree", "disagree", "pass")]
+    spec = coverage_chart({"topics": [], "audit": AUDIT}, w).to_dict()
+    assert [lg["labelLimit"] for lg in _legends(spec)] == [0], _legends(spec)
+    assert w("report.share_participants") == "proporción de participantes"  # 27 characters: ~165 px
+
+
+def _coverage():
+    import streamlit as st
+
+    from ui.i18n import Words
+    from ui.review_cards import coverage
+
+    coverage({"audit": st.session_state["audit"]}, Words("es"))
+
+
+def test_the_consoles_coverage_chart_is_the_reports():
+    from streamlit.testing.v1 import AppTest
+
+    from ui.i18n import Words
+
+    at = AppTest.from_function(_coverage, default_timeout=60)
+    at.session_state["audit"] = AUDIT
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    spec = json.loads(charts[0].proto.spec)
+    bars, names = spec["layer"]  # the names are a layer of text above the bars, not an axis beside them
+    assert bars["encoding"]["y"]["axis"] is None and names["mark"]["limit"] == {"expr": "width"}
+    assert [lg["labelLimit"] for lg in _legends(spec)] == [0]
+    w = Words("es")
+    assert bars["encoding"]["tooltip"][-1]["field"] == w("review.col_status")  # the status, as before
+    assert at.dataframe[0].value[w("report.col_audience")].tolist() == ["grupo A", "el tema 12"]
