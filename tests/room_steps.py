@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from ui_helpers import browser_skip_reason, idle, idle_all, sign_in, watch_app_messages
+from ui_helpers import BROWSER_LOCALE, browser_skip_reason, idle, idle_all, sign_in, watch_app_messages
 
 pytest.importorskip("streamlit")
 if browser_skip_reason():
@@ -34,7 +34,8 @@ def join_all(browser, url: str, code: str, n: int) -> list:
     """``n`` participants as :func:`join` makes one, joining side by side (each on its own page)."""
     pages = []
     for _ in range(n):
-        ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  locale=BROWSER_LOCALE)
         page = ctx.new_page()
         page.set_default_timeout(WAIT)
         page.goto(f"{url}/participate?code={code}")
@@ -62,7 +63,7 @@ def _late_tabs(page) -> None:
 def open_console(browser, url: str, code: str, secret: str, tab: str = "Facilitation"):
     """The moderator console, opened with the secret, on ``tab``; its tabs reach the browser late
     (:func:`_late_tabs`)."""
-    mod = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    mod = browser.new_context(viewport={"width": 1280, "height": 900}, locale=BROWSER_LOCALE).new_page()
     mod.set_default_timeout(WAIT)
     _late_tabs(mod)
     sign_in(mod, url, code, secret)
@@ -96,7 +97,7 @@ def close_voting(mod) -> None:
 
 
 def report_page(browser, url: str, code: str):
-    rep = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    rep = browser.new_context(viewport={"width": 1280, "height": 1000}, locale=BROWSER_LOCALE).new_page()
     rep.set_default_timeout(WAIT)
     rep.goto(f"{url}/report?code={code}")
     return rep

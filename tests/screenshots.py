@@ -28,6 +28,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from ui_helpers import (  # noqa: E402
+    BROWSER_LOCALE,
     REPO,
     ROOM_CAMPS,
     ROOM_QUESTION,
@@ -132,7 +133,8 @@ def _tab(page, name: str) -> None:
 
 def photograph(browser, url: str, codes: dict, size: str, out: Path) -> None:
     cam = Camera(out, size)
-    ctx = browser.new_context(viewport=SIZES[size], is_mobile=size == "phone", has_touch=size == "phone")
+    ctx = browser.new_context(viewport=SIZES[size], is_mobile=size == "phone", has_touch=size == "phone",
+                              locale=BROWSER_LOCALE)
     page = ctx.new_page()
     page.set_default_timeout(120_000)
     room = codes["room"]
@@ -157,7 +159,7 @@ def photograph(browser, url: str, codes: dict, size: str, out: Path) -> None:
     cam.shot(page, "participant-my-votes")
     ctx.close()
 
-    ctx = browser.new_context(viewport=SIZES[size])
+    ctx = browser.new_context(viewport=SIZES[size], locale=BROWSER_LOCALE)
     page = ctx.new_page()
     page.set_default_timeout(120_000)
     for name, code in (("room", room), ("sample", codes["sample"])):

@@ -683,3 +683,21 @@ def test_a_share_is_written_in_one_place():
     assert retell(note, "de").count("\u00a0%") == 2 and "12,5\u00a0%" in retell(note, "de"), retell(note, "de")
     assert Texts("fr").percent(0.67) == "67\u00a0%" and Texts("en").percent(0.67) == "67%"
     assert "90\u00a0% Sicherheit" in Texts("de")("said.analysis.no_majority", share=Texts("de").percent(0.5))
+
+
+def test_every_browser_context_of_the_tests_names_its_language():
+    """The pages follow the browser's language where no room's language applies (ui.i18n.browser_language),
+    and a Playwright context without ``locale`` takes the machine's: about ten browser tests made one so
+    and read English words, passing only where the machine's default was English. Each names its
+    language now (ui_helpers.BROWSER_LOCALE, en-US, unless the test means another)."""
+    import ast
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parent
+    unnamed = [f"{path.name}:{node.lineno}" for path in sorted(tests.glob("*.py"))
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in ("new_context", "new_page")
+               and isinstance(node.func.value, ast.Name) and node.func.value.id == "browser"
+               and not any(k.arg == "locale" for k in node.keywords)]
+    assert not unnamed, f"browser contexts without a locale: {unnamed}"
+

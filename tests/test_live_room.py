@@ -28,8 +28,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ui_helpers import (REPO, ROOM_CAMPS, ROOM_QUESTION, ROOM_STATEMENTS, idle, idle_all, launch_chromium,
-                        start_server)
+from ui_helpers import (BROWSER_LOCALE, REPO, ROOM_CAMPS, ROOM_QUESTION, ROOM_STATEMENTS, idle, idle_all,
+                        launch_chromium, start_server)
 
 pytestmark = pytest.mark.slow
 
@@ -160,7 +160,7 @@ def _run(browser, srv, port: int, room: dict, env: dict, participant_for_token):
         done, store.vote_events(c.id).sort_values(["participant", "timestamp"]).to_string())
     expect(people[0].get_by_text("You have voted on every statement")).to_be_visible()
 
-    board = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    board = browser.new_context(viewport={"width": 1920, "height": 1080}, locale=BROWSER_LOCALE).new_page()
     board.set_default_timeout(WAIT)
     board.goto(f"{url}/board?code={c.code}&view=projector")
     expect(board.get_by_test_id("stMetricValue").nth(3)).to_have_text("6", timeout=WAIT)  # statements

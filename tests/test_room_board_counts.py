@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from room_steps import WAIT, expect, sync_playwright  # noqa: F401 - skips without Streamlit or the browser
-from ui_helpers import copy_sample, idle, launch_chromium, start_server
+from ui_helpers import BROWSER_LOCALE, copy_sample, idle, launch_chromium, start_server
 
 from deliberation.config import Settings
 from deliberation.storage import Store
@@ -41,7 +41,7 @@ def test_participants_and_voters_are_told_apart(room):
         browser = launch_chromium(pw)
         try:
             for view in ("", "&view=projector"):
-                page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+                page = browser.new_context(viewport={"width": 1920, "height": 1080}, locale=BROWSER_LOCALE).new_page()
                 page.set_default_timeout(WAIT)
                 page.goto(f"{server.url}/board?code={sample.code}{view}")
                 idle(page)

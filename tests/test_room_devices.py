@@ -26,7 +26,7 @@ import time
 
 import pytest
 
-from ui_helpers import idle, launch_chromium, start_server
+from ui_helpers import BROWSER_LOCALE, idle, launch_chromium, start_server
 
 pytestmark = pytest.mark.slow
 
@@ -108,7 +108,7 @@ def test_one_participant_on_two_devices_in_a_room_of_two(room):
     pid = participant_for_token(re.search(r"[?&]p=([^&]+)", phone.url).group(1))
     first, last = list(ids)[0], list(ids)[-1]  # last: the phone's latest press
 
-    laptop = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    laptop = browser.new_context(viewport={"width": 1280, "height": 900}, locale=BROWSER_LOCALE).new_page()
     laptop.set_default_timeout(WAIT)
     laptop.goto(phone.url)  # the personal link on another device
     idle(laptop)

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from room_steps import WAIT, expect, sync_playwright
-from ui_helpers import (copy_sample, idle, launch_chromium, server_starting, sign_in,
+from ui_helpers import (BROWSER_LOCALE, copy_sample, idle, launch_chromium, server_starting, sign_in,
                         watch_app_messages)
 
 from deliberation.config import Settings
@@ -44,7 +44,7 @@ def review(imported_slice, tmp_path):
 
 
 def _console(browser, server, sample):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale=BROWSER_LOCALE).new_page()
     page.set_default_timeout(WAIT)
     asked = _reruns(page)
     sign_in(page, server.url, sample.code, sample.secret)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui_helpers import LONG_MS, browser_skip_reason, idle, launch_chromium, server_starting, sign_in
+from ui_helpers import BROWSER_LOCALE, LONG_MS, browser_skip_reason, idle, launch_chromium, server_starting, sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +35,7 @@ def test_seed_statements_typed_in_the_console_reach_participants(tmp_path):
     with server_starting(data, tmp_path / "log") as server, sync_playwright() as pw:
         browser = launch_chromium(pw)  # while Streamlit starts
         try:
-            mod = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            mod = browser.new_context(viewport={"width": 1280, "height": 900}, locale=BROWSER_LOCALE).new_page()
             mod.set_default_timeout(60_000)
             srv = server()
             sign_in(mod, srv.url, c.code, SECRET)
@@ -58,7 +58,8 @@ def test_seed_statements_typed_in_the_console_reach_participants(tmp_path):
                 (SEEDS[0], StatementOrigin.SEED, None, True), (SEEDS[1], StatementOrigin.SEED, None, True)]
             assert box.input_value() == ""
 
-            phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+            phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                        locale=BROWSER_LOCALE).new_page()
             phone.set_default_timeout(60_000)
             phone.goto(f"{srv.url}/participate")
             phone.get_by_label("Consultation code").fill(c.code)

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ui_helpers import idle, launch_chromium, start_server
+from ui_helpers import BROWSER_LOCALE, idle, launch_chromium, start_server
 
 pytestmark = pytest.mark.slow
 
@@ -84,7 +84,7 @@ def test_two_app_servers_on_one_data_folder(room):
         browser = launch_chromium(pw)
         try:
             # 1. a vote on A reaches the live board on B
-            board = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            board = browser.new_context(viewport={"width": 1280, "height": 900}, locale=BROWSER_LOCALE).new_page()
             board.set_default_timeout(WAIT)
             board.goto(f"{b.url}/board?code={c.code}")
             before = len(store.current_votes(c.id))

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from ui_helpers import LONG_MS as LONG
-from ui_helpers import (REPO, SAMPLE, browser_skip_reason, idle, idle_all, launch_chromium, new_page, sign_in,
-                        start_server)
+from ui_helpers import (BROWSER_LOCALE, REPO, SAMPLE, browser_skip_reason, idle, idle_all, launch_chromium, new_page,
+                        sign_in, start_server)
 
 SHOTS = REPO / "artifacts" / "screenshots"
 #: ms: how long a page is left to lay out (charts draw after the first layout) before its height is
@@ -115,7 +115,7 @@ def _run(browser, url: str, data: Path) -> None:
     from deliberation.storage import Store
 
     store = Store(Settings(data_dir=data))
-    mod = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    mod = browser.new_context(viewport={"width": 1280, "height": 900}, locale=BROWSER_LOCALE).new_page()
     mod.set_default_timeout(60_000)
 
     mod.goto(url)
@@ -136,7 +136,7 @@ def _run(browser, url: str, data: Path) -> None:
     expect(mod.get_by_text(code).first).to_be_visible()
 
     # a wrong secret is refused (another browser)
-    intruder = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    intruder = browser.new_context(viewport={"width": 1280, "height": 900}, locale=BROWSER_LOCALE).new_page()
     sign_in(intruder, url, code, "not-the-secret")  # the form's Open: the language menu has one too (ac956f0)
     _idle(intruder)
     expect(intruder.get_by_text("the moderator secret is wrong")).to_be_visible()
@@ -184,7 +184,8 @@ def _run(browser, url: str, data: Path) -> None:
     # --- two participants join by code and vote on the published drafts ----------------------
     phones = []
     for name in ("a", "b"):
-        ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  locale=BROWSER_LOCALE)
         p = ctx.new_page()
         p.set_default_timeout(60_000)
         p.goto(f"{url}/participate")
@@ -226,7 +227,7 @@ def _run(browser, url: str, data: Path) -> None:
     assert len(events[events["statement"].isin([d1, d2])]) == 5  # four votes and one change
 
     # --- the live board shows those votes --------------------------------------------------------
-    board = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    board = browser.new_context(viewport={"width": 1600, "height": 1000}, locale=BROWSER_LOCALE).new_page()
     board.goto(f"{url}/board?code={code}")
     expect(board.get_by_text(f"draft {d1} · 0 agree · 1 disagree · 1 pass")).to_be_visible(timeout=60_000)
     expect(board.get_by_text(f"draft {d2} · 1 agree · 1 disagree · 0 pass")).to_be_visible()
@@ -245,7 +246,7 @@ def _run(browser, url: str, data: Path) -> None:
     mod.get_by_role("tab", name="Voting").click()
     _click(mod, "Close voting and count")
     expect(mod.get_by_text("Voting closed")).to_be_visible(timeout=LONG)
-    rep = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    rep = browser.new_context(viewport={"width": 1280, "height": 1000}, locale=BROWSER_LOCALE).new_page()
     rep.goto(f"{url}/report?code={code}")
     expect(rep.get_by_text(f"Vote (draft {d1}): 0 agree, 1 disagree, 1 pass"))\
         .to_be_visible(timeout=60_000)

@@ -18,7 +18,7 @@ from collections import defaultdict
 
 import pytest
 
-from ui_helpers import aidle, browser_skip_reason, launch_chromium, start_server
+from ui_helpers import BROWSER_LOCALE, aidle, browser_skip_reason, launch_chromium, start_server
 
 pytestmark = pytest.mark.slow
 
@@ -88,7 +88,7 @@ async def _session(browser, url: str, code: str, seed: int, started: list[float]
     "My votes", where the changes are made: a change that met such a timer's runs on a loaded
     server was stored, and its "Vote stored" sent, but the page showed it never."""
     rng = random.Random(seed)
-    ctx = await browser.new_context(viewport={"width": 390, "height": 844})
+    ctx = await browser.new_context(viewport={"width": 390, "height": 844}, locale=BROWSER_LOCALE)
     acks: list[tuple[str, int]] = []
     timers: list[str] = []
     where = ["Vote"]
