@@ -369,3 +369,29 @@ def test_a_page_that_cannot_read_its_data_directory_says_so_in_the_pages_languag
         at.run()
         said = [unescape(e.value) for e in at.error]
         assert said == [f"{doing} {problem.format(f=not_a_folder)}"], (page, lang, said)
+
+
+def test_a_page_that_fails_outside_its_own_actions_says_so_in_the_pages_language(monkeypatch):
+    """The app's last guard (ui/app.py) said "This page could not be shown: …" in English on a German,
+    French or Spanish page: a page whose own module cannot be imported (a part missing on the server:
+    here the live board's map module) fails before any of its actions. It is ``doing.page_failed`` now,
+    its reason said as the pages' actions say it (ui.common.unexpected_in); English as before."""
+    import sys
+
+    from ui_helpers import app
+
+    monkeypatch.setitem(sys.modules, "ui.opinion_map", None)  # `import ui.opinion_map` fails as a missing one
+    said = {}
+    for lang in ("en", "de", "fr", "es"):
+        at = app("board")
+        at.query_params["lang"] = lang
+        at.run()
+        said[lang] = [unescape(e.value).replace("\u00a0", " ") for e in at.error]
+    assert said["en"] == ["This page could not be shown: a part of the program is missing on this server: import of "
+                          "ui.opinion_map halted; None in sys.modules. Details are in the server log."], said
+    assert said["de"] == ["Diese Seite konnte nicht angezeigt werden: ein unerwartetes Problem. Einzelheiten stehen im "
+                          "Protokoll des Servers."], said
+    assert said["fr"] == ["Cette page n'a pas pu être affichée : un problème inattendu. Les détails figurent dans le "
+                          "journal du serveur."], said
+    assert said["es"] == ["No se pudo mostrar esta página: un problema inesperado. Los detalles están en el registro "
+                          "del servidor."], said

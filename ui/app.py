@@ -34,7 +34,7 @@ _loading = st.empty() if unloaded("app.py") else None
 if _loading is not None:
     _loading.caption(LOADING)
 
-from ui.common import _is_control_flow, esc, log, plain_error, session_consultation  # noqa: E402
+from ui.common import _is_control_flow, esc, log, session_consultation, unexpected_in  # noqa: E402
 from ui.i18n import words_of  # noqa: E402
 
 _VIEWS = Path(__file__).parent / "views"
@@ -69,4 +69,4 @@ except Exception as e:  # noqa: BLE001 - a last guard: a message, never a stack 
     if _is_control_flow(e):
         raise
     log.exception("page %s failed", page.title)
-    st.error(esc(f"This page could not be shown: {plain_error(e)}"))
+    st.error(esc(w("doing.page_failed", reason=unexpected_in(e, w))))

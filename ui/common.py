@@ -246,6 +246,13 @@ def act(words: Words, what: str):
     return action(what, **failure_words(words))
 
 
+def unexpected_in(e: BaseException, words: Words) -> str:
+    """:func:`unexpected_words` in ``words``' language: English names the error's kind and message
+    (:func:`plain_error`), another language says ``doing.unexpected`` (a disk error as such in each)."""
+    said = failure_words(words)
+    return unexpected_words(e, said.get("lang"), said.get("unexpected"))
+
+
 def plain_error(e: BaseException) -> str:
     """Why an action failed, in English (:func:`unexpected_words`): a full or read-only disk said plainly."""
     return unexpected_words(e)

@@ -12,7 +12,7 @@ import streamlit as st
 from deliberation.errors import DeliberationError, RateLimited, SameWords, VotingClosed, in_words
 from deliberation.models import TYPED_STATEMENT_MAX_CHARS, ModerationStatus
 from deliberation.services import intake, similar_statements
-from ui.common import embedder, esc, index, log, plain_error, quote, store, unexpected_words
+from ui.common import embedder, esc, index, log, quote, store, unexpected_in
 from ui.i18n import DEFAULT_LANGUAGE, Words, drawn_words
 from ui.late_press import unclaimed_presses
 
@@ -83,7 +83,7 @@ def reason(e: BaseException) -> str:
     and any other refusal as deliberation.errors.in_words says it."""
     w = words()
     if not isinstance(e, DeliberationError):
-        return plain_error(e) if w.lang == DEFAULT_LANGUAGE else unexpected_words(e, w.lang, w("doing.unexpected"))
+        return unexpected_in(e, w)
     if isinstance(e, VotingClosed) and e.draft is not None:  # "Draft 16", as the ballot names it
         return w("vote.drafts_closed" if e.closed else "vote.draft_not_open", draft=w.draft(e.draft, start=True))
     if w.lang != DEFAULT_LANGUAGE and isinstance(e, (VotingClosed, RateLimited)):
