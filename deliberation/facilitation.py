@@ -19,7 +19,7 @@ from deliberation.grounding import GroundingConfig, LLMJudge, ProblemKind, check
 from deliberation.grounding.opposition import reverses
 from deliberation.models import Draft, DraftKind, DraftSentence, Statement
 from deliberation.wording import Audience, group_label, plural, position_phrase, topic_number
-from deliberation.words import said
+from deliberation.words import percent, said
 
 
 class FacilitationConfig(BaseModel):
@@ -89,7 +89,7 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
                 "what most of its members agree with (no statement sets it apart from the other participants)")
         requests.append(DraftRequest(
             kind=DraftKind.MINORITY, speaks_for=key, question=question,
-            audience=f"{group_label(g.id)} ({plural(g.size, 'participant')}, {g.share:.0%})",
+            audience=f"{group_label(g.id)} ({plural(g.size, 'participant')}, {percent(g.share)})",
             purpose=f"a statement that speaks for {group_label(g.id)}: {what}",
             sources=ctx.distinct([r for r in (ctx.ref(s, g.id) for s in ids) if r], key),
             feedback=feedback.get(key, [])))

@@ -41,7 +41,7 @@ from deliberation.services import indexed_vectors, ordered_vectors
 from deliberation.tally import TallyResult
 from deliberation.tally import tally as count_votes
 from deliberation.wording import Audience, audience_name, ballot_name, ballot_words, draft_heading
-from deliberation.words import ROOM_LANGUAGE_SETTING, said
+from deliberation.words import ROOM_LANGUAGE_SETTING, percent, said
 from graphs.context import Context, context_of
 from graphs.review import review
 from graphs.state import DraftRecord, FacilitationState, PublishedDraft
@@ -402,7 +402,7 @@ def revision_requests(result: TallyResult, current: list[PublishedDraft]
                 continue
             for g in objecting:
                 ga = next((x for x in counted.groups if Audience.parse(x.group) == Audience.parse(g)), None)
-                share = f"{ga.agree_rate:.0%} of {ga.n_votes} voters" if ga and ga.agree_rate is not None else "few"
+                share = f"{percent(ga.agree_rate)} of {ga.n_votes} voters" if ga and ga.agree_rate is not None else "few"
                 feedback.setdefault(key, []).append(f"{audience_name(g)} did not endorse the draft: only {share} agreed.")
             redraft.append(key)
             exclude[key] = list(pub.citations)

@@ -25,7 +25,7 @@ from deliberation.analysis.topics import TopicConfig, find_topics
 from deliberation.models import Statement, StatementOrigin
 from deliberation.votematrix import VoteMatrix
 from deliberation.wording import first_upper, group_label, topic_number, topic_sources
-from deliberation.words import said
+from deliberation.words import percent, said
 
 
 @dataclass(frozen=True)
@@ -261,7 +261,7 @@ def summary_text(result: AnalysisResult, statements: dict[str, str]) -> str:
     held = f" ({out} moderated out, {result.n_statements - out} analysed)" if out else ""
     lines = [f"Participants: {result.n_participants}; statements: {result.n_statements}{held}; votes: {result.n_votes}."]
     if result.group_summaries:
-        sizes = ", ".join(f"{group_label(g.id)}: {g.size} ({g.share:.0%})" for g in result.group_summaries)
+        sizes = ", ".join(f"{group_label(g.id)}: {g.size} ({percent(g.share)})" for g in result.group_summaries)
         grouped = sum(g.size for g in result.group_summaries)
         # "(2 of the 138 participants in groups)" read as two participants
         of = f"; {grouped} of the {result.n_participants} participants are in one" if grouped < result.n_participants else ""
