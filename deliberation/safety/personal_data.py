@@ -79,14 +79,15 @@ _PHONE_CANDIDATE_RE = re.compile(
     + fill(r"(?![\w%€$£]|[.,]\d|-\d|\s?{phone_numbers.units_after}\b)", "en", "de"),
     re.IGNORECASE,
 )
-#: A phone cue word (or someone's own "my number", "your number"), a pronoun ("call me"), the word
-#: before the number ("on", "al", "is"), the word for "number" with a determiner ("Handy Nummer",
-#: "llámame al número", "call this number") and a word after it ("ruf diese Nummer an"), at the end
-#: of the text before a candidate number.
+#: A phone cue word (or someone's own "my number", "your number": the owner's word before the word
+#: for "number"), a pronoun ("call me"), the word before the number ("on", "al"), the word for
+#: "number" with a determiner ("Handy Nummer", "llámame al número", "call this number") and a word
+#: after it ("my number is", "ruf diese Nummer an"), at the end of the text before a candidate number.
 _PHONE_CONTEXT_RE = re.compile(
-    fill(r"\b(?:{phone_numbers.cue_words}|{phone_numbers.owners}\s+{phone_numbers.number_words})\b\.?"
+    fill(r"\b(?:{phone_numbers.cue_words}|{phone_numbers.owners}(?=\s+{phone_numbers.number_words}\b))\b\.?"
          r"\s*{phone_numbers.pronouns}?\s*(?:{phone_numbers.before_number}|:)?"
-         r"\s*(?:(?:{phone_numbers.determiners}\s+)?{phone_numbers.number_words}\b\s*{phone_numbers.before_number}?)?"
+         r"\s*(?:(?:{phone_numbers.determiners}\s+)?{phone_numbers.number_words}\b"
+         r"\s*(?:{phone_numbers.after_number}|{phone_numbers.before_number})?)?"
          r"\s*:?\s*$", "en", "de", "fr", "es"),
     re.IGNORECASE,
 )
