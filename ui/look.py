@@ -1,5 +1,6 @@
 """How the pages look where Streamlit's theme cannot say it: the vote colours, the coloured vote
-buttons and the projector screen. The CSS here is static and ours; no statement text goes into it.
+buttons, the projector screen and the live pages' refresh. The CSS here is static and ours; no
+statement text goes into it.
 
 Vote colours: agree and disagree come from ColorBrewer's PRGn diverging scheme (green / purple),
 which stays distinguishable under the common colour-vision deficiencies (unlike green / red), and
@@ -48,6 +49,17 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSideb
 </style>
 """
 
+#: The live board and the projector redraw themselves every few seconds (ui/views/board.py's fragment),
+#: and Streamlit fades what a run redraws to a third of its opacity once that run takes over 0.5 s
+#: (``opacity 1s ease-in 0.5s`` on the stale elements): with a room of 2,000 on a busy server the
+#: projector's map and drafts faded at almost every refresh, before the whole room. Nothing on these
+#: pages takes input, so what they show stays whole until the refresh replaces it.
+_LIVE = """
+<style>
+[data-testid="stElementContainer"][data-stale="true"] {opacity: 1 !important; transition: none !important;}
+</style>
+"""
+
 #: The report's Markdown tables (the coverage audit's five columns: audience, participants, share,
 #: drafts, status) on a phone: a table was as wide as its longest words, 449 px on a 390 px screen, so
 #: it pushed the page sideways and cut off its last column. Now a table is never wider than the page:
@@ -74,6 +86,11 @@ def vote_button_style() -> None:
 
 def projector_style() -> None:
     st.html(_PROJECTOR)
+
+
+def live_style() -> None:
+    """The live board and the projector do not fade while they refresh (:data:`_LIVE`)."""
+    st.html(_LIVE)
 
 
 def table_style() -> None:

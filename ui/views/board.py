@@ -26,6 +26,7 @@ from ui.common import (
     store,
 )
 from ui.i18n import Words, ballot_text, draft_heading, language_param, page_words, topic_line, topic_name, words_of
+from ui.look import live_style
 from ui.opinion_map import (fresh_analysis, group_label, map_chart, no_map_reason, run_author_agrees, totals,
                             vote_bars)
 from ui.projector import join_url, projector_board
@@ -147,6 +148,7 @@ def live(cid: int, projector: bool) -> None:
 
 def main() -> None:
     projector = st.query_params.get("view") == "projector"
+    live_style()  # outside the fragment: it never goes stale itself
     code = st.query_params.get("code", "")
     c = find_consultation(code)
     w = page_words(c)
