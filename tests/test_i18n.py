@@ -689,15 +689,24 @@ def test_every_browser_context_of_the_tests_names_its_language():
     """The pages follow the browser's language where no room's language applies (ui.i18n.browser_language),
     and a Playwright context without ``locale`` takes the machine's: about ten browser tests made one so
     and read English words, passing only where the machine's default was English. Each names its
-    language now (ui_helpers.BROWSER_LOCALE, en-US, unless the test means another)."""
+    language now (ui_helpers.BROWSER_LOCALE, en-US, unless the test means another). Read: every
+    ``new_context(...)``, whatever it is called on, and every ``new_page(...)`` called on anything but
+    a context (a new context's own call, or a name holding one: ``ctx``), which makes a context too."""
     import ast
     from pathlib import Path
+
+    def makes_a_context(call: ast.Call) -> bool:
+        what, on = call.func.attr, call.func.value
+        if what == "new_context":
+            return True
+        is_context = (isinstance(on, ast.Call) and getattr(on.func, "attr", None) == "new_context"
+                      or isinstance(on, ast.Name) and on.id in {"ctx", "context"})
+        return what == "new_page" and not is_context
 
     tests = Path(__file__).resolve().parent
     unnamed = [f"{path.name}:{node.lineno}" for path in sorted(tests.glob("*.py"))
                for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-               if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in ("new_context", "new_page")
-               and isinstance(node.func.value, ast.Name) and node.func.value.id == "browser"
+               if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and makes_a_context(node)
                and not any(k.arg == "locale" for k in node.keywords)]
     assert not unnamed, f"browser contexts without a locale: {unnamed}"
 
