@@ -95,3 +95,19 @@ def test_the_live_board_does_not_fade_while_it_refreshes(tmp_path, monkeypatch, 
     assert not at.exception, [e.value for e in at.exception]
     css = " ".join(str(e.proto) for e in at.get("html"))
     assert '[data-testid=\\"stElementContainer\\"][data-stale=\\"true\\"] {opacity: 1 !important;' in css, css[:300]
+
+
+def test_my_votes_says_how_many_statements_are_left_not_new():
+    """5. A participant who joined the room of 2,000 and voted once read on My votes "606 new
+    statements to vote on in the Vote tab" (ui/views/participant.py's _mine): none of them was new,
+    they were the ones left. The count says so in every language."""
+    from ui.i18n import Words
+
+    said = {lang: Words(lang)("vote.left_to_vote", n=606, tab=Words(lang)("page.tab_vote"))
+            for lang in ("en", "de", "fr", "es")}
+    assert said["en"] == "606 statements left to vote on in the Vote tab."
+    assert said["es"] == "Quedan 606 afirmaciones por votar en la pestaña «Votar»."
+    assert said["de"].startswith("Noch 606 Aussagen") and said["fr"].startswith("Encore 606 propositions")
+    assert Words("es")("vote.left_to_vote", n=1, tab="Votar") == "Queda 1 afirmación por votar en la pestaña «Votar»."
+    for text in said.values():
+        assert not any(new in text for new in ("new", "neue", "nouvelle", "nueva")), text

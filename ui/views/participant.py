@@ -344,7 +344,7 @@ def _mine(cid: int, pid: str) -> None:
         drafts, todo = _todo(r, pid)
         if drafts or todo:
             n = len(drafts) + len(todo)
-            st.info(w("vote.new_to_vote", n=n, tab=w("page.tab_vote")))
+            st.info(w("vote.left_to_vote", n=n, tab=w("page.tab_vote")))
         analysis, _error = fresh_analysis(cid, r["votes"], reference=r["values"].get("analysis") or None,
                                           author_agrees=r["author_agrees"])
         me = standing(analysis, r["votes"], pid, w)
