@@ -22,7 +22,7 @@ import string
 import tomllib
 from functools import lru_cache
 from importlib import resources
-from typing import Callable
+from typing import Callable, NamedTuple
 
 #: The languages the project's words exist in, by BCP 47 tag, each named in itself.
 LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}
@@ -234,13 +234,11 @@ def number_word(n: int) -> str:
     return words[n] if 2 <= n < len(words) else str(n)
 
 
-def _pattern(text: str) -> tuple[re.Pattern, int]:
-    """An English text as a pattern that reads its fields back, and the length of its own words
-    (the longer, the more specific: tried first)."""
-    out, seen, words = [], set(), 0
+def _pattern(text: str) -> re.Pattern:
+    """An English text as a pattern that reads its fields back."""
+    out, seen = [], set()
     for literal, field, spec, conv in string.Formatter().parse(text):
         out.append(re.escape(literal))
-        words += len(literal)
         if field is None:
             continue
         if field in seen:
@@ -251,31 +249,55 @@ def _pattern(text: str) -> tuple[re.Pattern, int]:
             own = own or (_PERCENT.pattern if PERCENT_FIELDS.match(field) else _NUMBER if NUMBER_FIELDS.match(field)
                           else ".+?")
             out.append(f"(?P<{field}>{own})")
-    return re.compile("".join(out), re.S), words
+    return re.compile("".join(out), re.S)
+
+
+class _SaidText(NamedTuple):
+    """A ``said`` text as :func:`read_said` tries it: its id and form, the words it starts and ends
+    with (a sentence it reads starts and ends with them too) and the text itself."""
+
+    mid: str
+    form: str | None
+    head: str
+    tail: str
+    text: str
 
 
 @lru_cache(maxsize=None)
-def _said_patterns(package: str, within: tuple[str, ...] = ALL_SAID) -> list[tuple[str, str | None, re.Pattern]]:
+def _said_patterns(package: str, within: tuple[str, ...] = ALL_SAID) -> list[_SaidText]:
+    """The ``said`` texts of ``package`` (tables ``within``), the longest own words first (the more
+    specific: tried first)."""
     found = []
     for mid, text in load(package, DEFAULT_LANGUAGE).items():
         if mid.startswith(within):
             for form, t in (text.items() if isinstance(text, dict) else [(None, text)]):
-                pattern, words = _pattern(t)
-                found.append((words, mid, form, pattern))
-    return [(mid, form, p) for _, mid, form, p in sorted(found, key=lambda x: -x[0])]
+                parts = list(string.Formatter().parse(t))
+                words = sum(len(literal) for literal, *_ in parts)
+                head = parts[0][0] if parts else ""
+                tail = parts[-1][0] if parts and parts[-1][1] is None else ""
+                found.append((words, _SaidText(mid, form, head, tail, t)))
+    return [said_text for _, said_text in sorted(found, key=lambda x: -x[0])]
+
+
+#: compiled on first use: a process that reads a few sentences back compiles the few texts that
+#: can read them (those they start and end like), not every one of the ~500 (~0.3 CPU s)
+_compiled = lru_cache(maxsize=None)(_pattern)
 
 
 def read_said(text: str, package: str = "deliberation", within: tuple[str, ...] = ALL_SAID,
               ) -> tuple[str, int | None, dict[str, str]] | None:
     """An English sentence of :func:`said` read back: its id, its count and its other fields (as
     written); None when no ``said`` text (of the tables ``within``) reads it."""
-    for mid, form, pattern in _said_patterns(package, within):
-        m = pattern.fullmatch(text)
+    for said_text in _said_patterns(package, within):
+        if not (text.startswith(said_text.head) and text.endswith(said_text.tail)):
+            continue  # the pattern starts and ends with these words: it cannot read the sentence
+        m = _compiled(said_text.text).fullmatch(text)
         if m:
             fields = m.groupdict()
             n = fields.pop("n", None)
+            form = said_text.form
             n = int(n.replace(",", "")) if n is not None else (None if form is None else (1 if form == "one" else 2))
-            return mid, n, fields
+            return said_text.mid, n, fields
     return None
 
 

@@ -266,11 +266,13 @@ def route_after_ground(state: FacilitationState) -> Literal["draft", "audit"]:
 
 
 # ---- coverage ------------------------------------------------------------------------------
-def _audit_slate(state: FacilitationState, ctx: Context):
+def _audit_slate(state: FacilitationState, ctx: Context, statements: list[Statement] | None = None):
     """The coverage audit of the drafts as they stand: before review every draft, after it the
     drafts the moderator did not reject. An agree vote on a draft's latest publication counts as
-    approving the draft (its key), so the draft is not mistaken for a left-out statement."""
+    approving the draft (its key), so the draft is not mistaken for a left-out statement.
+    ``statements``: the consultation's, when the caller has read them (else read here)."""
     store, cid = ctx.services.store, state.consultation_id
+    statements = store.statements(cid) if statements is None else statements
     drafts = [d for d in state.drafts if d.sentences]
     latest = {p.statement_id: p.keys for p in {p.key: p for p in state.published}.values()}
 
@@ -284,7 +286,7 @@ def _audit_slate(state: FacilitationState, ctx: Context):
     # a JR violation no opinion group holds goes to the topic of its statement (when topics are drafted)
     topics = statement_topics(state.analysis) if ctx.facilitation.topic_drafts else None
     return audit_coverage([d.as_draft(status=d.status) for d in drafts],
-                          group_members(state.analysis, store.statements(cid)), approvals, ctx.coverage,
+                          group_members(state.analysis, statements), approvals, ctx.coverage,
                           draft_keys=[d.key for d in drafts], statement_topics=topics,
                           translations=translations(state.analysis))
 
@@ -495,11 +497,12 @@ def report(state: FacilitationState, runtime: Runtime[Context]) -> dict:
               "consensus_slate_size": ctx.facilitation.consensus_slate_size}
     # the audit again, of the slate that went to the vote: the one in the state was made before the
     # moderator's review, and kept saying "every group has a draft" after a group's draft was rejected
-    final = _audit_slate(state, ctx).model_dump(mode="json")
+    statements = store.statements(cid)  # read once: the audit and the report see the same ones
+    final = _audit_slate(state, ctx, statements).model_dump(mode="json")
     rejected = [d.heading or d.key for d in state.drafts if d.sentences and d.status == "rejected"]
     final["findings"] = [said("audit.audited_rejected", n=len(rejected), drafts=", ".join(rejected)) if rejected
                          else said("audit.audited")] + final["findings"]
-    rep = build_report({**state.model_dump(mode="json"), "audit": final, "options": method}, store.statements(cid),
+    rep = build_report({**state.model_dump(mode="json"), "audit": final, "options": method}, statements,
                        counts=store.counts(cid))
     # in the room's language (the moderator's choice; the JSON's figures are the same in every language)
     lang = (store.get_consultation(cid).settings or {}).get(ROOM_LANGUAGE_SETTING)
