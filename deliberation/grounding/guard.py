@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from ..safety.instructions import injection_start, instruction_reasons
-from . import additions, checks, compounds, ellipsis, meaning, own_language, reach, restrictions, thesaurus_de, wordnet
+from . import (additions, checks, circumstances, compounds, ellipsis, intensity, meaning, own_language, reach, restrictions,
+               scope, thesaurus_de, wordnet)
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
 from .judge import NO_OPINION, NOT_USED, LLMJudge
 from .models import CheckDraftRequest, GroundingConfig, GroundingReport, SentenceVerdict, SourceStatement, TextEncoder
+from .patterns import unframed
 from .polarity import _source_units
 from .problems import Problem, ProblemKind
 from .text import _content_set, _language, _number_values, _tokenize, extract_inline_citations, split_sentences
@@ -47,8 +49,10 @@ RULE_CHECKS: tuple[Callable[[SentenceContext], list[Problem]], ...] = (
     checks.check_quantifiers,
     checks.check_stance,
     meaning.check_direction,
-    meaning.check_scope,
+    scope.check_scope,
     restrictions.check_dropped_relative,
+    circumstances.check_dropped_circumstance,
+    intensity.check_added_intensifier,
     checks.check_merge,
     checks.check_added_content,
     checks.check_list_items,
@@ -237,7 +241,7 @@ def check_sentence(
     if reach.unreadable(code):
         return _unread_verdict(text, cited_ids, problems, cited, code)
     lang = _language(text)
-    read = ellipsis.written_out(text, lang)  # "Holz- und Strohbau" read as "Holzbau und Strohbau"
+    read = ellipsis.written_out(unframed(text), lang)  # "Holz- und Strohbau" read as "Holzbau und Strohbau"
     toks = _tokenize(read)
     ctx = SentenceContext(text=read, toks=toks, content=_content_set(toks), lang=lang,
                           cited_ids=cited_ids, cited=cited, emb=emb, cfg=cfg)

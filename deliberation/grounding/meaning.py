@@ -2,12 +2,11 @@
 
 * :func:`check_direction`: a direction reversed by a verb or adjective, not a negation ("drove up
   traffic" -> "cut traffic", "schwer" -> "leichter");
-* :func:`check_scope`: scope inflated (some -> all / every, limit -> ban, "including X" that no
-  statement names, a condition of the statement dropped);
 * :func:`check_substitution`: a thing the statements do not name swapped in or added (a noun that
   is neither in a cited statement nor a synonym or hypernym of a word there).
 
-Each returns the :class:`Problem` s it finds, like the checks in :mod:`.checks`.
+Each returns the :class:`Problem` s it finds, like the checks in :mod:`.checks`. Scope inflated
+(some -> all, a dropped condition) is :mod:`.scope`'s.
 """
 
 from __future__ import annotations
@@ -20,36 +19,18 @@ from functools import lru_cache
 
 from . import thesaurus_de
 from . import wordnet as wn
-from .checks import (MIN_COMPOUND_PART, SentenceContext, _content_words_with_surface, _misspelt, _said_by_thesaurus, _Source,
-                     align, draft_clauses)
+from .checks import (MIN_COMPOUND_PART, SentenceContext, _content_words_with_surface, _misspelt, _said_by_thesaurus, align,
+                     draft_clauses)
 from .entities import clipped
-from .lexicon import AXES, CONDITION, INCLUDING, alternation, entries, phrase_pattern, table, word_pattern
-from .polarity import _POLARITY_SPLIT, _TOO_QUANTITY, _Clause, exception_kept
-from .patterns import _DE_ADJECTIVE, _TOO, condition_span, is_negator_word, sets_the_scene
+from .lexicon import AXES, alternation, entries, table, word_pattern
+from .polarity import _TOO_QUANTITY, _Clause
+from .patterns import _DE_ADJECTIVE, _TOO, is_negator_word
 from .problems import Problem, ProblemKind
-from .text import _content_set, _fold, _Tok, _tokenize
+from .text import _fold, _Tok, _tokenize
 
 _STANCE_KINDS = (ProblemKind.STANCE_REVERSED, ProblemKind.COMPARISON_SWAPPED)
 
 
-#: some -> all: words that make a claim universal
-UNIVERSAL = phrase_pattern("universal_words")
-#: some -> all: words that limit a claim to part of its subject ("some children")
-PARTIAL = phrase_pattern("partial_words")
-#: how many tokens after a partial word the words it limits may stand ("some of the older children")
-PARTIAL_REACH = 4
-#: phrases in which a universal word is not one ("at all", "after all")
-UNIVERSAL_IDIOMS = phrase_pattern("universal_idioms")
-#: limit -> ban: the ban side and the limit side
-BAN = phrase_pattern("ban_words")
-LIMIT = phrase_pattern("limit_words")
-#: only / except: a restriction a draft may not drop, and phrases in which the word is none
-RESTRICTION = phrase_pattern("restriction_words")
-RESTRICTION_IDIOMS = phrase_pattern("restriction_idioms")
-#: where the list of instances after "including" / "such as" ends: the end of its clause, or the
-#: verb after it ("such as Three Springs, plus bike routes, would lower the risk")
-_INSTANCE_END = re.compile(_POLARITY_SPLIT.pattern + r"|[;:!?]|\.(?:\s|$)"
-                           + rf"|\b(?:{'|'.join(entries('modal_verbs'))})\b", re.I)
 #: a negator inverts a direction word at most this many tokens after it
 NEGATION_REACH = 3
 #: particles that give a phrasal verb its direction ("drive up" +1, "bring down" -1)
@@ -251,193 +232,6 @@ def _antonyms(ctx: SentenceContext) -> list[Problem]:
                                 f"says '{w}' where the cited statement says its opposite '{sw}'", {"draft": w, "source": sw})]
     return []
 
-
-def _universal(text: str) -> list[str]:
-    text = UNIVERSAL_IDIOMS.sub(" ", text)
-    return [m.group(0) for m in UNIVERSAL.finditer(text)]
-
-
-def check_scope(ctx: SentenceContext) -> list[Problem]:
-    """some -> all, limit -> ban, "including X", a dropped condition."""
-
-    if not ctx.relevant:
-        return []
-    sources = " ".join(s.text for s in ctx.cited)
-    said = _universal(ctx.text)
-    if said and not _universal(sources):
-        return [Problem(ProblemKind.SCOPE_INFLATED,
-                        f"says '{said[0]}' where {ctx.who} {ctx.does} not speak of all", {"word": said[0]})]
-    ban = BAN.search(ctx.text)
-    if ban and not BAN.search(sources) and LIMIT.search(sources):
-        return [Problem(ProblemKind.SCOPE_INFLATED,
-                        f"says '{ban.group(0)}' where {ctx.who} {'ask' if len(ctx.cited) > 1 else 'asks'} only to limit "
-                        f"('{LIMIT.search(sources).group(0)}')", {"word": ban.group(0)})]
-    return _dropped_partial(ctx) or _including(ctx) or _dropped_condition(ctx)
-
-
-def _dropped_partial(ctx: SentenceContext) -> list[Problem]:
-    """some -> all without a universal word: a cited statement limits a claim to part of its
-    subject ("some children with dietary needs cannot eat ...") and the draft, speaking of that
-    subject, keeps no such limit ("No child with dietary needs can eat ...", "Children ...")."""
-
-    if PARTIAL.search(ctx.text):
-        return []
-    for s in ctx.cited:
-        sent = _paraphrased_sentence(ctx, s)
-        for m in PARTIAL.finditer(sent.text if sent else ""):
-            after = [t for t in _tokenize(sent.text[m.end():])[:PARTIAL_REACH] if t.content]
-            limited = [t.raw for t in after if t.canon in ctx.content]
-            if limited:
-                return [Problem(ProblemKind.SCOPE_INFLATED,
-                                f"speaks of all '{limited[0]}' where statement {s.id} says '{m.group(0)} {limited[0]}'",
-                                {"word": m.group(0), "statement": s.id})]
-    return []
-
-
-def _including(ctx: SentenceContext) -> list[Problem]:
-    """"including X", "such as X", "X for example": a thing named as an instance that no cited
-    statement names (nor a synonym or hypernym of one). The instances are the nouns after the
-    phrase up to the end of its clause, or before it back to a comma when a comma follows it."""
-
-    m = INCLUDING.search(ctx.text)
-    if not m:
-        return []
-    if re.match(r"\s*(?:,|$)", ctx.text[m.end():]):
-        lo, hi = ctx.text.rfind(",", 0, m.start()) + 1, m.start()
-    else:
-        lo, hi = m.end(), len(ctx.text)
-        end = _INSTANCE_END.search(ctx.text, lo)
-        hi = end.start() if end else hi
-    new = [t.raw for k, t in enumerate(ctx.toks) if lo <= t.start < hi and t.canon in ctx.novel
-           and _is_noun(t, ctx.lang, k, ctx.toks) and not _supported_by_wordnet(ctx, t.raw)]
-    if not new:
-        return []
-    return [Problem(ProblemKind.SCOPE_INFLATED,
-                    f"includes '{new[0]}', which {ctx.who} {ctx.does} not name", {"word": new[0]})]
-
-
-def _dropped_condition(ctx: SentenceContext) -> list[Problem]:
-    """The sentence of a cited statement that the draft sentence paraphrases has a condition ("if",
-    "unless", "sofern") or a restriction ("only", "except", "nur", "ausgenommen") and the draft
-    sentence keeps neither one of its own nor the words it restricts to."""
-
-    for pattern, own in ((CONDITION, CONDITION.search(ctx.text)), (RESTRICTION, _restriction(ctx.text))):
-        if own:
-            continue
-        for s, sent in _conditioned_sentences(ctx, pattern):
-            m = pattern.search(sent.text) if pattern is CONDITION else _restriction(sent.text)
-            if m and _is_condition(sent.text, m) and not _condition_kept(ctx, sent.text, m) \
-                    and not exception_kept(ctx.text, m):
-                cond = condition_span(sent.text, m)
-                return [Problem(ProblemKind.SCOPE_INFLATED,
-                                f"drops the condition of statement {s.id} ('{m.group(0)} {cond.strip()[:50]}')",
-                                {"statement": s.id})]
-    return []
-
-
-def _conditioned_sentences(ctx: SentenceContext, pattern: re.Pattern[str]) -> list[tuple[_Source, _Clause]]:
-    """The sentences of the cited statements whose condition or restriction (``pattern``) the draft
-    must keep: the one it paraphrases (:func:`_paraphrased_sentence`, when it shares a word with the
-    draft at all: an LLM's draft sentence that restates another cited statement drops no condition
-    of this one) and every one whose claim
-    outside the condition it restates (at least ``min_scope_overlap`` of those words, and
-    ``min_alignment_words`` of them), though it joins it with another ("X still exists, and Y will
-    never be achieved" for "X still exists. Y will never be achieved until X ceases")."""
-
-    out = []
-    for s in ctx.cited:
-        best = _paraphrased_sentence(ctx, s)
-        for sent in (parent for sc, parent in s.units if sc is parent):
-            m = pattern.search(sent.text) if pattern is CONDITION else _restriction(sent.text)
-            if m is None:
-                continue
-            cond = condition_span(sent.text, m)
-            claim = _content_set(_tokenize(sent.text[:m.start()] + " " + sent.text[m.end() + len(cond):]))
-            shared = len(claim & ctx.content)
-            # a claim shorter than min_alignment_words counts when all of it is said ("..., werden sie mitziehen")
-            if (sent is best and _shares_a_word(ctx, sent)) or (
-                    claim and shared >= min(ctx.cfg.min_alignment_words, len(claim))
-                    and shared / len(claim) >= ctx.cfg.min_scope_overlap):
-                out.append((s, sent))
-    return out
-
-
-def _shares_a_word(ctx: SentenceContext, sent: _Clause) -> bool:
-    """Does the draft sentence say any content word of ``sent``, or one word containing the other
-    ("Onlinehandel" for "Online Handel")?"""
-
-    if sent.content & ctx.content:
-        return True
-    words = [t.raw for t in sent.toks if t.content]
-    return any(_compound_of(t.raw, w) for t in ctx.toks if t.content for w in words)
-
-
-#: condition words that make a condition only before a clause ("until it ceases", not "until midnight")
-_CLAUSE_CONDITIONS = frozenset(w.lower() for w in entries("clause_conditions"))
-
-
-def _is_condition(sent: str, m: re.Match[str]) -> bool:
-    """Is the condition or restriction word ``m`` of ``sent`` one: not a word of
-    :data:`_CLAUSE_CONDITIONS` before words without a verb (WordNet's usual part of speech)?"""
-
-    if sets_the_scene(sent, m):
-        return False
-    if m.group(0).lower() not in _CLAUSE_CONDITIONS or wn.wordnet() is None:
-        return True
-    cond = condition_span(sent, m)
-    return any(wn.usual_pos(t.raw) == "v" for t in _tokenize(cond) if t.raw.isalpha())
-
-
-def _paraphrased_sentence(ctx: SentenceContext, s: _Source) -> _Clause | None:
-    """The sentence of cited statement ``s`` that the draft sentence paraphrases: the one sharing
-    most of its content words (the shorter one on a tie)."""
-
-    sentences = [parent for sc, parent in s.units if sc is parent]
-    return max(sentences, key=lambda p: (len(p.content & ctx.content), -len(p.content)), default=None)
-
-
-def _restriction(text: str) -> re.Match[str] | None:
-    """The first restriction word of ``text`` ("only", "nur"), idioms ("not only") left out."""
-
-    masked = RESTRICTION_IDIOMS.sub(lambda m: " " * len(m.group(0)), text)
-    return RESTRICTION.search(masked)
-
-
-def _condition_kept(ctx: SentenceContext, sent: str, m: re.Match[str]) -> bool:
-    """Does the draft keep the words of the condition or restriction ``m`` of source sentence
-    ``sent``? Only the condition's own words count ("... on city issues if they work in the city":
-    "work", not "city"), and only draft words that the rest of the sentence (or another sentence
-    of the cited statements) does not explain
-    ("employers of homeless people" is the consequence, not "eliminates homelessness")."""
-
-    cond = condition_span(sent, m)
-    rest = set(_content_words_with_surface(_tokenize(sent[:m.start()] + " " + sent[m.end() + len(cond):])))
-    # the other sentences of the cited statements explain their words too ("White privilege still
-    # exists. Equality ... until white privilege ceases": "white privilege" is the first sentence's)
-    rest |= {c for src in ctx.cited for sc, p in src.units if sc is p and p.text != sent for c in p.content}
-    words = {c: w for c, w in _content_words_with_surface(_tokenize(cond)).items() if c not in rest}
-    if not words:
-        return False  # a condition with no words of its own ("except for this issue") is kept only as one
-    draft_words = [w for c, w in _content_words_with_surface(ctx.toks).items() if c not in rest]
-    draft_canon = {c for c in ctx.content if c not in rest}
-    kept = sum(c in draft_canon or any(_related(w, d) for d in draft_words) for c, w in words.items())
-    return kept / len(words) >= ctx.cfg.min_scope_overlap and not _made_reason(ctx, sent, words)
-
-
-#: because / weil: what follows gives a reason
-_REASON = phrase_pattern("reason_links")
-
-
-def _made_reason(ctx: SentenceContext, sent: str, words: dict[str, str]) -> bool:
-    """Does the draft restate a condition's own ``words`` as a reason ("... if they prove X" ->
-    "... because X"): at least ``min_scope_overlap`` of them after a reason link the source
-    sentence does not use?"""
-
-    m = _REASON.search(ctx.text)
-    if m is None or _REASON.search(sent):
-        return False
-    after = _content_set(_tokenize(ctx.text[m.end():]))
-    return sum(c in after for c in words) / len(words) >= ctx.cfg.min_scope_overlap
 
 
 def _related(a: str, b: str) -> bool:

@@ -131,3 +131,14 @@ def sets_the_scene(sent: str, m: re.Match[str]) -> bool:
     if m.group(0).lower() not in _RESTRICTING_PREPOSITIONS or sent[:m.start()].strip():
         return False
     return sent[m.end():].lstrip().find(",") == len(_CONDITION_END.split(sent[m.end():], maxsplit=1)[0].strip())
+
+
+#: phrases that frame a draft's sentence without adding a claim ("Given the choice between A and B,
+#: participants prefer A"): read as blanks
+_FRAMING = phrase_pattern("framing_phrases")
+
+
+def unframed(text: str) -> str:
+    """``text`` with its framing phrases (``framing_phrases``) blanked, offsets kept."""
+
+    return _FRAMING.sub(lambda m: " " * len(m.group(0)), text)

@@ -1,7 +1,7 @@
 """A restriction of a statement that a draft leaves out, so that its claim becomes wider:
 a restrictive relative clause ("tax churches that politic from the pulpit" -> "tax churches",
 "Firmen die hier Umsatz machen" -> "Firmen"). Conditions ("if", "unless") and restriction words
-("only", "during") are :func:`.meaning.check_scope`'s.
+("only", "during") are :func:`.scope.check_scope`'s.
 
 A relative clause restricts the noun before it when nothing separates them: in English no comma
 (a clause after a comma describes, "my landlord, who lives abroad"; "that" is always restrictive);
@@ -20,7 +20,8 @@ from . import thesaurus_de
 from . import wordnet as wn
 from .checks import SentenceContext, _content_words_with_surface
 from .lexicon import entries
-from .meaning import _compound_of, _paraphrased_sentence, _related
+from .meaning import _compound_of, _related
+from .scope import statement_sentences
 from .problems import Problem, ProblemKind
 from .text import _fold, _Tok, _tokenize
 
@@ -61,11 +62,7 @@ def check_dropped_relative(ctx: SentenceContext) -> list[Problem]:
         # a draft word another cited statement says is that statement's, not this clause's
         others = set().union(*(o.content for o in ctx.cited if o is not s))
         unexplained = [w for c, w in draft.items() if c not in others]
-        sent = _paraphrased_sentence(ctx, s)
-        if sent is None:
-            continue
-        for head, lo, hi in (_relative_clauses(sent.text, ctx.lang, relatives)
-                             + _beneficiary_phrases(sent.text, ctx.lang) + _negated_modifiers(sent.text, ctx.lang)):
+        for sent, (head, lo, hi) in ((p, r) for p in statement_sentences(ctx, s) for r in _restricted(p.text, ctx.lang)):
             own = _content_words_with_surface(_tokenize(sent.text[lo:hi]))
             rest = _content_words_with_surface(_tokenize(sent.text[:lo] + " " + sent.text[hi:]))
             own = {c: w for c, w in own.items() if c not in rest}
@@ -86,6 +83,14 @@ def check_dropped_relative(ctx: SentenceContext) -> list[Problem]:
                                 f"'{f'{clause} {head}' if before else f'{head} {clause[:60]}'}'",
                                 {"statement": s.id, "word": head})]
     return []
+
+
+def _restricted(text: str, lang: str) -> list[tuple[str, int, int]]:
+    """(noun, start, end) of each restriction of a noun in ``text``: a relative clause, a group of
+    people it is for, an adjective that negates ("unelected")."""
+
+    return (_relative_clauses(text, lang, _RELATIVES[lang]) + _beneficiary_phrases(text, lang)
+            + _negated_modifiers(text, lang))
 
 
 def _said(word: str, ctx: SentenceContext, draft_words: list[str]) -> bool:

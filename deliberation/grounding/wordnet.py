@@ -136,6 +136,15 @@ def is_noun(word: str) -> bool:
 USUAL_SENSES = 2
 
 
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
+def noun_domain(word: str) -> str:
+    """The lexicographer file of the first noun sense of ``word`` ("morning" -> "noun.time",
+    "area" -> "noun.location"; "" when WordNet has no noun sense of it)."""
+
+    senses = _synsets(word, "n")
+    return senses[0].lexname() if senses else ""
+
+
 def is_adjective_or_verb(word: str) -> bool:
     """Is one of the usual WordNet senses of ``word`` an adjective, adverb or verb?"""
 

@@ -19,6 +19,7 @@ was compared once, when this reader was written: 0 differences).
 
 from __future__ import annotations
 
+import functools
 import threading
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -40,6 +41,16 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "r": (),
 }
 SUBSTITUTIONS["s"] = SUBSTITUTIONS["a"]
+
+
+#: the lexicographer files by number (lexnames(5WN); Debian leaves the table out, it ships here)
+_LEXNAMES_FILE = Path(__file__).resolve().parent / "data" / "wordnet_lexnames"
+
+
+@functools.cache
+def _lexnames() -> dict[int, str]:
+    rows = (line.split() for line in _LEXNAMES_FILE.read_text(encoding="utf-8").splitlines() if line.strip())
+    return {int(r[0]): r[1] for r in rows}
 
 
 class WordNetError(Exception):
@@ -142,6 +153,9 @@ class Synset:
 
     def pos(self) -> str:
         return self._pos
+
+    def lexname(self) -> str:
+        return _lexnames()[self._lemmas[0]._lexname_index]
 
     def offset(self) -> int:
         return self._offset

@@ -1,0 +1,122 @@
+"""A time or place that a statement restricts its claim to and that a draft leaves out, so that the
+claim holds everywhere and always: "Dogs should be allowed in the park in the early morning" ->
+"Dogs should be allowed in the park"; "Parking fees should rise for visitors on weekends" ->
+"Parking fees should rise for visitors".
+
+A circumstance is a preposition of ``circumstance_prepositions`` followed, within
+:data:`PHRASE_REACH` words and with no verb or punctuation between, by a noun whose first WordNet
+sense is a time or a place (``circumstance_domains``: "morning", "weekends", "areas"); idioms
+("at the moment", ``circumstance_idioms``) are none. The draft drops it when it says at least
+:data:`MIN_KEPT_REST` of the rest of the statement's sentence but none of the phrase's own words
+(nor a word WordNet relates to one, a compound or a word of its family), and names no time or
+place of its own instead ("on Saturdays" for "at weekends" is the draft's reading, not a drop).
+English only: the other languages have no noun files to tell a time or a place.
+Conditions and "only"/"during" are :func:`.scope.check_scope`'s, relative clauses
+:func:`.restrictions.check_dropped_relative`'s.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import wordnet as wn
+from .checks import SentenceContext, _content_words_with_surface
+from .lexicon import entries, phrase_pattern
+from .scope import statement_sentences
+from .problems import Problem, ProblemKind
+from .restrictions import _said
+from .text import _Tok, _tokenize
+
+#: the noun a circumstance's preposition governs stands at most this many words after it
+#: ("in the early morning": 3)
+PHRASE_REACH = 3
+#: the draft must say at least this share of the rest of the statement's sentence: it restates that
+#: sentence, not another part of the statement
+MIN_KEPT_REST = 0.75
+#: a statement sentence's rest needs at least this many content words to be restated at all
+MIN_REST_WORDS = 2
+_PREPOSITIONS = frozenset(entries("circumstance_prepositions", "en"))
+_DOMAINS = frozenset(entries("circumstance_domains", "en"))
+_FILLERS = frozenset(entries("circumstance_fillers", "en"))
+#: phrases with a time or place noun that restrict nothing ("at the moment", "in the future")
+_IDIOMS = phrase_pattern("circumstance_idioms")
+_PUNCT = re.compile(r"[,.;:!?()\[\]\"“”]")
+
+
+def check_dropped_circumstance(ctx: SentenceContext) -> list[Problem]:
+    """The statement sentence the draft sentence paraphrases restricts its claim to a time or a
+    place and the draft restates the rest of that sentence without it."""
+
+    if ctx.lang != "en" or not ctx.relevant or wn.wordnet() is None:
+        return []
+    draft = _content_words_with_surface(ctx.toks)
+    for s in ctx.cited:
+        others = set().union(*(o.content for o in ctx.cited if o is not s))
+        draft_words = [w for c, w in draft.items() if c not in others]
+        for sent in statement_sentences(ctx, s):
+            for lo, hi in _circumstances(sent.text):
+                problem = _dropped(ctx, s.id, sent.text, lo, hi, draft_words)
+                if problem is not None:
+                    return [problem]
+    return []
+
+
+def _dropped(ctx: SentenceContext, sid: str, text: str, lo: int, hi: int, draft_words: list[str]) -> Problem | None:
+    own = _content_words_with_surface(_tokenize(text[lo:hi]))
+    rest = _content_words_with_surface(_tokenize(text[:lo] + " " + text[hi:]))
+    own = {c: w for c, w in own.items() if c not in rest}
+    if not own or len(rest) < MIN_REST_WORDS:
+        return None
+    all_draft_words = list(_content_words_with_surface(ctx.toks).values())
+    kept = sum(_said(w, ctx, all_draft_words) for w in rest.values())
+    if kept / len(rest) < MIN_KEPT_REST:
+        return None
+    if any(_said(w, ctx, draft_words) for w in own.values()) or _own_circumstance(ctx, rest):
+        return None
+    phrase = " ".join(text[lo:hi].split())
+    return Problem(ProblemKind.SCOPE_INFLATED,
+                   f"drops the restriction of statement {sid} ('{phrase}'): says it without that time or place",
+                   {"statement": sid, "phrase": phrase})
+
+
+def _circumstances(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each phrase of ``text`` that restricts its claim to a time or a place."""
+
+    masked = _IDIOMS.sub(lambda m: " " * len(m.group(0)), text)
+    toks = _tokenize(masked)
+    out = []
+    for k, prep in enumerate(toks):
+        if prep.raw.lower() not in _PREPOSITIONS:
+            continue
+        head = _head(masked, toks, k)
+        if head is not None:
+            out.append((prep.start, head.end))
+    return out
+
+
+def _head(text: str, toks: list[_Tok], k: int) -> _Tok | None:
+    """The time or place noun the preposition at token ``k`` governs, if any."""
+
+    prev = toks[k]
+    for t in toks[k + 1:k + 1 + PHRASE_REACH]:
+        if _PUNCT.search(text, prev.end, t.start):
+            return None
+        word = t.raw.lower()
+        if not t.content and word not in _FILLERS:
+            return None
+        if t.content and word.isalpha():
+            pos = wn.usual_pos(word)
+            if pos == "n" and wn.noun_domain(word) in _DOMAINS:
+                return t
+            if pos not in ("a", "n", ""):
+                return None  # a verb or an adverb: the phrase has ended
+        prev = t
+    return None
+
+
+def _own_circumstance(ctx: SentenceContext, rest: dict[str, str]) -> bool:
+    """Does the draft restrict its claim to a time or a place of its own, one the rest of the
+    statement's sentence does not name ("on Saturdays" for "at weekends")?"""
+
+    heads = (_head(ctx.text, ctx.toks, k) for k, t in enumerate(ctx.toks) if t.raw.lower() in _PREPOSITIONS)
+    return any(h is not None and h.canon not in rest for h in heads)

@@ -1,0 +1,81 @@
+"""The guard on the kinds of misses and false alarms the seventh holdout's per-kind scores named
+(issue 11, round of 6 Dec 2026, late evening; the holdout's cases were not read): a restriction of
+time or place dropped ("allowed in the park in the early morning" -> "allowed in the park"), "but not
+for X" dropped, a condition whose names the draft moves into its main clause, a restriction in the
+second sentence of a statement that a draft sentence restates together with the first, an
+intensifier added ("so high", "definitely"), and no false alarm on a framing "Given the choice
+between ...".
+
+Every statement here is made up.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from deliberation.grounding import ProblemKind, check_draft
+from deliberation.grounding import wordnet as wn
+
+K = ProblemKind
+needs_wordnet = pytest.mark.skipif(wn.wordnet() is None, reason="needs WordNet (Debian's wordnet-base) at /usr/share/wordnet")
+
+# (statements, draft, the problem kind expected or None for supported)
+CASES = [
+    # a time or a place the statement restricts its claim to
+    (["Dogs should be allowed off the lead in the park in the early morning."],
+     "Dogs should be allowed off the lead in the park.", K.SCOPE_INFLATED),
+    (["Dogs should be allowed off the lead in the park in the early morning."],
+     "Participants want dogs allowed off the lead in the park early in the morning.", None),
+    (["The city should ban leaf blowers in residential areas."], "The city should ban leaf blowers.", K.SCOPE_INFLATED),
+    (["The city should ban leaf blowers in residential areas."],
+     "Leaf blowers should be banned by the city in residential areas.", None),
+    (["Schools should start an hour later in winter."], "Schools should start an hour later.", K.SCOPE_INFLATED),
+    (["Schools should start an hour later in winter."],
+     "In the winter months schools should start an hour later.", None),
+    (["Parking fees should rise for visitors from out of town."], "Parking fees should rise for visitors.",
+     K.SCOPE_INFLATED),
+    (["At the moment the bus is the only way to reach the hospital."], "The bus is the only way to reach the hospital.",
+     None),
+    # "but not for X" is a restriction too
+    (["Library fines may rise, but not for children."], "Library fines may rise.", K.SCOPE_INFLATED),
+    (["Library fines may rise, but not for children."], "Library fines may rise, though not for children.", None),
+    # a condition's names moved into the main clause do not keep the condition
+    (["If the Riverside Trust sells the meadow to developers, the village will lose its last green space."],
+     "Participants warn that the Riverside Trust's meadow, the village's last green space, will be lost.",
+     K.SCOPE_INFLATED),
+    (["If the Riverside Trust sells the meadow to developers, the village will lose its last green space."],
+     "Should the Riverside Trust sell the meadow to developers, the village will lose its last green space.", None),
+    # a draft sentence restating two sentences of one statement keeps the restriction of the second
+    (["Build a new footbridge over the canal. Councillors should not sit on unelected boards."],
+     "Participants want a new footbridge over the canal and say councillors should not sit on boards.",
+     K.SCOPE_INFLATED),
+    # an intensifier the statement does not say
+    (["Rents in the old town are high."], "Rents in the old town are so high.", K.SCOPE_INFLATED),
+    (["Rents in the old town are high."], "Rents in the old town are extremely high.", K.SCOPE_INFLATED),
+    (["The council should reconsider the bypass."], "The council should definitely reconsider the bypass.",
+     K.SCOPE_INFLATED),
+    (["Die Mieten in der Altstadt sind hoch."], "Die Mieten in der Altstadt sind extrem hoch.", K.SCOPE_INFLATED),
+    (["Rents in the old town are SO high!"], "Rents in the old town are very high.", None),
+    (["The bypass is so far the best plan."], "So far the bypass is the best plan.", None),
+    # a framing of a choice adds no claim
+    (["Parks are more important than parking lots."],
+     "Given the choice between parks and parking lots, participants prefer parks.", None),
+]
+
+
+@needs_wordnet
+@pytest.mark.parametrize(("statements", "draft", "kind"), CASES)
+def test_dropped_restrictions_and_added_intensifiers(statements: list[str], draft: str, kind: ProblemKind | None) -> None:
+    report = check_draft([{"id": str(n), "text": t} for n, t in enumerate(statements, start=1)], draft)
+    found = [k for s in report.sentences for k in s.problem_kinds]
+    if kind is None:
+        assert report.supported, [s.reason for s in report.sentences]
+    else:
+        assert not report.supported and kind in found, [s.reason for s in report.sentences]
+
+
+@needs_wordnet
+def test_a_dropped_time_is_named_in_the_reason() -> None:
+    report = check_draft([{"id": "7", "text": "Dogs should be allowed off the lead in the park in the early morning."}],
+                         "Dogs should be allowed off the lead in the park.")
+    assert "in the early morning" in report.sentences[0].reason and "statement 7" in report.sentences[0].reason
