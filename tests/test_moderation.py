@@ -184,7 +184,7 @@ def test_the_writers_own_number_is_still_a_phone_number(text: str) -> None:
 #: bare "Number:" label: each was kept as written ("your number is 612345678" reached every
 #: participant), the words for them missing from the cue grammar.
 NUMBERS_SAID_OTHERWISE = [
-    "your number is 612345678", "My number is 612 345 678", "his number is 612345678", "my phone number is 612345678",
+    "your number is 612345678", "My number is 612 345 678", "his number is 612345678", "my phone number is 612345678", "my phone is 612345678",
     "call this number 612345678", "Call this number: 612 345 678", "text this number 612345678",
     "ring the number 612345678", "reach me at this number 612345678", "Number: 612345678",
     "Name: Jane, Number: 612345678", "Questions?\nNumber: 612345678",
