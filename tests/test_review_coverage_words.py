@@ -55,3 +55,39 @@ def test_the_boards_group_sizes_write_shares_as_the_rooms_language_does():
                                                           {"id": 1, "size": 4, "share": 0.5}]}
     assert group_sizes(analysis, Words("de")) == "Gruppe A: 4 (50\u00a0% der 8 in Gruppen), Gruppe B: 4 (50\u00a0% der 8 in Gruppen)"
     assert group_sizes(analysis, Words("en")).startswith("group A: 4 (50% of the 8 in groups)")
+
+
+#: a Spanish room's audit and analysis (found running a room of six by hand): a topic whose statements
+#: split the groups, with its label
+SPLIT_TOPIC = {"audit": {"passed": True, "verdict": "", "findings": [], "groups": [
+    {"key": "topic:1", "n_participants": 6, "share_participants": 1.0, "n_drafts": 1, "share_drafts": 1.0,
+     "status": "ok"}]},
+    "analysis": {"topics": {"topics": [{"id": 1, "label": "plaza · niños · sábados"}]}}}
+
+
+def _split_topic_coverage():
+    import streamlit as st
+
+    from ui.i18n import Words
+    from ui.review_cards import coverage
+
+    coverage(st.session_state["values"], Words(st.session_state["lang"]))
+
+
+def test_the_review_names_a_topic_by_its_label_as_the_report_does():
+    """The Spanish console's review called a split topic "el tema 1" (its coverage table, and after
+    the card's heading), where the report and the CLI say "el tema «plaza · niños · sábados»"."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.i18n import Words
+    from ui.review_cards import _for_whom
+
+    at = AppTest.from_function(_split_topic_coverage, default_timeout=60)
+    at.session_state["lang"], at.session_state["values"] = "es", SPLIT_TOPIC
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    rows = at.dataframe[0].value.to_dict("records")
+    assert "el tema «plaza · niños · sábados»" in rows[0].values(), rows
+    card = {"key": "topic:1", "audience": "the topic “plaza · niños · sábados”"}
+    heading = "Donde las opiniones se dividen sobre el tema «plaza · niños · sábados»"
+    assert _for_whom(card, heading, Words("es"), {"1": "plaza · niños · sábados"}) == ""  # the heading says it

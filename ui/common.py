@@ -467,10 +467,12 @@ def switch_tab(key: str, label: str) -> None:
 
 
 # ---- small UI pieces ---------------------------------------------------------------------
-def group_name(key: str, words: Words = ENGLISH) -> str:
-    """'all' / 'group:1' / 'topic:3' in words ("everyone", "group B", "topic 3"; in the words'
-    language): the domain's one naming of audiences, deliberation.wording.audience_name."""
-    return audience_name(key, lang=words.lang)
+def group_name(key: str, words: Words = ENGLISH, topics: dict | None = None) -> str:
+    """'all' / 'group:1' / 'topic:3' in words ("everyone", "group B", "the topic “parking · shops”";
+    in the words' language): the domain's one naming of audiences, deliberation.wording.audience_name.
+    ``topics``: topic id -> label (deliberation.report.topic_names), to name a topic by its label as
+    the report does; without it a topic is "topic 3"."""
+    return audience_name(key, topics, lang=words.lang)
 
 
 def page_header(title: str, caption: str | None = None) -> None:

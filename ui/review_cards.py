@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from deliberation.analysis.pipeline import repness_by_direction
-from deliberation.report import held_candidates
+from deliberation.report import held_candidates, topic_names
 from deliberation.report_text import coverage_status, drafter_words, held_lines
 from deliberation.storage.reviews import PendingDecision, stale_pending
 from deliberation.wording import Audience, ballot_words, sentence_text
@@ -74,6 +74,7 @@ def review(cid: int, gs) -> None:
     stored = store().statements(cid)
     statements = {s.external_id: s.text for s in stored}
     key = review_key(gs)
+    topics = topic_names(analysis.get("topics"))  # a topic named by its label, as the report names it
     st.subheader(w("review.title", n=len(drafts)))
     st.write(w("review.intro"))
     # a common-ground item lost to a candidate set aside for the moderator (instruction-like) says so
@@ -88,7 +89,7 @@ def review(cid: int, gs) -> None:
     st.session_state[_BATCH] = (key, store().pending(cid, key))  # one read for every card of this run
     try:
         for i, d in enumerate(drafts):
-            _review_draft(cid, key, i, d, summaries, statements, same.get(i))
+            _review_draft(cid, key, i, d, summaries, statements, same.get(i), topics)
     finally:
         st.session_state.pop(_BATCH, None)  # a card's own rerun reads its decision
     st.caption(w("review.buttons_caption"))
@@ -174,7 +175,8 @@ def reviewer_name(name: str, w: Words = ENGLISH) -> str:
 
 def coverage(values: dict, w: Words = ENGLISH) -> None:
     audit, said = values.get("audit") or {}, said_words(values, w)
-    stability = ((values.get("analysis") or {}).get("grouping") or {}).get("stability")
+    analysis = values.get("analysis") or {}
+    stability = (analysis.get("grouping") or {}).get("stability")
     if stability:  # how sure the opinion groups are, in words
         st.caption(w("review.stability", text=esc(said(stability["text"]))))
     st.markdown("#### " + w("review.coverage"))
@@ -187,15 +189,17 @@ def coverage(values: dict, w: Words = ENGLISH) -> None:
         st.markdown("- " + esc(said(f)))
     st.caption(esc(f"{term(w, 'jr')} {term(w, 'ejr')}"))
     if audit.get("groups"):
-        _coverage_chart(audit["groups"], w)
+        _coverage_chart(audit["groups"], w, topic_names(analysis.get("topics")))
 
 
-def _coverage_chart(groups: list[dict], w: Words) -> None:
+def _coverage_chart(groups: list[dict], w: Words, topics: dict[str, str] | None = None) -> None:
     """Each audience's share of participants beside its share of drafts: bars (the report's chart,
-    ui.charts.coverage_bars), then the numbers."""
+    ui.charts.coverage_bars), then the numbers; a topic named by its label (``topics``: id -> label),
+    as the report names it (a Spanish room's review said "el tema 1" where its report said
+    "el tema «plaza · niños · sábados»")."""
     people, drafts = w("report.share_participants"), w("report.share_drafts")
     audience, status = w("report.col_audience"), w("review.col_status")
-    names = [group_name(g["key"], w) for g in groups]
+    names = [group_name(g["key"], w, topics) for g in groups]
     # the status in the console's word ("fehlt"; a German console said "missing")
     statuses = [coverage_status(g["status"], w.lang) for g in groups]
     st.altair_chart(coverage_bars(groups, names, w, statuses), width="stretch")
@@ -321,7 +325,7 @@ def _sync(review: str, d: dict, stored: PendingDecision | None) -> bool:
 
 @st.fragment
 def _review_draft(cid: int, review: str, i: int, d: dict, summaries: dict, statements: dict,
-                  same_as: int | None = None) -> None:
+                  same_as: int | None = None, topics: dict[str, str] | None = None) -> None:
     """One draft beside its cited statements, with the decision widgets (read by :func:`_decision`). A
     fragment: a decision reruns this card, not the whole console (bench/bench_review_clicks.py)."""
     suffix, w = _suffix(d), console_words()
@@ -330,7 +334,7 @@ def _review_draft(cid: int, review: str, i: int, d: dict, summaries: dict, state
     elsewhere = _sync(review, d, stored)
     with st.container(border=True):
         heading = draft_heading(w, d)
-        st.markdown(f"**{i + 1}. {esc(heading)}**{_for_whom(d, heading, w)}")
+        st.markdown(f"**{i + 1}. {esc(heading)}**{_for_whom(d, heading, w, topics)}")
         if same_as is not None:
             st.warning(w("review.same_words", number=same_as + 1))
         _draft_body(d, summaries, statements, w)
@@ -352,13 +356,14 @@ def _review_draft(cid: int, review: str, i: int, d: dict, summaries: dict, state
             st.caption(esc(said))
 
 
-def _for_whom(d: dict, heading: str, w: Words) -> str:
+def _for_whom(d: dict, heading: str, w: Words, topics: dict[str, str] | None = None) -> str:
     """Whom a draft's card says it speaks for, after its heading: " — " and the graph's English words
-    ("group A (46 participants, 46%)"); in another language its name, unless the heading says it
-    already (it read "Ce qui a été dit sur le thème 0 — le thème 0")."""
+    ("group A (46 participants, 46%)"); in another language its name (a topic by its label,
+    ``topics``), unless the heading says it already (it read "Ce qui a été dit sur le thème 0 — le
+    thème 0", then "Donde las opiniones se dividen sobre el tema «plaza» — el tema 1")."""
     if w.lang == DEFAULT_LANGUAGE:
         return f" — {esc(d.get('audience') or '')}"
-    name = group_name(d["key"], w)
+    name = group_name(d["key"], w, topics)
     return "" if name.casefold() in heading.casefold() else f" — {esc(name)}"
 
 

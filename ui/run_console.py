@@ -16,6 +16,7 @@ import streamlit as st
 
 from deliberation.embeddings import MODELS
 from deliberation.errors import DeliberationError, text_in_words
+from deliberation.report import topic_names
 from deliberation.services import MODEL_PIN_SETTING, MODEL_SETTING, fixed_model, pin_consultation_model
 from deliberation.storage import runs
 from deliberation.tuning import assignment_lines, parse_assignments
@@ -421,12 +422,13 @@ def _not_voting(gs, w: Words) -> None:
         st.info(w("voting.run_first", tab=w("console.tab_facilitation")))
 
 
-def _vote_counts(published: list[dict], votes, w: Words) -> None:
-    """The drafts put to the vote with their counts so far (none: no table)."""
+def _vote_counts(published: list[dict], votes, w: Words, topics: dict[str, str] | None = None) -> None:
+    """The drafts put to the vote with their counts so far (none: no table); a topic named by its
+    label (``topics``: id -> label, deliberation.report.topic_names), as the report names it."""
     rows = []
     for p in published:
         v = votes[votes["statement"] == p["statement_id"]]["vote"].astype(int)
-        rows.append({"draft": p["statement_id"], "speaks_for": common.group_name(p["key"], w), "text": p["text"],
+        rows.append({"draft": p["statement_id"], "speaks_for": common.group_name(p["key"], w, topics), "text": p["text"],
                      "agree": int((v == 1).sum()), "disagree": int((v == -1).sum()), "pass": int((v == 0).sum())})
     # the counts before the text: a long draft's text pushed them off the grid at 1280 px (a room of
     # six). A data grid, not st.table: st.table renders its cells as Markdown, and a draft's text
@@ -452,7 +454,7 @@ def voting_tab(cid: int, w: Words | None = None) -> None:
     votes = common.room_votes(cid)
     votes = votes[votes["statement"].isin(set(ids))]
     st.write(w(f"voting.state_{state.replace(' ', '_')}", page=w("nav.take_part")))
-    _vote_counts(published, votes, w)
+    _vote_counts(published, votes, w, topic_names((gs.values.get("analysis") or {}).get("topics")))
     if state == "not opened":
         if st.button(w("voting.open"), type="primary", key="mod-vote-open"):
             with common.act(w, w("voting.opening")):
