@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -45,6 +46,25 @@ from deliberation.wording import inflect, listing, plural
 from deliberation.text.languages import language_name
 from deliberation.words import LANGUAGES, said
 
+#: The commands graphs/cli.py adds to :data:`app` (it may import the graph, which this layer must
+#: not): ``python -m deliberation.cli`` lacks them, and names the command that has them instead of
+#: click's bare "No such command" (found running a Spanish room by hand: ``resume 1``).
+#: tests/test_cli_graph_commands.py keeps this list equal to graphs/cli.py's commands.
+GRAPH_COMMANDS = ("run", "stop", "review", "resume", "status", "settings")
+
+
+class _Commands(TyperGroup):
+    """The command group: a graph command asked of the domain-level CLI says where it lives."""
+
+    def resolve_command(self, ctx: typer.Context, args: list[str]):
+        name = args[0] if args else ""
+        if name in GRAPH_COMMANDS and self.get_command(ctx, name) is None:
+            ctx.fail(f"{name!r} is a command of the graph's command line: run it as "
+                     f"`deliberation {' '.join(args)}` (or `python -m graphs.cli {' '.join(args)}`); "
+                     "`python -m deliberation.cli` has the import, export and analysis commands only")
+        return super().resolve_command(ctx, args)
+
+
 class _App(typer.Typer):
     """A failed write to the data directory (disk full, read-only, cannot open) anywhere in a command
     (database, vector index, embedding cache, graph checkpoints) ends in one line and exit code 2.
@@ -68,6 +88,7 @@ class _App(typer.Typer):
 
 
 app = _App(
+    cls=_Commands,
     help="Deliberation-facilitation agent for town halls and public consultations.",
     no_args_is_help=True,
     add_completion=False,
@@ -425,6 +446,6 @@ def check_draft_cmd(
 
 
 if __name__ == "__main__":  # pragma: no cover
-    # the graph commands (run, review, resume) live in graphs/cli.py, which may import the graph;
+    # the graph commands (GRAPH_COMMANDS) live in graphs/cli.py, which may import the graph;
     # `python -m graphs.cli` (and the installed `deliberation` command) has every command
     app()
