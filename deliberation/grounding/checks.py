@@ -14,6 +14,7 @@ import numpy as np
 
 from ..safety.instructions import instruction_reasons
 from ..wording import inflect
+from ..words import percent
 from . import thesaurus_de
 from . import wordnet as wn
 from .entities import _entities, _entity_missing_words
@@ -203,7 +204,7 @@ def check_relevance(ctx: SentenceContext) -> list[Problem]:
     sim_txt = f", best similarity {ctx.best_sim:.2f}" if ctx.best_sim is not None else ""
     return [Problem(
         ProblemKind.IRRELEVANT,
-        f"cites nothing relevant: only {ctx.union_cov:.0%} of its content words appear in cited {ctx.who}{sim_txt}",
+        f"cites nothing relevant: only {percent(ctx.union_cov)} of its content words appear in cited {ctx.who}{sim_txt}",
         {"overlap": ctx.union_cov, "similarity": ctx.best_sim},
     )]
 

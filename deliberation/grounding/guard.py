@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from ..safety.instructions import injection_start, instruction_reasons
+from ..words import percent
 from . import (additions, checks, circumstances, compounds, ellipsis, intensity, meaning, own_language, reach, restrictions,
                scope, thesaurus_de, wordnet)
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
@@ -179,7 +180,7 @@ def _verdict(text: str, cited_ids: list[str], problems: list[Problem], ctx: Sent
     else:
         sim = ctx.sims.get(ctx.best)
         sim_txt = f", similarity {sim:.2f}" if sim is not None else ""
-        reason = f"supported by statement {ctx.best} ({ctx.covs[ctx.best]:.0%} of content words shared{sim_txt})"
+        reason = f"supported by statement {ctx.best} ({percent(ctx.covs[ctx.best])} of content words shared{sim_txt})"
     extra = {}
     if ctx is not None:
         sim = ctx.sims.get(ctx.best)
