@@ -476,4 +476,33 @@ def test_stability_in_a_room_of_two_is_said_without_leaving_anyone_out():
     two = Stability(resamples=0, left_out=0.2, kept_share=nan, mean_ari=nan, ari_vs_full=nan, same_k=nan, k=2,
                     verdict="not measured", n_clustered=2, min_participants=10)
     assert two.text() == ("the two groups cannot be checked for stability in a room this small: 2 participants "
-                          "are in them, too few to tell (it takes at least 10)")
+                          "grouped by their votes on statements are in them, too few to tell (it takes at least 10)")
+
+
+def test_the_stability_line_and_the_jr_line_say_whom_they_count():
+    """A Spanish room's review said "reúnen a 6 participantes" (the stability line) above "entre 7
+    participantes" (the coverage audit's JR line) of the same room, found running it by hand: the
+    groups hold those grouped by their votes on statements, the JR check counts everyone who voted,
+    and the seventh had voted on a draft only. Each line says what it counts, in every language."""
+    from deliberation.analysis.group_stability import Stability
+    from deliberation.words import retell, said
+
+    nan = float("nan")
+    lines = [Stability(resamples=0, left_out=0.2, kept_share=nan, mean_ari=nan, ari_vs_full=nan, same_k=nan, k=2,
+                       verdict="not measured", n_clustered=n, min_participants=10).text() for n in (2, 6)]
+    lines.append(said("audit.jr_ok", n=7, size=4, k=2))
+    assert "2 participants grouped by their votes on statements are in them" in lines[0]
+    assert "the 6 participants in them (grouped by their votes on statements) regroups only 5" in lines[1]
+    assert "among 7 participants who voted (on statements or drafts), no group" in lines[2]
+    expected = {"es": ["reúnen a 2 participantes agrupados por sus votos sobre afirmaciones",
+                       "de sus 6 participantes (agrupados por sus votos sobre afirmaciones) solo se reagrupan 5",
+                       "entre 7 participantes que votaron (sobre afirmaciones o borradores), ningún grupo"],
+                "de": ["Ihnen gehören 2 nach ihren Stimmen zu Aussagen gruppierte Teilnehmende an",
+                       "der 6 Teilnehmenden in ihnen (nach ihren Stimmen zu Aussagen gruppiert) weg",
+                       "Unter 7 Teilnehmenden, die abgestimmt haben (über Aussagen oder Entwürfe), bleibt"],
+                "fr": ["ils comptent 2 participants regroupés selon leurs votes sur les propositions",
+                       "de leurs 6 participants (regroupés selon leurs votes sur les propositions), on n'en regroupe que 5",
+                       "parmi 7 participants ayant voté (sur des propositions ou des projets), aucun groupe"]}
+    for lang, parts in expected.items():
+        for line, part in zip(lines, parts):
+            assert part in retell(line, lang), (lang, retell(line, lang))

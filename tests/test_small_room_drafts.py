@@ -215,7 +215,7 @@ def test_stability_in_a_room_of_three_says_it_cannot_be_measured():
     stability = result.grouping["stability"]
     assert stability["verdict"] == "not measured" and stability["n_clustered"] == 3
     assert stability["text"].endswith("cannot be checked for stability in a room this small: leaving out 20% of "
-                                      "the 3 participants in them regroups only 2, too few to tell (it takes at least 10)")
+                                      "the 3 participants in them (grouped by their votes on statements) regroups only 2, too few to tell (it takes at least 10)")
     assert "%" not in stability["text"].split(":")[0] and "Rand" not in stability["text"]
 
 
