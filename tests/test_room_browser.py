@@ -40,7 +40,7 @@ def test_reload_and_server_restart_keep_identity(imported, tmp_path):
     before = set(store.participants(sample.cid))
     port = int(server.url.rsplit(":", 1)[1])
     try:
-        with chromium_page(390, 844) as (browser, page):
+        with chromium_page(390, 844, idle_hook=True) as (browser, page):
             page.goto(f"{server.url}/participate")
             idle(page, LONG_MS)
             box = page.get_by_label("Consultation code")

@@ -56,7 +56,7 @@ def room(tmp_path_factory):
     srv = start_server(base / "data", base / "log")
     try:
         with sync_playwright() as pw:
-            browser = launch_chromium(pw)
+            browser = launch_chromium(pw, idle_hook=True)
             try:
                 yield {"store": store, "c": c, "url": srv.url, "browser": browser}
             finally:

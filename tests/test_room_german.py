@@ -38,7 +38,7 @@ def test_a_german_room_speaks_german_to_its_participants(tmp_path):
     for i, text in enumerate(STATEMENTS):
         store.add_statement(c.id, f"xid:author{i}", text)
     with server_starting(settings.data_dir, tmp_path / "logs") as starting:
-        with chromium_page(1000, 1400, timeout=120_000) as (browser, page):  # while Streamlit starts
+        with chromium_page(1000, 1400, timeout=120_000, idle_hook=True) as (browser, page):  # while Streamlit starts
             server = starting()
             sign_in(page, server.url, c.code, SECRET)
             idle(page)  # the console drawn whole: a menu opened while it is redrawn loses its pick

@@ -62,7 +62,7 @@ def test_a_decision_click_reruns_its_card_only_and_is_kept_until_submitted(revie
     store = Store(Settings(data_dir=sample.data_dir))
     edited = drafts[0]["sentences"][0]["text"]  # words the guard accepts: the draft's own first sentence
     with sync_playwright() as pw:
-        browser = launch_chromium(pw)
+        browser = launch_chromium(pw, idle_hook=True)
         try:
             mod, asked = _console(browser, server, sample)
             other, _ = _console(browser, server, sample)  # a second moderator's console, open meanwhile

@@ -33,7 +33,7 @@ def test_seed_statements_typed_in_the_console_reach_participants(tmp_path):
     store = Store(Settings(data_dir=data).ensure())
     c, _ = store.create_consultation("What should Harbour Road become?", secret=SECRET)
     with server_starting(data, tmp_path / "log") as server, sync_playwright() as pw:
-        browser = launch_chromium(pw)  # while Streamlit starts
+        browser = launch_chromium(pw, idle_hook=True)  # while Streamlit starts
         try:
             mod = browser.new_context(viewport={"width": 1280, "height": 900}, locale=BROWSER_LOCALE).new_page()
             mod.set_default_timeout(60_000)

@@ -5,6 +5,7 @@ session (copied for each test that changes it), AppTest set-up, and for the brow
 from __future__ import annotations
 
 import atexit
+import inspect
 import os
 import shutil
 import signal
@@ -145,6 +146,77 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 RUNNING_JS = ("() => (!document.querySelector('[data-testid=\"stStatusWidget\"]')"
               " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.match(/Running|Stop/))"
               " && !document.querySelector('[data-stale=\"true\"]')")
+#: ms: :func:`idle` on a page without :data:`IDLE_HOOK_JS`: how long it gives an action to start its
+#: run before :data:`RUNNING_JS` is asked, and the page to draw after
+SETTLE_BEFORE_MS, SETTLE_AFTER_MS = 300, 200
+
+#: Added to each page of :func:`launch_chromium`'s contexts (``idle_hook``) before the app's scripts: it
+#: watches the page's Streamlit websocket and keeps in ``window.__stIdle`` (one counter ``seq`` orders
+#: the events) when the page last asked for a run (a BackMsg ``rerun_script``: a click, a key, a page
+#: load; not a fragment's timer, ``is_auto_rerun``, which the server drops without a word once the
+#: fragment is gone: test_live_room's console waited for an answer that never came), when the server
+#: last said whether a script runs (a ForwardMsg ``session_status_changed``; the server sends it after
+#: the run's ``script_finished``) and what it said, and whether the last run ended early for another
+#: (``FINISHED_EARLY_FOR_RERUN``: a rerun, a page switch, a press during the run; another run follows).
+#: A timer's run still counts while it runs: the server says so, and the page shows it. It reads the
+#: protobuf wire format's top-level fields (numbers of streamlit/proto: BackMsg.rerun_script 11,
+#: ClientState.is_auto_rerun 6, ForwardMsg.script_finished 6 and session_status_changed 9,
+#: SessionStatus.script_is_running 2).
+IDLE_HOOK_JS = """
+(() => {
+  if (window.top !== window || window.__stIdle) return;
+  const s = window.__stIdle = {seq: 0, asked: 0, told: 0, running: false, early: false, sockets: 0, settled: -1, settling: -1};
+  const varint = (b, i) => { let v = 0, m = 1, c; do { c = b[i++]; v += (c & 127) * m; m *= 128; } while (c & 128); return [v, i]; };
+  const field = (b, want) => {  // top-level field `want`: a varint's value, a length-delimited field's bytes, or undefined
+    let i = 0;
+    while (i < b.length) {
+      let key, v; [key, i] = varint(b, i);
+      const f = Math.floor(key / 8), w = key & 7;
+      if (w === 0) { [v, i] = varint(b, i); if (f === want) return v; }
+      else if (w === 2) { [v, i] = varint(b, i); if (f === want) return b.subarray(i, i + v); i += v; }
+      else if (w === 1) i += 8;
+      else if (w === 5) i += 4;
+      else return undefined;
+    }
+    return undefined;
+  };
+  const bytes = d => d instanceof ArrayBuffer ? new Uint8Array(d)
+    : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : null;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      s.sockets += 1;
+      this.addEventListener('message', e => {  // before the app's own listener
+        const b = bytes(e.data);
+        if (!b) return;
+        const finished = field(b, 6), status = field(b, 9);
+        if (finished !== undefined) s.early = finished === 2;
+        if (status !== undefined) { s.told = ++s.seq; s.running = field(status, 2) === 1; }
+      });
+    }
+    send(data) {
+      const b = bytes(data), run = b && field(b, 11);
+      if (run && field(run, 6) !== 1) s.asked = ++s.seq;  // not a fragment's timer (is_auto_rerun)
+      return super.send(data);
+    }
+  };
+})();
+"""
+#: True once the run the page last asked for has ended (its websocket may not be open yet: it waits for the
+#: page's first request; a websocket the test routes, :func:`watch_app_messages`, is seen too): the server said "not running" after the
+#: page's last request, the last run did not end early for another, and then the page's event loop
+#: went idle (requestIdleCallback: the app has drawn what it was sent) with the page showing the end
+#: of a run (stApp's data-test-script-state, which the app's React state draws) and :data:`RUNNING_JS`.
+IDLE_JS = ("() => { const s = window.__stIdle;"
+           " if (!(s.asked > 0 && s.told > s.asked && !s.running && !s.early)) return false;"
+           " if (s.settled !== s.told) {"
+           "   if (s.settling !== s.told) { const t = s.settling = s.told;"
+           "     requestIdleCallback(() => { s.settled = t; }, {timeout: 1000}); }"
+           "   return false; }"
+           " const app = document.querySelector('[data-testid=\"stApp\"]');"
+           " return !!app && app.getAttribute('data-test-script-state') === 'notRunning'"
+           f" && ({RUNNING_JS})(); }}")
 
 
 #: s: how often :func:`start_server` asks a starting server's /_stcore/health (one local GET: cheap, and each
@@ -311,9 +383,40 @@ def start_launcher(data_dir: Path, log_path: Path, *args: str, env: dict | None 
     return proc
 
 
-def launch_chromium(pw):
-    """Debian's chromium through a (sync or async) Playwright instance."""
-    return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+def launch_chromium(pw, idle_hook: bool = False):
+    """Debian's chromium through a (sync or async) Playwright instance. ``idle_hook``: each page of
+    each context it makes carries :data:`IDLE_HOOK_JS`, and :func:`idle` on them waits for the end of
+    the run rather than fixed settling times (the tests that pass it ran three times with it, once on
+    a busy machine; the others keep the fixed times until they have)."""
+    browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    if not idle_hook:
+        return browser
+    if inspect.isawaitable(browser):
+        async def launched():
+            return _hook_contexts(await browser)
+        return launched()
+    return _hook_contexts(browser)
+
+
+def _hook_contexts(browser):
+    """``browser`` whose new_context adds :data:`IDLE_HOOK_JS` to each context it makes (sync or async
+    Playwright). A page of ``browser.new_page()`` (a context of its own, made inside Playwright) has no
+    hook: :func:`idle` keeps the fixed settling times there."""
+    make_context = browser.new_context
+    if inspect.iscoroutinefunction(make_context):
+        async def new_context(*args, **kwargs):
+            ctx = await make_context(*args, **kwargs)
+            await ctx.add_init_script(script=IDLE_HOOK_JS)
+            ctx.idle_hook = True
+            return ctx
+    else:
+        def new_context(*args, **kwargs):
+            ctx = make_context(*args, **kwargs)
+            ctx.add_init_script(script=IDLE_HOOK_JS)
+            ctx.idle_hook = True
+            return ctx
+    browser.new_context = new_context
+    return browser
 
 
 #: The browser's language in the tests (``navigator.language``): English whatever the machine's
@@ -330,12 +433,14 @@ def new_page(browser, width: int, height: int, timeout: float = 60_000, locale: 
 
 
 @contextmanager
-def chromium_page(width: int, height: int, timeout: float = 60_000, locale: str = BROWSER_LOCALE):
-    """Debian's chromium (sync Playwright) with one :func:`new_page`; yields ``(browser, page)``, closes on exit."""
+def chromium_page(width: int, height: int, timeout: float = 60_000, locale: str = BROWSER_LOCALE,
+                  idle_hook: bool = False):
+    """Debian's chromium (sync Playwright, :func:`launch_chromium`'s ``idle_hook``) with one
+    :func:`new_page`; yields ``(browser, page)``, closes on exit."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = launch_chromium(pw)
+        browser = launch_chromium(pw, idle_hook)
         try:
             yield browser, new_page(browser, width, height, timeout, locale)
         finally:
@@ -347,20 +452,37 @@ def idle(page, timeout: float = 240_000) -> None:
     idle_all([page], timeout)
 
 
+def _hooked(page) -> bool:
+    """Whether ``page`` carries :data:`IDLE_HOOK_JS` (its context was made by a browser of
+    ``launch_chromium(pw, idle_hook=True)``); asked of Playwright, not of the page, which may be between
+    two documents."""
+    return getattr(page.context, "idle_hook", False)
+
+
 def idle_all(pages, timeout: float = 240_000) -> None:
-    """:func:`idle` for several pages (sync Playwright) at once: each waits as long as with
-    :func:`idle`, but the fixed settling times before and after are spent once for all of them."""
-    pages[0].wait_for_timeout(300)
-    for page in pages:
-        page.wait_for_function(RUNNING_JS, timeout=timeout)
-    pages[0].wait_for_timeout(200)
+    """:func:`idle` for several pages (sync Playwright) at once. A page with :data:`IDLE_HOOK_JS`
+    waits for :data:`IDLE_JS` (the run its last action asked for has ended on the server and on the
+    page); one without waits the fixed settling times before and after :data:`RUNNING_JS`, spent once
+    for all of them."""
+    hooked = [page for page in pages if _hooked(page)]
+    others = [page for page in pages if page not in hooked]
+    for page in hooked:
+        page.wait_for_function(IDLE_JS, timeout=timeout)
+    if others:
+        others[0].wait_for_timeout(SETTLE_BEFORE_MS)
+        for page in others:
+            page.wait_for_function(RUNNING_JS, timeout=timeout)
+        others[0].wait_for_timeout(SETTLE_AFTER_MS)
 
 
 async def aidle(page, timeout: float = 240_000) -> None:
     """:func:`idle` for an async Playwright page."""
-    await page.wait_for_timeout(300)
+    if _hooked(page):
+        await page.wait_for_function(IDLE_JS, timeout=timeout)
+        return
+    await page.wait_for_timeout(SETTLE_BEFORE_MS)
     await page.wait_for_function(RUNNING_JS, timeout=timeout)
-    await page.wait_for_timeout(200)
+    await page.wait_for_timeout(SETTLE_AFTER_MS)
 
 
 def watch_app_messages(page, down=None, up=None) -> None:
