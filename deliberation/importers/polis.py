@@ -306,15 +306,19 @@ def read_participants_votes(path: Path, statement_ids: set[str], notes: list[str
     groups = {}
     if "group-id" in df.columns:
         groups = {p: g.strip() for p, g in zip(participants, df["group-id"]) if g.strip() != ""}
-    cells = df[vote_cols]
-    mask = np.column_stack([cells[col].str.strip().to_numpy() != "" for col in vote_cols]) \
-        if vote_cols else np.zeros((len(df), 0), dtype=bool)
-    voted = mask.any(axis=1)
+    # The cells as one array, and only the non-empty ones stripped: a column-by-column ``.str.strip()``
+    # cost a quarter more CPU reading bowling-green (2,031 rows x 896 columns, 1.8M cells, 12% filled:
+    # 0.66-0.84 s against 0.53-0.60 s, with the same votes, participants and groups).
+    cells = df[vote_cols].to_numpy(dtype=object)
+    r, c = np.nonzero(cells != "")
+    kept = np.fromiter((v.strip() != "" for v in cells[r, c]), dtype=bool, count=len(r))
+    r, c = r[kept], c[kept]
+    voted = np.zeros(len(df), dtype=bool)
+    voted[r] = True
     if len(df) and not voted.all():
         notes.append(said("input.rows_without_vote_note", file=path.name,
                           rows=said("input.count.participant_row", int((~voted).sum()))))
-    r, c = np.nonzero(mask)
-    flat = pd.Series(cells.to_numpy()[r, c])
+    flat = pd.Series(cells[r, c])
     values = base.parse_vote_series(flat, path, row_numbers[r])
     votes = pd.DataFrame(
         {
