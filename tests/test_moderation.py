@@ -191,6 +191,11 @@ NUMBERS_SAID_OTHERWISE = [
     "Deine Nummer ist 612345678", "Ihre Nummer lautet 612345678", "Ruf diese Nummer an: 612345678", "Nummer: 612345678",
     "Votre numéro est le 612345678", "Appelez ce numéro : 612345678", "Numéro : 612345678",
     "Tu número es 612345678", "Llama a este número 612345678", "Número: 612345678",
+    # a phone by its name with usted's "su", two names, or none before it (the reviewer's cases of f647dd7:
+    # all removed before it, all kept as written after it)
+    "Su móvil es 612345678", "Su móvil es el 612 345 678", "Su teléfono es 612 34 56 78",
+    "Mi teléfono móvil es 612345678", "Teléfono es 612345678", "Their phone is 612 345 678",
+    "Sa ligne... Leur portable est le 612345678",
 ]
 
 

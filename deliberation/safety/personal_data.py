@@ -91,12 +91,16 @@ _PHONE_CONTEXT_RE = re.compile(
          r"\s*:?\s*$", "en", "de", "fr", "es"),
     re.IGNORECASE,
 )
-#: Someone's phone by its name and the word after it ("my phone is", "mi móvil es", "mein Handy ist").
+#: A phone's name, or two ("mi teléfono móvil"), and the word after it ("phone is", "móvil es").
+_PHONE_NAMED = r"{phone_numbers.phone_nouns}(?:\s+{phone_numbers.phone_nouns})?\s+{phone_numbers.after_number}\s*:?\s*$"
+#: Someone's phone by its name and the word after it ("my phone is", "su móvil es", "mein Handy ist").
 _PHONE_OWNED_RE = re.compile(
-    fill(r"\b{phone_numbers.owners}\s+{phone_numbers.phone_nouns}\s+{phone_numbers.after_number}\s*:?\s*$",
-         "en", "de", "fr", "es"),
+    fill(r"\b(?:{phone_numbers.owners}|{phone_numbers.phone_owners})\s+" + _PHONE_NAMED, "en", "de", "fr", "es"),
     re.IGNORECASE,
 )
+#: A phone's name as the subject of its own sentence or line ("Teléfono es 612345678", "Phone is ..."),
+#: read on the whole text before the number ("El móvil es 300 000 000 euros" has an article: no phone).
+_PHONE_NAMED_RE = re.compile(fill(r"(?:^|[\n.!?;,])\s*" + _PHONE_NAMED, "en", "de", "fr", "es"), re.IGNORECASE)
 #: The word for "number" as a label of its own ("Number: 612345678", "Name: Jo, Nummer: …"): at the
 #: start of the text, of a line, or after a sentence's end or a comma, with its colon ("Case number:"
 #: and "le dossier numéro :" name a file's number).
@@ -151,7 +155,8 @@ def _looks_like_phone(candidate: str, before: str) -> bool:
     # keyword ("call 07700900123") or an international prefix.
     has_sep = bool(re.search(r"[\s().\-/]", cand))
     window = before[-PHONE_CUE_WINDOW_CHARS:]
-    context = bool(_PHONE_CONTEXT_RE.search(window) or _PHONE_OWNED_RE.search(window) or _PHONE_LABEL_RE.search(before))
+    context = bool(_PHONE_CONTEXT_RE.search(window) or _PHONE_OWNED_RE.search(window)
+                   or _PHONE_LABEL_RE.search(before) or _PHONE_NAMED_RE.search(before))
     if cand.startswith("+"):
         return INTERNATIONAL_MIN_DIGITS <= n <= PHONE_MAX_DIGITS
     if cand.startswith("00") and n >= DIAL_OUT_MIN_DIGITS:
