@@ -22,7 +22,7 @@ if str(_ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from ui.late_press import install  # noqa: E402
-from ui.serve import LOADING, unloaded  # noqa: E402  (the standard library only: no wait)
+from ui.serve import loading, unloaded  # noqa: E402  (the standard library only: no wait)
 
 install()  # done by ui/serve.py before serving; here too for a bare `streamlit run ui/app.py`
 
@@ -32,7 +32,7 @@ st.set_page_config(page_title="Deliberation", page_icon=":material/forum:", layo
 # saying so until the page draws, instead of a blank page
 _loading = st.empty() if unloaded("app.py") else None
 if _loading is not None:
-    _loading.caption(LOADING)
+    _loading.caption(loading())
 
 from ui.common import _is_control_flow, esc, log, session_consultation, unexpected_in  # noqa: E402
 from ui.i18n import words_of  # noqa: E402
@@ -57,9 +57,9 @@ page = st.navigation(pages, position="hidden" if projector else "sidebar")
 st.set_page_config(layout="wide" if page.url_path == "board" else "centered")
 try:
     # the page's own modules too (the default page's path is "")
-    if (missing := unloaded(f"views/{_SCRIPTS[page.url_path or 'start']}")) and _loading is None:
-        _loading = st.empty()
-        _loading.caption(LOADING)
+    if missing := unloaded(f"views/{_SCRIPTS[page.url_path or 'start']}"):
+        _loading = _loading or st.empty()
+        _loading.caption(w("loading.page"))  # the page's language is known by now
     for name in missing:
         importlib.import_module(name)
     if _loading is not None:

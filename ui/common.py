@@ -253,6 +253,12 @@ def unexpected_in(e: BaseException, words: Words) -> str:
     return unexpected_words(e, said.get("lang"), said.get("unexpected"))
 
 
+def error_in(e: BaseException, words: Words) -> str:
+    """Why something failed, in ``words``' language: a DeliberationError's own message said in it
+    (deliberation.errors.in_words), any other error as :func:`unexpected_in` says it."""
+    return in_words(e, words.lang) if isinstance(e, DeliberationError) else unexpected_in(e, words)
+
+
 def plain_error(e: BaseException) -> str:
     """Why an action failed, in English (:func:`unexpected_words`): a full or read-only disk said plainly."""
     return unexpected_words(e)

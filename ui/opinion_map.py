@@ -28,7 +28,7 @@ from deliberation.analysis.pipeline import AnalysisConfig
 from deliberation.services import analyze_source
 from deliberation.wording import group_letter
 from deliberation.words import retell
-from ui.common import log, plain_error, settings
+from ui.common import error_in, log, settings
 from ui.i18n import ENGLISH, Words
 from ui.look import VOTE_COLOURS, VOTE_DOMAIN
 
@@ -61,7 +61,7 @@ class _Fresh:
     at: float = 0.0
     cost: float = 0.0
     result: dict | None = None
-    error: str | None = None
+    error: BaseException | None = None
     worker: threading.Thread | None = None
 
 
@@ -92,14 +92,15 @@ def _compute(h: _Fresh, s, cid: int, sig: tuple, reference: dict | None, author_
         h.result, h.error = named_groups(result.model_dump(mode="json"), reference, h.result), None
     except Exception as e:  # noqa: BLE001 - too few votes or a failure: the pages go on
         log.exception("analysis of the votes so far failed")
-        h.error = plain_error(e)
+        h.error = e.with_traceback(None)  # said in each page's language when shown (no_map_reason)
     h.cost, h.at, h.signature = time.monotonic() - t0, time.monotonic(), sig
 
 
 def fresh_analysis(cid: int, votes: pd.DataFrame, reference: dict | None = None, author_agrees: bool = True,
-                   wait: float = FRESH_WAIT_SECONDS) -> tuple[dict | None, str | None]:
+                   wait: float = FRESH_WAIT_SECONDS) -> tuple[dict | None, BaseException | None]:
     """The latest analysis of the stored votes (as ``AnalysisResult`` JSON; None while the first one
-    is being computed) and, when the last computation failed, why. When the votes have changed
+    is being computed) and, when the last computation failed, its error (:func:`no_map_reason` says
+    it in the page's language). When the votes have changed
     since, a new computation starts in the background; the caller waits for it at most ``wait``
     seconds and otherwise gets the previous result (a page never stalls on a large consultation).
 
@@ -168,11 +169,11 @@ def _renamed(analysis: dict, rename: dict[int, int]) -> dict:
     return out
 
 
-def no_map_reason(analysis: dict | None, error: str | None, n_voters: int, words: Words = ENGLISH) -> str:
+def no_map_reason(analysis: dict | None, error: BaseException | None, n_voters: int, words: Words = ENGLISH) -> str:
     """Why there is no opinion map yet, in words: the analysis's own note, said in the page's language
     (deliberation.words.retell; a note no language has words for is kept only on an English page)."""
-    if error:
-        return words("map.failed", error=error)
+    if error is not None:
+        return words("map.failed", error=error_in(error, words))
     if n_voters == 0:
         return words("map.no_votes")
     if analysis is None or not analysis.get("n_votes"):

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from deliberation.errors import DeliberationError, in_words
 from deliberation.text.languages import language_name
 from deliberation.words import LANGUAGE_NAMES, Texts
-from ui.common import plain_error, require_moderator, store
+from ui.common import error_in, require_moderator, store
 from ui.i18n import LANGUAGES, ROOM_LANGUAGE_SETTING, Words, console_words, room_language
 
 
@@ -21,8 +20,7 @@ def _chosen(cid: int, key: str) -> None:
         require_moderator(cid)
         store().update_settings(cid, {ROOM_LANGUAGE_SETTING: lang})
     except Exception as e:  # noqa: BLE001 - said in the console, nothing stored
-        reason = in_words(e, w.lang) if isinstance(e, DeliberationError) else plain_error(e)
-        st.session_state["mod-flash"] = ("error", w("console.language_not_changed", reason=reason))
+        st.session_state["mod-flash"] = ("error", w("console.language_not_changed", reason=error_in(e, w)))
         return
     # said in the language the moderator chose it in (the console then speaks the new one, unless
     # this session chose its own)

@@ -16,7 +16,7 @@ from deliberation.models import TYPED_STATEMENT_MAX_CHARS
 from deliberation.seeds import add_seeds, seed_lines
 from deliberation.wording import listing
 from deliberation.words import retell_list
-from ui.common import embedder, esc, index, log, plain_error, require_moderator, store
+from ui.common import embedder, esc, index, log, require_moderator, store, unexpected_in
 from ui.i18n import DEFAULT_LANGUAGE, console_words
 
 #: session keys of the form's text and of its last outcome (kind, message, bad lines)
@@ -41,7 +41,7 @@ def _add(cid: int) -> None:
         return
     except Exception as e:  # noqa: BLE001 - shown in words, logged with its trace
         log.exception("adding seed statements failed")
-        st.session_state[OUTCOME_KEY] = ("error", w("seeds.failed", reason=plain_error(e)), [])
+        st.session_state[OUTCOME_KEY] = ("error", w("seeds.failed", reason=unexpected_in(e, w)), [])
         return
     st.session_state[TEXT_KEY] = ""
     ids = listing([s.external_id for s in added]) if w.lang == DEFAULT_LANGUAGE else ", ".join(s.external_id for s in added)

@@ -14,11 +14,11 @@ once the vector store's server is up and the sample checked, so those imports ov
 (the Chroma server is a process of its own). It serves at once then. Only those: importing every
 page's modules too (LangGraph for the console, scipy, pandas) took CPU the first page did not need,
 and on a loaded machine the server answered later (bench/bench_restart_pages.py). A first run that finds what it needs not
-imported yet shows :data:`LOADING` until its page draws (ui/app.py), not a blank page. Standard
+imported yet shows :func:`loading` until its page draws (ui/app.py), not a blank page. Standard
 input closed without ``go`` (the launcher stopped before serving) or Ctrl-C meanwhile: it ends,
 serving nothing. A module that fails to import here is left to the page that needs it, which says
 why (the server log has the trace). Without ``--after-go`` (the tests' servers) it is ``streamlit
-run``, with the same :data:`LOADING` line on first runs.
+run``, with the same :func:`loading` line on first runs.
 """
 
 from __future__ import annotations
@@ -45,9 +45,20 @@ SERVER_MODULES = ("streamlit.web.bootstrap", "streamlit.web.server")
 AFTER_GO = "--after-go"
 #: The line the launcher writes when the app may serve.
 GO = "go"
-#: Shown while a page's first run after a restart imports its modules, before the room's language
-#: is known (that needs them too): in each language the app speaks.
-LOADING = "Loading… · Chargement… · Cargando… · Wird geladen…"
+#: What joins the languages of :func:`loading`'s line.
+LOADING_JOIN = " · "
+
+
+@functools.lru_cache(maxsize=1)
+def loading() -> str:
+    """Shown while a page's first run after a restart imports its modules, before the room's language
+    is known (that needs them too): ``loading.page`` of ui/messages in each language the app speaks,
+    English first (deliberation.words: the standard library only, as this module)."""
+    # lazy: app.py imports this module first thing, to show the line at once; the language files are
+    # read when a page first shows it
+    from deliberation.words import LANGUAGES, load
+
+    return LOADING_JOIN.join(load("ui", lang)["loading.page"] for lang in LANGUAGES)
 
 
 @functools.lru_cache(maxsize=None)

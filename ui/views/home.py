@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.common import action, find_consultation
+from ui.common import act, find_consultation
 from ui.i18n import language_param, words_of
 
 
-def main() -> None:
+def page_words():
+    """The start page's words: the language of the room in the address, or of this session's choice."""
     code = st.query_params.get("code", "")
-    w = words_of(lambda: find_consultation(code) if code else None)
+    return words_of(lambda: find_consultation(code) if code else None)
+
+
+def main(w) -> None:
+    code = st.query_params.get("code", "")
     st.title(w("home.title"))
     st.write(w("home.intro"))
     room = {"code": code, **language_param()} if code else (language_param() or None)
@@ -21,5 +26,6 @@ def main() -> None:
     st.page_link("views/moderator.py", label=w("console.title"), icon=":material/admin_panel_settings:")
 
 
-with action("Showing the start page"):
-    main()
+_words = page_words()
+with act(_words, _words("home.showing")):
+    main(_words)

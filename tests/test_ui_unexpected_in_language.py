@@ -1,0 +1,119 @@
+"""A failure the code did not foresee, said in the page's language: the console's seed form and its
+room-language menu, the live board's opinion map and the start page said it in English on a German,
+French or Spanish page ("an unexpected problem: division by zero. Details are in the server log."), and
+a page's first run after a restart said "Loading…" in four languages once its own was known. Each is
+said through ui/messages now (ui.common.error_in / unexpected_in, ``loading.page``). Run in-process
+with streamlit.testing (AppTest) on a room made for each test; the failure is a ZeroDivisionError raised
+where the real call would have failed."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("streamlit")
+
+from deliberation.config import Settings  # noqa: E402
+from deliberation.storage import Store  # noqa: E402
+from deliberation.words import LANGUAGES  # noqa: E402
+from ui.i18n import ROOM_LANGUAGE_SETTING, Words  # noqa: E402
+from ui_helpers import app, console_sign_in, texts, unescape  # noqa: E402
+
+SECRET = "unexpected-words-secret-1"
+#: what a German page says of an error it did not foresee (ui/messages/de.toml's doing.unexpected)
+GERMAN = "ein unerwartetes Problem. Einzelheiten stehen im Protokoll des Servers."
+ENGLISH = ("an unexpected problem", "division by zero", "Details are in the server log")
+
+
+def _boom(*_args, **_kwargs):
+    raise ZeroDivisionError("division by zero")
+
+
+def _room(tmp_path, monkeypatch, lang: str):
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    store = Store(settings)
+    c, _ = store.create_consultation("Was soll aus der Hafenstraße werden?", secret=SECRET)
+    store.update_settings(c.id, {ROOM_LANGUAGE_SETTING: lang})
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    return store, c
+
+
+def _said(at) -> str:
+    return "\n".join(unescape(e.value) for e in [*at.error, *at.warning, *at.success]).replace("\u00a0", " ")
+
+
+def test_the_consoles_seed_form_and_language_menu_say_an_unforeseen_failure_in_the_consoles_language(
+        tmp_path, monkeypatch):
+    import ui.room_language
+    import ui.seed_form
+
+    store, c = _room(tmp_path, monkeypatch, "de")
+    monkeypatch.setattr(ui.seed_form, "add_seeds", _boom)
+    at = app("moderator")
+    at.query_params["code"] = c.code
+    at.run()
+    console_sign_in(at, c.code, SECRET, "Öffnen")
+    assert not at.exception, [e.value for e in at.exception]
+    at.text_area(key="mod-seed-text").input("Mehr Bänke am Hafen.")
+    at.button(key="mod-seed-add").click().run()
+    said = _said(at)
+    assert f"Nichts wurde gespeichert: {GERMAN}" in said, said
+    assert not [e for e in ENGLISH if e in said], said
+    assert store.statements(c.id) == []
+
+    monkeypatch.setattr(ui.room_language, "store", _boom)
+    at.selectbox(key=f"mod-room-language-{c.id}-de").set_value("fr").run()
+    said = _said(at)
+    assert f"Die Sprache wurde nicht geändert: {GERMAN}" in said, said
+    assert not [e for e in ENGLISH if e in said], said
+    assert store.get_consultation(c.id).settings[ROOM_LANGUAGE_SETTING] == "de"
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_boards_opinion_map_says_why_it_failed_in_the_boards_language(tmp_path, monkeypatch, lang):
+    import ui.opinion_map
+
+    _store, c = _room(tmp_path, monkeypatch, lang)
+    monkeypatch.setattr(ui.opinion_map, "analyze_source", _boom)
+    at = app("board")
+    at.query_params["code"] = c.code
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    page = unescape(texts(at)).replace("\u00a0", " ")
+    reason = GERMAN if lang == "de" else "an unexpected problem: division by zero. Details are in the server log."
+    assert Words(lang)("map.failed", error=reason) in page, page
+    if lang != "en":
+        assert not [e for e in ENGLISH if e in page], page
+
+
+def test_the_start_page_says_its_own_failure_in_the_rooms_language(tmp_path, monkeypatch):
+    import ui.i18n
+
+    _store, c = _room(tmp_path, monkeypatch, "de")
+    # the start page's links fail, after its words are known (the page imports it anew each run)
+    monkeypatch.setattr(ui.i18n, "language_param", _boom)
+    at = app("home")
+    at.query_params["code"] = c.code
+    at.run()
+    said = _said(at)
+    assert said == f"Das Anzeigen der Startseite ist fehlgeschlagen: {GERMAN}", said
+
+
+def test_a_first_run_still_importing_says_loading_in_the_pages_language_once_it_is_known(tmp_path, monkeypatch):
+    """ui/app.py shows a line while a first run after a restart imports what the page needs: before
+    the room's language is known, in every language (ui.serve.loading, from the language files);
+    once it is, in the page's own. A page module that cannot be imported leaves the line on the page
+    (here a German board whose ui.opinion_map is missing), which shows which one it said."""
+    import sys
+
+    import ui.serve
+
+    assert ui.serve.loading() == " · ".join(Words(lang)("loading.page") for lang in LANGUAGES)
+    assert ui.serve.loading().startswith("Loading…") and "Wird geladen" in ui.serve.loading()
+    _store, c = _room(tmp_path, monkeypatch, "de")
+    monkeypatch.setitem(sys.modules, "ui.opinion_map", None)  # `import ui.opinion_map` fails as a missing one
+    monkeypatch.setattr(ui.serve, "unloaded", lambda script: [] if script == "app.py" else ["ui.opinion_map"])
+    at = app("board")
+    at.query_params["code"] = c.code
+    at.run()
+    assert [e.value for e in at.caption] == ["Wird geladen …"], [e.value for e in at.caption]
+    assert _said(at).startswith("Diese Seite konnte nicht angezeigt werden"), _said(at)
