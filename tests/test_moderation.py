@@ -196,6 +196,11 @@ NUMBERS_SAID_OTHERWISE = [
     "Su móvil es 612345678", "Su móvil es el 612 345 678", "Su teléfono es 612 34 56 78",
     "Mi teléfono móvil es 612345678", "Teléfono es 612345678", "Their phone is 612 345 678",
     "Sa ligne... Leur portable est le 612345678",
+    # the word for "number" as a sentence's first word without a colon, and an owner who as often
+    # counts people before a number that is no count (the lead's cases: all kept as written before)
+    "Number 612345678", "Questions? Nummer 612345678", "Número 612 34 56 78", "Numéro 612345678",
+    "their number is 612345678", "su número es 612345678", "Su número es el 612 34 56 78",
+    "leur numéro est le 612345678", "deren Nummer ist 612345678",
 ]
 
 

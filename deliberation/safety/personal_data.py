@@ -92,20 +92,37 @@ _PHONE_CONTEXT_RE = re.compile(
     re.IGNORECASE,
 )
 #: A phone's name, or two ("mi teléfono móvil"), and the word after it ("phone is", "móvil es").
-_PHONE_NAMED = r"{phone_numbers.phone_nouns}(?:\s+{phone_numbers.phone_nouns})?\s+{phone_numbers.after_number}\s*:?\s*$"
+_PHONE_NAMED = r"{phone_numbers.phone_nouns}(?:\s+{phone_numbers.phone_nouns})?\s+{phone_numbers.after_number}"
 #: Someone's phone by its name and the word after it ("my phone is", "su móvil es", "mein Handy ist").
 _PHONE_OWNED_RE = re.compile(
-    fill(r"\b(?:{phone_numbers.owners}|{phone_numbers.phone_owners})\s+" + _PHONE_NAMED, "en", "de", "fr", "es"),
+    fill(r"\b(?:{phone_numbers.owners}|{phone_numbers.phone_owners})\s+" + _PHONE_NAMED + r"\s*:?\s*$",
+         "en", "de", "fr", "es"),
     re.IGNORECASE,
 )
-#: A phone's name as the subject of its own sentence or line ("Teléfono es 612345678", "Phone is ..."),
-#: read on the whole text before the number ("El móvil es 300 000 000 euros" has an article: no phone).
-_PHONE_NAMED_RE = re.compile(fill(r"(?:^|[\n.!?;,])\s*" + _PHONE_NAMED, "en", "de", "fr", "es"), re.IGNORECASE)
-#: The word for "number" as a label of its own ("Number: 612345678", "Name: Jo, Nummer: …"): at the
-#: start of the text, of a line, or after a sentence's end or a comma, with its colon ("Case number:"
-#: and "le dossier numéro :" name a file's number).
-_PHONE_LABEL_RE = re.compile(fill(r"(?:^|[\n.!?;,])\s*{phone_numbers.number_words}\s*:\s*$", "en", "de", "fr", "es"),
-                             re.IGNORECASE)
+#: A number's owner that as often counts people ("their number is 250 000 000", "su número es ..."),
+#: with the word for "number" and the word after it: a phone's number only when the number is no
+#: count (:func:`_counted`).
+_NUMBER_COUNTED_RE = re.compile(
+    fill(r"\b{phone_numbers.count_owners}\s+{phone_numbers.number_words}\s+{phone_numbers.after_number}\s*:?\s*$",
+         "en", "de", "fr", "es"),
+    re.IGNORECASE,
+)
+#: The phone or its number as the subject or the label of its own sentence or line, read on the whole
+#: text before the number: a phone's name and the word after it ("Teléfono es 612345678", "Phone is
+#: ..."; "El móvil es 300 000 000 euros" has an article: no phone), or the word for "number" with a
+#: colon or the word after it ("Number: 612345678", "Name: Jo, Nummer: …", "Number is ..."), at the
+#: start of the text, of a line, or after a sentence's end or a comma ("Case number:" and "le
+#: dossier numéro :" name a file's number); the word for "number" alone only at the start of the
+#: text, of a line or of a sentence ("Number 612345678"; "the petition, number 123456789, ..." is a
+#: reference).
+_PHONE_HEAD_RE = re.compile(
+    fill(r"(?:(?:^|[\n.!?;,])\s*(?:" + _PHONE_NAMED + r"|{phone_numbers.number_words}\s*(?=:)"
+         r"|{phone_numbers.number_words}\s+{phone_numbers.after_number})"
+         r"|(?:^|[\n.!?])\s*{phone_numbers.number_words})\s*:?\s*$", "en", "de", "fr", "es"),
+    re.IGNORECASE,
+)
+#: A number grouped in thousands ("125.000", "1 000 000"): a count, or a phone only after a cue.
+_THOUSANDS_RE = re.compile(r"\d{1,3}(?:[ .]\d{3})+")
 _DATE_LIKE_RE = re.compile(
     r"^(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{4}\s*[-/–]\s*\d{2,4})$"
 )
@@ -135,12 +152,20 @@ DIAL_OUT_MIN_DIGITS = 10
 TRUNK_MIN_DIGITS = 9
 TRUNK_MAX_DIGITS = 13
 TRUNK_UNGROUPED_MIN_DIGITS = 10
+#: Zeros at the end of a number after "their number is" that make it a count, not a phone ("250000000").
+COUNT_TRAILING_ZEROS = 3
 #: Characters before a candidate number searched for a phone cue word ("call", "Tel.", "llámame al").
 PHONE_CUE_WINDOW_CHARS = 40
 
 
 def _digits(s: str) -> str:
     return re.sub(r"\D", "", s)
+
+
+def _counted(cand: str) -> bool:
+    """Whether a number after an owner who as often counts people (:data:`_NUMBER_COUNTED_RE`) reads
+    as a count: grouped in thousands, or ending in :data:`COUNT_TRAILING_ZEROS` zeros ("250000000")."""
+    return bool(_THOUSANDS_RE.fullmatch(cand)) or _digits(cand).endswith("0" * COUNT_TRAILING_ZEROS)
 
 
 def _looks_like_phone(candidate: str, before: str) -> bool:
@@ -155,14 +180,14 @@ def _looks_like_phone(candidate: str, before: str) -> bool:
     # keyword ("call 07700900123") or an international prefix.
     has_sep = bool(re.search(r"[\s().\-/]", cand))
     window = before[-PHONE_CUE_WINDOW_CHARS:]
-    context = bool(_PHONE_CONTEXT_RE.search(window) or _PHONE_OWNED_RE.search(window)
-                   or _PHONE_LABEL_RE.search(before) or _PHONE_NAMED_RE.search(before))
+    context = bool(_PHONE_CONTEXT_RE.search(window) or _PHONE_OWNED_RE.search(window) or _PHONE_HEAD_RE.search(before)
+                   or (_NUMBER_COUNTED_RE.search(window) and not _counted(cand)))
     if cand.startswith("+"):
         return INTERNATIONAL_MIN_DIGITS <= n <= PHONE_MAX_DIGITS
     if cand.startswith("00") and n >= DIAL_OUT_MIN_DIGITS:
         return True
     # Thousands-grouped numbers such as "125.000" or "1 000 000" are not phones.
-    if re.fullmatch(r"\d{1,3}(?:[ .]\d{3})+", cand) and not context:
+    if _THOUSANDS_RE.fullmatch(cand) and not context:
         return False
     if digits.startswith("0"):
         # UK (01632 960001, 07700 900123, 020 7946 0958) and German
