@@ -59,9 +59,7 @@ class _Commands(TyperGroup):
     def resolve_command(self, ctx: typer.Context, args: list[str]):
         name = args[0] if args else ""
         if name in GRAPH_COMMANDS and self.get_command(ctx, name) is None:
-            ctx.fail(f"{name!r} is a command of the graph's command line: run it as "
-                     f"`deliberation {' '.join(args)}` (or `python -m graphs.cli {' '.join(args)}`); "
-                     "`python -m deliberation.cli` has the import, export and analysis commands only")
+            ctx.fail(said("run.graph_command", command=name, args=" ".join(args)))
         return super().resolve_command(ctx, args)
 
 

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 import graphs.cli  # noqa: F401  (adds the graph commands to deliberation.cli.app)
 from deliberation.cli import GRAPH_COMMANDS, app
+from deliberation.words import said as english
 
 
 def _domain_only() -> typer.Typer:
@@ -28,6 +29,8 @@ def test_a_graph_command_on_the_domain_cli_names_the_command_to_run():
     said = " ".join(result.output.replace("│", " ").split())
     assert "No such command" not in said, said
     assert "`deliberation resume 1`" in said and "python -m graphs.cli resume 1" in said, said
+    # its words live with the CLI's other sentences (said.run of deliberation/messages), not in cli.py
+    assert english("run.graph_command", command="resume", args="resume 1") in said, said
 
 
 def test_an_unknown_command_is_still_no_such_command():
