@@ -6,11 +6,23 @@ server (``storage/chroma_server.py``) and the tests' servers (Streamlit, llama.c
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import time
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
+
+#: Times a server started on a port :func:`free_port` picked is started again on a new pick when it
+#: ended because another process took that port between the pick and the server's own bind (the
+#: kernel hands a port it picked to the next asker too: about once in 20,000 starts here).
+PORT_RETRIES = 3
+#: What a server that could not listen on its port writes to its log: the kernel's EADDRINUSE as
+#: Python says it, Streamlit's "Port 8501 is not available" (exit status 1) and Chroma's "Address
+#: 127.0.0.1:8000 is not available" (exit status 0).
+PORT_TAKEN = re.compile(r"address already in use|\b(?:Port \d+|Address \S+) is not available",
+                        re.IGNORECASE)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -41,6 +53,40 @@ def wait_until_answers(answers: Callable[[], bool], proc: subprocess.Popen, time
             return False
         time.sleep(poll_s)
     return True
+
+
+def start_listening(spawn: Callable[[int], subprocess.Popen], answers: Callable[[int], bool], log: Path,
+                    timeout: float, *, port: int | None = None, host: str = "127.0.0.1",
+                    poll_s: float = 0.1) -> tuple[subprocess.Popen, int, bool]:
+    """Start a server with ``spawn(port)`` (its output appended to ``log``) and wait until
+    ``answers(port)`` (:func:`wait_until_answers`): on ``port``, or on a port :func:`free_port` picks,
+    picked again (at most :data:`PORT_RETRIES` times) when the server ended because another process
+    took that port between the pick and the server's own bind (its log says so: :data:`PORT_TAKEN`).
+    Returns the process, its port and whether it answered; when it did not, the process is left as
+    it is, for the caller to report and stop."""
+    for attempt in range(PORT_RETRIES + 1):
+        chosen = port or free_port(host)
+        start = log.stat().st_size if log.exists() else 0
+        proc = spawn(chosen)
+        if wait_until_answers(lambda: answers(chosen), proc, timeout, poll_s):
+            return proc, chosen, True
+        if port is not None or attempt == PORT_RETRIES or not port_taken(proc, log, start):
+            return proc, chosen, False
+    raise AssertionError("unreachable: the last attempt returns")
+
+
+def port_taken(proc: subprocess.Popen, log: Path, start: int = 0) -> bool:
+    """Whether ``proc`` has ended because its port was taken: its ``log``, from byte ``start`` (what it
+    wrote), says so (:data:`PORT_TAKEN`)."""
+    if proc.poll() is None:
+        return False
+    try:
+        with open(log, "rb") as f:
+            f.seek(start)
+            written = f.read().decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return bool(PORT_TAKEN.search(written))
 
 
 def stop_process(proc: subprocess.Popen, timeout: float) -> None:

@@ -17,7 +17,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from deliberation.processes import free_port, http_ok, stop_process, wait_until_answers
+from deliberation.processes import free_port, http_ok, start_listening, stop_process
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "ui" / "app.py"
@@ -334,17 +334,28 @@ def start_server(data_dir: Path, log_dir: Path, *, board_refresh: float = 2, env
         from deliberation.storage import chroma_server
 
         chroma = chroma_server.start(Settings(data_dir=Path(data_dir)))
-    port = port or free_port()
     full_env = {**os.environ, "DELIBERATION_DATA": str(data_dir), "DELIBERATION_BOARD_REFRESH": str(board_refresh),
                 "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **(env or {})}
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / "streamlit.log"
-    with open(log_path, "a") as log:  # the child keeps its own descriptor
-        proc = _spawn(streamlit_args(port), cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+
+    tries: list[subprocess.Popen] = []
+
+    def spawn(port: int) -> subprocess.Popen:
+        with open(log_path, "a") as log:  # the child keeps its own descriptor
+            proc = _spawn(streamlit_args(port), cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+        _track(proc, lambda: stop_process(proc, STOP_S))  # stopped after the test, whichever try it is
+        tries.append(proc)
+        return proc
+
+    # a port free_port picked, taken by another process before Streamlit's bind: picked again
+    proc, port, answered = start_listening(spawn, lambda p: http_ok(f"http://127.0.0.1:{p}/_stcore/health", timeout=2),
+                                           log_path, timeout, port=port, poll_s=HEALTH_POLL_S)
+    for ended in tries:  # the tries before it ended on their own
+        _untrack(ended)
     server = Server(f"http://127.0.0.1:{port}", data_dir, proc, log_path, chroma)
     _track(proc, server.stop)
-    health = f"{server.url}/_stcore/health"
-    if wait_until_answers(lambda: http_ok(health, timeout=2), proc, timeout, poll_s=HEALTH_POLL_S):
+    if answered:
         return server
     exited = proc.poll() is not None
     server.stop()

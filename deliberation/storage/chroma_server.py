@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from deliberation.errors import DeliberationError
 from deliberation.words import said
-from deliberation.processes import free_port, http_ok, stop_process, wait_until_answers
+from deliberation.processes import http_ok, start_listening, stop_process
 
 if TYPE_CHECKING:
     from deliberation.config import Settings
@@ -93,17 +93,23 @@ def start(settings: "Settings", host: str = "127.0.0.1", port: int | None = None
     settings.ensure()
     path = settings.chroma_path.resolve()
     path.mkdir(parents=True, exist_ok=True)
-    port = port or free_port(host)
-    url = f"http://{host}:{port}"
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    with open(settings.data_dir / LOG_FILE, "ab") as log:
-        proc = subprocess.Popen([*chroma_command(), "run", "--path", str(path), "--host", host, "--port", str(port)],
-                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                                # a session of its own: a Ctrl-C in the terminal stops the app, not this
-                                # server, which the launcher stops once no run needs it (ui/launch.py)
-                                start_new_session=True,
-                                preexec_fn=die_with_parent if sys.platform.startswith("linux") else None)
-    if not wait_until_answers(lambda: heartbeat(url), proc, timeout):
+    log_path = settings.data_dir / LOG_FILE
+
+    def spawn(port: int) -> subprocess.Popen:
+        with open(log_path, "ab") as log:
+            return subprocess.Popen([*chroma_command(), "run", "--path", str(path), "--host", host, "--port", str(port)],
+                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                                    # a session of its own: a Ctrl-C in the terminal stops the app, not this
+                                    # server, which the launcher stops once no run needs it (ui/launch.py)
+                                    start_new_session=True,
+                                    preexec_fn=die_with_parent if sys.platform.startswith("linux") else None)
+
+    # a port picked here and taken by another process before the server's bind: picked again
+    proc, port, answered = start_listening(spawn, lambda p: heartbeat(f"http://{host}:{p}"), log_path, timeout,
+                                           port=port, host=host)
+    url = f"http://{host}:{port}"
+    if not answered:
         if proc.poll() is None:
             proc.kill()
         raise DeliberationError(said("input.chroma_not_started", file=path, log_file=settings.data_dir / LOG_FILE))
