@@ -100,10 +100,12 @@ _PHONE_OWNED_RE = re.compile(
     re.IGNORECASE,
 )
 #: A number's owner that as often counts people ("their number is 250 000 000", "su número es ..."),
-#: with the word for "number" and the word after it: a phone's number only when the number is no
-#: count (:func:`_counted`).
+#: with the word for "number" and the word after it: a phone's number when that word takes an
+#: article no count takes ("su número es el 612 345 678"; a count's is "es de"), else only when the
+#: number is no count (:func:`_counted`) and ends its clause (:data:`_CLAUSE_END_RE`).
 _NUMBER_COUNTED_RE = re.compile(
-    fill(r"\b{phone_numbers.count_owners}\s+{phone_numbers.number_words}\s+{phone_numbers.after_number}\s*:?\s*$",
+    fill(r"\b{phone_numbers.count_owners}\s+{phone_numbers.number_words}\s+"
+         r"(?:(?P<article>{phone_numbers.after_number_article})|{phone_numbers.after_number})\s*:?\s*$",
          "en", "de", "fr", "es"),
     re.IGNORECASE,
 )
@@ -113,14 +115,18 @@ _NUMBER_COUNTED_RE = re.compile(
 #: colon or the word after it ("Number: 612345678", "Name: Jo, Nummer: …", "Number is ..."), at the
 #: start of the text, of a line, or after a sentence's end or a comma ("Case number:" and "le
 #: dossier numéro :" name a file's number); the word for "number" alone only at the start of the
-#: text, of a line or of a sentence ("Number 612345678"; "the petition, number 123456789, ..." is a
-#: reference).
+#: text, of a line or of a sentence, and only before a number that ends its clause ("Number
+#: 612345678"; "the petition, number 123456789, ..." and "Number 123456789 on the ballot was
+#: rejected" are references: group ``bare``).
 _PHONE_HEAD_RE = re.compile(
     fill(r"(?:(?:^|[\n.!?;,])\s*(?:" + _PHONE_NAMED + r"|{phone_numbers.number_words}\s*(?=:)"
          r"|{phone_numbers.number_words}\s+{phone_numbers.after_number})"
-         r"|(?:^|[\n.!?])\s*{phone_numbers.number_words})\s*:?\s*$", "en", "de", "fr", "es"),
+         r"|(?:^|[\n.!?])\s*(?P<bare>{phone_numbers.number_words}))\s*:?\s*$", "en", "de", "fr", "es"),
     re.IGNORECASE,
 )
+#: What follows a number that ends its clause: the end of the text, of its line, its sentence or a
+#: comma ("their number is 612345678, call them"; "... 123456789 according to the census" goes on).
+_CLAUSE_END_RE = re.compile(r"\s*(?:$|[\n.!?;,:)])")
 #: A number grouped in thousands ("125.000", "1 000 000"): a count, or a phone only after a cue.
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:[ .]\d{3})+")
 _DATE_LIKE_RE = re.compile(
@@ -152,7 +158,7 @@ DIAL_OUT_MIN_DIGITS = 10
 TRUNK_MIN_DIGITS = 9
 TRUNK_MAX_DIGITS = 13
 TRUNK_UNGROUPED_MIN_DIGITS = 10
-#: Zeros at the end of a number after "their number is" that make it a count, not a phone ("250000000").
+#: Zeros at the end of a number after "their number is" that make it a count, not a phone ("250 000 000").
 COUNT_TRAILING_ZEROS = 3
 #: Characters before a candidate number searched for a phone cue word ("call", "Tel.", "llámame al").
 PHONE_CUE_WINDOW_CHARS = 40
@@ -163,12 +169,30 @@ def _digits(s: str) -> str:
 
 
 def _counted(cand: str) -> bool:
-    """Whether a number after an owner who as often counts people (:data:`_NUMBER_COUNTED_RE`) reads
-    as a count: grouped in thousands, or ending in :data:`COUNT_TRAILING_ZEROS` zeros ("250000000")."""
-    return bool(_THOUSANDS_RE.fullmatch(cand)) or _digits(cand).endswith("0" * COUNT_TRAILING_ZEROS)
+    """Whether a number that ends its clause after an owner who as often counts people
+    (:data:`_NUMBER_COUNTED_RE`) reads as a count: a round figure, ending in
+    :data:`COUNT_TRAILING_ZEROS` zeros ("250 000 000", "250000000"); "612 345 678", as Spain writes
+    a mobile, is a phone's."""
+    return _digits(cand).endswith("0" * COUNT_TRAILING_ZEROS)
 
 
-def _looks_like_phone(candidate: str, before: str) -> bool:
+def _cued(cand: str, before: str, after: str) -> bool:
+    """Whether the words before a candidate number (``before``; ``after``: the text after it) make it
+    a phone's: a cue word or someone's own phone or number near it, or a phone or its number heading
+    its sentence; a bare "Number" or an owner who as often counts people only before a number that
+    ends its clause (and is no count, unless an article says it is a phone's)."""
+    window = before[-PHONE_CUE_WINDOW_CHARS:]
+    if _PHONE_CONTEXT_RE.search(window) or _PHONE_OWNED_RE.search(window):
+        return True
+    ends = bool(_CLAUSE_END_RE.match(after))
+    head = _PHONE_HEAD_RE.search(before)
+    if head and (ends or not head.group("bare")):
+        return True
+    counted = _NUMBER_COUNTED_RE.search(window)
+    return bool(counted and (counted.group("article") or (ends and not _counted(cand))))
+
+
+def _looks_like_phone(candidate: str, before: str, after: str = "") -> bool:
     cand = candidate.strip()
     digits = _digits(cand)
     n = len(digits)
@@ -179,9 +203,7 @@ def _looks_like_phone(candidate: str, before: str) -> bool:
     # A lone run of digits without any separator is a phone number only with a
     # keyword ("call 07700900123") or an international prefix.
     has_sep = bool(re.search(r"[\s().\-/]", cand))
-    window = before[-PHONE_CUE_WINDOW_CHARS:]
-    context = bool(_PHONE_CONTEXT_RE.search(window) or _PHONE_OWNED_RE.search(window) or _PHONE_HEAD_RE.search(before)
-                   or (_NUMBER_COUNTED_RE.search(window) and not _counted(cand)))
+    context = _cued(cand, before, after)
     if cand.startswith("+"):
         return INTERNATIONAL_MIN_DIGITS <= n <= PHONE_MAX_DIGITS
     if cand.startswith("00") and n >= DIAL_OUT_MIN_DIGITS:
@@ -360,7 +382,7 @@ def _find_spans(text: str) -> list[tuple[int, int, FindingKind, str]]:
         cand = stripped
         if cand.count(")") > cand.count("("):
             continue
-        if _looks_like_phone(cand, text[:start]):
+        if _looks_like_phone(cand, text[:start], text[end:]):
             spans.append((start, end, "phone", said("held.data.phone")))
 
     for m in _STREET_EN_RE.finditer(text):
