@@ -22,8 +22,9 @@ from rich.table import Table
 from deliberation.config import SAMPLE_CORPUS, Settings
 from deliberation.embeddings import MODELS
 from deliberation.embeddings.choice import AUTO
-from deliberation.errors import DeliberationError, InputError, LineErrors, storage_error, writing_to
+from deliberation.errors import DeliberationError, LineErrors, storage_error, writing_to
 from deliberation.heap import freeze_in_this_process
+from deliberation.importers.base import read_text
 from deliberation.importers.polis import is_polis_export, read_polis_export
 from deliberation.importers.tabular import read_statements_file
 from deliberation.seeds import add_seeds, seed_lines
@@ -276,7 +277,7 @@ def seed(
         if bool(statements) == bool(file):
             fail("give the seed statements as arguments or --file FILE (one per line), not both or neither")
         if file:
-            lines, source, unit = seed_lines(_read_text(file)), str(file), "line"
+            lines, source, unit = seed_lines(read_text(file)), str(file), "line"
             if not lines:
                 fail(f"{file}: no seed statement in it (one per line)")
         else:
@@ -307,16 +308,6 @@ def _embed_new(cid: int, added) -> None:
     finally:
         if index is not None:
             index.close()
-
-
-def _read_text(path: Path) -> str:
-    """A UTF-8 text file (a byte-order mark is skipped); one that cannot be read is named."""
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(f"not UTF-8 text (byte {e.start})", path) from None
-    except OSError as e:
-        raise InputError(e.strerror or str(e), path) from None
 
 
 @app.command("export-polis")
