@@ -101,8 +101,8 @@ _PHONE_OWNED_RE = re.compile(
 )
 #: A number's owner that as often counts people ("their number is 250 000 000", "su número es ..."),
 #: with the word for "number" and the word after it: a phone's number when that word takes an
-#: article no count takes ("su número es el 612 345 678"; a count's is "es de"), else only when the
-#: number is no count (:func:`_counted`) and ends its clause (:data:`_CLAUSE_END_RE`).
+#: article no count takes ("su número es el 612 345 678"; a count's is "es de"), else unless the
+#: number reads as a count (:func:`_counted`).
 _NUMBER_COUNTED_RE = re.compile(
     fill(r"\b{phone_numbers.count_owners}\s+{phone_numbers.number_words}\s+"
          r"(?:(?P<article>{phone_numbers.after_number_article})|{phone_numbers.after_number})\s*:?\s*$",
@@ -115,18 +115,19 @@ _NUMBER_COUNTED_RE = re.compile(
 #: colon or the word after it ("Number: 612345678", "Name: Jo, Nummer: …", "Number is ..."), at the
 #: start of the text, of a line, or after a sentence's end or a comma ("Case number:" and "le
 #: dossier numéro :" name a file's number); the word for "number" alone only at the start of the
-#: text, of a line or of a sentence, and only before a number that ends its clause ("Number
-#: 612345678"; "the petition, number 123456789, ..." and "Number 123456789 on the ballot was
-#: rejected" are references: group ``bare``).
+#: text, of a line or of a sentence ("Number 612345678 for questions"; "the petition, number
+#: 123456789, ..." is a reference), and unless the number reads as a count (group ``bare``:
+#: :func:`_counted`).
 _PHONE_HEAD_RE = re.compile(
     fill(r"(?:(?:^|[\n.!?;,])\s*(?:" + _PHONE_NAMED + r"|{phone_numbers.number_words}\s*(?=:)"
          r"|{phone_numbers.number_words}\s+{phone_numbers.after_number})"
          r"|(?:^|[\n.!?])\s*(?P<bare>{phone_numbers.number_words}))\s*:?\s*$", "en", "de", "fr", "es"),
     re.IGNORECASE,
 )
-#: What follows a number that ends its clause: the end of the text, of its line, its sentence or a
-#: comma ("their number is 612345678, call them"; "... 123456789 according to the census" goes on).
-_CLAUSE_END_RE = re.compile(r"\s*(?:$|[\n.!?;,:)])")
+#: The words after a number that make it a count ("1234567 personas", "123456789 according to the
+#: census", "250 000 000 euros"): a unit or a word of phone_numbers.count_after.
+_COUNT_AFTER_RE = re.compile(fill(r"\s*(?:{phone_numbers.units_after}|{phone_numbers.count_after})(?!\w)",
+                                  "en", "de", "fr", "es"), re.IGNORECASE)
 #: A number grouped in thousands ("125.000", "1 000 000"): a count, or a phone only after a cue.
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:[ .]\d{3})+")
 _DATE_LIKE_RE = re.compile(
@@ -168,28 +169,29 @@ def _digits(s: str) -> str:
     return re.sub(r"\D", "", s)
 
 
-def _counted(cand: str) -> bool:
-    """Whether a number that ends its clause after an owner who as often counts people
-    (:data:`_NUMBER_COUNTED_RE`) reads as a count: a round figure, ending in
-    :data:`COUNT_TRAILING_ZEROS` zeros ("250 000 000", "250000000"); "612 345 678", as Spain writes
-    a mobile, is a phone's."""
-    return _digits(cand).endswith("0" * COUNT_TRAILING_ZEROS)
+def _counted(cand: str, after: str) -> bool:
+    """Whether a number after an owner who as often counts people (:data:`_NUMBER_COUNTED_RE`) or a
+    bare "Number" reads as a count: a round figure, ending in :data:`COUNT_TRAILING_ZEROS` zeros
+    ("250 000 000"), or one a count's word follows (:data:`_COUNT_AFTER_RE`: "1234567 personas");
+    "612 345 678", as Spain writes a mobile, and "612345678 para cualquier duda" are a phone's."""
+    return _digits(cand).endswith("0" * COUNT_TRAILING_ZEROS) or bool(_COUNT_AFTER_RE.match(after))
 
 
 def _cued(cand: str, before: str, after: str) -> bool:
     """Whether the words before a candidate number (``before``; ``after``: the text after it) make it
     a phone's: a cue word or someone's own phone or number near it, or a phone or its number heading
     its sentence; a bare "Number" or an owner who as often counts people only before a number that
-    ends its clause (and is no count, unless an article says it is a phone's)."""
+    is no count (:func:`_counted`), unless an article says it is a phone's."""
     window = before[-PHONE_CUE_WINDOW_CHARS:]
     if _PHONE_CONTEXT_RE.search(window) or _PHONE_OWNED_RE.search(window):
         return True
-    ends = bool(_CLAUSE_END_RE.match(after))
     head = _PHONE_HEAD_RE.search(before)
-    if head and (ends or not head.group("bare")):
+    if head and not head.group("bare"):
         return True
     counted = _NUMBER_COUNTED_RE.search(window)
-    return bool(counted and (counted.group("article") or (ends and not _counted(cand))))
+    if counted and counted.group("article"):
+        return True
+    return bool(head or counted) and not _counted(cand, after)
 
 
 def _looks_like_phone(candidate: str, before: str, after: str = "") -> bool:
