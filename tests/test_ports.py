@@ -3,10 +3,11 @@ that port between the pick and the server's own bind (the kernel hands a port it
 asker too: about once in 20,000 starts here): the server ended with "Address already in use" and the
 start failed (the data folder's Chroma server: "the vector store's server did not start"; a test's
 Streamlit server: a failed test). deliberation.processes.start_listening picks another port then.
-The collision is forced: the first pick is a port this test listens on itself."""
+The collision is forced: the first pick is a port this test holds bound itself."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -19,12 +20,12 @@ from deliberation.processes import PORT_RETRIES, http_ok, start_listening, stop_
 
 @pytest.fixture
 def taken_first(monkeypatch):
-    """A port of 127.0.0.1 this test listens on (never answering), handed out by the next free_port;
+    """A port of 127.0.0.1 this test holds bound, handed out by the next free_port;
     the picks after it are the kernel's. Yields (that port, the ports handed out)."""
     real = processes.free_port
     with socket.socket() as held:
         held.bind(("127.0.0.1", 0))
-        held.listen()
+        # bound, not listening: the server's bind fails as on a listening one, and a probe is refused at once
         taken = held.getsockname()[1]
         handed: list[int] = []
 
@@ -89,13 +90,20 @@ def test_the_data_folders_chroma_server_starts_on_another_port_when_its_pick_was
         stop_process(server.proc, 10)
 
 
-def test_a_tests_streamlit_server_starts_on_another_port_when_its_pick_was_taken(taken_first, tmp_path):
-    from ui_helpers import start_server
+def test_a_streamlit_server_whose_port_was_taken_is_read_as_such(taken_first, tmp_path):
+    """tests/ui_helpers.start_server starts the app through start_listening: what Streamlit says when its
+    port is taken ("Port N is not available", exit status 1) is read as a taken port (one failed
+    start only: the retry itself is the first test's)."""
+    from deliberation.processes import port_taken
+    from ui.launch import streamlit_args
 
-    taken, handed = taken_first
-    server = start_server(tmp_path / "data", tmp_path / "log")
+    taken, _handed = taken_first
+    log = tmp_path / "streamlit.log"
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(streamlit_args(taken), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env={**os.environ, "DELIBERATION_DATA": str(tmp_path / "data")})
     try:
-        assert server.url == f"http://127.0.0.1:{handed[-1]}" and handed[0] == taken and len(handed) == 2, handed
-        assert f"Port {taken} is not available" in server.log()
+        assert proc.wait(timeout=120) == 1
     finally:
-        server.stop()
+        stop_process(proc, 10)
+    assert port_taken(proc, log), log.read_text(encoding="utf-8")
