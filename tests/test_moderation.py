@@ -4,6 +4,7 @@ and near-duplicate linking."""
 from __future__ import annotations
 
 import csv
+import re
 import time
 import tomllib
 from pathlib import Path
@@ -210,14 +211,17 @@ NUMBERS_SAID_OTHERWISE = [
     "Su número es 612345678 para cualquier duda.", "Their number is 612345678 if you want to call them.",
     "Their number is 612-345-678 now.", "Deren Nummer ist 612345678 für Rückfragen.", "Nummer 612345678 für Fragen",
     "Number 612345678 for questions", "Su número es 612 345 678 para cualquier duda",
+    # ... and before "according to" someone (the reviewer's LOW on 5554637: only "according to the
+    # census" and its like make the number a count)
+    "Their number is 612345678 according to her", "Su número es 612345678 según me dijo",
+    "Leur numéro est 612345678 selon Marie", "Deren Nummer ist 612345678 laut ihrer Schwester",
 ]
 
 
 @pytest.mark.parametrize("text", NUMBERS_SAID_OTHERWISE)
 def test_a_phone_number_after_your_number_is_this_number_or_a_label_is_removed(text: str) -> None:
     red = redact_personal_data(text)
-    assert [f.kind for f in red.findings] == ["phone"] and "[phone removed]" in red.text, red
-    assert "612" not in red.text, red  # nothing of the number left
+    assert [f.kind for f in red.findings] == ["phone"] and not re.search(r"\d", red.text), red  # none of it left
 
 
 @pytest.mark.parametrize("text", NOT_PERSONAL)
