@@ -403,6 +403,10 @@ ROOM_EXTRA = [("8", "p2", "The market square needs more benches and shade."),
               ("10", "p3", "Die Stadtbibliothek sollte auch sonntags geöffnet sein.")]
 
 
+#: the moderator secret of :func:`voting_room`
+VOTING_ROOM_SECRET = "voting-room-secret"
+
+
 @pytest.fixture(scope="module")
 def voting_room(tmp_path_factory):
     """The room run through the graph (real SQLite, Chroma and embedding model, the extractive
@@ -421,7 +425,7 @@ def voting_room(tmp_path_factory):
     settings = Settings(data_dir=tmp / "data").ensure()
     store = Store(settings)
     bundle = read_statements_file(paths[0], votes_path=paths[1], question=QUESTION)
-    cid = store.import_bundle(bundle, question=QUESTION).consultation_id
+    cid = store.import_bundle(bundle, question=QUESTION, secret=VOTING_ROOM_SECRET).consultation_id
     runner.start(settings, cid)
     st = runner.resume(settings, cid, {"reviewer": "moderator", "approve_all": True})
     runner.open_voting(settings, cid)
@@ -430,6 +434,30 @@ def voting_room(tmp_path_factory):
 
 #: what follows who holds a position before its quoted statement, in each language
 QUOTED = {"en": ": “", "de": ": „", "fr": "\u00a0: «\u00a0", "es": ": «"}  # French: no-break, deliberation.words
+
+
+def test_a_german_consoles_voting_tab_says_who_holds_a_position_in_german(voting_room, monkeypatch):
+    """The Voting tab's table of the drafts put to the vote, in a German room's console: a split
+    topic's draft said "Most of group A agree (2 of 2 who voted): “…”" in English (its stored text)
+    while the review, the participants' page and the board said it in German (found in a German
+    room of two languages run by hand). Before the test below, which closes the room's vote."""
+    from ui.i18n import ROOM_LANGUAGE_SETTING
+    from ui_helpers import app, console_sign_in
+
+    settings, store, cid, values = voting_room
+    c = store.get_consultation(cid)
+    store.update_settings(cid, {ROOM_LANGUAGE_SETTING: "de"})
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    at = app("moderator")
+    at.query_params["code"] = c.code  # the room's link: its console speaks the room's language
+    at.run()
+    console_sign_in(at, c.code, VOTING_ROOM_SECRET, "Öffnen", tab="Abstimmung")
+    assert not at.exception and not at.error, (at.exception, [e.value for e in at.error])
+    table = at.dataframe[0].value
+    split = next(p for p in values["published"] if "split" in p["heading"])
+    [text] = table.loc[table["Entwurf"] == split["statement_id"], "Text"].tolist()
+    assert "Die meisten in Gruppe A stimmen zu (2 von 2, die abgestimmt haben)" in text, text
+    assert "Most of group" not in " ".join(table["Text"]) and QUOTED["de"] in text, table["Text"].tolist()
 
 
 def test_a_german_and_a_french_room_read_no_english_outside_the_statements(voting_room, monkeypatch):

@@ -25,7 +25,7 @@ from deliberation.words import retell_list
 from graphs import runner, runner_process
 from graphs.context import Context
 from ui import common, run_stop
-from ui.i18n import DEFAULT_LANGUAGE, Words, console_words, step_words, where_stopped
+from ui.i18n import DEFAULT_LANGUAGE, Words, ballot_text, console_words, step_words, where_stopped
 from ui.run_log import log_lines
 
 #: The key of the console's tabs (ui.common.switchable_tabs).
@@ -428,7 +428,10 @@ def _vote_counts(published: list[dict], votes, w: Words, topics: dict[str, str] 
     rows = []
     for p in published:
         v = votes[votes["statement"] == p["statement_id"]]["vote"].astype(int)
-        rows.append({"draft": p["statement_id"], "speaks_for": common.group_name(p["key"], w, topics), "text": p["text"],
+        # the text as the ballot says it (who holds a position in the console's language, as the
+        # participants' page and the board say it; stored in English, it was English in a German console)
+        rows.append({"draft": p["statement_id"], "speaks_for": common.group_name(p["key"], w, topics),
+                     "text": ballot_text(w, p["text"]),
                      "agree": int((v == 1).sum()), "disagree": int((v == -1).sum()), "pass": int((v == 0).sum())})
     # the counts before the text: a long draft's text pushed them off the grid at 1280 px (a room of
     # six). A data grid, not st.table: st.table renders its cells as Markdown, and a draft's text
