@@ -62,8 +62,9 @@ class DraftRecord(BaseModel):
     split: bool = False
     #: the stored draft's id once the moderator decided on it
     draft_id: int | None = None
-    #: the moderator's last edit that the guard did not accept, and why (shown for correction)
-    edit_rejected: dict[str, str] | None = None
+    #: the moderator's last edit that the guard did not accept, and why (shown for correction):
+    #: ``text``, ``reason`` (the guard's English words) and ``problems`` ([kind, message] pairs)
+    edit_rejected: dict[str, Any] | None = None
 
     @property
     def audience_key(self) -> Audience:

@@ -139,3 +139,58 @@ def test_an_edit_that_says_a_sentence_in_other_words_still_cites_it():
     ok, stands = apply_decision(draft, {"decision": "edit", "text": edit}, Context(services=SimpleNamespace()), stmts)
     assert stands and ok.edit_rejected is None, ok.edit_rejected
     assert [(s.text, s.citations) for s in ok.sentences] == [(edit, ["1", "2"])]
+
+
+#: a German draft's source and a moderator's edit of it that the guard refuses (a number, a claim of
+#: agreement, a new item): the edit of a German room run by hand
+GERMAN_STATEMENTS = [Statement(external_id="8", text="Ein Parkhaus am Rand der Altstadt würde den Marktplatz entlasten.")]
+GERMAN_EDIT = "Alle wollen ein Parkhaus am Rand der Altstadt und 500 neue Parkplätze."
+
+
+def _german_review():
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    import ui.review_cards as cards
+    from ui.i18n import CONSOLE_LANGUAGE_KEY
+
+    st.session_state[CONSOLE_LANGUAGE_KEY] = "de"
+    gs = SimpleNamespace(waiting={"drafts": st.session_state["drafts"]}, values={}, waiting_id="review-1")
+    cards.review(int(st.session_state["cid"]), gs)
+
+
+def test_a_refused_edit_is_said_in_the_consoles_language(tmp_path, monkeypatch):
+    """Found in a German room run by hand: the guard's reason under a refused edit was English in the
+    German console ("Die zitierten Aussagen stützen sie nicht (adds the place 'Parkplätze am
+    Marktplatz', … not found in cited statement 8; …)"). Each problem is now said by its kind in the
+    console's language, with the words it quotes; the English console and the CLI keep the guard's
+    own words."""
+    from streamlit.testing.v1 import AppTest
+
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+
+    draft = DraftRecord(key="group:1", kind="minority", drafter="extractive", status="draft",
+                        sentences=[{"text": GERMAN_STATEMENTS[0].text, "citations": ["8"], "held_by": ""}])
+    bad, stands = apply_decision(draft, {"decision": "edit", "text": GERMAN_EDIT}, Context(services=SimpleNamespace()),
+                                 GERMAN_STATEMENTS)
+    assert not stands and "adds the number '500'" in bad.edit_rejected["reason"]
+    assert ["added_number", "adds the number '500' not found in cited statement 8"] in bad.edit_rejected["problems"]
+    settings = Settings(data_dir=tmp_path / "data")
+    c, secret = Store(settings).create_consultation("Wie soll der Marktplatz in Lindenau künftig genutzt werden?")
+    monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
+    req = review_request(FacilitationState(consultation_id=c.id, drafts=[bad]), {"8": GERMAN_STATEMENTS[0].text})
+    at = AppTest.from_function(_german_review, default_timeout=60)
+    at.session_state["cid"], at.session_state["drafts"] = c.id, req["drafts"]
+    at.session_state["moderator"] = {str(c.id): Store(settings).create_moderator_session(c.id, secret)}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    [refused] = [e.value for e in at.error if "Ihre Änderung wurde nicht angenommen" in e.value]
+    for german in ("fügt eine Zahl hinzu, die in den zitierten Aussagen nicht vorkommt: '500'",
+                   "behauptet eine Einigkeit", "'Alle wollen'", "'500 neue Parkplätze'"):
+        assert german in refused.replace("\\", ""), (german, refused)
+    assert not [e for e in ("adds", "not found", "claims", "statement 8", "does not") if e in refused], refused
+    from ui.review_cards import refused_because
+
+    assert refused_because(bad.edit_rejected, "en") == bad.edit_rejected["reason"]  # English: the guard's words

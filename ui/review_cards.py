@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from deliberation.analysis.pipeline import repness_by_direction
+from deliberation.grounding.problems import problem_in
 from deliberation.report import held_candidates, topic_names
 from deliberation.report_text import coverage_status, drafter_words, held_lines
 from deliberation.storage.reviews import PendingDecision, stale_pending
@@ -323,6 +324,17 @@ def _sync(review: str, d: dict, stored: PendingDecision | None) -> bool:
     return stored is not None and before is not None and before != stored.version
 
 
+def refused_because(rejected: dict, lang: str) -> str:
+    """Why the guard refused the moderator's edit, in the console's language: each problem's kind
+    in the language with the words it quotes (deliberation.grounding.problems.problem_in); the
+    guard's English reason in an English console, or where the review step kept no problems (a
+    checkpoint from before they were kept)."""
+    problems = rejected.get("problems")
+    if lang == DEFAULT_LANGUAGE or not problems:
+        return rejected.get("reason") or ""
+    return "; ".join(dict.fromkeys(problem_in(kind, message, lang) for kind, message in problems))
+
+
 @st.fragment
 def _review_draft(cid: int, review: str, i: int, d: dict, summaries: dict, statements: dict,
                   same_as: int | None = None, topics: dict[str, str] | None = None) -> None:
@@ -339,7 +351,7 @@ def _review_draft(cid: int, review: str, i: int, d: dict, summaries: dict, state
             st.warning(w("review.same_words", number=same_as + 1))
         _draft_body(d, summaries, statements, w)
         if rejected:
-            st.error(esc(w("review.edit_refused", reason=rejected.get("reason") or w("queue.no_reason"))))
+            st.error(esc(w("review.edit_refused", reason=refused_because(rejected, w.lang) or w("queue.no_reason"))))
         on = {"on_change": _clicked, "args": (cid, review, d)}
         choice = st.radio(w("review.decision"), list(DECISIONS), index=None, horizontal=True, key=f"mod-dec-{suffix}",
                           format_func=lambda k: w(f"review.{k}"), **on)

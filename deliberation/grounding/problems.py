@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from deliberation.words import said
+from deliberation.words import DEFAULT_LANGUAGE, SAID, Texts, said
 
 
 class ProblemKind(str, Enum):
@@ -91,3 +91,27 @@ def public_reason(reason: ProblemKind | str) -> str:
         cut = text.rfind(" ", 0, cut) + 1
     kept = text[:cut].rstrip(" ,;(-\u2013\u2014")
     return f"{kept} {WITHHELD}" if kept else WITHHELD
+
+
+#: a phrase a problem's message quotes ('…': words of the checked text, as written); its closing mark
+#: is followed by a comma, a semicolon, a space or the end, so that an apostrophe inside ("l'école") stays
+_QUOTED_PHRASE = re.compile(r"'(.+?)'(?=[,;:)]|\s|$)")
+
+
+def problem_in(kind: ProblemKind | str, message: str, lang: str | None) -> str:
+    """One of the guard's problems, for the moderator, in ``lang``: in English the guard's own message
+    (the words it found and the statement it checked them against); in another language the kind's
+    wording (``said.guard_problem``) and the phrases the message quotes, as written. The messages are
+    English only: a German console showed "adds the place 'Parkplätze am Marktplatz' … not found in
+    cited statement 8" under a refused edit. An unknown kind: the message as it is."""
+    texts = Texts(lang)
+    try:
+        kind = ProblemKind(kind)
+    except ValueError:
+        return message
+    if texts.lang == DEFAULT_LANGUAGE:
+        return message
+    words = texts(f"{SAID}.guard_problem.{kind.value}")
+    quoted = list(dict.fromkeys(_QUOTED_PHRASE.findall(message)))
+    return texts("guard.quoting", problem=words, phrases=", ".join(f"'{q}'" for q in quoted)) \
+        if quoted else words
