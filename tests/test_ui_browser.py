@@ -100,7 +100,7 @@ def test_moderator_participants_board_report(server):
     from deliberation.storage import Store
 
     with sync_playwright() as pw:
-        browser = launch_chromium(pw)
+        browser = launch_chromium(pw, idle_hook=True)
         try:
             _run(browser, url, data)
         finally:
@@ -181,7 +181,7 @@ def _run(browser, url: str, data: Path) -> None:
     assert len(drafts) >= 2
     d1, d2 = drafts[0].external_id, drafts[1].external_id
 
-    # --- two participants join by code and vote on the published drafts ----------------------
+    # --- two participants join by code (side by side) and vote on the published drafts -------
     phones = []
     for name in ("a", "b"):
         ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
@@ -190,9 +190,11 @@ def _run(browser, url: str, data: Path) -> None:
         p.set_default_timeout(60_000)
         p.goto(f"{url}/participate")
         p.get_by_label("Consultation code").fill(code)
-        _click(p, "Join")
-        expect(p.get_by_text("Welcome!")).to_be_visible()
+        p.get_by_role("button", name="Join", exact=True).first.click()
         phones.append(p)
+    idle_all(phones, LONG)
+    for p in phones:
+        expect(p.get_by_text("Welcome!")).to_be_visible()
     a, b = phones
     expect(a.get_by_text("Proposed statement (Common ground 1)")).to_be_visible()
     _shot(a, "05-participant-draft-vote")
@@ -286,14 +288,16 @@ def test_the_console_speaks_the_browsers_language_where_no_other_applies(server)
              ("en-US", f"?session={token}", "es")]
     said, navigation = {}, {}
     with sync_playwright() as pw:
-        browser = launch_chromium(pw)
+        browser = launch_chromium(pw, idle_hook=True)
         try:
+            pages = {}  # the cases' pages side by side, each in a context of its own language
             for locale, address, _ in cases:
-                page = new_page(browser, 1280, 900, locale=locale)
+                pages[locale, address] = page = new_page(browser, 1280, 900, locale=locale)
                 page.goto(f"{url}/moderator{address}")
-                _idle(page)
-                said[locale, address] = page.get_by_role("heading", level=1).first.inner_text()
-                navigation[locale, address] = page.get_by_test_id("stSidebarNav").inner_text()
+            idle_all(list(pages.values()), LONG)
+            for key, page in pages.items():
+                said[key] = page.get_by_role("heading", level=1).first.inner_text()
+                navigation[key] = page.get_by_test_id("stSidebarNav").inner_text()
                 page.context.close()
         finally:
             browser.close()
