@@ -128,7 +128,7 @@ def test_six_people_and_a_moderator(room):
     port = int(srv.url.rsplit(":", 1)[1])
     try:
         with sync_playwright() as pw:
-            browser = launch_chromium(pw)
+            browser = launch_chromium(pw, idle_hook=True)
             try:
                 srv = _run(browser, srv, port, room, env, participant_for_token)
             finally:
