@@ -45,6 +45,13 @@ from pg import *  # noqa: E402,F401,F403  PostgreSQL fixtures (tests/pg.py): pg_
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# OpenMP's threads (scikit-learn's libgomp, in this process and in every process the tests start)
+# sleep between parallel regions instead of spinning: with the default policy they spun on the
+# cores the other worker, the CLI processes and the app servers needed (perf record of
+# tests/test_groups.py + test_storage.py: 34% of the CPU in libgomp's wait loop). Results are the
+# same; only how an idle thread waits changes (tests/llm_server.py does the same for llama.cpp).
+# Set before anything loads libgomp, which reads it once.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
