@@ -3,7 +3,6 @@ returning the :class:`Problem` s it finds (an empty list when the sentence passe
 
 from __future__ import annotations
 
-import math
 import re
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -18,10 +17,10 @@ from ..words import percent
 from . import thesaurus_de
 from . import wordnet as wn
 from .entities import _entities, _entity_missing_words
-from .lexicon import CONDITION, INCLUDING, NEGATING_CONDITION, alternation
+from .lexicon import CONDITION, INCLUDING, alternation
 from .models import GroundingConfig, TextEncoder
 from .patterns import _CAUSAL, _COUNT_NOUNS, _CONTRAST, _ELABORATION, _LIST_SEP, _PLURAL_QUANT, _QUANTIFIER_PATTERNS
-from .polarity import _Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause, _POLARITY_SPLIT, _stance_flip
+from .polarity import _Clause, _clauses
 from .problems import Problem, ProblemKind
 from .text import _CJK, _Tok, _content_set, _fold, _numbers, _tokenize, _word_canon
 
@@ -255,73 +254,6 @@ def check_quantifiers(ctx: SentenceContext) -> list[Problem]:
     ):
         out.append(Problem(ProblemKind.PLURAL_CLAIM, f"says '{m.group(0)}' but cites only {ctx.who}"))
     return out
-
-
-def align(ctx: SentenceContext, cl: _Clause) -> tuple[_Source, _Clause, _Clause] | None:
-    """The cited source clause that shares most content words with draft clause ``cl``
-    (None below the alignment thresholds)."""
-
-    best = None
-    for src in ctx.cited:
-        for sc, parent in src.units:
-            shared = len(cl.content & sc.content)
-            if not shared:
-                continue
-            key = (shared / len(cl.content), shared / len(cl.content | sc.content))
-            if best is None or key > best[0]:
-                best = (key, src, sc, parent)
-    if best is None:
-        return None
-    (ratio, _), src, sc, parent = best
-    shared = len(cl.content & sc.content)
-    if ratio < ctx.cfg.min_alignment_overlap or shared < min(ctx.cfg.min_alignment_words, len(cl.content)):
-        return None
-    return src, sc, parent
-
-
-def draft_clauses(ctx: SentenceContext) -> list[_Clause]:
-    return [c for c in (_clauses(ctx.text, _POLARITY_SPLIT) or [_Clause(ctx.text, ctx.toks, ctx.content)]) if c.content]
-
-
-def check_stance(ctx: SentenceContext) -> list[Problem]:
-    """Negation, stance words and antonyms; swapped comparisons."""
-
-    w = ctx.cfg.polarity_window
-    for cl in draft_clauses(ctx):
-        aligned = align(ctx, cl)
-        if aligned is None:
-            continue
-        src, sc, parent = aligned
-        if _comparison_swapped(cl.text, sc.text) and _comparison_swapped(cl.text, parent.text):
-            return [Problem(ProblemKind.COMPARISON_SWAPPED,
-                            f"reverses the comparison in statement {src.id} (the two sides of 'than' are swapped)",
-                            {"statement": src.id})]
-        sp = _polarity(cl.text, w)
-        flipped, how = _stance_flip(sp, _polarity_by_clause(sc.text, w), cl.content, sc.content)
-        if flipped and sc is not parent:
-            # the clause split may have cut the stance apart: check the whole source sentence too
-            flipped = _stance_flip(sp, _polarity_by_clause(parent.text, w), cl.content, parent.content)[0]
-        if flipped and CONDITION.search(cl.text) and CONDITION.search(parent.text) \
-                and _parity(cl.text, parent.text, w) == _parity(parent.text, cl.text, w):
-            continue  # "X unless Y" said as "X is fine as long as not Y": a condition, not a reversal
-        if flipped:
-            return [Problem(ProblemKind.STANCE_REVERSED, f"reverses the stance of statement {src.id} ({how})",
-                            {"statement": src.id, "how": how})]
-    return []
-
-
-def _parity(text: str, other: str, window: int) -> int:
-    """The product of the poles of every negator and stance word of a conditional sentence, a word
-    negated by "un-" counting as a negator when ``other`` has it without ("unzulässig" /
-    "zulässig") and so does a condition that says "if not" ("until", "es sei denn":
-    :data:`.lexicon.NEGATING_CONDITION`): "should not be approved unless ..." (+1) = "is acceptable
-    as long as ..." (+1), since "unless" is "if not"; a negation moved between a condition and its
-    consequence leaves it unchanged."""
-
-    plain = {_fold(t.raw) for t in _tokenize(other)}
-    negated = [t for t in _tokenize(text) if _fold(t.raw).startswith("un") and _fold(t.raw)[2:] in plain]
-    flips = len(negated) + len(NEGATING_CONDITION.findall(text))
-    return math.prod(pole for _, pole, _, _, _ in _polarity(text, window).occ) * (-1) ** flips
 
 
 def check_merge(ctx: SentenceContext) -> list[Problem]:

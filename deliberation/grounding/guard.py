@@ -10,7 +10,7 @@ from typing import Any, Callable, Mapping, Sequence
 from ..safety.instructions import injection_start, instruction_reasons
 from ..words import percent
 from . import (additions, checks, circumstances, compounds, ellipsis, intensity, meaning, own_language, reach, restrictions,
-               scope, thesaurus_de, wordnet)
+               scope, stance, thesaurus_de, wordnet)
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
 from .judge import NO_OPINION, NOT_USED, LLMJudge
 from .models import CheckDraftRequest, GroundingConfig, GroundingReport, SentenceVerdict, SourceStatement, TextEncoder
@@ -48,7 +48,7 @@ RULE_CHECKS: tuple[Callable[[SentenceContext], list[Problem]], ...] = (
     checks.check_numbers,
     checks.check_entities,
     checks.check_quantifiers,
-    checks.check_stance,
+    stance.check_stance,
     meaning.check_direction,
     scope.check_scope,
     restrictions.check_dropped_relative,

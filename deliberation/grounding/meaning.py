@@ -19,12 +19,12 @@ from functools import lru_cache
 
 from . import thesaurus_de
 from . import wordnet as wn
-from .checks import (MIN_COMPOUND_PART, SentenceContext, _content_words_with_surface, _misspelt, _said_by_thesaurus, align,
-                     draft_clauses)
+from .checks import MIN_COMPOUND_PART, SentenceContext, _content_words_with_surface, _misspelt, _said_by_thesaurus
+from .stance import align, draft_clauses
 from .entities import clipped
 from .lexicon import AXES, alternation, entries, table, word_pattern
 from .polarity import _TOO_QUANTITY, _Clause
-from .patterns import _DE_ADJECTIVE, _TOO, is_negator_word
+from .patterns import _DE_ADJECTIVE, _TOO, is_negator_word, says_too
 from .problems import Problem, ProblemKind
 from .text import _fold, _Tok, _tokenize
 
@@ -133,7 +133,7 @@ def _direction_words(text: str, kind: str = "amount") -> tuple[tuple[tuple[str, 
         if not d and kind == "amount" and k > 0 and _TOO.match(toks[k - 1].raw):
             d = _TOO_QUANTITY.get(t.raw.lower(), 0)  # "too many traffic lights" wants fewer (inverted below)
         if d:
-            if k > 0 and _TOO.match(toks[k - 1].raw):
+            if k > 0 and says_too(toks[k - 1].raw, t.raw):
                 d = -d
             if k - last_neg <= NEGATION_REACH:
                 d = -d

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 from types import MappingProxyType
 
-from . import checks, meaning, own_language
+from . import meaning, own_language, stance
 from .checks import _Embeddings, _Source
 from .guard import Reading, _parse_sentences, _sources, check_sentence
 from .models import GroundingConfig, SourceStatement
@@ -26,7 +26,7 @@ OPPOSITE_KINDS = frozenset({ProblemKind.STANCE_REVERSED, ProblemKind.DIRECTION_R
 
 #: the checks that can find one of :data:`OPPOSITE_KINDS` (the stance check first: the direction
 #: check leaves a sentence alone whose stance it reported)
-REVERSALS = Reading(rules=(checks.check_stance, meaning.check_direction), own=own_language.reversals,
+REVERSALS = Reading(rules=(stance.check_stance, meaning.check_direction), own=own_language.reversals,
                     additions=())
 
 

@@ -37,6 +37,17 @@ _SPEECH_VERBS = set(entries("speech_words"))
 #: with one of them is no noun
 _DE_ADJECTIVE = re.compile(rf"(?:{alternation('adjective_suffixes')})(?:{alternation('adjective_inflections')})?$", re.I)
 _TOO = word_pattern("too_words")
+#: a lower-case German infinitive ("erhöhen", "verbieten", "ändern", "regeln")
+_DE_INFINITIVE = re.compile(r"[a-zäöüß]+(?:en|ern|eln)$")
+
+
+def says_too(word: str, nxt: str) -> bool:
+    """Is ``word`` "too" ("too high", "zu hoch") before ``nxt``? Not German "zu" before an infinitive
+    ("zu erhöhen" = "to raise", "zu verbieten" = "to ban"): "zu" is also the infinitive marker."""
+
+    if not _TOO.match(word):
+        return False
+    return not (word.lower() in _INFINITIVE_MARKERS and bool(_DE_INFINITIVE.match(nxt)))
 
 #: the words for the people of a consultation that the quantifier claims below count
 _PEOPLE = alternation("people_nouns")

@@ -11,7 +11,7 @@ import re
 
 from . import wordnet as wn
 from .checks import SentenceContext, _content_words_with_surface, _Source
-from .lexicon import CONDITION, INCLUDING, entries, phrase_pattern
+from .lexicon import CONDITION, INCLUDING, alternation, entries, phrase_pattern
 from .meaning import _compound_of, _is_noun, _related, _supported_by_wordnet
 from .polarity import _POLARITY_SPLIT, _Clause, exception_kept
 from .patterns import condition_span, sets_the_scene
@@ -20,6 +20,9 @@ from .text import _content_set, _tokenize
 
 #: some -> all: words that make a claim universal
 UNIVERSAL = phrase_pattern("universal_words")
+#: "per person", "pro Person": a statement with one speaks of each (a draft may say "every")
+DISTRIBUTIVE = re.compile(rf"\b(?:{alternation('distributive_words')})\s+(?!(?:{alternation('distributive_idioms')})\b)\w",
+                          re.I)
 #: some -> all: words that limit a claim to part of its subject ("some children")
 PARTIAL = phrase_pattern("partial_words")
 #: how many tokens after a partial word the words it limits may stand ("some of the older children")
@@ -50,7 +53,7 @@ def check_scope(ctx: SentenceContext) -> list[Problem]:
         return []
     sources = " ".join(s.text for s in ctx.cited)
     said = _universal(ctx.text)
-    if said and not _universal(sources):
+    if said and not _universal(sources) and not DISTRIBUTIVE.search(sources):
         return [Problem(ProblemKind.SCOPE_INFLATED,
                         f"says '{said[0]}' where {ctx.who} {ctx.does} not speak of all", {"word": said[0]})]
     ban = BAN.search(ctx.text)

@@ -1,0 +1,89 @@
+"""The stance check: each clause of a draft sentence aligned to the cited statement clause that
+shares most of its words, and refused when it reverses that clause's stance (a negation, a stance
+word, a swapped comparison; :mod:`.polarity`), unless both are conditions that say the same."""
+
+from __future__ import annotations
+
+import math
+
+from .checks import SentenceContext, _Source
+from .lexicon import CONDITION, NEGATING_CONDITION
+from .polarity import _Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause, _POLARITY_SPLIT, _stance_flip
+from .problems import Problem, ProblemKind
+from .text import _fold, _tokenize
+
+
+def _shared_words(a: _Clause, b: _Clause) -> float:
+    """The share of the words of any kind (function words too) of ``a`` and ``b`` that both have."""
+
+    wa, wb = {t.raw.lower() for t in a.toks}, {t.raw.lower() for t in b.toks}
+    return len(wa & wb) / len(wa | wb) if wa | wb else 0.0
+
+
+def align(ctx: SentenceContext, cl: _Clause) -> tuple[_Source, _Clause, _Clause] | None:
+    """The cited source clause that shares most content words with draft clause ``cl``
+    (None below the alignment thresholds)."""
+
+    best = None
+    for src in ctx.cited:
+        for sc, parent in src.units:
+            shared = len(cl.content & sc.content)
+            if not shared:
+                continue
+            # ties go to the clause that shares most words of any kind: "aber wir die Erde" is
+            # aligned to itself, not to "die Erde braucht uns nicht" before it
+            key = (shared / len(cl.content), shared / len(cl.content | sc.content), _shared_words(cl, sc))
+            if best is None or key > best[0]:
+                best = (key, src, sc, parent)
+    if best is None:
+        return None
+    (ratio, _, _), src, sc, parent = best
+    shared = len(cl.content & sc.content)
+    if ratio < ctx.cfg.min_alignment_overlap or shared < min(ctx.cfg.min_alignment_words, len(cl.content)):
+        return None
+    return src, sc, parent
+
+
+def draft_clauses(ctx: SentenceContext) -> list[_Clause]:
+    return [c for c in (_clauses(ctx.text, _POLARITY_SPLIT) or [_Clause(ctx.text, ctx.toks, ctx.content)]) if c.content]
+
+
+def check_stance(ctx: SentenceContext) -> list[Problem]:
+    """Negation, stance words and antonyms; swapped comparisons."""
+
+    w = ctx.cfg.polarity_window
+    for cl in draft_clauses(ctx):
+        aligned = align(ctx, cl)
+        if aligned is None:
+            continue
+        src, sc, parent = aligned
+        if _comparison_swapped(cl.text, sc.text) and _comparison_swapped(cl.text, parent.text):
+            return [Problem(ProblemKind.COMPARISON_SWAPPED,
+                            f"reverses the comparison in statement {src.id} (the two sides of 'than' are swapped)",
+                            {"statement": src.id})]
+        sp = _polarity(cl.text, w)
+        flipped, how = _stance_flip(sp, _polarity_by_clause(sc.text, w), cl.content, sc.content)
+        if flipped and sc is not parent:
+            # the clause split may have cut the stance apart: check the whole source sentence too
+            flipped = _stance_flip(sp, _polarity_by_clause(parent.text, w), cl.content, parent.content)[0]
+        if flipped and CONDITION.search(cl.text) and CONDITION.search(parent.text) \
+                and _parity(cl.text, parent.text, w) == _parity(parent.text, cl.text, w):
+            continue  # "X unless Y" said as "X is fine as long as not Y": a condition, not a reversal
+        if flipped:
+            return [Problem(ProblemKind.STANCE_REVERSED, f"reverses the stance of statement {src.id} ({how})",
+                            {"statement": src.id, "how": how})]
+    return []
+
+
+def _parity(text: str, other: str, window: int) -> int:
+    """The product of the poles of every negator and stance word of a conditional sentence, a word
+    negated by "un-" counting as a negator when ``other`` has it without ("unzulässig" /
+    "zulässig") and so does a condition that says "if not" ("until", "es sei denn":
+    :data:`.lexicon.NEGATING_CONDITION`): "should not be approved unless ..." (+1) = "is acceptable
+    as long as ..." (+1), since "unless" is "if not"; a negation moved between a condition and its
+    consequence leaves it unchanged."""
+
+    plain = {_fold(t.raw) for t in _tokenize(other)}
+    negated = [t for t in _tokenize(text) if _fold(t.raw).startswith("un") and _fold(t.raw)[2:] in plain]
+    flips = len(negated) + len(NEGATING_CONDITION.findall(text))
+    return math.prod(pole for _, pole, _, _, _ in _polarity(text, window).occ) * (-1) ** flips
