@@ -154,7 +154,7 @@ def _slate_requests(analysis: AnalysisResult, ctx: _Sources, question: str, conf
                     exclude: dict[str, list[str]], feedback: dict[str, list[str]]) -> list[DraftRequest]:
     """The common-ground slate: item i ("all:<i>") quotes the i-th best consensus candidate, one
     claim per ballot item. A revised item skips the statements its rejected version cited and
-    those the other items stand on.
+    those the other items stand on, including another revised item's new one.
 
     Only consensus candidates (more than half of every opinion group agrees; the common-ground
     list is a subset of them) go on it, never Polis's majority list of everyone: a majority of all
@@ -167,14 +167,16 @@ def _slate_requests(analysis: AnalysisResult, ctx: _Sources, question: str, conf
     candidates = ctx.distinct([r for r in (ctx.ref(s) for s in ids) if r], limit=len(ids), one_position=False)
     size = min(config.consensus_slate_size, len(candidates))
     default = {str(Audience.everyone(i + 1)): candidates[i] for i in range(size)}
-    out = []
+    out, used = [], set()  # used: what the items before stand on, a revised one's new statement too
     for key, ref in default.items():
         avoid = set(exclude.get(key, []))
         if ref.id in avoid:
-            taken = {r.id for k, r in default.items() if k != key} | avoid
+            # two items revised in one round both took the first candidate the defaults left free
+            taken = {r.id for k, r in default.items() if k != key} | avoid | used
             ref = next((r for r in candidates if r.id not in taken), None)
         if ref is None:
             continue
+        used.add(ref.id)
         out.append(DraftRequest(
             kind=DraftKind.CONSENSUS, speaks_for=key, question=question, audience="everyone",
             purpose="one statement that participants in every opinion group can agree with",

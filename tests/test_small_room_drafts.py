@@ -439,3 +439,28 @@ def test_the_redraft_log_line_says_the_guards_reasons_only_when_the_prompt_showe
         shown = sum("<refused>" in c[1].content for c in model.calls)
         assert len(told) == shown == (len(state.redraft) if max_refused else 0), (log, shown)
         assert all(line.endswith("for refusing 1 sentence of attempt 1") for line in told), told
+
+
+def test_two_common_ground_items_revised_in_one_round_quote_different_statements(tmp_path):
+    """Found in a German room run by hand: the vote sent back common ground 2 and 3, and the revision
+    round drafted both from the same statement (two identical items in the review, merged into one
+    ballot item): each revised item skipped the statements the other items' first versions stood on,
+    not the one another revised item had just taken."""
+    from deliberation.analysis.pipeline import analyze
+
+    votes = {**VOTES, "8": [1, 1, 1], "9": [1, -1, 1], "10": [1, 1, 1]}
+    extra = [("8", "p2", "The market square needs more benches and shade."),
+             ("9", "p1", "Parking on Harbour Street should be free on Saturdays."),
+             ("10", "p3", "Die Stadtbibliothek sollte auch sonntags geöffnet sein.")]
+    statements, votes_csv = write_room(tmp_path, STATEMENTS + extra, votes)
+    bundle = read_statements_file(statements, votes_path=votes_csv, question=QUESTION)
+    result = analyze(bundle.vote_matrix(), bundle.statements, None)
+    first = {r.speaks_for: [s.id for s in r.sources] for r in build_requests(result, bundle.statements, QUESTION)}
+    slate = {k: v for k, v in first.items() if k.startswith("all:")}
+    assert len(slate) == 3 and len(result.consensus) > 4, (slate, result.consensus)
+    revised = {r.speaks_for: [s.id for s in r.sources] for r in build_requests(
+        result, bundle.statements, QUESTION, only={"all:1", "all:2"}, exclude={k: slate[k] for k in ("all:1", "all:2")})}
+    assert set(revised) == {"all:1", "all:2"}, revised
+    quoted = [*revised["all:1"], *revised["all:2"], *slate["all:3"]]
+    assert len(set(quoted)) == len(quoted), (revised, slate)  # before: all:1 and all:2 both quoted statement 5
+    assert not set(quoted) & {*slate["all:1"], *slate["all:2"]}, (revised, slate)
