@@ -52,6 +52,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # same; only how an idle thread waits changes (tests/llm_server.py does the same for llama.cpp).
 # Set before anything loads libgomp, which reads it once.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# The same for OpenBLAS's threads (numpy's and scipy's): after each call they spun ~2^28 cycles
+# (~0.1 s) before sleeping; 4, its least, is 16 cycles. Read once, when numpy loads (after this).
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
