@@ -373,6 +373,20 @@ def test_the_reports_counts_agree_with_their_number():
         "0 participant a exprimé 2 votes sur 1 proposition")  # French counts zero as one
 
 
+def test_the_german_report_counts_drafts_put_to_the_vote_not_drafts_voted_on():
+    """A German room's report said "38 zu den 7 Entwürfen, über die abgestimmt wurde" ("the 7 drafts that
+    were voted on") where one of the 7 drafts opened for voting got no vote (found in a German room run
+    by hand); it now says they were put to the vote, as the English, French and Spanish reports do."""
+    from deliberation.report import participation_line
+
+    p = {"participants": 8, "votes": 159, "statements": 12, "draft_votes": 38, "drafts": 7}
+    assert participation_line(p).endswith("38 on the 7 drafts put to the vote.")
+    german = participation_line(p, "de")
+    assert "38 zu den 7 zur Abstimmung gestellten Entwürfen" in german and "abgestimmt wurde" not in german
+    one = participation_line({**p, "draft_votes": 2, "drafts": 1}, "de")
+    assert "2 zu dem einen zur Abstimmung gestellten Entwurf" in one
+
+
 def test_the_start_page_speaks_the_language_of_the_room_in_its_address(tmp_path, monkeypatch):
     """The start page (``/?code=``, where a room's link without a page leads) was English in every
     room; it now speaks the room's language like the pages it links to, and passes the code on."""
