@@ -104,7 +104,7 @@ def _cli_meanwhile(pool: ThreadPoolExecutor, data, *args: str, check: bool = Tru
 def chromium():
     """One chromium for the file's tests."""
     with sync_playwright() as pw:
-        launched = launch_chromium(pw)
+        launched = launch_chromium(pw, idle_hook=True)
         try:
             yield launched
         finally:
