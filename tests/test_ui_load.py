@@ -137,7 +137,7 @@ async def _session(browser, url: str, code: str, seed: int, started: list[float]
 async def _run_all(url: str, code: str) -> tuple[list[list[tuple[str, int]]], float, float]:
     started: list[float] = []
     async with async_playwright() as pw:
-        browser = await launch_chromium(pw)
+        browser = await launch_chromium(pw, idle_hook=True)
         try:
             t0 = time.perf_counter()
             results = await asyncio.gather(*[_session(browser, url, code, seed, started)
