@@ -81,7 +81,7 @@ def _vote(page, answer: str = "Agree") -> str:
 def test_two_app_servers_on_one_data_folder(room):
     store, c, drafts, a, b = room
     with sync_playwright() as pw:
-        browser = launch_chromium(pw)
+        browser = launch_chromium(pw, idle_hook=True)
         try:
             # 1. a vote on A reaches the live board on B
             board = browser.new_context(viewport={"width": 1280, "height": 900}, locale=BROWSER_LOCALE).new_page()
