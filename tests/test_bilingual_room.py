@@ -82,7 +82,7 @@ def test_a_room_in_two_languages(tmp_path):
         assert c.settings.get("embedding_model") == "use-multilingual-v3"
         srv = server()
         with sync_playwright() as pw:
-            browser = launch_chromium(pw)
+            browser = launch_chromium(pw, idle_hook=True)
             try:
                 _participant(browser, srv.url, c.code)
                 _moderator(browser, srv.url, c.code)
