@@ -83,7 +83,7 @@ def test_the_coverage_table_fits_a_phone(tmp_path, lang):
                                       + "\n", encoding="utf-8")
     server = start_server(data, tmp_path / "logs")
     try:
-        with chromium_page(390, 844) as (_, page):
+        with chromium_page(390, 844, idle_hook=True) as (_, page):
             page.goto(f"{server.url}/report?code={c.code}")
             table = page.locator("[data-testid='stMarkdownContainer'] table").first
             table.wait_for(timeout=120_000)
