@@ -318,7 +318,7 @@ def test_a_double_click_on_create_makes_one_consultation(tmp_path):
     settings = Settings(data_dir=tmp_path / "data").ensure()
     server = start_server(settings.data_dir, tmp_path / "log")
     try:
-        with chromium_page(1280, 900, timeout=240_000) as (_, page):
+        with chromium_page(1280, 900, timeout=240_000, idle_hook=True) as (_, page):
             page.goto(f"{server.url}/moderator?lang=es")
             idle(page)
             page.get_by_role("tab", name="Crear una consulta").click()
