@@ -396,7 +396,7 @@ def nasty(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
     pw = sync_playwright().start()
-    browser = launch_chromium(pw)
+    browser = launch_chromium(pw, idle_hook=True)
     try:
         yield {"url": srv.url, "settings": settings, "store": store, "c": c, "secret": secret, "browser": browser}
     finally:
