@@ -38,9 +38,10 @@ run: $(STAMP) wordnet
 demo: $(STAMP)
 	$(VENV)/bin/deliberation demo
 
-# PYTEST_WORKERS=2: the tests in two pytest-xdist processes; tests/conftest.py keeps each module on one
-# worker and the browser rooms and real-model tests on one (--dist loadscope). Empty: one process.
-PYTEST_WORKERS ?=
+# PYTEST_WORKERS=2 (the default): the tests in two pytest-xdist processes, one per core of the 2-core
+# machine they are kept under 30 minutes on; tests/conftest.py keeps each module on one worker and the
+# browser rooms and real-model tests on one (--dist loadscope). `make test PYTEST_WORKERS=`: one process.
+PYTEST_WORKERS ?= 2
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -q $(if $(PYTEST_WORKERS),-n $(PYTEST_WORKERS) --dist loadscope)
 

@@ -193,7 +193,7 @@ def sample(imported, tmp_path, monkeypatch):
 
 
 
-# ---- pytest-xdist (`make test PYTEST_WORKERS=2`: `pytest -n 2 --dist loadscope`) ------------------
+# ---- pytest-xdist (`make test`, PYTEST_WORKERS=2: `pytest -n 2 --dist loadscope`) ------------------
 #: modules that run a whole browser room (a Streamlit server and chromium with several pages: ~30-90 s
 #: of two busy processes each)
 BROWSER_ROOM_MODULES = {"test_live_room", "test_ui_browser", "test_restart_browser", "test_room_devices",

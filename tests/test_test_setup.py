@@ -1,7 +1,7 @@
 """The test suite's own setup (tests/conftest.py) works without pytest-xdist: its scheduler hook for
-``make test PYTEST_WORKERS=2`` is optional. As a plain hook, pytest refused every run where xdist is
-not loaded (``-p no:xdist``, or a venv without the test extra's pytest-xdist) with "INTERNALERROR ...
-unknown hook 'pytest_xdist_make_scheduler'", before collecting a single test."""
+``make test`` (two xdist workers by default, PYTEST_WORKERS=2) is optional. As a plain hook, pytest
+refused every run where xdist is not loaded (``-p no:xdist``, or a venv without the test extra's
+pytest-xdist) with "INTERNALERROR ... unknown hook 'pytest_xdist_make_scheduler'", before collecting a single test."""
 
 from __future__ import annotations
 
