@@ -57,6 +57,21 @@ CASES = [
     ("The youth club needs more help from the council.", "The youth club needs more help from the council.", None),
     # a clause said again without its verb is aligned to itself, not to the negated clause before it
     ("Der Wald braucht uns nicht, aber wir den Wald.", "Der Wald braucht uns nicht, aber wir den Wald.", None),
+    # the statement's negation kept word for word in the draft's next clause (the reviewer's case: the
+    # clause-end "nicht" reading refused it, as the draft's first clause alone drops it)
+    ("Billige Kleidung und Möbel decken die Umweltkosten nicht.",
+     "Billige Kleidung und Möbel mögen günstig sein, decken aber die Umweltkosten nicht.", None),
+    ("Cheap clothes do not cover their environmental costs.",
+     "Cheap clothes may be affordable, but they do not cover their environmental costs.", None),
+    ("Billige Kleidung und Möbel decken die Umweltkosten nicht.",
+     "Billige Kleidung und Möbel mögen günstig sein, decken aber die Umweltkosten.", K.STANCE_REVERSED),
+    ("The council should not close the library, because people need it.",
+     "People need it, so the council should close the library.", K.STANCE_REVERSED),
+    ("Bus fares should not rise this year.", "Participants say bus fares are high, and they should rise this year.",
+     K.STANCE_REVERSED),
+    # a reversal by action word is still read clause by clause when no negator of the statement moved
+    ("Remove parking spaces on Station Road to make room for a cycle lane.",
+     "Some propose adding parking spaces on Station Road instead of a cycle lane.", K.STANCE_REVERSED),
 ]
 
 # (statement, draft, the problem kind expected or None for supported): "per person" and "universally"

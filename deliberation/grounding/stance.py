@@ -8,7 +8,8 @@ import math
 
 from .checks import SentenceContext, _Source
 from .lexicon import CONDITION, NEGATING_CONDITION
-from .polarity import _Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause, _POLARITY_SPLIT, _stance_flip
+from .polarity import (_Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause, _POLARITY_SPLIT,
+                       _PolarityInfo, _stance_flip, _word_canon)
 from .problems import Problem, ProblemKind
 from .text import _fold, _tokenize
 
@@ -52,7 +53,8 @@ def check_stance(ctx: SentenceContext) -> list[Problem]:
     """Negation, stance words and antonyms; swapped comparisons."""
 
     w = ctx.cfg.polarity_window
-    for cl in draft_clauses(ctx):
+    clauses = draft_clauses(ctx)
+    for cl in clauses:
         aligned = align(ctx, cl)
         if aligned is None:
             continue
@@ -66,6 +68,8 @@ def check_stance(ctx: SentenceContext) -> list[Problem]:
         if flipped and sc is not parent:
             # the clause split may have cut the stance apart: check the whole source sentence too
             flipped = _stance_flip(sp, _polarity_by_clause(parent.text, w), cl.content, parent.content)[0]
+        if flipped and len(clauses) > 1:
+            flipped = _still_flipped_whole(ctx, sp, parent, w)
         if flipped and CONDITION.search(cl.text) and CONDITION.search(parent.text) \
                 and _parity(cl.text, parent.text, w) == _parity(parent.text, cl.text, w):
             continue  # "X unless Y" said as "X is fine as long as not Y": a condition, not a reversal
@@ -73,6 +77,23 @@ def check_stance(ctx: SentenceContext) -> list[Problem]:
             return [Problem(ProblemKind.STANCE_REVERSED, f"reverses the stance of statement {src.id} ({how})",
                             {"statement": src.id, "how": how})]
     return []
+
+
+def _negators(info: _PolarityInfo) -> set[str]:
+    return {_word_canon(word) for axis, _, _, _, word in info.occ if axis == "neg"}
+
+
+def _still_flipped_whole(ctx: SentenceContext, clause: _PolarityInfo, parent: _Clause, window: int) -> bool:
+    """A draft clause reverses source sentence ``parent``; does the whole draft sentence? The draft's
+    own clause split may have cut its stance apart: "mögen günstig sein, decken aber die Kosten
+    nicht" keeps the statement's "nicht" in the clause after "aber". Only when a negator of the
+    source stands in another clause of the draft is the whole sentence read instead ("adding parking
+    instead of a bike lane" for "remove parking for a bike lane" stays a reversal)."""
+
+    whole, source = _polarity_by_clause(ctx.text, window), _polarity_by_clause(parent.text, window)
+    if not (_negators(whole) - _negators(clause)) & _negators(source):
+        return True
+    return _stance_flip(whole, source, ctx.content, parent.content)[0]
 
 
 def _parity(text: str, other: str, window: int) -> int:
