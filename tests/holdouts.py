@@ -9,6 +9,7 @@ import functools
 import hashlib
 import json
 import re
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -17,8 +18,9 @@ import pytest
 #: the real Polis corpora (../shared/corpora beside the repository) the holdouts' statements come from
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 #: the corpora the sealed holdouts draw on, each with its language
-LANGUAGE = {"15-per-hour-seattle": "en", "american-assembly.bowling-green": "en",
-            "march-on.operation-marchin-orders": "en", "austria-climate.5twd2jsnkf.2022-08-08": "de"}
+BOWLING_GREEN, MARCH_ON = "american-assembly.bowling-green", "march-on.operation-marchin-orders"
+GERMAN = "austria-climate.5twd2jsnkf.2022-08-08"
+LANGUAGE = {"15-per-hour-seattle": "en", BOWLING_GREEN: "en", MARCH_ON: "en", GERMAN: "de"}
 UNFAITHFUL_KINDS = {"substitution", "direction_verb", "scope_inflation", "invented_entity", "condition_dropped"}
 FAITHFUL_KINDS = {"paraphrase", "direction_kept", "scope_kept", "conditional", "concession"}
 #: the kinds from the seventh holdout on: also a negation flipped or kept, and two statements joined into a claim
@@ -342,3 +344,59 @@ class KindsOf7Checks(SealedHoldoutChecks):
 
     def test_first_run_counts_every_case_once(self) -> None:
         assert_first_run_counts(read_cases(self.HOLDOUT), first_run_or_skip(self.HOLDOUT), self.ENCODER_RUN)
+
+
+def scorer_load():
+    """bench/score_grounding.py's ``load`` (it reads a labelled file and numbers its cases; it scores nothing)."""
+    bench = str(Path(__file__).resolve().parents[1] / "bench")
+    if bench not in sys.path:
+        sys.path.insert(0, bench)
+    from score_grounding import load
+
+    return load
+
+
+class MarkedKindsOf7Checks(KindsOf7Checks):
+    """The checks of a sealed holdout of the fourteen kinds from the ninth on (one class per set, as
+    ``Test...``): besides :class:`KindsOf7Checks`', each cited statement carries its corpus's moderation mark,
+    no statement is a repeat of a taken one or quoted by a test, and both halves (odd- and even-numbered cases,
+    as bench/score_grounding.py's ``--half`` keeps them) hold the same labels and languages."""
+
+    #: Polis's moderation mark of every statement cited from each corpus ("1" accepted by the moderators,
+    #: "0" not yet moderated, "-1" not accepted)
+    MODERATED: dict[str, str]
+    #: the holdout's number: case PREFIX-NNN loads in bench/score_grounding.py as number NUMBER·1000 + NNN
+    NUMBER: int
+    #: each half's cases per label and per language
+    HALF_LABELS: dict[str, int]
+    HALF_LANGUAGES: dict[str, int]
+
+    def test_halves_are_balanced(self) -> None:
+        """The odd and the even half each hold HALF_LABELS and HALF_LANGUAGES."""
+        cases = read_cases(self.HOLDOUT)
+        for half in (cases[0::2], cases[1::2]):  # PREFIX-001, PREFIX-003, ... and PREFIX-002, PREFIX-004, ...
+            assert Counter(c["label"] for c in half) == self.HALF_LABELS
+            assert Counter(c["language"] for c in half) == self.HALF_LANGUAGES
+
+    def test_loads_in_the_scorer_numbered_and_split_in_halves(self) -> None:
+        """bench/score_grounding.py's ``load`` (no scoring) numbers PREFIX-NNN as NUMBER·1000 + NNN, and
+        ``--half odd|even`` keeps the odd- / even-numbered cases, HALF_LABELS in each."""
+        load = scorer_load()
+        first = self.NUMBER * 1000 + 1
+        end = first + len(read_cases(self.HOLDOUT))
+        assert [c["_n"] for c in load(self.HOLDOUT)] == list(range(first, end))
+        for half, start in (("odd", first), ("even", first + 1)):
+            kept = load(self.HOLDOUT, half)
+            assert [c["_n"] for c in kept] == list(range(start, end, 2))
+            assert Counter(c["label"] for c in kept) == self.HALF_LABELS
+
+    def test_repeats_no_text_of_a_statement_another_set_uses(self) -> None:
+        assert_no_text_of_a_taken_statement(self.HOLDOUT, CORPORA)
+
+    def test_quotes_no_statement_a_test_quotes(self) -> None:
+        """No statement is quoted (whole, or a sentence of 40 characters or more) by any tests/*.py: a
+        test that starts quoting one later fails here, as its verdict would then be tuned on."""
+        assert_quoted_by_no_test(read_cases(self.HOLDOUT), Path(__file__).resolve().parent)
+
+    def test_cites_statements_with_their_corpus_moderation_mark(self) -> None:
+        assert_cites_moderated(read_cases(self.HOLDOUT), CORPORA, self.MODERATED)

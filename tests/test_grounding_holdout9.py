@@ -26,20 +26,14 @@ run goes into tests/data/grounding_holdout_first_runs.json under its file name, 
 
 from __future__ import annotations
 
-import sys
-from collections import Counter
 from pathlib import Path
 
-from holdouts import (CORPORA, KindsOf7Checks, assert_cites_moderated, assert_no_text_of_a_taken_statement,
-                      assert_quoted_by_no_test, read_cases)
+from holdouts import BOWLING_GREEN, GERMAN, MARCH_ON, MarkedKindsOf7Checks
 
-TESTS = Path(__file__).resolve().parent
-DATA = TESTS / "data"
-GERMAN = "austria-climate.5twd2jsnkf.2022-08-08"
-BOWLING_GREEN, MARCH_ON = "american-assembly.bowling-green", "march-on.operation-marchin-orders"
+DATA = Path(__file__).resolve().parent / "data"
 
 
-class TestHoldout9(KindsOf7Checks):
+class TestHoldout9(MarkedKindsOf7Checks):
     HOLDOUT = DATA / "grounding_holdout9_sealed.jsonl"
     SEALED_SHA256 = "8652b85e0c37cc15fe226934dc7b2f796482f1e38729ccfd401087f6dc315702"
     MIN_CASES, MIN_PER_KIND, MIN_GERMAN = 160, 11, 48
@@ -55,35 +49,7 @@ class TestHoldout9(KindsOf7Checks):
     #: Polis's moderation mark of every statement cited from each corpus: accepted bowling-green ("1");
     #: march-on statements not yet moderated ("0"); German the moderators did not accept ("-1")
     MODERATED = {BOWLING_GREEN: "1", MARCH_ON: "0", GERMAN: "-1"}
-
-    def test_halves_are_balanced(self) -> None:
-        """160 cases; the odd and the even half each hold 40 unfaithful drafts and 55 English ones."""
-        cases = read_cases(self.HOLDOUT)
-        assert len(cases) == 160
-        for half in (cases[0::2], cases[1::2]):  # h9-001, h9-003, ... and h9-002, h9-004, ...
-            assert Counter(c["label"] for c in half) == {"faithful": 40, "unfaithful": 40}
-            assert Counter(c["language"] for c in half) == {"en": 55, "de": 25}
-
-    def test_loads_in_the_scorer_as_9nnn_and_splits_in_halves(self) -> None:
-        """bench/score_grounding.py's ``load`` (no scoring) numbers h9-NNN as 9NNN, and ``--half odd|even``
-        keeps the 80 odd- / even-numbered cases, 40 unfaithful in each."""
-        sys.path.insert(0, str(TESTS.parent / "bench"))
-        from score_grounding import load
-
-        cases = load(self.HOLDOUT)
-        assert [c["_n"] for c in cases] == list(range(9001, 9161))
-        for half, first in (("odd", 9001), ("even", 9002)):
-            kept = load(self.HOLDOUT, half)
-            assert [c["_n"] for c in kept] == list(range(first, 9161, 2))
-            assert Counter(c["label"] for c in kept) == {"faithful": 40, "unfaithful": 40}
-
-    def test_repeats_no_text_of_a_statement_another_set_uses(self) -> None:
-        assert_no_text_of_a_taken_statement(self.HOLDOUT, CORPORA)
-
-    def test_quotes_no_statement_a_test_quotes(self) -> None:
-        """No statement is quoted (whole, or a sentence of 40 characters or more) by any tests/*.py: a
-        test that starts quoting one later fails here, as its verdict would then be tuned on."""
-        assert_quoted_by_no_test(read_cases(self.HOLDOUT), TESTS)
-
-    def test_cites_statements_with_their_corpus_moderation_mark(self) -> None:
-        assert_cites_moderated(read_cases(self.HOLDOUT), CORPORA, self.MODERATED)
+    #: case h9-NNN loads in bench/score_grounding.py as number 9NNN; the odd and the even half (h9-001,
+    #: h9-003, ... and h9-002, h9-004, ...) each hold 40 unfaithful drafts and 55 English ones
+    NUMBER = 9
+    HALF_LABELS, HALF_LANGUAGES = {"faithful": 40, "unfaithful": 40}, {"en": 55, "de": 25}
