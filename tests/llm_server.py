@@ -21,7 +21,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from deliberation.processes import free_port, stop_process, wait_until_answers
+from deliberation.processes import free_port, start_listening, stop_process
 
 MODEL_ALIAS = "smollm2-135m-instruct"
 
@@ -91,31 +91,36 @@ class LlamaServer:
 
 def start_server(model_path: Path, *, n_ctx: int = 2048, n_threads: int | None = None,
                  wait_seconds: float = 90.0) -> LlamaServer:
-    """Start the server and wait until ``/v1/models`` answers; raise RuntimeError if it does not."""
-    port = free_port()
+    """Start the server and wait until ``/v1/models`` answers from it; raise RuntimeError if it does
+    not. On a port :func:`free_port` picks, picked again when another process took it before the
+    server's bind (deliberation.processes.start_listening)."""
     threads = n_threads or max(1, min(2, os.cpu_count() or 1))
     log = Path(tempfile.mkstemp(prefix="llama-server-", suffix=".log")[1])
-    cmd = [
-        sys.executable, "-m", "llama_cpp.server",
-        "--model", str(model_path),
-        "--model_alias", MODEL_ALIAS,
-        "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", str(n_ctx),
-        "--n_threads", str(threads),
-        "--n_batch", "512",
-        "--verbose", "False",
-    ]
     env = dict(os.environ)
     env.setdefault("HF_HUB_OFFLINE", "1")
     # llama.cpp's OpenMP threads spin while waiting; on a busy 2-core machine that makes
     # generation 10x slower. Passive waiting costs little when the machine is idle.
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+    def spawn(port: int) -> subprocess.Popen:
+        cmd = [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(model_path),
+            "--model_alias", MODEL_ALIAS,
+            "--host", "127.0.0.1", "--port", str(port),
+            "--n_ctx", str(n_ctx),
+            "--n_threads", str(threads),
+            "--n_batch", "512",
+            "--verbose", "False",
+        ]
+        with open(log, "ab") as fh:
+            return subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+
     started = time.monotonic()
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
-    base_url = f"http://127.0.0.1:{port}/v1"
-    server = LlamaServer(proc, base_url, MODEL_ALIAS, log, 0.0)
-    if wait_until_answers(lambda: _models_listed(base_url), proc, wait_seconds, poll_s=0.25):
+    proc, port, answered = start_listening(spawn, lambda p: _models_listed(f"http://127.0.0.1:{p}/v1"), log,
+                                           wait_seconds, poll_s=0.25)
+    server = LlamaServer(proc, f"http://127.0.0.1:{port}/v1", MODEL_ALIAS, log, 0.0)
+    if answered:
         server.startup_seconds = time.monotonic() - started
         return server
     exited, tail = proc.poll() is not None, server.log_tail()

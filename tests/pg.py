@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from deliberation.config import Settings
-from deliberation.processes import free_port
+from deliberation.processes import PORT_RETRIES, free_port, log_says_port_taken
 
 #: Server URL for the tests (a role allowed to CREATE DATABASE); unset = start a throwaway cluster.
 TEST_DATABASE_URL_ENV = "DELIBERATION_TEST_DATABASE_URL"
@@ -77,17 +77,25 @@ def _start_cluster():
         os.chown(root, owner.pw_uid, owner.pw_gid)
         os.chown(sock, owner.pw_uid, owner.pw_gid)
     run = dict(check=True, capture_output=True, text=True, cwd=root)
-    port = free_port()
+    log = root / "log"
     try:
         subprocess.run(_as_owner([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
                                   "-E", "UTF8", "--locale=C", "--no-sync"]), **run)
-        opts = f"-h 127.0.0.1 -p {port} -k {sock} -F -c max_connections=200 -c full_page_writes=off"
-        subprocess.run(_as_owner([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"),
-                                  "-o", opts, "-w", "-t", "60", "start"]), **run)
+        for attempt in range(PORT_RETRIES + 1):
+            # a port free_port picked, taken by another process before the server's bind: picked again
+            port, written = free_port(), log.stat().st_size if log.exists() else 0
+            opts = f"-h 127.0.0.1 -p {port} -k {sock} -F -c max_connections=200 -c full_page_writes=off"
+            try:
+                subprocess.run(_as_owner([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log),
+                                          "-o", opts, "-w", "-t", "60", "start"]), **run)
+                break
+            except subprocess.CalledProcessError:
+                if attempt == PORT_RETRIES or not log_says_port_taken(log, written):
+                    raise
     except subprocess.CalledProcessError as e:
-        log = (root / "log").read_text(errors="replace")[-2000:] if (root / "log").exists() else ""
+        tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
         shutil.rmtree(root, ignore_errors=True)
-        raise RuntimeError(f"could not start PostgreSQL: {e.stderr or e.stdout}\n{log}") from None
+        raise RuntimeError(f"could not start PostgreSQL: {e.stderr or e.stdout}\n{tail}") from None
 
     def stop() -> None:
         subprocess.run(_as_owner([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),

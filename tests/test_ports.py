@@ -37,6 +37,36 @@ def taken_first(monkeypatch):
         yield taken, handed
 
 
+@pytest.fixture
+def answered_first(monkeypatch):
+    """A port of 127.0.0.1 where another server (an HTTP server of this test process) listens and
+    answers, handed out by the next free_port: what another program's server that took our pick
+    before our server's bind looks like. Yields (that port, the ports handed out)."""
+    import threading
+    from http.server import HTTPServer, SimpleHTTPRequestHandler
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    real = processes.free_port
+    foreign = HTTPServer(("127.0.0.1", 0), Quiet)
+    threading.Thread(target=foreign.serve_forever, daemon=True).start()
+    taken = foreign.server_address[1]
+    handed: list[int] = []
+
+    def pick(host: str = "127.0.0.1") -> int:
+        handed.append(taken if not handed else real(host))
+        return handed[-1]
+
+    monkeypatch.setattr(processes, "free_port", pick)
+    try:
+        yield taken, handed
+    finally:
+        foreign.shutdown()
+        foreign.server_close()
+
+
 def _http_server(log):
     def spawn(port: int) -> subprocess.Popen:
         with open(log, "ab") as out:
@@ -56,6 +86,21 @@ def test_a_server_whose_picked_port_was_taken_starts_on_another(taken_first, tmp
     try:
         assert answered and port != taken and handed == [taken, port], (handed, port)
         assert _answers(port)
+        assert "Address already in use" in log.read_text(encoding="utf-8")  # the first try's own bind
+    finally:
+        stop_process(proc, 10)
+
+
+def test_another_server_answering_on_the_picked_port_is_not_taken_for_ours(answered_first, tmp_path):
+    """Another program's server took our pick first and answers there as ours would (another test
+    run's app server on a busy machine): start_listening took it for ours, returned at once, and the
+    test talked to that server while ours ended on "Address already in use"."""
+    taken, handed = answered_first
+    log = tmp_path / "server.log"
+    proc, port, answered = start_listening(_http_server(log), _answers, log, timeout=60)
+    try:
+        assert answered and port != taken and handed == [taken, port], (handed, port)
+        assert proc.poll() is None and processes.listens(proc, port) and _answers(port)
         assert "Address already in use" in log.read_text(encoding="utf-8")  # the first try's own bind
     finally:
         stop_process(proc, 10)
@@ -107,3 +152,19 @@ def test_a_streamlit_server_whose_port_was_taken_is_read_as_such(taken_first, tm
     finally:
         stop_process(proc, 10)
     assert port_taken(proc, log), log.read_text(encoding="utf-8")
+
+
+def test_the_tests_postgresql_starts_on_another_port_when_its_pick_was_taken(taken_first, monkeypatch):
+    """tests/pg.py's throwaway cluster (the PostgreSQL tests outside .ci/run): pg_ctl failed with
+    "could not bind IPv4 address ...: Address already in use" and every PostgreSQL test of the worker
+    failed with it."""
+    import pg
+
+    taken, handed = taken_first
+    monkeypatch.setattr(pg, "free_port", processes.free_port)  # pg.py took the name at its import
+    url, stop = pg._start_cluster()
+    try:
+        assert url.endswith(f"@127.0.0.1:{handed[-1]}/postgres") and len(handed) == 2 and handed[0] == taken, handed
+        pg._wait_until_ready(url)
+    finally:
+        stop()
