@@ -446,19 +446,33 @@ def voting_room(tmp_path_factory):
     return settings, store, cid, st.values
 
 
+@pytest.fixture
+def room(voting_room, tmp_path):
+    """This test's own copy of :func:`voting_room` (its folder copied): a test that changes the room's
+    language or closes its vote leaves the next test the room as it was built, in any order."""
+    from conftest import copy_data
+
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+
+    built, _store, cid, values = voting_room
+    settings = Settings(data_dir=copy_data(built.data_dir, tmp_path / "data"))
+    return settings, Store(settings), cid, values
+
+
 #: what follows who holds a position before its quoted statement, in each language
 QUOTED = {"en": ": “", "de": ": „", "fr": "\u00a0: «\u00a0", "es": ": «"}  # French: no-break, deliberation.words
 
 
-def test_a_german_consoles_voting_tab_says_who_holds_a_position_in_german(voting_room, monkeypatch):
+def test_a_german_consoles_voting_tab_says_who_holds_a_position_in_german(room, monkeypatch):
     """The Voting tab's table of the drafts put to the vote, in a German room's console: a split
     topic's draft said "Most of group A agree (2 of 2 who voted): “…”" in English (its stored text)
     while the review, the participants' page and the board said it in German (found in a German
-    room of two languages run by hand). Before the test below, which closes the room's vote."""
+    room of two languages run by hand)."""
     from ui.i18n import ROOM_LANGUAGE_SETTING
     from ui_helpers import app, console_sign_in
 
-    settings, store, cid, values = voting_room
+    settings, store, cid, values = room
     c = store.get_consultation(cid)
     store.update_settings(cid, {ROOM_LANGUAGE_SETTING: "de"})
     monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
@@ -474,7 +488,7 @@ def test_a_german_consoles_voting_tab_says_who_holds_a_position_in_german(voting
     assert "Most of group" not in " ".join(table["Text"]) and QUOTED["de"] in text, table["Text"].tolist()
 
 
-def test_a_german_and_a_french_room_read_no_english_outside_the_statements(voting_room, monkeypatch):
+def test_a_german_and_a_french_room_read_no_english_outside_the_statements(room, monkeypatch):
     """The voting page (a draft to vote on, and My votes), the board and the report of a German and
     a French room: no run of three words of the app's or the report's English texts is left once
     the participants' statements are taken out. Who holds a split topic's positions ("Most of group
@@ -487,7 +501,7 @@ def test_a_german_and_a_french_room_read_no_english_outside_the_statements(votin
     from ui.i18n import ROOM_LANGUAGE_SETTING
     from ui_helpers import app, texts, unescape
 
-    settings, store, cid, values = voting_room
+    settings, store, cid, values = room
     c = store.get_consultation(cid)
     statements = [s.text for s in store.statements(cid) if not s.is_draft] + [c.question]
     published = values["published"]
