@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import REPO
-from deliberation.config import Settings
+from deliberation.config import DATA_DIR_ENV, Settings
 from deliberation.errors import InputError
 from deliberation.importers.base import blank_row
 from deliberation.importers.polis import read_polis_export
@@ -219,9 +219,12 @@ def test_check_draft_arbitrary_json(payload):
     assert isinstance(out["supported"], bool) and isinstance(out["sentences"], list)
 
 
-def test_check_draft_cli_on_hostile_stdin():
+def test_check_draft_cli_on_hostile_stdin(tmp_path):
     """The CLI itself: random bytes, wrong encodings, huge input, odd JSON. Exit 0/1 with JSON, or 2 and one line."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO)}
+    # a data folder of its own: the default, ./data of the repository (the embedding model's caches),
+    # is the one `make run` serves and was written by this test
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO),
+           DATA_DIR_ENV: str(tmp_path / "data")}
     good = {"statements": [{"id": "1", "text": "Plant more trees on Harbour Road."}],
             "draft": "Participants want more trees on Harbour Road.", "citations": ["1"]}
     cases = [
@@ -250,3 +253,4 @@ def test_check_draft_cli_on_hostile_stdin():
             assert isinstance(out["supported"], bool)
         else:
             assert res.returncode == 2 and err.strip() and len(err.strip().splitlines()) <= 2, err
+    assert (tmp_path / "data" / "models").is_dir()  # the model's caches went to the test's folder
