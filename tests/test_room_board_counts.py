@@ -38,7 +38,7 @@ def test_participants_and_voters_are_told_apart(room):
     people = store.participant_count(sample.cid)
     assert people > voters
     with sync_playwright() as pw:
-        browser = launch_chromium(pw)
+        browser = launch_chromium(pw, idle_hook=True)
         try:
             for view in ("", "&view=projector"):
                 page = browser.new_context(viewport={"width": 1920, "height": 1080}, locale=BROWSER_LOCALE).new_page()
