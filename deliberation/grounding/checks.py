@@ -22,6 +22,7 @@ from .models import GroundingConfig, TextEncoder
 from .patterns import _CAUSAL, _COUNT_NOUNS, _CONTRAST, _ELABORATION, _LIST_SEP, _PLURAL_QUANT, _QUANTIFIER_PATTERNS
 from .polarity import _Clause, _clauses
 from .problems import Problem, ProblemKind
+from .spelling import corrects_typo
 from .text import _CJK, _Tok, _content_set, _fold, _numbers, _tokenize, _word_canon
 
 
@@ -229,7 +230,7 @@ def check_numbers(ctx: SentenceContext) -> list[Problem]:
 def check_entities(ctx: SentenceContext) -> list[Problem]:
     source_words = {_fold(t.raw) for src in ctx.cited for t in src.toks}
     bad = [f"{kind} '{surface}'" for surface, kind in _entities(ctx.text, ctx.toks, ctx.lang)
-           if _entity_missing_words(surface, ctx.union, source_words)]
+           if _entity_missing_words(surface, ctx.union, source_words, ctx.lang)]
     if not bad:
         return []
     return [Problem(ProblemKind.ADDED_ENTITY, f"adds the {', '.join(bad)} not found in cited {ctx.who}", {"entities": bad})]
@@ -394,6 +395,7 @@ def _lexically_supported(content: set[str], toks: list[_Tok], cited: list[_Sourc
     src_words = _source_surfaces(cited)
     # the words as written too: a canonical form may hide the stem ("Steuern" is "tax", "steuerlich" is not)
     src_folded = {_fold(t.raw) for s in cited for t in s.toks if t.content}
+    src_written = {t.raw for s in cited for t in s.toks if t.content}
     german = lang == "de"
     th_words, th_union = src_words, union
     if german:  # synonyms of the parts of the statements' compounds too ("Ladennetz": "Laden" ~ "Geschäft")
@@ -402,6 +404,7 @@ def _lexically_supported(content: set[str], toks: list[_Tok], cited: list[_Sourc
     return {c for c in content - union
             if _spelled_alike(c, union) or (c in surface and (
                 _spelled_alike(_fold(surface[c]), src_folded)
+                or any(corrects_typo(surface[c], sw, lang) for sw in src_written)
                 or _said_by_wordnet(surface[c], src_words)
                 or german and _said_by_thesaurus(c, surface[c], th_union, th_words)))}
 

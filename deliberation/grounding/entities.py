@@ -8,6 +8,7 @@ import re
 from . import wordnet as wn
 from .lexicon import ABBREVIATIONS, alternation, entries
 from .patterns import _ALWAYS_CAPITALISED_OK, _PLACE_WORDS, _TITLES
+from .spelling import corrects_typo
 from .text import _CJK, _STOP, _Tok, _canon, _fold
 
 #: lower-case words inside a name ("Isle of Wight", "Neustift am Walde")
@@ -87,8 +88,10 @@ def _governs_genitive(toks: list[_Tok], j: int) -> bool:
     return j < len(toks) and _fold(toks[j].raw) in _DE_GENITIVE_NEXT
 
 
-def _entity_missing_words(surface: str, source_canon: set[str], source_words: set[str]) -> list[str]:
-    """Words of a name or place that the cited statements lack (empty when supported)."""
+def _entity_missing_words(surface: str, source_canon: set[str], source_words: set[str], lang: str = "en") -> list[str]:
+    """Words of a name or place that the cited statements lack (empty when supported): a word
+    that corrects a statement's typo ("Fountain Square" for "Fountain Squre",
+    :func:`.spelling.corrects_typo`) is not lacking."""
 
     missing = []
     for w in re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", surface):
@@ -101,6 +104,8 @@ def _entity_missing_words(surface: str, source_canon: set[str], source_words: se
             continue  # "DUIs" for "DUI's": an acronym's plural
         if any(clipped(s, f) for s in source_words):
             continue  # "Recreation" for "rec"
+        if any(corrects_typo(w, s, lang) for s in source_words):
+            continue
         missing.append(w)
     return missing
 
