@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from room_steps import WAIT, expect, sync_playwright  # noqa: F401 - skips without Streamlit or the browser
-from ui_helpers import BROWSER_LOCALE, copy_sample, idle, launch_chromium, start_server
+from ui_helpers import BROWSER_LOCALE, copy_sample, launch_chromium, start_server
 
 from deliberation.config import Settings
 from deliberation.storage import Store
@@ -44,8 +44,11 @@ def test_participants_and_voters_are_told_apart(room):
                 page = browser.new_context(viewport={"width": 1920, "height": 1080}, locale=BROWSER_LOCALE).new_page()
                 page.set_default_timeout(WAIT)
                 page.goto(f"{server.url}/board?code={sample.code}{view}")
-                idle(page)
-                expect(_metric(page, "Participants")).to_have_text(str(people))
+                # no idle(): the board's timer runs it again every second, and on a loaded machine one
+                # run's end met the next one's start (idle_hook's wait never settled, 240 s; the fixed
+                # waits assumed the run had begun after 300 ms). expect() retries until the metric says
+                # the number; the first one waits as long as idle() did for the page's first run.
+                expect(_metric(page, "Participants")).to_have_text(str(people), timeout=WAIT)
                 expect(_metric(page, "Have voted")).to_have_text(str(voters))
             # the writer's first vote makes them a voter too; the board counts it on its next refresh
             store.cast_vote(sample.cid, "writer-only", store.statements(sample.cid)[0].external_id, "agree")
