@@ -117,3 +117,43 @@ def test_a_first_run_still_importing_says_loading_in_the_pages_language_once_it_
     at.run()
     assert [e.value for e in at.caption] == ["Wird geladen …"], [e.value for e in at.caption]
     assert _said(at).startswith("Diese Seite konnte nicht angezeigt werden"), _said(at)
+
+
+def _run_failing(cid: int, lang: str) -> None:
+    """The console's run of a room in this process (ui.run_console.run_with_progress: the graph's run
+    where it cannot go to a process of its own) failing in its first step with an error nobody foresaw,
+    then the Facilitation tab's section of a stopped run (ui.run_console.stopped_run) drawn for it."""
+    import streamlit as st
+
+    from graphs import runner
+    from ui import common, run_console
+    from ui.i18n import CONSOLE_LANGUAGE_KEY, console_words
+
+    def boom(_on_update):
+        raise ZeroDivisionError("division by zero")
+
+    st.session_state[CONSOLE_LANGUAGE_KEY] = lang
+    w = console_words()
+    with common.act(w, w("run.retrying")):
+        run_console.run_with_progress(w("run.retrying_label"), boom, cid)
+    c = common.store().get_consultation(cid)
+    run_console.stopped_run(cid, c, runner.Status(next=("analyse",), waiting=None, values={}))
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_a_run_failed_in_the_console_is_said_in_the_consoles_language(tmp_path, monkeypatch, lang):
+    """The console kept a failed run's error for its "stopped" section in English (ui.run_console's
+    own ``_error_words``: ``plain_error``), so a German console said "… ist fehlgeschlagen: an
+    unexpected problem: division by zero …" under its German heading, set apart as English."""
+    from streamlit.testing.v1 import AppTest
+
+    _store, c = _room(tmp_path, monkeypatch, lang)
+    at = AppTest.from_function(_run_failing, args=(c.id, lang), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = _said(at)
+    if lang == "en":
+        assert "an unexpected problem: division by zero. Details are in the server log." in said, said
+        return
+    assert said.count(GERMAN) == 2, said  # the failed action's own message, and the stopped run's section
+    assert not [e for e in ENGLISH if e in said], said

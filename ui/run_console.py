@@ -158,7 +158,7 @@ def watch_run(label: str, cid: int, pid: int) -> runner.Status:
         if stopped:
             if done.error:
                 st.session_state["mod-run-error"] = {"where": where_stopped(w, [n for n, _ in done.steps]),
-                                                     "error": done.error}
+                                                     "error": text_in_words(done.error, w.lang)}
             box.update(label=w("run.label_failed", label=label), state="error", expanded=True)
             raise DeliberationError(stopped)
         bar.progress(1.0, text=w("run.done"))
@@ -200,9 +200,8 @@ def run_with_progress(label: str, fn, cid: int | None = None) -> object:
             st.rerun()
         except Exception as e:
             if not common._is_control_flow(e) and not page_gone and not isinstance(e, runs.RunInProgress):
-                # kept for the console's retry section: the run stopped here, and why, in words
-                where = where_stopped(w, seen)
-                st.session_state["mod-run-error"] = {"where": where, "error": _error_words(e)}
+                # kept for the console's retry section: the run stopped here, and why, in the console's words
+                st.session_state["mod-run-error"] = {"where": where_stopped(w, seen), "error": common.error_in(e, w)}
                 box.update(label=w("run.label_failed", label=label), state="error", expanded=True)
             raise
         if page_gone:
@@ -290,10 +289,6 @@ def _all_settings() -> dict:
     return Context().settings()
 
 
-def _error_words(e: BaseException) -> str:
-    return str(e) if isinstance(e, DeliberationError) else common.plain_error(e)
-
-
 def running_run(cid: int, where: str = "run") -> None:
     """A run of this consultation goes on (started before a reload or a server restart, on another
     page, or in a terminal): say so, with its log when it runs in a process of its own, and a Stop,
@@ -324,13 +319,13 @@ def stopped_run(cid: int, c, gs) -> None:
     """A run that stopped before it finished (an error, a killed server): say where and why, and
     offer both a retry from the last checkpoint and a fresh start (e.g. with another drafter)."""
     w = console_words()
-    failed = st.session_state.get("mod-run-error")
+    failed = st.session_state.get("mod-run-error")  # where and why, in the console's words
     st.warning(w("run.stopped", step=step_words(w, gs.next)))
     last = runs.last_run(common.settings(), cid)
     logged = (runner_process.progress(common.settings(), cid, last.pid, ended=not last.alive)
               if last and last.detached else None)
     if not failed and logged is not None and logged.error:  # a run in a process of its own: from its log
-        failed = {"where": where_stopped(w, [n for n, _ in logged.steps]), "error": logged.error}
+        failed = {"where": where_stopped(w, [n for n, _ in logged.steps]), "error": text_in_words(logged.error, w.lang)}
     # stopped by the moderator, killed with its process, its process exited, or Ctrl-C: no error
     # in the checkpoint to show, say so (with its output when its process ended on its own)
     run_stop.ended(last, logged)
@@ -338,7 +333,7 @@ def stopped_run(cid: int, c, gs) -> None:
         st.error(common.esc(w("run.failed_while", step=step_words(w, [gs.failed_node or ""]),
                               error=text_in_words(gs.error, w.lang))))
     elif failed:
-        st.error(common.esc(w("run.failed_where", where=failed["where"], error=text_in_words(failed["error"], w.lang))))
+        st.error(common.esc(w("run.failed_where", where=failed["where"], error=failed["error"])))
     st.write(w("run.retry_intro"))
     left, right = st.columns(2)
     if left.button(w("run.retry"), type="primary", key="mod-run-continue", width="stretch"):
