@@ -304,3 +304,52 @@ def test_the_console_speaks_the_browsers_language_where_no_other_applies(server)
     assert said == {(locale, address): CONSOLE_TITLES[lang] for locale, address, lang in cases}, said
     # the sidebar names the console in the console's own language
     assert all(CONSOLE_TITLES[lang] in navigation[locale, address] for locale, address, lang in cases), navigation
+
+
+def test_the_tab_title_and_the_sidebar_speak_the_rooms_language(server):
+    """Found in a German room: the browser's tab said "Deliberation" on every page whatever the room's
+    language (ui/app.py's st.set_page_config named the app in English); it names it in the language of
+    the sidebar's page names now (ui/messages' home.title: "Beteiligung", "Délibération",
+    "Deliberación"), on the participant page, the board, the report and a signed-in console; an English
+    room keeps "Deliberation"."""
+    url, data = server
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+    from ui.i18n import ROOM_LANGUAGE_SETTING, Words
+
+    store = Store(Settings(data_dir=data))
+    rooms = {}
+    for lang, question in [("de", "Was soll aus der Hafenstraße werden?"),
+                           ("fr", "Que faire de la rue du Port ?"),
+                           ("es", "¿Qué hacer con la calle del Puerto?"),
+                           ("en", "What should happen to Harbour Road?")]:
+        c, _ = store.create_consultation(question, secret=f"tab-title-{lang}-1")
+        if lang != "en":
+            store.update_settings(c.id, {ROOM_LANGUAGE_SETTING: lang})
+        rooms[lang] = c
+    token = store.create_moderator_session(rooms["es"].id, "tab-title-es-1")
+    # (the room's language, the address)
+    cases = [("de", f"/participate?code={rooms['de'].code}"), ("de", f"/board?code={rooms['de'].code}"),
+             ("de", f"/report?code={rooms['de'].code}"), ("fr", f"/participate?code={rooms['fr'].code}"),
+             ("es", f"/moderator?session={token}"), ("en", f"/participate?code={rooms['en'].code}")]
+    titles, navigation = {}, {}
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw, idle_hook=True)
+        try:
+            pages = {}
+            for lang, address in cases:
+                pages[lang, address] = page = new_page(browser, 1280, 900)
+                page.goto(f"{url}{address}")
+            idle_all(list(pages.values()), LONG)
+            for key, page in pages.items():
+                titles[key] = page.title()
+                navigation[key] = page.get_by_test_id("stSidebarNav").inner_text()
+                page.context.close()
+        finally:
+            browser.close()
+    assert titles == {(lang, address): Words(lang)("home.title") for lang, address in cases}, titles
+    assert titles["en", f"/participate?code={rooms['en'].code}"] == "Deliberation"
+    for (lang, address), said in navigation.items():
+        w = Words(lang)
+        assert [w(f"nav.{k}") in said for k in ("start", "take_part", "board", "report")] == [True] * 4, \
+            (lang, address, said)

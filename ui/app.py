@@ -54,7 +54,8 @@ pages = [
 # the projector view (/board?code=C&view=projector) is one screen: no navigation, the full width
 projector = st.query_params.get("view") == "projector"
 page = st.navigation(pages, position="hidden" if projector else "sidebar")
-st.set_page_config(layout="wide" if page.url_path == "board" else "centered")
+# the browser tab names the app in the language of the sidebar's page names ("Beteiligung")
+st.set_page_config(page_title=w("home.title"), layout="wide" if page.url_path == "board" else "centered")
 try:
     # the page's own modules too (the default page's path is "")
     if missing := unloaded(f"views/{_SCRIPTS[page.url_path or 'start']}"):
