@@ -224,6 +224,15 @@ def test_a_phone_number_after_your_number_is_this_number_or_a_label_is_removed(t
     assert [f.kind for f in red.findings] == ["phone"] and not re.search(r"\d", red.text), red  # none of it left
 
 
+@pytest.mark.parametrize("text", ["Call me on 2024 2025 2026", "Ruf mich an: 2024 2025 2026",
+                                  "Appelez-moi au 2024 2025 2026", "Llámame al 2024 2025 2026"])
+def test_years_after_a_phone_cue_are_still_a_phone_number(text: str) -> None:
+    """A list of years is read as such only after the word "number" alone or an owner who as often
+    counts people (deliberation.safety.personal_data._years): a cue word still makes it a phone's."""
+    red = redact_personal_data(text)
+    assert [f.kind for f in red.findings] == ["phone"] and "2025" not in red.text, red
+
+
 @pytest.mark.parametrize("text", NOT_PERSONAL)
 def test_does_not_redact_ordinary_numbers(text: str) -> None:
     red = redact_personal_data(text)

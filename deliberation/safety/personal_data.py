@@ -161,6 +161,9 @@ TRUNK_MAX_DIGITS = 13
 TRUNK_UNGROUPED_MIN_DIGITS = 10
 #: Zeros at the end of a number after "their number is" that make it a count, not a phone ("250 000 000").
 COUNT_TRAILING_ZEROS = 3
+#: The years a list of years is read in (first, last): "Number 2024 2025 2026" after a bare "Number"
+#: or an owner who as often counts people is a plan's or a budget's years, not a phone (:func:`_years`).
+LIST_YEARS = (1900, 2099)
 #: Characters before a candidate number searched for a phone cue word ("call", "Tel.", "llámame al").
 PHONE_CUE_WINDOW_CHARS = 40
 
@@ -172,9 +175,20 @@ def _digits(s: str) -> str:
 def _counted(cand: str, after: str) -> bool:
     """Whether a number after an owner who as often counts people (:data:`_NUMBER_COUNTED_RE`) or a
     bare "Number" reads as a count: a round figure, ending in :data:`COUNT_TRAILING_ZEROS` zeros
-    ("250 000 000"), or one a count's word follows (:data:`_COUNT_AFTER_RE`: "1234567 personas");
-    "612 345 678", as Spain writes a mobile, and "612345678 para cualquier duda" are a phone's."""
-    return _digits(cand).endswith("0" * COUNT_TRAILING_ZEROS) or bool(_COUNT_AFTER_RE.match(after))
+    ("250 000 000"), one a count's word follows (:data:`_COUNT_AFTER_RE`: "1234567 personas"), or a
+    list of years (:func:`_years`); "612 345 678", as Spain writes a mobile, and "612345678 para
+    cualquier duda" are a phone's."""
+    return (_digits(cand).endswith("0" * COUNT_TRAILING_ZEROS) or bool(_COUNT_AFTER_RE.match(after))
+            or _years(cand))
+
+
+def _years(cand: str) -> bool:
+    """Whether a candidate number is a list of years: two or more groups of four digits, each a year
+    of :data:`LIST_YEARS` and each after the one before ("2024 2025 2026", "1990/2000/2010")."""
+    groups = re.split(r"[\s/]+", cand.strip())
+    years = [int(g) for g in groups if len(g) == 4 and g.isdigit()]
+    return (len(groups) >= 2 and len(years) == len(groups) and all(LIST_YEARS[0] <= y <= LIST_YEARS[1] for y in years)
+            and all(a < b for a, b in zip(years, years[1:])))
 
 
 def _cued(cand: str, before: str, after: str) -> bool:
