@@ -187,10 +187,31 @@ def test_a_refused_edit_is_said_in_the_consoles_language(tmp_path, monkeypatch):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     [refused] = [e.value for e in at.error if "Ihre Änderung wurde nicht angenommen" in e.value]
-    for german in ("fügt eine Zahl hinzu, die in den zitierten Aussagen nicht vorkommt: '500'",
+    # which cited statement failed the check, as the English reason says it (the reviewer's LOW on 56be0de)
+    for german in ("fügt eine Zahl hinzu, die in den zitierten Aussagen nicht vorkommt (Aussage 8): '500'",
                    "behauptet eine Einigkeit", "'Alle wollen'", "'500 neue Parkplätze'"):
         assert german in refused.replace("\\", ""), (german, refused)
     assert not [e for e in ("adds", "not found", "claims", "statement 8", "does not") if e in refused], refused
     from ui.review_cards import refused_because
 
     assert refused_because(bad.edit_rejected, "en") == bad.edit_rejected["reason"]  # English: the guard's words
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("de", ["(Aussage 8): '500'", "(Aussagen 3, 5): 'weil'", "(Aussagen 3, 5): 'neue Busspuren'"]),
+    ("fr", ["(proposition 8) : '500'", "(propositions 3, 5) : 'weil'", "(propositions 3, 5) : 'neue Busspuren'"]),
+    ("es", ["(afirmación 8): '500'", "(afirmaciones 3, 5): 'weil'", "(afirmaciones 3, 5): 'neue Busspuren'"])])
+def test_a_refused_edit_names_the_cited_statements_that_failed_in_the_consoles_language(lang, said):
+    """A refused edit in a German, French or Spanish console said the problem's kind and its quoted
+    words but not which cited statement it was checked against, as the English reason does ("… not
+    found in cited statement 8"): the moderator of a draft citing several could not tell which one."""
+    from deliberation.grounding.problems import problem_in
+    from ui.review_cards import refused_because
+
+    problems = [["added_number", "adds the number '500' not found in cited statement 8"],
+                ["linked", "links statement 3 and statement 5 with 'weil', a connection neither statement makes"],
+                ["added_content", "adds a phrase not found in cited statements 3, 5: 'neue Busspuren'"],
+                ["no_citation", "cites no statement"]]
+    refused = refused_because({"reason": "English", "problems": problems}, lang).replace("\xa0", " ")  # French's
+    assert [s for s in said if s not in refused] == [], refused
+    assert problem_in("no_citation", "cites no statement", lang) in refused and "statement" not in refused, refused

@@ -96,14 +96,18 @@ def public_reason(reason: ProblemKind | str) -> str:
 #: a phrase a problem's message quotes ('…': words of the checked text, as written); its closing mark
 #: is followed by a comma, a semicolon, a space or the end, so that an apostrophe inside ("l'école") stays
 _QUOTED_PHRASE = re.compile(r"'(.+?)'(?=[,;:)]|\s|$)")
+#: the cited statements a problem's message names outside its quotes ("not found in cited statement 8",
+#: "statements 3, 5", "links statement 3 and statement 5")
+_NAMED_STATEMENTS = re.compile(r"\bstatements? (\d+(?:, \d+)*)")
 
 
 def problem_in(kind: ProblemKind | str, message: str, lang: str | None) -> str:
     """One of the guard's problems, for the moderator, in ``lang``: in English the guard's own message
     (the words it found and the statement it checked them against); in another language the kind's
-    wording (``said.guard_problem``) and the phrases the message quotes, as written. The messages are
-    English only: a German console showed "adds the place 'Parkplätze am Marktplatz' … not found in
-    cited statement 8" under a refused edit. An unknown kind: the message as it is."""
+    wording (``said.guard_problem``), the cited statements the message names ("Aussage 8") and the
+    phrases it quotes, as written. The messages are English only: a German console showed "adds the
+    place 'Parkplätze am Marktplatz' … not found in cited statement 8" under a refused edit. An
+    unknown kind: the message as it is."""
     texts = Texts(lang)
     try:
         kind = ProblemKind(kind)
@@ -112,6 +116,11 @@ def problem_in(kind: ProblemKind | str, message: str, lang: str | None) -> str:
     if texts.lang == DEFAULT_LANGUAGE:
         return message
     words = texts(f"{SAID}.guard_problem.{kind.value}")
+    ids = list(dict.fromkeys(i for m in _NAMED_STATEMENTS.findall(_QUOTED_PHRASE.sub("", message))
+                             for i in m.split(", ")))
+    if ids:  # which cited statement failed the check, as the English message names it
+        words = texts("guard.against", problem=words, statements=texts("guard.statements", n=len(ids),
+                                                                        ids=", ".join(ids)))
     quoted = list(dict.fromkeys(_QUOTED_PHRASE.findall(message)))
     return texts("guard.quoting", problem=words, phrases=", ".join(f"'{q}'" for q in quoted)) \
         if quoted else words
