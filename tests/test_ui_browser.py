@@ -353,3 +353,39 @@ def test_the_tab_title_and_the_sidebar_speak_the_rooms_language(server):
         w = Words(lang)
         assert [w(f"nav.{k}") in said for k in ("start", "take_part", "board", "report")] == [True] * 4, \
             (lang, address, said)
+
+
+def test_the_pages_the_sidebar_opens_speak_the_rooms_language_as_its_page_names_do(server):
+    """Found in a German room: from a join link's page (/participate?code=…, its sidebar German), the
+    sidebar opened a start page titled "Deliberation" and a board titled "Live board", their sidebars
+    English ("Take part", "Live board", "Report"): the sidebar's links carry no code, and the page
+    named the room only in its address. The room in the address is remembered as the one this session
+    last opened (ui.common.session_consultation), and the start page and the board's title read it as
+    the sidebar and the report do."""
+    url, data = server
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+    from ui.i18n import ROOM_LANGUAGE_SETTING, Words
+
+    store = Store(Settings(data_dir=data))
+    c, _ = store.create_consultation("Was soll aus dem Marktplatz werden?", secret="sidebar-pages-de-1")
+    store.update_settings(c.id, {ROOM_LANGUAGE_SETTING: "de"})
+    w = Words("de")
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw, idle_hook=True)
+        try:
+            page = new_page(browser, 1280, 900)
+            page.goto(f"{url}/participate?code={c.code}")
+            _idle(page)
+            nav = page.get_by_test_id("stSidebarNav")
+            said = {}
+            for name, link in (("start", 0), ("board", 2)):  # the sidebar's first and third page
+                nav.get_by_role("link").nth(link).click()
+                page.wait_for_url(re.compile(r"/(board)?(\?.*)?$"))
+                _idle(page)
+                said[name] = page.get_by_role("heading", level=1).first.inner_text()
+                said[name, "sidebar"] = [w(f"nav.{k}") in nav.inner_text() for k in ("take_part", "board", "report")]
+        finally:
+            browser.close()
+    assert said == {"start": w("home.title"), "board": w("board.title"), ("start", "sidebar"): [True] * 3,
+                    ("board", "sidebar"): [True] * 3}, said

@@ -279,11 +279,18 @@ def find_consultation(code: str) -> Consultation | None:
 
 def session_consultation() -> Consultation | None:
     """The consultation this browser session is about, for words drawn before its page knows it (the
-    navigation's page names, ui/app.py; the report's language): the room in the address (``?code=``),
-    else the one this session last opened (a moderator or participant reaching a page by the
-    sidebar), else the one a moderator's ``?session=`` signs in to (the console after a reload or a
-    server restart: its sidebar was in English under a German console)."""
-    code = st.query_params.get("code", "") or st.session_state.get("current_code", "")
+    navigation's page names, ui/app.py; the report's language, the start page's): the room in the address
+    (``?code=``, remembered as the one this session last opened), else the one this session last opened
+    (a moderator or participant reaching a page by the sidebar), else the one a moderator's
+    ``?session=`` signs in to (the console after a reload or a server restart: its sidebar was in
+    English under a German console)."""
+    address = st.query_params.get("code", "")
+    if address:
+        c = find_consultation(address)
+        if c is not None:  # a join link's page (/participate?code=…) left by the sidebar, whose links
+            st.session_state["current_code"] = c.code  # carry no code, gave English pages in a German room
+        return c
+    code = st.session_state.get("current_code", "")
     if code:
         return find_consultation(code)
     token = st.query_params.get(MODERATOR_SESSION_PARAM)

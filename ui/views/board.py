@@ -23,6 +23,7 @@ from ui.common import (
     graph_status,
     quote,
     room_votes,
+    session_consultation,
     store,
 )
 from ui.i18n import Words, ballot_text, draft_heading, language_param, page_words, topic_line, topic_name, words_of
@@ -151,7 +152,9 @@ def main() -> None:
     live_style()  # outside the fragment: it never goes stale itself
     code = st.query_params.get("code", "")
     c = find_consultation(code)
-    w = page_words(c)
+    # without a room in the address, the one the code box shows (this session's last): its title was
+    # English under a German sidebar on the board reached by the sidebar from a German room's page
+    w = page_words(c) if c is not None else words_of(session_consultation)
     if projector:
         if c is None:  # no input widget on the projector: say what is missing
             st.title(w("board.title"))
@@ -170,6 +173,6 @@ def main() -> None:
     live(c.id, False)
 
 
-_words = words_of(lambda: find_consultation(st.query_params.get("code", "")))
+_words = words_of(session_consultation)
 with act(_words, _words("doing.board")):
     main()

@@ -1,18 +1,20 @@
-"""Landing page: what this is and where to go, in the language of the room in the address (``?code=``)
-or of this session's choice, like the pages it leads to."""
+"""Landing page: what this is and where to go, in the language of the room in the address (``?code=``),
+of the room this session last opened (the sidebar's "Start" from a room's page) or of this session's
+choice, like the pages it leads to and the sidebar's page names."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui.common import act, find_consultation
+from ui.common import act, session_consultation
 from ui.i18n import language_param, words_of
 
 
 def page_words():
-    """The start page's words: the language of the room in the address, or of this session's choice."""
-    code = st.query_params.get("code", "")
-    return words_of(lambda: find_consultation(code) if code else None)
+    """The start page's words: those of the sidebar's page names (ui/app.py): the language of the room
+    in the address or of the one this session last opened, or of this session's choice. Reached by the
+    sidebar from a German room's page (no ``?code=``), it spoke English under a German sidebar."""
+    return words_of(session_consultation)
 
 
 def main(w) -> None:
