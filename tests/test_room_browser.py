@@ -1,6 +1,7 @@
 """Identity across a reload and a server restart, in a real browser (Debian's chromium through
 Playwright) against `streamlit run`: a participant joins by pressing Enter in the code box, votes,
-reloads, votes once on the page left open across a server restart (stored and acknowledged), changes
+reloads, votes once on the page left open across a server restart (stored and acknowledged; while the
+server is down its vote buttons look disabled and a note says a press is not recorded), changes
 their vote on an item the page still shows after a second restart although the old server stored a
 vote on it (the new session draws the next item), and comes back by their link after it, as the same participant each time; the
 moderator console survives a reload, and so does a graph run the console started; "Leave" creates
@@ -23,6 +24,10 @@ if browser_skip_reason():
 from playwright.sync_api import expect  # noqa: E402
 
 expect.set_options(timeout=60_000)  # a page run on a loaded machine (as test_ui_browser): 5 s was too short
+
+
+#: the note under the vote buttons while the server is down (ui/messages/en.toml's vote.offline)
+OFFLINE = "No connection to the server: a press now is not recorded. Press again once the buttons are in colour again."
 
 
 def _progress(page) -> int:
@@ -62,10 +67,20 @@ def test_reload_and_server_restart_keep_identity(imported, tmp_path):
             # a server restart on the same address: the open page reconnects by itself, and ONE press, as
             # soon as its buttons work again (while the new session's first run still draws the page),
             # is stored and acknowledged (Streamlit dropped it without a word: ui/late_press.py), once
+            # while the server is down, the Agree and Disagree buttons look disabled (Streamlit disables them
+            # without a connection; in colour they looked pressable, and a press was lost without a word: a
+            # hand-run room) and a note under them says a press is not recorded (ui/look.py)
+            agree, offline = page.get_by_role("button", name=re.compile(r"Agree$")).first, page.get_by_text(OFFLINE)
+            expect(offline).to_be_hidden()
+            opacity = float(agree.evaluate("b => getComputedStyle(b).opacity"))
             server.stop()
+            expect(agree).to_be_disabled()
+            expect(offline).to_be_visible()
+            assert float(agree.evaluate("b => getComputedStyle(b).opacity")) < opacity
             server = start_server(sample.data_dir, tmp_path / "log", port=port)
             page.get_by_role("button", name=re.compile(r"Disagree$")).first.click()
             expect(page.get_by_text(re.compile(r"^Vote stored: disagree"))).to_be_visible(timeout=60_000)
+            expect(offline).to_be_hidden()
             idle(page)
             assert _progress(page) == 2
             assert set(store.participants(sample.cid)) == before | {pid}

@@ -17,6 +17,11 @@ VOTE_COLOURS = {"agree": "#1b7837", "disagree": "#762a83", "pass": "#6b6b6b"}
 #: The same colours as an Altair scale, for the vote bars of the board, the projector and the report.
 VOTE_DOMAIN = ["agree", "disagree", "pass"]
 
+#: How faint the Agree and Disagree buttons are while Streamlit has disabled them (no connection to the
+#: server: a press is not sent). Coloured as ever, they looked pressable while the server was down, and a
+#: press made then was lost without a word (a hand-run room); the Pass button already looked disabled.
+OFFLINE_OPACITY = 0.35
+
 _BUTTONS = """
 <style>
 div[class*="st-key-agree-"] button, div[class*="st-key-agree-"] button:hover,
@@ -27,8 +32,12 @@ div[class*="st-key-disagree-"] button:focus, div[class*="st-key-disagree-"] butt
     background-color: %(disagree)s !important; border-color: %(disagree)s !important; color: #fff !important;}
 div[class*="st-key-agree-"] button:hover, div[class*="st-key-disagree-"] button:hover {filter: brightness(1.2);}
 div[class*="st-key-agree-"] button p, div[class*="st-key-disagree-"] button p {color: #fff !important;}
+div[class*="st-key-agree-"] button:disabled, div[class*="st-key-disagree-"] button:disabled {
+    opacity: %(offline_opacity)s; cursor: not-allowed; filter: none;}
+div[class*="st-key-offline-"] {display: none;}
+body:has(div[class*="st-key-agree-"] button:disabled) div[class*="st-key-offline-"] {display: block;}
 </style>
-""" % VOTE_COLOURS
+""" % {**VOTE_COLOURS, "offline_opacity": OFFLINE_OPACITY}
 
 #: The projector view: no header, toolbar or sidebar, little padding, large type, nothing to scroll.
 _PROJECTOR = """
@@ -80,7 +89,9 @@ _TABLES = """
 
 
 def vote_button_style() -> None:
-    """Colour the Agree and Disagree buttons (containers keyed ``agree-…`` / ``disagree-…``)."""
+    """Colour the Agree and Disagree buttons (containers keyed ``agree-…`` / ``disagree-…``); while
+    Streamlit has disabled them (the connection to the server is lost) they look disabled, and the note
+    drawn under them (a container keyed ``offline-…``, hidden otherwise) says a press is not recorded."""
     st.html(_BUTTONS)
 
 

@@ -175,11 +175,15 @@ def late_votes(cid: int, pid: str, items) -> None:
 
 
 def vote_buttons(cid: int, pid: str, sid: str, prefix: str = "vote", draft: bool = False) -> None:
-    w = words()
+    """The three answers' buttons, and the note shown only while the connection to the server is lost
+    (ui/look.py: Streamlit disables the buttons then, and a press is not sent)."""
+    w, tag = words(), hashlib.sha1(sid.encode()).hexdigest()[:12]
     for col, (value, label, icon, look) in zip(st.columns(3), ANSWERS):
-        with col.container(key=f"{look}-{prefix}-{hashlib.sha1(sid.encode()).hexdigest()[:12]}"):
+        with col.container(key=f"{look}-{prefix}-{tag}"):
             st.button(w(label), key=f"{prefix}-{sid}-{value}", type="primary" if value else "secondary", icon=icon,
                       width="stretch", on_click=vote, args=(cid, pid, sid, value, True, True, draft))
+    with st.container(key=f"offline-{prefix}-{tag}"):
+        st.warning(w("vote.offline"), icon=":material/cloud_off:")
 
 
 # ---- writing a statement -----------------------------------------------------------------
