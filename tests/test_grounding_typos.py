@@ -1,7 +1,8 @@
 """The guard on a statement's typo that a draft corrects (issue 11, round of 7 Dec 2026, "guard15"):
 the draft's word is in the language's dictionary (WordNet; OpenThesaurus for German), the statement's
-word is not, and the two are a typing slip apart after the same first letter (German: two
-neighbouring letters swapped, since OpenThesaurus lacks many words). A real word put for another
+word is not, and the two are a typing slip apart after the same first letter (a short word: a
+letter left out or added, or two neighbours swapped; German: two neighbours swapped only, since
+OpenThesaurus lacks many words). A real word put for another
 real word, or a word a slip away from a statement's word the dictionary knows, is still new.
 
 The English statement is a real one (american-assembly.bowling-green, comment 871, CC BY 4.0),
@@ -58,6 +59,8 @@ def test_the_rule_needs_an_unknown_word_in_the_statement() -> None:
     assert not corrects_typo("progressive", "moderate", "en")
     assert not corrects_typo("cordon", "Gordon", "en")  # another first letter: another word
     assert not corrects_typo("cars", "care", "en")  # "care" is a word: no typo
+    assert not corrects_typo("baker", "biker", "en")  # a letter changed in a short word: another word
+    assert corrects_typo("comprehensive", "comprehesive", "en")  # a long word may hold two slips
     assert not corrects_typo("Forderung", "Förderung", "de")  # a German letter changed: another word
     assert not corrects_typo("Brot", "Bort", "fr")  # no dictionary for the language
 

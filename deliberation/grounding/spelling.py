@@ -3,13 +3,14 @@
 
 The rule is grounded in the language's dictionary, not in a list of typos: the statement's word is
 one that the dictionary does not know, the draft's word one it knows, and the two are a few typing
-slips apart (:func:`slips`: a letter left out, added, changed, or two swapped). English words are
-looked up in WordNet (:mod:`.wordnet`), German ones in OpenThesaurus (:mod:`.thesaurus_de`); without
-the dictionary nothing counts as a corrected typo. OpenThesaurus lists only words that have a
-synonym, so it lacks many German words ("Förderung", "Seife"): a German word is read as a typo only
-when two neighbouring letters are swapped ("Bort" / "Brot", "Modelables" / "Modelabels"), never a
-letter changed ("Förderung" / "Forderung" is another word). A real word the draft puts for another real word
-("moderate" -> "progressive") is never one: the statement's word must be unknown.
+slips apart (:func:`slips`: a letter left out, added, changed, or two swapped; in a short word
+not a changed letter). English words are looked up in WordNet (:mod:`.wordnet`), German ones in
+OpenThesaurus (:mod:`.thesaurus_de`); without the dictionary nothing counts as a corrected typo.
+OpenThesaurus lists only words that have a synonym, so it lacks many German words ("Förderung",
+"Seife"): a German word is read as a typo only when two neighbouring letters are swapped ("Bort" /
+"Brot", "Modelables" / "Modelabels"), never a letter changed ("Förderung" / "Forderung" is another
+word). A real word the draft puts for another real word ("moderate" -> "progressive") is never
+one: the statement's word must be unknown.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from . import wordnet as wn
 
 #: the shortest word (in letters, on both sides) that is read as a typo of another ("Bort" / "Brot")
 MIN_TYPO_LETTERS = 4
-#: how many typing slips a word of fewer than :data:`LONG_WORD_LETTERS` letters may hold ...
-SHORT_WORD_SLIPS = 1
-#: ... and a longer one ("Netzwekes" for "Netzwerks": two)
+#: how many typing slips (:func:`slips`) a word of at least :data:`LONG_WORD_LETTERS` letters may
+#: hold ("comprehesive" for "comprehensive"); a shorter one only a letter left out or added, or two
+#: neighbours swapped: one letter changed in a short word often makes another word ("biker" /
+#: "baker", "stats" / "seats")
 LONG_WORD_SLIPS = 2
 LONG_WORD_LETTERS = 8
 #: the languages whose dictionary knows (nearly) every word, so that any slip may be read as a
@@ -52,6 +54,13 @@ def slips(a: str, b: str, limit: int) -> int:
             return limit + 1
         prev2, prev = prev, cur
     return min(prev[-1], limit + 1)
+
+
+def one_letter_more(a: str, b: str) -> bool:
+    """Is one of ``a`` and ``b`` the other with one letter added ("squre" / "square")?"""
+
+    short, long_ = sorted((a, b), key=len)
+    return len(long_) == len(short) + 1 and any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def swapped(a: str, b: str) -> bool:
@@ -83,17 +92,16 @@ def in_dictionary(word: str, lang: str) -> bool | None:
 
 def corrects_typo(draft_word: str, source_word: str, lang: str) -> bool:
     """Is ``draft_word`` the statement's ``source_word`` with its typo corrected: both of at least
-    :data:`MIN_TYPO_LETTERS` letters, a few slips apart (:data:`SHORT_WORD_SLIPS`,
-    :data:`LONG_WORD_SLIPS`; in a language not in :data:`FULL_DICTIONARY_LANGUAGES`, two neighbours
-    swapped) after the same first letter, the draft's word in the dictionary and the statement's not?"""
+    :data:`MIN_TYPO_LETTERS` letters, a few slips apart (:data:`LONG_WORD_SLIPS` in a long word, a
+    letter more or two neighbours swapped in a short one; in a language not in
+    :data:`FULL_DICTIONARY_LANGUAGES`, two neighbours swapped) after the same first letter, the draft's word in the dictionary and the statement's not?"""
 
     d, s = draft_word.lower(), source_word.lower()
     if d == s or min(len(d), len(s)) < MIN_TYPO_LETTERS or not (d.isalpha() and s.isalpha()) or d[0] != s[0]:
         return False  # a slip in the first letter makes another word ("Gordon" / "cordon")
-    if lang in FULL_DICTIONARY_LANGUAGES:
-        limit = LONG_WORD_SLIPS if min(len(d), len(s)) >= LONG_WORD_LETTERS else SHORT_WORD_SLIPS
-        if slips(d, s, limit) > limit:
+    if lang in FULL_DICTIONARY_LANGUAGES and min(len(d), len(s)) >= LONG_WORD_LETTERS:
+        if slips(d, s, LONG_WORD_SLIPS) > LONG_WORD_SLIPS:
             return False
-    elif not swapped(d, s):
+    elif not (swapped(d, s) or lang in FULL_DICTIONARY_LANGUAGES and one_letter_more(d, s)):
         return False
     return in_dictionary(d, lang) is True and in_dictionary(s, lang) is False
