@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 from dataclasses import dataclass
 
 from . import wordnet as wn
@@ -140,14 +139,6 @@ _BACKWARD_NEGATORS = frozenset(w.lower() for w in entries("backward_negators"))
 _PREFERENCE = frozenset(w.lower() for w in entries("preference_words"))
 _PREFERENCE_THAN = frozenset(w.lower() for w in entries("preference_than_words"))
 PREFERENCE_REACH = 5
-#: "prefer X over Y", "favour X over Y": a preference_over_words word after a verb of WordNet's
-#: preference_senses, within PREFERENCE_VERB_REACH tokens and not right after it ("prefer to work"),
-#: negates what follows like "rather than"; a preference_over_gerund_words word only before an -ing
-#: form ("prefers walking to driving")
-_PREFERENCE_OVER = frozenset(w.lower() for w in entries("preference_over_words"))
-_PREFERENCE_OVER_GERUND = frozenset(w.lower() for w in entries("preference_over_gerund_words"))
-_GERUND_ENDING = "ing"
-PREFERENCE_VERB_REACH = 8
 #: "(as) opposed to X" after a noun: "instead of X"
 _OPPOSED_TO = frozenset((o, t) for o in _OPPOSED for t in _INFINITIVE_MARKERS)
 
@@ -168,27 +159,7 @@ def _contrast_phrase(raws: list[str], k: int) -> str:
         # more than"): a preference is for doing or having something
         if at and not (wn.wordnet() is not None and wn.usual_pos(raws[at[-1] + 1].lower()) in _ADJECTIVE_POS):
             return f"{raws[at[-1]]} {raws[k]}"
-    if lw in _PREFERENCE_OVER and (lw not in _PREFERENCE_OVER_GERUND or nxt.endswith(_GERUND_ENDING)):
-        at = [i for i in range(max(0, k - PREFERENCE_VERB_REACH), k - 1) if _preference_verb(raws[i])]
-        if at:
-            return f"{raws[at[-1]]} {raws[k]}"
     return ""
-
-
-@lru_cache(maxsize=1)
-def _preference_verbs() -> frozenset[str]:
-    """The verbs of WordNet's preference_senses ("prefer", "favor", "favour"); none without WordNet."""
-
-    reader = wn.wordnet()
-    if reader is None:
-        return frozenset()
-    return frozenset(n.lower() for sense in entries("preference_senses") for n in reader.synset(sense).lemma_names())
-
-
-def _preference_verb(word: str) -> bool:
-    """Is ``word`` a form of a verb of preference ("prefers", "favoured": :func:`_preference_verbs`)?"""
-
-    return bool(_preference_verbs() and wn.lemmas(word) & _preference_verbs())
 
 
 _TOO_PURPOSE = frozenset(w.lower() for w in entries("too_purpose_markers"))
@@ -374,34 +345,16 @@ _THAN = phrase_pattern("comparison_words")
 
 
 def _comparison_swapped(a: str, b: str) -> bool:
-    """"X is safer than Y" versus "Y is safer than X"; "X instead of Y", "X rather than Y", "prefer
-    X over Y" versus the same with X and Y swapped (:func:`comparison_split`)."""
+    """"X is safer than Y" versus "Y is safer than X"."""
 
-    ma, mb = comparison_split(a), comparison_split(b)
+    ma, mb = _THAN.search(a), _THAN.search(b)
     if not ma or not mb:
         return False
-    a1, a2 = _content_set(_tokenize(a[: ma[0]])), _content_set(_tokenize(a[ma[1] :]))
-    b1, b2 = _content_set(_tokenize(b[: mb[0]])), _content_set(_tokenize(b[mb[1] :]))
+    a1, a2 = _content_set(_tokenize(a[: ma.start()])), _content_set(_tokenize(a[ma.end() :]))
+    b1, b2 = _content_set(_tokenize(b[: mb.start()])), _content_set(_tokenize(b[mb.end() :]))
     crossed = len(a2 & b1) + len(a1 & b2)
     straight = len(a1 & b1) + len(a2 & b2)
     return bool(a2 & b1) and bool(a1 & b2) and crossed > straight
-
-
-def comparison_split(text: str) -> tuple[int, int] | None:
-    """Where ``text`` compares two sides: the span of its "than", else of its first contrast phrase
-    ("instead of", "over" after "prefer": :func:`_contrast_phrase`); None when it has neither."""
-
-    m = _THAN.search(text)
-    if m:
-        return m.start(), m.end()
-    toks = _tokenize(text)
-    raws = [t.raw for t in toks]
-    for k in range(len(toks)):
-        words = _contrast_phrase(raws, k).split()
-        if words:
-            last = k + len(words) - 1 if words[0].lower() == raws[k].lower() else k
-            return toks[k].start, toks[last].end
-    return None
 
 
 def _source_units(text: str) -> list[tuple[_Clause, _Clause]]:
@@ -545,8 +498,7 @@ def _is_negator(w: str) -> bool:
                 or _is_too_to(w)
                 or tuple(w.lower().split()) in _NEGATING_PHRASES | _OPPOSED_TO
                 or (len(w.split()) == 2 and _shield_verb(w.split()[::-1], 0) != "")
-                or (len(w.split()) == 2 and w.split()[0].lower() in _PREFERENCE and w.split()[1].lower() in _PREFERENCE_THAN)
-                or (len(w.split()) == 2 and w.split()[1].lower() in _PREFERENCE_OVER and _preference_verb(w.split()[0])))
+                or (len(w.split()) == 2 and w.split()[0].lower() in _PREFERENCE and w.split()[1].lower() in _PREFERENCE_THAN))
 
 
 def _is_too_to(w: str) -> bool:

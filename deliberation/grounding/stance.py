@@ -8,7 +8,7 @@ import math
 
 from .checks import SentenceContext, _Source
 from .lexicon import CONDITION, NEGATING_CONDITION
-from .polarity import (_Clause, _clauses, _comparison_swapped, comparison_split, _polarity, _polarity_by_clause, _POLARITY_SPLIT,
+from .polarity import (_Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause, _POLARITY_SPLIT,
                        _PolarityInfo, _stance_flip, _word_canon)
 from .problems import Problem, ProblemKind
 from .text import _fold, _tokenize
@@ -60,10 +60,8 @@ def check_stance(ctx: SentenceContext) -> list[Problem]:
             continue
         src, sc, parent = aligned
         if _comparison_swapped(cl.text, sc.text) and _comparison_swapped(cl.text, parent.text):
-            span = comparison_split(cl.text)
-            word = cl.text[span[0]:span[1]] if span else "than"
             return [Problem(ProblemKind.COMPARISON_SWAPPED,
-                            f"reverses the comparison in statement {src.id} (the two sides of '{word}' are swapped)",
+                            f"reverses the comparison in statement {src.id} (the two sides of 'than' are swapped)",
                             {"statement": src.id})]
         sp = _polarity(cl.text, w)
         flipped, how = _stance_flip(sp, _polarity_by_clause(sc.text, w), cl.content, sc.content)
