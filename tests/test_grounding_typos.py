@@ -43,6 +43,19 @@ def test_a_name_a_slip_from_a_known_word_is_still_new() -> None:
     assert not ok and K.ADDED_ENTITY in kinds
 
 
+@needs_wordnet
+@pytest.mark.parametrize(("statement", "draft"), [
+    ("Councillor Smyth should resign over the budget.", "Councillor Smith should resign over the budget."),
+    ("Vote Kemper out of office.", "Vote Keeper out of office."),
+    ("Mayor Wilkerson failed us.", "Mayor Wilkinson failed us."),
+    ("Hire more Latinx teachers.", "Hire more Latin teachers."),
+])
+def test_a_name_one_slip_from_a_word_is_another_name(statement: str, draft: str) -> None:
+    """The reviewer's made-up cases on 1a3b34b: a name written as a name is no typo of a word."""
+    ok, kinds = _verdict(statement, draft)
+    assert not ok and K.ADDED_ENTITY in kinds, kinds
+
+
 @needs_thesaurus
 def test_a_german_typo_of_two_swapped_letters_is_the_word_meant() -> None:
     statement = "Bei Grundnahrungsmitteln wie Bort und Reis soll kein Gewinn erlaubt sein."

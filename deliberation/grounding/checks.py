@@ -230,7 +230,8 @@ def check_numbers(ctx: SentenceContext) -> list[Problem]:
 def check_entities(ctx: SentenceContext) -> list[Problem]:
     source_words = {_fold(t.raw) for src in ctx.cited for t in src.toks}
     bad = [f"{kind} '{surface}'" for surface, kind in _entities(ctx.text, ctx.toks, ctx.lang)
-           if _entity_missing_words(surface, ctx.union, source_words, ctx.lang)]
+           if _entity_missing_words(surface, ctx.union, source_words, ctx.lang,
+                                    {t.raw for src in ctx.cited for t in src.toks})]
     if not bad:
         return []
     return [Problem(ProblemKind.ADDED_ENTITY, f"adds the {', '.join(bad)} not found in cited {ctx.who}", {"entities": bad})]

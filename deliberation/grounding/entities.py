@@ -4,6 +4,7 @@ statements lack."""
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 from . import wordnet as wn
 from .lexicon import ABBREVIATIONS, alternation, entries
@@ -88,10 +89,13 @@ def _governs_genitive(toks: list[_Tok], j: int) -> bool:
     return j < len(toks) and _fold(toks[j].raw) in _DE_GENITIVE_NEXT
 
 
-def _entity_missing_words(surface: str, source_canon: set[str], source_words: set[str], lang: str = "en") -> list[str]:
+def _entity_missing_words(surface: str, source_canon: set[str], source_words: set[str], lang: str = "en",
+                          written: Iterable[str] = ()) -> list[str]:
     """Words of a name or place that the cited statements lack (empty when supported): a word
-    that corrects a statement's typo ("Fountain Square" for "Fountain Squre",
-    :func:`.spelling.corrects_typo`) is not lacking."""
+    that corrects a typo of the statements' words as ``written`` (:func:`.spelling.corrects_typo`:
+    "English" for "ENGLLISH", "Fountain Square" for "Fountain Squre") is not lacking, unless the
+    statement's word is written as a name and the draft's is no place word: "Smith" for "Smyth",
+    "Keeper" for "Kemper" are other names (:func:`_typo_corrected`)."""
 
     missing = []
     for w in re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", surface):
@@ -104,11 +108,22 @@ def _entity_missing_words(surface: str, source_canon: set[str], source_words: se
             continue  # "DUIs" for "DUI's": an acronym's plural
         if any(clipped(s, f) for s in source_words):
             continue  # "Recreation" for "rec"
-        if any(corrects_typo(w, s, lang) for s in source_words):
+        if _typo_corrected(w, written, lang):
             continue
         missing.append(w)
     return missing
 
+
+
+def _typo_corrected(word: str, written: Iterable[str], lang: str) -> bool:
+    """Does ``word`` of a name correct a typo of a statement's word as written: one in capitals or
+    lower case ("ENGLLISH"), or one written as a name ("Squre") when ``word`` is a place word
+    ("Square")? A name the dictionary lacks one slip from a word ("Kemper" / "Keeper") is a name.
+    German capitalises every noun, so there any word may be corrected."""
+
+    place = bool(_PLACE_WORDS.match(word))
+    return any(corrects_typo(word, s, lang) for s in written
+               if place or s.isupper() or s.islower() or lang == "de")
 
 
 #: the shortest clipped form of a word that counts as that word ("rec" for "recreation")
