@@ -1,0 +1,472 @@
+"""A room of six run by hand in chromium, as a real room uses the app, with the vote-check at its end.
+
+    .venv/bin/python tests/room_hand.py [--lang fr|es] [--out /tmp/room-hand]
+
+Starts the app as ``make run`` does (``python -m ui.launch --no-sample --port N``: the data folder's
+Chroma server and ``streamlit run`` on 127.0.0.1, its data folder ``OUT/data``) and drives it with
+Debian's chromium: the moderator creates a room whose question is in ``--lang``; six phones (that
+browser language) join; they write statements in ``--lang`` and in English and vote on all; the CLI
+imports a file and analyzes the room while the app serves; a second device opens one participant's
+personal link; the moderator runs the graph and reviews the drafts (approve, edit, reject), opens
+voting; the phones vote on the drafts; the app is restarted mid-vote (the phones reload, one press is
+made on a page left open); the CLI's ``resume --close-voting`` closes the vote; a phone's late press
+is refused; the board and the report are opened. Every page is photographed into ``OUT/shots``.
+At the end tests/vote_check.py compares every acknowledged press with the Store: prints
+"vote-check: N presses acknowledged, ... 0 lost, 0 duplicated, 0 after close" and exits 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from ui_helpers import REPO, idle, idle_all, launch_chromium, start_launcher  # noqa: E402
+from vote_check import Press, check_votes  # noqa: E402
+
+#: ms: the longest wait of one step (a graph run on a loaded 2-core machine)
+WAIT = 300_000
+ROOMS = {
+    "fr": {
+        "locale": "fr-FR",
+        "question": "Que faut-il faire de l'ancienne gare de marchandises du quartier ?",
+        "own": ["Il faut y construire des logements abordables pour les familles.",
+                "Un parc avec des arbres et des bancs serait mieux que des immeubles.",
+                "La gare devrait accueillir un marché couvert le samedi."],
+        "answers": {1: "D'accord", -1: "Pas d'accord", 0: "Sans avis"},
+        "said": {"d'accord": 1, "pas d'accord": -1, "sans avis": 0},
+        "stored": r"Vote enregistré\s*:\s*(d'accord|pas d'accord|sans avis) \((?:proposition|[Pp]rojet) (\d+)\)",
+        "caption": r"^Proposition (\d+)$", "draft": r"^[Pp]rojet (\d+) · fondé sur",
+        "add_tab": "Écrire une proposition", "vote_tab": "Voter", "mine_tab": "Mes votes",
+        "label": "Votre proposition",
+        "submit": "Envoyer la proposition", "added": r"Merci : la proposition \d+ a (été ajoutée|bien été reçue)",
+        "all_done": "Vous avez voté sur toutes les propositions", "code": "Code de la consultation",
+        "create_tab": "Créer une consultation", "question_label": "Question posée aux participants",
+        "create": "Créer la consultation",
+        "secret_label": "Secret de l'équipe d'animation (laisser vide pour en générer un)",
+        "facilitation": "Animation", "run": "Lancer le processus d'animation",
+        "review_wait": "Le processus attend votre relecture", "approve": "Approuver", "edit": "Modifier",
+        "reject": "Rejeter", "edited": "Formulation modifiée", "submit_review": "Envoyer les décisions",
+        "recorded": r"Relecture enregistrée", "voting_tab": "Vote", "open": "Ouvrir le vote",
+        "is_open": "Le vote est", "closed": r"Votre vote n'a pas été enregistré",
+    },
+    "es": {
+        "locale": "es-ES",
+        "question": "¿Qué debemos hacer con la antigua estación de mercancías del barrio?",
+        "own": ["Hay que construir viviendas asequibles para las familias.",
+                "Un parque con árboles y bancos sería mejor que más edificios.",
+                "La estación debería acoger un mercado cubierto los sábados."],
+        "answers": {1: "De acuerdo", -1: "En desacuerdo", 0: "Paso"},
+        "said": {"de acuerdo": 1, "en desacuerdo": -1, "paso": 0},
+        "stored": r"Voto guardado:\s*(de acuerdo|en desacuerdo|paso) \((?:afirmación|[Bb]orrador) (\d+)\)",
+        "caption": r"^Afirmación (\d+)$", "draft": r"^[Bb]orrador (\d+) · basado en",
+        "add_tab": "Escribir una afirmación", "vote_tab": "Votar", "mine_tab": "Mis votos", "label": "Su afirmación",
+        "submit": "Enviar afirmación", "added": r"Gracias: (la afirmación \d+ se ha añadido|hemos recibido)",
+        "all_done": "Ha votado todas las afirmaciones", "code": "Código de la consulta",
+        "create_tab": "Crear una consulta", "question_label": "Pregunta planteada a los participantes",
+        "create": "Crear la consulta", "secret_label": "Secreto de la moderación (déjelo vacío para generar uno)",
+        "facilitation": "Facilitación", "run": "Ejecutar el proceso de facilitación",
+        "review_wait": "El proceso espera su revisión", "approve": "Aprobar", "edit": "Editar",
+        "reject": "Rechazar", "edited": "Redacción editada", "submit_review": "Enviar las decisiones",
+        "recorded": r"Revisión registrada", "voting_tab": "Votación", "open": "Abrir la votación",
+        "is_open": "La votación está", "closed": r"Su voto no se guardó",
+    },
+}
+ENGLISH = ["The old station should become affordable housing for families.",
+           "Keep the station building and turn it into a library.",
+           "Parking for the market must not take over the neighbourhood."]
+
+
+class Room:
+    def __init__(self, out: Path, lang: str):
+        self.out, self.w, self.lang = out, ROOMS[lang], lang
+        self.data = out / "data"
+        self.shots = out / "shots"
+        self.shots.mkdir(parents=True, exist_ok=True)
+        self.presses: list[Press] = []
+        self.n_shot = 0
+        self.launcher = None
+        self.url = None
+        self.timings: list[tuple[str, float]] = []
+
+    # ---- the app ---------------------------------------------------------------------------
+    def start(self, port: int | None = None) -> None:
+        from deliberation.processes import free_port
+
+        port = port or free_port()
+        log = self.out / "launch.log"
+        start = log.stat().st_size if log.exists() else 0
+        env = {"DELIBERATION_PARTICIPANT_REFRESH": "2", "DELIBERATION_BOARD_REFRESH": "3"}
+        self.launcher = start_launcher(self.data, log, "--no-sample", "--port", str(port), env=env)
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            text = log.read_text(errors="replace")[start:]
+            m = re.search(r"Open (http://127\.0\.0\.1:\d+)", text)
+            if m:
+                self.url = m.group(1)
+                return
+            if self.launcher.poll() is not None:
+                raise SystemExit(f"the app ended: {text[-2000:]}")
+            time.sleep(0.5)
+        raise SystemExit("the app did not start in 300 s")
+
+    def stop(self) -> None:
+        import signal
+
+        if self.launcher and self.launcher.poll() is None:
+            self.launcher.send_signal(signal.SIGINT)
+            try:
+                self.launcher.wait(60)
+            except subprocess.TimeoutExpired:
+                self.launcher.kill()
+
+    def cli(self, *args: str) -> str:
+        env = {**os.environ, "PYTHONPATH": str(REPO), "DELIBERATION_DATA": str(self.data)}
+        t0 = time.time()
+        # the `deliberation` command (graphs.cli: the graph's commands, then deliberation.cli's)
+        p = subprocess.run([sys.executable, "-m", "graphs.cli", *args], cwd=REPO, env=env,
+                           capture_output=True, text=True, timeout=900)
+        self.timings.append((f"cli {args[0]}", time.time() - t0))
+        print(f"$ deliberation {' '.join(args)} -> {p.returncode} ({time.time() - t0:.1f} s)\n"
+              + (p.stdout + p.stderr)[-1500:], flush=True)
+        if p.returncode != 0:
+            raise RuntimeError(f"deliberation {args[0]} failed ({p.returncode})")
+        return p.stdout + p.stderr
+
+    def shot(self, page, name: str) -> None:
+        """The whole page: Streamlit scrolls inside its main block, so the viewport is made as tall as
+        that block's content for the photograph, then put back."""
+        self.n_shot += 1
+        page.wait_for_timeout(1200)  # charts and some controls draw after the script has finished (screenshots.py)
+        size = page.viewport_size
+        tall = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
+                             "[data-testid=stAppViewContainer]')].map(e => e.scrollHeight), 0)")
+        if tall > size["height"]:
+            page.set_viewport_size({"width": size["width"], "height": min(tall, 12_000)})
+            page.wait_for_timeout(300)  # the browser lays the page out again: no rerun, nothing to wait for
+        page.screenshot(path=str(self.shots / f"{self.n_shot:02d}-{name}.png"))
+        page.set_viewport_size(size)
+
+    # ---- a phone ---------------------------------------------------------------------------
+    def phone(self, browser, link: str | None = None):
+        ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  locale=self.w["locale"])
+        page = ctx.new_page()
+        page.set_default_timeout(WAIT)
+        page.goto(link or f"{self.url}/participate?code={self.code}")
+        if link is None:
+            page.get_by_label(self.w["code"]).press("Enter")
+            page.wait_for_url(re.compile(r"[?&]p="))
+        idle(page)
+        return page
+
+    def pid(self, page) -> str:
+        from deliberation.storage.sessions import participant_for_token
+
+        return participant_for_token(parse_qs(urlsplit(page.url).query)["p"][0])
+
+    def shown(self, page, draft: bool = False, coming: bool = False) -> str | None:
+        """The id of the statement or draft the phone asks about, or None once all are voted on;
+        ``coming``: one is sure to come (drafts just opened reach a caught-up phone on its timer)."""
+        pattern = self.w["draft" if draft else "caption"]
+        item = page.get_by_text(re.compile(pattern)).first
+        done = page.get_by_text(self.w["all_done"]).first
+        (item if coming else item.or_(done)).wait_for(timeout=WAIT)
+        if not item.is_visible():
+            return None
+        return re.match(pattern, item.inner_text()).group(1)
+
+    def press(self, page, sid: str, value: int, label: str, acked: bool = True) -> None:
+        """Press ``value`` on item ``sid`` the phone shows; wait for its "Vote stored" (naming ``sid``)
+        and record it as a press (``acked=False``: the press is expected to be refused)."""
+        word = self.w["answers"][value]
+        # the button's name, with an icon's name before it ("Pass / unsure"'s words after it); no "/"
+        # in the pattern: Playwright's selector ends its regular expression there
+        name = re.compile(r"(^|\s)" + re.escape(word) + r"(\s.*)?$")
+        page.get_by_role("button", name=name).first.click()
+        if not acked:
+            idle(page)
+            return
+        stored = self.w["stored"].replace(r"(\d+)", sid)
+        ack = page.get_by_text(re.compile(stored)).first
+        try:
+            ack.wait_for(timeout=WAIT)
+        except Exception:
+            self.shot(page, f"no-ack-{label.replace(' ', '-')}-{sid}")
+            raise
+        said = re.search(stored, ack.inner_text()).group(1)
+        assert self.w["said"][said] == value, (said, value)
+        self.presses.append(Press(self.pid(page), sid, value, label))
+        idle(page)
+
+    def vote_all(self, pages, labels, values, draft: bool = False) -> None:
+        """Each phone votes on what it shows until it has voted on everything (side by side)."""
+        todo = list(range(len(pages)))
+        while todo:
+            shown = {k: self.shown(pages[k], draft) for k in todo}
+            todo = [k for k in todo if shown[k] is not None]
+            for k in todo:
+                self.press(pages[k], shown[k], values(k, shown[k]), labels[k])
+
+    # ---- the moderator ---------------------------------------------------------------------
+    def create(self, browser):
+        w = self.w
+        mod = browser.new_context(viewport={"width": 1280, "height": 900}, locale=w["locale"]).new_page()
+        mod.set_default_timeout(WAIT)
+        mod.goto(f"{self.url}/moderator")
+        idle(mod)
+        mod.get_by_role("tab", name=w["create_tab"]).click()
+        mod.get_by_label(w["question_label"]).fill(w["question"])
+        mod.get_by_label(w["secret_label"]).fill("roomhand-secret-42")
+        mod.get_by_role("button", name=w["create"]).click()
+        mod.get_by_text(re.compile(r"\*?\*?[A-Z0-9]{6}")).first.wait_for()
+        idle(mod)
+        self.shot(mod, "console-created")
+        m = re.search(r"/moderator\?.*", mod.url)
+        from deliberation.config import Settings
+        from deliberation.storage import Store
+
+        self.store = Store(Settings(data_dir=self.data))
+        c = max(self.store.list_consultations(), key=lambda x: x.id)
+        self.cid, self.code = c.id, c.code
+        print(f"room {self.cid}: code {self.code}, console {m and m.group(0)}", flush=True)
+        return mod
+
+    def waiting(self) -> str | None:
+        """What the graph waits for ("review", "voting") as its checkpoint says, or None."""
+        from deliberation.config import Settings
+        from graphs import runner
+
+        return (runner.status(Settings(data_dir=self.data), self.cid).waiting or {}).get("type")
+
+    def tab(self, page, name: str) -> None:
+        page.get_by_role("tab", name=name, exact=True).click()
+        idle(page)
+
+
+def camp(k: int, sid: str) -> int:
+    """Two camps: even phones agree with odd statements and disagree with even ones, odd phones the
+    other way round; phone 5 passes on every third."""
+    if k == 5 and int(sid) % 3 == 0:
+        return 0
+    return 1 if (int(sid) + k) % 2 else -1
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--lang", default="fr", choices=sorted(ROOMS))
+    ap.add_argument("--out", type=Path, default=Path("/tmp/room-hand"))
+    ap.add_argument("--big", type=Path, default=None,
+                    help="instead: import this Polis folder by the CLI (e.g. ../shared/corpora/"
+                         "march-on.operation-marchin-orders), run it with --approve-all, and time and photograph "
+                         "the console, the board, the projector, the report and a phone")
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.big:
+        return big_room(args.out, args.big)
+    room = Room(args.out, args.lang)
+    room.start()
+    print(f"app at {room.url}, data {room.data}", flush=True)
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as pw:
+            browser = launch_chromium(pw, idle_hook=True)
+            try:
+                run(room, browser)
+            finally:
+                browser.close()
+    finally:
+        room.stop()
+    check = check_votes(room.store, room.cid, room.presses)
+    print("vote-check:", check.summary(), flush=True)
+    for what, s in room.timings:
+        print(f"  {what}: {s:.1f} s")
+    return 0 if check.ok else 1
+
+
+def big_room(out: Path, folder: Path) -> int:
+    from playwright.sync_api import sync_playwright
+
+    room = Room(out, "fr")
+    said = room.cli("import-polis", str(folder))
+    code = re.search(r"join code (\w+)", said).group(1)
+    secret = re.search(r"keep it\): (\S+)", said).group(1)
+    cid = re.search(r"consultation (\d+)", said).group(1)
+    room.cli("run", cid, "--approve-all")
+    room.start()
+
+    def timed(what: str, page, address: str | None = None) -> None:
+        t0 = time.time()
+        if address:
+            page.goto(address)
+        idle(page, WAIT)
+        room.timings.append((what, time.time() - t0))
+        room.shot(page, what.replace(" ", "-"))
+
+    try:
+        with sync_playwright() as pw:
+            browser = launch_chromium(pw, idle_hook=True)
+            try:
+                mod = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US").new_page()
+                mod.set_default_timeout(WAIT)
+                mod.goto(f"{room.url}/moderator?code={code}")
+                idle(mod)
+                mod.get_by_label("Moderator secret", exact=True).fill(secret)
+                mod.get_by_test_id("stForm").get_by_role("button", name="Open", exact=True).click()
+                timed("console sign-in", mod)
+                for tab in ("Import", "Moderation queue", "Facilitation", "Voting"):
+                    mod.get_by_role("tab", name=tab).click()
+                    timed(f"console {tab}", mod)
+                board = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-US").new_page()
+                board.set_default_timeout(WAIT)
+                timed("board", board, f"{room.url}/board?code={code}")
+                timed("projector", board, f"{room.url}/board?code={code}&view=projector")
+                rep = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-US").new_page()
+                rep.set_default_timeout(WAIT)
+                timed("report", rep, f"{room.url}/report?code={code}")
+                phone = room.phone(browser, f"{room.url}/participate?code={code}")
+                phone.get_by_label("Consultation code").press("Enter")
+                timed("phone join", phone)
+            finally:
+                browser.close()
+    finally:
+        room.stop()
+    for what, s in room.timings:
+        print(f"  {what}: {s:.1f} s")
+    return 0
+
+
+def run(room: Room, browser) -> None:
+    w = room.w
+    mod = room.create(browser)
+    phones = [room.phone(browser) for _ in range(6)]
+    labels = [f"phone {k}" for k in range(6)]
+    room.shot(phones[0], "phone-joined")
+    # statements in two languages
+    for k, text in enumerate(w["own"] + ENGLISH):
+        p = phones[k]
+        room.tab(p, w["add_tab"])
+        p.get_by_label(w["label"]).fill(text)
+        p.get_by_label(w["label"]).press("Control+Enter")
+        idle(p)
+        p.get_by_role("button", name=w["submit"]).click()
+        p.get_by_text(re.compile(w["added"])).first.wait_for()
+        idle(p)
+        if k == 0:
+            room.shot(p, "phone-added")
+        room.tab(p, w["vote_tab"])
+    # the CLI on the same folder while the app serves: an import (a room of its own) and an analysis
+    extra = room.out / "extra.csv"
+    extra.write_text("text,language\nLa gare doit rester ouverte aux associations.,fr\n"
+                     "The station roof should carry solar panels.,en\n", encoding="utf-8")
+    room.cli("import-statements", str(extra), "--question", "Importé pendant la séance")
+    room.vote_all(phones, labels, camp)
+    room.shot(phones[1], "phone-all-voted")
+    room.cli("analyze", str(room.cid))
+    # a second device for phone 0: its personal link
+    second = room.phone(browser, phones[0].url)
+    room.tab(second, w["mine_tab"])
+    room.shot(second, "second-device-my-votes")
+    room.tab(second, w["vote_tab"])
+    # the graph, the review
+    room.tab(mod, w["facilitation"])
+    t0 = time.time()
+    mod.get_by_role("button", name=w["run"]).click()
+    mod.get_by_text(w["review_wait"]).first.wait_for(timeout=WAIT)
+    idle(mod)
+    room.timings.append(("console run to review", time.time() - t0))
+    room.shot(mod, "console-review")
+    groups = mod.get_by_role("radiogroup")
+    n = groups.count()
+    print(f"{n} drafts to review", flush=True)
+    decisions = [w["approve"]] * n
+    if n >= 3:
+        decisions[1], decisions[2] = w["edit"], w["reject"]
+    for i, d in enumerate(decisions):
+        groups.nth(i).get_by_text(d, exact=True).click()
+        idle(mod)
+        if d == w["edit"]:
+            box = mod.get_by_role("textbox", name=w["edited"]).first
+            box.fill(box.input_value().rstrip(". ") + ".")
+            box.press("Control+Enter")
+            idle(mod)
+    mod.reload()  # the clicked decisions stay
+    idle(mod)
+    room.tab(mod, w["facilitation"])
+    room.shot(mod, "console-review-after-reload")
+    mod.get_by_role("button", name=w["submit_review"]).click()
+    mod.get_by_text(re.compile(w["recorded"])).first.wait_for(timeout=WAIT)
+    idle(mod)
+    room.shot(mod, "console-published")
+    room.tab(mod, w["voting_tab"])
+    mod.get_by_role("button", name=w["open"]).click()
+    mod.get_by_text(w["is_open"]).first.wait_for()
+    idle(mod)
+    room.shot(mod, "console-voting-open")
+    # phones vote on the first draft each, without a reload
+    first = {k: room.shown(phones[k], draft=True, coming=True) for k in range(6)}
+    room.shot(phones[2], "phone-draft")
+    for k in range(3):
+        room.press(phones[k], first[k], 1, labels[k])
+    # a restart mid-vote: phones 0-4 reload, phone 5 presses on its page left open
+    port = int(room.url.rsplit(":", 1)[1])
+    room.stop()
+    room.start(port)
+    room.press(phones[5], first[5], -1, labels[5])
+    for p in phones[:5]:
+        p.reload()
+    idle_all(phones[:5])
+    room.vote_all(phones[:5], labels, lambda k, sid: 1 if k % 2 == 0 else -1, draft=True)
+    second.reload()
+    idle(second)
+    room.shot(second, "second-device-after-votes")
+    # the CLI closes the vote while the app serves; phone 5 presses late on the draft it still shows
+    late = room.shown(phones[5], draft=True)
+    out = room.cli("resume", str(room.cid), "--close-voting")
+    room.cli("status", str(room.cid))
+    if room.waiting() == "review":  # a group rejected its drafts: the redrafts wait for a review
+        room.cli("review", str(room.cid), "--approve-all")
+        out = room.cli("resume", str(room.cid), "--close-voting")
+    if late is not None:
+        room.press(phones[5], late, 1, labels[5], acked=False)
+        phones[5].get_by_text(re.compile(w["closed"])).first.wait_for()
+        room.shot(phones[5], "phone-late-press")
+    for p in phones:
+        p.reload()
+    idle_all(phones)
+    room.shot(phones[3], "phone-after-close")
+    mod.reload()
+    idle(mod)
+    room.tab(mod, w["voting_tab"])
+    room.shot(mod, "console-after-close")
+    board = browser.new_context(viewport={"width": 1920, "height": 1080}, locale=w["locale"]).new_page()
+    board.set_default_timeout(WAIT)
+    board.goto(f"{room.url}/board?code={room.code}")
+    idle(board)
+    room.shot(board, "board")
+    board.goto(f"{room.url}/board?code={room.code}&view=projector")
+    idle(board)
+    room.shot(board, "projector")
+    rep = browser.new_context(viewport={"width": 1280, "height": 1000}, locale=w["locale"]).new_page()
+    rep.set_default_timeout(WAIT)
+    t0 = time.time()
+    rep.goto(f"{room.url}/report?code={room.code}")
+    idle(rep)
+    room.timings.append(("report page", time.time() - t0))
+    room.shot(rep, "report")
+    print("close said:", out[-300:], flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
