@@ -465,13 +465,17 @@ def _redraftable(state: FacilitationState, ctx: Context, redraft: list[str], fee
                  exclude: dict[str, list[str]]) -> tuple[list[str], set[str]]:
     """(the keys a revision can redraft, those it cannot): a draft whose sources are all used up (a
     small room's slate cites every candidate) has no other statement to be drafted from; sent back,
-    it returned to review unchanged, was called revised, and was put to a second vote word for word."""
+    it returned to review unchanged, was called revised, and was put to a second vote word for word.
+    So does a group's draft whose request would cite only the statements the rejected draft cited (its
+    group agrees with no other: the sources fall back to the excluded ones), found in a room of six
+    run by hand (tests/room_hand.py, tests/test_room_group_revision.py)."""
     if not redraft:
         return [], set()
     statements = ctx.services.store.statements(state.consultation_id)
     possible = {r.speaks_for for r in build_requests(state.analysis, statements, state.question, ctx.facilitation,
                                                     only=set(redraft), feedback=feedback, exclude=exclude,
-                                                    grounding=ctx.grounding)}
+                                                    grounding=ctx.grounding)
+                if not {s.id for s in r.sources} <= set(exclude.get(r.speaks_for, ()))}
     return [k for k in redraft if k in possible], {k for k in redraft if k not in possible}
 
 

@@ -1,0 +1,65 @@
+"""A room of six whose opinion group voted down its own draft, and nothing else to draft it from.
+
+Found in a room run by hand in chromium (tests/room_hand.py, French and English statements): group A
+rejected "What group A asks for", the graph sent it back for revision, found no statement of the
+group's but the two the draft had quoted (the sources fall back to the excluded ones), and put the
+very same text back to the moderator as a revised draft, for a second vote word for word. As for a
+common-ground draft (tests/test_room_revision.py), a draft with nothing left to draft from is not
+sent back: its vote stands, and the tally says why. Real SQLite and Chroma on disk and the bundled
+embedding model; the room's statements and votes are those of the hand-run room."""
+
+from __future__ import annotations
+
+import pytest
+
+from deliberation.config import Settings
+from deliberation.ratelimit import UNLIMITED
+from deliberation.storage import Store
+
+STATEMENTS = ["Il faut y construire des logements abordables pour les familles.",
+              "Un parc avec des arbres et des bancs serait mieux que des immeubles.",
+              "La gare devrait accueillir un marché couvert le samedi.",
+              "The old station should become affordable housing for families.",
+              "Keep the station building and turn it into a library.",
+              "Parking for the market must not take over the neighbourhood."]
+#: person i wrote statement i; their votes on the others' (1 agree, -1 disagree, 0 pass)
+VOTES = [{1: 1, 5: 1, 4: -1, 3: 1, 2: -1}, {0: 1, 4: 1, 2: 1, 3: -1, 5: -1}, {0: -1, 1: 1, 3: 1, 5: 1, 4: -1},
+         {0: 1, 4: 1, 1: -1, 2: 1, 5: -1}, {0: -1, 5: 1, 1: 1, 2: -1, 3: 1}, {0: 0, 1: -1, 3: 0, 4: 1, 2: 1}]
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    from graphs import runner
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("group-revision") / "data").ensure()
+    store = Store(settings, limits=UNLIMITED)
+    c, _ = store.create_consultation("Que faut-il faire de l'ancienne gare de marchandises du quartier ?",
+                                     secret="group-revision-secret")
+    people = [f"xid:p{i}" for i in range(6)]
+    for p, text in zip(people, STATEMENTS):
+        store.add_statement(c.id, p, text)
+    for p, votes in zip(people, VOTES):
+        for sid, v in votes.items():
+            store.cast_vote(c.id, p, str(sid), v)
+    st = runner.start(settings, c.id)
+    st = runner.resume(settings, c.id, {"reviewer": "moderator", "approve_all": True})
+    runner.open_voting(settings, c.id)
+    now = runner.published_now(st.values)
+    published = {key: p["statement_id"] for p in now for key in [p["key"], *p["also"]]}
+    # the group whose draft quotes statements 2 and 4, as in the hand-run room: it agrees with no other
+    [rejected] = [p["key"] for p in now if p["key"].startswith("group:") and sorted(p["citations"]) == ["2", "4"]]
+    for p in people:  # every one votes down that group's draft, and agrees with the rest
+        for key, sid in published.items():
+            store.cast_vote(c.id, p, sid, -1 if key == rejected else 1)
+    return published, rejected, runner.resume(settings, c.id, {"close": True})
+
+
+def test_a_group_draft_with_nothing_left_to_draft_from_is_not_sent_back(room):
+    published, rejected, st = room
+    assert st.waiting is None and not st.next, (st.waiting, st.values["log"][-6:])  # no "revision" to review
+    assert st.values["revise_rounds"] == 0
+    keys = [k for p in st.values["published"] for k in [p["key"], *p.get("also", [])]]
+    assert keys.count(rejected) == 1  # one vote on its words
+    notes = st.values["tally"]["notes"]
+    assert any(f"({published[rejected]}) was not endorsed by group " in n
+               and "no other statement is left to draft it from" in n for n in notes), notes
