@@ -26,7 +26,7 @@ def _wait_for(pattern: str, log_path, proc, timeout: float = 120) -> str:
             return text
         if proc.poll() is not None:
             raise AssertionError(f"the launcher exited with {proc.returncode}: {text[-2000:]}")
-        time.sleep(0.5)
+        time.sleep(0.02)  # as soon as it is printed: the address it prints answers by then
     raise AssertionError(f"{pattern!r} not printed within {timeout:g} s: {log_path.read_text()[-2000:]}")
 
 
@@ -42,16 +42,11 @@ def test_lan_launch_serves_the_network_address_and_prints_it(tmp_path):
     try:
         out = _wait_for("Open http", log_path, proc)
         assert f"Participants on this network join at http://{ip}:{port}/participate" in out
-        deadline = time.time() + 120
-        while True:  # the app answers on the network address, not only on 127.0.0.1
-            try:
-                with urllib.request.urlopen(f"http://{ip}:{port}/_stcore/health", timeout=2) as r:
-                    assert r.status == 200
-                    break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.5)
+        # the app answers on the network address, not only on 127.0.0.1, and once "Open" is printed:
+        # found in a room run by hand (tests/room_hand.py), the launcher printed it before it told the
+        # app to serve, and a browser sent there at once got "connection refused"
+        with urllib.request.urlopen(f"http://{ip}:{port}/_stcore/health", timeout=10) as r:
+            assert r.status == 200
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)

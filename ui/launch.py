@@ -49,6 +49,7 @@ from deliberation.embeddings import model_info
 from deliberation.embeddings.choice import is_auto
 from deliberation.errors import DeliberationError
 from deliberation.importers.polis import read_polis_export
+from deliberation.processes import http_ok
 from deliberation.services import ensure_consultation, find_consultation_by_source, find_stored, import_bundle
 from deliberation.storage import Store, chroma_server, runs
 from deliberation.storage.chroma_server import die_with_parent
@@ -64,6 +65,9 @@ SECRET_FILE = "sample-moderator-secret.txt"
 KEEP_POLL_S = 0.5
 #: Seconds the app has to end after the launcher passed it a Ctrl-C, before it is terminated.
 APP_STOP_S = 30.0
+#: Seconds the launcher waits, once it told the app to serve, for the app's address to answer before
+#: it prints "Open …" (printed then anyway), and seconds between two asks of its health address.
+APP_LISTEN_S, APP_LISTEN_POLL_S = 120.0, 0.1
 #: Who imports the sample on a first launch, in the record of the folder's import lock and in words.
 LAUNCHER = said("run.by.launcher")
 #: Who stops the runs that still need the vector store, in their record and in words.
@@ -229,8 +233,9 @@ def main(argv: list[str] | None = None) -> int:
             server = start_vector_server(settings)
         if not args.no_sample and not _print_sample(settings, url):
             return 0
-        print(f"Open {url} (Ctrl+C stops the server)", flush=True)
         _open_app(app)
+        if _answers(app, args.port):
+            print(f"Open {url} (Ctrl+C stops the server)", flush=True)
         return _serve(app)
     except DeliberationError as e:
         print(f"error: {e}", file=sys.stderr)
@@ -271,6 +276,18 @@ def _open_app(app: subprocess.Popen) -> None:
     with contextlib.suppress(BrokenPipeError):  # it has ended: _serve returns its exit status
         app.stdin.write(f"{GO}\n".encode())
         app.stdin.close()
+
+
+def _answers(app: subprocess.Popen, port: int) -> bool:
+    """Wait until the app told to serve answers on ``port`` (False: its process ended first), at most
+    APP_LISTEN_S. "Open …" was printed before the app was told to serve: a moderator who opened the
+    address at once (a room run by hand, tests/room_hand.py) got "connection refused"."""
+    deadline = time.monotonic() + APP_LISTEN_S
+    while app.poll() is None:
+        if http_ok(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) or time.monotonic() > deadline:
+            return True
+        time.sleep(APP_LISTEN_POLL_S)
+    return False
 
 
 def _end_unopened(app: subprocess.Popen) -> None:
