@@ -157,3 +157,67 @@ def test_no_home_folder_means_no_cache_not_an_error(monkeypatch: pytest.MonkeyPa
     assert lexicon_cache.cache_dir() is None
     index = MyThes("test", "Spanish", "mythes-es", "DELIBERATION_TEST_NO_SUCH_VARIABLE", str(SPANISH)).index()
     assert len(index) > 10_000
+
+
+@needs_wordnet
+def test_sorted_lines_find_what_a_bisection_of_all_lines_finds(tmp_path: Path) -> None:
+    """WordNet's index files and its sense counts searched block by block (wordnet_index.SortedLines,
+    no split of the whole file) give, for every 13th lemma and sense key (each block's first lines
+    among them: every lemma is checked through the reader against nltk's in
+    test_grounding_meaning.py) and for words between them, the line that bisecting the list of all
+    lines gives, and each sense's count as parsing cntlist.rev whole did; a small file of a few
+    blocks, a license header and no last newline too."""
+
+    from bisect import bisect_left
+
+    from deliberation.grounding import wordnet_index
+
+    def reference(lines: list[str], field: str) -> str | None:
+        i = bisect_left(lines, field + " ")
+        return lines[i] if i < len(lines) and lines[i].split(" ")[0] == field else None
+
+    for name in ("adj", "adv", "noun", "verb", "small"):
+        path = ROOT / f"index.{name}"
+        if name == "small":  # made up: 300 lines of ~40 characters, blocks of 4,096 hold ~100 each
+            path = tmp_path / "index.small"
+            path.write_text("  a license line\n" + "\n".join(f"w{i:04d} n 1 0 1 0 {i:08d} padding padding"
+                                                             for i in range(0, 600, 2)), encoding="utf-8")
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith(" ")]
+        found = wordnet_index.SortedLines(path)
+        assert list(found) == lines
+        fields = [ln.split(" ")[0] for ln in lines]
+        at = {f: i for i, f in enumerate(fields)}  # the blocks' edges, and the lines around them
+        edges = [fields[j] for f in found._firsts for i in [at[f.split(" ")[0]]]
+                 for j in range(max(i - 2, 0), min(i + 3, len(fields)))]
+        probes = (fields[::13] + edges + [f[:-1] for f in fields[::29]] + [f + "a" for f in fields[::29]]
+                  + ["", "~", "!", "w0001"])
+        assert [found.first_of(p) for p in probes] == [reference(lines, p) for p in probes], name
+    counts: dict[str, int] = {}
+    for line in (ROOT / "cntlist.rev").read_text(encoding="utf-8").splitlines():
+        key, _, rest = line.partition(" ")
+        if rest:
+            counts.setdefault(key, int(rest.rsplit(" ", 1)[-1]))
+    assert len(counts) > 30_000
+    assert all(wordnet_index.sense_count(ROOT, key) == n for key, n in list(counts.items())[::13])
+    assert wordnet_index.sense_count(ROOT, "xqzt%1:00:00::") == 0
+
+
+THESAURI = [Path("/usr/share/mythes/th_de_DE_v2"), SPANISH, Path("/usr/share/mythes/th_fr_FR_v2")]
+
+
+@pytest.mark.parametrize("base", THESAURI, ids=lambda p: p.name)
+def test_thesaurus_headwords_by_bisection_equal_the_parsed_index(base: Path) -> None:
+    """A thesaurus index searched line by line (mythes.Headwords: what the guard's German look-ups
+    and every entry read use) gives every 7th headword's offsets as the parsed index does, in its
+    order, and knows no word the index does not have."""
+
+    if not base.with_suffix(".idx").is_file():
+        pytest.skip(f"{base}.idx is not installed (Debian: mythes-de, mythes-es, mythes-fr)")
+    thesaurus = MyThes("test", "any", "mythes", "DELIBERATION_TEST_NO_SUCH_VARIABLE", str(base))
+    parsed = thesaurus._parse_index(base.with_suffix(".idx"))
+    headwords = thesaurus.headwords()
+    assert len(parsed) > 10_000
+    assert all(headwords.offsets(w) == offsets for w, offsets in list(parsed.items())[::7])
+    others = [w + "x" for w in list(parsed)[::29]] + [w[:-1] for w in list(parsed)[::29]] + ["", "|", "6", "~"]
+    assert [w in headwords for w in others] == [w in parsed for w in others]
+    assert thesaurus.entry(next(iter(parsed)))  # an entry is read at the offsets found

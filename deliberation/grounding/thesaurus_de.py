@@ -42,8 +42,8 @@ LINKING_LETTERS = ("s", "n", "es", "en")
 OPEN_THESAURUS = MyThes("OpenThesaurus", "German", "mythes-de", "DELIBERATION_THESAURUS_DE", DEFAULT_BASE,
                         broader=BROADER)
 base_path = OPEN_THESAURUS.base_path
-_index = OPEN_THESAURUS.index
-"""Headword -> byte offsets of its entries (None when the thesaurus is missing); cached."""
+_index = OPEN_THESAURUS.headwords
+"""Its headwords (``word in _index()``; None when the thesaurus is missing); cached."""
 
 
 def status() -> str:

@@ -127,7 +127,7 @@ class Lemma:
 class Synset:
     """One sense (nltk's ``Synset``, the methods the guard calls)."""
 
-    __slots__ = ("_reader", "_pos", "_offset", "_name", "_lemmas", "_pointers", "_lemma_pointers")
+    __slots__ = ("_reader", "_pos", "_offset", "_name", "_lemmas", "_pointer_fields", "_relations")
 
     def __init__(self, reader: Reader, line: str) -> None:
         fields = line.partition("|")[0].split()
@@ -136,20 +136,37 @@ class Synset:
         self._lemmas = [Lemma(self, _bare_name(fields[4 + 2 * k]), lexname_index, int(fields[5 + 2 * k], 16))
                         for k in range(n_lemmas)]
         at = 4 + 2 * n_lemmas
-        pointers: dict[str, dict[tuple[str, int], None]] = {}
-        lemma_pointers: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
-        for k in range(int(fields[at])):
-            symbol, offset, pos, ids = fields[at + 1 + 4 * k: at + 5 + 4 * k]
-            if ids == "0000":
-                pointers.setdefault(symbol, {})[pos, int(offset)] = None
-            else:
-                source = self._lemmas[int(ids[:2], 16) - 1]._name
-                lemma_pointers.setdefault((source, symbol), []).append((pos, int(offset), int(ids[2:], 16) - 1))
-        self._pointers = {symbol: list(targets) for symbol, targets in pointers.items()}
-        self._lemma_pointers = lemma_pointers
+        # the pointers are read when a relation is first asked for: most synsets read are never asked
+        self._pointer_fields = fields[at + 1: at + 1 + 4 * int(fields[at])]
+        self._relations: tuple[dict, dict] | None = None
         first = self._lemmas[0]._name.lower()
         sense = reader._lemma_pos_offset_map[first][self._pos].index(self._offset)
         self._name = "%s.%s.%02i" % (first, self._pos, sense + 1)
+
+    def _pointers_read(self) -> tuple[dict[str, list[tuple[str, int]]], dict[tuple[str, str], list[tuple[str, int, int]]]]:
+        """The synset's pointers (symbol -> [(pos, offset)], in the file's order, repeats dropped)
+        and its lemmas' ((lemma name, symbol) -> [(pos, offset, lemma index)])."""
+        if self._relations is None:
+            fields = self._pointer_fields
+            pointers: dict[str, dict[tuple[str, int], None]] = {}
+            lemma_pointers: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
+            for k in range(0, len(fields), 4):
+                symbol, offset, pos, ids = fields[k: k + 4]
+                if ids == "0000":
+                    pointers.setdefault(symbol, {})[pos, int(offset)] = None
+                else:
+                    source = self._lemmas[int(ids[:2], 16) - 1]._name
+                    lemma_pointers.setdefault((source, symbol), []).append((pos, int(offset), int(ids[2:], 16) - 1))
+            self._relations = ({symbol: list(targets) for symbol, targets in pointers.items()}, lemma_pointers)
+        return self._relations
+
+    @property
+    def _pointers(self) -> dict[str, list[tuple[str, int]]]:
+        return self._pointers_read()[0]
+
+    @property
+    def _lemma_pointers(self) -> dict[tuple[str, str], list[tuple[str, int, int]]]:
+        return self._pointers_read()[1]
 
     def pos(self) -> str:
         return self._pos
@@ -267,4 +284,4 @@ class Reader:
         return synset
 
     def lemma_count(self, lemma: Lemma) -> int:
-        return wordnet_index.sense_counts(self._root).get(lemma._key, 0)
+        return wordnet_index.sense_count(self._root, lemma._key)
