@@ -91,7 +91,7 @@ def analyse(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     # near-duplicate thresholds follow the model that made the vectors
     config = dataclasses.replace(ctx.analysis, topics=dataclasses.replace(
         ctx.analysis.topics, embedding_model=svc.embedder_for(choice.model).model_name))
-    result = analyze(svc.store.vote_matrix(cid), statements, vectors if statements else None,
+    result = analyze(svc.store.vote_matrix(cid, statements=statements), statements, vectors if statements else None,
                      question=state.question, config=config, embedding=str(choice))
     switched = [said("log.analyse_model", model=choice.model, reason=str(choice).removeprefix(f"{choice.model}: "),
                      n=n_new)] if choice.switched else []
@@ -280,8 +280,8 @@ def _audit_slate(state: FacilitationState, ctx: Context, statements: list[Statem
         hit = agreed & latest.keys()
         return (agreed - hit) | {k for x in hit for k in latest[x]} if hit else agreed
 
-    approvals = {pid: by_key(agreed)
-                 for pid, agreed in approvals_from_matrix(store.vote_matrix(cid, include_drafts=True)).items()}
+    matrix = store.vote_matrix(cid, include_drafts=True, statements=statements)  # the statements read once
+    approvals = {pid: by_key(agreed) for pid, agreed in approvals_from_matrix(matrix).items()}
     # each with its status: as_draft() alone made every draft a "draft", so a rejected one stayed on the slate
     # a JR violation no opinion group holds goes to the topic of its statement (when topics are drafted)
     topics = statement_topics(state.analysis) if ctx.facilitation.topic_drafts else None

@@ -80,6 +80,29 @@ def test_vote_matrix_is_remembered_until_the_room_changes(consultation, store_se
     assert check().shape == (first.shape[0] + 1, 3) and check(include_drafts=True).shape == (first.shape[0] + 1, 4)
 
 
+def test_vote_matrix_of_statements_the_caller_read_is_the_one_read_here(consultation, store_settings, monkeypatch):
+    """A graph step that read the statements hands them over (``statements=``): the matrix is the
+    one a read of its own gives, with and without drafts, and the statements are not read again."""
+    store, cid = consultation
+    pid = store.add_participant(cid)
+    store.cast_vote(cid, pid, "1", "agree")
+    store.set_moderation(cid, "2", ModerationStatus.REJECTED)
+    draft = store.add_statement(cid, None, "Plant trees and add a bus lane.", is_draft=True)
+    store.open_voting(cid, [draft.external_id])
+    store.cast_vote(cid, pid, draft.external_id, "disagree")
+
+    def as_read(m):
+        return (m.participant_ids, m.statement_ids, sorted(zip(m.rows.tolist(), m.cols.tolist(), m.vals.tolist())),
+                m.moderated_out.tolist())
+
+    statements = store.statements(cid)
+    want = {drafts: as_read(Store(store_settings).vote_matrix(cid, include_drafts=drafts)) for drafts in (False, True)}
+    assert want[True][1][-1] == draft.external_id and draft.external_id not in want[False][1]
+    monkeypatch.setattr(Store, "statements", lambda *a: pytest.fail("statements read again"))
+    for drafts in (False, True):
+        assert as_read(Store(store_settings).vote_matrix(cid, include_drafts=drafts, statements=statements)) == want[drafts]
+
+
 def test_the_votes_are_fetched_once_per_vote_stamp(consultation, store_settings, monkeypatch):
     """The variants with and without drafts, and a read after a draft was added, read the same
     votes: one fetch while no vote or participant arrives (each matrix as a fresh store reads it)."""

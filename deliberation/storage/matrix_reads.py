@@ -21,6 +21,7 @@ from collections import OrderedDict
 import numpy as np
 from sqlalchemy import select
 
+from deliberation.models import Statement
 from deliberation.storage.room_reads import vote_stamp
 from deliberation.storage.sql import _fetch_int_columns, _lookup
 from deliberation.storage.tables import VoteRow
@@ -38,10 +39,15 @@ class MatrixReadsMixin:
 
     _matrix_lock = threading.Lock()
 
-    def vote_matrix(self, consultation_id: int, *, include_drafts: bool = False) -> VoteMatrix:
+    def vote_matrix(self, consultation_id: int, *, include_drafts: bool = False,
+                    statements: list[Statement] | None = None) -> VoteMatrix:
         """Every participant's current vote on every statement (drafts too with ``include_drafts``).
-        The arrays are shared with later reads of the same state: read-only."""
-        statements = [st for st in self.statements(consultation_id) if include_drafts or not st.is_draft]
+        The arrays are shared with later reads of the same state: read-only. ``statements``: the
+        consultation's as the caller just read them (:meth:`statements`), whose columns the matrix
+        then has; read here when not given (a graph step read them twice, ~0.03 CPU s each)."""
+        if statements is None:
+            statements = self.statements(consultation_id)
+        statements = [st for st in statements if include_drafts or not st.is_draft]
         ids = [st.external_id for st in statements]
         excluded = np.array([st.moderation.excluded_from_analysis for st in statements], dtype=bool)
         with self.session() as s:
