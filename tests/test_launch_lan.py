@@ -76,3 +76,35 @@ def test_a_bad_port_in_the_environment_is_refused_in_words(monkeypatch):
     with pytest.raises(SystemExit) as stop:
         main(["--port", "8600", "--help"])
     assert stop.value.code == 0
+
+
+def test_another_programs_server_on_the_port_is_not_taken_for_the_app(tmp_path):
+    """The launcher printed "Open http://…" as soon as anything answered the health address, so with
+    another program's server on the port it sent the moderator there (the reviewer's LOW on fa7e777):
+    our app cannot bind the port and ends, and the launcher must say nothing is open."""
+    import http.server
+    import threading
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the standard library's name)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    stranger = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Health)
+    port = stranger.server_address[1]
+    threading.Thread(target=stranger.serve_forever, daemon=True).start()
+    log_path = tmp_path / "launch.log"
+    proc = start_launcher(tmp_path / "data", log_path, "--no-sample", "--embedded-chroma", "--port", str(port), env=ENV)
+    try:
+        proc.wait(timeout=180)
+        assert "Open http" not in log_path.read_text(), log_path.read_text()[-2000:]
+        assert proc.returncode != 0
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+        stranger.shutdown()

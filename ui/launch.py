@@ -49,7 +49,7 @@ from deliberation.embeddings import model_info
 from deliberation.embeddings.choice import is_auto
 from deliberation.errors import DeliberationError
 from deliberation.importers.polis import read_polis_export
-from deliberation.processes import http_ok
+from deliberation.processes import http_ok, listens, wait_until_answers
 from deliberation.services import ensure_consultation, find_consultation_by_source, find_stored, import_bundle
 from deliberation.storage import Store, chroma_server, runs
 from deliberation.storage.chroma_server import die_with_parent
@@ -280,14 +280,14 @@ def _open_app(app: subprocess.Popen) -> None:
 
 def _answers(app: subprocess.Popen, port: int) -> bool:
     """Wait until the app told to serve answers on ``port`` (False: its process ended first), at most
-    APP_LISTEN_S. "Open …" was printed before the app was told to serve: a moderator who opened the
-    address at once (a room run by hand, tests/room_hand.py) got "connection refused"."""
-    deadline = time.monotonic() + APP_LISTEN_S
-    while app.poll() is None:
-        if http_ok(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) or time.monotonic() > deadline:
-            return True
-        time.sleep(APP_LISTEN_POLL_S)
-    return False
+    APP_LISTEN_S (then True: it still runs). "Open …" was printed before the app was told to serve: a
+    moderator who opened the address at once (a room run by hand, tests/room_hand.py) got
+    "connection refused". Only our app's answer counts (:func:`listens`): another program's server
+    on the port is not ours, and our app, unable to bind it, ends."""
+    ours = wait_until_answers(
+        lambda: http_ok(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) and listens(app, port),
+        app, APP_LISTEN_S, APP_LISTEN_POLL_S)
+    return ours or app.poll() is None
 
 
 def _end_unopened(app: subprocess.Popen) -> None:
