@@ -108,6 +108,8 @@ def upgrade(engine: Engine, lock: Callable[[Engine], AbstractContextManager[Conn
         log.info("opened read-only without the tables %s (added to the schema after this database was made)",
                  ", ".join(tables))
         return
+    if "text_language" in columns:
+        _detect_before_lock(engine)
     try:
         with lock(engine) as conn:
             for name in missing_tables(conn):  # another process may have upgraded it meanwhile
@@ -171,6 +173,17 @@ def _fill(conn: Connection) -> None:
         log.info("filling the origin and words' digest of %d statements stored without them", len(rows))
         conn.execute(set_row, [{"row_id": i, "key": words_key(text), "row_origin": o} for i, text, o in rows])
         after = rows[-1][0]
+
+
+def _detect_before_lock(engine: Engine) -> None:
+    """Ask Lingua about the statements :func:`fill_languages` will fill before the schema lock is
+    taken (a read: other processes go on): loading Lingua's models is ~3 s of CPU, a minute on a busy
+    machine, and held the lock so long that the other processes opening the database at that moment
+    gave up waiting (SQLite's busy timeout: "database is locked", then "needs a one-time upgrade").
+    :func:`detect_languages` remembers its answers, so the fill under the lock reads them from memory."""
+    with engine.connect() as conn:
+        texts = conn.execute(select(_T.c.text).where(_T.c.is_draft.is_(False))).scalars().all()
+    detect_languages(texts)
 
 
 def fill_languages(conn: Connection) -> None:
