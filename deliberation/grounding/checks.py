@@ -4,7 +4,6 @@ returning the :class:`Problem` s it finds (an empty list when the sentence passe
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -22,7 +21,7 @@ from .models import GroundingConfig, TextEncoder
 from .patterns import _CAUSAL, _COUNT_NOUNS, _CONTRAST, _ELABORATION, _LIST_SEP, _PLURAL_QUANT, _QUANTIFIER_PATTERNS
 from .polarity import _Clause, _clauses
 from .problems import Problem, ProblemKind
-from .spelling import corrects_typo
+from .spelling import corrects_typo, misspelt
 from .text import _CJK, _Tok, _content_set, _fold, _numbers, _tokenize, _word_canon
 
 
@@ -317,9 +316,6 @@ MIN_COMPOUND_OUTER, MIN_COMPOUND_INNER = 6, 5
 #: a long compound (at least MIN_LONG_COMPOUND letters) that starts or ends with a word of at least
 #: MIN_COMPOUND_PART letters is a compound of that word ("Radwegenetz" ~ "Radweg")
 MIN_LONG_COMPOUND, MIN_COMPOUND_PART = 8, 4
-#: a misspelling ("Obszoleszenz" for "Obsoleszenz"): two words of at least MIN_TYPO_LETTERS letters
-#: that are at least MIN_TYPO_SIMILARITY alike (difflib's ratio: matched letters over all letters)
-MIN_TYPO_LETTERS, MIN_TYPO_SIMILARITY = 7, 0.9
 
 
 def _shared_prefix(a: str, b: str) -> int:
@@ -331,14 +327,6 @@ def _shared_prefix(a: str, b: str) -> int:
             break
         n += 1
     return n
-
-
-def _misspelt(a: str, b: str) -> bool:
-    """Is ``a`` ``b`` misspelt (or the other way round): :data:`MIN_TYPO_SIMILARITY` alike?"""
-
-    if min(len(a), len(b)) < MIN_TYPO_LETTERS or abs(len(a) - len(b)) > 2:
-        return False
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= MIN_TYPO_SIMILARITY
 
 
 def _spelled_alike(c: str, union: set[str]) -> bool:
@@ -355,7 +343,7 @@ def _spelled_alike(c: str, union: set[str]) -> bool:
         return True
     if len(c) >= MIN_LONG_COMPOUND and any(c.startswith(u) or c.endswith(u) for u in union if len(u) >= MIN_COMPOUND_PART):
         return True
-    return any(_misspelt(c, u) for u in union)
+    return any(misspelt(c, u) for u in union)
 
 
 def _source_surfaces(cited: list[_Source]) -> list[str]:

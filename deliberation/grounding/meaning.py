@@ -19,13 +19,14 @@ from functools import lru_cache
 
 from . import thesaurus_de
 from . import wordnet as wn
-from .checks import MIN_COMPOUND_PART, SentenceContext, _content_words_with_surface, _misspelt, _said_by_thesaurus
+from .checks import MIN_COMPOUND_PART, SentenceContext, _content_words_with_surface, _said_by_thesaurus
 from .stance import align, draft_clauses
 from .entities import clipped
 from .lexicon import AXES, alternation, entries, table, word_pattern
 from .polarity import _TOO_QUANTITY, _Clause
 from .patterns import _DE_ADJECTIVE, _TOO, is_negator_word, says_too
 from .problems import Problem, ProblemKind
+from .spelling import misspelt
 from .text import _fold, _Tok, _tokenize
 
 _STANCE_KINDS = (ProblemKind.STANCE_REVERSED, ProblemKind.COMPARISON_SWAPPED)
@@ -276,10 +277,10 @@ def _modifier(t: _Tok, lang: str, k: int, toks: list[_Tok]) -> bool:
 
 def _compound_of(a: str, b: str) -> bool:
     """"Sommerhitze" ~ "Hitze", "Buslinie" ~ "Linie": one word contains the other (or misspells
-    it: "Obszoleszenz" ~ "Obsoleszenz", :func:`.checks._misspelt`)."""
+    it: "Obszoleszenz" ~ "Obsoleszenz", :func:`.spelling.misspelt`)."""
 
     a, b = _fold(a), _fold(b)
-    return (len(b) >= MIN_COMPOUND_PART and b in a) or (len(a) >= MIN_COMPOUND_PART and a in b) or _misspelt(a, b)
+    return (len(b) >= MIN_COMPOUND_PART and b in a) or (len(a) >= MIN_COMPOUND_PART and a in b) or misspelt(a, b)
 
 
 def _same_thing(a: str, b: str) -> bool:

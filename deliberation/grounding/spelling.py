@@ -15,6 +15,7 @@ one: the statement's word must be unknown.
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from . import thesaurus_de
@@ -34,6 +35,19 @@ FULL_DICTIONARY_LANGUAGES = ("en",)
 #: German inflection endings a dictionary form may carry in a text ("Netzwerks" -> "Netzwerk");
 #: only taken off, never swapped for another, so that a slip is not read as an inflection
 GERMAN_ENDINGS = ("ern", "en", "er", "es", "em", "e", "n", "s")
+#: a long misspelling, with or without a dictionary ("Obszoleszenz" for "Obsoleszenz"): two words of
+#: at least MIN_MISSPELT_LETTERS letters that are at least MIN_MISSPELT_SIMILARITY alike (difflib's
+#: ratio: matched letters over all letters)
+MIN_MISSPELT_LETTERS, MIN_MISSPELT_SIMILARITY = 7, 0.9
+
+
+def misspelt(a: str, b: str) -> bool:
+    """Is ``a`` ``b`` misspelt (or the other way round): :data:`MIN_MISSPELT_SIMILARITY` alike? No
+    dictionary is asked (:func:`corrects_typo` asks one, for shorter words)."""
+
+    if min(len(a), len(b)) < MIN_MISSPELT_LETTERS or abs(len(a) - len(b)) > 2:
+        return False
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= MIN_MISSPELT_SIMILARITY
 
 
 def slips(a: str, b: str, limit: int) -> int:
