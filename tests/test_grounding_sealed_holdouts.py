@@ -160,7 +160,7 @@ def test_holdout3bs_reuse_check_reads_no_other_sealed_holdout_whole(monkeypatch:
     h3.TestHoldout3b().test_reuses_no_statement_of_any_other_grounding_file()
 
 
-# ---- the eighth set's provenance checks (tests/test_grounding_holdout8.py), on made-up files ----------
+# ---- the provenance checks from the eighth set on (tests/test_grounding_sealed_from_7.py), on made-up files
 
 
 def _corpus(corpora: Path, rows: list[tuple[str, str, str]]) -> None:
