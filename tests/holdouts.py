@@ -20,8 +20,8 @@ import pytest
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 #: the corpora the sealed holdouts draw on, each with its language
 BOWLING_GREEN, MARCH_ON = "american-assembly.bowling-green", "march-on.operation-marchin-orders"
-GERMAN = "austria-climate.5twd2jsnkf.2022-08-08"
-LANGUAGE = {"15-per-hour-seattle": "en", BOWLING_GREEN: "en", MARCH_ON: "en", GERMAN: "de"}
+GERMAN, SEATTLE = "austria-climate.5twd2jsnkf.2022-08-08", "15-per-hour-seattle"
+LANGUAGE = {SEATTLE: "en", BOWLING_GREEN: "en", MARCH_ON: "en", GERMAN: "de"}
 UNFAITHFUL_KINDS = {"substitution", "direction_verb", "scope_inflation", "invented_entity", "condition_dropped"}
 FAITHFUL_KINDS = {"paraphrase", "direction_kept", "scope_kept", "conditional", "concession"}
 #: the kinds from the seventh holdout on: also a negation flipped or kept, and two statements joined into a claim
@@ -400,4 +400,13 @@ SEALED_FROM_7 = (
             {MARCH_ON: 99, BOWLING_GREEN: 11, GERMAN: 50}, {"en": 2, "de": 3},
             {MARCH_ON: "0", BOWLING_GREEN: "1", GERMAN: "-1"}, {"faithful": 40, "unfaithful": 40},
             {"en": 55, "de": 25}, number=10),
+    # The eleventh, by "holdout11" (/tmp/holdout11), sealed 2026-12-07 04:37:22 UTC (grounding_holdout11_PROVENANCE.md):
+    # march-on not yet moderated; the accepted bowling-green and 15-per-hour-seattle statements no other set uses;
+    # German the moderators did not accept (well-formed claims only). 23 drafts cite two statements. h11-NNN loads as
+    # 11NNN (its digits).
+    Holdout("grounding_holdout11_sealed.jsonl", "ae8452b33f481e9d9aaac1e42ba20c858ea98c4a4e5ae072256ebfd40f7d63d1",
+            "h11", 160, 11, 48, (12, 12, 12, 11, 11, 11, 11, 12, 11, 11, 12, 11, 11, 12), (55, 55, 25, 25),
+            {MARCH_ON: 101, BOWLING_GREEN: 7, SEATTLE: 2, GERMAN: 50}, {"en": 2, "de": 3},
+            {MARCH_ON: "0", BOWLING_GREEN: "1", SEATTLE: "1", GERMAN: "-1"}, {"faithful": 40, "unfaithful": 40},
+            {"en": 55, "de": 25}, number=11),
 )
