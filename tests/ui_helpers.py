@@ -150,6 +150,13 @@ RUNNING_JS = ("() => (!document.querySelector('[data-testid=\"stStatusWidget\"]'
 #: run before :data:`RUNNING_JS` is asked, and the page to draw after
 SETTLE_BEFORE_MS, SETTLE_AFTER_MS = 300, 200
 
+#: ms: how long after the user's last input (a click, a key) :data:`IDLE_JS` waits for the page to ask for the
+#: run it causes before it takes the input for one that asks for none (a click on plain text, a letter
+#: typed). Counted by the page's own timer, which fires after every shorter timer the input's handlers
+#: set (Streamlit sends a widget's request from a ``setTimeout(0)``), and then only once the page's event
+#: loop went idle: a loaded machine slows both alike. An idle after such an input waits this long.
+INPUT_GRACE_MS = 500
+
 #: Added to each page of :func:`launch_chromium`'s contexts (``idle_hook``) before the app's scripts: it
 #: watches the page's Streamlit websocket and keeps in ``window.__stIdle`` (one counter ``seq`` orders
 #: the events) when the page last asked for a run (a BackMsg ``rerun_script``: a click, a key, a page
@@ -162,10 +169,23 @@ SETTLE_BEFORE_MS, SETTLE_AFTER_MS = 300, 200
 #: protobuf wire format's top-level fields (numbers of streamlit/proto: BackMsg.rerun_script 11,
 #: ClientState.is_auto_rerun 6, ForwardMsg.script_finished 6 and session_status_changed 9,
 #: SessionStatus.script_is_running 2).
+#: It also keeps when the user last gave the page input (``input``: a trusted click, key, text input or
+#: change, seen in the capture phase before the app's own handlers) and, :data:`INPUT_GRACE_MS` later
+#: once the page's event loop went idle, that this input's grace is over (``quiet``). Streamlit
+#: (1.67's WidgetStateManager.scheduleFlush) sends the rerun request a widget's change asks for from a
+#: ``setTimeout(0)``, a task after the click's: :data:`IDLE_JS` looked before it, still saw the
+#: previous run as ended and returned (CI counted 14 rerun requests for 15 review clicks).
 IDLE_HOOK_JS = """
 (() => {
   if (window.top !== window || window.__stIdle) return;
-  const s = window.__stIdle = {seq: 0, asked: 0, told: 0, running: false, early: false, sockets: 0, settled: -1, settling: -1};
+  const s = window.__stIdle = {seq: 0, asked: 0, told: 0, running: false, early: false, sockets: 0, settled: -1, settling: -1,
+                               input: 0, quiet: 0};
+  const touched = e => {  // the user's input: the request it asks for (if any) follows within the grace
+    if (!e.isTrusted) return;
+    const mine = s.input = ++s.seq;
+    setTimeout(() => requestIdleCallback(() => { s.quiet = Math.max(s.quiet, mine); }, {timeout: 1000}), GRACE_MS);
+  };
+  for (const type of ['click', 'keydown', 'input', 'change']) window.addEventListener(type, touched, true);
   const varint = (b, i) => { let v = 0, m = 1, c; do { c = b[i++]; v += (c & 127) * m; m *= 128; } while (c & 128); return [v, i]; };
   const field = (b, want) => {  // top-level field `want`: a varint's value, a length-delimited field's bytes, or undefined
     let i = 0;
@@ -202,13 +222,16 @@ IDLE_HOOK_JS = """
     }
   };
 })();
-"""
+""".replace("GRACE_MS", str(INPUT_GRACE_MS))
 #: True once the run the page last asked for has ended (its websocket may not be open yet: it waits for the
-#: page's first request; a websocket the test routes, :func:`watch_app_messages`, is seen too): the server said "not running" after the
+#: page's first request; a websocket the test routes, :func:`watch_app_messages`, is seen too): the page asked
+#: for a run after the user's last input, or that input's grace is over (an input that asks for none: a
+#: click on plain text, a letter typed), the server said "not running" after the
 #: page's last request, the last run did not end early for another, and then the page's event loop
 #: went idle (requestIdleCallback: the app has drawn what it was sent) with the page showing the end
 #: of a run (stApp's data-test-script-state, which the app's React state draws) and :data:`RUNNING_JS`.
 IDLE_JS = ("() => { const s = window.__stIdle;"
+           " if (s.input > s.asked && s.quiet < s.input) return false;"
            " if (!(s.asked > 0 && s.told > s.asked && !s.running && !s.early)) return false;"
            " if (s.settled !== s.told) {"
            "   if (s.settling !== s.told) { const t = s.settling = s.told;"
