@@ -57,6 +57,7 @@ def test_every_message_id_the_console_names_exists():
              "queue.rejecting", "review.group_agrees", "review.group_disagrees", "review.verdict_entailed",
              "review.verdict_no_opinion", "voting.state_open", "voting.state_not_opened", "voting.state_closed",
              *(f"review.{d}" for d in ("approve", "edit", "reject")),
+             *(f"imports.status_{m.value}" for m in ModerationStatus),
              *(f"voting.col_{c}" for c in ("draft", "speaks_for", "agree", "disagree", "pass", "text"))]
     assert not [m for m in built if m not in en]
 

@@ -18,6 +18,8 @@ at test time, through the CLI's import and the moderator console's upload.
 6. A sheet Excel saved as "CSV (Comma delimited)" on Windows (Windows-1252) is still refused (a
    guess at an encoding could store wrong letters), and the error now says how it reads that way
    and which Excel choice writes UTF-8.
+7. The preview of an upload was headed with the server's copy of it and said each statement's
+   status as stored ("accepted", "needs_review") in every console language.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ import pytest
 
 from conftest import corpus
 from deliberation.config import Settings
+from deliberation.models import ModerationStatus
 from deliberation.storage import Store
+from ui.i18n import ROOM_LANGUAGE_SETTING, Words
 from test_cli_output import invoke
 from ui_helpers import app, console_sign_in, texts, unescape
 
@@ -183,3 +187,31 @@ def test_a_windows_1252_sheet_is_refused_saying_what_excel_should_save(tmp_path,
             and "it reads 'Für'; in Excel choose \"CSV UTF-8 (Comma delimited)\"" in " ".join(res.output.split())), res.output
     assert not (tmp_path / "data-windows" / "deliberation.sqlite").exists() or \
         not Store(Settings(data_dir=tmp_path / "data-windows")).list_consultations()
+
+
+def test_a_german_consoles_preview_names_the_upload_and_says_each_status_in_german(sample, tmp_path, seattle):
+    """7. Found by hand (tests/room_hand.py's import of austria-climate through the console): the
+    preview of an upload was headed with the server's copy (".../data/uploads/1/20261207-043257-
+    dd7b1f87") and its status column said "accepted" / "rejected" / "needs_review", the stored
+    values, in every console language. It names the files as uploaded and says each status in the
+    console's words."""
+    store = Store(Settings(data_dir=sample.data_dir))
+    c, secret = store.create_consultation("Soll Seattle den Mindestlohn erhöhen?", secret="wild-de-secret")
+    store.update_settings(c.id, {ROOM_LANGUAGE_SETTING: "de"})
+    at = app("moderator")
+    at.query_params["code"] = c.code  # the room's link: its console speaks the room's language
+    at.run()
+    console_sign_in(at, c.code, secret, "Öffnen")
+    at.session_state["mod-tab"] = "Import"
+    at.run()
+    at.radio(key="mod-imp-kind").set_value("polis").run()
+    at.radio(key="mod-imp-how").set_value("upload").run()
+    at.file_uploader(key="mod-imp-files").set_value([("polis-export.zip", _zip(tmp_path, seattle), "application/zip")])
+    at.button(key="mod-imp-preview-upload").click().run()
+    assert not _errors(at)
+    page = unescape(texts(at))
+    assert "**Vorschau von** `polis-export.zip`" in page and "/uploads/" not in page, page
+    shown = set(at.dataframe[0].value["Status"])
+    german = {Words("de")(f"imports.status_{m.value}") for m in ModerationStatus}
+    assert shown and shown <= german, shown
+    assert store.counts(c.id)["statements"] == 0  # a preview stores nothing

@@ -218,14 +218,16 @@ def _import_tab(cid: int, c, w: Words) -> None:
                 # one folder per preview: two moderators uploading in the same second never share one
                 sub = time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(4)
                 try:
+                    # the preview names the files as uploaded, not the server's copy under uploads/<id>/<time>/
+                    shown = ", ".join(f.name for f in [*files, *([votes] if kind != "polis" and votes else [])])
                     if kind == "polis":
-                        _preview(kind, polis_upload(settings().data_dir, cid, files, sub), None, c, w)
+                        _preview(kind, polis_upload(settings().data_dir, cid, files, sub), None, c, w, shown)
                     else:
                         # the votes file in a folder of its own: same-named files cannot overwrite each other
                         folder = _save_uploads(cid, files, sub)
                         votes_folder = _save_uploads(cid, [votes], sub + "-votes") if votes else None
                         _preview(kind, folder / safe_name(files[0].name),
-                                 votes_folder / safe_name(votes.name) if votes else None, c, w)
+                                 votes_folder / safe_name(votes.name) if votes else None, c, w, shown)
                 except InputError as e:
                     raise named_as_uploaded(e) from None
     prev = st.session_state.get("mod-imp-preview")
@@ -235,7 +237,8 @@ def _import_tab(cid: int, c, w: Words) -> None:
     seed_section(cid)
 
 
-def _preview(kind: str, path: Path, votes_path: Path | None, c, w: Words) -> None:
+def _preview(kind: str, path: Path, votes_path: Path | None, c, w: Words, shown: str | None = None) -> None:
+    """Read the import and keep its preview; ``shown``: what the preview names (the uploaded files)."""
     with st.spinner(w("imports.checking")):
         bundle = _read_bundle(kind, path, votes_path, c.question, w)
         _check_new_ids(bundle, c.id, w)
@@ -243,10 +246,10 @@ def _preview(kind: str, path: Path, votes_path: Path | None, c, w: Words) -> Non
     rows = pd.DataFrame({
         "id": [s.external_id for s in checked],
         w("imports.col_text"): [s.text for s in checked],
-        w("imports.col_status"): [s.moderation.value for s in checked],
+        w("imports.col_status"): [w(f"imports.status_{s.moderation.value}") for s in checked],
         w("imports.col_why"): [retell_list(s.moderation_reason, w.lang) for s in checked],
     })
-    st.session_state["mod-imp-preview"] = {"cid": c.id, "bundle": bundle, "rows": rows, "path": str(path),
+    st.session_state["mod-imp-preview"] = {"cid": c.id, "bundle": bundle, "rows": rows, "path": shown or str(path),
                                            "summary": bundle.summary(),
                                            "flagged": int(sum(s.moderation is ModerationStatus.NEEDS_REVIEW
                                                               for s in checked))}
