@@ -219,6 +219,9 @@ def test_header_only_participants_votes(small_export):
     pv.write_text(pv.read_text().splitlines()[0] + "\n")
     with_votes = read_polis_export(folder)  # votes.csv still there: every vote imports
     assert len(with_votes.votes) == len(original.votes)
+    # and the preview says why Polis's groups are missing (it said nothing when votes.csv was there)
+    assert _one_note(with_votes, "has a header and no rows") == \
+        "participants-votes.csv has a header and no rows (Polis had computed no groups yet)."
     assert polis_group_ids(folder) == {}
     (folder / "votes.csv").unlink()
     bundle = read_polis_export(folder)

@@ -402,8 +402,12 @@ def _read_folder(folder: Path, name: str) -> base.ImportBundle:
         votes = read_votes_csv(votes_path, ids, notes)
         if pv_path.exists():
             # keep participants listed there with a vote (same id space) even without vote rows;
-            # the vote columns were checked, but the votes come from votes.csv (full history)
-            _, participants, _ = read_participants_votes(pv_path, ids, [])
+            # the vote columns were checked, but the votes come from votes.csv (full history). Of its
+            # notes, only a header without rows is said: Polis's groups are then missing (issue 13's
+            # comparison), which the preview said nothing about when votes.csv was there
+            pv_notes: list[str] = []
+            _, participants, _ = read_participants_votes(pv_path, ids, pv_notes)
+            notes += [n for n in pv_notes if n == said("input.no_rows_note", file=pv_path.name)]
         else:
             notes.append(said("input.no_pv_note"))
     elif pv_path.exists():
