@@ -1,12 +1,13 @@
 """A room of six run by hand in chromium, as a real room uses the app, with the vote-check at its end.
 
-    .venv/bin/python tests/room_hand.py [--lang fr|es] [--out /tmp/room-hand]
+    .venv/bin/python tests/room_hand.py [--lang fr|es|de|en] [--mix LANG] [--out /tmp/room-hand]
 
 Starts the app as ``make run`` does (``python -m ui.launch --no-sample --port N``: the data folder's
 Chroma server and ``streamlit run`` on 127.0.0.1, its data folder ``OUT/data``) and drives it with
 Debian's chromium: the moderator creates a room whose question is in ``--lang``; six phones (that
-browser language) join; they write statements in ``--lang`` and in English and vote on all; the CLI
-imports a file and analyzes the room while the app serves; a second device opens one participant's
+browser language) join (``--mix LANG``: phones 3-5 in LANG, picking it from the page's language
+menu, as the page speaks the room's language whatever the browser's); they write statements in
+``--lang`` and in English and vote on all; the CLI imports a file and analyzes the room while the app serves; a second device opens one participant's
 personal link; the moderator runs the graph and reviews the drafts (approve, edit, reject), opens
 voting; the phones vote on the drafts; the app is restarted mid-vote (the phones reload, one press is
 made on a page left open); the CLI's ``resume --close-voting`` closes the vote; a phone's late press
@@ -38,6 +39,7 @@ from vote_check import Press, check_votes  # noqa: E402
 WAIT = 300_000
 ROOMS = {
     "fr": {
+        "language_menu": "Langue", "language_name": "Français",
         "locale": "fr-FR",
         "question": "Que faut-il faire de l'ancienne gare de marchandises du quartier ?",
         "own": ["Il faut y construire des logements abordables pour les familles.",
@@ -61,6 +63,7 @@ ROOMS = {
         "is_open": "Le vote est", "closed": r"Votre vote n'a pas été enregistré",
     },
     "es": {
+        "language_menu": "Idioma", "language_name": "Español",
         "locale": "es-ES",
         "question": "¿Qué debemos hacer con la antigua estación de mercancías del barrio?",
         "own": ["Hay que construir viviendas asequibles para las familias.",
@@ -81,6 +84,51 @@ ROOMS = {
         "recorded": r"Revisión registrada", "voting_tab": "Votación", "open": "Abrir la votación",
         "is_open": "La votación está", "closed": r"Su voto no se guardó",
     },
+    "de": {
+        "language_menu": "Sprache", "language_name": "Deutsch",
+        "locale": "de-DE",
+        "question": "Was soll aus dem alten Güterbahnhof im Viertel werden?",
+        "own": ["Auf dem Gelände sollen bezahlbare Wohnungen für Familien entstehen.",
+                "Ein Park mit Bäumen und Bänken wäre besser als neue Häuser.",
+                "Im Bahnhof sollte samstags eine Markthalle öffnen."],
+        "answers": {1: "Stimme zu", -1: "Stimme nicht zu", 0: "Weiß nicht"},
+        "said": {"zustimmung": 1, "ablehnung": -1, "weiß nicht": 0},
+        "stored": r"Stimme gespeichert:\s*(Zustimmung|Ablehnung|weiß nicht) \((?:Aussage|Entwurf) (\d+)\)",
+        "caption": r"^Aussage (\d+)$", "draft": r"^Entwurf (\d+) · beruht auf",
+        "add_tab": "Aussage schreiben", "vote_tab": "Abstimmen", "mine_tab": "Meine Stimmen", "label": "Ihre Aussage",
+        "submit": "Aussage absenden", "added": r"Danke: Aussage \d+ (wurde aufgenommen|ist eingegangen)",
+        "all_done": "Sie haben über alle Aussagen abgestimmt", "code": "Code der Beteiligung",
+        "create_tab": "Beteiligung anlegen", "question_label": "Frage an die Teilnehmenden",
+        "create": "Beteiligung anlegen",
+        "secret_label": "Geheimwort der Moderation (leer lassen, um eines erzeugen zu lassen)",
+        "facilitation": "Moderationslauf", "run": "Moderationslauf starten",
+        "review_wait": "Der Lauf wartet auf Ihre Durchsicht", "approve": "Annehmen", "edit": "Ändern",
+        "reject": "Ablehnen", "edited": "Geänderter Wortlaut", "submit_review": "Entscheidungen absenden",
+        "recorded": r"Durchsicht gespeichert", "voting_tab": "Abstimmung", "open": "Abstimmung öffnen",
+        "is_open": "Die Abstimmung ist", "closed": r"Ihre Stimme wurde nicht gespeichert",
+    },
+    "en": {
+        "language_menu": "Language", "language_name": "English",
+        "locale": "en-GB",
+        "question": "What should become of the neighbourhood's old goods station?",
+        "own": ["Build affordable flats for families on the site.",
+                "A park with trees and benches would be better than new buildings.",
+                "The station should host a covered market on Saturdays."],
+        "answers": {1: "Agree", -1: "Disagree", 0: "Pass"},
+        "said": {"agree": 1, "disagree": -1, "pass": 0},
+        "stored": r"Vote stored:\s*(agree|disagree|pass) \((?:statement|[Dd]raft) (\d+)\)",
+        "caption": r"^Statement (\d+)$", "draft": r"^[Dd]raft (\d+) · based on",
+        "add_tab": "Add a statement", "vote_tab": "Vote", "mine_tab": "My votes", "label": "Your statement",
+        "submit": "Submit statement", "added": r"Thank you: statement \d+ was (added|received)",
+        "all_done": "You have voted on every statement", "code": "Consultation code",
+        "create_tab": "Create a consultation", "question_label": "Question put to participants",
+        "create": "Create consultation", "secret_label": "Moderator secret (leave empty to generate one)",
+        "facilitation": "Facilitation", "run": "Run the facilitation graph",
+        "review_wait": "The graph waits for your review", "approve": "Approve", "edit": "Edit",
+        "reject": "Reject", "edited": "Edited wording", "submit_review": "Submit the decisions",
+        "recorded": r"Review recorded", "voting_tab": "Voting", "open": "Open voting",
+        "is_open": "Voting is", "closed": r"Your vote was not stored",
+    },
 }
 ENGLISH = ["The old station should become affordable housing for families.",
            "Keep the station building and turn it into a library.",
@@ -88,8 +136,10 @@ ENGLISH = ["The old station should become affordable housing for families.",
 
 
 class Room:
-    def __init__(self, out: Path, lang: str):
+    def __init__(self, out: Path, lang: str, mix: str | None = None):
         self.out, self.w, self.lang = out, ROOMS[lang], lang
+        self.mix = mix  # phones 3-5 in this language (their browser's), the others in ``lang``
+        self.lang_of: dict[int, str] = {}  # id(page) -> the language its words are in
         self.data = out / "data"
         self.shots = out / "shots"
         self.shots.mkdir(parents=True, exist_ok=True)
@@ -158,17 +208,30 @@ class Room:
         page.set_viewport_size(size)
 
     # ---- a phone ---------------------------------------------------------------------------
-    def phone(self, browser, link: str | None = None):
+    def phone(self, browser, link: str | None = None, lang: str | None = None):
+        lang = lang or self.lang
         ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  locale=self.w["locale"])
+                                  locale=ROOMS[lang]["locale"])
         page = ctx.new_page()
+        self.lang_of[id(page)] = lang
         page.set_default_timeout(WAIT)
         page.goto(link or f"{self.url}/participate?code={self.code}")
+        if link is None and lang != self.lang:
+            # the page speaks the room's language whatever the browser's: this participant picks
+            # theirs from the page's menu (the choice goes into the address, ?lang=)
+            idle(page)
+            page.get_by_label(self.w["language_menu"]).click()
+            page.get_by_role("option", name=ROOMS[lang]["language_name"]).click()
+            idle(page)
         if link is None:
-            page.get_by_label(self.w["code"]).press("Enter")
+            page.get_by_label(ROOMS[lang]["code"]).press("Enter")
             page.wait_for_url(re.compile(r"[?&]p="))
         idle(page)
         return page
+
+    def words(self, page) -> dict:
+        """The words of the language ``page`` was opened in (its browser's)."""
+        return ROOMS[self.lang_of.get(id(page), self.lang)]
 
     def pid(self, page) -> str:
         from deliberation.storage.sessions import participant_for_token
@@ -178,9 +241,10 @@ class Room:
     def shown(self, page, draft: bool = False, coming: bool = False) -> str | None:
         """The id of the statement or draft the phone asks about, or None once all are voted on;
         ``coming``: one is sure to come (drafts just opened reach a caught-up phone on its timer)."""
-        pattern = self.w["draft" if draft else "caption"]
+        w = self.words(page)
+        pattern = w["draft" if draft else "caption"]
         item = page.get_by_text(re.compile(pattern)).first
-        done = page.get_by_text(self.w["all_done"]).first
+        done = page.get_by_text(w["all_done"]).first
         (item if coming else item.or_(done)).wait_for(timeout=WAIT)
         if not item.is_visible():
             return None
@@ -189,7 +253,8 @@ class Room:
     def press(self, page, sid: str, value: int, label: str, acked: bool = True) -> None:
         """Press ``value`` on item ``sid`` the phone shows; wait for its "Vote stored" (naming ``sid``)
         and record it as a press (``acked=False``: the press is expected to be refused)."""
-        word = self.w["answers"][value]
+        w = self.words(page)
+        word = w["answers"][value]
         # the button's name, with an icon's name before it ("Pass / unsure"'s words after it); no "/"
         # in the pattern: Playwright's selector ends its regular expression there
         name = re.compile(r"(^|\s)" + re.escape(word) + r"(\s.*)?$")
@@ -197,7 +262,7 @@ class Room:
         if not acked:
             idle(page)
             return
-        stored = self.w["stored"].replace(r"(\d+)", sid)
+        stored = w["stored"].replace(r"(\d+)", sid)
         ack = page.get_by_text(re.compile(stored)).first
         try:
             ack.wait_for(timeout=WAIT)
@@ -205,7 +270,7 @@ class Room:
             self.shot(page, f"no-ack-{label.replace(' ', '-')}-{sid}")
             raise
         said = re.search(stored, ack.inner_text()).group(1)
-        assert self.w["said"][said] == value, (said, value)
+        assert w["said"][said.lower()] == value, (said, value)
         self.presses.append(Press(self.pid(page), sid, value, label))
         idle(page)
 
@@ -265,6 +330,8 @@ def camp(k: int, sid: str) -> int:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lang", default="fr", choices=sorted(ROOMS))
+    ap.add_argument("--mix", default=None, choices=sorted(ROOMS),
+                    help="phones 3-5 in this language (their browser's), writing the English statements")
     ap.add_argument("--out", type=Path, default=Path("/tmp/room-hand"))
     ap.add_argument("--big", type=Path, default=None,
                     help="instead: import this Polis folder by the CLI (e.g. ../shared/corpora/"
@@ -274,7 +341,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     if args.big:
         return big_room(args.out, args.big)
-    room = Room(args.out, args.lang)
+    room = Room(args.out, args.lang, args.mix)
     room.start()
     print(f"app at {room.url}, data {room.data}", flush=True)
     from playwright.sync_api import sync_playwright
@@ -350,22 +417,23 @@ def big_room(out: Path, folder: Path) -> int:
 def run(room: Room, browser) -> None:
     w = room.w
     mod = room.create(browser)
-    phones = [room.phone(browser) for _ in range(6)]
+    phones = [room.phone(browser, lang=room.mix if room.mix and k >= 3 else None) for k in range(6)]
     labels = [f"phone {k}" for k in range(6)]
     room.shot(phones[0], "phone-joined")
     # statements in two languages
     for k, text in enumerate(w["own"] + ENGLISH):
         p = phones[k]
-        room.tab(p, w["add_tab"])
-        p.get_by_label(w["label"]).fill(text)
-        p.get_by_label(w["label"]).press("Control+Enter")
+        pw = room.words(p)
+        room.tab(p, pw["add_tab"])
+        p.get_by_label(pw["label"]).fill(text)
+        p.get_by_label(pw["label"]).press("Control+Enter")
         idle(p)
-        p.get_by_role("button", name=w["submit"]).click()
-        p.get_by_text(re.compile(w["added"])).first.wait_for()
+        p.get_by_role("button", name=pw["submit"]).click()
+        p.get_by_text(re.compile(pw["added"])).first.wait_for()
         idle(p)
-        if k == 0:
-            room.shot(p, "phone-added")
-        room.tab(p, w["vote_tab"])
+        if k in (0, 3):
+            room.shot(p, f"phone{k}-added")
+        room.tab(p, pw["vote_tab"])
     # the CLI on the same folder while the app serves: an import (a room of its own) and an analysis
     extra = room.out / "extra.csv"
     extra.write_text("text,language\nLa gare doit rester ouverte aux associations.,fr\n"
@@ -416,7 +484,8 @@ def run(room: Room, browser) -> None:
     room.shot(mod, "console-voting-open")
     # phones vote on the first draft each, without a reload
     first = {k: room.shown(phones[k], draft=True, coming=True) for k in range(6)}
-    room.shot(phones[2], "phone-draft")
+    room.shot(phones[2], "phone2-draft")
+    room.shot(phones[4], "phone4-draft")
     for k in range(3):
         room.press(phones[k], first[k], 1, labels[k])
     # a restart mid-vote: phones 0-4 reload, phone 5 presses on its page left open
@@ -440,12 +509,13 @@ def run(room: Room, browser) -> None:
         out = room.cli("resume", str(room.cid), "--close-voting")
     if late is not None:
         room.press(phones[5], late, 1, labels[5], acked=False)
-        phones[5].get_by_text(re.compile(w["closed"])).first.wait_for()
+        phones[5].get_by_text(re.compile(room.words(phones[5])["closed"])).first.wait_for()
         room.shot(phones[5], "phone-late-press")
     for p in phones:
         p.reload()
     idle_all(phones)
-    room.shot(phones[3], "phone-after-close")
+    room.shot(phones[0], "phone0-after-close")
+    room.shot(phones[3], "phone3-after-close")
     mod.reload()
     idle(mod)
     room.tab(mod, w["voting_tab"])
