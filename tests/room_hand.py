@@ -19,6 +19,7 @@ At the end tests/vote_check.py compares every acknowledged press with the Store:
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import subprocess
@@ -37,99 +38,88 @@ from vote_check import Press, check_votes  # noqa: E402
 
 #: ms: the longest wait of one step (a graph run on a loaded 2-core machine)
 WAIT = 300_000
+#: what the room is about in each language (the browser's locale, the room's question and the participants'
+#: own statements: data); the app's words the room is driven by are read from its language files
+#: (:func:`room_words`)
 ROOMS = {
-    "fr": {
-        "language_menu": "Langue", "language_name": "Français",
-        "locale": "fr-FR",
-        "question": "Que faut-il faire de l'ancienne gare de marchandises du quartier ?",
-        "own": ["Il faut y construire des logements abordables pour les familles.",
-                "Un parc avec des arbres et des bancs serait mieux que des immeubles.",
-                "La gare devrait accueillir un marché couvert le samedi."],
-        "answers": {1: "D'accord", -1: "Pas d'accord", 0: "Sans avis"},
-        "said": {"d'accord": 1, "pas d'accord": -1, "sans avis": 0},
-        "stored": r"Vote enregistré\s*:\s*(d'accord|pas d'accord|sans avis) \((?:proposition|[Pp]rojet) (\d+)\)",
-        "caption": r"^Proposition (\d+)$", "draft": r"^[Pp]rojet (\d+) · fondé sur",
-        "add_tab": "Écrire une proposition", "vote_tab": "Voter", "mine_tab": "Mes votes",
-        "label": "Votre proposition",
-        "submit": "Envoyer la proposition", "added": r"Merci : la proposition \d+ a (été ajoutée|bien été reçue)",
-        "all_done": "Vous avez voté sur toutes les propositions", "code": "Code de la consultation",
-        "create_tab": "Créer une consultation", "question_label": "Question posée aux participants",
-        "create": "Créer la consultation",
-        "secret_label": "Secret de l'équipe d'animation (laisser vide pour en générer un)",
-        "facilitation": "Animation", "run": "Lancer le processus d'animation",
-        "review_wait": "Le processus attend votre relecture", "approve": "Approuver", "edit": "Modifier",
-        "reject": "Rejeter", "edited": "Formulation modifiée", "submit_review": "Envoyer les décisions",
-        "recorded": r"Relecture enregistrée", "voting_tab": "Vote", "open": "Ouvrir le vote",
-        "is_open": "Le vote est", "closed": r"Votre vote n'a pas été enregistré",
-    },
-    "es": {
-        "language_menu": "Idioma", "language_name": "Español",
-        "locale": "es-ES",
-        "question": "¿Qué debemos hacer con la antigua estación de mercancías del barrio?",
-        "own": ["Hay que construir viviendas asequibles para las familias.",
-                "Un parque con árboles y bancos sería mejor que más edificios.",
-                "La estación debería acoger un mercado cubierto los sábados."],
-        "answers": {1: "De acuerdo", -1: "En desacuerdo", 0: "Paso"},
-        "said": {"de acuerdo": 1, "en desacuerdo": -1, "paso": 0},
-        "stored": r"Voto guardado:\s*(de acuerdo|en desacuerdo|paso) \((?:afirmación|[Bb]orrador) (\d+)\)",
-        "caption": r"^Afirmación (\d+)$", "draft": r"^[Bb]orrador (\d+) · basado en",
-        "add_tab": "Escribir una afirmación", "vote_tab": "Votar", "mine_tab": "Mis votos", "label": "Su afirmación",
-        "submit": "Enviar afirmación", "added": r"Gracias: (la afirmación \d+ se ha añadido|hemos recibido)",
-        "all_done": "Ha votado todas las afirmaciones", "code": "Código de la consulta",
-        "create_tab": "Crear una consulta", "question_label": "Pregunta planteada a los participantes",
-        "create": "Crear la consulta", "secret_label": "Secreto de la moderación (déjelo vacío para generar uno)",
-        "facilitation": "Facilitación", "run": "Ejecutar el proceso de facilitación",
-        "review_wait": "El proceso espera su revisión", "approve": "Aprobar", "edit": "Editar",
-        "reject": "Rechazar", "edited": "Redacción editada", "submit_review": "Enviar las decisiones",
-        "recorded": r"Revisión registrada", "voting_tab": "Votación", "open": "Abrir la votación",
-        "is_open": "La votación está", "closed": r"Su voto no se guardó",
-    },
-    "de": {
-        "language_menu": "Sprache", "language_name": "Deutsch",
-        "locale": "de-DE",
-        "question": "Was soll aus dem alten Güterbahnhof im Viertel werden?",
-        "own": ["Auf dem Gelände sollen bezahlbare Wohnungen für Familien entstehen.",
-                "Ein Park mit Bäumen und Bänken wäre besser als neue Häuser.",
-                "Im Bahnhof sollte samstags eine Markthalle öffnen."],
-        "answers": {1: "Stimme zu", -1: "Stimme nicht zu", 0: "Weiß nicht"},
-        "said": {"zustimmung": 1, "ablehnung": -1, "weiß nicht": 0},
-        "stored": r"Stimme gespeichert:\s*(Zustimmung|Ablehnung|weiß nicht) \((?:Aussage|Entwurf) (\d+)\)",
-        "caption": r"^Aussage (\d+)$", "draft": r"^Entwurf (\d+) · beruht auf",
-        "add_tab": "Aussage schreiben", "vote_tab": "Abstimmen", "mine_tab": "Meine Stimmen", "label": "Ihre Aussage",
-        "submit": "Aussage absenden", "added": r"Danke: Aussage \d+ (wurde aufgenommen|ist eingegangen)",
-        "all_done": "Sie haben über alle Aussagen abgestimmt", "code": "Code der Beteiligung",
-        "create_tab": "Beteiligung anlegen", "question_label": "Frage an die Teilnehmenden",
-        "create": "Beteiligung anlegen",
-        "secret_label": "Geheimwort der Moderation (leer lassen, um eines erzeugen zu lassen)",
-        "facilitation": "Moderationslauf", "run": "Moderationslauf starten",
-        "review_wait": "Der Lauf wartet auf Ihre Durchsicht", "approve": "Annehmen", "edit": "Ändern",
-        "reject": "Ablehnen", "edited": "Geänderter Wortlaut", "submit_review": "Entscheidungen absenden",
-        "recorded": r"Durchsicht gespeichert", "voting_tab": "Abstimmung", "open": "Abstimmung öffnen",
-        "is_open": "Die Abstimmung ist", "closed": r"Ihre Stimme wurde nicht gespeichert",
-    },
-    "en": {
-        "language_menu": "Language", "language_name": "English",
-        "locale": "en-GB",
-        "question": "What should become of the neighbourhood's old goods station?",
-        "own": ["Build affordable flats for families on the site.",
-                "A park with trees and benches would be better than new buildings.",
-                "The station should host a covered market on Saturdays."],
-        "answers": {1: "Agree", -1: "Disagree", 0: "Pass"},
-        "said": {"agree": 1, "disagree": -1, "pass": 0},
-        "stored": r"Vote stored:\s*(agree|disagree|pass) \((?:statement|[Dd]raft) (\d+)\)",
-        "caption": r"^Statement (\d+)$", "draft": r"^[Dd]raft (\d+) · based on",
-        "add_tab": "Add a statement", "vote_tab": "Vote", "mine_tab": "My votes", "label": "Your statement",
-        "submit": "Submit statement", "added": r"Thank you: statement \d+ was (added|received)",
-        "all_done": "You have voted on every statement", "code": "Consultation code",
-        "create_tab": "Create a consultation", "question_label": "Question put to participants",
-        "create": "Create consultation", "secret_label": "Moderator secret (leave empty to generate one)",
-        "facilitation": "Facilitation", "run": "Run the facilitation graph",
-        "review_wait": "The graph waits for your review", "approve": "Approve", "edit": "Edit",
-        "reject": "Reject", "edited": "Edited wording", "submit_review": "Submit the decisions",
-        "recorded": r"Review recorded", "voting_tab": "Voting", "open": "Open voting",
-        "is_open": "Voting is", "closed": r"Your vote was not stored",
-    },
+    "fr": {"locale": "fr-FR", "question": "Que faut-il faire de l'ancienne gare de marchandises du quartier ?",
+           "own": ["Il faut y construire des logements abordables pour les familles.",
+                   "Un parc avec des arbres et des bancs serait mieux que des immeubles.",
+                   "La gare devrait accueillir un marché couvert le samedi."]},
+    "es": {"locale": "es-ES", "question": "¿Qué debemos hacer con la antigua estación de mercancías del barrio?",
+           "own": ["Hay que construir viviendas asequibles para las familias.",
+                   "Un parque con árboles y bancos sería mejor que más edificios.",
+                   "La estación debería acoger un mercado cubierto los sábados."]},
+    "de": {"locale": "de-DE", "question": "Was soll aus dem alten Güterbahnhof im Viertel werden?",
+           "own": ["Auf dem Gelände sollen bezahlbare Wohnungen für Familien entstehen.",
+                   "Ein Park mit Bäumen und Bänken wäre besser als neue Häuser.",
+                   "Im Bahnhof sollte samstags eine Markthalle öffnen."]},
+    "en": {"locale": "en-GB", "question": "What should become of the neighbourhood's old goods station?",
+           "own": ["Build affordable flats for families on the site.",
+                   "A park with trees and benches would be better than new buildings.",
+                   "The station should host a covered market on Saturdays."]},
 }
+#: where a message's field stands in a text made into a pattern (:func:`pattern_of`)
+FIELD = "\x00"
+#: where the number of the statement a press was made on stands in the pattern of its "Vote stored"
+SID = "\x01"
+
+
+def literal(text: str) -> str:
+    """A regular expression that matches ``text`` as the page shows it: any spacing where it has a space
+    (French puts no-break spaces before its colons)."""
+    return re.sub(r"(?:\\\s|\s)+", r"\\s*", re.escape(text))
+
+
+def pattern_of(text: str, field: str = r"(\d+)") -> str:
+    """The regular expression of an app's ``text`` in which :data:`FIELD` stands for ``field``, the rest
+    :func:`literal`."""
+    return field.join(literal(part) for part in text.split(FIELD))
+
+
+def sentence(text: str) -> str:
+    """The first sentence of an app's ``text``, without its full stop."""
+    return text.split(". ")[0].removesuffix(".")
+
+
+@functools.lru_cache(maxsize=None)
+def room_words(lang: str) -> dict:
+    """The app's words the room is driven by in ``lang``, read from the app's language files (ui/messages
+    through ui.i18n.Words): the buttons, tabs and labels it clicks and the texts it waits for (patterns where
+    a text names a number), with the room's locale, question and statements (:data:`ROOMS`)."""
+    from deliberation.words import LANGUAGES
+    from ui.i18n import Words
+    from ui.participant_actions import SAID
+
+    w = Words(lang)
+    said = {w(mid): value for value, mid in SAID.items()}
+    answer = "(" + "|".join(literal(word) for word in said) + ")"
+    draft = w.draft(FIELD, start=True)
+    one, other = (w("vote.draft_caption", n=n, draft=draft, sources="") for n in (1, 2))
+    return ROOMS[lang] | {
+        "language_menu": w("language_label"), "language_name": LANGUAGES[lang],
+        "answers": {value: w.vote(value) for value in SAID}, "said": said,
+        # the "Vote stored" of a statement or of a draft, its answer's word the first group that is set
+        # (its number is put in by :meth:`Room.press`: :data:`SID` here)
+        "stored": "|".join(pattern_of(w(mid, answer=FIELD, sid=SID, draft=w.draft(SID, start=True)), answer)
+                           for mid in ("vote.stored", "vote.stored_draft")),
+        "caption": "^" + pattern_of(w("vote.statement_caption", sid=FIELD)) + "$",
+        "draft": "^" + pattern_of(os.path.commonprefix([one, other]).rsplit(" ", 1)[0]),
+        "add_tab": w("page.tab_add"), "vote_tab": w("page.tab_vote"), "mine_tab": w("page.tab_mine"),
+        "label": w("write.label"), "submit": w("write.submit"),
+        "added": "|".join(pattern_of(sentence(w(mid, sid=FIELD)), r"\d+") for mid in ("write.added", "write.received")),
+        # "You have voted on every statement", whether voting is still open or closed
+        "all_done": sentence(w("vote.all_done")), "code": w("join.code_label"),
+        "create_tab": w("console.create_tab"), "question_label": w("console.question"), "create": w("console.create"),
+        "secret_label": w("console.new_secret"), "facilitation": w("console.tab_facilitation"), "run": w("run.start"),
+        "review_wait": sentence(w("run.waits_for_review")), "approve": w("review.approve"), "edit": w("review.edit"),
+        "reject": w("review.reject"), "edited": w("review.edited"), "submit_review": w("review.submit"),
+        "recorded": literal(sentence(w("review.recorded"))), "voting_tab": w("console.tab_voting"),
+        "open": w("voting.open"), "is_open": w("voting.state_open", page="").split("**")[0].strip(),
+        "closed": literal(w("vote.not_stored")),
+    }
+
+
 ENGLISH = ["The old station should become affordable housing for families.",
            "Keep the station building and turn it into a library.",
            "Parking for the market must not take over the neighbourhood."]
@@ -137,7 +127,7 @@ ENGLISH = ["The old station should become affordable housing for families.",
 
 class Room:
     def __init__(self, out: Path, lang: str, mix: str | None = None):
-        self.out, self.w, self.lang = out, ROOMS[lang], lang
+        self.out, self.w, self.lang = out, room_words(lang), lang
         self.mix = mix  # phones 3-5 in this language (their browser's), the others in ``lang``
         self.lang_of: dict[int, str] = {}  # id(page) -> the language its words are in
         self.data = out / "data"
@@ -211,7 +201,7 @@ class Room:
     def phone(self, browser, link: str | None = None, lang: str | None = None):
         lang = lang or self.lang
         ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  locale=ROOMS[lang]["locale"])
+                                  locale=room_words(lang)["locale"])
         page = ctx.new_page()
         self.lang_of[id(page)] = lang
         page.set_default_timeout(WAIT)
@@ -221,17 +211,17 @@ class Room:
             # theirs from the page's menu (the choice goes into the address, ?lang=)
             idle(page)
             page.get_by_label(self.w["language_menu"]).click()
-            page.get_by_role("option", name=ROOMS[lang]["language_name"]).click()
+            page.get_by_role("option", name=room_words(lang)["language_name"]).click()
             idle(page)
         if link is None:
-            page.get_by_label(ROOMS[lang]["code"]).press("Enter")
+            page.get_by_label(room_words(lang)["code"]).press("Enter")
             page.wait_for_url(re.compile(r"[?&]p="))
         idle(page)
         return page
 
     def words(self, page) -> dict:
         """The words of the language ``page`` was opened in (its browser's)."""
-        return ROOMS[self.lang_of.get(id(page), self.lang)]
+        return room_words(self.lang_of.get(id(page), self.lang))
 
     def pid(self, page) -> str:
         from deliberation.storage.sessions import participant_for_token
@@ -262,15 +252,15 @@ class Room:
         if not acked:
             idle(page)
             return
-        stored = w["stored"].replace(r"(\d+)", sid)
+        stored = w["stored"].replace(SID, sid)
         ack = page.get_by_text(re.compile(stored)).first
         try:
             ack.wait_for(timeout=WAIT)
         except Exception:
             self.shot(page, f"no-ack-{label.replace(' ', '-')}-{sid}")
             raise
-        said = re.search(stored, ack.inner_text()).group(1)
-        assert w["said"][said.lower()] == value, (said, value)
+        said = next(g for g in re.search(stored, ack.inner_text()).groups() if g)
+        assert w["said"][said] == value, (said, value)
         self.presses.append(Press(self.pid(page), sid, value, label))
         idle(page)
 
