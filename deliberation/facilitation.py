@@ -413,6 +413,8 @@ class DraftSentenceVerdict(BaseModel):
     problems: list[str] = Field(default_factory=list)
     #: the kind of each entry of ``problems`` (a ``ProblemKind`` value): the public report words these
     problem_kinds: list[str] = Field(default_factory=list)
+    #: the cited statements each entry of ``problems`` names (its ``Problem.statements``; empty: none)
+    problem_statements: list[list[str]] = Field(default_factory=list)
     citations: list[str] = Field(default_factory=list)
     #: the language model's second opinion on each checked part (empty: none was asked)
     model_verdicts: list[str] = Field(default_factory=list)
@@ -451,6 +453,7 @@ def ground(draft: Draft, statements: list[Statement], encoder=None, config: Grou
             reason="; ".join(x.reason for x in report.sentences) or "empty",
             problems=[p for x in report.sentences for p in x.problems],
             problem_kinds=[k.value for x in report.sentences for k in x.problem_kinds],
+            problem_statements=[ids for x in report.sentences for ids in x.problem_statements],
             model_verdicts=[x.model_verdict for x in report.sentences if x.model_verdict],
             citations=list(sentence.citations)))
         if verdicts[-1].supported:

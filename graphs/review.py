@@ -119,9 +119,10 @@ def apply_decision(d: DraftRecord, dec: dict, ctx: Context, sources, encoder=Non
         # kept apart from the draft's notes (which reach the report): the console shows it as an
         # error with the edited text, for correction; an approval later leaves no trace
         reason = "; ".join(dict.fromkeys(v.reason for v in verdicts if not v.supported))
-        # each problem's kind with its message: the console says them in its language (problem_in)
-        problems = [[getattr(k, "value", k), m] for v in verdicts if not v.supported
-                    for k, m in zip(v.problem_kinds, v.problems)]
+        # each problem's kind with its message and the cited statements it names: the console says
+        # them in its language (problem_in)
+        problems = [[getattr(k, "value", k), m, ids] for v in verdicts if not v.supported
+                    for k, m, ids in zip(v.problem_kinds, v.problems, v.problem_statements)]
         return d.model_copy(update={"edit_rejected": {"text": dec["text"], "reason": reason, "problems": problems},
                                     "status": "draft"}), False
     return d.model_copy(update={"sentences": edited, "verdicts": verdicts, "status": "approved"}), True

@@ -176,7 +176,7 @@ def test_a_refused_edit_is_said_in_the_consoles_language(tmp_path, monkeypatch):
     bad, stands = apply_decision(draft, {"decision": "edit", "text": GERMAN_EDIT}, Context(services=SimpleNamespace()),
                                  GERMAN_STATEMENTS)
     assert not stands and "adds the number '500'" in bad.edit_rejected["reason"]
-    assert ["added_number", "adds the number '500' not found in cited statement 8"] in bad.edit_rejected["problems"]
+    assert ["added_number", "adds the number '500' not found in cited statement 8", ["8"]] in bad.edit_rejected["problems"]
     settings = Settings(data_dir=tmp_path / "data")
     c, secret = Store(settings).create_consultation("Wie soll der Marktplatz in Lindenau künftig genutzt werden?")
     monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
@@ -208,10 +208,33 @@ def test_a_refused_edit_names_the_cited_statements_that_failed_in_the_consoles_l
     from deliberation.grounding.problems import problem_in
     from ui.review_cards import refused_because
 
-    problems = [["added_number", "adds the number '500' not found in cited statement 8"],
-                ["linked", "links statement 3 and statement 5 with 'weil', a connection neither statement makes"],
-                ["added_content", "adds a phrase not found in cited statements 3, 5: 'neue Busspuren'"],
-                ["no_citation", "cites no statement"]]
+    problems = [["added_number", "adds the number '500' not found in cited statement 8", ["8"]],
+                ["linked", "links statement 3 and statement 5 with 'weil', a connection neither statement makes",
+                 ["3", "5"]],
+                ["added_content", "adds a phrase not found in cited statements 3, 5: 'neue Busspuren'", ["3", "5"]],
+                ["no_citation", "cites no statement", []]]
     refused = refused_because({"reason": "English", "problems": problems}, lang).replace("\xa0", " ")  # French's
     assert [s for s in said if s not in refused] == [], refused
     assert problem_in("no_citation", "cites no statement", lang) in refused and "statement" not in refused, refused
+
+
+def test_a_refused_edit_names_a_cited_statement_whose_id_is_no_number():
+    """The console found which cited statement failed by matching "statement N" in the guard's English
+    message, so a statement whose id is no number ("s12") was left out of the German reason ("fügt eine
+    Zahl hinzu …: '500'" without "(Aussage s12)"). The guard's problem carries the ids it names, and the
+    review step keeps them with each problem."""
+    from ui.review_cards import refused_because
+
+    statements = [Statement(external_id="s12", text=GERMAN_STATEMENTS[0].text)]
+    draft = DraftRecord(key="group:1", kind="minority", drafter="extractive", status="draft",
+                        sentences=[{"text": statements[0].text, "citations": ["s12"], "held_by": ""}])
+    bad, stands = apply_decision(draft, {"decision": "edit", "text": GERMAN_EDIT}, Context(services=SimpleNamespace()),
+                                 statements)
+    assert not stands
+    assert ["added_number", "adds the number '500' not found in cited statement s12", ["s12"]] \
+        in bad.edit_rejected["problems"]
+    refused = refused_because(bad.edit_rejected, "de")
+    assert "fügt eine Zahl hinzu, die in den zitierten Aussagen nicht vorkommt (Aussage s12): '500'" in refused, refused
+    # a problem kept before the statements were (a checkpoint of an earlier version) names none
+    assert refused_because({"problems": [["added_number", "adds the number '500' not found in cited statement 8"]]},
+                           "de") == "fügt eine Zahl hinzu, die in den zitierten Aussagen nicht vorkommt: '500'"

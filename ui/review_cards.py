@@ -328,11 +328,12 @@ def refused_because(rejected: dict, lang: str) -> str:
     """Why the guard refused the moderator's edit, in the console's language: each problem's kind
     in the language with the words it quotes (deliberation.grounding.problems.problem_in); the
     guard's English reason in an English console, or where the review step kept no problems (a
-    checkpoint from before they were kept)."""
+    checkpoint from before they were kept). Each problem is [kind, message, the cited statements it
+    names]; one kept before the statements were (two items) names none."""
     problems = rejected.get("problems")
     if lang == DEFAULT_LANGUAGE or not problems:
         return rejected.get("reason") or ""
-    return "; ".join(dict.fromkeys(problem_in(kind, message, lang) for kind, message in problems))
+    return "; ".join(dict.fromkeys(problem_in(kind, message, lang, *ids) for kind, message, *ids in problems))
 
 
 @st.fragment

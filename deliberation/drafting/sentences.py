@@ -180,6 +180,7 @@ def guard_sentences(
                 text=s.text, supported=not bad, citations=cites,
                 reason="; ".join(f"'{v.text[:50]}': {v.reason}" for v in (bad or report.sentences)),
                 problems=[p for v in bad for p in v.problems],
+                problem_statements=[ids for v in bad for ids in v.problem_statements],
             )
         out.append((s, verdict))
     return out

@@ -60,7 +60,7 @@ def check_added_phrase(ctx: SentenceContext) -> list[Problem]:
         return []
     phrase = " ".join(best)
     return [Problem(ProblemKind.ADDED_CONTENT, f"adds a phrase not found in cited {ctx.who}: '{phrase}'",
-                    {"words": best})]
+                    {"statements": ctx.cited_ids, "words": best})]
 
 
 def check_inserted_qualifier(ctx: SentenceContext) -> list[Problem]:

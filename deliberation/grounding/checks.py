@@ -204,7 +204,7 @@ def check_relevance(ctx: SentenceContext) -> list[Problem]:
     return [Problem(
         ProblemKind.IRRELEVANT,
         f"cites nothing relevant: only {percent(ctx.union_cov)} of its content words appear in cited {ctx.who}{sim_txt}",
-        {"overlap": ctx.union_cov, "similarity": ctx.best_sim},
+        {"statements": ctx.cited_ids, "overlap": ctx.union_cov, "similarity": ctx.best_sim},
     )]
 
 
@@ -223,7 +223,7 @@ def check_numbers(ctx: SentenceContext) -> list[Problem]:
     quoted = "', '".join(bad)
     return [Problem(ProblemKind.ADDED_NUMBER,
                     f"adds the {inflect(len(bad), 'number')} '{quoted}' not found in cited {ctx.who}",
-                    {"numbers": bad})]
+                    {"statements": ctx.cited_ids, "numbers": bad})]
 
 
 def check_entities(ctx: SentenceContext) -> list[Problem]:
@@ -233,7 +233,8 @@ def check_entities(ctx: SentenceContext) -> list[Problem]:
                                     {t.raw for src in ctx.cited for t in src.toks})]
     if not bad:
         return []
-    return [Problem(ProblemKind.ADDED_ENTITY, f"adds the {', '.join(bad)} not found in cited {ctx.who}", {"entities": bad})]
+    return [Problem(ProblemKind.ADDED_ENTITY, f"adds the {', '.join(bad)} not found in cited {ctx.who}",
+                    {"statements": ctx.cited_ids, "entities": bad})]
 
 
 def check_quantifiers(ctx: SentenceContext) -> list[Problem]:
@@ -246,14 +247,15 @@ def check_quantifiers(ctx: SentenceContext) -> list[Problem]:
             ProblemKind.CONSENSUS_CLAIM,
             f"claims '{m.group(0).strip()}', but {ctx.who} {ctx.does} not say that; "
             "agreement or majority claims need support in the statements",
-            {"claim": label},
+            {"statements": ctx.cited_ids, "claim": label},
         ))
         break
     m = _PLURAL_QUANT.search(ctx.text)
     if m and len(ctx.cited_ids) < ctx.cfg.min_statements_for_plural and not any(
         _claims(_PLURAL_QUANT, src.text) for src in ctx.cited
     ):
-        out.append(Problem(ProblemKind.PLURAL_CLAIM, f"says '{m.group(0)}' but cites only {ctx.who}"))
+        out.append(Problem(ProblemKind.PLURAL_CLAIM, f"says '{m.group(0)}' but cites only {ctx.who}",
+                           {"statements": ctx.cited_ids}))
     return out
 
 
@@ -274,7 +276,7 @@ def check_added_content(ctx: SentenceContext) -> list[Problem]:
     if len(novel) > ctx.cfg.max_new_content_words and len(novel) / n_content > ctx.cfg.max_new_content_ratio and not paraphrase:
         words = "', '".join(sorted(novel.values(), key=str.lower))
         return [Problem(ProblemKind.ADDED_CONTENT, f"adds content not found in cited {ctx.who}: '{words}'",
-                        {"words": sorted(novel.values(), key=str.lower)})]
+                        {"statements": ctx.cited_ids, "words": sorted(novel.values(), key=str.lower)})]
     m = _ELABORATION.search(ctx.text)
     if not m or ctx.has(ProblemKind.LINKED, ProblemKind.FUSED):
         return []
@@ -287,7 +289,7 @@ def check_added_content(ctx: SentenceContext) -> list[Problem]:
             ProblemKind.ADDED_REASON,
             f"adds a reason or consequence ('{m.group(0).strip(' ,')} {tail.strip()[:60]}') that {ctx.who} "
             f"{ctx.does} not give: '{words}'",
-            {"words": sorted(tail_novel.values(), key=str.lower)},
+            {"statements": ctx.cited_ids, "words": sorted(tail_novel.values(), key=str.lower)},
         )]
     return []
 
@@ -301,7 +303,8 @@ def check_list_items(ctx: SentenceContext) -> list[Problem]:
         part_words = _content_words_with_surface(_tokenize(part))
         if len(part_words) >= ctx.cfg.min_new_words_in_addition and all(c in ctx.novel for c in part_words):
             item = part.strip(" .,;:")
-            return [Problem(ProblemKind.ADDED_ITEM, f"adds '{item}', which {ctx.who} {ctx.does} not mention", {"item": item})]
+            return [Problem(ProblemKind.ADDED_ITEM, f"adds '{item}', which {ctx.who} {ctx.does} not mention",
+                            {"statements": ctx.cited_ids, "item": item})]
     return []
 
 

@@ -187,7 +187,8 @@ def _verdict(text: str, cited_ids: list[str], problems: list[Problem], ctx: Sent
         extra = {"best_match": ctx.best, "overlap": round(ctx.covs[ctx.best], 4),
                  "similarity": None if sim is None else round(sim, 4)}
     return SentenceVerdict(text=text, supported=not problems, citations=list(cited_ids), reason=reason,
-                           problems=[p.message for p in problems], problem_kinds=[p.kind for p in problems], **extra)
+                           problems=[p.message for p in problems], problem_kinds=[p.kind for p in problems],
+                           problem_statements=[p.statements for p in problems], **extra)
 
 
 _MODEL_PROBLEMS = {
@@ -215,7 +216,8 @@ def _second_opinion(v: SentenceVerdict, sources: dict[str, _Source], judge: LLMJ
     kind, template = _MODEL_PROBLEMS[verdict]
     message = template.format(who=checks._fmt_ids(v.citations))
     return v.model_copy(update={"supported": False, "model_verdict": verdict, "reason": message,
-                                "problems": [message], "problem_kinds": [kind]})
+                                "problems": [message], "problem_kinds": [kind],
+                                "problem_statements": [list(v.citations)]})
 
 
 def check_sentence(

@@ -43,7 +43,8 @@ def check_added_intensifier(ctx: SentenceContext) -> list[Problem]:
     if said is None or any(_emphatic(s.text) for s in ctx.cited):
         return []
     return [Problem(ProblemKind.SCOPE_INFLATED,
-                    f"says '{said}' where {ctx.who} {ctx.does} not say it so strongly", {"word": said})]
+                    f"says '{said}' where {ctx.who} {ctx.does} not say it so strongly",
+                    {"statements": ctx.cited_ids, "word": said})]
 
 
 def _emphatic(text: str) -> bool:

@@ -57,6 +57,9 @@ class SentenceVerdict(BaseModel):
 
     problem_kinds: list[ProblemKind] = Field(default_factory=list)
     """The kind of each entry of ``problems`` (same order); the public report words these."""
+    problem_statements: list[list[str]] = Field(default_factory=list)
+    """The cited statements each entry of ``problems`` names (same order; ``Problem.statements``): the
+    moderator's console names them in its language."""
     model_verdict: str | None = None
     """The language model's judgement (entailed / contradicted / not_stated), when one was asked."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Sequence
 
 from deliberation.words import DEFAULT_LANGUAGE, SAID, Texts, said
 
@@ -57,6 +57,14 @@ class Problem:
     message: str
     details: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def statements(self) -> list[str]:
+        """The ids of the cited statements the message names (which one the words were checked against):
+        the details' ``statements`` or ``statement``; none where the message names none."""
+        if "statements" in self.details:
+            return [str(i) for i in self.details["statements"]]
+        return [str(self.details["statement"])] if "statement" in self.details else []
+
 
 #: every character that may open (or close) a quotation: ASCII, typographic, low-9, primes,
 #: guillemets, CJK corner brackets, fullwidth and backtick
@@ -96,18 +104,15 @@ def public_reason(reason: ProblemKind | str) -> str:
 #: a phrase a problem's message quotes ('…': words of the checked text, as written); its closing mark
 #: is followed by a comma, a semicolon, a space or the end, so that an apostrophe inside ("l'école") stays
 _QUOTED_PHRASE = re.compile(r"'(.+?)'(?=[,;:)]|\s|$)")
-#: the cited statements a problem's message names outside its quotes ("not found in cited statement 8",
-#: "statements 3, 5", "links statement 3 and statement 5")
-_NAMED_STATEMENTS = re.compile(r"\bstatements? (\d+(?:, \d+)*)")
 
 
-def problem_in(kind: ProblemKind | str, message: str, lang: str | None) -> str:
+def problem_in(kind: ProblemKind | str, message: str, lang: str | None, statements: Sequence[str] = ()) -> str:
     """One of the guard's problems, for the moderator, in ``lang``: in English the guard's own message
     (the words it found and the statement it checked them against); in another language the kind's
-    wording (``said.guard_problem``), the cited statements the message names ("Aussage 8") and the
-    phrases it quotes, as written. The messages are English only: a German console showed "adds the
-    place 'Parkplätze am Marktplatz' … not found in cited statement 8" under a refused edit. An
-    unknown kind: the message as it is."""
+    wording (``said.guard_problem``), the cited ``statements`` the message names (:attr:`Problem.statements`,
+    "Aussage 8", "Aussage s12") and the phrases it quotes, as written. The messages are English only: a
+    German console showed "adds the place 'Parkplätze am Marktplatz' … not found in cited statement 8"
+    under a refused edit. An unknown kind: the message as it is."""
     texts = Texts(lang)
     try:
         kind = ProblemKind(kind)
@@ -116,8 +121,7 @@ def problem_in(kind: ProblemKind | str, message: str, lang: str | None) -> str:
     if texts.lang == DEFAULT_LANGUAGE:
         return message
     words = texts(f"{SAID}.guard_problem.{kind.value}")
-    ids = list(dict.fromkeys(i for m in _NAMED_STATEMENTS.findall(_QUOTED_PHRASE.sub("", message))
-                             for i in m.split(", ")))
+    ids = list(dict.fromkeys(statements))
     if ids:  # which cited statement failed the check, as the English message names it
         words = texts("guard.against", problem=words, statements=texts("guard.statements", n=len(ids),
                                                                         ids=", ".join(ids)))

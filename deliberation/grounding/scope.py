@@ -55,12 +55,13 @@ def check_scope(ctx: SentenceContext) -> list[Problem]:
     said = _universal(ctx.text)
     if said and not _universal(sources) and not DISTRIBUTIVE.search(sources):
         return [Problem(ProblemKind.SCOPE_INFLATED,
-                        f"says '{said[0]}' where {ctx.who} {ctx.does} not speak of all", {"word": said[0]})]
+                        f"says '{said[0]}' where {ctx.who} {ctx.does} not speak of all",
+                        {"statements": ctx.cited_ids, "word": said[0]})]
     ban = BAN.search(ctx.text)
     if ban and not BAN.search(sources) and LIMIT.search(sources):
         return [Problem(ProblemKind.SCOPE_INFLATED,
                         f"says '{ban.group(0)}' where {ctx.who} {'ask' if len(ctx.cited) > 1 else 'asks'} only to limit "
-                        f"('{LIMIT.search(sources).group(0)}')", {"word": ban.group(0)})]
+                        f"('{LIMIT.search(sources).group(0)}')", {"statements": ctx.cited_ids, "word": ban.group(0)})]
     return _dropped_partial(ctx) or _including(ctx) or _dropped_condition(ctx)
 
 
@@ -102,7 +103,8 @@ def _including(ctx: SentenceContext) -> list[Problem]:
     if not new:
         return []
     return [Problem(ProblemKind.SCOPE_INFLATED,
-                    f"includes '{new[0]}', which {ctx.who} {ctx.does} not name", {"word": new[0]})]
+                    f"includes '{new[0]}', which {ctx.who} {ctx.does} not name",
+                    {"statements": ctx.cited_ids, "word": new[0]})]
 
 
 def _dropped_condition(ctx: SentenceContext) -> list[Problem]:
