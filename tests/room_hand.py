@@ -25,6 +25,7 @@ import re
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -39,26 +40,9 @@ from vote_check import Press, check_votes  # noqa: E402
 #: ms: the longest wait of one step (a graph run on a loaded 2-core machine)
 WAIT = 300_000
 #: what the room is about in each language (the browser's locale, the room's question and the participants'
-#: own statements: data); the app's words the room is driven by are read from its language files
-#: (:func:`room_words`)
-ROOMS = {
-    "fr": {"locale": "fr-FR", "question": "Que faut-il faire de l'ancienne gare de marchandises du quartier ?",
-           "own": ["Il faut y construire des logements abordables pour les familles.",
-                   "Un parc avec des arbres et des bancs serait mieux que des immeubles.",
-                   "La gare devrait accueillir un marché couvert le samedi."]},
-    "es": {"locale": "es-ES", "question": "¿Qué debemos hacer con la antigua estación de mercancías del barrio?",
-           "own": ["Hay que construir viviendas asequibles para las familias.",
-                   "Un parque con árboles y bancos sería mejor que más edificios.",
-                   "La estación debería acoger un mercado cubierto los sábados."]},
-    "de": {"locale": "de-DE", "question": "Was soll aus dem alten Güterbahnhof im Viertel werden?",
-           "own": ["Auf dem Gelände sollen bezahlbare Wohnungen für Familien entstehen.",
-                   "Ein Park mit Bäumen und Bänken wäre besser als neue Häuser.",
-                   "Im Bahnhof sollte samstags eine Markthalle öffnen."]},
-    "en": {"locale": "en-GB", "question": "What should become of the neighbourhood's old goods station?",
-           "own": ["Build affordable flats for families on the site.",
-                   "A park with trees and benches would be better than new buildings.",
-                   "The station should host a covered market on Saturdays."]},
-}
+#: own statements: data, in tests/data/room_hand_rooms.toml); the app's words the room is driven by are read
+#: from its language files (:func:`room_words`)
+ROOMS = tomllib.loads((HERE / "data" / "room_hand_rooms.toml").read_text(encoding="utf-8"))
 #: where a message's field stands in a text made into a pattern (:func:`pattern_of`)
 FIELD = "\x00"
 #: where the number of the statement a press was made on stands in the pattern of its "Vote stored"
