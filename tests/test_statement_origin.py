@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -167,6 +169,58 @@ def test_an_old_database_opened_by_a_role_that_does_not_own_its_tables_says_what
             c.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
             c.exec_driver_sql(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {role}")
             c.exec_driver_sql(f"DROP ROLE {role}")
+
+
+def test_an_old_sqlite_file_whose_statements_cannot_be_read_says_so_in_words(tmp_path):
+    """The statements' languages are asked before the schema lock (390e951), in a read outside the try
+    that turns the upgrade's failures into "needs a one-time upgrade": a file from before whose statements
+    table cannot be read (its first page damaged) fails there with the database's own error, which the
+    store says in words ("cannot open the database: database disk image is malformed": truer for a damaged
+    file than an upgrade to run), and nothing of the upgrade is made."""
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(BEFORE, data / "deliberation.sqlite")
+    with closing(sqlite3.connect(data / "deliberation.sqlite")) as db:
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        [root] = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'statements'").fetchone()
+    with (data / "deliberation.sqlite").open("r+b") as fh:  # the table's first page, not the schema's
+        fh.seek((root - 1) * size)
+        fh.write(b"\xff" * size)
+    with pytest.raises(InputError) as e:
+        Store(Settings(data_dir=data))
+    assert str(e.value).endswith("cannot open the database: database disk image is malformed"), str(e.value)
+    with closing(sqlite3.connect(data / "deliberation.sqlite")) as db:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(statements)")}
+    assert columns and not columns & {"origin", "words_key", "text_language"}, columns
+
+
+def test_the_upgrade_asks_the_statements_languages_before_it_takes_the_write_lock(tmp_path, monkeypatch):
+    """Processes opening a database from before statement languages at the same moment gave up waiting
+    for SQLite's write lock ("database is locked", then "needs a one-time upgrade"): the upgrade loaded
+    Lingua's models (seconds of CPU, a minute on a busy machine) while it held the lock. 390e951 asks
+    Lingua before the lock; here each time Lingua is asked, another connection tries to take the write
+    lock at once (no waiting): it must be free."""
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(BEFORE, data / "deliberation.sqlite")
+    monkeypatch.setattr(languages, "_cache", type(languages._cache)())  # nothing remembered: Lingua is asked
+    asked, ask = [], languages._ask_lingua
+
+    def ask_and_see_the_lock(texts, one=False):
+        with closing(sqlite3.connect(data / "deliberation.sqlite", timeout=0)) as other:
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.rollback()
+                asked.append("free")
+            except sqlite3.OperationalError as e:  # "database is locked"
+                asked.append(str(e))
+        return ask(texts, one)
+
+    monkeypatch.setattr(languages, "_ask_lingua", ask_and_see_the_lock)
+    store = Store(Settings(data_dir=data), limits=UNLIMITED)
+    assert asked and set(asked) == {"free"}, asked
+    assert _text_languages(store) == {s.external_id: None if s.is_draft else detect_language(s.text)
+                                      for s in store.statements(1)}
 
 
 def test_an_old_sqlite_file_opened_read_only_says_what_to_do(tmp_path):
