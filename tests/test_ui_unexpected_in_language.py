@@ -157,3 +157,45 @@ def test_a_run_failed_in_the_console_is_said_in_the_consoles_language(tmp_path, 
         return
     assert said.count(GERMAN) == 2, said  # the failed action's own message, and the stopped run's section
     assert not [e for e in ENGLISH if e in said], said
+
+
+def _run_failed_then_drawn(cid: int) -> None:
+    """The console's run failing once in its first step (:func:`_run_failing`'s), the console in the language
+    of ``lang`` in the session ("de" at first); at every run, the stopped run's section drawn."""
+    import streamlit as st
+
+    from graphs import runner
+    from ui import common, run_console
+    from ui.i18n import CONSOLE_LANGUAGE_KEY, console_words
+
+    def boom(_on_update):
+        raise ZeroDivisionError("division by zero")
+
+    st.session_state[CONSOLE_LANGUAGE_KEY] = st.session_state.get("lang", "de")
+    w = console_words()
+    if not st.session_state.get("failed once"):
+        st.session_state["failed once"] = True
+        with common.act(w, w("run.retrying")):
+            run_console.run_with_progress(w("run.retrying_label"), boom, cid)
+    c = common.store().get_consultation(cid)
+    run_console.stopped_run(cid, c, runner.Status(next=("analyse",), waiting=None, values={}))
+
+
+def test_a_failed_runs_error_is_said_in_the_language_the_console_changes_to(tmp_path, monkeypatch):
+    """The stopped run's section kept a run's failure in words, so after the moderator changed the console's
+    language it still said "Er ist im ersten Schritt fehlgeschlagen: ein unerwartetes Problem …" under
+    English headings. It keeps the failure (the steps done, the error) and says it at each draw."""
+    from streamlit.testing.v1 import AppTest
+
+    _store, c = _room(tmp_path, monkeypatch, "de")
+    at = AppTest.from_function(_run_failed_then_drawn, args=(c.id,), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert f"Er ist im ersten Schritt fehlgeschlagen: {GERMAN}" in _said(at), _said(at)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = _said(at)
+    assert "It failed in its first step: an unexpected problem: division by zero. Details are in the server log." \
+        in said, said
+    assert GERMAN not in said and "fehlgeschlagen" not in said, said

@@ -157,8 +157,7 @@ def watch_run(label: str, cid: int, pid: int) -> runner.Status:
         st.session_state.pop("mod-run-error", None)
         if stopped:
             if done.error:
-                st.session_state["mod-run-error"] = {"where": where_stopped(w, [n for n, _ in done.steps]),
-                                                     "error": text_in_words(done.error, w.lang)}
+                st.session_state["mod-run-error"] = {"steps": [n for n, _ in done.steps], "text": done.error}
             box.update(label=w("run.label_failed", label=label), state="error", expanded=True)
             raise DeliberationError(stopped)
         bar.progress(1.0, text=w("run.done"))
@@ -200,8 +199,8 @@ def run_with_progress(label: str, fn, cid: int | None = None) -> object:
             st.rerun()
         except Exception as e:
             if not common._is_control_flow(e) and not page_gone and not isinstance(e, runs.RunInProgress):
-                # kept for the console's retry section: the run stopped here, and why, in the console's words
-                st.session_state["mod-run-error"] = {"where": where_stopped(w, seen), "error": common.error_in(e, w)}
+                # kept for the console's retry section: the run stopped here, and why (said by failed_words)
+                st.session_state["mod-run-error"] = {"steps": list(seen), "error": e}
                 box.update(label=w("run.label_failed", label=label), state="error", expanded=True)
             raise
         if page_gone:
@@ -319,13 +318,13 @@ def stopped_run(cid: int, c, gs) -> None:
     """A run that stopped before it finished (an error, a killed server): say where and why, and
     offer both a retry from the last checkpoint and a fresh start (e.g. with another drafter)."""
     w = console_words()
-    failed = st.session_state.get("mod-run-error")  # where and why, in the console's words
+    failed = st.session_state.get("mod-run-error")  # where and why, said in the console's words as it is drawn
     st.warning(w("run.stopped", step=step_words(w, gs.next)))
     last = runs.last_run(common.settings(), cid)
     logged = (runner_process.progress(common.settings(), cid, last.pid, ended=not last.alive)
               if last and last.detached else None)
     if not failed and logged is not None and logged.error:  # a run in a process of its own: from its log
-        failed = {"where": where_stopped(w, [n for n, _ in logged.steps]), "error": text_in_words(logged.error, w.lang)}
+        failed = {"steps": [n for n, _ in logged.steps], "text": logged.error}
     # stopped by the moderator, killed with its process, its process exited, or Ctrl-C: no error
     # in the checkpoint to show, say so (with its output when its process ended on its own)
     run_stop.ended(last, logged)
@@ -333,7 +332,7 @@ def stopped_run(cid: int, c, gs) -> None:
         st.error(common.esc(w("run.failed_while", step=step_words(w, [gs.failed_node or ""]),
                               error=text_in_words(gs.error, w.lang))))
     elif failed:
-        st.error(common.esc(w("run.failed_where", where=failed["where"], error=failed["error"])))
+        st.error(common.esc(failed_words(failed, w)))
     st.write(w("run.retry_intro"))
     left, right = st.columns(2)
     if left.button(w("run.retry"), type="primary", key="mod-run-continue", width="stretch"):
@@ -344,6 +343,14 @@ def stopped_run(cid: int, c, gs) -> None:
     options = options_form(c, last_run=gs.values.get("config"))
     if right.button(w("run.start_over"), key="mod-run-restart", width="stretch"):
         start_run(cid, options, w("run.starting_again"))
+
+
+def failed_words(failed: dict, w) -> str:
+    """Where a run stopped and why (kept as ``mod-run-error``: the steps it completed, and the error
+    raised in this process or the English text of a run's log), said in ``w``'s language at each draw:
+    kept in words, it stayed in the language of the moment it failed when the console's changed."""
+    why = common.error_in(failed["error"], w) if "error" in failed else text_in_words(failed["text"], w.lang)
+    return w("run.failed_where", where=where_stopped(w, failed["steps"]), error=why)
 
 
 def unstarted_run(cid: int) -> None:
