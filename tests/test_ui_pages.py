@@ -135,6 +135,22 @@ def test_submit_statement_goes_through_intake(sample):
     assert "[phone removed]" in page  # the participant sees what was stored
 
 
+def test_the_offline_note_is_drawn_once_a_page(sample):
+    """The note that a press is not recorded while the connection to the server is lost (ui/look.py shows
+    it then) was drawn under every set of vote buttons: a participant shown the statements similar to
+    theirs read it under each of them, and once more under the Vote tab's. Drawn once a page now."""
+    from ui.i18n import Words
+
+    at, _ = _join(sample)
+    at.session_state["p-tab"] = "Add a statement"
+    at.run()
+    at.text_area(key="new-statement").input("The bus lane must stay on Harbour Road, and buses should run more often.")
+    at.button(key="check-similar").click().run()
+    _ok(at)
+    assert len({b.key.rsplit("-", 1)[0] for b in at.button if (b.key or "").startswith("similar-")}) >= 2
+    assert [e.value for e in at.warning].count(Words("en")("vote.offline")) == 1
+
+
 def test_participants_never_see_held_or_rejected_statements_or_ids(sample, monkeypatch):
     # the test casts ~200 votes for one participant in a second: no rate limit in the app's store
     try:

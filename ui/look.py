@@ -34,8 +34,8 @@ div[class*="st-key-agree-"] button:hover, div[class*="st-key-disagree-"] button:
 div[class*="st-key-agree-"] button p, div[class*="st-key-disagree-"] button p {color: #fff !important;}
 div[class*="st-key-agree-"] button:disabled, div[class*="st-key-disagree-"] button:disabled {
     opacity: %(offline_opacity)s; cursor: not-allowed; filter: none;}
-div[class*="st-key-offline-"] {display: none;}
-body:has(div[class*="st-key-agree-"] button:disabled) div[class*="st-key-offline-"] {display: block;}
+div.st-key-offline-note {display: none;}
+body:has(div[class*="st-key-agree-"] button:disabled) div.st-key-offline-note {display: block;}
 </style>
 """ % {**VOTE_COLOURS, "offline_opacity": OFFLINE_OPACITY}
 
@@ -90,8 +90,9 @@ _TABLES = """
 
 def vote_button_style() -> None:
     """Colour the Agree and Disagree buttons (containers keyed ``agree-…`` / ``disagree-…``); while
-    Streamlit has disabled them (the connection to the server is lost) they look disabled, and the note
-    drawn under them (a container keyed ``offline-…``, hidden otherwise) says a press is not recorded."""
+    Streamlit has disabled them (the connection to the server is lost) they look disabled, and the page's
+    one note (ui.participant_actions.offline_note, keyed ``offline-note``, hidden otherwise) says a press
+    is not recorded."""
     st.html(_BUTTONS)
 
 

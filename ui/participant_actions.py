@@ -157,6 +157,8 @@ def change_vote(cid: int, pid: str, sid: str, key: str, old: int, allowed: bool,
     vote(cid, pid, sid, value, draft=draft)
 
 
+#: The key of the container of :func:`offline_note` (ui/look.py shows it while the vote buttons are disabled).
+OFFLINE_NOTE = "offline-note"
 #: The key of a vote button (:func:`vote_buttons`): its prefix, the item's id and the answer.
 VOTE_KEY = re.compile(r"^(?:vote|similar)-(?P<sid>.+?)-(?P<value>-1|0|1)$", re.S)  # "vote-7--1": 7, -1
 
@@ -175,15 +177,21 @@ def late_votes(cid: int, pid: str, items) -> None:
 
 
 def vote_buttons(cid: int, pid: str, sid: str, prefix: str = "vote", draft: bool = False) -> None:
-    """The three answers' buttons, and the note shown only while the connection to the server is lost
-    (ui/look.py: Streamlit disables the buttons then, and a press is not sent)."""
+    """The three answers' buttons (while the connection to the server is lost, :func:`offline_note`
+    says that a press is not recorded)."""
     w, tag = words(), hashlib.sha1(sid.encode()).hexdigest()[:12]
     for col, (value, label, icon, look) in zip(st.columns(3), ANSWERS):
         with col.container(key=f"{look}-{prefix}-{tag}"):
             st.button(w(label), key=f"{prefix}-{sid}-{value}", type="primary" if value else "secondary", icon=icon,
                       width="stretch", on_click=vote, args=(cid, pid, sid, value, True, True, draft))
-    with st.container(key=f"offline-{prefix}-{tag}"):
-        st.warning(w("vote.offline"), icon=":material/cloud_off:")
+
+
+def offline_note() -> None:
+    """The note shown only while the connection to the server is lost (ui/look.py: Streamlit disables the
+    vote buttons then, and a press is not sent): once a page, however many sets of vote buttons it draws
+    (under each set, a list of similar statements said it again under every one)."""
+    with st.container(key=OFFLINE_NOTE):
+        st.warning(words()("vote.offline"), icon=":material/cloud_off:")
 
 
 # ---- writing a statement -----------------------------------------------------------------

@@ -44,8 +44,8 @@ from ui.i18n import (
 from ui.look import vote_button_style
 from ui.opinion_map import fresh_analysis, map_chart, run_author_agrees, standing
 from ui.participant_actions import (
-    PAGE_LANGUAGE_KEY, TABS, add_statement, change_vote, flash, keyed, late_votes, show_flash, vote_buttons,
-    words,
+    PAGE_LANGUAGE_KEY, TABS, add_statement, change_vote, flash, keyed, late_votes, offline_note, show_flash,
+    vote_buttons, words,
 )
 
 #: The graph's state (drafts put to the vote) is read from its checkpoint at most this often (s).
@@ -201,6 +201,7 @@ def main() -> None:
         with st.expander(w("page.about")):
             quote(c.description)
     vote_button_style()
+    offline_note()
     vote_tab, add_tab, mine_tab = st.tabs([w(t) for t in TABS], key=keyed("p-tab"), on_change="rerun")
     if vote_tab.open is not False:
         with vote_tab:
