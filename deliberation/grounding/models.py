@@ -124,6 +124,11 @@ class GroundingConfig:
     min_alignment_words: int = 2
     """...and the minimum number of shared content words for that comparison."""
 
+    min_words_negated_elsewhere: int = 2
+    """A draft negation the aligned source clause lacks is the statement's own when a negator in
+    another sentence of a cited statement governs at least this many of the same content words
+    (all of them when it governs fewer): "renters pay no property tax" / "Renters do not pay property tax"."""
+
     min_statements_for_plural: int = 2
     """"Several / many / both participants" needs at least this many cited statements."""
 

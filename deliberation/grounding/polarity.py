@@ -511,6 +511,10 @@ def _is_too_little(w: str) -> bool:
     return len(parts) == 2 and bool(_TOO.match(parts[0])) and _TOO_QUANTITY.get(parts[1].lower(), 0) < 0
 
 
+#: how :func:`_describe_flip` begins when the draft only adds negators (:mod:`.stance` reads it)
+ADDS_NEGATION = "adds the negation"
+
+
 def _describe_flip(sw: list[str], tw: list[str]) -> str:
     """In words: which negations or stance words differ between draft (``sw``) and source (``tw``)."""
 
@@ -523,7 +527,7 @@ def _describe_flip(sw: list[str], tw: list[str]) -> str:
         return all(_is_negator(w) for w in ws)
 
     if sw and not tw and all_neg(sw):
-        return "adds the negation '" + "', '".join(sw) + "'"
+        return ADDS_NEGATION + " '" + "', '".join(sw) + "'"
     if tw and not sw and all_neg(tw):
         return "drops the negation '" + "', '".join(tw) + "'"
     return f"'{' '.join(sw) or '(none)'}' versus '{' '.join(tw) or '(none)'}'"

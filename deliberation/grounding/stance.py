@@ -8,8 +8,8 @@ import math
 
 from .checks import SentenceContext, _Source
 from .lexicon import CONDITION, NEGATING_CONDITION
-from .polarity import (_Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause, _POLARITY_SPLIT,
-                       _PolarityInfo, _stance_flip, _word_canon)
+from .polarity import (ADDS_NEGATION, _Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause,
+                       _POLARITY_SPLIT, _PolarityInfo, _stance_flip, _word_canon)
 from .problems import Problem, ProblemKind
 from .text import _fold, _tokenize
 
@@ -73,10 +73,27 @@ def check_stance(ctx: SentenceContext) -> list[Problem]:
         if flipped and CONDITION.search(cl.text) and CONDITION.search(parent.text) \
                 and _parity(cl.text, parent.text, w) == _parity(parent.text, cl.text, w):
             continue  # "X unless Y" said as "X is fine as long as not Y": a condition, not a reversal
+        if flipped and how.startswith(ADDS_NEGATION) and _negation_said_elsewhere(ctx, sp, w):
+            continue  # "so no pupil starts the day hungry" said by another cited statement
         if flipped:
             return [Problem(ProblemKind.STANCE_REVERSED, f"reverses the stance of statement {src.id} ({how})",
                             {"statement": src.id, "how": how})]
     return []
+
+
+def _negation_said_elsewhere(ctx: SentenceContext, clause: _PolarityInfo, window: int) -> bool:
+    """Does every negator of draft clause ``clause`` negate words (at least
+    ``min_words_negated_elsewhere``) that a cited statement negates too, in any of its sentences?
+    The draft keeps the statement's own negation, only aligned to another clause than the one it stands in ("every school should run a breakfast club so no pupil
+    starts the day hungry, and give every pupil an hour of sport" aligned to the statement on sport)."""
+
+    negated = [win for axis, _, _, win, _ in clause.occ if axis == "neg" and win]
+    if not negated:
+        return False
+    said = [win for src in ctx.cited for sc, parent in src.units if sc is parent
+            for axis, _, _, win, _ in _polarity_by_clause(parent.text, window).occ if axis == "neg"]
+    need = ctx.cfg.min_words_negated_elsewhere
+    return all(any(len(win & other) >= min(need, len(win)) for other in said) for win in negated)
 
 
 def _negators(info: _PolarityInfo) -> set[str]:
