@@ -389,3 +389,34 @@ def test_the_pages_the_sidebar_opens_speak_the_rooms_language_as_its_page_names_
             browser.close()
     assert said == {"start": w("home.title"), "board": w("board.title"), ("start", "sidebar"): [True] * 3,
                     ("board", "sidebar"): [True] * 3}, said
+
+
+def test_the_console_reached_by_the_sidebar_stays_signed_in_across_a_reload(server):
+    """Found while checking the sidebar's words: the console keeps its sign-in across a reload by the
+    token in its address (``?session=``), but the sidebar's links carry no parameters, so a moderator
+    who went to the start page and back to the console by the sidebar, then reloaded (or the server
+    restarted), was back at the sign-in form. The console puts its token back into the address."""
+    url, data = server
+    from deliberation.config import Settings
+    from deliberation.storage import Store
+
+    c, _ = Store(Settings(data_dir=data)).create_consultation("Should the pier get a café?",
+                                                              secret="sidebar-console-1")
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw, idle_hook=True)
+        try:
+            page = new_page(browser, 1280, 900)
+            sign_in(page, url, c.code, "sidebar-console-1")
+            expect(page.get_by_role("tab", name="Facilitation")).to_be_visible(timeout=LONG)
+            nav = page.get_by_test_id("stSidebarNav")
+            nav.get_by_role("link").nth(0).click()  # Start
+            _idle(page)
+            nav.get_by_role("link").nth(4).click()  # the console
+            expect(page.get_by_role("tab", name="Facilitation")).to_be_visible(timeout=LONG)
+            _idle(page)
+            assert "session=" in page.url, page.url
+            page.reload()
+            _idle(page)
+            expect(page.get_by_role("tab", name="Facilitation")).to_be_visible(timeout=LONG)
+        finally:
+            browser.close()

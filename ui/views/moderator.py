@@ -433,6 +433,10 @@ def main() -> None:
         st.session_state[CONSOLE_LANGUAGE_KEY] = page_words(find_consultation(st.query_params.get("code", ""))).lang
         _sign_in_form()
         return
+    # the sign-in's token back in the address (reached by the sidebar, whose links carry none, a reload
+    # or a server restart showed the sign-in form)
+    if st.query_params.get(MODERATOR_SESSION_PARAM) != moderator_token(cid):
+        st.query_params[MODERATOR_SESSION_PARAM] = moderator_token(cid)
     st.session_state[CONSOLE_LANGUAGE_KEY] = page_words(c).lang
     w = console_words()
     statements, notice = _overview(cid, c, w)
