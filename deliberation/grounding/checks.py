@@ -16,7 +16,7 @@ from ..words import percent
 from . import thesaurus_de
 from . import wordnet as wn
 from .entities import _entities, _entity_missing_words
-from .lexicon import CONDITION, INCLUDING, alternation
+from .lexicon import CONDITION, INCLUDING, alternation, entries, table
 from .models import GroundingConfig, TextEncoder
 from .patterns import _CAUSAL, _COUNT_NOUNS, _CONTRAST, _ELABORATION, _LIST_SEP, _PLURAL_QUANT, _QUANTIFIER_PATTERNS
 from .polarity import _Clause, _clauses
@@ -208,6 +208,12 @@ def check_relevance(ctx: SentenceContext) -> list[Problem]:
     )]
 
 
+#: ordinal words that count speakers ("a third" participant) and the count each stands for
+_SPEAKER_ORDINALS: dict[str, int] = table("speaker_ordinals")
+#: the word after a fraction ("a third of residents"): then it is a share, not a speaker
+_SHARE_OF = frozenset(entries("share_of_words"))
+
+
 def check_numbers(ctx: SentenceContext) -> list[Problem]:
     src_numbers: set[float] = set().union(*(s.numbers for s in ctx.cited))
     bad: list[str] = []
@@ -217,6 +223,9 @@ def check_numbers(ctx: SentenceContext) -> list[Problem]:
         nxt = ctx.toks[idx + 1].raw if idx + 1 < len(ctx.toks) else ""
         if _COUNT_NOUNS.match(nxt) and val == len(ctx.cited_ids):
             continue  # "two participants" citing two statements
+        ordinal = _SPEAKER_ORDINALS.get(surface.lower(), 0)
+        if 0 < ordinal <= len(ctx.cited_ids) and nxt.lower() not in _SHARE_OF:
+            continue  # "one ..., another ..., and a third ..." citing three statements
         bad.append(surface)
     if not bad:
         return []

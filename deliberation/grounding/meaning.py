@@ -222,9 +222,11 @@ def _antonyms(ctx: SentenceContext) -> list[Problem]:
                  and not (k > 0 and (is_negator_word(s.toks[k - 1].raw) or _NEGATING_PREFIX.match(s.toks[k - 1].raw)))}
     # "too high" is no opposite of "lower": it asks for it
     too = {s.toks[k].canon for s in ctx.cited for k in range(1, len(s.toks)) if _TOO.match(s.toks[k - 1].raw)}
+    # the statement's own word in another form ("buys" for "bought") is no reversal of another of its words ("sold")
+    said = {x for s in ctx.cited for t in s.toks if t.content for x in wn.lemmas(t.raw)}
     for k, t in enumerate(ctx.toks):
         c, w = t.canon, t.raw
-        if not t.content or c in ctx.union or not wn.is_adjective_or_verb(w):
+        if not t.content or c in ctx.union or not wn.is_adjective_or_verb(w) or wn.lemmas(w) & said:
             continue
         cands = {sc: sw for sc, sw in src_words.items() if sc not in too} if _direction(ctx.toks, k) else src_words
         for sc, sw in cands.items():
