@@ -10,7 +10,7 @@ import dataclasses
 import functools
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from deliberation.analysis.pipeline import AnalysisResult, most_agree
 from deliberation.drafting.base import DraftRequest, SourceRef
@@ -418,6 +418,19 @@ class DraftSentenceVerdict(BaseModel):
     citations: list[str] = Field(default_factory=list)
     #: the language model's second opinion on each checked part (empty: none was asked)
     model_verdicts: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _statements_beside_each_problem(cls, data):
+        """One list of statement ids per problem, so the three lists stay side by side: a sentence
+        the guard refuses (:meth:`refused`) names no statement, and a verdict kept by a checkpoint
+        from before the ids were kept has none (a review step zipping the lists lost its problem)."""
+        if isinstance(data, dict):
+            ids = list(data.get("problem_statements") or [])
+            missing = len(data.get("problems") or []) - len(ids)
+            if missing > 0:
+                data = {**data, "problem_statements": ids + [[] for _ in range(missing)]}
+        return data
 
     @classmethod
     def refused(cls, sentence: DraftSentence, kind: ProblemKind) -> DraftSentenceVerdict:

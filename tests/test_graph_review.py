@@ -238,3 +238,22 @@ def test_a_refused_edit_names_a_cited_statement_whose_id_is_no_number():
     # a problem kept before the statements were (a checkpoint of an earlier version) names none
     assert refused_because({"problems": [["added_number", "adds the number '500' not found in cited statement 8"]]},
                            "de") == "fügt eine Zahl hinzu, die in den zitierten Aussagen nicht vorkommt: '500'"
+
+
+def test_a_refused_edit_citing_a_statement_no_longer_there_is_said_in_the_consoles_language():
+    """A sentence the guard refuses whole (it cites no statement it can use) has a problem and no
+    statement ids: the review step zipped problems with ids, lost that problem, and the German console
+    said the English reason ("cites no statement") instead of its own words."""
+    from deliberation.grounding.problems import problem_in
+    from ui.review_cards import refused_because
+
+    statements = [Statement(external_id="8", text=GERMAN_STATEMENTS[0].text)]  # statement 9 is gone
+    draft = DraftRecord(key="group:1", kind="minority", drafter="extractive", status="draft",
+                        sentences=[{"text": statements[0].text, "citations": ["9"], "held_by": ""}])
+    bad, stands = apply_decision(draft, {"decision": "edit", "text": GERMAN_EDIT}, Context(services=SimpleNamespace()),
+                                 statements)
+    assert not stands
+    assert [p[0] for p in bad.edit_rejected["problems"]] == ["no_citation"], bad.edit_rejected
+    refused = refused_because(bad.edit_rejected, "de")
+    assert refused == problem_in("no_citation", bad.edit_rejected["problems"][0][1], "de"), refused
+    assert "statement" not in refused, refused
