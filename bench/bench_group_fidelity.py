@@ -135,7 +135,7 @@ def load(folder: Path):
     with open(pv, newline="", encoding="utf-8") as f:
         header = next(csv.reader(f), [])
     ids = {c for c in header if c.strip().isdigit()}
-    votes, participants, groups = read_participants_votes(pv, ids)
+    votes, participants, groups, _ = read_participants_votes(pv, ids)
     listed = folder / "moderated-out.txt"
     if listed.is_file():
         moderated = {line.strip() for line in listed.read_text().splitlines() if line.strip()}

@@ -24,7 +24,7 @@ import tempfile
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -273,12 +273,24 @@ def _int_column(col: pd.Series, what: str, path: Path, row_numbers: np.ndarray) 
     return np.asarray(uniques.astype(str), dtype=object)[codes] if len(codes) else np.array([], dtype=object)
 
 
+class ParticipantsVotes(NamedTuple):
+    """What participants-votes.csv holds."""
+
+    votes: pd.DataFrame
+    #: the participants with a vote there
+    participants: list[str]
+    #: Polis's group id of each participant with one
+    groups: dict[str, str]
+    #: its participant rows: none when Polis had computed no groups yet (a header and no rows)
+    rows: int
+
+
 def read_participants_votes(path: Path, statement_ids: set[str], notes: list[str] | None = None,
-                            ) -> tuple[pd.DataFrame, list[str], dict[str, str]]:
+                            ) -> ParticipantsVotes:
     """Final votes from participants-votes.csv; also the participants with a vote there and
     Polis's group ids. Columns of comment ids not in comments.csv and participant rows without
-    a vote are skipped and counted in ``notes``; a file with a header and no rows (Polis had
-    computed no groups yet) gives no votes."""
+    a vote are skipped and counted in ``notes``; a file with a header and no rows gives no votes
+    (the caller says so: :func:`_no_rows_notes`)."""
     import pandas as pd  # lazy: pandas takes ~0.2-0.3 s and ~60 MB to import
 
     df = _read_frame(path, ["participant"], notes, whole_rows=True)
@@ -289,8 +301,6 @@ def read_participants_votes(path: Path, statement_ids: set[str], notes: list[str
         i = int(np.argmax(dup))
         raise InputError(said("input.duplicate_participant", value=participants[i]), path, int(row_numbers[i]))
     notes = notes if notes is not None else []
-    if len(df) == 0:
-        notes.append(said("input.no_rows_note", file=path.name))
     vote_cols = [c for c in df.columns if c not in PV_FIXED and c != "xid"]
     for c in vote_cols:
         try:
@@ -328,7 +338,13 @@ def read_participants_votes(path: Path, statement_ids: set[str], notes: list[str
             "timestamp": np.nan,
         }
     )
-    return votes, list(participants[voted]), groups
+    return ParticipantsVotes(votes, list(participants[voted]), groups, len(df))
+
+
+def _no_rows_notes(path: Path, read: ParticipantsVotes) -> list[str]:
+    """The note that participants-votes.csv is a header and no rows (Polis had computed no groups
+    yet, so issue 13's comparison with them cannot be made), or none."""
+    return [] if read.rows else [said("input.no_rows_note", file=path.name)]
 
 
 #: The files of a Polis export that are read; a zip's other members are left alone.
@@ -402,17 +418,18 @@ def _read_folder(folder: Path, name: str) -> base.ImportBundle:
         votes = read_votes_csv(votes_path, ids, notes)
         if pv_path.exists():
             # keep participants listed there with a vote (same id space) even without vote rows;
-            # the vote columns were checked, but the votes come from votes.csv (full history). Of its
-            # notes, only a header without rows is said: Polis's groups are then missing (issue 13's
-            # comparison), which the preview said nothing about when votes.csv was there
-            pv_notes: list[str] = []
-            _, participants, _ = read_participants_votes(pv_path, ids, pv_notes)
-            notes += [n for n in pv_notes if n == said("input.no_rows_note", file=pv_path.name)]
+            # the vote columns were checked, but the votes come from votes.csv (full history). Of what
+            # it holds, only a header without rows is said: Polis's groups are then missing, which the
+            # preview said nothing about when votes.csv was there
+            read = read_participants_votes(pv_path, ids)
+            participants = read.participants
+            notes += _no_rows_notes(pv_path, read)
         else:
             notes.append(said("input.no_pv_note"))
     elif pv_path.exists():
-        votes, participants, _ = read_participants_votes(pv_path, ids, notes)
-        notes.append(said("input.no_votes_note"))
+        read = read_participants_votes(pv_path, ids, notes)
+        votes, participants = read.votes, read.participants
+        notes += _no_rows_notes(pv_path, read) + [said("input.no_votes_note")]
     else:
         votes = base.empty_votes()
         notes.append(said("input.no_votes_at_all_note"))
@@ -438,8 +455,7 @@ def polis_group_ids(folder: str | Path) -> dict[str, str]:
     if not pv.exists():
         return {}
     ids = {s.external_id for s in read_comments(folder / "comments.csv")}
-    _, _, groups = read_participants_votes(pv, ids)
-    return groups
+    return read_participants_votes(pv, ids).groups
 
 
 # ---- export -------------------------------------------------------------------------------
