@@ -21,7 +21,7 @@ from deliberation.services import MODEL_PIN_SETTING, MODEL_SETTING, fixed_model,
 from deliberation.storage import runs
 from deliberation.tuning import assignment_lines, parse_assignments
 from deliberation.wording import first_upper
-from deliberation.words import retell_list
+from deliberation.words import LANGUAGES, retell_list
 from graphs import runner, runner_process
 from graphs.context import Context
 from ui import common, run_stop
@@ -200,7 +200,7 @@ def run_with_progress(label: str, fn, cid: int | None = None) -> object:
         except Exception as e:
             if not common._is_control_flow(e) and not page_gone and not isinstance(e, runs.RunInProgress):
                 # kept for the console's retry section: the run stopped here, and why (said by failed_words)
-                st.session_state["mod-run-error"] = {"steps": list(seen), "error": e}
+                st.session_state["mod-run-error"] = {"steps": list(seen), "said": said_in_every_language(e)}
                 box.update(label=w("run.label_failed", label=label), state="error", expanded=True)
             raise
         if page_gone:
@@ -345,11 +345,20 @@ def stopped_run(cid: int, c, gs) -> None:
         start_run(cid, options, w("run.starting_again"))
 
 
+def said_in_every_language(e: BaseException) -> dict[str, str]:
+    """Why a run failed in each of the app's languages, for :func:`failed_words` to say in the
+    console's at each draw. Its words, not the error: the error's traceback holds every frame's
+    locals (the graph state, a large room's votes) for as long as the session keeps it."""
+    return {lang: common.error_in(e, Words(lang)) for lang in LANGUAGES}
+
+
 def failed_words(failed: dict, w) -> str:
     """Where a run stopped and why (kept as ``mod-run-error``: the steps it completed, and the error
-    raised in this process or the English text of a run's log), said in ``w``'s language at each draw:
-    kept in words, it stayed in the language of the moment it failed when the console's changed."""
-    why = common.error_in(failed["error"], w) if "error" in failed else text_in_words(failed["text"], w.lang)
+    raised in this process said in every language, or the English text of a run's log), said in
+    ``w``'s language at each draw: kept in one language's words, it stayed in the language of the
+    moment it failed when the console's changed."""
+    said = failed.get("said")
+    why = said.get(w.lang, said[DEFAULT_LANGUAGE]) if said else text_in_words(failed["text"], w.lang)
     return w("run.failed_where", where=where_stopped(w, failed["steps"]), error=why)
 
 
