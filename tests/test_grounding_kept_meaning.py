@@ -5,7 +5,9 @@
   day hungry, and give every pupil an hour of sport") has its clause aligned to the statement without
   the negation, while the other says "so no pupil starts the day hungry": a draft negation is the
   statement's own when a negator of a cited statement governs the same words (at least
-  ``GroundingConfig.min_words_negated_elsewhere`` of them);
+  ``GroundingConfig.min_words_negated_elsewhere`` of them, some not the aligned clause's: a statement
+  that says "not X but Y" shares only subject and verb, words of Y's clause too, with a draft that
+  negates Y, a reversal);
 * "buys" for a statement's "bought" is the statement's own word, so the statement's "sold" is no
   opposite the draft put in its place (an irregular verb's forms share no stem, only a WordNet lemma);
 * "one participant ..., another ..., and a third ..." citing three statements counts speakers, it
@@ -28,6 +30,9 @@ needs_wordnet = pytest.mark.skipif(wn.wordnet() is None, reason="needs WordNet (
 LOANS = ["It took me years to repay my car loan.", "I cannot imagine ever repaying my car loan.",
          "I worry how my kids will repay their car loans."]
 
+FLIGHTS = ["The airport should get more flights to Europe.", "Noise at night must be limited near the airport.",
+           "Trains to the airport should run every ten minutes."]
+
 # (statements, draft, the problem kind expected or None for supported)
 CASES = [
     (["Every primary school should run a breakfast club so no pupil starts the day hungry.",
@@ -39,6 +44,11 @@ CASES = [
      "New flats on the ring road are not good for the town: landlords pay the parking levy.", K.STANCE_REVERSED),
     (["The ferry should run every hour. It does not stop at the pier."],
      "The ferry should not run every hour: it does not stop at the pier.", K.STANCE_REVERSED),
+    # "not X but Y": the draft negates Y, whose words the statement's negator does not govern (reviewer's probes)
+    (["Cyclists should not ride on busy roads. Cyclists should ride on quiet roads."],
+     "Cyclists should not ride on quiet roads.", K.STANCE_REVERSED),
+    (["Shops should not open on Sundays in winter. Shops should open on Sundays in summer."],
+     "Shops should not open on Sundays in summer.", K.STANCE_REVERSED),
     (["Whenever land is bought by the council, the seller and the amount it sold for must be public."],
      "Participants want the seller and the price made public whenever the council buys land.", None),
     (["The council should sell the old depot."], "The council should buy the old depot.", K.DIRECTION_REVERSED),
@@ -47,6 +57,13 @@ CASES = [
     (LOANS, "Participants describe car loans: one needed years to repay theirs, another cannot imagine ever "
             "repaying theirs, and a third worries how their kids will repay theirs.", None),
     (LOANS, "A third of participants needed years to repay their car loans.", K.ADDED_NUMBER),
+    # no enumeration of speakers before it: "a third" is a number the statements must give (reviewer's probes)
+    (FLIGHTS, "The airport should get a third runway for flights to Europe, limit noise at night and run trains "
+              "every ten minutes.", K.ADDED_NUMBER),
+    (FLIGHTS, "A third want more flights to Europe, with night noise limited and trains to the airport every ten "
+              "minutes.", K.ADDED_NUMBER),
+    (FLIGHTS, "One participant wants more flights to Europe, another wants night noise limited near the airport, and "
+              "a third wants trains to the airport every ten minutes.", None),
     (LOANS[:2], "One needed years to repay a car loan, another cannot imagine ever repaying it, and a third worries "
                 "about it.", K.ADDED_NUMBER),
 ]

@@ -212,6 +212,8 @@ def check_relevance(ctx: SentenceContext) -> list[Problem]:
 _SPEAKER_ORDINALS: dict[str, int] = table("speaker_ordinals")
 #: the word after a fraction ("a third of residents"): then it is a share, not a speaker
 _SHARE_OF = frozenset(entries("share_of_words"))
+#: a word before the ordinal that makes it the last of an enumeration of speakers ("another")
+_SPEAKER_ENUMERATION = frozenset(entries("speaker_enumeration_words"))
 
 
 def check_numbers(ctx: SentenceContext) -> list[Problem]:
@@ -224,7 +226,8 @@ def check_numbers(ctx: SentenceContext) -> list[Problem]:
         if _COUNT_NOUNS.match(nxt) and val == len(ctx.cited_ids):
             continue  # "two participants" citing two statements
         ordinal = _SPEAKER_ORDINALS.get(surface.lower(), 0)
-        if 0 < ordinal <= len(ctx.cited_ids) and nxt.lower() not in _SHARE_OF:
+        if 0 < ordinal <= len(ctx.cited_ids) and nxt.lower() not in _SHARE_OF \
+                and any(t.raw.lower() in _SPEAKER_ENUMERATION for t in ctx.toks[:idx]):
             continue  # "one ..., another ..., and a third ..." citing three statements
         bad.append(surface)
     if not bad:

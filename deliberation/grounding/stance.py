@@ -73,7 +73,7 @@ def check_stance(ctx: SentenceContext) -> list[Problem]:
         if flipped and CONDITION.search(cl.text) and CONDITION.search(parent.text) \
                 and _parity(cl.text, parent.text, w) == _parity(parent.text, cl.text, w):
             continue  # "X unless Y" said as "X is fine as long as not Y": a condition, not a reversal
-        if flipped and how.startswith(ADDS_NEGATION) and _negation_said_elsewhere(ctx, sp, w):
+        if flipped and how.startswith(ADDS_NEGATION) and _negation_said_elsewhere(ctx, sp, w, sc.content):
             continue  # "so no pupil starts the day hungry" said by another cited statement
         if flipped:
             return [Problem(ProblemKind.STANCE_REVERSED, f"reverses the stance of statement {src.id} ({how})",
@@ -81,11 +81,16 @@ def check_stance(ctx: SentenceContext) -> list[Problem]:
     return []
 
 
-def _negation_said_elsewhere(ctx: SentenceContext, clause: _PolarityInfo, window: int) -> bool:
+def _negation_said_elsewhere(ctx: SentenceContext, clause: _PolarityInfo, window: int, aligned: set[str]) -> bool:
     """Does every negator of draft clause ``clause`` negate words (at least
-    ``min_words_negated_elsewhere``) that a cited statement negates too, in any of its sentences?
-    The draft keeps the statement's own negation, only aligned to another clause than the one it stands in ("every school should run a breakfast club so no pupil
-    starts the day hungry, and give every pupil an hour of sport" aligned to the statement on sport)."""
+    ``min_words_negated_elsewhere``) that a cited statement negates too, in any of its sentences,
+    some of them words the aligned source clause (content words ``aligned``) does not say? The
+    draft keeps the statement's own negation, only aligned to another clause than the one it stands
+    in ("every school should run a breakfast club so no pupil starts the day hungry, and give every
+    pupil an hour of sport" aligned to the statement on sport). When every shared word is the
+    aligned clause's too, the draft negates that clause: a statement that says "not X but Y"
+    ("Cyclists should not ride on busy roads. Cyclists should ride on quiet roads.") shares only
+    subject and verb with a draft that negates Y ("should not ride on quiet roads"), a reversal."""
 
     negated = [win for axis, _, _, win, _ in clause.occ if axis == "neg" and win]
     if not negated:
@@ -93,7 +98,8 @@ def _negation_said_elsewhere(ctx: SentenceContext, clause: _PolarityInfo, window
     said = [win for src in ctx.cited for sc, parent in src.units if sc is parent
             for axis, _, _, win, _ in _polarity_by_clause(parent.text, window).occ if axis == "neg"]
     need = ctx.cfg.min_words_negated_elsewhere
-    return all(any(len(win & other) >= min(need, len(win)) for other in said) for win in negated)
+    return all(any(len(win & other) >= min(need, len(win)) and (win & other) - aligned for other in said)
+               for win in negated)
 
 
 def _negators(info: _PolarityInfo) -> set[str]:
