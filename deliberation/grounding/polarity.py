@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import wordnet as wn
 from .lexicon import AXES as _AXIS_RES
@@ -378,7 +379,17 @@ _KIND_PAIRED_AXES = {"stance", "condition", "noise", "speed"}
 _SOFT_AXES = {"permission", "existence"}
 
 
-def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_content: set[str]) -> tuple[bool, str]:
+class Flip(NamedTuple):
+    """Whether a clause reverses the stance of its aligned source clause, and how."""
+
+    flipped: bool
+    #: in words (:func:`_describe_flip`), for the guard's message
+    how: str = ""
+    #: the draft's clause only adds negators the source's lacks (:mod:`.stance` may find them said elsewhere)
+    adds_negation: bool = False
+
+
+def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_content: set[str]) -> Flip:
     """Does clause ``s`` reverse the stance of the aligned source clause ``t``?
 
     * Negators (not, no, never, kein, nicht, ...) and stance words (support /
@@ -446,8 +457,9 @@ def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_cont
     # no flip either when the same words stand on both sides, one saying one of them twice
     if math.prod(p for p, _ in cs) == math.prod(p for p, _ in ct) \
             or {_word_canon(w) for _, w in cs} == {_word_canon(w) for _, w in ct}:
-        return False, ""
-    return True, _describe_flip([w for _, w in cs], [w for _, w in ct])
+        return Flip(False)
+    sw, tw = _differing([w for _, w in cs], [w for _, w in ct])
+    return Flip(True, _describe_flip(sw, tw), bool(sw) and not tw and _all_negators(sw))
 
 
 def _counted(info: _PolarityInfo, paired: set[int], hard_own: list, hard_other: list, other: set[str],
@@ -511,23 +523,22 @@ def _is_too_little(w: str) -> bool:
     return len(parts) == 2 and bool(_TOO.match(parts[0])) and _TOO_QUANTITY.get(parts[1].lower(), 0) < 0
 
 
-#: how :func:`_describe_flip` begins when the draft only adds negators (:mod:`.stance` reads it)
-ADDS_NEGATION = "adds the negation"
+def _differing(sw: list[str], tw: list[str]) -> tuple[list[str], list[str]]:
+    """The counted words of draft (``sw``) and source (``tw``) that the other side does not say."""
+    common = {_word_canon(w) for w in sw} & {_word_canon(w) for w in tw}
+    return [w for w in sw if _word_canon(w) not in common], [w for w in tw if _word_canon(w) not in common]
+
+
+def _all_negators(ws: list[str]) -> bool:
+    return all(_is_negator(w) for w in ws)
 
 
 def _describe_flip(sw: list[str], tw: list[str]) -> str:
-    """In words: which negations or stance words differ between draft (``sw``) and source (``tw``)."""
+    """In words: which negations or stance words differ between draft (``sw``) and source (``tw``),
+    given only the words that differ (:func:`_differing`)."""
 
-    # describe only the words that differ between the two sides
-    common = {_word_canon(w) for w in sw} & {_word_canon(w) for w in tw}
-    sw = [w for w in sw if _word_canon(w) not in common]
-    tw = [w for w in tw if _word_canon(w) not in common]
-
-    def all_neg(ws: list[str]) -> bool:
-        return all(_is_negator(w) for w in ws)
-
-    if sw and not tw and all_neg(sw):
-        return ADDS_NEGATION + " '" + "', '".join(sw) + "'"
-    if tw and not sw and all_neg(tw):
+    if sw and not tw and _all_negators(sw):
+        return "adds the negation '" + "', '".join(sw) + "'"
+    if tw and not sw and _all_negators(tw):
         return "drops the negation '" + "', '".join(tw) + "'"
     return f"'{' '.join(sw) or '(none)'}' versus '{' '.join(tw) or '(none)'}'"

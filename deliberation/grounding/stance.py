@@ -8,7 +8,7 @@ import math
 
 from .checks import SentenceContext, _Source
 from .lexicon import CONDITION, NEGATING_CONDITION
-from .polarity import (ADDS_NEGATION, _Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause,
+from .polarity import (_Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause,
                        _POLARITY_SPLIT, _PolarityInfo, _stance_flip, _word_canon)
 from .problems import Problem, ProblemKind
 from .text import _fold, _tokenize
@@ -64,7 +64,8 @@ def check_stance(ctx: SentenceContext) -> list[Problem]:
                             f"reverses the comparison in statement {src.id} (the two sides of 'than' are swapped)",
                             {"statement": src.id})]
         sp = _polarity(cl.text, w)
-        flipped, how = _stance_flip(sp, _polarity_by_clause(sc.text, w), cl.content, sc.content)
+        flip = _stance_flip(sp, _polarity_by_clause(sc.text, w), cl.content, sc.content)
+        flipped, how = flip.flipped, flip.how
         if flipped and sc is not parent:
             # the clause split may have cut the stance apart: check the whole source sentence too
             flipped = _stance_flip(sp, _polarity_by_clause(parent.text, w), cl.content, parent.content)[0]
@@ -73,7 +74,7 @@ def check_stance(ctx: SentenceContext) -> list[Problem]:
         if flipped and CONDITION.search(cl.text) and CONDITION.search(parent.text) \
                 and _parity(cl.text, parent.text, w) == _parity(parent.text, cl.text, w):
             continue  # "X unless Y" said as "X is fine as long as not Y": a condition, not a reversal
-        if flipped and how.startswith(ADDS_NEGATION) and _negation_said_elsewhere(ctx, sp, w, sc.content):
+        if flipped and flip.adds_negation and _negation_said_elsewhere(ctx, sp, w, sc.content):
             continue  # "so no pupil starts the day hungry" said by another cited statement
         if flipped:
             return [Problem(ProblemKind.STANCE_REVERSED, f"reverses the stance of statement {src.id} ({how})",
