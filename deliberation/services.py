@@ -420,6 +420,7 @@ def analyze_source(settings: Settings, source: str, *, topics: bool = True, mode
     path = Path(source)
     notes: list[str] = []
     vectors = choice = None
+    room_language = ""
     if is_polis_export(path):
         bundle = read_polis_export(path)
         statements = intake(bundle.statements)  # redact before anything is embedded or printed
@@ -434,6 +435,7 @@ def analyze_source(settings: Settings, source: str, *, topics: bool = True, mode
         c = stored_consultation(store, source)
         statements = [s for s in store.statements(c.id) if not s.is_draft]
         matrix, question = store.vote_matrix(c.id), c.question
+        room_language = (c.settings or {}).get(ROOM_LANGUAGE_SETTING) or ""
         if topics:
             vectors, choice = statement_vectors(settings, c.id, statements, note=notes.append)
     config = config or AnalysisConfig()
@@ -443,7 +445,7 @@ def analyze_source(settings: Settings, source: str, *, topics: bool = True, mode
     if mode != "auto":
         config = dc_replace(config, grouping=dc_replace(config.grouping, mode=mode))
     result = analyze(matrix, statements, vectors, question=question, config=config, progress=progress,
-                     embedding=str(choice) if choice is not None else None)
+                     embedding=str(choice) if choice is not None else None, room_language=room_language)
     if notes:
         result = result.model_copy(update={"notes": [*notes, *result.notes]})
     return result, summary_text(result, {s.external_id: s.text for s in statements})

@@ -91,8 +91,9 @@ def analyse(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     # near-duplicate thresholds follow the model that made the vectors
     config = dataclasses.replace(ctx.analysis, topics=dataclasses.replace(
         ctx.analysis.topics, embedding_model=svc.embedder_for(choice.model).model_name))
+    room_language = (svc.store.get_consultation(cid).settings or {}).get(ROOM_LANGUAGE_SETTING) or ""
     result = analyze(svc.store.vote_matrix(cid, statements=statements), statements, vectors if statements else None,
-                     question=state.question, config=config, embedding=str(choice))
+                     question=state.question, config=config, embedding=str(choice), room_language=room_language)
     switched = [said("log.analyse_model", model=choice.model, reason=str(choice).removeprefix(f"{choice.model}: "),
                      n=n_new)] if choice.switched else []
     switched += [said("log.analyse_note", detail=n) for n in notes]

@@ -115,10 +115,13 @@ def analyze(
     config: AnalysisConfig = AnalysisConfig(),
     progress: Progress | None = None,
     embedding: str | None = None,
+    room_language: str = "",
 ) -> AnalysisResult:
     """Analyse one consultation. ``vectors`` (one row per statement, L2-normalised) enable topics;
     ``embedding`` says in one line which model made them and why (kept as the topics'
-    ``embedding_model``, shown in the summary and the report)."""
+    ``embedding_model``, shown in the summary and the report); ``room_language`` (the language the
+    room's pages speak, "" = none) is the one topic labels are made in where statements are in it
+    (deliberation.analysis.topics.label_language)."""
     say = progress or (lambda _msg: None)
     rng = np.random.default_rng(config.seed)
     notes: list[str] = []
@@ -141,7 +144,8 @@ def analyze(
     topics = None
     if vectors is not None:
         say("topics")
-        tr = _find_topics(statements, vectors, config.topics, topic_seed, _possible_positions(stats_dict))
+        tr = _find_topics(statements, vectors, config.topics, topic_seed, _possible_positions(stats_dict),
+                          room_language)
         topics = tr.to_dict() | ({"embedding_model": embedding} if embedding else {})
         notes.extend(tr.notes)
 
@@ -186,7 +190,7 @@ def _possible_positions(stats: dict) -> set[str]:
 
 
 def _find_topics(statements: list[Statement], vectors: np.ndarray, config: TopicConfig, seed: int,
-                 positions: set[str] | None = None):
+                 positions: set[str] | None = None, room_language: str = ""):
     """Topics of the statements participants see (``Statement.is_public``: not moderated out, not
     waiting in the moderation queue, not drafts). Held statements were clustered too: two flagged
     ones made a topic of their own, labelled on the live board with words of the text the
@@ -199,7 +203,8 @@ def _find_topics(statements: list[Statement], vectors: np.ndarray, config: Topic
     authors = [statements[i].author for i in usable]
     seeds = [statements[i].external_id for i in usable if statements[i].origin is StatementOrigin.SEED]
     vecs = np.asarray(vectors)[usable] if len(usable) else np.zeros((0, 1))
-    return find_topics(ids, texts, vecs, authors, config, rng=seed, positions=positions, seeds=seeds)
+    return find_topics(ids, texts, vecs, authors, config, rng=seed, positions=positions, seeds=seeds,
+                       room_language=room_language)
 
 
 def _group_summaries(groups: dict[str, int], repness: dict[str, list[str]], stats: StatsResult) -> list[GroupSummary]:

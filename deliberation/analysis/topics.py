@@ -36,8 +36,9 @@ How it works
    in Chinese or Japanese script has no spaces, so its terms are character pairs (bigrams), taken
    after cutting the text at a small built-in list of function characters and words ("我覺得計程車"
    gives 計程, 程車); in the label a pair grows to the word it sits in at least 80% of the time
-   (計程 -> 計程車). In a consultation in several languages, a topic holding statements in the main
-   language is labelled from those statements only (so a reader of that language can read every
+   (計程 -> 計程車). In a consultation in several languages, a topic holding statements in the room's
+   language (the one its pages speak; without statements in it, the statements' main language) is
+   labelled from those statements only (so a reader of that language can read every
    label), and the label ends with the languages the topic holds: "bus · tram · tickets (English,
    German, Chinese)"; ``TopicInfo.languages`` counts them. Terms that are no more frequent in the topic than in the whole consultation are
    only used when nothing better is left (so "uber" does not label every vTaiwan topic), and a word
@@ -329,6 +330,14 @@ def _guess_languages(texts: Sequence[str], forced: str) -> tuple[list[str], str]
     return [g or majority for g in guesses], majority
 
 
+def label_language(langs: Sequence[str], corpus_lang: str, room_language: str = "") -> str:
+    """The language topic labels are made in (:func:`_label_terms`): the room's, when some statements
+    are in it, else the statements' majority language. A German room of three German and three
+    English statements (the majority's tie going to English) showed its topics as "housing · park"
+    on its German board and report (a hand-run room, tests/test_topic_label_language.py)."""
+    return room_language if room_language and room_language in langs else corpus_lang
+
+
 # --------------------------------------------------------------------------------------------------
 # find_topics
 # --------------------------------------------------------------------------------------------------
@@ -434,11 +443,11 @@ def _label_terms(texts: list[str], langs: list[str], main: str, members: list[np
     return out
 
 
-def _language_notes(counts: dict[str, int], main: str, forced: bool) -> list[str]:
+def _language_notes(counts: dict[str, int], labelled_in: str, main: str, forced: bool) -> list[str]:
     notes = []
     if len(counts) > 1:
         listed = ", ".join(said("topics.in_language", language=language_name(code), n=k) for code, k in counts.items())
-        notes.append(said("topics.languages_seen", languages=listed, main=language_name(main)))
+        notes.append(said("topics.languages_seen", languages=listed, main=language_name(labelled_in)))
     if main == "zh" and not forced:
         notes.append(said("topics.chinese"))
     return notes
@@ -517,6 +526,7 @@ def find_topics(
     rng: np.random.Generator | int = 0,
     positions: Collection[str] | None = None,
     seeds: Collection[str] = (),
+    room_language: str = "",
 ) -> TopicResult:
     """Group statements into labelled topics (see the module docstring for the method).
 
@@ -527,8 +537,10 @@ def find_topics(
     advanced once to draw the seed. ``positions`` names the statements a split topic's draft may
     quote as a position (most of some opinion group agrees with them): ``TopicInfo.same_subject``
     lists only these (None = every statement). ``seeds`` names the statements without an author
-    that are the moderator's own seed statements (counted in ``TopicInfo.n_moderator_seeds``). Raises ValueError on inconsistent input (lengths,
-    duplicate ids, non-finite vectors)."""
+    that are the moderator's own seed statements (counted in ``TopicInfo.n_moderator_seeds``).
+    ``room_language`` (ISO 639-1, "" = none) is the language the room's pages speak: where some
+    statements are in it, the labels are made from those (:func:`label_language`). Raises ValueError
+    on inconsistent input (lengths, duplicate ids, non-finite vectors)."""
     ids, texts, author_list, vecs = _check_inputs(statement_ids, texts, vectors, authors)
     n = len(ids)
     seed = seed_from(rng)
@@ -565,7 +577,8 @@ def find_topics(
                                                int(members[c][0])))
     new_id = {c: t for t, c in enumerate(order)}
     corpus_languages = _language_counts(langs)
-    topics = _topic_infos(order, members, voices_of, other_label, ids, texts, langs, corpus_lang, unit,
+    labelled_in = label_language(langs, corpus_lang, room_language)
+    topics = _topic_infos(order, members, voices_of, other_label, ids, texts, langs, labelled_in, unit,
                           groups, config, None if positions is None else set(positions), author_list, set(seeds))
 
     quality = None
@@ -573,7 +586,7 @@ def find_topics(
         final_units = np.array([new_id[int(labels[unit_heads[u]])] for u in range(n_units)])
         quality = _final_quality(points, final_units, config, seed, notes)
     notes.extend(note for note in [quality_note(quality)] if note)
-    notes.extend(_language_notes(corpus_languages, corpus_lang, config.language != "auto"))
+    notes.extend(_language_notes(corpus_languages, labelled_in, corpus_lang, config.language != "auto"))
 
     return TopicResult(
         topics=topics, assignment={ids[i]: new_id[int(labels[i])] for i in range(n)},

@@ -1,0 +1,61 @@
+"""Topic labels in the room's language. A German room run by hand (tests/room_hand.py --lang de --mix
+en: three German and three English statements on the same three subjects) showed its topics on the
+German board and in the German report as "affordable · families" and "park · benches": the labels
+were made from the statements in the main language, and with as many English statements as German
+ones the tie went to English. They are now made from the statements in the room's language where a
+topic has some (deliberation.analysis.topics.label_language); the statements' own words, not a
+translation. Real store, real embedding model, the analysis the CLI's ``analyze`` and the graph run."""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from deliberation.analysis.topics import extract_terms
+from deliberation.importers.tabular import read_statements_file
+from deliberation.services import analyze_source, import_bundle
+from deliberation.storage import Store
+from deliberation.text.languages import detect_languages
+from deliberation.words import ROOM_LANGUAGE_SETTING
+
+ROOMS = tomllib.loads((Path(__file__).parent / "data" / "room_hand_rooms.toml").read_text(encoding="utf-8"))
+#: what the English phones of the hand-run room wrote (tests/room_hand.py's ENGLISH)
+ENGLISH = ["The old station should become affordable housing for families.",
+           "Keep the station building and turn it into a library.",
+           "Parking for the market must not take over the neighbourhood."]
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory):
+    """A German room (its question in German) holding the hand-run room's German and English
+    statements, analysed as ``deliberation analyze ID`` does (topics with the real model)."""
+    from deliberation.config import Settings
+
+    tmp = tmp_path_factory.mktemp("labels")
+    path = tmp / "statements.csv"
+    german = ROOMS["de"]["own"]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["text"], *([t] for t in german + ENGLISH)])
+    settings = Settings(data_dir=tmp / "data")
+    import_bundle(settings, read_statements_file(path), question=ROOMS["de"]["question"])
+    assert Store(settings).get_consultation(1).settings.get(ROOM_LANGUAGE_SETTING) == "de"
+    result, _ = analyze_source(settings, "1")
+    return german, result.topics, result.notes
+
+
+def test_a_german_rooms_topics_are_labelled_with_its_german_statements_words(analysed):
+    german, topics, notes = analysed
+    assert detect_languages(german) == ["de"] * 3 and detect_languages(ENGLISH) == ["en"] * 3
+    assert topics["language"] == "en"  # three and three: the statements' main language is English's tie
+    german_words = {term for text in german for term in extract_terms(text, "de")}
+    labels = [(t["label"], t["languages"]) for t in topics["topics"]]
+    with_german = [t for t in topics["topics"] if "de" in t["languages"]]
+    assert with_german, labels
+    for topic in with_german:
+        assert set(topic["terms"][:3]) <= german_words, labels
+        assert topic["label"].endswith(")") and "German" in topic["label"], labels  # said in German by the pages
+    # and the analysis says so (the CLI's summary, the report's notes): "labels use German words"
+    assert any("labels use German words where a topic has German statements" in n for n in notes), notes
