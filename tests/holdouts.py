@@ -409,4 +409,13 @@ SEALED_FROM_7 = (
             {MARCH_ON: 101, BOWLING_GREEN: 7, SEATTLE: 2, GERMAN: 50}, {"en": 2, "de": 3},
             {MARCH_ON: "0", BOWLING_GREEN: "1", SEATTLE: "1", GERMAN: "-1"}, {"faithful": 40, "unfaithful": 40},
             {"en": 55, "de": 25}, number=11),
+    # The twelfth, by "holdout12" (/tmp/holdout12), sealed 2026-12-07 07:26:16 UTC (grounding_holdout12_PROVENANCE.md):
+    # march-on not yet moderated; the two accepted bowling-green statements left with a claim; German the moderators
+    # did not accept, among them the population-control proposals the earlier sets left out (21 well-formed ones were
+    # free), so a German statement is in up to four cases. 23 drafts cite two statements. h12-NNN loads as 12NNN (its digits).
+    Holdout("grounding_holdout12_sealed.jsonl", "99b0d5d0103decde2c297298325dd3a98cc9cc90756e39ebcb72fe35bd640e5f",
+            "h12", 160, 10, 60, (12, 12, 11, 11, 11, 12, 11, 13, 11, 11, 12, 10, 11, 12), (50, 50, 30, 30),
+            {MARCH_ON: 97, BOWLING_GREEN: 3, GERMAN: 60}, {"en": 2, "de": 4},
+            {MARCH_ON: "0", BOWLING_GREEN: "1", GERMAN: "-1"}, half_labels={"faithful": 40, "unfaithful": 40},
+            half_languages={"en": 50, "de": 30}, number=12),
 )
