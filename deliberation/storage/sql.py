@@ -44,19 +44,32 @@ def _read_only_sqlite_url(path: Path) -> str:
     return f"sqlite:///file:{quote(quote(str(path)))}?mode=ro{'' if wal else '&immutable=1'}&uri=true"
 
 
+def _pragmas(dbapi_conn, pragmas: list[str]) -> None:
+    """Run ``pragmas`` on a new SQLite connection (SQLAlchemy's ``connect`` event). Interrupted there
+    (Ctrl-C, or SIGTERM's :class:`~deliberation.storage.runs.RunStopped` in an import: raised right
+    after a statement ran), the connection is closed before the interruption goes on: SQLAlchemy does
+    not close a connection whose connect event raised, and the exception's traceback kept it open with
+    the ``journal_mode`` statement unfinished, holding the database's lock (the launcher stopped by
+    ``deliberation stop`` then failed to open its own database: "database is locked")."""
+    try:
+        cur = dbapi_conn.cursor()
+        try:
+            for pragma in pragmas:
+                cur.execute(pragma)
+        finally:
+            cur.close()
+    except BaseException:
+        dbapi_conn.close()
+        raise
+
+
 def _sqlite_pragmas_ro(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cur.close()
+    _pragmas(dbapi_conn, [f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"])
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")  # first: switching to WAL may wait too
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.close()
+    _pragmas(dbapi_conn, [f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",  # first: switching to WAL may wait too
+                          "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"])
 
 
 @contextmanager
