@@ -2,8 +2,9 @@
 sends its request late. Streamlit sends a widget's rerun request from a ``setTimeout(0)`` after the click:
 ``idle`` looked before it, saw the previous run as ended and returned, and a test that counted or read
 right after it raced the request (CI counted 14 rerun requests for 15 review clicks). Here the page's
-requests are held back on purpose, half of :data:`ui_helpers.INPUT_GRACE_MS`, by its own timer: before the
-fix ``idle`` returned before the request left and the page did not show the run's answer yet."""
+requests are held back on purpose until half of :data:`ui_helpers.INPUT_GRACE_MS` after the user's last
+input, by its own timer: before the fix ``idle`` returned before the request left and the page did not show
+the run's answer yet."""
 
 from __future__ import annotations
 
@@ -21,17 +22,24 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 expect.set_options(timeout=120_000)  # a page drawn by a loaded server takes more than playwright's 5 s
 
-#: ms: how long the page holds each message to the server before it sends it (a loaded page's late
-#: request); below the grace, so the request still answers the click
+#: ms after the user's last input (a click, a key) until which the page holds each message to the server (a
+#: loaded page's late request); below the grace, so the request still answers the click
 HELD_MS = INPUT_GRACE_MS // 2
-#: Added after the idle hook: the page's websocket sends each message HELD_MS after the app hands it over
-#: (the hook, underneath, sees it when it leaves)
+#: Added after the idle hook: the page's websocket sends each message once HELD_MS have passed since the
+#: user's last input (seen in the capture phase right after the hook, which sets the grace's timer then), at
+#: once if they have (the hook, underneath, sees it when it leaves). Counted from the input, not from the
+#: app's send: the held send's timer is then due before the grace's, wherever a loaded page's flush falls
+#: (held from the send, a flush later than HELD_MS after the click sent it after the grace had begun its
+#: idle wait: idle returned early and the test failed, not the helper)
 HOLD_JS = f"""
 (() => {{
   if (window.top !== window) return;
+  let input = performance.now();
+  const touched = e => {{ if (e.isTrusted) input = performance.now(); }};
+  for (const type of ['click', 'keydown', 'input', 'change']) window.addEventListener(type, touched, true);
   const Hooked = window.WebSocket;
   window.WebSocket = class extends Hooked {{
-    send(data) {{ setTimeout(() => super.send(data), {HELD_MS}); }}
+    send(data) {{ setTimeout(() => super.send(data), Math.max(0, input + {HELD_MS} - performance.now())); }}
   }};
 }})();
 """
