@@ -345,13 +345,26 @@ def _page_text(page) -> str:
     return norm(page.evaluate("() => document.body.textContent").replace("\u2060", ""))  # esc's word joiners
 
 
+#: ms: how long :func:`_check` waits, after the run has ended, for the page to draw every text it expects (the
+#: data grid's table, an expander's body are drawn after the run's messages), asking every SHOWN_POLL_MS
+SHOWN_WAIT_MS, SHOWN_POLL_MS = 60_000, 100
+
+
+def _missing(page, expected: list[str]) -> list[str]:
+    text = _page_text(page)
+    return [t for t in expected if norm(t) not in text]
+
+
 def _check(page, expected: list[str], where: str) -> None:
+    """Each of ``expected`` shown literally on ``page`` once its run has ended, and no element made of
+    a payload: read once the page shows them all (or SHOWN_WAIT_MS have passed), not after a fixed time."""
     idle(page)
-    page.wait_for_timeout(500)
+    waited = 0
+    while (missing := _missing(page, expected)) and waited < SHOWN_WAIT_MS:
+        page.wait_for_timeout(SHOWN_POLL_MS)
+        waited += SHOWN_POLL_MS
     problems = page.evaluate(DOM_PROBLEMS_JS)
     assert problems == [], f"{where}: {problems}"
-    text = _page_text(page)
-    missing = [t for t in expected if norm(t) not in text]
     assert not missing, f"{where}: not shown literally: {missing}"
 
 
@@ -494,7 +507,8 @@ def test_browser_board_and_voting_tab_show_drafts_as_text(nasty):
     table.wait_for()
     idle(mod)
     table.hover()
-    mod.wait_for_timeout(800)
+    # the table's toolbar (drawn with the table, shown on hover) holds its buttons: read once they are there
+    mod.get_by_test_id("stElementContainer").filter(has=table).get_by_test_id("stElementToolbarButton").first.wait_for()
     assert mod.get_by_role("button", name="Download as CSV").count() == 0
     _check(mod, [QUESTION], "moderator voting tab")
     mod.context.close()
