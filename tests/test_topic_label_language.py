@@ -3,7 +3,7 @@ en: three German and three English statements on the same three subjects) showed
 German board and in the German report as "affordable · families" and "park · benches": the labels
 were made from the statements in the main language, and with as many English statements as German
 ones the tie went to English. They are now made from the statements in the room's language where a
-topic has some (deliberation.analysis.topics.label_language); the statements' own words, not a
+topic has some (deliberation.analysis.labels.label_language); the statements' own words, not a
 translation. Real store, real embedding model, the analysis the CLI's ``analyze`` and the graph run."""
 
 from __future__ import annotations

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from deliberation.text.languages import detect_languages, language_name, main_language
 from deliberation.text.terms import CJK_RE
+from deliberation.words import said
 
-__all__ = ["centre_ranks", "class_tfidf", "pick_terms"]
+__all__ = ["centre_ranks", "class_tfidf", "guess_languages", "label_language", "language_notes", "pick_terms"]
 
 
 def class_tfidf(term_lists_by_class: Sequence[Sequence[Sequence[str]]]) -> tuple[list[str], np.ndarray]:
@@ -137,3 +139,37 @@ def pick_terms(
         chosen.append(term)
         chosen_scores.append(float(scores[i]))
     return chosen, chosen_scores
+
+
+# Label language
+
+def guess_languages(texts: Sequence[str], forced: str) -> tuple[list[str], str]:
+    """Per-statement language (ISO 639-1, :func:`deliberation.text.detect_languages`; undetermined
+    ones get the majority language) and the corpus' majority language (ties go to English)."""
+    if not texts:
+        return [], ""
+    if forced != "auto":
+        return [forced] * len(texts), forced
+    guesses = detect_languages(texts)
+    majority = main_language(guesses, default="en")
+    return [g or majority for g in guesses], majority
+
+
+def label_language(langs: Sequence[str], corpus_lang: str, room_language: str = "") -> str:
+    """The language topic labels are made in (:func:`deliberation.analysis.topics._label_terms`): the room's, when some statements
+    are in it, else the statements' majority language. A German room of three German and three
+    English statements (the majority's tie going to English) showed its topics as "housing · park"
+    on its German board and report (a hand-run room, tests/test_topic_label_language.py)."""
+    return room_language if room_language and room_language in langs else corpus_lang
+
+
+def language_notes(counts: dict[str, int], labelled_in: str, main: str, forced: bool) -> list[str]:
+    """Notes on the languages seen: which ones and how many statements each, which one the labels
+    are in, and that Chinese is segmented without a dictionary (unless the language was forced)."""
+    notes = []
+    if len(counts) > 1:
+        listed = ", ".join(said("topics.in_language", language=language_name(code), n=k) for code, k in counts.items())
+        notes.append(said("topics.languages_seen", languages=listed, main=language_name(labelled_in)))
+    if main == "zh" and not forced:
+        notes.append(said("topics.chinese"))
+    return notes

@@ -121,7 +121,7 @@ def analyze(
     ``embedding`` says in one line which model made them and why (kept as the topics'
     ``embedding_model``, shown in the summary and the report); ``room_language`` (the language the
     room's pages speak, "" = none) is the one topic labels are made in where statements are in it
-    (deliberation.analysis.topics.label_language)."""
+    (deliberation.analysis.labels.label_language)."""
     say = progress or (lambda _msg: None)
     rng = np.random.default_rng(config.seed)
     notes: list[str] = []

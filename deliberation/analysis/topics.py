@@ -89,10 +89,11 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from deliberation.analysis.clustering import TopicCandidate, cluster_units, quality_note, seed_from, silhouette
-from deliberation.analysis.labels import centre_ranks, class_tfidf, pick_terms
+from deliberation.analysis.labels import (centre_ranks, class_tfidf, guess_languages, label_language,
+                                          language_notes, pick_terms)
 from deliberation.analysis.duplicates import near_duplicate_groups, translation_pairs, unit_rows
 from deliberation.embeddings.models import DEFAULT_MODEL, calibration_for
-from deliberation.text.languages import LANGUAGES, detect_languages, language_name, main_language
+from deliberation.text.languages import LANGUAGES, language_name
 from deliberation.words import english, said
 from deliberation.wording import topic_number
 from deliberation.text.terms import (
@@ -318,25 +319,6 @@ class TopicResult:
 # Terms: tokenising, stop words, c-TF-IDF
 # --------------------------------------------------------------------------------------------------
 
-def _guess_languages(texts: Sequence[str], forced: str) -> tuple[list[str], str]:
-    """Per-statement language (ISO 639-1, :func:`deliberation.text.detect_languages`; undetermined
-    ones get the majority language) and the corpus' majority language (ties go to English)."""
-    if not texts:
-        return [], ""
-    if forced != "auto":
-        return [forced] * len(texts), forced
-    guesses = detect_languages(texts)
-    majority = main_language(guesses, default="en")
-    return [g or majority for g in guesses], majority
-
-
-def label_language(langs: Sequence[str], corpus_lang: str, room_language: str = "") -> str:
-    """The language topic labels are made in (:func:`_label_terms`): the room's, when some statements
-    are in it, else the statements' majority language. A German room of three German and three
-    English statements (the majority's tie going to English) showed its topics as "housing · park"
-    on its German board and report (a hand-run room, tests/test_topic_label_language.py)."""
-    return room_language if room_language and room_language in langs else corpus_lang
-
 
 # --------------------------------------------------------------------------------------------------
 # find_topics
@@ -413,9 +395,9 @@ def _language_counts(langs: Sequence[str]) -> dict[str, int]:
 
 def _label_terms(texts: list[str], langs: list[str], main: str, members: list[np.ndarray],
                  config: TopicConfig, unit: np.ndarray) -> list[tuple[list[str], list[float]]]:
-    """Key terms of every topic (c-TF-IDF). A topic holding statements in the consultation's main
-    language is labelled from those statements only, so a reader of that language can read every
-    label; a topic without any is labelled from its own languages. Where its statements share no
+    """Key terms of every topic (c-TF-IDF). A topic holding statements in the label language ``main``
+    (:func:`label_language`) is labelled from those statements only, so a reader of that language can
+    read every label; a topic without any is labelled from its own languages. Where its statements share no
     word, the statement nearest its centre (``unit`` vectors) breaks ties (labels.pick_terms)."""
     term_lists = [extract_terms(t, lang) for t, lang in zip(texts, langs)]
     readable = []
@@ -441,16 +423,6 @@ def _label_terms(texts: list[str], langs: list[str], main: str, members: list[np
                               [seg for i in rows for seg in segments_of[i]],
                               max(config.n_terms, config.n_label_terms), ranks))
     return out
-
-
-def _language_notes(counts: dict[str, int], labelled_in: str, main: str, forced: bool) -> list[str]:
-    notes = []
-    if len(counts) > 1:
-        listed = ", ".join(said("topics.in_language", language=language_name(code), n=k) for code, k in counts.items())
-        notes.append(said("topics.languages_seen", languages=listed, main=language_name(labelled_in)))
-    if main == "zh" and not forced:
-        notes.append(said("topics.chinese"))
-    return notes
 
 
 def _units(groups: list[list[int]], unit: np.ndarray) -> tuple[np.ndarray, list[int], np.ndarray]:
@@ -530,17 +502,14 @@ def find_topics(
 ) -> TopicResult:
     """Group statements into labelled topics (see the module docstring for the method).
 
-    ``vectors`` holds one embedding per statement (rows are L2-normalised here if they are not),
-    made by ``config.embedding_model``. ``authors`` gives each statement's author id; ``None`` (or
-    an empty string, or no list at all) means no author (a seed statement or an import's without an
-    author), which is no voice. ``rng`` seeds k-means: the same int gives the same result; a Generator is
-    advanced once to draw the seed. ``positions`` names the statements a split topic's draft may
-    quote as a position (most of some opinion group agrees with them): ``TopicInfo.same_subject``
-    lists only these (None = every statement). ``seeds`` names the statements without an author
-    that are the moderator's own seed statements (counted in ``TopicInfo.n_moderator_seeds``).
-    ``room_language`` (ISO 639-1, "" = none) is the language the room's pages speak: where some
-    statements are in it, the labels are made from those (:func:`label_language`). Raises ValueError
-    on inconsistent input (lengths, duplicate ids, non-finite vectors)."""
+    ``vectors``: one embedding per statement, made by ``config.embedding_model`` (L2-normalised here).
+    ``authors``: each statement's author id; ``None`` or "" (or no list) is no author, so no voice (a
+    seed statement, an import's without an author). ``rng`` seeds k-means (an int gives the same
+    result; a Generator is advanced once). ``positions``: the statements a split topic's draft may
+    quote as a position (most of some opinion group agrees): ``TopicInfo.same_subject`` lists only
+    these (None = all). ``seeds``: the moderator's own seed statements (``TopicInfo.n_moderator_seeds``).
+    ``room_language`` (ISO 639-1, "" = none): the room's pages' language; labels are made from the
+    statements in it, if any (:func:`label_language`). Raises ValueError on inconsistent input."""
     ids, texts, author_list, vecs = _check_inputs(statement_ids, texts, vectors, authors)
     n = len(ids)
     seed = seed_from(rng)
@@ -549,7 +518,7 @@ def find_topics(
         return TopicResult(topics=[], assignment={}, near_duplicates=[], method="none", quality=None,
                            notes=[said("topics.no_statements")],
                            n_voices=0, language="", seed=seed)
-    langs, corpus_lang = _guess_languages(texts, config.language)
+    langs, corpus_lang = guess_languages(texts, config.language)
     notes: list[str] = []
 
     # Near-duplicate groups: every statement belongs to one "unit" (its group, or itself).
@@ -586,7 +555,7 @@ def find_topics(
         final_units = np.array([new_id[int(labels[unit_heads[u]])] for u in range(n_units)])
         quality = _final_quality(points, final_units, config, seed, notes)
     notes.extend(note for note in [quality_note(quality)] if note)
-    notes.extend(_language_notes(corpus_languages, labelled_in, corpus_lang, config.language != "auto"))
+    notes.extend(language_notes(corpus_languages, labelled_in, corpus_lang, config.language != "auto"))
 
     return TopicResult(
         topics=topics, assignment={ids[i]: new_id[int(labels[i])] for i in range(n)},
