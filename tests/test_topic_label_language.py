@@ -43,11 +43,11 @@ def analysed(tmp_path_factory):
     import_bundle(settings, read_statements_file(path), question=ROOMS["de"]["question"])
     assert Store(settings).get_consultation(1).settings.get(ROOM_LANGUAGE_SETTING) == "de"
     result, _ = analyze_source(settings, "1")
-    return german, result.topics, result.notes
+    return german, result.topics, result.notes, settings
 
 
 def test_a_german_rooms_topics_are_labelled_with_its_german_statements_words(analysed):
-    german, topics, notes = analysed
+    german, topics, notes, _ = analysed
     assert detect_languages(german) == ["de"] * 3 and detect_languages(ENGLISH) == ["en"] * 3
     assert topics["language"] == "en"  # three and three: the statements' main language is English's tie
     german_words = {term for text in german for term in extract_terms(text, "de")}
@@ -59,3 +59,22 @@ def test_a_german_rooms_topics_are_labelled_with_its_german_statements_words(ana
         assert topic["label"].endswith(")") and "German" in topic["label"], labels  # said in German by the pages
     # and the analysis says so (the CLI's summary, the report's notes): "labels use German words"
     assert any("labels use German words where a topic has German statements" in n for n in notes), notes
+
+
+def test_the_graphs_analyse_step_labels_the_german_room_as_the_cli_does(analysed):
+    """The bug was seen on the room's board and report, which the graph's analyse step makes
+    (graphs/nodes.py reads the room's language from the store, as services.analyze_source does)."""
+    from types import SimpleNamespace
+
+    from graphs.context import Context, Services
+    from graphs.nodes import analyse
+    from graphs.state import FacilitationState
+
+    german, topics, _, settings = analysed
+    runtime = SimpleNamespace(context=Context(services=Services(settings)))
+    graph_topics = analyse(FacilitationState(consultation_id=1, question=ROOMS["de"]["question"]),
+                           runtime)["analysis"].topics
+    german_words = {term for text in german for term in extract_terms(text, "de")}
+    with_german = [t for t in graph_topics["topics"] if "de" in t["languages"]]
+    assert with_german and all(set(t["terms"][:3]) <= german_words for t in with_german), graph_topics["topics"]
+    assert [t["label"] for t in graph_topics["topics"]] == [t["label"] for t in topics["topics"]]
