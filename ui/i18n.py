@@ -172,6 +172,39 @@ def page_words(c) -> Words:
     return Words(chosen_language() or (room_language(c) if c is not None else browser_language()))
 
 
+def choose_language(lang: str) -> None:
+    """This browser session's own language from now on (``?lang=`` too, so a reload keeps it): what a
+    page's language menu and :func:`language_offer` set."""
+    if lang in LANGUAGES:
+        st.session_state[SESSION_LANGUAGE_KEY] = st.query_params[LANGUAGE_PARAM] = lang
+
+
+def offered_language(w: Words) -> str | None:
+    """The browser's language (``navigator.language``: ``st.context.locale``) when the app speaks it,
+    the page ``w`` speaks another (the room's) and this session has chosen none; else None."""
+    locale = (st.context.locale or "").replace("_", "-").split("-", 1)[0].lower()
+    return locale if locale in LANGUAGES and locale != w.lang and chosen_language() is None else None
+
+
+def language_offer(w: Words, key: str, then=None) -> None:
+    """A page drawn in the room's language offers the browser's with one click, in the browser's own
+    words ("Read this page in English" on a German room's page in an English browser): an English
+    phone in a German room read every button in German until it found "Sprache" (a hand-run room,
+    tests/test_browser_language.py). The room's language stays the default of the participant page,
+    the board and the console alike (the moderator speaks it to the room); ``then``: also called on
+    the click (the participant page drops a message written in the language left)."""
+    lang = offered_language(w)
+    if lang is None:
+        return
+
+    def chosen() -> None:
+        choose_language(lang)
+        if then is not None:
+            then()
+
+    st.button(Words(lang)("language_offer"), key=key, icon=":material/translate:", on_click=chosen)
+
+
 def browser_language() -> str:
     """The browser's preferred language (``navigator.language``, as ``st.context.locale`` gives it:
     "de-DE" is German) when the app speaks it, else English (also when no browser said one: a test's

@@ -26,7 +26,8 @@ from ui.common import (
     session_consultation,
     store,
 )
-from ui.i18n import Words, ballot_text, draft_heading, language_param, page_words, topic_line, topic_name, words_of
+from ui.i18n import (Words, ballot_text, draft_heading, language_offer, language_param, page_words, topic_line, topic_name,
+                     words_of)
 from ui.look import live_style
 from ui.opinion_map import (fresh_analysis, group_label, map_chart, no_map_reason, run_author_agrees, totals,
                             vote_bars)
@@ -170,6 +171,7 @@ def main() -> None:
         return
     st.page_link("views/board.py", label=page_words(c)("board.projector_link"), icon=":material/tv:",
                  query_params={"code": c.code, "view": "projector", **language_param()})
+    language_offer(page_words(c), "board-lang-offer")
     live(c.id, False)
 
 

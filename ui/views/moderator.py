@@ -41,8 +41,8 @@ from ui.common import (
 )
 from ui.create_once import create_once
 from ui import console_live, room_language, run_console
-from ui.i18n import (CONSOLE_LANGUAGE_KEY, LANGUAGE_PARAM, LANGUAGES, ROOM_LANGUAGE_SETTING, SESSION_LANGUAGE_KEY, Words,
-                     console_words, page_words)
+from ui.i18n import (CONSOLE_LANGUAGE_KEY, LANGUAGES, ROOM_LANGUAGE_SETTING, Words, choose_language, console_words,
+                     language_offer, page_words)
 from ui.review_cards import review
 from ui.run_log import log_lines
 from ui.seed_form import seed_section
@@ -69,9 +69,7 @@ def _remember(cid: int, token: str) -> None:
 
 
 def _choose_language(key: str) -> None:
-    lang = st.session_state.get(key)
-    if lang in LANGUAGES:
-        st.session_state[SESSION_LANGUAGE_KEY] = st.query_params[LANGUAGE_PARAM] = lang
+    choose_language(st.session_state.get(key))
 
 
 def _language_menu(w: Words) -> None:
@@ -80,6 +78,7 @@ def _language_menu(w: Words) -> None:
     key = f"mod-lang-menu-{w.lang}"
     st.selectbox(w("console.language"), list(LANGUAGES), index=list(LANGUAGES).index(w.lang), format_func=LANGUAGES.get,
                  key=key, on_change=_choose_language, args=(key,), width=200)
+    language_offer(w, "mod-lang-offer")
 
 
 def _sign_in_form() -> None:

@@ -38,8 +38,7 @@ from ui.common import (
     voting_open,
 )
 from ui.i18n import (
-    LANGUAGE_PARAM, LANGUAGES, SESSION_LANGUAGE_KEY, ballot_text, draft_caption, draft_heading, language_param,
-    page_words,
+    LANGUAGES, ballot_text, choose_language, draft_caption, draft_heading, language_offer, language_param, page_words,
 )
 from ui.look import vote_button_style
 from ui.opinion_map import fresh_analysis, map_chart, run_author_agrees, standing
@@ -166,10 +165,14 @@ def _set_language(c) -> None:
 def _choose_language() -> None:
     lang = st.session_state.get(keyed("p-lang-menu"))
     if lang in LANGUAGES:
-        st.session_state[SESSION_LANGUAGE_KEY] = st.query_params[LANGUAGE_PARAM] = lang
-        # the last message was written in the language left: a Spanish reader of a French room read
-        # the French welcome under the Spanish page until their first vote
-        st.session_state.pop("participant-flash", None)
+        choose_language(lang)
+        _drop_flash()
+
+
+def _drop_flash() -> None:
+    """The last message was written in the language left: a Spanish reader of a French room read the
+    French welcome under the Spanish page until their first vote."""
+    st.session_state.pop("participant-flash", None)
 
 
 def _language_menu() -> None:
@@ -178,6 +181,7 @@ def _language_menu() -> None:
     w = words()
     st.selectbox(w("language_label"), list(LANGUAGES), index=list(LANGUAGES).index(w.lang), format_func=LANGUAGES.get,
                  key=keyed("p-lang-menu"), on_change=_choose_language, width=200)
+    language_offer(w, keyed("p-lang-offer"), then=_drop_flash)
 
 
 def main() -> None:
