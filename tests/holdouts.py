@@ -11,7 +11,7 @@ import json
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 
 import pytest
@@ -353,6 +353,9 @@ class Holdout:
     #: Polis's moderation mark of every statement cited from each corpus ("1" accepted by the moderators,
     #: "0" not yet moderated, "-1" not accepted)
     moderated: dict[str, str]
+    #: the fields below are given by name only (a row passing two dicts of one type in swapped places
+    #: would still load)
+    _: KW_ONLY
     #: each half's cases (odd- and even-numbered, as bench/score_grounding.py's ``--half`` keeps them) per
     #: label and per language; None: not written to be balanced so
     half_labels: dict[str, int] | None = None
@@ -368,6 +371,7 @@ class Holdout:
         return Path(__file__).resolve().parent / "data" / self.file
 
 
+# These rows replace tests/test_grounding_holdout{7,8,9,10}.py (f65a5b9), which the PROVENANCE files still name.
 SEALED_FROM_7 = (
     # The seventh, written on 2026-12-06 by the helper "holdout7" by hand outside the repository (/tmp/holdout7),
     # sealed at 16:42:42 UTC; tests/data/grounding_holdout7_PROVENANCE.md says how. English from bowling-green and
@@ -383,23 +387,23 @@ SEALED_FROM_7 = (
     Holdout("grounding_holdout8_sealed.jsonl", "aacf9f79b60a77be909bc449a0497fa16ef1db20438a4fd20c7e8dd2b2087d6b",
             "h8", 160, 11, 48, (11, 12, 11, 12, 12, 11, 11, 12, 11, 11, 11, 12, 12, 11), (55, 57, 25, 23),
             {BOWLING_GREEN: 93, MARCH_ON: 19, GERMAN: 48}, {"en": 3, "de": 3},
-            {BOWLING_GREEN: "1", MARCH_ON: "1", GERMAN: "-1"}, {"faithful": 40, "unfaithful": 40}),
+            {BOWLING_GREEN: "1", MARCH_ON: "1", GERMAN: "-1"}, half_labels={"faithful": 40, "unfaithful": 40}),
     # The ninth, by "holdout9" (/tmp/holdout9), sealed 2026-12-06 22:32:54 UTC (grounding_holdout9_PROVENANCE.md):
     # accepted bowling-green; march-on NOT YET moderated (the 24 accepted ones left are mostly self-descriptions
     # with no claim to draft from); German the moderators did not accept, only well-formed ones with a clear claim.
     Holdout("grounding_holdout9_sealed.jsonl", "8652b85e0c37cc15fe226934dc7b2f796482f1e38729ccfd401087f6dc315702",
             "h9", 160, 11, 48, (12, 12, 12, 11, 11, 11, 11, 12, 12, 12, 11, 11, 11, 11), (55, 55, 25, 25),
             {BOWLING_GREEN: 39, MARCH_ON: 71, GERMAN: 50}, {"en": 2, "de": 3},
-            {BOWLING_GREEN: "1", MARCH_ON: "0", GERMAN: "-1"}, {"faithful": 40, "unfaithful": 40},
-            {"en": 55, "de": 25}, number=9),
+            {BOWLING_GREEN: "1", MARCH_ON: "0", GERMAN: "-1"}, half_labels={"faithful": 40, "unfaithful": 40},
+            half_languages={"en": 55, "de": 25}, number=9),
     # The tenth, by "holdout10" (/tmp/holdout10), sealed 2026-12-07 01:21:26 UTC (grounding_holdout10_PROVENANCE.md):
     # march-on not yet moderated, the few accepted bowling-green statements no other set uses, German the
     # moderators did not accept, as in the eighth and ninth. h10-NNN loads as 10NNN (its digits).
     Holdout("grounding_holdout10_sealed.jsonl", "c7e60368a5e1a902fbb0dac2559f4afe74bd1ef190828575eb759127f6d28483",
             "h10", 160, 11, 48, (12, 11, 11, 12, 12, 11, 11, 11, 11, 12, 12, 12, 11, 11), (55, 55, 25, 25),
             {MARCH_ON: 99, BOWLING_GREEN: 11, GERMAN: 50}, {"en": 2, "de": 3},
-            {MARCH_ON: "0", BOWLING_GREEN: "1", GERMAN: "-1"}, {"faithful": 40, "unfaithful": 40},
-            {"en": 55, "de": 25}, number=10),
+            {MARCH_ON: "0", BOWLING_GREEN: "1", GERMAN: "-1"}, half_labels={"faithful": 40, "unfaithful": 40},
+            half_languages={"en": 55, "de": 25}, number=10),
     # The eleventh, by "holdout11" (/tmp/holdout11), sealed 2026-12-07 04:37:22 UTC (grounding_holdout11_PROVENANCE.md):
     # march-on not yet moderated; the accepted bowling-green and 15-per-hour-seattle statements no other set uses;
     # German the moderators did not accept (well-formed claims only). 23 drafts cite two statements. h11-NNN loads as
@@ -407,8 +411,8 @@ SEALED_FROM_7 = (
     Holdout("grounding_holdout11_sealed.jsonl", "ae8452b33f481e9d9aaac1e42ba20c858ea98c4a4e5ae072256ebfd40f7d63d1",
             "h11", 160, 11, 48, (12, 12, 12, 11, 11, 11, 11, 12, 11, 11, 12, 11, 11, 12), (55, 55, 25, 25),
             {MARCH_ON: 101, BOWLING_GREEN: 7, SEATTLE: 2, GERMAN: 50}, {"en": 2, "de": 3},
-            {MARCH_ON: "0", BOWLING_GREEN: "1", SEATTLE: "1", GERMAN: "-1"}, {"faithful": 40, "unfaithful": 40},
-            {"en": 55, "de": 25}, number=11),
+            {MARCH_ON: "0", BOWLING_GREEN: "1", SEATTLE: "1", GERMAN: "-1"},
+            half_labels={"faithful": 40, "unfaithful": 40}, half_languages={"en": 55, "de": 25}, number=11),
     # The twelfth, by "holdout12" (/tmp/holdout12), sealed 2026-12-07 07:26:16 UTC (grounding_holdout12_PROVENANCE.md):
     # march-on not yet moderated; the two accepted bowling-green statements left with a claim; German the moderators
     # did not accept, among them the population-control proposals the earlier sets left out (21 well-formed ones were
