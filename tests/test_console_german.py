@@ -62,6 +62,21 @@ def test_every_message_id_the_console_names_exists():
     assert not [m for m in built if m not in en]
 
 
+def test_the_import_previews_status_says_published_for_every_status_participants_see():
+    """The preview said "published" for an accepted statement but "not moderated" for an unmoderated
+    one, which participants see too (Statement.is_public; deliberation/services.py's summary: "shown
+    to participants"): a moderator could read it as held back. In every language the status of a
+    statement participants see begins with the same word, and no other status does."""
+    from deliberation.models import Statement
+
+    for lang in LANGUAGES:
+        w = Words(lang)
+        published = w("imports.status_accepted").split(" (")[0]
+        said = {m: w(f"imports.status_{m.value}") for m in ModerationStatus}
+        seen = {m: Statement(external_id="1", text="A statement.", moderation=m).is_public for m in ModerationStatus}
+        assert {m: s.startswith(published) for m, s in said.items()} == seen, (lang, said)
+
+
 def test_the_run_steps_are_said_in_every_language():
     """The graph's steps have one home (deliberation/messages' [step]): the command line's words
     (graphs.runner.STEP_WORDS) and the console's in every language come from it."""
