@@ -2,7 +2,7 @@
 verbs, scope inflation, dropped conditions; faithful conditionals pass. WordNet (Debian
 ``wordnet-base``) backs synonyms, hypernyms, antonyms and change verbs; without it the guard says so.
 
-The examples here are made up (like the issue's); the labelled sets are in test_grounding.py and the
+The examples here (tests/data/grounding_meaning_cases.toml) are made up (like the issue's); the labelled sets are in test_grounding.py and the
 sealed holdout in test_grounding_holdout.py.
 """
 
@@ -15,138 +15,14 @@ import pytest
 from deliberation.grounding import ProblemKind, check_draft
 from deliberation.grounding import thesaurus_de
 from deliberation.grounding import wordnet as wn
+from guard_cases import guard_cases
 
 needs_wordnet = pytest.mark.skipif(wn.wordnet() is None, reason=wn.status())
 
-K = ProblemKind
-CASES = [
-    # (statement, draft, expected kind or None for faithful)
-    ("Pigeons foul the bus shelter.", "Participants worry about foxes at the bus shelter.", K.SUBSTITUTION),
-    ("Pigeons foul the bus shelter.", "Participants worry about birds fouling the bus shelter.", None),
-    ("The new car park drove up traffic.", "The car park has cut traffic.", K.DIRECTION_REVERSED),
-    ("The new car park drove up traffic.", "The new car park has increased traffic.", None),
-    ("Rents went up sharply near the station.", "Rents near the station came down sharply.", K.DIRECTION_REVERSED),
-    ("Some stalls could move to the square.", "Participants want every stall moved to the square.", K.SCOPE_INFLATED),
-    ("Some stalls could move to the square.", "Some stalls could be moved to the square.", None),
-    ("Limit car traffic in the old town.", "Ban cars from the old town.", K.SCOPE_INFLATED),
-    ("More bins in parks, for example near the playground.", "More bins in parks, including near the lake.",
-     K.SCOPE_INFLATED),
-    ("Open the pool on Sundays if enough lifeguards can be found.", "The pool should open on Sundays.", K.SCOPE_INFLATED),
-    ("The bypass would cause flooding unless the drains are widened.",
-     "The bypass is fine as long as it does not cause flooding.", None),
-    ("New flats should not be approved unless the roads can handle them.",
-     "New flats should be approved only if the roads can handle them.", None),
-    ("Home insulation grants are too hard to apply for.", "Home insulation grants are easy to apply for.",
-     K.DIRECTION_REVERSED),
-    ("Die Buslinie 5 soll abends häufiger fahren.", "Die Linie 5 soll abends häufiger fahren.", None),
-    ("Werbung für Autos einschränken.", "Werbung für Autos verbieten.", K.SCOPE_INFLATED),
-    ("Der Radweg soll verlängert werden.", "Der Radweg soll verkürzt werden.", K.DIRECTION_REVERSED),
-    ("A $15 minimum wage will boost the local economy.", "A $15 minimum wage will damage the local economy.",
-     K.DIRECTION_REVERSED),
-    ("Der Verkehr hat zugenommen.", "Der Verkehr hat abgenommen.", K.DIRECTION_REVERSED),
-    # nouns compared by their noun senses only ("tree" the verb is "chase", like "dog" the verb)
-    ("The dog park needs more trees and shade.", "The dog park needs more benches and shade.", K.SUBSTITUTION),
-    ("We need more incentives for solar power.", "We need more incentives for wind power.", K.SUBSTITUTION),
-    ("More funding for mental health services.", "More funding for dental services.", K.SUBSTITUTION),
-    ("We need affordable childcare for working parents.", "We need affordable housing for working parents.",
-     K.SUBSTITUTION),
-    ("We need affordable housing for young families.", "We need affordable homes for young families.", None),
-    ("The tram extension to the university should be built.", "The tram line should be extended to the university.",
-     None),
-    ("Plastiksackerl verbieten.", "Plastikflaschen verbieten.", K.SUBSTITUTION),  # one compound for another
-    ("Kreuzfahrtschiffe verkleinern oder abschaffen.", "Kreuzfahrtschiffe sollen verkleinert oder abgeschafft werden.",
-     None),
-    ("Executives should be banned from getting bonuses if their staff are not getting any.",
-     "Executives should get no bonuses unless their staff get them too.", None),
-    ("Roads near the school are so narrow it is hard for two cars to pass.",
-     "Roads near the school are too narrow for two cars to pass easily.", None),
-    ("Parks and rec should support pickleball for older citizens.",
-     "Parks and Recreation should support pickleball for older citizens.", None),
-    ("Residents should be allowed to vote on city issues if they work in the city.",
-     "Residents should be allowed to vote on city issues.", K.SCOPE_INFLATED),
-    ("Increase phone service in the county. First serve areas that don't have any option.",
-     "Phone service should be expanded in the county, starting with areas that have no option.", None),
-    # a clipped word is kept by its full form only when the clipping is no word of its own or a listed
-    # abbreviation: "bus" -> "business", "art" -> "artillery", "car" -> "carbon" are other things
-    ("We need more bus shelters.", "We need more business shelters.", K.SUBSTITUTION),
-    ("Schools should fund more art.", "Schools should fund more artillery.", K.SUBSTITUTION),
-    ("We should cut car traffic.", "We should cut carbon traffic.", K.SUBSTITUTION),
-    ("A $15 min wage will lead to inflation.", "A $15 minimum wage will lead to inflation.", None),
-    ("Bitte nicht die Lohnnebenkosten senken - nehme aber gerne brutto.",
-     "Die Lohnnebenkosten sollen nicht gesenkt werden; brutto würde diese Person aber gern nehmen.", None),
-    # a typographic apostrophe negates like a plain one; "too little" is "not enough"
-    ("We don’t want the car park expanded.", "Participants want the car park expanded.", K.STANCE_REVERSED),
-    ("We shouldn’t be closing branch libraries, we should keep them open.",
-     "Instead of closing branch libraries, participants want them kept open.", None),
-    ("I don’t think the council does enough for cyclists.", "The council does too little for cyclists.", None),
-    # a negated action word says what the negator alone would reverse: "not stop ... from" = "still"
-    ("Cyclists should be allowed to use the bus lane.", "Nothing should stop cyclists from using the bus lane.", None),
-    ("We should be able to disagree but still listen to each other.",
-     "Disagreeing should not stop us from listening to each other.", None),
-    # "unlikely" negates like "not": "X is unlikely" = "X will probably not"
-    ("It is unlikely that the new bridge will reduce traffic.", "The new bridge will probably reduce traffic.",
-     K.STANCE_REVERSED),
-    ("Businesses are unlikely to leave the town over the tax.",
-     "Businesses will probably not leave the town over the tax.", None),
-    # "non violent" is "nonviolent", no opposite of it
-    ("Shorter sentences for non violent offenders.", "Shorter sentences for nonviolent offenders.", None),
-    # a restriction dropped: a restrictive relative clause, a time phrase, a condition written first
-    ("The town should fine drivers who park on the cycle path.", "The town should fine drivers.", K.SCOPE_INFLATED),
-    ("The town should fine drivers who park on the cycle path.",
-     "Drivers parking on the cycle path should be fined by the town.", None),
-    ("Die Stadt soll Läden fördern, die regionale Produkte verkaufen.", "Die Stadt soll Läden fördern.",
-     K.SCOPE_INFLATED),
-    ("Wardens should patrol the park during concerts to keep the paths clear.",
-     "Wardens should patrol the park to keep the paths clear.", K.SCOPE_INFLATED),
-    ("During the winter, I noticed that the park paths are dark.", "The park paths are dark.", None),
-    ("If we want a lively centre we need more benches on the square.", "We need more benches on the square.",
-     K.SCOPE_INFLATED),
-    # a hedge opens with a condition word but states no condition: a draft may leave it out (review of
-    # 0e6f5bd: 'If you ask me' was refused as a dropped condition); a real condition still may not go
-    ("If you ask me we need more buses.", "We need more buses.", None),
-    ("Wenn Sie mich fragen, brauchen wir mehr Busse.", "Wir brauchen mehr Busse.", None),
-    ("Si me preguntas, necesitamos más autobuses.", "Necesitamos más autobuses.", None),
-    ("Si vous voulez mon avis, il faut plus de bus.", "Il faut plus de bus.", None),
-    ("Wenn Geld da ist, brauchen wir mehr Busse.", "Wir brauchen mehr Busse.", K.SCOPE_INFLATED),
-    ("Si hay dinero, necesitamos más autobuses.", "Necesitamos más autobuses.", K.SCOPE_INFLATED),
-    # a condition written first without a comma whose subject is 'it' or 'there' (review: passed)
-    ("If it rains we should open the hall.", "We should open the hall.", K.SCOPE_INFLATED),
-    ("If there is money we need more buses.", "We need more buses.", K.SCOPE_INFLATED),
-    ("If it rains we should open the hall.", "If it rains, we should open the hall.", None),
-    # German reported speech (a subjunctive modal, 'eine Stimme meint', 'gefordert wird') adds nothing
-    ("Wir brauchen mehr Kinderspielplätze.", "Eine Stimme meint, es brauche mehr Kinderspielplätze.", None),
-    ("Mehr Fahrradständer am Bahnhof aufstellen.",
-     "Eine Stimme meint, am Bahnhof müsse man mehr Fahrradständer aufstellen.", None),
-    # a German compound that shares only its first part with the statement names another thing
-    ("Das Sportbudget erhöhen, mehr Kinder bedeutet mehr Bewegung.",
-     "Das Kindergeld erhöhen, weil mehr Kinder mehr Bewegung bedeuten.", K.SUBSTITUTION),
-    # change nouns have a direction ('Zunahme', 'growth'), and losing a thing is the opposite of keeping it
-    ("Die Zunahme der Erdbevölkerung ist ein Problem für das Klima.",
-     "Die schrumpfende Erdbevölkerung ist ein Problem für das Klima.", K.STANCE_REVERSED),
-    ("Die Zunahme der Erdbevölkerung ist ein Problem für das Klima.",
-     "Die wachsende Erdbevölkerung ist ein Problem für das Klima.", None),
-    ("We need new schools to keep up with population growth.",
-     "We need new schools to keep up with a shrinking population.", K.STANCE_REVERSED),
-    ("We need new schools to keep up with population growth.",
-     "We need new schools to keep up with a growing population.", None),
-    ("Solche Produkte verlieren die Zulassung.", "Solche Produkte sollen die Zulassung erhalten.", K.STANCE_REVERSED),
-    ("Kirchen sollen keine Steuerbefreiung erhalten.", "Kirchen sollen ihre Steuerbefreiung verlieren.", None),
-]
 needs_thesaurus_de = pytest.mark.skipif(not Path("/usr/share/mythes/th_de_DE_v2.idx").is_file(),
                                         reason="Debian's mythes-de (OpenThesaurus) is not installed")
-# 'Holz-, Lehm- und Strohbau' is 'Holzbau, Lehmbau und Strohbau' (grounding/ellipsis.py), in a draft
-# and in a statement: neither way is a change, and a compound swapped in the list is one
-CASES += [pytest.param(*case, marks=needs_thesaurus_de) for case in [
-    ("Holzbau, Lehmbau und Strohbau fördern.", "Holz-, Lehm- und Strohbau fördern.", None),
-    ("Holz-, Lehm- und Strohbau fördern.", "Holzbau, Lehmbau und Strohbau fördern.", None),
-    ("Bus- und Bahnverbindungen ausbauen.", "Die Busverbindungen und die Bahnverbindungen ausbauen.", None),
-    ("Holzbauweise und Lehmbauweise fördern.", "Gefordert wird, Holz- und Lehmbauweise zu fördern.", None),
-    ("Bus- und Bahnverbindungen ausbauen.", "Die Busverbindungen und die Flugverbindungen ausbauen.", K.SUBSTITUTION),
-    ("Holzbau und Lehmbau fördern.", "Holz- und Betonbau fördern.", K.SUBSTITUTION),
-    # a relative clause said by a synonym of its word ('öfter' ~ 'häufiger') is kept, not dropped
-    ("Wir brauchen Busse die öfter fahren.", "Wir brauchen häufigere Busse.", None),
-    ("Wir brauchen Busse die nachts fahren.", "Wir brauchen Busse.", K.SCOPE_INFLATED),
-]]
+#: (statement, draft, the problem kind expected or None for faithful): tests/data/grounding_meaning_cases.toml
+CASES = guard_cases("grounding_meaning_cases.toml", {"thesaurus_de": needs_thesaurus_de})
 
 
 @needs_wordnet

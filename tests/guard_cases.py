@@ -1,0 +1,23 @@
+"""The made-up guard cases some test modules read from a data file (tests/data/grounding_*_cases.toml):
+each ``[[case]]`` a ``statement``, a ``draft`` citing it, the ``kind`` of problem the guard must find (a
+value of :class:`deliberation.grounding.ProblemKind`; left out for a draft it must pass) and, where a case
+runs only with a lexical resource, ``needs`` naming it."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from deliberation.grounding import ProblemKind
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def guard_cases(name: str, needs: dict[str, pytest.MarkDecorator] | None = None) -> list:
+    """The cases of tests/data/NAME as ``pytest.param(statement, draft, kind)``, each marked with
+    ``needs[its needs]`` when it names one."""
+    cases = tomllib.loads((DATA / name).read_text(encoding="utf-8"))["case"]
+    return [pytest.param(c["statement"], c["draft"], ProblemKind(c["kind"]) if "kind" in c else None,
+                         marks=[(needs or {})[c["needs"]]] if "needs" in c else []) for c in cases]
