@@ -192,10 +192,15 @@ def assert_reuses_no_other_file(holdout: Path, max_uses: dict[str, int]) -> None
 QUOTED_SENTENCE = 40
 
 
+#: The guard tests' case tables kept as data (tests/guard_cases.py reads them), under ``tests_dir``: a statement
+#: one quotes is a test's as much as one a test module quotes
+GUARD_CASE_TABLES = "data/grounding_*_cases.toml"
+
+
 def quoted_by_tests(text: str, tests_dir: Path) -> list[str]:
-    """The test modules (``tests_dir/*.py``) that quote ``text``: its whole text, or one of its sentences of
-    :data:`QUOTED_SENTENCE` characters or more, compared by :func:`norm_text` (a statement a guard test uses
-    must not be in a holdout: its verdict was tuned on)."""
+    """The test modules (``tests_dir/*.py``) and guard case tables (:data:`GUARD_CASE_TABLES`) that quote
+    ``text``: its whole text, or one of its sentences of :data:`QUOTED_SENTENCE` characters or more, compared by
+    :func:`norm_text` (a statement a guard test uses must not be in a holdout: its verdict was tuned on)."""
     pieces = [norm_text(text)] + [norm_text(p) for p in re.split(r"[.!?]+\s+", text)]
     pieces = [p for i, p in enumerate(pieces) if p and (i == 0 or len(p) >= QUOTED_SENTENCE)]
     return sorted(name for name, source in _normalized_modules(tests_dir).items() if any(p in source for p in pieces))
@@ -203,8 +208,10 @@ def quoted_by_tests(text: str, tests_dir: Path) -> list[str]:
 
 @functools.lru_cache(maxsize=4)
 def _normalized_modules(tests_dir: Path) -> dict[str, str]:
-    """Each test module of ``tests_dir`` by name, its text by :func:`norm_text` (read once per run)."""
-    return {m.name: norm_text(m.read_text(encoding="utf-8")) for m in sorted(tests_dir.glob("*.py"))}
+    """Each test module and guard case table of ``tests_dir`` by name, its text by :func:`norm_text` (read
+    once per run)."""
+    files = sorted(tests_dir.glob("*.py")) + sorted(tests_dir.glob(GUARD_CASE_TABLES))
+    return {m.name: norm_text(m.read_text(encoding="utf-8")) for m in files}
 
 
 def assert_quoted_by_no_test(cases: list[dict], tests_dir: Path) -> None:

@@ -181,6 +181,12 @@ def test_a_statement_a_test_quotes_is_found(tmp_path: Path) -> None:
     text = "It is very dangerous. Parking on the campus should be more accessible to everyone."
     assert holdouts.quoted_by_tests(text, tmp_path) == ["test_a.py"]
     assert holdouts.quoted_by_tests("The bridge is old. It is very dangerous.", tmp_path) == []
+    # ... and so is one quoted by a guard case table kept as data (tests/guard_cases.py)
+    tables = tmp_path / "with_tables"
+    (tables / "data").mkdir(parents=True)
+    bridge = "The old bridge over the river is very dangerous."
+    (tables / "data" / "grounding_x_cases.toml").write_text(f'[[case]]\nstatement = "{bridge}"\n')
+    assert holdouts.quoted_by_tests(bridge, tables) == ["grounding_x_cases.toml"]
     case = {"case": "h-1", "corpus": "bg", "statements": [{"id": "7", "text": text}]}
     with pytest.raises(AssertionError, match=r"bg 7 is quoted by \['test_a.py'\]"):
         holdouts.assert_quoted_by_no_test([case], tmp_path)
