@@ -1,7 +1,8 @@
 """Identity across a reload and a server restart, in a real browser (Debian's chromium through
 Playwright) against `streamlit run`: a participant joins by pressing Enter in the code box, votes,
 reloads, votes once on the page left open across a server restart (stored and acknowledged; while the
-server is down its vote buttons look disabled and a note says a press is not recorded), changes
+server is down its vote buttons look disabled and a note, in view however far the page is scrolled, says a
+press is not recorded), changes
 their vote on an item the page still shows after a second restart although the old server stored a
 vote on it (the new session draws the next item), and comes back by their link after it, as the same participant each time; the
 moderator console survives a reload, and so does a graph run the console started; "Leave" creates
@@ -23,11 +24,18 @@ if browser_skip_reason():
     pytest.skip(browser_skip_reason(), allow_module_level=True)
 from playwright.sync_api import expect  # noqa: E402
 
+from ui.i18n import Words  # noqa: E402
+
 expect.set_options(timeout=60_000)  # a page run on a loaded machine (as test_ui_browser): 5 s was too short
 
 
-#: the note under the vote buttons while the server is down (ui/messages/en.toml's vote.offline)
-OFFLINE = "No connection to the server: a press now is not recorded. Press again once the buttons are in colour again."
+#: the page's one note while the server is down
+OFFLINE = Words("en")("vote.offline")
+
+
+#: a small phone's viewport (CSS px): the page is about twice as tall, so the offline note drawn above the tabs
+#: is out of view once the participant scrolls down to the buttons
+SMALL_PHONE = (360, 640)
 
 
 def _progress(page) -> int:
@@ -45,7 +53,7 @@ def test_reload_and_server_restart_keep_identity(imported, tmp_path):
     before = set(store.participants(sample.cid))
     port = int(server.url.rsplit(":", 1)[1])
     try:
-        with chromium_page(390, 844, idle_hook=True) as (browser, page):
+        with chromium_page(*SMALL_PHONE, idle_hook=True) as (browser, page):
             page.goto(f"{server.url}/participate")
             idle(page, LONG_MS)
             box = page.get_by_label("Consultation code")
@@ -69,13 +77,19 @@ def test_reload_and_server_restart_keep_identity(imported, tmp_path):
             # is stored and acknowledged (Streamlit dropped it without a word: ui/late_press.py), once
             # while the server is down, the Agree and Disagree buttons look disabled (Streamlit disables them
             # without a connection; in colour they looked pressable, and a press was lost without a word: a
-            # hand-run room) and a note under them says a press is not recorded (ui/look.py)
+            # hand-run room) and the page's note says a press is not recorded (ui/look.py)
             agree, offline = page.get_by_role("button", name=re.compile(r"Agree$")).first, page.get_by_text(OFFLINE)
             expect(offline).to_be_hidden()
             opacity = float(agree.evaluate("b => getComputedStyle(b).opacity"))
+            # ... and the note is in view wherever the page is scrolled: drawn above the tabs, it was out of
+            # view for a participant scrolled down to the buttons on a phone, where a press is not sent
+            page.get_by_role("button", name="Leave this consultation").scroll_into_view_if_needed()
             server.stop()
             expect(agree).to_be_disabled()
             expect(offline).to_be_visible()
+            expect(offline).to_be_in_viewport(ratio=1)
+            header = page.get_by_test_id("stHeader").bounding_box()
+            assert offline.bounding_box()["y"] >= header["y"] + header["height"]  # not under the header
             assert float(agree.evaluate("b => getComputedStyle(b).opacity")) < opacity
             server = start_server(sample.data_dir, tmp_path / "log", port=port)
             page.get_by_role("button", name=re.compile(r"Disagree$")).first.click()

@@ -21,6 +21,14 @@ VOTE_DOMAIN = ["agree", "disagree", "pass"]
 #: server: a press is not sent). Coloured as ever, they looked pressable while the server was down, and a
 #: press made then was lost without a word (a hand-run room); the Pass button already looked disabled.
 OFFLINE_OPACITY = 0.35
+#: Where the offline note stays while the page scrolls: just under Streamlit's header (stHeader, 3.75rem
+#: high in Streamlit 1.67, drawn over the page). Drawn above the tabs, the note scrolled out of view, and a
+#: participant down at a statement's buttons on a phone (where a press is not sent) did not see it. The
+#: note's wrapper (stLayoutWrapper) sticks: the note's own parent is no taller than the note.
+OFFLINE_NOTE_TOP = "3.75rem"
+#: The key of the container of ui.participant_actions.offline_note, which the style below shows only while the
+#: vote buttons are disabled (here, beside that style: this module imports nothing of the app's)
+OFFLINE_NOTE = "offline-note"
 
 _BUTTONS = """
 <style>
@@ -34,10 +42,12 @@ div[class*="st-key-agree-"] button:hover, div[class*="st-key-disagree-"] button:
 div[class*="st-key-agree-"] button p, div[class*="st-key-disagree-"] button p {color: #fff !important;}
 div[class*="st-key-agree-"] button:disabled, div[class*="st-key-disagree-"] button:disabled {
     opacity: %(offline_opacity)s; cursor: not-allowed; filter: none;}
-div.st-key-offline-note {display: none;}
-body:has(div[class*="st-key-agree-"] button:disabled) div.st-key-offline-note {display: block;}
+div.st-key-%(note)s {display: none;}
+body:has(div[class*="st-key-agree-"] button:disabled) div.st-key-%(note)s {display: block;
+    backdrop-filter: blur(8px); border-radius: 0.5rem;}
+div[data-testid="stLayoutWrapper"]:has(> div.st-key-%(note)s) {position: sticky; top: %(note_top)s; z-index: 2;}
 </style>
-""" % {**VOTE_COLOURS, "offline_opacity": OFFLINE_OPACITY}
+""" % {**VOTE_COLOURS, "offline_opacity": OFFLINE_OPACITY, "note": OFFLINE_NOTE, "note_top": OFFLINE_NOTE_TOP}
 
 #: The projector view: no header, toolbar or sidebar, little padding, large type, nothing to scroll.
 _PROJECTOR = """
@@ -91,8 +101,9 @@ _TABLES = """
 def vote_button_style() -> None:
     """Colour the Agree and Disagree buttons (containers keyed ``agree-…`` / ``disagree-…``); while
     Streamlit has disabled them (the connection to the server is lost) they look disabled, and the page's
-    one note (ui.participant_actions.offline_note, keyed ``offline-note``, hidden otherwise) says a press
-    is not recorded."""
+    one note (ui.participant_actions.offline_note, keyed :data:`OFFLINE_NOTE`, hidden otherwise) says a press
+    is not recorded, in view wherever the page is scrolled (:data:`OFFLINE_NOTE_TOP`; blurred behind, as
+    the warning's own colour is translucent)."""
     st.html(_BUTTONS)
 
 

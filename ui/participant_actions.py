@@ -15,6 +15,7 @@ from deliberation.services import intake, similar_statements
 from ui.common import embedder, esc, index, log, quote, store, unexpected_in
 from ui.i18n import DEFAULT_LANGUAGE, Words, drawn_words
 from ui.late_press import unclaimed_presses
+from ui.look import OFFLINE_NOTE
 
 #: Longest statement a participant may send from this page (short statements are easier to vote
 #: on; the store itself accepts up to MAX_STATEMENT_CHARS, e.g. for imports; seeds share the limit).
@@ -157,8 +158,6 @@ def change_vote(cid: int, pid: str, sid: str, key: str, old: int, allowed: bool,
     vote(cid, pid, sid, value, draft=draft)
 
 
-#: The key of the container of :func:`offline_note` (ui/look.py shows it while the vote buttons are disabled).
-OFFLINE_NOTE = "offline-note"
 #: The key of a vote button (:func:`vote_buttons`): its prefix, the item's id and the answer.
 VOTE_KEY = re.compile(r"^(?:vote|similar)-(?P<sid>.+?)-(?P<value>-1|0|1)$", re.S)  # "vote-7--1": 7, -1
 
