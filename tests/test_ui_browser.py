@@ -355,6 +355,12 @@ def test_the_tab_title_and_the_sidebar_speak_the_rooms_language(server):
             (lang, address, said)
 
 
+def _nav_link(nav, title: str):
+    """The sidebar's link to the page titled ``title`` (by its name, not its place: a page added to the
+    sidebar would send a test by place elsewhere; the icon's name comes before the title)."""
+    return nav.get_by_role("link", name=re.compile(rf"{re.escape(title)}$"))
+
+
 def test_the_pages_the_sidebar_opens_speak_the_rooms_language_as_its_page_names_do(server):
     """Found in a German room: from a join link's page (/participate?code=…, its sidebar German), the
     sidebar opened a start page titled "Deliberation" and a board titled "Live board", their sidebars
@@ -379,8 +385,8 @@ def test_the_pages_the_sidebar_opens_speak_the_rooms_language_as_its_page_names_
             _idle(page)
             nav = page.get_by_test_id("stSidebarNav")
             said = {}
-            for name, link in (("start", 0), ("board", 2)):  # the sidebar's first and third page
-                nav.get_by_role("link").nth(link).click()
+            for name in ("start", "board"):
+                _nav_link(nav, w(f"nav.{name}")).click()
                 page.wait_for_url(re.compile(r"/(board)?(\?.*)?$"))
                 _idle(page)
                 said[name] = page.get_by_role("heading", level=1).first.inner_text()
@@ -399,9 +405,11 @@ def test_the_console_reached_by_the_sidebar_stays_signed_in_across_a_reload(serv
     url, data = server
     from deliberation.config import Settings
     from deliberation.storage import Store
+    from ui.i18n import Words
 
     c, _ = Store(Settings(data_dir=data)).create_consultation("Should the pier get a café?",
                                                               secret="sidebar-console-1")
+    w = Words("en")
     with sync_playwright() as pw:
         browser = launch_chromium(pw, idle_hook=True)
         try:
@@ -409,9 +417,9 @@ def test_the_console_reached_by_the_sidebar_stays_signed_in_across_a_reload(serv
             sign_in(page, url, c.code, "sidebar-console-1")
             expect(page.get_by_role("tab", name="Facilitation")).to_be_visible(timeout=LONG)
             nav = page.get_by_test_id("stSidebarNav")
-            nav.get_by_role("link").nth(0).click()  # Start
+            _nav_link(nav, w("nav.start")).click()
             _idle(page)
-            nav.get_by_role("link").nth(4).click()  # the console
+            _nav_link(nav, w("console.title")).click()
             expect(page.get_by_role("tab", name="Facilitation")).to_be_visible(timeout=LONG)
             _idle(page)
             assert "session=" in page.url, page.url
