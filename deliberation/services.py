@@ -135,12 +135,15 @@ def pin_consultation_model(settings: Settings, cid: int, model: str | None, stor
 
 def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = True, question: str | None = None,
                   secret: str | None = None, consultation_id: int | None = None,
-                  progress: bool = False, room_language: str | None = None) -> ImportReport:
+                  progress: bool = False, room_language: str | None = None,
+                  keep_languages: bool = False) -> ImportReport:
     """Moderate, store and (optionally) embed a bundle: all of it or, on any error, none of it.
 
     A new consultation's room language is ``room_language``, else the one its question is written in
     (:func:`~deliberation.text.languages.room_language_of`, as the console's "Create a consultation"
-    chooses), stored with it and said in the report's ``room_language``.
+    chooses), stored with it and said in the report's ``room_language``. ``keep_languages``: Lingua's
+    models stay loaded after a large import (:func:`~deliberation.text.languages.import_batch`), for
+    a process that runs the graph next.
 
     A full or read-only data directory raises :class:`~deliberation.errors.StorageError`. The
     vectors are written just before the database commit. On SQLite a killed import's consultation
@@ -148,7 +151,7 @@ def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = Tru
     the killed one left behind; on PostgreSQL the id is never reused, so such vectors stay under
     an id no consultation has and are never shown.
     """
-    with storage_errors(settings.data_dir), bulk_work(), import_batch() as languages_told:
+    with storage_errors(settings.data_dir), bulk_work(), import_batch(keep_languages) as languages_told:
         store = Store(settings)
         if store.read_only:
             raise storage_error(OSError(errno.EROFS, "read-only file system"), settings.data_dir)
@@ -289,9 +292,11 @@ def demo(settings: Settings, corpus: Path, console) -> int:
 
 
 def ensure_consultation(settings: Settings, source: str, progress=None, secret: str | None = None,
-                        imported: Callable[[ImportReport, list[str]], None] | None = None) -> int:
+                        imported: Callable[[ImportReport, list[str]], None] | None = None,
+                        keep_languages: bool = False) -> int:
     """A stored consultation id from an id, a join code, or a Polis export folder (imported once);
-    ``imported`` is told what a folder's import stored and its notes (its moderator secret too)."""
+    ``imported`` is told what a folder's import stored and its notes (its moderator secret too);
+    ``keep_languages``: as :func:`import_bundle`'s."""
     path = Path(source)
     cid = find_stored(settings, source)
     if cid is not None:
@@ -300,7 +305,7 @@ def ensure_consultation(settings: Settings, source: str, progress=None, secret: 
         progress(f"importing {path}")
     bundle = read_polis_export(path)
     bundle.source = str(path.resolve())
-    report = import_bundle(settings, bundle, secret=secret)
+    report = import_bundle(settings, bundle, secret=secret, keep_languages=keep_languages)
     if imported:
         imported(report, bundle.notes)
     return report.consultation_id

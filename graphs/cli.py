@@ -48,9 +48,10 @@ def _processes():
 def _resolve(source: str) -> int:
     """The consultation ``source`` names; a Polis folder not imported yet is imported, and what it stored
     is printed with its join code and moderator secret (only its hash is stored: `run FOLDER` printed
-    neither, and nobody could open the console of the room it made)."""
+    neither, and nobody could open the console of the room it made). Lingua's models stay loaded
+    after the import: the graph run that follows would load them again (~3 CPU s)."""
     return ensure_consultation(state.settings, source, progress=lambda m: console.print(f"[dim]… {escape(m)}[/]"),
-                               imported=print_imported)
+                               imported=print_imported, keep_languages=True)
 
 
 @contextmanager

@@ -170,18 +170,26 @@ def test_a_json_file_holding_a_list_of_statements_imports(tmp_path):
     assert res.exit_code == 2 and "row 2: duplicate statement id 'a' (first on row 1)" in res.output, res.output
 
 
-def test_run_of_a_new_folder_prints_the_moderator_secret(tmp_path):
+def test_run_of_a_new_folder_prints_the_moderator_secret(tmp_path, monkeypatch):
     """`deliberation run FOLDER` imports a folder not stored yet: it must print the join code and the
     moderator secret, as import-polis does (found running a room with the LLM drafter: `run FOLDER`
-    printed neither, and only the secret's hash is stored, so nobody could open that room's console)."""
+    printed neither, and only the secret's hash is stored, so nobody could open that room's console).
+    Its import keeps Lingua's models, however many new texts it sent (here the release threshold is
+    0): the run's guard reads the statements' sentences next, and loading them again cost ~3 CPU s
+    on Bowling Green (an import alone releases them: tests/test_text.py)."""
     import re
 
+    from deliberation.text import languages
     from test_bad_input import GOOD_COMMENTS as comments
 
+    monkeypatch.setattr(languages, "RELEASE_AFTER", 0)
+    before = languages.detector_state()
     data = tmp_path / "data"
     folder = polis_folder(tmp_path, comments + "".join(
         f"170000000{k}000,x,{k},{k},1,0,1,Statement number {k} about the harbour\n" for k in range(2, 8)), GOOD_VOTES)
     res = invoke(data, "run", str(folder))
+    after = languages.detector_state()
+    assert after.texts_detected > before.texts_detected and after.releases == before.releases, (before, after)
     code = re.search(r"Imported into consultation 1 \(join code (\w+)\)", res.output)
     secret = re.search(r"\nModerator secret \(shown once, keep it\): (\S+)", res.output)
     assert code and secret, res.output

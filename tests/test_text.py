@@ -166,3 +166,9 @@ def test_an_import_releases_the_models_when_it_sent_a_batch_and_keeps_them_other
     forget()
     assert detect_languages(texts) == told  # reloaded, the same answers
     assert languages.detector_state().loads == kept.loads + 1
+
+    forget()  # an import a graph run follows in the process (`deliberation run FOLDER`) keeps them
+    import_bundle(settings, room("run", texts), embed=False, keep_languages=True)
+    held = languages.detector_state()
+    assert held.loaded and (held.loads, held.releases) == (kept.loads + 1, released.releases)
+    assert held.texts_detected > released.texts_detected + len(texts)

@@ -16,8 +16,11 @@ reload costs as much as detecting thousands of texts, and a process that detecte
 analysis) usually asks again later (the guard reads a draft's sentences, the app a participant's new
 statement). An import is the exception (:func:`import_batch`): when it sent Lingua more than
 :data:`RELEASE_AFTER` new texts, the models are released as soon as its language work is done
-(before its embedding), and their memory handed back, so an import, and the steps a process runs
-after it, do not carry them; the next new text reloads them, with the same answers.
+(before its embedding), and their memory handed back, so an import does not carry them; the next
+new text reloads them, with the same answers. An import that a graph run follows in the same
+process (``deliberation run FOLDER``) keeps them: the run's guard reads the statements' sentences,
+which are not remembered, and reloading cost more CPU than it saved memory (the run's peak held
+them again).
 :func:`detector_state` tells whether they are loaded, how often they were loaded and released and
 how many texts were sent to Lingua.
 
@@ -191,9 +194,9 @@ class ImportBatch:
     """An import's language work (:func:`import_batch`); :meth:`done` when it has detected all it
     needs, before its other memory-hungry work (embedding)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = False) -> None:
         with _lingua_lock:
-            self._start: int | None = _state["texts_detected"]
+            self._start: int | None = None if keep else _state["texts_detected"]
 
     def done(self) -> None:
         """Release Lingua's models when this import sent it more than :data:`RELEASE_AFTER` new
@@ -208,10 +211,12 @@ class ImportBatch:
 
 
 @contextmanager
-def import_batch() -> Iterator[ImportBatch]:
+def import_batch(keep: bool = False) -> Iterator[ImportBatch]:
     """Run an import in the block: when it sent Lingua more than :data:`RELEASE_AFTER` new texts,
-    the models are released at :meth:`ImportBatch.done`, or at the block's end at the latest."""
-    batch = ImportBatch()
+    the models are released at :meth:`ImportBatch.done`, or at the block's end at the latest.
+    ``keep``: never released (a graph run follows in the process: its guard reads sentences of the
+    statements, which are not remembered, and would load them again)."""
+    batch = ImportBatch(keep)
     try:
         yield batch
     finally:
