@@ -14,7 +14,7 @@ import pytest
 pytest.importorskip("streamlit")
 
 from deliberation.config import Settings  # noqa: E402
-from deliberation.models import ModerationStatus  # noqa: E402
+from deliberation.models import ModerationStatus, Statement  # noqa: E402
 from deliberation.storage import Store  # noqa: E402
 from ui.i18n import LANGUAGES, ROOM_LANGUAGE_SETTING, Words  # noqa: E402
 from ui_helpers import app, console_sign_in, texts, unescape  # noqa: E402
@@ -67,8 +67,6 @@ def test_the_import_previews_status_says_published_for_every_status_participants
     one, which participants see too (Statement.is_public; deliberation/services.py's summary: "shown
     to participants"): a moderator could read it as held back. In every language the status of a
     statement participants see begins with the same word, and no other status does."""
-    from deliberation.models import Statement
-
     for lang in LANGUAGES:
         w = Words(lang)
         published = w("imports.status_accepted").split(" (")[0]
