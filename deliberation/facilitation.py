@@ -18,6 +18,7 @@ from deliberation.drafting.extractive import ExtractiveDrafter
 from deliberation.grounding import GroundingConfig, LLMJudge, ProblemKind, check_draft
 from deliberation.grounding.opposition import reverses
 from deliberation.models import Draft, DraftKind, DraftSentence, Statement
+from deliberation.text.languages import detect_languages
 from deliberation.wording import Audience, group_label, plural, position_phrase, topic_number
 from deliberation.words import percent, said
 
@@ -42,6 +43,10 @@ class FacilitationConfig(BaseModel):
     """A statement needs at least this share of agree votes in the audience to be a topic source."""
     consensus_slate_size: int = Field(3, ge=0)
     """Ballot items on the common-ground slate: each quotes one consensus candidate, one claim per item."""
+    min_language_share: float = Field(0.1, ge=0.0, le=1.0)
+    """A language the room is written in holds at least this share of the statements participants see
+    (the topics' count): a draft's sources are in one of them (:func:`one_language`). A few
+    statements read as another language ("Huh?" as German among 2,000 English ones) are none."""
     min_position_voters: int = Field(2, ge=1)
     """A group holds (or opposes) a topic's position only when at least this many of its members
     voted on it (at most the group's size: a group of one holds a position by its one vote) and a
@@ -91,7 +96,7 @@ def build_requests(analysis: AnalysisResult, statements: list[Statement], questi
             kind=DraftKind.MINORITY, speaks_for=key, question=question,
             audience=f"{group_label(g.id)} ({plural(g.size, 'participant')}, {percent(g.share)})",
             purpose=f"a statement that speaks for {group_label(g.id)}: {what}",
-            sources=ctx.distinct([r for r in (ctx.ref(s, g.id) for s in ids) if r], key),
+            sources=ctx.distinct([r for r in (ctx.ref(s, g.id) for s in ids) if r], key, keep=set(wanted)),
             feedback=feedback.get(key, [])))
     if config.topic_drafts and analysis.topics:
         for t in analysis.topics.get("topics", []):
@@ -113,6 +118,10 @@ class _Sources:
         # one voice per near-duplicate group: a reworded repeat never fills a second source slot
         self.dup_group = {sid: i for i, grp in enumerate((analysis.topics or {}).get("near_duplicates", []))
                           for sid in grp}
+        counts = (analysis.topics or {}).get("languages") or {}
+        # the room's languages: each holds at least min_language_share of its statements
+        self.languages = {code for code, n in counts.items()
+                          if n >= config.min_language_share * sum(counts.values())}
 
     def ref(self, sid: str, group: int | None = None, held_by: str = "") -> SourceRef | None:
         st = self.by_id.get(sid)
@@ -127,15 +136,18 @@ class _Sources:
         return SourceRef(id=sid, text=st.text, agree_rate=rate, n_votes=n, held_by=held_by)
 
     def distinct(self, refs: list[SourceRef], key: str = "", limit: int | None = None,
-                 one_position: bool = True) -> list[SourceRef]:
+                 one_position: bool = True, keep: set[str] = frozenset()) -> list[SourceRef]:
         """The sources of one draft, best first: one voice per near-duplicate group, a revision's
         excluded statements left out, and (``one_position``) never a statement that says the
         opposite of one already chosen: a draft offered "X" and "not X" as sources stated them as
         one position (a room of three, whose lone dissenter no group split could show). The later
-        of two opposites is left for the draft of those who hold it."""
+        of two opposites is left for the draft of those who hold it. With ``one_position``, the
+        sources are in one language too (:func:`one_language`; ``keep``: statements kept whatever theirs)."""
         avoid = set(self.exclude.get(key, []))
         if avoid and any(r.id not in avoid for r in refs):
             refs = [r for r in refs if r.id not in avoid]
+        if one_position and len(self.languages) > 1:
+            refs = one_language(refs, self.languages, keep)
         limit = self.config.max_sources if limit is None else limit
         seen: set = set()
         out: list[SourceRef] = []
@@ -148,6 +160,18 @@ class _Sources:
             if len(out) >= limit:
                 break
         return out
+
+
+def one_language(refs: list[SourceRef], languages: set[str], keep: set[str] = frozenset()) -> list[SourceRef]:
+    """The sources in the language of the best one of the room's ``languages``, and those of ``keep``
+    (a JR violation's statement, which the draft must cite) and those in none of them. A
+    bilingual room's drafts read "Im Bahnhof sollte samstags eine Markthalle öffnen. Keep the station
+    building and turn it into a library." as one text (tests/room_hand.py --lang de --mix en): a
+    draft is now in the language of its best statement and quotes only statements in that language;
+    the statements left out stay in the report's groups and topics (tests/test_draft_language.py)."""
+    langs = [code if code in languages else "" for code in detect_languages([r.text for r in refs])]
+    first = next((code for code in langs if code), "")
+    return [r for r, code in zip(refs, langs) if code in (first, "") or r.id in keep]
 
 
 def _slate_requests(analysis: AnalysisResult, ctx: _Sources, question: str, config: FacilitationConfig,
@@ -211,7 +235,7 @@ def _topic_request(t: dict, analysis: AnalysisResult, ctx: _Sources, question: s
         central = [s for s in t.get("central_statement_ids", []) if s in set(agreed)]
         ranked = sorted(agreed, key=lambda sid: (-(stats.get(sid, {}).get("agree_rate") or 0.0), sid))
         ordered = list(dict.fromkeys(central[:1] + wanted + central + ranked))
-        sources = ctx.distinct([r for r in (ctx.ref(s) for s in ordered) if r], key)
+        sources = ctx.distinct([r for r in (ctx.ref(s) for s in ordered) if r], key, keep=set(wanted))
     return DraftRequest(
         kind=DraftKind.MINORITY, speaks_for=key, question=question,
         audience=f"topic {topic_number(t['id'])} ({t['label']}; {t['n_authors']} voices)",
