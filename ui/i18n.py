@@ -182,8 +182,8 @@ def choose_language(lang: str) -> None:
 def offered_language(w: Words) -> str | None:
     """The browser's language (``navigator.language``: ``st.context.locale``) when the app speaks it,
     the page ``w`` speaks another (the room's) and this session has chosen none; else None."""
-    locale = (st.context.locale or "").replace("_", "-").split("-", 1)[0].lower()
-    return locale if locale in LANGUAGES and locale != w.lang and chosen_language() is None else None
+    lang = _browser_code()
+    return lang if lang in LANGUAGES and lang != w.lang and chosen_language() is None else None
 
 
 def language_offer(w: Words, key: str, then=None) -> None:
@@ -209,8 +209,15 @@ def browser_language() -> str:
     """The browser's preferred language (``navigator.language``, as ``st.context.locale`` gives it:
     "de-DE" is German) when the app speaks it, else English (also when no browser said one: a test's
     AppTest, a client that sends none)."""
-    locale = st.context.locale or ""
-    return known(locale.replace("_", "-").split("-", 1)[0].lower())
+    return known(_browser_code())
+
+
+def _browser_code() -> str:
+    """The language code of the browser's preferred language (``navigator.language``, as
+    ``st.context.locale`` gives it: "de-DE" and "de_DE" are "de"), whether or not the app speaks it;
+    "" when no browser said one. The one reading of the browser's language: :func:`browser_language`
+    and :func:`offered_language`."""
+    return (st.context.locale or "").replace("_", "-").split("-", 1)[0].lower()
 
 
 def words_of(read) -> Words:
