@@ -38,6 +38,17 @@ OFFLINE = Words("en")("vote.offline")
 SMALL_PHONE = (360, 640)
 
 
+def _reconnected(page) -> None:
+    """Until the page left open across a server restart is connected again: its vote buttons enabled
+    (Streamlit enables widgets, and closes its "Connection error" dialog, once its connection is back) and
+    the offline note gone. The page reconnects by itself after pings at most 4 s apart, each up to 15 s,
+    and a websocket handshake of up to 15 s, again after a failed one: on a loaded machine more than the
+    60 s a click waits (a CI run failed with the dialog still up), so the wait is for the reconnection,
+    as long as any step (LONG_MS)."""
+    expect(page.get_by_role("button", name=re.compile(r"Agree$")).first).to_be_enabled(timeout=LONG_MS)
+    expect(page.get_by_text(OFFLINE)).to_be_hidden(timeout=LONG_MS)
+
+
 def _progress(page) -> int:
     text = page.get_by_text(re.compile(r"You have voted on \d+ of \d+ statements")).first.inner_text()
     return int(re.search(r"voted on (\d+)", text).group(1))
@@ -92,8 +103,9 @@ def test_reload_and_server_restart_keep_identity(imported, tmp_path):
             assert offline.bounding_box()["y"] >= header["y"] + header["height"]  # not under the header
             assert float(agree.evaluate("b => getComputedStyle(b).opacity")) < opacity
             server = start_server(sample.data_dir, tmp_path / "log", port=port)
+            _reconnected(page)
             page.get_by_role("button", name=re.compile(r"Disagree$")).first.click()
-            expect(page.get_by_text(re.compile(r"^Vote stored: disagree"))).to_be_visible(timeout=60_000)
+            expect(page.get_by_text(re.compile(r"^Vote stored: disagree"))).to_be_visible(timeout=LONG_MS)
             expect(offline).to_be_hidden()
             idle(page)
             assert _progress(page) == 2
@@ -108,11 +120,13 @@ def test_reload_and_server_restart_keep_identity(imported, tmp_path):
             # (a hand-run room: nothing stored, no word, the page moved on)
             shown = page.get_by_text(re.compile(r"^Statement \d+$")).first.inner_text().split()[1]
             server.stop()
+            expect(agree).to_be_disabled()  # the page saw the server go: the wait below is for its reconnection
             store.cast_vote(sample.cid, pid, shown, 1)
             server = start_server(sample.data_dir, tmp_path / "log", port=port)
+            _reconnected(page)
             page.get_by_role("button", name=re.compile(r"Disagree$")).first.click()
             expect(page.get_by_text(re.compile(r"Your vote is now disagree\. Vote stored: disagree "
-                                               rf"\(statement {shown}\)"))).to_be_visible(timeout=60_000)
+                                               rf"\(statement {shown}\)"))).to_be_visible(timeout=LONG_MS)
             idle(page)
             votes, events = store.current_votes(sample.cid), store.vote_events(sample.cid)
             mine = votes[votes["participant"] == pid]
