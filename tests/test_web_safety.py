@@ -508,7 +508,8 @@ def test_browser_board_and_voting_tab_show_drafts_as_text(nasty):
     idle(mod)
     table.hover()
     # the table's toolbar (drawn with the table, shown on hover) holds its buttons: read once they are there
-    mod.get_by_test_id("stElementContainer").filter(has=table).get_by_test_id("stElementToolbarButton").first.wait_for()
+    own = table.locator("xpath=ancestor::*[@data-testid='stElementContainer'][1]")  # the table's, not an outer one's
+    own.get_by_test_id("stElementToolbarButton").first.wait_for()
     assert mod.get_by_role("button", name="Download as CSV").count() == 0
     _check(mod, [QUESTION], "moderator voting tab")
     mod.context.close()
