@@ -39,6 +39,15 @@ STOPPED_BY_SIGNAL = said("run.by.signal")
 _HELD = threading.local()
 #: SIGTERM's handler before this process's first run in its main thread installed :func:`_on_sigterm`.
 _SIGTERM_BEFORE: list = []
+#: s: how long after SIGTERM's :class:`RunStopped` it is raised again while the main thread still holds a
+#: run's lock. Python drops an exception raised where it cannot go on (a weakref callback or ``__del__``,
+#: which the garbage collector runs wherever the signal's handler then runs: "Exception ignored in ..."):
+#: the run went on as if never stopped, and ``deliberation stop`` waited, then killed it (the app's
+#: launcher with its sample import). Raised again on SIGALRM, in the main thread, until the run unwinds.
+RESTOP_S = 0.5
+#: Who SIGTERM's stop was from (``[by]``) while the run has not unwound it and :func:`_stop_again` takes
+#: SIGALRM (only when nothing else did: a process's alarm of its own is left alone, as its SIGTERM is).
+_STOPPING: list = []
 
 
 def held_locks() -> dict[Path, dict]:
@@ -62,7 +71,29 @@ def stop_request(path: Path, data: dict) -> dict | None:
 def _on_sigterm(signum, frame) -> None:
     """SIGTERM in a process whose main thread runs a graph: stop that run (:class:`RunStopped`)."""
     request = next((r for p, h in list(held_locks().items()) if (r := stop_request(p, h["data"]))), None)
-    raise RunStopped(request.get("by") if request else None)
+    by = request.get("by") if request else None
+    if _STOPPING or signal.getsignal(signal.SIGALRM) is signal.SIG_DFL:
+        signal.signal(signal.SIGALRM, _stop_again)
+        _STOPPING[:] = [by]
+        signal.setitimer(signal.ITIMER_REAL, RESTOP_S)
+    raise RunStopped(by)
+
+
+def _stop_again(signum, frame) -> None:
+    """SIGALRM, RESTOP_S after SIGTERM: the run still holds its lock (its :class:`RunStopped` was dropped):
+    raised again."""
+    if _STOPPING and held_locks():
+        signal.setitimer(signal.ITIMER_REAL, RESTOP_S)
+        raise RunStopped(_STOPPING[0])
+
+
+def unwound() -> None:
+    """The run of this thread unwound its :class:`RunStopped` (``runs._holding``) or ended: not raised
+    again, and SIGALRM's handler as it was."""
+    if _STOPPING and threading.current_thread() is threading.main_thread():
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        _STOPPING.clear()
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
 
 
 def takes_sigterm() -> bool:
@@ -84,4 +115,5 @@ def takes_sigterm() -> bool:
 def release_sigterm() -> None:
     """SIGTERM's handler back as it was once this thread (the main one) holds no lock any more."""
     if not held_locks() and _SIGTERM_BEFORE and threading.current_thread() is threading.main_thread():
+        unwound()
         signal.signal(signal.SIGTERM, _SIGTERM_BEFORE.pop())

@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING
 from deliberation.errors import DeliberationError
 from deliberation.words import said
 from deliberation.storage.run_signals import (  # noqa: F401 - RunStopped, STOP_SUFFIX: named by callers as runs.*
-    STOP_SUFFIX, STOPPED_BY_SIGNAL, RunStopped, held_locks, release_sigterm, stop_request, takes_sigterm)
+    STOP_SUFFIX, STOPPED_BY_SIGNAL, RunStopped, held_locks, release_sigterm, stop_request, takes_sigterm, unwound)
 
 if TYPE_CHECKING:
     from deliberation.config import Settings
@@ -304,6 +304,7 @@ def _holding(settings: "Settings", cid: int | str, data: dict, fd: int | None = 
             yield held["data"]
             end = {"outcome": "returned"}
         except RunStopped as e:
+            unwound()  # stopped: SIGTERM's stop is not raised again
             end = {"outcome": "stopped", "stopped_by": e.by or STOPPED_BY_SIGNAL}
             raise
         except KeyboardInterrupt:
