@@ -21,7 +21,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from deliberation.processes import free_port, start_listening, stop_process
+from deliberation.processes import start_listening, stop_process
 
 MODEL_ALIAS = "smollm2-135m-instruct"
 

@@ -15,7 +15,7 @@ from ui_helpers import BROWSER_LOCALE, browser_skip_reason, idle, idle_all, sign
 pytest.importorskip("streamlit")
 if browser_skip_reason():
     pytest.skip(browser_skip_reason(), allow_module_level=True)
-from playwright.sync_api import expect, sync_playwright  # noqa: E402, F401 - sync_playwright: for the tests
+from playwright.sync_api import expect  # noqa: E402
 
 expect.set_options(timeout=120_000)
 

@@ -28,7 +28,8 @@ from ui_helpers import REPO, idle, launch_chromium, server_starting
 pytestmark = pytest.mark.slow
 
 from room_steps import (approve_all, close_voting, expect, join, open_console, open_voting, report_page,
-                        sync_playwright, wait_for_review)
+                        wait_for_review)
+from playwright.sync_api import sync_playwright  # noqa: E402 - after room_steps, which skips without a browser
 
 SECRET = "bilingual-room-moderator-secret"
 QUESTION = "How should the riverside path be used? / Wie soll der Uferweg genutzt werden?"

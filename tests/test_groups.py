@@ -21,7 +21,6 @@ import scipy.sparse as sp
 from sklearn.metrics import adjusted_rand_score
 
 from conftest import CORPORA, SAMPLE, VOTED
-from deliberation.analysis import groups as G
 from deliberation.analysis import polis_kmeans as K
 from deliberation.analysis.groups import (
     GroupingConfig,

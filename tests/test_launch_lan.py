@@ -12,8 +12,9 @@ import urllib.request
 import pytest
 
 from conftest import REPO
+from deliberation.processes import free_port
 from ui.launch import lan_address
-from ui_helpers import app, free_port, start_launcher, texts, unescape
+from ui_helpers import app, start_launcher, texts, unescape
 
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO)}
 

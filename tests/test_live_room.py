@@ -34,7 +34,8 @@ from ui_helpers import (BROWSER_LOCALE, REPO, ROOM_CAMPS, ROOM_QUESTION, ROOM_ST
 pytestmark = pytest.mark.slow
 
 from room_steps import (WAIT, approve_all, close_voting, expect, join_all, open_console, open_voting,
-                        report_page, sync_playwright, wait_for_review)
+                        report_page, wait_for_review)
+from playwright.sync_api import sync_playwright  # noqa: E402 - after room_steps, which skips without a browser
 
 SECRET = "live-room-moderator-secret"
 QUESTION = ROOM_QUESTION

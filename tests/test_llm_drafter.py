@@ -31,6 +31,7 @@ from deliberation.drafting.prompts import SYSTEM_PROMPT, build_messages
 from deliberation.drafting.sentences import guard_sentences
 from deliberation.grounding import check_draft
 from deliberation.models import DraftKind, DraftSentence
+from deliberation.processes import free_port
 
 try:
     import llm_server
@@ -296,7 +297,7 @@ def test_unreachable_model_raises_clear_error():
 
 def test_unreachable_server_raises_clear_error():
     pytest.importorskip("langchain_openai")
-    port = llm_server.free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     d = LLMDrafter("smollm2", base_url=f"http://127.0.0.1:{port}/v1", config=LLMDraftConfig(timeout=5))
     t0 = time.monotonic()
     with pytest.raises(LLMUnavailableError, match=f"127.0.0.1:{port}.*unreachable"):

@@ -36,7 +36,8 @@ from ui_helpers import copy_sample, idle, start_server
 
 pytestmark = pytest.mark.slow
 
-from room_steps import WAIT, expect, open_console, sync_playwright  # noqa: E402 - skips without a browser
+from room_steps import WAIT, expect, open_console  # noqa: E402 - skips without a browser
+from playwright.sync_api import sync_playwright  # noqa: E402 - after room_steps, which skips without a browser
 from ui_helpers import launch_chromium  # noqa: E402
 
 from deliberation.storage.runs import who_am_i  # noqa: E402

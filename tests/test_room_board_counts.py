@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from room_steps import WAIT, expect, sync_playwright  # noqa: F401 - skips without Streamlit or the browser
+from room_steps import WAIT, expect  # skips without Streamlit or the browser
+from playwright.sync_api import sync_playwright  # noqa: E402 - after room_steps, which skips without a browser
 from ui_helpers import BROWSER_LOCALE, copy_sample, launch_chromium, start_server
 
 from deliberation.config import Settings

@@ -30,7 +30,8 @@ from ui_helpers import BROWSER_LOCALE, idle, launch_chromium, start_server
 
 pytestmark = pytest.mark.slow
 
-from room_steps import WAIT, expect, join, open_console, sync_playwright, wait_for_review  # noqa: E402
+from room_steps import WAIT, expect, join, open_console, wait_for_review  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402 - after room_steps, which skips without a browser
 
 
 #: s: how long My votes is visited again for the group the background analysis puts the phone in: as long

@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from room_steps import WAIT, expect, sync_playwright
+from room_steps import WAIT, expect  # skips without Streamlit or the browser
+from playwright.sync_api import sync_playwright  # noqa: E402 - after room_steps, which skips without a browser
 from ui_helpers import (BROWSER_LOCALE, copy_sample, idle, launch_chromium, server_starting, sign_in,
                         watch_app_messages)
 

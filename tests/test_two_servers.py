@@ -21,7 +21,8 @@ from ui_helpers import BROWSER_LOCALE, idle, launch_chromium, start_server
 
 pytestmark = pytest.mark.slow
 
-from room_steps import WAIT, close_voting, expect, join, open_console, sync_playwright  # noqa: E402
+from room_steps import WAIT, close_voting, expect, join, open_console  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402 - after room_steps, which skips without a browser
 
 SECRET = "two-servers-secret"
 QUESTION = "What should the town do with the empty market hall?"

@@ -25,8 +25,9 @@ import pytest
 from conftest import CLI_ENV as ENV
 from conftest import REPO, run_cli
 from deliberation.config import Settings
+from deliberation.processes import free_port
 from deliberation.storage import Store, VectorIndex, chroma_server
-from ui_helpers import SECRET, browser_skip_reason, copy_sample, free_port
+from ui_helpers import SECRET, browser_skip_reason, copy_sample
 
 
 #: Raw Chroma, no project code: process A (the app) keeps a client open; B (a CLI in a second

@@ -5,6 +5,7 @@ session (copied for each test that changes it), AppTest set-up, and for the brow
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import inspect
 import os
 import shutil
@@ -17,7 +18,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from deliberation.processes import free_port, http_ok, start_listening, stop_process
+from deliberation.processes import http_ok, start_listening, stop_process
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "ui" / "app.py"
@@ -251,9 +252,7 @@ def browser_skip_reason() -> str | None:
     """Why the browser tests cannot run here, or None."""
     if not CHROMIUM.exists():
         return "Debian's chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)"
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("playwright") is None:
         return "playwright is not installed (pip install playwright; never `playwright install`)"
     return None
 
