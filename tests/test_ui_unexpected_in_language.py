@@ -181,10 +181,21 @@ def _run_failed_then_drawn(cid: int) -> None:
     run_console.stopped_run(cid, c, runner.Status(next=("analyse",), waiting=None, values={}))
 
 
+def _only_words(kept) -> bool:
+    """Whether ``kept`` is plain data (text, numbers, lists and dicts of them): no exception, no traceback."""
+    if isinstance(kept, dict):
+        return all(_only_words(k) and _only_words(v) for k, v in kept.items())
+    if isinstance(kept, (list, tuple)):
+        return all(_only_words(v) for v in kept)
+    return kept is None or isinstance(kept, (str, int, float, bool))
+
+
 def test_a_failed_runs_error_is_said_in_the_language_the_console_changes_to(tmp_path, monkeypatch):
     """The stopped run's section kept a run's failure in words, so after the moderator changed the console's
     language it still said "Er ist im ersten Schritt fehlgeschlagen: ein unerwartetes Problem …" under
-    English headings. It keeps the failure (the steps done, the error) and says it at each draw."""
+    English headings. It keeps the steps done and the error's words in every language, and says them at each draw.
+    It keeps no exception: one kept the run's traceback, every frame's locals (the graph state, a large room's
+    votes), as long as the session lived."""
     from streamlit.testing.v1 import AppTest
 
     _store, c = _room(tmp_path, monkeypatch, "de")
@@ -192,6 +203,9 @@ def test_a_failed_runs_error_is_said_in_the_language_the_console_changes_to(tmp_
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert f"Er ist im ersten Schritt fehlgeschlagen: {GERMAN}" in _said(at), _said(at)
+    kept = at.session_state["mod-run-error"]
+    assert _only_words(kept), kept
+    assert kept["said"]["en"] == "an unexpected problem: division by zero. Details are in the server log.", kept
     at.session_state["lang"] = "en"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
