@@ -23,6 +23,7 @@ from deliberation.wording import (
     Audience,
     audience_name,
     ballot_name,
+    ballot_text_in,
     draft_heading,
     draft_name,
     first_upper,
@@ -457,7 +458,9 @@ def _md_moderation(rep: dict, w: Texts) -> list[str]:
         for d in rep["rejected"]:
             why = reasons.get(d["key"])
             heading = _heading(d, w.lang) if w.lang != DEFAULT_LANGUAGE else (d.get("heading") or d["key"])
-            out.append(f"- {w('moderation.rejected_item', heading=_md(heading), text=_md(d['text']))}"
+            # a split draft's stored text says who holds each position in English: said as the ballot says it
+            text = ballot_text_in(d["text"], w.lang)
+            out.append(f"- {w('moderation.rejected_item', heading=_md(heading), text=_md(text))}"
                        + (w("moderation.reason", reason=_md(why)) if why else ""))
             # a revision the moderator rejected: the version voted on before it keeps its vote here
             out += [f"  - {_md(earlier_line(x, w.lang))}" for x in d.get("earlier_versions") or []]

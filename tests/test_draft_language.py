@@ -21,13 +21,15 @@ from deliberation.config import Settings
 from deliberation.importers.tabular import read_statements_file
 from deliberation.storage import Store
 from deliberation.text.languages import detect_languages
+from deliberation.words import ROOM_LANGUAGE_SETTING
 
 ROOM = json.loads((Path(__file__).parent / "data" / "bilingual_hand_room.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def review(tmp_path_factory):
-    """The drafts the moderator reviews."""
+def room(tmp_path_factory):
+    """The room's data folder, its consultation (its language German, as the console sets it from the
+    question) and the drafts the moderator reviews."""
     from graphs import runner
 
     tmp = tmp_path_factory.mktemp("bilingual")
@@ -39,9 +41,16 @@ def review(tmp_path_factory):
     store = Store(settings)
     bundle = read_statements_file(tmp / "statements.csv", votes_path=tmp / "votes.csv", question=ROOM["question"])
     cid = store.import_bundle(bundle, question=ROOM["question"]).consultation_id
+    store.update_settings(cid, {ROOM_LANGUAGE_SETTING: "de"})
     st = runner.start(settings, cid)
     assert st.waiting, st
-    return st.waiting["drafts"]
+    return settings, cid, st.waiting["drafts"]
+
+
+@pytest.fixture(scope="module")
+def review(room):
+    """The drafts the moderator reviews."""
+    return room[2]
 
 
 def test_every_draft_quotes_statements_of_one_language(review):
@@ -59,3 +68,27 @@ def test_every_draft_quotes_statements_of_one_language(review):
     # the room's English statements are not silenced: a draft in English where one is a group's best
     cited_all = {c for d in review for s in d["sentences"] for c in s["citations"]}
     assert {language[c] for c in cited_all} == {"de", "en"}, [d["text"] for d in review]
+
+
+def test_a_rejected_split_draft_says_who_holds_it_in_the_rooms_language(room):
+    """The moderator rejects the split topic's draft (its positions in German and English, each with
+    who holds it): the German report's moderation section listed it as "ABGELEHNT: Wo die Meinungen
+    beim Thema … auseinandergehen: Most of group B agree (3 of 3 who voted); most of group A disagree
+    …: “Parking for the market …”", who holds each position in English, where the drafts put to the
+    vote say it in German. Now it is said as those are, the statements' words as written."""
+    from graphs import runner
+
+    settings, cid, drafts = room
+    split = [d["key"] for d in drafts if any(s.get("held_by") for s in d["sentences"])]
+    assert split, [d["text"] for d in drafts]
+    st = runner.resume(settings, cid, {"reviewer": "moderator", "decisions": [
+        {"key": d["key"], "decision": "reject" if d["key"] in split else "approve", "text": "", "reason": ""}
+        for d in drafts]})
+    runner.open_voting(settings, cid)
+    st = runner.resume(settings, cid, {"close": True})
+    md = Path(st.values["report"]["paths"]["md"]).read_text(encoding="utf-8").replace("\\", "")
+    rejected = [line for line in md.splitlines() if line.startswith("- ABGELEHNT: ")]
+    assert len(rejected) == len(split), md
+    for line in rejected:
+        assert "Die meisten in Gruppe" in line and ": „" in line, line
+        assert "Most of group" not in line and "who voted" not in line and ": “" not in line, line
