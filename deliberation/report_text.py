@@ -467,10 +467,11 @@ def _md_moderation(rep: dict, w: Texts) -> list[str]:
     return out + [""]
 
 
-def grouping_words(grouping: dict, lang: str | None = DEFAULT_LANGUAGE, say=lambda text: text) -> str:
+def grouping_words(grouping: dict, lang: str | None = DEFAULT_LANGUAGE) -> str:
     """How the opinion groups were formed, in a sentence (the report printed the grouping's JSON,
-    cut at 400 characters mid-string; the JSON report keeps all of it); ``say``: how the grouping's
-    English notes are said in ``lang`` (:func:`said_in`)."""
+    cut at 400 characters mid-string; the JSON report keeps all of it). The grouping's notes are the
+    analysis's too, said once in the report's notes: appended here after a "; " they read "… by the
+    robust method; The groups come from the robust map, … 0.22).." and were said twice."""
     w = report_words(lang)
     if not grouping or not grouping.get("k"):
         return w("method.no_grouping")
@@ -480,7 +481,7 @@ def grouping_words(grouping: dict, lang: str | None = DEFAULT_LANGUAGE, say=lamb
     line = (w("count.groups", n=grouping["k"]) + (w("method.sizes", sizes=of) if sizes else "")
             + (w("method.placed", n=grouping["n_clustered"]) if grouping.get("n_clustered") is not None else "")
             + w("method.by_method", method=grouping.get("mode", "polis")))
-    return line + "".join(f"; {say(n)}" for n in grouping.get("notes") or []) + "."
+    return line + "."
 
 
 def _md_method(rep: dict, w: Texts) -> list[str]:
@@ -497,7 +498,7 @@ def _md_method(rep: dict, w: Texts) -> list[str]:
     if meth.get("embedding_model"):
         model, colon, why = meth["embedding_model"].partition(": ")  # "name: why" (embeddings.choice.ModelChoice)
         out.append(f"- {w('method.embedding', model=_md(model + colon + say(why)))}")
-    out += [f"- {w('method.grouping', how=_md(grouping_words(meth['grouping'], w.lang, say)))}",
+    out += [f"- {w('method.grouping', how=_md(grouping_words(meth['grouping'], w.lang)))}",
             f"- {w('method.reviews', n=len(rep['reviews']))}", ""]
     out += [f"- {w('method.note', note=_md(say(n)))}" for n in rep["notes"]]
     return out
