@@ -23,7 +23,7 @@ from .checks import MIN_COMPOUND_PART, SentenceContext, _content_words_with_surf
 from .stance import align, draft_clauses
 from .entities import clipped
 from .lexicon import AXES, alternation, entries, table, word_pattern
-from .polarity import _TOO_QUANTITY, _Clause
+from .polarity import _TOO_QUANTITY, _Clause, _polarity
 from .patterns import _DE_ADJECTIVE, _TOO, is_negator_word, says_too
 from .problems import Problem, ProblemKind
 from .spelling import misspelt
@@ -230,11 +230,19 @@ def _antonyms(ctx: SentenceContext) -> list[Problem]:
             continue
         cands = {sc: sw for sc, sw in src_words.items() if sc not in too} if _direction(ctx.toks, k) else src_words
         for sc, sw in cands.items():
-            if sc not in draft_words and wn.is_adjective_or_verb(sw) and wn.are_antonyms(w, sw):
+            if sc not in draft_words and wn.is_adjective_or_verb(sw) and wn.are_antonyms(w, sw) \
+                    and not _negated_in_draft(ctx, c):
                 return [Problem(ProblemKind.DIRECTION_REVERSED,
                                 f"says '{w}' where the cited statement says its opposite '{sw}'", {"draft": w, "source": sw})]
     return []
 
+
+
+def _negated_in_draft(ctx: SentenceContext, canon: str) -> bool:
+    """Does a negator of the draft negate its word ``canon``? "should not be legal" says "illegal":
+    no antonym of a word the draft negates is a reversal."""
+
+    return any(canon in win for axis, _, _, win, _ in _polarity(ctx.text, ctx.cfg.polarity_window).occ if axis == "neg")
 
 
 def _related(a: str, b: str) -> bool:

@@ -129,6 +129,11 @@ class GroundingConfig:
     another sentence of a cited statement governs at least this many of the same content words
     (all of them when it governs fewer): "renters pay no property tax" / "Renters do not pay property tax"."""
 
+    min_negated_base_letters: int = 4
+    """A word WordNet does not know negates by one of its negating_prefixes ("unersetzbar" = "nicht
+    ersetzbar", :mod:`.affixes`) only when the rest of it has at least this many letters ("unter"
+    has no base "ter")."""
+
     min_statements_for_plural: int = 2
     """"Several / many / both participants" needs at least this many cited statements."""
 

@@ -387,6 +387,9 @@ class Flip(NamedTuple):
     how: str = ""
     #: the draft's clause only adds negators the source's lacks (:mod:`.stance` may find them said elsewhere)
     adds_negation: bool = False
+    #: the counted words of the draft's clause and of the source's that the other does not say
+    draft_words: tuple[str, ...] = ()
+    source_words: tuple[str, ...] = ()
 
 
 def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_content: set[str]) -> Flip:
@@ -459,7 +462,7 @@ def _stance_flip(s: _PolarityInfo, t: _PolarityInfo, s_content: set[str], t_cont
             or {_word_canon(w) for _, w in cs} == {_word_canon(w) for _, w in ct}:
         return Flip(False)
     sw, tw = _differing([w for _, w in cs], [w for _, w in ct])
-    return Flip(True, _describe_flip(sw, tw), bool(sw) and not tw and _all_negators(sw))
+    return Flip(True, _describe_flip(sw, tw), bool(sw) and not tw and _all_negators(sw), tuple(sw), tuple(tw))
 
 
 def _counted(info: _PolarityInfo, paired: set[int], hard_own: list, hard_other: list, other: set[str],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+from .affixes import affix_reversal, negation_said_by_affix
 from .checks import SentenceContext, _Source
 from .lexicon import CONDITION, NEGATING_CONDITION
 from .polarity import (_Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause,
@@ -63,8 +64,8 @@ def check_stance(ctx: SentenceContext) -> list[Problem]:
             return [Problem(ProblemKind.COMPARISON_SWAPPED,
                             f"reverses the comparison in statement {src.id} (the two sides of 'than' are swapped)",
                             {"statement": src.id})]
-        sp = _polarity(cl.text, w)
-        flip = _stance_flip(sp, _polarity_by_clause(sc.text, w), cl.content, sc.content)
+        sp, tp = _polarity(cl.text, w), _polarity_by_clause(sc.text, w)
+        flip = _stance_flip(sp, tp, cl.content, sc.content)
         flipped, how = flip.flipped, flip.how
         if flipped and sc is not parent:
             # the clause split may have cut the stance apart: check the whole source sentence too
@@ -76,6 +77,13 @@ def check_stance(ctx: SentenceContext) -> list[Problem]:
             continue  # "X unless Y" said as "X is fine as long as not Y": a condition, not a reversal
         if flipped and flip.adds_negation and _negation_said_elsewhere(ctx, sp, w, sc.content):
             continue  # "so no pupil starts the day hungry" said by another cited statement
+        if flipped and negation_said_by_affix(flip, sp, tp, cl.text, parent.text, w,
+                                              ctx.cfg.min_negated_base_letters):
+            continue  # "would not be fair" said as "unfair"
+        if not flipped:
+            affixed = affix_reversal(cl.text, sp, sc.text, tp, ctx.text, src.text,
+                                     ctx.cfg.min_negated_base_letters)
+            flipped, how = affixed is not None, "'%s' versus '%s'" % affixed if affixed else how
         if flipped:
             return [Problem(ProblemKind.STANCE_REVERSED, f"reverses the stance of statement {src.id} ({how})",
                             {"statement": src.id, "how": how})]
