@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from deliberation.grounding import ProblemKind
+from deliberation.grounding import GroundingReport, ProblemKind
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -21,3 +21,13 @@ def guard_cases(name: str, needs: dict[str, pytest.MarkDecorator] | None = None)
     cases = tomllib.loads((DATA / name).read_text(encoding="utf-8"))["case"]
     return [pytest.param(c["statement"], c["draft"], ProblemKind(c["kind"]) if "kind" in c else None,
                          marks=[(needs or {})[c["needs"]]] if "needs" in c else []) for c in cases]
+
+
+def assert_judged(report: GroundingReport, kind: ProblemKind | None) -> None:
+    """``report`` passes the draft when ``kind`` is None, else refuses it with a problem of ``kind``
+    (the sentences' reasons as the message)."""
+    found = [k for s in report.sentences for k in s.problem_kinds]
+    if kind is None:
+        assert report.supported, [s.reason for s in report.sentences]
+    else:
+        assert not report.supported and kind in found, [s.reason for s in report.sentences]
