@@ -20,6 +20,10 @@ from .text import _content_set, _tokenize
 
 #: some -> all: words that make a claim universal
 UNIVERSAL = phrase_pattern("universal_words")
+#: (words with which a statement speaks of a whole or of each, what a draft may say for one of them):
+#: "complete" -> "completely", "weekly" -> "every week", "total" -> "völlig"
+UNIVERSAL_SAID_BY = tuple((re.compile(rf"\b(?:{'|'.join(said)})\b", re.I), re.compile(rf"\b(?:{'|'.join(may)})\b", re.I))
+                          for said, may in entries("universal_source_groups"))
 #: "per person", "pro Person": a statement with one speaks of each (a draft may say "every")
 DISTRIBUTIVE = re.compile(rf"\b(?:{alternation('distributive_words')})\s+(?!(?:{alternation('distributive_idioms')})\b)\w",
                           re.I)
@@ -46,13 +50,23 @@ def _universal(text: str) -> list[str]:
     return [m.group(0) for m in UNIVERSAL.finditer(text)]
 
 
+def _unlicensed(draft: str, sources: str) -> str:
+    """``draft`` without the universal words that a word of ``sources`` lets it say
+    (:data:`UNIVERSAL_SAID_BY`: "completely" for a statement's "complete")."""
+
+    for said, may in UNIVERSAL_SAID_BY:
+        if said.search(sources):
+            draft = may.sub(" ", draft)
+    return draft
+
+
 def check_scope(ctx: SentenceContext) -> list[Problem]:
     """some -> all, limit -> ban, "including X", a dropped condition."""
 
     if not ctx.relevant:
         return []
     sources = " ".join(s.text for s in ctx.cited)
-    said = _universal(ctx.text)
+    said = _universal(_unlicensed(ctx.text, sources))
     if said and not _universal(sources) and not DISTRIBUTIVE.search(sources):
         return [Problem(ProblemKind.SCOPE_INFLATED,
                         f"says '{said[0]}' where {ctx.who} {ctx.does} not speak of all",
