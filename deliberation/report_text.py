@@ -263,7 +263,7 @@ def to_markdown(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str
     md += _md_groups(rep, w)
     md += ["", f"## {w('topics.title')}", ""]
     for t in rep["topics"]:
-        md.append(f"- {_md(topic_label(t['label'], w.lang))}: {_topic_counts(t, w)}")
+        md.append(f"- {w('topics.item', label=_md(topic_label(t['label'], w.lang)), counts=_topic_counts(t, w))}")
     if not rep["topics"]:
         md.append(w("topics.none"))
     md.append("")
@@ -497,7 +497,9 @@ def _md_method(rep: dict, w: Texts) -> list[str]:
         out.append(f"- {w('method.min_votes', rule=_md(say(meth['min_votes_rule'])))}")
     if meth.get("embedding_model"):
         model, colon, why = meth["embedding_model"].partition(": ")  # "name: why" (embeddings.choice.ModelChoice)
-        out.append(f"- {w('method.embedding', model=_md(model + colon + say(why)))}")
+        # each part made inert on its own: _md collapses whitespace, the language's no-break spaces too
+        model = w("method.model_why", model=_md(model), why=_md(say(why))) if colon else _md(model)
+        out.append(f"- {w('method.embedding', model=model)}")
     out += [f"- {w('method.grouping', how=_md(grouping_words(meth['grouping'], w.lang)))}",
             f"- {w('method.reviews', n=len(rep['reviews']))}", ""]
     out += [f"- {w('method.note', note=_md(say(n)))}" for n in rep["notes"]]

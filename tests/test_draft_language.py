@@ -13,6 +13,7 @@ the guard as before."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,7 @@ def test_every_draft_quotes_statements_of_one_language(review):
 @pytest.fixture(scope="module")
 def report(room):
     """The moderator rejects the split topic's draft and approves the rest; voting opens and closes:
-    (the split drafts' keys, the German report.md the graph wrote)."""
+    (the split drafts' keys, the German report.md the graph wrote, its report.json)."""
     from graphs import runner
 
     settings, cid, drafts = room
@@ -84,7 +85,9 @@ def report(room):
         for d in drafts]})
     runner.open_voting(settings, cid)
     st = runner.resume(settings, cid, {"close": True})
-    return split, Path(st.values["report"]["paths"]["md"]).read_text(encoding="utf-8").replace("\\", "")
+    paths = st.values["report"]["paths"]
+    md = Path(paths["md"]).read_text(encoding="utf-8").replace("\\", "")
+    return split, md, json.loads(Path(paths["json"]).read_text(encoding="utf-8"))  # the report's data, any language
 
 
 def test_a_rejected_split_draft_says_who_holds_it_in_the_rooms_language(report):
@@ -93,7 +96,7 @@ def test_a_rejected_split_draft_says_who_holds_it_in_the_rooms_language(report):
     beim Thema … auseinandergehen: Most of group B agree (3 of 3 who voted); most of group A disagree
     …: “Parking for the market …”", who holds each position in English, where the drafts put to the
     vote say it in German. Now it is said as those are, the statements' words as written."""
-    split, md = report
+    split, md, _ = report
     rejected = [line for line in md.splitlines() if line.startswith("- ABGELEHNT: ")]
     assert len(rejected) == len(split), md
     for line in rejected:
@@ -107,10 +110,30 @@ def test_the_reports_method_says_how_the_groups_were_formed_in_sentences(report)
     0,60 gegenüber 0,22).." (in every language: a capital after the semicolon, two full stops), and
     said that note again as a "Hinweis:" a few lines below. Now the line says how the groups were
     formed and stops; the note is said once, in the notes."""
-    _, md = report
+    _, md, _ = report
     line = next(x for x in md.splitlines() if x.startswith("- Meinungsgruppen: "))
     assert line.endswith(".") and not line.endswith("..") and "; " not in line, line
     notes = [x for x in md.splitlines() if x.startswith("- Hinweis: ")]
     assert any("robusten Karte" in note for note in notes), notes  # the grouping's note, said in the notes
     for note in notes:
         assert note.removeprefix("- Hinweis: ").rstrip(".") not in line, (note, line)
+
+
+def test_the_french_reports_colons_keep_their_space(report):
+    """The same room's report in French (the room's language menu): "Liste des thèmes" read
+    "construire · logements · abordables (français, anglais): 6 propositions · 6 participants" and
+    the method "… le modèle d'embedding use-multilingual-v3: 3 des 6 propositions …", the two colons
+    the report wrote itself in English's way; French puts a no-break space before a colon, as every
+    other line of the report does. Now both are the language's own words (topics.item, method.model_why)."""
+    from deliberation.report import to_markdown
+
+    rep = report[2]
+    md = to_markdown(rep, "fr").replace("\\", "")
+    lines = md.splitlines()
+    topics = lines[lines.index("## Liste des thèmes") + 2]
+    model = next(x for x in lines if x.startswith("- Thèmes trouvés avec le modèle d'embedding "))
+    for line in (topics, model):
+        assert "\u00a0: " in line and not re.search(r"[^\s\u00a0]: ", line), line
+    # English keeps its colons where they were
+    en = to_markdown(rep).splitlines()
+    assert re.search(r"\S: \d+ statements", en[en.index("## Topic list") + 2]), en[en.index("## Topic list") + 2]
