@@ -6,7 +6,9 @@ group's but the two the draft had quoted (the sources fall back to the excluded 
 very same text back to the moderator as a revised draft, for a second vote word for word. As for a
 common-ground draft (tests/test_room_revision.py), a draft with nothing left to draft from is not
 sent back: its vote stands, and the tally says why. Real SQLite and Chroma on disk and the bundled
-embedding model; the room's statements and votes are those of the hand-run room."""
+embedding model; the room's votes are those of the hand-run room, its statements the hand-run room's
+in English (a bilingual room's group drafts keep to one language now, so there that group's draft
+quotes one statement and has the other left to be revised from: the second test)."""
 
 from __future__ import annotations
 
@@ -16,27 +18,34 @@ from deliberation.config import Settings
 from deliberation.ratelimit import UNLIMITED
 from deliberation.storage import Store
 
-STATEMENTS = ["Il faut y construire des logements abordables pour les familles.",
-              "Un parc avec des arbres et des bancs serait mieux que des immeubles.",
-              "La gare devrait accueillir un marché couvert le samedi.",
+#: the hand-run room's statements, the French ones in English: every draft quotes one language, as
+#: in the room the test was found in (a bilingual room's drafts keep to one language since 623aff8)
+STATEMENTS = ["Build affordable homes there for families.",
+              "A park with trees and benches would be better than blocks of flats.",
+              "The station should host a covered market on Saturdays.",
               "The old station should become affordable housing for families.",
               "Keep the station building and turn it into a library.",
               "Parking for the market must not take over the neighbourhood."]
+#: the hand-run room's own statements, French and English, three and three
+BILINGUAL = ["Il faut y construire des logements abordables pour les familles.",
+             "Un parc avec des arbres et des bancs serait mieux que des immeubles.",
+             "La gare devrait accueillir un marché couvert le samedi.", *STATEMENTS[3:]]
 #: person i wrote statement i; their votes on the others' (1 agree, -1 disagree, 0 pass)
 VOTES = [{1: 1, 5: 1, 4: -1, 3: 1, 2: -1}, {0: 1, 4: 1, 2: 1, 3: -1, 5: -1}, {0: -1, 1: 1, 3: 1, 5: 1, 4: -1},
          {0: 1, 4: 1, 1: -1, 2: 1, 5: -1}, {0: -1, 5: 1, 1: 1, 2: -1, 3: 1}, {0: 0, 1: -1, 3: 0, 4: 1, 2: 1}]
 
 
-@pytest.fixture(scope="module")
-def room(tmp_path_factory):
+def vote_down_a_group_draft(data_dir, question: str, statements: list[str], cited: list[str]):
+    """The room of ``statements`` run to its first vote, in which every one votes down the group draft
+    quoting ``cited`` and agrees with the rest; the published ids, that draft's key and the graph's
+    state after the close."""
     from graphs import runner
 
-    settings = Settings(data_dir=tmp_path_factory.mktemp("group-revision") / "data").ensure()
+    settings = Settings(data_dir=data_dir).ensure()
     store = Store(settings, limits=UNLIMITED)
-    c, _ = store.create_consultation("Que faut-il faire de l'ancienne gare de marchandises du quartier ?",
-                                     secret="group-revision-secret")
+    c, _ = store.create_consultation(question, secret="group-revision-secret")
     people = [f"xid:p{i}" for i in range(6)]
-    for p, text in zip(people, STATEMENTS):
+    for p, text in zip(people, statements):
         store.add_statement(c.id, p, text)
     for p, votes in zip(people, VOTES):
         for sid, v in votes.items():
@@ -46,12 +55,19 @@ def room(tmp_path_factory):
     runner.open_voting(settings, c.id)
     now = runner.published_now(st.values)
     published = {key: p["statement_id"] for p in now for key in [p["key"], *p["also"]]}
-    # the group whose draft quotes statements 2 and 4, as in the hand-run room: it agrees with no other
-    [rejected] = [p["key"] for p in now if p["key"].startswith("group:") and sorted(p["citations"]) == ["2", "4"]]
-    for p in people:  # every one votes down that group's draft, and agrees with the rest
+    [rejected] = [p["key"] for p in now if p["key"].startswith("group:") and sorted(p["citations"]) == cited]
+    for p in people:
         for key, sid in published.items():
             store.cast_vote(c.id, p, sid, -1 if key == rejected else 1)
     return published, rejected, runner.resume(settings, c.id, {"close": True})
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    # the group whose draft quotes statements 2 and 4, as in the hand-run room: it agrees with no other
+    return vote_down_a_group_draft(tmp_path_factory.mktemp("group-revision") / "data",
+                                   "What should be done with the neighbourhood's old goods station?",
+                                   STATEMENTS, ["2", "4"])
 
 
 def test_a_group_draft_with_nothing_left_to_draft_from_is_not_sent_back(room):
@@ -63,3 +79,14 @@ def test_a_group_draft_with_nothing_left_to_draft_from_is_not_sent_back(room):
     notes = st.values["tally"]["notes"]
     assert any(f"({published[rejected]}) was not endorsed by group " in n
                and "no other statement is left to draft it from" in n for n in notes), notes
+
+
+def test_in_the_bilingual_room_the_group_draft_is_revised_from_its_statement_in_the_other_language(tmp_path):
+    """In the hand-run room itself the group's draft quotes its French statement alone; voted down, it
+    is sent back drafted from the group's English one: new words to vote on, not the same again."""
+    _, rejected, st = vote_down_a_group_draft(tmp_path / "data", "Que faut-il faire de l'ancienne gare de "
+                                              "marchandises du quartier ?", BILINGUAL, ["2"])
+    assert st.waiting and st.waiting["type"] == "review", st.values["log"][-6:]
+    [revised] = st.waiting["drafts"]
+    assert revised["key"] == rejected and list(revised["cited"]) == ["4"], revised
+    assert revised["text"] == BILINGUAL[4]
