@@ -513,6 +513,10 @@ _AUTOLINK = re.compile(r"(?i)(https?|ftp|www|mailto)(?=[:.])|(@)")
 #: characters that can form Markdown (CommonMark + GFM) or Streamlit markup anywhere in a line
 _ALWAYS = set("\\`*_[]<$~|")
 _LINE_START = re.compile(r"^([#>+=-]|\d+[.)])")
+#: a run of whitespace :func:`_md` makes one space: never a no-break space (U+00A0, U+202F), which the
+#: language's own words put before a French colon and a "%" (deliberation.words.no_break_spaces): collapsed
+#: with the rest, a German report's "50 %" and a French "votes : 30" could break across a phone's lines
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
 #: the "/" of an (escaped) ``:name/`` Streamlit directive such as ``:material/warning:``
 _DIRECTIVE_SLASH = re.compile(r"(\\:[A-Za-z_]+)/")
 
@@ -522,8 +526,9 @@ def _md(text: Any) -> str:
     form emphasis, code, links, images, HTML, tables, strikethrough or LaTeX escaped (``\\ ` * _ [ ]
     < $ ~ |``), ``&`` before a possible entity, ``:`` before a possible Streamlit directive or emoji
     shortcode, a block marker at the start; GFM autolinks (``http://``, ``www.``, ``a@b``) broken by
-    an invisible word joiner. Ordinary punctuation (. , ; ' " ? ! ( ) - / %) stays as it is."""
-    text = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + WJ, " ".join(str(text).split()))
+    an invisible word joiner. Ordinary punctuation (. , ; ' " ? ! ( ) - / %) and no-break spaces stay
+    as they are (:data:`_SPACES`)."""
+    text = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + WJ, _SPACES.sub(" ", str(text)).strip())
     out = []
     for i, ch in enumerate(text):
         nxt = text[i + 1] if i + 1 < len(text) else ""

@@ -137,3 +137,19 @@ def test_the_french_reports_colons_keep_their_space(report):
     # English keeps its colons where they were
     en = to_markdown(rep).splitlines()
     assert re.search(r"\S: \d+ statements", en[en.index("## Topic list") + 2]), en[en.index("## Topic list") + 2]
+
+
+def test_the_reports_words_keep_their_no_break_spaces(report):
+    """The report said in French, German and Spanish (the page a phone reads): its sentences put a
+    no-break space before a French colon, semicolon, "?", "!" and "»", after "«", and before every
+    language's "%" (deliberation.words.no_break_spaces), but the Markdown escaping of each sentence
+    collapsed them with the other whitespace: "41 votes : 30 sur 6 propositions", "Lässt man 20 % der
+    6 Teilnehmenden", "(50 %)", dozens in each report of this room. Now none."""
+    from deliberation.report import to_markdown
+
+    rep = report[2]
+    for lang in ("fr", "de", "es"):
+        md = to_markdown(rep, lang)
+        breakable = [m[0] for m in re.finditer(r".{0,20} [:;?!»%]|« .{0,20}", md)]
+        assert not breakable, (lang, breakable)
+        assert "\u00a0%" in md, lang

@@ -122,7 +122,7 @@ def test_a_drafts_notes_are_said_in_the_rooms_language(llm_run):
                "so the extractive draft is used")
     assert english in to_markdown(report)
     for lang, words in (("de", "das Sprachmodell war nicht erreichbar; das Sprachmodell lieferte keinen"),
-                        ("fr", "le modèle de langue était injoignable ; le modèle de langue n'a rendu"),
+                        ("fr", "le modèle de langue était injoignable\u00a0; le modèle de langue n'a rendu"),
                         ("es", "no se pudo contactar con el modelo de lenguaje; el modelo de lenguaje no")):
         md = to_markdown(report, lang)
         assert words in md and "could not be reached" not in md, (lang, md)

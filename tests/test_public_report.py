@@ -250,7 +250,7 @@ def test_a_drafts_notes_name_the_guards_problems_in_the_reports_language():
     rep = build_report(state, statements)
     assert "Removed 1 unsupported sentence(s): claims agreement the cited statements do not state." in to_markdown(rep)
     for lang, words in (("de", "1 nicht gestützter Satz entfernt: behauptet eine Einigkeit, von der die zitierten"),
-                        ("fr", "1 phrase non étayée retirée : affirme un accord que les propositions citées"),
+                        ("fr", "1 phrase non étayée retirée\u00a0: affirme un accord que les propositions citées"),
                         ("es", "Se retiró 1 frase sin respaldo: afirma un acuerdo que las afirmaciones citadas")):
         md = to_markdown(rep, lang)
         assert words in md and "claims agreement" not in md, (lang, md)
