@@ -24,7 +24,7 @@ from .stance import align, draft_clauses
 from .entities import clipped
 from .lexicon import AXES, alternation, entries, table, word_pattern
 from .polarity import _TOO_QUANTITY, _Clause, _polarity
-from .patterns import _DE_ADJECTIVE, _TOO, is_negator_word, says_too
+from .patterns import _DE_ADJECTIVE, _SUBJECTS, _TOO, is_negator_word, says_too
 from .problems import Problem, ProblemKind
 from .spelling import misspelt
 from .text import _fold, _Tok, _tokenize
@@ -224,18 +224,29 @@ def _antonyms(ctx: SentenceContext) -> list[Problem]:
     too = {s.toks[k].canon for s in ctx.cited for k in range(1, len(s.toks)) if _TOO.match(s.toks[k - 1].raw)}
     # the statement's own word in another form ("buys" for "bought") is no reversal of another of its words ("sold")
     said = {x for s in ctx.cited for t in s.toks if t.content for x in wn.lemmas(t.raw)}
+    # a word whose usual senses are nouns used as a verb ("when we vote, we win")
+    verbs = {t.canon for s in ctx.cited for k, t in enumerate(s.toks) if _used_as_verb(s.toks, k)}
     for k, t in enumerate(ctx.toks):
         c, w = t.canon, t.raw
-        if not t.content or c in ctx.union or not wn.is_adjective_or_verb(w) or wn.lemmas(w) & said:
+        if not t.content or c in ctx.union or wn.lemmas(w) & said \
+                or not (wn.is_adjective_or_verb(w) or _used_as_verb(ctx.toks, k)):
             continue
         cands = {sc: sw for sc, sw in src_words.items() if sc not in too} if _direction(ctx.toks, k) else src_words
         for sc, sw in cands.items():
-            if sc not in draft_words and wn.is_adjective_or_verb(sw) and wn.are_antonyms(w, sw) \
+            if sc not in draft_words and (wn.is_adjective_or_verb(sw) or sc in verbs) and wn.are_antonyms(w, sw) \
                     and not _negated_in_draft(ctx, c):
                 return [Problem(ProblemKind.DIRECTION_REVERSED,
                                 f"says '{w}' where the cited statement says its opposite '{sw}'", {"draft": w, "source": sw})]
     return []
 
+
+
+def _used_as_verb(toks: list[_Tok], k: int) -> bool:
+    """Is token ``k`` a word WordNet knows as a verb, after a subject pronoun or a verb_before word
+    ("we win", "will win")?"""
+
+    return k > 0 and bool(_SUBJECTS.fullmatch(toks[k - 1].raw) or _VERB_BEFORE.match(toks[k - 1].raw)) \
+        and wn.is_known(toks[k].raw, "v")
 
 
 def _negated_in_draft(ctx: SentenceContext, canon: str) -> bool:
