@@ -61,6 +61,15 @@ CASES = [
     # a framing of a choice adds no claim
     (["Parks are more important than parking lots."],
      "Given the choice between parks and parking lots, participants prefer parks.", None),
+    # a threshold before a number ("ab 6 km", "over 50 km/h") is a restriction too (round of 7 Dec, "guard17")
+    (["Households should get a delivery subsidy for shopping trips of over 6 km."],
+     "Households should get a delivery subsidy for shopping trips.", K.SCOPE_INFLATED),
+    (["Eine Vermögenssteuer ab 1 Million Euro Vermögen sollte eingeführt werden."],
+     "Eine Vermögenssteuer auf Vermögen sollte eingeführt werden.", K.SCOPE_INFLATED),
+    (["The county should have at least 1 more public swimming pool."],
+     "The county should have at least one more public swimming pool.", None),
+    (["Fines should rise for drivers going over 50 km/h in the village."],
+     "In the village, fines should rise for drivers going over 50 km/h.", None),
 ]
 
 

@@ -11,12 +11,12 @@ import re
 
 from . import wordnet as wn
 from .checks import SentenceContext, _content_words_with_surface, _Source
-from .lexicon import CONDITION, INCLUDING, alternation, entries, phrase_pattern
+from .lexicon import CONDITION, INCLUDING, NUMBER_WORDS, alternation, entries, phrase_pattern
 from .meaning import _compound_of, _is_noun, _related, _supported_by_wordnet
 from .polarity import _POLARITY_SPLIT, _Clause, exception_kept
 from .patterns import condition_span, sets_the_scene
 from .problems import Problem, ProblemKind
-from .text import _content_set, _tokenize
+from .text import _content_set, _numbers, _tokenize
 
 #: some -> all: words that make a claim universal
 UNIVERSAL = phrase_pattern("universal_words")
@@ -27,6 +27,12 @@ UNIVERSAL_SAID_BY = tuple((re.compile(rf"\b(?:{'|'.join(said)})\b", re.I), re.co
 #: "per person", "pro Person": a statement with one speaks of each (a draft may say "every")
 DISTRIBUTIVE = re.compile(rf"\b(?:{alternation('distributive_words')})\s+(?!(?:{alternation('distributive_idioms')})\b)\w",
                           re.I)
+#: a threshold ("ab 6 km", "over 1,000 people"): a threshold_words word at most this many tokens
+#: before a number ("ab Grenze von 1M €": 3)
+THRESHOLD_REACH = 3
+_THRESHOLD = frozenset(w.lower() for w in entries("threshold_words"))
+#: words that say "1" ("at least one more party" for "at least 1")
+_ONE = frozenset(w.lower() for w in entries("one_words"))
 #: some -> all: words that limit a claim to part of its subject ("some children")
 PARTIAL = phrase_pattern("partial_words")
 #: how many tokens after a partial word the words it limits may stand ("some of the older children")
@@ -76,7 +82,28 @@ def check_scope(ctx: SentenceContext) -> list[Problem]:
         return [Problem(ProblemKind.SCOPE_INFLATED,
                         f"says '{ban.group(0)}' where {ctx.who} {'ask' if len(ctx.cited) > 1 else 'asks'} only to limit "
                         f"('{LIMIT.search(sources).group(0)}')", {"statements": ctx.cited_ids, "word": ban.group(0)})]
-    return _dropped_partial(ctx) or _including(ctx) or _dropped_condition(ctx)
+    return _dropped_partial(ctx) or _including(ctx) or _dropped_condition(ctx) or _dropped_threshold(ctx)
+
+
+def _dropped_threshold(ctx: SentenceContext) -> list[Problem]:
+    """A sentence of a cited statement that the draft sentence restates (:func:`_restated`) sets a
+    threshold, one of threshold_words at most :data:`THRESHOLD_REACH` tokens before a number ("ab
+    6 km Fahrt", "above 50 euros"), and the draft says no number of that value: its claim holds
+    below the threshold too."""
+
+    words = {t.raw.lower() for t in ctx.toks}
+    said = {round(v, 4) for _, v, _ in _numbers(ctx.text, ctx.toks)} \
+        | {round(v, 4) for w, v in NUMBER_WORDS.items() if w in words} | ({1.0} if words & _ONE else set())
+    for s in ctx.cited:
+        for sent in (p for sc, p in s.units if sc is p and _restated(ctx, p)):
+            for surface, val, k in _numbers(sent.text, sent.toks):
+                before = sent.toks[max(0, k - THRESHOLD_REACH):k]
+                word = next((t.raw for t in before if t.raw.lower() in _THRESHOLD), "")
+                if word and round(val, 4) not in said:
+                    return [Problem(ProblemKind.SCOPE_INFLATED,
+                                    f"drops the threshold of statement {s.id} ('{word} ... {surface}')",
+                                    {"statement": s.id, "number": surface})]
+    return []
 
 
 def _dropped_partial(ctx: SentenceContext) -> list[Problem]:
