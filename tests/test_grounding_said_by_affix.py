@@ -8,7 +8,9 @@
 Every statement here is made up. The faithful cases up to "not useful" were refused before this
 round; the next ones keep the new reversal rule from a false alarm ("will not" is no "willing", "non
 violent" is "nonviolent", a statement that says both "fair" and "unfair"); the reversals by an affix
-up to "kostenpflichtig" passed before; the last ones show the rule passes no real reversal.
+up to "kostenpflichtig" passed before, as did "nötig, aber teuer" for "unnötig und teuer" (a clause
+that aligns to none of the statement's) until the round's last commit; the last ones show the rule
+passes no real reversal.
 """
 
 from __future__ import annotations
@@ -60,6 +62,11 @@ CASES = [
      K.STANCE_REVERSED),
     ("The new measure for the old bridge is useful.", "The new measure for the old bridge is useless.",
      K.STANCE_REVERSED),
+    # the affixed word the only word its clause shares with the statement: read in the whole sentence
+    ("Ich finde es total unnötig und teuer, die Kälber zum Schlachten ins Ausland zu fahren.",
+     "Eine Stimme findet es nötig, aber teuer, die Kälber zum Schlachten ins Ausland zu fahren.", K.STANCE_REVERSED),
+    ("Ich finde es total unnötig und teuer, die Kälber zum Schlachten ins Ausland zu fahren.",
+     "Eine Stimme findet es unnötig und teuer, die Kälber zum Schlachten ins Ausland zu fahren.", None),
     # a real reversal stays one
     ("Many residents can swim in the quarry lake.", "Many residents cannot swim in the quarry lake.",
      K.STANCE_REVERSED),
