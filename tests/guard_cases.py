@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from deliberation.grounding import GroundingReport, ProblemKind
+from deliberation.grounding import GroundingReport, ProblemKind, check_draft
+from deliberation.grounding import wordnet as wn
 
 DATA = Path(__file__).resolve().parent / "data"
+#: a test that needs WordNet (Debian's wordnet-base) is skipped, saying so, where it is not installed
+needs_wordnet = pytest.mark.skipif(wn.wordnet() is None, reason="needs WordNet (Debian's wordnet-base) at /usr/share/wordnet")
 
 
 def guard_cases(name: str, needs: dict[str, pytest.MarkDecorator] | None = None) -> list:
@@ -31,3 +34,8 @@ def assert_judged(report: GroundingReport, kind: ProblemKind | None) -> None:
         assert report.supported, [s.reason for s in report.sentences]
     else:
         assert not report.supported and kind in found, [s.reason for s in report.sentences]
+
+
+def assert_one_statement_judged(statement: str, draft: str, kind: ProblemKind | None) -> None:
+    """The guard judges ``draft``, citing ``statement`` alone, as :func:`assert_judged` says."""
+    assert_judged(check_draft([{"id": "1", "text": statement}], draft, ["1"]), kind)

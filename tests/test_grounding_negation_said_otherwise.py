@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from deliberation.grounding import ProblemKind, check_draft
-from deliberation.grounding import wordnet as wn
-from guard_cases import assert_judged, guard_cases
-
-needs_wordnet = pytest.mark.skipif(wn.wordnet() is None, reason="needs WordNet (Debian's wordnet-base) at /usr/share/wordnet")
+from deliberation.grounding import ProblemKind
+from guard_cases import assert_one_statement_judged, guard_cases, needs_wordnet
 
 #: (statement, draft, the problem kind expected or None for supported): tests/data/
 #: grounding_negation_said_otherwise_cases.toml ("per person" and "universally" at its end)
@@ -29,5 +26,4 @@ CASES = guard_cases("grounding_negation_said_otherwise_cases.toml")
 @needs_wordnet
 @pytest.mark.parametrize(("statement", "draft", "kind"), CASES)
 def test_a_negation_said_another_way(statement: str, draft: str, kind: ProblemKind | None) -> None:
-    report = check_draft([{"id": "1", "text": statement}], draft, ["1"])
-    assert_judged(report, kind)
+    assert_one_statement_judged(statement, draft, kind)
