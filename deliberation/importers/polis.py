@@ -45,6 +45,12 @@ PV_FIXED = ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-di
 UNUSABLE_TEXT = "[no usable text in the Polis export; moderated out in Polis]"
 
 
+def has_no_text(statement: Statement) -> bool:
+    """Whether ``statement`` is a moderated-out Polis comment kept without its body (:data:`UNUSABLE_TEXT`):
+    it has nothing to show participants, so it is never restored."""
+    return statement.text == UNUSABLE_TEXT
+
+
 
 
 def _int_id(value: str, what: str, path: Path, row: int) -> str:
