@@ -204,12 +204,12 @@ def _room_language_line(code: str, chosen: bool) -> str:
 def print_imported(report, notes: list[str], chosen: bool = False) -> None:
     """What an import stored, its notes, and the moderator secret it made (shown this once: only its
     hash is stored, and without it nobody can open the consultation's moderator console)."""
-    without = report.registered - report.participants
     out.print(f"Imported into consultation {report.consultation_id} (join code {report.code}): "
-              f"{plural(report.statements, 'statement')}, {plural(report.participants, 'participant')}"
-              # the authors who never vote are participants too (consultations, summary, the console)
-              + (f" with votes (and {without} without a vote, e.g. authors: {report.registered} in all)"
-                 if without > 0 else "") + ", "
+              f"{plural(report.statements, 'statement')}, {plural(report.registered, 'participant')}"
+              # the authors who never vote are participants too, as the console's import, `summary` and
+              # `consultations` count them, the voters beside them
+              + (f" ({report.participants} of them voted)" if report.participants != report.registered else "")
+              + ", "
               f"{plural(report.votes, 'vote')} ({plural(report.vote_events, 'vote event')}), "
               f"{plural(report.flagged, 'statement')} flagged for the moderator.")
     for note in notes:
