@@ -18,15 +18,13 @@ from ui_helpers import BROWSER_LOCALE, LONG_MS, REPO, browser_skip_reason, idle,
     sign_in
 
 pytestmark = pytest.mark.slow
+SECRET = "no-text-secret-1"
 
 pytest.importorskip("streamlit")
 if browser_skip_reason():
     pytest.skip(browser_skip_reason(), allow_module_level=True)
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-expect.set_options(timeout=60_000)
-
-SECRET = "no-text-secret-1"
 #: comments.csv of the export: one published, one moderated out with its words, one moderated out without
 COMMENTS = [("0", "11", "1", "Harbour Road should keep one lane for buses at all hours."),
             ("1", "12", "-1", "The market should move onto Harbour Road on Saturdays."),
@@ -56,6 +54,7 @@ def test_a_polis_comment_without_text_cannot_be_restored(tmp_path):
     from deliberation.services import set_moderation
     from deliberation.storage import Store
 
+    expect.set_options(timeout=60_000)  # a loaded 2-core machine
     data, export = tmp_path / "data", tmp_path / "export"
     _wild_export(export)
     env = {**os.environ, "PYTHONPATH": str(REPO), "DELIBERATION_DATA": str(data)}
