@@ -70,6 +70,17 @@ CASES = [
      "The county should have at least one more public swimming pool.", None),
     (["Fines should rise for drivers going over 50 km/h in the village."],
      "In the village, fines should rise for drivers going over 50 km/h.", None),
+    # a German place or origin ("in der Innenstadt", "aus Massentierhaltung") is one too (round of 7 Dec, "guard18")
+    (["Mehr Radwege in der Innenstadt bauen."], "Eine Stimme fordert, mehr Radwege zu bauen.", K.SCOPE_INFLATED),
+    (["Ein Verkaufsverbot für Fleisch aus Massentierhaltung oder Import aus Übersee."],
+     "Eine Stimme fordert ein Verkaufsverbot für Fleisch.", K.SCOPE_INFLATED),
+    (['Auf "Dorffesten" sollen Vereine selbstgebackenen Kuchen verkaufen dürfen.'],
+     "Vereine sollen selbstgebackenen Kuchen verkaufen dürfen.", K.SCOPE_INFLATED),
+    (["Mehr Radwege in der Innenstadt bauen."], "Eine Stimme fordert mehr Radwege im Stadtzentrum.", None),
+    (["Im Moment fahren zu wenige Busse nach Linz."], "Es fahren zu wenige Busse nach Linz.", None),
+    # places joined by a slash restrict as one: a draft that keeps one of them keeps the restriction
+    (["Ich würde weniger im Internet/ bei Versandhändlern einkaufen, wenn die Läden länger offen hätten."],
+     "Hätten die Läden länger offen, würde diese Person weniger online oder bei Versandhändlern einkaufen.", None),
 ]
 
 

@@ -10,7 +10,10 @@ sense is a time or a place (``circumstance_domains``: "morning", "weekends", "ar
 :data:`MIN_KEPT_REST` of the rest of the statement's sentence but none of the phrase's own words
 (nor a word WordNet relates to one, a compound or a word of its family), and names no time or
 place of its own instead ("on Saturdays" for "at weekends" is the draft's reading, not a drop).
-English only: the other languages have no noun files to tell a time or a place.
+In German, which has no such noun files, a phrase is one of the ``circumstance_prepositions`` of
+de.toml followed, within :data:`PHRASE_REACH` words, by a capitalised noun with only articles and
+lower-case adjectives between ("in der Innenstadt", "auf Gemeindeflohmärkten", "aus
+Massentierhaltung"): a place or origin that restricts the noun or the clause it stands in.
 Conditions and "only"/"during" are :func:`.scope.check_scope`'s, relative clauses
 :func:`.restrictions.check_dropped_relative`'s.
 """
@@ -18,6 +21,7 @@ Conditions and "only"/"during" are :func:`.scope.check_scope`'s, relative clause
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from . import wordnet as wn
 from .checks import SentenceContext, _content_words_with_surface
@@ -36,25 +40,33 @@ MIN_KEPT_REST = 0.75
 #: a statement sentence's rest needs at least this many content words to be restated at all
 MIN_REST_WORDS = 2
 _PREPOSITIONS = frozenset(entries("circumstance_prepositions", "en"))
+#: German: prepositions of place and origin ("in der Innenstadt", "aus Massentierhaltung")
+_PREPOSITIONS_DE = frozenset(entries("circumstance_prepositions", "de"))
 _DOMAINS = frozenset(entries("circumstance_domains", "en"))
 _FILLERS = frozenset(entries("circumstance_fillers", "en"))
 #: phrases with a time or place noun that restrict nothing ("at the moment", "in the future")
 _IDIOMS = phrase_pattern("circumstance_idioms")
 _PUNCT = re.compile(r"[,.;:!?()\[\]\"“”]")
+#: German: punctuation that ends a phrase (quotes do not: 'auf "Gemeindeflohmärkten"')
+_PUNCT_DE = re.compile(r"[,.;:!?()\[\]]")
+#: German: words that join a second noun to a phrase ("aus Massentierhaltung oder Import")
+_COORDINATORS_DE = frozenset(entries("circumstance_coordinators", "de"))
+#: German: what may stand between two phrases that restrict as one: nothing, a slash or a coordinator
+_JOINED_DE = re.compile(rf"\s*(?:/|(?:{'|'.join(sorted(_COORDINATORS_DE))})\b\.?)?\s*", re.I)
 
 
 def check_dropped_circumstance(ctx: SentenceContext) -> list[Problem]:
     """The statement sentence the draft sentence paraphrases restricts its claim to a time or a
     place and the draft restates the rest of that sentence without it."""
 
-    if ctx.lang != "en" or not ctx.relevant or wn.wordnet() is None:
+    if ctx.lang not in ("en", "de") or not ctx.relevant or wn.wordnet() is None:
         return []
     draft = _content_words_with_surface(ctx.toks)
     for s in ctx.cited:
         others = set().union(*(o.content for o in ctx.cited if o is not s))
         draft_words = [w for c, w in draft.items() if c not in others]
         for sent in statement_sentences(ctx, s):
-            for lo, hi in _circumstances(sent.text):
+            for lo, hi in _circumstances(sent.text, ctx.lang):
                 problem = _dropped(ctx, s.id, sent.text, lo, hi, draft_words)
                 if problem is not None:
                     return [problem]
@@ -79,19 +91,32 @@ def _dropped(ctx: SentenceContext, sid: str, text: str, lo: int, hi: int, draft_
                    {"statement": sid, "phrase": phrase})
 
 
-def _circumstances(text: str) -> list[tuple[int, int]]:
+def _circumstances(text: str, lang: str) -> list[tuple[int, int]]:
     """(start, end) of each phrase of ``text`` that restricts its claim to a time or a place."""
 
     masked = _IDIOMS.sub(lambda m: " " * len(m.group(0)), text)
     toks = _tokenize(masked)
+    preps, head_of = _reader(lang)
     out = []
     for k, prep in enumerate(toks):
-        if prep.raw.lower() not in _PREPOSITIONS:
+        if prep.raw.lower() not in preps:
             continue
-        head = _head(masked, toks, k)
-        if head is not None:
+        head = head_of(masked, toks, k)
+        if head is None:
+            continue
+        if lang == "de" and out and _JOINED_DE.fullmatch(masked[out[-1][1]:prep.start]):
+            # "Import aus dem Ausland", "im Internet / bei Amazon": one phrase
+            out[-1] = (out[-1][0], max(out[-1][1], head.end))
+        else:
             out.append((prep.start, head.end))
     return out
+
+
+def _reader(lang: str) -> tuple[frozenset[str], Callable[[str, list[_Tok], int], _Tok | None]]:
+    """The prepositions of ``lang`` ("en" or "de") that open a circumstance and the function that
+    finds the noun one governs."""
+
+    return (_PREPOSITIONS, _head) if lang == "en" else (_PREPOSITIONS_DE, _head_de)
 
 
 def _head(text: str, toks: list[_Tok], k: int) -> _Tok | None:
@@ -114,9 +139,27 @@ def _head(text: str, toks: list[_Tok], k: int) -> _Tok | None:
     return None
 
 
+def _head_de(text: str, toks: list[_Tok], k: int) -> _Tok | None:
+    """German: the capitalised noun the preposition at token ``k`` governs, with only articles and
+    lower-case adjectives before it ("in der autofreien Innenstadt", quotes allowed), if any; of
+    nouns joined by ``circumstance_coordinators`` the last ("aus Massentierhaltung oder Import")."""
+
+    prev = toks[k]
+    for j in range(k + 1, min(len(toks), k + 1 + PHRASE_REACH)):
+        t = toks[j]
+        if _PUNCT_DE.search(text, prev.end, t.start) or not t.raw.isalpha():
+            return None
+        if t.content and t.raw[:1].isupper():
+            more = _head_de(text, toks, j + 1) if j + 2 < len(toks) and toks[j + 1].raw.lower() in _COORDINATORS_DE else None
+            return more or t
+        prev = t
+    return None
+
+
 def _own_circumstance(ctx: SentenceContext, rest: dict[str, str]) -> bool:
     """Does the draft restrict its claim to a time or a place of its own, one the rest of the
     statement's sentence does not name ("on Saturdays" for "at weekends")?"""
 
-    heads = (_head(ctx.text, ctx.toks, k) for k, t in enumerate(ctx.toks) if t.raw.lower() in _PREPOSITIONS)
+    preps, head_of = _reader(ctx.lang)
+    heads = (head_of(ctx.text, ctx.toks, k) for k, t in enumerate(ctx.toks) if t.raw.lower() in preps)
     return any(h is not None and h.canon not in rest for h in heads)
