@@ -22,7 +22,7 @@ import pytest
 
 from conftest import CLI, CLI_ENV, REPO, SAMPLE, run_cli
 from deliberation.config import Settings
-from deliberation.storage import Store, runs
+from deliberation.storage import Store, run_signals, runs
 
 #: Seconds the first import may take to take its lock on a loaded 2-core machine.
 WAIT_S = 120
@@ -168,3 +168,21 @@ def test_a_stop_that_a_finalizer_drops_is_raised_again_while_the_import_holds_it
             while time.monotonic() < deadline:  # the import going on
                 time.sleep(0.01)
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL and signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
+
+
+def test_a_stop_that_unwinds_lets_the_imports_cleanup_finish(tmp_path):
+    """A stop raised where it can go on unwinds once: a cleanup under the import's lock (a rollback,
+    closing the index) that takes longer than RESTOP_S is not stopped again half-way (the reviewer's
+    demo of eb43741: the repeat alarm was set on every stop, and a 1 s cleanup never finished)."""
+    settings = Settings(data_dir=tmp_path / "data").ensure()
+    finished, hook = [], sys.unraisablehook
+    with pytest.raises(runs.RunStopped):
+        with runs.importing(settings, str(SAMPLE), "a test's import"):
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)  # an ordinary stop, in the import's own code
+                time.sleep(GOES_ON_S)
+            finally:
+                time.sleep(3 * run_signals.RESTOP_S)  # the cleanup
+                finished.append(True)
+    assert finished == [True]
+    assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL and sys.unraisablehook is hook

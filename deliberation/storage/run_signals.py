@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sys
 import threading
 from pathlib import Path
 
@@ -39,15 +40,18 @@ STOPPED_BY_SIGNAL = said("run.by.signal")
 _HELD = threading.local()
 #: SIGTERM's handler before this process's first run in its main thread installed :func:`_on_sigterm`.
 _SIGTERM_BEFORE: list = []
-#: s: how long after SIGTERM's :class:`RunStopped` it is raised again while the main thread still holds a
+#: s: how long after a dropped :class:`RunStopped` it is raised again while the main thread still holds a
 #: run's lock. Python drops an exception raised where it cannot go on (a weakref callback or ``__del__``,
 #: which the garbage collector runs wherever the signal's handler then runs: "Exception ignored in ..."):
 #: the run went on as if never stopped, and ``deliberation stop`` waited, then killed it (the app's
-#: launcher with its sample import). Raised again on SIGALRM, in the main thread, until the run unwinds.
+#: launcher with its sample import). Only a stop Python reports dropped (``sys.unraisablehook``) is raised
+#: again, on SIGALRM, in the main thread: a stop that unwinds as it should lets the run's cleanup finish.
 RESTOP_S = 0.5
 #: Who SIGTERM's stop was from (``[by]``) while the run has not unwound it and :func:`_stop_again` takes
 #: SIGALRM (only when nothing else did: a process's alarm of its own is left alone, as its SIGTERM is).
 _STOPPING: list = []
+#: ``sys.unraisablehook`` before :func:`_on_dropped` wrapped it, while a stop is unwinding (``[hook]``).
+_HOOK_BEFORE: list = []
 
 
 def held_locks() -> dict[Path, dict]:
@@ -75,15 +79,24 @@ def _on_sigterm(signum, frame) -> None:
     if _STOPPING or signal.getsignal(signal.SIGALRM) is signal.SIG_DFL:
         signal.signal(signal.SIGALRM, _stop_again)
         _STOPPING[:] = [by]
-        signal.setitimer(signal.ITIMER_REAL, RESTOP_S)
+        if not _HOOK_BEFORE:
+            _HOOK_BEFORE.append(sys.unraisablehook)
+            sys.unraisablehook = _on_dropped
     raise RunStopped(by)
 
 
-def _stop_again(signum, frame) -> None:
-    """SIGALRM, RESTOP_S after SIGTERM: the run still holds its lock (its :class:`RunStopped` was dropped):
-    raised again."""
-    if _STOPPING and held_locks():
+def _on_dropped(unraisable) -> None:
+    """Python dropped an exception where it could not go on (a finalizer): when it is the run's stop,
+    :func:`_stop_again` raises it again RESTOP_S later; the hook before says it as it would have."""
+    if _STOPPING and isinstance(unraisable.exc_value, RunStopped):
         signal.setitimer(signal.ITIMER_REAL, RESTOP_S)
+    (_HOOK_BEFORE[0] if _HOOK_BEFORE else sys.__unraisablehook__)(unraisable)
+
+
+def _stop_again(signum, frame) -> None:
+    """SIGALRM, RESTOP_S after a dropped stop: the run still holds its lock: raised again (dropped once
+    more, :func:`_on_dropped` sets the alarm again)."""
+    if _STOPPING and held_locks():
         raise RunStopped(_STOPPING[0])
 
 
@@ -94,6 +107,9 @@ def unwound() -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
         _STOPPING.clear()
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        if _HOOK_BEFORE and sys.unraisablehook is _on_dropped:
+            sys.unraisablehook = _HOOK_BEFORE.pop()
+        _HOOK_BEFORE.clear()
 
 
 def takes_sigterm() -> bool:
