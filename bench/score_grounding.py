@@ -74,6 +74,11 @@ def score(cases: list[dict], encoder=None) -> dict:
     }
 
 
+#: sealed holdouts scored once and closed: no round may tune on them, so the script refuses them unless
+#: told ``--closed`` (a glob such as ``grounding_holdout*_sealed.jsonl`` scored them once by accident)
+CLOSED = ("grounding_holdout11_sealed.jsonl", "grounding_holdout12_sealed.jsonl")
+
+
 def _encoder():
     from deliberation.embeddings import EmbeddingConfig, Embedder
 
@@ -86,7 +91,12 @@ def main() -> None:
     ap.add_argument("--half", choices=("odd", "even"), help="only the odd- or even-numbered cases")
     ap.add_argument("--encoder", action="store_true", help="with the embedding model (default: lexical only)")
     ap.add_argument("--quiet", action="store_true", help="figures only, no list of errors")
+    ap.add_argument("--closed", action="store_true", help="also score a closed holdout (CLOSED)")
     args = ap.parse_args()
+    closed = [p for p in args.paths if p.name in CLOSED]
+    if closed and not args.closed:
+        ap.error(f"{', '.join(p.name for p in closed)}: a closed holdout, scored once and not to be tuned on "
+                 "(name the files you mean, or pass --closed)")
     encoder = _encoder() if args.encoder else None
     print(f"lexical resource: {wordnet.status()}; encoder: {'yes' if encoder else 'no'}")
     for path in args.paths:
