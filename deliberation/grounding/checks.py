@@ -147,6 +147,13 @@ class SentenceContext:
     def has(self, *kinds: ProblemKind) -> bool:
         return any(p.kind in kinds for p in self.found)
 
+    def restates(self, sentence) -> bool:
+        """Does this draft sentence say at least ``min_alignment_words`` and ``min_scope_overlap`` of the
+        content words of statement sentence ``sentence`` (a ``_Clause``)?"""
+        shared = len(sentence.content & self.content)
+        return bool(sentence.content) and shared >= self.cfg.min_alignment_words \
+            and shared / len(sentence.content) >= self.cfg.min_scope_overlap
+
     @property
     def novel(self) -> dict[str, str]:
         """Content words of the sentence that no cited statement supports (canon -> surface)."""

@@ -86,7 +86,7 @@ def check_scope(ctx: SentenceContext) -> list[Problem]:
 
 
 def _dropped_threshold(ctx: SentenceContext) -> list[Problem]:
-    """A sentence of a cited statement that the draft sentence restates (:func:`_restated`) sets a
+    """A sentence of a cited statement that the draft sentence restates (:meth:`SentenceContext.restates`) sets a
     threshold, one of threshold_words at most :data:`THRESHOLD_REACH` tokens before a number ("ab
     6 km Fahrt", "above 50 euros"), and the draft says no number of that value: its claim holds
     below the threshold too."""
@@ -95,7 +95,7 @@ def _dropped_threshold(ctx: SentenceContext) -> list[Problem]:
     said = {round(v, 4) for _, v, _ in _numbers(ctx.text, ctx.toks)} \
         | {round(v, 4) for w, v in NUMBER_WORDS.items() if w in words} | ({1.0} if words & _ONE else set())
     for s in ctx.cited:
-        for sent in (p for sc, p in s.units if sc is p and _restated(ctx, p)):
+        for sent in (p for sc, p in s.units if sc is p and ctx.restates(p)):
             for surface, val, k in _numbers(sent.text, sent.toks):
                 before = sent.toks[max(0, k - THRESHOLD_REACH):k]
                 word = next((t.raw for t in before if t.raw.lower() in _THRESHOLD), "")
@@ -222,21 +222,12 @@ def _is_condition(sent: str, m: re.Match[str]) -> bool:
 
 def statement_sentences(ctx: SentenceContext, s: _Source) -> list[_Clause]:
     """The sentences of cited statement ``s``, the one the draft sentence paraphrases
-    (:func:`_paraphrased_sentence`) first, then those it restates too (:func:`_restated`): a draft
+    (:func:`_paraphrased_sentence`) first, then those it restates too (:meth:`SentenceContext.restates`): a draft
     sentence may restate two of them at once ("X, and Y" for "X. Y but only Z")."""
 
     best = _paraphrased_sentence(ctx, s)
-    others = [p for sc, p in s.units if sc is p and p is not best and _restated(ctx, p)]
+    others = [p for sc, p in s.units if sc is p and p is not best and ctx.restates(p)]
     return ([best] if best else []) + others
-
-
-def _restated(ctx: SentenceContext, sent: _Clause) -> bool:
-    """Does the draft sentence say at least ``min_alignment_words`` and ``min_scope_overlap`` of the
-    content words of statement sentence ``sent``?"""
-
-    shared = len(sent.content & ctx.content)
-    return bool(sent.content) and shared >= ctx.cfg.min_alignment_words \
-        and shared / len(sent.content) >= ctx.cfg.min_scope_overlap
 
 
 def _paraphrased_sentence(ctx: SentenceContext, s: _Source) -> _Clause | None:

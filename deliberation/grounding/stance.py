@@ -87,31 +87,32 @@ def check_stance(ctx: SentenceContext) -> list[Problem]:
                                      ctx.cfg.min_negated_base_letters)
             flipped, how = affixed is not None, "'%s' versus '%s'" % affixed if affixed else how
         if flipped:
-            return [Problem(ProblemKind.STANCE_REVERSED, f"reverses the stance of statement {src.id} ({how})",
-                            {"statement": src.id, "how": how})]
+            return [_reversed(src, how)]
     return _affix_reversal_unaligned(ctx) if unaligned else []
+
+
+def _reversed(src: _Source, how: str) -> Problem:
+    """The problem of a draft sentence that reverses the stance of ``src`` (``how``: in words)."""
+    return Problem(ProblemKind.STANCE_REVERSED, f"reverses the stance of statement {src.id} ({how})",
+                   {"statement": src.id, "how": how})
 
 
 def _affix_reversal_unaligned(ctx: SentenceContext) -> list[Problem]:
     """A reversal by an affix in a draft clause that aligns to no clause of a statement, because the
     affixed word was its only word the statement says ("hält es für nötig" for "total unnötig"):
-    the whole draft sentence read against each statement sentence it restates (at least
-    ``min_alignment_words`` and ``min_scope_overlap`` of its content words)."""
+    the whole draft sentence read against each statement sentence it restates
+    (:meth:`SentenceContext.restates`)."""
 
     w = ctx.cfg.polarity_window
     for src in ctx.cited:
         for sc, parent in src.units:
-            shared = len(parent.content & ctx.content)
-            if sc is not parent or shared < ctx.cfg.min_alignment_words \
-                    or shared / len(parent.content) < ctx.cfg.min_scope_overlap:
+            if sc is not parent or not ctx.restates(parent):
                 continue
             found = affix_reversal(ctx.text, _polarity_by_clause(ctx.text, w), parent.text,
                                    _polarity_by_clause(parent.text, w), ctx.text, src.text,
                                    ctx.cfg.min_negated_base_letters)
             if found:
-                how = "'%s' versus '%s'" % found
-                return [Problem(ProblemKind.STANCE_REVERSED, f"reverses the stance of statement {src.id} ({how})",
-                                {"statement": src.id, "how": how})]
+                return [_reversed(src, "'%s' versus '%s'" % found)]
     return []
 
 
