@@ -98,10 +98,11 @@ def _dropped_threshold(ctx: SentenceContext) -> list[Problem]:
         for sent in (p for sc, p in s.units if sc is p and ctx.restates(p)):
             for surface, val, k in _numbers(sent.text, sent.toks):
                 before = sent.toks[max(0, k - THRESHOLD_REACH):k]
-                word = next((t.raw for t in before if t.raw.lower() in _THRESHOLD), "")
+                word = next((t for t in before if t.raw.lower() in _THRESHOLD), None)
                 if word and round(val, 4) not in said:
+                    span = sent.text[word.start:sent.toks[k].end]  # the statement's words, threshold to number
                     return [Problem(ProblemKind.SCOPE_INFLATED,
-                                    f"drops the threshold of statement {s.id} ('{word} ... {surface}')",
+                                    f"drops the threshold '{span}' of statement {s.id}",
                                     {"statement": s.id, "number": surface})]
     return []
 
