@@ -49,7 +49,8 @@ def _resolve(source: str) -> int:
     """The consultation ``source`` names; a Polis folder not imported yet is imported, and what it stored
     is printed with its join code and moderator secret (only its hash is stored: `run FOLDER` printed
     neither, and nobody could open the console of the room it made). Lingua's models stay loaded
-    after the import: the graph run that follows would load them again (~3 CPU s)."""
+    after the import: the graph run that follows would load them again (what that cost:
+    docs/bench_before_after.md, fifteenth stop)."""
     return ensure_consultation(state.settings, source, progress=lambda m: console.print(f"[dim]… {escape(m)}[/]"),
                                imported=print_imported, keep_languages=True)
 

@@ -176,8 +176,8 @@ def test_run_of_a_new_folder_prints_the_moderator_secret(tmp_path, monkeypatch):
     moderator secret, as import-polis does (found running a room with the LLM drafter: `run FOLDER`
     printed neither, and only the secret's hash is stored, so nobody could open that room's console).
     Its import keeps Lingua's models, however many new texts it sent (here the release threshold is
-    0): the run's guard reads the statements' sentences next, and loading them again cost ~3 CPU s
-    on Bowling Green (an import alone releases them: tests/test_text.py)."""
+    0): the run's guard reads the statements' sentences next and would load them again (its cost:
+    docs/bench_before_after.md, fifteenth stop; an import alone releases them: tests/test_text.py)."""
     import re
 
     from deliberation.text import languages
