@@ -19,6 +19,7 @@ At the end tests/vote_check.py compares every acknowledged press with the Store:
 from __future__ import annotations
 
 import argparse
+import csv
 import functools
 import os
 import re
@@ -104,9 +105,20 @@ def room_words(lang: str) -> dict:
     }
 
 
+#: the English statement of the side file (:func:`write_side_file`)
+SIDE_ENGLISH = "The station roof should carry solar panels."
 ENGLISH = ["The old station should become affordable housing for families.",
            "Keep the station building and turn it into a library.",
            "Parking for the market must not take over the neighbourhood."]
+
+
+def write_side_file(out: Path, lang: str) -> tuple[Path, str]:
+    """The file the CLI imports while the app serves (a room of its own) and its question, in the room's
+    language ``lang``: its statement in ``lang`` and :data:`SIDE_ENGLISH`, each with its language."""
+    side = out / "extra.csv"
+    with side.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([("text", "language"), (ROOMS[lang]["side_statement"], lang), (SIDE_ENGLISH, "en")])
+    return side, ROOMS[lang]["side_question"]
 
 
 class Room:
@@ -409,10 +421,8 @@ def run(room: Room, browser) -> None:
             room.shot(p, f"phone{k}-added")
         room.tab(p, pw["vote_tab"])
     # the CLI on the same folder while the app serves: an import (a room of its own) and an analysis
-    extra = room.out / "extra.csv"
-    extra.write_text("text,language\nLa gare doit rester ouverte aux associations.,fr\n"
-                     "The station roof should carry solar panels.,en\n", encoding="utf-8")
-    room.cli("import-statements", str(extra), "--question", "Importé pendant la séance")
+    extra, question = write_side_file(room.out, room.lang)
+    room.cli("import-statements", str(extra), "--question", question)
     room.vote_all(phones, labels, camp)
     room.shot(phones[1], "phone-all-voted")
     room.cli("analyze", str(room.cid))
