@@ -15,8 +15,11 @@ from pydantic import Field
 
 from deliberation.drafting.base import DraftLength, DraftRequest
 from deliberation.models import DraftSentence
+from deliberation.text.terms import CJK_RE
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+#: one letter or digit (a CJK character is one)
+_WORD_CHARS = re.compile(r"\w", re.UNICODE)
 
 
 class ExtractiveConfig(DraftLength):
@@ -31,9 +34,18 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)}
 
 
+#: marks that already end a quoted statement: nothing is added after them ("…" too: "…." reads as a typo)
+_ENDS = ".!?。！？…⋯"
+
+
 def _as_sentence(text: str) -> str:
+    """``text`` on one line, ending with a full stop when it had none: the ideographic one ("。") when most
+    of its letters are Chinese or Japanese characters ("我還是會傾向叫 Uber" is a Chinese sentence), else "."."""
     text = " ".join(text.split())
-    return text if text[-1:] in ".!?。！？" else text + "."
+    if text[-1:] in _ENDS:
+        return text
+    cjk = sum(len(run) for run in CJK_RE.findall(text))
+    return text + ("。" if 2 * cjk > len(_WORD_CHARS.findall(text)) else ".")
 
 
 class ExtractiveDrafter:
