@@ -429,4 +429,13 @@ SEALED_FROM_7 = (
             {MARCH_ON: 97, BOWLING_GREEN: 3, GERMAN: 60}, {"en": 2, "de": 4},
             {MARCH_ON: "0", BOWLING_GREEN: "1", GERMAN: "-1"}, half_labels={"faithful": 40, "unfaithful": 40},
             half_languages={"en": 50, "de": 30}, number=12),
+    # The thirteenth, by "holdout13" (/tmp/holdout13), sealed 2026-12-07 12:10:22 UTC (grounding_holdout13_PROVENANCE.md):
+    # march-on not yet moderated; the one accepted bowling-green statement left with something to draft from; German the
+    # moderators did not accept: only 12 were free, 10 used (up to four cases each), hence 34 German cases. 23 drafts cite
+    # two statements. h13-NNN loads as 13NNN (its digits).
+    Holdout("grounding_holdout13_sealed.jsonl", "1b319a1acdca9dcb77b9c633168b7528155f4e292a679a8e0660c2e063d21bab",
+            "h13", 168, 11, 34, (12, 11, 12, 12, 13, 12, 12, 13, 11, 11, 13, 12, 13, 11), (67, 67, 17, 17),
+            {MARCH_ON: 133, BOWLING_GREEN: 1, GERMAN: 34}, {"en": 2, "de": 4},
+            {MARCH_ON: "0", BOWLING_GREEN: "1", GERMAN: "-1"}, half_labels={"faithful": 42, "unfaithful": 42},
+            half_languages={"en": 67, "de": 17}, number=13),
 )
