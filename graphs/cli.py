@@ -269,6 +269,29 @@ def review_cmd(
     _print_status(st, cid)
 
 
+def _close_after_the_run(st, cid: int) -> None:
+    """`resume --close-voting` where the graph waits for nothing: refused in words when no run has
+    started; after a finished run, its published drafts' vote is closed (the run closed it before its
+    count; a window still open is closed now) and that is said, with where the report is (it said
+    "Nothing to resume" and left the moderator unsure whether the vote was closed)."""
+    if not st.values:
+        fail(f"there is no vote to close: no run has started for this consultation (start one with: "
+             f"deliberation run {cid})")
+    ids = [p["statement_id"] for p in _graph().published_now(st.values)]
+    if not ids:
+        out.print("There is no vote to close: the run published no drafts to vote on.")
+    else:
+        store, n = Store(state.settings), plural(len(ids), "published draft")
+        window = store.voting_window(cid, ids)
+        if window is not None and window.state == "closed":
+            out.print(f"Voting is already closed on {n}: the run closed it and counted the votes.")
+        else:
+            store.close_voting(cid, ids)
+            out.print(f"Voting on {n} is closed now (it was {window.state if window else 'not opened'} after "
+                      "the run had counted the votes: a vote cast since is not in the report).")
+    _print_status(st, cid)
+
+
 @app.command("resume")
 def resume_cmd(
     consultation: str = typer.Argument(..., help="Consultation id or join code."),
@@ -291,7 +314,10 @@ def resume_cmd(
             _print_status(st, cid)
             raise typer.Exit(0)
         if not st.waiting and not st.next:
-            out.print("Nothing to resume: the graph has not started or has finished for this consultation.")
+            if close_voting:
+                _close_after_the_run(st, cid)
+            else:
+                out.print("Nothing to resume: the graph has not started or has finished for this consultation.")
             raise typer.Exit(0)
         st = runner.resume(state.settings, cid, {"close": True} if close_voting else None, on_update=_print_update)
         if (st.waiting or {}).get("type") == "voting" and not close_voting:  # reached after a crash
