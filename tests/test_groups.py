@@ -440,15 +440,22 @@ def test_sparse_matrix_is_never_densified(monkeypatch):
 
 
 def test_silhouette_edge_cases():
-    """scikit-learn's silhouette, with Polis's rule that a point alone in its cluster scores 0
-    (also when every point is alone, where sklearn refuses)."""
+    """scikit-learn's silhouette, the same float (polis_kmeans.silhouette repeats its operations
+    without its input checks), with Polis's rule that a point alone in its cluster scores 0 (also
+    when every point is alone, where sklearn refuses): on clouds with repeated points, gaps in the
+    labels, one point alone, and more points than one block of the per-cluster sums."""
     from sklearn.metrics import silhouette_score
 
     rng = np.random.default_rng(1)
     X = rng.normal(size=(300, 3))
     labels = rng.integers(0, 3, 300)
     labels[0] = 3
-    assert K.silhouette(X, labels) == pytest.approx(silhouette_score(X, labels), abs=1e-12)
+    assert K.silhouette(X, labels) == silhouette_score(X, labels)
+    for n, dims, k, scale in [(5, 2, 2, 1.0), (40, 1, 4, 1e-3), (120, 2, 9, 100.0), (2500, 2, 5, 1.0)]:
+        Y = np.round(rng.normal(size=(n, dims)) * scale, 1)  # rounded: repeated points
+        lab = rng.integers(0, k, n) * 3  # not 0..k-1
+        assert K.silhouette(Y, lab) == silhouette_score(Y, lab), (n, dims, k)
+    assert K.silhouette(X.astype(np.float32), labels) == silhouette_score(X.astype(np.float32), labels)
     assert K.silhouette(X[:4], np.arange(4)) == 0.0
     assert np.isnan(K.silhouette(X, np.zeros(300)))
 

@@ -7,8 +7,8 @@ Why not scikit-learn's ``KMeans``: Polis's k-means drops clusters left without m
 when no centre moved by an absolute 0.01, while sklearn relocates empty clusters and stops on a
 relative tolerance; on the real conversations that changes the groups (vTaiwan: ARI against
 Polis's group-id 0.93 with this port, 0.23 with sklearn's; ``bench/bench_group_fidelity.py
---kmeans`` measures it). Silhouette comes from scikit-learn; the adjusted Rand index between
-restarts is scikit-learn's formula on our own pair counts (:func:`adjusted_rand`, why there).
+--kmeans`` measures it). Silhouette and the adjusted Rand index between restarts are
+scikit-learn's formulas without its input checks (:func:`silhouette`, :func:`adjusted_rand`, why there).
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 #: up to this many point-centre pairs, distances are computed directly (faster than a tree)
 _BRUTE_FORCE_PAIRS = 300_000
+#: the silhouette sums each point's distances by cluster for this many (point, point) pairs at a
+#: time (a bounded index array: 2,000 sampled participants would need 4 million at once)
+_SILHOUETTE_BLOCK = 262_144
 
 
 def assign(X: np.ndarray, C: np.ndarray) -> np.ndarray:
@@ -84,16 +87,51 @@ def first_distinct(X: np.ndarray, k: int, order: np.ndarray | None = None) -> np
 
 
 def silhouette(X: np.ndarray, labels: np.ndarray) -> float:
-    """Mean silhouette (scikit-learn); a point alone in its cluster scores 0, as in Polis's
-    clusters.clj silhouette, so k = number of points scores 0. Quadratic: a few thousand points."""
-    n_labels = len(np.unique(labels))
-    if n_labels < 2:
+    """Mean silhouette, scikit-learn's ``silhouette_score`` (1.9, metrics/cluster/_unsupervised.py
+    with pairwise.py's ``_euclidean_distances``: the same operations in the same order, so the same
+    float) without its input checks; a point alone in its cluster scores 0, as in Polis's clusters.clj
+    silhouette, so k = number of points scores 0. Quadratic: a few thousand points. Why not sklearn's
+    call: the group step scores every k of every restart on ~100 centres, where its input checks
+    cost more than the arithmetic (bench/bench_silhouette.py times both on a real grouping's calls)."""
+    _, labels = np.unique(np.asarray(labels), return_inverse=True)
+    labels = labels.reshape(-1)
+    freqs = np.bincount(labels)
+    if len(freqs) < 2:
         return float("nan")
-    if n_labels >= len(X):
+    if len(freqs) >= len(X):
         return 0.0
-    from sklearn.metrics import silhouette_score  # lazy: scikit-learn takes ~0.8 s and ~120 MB to import
+    if np.asarray(X).dtype == np.float32:  # sklearn computes those in float64 chunks: left to it
+        from sklearn.metrics import silhouette_score  # lazy: scikit-learn takes ~0.8 s and ~120 MB to import
 
-    return float(silhouette_score(X, labels))
+        return float(silhouette_score(X, labels))
+    X = np.asarray(X, dtype=np.float64)
+    n, k = len(X), len(freqs)
+    # _euclidean_distances(X, X) for float64: -2 X.X^T + |x|^2 + |y|^2, clipped at 0, diagonal 0
+    norms = np.einsum("ij,ij->i", X, X)[:, None]
+    dist = -2 * (X @ X.T)
+    dist += norms
+    dist += norms.T
+    np.maximum(dist, 0, out=dist)
+    np.fill_diagonal(dist, 0)
+    np.sqrt(dist, out=dist)
+    # _silhouette_reduce: each point's summed distance to every cluster (one bincount per row, in
+    # blocks of rows: the same sums in the same order)
+    sums = np.empty((n, k))
+    step = max(1, _SILHOUETTE_BLOCK // n)
+    for lo in range(0, n, step):
+        rows = np.arange(lo, min(n, lo + step))
+        cells = ((rows - lo)[:, None] * k + labels[None, :]).ravel()
+        sums[rows] = np.bincount(cells, weights=dist[rows].ravel(), minlength=len(rows) * k).reshape(len(rows), k)
+    own = (np.arange(n), labels)
+    intra = sums[own]
+    sums[own] = np.inf
+    sums /= freqs
+    inter = sums.min(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        intra /= (freqs - 1).take(labels, mode="clip")
+        scores = inter - intra
+        scores /= np.maximum(intra, inter)
+    return float(np.mean(np.nan_to_num(scores)))
 
 
 def adjusted_rand(a: np.ndarray, b: np.ndarray) -> float:
