@@ -30,6 +30,8 @@ DEFAULT = ROOT.parent / "shared" / "corpora" / "american-assembly.bowling-green"
 
 def recorded_calls(corpus: Path) -> list[tuple]:
     """(points, labels) of every silhouette one grouping of ``corpus`` asks for."""
+    if not (corpus / "comments.csv").exists():
+        sys.exit(f"corpus not found: {corpus} (needs ../shared/corpora)")
     calls: list[tuple] = []
     ours = polis_kmeans.silhouette
 
@@ -47,11 +49,9 @@ def recorded_calls(corpus: Path) -> list[tuple]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", type=Path, default=DEFAULT)
-    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--repeats", type=int, default=5, help="timed passes over the calls, each function")
+    ap.add_argument("--corpus", type=Path, default=DEFAULT, help="a Polis export folder")
     args = ap.parse_args()
-    if not (args.corpus / "comments.csv").exists():
-        sys.exit(f"corpus not found: {args.corpus} (needs ../shared/corpora)")
     from sklearn.metrics import silhouette_score
 
     calls = recorded_calls(args.corpus)
