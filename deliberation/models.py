@@ -138,6 +138,12 @@ class Statement(_Model):
     #: the store stores as a participant's when it has an author, a draft's when it is one, else
     #: as imported (:meth:`Statement.stored_origin`)
     origin: StatementOrigin | None = None
+    #: False for a comment a Polis export moderated out whose body was empty or unusable, kept under
+    #: a placeholder text (:data:`deliberation.importers.polis.UNUSABLE_TEXT`): it has nothing to
+    #: show participants, so it is never restored. Set by the import and stored
+    #: (``statements.has_text``), so no text, not even a participant's that reads like the
+    #: placeholder, makes a statement text-less.
+    has_text: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -22,7 +22,7 @@ from deliberation.embeddings.choice import ModelChoice, ModelChoiceConfig, choos
 from deliberation.errors import InputError, NotFoundError, storage_error, storage_errors
 from deliberation.heap import bulk_work
 from deliberation.importers.base import ImportBundle
-from deliberation.importers.polis import has_no_text, is_polis_export, read_polis_export
+from deliberation.importers.polis import is_polis_export, read_polis_export
 from deliberation.models import ModerationStatus, Statement
 from deliberation.safety import moderate
 from deliberation.storage import ImportReport, Store, VectorIndex
@@ -327,14 +327,11 @@ def find_stored(settings: Settings, source: str) -> int | None:
 
 
 def set_moderation(settings: Settings, cid: int, statement: str, status, reason: str = "") -> None:
-    """Moderator decision: stored, and mirrored into the vector index's metadata."""
+    """Moderator decision: stored (a statement kept without its text is never restored:
+    :meth:`Store.set_moderation`), and mirrored into the vector index's metadata."""
     status = ModerationStatus(status)
     with storage_errors(settings.data_dir):
         store = Store(settings)
-        # a Polis comment kept without its body: restoring it would ask participants about the placeholder
-        if status is not ModerationStatus.REJECTED and any(
-                s.external_id == str(statement) and has_no_text(s) for s in store.statements(cid)):
-            raise InputError(said("input.no_text_to_restore", quoted=repr(str(statement))))
         store.set_moderation(cid, statement, status, reason)
         with vector_index(settings, consultation_model(settings, cid, store=store).model) as index:
             index.set_moderation(cid, statement, status.value)

@@ -7,44 +7,22 @@ before) is refused in words; the other moderated-out comment is restored as befo
 
 from __future__ import annotations
 
-import csv
 import os
 import subprocess
 import sys
 
 import pytest
 
+from test_statement_has_text import SECRET, wild_export
 from ui_helpers import BROWSER_LOCALE, LONG_MS, REPO, browser_skip_reason, idle, launch_chromium, server_starting, \
     sign_in
 
 pytestmark = pytest.mark.slow
-SECRET = "no-text-secret-1"
 
 pytest.importorskip("streamlit")
 if browser_skip_reason():
     pytest.skip(browser_skip_reason(), allow_module_level=True)
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-#: comments.csv of the export: one published, one moderated out with its words, one moderated out without
-COMMENTS = [("0", "11", "1", "Harbour Road should keep one lane for buses at all hours."),
-            ("1", "12", "-1", "The market should move onto Harbour Road on Saturdays."),
-            ("2", "13", "-1", "")]
-
-
-def _wild_export(folder):
-    """A Polis export as some come: no votes.csv, a participants-votes.csv with its header only, a
-    moderated-out comment with an empty body."""
-    folder.mkdir()
-    with (folder / "comments.csv").open("w", newline="", encoding="utf-8") as f:
-        out = csv.writer(f)
-        out.writerow(["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated",
-                      "comment-body"])
-        for cid, author, moderated, body in COMMENTS:
-            out.writerow(["1542406176584", "Sat Nov 17 05:09:36 WIB 2018", cid, author, "0", "0", moderated, body])
-    (folder / "participants-votes.csv").write_text(
-        "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1,2\n", encoding="utf-8")
-    (folder / "summary.csv").write_text("topic,Harbour Road\n", encoding="utf-8")
-
 
 def test_a_polis_comment_without_text_cannot_be_restored(tmp_path):
     from deliberation.config import Settings
@@ -56,7 +34,7 @@ def test_a_polis_comment_without_text_cannot_be_restored(tmp_path):
 
     expect.set_options(timeout=60_000)  # a loaded 2-core machine
     data, export = tmp_path / "data", tmp_path / "export"
-    _wild_export(export)
+    wild_export(export)
     env = {**os.environ, "PYTHONPATH": str(REPO), "DELIBERATION_DATA": str(data)}
     cli = subprocess.run([sys.executable, "-m", "graphs.cli", "import-polis", str(export), "--secret", SECRET,
                           "--no-embed"], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)

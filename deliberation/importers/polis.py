@@ -45,12 +45,6 @@ PV_FIXED = ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-di
 UNUSABLE_TEXT = "[no usable text in the Polis export; moderated out in Polis]"
 
 
-def has_no_text(statement: Statement) -> bool:
-    """Whether ``statement`` is a moderated-out Polis comment kept without its body (:data:`UNUSABLE_TEXT`):
-    it has nothing to show participants, so it is never restored."""
-    return statement.text == UNUSABLE_TEXT
-
-
 
 
 def _int_id(value: str, what: str, path: Path, row: int) -> str:
@@ -95,8 +89,8 @@ def read_summary(folder: Path) -> dict[str, str]:
 
 def read_comments(path: Path, notes: list[str] | None = None) -> list[Statement]:
     """Statements of comments.csv. A moderated-out comment whose body fails the text checks
-    (empty, over-long) is kept as moderated out under :data:`UNUSABLE_TEXT` and counted in
-    ``notes``; the same body on a comment Polis did not moderate out refuses the file."""
+    (empty, over-long) is kept as moderated out under :data:`UNUSABLE_TEXT`, marked as having no
+    text (:attr:`Statement.has_text`), and counted in ``notes``; the same body on a comment Polis did not moderate out refuses the file."""
     _, rows = base.read_csv_rows(path, ["comment-id", "comment-body"], notes)
     statements: list[Statement] = []
     seen: dict[str, int] = {}
@@ -119,18 +113,19 @@ def read_comments(path: Path, notes: list[str] | None = None) -> list[Statement]
         except InputError:
             if moderation is not ModerationStatus.REJECTED:
                 raise
-            text = UNUSABLE_TEXT
+            text = None
             unusable.append(cid)
         created = _timestamp(row.get("timestamp", ""), path, row_no)
         statements.append(
             Statement(
                 external_id=cid,
-                text=text,
+                text=UNUSABLE_TEXT if text is None else text,
+                has_text=text is not None,
                 author=author,
                 moderation=moderation,
                 moderation_reason=("" if moderation is not ModerationStatus.REJECTED else
                                    said("held.polis_out") + ("; " + said("held.polis_unusable")
-                                                             if text == UNUSABLE_TEXT else "")),
+                                                             if text is None else "")),
                 created_at=created,
                 updated_at=created,
             )
@@ -530,7 +525,7 @@ def write_polis_export(
             ms = int(s.created_at.timestamp() * 1000)
             w.writerow([ms, fmt_dt(ms), _csv_id(s.external_id), _csv_id(s.author or ""),
                         int(agree_counts.get(s.external_id, 0)), int(disagree_counts.get(s.external_id, 0)),
-                        s.moderation.to_polis(), _csv_safe(s.text)])
+                        s.moderation.to_polis(), _csv_safe(s.text if s.has_text else "")])  # as Polis had it
 
     with open(folder / "votes.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")

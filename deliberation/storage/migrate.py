@@ -18,6 +18,10 @@ Columns added so far, to ``statements``:
   detected here once for every stored statement but published drafts (:func:`fill_languages`;
   Lingua loads once for it),
   so that no later process detects a stored statement's language again.
+* ``has_text`` (false on a Polis comment kept without its body,
+  :attr:`deliberation.models.Statement.has_text`): true for every stored statement but the
+  moderated-out ones that hold the import's placeholder (:func:`mark_textless`): before the column,
+  the placeholder was the only sign, so it is read this once.
 
 Tables added so far (``create_all`` makes them in a new database; an existing one gets them here,
 with their indexes): ``pending_reviews`` (decisions clicked in a review and not yet submitted,
@@ -43,7 +47,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from deliberation.errors import InputError, StorageError
-from deliberation.models import StatementOrigin
+from deliberation.importers.polis import UNUSABLE_TEXT
+from deliberation.models import ModerationStatus, StatementOrigin
 from deliberation.storage.room_reads import words_key
 from deliberation.storage.tables import Base, StatementRow
 from deliberation.text.languages import detect_languages
@@ -54,7 +59,7 @@ log = logging.getLogger(__name__)
 FILL_BATCH = 5_000
 #: The columns added to ``statements`` since the first databases (their types and defaults are the
 #: table's: :func:`_column_sql`).
-ADDED_COLUMNS = ("origin", "words_key", "text_language")
+ADDED_COLUMNS = ("origin", "words_key", "text_language", "has_text")
 _T = StatementRow.__table__
 #: The origin of a statement whose writer did not say it (a version from before origins): a
 #: published draft, a participant's when it has an author, else "imported" (the moderator's
@@ -115,9 +120,12 @@ def upgrade(engine: Engine, lock: Callable[[Engine], AbstractContextManager[Conn
             for name in missing_tables(conn):  # another process may have upgraded it meanwhile
                 log.info("creating table %s (added to the schema after this database was made)", name)
                 Base.metadata.tables[name].create(conn)
-            for name in missing_columns(conn):
+            added = missing_columns(conn)
+            for name in added:
                 log.info("adding statements.%s (added to the schema after this database was made)", name)
                 conn.exec_driver_sql(f"ALTER TABLE {_T.name} ADD COLUMN {_column_sql(conn, name)}")
+            if "has_text" in added:
+                mark_textless(conn)
             _fill(conn)
             fill_languages(conn)
     except (SQLAlchemyError, StorageError) as e:
@@ -129,7 +137,9 @@ def _what(columns: list[str]) -> str:
     """What the upgrade that adds ``columns`` (none: only tables) adds, in words."""
     if not columns:
         return "a table of pending review decisions"
-    return "the statements' languages" if columns == ["text_language"] else "statement origins"
+    if columns == ["has_text"]:
+        return "which statements have no text"
+    return "the statements' languages" if columns == ["text_language", "has_text"] else "statement origins"
 
 
 def _column_sql(conn: Connection, name: str) -> str:
@@ -158,10 +168,18 @@ def fill_unkeyed(engine: Engine, lock: Callable[[Engine], AbstractContextManager
         log.warning("could not fill the statements an earlier version stored: %s", e)
 
 
+def mark_textless(conn: Connection, *where) -> None:
+    """``has_text`` false on the statements (of ``where``; all by default) that a version from before
+    the column stored without their text: moderated out, under the import's placeholder."""
+    conn.execute(update(_T).where(_T.c.text == UNUSABLE_TEXT, _T.c.moderation == ModerationStatus.REJECTED.value,
+                                  *where).values(has_text=False))
+
+
 def _fill(conn: Connection) -> None:
-    """The origin (:data:`ROW_ORIGIN`) and ``words_key`` of every row without ``words_key``, a
-    batch at a time in id order."""
+    """The origin (:data:`ROW_ORIGIN`), ``words_key`` and ``has_text`` (:func:`mark_textless`) of every
+    row without ``words_key`` (an old version wrote it), a batch at a time in id order."""
     no_key = _T.c.words_key.is_(None)
+    mark_textless(conn, no_key)
     set_row = (update(_T).where(_T.c.id == bindparam("row_id"))
                .values(words_key=bindparam("key"), origin=bindparam("row_origin")))
     after = 0

@@ -106,7 +106,7 @@ def statement_values(consultation_id: int, external_id: str, st: Statement, auth
                 language=st.language, moderation=st.moderation.value, moderation_reason=st.moderation_reason,
                 is_draft=st.is_draft, created_at=st.created_at, updated_at=st.updated_at or now,
                 origin=(origin or st.stored_origin).value, words_key=words_key(st.text),
-                text_language=text_language)
+                text_language=text_language, has_text=st.has_text)
 
 
 def same_words(s: Session, consultation_id: int, author_id: int | None, text: str) -> tuple[str, bool] | None:

@@ -320,7 +320,7 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
         t = StatementRow
         rows = s.execute(select(t.id, t.consultation_id, t.external_id, t.text, ParticipantRow.external_id,
                                 t.language, t.moderation, t.moderation_reason, t.is_draft, t.created_at, t.updated_at,
-                                READ_ORIGIN, t.text_language)
+                                READ_ORIGIN, t.has_text, t.text_language)
                          .outerjoin(ParticipantRow, t.author_id == ParticipantRow.id)
                          .where(t.consultation_id == cid).order_by(t.id)).all()
         remember_languages([r[3] for r in rows], [r[-1] for r in rows])
@@ -459,7 +459,7 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
                         self._check_statement_rate(s, pmap[author])
                     return _statement(row.id, row.consultation_id, row.external_id, row.text, author or None,
                                       row.language, row.moderation, row.moderation_reason, row.is_draft,
-                                      row.created_at, row.updated_at, row.origin)
+                                      row.created_at, row.updated_at, row.origin, row.has_text)
             except IntegrityError as e:
                 if attempt == STATEMENT_ID_ATTEMPTS - 1 or not _unique_violation(e):
                     raise
@@ -515,14 +515,21 @@ class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixRead
 
     # ---- moderation --------------------------------------------------------------------
     def set_moderation(self, consultation_id: int, statement: str, status: ModerationStatus, reason: str = "") -> None:
+        """Store a moderation decision on one statement. A statement kept without its text
+        (:attr:`Statement.has_text`) can only stay moderated out: restoring it would ask participants
+        about its placeholder, so that is refused in words."""
+        status = ModerationStatus(status)
         if not storable_id(str(statement)):
             raise NotFoundError(said("input.no_statement", quoted=repr(statement), n_id=consultation_id))
         with self.session() as s, s.begin():
-            n = s.execute(update(StatementRow)
-                          .where(StatementRow.consultation_id == consultation_id, StatementRow.external_id == str(statement))
-                          .values(moderation=ModerationStatus(status).value, moderation_reason=reason, updated_at=_now())).rowcount
-            if n == 0:
+            this = (StatementRow.consultation_id == consultation_id, StatementRow.external_id == str(statement))
+            has_text = s.scalar(select(StatementRow.has_text).where(*this))
+            if has_text is None:
                 raise NotFoundError(said("input.no_statement", quoted=repr(statement), n_id=consultation_id))
+            if not has_text and status is not ModerationStatus.REJECTED:
+                raise InputError(said("input.no_text_to_restore", quoted=repr(str(statement))))
+            s.execute(update(StatementRow).where(*this)
+                      .values(moderation=status.value, moderation_reason=reason, updated_at=_now()))
 
 
 def _read_only_query(query) -> bool:
@@ -546,9 +553,10 @@ def _added_origin(author: str | None, is_draft: bool) -> StatementOrigin:
 
 
 def _statement(id_, cid, external_id, text, author, language, moderation, reason, is_draft, created_at,
-               updated_at, origin) -> Statement:
+               updated_at, origin, has_text) -> Statement:
     """A statement from its row's columns (as :meth:`Store._statements` selects them)."""
     return Statement.model_construct(
         id=id_, consultation_id=cid, external_id=external_id, text=text, author=author, language=language,
         moderation=ModerationStatus(moderation), moderation_reason=reason or "", is_draft=bool(is_draft),
-        origin=StatementOrigin(origin), created_at=_utc(created_at), updated_at=_utc(updated_at))
+        origin=StatementOrigin(origin), has_text=bool(has_text), created_at=_utc(created_at),
+        updated_at=_utc(updated_at))

@@ -92,7 +92,8 @@ class StatementRow(_SourceRecord, Base):
     moderation, the guard, another process) need not load the detector again; ``NULL`` on a
     published draft (the guard read its sentences; no reader asks a draft's language as a whole,
     and detecting it at publish reloaded Lingua after an import's release) and on a row an old
-    version wrote. These columns came after the first databases were made:
+    version wrote. ``has_text`` is false on a Polis comment kept without its body
+    (:attr:`deliberation.models.Statement.has_text`). These columns came after the first databases were made:
     :mod:`deliberation.storage.migrate` adds and fills them on open."""
 
     __tablename__ = "statements"
@@ -107,6 +108,7 @@ class StatementRow(_SourceRecord, Base):
                                         server_default=StatementOrigin.IMPORTED.value)
     words_key: Mapped[str | None] = mapped_column(String(WORDS_KEY_CHARS), nullable=True)
     text_language: Mapped[str | None] = mapped_column(String(TEXT_LANGUAGE_CHARS), nullable=True)
+    has_text: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
 
 Index("ix_statements_words", StatementRow.consultation_id, StatementRow.words_key)

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from deliberation.errors import InputError
-from deliberation.importers.polis import has_no_text, read_polis_export
+from deliberation.importers.polis import read_polis_export
 from deliberation.importers.tabular import read_statements_file
 from deliberation.models import ModerationStatus
 from deliberation.services import import_bundle, intake, set_moderation
@@ -324,7 +324,7 @@ def _moderation_tab(cid: int, statements, w: Words) -> None:
             for s in removed:
                 quote(s.text, prefix=f"#{esc(s.external_id)}")
                 st.caption(w("queue.reason", reason=esc(retell_list(s.moderation_reason, w.lang) or w("queue.moderated_out"))))
-                if has_no_text(s):  # nothing to show participants: its reason says why
+                if not s.has_text:  # nothing to show participants: its reason says why
                     continue
                 if st.button(w("queue.restore"), key=f"mod-q-restore-{s.external_id}"):
                     with act(w, w("queue.restoring")):
