@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from deliberation.errors import PREVIEW_CHARS
 from deliberation.words import said
+from deliberation.wording import join_sentences
 
 #: Longest statement text accepted, in characters. Polis caps comments at 140 characters;
 #: we allow longer contributions (e.g. from CSV imports) but refuse essays and pasted files.
@@ -241,7 +242,7 @@ class Draft(_Model):
 
     @property
     def text(self) -> str:
-        return " ".join(s.text for s in self.sentences)
+        return join_sentences(s.text for s in self.sentences)
 
     @property
     def cited_statement_ids(self) -> list[str]:

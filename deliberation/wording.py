@@ -24,6 +24,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Iterable
 
 from deliberation.words import (
     DEFAULT_LANGUAGE, LANGUAGE_NAMES, SAID, Texts, load, no_break_spaces, read_said, retell, said,
@@ -432,11 +433,24 @@ def ballot_words(text: str) -> str:
     return " ".join(str(text or "").casefold().split())
 
 
+#: end marks after which the next sentence follows without a space (Chinese and Japanese put none)
+_CLOSED_UP_AFTER = "。！？"
+
+
+def join_sentences(texts: Iterable[str]) -> str:
+    """Sentences one after the other as a reader reads them: a space between two, none after an
+    ideographic end mark ("…最重要還是安全第一。我覺得傳統的計程車…", not "…第一。 我覺得…")."""
+    out = ""
+    for k, text in enumerate(texts):
+        out += text if k == 0 or out[-1:] in _CLOSED_UP_AFTER else " " + text
+    return out
+
+
 def draft_text(sentences: list[dict]) -> str:
     """A draft's whole text as readers see it (and participants vote on it)."""
-    return " ".join(sentence_text(s) for s in sentences)
+    return join_sentences(sentence_text(s) for s in sentences)
 
 
 def plain_text(sentences: list[dict]) -> str:
     """A draft's sentences without who holds them: what a moderator edits and the guard checks."""
-    return " ".join(str(s.get("text", "")) for s in sentences)
+    return join_sentences(str(s.get("text", "")) for s in sentences)

@@ -228,6 +228,14 @@ def test_german_and_chinese_conversations_end_to_end(tmp_path, name):
         terms = label.split(" (")[0].split(" · ")
         assert all(t in own for t in terms) and any(re.fullmatch(word, t) for t in terms), label
     assert report["consensus"] or report["minority"], "no drafts in the report"
+    if language == "zh":
+        # a Chinese draft reads as Chinese is written: no ASCII full stop after a Chinese character, no space
+        # after 。 between two quoted statements (the vTaiwan room's "…傾向叫 Uber. 我覺得傳統的…")
+        drafts = report["consensus"] + report["minority"]
+        chinese = [s["text"] for d in drafts for s in d["sentences"]
+                   if len(re.findall(r"[\u4e00-\u9fff]", s["text"])) > len(s["text"]) / 2]
+        assert chinese and not [t for t in chinese if t.endswith(".")], chinese
+        assert not [d["text"] for d in drafts if re.search(r"[。！？] ", d["text"])], [d["text"] for d in drafts]
     # Austria's first slate left 91 participants who all agree with statement 15 without a draft
     # they approve (JR failed); the redraft of the group holding most of them now cites it
     assert report["audit"]["jr"] is not False, report["audit"]["verdict"]
