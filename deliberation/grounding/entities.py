@@ -143,3 +143,70 @@ def clipped(short: str, word: str) -> bool:
             and short.isalpha()):
         return False
     return short in ABBREVIATIONS or (wn.wordnet() is not None and not wn.is_known(short))
+
+
+#: the most letters of an abbreviation read as a name's initials ("BG" for "Bowling Green") or as
+#: letters of one word ("KY" for "Kentucky")
+MAX_ABBREVIATION_LETTERS = 4
+
+
+def _abbreviation(word: str) -> tuple[str, bool]:
+    """``word`` (a statement's word as written) folded, if it may abbreviate a name, and whether it
+    is marked as one: of 2 to :data:`MAX_ABBREVIATION_LETTERS` letters, no function word ("NOT" in
+    capitals is emphasis), and in capitals ("BG", "KY") or a listed abbreviation of the language
+    data ("Co", "Ft"), both marked, or no word of WordNet ("bg"), unmarked; else ("", False)."""
+
+    f = _fold(word)
+    if not (2 <= len(f) <= MAX_ABBREVIATION_LETTERS and f.isalpha()) or f in _STOP:
+        return "", False
+    marked = word.isupper() or f in ABBREVIATIONS
+    if marked or (wn.wordnet() is not None and not wn.is_known(f)):
+        return f, marked
+    return "", False
+
+
+def _letters_in_order(short: str, word: str) -> bool:
+    """Are the letters of ``short`` those of ``word`` in order, from its first ("ky" in "kentucky")?"""
+
+    if not short or not word.startswith(short[0]):
+        return False
+    rest = iter(word[1:])
+    return all(c in rest for c in short[1:])
+
+
+def spelled_out(text: str, toks: list[_Tok], written: Iterable[str]) -> str:
+    """``text`` (a draft sentence, tokens ``toks``) with each name a statement writes abbreviated put
+    back as the statement writes it (``written``: its words as written), so that every check reads
+    the two alike: capitalised words in a row whose initials are an abbreviation (:func:`_abbreviation`:
+    "Bowling Green" for "BG" or "bg"), or one capitalised word whose letters from its first are, in
+    order, a marked one ("Kentucky" for "KY", "County" for "Co."). A word the statements say as it
+    is stays."""
+
+    said = {_fold(w) for w in written}
+    shorts = {}
+    for w in written:
+        short, marked = _abbreviation(w)
+        if short:
+            shorts[short] = (w, marked or shorts.get(short, ("", False))[1])
+    if not shorts:
+        return text
+    spans: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(toks):
+        done = 1
+        for short, (as_written, marked) in shorts.items():
+            run = toks[i : i + len(short)]
+            names = [t.raw for t in run if t.raw[:1].isupper() and _fold(t.raw) not in said]
+            if len(run) == len(short) == len(names) and "".join(_fold(x)[0] for x in names) == short:
+                spans.append((run[0].start, run[-1].end, as_written))
+                done = len(short)
+                break
+            one = toks[i].raw
+            if marked and one[:1].isupper() and _fold(one) not in said and len(one) > len(short) \
+                    and _letters_in_order(short, _fold(one)):
+                spans.append((toks[i].start, toks[i].end, as_written))
+                break
+        i += done
+    for start, end, as_written in reversed(spans):
+        text = text[:start] + as_written + text[end:]
+    return text

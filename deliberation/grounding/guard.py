@@ -11,6 +11,7 @@ from ..safety.instructions import injection_start, instruction_reasons
 from ..words import percent
 from . import (additions, checks, circumstances, compounds, ellipsis, intensity, meaning, own_language, reach, restrictions,
                scope, stance, thesaurus_de, wordnet)
+from .entities import spelled_out
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
 from .judge import NO_OPINION, NOT_USED, LLMJudge
 from .models import CheckDraftRequest, GroundingConfig, GroundingReport, SentenceVerdict, SourceStatement, TextEncoder
@@ -245,6 +246,8 @@ def check_sentence(
         return _unread_verdict(text, cited_ids, problems, cited, code)
     lang = _language(text)
     read = ellipsis.written_out(unframed(text), lang)  # "Holz- und Strohbau" read as "Holzbau und Strohbau"
+    # "Bowling Green" read as "BG" where a statement writes it so
+    read = spelled_out(read, _tokenize(read), [t.raw for src in cited for t in src.toks])
     toks = _tokenize(read)
     ctx = SentenceContext(text=read, toks=toks, content=_content_set(toks), lang=lang,
                           cited_ids=cited_ids, cited=cited, emb=emb, cfg=cfg)

@@ -334,14 +334,24 @@ def _compounds(words: list[str]) -> list[str]:
 
 #: where a sentence joins two claims: ";" or a join word after a comma (", and", ", und")
 _JOIN = re.compile(rf";|,\s*(?:{alternation('join_words')})\b", re.I)
+#: English: a join word without a comma ("housing for students and bathrooms across town"), the
+#: claims of two cited statements read one by one too (German joins nouns with "und", "sowie" in
+#: one claim too often: "Einstellungen und Werte")
+_BARE_JOIN = re.compile(rf"\s(?:{alternation('join_words')})\s", re.I)
 
 
 def _joined_parts(ctx: SentenceContext, d_all: list[tuple[int, _Tok]]) -> list[list[tuple[int, _Tok]]]:
-    """The draft's content tokens, then those of each claim it joins (:data:`_JOIN`) when it cites several."""
+    """The draft's content tokens, then those of each claim it joins (:data:`_JOIN`, :data:`_BARE_JOIN`)
+    when it cites several."""
 
-    cuts = [m.start() for m in _JOIN.finditer(ctx.text)] if len(ctx.cited) > 1 else []
-    parts = [[(k, t) for k, t in d_all if lo <= t.start < hi] for lo, hi in zip([0] + cuts, cuts + [len(ctx.text)])]
-    return [d_all] + [p for p in parts if len(p) >= 2 and len(parts) > 1]
+    if len(ctx.cited) < 2:
+        return [d_all]
+    out = [d_all]
+    for join in (_JOIN, _BARE_JOIN) if ctx.lang == "en" else (_JOIN,):
+        cuts = [m.start() for m in join.finditer(ctx.text)]
+        parts = [[(k, t) for k, t in d_all if lo <= t.start < hi] for lo, hi in zip([0] + cuts, cuts + [len(ctx.text)])]
+        out += [p for p in parts if len(p) >= 2 and len(parts) > 1 and p not in out]
+    return out
 
 
 #: a statement that starts with at most this many words and a colon ("Klimarat: ...") names who

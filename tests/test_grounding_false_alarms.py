@@ -1,0 +1,57 @@
+"""The guard on faithful drafts it used to refuse (issue 11, round "guardp" of 7 Dec 2026, tuned on
+the odd halves of holdouts 6-10 and on holdouts 1-4):
+
+* a name a statement writes abbreviated is read as the statement writes it: "Bowling Green" for
+  "BG" (initials), "Kentucky" for "KY", "County" for "Co." (the letters of a capitalised or listed
+  abbreviation in order from the first); a name with other initials is still a name the statements
+  lack, and the checks that compare words see the draft's name as the statement's abbreviation;
+* an English draft that restates two cited statements joined by a bare "and" has each claim lined
+  up with the statements too, so a noun swapped in the second claim is still found.
+
+Every statement here is made up; each faithful case below was refused before this round, and each
+unfaithful one shows the rule does not pass a real change.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from deliberation.grounding import ProblemKind, check_draft
+from deliberation.grounding import wordnet as wn
+
+K = ProblemKind
+needs_wordnet = pytest.mark.skipif(wn.wordnet() is None, reason="needs WordNet (Debian's wordnet-base) at /usr/share/wordnet")
+
+HALLS = ["Music halls in BG should open later on Fridays.", "The library in KY towns should lend tools."]
+
+# (statements, draft, the problem kind expected or None for supported)
+CASES = [
+    (["The ring road around BG needs a cycle lane."], "The ring road around Bowling Green needs a cycle lane.", None),
+    (["Rents in KY have doubled since 2010."], "Rents in Kentucky have doubled since 2010.", None),
+    (["Bus stops in Marion Co. have no shelters."], "Bus stops in Marion County have no shelters.", None),
+    # other initials, other letters: another place
+    (["The ring road around BG needs a cycle lane."], "The ring road around Glasgow needs a cycle lane.",
+     K.ADDED_ENTITY),
+    (["Rents in KY have doubled since 2010."], "Rents in Ohio have doubled since 2010.", K.ADDED_ENTITY),
+    # "NOT" in capitals is emphasis, no abbreviation of "North ..."
+    (["Lorries should NOT park on the green."], "Lorries should not park on North Tarn.", K.ADDED_ENTITY),
+    # the name read as the statement's abbreviation: "every" where the statement says "the poorest parts of BG"
+    (["We need more parks in the poorest parts of BG."], "Participants want more parks in every part of Bowling Green.",
+     K.SCOPE_INFLATED),
+    (HALLS, "Participants want music halls in Bowling Green to open later on Fridays and libraries in Kentucky "
+            "towns to lend tools.", None),
+    (HALLS, "Participants want music halls in Bowling Green to open later on Fridays and libraries in Kentucky "
+            "towns to lend books.", K.SUBSTITUTION),
+]
+
+
+@needs_wordnet
+@pytest.mark.parametrize(("statements", "draft", "kind"), CASES)
+def test_a_faithful_draft_passes(statements: list[str], draft: str, kind: ProblemKind | None) -> None:
+    cited = [{"id": str(n), "text": t} for n, t in enumerate(statements, start=1)]
+    report = check_draft(cited, draft, [c["id"] for c in cited])
+    found = [k for s in report.sentences for k in s.problem_kinds]
+    if kind is None:
+        assert report.supported, [s.reason for s in report.sentences]
+    else:
+        assert not report.supported and kind in found, [s.reason for s in report.sentences]
