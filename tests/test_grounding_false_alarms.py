@@ -17,10 +17,9 @@ from __future__ import annotations
 import pytest
 
 from deliberation.grounding import ProblemKind, check_draft
-from deliberation.grounding import wordnet as wn
+from guard_cases import assert_judged, needs_wordnet
 
 K = ProblemKind
-needs_wordnet = pytest.mark.skipif(wn.wordnet() is None, reason="needs WordNet (Debian's wordnet-base) at /usr/share/wordnet")
 
 HALLS = ["Music halls in BG should open later on Fridays.", "The library in KY towns should lend tools."]
 
@@ -49,9 +48,4 @@ CASES = [
 @pytest.mark.parametrize(("statements", "draft", "kind"), CASES)
 def test_a_faithful_draft_passes(statements: list[str], draft: str, kind: ProblemKind | None) -> None:
     cited = [{"id": str(n), "text": t} for n, t in enumerate(statements, start=1)]
-    report = check_draft(cited, draft, [c["id"] for c in cited])
-    found = [k for s in report.sentences for k in s.problem_kinds]
-    if kind is None:
-        assert report.supported, [s.reason for s in report.sentences]
-    else:
-        assert not report.supported and kind in found, [s.reason for s in report.sentences]
+    assert_judged(check_draft(cited, draft, [c["id"] for c in cited]), kind)
