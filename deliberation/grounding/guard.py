@@ -9,7 +9,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from ..safety.instructions import injection_start, instruction_reasons
 from ..words import percent
-from . import (additions, checks, circumstances, compounds, ellipsis, intensity, meaning, own_language, reach, restrictions,
+from . import (additions, checks, circumstances, compounds, ellipsis, intensity, meaning, modifiers, own_language, reach, restrictions,
                scope, stance, thesaurus_de, wordnet)
 from .entities import spelled_out
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
@@ -54,6 +54,7 @@ RULE_CHECKS: tuple[Callable[[SentenceContext], list[Problem]], ...] = (
     scope.check_scope,
     restrictions.check_dropped_relative,
     circumstances.check_dropped_circumstance,
+    modifiers.check_dropped_modifier,
     intensity.check_added_intensifier,
     checks.check_merge,
     checks.check_added_content,
