@@ -5,6 +5,9 @@ the odd halves of holdouts 6-10 and on holdouts 1-4):
   "BG" (initials), "Kentucky" for "KY", "County" for "Co." (the letters of a capitalised or listed
   abbreviation in order from the first); a name with other initials is still a name the statements
   lack, and the checks that compare words see the draft's name as the statement's abbreviation;
+* "against" after a noun of an act ("tougher enforcement against fly-tipping", "the fight against
+  litter": WordNet's noun.act) says what the act is aimed at, no stance; after a stance verb ("are
+  against", "voted against") or any other word it is still one;
 * an English draft that restates two cited statements joined by a bare "and" has each claim lined
   up with the statements too, so a noun swapped in the second claim is still found.
 
@@ -40,7 +43,14 @@ CASES = [
     (HALLS, "Participants want music halls in Bowling Green to open later on Fridays and libraries in Kentucky "
             "towns to lend tools.", None),
     (HALLS, "Participants want music halls in Bowling Green to open later on Fridays and libraries in Kentucky "
-            "towns to lend books.", K.SUBSTITUTION),
+            "towns to lend books.", K.SUBSTITUTION),    (["We need stricter enforcement of fly-tipping on the canal path."],
+     "Participants call for stricter enforcement against fly-tipping on the canal path.", None),
+    (["Fighting litter in the parks should be a priority."],
+     "Participants see the fight against litter in the parks as a priority.", None),
+    (["Residents support the new cycle lane on Mill Road."], "Residents are against the new cycle lane on Mill Road.",
+     K.STANCE_REVERSED),
+    (["Many residents support the new cycle lane on Mill Road."],
+     "Many residents against the new cycle lane on Mill Road.", K.STANCE_REVERSED),
 ]
 
 

@@ -246,6 +246,24 @@ def _negation_at(text: str, toks: list[_Tok], raws: list[str], k: int, window: i
     return False, None
 
 
+#: the WordNet noun domain of an act ("enforcement", "fight", "action"): "against" after one says
+#: what the act is aimed at, no stance of the speaker
+ACT_DOMAIN = "noun.act"
+_DETERMINERS = frozenset(entries("determiners"))
+
+
+def _aimed_act(raws: list[str], k: int) -> bool:
+    """Is "against" at ``k`` aimed by the act the noun before it names ("tougher enforcement against
+    junk cars" = "enforcement of junk cars", "the fight against gerrymandering" = "fighting
+    gerrymandering"): a word whose first noun sense is an act (:data:`ACT_DOMAIN`), used as a noun
+    (usually one, or after a determiner)? Stance verbs before "against" are read first ("vote against")."""
+
+    prev = raws[k - 1].lower()
+    if wn.wordnet() is None or wn.noun_domain(prev) != ACT_DOMAIN:
+        return False
+    return wn.usual_pos(prev) == "n" or (k >= 2 and raws[k - 2].lower() in _DETERMINERS)
+
+
 def _polarity(clause: str, window: int) -> _PolarityInfo:
     """Negators and stance words of a clause, each with the content words around it."""
 
@@ -272,8 +290,8 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
         if lw in _OPPOSED and k > 0 and raws[k - 1].lower() not in _STANCE_GEGEN_VERBS:
             continue  # "(as) opposed to X" after a noun: "instead of X", no stance
         if lw in _AGAINST and k > 0 and raws[k - 1].lower() not in _STANCE_GEGEN_VERBS:
-            if lw in _AGAINST_PREPOSITIONS or raws[k - 1].lower() in _PROTECT_VERBS:
-                continue  # preposition: "hilft gegen die Hitze", "protect against floods"
+            if lw in _AGAINST_PREPOSITIONS or raws[k - 1].lower() in _PROTECT_VERBS or _aimed_act(raws, k):
+                continue  # preposition: "hilft gegen die Hitze", "protect against floods", "the fight against fraud"
         if lw in _FREE and k + 1 < len(toks) and toks[k + 1].raw.lower() in _FREE_PARTICLES:
             occ.append(("neg", -1, k, win(k, 2 * window, forward_only=True), "free of"))
             continue
