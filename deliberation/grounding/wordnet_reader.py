@@ -127,7 +127,7 @@ class Lemma:
 class Synset:
     """One sense (nltk's ``Synset``, the methods the guard calls)."""
 
-    __slots__ = ("_reader", "_pos", "_offset", "_name", "_lemmas", "_pointer_fields", "_relations")
+    __slots__ = ("_reader", "_pos", "_offset", "_named", "_lemmas", "_pointer_fields", "_relations")
 
     def __init__(self, reader: Reader, line: str) -> None:
         fields = line.partition("|")[0].split()
@@ -139,9 +139,18 @@ class Synset:
         # the pointers are read when a relation is first asked for: most synsets read are never asked
         self._pointer_fields = fields[at + 1: at + 1 + 4 * int(fields[at])]
         self._relations: tuple[dict, dict] | None = None
-        first = self._lemmas[0]._name.lower()
-        sense = reader._lemma_pos_offset_map[first][self._pos].index(self._offset)
-        self._name = "%s.%s.%02i" % (first, self._pos, sense + 1)
+        # the name too is made when first asked: it needs its first lemma's line of the lemma index
+        # (four index files searched), and most synsets read are only asked for their lemmas
+        self._named: str | None = None
+
+    @property
+    def _name(self) -> str:
+        """"lemma.pos.NN": the first lemma and this synset's place among that lemma's senses."""
+        if self._named is None:
+            first = self._lemmas[0]._name.lower()
+            sense = self._reader._lemma_pos_offset_map[first][self._pos].index(self._offset)
+            self._named = "%s.%s.%02i" % (first, self._pos, sense + 1)
+        return self._named
 
     def _pointers_read(self) -> tuple[dict[str, list[tuple[str, int]]], dict[tuple[str, str], list[tuple[str, int, int]]]]:
         """The synset's pointers (symbol -> [(pos, offset)], in the file's order, repeats dropped)
