@@ -131,6 +131,16 @@ class VoteMatrix:
         not participants, though they stay rows (exports round-trip)."""
         return self.votes_per_participant() > 0
 
+    def voters_on(self, ids) -> dict[str, set[str]]:
+        """The participants who voted on each of the statements ``ids`` (whatever their vote), by id; an
+        id not in the matrix is left out (the coverage audit's ``draft_voters`` of published drafts)."""
+        wanted = {str(x) for x in ids}
+        out: dict[str, set[str]] = {}
+        for j, sid in enumerate(self.statement_ids):
+            if str(sid) in wanted:
+                out[str(sid)] = {str(self.participant_ids[i]) for i in self.rows[self.cols == j].tolist()}
+        return out
+
     def with_author_votes(self, authors: dict[str, str | None]) -> tuple["VoteMatrix", int]:
         """A copy in which each author's own statement counts as their agree vote, Polis's
         convention: Polis's comment form posts the author's agree vote with the comment

@@ -283,13 +283,15 @@ def _audit_slate(state: FacilitationState, ctx: Context, statements: list[Statem
 
     matrix = store.vote_matrix(cid, include_drafts=True, statements=statements)  # the statements read once
     approvals = {pid: by_key(agreed) for pid, agreed in approvals_from_matrix(matrix).items()}
+    # who voted on each published draft: the others approve it by the statements it cites
+    draft_voters = {k: pids for sid, pids in matrix.voters_on(latest).items() for k in latest[sid]}
     # each with its status: as_draft() alone made every draft a "draft", so a rejected one stayed on the slate
     # a JR violation no opinion group holds goes to the topic of its statement (when topics are drafted)
     topics = statement_topics(state.analysis) if ctx.facilitation.topic_drafts else None
     return audit_coverage([d.as_draft(status=d.status) for d in drafts],
                           group_members(state.analysis, statements), approvals, ctx.coverage,
                           draft_keys=[d.key for d in drafts], statement_topics=topics,
-                          translations=translations(state.analysis))
+                          translations=translations(state.analysis), draft_voters=draft_voters)
 
 
 def audit(state: FacilitationState, runtime: Runtime[Context]) -> dict:

@@ -3,25 +3,29 @@ showed that no test looked at, each with the real components.
 
 - The extractive drafter put an ASCII full stop after a Chinese statement that had none: the moderator's
   review and the participants' ballot read "…最重要還是安全第一." and "…我還是會傾向叫 Uber.".
+- Three phones voting on the drafts made the report's audit fail JR for the 1,921 imported voters.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 
+from deliberation.config import Settings
 from deliberation.drafting.base import DraftRequest, SourceRef
 from deliberation.drafting.extractive import ExtractiveDrafter
 from deliberation.embeddings import Embedder, EmbeddingConfig
 from deliberation.grounding import check_draft
 from deliberation.models import DraftKind
+from deliberation.storage import Store
 from deliberation.text.terms import CJK_RE
 
 try:
-    from conftest import corpus
+    from conftest import corpus, run_cli
 except ImportError:  # tests/ imported as a package
-    from tests.conftest import corpus
+    from tests.conftest import corpus, run_cli
 
 VTAIWAN = "vtaiwan.uberx"
 
@@ -57,3 +61,24 @@ def test_a_chinese_statement_quoted_without_its_full_stop_gets_the_ideographic_o
         # the quote is still the participant's own words: the guard passes it
         report = check_draft([{"id": sid, "text": text}], sentence.text, [sid], encoder=encoder)
         assert report.supported, (sid, sentence.text, [s.reason for s in report.sentences])
+
+
+@pytest.mark.slow
+def test_a_few_votes_on_the_drafts_do_not_make_everyone_else_approve_none(tmp_path):
+    """The vTaiwan room imported 1,921 voters; three phones voted on the seven drafts. The report's
+    audit then said "the slate fails JR: 689 participants all agreed with statement 16, yet none of
+    them approves any draft", while Common ground 2 quotes statement 16: once anyone had voted on a
+    draft, only draft votes counted, and the 1,921 who never saw the drafts approved none. A participant
+    who did not vote on a draft approves it by the statements it cites, as before the vote."""
+    data = tmp_path / "data"
+    run_cli(data, "run", str(corpus(VTAIWAN)), timeout=1200)
+    run_cli(data, "review", "1", "--approve-all", timeout=1200)
+    store = Store(Settings(data_dir=data))
+    drafts = [s.external_id for s in store.statements(1) if s.is_draft]
+    assert drafts
+    for k, value in enumerate([1, -1, 1]):  # three new phones vote on every draft
+        for sid in drafts:
+            store.cast_vote(1, f"phone-{k}", sid, value, create_participant=True)
+    run_cli(data, "resume", "1", "--close-voting", timeout=1200)
+    report = json.loads((data / "reports" / "1" / "report.json").read_text(encoding="utf-8"))
+    assert report["audit"]["jr"] is True, report["audit"]["verdict"]

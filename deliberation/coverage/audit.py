@@ -28,6 +28,7 @@ def audit_coverage(
     draft_keys: list[str] | None = None,
     statement_topics: dict[str, str] | None = None,
     translations: dict[str, list[str]] | None = None,
+    draft_voters: dict[str, set[str]] | None = None,
 ) -> CoverageAudit:
     """Audit the slate of drafts for coverage and amplification; see the module docstring.
 
@@ -43,19 +44,22 @@ def audit_coverage(
     routing a JR violation whose participants no opinion group holds (:func:`_to_redraft`).
     ``translations``: statement id -> its translations; a participant who agreed with a translation
     of a cited statement counts as agreeing with it (:func:`~deliberation.coverage.slate.draft_approvals`).
+    ``draft_voters``: draft key -> the participants who voted on it (its ``voted``).
 
     An audit of the same inputs as one of the last :data:`AUDITS_REMEMBERED` in this process is
     not computed again (:func:`_fingerprint`): the report audits the drafts that went to the vote,
     which after a review that changed nothing and no vote on a draft are the inputs the audit
     before the review had (the JR check of every voter, the costliest part of an audit).
     """
-    key = _fingerprint(drafts, group_members, approvals, config, draft_keys, statement_topics, translations)
+    key = _fingerprint(drafts, group_members, approvals, config, draft_keys, statement_topics, translations,
+                       draft_voters)
     with _memo_lock:
         known = _memo.get(key)
         if known is not None:
             _memo.move_to_end(key)
     if known is None:
-        known = _audit(drafts, group_members, approvals, config, draft_keys, statement_topics, translations)
+        known = _audit(drafts, group_members, approvals, config, draft_keys, statement_topics, translations,
+                       draft_voters)
         with _memo_lock:
             _memo[key] = known
             while len(_memo) > AUDITS_REMEMBERED:
@@ -72,7 +76,8 @@ _memo_lock = threading.Lock()
 def _fingerprint(drafts: list[Draft], group_members: dict[str, list[str]], approvals: dict[str, set[str]] | None,
                  cfg: CoverageConfig, draft_keys: list[str] | None,
                  statement_topics: dict[str, str] | None = None,
-                 translations: dict[str, list[str]] | None = None) -> bytes:
+                 translations: dict[str, list[str]] | None = None,
+                 draft_voters: dict[str, set[str]] | None = None) -> bytes:
     """A digest of everything :func:`audit_coverage` reads: each draft whole except its time of
     creation and its status, of which the audit reads only whether it puts the draft on the slate
     (a draft "published" after review is on the slate as it was as a "draft"); the audiences in
@@ -87,6 +92,7 @@ def _fingerprint(drafts: list[Draft], group_members: dict[str, list[str]], appro
         cfg.model_dump(mode="json"),
         None if statement_topics is None else sorted((str(k), str(v)) for k, v in statement_topics.items()),
         None if translations is None else sorted((str(k), sorted(map(str, v))) for k, v in translations.items()),
+        None if draft_voters is None else sorted((str(k), sorted(map(str, v))) for k, v in draft_voters.items()),
     ]
     return hashlib.blake2b(json.dumps(parts, separators=(",", ":")).encode(), digest_size=32).digest()
 
@@ -94,10 +100,12 @@ def _fingerprint(drafts: list[Draft], group_members: dict[str, list[str]], appro
 def _audit(drafts: list[Draft], group_members: dict[str, list[str]], approvals: dict[str, set[str]] | None,
            cfg: CoverageConfig, draft_keys: list[str] | None,
            statement_topics: dict[str, str] | None = None,
-           translations: dict[str, list[str]] | None = None) -> CoverageAudit:
+           translations: dict[str, list[str]] | None = None,
+           draft_voters: dict[str, set[str]] | None = None) -> CoverageAudit:
     """The audit itself (:func:`audit_coverage` without the memory)."""
     slate = read_slate(drafts, group_members, cfg, draft_keys)
     slate.translations = {str(k): [str(x) for x in v] for k, v in (translations or {}).items()}
+    slate.voted = None if draft_voters is None else {str(k): {str(p) for p in v} for k, v in draft_voters.items()}
     groups, family_drafts, notes = audience_table(slate, cfg)
     findings = slate.notes + notes
     if not drafts:

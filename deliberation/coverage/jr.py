@@ -115,7 +115,7 @@ class JustifiedRepresentation:
         cfg = self.cfg
         voters = sorted(str(p) for p in approvals)
         approvals = {str(p): {str(x) for x in s} for p, s in approvals.items()}
-        per_draft = draft_approvals(slate.drafts, slate.keys, approvals, cfg, slate.translations)
+        per_draft = draft_approvals(slate.drafts, slate.keys, approvals, cfg, slate.translations, slate.voted)
         # candidates: drafts (slate + left-out), then statements agreed with, if asked
         draft_set = set(slate.keys)
         quota = len(voters) / k

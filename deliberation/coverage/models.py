@@ -25,9 +25,10 @@ class CoverageConfig(BaseModel):
     least this fraction of the statements it cites (and with at least one)."""
     approval_basis: Literal["auto", "draft_votes", "citations"] = "auto"
     """How approval of a draft is read from `approvals`: 'draft_votes' = the draft's own key is in
-    the participant's agree set; 'citations' = cited-statement rule; 'auto' = draft votes for a
-    draft whose key appears in anyone's agree set, the citation rule for drafts nobody has voted on
-    yet."""
+    the participant's agree set; 'citations' = cited-statement rule; 'auto' = each participant's own
+    vote on a draft when they cast one, the citation rule when they did not (when the audit is told who
+    voted on the drafts, ``draft_voters``; else draft votes for a draft whose key appears in anyone's
+    agree set, the citation rule for drafts nobody has voted on yet)."""
     statements_as_candidates: bool = True
     """Also treat every statement someone agreed with as a (left-out) candidate in the JR check, so
     JR asks: is there a group of n/k participants who all agree with some statement but approve no
