@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+from contextlib import closing
 
 import pytest
 
@@ -97,9 +98,14 @@ def test_an_export_keeps_the_comment_without_text(room, tmp_path):
 
 
 def test_a_database_from_before_the_flag_marks_the_comment_on_its_upgrade(room):
+    from deliberation.storage.sql import _read_only_sqlite_url
+
     settings, cid = room
     Store(settings).engine.dispose()
-    with sqlite3.connect(settings.data_dir / "deliberation.sqlite") as con:
+    db = settings.data_dir / "deliberation.sqlite"
+    with closing(sqlite3.connect(db)) as con, con:
         con.execute("ALTER TABLE statements DROP COLUMN has_text")
+    with pytest.raises(InputError, match=r"needs a one-time upgrade \(which statements have no text\)"):
+        Store(settings, url=_read_only_sqlite_url(db).replace("&immutable=1", ""))  # read-only: says what to do
     _refused(settings, cid, "2")
     assert {s.external_id: s.has_text for s in Store(settings).statements(cid)} == {"0": True, "1": True, "2": False}

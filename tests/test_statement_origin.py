@@ -111,7 +111,7 @@ def _added_columns(store: Store) -> list[tuple]:
     from sqlalchemy import inspect
 
     return [(c["name"], str(c["type"]), c["nullable"], c["default"]) for c in inspect(store.engine).get_columns("statements")
-            if c["name"] in ("origin", "words_key", "text_language")]
+            if c["name"] in ("origin", "words_key", "text_language", "has_text")]
 
 
 def _as_before_origins(store: Store) -> None:
@@ -122,6 +122,7 @@ def _as_before_origins(store: Store) -> None:
         c.exec_driver_sql("ALTER TABLE statements DROP COLUMN origin")
         c.exec_driver_sql("ALTER TABLE statements DROP COLUMN words_key")
         c.exec_driver_sql("ALTER TABLE statements DROP COLUMN text_language")
+        c.exec_driver_sql("ALTER TABLE statements DROP COLUMN has_text")
     store.engine.dispose()
 
 

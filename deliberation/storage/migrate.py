@@ -137,9 +137,9 @@ def _what(columns: list[str]) -> str:
     """What the upgrade that adds ``columns`` (none: only tables) adds, in words."""
     if not columns:
         return "a table of pending review decisions"
-    if columns == ["has_text"]:
-        return "which statements have no text"
-    return "the statements' languages" if columns == ["text_language", "has_text"] else "statement origins"
+    if "origin" in columns or "words_key" in columns:
+        return "statement origins"
+    return "the statements' languages" if "text_language" in columns else "which statements have no text"
 
 
 def _column_sql(conn: Connection, name: str) -> str:
