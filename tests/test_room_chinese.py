@@ -82,3 +82,24 @@ def test_a_few_votes_on_the_drafts_do_not_make_everyone_else_approve_none(tmp_pa
     run_cli(data, "resume", "1", "--close-voting", timeout=1200)
     report = json.loads((data / "reports" / "1" / "report.json").read_text(encoding="utf-8"))
     assert report["audit"]["jr"] is True, report["audit"]["verdict"]
+
+
+#: personal data as a participant in Taipei types it, without spaces around it, and what intake must store
+WRITTEN_CLOSE = {
+    "我的電話是0912-345-678，歡迎聯絡我討論Uber": "我的電話是[phone removed]，歡迎聯絡我討論Uber",
+    "我的電話0912345678聯絡我": "我的電話[phone removed]聯絡我",
+    "室內電話02-2345-6789": "室內電話[phone removed]",
+    "請寄信到chen.wei@gmail.com給我": "請寄信到[email removed]給我",
+    # a count is no phone, with or without spaces
+    "UberX在2015年有1200000位乘客": "UberX在2015年有1200000位乘客",
+}
+
+
+def test_a_phone_number_or_address_written_against_chinese_characters_is_redacted():
+    """A phone number or an e-mail address written against Chinese characters, as Chinese is written, was
+    stored as typed (the same with a space before it was redacted): the patterns' word boundaries took
+    Chinese characters for letters of the number's own word."""
+    from deliberation.safety import moderate
+
+    got = {text: result.text for text, result in zip(WRITTEN_CLOSE, moderate(list(WRITTEN_CLOSE)))}
+    assert got == WRITTEN_CLOSE

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from deliberation.safety.lexicon import fill
+from deliberation.text.terms import CJK_CHARS
 from deliberation.words import DEFAULT_LANGUAGE, Texts, said
 
 __all__ = ["Finding", "FindingKind", "Redaction", "REPLACEMENTS", "placeholder", "redact_personal_data"]
@@ -31,6 +32,10 @@ def placeholder(kind: str, lang: str | None = DEFAULT_LANGUAGE) -> str:
 
 #: the placeholders in English (:func:`placeholder`)
 REPLACEMENTS: dict[str, str] = {kind: placeholder(kind) for kind in ("email", "phone", "address", "id_number")}
+#: A letter or digit next to which an e-mail address or a number is no part of a longer word: not a
+#: Chinese or Japanese character, which are written without spaces ("我的電話是0912-345-678",
+#: "請寄信到chen.wei@gmail.com給我" went unredacted: Python's \w counts them as word characters).
+_LETTER = r"[^\W" + CJK_CHARS + r"]"
 
 
 @dataclass(frozen=True)
@@ -61,12 +66,12 @@ class Redaction:
 
 
 _EMAIL_RE = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w@])"
+    r"(?<![.+-])(?<!" + _LETTER + r")[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?!" + _LETTER + r"|@)"
 )
 # "jane.doe (at) example (dot) org", "jane [at] example.org"
 _EMAIL_OBFUSCATED_RE = re.compile(
-    r"(?<![\w.])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}\s*[\[(]\s*at\s*[\])]\s*"
+    r"(?<![.])(?<!" + _LETTER + r")[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}\s*[\[(]\s*at\s*[\])]\s*"
     r"[A-Za-z0-9-]+(?:\s*(?:[\[(]\s*dot\s*[\])]|\.)\s*[A-Za-z0-9-]+)*\s*(?:[\[(]\s*dot\s*[\])]|\.)\s*[A-Za-z]{2,24}\b",
     re.IGNORECASE,
 )
@@ -74,9 +79,9 @@ _EMAIL_OBFUSCATED_RE = re.compile(
 # Candidate phone numbers: optional + or 00, digits in groups separated by
 # spaces, dots, dashes, slashes or parentheses.  Validated afterwards.
 _PHONE_CANDIDATE_RE = re.compile(
-    r"(?<![\w+$€£¥#.,/-])"
+    r"(?<![+$€£¥#.,/-])(?<!" + _LETTER + r")"
     r"(?:\+|00)?\(?\d[\d\s().\-/]{5,22}\d"
-    + fill(r"(?![\w%€$£]|[.,]\d|-\d|\s?{phone_numbers.units_after}\b)", "en", "de"),
+    + fill(r"(?!" + _LETTER + r"|[%€$£]|[.,]\d|-\d|\s?{phone_numbers.units_after}\b)", "en", "de"),
     re.IGNORECASE,
 )
 #: A phone cue word (or someone's own "my number", "your number": the owner's word before the word
@@ -291,12 +296,13 @@ _PO_BOX_RE = re.compile(fill(r"\b{addresses.post_box}\s+\d{1,6}\b", "en", "de"),
 _NINO_RE = re.compile(
     r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b"
 )
-_SSN_RE = re.compile(r"(?<![\w$-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])")
+_SSN_RE = re.compile(r"(?<![$-])(?<!" + _LETTER + r")(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?!"
+                     + _LETTER + r"|-)")
 _SSN_CONTEXT_RE = re.compile(
     fill(r"\b{id_numbers.ssn_words}\s*(?:is|:|#)?\s*(\d{9})\b", "en"), re.IGNORECASE
 )
 _IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
-_CARD_RE = re.compile(r"(?<![\w$€£.,-])(?:\d[ -]?){12,18}\d(?![\w.,]\d|\w)")
+_CARD_RE = re.compile(r"(?<![$€£.,-])(?<!" + _LETTER + r")(?:\d[ -]?){12,18}\d(?![\w.,]\d|" + _LETTER + r")")
 # an identity document's keyword, then its number (English keywords before German ones: no two
 # of different languages can match at one position, so their order changes no match)
 _ID_CONTEXT_RE = re.compile(

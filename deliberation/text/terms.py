@@ -24,6 +24,7 @@ __all__ = [
     "GERMAN_STOP_WORDS",
     "CHINESE_STOP_CHARS",
     "CHINESE_STOP_WORDS",
+    "CJK_CHARS",
     "CJK_RE",
     "stop_words",
     "english_stop_words",
@@ -59,9 +60,10 @@ _ENGLISH_EXTRA_STOP = frozenset(_LISTS.entries("extra_stop_words", "en"))
 TOLD_AS: dict[str, tuple[str, ...]] = {lang: tuple(_LISTS.entries("told_as", lang)) for lang in _LISTS.languages
                                        if _LISTS.entries("told_as", lang)}
 
-CJK_RE = re.compile(
-    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+"
-)
+#: Chinese and Japanese characters (kana, CJK ideographs and their extensions), as the ranges of a
+#: regular expression's character class: scripts written without spaces between words
+CJK_CHARS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
+CJK_RE = re.compile(f"[{CJK_CHARS}]+")
 #: Elided words before an apostrophe, besides single letters (French "qu'il", Italian "dell'anno").
 _ELISIONS = frozenset(_LISTS.entries("elisions"))
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)?")
