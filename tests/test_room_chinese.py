@@ -90,6 +90,12 @@ WRITTEN_CLOSE = {
     "我的電話0912345678聯絡我": "我的電話[phone removed]聯絡我",
     "室內電話02-2345-6789": "室內電話[phone removed]",
     "請寄信到chen.wei@gmail.com給我": "請寄信到[email removed]給我",
+    "我的身分證字號是A123456789": "我的身分證字號是[id number removed]",
+    "護照號碼：312345678請保密": "護照號碼：[id number removed]請保密",
+    "我住在台北市大安區忠孝東路四段100號5樓": "我住在台北市大安區忠孝東路[address removed]",
+    "家在中山路二段12巷3弄5號之1": "家在中山路[address removed]",
+    # a road named, a bus numbered, a document named: nothing personal
+    "忠孝東路有很多計程車，這條路有3號公車，身分證很重要": "忠孝東路有很多計程車，這條路有3號公車，身分證很重要",
     # a count is no phone, with or without spaces
     "UberX在2015年有1200000位乘客": "UberX在2015年有1200000位乘客",
 }
@@ -98,7 +104,8 @@ WRITTEN_CLOSE = {
 def test_a_phone_number_or_address_written_against_chinese_characters_is_redacted():
     """A phone number or an e-mail address written against Chinese characters, as Chinese is written, was
     stored as typed (the same with a space before it was redacted): the patterns' word boundaries took
-    Chinese characters for letters of the number's own word."""
+    Chinese characters for letters of the number's own word. An identity document's number after its
+    Chinese name and a house number after its road were not looked for."""
     from deliberation.safety import moderate
 
     got = {text: result.text for text, result in zip(WRITTEN_CLOSE, moderate(list(WRITTEN_CLOSE)))}

@@ -310,6 +310,16 @@ _ID_CONTEXT_RE = re.compile(
     + r"(?-i:([A-Z0-9]{1,6}(?:[ -]?[A-Z0-9]{2,}){0,4}))\b",
     re.IGNORECASE,
 )
+#: the same in Chinese, written without spaces: "身分證字號是A123456789"
+_ID_CONTEXT_ZH_RE = re.compile(
+    fill(r"{id_numbers.document_words}\s*(?:{id_numbers.before_value})?\s*[:：]?\s*", "zh")
+    + r"([A-Z0-9]{1,6}(?:[ -]?[A-Z0-9]{2,}){0,4})(?!" + _LETTER + r")"
+)
+#: a Chinese house number after its road or street, the part removed: section, lane, alley, number and
+#: floor ("忠孝東路四段100號5樓", "中山路二段12巷3弄5號"); the road's name and the city stay
+_STREET_ZH_RE = re.compile(fill(
+    r"(?:{addresses.street_types})((?:[一二三四五六七八九十\d]{1,3}段)?(?:\d{1,4}巷)?(?:\d{1,4}弄)?"
+    r"\d{1,5}(?:之\d{1,3})?[號号](?:之\d{1,3})?(?:\d{1,3}[樓楼](?:之\d{1,3})?)?)", "zh"))
 #: a flat or unit number directly before an address ("flat 3, 14 Mill Lane")
 _FLAT_BEFORE_RE = re.compile(fill(r"\b{addresses.flat_words}\s+\d+[A-Za-z]?\s*,?\s*$", "en", "de"), re.IGNORECASE)
 
@@ -385,7 +395,7 @@ def _find_spans(text: str) -> list[tuple[int, int, FindingKind, str]]:
         digits = _digits(m.group(0))
         if 13 <= len(digits) <= 19 and _card_prefix_ok(digits) and _luhn_ok(digits):
             spans.append((m.start(), m.end(), "id_number", said("held.data.card")))
-    for m in _ID_CONTEXT_RE.finditer(text):
+    for m in (*_ID_CONTEXT_RE.finditer(text), *_ID_CONTEXT_ZH_RE.finditer(text)):
         value = m.group(1)
         if len(_digits(value)) >= 4 and len(re.sub(r"[\s-]", "", value)) >= 6:
             spans.append((m.start(1), m.end(1), "id_number", said("held.data.id_document")))
@@ -417,6 +427,8 @@ def _find_spans(text: str) -> list[tuple[int, int, FindingKind, str]]:
         spans.append((m.start(1), m.end(1), "address", said("held.data.street")))
     for m in (*_STREET_FR_RE.finditer(text), *_STREET_ES_RE.finditer(text)):
         spans.append((m.start(), m.end(), "address", said("held.data.street")))
+    for m in _STREET_ZH_RE.finditer(text):
+        spans.append((m.start(1), m.end(1), "address", said("held.data.street")))
     for m in _UK_POSTCODE_RE.finditer(text):
         spans.append((m.start(), m.end(), "address", said("held.data.postcode")))
     for m in _PO_BOX_RE.finditer(text):
