@@ -81,6 +81,17 @@ CASES = [
     # places joined by a slash restrict as one: a draft that keeps one of them keeps the restriction
     (["Ich würde weniger im Internet/ bei Versandhändlern einkaufen, wenn die Läden länger offen hätten."],
      "Hätten die Läden länger offen, würde diese Person weniger online oder bei Versandhändlern einkaufen.", None),
+    # a place WordNet files as a built or laid-out thing, not a location ("yard", "school", "Lane"), is one
+    # too, after "next to" as after "in" (round of 7 Dec, "guardr")
+    (["Tenants should be allowed to keep hens in their own yard."], "Tenants should be allowed to keep hens.",
+     K.SCOPE_INFLATED),
+    (["Lorries should be banned next to the school."], "Lorries should be banned.", K.SCOPE_INFLATED),
+    (["The council should paint a zebra crossing at Fenwick Lane."], "The council should paint a zebra crossing.",
+     K.SCOPE_INFLATED),
+    (["Lorries should be banned next to the school."], "Lorries should be banned near the school.", None),
+    # nouns joined by "and" / "or" restrict as one: a draft that keeps one keeps the restriction
+    (["Nurses should be able to live in the towns and neighbourhoods they serve."],
+     "Nurses should be able to live in the neighbourhoods they serve.", None),
 ]
 
 

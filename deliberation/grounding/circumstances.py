@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from . import wordnet as wn
+from .wordnet import LOOKUP_CACHE_SIZE
 from .checks import SentenceContext, _content_words_with_surface
 from .lexicon import entries, phrase_pattern
 from .scope import statement_sentences
@@ -43,7 +45,14 @@ _PREPOSITIONS = frozenset(entries("circumstance_prepositions", "en"))
 #: German: prepositions of place and origin ("in der Innenstadt", "aus Massentierhaltung")
 _PREPOSITIONS_DE = frozenset(entries("circumstance_prepositions", "de"))
 _DOMAINS = frozenset(entries("circumstance_domains", "en"))
+#: WordNet synsets a built or laid-out place descends from ("yard", "school", "lane": artifacts)
+_PLACE_KINDS = frozenset(entries("circumstance_place_kinds", "en"))
+#: how many of a noun's senses (WordNet lists the most usual first) may make it a built place
+#: ("yard": a unit of length first, an enclosure second)
+PLACE_SENSES = 2
 _FILLERS = frozenset(entries("circumstance_fillers", "en"))
+#: words that join a second noun to a phrase ("in the jurisdictions and communities")
+_COORDINATORS_EN = frozenset(entries("circumstance_coordinators", "en"))
 #: phrases with a time or place noun that restrict nothing ("at the moment", "in the future")
 _IDIOMS = phrase_pattern("circumstance_idioms")
 _PUNCT = re.compile(r"[,.;:!?()\[\]\"“”]")
@@ -83,12 +92,22 @@ def _dropped(ctx: SentenceContext, sid: str, text: str, lo: int, hi: int, draft_
     kept = sum(_said(w, ctx, all_draft_words) for w in rest.values())
     if kept / len(rest) < MIN_KEPT_REST:
         return None
-    if any(_said(w, ctx, draft_words) for w in own.values()) or _own_circumstance(ctx, rest):
+    if any(_said(w, ctx, draft_words) for w in own.values()) or _own_circumstance(ctx, rest) \
+            or _noun_kept(ctx, text[lo:hi]):
         return None
     phrase = " ".join(text[lo:hi].split())
     return Problem(ProblemKind.SCOPE_INFLATED,
                    f"drops the restriction of statement {sid} ('{phrase}'): says it without that time or place",
                    {"statement": sid, "phrase": phrase})
+
+
+def _noun_kept(ctx: SentenceContext, phrase: str) -> bool:
+    """Does the draft say a noun of the phrase that is no content word ("communities" of "in the
+    jurisdictions and communities")?"""
+
+    said = {t.canon for t in ctx.toks}
+    return any(not t.content and t.raw.isalpha() and t.raw.lower() not in _FILLERS and t.canon in said
+               and wn.usual_pos(t.raw) == "n" for t in _tokenize(phrase))
 
 
 def _circumstances(text: str, lang: str) -> list[tuple[int, int]]:
@@ -108,8 +127,23 @@ def _circumstances(text: str, lang: str) -> list[tuple[int, int]]:
             # "Import aus dem Ausland", "im Internet / bei Amazon": one phrase
             out[-1] = (out[-1][0], max(out[-1][1], head.end))
         else:
-            out.append((prep.start, head.end))
+            out.append((prep.start, (_joined_en(masked, toks, toks.index(head)) if lang == "en" else head).end))
     return out
+
+
+def _joined_en(text: str, toks: list[_Tok], h: int) -> _Tok:
+    """English: the last noun joined to the head at token ``h`` by ``circumstance_coordinators``
+    ("in the jurisdictions and communities": "communities"), else the head."""
+
+    end = toks[h]
+    while h + 2 < len(toks) and toks[h + 1].raw.lower() in _COORDINATORS_EN and not _PUNCT.search(text, end.end, toks[h + 1].start):
+        nxt = next((j for j in range(h + 2, min(len(toks), h + 2 + PHRASE_REACH))
+                    if toks[j].raw.isalpha() and wn.usual_pos(toks[j].raw) == "n"), None)
+        if nxt is None or any(t.raw.lower() not in _FILLERS and wn.usual_pos(t.raw) not in ("a", "")
+                              for t in toks[h + 2:nxt]):
+            break
+        h, end = nxt, toks[nxt]
+    return end
 
 
 def _reader(lang: str) -> tuple[frozenset[str], Callable[[str, list[_Tok], int], _Tok | None]]:
@@ -131,12 +165,32 @@ def _head(text: str, toks: list[_Tok], k: int) -> _Tok | None:
             return None
         if t.content and word.isalpha():
             pos = wn.usual_pos(word)
-            if pos == "n" and wn.noun_domain(word) in _DOMAINS:
+            if pos == "n" and _time_or_place(word):
                 return t
             if pos not in ("a", "n", ""):
                 return None  # a verb or an adverb: the phrase has ended
         prev = t
     return None
+
+
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
+def _time_or_place(word: str) -> bool:
+    """Does noun ``word`` name a time or a place: its first WordNet sense filed under
+    ``circumstance_domains`` ("morning", "area"), or one of its first :data:`PLACE_SENSES` senses
+    under one of ``circumstance_place_kinds`` ("yard", "school", "Lane")?"""
+
+    if wn.noun_domain(word) in _DOMAINS:
+        return True
+    frontier = list(wn._synsets(word, "n")[:PLACE_SENSES])
+    seen: set[str] = set()
+    while frontier:
+        syn = frontier.pop()
+        if syn.name() in _PLACE_KINDS:
+            return True
+        if syn.name() not in seen:
+            seen.add(syn.name())
+            frontier.extend(syn.hypernyms() + syn.instance_hypernyms())
+    return False
 
 
 def _head_de(text: str, toks: list[_Tok], k: int) -> _Tok | None:
