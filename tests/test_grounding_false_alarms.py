@@ -8,6 +8,9 @@ the odd halves of holdouts 6-10 and on holdouts 1-4):
 * "against" after a noun of an act ("tougher enforcement against fly-tipping", "the fight against
   litter": WordNet's noun.act) says what the act is aimed at, no stance; after a stance verb ("are
   against", "voted against") or any other word it is still one;
+* German: a word about the deliberation ("eine Stimme", "eine Person": the language data's
+  meta_words) is a noun of the sentence, never part of a name ("schreibt eine Stimme Produktion und
+  Konsum ... zu" adds no name "Stimme Produktion"); a name beside it is still one;
 * an English draft that restates two cited statements joined by a bare "and" has each claim lined
   up with the statements too, so a noun swapped in the second claim is still found.
 
@@ -50,7 +53,11 @@ CASES = [
     (["Residents support the new cycle lane on Mill Road."], "Residents are against the new cycle lane on Mill Road.",
      K.STANCE_REVERSED),
     (["Many residents support the new cycle lane on Mill Road."],
-     "Many residents against the new cycle lane on Mill Road.", K.STANCE_REVERSED),
+     "Many residents against the new cycle lane on Mill Road.", K.STANCE_REVERSED),    (["Produktion und Konsum spielen eine große Rolle im Klimaschutz."],
+     "Dabei schreibt eine Stimme Produktion und Konsum eine große Rolle im Klimaschutz zu.", None),
+    (["Produktion und Konsum spielen eine große Rolle im Klimaschutz."],
+     "Dabei schreibt eine Stimme der Wiener Produktion und Konsum eine große Rolle im Klimaschutz zu.",
+     K.ADDED_ENTITY),
 ]
 
 

@@ -7,7 +7,7 @@ import re
 from typing import Iterable
 
 from . import wordnet as wn
-from .lexicon import ABBREVIATIONS, alternation, entries
+from .lexicon import ABBREVIATIONS, META, alternation, entries
 from .patterns import _ALWAYS_CAPITALISED_OK, _PLACE_WORDS, _TITLES
 from .spelling import corrects_typo
 from .text import _CJK, _STOP, _Tok, _canon, _fold
@@ -34,6 +34,11 @@ def _entities(text: str, toks: list[_Tok], lang: str) -> list[tuple[str, str]]:
     i = 0
     n = len(toks)
 
+    def said_about(k: int) -> bool:
+        # German: a word about the deliberation ("eine Stimme Produktion und Konsum ... zuschreibt")
+        # is a noun of the sentence, never part of a name
+        return lang == "de" and toks[k].raw.lower() in META
+
     def sentence_initial(k: int) -> bool:
         before = text[: toks[k].start].rstrip()
         return not before or before[-1] in ".:!?;\"“„'(–-"
@@ -41,12 +46,12 @@ def _entities(text: str, toks: list[_Tok], lang: str) -> list[tuple[str, str]]:
     while i < n:
         t = toks[i]
         cap = t.raw[:1].isupper() and not _CJK.match(t.raw)
-        if not cap:
+        if not cap or said_about(i):
             i += 1
             continue
         # run of capitalised tokens (allowing "of", "de", "van", "am", "an der")
         j = i + 1
-        while j < n and (toks[j].raw[:1].isupper() or (toks[j].raw.lower() in _NAME_PARTICLES and j + 1 < n and toks[j + 1].raw[:1].isupper())):
+        while j < n and not said_about(j) and (toks[j].raw[:1].isupper() or (toks[j].raw.lower() in _NAME_PARTICLES and j + 1 < n and toks[j + 1].raw[:1].isupper())):
             if text[toks[j - 1].end : toks[j].start].strip() not in ("", "-", "'", "’"):
                 break
             j += 1
