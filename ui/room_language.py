@@ -46,6 +46,10 @@ def language_setting(cid: int, c, w: Words) -> None:
                  help=w("console.room_language_help"))
 
 
-def said_at_creation(lang: str, w: Words) -> str:
-    """What the console says of the language :func:`~deliberation.text.languages.room_language_of` chose, in its own words."""
+def said_at_creation(lang: str | None, w: Words, unspoken: str | None = None) -> str:
+    """What the console says of the language :func:`~deliberation.text.languages.room_language_of` chose, in its
+    own words; or, for a question in a language the app's pages do not speak (``unspoken``, a Chinese one), that
+    they speak English."""
+    if unspoken and not lang:
+        return w("console.created_unspoken", language=_named_in(w.lang, unspoken))
     return w("console.created_language", language=_named_in(w.lang, lang))

@@ -278,6 +278,14 @@ def room_language_of(question: str, description: str = "") -> str | None:
     return lang if lang in SPOKEN and lang != DEFAULT_LANGUAGE else None
 
 
+def unspoken_language_of(question: str, description: str = "") -> str | None:
+    """The language a new consultation's question (and description) is written in when the app's pages
+    do not speak it (Chinese: the room is English, :func:`room_language_of`), for the console to say so;
+    None when the question is in a language the app speaks, or in none that can be told."""
+    lang = language_of_most_words(f"{question}\n{description}".strip())
+    return lang if lang and lang not in SPOKEN else None
+
+
 def detect_languages(texts: Sequence[str], fill_main: bool = False) -> list[str]:
     """:func:`detect_language` of every text, in order (faster than one by one). ``fill_main``:
     texts that cannot be told get the main language of the others (:func:`main_language`), if

@@ -19,7 +19,7 @@ from deliberation.models import ModerationStatus
 from deliberation.services import import_bundle, intake, set_moderation
 from deliberation.storage.ids import new_statement_ids
 from deliberation.storage.sessions import check_chosen_secret
-from deliberation.text.languages import room_language_of
+from deliberation.text.languages import room_language_of, unspoken_language_of
 from deliberation.words import retell_list, said
 from ui.common import (
     MODERATOR_SESSION_PARAM,
@@ -114,7 +114,8 @@ def _sign_in_form() -> None:
                     {"drafter": drafter, "model": model or None, "base_url": base_url or None,
                      **({ROOM_LANGUAGE_SETTING: lang} if lang else {})})
                 _remember(c.id, sign_in(c.id, made_secret))
-                st.session_state["mod-created"] = {"cid": c.id, "code": c.code, "secret": made_secret, "lang": lang}
+                st.session_state["mod-created"] = {"cid": c.id, "code": c.code, "secret": made_secret, "lang": lang,
+                                                   "unspoken": None if lang else unspoken_language_of(question, description)}
                 st.rerun()
 
 
@@ -137,8 +138,8 @@ def _overview(cid: int, c, w: Words):
     if created and created["cid"] == cid:
         with st.container(border=True):
             st.success(w("console.created", code=c.code))
-            if created.get("lang"):
-                st.info(room_language.said_at_creation(created["lang"], w))
+            if created.get("lang") or created.get("unspoken"):
+                st.info(room_language.said_at_creation(created.get("lang"), w, created.get("unspoken")))
             st.code(created["secret"], language=None)
             st.button(w("console.noted"), key="mod-noted", on_click=lambda: st.session_state.pop("mod-created"))
     counts = store().counts(cid)
