@@ -8,7 +8,7 @@ import hashlib
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, literal, literal_column, or_, select, union_all
+from sqlalchemy import exists, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from deliberation.models import ModerationStatus, Statement, StatementOrigin
@@ -23,6 +23,16 @@ def _known_participants(consultation_id: int):
     """The count of everyone the store knows in a consultation (who voted or wrote a statement):
     :meth:`RoomReadsMixin.participant_count` and ``counts()["registered"]``, one figure wherever it is shown."""
     return select(func.count()).select_from(ParticipantRow).where(ParticipantRow.consultation_id == consultation_id)
+
+
+def _voters(consultation_id: int):
+    """The count of the consultation's participants who voted: each participant's first vote found
+    through the index on (participant, statement), where counting the distinct voters of the
+    consultation's votes sorted all of them (~0.02 CPU s on 225,000 votes). A vote's participant is
+    always of the vote's consultation (Store.cast_vote and the import look it up in that consultation)."""
+    return (select(func.count()).select_from(ParticipantRow)
+            .where(ParticipantRow.consultation_id == consultation_id,
+                   exists().where(VoteRow.participant_id == ParticipantRow.id)))
 
 
 def _votes_on(s, *where) -> int:
@@ -145,8 +155,7 @@ class RoomReadsMixin:
                 # participants = people who voted (whom the analysis groups); "registered" = everyone
                 # who voted or wrote a statement (the authors of an imported file too): the console's,
                 # the board's and the command line's "Participants", :meth:`participant_count`
-                "participants": s.scalar(select(func.count(func.distinct(VoteRow.participant_id)))
-                                         .where(VoteRow.consultation_id == c)),
+                "participants": s.scalar(_voters(c)),
                 "registered": s.scalar(_known_participants(c)),
                 "votes": s.scalar(select(func.count()).select_from(VoteRow).where(VoteRow.consultation_id == c)),
                 # of those, votes on published drafts (the ballot items), not on participants' statements
