@@ -38,6 +38,14 @@ CASES = [
     (["The ring road around BG needs a cycle lane."], "The ring road around Glasgow needs a cycle lane.",
      K.ADDED_ENTITY),
     (["Rents in KY have doubled since 2010."], "Rents in Ohio have doubled since 2010.", K.ADDED_ENTITY),
+    # a name with the abbreviation's letters is no spelling out of it unless it names the same thing
+    # (WordNet for "NY", "KY", "DC"; the language data's forms for "Co.")
+    (["Rents in NY have doubled since 2010."], "Rents in New York have doubled since 2010.", None),
+    (["Rents in NY have doubled since 2010."], "Rents in Norway have doubled since 2010.", K.ADDED_ENTITY),
+    (["Rents in KY have doubled since 2010."], "Rents in Kennedy have doubled since 2010.", K.ADDED_ENTITY),
+    (["Police in DC need more training."], "Police in Dodge City need more training.", K.ADDED_ENTITY),
+    (["Bus stops in Marion Co. have no shelters."], "Bus stops in Marion Colorado have no shelters.",
+     K.ADDED_ENTITY),
     # "NOT" in capitals is emphasis, no abbreviation of "North ..."
     (["Lorries should NOT park on the green."], "Lorries should not park on North Tarn.", K.ADDED_ENTITY),
     # the name read as the statement's abbreviation: "every" where the statement says "the poorest parts of BG"

@@ -7,7 +7,7 @@ import re
 from typing import Iterable
 
 from . import wordnet as wn
-from .lexicon import ABBREVIATIONS, META, alternation, entries
+from .lexicon import ABBREVIATIONS, META, alternation, entries, table
 from .patterns import _ALWAYS_CAPITALISED_OK, _PLACE_WORDS, _TITLES
 from .spelling import corrects_typo
 from .text import _CJK, _STOP, _Tok, _canon, _fold
@@ -170,8 +170,34 @@ def _abbreviation(word: str) -> tuple[str, bool]:
     return "", False
 
 
+#: the written-out forms of the listed abbreviations a name may carry ("co": "county", "company"),
+#: from the language data; no other word is read as one of them ("Marion Colorado" for "Marion Co.")
+EXPANSIONS: dict[str, list[str]] = table("abbreviation_expansions")
+#: a possessive ending a name ("Kentucky's")
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def _spells_out(short: str, name: str) -> bool:
+    """May ``name`` (a draft's capitalised word, or words whose initials are ``short``) be the
+    statements' abbreviation ``short`` written out? A listed abbreviation as a listed form
+    (:data:`EXPANSIONS`: "Co." - "County") or as a word of its letters in order that is no name of a
+    particular place or person ("Ft. Square" - "Fountain Square", not "Marion Co." - "Marion
+    Colorado"); one WordNet knows only as a name of one of its senses ("KY" - "Kentucky", not
+    "Kennedy"; "DC" - not "Dodge City"); one WordNet does not know ("BG") only by the initials of
+    two or more words ("Bowling Green"), the one reading there is: a place with those initials
+    swapped in ("Bad Godesberg") is not told apart."""
+
+    name = _POSSESSIVE.sub("", name)
+    if short in EXPANSIONS:
+        return _fold(name) in EXPANSIONS[short] or (
+            " " not in name and _letters_in_order(short, _fold(name)) and not wn.is_name(name))
+    if wn.wordnet() is not None and wn.is_known(short):
+        return wn.same_meaning(short, name)
+    return " " in name
+
+
 def _letters_in_order(short: str, word: str) -> bool:
-    """Are the letters of ``short`` those of ``word`` in order, from its first ("ky" in "kentucky")?"""
+    """Are the letters of ``short`` those of ``word`` in order, from its first ("ft" in "fountain")?"""
 
     if not short or not word.startswith(short[0]):
         return False
@@ -183,9 +209,9 @@ def spelled_out(text: str, toks: list[_Tok], written: Iterable[str]) -> str:
     """``text`` (a draft sentence, tokens ``toks``) with each name a statement writes abbreviated put
     back as the statement writes it (``written``: its words as written), so that every check reads
     the two alike: capitalised words in a row whose initials are an abbreviation (:func:`_abbreviation`:
-    "Bowling Green" for "BG" or "bg"), or one capitalised word whose letters from its first are, in
-    order, a marked one ("Kentucky" for "KY", "County" for "Co."). A word the statements say as it
-    is stays."""
+    "Bowling Green" for "BG" or "bg"), or one capitalised word for a marked one, each only where
+    :func:`_spells_out` reads it so ("Kentucky" for "KY", "County" for "Co."). A word the statements
+    say as it is stays."""
 
     said = {_fold(w) for w in written}
     shorts = {}
@@ -202,13 +228,14 @@ def spelled_out(text: str, toks: list[_Tok], written: Iterable[str]) -> str:
         for short, (as_written, marked) in shorts.items():
             run = toks[i : i + len(short)]
             names = [t.raw for t in run if t.raw[:1].isupper() and _fold(t.raw) not in said]
-            if len(run) == len(short) == len(names) and "".join(_fold(x)[0] for x in names) == short:
+            if len(run) == len(short) == len(names) and "".join(_fold(x)[0] for x in names) == short \
+                    and _spells_out(short, " ".join(names)):
                 spans.append((run[0].start, run[-1].end, as_written))
                 done = len(short)
                 break
             one = toks[i].raw
             if marked and one[:1].isupper() and _fold(one) not in said and len(one) > len(short) \
-                    and _letters_in_order(short, _fold(one)):
+                    and _spells_out(short, one):
                 spans.append((toks[i].start, toks[i].end, as_written))
                 break
         i += done

@@ -151,6 +151,20 @@ def is_adjective_or_verb(word: str) -> bool:
     return any(s.pos() in ("a", "s", "r", "v") for s in _synsets(word)[:USUAL_SENSES])
 
 
+def same_meaning(a: str, b: str) -> bool:
+    """Do ``a`` and ``b`` (words or names of several words) name one thing in one of their senses
+    ("KY" and "Kentucky", "NY" and "New York"; not "KY" and "Kennedy")?"""
+
+    return bool(set(_synsets(a)) & set(_synsets(b)))
+
+
+def is_name(word: str) -> bool:
+    """Does WordNet know ``word`` as the name of a particular thing, a place or person ("Colorado",
+    "Kennedy"; not "fountain")?"""
+
+    return any(s.instance_hypernyms() for s in _synsets(word))
+
+
 @lru_cache(maxsize=LOOKUP_CACHE_SIZE)
 def lemmas(word: str) -> frozenset[str]:
     """Base forms of ``word`` ("drove" -> "drive", "benches" -> "bench"), the word itself included."""
