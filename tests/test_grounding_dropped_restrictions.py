@@ -92,6 +92,20 @@ CASES = [
     # nouns joined by "and" / "or" restrict as one: a draft that keeps one keeps the restriction
     (["Nurses should be able to live in the towns and neighbourhoods they serve."],
      "Nurses should be able to live in the neighbourhoods they serve.", None),
+    # a relative clause before the main clause's verb ends there, "people" restricted as any noun; a participle
+    # phrase restricts as a relative clause does (round of 7 Dec, "guardr")
+    (["Drivers who ignore red lights should lose their licence."], "Drivers should lose their licence.",
+     K.SCOPE_INFLATED),
+    (["People who rent their homes should get a council tax discount."],
+     "People should get a council tax discount.", K.SCOPE_INFLATED),
+    (["Households burning coal should pay a smoke levy."], "Households should pay a smoke levy.", K.SCOPE_INFLATED),
+    (["Drivers who speed near schools should lose their licence."],
+     "Drivers caught speeding near schools should lose their licence.", None),
+    (["People who rent their homes should get a council tax discount."],
+     "Renters should get a council tax discount.", None),
+    (["Households burning coal should pay a smoke levy."], "Coal-burning households should pay a smoke levy.", None),
+    (["The council should set up a fund that residents can apply to for roof repairs."],
+     "The council should set up a fund residents can apply to for roof repairs.", None),
 ]
 
 

@@ -21,6 +21,7 @@ from . import wordnet as wn
 from .checks import SentenceContext, _content_words_with_surface
 from .lexicon import entries
 from .meaning import _compound_of, _related
+from .participles import MAIN_VERBS, participle_phrases
 from .scope import statement_sentences
 from .problems import Problem, ProblemKind
 from .text import _fold, _Tok, _tokenize
@@ -70,11 +71,11 @@ def check_dropped_relative(ctx: SentenceContext) -> list[Problem]:
             # "Elected officials ... unelected boards")
             before = sent.text[hi:].lstrip().startswith(head)
             said_by = [w for w in unexplained if _tokenize(w)[0].canon not in rest] if before else unexplained
-            if not own or not _said(head, ctx, draft_words) or _own_relative(ctx, head, relatives) \
+            if not own or not _head_said(head, ctx, draft_words) or _own_relative(ctx, head, relatives) \
                     or (before and _own_modifier(ctx, head, rest)):
                 continue
             kept_rest = sum(_said(w, ctx, draft_words) for w in rest.values())
-            if kept_rest / len(rest) < ctx.cfg.min_scope_overlap:
+            if not rest or kept_rest / len(rest) < ctx.cfg.min_scope_overlap:
                 continue
             if not any(_said(w, ctx, said_by) for w in own.values()):
                 clause = " ".join(sent.text[lo:hi].split())
@@ -87,10 +88,11 @@ def check_dropped_relative(ctx: SentenceContext) -> list[Problem]:
 
 def _restricted(text: str, lang: str) -> list[tuple[str, int, int]]:
     """(noun, start, end) of each restriction of a noun in ``text``: a relative clause, a group of
-    people it is for, an adjective that negates ("unelected")."""
+    people it is for, an adjective that negates ("unelected"), a participle phrase ("residents
+    using septic tanks", :mod:`.participles`)."""
 
     return (_relative_clauses(text, lang, _RELATIVES[lang]) + _beneficiary_phrases(text, lang)
-            + _negated_modifiers(text, lang))
+            + _negated_modifiers(text, lang) + participle_phrases(text, lang))
 
 
 def _said(word: str, ctx: SentenceContext, draft_words: list[str]) -> bool:
@@ -100,6 +102,14 @@ def _said(word: str, ctx: SentenceContext, draft_words: list[str]) -> bool:
     return (_tokenize(word)[0].canon in ctx.content
             or any(_compound_of(d, word) or _same_family(d, word) or _related(word, d)
                    or (ctx.lang == "de" and _synonym_de(word, d)) for d in draft_words))
+
+
+def _head_said(head: str, ctx: SentenceContext, draft_words: list[str]) -> bool:
+    """Does the draft sentence say the noun a restriction restricts (:func:`_said`), or the same
+    word where it is no content word ("people")?"""
+
+    canon = _tokenize(head)[0].canon
+    return _said(head, ctx, draft_words) or any(t.canon == canon for t in ctx.toks)
 
 
 def _synonym_de(word: str, draft_word: str) -> bool:
@@ -146,6 +156,10 @@ def _relative_clauses(text: str, lang: str, relatives: frozenset[str]) -> list[t
             continue
         end = _CLAUSE_END.search(text, rel.end)
         hi = end.start() if end else len(text)
+        if lang == "en" and _subject_relative(nxt):
+            # "Drivers who speed near schools should lose ...": the main clause's verb (a modal,
+            # ``main_clause_verbs``) after the clause's own ends it
+            hi = next((t.start for t in toks[k + 2:] if t.start < hi and t.raw.lower() in MAIN_VERBS), hi)
         between = text[prev.end:rel.start]
         if lang == "en" and _restricts_en(between, prev, rel, nxt):
             out.append((prev.raw, rel.start, hi))
@@ -215,8 +229,17 @@ def _next_raw(toks: list[_Tok], t: _Tok) -> str:
     return after[0].raw if after else ""
 
 
+def _subject_relative(nxt: _Tok) -> bool:
+    """Does a verb follow the relative pronoun ("who speed"), so that the clause has no subject of
+    its own and a modal verb after it is the main clause's ("that residents can apply to": the
+    clause's)? A word WordNet knows as a verb that is no determiner or pronoun."""
+
+    return nxt.raw.lower() not in _NOT_RELATIVE_AFTER and wn.is_known(nxt.raw, "v")
+
+
 def _restricts_en(between: str, prev: _Tok, rel: _Tok, nxt: _Tok) -> bool:
-    return ("," not in between and prev.content and wn.is_noun(prev.raw)
+    # "People who ...": a noun the guard reads as no content word restricts as much
+    return ("," not in between and prev.raw.isalpha() and wn.is_noun(prev.raw)
             and (rel.raw.lower() != "that" or nxt.raw.lower() not in _NOT_RELATIVE_AFTER))
 
 
