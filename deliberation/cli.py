@@ -45,7 +45,7 @@ from deliberation.storage.sessions import check_chosen_secret
 from deliberation.tuning import override, parse_assignments
 from deliberation.wording import inflect, listing, plural
 from deliberation.text.languages import language_name
-from deliberation.words import LANGUAGES, said
+from deliberation.words import DEFAULT_LANGUAGE, LANGUAGES, said
 
 #: The commands graphs/cli.py adds to :data:`app` (it may import the graph, which this layer must
 #: not): ``python -m deliberation.cli`` lacks them, and names the command that has them instead of
@@ -196,9 +196,20 @@ def _room_language_line(code: str, chosen: bool) -> str:
     named = language_name(code) or code
     if chosen:
         return f"Room language: {named} ({ROOM_LANGUAGE_OPTION}); the moderator console's language menu changes it."
-    return (f"Room language: {named}, the language of the question (participant page, board and report); to change "
-            f"it, import with {ROOM_LANGUAGE_OPTION} {'|'.join(LANGUAGES)} or choose another in the moderator "
-            "console's language menu.")
+    return (f"Room language: {named}, the language of the question (participant page, board and report); "
+            f"to change it, {_TO_CHANGE_IT}")
+
+
+#: How a room's language made by an import is changed, as its room-language line ends.
+_TO_CHANGE_IT = (f"import with {ROOM_LANGUAGE_OPTION} {'|'.join(LANGUAGES)} or choose another in the moderator "
+                 "console's language menu.")
+
+
+def _unspoken_line(code: str) -> str:
+    """What an import says of a new room whose question is in a language the app's pages do not speak
+    (Chinese): the room is English, in the words the console says it (``said.room.unspoken``)."""
+    return (f"Room language: {language_name(DEFAULT_LANGUAGE)}. {said('room.unspoken', language=language_name(code))} "
+            f"To change it, {_TO_CHANGE_IT}")
 
 
 def print_imported(report, notes: list[str], chosen: bool = False) -> None:
@@ -216,6 +227,8 @@ def print_imported(report, notes: list[str], chosen: bool = False) -> None:
         out.print(f"Note: {note}", markup=False, highlight=False)
     if report.room_language:
         out.print(_room_language_line(report.room_language, chosen), markup=False, highlight=False)
+    elif report.unspoken_language:
+        out.print(_unspoken_line(report.unspoken_language), markup=False, highlight=False)
     if report.moderator_secret:
         out.print(f"Moderator secret (shown once, keep it): {report.moderator_secret}")
 

@@ -7,11 +7,13 @@ and the report in English."""
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLE, run_cli
+from conftest import SAMPLE, corpus, run_cli
 
 from deliberation.config import Settings
 from deliberation.storage import Store
-from deliberation.words import ROOM_LANGUAGE_SETTING
+from deliberation.words import ROOM_LANGUAGE_SETTING, said
+from ui.i18n import Words
+from ui.room_language import said_at_creation
 
 STATEMENTS = ("text\nLa calle Mayor debería cerrarse al tráfico los fines de semana.\n"
               "Los autobuses de la línea 5 pasan con muy poca frecuencia por la mañana.\n")
@@ -56,3 +58,23 @@ def test_an_english_question_and_the_english_sample_stay_english(tmp_path, state
     assert ROOM_LANGUAGE_SETTING not in _room(tmp_path / "a") and "Room language" not in res.stdout
     res = run_cli(tmp_path / "b", "import-polis", str(SAMPLE), "--no-embed")
     assert ROOM_LANGUAGE_SETTING not in _room(tmp_path / "b") and "Room language" not in res.stdout
+
+
+#: the question of the Chinese room run by hand (as tests/test_console_unspoken.py's)
+CHINESE = "台北市應該如何管理 UberX 這類自用車載客服務？"
+
+
+def test_a_chinese_question_makes_an_english_room_and_says_so_as_the_console_does(tmp_path, statements):
+    """The command line had the console's gap: a question in a language the app's pages do not speak
+    (Chinese) made an English room and the import said nothing of it. It says it in the console's words
+    (said.room.unspoken, the first sentence of the console's note) and how to change it."""
+    res = run_cli(tmp_path / "data", "import-statements", str(statements), "--question", CHINESE, "--no-embed")
+    assert ROOM_LANGUAGE_SETTING not in _room(tmp_path / "data")
+    assert f"Room language: English. {said('room.unspoken', language='Chinese')}" in res.stdout, res.stdout
+    assert "--room-language en|de|fr|es" in res.stdout and "moderator console's language menu" in res.stdout
+    assert said_at_creation(None, Words("en"), "zh").startswith(said("room.unspoken", language="Chinese"))
+
+
+def test_the_vtaiwan_export_says_its_room_speaks_english(tmp_path):
+    res = run_cli(tmp_path / "data", "import-polis", str(corpus("vtaiwan.uberx")), "--no-embed")
+    assert "Room language: English. The question is in Chinese" in res.stdout, res.stdout

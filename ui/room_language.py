@@ -50,6 +50,7 @@ def said_at_creation(lang: str | None, w: Words, unspoken: str | None = None) ->
     """What the console says of the language :func:`~deliberation.text.languages.room_language_of` chose, in its
     own words; or, for a question in a language the app's pages do not speak (``unspoken``, a Chinese one), that
     they speak English."""
-    if unspoken and not lang:
-        return w("console.created_unspoken", language=_named_in(w.lang, unspoken))
+    if unspoken and not lang:  # the first sentence the command line's imports say too (said.room.unspoken)
+        said = Texts(w.lang)("said.room.unspoken", language=_named_in(w.lang, unspoken))
+        return w("console.created_unspoken", unspoken=said)
     return w("console.created_language", language=_named_in(w.lang, lang))

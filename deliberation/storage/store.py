@@ -107,6 +107,9 @@ class ImportReport:
     #: the room's language a new consultation was given (deliberation.text.languages.room_language_of
     #: or the importer's choice); None: English, the default
     room_language: str | None = None
+    #: the language a new consultation's question is written in when the app's pages do not speak it
+    #: (deliberation.text.languages.unspoken_language_of: Chinese), the room then being English
+    unspoken_language: str | None = None
 
 
 class Store(SessionsMixin, ReviewsMixin, ExportMixin, RoomReadsMixin, MatrixReadsMixin, SeedsMixin):
