@@ -292,6 +292,21 @@ def test_a_jr_failure_no_group_holds_goes_to_its_topic_and_a_translation_is_the_
     assert per["p4"] == {"4"}
 
 
+def test_a_participant_who_did_not_vote_on_a_draft_approves_it_by_what_it_cites():
+    # the auto basis told who voted on the draft (``voted``, the audit's draft_voters; a pass is a vote):
+    # each voter by their own vote, each non-voter by the statements it cites. a agreed with the draft;
+    # d disagreed and p passed though both agreed with both statements it cites; n never voted on it
+    # and agreed with both; m never voted on it and agreed with neither
+    drafts, keys = [draft(1, cites=["s1", "s2"])], ["1"]
+    approvals = {"a": {"1"}, "d": {"s1", "s2"}, "p": {"s1", "s2"}, "n": {"s1", "s2"}, "m": set()}
+    voted = {"1": {"a", "d", "p"}}
+    per = draft_approvals(drafts, keys, approvals, voted=voted)
+    assert {who for who, ok in per.items() if "1" in ok} == {"a", "n"}
+    # not told who voted: a draft someone agreed with is read by its own votes alone (n approves nothing)
+    per = draft_approvals(drafts, keys, approvals)
+    assert {who for who, ok in per.items() if "1" in ok} == {"a"}
+
+
 def test_audit_is_json_serialisable():
     drafts = [draft(1), draft(2, "group:0"), draft(3, "group:1")]
     audit = audit_coverage(drafts, members(3, 3), {"p0": {"2"}, "p3": {"3"}, "p4": {"1"}})
