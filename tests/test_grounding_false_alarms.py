@@ -11,6 +11,8 @@ the odd halves of holdouts 6-10 and on holdouts 1-4):
 * German: a word about the deliberation ("eine Stimme", "eine Person": the language data's
   meta_words) is a noun of the sentence, never part of a name ("schreibt eine Stimme Produktion und
   Konsum ... zu" adds no name "Stimme Produktion"); a name beside it is still one;
+* two words of a statement written as one ("by pass" -> "bypass", "health care" -> "healthcare")
+  are the statement's word; a word neither is still new;
 * an English draft that restates two cited statements joined by a bare "and" has each claim lined
   up with the statements too, so a noun swapped in the second claim is still found.
 
@@ -65,7 +67,9 @@ CASES = [
      "Dabei schreibt eine Stimme Produktion und Konsum eine große Rolle im Klimaschutz zu.", None),
     (["Produktion und Konsum spielen eine große Rolle im Klimaschutz."],
      "Dabei schreibt eine Stimme der Wiener Produktion und Konsum eine große Rolle im Klimaschutz zu.",
-     K.ADDED_ENTITY),
+     K.ADDED_ENTITY),    (["Busy roads like the by pass need turn lanes."], "Busy roads such as the bypass need turn lanes.", None),
+    (["Busy roads like the ring road need turn lanes."], "Busy roads such as the bypass need turn lanes.",
+     K.SCOPE_INFLATED),
 ]
 
 

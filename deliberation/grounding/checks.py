@@ -407,6 +407,9 @@ def _lexically_supported(content: set[str], toks: list[_Tok], cited: list[_Sourc
     # the words as written too: a canonical form may hide the stem ("Steuern" is "tax", "steuerlich" is not)
     src_folded = {_fold(t.raw) for s in cited for t in s.toks if t.content}
     src_written = {t.raw for s in cited for t in s.toks if t.content}
+    # two words of a statement written as one ("by pass" -> "bypass", "health care" -> "healthcare")
+    src_joined = {_fold(a.raw) + _fold(b.raw) for s in cited for a, b in zip(s.toks, s.toks[1:])
+                  if s.text[a.end:b.start].strip() in ("", "-")}
     german = lang == "de"
     th_words, th_union = src_words, union
     if german:  # synonyms of the parts of the statements' compounds too ("Ladennetz": "Laden" ~ "Geschäft")
@@ -414,7 +417,7 @@ def _lexically_supported(content: set[str], toks: list[_Tok], cited: list[_Sourc
         th_words, th_union = src_words + parts, union | {_word_canon(p) for p in parts}
     return {c for c in content - union
             if _spelled_alike(c, union) or (c in surface and (
-                _spelled_alike(_fold(surface[c]), src_folded)
+                _spelled_alike(_fold(surface[c]), src_folded) or _fold(surface[c]) in src_joined
                 or any(corrects_typo(surface[c], sw, lang) for sw in src_written)
                 or _said_by_wordnet(surface[c], src_words)
                 or german and _said_by_thesaurus(c, surface[c], th_union, th_words)))}
