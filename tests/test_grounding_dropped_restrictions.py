@@ -106,6 +106,15 @@ CASES = [
     (["Households burning coal should pay a smoke levy."], "Coal-burning households should pay a smoke levy.", None),
     (["The council should set up a fund that residents can apply to for roof repairs."],
      "The council should set up a fund residents can apply to for roof repairs.", None),
+    # a German time or threshold ("ab", "nach") restricts as a place does (round of 7 Dec, "guardr")
+    (["Vermieter sollen ab der dritten Wohnung eine Leerstandsabgabe zahlen."],
+     "Vermieter sollen eine Leerstandsabgabe zahlen.", K.SCOPE_INFLATED),
+    (["Nach Mitternacht sollen Lieferwagen nicht durch den Ort fahren."],
+     "Lieferwagen sollen nicht durch den Ort fahren.", K.SCOPE_INFLATED),
+    (["Vermieter sollen ab der dritten Wohnung eine Leerstandsabgabe zahlen."],
+     "Ab der dritten Wohnung sollen Vermieter eine Leerstandsabgabe zahlen.", None),
+    (["Nach Mitternacht sollen Lieferwagen nicht durch den Ort fahren."],
+     "In der Nacht sollen Lieferwagen nicht durch den Ort fahren.", None),
 ]
 
 
