@@ -13,6 +13,9 @@ the odd halves of holdouts 6-10 and on holdouts 1-4):
   Konsum ... zu" adds no name "Stimme Produktion"); a name beside it is still one;
 * two words of a statement written as one ("by pass" -> "bypass", "health care" -> "healthcare")
   are the statement's word; a word neither is still new;
+* German "Mio." and "Mrd." are the numbers "Million" and "Milliarde" ("1 Mio." = "einer Million"),
+  and a number word is never part of a name ("einer Million Euro" adds no name "Million Euro"); a
+  draft that drops the scale ("1 Euro") adds a number;
 * an English draft that restates two cited statements joined by a bare "and" has each claim lined
   up with the statements too, so a noun swapped in the second claim is still found.
 
@@ -69,7 +72,10 @@ CASES = [
      "Dabei schreibt eine Stimme der Wiener Produktion und Konsum eine große Rolle im Klimaschutz zu.",
      K.ADDED_ENTITY),    (["Busy roads like the by pass need turn lanes."], "Busy roads such as the bypass need turn lanes.", None),
     (["Busy roads like the ring road need turn lanes."], "Busy roads such as the bypass need turn lanes.",
-     K.SCOPE_INFLATED),
+     K.SCOPE_INFLATED),    (["Vermögenssteuer ab einer Grenze von 1 Mio. Euro einführen!"],
+     "Eine Vermögenssteuer soll ab einer Grenze von einer Million Euro eingeführt werden.", None),
+    (["Vermögenssteuer ab einer Grenze von 1 Mio. Euro einführen!"],
+     "Eine Vermögenssteuer soll ab einer Grenze von 1 Euro eingeführt werden.", K.ADDED_NUMBER),
 ]
 
 

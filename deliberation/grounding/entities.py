@@ -7,7 +7,7 @@ import re
 from typing import Iterable
 
 from . import wordnet as wn
-from .lexicon import ABBREVIATIONS, META, alternation, entries, table
+from .lexicon import ABBREVIATIONS, META, NUMBER_WORDS, alternation, entries, table
 from .patterns import _ALWAYS_CAPITALISED_OK, _PLACE_WORDS, _TITLES
 from .spelling import corrects_typo
 from .text import _CJK, _STOP, _Tok, _canon, _fold
@@ -36,8 +36,8 @@ def _entities(text: str, toks: list[_Tok], lang: str) -> list[tuple[str, str]]:
 
     def said_about(k: int) -> bool:
         # German: a word about the deliberation ("eine Stimme Produktion und Konsum ... zuschreibt")
-        # is a noun of the sentence, never part of a name
-        return lang == "de" and toks[k].raw.lower() in META
+        # or a number word ("einer Million Euro") is a noun of the sentence, never part of a name
+        return lang == "de" and (toks[k].raw.lower() in META or toks[k].raw.lower() in NUMBER_WORDS)
 
     def sentence_initial(k: int) -> bool:
         before = text[: toks[k].start].rstrip()
