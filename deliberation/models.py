@@ -122,6 +122,11 @@ class Participant(_Model):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+#: Stored text of a comment that Polis moderated out and whose body is empty or unusable (the import's
+#: placeholder, deliberation/importers/polis.py; a statement under it has no text: ``Statement.has_text``).
+UNUSABLE_TEXT = "[no usable text in the Polis export; moderated out in Polis]"
+
+
 class Statement(_Model):
     id: int | None = None
     consultation_id: int | None = None
@@ -140,7 +145,7 @@ class Statement(_Model):
     #: as imported (:meth:`Statement.stored_origin`)
     origin: StatementOrigin | None = None
     #: False for a comment a Polis export moderated out whose body was empty or unusable, kept under
-    #: a placeholder text (:data:`deliberation.importers.polis.UNUSABLE_TEXT`): it has nothing to
+    #: a placeholder text (:data:`UNUSABLE_TEXT`): it has nothing to
     #: show participants, so it is never restored. Set by the import and stored
     #: (``statements.has_text``), so no text, not even a participant's that reads like the
     #: placeholder, makes a statement text-less.

@@ -27,7 +27,7 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 def test_a_polis_comment_without_text_cannot_be_restored(tmp_path):
     from deliberation.config import Settings
     from deliberation.errors import InputError
-    from deliberation.importers.polis import UNUSABLE_TEXT
+    from deliberation.models import UNUSABLE_TEXT
     from deliberation.models import ModerationStatus
     from deliberation.services import set_moderation
     from deliberation.storage import Store

@@ -141,7 +141,7 @@ def _one_note(bundle, words):
 
 
 def test_empty_body_on_moderated_out_comment_is_kept_moderated_out(small_export):
-    from deliberation.importers.polis import UNUSABLE_TEXT
+    from deliberation.models import UNUSABLE_TEXT
     from deliberation.models import ModerationStatus
 
     folder, original = small_export

@@ -18,8 +18,8 @@ import pytest
 from conftest import run_cli
 from deliberation.config import Settings
 from deliberation.errors import InputError
-from deliberation.importers.polis import UNUSABLE_TEXT, read_polis_export
-from deliberation.models import ModerationStatus
+from deliberation.importers.polis import read_polis_export
+from deliberation.models import UNUSABLE_TEXT, ModerationStatus
 from deliberation.services import set_moderation
 from deliberation.storage import Store
 
@@ -109,3 +109,19 @@ def test_a_database_from_before_the_flag_marks_the_comment_on_its_upgrade(room):
         Store(settings, url=_read_only_sqlite_url(db).replace("&immutable=1", ""))  # read-only: says what to do
     _refused(settings, cid, "2")
     assert {s.external_id: s.has_text for s in Store(settings).statements(cid)} == {"0": True, "1": True, "2": False}
+
+
+def test_a_database_from_before_languages_names_both_upgrades(room):
+    """A database from before the statements' languages lacks the has_text flag too: read-only, the
+    error names both things the upgrade adds (it named only the languages)."""
+    from deliberation.storage.sql import _read_only_sqlite_url
+
+    settings, cid = room
+    Store(settings).engine.dispose()
+    db = settings.data_dir / "deliberation.sqlite"
+    with closing(sqlite3.connect(db)) as con, con:
+        con.execute("ALTER TABLE statements DROP COLUMN text_language")
+        con.execute("ALTER TABLE statements DROP COLUMN has_text")
+    with pytest.raises(InputError, match=r"needs a one-time upgrade \(the statements' languages and which "
+                                         r"statements have no text\)"):
+        Store(settings, url=_read_only_sqlite_url(db).replace("&immutable=1", ""))

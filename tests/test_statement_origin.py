@@ -127,9 +127,10 @@ def _as_before_origins(store: Store) -> None:
 
 
 #: what a database that needs the upgrade but cannot take it is refused with
-UPGRADE_NEEDED = ("this database was made by an earlier version and needs a one-time upgrade "
-                  "(statement origins) before this version can read it: run `deliberation consultations` (or open "
-                  "the app once) where the database can be written, with the database role that owns its tables")
+UPGRADE_NEEDED = ("this database was made by an earlier version and needs a one-time upgrade (statement origins, "
+                  "the statements' languages and which statements have no text) before this version can read it: "
+                  "run `deliberation consultations` (or open the app once) where the database can be written, with "
+                  "the database role that owns its tables")
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)

@@ -30,7 +30,7 @@ import numpy as np
 
 from deliberation.errors import PREVIEW_CHARS, InputError
 from deliberation.importers import base
-from deliberation.models import ModerationStatus, Statement
+from deliberation.models import UNUSABLE_TEXT, ModerationStatus, Statement
 from deliberation.votematrix import VoteMatrix, _sorted_ids
 from deliberation.words import said
 
@@ -41,8 +41,6 @@ COMMENTS_COLUMNS = ["timestamp", "datetime", "comment-id", "author-id", "agrees"
                     "moderated", "comment-body"]
 VOTES_COLUMNS = ["timestamp", "datetime", "comment-id", "voter-id", "vote"]
 PV_FIXED = ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"]
-#: Stored text of a comment that Polis moderated out and whose body is empty or unusable.
-UNUSABLE_TEXT = "[no usable text in the Polis export; moderated out in Polis]"
 
 
 

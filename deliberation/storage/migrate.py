@@ -47,11 +47,11 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from deliberation.errors import InputError, StorageError
-from deliberation.importers.polis import UNUSABLE_TEXT
-from deliberation.models import ModerationStatus, StatementOrigin
+from deliberation.models import UNUSABLE_TEXT, ModerationStatus, StatementOrigin
 from deliberation.storage.room_reads import words_key
 from deliberation.storage.tables import Base, StatementRow
 from deliberation.text.languages import detect_languages
+from deliberation.wording import listing
 
 log = logging.getLogger(__name__)
 
@@ -133,13 +133,17 @@ def upgrade(engine: Engine, lock: Callable[[Engine], AbstractContextManager[Conn
         raise upgrade_needed(str(engine.url), _what(columns)) from None
 
 
+#: What adding each of :data:`ADDED_COLUMNS` upgrades, in words (:func:`_what`).
+COLUMN_WORDS = {"origin": "statement origins", "words_key": "statement origins",
+                "text_language": "the statements' languages", "has_text": "which statements have no text"}
+
+
 def _what(columns: list[str]) -> str:
-    """What the upgrade that adds ``columns`` (none: only tables) adds, in words."""
+    """What the upgrade that adds ``columns`` (none: only tables) adds, in words: each thing it adds
+    ("the statements' languages and which statements have no text")."""
     if not columns:
         return "a table of pending review decisions"
-    if "origin" in columns or "words_key" in columns:
-        return "statement origins"
-    return "the statements' languages" if "text_language" in columns else "which statements have no text"
+    return listing(list(dict.fromkeys(COLUMN_WORDS[c] for c in columns)))
 
 
 def _column_sql(conn: Connection, name: str) -> str:
