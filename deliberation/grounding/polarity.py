@@ -85,6 +85,8 @@ _OPPOSED = set(entries("opposed_words"))
 #: "against" (a stance unless after a protect word), "gegen" (a preposition unless after a stance word)
 _AGAINST_PREPOSITIONS = set(entries("against_prepositions"))
 _AGAINST = set(entries("against_words")) | _AGAINST_PREPOSITIONS
+#: "for" after a noun of an act ("action for the pay deal"): the act's aim, opposite to "against" there
+_ACT_FOR = set(entries("act_for_words"))
 _FREE, _FREE_PARTICLES = set(entries("free_words")), set(entries("free_particles"))
 _STOP_VERBS = set(entries("stop_verbs"))
 _KEEP, _KEEP_AWAY = set(entries("keep_words")), set(entries("keep_away_particles"))
@@ -249,11 +251,16 @@ def _negation_at(text: str, toks: list[_Tok], raws: list[str], k: int, window: i
 #: the WordNet noun domain of an act ("enforcement", "fight", "action"): "against" after one says
 #: what the act is aimed at, no stance of the speaker
 ACT_DOMAIN = "noun.act"
+#: the axis of an act's aim: "against" (-1) or "for" (+1) after a noun of an act. Neither is a stance of
+#: the speaker, so it counts only paired with the other clause's aim on the same words: "action for
+#: the pay deal" drafted as "action against the pay deal" is reversed; "enforcement of junk cars"
+#: drafted as "enforcement against junk cars" is not
+AIM_AXIS = "aim"
 _DETERMINERS = frozenset(entries("determiners"))
 
 
 def _aimed_act(raws: list[str], k: int) -> bool:
-    """Is "against" at ``k`` aimed by the act the noun before it names ("tougher enforcement against
+    """Is "against" (or "for") at ``k`` aimed by the act the noun before it names ("tougher enforcement against
     junk cars" = "enforcement of junk cars", "the fight against gerrymandering" = "fighting
     gerrymandering"): a word whose first noun sense is an act (:data:`ACT_DOMAIN`), used as a noun
     (usually one, or after a determiner)? Stance verbs before "against" are read first ("vote against")."""
@@ -290,8 +297,14 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
         if lw in _OPPOSED and k > 0 and raws[k - 1].lower() not in _STANCE_GEGEN_VERBS:
             continue  # "(as) opposed to X" after a noun: "instead of X", no stance
         if lw in _AGAINST and k > 0 and raws[k - 1].lower() not in _STANCE_GEGEN_VERBS:
-            if lw in _AGAINST_PREPOSITIONS or raws[k - 1].lower() in _PROTECT_VERBS or _aimed_act(raws, k):
-                continue  # preposition: "hilft gegen die Hitze", "protect against floods", "the fight against fraud"
+            if lw in _AGAINST_PREPOSITIONS or raws[k - 1].lower() in _PROTECT_VERBS:
+                continue  # preposition: "hilft gegen die Hitze", "protect against floods"
+            if _aimed_act(raws, k):  # "the fight against fraud": the act's aim, no stance of the speaker
+                occ.append((AIM_AXIS, -1, k, win(k, window, forward_only=True), w))
+                continue
+        if lw in _ACT_FOR and k > 0 and _aimed_act(raws, k):  # "action for the pay deal"
+            occ.append((AIM_AXIS, 1, k, win(k, window, forward_only=True), w))
+            continue
         if lw in _FREE and k + 1 < len(toks) and toks[k + 1].raw.lower() in _FREE_PARTICLES:
             occ.append(("neg", -1, k, win(k, 2 * window, forward_only=True), "free of"))
             continue
