@@ -19,6 +19,7 @@ from typing import Any
 from deliberation.analysis.pipeline import repness_by_direction
 from deliberation.grounding import public_reason
 from deliberation.models import Statement
+from deliberation.text.languages import main_language, told_languages
 from deliberation.report_text import (
     SECTION_KEYS,
     WJ,
@@ -124,6 +125,9 @@ def build_report(state: dict[str, Any], statements: list[Statement],
     return {
         "question": state.get("question", ""),
         "consultation_id": state.get("consultation_id"),
+        # the language most statements participants see are written in, as the store told it ("": not told):
+        # the HTML marks their words with it where the report's words are in another (a Chinese room's)
+        "statements_language": main_language(told_languages([s.text for s in statements if s.is_public and not s.is_draft]), ""),
         "participation": _participation(analysis, counts, texts, statements),
         "method": {
             "drafter": options.get("drafter", "extractive"), "model": options.get("model"),

@@ -545,11 +545,12 @@ def _md(text: Any) -> str:
 
 def to_html(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str:
     """The report's public part as HTML in ``lang``: every text escaped."""
-    w, e = report_words(lang), html.escape
+    w, e, theirs = report_words(lang), html.escape, rep.get("statements_language") or ""
+    written = f" lang='{e(theirs)}'" if theirs and theirs != w.lang else ""  # participants' words, in their language
     parts = [f"<!doctype html><html lang='{w.lang}'><meta charset='utf-8'><title>{e(rep['question'])}</title>",
              "<style>body{font-family:sans-serif;max-width:60em;margin:auto;line-height:1.4}li{margin:.2em 0}"
              ".cite{color:#555;font-size:.9em}.vote{background:#f3f6f9;padding:.3em .6em}</style>",
-             f"<h1>{e(w('report.title'))}</h1>", f"<p><b>{e(w('report.question_html'))}</b> {e(rep['question'])}</p>"]
+             f"<h1>{e(w('report.title'))}</h1>", f"<p><b>{e(w('report.question_html'))}</b> {_theirs(e(rep['question']), written)}</p>"]
     if rep.get("participation"):
         parts.append(f"<p>{e(participation_line(rep['participation'], w.lang))}</p>")
     items = rep.get("consensus", []) + rep.get("minority", [])
@@ -561,7 +562,7 @@ def to_html(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str:
         if key == "common_ground":
             parts += [f"<p>{e(line)}</p>" for line in held_lines(rep.get("held_candidates"), w.lang)]
         for d in mine:
-            parts += _html_draft(d, w)
+            parts += _html_draft(d, w, written)
         # a revision the moderator rejected is not shown, but the version voted on before it was
         for d in rep.get("rejected") or []:
             if d.get("earlier_versions") and d.get("section", section_of(d["key"])) == key:
@@ -576,15 +577,20 @@ def to_html(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str:
     return "\n".join(parts)
 
 
-def _html_draft(d: dict, w: Texts) -> list[str]:
-    e = html.escape
+def _theirs(escaped: str, written: str) -> str:
+    """Participants' words (escaped) marked with their language (``written``: " lang='zh'"), or as they are."""
+    return f"<span{written}>{escaped}</span>" if written else escaped
+
+
+def _html_draft(d: dict, w: Texts, written: str = "") -> list[str]:
+    e, cut = html.escape, "\0"  # cut: where the statement's text goes in its line
     parts = [f"<h3>{e(_heading(d, w.lang))}</h3><ul>"]
     for s in d["sentences"]:
-        parts.append(f"<li>{e(sentence_text(s, w.lang))} <span class='cite'>{e(w('draft.cites', ids=', '.join(s['citations'])))}"
+        parts.append(f"<li>{_theirs(e(sentence_text(s, w.lang)), written)} <span class='cite'>{e(w('draft.cites', ids=', '.join(s['citations'])))}"
                      "</span></li>")
     parts.append("</ul><ul class='cite'>")
     for sid, text in d["cited_statements"].items():
-        parts.append(f"<li>{e(w('draft.statement', sid=sid, text=text))}</li>")
+        parts.append(f"<li>{e(w('draft.statement', sid=sid, text=cut)).replace(cut, _theirs(e(text), written))}</li>")
     parts.append("</ul>")
     line = vote_line(d.get("votes"), d.get("published_as"), _same_ballot(d, w.lang), w.lang)
     if line:

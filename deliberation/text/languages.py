@@ -116,6 +116,14 @@ def remember_languages(texts: Sequence[str], codes: Sequence[str | None]) -> Non
     _remember({t: c for t, c in zip(texts, codes) if c is not None})
 
 
+def told_languages(texts: Sequence[str]) -> list[str]:
+    """The languages already known of ``texts`` (:func:`remember_languages`: the store hands over every
+    statement's when it reads them), "" for a text not told yet: Lingua is never asked (the report
+    node names its statements' language at no cost)."""
+    found = _remembered(list(texts))
+    return [found.get(t, "") for t in texts]
+
+
 @functools.lru_cache(maxsize=1)
 def _detector():
     languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in LANGUAGES]
