@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from deliberation.text.terms import CJK_CHARS
+
 from .lexicon import CJK_NEGATORS as _CJK_NEGATORS  # noqa: F401  (re-exported for polarity)
 from .lexicon import CJK_NOT_NEGATION as _CJK_NOT_NEGATION  # noqa: F401
 from .lexicon import LANGUAGES, alternation, entries, phrase_pattern, word_pattern
@@ -55,12 +57,18 @@ _PEOPLE = alternation("people_nouns")
 _CLAIM_KINDS = ("everyone", "all_group", "nobody", "majority", "consensus", "agreement")
 
 
+#: where a claim's word starts and ends: a word boundary, or the edge of a Chinese or Japanese
+#: character (those scripts write no spaces: '我覺得大家都同意' holds the claim '大家都')
+_WORD_START = rf"(?:\b|(?=[{CJK_CHARS}]))"
+_WORD_END = rf"(?:\b|(?<=[{CJK_CHARS}]))"
+
+
 def _claim(kind: str) -> re.Pattern[str]:
     if kind == "nobody":
         return re.compile(
             rf"\b(?:{alternation('nobody_subjects')})\s+(?:\w+\s+)?(?:{alternation('nobody_verbs')})\b", re.I
         )
-    return re.compile(rf"\b(?:{alternation('claims.' + kind).replace('{people}', _PEOPLE)})\b", re.I)
+    return re.compile(rf"{_WORD_START}(?:{alternation('claims.' + kind).replace('{people}', _PEOPLE)}){_WORD_END}", re.I)
 
 
 _QUANTIFIER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
