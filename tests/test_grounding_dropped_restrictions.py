@@ -92,6 +92,14 @@ CASES = [
     # nouns joined by "and" / "or" restrict as one: a draft that keeps one keeps the restriction
     (["Nurses should be able to live in the towns and neighbourhoods they serve."],
      "Nurses should be able to live in the neighbourhoods they serve.", None),
+    # a restriction the draft has said in a sentence before still holds in the next one
+    (["I think we should fight for fair funding in rural libraries, including fighting for library staff and "
+      "closing the reading gap."],
+     "I think we should fight for fair funding in rural libraries. We need to fight for library staff and closing "
+     "the reading gap.", None),
+    (["I think we should fight for fair funding in rural libraries, including fighting for library staff and "
+      "closing the reading gap."],
+     "We need to fight for library staff and closing the reading gap.", K.SCOPE_INFLATED),
     # a relative clause before the main clause's verb ends there, "people" restricted as any noun; a participle
     # phrase restricts as a relative clause does (round of 7 Dec, "guardr")
     (["Drivers who ignore red lights should lose their licence."], "Drivers should lose their licence.",

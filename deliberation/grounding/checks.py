@@ -109,6 +109,9 @@ class SentenceContext:
     best_sim: float | None = None
     found: list[Problem] = field(default_factory=list)
     """Problems found by the checks that ran before (some checks skip what another reported)."""
+    before: str = ""
+    """The draft's sentences before this one: what the draft has said already (a restriction said
+    there still holds: "... equity in public schools. We need to fight for integration.")."""
     _novel: dict[str, str] | None = None
     _union_cov: float | None = None
 

@@ -93,12 +93,20 @@ def _dropped(ctx: SentenceContext, sid: str, text: str, lo: int, hi: int, draft_
     if kept / len(rest) < MIN_KEPT_REST:
         return None
     if any(_said(w, ctx, draft_words) for w in own.values()) or _own_circumstance(ctx, rest) \
-            or _noun_kept(ctx, text[lo:hi]):
+            or _noun_kept(ctx, text[lo:hi]) or _said_before(ctx, own):
         return None
     phrase = " ".join(text[lo:hi].split())
     return Problem(ProblemKind.SCOPE_INFLATED,
                    f"drops the restriction of statement {sid} ('{phrase}'): says it without that time or place",
                    {"statement": sid, "phrase": phrase})
+
+
+def _said_before(ctx: SentenceContext, own: dict[str, str]) -> bool:
+    """Has an earlier sentence of the draft said every word of the restriction ("We should fight for
+    equity in public schools. We need to fight for integration." keeps "in public schools")?"""
+
+    said = set(_content_words_with_surface(_tokenize(ctx.before)))
+    return bool(ctx.before) and set(own) <= said
 
 
 def _noun_kept(ctx: SentenceContext, phrase: str) -> bool:

@@ -167,8 +167,9 @@ def check_draft(
     parsed = _parse_sentences(draft, known, ids, list(citations) if citations else None)
     emb = _Embeddings(encoder)
     _prefetch(emb, sources, parsed)
-    verdicts = [check_sentence(clean, cited, unknown, sources, emb, config, reading)
-                for clean, cited, unknown in parsed]
+    verdicts = [check_sentence(clean, cited, unknown, sources, emb, config, reading,
+                               before=" ".join(c for c, _, _ in parsed[:n]))
+                for n, (clean, cited, unknown) in enumerate(parsed)]
     if judge is not None:
         verdicts = [_second_opinion(v, sources, judge) for v in verdicts]
     return GroundingReport(supported=all(v.supported for v in verdicts), sentences=verdicts,
@@ -231,8 +232,10 @@ def check_sentence(
     emb: _Embeddings,
     cfg: GroundingConfig,
     reading: Reading = FULL,
+    before: str = "",
 ) -> SentenceVerdict:
-    """Run every rule check (of ``reading``) on one sentence; it is supported when none finds a problem."""
+    """Run every rule check (of ``reading``) on one sentence; it is supported when none finds a problem.
+    ``before``: the draft's sentences before it (a restriction said there still holds)."""
 
     problems: list[Problem] = []
     if unknown_ids:
@@ -252,7 +255,7 @@ def check_sentence(
     read = spelled_out(read, _tokenize(read), [t.raw for src in cited for t in src.toks])
     toks = _tokenize(read)
     ctx = SentenceContext(text=read, toks=toks, content=_content_set(toks), lang=lang,
-                          cited_ids=cited_ids, cited=cited, emb=emb, cfg=cfg)
+                          cited_ids=cited_ids, cited=cited, emb=emb, cfg=cfg, before=before)
     problems += checks.check_instruction(ctx)
     if not ctx.content and problems:
         return _verdict(text, cited_ids, problems, ctx)
