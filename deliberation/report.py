@@ -73,6 +73,20 @@ def without_server(text: str | None, base_url: str | None) -> str | None:
     return text.replace(f"llm:{base}/", "llm:").replace(base, MODEL_SERVER)
 
 
+def _method(state: dict[str, Any], analysis: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    """How the report was made: the drafter, the seed, the grouping, the rules and thresholds."""
+    stats = analysis.get("stats") or {}
+    return {
+        "drafter": options.get("drafter", "extractive"), "model": options.get("model"),
+        "own_server": bool(options.get("base_url")), "seed": options.get("seed", 0),
+        "grouping": analysis.get("grouping", {}),
+        "embedding_model": (analysis.get("topics") or {}).get("embedding_model"),
+        "consensus_rule": stats.get("consensus_rule", ""), "min_votes_rule": stats.get("min_votes_rule", ""),
+        "thresholds": stats.get("config", {}),
+        "audit_rounds": state.get("audit_rounds"), "revise_rounds": state.get("revise_rounds"),
+    }
+
+
 def build_report(state: dict[str, Any], statements: list[Statement],
                  counts: dict[str, int] | None = None) -> dict[str, Any]:
     """A JSON-ready report from the graph state. ``counts``: the store's counts
@@ -129,16 +143,7 @@ def build_report(state: dict[str, Any], statements: list[Statement],
         # the HTML marks their words with it where the report's words are in another (a Chinese room's)
         "statements_language": main_language(told_languages([s.text for s in statements if s.is_public and not s.is_draft]), ""),
         "participation": _participation(analysis, counts, texts, statements),
-        "method": {
-            "drafter": options.get("drafter", "extractive"), "model": options.get("model"),
-            "own_server": bool(options.get("base_url")), "seed": options.get("seed", 0),
-            "grouping": analysis.get("grouping", {}),
-            "embedding_model": (analysis.get("topics") or {}).get("embedding_model"),
-            "consensus_rule": (analysis.get("stats") or {}).get("consensus_rule", ""),
-            "min_votes_rule": (analysis.get("stats") or {}).get("min_votes_rule", ""),
-            "thresholds": (analysis.get("stats") or {}).get("config", {}),
-            "audit_rounds": state.get("audit_rounds"), "revise_rounds": state.get("revise_rounds"),
-        },
+        "method": _method(state, analysis, options),
         "moderation": _public_moderation(state.get("moderation") or {}),
         "topics": topics, "groups": groups,
         "consensus": [d for d in shown if d["kind"] == "consensus"],

@@ -39,3 +39,10 @@ def assert_judged(report: GroundingReport, kind: ProblemKind | None) -> None:
 def assert_one_statement_judged(statement: str, draft: str, kind: ProblemKind | None) -> None:
     """The guard judges ``draft``, citing ``statement`` alone, as :func:`assert_judged` says."""
     assert_judged(check_draft([{"id": "1", "text": statement}], draft, ["1"]), kind)
+
+
+def assert_statements_judged(statements: list[str], draft: str, kind: ProblemKind | None) -> None:
+    """The guard judges ``draft``, citing every one of ``statements`` (ids 1, 2, ...), as
+    :func:`assert_judged` says."""
+    cited = [{"id": str(n), "text": t} for n, t in enumerate(statements, start=1)]
+    assert_judged(check_draft(cited, draft, [c["id"] for c in cited]), kind)

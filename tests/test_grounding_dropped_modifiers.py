@@ -12,11 +12,9 @@ from __future__ import annotations
 import pytest
 
 from deliberation.grounding import ProblemKind, check_draft
-from deliberation.grounding import wordnet as wn
-from guard_cases import assert_judged
+from guard_cases import assert_statements_judged, needs_wordnet
 
 K = ProblemKind
-needs_wordnet = pytest.mark.skipif(wn.wordnet() is None, reason="needs WordNet (Debian's wordnet-base) at /usr/share/wordnet")
 
 # (statements, draft, the problem kind expected or None for supported)
 CASES = [
@@ -55,8 +53,7 @@ CASES = [
 @needs_wordnet
 @pytest.mark.parametrize(("statements", "draft", "kind"), CASES)
 def test_dropped_modifiers(statements: list[str], draft: str, kind: ProblemKind | None) -> None:
-    report = check_draft([{"id": str(n), "text": t} for n, t in enumerate(statements, start=1)], draft)
-    assert_judged(report, kind)
+    assert_statements_judged(statements, draft, kind)
 
 
 @needs_wordnet

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import pytest
 
-from deliberation.grounding import ProblemKind, check_draft
-from guard_cases import assert_judged, needs_wordnet
+from deliberation.grounding import ProblemKind
+from guard_cases import assert_statements_judged, needs_wordnet
 
 K = ProblemKind
 
@@ -80,9 +80,11 @@ CASES = [
      "Dabei schreibt eine Stimme Produktion und Konsum eine große Rolle im Klimaschutz zu.", None),
     (["Produktion und Konsum spielen eine große Rolle im Klimaschutz."],
      "Dabei schreibt eine Stimme der Wiener Produktion und Konsum eine große Rolle im Klimaschutz zu.",
-     K.ADDED_ENTITY),    (["Busy roads like the by pass need turn lanes."], "Busy roads such as the bypass need turn lanes.", None),
+     K.ADDED_ENTITY),
+    (["Busy roads like the by pass need turn lanes."], "Busy roads such as the bypass need turn lanes.", None),
     (["Busy roads like the ring road need turn lanes."], "Busy roads such as the bypass need turn lanes.",
-     K.SCOPE_INFLATED),    (["Vermögenssteuer ab einer Grenze von 1 Mio. Euro einführen!"],
+     K.SCOPE_INFLATED),
+    (["Vermögenssteuer ab einer Grenze von 1 Mio. Euro einführen!"],
      "Eine Vermögenssteuer soll ab einer Grenze von einer Million Euro eingeführt werden.", None),
     (["Vermögenssteuer ab einer Grenze von 1 Mio. Euro einführen!"],
      "Eine Vermögenssteuer soll ab einer Grenze von 1 Euro eingeführt werden.", K.ADDED_NUMBER),
@@ -92,5 +94,4 @@ CASES = [
 @needs_wordnet
 @pytest.mark.parametrize(("statements", "draft", "kind"), CASES)
 def test_a_faithful_draft_passes(statements: list[str], draft: str, kind: ProblemKind | None) -> None:
-    cited = [{"id": str(n), "text": t} for n, t in enumerate(statements, start=1)]
-    assert_judged(check_draft(cited, draft, [c["id"] for c in cited]), kind)
+    assert_statements_judged(statements, draft, kind)

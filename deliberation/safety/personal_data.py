@@ -417,18 +417,11 @@ def _find_spans(text: str) -> list[tuple[int, int, FindingKind, str]]:
         if _looks_like_phone(cand, text[:start], text[end:]):
             spans.append((start, end, "phone", said("held.data.phone")))
 
-    for m in _STREET_EN_RE.finditer(text):
-        spans.append((m.start(), m.end(), "address", said("held.data.street")))
-    for m in _STREET_EN_CONTEXT_RE.finditer(text):
-        spans.append((m.start(1), m.end(1), "address", said("held.data.street")))
-    for m in _STREET_DE_RE.finditer(text):
-        spans.append((m.start(), m.end(), "address", said("held.data.street")))
-    for m in _STREET_DE_CONTEXT_RE.finditer(text):
-        spans.append((m.start(1), m.end(1), "address", said("held.data.street")))
-    for m in (*_STREET_FR_RE.finditer(text), *_STREET_ES_RE.finditer(text)):
-        spans.append((m.start(), m.end(), "address", said("held.data.street")))
-    for m in _STREET_ZH_RE.finditer(text):
-        spans.append((m.start(1), m.end(1), "address", said("held.data.street")))
+    # (pattern, group): a street address, whole (0) or the part after its context words (1)
+    for pattern, group in ((_STREET_EN_RE, 0), (_STREET_EN_CONTEXT_RE, 1), (_STREET_DE_RE, 0),
+                           (_STREET_DE_CONTEXT_RE, 1), (_STREET_FR_RE, 0), (_STREET_ES_RE, 0), (_STREET_ZH_RE, 1)):
+        for m in pattern.finditer(text):
+            spans.append((m.start(group), m.end(group), "address", said("held.data.street")))
     for m in _UK_POSTCODE_RE.finditer(text):
         spans.append((m.start(), m.end(), "address", said("held.data.postcode")))
     for m in _PO_BOX_RE.finditer(text):
