@@ -123,6 +123,10 @@ CASES = [
      "Ab der dritten Wohnung sollen Vermieter eine Leerstandsabgabe zahlen.", None),
     (["Nach Mitternacht sollen Lieferwagen nicht durch den Ort fahren."],
      "In der Nacht sollen Lieferwagen nicht durch den Ort fahren.", None),
+    # "nach" / "vor" before a noun that is no time: a model or a manner, no restriction to drop
+    (["Die Stadt sollte nach dem Vorbild Kopenhagens mehr Radwege bauen."],
+     "Die Stadt sollte wie Kopenhagen mehr Radwege bauen.", None),
+    (["Nach dem Gesetz müssen Vermieter die Heizung warten."], "Vermieter müssen die Heizung warten.", None),
 ]
 
 

@@ -60,6 +60,9 @@ _PUNCT = re.compile(r"[,.;:!?()\[\]\"“”]")
 _PUNCT_DE = re.compile(r"[,.;:!?()\[\]]")
 #: German: words that join a second noun to a phrase ("aus Massentierhaltung oder Import")
 _COORDINATORS_DE = frozenset(entries("circumstance_coordinators", "de"))
+#: German prepositions that restrict only before a noun of time ("nach Mitternacht", not "nach dem Vorbild")
+_TIME_ONLY_DE = frozenset(entries("time_only_prepositions", "de"))
+_TIME_NOUNS_DE = frozenset(entries("time_nouns", "de"))
 #: German: what may stand between two phrases that restrict as one: nothing, a slash or a coordinator
 _JOINED_DE = re.compile(rf"\s*(?:/|(?:{'|'.join(sorted(_COORDINATORS_DE))})\b\.?)?\s*", re.I)
 
@@ -204,7 +207,8 @@ def _time_or_place(word: str) -> bool:
 def _head_de(text: str, toks: list[_Tok], k: int) -> _Tok | None:
     """German: the capitalised noun the preposition at token ``k`` governs, with only articles and
     lower-case adjectives before it ("in der autofreien Innenstadt", quotes allowed), if any; of
-    nouns joined by ``circumstance_coordinators`` the last ("aus Massentierhaltung oder Import")."""
+    nouns joined by ``circumstance_coordinators`` the last ("aus Massentierhaltung oder Import");
+    after "vor" / "nach" only a noun of time ("nach Mitternacht", not "nach dem Vorbild")."""
 
     prev = toks[k]
     for j in range(k + 1, min(len(toks), k + 1 + PHRASE_REACH)):
@@ -212,6 +216,8 @@ def _head_de(text: str, toks: list[_Tok], k: int) -> _Tok | None:
         if _PUNCT_DE.search(text, prev.end, t.start) or not t.raw.isalpha():
             return None
         if t.content and t.raw[:1].isupper():
+            if toks[k].raw.lower() in _TIME_ONLY_DE and t.raw.lower() not in _TIME_NOUNS_DE:
+                return None  # "nach dem Vorbild": a model, no time
             more = _head_de(text, toks, j + 1) if j + 2 < len(toks) and toks[j + 1].raw.lower() in _COORDINATORS_DE else None
             return more or t
         prev = t
