@@ -26,7 +26,7 @@ from deliberation.importers.polis import is_polis_export, read_polis_export
 from deliberation.models import ModerationStatus, Statement
 from deliberation.safety import moderate
 from deliberation.storage import ImportReport, Store, VectorIndex
-from deliberation.text.languages import import_batch, room_language_of, unspoken_language_of
+from deliberation.text.languages import import_batch, question_languages
 from deliberation.wording import inflect, plural
 from deliberation.words import ROOM_LANGUAGE_SETTING, said
 from deliberation.storage.chroma_server import VectorStoreBusy
@@ -157,10 +157,10 @@ def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = Tru
             raise storage_error(OSError(errno.EROFS, "read-only file system"), settings.data_dir)
         opened: list[VectorIndex] = []
         unspoken = None
-        if consultation_id is None:
-            room_language = room_language or room_language_of(question or bundle.question, bundle.description)
-            # a question in a language the pages do not speak (Chinese): the room is English, and the import says so
-            unspoken = None if room_language else unspoken_language_of(question or bundle.question, bundle.description)
+        if consultation_id is None and not room_language:
+            # the question's language, told once: the room's, or one the pages do not speak (Chinese: the
+            # room is English, and the import says so)
+            room_language, unspoken = question_languages(question or bundle.question, bundle.description)
         room = {ROOM_LANGUAGE_SETTING: room_language} if consultation_id is None and room_language else {}
 
         def on_commit(cid: int, stored: list[Statement]) -> dict | None:

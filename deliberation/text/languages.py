@@ -282,16 +282,22 @@ def room_language_of(question: str, description: str = "") -> str | None:
     "Should Kreuzberg have more Spielplätze?" is an English room); None (English) otherwise. The one
     choice of the console's "Create a consultation" and of the command line's imports (a room made
     with ``import-statements --question "¿…?"`` stayed English; found running a Spanish room by hand)."""
-    lang = language_of_most_words(f"{question}\n{description}".strip())
-    return lang if lang in SPOKEN and lang != DEFAULT_LANGUAGE else None
+    return question_languages(question, description)[0]
 
 
 def unspoken_language_of(question: str, description: str = "") -> str | None:
     """The language a new consultation's question (and description) is written in when the app's pages
     do not speak it (Chinese: the room is English, :func:`room_language_of`), for the console to say so;
     None when the question is in a language the app speaks, or in none that can be told."""
+    return question_languages(question, description)[1]
+
+
+def question_languages(question: str, description: str = "") -> tuple[str | None, str | None]:
+    """:func:`room_language_of` and :func:`unspoken_language_of` of one question, told with one detection
+    (an import asks both)."""
     lang = language_of_most_words(f"{question}\n{description}".strip())
-    return lang if lang and lang not in SPOKEN else None
+    return (lang if lang in SPOKEN and lang != DEFAULT_LANGUAGE else None,
+            lang if lang and lang not in SPOKEN else None)
 
 
 def detect_languages(texts: Sequence[str], fill_main: bool = False) -> list[str]:
