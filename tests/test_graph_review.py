@@ -128,11 +128,12 @@ def test_an_edit_that_leaves_a_sentence_out_no_longer_cites_it():
 
 def test_an_edit_that_says_a_sentence_in_other_words_still_cites_it():
     """The moderator joins a draft's two sentences, the second in words of their own ("pupils need
-    secure places to cross" for "safe crossings near the school"): it shares no word with its
+    secure places to cross" for "schoolchildren need safe crossings"): it shares no word with its
     sentence, so the edit cited only the first statement and the guard refused a faithful edit
-    ("adds content not found in cited statement 1")."""
+    ("adds content not found in cited statement 1"). (The statement once said "safe crossings near
+    the school": since 191e5a9 an edit without "near the school" drops that place, rightly.)"""
     stmts = [Statement(external_id="1", text="The bus to the hospital should run every fifteen minutes."),
-             Statement(external_id="2", text="We need safe crossings near the school.")]
+             Statement(external_id="2", text="Schoolchildren need safe crossings.")]
     draft = DraftRecord(key="all:1", kind="consensus", drafter="extractive", status="draft", sentences=[
         {"text": s.text, "citations": [s.external_id], "held_by": ""} for s in stmts])
     edit = "The bus to the hospital should run every fifteen minutes, and pupils need secure places to cross."
