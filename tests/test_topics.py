@@ -184,7 +184,8 @@ def _check_result_invariants(result: TopicResult, ids, texts, config: TopicConfi
             label = label[: -len(names) - 3]
         if not topic.is_other:
             parts = label.split(config.label_separator)
-            assert parts == topic.terms[: config.n_label_terms]
+            # the terms, each as the statements write it where that has a capital past its first letter ("CO2")
+            assert [x.lower() for x in parts] == topic.terms[: config.n_label_terms]
         for term in topic.terms:
             assert term in topic_text, f"term {term!r} of topic {topic.id} is not in its statements"
     assert sorted(seen) == sorted(ids), "every statement in exactly one topic"

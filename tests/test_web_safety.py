@@ -310,8 +310,13 @@ def test_error_messages_are_escaped(tmp_path, monkeypatch):
 
 # ---- in a real browser ----------------------------------------------------------------------------
 #: Problems in the DOM: a script that ran, images/links to the payloads' targets, LaTeX, and any
-#: element that could only come from markup (bold, heading, link, code, colour...) holding a marker.
-DOM_PROBLEMS_JS = r"""() => {
+#: element that could only come from markup (bold, heading, link, code, colour...) holding a marker in
+#: words of its own. ``own``: the app's own texts made of the payloads' words, the topic labels ("boldQx ·
+#: strongqx · emQx", its terms written as the statements write them), which the app may put in its own
+#: headings and bold ("What people said about the topic “boldQx · …”"): taken out of an element's text
+#: before it is read for a marker, so a bold or heading made of a payload ("**boldQx**") is still found.
+DOM_PROBLEMS_JS = r"""(own) => {
+  const words = (e) => own.reduce((t, label) => t.split(label).join(''), e.textContent);
   const bad = [];
   if (window.__pwned) bad.push('script ran: ' + window.__pwned);
   for (const img of document.querySelectorAll('img')) {
@@ -326,16 +331,16 @@ DOM_PROBLEMS_JS = r"""() => {
   for (const s of document.querySelectorAll('script')) if (/__pwned/.test(s.textContent)) bad.push('script element');
   if (document.querySelector('.katex, math, mjx-container')) bad.push('LaTeX rendered');
   for (const md of document.querySelectorAll('[data-testid="stMarkdownContainer"]')) {
-    if (md.querySelector('[data-testid="stIconMaterial"]') && /Qx/.test(md.textContent)) bad.push('icon in statement');
+    if (md.querySelector('[data-testid="stIconMaterial"]') && /Qx/.test(words(md))) bad.push('icon in statement');
   }
   const markup = 'STRONG B EM I H1 H2 H3 H4 H5 H6 A TABLE TD TH CODE PRE DEL S BLOCKQUOTE SUP SUB MARK KBD IMG HR'.split(' ');
   for (const e of document.querySelectorAll(markup.join(','))) {
     if (e.closest('[data-testid="stDataFrame"]')) continue;  // the data grid's own (accessible) table of text
-    if (/Qx/.test(e.textContent)) bad.push(e.tagName + ': ' + e.textContent.slice(0, 60));
+    if (/Qx/.test(words(e))) bad.push(e.tagName + ': ' + e.textContent.slice(0, 60));
   }
   for (const e of document.querySelectorAll('span[style], span[class*="olor"]')) {
     const st = (e.getAttribute('style') || '') + (e.getAttribute('class') || '');
-    if (/Qx/.test(e.textContent) && /color|background/i.test(st)) bad.push('styled span: ' + e.textContent.slice(0, 60));
+    if (/Qx/.test(words(e)) && /color|background/i.test(st)) bad.push('styled span: ' + e.textContent.slice(0, 60));
   }
   return bad;
 }"""
@@ -355,15 +360,16 @@ def _missing(page, expected: list[str]) -> list[str]:
     return [t for t in expected if norm(t) not in text]
 
 
-def _check(page, expected: list[str], where: str) -> None:
+def _check(page, expected: list[str], where: str, own: list[str]) -> None:
     """Each of ``expected`` shown literally on ``page`` once its run has ended, and no element made of
-    a payload: read once the page shows them all (or SHOWN_WAIT_MS have passed), not after a fixed time."""
+    a payload (``own``: the app's own texts made of payload words, :data:`DOM_PROBLEMS_JS`): read once the
+    page shows them all (or SHOWN_WAIT_MS have passed), not after a fixed time."""
     idle(page)
     waited = 0
     while (missing := _missing(page, expected)) and waited < SHOWN_WAIT_MS:
         page.wait_for_timeout(SHOWN_POLL_MS)
         waited += SHOWN_POLL_MS
-    problems = page.evaluate(DOM_PROBLEMS_JS)
+    problems = page.evaluate(DOM_PROBLEMS_JS, own)
     assert problems == [], f"{where}: {problems}"
     assert not missing, f"{where}: not shown literally: {missing}"
 
@@ -405,13 +411,15 @@ def nasty(tmp_path_factory):
             store.cast_vote(c.id, pid, sid, 1 if (i + j) % 2 else -1)
     st = runner.start(settings, c.id, {"drafter": "extractive", "seed": 0})
     assert (st.waiting or {}).get("type") == "review", st.next
+    labels = [t["label"] for t in st.values["analysis"]["topics"]["topics"]]  # the app's own words (_check)
     srv = start_server(settings.data_dir, base / "log")
     from playwright.sync_api import sync_playwright
 
     pw = sync_playwright().start()
     browser = launch_chromium(pw, idle_hook=True)
     try:
-        yield {"url": srv.url, "settings": settings, "store": store, "c": c, "secret": secret, "browser": browser}
+        yield {"url": srv.url, "settings": settings, "store": store, "c": c, "secret": secret, "browser": browser,
+               "labels": labels}
     finally:
         browser.close()
         pw.stop()
@@ -436,7 +444,7 @@ def test_browser_participant_page_shows_statements_as_text(nasty):
     page.goto(f"{nasty['url']}/participate?code={c.code}")
     page.get_by_role("button", name="Join", exact=True).click()
     page.get_by_text("Welcome!").wait_for()
-    _check(page, [QUESTION], "participant page, vote tab")
+    _check(page, [QUESTION], "participant page, vote tab", nasty["labels"])
     first = page.get_by_text(re.compile(r"^Statement \d+$")).first.inner_text().split()[1]
     texts = {s.external_id: s.text for s in store.statements(c.id)}
     assert norm(texts[first]) in _page_text(page)
@@ -451,10 +459,10 @@ def test_browser_participant_page_shows_statements_as_text(nasty):
     for s in visible:
         store.cast_vote(c.id, pid, s.external_id, 0, create_participant=True)
     page.get_by_role("tab", name=re.compile("My votes")).click()
-    _check(page, PAYLOADS + [QUESTION], "participant page, my votes")
+    _check(page, PAYLOADS + [QUESTION], "participant page, my votes", nasty["labels"])
     # about this consultation (the description is a payload too)
     page.get_by_text("About this consultation").click()
-    _check(page, [PAYLOADS[3]], "participant page, description")
+    _check(page, [PAYLOADS[3]], "participant page, description", nasty["labels"])
     page.context.close()
 
 
@@ -462,19 +470,19 @@ def test_browser_moderation_queue_and_review_show_statements_as_text(nasty):
     from graphs import runner
 
     page = _moderator_page(nasty)
-    _check(page, [QUESTION], "moderator overview")
+    _check(page, [QUESTION], "moderator overview", nasty["labels"])
     page.get_by_role("tab", name=re.compile("Moderation queue")).click()
     idle(page)
     page.get_by_text(re.compile(r"^Moderated out")).click()
     _check(page, PAYLOADS[:-1] + ["flagged: " + p for p in PAYLOADS[:-1]] + [PAYLOADS[-1]],
-           "moderation queue")
+           "moderation queue", nasty["labels"])
     page.get_by_role("tab", name="Facilitation").click()
     page.get_by_text(re.compile(r"^Review \d+ drafts$")).wait_for()
     drafts = runner.status(nasty["settings"], nasty["c"].id).waiting["drafts"]
     cited = {t for d in drafts for t in (d.get("cited") or {}).values()}
     sentences = [s["text"] for d in drafts for s in d["sentences"]]
     assert any("Qx" in t for t in cited), "the drafts cite no payload: the check would be empty"
-    _check(page, sorted(cited) + sentences, "review")
+    _check(page, sorted(cited) + sentences, "review", nasty["labels"])
     page.context.close()
 
 
@@ -498,7 +506,15 @@ def test_browser_board_and_voting_tab_show_drafts_as_text(nasty):
     page = _new_page(nasty, width=1600)
     page.goto(f"{nasty['url']}/board?code={nasty['c'].code}")
     page.get_by_text("Drafts put to the vote").wait_for()
-    _check(page, [p["text"] for p in published] + [QUESTION], "live board")
+    _check(page, [p["text"] for p in published] + [QUESTION], "live board", nasty["labels"])
+    # the labels taken out of the app's own bold still leave a bold or heading made of a payload to be found
+    assert any("Qx" in label for label in nasty["labels"]), nasty["labels"]  # a label keeps its capitals
+    planted = page.evaluate("""(own) => { for (const [tag, text] of [['strong', 'About “' + own.join('”, “') + '”'],
+        ['h3', 'headingQx of a statement'], ['strong', own[0] + ' boldQx']]) {
+        const e = document.createElement(tag); e.textContent = text; document.body.appendChild(e); } }""",
+                            nasty["labels"])
+    assert planted is None and page.evaluate(DOM_PROBLEMS_JS, nasty["labels"]) == [
+        "H3: headingQx of a statement", "STRONG: " + (nasty["labels"][0] + " boldQx")[:60]]
     page.context.close()
     # the moderator's table of drafts has no CSV download (it would not neutralise formulas)
     mod = _moderator_page(nasty)
@@ -511,7 +527,7 @@ def test_browser_board_and_voting_tab_show_drafts_as_text(nasty):
     own = table.locator("xpath=ancestor::*[@data-testid='stElementContainer'][1]")  # the table's, not an outer one's
     own.get_by_test_id("stElementToolbarButton").first.wait_for()
     assert mod.get_by_role("button", name="Download as CSV").count() == 0
-    _check(mod, [QUESTION], "moderator voting tab")
+    _check(mod, [QUESTION], "moderator voting tab", nasty["labels"])
     mod.context.close()
 
 
@@ -533,7 +549,7 @@ def test_browser_report_shows_statements_as_text(nasty):
     page = _new_page(nasty)
     page.goto(f"{nasty['url']}/report?code={nasty['c'].code}")
     page.get_by_text("Downloads").wait_for()
-    _check(page, expected + [QUESTION], "report")
+    _check(page, expected + [QUESTION], "report", nasty["labels"])
     html = (settings.data_dir / "reports" / str(cid) / "report.html").read_text(encoding="utf-8")
     assert "<img src=x" not in html and "<script>window" not in html and 'href="javascript' not in html
     # the Polis export the moderator downloads is formula-safe too

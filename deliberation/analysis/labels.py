@@ -7,6 +7,8 @@ times ``log(1 + average terms per topic / frequency of the term across all topic
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
@@ -91,6 +93,23 @@ def grow_cjk(term: str, segments: list[str], max_len: int = 6, share: float = 0.
         else:
             break
     return term
+
+
+def as_written(term: str, texts: Sequence[str]) -> str:
+    """A label term (lower case, :func:`~deliberation.text.terms.extract_terms`) as the topic's statements
+    write it, when most of its occurrences there are written one way, with a capital past its first letter:
+    "UberX" (29 of vTaiwan's 33; its label said "uberx"), "NYC"; else the term itself ("Build" may start a
+    sentence; "Uber", "uber", "UBER" are several ways; a CJK term has no case)."""
+    if CJK_RE.search(term):
+        return term
+    # the term between anything but a letter or digit ("__UberX__" too: an underscore parts words as extract_terms does)
+    pattern = re.compile(rf"(?<![^\W_]){re.escape(term)}(?![^\W_])", re.IGNORECASE)
+    found = Counter(m.group(0) for t in texts
+                    for m in pattern.finditer(CJK_RE.sub(" ", unicodedata.normalize("NFKC", t))))
+    written, n = found.most_common(1)[0] if found else (term, 0)
+    written = written if n * 2 > found.total() else term  # most of its occurrences are written so
+    # a capital past the first letter is the word's own ("UberX", "NYC"); a first one may start a sentence
+    return written if any(ch.isupper() for ch in written[1:]) else term
 
 
 def pick_terms(

@@ -89,7 +89,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from deliberation.analysis.clustering import TopicCandidate, cluster_units, quality_note, seed_from, silhouette
-from deliberation.analysis.labels import (centre_ranks, class_tfidf, guess_languages, label_language,
+from deliberation.analysis.labels import (as_written, centre_ranks, class_tfidf, guess_languages, label_language,
                                           language_notes, pick_terms)
 from deliberation.analysis.duplicates import near_duplicate_groups, translation_pairs, unit_rows
 from deliberation.embeddings.models import DEFAULT_MODEL, calibration_for
@@ -471,8 +471,9 @@ def _topic_infos(order: list[int], members: dict[int, np.ndarray], voices_of: di
         if c == other_label:
             label = english("topic_label.other")
         else:
-            label = config.label_separator.join(terms[: config.n_label_terms]) if terms else \
-                english("topic_label.numbered", n=topic_number(t))
+            said_in = [texts[i] for i in idx.tolist()]  # a term as its statements write it ("UberX")
+            label = config.label_separator.join(as_written(x, said_in) for x in terms[: config.n_label_terms]) \
+                if terms else english("topic_label.numbered", n=topic_number(t))
         if several:  # (said in the room's language by deliberation.wording.topic_label)
             label = english("topic_label.languages", label=label,
                             languages=", ".join(language_name(code) for code in topic_languages))
