@@ -30,11 +30,11 @@ from deliberation.report_text import (
     moderator_heading,
     participation_line,
     section_of,
-    to_html,
     to_markdown,
     vote_line,
     why_empty,
 )
+from deliberation.report_html import to_html
 from deliberation.wording import TERMS, audience_name, ballot_name, draft_heading, draft_text, group_label
 from deliberation.words import DEFAULT_LANGUAGE
 
@@ -100,6 +100,8 @@ def build_report(state: dict[str, Any], statements: list[Statement],
     versions = _ballot_versions(state.get("published") or [])
     options = state.get("options") or {}
     topic_labels = topic_names(analysis.get("topics"))
+    shown = [s for s in statements if s.is_public and not s.is_draft]
+    told = dict(zip([s.external_id for s in shown], told_languages([s.text for s in shown])))
 
     def draft_entry(d: dict) -> dict:
         pub = published.get(d["key"]) if d.get("status") == "published" else None
@@ -141,7 +143,9 @@ def build_report(state: dict[str, Any], statements: list[Statement],
         "consultation_id": state.get("consultation_id"),
         # the language most statements participants see are written in, as the store told it ("": not told):
         # the HTML marks their words with it where the report's words are in another (a Chinese room's)
-        "statements_language": main_language(told_languages([s.text for s in statements if s.is_public and not s.is_draft]), ""),
+        "statements_language": main_language(list(told.values()), ""),
+        # and each one's (only those told): a bilingual room's HTML marks each statement with its own
+        "statement_languages": {sid: code for sid, code in told.items() if code},
         "participation": _participation(analysis, counts, texts, statements),
         "method": _method(state, analysis, options),
         "moderation": _public_moderation(state.get("moderation") or {}),

@@ -1,4 +1,5 @@
-"""The report in words: Markdown and HTML from the report's JSON (deliberation.report.build_report),
+"""The report in words: Markdown from the report's JSON (deliberation.report.build_report; its HTML:
+deliberation.report_html),
 in a language passed down as ``lang`` ("en", "de", "fr", "es"; deliberation/messages/<lang>.toml,
 through deliberation.words). The report's own words are said in that language: headings, section
 texts, vote words, why a section is empty, counts in their singular or plural, audiences
@@ -13,7 +14,6 @@ Statement text is data: in Markdown only the characters that could form markup a
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from functools import lru_cache
 from typing import Any, Callable
@@ -541,58 +541,3 @@ def _md(text: Any) -> str:
     # a backslash before its "/" breaks it
     text = _DIRECTIVE_SLASH.sub(r"\1\\/", "".join(out))
     return _LINE_START.sub(lambda m: "\\" + m.group(1), text)
-
-
-def to_html(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str:
-    """The report's public part as HTML in ``lang``: every text escaped."""
-    w, e, theirs = report_words(lang), html.escape, rep.get("statements_language") or ""
-    written = f" lang='{e(theirs)}'" if theirs and theirs != w.lang else ""  # participants' words, in their language
-    parts = [f"<!doctype html><html lang='{w.lang}'><meta charset='utf-8'><title>{e(rep['question'])}</title>",
-             "<style>body{font-family:sans-serif;max-width:60em;margin:auto;line-height:1.4}li{margin:.2em 0}"
-             ".cite{color:#555;font-size:.9em}.vote{background:#f3f6f9;padding:.3em .6em}</style>",
-             f"<h1>{e(w('report.title'))}</h1>", f"<p><b>{e(w('report.question_html'))}</b> {_theirs(e(rep['question']), written)}</p>"]
-    if rep.get("participation"):
-        parts.append(f"<p>{e(participation_line(rep['participation'], w.lang))}</p>")
-    items = rep.get("consensus", []) + rep.get("minority", [])
-    for key in SECTION_KEYS:
-        mine = [d for d in items if d.get("section", section_of(d["key"])) == key]
-        parts += [f"<h2>{e(w(f'section.{key}'))}</h2>", f"<p>{e(w(f'section.{key}_what'))}</p>"]
-        if not mine:
-            parts.append(f"<p>{e(why_empty(rep.get('empty_sections', {}).get(key), w.lang))}</p>")
-        if key == "common_ground":
-            parts += [f"<p>{e(line)}</p>" for line in held_lines(rep.get("held_candidates"), w.lang)]
-        for d in mine:
-            parts += _html_draft(d, w, written)
-        # a revision the moderator rejected is not shown, but the version voted on before it was
-        for d in rep.get("rejected") or []:
-            if d.get("earlier_versions") and d.get("section", section_of(d["key"])) == key:
-                parts.append(f"<h3>{e(w('draft.revision_rejected', heading=_heading(d, w.lang)))}</h3>")
-                parts += [f"<p class='vote'>{e(earlier_line(x, w.lang))}</p>" for x in d["earlier_versions"]]
-    audit, say = rep.get("audit") or {}, said_in(rep, w)
-    parts.append(f"<h2>{e(w('audit.title'))}</h2>")
-    if audit.get("verdict"):
-        parts.append(f"<p>{e(say(audit['verdict']))}</p>")
-    parts.append("<ul>" + "".join(f"<li>{e(say(f))}</li>" for f in audit.get("findings", [])) + "</ul>")
-    parts.append(f"<p class='cite'>{e(w('terms.jr'))} {e(w('terms.ejr'))}</p>")
-    return "\n".join(parts)
-
-
-def _theirs(escaped: str, written: str) -> str:
-    """Participants' words (escaped) marked with their language (``written``: " lang='zh'"), or as they are."""
-    return f"<span{written}>{escaped}</span>" if written else escaped
-
-
-def _html_draft(d: dict, w: Texts, written: str = "") -> list[str]:
-    e, cut = html.escape, "\0"  # cut: where the statement's text goes in its line
-    parts = [f"<h3>{e(_heading(d, w.lang))}</h3><ul>"]
-    for s in d["sentences"]:
-        parts.append(f"<li>{_theirs(e(sentence_text(s, w.lang)), written)} <span class='cite'>{e(w('draft.cites', ids=', '.join(s['citations'])))}"
-                     "</span></li>")
-    parts.append("</ul><ul class='cite'>")
-    for sid, text in d["cited_statements"].items():
-        parts.append(f"<li>{e(w('draft.statement', sid=sid, text=cut)).replace(cut, _theirs(e(text), written))}</li>")
-    parts.append("</ul>")
-    line = vote_line(d.get("votes"), d.get("published_as"), _same_ballot(d, w.lang), w.lang)
-    if line:
-        parts.append(f"<p class='vote'>{e(line)}</p>")
-    return parts + [f"<p class='vote'>{e(earlier_line(x, w.lang))}</p>" for x in d.get("earlier_versions") or []]

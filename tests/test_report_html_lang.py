@@ -9,7 +9,7 @@ from conftest import run_cli
 
 from deliberation.config import Settings
 from deliberation.report import build_report
-from deliberation.report_text import to_html
+from deliberation.report_html import to_html
 from deliberation.storage import Store
 
 STATEMENTS = ("text\n台北市的計程車應該和 UberX 遵守相同的法律規範。\n自用車載客應該要有保險，乘客的安全才有保障。\n"
@@ -29,3 +29,43 @@ def test_a_chinese_rooms_words_are_marked_chinese_in_an_english_report(tmp_path)
     # read in a language the statements are not written in, still marked; no mark where they agree
     assert f"<span lang='zh'>{QUESTION}</span>" in to_html(rep, "de")
     assert "lang='zh'" not in to_html({**rep, "statements_language": ""})
+
+
+BILINGUAL = ("text,language\n"
+             "Der alte Güterbahnhof soll ein Park mit Bäumen und Bänken werden.,de\n"
+             "Auf dem Gelände sollen bezahlbare Wohnungen für Familien entstehen.,de\n"
+             "Keep the station building and turn it into a library.,en\n")
+MIXED_QUESTION = "What should become of the old goods station?"
+
+
+def test_a_bilingual_rooms_html_marks_each_statement_with_its_own_language(tmp_path):
+    """A room of German and English participants: the HTML report marked every statement with the one language
+    most of them are written in, so the English statement in a German report was read with a German voice
+    (lang='de' on "Keep the station building ..."), and in an English report the English one was marked German.
+    Each statement is marked with its own language now, a draft sentence with its cited statements' one."""
+    (tmp_path / "mixed.csv").write_text(BILINGUAL, encoding="utf-8")
+    run_cli(tmp_path / "data", "import-statements", str(tmp_path / "mixed.csv"), "--question", MIXED_QUESTION,
+            "--no-embed")
+    store = Store(Settings(data_dir=tmp_path / "data"))
+    (p, park), (f, _), (lib, library) = ((s.external_id, s.text) for s in store.statements(1))
+    sentences = [{"text": park, "citations": [p]}, {"text": library, "citations": [lib]}]
+    drafts = [{"key": "group:0", "kind": "minority", "status": "published", "sentences": sentences}]
+    rep = build_report({"analysis": {}, "question": MIXED_QUESTION, "drafts": drafts}, store.statements(1),
+                       store.counts(1))
+    assert rep["statements_language"] == "de" and rep["statement_languages"] == {p: "de", f: "de", lib: "en"}
+    english, german = to_html(rep), to_html(rep, "de")
+    assert english.startswith("<!doctype html><html lang='en'>")
+    assert f"<span lang='de'>{park}</span>" in english and f"<span lang='de'>{library}</span>" not in english
+    assert f"{library}</span>" not in english and f"<li>{library} <span class='cite'>" in english
+    assert german.startswith("<!doctype html><html lang='de'>")
+    assert f"<span lang='en'>{library}</span>" in german and f"lang='de'>{park}" not in german
+    # the question is the room's: marked with the language most statements are in (as before)
+    assert f"<span lang='de'>{MIXED_QUESTION}</span>" in english
+
+
+def test_a_report_of_before_each_statement_had_its_language_marks_them_all_with_the_rooms():
+    rep = {"question": "Q?", "statements_language": "de", "consensus": [{
+        "key": "all:1", "kind": "consensus", "sentences": [{"text": "Ein Park.", "citations": ["1"]}],
+        "cited_statements": {"1": "Ein Park."}, "votes": None}], "minority": []}
+    page = to_html(rep)
+    assert "<li><span lang='de'>Ein Park.</span> <span class='cite'>" in page

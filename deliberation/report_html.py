@@ -1,0 +1,95 @@
+"""The report's public part as HTML (deliberation.report.build_report's JSON), in a language passed down as
+``lang`` as its Markdown is (deliberation.report_text, whose words it uses): every text escaped, and each
+participant's words marked with the language they are written in where the report's own words are in
+another (``<span lang='de'>``), so a screen reader reads a German statement of a bilingual room with a
+German voice and the English one beside it with an English voice."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from deliberation.report_text import (
+    SECTION_KEYS,
+    _heading,
+    _same_ballot,
+    earlier_line,
+    held_lines,
+    participation_line,
+    report_words,
+    said_in,
+    section_of,
+    vote_line,
+    why_empty,
+)
+from deliberation.wording import sentence_text
+from deliberation.words import DEFAULT_LANGUAGE, Texts
+
+
+class _Theirs:
+    """Participants' words, escaped, marked with their language where it is not the report's (``lang``):
+    a statement's own (the report's ``statement_languages``, as the store told it), else the language most
+    of the room's statements are written in (``statements_language``; a report written before statements
+    had their own: every statement in that one)."""
+
+    def __init__(self, rep: dict[str, Any], lang: str):
+        self.lang, self.room = lang, rep.get("statements_language") or ""
+        self.of = rep.get("statement_languages") or {}
+
+    def __call__(self, text: str, sids: list[str] | tuple[str, ...] = ()) -> str:
+        """``text`` (participants' words) marked with the language of the statements ``sids`` when they are
+        all in one (a draft sentence: the statements it cites), else the room's."""
+        told = {self.of.get(sid) or self.room for sid in sids}
+        code = told.pop() if len(told) == 1 else self.room
+        escaped = html.escape(text)
+        return f"<span lang='{html.escape(code)}'>{escaped}</span>" if code and code != self.lang else escaped
+
+
+def to_html(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """The report's public part as HTML in ``lang``: every text escaped."""
+    w, e = report_words(lang), html.escape
+    theirs = _Theirs(rep, w.lang)
+    parts = [f"<!doctype html><html lang='{w.lang}'><meta charset='utf-8'><title>{e(rep['question'])}</title>",
+             "<style>body{font-family:sans-serif;max-width:60em;margin:auto;line-height:1.4}li{margin:.2em 0}"
+             ".cite{color:#555;font-size:.9em}.vote{background:#f3f6f9;padding:.3em .6em}</style>",
+             f"<h1>{e(w('report.title'))}</h1>", f"<p><b>{e(w('report.question_html'))}</b> {theirs(rep['question'])}</p>"]
+    if rep.get("participation"):
+        parts.append(f"<p>{e(participation_line(rep['participation'], w.lang))}</p>")
+    items = rep.get("consensus", []) + rep.get("minority", [])
+    for key in SECTION_KEYS:
+        mine = [d for d in items if d.get("section", section_of(d["key"])) == key]
+        parts += [f"<h2>{e(w(f'section.{key}'))}</h2>", f"<p>{e(w(f'section.{key}_what'))}</p>"]
+        if not mine:
+            parts.append(f"<p>{e(why_empty(rep.get('empty_sections', {}).get(key), w.lang))}</p>")
+        if key == "common_ground":
+            parts += [f"<p>{e(line)}</p>" for line in held_lines(rep.get("held_candidates"), w.lang)]
+        for d in mine:
+            parts += _html_draft(d, w, theirs)
+        # a revision the moderator rejected is not shown, but the version voted on before it was
+        for d in rep.get("rejected") or []:
+            if d.get("earlier_versions") and d.get("section", section_of(d["key"])) == key:
+                parts.append(f"<h3>{e(w('draft.revision_rejected', heading=_heading(d, w.lang)))}</h3>")
+                parts += [f"<p class='vote'>{e(earlier_line(x, w.lang))}</p>" for x in d["earlier_versions"]]
+    audit, say = rep.get("audit") or {}, said_in(rep, w)
+    parts.append(f"<h2>{e(w('audit.title'))}</h2>")
+    if audit.get("verdict"):
+        parts.append(f"<p>{e(say(audit['verdict']))}</p>")
+    parts.append("<ul>" + "".join(f"<li>{e(say(f))}</li>" for f in audit.get("findings", [])) + "</ul>")
+    parts.append(f"<p class='cite'>{e(w('terms.jr'))} {e(w('terms.ejr'))}</p>")
+    return "\n".join(parts)
+
+
+def _html_draft(d: dict, w: Texts, theirs: _Theirs) -> list[str]:
+    e, cut = html.escape, "\0"  # cut: where the statement's text goes in its line
+    parts = [f"<h3>{e(_heading(d, w.lang))}</h3><ul>"]
+    for s in d["sentences"]:
+        parts.append(f"<li>{theirs(sentence_text(s, w.lang), s['citations'])} <span class='cite'>"
+                     f"{e(w('draft.cites', ids=', '.join(s['citations'])))}</span></li>")
+    parts.append("</ul><ul class='cite'>")
+    for sid, text in d["cited_statements"].items():
+        parts.append(f"<li>{e(w('draft.statement', sid=sid, text=cut)).replace(cut, theirs(text, [sid]))}</li>")
+    parts.append("</ul>")
+    line = vote_line(d.get("votes"), d.get("published_as"), _same_ballot(d, w.lang), w.lang)
+    if line:
+        parts.append(f"<p class='vote'>{e(line)}</p>")
+    return parts + [f"<p class='vote'>{e(earlier_line(x, w.lang))}</p>" for x in d.get("earlier_versions") or []]
