@@ -207,7 +207,7 @@ _TO_CHANGE_IT = (f"import with {ROOM_LANGUAGE_OPTION} {'|'.join(LANGUAGES)} or c
 
 def _unspoken_line(code: str) -> str:
     """What an import says of a new room whose question is in a language the app's pages do not speak
-    (Chinese): the room is English, in the words the console says it (``said.room.unspoken``)."""
+    (Japanese): the room is English, in the words the console says it (``said.room.unspoken``)."""
     return (f"Room language: {language_name(DEFAULT_LANGUAGE)}. {said('room.unspoken', language=language_name(code))} "
             f"To change it, {_TO_CHANGE_IT}")
 

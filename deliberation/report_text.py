@@ -1,6 +1,6 @@
 """The report in words: Markdown from the report's JSON (deliberation.report.build_report; its HTML:
 deliberation.report_html),
-in a language passed down as ``lang`` ("en", "de", "fr", "es"; deliberation/messages/<lang>.toml,
+in a language passed down as ``lang`` ("en", "de", "fr", "es", "zh"; deliberation/messages/<lang>.toml,
 through deliberation.words). The report's own words are said in that language: headings, section
 texts, vote words, why a section is empty, counts in their singular or plural, audiences
 (deliberation.wording with ``lang``), and the sentences the report takes from the analysis, the

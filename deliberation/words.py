@@ -1,5 +1,5 @@
 """Texts in a language, read from message files: the one way the project's own words are kept in
-English, German, French and Spanish (the app's pages: ``ui/messages/<lang>.toml`` through
+English, German, French, Spanish and Traditional Chinese (the app's pages: ``ui/messages/<lang>.toml`` through
 ui/i18n.py; the report: ``deliberation/messages/<lang>.toml`` through deliberation/report.py).
 
 A message file holds one id per text, grouped in TOML tables (``[vote] stored = "…"`` is the id
@@ -24,15 +24,18 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable, NamedTuple
 
-#: The languages the project's words exist in, by BCP 47 tag, each named in itself.
-LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}
+#: The languages the project's words exist in, by BCP 47 tag, each named in itself. "zh" is Traditional
+#: Chinese (zh-Hant) in Taiwan's words (vTaiwan's); a question or a browser in Simplified Chinese gets it
+#: too (the detector tells no script apart, and zh-Hant pages read far better to its readers than English).
+LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "zh": "中文 (繁體)"}
 DEFAULT_LANGUAGE = "en"
 #: Key of the room's language in the consultation's settings (Store.update_settings): the
 #: moderator's choice, for the participant page, the board and the report.
 ROOM_LANGUAGE_SETTING = "ui_language"
 #: The two forms of a counted text.
 FORMS = ("one", "other")
-#: When a language uses the ``one`` form: 1 in English, German and Spanish; 0 and 1 in French.
+#: When a language uses the ``one`` form: 1 in English, German and Spanish; 0 and 1 in French. Chinese has
+#: no plural: its files write both forms alike.
 ONE = {"fr": (0, 1)}
 
 

@@ -35,7 +35,7 @@ def test_a_spanish_question_makes_a_spanish_room_and_says_so(tmp_path, statement
     res = run_cli(tmp_path / "data", "import-statements", str(statements), "--question", SPANISH, "--no-embed")
     assert _room(tmp_path / "data").get(ROOM_LANGUAGE_SETTING) == "es"
     assert "Room language: Spanish, the language of the question" in res.stdout, res.stdout
-    assert "--room-language en|de|fr|es" in res.stdout and "moderator console's language menu" in res.stdout
+    assert "--room-language en|de|fr|es|zh" in res.stdout and "moderator console's language menu" in res.stdout
 
 
 def test_room_language_option_chooses_another(tmp_path, statements):
@@ -48,7 +48,7 @@ def test_room_language_option_chooses_another(tmp_path, statements):
 def test_an_unknown_room_language_is_refused_and_nothing_is_stored(tmp_path, statements):
     res = run_cli(tmp_path / "data", "import-statements", str(statements), "--question", SPANISH,
                   "--room-language", "it", "--no-embed", check=False)
-    assert res.returncode == 2 and "--room-language 'it': the app speaks en, de, fr, es" in res.stdout + res.stderr
+    assert res.returncode == 2 and "--room-language 'it': the app speaks en, de, fr, es, zh" in res.stdout + res.stderr
     assert Store(Settings(data_dir=tmp_path / "data")).list_consultations() == []
 
 
@@ -60,21 +60,33 @@ def test_an_english_question_and_the_english_sample_stay_english(tmp_path, state
     assert ROOM_LANGUAGE_SETTING not in _room(tmp_path / "b") and "Room language" not in res.stdout
 
 
-#: the question of the Chinese room run by hand (as tests/test_console_unspoken.py's)
+#: the question of the Chinese room run by hand (as tests/test_room_chinese_pages.py's)
 CHINESE = "台北市應該如何管理 UberX 這類自用車載客服務？"
+#: a question in a language the app's pages do not speak (as tests/test_console_unspoken.py's)
+JAPANESE = "東京都はライドシェアをどのように規制すべきですか？"
 
 
-def test_a_chinese_question_makes_an_english_room_and_says_so_as_the_console_does(tmp_path, statements):
-    """The command line had the console's gap: a question in a language the app's pages do not speak
-    (Chinese) made an English room and the import said nothing of it. It says it in the console's words
-    (said.room.unspoken, the first sentence of the console's note) and how to change it."""
+def test_a_chinese_question_makes_a_chinese_room_and_says_so(tmp_path, statements):
+    """A Chinese question made an English room ("a language the app's own words are not written in")
+    until the pages spoke Traditional Chinese; it makes a Chinese room now, as a Spanish one does."""
     res = run_cli(tmp_path / "data", "import-statements", str(statements), "--question", CHINESE, "--no-embed")
+    assert _room(tmp_path / "data").get(ROOM_LANGUAGE_SETTING) == "zh"
+    assert "Room language: Chinese, the language of the question" in res.stdout, res.stdout
+    assert "--room-language en|de|fr|es|zh" in res.stdout
+
+
+def test_a_japanese_question_makes_an_english_room_and_says_so_as_the_console_does(tmp_path, statements):
+    """The command line had the console's gap: a question in a language the app's pages do not speak
+    made an English room and the import said nothing of it. It says it in the console's words
+    (said.room.unspoken, the first sentence of the console's note) and how to change it."""
+    res = run_cli(tmp_path / "data", "import-statements", str(statements), "--question", JAPANESE, "--no-embed")
     assert ROOM_LANGUAGE_SETTING not in _room(tmp_path / "data")
-    assert f"Room language: English. {said('room.unspoken', language='Chinese')}" in res.stdout, res.stdout
-    assert "--room-language en|de|fr|es" in res.stdout and "moderator console's language menu" in res.stdout
-    assert said_at_creation(None, Words("en"), "zh").startswith(said("room.unspoken", language="Chinese"))
+    assert f"Room language: English. {said('room.unspoken', language='Japanese')}" in res.stdout, res.stdout
+    assert "--room-language en|de|fr|es|zh" in res.stdout and "moderator console's language menu" in res.stdout
+    assert said_at_creation(None, Words("en"), "ja").startswith(said("room.unspoken", language="Japanese"))
 
 
-def test_the_vtaiwan_export_says_its_room_speaks_english(tmp_path):
+def test_the_vtaiwan_export_makes_a_chinese_room(tmp_path):
     res = run_cli(tmp_path / "data", "import-polis", str(corpus("vtaiwan.uberx")), "--no-embed")
-    assert "Room language: English. The question is in Chinese" in res.stdout, res.stdout
+    assert "Room language: Chinese, the language of the question" in res.stdout, res.stdout
+    assert _room(tmp_path / "data").get(ROOM_LANGUAGE_SETTING) == "zh"

@@ -84,16 +84,17 @@ def test_a_few_votes_on_the_drafts_do_not_make_everyone_else_approve_none(tmp_pa
     assert report["audit"]["jr"] is True, report["audit"]["verdict"]
 
 
-#: personal data as a participant in Taipei types it, without spaces around it, and what intake must store
+#: personal data as a participant in Taipei types it, without spaces around it, and what intake must store (the
+#: placeholders in the statement's language: deliberation/messages/zh.toml's [removed])
 WRITTEN_CLOSE = {
-    "我的電話是0912-345-678，歡迎聯絡我討論Uber": "我的電話是[phone removed]，歡迎聯絡我討論Uber",
-    "我的電話0912345678聯絡我": "我的電話[phone removed]聯絡我",
-    "室內電話02-2345-6789": "室內電話[phone removed]",
-    "請寄信到chen.wei@gmail.com給我": "請寄信到[email removed]給我",
-    "我的身分證字號是A123456789": "我的身分證字號是[id number removed]",
-    "護照號碼：312345678請保密": "護照號碼：[id number removed]請保密",
-    "我住在台北市大安區忠孝東路四段100號5樓": "我住在台北市大安區忠孝東路[address removed]",
-    "家在中山路二段12巷3弄5號之1": "家在中山路[address removed]",
+    "我的電話是0912-345-678，歡迎聯絡我討論Uber": "我的電話是[已移除電話]，歡迎聯絡我討論Uber",
+    "我的電話0912345678聯絡我": "我的電話[已移除電話]聯絡我",
+    "室內電話02-2345-6789": "室內電話[已移除電話]",
+    "請寄信到chen.wei@gmail.com給我": "請寄信到[已移除電子郵件]給我",
+    "我的身分證字號是A123456789": "我的身分證字號是[已移除證件號碼]",
+    "護照號碼：312345678請保密": "護照號碼：[已移除證件號碼]請保密",
+    "我住在台北市大安區忠孝東路四段100號5樓": "我住在台北市大安區忠孝東路[已移除地址]",
+    "家在中山路二段12巷3弄5號之1": "家在中山路[已移除地址]",
     # a road named, a bus numbered, a document named: nothing personal
     "忠孝東路有很多計程車，這條路有3號公車，身分證很重要": "忠孝東路有很多計程車，這條路有3號公車，身分證很重要",
     # a count is no phone, with or without spaces

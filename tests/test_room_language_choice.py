@@ -34,11 +34,11 @@ QUESTIONS = {
     "Should the library open on Sundays?": None,
     "How should the riverside path be used?": None,
 }
-#: the room language each real Polis conversation's topic and description give (Chinese: not one
-#: the app speaks, so English)
+#: the room language each real Polis conversation's topic and description give (vTaiwan's Chinese:
+#: the pages speak Traditional Chinese)
 POLIS = {"15-per-hour-seattle": None, "american-assembly.bowling-green": None,
          "austria-climate.5twd2jsnkf.2022-08-08": "de", "march-on.operation-marchin-orders": None,
-         "vtaiwan.uberx": None}
+         "vtaiwan.uberx": "zh"}
 
 
 @pytest.mark.parametrize("question", MIXED_ENGLISH)

@@ -1,5 +1,5 @@
 """The app's own words in the room's language: the participant page, the board/projector and the
-moderator console speak English, German, French or Spanish.
+moderator console speak English, German, French, Spanish or Traditional Chinese (zh-Hant, Taiwan's words).
 
 The words live in data files, one per language (``ui/messages/<lang>.toml``, shipped as package
 data): one message id per text, grouped in TOML tables (``[vote] stored = "…"`` is the id

@@ -48,7 +48,7 @@ def language_setting(cid: int, c, w: Words) -> None:
 
 def said_at_creation(lang: str | None, w: Words, unspoken: str | None = None) -> str:
     """What the console says of the language :func:`~deliberation.text.languages.room_language_of` chose, in its
-    own words; or, for a question in a language the app's pages do not speak (``unspoken``, a Chinese one), that
+    own words; or, for a question in a language the app's pages do not speak (``unspoken``, a Japanese one), that
     they speak English."""
     if unspoken and not lang:  # the first sentence the command line's imports say too (said.room.unspoken)
         said = Texts(w.lang)("said.room.unspoken", language=_named_in(w.lang, unspoken))

@@ -287,7 +287,7 @@ def room_language_of(question: str, description: str = "") -> str | None:
 
 def unspoken_language_of(question: str, description: str = "") -> str | None:
     """The language a new consultation's question (and description) is written in when the app's pages
-    do not speak it (Chinese: the room is English, :func:`room_language_of`), for the console to say so;
+    do not speak it (Japanese: the room is English, :func:`room_language_of`), for the console to say so;
     None when the question is in a language the app speaks, or in none that can be told."""
     return question_languages(question, description)[1]
 
