@@ -28,6 +28,17 @@ CASES = [
     # a number (a year) that restricts the noun, dropped
     (["The council must repeal all 2019 parking rules."], "The council must repeal all parking rules.",
      K.SCOPE_INFLATED),
+    # the noun a plural that WordNet knows mostly as a verb ("drinks", "protests"), after the same
+    # word as in the statement; after a number; a past participle as the modifier (reviewer's MEDIUM on bc5fa62)
+    (["Schools should ban fizzy drinks from the tuck shop."], "Schools should ban drinks from the tuck shop.",
+     K.SCOPE_INFLATED),
+    (["Officers should not fine people at silent protests on the bridge."],
+     "Officers should not fine people at protests on the bridge.", K.SCOPE_INFLATED),
+    (["The borough needs more guarded cycle lanes on arterial roads."],
+     "The borough needs more cycle lanes on arterial roads.", K.SCOPE_INFLATED),
+    (["Only 2021 apprentices should get the travel bursary."], "Only apprentices should get the travel bursary.",
+     K.SCOPE_INFLATED),
+    (["Schools should ban fizzy drinks from the tuck shop."], "Fizzy drinks should be banned from the tuck shop.", None),
     # kept in other words, or the draft's own modifier
     (["The council should repair unsafe crossings near the river."],
      "The council should repair dangerous crossings near the river.", None),

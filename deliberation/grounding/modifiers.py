@@ -23,7 +23,8 @@ from . import wordnet as wn
 from .checks import SentenceContext, _content_words_with_surface
 from .circumstances import MIN_KEPT_REST, MIN_REST_WORDS
 from .lexicon import NUMBER_WORDS, entries
-from .meaning import _is_noun
+from .meaning import _DETERMINERS, _VERB_BEFORE, _is_noun
+from .patterns import _SUBJECTS
 from .problems import Problem, ProblemKind
 from .restrictions import _said
 from .scope import statement_sentences
@@ -38,6 +39,8 @@ _GAP = re.compile(r"\s+")
 #: what joins two modifiers of one noun ("luxury or upscale housing", "safe, clean parks")
 _JOINED = re.compile(r"^(?:and|or|nor|&)$", re.I)
 _JOIN_PUNCT = re.compile(r"[,/&]")
+#: the ending of a past participle that may modify a noun ("protected bike lanes")
+_PARTICIPLE = "ed"
 #: comparative and superlative endings of an adjective whose WordNet base form differs ("higher": "high")
 _GRADED = ("er", "est")
 
@@ -54,8 +57,8 @@ def check_dropped_modifier(ctx: SentenceContext) -> list[Problem]:
         for sent in statement_sentences(ctx, s):
             toks = _tokenize(sent.text)
             for mod, phrase in _modified_nouns(sent.text, toks):
-                noun = phrase[-1]
-                if not _phrase_said(ctx, phrase) or _names_the_noun(mod.raw, noun.raw) or _said_alone(ctx, mod, phrase):
+                noun, before = phrase[-1], _before(toks, mod)
+                if not _phrase_said(ctx, phrase, before) or _names_the_noun(mod.raw, noun.raw) or _said_alone(ctx, mod, phrase):
                     continue
                 if (round(_value(mod.raw), 4) in numbers) if mod.raw[:1].isdigit() else _said(mod.raw, ctx, draft_words):
                     continue
@@ -78,8 +81,8 @@ def _modified_nouns(text: str, toks: list[_Tok]) -> list[tuple[_Tok, tuple[_Tok,
     for j in range(1, len(toks)):
         mod, noun = toks[j - 1], toks[j]
         if not _GAP.fullmatch(text[mod.end:noun.start]) or not noun.content or not noun.raw.isalpha() \
-                or not _is_noun(noun, "en", j, toks):
-            continue
+                or not (_is_noun(noun, "en", j, toks) or (mod.raw[:1].isdigit() and wn.is_known(noun.raw, "n"))):
+            continue  # a word after a number is a noun ("2020 graduates")
         first = j
         for _ in range(COMPOUND_REACH):  # "2019 parking rules": the modifier restricts the rules
             if not _noun_follows(text, toks, j):
@@ -88,12 +91,28 @@ def _modified_nouns(text: str, toks: list[_Tok]) -> list[tuple[_Tok, tuple[_Tok,
         if _noun_follows(text, toks, j):
             continue
         phrase = tuple(toks[first:j + 1])
-        if (mod.start > 0 and text[mod.start - 1] in "-/") or _joined(text, toks, j - 1):
+        if (mod.start > 0 and text[mod.start - 1] in "-/") or _joined(text, toks, first - 1):
             continue  # "city-wide bike routes", "luxury or upscale housing"
-        if mod.raw[:1].isdigit() or (mod.content and mod.raw.isalpha() and wn.usual_pos(mod.raw) == "a"
-                                     and not _graded(mod.raw)):
+        if mod.raw[:1].isdigit() or (mod.content and mod.raw.isalpha() and not _graded(mod.raw)
+                                     and (wn.usual_pos(mod.raw) == "a" or _participle_adjective(toks, first - 1))):
             out.append((mod, phrase))
     return out
+
+
+def _participle_adjective(toks: list[_Tok], k: int) -> bool:
+    """Is token ``k`` a past participle WordNet knows as an adjective, after a word that is no
+    subject and asks for no verb ("more protected bike lanes", not "they protected bike lanes")?"""
+
+    prev = toks[k - 1] if k > 0 else None
+    return (toks[k].raw.lower().endswith(_PARTICIPLE) and wn.is_known(toks[k].raw, "a") and prev is not None
+            and not prev.content and not _SUBJECTS.fullmatch(prev.raw) and not _VERB_BEFORE.match(prev.raw))
+
+
+def _before(toks: list[_Tok], mod: _Tok) -> str:
+    """The canonical form of the word before the modifier ``mod`` ("" at the start)."""
+
+    k = next(i for i, t in enumerate(toks) if t is mod)
+    return toks[k - 1].canon if k else ""
 
 
 def _noun_follows(text: str, toks: list[_Tok], j: int) -> bool:
@@ -126,14 +145,24 @@ def _names_the_noun(mod: str, noun: str) -> bool:
     return bool(set(wn._synsets(noun, "n")) & set(wn._synsets(f"{mod} {noun}", "n")))
 
 
-def _phrase_said(ctx: SentenceContext, phrase: tuple[_Tok, ...]) -> bool:
+def _phrase_said(ctx: SentenceContext, phrase: tuple[_Tok, ...], before: str) -> bool:
     """Does the draft say the noun ``phrase``, its words in a row, the last (a form of the same
-    WordNet lemma) as a noun ("burden", not "would not burden"; "parking rules", not "rules")?"""
+    WordNet lemma) as a noun ("burden", not "would not burden"; "parking rules", not "rules")? A
+    word read as a verb alone ("drinks", "protests") is the statement's noun when the draft says it
+    in the same form after the word the statement says before the modifier, or after a determiner
+    ("ban sugary drinks" -> "ban drinks", "at peaceful protests" -> "at protests")."""
 
     n, forms = len(phrase), wn.lemmas(phrase[-1].raw)
-    return any(all(t.canon == p.canon for t, p in zip(ctx.toks[k:k + n], phrase))
-               and wn.lemmas(ctx.toks[k + n - 1].raw) & forms and _is_noun(ctx.toks[k + n - 1], "en", k + n - 1, ctx.toks)
-               for k in range(len(ctx.toks) - n + 1))
+    for k in range(len(ctx.toks) - n + 1):
+        last = ctx.toks[k + n - 1]
+        if not all(t.canon == p.canon for t, p in zip(ctx.toks[k:k + n], phrase)) or not wn.lemmas(last.raw) & forms:
+            continue
+        prev = ctx.toks[k - 1].raw.lower() if k else ""
+        if _is_noun(last, "en", k + n - 1, ctx.toks) or (
+                last.raw.lower() == phrase[-1].raw.lower()
+                and ((ctx.toks[k - 1].canon == before if k else not before) or prev in _DETERMINERS)):
+            return True
+    return False
 
 
 def _said_alone(ctx: SentenceContext, mod: _Tok, phrase: tuple[_Tok, ...]) -> bool:
