@@ -37,6 +37,13 @@ CASES = [
      K.SCOPE_INFLATED),
     (["At the moment the bus is the only way to reach the hospital."], "The bus is the only way to reach the hospital.",
      None),
+    # a condition written first without a comma ends at "then" / "dann" (round of 7 Dec 2026, afternoon)
+    (["If the bakery stays open late then it should hire a second baker."], "The bakery should hire a second baker.",
+     K.SCOPE_INFLATED),
+    (["If the bakery stays open late then it should hire a second baker."],
+     "If it stays open late, the bakery should hire a second baker.", None),
+    (["Wenn die Bäckerei länger offen hat dann soll sie einen zweiten Bäcker einstellen."],
+     "Die Bäckerei soll einen zweiten Bäcker einstellen.", K.SCOPE_INFLATED),
     # "but not for X" is a restriction too
     (["Library fines may rise, but not for children."], "Library fines may rise.", K.SCOPE_INFLATED),
     (["Library fines may rise, but not for children."], "Library fines may rise, though not for children.", None),

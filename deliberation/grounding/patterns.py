@@ -119,13 +119,15 @@ _RESTRICTING_PREPOSITIONS = frozenset(w.lower() for w in entries("restricting_pr
 #: subject pronouns: after a condition word and its clause's own subject, the next one starts the
 #: main clause of a condition written first without a comma ("If we want X we need Y")
 _SUBJECTS = re.compile(rf"\b(?:{alternation('subject_pronouns')})\b", re.I)
+#: a word that opens the main clause after a condition written first ("If X then Y", "Wenn X, dann Y")
+_THEN = re.compile(rf"\b(?:{alternation('condition_then_words')})\b", re.I)
 
 
 def condition_span(sent: str, m: re.Match[str]) -> str:
     """The words that the condition or restriction word ``m`` of ``sent`` governs: up to the next
     punctuation; a preposition's ("during events to keep order"), only its noun phrase: up to the
     first function word after a content word; a condition that opens the sentence without a comma
-    ("If we want X we need Y"), up to the main clause's subject pronoun."""
+    ("If we want X we need Y"), up to the main clause's subject pronoun or a word of ``condition_then_words`` ("If X then Y")."""
 
     cond = _CONDITION_END.split(sent[m.end():], maxsplit=1)[0]
     if m.group(0).lower() in _RESTRICTING_PREPOSITIONS:
@@ -136,6 +138,9 @@ def condition_span(sent: str, m: re.Match[str]) -> str:
             seen = seen or w.group(0).lower() not in _STOP
         return cond
     if sent[:m.start()].strip() == "" and not sent[m.end() + len(cond):].strip(" .!?"):
+        then = _THEN.search(cond)
+        if then:
+            return cond[:then.start()]
         subjects = list(_SUBJECTS.finditer(cond))
         if len(subjects) >= 2 and subjects[0].start() < subjects[1].start():
             return cond[:subjects[1].start()]
