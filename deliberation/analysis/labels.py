@@ -95,21 +95,34 @@ def grow_cjk(term: str, segments: list[str], max_len: int = 6, share: float = 0.
     return term
 
 
+#: what stands between a sentence's start and its first word: the text before a word matching this starts a
+#: sentence (nothing, or a sentence's end and opening quotes or brackets), so the word's first capital may be
+#: the sentence's, not the word's own (:func:`as_written`)
+SENTENCE_START = re.compile(r"(?:^|[.!?…:;])[\s\"'„“”«»‚‘’(\[¿¡-]*$")
+
+
 def as_written(term: str, texts: Sequence[str]) -> str:
     """A label term (lower case, :func:`~deliberation.text.terms.extract_terms`) as the topic's statements
-    write it, when most of its occurrences there are written one way, with a capital past its first letter:
-    "UberX" (29 of vTaiwan's 33; its label said "uberx"), "NYC"; else the term itself ("Build" may start a
-    sentence; "Uber", "uber", "UBER" are several ways; a CJK term has no case)."""
+    write it: as most of its occurrences there write it when that has a capital past its first letter
+    ("UberX", 29 of vTaiwan's 33: its label said "uberx"; "NYC", "CO2"), or a first capital when most of its
+    occurrences inside a sentence have one (a German noun, "Gelände" where a German room's label said
+    "gelände"; a name, "Taipei"); else the term itself ("Build" starting a sentence says nothing of the
+    word; "Uber", "uber", "UBER" are several ways; a CJK term has no case)."""
     if CJK_RE.search(term):
         return term
     # the term between anything but a letter or digit ("__UberX__" too: an underscore parts words as extract_terms does)
     pattern = re.compile(rf"(?<![^\W_]){re.escape(term)}(?![^\W_])", re.IGNORECASE)
-    found = Counter(m.group(0) for t in texts
-                    for m in pattern.finditer(CJK_RE.sub(" ", unicodedata.normalize("NFKC", t))))
+    found, inside = Counter(), Counter()  # each written form: everywhere, and not starting a sentence
+    for text in texts:
+        text = CJK_RE.sub(" ", unicodedata.normalize("NFKC", text))
+        for m in pattern.finditer(text):
+            found[m.group(0)] += 1
+            inside[m.group(0)] += not SENTENCE_START.search(text[:m.start()])
     written, n = found.most_common(1)[0] if found else (term, 0)
-    written = written if n * 2 > found.total() else term  # most of its occurrences are written so
-    # a capital past the first letter is the word's own ("UberX", "NYC"); a first one may start a sentence
-    return written if any(ch.isupper() for ch in written[1:]) else term
+    if n * 2 > found.total() and any(ch.isupper() for ch in written[1:]):  # most are written so: the word's own
+        return written
+    written, n = inside.most_common(1)[0] if inside.total() else (term, 0)
+    return written if n * 2 > inside.total() and written[:1].isupper() else term
 
 
 def pick_terms(
