@@ -17,7 +17,12 @@ the odd halves of holdouts 6-10 and on holdouts 1-4):
   and a number word is never part of a name ("einer Million Euro" adds no name "Million Euro"); a
   draft that drops the scale ("1 Euro") adds a number;
 * an English draft that restates two cited statements joined by a bare "and" has each claim lined
-  up with the statements too, so a noun swapped in the second claim is still found.
+  up with the statements too, so a noun swapped in the second claim is still found;
+* German function words of the closed classes the English list has ("wer", "solche", "seinen",
+  "damit", "statt") add no content: "Wer einen Garten besitzt" restates "Personen mit einem
+  Garten"; a noun swapped beside them is still found;
+* a German condition that opens with its verb ("Senkt die Stadt die Parkgebühren, ...") says that
+  verb: a draft that keeps one noun of the condition and drops the rest drops it.
 
 Every statement here is made up; each faithful case below was refused before this round, and each
 unfaithful one shows the rule does not pass a real change.
@@ -88,6 +93,18 @@ CASES = [
      "Eine Vermögenssteuer soll ab einer Grenze von einer Million Euro eingeführt werden.", None),
     (["Vermögenssteuer ab einer Grenze von 1 Mio. Euro einführen!"],
      "Eine Vermögenssteuer soll ab einer Grenze von 1 Euro eingeführt werden.", K.ADDED_NUMBER),
+    (["Personen mit einem eigenen Garten sollen Kompost selbst verwerten."],
+     "Wer einen eigenen Garten besitzt, soll seinen Kompost selbst verwerten.", None),
+    (["Personen mit einem eigenen Garten sollen Kompost selbst verwerten."],
+     "Wer einen eigenen Balkon besitzt, soll seinen Kompost selbst verwerten.", K.SUBSTITUTION),
+    (["Wer ein Lastenrad kauft, soll einen Zuschuss von der Gemeinde bekommen."],
+     "Menschen, die ein Lastenrad kaufen, sollen einen Zuschuss von der Gemeinde bekommen.", None),
+    (["Menschen mit einem kleinen Einkommen sollen beim Kauf von Monatskarten entlastet werden."],
+     "Wer ein kleines Einkommen hat, soll beim Kauf von Monatskarten entlastet werden.", None),
+    (["Senkt die Stadt die Parkgebühren, kommen mehr Touristen."],
+     "Eine Stimme ist überzeugt, dass mehr Touristen in die Stadt kommen.", K.SCOPE_INFLATED),
+    (["Senkt die Stadt die Parkgebühren, kommen mehr Touristen."],
+     "Wenn die Stadt die Parkgebühren senkt, kommen mehr Touristen.", None),
 ]
 
 

@@ -246,6 +246,11 @@ def _restriction(text: str) -> re.Match[str] | None:
     return RESTRICTION.search(masked)
 
 
+#: a condition word ("if", "sofern"); a condition that matches none opens with its verb
+#: (:data:`.lexicon.VERB_FIRST_CONDITION`)
+_CONDITION_WORD = re.compile(rf"(?:{alternation('condition_words')})", re.I)
+
+
 def _condition_kept(ctx: SentenceContext, sent: str, m: re.Match[str]) -> bool:
     """Does the draft keep the words of the condition or restriction ``m`` of source sentence
     ``sent``? Only the condition's own words count ("... on city issues if they work in the city":
@@ -255,6 +260,8 @@ def _condition_kept(ctx: SentenceContext, sent: str, m: re.Match[str]) -> bool:
 
     cond = condition_span(sent, m)
     rest = set(_content_words_with_surface(_tokenize(sent[:m.start()] + " " + sent[m.end() + len(cond):])))
+    if m.re is CONDITION and not _CONDITION_WORD.fullmatch(m.group(0)):
+        cond = f"{m.group(0)} {cond}"  # a condition that opens with its verb says it: "Berücksichtigen ..., werden"
     # the other sentences of the cited statements explain their words too ("White privilege still
     # exists. Equality ... until white privilege ceases": "white privilege" is the first sentence's)
     rest |= {c for src in ctx.cited for sc, p in src.units if sc is p and p.text != sent for c in p.content}
