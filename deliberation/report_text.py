@@ -222,7 +222,7 @@ def participation_line(p: dict, lang: str | None = DEFAULT_LANGUAGE) -> str:
     statements = w("count.statements", n=p["statements"])
     if not p.get("votes"):  # a room without a vote read "0 participants cast 0 votes on 8 statements"
         return w("participation.nobody", statements=statements)
-    parts = [w("participation.on", n=(p["votes"] or 0) - drafts - held, statements=statements)]
+    parts = [w("participation.on_listed", n=(p["votes"] or 0) - drafts - held, statements=statements)]
     if drafts:
         parts.append(w("participation.on_drafts", n=p.get("drafts") or 0, votes=drafts))
     if held:
@@ -236,12 +236,12 @@ def participation_line(p: dict, lang: str | None = DEFAULT_LANGUAGE) -> str:
     else:
         line = w("participation.cast", n=voters, participants=w("count.participants", n=voters), votes=votes)
     if len(parts) > 1:
-        line = w("participation.listed", head=line, parts=", ".join(parts[:-1]) + w("report.and") + parts[-1])
+        line = w("participation.listed", head=line, parts=w("participation.between").join(parts[:-1]) + w("report.and") + parts[-1])
     if p.get("moderated_out") and not held:  # "(1 more were held …)" after the drafts read as one more draft
         line += w("participation.more_held", n=p["moderated_out"])
     if p.get("author_votes"):
         line += w("participation.author_votes", n=p["author_votes"])
-    return line + "."
+    return w("report.sentence", line=line)
 
 
 def to_markdown(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str:
@@ -481,7 +481,7 @@ def grouping_words(grouping: dict, lang: str | None = DEFAULT_LANGUAGE) -> str:
     line = (w("count.groups", n=grouping["k"]) + (w("method.sizes", sizes=of) if sizes else "")
             + (w("method.placed", n=grouping["n_clustered"]) if grouping.get("n_clustered") is not None else "")
             + w("method.by_method", method=grouping.get("mode", "polis")))
-    return line + "."
+    return w("report.sentence", line=line)
 
 
 def _md_method(rep: dict, w: Texts) -> list[str]:

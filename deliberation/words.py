@@ -29,6 +29,10 @@ from typing import Callable, NamedTuple
 #: too (the detector tells no script apart, and zh-Hant pages read far better to its readers than English).
 LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "zh": "中文 (繁體)"}
 DEFAULT_LANGUAGE = "en"
+#: The tag a document in one of :data:`LANGUAGES` declares (``<html lang>``) where it is more than the
+#: language's code: the Chinese words are Traditional, and a browser told "zh" may draw them with the
+#: glyphs of Simplified characters.
+DOCUMENT_TAGS = {"zh": "zh-Hant"}
 #: Key of the room's language in the consultation's settings (Store.update_settings): the
 #: moderator's choice, for the participant page, the board and the report.
 ROOM_LANGUAGE_SETTING = "ui_language"

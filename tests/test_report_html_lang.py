@@ -29,6 +29,11 @@ def test_a_chinese_rooms_words_are_marked_chinese_in_an_english_report(tmp_path)
     # read in a language the statements are not written in, still marked; no mark where they agree
     assert f"<span lang='zh'>{QUESTION}</span>" in to_html(rep, "de")
     assert "lang='zh'" not in to_html({**rep, "statements_language": ""})
+    # in the room's own language (Traditional Chinese since the pages speak it): one tag for the page, the
+    # script named, and no mark on its statements
+    chinese = to_html(rep, "zh")
+    assert chinese.startswith("<!doctype html><html lang='zh-Hant'>") and "<span lang=" not in chinese, chinese[:200]
+    assert "<h1>討論報告</h1>" in chinese
 
 
 BILINGUAL = ("text,language\n"
