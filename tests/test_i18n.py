@@ -296,7 +296,7 @@ def test_the_reports_analysis_sentences_speak_the_rooms_language(german_report):
     statements = [s.text for s in read_polis_export(SAMPLE).statements]
     assert rep["audit"]["findings"] and rep["tally"]["notes"] and rep["notes"]
     assert rep["method"]["grouping"]["stability"]["text"].startswith("the ")
-    for lang in ("de", "fr"):
+    for lang in ("de", "fr", "zh"):
         left = _english_left(to_markdown(rep, lang).replace("\\", ""), statements, packages=("deliberation",))
         assert not left, (lang, left)
     md = to_markdown(rep)
@@ -463,7 +463,7 @@ def room(voting_room, tmp_path):
 
 
 #: what follows who holds a position before its quoted statement, in each language
-QUOTED = {"en": ": “", "de": ": „", "fr": "\u00a0: «\u00a0", "es": ": «"}  # French: no-break, deliberation.words
+QUOTED = {"en": ": “", "de": ": „", "fr": "\u00a0: «\u00a0", "es": ": «", "zh": "：「"}  # French: no-break, deliberation.words
 
 
 def test_a_german_consoles_voting_tab_says_who_holds_a_position_in_german(room, monkeypatch):
@@ -490,9 +490,9 @@ def test_a_german_consoles_voting_tab_says_who_holds_a_position_in_german(room, 
     assert "Most of group" not in " ".join(table["Text"]) and QUOTED["de"] in text, table["Text"].tolist()
 
 
-def test_a_german_and_a_french_room_read_no_english_outside_the_statements(room, monkeypatch):
-    """The voting page (a draft to vote on, and My votes), the board and the report of a German and
-    a French room: no run of three words of the app's or the report's English texts is left once
+def test_a_german_a_french_and_a_chinese_room_read_no_english_outside_the_statements(room, monkeypatch):
+    """The voting page (a draft to vote on, and My votes), the board and the report of a German, a
+    French and a (Traditional) Chinese room: no run of three words of the app's or the report's English texts is left once
     the participants' statements are taken out. Who holds a split topic's positions ("Most of group
     A agree (2 of 2 who voted)") and a topic's languages ("(English, German)") were English in
     every room; the English pages say them as they always did."""
@@ -522,7 +522,8 @@ def test_a_german_and_a_french_room_read_no_english_outside_the_statements(room,
     seen = {}
     for lang, held, languages in (("de", "Die meisten in Gruppe A stimmen zu (2 von 2, die abgestimmt haben)",
                                    "(Englisch"),
-                                  ("fr", "La majorité du groupe A est d'accord (2 sur 2 votants)", "(anglais")):
+                                  ("fr", "La majorité du groupe A est d'accord (2 sur 2 votants)", "(anglais"),
+                                  ("zh", "群組 A 多數同意（投票的 2 人中 2 人）", "（英文")):
         store.update_settings(cid, {ROOM_LANGUAGE_SETTING: lang})
         voter = page("participant")
         voter.button(key="join-button").click().run()
@@ -541,7 +542,7 @@ def test_a_german_and_a_french_room_read_no_english_outside_the_statements(room,
     st = runner.resume(settings, cid, {"close": True})
     with open(st.values["report"]["paths"]["json"], encoding="utf-8") as f:
         rep = json.load(f)
-    for lang in ("de", "fr"):
+    for lang in ("de", "fr", "zh"):
         store.update_settings(cid, {ROOM_LANGUAGE_SETTING: lang})
         for where, text in {"report": to_markdown(rep, lang).replace("\\", ""),
                             "report page": unescape(texts(page("report")))}.items():
@@ -605,7 +606,7 @@ def test_a_quoted_position_takes_the_rooms_quote_marks_and_the_stored_text_stays
         "La majorité du groupe A est d'accord (3 sur 3 votants)\u00a0: «\u00a0Bus lanes on Harbour Road.\u00a0» La "
         "majorité du groupe B est d'accord (3 sur 4 votants)\u00a0; la majorité du groupe A n'est pas d'accord (2 sur "
         "3 votants)\u00a0: «\u00a0He said “no” to it.\u00a0»")
-    for lang in ("en", "de", "fr", "es"):  # the ballot as the report's sentences say it
+    for lang in LANGUAGES:  # the ballot as the report's sentences say it
         assert ballot_text_in(stored, lang) == " ".join(sentence_text(s, lang) for s in sentences), lang
         assert QUOTED[lang] in sentence_text(sentences[0], lang), lang
     assert sentence_text(sentences[0], "es").endswith("votaron): «Bus lanes on Harbour Road.»")

@@ -28,6 +28,11 @@ QUESTIONS = {
     "¿Debería Madrid prohibir los coches diésel en el centro?": "es",
     "Comment améliorer les transports et le logement dans notre ville ?": "fr",
     "Faut-il plus de pistes cyclables à Paris ?": "fr",
+    # the Chinese room run by hand (Traditional, vTaiwan's), and the same question in Simplified characters:
+    # one Chinese to the detector, and zh-Hant pages read far better to its readers than English (README)
+    "台北市應該如何管理 UberX 這類自用車載客服務？": "zh",
+    "台北市应该如何管理 UberX 这类自用车载客服务？": "zh",
+    "上海市应该如何管理网约车？": "zh",
     "Wie soll der Uferweg genutzt werden?": "de",
     "Sollte die Stadt mehr E-Scooter und Carsharing erlauben?": "de",
     "Kreuzberg: mehr Spielplätze?": "de",
