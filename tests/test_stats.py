@@ -482,7 +482,20 @@ def test_moderated_out_statements_are_in_no_list():
     for lst in [res.consensus, res.majority_agree, res.common_ground, res.uncertain, res.differences]:
         assert "everyone" not in lst
     assert all(r.statement_id != "everyone" for lst in res.repness.values() for r in lst)
-    assert any("1 moderated-out statement(s) were left out of every list." == x for x in res.notes)
+    assert any("1 moderated-out statement was left out of every list." == x for x in res.notes)
+
+
+def test_the_analysis_notes_count_statements_in_words():
+    """A room of six run by hand: its report's method read "Note: 6 statement(s) count as their author's agree
+    vote" (the note had no singular or plural of its own); said in every language from the same id."""
+    from deliberation.words import Texts, read_said, said
+
+    assert said("analysis.author_votes", n=6).startswith("6 statements count as their authors' agree votes (")
+    assert said("analysis.author_votes", n=1).startswith("1 statement counts as its author's agree vote (")
+    assert said("analysis.moderated_out", n=2) == "2 moderated-out statements were left out of every list."
+    for n in (1, 6):  # read back (deliberation.words.retell), as the report says it in the room's language
+        assert read_said(said("analysis.author_votes", n=n))[:2] == ("said.analysis.author_votes", n)
+    assert "(s)" not in said("analysis.author_votes", n=6) + Texts("de")("said.analysis.author_votes", n=6)
 
 
 def test_no_common_ground_note_in_plain_words():
