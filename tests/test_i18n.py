@@ -415,6 +415,22 @@ def test_the_start_page_speaks_the_language_of_the_room_in_its_address(tmp_path,
     assert "Share short statements" in texts(english)
 
 
+@pytest.mark.parametrize("tag", ["zh", "zh-TW", "zh-Hant", "zh_tw"])
+def test_an_address_names_the_chinese_pages_by_the_tag_an_invitation_writes(tmp_path, monkeypatch, tag):
+    """``?lang=zh-TW`` (how a Taiwanese invitation or vTaiwan's own links name the language) gave the
+    English room's page in English: only the bare code "zh" was read. Any tag of the language is it, and
+    the page's links carry the language's code on."""
+    from ui_helpers import joined_room, texts
+
+    at, c = joined_room(tmp_path / "data", monkeypatch, "Should Harbour Road get bus lanes?", "en")
+    assert f"Consultation {c.code}" in texts(at)  # an English room
+    at.query_params["lang"] = tag
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = texts(at)
+    assert f"討論 {c.code}" in shown and "目前還沒有意見。" in shown and "Consultation " not in shown, shown
+
+
 #: a small room in a consultation whose statements are in two languages (test_small_room_drafts's
 #: three people, a split topic among them, and three more statements, one of them German)
 ROOM_EXTRA = [("8", "p2", "The market square needs more benches and shade."),

@@ -261,7 +261,7 @@ def _run(browser, url: str, data: Path) -> None:
 
 #: the console's title in each language (ui/messages' console.title)
 CONSOLE_TITLES = {"en": "Moderator console", "de": "Moderationskonsole", "fr": "Console d'animation",
-                  "es": "Consola de moderación"}
+                  "es": "Consola de moderación", "zh": "主持人控制台"}
 
 
 def test_the_console_speaks_the_browsers_language_where_no_other_applies(server):
@@ -283,7 +283,8 @@ def test_the_console_speaks_the_browsers_language_where_no_other_applies(server)
     # a signed-in console's address after a reload or a server restart (no code, a new browser session):
     # its sidebar was English under a Spanish console (a hand-run room)
     token = store.create_moderator_session(c.id, "browser-language-1")
-    cases = [("de-DE", "", "de"), ("fr-CA", "", "fr"), ("pt-BR", "", "en"), ("de-DE", f"?code={c.code}", "es"),
+    cases = [("de-DE", "", "de"), ("fr-CA", "", "fr"), ("pt-BR", "", "en"), ("zh-TW", "", "zh"),
+             ("de-DE", f"?code={c.code}", "es"),
              ("de-DE", f"?code={english.code}", "en"),  # an English room stores no language: it stays English
              ("en-US", f"?session={token}", "es")]
     said, navigation = {}, {}

@@ -150,9 +150,18 @@ def room_language(c) -> str:
 
 
 def chosen_language() -> str | None:
-    """The language this browser session chose (``?lang=`` or the page's language menu), or None."""
-    chosen = st.query_params.get(LANGUAGE_PARAM) or st.session_state.get(SESSION_LANGUAGE_KEY)
+    """The language this browser session chose (``?lang=`` or the page's language menu), or None. An
+    address may name it by a longer tag, as a Taiwanese invitation writes it: ``?lang=zh-TW``,
+    ``zh-Hant`` are the app's Chinese (:func:`language_code`)."""
+    chosen = language_code(st.query_params.get(LANGUAGE_PARAM) or st.session_state.get(SESSION_LANGUAGE_KEY))
     return chosen if chosen in LANGUAGES else None
+
+
+def language_code(tag: str | None) -> str:
+    """The language of a BCP 47 tag as the app's languages are keyed: "de-DE", "de_DE" are "de",
+    "zh-TW", "zh-Hant", "zh-CN" are "zh"; "" for none. The one reading of a tag: the address's
+    ``?lang=`` (:func:`chosen_language`) and the browser's (:func:`_browser_code`)."""
+    return (tag or "").replace("_", "-").split("-", 1)[0].lower()
 
 
 def language_param() -> dict[str, str]:
@@ -217,7 +226,7 @@ def _browser_code() -> str:
     ``st.context.locale`` gives it: "de-DE" and "de_DE" are "de"), whether or not the app speaks it;
     "" when no browser said one. The one reading of the browser's language: :func:`browser_language`
     and :func:`offered_language`."""
-    return (st.context.locale or "").replace("_", "-").split("-", 1)[0].lower()
+    return language_code(st.context.locale)
 
 
 def words_of(read) -> Words:
