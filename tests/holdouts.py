@@ -11,7 +11,8 @@ import json
 import re
 import sys
 from collections import Counter
-from dataclasses import KW_ONLY, dataclass
+from collections.abc import Mapping
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 
 import pytest
@@ -132,13 +133,24 @@ def statements_of(path: Path) -> list[tuple[str | None, str]]:
 def taken_statements(data: Path, besides: Path) -> dict[str | None, set[str]]:
     """The statement ids every case file of ``data`` (:data:`GROUNDING_SETS`) but ``besides`` uses,
     by corpus (key None: the ids of cases naming no corpus), read by :func:`statements_of` only. A set
-    added later (a new sealed holdout) is covered as it lands, without a test naming it."""
+    added later (a new sealed holdout) is covered as it lands, without a test naming it. A file's ids of a
+    corpus it may share with ``besides`` (:func:`shared_corpora`) are not counted."""
     taken: dict[str | None, set[str]] = {}
     for path in sorted(data.glob(GROUNDING_SETS)):
         if path.resolve() != besides.resolve():
+            shared = shared_corpora(besides.name, path.name)
             for corpus, sid in statements_of(path):
-                taken.setdefault(corpus, set()).add(sid)
+                if corpus not in shared:
+                    taken.setdefault(corpus, set()).add(sid)
     return taken
+
+
+def shared_corpora(one: str, other: str) -> set[str]:
+    """The corpora whose statements the case files named ``one`` and ``other`` may both cite: those a row of
+    :data:`SEALED_FROM_7` lets one of them reuse from the other (:attr:`Holdout.reuses`), either way round (so
+    the closed set's own reuse check does not fail on the later set either). Empty for any other pair."""
+    return {corpus for h in SEALED_FROM_7 for corpus, files in h.reuses.items()
+            if (h.file == one and other in files) or (h.file == other and one in files)}
 
 
 def corpus_less_texts(data: Path, besides: Path) -> set[str]:
@@ -332,6 +344,10 @@ KINDS_OF_7 = ("substitution", "direction_verb", "scope_inflation", "invented_ent
 JOINED_KINDS = {"joined_claims", "summary"}
 #: the (language, label) pairs in the order a row of :data:`SEALED_FROM_7` counts them
 LANGUAGE_LABELS = (("en", "faithful"), ("en", "unfaithful"), ("de", "faithful"), ("de", "unfaithful"))
+#: the sealed sets scored and closed (bench/score_grounding.py refuses them unless told ``--closed``) when the
+#: German statements no set cited had run out: the fourteenth may cite their German statements again (its ``reuses``)
+CLOSED_11_TO_13 = ("grounding_holdout11_sealed.jsonl", "grounding_holdout12_sealed.jsonl",
+                   "grounding_holdout13_sealed.jsonl")
 
 
 @dataclass(frozen=True)
@@ -372,6 +388,10 @@ class Holdout:
     #: the rules from the eighth set on: no statement repeats the text of one another set uses under another
     #: id, and no test module quotes a statement (a statement a guard test was tuned on leaked into the seventh)
     rules_of_8: bool = True
+    #: corpus -> the CLOSED sealed sets (file names) whose statements of that corpus this set may cite again,
+    #: with new drafts: those sets are scored and no one tuning the guard has read them. A statement any other
+    #: file cites stays taken; every other check still applies. Empty: no statement another file cites.
+    reuses: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -438,4 +458,13 @@ SEALED_FROM_7 = (
             {MARCH_ON: 133, BOWLING_GREEN: 1, GERMAN: 34}, {"en": 2, "de": 4},
             {MARCH_ON: "0", BOWLING_GREEN: "1", GERMAN: "-1"}, half_labels={"faithful": 42, "unfaithful": 42},
             half_languages={"en": 67, "de": 17}, number=13),
+    # The fourteenth, by "holdout14" (/tmp/holdout14), sealed 2026-12-07 15:42:15 UTC (grounding_holdout14_PROVENANCE.md):
+    # march-on not yet moderated; German: no statement was left that no set cites, so (the lead's rule) statements
+    # only the CLOSED sets 11-13 cite, never one another file cites, with new drafts (``reuses``). 24 drafts cite two
+    # statements. h14-NNN loads as 14NNN (its digits).
+    Holdout("grounding_holdout14_sealed.jsonl", "c8b13b0e6e824983442061053a18f6431ef9e51feccef35cab6e31dea7761547",
+            "h14", 168, 12, 52, (12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12), (58, 58, 26, 26),
+            {MARCH_ON: 116, GERMAN: 52}, {"en": 2, "de": 4}, {MARCH_ON: "0", GERMAN: "-1"},
+            half_labels={"faithful": 42, "unfaithful": 42}, half_languages={"en": 58, "de": 26}, number=14,
+            reuses={GERMAN: CLOSED_11_TO_13}),
 )

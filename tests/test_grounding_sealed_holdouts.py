@@ -135,6 +135,25 @@ def test_a_new_sealed_holdout_is_covered_and_only_its_ids_are_read(tmp_path: Pat
         holdouts.assert_reuses_no_other_file(holdout, {"bg": 3})
 
 
+def test_the_fourteenth_shares_only_the_closed_sets_german_statements(tmp_path: Path) -> None:
+    """The fourteenth set may cite German statements the closed sets 11-13 cite (its row's ``reuses``), and
+    their own reuse checks let it, either way round; a statement of another corpus, or one another file
+    cites, stays taken."""
+    de, mo = holdouts.GERMAN, holdouts.MARCH_ON
+    h11, h14 = tmp_path / "grounding_holdout11_sealed.jsonl", tmp_path / "grounding_holdout14_sealed.jsonl"
+    h11.write_text(_case(de, "5", "Fünf.", "SEALED") + _case(mo, "6", "Six.", "SEALED"))
+    (tmp_path / "grounding_holdout10_sealed.jsonl").write_text(_case(de, "7", "Sieben.", "tunable"))
+    h14.write_text(_case(de, "5", "Fünf.", "new draft"))
+    assert taken_statements(tmp_path, h14) == {mo: {"6"}, de: {"7"}}
+    holdouts.assert_reuses_no_other_file(h14, {de: 4})
+    assert taken_statements(tmp_path, h11) == {de: {"7"}}
+    holdouts.assert_reuses_no_other_file(h11, {de: 4, mo: 2})
+    assert holdouts.shared_corpora("grounding_holdout10_sealed.jsonl", h14.name) == set()
+    h14.write_text(_case(de, "7", "Sieben.", "new draft"))
+    with pytest.raises(AssertionError, match="id 7 is taken"):
+        holdouts.assert_reuses_no_other_file(h14, {de: 4})
+
+
 def test_no_test_reads_another_grounding_set_but_through_the_helper() -> None:
     """Only tests/holdouts.py lists tests/data/grounding_*.jsonl; every other reuse check asks it."""
     listing = re.compile(r"""glob\(\s*["']grounding_|(?<!def )read_cases\(\s*(?:path\b|data\s*/)""")
