@@ -44,6 +44,11 @@ CASES = [
      "If it stays open late, the bakery should hire a second baker.", None),
     (["Wenn die Bäckerei länger offen hat dann soll sie einen zweiten Bäcker einstellen."],
      "Die Bäckerei soll einen zweiten Bäcker einstellen.", K.SCOPE_INFLATED),
+    # a German date or threshold written as a number after "bis" / "ab"
+    (["Alle Ölheizungen sollen bis 2035 durch Wärmepumpen ersetzt werden."],
+     "Alle Ölheizungen sollen durch Wärmepumpen ersetzt werden.", K.SCOPE_INFLATED),
+    (["Alle Ölheizungen sollen bis 2035 durch Wärmepumpen ersetzt werden."],
+     "Bis 2035 sollen alle Ölheizungen durch Wärmepumpen ersetzt werden.", None),
     # "but not for X" is a restriction too
     (["Library fines may rise, but not for children."], "Library fines may rise.", K.SCOPE_INFLATED),
     (["Library fines may rise, but not for children."], "Library fines may rise, though not for children.", None),

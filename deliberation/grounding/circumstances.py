@@ -63,6 +63,8 @@ _COORDINATORS_DE = frozenset(entries("circumstance_coordinators", "de"))
 #: German prepositions that restrict only before a noun of time ("nach Mitternacht", not "nach dem Vorbild")
 _TIME_ONLY_DE = frozenset(entries("time_only_prepositions", "de"))
 _TIME_NOUNS_DE = frozenset(entries("time_nouns", "de"))
+#: German prepositions that restrict to a date or threshold written as a number ("bis 2030", "ab 18")
+_NUMBER_DE = frozenset(entries("number_prepositions", "de"))
 #: German: what may stand between two phrases that restrict as one: nothing, a slash or a coordinator
 _JOINED_DE = re.compile(rf"\s*(?:/|(?:{'|'.join(sorted(_COORDINATORS_DE))})\b\.?)?\s*", re.I)
 
@@ -87,6 +89,7 @@ def check_dropped_circumstance(ctx: SentenceContext) -> list[Problem]:
 
 def _dropped(ctx: SentenceContext, sid: str, text: str, lo: int, hi: int, draft_words: list[str]) -> Problem | None:
     own = _content_words_with_surface(_tokenize(text[lo:hi]))
+    own |= {t.canon: t.raw for t in _tokenize(text[lo:hi]) if t.raw[:1].isdigit()}  # "bis 2030"
     rest = _content_words_with_surface(_tokenize(text[:lo] + " " + text[hi:]))
     own = {c: w for c, w in own.items() if c not in rest}
     if not own or len(rest) < MIN_REST_WORDS:
@@ -95,7 +98,7 @@ def _dropped(ctx: SentenceContext, sid: str, text: str, lo: int, hi: int, draft_
     kept = sum(_said(w, ctx, all_draft_words) for w in rest.values())
     if kept / len(rest) < MIN_KEPT_REST:
         return None
-    if any(_said(w, ctx, draft_words) for w in own.values()) or _own_circumstance(ctx, rest) \
+    if any(_said(w, ctx, draft_words) or (w[:1].isdigit() and w in ctx.text) for w in own.values()) or _own_circumstance(ctx, rest) \
             or _noun_kept(ctx, text[lo:hi]) or _said_before(ctx, own):
         return None
     phrase = " ".join(text[lo:hi].split())
@@ -208,11 +211,15 @@ def _head_de(text: str, toks: list[_Tok], k: int) -> _Tok | None:
     """German: the capitalised noun the preposition at token ``k`` governs, with only articles and
     lower-case adjectives before it ("in der autofreien Innenstadt", quotes allowed), if any; of
     nouns joined by ``circumstance_coordinators`` the last ("aus Massentierhaltung oder Import");
-    after "vor" / "nach" only a noun of time ("nach Mitternacht", not "nach dem Vorbild")."""
+    after "vor" / "nach" only a noun of time ("nach Mitternacht", not "nach dem Vorbild"); after one of
+    ``number_prepositions`` a number right after it ("bis 2030")."""
 
     prev = toks[k]
     for j in range(k + 1, min(len(toks), k + 1 + PHRASE_REACH)):
         t = toks[j]
+        if j == k + 1 and t.raw[:1].isdigit() and toks[k].raw.lower() in _NUMBER_DE \
+                and not _PUNCT_DE.search(text, prev.end, t.start):
+            return t  # "bis 2030", "ab 18": a date or a threshold
         if _PUNCT_DE.search(text, prev.end, t.start) or not t.raw.isalpha():
             return None
         if t.content and t.raw[:1].isupper():
