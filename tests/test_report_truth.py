@@ -306,8 +306,15 @@ def test_report_audits_the_slate_that_went_to_the_vote(room_folder, tmp_path):
     assert not audit["passed"] and audit["verdict"] == "Not passed: group B has no draft."
     assert audit["findings"][0] == ("Audited on the drafts put to the vote, after the moderator's review "
                                     "(1 rejected: What group B asks for).")
-    # the slate's items keep their names (not the statement ids they were published under)
-    assert any(f.startswith("2 common-ground drafts (item 1, item 2) speak for all 6 participants") for f in audit["findings"])
+    # the slate's items keep their names (not the statement ids they were published under), the names their
+    # drafts have in the review, on the board and in the report's headings: a room of six run by hand read
+    # "2 common-ground drafts (item 1, item 2)" under the review's "Common ground 1" and "Common ground 2"
+    assert any(f.startswith("2 common-ground drafts (Common ground 1, Common ground 2) speak for all 6 participants")
+               for f in audit["findings"])
+    from deliberation.report import to_markdown
+
+    german = to_markdown(json.loads(Path(st.values["report"]["paths"]["json"]).read_text()), "de")
+    assert "2 Entwürfe für den gemeinsamen Nenner (Gemeinsamer Nenner 1, Gemeinsamer Nenner 2) sprechen" in german
 
 
 def test_group_drafts_quote_what_most_of_the_group_agrees_with():
