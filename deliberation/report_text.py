@@ -430,6 +430,10 @@ def public_reason_in(reason: str, w: Texts) -> str:
     return w("report.withheld", kept=kept) if kept else w("report.withheld_all")
 
 
+#: Where a sentence's head ends: a colon, ASCII or full-width (Chinese).
+_COLON = re.compile("[:：]")
+
+
 @lru_cache(maxsize=None)
 def _cut_heads(lang: str) -> dict[str, str]:
     """The start of each of intake's and the moderator's sentences (``said.held``) that
@@ -437,9 +441,10 @@ def _cut_heads(lang: str) -> dict[str, str]:
     english, said = load("deliberation", DEFAULT_LANGUAGE), load("deliberation", lang)
     heads = {}
     for mid, text in english.items():
-        if mid.startswith(f"{SAID}.held.") and isinstance(text, str) and mid in said and ":" in said[mid]:
+        # the language's own colon: Chinese writes "："; its kinds read "instruction-like text (details withheld)"
+        if mid.startswith(f"{SAID}.held.") and isinstance(text, str) and mid in said and _COLON.search(said[mid]):
             en = public_reason(text)
-            there = said[mid].split(":")[0].rstrip(" \u00a0,;(-")
+            there = _COLON.split(said[mid])[0].rstrip(" \u00a0,;(-")
             if en.endswith(WITHHELD) and text.split(":")[0] == en.removesuffix(WITHHELD).strip() and "{" not in there:
                 heads.setdefault(text.split(":")[0], there)
     return heads

@@ -206,6 +206,8 @@ def test_report_names_moderation_reasons_by_kind_only(tmp_path):
     de, fr = to_markdown(rep, "de"), to_markdown(rep, "fr")
     assert "anweisungsartiger Text (Einzelheiten nicht veröffentlicht)" in de and "withheld" not in de
     assert "texte ressemblant à des instructions (détails non publiés)" in fr and "withheld" not in fr
+    zh = to_markdown(rep, "zh")  # its head ends at a full-width colon: it stayed "instruction-like text（細節不公開）"
+    assert "保留給主持人處理、未用來擬草案，意見 2：像指令的文字（細節不公開）" in zh and "instruction" not in zh, zh
 
 
 def test_a_common_ground_item_lost_to_an_instruction_like_statement_says_why():
@@ -235,6 +237,8 @@ def test_a_common_ground_item_lost_to_an_instruction_like_statement_says_why():
                "ressemblant à des instructions"),
         "es": ("la única afirmación que cumplía la regla de consenso quedó retenida para la moderación",
                "La afirmación 2 cumplía la regla de consenso, pero quedó retenida para la moderación ("),
+        "zh": ("唯一符合共識規則的意見被保留給主持人處理",
+               "意見 2 符合共識規則，但被保留給主持人處理（像指令的文字（細節不公開）），因此沒有據此擬出共同點項目。"),
     }
     for lang, (why, line) in expected.items():
         md, html = to_markdown(rep, lang).replace("\\", ""), to_html(rep, lang)
