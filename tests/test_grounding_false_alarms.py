@@ -22,7 +22,10 @@ the odd halves of holdouts 6-10 and on holdouts 1-4):
   "damit", "statt") add no content: "Wer einen Garten besitzt" restates "Personen mit einem
   Garten"; a noun swapped beside them is still found;
 * a German condition that opens with its verb ("Senkt die Stadt die Parkgebühren, ...") says that
-  verb: a draft that keeps one noun of the condition and drops the rest drops it.
+  verb: a draft that keeps one noun of the condition and drops the rest drops it;
+* an adjective that says of its noun only that it is one in fact ("real action", "true reform",
+  "actual changes": WordNet's attributes reality, truth, actuality) restricts nothing, so a draft
+  may drop it; "high fees", "serious crimes" (degree, seriousness) are still kinds of fees and crimes.
 
 Every statement here is made up; each faithful case below was refused before this round, and each
 unfaithful one shows the rule does not pass a real change.
@@ -105,6 +108,13 @@ CASES = [
      "Eine Stimme ist überzeugt, dass mehr Touristen in die Stadt kommen.", K.SCOPE_INFLATED),
     (["Senkt die Stadt die Parkgebühren, kommen mehr Touristen."],
      "Wenn die Stadt die Parkgebühren senkt, kommen mehr Touristen.", None),
+    (["We need real action on flooding in the valley now."], "We need action on flooding in the valley now.", None),
+    (["The council needs a true plan for the river path."], "The council needs a plan for the river path.", None),
+    (["We need actual changes to the bus timetable."], "We need changes to the bus timetable.", None),
+    (["Families on low incomes should not pay high fees for school trips."],
+     "Families on low incomes should not pay fees for school trips.", K.SCOPE_INFLATED),
+    (["Police should focus on serious crimes in the town centre."],
+     "Police should focus on crimes in the town centre.", K.SCOPE_INFLATED),
 ]
 
 

@@ -23,7 +23,7 @@ needs_thesaurus = pytest.mark.skipif(not SPANISH.with_suffix(".idx").is_file(),
                                      reason=f"{SPANISH}.idx missing (Debian: apt-get install mythes-es)")
 #: words the guard meets in the tests' drafts and statements, inflected forms and compounds among them
 WORDS = ["drove", "geese", "better", "hard", "raise", "cut", "lower", "police forces", "trees", "roads",
-         "closure", "cheaper", "boost", "scale_back", "housing", "stop", "put", "longer", "wage", "xqzt"]
+         "closure", "cheaper", "boost", "scale_back", "housing", "stop", "put", "longer", "wage", "real", "xqzt"]
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +39,7 @@ def nltk_reader():
 def _relations(s) -> tuple:
     return (s.name(), s.pos(), sorted(h.name() for h in s.hypernyms()),
             sorted(h.name() for h in s.instance_hypernyms()), sorted(h.name() for h in s.similar_tos()),
+            sorted(a.name() for a in s.attributes()),
             [(lem.name(), lem.key(), lem.count(), [a.name() for a in lem.antonyms()],
               [(d.synset().name(), d.name()) for d in lem.derivationally_related_forms()]) for lem in s.lemmas()])
 
@@ -47,7 +48,7 @@ def _relations(s) -> tuple:
 def test_direct_reader_answers_as_nltks_reader(nltk_reader) -> None:
     """On 200 random lemmas and the guard's words: the same synsets in the same order for every
     part of speech, the same base forms, and for every synset the same name, lemmas, sense keys,
-    sense counts, hypernyms, similar-tos, antonyms and derived forms."""
+    sense counts, hypernyms, similar-tos, attributes, antonyms and derived forms."""
 
     own, ours = nltk_reader, wn.open_reader(ROOT)
     assert type(ours).__module__ == "deliberation.grounding.wordnet_reader"

@@ -93,10 +93,20 @@ def _modified_nouns(text: str, toks: list[_Tok]) -> list[tuple[_Tok, tuple[_Tok,
         phrase = tuple(toks[first:j + 1])
         if (mod.start > 0 and text[mod.start - 1] in "-/") or _joined(text, toks, first - 1):
             continue  # "city-wide bike routes", "luxury or upscale housing"
-        if mod.raw[:1].isdigit() or (mod.content and mod.raw.isalpha() and not _graded(mod.raw)
+        if mod.raw[:1].isdigit() or (mod.content and mod.raw.isalpha() and not _graded(mod.raw) and not _says_it_is(mod.raw)
                                      and (wn.usual_pos(mod.raw) == "a" or _participle_adjective(toks, first - 1))):
             out.append((mod, phrase))
     return out
+
+
+#: WordNet attributes (of an adjective's first sense) that say of a thing only that it is so: "real action",
+#: "true reform", "actual change" are action, reform, change; emphasis, not a kind of them
+BEING_SO_ATTRIBUTES = frozenset({"reality.n.02", "truth.n.02", "actuality.n.01"})
+
+
+def _says_it_is(adjective: str) -> bool:
+    """Does ``adjective`` say of its noun only that it is one in fact (:data:`BEING_SO_ATTRIBUTES`)?"""
+    return bool(wn.adjective_attributes(adjective) & BEING_SO_ATTRIBUTES)
 
 
 def _participle_adjective(toks: list[_Tok], k: int) -> bool:

@@ -145,6 +145,19 @@ def noun_domain(word: str) -> str:
     return senses[0].lexname() if senses else ""
 
 
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
+def adjective_attributes(word: str) -> frozenset[str]:
+    """The attributes (synset names) of which the first adjective sense of ``word`` is a value, read
+    at the head adjective of a satellite sense: "high" -> "degree.n.01", "huge" -> "size.n.01",
+    "real" -> "reality.n.02"."""
+
+    senses = _synsets(word, "a")  # satellites ("s") too
+    if not senses:
+        return frozenset()
+    heads = senses[0].similar_tos() if senses[0].pos() == "s" else [senses[0]]
+    return frozenset(a.name() for h in heads for a in h.attributes())
+
+
 def is_adjective_or_verb(word: str) -> bool:
     """Is one of the usual WordNet senses of ``word`` an adjective, adverb or verb?"""
 

@@ -207,6 +207,10 @@ class Synset:
     def similar_tos(self) -> list[Synset]:
         return self._related("&")
 
+    def attributes(self) -> list[Synset]:
+        """The nouns of which an adjective sense is a value ("high" -> "degree", "real" -> "reality")."""
+        return self._related("=")
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Synset) and self._name == other._name
 
