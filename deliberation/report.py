@@ -87,6 +87,14 @@ def _method(state: dict[str, Any], analysis: dict[str, Any], options: dict[str, 
     }
 
 
+def _question_language(question: str, told: dict[str, str]) -> str:
+    """The language the question is written in, as far as the report can tell without asking the language
+    detector: as the store told it, else the one language all the room's told statements are in (a Chinese
+    room's); "" in a room of several (a bilingual room's English question was marked as its German majority)."""
+    languages = {code for code in told.values() if code}
+    return told_languages([question])[0] or (languages.pop() if len(languages) == 1 else "")
+
+
 def build_report(state: dict[str, Any], statements: list[Statement],
                  counts: dict[str, int] | None = None) -> dict[str, Any]:
     """A JSON-ready report from the graph state. ``counts``: the store's counts
@@ -146,6 +154,7 @@ def build_report(state: dict[str, Any], statements: list[Statement],
         "statements_language": main_language(list(told.values()), ""),
         # and each one's (only those told): a bilingual room's HTML marks each statement with its own
         "statement_languages": {sid: code for sid, code in told.items() if code},
+        "question_language": _question_language(state.get("question", ""), told),
         "participation": _participation(analysis, counts, texts, statements),
         "method": _method(state, analysis, options),
         "moderation": _public_moderation(state.get("moderation") or {}),

@@ -30,19 +30,29 @@ class _Theirs:
     """Participants' words, escaped, marked with their language where it is not the report's (``lang``):
     a statement's own (the report's ``statement_languages``, as the store told it), else the language most
     of the room's statements are written in (``statements_language``; a report written before statements
-    had their own: every statement in that one)."""
+    had their own: every statement in that one). The question: its own language as the report tells it
+    (``question_language``), else unmarked (a report of before: the room's)."""
 
     def __init__(self, rep: dict[str, Any], lang: str):
         self.lang, self.room = lang, rep.get("statements_language") or ""
         self.of = rep.get("statement_languages") or {}
+        self.question = rep.get("question_language", self.room) or ""
+
+    def mark(self, escaped: str, code: str) -> str:
+        return f"<span lang='{html.escape(code)}'>{escaped}</span>" if code and code != self.lang else escaped
 
     def __call__(self, text: str, sids: list[str] | tuple[str, ...] = ()) -> str:
         """``text`` (participants' words) marked with the language of the statements ``sids`` when they are
-        all in one (a draft sentence: the statements it cites), else the room's."""
+        all in one (a draft sentence of the extractive drafter: the statements it quotes), else the room's."""
         told = {self.of.get(sid) or self.room for sid in sids}
-        code = told.pop() if len(told) == 1 else self.room
-        escaped = html.escape(text)
-        return f"<span lang='{html.escape(code)}'>{escaped}</span>" if code and code != self.lang else escaped
+        return self.mark(html.escape(text), told.pop() if len(told) == 1 else self.room)
+
+    def sentence(self, s: dict, d: dict) -> str:
+        """A draft's sentence as the report says it (who holds it, in the report's words, and the sentence
+        quoted: only the quote is marked), the quote marked with its cited statements' language when the
+        extractive drafter quoted them, else the room's (a language model writes in the room's language)."""
+        quoted = self(s["text"], s["citations"] if str(d.get("drafter") or "").startswith("extractive") else ())
+        return html.escape(sentence_text(s, self.lang)).replace(html.escape(s["text"]), quoted, 1)
 
 
 def to_html(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str:
@@ -52,7 +62,7 @@ def to_html(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str:
     parts = [f"<!doctype html><html lang='{DOCUMENT_TAGS.get(w.lang, w.lang)}'><meta charset='utf-8'><title>{e(rep['question'])}</title>",
              "<style>body{font-family:sans-serif;max-width:60em;margin:auto;line-height:1.4}li{margin:.2em 0}"
              ".cite{color:#555;font-size:.9em}.vote{background:#f3f6f9;padding:.3em .6em}</style>",
-             f"<h1>{e(w('report.title'))}</h1>", f"<p><b>{e(w('report.question_html'))}</b> {theirs(rep['question'])}</p>"]
+             f"<h1>{e(w('report.title'))}</h1>", f"<p><b>{e(w('report.question_html'))}</b> {theirs.mark(e(rep['question']), theirs.question)}</p>"]
     if rep.get("participation"):
         parts.append(f"<p>{e(participation_line(rep['participation'], w.lang))}</p>")
     items = rep.get("consensus", []) + rep.get("minority", [])
@@ -83,7 +93,7 @@ def _html_draft(d: dict, w: Texts, theirs: _Theirs) -> list[str]:
     e, cut = html.escape, "\0"  # cut: where the statement's text goes in its line
     parts = [f"<h3>{e(_heading(d, w.lang))}</h3><ul>"]
     for s in d["sentences"]:
-        parts.append(f"<li>{theirs(sentence_text(s, w.lang), s['citations'])} <span class='cite'>"
+        parts.append(f"<li>{theirs.sentence(s, d)} <span class='cite'>"
                      f"{e(w('draft.cites', ids=', '.join(s['citations'])))}</span></li>")
     parts.append("</ul><ul class='cite'>")
     for sid, text in d["cited_statements"].items():

@@ -28,7 +28,7 @@ def test_a_chinese_rooms_words_are_marked_chinese_in_an_english_report(tmp_path)
     assert f"<span lang='zh'>{QUESTION}</span>" in page
     # read in a language the statements are not written in, still marked; no mark where they agree
     assert f"<span lang='zh'>{QUESTION}</span>" in to_html(rep, "de")
-    assert "lang='zh'" not in to_html({**rep, "statements_language": ""})
+    assert "lang='zh'" not in to_html({**rep, "statements_language": "", "question_language": ""})
     # in the room's own language (Traditional Chinese since the pages speak it): one tag for the page, the
     # script named, and no mark on its statements
     chinese = to_html(rep, "zh")
@@ -54,7 +54,8 @@ def test_a_bilingual_rooms_html_marks_each_statement_with_its_own_language(tmp_p
     store = Store(Settings(data_dir=tmp_path / "data"))
     (p, park), (f, _), (lib, library) = ((s.external_id, s.text) for s in store.statements(1))
     sentences = [{"text": park, "citations": [p]}, {"text": library, "citations": [lib]}]
-    drafts = [{"key": "group:0", "kind": "minority", "status": "published", "sentences": sentences}]
+    drafts = [{"key": "group:0", "kind": "minority", "status": "published", "sentences": sentences,
+               "drafter": "extractive"}]
     rep = build_report({"analysis": {}, "question": MIXED_QUESTION, "drafts": drafts}, store.statements(1),
                        store.counts(1))
     assert rep["statements_language"] == "de" and rep["statement_languages"] == {p: "de", f: "de", lib: "en"}
@@ -64,8 +65,8 @@ def test_a_bilingual_rooms_html_marks_each_statement_with_its_own_language(tmp_p
     assert f"{library}</span>" not in english and f"<li>{library} <span class='cite'>" in english
     assert german.startswith("<!doctype html><html lang='de'>")
     assert f"<span lang='en'>{library}</span>" in german and f"lang='de'>{park}" not in german
-    # the question is the room's: marked with the language most statements are in (as before)
-    assert f"<span lang='de'>{MIXED_QUESTION}</span>" in english
+    # the English question of a room of two languages is not marked as its statements' majority (German)
+    assert rep["question_language"] == "" and f"<b>Question:</b> {MIXED_QUESTION}</p>" in english
 
 
 def test_a_report_of_before_each_statement_had_its_language_marks_them_all_with_the_rooms():
@@ -74,3 +75,19 @@ def test_a_report_of_before_each_statement_had_its_language_marks_them_all_with_
         "cited_statements": {"1": "Ein Park."}, "votes": None}], "minority": []}
     page = to_html(rep)
     assert "<li><span lang='de'>Ein Park.</span> <span class='cite'>" in page
+
+
+def test_only_the_quoted_words_of_a_split_topics_sentence_are_marked_and_a_models_draft_is_the_rooms():
+    """Where a draft sets positions side by side, the report's own "Most of group A agree (...):" was marked
+    German with the German quote after it; a language model's sentence (written in the room's language) was
+    marked with the language of the English statement it cites."""
+    quote = {"text": "Ein Park mit Bäumen.", "citations": ["1"], "held_by": "group:0"}
+    draft = {"key": "topic:0", "kind": "minority", "sentences": [quote], "cited_statements": {"1": quote["text"]},
+             "votes": None, "drafter": "extractive"}
+    rep = {"question": "Q?", "statements_language": "de", "statement_languages": {"1": "de", "2": "en"},
+           "question_language": "en", "consensus": [], "minority": [draft]}
+    page = to_html(rep)
+    assert "<span lang='de'>Ein Park mit Bäumen.</span>”" in page and ": “<span lang='de'>" in page
+    assert "<b>Question:</b> Q?</p>" in page  # told English: not marked in an English report
+    model = {**draft, "drafter": "llm:smollm2", "sentences": [{"text": "Ein Park.", "citations": ["2"]}]}
+    assert "<li><span lang='de'>Ein Park.</span>" in to_html({**rep, "minority": [model]})
