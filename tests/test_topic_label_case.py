@@ -45,6 +45,9 @@ def test_a_label_term_keeps_the_case_its_statements_write_it_in():
     assert as_written("wohnungen", ["Wohnungen für alle.", "„Wohnungen!“ sagt sie."]) == "wohnungen"
     assert as_written("taipei", ["Taipei should act.", "I live in Taipei."]) == "Taipei"
     assert as_written("park", ["Ein Park mit Bäumen", "A park with trees"]) == "park"  # not most of them
+    # a statement written all in capitals says nothing of how its words are written (reviewer's LOW on 49460f6)
+    assert as_written("tolls", ["STOP THE TOLLS NOW", "tolls are bad", "STOP TOLLS"]) == "tolls"
+    assert as_written("uberx", ["I LOVE UBERX", "UberX ok", "the UberX app"]) == "UberX"
 
 
 def test_a_topic_of_uberx_statements_is_labelled_uberx_as_they_write_it(tmp_path):

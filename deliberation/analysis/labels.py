@@ -115,6 +115,8 @@ def as_written(term: str, texts: Sequence[str]) -> str:
     found, inside = Counter(), Counter()  # each written form: everywhere, and not starting a sentence
     for text in texts:
         text = CJK_RE.sub(" ", unicodedata.normalize("NFKC", text))
+        if text.upper() == text:  # shouted ("STOP THE TOLLS NOW"): says nothing of how a word is written
+            continue
         for m in pattern.finditer(text):
             found[m.group(0)] += 1
             inside[m.group(0)] += not SENTENCE_START.search(text[:m.start()])
