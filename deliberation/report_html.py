@@ -11,13 +11,13 @@ from typing import Any
 
 from deliberation.report_text import (
     SECTION_KEYS,
-    _heading,
-    _same_ballot,
+    draft_title,
     earlier_line,
     held_lines,
     participation_line,
     report_words,
     said_in,
+    same_ballot,
     section_of,
     vote_line,
     why_empty,
@@ -78,7 +78,7 @@ def to_html(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str:
         # a revision the moderator rejected is not shown, but the version voted on before it was
         for d in rep.get("rejected") or []:
             if d.get("earlier_versions") and d.get("section", section_of(d["key"])) == key:
-                parts.append(f"<h3>{e(w('draft.revision_rejected', heading=_heading(d, w.lang)))}</h3>")
+                parts.append(f"<h3>{e(w('draft.revision_rejected', heading=draft_title(d, w.lang)))}</h3>")
                 parts += [f"<p class='vote'>{e(earlier_line(x, w.lang))}</p>" for x in d["earlier_versions"]]
     audit, say = rep.get("audit") or {}, said_in(rep, w)
     parts.append(f"<h2>{e(w('audit.title'))}</h2>")
@@ -91,7 +91,7 @@ def to_html(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str:
 
 def _html_draft(d: dict, w: Texts, theirs: _Theirs) -> list[str]:
     e, cut = html.escape, "\0"  # cut: where the statement's text goes in its line
-    parts = [f"<h3>{e(_heading(d, w.lang))}</h3><ul>"]
+    parts = [f"<h3>{e(draft_title(d, w.lang))}</h3><ul>"]
     for s in d["sentences"]:
         parts.append(f"<li>{theirs.sentence(s, d)} <span class='cite'>"
                      f"{e(w('draft.cites', ids=', '.join(s['citations'])))}</span></li>")
@@ -99,7 +99,7 @@ def _html_draft(d: dict, w: Texts, theirs: _Theirs) -> list[str]:
     for sid, text in d["cited_statements"].items():
         parts.append(f"<li>{e(w('draft.statement', sid=sid, text=cut)).replace(cut, theirs(text, [sid]))}</li>")
     parts.append("</ul>")
-    line = vote_line(d.get("votes"), d.get("published_as"), _same_ballot(d, w.lang), w.lang)
+    line = vote_line(d.get("votes"), d.get("published_as"), same_ballot(d, w.lang), w.lang)
     if line:
         parts.append(f"<p class='vote'>{e(line)}</p>")
     return parts + [f"<p class='vote'>{e(earlier_line(x, w.lang))}</p>" for x in d.get("earlier_versions") or []]

@@ -86,14 +86,14 @@ def said_in(rep: dict, w: Texts):
     names: dict[str, str] = {}
     for d in drafts:
         heading = d.get("heading") or draft_heading(d["key"])
-        names[heading] = _heading(d, w.lang)
+        names[heading] = draft_title(d, w.lang)
         # the audit names a draft by its topic's number only ("What people said about topic 2", "Where
         # opinions split on topic 2"): a rejected split draft stayed English in a Spanish report
         for split in (False, True):
             names.setdefault(draft_heading(d["key"], split=split), names[heading])
         if d.get("published_as"):
             names[d.get("ballot_name") or ballot_name(heading, d["published_as"])] = \
-                ballot_name(_heading(d, w.lang), d["published_as"], w.lang)
+                ballot_name(draft_title(d, w.lang), d["published_as"], w.lang)
     keys = [f"group:{g['id']}" for g in rep.get("groups") or []] + [f"topic:{t}" for t in topics]
     keys += [g["key"] for g in (rep.get("audit") or {}).get("groups") or []]
     for key in keys:  # an opinion group with its article where the language puts one ("le groupe A")
@@ -122,7 +122,7 @@ def key_names(drafts: list[dict], w: Texts) -> Callable[[str], str | None]:
     ``drafts`` with that key, else :func:`draft_heading`'s, topics numbered from 1), a list of keys
     as the command line prints it ("['all:1', 'group:0']") as a list of those; None for anything
     else (not a key: deliberation.wording.Audience)."""
-    known = {d["key"]: _heading(d, w.lang) for d in drafts if d.get("key")}
+    known = {d["key"]: draft_title(d, w.lang) for d in drafts if d.get("key")}
 
     def one(key: str) -> str | None:
         a = Audience.parse(key)
@@ -140,7 +140,7 @@ def key_names(drafts: list[dict], w: Texts) -> Callable[[str], str | None]:
     return name
 
 
-def _heading(d: dict, lang: str) -> str:
+def draft_title(d: dict, lang: str) -> str:
     """A draft's heading in ``lang``: the graph's own (English) heading said in that language."""
     heading = d.get("heading") or draft_heading(d["key"])
     return heading if lang == DEFAULT_LANGUAGE else heading_in(lang, d["key"], heading)
@@ -337,7 +337,7 @@ def _md_grouped(rep: dict, w: Texts) -> list[str]:
     return [w("groups.grouped", n=n, everyone=everyone, rest=everyone - n, method=w("method.title")), ""]
 
 
-def _same_ballot(d: dict, lang: str) -> list[str]:
+def same_ballot(d: dict, lang: str) -> list[str]:
     """The headings of the drafts one ballot item stood for beside ``d``, in ``lang``."""
     headings = d.get("same_ballot_item_as") or []
     keys = d.get("same_ballot_item_keys") or []
@@ -347,13 +347,13 @@ def _same_ballot(d: dict, lang: str) -> list[str]:
 
 
 def _md_draft(d: dict, w: Texts) -> list[str]:
-    out = [f"### {_md(_heading(d, w.lang))}", ""]
+    out = [f"### {_md(draft_title(d, w.lang))}", ""]
     for s in d["sentences"]:
         out.append(f"- {_md(sentence_text(s, w.lang))} {w('draft.cites', ids=_md(', '.join(s['citations'])))}")
     out += ["", w("draft.cited")]
     for sid, text in d["cited_statements"].items():
         out.append(f"- {w('draft.statement', sid=_md(sid), text=_md(text))}")
-    line = vote_line(d.get("votes"), d.get("published_as"), _same_ballot(d, w.lang), w.lang)
+    line = vote_line(d.get("votes"), d.get("published_as"), same_ballot(d, w.lang), w.lang)
     if line:
         out += ["", _md(line)]
     for e in d.get("earlier_versions") or []:
@@ -372,11 +372,11 @@ def _md_ranking(rep: dict, w: Texts) -> list[str]:
         # find), as the tally's notes name it
         drafts = rep["consensus"] + rep["minority"]
         name = {d["published_as"]: (d.get("ballot_name") if w.lang == DEFAULT_LANGUAGE else None)
-                or ballot_name(_heading(d, w.lang), d["published_as"], w.lang) for d in drafts if d.get("published_as")}
+                or ballot_name(draft_title(d, w.lang), d["published_as"], w.lang) for d in drafts if d.get("published_as")}
         # a version a revision replaced, ranked when the revision round put nothing to the vote
         for d in drafts + (rep.get("rejected") or []):
             for e in d.get("earlier_versions") or []:
-                name.setdefault(e["published_as"], ballot_name(_heading(d, w.lang), e["published_as"], w.lang))
+                name.setdefault(e["published_as"], ballot_name(draft_title(d, w.lang), e["published_as"], w.lang))
         gic = "; ".join(name.get(sid, sid) for sid in t["ranking_gic"])
         schulze = " > ".join(" = ".join(name.get(sid, sid) for sid in tier) for tier in t.get("ranking_schulze", []))
         out += [f"- {w('ranking.gic', items=_md(gic))} {w('terms.gic')}",
@@ -462,7 +462,7 @@ def _md_moderation(rep: dict, w: Texts) -> list[str]:
         reasons = {r["key"]: r.get("reason") for r in rep.get("reviews") or [] if r.get("decision") == "reject"}
         for d in rep["rejected"]:
             why = reasons.get(d["key"])
-            heading = _heading(d, w.lang) if w.lang != DEFAULT_LANGUAGE else (d.get("heading") or d["key"])
+            heading = draft_title(d, w.lang) if w.lang != DEFAULT_LANGUAGE else (d.get("heading") or d["key"])
             # a split draft's stored text says who holds each position in English: said as the ballot says it
             text = ballot_text_in(d["text"], w.lang)
             out.append(f"- {w('moderation.rejected_item', heading=_md(heading), text=_md(text))}"
