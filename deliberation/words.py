@@ -271,11 +271,20 @@ class _SaidText(NamedTuple):
 
 
 @lru_cache(maxsize=None)
+def said_before(package: str) -> dict[str, str | dict]:
+    """The English words ``package``'s ``said`` texts had before they were changed (``<package>/said_before.toml``;
+    none where it has no such file), by id: read back as the id they were (:func:`read_said`)."""
+    before = resources.files(package).joinpath("said_before.toml")
+    return flatten(tomllib.loads(before.read_text(encoding="utf-8"))) if before.is_file() else {}
+
+
+@lru_cache(maxsize=None)
 def _said_patterns(package: str, within: tuple[str, ...] = ALL_SAID) -> list[_SaidText]:
-    """The ``said`` texts of ``package`` (tables ``within``), the longest own words first (the more
-    specific: tried first)."""
+    """The ``said`` texts of ``package`` (tables ``within``) and the words they had before
+    (:func:`said_before`), the longest own words first (the more specific: tried first)."""
     found = []
-    for mid, text in load(package, DEFAULT_LANGUAGE).items():
+    texts = [*load(package, DEFAULT_LANGUAGE).items(), *said_before(package).items()]
+    for mid, text in texts:
         if mid.startswith(within):
             for form, t in (text.items() if isinstance(text, dict) else [(None, text)]):
                 parts = list(string.Formatter().parse(t))

@@ -610,3 +610,19 @@ def test_speed_synthetic_print():
     t_all = time.perf_counter() - t
     print(f"\n20,000 x 2,000, {mat.n_votes:,} votes: {t_counts:.2f}s without MF, {t_all:.2f}s with MF")
     assert len(res.statements) == 2_000
+
+
+def test_notes_stored_in_the_words_of_before_are_still_said_in_the_rooms_language():
+    """16aaf74 and cf1ff51 changed three English notes' words; an analysis or an audit stored before holds the
+    old words, and a report written again from it said them in English in a German room (reviewer's LOWs):
+    the old words are kept in deliberation/said_before.toml and read back as their ids."""
+    from deliberation.words import read_said, retell
+
+    old = "6 statement(s) count as their author's agree vote (Polis's convention; AnalysisConfig.author_agrees switches it off)."
+    assert read_said(old)[:2] == ("said.analysis.author_votes", 6)
+    assert retell(old, "de").startswith("6 Aussagen zählen als Zustimmung")
+    assert retell("1 moderated-out statement(s) were left out of every list.", "de") == \
+        "1 von der Moderation entfernte Aussage wurde in keiner Liste berücksichtigt."
+    audit = ("2 common-ground drafts (item 1, item 2) speak for all 6 participants and are not counted towards any "
+             "single group's share.")
+    assert "(Gemeinsamer Nenner 1, Gemeinsamer Nenner 2)" in retell(audit, "de")
