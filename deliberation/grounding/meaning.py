@@ -275,8 +275,8 @@ def _is_noun(t: _Tok, lang: str, k: int, toks: list[_Tok]) -> bool:
     if k > 0 and _VERB_BEFORE.match(toks[k - 1].raw):
         return False
     nxt = toks[k + 1].raw.lower() if k + 1 < len(toks) else ""
-    if nxt in _DETERMINERS or (nxt.endswith("ing") and wn.usual_pos(nxt) == "v"):
-        return False  # "put the money", "stop taking": a verb
+    if nxt in _DETERMINERS or (nxt.endswith("ing") and wn.usual_pos(nxt) == "v" and wn.usual_pos(t.raw) != "n"):
+        return False  # "put the money", "stop taking": a verb ("road spending": a noun before a gerund)
     if wn.wordnet() is None or (t.raw[:1].isupper() and k > 0):
         return False
     if nxt in _MODALS and wn.is_known(t.raw, "n") and (k == 0 or toks[k - 1].raw.lower() in _DETERMINERS):
