@@ -120,8 +120,11 @@ class JustifiedRepresentation:
         draft_set = set(slate.keys)
         quota = len(voters) / k
         support = Counter(c for p in voters for c in per_draft.get(p, ()))
-        if cfg.statements_as_candidates:
-            support.update(x for p in voters for x in approvals[p] if x not in draft_set)
+        if cfg.statements_as_candidates:  # counted a voter's set at a time (C), the drafts' keys left out
+            agreed: Counter = Counter()
+            for p in voters:
+                agreed.update(approvals[p])
+            support.update({x: n for x, n in agreed.items() if x not in draft_set})
         slate_keys = [kk for kk, s in zip(slate.keys, slate.on_slate) if s]
         # A candidate with fewer than n/k approvers can neither witness a JR/EJR(+) violation nor be
         # needed for one (every l-cohesive group has >= l*n/k members who all approve each of its l
@@ -132,15 +135,16 @@ class JustifiedRepresentation:
         index = {c: i for i, c in enumerate(cands)}
         # ballots over the kept candidates only (all that the checks and the witness look at)
         ballots: dict[str, set[str]] = {}
+        kept = index.keys() - draft_set  # the statements among them
         for p in voters:
             b = {c for c in per_draft.get(p, ()) if c in index}
             if cfg.statements_as_candidates:
-                b.update(x for x in approvals[p] if x in index and x not in draft_set)
+                b |= approvals[p] & kept
             ballots[p] = b
         # Participants with the same approval set become one voter weighted by their number
         # (abcvoting's JR, EJR+ and ILP EJR checks take weights; n stays the total weight). Sound:
         # copies of a member of a violating cohesive group can join it and it still violates.
-        same = Counter(tuple(sorted(index[c] for c in ballots[p] if c in index)) for p in voters)
+        same = Counter(tuple(sorted(map(index.__getitem__, ballots[p]))) for p in voters)  # all in index
         return _Profile(voters, cands, slate_keys, draft_set, ballots, same, quota)
 
 
