@@ -193,18 +193,7 @@ def _time_or_place(word: str) -> bool:
     ``circumstance_domains`` ("morning", "area"), or one of its first :data:`PLACE_SENSES` senses
     under one of ``circumstance_place_kinds`` ("yard", "school", "Lane")?"""
 
-    if wn.noun_domain(word) in _DOMAINS:
-        return True
-    frontier = list(wn._synsets(word, "n")[:PLACE_SENSES])
-    seen: set[str] = set()
-    while frontier:
-        syn = frontier.pop()
-        if syn.name() in _PLACE_KINDS:
-            return True
-        if syn.name() not in seen:
-            seen.add(syn.name())
-            frontier.extend(syn.hypernyms() + syn.instance_hypernyms())
-    return False
+    return wn.noun_domain(word) in _DOMAINS or wn.descends_from(word, _PLACE_KINDS, PLACE_SENSES)
 
 
 def _head_de(text: str, toks: list[_Tok], k: int) -> _Tok | None:

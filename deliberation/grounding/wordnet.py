@@ -173,9 +173,33 @@ def same_meaning(a: str, b: str) -> bool:
 
 def is_name(word: str) -> bool:
     """Does WordNet know ``word`` as the name of a particular thing, a place or person ("Colorado",
-    "Kennedy"; not "fountain")?"""
+    "Kennedy"; not "fountain"): is one of its senses an instance of something?"""
 
     return any(s.instance_hypernyms() for s in _synsets(word))
+
+
+def _up(syn: Any) -> list[Any]:
+    """What sense ``syn`` is a kind (hypernyms) or an instance (instance hypernyms) of."""
+
+    return syn.hypernyms() + syn.instance_hypernyms()
+
+
+@lru_cache(maxsize=LOOKUP_CACHE_SIZE)
+def descends_from(word: str, kinds: frozenset[str], senses: int, pos: str = "n") -> bool:
+    """Is one of the first ``senses`` senses of ``word`` as ``pos`` (WordNet lists the most usual
+    first), or what it is a kind or an instance of at any level, one of the synsets named ``kinds``
+    ("yard" -> "enclosure.n.01")?"""
+
+    frontier = list(_synsets(word, pos)[:senses])
+    seen: set[str] = set()
+    while frontier:
+        syn = frontier.pop()
+        if syn.name() in kinds:
+            return True
+        if syn.name() not in seen:
+            seen.add(syn.name())
+            frontier.extend(_up(syn))
+    return False
 
 
 @lru_cache(maxsize=LOOKUP_CACHE_SIZE)
@@ -216,7 +240,7 @@ def related(word: str) -> frozenset[str]:
                 for lem in s.lemmas():
                     out.add(lem.name().lower())
                     out.update(d.name().lower() for d in lem.derivationally_related_forms())
-                nxt.extend(s.hypernyms() + s.instance_hypernyms())
+                nxt.extend(_up(s))
             frontier = nxt
     return frozenset(w.replace("_", " ") for w in out)
 
@@ -252,7 +276,7 @@ def _says_forms(word: str) -> frozenset[tuple[str, str]]:
                     if level == 0:
                         out.update((d.name().lower(), "a" if d.synset().pos() == "s" else d.synset().pos())
                                    for d in lem.derivationally_related_forms())
-            frontier = [h for s in frontier for h in s.hypernyms() + s.instance_hypernyms()]
+            frontier = [h for s in frontier for h in _up(s)]
     return frozenset(out)
 
 
@@ -289,7 +313,7 @@ def _noun_up(word: str) -> frozenset[str]:
         frontier = [syn]
         for _ in range(HYPERNYM_DEPTH + 1):
             out.update(lem.name().lower().replace("_", " ") for s in frontier for lem in s.lemmas())
-            frontier = [h for s in frontier for h in s.hypernyms() + s.instance_hypernyms()]
+            frontier = [h for s in frontier for h in _up(s)]
     return frozenset(out)
 
 
