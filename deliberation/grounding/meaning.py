@@ -65,12 +65,12 @@ def _direction(toks: list[_Tok], k: int) -> int:
     if not w.isascii() or not wn.is_known(w):  # German: a verb or adjective (lower case) OpenThesaurus knows
         return _thesaurus_direction(w) if toks[k].content and w[:1].islower() else 0
     nxt = toks[k + 1].raw.lower() if k + 1 < len(toks) else ""
-    lemma = min((x for x in wn.lemmas(w) if wn.is_known(x, "v")), default="", key=len)
     prev = toks[k - 1].raw.lower() if k > 0 else ""
     if prev in _NOUN_BEFORE:
         return 0  # "concerned about speeding", "the cut": an activity named, not a change made
-    as_verb = nxt in _PARTICLES or _VERB_BEFORE.match(prev) or wn.usual_pos(w) == "v"
-    if not lemma or not as_verb:
+    lemma = min((x for x in wn.lemmas(w) if wn.is_known(x, "v")), default="", key=len)
+    # a word with no verb form moves nothing: its usual part of speech is not looked up
+    if not lemma or not (nxt in _PARTICLES or _VERB_BEFORE.match(prev) or wn.usual_pos(w) == "v"):
         return 0
     if nxt in _PARTICLES:
         return wn.verb_direction(lemma, nxt) or _PARTICLES[nxt]
