@@ -25,7 +25,11 @@ the odd halves of holdouts 6-10 and on holdouts 1-4):
   verb: a draft that keeps one noun of the condition and drops the rest drops it;
 * an adjective that says of its noun only that it is one in fact ("real action", "true reform",
   "actual changes": WordNet's attributes reality, truth, actuality) restricts nothing, so a draft
-  may drop it; "high fees", "serious crimes" (degree, seriousness) are still kinds of fees and crimes.
+  may drop it; "high fees", "serious crimes" (degree, seriousness) are still kinds of fees and crimes;
+* German: a compound written with a hyphen whose last part OpenThesaurus knows ("Bio-Mittagessen",
+  "Online-Einkauf") is a kind of thing, no name; "Baden-Württemberg", "EU-Kommission" still are;
+  "zurückfahren" is a direction word (down, as "scale back"), and ", deshalb" ends a clause as
+  ", so" does, so "X, deshalb sollen Y zurückgefahren werden" for "X. Mehr Y" is a reversal.
 
 Every statement here is made up; each faithful case below was refused before this round, and each
 unfaithful one shows the rule does not pass a real change.
@@ -115,6 +119,16 @@ CASES = [
      "Families on low incomes should not pay fees for school trips.", K.SCOPE_INFLATED),
     (["Police should focus on serious crimes in the town centre."],
      "Police should focus on crimes in the town centre.", K.SCOPE_INFLATED),
+    (["Schulen sollen biologisches Mittagessen anbieten."], "Schulen sollen ein Bio-Mittagessen anbieten.", None),
+    (["Wer im Internet einkauft, soll Verpackungen zurückgeben können."],
+     "Beim Online-Einkauf sollen Verpackungen zurückgegeben werden können.", None),
+    (["Die Gemeinde soll mehr Radwege bauen."], "Die Gemeinde soll mit Baden-Württemberg mehr Radwege bauen.",
+     K.ADDED_ENTITY),
+    (["Die Gemeinde soll mehr Radwege bauen."], "Die Gemeinde soll mit der EU-Kommission mehr Radwege bauen.",
+     K.ADDED_ENTITY),
+    (["Mehr Radwege in der Stadt bauen."], "Radwege in der Stadt sollen zurückgefahren werden.", K.DIRECTION_REVERSED),
+    (["Die Busse sind überfüllt. Mehr Busse einsetzen."],
+     "Die Busse sind überfüllt, deshalb sollen mehr Busse eingesetzt werden.", None),
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from . import thesaurus_de
 from . import wordnet as wn
 from .lexicon import ABBREVIATIONS, META, NUMBER_WORDS, alternation, entries, table
 from .patterns import _ALWAYS_CAPITALISED_OK, _PLACE_WORDS, _TITLES
@@ -77,6 +78,8 @@ def _entities(text: str, toks: list[_Tok], lang: str) -> list[tuple[str, str]]:
                 keep = len(run) >= 3
                 run = run[1:]
                 surface = text[run[0].start : run[-1].end]
+            if keep and _hyphenated_compound(text, run):
+                keep = False  # "Online-Kauf", "Bio-Mittagessen": a kind of purchase, of lunch
         else:
             # a lone capitalised first word is just the start of a sentence
             keep = not (initial and len(run) == 1)
@@ -85,6 +88,16 @@ def _entities(text: str, toks: list[_Tok], lang: str) -> list[tuple[str, str]]:
             out.append((surface, kind))
         i = j
     return out
+
+
+def _hyphenated_compound(text: str, run: list[_Tok]) -> bool:
+    """German: are the two words of ``run`` one compound written with a hyphen whose last part
+    OpenThesaurus knows as a word ("Online-Kauf", "Bio-Mittagessen": a kind of "Kauf", of
+    "Mittagessen"), no part an acronym ("EU-Kommission")? Such a compound names a kind of thing,
+    no person or place; a name's last part is none ("Baden-Württemberg")."""
+
+    return (len(run) == 2 and text[run[0].end:run[1].start] == "-" and not any(t.raw.isupper() for t in run)
+            and bool(thesaurus_de.headwords(run[1].raw)))
 
 
 def _governs_genitive(toks: list[_Tok], j: int) -> bool:
