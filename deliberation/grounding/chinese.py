@@ -65,7 +65,7 @@ _REPORTED = (ProblemKind.IRRELEVANT, ProblemKind.ADDED_CONTENT, ProblemKind.ADDE
 def _masked(text: str) -> str:
     """``text`` with its frame words and two-character function words blanked out."""
 
-    for word in [*_FRAME_WORDS, *sorted(CHINESE_STOP_WORDS, key=len, reverse=True)]:
+    for word in [*_FRAME_WORDS, *sorted(CHINESE_STOP_WORDS, key=lambda w: (-len(w), w))]:
         text = text.replace(word, " " * len(word))
     return text
 

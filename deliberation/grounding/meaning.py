@@ -68,7 +68,11 @@ def _direction(toks: list[_Tok], k: int) -> int:
     prev = toks[k - 1].raw.lower() if k > 0 else ""
     if prev in _NOUN_BEFORE:
         return 0  # "concerned about speeding", "the cut": an activity named, not a change made
-    lemma = min((x for x in wn.lemmas(w) if wn.is_known(x, "v")), default="", key=len)
+    # the shortest verb base form; of two as short, the one the word is an inflection of ("fell" reads as
+    # "fall", "rose" as "rise"), then the first in the alphabet: never the set's hash order, which changes
+    # from one process to the next
+    lemma = min((x for x in wn.lemmas(w) if wn.is_known(x, "v")), default="",
+                key=lambda x: (len(x), x == w.lower(), x))
     # a word with no verb form moves nothing: its usual part of speech is not looked up
     if not lemma or not (nxt in _PARTICLES or _VERB_BEFORE.match(prev) or wn.usual_pos(w) == "v"):
         return 0
