@@ -119,6 +119,13 @@ CASES = [
      "Families on low incomes should not pay fees for school trips.", K.SCOPE_INFLATED),
     (["Police should focus on serious crimes in the town centre."],
      "Police should focus on crimes in the town centre.", K.SCOPE_INFLATED),
+    # the opposite poles of "real" and "true" do restrict their noun: dropping them changes the claim
+    (["Officials should correct false claims about the flood risk."],
+     "Officials should correct claims about the flood risk.", K.SCOPE_INFLATED),
+    (["The leaflet warns about fictitious charities at the door."],
+     "The leaflet warns about charities at the door.", K.SCOPE_INFLATED),
+    (["The council should remove spurious fines from the records."],
+     "The council should remove fines from the records.", K.SCOPE_INFLATED),
     (["Schulen sollen biologisches Mittagessen anbieten."], "Schulen sollen ein Bio-Mittagessen anbieten.", None),
     (["Wer im Internet einkauft, soll Verpackungen zurückgeben können."],
      "Beim Online-Einkauf sollen Verpackungen zurückgegeben werden können.", None),

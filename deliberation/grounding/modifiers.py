@@ -99,14 +99,16 @@ def _modified_nouns(text: str, toks: list[_Tok]) -> list[tuple[_Tok, tuple[_Tok,
     return out
 
 
-#: WordNet attributes (of an adjective's first sense) that say of a thing only that it is so: "real action",
-#: "true reform", "actual change" are action, reform, change; emphasis, not a kind of them
-BEING_SO_ATTRIBUTES = frozenset({"reality.n.02", "truth.n.02", "actuality.n.01"})
+#: WordNet head adjectives that say of a thing only that it is so: "real action", "true reform", "actual
+#: change" are action, reform, change (emphasis, not a kind of them). Heads, not their attribute: the
+#: attributes reality, truth and actuality also have the opposite poles as values ("false", "unreal",
+#: "fictitious", "spurious"), and dropping one of those does change the claim ("correct false claims")
+BEING_SO_HEADS = frozenset({"real.a.01", "true.a.01", "actual.a.01"})
 
 
 def _says_it_is(adjective: str) -> bool:
-    """Does ``adjective`` say of its noun only that it is one in fact (:data:`BEING_SO_ATTRIBUTES`)?"""
-    return bool(wn.adjective_attributes(adjective) & BEING_SO_ATTRIBUTES)
+    """Does ``adjective`` say of its noun only that it is one in fact (:data:`BEING_SO_HEADS`)?"""
+    return bool(wn.adjective_heads(adjective) & BEING_SO_HEADS)
 
 
 def _participle_adjective(toks: list[_Tok], k: int) -> bool:

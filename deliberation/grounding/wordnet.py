@@ -146,16 +146,15 @@ def noun_domain(word: str) -> str:
 
 
 @lru_cache(maxsize=LOOKUP_CACHE_SIZE)
-def adjective_attributes(word: str) -> frozenset[str]:
-    """The attributes (synset names) of which the first adjective sense of ``word`` is a value, read
-    at the head adjective of a satellite sense: "high" -> "degree.n.01", "huge" -> "size.n.01",
-    "real" -> "reality.n.02"."""
+def adjective_heads(word: str) -> frozenset[str]:
+    """The head adjective synsets (names) of the first adjective sense of ``word``: the sense itself, or for a
+    satellite the head it is similar to ("genuine" -> "genuine.a.01", "fictitious" -> "unreal.a.01")."""
 
     senses = _synsets(word, "a")  # satellites ("s") too
     if not senses:
         return frozenset()
     heads = senses[0].similar_tos() if senses[0].pos() == "s" else [senses[0]]
-    return frozenset(a.name() for h in heads for a in h.attributes())
+    return frozenset(h.name() for h in heads)
 
 
 def is_adjective_or_verb(word: str) -> bool:
