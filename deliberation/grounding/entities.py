@@ -78,8 +78,6 @@ def _entities(text: str, toks: list[_Tok], lang: str) -> list[tuple[str, str]]:
                 keep = len(run) >= 3
                 run = run[1:]
                 surface = text[run[0].start : run[-1].end]
-            if keep and _hyphenated_compound(text, run):
-                keep = False  # "Online-Kauf", "Bio-Mittagessen": a kind of purchase, of lunch
         else:
             # a lone capitalised first word is just the start of a sentence
             keep = not (initial and len(run) == 1)
@@ -90,14 +88,19 @@ def _entities(text: str, toks: list[_Tok], lang: str) -> list[tuple[str, str]]:
     return out
 
 
-def _hyphenated_compound(text: str, run: list[_Tok]) -> bool:
-    """German: are the two words of ``run`` one compound written with a hyphen whose last part
-    OpenThesaurus knows as a word ("Online-Kauf", "Bio-Mittagessen": a kind of "Kauf", of
-    "Mittagessen"), no part an acronym ("EU-Kommission")? Such a compound names a kind of thing,
-    no person or place; a name's last part is none ("Baden-Württemberg")."""
+def _compound_part_said(word: str, surface: str, source_words: set[str], lang: str) -> bool:
+    """German: is ``word`` the first part of ``surface``, a compound written with a hyphen whose last part
+    OpenThesaurus knows as a word, and the beginning of a statement's word (:data:`MIN_CLIPPING` letters
+    or more): "Bio-Mittagessen" for "biologisches Mittagessen", "Öko-Strom" for "ökologischer Strom"? Such
+    a compound is still read as a name, so a first part no statement says is an addition of its own:
+    "Fleisch-Mittagessen" for "vegetarisches Mittagessen", "Berlin-Mitte", "Nord-Allianz"."""
 
-    return (len(run) == 2 and text[run[0].end:run[1].start] == "-" and not any(t.raw.isupper() for t in run)
-            and bool(thesaurus_de.headwords(run[1].raw)))
+    first, dash, last = surface.partition("-")
+    if lang != "de" or not dash or word != first or "-" in last or first.isupper() or last.isupper() \
+            or not thesaurus_de.headwords(last):
+        return False
+    f = _fold(first)
+    return len(f) >= MIN_CLIPPING and any(s.startswith(f) and len(s) > len(f) for s in source_words)
 
 
 def _governs_genitive(toks: list[_Tok], j: int) -> bool:
@@ -126,6 +129,8 @@ def _entity_missing_words(surface: str, source_canon: set[str], source_words: se
             continue  # "DUIs" for "DUI's": an acronym's plural
         if any(clipped(s, f) for s in source_words):
             continue  # "Recreation" for "rec"
+        if _compound_part_said(w, surface, source_words, lang):
+            continue  # "Bio-Mittagessen" for "biologisches Mittagessen"
         if _typo_corrected(w, written, lang):
             continue
         missing.append(w)
