@@ -48,6 +48,9 @@ def test_a_label_term_keeps_the_case_its_statements_write_it_in():
     # a statement written all in capitals says nothing of how its words are written (reviewer's LOW on 49460f6)
     assert as_written("tolls", ["STOP THE TOLLS NOW", "tolls are bad", "STOP TOLLS"]) == "tolls"
     assert as_written("uberx", ["I LOVE UBERX", "UberX ok", "the UberX app"]) == "UberX"
+    # ... but a Chinese statement whose one Latin word is an acronym writes it so (reviewer's MEDIUM on 1d5f02a)
+    assert as_written("ncc", ["NCC應該管理外送平台", "NCC要負責"]) == "NCC"
+    assert as_written("co2", ["減少CO2排放", "CO2太多了"]) == "CO2"
 
 
 def test_a_topic_of_uberx_statements_is_labelled_uberx_as_they_write_it(tmp_path):

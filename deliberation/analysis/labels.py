@@ -101,6 +101,14 @@ def grow_cjk(term: str, segments: list[str], max_len: int = 6, share: float = 0.
 SENTENCE_START = re.compile(r"(?:^|[.!?…:;])[\s\"'„“”«»‚‘’(\[¿¡-]*$")
 
 
+#: a statement written all in capitals counts as shouted (its capitals say nothing of how its words are
+#: written) when it has at least this many words of letters besides CJK: a Chinese statement whose one Latin
+#: word is an acronym ("NCC應該管理外送平台") writes that word as it is written
+SHOUTED_MIN_WORDS = 2
+#: a word of two or more letters or digits, as the shouting test counts them
+LATIN_WORD = re.compile(r"[^\W_]{2,}")
+
+
 def as_written(term: str, texts: Sequence[str]) -> str:
     """A label term (lower case, :func:`~deliberation.text.terms.extract_terms`) as the topic's statements
     write it: as most of its occurrences there write it when that has a capital past its first letter
@@ -115,8 +123,8 @@ def as_written(term: str, texts: Sequence[str]) -> str:
     found, inside = Counter(), Counter()  # each written form: everywhere, and not starting a sentence
     for text in texts:
         text = CJK_RE.sub(" ", unicodedata.normalize("NFKC", text))
-        if text.upper() == text:  # shouted ("STOP THE TOLLS NOW"): says nothing of how a word is written
-            continue
+        if text.upper() == text and len(LATIN_WORD.findall(text)) >= SHOUTED_MIN_WORDS:
+            continue  # shouted ("STOP THE TOLLS NOW"): says nothing of how a word is written
         for m in pattern.finditer(text):
             found[m.group(0)] += 1
             inside[m.group(0)] += not SENTENCE_START.search(text[:m.start()])
