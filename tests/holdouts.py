@@ -348,6 +348,9 @@ LANGUAGE_LABELS = (("en", "faithful"), ("en", "unfaithful"), ("de", "faithful"),
 #: German statements no set cited had run out: the fourteenth may cite their German statements again (its ``reuses``)
 CLOSED_11_TO_13 = ("grounding_holdout11_sealed.jsonl", "grounding_holdout12_sealed.jsonl",
                    "grounding_holdout13_sealed.jsonl")
+#: the sealed sets scored and closed when the fifteenth was written: the German statements only they cite are the ones
+#: left to cite again (its ``reuses``); every statement any other file cites stays taken
+CLOSED_11_TO_14 = CLOSED_11_TO_13 + ("grounding_holdout14_sealed.jsonl",)
 
 
 @dataclass(frozen=True)
@@ -467,4 +470,12 @@ SEALED_FROM_7 = (
             {MARCH_ON: 116, GERMAN: 52}, {"en": 2, "de": 4}, {MARCH_ON: "0", GERMAN: "-1"},
             half_labels={"faithful": 42, "unfaithful": 42}, half_languages={"en": 58, "de": 26}, number=14,
             reuses={GERMAN: CLOSED_11_TO_13}),
+    # The fifteenth, by "holdout15" (/tmp/holdout15), sealed 2026-12-07 18:04:58 UTC (grounding_holdout15_PROVENANCE.md):
+    # march-on not yet moderated; German statements only the CLOSED sets 11-14 cite, never one another file cites,
+    # with new drafts (``reuses``). 24 drafts cite two statements. h15-NNN loads as 15NNN (its digits).
+    Holdout("grounding_holdout15_sealed.jsonl", "3bb201f48003a240662a7e1e3167c9341fdb1c52fd6f7c40c9aba0488340babb",
+            "h15", 168, 12, 56, (12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12), (56, 56, 28, 28),
+            {MARCH_ON: 112, GERMAN: 56}, {"en": 2, "de": 4}, {MARCH_ON: "0", GERMAN: "-1"},
+            half_labels={"faithful": 42, "unfaithful": 42}, half_languages={"en": 56, "de": 28}, number=15,
+            reuses={GERMAN: CLOSED_11_TO_14}),
 )
