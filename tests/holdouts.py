@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import sys
+import tomllib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field
@@ -344,13 +345,6 @@ KINDS_OF_7 = ("substitution", "direction_verb", "scope_inflation", "invented_ent
 JOINED_KINDS = {"joined_claims", "summary"}
 #: the (language, label) pairs in the order a row of :data:`SEALED_FROM_7` counts them
 LANGUAGE_LABELS = (("en", "faithful"), ("en", "unfaithful"), ("de", "faithful"), ("de", "unfaithful"))
-#: the sealed sets scored and closed (bench/score_grounding.py refuses them unless told ``--closed``) when the
-#: German statements no set cited had run out: the fourteenth may cite their German statements again (its ``reuses``)
-CLOSED_11_TO_13 = ("grounding_holdout11_sealed.jsonl", "grounding_holdout12_sealed.jsonl",
-                   "grounding_holdout13_sealed.jsonl")
-#: the sealed sets scored and closed when the fifteenth was written: the German statements only they cite are the ones
-#: left to cite again (its ``reuses``); every statement any other file cites stays taken
-CLOSED_11_TO_14 = CLOSED_11_TO_13 + ("grounding_holdout14_sealed.jsonl",)
 
 
 @dataclass(frozen=True)
@@ -401,81 +395,15 @@ class Holdout:
         return Path(__file__).resolve().parent / "data" / self.file
 
 
-# These rows replace tests/test_grounding_holdout{7,8,9,10}.py (f65a5b9), which the PROVENANCE files still name.
-SEALED_FROM_7 = (
-    # The seventh, written on 2026-12-06 by the helper "holdout7" by hand outside the repository (/tmp/holdout7),
-    # sealed at 16:42:42 UTC; tests/data/grounding_holdout7_PROVENANCE.md says how. English from bowling-green and
-    # march-on, German from austria-climate (its 11 accepted statements no other set used, so up to four cases
-    # each); every statement accepted by Polis's moderators; 24 drafts cite two statements. Scored once.
-    Holdout("grounding_holdout7_sealed.jsonl", "dfe6e0de02ba3b02920560dd1bb3b69a9b2e177d054ada7ae13baf4a6188534a",
-            "h7", 171, 10, 38, (13, 12, 13, 13, 12, 12, 12, 14, 12, 13, 11, 10, 12, 12), (66, 67, 18, 20),
-            {BOWLING_GREEN: 104, MARCH_ON: 29, GERMAN: 38}, {"en": 3, "de": 4},
-            {BOWLING_GREEN: "1", MARCH_ON: "1", GERMAN: "1"}, rules_of_8=False),
-    # The eighth, by "holdout8" (/tmp/holdout8), sealed 2026-12-06 19:35:39 UTC (grounding_holdout8_PROVENANCE.md):
-    # accepted English; German the moderators did NOT accept, as every accepted German statement is used by an
-    # earlier set (only well-formed ones were taken). 22 drafts cite two statements. h8-NNN loads as 8NNN.
-    Holdout("grounding_holdout8_sealed.jsonl", "aacf9f79b60a77be909bc449a0497fa16ef1db20438a4fd20c7e8dd2b2087d6b",
-            "h8", 160, 11, 48, (11, 12, 11, 12, 12, 11, 11, 12, 11, 11, 11, 12, 12, 11), (55, 57, 25, 23),
-            {BOWLING_GREEN: 93, MARCH_ON: 19, GERMAN: 48}, {"en": 3, "de": 3},
-            {BOWLING_GREEN: "1", MARCH_ON: "1", GERMAN: "-1"}, half_labels={"faithful": 40, "unfaithful": 40}),
-    # The ninth, by "holdout9" (/tmp/holdout9), sealed 2026-12-06 22:32:54 UTC (grounding_holdout9_PROVENANCE.md):
-    # accepted bowling-green; march-on NOT YET moderated (the 24 accepted ones left are mostly self-descriptions
-    # with no claim to draft from); German the moderators did not accept, only well-formed ones with a clear claim.
-    Holdout("grounding_holdout9_sealed.jsonl", "8652b85e0c37cc15fe226934dc7b2f796482f1e38729ccfd401087f6dc315702",
-            "h9", 160, 11, 48, (12, 12, 12, 11, 11, 11, 11, 12, 12, 12, 11, 11, 11, 11), (55, 55, 25, 25),
-            {BOWLING_GREEN: 39, MARCH_ON: 71, GERMAN: 50}, {"en": 2, "de": 3},
-            {BOWLING_GREEN: "1", MARCH_ON: "0", GERMAN: "-1"}, half_labels={"faithful": 40, "unfaithful": 40},
-            half_languages={"en": 55, "de": 25}, number=9),
-    # The tenth, by "holdout10" (/tmp/holdout10), sealed 2026-12-07 01:21:26 UTC (grounding_holdout10_PROVENANCE.md):
-    # march-on not yet moderated, the few accepted bowling-green statements no other set uses, German the
-    # moderators did not accept, as in the eighth and ninth. h10-NNN loads as 10NNN (its digits).
-    Holdout("grounding_holdout10_sealed.jsonl", "c7e60368a5e1a902fbb0dac2559f4afe74bd1ef190828575eb759127f6d28483",
-            "h10", 160, 11, 48, (12, 11, 11, 12, 12, 11, 11, 11, 11, 12, 12, 12, 11, 11), (55, 55, 25, 25),
-            {MARCH_ON: 99, BOWLING_GREEN: 11, GERMAN: 50}, {"en": 2, "de": 3},
-            {MARCH_ON: "0", BOWLING_GREEN: "1", GERMAN: "-1"}, half_labels={"faithful": 40, "unfaithful": 40},
-            half_languages={"en": 55, "de": 25}, number=10),
-    # The eleventh, by "holdout11" (/tmp/holdout11), sealed 2026-12-07 04:37:22 UTC (grounding_holdout11_PROVENANCE.md):
-    # march-on not yet moderated; the accepted bowling-green and 15-per-hour-seattle statements no other set uses;
-    # German the moderators did not accept (well-formed claims only). 23 drafts cite two statements. h11-NNN loads as
-    # 11NNN (its digits).
-    Holdout("grounding_holdout11_sealed.jsonl", "ae8452b33f481e9d9aaac1e42ba20c858ea98c4a4e5ae072256ebfd40f7d63d1",
-            "h11", 160, 11, 48, (12, 12, 12, 11, 11, 11, 11, 12, 11, 11, 12, 11, 11, 12), (55, 55, 25, 25),
-            {MARCH_ON: 101, BOWLING_GREEN: 7, SEATTLE: 2, GERMAN: 50}, {"en": 2, "de": 3},
-            {MARCH_ON: "0", BOWLING_GREEN: "1", SEATTLE: "1", GERMAN: "-1"},
-            half_labels={"faithful": 40, "unfaithful": 40}, half_languages={"en": 55, "de": 25}, number=11),
-    # The twelfth, by "holdout12" (/tmp/holdout12), sealed 2026-12-07 07:26:16 UTC (grounding_holdout12_PROVENANCE.md):
-    # march-on not yet moderated; the two accepted bowling-green statements left with a claim; German the moderators
-    # did not accept, among them the population-control proposals the earlier sets left out (21 well-formed ones were
-    # free), so a German statement is in up to four cases. 23 drafts cite two statements. h12-NNN loads as 12NNN (its digits).
-    Holdout("grounding_holdout12_sealed.jsonl", "99b0d5d0103decde2c297298325dd3a98cc9cc90756e39ebcb72fe35bd640e5f",
-            "h12", 160, 10, 60, (12, 12, 11, 11, 11, 12, 11, 13, 11, 11, 12, 10, 11, 12), (50, 50, 30, 30),
-            {MARCH_ON: 97, BOWLING_GREEN: 3, GERMAN: 60}, {"en": 2, "de": 4},
-            {MARCH_ON: "0", BOWLING_GREEN: "1", GERMAN: "-1"}, half_labels={"faithful": 40, "unfaithful": 40},
-            half_languages={"en": 50, "de": 30}, number=12),
-    # The thirteenth, by "holdout13" (/tmp/holdout13), sealed 2026-12-07 12:10:22 UTC (grounding_holdout13_PROVENANCE.md):
-    # march-on not yet moderated; the one accepted bowling-green statement left with something to draft from; German the
-    # moderators did not accept: only 12 were free, 10 used (up to four cases each), hence 34 German cases. 23 drafts cite
-    # two statements. h13-NNN loads as 13NNN (its digits).
-    Holdout("grounding_holdout13_sealed.jsonl", "1b319a1acdca9dcb77b9c633168b7528155f4e292a679a8e0660c2e063d21bab",
-            "h13", 168, 11, 34, (12, 11, 12, 12, 13, 12, 12, 13, 11, 11, 13, 12, 13, 11), (67, 67, 17, 17),
-            {MARCH_ON: 133, BOWLING_GREEN: 1, GERMAN: 34}, {"en": 2, "de": 4},
-            {MARCH_ON: "0", BOWLING_GREEN: "1", GERMAN: "-1"}, half_labels={"faithful": 42, "unfaithful": 42},
-            half_languages={"en": 67, "de": 17}, number=13),
-    # The fourteenth, by "holdout14" (/tmp/holdout14), sealed 2026-12-07 15:42:15 UTC (grounding_holdout14_PROVENANCE.md):
-    # march-on not yet moderated; German: no statement was left that no set cites, so (the lead's rule) statements
-    # only the CLOSED sets 11-13 cite, never one another file cites, with new drafts (``reuses``). 24 drafts cite two
-    # statements. h14-NNN loads as 14NNN (its digits).
-    Holdout("grounding_holdout14_sealed.jsonl", "c8b13b0e6e824983442061053a18f6431ef9e51feccef35cab6e31dea7761547",
-            "h14", 168, 12, 52, (12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12), (58, 58, 26, 26),
-            {MARCH_ON: 116, GERMAN: 52}, {"en": 2, "de": 4}, {MARCH_ON: "0", GERMAN: "-1"},
-            half_labels={"faithful": 42, "unfaithful": 42}, half_languages={"en": 58, "de": 26}, number=14,
-            reuses={GERMAN: CLOSED_11_TO_13}),
-    # The fifteenth, by "holdout15" (/tmp/holdout15), sealed 2026-12-07 18:04:58 UTC (grounding_holdout15_PROVENANCE.md):
-    # march-on not yet moderated; German statements only the CLOSED sets 11-14 cite, never one another file cites,
-    # with new drafts (``reuses``). 24 drafts cite two statements. h15-NNN loads as 15NNN (its digits).
-    Holdout("grounding_holdout15_sealed.jsonl", "3bb201f48003a240662a7e1e3167c9341fdb1c52fd6f7c40c9aba0488340babb",
-            "h15", 168, 12, 56, (12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12), (56, 56, 28, 28),
-            {MARCH_ON: 112, GERMAN: 56}, {"en": 2, "de": 4}, {MARCH_ON: "0", GERMAN: "-1"},
-            half_labels={"faithful": 42, "unfaithful": 42}, half_languages={"en": 56, "de": 28}, number=15,
-            reuses={GERMAN: CLOSED_11_TO_14}),
-)
+def _holdout(row: dict) -> Holdout:
+    """One [[holdout]] of tests/data/sealed_holdouts.toml as a :class:`Holdout` (its ``note`` is for readers)."""
+    fields = {key: value for key, value in row.items() if key != "note"}
+    fields["kinds"], fields["labels"] = tuple(fields["kinds"]), tuple(fields["labels"])
+    fields["reuses"] = {corpus: tuple(files) for corpus, files in fields.get("reuses", {}).items()}
+    return Holdout(**fields)
+
+
+#: the sealed sets from the seventh on, as tests/data/sealed_holdouts.toml lists them (these rows replace
+#: tests/test_grounding_holdout{7,8,9,10}.py (f65a5b9), which the PROVENANCE files still name)
+SEALED_FROM_7 = tuple(_holdout(row) for row in tomllib.loads(
+    (Path(__file__).resolve().parent / "data" / "sealed_holdouts.toml").read_text(encoding="utf-8"))["holdout"])
