@@ -383,7 +383,8 @@ def _md_ranking(rep: dict, w: Texts) -> list[str]:
                 f"- {w('ranking.schulze', items=_md(schulze))} {w('terms.schulze')}"]
         if (rep.get("method") or {}).get("revise_rounds") and t.get("revised_vote", True):
             out.append(f"- {w('ranking.revised')}")
-    else:
+    elif not any(d.get("published_as") for d in rep["consensus"] + rep["minority"]):
+        # drafts put to the vote that nobody voted on are not ranked: the tally's notes say so
         out.append(w("ranking.none"))
     say = said_in(rep, w)
     for n in t.get("notes") or []:

@@ -98,17 +98,18 @@ class DraftTally(BaseModel):
     agree_rate: float | None
     groups: list[GroupApproval]
     gic: float
-    #: 1 = first Schulze tier; drafts in the same tier share a rank
-    schulze_rank: int
+    #: 1 = first Schulze tier; drafts in the same tier share a rank; None: nobody voted on the draft, so
+    #: it is not ranked (an unvoted draft was "unbeaten" in the first tier, "tied" with the winner)
+    schulze_rank: int | None
 
 
 class TallyResult(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     drafts: list[DraftTally]
-    #: draft ids, highest GIC first (ties keep the input order)
+    #: the ids of the drafts participants voted on, highest GIC first (ties keep the input order)
     ranking_gic: list[str]
-    #: Schulze tiers, best first
+    #: Schulze tiers of the drafts participants voted on, best first
     ranking_schulze: list[list[str]]
     #: d[i][j] = participants who prefer draft i to draft j (order of ``draft_ids``)
     pairwise: list[list[int]]
@@ -363,7 +364,10 @@ def tally(
     gic = group_informed_consensus(matrix, lab, ids)
     d = ballots_from_votes(matrix, ids)
     p = schulze_strongest_paths(d, config.schulze_strength)
-    tiers = _tiers(p, ids)
+    # a draft nobody voted on is compared with nothing: it is not ranked (said in words by the notes),
+    # neither "unbeaten" in the first tier nor "tied" with the drafts there
+    voted = [j for j in range(k) if counts.seen[j] > 0]
+    tiers = _tiers(p[np.ix_(voted, voted)], [ids[j] for j in voted])
     rank_of = {c: t + 1 for t, tier in enumerate(tiers) for c in tier}
 
     notes = [said("tally.not_in_matrix", draft=first_upper(name.one(sid))) for sid, c in zip(ids, cols) if c < 0]
@@ -381,9 +385,9 @@ def tally(
             notes.append(said("tally.too_few", draft=first_upper(name.one(sid)), groups=", ".join(thin)))
         drafts.append(DraftTally(draft_id=sid, n_votes=n_votes, agree=agr, disagree=dis, passes=pas,
                                  agree_rate=(agr / n_votes if n_votes else None), groups=groups,
-                                 gic=gic[sid], schulze_rank=rank_of[sid]))
+                                 gic=gic[sid], schulze_rank=rank_of.get(sid)))
 
-    ranking_gic = [ids[j] for j in sorted(range(k), key=lambda j: (-gic[ids[j]], j))]
+    ranking_gic = [ids[j] for j in sorted(voted, key=lambda j: (-gic[ids[j]], j))]
     notes += _ranking_notes(ids, cols, counts.seen, tiers, ranking_gic, name, closed)
     for sid, gs in rejected_by.items():
         notes.append(said("tally.rejected", draft=first_upper(name.one(sid)),
@@ -418,16 +422,13 @@ def _group_verdicts(j: int, counts: VoteCounts, config: TallyConfig):
 
 def _ranking_notes(ids: list[str], cols: np.ndarray, n_votes: np.ndarray, tiers: list[list[str]],
                    ranking_gic: list[str], name: _Names, closed: bool = False) -> list[str]:
-    """The rankings in words: drafts nobody voted on, the Schulze winner and ties, and where the
-    two rankings disagree at the top. After the close (``closed``) nothing is "yet"."""
+    """The rankings in words: drafts nobody voted on (not ranked), the Schulze winner and ties, and
+    where the two rankings disagree at the top. After the close (``closed``) nothing is "yet"."""
     yet = "" if closed else "_yet"
     notes: list[str] = []
     silent = [sid for j, sid in enumerate(ids) if n_votes[j] == 0 and cols[j] >= 0]
-    unvoted = [sid for j, sid in enumerate(ids) if n_votes[j] == 0] if len(ids) > 1 else []
     if silent:
-        notes.append(said(f"tally.silent{yet}", drafts=name.many(silent)))
-    if unvoted and int(n_votes.sum()) > 0:
-        notes.append(said("tally.cannot_compare", n=len(unvoted), drafts=name.many(unvoted)))
+        notes.append(said(f"tally.silent{yet}", n=len(silent), drafts=name.many(silent)))
     if int(n_votes.sum()) == 0:
         notes.append(said(f"tally.no_votes{yet}"))
         return notes

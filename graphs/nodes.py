@@ -432,15 +432,20 @@ def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     ctx = context_of(runtime)
     matrix = ctx.services.store.vote_matrix(state.consultation_id, include_drafts=True)
     labels, placed = group_labels(state.analysis, matrix)
+    # a revision round ranks the whole ballot as it stands (its redrafts and the drafts of earlier rounds
+    # it did not replace, each by the votes of its own round): it ranked its redraft alone, and one nobody
+    # voted on as "every ranking is a tie"
+    slate = ballot_slate(state)
     # each ballot item as the report names it ("Common ground 1 (8)"), in the notes of the CLI, console and
     # report: by its published heading, which names every draft a merged item stands for
-    names = {p.statement_id: ballot_name(p.heading, p.statement_id) for p in current}
+    names = {p.statement_id: ballot_name(p.heading, p.statement_id) for p in slate}
+    ranked = [p.statement_id for p in slate]
     # the voting node closed voting before this: no note may say nobody voted on a draft "yet"
-    result = count_votes(matrix, labels, ids, ctx.tally, names=names, closed=True) if ids else None
+    result = count_votes(matrix, labels, ranked, ctx.tally, names=names, closed=True) if ids else None
     data = result.model_dump(mode="json") if result else {"notes": [said("tally.none_published")]}
-    # the earlier rounds' ballot items keep their counts (their voting closed): the report said
-    # "nobody voted on it" of every draft voted on before a revision round
-    earlier = {p.statement_id for p in state.published if p.round < state.revise_rounds}
+    # the replaced versions keep their counts (their voting closed): the report said "nobody voted on it"
+    # of every draft voted on before a revision round
+    earlier = {p.statement_id for p in state.published if p.round < state.revise_rounds} - set(ranked)
     data["drafts"] = [d for d in (state.tally or {}).get("drafts") or [] if d.get("draft_id") in earlier] + list(
         data.get("drafts") or [])
     ungrouped = int(((labels < 0) & (np.bincount(matrix.rows, minlength=matrix.shape[0]) > 0)).sum())
@@ -454,7 +459,19 @@ def tally(state: FacilitationState, runtime: Runtime[Context]) -> dict:
         feedback = {k: v for k, v in feedback.items() if k in redraft}
         exclude = {k: v for k, v in exclude.items() if k in redraft}
     return {"tally": data, "feedback": feedback, "redraft": redraft, "exclude": exclude,
-            "log": [tally_line(len(ids), data.get("notes") or [])]}
+            "log": [tally_line(len(ranked) if ids else 0, data.get("notes") or [])]}
+
+
+def ballot_slate(state: FacilitationState) -> list[PublishedDraft]:
+    """The ballot as it stands after the current round: every draft put to the vote that no later
+    round's redraft replaced (a redraft stands for the keys of the draft it replaces), oldest first."""
+    seen: set[str] = set()
+    slate: list[PublishedDraft] = []
+    for p in sorted(state.published, key=lambda x: -x.round):  # the newest round first
+        if not set(p.keys) & seen:
+            slate.append(p)
+        seen |= set(p.keys)
+    return sorted(slate, key=lambda x: x.round)
 
 
 def tally_line(n_drafts: int, notes: list[str]) -> str:

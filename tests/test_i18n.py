@@ -649,8 +649,8 @@ def test_a_runs_log_lines_are_said_in_the_consoles_language_and_written_in_engli
              said("log.report", file="/data/reports/1/report.md"), "a line of an older run"]
     assert lines[:5] == ["intake: 25 statements, 2 in the moderation queue, 0 moderated out, 25 newly embedded",
                          "review all:1: approve by moderator", "ground group:0: 1/2 sentences supported",
-                         "tally: 2 drafts; Schulze winner: Common ground 1 (8). No votes on any draft: every "
-                         "ranking is a tie.", "report: /data/reports/1/report.md"]
+                         "tally: 2 drafts; Schulze winner: Common ground 1 (8). No votes on any draft, so none "
+                         "is ranked.", "report: /data/reports/1/report.md"]
     assert log_lines(lines, Words("en")) == [lines[0], "review Common ground 1: approve by moderator",
                                              "ground What group A asks for: 1/2 sentences supported", *lines[3:]]
     published = {"published": [{"key": "all:1", "heading": "Common ground 1", "statement_id": "8"}]}

@@ -81,12 +81,49 @@ def test_a_group_draft_with_nothing_left_to_draft_from_is_not_sent_back(room):
                and "no other statement is left to draft it from" in n for n in notes), notes
 
 
-def test_in_the_bilingual_room_the_group_draft_is_revised_from_its_statement_in_the_other_language(tmp_path):
+@pytest.fixture(scope="module")
+def bilingual(tmp_path_factory):
+    """The hand-run room itself, French and English, run to its revision round."""
+    data = tmp_path_factory.mktemp("group-revision-bilingual") / "data"
+    return data, *vote_down_a_group_draft(data, "Que faut-il faire de l'ancienne gare de marchandises du quartier ?",
+                                          BILINGUAL, ["2"])
+
+
+def test_in_the_bilingual_room_the_group_draft_is_revised_from_its_statement_in_the_other_language(bilingual):
     """In the hand-run room itself the group's draft quotes its French statement alone; voted down, it
     is sent back drafted from the group's English one: new words to vote on, not the same again."""
-    _, rejected, st = vote_down_a_group_draft(tmp_path / "data", "Que faut-il faire de l'ancienne gare de "
-                                              "marchandises du quartier ?", BILINGUAL, ["2"])
+    _, _, rejected, st = bilingual
     assert st.waiting and st.waiting["type"] == "review", st.values["log"][-6:]
     [revised] = st.waiting["drafts"]
     assert revised["key"] == rejected and list(revised["cited"]) == ["4"], revised
     assert revised["text"] == BILINGUAL[4]
+
+
+def test_the_revision_round_ranks_the_whole_ballot_and_names_a_draft_nobody_voted_on(bilingual):
+    """A moderator ran the revision round and nobody voted on the redraft: "How the drafts ranked" listed
+    the redraft alone and said "No votes on any draft: every ranking is a tie". The ranking covers every
+    draft on the ballot (those of the first vote that were not replaced, by their votes), and the redraft
+    nobody voted on is said to have no votes and left out of the order, not tied. (Runs after the test
+    above: it goes on with the same room.)"""
+    from deliberation.report import build_report, to_markdown
+    from deliberation.wording import ballot_name
+    from graphs import runner
+
+    data, published, rejected, _st = bilingual
+    settings = Settings(data_dir=data)
+    cid = max(c.id for c in Store(settings).list_consultations())
+    st = runner.resume(settings, cid, {"reviewer": "moderator", "approve_all": True})
+    runner.open_voting(settings, cid)
+    [redraft] = runner.published_now(st.values)
+    st = runner.resume(settings, cid, {"close": True})  # nobody voted on the redraft
+    tally = st.values["tally"]
+    kept = sorted({sid for key, sid in published.items() if key != rejected})
+    assert sorted(tally["ranking_gic"]) == kept and sorted(sum(tally["ranking_schulze"], [])) == kept, tally
+    store = Store(settings)
+    md = to_markdown(build_report(st.values, store.statements(cid), store.counts(cid))).replace("\\", "")
+    ranking = md.split("## How the drafts ranked", 1)[1].split("\n## ", 1)[0]
+    name = ballot_name(redraft["heading"], redraft["statement_id"])
+    assert f"No participant voted on {name}, so it is not ranked." in ranking, ranking
+    assert name not in ranking.split("By agreement across groups:", 1)[1].split("\n")[0], ranking
+    assert not [line for line in ranking.splitlines() if name in line and "tie" in line], ranking
+    assert "No votes on any draft" not in ranking and "every ranking is a tie" not in ranking, ranking

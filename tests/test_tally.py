@@ -144,10 +144,11 @@ def test_tally_counts_rankings_and_rejected_by():
     # dD: nobody voted, so no group can judge it
     assert res.rejected_by == {"dB": ["group:1"], "dC": ["group:0", "group:1"]}
     assert res.ranking_gic[0] == "dA"
-    # dD has no votes: it is compared with nothing, so it stays unbeaten in the first tier
-    assert res.ranking_schulze == [["dA", "dD"], ["dB"], ["dC"]]
-    assert by["dA"].schulze_rank == by["dD"].schulze_rank == 1 and by["dC"].schulze_rank == 3
-    assert any("cannot compare draft dD" in n for n in res.notes)
+    # dD has no votes: it is compared with nothing, so it is not ranked (it stood "unbeaten" in the first
+    # tier, "tied" with dA: a moderator read a draft nobody voted on as tied with the winner)
+    assert res.ranking_schulze == [["dA"], ["dB"], ["dC"]] and "dD" not in res.ranking_gic
+    assert by["dA"].schulze_rank == 1 and by["dD"].schulze_rank is None and by["dC"].schulze_rank == 3
+    assert "No participant voted on draft dD yet, so it is not ranked yet." in res.notes, res.notes
     # without the unvoted draft, dA wins outright
     res3 = tally(m, labels, ["dA", "dB", "dC"])
     assert res3.ranking_schulze == [["dA"], ["dB"], ["dC"]]
@@ -158,12 +159,12 @@ def test_tally_counts_rankings_and_rejected_by():
     # named as the report names a draft put to the vote, where names are given
     names = {sid: f"Common ground {k} ({sid})" for k, sid in enumerate(["dA", "dB", "dC", "dD"], 1)}
     named = tally(m, labels, ["dA", "dB", "dC", "dD"], names=names).notes
-    assert "No participant voted on Common ground 4 (dD) yet." in named, named  # voting still open
+    assert "No participant voted on Common ground 4 (dD) yet, so it is not ranked yet." in named, named  # still open
     # after the close, nobody will: the note says so without "yet" (it said "yet" after the close)
     closed = tally(m, labels, ["dA", "dB", "dC", "dD"], names=names, closed=True).notes
-    assert "No participant voted on Common ground 4 (dD)." in closed and not [n for n in closed if " yet" in n], closed
-    assert any(n.startswith("Schulze cannot compare Common ground 4 (dD) with any other") for n in named), named
-    assert "Common ground 1 (dA) and Common ground 4 (dD) are tied under Schulze." in named, named
+    assert "No participant voted on Common ground 4 (dD), so it is not ranked." in closed, closed
+    assert not [n for n in closed if " yet" in n], closed
+    assert "Schulze winner: Common ground 1 (dA)." in named and not [n for n in named if "tied" in n], named
     assert any(n.startswith("Common ground 3 (dC) is rejected by group A, group B") for n in named), named
     assert "Schulze winner: Common ground 1 (dA)." in tally(m, labels, ["dA", "dB"], names=names).notes
     # JSON round trip
@@ -202,16 +203,17 @@ def test_empty_and_no_vote_inputs_give_notes_not_crashes():
     # drafts that are not in the matrix at all
     res = tally(empty, None, ["d1", "d2"])
     assert [d.n_votes for d in res.drafts] == [0, 0]
-    assert res.ranking_schulze == [["d1", "d2"]]
+    assert res.ranking_schulze == [] and res.ranking_gic == []  # nothing voted on: nothing ranked, no tie
     assert any("not in the vote matrix" in n for n in res.notes)
-    assert any("No votes on any draft yet" in n for n in res.notes)
+    assert "No votes on any draft yet, so none is ranked yet." in res.notes, res.notes
     # drafts in the matrix but unvoted
     m = _matrix([("p1", "s1", 1)], ["p1", "p2"], ["s1", "d1"])
     res = tally(m, np.array([0, -1]), ["d1"])
     assert res.drafts[0].n_votes == 0 and res.drafts[0].agree_rate is None
-    assert "No participant voted on draft d1 yet." in res.notes
+    assert "No participant voted on draft d1 yet, so it is not ranked yet." in res.notes
     closed = tally(m, np.array([0, -1]), ["d1"], closed=True).notes
-    assert "No participant voted on draft d1." in closed and "No votes on any draft: every ranking is a tie." in closed
+    assert "No participant voted on draft d1, so it is not ranked." in closed
+    assert "No votes on any draft, so none is ranked." in closed and not [n for n in closed if "tie" in n], closed
     assert res.rejected_by == {}
     with pytest.raises(ValueError, match="one entry per participant"):
         tally(m, np.array([0]), ["d1"])
