@@ -1,7 +1,7 @@
 """Opinion groups against Polis's own groups, leave-out validated, beside red-dwarf, with stability.
 
 Run:  cd /work/main && PYTHONPATH=. .venv/bin/python bench/bench_group_fidelity.py [--subsamples 3] [--kmeans]
-      [--diagnose] [--seeds N] [--extra DIR [--only-extra] [--extra-set NAME]]
+      [--diagnose] [--seeds N] [--extra DIR [--only-extra] [--extra-set NAME]] [--leave-out]
 
 For each of the four voted Polis conversations in ../shared/corpora it prints the adjusted Rand
 index (ARI) against Polis's group-id (participants-votes.csv; participants both clustered) of
@@ -37,6 +37,16 @@ prints the spread of our ARI over the N seeds: red-dwarf's pipeline is determini
 the cold-start orders and resamples from its seed, and on weakly structured conversations
 near-equal k-means optima make the figure of a single seed a draw from a wide range.
 
+``--leave-out`` runs the leave-out protocol of issue 13 instead of the table: auto mode's only
+tuned choice on these conversations is ``auto_stability_margin`` (the coverage rule names Polis's
+map on all of them), so each row (whole conversation and ``--subsamples`` 80% subsamples, each
+with ``--seeds`` seeds) is grouped once on both maps with both stabilities, and the margin is
+then chosen from ``LEAVE_OUT_MARGINS`` on all conversations but one (the best median ARI against
+Polis's group-id; ties to the larger margin, i.e. Polis's map) and scored on the one left out.
+It also prints, per row, whether Polis's groups are a region of our map at all (the ARI of the
+best straight line through Polis's map, a logistic regression on Polis's group-id): the
+ceiling any choice of k, map or cold start could reach there.
+
 ``--kmeans`` adds Polis mode with scikit-learn's KMeans in place of the ported Polis k-means
 (same initial centres, one run, sklearn's empty-cluster relocation and relative tolerance), to
 show why the port stays.
@@ -63,6 +73,10 @@ HELD_OUT = ["austria-climate.5twd2jsnkf.2022-08-08", "american-assembly.bowling-
 #: the targets of issue 13
 TARGET_MEDIAN, TARGET_GAP = 0.9, 0.05
 SUBSAMPLE_SHARE = 0.8
+#: the auto_stability_margin values --leave-out chooses from (inf: never leave the named map)
+LEAVE_OUT_MARGINS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, float("inf"))
+#: --leave-out's ceiling: a nearly unregularised logistic regression (inverse regularisation)
+LINE_C, LINE_ITERS = 100.0, 2000
 
 
 def ari(reference: dict, labels: dict) -> float:
@@ -114,6 +128,91 @@ def diagnosis(matrix, res, polis: dict, seed: int) -> str:
             + "; " + ", ".join(alone))
 
 
+def both_maps(matrix, polis: dict, seed: int) -> dict:
+    """ARI against Polis of each map's groups as auto computes them (same seed), with both
+    stabilities and the map the coverage rule names (for --leave-out)."""
+    from deliberation.analysis.groups import GroupingConfig, find_opinion_groups
+
+    # a margin of -1 always takes the other map when it has groups: both maps run and are resampled
+    res, _ = ours(matrix, seed, auto_stability_margin=-1.0)
+    stab = res.diagnostics.get("auto_stability", {})
+    named = next(iter(stab), res.mode)  # the map the coverage rule names comes first
+    aris = {res.mode: ari(polis, res.groups())}
+    if res.mode != named:  # the named map's groups: auto groups it first, as a run of its mode does
+        aris[named] = ari(polis, ours(matrix, seed, mode=named, stability_resamples=0)[0].groups())
+    line = straight_line_ceiling(polis, find_opinion_groups(matrix, GroupingConfig(mode="polis", stability_resamples=0,
+                                                                                   subgroups=False), rng=seed))
+    return {"named": named, "ari": aris, "line": line,
+            "stab": {m: (v if v is not None else float("nan")) for m, v in stab.items()}}
+
+
+def straight_line_ceiling(polis: dict, res) -> float:
+    """ARI against Polis's group-id of the best straight-line split of Polis's map (its 2 axes):
+    near 1 when Polis's groups are a region of our map, whatever k-means found there."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows = [i for i, p in enumerate(res.participant_ids) if res.in_conv[i] and p in polis]
+    y = [polis[res.participant_ids[i]] for i in rows]
+    if len(set(y)) < 2:
+        return float("nan")
+    X = res.projection[rows]
+    fit = LogisticRegression(C=LINE_C, max_iter=LINE_ITERS).fit(X, y)
+    from sklearn.metrics import adjusted_rand_score
+
+    return float(adjusted_rand_score(y, fit.predict(X)))
+
+
+def decide(row: dict, margin: float) -> float:
+    """The ARI auto would score on a both_maps row with this auto_stability_margin."""
+    named = row["named"]
+    other = "robust" if named == "polis" else "polis"
+    s_named, s_other = row["stab"].get(named, float("nan")), row["stab"].get(other, float("nan"))
+    switch = other in row["ari"] and np.isfinite(s_other) and not (s_other < s_named + margin)
+    return row["ari"][other if switch else named]
+
+
+def leave_out(todo, subsamples: int, seeds: int) -> int:
+    """Leave one conversation out: choose the margin on the others, score it on the one left out."""
+    from bench_groups import _reddwarf
+    from deliberation.analysis.group_stability import subsample
+
+    rows = []  # (conversation, data, red-dwarf ARI, [both_maps per seed])
+    for folder, _kind in todo:
+        full, polis = load(folder)
+        n = full.shape[0]
+        for i in range(subsamples + 1):
+            matrix, what = full, "all"
+            if i:
+                keep = np.zeros(n, dtype=bool)
+                keep[np.random.default_rng(i).choice(n, int(round(n * SUBSAMPLE_SHARE)), replace=False)] = True
+                matrix, what = subsample(full, keep), f"80% #{i}"
+            per_seed = [both_maps(matrix, polis, i + 100 * j) for j in range(seeds)]
+            rows.append((folder.name, what, ari(polis, _reddwarf(matrix)), per_seed))
+            r0 = per_seed[0]
+            print(f"{folder.name[:22]:<22} {what:<7} red-dwarf {rows[-1][2]:.3f}; straight line {r0['line']:.3f}; "
+                  + "; ".join(" ".join(f"{m} {r['ari'].get(m, float('nan')):.2f}/{r['stab'].get(m, float('nan')):.2f}"
+                                       for m in ("polis", "robust")) for r in per_seed)
+                  + "  (ARI/stability per seed)", flush=True)
+    names = list(dict.fromkeys(r[0] for r in rows))
+    out, default = [], []
+    for held in names:
+        train = [r for r in rows if r[0] != held]
+        score = {m: statistics.median(decide(s, m) for r in train for s in r[3]) for m in LEAVE_OUT_MARGINS}
+        best = max(LEAVE_OUT_MARGINS, key=lambda m: (score[m], m))
+        for name, what, rd, per_seed in (r for r in rows if r[0] == held):
+            got = statistics.median(decide(s, best) for s in per_seed)
+            now = statistics.median(decide(s, 0.2) for s in per_seed)
+            out.append((got, rd))
+            default.append((now, rd))
+            print(f"held out {name[:22]:<22} {what:<7} margin {best:g} (chosen on the others, median "
+                  f"{score[best]:.3f}): ours {got:.3f} (margin 0.2: {now:.3f}), red-dwarf {rd:.3f}")
+    for label, sel in (("chosen on the others", out), ("margin 0.2 (default)", default)):
+        print(f"leave-out rows, {label}: median ARI ours {statistics.median(g for g, _ in sel):.3f} "
+              f"(target >= {TARGET_MEDIAN}), red-dwarf {statistics.median(r for _, r in sel):.3f}; largest "
+              f"shortfall {max(r - g for g, r in sel):+.3f} (target <= {TARGET_GAP}); median over {seeds} seeds")
+    return 0
+
+
 def extra_folders(root: Path) -> list[Path]:
     """``root`` itself when it holds participants-votes.csv, else its subfolders that do."""
     if (root / "participants-votes.csv").is_file():
@@ -161,6 +260,8 @@ def main() -> int:
     ap.add_argument("--only-extra", action="store_true", help="skip the conversations of ../shared/corpora")
     ap.add_argument("--extra-set", default="unseen", metavar="NAME",
                     help="the set name printed for --extra rows (e.g. 'dev' once they have been measured)")
+    ap.add_argument("--leave-out", action="store_true",
+                    help="leave one conversation out: choose auto's margin on the others, score on it")
     args = ap.parse_args()
 
     from bench_groups import _reddwarf
@@ -170,6 +271,8 @@ def main() -> int:
     todo = [] if args.only_extra else [(CORPORA / name, "tuned" if name in TUNED else "held-out")
                                        for name in TUNED + HELD_OUT]
     todo += [(folder, args.extra_set) for root in args.extra for folder in extra_folders(root)]
+    if args.leave_out:
+        return leave_out([(f, k) for f, k in todo if f.is_dir()], args.subsamples, args.seeds)
     rows, gaps, spreads = [], [], []
     print(f"{'conversation':<22} {'set':<8} {'data':<10} {'ours':>6} {'red-dwarf':>9} {'map':<7} "
           f"{'kept':>5} {'runARI':>6} {'t_ours':>7} {'t_nostab':>8} {'n_ref':>5} k:Polis/ours/rd"

@@ -47,9 +47,16 @@ participants, compared with the full run and with each other, with a sentence in
 
 Clustering details shared by the modes. Polis's live groups depend on the conversation's
 history (each update warm-starts k-means from the previous clusters and a smoother holds k for
-4 updates; a cold start seeds k-means with the first distinct points in hash-set order). No
-computation on the final votes can reproduce that history, and a single cold start is a
-lottery between near-equal k-means optima. So the cold-start procedure is run ``n_restarts``
+4 updates; a cold start seeds k-means with the first distinct points in the rating matrix's row
+order, i.e. participants in order of their first vote: conversation.clj :base-clusters subsets
+the map with named_matrix.clj rowname-subset, whose utils.clj filter-by-index keeps the matrix's
+own row order). And the exported group-id is not even one history's: conv_man.clj
+restructure-json-conv reloads a conversation with its :base-clusters and :group-clusters but
+without :group-clusterings or :group-k-smoother, so after each reload of the math worker the group
+step cold-starts again on base clusters warm-started over the whole history. No computation on
+the final votes can reproduce that (one cold start in participant-id order, as red-dwarf does,
+matched Polis less well than the restarts below: bench/bench_group_fidelity.py, README), and a
+single cold start is a lottery between near-equal k-means optima. So the cold-start procedure is run ``n_restarts``
 times with seeded orders and the most typical outcome is kept: the majority k, then the run
 whose labels agree best (mean adjusted Rand index) with the other runs of that k.
 

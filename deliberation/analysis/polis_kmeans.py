@@ -184,8 +184,9 @@ def group_step(C: np.ndarray, w: np.ndarray, config: GroupingConfig, tol: float)
     For k in 2..max-k-fn: weighted kmeans of the base-cluster centres (weights = base-cluster
     sizes) cold-started from the first k distinct centres in base-cluster id order; silhouette
     of the centres (unweighted, clusters.clj silhouette over bucket-dists); the best k wins
-    (max-key keeps the first maximum; the smoother's 4-update buffer needs a history that a
-    single computation does not have).
+    (Clojure's ``max-key`` returns the last of equal maxima, so a tie goes to the larger k -- it
+    arises when a k-means run drops an empty cluster and repeats the grouping of a smaller k; the
+    smoother's 4-update buffer needs a history that a single computation does not have).
     """
     n_base = len(C)
     n_distinct = len(np.unique(C, axis=0))
@@ -199,7 +200,7 @@ def group_step(C: np.ndarray, w: np.ndarray, config: GroupingConfig, tol: float)
             continue
         sil = silhouette(C, lab)
         sils[k] = sil
-        if not (sil <= best[1]):
+        if not (sil < best[1]):  # ties: the later k, as max-key
             best = (int(lab.max()) + 1, sil, lab)  # k-means may have dropped an empty cluster
     return best[0], best[1], best[2], sils
 
@@ -212,8 +213,9 @@ def cluster(P: np.ndarray, rows: np.ndarray, config: GroupingConfig, gen: np.ran
     runs: list[Run] = []
     base = None
     for _ in range(config.n_restarts):
-        # Polis seeds a cold start with the first distinct rows in the iteration order of the
-        # in-conv hash set, i.e. an arbitrary order: each restart draws one.
+        # Polis seeds a cold start with the first distinct rows in order of first vote, but its
+        # exported groups come from cold group steps on warm-started base clusters (the module
+        # docstring of deliberation.analysis.groups): no one order is Polis's, each restart draws one.
         if base is None or restart_base:
             base = base_clusters(P, config, gen.permutation(n_in), tol)
             bl, C, w = base
