@@ -338,13 +338,19 @@ def test_an_audit_of_the_same_inputs_is_remembered_and_any_change_recomputes(mon
     again = audit_coverage(slate("published"), m, approvals)
     assert len(computed) == 1 and again == real(slate("published"), m, approvals, CoverageConfig(), None)
     assert again.jr is False and "changed by a caller" not in again.findings
+    # published, before any vote on them: each draft listed with no voter reads as no entry at all
+    nobody = {str(k): set() for k in range(1, 6)}
+    assert audit_coverage(slate("published"), m, approvals, draft_voters={}) \
+        == audit_coverage(slate("published"), m, approvals, draft_voters=nobody)
+    assert len(computed) == 2
     # a changed approval, draft, audience or setting is audited anew, with its own answer
     changed = audit_coverage(slate("published"), m, {**approvals, "p6": {"5", "4"}})
-    assert len(computed) == 2 and changed.jr is True
+    assert len(computed) == 3 and changed.jr is True
     audit_coverage(slate("published"), m, approvals, CoverageConfig(require_jr=False))
     audit_coverage(slate("published")[:4] + [draft(5, "group:1", status="rejected")], m, approvals)
     audit_coverage(slate("rejected"), m, approvals)  # off the slate: another slate
-    assert len(computed) == 5
+    audit_coverage(slate("published"), m, approvals, draft_voters={"1": {"p0"}})  # a vote on a draft
+    assert len(computed) == 7
 
 
 def test_jr_and_ejr_plus_give_abcvotings_verdicts():

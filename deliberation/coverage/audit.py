@@ -82,7 +82,10 @@ def _fingerprint(drafts: list[Draft], group_members: dict[str, list[str]], appro
     creation and its status, of which the audit reads only whether it puts the draft on the slate
     (a draft "published" after review is on the slate as it was as a "draft"); the audiences in
     their order; every participant's approvals as the audit reads them (as strings; duplicates
-    kept); the settings. Ids are compared as text, as the audit compares them."""
+    kept); the settings; who voted on each draft, a draft nobody voted on left out (the audit reads
+    ``voted.get(key, ())``: no voter and no entry are one answer; the report's audit, after the
+    drafts were published and before any vote on them, lists each draft with nobody). Ids are
+    compared as text, as the audit compares them."""
     slate = [d.status in cfg.slate_statuses for d in drafts]
     parts = [
         [d.model_dump(mode="json", exclude={"created_at", "status"}) for d in drafts], slate,
@@ -92,7 +95,7 @@ def _fingerprint(drafts: list[Draft], group_members: dict[str, list[str]], appro
         cfg.model_dump(mode="json"),
         None if statement_topics is None else sorted((str(k), str(v)) for k, v in statement_topics.items()),
         None if translations is None else sorted((str(k), sorted(map(str, v))) for k, v in translations.items()),
-        None if draft_voters is None else sorted((str(k), sorted(map(str, v))) for k, v in draft_voters.items()),
+        None if draft_voters is None else sorted((str(k), sorted(map(str, v))) for k, v in draft_voters.items() if v),
     ]
     return hashlib.blake2b(json.dumps(parts, separators=(",", ":")).encode(), digest_size=32).digest()
 
