@@ -23,7 +23,7 @@ from deliberation.report_text import (
     why_empty,
 )
 from deliberation.wording import sentence_text
-from deliberation.words import DEFAULT_LANGUAGE, DOCUMENT_TAGS, Texts
+from deliberation.words import DEFAULT_LANGUAGE, Texts, document_tag
 
 
 class _Theirs:
@@ -59,7 +59,7 @@ def to_html(rep: dict[str, Any], lang: str | None = DEFAULT_LANGUAGE) -> str:
     """The report's public part as HTML in ``lang``: every text escaped."""
     w, e = report_words(lang), html.escape
     theirs = _Theirs(rep, w.lang)
-    parts = [f"<!doctype html><html lang='{DOCUMENT_TAGS.get(w.lang, w.lang)}'><meta charset='utf-8'><title>{e(rep['question'])}</title>",
+    parts = [f"<!doctype html><html lang='{document_tag(w.lang)}'><meta charset='utf-8'><title>{e(rep['question'])}</title>",
              "<style>body{font-family:sans-serif;max-width:60em;margin:auto;line-height:1.4}li{margin:.2em 0}"
              ".cite{color:#555;font-size:.9em}.vote{background:#f3f6f9;padding:.3em .6em}</style>",
              f"<h1>{e(w('report.title'))}</h1>", f"<p><b>{e(w('report.question_html'))}</b> {theirs.mark(e(rep['question']), theirs.question)}</p>"]

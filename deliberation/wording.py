@@ -27,7 +27,7 @@ from importlib import resources
 from typing import Iterable
 
 from deliberation.words import (
-    DEFAULT_LANGUAGE, LANGUAGE_NAMES, SAID, Texts, load, no_break_spaces, read_said, retell, said,
+    CONVERTED, DEFAULT_LANGUAGE, LANGUAGE_NAMES, SAID, Texts, converted, load, no_break_spaces, read_said, retell, said,
 )
 
 #: What each term of the method means, in one sentence, for readers who meet it in the report or
@@ -45,6 +45,9 @@ TERMS: dict[str, str] = {mid.removeprefix("terms."): text
 AUDIENCE_WORDS: dict[str, dict[str, str]] = {
     lang: {wid: no_break_spaces(lang, text) for wid, text in words.items()} for lang, words in tomllib.loads(
         resources.files("deliberation").joinpath("audiences.toml").read_text(encoding="utf-8")).items()}
+# a converted language's (Simplified Chinese): the words of the language it is converted from, in its script
+AUDIENCE_WORDS |= {lang: {wid: converted(lang, text) for wid, text in AUDIENCE_WORDS[base].items()}
+                   for lang, (base, _config) in CONVERTED.items()}
 #: The language of the graph's own headings and of :data:`AUDIENCE_WORDS`' default.
 ENGLISH = "en"
 

@@ -25,13 +25,20 @@ from importlib import resources
 from typing import Callable, NamedTuple
 
 #: The languages the project's words exist in, by BCP 47 tag, each named in itself. "zh" is Traditional
-#: Chinese (zh-Hant) in Taiwan's words (vTaiwan's); a question or a browser in Simplified Chinese gets it
-#: too (the detector tells no script apart, and zh-Hant pages read far better to its readers than English).
-LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "zh": "中文 (繁體)"}
+#: Chinese (zh-Hant) in Taiwan's words (vTaiwan's); "zh-Hans" Simplified Chinese, the same words converted
+#: (:data:`CONVERTED`): a question in Simplified characters, ``?lang=zh-CN`` or a browser asking for zh-CN
+#: gets it (deliberation.text.languages.chinese_script, ui.i18n.language_code).
+LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "zh": "中文 (繁體)",
+             "zh-Hans": "中文 (简体)"}
 DEFAULT_LANGUAGE = "en"
+#: Languages whose words are another language's converted to another script by OpenCC (a maintained
+#: converter with its own character and phrase tables; the project keeps no character map): tag -> (the
+#: language whose message files it converts, OpenCC's configuration). Simplified Chinese is Taiwan's
+#: words (zh) converted to the mainland's characters and phrases ("tw2sp": 資訊 -> 信息, 軟體 -> 软件).
+CONVERTED = {"zh-Hans": ("zh", "tw2sp")}
 #: The tag a document in one of :data:`LANGUAGES` declares (``<html lang>``) where it is more than the
-#: language's code: the Chinese words are Traditional, and a browser told "zh" may draw them with the
-#: glyphs of Simplified characters.
+#: language's code: the Chinese words of "zh" are Traditional, and a browser told "zh" may draw them with
+#: the glyphs of Simplified characters.
 DOCUMENT_TAGS = {"zh": "zh-Hant"}
 #: Key of the room's language in the consultation's settings (Store.update_settings): the
 #: moderator's choice, for the participant page, the board and the report.
@@ -46,6 +53,40 @@ ONE = {"fr": (0, 1)}
 def known(lang: str | None) -> str:
     """``lang`` if the project speaks it, else the default (English)."""
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def document_tag(lang: str) -> str:
+    """The BCP 47 tag a page or report in ``lang`` declares (``<html lang>``, :data:`DOCUMENT_TAGS`)."""
+    return DOCUMENT_TAGS.get(lang, lang)
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str):
+    import opencc  # only a room in a converted language (:data:`CONVERTED`) loads it
+
+    return opencc.OpenCC(f"{config}.json")
+
+
+def converted(lang: str, text: str) -> str:
+    """``text`` written in the language ``lang`` is converted from (:data:`CONVERTED`), in ``lang``'s
+    script: Taiwan's "沒有參與者" is "没有参与者" in Simplified Chinese; as it is in any other language.
+    ``str.format`` fields ("{drafts}") and Latin letters are left as they are."""
+    if lang not in CONVERTED:
+        return text
+    return _converter(CONVERTED[lang][1]).convert(text)
+
+
+#: OpenCC's character conversions that tell which Chinese script a text is written in: the characters
+#: Simplified-to-Traditional ("s2t") changes are Simplified, those Traditional-to-Simplified ("t2s")
+#: changes Traditional (deliberation.text.languages.chinese_script).
+SCRIPT_CHECKS = {"simplified": "s2t", "traditional": "t2s"}
+
+
+def script_counts(text: str) -> dict[str, int]:
+    """How many characters of ``text`` are written in each Chinese script (:data:`SCRIPT_CHECKS`):
+    {"simplified": 3, "traditional": 0} for "公交车站"; a character both scripts share counts in neither."""
+    return {script: sum(a != b for a, b in zip(text, _converter(config).convert(text)))
+            for script, config in SCRIPT_CHECKS.items()}
 
 
 def flatten(table: dict, prefix: str = "") -> dict[str, str | dict]:
@@ -100,7 +141,11 @@ def percent_in(lang: str, number: str) -> str:
 @lru_cache(maxsize=None)
 def load(package: str, lang: str) -> dict[str, str | dict]:
     """Message id -> text (or ``{"one": …, "other": …}``) of one language's file of a package, its
-    punctuation's spaces no-break where the language keeps them (:func:`no_break_spaces`)."""
+    punctuation's spaces no-break where the language keeps them (:func:`no_break_spaces`); of a converted
+    language (:data:`CONVERTED`), those of the language it is converted from, in its script."""
+    if lang in CONVERTED:  # the words of the language it is converted from, in its script
+        return {mid: ({form: converted(lang, t) for form, t in text.items()} if isinstance(text, dict)
+                      else converted(lang, text)) for mid, text in load(package, CONVERTED[lang][0]).items()}
     texts = flatten(tomllib.loads(message_file(package, lang).read_text(encoding="utf-8")))
     return {mid: ({form: no_break_spaces(lang, t) for form, t in text.items()} if isinstance(text, dict)
                   else no_break_spaces(lang, text)) for mid, text in texts.items()}

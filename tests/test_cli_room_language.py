@@ -35,7 +35,7 @@ def test_a_spanish_question_makes_a_spanish_room_and_says_so(tmp_path, statement
     res = run_cli(tmp_path / "data", "import-statements", str(statements), "--question", SPANISH, "--no-embed")
     assert _room(tmp_path / "data").get(ROOM_LANGUAGE_SETTING) == "es"
     assert "Room language: Spanish, the language of the question" in res.stdout, res.stdout
-    assert "--room-language en|de|fr|es|zh" in res.stdout and "moderator console's language menu" in res.stdout
+    assert "--room-language en|de|fr|es|zh|zh-Hans" in res.stdout and "moderator console's language menu" in res.stdout
 
 
 def test_room_language_option_chooses_another(tmp_path, statements):
@@ -48,7 +48,7 @@ def test_room_language_option_chooses_another(tmp_path, statements):
 def test_an_unknown_room_language_is_refused_and_nothing_is_stored(tmp_path, statements):
     res = run_cli(tmp_path / "data", "import-statements", str(statements), "--question", SPANISH,
                   "--room-language", "it", "--no-embed", check=False)
-    assert res.returncode == 2 and "--room-language 'it': the app speaks en, de, fr, es, zh" in res.stdout + res.stderr
+    assert res.returncode == 2 and "--room-language 'it': the app speaks en, de, fr, es, zh, zh-Hans" in res.stdout + res.stderr
     assert Store(Settings(data_dir=tmp_path / "data")).list_consultations() == []
 
 
@@ -72,7 +72,7 @@ def test_a_chinese_question_makes_a_chinese_room_and_says_so(tmp_path, statement
     res = run_cli(tmp_path / "data", "import-statements", str(statements), "--question", CHINESE, "--no-embed")
     assert _room(tmp_path / "data").get(ROOM_LANGUAGE_SETTING) == "zh"
     assert "Room language: Chinese, the language of the question" in res.stdout, res.stdout
-    assert "--room-language en|de|fr|es|zh" in res.stdout
+    assert "--room-language en|de|fr|es|zh|zh-Hans" in res.stdout
 
 
 def test_a_japanese_question_makes_an_english_room_and_says_so_as_the_console_does(tmp_path, statements):
@@ -82,7 +82,7 @@ def test_a_japanese_question_makes_an_english_room_and_says_so_as_the_console_do
     res = run_cli(tmp_path / "data", "import-statements", str(statements), "--question", JAPANESE, "--no-embed")
     assert ROOM_LANGUAGE_SETTING not in _room(tmp_path / "data")
     assert f"Room language: English. {said('room.unspoken', language='Japanese')}" in res.stdout, res.stdout
-    assert "--room-language en|de|fr|es|zh" in res.stdout and "moderator console's language menu" in res.stdout
+    assert "--room-language en|de|fr|es|zh|zh-Hans" in res.stdout and "moderator console's language menu" in res.stdout
     assert said_at_creation(None, Words("en"), "ja").startswith(said("room.unspoken", language="Japanese"))
 
 

@@ -16,7 +16,7 @@ pytest.importorskip("streamlit")
 
 #: each language's word for a draft and for a statement, as its ballot says them
 WORDS = {"en": ("draft", "statement"), "de": ("Entwurf", "Aussage"), "fr": ("projet", "proposition"),
-         "es": ("borrador", "afirmación"), "zh": ("草案", "意見")}
+         "es": ("borrador", "afirmación"), "zh": ("草案", "意見"), "zh-Hans": ("草案", "意见")}
 VOTES = {"agree": 3, "disagree": 1, "passes": 0, "n_votes": 4, "groups": []}
 
 

@@ -29,10 +29,10 @@ QUESTIONS = {
     "Comment améliorer les transports et le logement dans notre ville ?": "fr",
     "Faut-il plus de pistes cyclables à Paris ?": "fr",
     # the Chinese room run by hand (Traditional, vTaiwan's), and the same question in Simplified characters:
-    # one Chinese to the detector, and zh-Hant pages read far better to its readers than English (README)
+    # one Chinese to the detector, its script told by its characters (a Simplified room had Traditional pages)
     "台北市應該如何管理 UberX 這類自用車載客服務？": "zh",
-    "台北市应该如何管理 UberX 这类自用车载客服务？": "zh",
-    "上海市应该如何管理网约车？": "zh",
+    "台北市应该如何管理 UberX 这类自用车载客服务？": "zh-Hans",
+    "上海市应该如何管理网约车？": "zh-Hans",
     "Wie soll der Uferweg genutzt werden?": "de",
     "Sollte die Stadt mehr E-Scooter und Carsharing erlauben?": "de",
     "Kreuzberg: mehr Spielplätze?": "de",

@@ -35,7 +35,7 @@ if _loading is not None:
     _loading.caption(loading())
 
 from ui.common import _is_control_flow, esc, log, session_consultation, unexpected_in  # noqa: E402
-from ui.i18n import words_of  # noqa: E402
+from ui.i18n import declare_language, words_of  # noqa: E402
 
 _VIEWS = Path(__file__).parent / "views"
 # the pages' names in the language of this session's room (or of this session's choice)
@@ -56,6 +56,7 @@ projector = st.query_params.get("view") == "projector"
 page = st.navigation(pages, position="hidden" if projector else "sidebar")
 # the browser tab names the app in the language of the sidebar's page names ("Beteiligung")
 st.set_page_config(page_title=w("home.title"), layout="wide" if page.url_path == "board" else "centered")
+declare_language(w)  # <html lang>: the language the page is drawn in, not Streamlit's "en"
 try:
     # the page's own modules too (the default page's path is "")
     if missing := unloaded(f"views/{_SCRIPTS[page.url_path or 'start']}"):

@@ -1,5 +1,6 @@
 """The app's own words in the room's language: the participant page, the board/projector and the
-moderator console speak English, German, French, Spanish or Traditional Chinese (zh-Hant, Taiwan's words).
+moderator console speak English, German, French, Spanish, Traditional Chinese (zh-Hant, Taiwan's words) or
+Simplified Chinese (zh-Hans: the Traditional words converted by OpenCC, deliberation.words.CONVERTED).
 
 The words live in data files, one per language (``ui/messages/<lang>.toml``, shipped as package
 data): one message id per text, grouped in TOML tables (``[vote] stored = "…"`` is the id
@@ -15,6 +16,8 @@ room's language applies, a page speaks the browser's (:func:`browser_language`).
 """
 
 from __future__ import annotations
+
+import json
 
 import streamlit as st
 
@@ -35,6 +38,7 @@ from deliberation.words import (
     ONE,
     ROOM_LANGUAGE_SETTING,
     Texts,
+    document_tag,
     known,
     load,
     message_file,
@@ -151,17 +155,28 @@ def room_language(c) -> str:
 
 def chosen_language() -> str | None:
     """The language this browser session chose (``?lang=`` or the page's language menu), or None. An
-    address may name it by a longer tag, as a Taiwanese invitation writes it: ``?lang=zh-TW``,
-    ``zh-Hant`` are the app's Chinese (:func:`language_code`)."""
+    address may name it by a longer tag, as an invitation writes it: ``?lang=zh-TW``, ``zh-Hant`` are the
+    app's Traditional Chinese, ``zh-CN`` its Simplified (:func:`language_code`)."""
     chosen = language_code(st.query_params.get(LANGUAGE_PARAM) or st.session_state.get(SESSION_LANGUAGE_KEY))
     return chosen if chosen in LANGUAGES else None
 
 
+#: The subtags of a Chinese BCP 47 tag that ask for Simplified characters: the script (Hans) or a region
+#: that writes them (mainland China, Singapore, Malaysia); "zh-Hans-TW" is Simplified, "zh-Hant-CN" not.
+SIMPLIFIED_SUBTAGS = {"hans", "cn", "sg", "my"}
+#: ... and those that ask for Traditional ones, before any region: the script (Hant).
+TRADITIONAL_SUBTAGS = {"hant"}
+
+
 def language_code(tag: str | None) -> str:
-    """The language of a BCP 47 tag as the app's languages are keyed: "de-DE", "de_DE" are "de",
-    "zh-TW", "zh-Hant", "zh-CN" are "zh"; "" for none. The one reading of a tag: the address's
-    ``?lang=`` (:func:`chosen_language`) and the browser's (:func:`_browser_code`)."""
-    return (tag or "").replace("_", "-").split("-", 1)[0].lower()
+    """The language of a BCP 47 tag as the app's languages are keyed: "de-DE", "de_DE" are "de";
+    "zh-CN", "zh-Hans", "zh-SG" are Simplified Chinese ("zh-Hans", :data:`SIMPLIFIED_SUBTAGS`), "zh-TW",
+    "zh-Hant", "zh-HK" and a bare "zh" the app's Traditional Chinese ("zh"); "" for none. The one reading
+    of a tag: the address's ``?lang=`` (:func:`chosen_language`) and the browser's (:func:`_browser_code`)."""
+    parts = (tag or "").replace("_", "-").lower().split("-")
+    if parts[0] == "zh" and not TRADITIONAL_SUBTAGS & set(parts) and SIMPLIFIED_SUBTAGS & set(parts):
+        return "zh-Hans"
+    return parts[0]
 
 
 def language_param() -> dict[str, str]:
@@ -179,6 +194,23 @@ def page_words(c) -> Words:
     an English question stores none, deliberation.text.languages.room_language_of), else, where
     there is no room (the console's sign-in, a join form), the browser's (:func:`browser_language`)."""
     return Words(chosen_language() or (room_language(c) if c is not None else browser_language()))
+
+
+#: Key of the (hidden) container of the script that declares a page's language (:func:`declare_language`).
+DOCUMENT_LANGUAGE_KEY = "document-language"
+
+
+def declare_language(w: Words) -> None:
+    """The page's language declared on its document, ``<html lang="de">`` ("zh-Hant" for the Traditional
+    Chinese words, deliberation.words.document_tag), for screen readers (a German page was read with English
+    pronunciation), browser translation and the fonts a browser picks for Chinese: Streamlit's page says
+    ``lang="en"`` whatever it shows and has no setting for it, so a script run in the page's own document
+    (``st.html(..., unsafe_allow_javascript=True)``, not iframed; the tag is the app's own, never a user's
+    text) sets it each time the page's language changes. Its container takes no room on the page."""
+    tag = json.dumps(document_tag(w.lang))
+    with st.container(key=DOCUMENT_LANGUAGE_KEY):
+        st.html(f"<style>.st-key-{DOCUMENT_LANGUAGE_KEY} {{display: none;}}</style>"
+                f"<script>document.documentElement.lang = {tag};</script>", unsafe_allow_javascript=True)
 
 
 def choose_language(lang: str) -> None:

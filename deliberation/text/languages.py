@@ -47,7 +47,7 @@ from dataclasses import dataclass
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-from deliberation.words import DEFAULT_LANGUAGE
+from deliberation.words import DEFAULT_LANGUAGE, script_counts
 from deliberation.words import LANGUAGES as SPOKEN  # the languages the app speaks
 
 __all__ = ["LANGUAGES", "UNDETERMINED", "DetectorState", "detect_language", "detect_languages",
@@ -295,9 +295,20 @@ def unspoken_language_of(question: str, description: str = "") -> str | None:
 def question_languages(question: str, description: str = "") -> tuple[str | None, str | None]:
     """:func:`room_language_of` and :func:`unspoken_language_of` of one question, told with one detection
     (an import asks both)."""
-    lang = language_of_most_words(f"{question}\n{description}".strip())
+    text = f"{question}\n{description}".strip()
+    lang = language_of_most_words(text)
+    lang = chinese_script(text) if lang == "zh" else lang
     return (lang if lang in SPOKEN and lang != DEFAULT_LANGUAGE else None,
             lang if lang and lang not in SPOKEN else None)
+
+
+def chinese_script(text: str) -> str:
+    """The app's Chinese a Chinese ``text`` is written in: "zh-Hans" when more of its characters are
+    Simplified than Traditional ("公交车应该增加班次"), else "zh" (Traditional, as "公車應該增加班次"; a text
+    whose characters are the same in both, too). Told by OpenCC's own tables (deliberation.words.script_counts:
+    the characters that converting to the other script changes), not by a character list of ours."""
+    counts = script_counts(text)
+    return "zh-Hans" if counts["simplified"] > counts["traditional"] else "zh"
 
 
 def detect_languages(texts: Sequence[str], fill_main: bool = False) -> list[str]:
