@@ -217,3 +217,20 @@ def test_empty_and_no_vote_inputs_give_notes_not_crashes():
     assert res.rejected_by == {}
     with pytest.raises(ValueError, match="one entry per participant"):
         tally(m, np.array([0]), ["d1"])
+
+
+def test_notes_of_a_run_stored_before_the_whole_ballot_ranking_keep_their_meaning_in_the_rooms_language():
+    """225b577 changed what the tally says of a draft nobody voted on ('not ranked', where it had stood unbeaten
+    in Schulze's first tier); a run stored before holds the old English notes, and its report written again in a
+    German room said them in English (cannot_compare) or with the new meaning (silent). Reviewer's MEDIUM."""
+    from deliberation.words import read_said, retell
+
+    old = "Schulze cannot compare draft dD with any other (no votes), so it stays in the first tier, unbeaten."
+    assert read_said(old)[:2] == ("said.tally.stored.cannot_compare", 1)
+    assert retell(old, "de") == ("Die Schulze-Methode kann Entwurf dD mit keinem anderen Entwurf vergleichen "
+                                 "(keine Stimmen) und bleibt daher ungeschlagen auf dem ersten Rang.")
+    assert retell("No participant voted on draft dA and draft dB.", "de") == \
+        "Niemand hat über Entwurf dA und Entwurf dB abgestimmt."
+    assert retell("No participant voted on draft dA yet.", "fr") == "Personne n'a encore voté sur le projet dA."
+    # the new sentences still read as the new ids
+    assert read_said("No participant voted on draft dA, so it is not ranked.")[0] == "said.tally.silent"
