@@ -87,18 +87,21 @@ def _method(state: dict[str, Any], analysis: dict[str, Any], options: dict[str, 
     }
 
 
-def _question_language(question: str, told: dict[str, str]) -> str:
+def _question_language(question: str, told: dict[str, str], kept: str | None = None) -> str:
     """The language the question is written in, as far as the report can tell without asking the language
-    detector: as the store told it, else the one language all the room's told statements are in (a Chinese
-    room's); "" in a room of several (a bilingual room's English question was marked as its German majority)."""
+    detector: as the store told it, else as it was told when the consultation was made (``kept``: its
+    ``QUESTION_LANGUAGE_SETTING``; a bilingual room's English question went unmarked in its German report),
+    else the one language all the room's told statements are in (a Chinese room's); "" in a room of several
+    (a bilingual room's English question was marked as its German majority)."""
     languages = {code for code in told.values() if code}
-    return told_languages([question])[0] or (languages.pop() if len(languages) == 1 else "")
+    return told_languages([question])[0] or kept or (languages.pop() if len(languages) == 1 else "")
 
 
 def build_report(state: dict[str, Any], statements: list[Statement],
-                 counts: dict[str, int] | None = None) -> dict[str, Any]:
+                 counts: dict[str, int] | None = None, question_language: str | None = None) -> dict[str, Any]:
     """A JSON-ready report from the graph state. ``counts``: the store's counts
-    (``Store.counts``) when the report is written; without them the analysis's figures are used."""
+    (``Store.counts``) when the report is written; without them the analysis's figures are used.
+    ``question_language``: the question's, as told when the consultation was made (its settings)."""
     texts = {s.external_id: s.text for s in statements}
     analysis = state.get("analysis") or {}
     tally = state.get("tally") or {}
@@ -154,7 +157,7 @@ def build_report(state: dict[str, Any], statements: list[Statement],
         "statements_language": main_language(list(told.values()), ""),
         # and each one's (only those told): a bilingual room's HTML marks each statement with its own
         "statement_languages": {sid: code for sid, code in told.items() if code},
-        "question_language": _question_language(state.get("question", ""), told),
+        "question_language": _question_language(state.get("question", ""), told, question_language),
         "participation": _participation(analysis, counts, texts, statements),
         "method": _method(state, analysis, options),
         "moderation": _public_moderation(state.get("moderation") or {}),

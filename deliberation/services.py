@@ -26,9 +26,9 @@ from deliberation.importers.polis import is_polis_export, read_polis_export
 from deliberation.models import ModerationStatus, Statement
 from deliberation.safety import moderate
 from deliberation.storage import ImportReport, Store, VectorIndex
-from deliberation.text.languages import import_batch, question_languages
+from deliberation.text.languages import import_batch, question_language, question_languages_of
 from deliberation.wording import inflect, plural
-from deliberation.words import ROOM_LANGUAGE_SETTING, said
+from deliberation.words import QUESTION_LANGUAGE_SETTING, ROOM_LANGUAGE_SETTING, said
 from deliberation.storage.chroma_server import VectorStoreBusy
 from deliberation.storage.tables import ConsultationRow
 from deliberation.storage.vectors import VectorStoreUnavailable
@@ -156,12 +156,15 @@ def import_bundle(settings: Settings, bundle: ImportBundle, *, embed: bool = Tru
         if store.read_only:
             raise storage_error(OSError(errno.EROFS, "read-only file system"), settings.data_dir)
         opened: list[VectorIndex] = []
-        unspoken = None
-        if consultation_id is None and not room_language:
-            # the question's language, told once: the room's, or one the pages do not speak (Chinese: the
-            # room is English, and the import says so)
-            room_language, unspoken = question_languages(question or bundle.question, bundle.description)
-        room = {ROOM_LANGUAGE_SETTING: room_language} if consultation_id is None and room_language else {}
+        unspoken, room = None, {}
+        if consultation_id is None:
+            # the question's language, told once: the room's (unless given), or one the pages do not speak (the
+            # room is English, and the import says so); kept for the report, which marks the question with it
+            told = question_language(question or bundle.question, bundle.description)
+            told_room, unspoken = question_languages_of(told)
+            room_language = room_language or told_room
+            room = {**({ROOM_LANGUAGE_SETTING: room_language} if room_language else {}),
+                    **({QUESTION_LANGUAGE_SETTING: told} if told else {})}
 
         def on_commit(cid: int, stored: list[Statement]) -> dict | None:
             # the model is chosen from every statement the consultation now holds, stored with them

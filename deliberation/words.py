@@ -43,6 +43,10 @@ DOCUMENT_TAGS = {"zh": "zh-Hant"}
 #: Key of the room's language in the consultation's settings (Store.update_settings): the
 #: moderator's choice, for the participant page, the board and the report.
 ROOM_LANGUAGE_SETTING = "ui_language"
+#: Key of the language the consultation's question is written in (deliberation.text.languages.question_language,
+#: told when the consultation is made): the report marks the question with it where its own words are in another
+#: (an English question in a German report).
+QUESTION_LANGUAGE_SETTING = "question_language"
 #: The two forms of a counted text.
 FORMS = ("one", "other")
 #: When a language uses the ``one`` form: 1 in English, German and Spanish; 0 and 1 in French. Chinese has

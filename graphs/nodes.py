@@ -41,7 +41,7 @@ from deliberation.services import indexed_vectors, ordered_vectors
 from deliberation.tally import TallyResult
 from deliberation.tally import tally as count_votes
 from deliberation.wording import Audience, audience_name, ballot_name, ballot_words, draft_heading
-from deliberation.words import ROOM_LANGUAGE_SETTING, percent, said
+from deliberation.words import QUESTION_LANGUAGE_SETTING, ROOM_LANGUAGE_SETTING, percent, said
 from graphs.context import Context, context_of
 from graphs.review import review
 from graphs.state import DraftRecord, FacilitationState, PublishedDraft
@@ -526,9 +526,10 @@ def report(state: FacilitationState, runtime: Runtime[Context]) -> dict:
     rejected = [d.heading or d.key for d in state.drafts if d.sentences and d.status == "rejected"]
     final["findings"] = [said("audit.audited_rejected", n=len(rejected), drafts=", ".join(rejected)) if rejected
                          else said("audit.audited")] + final["findings"]
+    room = store.get_consultation(cid).settings or {}
     rep = build_report({**state.model_dump(mode="json"), "audit": final, "options": method}, statements,
-                       counts=store.counts(cid))
+                       counts=store.counts(cid), question_language=room.get(QUESTION_LANGUAGE_SETTING))
     # in the room's language (the moderator's choice; the JSON's figures are the same in every language)
-    lang = (store.get_consultation(cid).settings or {}).get(ROOM_LANGUAGE_SETTING)
+    lang = room.get(ROOM_LANGUAGE_SETTING)
     paths = write_report(rep, ctx.services.settings.data_dir / "reports" / str(cid), lang)
     return {"report": {"paths": {k: str(v) for k, v in paths.items()}}, "log": [said("log.report", file=str(paths["md"]))]}

@@ -69,6 +69,26 @@ def test_a_bilingual_rooms_html_marks_each_statement_with_its_own_language(tmp_p
     assert rep["question_language"] == "" and f"<b>Question:</b> {MIXED_QUESTION}</p>" in english
 
 
+def test_a_bilingual_rooms_english_question_is_marked_english_in_its_german_report(tmp_path):
+    """Found running a bilingual room by hand: in the German report the English question was not marked (the
+    report could not tell its language: no statement has its words, the room's are of two languages), so a
+    screen reader read it with a German voice. Its language is told when the consultation is made (the CLI's
+    import, the console's Create: QUESTION_LANGUAGE_SETTING) and the report node hands it to the report."""
+    from deliberation.words import QUESTION_LANGUAGE_SETTING
+
+    (tmp_path / "mixed.csv").write_text(BILINGUAL, encoding="utf-8")
+    run_cli(tmp_path / "data", "import-statements", str(tmp_path / "mixed.csv"), "--question", MIXED_QUESTION,
+            "--room-language", "de", "--no-embed")
+    store = Store(Settings(data_dir=tmp_path / "data"))
+    kept = store.get_consultation(1).settings
+    assert kept.get(QUESTION_LANGUAGE_SETTING) == "en" and kept.get("ui_language") == "de", kept
+    # as graphs.nodes.report builds it
+    rep = build_report({"analysis": {}, "question": MIXED_QUESTION}, store.statements(1), store.counts(1),
+                       question_language=kept.get(QUESTION_LANGUAGE_SETTING))
+    assert f"<b>Frage:</b> <span lang='en'>{MIXED_QUESTION}</span></p>" in to_html(rep, "de")
+    assert f"<b>Question:</b> {MIXED_QUESTION}</p>" in to_html(rep)  # English in an English report: no mark
+
+
 def test_a_report_of_before_each_statement_had_its_language_marks_them_all_with_the_rooms():
     rep = {"question": "Q?", "statements_language": "de", "consensus": [{
         "key": "all:1", "kind": "consensus", "sentences": [{"text": "Ein Park.", "citations": ["1"]}],

@@ -195,7 +195,7 @@ def test_a_room_created_with_a_spanish_question_speaks_spanish_and_the_console_s
 
     from deliberation.config import Settings
     from deliberation.storage import Store
-    from deliberation.words import ROOM_LANGUAGE_SETTING
+    from deliberation.words import QUESTION_LANGUAGE_SETTING, ROOM_LANGUAGE_SETTING
 
     settings = Settings(data_dir=tmp_path / "data").ensure()
     monkeypatch.setenv("DELIBERATION_DATA", str(settings.data_dir))
@@ -209,11 +209,13 @@ def test_a_room_created_with_a_spanish_question_speaks_spanish_and_the_console_s
         at.button[[b.label for b in at.button].index("Beteiligung anlegen")].click().run()
         assert not at.exception, [e.value for e in at.exception]
         c = Store(settings).get_consultation(at.session_state["mod-created"]["code"])
-        made[question[:6]] = (c.settings.get(ROOM_LANGUAGE_SETTING), unescape(texts(at)))
-    lang, page = made["¿Deber"]
+        made[question[:6]] = (c.settings.get(ROOM_LANGUAGE_SETTING), unescape(texts(at)), c.settings)
+    lang, page, kept = made["¿Deber"]
     assert lang == "es" and "Teilnahmeseite, Live-Tafel und Bericht sprechen Spanisch, die Sprache der Frage" in page
-    lang, page = made["Should"]
+    lang, page, kept = made["Should"]
     assert lang is None and "die Sprache der Frage" not in page  # English, the default: nothing to say
+    # the question's language is kept for the report, which marks an English question in a German report
+    assert kept.get(QUESTION_LANGUAGE_SETTING) == "en" and made["¿Deber"][2].get(QUESTION_LANGUAGE_SETTING) == "es"
 
 
 def test_the_audits_topic_names_are_said_in_the_reports_language():

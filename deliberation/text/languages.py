@@ -52,7 +52,7 @@ from deliberation.words import LANGUAGES as SPOKEN  # the languages the app spea
 
 __all__ = ["LANGUAGES", "UNDETERMINED", "DetectorState", "detect_language", "detect_languages",
            "detector_state", "import_batch", "language_of_most_words", "main_language", "language_name",
-           "release_models", "remember_languages", "room_language_of"]
+           "question_language", "question_languages_of", "release_models", "remember_languages", "room_language_of"]
 
 #: Languages the detector chooses among (ISO 639-1): the sixteen of Universal Sentence Encoder
 #: multilingual (Chinese counted once) plus Swedish, Danish and Czech. A longer list costs memory
@@ -295,11 +295,23 @@ def unspoken_language_of(question: str, description: str = "") -> str | None:
 def question_languages(question: str, description: str = "") -> tuple[str | None, str | None]:
     """:func:`room_language_of` and :func:`unspoken_language_of` of one question, told with one detection
     (an import asks both)."""
-    text = f"{question}\n{description}".strip()
-    lang = language_of_most_words(text)
-    lang = chinese_script(text) if lang == "zh" else lang
+    return question_languages_of(question_language(question, description))
+
+
+def question_languages_of(lang: str) -> tuple[str | None, str | None]:
+    """:func:`question_languages` of a question told to be in ``lang`` (:func:`question_language`)."""
     return (lang if lang in SPOKEN and lang != DEFAULT_LANGUAGE else None,
             lang if lang and lang not in SPOKEN else None)
+
+
+def question_language(question: str, description: str = "") -> str:
+    """The language a consultation's question (and description) is written in, as a tag ("en", "de",
+    "zh-Hans": Chinese by its script, :func:`chinese_script`), when it is the language of most of its words
+    (:func:`language_of_most_words`); "" when none can be told. Kept in the consultation's settings when it
+    is made (``QUESTION_LANGUAGE_SETTING``): the report marks the question with it."""
+    text = f"{question}\n{description}".strip()
+    lang = language_of_most_words(text)
+    return chinese_script(text) if lang == "zh" else lang
 
 
 def chinese_script(text: str) -> str:

@@ -19,8 +19,8 @@ from deliberation.models import ModerationStatus
 from deliberation.services import import_bundle, intake, set_moderation
 from deliberation.storage.ids import new_statement_ids
 from deliberation.storage.sessions import check_chosen_secret
-from deliberation.text.languages import room_language_of, unspoken_language_of
-from deliberation.words import retell_list, said
+from deliberation.text.languages import question_language, question_languages_of
+from deliberation.words import QUESTION_LANGUAGE_SETTING, retell_list, said
 from ui.common import (
     MODERATOR_SESSION_PARAM,
     act,
@@ -108,14 +108,17 @@ def _sign_in_form() -> None:
         if st.form_submit_button(w("console.create"), type="primary"):
             with act(w, w("console.creating")):
                 check_chosen_secret(secret)
-                lang = room_language_of(question, description)
+                # the question's language, told once: the room's, or one the pages do not speak; kept for the
+                # report, which marks the question with it (an English question in a German report)
+                told = question_language(question, description)
+                lang, unspoken = question_languages_of(told)
                 c, made_secret = create_once(
                     store(), st.session_state, question, description, secret,
                     {"drafter": drafter, "model": model or None, "base_url": base_url or None,
-                     **({ROOM_LANGUAGE_SETTING: lang} if lang else {})})
+                     **({ROOM_LANGUAGE_SETTING: lang} if lang else {}), **({QUESTION_LANGUAGE_SETTING: told} if told else {})})
                 _remember(c.id, sign_in(c.id, made_secret))
                 st.session_state["mod-created"] = {"cid": c.id, "code": c.code, "secret": made_secret, "lang": lang,
-                                                   "unspoken": None if lang else unspoken_language_of(question, description)}
+                                                   "unspoken": unspoken}
                 st.rerun()
 
 
