@@ -89,6 +89,9 @@ _AGAINST = set(entries("against_words")) | _AGAINST_PREPOSITIONS
 _ACT_FOR = set(entries("act_for_words"))
 _FREE, _FREE_PARTICLES = set(entries("free_words")), set(entries("free_particles"))
 _STOP_VERBS = set(entries("stop_verbs"))
+#: "start" / "quit": on the existence axis only before the doing they begin or end ("start using",
+#: "quit smoking", "begin to charge")
+_ASPECT_VERBS = set(entries("aspect_verbs"))
 _KEEP, _KEEP_AWAY = set(entries("keep_words")), set(entries("keep_away_particles"))
 #: "keep" points down when a keep_away_particles word follows within this many tokens ("kept at
 #: least 25 feet away")
@@ -314,6 +317,9 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
             verb = k == 0 or _STOP_VERB_CONTEXT.match(prev) or nxt.lower().endswith("ing")
             if not verb:
                 continue
+        if lw in _ASPECT_VERBS and not (k + 1 < len(raws) and (raws[k + 1].lower().endswith("ing")
+                                                                 or raws[k + 1].lower() in _INFINITIVE_MARKERS)):
+            continue  # "starts the day": no doing begun or ended
         inf = infinitive(w)  # "gestoppt" is on the axis of "stoppen"
         for axis, (neg_class, pos_re, neg_re) in _AXIS_RES.items():
             pole = 1 if pos_re.match(w) or pos_re.match(inf) else (-1 if neg_re.match(w) or neg_re.match(inf) else 0)

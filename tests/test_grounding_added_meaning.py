@@ -1,0 +1,40 @@
+"""The guard on unfaithful drafts that passed it and that the reviewer named as classes (issue 11,
+round of 7 Dec 2026, evening): an aspect verb turned round ("stop using" -> "start using"), a
+condition or restriction the draft adds ("only when there is money", "wo niemand wohnt"), a
+statement's condition of which the draft keeps only a noun ("If rents rise, ... cap them" -> "...
+cap rents"), and the faithful drafts next to each that must still pass.
+
+Every statement here is made up.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from deliberation.grounding import ProblemKind, check_draft
+from guard_cases import assert_judged, needs_wordnet
+
+K = ProblemKind
+
+# (statement, draft, the problem kind expected or None for supported)
+ASPECT = [
+    # a verb that begins a doing is the opposite of one that ends it
+    ("People in the village should quit burning garden waste.",
+     "People in the village should start burning garden waste.", K.STANCE_REVERSED),
+    ("The school should cease serving sugary drinks at lunch.",
+     "The school should resume serving sugary drinks at lunch.", K.STANCE_REVERSED),
+    ("Die Gemeinde soll aufhören, Laubbläser im Park einzusetzen.",
+     "Die Gemeinde soll anfangen, Laubbläser im Park einzusetzen.", K.STANCE_REVERSED),
+    ("Der Verein soll das Sommerfest am See beenden.", "Der Verein soll das Sommerfest am See fortsetzen.",
+     K.STANCE_REVERSED),
+    # the same direction said with another aspect verb
+    ("The club should start offering free coaching for girls.",
+     "The club should begin offering free coaching for girls.", None),
+    ("Die Gemeinde soll aufhören, Laubbläser im Park einzusetzen.",
+     "Laubbläser soll die Gemeinde im Park nicht mehr einsetzen.", None),
+]
+
+
+@pytest.mark.parametrize(("statement", "draft", "kind"), ASPECT)
+def test_aspect_verbs_have_a_direction(statement: str, draft: str, kind: ProblemKind | None) -> None:
+    assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)
