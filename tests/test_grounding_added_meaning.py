@@ -38,3 +38,39 @@ ASPECT = [
 @pytest.mark.parametrize(("statement", "draft", "kind"), ASPECT)
 def test_aspect_verbs_have_a_direction(statement: str, draft: str, kind: ProblemKind | None) -> None:
     assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)
+
+ADDED_CLAUSE = [
+    # a condition, a place or a purpose the statement does not set, even in one or two words
+    ("The town should plant more trees along the river.",
+     "The town should plant more trees along the river only if the budget allows.", K.ADDED_CONTENT),
+    ("The town should plant more trees along the river.",
+     "The town should plant more trees along the river, unless farmers object.", K.ADDED_CONTENT),
+    ("The town should plant more trees along the river.",
+     "The town should plant more trees along the river where nobody fishes.", K.ADDED_CONTENT),
+    ("Der Markt soll samstags länger offen bleiben.",
+     "Der Markt soll samstags länger offen bleiben, sofern der Gemeinderat zustimmt.", K.ADDED_CONTENT),
+    ("Der Markt soll samstags länger offen bleiben.", "Der Markt soll samstags länger offen bleiben, wo niemand wohnt.",
+     K.ADDED_CONTENT),
+    ("Der Markt soll samstags länger offen bleiben.", "Der Markt soll samstags länger offen bleiben, damit niemand hetzt.",
+     K.ADDED_CONTENT),
+    ("Der Markt soll samstags länger offen bleiben.",
+     "Der Markt soll erst dann samstags länger offen bleiben, wenn die Händler zustimmen.", K.ADDED_CONTENT),
+    # a clause made of the statement's own words, an idiom or a hedge adds nothing
+    ("Late trains make commuters drive to work.", "When trains are late, commuters drive to work.", None),
+    ("The town should plant more trees along the river.",
+     "When it comes to the river, the town should plant more trees along it.", None),
+    # an expression WordNet knows is one word: one new verb
+    ("The old depot should become a hall for neighbours to meet.",
+     "The old depot should become a hall where neighbours can come together.", None),
+    # a clause whose one new word is a verb about what the sentence names
+    ("There should be more evening classes at the library so adults can retrain.",
+     "Participants want more evening classes at the library, believing that if they were held, adults could retrain.",
+     None),
+    ("Der Markt soll samstags länger offen bleiben, wenn die Händler zustimmen.",
+     "Wenn die Händler zustimmen, soll der Markt samstags länger offen bleiben.", None),
+]
+
+
+@pytest.mark.parametrize(("statement", "draft", "kind"), ADDED_CLAUSE)
+def test_an_added_condition_place_or_purpose_is_refused(statement: str, draft: str, kind: ProblemKind | None) -> None:
+    assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)

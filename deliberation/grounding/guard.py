@@ -9,7 +9,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from ..safety.instructions import injection_start, instruction_reasons
 from ..words import percent
-from . import (additions, checks, chinese, circumstances, compounds, ellipsis, intensity, meaning, modifiers, own_language, reach, restrictions,
+from . import (added_clauses, additions, checks, chinese, circumstances, compounds, ellipsis, intensity, meaning, modifiers, own_language, reach, restrictions,
                scope, stance, thesaurus_de, wordnet)
 from .entities import spelled_out
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
@@ -58,6 +58,7 @@ RULE_CHECKS: tuple[Callable[[SentenceContext], list[Problem]], ...] = (
     intensity.check_added_intensifier,
     checks.check_merge,
     checks.check_added_content,
+    added_clauses.check_added_clause,
     checks.check_list_items,
     meaning.check_substitution,
     compounds.check_sibling_compound,
