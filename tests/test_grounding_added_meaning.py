@@ -74,3 +74,24 @@ ADDED_CLAUSE = [
 @pytest.mark.parametrize(("statement", "draft", "kind"), ADDED_CLAUSE)
 def test_an_added_condition_place_or_purpose_is_refused(statement: str, draft: str, kind: ProblemKind | None) -> None:
     assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)
+
+CONDITION_KEPT = [
+    # a draft that keeps a condition's noun but not what happens to it keeps no condition
+    ("If bus fares rise, the council should freeze them.", "The council should freeze bus fares.", K.SCOPE_INFLATED),
+    ("Wenn die Wasserpreise steigen, soll die Gemeinde sie deckeln.", "Die Gemeinde soll die Wasserpreise deckeln.",
+     K.SCOPE_INFLATED),
+    # a condition that opens with its verb has no subject to leave out
+    ("No shop should get a late licence without paying its staff extra wages that would double at night.",
+     "A shop should get a late licence only if it pays its staff extra wages that double at night.", None),
+    # the condition's verb kept, in another form or as an adjective
+    ("If bus fares rise, the council should freeze them.", "The council should freeze rising bus fares.", None),
+    ("If bus fares rise, the council should freeze them.", "When bus fares rise, the council should freeze them.", None),
+    ("Wenn die Wasserpreise steigen, soll die Gemeinde sie deckeln.",
+     "Steigen die Wasserpreise, soll die Gemeinde sie deckeln.", None),
+]
+
+
+@pytest.mark.parametrize(("statement", "draft", "kind"), CONDITION_KEPT)
+@needs_wordnet
+def test_a_condition_is_kept_by_its_verb(statement: str, draft: str, kind: ProblemKind | None) -> None:
+    assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)

@@ -272,10 +272,49 @@ def _condition_kept(ctx: SentenceContext, sent: str, m: re.Match[str]) -> bool:
         words = {c: w for c, w in words.items() if not w[:1].isupper()} or words
     draft_words = [w for c, w in _content_words_with_surface(ctx.toks).items() if c not in rest]
     draft_canon = {c for c in ctx.content if c not in rest}
-    kept = sum(c in draft_canon or any(_related(w, d) for d in draft_words) for c, w in words.items())
-    return kept / len(words) >= ctx.cfg.min_scope_overlap and not _made_reason(ctx, sent, words)
+    said = {c for c, w in words.items() if c in draft_canon or any(_related(w, d) for d in draft_words)}
+    # the condition's own verb or adjective ("rise" of "if rents rise") says what must happen: a
+    # draft that keeps only its noun ("cap rents" for "cap them") keeps no condition
+    predicate = _predicate(words, cond, ctx.lang)
+    if predicate and not predicate & said:
+        return False
+    return len(said) / len(words) >= ctx.cfg.min_scope_overlap and not _made_reason(ctx, sent, words)
 
 
+def _predicate(words: dict[str, str], cond: str, lang: str) -> set[str]:
+    """The words of condition ``cond`` (its own ``words``, canonical form -> surface) that say what
+    happens or how things are: German lower-case words (a German noun is written with a capital);
+    English words whose usual WordNet part of speech is a verb or an adjective, but for its
+    subject (:func:`_subject`); none without WordNet."""
+
+    if lang == "de":
+        return {c for c, w in words.items() if w[:1].islower() and w.isalpha()}
+    if lang != "en" or wn.wordnet() is None or not words:
+        return set()
+    subject = _subject(list(words.values()), cond)
+    return {c for c, w in words.items() if w not in subject and w.isalpha() and wn.usual_pos(w) in ("v", "a")}
+
+
+def _subject(words: list[str], cond: str) -> set[str]:
+    """The subject among the first ``words`` of English condition ``cond``, when no pronoun stands
+    before them: adjectives up to the first word WordNet knows as a noun ("electoral college" of
+    "if electoral college stays", "rents" of "if rents rise"); none when a verb comes first
+    ("without paying workers")."""
+
+    if not words or _PRONOUN.search(cond[:cond.find(words[0])]):
+        return set()
+    out = set()
+    for w in words:
+        out.add(w)
+        if wn.is_known(w, "n"):
+            return out
+        if wn.usual_pos(w) != "a":
+            return set()
+    return set()
+
+
+#: a subject pronoun ("we", "it"): the subject of a condition that stands before its first content word
+_PRONOUN = re.compile(rf"\b(?:{alternation('subject_pronouns')})\b", re.I)
 #: because / weil: what follows gives a reason
 _REASON = phrase_pattern("reason_links")
 
