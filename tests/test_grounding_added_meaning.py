@@ -95,3 +95,10 @@ CONDITION_KEPT = [
 @needs_wordnet
 def test_a_condition_is_kept_by_its_verb(statement: str, draft: str, kind: ProblemKind | None) -> None:
     assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)
+
+
+def test_a_dropped_threshold_is_quoted_with_its_unit_letter() -> None:
+    report = check_draft([{"id": "1", "text": "Flats renting for over 2k a month should pay a vacancy fee."}],
+                         "Flats should pay a vacancy fee.")
+    assert not report.supported
+    assert "'over 2k'" in report.sentences[0].reason, report.sentences[0].reason

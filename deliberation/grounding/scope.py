@@ -31,6 +31,8 @@ DISTRIBUTIVE = re.compile(rf"\b(?:{alternation('distributive_words')})\s+(?!(?:{
 #: before a number ("ab Grenze von 1M €": 3)
 THRESHOLD_REACH = 3
 _THRESHOLD = frozenset(w.lower() for w in entries("threshold_words"))
+#: letters written onto a number ("50k", "10m"): part of the threshold a message quotes
+_ATTACHED = re.compile(r"[^\W\d_]*")
 #: words that say "1" ("at least one more party" for "at least 1")
 _ONE = frozenset(w.lower() for w in entries("one_words"))
 #: some -> all: words that limit a claim to part of its subject ("some children")
@@ -100,7 +102,8 @@ def _dropped_threshold(ctx: SentenceContext) -> list[Problem]:
                 before = sent.toks[max(0, k - THRESHOLD_REACH):k]
                 word = next((t for t in before if t.raw.lower() in _THRESHOLD), None)
                 if word and round(val, 4) not in said:
-                    span = sent.text[word.start:sent.toks[k].end]  # the statement's words, threshold to number
+                    # the statement's words, threshold to number with what is written onto it ("over 50k")
+                    span = sent.text[word.start:_ATTACHED.match(sent.text, sent.toks[k].end).end()]
                     return [Problem(ProblemKind.SCOPE_INFLATED,
                                     f"drops the threshold '{span}' of statement {s.id}",
                                     {"statement": s.id, "number": surface})]
