@@ -102,3 +102,20 @@ def test_a_dropped_threshold_is_quoted_with_its_unit_letter() -> None:
                          "Flats should pay a vacancy fee.")
     assert not report.supported
     assert "'over 2k'" in report.sentences[0].reason, report.sentences[0].reason
+
+
+TERMS = [
+    # an adjective WordNet quotes with the noun as an example of a sense of its own is a term
+    ("Pensioners need higher real incomes this winter.", "Pensioners need higher incomes this winter.", K.SCOPE_INFLATED),
+    ("Unions should fight for real wage growth in the care sector.",
+     "Unions should fight for wage growth in the care sector.", K.SCOPE_INFLATED),
+    # 'real' for emphasis may go
+    ("The council must take real action on flooding in the old town.",
+     "The council must take action on flooding in the old town.", None),
+]
+
+
+@pytest.mark.parametrize(("statement", "draft", "kind"), TERMS)
+@needs_wordnet
+def test_an_adjective_quoted_with_its_noun_is_a_term(statement: str, draft: str, kind: ProblemKind | None) -> None:
+    assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)

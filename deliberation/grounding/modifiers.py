@@ -29,6 +29,7 @@ from .problems import Problem, ProblemKind
 from .restrictions import _said
 from .scope import statement_sentences
 from .text import _numbers, _Tok, _tokenize
+from .wordnet_examples import senses_quoting
 
 #: words that say "1" ("in one year" keeps "In 1 year")
 _ONE = frozenset(w.lower() for w in entries("one_words"))
@@ -93,7 +94,7 @@ def _modified_nouns(text: str, toks: list[_Tok]) -> list[tuple[_Tok, tuple[_Tok,
         phrase = tuple(toks[first:j + 1])
         if (mod.start > 0 and text[mod.start - 1] in "-/") or _joined(text, toks, first - 1):
             continue  # "city-wide bike routes", "luxury or upscale housing"
-        if mod.raw[:1].isdigit() or (mod.content and mod.raw.isalpha() and not _graded(mod.raw) and not _says_it_is(mod.raw)
+        if mod.raw[:1].isdigit() or (mod.content and mod.raw.isalpha() and not _graded(mod.raw) and not _says_it_is(mod.raw, toks[first].raw)
                                      and (wn.usual_pos(mod.raw) == "a" or _participle_adjective(toks, first - 1))):
             out.append((mod, phrase))
     return out
@@ -106,9 +107,14 @@ def _modified_nouns(text: str, toks: list[_Tok]) -> list[tuple[_Tok, tuple[_Tok,
 BEING_SO_HEADS = frozenset({"real.a.01", "true.a.01", "actual.a.01"})
 
 
-def _says_it_is(adjective: str) -> bool:
-    """Does ``adjective`` say of its noun only that it is one in fact (:data:`BEING_SO_HEADS`)?"""
-    return bool(wn.adjective_heads(adjective) & BEING_SO_HEADS)
+def _says_it_is(adjective: str, noun: str) -> bool:
+    """Does ``adjective`` say of ``noun`` only that it is one in fact (:data:`BEING_SO_HEADS`)? Not
+    where WordNet quotes the pair as an example of another of its senses: "real wages" are wages
+    corrected for inflation, a term (:func:`.wordnet_examples.senses_quoting`)."""
+    if not wn.adjective_heads(adjective) & BEING_SO_HEADS:
+        return False
+    heads = {h.name() for s in senses_quoting(adjective, noun) for h in (s.similar_tos() if s.pos() == "s" else [s])}
+    return not heads - BEING_SO_HEADS
 
 
 def _participle_adjective(toks: list[_Tok], k: int) -> bool:
