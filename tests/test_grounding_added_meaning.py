@@ -119,3 +119,18 @@ TERMS = [
 @needs_wordnet
 def test_an_adjective_quoted_with_its_noun_is_a_term(statement: str, draft: str, kind: ProblemKind | None) -> None:
     assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)
+
+
+BUT_NOT = [
+    # German 'aber nicht für X' restricts as 'but not for X' does
+    ("Höhere Parkgebühren ja, aber nicht für Anwohner in der Altstadt.", "Höhere Parkgebühren werden befürwortet.",
+     K.SCOPE_INFLATED),
+    ("Ein Tempolimit ja, aber nicht auf Landstraßen.", "Ein Tempolimit wird gefordert.", K.SCOPE_INFLATED),
+    ("Ein Tempolimit ja, aber nicht auf Landstraßen.", "Ein Tempolimit wird gefordert, jedoch nicht auf Landstraßen.",
+     None),
+]
+
+
+@pytest.mark.parametrize(("statement", "draft", "kind"), BUT_NOT)
+def test_german_but_not_for_is_a_restriction(statement: str, draft: str, kind: ProblemKind | None) -> None:
+    assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)
