@@ -15,7 +15,7 @@ machine hits them alike):
   visible statement in Python (:func:`read_all_same_words`), and the next free number read from
   every statement (:func:`scanned_last_number`), both kept here as they were;
 - old: the old check with the next number as it is read now;
-- new: the indexed lookup of the words' digest (``statements.words_key``, ``ix_statements_words``)
+- new: the indexed lookup of the words' digest (``statements.words_key``, ``ix_statements_words_cjk``)
   and the next number read from ``ix_statements_number``.
 
 Prints adds per second each way and the ratios; one of each way's adds is checked to refuse a

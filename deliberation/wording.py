@@ -430,10 +430,21 @@ def _label_pattern() -> re.Pattern:
     return re.compile(pattern, re.S)
 
 
+#: Chinese and Japanese characters (kana, CJK ideographs and their extensions), as the ranges of a
+#: regular expression's character class: scripts written without spaces between words
+CJK_CHARS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
+#: ... and their punctuation (、。「」 and the full-width forms ，！？：): a space next to one of these or of a
+#: CJK character is no word boundary, only spacing (:func:`ballot_words`)
+_SPACE_BY_CJK = re.compile(rf"(?<=[{CJK_CHARS}\u3000-\u303f\uff00-\uffef]) | (?=[{CJK_CHARS}\u3000-\u303f\uff00-\uffef])")
+
+
 def ballot_words(text: str) -> str:
-    """What tells two ballot items apart for a reader: the words, case and spacing aside. Two drafts
-    with the same ballot words are one ballot item (graphs' publish step merges them)."""
-    return " ".join(str(text or "").casefold().split())
+    """What tells two ballot items apart for a reader: the words, case and spacing aside, also the spaces
+    a Chinese or Japanese text has next to its characters ("我们需要 更多公园" says "我们需要更多公园": its
+    script puts none between words). Two drafts with the same ballot words are one ballot item (graphs'
+    publish step merges them); two statements, one (the same-words check: its digest,
+    deliberation.storage.room_reads.words_key)."""
+    return _SPACE_BY_CJK.sub("", " ".join(str(text or "").casefold().split()))
 
 
 #: end marks after which the next sentence follows without a space (Chinese and Japanese put none)

@@ -12,7 +12,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from deliberation.config import Settings
 from deliberation.errors import InputError, LineErrors, SameWords
@@ -76,7 +76,7 @@ def test_a_sqlite_database_from_before_origins_opens_upgraded_with_its_data(tmp_
     assert [s.author for s in store.statements(1)] == ["a", "b", None, None, "xid:c", None, None]
     assert store.counts(1) == {"statements": 7, "participants": 2, "registered": 3, "votes": 4, "draft_votes": 0,
                                     "held_votes": 0, "vote_events": 4}
-    assert {"ix_statements_words", "ix_statements_number"} <= _index_names(store.engine)
+    assert {"ix_statements_words_cjk", "ix_statements_number"} <= _index_names(store.engine)
     with pytest.raises(SameWords) as e:
         store.add_statement(1, "xid:d", "turn the CAR park into a market   square")
     assert e.value.statement == "4"
@@ -100,10 +100,50 @@ def test_a_database_without_the_new_columns_is_upgraded_on_open(room, store_sett
     _as_before_origins(store)
     store = Store(store_settings)
     assert _origins(store, cid) == {"1": "participant", "2": "participant", "3": "imported", "4": "imported"}
-    assert {"ix_statements_words", "ix_statements_number", "ix_statements_unkeyed"} <= _index_names(store.engine)
+    assert {"ix_statements_words_cjk", "ix_statements_number", "ix_statements_unkeyed"} <= _index_names(store.engine)
     assert _added_columns(store) == made  # the upgrade adds the columns as the schema makes them
     with pytest.raises(SameWords):
         store.add_statement(cid, "xid:p1", "keep TWO lanes for cars")
+
+
+#: a Chinese statement and the same words with spaces next to its characters (as a phone's input method or a
+#: copy from another page leaves them): one statement to a reader of Chinese
+CHINESE, SPACED = "我们需要更多的公园和自行车道", "我们需要 更多的公园 和自行车道"
+
+
+def test_a_chinese_statement_differing_only_by_spaces_is_the_same_words(room):
+    """Found running a Chinese room by hand: a statement that differed from an earlier one only by spaces
+    next to its characters was stored as a new statement (the words' digest kept those spaces)."""
+    store, cid = room
+    first = store.add_statement(cid, "xid:p1", CHINESE)
+    with pytest.raises(SameWords) as e:
+        store.add_statement(cid, "xid:p2", SPACED)
+    assert e.value.statement == first.external_id
+
+
+def test_a_database_whose_digests_kept_the_spaces_is_rekeyed_on_open(room, store_settings):
+    """The same on a database an earlier version wrote (its digests kept such spaces; its digest index under
+    the old name), SQLite and PostgreSQL: on open its digests are made again and the index renamed, once."""
+    import hashlib
+
+    store, cid = room
+    spaced = store.add_statement(cid, "xid:p1", SPACED)
+    old_key = hashlib.sha256(" ".join(SPACED.casefold().split()).encode("utf-8")).hexdigest()  # the rule before
+    with store.engine.begin() as c:
+        c.execute(update(StatementRow).where(StatementRow.id == spaced.id).values(words_key=old_key))
+        c.exec_driver_sql("DROP INDEX ix_statements_words_cjk")
+        c.exec_driver_sql("CREATE INDEX ix_statements_words ON statements (consultation_id, words_key)")
+        c.execute(update(StatementRow).where(StatementRow.external_id == "1").values(words_key="0" * 64))
+    store.engine.dispose()
+    store = Store(store_settings)
+    names = _index_names(store.engine)
+    assert "ix_statements_words_cjk" in names and "ix_statements_words" not in names, names
+    with store.session() as s:
+        keys = dict(s.execute(select(StatementRow.text, StatementRow.words_key)).all())
+    assert keys == {text: words_key(text) for text in keys}  # every digest, the wrong one of "1" too
+    with pytest.raises(SameWords) as e:
+        store.add_statement(cid, "xid:p2", CHINESE)
+    assert e.value.statement == spaced.external_id
 
 
 def _added_columns(store: Store) -> list[tuple]:
@@ -117,7 +157,7 @@ def _added_columns(store: Store) -> list[tuple]:
 def _as_before_origins(store: Store) -> None:
     """The database as a version from before statement origins left it (columns and indexes dropped)."""
     with store.engine.begin() as c:
-        for index in ("ix_statements_words", "ix_statements_number", "ix_statements_unkeyed"):
+        for index in ("ix_statements_words_cjk", "ix_statements_number", "ix_statements_unkeyed"):
             c.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
         c.exec_driver_sql("ALTER TABLE statements DROP COLUMN origin")
         c.exec_driver_sql("ALTER TABLE statements DROP COLUMN words_key")

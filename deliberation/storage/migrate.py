@@ -13,7 +13,14 @@ Columns added so far, to ``statements``:
   statements before, so nothing tells them apart: they become "imported" too.
 * ``words_key`` (the digest the same-words check looks up,
   :func:`deliberation.storage.room_reads.words_key`), computed here for every stored statement;
-  its index ``ix_statements_words`` is then created with the other missing indexes.
+  its index is then created with the other missing indexes.
+
+The rule of that digest changed once (a Chinese text's spaces next to its characters are no longer part of
+its words, deliberation.wording.ballot_words): its index is named after the rule (``ix_statements_words``,
+then ``ix_statements_words_cjk``, :data:`deliberation.storage.tables.WORDS_INDEX`), so a database whose index
+has the old name holds digests of the old rule; :func:`rekey_words` makes them again and renames the index, in
+one transaction under the schema lock. Until then (a database opened read-only) only the digests of texts with
+such spaces differ, and the same-words check misses those.
 * ``text_language`` (the language the detector tells for the text, ISO 639-1, ``""`` undetermined),
   detected here once for every stored statement but published drafts (:func:`fill_languages`;
   Lingua loads once for it),
@@ -49,7 +56,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from deliberation.errors import InputError, StorageError
 from deliberation.models import UNUSABLE_TEXT, ModerationStatus, StatementOrigin
 from deliberation.storage.room_reads import words_key
-from deliberation.storage.tables import Base, StatementRow
+from deliberation.storage.tables import WORDS_INDEX, Base, StatementRow
 from deliberation.text.languages import detect_languages
 from deliberation.wording import listing
 
@@ -170,6 +177,37 @@ def fill_unkeyed(engine: Engine, lock: Callable[[Engine], AbstractContextManager
             fill_languages(conn)
     except (SQLAlchemyError, StorageError) as e:
         log.warning("could not fill the statements an earlier version stored: %s", e)
+
+
+#: The name of the words' digest's index under the rules before :data:`WORDS_INDEX`'s (see the module's docstring).
+OLD_WORDS_INDEXES = ("ix_statements_words",)
+
+
+def rekey_words(engine: Engine, lock: Callable[[Engine], AbstractContextManager[Connection]],
+                index_names: Callable[[Connection], set[str]]) -> None:
+    """The words' digest of every statement made again under today's rule, then its index under today's
+    name (:data:`WORDS_INDEX`) and the old one dropped: one transaction under ``lock``, each row rewritten only
+    where its digest changed (a Chinese statement with spaces next to its characters), a batch at a time.
+    Done by the first process that opens the database after the rule changed; a failure (a role that may
+    not update) is logged, and the next open tries again."""
+    try:
+        with lock(engine) as conn:
+            if WORDS_INDEX.name in index_names(conn):  # another process did it meanwhile
+                return
+            set_key = update(_T).where(_T.c.id == bindparam("row_id")).values(words_key=bindparam("key"))
+            after, changed = 0, 0
+            while rows := conn.execute(select(_T.c.id, _T.c.text, _T.c.words_key).where(
+                    _T.c.words_key.is_not(None), _T.c.id > after).order_by(_T.c.id).limit(FILL_BATCH)).all():
+                new = [{"row_id": i, "key": k} for i, text, key in rows if (k := words_key(text)) != key]
+                if new:
+                    conn.execute(set_key, new)
+                changed, after = changed + len(new), rows[-1][0]
+            log.info("made the words' digest of %d statements again under its new rule", changed)
+            for old in OLD_WORDS_INDEXES:
+                conn.exec_driver_sql(f"DROP INDEX IF EXISTS {old}")
+            WORDS_INDEX.create(conn)
+    except (SQLAlchemyError, StorageError) as e:
+        log.warning("could not make the statements' words' digests again under the new rule: %s", e)
 
 
 def mark_textless(conn: Connection, *where) -> None:

@@ -126,7 +126,7 @@ def same_words(s: Session, consultation_id: int, author_id: int | None, text: st
     as (its id, whether the author wrote it), among the consultation's statements that author sees:
     their own and the public ones (a statement held for review is not revealed); with no author (the
     moderator, who sees every statement), among all of them. None when there is none. An indexed
-    lookup of the words' digest (``ix_statements_words``), so only statements with the same words
+    lookup of the words' digest (``ix_statements_words_cjk``), so only statements with the same words
     are read, and of the statements without a digest (written by a version from before it, not yet
     filled: :func:`deliberation.storage.migrate.fill_unkeyed`; none, usually); their words are
     compared again (a digest could collide). Read inside Store.add_statement's transaction, after

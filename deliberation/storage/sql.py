@@ -116,6 +116,9 @@ def _create_tables(engine: Engine, *, writable: bool = True) -> None:
         return
     have = _index_names(engine)
     missing = [ix for t in Base.metadata.sorted_tables for ix in t.indexes if ix.name not in have]
+    if migrate.WORDS_INDEX in missing:  # digests of an earlier rule: made again, then the index (never before)
+        migrate.rekey_words(engine, _schema_lock, _index_names)
+        missing.remove(migrate.WORDS_INDEX)
     if missing:
         _create_indexes(engine, missing)
     migrate.fill_unkeyed(engine, _schema_lock)

@@ -111,7 +111,10 @@ class StatementRow(_SourceRecord, Base):
     has_text: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
 
-Index("ix_statements_words", StatementRow.consultation_id, StatementRow.words_key)
+#: The words' digest (with the consultation) under its current rule: its name says which rule the stored
+#: digests follow (``ix_statements_words`` before a Chinese text's spaces next to its characters were left out
+#: of its words): a database that lacks it has its digests made again (deliberation.storage.migrate.rekey_words).
+WORDS_INDEX = Index("ix_statements_words_cjk", StatementRow.consultation_id, StatementRow.words_key)
 #: The rows without ``words_key``, written by a version from before it (none, usually: a small
 #: partial index), which :func:`deliberation.storage.migrate.fill_unkeyed` looks for at every open.
 Index("ix_statements_unkeyed", StatementRow.id, sqlite_where=StatementRow.words_key.is_(None),

@@ -19,6 +19,7 @@ from pathlib import Path
 import stopwordsiso
 
 from deliberation.text.wordlists import WordLists
+from deliberation.wording import CJK_CHARS  # its one home: the same-words check reads it too
 
 __all__ = [
     "GERMAN_STOP_WORDS",
@@ -60,9 +61,6 @@ _ENGLISH_EXTRA_STOP = frozenset(_LISTS.entries("extra_stop_words", "en"))
 TOLD_AS: dict[str, tuple[str, ...]] = {lang: tuple(_LISTS.entries("told_as", lang)) for lang in _LISTS.languages
                                        if _LISTS.entries("told_as", lang)}
 
-#: Chinese and Japanese characters (kana, CJK ideographs and their extensions), as the ranges of a
-#: regular expression's character class: scripts written without spaces between words
-CJK_CHARS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 CJK_RE = re.compile(f"[{CJK_CHARS}]+")
 #: Elided words before an apostrophe, besides single letters (French "qu'il", Italian "dell'anno").
 _ELISIONS = frozenset(_LISTS.entries("elisions"))
