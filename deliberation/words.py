@@ -59,6 +59,12 @@ def known(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def base_language(lang: str) -> str:
+    """The language whose words ``lang`` converts (:data:`CONVERTED`), as a language detector names it:
+    "zh" for a Simplified room ("zh-Hans"); any other language is its own."""
+    return CONVERTED[lang][0] if lang in CONVERTED else lang
+
+
 def document_tag(lang: str) -> str:
     """The BCP 47 tag a page or report in ``lang`` declares (``<html lang>``, :data:`DOCUMENT_TAGS`)."""
     return DOCUMENT_TAGS.get(lang, lang)

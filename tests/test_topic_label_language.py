@@ -78,3 +78,15 @@ def test_the_graphs_analyse_step_labels_the_german_room_as_the_cli_does(analysed
     with_german = [t for t in graph_topics["topics"] if "de" in t["languages"]]
     assert with_german and all(set(t["terms"][:3]) <= german_words for t in with_german), graph_topics["topics"]
     assert [t["label"] for t in graph_topics["topics"]] == [t["label"] for t in topics["topics"]]
+
+
+def test_a_simplified_chinese_room_labels_its_topics_with_its_chinese_statements_words():
+    """A Simplified room is "zh-Hans" while the detector calls its statements "zh": the room's preference was
+    lost (English labels on a Simplified room's board, Chinese on a Traditional one's; reviewer's MEDIUM on ae454ec)."""
+    from deliberation.analysis.labels import label_language
+
+    simplified = ["车站旧楼应该改建成给家庭的平价住房。", "市场的停车不能占满整个社区。"]
+    langs = detect_languages([*simplified, *ENGLISH[:2]])
+    assert langs == ["zh", "zh", "en", "en"]
+    assert label_language(langs, "en", "zh") == label_language(langs, "en", "zh-Hans") == "zh"
+    assert label_language(["en", "en"], "en", "zh-Hans") == "en"  # none in the room's language: the majority's

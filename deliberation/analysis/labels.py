@@ -16,7 +16,7 @@ import numpy as np
 
 from deliberation.text.languages import detect_languages, language_name, main_language
 from deliberation.text.terms import CJK_RE
-from deliberation.words import said
+from deliberation.words import base_language, said
 
 __all__ = ["centre_ranks", "class_tfidf", "guess_languages", "label_language", "language_notes", "pick_terms"]
 
@@ -201,8 +201,10 @@ def label_language(langs: Sequence[str], corpus_lang: str, room_language: str = 
     """The language topic labels are made in (:func:`deliberation.analysis.topics._label_terms`): the room's, when some statements
     are in it, else the statements' majority language. A German room of three German and three
     English statements (the majority's tie going to English) showed its topics as "housing · park"
-    on its German board and report (a hand-run room, tests/test_topic_label_language.py)."""
-    return room_language if room_language and room_language in langs else corpus_lang
+    on its German board and report (a hand-run room, tests/test_topic_label_language.py). A room in a
+    converted language is its base language's here (a Simplified room's statements are detected as "zh")."""
+    room = base_language(room_language) if room_language else ""
+    return room if room and room in langs else corpus_lang
 
 
 def language_notes(counts: dict[str, int], labelled_in: str, main: str, forced: bool) -> list[str]:
