@@ -8,7 +8,7 @@ from typing import Iterable
 
 from . import thesaurus_de
 from . import wordnet as wn
-from .lexicon import ABBREVIATIONS, META, NUMBER_WORDS, alternation, entries, table
+from .lexicon import ABBREVIATIONS, META, alternation, entries, number_words, table
 from .patterns import _ALWAYS_CAPITALISED_OK, _PLACE_WORDS, _TITLES
 from .spelling import corrects_typo
 from .text import _CJK, _STOP, _Tok, _canon, _fold
@@ -22,6 +22,8 @@ _DE_PREP_IDIOMS = {_fold(w) for w in entries("preposition_idioms")}
 _DE_NOUN_ENDING = re.compile(rf"(?:{alternation('noun_suffixes')})$")
 #: ... or is followed by a genitive determiner: a noun governing it ("nach Ansicht der Teilnehmenden")
 _DE_GENITIVE_NEXT = {_fold(w) for w in entries("genitive_determiners")}
+#: German number words ("Million", "Milliarden"): nouns of a sentence, never part of a name
+_DE_NUMBER_WORDS = number_words("de")
 #: German street and square names ("Hauptstraße")
 _DE_STREET = re.compile(rf"(?:{alternation('street_suffixes')})$", re.I)
 
@@ -38,7 +40,7 @@ def _entities(text: str, toks: list[_Tok], lang: str) -> list[tuple[str, str]]:
     def said_about(k: int) -> bool:
         # German: a word about the deliberation ("eine Stimme Produktion und Konsum ... zuschreibt")
         # or a number word ("einer Million Euro") is a noun of the sentence, never part of a name
-        return lang == "de" and (toks[k].raw.lower() in META or toks[k].raw.lower() in NUMBER_WORDS)
+        return lang == "de" and (toks[k].raw.lower() in META or toks[k].raw.lower() in _DE_NUMBER_WORDS)
 
     def sentence_initial(k: int) -> bool:
         before = text[: toks[k].start].rstrip()

@@ -48,7 +48,25 @@ CJK_NEGATORS: set[str] = set("".join(entries("negating_characters")))
 CJK_NOT_NEGATION: set[str] = _words("not_negating_pairs")
 #: German separable verb prefixes ("ab" in "abgeschafft"), for past participles
 SEPARABLE_PREFIXES: set[str] = _words("separable_prefixes")
-NUMBER_WORDS: dict[str, float] = table("number_words")
+#: each language's number words and their values: "Billion" is 10^12 in German, "billion" 10^9 in
+#: English; the language of a text picks its table (:func:`number_words`)
+NUMBER_WORDS_BY_LANGUAGE: dict[str, dict[str, float]] = {
+    lang: dict(load(lang).get("number_words", {})) for lang in LANGUAGES}
+#: every language's number words in one table, a word's value its first language's (English first):
+#: what is a number word at all, and the values for a text whose language has no table
+NUMBER_WORDS: dict[str, float] = {}
+for _table in NUMBER_WORDS_BY_LANGUAGE.values():
+    for _word, _value in _table.items():
+        NUMBER_WORDS.setdefault(_word, _value)
+#: the number words whose value depends on the language ("billion"): only for these is a text's
+#: language asked
+NUMBER_WORDS_BY_LANGUAGE_DIFFER: frozenset[str] = frozenset(
+    w for w, v in NUMBER_WORDS.items() if any(t.get(w, v) != v for t in NUMBER_WORDS_BY_LANGUAGE.values()))
+
+
+def number_words(lang: str) -> dict[str, float]:
+    """The number words of ``lang`` (a code: "de"), or of every language when it has none of its own."""
+    return NUMBER_WORDS_BY_LANGUAGE.get(lang) or NUMBER_WORDS
 
 
 def _synonym_groups() -> list[list[str]]:

@@ -13,7 +13,8 @@ from deliberation.text import detect_language
 
 from .lexicon import ABBREVIATIONS as _ABBREVIATIONS
 from .lexicon import META as _META
-from .lexicon import NUMBER_WORDS as _NUMBER_WORDS
+from .lexicon import NUMBER_WORDS as _NUMBER_WORDS, number_words
+from .lexicon import NUMBER_WORDS_BY_LANGUAGE_DIFFER as _NUMBER_WORDS_DIFFER
 from .lexicon import SEPARABLE_PREFIXES as _SEPARABLE_PREFIXES
 from .lexicon import STOP_WORDS as _STOP
 from .lexicon import SYNONYMS as _SYNONYMS
@@ -354,6 +355,10 @@ def _numbers(text: str, toks: list[_Tok] | None = None) -> list[tuple[str, float
             val = _NUMBER_WORDS.get(w2, _NUMBER_WORDS.get(w))
             if val is None:
                 continue
+            if w2 in _NUMBER_WORDS_DIFFER or w in _NUMBER_WORDS_DIFFER:
+                # its value in the text's language ("Billion": 10^12 in German, "billion" 10^9 in English)
+                own = number_words(_language(text))
+                val = own.get(w2, own.get(w, val))
             # "a thousand", "two hundred": multiply with the previous number
             if out and out[-1][2] == idx - 1 and val >= 100 and out[-1][1] < val:
                 prev = out.pop()
