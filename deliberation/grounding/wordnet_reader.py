@@ -20,9 +20,10 @@ was compared once, when this reader was written: 0 differences).
 from __future__ import annotations
 
 import functools
+import mmap
 import threading
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from . import wordnet_index
 
@@ -127,17 +128,19 @@ class Lemma:
 class Synset:
     """One sense (nltk's ``Synset``, the methods the guard calls)."""
 
-    __slots__ = ("_reader", "_pos", "_offset", "_named", "_lemmas", "_pointer_fields", "_relations")
+    __slots__ = ("_reader", "_pos", "_offset", "_named", "_lemmas", "_pointer_text", "_relations")
 
     def __init__(self, reader: Reader, line: str) -> None:
-        fields = line.partition("|")[0].split()
-        self._reader, self._offset, lexname_index, self._pos = reader, int(fields[0]), int(fields[1]), fields[2]
-        n_lemmas = int(fields[3], 16)
-        self._lemmas = [Lemma(self, _bare_name(fields[4 + 2 * k]), lexname_index, int(fields[5 + 2 * k], 16))
+        # the fields up to the lemmas are split, the rest (pointer count, pointers, verb frames)
+        # when a relation is first asked for: most synsets read are never asked, and a general
+        # sense's line lists hundreds of pointers (splitting them was most of reading a synset)
+        offset, lexname, pos, count, rest = line.partition("|")[0].split(None, 4)
+        self._reader, self._offset, lexname_index, self._pos = reader, int(offset), int(lexname), pos
+        n_lemmas = int(count, 16)
+        fields = rest.split(None, 2 * n_lemmas)
+        self._lemmas = [Lemma(self, _bare_name(fields[2 * k]), lexname_index, int(fields[2 * k + 1], 16))
                         for k in range(n_lemmas)]
-        at = 4 + 2 * n_lemmas
-        # the pointers are read when a relation is first asked for: most synsets read are never asked
-        self._pointer_fields = fields[at + 1: at + 1 + 4 * int(fields[at])]
+        self._pointer_text = fields[2 * n_lemmas]  # "pointer count, pointers..., frames..."
         self._relations: tuple[dict, dict] | None = None
         # the name too is made when first asked: it needs its first lemma's line of the lemma index
         # (four index files searched), and most synsets read are only asked for their lemmas
@@ -156,7 +159,8 @@ class Synset:
         """The synset's pointers (symbol -> [(pos, offset)], in the file's order, repeats dropped)
         and its lemmas' ((lemma name, symbol) -> [(pos, offset, lemma index)])."""
         if self._relations is None:
-            fields = self._pointer_fields
+            count, _, rest = self._pointer_text.partition(" ")
+            fields = rest.split()[: 4 * int(count)]
             pointers: dict[str, dict[tuple[str, int], None]] = {}
             lemma_pointers: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
             for k in range(0, len(fields), 4):
@@ -238,24 +242,31 @@ class Reader:
             self._exception_map[pos] = {t[0]: t[1:] for t in map(str.split, lines)}
         self._exception_map["s"] = self._exception_map["a"]
         self._synsets: dict[str, dict[int, Synset]] = {"n": {}, "v": {}, "a": {}, "s": {}, "r": {}}
-        self._data: dict[str, BinaryIO] = {}  # data files, opened on first use and kept open
-        self._lock = threading.Lock()  # one seek-and-read at a time on them
+        self._data: dict[str, mmap.mmap] = {}  # data files, mapped on first use and kept
+        self._lock = threading.Lock()  # one mapping of each
 
     def synset_from_pos_and_offset(self, pos: str, offset: int) -> Synset | None:
         """The synset at byte ``offset`` of the data file of ``pos`` (None when no synset starts there)."""
 
         cache = self._synsets[pos]
         if offset not in cache:
-            with self._lock:
-                f = self._data.get(_FILES[pos])
-                if f is None:
-                    f = self._data[_FILES[pos]] = (self._root / f"data.{_FILES[pos]}").open("rb")
-                f.seek(offset)
-                line = f.readline().decode("utf-8")
+            data = self._data.get(_FILES[pos]) or self._mapped(_FILES[pos])
+            # the line at the offset, its newline included (a file's seek and readline: each read
+            # a block through a system call, ~20 us a synset, where a mapped file's slice is ~1)
+            end = data.find(b"\n", offset)
+            line = data[offset:len(data) if end < 0 else end + 1].decode("utf-8")
             if line[:8] != "%08d" % offset:
                 return None
             cache[offset] = Synset(self, line)
         return cache[offset]
+
+    def _mapped(self, name: str) -> mmap.mmap:
+        """``data.<name>`` mapped read-only, on first use (the pages the reader touches alone are read)."""
+        with self._lock:
+            if name not in self._data:
+                with (self._root / f"data.{name}").open("rb") as f:
+                    self._data[name] = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            return self._data[name]
 
     def _morphy(self, form: str, pos: str, check_exceptions: bool = True) -> list[str]:
         """Every base form of ``form`` as ``pos`` that WordNet has, ``form`` itself first (nltk's)."""
