@@ -134,3 +134,19 @@ BUT_NOT = [
 @pytest.mark.parametrize(("statement", "draft", "kind"), BUT_NOT)
 def test_german_but_not_for_is_a_restriction(statement: str, draft: str, kind: ProblemKind | None) -> None:
     assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)
+
+
+SIGNS = [
+    # a comparison sign before a number sets a threshold as 'over' does
+    ("Parcels >2 kg should be delivered to lockers, not doors.", "Parcels should be delivered to lockers, not doors.",
+     K.SCOPE_INFLATED),
+    ("Sammelstellen für Sperrmüll >5 Kilo sollen eingeführt werden.", "Sammelstellen für Sperrmüll sollen eingeführt werden.",
+     K.SCOPE_INFLATED),
+    ("Parcels >2 kg should be delivered to lockers, not doors.",
+     "Parcels over 2 kg should be delivered to lockers, not doors.", None),
+]
+
+
+@pytest.mark.parametrize(("statement", "draft", "kind"), SIGNS)
+def test_a_comparison_sign_sets_a_threshold(statement: str, draft: str, kind: ProblemKind | None) -> None:
+    assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)

@@ -31,6 +31,8 @@ DISTRIBUTIVE = re.compile(rf"\b(?:{alternation('distributive_words')})\s+(?!(?:{
 #: before a number ("ab Grenze von 1M €": 3)
 THRESHOLD_REACH = 3
 _THRESHOLD = frozenset(w.lower() for w in entries("threshold_words"))
+#: a comparison sign right before a number sets a threshold as a threshold word does (">90 Tage", "< 5 km")
+_SIGN = re.compile(r"(?:[<>≤≥]=?)\s*$")
 #: letters written onto a number ("50k", "10m"): part of the threshold a message quotes
 _ATTACHED = re.compile(r"[^\W\d_]*")
 #: words that say "1" ("at least one more party" for "at least 1")
@@ -90,8 +92,8 @@ def check_scope(ctx: SentenceContext) -> list[Problem]:
 def _dropped_threshold(ctx: SentenceContext) -> list[Problem]:
     """A sentence of a cited statement that the draft sentence restates (:meth:`SentenceContext.restates`) sets a
     threshold, one of threshold_words at most :data:`THRESHOLD_REACH` tokens before a number ("ab
-    6 km Fahrt", "above 50 euros"), and the draft says no number of that value: its claim holds
-    below the threshold too."""
+    6 km Fahrt", "above 50 euros") or a comparison sign right before it (">90 Tage"), and the draft
+    says no number of that value: its claim holds below the threshold too."""
 
     words = {t.raw.lower() for t in ctx.toks}
     said = {round(v, 4) for _, v, _ in _numbers(ctx.text, ctx.toks)} \
@@ -100,10 +102,12 @@ def _dropped_threshold(ctx: SentenceContext) -> list[Problem]:
         for sent in (p for sc, p in s.units if sc is p and ctx.restates(p)):
             for surface, val, k in _numbers(sent.text, sent.toks):
                 before = sent.toks[max(0, k - THRESHOLD_REACH):k]
-                word = next((t for t in before if t.raw.lower() in _THRESHOLD), None)
-                if word and round(val, 4) not in said:
+                word = next((t.start for t in before if t.raw.lower() in _THRESHOLD), None)
+                sign = _SIGN.search(sent.text, 0, sent.toks[k].start)  # ">90 Tage"
+                start = word if word is not None else (sign.start() if sign else None)
+                if start is not None and round(val, 4) not in said:
                     # the statement's words, threshold to number with what is written onto it ("over 50k")
-                    span = sent.text[word.start:_ATTACHED.match(sent.text, sent.toks[k].end).end()]
+                    span = sent.text[start:_ATTACHED.match(sent.text, sent.toks[k].end).end()]
                     return [Problem(ProblemKind.SCOPE_INFLATED,
                                     f"drops the threshold '{span}' of statement {s.id}",
                                     {"statement": s.id, "number": surface})]
