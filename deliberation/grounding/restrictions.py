@@ -63,7 +63,8 @@ def check_dropped_relative(ctx: SentenceContext) -> list[Problem]:
         # a draft word another cited statement says is that statement's, not this clause's
         others = set().union(*(o.content for o in ctx.cited if o is not s))
         unexplained = [w for c, w in draft.items() if c not in others]
-        for sent, (head, lo, hi) in ((p, r) for p in statement_sentences(ctx, s) for r in _restricted(p.text, ctx.lang)):
+        sentences = statement_sentences(ctx, s)
+        for sent, (head, lo, hi) in ((p, r) for p in sentences for r in _restricted(p.text, ctx.lang)):
             own = _content_words_with_surface(_tokenize(sent.text[lo:hi]))
             rest = _content_words_with_surface(_tokenize(sent.text[:lo] + " " + sent.text[hi:]))
             own = {c: w for c, w in own.items() if c not in rest}
@@ -77,13 +78,28 @@ def check_dropped_relative(ctx: SentenceContext) -> list[Problem]:
             kept_rest = sum(_said(w, ctx, draft_words) for w in rest.values())
             if not rest or kept_rest / len(rest) < ctx.cfg.min_scope_overlap:
                 continue
-            if not any(_said(w, ctx, said_by) for w in own.values()):
+            # only in the sentence the draft paraphrases: another it restates in part need not be whole
+            verb = _relative_verb(sent.text[lo:hi], ctx.lang, relatives, own) if sent is sentences[0] else None
+            if not any(_said(w, ctx, said_by) for w in own.values()) or (verb and not _said(verb, ctx, said_by)):
                 clause = " ".join(sent.text[lo:hi].split())
                 return [Problem(ProblemKind.SCOPE_INFLATED,
                                 f"speaks of all '{head}' where statement {s.id} says "
                                 f"'{f'{clause} {head}' if before else f'{head} {clause[:60]}'}'",
                                 {"statement": s.id, "word": head})]
     return []
+
+
+def _relative_verb(clause: str, lang: str, relatives: frozenset[str], own: dict[str, str]) -> str | None:
+    """The verb of an English relative ``clause`` among its ``own`` words: its first content word
+    ("take" of "parents that take their kids out of public schools"), which says what restricts the
+    noun; a draft that keeps only another of its words ("public school money") drops it. None for a
+    German clause or another restriction ("for seniors", "unelected")."""
+
+    toks = _tokenize(clause)
+    if lang != "en" or not toks or toks[0].raw.lower() not in relatives:
+        return None
+    first = next((t for t in toks[1:] if t.content), None)
+    return own.get(first.canon) if first is not None and wn.usual_pos(first.raw) == "v" else None
 
 
 def _restricted(text: str, lang: str) -> list[tuple[str, int, int]]:
