@@ -35,10 +35,6 @@ ASPECT = [
 ]
 
 
-@pytest.mark.parametrize(("statement", "draft", "kind"), ASPECT)
-def test_aspect_verbs_have_a_direction(statement: str, draft: str, kind: ProblemKind | None) -> None:
-    assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)
-
 ADDED_CLAUSE = [
     # a condition, a place or a purpose the statement does not set, even in one or two words
     ("The town should plant more trees along the river.",
@@ -71,10 +67,6 @@ ADDED_CLAUSE = [
 ]
 
 
-@pytest.mark.parametrize(("statement", "draft", "kind"), ADDED_CLAUSE)
-def test_an_added_condition_place_or_purpose_is_refused(statement: str, draft: str, kind: ProblemKind | None) -> None:
-    assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)
-
 CONDITION_KEPT = [
     # a draft that keeps a condition's noun but not what happens to it keeps no condition
     ("If bus fares rise, the council should freeze them.", "The council should freeze bus fares.", K.SCOPE_INFLATED),
@@ -89,12 +81,6 @@ CONDITION_KEPT = [
     ("Wenn die Wasserpreise steigen, soll die Gemeinde sie deckeln.",
      "Steigen die Wasserpreise, soll die Gemeinde sie deckeln.", None),
 ]
-
-
-@pytest.mark.parametrize(("statement", "draft", "kind"), CONDITION_KEPT)
-@needs_wordnet
-def test_a_condition_is_kept_by_its_verb(statement: str, draft: str, kind: ProblemKind | None) -> None:
-    assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)
 
 
 def test_a_dropped_threshold_is_quoted_with_its_unit_letter() -> None:
@@ -115,12 +101,6 @@ TERMS = [
 ]
 
 
-@pytest.mark.parametrize(("statement", "draft", "kind"), TERMS)
-@needs_wordnet
-def test_an_adjective_quoted_with_its_noun_is_a_term(statement: str, draft: str, kind: ProblemKind | None) -> None:
-    assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)
-
-
 BUT_NOT = [
     # German 'aber nicht für X' restricts as 'but not for X' does
     ("Höhere Parkgebühren ja, aber nicht für Anwohner in der Altstadt.", "Höhere Parkgebühren werden befürwortet.",
@@ -129,11 +109,6 @@ BUT_NOT = [
     ("Ein Tempolimit ja, aber nicht auf Landstraßen.", "Ein Tempolimit wird gefordert, jedoch nicht auf Landstraßen.",
      None),
 ]
-
-
-@pytest.mark.parametrize(("statement", "draft", "kind"), BUT_NOT)
-def test_german_but_not_for_is_a_restriction(statement: str, draft: str, kind: ProblemKind | None) -> None:
-    assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)
 
 
 SIGNS = [
@@ -147,11 +122,6 @@ SIGNS = [
 ]
 
 
-@pytest.mark.parametrize(("statement", "draft", "kind"), SIGNS)
-def test_a_comparison_sign_sets_a_threshold(statement: str, draft: str, kind: ProblemKind | None) -> None:
-    assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)
-
-
 RELATIVE_VERB = [
     # a relative clause kept only by one of its nouns is dropped: its verb says which ones are meant
     ("Give a rent rebate to tenants who insulate their flats in old buildings.",
@@ -162,7 +132,22 @@ RELATIVE_VERB = [
 ]
 
 
-@pytest.mark.parametrize(("statement", "draft", "kind"), RELATIVE_VERB)
-@needs_wordnet
-def test_a_relative_clause_is_kept_by_its_verb(statement: str, draft: str, kind: ProblemKind | None) -> None:
+def _cases(name: str, cases: list, *marks: pytest.MarkDecorator) -> list:
+    """``cases`` as parameters named after what they show (``name``-number), with ``marks``."""
+    return [pytest.param(*case, id=f"{name}-{n}", marks=list(marks)) for n, case in enumerate(cases)]
+
+
+CASES = [
+    *_cases("aspect_verbs_have_a_direction", ASPECT),
+    *_cases("an_added_condition_place_or_purpose_is_refused", ADDED_CLAUSE),
+    *_cases("a_condition_is_kept_by_its_verb", CONDITION_KEPT, needs_wordnet),
+    *_cases("an_adjective_quoted_with_its_noun_is_a_term", TERMS, needs_wordnet),
+    *_cases("german_but_not_for_is_a_restriction", BUT_NOT),
+    *_cases("a_comparison_sign_sets_a_threshold", SIGNS),
+    *_cases("a_relative_clause_is_kept_by_its_verb", RELATIVE_VERB, needs_wordnet),
+]
+
+
+@pytest.mark.parametrize(("statement", "draft", "kind"), CASES)
+def test_judged(statement: str, draft: str, kind: ProblemKind | None) -> None:
     assert_judged(check_draft([{"id": "1", "text": statement}], draft), kind)
