@@ -132,6 +132,14 @@ RELATIVE_VERB = [
 ]
 
 
+LEVEL_DE = [
+    # German 'hoch' / 'niedrig' are on the level axis as 'high' / 'low' are
+    ("Hohe Zuschüsse für Lastenräder in der Stadt.", "Die Zuschüsse für Lastenräder in der Stadt sollen gekürzt werden.",
+     K.DIRECTION_REVERSED),
+    ("Die Gebühren für die Musikschule sind niedrig.", "Die Gebühren für die Musikschule sind hoch.", K.STANCE_REVERSED),
+    ("Die Mieten in der Altstadt sind zu hoch.", "Die Mieten in der Altstadt sollen sinken.", None),
+]
+
 def _cases(name: str, cases: list, *marks: pytest.MarkDecorator) -> list:
     """``cases`` as parameters named after what they show (``name``-number), with ``marks``."""
     return [pytest.param(*case, id=f"{name}-{n}", marks=list(marks)) for n, case in enumerate(cases)]
@@ -145,6 +153,7 @@ CASES = [
     *_cases("german_but_not_for_is_a_restriction", BUT_NOT),
     *_cases("a_comparison_sign_sets_a_threshold", SIGNS),
     *_cases("a_relative_clause_is_kept_by_its_verb", RELATIVE_VERB, needs_wordnet),
+    *_cases("german_high_and_low_have_a_direction", LEVEL_DE),
 ]
 
 
