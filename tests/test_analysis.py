@@ -21,10 +21,6 @@ from deliberation.votematrix import VoteMatrix
 runner = CliRunner()
 
 
-#: ARI against Polis's group-id that `analyze --json` must reach on 15-per-hour-seattle
-SEATTLE_CLI_ARI_FLOOR = 0.85
-
-
 def test_analyze_cli_json_interface_on_polis_export(tmp_path):
     folder = corpus("15-per-hour-seattle")
     out = tmp_path / "seattle.json"
@@ -38,9 +34,7 @@ def test_analyze_cli_json_interface_on_polis_export(tmp_path):
     common = sorted(set(data["groups"]) & set(polis))
     assert len(common) >= 0.9 * len(polis)
     ari = adjusted_rand_score([polis[p] for p in common], [data["groups"][p] for p in common])
-    # the CLI's seed gives 0.884 (seeds 0 / 100 / 200 of bench_group_fidelity.py: 0.86 / 0.86 / 1.00;
-    # a flat k-means landscape: 0.46-0.91 over those seeds before GroupingConfig.typical_by_arrival)
-    assert ari >= SEATTLE_CLI_ARI_FLOOR, ari
+    assert ari >= 0.9, ari
     assert set(data["repness"]) == {str(g) for g in set(data["groups"].values())}
     statement_ids = {s.external_id for s in read_polis_export(folder).statements}
     for ids in data["repness"].values():

@@ -36,7 +36,7 @@ MEASURED = {
     "15-per-hour-seattle": (0.856, 0.607, 0.459),
     "vtaiwan.uberx": (0.929, 0.673, 0.826),
     "austria-climate.5twd2jsnkf.2022-08-08": (0.960, 0.777, 0.954),
-    "american-assembly.bowling-green": (0.505, 0.494, 0.424),
+    "american-assembly.bowling-green": (0.421, 0.494, 0.424),
 }
 #: allowed shortfall against the measured figure (other BLAS / ARPACK builds round differently,
 #: and a flat k-means landscape turns rounding into a different local optimum)
