@@ -1,7 +1,7 @@
 """Opinion groups against Polis's own groups, leave-out validated, beside red-dwarf, with stability.
 
 Run:  cd /work/main && PYTHONPATH=. .venv/bin/python bench/bench_group_fidelity.py [--subsamples 3] [--kmeans]
-      [--diagnose] [--seeds N] [--extra DIR [--only-extra] [--extra-set NAME]] [--leave-out]
+      [--diagnose] [--seeds N] [--extra DIR [--only-extra] [--extra-set NAME]] [--leave-out] [--by-arrival]
 
 For each of the four voted Polis conversations in ../shared/corpora it prints the adjusted Rand
 index (ARI) against Polis's group-id (participants-votes.csv; participants both clustered) of
@@ -100,11 +100,15 @@ def sklearn_lloyd(X, C0, w, max_iters, tol):
     return remap[km.labels_], km.cluster_centers_[used]
 
 
+#: settings every grouping of the run takes (--by-arrival adds typical_by_arrival=True)
+RUN_CONFIG: dict = {}
+
+
 def ours(matrix, seed: int, **config):
     from deliberation.analysis.groups import GroupingConfig, find_opinion_groups
 
     t = time.perf_counter()
-    res = find_opinion_groups(matrix, GroupingConfig(**config), rng=seed)
+    res = find_opinion_groups(matrix, GroupingConfig(**{**RUN_CONFIG, **config}), rng=seed)
     return res, time.perf_counter() - t
 
 
@@ -262,7 +266,11 @@ def main() -> int:
                     help="the set name printed for --extra rows (e.g. 'dev' once they have been measured)")
     ap.add_argument("--leave-out", action="store_true",
                     help="leave one conversation out: choose auto's margin on the others, score on it")
+    ap.add_argument("--by-arrival", action="store_true",
+                    help="group with GroupingConfig.typical_by_arrival=True (the README's 'after' rows)")
     args = ap.parse_args()
+    if args.by_arrival:
+        RUN_CONFIG["typical_by_arrival"] = True
 
     from bench_groups import _reddwarf
     from deliberation.analysis import polis_kmeans
