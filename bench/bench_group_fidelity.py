@@ -252,7 +252,8 @@ def load(folder: Path):
     return matrix, groups
 
 
-def main() -> int:
+def parse_args() -> argparse.Namespace:
+    """The command line (see the module docstring); --by-arrival sets RUN_CONFIG."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--subsamples", type=int, default=3, help="80%% participant subsamples per conversation")
     ap.add_argument("--kmeans", action="store_true", help="also Polis mode with sklearn's KMeans")
@@ -271,6 +272,26 @@ def main() -> int:
     args = ap.parse_args()
     if args.by_arrival:
         RUN_CONFIG["typical_by_arrival"] = True
+    return args
+
+
+def summarise_rows(rows: list, spreads: list, args: argparse.Namespace) -> None:
+    """Medians and the largest shortfall against red-dwarf per set of rows, and the seeds' spread."""
+    for label, sel in (("all rows", rows), ("held-out rows", [r for r in rows if r[4] == "held-out"]),
+                       (f"{args.extra_set} rows", [r for r in rows if r[4] == args.extra_set]),
+                       ("whole conversations", [r for r in rows if r[1] == "all"])):
+        if sel:
+            med = statistics.median(r[2] for r in sel)
+            worst = min(sel, key=lambda r: r[2] - r[3])
+            print(f"{label}: median ARI ours {med:.3f} (target >= {TARGET_MEDIAN}), red-dwarf "
+                  f"{statistics.median(r[3] for r in sel):.3f}; largest shortfall against red-dwarf "
+                  f"{worst[3] - worst[2]:+.3f} ({worst[0]}, {worst[1]}; target <= {TARGET_GAP})")
+    if spreads:
+        print(f"median over the rows of our median ARI over {args.seeds} seeds: {statistics.median(spreads):.3f}")
+
+
+def main() -> int:
+    args = parse_args()
 
     from bench_groups import _reddwarf
     from deliberation.analysis import polis_kmeans
@@ -342,17 +363,7 @@ def main() -> int:
                 print(f"{'':<22} stability: {st.text()}")
     if not rows:
         return 1
-    for label, sel in (("all rows", rows), ("held-out rows", [r for r in rows if r[4] == "held-out"]),
-                       (f"{args.extra_set} rows", [r for r in rows if r[4] == args.extra_set]),
-                       ("whole conversations", [r for r in rows if r[1] == "all"])):
-        if sel:
-            med = statistics.median(r[2] for r in sel)
-            worst = min(sel, key=lambda r: r[2] - r[3])
-            print(f"{label}: median ARI ours {med:.3f} (target >= {TARGET_MEDIAN}), red-dwarf "
-                  f"{statistics.median(r[3] for r in sel):.3f}; largest shortfall against red-dwarf "
-                  f"{worst[3] - worst[2]:+.3f} ({worst[0]}, {worst[1]}; target <= {TARGET_GAP})")
-    if spreads:
-        print(f"median over the rows of our median ARI over {args.seeds} seeds: {statistics.median(spreads):.3f}")
+    summarise_rows(rows, spreads, args)
     return 0
 
 
