@@ -92,6 +92,9 @@ _STOP_VERBS = set(entries("stop_verbs"))
 #: "start" / "quit": on the existence axis only before the doing they begin or end ("start using",
 #: "quit smoking", "begin to charge")
 _ASPECT_VERBS = set(entries("aspect_verbs"))
+#: "take up" / "give up" before an -ing word: a doing begun (+1) or ended (-1)
+_PHRASAL_ASPECT = {w: 1 for w in entries("aspect_phrasal_begin")} | {w: -1 for w in entries("aspect_phrasal_end")}
+_ASPECT_PARTICLES = set(entries("aspect_particles"))
 _KEEP, _KEEP_AWAY = set(entries("keep_words")), set(entries("keep_away_particles"))
 #: "keep" points down when a keep_away_particles word follows within this many tokens ("kept at
 #: least 25 feet away")
@@ -317,6 +320,10 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
             verb = k == 0 or _STOP_VERB_CONTEXT.match(prev) or nxt.lower().endswith("ing")
             if not verb:
                 continue
+        if lw in _PHRASAL_ASPECT and k + 2 < len(raws) and raws[k + 1].lower() in _ASPECT_PARTICLES \
+                and raws[k + 2].lower().endswith("ing"):  # "take up cycling", "give up smoking"
+            occ.append(("existence", _PHRASAL_ASPECT[lw], k, win(k + 1, window + 1), f"{w} {raws[k + 1]}"))
+            continue
         if lw in _ASPECT_VERBS and not (k + 1 < len(raws) and (raws[k + 1].lower().endswith("ing")
                                                                  or raws[k + 1].lower() in _INFINITIVE_MARKERS)):
             continue  # "starts the day": no doing begun or ended
