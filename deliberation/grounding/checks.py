@@ -18,7 +18,8 @@ from . import wordnet as wn
 from .entities import _entities, _entity_missing_words
 from .lexicon import CONDITION, INCLUDING, alternation, entries, table
 from .models import GroundingConfig, TextEncoder
-from .patterns import _CAUSAL, _COUNT_NOUNS, _CONTRAST, _ELABORATION, _LIST_SEP, _PLURAL_QUANT, _QUANTIFIER_PATTERNS
+from .patterns import (_CAUSAL, _COUNT_NOUNS, _CONTRAST, _ELABORATION, _LIST_SEP, _PLURAL_QUANT, _QUANTIFIER_PATTERNS,
+                       is_negator_word)
 from .polarity import _Clause, _clauses
 from .problems import Problem, ProblemKind
 from .spelling import corrects_typo, misspelt
@@ -263,7 +264,8 @@ def check_quantifiers(ctx: SentenceContext) -> list[Problem]:
     out: list[Problem] = []
     for label, pat in _QUANTIFIER_PATTERNS:
         m = pat.search(ctx.text)
-        if not m or any(_claims(pat, src.text) for src in ctx.cited):
+        if not m or any(_claims(pat, src.text) or (label == "nobody" and _negates_any_person(src.toks))
+                        for src in ctx.cited):
             continue  # no claim, or the statement itself makes the same claim
         out.append(Problem(
             ProblemKind.CONSENSUS_CLAIM,
@@ -279,6 +281,21 @@ def check_quantifiers(ctx: SentenceContext) -> list[Problem]:
         out.append(Problem(ProblemKind.PLURAL_CLAIM, f"says '{m.group(0)}' but cites only {ctx.who}",
                            {"statements": ctx.cited_ids}))
     return out
+
+
+#: words for "any person" ("anyone", "jemanden"): negated, they say "nobody"
+_ANY_PERSON = frozenset(w.lower() for w in entries("any_person_words"))
+#: a negator at most this many words before an any_person_words word negates it ("should not
+#: release anyone", "will not ever blame anybody")
+ANY_PERSON_REACH = 4
+
+
+def _negates_any_person(toks: list[_Tok]) -> bool:
+    """Does a statement (its tokens) say "nobody" with another negator: "not" or "never" before
+    "anyone" ("should not release anyone from responsibility" = "no one should be released")?"""
+
+    return any(t.raw.lower() in _ANY_PERSON and any(is_negator_word(b.raw) for b in toks[max(0, k - ANY_PERSON_REACH):k])
+               for k, t in enumerate(toks))
 
 
 def check_merge(ctx: SentenceContext) -> list[Problem]:

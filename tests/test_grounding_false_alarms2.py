@@ -1,0 +1,40 @@
+"""The guard on faithful drafts it used to refuse (issue 11, round "guardp" of the evening of 7 Dec
+2026, tuned on holdouts 1-4, the grounding cases and the odd halves of holdouts 6-10), one class of
+wording per rule:
+
+* a statement that negates "anyone" ("should not release anyone from the rules") says "nobody" with
+  another negator, so a draft may say "no one should be released"; a statement that says neither
+  ("a tenant should not face eviction") still does not support "no one should".
+
+Every statement here is made up; each faithful case was refused before its rule, and each refused
+one shows the rule does not pass a real change.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from deliberation.grounding import ProblemKind
+from guard_cases import assert_statements_judged, needs_wordnet
+
+K = ProblemKind
+
+# (statements, draft, the problem kind expected or None for supported)
+CASES = [
+    (["A seat on the board should not exempt anyone from the ethics rules."],
+     "No one should be exempt from the ethics rules because of a seat on the board.", None),
+    (["Wealth must never shield anybody from a fine for speeding."],
+     "Nobody should be shielded from a speeding fine by wealth.", None),
+    # no negated "anyone": the statement speaks of one kind of person, the draft of everybody
+    (["A tenant should not face eviction within two weeks of a missed payment."],
+     "No one should face eviction within two weeks of a missed payment.", K.CONSENSUS_CLAIM),
+    # "anyone" said without a negator: no "nobody"
+    (["A seat on the board should give anyone a vote on the budget."],
+     "No one should get a vote on the budget because of a seat on the board.", K.CONSENSUS_CLAIM),
+]
+
+
+@needs_wordnet
+@pytest.mark.parametrize(("statements", "draft", "kind"), CASES)
+def test_a_faithful_draft_passes(statements: list[str], draft: str, kind: ProblemKind | None) -> None:
+    assert_statements_judged(statements, draft, kind)
