@@ -4,7 +4,10 @@ wording per rule:
 
 * a statement that negates "anyone" ("should not release anyone from the rules") says "nobody" with
   another negator, so a draft may say "no one should be released"; a statement that says neither
-  ("a tenant should not face eviction") still does not support "no one should".
+  ("a tenant should not face eviction") still does not support "no one should";
+* "rather than" / "instead of" negates its first content words up to a comma, however many function
+  words come first ("rather than for those of them who are retired" negates "retired" as "rather
+  than for retired people" does); a draft that swaps the two sides is still a reversal.
 
 Every statement here is made up; each faithful case was refused before its rule, and each refused
 one shows the rule does not pass a real change.
@@ -31,6 +34,17 @@ CASES = [
     # "anyone" said without a negator: no "nobody"
     (["A seat on the board should give anyone a vote on the budget."],
      "No one should get a vote on the budget because of a seat on the board.", K.CONSENSUS_CLAIM),
+    (["The new clinic should be for families with small children rather than for retired people with private "
+      "insurance."],
+     "The new clinic should be for families with small children rather than for those of them who are retired and "
+     "have private insurance.", None),
+    (["Grants should help tenants on low incomes rather than owners of second homes."],
+     "Grants should help tenants on low incomes rather than any of those of them who are owners of second homes.",
+     None),
+    # the two sides swapped: still a reversal
+    (["The new clinic should be for families with small children, not for retired people with private insurance."],
+     "The new clinic should be for retired people with private insurance rather than for those of them who are "
+     "families with small children.", K.STANCE_REVERSED),
 ]
 
 

@@ -232,8 +232,10 @@ def _negation_at(text: str, toks: list[_Tok], raws: list[str], k: int, window: i
         # "instead of working for it, producing ...": what it negates ends at a comma
         last = k + len(phrase.split()) - 1 if phrase.split()[0] == w.lower() else k
         comma = text.find(",", toks[last].end)
-        governed = {toks[x].canon for x in range(last + 1, min(len(toks), last + 1 + 3 * window))
-                    if toks[x].content and (comma < 0 or toks[x].start < comma)}
+        # its first content words, however many function words come first ("rather than for
+        # those over 75 and in failing health")
+        after = [t.canon for t in toks[last + 1:] if t.content and (comma < 0 or t.start < comma)]
+        governed = set(after[:3 * window])
         return True, ("neg", -1, k, governed, phrase)
     shield = _shield_verb(raws, k)
     if shield:
