@@ -7,7 +7,10 @@ wording per rule:
   ("a tenant should not face eviction") still does not support "no one should";
 * "rather than" / "instead of" negates its first content words up to a comma, however many function
   words come first ("rather than for those of them who are retired" negates "retired" as "rather
-  than for retired people" does); a draft that swaps the two sides is still a reversal.
+  than for retired people" does); a draft that swaps the two sides is still a reversal;
+* German: a draft may end a list with "und Ähnliches" / "oder dergleichen" where the statement ends
+  it with "usw." or "o. dgl." (the language data's list_end_words and list_end_marks); where the
+  statement's list is closed, "und Ähnliches geht" still adds to it.
 
 Every statement here is made up; each faithful case was refused before its rule, and each refused
 one shows the rule does not pass a real change.
@@ -45,6 +48,16 @@ CASES = [
     (["The new clinic should be for families with small children, not for retired people with private insurance."],
      "The new clinic should be for retired people with private insurance rather than for those of them who are "
      "families with small children.", K.STANCE_REVERSED),
+    (["Ökologie auch bei Baustoffen für Brücken, Tunnel usw. beachten."],
+     "Auch wenn es um Brücken, Tunnel und Ähnliches geht, soll bei Baustoffen auf Ökologie geachtet werden.", None),
+    (["Auch ohne eigenes Auto o. dgl. zum Arzt kommen können."],
+     "Auch wer kein eigenes Auto oder Ähnliches besitzt, soll zum Arzt kommen können.", None),
+    # the statement's list is closed: the draft widens it
+    (["Ökologie auch bei Baustoffen für Brücken und Tunnel beachten."],
+     "Auch wenn es um Brücken, Tunnel und Ähnliches geht, soll bei Baustoffen auf Ökologie geachtet werden.",
+     K.ADDED_ITEM),
+    (["Auch ohne eigenes Auto zum Arzt kommen können."],
+     "Auch wer kein eigenes Auto oder Ähnliches besitzt, soll zum Arzt kommen können.", K.ADDED_ITEM),
 ]
 
 

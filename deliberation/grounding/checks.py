@@ -91,6 +91,12 @@ def _content_words_with_surface(toks: list[_Tok]) -> dict[str, str]:
 
 
 
+#: words that end a list without naming an item ("und Ähnliches"), said by a statement's own list end
+#: (one of list_end_marks: "usw.", "o. dgl.")
+_LIST_END_WORDS = frozenset(w.lower() for w in entries("list_end_words"))
+_LIST_END_MARKS = frozenset(w.lower() for w in entries("list_end_marks"))
+
+
 @dataclass
 class SentenceContext:
     """Everything the checks need to know about one draft sentence and its cited statements."""
@@ -166,6 +172,8 @@ class SentenceContext:
             # the words of a connector ("as long as", "for example") are grammar, not content
             spans = [m.span() for m in CONDITION.finditer(self.text)] + [m.span() for m in INCLUDING.finditer(self.text)]
             skip |= {t.canon for t in self.toks if any(a <= t.start < b for a, b in spans)}
+            if any(t.raw.lower() in _LIST_END_MARKS for src in self.cited for t in src.toks):
+                skip |= {t.canon for t in self.toks if t.raw.lower() in _LIST_END_WORDS}  # "usw." as "und Ähnliches"
             for src in self.cited:  # "SMB" said as "small and medium businesses", or the other way round
                 skip |= _acronym_words(self.toks, src.toks) | _acronym_words(src.toks, self.toks, spelled=False)
             self._novel = _unsupported_words(self.toks, self.cited, self.union, self.emb, self.cfg, skip=skip,
