@@ -10,7 +10,10 @@ wording per rule:
   than for retired people" does); a draft that swaps the two sides is still a reversal;
 * German: a draft may end a list with "und Ähnliches" / "oder dergleichen" where the statement ends
   it with "usw." or "o. dgl." (the language data's list_end_words and list_end_marks); where the
-  statement's list is closed, "und Ähnliches geht" still adds to it.
+  statement's list is closed, "und Ähnliches geht" still adds to it;
+* a number that counts the cited statements may count them as contributions, submissions or
+  "Beiträge" as it may count participants ("Zwei Beiträge wollen ..." citing two statements); a
+  number that is not their count is still added.
 
 Every statement here is made up; each faithful case was refused before its rule, and each refused
 one shows the rule does not pass a real change.
@@ -58,6 +61,14 @@ CASES = [
      K.ADDED_ITEM),
     (["Auch ohne eigenes Auto zum Arzt kommen können."],
      "Auch wer kein eigenes Auto oder Ähnliches besitzt, soll zum Arzt kommen können.", K.ADDED_ITEM),
+    (["Mehr Bäume in der Innenstadt pflanzen.", "Die Innenstadt braucht mehr Schatten durch Bäume."],
+     "Zwei Beiträge wollen mehr Bäume und Schatten in der Innenstadt.", None),
+    (["Plant more trees downtown.", "Downtown needs more shade from trees."],
+     "Two submissions ask for more trees and shade downtown.", None),
+    (["Mehr Bäume in der Innenstadt pflanzen.", "Die Innenstadt braucht mehr Schatten durch Bäume."],
+     "Drei Beiträge wollen mehr Bäume und Schatten in der Innenstadt.", K.ADDED_NUMBER),
+    (["Plant more trees downtown.", "Downtown needs more shade from trees."],
+     "Five submissions ask for more trees and shade downtown.", K.ADDED_NUMBER),
 ]
 
 
