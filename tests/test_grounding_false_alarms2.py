@@ -13,7 +13,10 @@ wording per rule:
   statement's list is closed, "und Ähnliches geht" still adds to it;
 * a number that counts the cited statements may count them as contributions, submissions or
   "Beiträge" as it may count participants ("Zwei Beiträge wollen ..." citing two statements); a
-  number that is not their count is still added.
+  number that is not their count is still added;
+* a plural quantifier with "of these" / "of those" before its noun is the same claim as with "of
+  the": a statement that says "many of these statements" supports a draft's "many statements"; a
+  statement that says no "many" still does not.
 
 Every statement here is made up; each faithful case was refused before its rule, and each refused
 one shows the rule does not pass a real change.
@@ -69,6 +72,13 @@ CASES = [
      "Drei Beiträge wollen mehr Bäume und Schatten in der Innenstadt.", K.ADDED_NUMBER),
     (["Plant more trees downtown.", "Downtown needs more shade from trees."],
      "Five submissions ask for more trees and shade downtown.", K.ADDED_NUMBER),
+    (["It is odd how many of these statements are about parking. Buses matter more."],
+     "One participant finds it odd that many statements are about parking and says buses matter more.", None),
+    (["Many of those comments blame cyclists. Drivers speed too."],
+     "Many comments blame cyclists, one participant notes, though drivers speed too.", None),
+    (["It is odd how these statements are about parking. Buses matter more."],
+     "One participant finds it odd that many statements are about parking and says buses matter more.",
+     K.PLURAL_CLAIM),
 ]
 
 
