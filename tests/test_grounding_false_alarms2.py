@@ -16,7 +16,11 @@ wording per rule:
   number that is not their count is still added;
 * a plural quantifier with "of these" / "of those" before its noun is the same claim as with "of
   the": a statement that says "many of these statements" supports a draft's "many statements"; a
-  statement that says no "many" still does not.
+  statement that says no "many" still does not;
+* a negator written short or without its apostrophe ("w/o", "w/out", "dont", "isnt": the language
+  data's abbreviated_negators) is the word it stands for: "w/out more buses" is "without more
+  buses", "dont belong" is "do not belong", and a draft that drops it ("with more buses", "belong")
+  reverses the statement.
 
 Every statement here is made up; each faithful case was refused before its rule, and each refused
 one shows the rule does not pass a real change.
@@ -79,6 +83,17 @@ CASES = [
     (["It is odd how these statements are about parking. Buses matter more."],
      "One participant finds it odd that many statements are about parking and says buses matter more.",
      K.PLURAL_CLAIM),
+    (["Fare cuts are well meant but a short-term fix at best w/out more buses on the routes."],
+     "Fare cuts mean well, yet without more buses on the routes they are a short-term fix at best.", None),
+    (["Parks are nicer w/o cars parked on the grass."], "Parks would be nicer without cars parked on the grass.", None),
+    (["Parks are nicer w/o cars parked on the grass."], "Parks would be nicer with cars parked on the grass.",
+     K.STANCE_REVERSED),
+    (["Fare cuts are well meant but a short-term fix at best w/out more buses on the routes."],
+     "Fare cuts mean well, yet with more buses on the routes they are a short-term fix at best.", K.STANCE_REVERSED),
+    (["Trucks dont belong on Elm Street at night."], "Trucks do not belong on Elm Street at night.", None),
+    (["The new bus timetable isnt working for shift workers."],
+     "The new bus timetable is not working for shift workers.", None),
+    (["Trucks dont belong on Elm Street at night."], "Trucks belong on Elm Street at night.", K.STANCE_REVERSED),
 ]
 
 

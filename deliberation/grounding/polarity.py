@@ -279,9 +279,18 @@ def _aimed_act(raws: list[str], k: int) -> bool:
     return wn.usual_pos(prev) == "n" or (k >= 2 and raws[k - 2].lower() in _DETERMINERS)
 
 
+#: negators written short ("w/o"): the word each stands for (abbreviated_negators)
+_ABBREVIATED_NEGATORS: dict[str, str] = {k.lower(): v for k, v in table("abbreviated_negators").items()}
+_ABBREVIATED_NEGATOR = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(k) for k in sorted(_ABBREVIATED_NEGATORS, key=len, reverse=True)) + r")(?!\w)",
+    re.I) if _ABBREVIATED_NEGATORS else None
+
+
 def _polarity(clause: str, window: int) -> _PolarityInfo:
     """Negators and stance words of a clause, each with the content words around it."""
 
+    if _ABBREVIATED_NEGATOR is not None:  # "w/out" is "without"
+        clause = _ABBREVIATED_NEGATOR.sub(lambda m: _ABBREVIATED_NEGATORS[m.group(0).lower()], clause)
     text = _NEG_IDIOMS.sub(lambda m: " " * len(m.group(0)), clause)
     text = _REL_NEG.sub(
         lambda m: m.group(0) if m.group(1).lower() in _SPEECH_VERBS else m.group(1) + " " * (len(m.group(0)) - len(m.group(1))),
