@@ -20,7 +20,10 @@ wording per rule:
 * a negator written short or without its apostrophe ("w/o", "w/out", "dont", "isnt": the language
   data's abbreviated_negators) is the word it stands for: "w/out more buses" is "without more
   buses", "dont belong" is "do not belong", and a draft that drops it ("with more buses", "belong")
-  reverses the statement.
+  reverses the statement;
+* German: "jeder" / "jede" before an inflected adjective and a noun ("jeder zusätzliche Parkplatz")
+  is the determiner of that noun, no claim that everyone agrees; "jeder solle ..." (a function word
+  after it) and "Jeder will ..." still are.
 
 Every statement here is made up; each faithful case was refused before its rule, and each refused
 one shows the rule does not pass a real change.
@@ -94,6 +97,10 @@ CASES = [
     (["The new bus timetable isnt working for shift workers."],
      "The new bus timetable is not working for shift workers.", None),
     (["Trucks dont belong on Elm Street at night."], "Trucks belong on Elm Street at night.", K.STANCE_REVERSED),
+    (["Mit jedem zusätzlichen Parkplatz kommt mehr Verkehr, deshalb keine neuen Parkplätze bauen."],
+     "Weil jeder zusätzliche Parkplatz mehr Verkehr bringt, sollen keine neuen Parkplätze gebaut werden.", None),
+    (["Reiche sollen mehr Steuern zahlen."], "Eine Stimme meint, jeder solle mehr Steuern zahlen.", K.CONSENSUS_CLAIM),
+    (["Reiche sollen mehr Steuern zahlen."], "Jeder will, dass Reiche mehr Steuern zahlen.", K.CONSENSUS_CLAIM),
 ]
 
 

@@ -16,7 +16,7 @@ from ..words import percent
 from . import thesaurus_de
 from . import wordnet as wn
 from .entities import _entities, _entity_missing_words
-from .lexicon import CONDITION, INCLUDING, alternation, entries, table
+from .lexicon import CONDITION, INCLUDING, STOP_WORDS, alternation, entries, table
 from .models import GroundingConfig, TextEncoder
 from .patterns import (_CAUSAL, _COUNT_NOUNS, _CONTRAST, _ELABORATION, _LIST_SEP, _PLURAL_QUANT, _QUANTIFIER_PATTERNS,
                        is_negator_word)
@@ -272,6 +272,8 @@ def check_quantifiers(ctx: SentenceContext) -> list[Problem]:
     out: list[Problem] = []
     for label, pat in _QUANTIFIER_PATTERNS:
         m = pat.search(ctx.text)
+        if m and ctx.lang == "de" and _before_adjective_and_noun(ctx.text[m.end():]):
+            m = None  # "jeder zusätzliche Urlaubstag": a determiner of a noun, no claim about the participants
         if not m or any(_claims(pat, src.text) or (label == "nobody" and _negates_any_person(src.toks))
                         for src in ctx.cited):
             continue  # no claim, or the statement itself makes the same claim
@@ -289,6 +291,21 @@ def check_quantifiers(ctx: SentenceContext) -> list[Problem]:
         out.append(Problem(ProblemKind.PLURAL_CLAIM, f"says '{m.group(0)}' but cites only {ctx.who}",
                            {"statements": ctx.cited_ids}))
     return out
+
+
+#: German adjective inflections ("zusätzlich-e", "neu-en"): a lower-case word with one, not a function
+#: word, between a determiner and a capitalised word is an adjective of that noun
+_DE_INFLECTIONS = tuple(entries("adjective_inflections", "de"))
+
+
+def _before_adjective_and_noun(after: str) -> bool:
+    """Does German text ``after`` (what follows "jeder" / "jede") open with an inflected adjective
+    and a noun ("zusätzliche Urlaubstag", "neue Spielkonsole"), so that "jeder" is the determiner of
+    that noun, not "everyone" ("jeder solle Steuern zahlen": "solle" is a function word)?"""
+
+    toks = _tokenize(after)[:2]
+    return (len(toks) == 2 and toks[0].raw.islower() and toks[0].raw.lower() not in STOP_WORDS
+            and toks[0].raw.lower().endswith(_DE_INFLECTIONS) and toks[1].raw[:1].isupper())
 
 
 #: words for "any person" ("anyone", "jemanden"): negated, they say "nobody"
