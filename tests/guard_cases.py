@@ -20,9 +20,11 @@ needs_wordnet = pytest.mark.skipif(wn.wordnet() is None, reason="needs WordNet (
 
 def guard_cases(name: str, needs: dict[str, pytest.MarkDecorator] | None = None) -> list:
     """The cases of tests/data/NAME as ``pytest.param(statement, draft, kind)``, each marked with
-    ``needs[its needs]`` when it names one."""
+    ``needs[its needs]`` when it names one; a case that cites more than one statement gives their
+    list (its ``statements``) for ``statement``."""
     cases = tomllib.loads((DATA / name).read_text(encoding="utf-8"))["case"]
-    return [pytest.param(c["statement"], c["draft"], ProblemKind(c["kind"]) if "kind" in c else None,
+    return [pytest.param(c.get("statements", c.get("statement")), c["draft"],
+                         ProblemKind(c["kind"]) if "kind" in c else None,
                          marks=[(needs or {})[c["needs"]]] if "needs" in c else []) for c in cases]
 
 
