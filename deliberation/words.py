@@ -24,6 +24,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable, NamedTuple
 
+import opencc
+
 #: The languages the project's words exist in, by BCP 47 tag, each named in itself. "zh" is Traditional
 #: Chinese (zh-Hant) in Taiwan's words (vTaiwan's); "zh-Hans" Simplified Chinese, the same words converted
 #: (:data:`CONVERTED`): a question in Simplified characters, ``?lang=zh-CN`` or a browser asking for zh-CN
@@ -72,8 +74,6 @@ def document_tag(lang: str) -> str:
 
 @lru_cache(maxsize=None)
 def _converter(config: str):
-    import opencc  # only a room in a converted language (:data:`CONVERTED`) loads it
-
     return opencc.OpenCC(f"{config}.json")
 
 

@@ -89,15 +89,13 @@ _AGAINST = set(entries("against_words")) | _AGAINST_PREPOSITIONS
 _ACT_FOR = set(entries("act_for_words"))
 _FREE, _FREE_PARTICLES = set(entries("free_words")), set(entries("free_particles"))
 _STOP_VERBS = set(entries("stop_verbs"))
-#: "start" / "quit": on the existence axis only before the doing they begin or end ("start using",
-#: "quit smoking", "begin to charge")
+#: "start" / "quit": on the existence axis only before the doing they begin or end ("quit smoking")
 _ASPECT_VERBS = set(entries("aspect_verbs"))
 #: "take up" / "give up" before an -ing word: a doing begun (+1) or ended (-1)
 _PHRASAL_ASPECT = {w: 1 for w in entries("aspect_phrasal_begin")} | {w: -1 for w in entries("aspect_phrasal_end")}
 _ASPECT_PARTICLES = set(entries("aspect_particles"))
 _KEEP, _KEEP_AWAY = set(entries("keep_words")), set(entries("keep_away_particles"))
-#: "keep" points down when a keep_away_particles word follows within this many tokens ("kept at
-#: least 25 feet away")
+#: "keep" points down when a keep_away_particles word follows within this many tokens ("kept away")
 KEEP_AWAY_REACH = 6
 _COMPARATIVES = set(entries("comparative_words"))
 _COMPARATIVE_ENDINGS = tuple(entries("comparative_adjective_endings"))
