@@ -30,6 +30,9 @@ from .text import _fold, _Tok, _tokenize
 FAMILY_PREFIX = 5
 #: ... and at least this share of the shorter word
 FAMILY_SHARE = 0.6
+#: words a draft may put between a noun and the rest of a relative clause it keeps without its verb (a
+#: preposition: "nurses on night shifts" for "nurses who work night shifts")
+MAX_WORDS_BEFORE_PHRASE = 1
 #: a relative clause runs to the next punctuation
 _CLAUSE_END = re.compile(r"[,.;:!?()\[\]]")
 #: words that open a restrictive relative clause, per language
@@ -80,6 +83,8 @@ def check_dropped_relative(ctx: SentenceContext) -> list[Problem]:
                 continue
             # only in the sentence the draft paraphrases: another it restates in part need not be whole
             verb = _relative_verb(sent.text[lo:hi], ctx.lang, relatives, own) if sent is sentences[0] else None
+            if verb and _phrase_after_head(ctx, head, sent.text[lo:hi], verb):
+                verb = None  # "residents near the airport": the clause kept as a phrase of its noun, its verb left out
             if not any(_said(w, ctx, said_by) for w in own.values()) or (verb and not _said(verb, ctx, said_by)):
                 clause = " ".join(sent.text[lo:hi].split())
                 return [Problem(ProblemKind.SCOPE_INFLATED,
@@ -100,6 +105,31 @@ def _relative_verb(clause: str, lang: str, relatives: frozenset[str], own: dict[
         return None
     first = next((t for t in toks[1:] if t.content), None)
     return own.get(first.canon) if first is not None and wn.usual_pos(first.raw) == "v" else None
+
+
+def _phrase_after_head(ctx: SentenceContext, head: str, clause: str, verb: str) -> bool:
+    """Does the draft keep an English relative clause as a phrase right after its noun, only its verb left
+    out ("residents near the airport" for "residents who live near the airport", "nurses on night shifts" for
+    "... who work night shifts")? Right after the noun (one word, a preposition, may come first) the draft
+    says the words that follow the clause's verb, up to the first content word. "Tenants in old buildings"
+    for "tenants who insulate their flats in old buildings" does not: the verb and its object are the restriction."""
+
+    words = [t for t in _tokenize(clause)]
+    at = next((i for i, t in enumerate(words) if t.raw == verb), None)
+    complement = words[at + 1:] if at is not None else []
+    first = next((i for i, t in enumerate(complement) if t.content), None)
+    if first is None:
+        return False
+    wanted = [t.canon for t in complement[:first + 1]]
+    canon = _tokenize(head)[0].canon
+    for i, tok in enumerate(ctx.toks):
+        if tok.canon != canon:
+            continue
+        for skip in (0, MAX_WORDS_BEFORE_PHRASE):
+            after = ctx.toks[i + 1 + skip:i + 1 + skip + len(wanted)]
+            if [t.canon for t in after] == wanted and not _CLAUSE_END.search(ctx.text[tok.end:after[0].start]):
+                return True
+    return False
 
 
 def _restricted(text: str, lang: str) -> list[tuple[str, int, int]]:

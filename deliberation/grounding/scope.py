@@ -16,7 +16,7 @@ from .meaning import _compound_of, _is_noun, _related, _supported_by_wordnet
 from .polarity import _POLARITY_SPLIT, _Clause, exception_kept
 from .patterns import condition_span, sets_the_scene
 from .problems import Problem, ProblemKind
-from .text import _content_set, _numbers, _tokenize
+from .text import _content_set, _numbers, _tokenize, german_base_forms
 
 #: some -> all: words that make a claim universal
 UNIVERSAL = phrase_pattern("universal_words")
@@ -283,6 +283,8 @@ def _condition_kept(ctx: SentenceContext, sent: str, m: re.Match[str]) -> bool:
     # the condition's own verb or adjective ("rise" of "if rents rise") says what must happen: a
     # draft that keeps only its noun ("cap rents" for "cap them") keeps no condition
     predicate = _predicate(words, cond, ctx.lang)
+    if ctx.lang == "de":  # "bei steigenden Mieten" for "wenn die Mieten steigen": the verb as an adjective
+        said |= {c for c in predicate if any(c in german_base_forms(d) for d in draft_words if d[:1].islower())}
     if predicate and not predicate & said:
         return False
     return len(said) / len(words) >= ctx.cfg.min_scope_overlap and not _made_reason(ctx, sent, words)

@@ -121,6 +121,28 @@ def _word_canon(word: str) -> str:
     return _canon(infinitive(word))
 
 
+#: German adjective endings (de.toml's adjective_inflections), longest first: an inflected adjective or
+#: participle ("steigend-en", "gesperrt-er", "kostenlos-em") without one is its base form
+_DE_INFLECTIONS = tuple(sorted(entries("adjective_inflections"), key=len, reverse=True))
+#: what a German present participle adds to its infinitive ("steigen" -> "steigend")
+_DE_PRESENT_PARTICIPLE = "d"
+
+
+def german_base_forms(word: str) -> set[str]:
+    """The canonical forms (:func:`_word_canon`) a lower-case German word may be an inflected adjective or
+    participle of, its own included: "steigenden" -> steigen, "gesperrter" -> sperren (of "gesperrt"),
+    "kostenlosem" -> kostenlos. A condition restated as "bei steigenden Mieten" says "wenn die Mieten steigen"."""
+
+    out = {_word_canon(word)}
+    for end in _DE_INFLECTIONS:
+        base = word[: -len(end)]
+        if word.endswith(end) and len(base) >= 4:
+            out.add(_word_canon(base))
+            if base.endswith(_DE_PRESENT_PARTICIPLE):
+                out.add(_word_canon(base[: -len(_DE_PRESENT_PARTICIPLE)]))
+    return out
+
+
 @dataclass(frozen=True)
 class _Tok:
     """A token as the guard reads it; read-only, since :func:`_tokenize` hands the same ones to every
