@@ -274,7 +274,7 @@ def check_quantifiers(ctx: SentenceContext) -> list[Problem]:
         m = pat.search(ctx.text)
         if m and ctx.lang == "de" and _before_adjective_and_noun(ctx.text[m.end():]):
             m = None  # "jeder zusätzliche Urlaubstag": a determiner of a noun, no claim about the participants
-        if not m or any(_claims(pat, src.text) or (label == "nobody" and _negates_any_person(src.toks))
+        if not m or any(_claims(pat, src.text) or (label == "nobody" and _negates_any_person(src, ctx.content))
                         for src in ctx.cited):
             continue  # no claim, or the statement itself makes the same claim
         out.append(Problem(
@@ -313,14 +313,24 @@ _ANY_PERSON = frozenset(w.lower() for w in entries("any_person_words"))
 #: a negator at most this many words before an any_person_words word negates it ("should not
 #: release anyone", "will not ever blame anybody")
 ANY_PERSON_REACH = 4
+#: punctuation that ends the clause of a negated "anyone"
+_CLAUSE_BREAK = re.compile(r"[,.;:!?()]")
 
 
-def _negates_any_person(toks: list[_Tok]) -> bool:
-    """Does a statement (its tokens) say "nobody" with another negator: "not" or "never" before
-    "anyone" ("should not release anyone from responsibility" = "no one should be released")?"""
+def _negates_any_person(src: _Source, said: set[str]) -> bool:
+    """Does a statement say "nobody" with another negator: "not" or "never" before "anyone" ("should not
+    release anyone from responsibility" = "no one should be released")? Only when the draft keeps the
+    rest of that clause (its words after "anyone", in ``said``): "should not charge anyone with a
+    disability for parking" does not say "no one should be charged for parking"."""
 
-    return any(t.raw.lower() in _ANY_PERSON and any(is_negator_word(b.raw) for b in toks[max(0, k - ANY_PERSON_REACH):k])
-               for k, t in enumerate(toks))
+    toks = src.toks
+    for k, t in enumerate(toks):
+        if t.raw.lower() in _ANY_PERSON and any(is_negator_word(b.raw) for b in toks[max(0, k - ANY_PERSON_REACH):k]):
+            end = next((j for j in range(k + 1, len(toks)) if _CLAUSE_BREAK.search(src.text[toks[j - 1].end:toks[j].start])),
+                       len(toks))
+            if all(u.canon in said for u in toks[k + 1:end] if u.content):
+                return True
+    return False
 
 
 def check_merge(ctx: SentenceContext) -> list[Problem]:
