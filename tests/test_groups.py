@@ -184,15 +184,24 @@ def test_by_arrival_numbers_base_clusters_by_their_earliest_member():
     assert new_C[:, 0].tolist() == [2.0, 0.0, 1.0] and new_w.tolist() == [2.0, 2.0, 1.0]
 
 
-def test_silhouette_ties_go_to_the_larger_k_as_clojure_max_key(monkeypatch):
+def test_silhouette_ties_go_to_the_larger_k_as_clojure_max_key():
     """Polis picks k with Clojure's max-key over k = 2..max-k (conversation.clj
-    :group-k-smoother), which returns the last of equal maxima."""
-    rng = np.random.default_rng(0)
-    C = rng.normal(size=(40, 2))
-    monkeypatch.setattr(K, "silhouette", lambda X, labels: 0.5)
-    k, sil, _, sils = K.group_step(C, np.ones(len(C)), GroupingConfig(), 0.01)
-    assert sil == 0.5 and set(sils) == {2, 3, 4, 5}
-    assert k == 5
+    :group-k-smoother), which returns the last of equal maxima. A real tie: 32 people whose
+    agree (+1) / disagree (-1) votes on 32 statements are the rows of a Sylvester Hadamard
+    matrix, so any two of them agree on exactly half the statements and every pair is exactly 8
+    apart (integer arithmetic, no rounding). In such a room no grouping is better than another:
+    every point's mean distance to its own group equals that to the nearest other group, and the
+    silhouette of k = 2, 3 and 4 (each person a base cluster of weight 1 at their votes; max-k
+    for 32 base clusters is 4) is exactly 0. With ties to the smaller k (a strict >) k is 2."""
+    votes = np.array([[1.0]])
+    for _ in range(5):
+        votes = np.block([[votes, votes], [votes, -votes]])
+    gaps = np.sqrt(((votes[:, None] - votes[None]) ** 2).sum(-1))
+    assert set(np.unique(gaps[~np.eye(32, dtype=bool)])) == {8.0}
+    cfg = GroupingConfig()
+    k, sil, labels, sils = K.group_step(votes, np.ones(32), cfg, cfg.center_tolerance)
+    assert sils == {2: 0.0, 3: 0.0, 4: 0.0}
+    assert k == 4 and sil == 0.0 and labels.max() == 3
 
 
 def test_polis_mode_projection_matches_dense_polis_math():
