@@ -1,7 +1,7 @@
 """Opinion groups against Polis's own groups, leave-out validated, beside red-dwarf, with stability.
 
 Run:  cd /work/main && PYTHONPATH=. .venv/bin/python bench/bench_group_fidelity.py [--subsamples 3] [--kmeans]
-      [--diagnose] [--seeds N] [--extra DIR [--only-extra] [--extra-set NAME]] [--leave-out] [--by-arrival]
+      [--diagnose] [--seeds N] [--extra DIR [--only-extra] [--extra-set NAME]] [--leave-out]
 
 For each of the four voted Polis conversations in ../shared/corpora it prints the adjusted Rand
 index (ARI) against Polis's group-id (participants-votes.csv; participants both clustered) of
@@ -73,6 +73,8 @@ HELD_OUT = ["austria-climate.5twd2jsnkf.2022-08-08", "american-assembly.bowling-
 #: the targets of issue 13
 TARGET_MEDIAN, TARGET_GAP = 0.9, 0.05
 SUBSAMPLE_SHARE = 0.8
+#: --seeds: row i is grouped with seeds i, i + SEED_STEP, i + 2 * SEED_STEP, ...
+SEED_STEP = 100
 #: the auto_stability_margin values --leave-out chooses from (inf: never leave the named map)
 LEAVE_OUT_MARGINS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, float("inf"))
 #: --leave-out's ceiling: a nearly unregularised logistic regression (inverse regularisation)
@@ -100,15 +102,11 @@ def sklearn_lloyd(X, C0, w, max_iters, tol):
     return remap[km.labels_], km.cluster_centers_[used]
 
 
-#: settings every grouping of the run takes (--by-arrival adds typical_by_arrival=True)
-RUN_CONFIG: dict = {}
-
-
 def ours(matrix, seed: int, **config):
     from deliberation.analysis.groups import GroupingConfig, find_opinion_groups
 
     t = time.perf_counter()
-    res = find_opinion_groups(matrix, GroupingConfig(**{**RUN_CONFIG, **config}), rng=seed)
+    res = find_opinion_groups(matrix, GroupingConfig(**config), rng=seed)
     return res, time.perf_counter() - t
 
 
@@ -190,7 +188,7 @@ def leave_out(todo, subsamples: int, seeds: int) -> int:
                 keep = np.zeros(n, dtype=bool)
                 keep[np.random.default_rng(i).choice(n, int(round(n * SUBSAMPLE_SHARE)), replace=False)] = True
                 matrix, what = subsample(full, keep), f"80% #{i}"
-            per_seed = [both_maps(matrix, polis, i + 100 * j) for j in range(seeds)]
+            per_seed = [both_maps(matrix, polis, i + SEED_STEP * j) for j in range(seeds)]
             rows.append((folder.name, what, ari(polis, _reddwarf(matrix)), per_seed))
             r0 = per_seed[0]
             print(f"{folder.name[:22]:<22} {what:<7} red-dwarf {rows[-1][2]:.3f}; straight line {r0['line']:.3f}; "
@@ -198,6 +196,9 @@ def leave_out(todo, subsamples: int, seeds: int) -> int:
                                        for m in ("polis", "robust")) for r in per_seed)
                   + "  (ARI/stability per seed)", flush=True)
     names = list(dict.fromkeys(r[0] for r in rows))
+    from deliberation.analysis.groups import GroupingConfig
+
+    margin = GroupingConfig().auto_stability_margin
     out, default = [], []
     for held in names:
         train = [r for r in rows if r[0] != held]
@@ -205,12 +206,12 @@ def leave_out(todo, subsamples: int, seeds: int) -> int:
         best = max(LEAVE_OUT_MARGINS, key=lambda m: (score[m], m))
         for name, what, rd, per_seed in (r for r in rows if r[0] == held):
             got = statistics.median(decide(s, best) for s in per_seed)
-            now = statistics.median(decide(s, 0.2) for s in per_seed)
+            now = statistics.median(decide(s, margin) for s in per_seed)
             out.append((got, rd))
             default.append((now, rd))
             print(f"held out {name[:22]:<22} {what:<7} margin {best:g} (chosen on the others, median "
-                  f"{score[best]:.3f}): ours {got:.3f} (margin 0.2: {now:.3f}), red-dwarf {rd:.3f}")
-    for label, sel in (("chosen on the others", out), ("margin 0.2 (default)", default)):
+                  f"{score[best]:.3f}): ours {got:.3f} (margin {margin:g}: {now:.3f}), red-dwarf {rd:.3f}")
+    for label, sel in (("chosen on the others", out), (f"margin {margin:g} (default)", default)):
         print(f"leave-out rows, {label}: median ARI ours {statistics.median(g for g, _ in sel):.3f} "
               f"(target >= {TARGET_MEDIAN}), red-dwarf {statistics.median(r for _, r in sel):.3f}; largest "
               f"shortfall {max(r - g for g, r in sel):+.3f} (target <= {TARGET_GAP}); median over {seeds} seeds")
@@ -253,7 +254,7 @@ def load(folder: Path):
 
 
 def parse_args() -> argparse.Namespace:
-    """The command line (see the module docstring); --by-arrival sets RUN_CONFIG."""
+    """The command line (see the module docstring)."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--subsamples", type=int, default=3, help="80%% participant subsamples per conversation")
     ap.add_argument("--kmeans", action="store_true", help="also Polis mode with sklearn's KMeans")
@@ -267,12 +268,7 @@ def parse_args() -> argparse.Namespace:
                     help="the set name printed for --extra rows (e.g. 'dev' once they have been measured)")
     ap.add_argument("--leave-out", action="store_true",
                     help="leave one conversation out: choose auto's margin on the others, score on it")
-    ap.add_argument("--by-arrival", action="store_true",
-                    help="group with GroupingConfig.typical_by_arrival=True (the README's 'after' rows)")
-    args = ap.parse_args()
-    if args.by_arrival:
-        RUN_CONFIG["typical_by_arrival"] = True
-    return args
+    return ap.parse_args()
 
 
 def summarise_rows(rows: list, spreads: list, args: argparse.Namespace) -> None:
@@ -353,7 +349,7 @@ def main() -> int:
             if args.diagnose:
                 print(f"{'':<22} {diagnosis(matrix, res, polis, i)}", flush=True)
             if args.seeds > 1:
-                more = [a_ours] + [ari(polis, ours(matrix, seed=i + 100 * j)[0].groups()) for j in range(1, args.seeds)]
+                more = [a_ours] + [ari(polis, ours(matrix, seed=i + SEED_STEP * j)[0].groups()) for j in range(1, args.seeds)]
                 spreads.append(statistics.median(more))
                 print(f"{'':<22} over {args.seeds} seeds: min {min(more):.3f}, median {statistics.median(more):.3f}, "
                       f"max {max(more):.3f} (red-dwarf {a_rd:.3f})", flush=True)

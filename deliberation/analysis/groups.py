@@ -138,22 +138,9 @@ class GroupingConfig:
     max_k: int = 5
     #: max_k is also capped at 2 + (number of base clusters) // this. Polis: max-k-fn.
     base_clusters_per_extra_group: int = 12
-    #: Seeded cold starts of the clustering; the most typical outcome is returned.
+    #: Seeded cold starts of the clustering; the most typical outcome is returned (the medoid run;
+    #: choosing the run closest to Polis's own start instead was tried and removed: README, grouping).
     n_restarts: int = 12
-    #: Of the cold starts that found the majority k, keep the one closest (adjusted Rand index)
-    #: to the groups Polis's own start gives on their base clusters -- the group step started from
-    #: the base clusters of the earliest participants, as Polis's is after a reload
-    #: (polis_kmeans.by_arrival, its sources there) -- instead of the one closest to the other
-    #: cold starts. Started that way alone, the group step misses camps whose first members came
-    #: late (the harbour-road sample's third camp); used only to choose among the cold starts, it
-    #: keeps them. Leave-one-conversation-out over the four voted conversations of ../shared/corpora
-    #: (bench_group_fidelity.py --leave-out --seeds 3): median ARI against Polis's group-id 0.890
-    #: against 0.865, no row worse by more than 0.005 (no parameter, but adopted after looking at
-    #: these four: the unseen conversations of issue 13 are the test). Polis's map
-    #: only (the robust map is not Polis's: there it would only cost ARI, seattle 0.61 -> 0.50).
-    #: Off by default: in a room of six (tests/test_report_truth.py's) it picks another split, whose
-    #: report lists fewer distinguishing statements; to be decided on the unseen conversations.
-    typical_by_arrival: bool = False
     #: Above this many clustered participants the base clusters are computed once and only the
     #: group step is restarted: base clusters of large conversations barely depend on the
     #: start, and this keeps the run time linear in participants.

@@ -169,8 +169,6 @@ class Run:
     silhouette: float
     labels: np.ndarray  # group per clustered participant
     base_labels: np.ndarray  # base cluster per clustered participant
-    #: the groups of the same k started as Polis starts them (:func:`by_arrival`), or None
-    arrival: np.ndarray | None = None
 
 
 def base_clusters(P: np.ndarray, config: GroupingConfig, order: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -187,8 +185,8 @@ def group_step(C: np.ndarray, w: np.ndarray, config: GroupingConfig, tol: float)
     sizes) cold-started from the first k distinct centres in base-cluster id order; silhouette
     of the centres (unweighted, clusters.clj silhouette over bucket-dists); the best k wins
     (Clojure's ``max-key`` returns the last of equal maxima, so a tie goes to the larger k -- it
-    arises when a k-means run drops an empty cluster and repeats the grouping of a smaller k; the
-    smoother's 4-update buffer needs a history that a single computation does not have).
+    arises when a k-means run drops an empty cluster and repeats the grouping of a smaller k, and
+    in a room where every two people are as far apart, tests/test_groups.py; the smoother's 4-update buffer needs a history that a single computation does not have).
     """
     n_base = len(C)
     n_distinct = len(np.unique(C, axis=0))
@@ -214,20 +212,6 @@ def _visit(bl: np.ndarray, C: np.ndarray, w: np.ndarray, perm: np.ndarray) -> tu
     return inv[bl], C[perm], w[perm]
 
 
-def by_arrival(bl: np.ndarray, C: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Base clusters numbered in order of their earliest member (lowest row: participants are rows
-    in order of id, and Polis's ids count up as people join). Polis numbers base clusters as its
-    first computation seeded them, from the first distinct participants in order of first vote
-    (conversation.clj :base-clusters over named_matrix.clj rowname-subset, which keeps the
-    matrix's row order), and keeps the ids as later updates warm-start them; the group step after
-    a reload starts cold from the first k base clusters in that id order (clusters.clj
-    init-clusters; conv_man.clj restructure-json-conv keeps no :group-clusterings). So the
-    groups start from the early participants' clusters, whatever start found the base clusters."""
-    first = np.full(len(C), len(bl))
-    np.minimum.at(first, bl, np.arange(len(bl)))
-    return _visit(bl, C, w, np.argsort(first, kind="stable"))
-
-
 def cluster(P: np.ndarray, rows: np.ndarray, config: GroupingConfig, gen: np.random.Generator,
              res: GroupingResult, tol: float) -> Run:
     """Base clusters + group step, cold-started ``n_restarts`` times; the most typical run."""
@@ -246,11 +230,7 @@ def cluster(P: np.ndarray, rows: np.ndarray, config: GroupingConfig, gen: np.ran
             # same base clusters, visited in a new order (base-cluster ids follow the start)
             bl, C, w = _visit(*base, gen.permutation(len(base[1])))
         k, sil, glab, _ = group_step(C, w, config, tol)
-        arrival = None
-        if config.typical_by_arrival and config.mode == "polis" and k >= 2:
-            abl, aC, aw = by_arrival(bl, C, w)
-            arrival = lloyd(aC, first_distinct(aC, k), aw, config.group_iters, tol)[0][abl]
-        runs.append(Run(k, sil, glab[bl], bl, arrival))
+        runs.append(Run(k, sil, glab[bl], bl))
     chosen = typical_run(runs)
     res.diagnostics["restarts"] = len(runs)
     res.diagnostics["k_per_restart"] = [r.k for r in runs]
@@ -261,8 +241,7 @@ def cluster(P: np.ndarray, rows: np.ndarray, config: GroupingConfig, gen: np.ran
 def typical_run(runs: list[Run]) -> Run:
     """The majority k (ties: the higher mean silhouette, then the smaller k), then among the
     runs with that k the one whose labels have the highest total adjusted Rand index with the
-    others (the medoid) or, when the runs carry them (``GroupingConfig.typical_by_arrival``), with
-    the groups Polis's own start gives on each run's base clusters; ties go to the earliest run."""
+    others (the medoid); ties go to the earliest run."""
     cand = []
     for k in sorted({r.k for r in runs}):
         sel = [r.silhouette for r in runs if r.k == k]
@@ -270,9 +249,6 @@ def typical_run(runs: list[Run]) -> Run:
         cand.append((len(sel), mean_sil, -k))
     k_star = -max(cand)[2]
     sel = [r for r in runs if r.k == k_star]
-    if all(r.arrival is not None for r in sel):
-        agreement = [sum(adjusted_rand(r.labels, other.arrival) for other in sel) for r in sel]
-        return sel[int(np.argmax(agreement))]
     if len(sel) <= 2:
         return sel[0]
     agreement = np.zeros(len(sel))
