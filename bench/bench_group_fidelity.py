@@ -1,7 +1,7 @@
 """Opinion groups against Polis's own groups, leave-out validated, beside red-dwarf, with stability.
 
 Run:  cd /work/main && PYTHONPATH=. .venv/bin/python bench/bench_group_fidelity.py [--subsamples 3] [--kmeans]
-      [--diagnose] [--seeds N] [--extra DIR [--only-extra] [--extra-set NAME]] [--leave-out]
+      [--diagnose] [--seeds N] [--extra DIR [--only-extra] [--extra-set NAME]] [--leave-out] [--cold-starts]
 
 For each of the four voted Polis conversations in ../shared/corpora it prints the adjusted Rand
 index (ARI) against Polis's group-id (participants-votes.csv; participants both clustered) of
@@ -46,6 +46,10 @@ Polis's group-id; ties to the larger margin, i.e. Polis's map) and scored on the
 It also prints, per row, whether Polis's groups are a region of our map at all (the ARI of the
 best straight line through Polis's map, a logistic regression on Polis's group-id): the
 ceiling any choice of k, map or cold start could reach there.
+
+``--cold-starts`` compares ways of choosing among the cold starts at the majority k
+(``COLD_START_RULES``, :func:`cold_start_scores`) on the same rows and seeds, none of which looks at
+Polis's group-id, and scores each conversation with the rule of the best median on the others.
 
 ``--kmeans`` adds Polis mode with scikit-learn's KMeans in place of the ported Polis k-means
 (same initial centres, one run, sklearn's empty-cluster relocation and relative tolerance), to
@@ -218,6 +222,84 @@ def leave_out(todo, subsamples: int, seeds: int) -> int:
     return 0
 
 
+#: --cold-starts: the ways of choosing among the cold starts at the majority k that it compares
+COLD_START_RULES = ("medoid", "centre silhouette", "participant silhouette", "k-means objective", "resamples")
+
+
+def cold_start_scores(matrix, polis: dict, seed: int) -> dict:
+    """ARI against Polis's group-id of the cold start each of COLD_START_RULES keeps, Polis's map,
+    no subgroups: the medoid (the default), the highest silhouette of the base-cluster centres (what
+    chooses k) or of the participants, the lowest k-means objective (within-group sum of squares on
+    the map), the most agreement (summed ARI) with the groupings of the default number of 80%
+    resamples (``stability_restarts`` cold starts each, as the stability figure draws them)."""
+    from dataclasses import replace
+
+    from deliberation.analysis import groups, polis_kmeans
+    from deliberation.analysis.group_stability import resampled_rows, subsample
+
+    cfg = groups.GroupingConfig(mode="polis", stability_resamples=0, subgroups=False)
+    seen, typical = [], polis_kmeans.typical_run
+    polis_kmeans.typical_run = lambda runs: seen.append(runs) or typical(runs)
+    try:
+        gen = np.random.default_rng(seed)
+        res = groups._group(matrix, cfg, gen)
+        chosen = typical(seen[0])
+        cands = [r for r in seen[0] if r.k == chosen.k]
+        rows = np.flatnonzero(res.in_conv)
+        P = res.projection[rows]
+        default = groups.GroupingConfig()
+        mine = np.full((len(cands), matrix.shape[0]), -1)
+        for t, r in enumerate(cands):
+            mine[t, rows] = r.labels
+        agree = np.zeros(len(cands))
+        for keep in resampled_rows(matrix.shape[0], default.stability_resamples, default.stability_left_out, gen):
+            sub = groups._group(subsample(matrix, keep), replace(cfg, n_restarts=default.stability_restarts), gen)
+            lab = np.full(matrix.shape[0], -1)
+            lab[keep] = sub.labels
+            both = res.in_conv & (lab >= 0)
+            agree += [polis_kmeans.adjusted_rand(m[both], lab[both]) for m in mine]
+    finally:
+        polis_kmeans.typical_run = typical
+    spread = [sum(((P[r.labels == g] - P[r.labels == g].mean(0)) ** 2).sum() for g in range(r.k)) for r in cands]
+    pick = {"medoid": next(t for t, r in enumerate(cands) if r is chosen),
+            "centre silhouette": int(np.argmax([r.silhouette for r in cands])),
+            "participant silhouette": int(np.argmax([polis_kmeans.silhouette(P, r.labels) for r in cands])),
+            "k-means objective": int(np.argmin(spread)), "resamples": int(np.argmax(agree))}
+    pids = [res.participant_ids[i] for i in rows]
+    return {rule: ari(polis, dict(zip(pids, cands[t].labels.tolist()))) for rule, t in pick.items()}
+
+
+def cold_starts(todo, subsamples: int, seeds: int) -> int:
+    """--cold-starts: each rule's ARI per row, its median, and the rule chosen on all
+    conversations but one (best median) scored on the one left out."""
+    from deliberation.analysis.group_stability import subsample
+
+    rows = []  # (conversation, {rule: ARI}) per row and seed
+    for folder, _kind in todo:
+        full, polis = load(folder)
+        n = full.shape[0]
+        for i in range(subsamples + 1):
+            matrix, what = full, "all"
+            if i:
+                keep = np.zeros(n, dtype=bool)
+                keep[np.random.default_rng(i).choice(n, int(round(n * SUBSAMPLE_SHARE)), replace=False)] = True
+                matrix, what = subsample(full, keep), f"80% #{i}"
+            for j in range(seeds):
+                rows.append((folder.name, cold_start_scores(matrix, polis, i + SEED_STEP * j)))
+                print(f"{folder.name[:22]:<22} {what:<7} seed {i + SEED_STEP * j:<4} "
+                      + "; ".join(f"{k} {v:.3f}" for k, v in rows[-1][1].items()), flush=True)
+    for rule in COLD_START_RULES:
+        print(f"{rule}: median ARI {statistics.median(r[rule] for _, r in rows):.3f}, mean "
+              f"{statistics.mean(r[rule] for _, r in rows):.3f}")
+    held_out = []
+    for held in dict.fromkeys(name for name, _ in rows):
+        best = max(COLD_START_RULES, key=lambda m: statistics.median(r[m] for name, r in rows if name != held))
+        held_out += [r[best] for name, r in rows if name == held]
+        print(f"held out {held[:22]:<22} rule chosen on the others: {best}")
+    print(f"leave-out rows, rule chosen on the others: median ARI {statistics.median(held_out):.3f}")
+    return 0
+
+
 def extra_folders(root: Path) -> list[Path]:
     """``root`` itself when it holds participants-votes.csv, else its subfolders that do."""
     if (root / "participants-votes.csv").is_file():
@@ -268,6 +350,8 @@ def parse_args() -> argparse.Namespace:
                     help="the set name printed for --extra rows (e.g. 'dev' once they have been measured)")
     ap.add_argument("--leave-out", action="store_true",
                     help="leave one conversation out: choose auto's margin on the others, score on it")
+    ap.add_argument("--cold-starts", action="store_true",
+                    help="compare ways of choosing among the cold starts, leave-one-conversation-out")
     return ap.parse_args()
 
 
@@ -298,6 +382,8 @@ def main() -> int:
     todo += [(folder, args.extra_set) for root in args.extra for folder in extra_folders(root)]
     if args.leave_out:
         return leave_out([(f, k) for f, k in todo if f.is_dir()], args.subsamples, args.seeds)
+    if args.cold_starts:
+        return cold_starts([(f, k) for f, k in todo if f.is_dir()], args.subsamples, args.seeds)
     rows, gaps, spreads = [], [], []
     print(f"{'conversation':<22} {'set':<8} {'data':<10} {'ours':>6} {'red-dwarf':>9} {'map':<7} "
           f"{'kept':>5} {'runARI':>6} {'t_ours':>7} {'t_nostab':>8} {'n_ref':>5} k:Polis/ours/rd"
