@@ -19,7 +19,9 @@ from functools import lru_cache
 from . import wordnet as wn
 from .lexicon import STOP_WORDS, entries
 from .spelling import GERMAN_ENDINGS
-from .polarity import Flip, _is_negator, _PolarityInfo, _window
+from .flip import Flip
+from .negators import _is_negator, _window
+from .polarity import _PolarityInfo
 from .text import _tokenize, _word_canon
 
 #: prefixes that negate the word they begin, longest first ("non-" before "non")

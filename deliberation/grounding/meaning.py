@@ -23,7 +23,8 @@ from .checks import MIN_COMPOUND_PART, SentenceContext, _content_words_with_surf
 from .stance import align, draft_clauses
 from .entities import clipped
 from .lexicon import AXES, alternation, entries, table, word_pattern
-from .polarity import _TOO_QUANTITY, _Clause, _polarity
+from .negators import _TOO_QUANTITY
+from .polarity import _Clause, _polarity
 from .patterns import _DE_ADJECTIVE, _SUBJECTS, _TOO, is_negator_word, says_too
 from .problems import Problem, ProblemKind
 from .spelling import misspelt

@@ -9,10 +9,11 @@ import math
 from .affixes import affix_reversal, negation_said_by_affix
 from .checks import SentenceContext, _Source
 from .lexicon import CONDITION, NEGATING_CONDITION
+from .flip import _stance_flip
 from .polarity import (_Clause, _clauses, _comparison_swapped, _polarity, _polarity_by_clause,
-                       _POLARITY_SPLIT, _PolarityInfo, _stance_flip, _word_canon)
+                       _POLARITY_SPLIT, _PolarityInfo)
 from .problems import Problem, ProblemKind
-from .text import _fold, _tokenize
+from .text import _fold, _tokenize, _word_canon
 
 
 def _shared_words(a: _Clause, b: _Clause) -> float:
