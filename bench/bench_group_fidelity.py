@@ -177,21 +177,27 @@ def decide(row: dict, margin: float) -> float:
     return row["ari"][other if switch else named]
 
 
+def data_rows(full, subsamples: int):
+    """(i, matrix, what) of each row: the whole conversation (i = 0), then ``subsamples`` random
+    SUBSAMPLE_SHARE participant subsamples (subsample i drawn with seed i)."""
+    from deliberation.analysis.group_stability import subsample
+
+    n = full.shape[0]
+    yield 0, full, "all"
+    for i in range(1, subsamples + 1):
+        keep = np.zeros(n, dtype=bool)
+        keep[np.random.default_rng(i).choice(n, int(round(n * SUBSAMPLE_SHARE)), replace=False)] = True
+        yield i, subsample(full, keep), f"80% #{i}"
+
+
 def leave_out(todo, subsamples: int, seeds: int) -> int:
     """Leave one conversation out: choose the margin on the others, score it on the one left out."""
     from bench_groups import _reddwarf
-    from deliberation.analysis.group_stability import subsample
 
     rows = []  # (conversation, data, red-dwarf ARI, [both_maps per seed])
     for folder, _kind in todo:
         full, polis = load(folder)
-        n = full.shape[0]
-        for i in range(subsamples + 1):
-            matrix, what = full, "all"
-            if i:
-                keep = np.zeros(n, dtype=bool)
-                keep[np.random.default_rng(i).choice(n, int(round(n * SUBSAMPLE_SHARE)), replace=False)] = True
-                matrix, what = subsample(full, keep), f"80% #{i}"
+        for i, matrix, what in data_rows(full, subsamples):
             per_seed = [both_maps(matrix, polis, i + SEED_STEP * j) for j in range(seeds)]
             rows.append((folder.name, what, ari(polis, _reddwarf(matrix)), per_seed))
             r0 = per_seed[0]
@@ -272,18 +278,10 @@ def cold_start_scores(matrix, polis: dict, seed: int) -> dict:
 def cold_starts(todo, subsamples: int, seeds: int) -> int:
     """--cold-starts: each rule's ARI per row, its median, and the rule chosen on all
     conversations but one (best median) scored on the one left out."""
-    from deliberation.analysis.group_stability import subsample
-
     rows = []  # (conversation, {rule: ARI}) per row and seed
     for folder, _kind in todo:
         full, polis = load(folder)
-        n = full.shape[0]
-        for i in range(subsamples + 1):
-            matrix, what = full, "all"
-            if i:
-                keep = np.zeros(n, dtype=bool)
-                keep[np.random.default_rng(i).choice(n, int(round(n * SUBSAMPLE_SHARE)), replace=False)] = True
-                matrix, what = subsample(full, keep), f"80% #{i}"
+        for i, matrix, what in data_rows(full, subsamples):
             for j in range(seeds):
                 rows.append((folder.name, cold_start_scores(matrix, polis, i + SEED_STEP * j)))
                 print(f"{folder.name[:22]:<22} {what:<7} seed {i + SEED_STEP * j:<4} "
@@ -375,7 +373,6 @@ def main() -> int:
 
     from bench_groups import _reddwarf
     from deliberation.analysis import polis_kmeans
-    from deliberation.analysis.group_stability import subsample
 
     todo = [] if args.only_extra else [(CORPORA / name, "tuned" if name in TUNED else "held-out")
                                        for name in TUNED + HELD_OUT]
@@ -402,13 +399,7 @@ def main() -> int:
         if n < 2 or not polis:
             print(f"{name}: {n} participants with a vote, {len(polis)} with a Polis group-id; skipped")
             continue
-        for i in range(args.subsamples + 1):
-            if i == 0:
-                matrix, what = full, "all"
-            else:
-                keep = np.zeros(n, dtype=bool)
-                keep[np.random.default_rng(i).choice(n, int(round(n * SUBSAMPLE_SHARE)), replace=False)] = True
-                matrix, what = subsample(full, keep), f"80% #{i}"
+        for i, matrix, what in data_rows(full, args.subsamples):
             res, t_ours = ours(matrix, seed=i)
             _, t_plain = ours(matrix, seed=i, stability_resamples=0)
             a_ours = ari(polis, res.groups())
