@@ -68,6 +68,8 @@ from pathlib import Path
 
 import numpy as np
 
+# lazy: the project's package, scikit-learn and red-dwarf are imported in the functions that use them
+# (``--help`` starts without them; the package needs REPO on sys.path first)
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
