@@ -23,7 +23,7 @@ from deliberation.report_text import (
     why_empty,
 )
 from deliberation.wording import sentence_text
-from deliberation.words import DEFAULT_LANGUAGE, Texts, document_tag
+from deliberation.words import DEFAULT_LANGUAGE, Texts, base_language, document_tag
 
 
 class _Theirs:
@@ -39,7 +39,10 @@ class _Theirs:
         self.question = rep.get("question_language", self.room) or ""
 
     def mark(self, escaped: str, code: str) -> str:
-        return f"<span lang='{html.escape(code)}'>{escaped}</span>" if code and code != self.lang else escaped
+        """``escaped`` marked ``code`` unless the report speaks it: a detector's "zh" is the language a
+        Simplified (zh-Hans) report converts, not another (:func:`~deliberation.words.base_language`)."""
+        same = code in (self.lang, base_language(self.lang))
+        return escaped if not code or same else f"<span lang='{html.escape(code)}'>{escaped}</span>"
 
     def __call__(self, text: str, sids: list[str] | tuple[str, ...] = ()) -> str:
         """``text`` (participants' words) marked with the language of the statements ``sids`` when they are

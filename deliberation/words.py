@@ -38,6 +38,10 @@ DEFAULT_LANGUAGE = "en"
 #: language whose message files it converts, OpenCC's configuration). Simplified Chinese is Taiwan's
 #: words (zh) converted to the mainland's characters and phrases ("tw2sp": 資訊 -> 信息, 軟體 -> 软件).
 CONVERTED = {"zh-Hans": ("zh", "tw2sp")}
+#: Punctuation a converted language (:data:`CONVERTED`) writes otherwise than the one it converts, which
+#: OpenCC's tables leave as it is: the mainland quotes with “ ” and ‘ ’ (GB/T 15834) where Taiwan writes
+#: 「 」 and 『 』; the Simplified pages kept Taiwan's corner brackets.
+PUNCTUATION = {"zh-Hans": str.maketrans("「」『』", "“”‘’")}
 #: The tag a document in one of :data:`LANGUAGES` declares (``<html lang>``) where it is more than the
 #: language's code: the Chinese words of "zh" are Traditional, and a browser told "zh" may draw them with
 #: the glyphs of Simplified characters.
@@ -79,24 +83,36 @@ def _converter(config: str):
 
 def converted(lang: str, text: str) -> str:
     """``text`` written in the language ``lang`` is converted from (:data:`CONVERTED`), in ``lang``'s
-    script: Taiwan's "沒有參與者" is "没有参与者" in Simplified Chinese; as it is in any other language.
+    script: Taiwan's "沒有參與者" is "没有参与者" in Simplified Chinese, its punctuation the language's own
+    (:data:`PUNCTUATION`: 「投票」 is “投票”); as it is in any other language.
     ``str.format`` fields ("{drafts}") and Latin letters are left as they are."""
     if lang not in CONVERTED:
         return text
-    return _converter(CONVERTED[lang][1]).convert(text)
+    return _converter(CONVERTED[lang][1]).convert(text).translate(PUNCTUATION.get(lang, {}))
 
 
 #: OpenCC's character conversions that tell which Chinese script a text is written in: the characters
 #: Simplified-to-Traditional ("s2t") changes are Simplified, those Traditional-to-Simplified ("t2s")
 #: changes Traditional (deliberation.text.languages.chinese_script).
 SCRIPT_CHECKS = {"simplified": "s2t", "traditional": "t2s"}
+#: OpenCC's conversions to the Traditional standards a Chinese text may be written in (Taiwan's, Hong
+#: Kong's): a character one of them writes is no sign of Simplified script, though "s2t" changes it.
+#: Taiwan writes 台 (s2t: 臺), so '台北的交通' made a Simplified room of a Taiwanese question (38 such
+#: characters in OpenCC's tables: 台, 温, 群, 峰, 床 ...).
+TRADITIONAL_STANDARDS = ("t2tw", "t2hk")
 
 
 def script_counts(text: str) -> dict[str, int]:
     """How many characters of ``text`` are written in each Chinese script (:data:`SCRIPT_CHECKS`):
-    {"simplified": 3, "traditional": 0} for "公交车站"; a character both scripts share counts in neither."""
-    return {script: sum(a != b for a, b in zip(text, _converter(config).convert(text)))
-            for script, config in SCRIPT_CHECKS.items()}
+    {"simplified": 3, "traditional": 0} for "公交车站"; a character both scripts share counts in neither,
+    nor as Simplified one a Traditional standard writes (:data:`TRADITIONAL_STANDARDS`: 台)."""
+    counts = {script: [a != b for a, b in zip(text, _converter(config).convert(text))]
+              for script, config in SCRIPT_CHECKS.items()}
+    traditional = _converter(SCRIPT_CHECKS["simplified"]).convert(text)
+    for standard in TRADITIONAL_STANDARDS:
+        written = _converter(standard).convert(traditional)
+        counts["simplified"] = [s and a != b for s, a, b in zip(counts["simplified"], text, written)]
+    return {script: sum(changed) for script, changed in counts.items()}
 
 
 def flatten(table: dict, prefix: str = "") -> dict[str, str | dict]:
@@ -148,17 +164,32 @@ def percent_in(lang: str, number: str) -> str:
     return f"{number_in(lang, number)}{PERCENT_SPACE.get(lang, '')}%"
 
 
+#: The table of a message file that holds, for a language converted from it (:data:`CONVERTED`), the messages
+#: it says otherwise than by converting them (``[converted."zh-Hans"]``, written like the rest of the file and
+#: converted with it): where the words name the script itself, a zh-CN browser in a Traditional room was
+#: offered "以中文阅读此页" (which Chinese?), now "以简体中文阅读此页". Not a message of the file's own language.
+OWN_WORDS = "converted"
+
+
 @lru_cache(maxsize=None)
 def load(package: str, lang: str) -> dict[str, str | dict]:
     """Message id -> text (or ``{"one": …, "other": …}``) of one language's file of a package, its
     punctuation's spaces no-break where the language keeps them (:func:`no_break_spaces`); of a converted
-    language (:data:`CONVERTED`), those of the language it is converted from, in its script."""
+    language (:data:`CONVERTED`), those of the language it is converted from, in its script, its own words
+    (:data:`OWN_WORDS`) in place of the ones converting would give."""
     if lang in CONVERTED:  # the words of the language it is converted from, in its script
+        own = flatten(_file(package, CONVERTED[lang][0]).get(OWN_WORDS, {}).get(lang, {}))
         return {mid: ({form: converted(lang, t) for form, t in text.items()} if isinstance(text, dict)
-                      else converted(lang, text)) for mid, text in load(package, CONVERTED[lang][0]).items()}
-    texts = flatten(tomllib.loads(message_file(package, lang).read_text(encoding="utf-8")))
+                      else converted(lang, text))
+                for mid, text in {**load(package, CONVERTED[lang][0]), **own}.items()}
+    texts = flatten({k: v for k, v in _file(package, lang).items() if k != OWN_WORDS})
     return {mid: ({form: no_break_spaces(lang, t) for form, t in text.items()} if isinstance(text, dict)
                   else no_break_spaces(lang, text)) for mid, text in texts.items()}
+
+
+@lru_cache(maxsize=None)
+def _file(package: str, lang: str) -> dict:
+    return tomllib.loads(message_file(package, lang).read_text(encoding="utf-8"))
 
 
 def placeholders(text: str) -> set[str]:

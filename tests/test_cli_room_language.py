@@ -90,3 +90,25 @@ def test_the_vtaiwan_export_makes_a_chinese_room(tmp_path):
     res = run_cli(tmp_path / "data", "import-polis", str(corpus("vtaiwan.uberx")), "--no-embed")
     assert "Room language: Chinese, the language of the question" in res.stdout, res.stdout
     assert _room(tmp_path / "data").get(ROOM_LANGUAGE_SETTING) == "zh"
+
+
+#: a question in Simplified characters, and a Taiwanese one whose only script-specific character is 台 (Taiwan's
+#: standard writes it, though OpenCC's s2t turns it into 臺)
+SIMPLIFIED, TAIWANESE = "台北市应该如何管理这类自用车载客服务？", "台北的交通應該怎麼改善？"
+
+
+def test_a_simplified_question_names_its_room_language_and_a_taiwanese_one_stays_traditional(tmp_path, statements):
+    """Found in review (ae454ec): an import of a Simplified question printed "Room language: zh-Hans, the
+    language of the question" (no name: Traditional printed "Chinese"), and the English console said
+    "中文 (简体)" in an English sentence; and 台 counted as a Simplified character, so a short Taiwanese
+    question of shared characters plus 台 ('台北的交通') made a Simplified room."""
+    from deliberation.text.languages import chinese_script
+
+    res = run_cli(tmp_path / "hans", "import-statements", str(statements), "--question", SIMPLIFIED, "--no-embed")
+    assert _room(tmp_path / "hans").get(ROOM_LANGUAGE_SETTING) == "zh-Hans"
+    assert "Room language: Simplified Chinese, the language of the question" in res.stdout, res.stdout
+    assert "Simplified Chinese" in said_at_creation("zh-Hans", Words("en"))
+    assert "简体中文" in said_at_creation("zh-Hans", Words("zh-Hans"))
+    assert chinese_script("台北的交通") == "zh" and chinese_script("台湾的交通") == "zh-Hans"
+    res = run_cli(tmp_path / "hant", "import-statements", str(statements), "--question", TAIWANESE, "--no-embed")
+    assert _room(tmp_path / "hant").get(ROOM_LANGUAGE_SETTING) == "zh", res.stdout

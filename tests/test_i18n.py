@@ -483,7 +483,7 @@ def room(voting_room, tmp_path):
 
 
 #: what follows who holds a position before its quoted statement, in each language
-QUOTED = {"en": ": “", "de": ": „", "fr": "\u00a0: «\u00a0", "es": ": «", "zh": "：「", "zh-Hans": "：「"}  # French: no-break, deliberation.words
+QUOTED = {"en": ": “", "de": ": „", "fr": "\u00a0: «\u00a0", "es": ": «", "zh": "：「", "zh-Hans": "：“"}  # French: no-break, deliberation.words
 
 
 def test_a_german_consoles_voting_tab_says_who_holds_a_position_in_german(room, monkeypatch):

@@ -20,6 +20,8 @@ from ui.i18n import ROOM_LANGUAGE_SETTING
 DRAWN = 30_000
 #: the participant page's title ("Take part") in each script, as a reader expects it
 TRADITIONAL_TITLE, SIMPLIFIED_TITLE = "參與討論", "参与讨论"
+#: the offer of a browser's Chinese on a page in another language, in each script, naming it
+TRADITIONAL_OFFER, SIMPLIFIED_OFFER = "以繁體中文閱讀此頁", "以简体中文阅读此页"
 
 
 def test_a_question_in_simplified_characters_makes_a_simplified_room():
@@ -53,6 +55,21 @@ def test_the_simplified_words_are_the_traditional_ones_converted():
                 assert placeholders(s) == placeholders(t), mid
                 assert script_counts(s)["traditional"] == 0, (mid, s)
     assert load("ui", "zh-Hans")["join.title"] == SIMPLIFIED_TITLE and load("ui", "zh")["join.title"] == TRADITIONAL_TITLE
+
+
+def test_the_simplified_words_quote_as_the_mainland_does_and_name_their_script():
+    """Left from the review of the Simplified pages: OpenCC converts characters, not punctuation, so every
+    Simplified page and report quoted with Taiwan's 「」 (the mainland writes “”); and the one-click offer of
+    the browser's language said "以中文阅读此页" to a zh-CN browser in a Traditional room (its pages are
+    Chinese too: which one?), "以中文閱讀此頁" to a zh-TW browser in a Simplified one."""
+    from deliberation.words import load
+
+    for package in ("ui", "deliberation"):
+        left = {mid: t for mid, text in load(package, "zh-Hans").items()
+                for t in (text.values() if isinstance(text, dict) else [text]) if set(t) & set("「」『』")}
+        assert not left, left
+    assert load("deliberation", "zh-Hans")["report.quoted"] == "“{text}”" and load("deliberation", "zh")["report.quoted"] == "「{text}」"
+    assert load("ui", "zh-Hans")["language_offer"] == SIMPLIFIED_OFFER and load("ui", "zh")["language_offer"] == TRADITIONAL_OFFER
 
 
 def _lang(page) -> str:
@@ -103,7 +120,19 @@ def test_each_page_declares_its_language_and_a_simplified_room_reads_simplified(
             mainland = new_page(browser, 1000, 1200, 120_000, "zh-CN")
             mainland.goto(f"{url}/participate?code={rooms[None]}")
             idle(mainland)
-            mainland.get_by_role("button", name="以中文阅读此页", exact=True).click()
+            mainland.get_by_role("button", name=SIMPLIFIED_OFFER, exact=True).click()
             mainland.get_by_role("heading", name=SIMPLIFIED_TITLE, exact=True).wait_for()
             mainland.wait_for_function("() => document.documentElement.lang === 'zh-Hans'", timeout=DRAWN)
             assert "lang=zh-Hans" in mainland.url
+            # ... and in a Traditional room, the Simplified script by its name (it was "以中文阅读此页"); a
+            # Taiwanese browser in a Simplified room, the Traditional one
+            mainland.goto(f"{url}/participate?code={rooms['zh']}")
+            idle(mainland)
+            mainland.get_by_role("heading", name=TRADITIONAL_TITLE, exact=True).wait_for()
+            mainland.get_by_role("button", name=SIMPLIFIED_OFFER, exact=True).click()
+            mainland.get_by_role("heading", name=SIMPLIFIED_TITLE, exact=True).wait_for()
+            taiwan = new_page(browser, 1000, 1200, 120_000, "zh-TW")
+            taiwan.goto(f"{url}/participate?code={rooms['zh-Hans']}")
+            idle(taiwan)
+            taiwan.get_by_role("button", name=TRADITIONAL_OFFER, exact=True).click()
+            taiwan.get_by_role("heading", name=TRADITIONAL_TITLE, exact=True).wait_for()

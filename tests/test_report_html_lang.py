@@ -36,6 +36,35 @@ def test_a_chinese_rooms_words_are_marked_chinese_in_an_english_report(tmp_path)
     assert "<h1>討論報告</h1>" in chinese
 
 
+
+SIMPLIFIED = ("text\n台北市的出租车应该和 UberX 遵守相同的法律规范。\n自用车载客应该要有保险，乘客的安全才有保障。\n"
+              "政府应该先和出租车司机沟通，再决定是否开放。\n")
+SIMPLIFIED_QUESTION = "台北市应该如何管理 UberX 这类自用车载客服务？"
+
+
+def test_a_simplified_rooms_statements_are_not_marked_in_its_own_report(tmp_path):
+    """The detector tells a Chinese statement "zh" whatever its script: a Simplified (zh-Hans) report marked
+    every one of them <span lang='zh'> (the reviewer's LOW on ae454ec), as if in another language."""
+    (tmp_path / "hans.csv").write_text(SIMPLIFIED, encoding="utf-8")
+    run_cli(tmp_path / "data", "import-statements", str(tmp_path / "hans.csv"), "--question", SIMPLIFIED_QUESTION,
+            "--no-embed")
+    store = Store(Settings(data_dir=tmp_path / "data"))
+    (taxi, taxi_text), (insured, insured_text) = [(s.external_id, s.text) for s in store.statements(1)][:2]
+    sentences = [{"text": taxi_text, "citations": [taxi]}, {"text": insured_text, "citations": [insured]}]
+    drafts = [{"key": "all:1", "kind": "consensus", "status": "published", "sentences": sentences,
+               "drafter": "extractive"}]
+    rep = build_report({"analysis": {}, "question": SIMPLIFIED_QUESTION, "drafts": drafts}, store.statements(1),
+                       store.counts(1), question_language="zh-Hans")
+    assert rep["statements_language"] == "zh" and rep["statement_languages"][taxi] == "zh"
+    page = to_html(rep, "zh-Hans")
+    assert page.startswith("<!doctype html><html lang='zh-Hans'>") and taxi_text in page
+    assert "<span lang=" not in page, page[:600]
+    # in English each is still marked with its language
+    english = to_html(rep)
+    assert f"<span lang='zh'>{taxi_text}</span>" in english and f"<span lang='zh-Hans'>{SIMPLIFIED_QUESTION}" in english
+
+
+
 BILINGUAL = ("text,language\n"
              "Der alte Güterbahnhof soll ein Park mit Bäumen und Bänken werden.,de\n"
              "Auf dem Gelände sollen bezahlbare Wohnungen für Familien entstehen.,de\n"

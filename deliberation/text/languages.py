@@ -84,6 +84,7 @@ _NAMES = {
     "it": "Italian", "nl": "Dutch", "pt": "Portuguese", "pl": "Polish", "ru": "Russian",
     "tr": "Turkish", "ar": "Arabic", "ja": "Japanese", "ko": "Korean", "th": "Thai",
     "sv": "Swedish", "da": "Danish", "cs": "Czech",
+    "zh-Hans": "Simplified Chinese",  # the app's Simplified room (deliberation.words.CONVERTED); "zh" its Traditional one
 }
 
 
