@@ -240,8 +240,6 @@ def cold_start_scores(matrix, polis: dict, seed: int) -> dict:
     chooses k) or of the participants, the lowest k-means objective (within-group sum of squares on
     the map), the most agreement (summed ARI) with the groupings of the default number of 80%
     resamples (``stability_restarts`` cold starts each, as the stability figure draws them)."""
-    from dataclasses import replace
-
     from deliberation.analysis import groups, polis_kmeans
     from deliberation.analysis.group_stability import resampled_rows, subsample
 
@@ -261,7 +259,7 @@ def cold_start_scores(matrix, polis: dict, seed: int) -> dict:
             mine[t, rows] = r.labels
         agree = np.zeros(len(cands))
         for keep in resampled_rows(matrix.shape[0], default.stability_resamples, default.stability_left_out, gen):
-            sub = groups._group(subsample(matrix, keep), replace(cfg, n_restarts=default.stability_restarts), gen)
+            sub = groups._group(subsample(matrix, keep), cfg.model_copy(update={"n_restarts": default.stability_restarts}), gen)
             lab = np.full(matrix.shape[0], -1)
             lab[keep] = sub.labels
             both = res.in_conv & (lab >= 0)

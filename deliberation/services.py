@@ -455,7 +455,8 @@ def analyze_source(settings: Settings, source: str, *, topics: bool = True, mode
     if choice is not None:  # near-duplicate thresholds follow the model that made the vectors
         config = dc_replace(config, topics=dc_replace(config.topics, embedding_model=choice.model))
     if mode != "auto":
-        config = dc_replace(config, grouping=dc_replace(config.grouping, mode=mode))
+        # validated as a setting is: an unknown mode is refused (a pydantic model, GroupingConfig)
+        config = dc_replace(config, grouping=config.grouping.model_validate({**dict(config.grouping), "mode": mode}))
     result = analyze(matrix, statements, vectors, question=question, config=config, progress=progress,
                      embedding=str(choice) if choice is not None else None, room_language=room_language)
     if notes:

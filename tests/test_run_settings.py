@@ -41,7 +41,7 @@ def test_named_settings_reach_every_config_and_survive_a_resume():
     # a value outside the field's declared bounds, and a dataclass's own check, name the setting too
     ({"coverage.over_factor": "0.5"}, "setting coverage.over_factor='0.5': Input should be greater than 1"),
     ({"tally": {"reject_below": 7}}, "setting tally.reject_below=7"),
-    ({"grouping.max_k": "1"}, "setting analysis.grouping.max_k='1': base_k and max_k must be at least 2"),
+    ({"grouping.max_k": "1"}, "setting analysis.grouping.max_k='1': Input should be greater than or equal to 2"),
     ({"facilitation.max_sources": 0}, "setting facilitation.max_sources=0: Input should be greater than or equal to 1"),
     ({"stats.min_votes_room_share": "1.5"}, "setting analysis.stats.min_votes_room_share='1.5'"),
 ])
@@ -60,7 +60,8 @@ def test_a_stored_run_with_a_setting_now_out_of_bounds_is_refused_in_words():
                                          r"be greater than or equal to 1"):
         Context.from_json(stored)
     del stored["facilitation"]
-    with pytest.raises(InputError, match=r"run settings not valid: setting analysis\.grouping: Value error, base_k and max_k"):
+    with pytest.raises(InputError, match=r"run settings not valid: setting analysis\.grouping\.max_k=1: Input should be "
+                                         r"greater than or equal to 2"):
         Context.from_json(stored)
 
 

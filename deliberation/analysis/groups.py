@@ -69,10 +69,11 @@ choice, so a seed fixes the result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
 from deliberation.analysis.group_stability import Stability, resampled_rows, subsample, summarise
 from deliberation.analysis.opinion_map import (
@@ -100,122 +101,132 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class GroupingConfig:
-    """Settings of :func:`find_opinion_groups`. Defaults are Polis's where Polis has one."""
+class GroupingConfig(BaseModel):
+    """Settings of :func:`find_opinion_groups`. Defaults are Polis's where Polis has one. Every field has
+    its bounds, and a value outside them is refused naming the setting."""
 
-    #: "auto" (default): "polis" when participants voted on a median share of the statements of
-    #: at least ``auto_min_coverage``, else "robust", unless the other map's groups are clearly
-    #: more stable under resampling (``auto_stability_margin``); see the module docstring.
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
     mode: Mode = "auto"
-    #: In "auto" mode, the median share of the (non-moderated, voted) statements that clustered
-    #: participants voted on, from which Polis's map is used. Real Polis conversations sit at
-    #: 0.12-0.45 (the four in ../shared/corpora); Polis's map fails on synthetic camps at 0.005-0.03.
-    auto_min_coverage: float = 0.10
-    #: A participant is clustered after voting on at least min(min_votes, number of statements
-    #: with votes) statements. Polis: conversation.clj :in-conv, ``(>= cnt (min 7 n-cmts))``.
-    min_votes: int = 7
-    #: If fewer participants qualify, the top voters are added until there are this many.
-    #: Polis: conversation.clj :in-conv, ``greedy-n 15``.
-    min_in_conv: int = 15
-    #: Count votes on moderated-out statements toward ``min_votes``. None = the mode's rule:
-    #: True in polis mode (Polis counts on raw-rating-mat, which keeps those votes), False in
-    #: robust mode (such votes carry no information once the statement is excluded).
-    count_moderated_votes: bool | None = None
-    #: Dimensions of the opinion map (``GroupingResult.projection``). Polis: :n-comps 2.
-    n_components: int = 2
-    #: Number of base clusters. Polis: conversation.clj :base-k 100.
-    base_k: int = 100
-    #: Iteration cap of the base-cluster k-means. Polis: :base-iters 100.
-    base_iters: int = 100
-    #: Iteration cap of the group k-means. Polis passes :group-iters 100 under a key its kmeans
-    #: does not read, so the default of clusters.clj kmeans, 20, is what Polis runs.
-    group_iters: int = 20
-    #: k-means stops when no centre moved by this much. Polis: clusters.clj same-clustering?
-    #: threshold 0.01 (map units; robust mode scales it by the spread of its map).
-    center_tolerance: float = 0.01
-    #: Largest number of groups. Polis: :max-k 5.
-    max_k: int = 5
-    #: max_k is also capped at 2 + (number of base clusters) // this. Polis: max-k-fn.
-    base_clusters_per_extra_group: int = 12
-    #: Seeded cold starts of the clustering; the most typical outcome is returned (the medoid run;
-    #: choosing the run closest to Polis's own start instead was tried and removed: README, grouping).
-    n_restarts: int = 12
-    #: Above this many clustered participants the base clusters are computed once and only the
-    #: group step is restarted: base clusters of large conversations barely depend on the
-    #: start, and this keeps the run time linear in participants.
-    restart_base_limit: int = 5_000
-    #: The participant-level silhouette reported in ``diagnostics`` is computed on a sample of
-    #: at most this many participants (silhouette is quadratic in the number of points). The
-    #: choice of k uses the silhouette of the <= base_k base-cluster centres, as Polis does.
-    silhouette_sample: int = 2_000
-    #: Robust mode: a component beyond ``n_components`` is used for clustering only while its
-    #: singular value exceeds that of the vote matrix with votes shuffled within each statement
-    #: by this factor (parallel analysis).
-    parallel_analysis_margin: float = 1.05
-    #: Robust mode: statement columns are divided by sqrt(spread^2 + this x median spread^2).
-    #: 0 = plain standardisation, which blows up the noise of statements with little spread
-    #: (few votes, or near-consensus); 0.3 keeps those near their raw weight (it recovers the
-    #: small third camp of the harbour-road sample, which plain standardisation merges).
-    standardise_shrinkage: float = 0.3
-    #: Robust mode: EM steps of the latent-class refinement (0 = off). The refinement uses every
-    #: vote (groups agree with each statement at their own rate) and recovers synthetic camps
-    #: almost perfectly, but the refined groups are no longer regions of the 2-D map.
-    refine_iters: int = 0
-    #: Robust mode: pseudo-votes (at the statement's overall agree share) added to each group's
-    #: counts in the refinement, so statements with few votes stay neutral.
-    refine_prior: float = 2.0
-    #: Also split each group into subgroups by the same procedure. Polis: :subgroup-clusters.
-    subgroups: bool = True
-    #: Stability: the grouping is repeated on this many participant subsamples and compared
-    #: (``GroupingResult.stability``; deliberation/analysis/group_stability.py). 0 = not measured
-    #: (and "auto" then falls back to ``auto_min_coverage`` alone).
-    stability_resamples: int = 6
-    #: Share of the participants each resample leaves out.
-    stability_left_out: float = 0.2
-    #: Cold starts per resampled run (the full run has ``n_restarts``): the figure averages over
-    #: runs, so each needs fewer, and this keeps the cost at about twice one full run.
-    stability_restarts: int = 3
-    #: The groups are called "stable" when at least this share of participants keeps its group
-    #: in the resamples, "fairly stable" from ``fairly_stable_share``, "unstable" below.
-    stable_share: float = 0.9
-    fairly_stable_share: float = 0.75
-    #: Fewest participants in groups for the stability figure to be put in words as a share. Below
-    #: it, leaving ``stability_left_out`` out removes one or two people and regroups the rest: in a
-    #: room of three, two; "kept their group" then moves in steps of a half and an adjusted Rand
-    #: index over two people says nothing (a room of three read "75% of participants keep their
-    #: group (mean adjusted Rand index between 6 resampled runs 1.00)"). The figures stay in the JSON;
-    #: the words say the room is too small to tell, and the verdict is "not measured".
-    stability_min_participants: int = 10
-    #: Above this many clustered participants the stability resamples keep the full run's map and
-    #: re-cluster the kept participants on it (a map fitted to thousands of participants barely
-    #: moves when a fifth is left out, and refitting it 6 times would cost 6 full runs).
-    stability_refit_limit: int = 5_000
-    #: "auto": the map the coverage rule does not name replaces the one it names when its groups
-    #: are more stable under resampling (mean adjusted Rand index between resampled runs) by at
-    #: least this much. On seattle and vTaiwan (the tuning pair; 5 seeds) the robust map was up to
-    #: 0.13 more stable without being closer to Polis's groups, hence 0.2.
-    auto_stability_margin: float = 0.2
+    """"auto" (default): "polis" when participants voted on a median share of the statements of
+    at least ``auto_min_coverage``, else "robust", unless the other map's groups are clearly
+    more stable under resampling (``auto_stability_margin``); see the module docstring."""
 
-    def __post_init__(self) -> None:
-        if self.mode not in ("auto", "polis", "robust"):
-            raise ValueError(f"mode must be 'auto', 'polis' or 'robust', not {self.mode!r}")
-        if not 0.0 <= self.auto_min_coverage <= 1.0:
-            raise ValueError("auto_min_coverage must be between 0 and 1")
-        for name in ("min_votes", "min_in_conv", "n_components", "base_iters", "group_iters",
-                     "n_restarts", "silhouette_sample", "base_clusters_per_extra_group"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1")
-        if self.base_k < 2 or self.max_k < 2:
-            raise ValueError("base_k and max_k must be at least 2")
-        if self.center_tolerance < 0 or self.standardise_shrinkage < 0:
-            raise ValueError("center_tolerance and standardise_shrinkage must be >= 0")
-        if self.refine_iters < 0 or self.refine_prior <= 0:
-            raise ValueError("refine_iters must be >= 0 and refine_prior > 0")
-        if self.stability_resamples < 0 or self.stability_restarts < 1:
-            raise ValueError("stability_resamples must be >= 0 and stability_restarts >= 1")
-        if not 0.0 < self.stability_left_out < 1.0:
-            raise ValueError("stability_left_out must be between 0 and 1 (exclusive)")
+    auto_min_coverage: float = Field(0.10, ge=0.0, le=1.0)
+    """In "auto" mode, the median share of the (non-moderated, voted) statements that clustered
+    participants voted on, from which Polis's map is used. Real Polis conversations sit at
+    0.12-0.45 (the four in ../shared/corpora); Polis's map fails on synthetic camps at 0.005-0.03."""
+
+    min_votes: int = Field(7, ge=1)
+    """A participant is clustered after voting on at least min(min_votes, number of statements
+    with votes) statements. Polis: conversation.clj :in-conv, ``(>= cnt (min 7 n-cmts))``."""
+
+    min_in_conv: int = Field(15, ge=1)
+    """If fewer participants qualify, the top voters are added until there are this many.
+    Polis: conversation.clj :in-conv, ``greedy-n 15``."""
+
+    count_moderated_votes: bool | None = None
+    """Count votes on moderated-out statements toward ``min_votes``. None = the mode's rule:
+    True in polis mode (Polis counts on raw-rating-mat, which keeps those votes), False in
+    robust mode (such votes carry no information once the statement is excluded)."""
+
+    n_components: int = Field(2, ge=1)
+    """Dimensions of the opinion map (``GroupingResult.projection``). Polis: :n-comps 2."""
+
+    base_k: int = Field(100, ge=2)
+    """Number of base clusters. Polis: conversation.clj :base-k 100."""
+
+    base_iters: int = Field(100, ge=1)
+    """Iteration cap of the base-cluster k-means. Polis: :base-iters 100."""
+
+    group_iters: int = Field(20, ge=1)
+    """Iteration cap of the group k-means. Polis passes :group-iters 100 under a key its kmeans
+    does not read, so the default of clusters.clj kmeans, 20, is what Polis runs."""
+
+    center_tolerance: float = Field(0.01, ge=0.0)
+    """k-means stops when no centre moved by this much. Polis: clusters.clj same-clustering?
+    threshold 0.01 (map units; robust mode scales it by the spread of its map)."""
+
+    max_k: int = Field(5, ge=2)
+    """Largest number of groups. Polis: :max-k 5."""
+
+    base_clusters_per_extra_group: int = Field(12, ge=1)
+    """max_k is also capped at 2 + (number of base clusters) // this. Polis: max-k-fn."""
+
+    n_restarts: int = Field(12, ge=1)
+    """Seeded cold starts of the clustering; the most typical outcome is returned (the medoid run;
+    choosing the run closest to Polis's own start instead was tried and removed: README, grouping)."""
+
+    restart_base_limit: int = 5_000
+    """Above this many clustered participants the base clusters are computed once and only the
+    group step is restarted: base clusters of large conversations barely depend on the
+    start, and this keeps the run time linear in participants."""
+
+    silhouette_sample: int = Field(2_000, ge=1)
+    """The participant-level silhouette reported in ``diagnostics`` is computed on a sample of
+    at most this many participants (silhouette is quadratic in the number of points). The
+    choice of k uses the silhouette of the <= base_k base-cluster centres, as Polis does."""
+
+    parallel_analysis_margin: float = 1.05
+    """Robust mode: a component beyond ``n_components`` is used for clustering only while its
+    singular value exceeds that of the vote matrix with votes shuffled within each statement
+    by this factor (parallel analysis)."""
+
+    standardise_shrinkage: float = Field(0.3, ge=0.0)
+    """Robust mode: statement columns are divided by sqrt(spread^2 + this x median spread^2).
+    0 = plain standardisation, which blows up the noise of statements with little spread
+    (few votes, or near-consensus); 0.3 keeps those near their raw weight (it recovers the
+    small third camp of the harbour-road sample, which plain standardisation merges)."""
+
+    refine_iters: int = Field(0, ge=0)
+    """Robust mode: EM steps of the latent-class refinement (0 = off). The refinement uses every
+    vote (groups agree with each statement at their own rate) and recovers synthetic camps
+    almost perfectly, but the refined groups are no longer regions of the 2-D map."""
+
+    refine_prior: float = Field(2.0, gt=0.0)
+    """Robust mode: pseudo-votes (at the statement's overall agree share) added to each group's
+    counts in the refinement, so statements with few votes stay neutral."""
+
+    subgroups: bool = True
+    """Also split each group into subgroups by the same procedure. Polis: :subgroup-clusters."""
+
+    stability_resamples: int = Field(6, ge=0)
+    """Stability: the grouping is repeated on this many participant subsamples and compared
+    (``GroupingResult.stability``; deliberation/analysis/group_stability.py). 0 = not measured
+    (and "auto" then falls back to ``auto_min_coverage`` alone)."""
+
+    stability_left_out: float = Field(0.2, gt=0.0, lt=1.0)
+    """Share of the participants each resample leaves out."""
+
+    stability_restarts: int = Field(3, ge=1)
+    """Cold starts per resampled run (the full run has ``n_restarts``): the figure averages over
+    runs, so each needs fewer, and this keeps the cost at about twice one full run."""
+
+    stable_share: float = 0.9
+    """The groups are called "stable" when at least this share of participants keeps its group
+    in the resamples, "fairly stable" from ``fairly_stable_share``, "unstable" below."""
+
+    fairly_stable_share: float = 0.75
+    """From this share of participants keeping their group the groups are "fairly stable" (``stable_share``)."""
+
+    stability_min_participants: int = 10
+    """Fewest participants in groups for the stability figure to be put in words as a share. Below
+    it, leaving ``stability_left_out`` out removes one or two people and regroups the rest: in a
+    room of three, two; "kept their group" then moves in steps of a half and an adjusted Rand
+    index over two people says nothing (a room of three read "75% of participants keep their
+    group (mean adjusted Rand index between 6 resampled runs 1.00)"). The figures stay in the JSON;
+    the words say the room is too small to tell, and the verdict is "not measured"."""
+
+    stability_refit_limit: int = 5_000
+    """Above this many clustered participants the stability resamples keep the full run's map and
+    re-cluster the kept participants on it (a map fitted to thousands of participants barely
+    moves when a fifth is left out, and refitting it 6 times would cost 6 full runs)."""
+
+    auto_stability_margin: float = 0.2
+    """"auto": the map the coverage rule does not name replaces the one it names when its groups
+    are more stable under resampling (mean adjusted Rand index between resampled runs) by at
+    least this much. On seattle and vTaiwan (the tuning pair; 5 seeds) the robust map was up to
+    0.13 more stable without being closer to Polis's groups, hence 0.2."""
 
     def counts_moderated(self) -> bool:
         if self.count_moderated_votes is not None:
@@ -322,7 +333,7 @@ def _auto(matrix: VoteMatrix, config: GroupingConfig, gen: np.random.Generator) 
     map replaces it only when its groups are more stable (mean ARI between resampled runs) by
     ``auto_stability_margin``. Without stability resamples the coverage rule alone decides."""
     if matrix.n_votes == 0 or 0 in matrix.shape:
-        return _group(matrix, replace(config, mode="polis"), gen)
+        return _group(matrix, config.model_copy(update={"mode": "polis"}), gen)
     expected, coverage = _resolve_auto(matrix, config)
     scores: dict[str, float] = {}
     if config.stability_resamples == 0:
@@ -333,7 +344,7 @@ def _auto(matrix: VoteMatrix, config: GroupingConfig, gen: np.random.Generator) 
         for mode in (expected.mode, other):
             if mode == other and scores.get(expected.mode, -1.0) + config.auto_stability_margin > 1.0:
                 continue  # an ARI cannot exceed 1: the other map cannot be more stable by the margin
-            cfg = replace(config, mode=mode)
+            cfg = config.model_copy(update={"mode": mode})
             r = _group(matrix, cfg, gen)
             # both maps are judged on the same subsamples (a paired comparison: less noise), drawn
             # after the first map as in a run of its mode, so auto's groups equal that run's
@@ -367,7 +378,7 @@ def _stability(matrix: VoteMatrix, res: GroupingResult, config: GroupingConfig, 
     participants the kept ones are re-clustered on the full run's map instead of refitting it."""
     if masks is None:
         masks = resampled_rows(matrix.shape[0], config.stability_resamples, config.stability_left_out, gen)
-    sub_cfg = replace(config, n_restarts=config.stability_restarts, subgroups=False, stability_resamples=0)
+    sub_cfg = config.model_copy(update={"n_restarts": config.stability_restarts, "subgroups": False, "stability_resamples": 0})
     rows = np.flatnonzero(res.in_conv)
     reuse_map = len(rows) > config.stability_refit_limit and res.cluster_space is not None
     runs = []
@@ -437,7 +448,7 @@ def _resolve_auto(matrix: VoteMatrix, config: GroupingConfig) -> tuple[GroupingC
     in_conv = in_conversation(np.bincount(matrix.rows, minlength=n), int(voted.sum()), config)
     coverage = float(np.median(active_votes[in_conv])) / max(int(usable.sum()), 1) if in_conv.any() else 1.0
     mode = "polis" if coverage >= config.auto_min_coverage else "robust"
-    return replace(config, mode=mode), coverage
+    return config.model_copy(update={"mode": mode}), coverage
 
 
 
