@@ -10,6 +10,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from deliberation.text.german import ADJECTIVE_INFLECTIONS
+
 from ..safety.instructions import instruction_reasons
 from ..wording import inflect
 from ..words import percent
@@ -295,7 +297,7 @@ def check_quantifiers(ctx: SentenceContext) -> list[Problem]:
 
 #: German adjective inflections ("zusätzlich-e", "neu-en"): a lower-case word with one, not a function
 #: word, between a determiner and a capitalised word is an adjective of that noun
-_DE_INFLECTIONS = tuple(entries("adjective_inflections", "de"))
+_DE_INFLECTIONS = ADJECTIVE_INFLECTIONS
 
 
 def _before_adjective_and_noun(after: str) -> bool:

@@ -47,7 +47,6 @@ ABBREVIATIONS: set[str] = _words("abbreviations")
 CJK_NEGATORS: set[str] = set("".join(entries("negating_characters")))
 CJK_NOT_NEGATION: set[str] = _words("not_negating_pairs")
 #: German separable verb prefixes ("ab" in "abgeschafft"), for past participles
-SEPARABLE_PREFIXES: set[str] = _words("separable_prefixes")
 #: each language's number words and their values: "Billion" is 10^12 in German, "billion" 10^9 in
 #: English; the language of a text picks its table (:func:`number_words`)
 NUMBER_WORDS_BY_LANGUAGE: dict[str, dict[str, float]] = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from deliberation.text.german import ADJECTIVE_INFLECTIONS
 from deliberation.text.terms import CJK_CHARS
 
 from .lexicon import CJK_NEGATORS as _CJK_NEGATORS  # noqa: F401  (re-exported for polarity)
@@ -37,7 +38,7 @@ _REL_NEG = re.compile(rf"\b([\w']+)\s+(?:{alternation('relative_pronouns')})\s+(
 _SPEECH_VERBS = set(entries("speech_words"))
 #: German adjective endings (reparierbar-e, wichtig-en, gründlich-er, ...): a capitalised first word
 #: with one of them is no noun
-_DE_ADJECTIVE = re.compile(rf"(?:{alternation('adjective_suffixes')})(?:{alternation('adjective_inflections')})?$", re.I)
+_DE_ADJECTIVE = re.compile(rf"(?:{alternation('adjective_suffixes')})(?:{'|'.join(ADJECTIVE_INFLECTIONS)})?$", re.I)
 _TOO = word_pattern("too_words")
 #: a lower-case German infinitive ("erhöhen", "verbieten", "ändern", "regeln")
 _DE_INFINITIVE = re.compile(r"[a-zäöüß]+(?:en|ern|eln)$")

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from deliberation.text import detect_language
+from deliberation.text.german import adjective_bases, infinitive
 
 from .lexicon import ABBREVIATIONS as _ABBREVIATIONS
 from .lexicon import META as _META
 from .lexicon import NUMBER_WORDS as _NUMBER_WORDS, number_words
 from .lexicon import NUMBER_WORDS_BY_LANGUAGE_DIFFER as _NUMBER_WORDS_DIFFER
-from .lexicon import SEPARABLE_PREFIXES as _SEPARABLE_PREFIXES
 from .lexicon import STOP_WORDS as _STOP
 from .lexicon import SYNONYMS as _SYNONYMS
 from .lexicon import entries
@@ -97,23 +97,6 @@ def _canon(word: str) -> str:
     return _CANON.get(s, s)
 
 
-#: a German past participle: (separable prefix) + "ge" + stem + "t" / "et" ("gesenkt", "abgeschafft")
-_DE_PARTICIPLE = re.compile(
-    rf"^({'|'.join(sorted(_SEPARABLE_PREFIXES, key=len, reverse=True))})?ge([^\W\d_]{{3,}}?)e?t$", re.I
-)
-
-
-def infinitive(word: str) -> str:
-    """A lower-case German past participle as its infinitive ("gesenkt" -> "senken", "abgeschafft"
-    -> "abschaffen"); any other word as it is."""
-
-    m = _DE_PARTICIPLE.match(word) if word[:1].islower() else None
-    if not m:
-        return word
-    stem = (m.group(1) or "") + m.group(2)
-    return stem + ("n" if stem.endswith(("er", "el")) else "en")
-
-
 def _word_canon(word: str) -> str:
     """:func:`_canon` of the word, a German past participle read as its :func:`infinitive`, so both
     forms share one canonical form."""
@@ -121,26 +104,12 @@ def _word_canon(word: str) -> str:
     return _canon(infinitive(word))
 
 
-#: German adjective endings (de.toml's adjective_inflections), longest first: an inflected adjective or
-#: participle ("steigend-en", "gesperrt-er", "kostenlos-em") without one is its base form
-_DE_INFLECTIONS = tuple(sorted(entries("adjective_inflections"), key=len, reverse=True))
-#: what a German present participle adds to its infinitive ("steigen" -> "steigend")
-_DE_PRESENT_PARTICIPLE = "d"
-
-
 def german_base_forms(word: str) -> set[str]:
     """The canonical forms (:func:`_word_canon`) a lower-case German word may be an inflected adjective or
     participle of, its own included: "steigenden" -> steigen, "gesperrter" -> sperren (of "gesperrt"),
     "kostenlosem" -> kostenlos. A condition restated as "bei steigenden Mieten" says "wenn die Mieten steigen"."""
 
-    out = {_word_canon(word)}
-    for end in _DE_INFLECTIONS:
-        base = word[: -len(end)]
-        if word.endswith(end) and len(base) >= 4:
-            out.add(_word_canon(base))
-            if base.endswith(_DE_PRESENT_PARTICIPLE):
-                out.add(_word_canon(base[: -len(_DE_PRESENT_PARTICIPLE)]))
-    return out
+    return {_word_canon(word)} | {_word_canon(base) for base in adjective_bases(word)}
 
 
 @dataclass(frozen=True)

@@ -16,22 +16,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from deliberation.text.german import inflection_candidates
+
 from .mythes import MyThes
-from .text import infinitive  # the guard's one reading of German participles
 from .wordnet import LOOKUP_CACHE_SIZE
 
 #: where Debian's mythes-de puts the thesaurus (without the extension)
 DEFAULT_BASE = "/usr/share/mythes/th_de_DE_v2"
 #: the marker of a broader term in a meaning's line
 BROADER = "(Oberbegriff)"
-#: German inflection endings tried, longest first, when a word form is not a headword itself
-ENDINGS = ("ern", "en", "er", "es", "em", "et", "e", "n", "s", "t")
-#: an ending is only taken off a word that keeps at least this many letters ("Bus" stays whole)
-MIN_STEM_LETTERS = 3
-#: a plural's umlaut stands in its last this many letters ("Häuser" -> "Haus", "Bäume" -> "Baum")
-UMLAUT_REACH = 4
-#: plural endings that replace a singular's ending ("Zentren" -> "Zentrum", "Themen" -> "Thema")
-REPLACED_ENDINGS = (("en", "um"), ("en", "a"), ("en", "on"))
 #: a compound splits into two headwords of at least this many letters each ("Ladennetz" -> "laden",
 #: "netz"), a linking "s" or "n" between them allowed ("Einkaufszentrum" -> "einkauf", "zentrum")
 MIN_COMPOUND_PART = 4
@@ -58,21 +51,13 @@ def status() -> str:
 def headwords(word: str) -> tuple[str, ...]:
     """The headwords a German word form can be ("Gerichte" -> "gerichte", "gericht"; "Häusern" ->
     "haus"; "eingesetzt" -> "einsetzen"): the form itself, its infinitive if it is a past
-    participle, and the form with an inflection ending taken off (and "-en" put on for a verb)."""
+    participle, and the form with an inflection ending taken off (and "-en" put on for a verb):
+    :func:`deliberation.text.german.inflection_candidates` that the thesaurus knows."""
 
     idx = _index()
     if idx is None:
         return ()
-    w = word.lower()
-    cands = [w, infinitive(w)]
-    for end in ENDINGS:
-        if w.endswith(end) and len(w) - len(end) >= MIN_STEM_LETTERS:
-            stem = w[: -len(end)]
-            cands += [stem, stem + "en", stem + "n"]
-    cands += [w[: -len(end)] + sing for end, sing in REPLACED_ENDINGS
-              if w.endswith(end) and len(w) - len(end) >= MIN_STEM_LETTERS]
-    umlauts = str.maketrans("äöü", "aou")
-    cands += [c[:-UMLAUT_REACH] + c[-UMLAUT_REACH:].translate(umlauts) for c in cands]  # "Häuser" -> "Haus"
+    cands = inflection_candidates(word.lower())
     return tuple(dict.fromkeys(c for c in cands if c in idx))
 
 

@@ -3,6 +3,8 @@
 :mod:`deliberation.text.languages` tells which language a statement is in (Lingua, offline);
 :mod:`deliberation.text.terms` splits statements into words or, for Chinese and Japanese, character
 pairs, and knows each language's stop words.
+:mod:`deliberation.text.german` reads German word forms (a participle's infinitive, an inflected
+adjective's base, the forms a word may be an inflection of) for the faithfulness guard.
 """
 
 from deliberation.text.languages import (
