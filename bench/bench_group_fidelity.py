@@ -235,37 +235,35 @@ COLD_START_RULES = ("medoid", "centre silhouette", "participant silhouette", "k-
 
 
 def cold_start_scores(matrix, polis: dict, seed: int) -> dict:
-    """ARI against Polis's group-id of the cold start each of COLD_START_RULES keeps, Polis's map,
-    no subgroups: the medoid (the default), the highest silhouette of the base-cluster centres (what
-    chooses k) or of the participants, the lowest k-means objective (within-group sum of squares on
-    the map), the most agreement (summed ARI) with the groupings of the default number of 80%
-    resamples (``stability_restarts`` cold starts each, as the stability figure draws them)."""
-    from deliberation.analysis import groups, polis_kmeans
+    """ARI against Polis's group-id of the cold start each of COLD_START_RULES keeps among a set of
+    ``n_restarts`` cold starts on the map of a Polis-mode grouping (no subgroups, no stability): the
+    medoid (the default), the highest silhouette of the base-cluster centres (what chooses k) or of
+    the participants, the lowest k-means objective (within-group sum of squares on the map), the
+    most agreement (summed ARI) with the groupings of the default number of 80% resamples
+    (``stability_restarts`` cold starts each, as the stability figure draws them)."""
+    from deliberation.analysis import polis_kmeans
     from deliberation.analysis.group_stability import resampled_rows, subsample
+    from deliberation.analysis.groups import GroupingConfig, find_opinion_groups
 
-    cfg = groups.GroupingConfig(mode="polis", stability_resamples=0, subgroups=False)
-    seen, typical = [], polis_kmeans.typical_run
-    polis_kmeans.typical_run = lambda runs: seen.append(runs) or typical(runs)
-    try:
-        gen = np.random.default_rng(seed)
-        res = groups._group(matrix, cfg, gen)
-        chosen = typical(seen[0])
-        cands = [r for r in seen[0] if r.k == chosen.k]
-        rows = np.flatnonzero(res.in_conv)
-        P = res.projection[rows]
-        default = groups.GroupingConfig()
-        mine = np.full((len(cands), matrix.shape[0]), -1)
-        for t, r in enumerate(cands):
-            mine[t, rows] = r.labels
-        agree = np.zeros(len(cands))
-        for keep in resampled_rows(matrix.shape[0], default.stability_resamples, default.stability_left_out, gen):
-            sub = groups._group(subsample(matrix, keep), cfg.model_copy(update={"n_restarts": default.stability_restarts}), gen)
-            lab = np.full(matrix.shape[0], -1)
-            lab[keep] = sub.labels
-            both = res.in_conv & (lab >= 0)
-            agree += [polis_kmeans.adjusted_rand(m[both], lab[both]) for m in mine]
-    finally:
-        polis_kmeans.typical_run = typical
+    cfg = GroupingConfig(mode="polis", stability_resamples=0, subgroups=False)
+    gen = np.random.default_rng(seed)
+    res = find_opinion_groups(matrix, cfg, rng=gen)
+    P, tol = res.cluster_space
+    runs = polis_kmeans.cold_starts(P, cfg, gen, tol)
+    chosen = polis_kmeans.typical_run(runs)
+    cands = [r for r in runs if r.k == chosen.k]
+    rows = np.flatnonzero(res.in_conv)
+    default = GroupingConfig()
+    mine = np.full((len(cands), matrix.shape[0]), -1)
+    for t, r in enumerate(cands):
+        mine[t, rows] = r.labels
+    agree = np.zeros(len(cands))
+    for keep in resampled_rows(matrix.shape[0], default.stability_resamples, default.stability_left_out, gen):
+        sub = find_opinion_groups(subsample(matrix, keep), cfg.model_copy(update={"n_restarts": default.stability_restarts}), rng=gen)
+        lab = np.full(matrix.shape[0], -1)
+        lab[keep] = sub.labels
+        both = res.in_conv & (lab >= 0)
+        agree += [polis_kmeans.adjusted_rand(m[both], lab[both]) for m in mine]
     spread = [sum(((P[r.labels == g] - P[r.labels == g].mean(0)) ** 2).sum() for g in range(r.k)) for r in cands]
     pick = {"medoid": next(t for t, r in enumerate(cands) if r is chosen),
             "centre silhouette": int(np.argmax([r.silhouette for r in cands])),

@@ -387,7 +387,7 @@ def _stability(matrix: VoteMatrix, res: GroupingResult, config: GroupingConfig, 
         if reuse_map:
             Y, tol = res.cluster_space
             kept = keep[rows]
-            labels[rows[kept]] = cluster(Y[kept], rows[kept], sub_cfg, gen, _empty_result(matrix, config), tol).labels
+            labels[rows[kept]] = cluster(Y[kept], sub_cfg, gen, _empty_result(matrix, config), tol).labels
         else:
             labels[keep] = _group(subsample(matrix, keep), sub_cfg, gen).labels
         runs.append(labels)
@@ -533,7 +533,7 @@ def _cluster_map(Y: np.ndarray, P: np.ndarray, rows: np.ndarray, in_conv: np.nda
         _single_group(res, in_conv)
         return
     res.cluster_space = (Y, tol)
-    run = cluster(Y, rows, config, gen, res, tol)
+    run = cluster(Y, config, gen, res, tol)
     labels = run.labels
     if data is not None and run.k >= 2 and config.refine_iters > 0:
         labels = latent_class_refine(data, rows, labels, run.k, config)

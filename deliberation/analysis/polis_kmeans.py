@@ -212,10 +212,21 @@ def _visit(bl: np.ndarray, C: np.ndarray, w: np.ndarray, perm: np.ndarray) -> tu
     return inv[bl], C[perm], w[perm]
 
 
-def cluster(P: np.ndarray, rows: np.ndarray, config: GroupingConfig, gen: np.random.Generator,
+def cluster(P: np.ndarray, config: GroupingConfig, gen: np.random.Generator,
              res: GroupingResult, tol: float) -> Run:
     """Base clusters + group step, cold-started ``n_restarts`` times; the most typical run."""
-    n_in = len(rows)
+    runs = cold_starts(P, config, gen, tol)
+    chosen = typical_run(runs)
+    res.diagnostics["restarts"] = len(runs)
+    res.diagnostics["k_per_restart"] = [r.k for r in runs]
+    res.diagnostics["base_clusters"] = int(chosen.base_labels.max() + 1)
+    return chosen
+
+
+def cold_starts(P: np.ndarray, config: GroupingConfig, gen: np.random.Generator, tol: float) -> list[Run]:
+    """The ``n_restarts`` seeded cold starts of the points ``P`` (base clusters + group step), which
+    :func:`typical_run` chooses among (bench_group_fidelity.py --cold-starts compares other choices)."""
+    n_in = len(P)
     restart_base = n_in <= config.restart_base_limit
     runs: list[Run] = []
     base = None
@@ -231,11 +242,7 @@ def cluster(P: np.ndarray, rows: np.ndarray, config: GroupingConfig, gen: np.ran
             bl, C, w = _visit(*base, gen.permutation(len(base[1])))
         k, sil, glab, _ = group_step(C, w, config, tol)
         runs.append(Run(k, sil, glab[bl], bl))
-    chosen = typical_run(runs)
-    res.diagnostics["restarts"] = len(runs)
-    res.diagnostics["k_per_restart"] = [r.k for r in runs]
-    res.diagnostics["base_clusters"] = int(chosen.base_labels.max() + 1)
-    return chosen
+    return runs
 
 
 def typical_run(runs: list[Run]) -> Run:
