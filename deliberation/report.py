@@ -138,13 +138,7 @@ def build_report(state: dict[str, Any], statements: list[Statement],
 
     drafts = [draft_entry(d) for d in state.get("drafts") or [] if d.get("sentences")]
     shown = [d for d in drafts if d["status"] != "rejected"]
-    groups = []
-    for g in analysis.get("group_summaries", []):
-        by_direction = repness_by_direction(analysis, g["id"])
-        groups.append({**g, "name": group_label(g["id"]),
-                       "repness_texts": {sid: texts.get(sid, "") for sid in g.get("repness", [])},
-                       "agrees_more": {sid: texts.get(sid, "") for sid in by_direction["agree"]},
-                       "disagrees_more": {sid: texts.get(sid, "") for sid in by_direction["disagree"]}})
+    groups = [_group_entry(analysis, g, texts) for g in analysis.get("group_summaries", [])]
     topics = [_topic_entry(t, texts) for t in (analysis.get("topics") or {}).get("topics", [])]
     audit = _public_audit(state.get("audit") or {})
     for g in audit.get("groups") or []:
@@ -177,6 +171,16 @@ def build_report(state: dict[str, Any], statements: list[Statement],
         "notes": analysis.get("notes", []),
         "log": [without_server(line, options.get("base_url")) for line in state.get("log", [])],
     }
+
+
+def _group_entry(analysis: dict[str, Any], g: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
+    """An opinion group's summary with its name and the texts of its representative statements and of
+    those it agrees or disagrees with more than the rest."""
+    by_direction = repness_by_direction(analysis, g["id"])
+    return {**g, "name": group_label(g["id"]),
+            "repness_texts": {sid: texts.get(sid, "") for sid in g.get("repness", [])},
+            "agrees_more": {sid: texts.get(sid, "") for sid in by_direction["agree"]},
+            "disagrees_more": {sid: texts.get(sid, "") for sid in by_direction["disagree"]}}
 
 
 def _ballot_versions(published: list[dict]) -> dict[str, list[dict]]:

@@ -214,3 +214,29 @@ def cluster_units(points: np.ndarray, n: int, config: TopicConfig, seed: int, no
             _reduced(points, config.kmeans_dims, seed), k_lo, k_hi, seed, config.kmeans_n_init,
             config.silhouette_sample)
     return Clustering(labels, "kmeans-silhouette", quality, candidates + km_candidates)
+
+
+def statement_labels(found: Clustering, unit_of: np.ndarray, n_units: int, config: TopicConfig) -> tuple[np.ndarray, int]:
+    """Each statement's cluster (its unit's), and the label of the "other" topic that gathers HDBSCAN's
+    noise when ``config.hdbscan_noise`` is "other" (-1 when there is none)."""
+    noise_units = found.noise_units if found.noise_units is not None else np.zeros(n_units, dtype=bool)
+    use_other = found.method == "hdbscan" and config.hdbscan_noise == "other" and bool(noise_units.any())
+    labels = found.unit_labels[unit_of].copy()
+    other_label = -1
+    if use_other:
+        other_label = int(found.unit_labels.max()) + 1
+        labels[noise_units[unit_of]] = other_label
+    return labels, other_label
+
+
+def ordered_clusters(labels: np.ndarray, author_list: list, other_label: int
+                      ) -> tuple[list[int], dict[int, np.ndarray], dict[int, int]]:
+    """The clusters in topic order (most voices first, then most statements, then first statement;
+    the "other" topic last), with their members and voices. Voices: distinct known authors; a
+    statement without an author (a seed) is nobody's voice."""
+    cluster_ids = sorted(set(labels.tolist()))
+    members = {c: np.flatnonzero(labels == c) for c in cluster_ids}
+    voices_of = {c: len({author_list[i] for i in members[c].tolist()} - {None}) for c in cluster_ids}
+    order = sorted(cluster_ids, key=lambda c: (c == other_label, -voices_of[c], -len(members[c]),
+                                               int(members[c][0])))
+    return order, members, voices_of

@@ -88,7 +88,8 @@ from typing import Any, Collection, Literal, Sequence
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from deliberation.analysis.clustering import TopicCandidate, cluster_units, quality_note, seed_from, silhouette
+from deliberation.analysis.clustering import (TopicCandidate, cluster_units, ordered_clusters, quality_note, seed_from,
+                                              silhouette, statement_labels)
 from deliberation.analysis.labels import (as_written, centre_ranks, class_tfidf, guess_languages, label_language,
                                           language_notes, pick_terms)
 from deliberation.analysis.duplicates import near_duplicate_groups, translation_pairs, unit_rows
@@ -531,20 +532,8 @@ def find_topics(
     n_units = len(unit_heads)
 
     found = cluster_units(points, n, config, seed, notes)
-    noise_units = found.noise_units if found.noise_units is not None else np.zeros(n_units, dtype=bool)
-    use_other = found.method == "hdbscan" and config.hdbscan_noise == "other" and bool(noise_units.any())
-    labels = found.unit_labels[unit_of].copy()
-    other_label = -1
-    if use_other:
-        other_label = int(found.unit_labels.max()) + 1
-        labels[noise_units[unit_of]] = other_label
-
-    # Voices: distinct known authors; a statement without an author (a seed) is nobody's voice.
-    cluster_ids = sorted(set(labels.tolist()))
-    members = {c: np.flatnonzero(labels == c) for c in cluster_ids}
-    voices_of = {c: len({author_list[i] for i in members[c].tolist()} - {None}) for c in cluster_ids}
-    order = sorted(cluster_ids, key=lambda c: (c == other_label, -voices_of[c], -len(members[c]),
-                                               int(members[c][0])))
+    labels, other_label = statement_labels(found, unit_of, n_units, config)
+    order, members, voices_of = ordered_clusters(labels, author_list, other_label)
     new_id = {c: t for t, c in enumerate(order)}
     corpus_languages = _language_counts(langs)
     labelled_in = label_language(langs, corpus_lang, room_language)
