@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from deliberation.text.german import DICTIONARY_FORM_ENDINGS
+
 from . import wordnet as wn
 from .lexicon import STOP_WORDS, entries
-from .spelling import GERMAN_ENDINGS
 from .flip import Flip
 from .negators import _is_negator, _window
 from .polarity import _PolarityInfo
@@ -65,7 +66,7 @@ def negated_bases(word: str, min_letters: int) -> frozenset[str]:
             out.add(base)
             break
     for pos, neg in _SUFFIXES:
-        for ending in ("",) + GERMAN_ENDINGS:  # "sinnlose", "kostenlosen"
+        for ending in ("",) + DICTIONARY_FORM_ENDINGS:  # "sinnlose", "kostenlosen"
             stem = low[: -len(neg + ending)]
             if low.endswith(neg + ending) and stem and _counts(low, stem, stem + pos, min_letters):
                 out.add(stem + pos + ending)

@@ -18,6 +18,8 @@ from __future__ import annotations
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from deliberation.text.german import DICTIONARY_FORM_ENDINGS
+
 from . import thesaurus_de
 from . import wordnet as wn
 
@@ -32,9 +34,6 @@ LONG_WORD_LETTERS = 8
 #: the languages whose dictionary knows (nearly) every word, so that any slip may be read as a
 #: typo; in the others only two swapped neighbours are
 FULL_DICTIONARY_LANGUAGES = ("en",)
-#: German inflection endings a dictionary form may carry in a text ("Netzwerks" -> "Netzwerk");
-#: only taken off, never swapped for another, so that a slip is not read as an inflection
-GERMAN_ENDINGS = ("ern", "en", "er", "es", "em", "e", "n", "s")
 #: a long misspelling, with or without a dictionary ("Obszoleszenz" for "Obsoleszenz"): two words of
 #: at least MIN_MISSPELT_LETTERS letters that are at least MIN_MISSPELT_SIMILARITY alike (difflib's
 #: ratio: matched letters over all letters)
@@ -99,7 +98,7 @@ def in_dictionary(word: str, lang: str) -> bool | None:
         idx = thesaurus_de._index()
         if idx is None:
             return None
-        forms = [w] + [w[: -len(e)] for e in GERMAN_ENDINGS if w.endswith(e) and len(w) - len(e) >= MIN_TYPO_LETTERS]
+        forms = [w] + [w[: -len(e)] for e in DICTIONARY_FORM_ENDINGS if w.endswith(e) and len(w) - len(e) >= MIN_TYPO_LETTERS]
         return any(f in idx for f in forms) or bool(thesaurus_de.compound_parts(w))
     return None
 

@@ -55,6 +55,10 @@ def adjective_bases(word: str) -> list[str]:
     return out
 
 
+#: endings a dictionary form may carry in a text ("Netzwerks" -> "Netzwerk"), longest first: the guard's
+#: typo and affix readings only take them off, never swap one for another, so that a slip is not
+#: read as an inflection
+DICTIONARY_FORM_ENDINGS = ("ern", "en", "er", "es", "em", "e", "n", "s")
 #: inflection endings tried, longest first, when a word form is no headword itself
 ENDINGS = ("ern", "en", "er", "es", "em", "et", "e", "n", "s", "t")
 #: an ending is only taken off a word that keeps at least this many letters ("Bus" stays whole)
