@@ -9,7 +9,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from ..safety.instructions import injection_start, instruction_reasons
 from ..words import percent
-from . import (added_clauses, additions, alternatives, aspect, checks, modality, chinese, circumstances, compounds, ellipsis, intensity, meaning, modifiers, own_language, reach, restrictions,
+from . import (added_clauses, additions, alternatives, aspect, checks, modality, otherwise, chinese, circumstances, compounds, ellipsis, intensity, meaning, modifiers, own_language, reach, restrictions,
                scope, stance, thesaurus_de, wordnet)
 from .entities import spelled_out
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
@@ -53,6 +53,8 @@ RULE_CHECKS: tuple[Callable[[SentenceContext], list[Problem]], ...] = (
     alternatives.check_swapped_alternatives,
     aspect.check_dropped_ending,
     modality.check_possibility_as_fact,
+    modality.check_permission_as_duty,
+    otherwise.check_unconditional_consequence,
     meaning.check_direction,
     scope.check_scope,
     restrictions.check_dropped_relative,

@@ -11,14 +11,16 @@ states it as a fact.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import wordnet as wn
 from .checks import SentenceContext
-from .lexicon import entries
+from .lexicon import alternation, entries
+from .meaning import _DETERMINERS
 from .patterns import is_negator_word
 from .problems import Problem, ProblemKind
 from .restrictions import _same_family
-from .text import _Tok
+from .text import _Tok, _tokenize
 
 _LANGS = ("en", "de")
 #: the modal verbs that make a claim a possibility ("would", "könnte")
@@ -26,6 +28,8 @@ _MODALS = {lang: frozenset(entries("hypothetical_modals", lang)) for lang in _LA
 #: words that keep a draft's claim a possibility, an aim or a view
 _KEEPERS = {lang: frozenset(entries("hypothesis_keepers", lang)) | frozenset(entries("hypothetical_modals", lang))
             | frozenset(w.lower() for w in entries("meta_words", lang)) for lang in _LANGS}
+#: words that keep a draft's verb a right or an ability ("able", "may", "dürfen")
+_PERMISSION_KEEPERS = {lang: frozenset(entries("permission_keepers", lang)) for lang in _LANGS}
 #: English: the auxiliary verbs by their base forms ("would be unfair": no doing of its own)
 _AUXILIARIES = frozenset(entries("auxiliary_verbs", "en"))
 #: English: at most this many words (adverbs) between the modal and its verb ("would really help")
@@ -96,3 +100,46 @@ def check_possibility_as_fact(ctx: SentenceContext) -> list[Problem]:
                                 f"states as a fact ('{said.raw}') what statement {s.id} only says '{modal.raw}' happen",
                                 {"statement": s.id, "words": [modal.raw, verb.raw, said.raw]})]
     return []
+
+
+@lru_cache(maxsize=None)
+def _permission(lang: str) -> re.Pattern[str]:
+    """The frames of ``lang`` that make the verb after them a right or an ability ("have the right to")."""
+
+    return re.compile(rf"\b(?:{alternation('permission_frames', lang)})\b", re.I)
+
+
+def check_permission_as_duty(ctx: SentenceContext) -> list[Problem]:
+    """A cited statement says someone should be free or able to do something (a verb after one of
+    ``permission_frames``: "have the right to declare", "be able to vote", "abstimmen dürfen"); the
+    draft sentence says the same verb (not as a noun: "a vote", "Disagreeing ...") with none of
+    ``permission_keepers`` and no negator: the right turned into a duty ("A city should declare
+    itself ...")."""
+
+    if ctx.lang not in _LANGS or not ctx.relevant or (ctx.lang == "en" and wn.wordnet() is None) \
+            or _permission(ctx.lang).search(ctx.text) \
+            or any(t.raw.lower() in _PERMISSION_KEEPERS[ctx.lang] or is_negator_word(t.raw) for t in ctx.toks):
+        return []
+    for s in ctx.cited:
+        for m in _permission(ctx.lang).finditer(s.text):
+            verb = _framed_verb(s.text, m, ctx.lang)
+            said = verb and next((t for k, t in enumerate(ctx.toks) if t.raw.isalpha() and _same_verb(verb, t.raw, ctx.lang)
+                                  and not (k and ctx.toks[k - 1].raw.lower() in _DETERMINERS)  # "have a vote": a noun
+                                  and not (ctx.lang == "en" and t.raw.lower().endswith("ing"))), None)  # "Disagreeing should not stop us"
+            if said:
+                frame = " ".join(m.group(0).split())
+                return [Problem(ProblemKind.SCOPE_INFLATED,
+                                f"says '{said.raw}' where statement {s.id} says only '{frame}' {verb}",
+                                {"statement": s.id, "words": [frame, verb, said.raw]})]
+    return []
+
+
+def _framed_verb(text: str, m: re.Match[str], lang: str) -> str:
+    """The verb a permission frame governs: English, the word after it; German ("abstimmen dürfen"),
+    the word before it."""
+
+    if lang == "en":
+        after = _tokenize(text[m.end():])
+        return after[0].raw if after and wn.is_known(after[0].raw, "v") and not (wn.lemmas(after[0].raw) & _AUXILIARIES) else ""
+    before = _tokenize(text[:m.start()])
+    return before[-1].raw if before and before[-1].raw.islower() and before[-1].raw.endswith("n") else ""
