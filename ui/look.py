@@ -30,8 +30,20 @@ OFFLINE_NOTE_TOP = "3.75rem"
 #: vote buttons are disabled (here, beside that style: this module imports nothing of the app's)
 OFFLINE_NOTE = "offline-note"
 
+#: ms a new set of vote buttons ignores the pointer after it appears (their arming time). In a room run for
+#: real, two taps at one spot 200 ms apart on "Agree" stored agree on the statement read AND "pass" on the
+#: next one, never seen: the first tap's "Vote stored" pushed the next statement's buttons under the finger.
+#: Half a second, the common double-click time (Windows' default): a tap meant for the statement read
+#: comes within it, and nobody reads a new statement and presses in less. Pointer only: a key press
+#: (Tab, Enter) is deliberate and works at once. Streamlit draws a new statement's buttons anew (each
+#: button's key names its item), so each new set waits again; so does a set drawn when the page loads.
+VOTE_ARMING_MS = 500
+
 _BUTTONS = """
 <style>
+@keyframes vote-arming {from, to {pointer-events: none;}}
+div[class*="st-key-agree-"] button, div[class*="st-key-disagree-"] button, div[class*="st-key-pass-"] button {
+    animation: vote-arming %(arming_ms)dms step-end;}
 div[class*="st-key-agree-"] button, div[class*="st-key-agree-"] button:hover,
 div[class*="st-key-agree-"] button:focus, div[class*="st-key-agree-"] button:active {
     background-color: %(agree)s !important; border-color: %(agree)s !important; color: #fff !important;}
@@ -47,7 +59,8 @@ body:has(div[class*="st-key-agree-"] button:disabled) div.st-key-%(note)s {displ
     backdrop-filter: blur(8px); border-radius: 0.5rem;}
 div[data-testid="stLayoutWrapper"]:has(> div.st-key-%(note)s) {position: sticky; top: %(note_top)s; z-index: 2;}
 </style>
-""" % {**VOTE_COLOURS, "offline_opacity": OFFLINE_OPACITY, "note": OFFLINE_NOTE, "note_top": OFFLINE_NOTE_TOP}
+""" % {**VOTE_COLOURS, "offline_opacity": OFFLINE_OPACITY, "note": OFFLINE_NOTE, "note_top": OFFLINE_NOTE_TOP,
+    "arming_ms": VOTE_ARMING_MS}
 
 #: The projector view: no header, toolbar or sidebar, little padding, large type, nothing to scroll.
 _PROJECTOR = """
@@ -103,7 +116,8 @@ def vote_button_style() -> None:
     Streamlit has disabled them (the connection to the server is lost) they look disabled, and the page's
     one note (ui.participant_actions.offline_note, keyed :data:`OFFLINE_NOTE`, hidden otherwise) says a press
     is not recorded, in view wherever the page is scrolled (:data:`OFFLINE_NOTE_TOP`; blurred behind, as
-    the warning's own colour is translucent)."""
+    the warning's own colour is translucent). A new set of vote buttons takes no tap or click for
+    :data:`VOTE_ARMING_MS` (a double tap cannot vote on the next statement, unread)."""
     st.html(_BUTTONS)
 
 
