@@ -22,6 +22,7 @@ from . import wordnet as wn
 from .checks import MIN_COMPOUND_PART, SentenceContext, _content_words_with_surface, _said_by_thesaurus
 from .stance import align, draft_clauses
 from .entities import clipped
+from .german_compounds import synonym_compound
 from .lexicon import AXES, alternation, entries, table, word_pattern
 from .negators import _TOO_QUANTITY
 from .polarity import _Clause, _polarity
@@ -370,7 +371,8 @@ def _new_noun(ctx: SentenceContext, t: _Tok, k: int, src_words: list[str]) -> bo
     if said and t.canon not in ctx.union and _first_part_only(t.raw, said):  # "Kindergeld" for "Kinder"
         return _is_noun(t, ctx.lang, k, ctx.toks) and not _said_by_thesaurus(t.canon, t.raw, ctx.union, said)
     return (t.canon in ctx.novel and _is_noun(t, ctx.lang, k, ctx.toks)
-            and not any(_compound_of(t.raw, w) or _same_thing(w, t.raw) for w in src_words))
+            and not any(_compound_of(t.raw, w) or _same_thing(w, t.raw) for w in src_words)
+            and not (said and synonym_compound(t.raw, said)))  # "Modefirmen" for "Modeunternehmen"
 
 
 def _first_part_only(word: str, src_words: list[str]) -> bool:
