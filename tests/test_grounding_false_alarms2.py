@@ -25,6 +25,12 @@ wording per rule:
   is the determiner of that noun, no claim that everyone agrees; "jeder solle ..." (a function word
   after it) and "Jeder will ..." still are.
 
+Second round (night of 7 Dec 2026):
+
+* "real" that only stresses its noun ("the real reason", "real problems", "a real job", "a true
+  friend": the WordNet senses under "worthy of the name" and "not to be taken lightly") may go;
+  "real wages" and "real property" (senses WordNet quotes with their noun as terms) may not.
+
 Every statement here is made up (tests/data/grounding_false_alarms2_cases.toml, grouped by class);
 each faithful case was refused before its rule, and each refused one shows the rule does not pass a
 real change.

@@ -11,6 +11,11 @@ from . import wordnet as wn
 
 #: an example in a gloss: a quoted phrase
 _QUOTED = re.compile(r'"([^"]+)"')
+#: WordNet adjective heads whose senses only stress that a thing deserves its name or weighs: "no
+#: less than what is stated; worthy of the name" ("the real reason", "a real job", "a true friend")
+#: and "not to be taken lightly" ("very real problems"). A sense under one of them quotes its noun
+#: for emphasis, not as a term: "real problems" are problems, where "real wages" are not wages
+EMPHASIS_HEADS = frozenset({"real.a.02", "serious.a.01"})
 
 
 @lru_cache(maxsize=1)
@@ -36,11 +41,13 @@ def _examples() -> dict[str, list[tuple[str, int]]]:
 
 def senses_quoting(adjective: str, noun: str) -> list:
     """The adjective senses of ``adjective`` whose WordNet examples quote it before ``noun`` in any
-    of its forms ("real" + "wage": the sense "corrected for inflation", quoted as "real wages");
-    empty without WordNet."""
+    of its forms ("real" + "wage": the sense "corrected for inflation", quoted as "real wages"),
+    but for those under :data:`EMPHASIS_HEADS` ("the real reason", "real problems"); empty without
+    WordNet."""
 
     if wn.wordnet() is None:
         return []
     forms = wn.lemmas(noun) | {noun.lower()}
     offsets = {o for b, o in _examples().get(adjective.lower(), []) if b in forms or wn.lemmas(b) & forms}
-    return [s for s in wn._synsets(adjective, "a") if s.offset() in offsets] if offsets else []
+    senses = [s for s in wn._synsets(adjective, "a") if s.offset() in offsets] if offsets else []
+    return [s for s in senses if not {h.name() for h in (s.similar_tos() if s.pos() == "s" else [s])} & EMPHASIS_HEADS]
