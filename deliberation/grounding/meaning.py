@@ -22,6 +22,7 @@ from . import wordnet as wn
 from .checks import MIN_COMPOUND_PART, SentenceContext, _content_words_with_surface, _said_by_thesaurus
 from .stance import align, draft_clauses
 from .entities import clipped
+from .evaluation import opposite
 from .german_compounds import synonym_compound
 from .lexicon import AXES, alternation, entries, table, word_pattern
 from .negators import _TOO_QUANTITY
@@ -29,7 +30,7 @@ from .polarity import _Clause, _polarity
 from .patterns import _DE_ADJECTIVE, _SUBJECTS, _TOO, is_negator_word, says_too
 from .problems import Problem, ProblemKind
 from .spelling import misspelt
-from .text import _fold, _Tok, _tokenize
+from .text import _fold, _Tok, _tokenize, _word_canon
 
 _STANCE_KINDS = (ProblemKind.STANCE_REVERSED, ProblemKind.COMPARISON_SWAPPED)
 
@@ -403,6 +404,14 @@ def _stretches(ctx: SentenceContext, src_text: str, src_toks: list[_Tok], d_toks
             yield s_toks[a0:a1], d_toks[b0:b1]
 
 
+def _negated_opposites(new: list[str], gone: list[str], source: str, ctx: SentenceContext) -> bool:
+    """Is each of the draft's ``new`` words the opposite of a ``gone`` word that the source sentence
+    negates ("not a good idea" -> "a bad idea")? The stance check compares the two sides' signs."""
+
+    negated = {w for axis, _, _, win, _ in _polarity(source, ctx.cfg.polarity_window).occ if axis == "neg" for w in win}
+    return all(any(_word_canon(g) in negated and opposite(n, g) for g in gone) for n in new)
+
+
 def check_substitution(ctx: SentenceContext) -> list[Problem]:
     """A noun of a cited statement swapped for one that no cited statement names, nor a synonym
     or hypernym of one: the draft sentence lines up word for word (difflib) with a sentence of the
@@ -426,7 +435,7 @@ def check_substitution(ctx: SentenceContext) -> list[Problem]:
                     and not any(_kept(w, [t.raw]) for w in src_words))]  # "mental health" -> "dental"
                 gone = [t.raw for k, t in s_part if t.canon not in ctx.content and not _kept(t.raw, draft_words)
                         and (_is_noun(t, ctx.lang, k, sent.toks) or _modifier(t, ctx.lang, k, sent.toks))]
-                if new and gone:
+                if new and gone and not _negated_opposites(new, gone, sent.text, ctx):
                     return [Problem(ProblemKind.SUBSTITUTION,
                                     f"puts '{new[0]}' where statement {src.id} says '{gone[0]}'",
                                     {"draft": new[0], "source": gone[0], "statement": src.id})]

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from . import wordnet as wn
+from .evaluation import evaluations
 from .lexicon import AXES as _AXIS_RES
 from .lexicon import alternation, entries, phrase_pattern, table, word_pattern
 from .negators import _OPPOSED, _STANCE_GEGEN_VERBS, _negation_at, _window
@@ -191,8 +192,11 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
     toks = _tokenize(text)
     raws = [t.raw for t in toks]
     occ: list[tuple[str, int, int, set[str], str]] = []
+    evaluated = evaluations(toks)  # "is not a good idea": a stance on its subject
     for k in range(len(toks)):
         read, entry = _negation_at(text, toks, raws, k, window)
+        if not read and k in evaluated:
+            read, entry = True, ("stance", evaluated[k][0], k, evaluated[k][1], raws[k])
         if not read:
             read, entry = _stance_at(toks, raws, k, window)
         if not read:
