@@ -24,6 +24,7 @@ from .patterns import (_CAUSAL, _COUNT_NOUNS, _CONTRAST, _ELABORATION, _LIST_SEP
                        is_negator_word)
 from .polarity import _Clause, _clauses
 from .problems import Problem, ProblemKind
+from .reports import in_report
 from .spelling import corrects_typo, misspelt
 from .text import _CJK, _Tok, _content_set, _fold, _numbers, _tokenize, _word_canon
 
@@ -327,7 +328,8 @@ def _negates_any_person(src: _Source, said: set[str]) -> bool:
 
     toks = src.toks
     for k, t in enumerate(toks):
-        if t.raw.lower() in _ANY_PERSON and any(is_negator_word(b.raw) for b in toks[max(0, k - ANY_PERSON_REACH):k]):
+        if t.raw.lower() in _ANY_PERSON and any(is_negator_word(b.raw) for b in toks[max(0, k - ANY_PERSON_REACH):k]) \
+                and not in_report(src.text, t.start):  # "I do not know anyone who ...": the speaker's experience
             end = next((j for j in range(k + 1, len(toks)) if _CLAUSE_BREAK.search(src.text[toks[j - 1].end:toks[j].start])),
                        len(toks))
             if all(u.canon in said for u in toks[k + 1:end] if u.content):
@@ -520,7 +522,7 @@ def _claims(pattern: re.Pattern[str], text: str) -> bool:
     """
 
     for m in pattern.finditer(text):
-        if not _DIRECTIVE_BEFORE.search(text[max(0, m.start() - 40) : m.start()]):
+        if not _DIRECTIVE_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) and not in_report(text, m.start()):
             return True
     return False
 

@@ -11,7 +11,7 @@ from . import wordnet as wn
 from .lexicon import ABBREVIATIONS, META, alternation, entries, number_words, table
 from .patterns import _ALWAYS_CAPITALISED_OK, _PLACE_WORDS, _TITLES
 from .spelling import corrects_typo
-from .text import _CJK, _STOP, _Tok, _canon, _fold
+from .text import _CJK, _STOP, _Tok, _canon, _fold, _numbers
 
 #: lower-case words inside a name ("Isle of Wight", "Neustift am Walde")
 _NAME_PARTICLES = set(entries("name_particles"))
@@ -24,6 +24,8 @@ _DE_NOUN_ENDING = re.compile(rf"(?:{alternation('noun_suffixes')})$")
 _DE_GENITIVE_NEXT = {_fold(w) for w in entries("genitive_determiners")}
 #: German number words ("Million", "Milliarden"): nouns of a sentence, never part of a name
 _DE_NUMBER_WORDS = number_words("de")
+#: currency names and codes ("Euro", "EUR"): after a number a unit of it, never part of a name
+_CURRENCIES = frozenset(w.lower() for w in entries("currency_words"))
 #: German street and square names ("Hauptstraße")
 _DE_STREET = re.compile(rf"(?:{alternation('street_suffixes')})$", re.I)
 
@@ -39,8 +41,10 @@ def _entities(text: str, toks: list[_Tok], lang: str) -> list[tuple[str, str]]:
 
     def said_about(k: int) -> bool:
         # German: a word about the deliberation ("eine Stimme Produktion und Konsum ... zuschreibt")
-        # or a number word ("einer Million Euro") is a noun of the sentence, never part of a name
-        return lang == "de" and (toks[k].raw.lower() in META or toks[k].raw.lower() in _DE_NUMBER_WORDS)
+        # or a number word ("einer Million Euro") is a noun of the sentence, never part of a name;
+        # nor, in any language, is a currency after a number ("zehn Euro am Tag")
+        return (lang == "de" and (toks[k].raw.lower() in META or toks[k].raw.lower() in _DE_NUMBER_WORDS)
+                or (toks[k].raw.lower() in _CURRENCIES and k > 0 and bool(_numbers(toks[k - 1].raw))))
 
     def sentence_initial(k: int) -> bool:
         before = text[: toks[k].start].rstrip()

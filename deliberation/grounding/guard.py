@@ -9,7 +9,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from ..safety.instructions import injection_start, instruction_reasons
 from ..words import percent
-from . import (added_clauses, additions, alternatives, aspect, checks, modality, otherwise, chinese, circumstances, compounds, ellipsis, intensity, meaning, modifiers, own_language, reach, restrictions,
+from . import (added_clauses, additions, alternatives, aspect, checks, modality, otherwise, chinese, circumstances, compounds, ellipsis, intensity, meaning, modifiers, own_language, reach, reports, restrictions,
                scope, stance, thesaurus_de, wordnet)
 from .entities import spelled_out
 from .checks import SentenceContext, _content_words_with_surface, _Embeddings, _Source
@@ -57,6 +57,7 @@ RULE_CHECKS: tuple[Callable[[SentenceContext], list[Problem]], ...] = (
     otherwise.check_unconditional_consequence,
     meaning.check_direction,
     scope.check_scope,
+    reports.check_report_generalised,
     restrictions.check_dropped_relative,
     circumstances.check_dropped_circumstance,
     modifiers.check_dropped_modifier,

@@ -64,6 +64,12 @@ EXCEPTION = re.compile(
     rf"\b(?!(?:{alternation('exception_idioms')})\b)(?:{alternation('exception_words')})\b", re.I
 )
 ONLY = phrase_pattern("only_words")
+_ONLY_IDIOMS = phrase_pattern("only_idioms")
+
+
+def says_only(text: str) -> bool:
+    """Does ``text`` say "only" of its claim (not "the only country", "not only")?"""
+    return bool(ONLY.search(_ONLY_IDIOMS.sub(" ", text)))
 
 
 _PROTECT_VERBS = set(entries("protect_words"))
@@ -206,7 +212,7 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
     exception = EXCEPTION.search(text)
     excepted = frozenset(k for axis, _, k, _, _ in occ
                          if axis == "neg" and exception and toks[k].start < exception.start())
-    return _PolarityInfo(occ, excepted, bool(ONLY.search(text)))
+    return _PolarityInfo(occ, excepted, says_only(text))
 
 
 def _polarity_by_clause(text: str, window: int) -> _PolarityInfo:
@@ -230,7 +236,7 @@ def exception_kept(draft: str, m: re.Match[str]) -> bool:
     restates with "only" ("only in rare situations") or with an exception of its own ("apart
     from"): the draft keeps the restriction (:data:`EXCEPTION`)?"""
 
-    return bool(EXCEPTION.fullmatch(m.group(0)) and (ONLY.search(draft) or EXCEPTION.search(draft)))
+    return bool(EXCEPTION.fullmatch(m.group(0)) and (says_only(draft) or EXCEPTION.search(draft)))
 
 
 _THAN = phrase_pattern("comparison_words")

@@ -319,13 +319,20 @@ def split_sentences(text: str) -> list[str]:
 
 
 
+#: a heart typed as "<3" (or a broken one, "</3"), no word after it: no number, and no threshold
+_HEART = re.compile(r"(?<!\S)</?3+(?!\s*\w)")
+
+
 def _numbers(text: str, toks: list[_Tok] | None = None) -> list[tuple[str, float, int]]:
     """(surface, value, token index) of every number in ``text``."""
 
     toks = toks if toks is not None else _tokenize(text)
     out: list[tuple[str, float, int]] = []
+    hearts = {m.end() for m in _HEART.finditer(text)}
     for idx, t in enumerate(toks):
         raw = t.raw
+        if t.end in hearts:
+            continue
         if raw[0].isdigit():
             s = raw
             if re.fullmatch(r"\d{1,3}(?:,\d{3})+", s) or re.fullmatch(r"\d{1,3}(?:\.\d{3})+", s) and _language(text) == "de":
