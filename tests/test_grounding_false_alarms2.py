@@ -30,6 +30,20 @@ Second round (night of 7 Dec 2026):
 * "real" that only stresses its noun ("the real reason", "real problems", "a real job", "a true
   friend": the WordNet senses under "worthy of the name" and "not to be taken lightly") may go;
   "real wages" and "real property" (senses WordNet quotes with their noun as terms) may not.
+* an evaluation after a copula is a stance on its subject ("closing it is not a good idea" = "is a
+  bad idea" = "participants oppose closing it"; "ist keine gute Idee" = "lehnen ab"); "not a bad
+  idea", "support" and the bare "good idea" are still reversals;
+* "not X until / till / before Y" says "X only once / after Y" (exception_words), German "nicht X,
+  bevor Y" says "erst X, wenn Y"; "the only country" says no "only" (only_idioms), so a dropped
+  "until" condition is still refused;
+* "the majority of", "numerous", "zahlreiche", "die Mehrheit" keep a part a part (partial_words);
+* a heart typed as "<3" is no threshold ("<3 km" is); a first-person report ("I do not know anyone
+  who uses the night bus") is no claim about everyone, and a draft's "Nobody uses the night bus"
+  is refused;
+* a currency after a number is a unit, never a name ("zehn Euro am Tag"), and a currency code says
+  its name ("EUR" = "euros"); "lacking a car" says "without a car";
+* German: a compound's parts regrouped ("die großen Lebensmittelkonzerne" for
+  "Lebensmittel-Großkonzerne") say the same; another first part ("Energiekonzerne") does not.
 
 Every statement here is made up (tests/data/grounding_false_alarms2_cases.toml, grouped by class);
 each faithful case was refused before its rule, and each refused one shows the rule does not pass a

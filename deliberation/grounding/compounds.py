@@ -34,12 +34,14 @@ def check_sibling_compound(ctx: SentenceContext) -> list[Problem]:
         return []
     drafted = {t.raw for t in ctx.toks if t.content and t.canon not in ctx.union and t.raw[:1].isupper()}
     said = {_fold(t.raw) for t in ctx.toks if t.content}
+    draft_words = [t.raw for t in ctx.toks if t.content]
     for src in ctx.cited:
+        src_words = [t.raw for t in src.toks if t.content]
         for s in {t.raw for t in src.toks if t.content and t.raw[:1].isupper() and t.canon not in ctx.content}:
             if _fold(s) in said:
                 continue
             for d in drafted:
-                if _siblings(_fold(d), _fold(s)):
+                if _siblings(_fold(d), _fold(s)) and not regrouped(d, [s], src_words, draft_words):
                     return [Problem(ProblemKind.SUBSTITUTION, f"puts '{d}' where statement {src.id} says '{s}'",
                                     {"draft": d, "source": s, "statement": src.id})]
     return []
@@ -56,3 +58,23 @@ def _siblings(a: str, b: str) -> bool:
     if not (first_a.isalpha() and first_b.isalpha()) or first_a.startswith(first_b) or first_b.startswith(first_a):
         return False
     return not any(thesaurus_de.synonyms(x) & set(thesaurus_de.headwords(y)) for x, y in ((first_a, first_b), (a, b)))
+
+
+def regrouped(new: str, gone: list[str], source_words: list[str], draft_words: list[str]) -> bool:
+    """German: is compound ``new`` one of ``gone`` with its first part said elsewhere ("die großen
+    Nahrungsmittelkonzerne" for "Nahrungsmittel-Großkonzerne")? It shares a last part of
+    :data:`MIN_SHARED_HEAD` letters with a gone word, its own first part begins a word of the
+    statement, and the gone word's first part begins a word of the draft."""
+
+    n = _fold(new)
+    for g in (_fold(w) for w in gone):
+        head = len(os.path.commonprefix([n[::-1], g[::-1]]))
+        if head >= MIN_SHARED_HEAD and _begins(n[: len(n) - head], source_words) \
+                and _begins(g[: len(g) - head], draft_words):
+            return True
+    return False
+
+
+def _begins(part: str, words: list[str]) -> bool:
+    """Is ``part`` empty, or of :data:`MIN_FIRST_PART` letters or more and the start of one of ``words``?"""
+    return not part or (len(part) >= MIN_FIRST_PART and any(_fold(w).startswith(part) for w in words))

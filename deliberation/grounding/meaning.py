@@ -21,6 +21,7 @@ from . import thesaurus_de
 from . import wordnet as wn
 from .checks import MIN_COMPOUND_PART, SentenceContext, _content_words_with_surface, _said_by_thesaurus
 from .stance import align, draft_clauses
+from .compounds import regrouped
 from .entities import clipped
 from .evaluation import opposite
 from .german_compounds import synonym_compound
@@ -435,6 +436,8 @@ def check_substitution(ctx: SentenceContext) -> list[Problem]:
                     and not any(_kept(w, [t.raw]) for w in src_words))]  # "mental health" -> "dental"
                 gone = [t.raw for k, t in s_part if t.canon not in ctx.content and not _kept(t.raw, draft_words)
                         and (_is_noun(t, ctx.lang, k, sent.toks) or _modifier(t, ctx.lang, k, sent.toks))]
+                if ctx.lang == "de":  # "großen Nahrungsmittelkonzerne" for "Nahrungsmittel-Großkonzerne"
+                    new = [n for n in new if not regrouped(n, gone, src_words, draft_words)]
                 if new and gone and not _negated_opposites(new, gone, sent.text, ctx):
                     return [Problem(ProblemKind.SUBSTITUTION,
                                     f"puts '{new[0]}' where statement {src.id} says '{gone[0]}'",
