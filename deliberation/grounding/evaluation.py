@@ -12,6 +12,7 @@ a draft's "participants oppose closing the library on Sundays" (:func:`.polarity
 
 from __future__ import annotations
 
+from ..text.german import ADJECTIVE_INFLECTIONS
 from . import wordnet as wn
 from .lexicon import entries
 from .patterns import is_negator_word
@@ -23,8 +24,6 @@ EVALUATION_REACH = 3
 _COPULAS = frozenset(w.lower() for w in entries("copulas"))
 _POSITIVE = frozenset(w.lower() for w in entries("evaluation_positive"))
 _NEGATIVE = frozenset(w.lower() for w in entries("evaluation_negative"))
-#: German adjective endings: "gute", "sinnvolle" are "gut", "sinnvoll"
-_INFLECTIONS = tuple(entries("adjective_inflections", "de"))
 
 
 def _pole(word: str) -> int:
@@ -32,7 +31,7 @@ def _pole(word: str) -> int:
     says it is bad ("bad", "pointless", "unsinnig"), 0 for any other."""
 
     lw = word.lower()
-    forms = {lw} | {lw[: -len(e)] for e in _INFLECTIONS if lw.endswith(e)}
+    forms = {lw} | {lw[: -len(e)] for e in ADJECTIVE_INFLECTIONS if lw.endswith(e)}  # "gute" is "gut"
     return 1 if forms & _POSITIVE else (-1 if forms & _NEGATIVE else 0)
 
 
