@@ -27,7 +27,7 @@ def _said_as_only(info: _PolarityInfo, other: _PolarityInfo) -> _PolarityInfo:
 
     if not info.excepted or info.only or not other.only:
         return info
-    return _PolarityInfo([o for o in info.occ if o[2] not in info.excepted], frozenset(), info.only)
+    return _PolarityInfo([o for o in info.occ if o[2] not in info.excepted], frozenset(), info.only, info.contrast)
 
 
 class Flip(NamedTuple):
@@ -142,17 +142,25 @@ def _balance_negations(s: _PolarityInfo, hs: list[tuple[int, int, str]], t: _Pol
     = "Werbung soll nicht erreichen", "no cars allowed" = "cars should not enter". When one side
     counts more negators than the other, negators of the other side that govern content words,
     none of them the first's, count too, as many as make up the difference (in place); such spare negators
-    on both sides ("... are not people" twice) say the same and pair off first."""
+    on both sides ("... are not people" twice) say the same and pair off first. A negator that names
+    a rejected alternative ("buses, not new roads", "rather than roads") negates only that
+    alternative: it makes up for another rejected alternative, never for a negation put on what its
+    clause asks for ("should not fund buses")."""
 
     def negs(found: list[tuple[int, int, str]]) -> int:
         return sum(1 for k, pole, w in found if pole == -1 and _is_negator(w))
 
-    def spare(info: _PolarityInfo, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    def spare(info: _PolarityInfo, found: list[tuple[int, int, str]], other: _PolarityInfo,
+              other_found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         counted = {k for k, _, _ in found}
+        # a rejected alternative makes up only for another rejected alternative ("rather than
+        # imprisonment" for "rather than jailing them")
+        alternatives = any(k in other.contrast for k, _, _ in other_found)
         return [(k, pole, w) for axis, pole, k, win, w in info.occ
-                if axis in ("neg", IMPLIED_NEGATION) and k not in counted and win]
+                if axis in ("neg", IMPLIED_NEGATION) and k not in counted and win
+                and (k not in info.contrast or alternatives)]
 
-    spare_s, spare_t = spare(s, hs), spare(t, ht)
+    spare_s, spare_t = spare(s, hs, t, ht), spare(t, ht, s, hs)
     both = min(len(spare_s), len(spare_t))
     for own, other, left in ((hs, ht, spare_s[both:]), (ht, hs, spare_t[both:])):
         while left and negs(own) < negs(other):

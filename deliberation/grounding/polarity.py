@@ -55,6 +55,9 @@ class _PolarityInfo:
     excepted: frozenset[int] = frozenset()
     #: whether the clause says "only" (an only_words word)
     only: bool = False
+    #: token indices of negators that name a rejected alternative (:func:`_contrast_negators`):
+    #: "buses, not new roads", "buses rather than roads"
+    contrast: frozenset[int] = frozenset()
 
 
 #: "except", "außer": a negation before one says "only" ("should not block them except under rare
@@ -212,7 +215,32 @@ def _polarity(clause: str, window: int) -> _PolarityInfo:
     exception = EXCEPTION.search(text)
     excepted = frozenset(k for axis, _, k, _, _ in occ
                          if axis == "neg" and exception and toks[k].start < exception.start())
-    return _PolarityInfo(occ, excepted, says_only(text))
+    return _PolarityInfo(occ, excepted, says_only(text), _contrast_negators(text, toks, occ))
+
+
+#: "rather than", "instead of", "statt": a negator that is one of these names a rejected alternative
+_ALTERNATIVE_LINK = re.compile(rf"(?:{alternation('alternative_links')})", re.I)
+#: a plain negator right after one of these marks ("buses, not roads", "buses -- not roads") or
+#: contrast_negator_links words ("buses and not roads") names a rejected alternative too
+_CONTRAST_MARKS = (",", "-", "\u2013", "\u2014")
+_CONTRAST_NEGATOR_LINKS = frozenset(w.lower() for w in entries("contrast_negator_links"))
+
+
+def _contrast_negators(text: str, toks: list[_Tok], occ: list) -> frozenset[int]:
+    """The negators of a clause that name what it rejects in favour of what it asks for ("fund
+    buses, not new roads", "treatment rather than prison", "Busse statt Straßen"). Such a negator
+    negates only its alternative: it cannot make up for a negation that a draft puts on what the
+    clause asks for ("should not fund buses"; :func:`.flip._balance_negations`)."""
+
+    out = set()
+    for axis, _, k, _, w in occ:
+        if axis != "neg":
+            continue
+        before = text[: toks[k].start].rstrip()
+        prev = toks[k - 1].raw.lower() if k else ""
+        if _ALTERNATIVE_LINK.fullmatch(w) or before.endswith(_CONTRAST_MARKS) or prev in _CONTRAST_NEGATOR_LINKS:
+            out.add(k)
+    return frozenset(out)
 
 
 def _polarity_by_clause(text: str, window: int) -> _PolarityInfo:
@@ -221,14 +249,15 @@ def _polarity_by_clause(text: str, window: int) -> _PolarityInfo:
     parts = [p for p in _POLARITY_SPLIT.split(text) if p and p.strip()]
     if len(parts) <= 1:
         return _polarity(text, window)
-    occ, excepted, only = [], set(), False
+    occ, excepted, only, contrast = [], set(), False, set()
     for n, part in enumerate(parts):
         info = _polarity(part, window)
         for axis, pole, k, win, w in info.occ:
             occ.append((axis, pole, n * 10_000 + k, win, w))
         excepted |= {n * 10_000 + k for k in info.excepted}
+        contrast |= {n * 10_000 + k for k in info.contrast}
         only = only or info.only
-    return _PolarityInfo(occ, frozenset(excepted), only)
+    return _PolarityInfo(occ, frozenset(excepted), only, frozenset(contrast))
 
 
 def exception_kept(draft: str, m: re.Match[str]) -> bool:
