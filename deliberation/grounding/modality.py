@@ -17,7 +17,7 @@ from . import wordnet as wn
 from .checks import SentenceContext
 from .lexicon import alternation, entries
 from .meaning import _DETERMINERS
-from .patterns import is_negator_word
+from .patterns import _INFINITIVE_MARKERS, is_negator_word
 from .problems import Problem, ProblemKind
 from .restrictions import _same_family
 from .text import _Tok, _tokenize
@@ -125,13 +125,29 @@ def check_permission_as_duty(ctx: SentenceContext) -> list[Problem]:
             verb = _framed_verb(s.text, m, ctx.lang)
             said = verb and next((t for k, t in enumerate(ctx.toks) if t.raw.isalpha() and _same_verb(verb, t.raw, ctx.lang)
                                   and not (k and ctx.toks[k - 1].raw.lower() in _DETERMINERS)  # "have a vote": a noun
-                                  and not (ctx.lang == "en" and t.raw.lower().endswith("ing"))), None)  # "Disagreeing should not stop us"
+                                  and not (ctx.lang == "en" and t.raw.lower().endswith("ing"))  # "Disagreeing should not stop us"
+                                  and not _framed_again(ctx.toks, k)), None)
             if said:
                 frame = " ".join(m.group(0).split())
                 return [Problem(ProblemKind.SCOPE_INFLATED,
                                 f"says '{said.raw}' where statement {s.id} says only '{frame}' {verb}",
                                 {"statement": s.id, "words": [frame, verb, said.raw]})]
     return []
+
+
+#: words before "to" that make the verb after it a duty ("should have to vote", "need to vote");
+#: any other word there frames it another way ("the opportunity to vote", "get to serve")
+_DUTY_BEFORE_TO = frozenset(w.lower() for w in entries("duty_before_to"))
+
+
+def _framed_again(toks: list, k: int) -> bool:
+    """Is the draft's verb at ``k`` an infinitive after "to" that no duty word governs ("should have
+    the opportunity to vote", "should be eligible to vote", "deserve to serve")? The draft frames
+    the right in other words; only "have to" / "need to" / "ought to" make it a duty."""
+
+    if k < 1 or toks[k - 1].raw.lower() not in _INFINITIVE_MARKERS:
+        return False
+    return not (k >= 2 and toks[k - 2].raw.lower() in _DUTY_BEFORE_TO)
 
 
 def _framed_verb(text: str, m: re.Match[str], lang: str) -> str:
