@@ -78,7 +78,7 @@ def score(cases: list[dict], encoder=None) -> dict:
 #: told ``--closed`` (a glob such as ``grounding_holdout*_sealed.jsonl`` scored them once by accident)
 CLOSED = ("grounding_holdout11_sealed.jsonl", "grounding_holdout12_sealed.jsonl",
           "grounding_holdout13_sealed.jsonl", "grounding_holdout14_sealed.jsonl",
-          "grounding_holdout15_sealed.jsonl")
+          "grounding_holdout15_sealed.jsonl", "grounding_holdout16_sealed.jsonl")
 
 
 def _encoder():
