@@ -10,11 +10,10 @@ statement's (a dropped condition). A consequence changed is :mod:`.meaning`'s to
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from .added_clauses import _opener, _phrase_opener
+from .added_clauses import _opener, _otherwise, _phrase_opener
 from .checks import SentenceContext, _content_words_with_surface
-from .lexicon import CONDITION, alternation
+from .lexicon import CONDITION
 from .patterns import is_negator_word
 from .problems import Problem, ProblemKind
 from .restrictions import _said
@@ -24,11 +23,6 @@ from .text import _tokenize
 _SENTENCE_END = re.compile(r"[.!?;]")
 #: a consequence needs at least this many content words to be recognised in a draft
 MIN_CONSEQUENCE_WORDS = 1
-
-
-@lru_cache(maxsize=None)
-def _otherwise(lang: str) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{alternation('otherwise_words', lang)})\b", re.I)
 
 
 def check_unconditional_consequence(ctx: SentenceContext) -> list[Problem]:
